@@ -1,0 +1,68 @@
+package pns
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Time layouts of the contract.
+const (
+	// CreatedLayout is the X-AKSK / X-WSSE `Created` format: UTC with literal T and Z, no
+	// fractional seconds (reference §2.1).
+	CreatedLayout = "2006-01-02T15:04:05Z"
+	// UTCLayout is the format of every time in responses and notifications: UTC
+	// `yyyy-MM-dd HH:mm:ss`, zero-padded (reference D72).
+	UTCLayout = "2006-01-02 15:04:05"
+)
+
+// FormatUTC formats t as the platform's UTC time string.
+func FormatUTC(t time.Time) string { return t.UTC().Format(UTCLayout) }
+
+// FormatCreated formats t as an X-AKSK `Created` value.
+func FormatCreated(t time.Time) string { return t.UTC().Format(CreatedLayout) }
+
+// ParseCreated parses a `Created` value strictly: exactly yyyy-MM-ddTHH:mm:ssZ (D3).
+func ParseCreated(s string) (time.Time, error) {
+	if len(s) != len(CreatedLayout) {
+		return time.Time{}, fmt.Errorf("created %q: want yyyy-MM-ddTHH:mm:ssZ", s)
+	}
+	t, err := time.Parse(CreatedLayout, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("created %q: want yyyy-MM-ddTHH:mm:ssZ", s)
+	}
+	return t, nil
+}
+
+// ParseUTC parses a platform time string leniently: Huawei's own examples are not always
+// zero-padded (`2018-2-24 15:15:15`), so each component may have one or two digits. The result
+// is in UTC.
+func ParseUTC(s string) (time.Time, error) {
+	bad := fmt.Errorf("time %q: want yyyy-MM-dd HH:mm:ss", s)
+	date, clock, ok := strings.Cut(s, " ")
+	if !ok {
+		return time.Time{}, bad
+	}
+	d := strings.Split(date, "-")
+	c := strings.Split(clock, ":")
+	if len(d) != 3 || len(c) != 3 || len(d[0]) != 4 {
+		return time.Time{}, bad
+	}
+	var v [6]int
+	for i, p := range append(d, c...) {
+		if len(p) == 0 || len(p) > 4 || (i > 0 && len(p) > 2) {
+			return time.Time{}, bad
+		}
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 0 {
+			return time.Time{}, bad
+		}
+		v[i] = n
+	}
+	t := time.Date(v[0], time.Month(v[1]), v[2], v[3], v[4], v[5], 0, time.UTC)
+	if int(t.Month()) != v[1] || t.Day() != v[2] || t.Hour() != v[3] || t.Minute() != v[4] || t.Second() != v[5] {
+		return time.Time{}, bad
+	}
+	return t, nil
+}
