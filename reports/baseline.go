@@ -1,0 +1,127 @@
+package reports
+
+import (
+	"math"
+	"time"
+)
+
+// Baseline is the comparison of this run with an earlier one.
+type Baseline struct {
+	// Label names the baseline for readers (a path, a version, a date).
+	Label          string    `json:"label"`
+	HarnessVersion string    `json:"harnessVersion,omitempty"`
+	Start          time.Time `json:"start"`
+	Deltas         []Delta   `json:"deltas"`
+}
+
+// Metrics compared by Compare.
+const (
+	MetricP50          = "p50"
+	MetricP99          = "p99"
+	MetricAchievedRate = "achievedRate"
+	MetricSuccessRatio = "successRatio"
+)
+
+// Tolerances beyond which Compare flags a delta as a regression. Smaller moves are noise on a
+// shared machine.
+const (
+	// LatencyTolerancePct is the relative latency increase flagged (10 %).
+	LatencyTolerancePct = 10.0
+	// RateTolerancePct is the relative achieved-rate decrease flagged (5 %).
+	RateTolerancePct = 5.0
+	// SuccessTolerance is the absolute success-ratio decrease flagged (0.1 percentage point).
+	SuccessTolerance = 0.001
+)
+
+// Delta compares one metric of one interface of one load scenario with the baseline.
+type Delta struct {
+	Scenario  string `json:"scenario"`
+	Interface string `json:"interface"`
+	// Metric is one of the Metric constants. Latencies are corrected response times (service
+	// times when the run recorded no corrected figures) in nanoseconds.
+	Metric   string  `json:"metric"`
+	Unit     string  `json:"unit"`
+	Baseline float64 `json:"baseline"`
+	Current  float64 `json:"current"`
+	// Change is Current - Baseline; ChangePct is relative to Baseline (0 when Baseline is 0).
+	Change    float64 `json:"change"`
+	ChangePct float64 `json:"changePct"`
+	// Regression is true when the change is worse than the tolerance for the metric.
+	Regression bool `json:"regression"`
+	// Improvement is true when the change is better by more than the tolerance.
+	Improvement bool `json:"improvement"`
+}
+
+// Compare compares each interface of each load scenario present in both summaries (matched
+// by scenario name and interface id): p50 and p99 latency, achieved rate and success ratio.
+// The order follows current. Interfaces or scenarios missing from either side are skipped.
+func Compare(current, baseline *Summary) []Delta {
+	if current == nil || baseline == nil || current.Load == nil || baseline.Load == nil {
+		return nil
+	}
+	base := map[[2]string]InterfaceLoad{}
+	for _, sc := range baseline.Load.Scenarios {
+		for _, il := range sc.Interfaces {
+			base[[2]string{sc.Name, il.Interface}] = il
+		}
+	}
+	var out []Delta
+	for _, sc := range current.Load.Scenarios {
+		for _, cur := range sc.Interfaces {
+			b, ok := base[[2]string{sc.Name, cur.Interface}]
+			if !ok {
+				continue
+			}
+			cp, bp := latencyFor(cur), latencyFor(b)
+			for _, d := range []Delta{
+				{Metric: MetricP50, Unit: UnitNanoseconds, Current: float64(cp.P50), Baseline: float64(bp.P50)},
+				{Metric: MetricP99, Unit: UnitNanoseconds, Current: float64(cp.P99), Baseline: float64(bp.P99)},
+				{Metric: MetricAchievedRate, Unit: UnitRate, Current: cur.AchievedRate, Baseline: b.AchievedRate},
+				{Metric: MetricSuccessRatio, Unit: UnitRatio, Current: cur.SuccessRatio, Baseline: b.SuccessRatio},
+			} {
+				d.Scenario, d.Interface = sc.Name, cur.Interface
+				d.Change = d.Current - d.Baseline
+				if d.Baseline != 0 {
+					d.ChangePct = d.Change / math.Abs(d.Baseline) * 100
+				}
+				switch d.Metric {
+				case MetricP50, MetricP99:
+					d.Regression = d.Baseline > 0 && d.ChangePct > LatencyTolerancePct
+					d.Improvement = d.Baseline > 0 && d.ChangePct < -LatencyTolerancePct
+				case MetricAchievedRate:
+					d.Regression = d.Baseline > 0 && d.ChangePct < -RateTolerancePct
+					d.Improvement = d.Baseline > 0 && d.ChangePct > RateTolerancePct
+				case MetricSuccessRatio:
+					// The epsilon keeps a change of exactly the tolerance unflagged despite
+					// float rounding (1 - 0.999 > 0.001).
+					d.Regression = d.Change < -SuccessTolerance-1e-12
+					d.Improvement = d.Change > SuccessTolerance+1e-12
+				}
+				out = append(out, d)
+			}
+		}
+	}
+	return out
+}
+
+// latencyFor prefers corrected response times, the figure a client experiences.
+func latencyFor(il InterfaceLoad) Percentiles {
+	if !il.Corrected.IsZero() {
+		return il.Corrected
+	}
+	return il.Service
+}
+
+// SetBaseline compares s with base and records the result in s.Baseline.
+func (s *Summary) SetBaseline(label string, base *Summary) {
+	if base == nil {
+		s.Baseline = nil
+		return
+	}
+	s.Baseline = &Baseline{
+		Label:          label,
+		HarnessVersion: base.Manifest.HarnessVersion,
+		Start:          base.Manifest.Start,
+		Deltas:         Compare(s, base),
+	}
+}

@@ -1,0 +1,318 @@
+package reports
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"io"
+	"mime"
+	"os"
+	"sort"
+	"strings"
+	"time"
+)
+
+// The cucumber JSON written by godog's "cucumber" formatter (godog v0.16.0,
+// internal/formatters/fmt_cucumber.go). Ruby cucumber's format is the same shape, with
+// background elements and without feature tags copied into elements; both are accepted.
+type cukeFeature struct {
+	URI      string        `json:"uri"`
+	ID       string        `json:"id"`
+	Keyword  string        `json:"keyword"`
+	Name     string        `json:"name"`
+	Line     int           `json:"line"`
+	Tags     []cukeTag     `json:"tags"`
+	Elements []cukeElement `json:"elements"`
+}
+
+type cukeTag struct {
+	Name string `json:"name"`
+	Line int    `json:"line"`
+}
+
+type cukeElement struct {
+	ID      string     `json:"id"`
+	Keyword string     `json:"keyword"`
+	Name    string     `json:"name"`
+	Line    int        `json:"line"`
+	Type    string     `json:"type"`
+	Tags    []cukeTag  `json:"tags"`
+	Steps   []cukeStep `json:"steps"`
+}
+
+type cukeStep struct {
+	Keyword string `json:"keyword"`
+	Name    string `json:"name"`
+	Line    int    `json:"line"`
+	Match   struct {
+		Location string `json:"location"`
+	} `json:"match"`
+	Result struct {
+		Status   string `json:"status"`
+		Error    string `json:"error_message"`
+		Duration *int64 `json:"duration"`
+	} `json:"result"`
+	Embeddings []cukeEmbedding `json:"embeddings"`
+}
+
+type cukeEmbedding struct {
+	Name     string `json:"name"`
+	MimeType string `json:"mime_type"`
+	Data     string `json:"data"`
+}
+
+// ParseCucumberJSON turns godog's cucumber JSON into scenarios, in file order.
+//
+// Scenario status: failed if a step failed or was ambiguous; otherwise undefined if a step
+// was undefined or pending, or there were no steps (godog fails both in strict mode);
+// otherwise skipped if a step was skipped (godog.ErrSkip); otherwise passed. FailingStep and
+// Error come from the first failed, ambiguous, undefined or pending step. Duration is the sum
+// of step durations. Interface is InterfaceFromTags of the tags (feature tags first).
+//
+// Attachments (godog.Attach, "embeddings" with base64 data) are sorted by their name
+// (godog.Attachment.FileName, case-insensitive):
+//   - a name containing "violation" with a JSON array of {instancePath, keywordPath,
+//     message} fills SchemaViolations;
+//   - a name containing "request" or "response": the last one at or before the failing step
+//     (or the last one of a passing scenario) becomes Request / Response;
+//   - everything else, including earlier requests and responses, stays in Attachments.
+func ParseCucumberJSON(r io.Reader) ([]Scenario, error) {
+	var features []cukeFeature
+	dec := json.NewDecoder(r)
+	if err := dec.Decode(&features); err != nil {
+		if err == io.EOF {
+			return nil, nil
+		}
+		return nil, fmt.Errorf("reports: decode cucumber JSON: %w", err)
+	}
+	var out []Scenario
+	for _, f := range features {
+		var background []cukeStep
+		for _, e := range f.Elements {
+			if e.Type == "background" {
+				background = e.Steps
+				continue
+			}
+			steps := e.Steps
+			if len(background) > 0 {
+				steps = append(append([]cukeStep(nil), background...), e.Steps...)
+			}
+			out = append(out, buildScenario(f, e, steps))
+		}
+	}
+	return out, nil
+}
+
+func buildScenario(f cukeFeature, e cukeElement, steps []cukeStep) Scenario {
+	sc := Scenario{
+		Feature:    f.Name,
+		FeatureURI: f.URI,
+		ID:         e.ID,
+		Name:       e.Name,
+		Line:       e.Line,
+		Tags:       mergeTags(f.Tags, e.Tags),
+	}
+	sc.Interface = InterfaceFromTags(sc.Tags)
+
+	failing := -1
+	var anyFailed, anyUndefined, anySkipped bool
+	for i, st := range steps {
+		step := Step{
+			Keyword:  strings.TrimSpace(st.Keyword),
+			Text:     st.Name,
+			Line:     st.Line,
+			Status:   st.Result.Status,
+			Error:    st.Result.Error,
+			Location: st.Match.Location,
+		}
+		if st.Result.Duration != nil {
+			step.Duration = time.Duration(*st.Result.Duration)
+		}
+		sc.Duration += step.Duration
+		sc.Steps = append(sc.Steps, step)
+		bad := false
+		switch st.Result.Status {
+		case "failed", "ambiguous":
+			anyFailed, bad = true, true
+		case "undefined", "pending":
+			anyUndefined, bad = true, true
+		case "skipped":
+			anySkipped = true
+		}
+		if bad && failing < 0 {
+			failing = i
+		}
+	}
+	switch {
+	case anyFailed:
+		sc.Status = StatusFailed
+	case anyUndefined || len(steps) == 0:
+		sc.Status = StatusUndefined
+	case anySkipped:
+		sc.Status = StatusSkipped
+	default:
+		sc.Status = StatusPassed
+	}
+	if len(steps) == 0 {
+		sc.Error = "scenario has no steps"
+	}
+	if failing >= 0 {
+		st := sc.Steps[failing]
+		sc.FailingStep = strings.TrimSpace(st.Keyword + " " + st.Text)
+		sc.Error = st.Error
+		if sc.Error == "" {
+			sc.Error = "step is " + st.Status
+		}
+	}
+
+	// Attachments: pick the request/response that explain the outcome.
+	last := len(steps) - 1
+	if failing >= 0 {
+		last = failing
+	}
+	reqAt, respAt := [2]int{-1, -1}, [2]int{-1, -1}
+	for i, st := range steps {
+		for j, em := range st.Embeddings {
+			n := strings.ToLower(em.Name)
+			if i > last {
+				continue
+			}
+			switch {
+			case strings.Contains(n, "violation"):
+			case strings.Contains(n, "request"):
+				reqAt = [2]int{i, j}
+			case strings.Contains(n, "response"):
+				respAt = [2]int{i, j}
+			}
+		}
+	}
+	for i, st := range steps {
+		for j, em := range st.Embeddings {
+			a := decodeEmbedding(em, st.Name)
+			n := strings.ToLower(em.Name)
+			if strings.Contains(n, "violation") {
+				if vs, ok := parseViolations(a.Text); ok {
+					sc.SchemaViolations = append(sc.SchemaViolations, vs...)
+					continue
+				}
+			}
+			switch [2]int{i, j} {
+			case reqAt:
+				if a.Text != "" {
+					sc.Request = a.Text
+					continue
+				}
+			case respAt:
+				if a.Text != "" {
+					sc.Response = a.Text
+					continue
+				}
+			}
+			sc.Attachments = append(sc.Attachments, a)
+		}
+	}
+	SortViolations(sc.SchemaViolations)
+	return sc
+}
+
+func mergeTags(feature, element []cukeTag) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, list := range [][]cukeTag{feature, element} {
+		for _, t := range list {
+			if !seen[t.Name] {
+				seen[t.Name] = true
+				out = append(out, t.Name)
+			}
+		}
+	}
+	return out
+}
+
+// isTextual reports whether a media type is rendered as text.
+func isTextual(mediaType string) bool {
+	mt, _, err := mime.ParseMediaType(mediaType)
+	if err != nil {
+		mt = strings.ToLower(strings.TrimSpace(mediaType))
+	}
+	switch {
+	case strings.HasPrefix(mt, "text/"), strings.HasSuffix(mt, "+json"), strings.HasSuffix(mt, "+xml"):
+		return true
+	}
+	switch mt {
+	case "application/json", "application/xml", "application/x-www-form-urlencoded", "message/http", "application/x-ndjson":
+		return true
+	}
+	return false
+}
+
+func decodeEmbedding(em cukeEmbedding, step string) Attachment {
+	a := Attachment{Name: em.Name, MediaType: em.MimeType, Step: step}
+	data, err := base64.StdEncoding.DecodeString(em.Data)
+	if err != nil {
+		// Not base64 after all: keep it as given rather than lose it.
+		a.Text = em.Data
+		return a
+	}
+	if isTextual(em.MimeType) {
+		a.Text = string(data)
+	} else {
+		a.Base64 = em.Data
+	}
+	return a
+}
+
+func parseViolations(text string) ([]SchemaViolation, bool) {
+	var raw []struct {
+		InstancePath string `json:"instancePath"`
+		Instance     string `json:"instance"`
+		KeywordPath  string `json:"keywordPath"`
+		Keyword      string `json:"keyword"`
+		Message      string `json:"message"`
+	}
+	if err := json.Unmarshal([]byte(text), &raw); err != nil {
+		return nil, false
+	}
+	out := make([]SchemaViolation, 0, len(raw))
+	for _, r := range raw {
+		v := SchemaViolation{InstancePath: r.InstancePath, KeywordPath: r.KeywordPath, Message: r.Message}
+		if v.InstancePath == "" {
+			v.InstancePath = r.Instance
+		}
+		if v.KeywordPath == "" {
+			v.KeywordPath = r.Keyword
+		}
+		out = append(out, v)
+	}
+	return out, true
+}
+
+// SortViolations orders violations by instance path, keyword path and message, because the
+// validator reports them in map order and reports must be stable.
+func SortViolations(vs []SchemaViolation) {
+	sort.SliceStable(vs, func(i, j int) bool {
+		a, b := vs[i], vs[j]
+		if a.InstancePath != b.InstancePath {
+			return a.InstancePath < b.InstancePath
+		}
+		if a.KeywordPath != b.KeywordPath {
+			return a.KeywordPath < b.KeywordPath
+		}
+		return a.Message < b.Message
+	})
+}
+
+// ParseCucumberFile is ParseCucumberJSON on a file, the form godog's
+// "cucumber:<path>" formatter writes.
+func ParseCucumberFile(path string) ([]Scenario, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("reports: %w", err)
+	}
+	defer f.Close()
+	sc, err := ParseCucumberJSON(f)
+	if err != nil {
+		return nil, fmt.Errorf("%w (%s)", err, path)
+	}
+	return sc, nil
+}

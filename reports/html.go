@@ -1,0 +1,380 @@
+package reports
+
+import (
+	"embed"
+	"fmt"
+	"html/template"
+	"io"
+	"math"
+	"sort"
+	"strconv"
+	"time"
+)
+
+//go:embed templates/report.html.tmpl templates/report.css
+var templateFS embed.FS
+
+var reportTemplate = template.Must(template.New("report.html.tmpl").Funcs(template.FuncMap{
+	"dur":     FormatDuration,
+	"add":     func(a, b int) int { return a + b },
+	"count":   FormatCount,
+	"count64": func(n int) string { return FormatCount(int64(n)) },
+	"rate":    FormatRate,
+	"pct":     FormatPct,
+	"spct": func(p float64) string {
+		if p > 0 {
+			return "+" + FormatPct(p)
+		}
+		return FormatPct(p)
+	},
+	"ratio":     FormatRatio,
+	"when":      formatTime,
+	"statusCls": statusClass,
+	"covCls":    coverageClass,
+	"stepCls":   stepClass,
+	"change":    formatChange,
+	"value":     formatValue,
+	"deltaCls":  deltaClass,
+	"metric":    metricLabel,
+	"barw":      func(p float64) string { return strconv.FormatFloat(math.Max(0, math.Min(100, p)), 'f', 2, 64) + "%" },
+}).ParseFS(templateFS, "templates/report.html.tmpl"))
+
+var reportCSS = func() template.CSS {
+	b, err := templateFS.ReadFile("templates/report.css")
+	if err != nil {
+		panic(err) // embedded at build time; cannot fail
+	}
+	return template.CSS(b) //nolint:gosec // our own embedded stylesheet
+}()
+
+// WriteHTML renders s as one self-contained HTML page: inline CSS, inline SVG charts, no
+// script, no external resource. Section ids are stable (#manifest, #conformance, #coverage,
+// #failures, #load, #callbacks, #thresholds, #baseline) so that CI links and tests can point
+// at them; a section without data shows a short note instead of disappearing.
+func WriteHTML(w io.Writer, s *Summary) error {
+	v := buildView(s.prepared())
+	if err := reportTemplate.Execute(w, v); err != nil {
+		return fmt.Errorf("reports: render HTML: %w", err)
+	}
+	return nil
+}
+
+type view struct {
+	CSS          template.CSS
+	Title        string
+	S            *Summary
+	V            Verdict
+	VerdictClass string
+	RunDuration  string
+	Conf         *confView
+	Load         []loadView
+	CB           *cbView
+	Thresholds   []Threshold
+	Baseline     *baselineView
+}
+
+type confView struct {
+	Rows      []ifaceRow
+	Total     ifaceRow
+	Scenarios []Scenario
+	Failures  []Scenario
+	Coverage  []CoverageRow
+	CovCount  map[string]int
+	Duration  string
+}
+
+type ifaceRow struct {
+	InterfaceCounts
+	All                         int
+	PassW, FailW, SkipW, UndefW float64
+}
+
+type loadView struct {
+	LoadScenario
+	RateChart    template.HTML
+	LatencyChart template.HTML
+	HistChart    template.HTML
+	HistMetric   string
+	Codes        []codeRow
+	PerCode      []perCodeRow
+	ViolTotal    int64
+}
+
+type codeRow struct {
+	CodeCount
+	Share float64
+}
+
+type perCodeRow struct {
+	Interface string
+	CodeStats
+}
+
+type cbView struct {
+	*Callbacks
+	Counters []counterRow
+}
+
+type counterRow struct {
+	Name  string
+	Help  string
+	Value int64
+}
+
+type baselineView struct {
+	*Baseline
+	Regressions  int
+	Improvements int
+}
+
+func buildView(s *Summary) view {
+	v := view{
+		CSS:        reportCSS,
+		S:          s,
+		V:          *s.Verdict,
+		Thresholds: s.Thresholds,
+	}
+	switch v.V.Status {
+	case VerdictPass:
+		v.VerdictClass = "pass"
+	case VerdictFail:
+		v.VerdictClass = "fail"
+	default:
+		v.VerdictClass = "empty"
+	}
+	v.Title = "PNS harness " + v.V.Status
+	if s.Manifest.Profile != "" {
+		v.Title += " — " + s.Manifest.Profile
+	}
+	if !s.Manifest.Start.IsZero() && !s.Manifest.End.IsZero() {
+		v.RunDuration = FormatDuration(s.Manifest.End.Sub(s.Manifest.Start))
+	}
+	if c := s.Conformance; c != nil {
+		v.Conf = buildConf(c)
+	}
+	if s.Load != nil {
+		for _, ls := range s.Load.Scenarios {
+			v.Load = append(v.Load, buildLoad(ls))
+		}
+	}
+	if s.Callbacks != nil {
+		c := s.Callbacks.Counters
+		v.CB = &cbView{Callbacks: s.Callbacks, Counters: []counterRow{
+			{"missing", "expected but never received", c.Missing},
+			{"duplicate", "received more than once (beyond documented retries)", c.Duplicate},
+			{"outOfOrder", "received before an event that must precede it", c.OutOfOrder},
+			{"late", "received after the allowed delay", c.Late},
+			{"badSignature", "signature missing or wrong", c.BadSignature},
+			{"schemaInvalid", "body violates the notification schema", c.SchemaInvalid},
+		}}
+	}
+	if b := s.Baseline; b != nil {
+		bv := &baselineView{Baseline: b}
+		for _, d := range b.Deltas {
+			if d.Regression {
+				bv.Regressions++
+			}
+			if d.Improvement {
+				bv.Improvements++
+			}
+		}
+		v.Baseline = bv
+	}
+	return v
+}
+
+func buildConf(c *Conformance) *confView {
+	cv := &confView{Scenarios: c.Scenarios, Coverage: c.Coverage, CovCount: map[string]int{}}
+	if c.Duration > 0 {
+		cv.Duration = FormatDuration(c.Duration)
+	}
+	counts := c.Interfaces
+	if len(counts) == 0 && len(c.Scenarios) > 0 {
+		counts = CountByInterface(c.Scenarios)
+	}
+	for _, ic := range counts {
+		r := ifaceRow{InterfaceCounts: ic, All: ic.Total()}
+		cv.Total.Passed += ic.Passed
+		cv.Total.Failed += ic.Failed
+		cv.Total.Skipped += ic.Skipped
+		cv.Total.Undefined += ic.Undefined
+		setWidths(&r)
+		cv.Rows = append(cv.Rows, r)
+	}
+	cv.Total.Interface = "total"
+	cv.Total.All = cv.Total.InterfaceCounts.Total()
+	setWidths(&cv.Total)
+	for _, sc := range c.Scenarios {
+		if sc.Status == StatusFailed || sc.Status == StatusUndefined {
+			cv.Failures = append(cv.Failures, sc)
+		}
+	}
+	for _, r := range c.Coverage {
+		cv.CovCount[r.Status]++
+	}
+	return cv
+}
+
+func setWidths(r *ifaceRow) {
+	if r.All == 0 {
+		return
+	}
+	t := float64(r.All)
+	r.PassW = float64(r.Passed) / t * 100
+	r.FailW = float64(r.Failed) / t * 100
+	r.SkipW = float64(r.Skipped) / t * 100
+	r.UndefW = float64(r.Undefined) / t * 100
+}
+
+func buildLoad(ls LoadScenario) loadView {
+	lv := loadView{LoadScenario: ls}
+	var xs, target, achieved, p50, p99 []float64
+	for _, p := range ls.Series {
+		xs = append(xs, p.T.Seconds())
+		target = append(target, p.TargetRate)
+		achieved = append(achieved, p.AchievedRate)
+		p50 = append(p50, float64(p.P50))
+		p99 = append(p99, float64(p.P99))
+	}
+	lv.RateChart = lineChart{
+		Title: "Request rate: target vs achieved (req/s)",
+		Series: []chartSeries{
+			{Name: "target", Class: "s-target", X: xs, Y: target},
+			{Name: "achieved", Class: "s0", X: xs, Y: achieved},
+		},
+		XTime: true,
+		XFmt:  formatSeconds,
+		YFmt:  func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) },
+	}.render()
+	lv.LatencyChart = lineChart{
+		Title: "Corrected response time over time",
+		Series: []chartSeries{
+			{Name: "p50", Class: "s0", X: xs, Y: p50},
+			{Name: "p99", Class: "s1", X: xs, Y: p99},
+		},
+		XTime: true,
+		XFmt:  formatSeconds,
+		YFmt:  func(v float64) string { return FormatDuration(time.Duration(v)) },
+	}.render()
+	if h := ls.Histogram; h != nil {
+		lv.HistMetric = h.Metric
+		var labels []string
+		var vals []float64
+		for _, bk := range h.Buckets {
+			labels = append(labels, FormatDuration(bk.To))
+			vals = append(vals, float64(bk.Count))
+		}
+		lv.HistChart = barChart{
+			Title:  "Latency histogram (" + h.Metric + ", requests per bucket)",
+			Labels: labels, Values: vals,
+			YFmt:   func(v float64) string { return FormatCount(int64(math.Round(v))) },
+			XTitle: "bucket upper bound",
+		}.render()
+	}
+	var total int64
+	for _, c := range ls.ResultCodes {
+		total += c.Count
+	}
+	for _, c := range ls.ResultCodes {
+		r := codeRow{CodeCount: c}
+		if total > 0 {
+			r.Share = float64(c.Count) / float64(total) * 100
+		}
+		lv.Codes = append(lv.Codes, r)
+	}
+	sort.SliceStable(lv.Codes, func(i, j int) bool { return lv.Codes[i].Count > lv.Codes[j].Count })
+	for _, il := range ls.Interfaces {
+		for _, cs := range il.ResultCodes {
+			lv.PerCode = append(lv.PerCode, perCodeRow{Interface: il.Interface, CodeStats: cs})
+		}
+	}
+	for _, st := range ls.Steps {
+		lv.ViolTotal += st.ConformanceErrors
+	}
+	return lv
+}
+
+// formatSeconds labels a time axis: seconds up to two minutes, then minutes (and seconds),
+// then hours.
+func formatSeconds(s float64) string {
+	switch {
+	case s < 120:
+		return strconv.FormatFloat(s, 'f', -1, 64) + "s"
+	case s < 7200:
+		m, r := int(s)/60, int(s)%60
+		if r != 0 {
+			return fmt.Sprintf("%dm%02ds", m, r)
+		}
+		return fmt.Sprintf("%dm", m)
+	}
+	h, m := int(s)/3600, int(s)%3600/60
+	if m != 0 {
+		return fmt.Sprintf("%dh%02dm", h, m)
+	}
+	return fmt.Sprintf("%dh", h)
+}
+
+func formatTime(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	return t.UTC().Format("2006-01-02 15:04:05 UTC")
+}
+
+func statusClass(s Status) string {
+	switch s {
+	case StatusPassed:
+		return "pass"
+	case StatusFailed:
+		return "fail"
+	case StatusSkipped:
+		return "skip"
+	}
+	return "undef"
+}
+
+func stepClass(s string) string {
+	switch s {
+	case "passed":
+		return "pass"
+	case "failed", "ambiguous":
+		return "fail"
+	case "skipped":
+		return "skip"
+	}
+	return "undef"
+}
+
+func coverageClass(s string) string {
+	switch s {
+	case CoverageCovered:
+		return "pass"
+	case CoverageMissing:
+		return "fail"
+	}
+	return "skip"
+}
+
+func deltaClass(d Delta) string {
+	switch {
+	case d.Regression:
+		return "fail"
+	case d.Improvement:
+		return "pass"
+	}
+	return "skip"
+}
+
+func metricLabel(m string) string {
+	switch m {
+	case MetricP50:
+		return "p50"
+	case MetricP99:
+		return "p99"
+	case MetricAchievedRate:
+		return "achieved rate"
+	case MetricSuccessRatio:
+		return "success"
+	}
+	return m
+}

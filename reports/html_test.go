@@ -1,0 +1,194 @@
+package reports
+
+import (
+	"bytes"
+	"encoding/xml"
+	"io"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// SectionIDs are the stable section anchors of the HTML report.
+var sectionIDs = []string{"manifest", "conformance", "coverage", "failures", "load", "callbacks", "thresholds", "baseline"}
+
+func renderHTML(t *testing.T, s *Summary) string {
+	t.Helper()
+	var b bytes.Buffer
+	if err := WriteHTML(&b, s); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+var (
+	reTag     = regexp.MustCompile(`<[a-zA-Z][^>]*>`)
+	reURLAttr = regexp.MustCompile(`(?i)\s(src|href|xlink:href|action|formaction|poster|data|srcset|background|ping)\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)`)
+	reStyleEl = regexp.MustCompile(`(?is)<style[^>]*>(.*?)</style>`)
+	reStyleAt = regexp.MustCompile(`(?i)\sstyle\s*=\s*("[^"]*"|'[^']*')`)
+	reBadTag  = regexp.MustCompile(`(?i)<(script|link|iframe|object|embed|img|base|audio|video|source|frame)\b`)
+)
+
+// externalRefs lists everything in a page that would make a browser fetch: URL-valued
+// attributes other than fragment links and data: URLs, CSS url() and @import, and elements
+// that load resources. Text is not inspected: html/template escapes "<" in text, so every
+// literal "<" starts a real tag, and a target URL shown as text is harmless.
+func externalRefs(page string) []string {
+	var out []string
+	for _, tag := range reTag.FindAllString(page, -1) {
+		for _, m := range reURLAttr.FindAllStringSubmatch(tag, -1) {
+			v := strings.Trim(m[2], `"'`)
+			if v == "" || strings.HasPrefix(v, "#") || strings.HasPrefix(strings.ToLower(v), "data:") {
+				continue
+			}
+			out = append(out, m[1]+"="+v)
+		}
+		for _, m := range reStyleAt.FindAllStringSubmatch(tag, -1) {
+			if strings.Contains(strings.ToLower(m[1]), "url(") {
+				out = append(out, "style url(): "+m[1])
+			}
+		}
+	}
+	for _, m := range reStyleEl.FindAllStringSubmatch(page, -1) {
+		css := strings.ToLower(m[1])
+		if strings.Contains(css, "url(") || strings.Contains(css, "@import") {
+			out = append(out, "stylesheet url()/@import")
+		}
+	}
+	for _, m := range reBadTag.FindAllString(page, -1) {
+		out = append(out, "element "+m)
+	}
+	return out
+}
+
+// wellFormed parses the page with encoding/xml in HTML mode to catch unbalanced tags.
+func wellFormed(page string) error {
+	d := xml.NewDecoder(strings.NewReader(page))
+	d.Strict = false
+	d.AutoClose = xml.HTMLAutoClose
+	d.Entity = xml.HTMLEntity
+	for {
+		_, err := d.Token()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+func TestExternalRefsDetects(t *testing.T) {
+	bad := []string{
+		`<img src="https://example.com/a.png">`,
+		`<a href="http://example.com">x</a>`,
+		`<link rel="stylesheet" href="//cdn.example.com/x.css">`,
+		`<style>body{background:url(https://x/y.png)}</style>`,
+		`<style>@import "x.css";</style>`,
+		`<div style="background:url('http://x')"></div>`,
+		`<script>1</script>`,
+		`<svg><image href="https://x/y.png"/></svg>`,
+	}
+	for _, b := range bad {
+		if len(externalRefs(b)) == 0 {
+			t.Errorf("externalRefs missed %s", b)
+		}
+	}
+	good := `<a href="#load">x</a><p>target https://pns.example.com/rest</p><p>&lt;img src=&#34;http://evil/&#34;&gt;</p><div style="width:50%"></div>`
+	if refs := externalRefs(good); len(refs) != 0 {
+		t.Errorf("false positives: %v", refs)
+	}
+}
+
+func TestHTMLFull(t *testing.T) {
+	s := fixtureSummary(t)
+	page := renderHTML(t, s)
+	for _, id := range append([]string{"verdict"}, sectionIDs...) {
+		if !strings.Contains(page, `id="`+id+`"`) {
+			t.Errorf("section id %q missing", id)
+		}
+	}
+	if refs := externalRefs(page); len(refs) != 0 {
+		t.Errorf("page would fetch external resources: %v", refs)
+	}
+	if err := wellFormed(page); err != nil {
+		t.Errorf("page is not well formed: %v", err)
+	}
+	for _, want := range []string{
+		`class="verdict fail"`, ">FAIL<",
+		"Bind response follows the schema", "/subscriptionId", "missing property &#39;subscriptionId&#39;", // failure with schema violations
+		"<details", "Request</summary>", "Response</summary>",
+		"axb-steady", "ax-step", "<svg", "<polyline", "<rect class=\"bar\"", // load charts
+		"Corrected response time per interface", "Service time per interface", "1012008", "Result codes",
+		"Steps and conformance errors", "callin", "badSignature", // callbacks
+		"load.ax-step.ax.query.p99 &lt; 50ms", "61.3ms", // thresholds
+		"summary-v0.2.0.json", "worse", // baseline
+		"13.1-x-reuse", "not-reachable", // coverage
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("page lacks %q", want)
+		}
+	}
+	for _, notWant := range []string{"not run", "No baseline given", "No thresholds defined"} {
+		if strings.Contains(page, notWant) {
+			t.Errorf("full report shows %q", notWant)
+		}
+	}
+}
+
+func TestHTMLEmptySections(t *testing.T) {
+	page := renderHTML(t, &Summary{Manifest: Manifest{Profile: "nothing"}})
+	for _, id := range sectionIDs {
+		if !strings.Contains(page, `id="`+id+`"`) {
+			t.Errorf("section id %q missing from empty report", id)
+		}
+	}
+	for _, want := range []string{
+		"Conformance suite not run.", "Load test not run.", "Callback receiver not run.",
+		"No thresholds defined.", "No baseline given.", "No coverage matrix", `class="verdict empty"`, "NO RESULTS",
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("empty report lacks %q", want)
+		}
+	}
+	if err := wellFormed(page); err != nil {
+		t.Errorf("page is not well formed: %v", err)
+	}
+}
+
+func TestHTMLPassingRun(t *testing.T) {
+	s := &Summary{Conformance: NewConformance([]Scenario{{Feature: "F", Name: "ok", Interface: "axb.bind", Status: StatusPassed}}, nil),
+		Thresholds: []Threshold{{Expression: "x < 1", Observed: 0, Passed: true}}}
+	page := renderHTML(t, s)
+	for _, want := range []string{`class="verdict pass"`, ">PASS<", "No failing scenarios.", "Load test not run."} {
+		if !strings.Contains(page, want) {
+			t.Errorf("page lacks %q", want)
+		}
+	}
+}
+
+// TestHTMLEscapesHostileContent feeds markup through every free-text field a target can
+// influence and checks it comes out as text.
+func TestHTMLEscapesHostileContent(t *testing.T) {
+	const hostile = `<script>alert(1)</script><img src="https://evil.example/x.png"><a href="http://evil.example">x</a>`
+	s := fixtureSummary(t)
+	sc := &s.Conformance.Scenarios[1]
+	sc.Status, sc.Error, sc.Request, sc.Response, sc.Name = StatusFailed, hostile, hostile, hostile, hostile
+	sc.SchemaViolations = []SchemaViolation{{InstancePath: hostile, KeywordPath: hostile, Message: hostile}}
+	sc.Attachments = []Attachment{{Name: hostile, MediaType: "text/html", Text: hostile}}
+	s.Load.Scenarios[0].Name = hostile
+	s.Load.Scenarios[0].ResultCodes[0].Description = hostile
+	s.Thresholds[0].Expression = hostile
+	s.Errors = []string{hostile}
+	s.Manifest.Profile = hostile
+	page := renderHTML(t, s)
+	if refs := externalRefs(page); len(refs) != 0 {
+		t.Errorf("hostile content became markup: %v", refs)
+	}
+	if !strings.Contains(page, "&lt;script&gt;alert(1)&lt;/script&gt;") {
+		t.Error("hostile content not shown escaped")
+	}
+	if err := wellFormed(page); err != nil {
+		t.Errorf("page is not well formed: %v", err)
+	}
+}

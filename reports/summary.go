@@ -1,0 +1,631 @@
+// Package reports defines the run summary of pns-harness (summary.json) and renders it as a
+// self-contained HTML page, JUnit XML and JSON.
+//
+// The Summary type is the single data model every report is rendered from: the conformance
+// suite, the load tester and the callback receiver each fill their own section and the
+// renderers never look at anything else. summary.json is a stable, documented format
+// (schemaVersion 1): fields are only ever added, never renamed or re-typed, without bumping
+// SchemaVersion.
+//
+// JSON conventions of summary.json:
+//   - durations and latencies (Go time.Duration) are integer nanoseconds;
+//   - times are RFC 3339 with nanoseconds, UTC;
+//   - rates are requests per second (float), ratios are 0..1 (float), percentages are 0..100;
+//   - absent sections (for example no load run) are omitted, never null-filled.
+package reports
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"sort"
+	"time"
+)
+
+// SchemaVersion is the version of the summary.json format written by this package. It is
+// bumped only when an existing field changes meaning or type.
+const SchemaVersion = 1
+
+// Summary is the complete, renderer-independent result of one harness run.
+type Summary struct {
+	// SchemaVersion is always SchemaVersion when written by WriteJSON.
+	SchemaVersion int `json:"schemaVersion"`
+	// Verdict is computed by WriteJSON from the other sections (see ComputeVerdict); any value
+	// set by the caller is overwritten so the file can never disagree with its content.
+	Verdict *Verdict `json:"verdict,omitempty"`
+	// Manifest identifies what was run, against what, where and when.
+	Manifest Manifest `json:"manifest"`
+	// Conformance is nil when the conformance suite did not run.
+	Conformance *Conformance `json:"conformance,omitempty"`
+	// Load is nil when no load scenario ran.
+	Load *Load `json:"load,omitempty"`
+	// Callbacks is nil when no callback receiver ran.
+	Callbacks *Callbacks `json:"callbacks,omitempty"`
+	// Thresholds are the evaluated pass/fail expressions of the run's profile.
+	Thresholds []Threshold `json:"thresholds,omitempty"`
+	// Baseline holds the comparison with an earlier run, when one was given.
+	Baseline *Baseline `json:"baseline,omitempty"`
+	// Errors are run-level problems that prevented part of the run (a suite failing to start,
+	// an unreachable target). Any error makes the verdict FAIL.
+	Errors []string `json:"errors,omitempty"`
+}
+
+// Manifest describes the run. It must never contain secrets: WriteJSON, WriteHTML and
+// WriteJUnit pass it through Redact first, but producers should not put secrets in it at all.
+type Manifest struct {
+	// HarnessVersion is the pns-harness version (module version or git describe).
+	HarnessVersion string `json:"harnessVersion"`
+	// TargetURL is the base URL under test; userinfo and secret-looking query parameters are
+	// redacted on output.
+	TargetURL string `json:"targetURL"`
+	// Profile is the name of the run profile (not its content).
+	Profile string `json:"profile"`
+	// Settings are selected, non-secret profile settings shown for reproducibility. Entries
+	// whose key looks secret are redacted on output (see Redact).
+	Settings []Setting `json:"settings,omitempty"`
+	// SchemaHash identifies the JSON schemas used (for example sha256 of the schema tree).
+	SchemaHash string `json:"schemaHash,omitempty"`
+	// FeatureHash identifies the feature files used.
+	FeatureHash string `json:"featureHash,omitempty"`
+	// Start and End bound the whole run.
+	Start time.Time `json:"start"`
+	End   time.Time `json:"end"`
+	// Seed is the random seed of the run (godog order, generated numbers, load bodies).
+	Seed int64 `json:"seed"`
+	// Machine is where the harness ran.
+	Machine Machine `json:"machine"`
+}
+
+// Setting is one key/value of the run profile shown in the manifest.
+type Setting struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
+}
+
+// Machine describes the host the harness ran on, because latency figures are meaningless
+// without it.
+type Machine struct {
+	Hostname  string `json:"hostname"`
+	GOOS      string `json:"goos"`
+	GOARCH    string `json:"goarch"`
+	CPUs      int    `json:"cpus"`
+	GoVersion string `json:"goVersion"`
+}
+
+// CurrentMachine describes the running process's host.
+func CurrentMachine() Machine {
+	h, err := os.Hostname()
+	if err != nil {
+		h = "unknown"
+	}
+	return Machine{
+		Hostname:  h,
+		GOOS:      runtime.GOOS,
+		GOARCH:    runtime.GOARCH,
+		CPUs:      runtime.NumCPU(),
+		GoVersion: runtime.Version(),
+	}
+}
+
+// Status is the outcome of a conformance scenario or step.
+type Status string
+
+// Scenario outcomes. godog's pending and ambiguous step results are mapped by
+// ParseCucumberJSON: pending to undefined, ambiguous to failed (both fail a strict run).
+const (
+	StatusPassed    Status = "passed"
+	StatusFailed    Status = "failed"
+	StatusSkipped   Status = "skipped"
+	StatusUndefined Status = "undefined"
+)
+
+// Conformance is the result of the godog conformance suite.
+type Conformance struct {
+	// Interfaces holds pass/fail/skip counts per interface id; see CountByInterface.
+	Interfaces []InterfaceCounts `json:"interfaces"`
+	// Scenarios holds every executed scenario (outline rows separately).
+	Scenarios []Scenario `json:"scenarios"`
+	// Coverage is the rule/result-code coverage matrix.
+	Coverage []CoverageRow `json:"coverage,omitempty"`
+	// Duration is the wall time of the suite.
+	Duration time.Duration `json:"duration"`
+}
+
+// InterfaceCounts are the scenario outcomes of one interface.
+type InterfaceCounts struct {
+	// Interface is an id such as "axb.bind", "ax.query", "record.download", "auth",
+	// "callbacks".
+	Interface string `json:"interface"`
+	Passed    int    `json:"passed"`
+	Failed    int    `json:"failed"`
+	Skipped   int    `json:"skipped"`
+	Undefined int    `json:"undefined"`
+}
+
+// Total is the number of scenarios counted.
+func (c InterfaceCounts) Total() int { return c.Passed + c.Failed + c.Skipped + c.Undefined }
+
+// Scenario is one executed conformance scenario.
+type Scenario struct {
+	// Feature is the feature name; FeatureURI its file.
+	Feature    string `json:"feature"`
+	FeatureURI string `json:"featureUri,omitempty"`
+	// ID is godog's element id (feature;scenario[;examples;row]), unique within a run.
+	ID   string `json:"id,omitempty"`
+	Name string `json:"name"`
+	Line int    `json:"line,omitempty"`
+	// Interface is derived from the tags (see InterfaceFromTags).
+	Interface string   `json:"interface"`
+	Tags      []string `json:"tags,omitempty"`
+	Status    Status   `json:"status"`
+	// Duration is the sum of the step durations.
+	Duration time.Duration `json:"duration"`
+	// FailingStep is the keyword and text of the first failed or undefined step.
+	FailingStep string `json:"failingStep,omitempty"`
+	// Error is the error message of the failing step.
+	Error string `json:"error,omitempty"`
+	// Request and Response are the HTTP exchange most relevant to the outcome: the last ones
+	// attached at or before the failing step (or the last ones of a passed scenario).
+	Request  string `json:"request,omitempty"`
+	Response string `json:"response,omitempty"`
+	// SchemaViolations are the JSON-schema violations of the response, sorted.
+	SchemaViolations []SchemaViolation `json:"schemaViolations,omitempty"`
+	// Steps are the scenario steps in order.
+	Steps []Step `json:"steps,omitempty"`
+	// Attachments are the remaining godog.Attach payloads.
+	Attachments []Attachment `json:"attachments,omitempty"`
+}
+
+// Step is one executed step.
+type Step struct {
+	Keyword  string        `json:"keyword"`
+	Text     string        `json:"text"`
+	Line     int           `json:"line,omitempty"`
+	Status   string        `json:"status"`
+	Duration time.Duration `json:"duration"`
+	Error    string        `json:"error,omitempty"`
+	// Location is the step definition (file:line) that matched.
+	Location string `json:"location,omitempty"`
+}
+
+// SchemaViolation is one leaf of a JSON-schema validation error.
+type SchemaViolation struct {
+	InstancePath string `json:"instancePath"`
+	KeywordPath  string `json:"keywordPath"`
+	Message      string `json:"message"`
+}
+
+// Attachment is a godog.Attach payload. Text is set for textual media types, Base64 for the
+// others (binary attachments are kept in JSON but not rendered in HTML).
+type Attachment struct {
+	Name      string `json:"name,omitempty"`
+	MediaType string `json:"mediaType"`
+	// Step is the text of the step the attachment was made in.
+	Step   string `json:"step,omitempty"`
+	Text   string `json:"text,omitempty"`
+	Base64 string `json:"base64,omitempty"`
+}
+
+// Coverage kinds and statuses.
+const (
+	KindRule = "rule"
+	KindCode = "code"
+
+	CoverageCovered      = "covered"
+	CoverageNotReachable = "not-reachable"
+	// CoverageMissing marks a rule or code no scenario exercises although it is reachable: a
+	// gap in the suite.
+	CoverageMissing = "missing"
+)
+
+// CoverageRow is one row of the coverage matrix: which scenarios exercise a rule or a result
+// code of an interface.
+type CoverageRow struct {
+	Interface string `json:"interface"`
+	// Item is the rule id (for example "13.1-x-reuse") or the result code ("1010002").
+	Item string `json:"item"`
+	// Kind is KindRule or KindCode.
+	Kind string `json:"kind"`
+	// Description is a short human text for the item.
+	Description string   `json:"description,omitempty"`
+	Scenarios   []string `json:"scenarios,omitempty"`
+	// Status is CoverageCovered, CoverageNotReachable or CoverageMissing.
+	Status string `json:"status"`
+	// Reason explains a not-reachable or missing row.
+	Reason string `json:"reason,omitempty"`
+}
+
+// Load is the result of the load tester.
+type Load struct {
+	Scenarios []LoadScenario `json:"scenarios"`
+}
+
+// LoadScenario is one load scenario (a constant rate, a ramp, a step sequence).
+type LoadScenario struct {
+	Name string `json:"name"`
+	// Description says what the scenario does, for readers.
+	Description string `json:"description,omitempty"`
+	// TargetRate is the mean requested rate (req/s) and AchievedRate the mean delivered one.
+	TargetRate   float64 `json:"targetRate"`
+	AchievedRate float64 `json:"achievedRate"`
+	// ShortfallPct is how far below target the delivered rate was, in percent (0 when the
+	// target was met); see ShortfallPct.
+	ShortfallPct float64       `json:"shortfallPct"`
+	Duration     time.Duration `json:"duration"`
+	Requests     int64         `json:"requests"`
+	// SuccessRatio is the share (0..1) of requests with HTTP 2xx and resultcode "0".
+	SuccessRatio float64 `json:"successRatio"`
+	// Interfaces are the per-interface statistics.
+	Interfaces []InterfaceLoad `json:"interfaces,omitempty"`
+	// ResultCodes is the result code breakdown of all requests, sorted by count.
+	ResultCodes []CodeCount `json:"resultCodes,omitempty"`
+	// Series is the time series (per second or per step).
+	Series []SeriesPoint `json:"series,omitempty"`
+	// Histogram is the latency histogram of all requests.
+	Histogram *Histogram `json:"histogram,omitempty"`
+	// Steps are the load steps with their conformance (schema) errors.
+	Steps []LoadStep `json:"steps,omitempty"`
+}
+
+// ShortfallPct returns how far achieved is below target in percent, 0 when target is met or
+// unset.
+func ShortfallPct(target, achieved float64) float64 {
+	if target <= 0 || achieved >= target {
+		return 0
+	}
+	return (target - achieved) / target * 100
+}
+
+// Percentiles are latency percentiles. Service time is measured from sending a request to
+// its response; corrected response time is measured from when the request was due by the
+// schedule, which includes queueing the load generator hid (coordinated omission).
+type Percentiles struct {
+	P50  time.Duration `json:"p50"`
+	P90  time.Duration `json:"p90"`
+	P99  time.Duration `json:"p99"`
+	P999 time.Duration `json:"p999"`
+	Max  time.Duration `json:"max"`
+}
+
+// IsZero reports whether no percentile was recorded.
+func (p Percentiles) IsZero() bool { return p == Percentiles{} }
+
+// InterfaceLoad holds the statistics of one interface within a load scenario.
+type InterfaceLoad struct {
+	Interface    string      `json:"interface"`
+	Requests     int64       `json:"requests"`
+	TargetRate   float64     `json:"targetRate,omitempty"`
+	AchievedRate float64     `json:"achievedRate"`
+	SuccessRatio float64     `json:"successRatio"`
+	Service      Percentiles `json:"service"`
+	Corrected    Percentiles `json:"corrected"`
+	// ResultCodes are the per-code statistics of this interface.
+	ResultCodes []CodeStats `json:"resultCodes,omitempty"`
+}
+
+// CodeStats are the statistics of one result code of one interface.
+type CodeStats struct {
+	// Code is the PNS resultcode, or "http-<status>" / "transport" when there was none.
+	Code      string      `json:"code"`
+	Count     int64       `json:"count"`
+	Service   Percentiles `json:"service"`
+	Corrected Percentiles `json:"corrected"`
+}
+
+// CodeCount is one line of a result code breakdown.
+type CodeCount struct {
+	Code        string `json:"code"`
+	Description string `json:"description,omitempty"`
+	Count       int64  `json:"count"`
+}
+
+// SeriesPoint is one time-series sample.
+type SeriesPoint struct {
+	// T is the offset from the scenario start at the end of the sample interval.
+	T            time.Duration `json:"t"`
+	TargetRate   float64       `json:"targetRate"`
+	AchievedRate float64       `json:"achievedRate"`
+	// SuccessPct is 0..100.
+	SuccessPct float64 `json:"successPct"`
+	// P50 and P99 are corrected response times over the interval.
+	P50               time.Duration `json:"p50"`
+	P99               time.Duration `json:"p99"`
+	ConformanceErrors int64         `json:"conformanceErrors"`
+}
+
+// Histogram is a latency histogram.
+type Histogram struct {
+	// Metric is "corrected" or "service".
+	Metric  string            `json:"metric"`
+	Buckets []HistogramBucket `json:"buckets"`
+}
+
+// HistogramBucket counts latencies in [From, To).
+type HistogramBucket struct {
+	From  time.Duration `json:"from"`
+	To    time.Duration `json:"to"`
+	Count int64         `json:"count"`
+}
+
+// LoadStep is one step of a stepped load scenario (a constant-rate scenario has one).
+type LoadStep struct {
+	Index        int           `json:"index"`
+	TargetRate   float64       `json:"targetRate"`
+	AchievedRate float64       `json:"achievedRate"`
+	Duration     time.Duration `json:"duration"`
+	Requests     int64         `json:"requests"`
+	SuccessRatio float64       `json:"successRatio"`
+	P99          time.Duration `json:"p99"`
+	// ConformanceErrors counts responses that violated their schema during the step.
+	ConformanceErrors int64 `json:"conformanceErrors"`
+	// Violations are the most frequent distinct violations of the step.
+	Violations []ViolationCount `json:"violations,omitempty"`
+}
+
+// ViolationCount counts one distinct schema violation.
+type ViolationCount struct {
+	Interface string `json:"interface"`
+	SchemaViolation
+	Count int64 `json:"count"`
+}
+
+// Callbacks is the result of the callback (notification) receiver.
+type Callbacks struct {
+	// Expected and Received count notifications over all event types.
+	Expected int64            `json:"expected"`
+	Received int64            `json:"received"`
+	Events   []CallbackType   `json:"events"`
+	Counters CallbackCounters `json:"counters"`
+}
+
+// CallbackType holds the statistics of one event type (callin, callout, alerting, answer,
+// disconnect, fee, numStatus, sms, ...). Latency is from the triggering action (or the event
+// time in the payload) to receipt.
+type CallbackType struct {
+	Event   string      `json:"event"`
+	Count   int64       `json:"count"`
+	Latency Percentiles `json:"latency"`
+}
+
+// CallbackCounters count anomalies; every non-zero counter is a finding.
+type CallbackCounters struct {
+	Missing       int64 `json:"missing"`
+	Duplicate     int64 `json:"duplicate"`
+	OutOfOrder    int64 `json:"outOfOrder"`
+	Late          int64 `json:"late"`
+	BadSignature  int64 `json:"badSignature"`
+	SchemaInvalid int64 `json:"schemaInvalid"`
+}
+
+// Total is the sum of all anomaly counters.
+func (c CallbackCounters) Total() int64 {
+	return c.Missing + c.Duplicate + c.OutOfOrder + c.Late + c.BadSignature + c.SchemaInvalid
+}
+
+// Units of Threshold.Observed.
+const (
+	UnitNanoseconds = "ns"
+	UnitRatio       = "ratio"
+	UnitPercent     = "%"
+	UnitRate        = "req/s"
+	UnitCount       = "count"
+)
+
+// Threshold is one evaluated threshold expression of the profile.
+type Threshold struct {
+	// Expression is the threshold as written, for example "load.axb.bind.p99 < 200ms".
+	Expression string `json:"expression"`
+	// Observed is the measured value in Unit.
+	Observed float64 `json:"observed"`
+	// Unit is one of the Unit constants; UnitNanoseconds values are rendered as durations.
+	Unit   string `json:"unit,omitempty"`
+	Passed bool   `json:"passed"`
+	// Message explains a failure or an evaluation problem.
+	Message string `json:"message,omitempty"`
+}
+
+// ObservedString renders Observed for humans according to Unit.
+func (t Threshold) ObservedString() string {
+	return formatValue(t.Observed, t.Unit)
+}
+
+// Verdict statuses.
+const (
+	VerdictPass = "PASS"
+	VerdictFail = "FAIL"
+	// VerdictEmpty is used when nothing ran at all: a run without results must not look
+	// green.
+	VerdictEmpty = "NO RESULTS"
+)
+
+// Verdict is the overall outcome with the counts behind it.
+type Verdict struct {
+	Status             string `json:"status"`
+	ScenariosPassed    int    `json:"scenariosPassed"`
+	ScenariosFailed    int    `json:"scenariosFailed"`
+	ScenariosSkipped   int    `json:"scenariosSkipped"`
+	ScenariosUndefined int    `json:"scenariosUndefined"`
+	ThresholdsPassed   int    `json:"thresholdsPassed"`
+	ThresholdsFailed   int    `json:"thresholdsFailed"`
+	LoadScenarios      int    `json:"loadScenarios"`
+	CallbackAnomalies  int64  `json:"callbackAnomalies"`
+	// Reasons lists why the verdict is FAIL, in order of importance.
+	Reasons []string `json:"reasons,omitempty"`
+}
+
+// ComputeVerdict derives the verdict: FAIL on any failed or undefined scenario (the suite runs
+// strict), any failed threshold or any run error; NO RESULTS when no section has data;
+// otherwise PASS. Callback anomalies and load shortfall fail the run only through thresholds,
+// so that a profile decides what it tolerates.
+func (s *Summary) ComputeVerdict() Verdict {
+	var v Verdict
+	hasData := false
+	if c := s.Conformance; c != nil {
+		for _, sc := range c.Scenarios {
+			hasData = true
+			switch sc.Status {
+			case StatusPassed:
+				v.ScenariosPassed++
+			case StatusFailed:
+				v.ScenariosFailed++
+			case StatusSkipped:
+				v.ScenariosSkipped++
+			default:
+				v.ScenariosUndefined++
+			}
+		}
+	}
+	if s.Load != nil && len(s.Load.Scenarios) > 0 {
+		hasData = true
+		v.LoadScenarios = len(s.Load.Scenarios)
+	}
+	if s.Callbacks != nil {
+		hasData = true
+		v.CallbackAnomalies = s.Callbacks.Counters.Total()
+	}
+	for _, t := range s.Thresholds {
+		hasData = true
+		if t.Passed {
+			v.ThresholdsPassed++
+		} else {
+			v.ThresholdsFailed++
+		}
+	}
+	if len(s.Errors) > 0 {
+		v.Reasons = append(v.Reasons, plural(len(s.Errors), "run error", "run errors"))
+	}
+	if v.ScenariosFailed > 0 {
+		v.Reasons = append(v.Reasons, plural(v.ScenariosFailed, "scenario failed", "scenarios failed"))
+	}
+	if v.ScenariosUndefined > 0 {
+		v.Reasons = append(v.Reasons, plural(v.ScenariosUndefined, "scenario undefined", "scenarios undefined"))
+	}
+	if v.ThresholdsFailed > 0 {
+		v.Reasons = append(v.Reasons, plural(v.ThresholdsFailed, "threshold failed", "thresholds failed"))
+	}
+	switch {
+	case len(v.Reasons) > 0:
+		v.Status = VerdictFail
+	case !hasData:
+		v.Status = VerdictEmpty
+		v.Reasons = []string{"no conformance, load, callback or threshold results"}
+	default:
+		v.Status = VerdictPass
+	}
+	return v
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+// prepared returns a redacted shallow copy of s with the schema version and verdict set, the
+// form every writer renders. s itself is not modified.
+func (s *Summary) prepared() *Summary {
+	c := *s
+	c.SchemaVersion = SchemaVersion
+	v := s.ComputeVerdict()
+	c.Verdict = &v
+	c.Manifest = RedactManifest(s.Manifest)
+	return &c
+}
+
+// WriteJSON writes s as indented summary.json: schemaVersion and verdict are set, the
+// manifest is redacted.
+func WriteJSON(w io.Writer, s *Summary) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(s.prepared()); err != nil {
+		return fmt.Errorf("reports: encode summary: %w", err)
+	}
+	return nil
+}
+
+// ReadJSON decodes a summary and checks its schema version.
+func ReadJSON(r io.Reader) (*Summary, error) {
+	var s Summary
+	if err := json.NewDecoder(r).Decode(&s); err != nil {
+		return nil, fmt.Errorf("reports: decode summary: %w", err)
+	}
+	if s.SchemaVersion != SchemaVersion {
+		return nil, fmt.Errorf("reports: summary schemaVersion %d, want %d", s.SchemaVersion, SchemaVersion)
+	}
+	return &s, nil
+}
+
+// LoadSummary reads a summary.json file (for example a baseline).
+func LoadSummary(path string) (*Summary, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("reports: %w", err)
+	}
+	defer f.Close()
+	s, err := ReadJSON(f)
+	if err != nil {
+		return nil, fmt.Errorf("%w (%s)", err, path)
+	}
+	return s, nil
+}
+
+// CountByInterface computes per-interface outcome counts of scenarios, ordered as
+// InterfaceOrder.
+func CountByInterface(scenarios []Scenario) []InterfaceCounts {
+	m := map[string]*InterfaceCounts{}
+	for _, sc := range scenarios {
+		id := sc.Interface
+		if id == "" {
+			id = InterfaceOther
+		}
+		c := m[id]
+		if c == nil {
+			c = &InterfaceCounts{Interface: id}
+			m[id] = c
+		}
+		switch sc.Status {
+		case StatusPassed:
+			c.Passed++
+		case StatusFailed:
+			c.Failed++
+		case StatusSkipped:
+			c.Skipped++
+		default:
+			c.Undefined++
+		}
+	}
+	out := make([]InterfaceCounts, 0, len(m))
+	for _, c := range m {
+		out = append(out, *c)
+	}
+	sort.Slice(out, func(i, j int) bool { return interfaceLess(out[i].Interface, out[j].Interface) })
+	return out
+}
+
+// NewConformance builds the conformance section from parsed scenarios and the coverage matrix:
+// it fills the per-interface counts and sets Duration to the sum of the scenario durations.
+// With concurrent scenarios the suite's wall time is the better figure; callers that measured
+// it overwrite Duration.
+func NewConformance(scenarios []Scenario, coverage []CoverageRow) *Conformance {
+	var d time.Duration
+	for _, sc := range scenarios {
+		d += sc.Duration
+	}
+	return &Conformance{
+		Interfaces: CountByInterface(scenarios),
+		Scenarios:  scenarios,
+		Coverage:   coverage,
+		Duration:   d,
+	}
+}
+
+// PercentilesFunc builds Percentiles from a quantile function taking a percentile in 0..100,
+// so that any latency recorder converts in one line, for example an HdrHistogram recording
+// nanoseconds: PercentilesFunc(func(p float64) time.Duration { return time.Duration(h.ValueAtQuantile(p)) }).
+// The max is the value at 100.
+func PercentilesFunc(at func(percentile float64) time.Duration) Percentiles {
+	return Percentiles{P50: at(50), P90: at(90), P99: at(99), P999: at(99.9), Max: at(100)}
+}
