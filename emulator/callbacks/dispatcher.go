@@ -1,0 +1,756 @@
+// Package callbacks is the emulator's push dispatcher: it delivers call events, fee records,
+// X-number status changes and SMS notifications to customer URLs (reference §7-§10), signed
+// with the app's own key (D66), and re-pushes failed messages on the §7.6 schedule (D67).
+//
+// Model. A caller hands the dispatcher one Push per notification with Enqueue. Call events and
+// SMS Notify messages become one message each. Fee records and X-number status changes are
+// collected per app, URL and kind for a batching window of emulator time and sent as one message
+// of at most FeeBatchMax (50, D70) or StatusBatchMax (100, D73) records; a full batch is sent at
+// once. A message (batch or single) is the unit of delivery and of retry: every re-push carries
+// the identical body with fresh authentication headers.
+//
+// Clocks (D76). Retry offsets and the batching window run on the emulator's virtual clock
+// (clock.Virtual), so tests can Advance through five hours of re-pushes; the per-attempt HTTP
+// timeout and the `Created` of the signature use the wall clock.
+//
+// Ordering. Messages are retried independently and later events of a call are not held back,
+// so a failing receiver sees events out of order (§7.6).
+//
+// Back-pressure. The ready queue (messages waiting for a worker) is bounded by QueueSize for new
+// work: Enqueue waits up to EnqueueTimeout for room and then fails with ErrQueueFull, so the
+// caller decides what to do and nothing already accepted is ever lost while its retry budget
+// lasts. Re-pushes and window flushes do not wait for room (they run on timer callbacks, which
+// must not block); they may push the queue past QueueSize, bounded by what was already accepted.
+package callbacks
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/pns-harness/pns-harness/emulator/clock"
+	"github.com/pns-harness/pns-harness/pns"
+)
+
+// Kinds of notification. The JSON Schema of a kind's body is named "callback." + kind.
+const (
+	// KindEvent is a call event (§7): {"eventType":…,"statusInfo":{…}}, one per message.
+	KindEvent = "event"
+	// KindFee is one fee record (§8): Push.Body is a single FeeInfo object; the dispatcher
+	// batches records into {"eventType":"fee","feeLst":[…]}.
+	KindFee = "fee"
+	// KindNumStatus is one X-number status change (§9): Push.Body is a single numInfo entry
+	// ({"number":…,"status":…,"cause":…}); the dispatcher batches entries into
+	// {"eventType":"numStatus","numInfo":[…]}.
+	KindNumStatus = "numstatus"
+	// KindSMSNotify is an SMS Notify message (§10), one per message, retried like events (D74).
+	KindSMSNotify = "sms.notify"
+	// KindSMSBlock is an SMS Block request (§10): synchronous, never queued nor retried; see
+	// Dispatcher.Block.
+	KindSMSBlock = "sms.block"
+)
+
+// Kinds lists every kind in a stable order (used for statistics and metrics).
+var Kinds = []string{KindEvent, KindFee, KindNumStatus, KindSMSNotify, KindSMSBlock}
+
+func kindIndex(k string) int {
+	for i, s := range Kinds {
+		if s == k {
+			return i
+		}
+	}
+	return -1
+}
+
+// Defaults of Options (reference D67, D70, D73).
+const (
+	DefaultTimeout        = 5 * time.Second
+	DefaultQueueSize      = 4096
+	DefaultWorkers        = 16
+	DefaultEnqueueTimeout = time.Second
+	DefaultFeeBatchWindow = 2 * time.Second
+	DefaultFeeBatchMax    = 50
+	DefaultStatusBatchMax = 100
+	DefaultLogSize        = 1000
+	// MaxResponseBody is how much of a customer's answer is read (and, for Block, returned);
+	// the rest is discarded so that a misbehaving receiver cannot exhaust memory.
+	MaxResponseBody = 64 << 10
+)
+
+// DefaultSchedule returns the §7.6 re-push offsets, measured from the first attempt: 1, 4, 9,
+// 106, 203 and 300 minutes.
+func DefaultSchedule() []time.Duration {
+	return []time.Duration{1 * time.Minute, 4 * time.Minute, 9 * time.Minute,
+		106 * time.Minute, 203 * time.Minute, 300 * time.Minute}
+}
+
+// Errors returned by Enqueue and Block.
+var (
+	// ErrQueueFull means the ready queue stayed at QueueSize for EnqueueTimeout: the push was
+	// not accepted and the caller still owns it.
+	ErrQueueFull = errors.New("callbacks: queue full")
+	// ErrClosed means the dispatcher has been closed.
+	ErrClosed = errors.New("callbacks: dispatcher closed")
+	// ErrUnknownKind means Push.Kind is not one of the Kinds accepted by the call.
+	ErrUnknownKind = errors.New("callbacks: unknown kind")
+	// ErrNoURL means Push.URL is empty. Callers should not push at all when the app has no URL
+	// for the notification type (D77); the error guards against doing so by accident.
+	ErrNoURL = errors.New("callbacks: no URL")
+)
+
+// AppRef identifies the app whose key signs a push. Secret is used only to compute the
+// digest and is never logged, reported or exposed by the dispatcher.
+type AppRef struct {
+	Key    string
+	Secret string
+	// Scheme is pns.SchemeAKSK (default, also when empty) or pns.SchemeWSSE, from the app's
+	// callbackAuth setting (D66).
+	Scheme pns.Scheme
+}
+
+// Push is one notification to deliver.
+type Push struct {
+	App AppRef
+	// URL is the customer's endpoint for this kind (D77 decides which URL, not the dispatcher).
+	URL string
+	// Kind is one of the Kind constants.
+	Kind string
+	// Body is the JSON to send: the whole message for KindEvent, KindSMSNotify and
+	// KindSMSBlock; one record (FeeInfo object / numInfo entry) for KindFee and
+	// KindNumStatus. It must be valid JSON; the dispatcher does not re-check it. The
+	// dispatcher keeps the slice: the caller must not modify it afterwards.
+	Body []byte
+	// Value is marshalled with encoding/json when Body is nil (convenience for callers that
+	// hold typed values).
+	Value any
+	// Ref labels the push in attempts and in the delivery log, e.g. a sessionId, an icid or
+	// an smsIdentifier. Optional.
+	Ref string
+}
+
+// Attempt describes one delivery attempt of a message; Options.Observe receives it.
+type Attempt struct {
+	Kind   string
+	AppKey string
+	URL    string
+	// Refs are the Push.Ref values of the records in the message (one for unbatched kinds).
+	Refs []string
+	// Records is the number of records in the message (1 for unbatched kinds).
+	Records int
+	// N is 1 for the first attempt and 2..7 for the re-pushes.
+	N int
+	// First is the emulator-clock time of the first attempt (the origin of the schedule and
+	// of recording retention, D75); At is this attempt's emulator-clock time.
+	First, At time.Time
+	// Status is the HTTP status of the answer (0 when there was none) and Err the transport
+	// error or timeout, if any.
+	Status int
+	Err    error
+	// Delivered is true when the attempt succeeded (status exactly 200, D67). Dropped is true
+	// when it failed and the retry budget is exhausted.
+	Delivered bool
+	Dropped   bool
+}
+
+// Undelivered is a message dropped after its last re-push, as kept in the delivery log.
+type Undelivered struct {
+	Kind     string
+	AppKey   string
+	URL      string
+	Refs     []string
+	Records  int
+	Attempts int
+	// First and Last are the emulator-clock times of the first and last attempts.
+	First, Last time.Time
+	// LastStatus and LastError describe the last failure.
+	LastStatus int
+	LastError  string
+	Body       []byte
+}
+
+// Options configure a Dispatcher. Zero values select the documented defaults.
+type Options struct {
+	// Clock is the emulator clock for retries and batching; nil means a real-time virtual
+	// clock (clock.NewVirtual(1)).
+	Clock *clock.Virtual
+	// HTTPClient sends the pushes; nil means a client with keep-alive connection pooling
+	// sized for Workers (and InsecureTLS applied). The per-attempt Timeout is applied with a
+	// request context, so a custom client needs no timeout of its own.
+	HTTPClient *http.Client
+	// Timeout is the wall-clock limit for a complete answer (D67, 5 s).
+	Timeout time.Duration
+	// Schedule holds the re-push offsets from the first attempt on the emulator clock
+	// (DefaultSchedule). An explicitly empty, non-nil slice disables re-pushes.
+	Schedule []time.Duration
+	// QueueSize bounds the ready queue for new work (DefaultQueueSize); see the package doc.
+	QueueSize int
+	// EnqueueTimeout is how long Enqueue waits for room before ErrQueueFull
+	// (DefaultEnqueueTimeout); a negative value fails at once.
+	EnqueueTimeout time.Duration
+	// Workers is the number of concurrent deliveries (DefaultWorkers).
+	Workers int
+	// FeeBatchWindow is the emulator-time window collecting fee records and status changes
+	// of one app and URL (D70, D73; 2 s).
+	FeeBatchWindow time.Duration
+	// FeeBatchMax and StatusBatchMax cap the records per fee / numStatus message (50, 100).
+	FeeBatchMax    int
+	StatusBatchMax int
+	// InsecureTLS skips certificate verification of customer endpoints (callbackInsecureTLS);
+	// ignored when HTTPClient is set.
+	InsecureTLS bool
+	// LogSize is how many undelivered messages the delivery log keeps (DefaultLogSize; the
+	// oldest are forgotten first, the Dropped counter keeps counting).
+	LogSize int
+	// Observe, when set, is called after every attempt on the worker goroutine. It must be
+	// quick and must not call Enqueue (it could wait for room held by its own worker).
+	Observe func(Attempt)
+	// Now is the wall clock used for the signature's Created (time.Now when nil); tests use
+	// it to exercise skew checks.
+	Now func() time.Time
+}
+
+// message is the unit of delivery and retry.
+type message struct {
+	kind     int
+	app      AppRef
+	url      string
+	body     []byte
+	refs     []string
+	records  int
+	first    time.Time
+	attempts int
+}
+
+type batchKey struct {
+	kind int
+	app  AppRef
+	url  string
+}
+
+type batch struct {
+	items [][]byte
+	refs  []string
+	size  int
+	timer *clock.Timer
+}
+
+type kindCounters struct {
+	enqueued, records, messages, attempts, delivered, failed, retries, dropped, abandoned atomic.Uint64
+}
+
+// Dispatcher delivers pushes; it is safe for concurrent use. Create it with New and release it
+// with Close.
+type Dispatcher struct {
+	opts   Options
+	clk    *clock.Virtual
+	client *http.Client
+	sched  []time.Duration
+
+	mu       sync.Mutex
+	cond     *sync.Cond // workers wait for ready messages
+	ready    []*message // FIFO; head at ready[0]
+	freed    chan struct{}
+	waiting  int // Enqueue calls waiting for room
+	inflight int
+	batches  map[batchKey]*batch
+	closed   bool
+	log      []Undelivered
+	logNext  int
+
+	retries  map[*message]*clock.Timer // messages waiting for a re-push
+	counters [5]kindCounters
+	wg       sync.WaitGroup
+}
+
+// New returns a running dispatcher with its worker goroutines started.
+func New(opts Options) *Dispatcher {
+	if opts.Clock == nil {
+		opts.Clock = clock.NewVirtual(1)
+	}
+	if opts.Timeout <= 0 {
+		opts.Timeout = DefaultTimeout
+	}
+	if opts.Schedule == nil {
+		opts.Schedule = DefaultSchedule()
+	}
+	if opts.QueueSize <= 0 {
+		opts.QueueSize = DefaultQueueSize
+	}
+	if opts.EnqueueTimeout == 0 {
+		opts.EnqueueTimeout = DefaultEnqueueTimeout
+	}
+	if opts.Workers <= 0 {
+		opts.Workers = DefaultWorkers
+	}
+	if opts.FeeBatchWindow <= 0 {
+		opts.FeeBatchWindow = DefaultFeeBatchWindow
+	}
+	if opts.FeeBatchMax <= 0 {
+		opts.FeeBatchMax = DefaultFeeBatchMax
+	}
+	if opts.StatusBatchMax <= 0 {
+		opts.StatusBatchMax = DefaultStatusBatchMax
+	}
+	if opts.LogSize <= 0 {
+		opts.LogSize = DefaultLogSize
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	client := opts.HTTPClient
+	if client == nil {
+		client = &http.Client{Transport: newTransport(opts.Workers, opts.InsecureTLS)}
+	}
+	d := &Dispatcher{
+		opts:    opts,
+		clk:     opts.Clock,
+		client:  client,
+		sched:   append([]time.Duration(nil), opts.Schedule...),
+		freed:   make(chan struct{}),
+		batches: map[batchKey]*batch{},
+		retries: map[*message]*clock.Timer{},
+	}
+	d.cond = sync.NewCond(&d.mu)
+	d.wg.Add(opts.Workers)
+	for i := 0; i < opts.Workers; i++ {
+		go d.worker()
+	}
+	return d
+}
+
+func newTransport(workers int, insecure bool) *http.Transport {
+	t := &http.Transport{
+		Proxy:               nil, // pushes go straight to the customer, never via a proxy
+		DialContext:         (&net.Dialer{Timeout: DefaultTimeout, KeepAlive: 30 * time.Second}).DialContext,
+		MaxIdleConns:        4 * workers,
+		MaxIdleConnsPerHost: workers,
+		IdleConnTimeout:     90 * time.Second,
+		ForceAttemptHTTP2:   false,
+	}
+	if insecure {
+		t.TLSClientConfig = &tls.Config{InsecureSkipVerify: true} //nolint:gosec // callbackInsecureTLS, off by default
+	}
+	return t
+}
+
+// Enqueue accepts a push for asynchronous delivery. It waits up to EnqueueTimeout (or until
+// ctx ends) while the ready queue holds QueueSize messages and then returns ErrQueueFull; the
+// push is then not accepted. Once Enqueue returns nil the push is delivered or, after its last
+// re-push, recorded as undelivered — unless the dispatcher is closed first.
+func (d *Dispatcher) Enqueue(ctx context.Context, p Push) error {
+	k := kindIndex(p.Kind)
+	if k < 0 || p.Kind == KindSMSBlock {
+		return fmt.Errorf("%w %q", ErrUnknownKind, p.Kind)
+	}
+	if p.URL == "" {
+		return ErrNoURL
+	}
+	body, err := pushBody(p)
+	if err != nil {
+		return err
+	}
+	if err := d.waitRoom(ctx); err != nil {
+		return err
+	}
+	// d.mu is held from here on (waitRoom returns with it locked on success).
+	c := &d.counters[k]
+	c.enqueued.Add(1)
+	switch p.Kind {
+	case KindFee, KindNumStatus:
+		c.records.Add(1)
+		d.addToBatchLocked(k, p, body)
+	default:
+		var refs []string
+		if p.Ref != "" {
+			refs = []string{p.Ref}
+		}
+		d.pushReadyLocked(&message{kind: k, app: p.App, url: p.URL, body: body, refs: refs, records: 1})
+	}
+	d.mu.Unlock()
+	return nil
+}
+
+func pushBody(p Push) ([]byte, error) {
+	if p.Body != nil {
+		return p.Body, nil
+	}
+	if p.Value == nil {
+		return nil, errors.New("callbacks: push has neither Body nor Value")
+	}
+	b, err := json.Marshal(p.Value)
+	if err != nil {
+		return nil, fmt.Errorf("callbacks: marshal push value: %w", err)
+	}
+	return b, nil
+}
+
+// waitRoom returns with d.mu held when there is room, or an error with d.mu released.
+func (d *Dispatcher) waitRoom(ctx context.Context) error {
+	var deadline <-chan time.Time
+	d.mu.Lock()
+	for {
+		if d.closed {
+			d.mu.Unlock()
+			return ErrClosed
+		}
+		if len(d.ready) < d.opts.QueueSize {
+			return nil
+		}
+		if d.opts.EnqueueTimeout < 0 {
+			d.mu.Unlock()
+			return ErrQueueFull
+		}
+		if deadline == nil {
+			t := time.NewTimer(d.opts.EnqueueTimeout)
+			defer t.Stop()
+			deadline = t.C
+		}
+		ch := d.freed
+		d.waiting++
+		d.mu.Unlock()
+		var err error
+		select {
+		case <-ch:
+		case <-deadline:
+			err = ErrQueueFull
+		case <-ctx.Done():
+			err = ctx.Err()
+		}
+		d.mu.Lock()
+		d.waiting--
+		if err != nil {
+			d.mu.Unlock()
+			return err
+		}
+	}
+}
+
+func (d *Dispatcher) batchMax(k int) int {
+	if Kinds[k] == KindFee {
+		return d.opts.FeeBatchMax
+	}
+	return d.opts.StatusBatchMax
+}
+
+func (d *Dispatcher) addToBatchLocked(k int, p Push, body []byte) {
+	key := batchKey{kind: k, app: p.App, url: p.URL}
+	b := d.batches[key]
+	if b == nil {
+		b = &batch{}
+		d.batches[key] = b
+		// The window starts with the first record of a batch (D70). The callback checks that
+		// the batch it was armed for is still the current one, since Stop can race with firing.
+		armed := b
+		b.timer = d.clk.AfterFunc(d.opts.FeeBatchWindow, func() {
+			d.mu.Lock()
+			if d.batches[key] == armed {
+				d.flushLocked(key, armed)
+			}
+			d.mu.Unlock()
+		})
+	}
+	b.items = append(b.items, body)
+	if p.Ref != "" {
+		b.refs = append(b.refs, p.Ref)
+	}
+	b.size += len(body)
+	if len(b.items) >= d.batchMax(k) {
+		b.timer.Stop()
+		d.flushLocked(key, b)
+	}
+}
+
+// flushLocked turns a batch into a message on the ready queue.
+func (d *Dispatcher) flushLocked(key batchKey, b *batch) {
+	delete(d.batches, key)
+	if len(b.items) == 0 {
+		return
+	}
+	var buf bytes.Buffer
+	buf.Grow(b.size + len(b.items) + 40)
+	if Kinds[key.kind] == KindFee {
+		buf.WriteString(`{"eventType":"fee","feeLst":[`)
+	} else {
+		buf.WriteString(`{"eventType":"numStatus","numInfo":[`)
+	}
+	for i, it := range b.items {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		buf.Write(it)
+	}
+	buf.WriteString("]}")
+	d.pushReadyLocked(&message{kind: key.kind, app: key.app, url: key.url, body: buf.Bytes(),
+		refs: b.refs, records: len(b.items)})
+}
+
+func (d *Dispatcher) pushReadyLocked(m *message) {
+	if m.attempts == 0 {
+		d.counters[m.kind].messages.Add(1)
+	}
+	d.ready = append(d.ready, m)
+	d.cond.Signal()
+}
+
+// Flush sends every open fee and numStatus batch now instead of at the end of its window
+// (for tests and shutdown).
+func (d *Dispatcher) Flush() {
+	d.mu.Lock()
+	for key, b := range d.batches {
+		b.timer.Stop()
+		d.flushLocked(key, b)
+	}
+	d.mu.Unlock()
+}
+
+// Drain flushes open batches and waits until the ready queue is empty and no attempt is in
+// flight, or ctx ends. Messages waiting for a re-push on the emulator clock are not waited for:
+// advance the clock to release them (see Stats.RetryPending).
+func (d *Dispatcher) Drain(ctx context.Context) error {
+	d.Flush()
+	return d.Idle(ctx)
+}
+
+// Idle is Drain without the flush: it waits until the ready queue is empty and no attempt is
+// in flight, leaving open batches to their window (tests of the batching window use it).
+func (d *Dispatcher) Idle(ctx context.Context) error {
+	t := time.NewTicker(time.Millisecond)
+	defer t.Stop()
+	for {
+		d.mu.Lock()
+		idle := len(d.ready) == 0 && d.inflight == 0
+		d.mu.Unlock()
+		if idle {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-t.C:
+		}
+	}
+}
+
+// Close stops accepting pushes, sends open batches and the ready queue once (each attempt
+// bounded by Timeout), waits for the workers and returns. Messages still waiting for a re-push
+// are abandoned (counted in KindStats.Abandoned, not in Dropped): call Drain and advance the
+// clock first when they matter.
+func (d *Dispatcher) Close() error {
+	d.Flush()
+	d.mu.Lock()
+	if d.closed {
+		d.mu.Unlock()
+		return nil
+	}
+	d.closed = true
+	for m, t := range d.retries {
+		t.Stop()
+		d.counters[m.kind].abandoned.Add(1)
+		delete(d.retries, m)
+	}
+	close(d.freed) // wake Enqueue waiters; they see closed
+	d.freed = make(chan struct{})
+	d.cond.Broadcast()
+	d.mu.Unlock()
+	d.wg.Wait()
+	return nil
+}
+
+func (d *Dispatcher) worker() {
+	defer d.wg.Done()
+	for {
+		d.mu.Lock()
+		for len(d.ready) == 0 && !d.closed {
+			d.cond.Wait()
+		}
+		if len(d.ready) == 0 {
+			d.mu.Unlock()
+			return
+		}
+		m := d.ready[0]
+		d.ready[0] = nil
+		d.ready = d.ready[1:]
+		if len(d.ready) == 0 {
+			d.ready = d.ready[:0:0] // let the backing array go once drained
+		}
+		d.inflight++
+		if d.waiting > 0 {
+			close(d.freed)
+			d.freed = make(chan struct{})
+		}
+		d.mu.Unlock()
+
+		d.deliver(m)
+
+		d.mu.Lock()
+		d.inflight--
+		d.mu.Unlock()
+	}
+}
+
+// deliver makes one attempt and schedules the next one or records the outcome.
+func (d *Dispatcher) deliver(m *message) {
+	now := d.clk.Now()
+	if m.attempts == 0 {
+		m.first = now
+	}
+	m.attempts++
+	c := &d.counters[m.kind]
+	c.attempts.Add(1)
+	if m.attempts > 1 {
+		c.retries.Add(1)
+	}
+	status, err := d.send(context.Background(), m.app, m.url, m.body, io.Discard)
+	ok := err == nil && status == http.StatusOK
+	a := Attempt{Kind: Kinds[m.kind], AppKey: m.app.Key, URL: m.url, Refs: m.refs, Records: m.records,
+		N: m.attempts, First: m.first, At: now, Status: status, Err: err, Delivered: ok}
+	if ok {
+		c.delivered.Add(1)
+		d.observe(a)
+		return
+	}
+	c.failed.Add(1)
+	next := m.attempts - 1 // index of the next re-push in the schedule
+	if next >= len(d.sched) {
+		a.Dropped = true
+		c.dropped.Add(1)
+		d.logUndelivered(m, now, status, err)
+		d.observe(a)
+		return
+	}
+	d.observe(a)
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.closed {
+		c.abandoned.Add(1)
+		return
+	}
+	delay := m.first.Add(d.sched[next]).Sub(d.clk.Now())
+	if delay <= 0 {
+		// Already due (a slow attempt or a compressed schedule): requeue directly so that
+		// Drain never sees a message that is neither queued nor scheduled.
+		d.pushReadyLocked(m)
+		return
+	}
+	d.retries[m] = d.clk.AfterFunc(delay, func() {
+		d.mu.Lock()
+		defer d.mu.Unlock()
+		if _, ok := d.retries[m]; !ok {
+			return // abandoned by Close
+		}
+		delete(d.retries, m)
+		d.pushReadyLocked(m)
+	})
+}
+
+func (d *Dispatcher) observe(a Attempt) {
+	if d.opts.Observe != nil {
+		d.opts.Observe(a)
+	}
+}
+
+func (d *Dispatcher) logUndelivered(m *message, now time.Time, status int, err error) {
+	u := Undelivered{Kind: Kinds[m.kind], AppKey: m.app.Key, URL: m.url, Refs: m.refs, Records: m.records,
+		Attempts: m.attempts, First: m.first, Last: now, LastStatus: status, Body: m.body}
+	if err != nil {
+		u.LastError = err.Error()
+	}
+	d.mu.Lock()
+	if len(d.log) < d.opts.LogSize {
+		d.log = append(d.log, u)
+	} else {
+		d.log[d.logNext] = u
+		d.logNext = (d.logNext + 1) % d.opts.LogSize
+	}
+	d.mu.Unlock()
+}
+
+// UndeliveredLog returns the delivery log of dropped messages, oldest first.
+func (d *Dispatcher) UndeliveredLog() []Undelivered {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	out := make([]Undelivered, 0, len(d.log))
+	out = append(out, d.log[d.logNext:]...)
+	return append(out, d.log[:d.logNext]...)
+}
+
+// send POSTs body with fresh authentication headers and copies at most MaxResponseBody bytes
+// of the answer to w. It returns the status (0 without an answer) and the transport error.
+func (d *Dispatcher) send(ctx context.Context, app AppRef, url string, body []byte, w io.Writer) (int, error) {
+	ctx, cancel := context.WithTimeout(ctx, d.opts.Timeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
+	if err != nil {
+		return 0, err
+	}
+	req.Header.Set("Content-Type", pns.ContentTypeJSON)
+	pns.Signer{AppKey: app.Key, AppSecret: app.Secret, Scheme: app.Scheme, Now: d.opts.Now}.Sign(req.Header)
+	resp, err := d.client.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	// The answer must be complete within the timeout (D67): reading is part of the attempt.
+	_, err = io.Copy(w, io.LimitReader(resp.Body, MaxResponseBody))
+	if err == nil {
+		// Drain a little more so that the connection can be reused.
+		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, MaxResponseBody))
+	}
+	return resp.StatusCode, err
+}
+
+// Block sends an SMS Block request (§10) synchronously and returns the customer's answer body
+// (at most MaxResponseBody bytes). It is never retried (D74). An error is returned for a
+// transport failure, a timeout (Timeout, wall clock) or a status other than 200; the caller
+// then drops the SMS.
+func (d *Dispatcher) Block(ctx context.Context, p Push) ([]byte, error) {
+	if p.Kind != "" && p.Kind != KindSMSBlock {
+		return nil, fmt.Errorf("%w %q for Block", ErrUnknownKind, p.Kind)
+	}
+	if p.URL == "" {
+		return nil, ErrNoURL
+	}
+	body, err := pushBody(p)
+	if err != nil {
+		return nil, err
+	}
+	d.mu.Lock()
+	closed := d.closed
+	d.mu.Unlock()
+	if closed {
+		return nil, ErrClosed
+	}
+	c := &d.counters[kindIndex(KindSMSBlock)]
+	c.enqueued.Add(1)
+	c.messages.Add(1)
+	c.attempts.Add(1)
+	var answer bytes.Buffer
+	status, err := d.send(ctx, p.App, p.URL, body, &answer)
+	if err == nil && status != http.StatusOK {
+		err = fmt.Errorf("callbacks: block answer status %d", status)
+	}
+	now := d.clk.Now()
+	a := Attempt{Kind: KindSMSBlock, AppKey: p.App.Key, URL: p.URL, Records: 1, N: 1, First: now, At: now,
+		Status: status, Err: err, Delivered: err == nil, Dropped: err != nil}
+	if p.Ref != "" {
+		a.Refs = []string{p.Ref}
+	}
+	if err != nil {
+		c.failed.Add(1)
+		c.dropped.Add(1)
+		d.observe(a)
+		return nil, err
+	}
+	c.delivered.Add(1)
+	d.observe(a)
+	return answer.Bytes(), nil
+}

@@ -1,0 +1,491 @@
+// Package receiver is the harness's callback receiver: an HTTP endpoint that plays the
+// customer's side of the PNS notifications (reference §7-§10) for the load tester, the
+// conformance suite and `harness receive`, and accounts for what arrives.
+//
+// For every push it verifies the X-AKSK / X-WSSE signature with the app's secret, detects the
+// kind from the body shape, validates the body against its JSON Schema, records the arrival
+// time, correlates call events and fee records by sessionId (and expectations by
+// subscriptionId), and records latencies into mergeable HdrHistograms.
+//
+// Answers. A push is answered 200 (empty body; SMS Block gets Options.BlockAnswer) unless
+//   - its signature does not verify: 401, so that a platform with a wrong key sees its error
+//     in its own logs. The platform will then re-push the same body, which the receiver counts
+//     as a redelivery; such bodies are not accounted (see Options.AcceptBadSignature);
+//   - it is selected for failure injection (Options.FailFirst): Options.FailStatus.
+//
+// Content defects (schema violations, unknown shapes, malformed JSON) are counted but answered
+// 200: a re-push of the same body could not fix them.
+//
+// Identity and duplicates. A message is identified by a 128-bit content hash of its body,
+// because the platform re-pushes the identical body (D67) with fresh headers. Deliveries of a
+// body after the receiver answered it non-200 are Redeliveries (expected: the platform is doing
+// its job); deliveries after a 200 are Duplicates (a true duplicate, or a 200 the platform did
+// not see in time). A body is accounted (events, fee records, sessions) once, at its first
+// delivery answered 200. Latency is taken at its first delivery, whatever the answer.
+//
+// Time. Arrivals are measured with the monotonic clock from the receiver's start (time.Now
+// carries the monotonic reading) and exposed as durations since start. Platform timestamps
+// (statusInfo.timestamp, callEndTime, smsEvent.timeStamp) have a resolution of one second and
+// are truncated, so latencies against them read 0-1 s high, and "late" (Options.LateAfter)
+// can fire up to 1 s early: choose LateAfter ≥ 2 s. Against the emulator, whose clock may be
+// scaled or advanced (D76), use the trigger reference (Expect / MarkTriggered) instead.
+package receiver
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/HdrHistogram/hdrhistogram-go"
+	"github.com/pns-harness/pns-harness/pns"
+)
+
+// Kinds detected from the body shape. They equal the emulator dispatcher's kinds; the JSON
+// Schema of a kind is "callback." + kind in package schemas.
+const (
+	KindEvent     = "event"
+	KindFee       = "fee"
+	KindNumStatus = "numstatus"
+	KindSMSNotify = "sms.notify"
+	KindSMSBlock  = "sms.block"
+	// KindUnknown is a body that is not JSON or matches none of the shapes.
+	KindUnknown = "unknown"
+)
+
+// Call event types (§7.2) in the order of §7.4.
+const (
+	EventCallin      = "callin"
+	EventCollectInfo = "collectInfo"
+	EventCallout     = "callout"
+	EventAlerting    = "alerting"
+	EventAnswer      = "answer"
+	EventDisconnect  = "disconnect"
+)
+
+// eventRank orders event types as in §7.4; arrival against this order detects out-of-order
+// delivery.
+var eventRank = map[string]int{
+	EventCallin: 0, EventCollectInfo: 1, EventCallout: 2, EventAlerting: 3, EventAnswer: 4, EventDisconnect: 5,
+}
+
+// Defaults of Options.
+const (
+	DefaultFailStatus     = http.StatusServiceUnavailable
+	DefaultExpectDeadline = time.Minute
+	DefaultMaxBody        = 1 << 20
+	DefaultMaxDetails     = 1000
+	// DefaultBlockAnswer forwards the SMS (§10).
+	DefaultBlockAnswer = `{"actions":[{"operation":"vNumberRoute"}]}`
+)
+
+// Histogram geometry: microseconds from 1 µs to 1 h, 3 significant digits.
+const (
+	histMin     = 1
+	histMax     = int64(time.Hour / time.Microsecond)
+	histSigFigs = 3
+)
+
+// Options configure a Receiver.
+type Options struct {
+	// Apps maps APP_Key to APP_Secret for signature verification. When nil, signatures are
+	// parsed but not verified (counted as Unverified). Secrets never appear in reports. The
+	// map must not be modified after New.
+	Apps map[string]string
+	// Skew, when positive, also checks |arrival − Created| ≤ Skew on the wall clock (§2.6);
+	// zero checks only the digest.
+	Skew time.Duration
+	// AcceptBadSignature answers 200 to badly signed pushes and accounts their content (the
+	// BadSignature counter still counts them). Off by default: they get 401.
+	AcceptBadSignature bool
+	// Validate checks a body against the schema of its kind and returns human-readable
+	// violations (none = valid). Nil skips validation. See ValidatorFunc for an adapter.
+	Validate func(kind string, body []byte) []string
+	// FailFirst is the fraction (0..1) of messages whose FIRST delivery is answered
+	// FailStatus, to exercise the platform's re-push. The choice is a deterministic function
+	// of Seed and the body's content hash, so a re-push of the same body is recognised and
+	// answered 200. SMS Block requests are never failed (they are not retried, D74).
+	FailFirst float64
+	// FailStatus is the status of injected failures (DefaultFailStatus).
+	FailStatus int
+	// Seed makes the FailFirst selection reproducible across runs.
+	Seed uint64
+	// LateAfter, when positive, counts a message as late when its arrival minus its platform
+	// timestamp exceeds it (see the package doc about 1 s resolution).
+	LateAfter time.Duration
+	// ExpectDeadline is the default deadline of an Expectation (DefaultExpectDeadline).
+	ExpectDeadline time.Duration
+	// BlockAnswer is the body answered to SMS Block requests (DefaultBlockAnswer).
+	BlockAnswer []byte
+	// MaxBody limits the request body read (DefaultMaxBody); larger bodies are answered 413.
+	MaxBody int64
+	// MaxDetails caps the per-session failure details and sample violations kept for the
+	// report (DefaultMaxDetails); counters keep counting past it.
+	MaxDetails int
+	// OnPush, when set, is called for every push after accounting, on the handler goroutine,
+	// before the answer is written. It must be quick; Arrival.Body must not be modified.
+	OnPush func(Arrival)
+	// Now is the clock (time.Now when nil). It must carry a monotonic reading; tests replace
+	// it to control lateness and deadlines.
+	Now func() time.Time
+}
+
+// Arrival describes one received push, as passed to Options.OnPush.
+type Arrival struct {
+	Kind string
+	// EventType is the body's eventType (call event type, "fee", "numStatus") or, for SMS,
+	// the notification mode.
+	EventType string
+	AppKey    string
+	Scheme    pns.Scheme
+	// SignatureOK is true when the signature verified (or verification is disabled).
+	SignatureOK bool
+	Violations  []string
+	// Arrived is the arrival time since the receiver started (monotonic).
+	Arrived time.Duration
+	// Status is the HTTP status answered.
+	Status int
+	// Redelivery and Duplicate classify a body seen before (see the package doc).
+	Redelivery, Duplicate bool
+	SessionIDs            []string
+	SubscriptionID        string
+	Body                  []byte
+}
+
+// Expectation registers a call the harness triggered, so that the receiver can report it
+// missing and measure trigger latencies.
+type Expectation struct {
+	// SessionID identifies the call when the harness knows it (emulator control interface).
+	SessionID string
+	// SubscriptionID identifies it otherwise: the first session carrying this subscriptionId
+	// that is not yet claimed by another expectation matches, in registration order.
+	SubscriptionID string
+	// Triggered is the harness-side reference time for latency flavour (b); zero means now.
+	Triggered time.Time
+	// Deadline is how long after Triggered the disconnect event and the fee record must have
+	// arrived (Options.ExpectDeadline when zero).
+	Deadline time.Duration
+	// NoEvents and NoFee say that the app has no call-status or no fee URL (D77), so those
+	// are not required.
+	NoEvents, NoFee bool
+}
+
+// Receiver accounts for callback pushes. It is safe for concurrent use.
+type Receiver struct {
+	opts  Options
+	now   func() time.Time
+	start time.Time
+
+	mu         sync.Mutex
+	st         state
+	srv        *http.Server
+	ln         net.Listener
+	serveDone  chan struct{}
+	blockReply []byte
+}
+
+// New returns a receiver; its clock starts now.
+func New(opts Options) *Receiver {
+	if opts.FailStatus == 0 {
+		opts.FailStatus = DefaultFailStatus
+	}
+	if opts.ExpectDeadline <= 0 {
+		opts.ExpectDeadline = DefaultExpectDeadline
+	}
+	if opts.MaxBody <= 0 {
+		opts.MaxBody = DefaultMaxBody
+	}
+	if opts.MaxDetails <= 0 {
+		opts.MaxDetails = DefaultMaxDetails
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	r := &Receiver{opts: opts, now: opts.Now}
+	r.blockReply = opts.BlockAnswer
+	if r.blockReply == nil {
+		r.blockReply = []byte(DefaultBlockAnswer)
+	}
+	r.start = r.now()
+	r.st.init()
+	return r
+}
+
+// Handler returns the HTTP handler; it accepts POST on any path (platforms push each kind to
+// its own URL, but the kind is taken from the body).
+func (r *Receiver) Handler() http.Handler { return http.HandlerFunc(r.serveHTTP) }
+
+// Start listens on addr (e.g. "127.0.0.1:0") and serves in the background. It returns the
+// base URL ("http://host:port") to configure as the app's notification URLs.
+func (r *Receiver) Start(addr string) (string, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return "", err
+	}
+	srv := &http.Server{Handler: r.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	done := make(chan struct{})
+	r.mu.Lock()
+	if r.srv != nil {
+		r.mu.Unlock()
+		_ = ln.Close()
+		return "", errors.New("receiver: already started")
+	}
+	r.srv, r.ln, r.serveDone = srv, ln, done
+	r.mu.Unlock()
+	go func() {
+		defer close(done)
+		_ = srv.Serve(ln) // returns http.ErrServerClosed after Close
+	}()
+	return "http://" + ln.Addr().String(), nil
+}
+
+// Close stops the server started by Start (a no-op otherwise). The accounting stays readable.
+func (r *Receiver) Close() error {
+	r.mu.Lock()
+	srv, done := r.srv, r.serveDone
+	r.mu.Unlock()
+	if srv == nil {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	err := srv.Shutdown(ctx)
+	<-done
+	return err
+}
+
+// Since converts a time into the receiver's arrival scale (duration since start).
+func (r *Receiver) Since(t time.Time) time.Duration { return t.Sub(r.start) }
+
+// Started returns the receiver's start time.
+func (r *Receiver) Started() time.Time { return r.start }
+
+// envelope holds the fields of every notification shape that the accounting needs; other
+// fields are skipped by the decoder.
+type envelope struct {
+	EventType  string `json:"eventType"`
+	StatusInfo *struct {
+		Timestamp      string `json:"timestamp"`
+		SessionID      string `json:"sessionId"`
+		SubscriptionID string `json:"subscriptionId"`
+	} `json:"statusInfo"`
+	FeeLst []struct {
+		Icid           string `json:"icid"`
+		SessionID      string `json:"sessionId"`
+		SubscriptionID string `json:"subscriptionId"`
+		CallEndTime    string `json:"callEndTime"`
+	} `json:"feeLst"`
+	NumInfo []json.RawMessage `json:"numInfo"`
+	AppKey  string            `json:"appKey"`
+	SMS     *struct {
+		SMSIdentifier    string `json:"smsIdentifier"`
+		NotificationMode string `json:"notificationMode"`
+		TimeStamp        string `json:"timeStamp"`
+		SubscriptionID   string `json:"subscriptionId"`
+	} `json:"smsEvent"`
+}
+
+// kind detects the notification kind from the body shape.
+func (e *envelope) kind() string {
+	switch {
+	case e.EventType == "fee" || e.FeeLst != nil:
+		return KindFee
+	case e.EventType == "numStatus" || e.NumInfo != nil:
+		return KindNumStatus
+	case e.SMS != nil:
+		if e.SMS.NotificationMode == "Block" {
+			return KindSMSBlock
+		}
+		return KindSMSNotify
+	case e.StatusInfo != nil:
+		return KindEvent
+	}
+	if _, ok := eventRank[e.EventType]; ok {
+		return KindEvent
+	}
+	return KindUnknown
+}
+
+type bodyHash [16]byte
+
+func hashBody(b []byte) bodyHash {
+	s := sha256.Sum256(b)
+	var h bodyHash
+	copy(h[:], s[:16])
+	return h
+}
+
+// failSelected is the deterministic FailFirst choice: a splitmix64 mix of the seed and the
+// body hash mapped to [0,1).
+func (r *Receiver) failSelected(h bodyHash) bool {
+	if r.opts.FailFirst <= 0 {
+		return false
+	}
+	x := binary.LittleEndian.Uint64(h[:8]) ^ (r.opts.Seed * 0x9E3779B97F4A7C15)
+	x ^= x >> 30
+	x *= 0xBF58476D1CE4E5B9
+	x ^= x >> 27
+	x *= 0x94D049BB133111EB
+	x ^= x >> 31
+	return float64(x>>11)/(1<<53) < r.opts.FailFirst
+}
+
+func (r *Receiver) serveHTTP(w http.ResponseWriter, req *http.Request) {
+	if req.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		w.WriteHeader(http.StatusMethodNotAllowed)
+		return
+	}
+	body, err := readBody(req, r.opts.MaxBody)
+	now := r.now()
+	arrived := now.Sub(r.start)
+	if err != nil {
+		status := http.StatusBadRequest
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			status = http.StatusRequestEntityTooLarge
+		}
+		r.mu.Lock()
+		r.st.c.Requests++
+		r.st.c.ReadErrors++
+		r.mu.Unlock()
+		w.WriteHeader(status)
+		return
+	}
+
+	a := Arrival{Arrived: arrived, Body: body}
+	a.SignatureOK, a.AppKey, a.Scheme = r.verify(req.Header, now)
+	h := hashBody(body)
+
+	var env envelope
+	parsed := json.Unmarshal(body, &env) == nil
+	a.Kind = KindUnknown
+	if parsed {
+		a.Kind = env.kind()
+		a.EventType = env.EventType
+		if env.SMS != nil {
+			a.EventType = env.SMS.NotificationMode
+		}
+	}
+	if r.opts.Validate != nil && a.Kind != KindUnknown && (a.SignatureOK || r.opts.AcceptBadSignature) {
+		a.Violations = r.opts.Validate(a.Kind, body)
+	}
+
+	r.mu.Lock()
+	a.Status = r.st.account(r, &a, h, &env, parsed, now)
+	r.mu.Unlock()
+
+	if r.opts.OnPush != nil {
+		r.opts.OnPush(a)
+	}
+	if a.Status == http.StatusOK && a.Kind == KindSMSBlock {
+		w.Header().Set("Content-Type", pns.ContentTypeJSON)
+		w.WriteHeader(http.StatusOK)
+		_, _ = w.Write(r.blockReply)
+		return
+	}
+	w.WriteHeader(a.Status)
+}
+
+func readBody(req *http.Request, max int64) ([]byte, error) {
+	rd := http.MaxBytesReader(nil, req.Body, max)
+	if req.ContentLength > 0 && req.ContentLength <= max {
+		b := make([]byte, req.ContentLength)
+		if _, err := io.ReadFull(rd, b); err != nil {
+			return nil, err
+		}
+		return b, nil
+	}
+	return io.ReadAll(rd)
+}
+
+// verify checks the authentication headers; it returns ok, the app key and the scheme.
+func (r *Receiver) verify(h http.Header, now time.Time) (bool, string, pns.Scheme) {
+	tok, perr := pns.ParseRequestAuth(h)
+	if perr != nil {
+		return false, "", ""
+	}
+	if r.opts.Apps == nil {
+		return true, tok.Username, tok.Scheme
+	}
+	secret, ok := r.opts.Apps[tok.Username]
+	if !ok {
+		return false, tok.Username, tok.Scheme
+	}
+	if r.opts.Skew > 0 {
+		_, verr := tok.Verify(secret, pns.VerifyOptions{Now: now, Skew: r.opts.Skew})
+		return verr == nil, tok.Username, tok.Scheme
+	}
+	return tok.DigestMatches(secret), tok.Username, tok.Scheme
+}
+
+// Expect registers an expected call (see Expectation).
+func (r *Receiver) Expect(e Expectation) {
+	if e.Triggered.IsZero() {
+		e.Triggered = r.now()
+	}
+	if e.Deadline <= 0 {
+		e.Deadline = r.opts.ExpectDeadline
+	}
+	r.mu.Lock()
+	r.st.expect(r, e)
+	r.mu.Unlock()
+}
+
+// MarkTriggered sets the harness-side trigger time of a session (by sessionId) for latency
+// flavour (b) without expecting anything of it. Events already received are measured at once.
+func (r *Receiver) MarkTriggered(sessionID string, t time.Time) {
+	r.mu.Lock()
+	r.st.markTriggered(r, sessionID, t)
+	r.mu.Unlock()
+}
+
+// WaitExpected waits until every expectation is satisfied (its disconnect and fee arrived) or
+// past its deadline, or ctx ends; it polls every few milliseconds.
+func (r *Receiver) WaitExpected(ctx context.Context) error {
+	t := time.NewTicker(5 * time.Millisecond)
+	defer t.Stop()
+	for {
+		r.mu.Lock()
+		open := r.st.openExpectations(r.now())
+		r.mu.Unlock()
+		if open == 0 {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-t.C:
+		}
+	}
+}
+
+// ValidatorFunc adapts a schema validator with the shape of package schemas
+// ((*schemas.Validator).Validate) to Options.Validate. name maps a kind to the schema name,
+// e.g. func(k string) string { n, _ := schemas.SchemaFor("callback."+k, schemas.Request); return n }.
+// A validator error (unknown schema) is reported as a violation.
+func ValidatorFunc[V interface{ String() string }](validate func(name string, body []byte) ([]V, error), name func(kind string) string) func(kind string, body []byte) []string {
+	return func(kind string, body []byte) []string {
+		vs, err := validate(name(kind), body)
+		if err != nil {
+			return []string{err.Error()}
+		}
+		if len(vs) == 0 {
+			return nil
+		}
+		out := make([]string, len(vs))
+		for i, v := range vs {
+			out[i] = v.String()
+		}
+		return out
+	}
+}
+
+// newHist returns an empty latency histogram (microseconds).
+func newHist() *hdrhistogram.Histogram { return hdrhistogram.New(histMin, histMax, histSigFigs) }

@@ -1,0 +1,444 @@
+package receiver
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"sort"
+	"time"
+
+	"github.com/HdrHistogram/hdrhistogram-go"
+)
+
+// Counters are the receiver's cumulative counts. Message-level counts are per delivery
+// (Requests, BadSignature, InjectedFailures, Redeliveries, Duplicates) or per distinct body
+// (everything about content).
+type Counters struct {
+	// Requests counts every POST received.
+	Requests int64 `json:"requests"`
+	// ReadErrors counts bodies that could not be read (or exceeded MaxBody).
+	ReadErrors int64 `json:"readErrors"`
+	// BadSignature counts deliveries whose signature did not verify (missing or malformed
+	// headers, unknown app, wrong digest, Created outside Skew).
+	BadSignature int64 `json:"badSignature"`
+	// Unverified counts deliveries accepted without verification (Options.Apps nil).
+	Unverified int64 `json:"unverified"`
+	// InjectedFailures counts first deliveries answered FailStatus by FailFirst.
+	InjectedFailures int64 `json:"injectedFailures"`
+	// Redeliveries counts deliveries of a body previously answered non-200: expected
+	// re-pushes.
+	Redeliveries int64 `json:"redeliveries"`
+	// Duplicates counts deliveries of a body previously answered 200: true duplicates (or a
+	// 200 the platform did not receive in time).
+	Duplicates int64 `json:"duplicates"`
+	// Unrecovered counts bodies answered non-200 and never re-pushed so far.
+	Unrecovered int64 `json:"unrecovered"`
+	// Malformed counts bodies that are not JSON; UnknownShape bodies of no known kind.
+	Malformed    int64 `json:"malformed"`
+	UnknownShape int64 `json:"unknownShape"`
+	// SchemaInvalid counts distinct bodies with schema violations.
+	SchemaInvalid int64 `json:"schemaInvalid"`
+	// Events counts distinct call-event bodies; EventsWithoutSession those lacking a
+	// sessionId; UnknownEventTypes those with an eventType outside §7.2.
+	Events               int64 `json:"events"`
+	EventsWithoutSession int64 `json:"eventsWithoutSession"`
+	UnknownEventTypes    int64 `json:"unknownEventTypes"`
+	// DuplicateEvents counts events of a type already seen in the same session, in a
+	// different body.
+	DuplicateEvents int64 `json:"duplicateEvents"`
+	// OutOfOrder counts events that arrived after a later-stage event (§7.4 order) of their
+	// session.
+	OutOfOrder int64 `json:"outOfOrder"`
+	// FeeMessages counts distinct fee bodies, FeeRecords distinct records (by icid),
+	// DuplicateFeeRecords records whose icid arrived before in another body, FeeWithoutIcid
+	// records lacking an icid (counted as distinct), MaxFeeBatch the largest feeLst seen.
+	FeeMessages         int64 `json:"feeMessages"`
+	FeeRecords          int64 `json:"feeRecords"`
+	DuplicateFeeRecords int64 `json:"duplicateFeeRecords"`
+	FeeWithoutIcid      int64 `json:"feeWithoutIcid"`
+	MaxFeeBatch         int   `json:"maxFeeBatch"`
+	// NumStatusMessages and NumStatusChanges count X-number status bodies and entries.
+	NumStatusMessages int64 `json:"numStatusMessages"`
+	NumStatusChanges  int64 `json:"numStatusChanges"`
+	// SMSNotify and SMSBlock count distinct SMS bodies.
+	SMSNotify int64 `json:"smsNotify"`
+	SMSBlock  int64 `json:"smsBlock"`
+	// DuplicateSMS counts SMS bodies whose smsIdentifier (per mode) arrived before in another
+	// body.
+	DuplicateSMS int64 `json:"duplicateSms"`
+	// Late counts events and records whose platform-timestamp latency exceeded LateAfter.
+	Late int64 `json:"late"`
+	// BadTimestamps counts platform timestamps that do not parse; ClockAhead timestamps later
+	// than the arrival; LatencyClamped latencies beyond the histogram range (1 h).
+	BadTimestamps  int64 `json:"badTimestamps"`
+	ClockAhead     int64 `json:"clockAhead"`
+	LatencyClamped int64 `json:"latencyClamped"`
+	// Expected counts expectations registered.
+	Expected int64 `json:"expected"`
+}
+
+func (c *Counters) add(o Counters) {
+	c.Requests += o.Requests
+	c.ReadErrors += o.ReadErrors
+	c.BadSignature += o.BadSignature
+	c.Unverified += o.Unverified
+	c.InjectedFailures += o.InjectedFailures
+	c.Redeliveries += o.Redeliveries
+	c.Duplicates += o.Duplicates
+	c.Unrecovered += o.Unrecovered
+	c.Malformed += o.Malformed
+	c.UnknownShape += o.UnknownShape
+	c.SchemaInvalid += o.SchemaInvalid
+	c.Events += o.Events
+	c.EventsWithoutSession += o.EventsWithoutSession
+	c.UnknownEventTypes += o.UnknownEventTypes
+	c.DuplicateEvents += o.DuplicateEvents
+	c.OutOfOrder += o.OutOfOrder
+	c.FeeMessages += o.FeeMessages
+	c.FeeRecords += o.FeeRecords
+	c.DuplicateFeeRecords += o.DuplicateFeeRecords
+	c.FeeWithoutIcid += o.FeeWithoutIcid
+	c.MaxFeeBatch = max(c.MaxFeeBatch, o.MaxFeeBatch)
+	c.NumStatusMessages += o.NumStatusMessages
+	c.NumStatusChanges += o.NumStatusChanges
+	c.SMSNotify += o.SMSNotify
+	c.SMSBlock += o.SMSBlock
+	c.DuplicateSMS += o.DuplicateSMS
+	c.Late += o.Late
+	c.BadTimestamps += o.BadTimestamps
+	c.ClockAhead += o.ClockAhead
+	c.LatencyClamped += o.LatencyClamped
+	c.Expected += o.Expected
+}
+
+// SessionCounts summarise the calls (sessions) seen, at the time of the snapshot.
+type SessionCounts struct {
+	// Total is the number of distinct sessionIds.
+	Total int64 `json:"total"`
+	// Complete sessions have a complete event sequence (callin … disconnect, §7.4) and at
+	// least one fee record.
+	Complete int64 `json:"complete"`
+	// EventsComplete sessions have a complete event sequence, with or without a fee.
+	EventsComplete int64 `json:"eventsComplete"`
+	// BrokenSequence sessions have a disconnect but an impossible set of events (no callin,
+	// answer without alerting/callout, alerting without callout).
+	BrokenSequence int64 `json:"brokenSequence"`
+	// WithoutDisconnect and WithoutFee are sessions still lacking them (in progress, or lost).
+	WithoutDisconnect int64 `json:"withoutDisconnect"`
+	WithoutFee        int64 `json:"withoutFee"`
+	// OutOfOrder, Duplicated and Late count sessions with at least one such event.
+	OutOfOrder int64 `json:"outOfOrder"`
+	Duplicated int64 `json:"duplicated"`
+	Late       int64 `json:"late"`
+	// Missing counts expectations past their deadline without their disconnect and fee;
+	// Pending those not yet due; Satisfied those fulfilled.
+	Missing   int64 `json:"missing"`
+	Pending   int64 `json:"pending"`
+	Satisfied int64 `json:"satisfied"`
+}
+
+func (s *SessionCounts) add(o SessionCounts) {
+	s.Total += o.Total
+	s.Complete += o.Complete
+	s.EventsComplete += o.EventsComplete
+	s.BrokenSequence += o.BrokenSequence
+	s.WithoutDisconnect += o.WithoutDisconnect
+	s.WithoutFee += o.WithoutFee
+	s.OutOfOrder += o.OutOfOrder
+	s.Duplicated += o.Duplicated
+	s.Late += o.Late
+	s.Missing += o.Missing
+	s.Pending += o.Pending
+	s.Satisfied += o.Satisfied
+}
+
+// EventDetail is one event of a session in a failure detail.
+type EventDetail struct {
+	Type      string        `json:"type"`
+	Timestamp string        `json:"timestamp"`
+	Arrived   time.Duration `json:"arrivedNs"`
+}
+
+// SessionDetail describes a session with a problem.
+type SessionDetail struct {
+	SessionID      string        `json:"sessionId,omitempty"`
+	SubscriptionID string        `json:"subscriptionId,omitempty"`
+	Events         []EventDetail `json:"events,omitempty"`
+	FeeRecords     int           `json:"feeRecords"`
+	// Problems are short tags: "missing", "out-of-order", "duplicate-event",
+	// "duplicate-fee", "late", "broken-sequence".
+	Problems []string `json:"problems"`
+}
+
+// ViolationSample is a schema-invalid body's violations.
+type ViolationSample struct {
+	Kind       string        `json:"kind"`
+	EventType  string        `json:"eventType,omitempty"`
+	Arrived    time.Duration `json:"arrivedNs"`
+	Violations []string      `json:"violations"`
+}
+
+// BadSignatureSample records a delivery whose signature failed (never the secret).
+type BadSignatureSample struct {
+	AppKey  string        `json:"appKey,omitempty"`
+	Scheme  string        `json:"scheme,omitempty"`
+	Arrived time.Duration `json:"arrivedNs"`
+}
+
+// Latency summarises one latency histogram. Values are in milliseconds; Histogram holds the
+// full HdrHistogram (V2 compressed, base64, unit microseconds) for merging and re-analysis.
+type Latency struct {
+	// Reference is RefPlatform or RefTrigger.
+	Reference string `json:"reference"`
+	// Type is the event type ("callin" … "disconnect", "collectInfo"), "fee", or the SMS kind.
+	Type      string  `json:"type"`
+	Count     int64   `json:"count"`
+	MinMs     float64 `json:"minMs"`
+	MeanMs    float64 `json:"meanMs"`
+	P50Ms     float64 `json:"p50Ms"`
+	P90Ms     float64 `json:"p90Ms"`
+	P99Ms     float64 `json:"p99Ms"`
+	P999Ms    float64 `json:"p999Ms"`
+	MaxMs     float64 `json:"maxMs"`
+	Histogram string  `json:"histogram"`
+}
+
+// Hist decodes the histogram.
+func (l Latency) Hist() (*hdrhistogram.Histogram, error) {
+	return hdrhistogram.Decode([]byte(l.Histogram))
+}
+
+func summarise(ref, typ string, h *hdrhistogram.Histogram) (Latency, error) {
+	enc, err := h.Encode(hdrhistogram.V2CompressedEncodingCookieBase)
+	if err != nil {
+		return Latency{}, fmt.Errorf("receiver: encode histogram %s/%s: %w", ref, typ, err)
+	}
+	ms := func(us int64) float64 { return float64(us) / 1000 }
+	return Latency{Reference: ref, Type: typ, Count: h.TotalCount(),
+		MinMs: ms(h.Min()), MeanMs: h.Mean() / 1000, P50Ms: ms(h.ValueAtQuantile(50)),
+		P90Ms: ms(h.ValueAtQuantile(90)), P99Ms: ms(h.ValueAtQuantile(99)),
+		P999Ms: ms(h.ValueAtQuantile(99.9)), MaxMs: ms(h.Max()), Histogram: string(enc)}, nil
+}
+
+// Report is a JSON-serialisable snapshot of the receiver.
+type Report struct {
+	Started  time.Time     `json:"started"`
+	Elapsed  time.Duration `json:"elapsedNs"`
+	Counters Counters      `json:"counters"`
+	// ByKind counts deliveries per detected kind; ByEventType distinct bodies per eventType
+	// (fee, numStatus and SMS kinds included); ByScheme deliveries per signature scheme.
+	ByKind      map[string]int64 `json:"byKind"`
+	ByEventType map[string]int64 `json:"byEventType"`
+	ByScheme    map[string]int64 `json:"byScheme"`
+	Sessions    SessionCounts    `json:"sessions"`
+	// Latency is sorted by Reference, then Type.
+	Latency []Latency `json:"latency"`
+	// Failures holds at most MaxDetails sessions with problems.
+	Failures      []SessionDetail      `json:"failures,omitempty"`
+	Violations    []ViolationSample    `json:"violations,omitempty"`
+	BadSignatures []BadSignatureSample `json:"badSignatures,omitempty"`
+}
+
+// LatencyFor returns the summary of one reference and type.
+func (rep Report) LatencyFor(ref, typ string) (Latency, bool) {
+	for _, l := range rep.Latency {
+		if l.Reference == ref && l.Type == typ {
+			return l, true
+		}
+	}
+	return Latency{}, false
+}
+
+// Snapshot returns the current report. Expectations past their deadline are reported missing.
+func (r *Receiver) Snapshot() Report {
+	now := r.now()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	st := &r.st
+	rep := Report{Started: r.start, Elapsed: now.Sub(r.start), Counters: st.c,
+		ByKind: cloneCounts(st.byKind), ByEventType: cloneCounts(st.byEventType), ByScheme: cloneCounts(st.byScheme),
+		Violations:    append([]ViolationSample(nil), st.violations...),
+		BadSignatures: append([]BadSignatureSample(nil), st.badSigs...)}
+	for ref, m := range st.lat {
+		for typ, h := range m {
+			l, err := summarise(ref, typ, h)
+			if err == nil {
+				rep.Latency = append(rep.Latency, l)
+			}
+		}
+	}
+	sort.Slice(rep.Latency, func(i, j int) bool {
+		if rep.Latency[i].Reference != rep.Latency[j].Reference {
+			return rep.Latency[i].Reference < rep.Latency[j].Reference
+		}
+		return rep.Latency[i].Type < rep.Latency[j].Type
+	})
+
+	sc := &rep.Sessions
+	missing := map[*session]bool{}
+	for _, x := range st.exps {
+		switch {
+		case x.satisfied():
+			sc.Satisfied++
+		case now.Before(x.e.Triggered.Add(x.e.Deadline)):
+			sc.Pending++
+		default:
+			sc.Missing++
+			if x.s != nil {
+				missing[x.s] = true
+			} else if len(rep.Failures) < r.opts.MaxDetails {
+				rep.Failures = append(rep.Failures, SessionDetail{SessionID: x.e.SessionID,
+					SubscriptionID: x.e.SubscriptionID, Problems: []string{"missing"}})
+			}
+		}
+	}
+	ids := make([]string, 0, len(st.sessions))
+	for id := range st.sessions {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids) // stable details
+	for _, id := range ids {
+		s := st.sessions[id]
+		sc.Total++
+		var problems []string
+		evComplete, broken := sequenceState(s.mask)
+		hasDisc := s.mask&(1<<eventRank[EventDisconnect]) != 0
+		if evComplete {
+			sc.EventsComplete++
+			if len(s.fees) > 0 {
+				sc.Complete++
+			}
+		}
+		if broken {
+			sc.BrokenSequence++
+			problems = append(problems, "broken-sequence")
+		}
+		if !hasDisc {
+			sc.WithoutDisconnect++
+		}
+		if len(s.fees) == 0 {
+			sc.WithoutFee++
+		}
+		if missing[s] {
+			problems = append(problems, "missing")
+		}
+		if s.outOfOrder > 0 {
+			sc.OutOfOrder++
+			problems = append(problems, "out-of-order")
+		}
+		if s.dupEvents > 0 || s.dupFees > 0 {
+			sc.Duplicated++
+			if s.dupEvents > 0 {
+				problems = append(problems, "duplicate-event")
+			}
+			if s.dupFees > 0 {
+				problems = append(problems, "duplicate-fee")
+			}
+		}
+		if s.late > 0 {
+			sc.Late++
+			problems = append(problems, "late")
+		}
+		if len(problems) > 0 && len(rep.Failures) < r.opts.MaxDetails {
+			d := SessionDetail{SessionID: s.id, SubscriptionID: s.sub, FeeRecords: len(s.fees), Problems: problems}
+			for _, ev := range s.events {
+				d.Events = append(d.Events, EventDetail{Type: ev.typ, Timestamp: ev.timestamp, Arrived: ev.arrived})
+			}
+			rep.Failures = append(rep.Failures, d)
+		}
+	}
+	return rep
+}
+
+// sequenceState judges the set of event types of a session against §7.4: complete means
+// callin and disconnect with every intermediate stage implying its predecessor (answer ⇒
+// alerting ⇒ callout); broken means a disconnect arrived but the set is impossible.
+func sequenceState(mask uint8) (complete, broken bool) {
+	has := func(t string) bool { return mask&(1<<eventRank[t]) != 0 }
+	if !has(EventDisconnect) {
+		return false, false
+	}
+	ok := has(EventCallin) &&
+		(!has(EventAnswer) || has(EventAlerting)) &&
+		(!has(EventAlerting) || has(EventCallout))
+	return ok, !ok
+}
+
+func cloneCounts(m map[string]int64) map[string]int64 {
+	out := make(map[string]int64, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+// Merge combines reports of several receivers (e.g. one per load-generator process):
+// counters add up, histograms merge, details concatenate. Started is the earliest and Elapsed
+// the longest. Sessions are assumed disjoint across reports.
+func Merge(reports ...Report) (Report, error) {
+	out := Report{ByKind: map[string]int64{}, ByEventType: map[string]int64{}, ByScheme: map[string]int64{}}
+	type key struct{ ref, typ string }
+	hists := map[key]*hdrhistogram.Histogram{}
+	for _, r := range reports {
+		if out.Started.IsZero() || (!r.Started.IsZero() && r.Started.Before(out.Started)) {
+			out.Started = r.Started
+		}
+		out.Elapsed = max(out.Elapsed, r.Elapsed)
+		out.Counters.add(r.Counters)
+		out.Sessions.add(r.Sessions)
+		for _, pair := range []struct{ dst, src map[string]int64 }{
+			{out.ByKind, r.ByKind}, {out.ByEventType, r.ByEventType}, {out.ByScheme, r.ByScheme}} {
+			for k, v := range pair.src {
+				pair.dst[k] += v
+			}
+		}
+		for _, l := range r.Latency {
+			h, err := l.Hist()
+			if err != nil {
+				return Report{}, fmt.Errorf("receiver: merge %s/%s: %w", l.Reference, l.Type, err)
+			}
+			k := key{l.Reference, l.Type}
+			if acc := hists[k]; acc != nil {
+				acc.Merge(h)
+			} else {
+				hists[k] = h
+			}
+		}
+		out.Failures = append(out.Failures, r.Failures...)
+		out.Violations = append(out.Violations, r.Violations...)
+		out.BadSignatures = append(out.BadSignatures, r.BadSignatures...)
+	}
+	for k, h := range hists {
+		l, err := summarise(k.ref, k.typ, h)
+		if err != nil {
+			return Report{}, err
+		}
+		out.Latency = append(out.Latency, l)
+	}
+	sort.Slice(out.Latency, func(i, j int) bool {
+		if out.Latency[i].Reference != out.Latency[j].Reference {
+			return out.Latency[i].Reference < out.Latency[j].Reference
+		}
+		return out.Latency[i].Type < out.Latency[j].Type
+	})
+	return out, nil
+}
+
+// ReportHandler serves Snapshot as JSON on GET (for `harness receive` and for watching a
+// long run); mount it on a path separate from the push handler.
+func (r *Receiver) ReportHandler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		if req.Method != http.MethodGet && req.Method != http.MethodHead {
+			w.Header().Set("Allow", "GET, HEAD")
+			w.WriteHeader(http.StatusMethodNotAllowed)
+			return
+		}
+		b, err := json.Marshal(r.Snapshot())
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(b)
+	})
+}
