@@ -1,0 +1,189 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"sort"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/pns-harness/pns-harness/receiver"
+	"github.com/pns-harness/pns-harness/schemas"
+)
+
+// Defaults of `harness receive`.
+const (
+	defaultReceiveListen   = "127.0.0.1:9090"
+	defaultReceiveInterval = 10 * time.Second
+	defaultLateAfter       = 5 * time.Second
+)
+
+// appSecrets is a repeatable flag of APP_KEY=ENV_VAR pairs: the secret is read from the
+// environment so that it never appears in a process listing, a shell history or a report.
+type appSecrets map[string]string
+
+func (a appSecrets) String() string {
+	keys := make([]string, 0, len(a))
+	for k := range a {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return strings.Join(keys, ",")
+}
+
+func (a appSecrets) Set(v string) error {
+	key, env, ok := strings.Cut(v, "=")
+	if !ok || key == "" || env == "" {
+		return fmt.Errorf("want APP_KEY=ENV_VAR, got %q", v)
+	}
+	secret, set := os.LookupEnv(env)
+	if !set || secret == "" {
+		return fmt.Errorf("environment variable %s (secret of %s) is not set", env, key)
+	}
+	a[key] = secret
+	return nil
+}
+
+func init() {
+	register("receive", "run the callback receiver alone (verify, validate, record pushes of a real platform)", func(args []string, stdout, stderr io.Writer) int {
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		defer stop()
+		return runReceive(ctx, args, stdout, stderr, nil)
+	})
+}
+
+// runReceive serves the receiver until ctx is done or --duration has passed, printing a status
+// line every --interval, and writes receiver.json to --out on the way out.
+func runReceive(ctx context.Context, args []string, stdout, stderr io.Writer, ready func(url string)) int {
+	fs := flag.NewFlagSet("receive", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	apps := appSecrets{}
+	fs.Var(apps, "app", "`APP_KEY=ENV_VAR`: verify pushes of this app with the secret held in ENV_VAR (repeatable); without any, signatures are parsed but not verified")
+	listen := fs.String("listen", defaultReceiveListen, "listen `address` (the platform must reach it: use a public address for a real platform)")
+	duration := fs.Duration("duration", 0, "stop after this long (0 = until SIGINT/SIGTERM)")
+	out := fs.String("out", "", "write receiver.json (counters, latencies, failures) to this `directory` on exit")
+	interval := fs.Duration("interval", defaultReceiveInterval, "status line interval")
+	lateAfter := fs.Duration("late-after", defaultLateAfter, "count a push as late when it arrives this long after its platform timestamp (timestamps have 1 s resolution)")
+	failFirst := fs.Float64("fail-first", 0, "fraction (0..1) of first deliveries to answer 503, to exercise the platform's re-push")
+	skew := fs.Duration("skew", 0, "also reject pushes whose Created is further than this from the wall clock (0 = digest only)")
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: harness receive [flags]\n\nReceives call-event, fee, X-number status and SMS pushes, verifies their signatures,\nvalidates them against the JSON Schemas and reports delays against the platform's\nevent timestamps (1 s resolution).\n\nflags:\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "harness receive: unexpected argument %q\n", fs.Arg(0))
+		return exitUsage
+	}
+	if *failFirst < 0 || *failFirst > 1 {
+		fmt.Fprintln(stderr, "harness receive: --fail-first must be between 0 and 1")
+		return exitUsage
+	}
+	if *interval <= 0 {
+		fmt.Fprintln(stderr, "harness receive: --interval must be positive")
+		return exitUsage
+	}
+	v, err := schemas.New()
+	if err != nil {
+		fmt.Fprintf(stderr, "harness receive: %v\n", err)
+		return exitFailed
+	}
+	opts := receiver.Options{
+		Validate:  callbackValidator(v),
+		LateAfter: *lateAfter,
+		FailFirst: *failFirst,
+		Skew:      *skew,
+	}
+	if len(apps) > 0 {
+		opts.Apps = apps
+	}
+	rcv := receiver.New(opts)
+	base, err := rcv.Start(*listen)
+	if err != nil {
+		fmt.Fprintf(stderr, "harness receive: %v\n", err)
+		return exitFailed
+	}
+	defer rcv.Close()
+	fmt.Fprintf(stdout, "receiving on %s (verifying %d app(s))\n", base, len(apps))
+	if ready != nil {
+		ready(base)
+	}
+	if *duration > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, *duration)
+		defer cancel()
+	}
+	tick := time.NewTicker(*interval)
+	defer tick.Stop()
+loop:
+	for {
+		select {
+		case <-ctx.Done():
+			break loop
+		case <-tick.C:
+			fmt.Fprintln(stdout, receiveStatus(rcv.Snapshot()))
+		}
+	}
+	rep := rcv.Snapshot()
+	fmt.Fprintln(stdout, receiveStatus(rep))
+	if *out != "" {
+		if err := writeJSONFile(filepath.Join(*out, "receiver.json"), rep); err != nil {
+			fmt.Fprintf(stderr, "harness receive: %v\n", err)
+			return exitFailed
+		}
+		fmt.Fprintf(stdout, "wrote %s\n", filepath.Join(*out, "receiver.json"))
+	}
+	c := rep.Counters
+	if c.BadSignature > 0 || c.SchemaInvalid > 0 {
+		return exitFailed
+	}
+	return exitOK
+}
+
+// receiveStatus renders one status line from a snapshot.
+func receiveStatus(r receiver.Report) string {
+	c := r.Counters
+	line := fmt.Sprintf("%s requests=%d events=%d feeRecords=%d badSignature=%d schemaInvalid=%d duplicates=%d outOfOrder=%d late=%d",
+		r.Elapsed.Truncate(time.Second), c.Requests, c.Events, c.FeeRecords, c.BadSignature, c.SchemaInvalid, c.Duplicates, c.OutOfOrder, c.Late)
+	if l, ok := r.LatencyFor(receiver.RefPlatform, "fee"); ok && l.Count > 0 {
+		line += fmt.Sprintf(" fee.p90=%.0fms", l.P90Ms)
+	}
+	return line
+}
+
+// writeJSONFile writes v as indented JSON, creating the directory.
+func writeJSONFile(path string, v any) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, append(b, '\n'), 0o644)
+}
+
+// callbackValidator adapts the schema validator to the receiver: each push kind is checked
+// against the schema of "callback.<kind>".
+func callbackValidator(v *schemas.Validator) func(kind string, body []byte) []string {
+	return receiver.ValidatorFunc(v.Validate, func(kind string) string {
+		n, err := schemas.SchemaFor("callback."+kind, schemas.Request)
+		if err != nil {
+			return "unknown:" + kind // reported as a violation by the adapter
+		}
+		return n
+	})
+}
