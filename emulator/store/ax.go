@@ -1,0 +1,314 @@
+package store
+
+import (
+	"sort"
+	"time"
+
+	"github.com/pns-harness/pns-harness/pns"
+)
+
+func (b *AXBinding) clone() AXBinding {
+	c := *b
+	c.PreVoice = clonePreVoice(b.PreVoice)
+	c.CallDirection = cloneInt(b.CallDirection)
+	return c
+}
+
+// AXBind creates an AX binding (§4.2, §13.2, D45-D51).
+func (s *Store) AXBind(app string, in AXBindInput) (AXBinding, *pns.Error) {
+	a, e := s.app(app, pns.ModeAX)
+	if e != nil {
+		return AXBinding{}, e
+	}
+	if in.RecordFlag && !a.cfg.Recording {
+		return AXBinding{}, pns.NewError(pns.CodeRecordingNotOpen)
+	}
+	now := s.lock(a)
+	defer a.mu.Unlock()
+	held := len(a.axByA[in.OrigNum])
+	var x *xState
+	if in.PrivateNum != "" {
+		x = a.owned(in.PrivateNum)
+		switch {
+		case x == nil:
+			return AXBinding{}, pns.NewError(pns.CodeAXNumberNotApplied)
+		case x.status != StatusNormal:
+			return AXBinding{}, pns.NewError(pns.CodeAXNoResource)
+		case x.ax != nil && x.ax.OrigNum == in.OrigNum:
+			return AXBinding{}, pns.NewError(pns.CodeAXRecordExists)
+		case x.ax != nil:
+			return AXBinding{}, pns.NewError(pns.CodeAXAllocated)
+		case held >= MaxXPerA:
+			return AXBinding{}, pns.NewError(pns.CodeAXLimitReached)
+		}
+	} else {
+		if held >= MaxXPerA {
+			return AXBinding{}, pns.NewError(pns.CodeAXLimitReached)
+		}
+		city := in.AreaCode
+		if city == "" {
+			city = s.areaOf(in.OrigNum)
+		}
+		x = s.selectX(a, city, in.LooseArea, func(x *xState) bool { return x.ax == nil })
+		if x == nil {
+			return AXBinding{}, pns.NewError(pns.CodeAXNoResource)
+		}
+	}
+	b := &AXBinding{
+		App:              a.cfg.Key,
+		SubscriptionID:   newID(),
+		OrigNum:          in.OrigNum,
+		PrivateNum:       x.number,
+		RecordFlag:       in.RecordFlag,
+		CalleeNumDisplay: in.CalleeNumDisplay,
+		PrivateSMS:       boolOr(in.PrivateSMS, true),
+		PreVoice:         normPreVoice(in.PreVoice),
+		MaxDuration:      in.MaxDuration,
+		LastMinVoice:     in.LastMinVoice,
+		UserData:         in.UserData,
+		TurnFlag:         in.TurnFlag,
+		CallDirection:    cloneInt(in.CallDirection),
+		CreatedAt:        now,
+		SubscribeTime:    now,
+	}
+	if b.CalleeNumDisplay == "" {
+		b.CalleeNumDisplay = "0"
+	}
+	if b.TurnFlag == "" {
+		b.TurnFlag = "on"
+	}
+	if in.RecordFlag {
+		b.RecordHintTone = in.RecordHintTone
+	}
+	a.ax[b.SubscriptionID] = b
+	a.axByA[b.OrigNum] = append(a.axByA[b.OrigNum], b)
+	x.ax = b
+	a.setCount(x, +1)
+	return b.clone(), nil
+}
+
+// dropFromA removes b from its A's list of bindings.
+func (a *appState) dropFromA(b *AXBinding) {
+	list := a.axByA[b.OrigNum]
+	for i, o := range list {
+		if o == b {
+			list = append(list[:i:i], list[i+1:]...)
+			break
+		}
+	}
+	if len(list) == 0 {
+		delete(a.axByA, b.OrigNum)
+	} else {
+		a.axByA[b.OrigNum] = list
+	}
+}
+
+// removeAX deletes an AX binding, its index entries and its temporary callee.
+func (a *appState) removeAX(b *AXBinding) {
+	delete(a.ax, b.SubscriptionID)
+	delete(a.temp, b.SubscriptionID)
+	a.dropFromA(b)
+	x := a.byNum[b.PrivateNum]
+	if x.ax == b {
+		x.ax = nil
+	}
+	a.setCount(x, -1)
+}
+
+// AXUnbind removes an AX binding (§4.3, D54).
+func (s *Store) AXUnbind(app string, in AXUnbindInput) (int, *pns.Error) {
+	a, e := s.app(app, pns.ModeAX)
+	if e != nil {
+		return 0, e
+	}
+	if in.SubscriptionID == "" && in.PrivateNum == "" {
+		if in.OrigNum != "" {
+			return 0, pns.InvalidRequest("privateNum")
+		}
+		return 0, pns.InvalidRequest("subscriptionId")
+	}
+	s.lock(a)
+	defer a.mu.Unlock()
+	var b *AXBinding
+	if in.SubscriptionID != "" {
+		b = a.ax[in.SubscriptionID]
+	} else {
+		x := a.owned(in.PrivateNum)
+		if x == nil {
+			return 0, pns.NewError(pns.CodeAXNumberNotApplied)
+		}
+		b = x.ax
+		if b != nil && in.OrigNum != "" && b.OrigNum != in.OrigNum {
+			b = nil
+		}
+	}
+	if b == nil {
+		return 0, pns.NewError(pns.CodeAXRecordNotExist)
+	}
+	a.removeAX(b)
+	return 1, nil
+}
+
+// findAX resolves subscriptionId or else privateNum to a binding (modify, temporary callee).
+func (a *appState) findAX(id, privateNum string) (*AXBinding, *pns.Error) {
+	if id != "" {
+		if b := a.ax[id]; b != nil {
+			return b, nil
+		}
+		return nil, pns.NewError(pns.CodeAXRecordNotExist)
+	}
+	x := a.owned(privateNum)
+	if x == nil {
+		return nil, pns.NewError(pns.CodeAXNumberNotApplied)
+	}
+	if x.ax == nil {
+		return nil, pns.NewError(pns.CodeAXRecordNotExist)
+	}
+	return x.ax, nil
+}
+
+// AXModify changes an AX binding (§4.4, D55).
+func (s *Store) AXModify(app string, in AXModifyInput) (AXBinding, *pns.Error) {
+	a, e := s.app(app, pns.ModeAX)
+	if e != nil {
+		return AXBinding{}, e
+	}
+	if in.SubscriptionID == "" && in.PrivateNum == "" {
+		return AXBinding{}, pns.InvalidRequest("privateNum")
+	}
+	if in.RecordFlag != nil && *in.RecordFlag && !a.cfg.Recording {
+		return AXBinding{}, pns.NewError(pns.CodeRecordingNotOpen)
+	}
+	now := s.lock(a)
+	defer a.mu.Unlock()
+	b, e := a.findAX(in.SubscriptionID, in.PrivateNum)
+	if e != nil {
+		return AXBinding{}, e
+	}
+	changed := false
+	if in.OrigNum != "" {
+		if in.OrigNum != b.OrigNum {
+			if len(a.axByA[in.OrigNum]) >= MaxXPerA {
+				return AXBinding{}, pns.NewError(pns.CodeAXLimitReached)
+			}
+			a.dropFromA(b)
+			b.OrigNum = in.OrigNum
+			a.axByA[b.OrigNum] = append(a.axByA[b.OrigNum], b)
+		}
+		changed = true
+	}
+	if in.PrivateSMS != nil {
+		b.PrivateSMS = *in.PrivateSMS
+		changed = true
+	}
+	if in.RecordFlag != nil {
+		b.RecordFlag = *in.RecordFlag
+		if !b.RecordFlag {
+			b.RecordHintTone = ""
+		}
+		changed = true
+	}
+	if in.RecordHintTone != "" {
+		b.RecordHintTone = in.RecordHintTone
+		changed = true
+	}
+	if in.MaxDuration != nil {
+		b.MaxDuration = *in.MaxDuration
+		changed = true
+	}
+	if in.LastMinVoice != "" {
+		b.LastMinVoice = in.LastMinVoice
+		changed = true
+	}
+	if in.UserData != "" {
+		b.UserData = in.UserData
+		changed = true
+	}
+	if in.CallDirection != nil {
+		b.CallDirection = cloneInt(in.CallDirection)
+		changed = true
+	}
+	if in.TurnFlag != "" {
+		b.TurnFlag = in.TurnFlag
+		changed = true
+	}
+	if in.CalleeNumDisplay != "" {
+		b.CalleeNumDisplay = in.CalleeNumDisplay
+		changed = true
+	}
+	if in.PreVoice != nil {
+		b.PreVoice = mergePreVoice(b.PreVoice, in.PreVoice)
+		changed = true
+	}
+	if changed {
+		b.SubscribeTime = now
+	}
+	return b.clone(), nil
+}
+
+// AXQuery returns the matching AX bindings ordered by creation (§4.5, D78).
+func (s *Store) AXQuery(app string, in AXQueryInput) ([]AXBinding, *pns.Error) {
+	a, e := s.app(app, pns.ModeAX)
+	if e != nil {
+		return nil, e
+	}
+	if in.SubscriptionID == "" && in.OrigNum == "" && in.PrivateNum == "" {
+		return nil, pns.InvalidRequest("subscriptionId")
+	}
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	var found []*AXBinding
+	switch {
+	case in.SubscriptionID != "":
+		if b := a.ax[in.SubscriptionID]; b != nil {
+			found = append(found, b)
+		}
+	case in.OrigNum != "":
+		found = append(found, a.axByA[in.OrigNum]...)
+	default:
+		if x := a.owned(in.PrivateNum); x != nil && x.ax != nil {
+			found = append(found, x.ax)
+		}
+	}
+	if len(found) == 0 {
+		return nil, pns.NewError(pns.CodeAXRecordNotExist)
+	}
+	sort.Slice(found, func(i, j int) bool {
+		return byCreation(found[i].CreatedAt, found[j].CreatedAt, found[i].SubscriptionID, found[j].SubscriptionID)
+	})
+	out := make([]AXBinding, len(found))
+	for i, b := range found {
+		out[i] = b.clone()
+	}
+	return out, nil
+}
+
+// AXSetTempCallee sets or replaces the temporary callee of an AX binding (§4.6, D56).
+func (s *Store) AXSetTempCallee(app string, in AXCalleeInput) (TempCallee, *pns.Error) {
+	a, e := s.app(app, pns.ModeAX)
+	if e != nil {
+		return TempCallee{}, e
+	}
+	if in.SubscriptionID == "" && in.PrivateNum == "" {
+		return TempCallee{}, pns.InvalidRequest("privateNum")
+	}
+	d := DefaultTempCalleeSeconds
+	if in.Duration != nil {
+		d = *in.Duration
+		if d < 1 || d > MaxTempCalleeSeconds {
+			return TempCallee{}, pns.InvalidRequest("duration")
+		}
+	}
+	now := s.lock(a)
+	defer a.mu.Unlock()
+	b, e := a.findAX(in.SubscriptionID, in.PrivateNum)
+	if e != nil {
+		return TempCallee{}, e
+	}
+	if in.CalleeNum == b.OrigNum {
+		return TempCallee{}, pns.InvalidRequest("calleeNum")
+	}
+	t := TempCallee{Number: in.CalleeNum, UserData: in.UserData, ExpiresAt: now.Add(time.Duration(d) * time.Second)}
+	a.temp[b.SubscriptionID] = t
+	return t, nil
+}

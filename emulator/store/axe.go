@@ -1,0 +1,301 @@
+package store
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/pns-harness/pns-harness/pns"
+)
+
+func (b *AXEBinding) clone() AXEBinding { return *b }
+
+// unitOf returns the duration of one timeUnit.
+func unitOf(timeUnit string) time.Duration {
+	if timeUnit == TimeUnitMinutes {
+		return time.Minute
+	}
+	return time.Hour
+}
+
+// maxInUnit is the largest bindExpiredTime / callbackExpiredTime in a unit (90 days, D62).
+func maxInUnit(timeUnit string) int {
+	if timeUnit == TimeUnitMinutes {
+		return MaxAXEMinutes
+	}
+	return MaxAXEHours
+}
+
+// validExtension reports whether ext has the app's digit count, digits only and not all
+// zeros (all zeros is never an extension: one X holds at most 10^digits − 1 bindings).
+func validExtension(ext string, digits int) bool {
+	return len(ext) == digits && pns.IsDigits(ext) && strings.Trim(ext, "0") != ""
+}
+
+func formatExt(n, digits int) string {
+	s := strconv.Itoa(n)
+	if len(s) < digits {
+		s = strings.Repeat("0", digits-len(s)) + s
+	}
+	return s
+}
+
+// allocExt returns the lowest free extension of x, "" when none is free (D58).
+func (a *appState) allocExt(x *xState) string {
+	for n := x.minFree; n <= a.capacity; n++ {
+		e := formatExt(n, a.cfg.ExtensionDigits)
+		if x.exts[e] == nil {
+			x.minFree = n
+			return e
+		}
+	}
+	x.minFree = a.capacity + 1
+	return ""
+}
+
+// AXEBind creates an AXE binding (§5.2, §13.3, D58-D64).
+func (s *Store) AXEBind(app string, in AXEBindInput) (AXEBinding, *pns.Error) {
+	a, e := s.app(app, pns.ModeAXE)
+	if e != nil {
+		return AXEBinding{}, e
+	}
+	if in.CallbackTone != "" && in.CallbackNum != "" {
+		return AXEBinding{}, pns.InvalidRequest("callbackNum")
+	}
+	if in.ExtendNum != "" && !validExtension(in.ExtendNum, a.cfg.ExtensionDigits) {
+		return AXEBinding{}, pns.InvalidRequest("extendNum")
+	}
+	unit := in.TimeUnit
+	if unit == "" {
+		unit = TimeUnitHours
+	}
+	if unit != TimeUnitHours && unit != TimeUnitMinutes {
+		return AXEBinding{}, pns.InvalidRequest("timeUnit")
+	}
+	if in.BindExpiredTime < 0 || in.BindExpiredTime > maxInUnit(unit) {
+		return AXEBinding{}, pns.InvalidRequest("bindExpiredTime")
+	}
+	if in.CallbackExpiredTime < 0 || in.CallbackExpiredTime > maxInUnit(unit) {
+		return AXEBinding{}, pns.InvalidRequest("callbackExpiredTime")
+	}
+	if in.RecordFlag && !a.cfg.Recording {
+		return AXEBinding{}, pns.NewError(pns.CodeRecordingNotOpen)
+	}
+	now := s.lock(a)
+	defer a.mu.Unlock()
+	var x *xState
+	if in.VirtualNum != "" {
+		x = a.owned(in.VirtualNum)
+		switch {
+		case x == nil:
+			return AXEBinding{}, pns.NewError(pns.CodeNumberNotApplied)
+		case x.status != StatusNormal:
+			return AXEBinding{}, pns.NewError(pns.CodeNoResource)
+		case x.binds[in.BindNum] != nil:
+			return AXEBinding{}, pns.NewError(pns.CodeRelationBound)
+		}
+	} else {
+		city := in.AreaCode
+		if city == "" {
+			city = s.areaOf(in.BindNum)
+		}
+		x = s.selectX(a, city, in.LooseArea, func(x *xState) bool { return x.binds[in.BindNum] == nil })
+		if x == nil {
+			return AXEBinding{}, pns.NewError(pns.CodeNoResource)
+		}
+	}
+	ext := in.ExtendNum
+	if ext != "" {
+		if x.exts[ext] != nil {
+			return AXEBinding{}, pns.NewError(pns.CodeNoIdleExtension)
+		}
+	} else if ext = a.allocExt(x); ext == "" {
+		return AXEBinding{}, pns.NewError(pns.CodeNoIdleExtension)
+	}
+	b := &AXEBinding{
+		App:                 a.cfg.Key,
+		SubscriptionID:      newID(),
+		VirtualNum:          x.number,
+		ExtendNum:           ext,
+		BindNum:             in.BindNum,
+		DisplayNumMode:      in.DisplayNumMode,
+		RecordFlag:          in.RecordFlag,
+		CallbackTone:        in.CallbackTone,
+		CallbackNum:         in.CallbackNum,
+		TimeUnit:            unit,
+		BindExpiredTime:     in.BindExpiredTime,
+		CallbackExpiredTime: in.CallbackExpiredTime,
+		UserData:            in.UserData,
+		CreatedAt:           now,
+		SubscribeTime:       now,
+		ExpiresAt:           expiryAfter(now, time.Duration(in.BindExpiredTime)*unitOf(unit)),
+	}
+	if b.DisplayNumMode == "" {
+		b.DisplayNumMode = "0"
+	}
+	if in.RecordFlag {
+		b.RecordHintTone = in.RecordHintTone
+	}
+	a.axe[b.SubscriptionID] = b
+	x.exts[ext] = b
+	x.binds[b.BindNum] = b
+	a.setCount(x, +1)
+	if !b.ExpiresAt.IsZero() {
+		a.schedule(b.SubscriptionID, b.ExpiresAt)
+	}
+	return b.clone(), nil
+}
+
+// removeAXE deletes an AXE binding, its index entries and its callback record.
+func (a *appState) removeAXE(b *AXEBinding) {
+	delete(a.axe, b.SubscriptionID)
+	delete(a.cb, b.SubscriptionID)
+	x := a.byNum[b.VirtualNum]
+	if x.exts[b.ExtendNum] == b {
+		delete(x.exts, b.ExtendNum)
+		if n, err := strconv.Atoi(b.ExtendNum); err == nil && n < x.minFree {
+			x.minFree = n
+		}
+	}
+	if x.binds[b.BindNum] == b {
+		delete(x.binds, b.BindNum)
+	}
+	a.setCount(x, -1)
+}
+
+// checkAXEKey applies the parameter rules of §5.3 / D65 without looking anything up.
+func checkAXEKey(k AXEKey) *pns.Error {
+	if k.SubscriptionID != "" {
+		return nil
+	}
+	switch {
+	case k.VirtualNum == "" && k.ExtendNum == "":
+		return pns.InvalidRequest("subscriptionId")
+	case k.ExtendNum == "":
+		return pns.InvalidRequest("extendNum")
+	case k.VirtualNum == "":
+		return pns.InvalidRequest("virtualNum")
+	}
+	return nil
+}
+
+// findAXE resolves a key to a live binding; notOwned is the code for an X of another app.
+func (a *appState) findAXE(k AXEKey, notOwned pns.Code) (*AXEBinding, *pns.Error) {
+	if k.SubscriptionID != "" {
+		if b := a.axe[k.SubscriptionID]; b != nil {
+			return b, nil
+		}
+		return nil, pns.NewError(pns.CodeRecordNotExist)
+	}
+	x := a.owned(k.VirtualNum)
+	if x == nil {
+		return nil, pns.NewError(notOwned)
+	}
+	if b := x.exts[k.ExtendNum]; b != nil {
+		return b, nil
+	}
+	return nil, pns.NewError(pns.CodeRecordNotExist)
+}
+
+// AXEUnbind removes one AXE binding (§5.3).
+func (s *Store) AXEUnbind(app string, k AXEKey) (int, *pns.Error) {
+	a, e := s.app(app, pns.ModeAXE)
+	if e != nil {
+		return 0, e
+	}
+	if e := checkAXEKey(k); e != nil {
+		return 0, e
+	}
+	s.lock(a)
+	defer a.mu.Unlock()
+	b, e := a.findAXE(k, pns.CodeNumberNotApplied)
+	if e != nil {
+		return 0, e
+	}
+	a.removeAXE(b)
+	return 1, nil
+}
+
+// AXEModify changes an AXE binding (§5.4, D62): callbackExpiredTime is applied in the
+// binding's timeUnit; timeUnit and bindExpiredTime are never changed.
+func (s *Store) AXEModify(app string, in AXEModifyInput) (AXEBinding, *pns.Error) {
+	a, e := s.app(app, pns.ModeAXE)
+	if e != nil {
+		return AXEBinding{}, e
+	}
+	if e := checkAXEKey(in.AXEKey); e != nil {
+		return AXEBinding{}, e
+	}
+	if in.CallbackTone != "" && in.CallbackNum != "" {
+		return AXEBinding{}, pns.InvalidRequest("callbackNum")
+	}
+	if in.CallbackExpiredTime != nil && *in.CallbackExpiredTime < 0 {
+		return AXEBinding{}, pns.InvalidRequest("callbackExpiredTime")
+	}
+	if in.RecordFlag != nil && *in.RecordFlag && !a.cfg.Recording {
+		return AXEBinding{}, pns.NewError(pns.CodeRecordingNotOpen)
+	}
+	now := s.lock(a)
+	defer a.mu.Unlock()
+	b, e := a.findAXE(in.AXEKey, pns.CodeNumberNotApplied)
+	if e != nil {
+		return AXEBinding{}, e
+	}
+	if in.CallbackExpiredTime != nil && *in.CallbackExpiredTime > maxInUnit(b.TimeUnit) {
+		return AXEBinding{}, pns.InvalidRequest("callbackExpiredTime")
+	}
+	changed := false
+	if in.DisplayNumMode != "" {
+		b.DisplayNumMode = in.DisplayNumMode
+		changed = true
+	}
+	if in.RecordFlag != nil {
+		b.RecordFlag = *in.RecordFlag
+		if !b.RecordFlag {
+			b.RecordHintTone = ""
+		}
+		changed = true
+	}
+	if in.RecordHintTone != "" {
+		b.RecordHintTone = in.RecordHintTone
+		changed = true
+	}
+	if in.CallbackTone != "" {
+		b.CallbackTone, b.CallbackNum = in.CallbackTone, ""
+		changed = true
+	}
+	if in.CallbackNum != "" {
+		b.CallbackNum, b.CallbackTone = in.CallbackNum, ""
+		changed = true
+	}
+	if in.CallbackExpiredTime != nil {
+		b.CallbackExpiredTime = *in.CallbackExpiredTime
+		changed = true
+	}
+	if in.UserData != "" {
+		b.UserData = in.UserData
+		changed = true
+	}
+	if changed {
+		b.SubscribeTime = now
+	}
+	return b.clone(), nil
+}
+
+// AXEQuery returns one AXE binding (§5.5); an X of another app is simply not found.
+func (s *Store) AXEQuery(app string, k AXEKey) (AXEBinding, *pns.Error) {
+	a, e := s.app(app, pns.ModeAXE)
+	if e != nil {
+		return AXEBinding{}, e
+	}
+	if e := checkAXEKey(k); e != nil {
+		return AXEBinding{}, e
+	}
+	s.lock(a)
+	defer a.mu.Unlock()
+	b, e := a.findAXE(k, pns.CodeRecordNotExist)
+	if e != nil {
+		return AXEBinding{}, e
+	}
+	return b.clone(), nil
+}

@@ -1,0 +1,553 @@
+package store
+
+import (
+	"container/heap"
+	"fmt"
+	"regexp"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/pns-harness/pns-harness/emulator/clock"
+	"github.com/pns-harness/pns-harness/pns"
+)
+
+// Store holds the X pools and bindings of every app. It is safe for concurrent use.
+type Store struct {
+	clk clock.Clock
+	// apps and xs are fixed after New and read without locking; the mutable state behind
+	// them is guarded by each app's mutex.
+	apps     map[string]*appState
+	appOrder []*appState
+	xs       map[string]*xState
+	// cityProvince maps a city code to its province (Options.Areas, completed by the
+	// provinces given on pool entries).
+	cityProvince map[string]string
+	prefixes     map[string]string
+	// prefixLens are the distinct prefix lengths, longest first.
+	prefixLens []int
+}
+
+// appState is one app's share of the state, guarded by mu.
+type appState struct {
+	mu  sync.RWMutex
+	cfg App
+	// capacity is the number of bindings one X can carry in the app's mode.
+	capacity int
+	xs       []*xState // sorted by number
+	byNum    map[string]*xState
+	// heaps order the app's X numbers by (binding count, number) for selection.
+	cities    map[string]*xHeap
+	provinces map[string]*xHeap
+	all       *xHeap
+
+	axb   map[string]*AXBBinding
+	ax    map[string]*AXBinding
+	axByA map[string][]*AXBinding
+	axe   map[string]*AXEBinding
+	temp  map[string]TempCallee
+	cb    map[string]cbRecord
+	exp   expHeap
+}
+
+// xState is one X number; its mutable fields are guarded by its app's mutex.
+type xState struct {
+	number   string
+	city     string
+	province string
+	sms      bool
+	app      *appState
+	status   string
+	count    int
+	// hidx are the X's positions in its city, province and app-wide heaps (-1 = absent).
+	hidx [3]int
+	// AXB: real number (A or B) → binding.
+	nums map[string]*AXBBinding
+	// AX: the binding on this X.
+	ax *AXBinding
+	// AXE: extension → binding and A → binding; minFree is a lower bound of the lowest free
+	// extension (every extension below it is taken), so allocation does not rescan.
+	exts    map[string]*AXEBinding
+	binds   map[string]*AXEBinding
+	minFree int
+}
+
+// cbRecord is an AXE callback record: the latest caller who reached the binding's A.
+type cbRecord struct {
+	caller string
+	at     time.Time
+}
+
+var (
+	reMobilePrefix = regexp.MustCompile(`^\+86[0-9]{1,11}$`)
+	validStatus    = map[string]bool{StatusNormal: true, StatusPaused: true, StatusUnavailable: true, StatusFrozen: true}
+)
+
+// New validates the options and builds an empty store. Errors name the offending entry.
+func New(opts Options) (*Store, error) {
+	s := &Store{
+		clk:          opts.Clock,
+		apps:         make(map[string]*appState, len(opts.Apps)),
+		xs:           make(map[string]*xState, len(opts.Pool)),
+		cityProvince: make(map[string]string, len(opts.Areas)),
+		prefixes:     make(map[string]string, len(opts.MobilePrefixAreas)),
+	}
+	if s.clk == nil {
+		s.clk = clock.Wall{}
+	}
+	for _, city := range sortedKeys(opts.Areas) {
+		if !pns.ValidAreaCode(city) {
+			return nil, fmt.Errorf("store: areas: invalid city code %q", city)
+		}
+		if opts.Areas[city] == "" {
+			return nil, fmt.Errorf("store: areas: city code %q: empty province", city)
+		}
+		s.cityProvince[city] = opts.Areas[city]
+	}
+	lens := map[int]bool{}
+	for _, p := range sortedKeys(opts.MobilePrefixAreas) {
+		if !reMobilePrefix.MatchString(p) {
+			return nil, fmt.Errorf("store: mobilePrefixAreas: invalid prefix %q", p)
+		}
+		city := opts.MobilePrefixAreas[p]
+		if !pns.ValidAreaCode(city) {
+			return nil, fmt.Errorf("store: mobilePrefixAreas: prefix %q: invalid city code %q", p, city)
+		}
+		s.prefixes[p] = city
+		lens[len(p)] = true
+	}
+	for l := range lens {
+		s.prefixLens = append(s.prefixLens, l)
+	}
+	sort.Sort(sort.Reverse(sort.IntSlice(s.prefixLens)))
+
+	for i, a := range opts.Apps {
+		if a.Key == "" {
+			return nil, fmt.Errorf("store: app %d: empty key", i+1)
+		}
+		if _, dup := s.apps[a.Key]; dup {
+			return nil, fmt.Errorf("store: app %q listed twice", a.Key)
+		}
+		switch a.Mode {
+		case pns.ModeAXB, pns.ModeAX, pns.ModeAXE:
+		default:
+			return nil, fmt.Errorf("store: app %q: unknown mode %q", a.Key, a.Mode)
+		}
+		if a.ExtensionDigits == 0 {
+			a.ExtensionDigits = DefaultExtensionDigits
+		}
+		if a.ExtensionDigits < 1 || a.ExtensionDigits > 4 {
+			return nil, fmt.Errorf("store: app %q: extensionDigits %d out of range 1-4", a.Key, a.ExtensionDigits)
+		}
+		if a.MaxPairsPerX == 0 {
+			a.MaxPairsPerX = DefaultMaxPairsPerX
+		}
+		if a.MaxPairsPerX < 0 {
+			return nil, fmt.Errorf("store: app %q: maxPairsPerX %d must be positive", a.Key, a.MaxPairsPerX)
+		}
+		as := &appState{
+			cfg:       a,
+			byNum:     map[string]*xState{},
+			cities:    map[string]*xHeap{},
+			provinces: map[string]*xHeap{},
+			all:       &xHeap{slot: 2},
+		}
+		switch a.Mode {
+		case pns.ModeAXB:
+			as.capacity = a.MaxPairsPerX
+		case pns.ModeAX:
+			as.capacity = 1
+		case pns.ModeAXE:
+			as.capacity = pow10(a.ExtensionDigits) - 1
+		}
+		as.initMaps()
+		s.apps[a.Key] = as
+		s.appOrder = append(s.appOrder, as)
+	}
+
+	for i, xn := range opts.Pool {
+		if !pns.IsMobile(xn.Number) {
+			return nil, fmt.Errorf("store: pool entry %d: number %q is not a +86 mobile number", i+1, xn.Number)
+		}
+		if _, dup := s.xs[xn.Number]; dup {
+			return nil, fmt.Errorf("store: pool number %q listed twice", xn.Number)
+		}
+		as, ok := s.apps[xn.App]
+		if !ok {
+			return nil, fmt.Errorf("store: pool number %q: unknown app %q", xn.Number, xn.App)
+		}
+		if !pns.ValidAreaCode(xn.CityCode) {
+			return nil, fmt.Errorf("store: pool number %q: invalid city code %q", xn.Number, xn.CityCode)
+		}
+		status := xn.Status
+		if status == "" {
+			status = StatusNormal
+		}
+		if !validStatus[status] {
+			return nil, fmt.Errorf("store: pool number %q: invalid status %q", xn.Number, xn.Status)
+		}
+		prov := xn.Province
+		if prov == "" {
+			prov = s.cityProvince[xn.CityCode]
+		} else if _, known := s.cityProvince[xn.CityCode]; !known {
+			s.cityProvince[xn.CityCode] = prov
+		}
+		x := &xState{
+			number: xn.Number, city: xn.CityCode, province: prov, sms: xn.SMS,
+			app: as, status: status, hidx: [3]int{-1, -1, -1},
+		}
+		x.initMaps(as.cfg.Mode)
+		s.xs[x.number] = x
+		as.xs = append(as.xs, x)
+		as.byNum[x.number] = x
+	}
+	for _, as := range s.appOrder {
+		sort.Slice(as.xs, func(i, j int) bool { return as.xs[i].number < as.xs[j].number })
+		for _, x := range as.xs {
+			h := as.cities[x.city]
+			if h == nil {
+				h = &xHeap{slot: 0}
+				as.cities[x.city] = h
+			}
+			h.push(x)
+			if x.province != "" {
+				h := as.provinces[x.province]
+				if h == nil {
+					h = &xHeap{slot: 1}
+					as.provinces[x.province] = h
+				}
+				h.push(x)
+			}
+			as.all.push(x)
+		}
+	}
+	return s, nil
+}
+
+func (a *appState) initMaps() {
+	a.axb = map[string]*AXBBinding{}
+	a.ax = map[string]*AXBinding{}
+	a.axByA = map[string][]*AXBinding{}
+	a.axe = map[string]*AXEBinding{}
+	a.temp = map[string]TempCallee{}
+	a.cb = map[string]cbRecord{}
+	a.exp = nil
+}
+
+func (x *xState) initMaps(m pns.Mode) {
+	x.nums, x.ax, x.exts, x.binds, x.minFree = nil, nil, nil, nil, 1
+	switch m {
+	case pns.ModeAXB:
+		x.nums = map[string]*AXBBinding{}
+	case pns.ModeAXE:
+		x.exts = map[string]*AXEBinding{}
+		x.binds = map[string]*AXEBinding{}
+	}
+}
+
+func pow10(n int) int {
+	p := 1
+	for range n {
+		p *= 10
+	}
+	return p
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// newID returns a fresh subscriptionId: a lower-case UUIDv4 (D26).
+func newID() string { return uuid.NewString() }
+
+// app returns the state of an app of the given mode, or the error the HTTP layer would have
+// answered already (unknown key 1010003, other mode 1010040).
+func (s *Store) app(key string, mode pns.Mode) (*appState, *pns.Error) {
+	as, ok := s.apps[key]
+	if !ok {
+		return nil, pns.NewError(pns.CodeInvalidAppKey)
+	}
+	if as.cfg.Mode != mode {
+		return nil, pns.NewError(pns.CodeAPINotAllowed)
+	}
+	return as, nil
+}
+
+// owned returns the app's X number n, or nil when n is not one of the app's numbers.
+func (a *appState) owned(n string) *xState { return a.byNum[n] }
+
+// areaOf returns the city code of a real number: from the number for a fixed line, from the
+// prefix table for a mobile (longest prefix wins), "" when unknown (D34).
+func (s *Store) areaOf(n string) string {
+	if city, ok := pns.AreaOfFixedLine(n); ok {
+		return city
+	}
+	if !pns.IsMobile(n) {
+		return ""
+	}
+	for _, l := range s.prefixLens {
+		if l > len(n) {
+			continue
+		}
+		if city, ok := s.prefixes[n[:l]]; ok {
+			return city
+		}
+	}
+	return ""
+}
+
+// setCount changes an X's binding count and keeps the selection heaps ordered.
+func (a *appState) setCount(x *xState, delta int) {
+	x.count += delta
+	if i := x.hidx[0]; i >= 0 {
+		a.cities[x.city].fix(i)
+	}
+	if i := x.hidx[1]; i >= 0 {
+		a.provinces[x.province].fix(i)
+	}
+	if i := x.hidx[2]; i >= 0 {
+		a.all.fix(i)
+	}
+}
+
+// expEntry schedules the purge of a binding at its expiry instant.
+type expEntry struct {
+	at time.Time
+	id string
+}
+
+type expHeap []expEntry
+
+func (h expHeap) Len() int           { return len(h) }
+func (h expHeap) Less(i, j int) bool { return h[i].at.Before(h[j].at) }
+func (h expHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *expHeap) Push(x any)        { *h = append(*h, x.(expEntry)) }
+func (h *expHeap) Pop() any {
+	old := *h
+	e := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return e
+}
+
+// schedule records that binding id expires at at. Stale entries (the binding was unbound or
+// its expiry changed) are skipped when popped; the heap is rebuilt when they dominate.
+func (a *appState) schedule(id string, at time.Time) {
+	if len(a.exp) > 2*(len(a.axb)+len(a.axe))+1024 {
+		fresh := expHeap{}
+		for _, e := range a.exp {
+			if exp, ok := a.expiryOf(e.id); ok && exp.Equal(e.at) {
+				fresh = append(fresh, e)
+			}
+		}
+		heap.Init(&fresh)
+		a.exp = fresh
+	}
+	heap.Push(&a.exp, expEntry{at: at, id: id})
+}
+
+// expiryOf returns the expiry instant of a stored binding that can expire.
+func (a *appState) expiryOf(id string) (time.Time, bool) {
+	if b := a.axb[id]; b != nil && !b.ExpiresAt.IsZero() {
+		return b.ExpiresAt, true
+	}
+	if b := a.axe[id]; b != nil && !b.ExpiresAt.IsZero() {
+		return b.ExpiresAt, true
+	}
+	return time.Time{}, false
+}
+
+// expired reports whether an expiry instant has passed: a binding disappears at its expiry
+// instant (D43).
+func expired(at, now time.Time) bool { return !at.IsZero() && !now.Before(at) }
+
+// purge removes every binding of the app that expired by now. It needs the write lock.
+func (a *appState) purge(now time.Time) int {
+	n := 0
+	for len(a.exp) > 0 && !now.Before(a.exp[0].at) {
+		e := heap.Pop(&a.exp).(expEntry)
+		if b := a.axb[e.id]; b != nil && b.ExpiresAt.Equal(e.at) {
+			a.removeAXB(b)
+			n++
+		} else if b := a.axe[e.id]; b != nil && b.ExpiresAt.Equal(e.at) {
+			a.removeAXE(b)
+			n++
+		}
+	}
+	return n
+}
+
+// lock takes the app's write lock and purges expired bindings; it returns the current time.
+func (s *Store) lock(a *appState) time.Time {
+	a.mu.Lock()
+	now := s.clk.Now()
+	a.purge(now)
+	return now
+}
+
+// Sweep purges every expired binding now and returns how many were removed.
+func (s *Store) Sweep() int {
+	n := 0
+	for _, a := range s.appOrder {
+		a.mu.Lock()
+		n += a.purge(s.clk.Now())
+		a.mu.Unlock()
+	}
+	return n
+}
+
+// Reset removes every binding, temporary callee and callback record; X statuses stay.
+func (s *Store) Reset() {
+	for _, a := range s.appOrder {
+		a.mu.Lock()
+		a.initMaps()
+		for _, x := range a.xs {
+			x.initMaps(a.cfg.Mode)
+			x.count = 0
+		}
+		for _, h := range a.cities {
+			h.init()
+		}
+		for _, h := range a.provinces {
+			h.init()
+		}
+		a.all.init()
+		a.mu.Unlock()
+	}
+}
+
+// LookupX tells which app and mode own an X number.
+func (s *Store) LookupX(number string) (app string, mode pns.Mode, ok bool) {
+	x := s.xs[number]
+	if x == nil {
+		return "", "", false
+	}
+	return x.app.cfg.Key, x.app.cfg.Mode, true
+}
+
+// XInfo returns an X's configuration, status and live binding count.
+func (s *Store) XInfo(number string) (XInfo, bool) {
+	x := s.xs[number]
+	if x == nil {
+		return XInfo{}, false
+	}
+	s.lock(x.app)
+	defer x.app.mu.Unlock()
+	return x.info(), true
+}
+
+// info builds an XInfo; the caller holds the app's lock and has purged expired bindings.
+func (x *xState) info() XInfo {
+	return XInfo{
+		Number: x.number, App: x.app.cfg.Key, Mode: x.app.cfg.Mode, CityCode: x.city,
+		Province: x.province, SMS: x.sms, Status: x.status, Bindings: x.count,
+	}
+}
+
+// XNumbers returns the X numbers of one app ("" = all apps), ordered by app then number.
+func (s *Store) XNumbers(app string) []XInfo {
+	var out []XInfo
+	for _, a := range s.appOrder {
+		if app != "" && a.cfg.Key != app {
+			continue
+		}
+		s.lock(a)
+		for _, x := range a.xs {
+			out = append(out, x.info())
+		}
+		a.mu.Unlock()
+	}
+	return out
+}
+
+// SetXStatus changes an X's status and returns the previous one. Existing bindings stay; only
+// new bindings need status "5" (D32).
+func (s *Store) SetXStatus(number, status string) (string, error) {
+	x := s.xs[number]
+	if x == nil {
+		return "", fmt.Errorf("store: unknown X number %q", number)
+	}
+	if !validStatus[status] {
+		return "", fmt.Errorf("store: X number %q: invalid status %q (want 5, 9, 10 or 11)", number, status)
+	}
+	x.app.mu.Lock()
+	prev := x.status
+	x.status = status
+	x.app.mu.Unlock()
+	return prev, nil
+}
+
+// App returns an app's configuration with defaults applied.
+func (s *Store) App(key string) (App, bool) {
+	a, ok := s.apps[key]
+	if !ok {
+		return App{}, false
+	}
+	return a.cfg, true
+}
+
+// byCreation orders bindings by creation time, then subscriptionId (D41).
+func byCreation(ti, tj time.Time, idi, idj string) bool {
+	if !ti.Equal(tj) {
+		return ti.Before(tj)
+	}
+	return idi < idj
+}
+
+func clonePreVoice(p *pns.PreVoice) *pns.PreVoice {
+	if p == nil {
+		return nil
+	}
+	c := *p
+	return &c
+}
+
+func cloneInt(p *int) *int {
+	if p == nil {
+		return nil
+	}
+	v := *p
+	return &v
+}
+
+// mergePreVoice applies the non-empty sub-fields of upd to cur.
+func mergePreVoice(cur, upd *pns.PreVoice) *pns.PreVoice {
+	if upd == nil {
+		return cur
+	}
+	out := pns.PreVoice{}
+	if cur != nil {
+		out = *cur
+	}
+	if upd.CallerHintTone != "" {
+		out.CallerHintTone = upd.CallerHintTone
+	}
+	if upd.CalleeHintTone != "" {
+		out.CalleeHintTone = upd.CalleeHintTone
+	}
+	if out == (pns.PreVoice{}) {
+		return nil
+	}
+	return &out
+}
+
+// normPreVoice drops an empty preVoice object.
+func normPreVoice(p *pns.PreVoice) *pns.PreVoice {
+	if p == nil || *p == (pns.PreVoice{}) {
+		return nil
+	}
+	return clonePreVoice(p)
+}
+
+func boolOr(p *bool, def bool) bool {
+	if p == nil {
+		return def
+	}
+	return *p
+}
