@@ -1,0 +1,211 @@
+package main
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/big"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/pns-harness/pns-harness/emulator"
+)
+
+// defaultEmulateListen is the default address of `harness emulate`: loopback only, because the
+// admin interface under /emulator/v1/ has no authentication.
+const defaultEmulateListen = "127.0.0.1:8080"
+
+func init() {
+	register("emulate", "run the PNS emulator (HTTP or HTTPS, admin under /emulator/v1/)", func(args []string, stdout, stderr io.Writer) int {
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		defer stop()
+		return runEmulate(ctx, args, stdout, stderr, nil)
+	})
+}
+
+// runEmulate parses the flags, builds the emulator and serves it until ctx is done. ready, when
+// non-nil, receives the bound address once the listener is up (used by tests).
+func runEmulate(ctx context.Context, args []string, stdout, stderr io.Writer, ready func(addr string)) int {
+	fs := flag.NewFlagSet("emulate", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	configPath := fs.String("config", "", "YAML configuration `file` (default: the embedded demo configuration with apps demo-axb, demo-ax, demo-axe)")
+	listen := fs.String("listen", defaultEmulateListen, "listen `address`; keep it on loopback: the admin interface has no authentication")
+	useTLS := fs.Bool("tls", false, "serve HTTPS with a self-signed ECDSA certificate for localhost, 127.0.0.1 and ::1 (also tls: true in the config)")
+	timeScale := fs.Float64("time-scale", 0, "emulator clock speed relative to real time (overrides clockScale; 0 = from the config)")
+	printConfig := fs.Bool("print-config", false, "print the effective configuration as YAML (secrets included: it is your own file) and exit")
+	debug := fs.Bool("debug", false, "log one line per request (method, path, interface, app, status, resultcode, duration)")
+	shutdownTimeout := fs.Duration("shutdown-timeout", 10*time.Second, "how long to wait for in-flight requests on SIGINT/SIGTERM")
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: harness emulate [flags]\n\nRuns the Private Number Service emulator. Admin endpoints: %shealth, reset, clock, clock/advance,\nclock/scale, bindings, invariants, faults, lockout, config; Prometheus metrics at %s.\n\nflags:\n", emulator.AdminPrefix, emulator.MetricsPath)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "harness emulate: unexpected argument %q\n", fs.Arg(0))
+		return exitUsage
+	}
+
+	var cfg *emulator.Config
+	var err error
+	if *configPath != "" {
+		cfg, err = emulator.LoadConfig(*configPath)
+	} else {
+		cfg, err = emulator.DefaultConfig()
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "harness emulate: %v\n", err)
+		return exitUsage
+	}
+	if *timeScale < 0 {
+		fmt.Fprintln(stderr, "harness emulate: --time-scale must be positive")
+		return exitUsage
+	}
+	if *timeScale > 0 {
+		cfg.ClockScale = *timeScale
+	}
+	if *useTLS {
+		cfg.TLS = true
+	}
+	if *printConfig {
+		y, err := cfg.YAML()
+		if err != nil {
+			fmt.Fprintf(stderr, "harness emulate: %v\n", err)
+			return exitFailed
+		}
+		_, _ = stdout.Write(y)
+		return exitOK
+	}
+
+	level := slog.LevelInfo
+	if *debug {
+		level = slog.LevelDebug
+	}
+	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	var opts []emulator.Option
+	if *debug {
+		opts = append(opts, emulator.WithObserver(func(l emulator.RequestLog) {
+			logger.Debug("request", "method", l.Method, "path", l.Path, "interface", l.Interface, "app", l.AppKey,
+				"remote", l.RemoteAddr, "status", l.Status, "resultcode", l.ResultCode, "duration", l.Duration)
+		}))
+	}
+	emu, err := emulator.New(*cfg, opts...)
+	if err != nil {
+		fmt.Fprintf(stderr, "harness emulate: %v\n", err)
+		return exitUsage
+	}
+	defer emu.Close()
+
+	ln, err := net.Listen("tcp", *listen)
+	if err != nil {
+		fmt.Fprintf(stderr, "harness emulate: %v\n", err)
+		return exitFailed
+	}
+	if tcp, ok := ln.Addr().(*net.TCPAddr); ok && !tcp.IP.IsLoopback() {
+		logger.Warn("listening on a non-loopback address: the admin interface has no authentication", "addr", ln.Addr().String())
+	}
+	srv := &http.Server{
+		Handler:           emu.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelDebug),
+	}
+	if cfg.ShortConnections {
+		srv.SetKeepAlivesEnabled(false)
+	}
+	scheme := "http"
+	if cfg.TLS {
+		cert, fp, err := selfSignedCert(time.Now())
+		if err != nil {
+			_ = ln.Close()
+			fmt.Fprintf(stderr, "harness emulate: %v\n", err)
+			return exitFailed
+		}
+		srv.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+		ln = tls.NewListener(ln, srv.TLSConfig)
+		scheme = "https"
+		logger.Info("self-signed certificate", "sha256", fp)
+	}
+	for _, a := range emu.Apps() {
+		logger.Info("app", "appKey", a.AppKey, "mode", a.Mode, "xNumbers", len(emu.Store().XNumbers(a.AppKey)))
+	}
+	base := scheme + "://" + ln.Addr().String()
+	logger.Info("PNS emulator listening", "url", base, "admin", base+emulator.AdminPrefix, "metrics", base+emulator.MetricsPath,
+		"clockScale", cfg.ClockScale, "shortConnections", cfg.ShortConnections)
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		if err != nil && !errors.Is(err, http.ErrServerClosed) {
+			fmt.Fprintf(stderr, "harness emulate: %v\n", err)
+			return exitFailed
+		}
+		return exitOK
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), *shutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		fmt.Fprintf(stderr, "harness emulate: shutdown: %v\n", err)
+		return exitFailed
+	}
+	return exitOK
+}
+
+// selfSignedCert returns an ECDSA P-256 certificate for localhost, 127.0.0.1 and ::1, valid for
+// a year from now, and its SHA-256 fingerprint (hex) so that clients can pin it.
+func selfSignedCert(now time.Time) (tls.Certificate, string, error) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return tls.Certificate{}, "", err
+	}
+	serial, err := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 120))
+	if err != nil {
+		return tls.Certificate{}, "", err
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber:          serial,
+		Subject:               pkix.Name{CommonName: "pns-harness emulator", Organization: []string{"pns-harness"}},
+		NotBefore:             now.Add(-time.Hour),
+		NotAfter:              now.Add(365 * 24 * time.Hour),
+		KeyUsage:              x509.KeyUsageDigitalSignature,
+		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		BasicConstraintsValid: true,
+		DNSNames:              []string{"localhost"},
+		IPAddresses:           []net.IP{net.ParseIP("127.0.0.1"), net.ParseIP("::1")},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		return tls.Certificate{}, "", err
+	}
+	sum := sha256.Sum256(der)
+	leaf, err := x509.ParseCertificate(der)
+	if err != nil {
+		return tls.Certificate{}, "", err
+	}
+	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: leaf}, hex.EncodeToString(sum[:]), nil
+}

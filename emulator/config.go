@@ -1,0 +1,552 @@
+package emulator
+
+import (
+	"bytes"
+	_ "embed"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/pns-harness/pns-harness/pns"
+	"gopkg.in/yaml.v3"
+)
+
+// Config is the emulator configuration (reference §14.2): global settings, apps and the X-number
+// pool. It is read from YAML; every field has the reference's default, applied by Normalize.
+type Config struct {
+	// AuthSkewSeconds is the accepted |wall now − Created| window (D2).
+	AuthSkewSeconds int `yaml:"authSkewSeconds"`
+	// TolerateLocalTimeAsUTC is the offset of clients that stamp local time with a Z (D2);
+	// "+08:00" by default, empty to disable. A pointer so that an explicit "" is not the default.
+	TolerateLocalTimeAsUTC *string `yaml:"tolerateLocalTimeAsUTC,omitempty"`
+	// RejectNonceReplay turns on replay protection (D6).
+	RejectNonceReplay bool `yaml:"rejectNonceReplay"`
+	// LockoutEnabled switches the client-IP lockout of D8 on (default) or off. A conformance run
+	// that sends many deliberate authentication failures sets it false in its profile or turns it
+	// off with POST /emulator/v1/lockout; the dedicated lockout scenario turns it back on.
+	LockoutEnabled *bool `yaml:"lockoutEnabled,omitempty"`
+	// LockoutFailures is the number of failures in the window that locks an IP (D8).
+	LockoutFailures int `yaml:"lockoutFailures"`
+	// LockoutWindowSeconds is the sliding window of the failure count (D8).
+	LockoutWindowSeconds int `yaml:"lockoutWindowSeconds"`
+	// LockoutSeconds is how long a locked IP is refused (D8).
+	LockoutSeconds int `yaml:"lockoutSeconds"`
+	// CallbackTimeoutSeconds bounds each notification attempt (D67).
+	CallbackTimeoutSeconds int `yaml:"callbackTimeoutSeconds"`
+	// CallbackInsecureTLS skips TLS verification of customer endpoints (D67).
+	CallbackInsecureTLS bool `yaml:"callbackInsecureTLS"`
+	// FeeBatchWindowSeconds is the fee batching window in emulator seconds (D70).
+	FeeBatchWindowSeconds int `yaml:"feeBatchWindowSeconds"`
+	// FeeBatchMax is the maximum number of fee records per message (D70).
+	FeeBatchMax int `yaml:"feeBatchMax"`
+	// ClockScale is the speed of the emulator clock relative to real time (D76).
+	ClockScale float64 `yaml:"clockScale"`
+	// ShortConnections closes the connection after every response (D26).
+	ShortConnections bool `yaml:"shortConnections"`
+	// TLS serves HTTPS with a self-signed certificate (D26; used by `harness emulate`).
+	TLS bool `yaml:"tls"`
+	// HostName is the host used in generated URLs and identifiers (D71).
+	HostName string `yaml:"hostName"`
+	// MaxBodyBytes limits request bodies; larger bodies get 1010002 `Invalid request. body`.
+	MaxBodyBytes int64 `yaml:"maxBodyBytes"`
+	// Areas maps a city code (with its leading 0) to its province (D34).
+	Areas map[string]string `yaml:"areas"`
+	// MobilePrefixAreas maps a mobile-number prefix in global format (e.g. "+86138001") to a
+	// city code; the longest matching prefix wins (D34).
+	MobilePrefixAreas map[string]string `yaml:"mobilePrefixAreas"`
+	// Apps are the configured applications, one mode each.
+	Apps []AppConfig `yaml:"apps"`
+	// Pool lists X numbers one by one.
+	Pool []PoolEntry `yaml:"pool,omitempty"`
+	// PoolRanges lists runs of consecutive X numbers, expanded at load time; the embedded
+	// default configuration uses them for its thousands of numbers.
+	PoolRanges []PoolRange `yaml:"poolRanges,omitempty"`
+}
+
+// AppConfig is one application (reference §14.2, per-app settings).
+type AppConfig struct {
+	AppKey    string `yaml:"appKey"`
+	AppSecret string `yaml:"appSecret"`
+	// Mode is AXB, AX or AXE.
+	Mode pns.Mode `yaml:"mode"`
+	// SpID is the customer's account name sent in fee records.
+	SpID string `yaml:"spId,omitempty"`
+	// LegacyWSSE accepts X-WSSE authentication on requests (D1, default on).
+	LegacyWSSE *bool `yaml:"legacyWSSE,omitempty"`
+	// CallbackAuth is the scheme of notifications: aksk (default) or wsse (D66).
+	CallbackAuth string `yaml:"callbackAuth,omitempty"`
+	// Recording is the app-level recording option (D42, default on).
+	Recording *bool `yaml:"recording,omitempty"`
+	// SMS is the app-level SMS option (default on).
+	SMS *bool `yaml:"sms,omitempty"`
+	// SMSIncludeContent puts the SMS text into notifications (D74, default on).
+	SMSIncludeContent *bool `yaml:"smsIncludeContent,omitempty"`
+	// ExtensionDigits is the AXE extension length, 1-4 (D58, default 4).
+	ExtensionDigits int `yaml:"extensionDigits,omitempty"`
+	// MaxPairsPerX is the AXB capacity of one X (D31, default 5000).
+	MaxPairsPerX int `yaml:"maxPairsPerX,omitempty"`
+	// IPWhitelist lists client IPs or CIDR blocks; empty means no check (D12).
+	IPWhitelist []string `yaml:"ipWhitelist,omitempty"`
+	// Frozen makes every provisioning call return 1010029 (D13).
+	Frozen bool `yaml:"frozen,omitempty"`
+	// QPSLimit is the per-app flow-control limit in requests per second, 0 = off (D11).
+	QPSLimit int `yaml:"qpsLimit,omitempty"`
+	// ToneFiles lists the approved tone files; empty accepts any name (D25).
+	ToneFiles []string `yaml:"toneFiles,omitempty"`
+	// Notification URLs (D77); empty means no push of that type.
+	CallStatusURL string `yaml:"callStatusUrl,omitempty"`
+	CallinURL     string `yaml:"callinUrl,omitempty"`
+	FeeURL        string `yaml:"feeUrl,omitempty"`
+	XStatusURL    string `yaml:"xStatusUrl,omitempty"`
+	SMSNotifyURL  string `yaml:"smsNotifyUrl,omitempty"`
+	SMSControlURL string `yaml:"smsControlUrl,omitempty"`
+}
+
+// PoolEntry is one X number of an app.
+type PoolEntry struct {
+	Number string `yaml:"number"`
+	App    string `yaml:"app"`
+	// CityCode is the X's city code with its leading 0.
+	CityCode string `yaml:"cityCode"`
+	// Province overrides the province derived from Areas (it must agree when both exist).
+	Province string `yaml:"province,omitempty"`
+	// SMS says whether the X can carry SMS (default true).
+	SMS *bool `yaml:"sms,omitempty"`
+	// Status is the X status, "5" (normal) by default.
+	Status string `yaml:"status,omitempty"`
+}
+
+// PoolRange is Count consecutive X numbers starting at From, all with the same attributes.
+type PoolRange struct {
+	From     string `yaml:"from"`
+	Count    int    `yaml:"count"`
+	App      string `yaml:"app"`
+	CityCode string `yaml:"cityCode"`
+	Province string `yaml:"province,omitempty"`
+	SMS      *bool  `yaml:"sms,omitempty"`
+	Status   string `yaml:"status,omitempty"`
+}
+
+// Defaults of reference §14.2.
+const (
+	DefaultAuthSkewSeconds        = 300
+	DefaultLocalTimeOffset        = "+08:00"
+	DefaultLockoutFailures        = 10
+	DefaultLockoutWindowSeconds   = 60
+	DefaultLockoutSeconds         = 1800
+	DefaultCallbackTimeoutSeconds = 5
+	DefaultFeeBatchWindowSeconds  = 2
+	DefaultFeeBatchMax            = 50
+	DefaultMaxBodyBytes           = 64 << 10
+	DefaultHostName               = "pns-emulator.local"
+	DefaultExtensionDigits        = 4
+	DefaultMaxPairsPerX           = 5000
+	// StatusNormal is the X status "normal" (reference §9).
+	StatusNormal = "5"
+)
+
+// validStatus lists the X statuses of reference §9.
+var validStatus = map[string]bool{"5": true, "9": true, "10": true, "11": true}
+
+//go:embed default.yaml
+var defaultYAML []byte
+
+// DefaultConfigYAML returns the embedded default configuration: one demo app per mode
+// (demo-axb, demo-ax, demo-axe) with 1,200 X numbers each over several cities.
+func DefaultConfigYAML() []byte { return append([]byte(nil), defaultYAML...) }
+
+// DefaultConfig parses and normalizes the embedded default configuration.
+func DefaultConfig() (*Config, error) { return ParseConfig(defaultYAML) }
+
+// LoadConfig reads, parses and normalizes a YAML configuration file.
+func LoadConfig(path string) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	c, err := ParseConfig(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return c, nil
+}
+
+// ParseConfig decodes YAML strictly (unknown keys are errors, because a misspelled setting
+// silently keeping its default is worse than a refusal), applies defaults and validates.
+func ParseConfig(data []byte) (*Config, error) {
+	var c Config
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	if err := c.Normalize(); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+func boolPtr(b bool) *bool    { return &b }
+func strPtr(s string) *string { return &s }
+func isTrue(b *bool) bool     { return b != nil && *b }
+func orDefault(b *bool, d bool) bool {
+	if b == nil {
+		return d
+	}
+	return *b
+}
+
+// Normalize applies the defaults of reference §14.2 and validates the configuration. Errors
+// name the offending setting with its YAML path, e.g. `apps[1].mode: must be AXB, AX or AXE`;
+// all problems are reported, one per line.
+func (c *Config) Normalize() error {
+	var errs []string
+	bad := func(format string, a ...any) { errs = append(errs, fmt.Sprintf(format, a...)) }
+
+	if c.AuthSkewSeconds == 0 {
+		c.AuthSkewSeconds = DefaultAuthSkewSeconds
+	} else if c.AuthSkewSeconds < 0 {
+		bad("authSkewSeconds: must be positive")
+	}
+	if c.TolerateLocalTimeAsUTC == nil {
+		c.TolerateLocalTimeAsUTC = strPtr(DefaultLocalTimeOffset)
+	} else if _, err := parseOffset(*c.TolerateLocalTimeAsUTC); err != nil {
+		bad("tolerateLocalTimeAsUTC: must be an offset such as +08:00, or empty")
+	}
+	if c.LockoutEnabled == nil {
+		c.LockoutEnabled = boolPtr(true)
+	}
+	for _, s := range []struct {
+		name string
+		v    *int
+		def  int
+	}{
+		{"lockoutFailures", &c.LockoutFailures, DefaultLockoutFailures},
+		{"lockoutWindowSeconds", &c.LockoutWindowSeconds, DefaultLockoutWindowSeconds},
+		{"lockoutSeconds", &c.LockoutSeconds, DefaultLockoutSeconds},
+		{"callbackTimeoutSeconds", &c.CallbackTimeoutSeconds, DefaultCallbackTimeoutSeconds},
+		{"feeBatchWindowSeconds", &c.FeeBatchWindowSeconds, DefaultFeeBatchWindowSeconds},
+		{"feeBatchMax", &c.FeeBatchMax, DefaultFeeBatchMax},
+	} {
+		if *s.v == 0 {
+			*s.v = s.def
+		} else if *s.v < 0 {
+			bad("%s: must be positive", s.name)
+		}
+	}
+	if c.FeeBatchMax > 50 {
+		bad("feeBatchMax: must be at most 50")
+	}
+	if c.ClockScale == 0 {
+		c.ClockScale = 1
+	} else if c.ClockScale < 0 {
+		bad("clockScale: must be positive")
+	}
+	if c.MaxBodyBytes == 0 {
+		c.MaxBodyBytes = DefaultMaxBodyBytes
+	} else if c.MaxBodyBytes < 0 {
+		bad("maxBodyBytes: must be positive")
+	}
+	if c.HostName == "" {
+		c.HostName = DefaultHostName
+	}
+	if c.Areas == nil {
+		c.Areas = map[string]string{}
+	}
+	for _, code := range sortedKeys(c.Areas) {
+		if !pns.ValidAreaCode(code) {
+			bad("areas[%s]: city code must be 0 followed by 2-3 digits", code)
+		}
+		if c.Areas[code] == "" {
+			bad("areas[%s]: province must not be empty", code)
+		}
+	}
+	if c.MobilePrefixAreas == nil {
+		c.MobilePrefixAreas = map[string]string{}
+	}
+	for _, p := range sortedKeys(c.MobilePrefixAreas) {
+		if len(p) < 4 || len(p) > 14 || !strings.HasPrefix(p, "+86") || !pns.IsDigits(p[1:]) {
+			bad("mobilePrefixAreas[%s]: prefix must be +86 followed by 1-11 digits", p)
+		}
+		if code := c.MobilePrefixAreas[p]; !pns.ValidAreaCode(code) {
+			bad("mobilePrefixAreas[%s]: city code must be 0 followed by 2-3 digits", p)
+		}
+	}
+
+	keys := map[string]int{}
+	if len(c.Apps) == 0 {
+		bad("apps: at least one app is required")
+	}
+	for i := range c.Apps {
+		a := &c.Apps[i]
+		p := fmt.Sprintf("apps[%d]", i)
+		if a.AppKey == "" {
+			bad("%s.appKey: must not be empty", p)
+		} else if j, dup := keys[a.AppKey]; dup {
+			bad("%s.appKey: duplicate of apps[%d]", p, j)
+		} else {
+			keys[a.AppKey] = i
+		}
+		if a.AppSecret == "" {
+			bad("%s.appSecret: must not be empty", p)
+		}
+		switch a.Mode {
+		case pns.ModeAXB, pns.ModeAX, pns.ModeAXE:
+		default:
+			bad("%s.mode: must be AXB, AX or AXE", p)
+		}
+		if a.LegacyWSSE == nil {
+			a.LegacyWSSE = boolPtr(true)
+		}
+		switch a.CallbackAuth {
+		case "":
+			a.CallbackAuth = "aksk"
+		case "aksk", "wsse":
+		default:
+			bad("%s.callbackAuth: must be aksk or wsse", p)
+		}
+		if a.Recording == nil {
+			a.Recording = boolPtr(true)
+		}
+		if a.SMS == nil {
+			a.SMS = boolPtr(true)
+		}
+		if a.SMSIncludeContent == nil {
+			a.SMSIncludeContent = boolPtr(true)
+		}
+		if a.SpID == "" {
+			a.SpID = a.AppKey
+		}
+		if a.ExtensionDigits == 0 {
+			a.ExtensionDigits = DefaultExtensionDigits
+		} else if a.ExtensionDigits < 1 || a.ExtensionDigits > 4 {
+			bad("%s.extensionDigits: must be 1-4", p)
+		}
+		if a.MaxPairsPerX == 0 {
+			a.MaxPairsPerX = DefaultMaxPairsPerX
+		} else if a.MaxPairsPerX < 0 {
+			bad("%s.maxPairsPerX: must be positive", p)
+		}
+		if a.QPSLimit < 0 {
+			bad("%s.qpsLimit: must be 0 (off) or positive", p)
+		}
+		for j, w := range a.IPWhitelist {
+			if _, err := parseIPRule(w); err != nil {
+				bad("%s.ipWhitelist[%d]: must be an IP address or CIDR block", p, j)
+			}
+		}
+		for j, t := range a.ToneFiles {
+			if t == "" || len(t) > 128 {
+				bad("%s.toneFiles[%d]: must be 1-128 characters", p, j)
+			}
+		}
+		for _, u := range []struct{ name, v string }{
+			{"callStatusUrl", a.CallStatusURL}, {"callinUrl", a.CallinURL}, {"feeUrl", a.FeeURL},
+			{"xStatusUrl", a.XStatusURL}, {"smsNotifyUrl", a.SMSNotifyURL}, {"smsControlUrl", a.SMSControlURL},
+		} {
+			if u.v == "" {
+				continue
+			}
+			if pu, err := url.Parse(u.v); err != nil || (pu.Scheme != "http" && pu.Scheme != "https") || pu.Host == "" {
+				bad("%s.%s: must be an http or https URL", p, u.name)
+			}
+		}
+	}
+
+	seen := map[string]string{}
+	checkEntry := func(p string, e *PoolEntry) {
+		if !pns.ValidXNumber(e.Number) {
+			bad("%s.number: must be a +86 mobile number such as +8617000000001", p)
+		} else if prev, dup := seen[e.Number]; dup {
+			bad("%s.number: %s already listed at %s", p, e.Number, prev)
+		} else {
+			seen[e.Number] = p
+		}
+		if _, ok := keys[e.App]; !ok {
+			bad("%s.app: no app with appKey %q", p, e.App)
+		}
+		if !pns.ValidAreaCode(e.CityCode) {
+			bad("%s.cityCode: must be 0 followed by 2-3 digits", p)
+		} else if prov, ok := c.Areas[e.CityCode]; ok {
+			if e.Province != "" && e.Province != prov {
+				bad("%s.province: %q disagrees with areas[%s] = %q", p, e.Province, e.CityCode, prov)
+			}
+		} else if e.Province != "" {
+			c.Areas[e.CityCode] = e.Province
+		}
+		if e.Status == "" {
+			e.Status = StatusNormal
+		} else if !validStatus[e.Status] {
+			bad("%s.status: must be 5 (normal), 9 (paused), 10 (unavailable) or 11 (frozen)", p)
+		}
+		if e.SMS == nil {
+			e.SMS = boolPtr(true)
+		}
+	}
+	for i := range c.Pool {
+		checkEntry(fmt.Sprintf("pool[%d]", i), &c.Pool[i])
+	}
+	for i := range c.PoolRanges {
+		r := &c.PoolRanges[i]
+		p := fmt.Sprintf("poolRanges[%d]", i)
+		if !pns.ValidXNumber(r.From) {
+			bad("%s.from: must be a +86 mobile number such as +8617000000001", p)
+			continue
+		}
+		if r.Count < 1 || r.Count > 100000 {
+			bad("%s.count: must be 1-100000", p)
+			continue
+		}
+		start, _ := strconv.ParseInt(r.From[3:], 10, 64)
+		if last := "+86" + strconv.FormatInt(start+int64(r.Count)-1, 10); !pns.ValidXNumber(last) {
+			bad("%s.count: range leaves the 11-digit mobile numbers", p)
+			continue
+		}
+		if r.Status == "" {
+			r.Status = StatusNormal
+		}
+		before := len(errs)
+		for k := 0; k < r.Count && len(errs) == before; k++ {
+			e := PoolEntry{Number: "+86" + strconv.FormatInt(start+int64(k), 10), App: r.App,
+				CityCode: r.CityCode, Province: r.Province, SMS: r.SMS, Status: r.Status}
+			checkEntry(p, &e)
+		}
+		if r.SMS == nil {
+			r.SMS = boolPtr(true)
+		}
+	}
+	if len(errs) > 0 {
+		return errors.New(strings.Join(errs, "\n"))
+	}
+	return nil
+}
+
+// Entries returns the whole pool: Pool followed by the expansion of PoolRanges, after
+// Normalize.
+func (c *Config) Entries() []PoolEntry {
+	out := append([]PoolEntry(nil), c.Pool...)
+	for _, r := range c.PoolRanges {
+		start, err := strconv.ParseInt(strings.TrimPrefix(r.From, "+86"), 10, 64)
+		if err != nil {
+			continue
+		}
+		for k := 0; k < r.Count; k++ {
+			out = append(out, PoolEntry{Number: "+86" + strconv.FormatInt(start+int64(k), 10), App: r.App,
+				CityCode: r.CityCode, Province: r.Province, SMS: r.SMS, Status: r.Status})
+		}
+	}
+	return out
+}
+
+// LocalOffset returns the parsed tolerateLocalTimeAsUTC offset (0 = off).
+func (c *Config) LocalOffset() time.Duration {
+	if c.TolerateLocalTimeAsUTC == nil {
+		return 0
+	}
+	d, _ := parseOffset(*c.TolerateLocalTimeAsUTC)
+	return d
+}
+
+// Redacted returns a deep copy with every app secret replaced by "***", for GET
+// /emulator/v1/config and logs.
+func (c *Config) Redacted() *Config {
+	cp := c.clone()
+	for i := range cp.Apps {
+		if cp.Apps[i].AppSecret != "" {
+			cp.Apps[i].AppSecret = "***"
+		}
+	}
+	return cp
+}
+
+func (c *Config) clone() *Config {
+	cp := *c
+	cp.Areas = copyMap(c.Areas)
+	cp.MobilePrefixAreas = copyMap(c.MobilePrefixAreas)
+	cp.Apps = append([]AppConfig(nil), c.Apps...)
+	for i := range cp.Apps {
+		cp.Apps[i].IPWhitelist = append([]string(nil), c.Apps[i].IPWhitelist...)
+		cp.Apps[i].ToneFiles = append([]string(nil), c.Apps[i].ToneFiles...)
+	}
+	cp.Pool = append([]PoolEntry(nil), c.Pool...)
+	cp.PoolRanges = append([]PoolRange(nil), c.PoolRanges...)
+	return &cp
+}
+
+// YAML renders the configuration as YAML (secrets included: use Redacted first for display).
+func (c *Config) YAML() ([]byte, error) {
+	var buf bytes.Buffer
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	if err := enc.Encode(c); err != nil {
+		return nil, err
+	}
+	if err := enc.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// parseOffset parses "+08:00", "-05:30" or "" (off).
+func parseOffset(s string) (time.Duration, error) {
+	if s == "" {
+		return 0, nil
+	}
+	if len(s) != 6 || (s[0] != '+' && s[0] != '-') || s[3] != ':' {
+		return 0, fmt.Errorf("bad offset %q", s)
+	}
+	h, err1 := strconv.Atoi(s[1:3])
+	m, err2 := strconv.Atoi(s[4:6])
+	if err1 != nil || err2 != nil || h > 14 || m > 59 {
+		return 0, fmt.Errorf("bad offset %q", s)
+	}
+	d := time.Duration(h)*time.Hour + time.Duration(m)*time.Minute
+	if s[0] == '-' {
+		d = -d
+	}
+	return d, nil
+}
+
+// parseIPRule parses an allow-list entry: an IP address or a CIDR block.
+func parseIPRule(s string) (*net.IPNet, error) {
+	if strings.Contains(s, "/") {
+		_, n, err := net.ParseCIDR(s)
+		return n, err
+	}
+	ip := net.ParseIP(s)
+	if ip == nil {
+		return nil, fmt.Errorf("bad IP %q", s)
+	}
+	bits := 128
+	if ip4 := ip.To4(); ip4 != nil {
+		ip, bits = ip4, 32
+	}
+	return &net.IPNet{IP: ip, Mask: net.CIDRMask(bits, bits)}, nil
+}
+
+func sortedKeys(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func copyMap(m map[string]string) map[string]string {
+	if m == nil {
+		return nil
+	}
+	out := make(map[string]string, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}

@@ -1,0 +1,413 @@
+package emulator
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"mime"
+	"net/url"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/pns-harness/pns-harness/pns"
+)
+
+// Field-level request validation (reference §2.5 step 20, D15-D25). Bodies are decoded by hand
+// into map[string]json.RawMessage so that every field's JSON type is checked exactly: a
+// struct-based decoder would silently accept "0" for an integer (with ,string) or turn a number
+// into a float. The first defect found, in the order the fields are read, is reported; each
+// decoder reads fields in the order of the reference's request table, then checks cross-field
+// rules.
+
+// fieldBody is the name used in 1010002 when the body itself is unusable (D19).
+const fieldBody = "body"
+
+// fieldContentType is the name used in 1010002 for a wrong media type (D18).
+const fieldContentType = "Content-Type"
+
+// checkContentType applies D18: on POST/PUT the media type must be application/json; a charset
+// parameter, when present, must be UTF-8 in any case; other parameters are ignored.
+func checkContentType(v string) *pns.Error {
+	if v == "" {
+		return pns.InvalidRequest(fieldContentType)
+	}
+	mt, params, err := mime.ParseMediaType(v)
+	if err != nil || mt != "application/json" {
+		return pns.InvalidRequest(fieldContentType)
+	}
+	if cs, ok := params["charset"]; ok && !strings.EqualFold(cs, "utf-8") {
+		return pns.InvalidRequest(fieldContentType)
+	}
+	return nil
+}
+
+// readBody reads at most limit bytes; a larger body is 1010002 `Invalid request. body`.
+func readBody(r io.Reader, limit int64) ([]byte, *pns.Error) {
+	data, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil || int64(len(data)) > limit {
+		return nil, pns.InvalidRequest(fieldBody)
+	}
+	return data, nil
+}
+
+// parseObject decodes a JSON object into its raw members (D19: anything else, including
+// trailing data after the object, is `Invalid request. body`). Duplicate keys: the last wins,
+// as in encoding/json.
+func parseObject(data []byte) (map[string]json.RawMessage, *pns.Error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var m map[string]json.RawMessage
+	if err := dec.Decode(&m); err != nil || m == nil {
+		return nil, pns.InvalidRequest(fieldBody)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return nil, pns.InvalidRequest(fieldBody)
+	}
+	return m, nil
+}
+
+// parseQuery decodes a raw query string with form semantics (D17: an unescaped + becomes a
+// space). The first occurrence of a name wins. A value with a broken %-escape is recorded in
+// bad and becomes a defect of that parameter only if a decoder reads it (unknown parameters
+// stay ignored, D21); a pair whose name cannot be decoded is ignored.
+func parseQuery(raw string) (q map[string]string, bad map[string]bool) {
+	q, bad = map[string]string{}, map[string]bool{}
+	for raw != "" {
+		var pair string
+		pair, raw, _ = strings.Cut(raw, "&")
+		if pair == "" {
+			continue
+		}
+		k, v, _ := strings.Cut(pair, "=")
+		key, err := url.QueryUnescape(k)
+		if err != nil || key == "" {
+			continue
+		}
+		if _, dup := q[key]; dup {
+			continue
+		}
+		val, err := url.QueryUnescape(v)
+		if err != nil {
+			bad[key] = true
+			val = v
+		}
+		q[key] = val
+	}
+	return q, bad
+}
+
+// reader reads fields from a JSON body or a query string. The first defect sticks in err and
+// turns every later read into a no-op, which gives "first field in table order wins".
+type reader struct {
+	body     map[string]json.RawMessage
+	query    map[string]string
+	badQuery map[string]bool // query parameters with a broken %-escape
+	err      *pns.Error
+}
+
+func newBodyReader(m map[string]json.RawMessage) *reader { return &reader{body: m} }
+func newQueryReader(raw string) *reader {
+	q, bad := parseQuery(raw)
+	return &reader{query: q, badQuery: bad}
+}
+
+// queryValue returns a query parameter; a broken %-escape is a defect of the parameter.
+func (r *reader) queryValue(name string) (string, bool) {
+	v, ok := r.query[name]
+	if ok && r.badQuery[name] {
+		r.fail(name)
+		return "", false
+	}
+	return v, ok
+}
+
+func (r *reader) fail(name string) {
+	if r.err == nil {
+		r.err = pns.InvalidRequest(name)
+	}
+}
+
+// raw returns a body member, treating JSON null as absent (D21).
+func (r *reader) raw(name string) (json.RawMessage, bool) {
+	v, ok := r.body[name]
+	if !ok {
+		return nil, false
+	}
+	v = bytes.TrimSpace(v)
+	if len(v) == 0 || string(v) == "null" {
+		return nil, false
+	}
+	return v, true
+}
+
+// has reports whether a field is present with a non-null, non-empty value; decoders use it to
+// choose among alternative parameters (precedence rules such as "subscriptionId wins").
+func (r *reader) has(name string) bool {
+	if r.query != nil {
+		v, ok := r.query[name]
+		return ok && v != ""
+	}
+	v, ok := r.raw(name)
+	return ok && string(v) != `""`
+}
+
+// strValue returns the string value of a field: in a body it must be a JSON string.
+func (r *reader) strValue(name string) (string, bool) {
+	if r.err != nil {
+		return "", false
+	}
+	if r.query != nil {
+		return r.queryValue(name)
+	}
+	v, ok := r.raw(name)
+	if !ok {
+		return "", false
+	}
+	if v[0] != '"' {
+		r.fail(name)
+		return "", false
+	}
+	var s string
+	if err := json.Unmarshal(v, &s); err != nil {
+		r.fail(name)
+		return "", false
+	}
+	return s, true
+}
+
+// str reads a String(min-max) field. An empty string is "absent" when min is 0 and a defect
+// otherwise (D22). Lengths count characters, as Huawei's tables do.
+func (r *reader) str(name string, min, max int) (string, bool) {
+	s, ok := r.strValue(name)
+	if !ok {
+		return "", false
+	}
+	if s == "" {
+		if min == 0 {
+			return "", false
+		}
+		r.fail(name)
+		return "", false
+	}
+	if !utf8.ValidString(s) {
+		r.fail(name)
+		return "", false
+	}
+	if n := utf8.RuneCountInString(s); n < min || n > max {
+		r.fail(name)
+		return "", false
+	}
+	return s, true
+}
+
+// required reads a mandatory String(min-max) field.
+func (r *reader) required(name string, min, max int) string {
+	s, ok := r.str(name, min, max)
+	if !ok && r.err == nil {
+		r.fail(name)
+	}
+	return s
+}
+
+// number reads a number field and checks its global format with valid (§1.4, D16).
+func (r *reader) number(name string, min, max int, valid func(string) bool) (string, bool) {
+	s, ok := r.str(name, min, max)
+	if ok && !valid(s) {
+		r.fail(name)
+		return "", false
+	}
+	return s, ok
+}
+
+// requiredNumber reads a mandatory number field.
+func (r *reader) requiredNumber(name string, min, max int, valid func(string) bool) string {
+	s, ok := r.number(name, min, max, valid)
+	if !ok && r.err == nil {
+		r.fail(name)
+	}
+	return s
+}
+
+// integer reads an Integer(min~max) field: in a body a JSON number without fraction or
+// exponent (D20); in a query string a decimal integer.
+func (r *reader) integer(name string, min, max int64) (int, bool) {
+	if r.err != nil {
+		return 0, false
+	}
+	var text string
+	if r.query != nil {
+		v, ok := r.queryValue(name)
+		if !ok {
+			return 0, false
+		}
+		text = v
+	} else {
+		v, ok := r.raw(name)
+		if !ok {
+			return 0, false
+		}
+		text = string(v)
+	}
+	if !isJSONInteger(text) {
+		r.fail(name)
+		return 0, false
+	}
+	n, err := strconv.ParseInt(text, 10, 64)
+	if err != nil || n < min || n > max {
+		r.fail(name)
+		return 0, false
+	}
+	return int(n), true
+}
+
+// isJSONInteger reports whether s is an integer literal: optional minus, no leading zeros, no
+// fraction, no exponent.
+func isJSONInteger(s string) bool {
+	s = strings.TrimPrefix(s, "-")
+	if s == "" || (len(s) > 1 && s[0] == '0') {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// enum reads a String(枚举) field: a JSON string with one of the listed values (D20).
+func (r *reader) enum(name string, values ...string) (string, bool) {
+	s, ok := r.strValue(name)
+	if !ok {
+		return "", false
+	}
+	for _, v := range values {
+		if s == v {
+			return s, true
+		}
+	}
+	r.fail(name)
+	return "", false
+}
+
+// boolish reads recordFlag / privateSms: "true", "false", true or false exactly (D23).
+func (r *reader) boolish(name string) (bool, bool) {
+	if r.err != nil {
+		return false, false
+	}
+	var text string
+	if r.query != nil {
+		v, ok := r.queryValue(name)
+		if !ok {
+			return false, false
+		}
+		text = v
+	} else {
+		v, ok := r.raw(name)
+		if !ok {
+			return false, false
+		}
+		text = string(v)
+	}
+	switch text {
+	case `"true"`, "true":
+		return true, true
+	case `"false"`, "false":
+		return false, true
+	}
+	r.fail(name)
+	return false, false
+}
+
+// userData reads a userData field: 1-256 printable ASCII characters without braces (D24).
+func (r *reader) userData(name string) (string, bool) {
+	s, ok := r.str(name, 1, 256)
+	if !ok {
+		return "", false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e || c == '{' || c == '}' {
+			r.fail(name)
+			return "", false
+		}
+	}
+	return s, true
+}
+
+// tone reads a tone-file field: String(min-max) and, when the app lists approved tone files,
+// one of them (D25).
+func (r *reader) tone(app *App, name string, min, max int) (string, bool) {
+	s, ok := r.str(name, min, max)
+	if ok && !app.toneAllowed(s) {
+		r.fail(name)
+		return "", false
+	}
+	return s, ok
+}
+
+// preVoice reads the preVoice object (ApiPlayInfo): it must be a JSON object (D20); its tone
+// fields are String(0-128) and are named by their own API names in errors.
+func (r *reader) preVoice(app *App) *PreVoiceIn {
+	if r.err != nil || r.query != nil {
+		return nil
+	}
+	v, ok := r.raw("preVoice")
+	if !ok {
+		return nil
+	}
+	if v[0] != '{' {
+		r.fail("preVoice")
+		return nil
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(v, &m); err != nil {
+		r.fail("preVoice")
+		return nil
+	}
+	sub := &reader{body: m}
+	pv := &PreVoiceIn{}
+	if s, ok := sub.tone(app, "callerHintTone", 0, 128); ok {
+		pv.CallerHintTone = &s
+	}
+	if s, ok := sub.tone(app, "calleeHintTone", 0, 128); ok {
+		pv.CalleeHintTone = &s
+	}
+	if sub.err != nil {
+		r.err = sub.err
+		return nil
+	}
+	if pv.CallerHintTone == nil && pv.CalleeHintTone == nil {
+		return nil
+	}
+	return pv
+}
+
+// areaCode reads an areaCode field: String(0-32), and when non-empty a city code with its
+// leading 0.
+func (r *reader) areaCode(name string) (string, bool) {
+	s, ok := r.str(name, 0, 32)
+	if ok && !pns.ValidAreaCode(s) {
+		r.fail(name)
+		return "", false
+	}
+	return s, ok
+}
+
+// extendNum reads an AXE extension: digits only, exactly the app's digit count (D58). min 0
+// makes an empty value "absent" (AXE bind: allocate one).
+func (r *reader) extendNum(app *App, min int) (string, bool) {
+	s, ok := r.str("extendNum", min, 4)
+	if ok && (len(s) != app.ExtensionDigits || !pns.IsDigits(s)) {
+		r.fail("extendNum")
+		return "", false
+	}
+	return s, ok
+}
+
+// PreVoiceIn is a validated preVoice object; nil fields were absent (or empty, D22).
+type PreVoiceIn struct {
+	CallerHintTone *string
+	CalleeHintTone *string
+}
