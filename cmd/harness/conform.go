@@ -1,0 +1,106 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+
+	"github.com/pns-harness/pns-harness/conformance"
+)
+
+func init() {
+	register("conform", "run the Gherkin conformance suite against the emulator or a PNS platform", runConform)
+}
+
+// runConform implements `harness conform`: exit 0 when every scenario passed, 1 when one
+// failed, 2 for bad usage or configuration.
+func runConform(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("conform", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	target := fs.String("target", "", "platform base URL; default: an embedded emulator on a free 127.0.0.1 port")
+	profile := fs.String("profile", "", "profile YAML (apps, secrets or their env vars, X numbers, number blocks); default matches the embedded emulator")
+	tags := fs.String("tags", "", "godog tag expression, e.g. '@axb.bind && ~@emulator' (',' = or, '&&' = and, '~' = not)")
+	out := fs.String("out", "conformance-report", "directory for cucumber.json, junit.xml, coverage.json and conformance.json")
+	format := fs.String("format", "progress", "console format: progress or pretty")
+	concurrency := fs.Int("concurrency", 1, "scenarios run in parallel")
+	seed := fs.Int64("randomize", 0, "shuffle scenarios with this seed (-1 = random, 0 = file order)")
+	emu := fs.Bool("emulator", false, "treat the target as the pns-harness emulator (runs @emulator scenarios) even if the profile says otherwise")
+	coverage := fs.Bool("coverage", true, "print the coverage table")
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: harness conform [--target URL] [--profile FILE] [--tags EXPR] [--out DIR]\n\n")
+		fs.PrintDefaults()
+		fmt.Fprintf(stderr, "\nexit status: 0 all scenarios passed, 1 a scenario failed, 2 bad usage or configuration\n")
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "harness conform: unexpected arguments %q\n", fs.Args())
+		fs.Usage()
+		return exitUsage
+	}
+	if *format != "progress" && *format != "pretty" {
+		fmt.Fprintf(stderr, "harness conform: --format must be progress or pretty\n")
+		return exitUsage
+	}
+	if err := conformance.ValidateTags(*tags); err != nil {
+		fmt.Fprintf(stderr, "harness conform: %v\n", err)
+		return exitUsage
+	}
+	opts := conformance.Options{
+		Target: *target, Tags: *tags, OutDir: *out, Emulator: *emu, Output: stdout,
+		Format: *format, Concurrency: *concurrency, Randomize: *seed,
+	}
+	if *profile != "" {
+		p, err := conformance.LoadProfile(*profile)
+		if err != nil {
+			fmt.Fprintf(stderr, "harness conform: %v\n", err)
+			return exitUsage
+		}
+		opts.Profile = p
+		if opts.Target == "" {
+			opts.Target = p.Target
+		}
+	}
+	if opts.Target == "" {
+		fmt.Fprintf(stdout, "target: embedded emulator\n")
+	} else {
+		fmt.Fprintf(stdout, "target: %s\n", opts.Target)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	res, err := conformance.Run(ctx, opts)
+	if err != nil {
+		fmt.Fprintf(stderr, "harness conform: %v\n", err)
+		return exitUsage
+	}
+	for _, w := range res.Warnings {
+		fmt.Fprintf(stderr, "harness conform: warning: %s\n", w)
+	}
+	if *coverage && res.Coverage != nil {
+		fmt.Fprintln(stdout)
+		if err := res.Coverage.WriteTable(stdout); err != nil {
+			fmt.Fprintf(stderr, "harness conform: %v\n", err)
+		}
+	}
+	fmt.Fprintf(stdout, "\n%d scenarios: %d passed, %d failed, %d skipped in %s; reports in %s\n",
+		len(res.Scenarios), res.Passed, res.Failed, res.Skipped, res.Duration.Round(1e6), *out)
+	for _, k := range res.FailedKeys() {
+		fmt.Fprintf(stdout, "FAILED %s\n", k)
+	}
+	switch res.Status {
+	case 0:
+		return exitOK
+	case 2:
+		return exitUsage
+	default:
+		return exitFailed
+	}
+}

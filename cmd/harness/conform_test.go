@@ -1,0 +1,52 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestConformExitCodes(t *testing.T) {
+	dir := t.TempDir()
+	badSecret := filepath.Join(dir, "bad.yaml")
+	if err := os.WriteFile(badSecret, []byte(`
+emulator: true
+numberBlocks: ["+86138001"]
+apps:
+  AXB: {appKey: demo-axb, appSecret: wrong, xRanges: [{from: "+8617001100000", count: 200, cityCode: "010"}]}
+  AX: {appKey: demo-ax, appSecret: demo-ax-secret, xRanges: [{from: "+8617002100000", count: 200}]}
+  AXE: {appKey: demo-axe, appSecret: demo-axe-secret, xRanges: [{from: "+8617003100000", count: 200}]}
+`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		args []string
+		want int
+		out  string
+	}{
+		{"unknown flag", []string{"--bogus"}, exitUsage, ""},
+		{"stray argument", []string{"x"}, exitUsage, ""},
+		{"missing profile", []string{"--profile", filepath.Join(dir, "none.yaml")}, exitUsage, ""},
+		{"bad format", []string{"--format", "html"}, exitUsage, ""},
+		{"bad tags", []string{"--tags", "@a,,@b"}, exitUsage, ""},
+		{"passing subset", []string{"--tags", "@axe.query", "--out", filepath.Join(dir, "ok")}, exitOK, "uncovered entries"},
+		{"failing subset", []string{"--tags", "@axb.query", "--profile", badSecret, "--out", filepath.Join(dir, "bad")}, exitFailed, "FAILED axb_query.feature:"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out, errb bytes.Buffer
+			if got := runConform(tt.args, &out, &errb); got != tt.want {
+				t.Fatalf("exit %d, want %d\nstdout: %s\nstderr: %s", got, tt.want, out.String(), errb.String())
+			}
+			if !strings.Contains(out.String(), tt.out) {
+				t.Errorf("stdout lacks %q:\n%s", tt.out, out.String())
+			}
+		})
+	}
+	if _, err := os.Stat(filepath.Join(dir, "ok", "coverage.json")); err != nil {
+		t.Errorf("coverage.json: %v", err)
+	}
+}

@@ -1,0 +1,434 @@
+package conformance
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"io/fs"
+	"sort"
+	"strings"
+	"text/tabwriter"
+
+	gherkin "github.com/cucumber/gherkin/go/v42"
+	messages "github.com/cucumber/messages/go/v34"
+	"github.com/pns-harness/pns-harness/pns"
+)
+
+// IfaceAuthentication is the pseudo-interface of the authentication feature: its scenarios
+// check §2 on whichever interface they call.
+const IfaceAuthentication = "authentication"
+
+// IfaceCallbacks is the pseudo-interface of the call-event and fee notifications of simulated
+// calls (§7, §8); its rules are the event sequences of §7.4.
+const IfaceCallbacks = "callbacks"
+
+// Rules is the catalog of parameter and business rules per interface (reference §2-§5, §11,
+// §13), in tag form: a scenario tagged @rule:<rule> and @<interface> covers it. Rule kinds:
+// mandatory, length, format, range, enum, type (wrong JSON type), alternative (one of several
+// parameters required), precedence, default, distinct (two values must differ), exclusive
+// (must not be sent together), pair (must be sent together), business (§13 and the business
+// rules of each interface).
+var Rules = map[string][]string{
+	pns.IfaceAXBBind: {
+		"mandatory:callerNum", "mandatory:calleeNum", "length:callerNum", "length:calleeNum",
+		"format:callerNum", "format:calleeNum", "format:relationNum", "range:duration", "type:duration",
+		"range:maxDuration", "enum:callDirection", "type:callDirection", "enum:areaMatchMode",
+		"enum:recordFlag", "enum:privateSms", "type:preVoice", "length:userData", "format:userData",
+		"distinct:callerNum,calleeNum", "precedence:relationNum>areaCode", "default:callDirection",
+		"business:x-reuse", "business:x-not-owned", "business:no-eligible-x", "business:x-full",
+		"business:x-not-normal", "business:recording-disabled", "business:area-selection",
+		"business:mode-mismatch", "business:content-type", "business:malformed-json",
+		"business:tone-approval", "business:null-is-absent", "business:boolean-flags",
+		"length:recordHintTone", "length:lastMinVoice", "type:callerNum",
+	},
+	pns.IfaceAXBUnbind: {
+		"alternative:relationNum|subscriptionId", "format:relationNum", "precedence:subscriptionId>relationNum",
+		"business:unbind-all-by-x", "business:x-not-owned", "business:unknown-subscription",
+		"business:x-without-bindings", "business:unescaped-plus",
+	},
+	pns.IfaceAXBModify: {
+		"mandatory:subscriptionId", "format:calleeNum", "range:duration", "distinct:callerNum,calleeNum",
+		"business:x-reuse", "business:unknown-subscription", "business:recording-disabled",
+		"business:expiry-restart", "business:no-op",
+	},
+	pns.IfaceAXBQuery: {
+		"alternative:relationNum|subscriptionId", "precedence:subscriptionId", "business:role-match",
+		"business:pagination", "business:unknown-subscription", "business:isolation", "business:expiry",
+		"business:requires-relationNum",
+	},
+	pns.IfaceAXBind: {
+		"mandatory:origNum", "length:origNum", "format:origNum", "format:privateNum", "enum:privateNumType",
+		"enum:calleeNumDisplay", "enum:turnFlag", "range:maxDuration", "type:maxDuration", "enum:callDirection",
+		"type:preVoice", "length:userData", "business:ax-one-a-per-x", "business:ax-same-a-x",
+		"business:ax-5x-limit", "business:x-not-owned", "business:x-not-normal", "business:no-eligible-x",
+		"business:recording-disabled", "precedence:privateNum>areaCode", "business:mode-mismatch",
+	},
+	pns.IfaceAXUnbind: {
+		"alternative:subscriptionId|privateNum", "pair:origNum+privateNum", "business:x-not-owned",
+		"business:unknown-subscription", "business:a-mismatch", "precedence:subscriptionId",
+	},
+	pns.IfaceAXModify: {
+		"alternative:subscriptionId|privateNum", "format:origNum", "range:maxDuration", "enum:turnFlag",
+		"business:ax-5x-limit", "business:x-not-owned", "business:unknown-subscription",
+		"business:recording-disabled",
+	},
+	pns.IfaceAXQuery: {
+		"alternative:subscriptionId|origNum|privateNum", "precedence:subscriptionId>origNum>privateNum",
+		"business:unknown-subscription", "format:origNum",
+	},
+	pns.IfaceAXCallee: {
+		"mandatory:calleeNum", "alternative:subscriptionId|privateNum", "range:duration",
+		"distinct:calleeNum,origNum", "format:calleeNum", "business:x-not-owned",
+		"business:unknown-subscription", "length:userData",
+	},
+	pns.IfaceAXEBind: {
+		"mandatory:bindNum", "format:bindNum", "format:virtualNum", "format:extendNum", "length:extendNum",
+		"enum:displayNumMode", "enum:timeUnit", "range:bindExpiredTime", "exclusive:callbackTone,callbackNum",
+		"business:extension-taken", "business:same-bindnum", "business:x-not-owned", "business:x-not-normal",
+		"business:recording-disabled", "business:extension-allocation", "precedence:virtualNum>areaCode",
+		"business:expiry", "business:mode-mismatch",
+	},
+	pns.IfaceAXEUnbind: {
+		"alternative:subscriptionId|virtualNum+extendNum", "pair:virtualNum+extendNum",
+		"business:x-not-owned", "business:unknown-subscription",
+	},
+	pns.IfaceAXEModify: {
+		"alternative:subscriptionId|virtualNum+extendNum", "exclusive:callbackTone,callbackNum",
+		"business:unknown-subscription", "business:x-not-owned", "business:recording-disabled",
+		"business:lifetime-not-applied",
+	},
+	pns.IfaceAXEQuery: {
+		"alternative:subscriptionId|virtualNum+extendNum", "pair:virtualNum+extendNum",
+		"business:unknown-subscription", "precedence:subscriptionId",
+	},
+	pns.IfaceRecordDownload: {
+		"mandatory:fileName", "mandatory:recordDomain", "business:unknown-recording",
+		"business:injected-errors", "business:download-redirect", "business:retention",
+	},
+	IfaceCallbacks: {
+		"sequence:B1", "sequence:B2", "sequence:B3-B6", "sequence:B7", "sequence:B8", "sequence:B9",
+		"sequence:X1", "sequence:X2", "sequence:X3", "sequence:X4", "sequence:X6", "sequence:X7",
+		"sequence:E1", "sequence:E2", "sequence:E3", "sequence:E4", "sequence:E5", "sequence:E6",
+		"business:recorded-call", "sms:axb-forward", "sms:ax-forward",
+	},
+	IfaceAuthentication: {
+		"business:aksk-ok", "business:separators", "business:stale-created", "business:bad-digest",
+		"business:unknown-app-key", "business:wsse", "business:lockout", "business:allow-list",
+		"business:frozen", "business:local-time-tolerance", "business:malformed-created",
+		"business:nonce-length", "business:authorization-format", "business:x-aksk-format",
+	},
+}
+
+// Unreachable lists result codes of §12 that the suite cannot provoke, with the reason.
+var Unreachable = map[pns.Code]string{
+	pns.CodeWSSEMissingInAuth: "legacy code of older tables; the emulator never sends it (§2.2)",
+	pns.CodeAppUnavailable:    "documented for the sibling VoiceCall product only; never sent by the emulator",
+	pns.CodeAccountNotExist:   "AX family code that the emulator never sends (§12)",
+	pns.CodeBlacklisted:       "X blacklisting is outside the first scope; never sent (§12)",
+}
+
+// Coverage is the coverage matrix: for every interface its parameter rules and result codes,
+// each with the scenarios that cover it (from tags).
+type Coverage struct {
+	FeaturesHash string              `json:"featuresHash,omitempty"`
+	Scenarios    int                 `json:"scenarios"`
+	Interfaces   []InterfaceCoverage `json:"interfaces"`
+	// Codes lists every result code of §12 with the scenarios covering it on any interface.
+	Codes []CodeCoverage `json:"codes"`
+	// Uncovered lists "interface rule" or "interface code" entries nothing covers and that have
+	// no reason; a complete suite has none.
+	Uncovered []string `json:"uncovered"`
+	// UnknownTags lists @rule: tags not in Rules (typos) and interface tags not known.
+	UnknownTags []string `json:"unknownTags,omitempty"`
+}
+
+// InterfaceCoverage is one interface's rows.
+type InterfaceCoverage struct {
+	Interface string         `json:"interface"`
+	Scenarios []string       `json:"scenarios"`
+	Rules     []RuleCoverage `json:"rules"`
+	Codes     []CodeCoverage `json:"codes"`
+}
+
+// RuleCoverage is one rule with its covering scenarios.
+type RuleCoverage struct {
+	Rule      string   `json:"rule"`
+	Scenarios []string `json:"scenarios"`
+	// Passed are the covering scenarios that passed in this run (empty without a run).
+	Passed []string `json:"passed,omitempty"`
+}
+
+// CodeCoverage is one result code with its covering scenarios, or the reason it is not
+// reachable.
+type CodeCoverage struct {
+	Code      string   `json:"code"`
+	Desc      string   `json:"desc"`
+	Scenarios []string `json:"scenarios"`
+	Passed    []string `json:"passed,omitempty"`
+	Reason    string   `json:"reason,omitempty"`
+}
+
+// Pickle is a parsed scenario: its key, feature file, name and tags.
+type Pickle struct {
+	Key     string
+	Feature string
+	Name    string
+	Tags    []string
+	Steps   []string
+}
+
+// ParseFeatures compiles every feature of fsys into scenarios (outline rows expanded).
+func ParseFeatures(fsys fs.FS) ([]Pickle, error) {
+	paths, err := featurePaths(fsys)
+	if err != nil {
+		return nil, err
+	}
+	var out []Pickle
+	for _, p := range paths {
+		data, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			return nil, err
+		}
+		ids := (&messages.Incrementing{}).NewId
+		doc, err := gherkin.ParseGherkinDocument(bytes.NewReader(data), ids)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", p, err)
+		}
+		for _, pk := range gherkin.Pickles(*doc, p, ids) {
+			sp := Pickle{Key: scenarioKey(p, pk.Name), Feature: p, Name: pk.Name}
+			for _, t := range pk.Tags {
+				sp.Tags = append(sp.Tags, t.Name)
+			}
+			for _, st := range pk.Steps {
+				sp.Steps = append(sp.Steps, st.Text)
+			}
+			out = append(out, sp)
+		}
+	}
+	return out, nil
+}
+
+// applicable returns the interfaces a code must be covered on: its listed interfaces, or "*"
+// (anywhere) for codes of every interface.
+func applicable(ci pns.CodeInfo) []string {
+	var out []string
+	for _, i := range ci.Interfaces {
+		if i == "all" || i == "provisioning" {
+			return []string{"*"}
+		}
+		out = append(out, i)
+	}
+	return out
+}
+
+// BuildCoverage computes the matrix from the tags of the features in fsys; res, if non-nil,
+// adds which covering scenarios passed.
+func BuildCoverage(fsys fs.FS, res *Result) (*Coverage, error) {
+	pickles, err := ParseFeatures(fsys)
+	if err != nil {
+		return nil, err
+	}
+	passed := map[string]bool{}
+	if res != nil {
+		for _, s := range res.Scenarios {
+			if s.Status == "passed" {
+				passed[s.Key] = true
+			}
+		}
+	}
+	ifaces := []string{}
+	known := map[string]bool{}
+	for _, i := range pns.Interfaces {
+		ifaces = append(ifaces, i.ID)
+		known[i.ID] = true
+	}
+	ifaces = append(ifaces, IfaceCallbacks, IfaceAuthentication)
+	known[IfaceCallbacks] = true
+	known[IfaceAuthentication] = true
+
+	type cell map[string]map[string]map[string]bool // interface → item → scenario set
+	ruleCells, codeCells := cell{}, cell{}
+	byIface := map[string]map[string]bool{}
+	anyCode := map[string]map[string]bool{}
+	unknown := map[string]bool{}
+	add := func(c cell, i, item, key string) {
+		if c[i] == nil {
+			c[i] = map[string]map[string]bool{}
+		}
+		if c[i][item] == nil {
+			c[i][item] = map[string]bool{}
+		}
+		c[i][item][key] = true
+	}
+	for _, p := range pickles {
+		var its, rules, codes []string
+		for _, t := range p.Tags {
+			name := strings.TrimPrefix(t, "@")
+			switch {
+			case strings.HasPrefix(name, "rule:"):
+				rules = append(rules, strings.TrimPrefix(name, "rule:"))
+			case strings.HasPrefix(name, "code:"):
+				codes = append(codes, strings.TrimPrefix(name, "code:"))
+			case known[name]:
+				its = append(its, name)
+			}
+		}
+		for _, c := range codes {
+			if _, ok := pns.Lookup(pns.Code(c)); !ok {
+				unknown["@code:"+c+" ("+p.Key+")"] = true
+			}
+			if anyCode[c] == nil {
+				anyCode[c] = map[string]bool{}
+			}
+			anyCode[c][p.Key] = true
+		}
+		for _, i := range its {
+			if byIface[i] == nil {
+				byIface[i] = map[string]bool{}
+			}
+			byIface[i][p.Key] = true
+			for _, r := range rules {
+				add(ruleCells, i, r, p.Key)
+			}
+			for _, c := range codes {
+				add(codeCells, i, c, p.Key)
+			}
+		}
+		if len(its) == 0 && (len(rules) > 0 || len(codes) > 0) {
+			unknown["no interface tag: "+p.Key] = true
+		}
+		for _, r := range rules {
+			ok := false
+			for _, i := range its {
+				ok = ok || contains(Rules[i], r)
+			}
+			if !ok {
+				unknown["@rule:"+r+" ("+p.Key+")"] = true
+			}
+		}
+	}
+	sorted := func(m map[string]bool) []string {
+		out := make([]string, 0, len(m))
+		for k := range m {
+			out = append(out, k)
+		}
+		sort.Strings(out)
+		return out
+	}
+	passedOf := func(keys []string) []string {
+		var out []string
+		for _, k := range keys {
+			if passed[k] {
+				out = append(out, k)
+			}
+		}
+		return out
+	}
+	cov := &Coverage{Scenarios: len(pickles), Uncovered: []string{}}
+	if res != nil {
+		cov.FeaturesHash = res.FeaturesHash
+	}
+	codeRow := func(ci pns.CodeInfo, keys []string) CodeCoverage {
+		cc := CodeCoverage{Code: string(ci.Code), Desc: ci.Desc, Scenarios: keys, Passed: passedOf(keys)}
+		if len(keys) == 0 {
+			cc.Reason = Unreachable[ci.Code]
+			if cc.Reason == "" && len(ci.Interfaces) == 0 {
+				cc.Reason = "listed for no interface: the emulator never sends it"
+			}
+		}
+		return cc
+	}
+	codesOf := map[string][]pns.CodeInfo{}
+	for _, ci := range pns.Codes() {
+		if ci.Code == pns.CodeSuccess {
+			continue
+		}
+		row := codeRow(ci, sorted(anyCode[string(ci.Code)]))
+		cov.Codes = append(cov.Codes, row)
+		for _, i := range applicable(ci) {
+			if i == "*" {
+				if len(row.Scenarios) == 0 && row.Reason == "" {
+					cov.Uncovered = append(cov.Uncovered, "* code "+row.Code)
+				}
+				continue
+			}
+			codesOf[i] = append(codesOf[i], ci)
+		}
+		if len(ci.Interfaces) == 0 && len(row.Scenarios) == 0 && row.Reason == "" {
+			cov.Uncovered = append(cov.Uncovered, "* code "+row.Code)
+		}
+	}
+	for _, i := range ifaces {
+		ic := InterfaceCoverage{Interface: i, Scenarios: sorted(byIface[i])}
+		for _, r := range Rules[i] {
+			keys := sorted(ruleCells[i][r])
+			ic.Rules = append(ic.Rules, RuleCoverage{Rule: r, Scenarios: keys, Passed: passedOf(keys)})
+			if len(keys) == 0 {
+				cov.Uncovered = append(cov.Uncovered, i+" rule "+r)
+			}
+		}
+		for _, ci := range codesOf[i] {
+			row := codeRow(ci, sorted(codeCells[i][string(ci.Code)]))
+			ic.Codes = append(ic.Codes, row)
+			if len(row.Scenarios) == 0 && row.Reason == "" {
+				cov.Uncovered = append(cov.Uncovered, i+" code "+row.Code)
+			}
+		}
+		cov.Interfaces = append(cov.Interfaces, ic)
+	}
+	cov.UnknownTags = sorted(unknown)
+	return cov, nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// WriteTable prints the matrix: per interface, one line per rule and per code with the number
+// of covering scenarios (passed/total when a run result is known), then the codes that apply
+// to every interface, then what is uncovered.
+func (c *Coverage) WriteTable(w io.Writer) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "INTERFACE\tKIND\tITEM\tSCENARIOS\tPASSED\tNOTE\n")
+	for _, ic := range c.Interfaces {
+		for _, r := range ic.Rules {
+			note := ""
+			if len(r.Scenarios) == 0 {
+				note = "UNCOVERED"
+			}
+			fmt.Fprintf(tw, "%s\trule\t%s\t%d\t%d\t%s\n", ic.Interface, r.Rule, len(r.Scenarios), len(r.Passed), note)
+		}
+		for _, cc := range ic.Codes {
+			fmt.Fprintf(tw, "%s\tcode\t%s\t%d\t%d\t%s\n", ic.Interface, cc.Code, len(cc.Scenarios), len(cc.Passed), codeNote(cc))
+		}
+	}
+	for _, cc := range c.Codes {
+		fmt.Fprintf(tw, "*\tcode\t%s\t%d\t%d\t%s\n", cc.Code, len(cc.Scenarios), len(cc.Passed), codeNote(cc))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if len(c.Uncovered) > 0 {
+		fmt.Fprintf(w, "uncovered: %s\n", strings.Join(c.Uncovered, "; "))
+	}
+	if len(c.UnknownTags) > 0 {
+		fmt.Fprintf(w, "unknown tags: %s\n", strings.Join(c.UnknownTags, "; "))
+	}
+	_, err := fmt.Fprintf(w, "%d scenarios, %d uncovered entries\n", c.Scenarios, len(c.Uncovered))
+	return err
+}
+
+func codeNote(cc CodeCoverage) string {
+	switch {
+	case len(cc.Scenarios) > 0:
+		return cc.Desc
+	case cc.Reason != "":
+		return "not reachable: " + cc.Reason
+	}
+	return "UNCOVERED"
+}

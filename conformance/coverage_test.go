@@ -1,0 +1,91 @@
+package conformance
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/pns-harness/pns-harness/features"
+	"github.com/pns-harness/pns-harness/pns"
+)
+
+// TestScenarioNamesUnique: results are keyed by feature file and scenario name, so outline
+// names must carry their row's values.
+func TestScenarioNamesUnique(t *testing.T) {
+	ps, err := ParseFeatures(features.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ps) < 100 {
+		t.Fatalf("only %d scenarios", len(ps))
+	}
+	seen := map[string]bool{}
+	for _, p := range ps {
+		if seen[p.Key] {
+			t.Errorf("duplicate scenario key %q", p.Key)
+		}
+		seen[p.Key] = true
+	}
+}
+
+// TestEveryFeaturePerInterface checks the deliverable list: one feature per interface.
+func TestEveryFeaturePerInterface(t *testing.T) {
+	want := []string{"axb_bind", "axb_unbind", "axb_modify", "axb_query", "ax_bind", "ax_unbind",
+		"ax_modify", "ax_query", "ax_set_callee", "axe_bind", "axe_unbind", "axe_modify", "axe_query",
+		"recording_download", "authentication"}
+	have := map[string]bool{}
+	for _, f := range features.Files() {
+		have[strings.TrimSuffix(f, ".feature")] = true
+	}
+	for _, w := range want {
+		if !have[w] {
+			t.Errorf("missing %s.feature", w)
+		}
+	}
+}
+
+// TestCoverageComplete: every applicable result code and every catalogued rule is covered by
+// a scenario or listed as unreachable with a reason, and no tag is misspelled.
+func TestCoverageComplete(t *testing.T) {
+	cov, err := BuildCoverage(features.FS, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range cov.Uncovered {
+		t.Errorf("uncovered: %s", u)
+	}
+	for _, u := range cov.UnknownTags {
+		t.Errorf("unknown tag: %s", u)
+	}
+	for _, cc := range cov.Codes {
+		if len(cc.Scenarios) == 0 && cc.Reason == "" {
+			t.Errorf("code %s neither covered nor explained", cc.Code)
+		}
+	}
+	var buf bytes.Buffer
+	if err := cov.WriteTable(&buf); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), "1012010") {
+		t.Errorf("table lacks 1012010:\n%s", buf.String())
+	}
+}
+
+// TestCoverageDetectsGaps proves the completeness test can fail: a feature set without the
+// 1020167 scenario leaves axe.bind's 1020167 uncovered.
+func TestCoverageDetectsGaps(t *testing.T) {
+	fsys := filteredFS(t, func(name string) bool { return name != "axe_bind.feature" })
+	cov, err := BuildCoverage(fsys, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, u := range cov.Uncovered {
+		if u == pns.IfaceAXEBind+" code "+string(pns.CodeNoIdleExtension) {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("removing axe_bind.feature should leave 1020167 uncovered; uncovered = %v", cov.Uncovered)
+	}
+}

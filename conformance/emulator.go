@@ -1,0 +1,136 @@
+package conformance
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/pns-harness/pns-harness/emulator"
+	"github.com/pns-harness/pns-harness/emulator/callbacks"
+	"github.com/pns-harness/pns-harness/emulator/calls"
+	"github.com/pns-harness/pns-harness/pns"
+)
+
+// specialApp is an app that the embedded conformance emulator adds to the default
+// configuration, for rules that need a particular app setting.
+type specialApp struct {
+	name  string // profile app name
+	cfg   emulator.AppConfig
+	from  string // first X number (20 consecutive, Beijing)
+	count int
+}
+
+func bp(b bool) *bool { return &b }
+
+var specialApps = []specialApp{
+	// App isolation: a second AXB app must not see the first one's bindings.
+	{"AXB-2", emulator.AppConfig{AppKey: "conf-axb-2", AppSecret: "conf-axb-2-secret", Mode: pns.ModeAXB}, "+8617004100000", 20},
+	// 1012012: recording requested without the app's recording option (D42).
+	{"AXB-norec", emulator.AppConfig{AppKey: "conf-axb-norec", AppSecret: "conf-axb-norec-secret", Mode: pns.ModeAXB, Recording: bp(false)}, "+8617004200000", 20},
+	{"AX-norec", emulator.AppConfig{AppKey: "conf-ax-norec", AppSecret: "conf-ax-norec-secret", Mode: pns.ModeAX, Recording: bp(false)}, "+8617004300000", 20},
+	{"AXE-norec", emulator.AppConfig{AppKey: "conf-axe-norec", AppSecret: "conf-axe-norec-secret", Mode: pns.ModeAXE, Recording: bp(false)}, "+8617004400000", 20},
+	// 1010029: frozen account (D13).
+	{"AXB-frozen", emulator.AppConfig{AppKey: "conf-axb-frozen", AppSecret: "conf-axb-frozen-secret", Mode: pns.ModeAXB, Frozen: true}, "+8617004500000", 5},
+	// 1020166: client IP not on the allow-list (D12); 192.0.2.1 is TEST-NET-1, never the runner.
+	{"AXB-allowlist", emulator.AppConfig{AppKey: "conf-axb-allowlist", AppSecret: "conf-axb-allowlist-secret", Mode: pns.ModeAXB, IPWhitelist: []string{"192.0.2.1"}}, "+8617004600000", 5},
+	// 1012008 on a full X: capacity 2 (D31).
+	{"AXB-small", emulator.AppConfig{AppKey: "conf-axb-small", AppSecret: "conf-axb-small-secret", Mode: pns.ModeAXB, MaxPairsPerX: 2}, "+8617004700000", 20},
+	// 1023033 for X-WSSE when legacyWSSE is off (D1).
+	{"AXB-nowsse", emulator.AppConfig{AppKey: "conf-axb-nowsse", AppSecret: "conf-axb-nowsse-secret", Mode: pns.ModeAXB, LegacyWSSE: bp(false)}, "+8617004800000", 5},
+	// 1010002 for a tone file that is not approved (D25).
+	{"AXB-tones", emulator.AppConfig{AppKey: "conf-axb-tones", AppSecret: "conf-axb-tones-secret", Mode: pns.ModeAXB, ToneFiles: []string{"approved.wav"}}, "+8617004900000", 20},
+}
+
+// pausedX are X numbers in status "9" (paused) added to the demo apps, for D32.
+var pausedX = map[string]string{"AXB": "+8617001900001", "AX": "+8617002900001", "AXE": "+8617003900001"}
+
+var demoKeys = map[string]string{"AXB": "demo-axb", "AX": "demo-ax", "AXE": "demo-axe"}
+
+// ConformanceConfig returns the configuration of the embedded conformance emulator: the
+// emulator's default configuration with the lockout switched off (§2.6: the lockout has its
+// own scenario, which switches it on), paused X numbers for the demo apps, and the special
+// apps listed in EmulatorProfile.
+func ConformanceConfig() (*emulator.Config, error) {
+	cfg, err := emulator.DefaultConfig()
+	if err != nil {
+		return nil, err
+	}
+	cfg.LockoutEnabled = bp(false)
+	for _, s := range specialApps {
+		cfg.Apps = append(cfg.Apps, s.cfg)
+		cfg.PoolRanges = append(cfg.PoolRanges, emulator.PoolRange{From: s.from, Count: s.count, App: s.cfg.AppKey, CityCode: "010"})
+	}
+	for mode, x := range pausedX {
+		cfg.Pool = append(cfg.Pool, emulator.PoolEntry{Number: x, App: demoKeys[mode], CityCode: "010", Status: "9"})
+	}
+	if err := cfg.Normalize(); err != nil {
+		return nil, err
+	}
+	return cfg, nil
+}
+
+// EmulatorProfile returns the profile matching ConformanceConfig.
+func EmulatorProfile() *Profile {
+	p := DefaultProfile()
+	for mode, x := range pausedX {
+		p.Apps[mode].PausedXNumbers = []string{x}
+	}
+	for _, s := range specialApps {
+		p.Apps[s.name] = &AppProfile{Mode: s.cfg.Mode, AppKey: s.cfg.AppKey, AppSecret: s.cfg.AppSecret,
+			XRanges: []XRange{{From: s.from, Count: s.count, CityCode: "010"}}}
+	}
+	if err := p.Normalize(); err != nil {
+		panic(err) // static data, covered by tests
+	}
+	return p
+}
+
+// StartEmulator serves a new emulator with ConformanceConfig on a free 127.0.0.1 port. It
+// returns the base URL and a stop function.
+func StartEmulator() (string, func(), error) {
+	cfg, err := ConformanceConfig()
+	if err != nil {
+		return "", nil, err
+	}
+	return ServeEmulator(cfg, nil)
+}
+
+// ServeEmulator serves an emulator built from cfg, with its call simulator (POST
+// /emulator/v1/calls, recording downloads) and push dispatcher, on a free 127.0.0.1 port; wrap,
+// if non-nil, wraps its handler (the mutation tests break it on purpose).
+func ServeEmulator(cfg *emulator.Config, wrap func(http.Handler) http.Handler) (string, func(), error) {
+	e, err := emulator.New(*cfg)
+	if err != nil {
+		return "", nil, err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, err
+	}
+	base := "http://" + ln.Addr().String()
+	d := callbacks.New(callbacks.Options{Clock: e.Clock()})
+	calls.Register(e, d, calls.Options{BaseURL: base})
+	h := e.Handler()
+	if wrap != nil {
+		h = wrap(h)
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			_ = err // the listener failed; requests will report it
+		}
+	}()
+	stop := func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(ctx)
+		<-done
+		_ = d.Close()
+		_ = e.Close()
+	}
+	return base, stop, nil
+}

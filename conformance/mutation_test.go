@@ -1,0 +1,142 @@
+package conformance
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/pns-harness/pns-harness/features"
+	"github.com/pns-harness/pns-harness/pns"
+)
+
+// mutate wraps an emulator handler with two deliberate contract breaks:
+//   - every answer with resultcode 1012010 (X reuse, §13.1) says 1012008 instead;
+//   - successful AXB bind answers lose their subscriptionId (§3.2).
+func mutate(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, r)
+		body := rec.Body.Bytes()
+		var m map[string]any
+		if json.Unmarshal(body, &m) == nil {
+			changed := false
+			if m["resultcode"] == string(pns.CodeRelationBound) {
+				m["resultcode"] = string(pns.CodeNoResource)
+				changed = true
+			}
+			if r.Method == http.MethodPost && r.URL.Path == pns.PathAXB && m["resultcode"] == "0" {
+				delete(m, "subscriptionId")
+				changed = true
+			}
+			if changed {
+				body, _ = json.Marshal(m)
+			}
+		}
+		for k, v := range rec.Header() {
+			w.Header()[k] = v
+		}
+		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(body)
+	})
+}
+
+// TestMutations runs the suite against a correct and then a deliberately broken emulator and
+// asserts that exactly the scenarios covering the broken rules fail:
+//   - the scenarios tagged @code:1012010 (they expect the code the mutant rewrites), and
+//   - the scenarios that bound AXB successfully in the correct run (their bind answer now
+//     violates axb-bind.response, which requires subscriptionId on success).
+//
+// It must not run in parallel with TestFeatures: godog sets process environment variables.
+func TestMutations(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the suite twice")
+	}
+	ctx := context.Background()
+	clean, err := Run(ctx, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if clean.Status != 0 {
+		t.Fatalf("clean run failed: %v", clean.FailedKeys())
+	}
+
+	pickles, err := ParseFeatures(features.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]bool{}
+	for _, p := range pickles {
+		for _, tg := range p.Tags {
+			if tg == "@code:"+string(pns.CodeRelationBound) {
+				want[p.Key] = true
+			}
+		}
+	}
+	n1012010 := len(want)
+	nBind := 0
+	for _, s := range clean.Scenarios {
+		for _, o := range s.Observations {
+			if o.Interface == pns.IfaceAXBBind && o.ResultCode == "0" && !o.Aux {
+				if !want[s.Key] {
+					nBind++
+				}
+				want[s.Key] = true
+				break
+			}
+		}
+	}
+	if n1012010 < 5 || nBind < 20 {
+		t.Fatalf("expected sets too small to mean anything: %d tagged @code:1012010, %d AXB binders", n1012010, nBind)
+	}
+
+	cfg, err := ConformanceConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	url, stop, err := ServeEmulator(cfg, mutate)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	mut, err := Run(ctx, Options{Target: url, Profile: EmulatorProfile()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]bool{}
+	for _, k := range mut.FailedKeys() {
+		got[k] = true
+	}
+	var missed, extra []string
+	for k := range want {
+		if !got[k] {
+			missed = append(missed, k)
+		}
+	}
+	for k := range got {
+		if !want[k] {
+			extra = append(extra, k)
+		}
+	}
+	sort.Strings(missed)
+	sort.Strings(extra)
+	if len(missed) > 0 {
+		t.Errorf("mutants survived in %d scenarios that cover the broken rules:\n  %s", len(missed), strings.Join(missed, "\n  "))
+	}
+	if len(extra) > 0 {
+		var b bytes.Buffer
+		for _, s := range mut.Scenarios {
+			if got[s.Key] && !want[s.Key] {
+				b.WriteString("  " + s.Key + ": " + s.Error + "\n")
+			}
+		}
+		t.Errorf("%d scenarios failed that do not cover the broken rules:\n%s", len(extra), b.String())
+	}
+	t.Logf("mutation run: %d scenarios failed as expected (%d tagged @code:1012010, %d more AXB binders)", len(got), n1012010, nBind)
+}

@@ -1,0 +1,311 @@
+package conformance
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cucumber/godog"
+	"github.com/pns-harness/pns-harness/features"
+	"github.com/pns-harness/pns-harness/schemas"
+)
+
+// Options configure a run.
+type Options struct {
+	// Target is the platform base URL; empty starts the embedded emulator (StartEmulator) for
+	// the duration of the run and uses EmulatorProfile unless Profile is set.
+	Target string
+	// Profile describes apps and numbers; nil means DefaultProfile (or EmulatorProfile for an
+	// embedded emulator).
+	Profile *Profile
+	// Tags is a godog tag expression (`@axb.bind && ~@emulator`); empty runs everything.
+	Tags string
+	// OutDir receives cucumber.json, junit.xml and coverage.json; empty writes no files.
+	OutDir string
+	// Emulator forces emulator mode (also enabled by Profile.Emulator).
+	Emulator bool
+	// Output receives the progress output; nil discards it.
+	Output io.Writer
+	// Format is the godog console format (progress or pretty); default progress.
+	Format string
+	// Concurrency is the number of scenarios run in parallel (default 1). Scenario state is
+	// per scenario, so any value is safe; output interleaves.
+	Concurrency int
+	// Randomize shuffles scenarios with this seed (-1 = random seed, 0 = file order).
+	Randomize int64
+	// HTTPClient sends the requests; nil uses a client with a 30 s timeout that does not
+	// follow redirects.
+	HTTPClient *http.Client
+	// FS holds the features; nil uses the embedded features.FS.
+	FS fs.FS
+	// TestingT runs every scenario as a subtest (see RunTest).
+	TestingT *testing.T
+}
+
+// Result is the outcome of a run.
+type Result struct {
+	// Status is godog's: 0 all passed, 1 a scenario failed, 2 bad options.
+	Status int `json:"status"`
+	// Target is the platform URL used.
+	Target string `json:"target"`
+	// Emulator tells whether @emulator scenarios ran.
+	Emulator bool `json:"emulator"`
+	// FeaturesHash identifies the feature texts (features.Hash for the embedded ones).
+	FeaturesHash string `json:"featuresHash"`
+	// Scenarios lists every scenario that ran or was skipped, in execution order.
+	Scenarios []ScenarioResult `json:"scenarios"`
+	// Passed, Failed and Skipped count Scenarios (undefined and pending count as failed).
+	Passed  int `json:"passed"`
+	Failed  int `json:"failed"`
+	Skipped int `json:"skipped"`
+	// Coverage is the coverage matrix of the features.
+	Coverage *Coverage `json:"-"`
+	// Warnings are setup problems that did not stop the run.
+	Warnings []string `json:"warnings,omitempty"`
+	// Duration is the wall time of the run.
+	Duration time.Duration `json:"duration"`
+}
+
+// FailedKeys returns the keys of failed scenarios, sorted.
+func (r *Result) FailedKeys() []string {
+	var out []string
+	for _, s := range r.Scenarios {
+		if s.Status == "failed" || s.Status == "undefined" || s.Status == "pending" {
+			out = append(out, s.Key)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// ValidateTags rejects tag expressions that godog would panic on or silently misread: empty
+// alternatives (",,") and tags without their @.
+func ValidateTags(expr string) error {
+	if strings.TrimSpace(expr) == "" {
+		return nil
+	}
+	for _, and := range strings.Split(expr, "&&") {
+		for _, or := range strings.Split(and, ",") {
+			t := strings.TrimPrefix(strings.TrimSpace(or), "~")
+			if !strings.HasPrefix(t, "@") || len(t) < 2 || strings.ContainsAny(t, " \t()") {
+				return fmt.Errorf("tags %q: %q is not a tag (write @name or ~@name; ',' = or, '&&' = and, no parentheses)", expr, strings.TrimSpace(or))
+			}
+		}
+	}
+	return nil
+}
+
+// featurePaths lists the feature files with authentication.feature last, so that deliberate
+// authentication failures cannot lock out the scenarios after them (§2.6).
+func featurePaths(fsys fs.FS) ([]string, error) {
+	entries, err := fs.Glob(fsys, "*.feature")
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(entries)
+	var out []string
+	last := ""
+	for _, e := range entries {
+		if e == "authentication.feature" {
+			last = e
+			continue
+		}
+		out = append(out, e)
+	}
+	if last != "" {
+		out = append(out, last)
+	}
+	if len(out) == 0 {
+		return nil, errors.New("no .feature files")
+	}
+	return out, nil
+}
+
+// Run executes the features. The error is for setup problems (bad profile, unreachable
+// configuration, output directory); scenario failures are reported in Result.Status.
+func Run(ctx context.Context, o Options) (*Result, error) {
+	start := time.Now()
+	if o.Target == "" {
+		url, stop, err := StartEmulator()
+		if err != nil {
+			return nil, err
+		}
+		defer stop()
+		o.Target = url
+		if o.Profile == nil {
+			o.Profile = EmulatorProfile()
+		}
+	}
+	if o.Profile == nil {
+		o.Profile = DefaultProfile()
+	}
+	if o.FS == nil {
+		o.FS = features.FS
+	}
+	if o.Format == "" {
+		o.Format = "progress"
+	}
+	if o.Output == nil {
+		o.Output = io.Discard
+	}
+	if o.Concurrency <= 0 {
+		o.Concurrency = 1
+	}
+	if err := ValidateTags(o.Tags); err != nil {
+		return nil, err
+	}
+	rs, err := newRunState(o)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Target: o.Target, Emulator: rs.emulator, FeaturesHash: features.Hash()}
+	if o.FS != fs.FS(features.FS) {
+		res.FeaturesHash = ""
+	}
+	if rs.emulator {
+		if err := rs.admin.lockout(ctx, false); err != nil {
+			res.Warnings = append(res.Warnings, "could not switch the emulator lockout off; negative authentication scenarios may lock out the run: "+err.Error())
+		}
+	}
+	paths, err := featurePaths(o.FS)
+	if err != nil {
+		return nil, err
+	}
+	format := o.Format
+	if o.OutDir != "" {
+		if err := os.MkdirAll(o.OutDir, 0o755); err != nil {
+			return nil, err
+		}
+		format += ",cucumber:" + filepath.Join(o.OutDir, "cucumber.json") + ",junit:" + filepath.Join(o.OutDir, "junit.xml")
+	}
+	gopts := godog.Options{
+		Format:         format,
+		Output:         o.Output,
+		Paths:          paths,
+		FS:             o.FS,
+		Tags:           o.Tags,
+		Concurrency:    o.Concurrency,
+		Randomize:      o.Randomize,
+		Strict:         true,
+		NoColors:       true,
+		TestingT:       o.TestingT,
+		DefaultContext: ctx,
+	}
+	res.Status = godog.TestSuite{
+		Name:                "pns-conformance",
+		ScenarioInitializer: rs.initScenario,
+		Options:             &gopts,
+	}.Run()
+
+	rs.mu.Lock()
+	for _, k := range rs.order {
+		s := *rs.results[k]
+		res.Scenarios = append(res.Scenarios, s)
+		switch s.Status {
+		case "passed":
+			res.Passed++
+		case "skipped":
+			res.Skipped++
+		default:
+			res.Failed++
+		}
+	}
+	rs.mu.Unlock()
+	cov, err := BuildCoverage(o.FS, res)
+	if err != nil {
+		return res, err
+	}
+	res.Coverage = cov
+	res.Duration = time.Since(start)
+	if o.OutDir != "" {
+		if err := fixJUnitSkips(filepath.Join(o.OutDir, "junit.xml"), skipReasons(res)); err != nil {
+			return res, fmt.Errorf("junit.xml: %w", err)
+		}
+		if err := writeJSON(filepath.Join(o.OutDir, "coverage.json"), cov); err != nil {
+			return res, err
+		}
+		if err := writeJSON(filepath.Join(o.OutDir, "conformance.json"), res); err != nil {
+			return res, err
+		}
+	}
+	return res, nil
+}
+
+func writeJSON(path string, v any) error {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, append(b, '\n'), 0o644)
+}
+
+// newRunState resolves secrets, compiles the schemas and prepares number sources.
+func newRunState(o Options) (*runState, error) {
+	p := o.Profile
+	rs := &runState{
+		target:   strings.TrimRight(o.Target, "/"),
+		prof:     p,
+		emulator: o.Emulator || p.Emulator,
+		httpc:    o.HTTPClient,
+		xs:       map[string]*xSource{},
+		secrets:  map[string]string{},
+		results:  map[string]*ScenarioResult{},
+	}
+	if rs.httpc == nil {
+		rs.httpc = &http.Client{
+			Timeout:       30 * time.Second,
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		}
+	}
+	var errs []string
+	seed := randUint64()
+	for name, a := range p.Apps {
+		s, err := a.Secret()
+		if err != nil {
+			errs = append(errs, fmt.Sprintf("apps.%s: %v", name, err))
+			continue
+		}
+		rs.secrets[name] = s
+		rs.xs[name] = newXSource(a.X(), seed)
+	}
+	if len(errs) > 0 {
+		sort.Strings(errs)
+		return nil, errors.New("profile: " + strings.Join(errs, "\n"))
+	}
+	rs.mobile = newNumberSource(p.NumberBlocks, 14, seed)
+	if len(p.FixedLineBlocks) > 0 {
+		rs.fixed = newNumberSource(p.FixedLineBlocks, 14, seed/3)
+	}
+	v, err := schemas.New()
+	if err != nil {
+		return nil, err
+	}
+	rs.val = v
+	rs.admin = &adminClient{base: p.adminURL(rs.target), httpc: rs.httpc}
+	return rs, nil
+}
+
+// RunTest runs the suite from `go test`: every scenario is a subtest of t, and the test fails
+// when a scenario fails. It returns the result for further assertions.
+func RunTest(t *testing.T, o Options) *Result {
+	t.Helper()
+	o.TestingT = t
+	res, err := Run(context.Background(), o)
+	if err != nil {
+		t.Fatalf("conformance run: %v", err)
+	}
+	if res.Status != 0 {
+		t.Errorf("conformance run: godog status %d, failed scenarios: %s", res.Status, strings.Join(res.FailedKeys(), "; "))
+	}
+	return res
+}

@@ -1,0 +1,107 @@
+package conformance
+
+import (
+	"context"
+	"testing"
+)
+
+// TestFeatures runs the whole suite against an in-process emulator (every scenario is a
+// subtest), then checks that the tags are honest: each scenario observed exactly the result
+// codes its @code tags announce (verification queries excluded), so the coverage matrix built
+// from tags is backed by real answers.
+func TestFeatures(t *testing.T) {
+	res := RunTest(t, Options{OutDir: t.TempDir()})
+	if res.Passed == 0 {
+		t.Fatal("no scenario passed")
+	}
+	for _, s := range res.Scenarios {
+		if s.Status != "passed" {
+			continue
+		}
+		tagged := map[string]bool{}
+		for _, tg := range s.Tags {
+			if len(tg) > 6 && tg[:6] == "@code:" {
+				tagged[tg[6:]] = true
+			}
+		}
+		seen := map[string]bool{}
+		for _, o := range s.Observations {
+			if o.Aux || o.ResultCode == "" || o.ResultCode == "0" {
+				continue
+			}
+			seen[o.ResultCode] = true
+			if !tagged[o.ResultCode] {
+				t.Errorf("%s: observed resultcode %s without a @code:%s tag", s.Key, o.ResultCode, o.ResultCode)
+			}
+		}
+		for c := range tagged {
+			if !seen[c] {
+				t.Errorf("%s: tagged @code:%s but never observed it", s.Key, c)
+			}
+		}
+	}
+}
+
+// TestFeaturesConcurrent runs the suite with four scenarios in parallel: scenario state is
+// per scenario, numbers are unique per run and @global-state scenarios run exclusively, so the
+// result must be the same as the sequential run.
+func TestFeaturesConcurrent(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the whole suite")
+	}
+	res, err := Run(context.Background(), Options{Concurrency: 4, Randomize: 7})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Status != 0 || res.Failed != 0 {
+		for _, s := range res.Scenarios {
+			if s.Status != "passed" {
+				t.Errorf("%s: %s %s", s.Key, s.Status, s.Error)
+			}
+		}
+	}
+	if res.Passed < 250 {
+		t.Errorf("only %d scenarios passed", res.Passed)
+	}
+}
+
+// TestFeaturesAsRealPlatform runs the suite the way it runs against Huawei's platform (profile
+// emulator: false) but against the emulator: every scenario not tagged @emulator must pass with
+// the relaxed real-platform assertions (status class for [I] pairs, no resultdesc), and every
+// @emulator scenario must be reported as skipped.
+func TestFeaturesAsRealPlatform(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the whole suite")
+	}
+	cfg, err := ConformanceConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	url, stop, err := ServeEmulator(cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	p := EmulatorProfile()
+	p.Emulator = false
+	res, err := Run(context.Background(), Options{Target: url, Profile: p})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range res.Scenarios {
+		emu := false
+		for _, tg := range s.Tags {
+			emu = emu || tg == TagEmulator
+		}
+		switch {
+		case emu && s.Status != "skipped":
+			t.Errorf("%s: @emulator scenario %s against a non-emulator target", s.Key, s.Status)
+		case !emu && s.Status != "passed":
+			t.Errorf("%s: %s %s", s.Key, s.Status, s.Error)
+		}
+	}
+	if res.Skipped < 50 || res.Passed < 100 {
+		t.Errorf("passed %d, skipped %d", res.Passed, res.Skipped)
+	}
+	t.Logf("real-platform mode: %d passed, %d skipped", res.Passed, res.Skipped)
+}

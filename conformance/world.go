@@ -1,0 +1,514 @@
+package conformance
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/cucumber/godog"
+	"github.com/pns-harness/pns-harness/pns"
+	"github.com/pns-harness/pns-harness/schemas"
+)
+
+// runState is shared by all scenarios of one run; everything in it is safe for concurrent use.
+type runState struct {
+	target   string
+	prof     *Profile
+	emulator bool
+	val      *schemas.Validator
+	httpc    *http.Client
+	mobile   *numberSource
+	fixed    *numberSource
+	xs       map[string]*xSource
+	secrets  map[string]string
+	admin    *adminClient
+
+	// global serialises @global-state scenarios against all others (write lock vs read locks).
+	global sync.RWMutex
+
+	mu      sync.Mutex
+	results map[string]*ScenarioResult
+	order   []string
+}
+
+// Observation is one request of a scenario: the interface it reached (empty when the URI is
+// not an interface) and the answer's HTTP status and resultcode. Aux marks verification
+// requests made by assertion steps (e.g. "the AXB binding … does not exist").
+type Observation struct {
+	Interface  string `json:"interface,omitempty"`
+	Status     int    `json:"status"`
+	ResultCode string `json:"resultcode,omitempty"`
+	Aux        bool   `json:"aux,omitempty"`
+}
+
+// ScenarioResult is the outcome of one scenario (one Examples row of an outline).
+type ScenarioResult struct {
+	// Key is "<feature file>:<scenario name>", unique in the suite.
+	Key     string   `json:"key"`
+	Feature string   `json:"feature"`
+	Name    string   `json:"name"`
+	Tags    []string `json:"tags"`
+	// Status is passed, failed, skipped, undefined or pending.
+	Status       string        `json:"status"`
+	Error        string        `json:"error,omitempty"`
+	Observations []Observation `json:"observations,omitempty"`
+}
+
+// world is the state of one scenario.
+type world struct {
+	rs      *runState
+	key     string
+	tags    map[string]bool
+	app     string
+	vars    map[string]string
+	xUsed   map[string]bool
+	nSubs   int
+	nExt    int
+	last    *exchange
+	next    requestMods
+	created []createdBinding
+	obs     []Observation
+	worst   godog.StepResultStatus
+	errText string
+	// faults and lockoutOn record emulator-global changes to undo when the scenario ends.
+	faults    bool
+	lockoutOn bool
+	// unlock releases the run's global-state lock taken in the Before hook.
+	unlock func()
+}
+
+// requestMods alter the next request only (authentication scenarios).
+type requestMods struct {
+	set     map[string]string
+	del     []string
+	wsse    bool
+	secret  string
+	appKey  string
+	created *time.Duration
+	rawTime string
+	nonce   string
+}
+
+type createdBinding struct {
+	app   string
+	iface string
+	id    string
+}
+
+// exchange is one request with its answer.
+type exchange struct {
+	app      string
+	iface    pns.Interface
+	routed   bool
+	method   string
+	path     string
+	query    url.Values
+	body     []byte
+	resp     *pns.Response
+	response map[string]any
+}
+
+func (w *world) appProfile(name string) (*AppProfile, error) {
+	a := w.rs.prof.App(name)
+	if a == nil {
+		return nil, fmt.Errorf("%w: the profile has no app %q", godog.ErrSkip, name)
+	}
+	return a, nil
+}
+
+// useMode selects the app for a typed step of a mode: the current app if it has that mode,
+// otherwise the profile's app named after the mode.
+func (w *world) useMode(mode string) {
+	if a := w.rs.prof.App(w.app); a != nil && string(a.Mode) == mode {
+		return
+	}
+	w.app = mode
+}
+
+var (
+	reFreshMobile = regexp.MustCompile(`^[A-D][0-9]*$`)
+	reFreshFixed  = regexp.MustCompile(`^FIX[0-9]*$`)
+	reNotX        = regexp.MustCompile(`^NOTX[0-9]*$`)
+	reX           = regexp.MustCompile(`^(?:([A-Za-z0-9-]+)\.)?X([0-9]+)$`)
+	rePausedX     = regexp.MustCompile(`^(?:([A-Za-z0-9-]+)\.)?PAUSED_X$`)
+	reAppKey      = regexp.MustCompile(`^(?:([A-Za-z0-9-]+)\.)?appKey$`)
+)
+
+// resolve returns the value of a placeholder, allocating fresh numbers on first use.
+func (w *world) resolve(name string) (string, error) {
+	if v, ok := w.vars[name]; ok {
+		return v, nil
+	}
+	if v, ok, err := generated(name); ok || err != nil {
+		return v, err
+	}
+	var v string
+	switch {
+	case reFreshMobile.MatchString(name), reNotX.MatchString(name):
+		v = w.rs.mobile.fresh()
+	case reFreshFixed.MatchString(name):
+		if w.rs.fixed == nil {
+			return "", fmt.Errorf("%w: the profile has no fixedLineBlocks", godog.ErrSkip)
+		}
+		v = w.rs.fixed.fresh()
+	case reX.MatchString(name):
+		m := reX.FindStringSubmatch(name)
+		app := m[1]
+		if app == "" {
+			app = w.app
+		}
+		if app == "" {
+			return "", fmt.Errorf("placeholder <%s>: no app selected", name)
+		}
+		if _, err := w.appProfile(app); err != nil {
+			return "", err
+		}
+		x, err := w.rs.xs[app].take(w.xUsed)
+		if err != nil {
+			return "", err
+		}
+		w.xUsed[x] = true
+		v = x
+	case rePausedX.MatchString(name):
+		app := rePausedX.FindStringSubmatch(name)[1]
+		if app == "" {
+			app = w.app
+		}
+		a, err := w.appProfile(app)
+		if err != nil {
+			return "", err
+		}
+		if len(a.PausedXNumbers) == 0 {
+			return "", fmt.Errorf("%w: app %s has no pausedXNumbers in the profile", godog.ErrSkip, app)
+		}
+		v = a.PausedXNumbers[0]
+	case reAppKey.MatchString(name):
+		app := reAppKey.FindStringSubmatch(name)[1]
+		if app == "" {
+			app = w.app
+		}
+		a, err := w.appProfile(app)
+		if err != nil {
+			return "", err
+		}
+		v = a.AppKey
+	default:
+		return "", fmt.Errorf("placeholder <%s> is not defined", name)
+	}
+	w.vars[name] = v
+	return v, nil
+}
+
+func (w *world) fill(s string) (string, error) { return substitute(s, w.resolve, nil) }
+
+// fillJSON substitutes placeholders inside JSON text; values are JSON-escaped so that a value
+// can never break the document's structure.
+func (w *world) fillJSON(s string) (string, error) {
+	return substitute(s, w.resolve, func(v string) string {
+		b, _ := json.Marshal(v)
+		return string(b[1 : len(b)-1])
+	})
+}
+
+// send signs and sends one request for the current app, validates the response against its
+// schema and records the exchange. pathQuery is a path with an optional, already escaped query.
+func (w *world) send(ctx context.Context, method, pathQuery string, body []byte, aux bool) (*exchange, error) {
+	app, err := w.appProfile(w.app)
+	if err != nil {
+		return nil, err
+	}
+	mods := w.next
+	w.next = requestMods{}
+	u, err := url.Parse(strings.TrimRight(w.rs.target, "/") + pathQuery)
+	if err != nil {
+		return nil, fmt.Errorf("bad request URL %q: %w", pathQuery, err)
+	}
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, u.String(), rd)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", pns.ContentTypeJSON)
+	signer := pns.Signer{AppKey: app.AppKey, AppSecret: w.rs.secrets[w.app], Scheme: pns.SchemeAKSK}
+	if mods.wsse {
+		signer.Scheme = pns.SchemeWSSE
+	}
+	if mods.secret != "" {
+		signer.AppSecret = mods.secret
+	}
+	if mods.appKey != "" {
+		signer.AppKey = mods.appKey
+	}
+	if mods.created != nil {
+		d := *mods.created
+		signer.Now = func() time.Time { return time.Now().Add(d) }
+	}
+	if mods.nonce != "" {
+		n := mods.nonce
+		signer.Nonce = func() string { return n }
+	}
+	signer.Sign(req.Header)
+	if mods.rawTime != "" { // a malformed Created: rebuild the token with a digest over it
+		t := pns.Token{Scheme: signer.Scheme, Username: signer.AppKey, Nonce: pns.NewNonce(), Created: mods.rawTime}
+		if mods.nonce != "" {
+			t.Nonce = mods.nonce
+		}
+		t.PasswordDigest = t.Expected(signer.AppSecret)
+		hdr := pns.HeaderXAKSK
+		if signer.Scheme == pns.SchemeWSSE {
+			hdr = pns.HeaderXWSSE
+		}
+		req.Header.Set(hdr, t.HeaderValue())
+	}
+	for _, h := range mods.del {
+		req.Header.Del(h)
+	}
+	for h, v := range mods.set {
+		req.Header.Set(h, v)
+	}
+	hresp, err := w.rs.httpc.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: %w", method, pathQuery, err)
+	}
+	data, err := io.ReadAll(io.LimitReader(hresp.Body, pns.DefaultMaxResponseBytes))
+	hresp.Body.Close()
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: read body: %w", method, pathQuery, err)
+	}
+	resp := &pns.Response{Status: hresp.StatusCode, Header: hresp.Header, Body: data, Request: method + " " + u.String()}
+	if body != nil {
+		resp.Request += "\n" + string(body)
+	}
+	ex := &exchange{app: w.app, method: method, path: u.Path, query: u.Query(), body: body, resp: resp}
+	ex.iface, ex.routed, _ = pns.Route(method, u.Path)
+	if len(data) > 0 {
+		_ = json.Unmarshal(data, &resp.Envelope)
+		_ = json.Unmarshal(data, &ex.response)
+	}
+	w.obs = append(w.obs, Observation{Interface: ex.iface.ID, Status: resp.Status, ResultCode: resp.Envelope.ResultCode, Aux: aux})
+	if !aux {
+		w.last = ex
+	}
+	if err := w.checkResponseSchema(ex); err != nil {
+		return ex, err
+	}
+	if resp.OK() {
+		w.track(ex)
+	}
+	return ex, nil
+}
+
+// checkResponseSchema validates every JSON answer of a known interface against its response
+// schema; this is what makes every scenario a schema check.
+func (w *world) checkResponseSchema(ex *exchange) error {
+	if !ex.routed {
+		return nil
+	}
+	r := ex.resp
+	if len(r.Body) == 0 {
+		if r.Status >= 300 && r.Status < 400 {
+			return nil // the recording download's redirect has no body (§11)
+		}
+		return fmt.Errorf("%s answered HTTP %d with an empty body; every PNS answer carries the JSON envelope (§1.5)", ex.iface.ID, r.Status)
+	}
+	name, err := schemas.SchemaFor(ex.iface.ID, schemas.Response)
+	if err != nil {
+		return err
+	}
+	vs, err := w.rs.val.Validate(name, r.Body)
+	if errors.Is(err, schemas.ErrUnknownSchema) { // no schema for this interface: envelope only
+		if r.OK() {
+			return envelopeCheck(r.Body)
+		}
+		name = schemas.ErrorSchema
+		if vs, err = w.rs.val.Validate(name, r.Body); errors.Is(err, schemas.ErrUnknownSchema) {
+			return envelopeCheck(r.Body)
+		}
+	}
+	if err != nil {
+		return err
+	}
+	if len(vs) > 0 {
+		return fmt.Errorf("response violates schema %s:\n%s\nbody: %s", name, renderViolations(vs), clip(r.Body))
+	}
+	return nil
+}
+
+// envelopeCheck is the fallback when no schema exists: resultcode and resultdesc are strings.
+func envelopeCheck(body []byte) error {
+	var m map[string]any
+	if err := json.Unmarshal(body, &m); err != nil {
+		return fmt.Errorf("response is not a JSON object: %v", err)
+	}
+	for _, f := range []string{"resultcode", "resultdesc"} {
+		if s, ok := m[f].(string); !ok || s == "" {
+			return fmt.Errorf("response envelope: %s must be a non-empty string (§1.5): %s", f, clip(body))
+		}
+	}
+	return nil
+}
+
+func renderViolations(vs []schemas.Violation) string {
+	var b strings.Builder
+	for _, v := range vs {
+		b.WriteString("  - ")
+		b.WriteString(v.String())
+		b.WriteByte('\n')
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+func clip(b []byte) string {
+	if len(b) > 600 {
+		return string(b[:600]) + "…"
+	}
+	return string(b)
+}
+
+// track remembers successful binds: their IDs become placeholders (<SUB>, <SUB1>, …; AXE also
+// <EXT>, <EXT1>, …) and they are unbound when the scenario ends.
+func (w *world) track(ex *exchange) {
+	switch ex.iface.ID {
+	case pns.IfaceAXBBind, pns.IfaceAXBind, pns.IfaceAXEBind:
+	default:
+		return
+	}
+	id, _ := ex.response["subscriptionId"].(string)
+	if id != "" {
+		w.nSubs++
+		w.vars["SUB"] = id
+		w.vars["SUB"+strconv.Itoa(w.nSubs)] = id
+		w.created = append(w.created, createdBinding{app: ex.app, iface: ex.iface.ID, id: id})
+	}
+	if e, _ := ex.response["extendNum"].(string); e != "" {
+		w.nExt++
+		w.vars["EXT"] = e
+		w.vars["EXT"+strconv.Itoa(w.nExt)] = e
+	}
+}
+
+// cleanup unbinds what the scenario created, so that a shared platform does not fill up.
+func (w *world) cleanup(ctx context.Context) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	for i := len(w.created) - 1; i >= 0; i-- {
+		c := w.created[i]
+		a := w.rs.prof.App(c.app)
+		if a == nil {
+			continue
+		}
+		cl := &pns.Client{BaseURL: w.rs.target, HTTP: w.rs.httpc,
+			Signer: pns.Signer{AppKey: a.AppKey, AppSecret: w.rs.secrets[c.app]}}
+		var path string
+		switch c.iface {
+		case pns.IfaceAXBBind:
+			path = pns.PathAXB
+		case pns.IfaceAXBind:
+			path = pns.PathAX
+		case pns.IfaceAXEBind:
+			path = pns.PathAXE
+		}
+		_, _ = cl.Do(ctx, http.MethodDelete, path, url.Values{"subscriptionId": {c.id}}, nil)
+	}
+}
+
+// field looks a dotted path ("relationNumList.0.callerNum") up in the last JSON answer.
+func field(doc map[string]any, path string) (any, bool) {
+	var cur any = doc
+	for _, part := range strings.Split(path, ".") {
+		switch c := cur.(type) {
+		case map[string]any:
+			v, ok := c[part]
+			if !ok {
+				return nil, false
+			}
+			cur = v
+		case []any:
+			i, err := strconv.Atoi(part)
+			if err != nil || i < 0 || i >= len(c) {
+				return nil, false
+			}
+			cur = c[i]
+		default:
+			return nil, false
+		}
+	}
+	return cur, true
+}
+
+func (w *world) lastExchange() (*exchange, error) {
+	if w.last == nil {
+		return nil, errors.New("no request has been sent in this scenario")
+	}
+	return w.last, nil
+}
+
+// hasTag reports whether the scenario carries a tag (with its @).
+func (w *world) hasTag(t string) bool { return w.tags[t] }
+
+// record stores the scenario's final state in the run's results.
+func (w *world) record(sc *godog.Scenario) {
+	status := "passed"
+	switch w.worst {
+	case godog.StepFailed, godog.StepAmbiguous:
+		status = "failed"
+	case godog.StepUndefined:
+		status = "undefined"
+	case godog.StepPending:
+		status = "pending"
+	case godog.StepSkipped:
+		status = "skipped"
+	}
+	tags := make([]string, 0, len(w.tags))
+	for t := range w.tags {
+		tags = append(tags, t)
+	}
+	sort.Strings(tags)
+	errText := w.errText
+	if status == "skipped" { // "before scenario hook failed: skipped: <reason>" → "<reason>"
+		if i := strings.LastIndex(errText, "skipped: "); i >= 0 {
+			errText = errText[i+len("skipped: "):]
+		}
+	}
+	res := &ScenarioResult{Key: w.key, Feature: sc.Uri, Name: sc.Name, Tags: tags, Status: status,
+		Error: errText, Observations: w.obs}
+	w.rs.mu.Lock()
+	if _, dup := w.rs.results[w.key]; !dup {
+		w.rs.order = append(w.rs.order, w.key)
+	}
+	w.rs.results[w.key] = res
+	w.rs.mu.Unlock()
+}
+
+// statusRank orders step statuses from best to worst for the scenario summary.
+func statusRank(s godog.StepResultStatus) int {
+	switch s {
+	case godog.StepPassed:
+		return 0
+	case godog.StepSkipped:
+		return 1
+	case godog.StepPending:
+		return 2
+	case godog.StepUndefined:
+		return 3
+	default: // failed, ambiguous
+		return 4
+	}
+}
+
+// scenarioKey identifies a scenario (an outline row has its substituted name).
+func scenarioKey(uri, name string) string { return uri + ":" + name }

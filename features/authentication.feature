@@ -1,0 +1,254 @@
+@authentication
+Feature: Authentication — X-AKSK and legacy X-WSSE (reference §2)
+  This feature runs last: its negative scenarios (@auth-negative) are deliberate authentication
+  failures, which count toward the client-IP lockout (§2.6). Against the emulator the runner
+  switches the lockout off for the run and the lockout scenario switches it on for itself;
+  against the real platform Profile.authFailurePause paces the negative scenarios.
+
+  Background:
+    Given the AXB app
+
+  @rule:business:aksk-ok
+  Scenario: A correctly signed X-AKSK request is accepted
+    Given an AXB binding of "<A1>" and "<B1>" on "<X1>"
+    When I query AXB with "subscriptionId=<SUB1>"
+    Then the result code is "0"
+
+  @rule:business:separators
+  Scenario: Spaces after the commas of the Authorization header are accepted
+    Given an AXB binding of "<A1>" and "<B1>" on "<X1>"
+    And the next request has header "Authorization" set to 'AKSK realm="SDP", profile="UsernameToken", type="Appkey"'
+    When I query AXB with "subscriptionId=<SUB1>"
+    Then the result code is "0"
+
+  @auth-negative @rule:business:authorization-format @code:1023006
+  Scenario: The Authorization header is missing
+    Given the next request has no header "Authorization"
+    When I query AXB with "subscriptionId=auth-probe"
+    Then the result code is "1023006"
+    And the HTTP status is 400
+    And the result description is "Authorization not contained in the HTTP header."
+
+  @auth-negative @rule:business:authorization-format
+  Scenario Outline: Authorization header defect: <case>
+    Given the next request has header "Authorization" set to '<value>'
+    When I query AXB with "subscriptionId=auth-probe"
+    Then the result code is "<code>"
+    And the HTTP status is 400
+    And the result description is "<desc>"
+
+    @code:1023007
+    Examples: realm missing
+      | case          | value                                        | code    | desc                                   |
+      | realm missing | AKSK profile="UsernameToken",type="Appkey"   | 1023007 | realm not contained in Authorization.  |
+
+    @code:1023008
+    Examples: profile missing
+      | case            | value                          | code    | desc                                     |
+      | profile missing | AKSK realm="SDP",type="Appkey" | 1023008 | profile not contained in Authorization.  |
+
+    @code:1023012
+    Examples: type missing
+      | case         | value                                      | code    | desc                                  |
+      | type missing | AKSK realm="SDP",profile="UsernameToken"   | 1023012 | type not contained in Authorization.  |
+
+    @code:1023009
+    Examples: wrong realm
+      | case        | value                                                     | code    | desc                                              |
+      | wrong realm | AKSK realm="SDX",profile="UsernameToken",type="Appkey"    | 1023009 | The value of realm in Authorization must be SDP.  |
+
+    @code:1023010
+    Examples: wrong profile
+      | case          | value                                            | code    | desc                                                          |
+      | wrong profile | AKSK realm="SDP",profile="Token",type="Appkey"   | 1023010 | The value of profile in Authorization must be UsernameToken.  |
+
+    @code:1023011
+    Examples: wrong type
+      | case       | value                                                        | code    | desc                                                   |
+      | wrong type | AKSK realm="SDP",profile="UsernameToken",type="app_key"      | 1023011 | The value of type in Authorization must be app_key.    |
+
+    @code:1023007
+    Examples: a Bearer token
+      | case         | value      | code    | desc                                   |
+      | Bearer token | Bearer abc | 1023007 | realm not contained in Authorization.  |
+
+  @auth-negative @rule:business:x-aksk-format @code:1023033
+  Scenario: The X-AKSK header is missing
+    Given the next request has no header "X-AKSK"
+    When I query AXB with "subscriptionId=auth-probe"
+    Then the result code is "1023033"
+    And the HTTP status is 400
+    And the result description is "HTTP header not found X-AKSK field."
+
+  @auth-negative @rule:business:x-aksk-format
+  Scenario Outline: X-AKSK header defect: <case>
+    Given the next request has header "X-AKSK" set to '<value>'
+    When I query AXB with "subscriptionId=auth-probe"
+    Then the result code is "<code>"
+    And the HTTP status is 400
+    And the result description is "<desc>"
+
+    @code:1023038
+    Examples: UsernameToken missing
+      | case                  | value                                                                                       | code    | desc                                    |
+      | UsernameToken missing | Token Username="<appKey>",PasswordDigest="x",Nonce="abc",Created="2026-01-01T00:00:00Z"      | 1023038 | UsernameToken not contained in X-AKSK.  |
+
+    @code:1023034
+    Examples: Username missing
+      | case             | value                                                                     | code    | desc                               |
+      | Username missing | UsernameToken PasswordDigest="x",Nonce="abc",Created="2026-01-01T00:00:00Z" | 1023034 | UserName not contained in X-AKSK.  |
+
+    @code:1023035
+    Examples: Nonce missing
+      | case          | value                                                                             | code    | desc                            |
+      | Nonce missing | UsernameToken Username="<appKey>",PasswordDigest="x",Created="2026-01-01T00:00:00Z" | 1023035 | Nonce not contained in X-AKSK.  |
+
+    @code:1023036
+    Examples: Created missing
+      | case            | value                                                        | code    | desc                              |
+      | Created missing | UsernameToken Username="<appKey>",PasswordDigest="x",Nonce="abc" | 1023036 | Created not contained in X-AKSK.  |
+
+    @code:1023037
+    Examples: PasswordDigest missing
+      | case                   | value                                                                     | code    | desc                                     |
+      | PasswordDigest missing | UsernameToken Username="<appKey>",Nonce="abc",Created="2026-01-01T00:00:00Z" | 1023037 | PasswordDigest not contained in X-AKSK.  |
+
+  @auth-negative @rule:business:unknown-app-key @code:1010003
+  Scenario: An unknown APP_Key
+    Given the next request uses the app key "no-such-app-key"
+    When I query AXB with "subscriptionId=auth-probe"
+    Then the result code is "1010003"
+    And the HTTP status is 403
+    And the result description is "Invalid app_key."
+
+  @auth-negative @rule:business:bad-digest @code:1010010
+  Scenario: A digest made with the wrong secret
+    Given the next request is signed with the secret "not-the-secret"
+    When I query AXB with "subscriptionId=auth-probe"
+    Then the result code is "1010010"
+    And the HTTP status is 401
+    And the result description is "Invalid digest."
+
+  @auth-negative @rule:business:stale-created @code:1010013
+  Scenario: A Created one day old
+    Given the next request's Created is -86400 seconds from now
+    When I query AXB with "subscriptionId=auth-probe"
+    Then the result code is "1010013"
+    And the HTTP status is 401
+    And the result description is "Time out limit."
+
+  @auth-negative @rule:business:stale-created @code:1010013 @emulator
+  Scenario: A Created just outside the 300 s window
+    Given the next request's Created is -320 seconds from now
+    When I query AXB with "subscriptionId=auth-probe"
+    Then the result code is "1010013"
+
+  @rule:business:stale-created @emulator
+  Scenario: A Created just inside the 300 s window
+    Given an AXB binding of "<A1>" and "<B1>" on "<X1>"
+    And the next request's Created is -280 seconds from now
+    When I query AXB with "subscriptionId=<SUB1>"
+    Then the result code is "0"
+
+  @rule:business:local-time-tolerance @emulator
+  Scenario: China local time sent as UTC is tolerated
+    Given an AXB binding of "<A1>" and "<B1>" on "<X1>"
+    And the next request's Created is 28800 seconds from now
+    When I query AXB with "subscriptionId=<SUB1>"
+    Then the result code is "0"
+
+  @auth-negative @rule:business:malformed-created @code:1010013 @emulator
+  Scenario: A malformed Created
+    Given the next request's Created is "2026-01-01 00:00:00"
+    When I query AXB with "subscriptionId=auth-probe"
+    Then the result code is "1010013"
+
+  @auth-negative @rule:business:nonce-length @code:1010010 @emulator
+  Scenario: A nonce longer than 128 characters
+    Given the next request's Nonce is "<str:129>"
+    When I query AXB with "subscriptionId=auth-probe"
+    Then the result code is "1010010"
+
+  @rule:business:wsse @emulator
+  Scenario: Legacy X-WSSE is accepted
+    Given an AXB binding of "<A1>" and "<B1>" on "<X1>"
+    And the next request is signed with X-WSSE
+    When I query AXB with "subscriptionId=<SUB1>"
+    Then the result code is "0"
+
+  @auth-negative @rule:business:wsse @code:1023033 @emulator
+  Scenario: X-WSSE is refused when the app's legacyWSSE is off
+    Given the AXB-nowsse app
+    And the next request is signed with X-WSSE
+    When I query AXB with "subscriptionId=auth-probe"
+    Then the result code is "1023033"
+
+  @auth-negative @rule:business:wsse @code:1023026 @emulator
+  Scenario: The X-WSSE header is missing
+    Given the next request is signed with X-WSSE
+    And the next request has no header "X-WSSE"
+    When I query AXB with "subscriptionId=auth-probe"
+    Then the result code is "1023026"
+    And the HTTP status is 400
+
+  @auth-negative @rule:business:wsse @emulator
+  Scenario Outline: X-WSSE header defect: <case>
+    Given the next request is signed with X-WSSE
+    And the next request has header "X-WSSE" set to '<value>'
+    When I query AXB with "subscriptionId=auth-probe"
+    Then the result code is "<code>"
+    And the HTTP status is 400
+
+    @code:1023027
+    Examples: Username missing
+      | case             | value                                                                     | code    |
+      | Username missing | UsernameToken PasswordDigest="x",Nonce="abc",Created="2026-01-01T00:00:00Z" | 1023027 |
+
+    @code:1023028
+    Examples: Nonce missing
+      | case          | value                                                                             | code    |
+      | Nonce missing | UsernameToken Username="<appKey>",PasswordDigest="x",Created="2026-01-01T00:00:00Z" | 1023028 |
+
+    @code:1023029
+    Examples: Created missing
+      | case            | value                                                        | code    |
+      | Created missing | UsernameToken Username="<appKey>",PasswordDigest="x",Nonce="abc" | 1023029 |
+
+    @code:1023030
+    Examples: PasswordDigest missing
+      | case                   | value                                                                     | code    |
+      | PasswordDigest missing | UsernameToken Username="<appKey>",Nonce="abc",Created="2026-01-01T00:00:00Z" | 1023030 |
+
+  @auth-negative @rule:business:wsse @code:1023031 @emulator
+  Scenario: A malformed Created on the X-WSSE path
+    Given the next request is signed with X-WSSE
+    And the next request's Created is "2026-01-01 00:00:00"
+    When I query AXB with "subscriptionId=auth-probe"
+    Then the result code is "1023031"
+    And the HTTP status is 400
+
+  @rule:business:frozen @code:1010029 @emulator
+  Scenario: Every provisioning call of a frozen account fails
+    Given the AXB-frozen app
+    When I bind AXB with:
+      """
+      {"callerNum":"<A1>","calleeNum":"<B1>","relationNum":"<X1>"}
+      """
+    Then the result code is "1010029"
+    And the result description is "The subscriber status is frozen"
+
+  @rule:business:allow-list @code:1020166 @emulator
+  Scenario: A client IP outside the app's allow-list is refused
+    Given the AXB-allowlist app
+    When I query AXB with "subscriptionId=auth-probe"
+    Then the result code is "1020166"
+    And the result description is "The app client ip is not in ip white list."
+
+  @auth-negative @rule:business:lockout @code:1010010 @code:1020176 @emulator @global-state
+  Scenario: Repeated authentication failures lock the client IP out
+    Given the emulator lockout is on
+    When I send 10 AXB queries signed with the secret "not-the-secret"
+    And I query AXB with "subscriptionId=auth-probe"
+    Then the result code is "1020176"
+    And the HTTP status is 403
+    And the result description is "Authentication failed, try again later"

@@ -1,0 +1,103 @@
+@ax.callee
+Feature: AX set temporary callee — PUT /rest/caas/privatenumber/calleenumber/v1.0 (reference §4.6)
+
+  Background:
+    Given the AX app
+    And an AX binding of "<A1>" on "<X1>"
+
+  Scenario: Set the temporary callee by subscriptionId
+    When I set the AX temporary callee with:
+      """
+      {"subscriptionId":"<SUB1>","calleeNum":"<B1>","duration":120}
+      """
+    Then the result code is "0"
+    And the result description is "Success"
+
+  Scenario: Set the temporary callee by privateNum with the default duration
+    When I set the AX temporary callee with:
+      """
+      {"origNum":"<A1>","privateNum":"<X1>","calleeNum":"<B1>"}
+      """
+    Then the result code is "0"
+
+  @rule:format:calleeNum @emulator
+  Scenario Outline: A temporary callee may be a <case>
+    When I set the AX temporary callee with:
+      """
+      {"subscriptionId":"<SUB1>","calleeNum":"<callee>"}
+      """
+    Then the result code is "0"
+
+    Examples:
+      | case              | callee          |
+      | 400 number        | +864001234567   |
+      | 95 number         | +8695555        |
+      | fixed-line number | <FIX1>          |
+
+  @rule:business:x-not-owned @code:1011004 @emulator
+  Scenario: privateNum not owned by the app
+    When I set the AX temporary callee with:
+      """
+      {"privateNum":"<NOTX>","calleeNum":"<B1>"}
+      """
+    Then the result code is "1011004"
+
+  @rule:business:unknown-subscription @code:1016001 @emulator
+  Scenario: Unknown subscriptionId
+    When I set the AX temporary callee with:
+      """
+      {"subscriptionId":"00000000-0000-4000-8000-000000000000","calleeNum":"<B1>"}
+      """
+    Then the result code is "1016001"
+
+  @rule:business:unknown-subscription @code:1016001 @emulator
+  Scenario: An X without binding
+    When I set the AX temporary callee with:
+      """
+      {"privateNum":"<X2>","calleeNum":"<B1>"}
+      """
+    Then the result code is "1016001"
+
+  @rule:distinct:calleeNum,origNum @code:1010002 @schema-valid @emulator
+  Scenario: The temporary callee must differ from the binding's A
+    When I set the AX temporary callee with:
+      """
+      {"subscriptionId":"<SUB1>","calleeNum":"<A1>"}
+      """
+    Then the result code is "1010002"
+    And the result description is "Invalid request. calleeNum"
+
+  @code:1010002
+  Scenario Outline: AX set temporary callee rejects <case>
+    When I set the AX temporary callee with:
+      """
+      <body>
+      """
+    Then the result code is "1010002"
+    And the result description is "Invalid request. <field>"
+
+    @rule:mandatory:calleeNum
+    Examples: mandatory calleeNum
+      | case              | body                          | field     |
+      | missing calleeNum | {"subscriptionId":"<SUB1>"}    | calleeNum |
+
+    @rule:alternative:subscriptionId|privateNum
+    Examples: subscriptionId or privateNum
+      | case                      | body                                         | field      |
+      | neither ID nor privateNum | {"origNum":"<A1>","calleeNum":"<B1>"}         | privateNum |
+
+    @rule:range:duration
+    Examples: duration range
+      | case             | body                                                          | field    |
+      | duration 0       | {"subscriptionId":"<SUB1>","calleeNum":"<B1>","duration":0}     | duration |
+      | duration 259201  | {"subscriptionId":"<SUB1>","calleeNum":"<B1>","duration":259201} | duration |
+
+    @rule:format:calleeNum
+    Examples: calleeNum format
+      | case               | body                                                    | field     |
+      | calleeNum letters  | {"subscriptionId":"<SUB1>","calleeNum":"+86abcdefgh"}     | calleeNum |
+
+    @rule:length:userData
+    Examples: userData length
+      | case              | body                                                                 | field    |
+      | userData too long | {"subscriptionId":"<SUB1>","calleeNum":"<B1>","userData":"<str:257>"} | userData |

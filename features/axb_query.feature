@@ -1,0 +1,125 @@
+@axb.query
+Feature: AXB query — GET /rest/caas/relationnumber/partners/v1.0 (reference §3.5)
+
+  Background:
+    Given the AXB app
+
+  Scenario: Query one binding by subscriptionId
+    Given an AXB binding with:
+      """
+      {"callerNum":"<A1>","calleeNum":"<B1>","relationNum":"<X1>","duration":86400,"maxDuration":60,"userData":"order-4711"}
+      """
+    When I query AXB with "subscriptionId=<SUB1>"
+    Then the result code is "0"
+    And the response list "relationNumList" has 1 entry
+    And the response field "relationNumList.0.subscriptionId" is "<SUB1>"
+    And the response field "relationNumList.0.relationNum" is "<X1>"
+    And the response field "relationNumList.0.callerNum" is "<A1>"
+    And the response field "relationNumList.0.calleeNum" is "<B1>"
+    And the response field "relationNumList.0.userData" is "order-4711"
+
+  @rule:precedence:subscriptionId
+  Scenario: subscriptionId wins over every other parameter
+    Given an AXB binding of "<A1>" and "<B1>" on "<X1>"
+    And an AXB binding of "<A2>" and "<B2>" on "<X2>"
+    When I query AXB with "subscriptionId=<SUB1>&relationNum=<X2>&callerNum=<A2>"
+    Then the result code is "0"
+    And the response list "relationNumList" has 1 entry
+    And the response field "relationNumList.0.subscriptionId" is "<SUB1>"
+
+  @rule:business:role-match
+  Scenario Outline: Query the binding of an X by <case>
+    Given an AXB binding of "<A1>" and "<B1>" on "<X1>"
+    And an AXB binding of "<C1>" and "<D1>" on "<X1>"
+    When I query AXB with "<query>"
+    Then the result code is "0"
+    And the response list "relationNumList" has 1 entry
+    And the response field "relationNumList.0.subscriptionId" is "<SUB2>"
+
+    Examples:
+      | case            | query                                         |
+      | caller          | relationNum=<X1>&callerNum=<C1>               |
+      | callee          | relationNum=<X1>&calleeNum=<D1>               |
+      | caller and callee | relationNum=<X1>&callerNum=<C1>&calleeNum=<D1> |
+
+  @rule:business:role-match @code:1012007 @emulator
+  Scenario: The caller must match in its role
+    Given an AXB binding of "<A1>" and "<B1>" on "<X1>"
+    When I query AXB with "relationNum=<X1>&callerNum=<B1>"
+    Then the result code is "1012007"
+
+  @rule:business:pagination @emulator
+  Scenario: All bindings of an X with the default page
+    Given 3 AXB bindings on "<X1>"
+    When I query AXB with "relationNum=<X1>"
+    Then the result code is "0"
+    And the response list "relationNumList" has 3 entries
+    And the response field "totalCount" is 3
+    And the response field "pageIndex" is 1
+    And the response field "pageSize" is 50
+
+  @rule:business:pagination @emulator
+  Scenario Outline: Paging with pageIndex <pageIndex> and pageSize <pageSize>
+    Given 12 AXB bindings on "<X1>"
+    When I query AXB with "relationNum=<X1>&pageIndex=<pageIndex>&pageSize=<pageSize>"
+    Then the result code is "0"
+    And the response list "relationNumList" has <entries> entries
+    And the response field "totalCount" is 12
+    And the response field "pageIndex" is <effIndex>
+    And the response field "pageSize" is <effSize>
+
+    Examples:
+      | pageIndex | pageSize | entries | effIndex | effSize |
+      | 1         | 10       | 10      | 1        | 10      |
+      | 2         | 10       | 2       | 2        | 10      |
+      | 3         | 10       | 0       | 3        | 10      |
+      | 1         | 5        | 12      | 1        | 50      |
+      | 1         | 101      | 12      | 1        | 50      |
+      | 0         | 10       | 10      | 1        | 10      |
+      | x         | 10       | 10      | 1        | 10      |
+
+  @rule:business:unknown-subscription @code:1012007
+  Scenario: Unknown subscriptionId
+    When I query AXB with "subscriptionId=00000000-0000-4000-8000-000000000000"
+    Then the result code is "1012007"
+    And the result description is "The record does not exist."
+
+  @rule:business:isolation @code:1012007
+  Scenario: An app does not see another app's bindings
+    Given an AXB binding of "<A1>" and "<B1>" on "<X1>"
+    And the AXB-2 app
+    When I query AXB with "subscriptionId=<SUB1>"
+    Then the result code is "1012007"
+
+  @rule:business:expiry @emulator @global-state
+  Scenario: An expired binding disappears once its duration has passed
+    # The emulator clock also runs in real time: the margins (10 s) keep a slow run deterministic.
+    Given an AXB binding with:
+      """
+      {"callerNum":"<A1>","calleeNum":"<B1>","relationNum":"<X1>","duration":60}
+      """
+    When the emulator clock advances by 50 seconds
+    Then the AXB binding "<SUB1>" exists
+    And the emulator clock advances by 20 seconds
+    And the AXB binding "<SUB1>" does not exist
+    And I bind AXB with:
+      """
+      {"callerNum":"<B1>","calleeNum":"<A1>","relationNum":"<X1>"}
+      """
+    And the result code is "0"
+
+  @code:1010002
+  Scenario Outline: AXB query rejects <case>
+    When I query AXB with "<query>"
+    Then the result code is "1010002"
+    And the result description is "Invalid request. <field>"
+
+    @rule:alternative:relationNum|subscriptionId
+    Examples: one of relationNum and subscriptionId
+      | case          | query | field          |
+      | no parameters |       | subscriptionId |
+
+    @rule:business:requires-relationNum
+    Examples: callerNum needs relationNum
+      | case                          | query              | field       |
+      | callerNum without relationNum | callerNum=<A1>     | relationNum |

@@ -1,0 +1,101 @@
+@record.download
+Feature: Recording download URL — GET /rest/provision/voice/record/v1.0 (reference §11)
+  Shared by every mode.
+
+  Background:
+    Given the AXB app
+
+  @rule:business:unknown-recording @code:1012007
+  Scenario: An unknown recording does not exist
+    When I request the recording download with "fileName=no-such-recording.wav&recordDomain=example.invalid"
+    Then the result code is "1012007"
+    And the result description is "The record does not exist."
+
+  @rule:business:unknown-recording @code:1012007 @emulator
+  Scenario: An unknown recording is answered with HTTP 404 by the emulator
+    Given the AXE app
+    When I request the recording download with "fileName=no-such-recording.wav&recordDomain=example.invalid"
+    Then the result code is "1012007"
+    And the HTTP status is 404
+
+  @rule:business:download-redirect @emulator @global-state
+  Scenario: The recording of a recorded call is downloaded through a redirect
+    # The recording exists once the call has ended and its fee record is pushed (emulator clock).
+    Given an AXB binding with:
+      """
+      {"callerNum":"<A1>","calleeNum":"<B1>","relationNum":"<X1>","recordFlag":"true","recordHintTone":"hint.wav"}
+      """
+    And "<A1>" calls "<X1>"
+    And the emulator clock advances by 600 seconds
+    And I remember the response field "fee.recordObjectName" as "REC"
+    And I remember the response field "fee.recordDomain" as "DOMAIN"
+    When I request the recording download with "fileName=<REC>&recordDomain=<DOMAIN>"
+    Then the response is a redirect with a Location header
+
+  @rule:business:unknown-recording @code:1012007 @emulator @global-state
+  Scenario: A recording asked for with another recordDomain does not exist
+    Given an AXB binding with:
+      """
+      {"callerNum":"<A1>","calleeNum":"<B1>","relationNum":"<X1>","recordFlag":"true","recordHintTone":"hint.wav"}
+      """
+    And "<A1>" calls "<X1>"
+    And the emulator clock advances by 600 seconds
+    And I remember the response field "fee.recordObjectName" as "REC"
+    When I request the recording download with "fileName=<REC>&recordDomain=other.example.invalid"
+    Then the result code is "1012007"
+    And the HTTP status is 404
+
+  @rule:business:retention @code:1012007 @emulator @global-state
+  Scenario: A recording is kept 7 days
+    Given an AXB binding with:
+      """
+      {"callerNum":"<A1>","calleeNum":"<B1>","relationNum":"<X1>","recordFlag":"true","recordHintTone":"hint.wav"}
+      """
+    And "<A1>" calls "<X1>"
+    And I remember the response field "fee.recordObjectName" as "REC"
+    And I remember the response field "fee.recordDomain" as "DOMAIN"
+    And the emulator clock advances by 518400 seconds
+    And I request the recording download with "fileName=<REC>&recordDomain=<DOMAIN>"
+    And the response is a redirect with a Location header
+    When the emulator clock advances by 172800 seconds
+    And I request the recording download with "fileName=<REC>&recordDomain=<DOMAIN>"
+    Then the result code is "1012007"
+
+  @code:1010002
+  Scenario Outline: Recording download rejects <case>
+    When I request the recording download with "<query>"
+    Then the result code is "1010002"
+    And the result description is "Invalid request. <field>"
+
+    @rule:mandatory:fileName
+    Examples: fileName
+      | case             | query                                     | field    |
+      | missing fileName | recordDomain=example.invalid              | fileName |
+      | empty fileName   | fileName=&recordDomain=example.invalid    | fileName |
+
+    @rule:mandatory:recordDomain
+    Examples: recordDomain
+      | case                 | query                    | field        |
+      | missing recordDomain | fileName=a.wav           | recordDomain |
+
+  @rule:business:injected-errors @emulator @global-state
+  Scenario Outline: The emulator injects internal error <code>
+    Given the emulator answers every "record.download" request with result code "<code>"
+    When I request the recording download with "fileName=a.wav&recordDomain=example.invalid"
+    Then the result code is "<code>"
+    And the HTTP status is 500
+
+    @code:1010001
+    Examples: internal system error
+      | code    |
+      | 1010001 |
+
+    @code:1023001
+    Examples: internal error
+      | code    |
+      | 1023001 |
+
+    @code:1023002
+    Examples: response timeout
+      | code    |
+      | 1023002 |
