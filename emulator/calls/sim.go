@@ -1,0 +1,560 @@
+package calls
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"regexp"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/pns-harness/pns-harness/pns"
+)
+
+// Defaults of a simulated call.
+const (
+	// DefaultRingSeconds is the ringing time when CallRequest.RingSeconds is 0.
+	DefaultRingSeconds = 5
+	// DefaultTalkSeconds is the conversation time when CallRequest.TalkSeconds is 0.
+	DefaultTalkSeconds = 10
+	// MaxCallSeconds bounds RingSeconds and TalkSeconds (one day) so that a typo cannot schedule
+	// pushes years ahead.
+	MaxCallSeconds = 86400
+	// LogRetention is how long the call log keeps a call ("business details" of 31 days, §8.1).
+	LogRetention = 31 * 24 * time.Hour
+	// DefaultMaxLogPerApp bounds the call log of one app (a few KB per call) so that a long
+	// run cannot exhaust memory.
+	DefaultMaxLogPerApp = 20000
+)
+
+// Fixed delays of the simulated timeline: the AXE prompt and digit collection, the time from
+// callout to alerting, from callout to a busy answer, and from a failed inbound leg to its
+// release.
+const (
+	collectDelay = 3 * time.Second
+	alertDelay   = 1 * time.Second
+	busyDelay    = 1 * time.Second
+	releaseDelay = 1 * time.Second
+)
+
+// ErrInvalid marks a request the control interface must reject with 400.
+var ErrInvalid = errors.New("invalid request")
+
+// ErrUnknownNumber marks a number that is no X number of any app.
+var ErrUnknownNumber = errors.New("unknown number")
+
+func invalid(format string, a ...any) error {
+	return fmt.Errorf("%w: %s", ErrInvalid, fmt.Sprintf(format, a...))
+}
+
+// Options tune a Simulator. Zero values give the defaults.
+type Options struct {
+	// HostName is the fee record's hostName and the sessionId's host part.
+	HostName string
+	// RecordDomain and RecordBucket name the recording storage in fee records (§8.3, §11).
+	RecordDomain string
+	RecordBucket string
+	// Immediate pushes every event and the fee record at once instead of at its emulator-clock
+	// instant (timestamps are unchanged). Load tests use it to avoid thousands of timers.
+	Immediate bool
+	// MaxLogPerApp bounds the call log per app (oldest dropped first); 0 means
+	// DefaultMaxLogPerApp.
+	MaxLogPerApp int
+	// BaseURL, when set (e.g. "http://127.0.0.1:8080"), makes recording download Locations
+	// absolute; otherwise they are paths on the emulator's own host.
+	BaseURL string
+}
+
+// Simulator runs simulated calls, SMS and X-status changes. It is safe for concurrent use.
+type Simulator struct {
+	be   Backend
+	push Pusher
+	clk  Clock
+	opt  Options
+
+	seq        atomic.Uint64
+	pushErrors atomic.Uint64
+
+	mu          sync.Mutex
+	logs        map[string][]*CallRecord
+	lastPushErr string
+
+	rec *recordings
+}
+
+// New returns a Simulator reading state from be, pushing through p, timed by clk.
+func New(be Backend, p Pusher, clk Clock, opt Options) *Simulator {
+	if opt.HostName == "" {
+		opt.HostName = "callenabler.pns-emulator.local"
+	}
+	if opt.RecordDomain == "" {
+		opt.RecordDomain = "ostor.pns-emulator.local"
+	}
+	if opt.RecordBucket == "" {
+		opt.RecordBucket = "sp-emulator"
+	}
+	if opt.MaxLogPerApp <= 0 {
+		opt.MaxLogPerApp = DefaultMaxLogPerApp
+	}
+	return &Simulator{be: be, push: p, clk: clk, opt: opt, logs: map[string][]*CallRecord{}, rec: newRecordings()}
+}
+
+var reDTMF = regexp.MustCompile(`^[0-9*#]{0,8}$`)
+
+func (r *CallRequest) normalize() error {
+	if r.Caller == "" {
+		return invalid("caller is required")
+	}
+	if !pns.IsGlobalNumber(r.Caller) {
+		return invalid("caller %q is not a number in global format (+ and digits)", r.Caller)
+	}
+	if r.Called == "" {
+		return invalid("called is required (the X number)")
+	}
+	if !pns.ValidXNumber(r.Called) {
+		return invalid("called %q is not an X number (+86 mobile format)", r.Called)
+	}
+	if r.Caller == r.Called {
+		return invalid("caller and called are the same number")
+	}
+	switch r.Outcome {
+	case "":
+		r.Outcome = OutcomeAnswered
+	case OutcomeAnswered, OutcomeNoAnswer, OutcomeBusy, OutcomeRejected, OutcomeCallerHangup:
+	default:
+		return invalid("outcome %q: want answered, no-answer, busy, rejected or caller-hangup", r.Outcome)
+	}
+	if r.RingSeconds < 0 || r.RingSeconds > MaxCallSeconds {
+		return invalid("ringSeconds %d: want 0..%d", r.RingSeconds, MaxCallSeconds)
+	}
+	if r.TalkSeconds < 0 || r.TalkSeconds > MaxCallSeconds {
+		return invalid("talkSeconds %d: want 0..%d", r.TalkSeconds, MaxCallSeconds)
+	}
+	if r.RingSeconds == 0 {
+		r.RingSeconds = DefaultRingSeconds
+	}
+	if r.TalkSeconds == 0 {
+		r.TalkSeconds = DefaultTalkSeconds
+	}
+	if !reDTMF.MatchString(r.Extension) {
+		return invalid("extension %q: want up to 8 keypad digits (0-9 * #)", r.Extension)
+	}
+	return nil
+}
+
+// decision is the routing outcome of a call, before timing.
+type decision struct {
+	binding   *Binding
+	direction int
+	target    string // forward destination; empty = the call fails with cause
+	cause     int
+	collect   bool // AXE prompt and digit collection first
+	reason    string
+	// callbackA is set when the forwarded leg goes to an AXE A: the callback record of A gets
+	// the caller at callout.
+	callbackA string
+}
+
+func fail(b *Binding, dir, cause int, reason string) decision {
+	return decision{binding: b, direction: dir, cause: cause, reason: reason}
+}
+
+// route applies the binding rules of reference §7.4 with the state at the start of the call.
+func (s *Simulator) route(xi XInfo, req CallRequest) decision {
+	if xi.Status == StatusPaused || xi.Status == StatusUnavailable {
+		return fail(nil, 2, CauseServiceError, "X number status "+xi.Status+" (paused or unavailable)")
+	}
+	switch xi.Mode {
+	case pns.ModeAXB:
+		return s.routeAXB(req)
+	case pns.ModeAX:
+		return s.routeAX(req)
+	case pns.ModeAXE:
+		return s.routeAXE(req)
+	}
+	return fail(nil, 2, CauseServiceError, "X number belongs to an app of unsupported mode "+string(xi.Mode))
+}
+
+func (s *Simulator) routeAXB(req CallRequest) decision {
+	b, ok := s.be.AXB(req.Called, req.Caller)
+	if !ok {
+		return fail(nil, 2, CauseNoBinding, "caller has no AXB binding on X")
+	}
+	if req.Caller == b.A {
+		if b.CallDirection == 2 {
+			return fail(&b, 1, CauseDirection, "callDirection 2 forbids A calling B")
+		}
+		return decision{binding: &b, direction: 1, target: b.B, reason: "A calls X: forwarded to B"}
+	}
+	if b.CallDirection == 1 {
+		return fail(&b, 0, CauseDirection, "callDirection 1 forbids B calling A")
+	}
+	return decision{binding: &b, direction: 0, target: b.A, reason: "B calls X: forwarded to A"}
+}
+
+func (s *Simulator) routeAX(req CallRequest) decision {
+	b, ok := s.be.AX(req.Called)
+	if !ok {
+		return fail(nil, 2, CauseNoPermission, "X has no AX binding")
+	}
+	dir := 0
+	if req.Caller == b.A {
+		dir = 1
+	}
+	if b.TurnFlag == "off" {
+		return fail(&b, dir, CauseNoPermission, "turnFlag is off")
+	}
+	if dir == 1 && b.CallDirection == 2 {
+		return fail(&b, dir, CauseDirection, "callDirection 2 forbids A calling out")
+	}
+	if dir == 0 && b.CallDirection == 1 {
+		return fail(&b, dir, CauseDirection, "callDirection 1 forbids calls to A")
+	}
+	if dir == 0 {
+		if b.CalleeNumDisplay == "1" {
+			return fail(&b, dir, CauseRealCallerShown, "calleeNumDisplay is \"1\"")
+		}
+		return decision{binding: &b, direction: 0, target: b.A, reason: "another user calls X: forwarded to A"}
+	}
+	t, ok := s.be.TempCallee(req.Called)
+	if !ok {
+		return fail(&b, dir, CauseNoTempCallee, "A calls X without a valid temporary callee")
+	}
+	return decision{binding: &b, direction: 1, target: t, reason: "A calls X: forwarded to the temporary callee"}
+}
+
+func (s *Simulator) routeAXE(req CallRequest) decision {
+	if b, ok := s.be.AXEByBindNum(req.Called, req.Caller); ok {
+		if c, ok := s.be.Callback(req.Called, b.A); ok {
+			return decision{binding: &b, direction: 1, target: c, reason: "A calls X: forwarded to the last caller (callback record)"}
+		}
+		if b.CallbackNum != "" {
+			return decision{binding: &b, direction: 1, target: b.CallbackNum, reason: "A calls X without a callback record: forwarded to callbackNum"}
+		}
+		return fail(&b, 1, CauseNoCallback, "A calls X without a callback record or callbackNum")
+	}
+	b, ok := s.be.AXEByExtension(req.Called, req.Extension)
+	if !ok || req.Extension == "" {
+		d := fail(nil, 2, CauseNoExtension, "unknown or expired extension")
+		d.collect = true
+		return d
+	}
+	if b.DisplayNumMode == "1" {
+		d := fail(&b, 0, CauseRealCallerShown, "displayNumMode is \"1\"")
+		d.collect = true
+		return d
+	}
+	return decision{binding: &b, direction: 0, target: b.A, collect: true, callbackA: b.A,
+		reason: "caller entered the extension: forwarded to A"}
+}
+
+func serviceType(m pns.Mode) string {
+	switch m {
+	case pns.ModeAX:
+		return "003"
+	case pns.ModeAXB:
+		return "004"
+	case pns.ModeAXE:
+		return "005"
+	}
+	return ""
+}
+
+func randHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// Call simulates one call: it routes it with the state at the current emulator time, computes
+// its events and fee record, logs it, and schedules the pushes at their emulator-clock instants
+// (or pushes them at once with Options.Immediate). It returns ErrInvalid or ErrUnknownNumber
+// (wrapped) for requests that cannot be simulated.
+func (s *Simulator) Call(ctx context.Context, req CallRequest) (CallResult, error) {
+	if err := ctx.Err(); err != nil {
+		return CallResult{}, err
+	}
+	if err := req.normalize(); err != nil {
+		return CallResult{}, err
+	}
+	xi, ok := s.be.XInfo(req.Called)
+	if !ok {
+		return CallResult{}, fmt.Errorf("%w: %s is not an X number of any app", ErrUnknownNumber, req.Called)
+	}
+	app, ok := s.be.App(xi.AppKey)
+	if !ok {
+		return CallResult{}, fmt.Errorf("%w: app of %s is not configured", ErrUnknownNumber, req.Called)
+	}
+	if xi.Mode == "" {
+		xi.Mode = app.Mode
+	}
+	d := s.route(xi, req)
+	t0 := s.clk.Now().UTC().Truncate(time.Second)
+	p := s.build(app, xi, req, d, t0)
+	s.logCall(app.AppKey, &CallRecord{Request: req, CallResult: p.result})
+	s.dispatch(app, p)
+	return p.result, nil
+}
+
+// plan is a computed call: its result plus the instants of its side effects.
+type plan struct {
+	result   CallResult
+	times    []time.Time // one per event
+	end      time.Time
+	calloutT time.Time
+	cbA      string
+	cbCaller string
+	x        string
+}
+
+func (s *Simulator) build(app AppConfig, xi XInfo, req CallRequest, d decision, t0 time.Time) *plan {
+	n := s.seq.Add(1)
+	x := req.Called
+	sessionID := fmt.Sprintf("%04d_%d_4294967295_%s@%s", n%10000, n, t0.Format("20060102150405"), s.opt.HostName)
+	p := &plan{x: x}
+	var subID, userData string
+	if d.binding != nil {
+		subID = d.binding.SubscriptionID
+		userData = d.binding.UserData
+	}
+	add := func(t time.Time, typ, caller, called string, mod func(*StatusInfo)) {
+		si := StatusInfo{Timestamp: pns.FormatUTC(t), SessionID: sessionID, Caller: caller, Called: called,
+			SubscriptionID: subID, UserData: userData}
+		if mod != nil {
+			mod(&si)
+		}
+		url := app.CallStatusURL
+		if typ == EventCallin && app.CallinURL != "" {
+			url = app.CallinURL
+		}
+		p.result.Events = append(p.result.Events, TimedEvent{Event: Event{EventType: typ, StatusInfo: si}, URL: url})
+		p.times = append(p.times, t)
+	}
+	disc := func(code int) func(*StatusInfo) {
+		return func(si *StatusInfo) {
+			c := code
+			si.StateCode = &c
+			si.StateDesc = StateDesc(code)
+		}
+	}
+	fee := FeeInfo{
+		Direction: d.direction, SpID: app.SpID, AppKey: app.AppKey,
+		Icid:    fmt.Sprintf("%s.%d.%d.%d", randHex(16), t0.Unix(), n, n%10),
+		BindNum: x, SessionID: sessionID, SubscriptionID: subID, MptyID: subID,
+		CallerNum: req.Caller, CalleeNum: x, CallInTime: pns.FormatUTC(t0),
+		ServiceType: serviceType(xi.Mode), HostName: s.opt.HostName, UserData: userData,
+	}
+	if xi.Mode == pns.ModeAXE && d.binding != nil {
+		fee.ExtendNum = d.binding.Extension
+	}
+
+	add(t0, EventCallin, req.Caller, x, nil)
+	t := t0
+	if d.collect {
+		t = t0.Add(collectDelay)
+		digits := req.Extension
+		add(t, EventCollectInfo, req.Caller, x, func(si *StatusInfo) { si.DigitInfo = &digits })
+	}
+	state := d.cause
+	var end time.Time
+	if d.target == "" {
+		end = t.Add(releaseDelay)
+		add(end, EventDisconnect, req.Caller, x, disc(state))
+		fee.FailTime = pns.FormatUTC(end)
+		fee.UlFailReason = state
+	} else {
+		fee.FwdDisplayNum, fee.FwdDstNum = x, d.target
+		fee.FwdStartTime = pns.FormatUTC(t)
+		p.calloutT = t
+		add(t, EventCallout, x, d.target, nil)
+		alert := t.Add(alertDelay)
+		ring := time.Duration(req.RingSeconds) * time.Second
+		q850 := q850None
+		switch req.Outcome {
+		case OutcomeBusy:
+			state, q850 = CauseRejected, q850Busy
+			end = t.Add(busyDelay)
+		case OutcomeNoAnswer, OutcomeRejected, OutcomeCallerHangup:
+			add(alert, EventAlerting, x, d.target, nil)
+			fee.FwdAlertingTime = pns.FormatUTC(alert)
+			end = alert.Add(ring)
+			switch req.Outcome {
+			case OutcomeNoAnswer:
+				state, q850 = CauseNoAnswer, q850NoAnswer
+			case OutcomeRejected:
+				state, q850 = CauseRejected, q850Rejected
+			default:
+				state = CauseCallerHangup
+			}
+		default: // answered
+			add(alert, EventAlerting, x, d.target, nil)
+			fee.FwdAlertingTime = pns.FormatUTC(alert)
+			ans := alert.Add(ring)
+			add(ans, EventAnswer, x, d.target, nil)
+			fee.FwdAnswerTime = pns.FormatUTC(ans)
+			talk := time.Duration(req.TalkSeconds) * time.Second
+			state = CauseNormal
+			if md := d.binding.MaxDuration; md > 0 && xi.Mode != pns.ModeAXE && talk > time.Duration(md)*time.Minute {
+				talk = time.Duration(md) * time.Minute
+				state = CauseMaxDuration
+				d.reason += "; maxDuration reached"
+			}
+			end = ans.Add(talk)
+			if d.binding.RecordFlag && app.Recording && talk > 0 {
+				name := fmt.Sprintf("%s%011d.wav", ans.Format("060102150405"), n)
+				secs := min(int(talk/time.Second), 3)
+				s.rec.add(&recording{name: name, appKey: app.AppKey, domain: s.opt.RecordDomain,
+					ready: end, expires: end.Add(RecordingRetention), seconds: secs}, t0)
+				fee.RecordFlag = 1
+				fee.RecordStartTime = pns.FormatUTC(ans)
+				fee.RecordObjectName = name
+				fee.RecordBucketName = s.opt.RecordBucket
+				fee.RecordDomain = s.opt.RecordDomain
+				p.result.Recording = name
+			}
+		}
+		add(end, EventDisconnect, x, d.target, disc(state))
+		fee.FwdUnaswRsn, fee.CallOutUnaswRsn = q850, q850
+		fee.UlFailReason = state
+		if fee.FwdAnswerTime == "" {
+			fee.FailTime = pns.FormatUTC(end)
+		}
+		if d.callbackA != "" {
+			p.cbA, p.cbCaller = d.callbackA, req.Caller
+		}
+	}
+	fee.CallEndTime = pns.FormatUTC(end)
+	p.end = end
+	p.result.SessionID = sessionID
+	p.result.SubscriptionID = subID
+	p.result.AppKey = app.AppKey
+	p.result.StateCode = state
+	p.result.StateDesc = StateDesc(state)
+	p.result.Fee = fee
+	p.result.Route = Route{Mode: string(xi.Mode), Direction: d.direction, Target: d.target, Reason: d.reason}
+	if d.target != "" {
+		p.result.Route.Display = x
+	}
+	return p
+}
+
+// at runs f at the emulator instant t (at once when Immediate or when t has passed).
+func (s *Simulator) at(t time.Time, f func()) {
+	if s.opt.Immediate {
+		f()
+		return
+	}
+	wait := t.Sub(s.clk.Now())
+	if wait <= 0 {
+		f()
+		return
+	}
+	s.clk.AfterFunc(wait, f)
+}
+
+func (s *Simulator) dispatch(app AppConfig, p *plan) {
+	sid := p.result.SessionID
+	for i := range p.result.Events {
+		ev := p.result.Events[i]
+		s.at(p.times[i], func() {
+			if ev.URL != "" {
+				s.send(KindEvent, app.AppKey, ev.URL, sid, ev.Event)
+			}
+		})
+	}
+	if p.cbA != "" {
+		// The callback record is created when the forwarded leg to A starts (§7.4).
+		s.at(p.calloutT, func() { s.be.SetCallback(p.x, p.cbA, p.cbCaller) })
+	}
+	fee := p.result.Fee
+	s.at(p.end, func() {
+		if app.FeeURL != "" {
+			s.send(KindFee, app.AppKey, app.FeeURL, fee.Icid, fee)
+		}
+	})
+}
+
+// send hands one notification to the pusher. Pushes run on clock timers, where nobody could
+// act on an error, so a refused push (queue full, dispatcher closed) is counted and remembered
+// for Stats instead.
+func (s *Simulator) send(kind, appKey, url, ref string, body any) {
+	if err := s.push.Push(context.Background(), kind, appKey, url, ref, body); err != nil {
+		s.pushErrors.Add(1)
+		s.mu.Lock()
+		s.lastPushErr = err.Error()
+		s.mu.Unlock()
+	}
+}
+
+// Stats are the simulator's counters.
+type Stats struct {
+	Calls      uint64 `json:"calls"`
+	PushErrors uint64 `json:"pushErrors"`
+	// LastPushError is the latest refused push, empty when none.
+	LastPushError string `json:"lastPushError,omitempty"`
+}
+
+// Stats returns the simulator's counters.
+func (s *Simulator) Stats() Stats {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return Stats{Calls: s.seq.Load(), PushErrors: s.pushErrors.Load(), LastPushError: s.lastPushErr}
+}
+
+func (s *Simulator) logCall(appKey string, r *CallRecord) {
+	now := s.clk.Now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	l := append(s.logs[appKey], r)
+	l = pruneLog(l, now, s.opt.MaxLogPerApp)
+	s.logs[appKey] = l
+}
+
+func pruneLog(l []*CallRecord, now time.Time, maxN int) []*CallRecord {
+	cut := 0
+	limit := pns.FormatUTC(now.Add(-LogRetention))
+	for cut < len(l) && l[cut].Fee.CallInTime < limit {
+		cut++
+	}
+	// Trim by count with some slack, so that a full log is not copied on every call.
+	if len(l)-cut > maxN+maxN/8 {
+		cut = len(l) - maxN
+	}
+	if cut == 0 {
+		return l
+	}
+	return append([]*CallRecord(nil), l[cut:]...)
+}
+
+// CallLog returns an app's calls of the last 31 days of emulator time, oldest first.
+func (s *Simulator) CallLog(appKey string) []CallRecord {
+	now := s.clk.Now()
+	s.mu.Lock()
+	l := pruneLog(s.logs[appKey], now, s.opt.MaxLogPerApp)
+	s.logs[appKey] = l
+	if len(l) > s.opt.MaxLogPerApp {
+		l = l[len(l)-s.opt.MaxLogPerApp:]
+	}
+	out := make([]CallRecord, len(l))
+	for i, r := range l {
+		out[i] = *r
+	}
+	s.mu.Unlock()
+	return out
+}
+
+// Apps returns the app keys that have a call log, sorted.
+func (s *Simulator) Apps() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]string, 0, len(s.logs))
+	for k := range s.logs {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
