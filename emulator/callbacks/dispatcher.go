@@ -13,14 +13,22 @@
 // (clock.Virtual), so tests can Advance through five hours of re-pushes; the per-attempt HTTP
 // timeout and the `Created` of the signature use the wall clock.
 //
-// Ordering. Messages are retried independently and later events of a call are not held back,
-// so a failing receiver sees events out of order (§7.6).
+// Ordering. Messages that share an ordering key (Push.OrderKey; for call events the body's
+// statusInfo.sessionId by default) make their FIRST attempts in enqueue order, one at a time:
+// the next one is handed to a worker only when the previous first attempt has been answered
+// (or has failed), so a healthy receiver sees the events of a call in §7.4 order even with many
+// workers and events that are due at the same instant. Re-pushes are outside this order: each
+// message is retried independently at its own schedule offsets and later events of the call are
+// not held back by a failed one, so a failing receiver sees events out of order (§7.6, D67).
+// The price is that a receiver that answers slowly delays the later events of a call by up to
+// Timeout (5 s) each; other calls keep the remaining workers.
 //
-// Back-pressure. The ready queue (messages waiting for a worker) is bounded by QueueSize for new
-// work: Enqueue waits up to EnqueueTimeout for room and then fails with ErrQueueFull, so the
-// caller decides what to do and nothing already accepted is ever lost while its retry budget
-// lasts. Re-pushes and window flushes do not wait for room (they run on timer callbacks, which
-// must not block); they may push the queue past QueueSize, bounded by what was already accepted.
+// Back-pressure. The queue (messages waiting for a worker, including first attempts held behind
+// an earlier message of their ordering key) is bounded by QueueSize for new work: Enqueue waits
+// up to EnqueueTimeout for room and then fails with ErrQueueFull, so the caller decides what to
+// do and nothing already accepted is ever lost while its retry budget lasts. Re-pushes and
+// window flushes do not wait for room (they run on timer callbacks, which must not block); they
+// may push the queue past QueueSize, bounded by what was already accepted.
 package callbacks
 
 import (
@@ -135,6 +143,11 @@ type Push struct {
 	// Ref labels the push in attempts and in the delivery log, e.g. a sessionId, an icid or
 	// an smsIdentifier. Optional.
 	Ref string
+	// OrderKey groups unbatched pushes whose first attempts must go out in enqueue order, one
+	// at a time (see the package doc), e.g. the sessionId of a call's events. When empty, a
+	// KindEvent push uses the sessionId of its body's statusInfo; other kinds are unordered.
+	// Ignored for the batched kinds (fee, numstatus): a batch mixes many calls.
+	OrderKey string
 }
 
 // Attempt describes one delivery attempt of a message; Options.Observe receives it.
@@ -191,7 +204,7 @@ type Options struct {
 	// Schedule holds the re-push offsets from the first attempt on the emulator clock
 	// (DefaultSchedule). An explicitly empty, non-nil slice disables re-pushes.
 	Schedule []time.Duration
-	// QueueSize bounds the ready queue for new work (DefaultQueueSize); see the package doc.
+	// QueueSize bounds the queue for new work (DefaultQueueSize); see the package doc.
 	QueueSize int
 	// EnqueueTimeout is how long Enqueue waits for room before ErrQueueFull
 	// (DefaultEnqueueTimeout); a negative value fails at once.
@@ -228,6 +241,14 @@ type message struct {
 	records  int
 	first    time.Time
 	attempts int
+	// key is the ordering key ("" = unordered). A keyed message on the ready queue or in
+	// flight with attempts == 0 holds its key until the attempt ends.
+	key string
+}
+
+// keyQueue holds the first attempts waiting behind the message that holds an ordering key.
+type keyQueue struct {
+	held []*message
 }
 
 type batchKey struct {
@@ -256,8 +277,10 @@ type Dispatcher struct {
 	sched  []time.Duration
 
 	mu       sync.Mutex
-	cond     *sync.Cond // workers wait for ready messages
-	ready    []*message // FIFO; head at ready[0]
+	cond     *sync.Cond           // workers wait for ready messages
+	ready    []*message           // FIFO; head at ready[0]
+	keys     map[string]*keyQueue // ordering keys held by a queued or in-flight first attempt
+	held     int                  // messages waiting in keyQueues (part of the queue depth)
 	freed    chan struct{}
 	waiting  int // Enqueue calls waiting for room
 	inflight int
@@ -317,6 +340,7 @@ func New(opts Options) *Dispatcher {
 		sched:   append([]time.Duration(nil), opts.Schedule...),
 		freed:   make(chan struct{}),
 		batches: map[batchKey]*batch{},
+		keys:    map[string]*keyQueue{},
 		retries: map[*message]*clock.Timer{},
 	}
 	d.cond = sync.NewCond(&d.mu)
@@ -343,7 +367,7 @@ func newTransport(workers int, insecure bool) *http.Transport {
 }
 
 // Enqueue accepts a push for asynchronous delivery. It waits up to EnqueueTimeout (or until
-// ctx ends) while the ready queue holds QueueSize messages and then returns ErrQueueFull; the
+// ctx ends) while the queue holds QueueSize messages and then returns ErrQueueFull; the
 // push is then not accepted. Once Enqueue returns nil the push is delivered or, after its last
 // re-push, recorded as undelivered — unless the dispatcher is closed first.
 func (d *Dispatcher) Enqueue(ctx context.Context, p Push) error {
@@ -357,6 +381,10 @@ func (d *Dispatcher) Enqueue(ctx context.Context, p Push) error {
 	body, err := pushBody(p)
 	if err != nil {
 		return err
+	}
+	key := p.OrderKey
+	if key == "" && p.Kind == KindEvent {
+		key = eventSessionID(body)
 	}
 	if err := d.waitRoom(ctx); err != nil {
 		return err
@@ -373,7 +401,7 @@ func (d *Dispatcher) Enqueue(ctx context.Context, p Push) error {
 		if p.Ref != "" {
 			refs = []string{p.Ref}
 		}
-		d.pushReadyLocked(&message{kind: k, app: p.App, url: p.URL, body: body, refs: refs, records: 1})
+		d.pushFirstLocked(&message{kind: k, app: p.App, url: p.URL, body: body, refs: refs, records: 1, key: key})
 	}
 	d.mu.Unlock()
 	return nil
@@ -393,6 +421,32 @@ func pushBody(p Push) ([]byte, error) {
 	return b, nil
 }
 
+// sessionIDKey is how encoding/json (and every compact JSON writer) spells the key.
+var sessionIDKey = []byte(`"sessionId":"`)
+
+// eventSessionID returns statusInfo.sessionId of a call-event body, "" when it has none. The
+// common case (compact JSON, one sessionId, no escapes) is a byte scan; anything else is
+// decoded properly. In an event body only statusInfo carries a sessionId key, and quotes inside
+// string values are escaped, so a single unescaped match is that key.
+func eventSessionID(body []byte) string {
+	if i := bytes.Index(body, sessionIDKey); i >= 0 {
+		rest := body[i+len(sessionIDKey):]
+		if j := bytes.IndexByte(rest, '"'); j >= 0 && bytes.IndexByte(rest[:j], '\\') < 0 &&
+			!bytes.Contains(rest[j:], sessionIDKey) {
+			return string(rest[:j])
+		}
+	}
+	var ev struct {
+		StatusInfo struct {
+			SessionID string `json:"sessionId"`
+		} `json:"statusInfo"`
+	}
+	if json.Unmarshal(body, &ev) != nil {
+		return ""
+	}
+	return ev.StatusInfo.SessionID
+}
+
 // waitRoom returns with d.mu held when there is room, or an error with d.mu released.
 func (d *Dispatcher) waitRoom(ctx context.Context) error {
 	var deadline <-chan time.Time
@@ -402,7 +456,7 @@ func (d *Dispatcher) waitRoom(ctx context.Context) error {
 			d.mu.Unlock()
 			return ErrClosed
 		}
-		if len(d.ready) < d.opts.QueueSize {
+		if len(d.ready)+d.held < d.opts.QueueSize {
 			return nil
 		}
 		if d.opts.EnqueueTimeout < 0 {
@@ -493,6 +547,40 @@ func (d *Dispatcher) flushLocked(key batchKey, b *batch) {
 		refs: b.refs, records: len(b.items)})
 }
 
+// pushFirstLocked queues a new unbatched message: on the ready queue, or behind the message
+// that holds its ordering key.
+func (d *Dispatcher) pushFirstLocked(m *message) {
+	if m.key != "" {
+		if q, ok := d.keys[m.key]; ok {
+			d.counters[m.kind].messages.Add(1)
+			q.held = append(q.held, m)
+			d.held++
+			return
+		}
+		d.keys[m.key] = &keyQueue{}
+	}
+	d.pushReadyLocked(m)
+}
+
+// releaseKeyLocked ends the hold of a first attempt on its ordering key: the next held
+// message of the key (if any) becomes ready and holds the key in turn.
+func (d *Dispatcher) releaseKeyLocked(key string) {
+	q := d.keys[key]
+	if q == nil {
+		return
+	}
+	if len(q.held) == 0 {
+		delete(d.keys, key)
+		return
+	}
+	next := q.held[0]
+	q.held[0] = nil
+	q.held = q.held[1:]
+	d.held--
+	d.ready = append(d.ready, next)
+	d.cond.Signal()
+}
+
 func (d *Dispatcher) pushReadyLocked(m *message) {
 	if m.attempts == 0 {
 		d.counters[m.kind].messages.Add(1)
@@ -527,7 +615,7 @@ func (d *Dispatcher) Idle(ctx context.Context) error {
 	defer t.Stop()
 	for {
 		d.mu.Lock()
-		idle := len(d.ready) == 0 && d.inflight == 0
+		idle := len(d.ready) == 0 && d.held == 0 && d.inflight == 0
 		d.mu.Unlock()
 		if idle {
 			return nil
@@ -582,6 +670,8 @@ func (d *Dispatcher) worker() {
 		if len(d.ready) == 0 {
 			d.ready = d.ready[:0:0] // let the backing array go once drained
 		}
+		// A keyed first attempt holds its key until it ends; re-pushes never hold one.
+		holdsKey := m.key != "" && m.attempts == 0
 		d.inflight++
 		if d.waiting > 0 {
 			close(d.freed)
@@ -593,6 +683,9 @@ func (d *Dispatcher) worker() {
 
 		d.mu.Lock()
 		d.inflight--
+		if holdsKey {
+			d.releaseKeyLocked(m.key)
+		}
 		d.mu.Unlock()
 	}
 }

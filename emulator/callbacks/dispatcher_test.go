@@ -704,13 +704,18 @@ func BenchmarkDeliver(b *testing.B) {
 	defer srv.Close()
 	d := New(Options{Clock: frozen(), QueueSize: 1 << 14, EnqueueTimeout: time.Minute})
 	defer d.Close()
-	body := eventBody("1202_1051_4294967295_20190124070250@callenabler246.huaweicaas.com", "answer")
+	// Events of 1024 calls in turn: the events of one call go out one at a time (ordering
+	// key), so a single call would measure one connection.
+	bodies := make([][]byte, 1024)
+	for i := range bodies {
+		bodies[i] = eventBody(fmt.Sprintf("1202_%d_4294967295_20190124070250@callenabler246.huaweicaas.com", i), "answer")
+	}
 	ctx := context.Background()
 	b.ReportAllocs()
 	b.ResetTimer()
 	start := time.Now()
 	for i := 0; i < b.N; i++ {
-		if err := d.Enqueue(ctx, Push{App: testApp, URL: srv.URL, Kind: KindEvent, Body: body}); err != nil {
+		if err := d.Enqueue(ctx, Push{App: testApp, URL: srv.URL, Kind: KindEvent, Body: bodies[i%len(bodies)]}); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -28,8 +28,11 @@ type KindStats struct {
 // Stats is a point-in-time view of the dispatcher.
 type Stats struct {
 	ByKind map[string]KindStats `json:"byKind"`
-	// QueueDepth is the number of messages waiting for a worker.
+	// QueueDepth is the number of messages waiting for a worker, OrderHeld included.
 	QueueDepth int `json:"queueDepth"`
+	// OrderHeld is the number of first attempts waiting for an earlier message of their
+	// ordering key (Push.OrderKey) to be answered.
+	OrderHeld int `json:"orderHeld"`
 	// InFlight is the number of attempts in progress.
 	InFlight int `json:"inFlight"`
 	// RetryPending is the number of messages waiting on the emulator clock for a re-push.
@@ -50,7 +53,8 @@ func (d *Dispatcher) Stats() Stats {
 		}
 	}
 	d.mu.Lock()
-	s.QueueDepth = len(d.ready)
+	s.QueueDepth = len(d.ready) + d.held
+	s.OrderHeld = d.held
 	s.InFlight = d.inflight
 	s.RetryPending = len(d.retries)
 	s.OpenBatches = len(d.batches)
@@ -70,13 +74,14 @@ var (
 	descQueue     = prometheus.NewDesc("pns_callback_queue_depth", "Callback messages waiting for a worker.", nil, nil)
 	descInFlight  = prometheus.NewDesc("pns_callback_in_flight", "Callback attempts in progress.", nil, nil)
 	descRetryWait = prometheus.NewDesc("pns_callback_retry_pending", "Callback messages waiting for a re-push.", nil, nil)
+	descOrderHeld = prometheus.NewDesc("pns_callback_order_held", "Callback first attempts waiting for an earlier message of their call (ordering key).", nil, nil)
 )
 
 // Describe implements prometheus.Collector, so the emulator can register the dispatcher
 // itself at /metrics.
 func (d *Dispatcher) Describe(ch chan<- *prometheus.Desc) {
 	for _, desc := range []*prometheus.Desc{descAttempts, descDelivered, descFailed, descRetried,
-		descDropped, descRecords, descQueue, descInFlight, descRetryWait} {
+		descDropped, descRecords, descQueue, descInFlight, descRetryWait, descOrderHeld} {
 		ch <- desc
 	}
 }
@@ -96,6 +101,7 @@ func (d *Dispatcher) Collect(ch chan<- prometheus.Metric) {
 	ch <- prometheus.MustNewConstMetric(descQueue, prometheus.GaugeValue, float64(s.QueueDepth))
 	ch <- prometheus.MustNewConstMetric(descInFlight, prometheus.GaugeValue, float64(s.InFlight))
 	ch <- prometheus.MustNewConstMetric(descRetryWait, prometheus.GaugeValue, float64(s.RetryPending))
+	ch <- prometheus.MustNewConstMetric(descOrderHeld, prometheus.GaugeValue, float64(s.OrderHeld))
 }
 
 var _ prometheus.Collector = (*Dispatcher)(nil)
