@@ -1,0 +1,283 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/pns-harness/pns-harness/emulator"
+	"github.com/pns-harness/pns-harness/loadtest"
+	"github.com/pns-harness/pns-harness/pns"
+)
+
+func init() {
+	register("calibrate", "check the load generator against an in-process emulator with known injected latency", func(args []string, stdout, stderr io.Writer) int {
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		defer stop()
+		return runCalibrate(ctx, args, stdout, stderr)
+	})
+}
+
+// calResult is the outcome of `harness calibrate`.
+type calResult struct {
+	InjectedMs float64 `json:"injectedMs"`
+	Rate       float64 `json:"rate"`
+	// BaselineP50Ms is the bind service time without injected latency: emulator, loopback and
+	// generator together.
+	BaselineP50Ms float64 `json:"baselineP50Ms"`
+	// MeasuredP50Ms is the bind service time with the injected latency; OverheadMs =
+	// MeasuredP50Ms − InjectedMs must lie within [0, ToleranceMs].
+	MeasuredP50Ms    float64 `json:"measuredP50Ms"`
+	MeasuredP99Ms    float64 `json:"measuredP99Ms"`
+	CorrectedP50Ms   float64 `json:"correctedP50Ms"`
+	OverheadMs       float64 `json:"overheadMs"`
+	ToleranceMs      float64 `json:"toleranceMs"`
+	LatencyOK        bool    `json:"latencyOK"`
+	ShortfallPct     float64 `json:"shortfallPct"`
+	SaturatedRate    float64 `json:"saturatedRate"`
+	SaturatedWorkers uint64  `json:"saturatedWorkers"`
+	// Saturated* come from a run with too few workers for the rate: the shortfall and the
+	// corrected latency must show it while the service time stays near the injected latency.
+	SaturatedShortfallPct float64 `json:"saturatedShortfallPct"`
+	SaturatedServiceP99Ms float64 `json:"saturatedServiceP99Ms"`
+	SaturatedCorrectedP99 float64 `json:"saturatedCorrectedP99Ms"`
+	SaturationDetected    bool    `json:"saturationDetected"`
+	OK                    bool    `json:"ok"`
+}
+
+func runCalibrate(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("calibrate", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	latency := fs.Duration("latency", 20*time.Millisecond, "latency injected into the emulator's bind and unbind (fault API)")
+	rate := fs.Float64("rate", 200, "bind rate per second")
+	duration := fs.Duration("duration", 3*time.Second, "length of each calibration run")
+	tolerance := fs.Duration("tolerance", 5*time.Millisecond, "accepted overhead of the measured bind p50 over the injected latency")
+	rss := fs.Int("rss", 0, "instead of calibrating, run this many requests (binds + unbinds) flat out against a trivial in-process endpoint and report the peak RSS (VmHWM)")
+	rssRate := fs.Float64("rss-rate", 10000, "bind rate of the --rss run")
+	jsonOut := fs.Bool("json", false, "print the outcome as JSON")
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: harness calibrate [flags]\n\n"+
+			"Starts the emulator in-process on 127.0.0.1, measures the bind service time without and with\n"+
+			"an injected latency, checks the harness reports the injected latency within --tolerance, and\n"+
+			"checks that a run with too few workers is reported as a shortfall with a corrected latency\n"+
+			"above the service time. Exit 0 when both hold, 1 otherwise.\n\nflags:\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "harness calibrate: unexpected argument %q\n", fs.Arg(0))
+		return exitUsage
+	}
+	if *rss > 0 {
+		return calRunRSS(ctx, *rss, *rssRate, stdout, stderr)
+	}
+	if *latency <= 0 || *latency > time.Minute || *rate <= 0 || *duration <= 0 || *duration > 5*time.Minute {
+		fmt.Fprintln(stderr, "harness calibrate: want 0 < --latency <= 1m, --rate > 0, 0 < --duration <= 5m")
+		return exitUsage
+	}
+	cfg, err := emulator.DefaultConfig()
+	if err != nil {
+		fmt.Fprintf(stderr, "harness calibrate: %v\n", err)
+		return exitFailed
+	}
+	emu, err := emulator.New(*cfg)
+	if err != nil {
+		fmt.Fprintf(stderr, "harness calibrate: %v\n", err)
+		return exitFailed
+	}
+	defer emu.Close()
+	base, closeSrv, err := calServeLoopback(emu.Handler())
+	if err != nil {
+		fmt.Fprintf(stderr, "harness calibrate: %v\n", err)
+		return exitFailed
+	}
+	defer closeSrv()
+	prof := defaultLoadProfile()
+	run := func(rate float64, workers uint64) (*loadtest.Result, error) {
+		c := loadtest.Config{Target: base, Profile: prof, Mode: pns.ModeAXB, Rate: rate, Duration: *duration,
+			Hold: 0, SchemaSample: -1}
+		if workers > 0 {
+			c.Workers, c.MaxWorkers = 1, workers
+		}
+		return loadtest.Run(ctx, c)
+	}
+	setFault := func(ms int) error {
+		body, _ := json.Marshal(map[string]any{"faults": []map[string]any{
+			{"interface": pns.IfaceAXBBind, "latencyMs": ms}, {"interface": pns.IfaceAXBUnbind, "latencyMs": ms}}})
+		resp, err := http.Post(base+emulator.AdminPrefix+"faults", "application/json", bytes.NewReader(body))
+		if err != nil {
+			return err
+		}
+		defer resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			b, _ := io.ReadAll(resp.Body)
+			return fmt.Errorf("faults: HTTP %d %s", resp.StatusCode, b)
+		}
+		return nil
+	}
+	out := calResult{InjectedMs: float64(*latency) / 1e6, Rate: *rate, ToleranceMs: float64(*tolerance) / 1e6}
+	fail := func(err error) int {
+		fmt.Fprintf(stderr, "harness calibrate: %v\n", err)
+		return exitFailed
+	}
+	res, err := run(*rate, 0)
+	if err != nil {
+		return fail(err)
+	}
+	b, _ := res.Interface(pns.IfaceAXBBind)
+	out.BaselineP50Ms = b.Service.P50
+	if err := setFault(int(latency.Milliseconds())); err != nil {
+		return fail(err)
+	}
+	if res, err = run(*rate, 0); err != nil {
+		return fail(err)
+	}
+	b, _ = res.Interface(pns.IfaceAXBBind)
+	out.MeasuredP50Ms, out.MeasuredP99Ms, out.CorrectedP50Ms = b.Service.P50, b.Service.P99, b.Corrected.P50
+	out.OverheadMs = calRound3(out.MeasuredP50Ms - out.InjectedMs)
+	out.ShortfallPct = res.ShortfallPct
+	out.LatencyOK = out.OverheadMs >= 0 && out.OverheadMs <= out.ToleranceMs && res.ShortfallPct < 1
+	// Saturation: half the workers the rate needs (rate × latency), the rate raised if needed
+	// so that it needs at least 4.
+	satRate := max(*rate, 4/latency.Seconds())
+	out.SaturatedWorkers = uint64(satRate * latency.Seconds() / 2)
+	out.SaturatedRate = satRate
+	if res, err = run(satRate, out.SaturatedWorkers); err != nil {
+		return fail(err)
+	}
+	b, _ = res.Interface(pns.IfaceAXBBind)
+	out.SaturatedShortfallPct, out.SaturatedServiceP99Ms, out.SaturatedCorrectedP99 = res.ShortfallPct, b.Service.P99, b.Corrected.P99
+	out.SaturationDetected = res.ShortfallPct >= 20 && b.Corrected.P99 >= 2*b.Service.P99
+	out.OK = out.LatencyOK && out.SaturationDetected
+	if d := emu.Store().Dump(""); len(d.AXB)+len(d.AX)+len(d.AXE) != 0 {
+		out.OK = false
+		fmt.Fprintln(stderr, "harness calibrate: bindings left on the emulator")
+	}
+	if *jsonOut {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		_ = enc.Encode(out)
+	} else {
+		fmt.Fprintf(stdout, "injected %.1fms at %.0f binds/s for %s\n", out.InjectedMs, out.Rate, *duration)
+		fmt.Fprintf(stdout, "baseline bind p50 %.3fms (emulator + loopback + generator)\n", out.BaselineP50Ms)
+		fmt.Fprintf(stdout, "measured bind p50 %.3fms p99 %.3fms corrected p50 %.3fms shortfall %.2f%%\n", out.MeasuredP50Ms, out.MeasuredP99Ms, out.CorrectedP50Ms, out.ShortfallPct)
+		fmt.Fprintf(stdout, "overhead %.3fms (tolerance 0-%.1fms): %s\n", out.OverheadMs, out.ToleranceMs, calOKWord(out.LatencyOK))
+		fmt.Fprintf(stdout, "saturated (%.0f/s, %d workers): shortfall %.1f%%, service p99 %.2fms, corrected p99 %.2fms: %s\n",
+			out.SaturatedRate, out.SaturatedWorkers, out.SaturatedShortfallPct, out.SaturatedServiceP99Ms, out.SaturatedCorrectedP99, calOKWord(out.SaturationDetected))
+	}
+	if !out.OK {
+		return exitFailed
+	}
+	return exitOK
+}
+
+func calOKWord(b bool) string {
+	if b {
+		return "ok"
+	}
+	return "FAILED"
+}
+
+func calRound3(f float64) float64 { return float64(int64(f*1000+0.5*calSign(f))) / 1000 }
+
+func calSign(f float64) float64 {
+	if f < 0 {
+		return -1
+	}
+	return 1
+}
+
+// calServeLoopback serves h on an ephemeral 127.0.0.1 port.
+func calServeLoopback(h http.Handler) (string, func(), error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, err
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ErrorLog: log.New(io.Discard, "", 0)}
+	go func() { _ = srv.Serve(ln) }()
+	return "http://" + ln.Addr().String(), func() { _ = srv.Close() }, nil
+}
+
+// calVMHWM reads the peak resident set size of this process from /proc/self/status, in KiB.
+func calVMHWM() (int64, error) {
+	f, err := os.Open("/proc/self/status")
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if rest, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
+			return strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
+		}
+	}
+	return 0, errors.New("VmHWM not found in /proc/self/status")
+}
+
+// calRunRSS runs n requests (n/2 bind-unbind pairs) against a trivial in-process endpoint,
+// writing the result files to a temporary directory, and reports the peak RSS. The endpoint
+// keeps no state, so the figure is the generator's.
+func calRunRSS(ctx context.Context, n int, rate float64, stdout, stderr io.Writer) int {
+	var seq atomic.Uint64
+	h := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json;charset=utf-8")
+		_, _ = fmt.Fprintf(w, `{"resultcode":"0","resultdesc":"Success","subscriptionId":"s%d","relationNum":"+8617001100000"}`, seq.Add(1))
+	})
+	base, closeSrv, err := calServeLoopback(h)
+	if err != nil {
+		fmt.Fprintf(stderr, "harness calibrate: %v\n", err)
+		return exitFailed
+	}
+	defer closeSrv()
+	dir, err := os.MkdirTemp("", "pns-rss-")
+	if err != nil {
+		fmt.Fprintf(stderr, "harness calibrate: %v\n", err)
+		return exitFailed
+	}
+	defer os.RemoveAll(dir)
+	before, _ := calVMHWM()
+	d := time.Duration(float64(n/2) / rate * float64(time.Second))
+	if d > loadtest.MaxDuration {
+		fmt.Fprintf(stderr, "harness calibrate: %d requests at %.0f/s exceed the %s bound\n", n, rate, loadtest.MaxDuration)
+		return exitUsage
+	}
+	start := time.Now()
+	res, err := loadtest.Run(ctx, loadtest.Config{Target: base, Profile: defaultLoadProfile(), Rate: rate, Duration: d, OutDir: dir})
+	if err != nil {
+		fmt.Fprintf(stderr, "harness calibrate: %v\n", err)
+		return exitFailed
+	}
+	after, err := calVMHWM()
+	if err != nil {
+		fmt.Fprintf(stderr, "harness calibrate: %v\n", err)
+		return exitFailed
+	}
+	var total int64
+	for _, s := range res.Interfaces {
+		total += s.Count
+	}
+	fmt.Fprintf(stdout, "%d requests in %s (%.0f/s, shortfall %.2f%%): peak RSS %.1f MiB (%.1f MiB before the run)\n",
+		total, time.Since(start).Round(time.Millisecond), float64(total)/time.Since(start).Seconds(), res.ShortfallPct,
+		float64(after)/1024, float64(before)/1024)
+	return exitOK
+}

@@ -1,0 +1,392 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/pns-harness/pns-harness/emulator"
+	"github.com/pns-harness/pns-harness/loadtest"
+	"github.com/pns-harness/pns-harness/pns"
+	"github.com/pns-harness/pns-harness/receiver"
+	"github.com/pns-harness/pns-harness/schemas"
+)
+
+func init() {
+	register("load", "generate open-model load on a loopback PNS (bind-unbind, query) with corrected latency", func(args []string, stdout, stderr io.Writer) int {
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		defer stop()
+		go func() {
+			<-ctx.Done()
+			stop() // a second Ctrl-C kills the process; the first one cleans up
+		}()
+		return runLoad(ctx, args, stdout, stderr)
+	})
+}
+
+// loadMultiFlag collects a repeatable string flag.
+type loadMultiFlag []string
+
+func (m *loadMultiFlag) String() string     { return strings.Join(*m, " ") }
+func (m *loadMultiFlag) Set(v string) error { *m = append(*m, v); return nil }
+
+// loadParseShard parses "i/N" (0 <= i < N).
+func loadParseShard(s string) (int, int, error) {
+	is, ns, ok := strings.Cut(s, "/")
+	if !ok {
+		return 0, 0, fmt.Errorf("--shard %q: want i/N, e.g. 0/4", s)
+	}
+	i, err1 := strconv.Atoi(strings.TrimSpace(is))
+	n, err2 := strconv.Atoi(strings.TrimSpace(ns))
+	if err1 != nil || err2 != nil {
+		return 0, 0, fmt.Errorf("--shard %q: want i/N with integers, e.g. 0/4", s)
+	}
+	if n < 1 || i < 0 || i >= n {
+		return 0, 0, fmt.Errorf("--shard %q: want 0 <= i < N", s)
+	}
+	return i, n, nil
+}
+
+// defaultLoadProfile is the load profile of the embedded emulator: its demo apps with every X
+// number of its default pool, so that binds name their X explicitly.
+func defaultLoadProfile() *loadtest.Profile {
+	p := loadtest.DefaultProfile()
+	cfg, err := emulator.DefaultConfig()
+	if err != nil {
+		return p // auto selection still works
+	}
+	modeOf := map[string]pns.Mode{}
+	for _, a := range cfg.Apps {
+		modeOf[a.AppKey] = a.Mode
+	}
+	for _, e := range cfg.Entries() {
+		if _, a := p.AppFor(modeOf[e.App]); a != nil && a.AppKey == e.App {
+			a.XNumbers = append(a.XNumbers, e.Number)
+		}
+	}
+	return p
+}
+
+// loadAdoptEmulatorPool asks the target's emulator admin API for its configuration and, for
+// each demo app of prof that the emulator has, replaces the app's X numbers with the
+// emulator's pool (the emulator may run a custom configuration). It reports whether it did;
+// a target without the admin API leaves prof unchanged.
+func loadAdoptEmulatorPool(ctx context.Context, target string, prof *loadtest.Profile) bool {
+	cctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(cctx, http.MethodGet, strings.TrimRight(target, "/")+emulator.AdminPrefix+"config", nil)
+	if err != nil {
+		return false
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return false
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return false
+	}
+	var cfg struct {
+		Apps []struct {
+			AppKey string   `json:"appKey"`
+			Mode   pns.Mode `json:"mode"`
+		} `json:"apps"`
+		Pool []struct {
+			Number string `json:"number"`
+			App    string `json:"app"`
+		} `json:"pool"`
+		PoolRanges []struct {
+			From  string `json:"from"`
+			Count int    `json:"count"`
+			App   string `json:"app"`
+		} `json:"poolRanges"`
+	}
+	if err := json.NewDecoder(io.LimitReader(resp.Body, 4<<20)).Decode(&cfg); err != nil {
+		return false
+	}
+	changed := false
+	for _, ea := range cfg.Apps {
+		_, a := prof.AppFor(ea.Mode)
+		if a == nil || a.AppKey != ea.AppKey {
+			continue
+		}
+		var xs []string
+		var ranges []loadtest.XRange
+		for _, e := range cfg.Pool {
+			if e.App == ea.AppKey {
+				xs = append(xs, e.Number)
+			}
+		}
+		for _, r := range cfg.PoolRanges {
+			if r.App == ea.AppKey {
+				ranges = append(ranges, loadtest.XRange{From: r.From, Count: r.Count})
+			}
+		}
+		if len(xs)+len(ranges) > 0 {
+			a.XNumbers, a.XRanges = xs, ranges
+			changed = true
+		}
+	}
+	return changed
+}
+
+// loadIsTerminal reports whether w is a character device (an interactive terminal).
+func loadIsTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("load", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	target := fs.String("target", "", "base `URL` of the PNS under load; must resolve to 127.0.0.0/8 or ::1 (required)")
+	profilePath := fs.String("profile", "", "load profile YAML `file` (default: the embedded emulator's demo apps and X numbers)")
+	scenario := fs.String("scenario", loadtest.ScenarioBindUnbind, "scenario: bind-unbind, query or calls, optionally prefixed with the mode (axb-bind-unbind)")
+	mode := fs.String("mode", "", "mode: axb (default), ax or axe")
+	rate := fs.Float64("rate", 0, "`N` primary requests per second, over all shards (or use --ramp)")
+	ramp := fs.String("ramp", "", "ramp `plan` DURATION@RATE,..., e.g. 10s@100,30s@500,10s@0 (replaces --rate)")
+	duration := fs.Duration("duration", 0, fmt.Sprintf("bound of the run (required, at most %s)", loadtest.MaxDuration))
+	hold := fs.Duration("hold", time.Second, fmt.Sprintf("time each binding is kept before its unbind (at most %s)", loadtest.MaxHold))
+	shard := fs.String("shard", "0/1", "this process's shard `i/N`: rate and number space are split N ways")
+	out := fs.String("out", "", "output `dir` for vegeta gob files, HdrHistogram logs and summary.json")
+	var thresholds loadMultiFlag
+	fs.Var(&thresholds, "threshold", "k6-style `EXPR`, repeatable: bind.p99<50ms, bind.success>=99.9%, bind.corrected.p99<100ms, rate.shortfall<1%")
+	abortOnFail := fs.Bool("abort-on-fail", false, "stop early (and clean up) as soon as a threshold is broken")
+	workers := fs.Uint64("workers", 10, "initial vegeta workers per attack")
+	maxWorkers := fs.Uint64("max-workers", loadtest.DefaultMaxWorkers, "maximum vegeta workers per attack (below the rate's need, the shortfall and corrected latency show it)")
+	schemaSample := fs.Float64("schema-sample", 1, "fraction of responses validated against the JSON schemas (0 = none)")
+	timeout := fs.Duration("timeout", loadtest.DefaultTimeout, "per-request timeout")
+	progressEvery := fs.Duration("progress", 0, "progress interval (default 1s on a terminal, 5s otherwise; negative = none)")
+	jsonOut := fs.Bool("json", false, "print the result as JSON instead of the text summary")
+	receiverListen := fs.String("receiver-listen", "127.0.0.1:9099", "calls scenario: `address` of the callback receiver; the emulator app's callStatusUrl and feeUrl must point at it")
+	callbackWait := fs.Duration("callback-wait", loadtest.DefaultCallbackWait, "calls scenario: how long to wait for callbacks after the last call")
+	waitTarget := fs.Duration("wait-target", 0, "wait up to this long for the target to accept TCP connections (e.g. an emulator sidecar starting)")
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: harness load --target URL --duration D (--rate N | --ramp PLAN) [flags]\n\n"+
+			"Open-model load with vegeta. Every bind is unbound after --hold; Ctrl-C stops the load and\n"+
+			"unbinds everything still bound. Exit codes: 0 ok, 1 failed run, 2 usage, 99 threshold broken.\n\nflags:\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	usageErr := func(format string, a ...any) int {
+		fmt.Fprintf(stderr, "harness load: "+format+"\n", a...)
+		return exitUsage
+	}
+	if fs.NArg() > 0 {
+		return usageErr("unexpected argument %q", fs.Arg(0))
+	}
+	if *target == "" {
+		return usageErr("--target is required")
+	}
+	if *duration <= 0 {
+		return usageErr("--duration is required and must be positive")
+	}
+	if *duration > loadtest.MaxDuration {
+		return usageErr("--duration %s exceeds the maximum of %s", *duration, loadtest.MaxDuration)
+	}
+	var plan loadtest.Plan
+	switch {
+	case *ramp != "" && *rate != 0:
+		return usageErr("--rate and --ramp are mutually exclusive")
+	case *ramp != "":
+		p, err := loadtest.ParseRamp(*ramp)
+		if err != nil {
+			return usageErr("--ramp: %v", err)
+		}
+		plan = p
+	case *rate <= 0:
+		return usageErr("--rate must be positive (or give --ramp)")
+	}
+	si, sn, err := loadParseShard(*shard)
+	if err != nil {
+		return usageErr("%v", err)
+	}
+	ths, err := loadtest.ParseThresholds(thresholds)
+	if err != nil {
+		return usageErr("%v", err)
+	}
+	if *schemaSample < 0 || *schemaSample > 1 {
+		return usageErr("--schema-sample must be between 0 and 1")
+	}
+	sample := *schemaSample
+	if sample == 0 {
+		sample = -1 // Config: negative disables
+	}
+	if err := loadtest.CheckLoopback(ctx, *target); err != nil {
+		return usageErr("%v", err)
+	}
+	if *waitTarget > 0 {
+		if err := loadWaitForTarget(ctx, *target, *waitTarget); err != nil {
+			fmt.Fprintf(stderr, "harness load: %v\n", err)
+			return exitFailed
+		}
+	}
+	var prof *loadtest.Profile
+	if *profilePath != "" {
+		if prof, err = loadtest.LoadProfile(*profilePath); err != nil {
+			return usageErr("%v", err)
+		}
+	} else {
+		prof = defaultLoadProfile()
+		if loadAdoptEmulatorPool(ctx, *target, prof) {
+			fmt.Fprintln(stderr, "harness load: no --profile: using the demo apps with the X numbers of the target emulator's configuration")
+		}
+	}
+	m := pns.Mode(strings.ToUpper(*mode))
+
+	term := loadIsTerminal(stdout)
+	every := *progressEvery
+	if every == 0 {
+		every = time.Second
+		if !term {
+			every = 5 * time.Second
+		}
+	}
+	cfg := loadtest.Config{
+		Target: *target, Profile: prof, Scenario: *scenario, Mode: m, Rate: *rate, Plan: plan,
+		Duration: *duration, Hold: *hold, Shard: si, Shards: sn, OutDir: *out, Thresholds: ths,
+		AbortOnFail: *abortOnFail, Workers: *workers, MaxWorkers: *maxWorkers, Timeout: *timeout,
+		SchemaSample: sample,
+	}
+	if every > 0 && !*jsonOut {
+		cfg.ProgressInterval = every
+		cfg.Progress = func(p loadtest.Progress) {
+			line := fmt.Sprintf("%6.1fs  rate %.1f/%.1f/s  success %.2f%%  p50 %.2fms  p99 %.2fms  corrected p99 %.2fms  live %d  callbacks %d  conformance errors %d",
+				p.Elapsed.Seconds(), p.AchievedRate, p.TargetRate, p.SuccessPct, p.P50, p.P99, p.CorrectedP99, p.Live, p.Callbacks, p.ConformanceErrors)
+			if term {
+				fmt.Fprintf(stdout, "\r\033[K%s", line)
+			} else {
+				fmt.Fprintln(stdout, line)
+			}
+		}
+	}
+	if sc, _ := loadtest.ParseScenario(*scenario); sc == loadtest.ScenarioCalls {
+		stopRcv, err := loadStartReceiver(&cfg, *receiverListen, stderr)
+		if err != nil {
+			fmt.Fprintf(stderr, "harness load: %v\n", err)
+			return exitFailed
+		}
+		defer stopRcv()
+		cfg.CallbackWait = *callbackWait
+	}
+	res, err := loadtest.Run(ctx, cfg)
+	if term && cfg.Progress != nil {
+		fmt.Fprintln(stdout)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "harness load: %v\n", err)
+		if res == nil {
+			return exitFailed
+		}
+	}
+	if *jsonOut {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		_ = enc.Encode(res)
+	} else {
+		_ = res.WriteText(stdout)
+	}
+	switch {
+	case !res.Passed():
+		return exitThreshold
+	case err != nil, res.Cleanup.Leaked > 0, res.Aborted != "":
+		return exitFailed
+	}
+	return exitOK
+}
+
+// loadStartReceiver starts the callback receiver of the calls scenario on a loopback address
+// and feeds cfg.Callbacks from it. Signatures are verified with the profile's app secrets.
+func loadStartReceiver(cfg *loadtest.Config, addr string, stderr io.Writer) (func(), error) {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return nil, fmt.Errorf("--receiver-listen %q: %w", addr, err)
+	}
+	if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
+		return nil, fmt.Errorf("--receiver-listen %q: want a loopback address", addr)
+	}
+	apps := map[string]string{}
+	for _, m := range []pns.Mode{pns.ModeAXB, pns.ModeAX, pns.ModeAXE} {
+		if a, secret, err := cfg.Profile.App(m); err == nil {
+			apps[a.AppKey] = secret
+		}
+	}
+	tr := loadtest.NewCallbackTracker()
+	opts := receiver.Options{Apps: apps}
+	if cfg.SchemaSample >= 0 {
+		if v, err := schemas.New(); err == nil {
+			opts.Validate = receiver.ValidatorFunc(v.Validate, func(kind string) string {
+				n, _ := schemas.SchemaFor("callback."+kind, schemas.Request)
+				return n
+			})
+		}
+	}
+	opts.OnPush = func(a receiver.Arrival) {
+		if !a.Redelivery && !a.Duplicate {
+			tr.Arrived(a.Kind, a.EventType, a.SessionIDs, time.Now(), a.Violations)
+		}
+	}
+	rcv := receiver.New(opts)
+	bound, err := rcv.Start(addr)
+	if err != nil {
+		return nil, fmt.Errorf("callback receiver: %w", err)
+	}
+	fmt.Fprintf(stderr, "harness load: receiving callbacks on %s (the emulator app's callStatusUrl and feeUrl must point there)\n", bound)
+	cfg.Callbacks = tr
+	return func() { _ = rcv.Close() }, nil
+}
+
+// loadWaitForTarget polls the target's TCP port until it accepts a connection or d has passed.
+func loadWaitForTarget(ctx context.Context, target string, d time.Duration) error {
+	u, err := url.Parse(target)
+	if err != nil {
+		return err
+	}
+	addr := u.Host
+	if u.Port() == "" {
+		port := "80"
+		if u.Scheme == "https" {
+			port = "443"
+		}
+		addr = net.JoinHostPort(u.Hostname(), port)
+	}
+	deadline := time.Now().Add(d)
+	for {
+		var dl net.Dialer
+		cctx, cancel := context.WithTimeout(ctx, time.Second)
+		c, err := dl.DialContext(cctx, "tcp", addr)
+		cancel()
+		if err == nil {
+			return c.Close()
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("target %s not reachable after %s: %w", addr, d, err)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+}

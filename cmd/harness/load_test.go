@@ -1,0 +1,115 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/pns-harness/pns-harness/emulator"
+	"github.com/pns-harness/pns-harness/loadtest"
+)
+
+func TestLoadCommand(t *testing.T) {
+	cfg, err := emulator.DefaultConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	em, err := emulator.New(*cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer em.Close()
+	srv := httptest.NewServer(em.Handler())
+	defer srv.Close()
+	dir := t.TempDir()
+	tests := []struct {
+		name   string
+		args   []string
+		want   int
+		stderr string
+		stdout string
+	}{
+		{"no target", []string{"--rate", "1", "--duration", "1s"}, exitUsage, "harness load: --target is required", ""},
+		{"no duration", []string{"--target", srv.URL, "--rate", "1"}, exitUsage, "harness load: --duration is required and must be positive", ""},
+		{"too long", []string{"--target", srv.URL, "--rate", "1", "--duration", "2h"}, exitUsage, "harness load: --duration 2h0m0s exceeds the maximum of 1h0m0s", ""},
+		{"rate and ramp", []string{"--target", srv.URL, "--rate", "1", "--ramp", "1s@1", "--duration", "1s"}, exitUsage, "--rate and --ramp are mutually exclusive", ""},
+		{"bad ramp", []string{"--target", srv.URL, "--ramp", "1s", "--duration", "1s"}, exitUsage, `harness load: --ramp: ramp stage 1 "1s": want DURATION@RATE, e.g. 10s@100`, ""},
+		{"bad shard", []string{"--target", srv.URL, "--rate", "1", "--duration", "1s", "--shard", "2/2"}, exitUsage, `harness load: --shard "2/2": want 0 <= i < N`, ""},
+		{"bad threshold", []string{"--target", srv.URL, "--rate", "1", "--duration", "1s", "--threshold", "bind.p99<5"}, exitUsage, `threshold "bind.p99<5": bind.p99 needs a duration such as 50ms, got "5"`, ""},
+		{"remote", []string{"--target", "http://192.0.2.7:8080", "--rate", "1", "--duration", "1s"}, exitUsage, "192.0.2.7 is not a loopback address", ""},
+		{"ok", []string{"--target", srv.URL, "--rate", "50", "--duration", "500ms", "--hold", "0s", "--out", filepath.Join(dir, "ok"),
+			"--threshold", "bind.success>=100%", "--threshold", "conformance.errors==0"}, exitOK, "", "threshold bind.success>=100%"},
+		{"broken", []string{"--target", srv.URL, "--scenario", "ax-bind-unbind", "--rate", "50", "--duration", "500ms", "--threshold", "bind.p50<1us"}, exitThreshold, "", "BROKEN"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out, errb bytes.Buffer
+			got := runLoad(context.Background(), tt.args, &out, &errb)
+			if got != tt.want || !strings.Contains(errb.String(), tt.stderr) || !strings.Contains(out.String(), tt.stdout) {
+				t.Fatalf("exit %d (want %d)\nstdout: %s\nstderr: %s", got, tt.want, out.String(), errb.String())
+			}
+		})
+	}
+	if _, err := os.Stat(filepath.Join(dir, "ok", loadtest.SummaryFile)); err != nil {
+		t.Fatal(err)
+	}
+	// --json prints only the result, which merges like a summary file.
+	var out, errb bytes.Buffer
+	if got := runLoad(context.Background(), []string{"--target", srv.URL, "--mode", "axe", "--rate", "20", "--duration", "500ms", "--json"}, &out, &errb); got != exitOK {
+		t.Fatalf("json run: exit %d: %s", got, errb.String())
+	}
+	var r loadtest.Result
+	if err := json.Unmarshal(out.Bytes(), &r); err != nil {
+		t.Fatalf("--json output: %v", err)
+	}
+	if _, err := loadtest.MergeResults(&r); err != nil || r.Mode != "axe" {
+		t.Fatalf("mode %q merge %v", r.Mode, err)
+	}
+	if d := em.Store().Dump(""); len(d.AXB)+len(d.AX)+len(d.AXE) != 0 {
+		t.Fatal("bindings left on the emulator")
+	}
+}
+
+func TestCalibrateCommand(t *testing.T) {
+	var out, errb bytes.Buffer
+	if got := runCalibrate(context.Background(), []string{"--latency", "10ms", "--rate", "100", "--duration", "1s", "--tolerance", "50ms", "--json"}, &out, &errb); got != exitOK {
+		t.Fatalf("exit %d\n%s\n%s", got, out.String(), errb.String())
+	}
+	var c calResult
+	if err := json.Unmarshal(out.Bytes(), &c); err != nil || !c.LatencyOK || !c.SaturationDetected || c.MeasuredP50Ms < 10 {
+		t.Fatalf("%+v %v", c, err)
+	}
+}
+
+// Without --profile the load adopts the X numbers of the target emulator's configuration.
+func TestLoadAdoptsEmulatorPool(t *testing.T) {
+	cfg, err := emulator.DefaultConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ranges []emulator.PoolRange
+	for _, r := range cfg.PoolRanges {
+		if r.App != "demo-ax" {
+			ranges = append(ranges, r)
+		}
+	}
+	cfg.PoolRanges = append(ranges, emulator.PoolRange{From: "+8617009900000", Count: 50, App: "demo-ax", CityCode: "010"})
+	em, err := emulator.New(*cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer em.Close()
+	srv := httptest.NewServer(em.Handler())
+	defer srv.Close()
+	var out, errb bytes.Buffer
+	code := runLoad(context.Background(), []string{"--target", srv.URL, "--mode", "ax", "--rate", "40", "--duration", "500ms", "--hold", "0s",
+		"--threshold", "bind.success>=100%"}, &out, &errb)
+	if code != exitOK || !strings.Contains(errb.String(), "X numbers of the target emulator's configuration") {
+		t.Fatalf("exit %d\n%s\n%s", code, out.String(), errb.String())
+	}
+}

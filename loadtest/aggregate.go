@@ -1,0 +1,531 @@
+package loadtest
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"sync"
+	"time"
+
+	hdr "github.com/HdrHistogram/hdrhistogram-go"
+)
+
+// maxExamples bounds the conformance and cleanup error examples kept.
+const maxExamples = 20
+
+type codeAgg struct {
+	count     int64
+	statuses  map[string]int64
+	service   *hdr.Histogram
+	corrected *hdr.Histogram
+}
+
+// secAgg is one second of the series. Its histograms are dense while the second is recent
+// and encoded (a few hundred bytes) once it is old, so that a long run's series costs little
+// memory; a late result for an old second inflates it again.
+type secAgg struct {
+	target    float64
+	sent      int64
+	requests  int64
+	success   int64
+	conf      int64
+	callbacks int64
+	service   *hdr.Histogram
+	corrected *hdr.Histogram
+	svcEnc    string
+	corEnc    string
+}
+
+// inflate makes the histograms dense (decoding the encoded form, or new).
+func (s *secAgg) inflate() {
+	if s.service != nil {
+		return
+	}
+	s.service, s.corrected = newSecHist(), newSecHist()
+	if h, err := decodeHist(s.svcEnc); err == nil && h != nil {
+		s.service = h
+	}
+	if h, err := decodeHist(s.corEnc); err == nil && h != nil {
+		s.corrected = h
+	}
+	s.svcEnc, s.corEnc = "", ""
+}
+
+// compact encodes the dense histograms and drops them.
+func (s *secAgg) compact() error {
+	if s.service == nil {
+		return nil
+	}
+	svc, err := encodeHist(s.service)
+	if err != nil {
+		return err
+	}
+	cor, err := encodeHist(s.corrected)
+	if err != nil {
+		return err
+	}
+	s.svcEnc, s.corEnc, s.service, s.corrected = svc, cor, nil, nil
+	return nil
+}
+
+// view returns the histograms without changing the second's state (decoding when encoded).
+func (s *secAgg) view() (svc, cor *hdr.Histogram, err error) {
+	if s.service != nil {
+		return s.service, s.corrected, nil
+	}
+	if svc, err = decodeHist(s.svcEnc); err != nil {
+		return nil, nil, err
+	}
+	cor, err = decodeHist(s.corEnc)
+	return svc, cor, err
+}
+
+// encoded returns the encoded histograms.
+func (s *secAgg) encoded() (svc, cor string, err error) {
+	if s.service == nil {
+		return s.svcEnc, s.corEnc, nil
+	}
+	if svc, err = encodeHist(s.service); err != nil {
+		return "", "", err
+	}
+	cor, err = encodeHist(s.corrected)
+	return svc, cor, err
+}
+
+// compactBefore encodes the histograms of every second before t.
+func (a *aggregate) compactBefore(t int64) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for ts, s := range a.secs {
+		if ts < t {
+			_ = s.compact() // encoding a valid histogram does not fail
+		}
+	}
+}
+
+// aggregate is the mergeable state behind a Result: counters and histograms, never raw
+// results, so memory stays bounded however long the run.
+type aggregate struct {
+	mu         sync.Mutex
+	scenario   string
+	mode       string
+	primary    string
+	shards     []string
+	attacks    []string
+	started    time.Time
+	ended      time.Time
+	plan       Plan
+	hold       float64
+	targetHits float64
+	sentHits   int64
+	elapsed    float64
+	ifaces     map[string]map[string]*codeAgg
+	callbacks  map[string]*hdr.Histogram
+	secs       map[int64]*secAgg
+	conf       Conformance
+	cleanup    Cleanup
+	aborted    string
+	warnings   []string
+	files      []string
+}
+
+func newAggregate() *aggregate {
+	return &aggregate{
+		ifaces:    map[string]map[string]*codeAgg{},
+		callbacks: map[string]*hdr.Histogram{},
+		secs:      map[int64]*secAgg{},
+	}
+}
+
+// observation is one checked response.
+type observation struct {
+	iface     string
+	code      string
+	status    int
+	ts        time.Time
+	service   time.Duration
+	corrected time.Duration
+	primary   bool
+	success   bool
+	confErrs  []string
+	schema    bool
+}
+
+func (a *aggregate) sec(t int64) *secAgg {
+	s := a.secs[t]
+	if s == nil {
+		s = &secAgg{}
+		a.secs[t] = s
+	}
+	return s
+}
+
+func (a *aggregate) observe(o *observation) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	codes := a.ifaces[o.iface]
+	if codes == nil {
+		codes = map[string]*codeAgg{}
+		a.ifaces[o.iface] = codes
+	}
+	c := codes[o.code]
+	if c == nil {
+		c = &codeAgg{statuses: map[string]int64{}, service: newHist(), corrected: newHist()}
+		codes[o.code] = c
+	}
+	c.count++
+	c.statuses[strconv.Itoa(o.status)]++
+	record(c.service, o.service)
+	record(c.corrected, o.corrected)
+	s := a.sec(o.ts.Unix())
+	s.inflate()
+	s.requests++
+	if o.primary {
+		s.sent++
+		a.sentHits++
+	}
+	if o.success {
+		s.success++
+	}
+	record(s.service, o.service)
+	record(s.corrected, o.corrected)
+	a.conf.Checked++
+	if o.schema {
+		a.conf.SchemaChecked++
+	}
+	if n := len(o.confErrs); n > 0 {
+		s.conf += int64(n)
+		a.conf.Errors += int64(n)
+		for _, e := range o.confErrs {
+			a.conf.Examples = addExample(a.conf.Examples, e)
+		}
+	}
+}
+
+func (a *aggregate) observeCallback(event string, at time.Time, latency time.Duration) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	h := a.callbacks[event]
+	if h == nil {
+		h = newHist()
+		a.callbacks[event] = h
+	}
+	record(h, latency)
+	a.sec(at.Unix()).callbacks++
+}
+
+// callbackConformance counts schema violations of received callbacks.
+func (a *aggregate) callbackConformance(at time.Time, msgs []string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.conf.Errors += int64(len(msgs))
+	a.sec(at.Unix()).conf += int64(len(msgs))
+	for _, m := range msgs {
+		a.conf.Examples = addExample(a.conf.Examples, m)
+	}
+}
+
+func addExample(list []string, e string) []string {
+	if len(list) >= maxExamples {
+		return list
+	}
+	for _, x := range list {
+		if x == e {
+			return list
+		}
+	}
+	return append(list, e)
+}
+
+// merge adds b into a.
+func (a *aggregate) merge(b *aggregate) error {
+	if a.scenario != b.scenario || a.mode != b.mode {
+		return fmt.Errorf("merge: cannot merge scenario %s/%s with %s/%s", a.scenario, a.mode, b.scenario, b.mode)
+	}
+	for _, s := range b.shards {
+		for _, t := range a.shards {
+			if s == t && s != "" {
+				return fmt.Errorf("merge: shard %s appears twice", s)
+			}
+		}
+	}
+	a.shards = append(a.shards, b.shards...)
+	a.attacks = append(a.attacks, b.attacks...)
+	if a.started.IsZero() || (!b.started.IsZero() && b.started.Before(a.started)) {
+		a.started = b.started
+	}
+	if b.ended.After(a.ended) {
+		a.ended = b.ended
+	}
+	if len(a.plan) == len(b.plan) {
+		for i := range a.plan {
+			if a.plan[i].Duration != b.plan[i].Duration {
+				a.plan = nil
+				break
+			}
+			a.plan[i].Rate += b.plan[i].Rate
+		}
+	} else {
+		a.plan = nil
+	}
+	a.targetHits += b.targetHits
+	a.sentHits += b.sentHits
+	a.elapsed = math.Max(a.elapsed, b.elapsed)
+	for id, codes := range b.ifaces {
+		ac := a.ifaces[id]
+		if ac == nil {
+			ac = map[string]*codeAgg{}
+			a.ifaces[id] = ac
+		}
+		for code, c := range codes {
+			x := ac[code]
+			if x == nil {
+				x = &codeAgg{statuses: map[string]int64{}}
+				ac[code] = x
+			}
+			x.count += c.count
+			for k, v := range c.statuses {
+				x.statuses[k] += v
+			}
+			mergeInto(&x.service, c.service)
+			mergeInto(&x.corrected, c.corrected)
+		}
+	}
+	for ev, h := range b.callbacks {
+		x := a.callbacks[ev]
+		mergeInto(&x, h)
+		a.callbacks[ev] = x
+	}
+	for t, s := range b.secs {
+		x := a.secs[t]
+		if x == nil {
+			x = &secAgg{}
+			a.secs[t] = x
+		}
+		x.target += s.target
+		x.sent += s.sent
+		x.requests += s.requests
+		x.success += s.success
+		x.conf += s.conf
+		x.callbacks += s.callbacks
+		svc, cor, err := s.view()
+		if err != nil {
+			return fmt.Errorf("merge: second %d: %w", t, err)
+		}
+		if svc != nil || cor != nil {
+			x.inflate()
+			mergeInto(&x.service, svc)
+			mergeInto(&x.corrected, cor)
+			if err := x.compact(); err != nil {
+				return err
+			}
+		}
+	}
+	a.conf.Checked += b.conf.Checked
+	a.conf.SchemaChecked += b.conf.SchemaChecked
+	a.conf.Errors += b.conf.Errors
+	for _, e := range b.conf.Examples {
+		a.conf.Examples = addExample(a.conf.Examples, e)
+	}
+	a.cleanup.Bound += b.cleanup.Bound
+	a.cleanup.Unbound += b.cleanup.Unbound
+	a.cleanup.Retried += b.cleanup.Retried
+	a.cleanup.Leaked += b.cleanup.Leaked
+	for _, e := range b.cleanup.Errors {
+		a.cleanup.Errors = addExample(a.cleanup.Errors, e)
+	}
+	if a.aborted == "" {
+		a.aborted = b.aborted
+	}
+	a.warnings = append(a.warnings, b.warnings...)
+	a.files = append(a.files, b.files...)
+	return nil
+}
+
+func pct(n, d int64) float64 {
+	if d == 0 {
+		return 0
+	}
+	return math.Round(float64(n)/float64(d)*1e6) / 1e4
+}
+
+// ifaceHists returns the merged service and corrected histograms of the interfaces selected
+// by match, and their total and success counts.
+func (a *aggregate) ifaceHists(match func(id string) bool) (svc, cor *hdr.Histogram, count, success int64) {
+	for id, codes := range a.ifaces {
+		if !match(id) {
+			continue
+		}
+		for code, c := range codes {
+			mergeInto(&svc, c.service)
+			mergeInto(&cor, c.corrected)
+			count += c.count
+			if code == "0" {
+				success += c.count
+			}
+		}
+	}
+	return
+}
+
+// result renders the aggregate; encode adds the encoded histograms (skipped for cheap
+// progress snapshots).
+func (a *aggregate) result(encode bool) (*Result, error) {
+	r := &Result{
+		Version: ResultVersion, Scenario: a.scenario, Mode: a.mode, Primary: a.primary,
+		Shards: a.shards, Attacks: a.attacks, Started: a.started, Ended: a.ended,
+		Plan: a.plan, HoldSeconds: a.hold, TargetHits: a.targetHits, SentHits: a.sentHits,
+		ElapsedSeconds: a.elapsed, Conformance: a.conf, Cleanup: a.cleanup, Aborted: a.aborted,
+		Warnings: a.warnings, Files: a.files, agg: a,
+	}
+	r.Conformance.Examples = append([]string(nil), a.conf.Examples...)
+	if a.elapsed > 0 {
+		r.TargetRate = round3(a.targetHits / a.elapsed)
+		r.AchievedRate = round3(float64(a.sentHits) / a.elapsed)
+	}
+	if a.targetHits > 0 && float64(a.sentHits) < a.targetHits {
+		r.ShortfallPct = round3(100 * (1 - float64(a.sentHits)/a.targetHits))
+	}
+	ids := make([]string, 0, len(a.ifaces))
+	for id := range a.ifaces {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		svc, cor, count, success := a.ifaceHists(func(x string) bool { return x == id })
+		is := InterfaceStats{ID: id, Count: count, Success: success, SuccessPct: pct(success, count),
+			Service: summarize(svc), Corrected: summarize(cor), Buckets: buckets(svc)}
+		codes := make([]string, 0, len(a.ifaces[id]))
+		for code := range a.ifaces[id] {
+			codes = append(codes, code)
+		}
+		sort.Strings(codes)
+		for _, code := range codes {
+			c := a.ifaces[id][code]
+			cs := CodeStats{Code: code, Count: c.count, Statuses: c.statuses,
+				Service: summarize(c.service), Corrected: summarize(c.corrected)}
+			if encode {
+				var err error
+				if cs.ServiceHist, err = encodeHist(c.service); err != nil {
+					return nil, err
+				}
+				if cs.CorrectedHist, err = encodeHist(c.corrected); err != nil {
+					return nil, err
+				}
+			}
+			is.Codes = append(is.Codes, cs)
+		}
+		r.Interfaces = append(r.Interfaces, is)
+	}
+	evs := make([]string, 0, len(a.callbacks))
+	for ev := range a.callbacks {
+		evs = append(evs, ev)
+	}
+	sort.Strings(evs)
+	for _, ev := range evs {
+		h := a.callbacks[ev]
+		cs := CallbackStats{Event: ev, Count: h.TotalCount(), Latency: summarize(h)}
+		if encode {
+			var err error
+			if cs.Hist, err = encodeHist(h); err != nil {
+				return nil, err
+			}
+		}
+		r.Callbacks = append(r.Callbacks, cs)
+	}
+	ts := make([]int64, 0, len(a.secs))
+	for t := range a.secs {
+		ts = append(ts, t)
+	}
+	sort.Slice(ts, func(i, j int) bool { return ts[i] < ts[j] })
+	start := a.started.Unix()
+	for _, t := range ts {
+		s := a.secs[t]
+		sec := Second{T: t, Offset: t - start, TargetRate: round3(s.target), AchievedRate: s.sent,
+			Requests: s.requests, Success: s.success, SuccessPct: pct(s.success, s.requests),
+			ConformanceErrors: s.conf, Callbacks: s.callbacks}
+		svc, cor, err := s.view()
+		if err != nil {
+			return nil, fmt.Errorf("second %d: %w", t, err)
+		}
+		if svc != nil && svc.TotalCount() > 0 {
+			sec.P50 = ms(svc.ValueAtQuantile(50))
+			sec.P99 = ms(svc.ValueAtQuantile(99))
+		}
+		if cor != nil && cor.TotalCount() > 0 {
+			sec.CorrectedP99 = ms(cor.ValueAtQuantile(99))
+		}
+		if encode {
+			if sec.ServiceHist, sec.CorrectedHist, err = s.encoded(); err != nil {
+				return nil, err
+			}
+		}
+		r.Series = append(r.Series, sec)
+	}
+	if r.Interfaces == nil {
+		r.Interfaces = []InterfaceStats{}
+	}
+	if r.Series == nil {
+		r.Series = []Second{}
+	}
+	return r, nil
+}
+
+func round3(f float64) float64 { return math.Round(f*1e3) / 1e3 }
+
+// aggregateFromResult rebuilds the aggregate of a result from its encoded histograms.
+func aggregateFromResult(r *Result) (*aggregate, error) {
+	a := newAggregate()
+	a.scenario, a.mode, a.primary = r.Scenario, r.Mode, r.Primary
+	a.shards = append([]string(nil), r.Shards...)
+	a.attacks = append([]string(nil), r.Attacks...)
+	a.started, a.ended = r.Started, r.Ended
+	a.plan = append(Plan(nil), r.Plan...)
+	a.hold = r.HoldSeconds
+	a.targetHits, a.sentHits, a.elapsed = r.TargetHits, r.SentHits, r.ElapsedSeconds
+	a.conf = r.Conformance
+	a.conf.Examples = append([]string(nil), r.Conformance.Examples...)
+	a.cleanup = r.Cleanup
+	a.cleanup.Errors = append([]string(nil), r.Cleanup.Errors...)
+	a.aborted = r.Aborted
+	a.warnings = append([]string(nil), r.Warnings...)
+	a.files = append([]string(nil), r.Files...)
+	for _, is := range r.Interfaces {
+		codes := map[string]*codeAgg{}
+		for _, cs := range is.Codes {
+			svc, err := decodeHist(cs.ServiceHist)
+			if err != nil {
+				return nil, fmt.Errorf("interface %s code %s: %w", is.ID, cs.Code, err)
+			}
+			cor, err := decodeHist(cs.CorrectedHist)
+			if err != nil {
+				return nil, fmt.Errorf("interface %s code %s: %w", is.ID, cs.Code, err)
+			}
+			if svc == nil && cs.Count > 0 {
+				return nil, fmt.Errorf("interface %s code %s: no histogram (summary written without histograms)", is.ID, cs.Code)
+			}
+			st := map[string]int64{}
+			for k, v := range cs.Statuses {
+				st[k] = v
+			}
+			codes[cs.Code] = &codeAgg{count: cs.Count, statuses: st, service: svc, corrected: cor}
+		}
+		a.ifaces[is.ID] = codes
+	}
+	for _, cb := range r.Callbacks {
+		h, err := decodeHist(cb.Hist)
+		if err != nil {
+			return nil, fmt.Errorf("callback %s: %w", cb.Event, err)
+		}
+		if h != nil {
+			a.callbacks[cb.Event] = h
+		}
+	}
+	for _, s := range r.Series {
+		// Kept encoded: decoded when merged or rendered.
+		a.secs[s.T] = &secAgg{target: s.TargetRate, sent: s.AchievedRate, requests: s.Requests,
+			success: s.Success, conf: s.ConformanceErrors, callbacks: s.Callbacks, svcEnc: s.ServiceHist, corEnc: s.CorrectedHist}
+	}
+	return a, nil
+}

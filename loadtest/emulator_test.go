@@ -1,0 +1,194 @@
+package loadtest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pns-harness/pns-harness/emulator"
+	"github.com/pns-harness/pns-harness/pns"
+)
+
+// newEmulator starts the in-process emulator with its default configuration and returns it
+// with a profile that lists its X numbers.
+func newEmulator(t *testing.T) (*emulator.Emulator, *httptest.Server, *Profile) {
+	return newEmulatorB(t)
+}
+
+func newEmulatorB(t testing.TB) (*emulator.Emulator, *httptest.Server, *Profile) {
+	t.Helper()
+	cfg, err := emulator.DefaultConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	em, err := emulator.New(*cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = em.Close() })
+	srv := httptest.NewServer(em.Handler())
+	t.Cleanup(srv.Close)
+	p := DefaultProfile()
+	for _, e := range cfg.Entries() {
+		if a := p.Apps[strings.ToUpper(strings.TrimPrefix(e.App, "demo-"))]; a != nil {
+			a.XNumbers = append(a.XNumbers, e.Number)
+		}
+	}
+	return em, srv, p
+}
+
+func emulatorLive(em *emulator.Emulator) int {
+	d := em.Store().Dump("")
+	return len(d.AXB) + len(d.AX) + len(d.AXE)
+}
+
+func TestEmulatorBindUnbind(t *testing.T) {
+	em, srv, prof := newEmulator(t)
+	for _, mode := range []pns.Mode{pns.ModeAXB, pns.ModeAX, pns.ModeAXE} {
+		t.Run(string(mode), func(t *testing.T) {
+			res, err := Run(context.Background(), Config{
+				Target: srv.URL, Profile: prof, Mode: mode, Rate: 100, Duration: time.Second,
+				Hold: 100 * time.Millisecond,
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			bind, _ := res.Interface(strings.ToLower(string(mode)) + ".bind")
+			unbind, _ := res.Interface(strings.ToLower(string(mode)) + ".unbind")
+			if bind.Success != res.SentHits || unbind.Success != bind.Success || res.SentHits < 50 {
+				t.Fatalf("sent %d bind %+v unbind %+v", res.SentHits, bind.Codes, unbind.Codes)
+			}
+			if res.Conformance.Errors != 0 || res.Conformance.SchemaChecked != 2*res.SentHits {
+				t.Fatalf("conformance %+v", res.Conformance)
+			}
+			if n := emulatorLive(em); n != 0 {
+				t.Fatalf("%d bindings left on the emulator", n)
+			}
+			if vs := em.Store().Check(); len(vs) != 0 {
+				t.Fatalf("invariants: %v", vs)
+			}
+		})
+	}
+}
+
+// Auto selection (no X list): the platform chooses X and, for AXE, the extension.
+func TestEmulatorAutoSelection(t *testing.T) {
+	em, srv, _ := newEmulator(t)
+	for _, mode := range []pns.Mode{pns.ModeAXB, pns.ModeAX, pns.ModeAXE} {
+		res, err := Run(context.Background(), Config{
+			Target: srv.URL, Mode: mode, Rate: 50, Duration: time.Second,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		bind, _ := res.Interface(strings.ToLower(string(mode)) + ".bind")
+		if bind.Success != res.SentHits || res.SentHits < 25 || res.Conformance.Errors != 0 {
+			t.Fatalf("%s: bind %+v conformance %+v", mode, bind.Codes, res.Conformance)
+		}
+	}
+	if n := emulatorLive(em); n != 0 {
+		t.Fatalf("%d bindings left", n)
+	}
+}
+
+// Known latency injected with the emulator's fault API shows up in the service time.
+func TestEmulatorInjectedLatency(t *testing.T) {
+	em, srv, prof := newEmulator(t)
+	body, _ := json.Marshal(map[string]any{"faults": []map[string]any{{"interface": "axb.bind", "latencyMs": 20}}})
+	resp, err := http.Post(srv.URL+"/emulator/v1/faults", "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("faults: HTTP %d", resp.StatusCode)
+	}
+	res, err := Run(context.Background(), Config{
+		Target: srv.URL, Profile: prof, Rate: 100, Duration: time.Second, SchemaSample: 0.5,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bind, _ := res.Interface("axb.bind")
+	unbind, _ := res.Interface("axb.unbind")
+	if bind.Service.P50 < 20 || unbind.Service.P50 >= 20 {
+		t.Fatalf("bind p50 %v, unbind p50 %v: injected 20 ms not seen on bind only", bind.Service.P50, unbind.Service.P50)
+	}
+	if res.Conformance.SchemaChecked == 0 || res.Conformance.SchemaChecked >= res.Conformance.Checked {
+		t.Fatalf("schema sample 0.5 checked %d of %d", res.Conformance.SchemaChecked, res.Conformance.Checked)
+	}
+	if n := emulatorLive(em); n != 0 {
+		t.Fatalf("%d bindings left", n)
+	}
+}
+
+func TestEmulatorShardsMergeAX(t *testing.T) {
+	em, srv, prof := newEmulator(t)
+	dirs := []string{t.TempDir(), t.TempDir()}
+	errs := make(chan error, len(dirs))
+	for i := range dirs {
+		go func() {
+			_, err := Run(context.Background(), Config{
+				Target: srv.URL, Profile: prof, Scenario: "ax-bind-unbind", Rate: 200, Duration: time.Second,
+				Hold: 300 * time.Millisecond, Shard: i, Shards: 2, OutDir: dirs[i],
+			})
+			errs <- err
+		}()
+	}
+	for range dirs {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	m, err := Merge(dirs...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bind, _ := m.Interface("ax.bind")
+	unbind, _ := m.Interface("ax.unbind")
+	// Shards use disjoint X numbers and A numbers: no bind is refused.
+	if bind.Success != m.SentHits || unbind.Success != bind.Success || m.Conformance.Errors != 0 {
+		t.Fatalf("sent %d bind %+v unbind %+v conformance %+v", m.SentHits, bind.Codes, unbind.Codes, m.Conformance)
+	}
+	if n := emulatorLive(em); n != 0 {
+		t.Fatalf("%d bindings left", n)
+	}
+}
+
+func TestEmulatorQuery(t *testing.T) {
+	em, srv, prof := newEmulator(t)
+	for _, sc := range []string{"axb-query", "ax-query", "axe-query"} {
+		res, err := Run(context.Background(), Config{Target: srv.URL, Profile: prof, Scenario: sc, Rate: 50, Duration: 500 * time.Millisecond})
+		if err != nil {
+			t.Fatal(err)
+		}
+		q, _ := res.Interface(res.Primary)
+		if q.Success != res.SentHits || res.SentHits == 0 || res.Conformance.Errors != 0 {
+			t.Fatalf("%s: sent %d %+v conformance %+v", sc, res.SentHits, q.Codes, res.Conformance)
+		}
+	}
+	if n := emulatorLive(em); n != 0 {
+		t.Fatalf("%d bindings left", n)
+	}
+}
+
+func TestEmulatorCancelCleansUp(t *testing.T) {
+	em, srv, prof := newEmulator(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(600*time.Millisecond, cancel)
+	res, err := Run(ctx, Config{Target: srv.URL, Profile: prof, Mode: pns.ModeAXE, Rate: 100, Duration: 3 * time.Second, Hold: time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Aborted == "" || res.Cleanup.Bound == 0 || res.Cleanup.Leaked != 0 {
+		t.Fatalf("aborted %q cleanup %+v", res.Aborted, res.Cleanup)
+	}
+	if n := emulatorLive(em); n != 0 {
+		t.Fatalf("%d bindings left after cancel", n)
+	}
+}

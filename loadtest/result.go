@@ -1,0 +1,292 @@
+package loadtest
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"time"
+)
+
+// ResultVersion is the version of the summary.json format.
+const ResultVersion = 1
+
+// SummaryFile is the name of the run summary in an output directory.
+const SummaryFile = "summary.json"
+
+// Result is the outcome of a load run, or of several shards merged. It is JSON-serialisable
+// and carries its histograms encoded (HdrHistogram V2, base64), so that shards merge exactly.
+type Result struct {
+	Version  int    `json:"version"`
+	Scenario string `json:"scenario"`
+	Mode     string `json:"mode"`
+	// Shards lists the shards the result covers, e.g. ["0/2", "1/2"].
+	Shards []string `json:"shards"`
+	// Attacks are the vegeta attack names, one per result file.
+	Attacks []string  `json:"attacks"`
+	Started time.Time `json:"started"`
+	Ended   time.Time `json:"ended"`
+	// Plan is the per-shard rate plan of the primary operation (bind, query or call).
+	Plan Plan `json:"plan"`
+	// Primary is the interface the plan drives, e.g. axb.bind.
+	Primary string `json:"primary"`
+	// TargetHits is how many primary requests the plan scheduled over the time the run lasted;
+	// SentHits how many were sent. Rates are per second over ElapsedSeconds.
+	TargetHits     float64 `json:"targetHits"`
+	SentHits       int64   `json:"sentHits"`
+	ElapsedSeconds float64 `json:"elapsedSeconds"`
+	TargetRate     float64 `json:"targetRate"`
+	AchievedRate   float64 `json:"achievedRate"`
+	// ShortfallPct is 100 × (1 − SentHits/TargetHits), never below 0.
+	ShortfallPct float64 `json:"shortfallPct"`
+	// HoldSeconds is the time each binding was kept before its unbind (bind-unbind).
+	HoldSeconds float64 `json:"holdSeconds,omitempty"`
+
+	Interfaces  []InterfaceStats   `json:"interfaces"`
+	Callbacks   []CallbackStats    `json:"callbacks,omitempty"`
+	Series      []Second           `json:"series"`
+	Conformance Conformance        `json:"conformance"`
+	Cleanup     Cleanup            `json:"cleanup"`
+	Thresholds  []ThresholdOutcome `json:"thresholds,omitempty"`
+	// Aborted is why the run stopped early ("" when it ran its plan): context cancelled, or
+	// a broken threshold with --abort-on-fail.
+	Aborted string `json:"aborted,omitempty"`
+	// Warnings are non-fatal remarks (e.g. a generator that could not keep up).
+	Warnings []string `json:"warnings,omitempty"`
+	// Files are the result files written, relative to the output directory.
+	Files []string `json:"files,omitempty"`
+
+	agg *aggregate // decoded histograms, when available
+}
+
+// InterfaceStats are the figures of one interface over every result code.
+type InterfaceStats struct {
+	ID         string  `json:"id"`
+	Count      int64   `json:"count"`
+	Success    int64   `json:"success"`
+	SuccessPct float64 `json:"successPct"`
+	// Service is vegeta's latency (from the moment the request was sent); Corrected is
+	// measured from the intended send time (coordinated-omission corrected).
+	Service   Latency     `json:"service"`
+	Corrected Latency     `json:"corrected"`
+	Buckets   []Bucket    `json:"buckets"`
+	Codes     []CodeStats `json:"codes"`
+}
+
+// CodeStats are the figures of one (interface, result code) pair. Code is the resultcode, or
+// "transport" for requests without an answer, or "http-NNN" for answers without a readable
+// resultcode.
+type CodeStats struct {
+	Code      string           `json:"code"`
+	Count     int64            `json:"count"`
+	Statuses  map[string]int64 `json:"statuses"`
+	Service   Latency          `json:"service"`
+	Corrected Latency          `json:"corrected"`
+	// ServiceHist and CorrectedHist are the encoded HdrHistograms (nanoseconds).
+	ServiceHist   string `json:"serviceHist"`
+	CorrectedHist string `json:"correctedHist"`
+}
+
+// CallbackStats are the latencies of one callback event type, from the simulated call's
+// start to the receiver getting the notification.
+type CallbackStats struct {
+	Event   string  `json:"event"`
+	Count   int64   `json:"count"`
+	Latency Latency `json:"latency"`
+	Hist    string  `json:"hist"`
+}
+
+// Second is one second of the run (Unix second T, Offset seconds after the start).
+type Second struct {
+	T      int64 `json:"t"`
+	Offset int64 `json:"offset"`
+	// TargetRate and AchievedRate are the primary operation's scheduled and sent requests in
+	// that second.
+	TargetRate   float64 `json:"targetRate"`
+	AchievedRate int64   `json:"achievedRate"`
+	// Requests, Success and SuccessPct count every interface.
+	Requests          int64   `json:"requests"`
+	Success           int64   `json:"success"`
+	SuccessPct        float64 `json:"successPct"`
+	P50               float64 `json:"p50Ms"`
+	P99               float64 `json:"p99Ms"`
+	CorrectedP99      float64 `json:"correctedP99Ms"`
+	ConformanceErrors int64   `json:"conformanceErrors"`
+	Callbacks         int64   `json:"callbacks,omitempty"`
+	ServiceHist       string  `json:"serviceHist"`
+	CorrectedHist     string  `json:"correctedHist"`
+}
+
+// Conformance counts the checks made on every response under load.
+type Conformance struct {
+	Checked       int64    `json:"checked"`
+	SchemaChecked int64    `json:"schemaChecked"`
+	Errors        int64    `json:"errors"`
+	Examples      []string `json:"examples,omitempty"`
+}
+
+// Cleanup says what the run did to leave no binding behind.
+type Cleanup struct {
+	// Bound and Unbound count bindings made and removed by the load itself.
+	Bound   int64 `json:"bound"`
+	Unbound int64 `json:"unbound"`
+	// Retried bindings were removed after the load (failed unbinds, unknown bind outcomes,
+	// bindings still held when the run was cancelled); Leaked could not be removed.
+	Retried int64    `json:"retried"`
+	Leaked  int64    `json:"leaked"`
+	Errors  []string `json:"errors,omitempty"`
+}
+
+// Interface returns the stats of an interface ID.
+func (r *Result) Interface(id string) (InterfaceStats, bool) {
+	for _, s := range r.Interfaces {
+		if s.ID == id {
+			return s, true
+		}
+	}
+	return InterfaceStats{}, false
+}
+
+// Passed reports whether every threshold held.
+func (r *Result) Passed() bool {
+	for _, t := range r.Thresholds {
+		if !t.OK {
+			return false
+		}
+	}
+	return true
+}
+
+// WriteSummary writes the result as dir/summary.json.
+func (r *Result) WriteSummary(dir string) error {
+	data, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, SummaryFile), append(data, '\n'), 0o644)
+}
+
+// ReadSummary reads dir/summary.json (or the file itself when path is a file).
+func ReadSummary(path string) (*Result, error) {
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		path = filepath.Join(path, SummaryFile)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	r := &Result{}
+	if err := json.Unmarshal(data, r); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if r.Version != ResultVersion {
+		return nil, fmt.Errorf("%s: summary version %d, want %d", path, r.Version, ResultVersion)
+	}
+	return r, nil
+}
+
+// Merge reads the summary.json of every shard directory and merges them exactly: histograms
+// are added and counts summed, so the merged percentiles are those of the union of the shards'
+// raw results. A directory without a summary.json but with sub-directories that have one (the
+// layout of a collected Indexed Job) is expanded.
+func Merge(dirs ...string) (*Result, error) {
+	var rs []*Result
+	for _, d := range dirs {
+		paths, err := summaryPaths(d)
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range paths {
+			r, err := ReadSummary(p)
+			if err != nil {
+				return nil, err
+			}
+			rs = append(rs, r)
+		}
+	}
+	return MergeResults(rs...)
+}
+
+func summaryPaths(d string) ([]string, error) {
+	if _, err := os.Stat(filepath.Join(d, SummaryFile)); err == nil {
+		return []string{filepath.Join(d, SummaryFile)}, nil
+	}
+	st, err := os.Stat(d)
+	if err != nil {
+		return nil, fmt.Errorf("merge: %w", err)
+	}
+	if !st.IsDir() {
+		return []string{d}, nil
+	}
+	ents, err := os.ReadDir(d)
+	if err != nil {
+		return nil, fmt.Errorf("merge: %w", err)
+	}
+	var out []string
+	for _, e := range ents {
+		p := filepath.Join(d, e.Name(), SummaryFile)
+		if e.IsDir() {
+			if _, err := os.Stat(p); err == nil {
+				out = append(out, p)
+			}
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("merge: %s has no %s (nor sub-directories with one)", d, SummaryFile)
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+// MergeResults merges in-memory results exactly (see Merge). Thresholds are not carried over:
+// evaluate them again on the merged result.
+func MergeResults(rs ...*Result) (*Result, error) {
+	if len(rs) == 0 {
+		return nil, errors.New("merge: no results")
+	}
+	var all *aggregate
+	for _, r := range rs {
+		a, err := aggregateFromResult(r)
+		if err != nil {
+			return nil, err
+		}
+		if all == nil {
+			all = a
+			continue
+		}
+		if err := all.merge(a); err != nil {
+			return nil, err
+		}
+	}
+	all.warnings = append(all.warnings, shardWarnings(all.shards)...)
+	return all.result(true)
+}
+
+// shardWarnings says when merged shards do not form complete sets i/N, i = 0…N-1.
+func shardWarnings(shards []string) []string {
+	seen := map[int]map[int]bool{}
+	for _, s := range shards {
+		var i, n int
+		if _, err := fmt.Sscanf(s, "%d/%d", &i, &n); err != nil {
+			continue
+		}
+		if seen[n] == nil {
+			seen[n] = map[int]bool{}
+		}
+		seen[n][i] = true
+	}
+	var out []string
+	ns := make([]int, 0, len(seen))
+	for n := range seen {
+		ns = append(ns, n)
+	}
+	sort.Ints(ns)
+	for _, n := range ns {
+		if len(seen[n]) != n {
+			out = append(out, fmt.Sprintf("merged %d of %d shards: the totals cover part of the load", len(seen[n]), n))
+		}
+	}
+	return out
+}

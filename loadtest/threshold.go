@@ -1,0 +1,278 @@
+package loadtest
+
+import (
+	"fmt"
+	"math"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	hdr "github.com/HdrHistogram/hdrhistogram-go"
+)
+
+// Threshold is a k6-style pass/fail criterion on a result, e.g. "bind.p99<50ms",
+// "bind.success>=99.9%", "bind.corrected.p99<100ms", "callback.fee.p95<2s",
+// "rate.shortfall<1%", "conformance.errors==0".
+//
+// Metric names: SCOPE.STAT where SCOPE is an operation (bind, unbind, query, calls, …),
+// matching every interface ending in it, or a full interface ID (axb.bind), or "all"; STAT is
+// pNN (p50, p90, p99, p99.9, …), max, mean, min, success (percent of resultcode "0"), count,
+// or corrected.pNN / corrected.max / corrected.mean for latency from the intended send time.
+// Callbacks: callback.EVENT.STAT (latency stats and count; EVENT may be "all"). Run-wide:
+// rate.shortfall (percent), rate.achieved (requests/s), conformance.errors (count).
+// Latency statistics cover every answer in the scope, whatever its result code (as k6 does);
+// pair them with a success threshold. Values are HdrHistogram percentiles (3 significant
+// digits, reported as the highest equivalent value).
+type Threshold struct {
+	Expr      string
+	Scope     string // operation, interface ID, "all", "callback.EVENT", "rate" or "conformance"
+	Stat      string // p99, max, mean, min, success, count, shortfall, achieved, errors
+	Corrected bool
+	Op        string
+	Value     float64 // milliseconds for latencies, percent for percentages, plain otherwise
+	Kind      string  // "latency", "percent" or "number"
+}
+
+// ThresholdOutcome is the evaluation of one threshold.
+type ThresholdOutcome struct {
+	Expr   string  `json:"expr"`
+	OK     bool    `json:"ok"`
+	Actual float64 `json:"actual"`
+	Unit   string  `json:"unit"`
+	// Detail explains an outcome that could not be measured (e.g. no samples).
+	Detail string `json:"detail,omitempty"`
+}
+
+var (
+	reThreshold = regexp.MustCompile(`^\s*([A-Za-z0-9_.\-]+?)\s*(<=|>=|==|!=|<|>)\s*(\S.*?)\s*$`)
+	rePct       = regexp.MustCompile(`^p(\d+(\.\d+)?)$`)
+)
+
+// ParseThreshold parses one threshold expression.
+func ParseThreshold(expr string) (Threshold, error) {
+	m := reThreshold.FindStringSubmatch(expr)
+	if m == nil {
+		return Threshold{}, fmt.Errorf("threshold %q: want METRIC OP VALUE, e.g. bind.p99<50ms", expr)
+	}
+	t := Threshold{Expr: strings.TrimSpace(expr), Op: m[2]}
+	name, val := m[1], m[3]
+	parts := strings.Split(name, ".")
+	// The stat is the last element, except for percentiles with a fraction (p99.9).
+	if n := len(parts); n >= 3 && rePct.MatchString(parts[n-2]+"."+parts[n-1]) {
+		parts = append(parts[:n-2], parts[n-2]+"."+parts[n-1])
+	}
+	for _, p := range parts {
+		if p == "" {
+			return Threshold{}, fmt.Errorf("threshold %q: metric %q has an empty name part", expr, name)
+		}
+	}
+	if len(parts) < 2 {
+		return Threshold{}, fmt.Errorf("threshold %q: metric %q needs SCOPE.STAT, e.g. bind.p99", expr, name)
+	}
+	t.Stat = parts[len(parts)-1]
+	scope := parts[:len(parts)-1]
+	if len(scope) > 1 && scope[len(scope)-1] == "corrected" {
+		t.Corrected = true
+		scope = scope[:len(scope)-1]
+	}
+	t.Scope = strings.Join(scope, ".")
+	switch {
+	case t.Scope == "rate":
+		switch t.Stat {
+		case "shortfall":
+			t.Kind = "percent"
+		case "achieved":
+			t.Kind = "number"
+		default:
+			return Threshold{}, fmt.Errorf("threshold %q: unknown rate metric %q (want rate.shortfall or rate.achieved)", expr, name)
+		}
+	case t.Scope == "conformance":
+		if t.Stat != "errors" {
+			return Threshold{}, fmt.Errorf("threshold %q: unknown conformance metric %q (want conformance.errors)", expr, name)
+		}
+		t.Kind = "number"
+	default:
+		switch {
+		case t.Stat == "success":
+			if strings.HasPrefix(t.Scope, "callback") {
+				return Threshold{}, fmt.Errorf("threshold %q: callbacks have no success rate", expr)
+			}
+			t.Kind = "percent"
+		case t.Stat == "count":
+			t.Kind = "number"
+		case t.Stat == "max" || t.Stat == "mean" || t.Stat == "min" || rePct.MatchString(t.Stat):
+			t.Kind = "latency"
+			if rePct.MatchString(t.Stat) {
+				q, _ := strconv.ParseFloat(t.Stat[1:], 64)
+				if q > 100 {
+					return Threshold{}, fmt.Errorf("threshold %q: percentile %s above 100", expr, t.Stat)
+				}
+			}
+		default:
+			return Threshold{}, fmt.Errorf("threshold %q: unknown statistic %q (want pNN, max, mean, min, success or count)", expr, t.Stat)
+		}
+		if t.Corrected && t.Kind != "latency" {
+			return Threshold{}, fmt.Errorf("threshold %q: corrected applies to latency statistics only", expr)
+		}
+		if t.Corrected && strings.HasPrefix(t.Scope, "callback") {
+			return Threshold{}, fmt.Errorf("threshold %q: callbacks have no corrected latency", expr)
+		}
+		if t.Scope == "callback" {
+			return Threshold{}, fmt.Errorf("threshold %q: callback metrics need an event, e.g. callback.fee.p95", expr)
+		}
+	}
+	switch t.Kind {
+	case "latency":
+		d, err := time.ParseDuration(val)
+		if err != nil {
+			return Threshold{}, fmt.Errorf("threshold %q: %s needs a duration such as 50ms, got %q", expr, name, val)
+		}
+		t.Value = float64(d) / 1e6
+	case "percent":
+		if !strings.HasSuffix(val, "%") {
+			return Threshold{}, fmt.Errorf("threshold %q: %s needs a percentage such as 99.9%%, got %q", expr, name, val)
+		}
+		f, err := strconv.ParseFloat(strings.TrimSuffix(val, "%"), 64)
+		if err != nil || f < 0 || f > 100 {
+			return Threshold{}, fmt.Errorf("threshold %q: %s needs a percentage such as 99.9%%, got %q", expr, name, val)
+		}
+		t.Value = f
+	default:
+		f, err := strconv.ParseFloat(val, 64)
+		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+			return Threshold{}, fmt.Errorf("threshold %q: %s needs a number, got %q", expr, name, val)
+		}
+		t.Value = f
+	}
+	return t, nil
+}
+
+// ParseThresholds parses several expressions, stopping at the first error.
+func ParseThresholds(exprs []string) ([]Threshold, error) {
+	out := make([]Threshold, 0, len(exprs))
+	for _, e := range exprs {
+		t, err := ParseThreshold(e)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, nil
+}
+
+func compare(a float64, op string, b float64) bool {
+	switch op {
+	case "<":
+		return a < b
+	case "<=":
+		return a <= b
+	case ">":
+		return a > b
+	case ">=":
+		return a >= b
+	case "==":
+		return a == b
+	case "!=":
+		return a != b
+	}
+	return false
+}
+
+func latencyStat(h *hdr.Histogram, stat string) float64 {
+	switch stat {
+	case "max":
+		return ms(h.Max())
+	case "min":
+		return ms(h.Min())
+	case "mean":
+		return ms(int64(h.Mean()))
+	}
+	q, _ := strconv.ParseFloat(stat[1:], 64)
+	return ms(h.ValueAtQuantile(q))
+}
+
+// Evaluate checks every threshold against the result, stores the outcomes in r.Thresholds and
+// returns them. A latency or success threshold whose metric has no sample fails: a criterion
+// about traffic that never happened cannot be said to hold.
+func Evaluate(r *Result, ts []Threshold) ([]ThresholdOutcome, error) {
+	a := r.agg
+	if a == nil {
+		var err error
+		if a, err = aggregateFromResult(r); err != nil {
+			return nil, err
+		}
+		r.agg = a
+	}
+	out := make([]ThresholdOutcome, 0, len(ts))
+	for _, t := range ts {
+		o := ThresholdOutcome{Expr: t.Expr}
+		switch t.Kind {
+		case "latency":
+			o.Unit = "ms"
+		case "percent":
+			o.Unit = "%"
+		}
+		measured := true
+		switch {
+		case t.Scope == "rate" && t.Stat == "shortfall":
+			o.Actual = r.ShortfallPct
+			measured = r.TargetHits > 0
+		case t.Scope == "rate":
+			o.Actual = r.AchievedRate
+			o.Unit = "req/s"
+		case t.Scope == "conformance":
+			o.Actual = float64(r.Conformance.Errors)
+		case t.Scope == "callback" || strings.HasPrefix(t.Scope, "callback."):
+			ev := strings.TrimPrefix(t.Scope, "callback.")
+			var h *hdr.Histogram
+			for e, x := range a.callbacks {
+				if ev == "all" || e == ev {
+					mergeInto(&h, x)
+				}
+			}
+			if t.Stat == "count" {
+				if h != nil {
+					o.Actual = float64(h.TotalCount())
+				}
+			} else if h == nil || h.TotalCount() == 0 {
+				measured = false
+			} else {
+				o.Actual = latencyStat(h, t.Stat)
+			}
+		default:
+			match := func(id string) bool {
+				return t.Scope == "all" || id == t.Scope || strings.HasSuffix(id, "."+t.Scope)
+			}
+			svc, cor, count, success := a.ifaceHists(match)
+			switch t.Stat {
+			case "count":
+				o.Actual = float64(count)
+			case "success":
+				if count == 0 {
+					measured = false
+				}
+				o.Actual = pct(success, count)
+			default:
+				h := svc
+				if t.Corrected {
+					h = cor
+				}
+				if h == nil || h.TotalCount() == 0 {
+					measured = false
+				} else {
+					o.Actual = latencyStat(h, t.Stat)
+				}
+			}
+		}
+		if !measured {
+			o.OK = false
+			o.Detail = "no samples"
+		} else {
+			o.OK = compare(o.Actual, t.Op, t.Value)
+		}
+		out = append(out, o)
+	}
+	r.Thresholds = out
+	return out, nil
+}
