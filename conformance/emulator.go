@@ -1,15 +1,10 @@
 package conformance
 
 import (
-	"context"
-	"errors"
-	"net"
 	"net/http"
-	"time"
 
+	"github.com/pns-harness/pns-harness/embedded"
 	"github.com/pns-harness/pns-harness/emulator"
-	"github.com/pns-harness/pns-harness/emulator/callbacks"
-	"github.com/pns-harness/pns-harness/emulator/calls"
 	"github.com/pns-harness/pns-harness/pns"
 )
 
@@ -101,36 +96,9 @@ func StartEmulator() (string, func(), error) {
 // /emulator/v1/calls, recording downloads) and push dispatcher, on a free 127.0.0.1 port; wrap,
 // if non-nil, wraps its handler (the mutation tests break it on purpose).
 func ServeEmulator(cfg *emulator.Config, wrap func(http.Handler) http.Handler) (string, func(), error) {
-	e, err := emulator.New(*cfg)
+	p, err := embedded.Start(cfg, embedded.Options{Wrap: wrap})
 	if err != nil {
 		return "", nil, err
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", nil, err
-	}
-	base := "http://" + ln.Addr().String()
-	d := callbacks.New(callbacks.Options{Clock: e.Clock()})
-	calls.Register(e, d, calls.Options{BaseURL: base})
-	h := e.Handler()
-	if wrap != nil {
-		h = wrap(h)
-	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			_ = err // the listener failed; requests will report it
-		}
-	}()
-	stop := func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = srv.Shutdown(ctx)
-		<-done
-		_ = d.Close()
-		_ = e.Close()
-	}
-	return base, stop, nil
+	return p.URL, func() { _ = p.Close() }, nil
 }

@@ -23,6 +23,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/pns-harness/pns-harness/embedded"
 	"github.com/pns-harness/pns-harness/emulator"
 )
 
@@ -108,18 +109,25 @@ func runEmulate(ctx context.Context, args []string, stdout, stderr io.Writer, re
 				"remote", l.RemoteAddr, "status", l.Status, "resultcode", l.ResultCode, "duration", l.Duration)
 		}))
 	}
-	emu, err := emulator.New(*cfg, opts...)
-	if err != nil {
-		fmt.Fprintf(stderr, "harness emulate: %v\n", err)
-		return exitUsage
-	}
-	defer emu.Close()
-
 	ln, err := net.Listen("tcp", *listen)
 	if err != nil {
 		fmt.Fprintf(stderr, "harness emulate: %v\n", err)
 		return exitFailed
 	}
+	scheme := "http"
+	if cfg.TLS {
+		scheme = "https"
+	}
+	// The whole platform: provisioning, push dispatcher and call/SMS/status simulator, so that
+	// recordings get absolute Locations on this listener.
+	plat, err := embedded.New(cfg, scheme+"://"+ln.Addr().String(), embedded.Options{EmulatorOptions: opts})
+	if err != nil {
+		_ = ln.Close()
+		fmt.Fprintf(stderr, "harness emulate: %v\n", err)
+		return exitUsage
+	}
+	defer plat.Close()
+	emu := plat.Emulator
 	if tcp, ok := ln.Addr().(*net.TCPAddr); ok && !tcp.IP.IsLoopback() {
 		logger.Warn("listening on a non-loopback address: the admin interface has no authentication", "addr", ln.Addr().String())
 	}
@@ -132,7 +140,6 @@ func runEmulate(ctx context.Context, args []string, stdout, stderr io.Writer, re
 	if cfg.ShortConnections {
 		srv.SetKeepAlivesEnabled(false)
 	}
-	scheme := "http"
 	if cfg.TLS {
 		cert, fp, err := selfSignedCert(time.Now())
 		if err != nil {
@@ -142,7 +149,6 @@ func runEmulate(ctx context.Context, args []string, stdout, stderr io.Writer, re
 		}
 		srv.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
 		ln = tls.NewListener(ln, srv.TLSConfig)
-		scheme = "https"
 		logger.Info("self-signed certificate", "sha256", fp)
 	}
 	for _, a := range emu.Apps() {

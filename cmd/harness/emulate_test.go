@@ -69,6 +69,17 @@ func TestEmulateServesAndShutsDown(t *testing.T) {
 	if !strings.Contains(string(body), `"scale": 2`) {
 		t.Errorf("clock %s", body)
 	}
+	// The call simulator is wired in: a call through the new binding is answered.
+	call := `{"caller":"+8613800100001","called":"` + out.RelationNum + `","outcome":"answered"}`
+	r, err = http.Post("http://"+addr+"/emulator/v1/calls", "application/json", strings.NewReader(call))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ = io.ReadAll(r.Body)
+	r.Body.Close()
+	if r.StatusCode != http.StatusOK || !strings.Contains(string(body), `"sessionId"`) {
+		t.Errorf("simulated call: %d %s", r.StatusCode, body)
+	}
 	if code := stop(); code != exitOK {
 		t.Fatalf("exit %d", code)
 	}
