@@ -237,6 +237,7 @@ func TestInterfaceFromTags(t *testing.T) {
 		{[]string{"@iface:sms.notify", "@auth"}, "sms.notify"},
 		{[]string{"@interface:record.download"}, "record.download"},
 		{[]string{"@iface:"}, InterfaceOther},
+		{[]string{"@authentication", "@rule:business:aksk-ok"}, InterfaceAuth},
 		{[]string{"@callbacks"}, "callbacks"},
 	}
 	for _, tt := range tests {

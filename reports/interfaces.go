@@ -63,6 +63,9 @@ func InterfaceFromTags(tags []string) string {
 				explicit = v
 			}
 		}
+		if t == "authentication" { // the conformance suite's feature tag for §2
+			t = InterfaceAuth
+		}
 		for _, k := range ids {
 			if t == k {
 				known = k

@@ -1,0 +1,312 @@
+// Package assemble turns the results of the harness's parts (conformance run, load runs,
+// callback receiver) into the renderer-independent reports.Summary. It is the only package
+// that knows all of them, so that each part stays independent of the report format and the
+// report format of each part.
+package assemble
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+	"time"
+
+	"github.com/pns-harness/pns-harness/conformance"
+	"github.com/pns-harness/pns-harness/loadtest"
+	"github.com/pns-harness/pns-harness/pns"
+	"github.com/pns-harness/pns-harness/receiver"
+	"github.com/pns-harness/pns-harness/reports"
+)
+
+// File names inside a run directory, shared by `harness run` (which writes them) and
+// `harness report` (which reads them back).
+const (
+	CucumberFile = "cucumber.json"
+	CoverageFile = "coverage.json"
+	ReceiverFile = "receiver.json"
+	// ConformanceDir and LoadDir are the sub-directories of a run's output directory.
+	ConformanceDir = "conformance"
+	LoadDir        = "load"
+)
+
+// Conformance builds the conformance section from a directory written by the conformance
+// runner: the cucumber JSON for scenarios, steps and attachments, and coverage.json for the
+// matrix. wall, when positive, replaces the summed scenario durations.
+func Conformance(dir string, wall time.Duration) (*reports.Conformance, error) {
+	scen, err := reports.ParseCucumberFile(filepath.Join(dir, CucumberFile))
+	if err != nil {
+		return nil, err
+	}
+	var rows []reports.CoverageRow
+	b, err := os.ReadFile(filepath.Join(dir, CoverageFile))
+	switch {
+	case err == nil:
+		var cov conformance.Coverage
+		if err := json.Unmarshal(b, &cov); err != nil {
+			return nil, fmt.Errorf("%s: %w", filepath.Join(dir, CoverageFile), err)
+		}
+		rows = CoverageRows(&cov)
+	case !os.IsNotExist(err):
+		return nil, err
+	}
+	c := reports.NewConformance(scen, rows)
+	if wall > 0 {
+		c.Duration = wall
+	}
+	return c, nil
+}
+
+// CoverageRows flattens the coverage matrix: one row per interface and rule, and per
+// interface and result code.
+func CoverageRows(c *conformance.Coverage) []reports.CoverageRow {
+	var rows []reports.CoverageRow
+	for _, ic := range c.Interfaces {
+		for _, r := range ic.Rules {
+			row := reports.CoverageRow{Interface: ic.Interface, Item: r.Rule, Kind: reports.KindRule, Scenarios: r.Scenarios, Status: reports.CoverageCovered}
+			if len(r.Scenarios) == 0 {
+				row.Status, row.Reason = reports.CoverageMissing, "no scenario covers this rule"
+			}
+			rows = append(rows, row)
+		}
+		for _, cc := range ic.Codes {
+			row := reports.CoverageRow{Interface: ic.Interface, Item: cc.Code, Kind: reports.KindCode, Description: cc.Desc, Scenarios: cc.Scenarios, Status: reports.CoverageCovered}
+			switch {
+			case len(cc.Scenarios) > 0:
+			case cc.Reason != "":
+				row.Status, row.Reason = reports.CoverageNotReachable, cc.Reason
+			default:
+				row.Status, row.Reason = reports.CoverageMissing, "no scenario covers this result code"
+			}
+			rows = append(rows, row)
+		}
+	}
+	return rows
+}
+
+// percentiles converts a millisecond summary.
+func percentiles(l loadtest.Latency) reports.Percentiles {
+	return reports.Percentiles{P50: ms(l.P50), P90: ms(l.P90), P99: ms(l.P99), P999: ms(l.P999), Max: ms(l.Max)}
+}
+
+func ms(v float64) time.Duration {
+	if v <= 0 || math.IsNaN(v) || math.IsInf(v, 0) {
+		return 0
+	}
+	return time.Duration(v * float64(time.Millisecond))
+}
+
+// LoadScenario converts one (possibly merged) load result. name labels it in the report.
+func LoadScenario(r *loadtest.Result, name string) reports.LoadScenario {
+	ls := reports.LoadScenario{
+		Name:         name,
+		Description:  describe(r),
+		TargetRate:   r.TargetRate,
+		AchievedRate: r.AchievedRate,
+		ShortfallPct: r.ShortfallPct,
+		Duration:     time.Duration(r.ElapsedSeconds * float64(time.Second)),
+	}
+	var total, ok int64
+	codes := map[string]int64{}
+	for _, is := range r.Interfaces {
+		il := reports.InterfaceLoad{
+			Interface:    is.ID,
+			Requests:     is.Count,
+			SuccessRatio: is.SuccessPct / 100,
+			Service:      percentiles(is.Service),
+			Corrected:    percentiles(is.Corrected),
+		}
+		if r.ElapsedSeconds > 0 {
+			il.AchievedRate = float64(is.Count) / r.ElapsedSeconds
+		}
+		if is.ID == r.Primary {
+			il.TargetRate = r.TargetRate
+		}
+		for _, c := range is.Codes {
+			il.ResultCodes = append(il.ResultCodes, reports.CodeStats{Code: c.Code, Count: c.Count, Service: percentiles(c.Service), Corrected: percentiles(c.Corrected)})
+			codes[c.Code] += c.Count
+		}
+		total += is.Count
+		ok += is.Success
+		ls.Interfaces = append(ls.Interfaces, il)
+		if is.ID == r.Primary {
+			ls.Histogram = histogram(is.Buckets)
+		}
+	}
+	ls.Requests = total
+	if total > 0 {
+		ls.SuccessRatio = float64(ok) / float64(total)
+	}
+	for c, n := range codes {
+		cc := reports.CodeCount{Code: c, Count: n}
+		if info, found := pns.Lookup(pns.Code(c)); found {
+			cc.Description = info.Desc
+		}
+		ls.ResultCodes = append(ls.ResultCodes, cc)
+	}
+	sort.Slice(ls.ResultCodes, func(i, j int) bool {
+		if ls.ResultCodes[i].Count != ls.ResultCodes[j].Count {
+			return ls.ResultCodes[i].Count > ls.ResultCodes[j].Count
+		}
+		return ls.ResultCodes[i].Code < ls.ResultCodes[j].Code
+	})
+	for _, s := range r.Series {
+		p99 := s.CorrectedP99
+		if p99 == 0 {
+			p99 = s.P99
+		}
+		ls.Series = append(ls.Series, reports.SeriesPoint{
+			T:                 time.Duration(s.Offset+1) * time.Second,
+			TargetRate:        s.TargetRate,
+			AchievedRate:      float64(s.AchievedRate),
+			SuccessPct:        s.SuccessPct,
+			P50:               ms(s.P50),
+			P99:               ms(p99),
+			ConformanceErrors: s.ConformanceErrors,
+		})
+	}
+	ls.Steps = steps(r)
+	return ls
+}
+
+func describe(r *loadtest.Result) string {
+	d := fmt.Sprintf("%s on %s (%s), plan %s", r.Scenario, r.Mode, r.Primary, r.Plan)
+	if r.HoldSeconds > 0 {
+		d += fmt.Sprintf(", hold %gs", r.HoldSeconds)
+	}
+	if len(r.Shards) > 1 {
+		d += fmt.Sprintf(", %d shards merged", len(r.Shards))
+	}
+	if r.Aborted != "" {
+		d += ", aborted: " + r.Aborted
+	}
+	return d
+}
+
+// histogram converts cumulative-free buckets (each bar counts values above the previous bound)
+// into [From, To) buckets; the +Inf bucket gets the last bound as its start and no end.
+func histogram(bs []loadtest.Bucket) *reports.Histogram {
+	if len(bs) == 0 {
+		return nil
+	}
+	h := &reports.Histogram{Metric: "service"}
+	var from time.Duration
+	for _, b := range bs {
+		to := ms(b.LE)
+		if b.LE < 0 {
+			to = 0
+		}
+		h.Buckets = append(h.Buckets, reports.HistogramBucket{From: from, To: to, Count: b.Count})
+		from = to
+	}
+	return h
+}
+
+// steps groups the per-second series by the plan's stages (a constant-rate run has one).
+func steps(r *loadtest.Result) []reports.LoadStep {
+	if len(r.Plan) == 0 {
+		return nil
+	}
+	var out []reports.LoadStep
+	var start time.Duration
+	for i, st := range r.Plan {
+		end := start + st.Duration
+		step := reports.LoadStep{Index: i, TargetRate: st.Rate, Duration: st.Duration}
+		var ok, sent int64
+		for _, s := range r.Series {
+			at := time.Duration(s.Offset) * time.Second
+			if at < start || at >= end {
+				continue
+			}
+			step.Requests += s.Requests
+			ok += s.Success
+			sent += s.AchievedRate
+			step.ConformanceErrors += s.ConformanceErrors
+			if p := ms(s.CorrectedP99); p > step.P99 {
+				step.P99 = p
+			}
+		}
+		if step.Requests > 0 {
+			step.SuccessRatio = float64(ok) / float64(step.Requests)
+		}
+		if st.Duration > 0 {
+			step.AchievedRate = float64(sent) / st.Duration.Seconds()
+		}
+		out = append(out, step)
+		start = end
+	}
+	return out
+}
+
+// Thresholds converts a load result's threshold outcomes, prefixing each expression with the
+// scenario name when several load scenarios ran.
+func Thresholds(r *loadtest.Result, prefix string) []reports.Threshold {
+	var out []reports.Threshold
+	for _, t := range r.Thresholds {
+		th := reports.Threshold{Expression: t.Expr, Observed: t.Actual, Passed: t.OK, Message: t.Detail}
+		if prefix != "" {
+			th.Expression = prefix + ": " + t.Expr
+		}
+		switch t.Unit {
+		case "ms":
+			th.Observed, th.Unit = t.Actual*float64(time.Millisecond), reports.UnitNanoseconds
+		case "%":
+			th.Unit = reports.UnitPercent
+		default:
+			th.Unit = t.Unit
+		}
+		out = append(out, th)
+	}
+	return out
+}
+
+// Callbacks builds the callback section from the receiver's report. Latencies are taken
+// against the harness's trigger time where recorded (emulator runs), else against the
+// platform's event timestamps (1 s resolution).
+func Callbacks(rep receiver.Report) *reports.Callbacks {
+	cb := &reports.Callbacks{
+		Expected: rep.Counters.Expected,
+		Received: rep.Counters.Requests,
+		Counters: reports.CallbackCounters{
+			Missing:       rep.Sessions.Missing,
+			Duplicate:     rep.Counters.Duplicates + rep.Counters.DuplicateFeeRecords,
+			OutOfOrder:    rep.Counters.OutOfOrder,
+			Late:          rep.Counters.Late,
+			BadSignature:  rep.Counters.BadSignature,
+			SchemaInvalid: rep.Counters.SchemaInvalid,
+		},
+	}
+	byType := map[string]receiver.Latency{}
+	for _, l := range rep.Latency {
+		prev, seen := byType[l.Type]
+		if !seen || (l.Reference == receiver.RefTrigger && prev.Reference != receiver.RefTrigger) {
+			byType[l.Type] = l
+		}
+	}
+	types := make([]string, 0, len(byType))
+	for t := range byType {
+		types = append(types, t)
+	}
+	sort.Strings(types)
+	for _, t := range types {
+		l := byType[t]
+		cb.Events = append(cb.Events, reports.CallbackType{Event: t, Count: l.Count, Latency: reports.Percentiles{
+			P50: ms(l.P50Ms), P90: ms(l.P90Ms), P99: ms(l.P99Ms), P999: ms(l.P999Ms), Max: ms(l.MaxMs),
+		}})
+	}
+	return cb
+}
+
+// ReadReceiver reads a receiver.json written by `harness run` or `harness receive`.
+func ReadReceiver(path string) (*receiver.Report, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var rep receiver.Report
+	if err := json.Unmarshal(b, &rep); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return &rep, nil
+}

@@ -1,0 +1,366 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/pns-harness/pns-harness/assemble"
+	"github.com/pns-harness/pns-harness/conformance"
+	"github.com/pns-harness/pns-harness/embedded"
+	"github.com/pns-harness/pns-harness/emulator"
+	"github.com/pns-harness/pns-harness/features"
+	"github.com/pns-harness/pns-harness/loadtest"
+	"github.com/pns-harness/pns-harness/pns"
+	"github.com/pns-harness/pns-harness/receiver"
+	"github.com/pns-harness/pns-harness/reports"
+	"github.com/pns-harness/pns-harness/schemas"
+)
+
+// Defaults of `harness run`: a short, bounded load so the whole job takes about a minute on a
+// 2-core machine.
+const (
+	defaultRunOut          = "reports/out"
+	defaultRunLoadDuration = 5 * time.Second
+	defaultRunRate         = 100
+	defaultRunCallRate     = 20
+	defaultRunHold         = time.Second
+)
+
+// faultFlag is a repeatable --inject-fault IFACE[=CODE]: every request to that interface is
+// answered with CODE (default 1010001), to show what a broken platform looks like in the
+// report (and to prove that the run can fail).
+type faultFlag map[string]pns.Code
+
+func (f faultFlag) String() string { return fmt.Sprint(map[string]pns.Code(f)) }
+
+func (f faultFlag) Set(v string) error {
+	id, code, _ := strings.Cut(v, "=")
+	if _, ok := pns.InterfaceByID(id); !ok {
+		return fmt.Errorf("unknown interface %q (want e.g. axb.bind, ax.query)", id)
+	}
+	c := pns.CodeInternalSystemError
+	if code != "" {
+		c = pns.Code(code)
+		if _, ok := pns.Lookup(c); !ok {
+			return fmt.Errorf("unknown result code %q", code)
+		}
+	}
+	f[id] = c
+	return nil
+}
+
+// wrap answers the faulted interfaces before the emulator sees the request.
+func (f faultFlag) wrap(next http.Handler) http.Handler {
+	if len(f) == 0 {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if iface, ok, _ := pns.Route(r.Method, r.URL.Path); ok {
+			if c, faulty := f[iface.ID]; faulty {
+				w.Header().Set("Content-Type", "application/json;charset=utf-8")
+				w.WriteHeader(c.HTTPStatus())
+				fmt.Fprintf(w, `{"resultcode":%q,"resultdesc":%q}`, c, c.Desc())
+				return
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func init() {
+	register("run", "the main job: embedded emulator, conformance suite, short load, HTML report", func(args []string, stdout, stderr io.Writer) int {
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		defer stop()
+		return runRun(ctx, args, stdout, stderr)
+	})
+}
+
+// runOptions are the flags of `harness run`.
+type runOptions struct {
+	out          string
+	loadDuration time.Duration
+	rate         float64
+	callRate     float64
+	noLoad       bool
+	tags         string
+	seed         int64
+	baseline     string
+	thresholds   []string
+	faults       faultFlag
+}
+
+func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	o := runOptions{faults: faultFlag{}}
+	fs.StringVar(&o.out, "out", defaultRunOut, "output `directory` (index.html, junit.xml, summary.json, raw results)")
+	fs.DurationVar(&o.loadDuration, "load-duration", defaultRunLoadDuration, "duration of each load scenario (bind-unbind, calls)")
+	fs.Float64Var(&o.rate, "rate", defaultRunRate, "bind rate of the bind-unbind scenario (req/s)")
+	fs.Float64Var(&o.callRate, "call-rate", defaultRunCallRate, "simulated calls per second of the calls scenario")
+	fs.BoolVar(&o.noLoad, "no-load", false, "skip the load scenarios")
+	fs.StringVar(&o.tags, "tags", "", "godog tag expression selecting conformance scenarios (default: all)")
+	fs.Int64Var(&o.seed, "seed", 0, "seed for scenario order and generated numbers (0 = random, printed)")
+	fs.StringVar(&o.baseline, "baseline", "", "summary.json of an earlier run to compare with")
+	fs.Func("threshold", "load threshold, k6 style, e.g. 'bind.p99<50ms' (repeatable; applies to bind-unbind)", func(v string) error {
+		if _, err := loadtest.ParseThreshold(v); err != nil {
+			return err
+		}
+		o.thresholds = append(o.thresholds, v)
+		return nil
+	})
+	fs.Var(o.faults, "inject-fault", "`IFACE[=CODE]`: answer every request of that interface with CODE (default 1010001), to see a failing run (repeatable)")
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: harness run [flags]\n\nStarts the embedded emulator on a free loopback port, runs the conformance suite and a short\nload test (bind-unbind and calls with callbacks), and writes the HTML report.\n\nflags:\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "harness run: unexpected argument %q\n", fs.Arg(0))
+		return exitUsage
+	}
+	if o.loadDuration <= 0 || o.loadDuration > loadtest.MaxDuration || o.rate <= 0 || o.callRate <= 0 {
+		fmt.Fprintf(stderr, "harness run: --load-duration must be in (0, %s] and rates positive\n", loadtest.MaxDuration)
+		return exitUsage
+	}
+	if o.tags != "" {
+		if err := conformance.ValidateTags(o.tags); err != nil {
+			fmt.Fprintf(stderr, "harness run: --tags: %v\n", err)
+			return exitUsage
+		}
+	}
+	var base *reports.Summary
+	if o.baseline != "" {
+		var err error
+		if base, err = reports.LoadSummary(o.baseline); err != nil {
+			fmt.Fprintf(stderr, "harness run: --baseline: %v\n", err)
+			return exitUsage
+		}
+	}
+	if o.seed == 0 {
+		o.seed = rand.Int64N(1<<31) + 1
+	}
+	s, secrets, err := runAll(ctx, o, stdout)
+	if err != nil {
+		fmt.Fprintf(stderr, "harness run: %v\n", err)
+		return exitFailed
+	}
+	if base != nil {
+		s.SetBaseline(o.baseline, base)
+	}
+	reports.ScrubSecrets(s, secrets...)
+	html, err := reports.WriteAll(o.out, s)
+	if err != nil {
+		fmt.Fprintf(stderr, "harness run: %v\n", err)
+		return exitFailed
+	}
+	v := s.ComputeVerdict()
+	fmt.Fprintf(stdout, "\n%s  scenarios: %d passed, %d failed, %d skipped; load scenarios: %d; thresholds: %d passed, %d failed; callback anomalies: %d\n",
+		v.Status, v.ScenariosPassed, v.ScenariosFailed, v.ScenariosSkipped, v.LoadScenarios, v.ThresholdsPassed, v.ThresholdsFailed, v.CallbackAnomalies)
+	for _, r := range v.Reasons {
+		fmt.Fprintf(stdout, "  - %s\n", r)
+	}
+	abs, _ := filepath.Abs(html)
+	fmt.Fprintf(stdout, "report: %s\n", abs)
+	switch {
+	case v.ThresholdsFailed > 0 && v.ScenariosFailed == 0 && len(s.Errors) == 0:
+		return exitThreshold
+	case v.Status != reports.VerdictPass:
+		return exitFailed
+	}
+	return exitOK
+}
+
+// runAll does the work of `harness run` and returns the summary and the secrets to scrub.
+func runAll(ctx context.Context, o runOptions, stdout io.Writer) (*reports.Summary, []string, error) {
+	start := time.Now()
+	for _, sub := range []string{assemble.ConformanceDir, assemble.LoadDir} {
+		if err := os.RemoveAll(filepath.Join(o.out, sub)); err != nil {
+			return nil, nil, err
+		}
+	}
+	cfg, err := conformance.ConformanceConfig()
+	if err != nil {
+		return nil, nil, err
+	}
+	// One receiver for every push of the run; the load's calls scenario reads it through the
+	// tracker, the report through its snapshot.
+	apps := map[string]string{}
+	var secrets []string
+	for _, a := range cfg.Apps {
+		apps[a.AppKey] = a.AppSecret
+		secrets = append(secrets, a.AppSecret)
+	}
+	v, err := schemas.New()
+	if err != nil {
+		return nil, nil, err
+	}
+	tracker := loadtest.NewCallbackTracker()
+	rcv := receiver.New(receiver.Options{
+		Apps:     apps,
+		Validate: callbackValidator(v),
+		OnPush: func(a receiver.Arrival) {
+			if !a.Redelivery && !a.Duplicate {
+				tracker.Arrived(a.Kind, a.EventType, a.SessionIDs, time.Now(), a.Violations)
+			}
+		},
+	})
+	rurl, err := rcv.Start("127.0.0.1:0")
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rcv.Close()
+	for i := range cfg.Apps {
+		a := &cfg.Apps[i]
+		for _, u := range []*string{&a.CallStatusURL, &a.FeeURL, &a.XStatusURL, &a.SMSNotifyURL} {
+			if *u == "" {
+				*u = rurl
+			}
+		}
+	}
+	plat, err := embedded.Start(cfg, embedded.Options{Wrap: o.faults.wrap})
+	if err != nil {
+		return nil, nil, err
+	}
+	defer plat.Close()
+	fmt.Fprintf(stdout, "emulator: %s  callback receiver: %s  seed: %d\n", plat.URL, rurl, o.seed)
+
+	s := &reports.Summary{Manifest: reports.Manifest{
+		HarnessVersion: version,
+		TargetURL:      plat.URL,
+		Profile:        "embedded emulator (conformance configuration)",
+		SchemaHash:     schemas.Hash(),
+		FeatureHash:    features.Hash(),
+		Start:          start,
+		Seed:           o.seed,
+		Machine:        reports.CurrentMachine(),
+		Settings: []reports.Setting{
+			{Key: "load duration", Value: o.loadDuration.String()},
+			{Key: "bind rate", Value: fmt.Sprintf("%g/s", o.rate)},
+			{Key: "call rate", Value: fmt.Sprintf("%g/s", o.callRate)},
+			{Key: "tags", Value: o.tags},
+			{Key: "injected faults", Value: o.faults.String()},
+		},
+	}}
+
+	// 1. Conformance.
+	fmt.Fprintln(stdout, "== conformance")
+	cdir := filepath.Join(o.out, assemble.ConformanceDir)
+	cres, err := conformance.Run(ctx, conformance.Options{
+		Target:    plat.URL,
+		Profile:   conformance.EmulatorProfile(),
+		Emulator:  true,
+		Tags:      o.tags,
+		OutDir:    cdir,
+		Output:    stdout,
+		Randomize: o.seed,
+	})
+	switch {
+	case err != nil:
+		s.Errors = append(s.Errors, "conformance: "+err.Error())
+	default:
+		if c, err := assemble.Conformance(cdir, cres.Duration); err != nil {
+			s.Errors = append(s.Errors, "conformance results: "+err.Error())
+		} else {
+			s.Conformance = c
+		}
+		fmt.Fprintf(stdout, "conformance: %d passed, %d failed, %d skipped in %s\n", cres.Passed, cres.Failed, cres.Skipped, cres.Duration.Round(time.Millisecond))
+	}
+
+	// 2. Load: bind-unbind, then calls with callbacks. The conformance run left the clock and
+	// the state as it was; start from a clean state so the load sees a fresh pool.
+	if !o.noLoad && ctx.Err() == nil {
+		plat.Emulator.Reset()
+		plat.Emulator.Clock().SetScale(1)
+		prof := runLoadProfile(plat.Emulator)
+		ths, err := loadtest.ParseThresholds(o.thresholds)
+		if err != nil {
+			return nil, nil, err
+		}
+		scenarios := []struct {
+			name string
+			cfg  loadtest.Config
+		}{
+			{"axb-bind-unbind", loadtest.Config{Scenario: loadtest.ScenarioBindUnbind, Mode: pns.ModeAXB, Rate: o.rate, Hold: defaultRunHold, Thresholds: ths}},
+			{"axb-calls", loadtest.Config{Scenario: "calls", Mode: pns.ModeAXB, Rate: o.callRate, Callbacks: tracker}},
+		}
+		for _, sc := range scenarios {
+			if ctx.Err() != nil {
+				break
+			}
+			fmt.Fprintf(stdout, "== load %s: %g/s for %s\n", sc.name, sc.cfg.Rate, o.loadDuration)
+			c := sc.cfg
+			c.Target = plat.URL
+			c.Profile = prof
+			c.Duration = o.loadDuration
+			c.OutDir = filepath.Join(o.out, assemble.LoadDir, sc.name)
+			c.Name = sc.name
+			c.Progress = func(p loadtest.Progress) { fmt.Fprintln(stdout, "  "+progressLine(p)) }
+			res, err := loadtest.Run(ctx, c)
+			if err != nil {
+				s.Errors = append(s.Errors, "load "+sc.name+": "+err.Error())
+				continue
+			}
+			if s.Load == nil {
+				s.Load = &reports.Load{}
+			}
+			s.Load.Scenarios = append(s.Load.Scenarios, assemble.LoadScenario(res, sc.name))
+			s.Thresholds = append(s.Thresholds, assemble.Thresholds(res, sc.name)...)
+			if res.Cleanup.Leaked > 0 {
+				s.Errors = append(s.Errors, fmt.Sprintf("load %s left %d bindings behind", sc.name, res.Cleanup.Leaked))
+			}
+			fmt.Fprintf(stdout, "  %s: %.1f/s achieved of %.1f/s, %d requests\n", sc.name, res.AchievedRate, res.TargetRate, res.SentHits)
+		}
+	}
+
+	// 3. Callbacks: let the dispatcher finish, then take the receiver's view.
+	plat.Emulator.Clock().Advance(5 * time.Second) // close the fee batch window
+	dctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	_ = plat.Dispatcher.Drain(dctx)
+	cancel()
+	rep := rcv.Snapshot()
+	if err := writeJSONFile(filepath.Join(o.out, assemble.ReceiverFile), rep); err != nil {
+		return nil, nil, err
+	}
+	s.Callbacks = assemble.Callbacks(rep)
+	s.Manifest.End = time.Now()
+	return s, secrets, nil
+}
+
+// runLoadProfile is the load profile of the embedded platform: its demo apps with their X
+// pools, so that bindings are spread over known numbers.
+func runLoadProfile(em *emulator.Emulator) *loadtest.Profile {
+	p := loadtest.DefaultProfile()
+	for _, m := range []pns.Mode{pns.ModeAXB, pns.ModeAX, pns.ModeAXE} {
+		_, a := p.AppFor(m)
+		if a == nil {
+			continue
+		}
+		a.XNumbers = nil
+		for _, x := range em.Store().XNumbers(a.AppKey) {
+			a.XNumbers = append(a.XNumbers, x.Number)
+		}
+	}
+	return p
+}
+
+// progressLine renders a load progress sample as one plain line.
+func progressLine(p loadtest.Progress) string {
+	return fmt.Sprintf("%5.1fs target %6.1f/s achieved %6.1f/s success %5.1f%% p50 %.1fms p99 %.1fms corrected p99 %.1fms callbacks %d",
+		p.Elapsed.Seconds(), p.TargetRate, p.AchievedRate, p.SuccessPct, p.P50, p.P99, p.CorrectedP99, p.Callbacks)
+}
