@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pns-harness/pns-harness/pns"
 )
@@ -50,6 +51,16 @@ func benchDo(b *testing.B, c *http.Client, signer pns.Signer, method, url, body 
 // BenchmarkBindUnbindHTTP measures one AXB bind plus one unbind (two requests) through the
 // whole emulator: routing, authentication, validation, store, JSON answer.
 func BenchmarkBindUnbindHTTP(b *testing.B) {
+	base, c := benchServer(b, benchEmulator(b))
+	signer := pns.Signer{AppKey: axbKey, AppSecret: axbSecret}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		bindUnbind(b, c, signer, base)
+	}
+}
+
+func benchEmulator(b *testing.B) http.Handler {
 	cfg, err := DefaultConfig()
 	if err != nil {
 		b.Fatal(err)
@@ -58,28 +69,74 @@ func BenchmarkBindUnbindHTTP(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	base, c := benchServer(b, e.Handler())
-	signer := pns.Signer{AppKey: axbKey, AppSecret: axbSecret}
-	body := `{"callerNum":"+8613800100001","calleeNum":"+8613800100002","duration":3600,"recordFlag":"false"}`
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		data := benchDo(b, c, signer, "POST", base+pathAXB, body)
-		var out struct {
-			SubscriptionID string `json:"subscriptionId"`
-		}
-		if err := json.Unmarshal(data, &out); err != nil || out.SubscriptionID == "" {
-			b.Fatalf("bind: %s", data)
-		}
-		benchDo(b, c, signer, "DELETE", base+pathAXB+"?subscriptionId="+out.SubscriptionID, "")
+	b.Cleanup(func() { _ = e.Close() })
+	return e.Handler()
+}
+
+const benchBindBody = `{"callerNum":"+8613800100001","calleeNum":"+8613800100002","duration":3600,"recordFlag":"false"}`
+
+// bindUnbind is one operation against the emulator: an AXB bind and the unbind of its result.
+func bindUnbind(b *testing.B, c *http.Client, signer pns.Signer, base string) {
+	data := benchDo(b, c, signer, "POST", base+pathAXB, benchBindBody)
+	var out struct {
+		SubscriptionID string `json:"subscriptionId"`
 	}
+	if err := json.Unmarshal(data, &out); err != nil || out.SubscriptionID == "" {
+		b.Fatalf("bind: %s", data)
+	}
+	benchDo(b, c, signer, "DELETE", base+pathAXB+"?subscriptionId="+out.SubscriptionID, "")
 }
 
 // BenchmarkTrivialJSONHandler is the baseline: the same server stack and client, two requests
 // per operation with the same headers, answered by a handler that decodes a small JSON body and
 // writes a JSON envelope.
 func BenchmarkTrivialJSONHandler(b *testing.B) {
-	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	base, c := benchServer(b, trivialHandler())
+	signer := pns.Signer{AppKey: axbKey, AppSecret: axbSecret}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		trivialOp(b, c, signer, base)
+	}
+}
+
+// BenchmarkBindUnbindVsTrivial runs both in the same benchmark, interleaved in rounds so that
+// machine noise hits both alike, and reports emulator ops/s, trivial ops/s and their ratio
+// (the issue's aim: at least 0.5).
+func BenchmarkBindUnbindVsTrivial(b *testing.B) {
+	ebase, ec := benchServer(b, benchEmulator(b))
+	tbase, tc := benchServer(b, trivialHandler())
+	signer := pns.Signer{AppKey: axbKey, AppSecret: axbSecret}
+	const round = 200
+	var et, tt time.Duration
+	n := 0
+	for n < b.N {
+		t0 := time.Now()
+		for i := 0; i < round; i++ {
+			bindUnbind(b, ec, signer, ebase)
+		}
+		t1 := time.Now()
+		for i := 0; i < round; i++ {
+			trivialOp(b, tc, signer, tbase)
+		}
+		et += t1.Sub(t0)
+		tt += time.Since(t1)
+		n += round
+	}
+	eops := float64(n) / et.Seconds()
+	tops := float64(n) / tt.Seconds()
+	b.ReportMetric(eops, "emulator-ops/s")
+	b.ReportMetric(tops, "trivial-ops/s")
+	b.ReportMetric(eops/tops, "ratio")
+}
+
+func trivialOp(b *testing.B, c *http.Client, signer pns.Signer, base string) {
+	benchDo(b, c, signer, "POST", base+pathAXB, benchBindBody)
+	benchDo(b, c, signer, "DELETE", base+pathAXB+"?subscriptionId=0167ecc9-bfb6-4eec-b671-a7dab2ba78cf", "")
+}
+
+func trivialHandler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var in map[string]any
 		data, _ := io.ReadAll(r.Body)
 		if len(data) > 0 {
@@ -88,13 +145,4 @@ func BenchmarkTrivialJSONHandler(b *testing.B) {
 		w.Header().Set("Content-Type", ContentTypeResponse)
 		_, _ = w.Write([]byte(`{"resultcode":"0","resultdesc":"Success","subscriptionId":"0167ecc9-bfb6-4eec-b671-a7dab2ba78cf"}`))
 	})
-	base, c := benchServer(b, h)
-	signer := pns.Signer{AppKey: axbKey, AppSecret: axbSecret}
-	body := `{"callerNum":"+8613800100001","calleeNum":"+8613800100002","duration":3600,"recordFlag":"false"}`
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		benchDo(b, c, signer, "POST", base+pathAXB, body)
-		benchDo(b, c, signer, "DELETE", base+pathAXB+"?subscriptionId=0167ecc9-bfb6-4eec-b671-a7dab2ba78cf", "")
-	}
 }
