@@ -140,9 +140,17 @@ func (v *Virtual) AfterFunc(d time.Duration, f func()) *Timer {
 	return t
 }
 
-// At schedules f at an absolute virtual time.
+// At schedules f at an absolute virtual time. Unlike AfterFunc(when.Sub(Now())), the deadline
+// is exactly when, so timers scheduled for the same instant run in the order they were
+// scheduled (two separate Now readings would differ by the clock's progress in between).
 func (v *Virtual) At(when time.Time, f func()) *Timer {
-	return v.AfterFunc(when.Sub(v.Now()), f)
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	v.seq++
+	t := &Timer{v: v, deadline: when, seq: v.seq, f: f}
+	heap.Push(&v.timers, t)
+	v.rearmLocked()
+	return t
 }
 
 // Pending returns the number of scheduled timers.

@@ -112,3 +112,36 @@ func TestConcurrentUse(t *testing.T) {
 		t.Fatalf("fired %d timers, want 800", got)
 	}
 }
+
+func TestAtKeepsOrderOfSameInstant(t *testing.T) {
+	// A wall clock that moves by an irregular amount on every reading, at a large scale: two
+	// Now readings differ by varying amounts. At must not let that reorder timers due at the
+	// same instant; AfterFunc(when.Sub(Now())) does, which the control run shows.
+	run := func(schedule func(v *Virtual, when time.Time, f func())) []int {
+		w := &fakeWall{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+		var n int64
+		ticking := func() time.Time { n++; w.add(time.Duration(n*7%5+1) * time.Microsecond); return w.now() }
+		v := newVirtual(1000, ticking)
+		when := v.Now().Add(time.Hour)
+		var got []int
+		for i := 0; i < 100; i++ {
+			schedule(v, when, func() { got = append(got, i) })
+		}
+		v.Advance(2 * time.Hour) // runs every due timer synchronously, in deadline order
+		return got
+	}
+	inOrder := func(got []int) bool {
+		for i, g := range got {
+			if g != i {
+				return false
+			}
+		}
+		return len(got) == 100
+	}
+	if got := run(func(v *Virtual, when time.Time, f func()) { v.At(when, f) }); !inOrder(got) {
+		t.Fatalf("At ran same-instant timers in order %v", got)
+	}
+	if got := run(func(v *Virtual, when time.Time, f func()) { v.AfterFunc(when.Sub(v.Now()), f) }); inOrder(got) {
+		t.Fatal("control: relative scheduling kept the order, so this test cannot detect the bug")
+	}
+}

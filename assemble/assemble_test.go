@@ -1,0 +1,87 @@
+package assemble
+
+import (
+	"testing"
+	"time"
+
+	"github.com/pns-harness/pns-harness/conformance"
+	"github.com/pns-harness/pns-harness/loadtest"
+	"github.com/pns-harness/pns-harness/receiver"
+	"github.com/pns-harness/pns-harness/reports"
+)
+
+func TestLoadScenario(t *testing.T) {
+	r := &loadtest.Result{
+		Scenario: "bind-unbind", Mode: "AXB", Primary: "axb.bind",
+		Plan:           loadtest.Plan{{Duration: 2 * time.Second, Rate: 100}, {Duration: time.Second, Rate: 50}},
+		ElapsedSeconds: 3, TargetRate: 83.3, AchievedRate: 80, ShortfallPct: 4,
+		Interfaces: []loadtest.InterfaceStats{
+			{ID: "axb.bind", Count: 240, Success: 238, SuccessPct: 238.0 / 240 * 100,
+				Service:   loadtest.Latency{P50: 1, P90: 2, P99: 3, P999: 4, Max: 5},
+				Corrected: loadtest.Latency{P50: 2, P90: 3, P99: 9, P999: 10, Max: 11},
+				Buckets:   []loadtest.Bucket{{LE: 1, Count: 100}, {LE: 5, Count: 140}, {LE: -1, Count: 0}},
+				Codes:     []loadtest.CodeStats{{Code: "0", Count: 238}, {Code: "1012008", Count: 2}}},
+			{ID: "axb.unbind", Count: 238, Success: 238, SuccessPct: 100, Codes: []loadtest.CodeStats{{Code: "0", Count: 238}}},
+		},
+		Series: []loadtest.Second{
+			{Offset: 0, TargetRate: 100, AchievedRate: 100, Requests: 100, Success: 100, CorrectedP99: 3, ConformanceErrors: 0},
+			{Offset: 1, TargetRate: 100, AchievedRate: 90, Requests: 180, Success: 178, CorrectedP99: 9, ConformanceErrors: 2},
+			{Offset: 2, TargetRate: 50, AchievedRate: 50, Requests: 198, Success: 198, CorrectedP99: 4},
+		},
+		Thresholds: []loadtest.ThresholdOutcome{{Expr: "bind.p99<5ms", OK: true, Actual: 3, Unit: "ms"}, {Expr: "bind.success>=99.9%", OK: false, Actual: 99.2, Unit: "%"}},
+	}
+	ls := LoadScenario(r, "axb")
+	if ls.Requests != 478 || ls.Interfaces[0].Corrected.P99 != 9*time.Millisecond || ls.Interfaces[0].TargetRate != 83.3 {
+		t.Fatalf("scenario %+v", ls)
+	}
+	if got := ls.ResultCodes; len(got) != 2 || got[0].Code != "0" || got[0].Count != 476 || got[1].Description != "Insufficient number of resources" {
+		t.Errorf("result codes %+v", got)
+	}
+	if len(ls.Steps) != 2 || ls.Steps[0].Requests != 280 || ls.Steps[0].ConformanceErrors != 2 || ls.Steps[0].P99 != 9*time.Millisecond || ls.Steps[1].AchievedRate != 50 {
+		t.Errorf("steps %+v", ls.Steps)
+	}
+	if h := ls.Histogram; h == nil || len(h.Buckets) != 3 || h.Buckets[1].From != time.Millisecond || h.Buckets[1].To != 5*time.Millisecond {
+		t.Errorf("histogram %+v", h)
+	}
+	ths := Thresholds(r, "axb")
+	if len(ths) != 2 || ths[0].Unit != reports.UnitNanoseconds || ths[0].Observed != float64(3*time.Millisecond) || ths[1].Passed || ths[1].Expression != "axb: bind.success>=99.9%" {
+		t.Errorf("thresholds %+v", ths)
+	}
+}
+
+func TestCoverageRows(t *testing.T) {
+	cov := &conformance.Coverage{Interfaces: []conformance.InterfaceCoverage{{
+		Interface: "axb.bind",
+		Rules:     []conformance.RuleCoverage{{Rule: "mandatory:callerNum", Scenarios: []string{"s1"}}, {Rule: "length:x"}},
+		Codes:     []conformance.CodeCoverage{{Code: "1012010", Scenarios: []string{"s2"}}, {Code: "1023013", Reason: "legacy"}, {Code: "1012012"}},
+	}}}
+	rows := CoverageRows(cov)
+	want := []string{reports.CoverageCovered, reports.CoverageMissing, reports.CoverageCovered, reports.CoverageNotReachable, reports.CoverageMissing}
+	if len(rows) != len(want) {
+		t.Fatalf("rows %+v", rows)
+	}
+	for i, w := range want {
+		if rows[i].Status != w {
+			t.Errorf("row %d (%s) status %s, want %s", i, rows[i].Item, rows[i].Status, w)
+		}
+	}
+}
+
+func TestCallbacksPrefersTriggerLatency(t *testing.T) {
+	rep := receiver.Report{
+		Counters: receiver.Counters{Requests: 10, OutOfOrder: 1, BadSignature: 2, Duplicates: 1, DuplicateFeeRecords: 1},
+		Sessions: receiver.SessionCounts{Missing: 3},
+		Latency: []receiver.Latency{
+			{Reference: receiver.RefPlatform, Type: "fee", Count: 4, P50Ms: 900},
+			{Reference: receiver.RefTrigger, Type: "fee", Count: 4, P50Ms: 12},
+			{Reference: receiver.RefPlatform, Type: "callin", Count: 4, P50Ms: 500},
+		},
+	}
+	cb := Callbacks(rep)
+	if cb.Received != 10 || cb.Counters.Missing != 3 || cb.Counters.Duplicate != 2 || cb.Counters.BadSignature != 2 || cb.Counters.OutOfOrder != 1 {
+		t.Errorf("counters %+v", cb)
+	}
+	if len(cb.Events) != 2 || cb.Events[0].Event != "callin" || cb.Events[1].Latency.P50 != 12*time.Millisecond {
+		t.Errorf("events %+v", cb.Events)
+	}
+}
