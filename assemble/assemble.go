@@ -13,6 +13,8 @@ import (
 	"sort"
 	"time"
 
+	hdrhistogram "github.com/HdrHistogram/hdrhistogram-go"
+
 	"github.com/pns-harness/pns-harness/conformance"
 	"github.com/pns-harness/pns-harness/loadtest"
 	"github.com/pns-harness/pns-harness/pns"
@@ -131,7 +133,11 @@ func LoadScenario(r *loadtest.Result, name string) reports.LoadScenario {
 		ok += is.Success
 		ls.Interfaces = append(ls.Interfaces, il)
 		if is.ID == r.Primary {
-			ls.Histogram = histogram(is.Buckets)
+			if h := hdrBuckets(is.Codes); h != nil {
+				ls.Histogram = h
+			} else {
+				ls.Histogram = histogram(is.Buckets)
+			}
 		}
 	}
 	ls.Requests = total
@@ -151,7 +157,13 @@ func LoadScenario(r *loadtest.Result, name string) reports.LoadScenario {
 		}
 		return ls.ResultCodes[i].Code < ls.ResultCodes[j].Code
 	})
-	for _, s := range r.Series {
+	// Seconds after the last request (a calls run waiting for its last callbacks) carry no
+	// latency; drawing them as zero would read as a drop.
+	series := r.Series
+	for len(series) > 0 && series[len(series)-1].Requests == 0 {
+		series = series[:len(series)-1]
+	}
+	for _, s := range series {
 		p99 := s.CorrectedP99
 		if p99 == 0 {
 			p99 = s.P99
@@ -203,6 +215,70 @@ func histogram(bs []loadtest.Bucket) *reports.Histogram {
 	return h
 }
 
+// hdrBuckets merges the service-time HdrHistograms of an interface's result codes and cuts
+// them into about a dozen log-spaced buckets between the smallest and the largest value, so
+// the chart shows the shape whatever the latency scale (fixed bounds put sub-millisecond runs
+// into one bar). nil when no histogram decodes.
+func hdrBuckets(codes []loadtest.CodeStats) *reports.Histogram {
+	var merged *hdrhistogram.Histogram
+	for _, c := range codes {
+		if c.ServiceHist == "" {
+			continue
+		}
+		h, err := hdrhistogram.Decode([]byte(c.ServiceHist))
+		if err != nil {
+			return nil
+		}
+		if merged == nil {
+			merged = h
+		} else {
+			merged.Merge(h)
+		}
+	}
+	if merged == nil || merged.TotalCount() == 0 {
+		return nil
+	}
+	lo, hi := float64(merged.Min()), float64(merged.Max())
+	if lo < 1 {
+		lo = 1
+	}
+	if hi <= lo {
+		hi = lo * 2
+	}
+	const n = 12
+	ratio := math.Pow(hi/lo, 1.0/n)
+	out := &reports.Histogram{Metric: "service"}
+	from := int64(0)
+	bounds := make([]int64, 0, n)
+	for i := 1; i <= n; i++ {
+		b := int64(math.Ceil(lo * math.Pow(ratio, float64(i))))
+		if i == n {
+			b = merged.Max() + 1
+		}
+		if len(bounds) > 0 && b <= bounds[len(bounds)-1] {
+			continue
+		}
+		bounds = append(bounds, b)
+	}
+	counts := make([]int64, len(bounds))
+	for _, bar := range merged.Distribution() {
+		if bar.Count == 0 {
+			continue
+		}
+		v := bar.From
+		k := sort.Search(len(bounds), func(i int) bool { return v < bounds[i] })
+		if k == len(bounds) {
+			k = len(bounds) - 1
+		}
+		counts[k] += bar.Count
+	}
+	for i, b := range bounds {
+		out.Buckets = append(out.Buckets, reports.HistogramBucket{From: time.Duration(from), To: time.Duration(b), Count: counts[i]})
+		from = b
+	}
+	return out
+}
+
 // steps groups the per-second series by the plan's stages (a constant-rate run has one).
 func steps(r *loadtest.Result) []reports.LoadStep {
 	if len(r.Plan) == 0 {
@@ -232,6 +308,20 @@ func steps(r *loadtest.Result) []reports.LoadStep {
 		}
 		if st.Duration > 0 {
 			step.AchievedRate = float64(sent) / st.Duration.Seconds()
+		}
+		if len(r.Plan) == 1 {
+			// The series is cut at wall-clock second boundaries, which split the first and last
+			// partial seconds; for a single stage the run's own figures are exact.
+			step.AchievedRate = r.AchievedRate
+			step.Requests, ok = 0, 0
+			for _, is := range r.Interfaces {
+				step.Requests += is.Count
+				ok += is.Success
+			}
+			step.SuccessRatio = 0
+			if step.Requests > 0 {
+				step.SuccessRatio = float64(ok) / float64(step.Requests)
+			}
 		}
 		out = append(out, step)
 		start = end

@@ -4,6 +4,8 @@ import (
 	"testing"
 	"time"
 
+	hdrhistogram "github.com/HdrHistogram/hdrhistogram-go"
+
 	"github.com/pns-harness/pns-harness/conformance"
 	"github.com/pns-harness/pns-harness/loadtest"
 	"github.com/pns-harness/pns-harness/receiver"
@@ -83,5 +85,35 @@ func TestCallbacksPrefersTriggerLatency(t *testing.T) {
 	}
 	if len(cb.Events) != 2 || cb.Events[0].Event != "callin" || cb.Events[1].Latency.P50 != 12*time.Millisecond {
 		t.Errorf("events %+v", cb.Events)
+	}
+}
+
+func TestHistogramFromHDR(t *testing.T) {
+	h := hdrhistogram.New(1, int64(time.Hour), 3)
+	for v := int64(100_000); v <= 5_000_000; v += 10_000 { // 100µs .. 5ms
+		_ = h.RecordValue(v)
+	}
+	enc, err := h.Encode(hdrhistogram.V2CompressedEncodingCookieBase)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &loadtest.Result{Primary: "axb.bind", Interfaces: []loadtest.InterfaceStats{{ID: "axb.bind", Count: h.TotalCount(),
+		Codes: []loadtest.CodeStats{{Code: "0", Count: h.TotalCount(), ServiceHist: string(enc)}}}}}
+	hist := LoadScenario(r, "x").Histogram
+	if hist == nil || len(hist.Buckets) < 8 {
+		t.Fatalf("histogram %+v", hist)
+	}
+	var sum int64
+	for i, b := range hist.Buckets {
+		sum += b.Count
+		if b.To <= b.From {
+			t.Errorf("bucket %d empty range %v..%v", i, b.From, b.To)
+		}
+	}
+	if sum != h.TotalCount() {
+		t.Errorf("buckets hold %d values, want %d", sum, h.TotalCount())
+	}
+	if hist.Buckets[0].Count == h.TotalCount() {
+		t.Error("every value landed in the first bucket")
 	}
 }
