@@ -18,8 +18,9 @@ import (
 // check §2 on whichever interface they call.
 const IfaceAuthentication = "authentication"
 
-// IfaceCallbacks is the pseudo-interface of the call-event and fee notifications of simulated
-// calls (§7, §8); its rules are the event sequences of §7.4.
+// IfaceCallbacks is the pseudo-interface of the notifications of simulated calls, SMS and
+// X-number status changes (§7-§10); its rules are the event sequences of §7.4 and the
+// delivery rules checked at the customer's URLs.
 const IfaceCallbacks = "callbacks"
 
 // Rules is the catalog of parameter and business rules per interface (reference §2-§5, §11,
@@ -110,6 +111,11 @@ var Rules = map[string][]string{
 		"sequence:X1", "sequence:X2", "sequence:X3", "sequence:X4", "sequence:X6", "sequence:X7",
 		"sequence:E1", "sequence:E2", "sequence:E3", "sequence:E4", "sequence:E5", "sequence:E6",
 		"business:recorded-call", "sms:axb-forward", "sms:ax-forward",
+		// What arrives at the customer's URLs (callback_delivery.feature): §7.1 signing, §7.6
+		// re-push, §8 fee records and batching, §9 X-number status, §10 SMS, §11 recordings.
+		"delivery:events", "delivery:signature-aksk", "delivery:signature-wsse", "delivery:fee",
+		"delivery:fee-batch", "delivery:retry", "delivery:numstatus", "business:x-paused",
+		"delivery:sms-notify", "delivery:sms-block", "delivery:recording",
 	},
 	IfaceAuthentication: {
 		"business:aksk-ok", "business:separators", "business:stale-created", "business:bad-digest",

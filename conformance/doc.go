@@ -6,7 +6,8 @@
 //
 //   - Every answer of a provisioning interface is validated against its JSON Schema (package
 //     schemas) as soon as it arrives; call events and fee records of simulated calls against the
-//     notification schemas.
+//     notification schemas, both as the simulator reports them and as they arrive at the
+//     receiver (see Push sources).
 //   - "the result code is" asserts resultcode strictly and the HTTP status exactly where the
 //     code/status pair is [V] in reference §1.6 or the target is the emulator, otherwise only its
 //     class. resultdesc is asserted only against the emulator (§12).
@@ -18,7 +19,8 @@
 // # Tags
 //
 //   - @axb.bind, @ax.query, … (pns interface IDs), @authentication, @callbacks: what a scenario
-//     covers; @code:<resultcode> and @rule:<kind>:<field> say which code and rule (see Rules).
+//     covers; @code:<resultcode> and @rule:<kind>:<field> say which code and rule (see Rules;
+//     @callbacks has the §7.4 sequences and the delivery:… rules of what arrives at the URLs).
 //   - @emulator: emulator-specific behaviour ([I] decisions of §14) or emulator control (clock,
 //     faults, lockout, simulated calls). Against another target these scenarios are skipped and
 //     reported as skipped.
@@ -49,6 +51,37 @@
 // in area "0755"`, `the response is a redirect with a Location header`, `the AXB binding "<SUB1>"
 // exists` / `does not exist`, `the call events are "callin, callout, …"`, `I remember the
 // response field "fee.recordObjectName" as "REC"`.
+//
+// Notifications as they arrive (callback_delivery.feature; each step waits up to 20 s for the
+// push and checks its signature, its schema, the receiver's answer, its URL and that it equals
+// what the simulator reported): `the call's events arrive at the call-status URL in the order
+// "callin, callout, …"` (events sharing a timestamp are compared in §7.4 order; afterwards the
+// response is {"events":[…]} in that order), `the fee record of the call arrives at the fee URL`
+// (times ordered as §8.3 allows and equal to the events' timestamps, numbers consistent with
+// the events, 1-50 records; the response is the pushed body plus the call's record as "fee"),
+// `the fee records of the scenario's calls arrive in one message`, `every push of the call is
+// signed with X-AKSK by the app's key` (or X-WSSE), `every push of the call is first answered
+// with HTTP 503` and `every push of the call is delivered again with the same body and a fresh
+// signature` (the AXB-retry app, whose pushes the runner's receiver fails once), `the status of
+// "<X1>" is set to "9"` (`… with cause "2"`; set back to "5" when the scenario ends), `a
+// numStatus push for "<X1>" with status "9" arrives at the X-status URL` (`… and cause "2" …`),
+// `the SMS notification arrives at the SMS notification URL`, `the SMS Block request arrives at
+// the SMS control URL`, `the Location serves a WAV recording`. The pushed body becomes the
+// response, so the response-field steps read it.
+//
+// # Push sources
+//
+// With an empty Options.Target the runner starts the embedded emulator together with two
+// callback receivers (package receiver) and points every app's call-status, fee, X-status and
+// SMS notification URL (and the AX apps' SMS control URL) at them, one path per notification
+// type; the app RetryAppKey ("AXB-retry") gets a receiver that answers the first delivery of
+// every body 503. Every scenario subscribes to the arrivals while it runs and matches its own
+// by sessionId, smsIdentifier or X number, so scenarios stay isolated under Concurrency.
+// Against an emulator given as Target, Options.Pushes (a PushSource such as a PushHub fed by
+// the receiver's OnPush) supplies the arrivals; paths and nonces are then unknown and not
+// checked, the re-push scenario skips when the receiver accepted the first delivery, and the
+// Block scenario skips when the AX app has no SMS control URL. Without a push source the
+// delivery scenarios skip at their first push step ("no push source").
 //
 // # Placeholders
 //

@@ -36,7 +36,17 @@ var specialApps = []specialApp{
 	{"AXB-nowsse", emulator.AppConfig{AppKey: "conf-axb-nowsse", AppSecret: "conf-axb-nowsse-secret", Mode: pns.ModeAXB, LegacyWSSE: bp(false)}, "+8617004800000", 5},
 	// 1010002 for a tone file that is not approved (D25).
 	{"AXB-tones", emulator.AppConfig{AppKey: "conf-axb-tones", AppSecret: "conf-axb-tones-secret", Mode: pns.ModeAXB, ToneFiles: []string{"approved.wav"}}, "+8617004900000", 20},
+	// Notifications signed with X-WSSE (D66).
+	{"AXB-wsse", emulator.AppConfig{AppKey: "conf-axb-wsse", AppSecret: "conf-axb-wsse-secret", Mode: pns.ModeAXB, CallbackAuth: "wsse"}, "+8617005000000", 20},
+	// Re-push after a failed delivery (§7.6, D67): the runner's receiver answers the first
+	// delivery of every push of this app with 503.
+	{"AXB-retry", emulator.AppConfig{AppKey: RetryAppKey, AppSecret: "conf-axb-retry-secret", Mode: pns.ModeAXB}, "+8617005100000", 20},
 }
+
+// RetryAppKey is the app whose pushes the runner's own receiver fails at first delivery (503),
+// so that the re-push scenarios can observe the platform's retry. A PushSource whose receiver
+// does not fail them makes those scenarios skip.
+const RetryAppKey = "conf-axb-retry"
 
 // pausedX are X numbers in status "9" (paused) added to the demo apps, for D32.
 var pausedX = map[string]string{"AXB": "+8617001900001", "AX": "+8617002900001", "AXE": "+8617003900001"}
@@ -82,8 +92,9 @@ func EmulatorProfile() *Profile {
 	return p
 }
 
-// StartEmulator serves a new emulator with ConformanceConfig on a free 127.0.0.1 port. It
-// returns the base URL and a stop function.
+// StartEmulator serves a new emulator with ConformanceConfig on a free 127.0.0.1 port. Its
+// apps have no notification URLs (Run, with an empty Target, starts its own receivers and
+// points the URLs at them instead). It returns the base URL and a stop function.
 func StartEmulator() (string, func(), error) {
 	cfg, err := ConformanceConfig()
 	if err != nil {

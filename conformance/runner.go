@@ -50,6 +50,12 @@ type Options struct {
 	FS fs.FS
 	// TestingT runs every scenario as a subtest (see RunTest).
 	TestingT *testing.T
+	// Pushes tells the push-delivery scenarios (callback_delivery.feature) what arrives at
+	// the customer's notification URLs of an emulator given as Target, e.g. a PushHub fed by
+	// the OnPush of the receiver the emulator's app URLs point at. Without it those
+	// scenarios are skipped. Ignored when Target is empty: the runner then starts the
+	// embedded emulator with its own receivers.
+	Pushes PushSource
 }
 
 // Result is the outcome of a run.
@@ -135,13 +141,14 @@ func featurePaths(fsys fs.FS) ([]string, error) {
 // configuration, output directory); scenario failures are reported in Result.Status.
 func Run(ctx context.Context, o Options) (*Result, error) {
 	start := time.Now()
+	var own *ownPushes
 	if o.Target == "" {
-		url, stop, err := StartEmulator()
+		url, p, stop, err := startWithPushes()
 		if err != nil {
 			return nil, err
 		}
 		defer stop()
-		o.Target = url
+		o.Target, own = url, p
 		if o.Profile == nil {
 			o.Profile = EmulatorProfile()
 		}
@@ -167,6 +174,12 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	rs, err := newRunState(o)
 	if err != nil {
 		return nil, err
+	}
+	switch {
+	case own != nil:
+		rs.pushes, rs.ownPushes = own, true
+	case o.Pushes != nil:
+		rs.pushes = sourceFeed{o.Pushes}
 	}
 	res := &Result{Target: o.Target, Emulator: rs.emulator, FeaturesHash: features.Hash()}
 	if o.FS != fs.FS(features.FS) {
@@ -247,6 +260,35 @@ func writeJSON(path string, v any) error {
 		return err
 	}
 	return os.WriteFile(path, append(b, '\n'), 0o644)
+}
+
+// startWithPushes serves the conformance emulator with every app's notification URLs pointed
+// at the runner's own receivers. stop closes the emulator (its dispatcher sends what is queued)
+// before the receivers.
+func startWithPushes() (string, *ownPushes, func(), error) {
+	cfg, err := ConformanceConfig()
+	if err != nil {
+		return "", nil, nil, err
+	}
+	v, err := schemas.New()
+	if err != nil {
+		return "", nil, nil, err
+	}
+	apps := map[string]string{}
+	for _, a := range cfg.Apps {
+		apps[a.AppKey] = a.AppSecret
+	}
+	own, err := startOwnPushes(apps, v)
+	if err != nil {
+		return "", nil, nil, err
+	}
+	own.configure(cfg)
+	url, stop, err := ServeEmulator(cfg, nil)
+	if err != nil {
+		own.close()
+		return "", nil, nil, err
+	}
+	return url, own, func() { stop(); own.close() }, nil
 }
 
 // newRunState resolves secrets, compiles the schemas and prepares number sources.

@@ -65,6 +65,7 @@ func (rs *runState) initScenario(sc *godog.ScenarioContext) {
 			rs.global.RLock()
 			w.unlock = rs.global.RUnlock
 		}
+		w.startInbox()
 		if w.hasTag(TagAuthNegative) && rs.prof.AuthFailurePause > 0 {
 			select {
 			case <-time.After(time.Duration(rs.prof.AuthFailurePause)):
@@ -84,6 +85,7 @@ func (rs *runState) initScenario(sc *godog.ScenarioContext) {
 		return ctx, nil
 	})
 	sc.After(func(ctx context.Context, s *godog.Scenario, err error) (context.Context, error) {
+		w.stopInbox()
 		hookErr := w.restore(ctx)
 		if hookErr != nil {
 			err = errors.Join(err, hookErr)
@@ -142,6 +144,7 @@ func (rs *runState) initScenario(sc *godog.ScenarioContext) {
 	sc.Step(`^"([^"]*)" calls "([^"]*)" with:$`, w.simulateCall)
 	sc.Step(`^the call events are "([^"]*)"$`, w.callEvents)
 	sc.Step(`^"([^"]*)" sends the SMS "([^"]*)" to "([^"]*)"$`, w.simulateSMS)
+	w.registerPushSteps(sc)
 
 	// Actions.
 	sc.Step(`^I (bind|modify) (AXB|AX|AXE) with:$`, w.bodyOp)
@@ -197,6 +200,9 @@ func (w *world) restore(ctx context.Context) error {
 	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
 	var errs []error
+	if err := w.restoreStatuses(cctx); err != nil {
+		errs = append(errs, err)
+	}
 	if w.faults {
 		if err := w.rs.admin.clearFaults(cctx); err != nil {
 			errs = append(errs, fmt.Errorf("clearing injected faults: %w", err))
@@ -737,6 +743,10 @@ func (w *world) simulateCall(ctx context.Context, from, to string, doc *godog.Do
 		return fmt.Errorf("call result: %w", err)
 	}
 	w.last = ex
+	w.call = ex.response
+	if sid, _ := ex.response["sessionId"].(string); sid != "" {
+		w.calls = append(w.calls, sid)
+	}
 	return w.checkCallSchemas(ex.response)
 }
 
@@ -826,6 +836,7 @@ func (w *world) simulateSMS(ctx context.Context, from, text, to string) error {
 		return fmt.Errorf("SMS result: %w", err)
 	}
 	w.last = ex
+	w.sms = ex.response
 	for _, p := range []struct{ field, iface string }{{"notify", schemas.CallbackSMSNotify}, {"block", schemas.CallbackSMSBlock}} {
 		push, ok := ex.response[p.field].(map[string]any)
 		if !ok {

@@ -33,6 +33,11 @@ type runState struct {
 	xs       map[string]*xSource
 	secrets  map[string]string
 	admin    *adminClient
+	// pushes is where scenarios learn what arrived at the notification URLs (nil: the
+	// push-delivery scenarios skip); ownPushes is true when they are the runner's own
+	// receivers (paths, nonces and the failing retry app are known).
+	pushes    feed
+	ownPushes bool
 
 	// global serialises @global-state scenarios against all others (write lock vs read locks).
 	global sync.RWMutex
@@ -86,6 +91,16 @@ type world struct {
 	lockoutOn bool
 	// unlock releases the run's global-state lock taken in the Before hook.
 	unlock func()
+	// inbox holds the pushes arriving while the scenario runs (nil without a push source).
+	inbox *inbox
+	// call and sms are the last simulated call's and SMS's results.
+	call map[string]any
+	sms  map[string]any
+	// calls are the sessionIds of the scenario's simulated calls, in order.
+	calls []string
+	// statusChanged are X numbers whose status the scenario changed (set back to normal at
+	// the end).
+	statusChanged []string
 }
 
 // requestMods alter the next request only (authentication scenarios).

@@ -32,6 +32,30 @@ Feature: Recording download URL — GET /rest/provision/voice/record/v1.0 (refer
     When I request the recording download with "fileName=<REC>&recordDomain=<DOMAIN>"
     Then the response is a redirect with a Location header
 
+  @rule:business:download-redirect @rule:business:retention @code:1012007 @emulator @global-state @callbacks @rule:delivery:recording
+  Scenario: The recording named by the pushed fee record is a WAV file kept 7 days
+    # Retention counts from the first push attempt of the fee record (D75).
+    Given an AXB binding with:
+      """
+      {"callerNum":"<A1>","calleeNum":"<B1>","relationNum":"<X1>","recordFlag":"true","recordHintTone":"hint.wav"}
+      """
+    And "<A1>" calls "<X1>"
+    And the emulator clock advances by 600 seconds
+    And the emulator clock advances by 2 seconds
+    And the fee record of the call arrives at the fee URL
+    And the response field "fee.recordFlag" is 1
+    And the response field "fee.recordStartTime" is present
+    And the response field "fee.recordBucketName" is present
+    And I remember the response field "fee.recordObjectName" as "REC"
+    And I remember the response field "fee.recordDomain" as "DOMAIN"
+    When I request the recording download with "fileName=<REC>&recordDomain=<DOMAIN>"
+    Then the response is a redirect with a Location header
+    And the Location serves a WAV recording
+    When the emulator clock advances by 604800 seconds
+    And I request the recording download with "fileName=<REC>&recordDomain=<DOMAIN>"
+    Then the result code is "1012007"
+    And the HTTP status is 404
+
   @rule:business:unknown-recording @code:1012007 @emulator @global-state
   Scenario: A recording asked for with another recordDomain does not exist
     Given an AXB binding with:
