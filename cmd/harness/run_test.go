@@ -39,7 +39,20 @@ func TestRunAndReport(t *testing.T) {
 			t.Errorf("load scenario %s sent nothing: %+v", sc.Name, sc)
 		}
 	}
-	if len(s.Thresholds) != 1 || !s.Thresholds[0].Passed {
+	// The given threshold replaces the bind-unbind defaults; the calls scenario keeps its own.
+	var bindThs int
+	for _, th := range s.Thresholds {
+		if !th.Passed {
+			t.Errorf("threshold %s failed: %s", th.Expression, th.ObservedString())
+		}
+		if strings.HasPrefix(th.Expression, "axb-bind-unbind: ") {
+			bindThs++
+			if th.Expression != "axb-bind-unbind: bind.success>=99%" {
+				t.Errorf("unexpected bind-unbind threshold %q", th.Expression)
+			}
+		}
+	}
+	if bindThs != 1 || len(s.Thresholds) != 1+len(defaultRunCallsThresholds) {
 		t.Errorf("thresholds %+v", s.Thresholds)
 	}
 	if s.Callbacks.Received == 0 {
