@@ -203,16 +203,8 @@ func (r *runner) runCalls(ctx context.Context) (*Result, error) {
 			return nil, errors.New("calls: the platform did not say which X it bound")
 		}
 	}
-	name := r.attackName("calls")
-	r.agg.attacks = []string{name}
-	cs, err := r.openSink(name + ".gob")
+	name, cs, hl, err := r.openAttack("calls")
 	if err != nil {
-		teardown()
-		return nil, err
-	}
-	hl, err := r.openLog()
-	if err != nil {
-		_ = cs.close()
 		teardown()
 		return nil, err
 	}
@@ -227,9 +219,6 @@ func (r *runner) runCalls(ctx context.Context) (*Result, error) {
 		record(r.iv[k], d)
 		r.ivMu.Unlock()
 	}, r.agg.callbackConformance)
-	atk := r.attacker()
-	var st stopper
-	stopLoad := func(reason string) { st.stop(reason, func() { atk.Stop() }) }
 	var k atomic.Uint64
 	targeter := func(t *vegeta.Target) error {
 		i := k.Add(1) - 1
@@ -261,37 +250,17 @@ func (r *runner) runCalls(ctx context.Context) (*Result, error) {
 				o.confErrs = append(o.confErrs, IfaceCalls+": answer without sessionId")
 			}
 		}
-		if at, ok := r.plan.Intended(res.Seq); ok {
-			o.corrected = corrected(res, r.start.Add(at))
-		} else {
-			o.corrected = res.Latency
-		}
+		o.corrected = r.planned(res)
 		r.observe(o)
 	}
-	r.start = time.Now()
-	r.agg.started = r.start
-	results := atk.Attack(targeter, PlanPacer{Plan: r.plan}, r.attackBound(), name)
-	stopMon := make(chan struct{})
-	monDone := r.monitor(hl, stopMon, stopLoad)
-	done := r.consume(results, cs, handle)
-	go func() {
-		select {
-		case <-ctx.Done():
-			stopLoad("cancelled: " + ctx.Err().Error())
-		case <-done:
-		}
-	}()
-	<-done
-	r.waitCallbacks(ctx, tr)
-	close(stopMon)
-	<-monDone
+	st := r.attack(ctx, name, cs, hl, targeter, handle, func() { r.waitCallbacks(ctx, tr) })
 	if n := tr.openCalls(); n > 0 {
 		r.agg.mu.Lock()
 		r.agg.warnings = append(r.agg.warnings, fmt.Sprintf("%d calls had no fee record within the callback wait: check the emulator's callStatusUrl/feeUrl point at the receiver", n))
 		r.agg.mu.Unlock()
 	}
 	teardown()
-	return r.finish(&st)
+	return r.finish(st)
 }
 
 // waitCallbacks waits for the calls' notifications: until every call's fee record (its last

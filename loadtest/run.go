@@ -527,6 +527,15 @@ func corrected(res *vegeta.Result, intended time.Time) time.Duration {
 	return c
 }
 
+// planned is the corrected latency of a primary request: measured from the instant the plan
+// scheduled it, or its service time when the plan does not know its sequence number.
+func (r *runner) planned(res *vegeta.Result) time.Duration {
+	if at, ok := r.plan.Intended(res.Seq); ok {
+		return corrected(res, r.start.Add(at))
+	}
+	return res.Latency
+}
+
 func (r *runner) observe(o *observation) {
 	r.agg.observe(o)
 	r.ivMu.Lock()
@@ -551,11 +560,7 @@ func (r *runner) handleBind(res *vegeta.Result) {
 	info, _ := v.(*bindInfo)
 	a, o := r.check(r.bindIface.ID, res)
 	o.primary = true
-	if at, ok := r.plan.Intended(res.Seq); ok {
-		o.corrected = corrected(res, r.start.Add(at))
-	} else {
-		o.corrected = res.Latency
-	}
+	o.corrected = r.planned(res)
 	if o.success && a.SubscriptionID == "" {
 		o.confErrs = append(o.confErrs, r.bindIface.ID+": success without subscriptionId")
 	}

@@ -116,28 +116,17 @@ func (r *runner) runBindUnbind(ctx context.Context) (*Result, error) {
 		return nil, err
 	}
 	unbindRes := unbindAtk.Attack(r.unbindTargeter(), r.queue, 0, unbindName)
-	// The schedule's origin: taken right before the attack so that corrected latency does
-	// not include setup time.
-	r.start = time.Now()
-	r.agg.started = r.start
-	bindRes := bindAtk.Attack(r.bindTargeter(), PlanPacer{Plan: r.plan}, r.attackBound(), bindName)
-	stopMon := make(chan struct{})
-	monDone := r.monitor(hl, stopMon, stopLoad)
-	bindDone := r.consume(bindRes, bindSink, r.handleBind)
-	unbindDone := r.consume(unbindRes, unbindSink, r.handleUnbind)
-	go func() {
+	r.drive(ctx, hl, stopLoad, func() (<-chan struct{}, func()) {
+		bindRes := bindAtk.Attack(r.bindTargeter(), PlanPacer{Plan: r.plan}, r.attackBound(), bindName)
+		bindDone := r.consume(bindRes, bindSink, r.handleBind)
+		unbindDone := r.consume(unbindRes, unbindSink, r.handleUnbind)
 		// Watch until the unbinds are done too: a cancel during a long hold drains at once.
-		select {
-		case <-ctx.Done():
-			stopLoad("cancelled: " + ctx.Err().Error())
-		case <-unbindDone:
+		return unbindDone, func() {
+			<-bindDone
+			r.queue.finish()
+			<-unbindDone
 		}
-	}()
-	<-bindDone
-	r.queue.finish()
-	<-unbindDone
-	close(stopMon)
-	<-monDone
+	})
 	r.cleanup(ctx)
 	return r.finish(&st)
 }
@@ -429,19 +418,8 @@ func (r *runner) runQuery(ctx context.Context) (*Result, error) {
 		teardown()
 		return nil, fmt.Errorf("query: setup bound no binding: %w", firstErr)
 	}
-	name := r.attackName("query")
-	r.agg.attacks = []string{name}
-	qs, err := r.openSink(name + ".gob")
+	name, qs, hl, err := r.openAttack("query")
 	if err != nil {
-		teardown()
-		return nil, err
-	}
-	atk := r.attacker()
-	var st stopper
-	stopLoad := func(reason string) { st.stop(reason, func() { atk.Stop() }) }
-	hl, err := r.openLog()
-	if err != nil {
-		_ = qs.close()
 		teardown()
 		return nil, err
 	}
@@ -457,31 +435,72 @@ func (r *runner) runQuery(ctx context.Context) (*Result, error) {
 	handle := func(res *vegeta.Result) {
 		_, o := r.check(r.queryIface.ID, res)
 		o.primary = true
-		if at, ok := r.plan.Intended(res.Seq); ok {
-			o.corrected = corrected(res, r.start.Add(at))
-		} else {
-			o.corrected = res.Latency
-		}
+		o.corrected = r.planned(res)
 		r.observe(o)
 	}
+	st := r.attack(ctx, name, qs, hl, tr, handle, nil)
+	teardown()
+	return r.finish(st)
+}
+
+// openAttack names the single attack of a scenario after op and opens its result file and
+// the interval log (both nil without an output directory).
+func (r *runner) openAttack(op string) (name string, s *sink, hl *hlogSink, err error) {
+	name = r.attackName(op)
+	r.agg.attacks = []string{name}
+	if s, err = r.openSink(name + ".gob"); err != nil {
+		return "", nil, nil, err
+	}
+	if hl, err = r.openLog(); err != nil {
+		_ = s.close()
+		return "", nil, nil, err
+	}
+	return name, s, hl, nil
+}
+
+// attack runs the single attack of the query and calls scenarios: targeter at the plan's
+// rate, each result checked by handle and written to s, driven by drive. settle, when not
+// nil, runs once every result is handled, before the monitor stops (the calls scenario waits
+// for its callbacks there). It returns the stopper for finish.
+func (r *runner) attack(ctx context.Context, name string, s *sink, hl *hlogSink, targeter vegeta.Targeter, handle func(*vegeta.Result), settle func()) *stopper {
+	atk := r.attacker()
+	st := &stopper{}
+	stopLoad := func(reason string) { st.stop(reason, func() { atk.Stop() }) }
+	r.drive(ctx, hl, stopLoad, func() (<-chan struct{}, func()) {
+		done := r.consume(atk.Attack(targeter, PlanPacer{Plan: r.plan}, r.attackBound(), name), s, handle)
+		return done, func() {
+			<-done
+			if settle != nil {
+				settle()
+			}
+		}
+	})
+	return st
+}
+
+// drive runs the load of a scenario, which every scenario shares: it takes the schedule's
+// origin, then launch fires the attacks and starts their consumers. Meanwhile the monitor
+// runs (progress, interval log hl, abort-on-fail through stopLoad), and a cancelled ctx stops
+// the load until watched is closed. drive returns once wait (launch's) has returned and the
+// monitor has written its last interval.
+func (r *runner) drive(ctx context.Context, hl *hlogSink, stopLoad func(reason string), launch func() (watched <-chan struct{}, wait func())) {
+	// The schedule's origin: taken right before the attack so that corrected latency does
+	// not include setup time.
 	r.start = time.Now()
 	r.agg.started = r.start
-	results := atk.Attack(tr, PlanPacer{Plan: r.plan}, r.attackBound(), name)
+	watched, wait := launch()
 	stopMon := make(chan struct{})
 	monDone := r.monitor(hl, stopMon, stopLoad)
-	done := r.consume(results, qs, handle)
 	go func() {
 		select {
 		case <-ctx.Done():
 			stopLoad("cancelled: " + ctx.Err().Error())
-		case <-done:
+		case <-watched:
 		}
 	}()
-	<-done
+	wait()
 	close(stopMon)
 	<-monDone
-	teardown()
-	return r.finish(&st)
 }
 
 // attackBound is the wall-clock bound of the primary attack: the plan's length. A generator

@@ -6,18 +6,15 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log"
 	"net"
 	"net/http"
 	"os"
-	"os/signal"
 	"strconv"
 	"strings"
 	"sync/atomic"
-	"syscall"
 	"time"
 
 	"github.com/pns-harness/pns-harness/emulator"
@@ -26,11 +23,7 @@ import (
 )
 
 func init() {
-	register("calibrate", "check the load generator against an in-process emulator with known injected latency", func(args []string, stdout, stderr io.Writer) int {
-		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-		defer stop()
-		return runCalibrate(ctx, args, stdout, stderr)
-	})
+	register("calibrate", "check the load generator against an in-process emulator with known injected latency", interruptible(runCalibrate))
 }
 
 // calResult is the outcome of `harness calibrate`.
@@ -61,8 +54,7 @@ type calResult struct {
 }
 
 func runCalibrate(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("calibrate", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("calibrate", stderr)
 	latency := fs.Duration("latency", 20*time.Millisecond, "latency injected into the emulator's bind and unbind (fault API)")
 	rate := fs.Float64("rate", 200, "bind rate per second")
 	duration := fs.Duration("duration", 3*time.Second, "length of each calibration run")
@@ -78,15 +70,8 @@ func runCalibrate(ctx context.Context, args []string, stdout, stderr io.Writer) 
 			"above the service time. Exit 0 when both hold, 1 otherwise.\n\nflags:\n")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "harness calibrate: unexpected argument %q\n", fs.Arg(0))
-		return exitUsage
+	if code, ok := parseFlags(fs, args, false); !ok {
+		return code
 	}
 	if *rss > 0 {
 		return calRunRSS(ctx, *rss, *rssRate, stdout, stderr)

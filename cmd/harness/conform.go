@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -19,8 +17,7 @@ func init() {
 // runConform implements `harness conform`: exit 0 when every scenario passed, 1 when one
 // failed, 2 for bad usage or configuration.
 func runConform(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("conform", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("conform", stderr)
 	target := fs.String("target", "", "platform base URL; default: an embedded emulator on a free 127.0.0.1 port")
 	profile := fs.String("profile", "", "profile YAML (apps, secrets or their env vars, X numbers, number blocks); default matches the embedded emulator")
 	tags := fs.String("tags", "", "godog tag expression, e.g. '@axb.bind && ~@emulator' (',' = or, '&&' = and, '~' = not)")
@@ -35,11 +32,8 @@ func runConform(args []string, stdout, stderr io.Writer) int {
 		fs.PrintDefaults()
 		fmt.Fprintf(stderr, "\nexit status: 0 all scenarios passed, 1 a scenario failed, 2 bad usage or configuration\n")
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
+	if code, ok := parseFlags(fs, args, true); !ok {
+		return code
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "harness conform: unexpected arguments %q\n", fs.Args())

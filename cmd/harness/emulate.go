@@ -11,16 +11,12 @@ import (
 	"crypto/x509/pkix"
 	"encoding/hex"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"math/big"
 	"net"
 	"net/http"
-	"os"
-	"os/signal"
-	"syscall"
 	"time"
 
 	"github.com/pns-harness/pns-harness/embedded"
@@ -32,18 +28,15 @@ import (
 const defaultEmulateListen = "127.0.0.1:8080"
 
 func init() {
-	register("emulate", "run the PNS emulator (HTTP or HTTPS, admin under /emulator/v1/)", func(args []string, stdout, stderr io.Writer) int {
-		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-		defer stop()
+	register("emulate", "run the PNS emulator (HTTP or HTTPS, admin under /emulator/v1/)", interruptible(func(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return runEmulate(ctx, args, stdout, stderr, nil)
-	})
+	}))
 }
 
 // runEmulate parses the flags, builds the emulator and serves it until ctx is done. ready, when
 // non-nil, receives the bound address once the listener is up (used by tests).
 func runEmulate(ctx context.Context, args []string, stdout, stderr io.Writer, ready func(addr string)) int {
-	fs := flag.NewFlagSet("emulate", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("emulate", stderr)
 	configPath := fs.String("config", "", "YAML configuration `file` (default: the embedded demo configuration with apps demo-axb, demo-ax, demo-axe)")
 	listen := fs.String("listen", defaultEmulateListen, "listen `address`; keep it on loopback: the admin interface has no authentication")
 	useTLS := fs.Bool("tls", false, "serve HTTPS with a self-signed ECDSA certificate for localhost, 127.0.0.1 and ::1 (also tls: true in the config)")
@@ -55,15 +48,8 @@ func runEmulate(ctx context.Context, args []string, stdout, stderr io.Writer, re
 		fmt.Fprintf(stderr, "usage: harness emulate [flags]\n\nRuns the Private Number Service emulator. Admin endpoints: %shealth, reset, clock, clock/advance,\nclock/scale, bindings, invariants, faults, lockout, config; Prometheus metrics at %s.\n\nflags:\n", emulator.AdminPrefix, emulator.MetricsPath)
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "harness emulate: unexpected argument %q\n", fs.Arg(0))
-		return exitUsage
+	if code, ok := parseFlags(fs, args, false); !ok {
+		return code
 	}
 
 	var cfg *emulator.Config

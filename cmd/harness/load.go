@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -153,8 +151,7 @@ func loadIsTerminal(w io.Writer) bool {
 }
 
 func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("load", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("load", stderr)
 	target := fs.String("target", "", "base `URL` of the PNS under load; must resolve to 127.0.0.0/8 or ::1 (required)")
 	profilePath := fs.String("profile", "", "load profile YAML `file` (default: the embedded emulator's demo apps and X numbers)")
 	scenario := fs.String("scenario", loadtest.ScenarioBindUnbind, "scenario: bind-unbind, query or calls, optionally prefixed with the mode (axb-bind-unbind)")
@@ -183,18 +180,12 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			"unbinds everything still bound. Exit codes: 0 ok, 1 failed run, 2 usage, 99 threshold broken.\n\nflags:\n")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
+	if code, ok := parseFlags(fs, args, false); !ok {
+		return code
 	}
 	usageErr := func(format string, a ...any) int {
 		fmt.Fprintf(stderr, "harness load: "+format+"\n", a...)
 		return exitUsage
-	}
-	if fs.NArg() > 0 {
-		return usageErr("unexpected argument %q", fs.Arg(0))
 	}
 	if *target == "" {
 		return usageErr("--target is required")

@@ -4,10 +4,15 @@
 package main
 
 import (
+	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"sort"
+	"syscall"
 )
 
 // Exit codes shared by every subcommand.
@@ -30,6 +35,42 @@ var commands = map[string]command{}
 // register adds a subcommand; called from the init function of each subcommand's file.
 func register(name, summary string, run func(args []string, stdout, stderr io.Writer) int) {
 	commands[name] = command{summary: summary, run: run}
+}
+
+// interruptible adapts a subcommand that stops cleanly on SIGINT or SIGTERM: its ctx is
+// cancelled by the first one, and later ones are ignored until it returns.
+func interruptible(run func(ctx context.Context, args []string, stdout, stderr io.Writer) int) func(args []string, stdout, stderr io.Writer) int {
+	return func(args []string, stdout, stderr io.Writer) int {
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		defer stop()
+		return run(ctx, args, stdout, stderr)
+	}
+}
+
+// newFlagSet returns the flag set of subcommand name: a bad flag is returned as an error
+// rather than exiting, and the flag package's messages and the usage go to stderr.
+func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	return fs
+}
+
+// parseFlags parses a subcommand's arguments into fs (made by newFlagSet). When ok is false
+// the subcommand returns code at once: exitOK after -h (the usage is printed), exitUsage
+// after a bad flag (the flag package has said why) or, unless positional, after a positional
+// argument, which is named on fs's output.
+func parseFlags(fs *flag.FlagSet, args []string, positional bool) (code int, ok bool) {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK, false
+		}
+		return exitUsage, false
+	}
+	if !positional && fs.NArg() > 0 {
+		fmt.Fprintf(fs.Output(), "harness %s: unexpected argument %q\n", fs.Name(), fs.Arg(0))
+		return exitUsage, false
+	}
+	return 0, true
 }
 
 // version is set at build time with -ldflags "-X main.version=..."; "dev" otherwise.

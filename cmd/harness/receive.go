@@ -3,16 +3,12 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"sort"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/pns-harness/pns-harness/receiver"
@@ -53,18 +49,15 @@ func (a appSecrets) Set(v string) error {
 }
 
 func init() {
-	register("receive", "run the callback receiver alone (verify, validate, record pushes of a real platform)", func(args []string, stdout, stderr io.Writer) int {
-		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-		defer stop()
+	register("receive", "run the callback receiver alone (verify, validate, record pushes of a real platform)", interruptible(func(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return runReceive(ctx, args, stdout, stderr, nil)
-	})
+	}))
 }
 
 // runReceive serves the receiver until ctx is done or --duration has passed, printing a status
 // line every --interval, and writes receiver.json to --out on the way out.
 func runReceive(ctx context.Context, args []string, stdout, stderr io.Writer, ready func(url string)) int {
-	fs := flag.NewFlagSet("receive", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("receive", stderr)
 	apps := appSecrets{}
 	fs.Var(apps, "app", "`APP_KEY=ENV_VAR`: verify pushes of this app with the secret held in ENV_VAR (repeatable); without any, signatures are parsed but not verified")
 	listen := fs.String("listen", defaultReceiveListen, "listen `address` (the platform must reach it: use a public address for a real platform)")
@@ -78,15 +71,8 @@ func runReceive(ctx context.Context, args []string, stdout, stderr io.Writer, re
 		fmt.Fprintf(stderr, "usage: harness receive [flags]\n\nReceives call-event, fee, X-number status and SMS pushes, verifies their signatures,\nvalidates them against the JSON Schemas and reports delays against the platform's\nevent timestamps (1 s resolution).\n\nflags:\n")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "harness receive: unexpected argument %q\n", fs.Arg(0))
-		return exitUsage
+	if code, ok := parseFlags(fs, args, false); !ok {
+		return code
 	}
 	if *failFirst < 0 || *failFirst > 1 {
 		fmt.Fprintln(stderr, "harness receive: --fail-first must be between 0 and 1")

@@ -2,8 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -95,8 +93,7 @@ func isLoadSummary(p string) bool {
 }
 
 func runReport(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("report", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("report", stderr)
 	out := fs.String("out", defaultReportOut, "output `directory` for index.html, junit.xml and summary.json")
 	merge := fs.Bool("merge", false, "merge every load result found into one scenario (shards of one distributed run): histograms are added, not averaged")
 	baseline := fs.String("baseline", "", "summary.json of an earlier run to compare with")
@@ -113,11 +110,8 @@ func runReport(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "usage: harness report [flags] DIR...\n\nRebuilds the report from saved results: `harness run` output directories, `harness conform --out`\nand `harness load --out` directories, or directories of load shards (with --merge).\n\nflags:\n")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
+	if code, ok := parseFlags(fs, args, true); !ok {
+		return code
 	}
 	if fs.NArg() == 0 {
 		fmt.Fprintln(stderr, "harness report: at least one result directory is required")

@@ -7,10 +7,8 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/pns-harness/pns-harness/assemble"
@@ -85,11 +83,7 @@ func (f faultFlag) wrap(next http.Handler) http.Handler {
 }
 
 func init() {
-	register("run", "the main job: embedded emulator, conformance suite, short load, HTML report", func(args []string, stdout, stderr io.Writer) int {
-		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-		defer stop()
-		return runRun(ctx, args, stdout, stderr)
-	})
+	register("run", "the main job: embedded emulator, conformance suite, short load, HTML report", interruptible(runRun))
 }
 
 // runOptions are the flags of `harness run`.
