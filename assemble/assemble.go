@@ -84,6 +84,15 @@ func CoverageRows(c *conformance.Coverage) []reports.CoverageRow {
 			rows = append(rows, row)
 		}
 	}
+	// Codes that apply to no interface of the first scope (legacy or out-of-scope codes) are
+	// listed once with the reason they cannot be reached, so the matrix accounts for every
+	// code of the table.
+	for _, cc := range c.Codes {
+		if len(cc.Scenarios) == 0 && cc.Reason != "" {
+			rows = append(rows, reports.CoverageRow{Interface: "(none)", Item: cc.Code, Kind: reports.KindCode, Description: cc.Desc,
+				Status: reports.CoverageNotReachable, Reason: cc.Reason})
+		}
+	}
 	return rows
 }
 

@@ -56,9 +56,9 @@ func TestCoverageRows(t *testing.T) {
 		Interface: "axb.bind",
 		Rules:     []conformance.RuleCoverage{{Rule: "mandatory:callerNum", Scenarios: []string{"s1"}}, {Rule: "length:x"}},
 		Codes:     []conformance.CodeCoverage{{Code: "1012010", Scenarios: []string{"s2"}}, {Code: "1023013", Reason: "legacy"}, {Code: "1012012"}},
-	}}}
+	}}, Codes: []conformance.CodeCoverage{{Code: "1012010", Scenarios: []string{"s2"}}, {Code: "1011001", Reason: "never sent"}}}
 	rows := CoverageRows(cov)
-	want := []string{reports.CoverageCovered, reports.CoverageMissing, reports.CoverageCovered, reports.CoverageNotReachable, reports.CoverageMissing}
+	want := []string{reports.CoverageCovered, reports.CoverageMissing, reports.CoverageCovered, reports.CoverageNotReachable, reports.CoverageMissing, reports.CoverageNotReachable}
 	if len(rows) != len(want) {
 		t.Fatalf("rows %+v", rows)
 	}
