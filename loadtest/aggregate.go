@@ -175,7 +175,7 @@ func (a *aggregate) observe(o *observation) {
 		codes[o.code] = c
 	}
 	c.count++
-	c.statuses[strconv.Itoa(o.status)]++
+	c.statuses[statusKey(o.status)]++
 	record(c.service, o.service)
 	record(c.corrected, o.corrected)
 	s := a.sec(o.ts.Unix())
@@ -201,6 +201,21 @@ func (a *aggregate) observe(o *observation) {
 			a.conf.Examples = addExample(a.conf.Examples, e)
 		}
 	}
+}
+
+// statusKeys are the decimal strings of the HTTP statuses, built once: every result counts one.
+var statusKeys = func() (k [600]string) {
+	for i := range k {
+		k[i] = strconv.Itoa(i)
+	}
+	return k
+}()
+
+func statusKey(s int) string {
+	if s >= 0 && s < len(statusKeys) {
+		return statusKeys[s]
+	}
+	return strconv.Itoa(s)
 }
 
 func (a *aggregate) observeCallback(event string, at time.Time, latency time.Duration) {

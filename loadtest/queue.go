@@ -156,3 +156,41 @@ func (q *unbindQueue) Rate(elapsed time.Duration) float64 {
 	}
 	return q.rate(elapsed)
 }
+
+// inflightShards is the number of locks of an inflightMap: enough that the targeters and the
+// result handlers of both attacks rarely wait on one another.
+const inflightShards = 64
+
+// inflightMap holds what each request in flight carried, keyed by its correlation ID, from
+// the targeter to the result handler. Unlike a sync.Map it neither boxes the keys nor
+// allocates a node per entry.
+type inflightMap struct {
+	shards [inflightShards]struct {
+		mu sync.Mutex
+		m  map[uint64]any
+		_  [48]byte // one 64-byte cache line per shard
+	}
+}
+
+// Store records v under id.
+func (m *inflightMap) Store(id uint64, v any) {
+	s := &m.shards[id%inflightShards]
+	s.mu.Lock()
+	if s.m == nil {
+		s.m = map[uint64]any{}
+	}
+	s.m[id] = v
+	s.mu.Unlock()
+}
+
+// LoadAndDelete removes and returns the value under id.
+func (m *inflightMap) LoadAndDelete(id uint64) (any, bool) {
+	s := &m.shards[id%inflightShards]
+	s.mu.Lock()
+	v, ok := s.m[id]
+	if ok {
+		delete(s.m, id)
+	}
+	s.mu.Unlock()
+	return v, ok
+}

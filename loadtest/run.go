@@ -11,6 +11,7 @@ package loadtest
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -64,25 +65,123 @@ type SchemaValidator func(iface string, body []byte) []string
 
 // EmbeddedSchemas returns a SchemaValidator backed by the harness's embedded JSON schemas.
 func EmbeddedSchemas() (SchemaValidator, error) {
-	v, err := schemas.New()
+	v, names, err := embeddedSchemas()
 	if err != nil {
 		return nil, err
 	}
 	return func(iface string, body []byte) []string {
-		name, err := schemas.SchemaFor(iface, schemas.Response)
-		if err != nil {
+		name := names.of(iface)
+		if name == "" {
 			return nil // no response schema for this interface
 		}
 		vs, err := v.Validate(name, body)
-		if err != nil {
-			return []string{err.Error()}
-		}
-		out := make([]string, len(vs))
-		for i, x := range vs {
-			out[i] = x.String()
-		}
-		return out
+		return violations(vs, err)
 	}, nil
+}
+
+// docValidator checks an already decoded response body (decodeDoc's shape) of an interface,
+// so that a response is decoded once for both the result-code check and the schemas.
+type docValidator func(iface string, doc any) []string
+
+// embeddedDocValidator is EmbeddedSchemas for decoded bodies.
+func embeddedDocValidator() (docValidator, error) {
+	v, names, err := embeddedSchemas()
+	if err != nil {
+		return nil, err
+	}
+	return func(iface string, doc any) []string {
+		name := names.of(iface)
+		if name == "" {
+			return nil
+		}
+		vs, err := v.ValidateValue(name, doc)
+		return violations(vs, err)
+	}, nil
+}
+
+// embeddedSchemas returns the embedded schemas, compiled once per process (schemas.Default)
+// rather than once per run, and a cache of the response schema name of each interface.
+func embeddedSchemas() (*schemas.Validator, *schemaNames, error) {
+	v := schemas.Default()
+	if v == nil {
+		_, err := schemas.New() // Default failed: say why
+		if err == nil {
+			err = errors.New("schemas: no validator")
+		}
+		return nil, nil, err
+	}
+	return v, &schemaNames{}, nil
+}
+
+// schemaNames caches schemas.SchemaFor(iface, Response), "" for an interface without one.
+type schemaNames struct{ m sync.Map }
+
+func (c *schemaNames) of(iface string) string {
+	if n, ok := c.m.Load(iface); ok {
+		return n.(string)
+	}
+	name, err := schemas.SchemaFor(iface, schemas.Response)
+	if err != nil {
+		name = ""
+	}
+	c.m.Store(iface, name)
+	return name
+}
+
+func violations(vs []schemas.Violation, err error) []string {
+	if err != nil {
+		return []string{err.Error()}
+	}
+	if len(vs) == 0 {
+		return nil
+	}
+	out := make([]string, len(vs))
+	for i, x := range vs {
+		out[i] = x.String()
+	}
+	return out
+}
+
+// decodeDoc decodes a body exactly as the schema validator does (jsonschema.UnmarshalJSON:
+// numbers kept as json.Number, nothing but white space after the value). json.Unmarshal, which
+// costs less than a Decoder, decodes it first; only a body with numbers, which it turns into
+// float64, is decoded again with UseNumber.
+func decodeDoc(body []byte) (any, error) {
+	var doc any
+	if err := json.Unmarshal(body, &doc); err != nil {
+		return nil, err
+	}
+	if !hasFloat(doc) {
+		return doc, nil
+	}
+	d := json.NewDecoder(bytes.NewReader(body))
+	d.UseNumber()
+	doc = nil
+	if err := d.Decode(&doc); err != nil {
+		return nil, err
+	}
+	return doc, nil // json.Unmarshal has already refused trailing data
+}
+
+// hasFloat reports whether a decoded JSON value holds a number.
+func hasFloat(v any) bool {
+	switch v := v.(type) {
+	case float64:
+		return true
+	case map[string]any:
+		for _, e := range v {
+			if hasFloat(e) {
+				return true
+			}
+		}
+	case []any:
+		for _, e := range v {
+			if hasFloat(e) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // Progress is a live view of a run, delivered every Config.ProgressInterval.
@@ -171,6 +270,7 @@ type runner struct {
 	modeKey      string
 	app          *AppProfile
 	signer       pns.Signer
+	sign         *loadSigner
 	bindIface    pns.Interface
 	unbindIface  pns.Interface
 	queryIface   pns.Interface
@@ -181,9 +281,10 @@ type runner struct {
 	pool         *xPool
 	aNums, bNums numRange
 	validate     SchemaValidator
+	validateDoc  docValidator // the embedded schemas, fed the body decoded once
 	sample       float64
 	start        time.Time
-	inflight     sync.Map // uint64 → *bindInfo (binds) or *binding (unbinds)
+	inflight     inflightMap // uint64 → *bindInfo (binds) or *binding (unbinds)
 	queue        *unbindQueue
 	live         atomic.Int64
 	fired        atomic.Int64
@@ -309,6 +410,7 @@ func newRunner(ctx context.Context, cfg Config) (*runner, error) {
 		modeKey: strings.ToLower(string(mode)), app: app, plan: plan, hold: cfg.Hold,
 		signer: pns.Signer{AppKey: app.AppKey, AppSecret: secret, Scheme: pns.SchemeAKSK},
 		iv:     map[string]*hdr.Histogram{}}
+	r.sign = newLoadSigner(app.AppKey, secret)
 	r.bindIface, _ = pns.InterfaceByID(r.modeKey + ".bind")
 	r.unbindIface, _ = pns.InterfaceByID(r.modeKey + ".unbind")
 	r.queryIface, _ = pns.InterfaceByID(r.modeKey + ".query")
@@ -319,7 +421,7 @@ func newRunner(ctx context.Context, cfg Config) (*runner, error) {
 	if r.sample > 0 {
 		r.validate = cfg.Validator
 		if r.validate == nil {
-			if r.validate, err = EmbeddedSchemas(); err != nil {
+			if r.validateDoc, err = embeddedDocValidator(); err != nil {
 				return nil, fmt.Errorf("schemas: %w", err)
 			}
 		}
@@ -376,12 +478,8 @@ func (r *runner) attacker() *vegeta.Attacker {
 	return vegeta.NewAttacker(opts...)
 }
 
-func (r *runner) header() http.Header {
-	h := make(http.Header, 4)
-	h.Set("Content-Type", pns.ContentTypeJSON)
-	r.signer.Sign(h)
-	return h
-}
+// header returns the signed headers of one request (Content-Type, Authorization, X-AKSK).
+func (r *runner) header() http.Header { return r.sign.header() }
 
 // fragment marks a URL with a correlation ID in its fragment: vegeta echoes the target URL in
 // the Result, and a fragment is never sent on the wire.
@@ -403,26 +501,7 @@ func (r *runner) bindBody(info *bindInfo) ([]byte, error) {
 		// knows, so only a non-strict match finds an X.
 		mm = "1"
 	}
-	switch r.mode {
-	case pns.ModeAXB:
-		req := pns.AXBBindRequest{CallerNum: info.a, CalleeNum: info.b, RelationNum: info.x}
-		if info.x == "" {
-			req.AreaCode, req.AreaMatchMode = r.app.AreaCode, mm
-		}
-		return json.Marshal(req)
-	case pns.ModeAX:
-		req := pns.AXBindRequest{OrigNum: info.a, PrivateNum: info.x}
-		if info.x == "" {
-			req.AreaCode, req.AreaMatchMode = r.app.AreaCode, mm
-		}
-		return json.Marshal(req)
-	default:
-		req := pns.AXEBindRequest{BindNum: info.a, VirtualNum: info.x, ExtendNum: info.ext}
-		if info.x == "" {
-			req.AreaCode, req.AreaMatchMode = r.app.AreaCode, mm
-		}
-		return json.Marshal(req)
-	}
+	return appendBindBody(make([]byte, 0, 128), r.mode, info.a, info.b, info.x, info.ext, r.app.AreaCode, mm), nil
 }
 
 func (r *runner) bindTargeter() vegeta.Targeter {
@@ -477,30 +556,109 @@ type answer struct {
 	ok             bool // the body is a JSON object with a string resultcode
 }
 
+// answerFields are the JSON names of answer's fields.
+var answerFields = [...]string{"resultcode", "resultdesc", "subscriptionId", "relationNum", "privateNum", "virtualNum", "extendNum"}
+
+// answerFromDoc fills a from a body decoded by decodeDoc with the outcome json.Unmarshal into
+// a would have: decoded says the decode would succeed (a JSON object or null whose known
+// fields have the right types), code is the resultcode when it is a string, hasDesc whether
+// resultdesc is present and not null. exact is false when the object has a key that
+// encoding/json would match to a field case-insensitively (e.g. "ResultCode"): the caller then
+// decodes the body into the struct instead.
+func answerFromDoc(doc any, a *answer) (decoded, codeOK, hasDesc, exact bool) {
+	if doc == nil {
+		return true, false, false, true
+	}
+	m, isObj := doc.(map[string]any)
+	if !isObj {
+		return false, false, false, true
+	}
+	decoded = true
+	for k, v := range m {
+		var dst *string
+		switch k {
+		case "resultcode":
+			a.code, codeOK = v.(string)
+			continue
+		case "resultdesc":
+			hasDesc = v != nil
+			continue
+		case "subscriptionId":
+			dst = &a.SubscriptionID
+		case "relationNum":
+			dst = &a.RelationNum
+		case "privateNum":
+			dst = &a.PrivateNum
+		case "virtualNum":
+			dst = &a.VirtualNum
+		case "extendNum":
+			dst = &a.ExtendNum
+		default:
+			for _, f := range answerFields {
+				if strings.EqualFold(k, f) {
+					return false, false, false, false
+				}
+			}
+			continue
+		}
+		switch v := v.(type) {
+		case nil:
+		case string:
+			*dst = v
+		default:
+			decoded = false // a type error: json.Unmarshal fails
+		}
+	}
+	return decoded, codeOK, hasDesc, true
+}
+
 // check classifies a result and runs the conformance checks: JSON envelope, result code,
-// HTTP status of the code, sampled schema validation.
-func (r *runner) check(iface string, res *vegeta.Result) (*answer, *observation) {
-	o := &observation{iface: iface, status: int(res.Code), ts: res.Timestamp, service: res.Latency}
-	a := &answer{}
+// HTTP status of the code, sampled schema validation. A response validated against the
+// embedded schemas is decoded once, for both.
+func (r *runner) check(iface string, res *vegeta.Result) (answer, observation) {
+	o := observation{iface: iface, status: int(res.Code), ts: res.Timestamp, service: res.Latency}
+	var a answer
 	if res.Code == 0 {
 		o.code = "transport"
 		return a, o
 	}
-	if err := json.Unmarshal(res.Body, a); err != nil {
+	schema := (r.validate != nil || r.validateDoc != nil) && (r.sample >= 1 || rand.Float64() < r.sample)
+	var doc any
+	decoded, codeOK, hasDesc, exact := false, false, false, false
+	if schema && r.validateDoc != nil {
+		if d, err := decodeDoc(res.Body); err == nil {
+			doc = d
+			decoded, codeOK, hasDesc, exact = answerFromDoc(doc, &a)
+		} else {
+			exact = true // not JSON: json.Unmarshal fails too
+		}
+	}
+	if !exact {
+		sa := new(answer) // only this path escapes to the heap
+		decoded = json.Unmarshal(res.Body, sa) == nil
+		if decoded && sa.ResultCode != nil {
+			codeOK = json.Unmarshal(*sa.ResultCode, &sa.code) == nil
+		}
+		hasDesc = sa.ResultDesc != nil
+		a = *sa
+	}
+	if !decoded {
+		a = answer{} // what a failed decode left is not an answer
 		o.code = "http-" + strconv.Itoa(int(res.Code))
 		o.confErrs = append(o.confErrs, iface+": body is not a JSON object")
 		return a, o
 	}
-	var code string
-	if a.ResultCode == nil || json.Unmarshal(*a.ResultCode, &code) != nil {
+	if !codeOK {
+		a.code = ""
 		o.code = "http-" + strconv.Itoa(int(res.Code))
 		o.confErrs = append(o.confErrs, iface+": resultcode missing or not a string")
 		return a, o
 	}
-	a.code, a.ok = code, true
+	code := a.code
+	a.ok = true
 	o.code = code
 	o.success = code == string(pns.CodeSuccess)
-	if a.ResultDesc == nil {
+	if !hasDesc {
 		o.confErrs = append(o.confErrs, iface+": resultdesc missing")
 	}
 	if _, known := pns.Lookup(pns.Code(code)); known {
@@ -508,9 +666,15 @@ func (r *runner) check(iface string, res *vegeta.Result) (*answer, *observation)
 			o.confErrs = append(o.confErrs, fmt.Sprintf("%s: resultcode %s with HTTP %d, want %d", iface, code, res.Code, want))
 		}
 	}
-	if r.validate != nil && (r.sample >= 1 || rand.Float64() < r.sample) {
+	if schema {
 		o.schema = true
-		for _, v := range r.validate(iface, res.Body) {
+		var vs []string
+		if r.validateDoc != nil {
+			vs = r.validateDoc(iface, doc)
+		} else {
+			vs = r.validate(iface, res.Body)
+		}
+		for _, v := range vs {
 			o.confErrs = append(o.confErrs, iface+": schema: "+v)
 		}
 	}
@@ -538,20 +702,34 @@ func (r *runner) planned(res *vegeta.Result) time.Duration {
 
 func (r *runner) observe(o *observation) {
 	r.agg.observe(o)
+	keys := ivKeys(o.iface)
 	r.ivMu.Lock()
-	for _, k := range [2]string{o.iface + ".service", o.iface + ".corrected"} {
+	for i, k := range keys {
 		h := r.iv[k]
 		if h == nil {
 			h = newSecHist()
 			r.iv[k] = h
 		}
-		if strings.HasSuffix(k, "service") {
+		if i == 0 {
 			record(h, o.service)
 		} else {
 			record(h, o.corrected)
 		}
 	}
 	r.ivMu.Unlock()
+}
+
+// ivKeyCache holds the interval-log tags of each interface, built once instead of per result.
+var ivKeyCache sync.Map // iface → [2]string
+
+// ivKeys returns the interval-log tags of an interface: <iface>.service and <iface>.corrected.
+func ivKeys(iface string) [2]string {
+	if k, ok := ivKeyCache.Load(iface); ok {
+		return k.([2]string)
+	}
+	k := [2]string{iface + ".service", iface + ".corrected"}
+	ivKeyCache.Store(iface, k)
+	return k
 }
 
 func (r *runner) handleBind(res *vegeta.Result) {
@@ -564,7 +742,7 @@ func (r *runner) handleBind(res *vegeta.Result) {
 	if o.success && a.SubscriptionID == "" {
 		o.confErrs = append(o.confErrs, r.bindIface.ID+": success without subscriptionId")
 	}
-	r.observe(o)
+	r.observe(&o)
 	if info == nil {
 		return
 	}
@@ -599,7 +777,7 @@ func (r *runner) handleUnbind(res *vegeta.Result) {
 	} else {
 		o.corrected = res.Latency
 	}
-	r.observe(o)
+	r.observe(&o)
 	if b == nil {
 		return
 	}

@@ -436,7 +436,7 @@ func (r *runner) runQuery(ctx context.Context) (*Result, error) {
 		_, o := r.check(r.queryIface.ID, res)
 		o.primary = true
 		o.corrected = r.planned(res)
-		r.observe(o)
+		r.observe(&o)
 	}
 	st := r.attack(ctx, name, qs, hl, tr, handle, nil)
 	teardown()

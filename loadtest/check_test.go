@@ -1,0 +1,123 @@
+package loadtest
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	vegeta "github.com/tsenart/vegeta/v12/lib"
+)
+
+// TestCheckDecodeOnceMatchesStruct: classifying a response from the body decoded once for the
+// schemas gives the same answer and observation as decoding it into the answer struct.
+func TestCheckDecodeOnceMatchesStruct(t *testing.T) {
+	bodies := []string{
+		`{"resultcode":"0","resultdesc":"Success","subscriptionId":"s1","relationNum":"+8617001100000"}`,
+		`{"resultcode":"1010001","resultdesc":"x"}`,
+		`{"resultcode":"0"}`,
+		`{"resultcode":0,"resultdesc":"x"}`,
+		`{"resultcode":null,"resultdesc":null}`,
+		`{"resultdesc":"x"}`,
+		`{"resultcode":"0","resultdesc":"x","subscriptionId":5}`,
+		`{"resultcode":"0","resultdesc":"x","subscriptionId":null,"extendNum":"0001","virtualNum":"v","privateNum":"p"}`,
+		`{"ResultCode":"0","resultdesc":"x"}`,
+		`{"resultcode":"0","resultdesc":"x","SUBSCRIPTIONID":"s"}`,
+		`{"resultcode":"0","resultdesc":"x","other":{"a":[1,2]}}`,
+		`null`,
+		`[]`,
+		`"0"`,
+		`{"resultcode":"0"} x`,
+		`{"resultcode":"0"}  `,
+		`{`,
+		``,
+		`{"resultcode":"9999","resultdesc":"unknown code"}`,
+	}
+	structOnly := &runner{sample: -1}
+	once := &runner{sample: 1, validateDoc: func(string, any) []string { return nil }}
+	for _, body := range bodies {
+		for _, code := range []uint16{200, 400, 500} {
+			res := &vegeta.Result{Code: code, Body: []byte(body)}
+			wa, wo := structOnly.check("axb.bind", res)
+			ga, gob := once.check("axb.bind", res)
+			wa.ResultCode, wa.ResultDesc, ga.ResultCode, ga.ResultDesc = nil, nil, nil, nil
+			gob.schema = false
+			if !reflect.DeepEqual(ga, wa) || !reflect.DeepEqual(gob, wo) {
+				t.Errorf("%d %s:\n got  %+v %+v\n want %+v %+v", code, body, ga, gob, wa, wo)
+			}
+		}
+	}
+}
+
+// TestEmbeddedValidatorsAgree: validating the decoded body gives the same violations as
+// validating the raw body.
+func TestEmbeddedValidatorsAgree(t *testing.T) {
+	raw, err := EmbeddedSchemas()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dv, err := embeddedDocValidator()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct{ iface, body string }{
+		{"axb.bind", `{"resultcode":"0","resultdesc":"Success","subscriptionId":"s1","relationNum":"+8617001100000"}`},
+		{"axb.bind", `{"resultcode":"0","resultdesc":"Success","relationNum":"17001100000"}`},
+		{"axb.bind", `{"resultcode":1,"resultdesc":2,"relationNum":1.5}`},
+		{"axb.unbind", `{"resultcode":"0","resultdesc":"Success"}`},
+		{"no.such.iface", `{}`},
+	}
+	var invalid int
+	for _, tc := range tests {
+		doc, err := decodeDoc([]byte(tc.body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, got := raw(tc.iface, []byte(tc.body)), dv(tc.iface, doc)
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s %s: got %q, want %q", tc.iface, tc.body, got, want)
+		}
+		if len(want) > 0 {
+			invalid++
+		}
+	}
+	if invalid == 0 {
+		t.Error("no test body violates a schema: the comparison proves nothing")
+	}
+}
+
+// TestDecodeDocMatchesValidator: decodeDoc gives the value (json.Number for numbers) and the
+// failures of the schema validator's own decoding.
+func TestDecodeDocMatchesValidator(t *testing.T) {
+	bodies := []string{
+		`{"resultcode":"0","a":[1,2.50,{"b":-3e2}],"c":null,"d":true}`,
+		`{"resultcode":"0","s":"x"}`,
+		`[1]`, `12345678901234567890`, `"x"`, `null`, ` {} `,
+		`{} {}`, `{"a":1} x`, `{`, ``, `{"a":01}`,
+	}
+	for _, body := range bodies {
+		want, werr := jsonschema.UnmarshalJSON(strings.NewReader(body))
+		got, gerr := decodeDoc([]byte(body))
+		if (gerr != nil) != (werr != nil) || !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: got %#v, %v; want %#v, %v", body, got, gerr, want, werr)
+		}
+	}
+}
+
+// TestInflightMap: each value is handed over once, bind and unbind IDs do not collide.
+func TestInflightMap(t *testing.T) {
+	var m inflightMap
+	ids := []uint64{0, 1, 63, 64, 1 << 40, 5 | 1<<63, 5}
+	for i, id := range ids {
+		m.Store(id, i)
+	}
+	for i, id := range ids {
+		if v, ok := m.LoadAndDelete(id); !ok || v != i {
+			t.Errorf("id %d: got %v, %v; want %d", id, v, ok, i)
+		}
+		if v, ok := m.LoadAndDelete(id); ok {
+			t.Errorf("id %d: handed over twice (%v)", id, v)
+		}
+	}
+}

@@ -1,0 +1,98 @@
+package loadtest
+
+import (
+	"encoding/json"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/pns-harness/pns-harness/pns"
+)
+
+// TestLoadSignerMatchesPNS: for the same nonce and time, the load signer's headers are the ones
+// pns.Signer.Sign sets, and fresh headers verify with the secret and carry distinct nonces.
+func TestLoadSignerMatchesPNS(t *testing.T) {
+	tests := []struct{ key, secret, nonce string }{
+		{"demo-axb", "demo-axb-secret", "0123456789ABCDEF0123456789ABCDEF"},
+		{"k", "", "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF"},
+		{"app with space", "s3cr3t/+=", "00000000000000000000000000000000"},
+	}
+	now := time.Date(2026, 11, 27, 5, 40, 59, 999, time.UTC)
+	for _, tc := range tests {
+		t.Run(tc.key, func(t *testing.T) {
+			want := http.Header{}
+			want.Set("Content-Type", pns.ContentTypeJSON)
+			pns.Signer{AppKey: tc.key, AppSecret: tc.secret, Scheme: pns.SchemeAKSK,
+				Now: func() time.Time { return now }, Nonce: func() string { return tc.nonce }}.Sign(want)
+			s := newLoadSigner(tc.key, tc.secret)
+			st := s.states.Get().(*signState)
+			for range 2 { // the second round reuses the HMAC state and buffers
+				got := s.header()
+				got.Set(pns.HeaderXAKSK, s.token(st, []byte(tc.nonce), s.createdAt(now)))
+				if len(got) != len(want) {
+					t.Fatalf("headers %v, want %v", got, want)
+				}
+				for k, v := range want {
+					if len(got[k]) != 1 || got[k][0] != v[0] {
+						t.Errorf("%s = %q, want %q", k, got[k], v)
+					}
+				}
+			}
+			seen := map[string]bool{}
+			for range 100 {
+				h := s.header()
+				tok, perr := pns.ParseRequestAuth(h)
+				if perr != nil {
+					t.Fatalf("parse %v: %v", h, perr)
+				}
+				if _, verr := tok.Verify(tc.secret, pns.VerifyOptions{Now: time.Now(), Skew: 5 * time.Minute}); verr != nil {
+					t.Fatalf("verify %v: %v", h, verr)
+				}
+				if len(tok.Nonce) != 32 || seen[tok.Nonce] {
+					t.Fatalf("nonce %q: want 32 characters, never repeated", tok.Nonce)
+				}
+				seen[tok.Nonce] = true
+			}
+		})
+	}
+}
+
+// TestAppendBindBodyMatchesMarshal: the append-built bind bodies are byte for byte what
+// json.Marshal writes for the pns request types.
+func TestAppendBindBodyMatchesMarshal(t *testing.T) {
+	tests := []struct {
+		name                   string
+		a, b, x, ext, area, mm string
+	}{
+		{"x given", "+8613400000001", "+8613500000001", "+8617001100000", "0001", "0755", "1"},
+		{"platform chooses", "+8613400000001", "+8613500000001", "", "", "0755", "1"},
+		{"no area", "+8613400000001", "+8613500000001", "", "", "", ""},
+		{"escaping", `a"<>&\` + "\u2028é\x01", "b\xff", "", "x\ty", "", "1"},
+		{"empty numbers", "", "", "", "", "", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			area, mm := tc.area, tc.mm
+			if tc.x != "" {
+				area, mm = "", ""
+			}
+			for _, m := range []struct {
+				mode pns.Mode
+				v    any
+			}{
+				{pns.ModeAXB, pns.AXBBindRequest{CallerNum: tc.a, CalleeNum: tc.b, RelationNum: tc.x, AreaCode: area, AreaMatchMode: mm}},
+				{pns.ModeAX, pns.AXBindRequest{OrigNum: tc.a, PrivateNum: tc.x, AreaCode: area, AreaMatchMode: mm}},
+				{pns.ModeAXE, pns.AXEBindRequest{BindNum: tc.a, VirtualNum: tc.x, ExtendNum: tc.ext, AreaCode: area, AreaMatchMode: mm}},
+			} {
+				want, err := json.Marshal(m.v)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got := appendBindBody(nil, m.mode, tc.a, tc.b, tc.x, tc.ext, tc.area, tc.mm)
+				if string(got) != string(want) {
+					t.Errorf("%s: got  %s\nwant %s", m.mode, got, want)
+				}
+			}
+		})
+	}
+}
