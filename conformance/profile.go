@@ -1,16 +1,15 @@
 package conformance
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/pns-harness/pns-harness/internal/yamlx"
 	"github.com/pns-harness/pns-harness/pns"
 	"gopkg.in/yaml.v3"
 )
@@ -145,9 +144,7 @@ func LoadProfile(path string) (*Profile, error) {
 // ParseProfile decodes and validates a profile.
 func ParseProfile(data []byte) (*Profile, error) {
 	var p Profile
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(&p); err != nil && !errors.Is(err, io.EOF) {
+	if err := yamlx.DecodeStrict(data, &p); err != nil {
 		return nil, fmt.Errorf("profile: %w", err)
 	}
 	if err := p.Normalize(); err != nil {

@@ -5,7 +5,6 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"net/url"
 	"os"
@@ -14,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pns-harness/pns-harness/internal/yamlx"
 	"github.com/pns-harness/pns-harness/pns"
 	"gopkg.in/yaml.v3"
 )
@@ -182,9 +182,7 @@ func LoadConfig(path string) (*Config, error) {
 // silently keeping its default is worse than a refusal), applies defaults and validates.
 func ParseConfig(data []byte) (*Config, error) {
 	var c Config
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) {
+	if err := yamlx.DecodeStrict(data, &c); err != nil {
 		return nil, fmt.Errorf("config: %w", err)
 	}
 	if err := c.Normalize(); err != nil {
