@@ -197,45 +197,17 @@ func (s *Store) AXModify(app string, in AXModifyInput) (AXBinding, *pns.Error) {
 		}
 		changed = true
 	}
-	if in.PrivateSMS != nil {
-		b.PrivateSMS = *in.PrivateSMS
-		changed = true
-	}
-	if in.RecordFlag != nil {
-		b.RecordFlag = *in.RecordFlag
-		if !b.RecordFlag {
-			b.RecordHintTone = ""
-		}
-		changed = true
-	}
-	if in.RecordHintTone != "" {
-		b.RecordHintTone = in.RecordHintTone
-		changed = true
-	}
-	if in.MaxDuration != nil {
-		b.MaxDuration = *in.MaxDuration
-		changed = true
-	}
-	if in.LastMinVoice != "" {
-		b.LastMinVoice = in.LastMinVoice
-		changed = true
-	}
-	if in.UserData != "" {
-		b.UserData = in.UserData
-		changed = true
-	}
+	setVal(&b.PrivateSMS, in.PrivateSMS, &changed)
+	setRecording(&b.RecordFlag, &b.RecordHintTone, in.RecordFlag, in.RecordHintTone, &changed)
+	setVal(&b.MaxDuration, in.MaxDuration, &changed)
+	setStr(&b.LastMinVoice, in.LastMinVoice, &changed)
+	setStr(&b.UserData, in.UserData, &changed)
 	if in.CallDirection != nil {
 		b.CallDirection = cloneInt(in.CallDirection)
 		changed = true
 	}
-	if in.TurnFlag != "" {
-		b.TurnFlag = in.TurnFlag
-		changed = true
-	}
-	if in.CalleeNumDisplay != "" {
-		b.CalleeNumDisplay = in.CalleeNumDisplay
-		changed = true
-	}
+	setStr(&b.TurnFlag, in.TurnFlag, &changed)
+	setStr(&b.CalleeNumDisplay, in.CalleeNumDisplay, &changed)
 	if in.PreVoice != nil {
 		b.PreVoice = mergePreVoice(b.PreVoice, in.PreVoice)
 		changed = true

@@ -202,10 +202,7 @@ func (s *Store) AXBModify(app string, in AXBModifyInput) (AXBBinding, *pns.Error
 	if in.CallerNum != "" || in.CalleeNum != "" {
 		changed = true
 	}
-	if in.CallDirection != nil {
-		b.CallDirection = *in.CallDirection
-		changed = true
-	}
+	setVal(&b.CallDirection, in.CallDirection, &changed)
 	if in.Duration != nil {
 		b.Duration = *in.Duration
 		b.ExpiresAt = expiryAfter(now, time.Duration(*in.Duration)*time.Second)
@@ -214,37 +211,15 @@ func (s *Store) AXBModify(app string, in AXBModifyInput) (AXBBinding, *pns.Error
 		}
 		changed = true
 	}
-	if in.MaxDuration != nil {
-		b.MaxDuration = *in.MaxDuration
-		changed = true
-	}
-	if in.LastMinVoice != "" {
-		b.LastMinVoice = in.LastMinVoice
-		changed = true
-	}
-	if in.PrivateSMS != nil {
-		b.PrivateSMS = *in.PrivateSMS
-		changed = true
-	}
-	if in.RecordFlag != nil {
-		b.RecordFlag = *in.RecordFlag
-		if !b.RecordFlag {
-			b.RecordHintTone = ""
-		}
-		changed = true
-	}
-	if in.RecordHintTone != "" {
-		b.RecordHintTone = in.RecordHintTone
-		changed = true
-	}
+	setVal(&b.MaxDuration, in.MaxDuration, &changed)
+	setStr(&b.LastMinVoice, in.LastMinVoice, &changed)
+	setVal(&b.PrivateSMS, in.PrivateSMS, &changed)
+	setRecording(&b.RecordFlag, &b.RecordHintTone, in.RecordFlag, in.RecordHintTone, &changed)
 	if in.PreVoice != nil {
 		b.PreVoice = mergePreVoice(b.PreVoice, in.PreVoice)
 		changed = true
 	}
-	if in.UserData != "" {
-		b.UserData = in.UserData
-		changed = true
-	}
+	setStr(&b.UserData, in.UserData, &changed)
 	if changed {
 		b.SubscribeTime = now
 	}

@@ -245,21 +245,8 @@ func (s *Store) AXEModify(app string, in AXEModifyInput) (AXEBinding, *pns.Error
 		return AXEBinding{}, pns.InvalidRequest("callbackExpiredTime")
 	}
 	changed := false
-	if in.DisplayNumMode != "" {
-		b.DisplayNumMode = in.DisplayNumMode
-		changed = true
-	}
-	if in.RecordFlag != nil {
-		b.RecordFlag = *in.RecordFlag
-		if !b.RecordFlag {
-			b.RecordHintTone = ""
-		}
-		changed = true
-	}
-	if in.RecordHintTone != "" {
-		b.RecordHintTone = in.RecordHintTone
-		changed = true
-	}
+	setStr(&b.DisplayNumMode, in.DisplayNumMode, &changed)
+	setRecording(&b.RecordFlag, &b.RecordHintTone, in.RecordFlag, in.RecordHintTone, &changed)
 	if in.CallbackTone != "" {
 		b.CallbackTone, b.CallbackNum = in.CallbackTone, ""
 		changed = true
@@ -268,14 +255,8 @@ func (s *Store) AXEModify(app string, in AXEModifyInput) (AXEBinding, *pns.Error
 		b.CallbackNum, b.CallbackTone = in.CallbackNum, ""
 		changed = true
 	}
-	if in.CallbackExpiredTime != nil {
-		b.CallbackExpiredTime = *in.CallbackExpiredTime
-		changed = true
-	}
-	if in.UserData != "" {
-		b.UserData = in.UserData
-		changed = true
-	}
+	setVal(&b.CallbackExpiredTime, in.CallbackExpiredTime, &changed)
+	setStr(&b.UserData, in.UserData, &changed)
 	if changed {
 		b.SubscribeTime = now
 	}

@@ -551,3 +551,36 @@ func boolOr(p *bool, def bool) bool {
 	}
 	return *p
 }
+
+// Modify helpers: PNS modify requests leave absent fields unchanged (§3.4, §4.4, §5.4). Each
+// helper applies one present field and records that the binding changed, so that
+// subscribeTime moves only when something was sent.
+
+// setVal applies an optional value sent as a pointer.
+func setVal[T any](dst *T, v *T, changed *bool) {
+	if v != nil {
+		*dst = *v
+		*changed = true
+	}
+}
+
+// setStr applies an optional string; empty means absent (D22).
+func setStr(dst *string, v string, changed *bool) {
+	if v != "" {
+		*dst = v
+		*changed = true
+	}
+}
+
+// setRecording applies recordFlag, then recordHintTone: switching recording off forgets the
+// tone, which is only kept while recording is on (D25).
+func setRecording(flag *bool, tone *string, inFlag *bool, inTone string, changed *bool) {
+	if inFlag != nil {
+		*flag = *inFlag
+		if !*flag {
+			*tone = ""
+		}
+		*changed = true
+	}
+	setStr(tone, inTone, changed)
+}
