@@ -138,5 +138,7 @@ type Pusher interface {
 // Clock is the emulator clock with timers; *clock.Virtual implements it.
 type Clock interface {
 	Now() time.Time
-	AfterFunc(d time.Duration, f func()) *clock.Timer
+	// At runs f at an exact emulator instant, so events due at the same instant keep the
+	// order in which they were scheduled.
+	At(when time.Time, f func()) *clock.Timer
 }

@@ -12,7 +12,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/pns-harness/pns-harness/emulator/clock"
 	"github.com/pns-harness/pns-harness/pns"
 )
 
@@ -453,16 +452,7 @@ func (s *Simulator) at(t time.Time, f func()) {
 		f()
 		return
 	}
-	// Schedule at the exact instant when the clock allows it: a relative wait is added to a
-	// later reading of the clock, which gives events of the same instant (AXE collectInfo and
-	// callout) slightly different deadlines and can swap them.
-	if ac, ok := s.clk.(interface {
-		At(time.Time, func()) *clock.Timer
-	}); ok {
-		ac.At(t, f)
-		return
-	}
-	s.clk.AfterFunc(t.Sub(s.clk.Now()), f)
+	s.clk.At(t, f)
 }
 
 func (s *Simulator) dispatch(app AppConfig, p *plan) {

@@ -133,11 +133,7 @@ func (t *Timer) Stop() bool {
 func (v *Virtual) AfterFunc(d time.Duration, f func()) *Timer {
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	v.seq++
-	t := &Timer{v: v, deadline: v.nowLocked().Add(d), seq: v.seq, f: f}
-	heap.Push(&v.timers, t)
-	v.rearmLocked()
-	return t
+	return v.scheduleLocked(v.nowLocked().Add(d), f)
 }
 
 // At schedules f at an absolute virtual time. Unlike AfterFunc(when.Sub(Now())), the deadline
@@ -146,8 +142,13 @@ func (v *Virtual) AfterFunc(d time.Duration, f func()) *Timer {
 func (v *Virtual) At(when time.Time, f func()) *Timer {
 	v.mu.Lock()
 	defer v.mu.Unlock()
+	return v.scheduleLocked(when, f)
+}
+
+// scheduleLocked adds a timer for an absolute deadline; ties run in scheduling order.
+func (v *Virtual) scheduleLocked(deadline time.Time, f func()) *Timer {
 	v.seq++
-	t := &Timer{v: v, deadline: when, seq: v.seq, f: f}
+	t := &Timer{v: v, deadline: deadline, seq: v.seq, f: f}
 	heap.Push(&v.timers, t)
 	v.rearmLocked()
 	return t
