@@ -201,22 +201,11 @@ func (o *ownPushes) record(p push) {
 	}
 }
 
-// callbackValidate checks a push body against the schema of its kind.
-func callbackValidate(v *schemas.Validator) func(kind string, body []byte) []string {
-	return receiver.ValidatorFunc(v.Validate, func(kind string) string {
-		n, err := schemas.SchemaFor("callback."+kind, schemas.Request)
-		if err != nil {
-			return "unknown:" + kind
-		}
-		return n
-	})
-}
-
 // startOwnPushes starts both receivers on free 127.0.0.1 ports; apps maps APP_Key to secret.
 func startOwnPushes(apps map[string]string, v *schemas.Validator) (*ownPushes, error) {
 	o := &ownPushes{}
 	for i := 0; i < 2; i++ {
-		opts := receiver.Options{Apps: apps, Validate: callbackValidate(v), OnPush: func(a receiver.Arrival) {
+		opts := receiver.Options{Apps: apps, Validate: v.ValidateCallback, OnPush: func(a receiver.Arrival) {
 			var ri reqInfo
 			if o.cur[i] != nil {
 				ri = *o.cur[i]

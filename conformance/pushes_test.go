@@ -48,7 +48,7 @@ func harnessRunStyle(t *testing.T, tamper func(*receiver.Arrival)) (string, *Pus
 		apps[a.AppKey] = a.AppSecret
 	}
 	hub := NewPushHub()
-	rcv := receiver.New(receiver.Options{Apps: apps, Validate: callbackValidate(v), OnPush: func(a receiver.Arrival) {
+	rcv := receiver.New(receiver.Options{Apps: apps, Validate: v.ValidateCallback, OnPush: func(a receiver.Arrival) {
 		if tamper != nil {
 			tamper(&a)
 		}

@@ -42,7 +42,7 @@ func benchEndToEnd(b *testing.B, validate bool) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		opts.Validate = e2eValidator(v)
+		opts.Validate = v.ValidateCallback
 	}
 	rcv := receiver.New(opts)
 	rurl, err := rcv.Start("127.0.0.1:0")

@@ -24,18 +24,6 @@ var e2eSecrets = map[string]string{"demo-axb": "demo-axb-secret", "demo-ax": "de
 // e2eEventRank is the §7.4 order of event types.
 var e2eEventRank = map[string]int{"callin": 0, "collectInfo": 1, "callout": 2, "alerting": 3, "answer": 4, "disconnect": 5}
 
-// e2eValidator validates each push against the JSON Schema of "callback.<kind>" (the
-// adapter of cmd/harness/receive.go).
-func e2eValidator(v *schemas.Validator) func(kind string, body []byte) []string {
-	return receiver.ValidatorFunc(v.Validate, func(kind string) string {
-		n, err := schemas.SchemaFor("callback."+kind, schemas.Request)
-		if err != nil {
-			return "unknown:" + kind
-		}
-		return n
-	})
-}
-
 // e2eArrival is one delivery of a call event as seen by the receiver.
 type e2eArrival struct {
 	typ, timestamp string
@@ -97,7 +85,7 @@ func TestEndToEndCallbacks(t *testing.T) {
 	log := &e2eArrivalLog{sessions: map[string][]e2eArrival{}}
 	rcv := receiver.New(receiver.Options{
 		Apps:      e2eSecrets,
-		Validate:  e2eValidator(v),
+		Validate:  v.ValidateCallback,
 		FailFirst: 0.2,
 		Seed:      4,
 		OnPush:    log.onPush,

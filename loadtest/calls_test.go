@@ -98,11 +98,8 @@ func TestEmbeddedCalls(t *testing.T) {
 		t.Fatal(err)
 	}
 	rcv := receiver.New(receiver.Options{
-		Apps: map[string]string{"demo-axb": "demo-axb-secret", "demo-ax": "demo-ax-secret", "demo-axe": "demo-axe-secret"},
-		Validate: receiver.ValidatorFunc(sv.Validate, func(kind string) string {
-			n, _ := schemas.SchemaFor("callback."+kind, schemas.Request)
-			return n
-		}),
+		Apps:     map[string]string{"demo-axb": "demo-axb-secret", "demo-ax": "demo-ax-secret", "demo-axe": "demo-axe-secret"},
+		Validate: sv.ValidateCallback,
 		OnPush: func(a receiver.Arrival) {
 			if !a.Redelivery && !a.Duplicate {
 				tr.Arrived(a.Kind, a.EventType, a.SessionIDs, time.Now(), a.Violations)

@@ -19,13 +19,7 @@ func schemaValidator(t testing.TB) func(kind string, body []byte) []string {
 	if err != nil {
 		t.Fatalf("schemas.New: %v", err)
 	}
-	return ValidatorFunc(v.Validate, func(kind string) string {
-		n, err := schemas.SchemaFor("callback."+kind, schemas.Request)
-		if err != nil {
-			return "unknown:" + kind // yields a validator error, reported as a violation
-		}
-		return n
-	})
+	return v.ValidateCallback
 }
 
 // TestDispatcherToReceiver is the integration test of both packages: a real dispatcher pushes

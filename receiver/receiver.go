@@ -105,7 +105,7 @@ type Options struct {
 	// BadSignature counter still counts them). Off by default: they get 401.
 	AcceptBadSignature bool
 	// Validate checks a body against the schema of its kind and returns human-readable
-	// violations (none = valid). Nil skips validation. See ValidatorFunc for an adapter.
+	// violations (none = valid). Nil skips validation. (*schemas.Validator).ValidateCallback has this signature.
 	Validate func(kind string, body []byte) []string
 	// FailFirst is the fraction (0..1) of messages whose FIRST delivery is answered
 	// FailStatus, to exercise the platform's re-push. The choice is a deterministic function
@@ -463,27 +463,6 @@ func (r *Receiver) WaitExpected(ctx context.Context) error {
 			return ctx.Err()
 		case <-t.C:
 		}
-	}
-}
-
-// ValidatorFunc adapts a schema validator with the shape of package schemas
-// ((*schemas.Validator).Validate) to Options.Validate. name maps a kind to the schema name,
-// e.g. func(k string) string { n, _ := schemas.SchemaFor("callback."+k, schemas.Request); return n }.
-// A validator error (unknown schema) is reported as a violation.
-func ValidatorFunc[V interface{ String() string }](validate func(name string, body []byte) ([]V, error), name func(kind string) string) func(kind string, body []byte) []string {
-	return func(kind string, body []byte) []string {
-		vs, err := validate(name(kind), body)
-		if err != nil {
-			return []string{err.Error()}
-		}
-		if len(vs) == 0 {
-			return nil
-		}
-		out := make([]string, len(vs))
-		for i, v := range vs {
-			out[i] = v.String()
-		}
-		return out
 	}
 }
 

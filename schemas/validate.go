@@ -420,3 +420,27 @@ func Source(name string) ([]byte, error) {
 	}
 	return raw, nil
 }
+
+// ValidateCallback checks a push body of a callback receiver's kind ("event", "fee",
+// "numstatus", "sms.notify", "sms.block") against the schema of interface "callback.<kind>"
+// and renders the violations as text, none when valid. An unknown kind is reported as one
+// violation rather than an error, because the receiver treats every outcome as data. Its
+// signature is receiver.Options.Validate's.
+func (v *Validator) ValidateCallback(kind string, body []byte) []string {
+	name, err := SchemaFor("callback."+kind, Request)
+	if err != nil {
+		return []string{err.Error()}
+	}
+	vs, err := v.Validate(name, body)
+	if err != nil {
+		return []string{err.Error()}
+	}
+	if len(vs) == 0 {
+		return nil
+	}
+	out := make([]string, len(vs))
+	for i, x := range vs {
+		out[i] = x.String()
+	}
+	return out
+}

@@ -327,10 +327,7 @@ func loadStartReceiver(cfg *loadtest.Config, addr string, stderr io.Writer) (fun
 	opts := receiver.Options{Apps: apps}
 	if cfg.SchemaSample >= 0 {
 		if v, err := schemas.New(); err == nil {
-			opts.Validate = receiver.ValidatorFunc(v.Validate, func(kind string) string {
-				n, _ := schemas.SchemaFor("callback."+kind, schemas.Request)
-				return n
-			})
+			opts.Validate = v.ValidateCallback
 		}
 	}
 	opts.OnPush = func(a receiver.Arrival) {

@@ -88,7 +88,7 @@ func runReceive(ctx context.Context, args []string, stdout, stderr io.Writer, re
 		return exitFailed
 	}
 	opts := receiver.Options{
-		Validate:  callbackValidator(v),
+		Validate:  v.ValidateCallback,
 		LateAfter: *lateAfter,
 		FailFirst: *failFirst,
 		Skew:      *skew,
@@ -160,16 +160,4 @@ func writeJSONFile(path string, v any) error {
 		return err
 	}
 	return os.WriteFile(path, append(b, '\n'), 0o644)
-}
-
-// callbackValidator adapts the schema validator to the receiver: each push kind is checked
-// against the schema of "callback.<kind>".
-func callbackValidator(v *schemas.Validator) func(kind string, body []byte) []string {
-	return receiver.ValidatorFunc(v.Validate, func(kind string) string {
-		n, err := schemas.SchemaFor("callback."+kind, schemas.Request)
-		if err != nil {
-			return "unknown:" + kind // reported as a violation by the adapter
-		}
-		return n
-	})
 }

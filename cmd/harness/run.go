@@ -207,7 +207,7 @@ func runAll(ctx context.Context, o runOptions, stdout io.Writer) (*reports.Summa
 	pushes := conformance.NewPushHub()
 	rcv := receiver.New(receiver.Options{
 		Apps:     apps,
-		Validate: callbackValidator(v),
+		Validate: v.ValidateCallback,
 		OnPush: func(a receiver.Arrival) {
 			if !a.Redelivery && !a.Duplicate {
 				tracker.Arrived(a.Kind, a.EventType, a.SessionIDs, time.Now(), a.Violations)
