@@ -14,6 +14,7 @@ import (
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 
 	"github.com/pns-harness/pns-harness/pns"
+	"github.com/pns-harness/pns-harness/receiver"
 )
 
 // CallsPath is the emulator's control endpoint that simulates a call through an X number.
@@ -60,6 +61,14 @@ type parkedArrival struct {
 // NewCallbackTracker returns an empty tracker.
 func NewCallbackTracker() *CallbackTracker {
 	return &CallbackTracker{triggers: map[string]time.Time{}, parked: map[string][]parkedArrival{}}
+}
+
+// Record is the receiver's OnPush hook (receiver.Options.OnPush): it records each push at its
+// first delivery, now; re-deliveries and duplicates carry no new latency.
+func (t *CallbackTracker) Record(a receiver.Arrival) {
+	if !a.Redelivery && !a.Duplicate {
+		t.Arrived(a.Kind, a.EventType, a.SessionIDs, time.Now(), a.Violations)
+	}
 }
 
 // Arrived records one received push: its kind ("event", "fee", ... as the receiver names

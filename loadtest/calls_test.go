@@ -19,12 +19,8 @@ func TestCallsScenario(t *testing.T) {
 		t.Run(string(mode), func(t *testing.T) {
 			tr := NewCallbackTracker()
 			rcv := receiver.New(receiver.Options{
-				Apps: map[string]string{"demo-axb": "demo-axb-secret"},
-				OnPush: func(a receiver.Arrival) {
-					if !a.Redelivery && !a.Duplicate {
-						tr.Arrived(a.Kind, a.EventType, a.SessionIDs, time.Now(), a.Violations)
-					}
-				},
+				Apps:   map[string]string{"demo-axb": "demo-axb-secret"},
+				OnPush: tr.Record,
 			})
 			rs := httptest.NewServer(rcv.Handler())
 			defer rs.Close()
@@ -100,11 +96,7 @@ func TestEmbeddedCalls(t *testing.T) {
 	rcv := receiver.New(receiver.Options{
 		Apps:     map[string]string{"demo-axb": "demo-axb-secret", "demo-ax": "demo-ax-secret", "demo-axe": "demo-axe-secret"},
 		Validate: sv.ValidateCallback,
-		OnPush: func(a receiver.Arrival) {
-			if !a.Redelivery && !a.Duplicate {
-				tr.Arrived(a.Kind, a.EventType, a.SessionIDs, time.Now(), a.Violations)
-			}
-		},
+		OnPush:   tr.Record,
 	})
 	rurl, err := rcv.Start("127.0.0.1:0")
 	if err != nil {

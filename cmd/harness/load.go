@@ -330,11 +330,7 @@ func loadStartReceiver(cfg *loadtest.Config, addr string, stderr io.Writer) (fun
 			opts.Validate = v.ValidateCallback
 		}
 	}
-	opts.OnPush = func(a receiver.Arrival) {
-		if !a.Redelivery && !a.Duplicate {
-			tr.Arrived(a.Kind, a.EventType, a.SessionIDs, time.Now(), a.Violations)
-		}
-	}
+	opts.OnPush = tr.Record
 	rcv := receiver.New(opts)
 	bound, err := rcv.Start(addr)
 	if err != nil {

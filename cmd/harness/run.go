@@ -209,9 +209,7 @@ func runAll(ctx context.Context, o runOptions, stdout io.Writer) (*reports.Summa
 		Apps:     apps,
 		Validate: v.ValidateCallback,
 		OnPush: func(a receiver.Arrival) {
-			if !a.Redelivery && !a.Duplicate {
-				tracker.Arrived(a.Kind, a.EventType, a.SessionIDs, time.Now(), a.Violations)
-			}
+			tracker.Record(a)
 			pushes.Record(a)
 		},
 	})
