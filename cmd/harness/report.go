@@ -226,7 +226,7 @@ func buildReport(found resultDirs, merge bool, ths []loadtest.Threshold) (*repor
 		}
 	}
 	if len(found.receiver) > 0 {
-		var reps []receiverReport
+		var reps []receiver.Report
 		for _, p := range found.receiver {
 			r, err := assemble.ReadReceiver(p)
 			if err != nil {
@@ -247,8 +247,6 @@ func buildReport(found resultDirs, merge bool, ths []loadtest.Threshold) (*repor
 	sort.SliceStable(s.Thresholds, func(i, j int) bool { return s.Thresholds[i].Expression < s.Thresholds[j].Expression })
 	return s, nil
 }
-
-type receiverReport = receiver.Report
 
 // mergeReceivers combines receiver reports (several receivers of one run).
 func mergeReceivers(reps []receiver.Report) (receiver.Report, error) {
