@@ -6,6 +6,8 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"syscall"
+	"time"
 
 	"github.com/pns-harness/pns-harness/conformance"
 )
@@ -27,10 +29,11 @@ func runConform(args []string, stdout, stderr io.Writer) int {
 	seed := fs.Int64("randomize", 0, "shuffle scenarios with this seed (-1 = random, 0 = file order)")
 	emu := fs.Bool("emulator", false, "treat the target as the pns-harness emulator (runs @emulator scenarios) even if the profile says otherwise")
 	coverage := fs.Bool("coverage", true, "print the coverage table")
+	tlsf := addTLSFlags(fs)
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: harness conform [--target URL] [--profile FILE] [--tags EXPR] [--out DIR]\n\n")
 		fs.PrintDefaults()
-		fmt.Fprintf(stderr, "\nexit status: 0 all scenarios passed, 1 a scenario failed, 2 bad usage or configuration\n")
+		fmt.Fprintf(stderr, "\nexit status: 0 all scenarios passed, 1 a scenario failed or a binding was left on the platform,\n2 bad usage, configuration or an unreachable target, 130 interrupted (after cleanup)\n")
 	}
 	if code, ok := parseFlags(fs, args, true); !ok {
 		return code
@@ -63,13 +66,24 @@ func runConform(args []string, stdout, stderr io.Writer) int {
 			opts.Target = p.Target
 		}
 	}
+	hc, _, err := tlsf.client(30 * time.Second)
+	if err != nil {
+		fmt.Fprintf(stderr, "harness conform: %v\n", err)
+		return exitUsage
+	}
+	opts.HTTPClient = hc
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
 	if opts.Target == "" {
 		fmt.Fprintf(stdout, "target: embedded emulator\n")
 	} else {
 		fmt.Fprintf(stdout, "target: %s\n", opts.Target)
+		// A dead target ends the run here, within seconds, not after every scenario failed.
+		if err := preflight(ctx, hc, opts.Target); err != nil {
+			fmt.Fprintf(stderr, "harness conform: %v\n", err)
+			return exitUsage
+		}
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
 	res, err := conformance.Run(ctx, opts)
 	if err != nil {
 		fmt.Fprintf(stderr, "harness conform: %v\n", err)
@@ -89,6 +103,14 @@ func runConform(args []string, stdout, stderr io.Writer) int {
 	for _, k := range res.FailedKeys() {
 		fmt.Fprintf(stdout, "FAILED %s\n", k)
 	}
+	writeCleanup(stdout, res.Cleanup)
+	switch {
+	case res.Interrupted:
+		fmt.Fprintln(stderr, "harness conform: interrupted; the bindings created so far were cleaned up")
+		return exitInterrupted
+	case len(res.Cleanup.Leaked) > 0:
+		return exitFailed
+	}
 	switch res.Status {
 	case 0:
 		return exitOK
@@ -96,5 +118,14 @@ func runConform(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	default:
 		return exitFailed
+	}
+}
+
+// writeCleanup prints the exact cleanup account and names every binding left behind.
+func writeCleanup(w io.Writer, c conformance.CleanupReport) {
+	fmt.Fprintf(w, "cleanup: %d bindings created, %d removed by cleanup, %d already unbound by their scenarios, %d leaked\n",
+		c.Created, c.Removed, c.AlreadyGone, len(c.Leaked))
+	for _, l := range c.Leaked {
+		fmt.Fprintf(w, "LEAKED %s subscriptionId=%s app=%s (%s) scenario=%q: %s\n", l.Mode, l.SubscriptionID, l.App, l.AppKey, l.Scenario, l.Reason)
 	}
 }

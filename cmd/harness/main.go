@@ -17,10 +17,11 @@ import (
 
 // Exit codes shared by every subcommand.
 const (
-	exitOK        = 0
-	exitFailed    = 1
-	exitUsage     = 2
-	exitThreshold = 99
+	exitOK          = 0
+	exitFailed      = 1
+	exitUsage       = 2
+	exitThreshold   = 99
+	exitInterrupted = 130
 )
 
 // command is one subcommand: run gets the arguments after the subcommand name and the
