@@ -40,8 +40,9 @@ type LeakedBinding struct {
 	Reason string `json:"reason"`
 }
 
-// cleanupAttempts and cleanupBackoff bound the retries of one unbind: 5 attempts, waiting
-// 200 ms, 400 ms, 800 ms and 1.6 s between them (flow control, a lost connection, a 5xx).
+// cleanupAttempts and cleanupBackoff bound the retries of one unbind: 5 attempts, the first at
+// the end of its scenario, the others in the end-of-run sweep 200 ms, 400 ms, 800 ms and 1.6 s
+// apart (flow control, a lost connection, a 5xx).
 const (
 	cleanupAttempts = 5
 	cleanupBackoff  = 200 * time.Millisecond
@@ -49,8 +50,9 @@ const (
 
 // ledger collects the cleanup accounting of a run.
 type ledger struct {
-	mu     sync.Mutex
-	report CleanupReport
+	mu      sync.Mutex
+	report  CleanupReport
+	pending []pendingUnbind // retryable failures, for the sweep at the end of the run
 }
 
 func (l *ledger) created() {
@@ -79,51 +81,110 @@ func unbindPath(bindIface string) (string, pns.Mode) {
 	return pns.PathAXB, pns.ModeAXB
 }
 
-// removeBinding unbinds one created binding with retries and books the outcome. It runs even
-// when the run was interrupted (ctx is detached from cancellation by the caller).
+// removeBinding unbinds one created binding once, at the end of its scenario, and books the
+// outcome; a failure that a retry may cure (transport error, 5xx, flow control, lockout) is
+// queued for the sweep at the end of the run instead, so that one slow platform does not
+// stall every scenario behind its backoff.
 func (rs *runState) removeBinding(ctx context.Context, scenario string, c createdBinding) {
-	a := rs.prof.App(c.app)
+	p := pendingUnbind{c: c, scenario: scenario}
+	if done := rs.tryUnbind(ctx, &p); !done {
+		rs.ledger.mu.Lock()
+		rs.ledger.pending = append(rs.ledger.pending, p)
+		rs.ledger.mu.Unlock()
+	}
+}
+
+// pendingUnbind is a binding whose unbind failed in a way a retry may cure.
+type pendingUnbind struct {
+	c        createdBinding
+	scenario string
+	reason   string
+}
+
+// tryUnbind sends one unbind and books a final outcome (removed, gone, definite refusal);
+// it returns false when the failure is retryable.
+func (rs *runState) tryUnbind(ctx context.Context, p *pendingUnbind) bool {
+	c := p.c
 	path, mode := unbindPath(c.iface)
-	leak := LeakedBinding{SubscriptionID: c.id, App: c.app, Mode: string(mode), Scenario: scenario}
+	leak := LeakedBinding{SubscriptionID: c.id, App: c.app, Mode: string(mode), Scenario: p.scenario}
+	a := rs.prof.App(c.app)
 	if a == nil {
 		leak.Reason = "app not in the profile"
 		rs.book(false, false, leak)
-		return
+		return true
 	}
 	leak.AppKey = a.AppKey
 	cl := &pns.Client{BaseURL: rs.target, HTTP: rs.httpc, Signer: pns.Signer{AppKey: a.AppKey, AppSecret: rs.secrets[c.app]}}
-	wait := cleanupBackoff
-	for attempt := 1; ; attempt++ {
-		resp, err := cl.Do(ctx, http.MethodDelete, path, url.Values{"subscriptionId": {c.id}}, nil)
-		switch {
-		case err != nil:
-			leak.Reason = err.Error()
-		case resp.OK():
-			rs.book(true, false, leak)
-			return
-		case resp.Envelope.ResultCode == string(pns.CodeRecordNotExist) || resp.Envelope.ResultCode == string(pns.CodeAXRecordNotExist):
-			rs.book(false, true, leak)
-			return
-		default:
-			leak.Reason = fmt.Sprintf("HTTP %d resultcode %s %s", resp.Status, resp.Envelope.ResultCode, resp.Envelope.ResultDesc)
-			if resp.Status < 500 && !isFlowControl(resp) && resp.Envelope.ResultCode != string(pns.CodeLockedOut) {
-				rs.book(false, false, leak) // a definite refusal: retrying cannot help
-				return
-			}
-		}
-		if attempt == cleanupAttempts {
-			rs.book(false, false, leak)
-			return
-		}
-		select {
-		case <-time.After(wait):
-		case <-ctx.Done():
-			leak.Reason += " (cleanup time ran out)"
-			rs.book(false, false, leak)
-			return
-		}
-		wait *= 2
+	resp, err := cl.Do(ctx, http.MethodDelete, path, url.Values{"subscriptionId": {c.id}}, nil)
+	switch {
+	case err != nil:
+		p.reason = err.Error()
+		return false
+	case resp.OK():
+		rs.book(true, false, leak)
+		return true
+	case resp.Envelope.ResultCode == string(pns.CodeRecordNotExist) || resp.Envelope.ResultCode == string(pns.CodeAXRecordNotExist):
+		rs.book(false, true, leak)
+		return true
 	}
+	p.reason = fmt.Sprintf("HTTP %d resultcode %s %s", resp.Status, resp.Envelope.ResultCode, resp.Envelope.ResultDesc)
+	if resp.Status >= 500 || isFlowControl(resp) || resp.Envelope.ResultCode == string(pns.CodeLockedOut) {
+		return false
+	}
+	leak.Reason = p.reason // a definite refusal: retrying cannot help
+	rs.book(false, false, leak)
+	return true
+}
+
+// sweep retries the queued unbinds with backoff (cleanupAttempts in all, 4 at a time) and books
+// what is still there as leaked. It runs even after an interrupt.
+func (rs *runState) sweep(ctx context.Context) {
+	rs.ledger.mu.Lock()
+	todo := rs.ledger.pending
+	rs.ledger.pending = nil
+	rs.ledger.mu.Unlock()
+	if len(todo) == 0 {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+	defer cancel()
+	jobs := make(chan *pendingUnbind)
+	var wg sync.WaitGroup
+	for range min(4, len(todo)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for p := range jobs {
+				wait := cleanupBackoff
+				done := false
+				for attempt := 2; attempt <= cleanupAttempts && !done; attempt++ {
+					select {
+					case <-time.After(wait):
+					case <-ctx.Done():
+						p.reason += " (cleanup time ran out)"
+						attempt = cleanupAttempts
+						continue
+					}
+					wait *= 2
+					done = rs.tryUnbind(ctx, p)
+				}
+				if !done {
+					_, mode := unbindPath(p.c.iface)
+					leak := LeakedBinding{SubscriptionID: p.c.id, App: p.c.app, Mode: string(mode), Scenario: p.scenario,
+						Reason: fmt.Sprintf("%s (after %d attempts)", p.reason, cleanupAttempts)}
+					if a := rs.prof.App(p.c.app); a != nil {
+						leak.AppKey = a.AppKey
+					}
+					rs.book(false, false, leak)
+				}
+			}
+		}()
+	}
+	for i := range todo {
+		jobs <- &todo[i]
+	}
+	close(jobs)
+	wg.Wait()
 }
 
 func (rs *runState) book(removed, gone bool, leak LeakedBinding) {

@@ -242,6 +242,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		}
 	}
 	rs.mu.Unlock()
+	rs.sweep(ctx)
 	res.Cleanup = rs.ledger.result()
 	res.Interrupted = ctx.Err() != nil
 	if rs.guard.locked.Load() {
