@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -38,7 +39,7 @@ apps:
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var out, errb bytes.Buffer
-			if got := runConform(tt.args, &out, &errb); got != tt.want {
+			if got := runConform(context.Background(), tt.args, &out, &errb); got != tt.want {
 				t.Fatalf("exit %d, want %d\nstdout: %s\nstderr: %s", got, tt.want, out.String(), errb.String())
 			}
 			if !strings.Contains(out.String(), tt.out) {

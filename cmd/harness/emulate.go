@@ -28,7 +28,7 @@ import (
 const defaultEmulateListen = "127.0.0.1:8080"
 
 func init() {
-	register("emulate", "run the PNS emulator (HTTP or HTTPS, admin under /emulator/v1/)", interruptible(func(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	register("emulate", "run the PNS emulator (HTTP or HTTPS, admin under /emulator/v1/)", untilSignal(func(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return runEmulate(ctx, args, stdout, stderr, nil)
 	}))
 }
@@ -36,7 +36,7 @@ func init() {
 // runEmulate parses the flags, builds the emulator and serves it until ctx is done. ready, when
 // non-nil, receives the bound address once the listener is up (used by tests).
 func runEmulate(ctx context.Context, args []string, stdout, stderr io.Writer, ready func(addr string)) int {
-	fs := newFlagSet("emulate", stderr)
+	fs := newFlagSet("emulate", stdout, stderr)
 	configPath := fs.String("config", "", "YAML configuration `file` (default: the embedded demo configuration with apps demo-axb, demo-ax, demo-axe)")
 	listen := fs.String("listen", defaultEmulateListen, "listen `address`; keep it on loopback: the admin interface has no authentication")
 	useTLS := fs.Bool("tls", false, "serve HTTPS with a self-signed ECDSA certificate for localhost, 127.0.0.1 and ::1 (also tls: true in the config)")
@@ -44,10 +44,10 @@ func runEmulate(ctx context.Context, args []string, stdout, stderr io.Writer, re
 	printConfig := fs.Bool("print-config", false, "print the effective configuration as YAML (secrets included: it is your own file) and exit")
 	debug := fs.Bool("debug", false, "log one line per request (method, path, interface, app, status, resultcode, duration)")
 	shutdownTimeout := fs.Duration("shutdown-timeout", 10*time.Second, "how long to wait for in-flight requests on SIGINT/SIGTERM")
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: harness emulate [flags]\n\nRuns the Private Number Service emulator. Admin endpoints: %shealth, reset, clock, clock/advance,\nclock/scale, bindings, invariants, faults, lockout, config; Prometheus metrics at %s.\n\nflags:\n", emulator.AdminPrefix, emulator.MetricsPath)
-		fs.PrintDefaults()
-	}
+	fs.describe("harness emulate [flags]", fmt.Sprintf(
+		"Runs the Private Number Service emulator until SIGINT or SIGTERM (then it shuts down cleanly\n"+
+			"and exits 0). Admin API under %s (OpenAPI document at %sopenapi.json),\n"+
+			"Prometheus metrics at %s.", emulator.AdminPrefix, emulator.AdminPrefix, emulator.MetricsPath))
 	if code, ok := parseFlags(fs, args, false); !ok {
 		return code
 	}
