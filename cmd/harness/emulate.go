@@ -17,6 +17,8 @@ import (
 	"math/big"
 	"net"
 	"net/http"
+	"reflect"
+	"strings"
 	"time"
 
 	"github.com/pns-harness/pns-harness/embedded"
@@ -74,12 +76,10 @@ func runEmulate(ctx context.Context, args []string, stdout, stderr io.Writer, re
 		cfg.TLS = true
 	}
 	if *printConfig {
-		y, err := cfg.YAML()
-		if err != nil {
+		if err := emulatePrintConfig(stdout, cfg); err != nil {
 			fmt.Fprintf(stderr, "harness emulate: %v\n", err)
 			return exitFailed
 		}
-		_, _ = stdout.Write(y)
 		return exitOK
 	}
 
@@ -200,4 +200,32 @@ func selfSignedCert(now time.Time) (tls.Certificate, string, error) {
 		return tls.Certificate{}, "", err
 	}
 	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: leaf}, hex.EncodeToString(sum[:]), nil
+}
+
+// emulatePrintConfig writes cfg as a complete template: every key with its effective value,
+// empty ones included (the callback URL keys are empty in the demo configuration and are the
+// ones a callback walkthrough must fill in). An empty list shows no keys of its items, so a
+// header comment names the keys of a pool entry.
+func emulatePrintConfig(w io.Writer, cfg *emulator.Config) error {
+	y, err := cfg.YAML()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "# pns-harness emulator configuration: every key with its effective value; docs/config.md\n"+
+		"# explains each. Load it with: harness emulate --config FILE\n"+
+		"# pool entries (one X number each) have the keys: %s\n", strings.Join(yamlKeys(reflect.TypeFor[emulator.PoolEntry]()), ", "))
+	_, err = w.Write(y)
+	return err
+}
+
+// yamlKeys lists the YAML keys of struct type t in field order.
+func yamlKeys(t reflect.Type) []string {
+	var keys []string
+	for f := range t.Fields() {
+		name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+		if name != "" && name != "-" {
+			keys = append(keys, name)
+		}
+	}
+	return keys
 }
