@@ -8,6 +8,7 @@ import (
 	"os/signal"
 
 	"github.com/pns-harness/pns-harness/conformance"
+	"github.com/pns-harness/pns-harness/features"
 )
 
 func init() {
@@ -27,8 +28,9 @@ func runConform(args []string, stdout, stderr io.Writer) int {
 	seed := fs.Int64("randomize", 0, "shuffle scenarios with this seed (-1 = random, 0 = file order)")
 	emu := fs.Bool("emulator", false, "treat the target as the pns-harness emulator (runs @emulator scenarios) even if the profile says otherwise")
 	coverage := fs.Bool("coverage", true, "print the coverage table")
+	list := fs.Bool("list", false, "list every tag with the number of scenarios carrying it (among those --tags selects) and exit without running")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: harness conform [--target URL] [--profile FILE] [--tags EXPR] [--out DIR]\n\n")
+		fmt.Fprintf(stderr, "usage: harness conform [--target URL] [--profile FILE] [--tags EXPR] [--out DIR] [--list]\n\n")
 		fs.PrintDefaults()
 		fmt.Fprintf(stderr, "\nexit status: 0 all scenarios passed, 1 a scenario failed, 2 bad usage or configuration\n")
 	}
@@ -44,9 +46,17 @@ func runConform(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "harness conform: --format must be progress or pretty\n")
 		return exitUsage
 	}
-	if err := conformance.ValidateTags(*tags); err != nil {
+	selected, err := conformance.Select(features.FS, *tags)
+	if err != nil {
 		fmt.Fprintf(stderr, "harness conform: %v\n", err)
 		return exitUsage
+	}
+	if *list {
+		if err := conformance.WriteTagList(stdout, selected); err != nil {
+			fmt.Fprintf(stderr, "harness conform: %v\n", err)
+			return exitUsage
+		}
+		return exitOK
 	}
 	opts := conformance.Options{
 		Target: *target, Tags: *tags, OutDir: *out, Emulator: *emu, Output: stdout,
