@@ -227,7 +227,9 @@ func TestDemoRunContract(t *testing.T) {
 			t.Errorf("load container: secret %s not in the environment", s)
 		}
 	}
-	if slices.ContainsFunc(c.Args, func(a string) bool { return strings.Contains(a, "secret") && strings.Contains(a, "=") && !strings.HasPrefix(a, "--insecure") }) {
+	if slices.ContainsFunc(c.Args, func(a string) bool {
+		return strings.Contains(a, "secret") && strings.Contains(a, "=") && !strings.HasPrefix(a, "--insecure")
+	}) {
 		t.Errorf("a secret is passed in args %v: args are visible in the pod spec", c.Args)
 	}
 	// The profile comes from the generated ConfigMap, mounted where --profile reads it.
