@@ -4,22 +4,20 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
-	"syscall"
 	"time"
 
 	"github.com/pns-harness/pns-harness/conformance"
+	"github.com/pns-harness/pns-harness/features"
 )
 
 func init() {
-	register("conform", "run the Gherkin conformance suite against the emulator or a PNS platform", runConform)
+	register("conform", "run the Gherkin conformance suite against the emulator or a PNS platform", interruptible(runConform))
 }
 
 // runConform implements `harness conform`: exit 0 when every scenario passed, 1 when one
 // failed, 2 for bad usage or configuration.
-func runConform(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("conform", stderr)
+func runConform(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("conform", stdout, stderr)
 	target := fs.String("target", "", "platform base URL; default: an embedded emulator on a free 127.0.0.1 port")
 	profile := fs.String("profile", "", "profile YAML (apps, secrets or their env vars, X numbers, number blocks); default matches the embedded emulator")
 	tags := fs.String("tags", "", "godog tag expression, e.g. '@axb.bind && ~@emulator' (',' = or, '&&' = and, '~' = not)")
@@ -29,27 +27,33 @@ func runConform(args []string, stdout, stderr io.Writer) int {
 	seed := fs.Int64("randomize", 0, "shuffle scenarios with this seed (-1 = random, 0 = file order)")
 	emu := fs.Bool("emulator", false, "treat the target as the pns-harness emulator (runs @emulator scenarios) even if the profile says otherwise")
 	coverage := fs.Bool("coverage", true, "print the coverage table")
-	tlsf := addTLSFlags(fs)
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: harness conform [--target URL] [--profile FILE] [--tags EXPR] [--out DIR]\n\n")
-		fs.PrintDefaults()
-		fmt.Fprintf(stderr, "\nexit status: 0 all scenarios passed, 1 a scenario failed or a binding was left on the platform,\n2 bad usage, configuration or an unreachable target, 130 interrupted (after cleanup)\n")
-	}
-	if code, ok := parseFlags(fs, args, true); !ok {
+	tlsf := addTLSFlags(fs.FlagSet)
+	list := fs.Bool("list", false, "list every tag with the number of scenarios carrying it (among those --tags selects) and exit without running")
+	fs.describe("harness conform [--target URL] [--profile FILE] [--tags EXPR] [--out DIR] [--list]",
+		"Runs the Gherkin conformance suite: every interface's parameter rules, result codes and\n"+
+			"response and callback schemas. Without --target it starts an embedded emulator. Every binding\n"+
+			"a scenario creates is unbound (with retries); one left on the platform is named and fails\n"+
+			"the run. A target that does not answer ends the run at once (exit 2).")
+	if code, ok := parseFlags(fs, args, false); !ok {
 		return code
 	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "harness conform: unexpected arguments %q\n", fs.Args())
-		fs.Usage()
-		return exitUsage
-	}
 	if *format != "progress" && *format != "pretty" {
-		fmt.Fprintf(stderr, "harness conform: --format must be progress or pretty\n")
-		return exitUsage
+		return fs.usageError("--format %q: want progress or pretty", *format)
 	}
 	if err := conformance.ValidateTags(*tags); err != nil {
+		return fs.usageError("--tags: %v", err)
+	}
+	selected, err := conformance.Select(features.FS, *tags)
+	if err != nil {
 		fmt.Fprintf(stderr, "harness conform: %v\n", err)
 		return exitUsage
+	}
+	if *list {
+		if err := conformance.WriteTagList(stdout, selected); err != nil {
+			fmt.Fprintf(stderr, "harness conform: %v\n", err)
+			return exitUsage
+		}
+		return exitOK
 	}
 	opts := conformance.Options{
 		Target: *target, Tags: *tags, OutDir: *out, Emulator: *emu, Output: stdout,
@@ -68,12 +72,9 @@ func runConform(args []string, stdout, stderr io.Writer) int {
 	}
 	hc, _, err := tlsf.client(30 * time.Second)
 	if err != nil {
-		fmt.Fprintf(stderr, "harness conform: %v\n", err)
-		return exitUsage
+		return fs.usageError("%v", err)
 	}
 	opts.HTTPClient = hc
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	if opts.Target == "" {
 		fmt.Fprintf(stdout, "target: embedded emulator\n")
 	} else {
@@ -86,6 +87,9 @@ func runConform(args []string, stdout, stderr io.Writer) int {
 	}
 	res, err := conformance.Run(ctx, opts)
 	if err != nil {
+		if ctx.Err() != nil {
+			return exitInterrupted
+		}
 		fmt.Fprintf(stderr, "harness conform: %v\n", err)
 		return exitUsage
 	}
@@ -104,11 +108,10 @@ func runConform(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "FAILED %s\n", k)
 	}
 	writeCleanup(stdout, res.Cleanup)
-	switch {
-	case res.Interrupted:
-		fmt.Fprintln(stderr, "harness conform: interrupted; the bindings created so far were cleaned up")
-		return exitInterrupted
-	case len(res.Cleanup.Leaked) > 0:
+	if res.Interrupted {
+		return exitInterrupted // after the cleanup above
+	}
+	if len(res.Cleanup.Leaked) > 0 {
 		return exitFailed
 	}
 	switch res.Status {
