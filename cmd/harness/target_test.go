@@ -140,7 +140,9 @@ func TestRunTargetPlatformOnly(t *testing.T) {
 	p := startPlatform(t, "--config", platformConfig(t, func(c *emulator.Config) { c.LockoutWindowSeconds = 2 }))
 	prof := platformProfile(t, "lockout: {failures: 10, window: 2s}\nload: {modes: [AXB, AX, AXE], rate: 20, duration: 1s, hold: 200ms}\n")
 	out := t.TempDir()
-	code, stdout, stderr := runHarness(t, platformEnv, "run", "--target", p.URL, "--profile", prof, "--ca-file", p.CertFile, "--out", out, "--seed", "7")
+	code, stdout, stderr := runHarness(t, platformEnv, "run", "--target", p.URL, "--profile", prof, "--ca-file", p.CertFile, "--out", out, "--seed", "7",
+		// Thresholds on correctness, not on speed: the test must pass on a busy machine.
+		"--threshold", "bind.success>=99%", "--threshold", "unbind.success>=99%", "--threshold", "conformance.errors==0")
 	if code != exitOK {
 		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
 	}
