@@ -333,7 +333,7 @@ func newRunState(o Options) (*runState, error) {
 		return nil, err
 	}
 	rs.val = v
-	rs.admin = &adminClient{base: p.adminURL(rs.target), httpc: rs.httpc}
+	rs.admin = &adminClient{base: p.AdminBase(rs.target), httpc: rs.httpc}
 	return rs, nil
 }
 
