@@ -386,6 +386,25 @@ func TestIndexedJobLocally(t *testing.T) {
 		}
 	}
 
+	// The rate over time: one line per shard, adding up to the merged rate at every second
+	// (the shards shared one start instant, so their seconds line up).
+	if len(sc.ShardRates) != shards {
+		t.Fatalf("report has %d shard rate series, want %d", len(sc.ShardRates), shards)
+	}
+	for _, p := range sc.Series {
+		var sent float64
+		for _, sr := range sc.ShardRates {
+			for _, q := range sr.Points {
+				if q.T == p.T {
+					sent += q.AchievedRate
+				}
+			}
+		}
+		if sent != p.AchievedRate {
+			t.Errorf("at %s the shards sent %v/s, the merged series says %v/s", p.T, sent, p.AchievedRate)
+		}
+	}
+
 	// A global threshold: each shard's own bind count passes it, the merged one does not.
 	var most int64
 	for _, d := range shardDirs {
