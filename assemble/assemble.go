@@ -189,6 +189,7 @@ func LoadScenario(r *loadtest.Result, name string) reports.LoadScenario {
 	}
 	ls.Steps = steps(r)
 	ls.ShardRates = shardRates(r)
+	ls.Warnings = append([]string(nil), r.Warnings...)
 	return ls
 }
 

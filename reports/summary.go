@@ -270,6 +270,9 @@ type LoadScenario struct {
 	// ShardRates are the primary operation's rates over time of each shard of a merged
 	// scenario (empty for one shard); at every T they add up to Series' rates.
 	ShardRates []ShardRate `json:"shardRates,omitempty"`
+	// Warnings are the load run's own remarks (a generator that fell behind, a shard that
+	// started late, shards missing from a merge).
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // ShardRate is one shard's rate over time in a merged load scenario.

@@ -228,6 +228,11 @@ func buildReport(found resultDirs, merge *loadtest.MergeOptions, ths []loadtest.
 			name = r.Run.ID + " " + name
 		}
 		names = append(names, name)
+		if len(r.Missing) > 0 {
+			// Merged on request (--allow-partial), never silently: the run cannot pass.
+			s.Errors = append(s.Errors, fmt.Sprintf("load %s: shard %s missing: the merged figures and thresholds cover part of the load",
+				name, strings.Join(r.Missing, ", ")))
+		}
 	} else {
 		for _, d := range found.load {
 			r, err := loadtest.ReadSummary(filepath.Join(d, loadtest.SummaryFile))
