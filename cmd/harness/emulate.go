@@ -19,6 +19,8 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"reflect"
+	"strings"
 	"time"
 
 	"github.com/pns-harness/pns-harness/embedded"
@@ -30,7 +32,7 @@ import (
 const defaultEmulateListen = "127.0.0.1:8080"
 
 func init() {
-	register("emulate", "run the PNS emulator (HTTP or HTTPS, admin under /emulator/v1/)", interruptible(func(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	register("emulate", "run the PNS emulator (HTTP or HTTPS, admin under /emulator/v1/)", untilSignal(func(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return runEmulate(ctx, args, stdout, stderr, nil)
 	}))
 }
@@ -38,7 +40,7 @@ func init() {
 // runEmulate parses the flags, builds the emulator and serves it until ctx is done. ready, when
 // non-nil, receives the bound address once the listener is up (used by tests).
 func runEmulate(ctx context.Context, args []string, stdout, stderr io.Writer, ready func(addr string)) int {
-	fs := newFlagSet("emulate", stderr)
+	fs := newFlagSet("emulate", stdout, stderr)
 	configPath := fs.String("config", "", "YAML configuration `file` (default: the embedded demo configuration with apps demo-axb, demo-ax, demo-axe)")
 	listen := fs.String("listen", defaultEmulateListen, "listen `address`; keep it on loopback: the admin interface has no authentication")
 	useTLS := fs.Bool("tls", false, "serve HTTPS with a self-signed ECDSA certificate for localhost, 127.0.0.1 and ::1 (also tls: true in the config)")
@@ -50,10 +52,11 @@ func runEmulate(ctx context.Context, args []string, stdout, stderr io.Writer, re
 	certOut := fs.String("cert-out", "", "write the self-signed certificate (PEM) to this `file`, for --ca-file of the harness and other clients (needs --tls or --platform-only)")
 	adminListen := fs.String("admin-listen", "", "with --platform-only: serve the admin API and /metrics over plain HTTP on this loopback `address` (default: not at all)")
 	flowControl := fs.String("flow-control", "", "token-bucket flow control `RATE/BURST` for every app without its own qpsLimit or flowControl, e.g. 0.001/5 (default with --platform-only: "+defaultPlatformFlowControl+")")
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: harness emulate [flags]\n\nRuns the Private Number Service emulator. Admin endpoints: %shealth, reset, clock, clock/advance,\nclock/scale, bindings, invariants, faults, lockout, config; Prometheus metrics at %s.\nWith --platform-only it serves only the /rest interfaces over TLS, like the real platform.\n\nflags:\n", emulator.AdminPrefix, emulator.MetricsPath)
-		fs.PrintDefaults()
-	}
+	fs.describe("harness emulate [flags]", fmt.Sprintf(
+		"Runs the Private Number Service emulator until SIGINT or SIGTERM (then it shuts down cleanly\n"+
+			"and exits 0). Admin API under %s (OpenAPI document at %sopenapi.json),\n"+
+			"Prometheus metrics at %s. With --platform-only it serves only the /rest interfaces over TLS,\n"+
+			"with lockout and flow control on, like the real platform.", emulator.AdminPrefix, emulator.AdminPrefix, emulator.MetricsPath))
 	if code, ok := parseFlags(fs, args, false); !ok {
 		return code
 	}
@@ -112,12 +115,10 @@ func runEmulate(ctx context.Context, args []string, stdout, stderr io.Writer, re
 		return exitUsage
 	}
 	if *printConfig {
-		y, err := cfg.YAML()
-		if err != nil {
+		if err := emulatePrintConfig(stdout, cfg); err != nil {
 			fmt.Fprintf(stderr, "harness emulate: %v\n", err)
 			return exitFailed
 		}
-		_, _ = stdout.Write(y)
 		return exitOK
 	}
 
@@ -297,4 +298,32 @@ func selfSignedCert(now time.Time) (tls.Certificate, string, error) {
 		return tls.Certificate{}, "", err
 	}
 	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: leaf}, hex.EncodeToString(sum[:]), nil
+}
+
+// emulatePrintConfig writes cfg as a complete template: every key with its effective value,
+// empty ones included (the callback URL keys are empty in the demo configuration and are the
+// ones a callback walkthrough must fill in). An empty list shows no keys of its items, so a
+// header comment names the keys of a pool entry.
+func emulatePrintConfig(w io.Writer, cfg *emulator.Config) error {
+	y, err := cfg.YAML()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "# pns-harness emulator configuration: every key with its effective value; docs/config.md\n"+
+		"# explains each. Load it with: harness emulate --config FILE\n"+
+		"# pool entries (one X number each) have the keys: %s\n", strings.Join(yamlKeys(reflect.TypeFor[emulator.PoolEntry]()), ", "))
+	_, err = w.Write(y)
+	return err
+}
+
+// yamlKeys lists the YAML keys of struct type t in field order.
+func yamlKeys(t reflect.Type) []string {
+	var keys []string
+	for f := range t.Fields() {
+		name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+		if name != "" && name != "-" {
+			keys = append(keys, name)
+		}
+	}
+	return keys
 }

@@ -9,10 +9,8 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"os/signal"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/pns-harness/pns-harness/embedded"
@@ -25,15 +23,7 @@ import (
 )
 
 func init() {
-	register("load", "generate open-model load on a PNS (bind-unbind, query, calls) with corrected latency", func(args []string, stdout, stderr io.Writer) int {
-		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-		defer stop()
-		go func() {
-			<-ctx.Done()
-			stop() // a second Ctrl-C kills the process; the first one cleans up
-		}()
-		return runLoad(ctx, args, stdout, stderr)
-	})
+	register("load", "generate open-model load on a PNS (bind-unbind, query, calls) with corrected latency", interruptible(runLoad))
 }
 
 // loadMultiFlag collects a repeatable string flag.
@@ -177,11 +167,11 @@ func loadIsTerminal(w io.Writer) bool {
 }
 
 func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("load", stderr)
+	fs := newFlagSet("load", stdout, stderr)
 	target := fs.String("target", "", "base `URL` of the PNS under load (default: an embedded emulator on a free loopback port); a host other than loopback needs --allow-remote and --max-rate")
 	allowRemote := fs.Bool("allow-remote", false, "allow a target that is not loopback (also profile allowRemote: true); needs a ceiling --max-rate")
 	maxRate := fs.Float64("max-rate", 0, "ceiling in requests/s, over all shards, that no --rate or ramp step may exceed (also profile maxRate; required with --allow-remote)")
-	tlsf := addTLSFlags(fs)
+	tlsf := addTLSFlags(fs.FlagSet)
 	profilePath := fs.String("profile", "", "load profile YAML `file` (default: the embedded emulator's demo apps and X numbers)")
 	scenario := fs.String("scenario", loadtest.ScenarioBindUnbind, "scenario: bind-unbind, query or calls, optionally prefixed with the mode (axb-bind-unbind)")
 	mode := fs.String("mode", "", "mode: axb (default), ax or axe")
@@ -205,27 +195,23 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	startAt := fs.String("start-at", "", "shared start `instant` (RFC3339, e.g. 2026-12-01T22:30:00Z) of the shards of one run: setup happens before, the load begins then")
 	runID := fs.String("run-id", "", "`name` of the distributed run, recorded in the result: report --merge refuses shards of different runs")
 	waitTarget := fs.Duration("wait-target", 0, "wait up to this long for the target to accept TCP connections (e.g. an emulator sidecar starting)")
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: harness load [--target URL] --duration D (--rate N | --ramp PLAN) [flags]\n\n"+
-			"Open-model load with vegeta. Every bind is unbound after --hold; Ctrl-C stops the load and\n"+
+	fs.describe("harness load [--target URL] --duration D (--rate N | --ramp PLAN) [flags]",
+		"Open-model load with vegeta. Every bind is unbound after --hold; Ctrl-C stops the load and\n"+
 			"unbinds everything still bound. Without --target it starts the embedded emulator. A target\n"+
 			"that is not loopback needs --allow-remote and a ceiling --max-rate (or allowRemote and\n"+
-			"maxRate in the profile), checked before any packet is sent.\n"+
-			"Exit codes: 0 ok, 1 failed run, 2 usage or unreachable target, 99 threshold broken.\n\nflags:\n")
-		fs.PrintDefaults()
-	}
+			"maxRate in the profile), checked before any packet is sent.")
 	if code, ok := parseFlags(fs, args, false); !ok {
 		return code
 	}
-	usageErr := func(format string, a ...any) int {
-		fmt.Fprintf(stderr, "harness load: "+format+"\n", a...)
-		return exitUsage
-	}
+	usageErr := fs.usageError
 	if *duration <= 0 {
 		return usageErr("--duration is required and must be positive")
 	}
 	if *duration > loadtest.MaxDuration {
 		return usageErr("--duration %s exceeds the maximum of %s", *duration, loadtest.MaxDuration)
+	}
+	if err := loadCheckScenario(*scenario, *mode); err != nil {
+		return usageErr("%v", err)
 	}
 	var plan loadtest.Plan
 	switch {
@@ -368,9 +354,15 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stdout)
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "harness load: %v\n", err)
 		if res == nil {
-			return exitFailed
+			if ctx.Err() != nil {
+				return exitInterrupted
+			}
+			fmt.Fprintf(stderr, "harness load: %v\n", err)
+			return exitUsage // nothing was measured: the configuration or the target is wrong
+		}
+		if ctx.Err() == nil {
+			fmt.Fprintf(stderr, "harness load: %v\n", err)
 		}
 	}
 	if *jsonOut {
@@ -387,6 +379,37 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitFailed
 	}
 	return exitOK
+}
+
+// loadScenarios are the scenarios of `harness load --scenario`, each optionally prefixed
+// with its mode.
+var loadScenarios = []string{loadtest.ScenarioBindUnbind, loadtest.ScenarioQuery, loadtest.ScenarioCalls}
+
+// loadCheckScenario rejects an unknown scenario or mode before anything is started, naming
+// the nearest valid scenario.
+func loadCheckScenario(scenario, mode string) error {
+	sc, m := loadtest.ParseScenario(scenario)
+	known := false
+	for _, k := range loadScenarios {
+		known = known || sc == k
+	}
+	if !known {
+		var names []string
+		for _, k := range loadScenarios {
+			names = append(names, k, "axb-"+k, "ax-"+k, "axe-"+k)
+		}
+		return fmt.Errorf("--scenario %q: unknown scenario (want %s, optionally prefixed with axb-, ax- or axe-)%s",
+			scenario, strings.Join(loadScenarios, ", "), suggest(scenario, names))
+	}
+	switch strings.ToLower(mode) {
+	case "", "axb", "ax", "axe":
+	default:
+		return fmt.Errorf("--mode %q: want axb, ax or axe", mode)
+	}
+	if m != "" && mode != "" && !strings.EqualFold(string(m), mode) {
+		return fmt.Errorf("--scenario %q names mode %s but --mode is %s", scenario, m, mode)
+	}
+	return nil
 }
 
 // loadStartReceiver starts the callback receiver of the calls scenario on a loopback address

@@ -96,7 +96,7 @@ func isLoadSummary(p string) bool {
 }
 
 func runReport(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("report", stderr)
+	fs := newFlagSet("report", stdout, stderr)
 	out := fs.String("out", defaultReportOut, "output `directory` for index.html, junit.xml and summary.json")
 	merge := fs.Bool("merge", false, "merge every load result found into one scenario (shards of one distributed run): histograms are added, not averaged")
 	baseline := fs.String("baseline", "", "summary.json of an earlier run to compare with")
@@ -112,25 +112,21 @@ func runReport(args []string, stdout, stderr io.Writer) int {
 		thresholds = append(thresholds, v)
 		return nil
 	})
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: harness report [flags] DIR...\n\nRebuilds the report from saved results: `harness run` output directories, `harness conform --out`\nand `harness load --out` directories, or directories of load shards (with --merge).\n\nflags:\n")
-		fs.PrintDefaults()
-	}
+	fs.describe("harness report [flags] DIR...",
+		"Rebuilds the report from saved results: `harness run` output directories, `harness conform --out`\n"+
+			"and `harness load --out` directories, `harness receive --out` directories, or directories of\n"+
+			"load shards (with --merge).")
 	if code, ok := parseFlags(fs, args, true); !ok {
 		return code
 	}
 	if fs.NArg() == 0 {
-		fmt.Fprintln(stderr, "harness report: at least one result directory is required")
-		fs.Usage()
-		return exitUsage
+		return fs.usageError("at least one result directory is required")
 	}
 	if !*merge && (*shards != 0 || *allowPartial || *wait != 0) {
-		fmt.Fprintln(stderr, "harness report: --shards, --allow-partial and --wait need --merge")
-		return exitUsage
+		return fs.usageError("--shards, --allow-partial and --wait need --merge")
 	}
 	if *shards < 0 {
-		fmt.Fprintln(stderr, "harness report: --shards must be positive")
-		return exitUsage
+		return fs.usageError("--shards must be positive")
 	}
 	if *wait > 0 {
 		n, err := waitForShards(fs.Args(), *shards, *wait, time.Second)
@@ -194,7 +190,7 @@ func runReport(args []string, stdout, stderr io.Writer) int {
 // results into one scenario.
 func buildReport(found resultDirs, merge *loadtest.MergeOptions, ths []loadtest.Threshold) (*reports.Summary, error) {
 	s := &reports.Summary{Manifest: reports.Manifest{
-		HarnessVersion: version,
+		HarnessVersion: buildVersion(),
 		Profile:        "rebuilt by harness report",
 		Machine:        reports.CurrentMachine(),
 	}}
