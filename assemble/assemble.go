@@ -188,7 +188,25 @@ func LoadScenario(r *loadtest.Result, name string) reports.LoadScenario {
 		})
 	}
 	ls.Steps = steps(r)
+	ls.ShardRates = shardRates(r)
+	ls.Warnings = append([]string(nil), r.Warnings...)
 	return ls
+}
+
+// shardRates converts a merged result's per-shard series to the report's time base (the end
+// of each second after the merged start, as Series).
+func shardRates(r *loadtest.Result) []reports.ShardRate {
+	var out []reports.ShardRate
+	start := r.Started.Unix()
+	for _, ss := range r.ShardSeries {
+		sr := reports.ShardRate{Shard: ss.Shard, Points: make([]reports.ShardRatePoint, 0, len(ss.Points))}
+		for _, p := range ss.Points {
+			sr.Points = append(sr.Points, reports.ShardRatePoint{T: time.Duration(p.T-start+1) * time.Second,
+				TargetRate: p.TargetRate, AchievedRate: float64(p.AchievedRate)})
+		}
+		out = append(out, sr)
+	}
+	return out
 }
 
 func describe(r *loadtest.Result) string {
