@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -38,7 +39,7 @@ apps:
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var out, errb bytes.Buffer
-			if got := runConform(tt.args, &out, &errb); got != tt.want {
+			if got := runConform(context.Background(), tt.args, &out, &errb); got != tt.want {
 				t.Fatalf("exit %d, want %d\nstdout: %s\nstderr: %s", got, tt.want, out.String(), errb.String())
 			}
 			if !strings.Contains(out.String(), tt.out) {
@@ -55,7 +56,7 @@ apps:
 // known tags, and --list counts scenarios per tag without running any.
 func TestConformTagSelection(t *testing.T) {
 	var out, errb bytes.Buffer
-	if got := runConform([]string{"--tags", "@axb"}, &out, &errb); got != exitUsage {
+	if got := runConform(context.Background(), []string{"--tags", "@axb"}, &out, &errb); got != exitUsage {
 		t.Fatalf("--tags @axb: exit %d, want %d\n%s%s", got, exitUsage, out.String(), errb.String())
 	}
 	for _, want := range []string{`tags "@axb": the tag expression selects no scenario`, "known tags: ", "@axb.bind", "@emulator"} {
@@ -65,7 +66,7 @@ func TestConformTagSelection(t *testing.T) {
 	}
 	out.Reset()
 	errb.Reset()
-	if got := runConform([]string{"--list", "--tags", "@axe.query && ~@emulator"}, &out, &errb); got != exitOK {
+	if got := runConform(context.Background(), []string{"--list", "--tags", "@axe.query && ~@emulator"}, &out, &errb); got != exitOK {
 		t.Fatalf("--list: exit %d\n%s%s", got, out.String(), errb.String())
 	}
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
