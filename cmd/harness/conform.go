@@ -2,11 +2,16 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
+	"strings"
 
 	"github.com/pns-harness/pns-harness/conformance"
 	"github.com/pns-harness/pns-harness/features"
+	"github.com/pns-harness/pns-harness/reports"
 )
 
 func init() {
@@ -26,6 +31,7 @@ func runConform(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	seed := fs.Int64("randomize", 0, "shuffle scenarios with this seed (-1 = random, 0 = file order)")
 	emu := fs.Bool("emulator", false, "treat the target as the pns-harness emulator (runs @emulator scenarios) even if the profile says otherwise")
 	coverage := fs.Bool("coverage", true, "print the coverage table")
+	compare := fs.Bool("compare-emulator", false, "run the suite against --target and against the embedded emulator and list every scenario where they answer differently (terminal, compare.json, compare.html); exit 1 when they differ")
 	list := fs.Bool("list", false, "list every tag with the number of scenarios carrying it (among those --tags selects) and exit without running")
 	fs.describe("harness conform [--target URL] [--profile FILE] [--tags EXPR] [--out DIR] [--list]",
 		"Runs the Gherkin conformance suite: every interface's parameter rules, result codes and\n"+
@@ -66,6 +72,12 @@ func runConform(ctx context.Context, args []string, stdout, stderr io.Writer) in
 			opts.Target = p.Target
 		}
 	}
+	if *compare {
+		if opts.Target == "" {
+			return fs.usageError("--compare-emulator needs --target (or a profile target): the embedded emulator is the other side")
+		}
+		return runCompare(ctx, opts, stdout, stderr)
+	}
 	if opts.Target == "" {
 		fmt.Fprintf(stdout, "target: embedded emulator\n")
 	} else {
@@ -101,4 +113,63 @@ func runConform(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	default:
 		return exitFailed
 	}
+}
+
+// runCompare implements --compare-emulator: the fidelity diff of the target against the
+// embedded emulator. Exit 0 when they agree on every compared scenario, 1 when they differ.
+func runCompare(ctx context.Context, opts conformance.Options, stdout, stderr io.Writer) int {
+	out := opts.OutDir
+	opts.OutDir = "" // the reports of the two runs would overwrite each other
+	fmt.Fprintf(stdout, "comparing %s with the embedded emulator\n", opts.Target)
+	c, err := conformance.Compare(ctx, opts)
+	if err != nil {
+		if ctx.Err() != nil {
+			return exitInterrupted
+		}
+		fmt.Fprintf(stderr, "harness conform: %v\n", err)
+		return exitUsage
+	}
+	fmt.Fprintln(stdout)
+	if err := c.WriteTable(stdout); err != nil {
+		fmt.Fprintf(stderr, "harness conform: %v\n", err)
+		return exitUsage
+	}
+	if out != "" {
+		if err := writeComparison(out, c); err != nil {
+			fmt.Fprintf(stderr, "harness conform: %v\n", err)
+			return exitUsage
+		}
+		fmt.Fprintf(stdout, "reports in %s (compare.json, compare.html)\n", out)
+	}
+	if len(c.Differences) > 0 {
+		return exitFailed
+	}
+	return exitOK
+}
+
+func writeComparison(dir string, c *conformance.Comparison) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	b, err := json.MarshalIndent(c, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(dir, "compare.json"), append(b, '\n'), 0o644); err != nil {
+		return err
+	}
+	d := reports.FidelityDiff{Target: c.TargetURL, Compared: c.Compared, NotCompared: c.NotCompared}
+	for _, x := range c.Differences {
+		d.Rows = append(d.Rows, reports.FidelityRow{Scenario: x.Key, Interfaces: strings.Join(x.Interfaces, " "),
+			Target: x.Target.String(), TargetError: x.Target.Error, Emulator: x.Emulator.String(), EmulatorError: x.Emulator.Error})
+	}
+	f, err := os.Create(filepath.Join(dir, "compare.html"))
+	if err != nil {
+		return err
+	}
+	if err := reports.WriteFidelityHTML(f, d); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
