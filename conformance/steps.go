@@ -56,7 +56,7 @@ func (rs *runState) initScenario(sc *godog.ScenarioContext) {
 			w.tags[t.Name] = true
 		}
 		if w.hasTag(TagEmulator) && !rs.emulator {
-			return ctx, fmt.Errorf("%w: @emulator scenario against a non-emulator target", godog.ErrSkip)
+			return ctx, fmt.Errorf("%w: @emulator scenario against a non-emulator target (it needs emulator control or asserts an [I] rule or a §14 decision)", godog.ErrSkip)
 		}
 		if w.hasTag(TagGlobalState) {
 			rs.global.Lock()
