@@ -43,6 +43,10 @@ type Options struct {
 	Concurrency int
 	// Randomize shuffles scenarios with this seed (-1 = random seed, 0 = file order).
 	Randomize int64
+	// Slow runs the @slow scenarios against a target that is not the emulator: they wait in
+	// real time (e.g. for a binding to expire). Against the emulator they advance its clock
+	// and always run.
+	Slow bool
 	// HTTPClient sends the requests; nil uses a client with a 30 s timeout that does not
 	// follow redirects.
 	HTTPClient *http.Client
@@ -298,6 +302,7 @@ func newRunState(o Options) (*runState, error) {
 		target:   strings.TrimRight(o.Target, "/"),
 		prof:     p,
 		emulator: o.Emulator || p.Emulator,
+		slow:     o.Slow,
 		httpc:    o.HTTPClient,
 		xs:       map[string]*xSource{},
 		secrets:  map[string]string{},

@@ -32,6 +32,7 @@ func runConform(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	emu := fs.Bool("emulator", false, "treat the target as the pns-harness emulator (runs @emulator scenarios) even if the profile says otherwise")
 	coverage := fs.Bool("coverage", true, "print the coverage table")
 	compare := fs.Bool("compare-emulator", false, "run the suite against --target and against the embedded emulator and list every scenario where they answer differently (terminal, compare.json, compare.html); exit 1 when they differ")
+	slow := fs.Bool("slow", false, "also run the @slow scenarios against a target that is not the emulator (they wait in real time, e.g. 70 s for a binding to expire)")
 	list := fs.Bool("list", false, "list every tag with the number of scenarios carrying it (among those --tags selects) and exit without running")
 	fs.describe("harness conform [--target URL] [--profile FILE] [--tags EXPR] [--out DIR] [--list]",
 		"Runs the Gherkin conformance suite: every interface's parameter rules, result codes and\n"+
@@ -59,7 +60,7 @@ func runConform(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	}
 	opts := conformance.Options{
 		Target: *target, Tags: *tags, OutDir: *out, Emulator: *emu, Output: stdout,
-		Format: *format, Concurrency: *concurrency, Randomize: *seed,
+		Format: *format, Concurrency: *concurrency, Randomize: *seed, Slow: *slow,
 	}
 	if *profile != "" {
 		p, err := conformance.LoadProfile(*profile)
