@@ -61,10 +61,11 @@ bench-rss: build
 
 ## mutation: run the whole conformance suite against every mutant of the emulator (one contract
 ## rule broken each, named by the rule) and print the score and each surviving mutant (a few
-## minutes). make test runs only the bounded TestMutations and the catalogue check.
+## minutes; MUTANTS=fee reruns the mutants whose name contains "fee"). make test runs only the
+## bounded TestMutations and the catalogue check.
 mutation:
 	@mkdir -p $(BIN); rm -f $(BIN)/mutation.txt; \
-	PNS_MUTATION=$(BIN)/mutation.txt $(GO) test -count=1 -timeout 20m -run '^TestMutationScore$$' ./conformance; \
+	PNS_MUTATION=$(BIN)/mutation.txt PNS_MUTANTS="$(MUTANTS)" $(GO) test -count=1 -timeout 20m -run '^TestMutationScore$$' ./conformance; \
 	status=$$?; cat $(BIN)/mutation.txt 2>/dev/null; exit $$status
 
 ## fuzz: run every fuzz target for FUZZTIME (default 60s each).

@@ -28,6 +28,9 @@ type mutant struct {
 	name string // rule broken, e.g. "range:duration inclusive maximum refused (axb.bind)"
 	rule string // the rule tag of the scenarios expected to catch it, without @rule:
 	wrap func(secrets map[string]string) func(http.Handler) http.Handler
+	// config, when set, breaks the rule through the emulator's configuration instead (rules
+	// of the push dispatcher, which no handler wrapper reaches).
+	config func(*emulator.Config)
 }
 
 // mutants is the catalogue, grouped by the classes of issue 12: inclusive ends of ranges and
@@ -35,50 +38,54 @@ type mutant struct {
 // zone, plus the two rule breaks of TestMutations.
 var mutants = []mutant{
 	{"range:duration: the largest allowed value (7776000) refused", "range:duration",
-		refuseField(pns.PathAXB, "duration", func(v string) bool { return v == "7776000" })},
+		refuseField(pns.PathAXB, "duration", func(v string) bool { return v == "7776000" }), nil},
 	{"range:maxDuration: the largest allowed value (1440) refused", "range:maxDuration",
-		refuseField("", "maxDuration", func(v string) bool { return v == "1440" })},
+		refuseField("", "maxDuration", func(v string) bool { return v == "1440" }), nil},
 	{"range:maxDuration: the smallest allowed value (0) refused", "range:maxDuration",
-		refuseField("", "maxDuration", func(v string) bool { return v == "0" })},
+		refuseField("", "maxDuration", func(v string) bool { return v == "0" }), nil},
 	{"range:duration (ax.callee): the largest allowed value (259200) refused", "range:duration",
-		refuseField(pns.PathAXCallee, "duration", func(v string) bool { return v == "259200" })},
+		refuseField(pns.PathAXCallee, "duration", func(v string) bool { return v == "259200" }), nil},
 	{"range:bindExpiredTime: minutes held to the hours maximum (2160)", "range:bindExpiredTime",
-		refuseField(pns.PathAXE, "bindExpiredTime", func(v string) bool { n, _ := strconv.Atoi(v); return n > 2160 })},
+		refuseField(pns.PathAXE, "bindExpiredTime", func(v string) bool { n, _ := strconv.Atoi(v); return n > 2160 }), nil},
 	{"length:userData: the longest allowed value (256) refused", "length:userData",
-		refuseField("", "userData", func(v string) bool { return len(v) == 258 })}, // 256 + quotes
+		refuseField("", "userData", func(v string) bool { return len(v) == 258 }), nil}, // 256 characters and the quotes
 	{"length:lastMinVoice: the longest allowed value (128) refused", "length:lastMinVoice",
-		refuseField("", "lastMinVoice", func(v string) bool { return len(v) == 130 })},
+		refuseField("", "lastMinVoice", func(v string) bool { return len(v) == 130 }), nil},
 	{"enum:callDirection: value 2 never accepted", "enum:callDirection",
-		refuseField("", "callDirection", func(v string) bool { return v == "2" })},
+		refuseField("", "callDirection", func(v string) bool { return v == "2" }), nil},
 	{"enum:turnFlag: \"off\" never accepted", "enum:turnFlag",
-		refuseField(pns.PathAX, "turnFlag", func(v string) bool { return v == `"off"` })},
+		refuseField(pns.PathAX, "turnFlag", func(v string) bool { return v == `"off"` }), nil},
 	{"enum:timeUnit: \"1\" (minutes) never accepted", "enum:timeUnit",
-		refuseField(pns.PathAXE, "timeUnit", func(v string) bool { return v == `"1"` })},
+		refuseField(pns.PathAXE, "timeUnit", func(v string) bool { return v == `"1"` }), nil},
 	{"enum:privateSms: \"false\" never accepted", "enum:privateSms",
-		refuseField("", "privateSms", func(v string) bool { return v == `"false"` })},
+		refuseField("", "privateSms", func(v string) bool { return v == `"false"` }), nil},
 	{"bad-digest: message in the wrong order (Created + Nonce) accepted", "business:bad-digest",
-		acceptDigest(func(secret, nonce, created string) string { return hmacB64([]byte(secret), created+nonce) })},
+		acceptDigest(func(secret, nonce, created string) string { return hmacB64([]byte(secret), created+nonce) }), nil},
 	{"bad-digest: key and message swapped accepted", "business:bad-digest",
-		acceptDigest(func(secret, nonce, created string) string { return hmacB64([]byte(nonce+created), secret) })},
+		acceptDigest(func(secret, nonce, created string) string { return hmacB64([]byte(nonce+created), secret) }), nil},
 	{"bad-digest: Base64 of the hex string accepted", "business:bad-digest",
-		acceptDigest(digestMistakes["Base64 of the hex string instead of the raw MAC"])},
+		acceptDigest(digestMistakes["Base64 of the hex string instead of the raw MAC"]), nil},
 	{"bad-digest: a separator between Nonce and Created accepted", "business:bad-digest",
-		acceptDigest(func(secret, nonce, created string) string { return hmacB64([]byte(secret), nonce+" "+created) })},
+		acceptDigest(func(secret, nonce, created string) string { return hmacB64([]byte(secret), nonce+" "+created) }), nil},
 	{"future-created: a Created ahead of the window accepted", "business:future-created",
 		resign(func(t pns.Token) bool {
 			c, err := pns.ParseCreated(t.Created)
 			return err == nil && time.Until(c) > 300*time.Second && time.Until(c) < 7*time.Hour
-		})},
+		}), nil},
 	{"stale-created: a Created a day old accepted", "business:stale-created",
 		resign(func(t pns.Token) bool {
 			c, err := pns.ParseCreated(t.Created)
 			return err == nil && time.Since(c) > 12*time.Hour
-		})},
-	{"nonce-replay: a reused nonce accepted", "business:nonce-replay", freshNonces},
-	{"utc-time: subscribeTime in China local time (UTC+8)", "business:utc-time", shiftSubscribeTime(8 * time.Hour)},
-	{"utc-time: subscribeTime one hour off", "business:utc-time", shiftSubscribeTime(-time.Hour)},
+		}), nil},
+	{"nonce-replay: a reused nonce accepted", "business:nonce-replay", freshNonces, nil},
+	{"utc-time: subscribeTime in China local time (UTC+8)", "business:utc-time", shiftSubscribeTime(8 * time.Hour), nil},
+	{"utc-time: subscribeTime one hour off", "business:utc-time", shiftSubscribeTime(-time.Hour), nil},
+	{"fee-cap: fee records split before the cap (49 per message)", "delivery:fee-cap", nil,
+		func(c *emulator.Config) { c.FeeBatchMax = 49 }},
+	{"fee-batch: fee records of calls ending together never merged", "delivery:fee-batch", nil,
+		func(c *emulator.Config) { c.FeeBatchMax = 1 }},
 	{"x-reuse: 1012010 answered as 1012008, and AXB bind answers without subscriptionId (as in TestMutations)", "business:x-reuse",
-		func(map[string]string) func(http.Handler) http.Handler { return mutate }},
+		func(map[string]string) func(http.Handler) http.Handler { return mutate }, nil},
 }
 
 // body reads and restores a request body.
@@ -230,13 +237,13 @@ func runMutant(ctx context.Context, m mutant) mutantOutcome {
 		out.err = err
 		return out
 	}
-	url, stop, err := ServeEmulator(cfg, m.wrap(appSecrets(cfg)))
-	if err != nil {
-		out.err = err
-		return out
+	// The runner's own embedded emulator, so that the push-delivery scenarios have their
+	// receivers and can kill the dispatcher's mutants too.
+	o := Options{Concurrency: 4, mutantConfig: m.config}
+	if m.wrap != nil {
+		o.mutantHandler = m.wrap(appSecrets(cfg))
 	}
-	defer stop()
-	res, err := Run(ctx, Options{Target: url, Profile: EmulatorProfile(), Concurrency: 4})
+	res, err := Run(ctx, o)
 	if err != nil {
 		out.err = err
 		return out
@@ -266,10 +273,19 @@ func TestMutationScore(t *testing.T) {
 		t.Skip("set PNS_MUTATION=1 (make mutation) to run the suite against every mutant")
 	}
 	ctx := context.Background()
-	outs := make([]mutantOutcome, len(mutants))
+	selected := mutants
+	if f := os.Getenv("PNS_MUTANTS"); f != "" { // a substring of the names, to rerun a few
+		selected = nil
+		for _, m := range mutants {
+			if strings.Contains(m.name, f) {
+				selected = append(selected, m)
+			}
+		}
+	}
+	outs := make([]mutantOutcome, len(selected))
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, 2)
-	for i, m := range mutants {
+	for i, m := range selected {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -300,7 +316,10 @@ func TestMutationScore(t *testing.T) {
 			fmt.Fprintf(&b, "  SURVIVED %s\n", o.m.name)
 		}
 	}
-	score := fmt.Sprintf("mutation score: %d/%d mutants killed (%.0f%%)", killed, len(mutants), 100*float64(killed)/float64(len(mutants)))
+	if len(selected) == 0 {
+		t.Fatalf("PNS_MUTANTS=%q selects no mutant", os.Getenv("PNS_MUTANTS"))
+	}
+	score := fmt.Sprintf("mutation score: %d/%d mutants killed (%.0f%%)", killed, len(selected), 100*float64(killed)/float64(len(selected)))
 	report := score + "\n" + b.String()
 	if path := os.Getenv("PNS_MUTATION"); path != "1" {
 		if err := os.WriteFile(path, []byte(report), 0o644); err != nil {
@@ -308,7 +327,7 @@ func TestMutationScore(t *testing.T) {
 		}
 	}
 	t.Log("\n" + report)
-	if killed < len(mutants) {
+	if killed < len(selected) {
 		t.Errorf("%s; surviving mutants are listed above", score)
 	}
 }
@@ -330,7 +349,9 @@ func TestMutantCatalogue(t *testing.T) {
 		if !contains(allRuleTags(), m.rule) {
 			t.Errorf("mutant %q: rule %q is not in the catalogue", m.name, m.rule)
 		}
-		if m.wrap(secrets) == nil {
+		if (m.wrap == nil) == (m.config == nil) {
+			t.Errorf("mutant %q: want exactly one of a handler wrapper and a configuration change", m.name)
+		} else if m.wrap != nil && m.wrap(secrets) == nil {
 			t.Errorf("mutant %q has no wrapper", m.name)
 		}
 	}
