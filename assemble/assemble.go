@@ -67,8 +67,11 @@ func CoverageRows(c *conformance.Coverage) []reports.CoverageRow {
 	for _, ic := range c.Interfaces {
 		for _, r := range ic.Rules {
 			row := reports.CoverageRow{Interface: ic.Interface, Item: r.Rule, Kind: reports.KindRule, Scenarios: r.Scenarios, Status: reports.CoverageCovered}
-			if len(r.Scenarios) == 0 {
+			switch {
+			case len(r.Scenarios) == 0:
 				row.Status, row.Reason = reports.CoverageMissing, "no scenario covers this rule"
+			case r.Checked != nil && !*r.Checked:
+				row.Reason = "not checked on this target: " + r.NotChecked
 			}
 			rows = append(rows, row)
 		}

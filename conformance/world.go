@@ -26,6 +26,7 @@ type runState struct {
 	target   string
 	prof     *Profile
 	emulator bool
+	slow     bool // run @slow scenarios against a non-emulator target
 	val      *schemas.Validator
 	httpc    *http.Client
 	mobile   *numberSource
