@@ -98,6 +98,10 @@ type AppConfig struct {
 	Frozen bool `yaml:"frozen"`
 	// QPSLimit is the per-app flow-control limit in requests per second, 0 = off (D11).
 	QPSLimit int `yaml:"qpsLimit"`
+	// FlowControl is a token-bucket flow-control limit (D11): Rate requests per second with
+	// bursts of Burst. It replaces QPSLimit (setting both is an error). A tiny Rate with a small
+	// Burst makes the emulator throttle after exactly Burst requests, which tests rely on.
+	FlowControl *FlowControl `yaml:"flowControl"`
 	// ToneFiles lists the approved tone files; empty accepts any name (D25).
 	ToneFiles []string `yaml:"toneFiles"`
 	// Notification URLs (D77); empty means no push of that type.
@@ -107,6 +111,40 @@ type AppConfig struct {
 	XStatusURL    string `yaml:"xStatusUrl"`
 	SMSNotifyURL  string `yaml:"smsNotifyUrl"`
 	SMSControlURL string `yaml:"smsControlUrl"`
+}
+
+// FlowControl is a token bucket: it holds Burst tokens, refills at Rate per wall-clock second,
+// and each authenticated request takes one; a request finding it empty gets the flow-control
+// answer 1010010 `The flow control upper limit is reached on the platform.`.
+type FlowControl struct {
+	Rate  float64 `yaml:"rate"`
+	Burst int     `yaml:"burst"`
+}
+
+// ParseFlowControl reads "RATE/BURST" (e.g. "1000/1000" or "0.001/5"), the form of
+// `harness emulate --flow-control`.
+func ParseFlowControl(s string) (FlowControl, error) {
+	rs, bs, ok := strings.Cut(s, "/")
+	rate, err1 := strconv.ParseFloat(strings.TrimSpace(rs), 64)
+	burst, err2 := strconv.Atoi(strings.TrimSpace(bs))
+	if !ok || err1 != nil || err2 != nil {
+		return FlowControl{}, fmt.Errorf("flow control %q: want RATE/BURST, e.g. 1000/1000", s)
+	}
+	fc := FlowControl{Rate: rate, Burst: burst}
+	if err := fc.validate(); err != nil {
+		return FlowControl{}, fmt.Errorf("flow control %q: %w", s, err)
+	}
+	return fc, nil
+}
+
+func (f FlowControl) validate() error {
+	if !(f.Rate > 0) || f.Rate > 1e9 {
+		return errors.New("rate must be positive")
+	}
+	if f.Burst < 1 {
+		return errors.New("burst must be at least 1")
+	}
+	return nil
 }
 
 // PoolEntry is one X number of an app.
@@ -335,6 +373,14 @@ func (c *Config) Normalize() error {
 		if a.QPSLimit < 0 {
 			bad("%s.qpsLimit: must be 0 (off) or positive", p)
 		}
+		if a.FlowControl != nil {
+			if err := a.FlowControl.validate(); err != nil {
+				bad("%s.flowControl: %v", p, err)
+			}
+			if a.QPSLimit > 0 {
+				bad("%s.flowControl: set either qpsLimit or flowControl, not both", p)
+			}
+		}
 		for j, w := range a.IPWhitelist {
 			if _, err := parseIPRule(w); err != nil {
 				bad("%s.ipWhitelist[%d]: must be an IP address or CIDR block", p, j)
@@ -472,6 +518,10 @@ func (c *Config) clone() *Config {
 	for i := range cp.Apps {
 		cp.Apps[i].IPWhitelist = append([]string(nil), c.Apps[i].IPWhitelist...)
 		cp.Apps[i].ToneFiles = append([]string(nil), c.Apps[i].ToneFiles...)
+		if fc := c.Apps[i].FlowControl; fc != nil {
+			v := *fc
+			cp.Apps[i].FlowControl = &v
+		}
 	}
 	cp.Pool = append([]PoolEntry(nil), c.Pool...)
 	cp.PoolRanges = append([]PoolRange(nil), c.PoolRanges...)

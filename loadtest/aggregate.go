@@ -128,6 +128,7 @@ type aggregate struct {
 	aborted    string
 	warnings   []string
 	files      []string
+	run        RunInfo
 }
 
 func newAggregate() *aggregate {
@@ -414,7 +415,7 @@ func (a *aggregate) result(encode bool) (*Result, error) {
 		Shards: a.shards, Attacks: a.attacks, Started: a.started, Ended: a.ended,
 		Plan: a.plan, HoldSeconds: a.hold, TargetHits: a.targetHits, SentHits: a.sentHits,
 		ElapsedSeconds: a.elapsed, Conformance: a.conf, Cleanup: a.cleanup, Aborted: a.aborted,
-		Warnings: a.warnings, Files: a.files, agg: a,
+		Warnings: a.warnings, Files: a.files, Run: a.run, agg: a,
 	}
 	r.Conformance.Examples = append([]string(nil), a.conf.Examples...)
 	if a.elapsed > 0 {
@@ -528,6 +529,7 @@ func aggregateFromResult(r *Result) (*aggregate, error) {
 	a.aborted = r.Aborted
 	a.warnings = append([]string(nil), r.Warnings...)
 	a.files = append([]string(nil), r.Files...)
+	a.run = r.Run
 	for _, is := range r.Interfaces {
 		codes := map[string]*codeAgg{}
 		for _, cs := range is.Codes {

@@ -252,6 +252,13 @@ type Config struct {
 	// DefaultCallbackWait).
 	Callbacks    *CallbackTracker
 	CallbackWait time.Duration
+	// Run identifies the distributed run this shard belongs to. It is recorded in the
+	// Result, with StartAt and the profile's digest (computed when Run.ProfileDigest is
+	// empty), so that Merge can refuse shards of different runs.
+	Run RunInfo
+	// StartAt, when set, is the shards' shared start instant: setup happens before it, the
+	// load's schedule begins at it. Zero begins at once.
+	StartAt time.Time
 }
 
 // bindInfo is what the bind request carried, kept until its answer arrives.
@@ -461,6 +468,11 @@ func newRunner(ctx context.Context, cfg Config) (*runner, error) {
 	r.agg.shards = []string{fmt.Sprintf("%d/%d", cfg.Shard, cfg.Shards)}
 	r.agg.plan = plan
 	r.agg.hold = cfg.Hold.Seconds()
+	r.agg.run = cfg.Run
+	r.agg.run.StartAt = cfg.StartAt
+	if r.agg.run.ProfileDigest == "" {
+		r.agg.run.ProfileDigest = ProfileDigest(cfg.Profile)
+	}
 	return r, nil
 }
 

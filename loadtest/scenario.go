@@ -473,7 +473,8 @@ func (r *runner) attack(ctx context.Context, name string, s *sink, hl *hlogSink,
 // monitor has written its last interval.
 func (r *runner) drive(ctx context.Context, hl *hlogSink, stopLoad func(reason string), launch func() (watched <-chan struct{}, wait func())) {
 	// The schedule's origin: taken right before the attack so that corrected latency does
-	// not include setup time.
+	// not include setup time (nor the wait for the shards' shared start instant).
+	r.waitStart(ctx)
 	r.start = time.Now()
 	r.agg.started = r.start
 	watched, wait := launch()

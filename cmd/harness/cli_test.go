@@ -16,64 +16,6 @@ import (
 	"testing"
 )
 
-var (
-	binOnce sync.Once
-	binPath string
-	binErr  error
-	binDir  string
-)
-
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if binDir != "" {
-		_ = os.RemoveAll(binDir)
-	}
-	os.Exit(code)
-}
-
-// harnessBinary builds the harness binary once per test process, so that tests exercise what
-// a user runs: the real main, os.Exit codes, signals and the standard streams.
-func harnessBinary(t *testing.T) string {
-	t.Helper()
-	binOnce.Do(func() {
-		binDir, binErr = os.MkdirTemp("", "harness-bin-")
-		if binErr != nil {
-			return
-		}
-		binPath = filepath.Join(binDir, "harness")
-		out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
-		if err != nil {
-			binErr = &buildError{err, out}
-		}
-	})
-	if binErr != nil {
-		t.Fatal(binErr)
-	}
-	return binPath
-}
-
-type buildError struct {
-	err error
-	out []byte
-}
-
-func (e *buildError) Error() string { return "go build: " + e.err.Error() + "\n" + string(e.out) }
-
-// runHarness runs the binary to completion and returns its exit code and streams.
-func runHarness(t *testing.T, args ...string) (code int, stdout, stderr string) {
-	t.Helper()
-	cmd := exec.Command(harnessBinary(t), args...)
-	var o, e bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &o, &e
-	err := cmd.Run()
-	if ee, ok := err.(*exec.ExitError); ok {
-		return ee.ExitCode(), o.String(), e.String()
-	} else if err != nil {
-		t.Fatal(err)
-	}
-	return 0, o.String(), e.String()
-}
-
 // Every subcommand's --help goes to stdout, exits 0 and shows the one exit-code table.
 func TestCLIHelpEverySubcommand(t *testing.T) {
 	names := append(commandNames(), "")
@@ -83,7 +25,7 @@ func TestCLIHelpEverySubcommand(t *testing.T) {
 			if name != "" {
 				args = []string{name, "--help"}
 			}
-			code, stdout, stderr := runHarness(t, args...)
+			code, stdout, stderr := runHarness(t, nil, args...)
 			if code != exitOK || stderr != "" {
 				t.Fatalf("exit %d, stderr %q", code, stderr)
 			}
@@ -118,7 +60,7 @@ func TestCLIUsageErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
-			code, stdout, stderr := runHarness(t, tt.args...)
+			code, stdout, stderr := runHarness(t, nil, tt.args...)
 			if code != exitUsage || !strings.Contains(stderr, tt.want) {
 				t.Fatalf("exit %d, stderr %q; want 2 and %q", code, stderr, tt.want)
 			}
@@ -147,7 +89,7 @@ func TestCLIFlagsAfterPositionals(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := filepath.Join(dir, "out")
-	code, _, stderr := runHarness(t, "report", res, "--out", out)
+	code, _, stderr := runHarness(t, nil, "report", res, "--out", out)
 	if code != exitOK && code != exitFailed {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -162,7 +104,7 @@ var reListening = regexp.MustCompile(`url=(http://127\.0\.0\.1:[0-9]+)`)
 // a stop function that sends SIGINT and returns the exit code.
 func startEmulatorBinary(t *testing.T, args ...string) (string, func() int) {
 	t.Helper()
-	cmd := exec.Command(harnessBinary(t), append([]string{"emulate", "--listen", "127.0.0.1:0"}, args...)...)
+	cmd := harnessCmd(t, append([]string{"emulate", "--listen", "127.0.0.1:0"}, args...)...)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -205,7 +147,7 @@ func startEmulatorBinary(t *testing.T, args ...string) (string, func() int) {
 // "context canceled" error; the emulator, for which a signal is the normal stop, exits 0.
 func TestCLIInterruptedLoadExits130(t *testing.T) {
 	url, stopEmu := startEmulatorBinary(t)
-	cmd := exec.Command(harnessBinary(t), "load", "--target", url, "--rate", "20", "--duration", "5m", "--hold", "1m", "--progress", "50ms")
+	cmd := harnessCmd(t, "load", "--target", url, "--rate", "20", "--duration", "5m", "--hold", "1m", "--progress", "50ms")
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)

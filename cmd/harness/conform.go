@@ -6,6 +6,7 @@ import (
 	"io"
 
 	"github.com/pns-harness/pns-harness/conformance"
+	"github.com/pns-harness/pns-harness/features"
 )
 
 func init() {
@@ -25,7 +26,8 @@ func runConform(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	seed := fs.Int64("randomize", 0, "shuffle scenarios with this seed (-1 = random, 0 = file order)")
 	emu := fs.Bool("emulator", false, "treat the target as the pns-harness emulator (runs @emulator scenarios) even if the profile says otherwise")
 	coverage := fs.Bool("coverage", true, "print the coverage table")
-	fs.describe("harness conform [--target URL] [--profile FILE] [--tags EXPR] [--out DIR]",
+	list := fs.Bool("list", false, "list every tag with the number of scenarios carrying it (among those --tags selects) and exit without running")
+	fs.describe("harness conform [--target URL] [--profile FILE] [--tags EXPR] [--out DIR] [--list]",
 		"Runs the Gherkin conformance suite: every interface's parameter rules, result codes and\n"+
 			"response and callback schemas. Without --target it starts an embedded emulator.")
 	if code, ok := parseFlags(fs, args, false); !ok {
@@ -36,6 +38,18 @@ func runConform(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	}
 	if err := conformance.ValidateTags(*tags); err != nil {
 		return fs.usageError("--tags: %v", err)
+	}
+	selected, err := conformance.Select(features.FS, *tags)
+	if err != nil {
+		fmt.Fprintf(stderr, "harness conform: %v\n", err)
+		return exitUsage
+	}
+	if *list {
+		if err := conformance.WriteTagList(stdout, selected); err != nil {
+			fmt.Fprintf(stderr, "harness conform: %v\n", err)
+			return exitUsage
+		}
+		return exitOK
 	}
 	opts := conformance.Options{
 		Target: *target, Tags: *tags, OutDir: *out, Emulator: *emu, Output: stdout,

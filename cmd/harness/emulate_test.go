@@ -166,7 +166,7 @@ func TestEmulateFlags(t *testing.T) {
 // --print-config prints a complete template: every key of every configuration type, empty
 // ones included, and the strict loader accepts it back unchanged.
 func TestEmulatePrintConfigIsACompleteTemplate(t *testing.T) {
-	code, out, stderr := runHarness(t, "emulate", "--print-config")
+	code, out, stderr := runHarness(t, nil, "emulate", "--print-config")
 	if code != exitOK {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -209,7 +209,7 @@ func TestEmulatePrintConfigIsACompleteTemplate(t *testing.T) {
 		t.Error("the template does not load back as the configuration it printed")
 	}
 	// The template with a callback URL filled in is what the walkthrough loads.
-	code, again, stderr := runHarness(t, "emulate", "--config", path, "--print-config")
+	code, again, stderr := runHarness(t, nil, "emulate", "--config", path, "--print-config")
 	if code != exitOK || again != out {
 		t.Errorf("printing the loaded template differs (exit %d): %s", code, stderr)
 	}

@@ -47,6 +47,27 @@ func loadParseShard(s string) (int, int, error) {
 	return i, n, nil
 }
 
+// maxStartWait bounds how far ahead --start-at may be: further is a typo (a wrong day or
+// time zone), not a plan.
+const maxStartWait = time.Hour
+
+// loadParseStartAt parses --start-at (RFC3339; empty means none) relative to now. An instant
+// in the past is accepted: a shard that arrives late starts at once and its result says how
+// late it was.
+func loadParseStartAt(s string, now time.Time) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("--start-at %q: want an RFC3339 instant such as 2026-12-01T22:30:00Z", s)
+	}
+	if t.Sub(now) > maxStartWait {
+		return time.Time{}, fmt.Errorf("--start-at %s is more than %s ahead", s, maxStartWait)
+	}
+	return t, nil
+}
+
 // defaultLoadProfile is the load profile of the embedded emulator: its demo apps with every X
 // number of its default pool, so that binds name their X explicitly.
 func defaultLoadProfile() *loadtest.Profile {
@@ -163,6 +184,8 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	jsonOut := fs.Bool("json", false, "print the result as JSON instead of the text summary")
 	receiverListen := fs.String("receiver-listen", "127.0.0.1:9099", "calls scenario: `address` of the callback receiver; the emulator app's callStatusUrl and feeUrl must point at it")
 	callbackWait := fs.Duration("callback-wait", loadtest.DefaultCallbackWait, "calls scenario: how long to wait for callbacks after the last call")
+	startAt := fs.String("start-at", "", "shared start `instant` (RFC3339, e.g. 2026-12-01T22:30:00Z) of the shards of one run: setup happens before, the load begins then")
+	runID := fs.String("run-id", "", "`name` of the distributed run, recorded in the result: report --merge refuses shards of different runs")
 	waitTarget := fs.Duration("wait-target", 0, "wait up to this long for the target to accept TCP connections (e.g. an emulator sidecar starting)")
 	fs.describe("harness load --target URL --duration D (--rate N | --ramp PLAN) [flags]",
 		"Open-model load with vegeta. Every bind is unbound after --hold; Ctrl-C stops the load and\n"+
@@ -201,6 +224,10 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return usageErr("%v", err)
 	}
 	ths, err := loadtest.ParseThresholds(thresholds)
+	if err != nil {
+		return usageErr("%v", err)
+	}
+	start, err := loadParseStartAt(*startAt, time.Now())
 	if err != nil {
 		return usageErr("%v", err)
 	}
@@ -245,7 +272,8 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		Target: *target, Profile: prof, Scenario: *scenario, Mode: m, Rate: *rate, Plan: plan,
 		Duration: *duration, Hold: *hold, Shard: si, Shards: sn, OutDir: *out, Thresholds: ths,
 		AbortOnFail: *abortOnFail, Workers: *workers, MaxWorkers: *maxWorkers, Timeout: *timeout,
-		SchemaSample: sample,
+		SchemaSample: sample, StartAt: start,
+		Run: loadtest.RunInfo{ID: *runID, HarnessVersion: version},
 	}
 	if every > 0 && !*jsonOut {
 		cfg.ProgressInterval = every
