@@ -53,6 +53,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"math"
 	"net"
 	"net/http"
 	"strings"
@@ -105,6 +106,10 @@ const (
 // (comma-separated RFC 3339 with nanoseconds, one per record in body order). It equals the
 // emulator dispatcher's callbacks.EmittedHeader; the real platform does not send it.
 const EmittedHeader = "X-Emulator-Emitted-At"
+
+// DelayUnknown marks an Arrival.Delays entry that was not measured (no timestamp, a bad
+// emission header, or a negative delay counted as clock skew).
+const DelayUnknown = time.Duration(math.MinInt64)
 
 // Histogram geometry: microseconds from 1 µs to 1 h, 3 significant digits.
 const (
@@ -182,8 +187,11 @@ type Arrival struct {
 	// Redelivery and Duplicate classify a body seen before (see the package doc).
 	Redelivery, Duplicate bool
 	SessionIDs            []string
-	SubscriptionID        string
-	Body                  []byte
+	// Delays holds the measured delay of each record of SessionIDs (same order), or
+	// DelayUnknown; set for call events and fee records at their accounted delivery.
+	Delays         []time.Duration
+	SubscriptionID string
+	Body           []byte
 }
 
 // Expectation registers a call the harness triggered, so that the receiver can report it

@@ -159,11 +159,11 @@ func (st *state) typ(t string) *TypeCounts {
 // record adds one delay. A negative delay is impossible (the sender's clock is ahead of the
 // receiver's): it is counted as clock skew and never recorded, so that it cannot pass for a
 // fast delivery.
-func (st *state) record(ref, typ string, d time.Duration, arrived time.Duration) {
+func (st *state) record(ref, typ string, d time.Duration, arrived time.Duration) bool {
 	if d < 0 {
 		st.c.ClockSkew++
 		st.typ(typ).ClockSkew++
-		return
+		return false
 	}
 	m := st.lat[ref]
 	h := m[typ]
@@ -184,39 +184,45 @@ func (st *state) record(ref, typ string, d time.Duration, arrived time.Duration)
 		sm[typ] = se
 	}
 	se.add(arrived, v)
+	return true
 }
 
 // delay records the delay of one record: against the emulator's stated emission instant when
 // the push carries one, else against the platform timestamp ts (1 s resolution). It returns
-// whether the record is late (Options.LateAfter).
-func (st *state) delay(r *Receiver, typ, ts string, emitted []time.Time, i int, now time.Time, arrived time.Duration) bool {
+// the delay (DelayUnknown when none was measured or it was negative) and whether the record is
+// late (Options.LateAfter).
+func (st *state) delay(r *Receiver, typ, ts string, emitted []time.Time, i int, now time.Time, arrived time.Duration) (time.Duration, bool) {
 	var d time.Duration
+	ok := false
 	switch {
 	case emitted != nil:
 		if i >= len(emitted) {
 			st.c.BadEmitted++
-			return false
+			return DelayUnknown, false
 		}
 		d = now.Sub(emitted[i])
-		st.record(RefEmulator, typ, d, arrived)
+		ok = st.record(RefEmulator, typ, d, arrived)
 	case ts == "":
-		return false
+		return DelayUnknown, false
 	default:
 		t, err := pns.ParseUTC(ts)
 		if err != nil {
 			st.c.BadTimestamps++
-			return false
+			return DelayUnknown, false
 		}
 		d = now.Sub(t)
 		st.platform.add(d)
-		st.record(RefPlatform, typ, d, arrived)
+		ok = st.record(RefPlatform, typ, d, arrived)
+	}
+	if !ok {
+		return DelayUnknown, false
 	}
 	if r.opts.LateAfter > 0 && d > r.opts.LateAfter {
 		st.c.Late++
 		st.typ(typ).Late++
-		return true
+		return d, true
 	}
-	return false
+	return d, false
 }
 
 // account updates the counters for one delivery and returns the HTTP status to answer.
@@ -313,7 +319,7 @@ func (st *state) content(r *Receiver, a *Arrival, env *envelope, parsed bool, no
 		if a.Emitted != nil {
 			// numInfo carries no timestamp of its own: only the emulator's instants measure it.
 			for i := range env.NumInfo {
-				st.delay(r, "numStatus", "", a.Emitted, i, now, a.Arrived)
+				_, _ = st.delay(r, "numStatus", "", a.Emitted, i, now, a.Arrived)
 			}
 		}
 	case KindSMSNotify, KindSMSBlock:
@@ -336,7 +342,7 @@ func (st *state) content(r *Receiver, a *Arrival, env *envelope, parsed bool, no
 			}
 			st.smsIDs[key] = a.Arrived
 		}
-		st.delay(r, a.Kind, env.SMS.TimeStamp, a.Emitted, 0, now, a.Arrived)
+		_, _ = st.delay(r, a.Kind, env.SMS.TimeStamp, a.Emitted, 0, now, a.Arrived)
 	default:
 		st.c.UnknownShape++
 	}
@@ -377,7 +383,9 @@ func (st *state) event(r *Receiver, a *Arrival, env *envelope, now time.Time) {
 	} else {
 		st.c.UnknownEventTypes++
 	}
-	if st.delay(r, typ, si.Timestamp, a.Emitted, 0, now, a.Arrived) {
+	d, late := st.delay(r, typ, si.Timestamp, a.Emitted, 0, now, a.Arrived)
+	a.Delays = []time.Duration{d}
+	if late {
 		s.late++
 	}
 	if !s.trigger.IsZero() {
@@ -410,11 +418,12 @@ func (st *state) fee(r *Receiver, a *Arrival, env *envelope, now time.Time) {
 		}
 		// Each record of a batch has its own delay: its emission (or call end) to the
 		// batch's arrival.
-		late := st.delay(r, "fee", f.CallEndTime, a.Emitted, i, now, a.Arrived)
+		d, late := st.delay(r, "fee", f.CallEndTime, a.Emitted, i, now, a.Arrived)
 		if f.SessionID == "" {
 			continue
 		}
 		a.SessionIDs = append(a.SessionIDs, f.SessionID)
+		a.Delays = append(a.Delays, d)
 		s := st.session(f.SessionID)
 		s.last = a.Arrived
 		st.setSub(r, s, f.SubscriptionID)
