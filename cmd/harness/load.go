@@ -331,7 +331,7 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		Duration: *duration, Hold: *hold, Shard: si, Shards: sn, OutDir: *out, Thresholds: ths,
 		AbortOnFail: *abortOnFail, Workers: *workers, MaxWorkers: *maxWorkers, Timeout: *timeout,
 		SchemaSample: sample, StartAt: start, Gate: gate, TLSConfig: tlsConf,
-		Run: loadtest.RunInfo{ID: *runID, HarnessVersion: version},
+		Run: loadtest.RunInfo{ID: *runID, HarnessVersion: buildVersion()},
 	}
 	if every > 0 && !*jsonOut {
 		cfg.ProgressInterval = every
