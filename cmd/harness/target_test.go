@@ -224,6 +224,9 @@ func TestTLSWithoutTrust(t *testing.T) {
 	if code, _, stderr := runHarness(t, nil, "conform", "--target", p.URL, "--ca-file", "/nonexistent.pem"); code != exitUsage {
 		t.Errorf("missing --ca-file: exit %d %s", code, stderr)
 	}
+	if code, _, stderr := runHarness(t, nil, "run", "--ca-file", p.CertFile); code != exitUsage || !strings.Contains(stderr, "need --target") {
+		t.Errorf("run --ca-file without --target: exit %d %s", code, stderr)
+	}
 }
 
 // TestLoadRemoteGate: a target that is not loopback is refused without the opt-in, without a
