@@ -94,6 +94,9 @@ func runConform(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		fmt.Fprintf(stdout, "target: %s\n", opts.Target)
 		// A dead target ends the run here, within seconds, not after every scenario failed.
 		if err := preflight(ctx, hc, opts.Target); err != nil {
+			if ctx.Err() != nil {
+				return exitInterrupted
+			}
 			fmt.Fprintf(stderr, "harness conform: %v\n", err)
 			return exitUsage
 		}

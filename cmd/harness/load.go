@@ -292,6 +292,9 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	if err := preflight(ctx, hc, *target); err != nil {
+		if ctx.Err() != nil {
+			return exitInterrupted
+		}
 		fmt.Fprintf(stderr, "harness load: %v\n", err)
 		return exitUsage
 	}

@@ -185,6 +185,9 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	s, secrets, err := run(ctx, o, stdout)
 	if err != nil {
+		if ctx.Err() != nil {
+			return exitInterrupted
+		}
 		fmt.Fprintf(stderr, "harness run: %v\n", err)
 		if errors.As(err, new(usageError)) {
 			return exitUsage
