@@ -55,8 +55,16 @@ func (rs *runState) initScenario(sc *godog.ScenarioContext) {
 		for _, t := range s.Tags {
 			w.tags[t.Name] = true
 		}
+		w.authBefore = rs.guard.total()
+		if ctx.Err() != nil {
+			return ctx, fmt.Errorf("%w: the run was interrupted", godog.ErrSkip)
+		}
 		if w.hasTag(TagEmulator) && !rs.emulator {
 			return ctx, fmt.Errorf("%w: @emulator scenario against a non-emulator target", godog.ErrSkip)
+		}
+		if w.hasTag(TagAuthNegative) && rs.guard.locked.Load() {
+			rs.guard.skipped.Add(1)
+			return ctx, fmt.Errorf("%w: %s", godog.ErrSkip, lockedReason)
 		}
 		if w.hasTag(TagGlobalState) {
 			rs.global.Lock()
@@ -73,6 +81,12 @@ func (rs *runState) initScenario(sc *godog.ScenarioContext) {
 				return ctx, ctx.Err()
 			}
 		}
+		if w.hasTag(TagAuthNegative) {
+			if err := rs.guard.pace(ctx, rs.prof.Lockout.Failures, time.Duration(rs.prof.Lockout.Window)); err != nil {
+				return ctx, err
+			}
+			w.authBefore = rs.guard.total()
+		}
 		return ctx, nil
 	})
 	sc.StepContext().After(func(ctx context.Context, st *godog.Step, status godog.StepResultStatus, err error) (context.Context, error) {
@@ -86,6 +100,9 @@ func (rs *runState) initScenario(sc *godog.ScenarioContext) {
 	})
 	sc.After(func(ctx context.Context, s *godog.Scenario, err error) (context.Context, error) {
 		w.stopInbox()
+		if w.hasTag(TagAuthNegative) {
+			rs.guard.scenarioFailed(int(rs.guard.total() - w.authBefore))
+		}
 		hookErr := w.restore(ctx)
 		if hookErr != nil {
 			err = errors.Join(err, hookErr)

@@ -204,7 +204,8 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		"Open-model load with vegeta. Every bind is unbound after --hold; Ctrl-C stops the load and\n"+
 			"unbinds everything still bound. Without --target it starts the embedded emulator. A target\n"+
 			"that is not loopback needs --allow-remote and a ceiling --max-rate (or allowRemote and\n"+
-			"maxRate in the profile), checked before any packet is sent.")
+			"maxRate in the profile), checked before any packet is sent; a target that does not answer\n"+
+			"ends the run at once (exit 2).")
 	if code, ok := parseFlags(fs, args, false); !ok {
 		return code
 	}
@@ -285,7 +286,8 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	// The gate comes before any packet: a refused remote target is not even resolved.
 	if err := loadtest.CheckTarget(*target, gate, peak); err != nil {
-		return usageErr("%v", err)
+		fmt.Fprintf(stderr, "harness load: %v\n", err) // a target refusal, not a flag mistake: one line
+		return exitUsage
 	}
 	hc, _, _ := tlsf.client(10 * time.Second)
 	if *waitTarget > 0 {
