@@ -88,6 +88,14 @@ type Result struct {
 	Coverage *Coverage `json:"-"`
 	// Warnings are setup problems that did not stop the run.
 	Warnings []string `json:"warnings,omitempty"`
+	// Cleanup is the exact account of the bindings the suite created and removed.
+	Cleanup CleanupReport `json:"cleanup"`
+	// LockedOut is true when the platform answered 1020176; the authentication scenarios
+	// after it were skipped (LockoutSkipped of them).
+	LockedOut      bool `json:"lockedOut,omitempty"`
+	LockoutSkipped int  `json:"lockoutSkipped,omitempty"`
+	// Interrupted is true when ctx was cancelled (Ctrl-C); the bindings were cleaned up.
+	Interrupted bool `json:"interrupted,omitempty"`
 	// Duration is the wall time of the run.
 	Duration time.Duration `json:"duration"`
 }
@@ -244,6 +252,13 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		}
 	}
 	rs.mu.Unlock()
+	rs.sweep(ctx)
+	res.Cleanup = rs.ledger.result()
+	res.Interrupted = ctx.Err() != nil
+	if rs.guard.locked.Load() {
+		res.LockedOut, res.LockoutSkipped = true, int(rs.guard.skipped.Load())
+		res.Warnings = append(res.Warnings, fmt.Sprintf("%s (%d skipped)", lockedReason, res.LockoutSkipped))
+	}
 	cov, err := BuildCoverage(o.FS, res)
 	if err != nil {
 		return res, err
@@ -347,7 +362,7 @@ func newRunState(o Options) (*runState, error) {
 		return nil, err
 	}
 	rs.val = v
-	rs.admin = &adminClient{base: p.adminURL(rs.target), httpc: rs.httpc}
+	rs.admin = &adminClient{base: p.AdminBase(rs.target), httpc: rs.httpc}
 	return rs, nil
 }
 

@@ -59,11 +59,19 @@ func (rs *runState) initScenario(sc *godog.ScenarioContext) {
 		for _, t := range s.Tags {
 			w.tags[t.Name] = true
 		}
+		w.authBefore = rs.guard.total()
+		if ctx.Err() != nil {
+			return ctx, fmt.Errorf("%w: the run was interrupted", godog.ErrSkip)
+		}
 		if w.hasTag(TagEmulator) && !rs.emulator {
 			return ctx, fmt.Errorf("%w: @emulator scenario against a non-emulator target (it needs emulator control or asserts an [I] rule or a §14 decision)", godog.ErrSkip)
 		}
 		if w.hasTag(TagSlow) && !rs.emulator && !rs.slow {
 			return ctx, fmt.Errorf("%w: @slow scenario: it waits in real time on this target; opt in with --slow", godog.ErrSkip)
+		}
+		if w.hasTag(TagAuthNegative) && rs.guard.locked.Load() {
+			rs.guard.skipped.Add(1)
+			return ctx, fmt.Errorf("%w: %s", godog.ErrSkip, lockedReason)
 		}
 		if w.hasTag(TagGlobalState) {
 			rs.global.Lock()
@@ -80,6 +88,12 @@ func (rs *runState) initScenario(sc *godog.ScenarioContext) {
 				return ctx, ctx.Err()
 			}
 		}
+		if w.hasTag(TagAuthNegative) {
+			if err := rs.guard.pace(ctx, rs.prof.Lockout.Failures, time.Duration(rs.prof.Lockout.Window)); err != nil {
+				return ctx, err
+			}
+			w.authBefore = rs.guard.total()
+		}
 		return ctx, nil
 	})
 	sc.StepContext().After(func(ctx context.Context, st *godog.Step, status godog.StepResultStatus, err error) (context.Context, error) {
@@ -93,6 +107,9 @@ func (rs *runState) initScenario(sc *godog.ScenarioContext) {
 	})
 	sc.After(func(ctx context.Context, s *godog.Scenario, err error) (context.Context, error) {
 		w.stopInbox()
+		if w.hasTag(TagAuthNegative) {
+			rs.guard.scenarioFailed(int(rs.guard.total() - w.authBefore))
+		}
 		hookErr := w.restore(ctx)
 		if hookErr != nil {
 			err = errors.Join(err, hookErr)

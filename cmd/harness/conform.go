@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/pns-harness/pns-harness/conformance"
 	"github.com/pns-harness/pns-harness/features"
@@ -31,12 +32,15 @@ func runConform(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	seed := fs.Int64("randomize", 0, "shuffle scenarios with this seed (-1 = random, 0 = file order)")
 	emu := fs.Bool("emulator", false, "treat the target as the pns-harness emulator (runs @emulator scenarios) even if the profile says otherwise")
 	coverage := fs.Bool("coverage", true, "print the coverage table")
+	tlsf := addTLSFlags(fs.FlagSet)
 	compare := fs.Bool("compare-emulator", false, "run the suite against --target and against the embedded emulator and list every scenario where they answer differently (terminal, compare.json, compare.html); exit 1 when they differ")
 	slow := fs.Bool("slow", false, "also run the @slow scenarios against a target that is not the emulator (they wait in real time, e.g. 70 s for a binding to expire)")
 	list := fs.Bool("list", false, "list every tag with the number of scenarios carrying it (among those --tags selects) and exit without running")
 	fs.describe("harness conform [--target URL] [--profile FILE] [--tags EXPR] [--out DIR] [--list]",
 		"Runs the Gherkin conformance suite: every interface's parameter rules, result codes and\n"+
-			"response and callback schemas. Without --target it starts an embedded emulator.")
+			"response and callback schemas. Without --target it starts an embedded emulator. Every binding\n"+
+			"a scenario creates is unbound (with retries); one left on the platform is named and fails\n"+
+			"the run. A target that does not answer ends the run at once (exit 2).")
 	if code, ok := parseFlags(fs, args, false); !ok {
 		return code
 	}
@@ -73,6 +77,11 @@ func runConform(ctx context.Context, args []string, stdout, stderr io.Writer) in
 			opts.Target = p.Target
 		}
 	}
+	hc, _, err := tlsf.client(30 * time.Second)
+	if err != nil {
+		return fs.usageError("%v", err)
+	}
+	opts.HTTPClient = hc
 	if *compare {
 		if opts.Target == "" {
 			return fs.usageError("--compare-emulator needs --target (or a profile target): the embedded emulator is the other side")
@@ -83,6 +92,11 @@ func runConform(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		fmt.Fprintf(stdout, "target: embedded emulator\n")
 	} else {
 		fmt.Fprintf(stdout, "target: %s\n", opts.Target)
+		// A dead target ends the run here, within seconds, not after every scenario failed.
+		if err := preflight(ctx, hc, opts.Target); err != nil {
+			fmt.Fprintf(stderr, "harness conform: %v\n", err)
+			return exitUsage
+		}
 	}
 	res, err := conformance.Run(ctx, opts)
 	if err != nil {
@@ -106,6 +120,13 @@ func runConform(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	for _, k := range res.FailedKeys() {
 		fmt.Fprintf(stdout, "FAILED %s\n", k)
 	}
+	writeCleanup(stdout, res.Cleanup)
+	if res.Interrupted {
+		return exitInterrupted // after the cleanup above
+	}
+	if len(res.Cleanup.Leaked) > 0 {
+		return exitFailed
+	}
 	switch res.Status {
 	case 0:
 		return exitOK
@@ -113,6 +134,15 @@ func runConform(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		return exitUsage
 	default:
 		return exitFailed
+	}
+}
+
+// writeCleanup prints the exact cleanup account and names every binding left behind.
+func writeCleanup(w io.Writer, c conformance.CleanupReport) {
+	fmt.Fprintf(w, "cleanup: %d bindings created, %d removed by cleanup, %d already unbound by their scenarios, %d leaked\n",
+		c.Created, c.Removed, c.AlreadyGone, len(c.Leaked))
+	for _, l := range c.Leaked {
+		fmt.Fprintf(w, "LEAKED %s subscriptionId=%s app=%s (%s) scenario=%q: %s\n", l.Mode, l.SubscriptionID, l.App, l.AppKey, l.Scenario, l.Reason)
 	}
 }
 
