@@ -3,11 +3,15 @@ package docgen
 import (
 	"bytes"
 	"flag"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/pns-harness/pns-harness/embedded"
 	"github.com/pns-harness/pns-harness/emulator"
 	"github.com/pns-harness/pns-harness/pns"
 )
@@ -87,5 +91,91 @@ func TestConfigDoc(t *testing.T) {
 		if !strings.Contains(s, key+"` |") {
 			t.Errorf("key %s of --print-config is not documented", key)
 		}
+	}
+}
+
+// TestAdminAPIDoc keeps docs/admin-api.md current, checks that every admin route the
+// emulator registers is described in emulator/openapi.json, and runs every example of the
+// document against an embedded platform: each must be answered 200.
+func TestAdminAPIDoc(t *testing.T) {
+	got, err := AdminAPI(emulator.OpenAPI())
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkDoc(t, "admin-api.md", got)
+	doc, err := ParseOpenAPI(emulator.OpenAPI())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Every route registered in the source is described.
+	routeRE := regexp.MustCompile(`"(GET|POST|PUT|DELETE) "\s*\+\s*(?:AdminPrefix|RecordingPath)\s*\+\s*"([^"]*)"`)
+	for _, src := range []string{"emulator/admin.go", "emulator/calls/http.go"} {
+		b, err := os.ReadFile(filepath.Join(repo, src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ms := routeRE.FindAllStringSubmatch(string(b), -1)
+		if len(ms) == 0 {
+			t.Fatalf("no routes found in %s", src)
+		}
+		for _, m := range ms {
+			path := "/" + m[2]
+			if strings.Contains(m[0], "RecordingPath") {
+				path = "/recordings/" + m[2]
+			}
+			if _, ok := doc.Paths[path][strings.ToLower(m[1])]; !ok {
+				t.Errorf("%s %s (%s) is not in emulator/openapi.json", m[1], path, src)
+			}
+		}
+	}
+
+	cfg, err := emulator.DefaultConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	plat, err := embedded.Start(cfg, embedded.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer plat.Close()
+	c := pns.Client{BaseURL: plat.URL, Signer: pns.Signer{AppKey: "demo-axb", AppSecret: "demo-axb-secret"}}
+	if _, resp, err := c.AXBBind(t.Context(), pns.AXBBindRequest{CallerNum: "+8613800100001", CalleeNum: "+8613800100002", RelationNum: "+8617001100000"}); err != nil || !resp.OK() {
+		t.Fatalf("bind: %v %+v", err, resp)
+	}
+	base := plat.URL + emulator.AdminPrefix[:len(emulator.AdminPrefix)-1]
+	ran := 0
+	for _, o := range doc.Operations() {
+		ex, ok := ExampleOf(o.Path, o.Method, o.Op)
+		if !ok {
+			continue
+		}
+		if o.Path == "/reset" {
+			continue // run last: it drops the binding the call examples need
+		}
+		ran++
+		req, err := http.NewRequest(ex.Method, base+ex.Path, strings.NewReader(ex.Body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("%s %s: %d %s", ex.Method, ex.Path, resp.StatusCode, body)
+		}
+		if o.Path == "/faults" && o.Method == "post" {
+			// Leave the platform healthy for the next examples.
+			if r, err := http.NewRequest(http.MethodDelete, base+"/faults", nil); err == nil {
+				if resp, err := http.DefaultClient.Do(r); err == nil {
+					resp.Body.Close()
+				}
+			}
+		}
+	}
+	if ran < 15 {
+		t.Errorf("only %d examples ran", ran)
 	}
 }
