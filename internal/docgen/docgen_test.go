@@ -179,3 +179,29 @@ func TestAdminAPIDoc(t *testing.T) {
 		t.Errorf("only %d examples ran", ran)
 	}
 }
+
+// TestDocLinks checks that the README and docs/ link only to files in the repository that
+// exist: users do not have the project's shared reference files.
+func TestDocLinks(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join(repo, "docs", "*.md"))
+	files = append(files, filepath.Join(repo, "README.md"))
+	linkRE := regexp.MustCompile(`\]\(([^)#\s]+)(#[^)]*)?\)`)
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(b), "../shared") {
+			t.Errorf("%s refers to ../shared, outside the repository", f)
+		}
+		for _, m := range linkRE.FindAllStringSubmatch(string(b), -1) {
+			target := m[1]
+			if strings.Contains(target, "://") || strings.HasPrefix(target, "mailto:") {
+				continue
+			}
+			if _, err := os.Stat(filepath.Join(filepath.Dir(f), target)); err != nil {
+				t.Errorf("%s links to %s, which does not exist", f, target)
+			}
+		}
+	}
+}
