@@ -310,7 +310,14 @@ func (r *runner) cleanup(ctx context.Context) {
 }
 
 func (r *runner) client() *pns.Client {
+	var tr http.RoundTripper
+	if r.cfg.TLSConfig != nil {
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.TLSClientConfig = r.cfg.TLSConfig
+		tr = t
+	}
 	return &pns.Client{BaseURL: r.base, Signer: r.signer, HTTP: &http.Client{
+		Transport:     tr,
 		Timeout:       5 * time.Second,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}}

@@ -276,6 +276,27 @@ type LoadScenario struct {
 	Histogram *Histogram `json:"histogram,omitempty"`
 	// Steps are the load steps with their conformance (schema) errors.
 	Steps []LoadStep `json:"steps,omitempty"`
+	// ShardRates are the primary operation's rates over time of each shard of a merged
+	// scenario (empty for one shard); at every T they add up to Series' rates.
+	ShardRates []ShardRate `json:"shardRates,omitempty"`
+	// Warnings are the load run's own remarks (a generator that fell behind, a shard that
+	// started late, shards missing from a merge).
+	Warnings []string `json:"warnings,omitempty"`
+}
+
+// ShardRate is one shard's rate over time in a merged load scenario.
+type ShardRate struct {
+	// Shard is "i/N".
+	Shard string `json:"shard"`
+	// Points use the time base of LoadScenario.Series.
+	Points []ShardRatePoint `json:"points"`
+}
+
+// ShardRatePoint is one interval of one shard: scheduled and sent requests per second.
+type ShardRatePoint struct {
+	T            time.Duration `json:"t"`
+	TargetRate   float64       `json:"targetRate"`
+	AchievedRate float64       `json:"achievedRate"`
 }
 
 // ShortfallPct returns how far achieved is below target in percent, 0 when target is met or
