@@ -74,7 +74,9 @@ type Config struct {
 
 // AppConfig is one application (reference §14.2, per-app settings).
 type AppConfig struct {
-	AppKey    string `yaml:"appKey"`
+	// AppKey is the app's key, the Username of its requests' X-AKSK header.
+	AppKey string `yaml:"appKey"`
+	// AppSecret signs the app's requests and the notifications sent to it; never logged.
 	AppSecret string `yaml:"appSecret"`
 	// Mode is AXB, AX or AXE.
 	Mode pns.Mode `yaml:"mode"`
@@ -119,8 +121,10 @@ type AppConfig struct {
 // and each authenticated request takes one; a request finding it empty gets the flow-control
 // answer 1010010 `The flow control upper limit is reached on the platform.`.
 type FlowControl struct {
-	Rate  float64 `yaml:"rate"`
-	Burst int     `yaml:"burst"`
+	// Rate is the refill rate in requests per wall-clock second.
+	Rate float64 `yaml:"rate"`
+	// Burst is the bucket's size: how many requests may come at once.
+	Burst int `yaml:"burst"`
 }
 
 // ParseFlowControl reads "RATE/BURST" (e.g. "1000/1000" or "0.001/5"), the form of
