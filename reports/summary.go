@@ -383,7 +383,7 @@ type Callbacks struct {
 	// timestamps, 1 s resolution) or "trigger" (the harness's request that started the call).
 	Reference string `json:"reference,omitempty"`
 	// Resolution is the resolution of the reference instants (1 µs or 1 s).
-	Resolution time.Duration `json:"resolution,omitempty"`
+	Resolution time.Duration    `json:"resolution,omitempty"`
 	Events     []CallbackType   `json:"events"`
 	Counters   CallbackCounters `json:"counters"`
 	// PlatformClock is the spread of arrival − platform timestamp, when delays were measured
