@@ -164,8 +164,9 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			o.durationSet = true
 		}
 	})
-	if o.remote.target == "" && (o.remote.profilePath != "" || o.remote.receive != "" || o.remote.allowRemote || o.remote.maxRate != 0 || o.remote.hold != 0) {
-		fmt.Fprintln(stderr, "harness run: --profile, --receive, --allow-remote, --max-rate and --hold need --target")
+	if o.remote.target == "" && (o.remote.profilePath != "" || o.remote.receive != "" || o.remote.allowRemote || o.remote.maxRate != 0 || o.remote.hold != 0 ||
+		o.remote.tls.caFile != "" || o.remote.tls.insecure) {
+		fmt.Fprintln(stderr, "harness run: --profile, --receive, --allow-remote, --max-rate, --hold, --ca-file and --insecure-skip-verify need --target")
 		return exitUsage
 	}
 	if o.remote.target != "" && len(o.faults) > 0 {
