@@ -224,6 +224,7 @@ func buildReport(found resultDirs, merge *loadtest.MergeOptions, ths []loadtest.
 			name = r.Run.ID + " " + name
 		}
 		names = append(names, name)
+		s.Manifest.Settings = append(s.Manifest.Settings, mergedRunSettings(r)...)
 		if len(r.Missing) > 0 {
 			// Merged on request (--allow-partial), never silently: the run cannot pass.
 			s.Errors = append(s.Errors, fmt.Sprintf("load %s: shard %s missing: the merged figures and thresholds cover part of the load",
@@ -284,6 +285,25 @@ func buildReport(found resultDirs, merge *loadtest.MergeOptions, ths []loadtest.
 	}
 	sort.SliceStable(s.Thresholds, func(i, j int) bool { return s.Thresholds[i].Expression < s.Thresholds[j].Expression })
 	return s, nil
+}
+
+// mergedRunSettings are the identity of a merged run for the report's manifest: what every
+// shard agreed on (the merge refuses shards that do not).
+func mergedRunSettings(r *loadtest.Result) []reports.Setting {
+	set := []reports.Setting{{Key: "load.shards", Value: strings.Join(r.Shards, ", ")}}
+	if r.Run.ID != "" {
+		set = append(set, reports.Setting{Key: "load.runId", Value: r.Run.ID})
+	}
+	if !r.Run.StartAt.IsZero() {
+		set = append(set, reports.Setting{Key: "load.startAt", Value: r.Run.StartAt.UTC().Format(time.RFC3339Nano)})
+	}
+	if r.Run.HarnessVersion != "" {
+		set = append(set, reports.Setting{Key: "load.harnessVersion", Value: r.Run.HarnessVersion})
+	}
+	if r.Run.ProfileDigest != "" {
+		set = append(set, reports.Setting{Key: "load.profileDigest", Value: r.Run.ProfileDigest})
+	}
+	return set
 }
 
 // waitForShards polls dirs (directories of shard directories, as a sharded run writes them)

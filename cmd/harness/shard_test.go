@@ -117,6 +117,13 @@ func TestReportMergeChecksShards(t *testing.T) {
 	if name := s.Load.Scenarios[0].Name; name != "run-b axb-bind-unbind merged (1 of 2 shards)" {
 		t.Fatalf("scenario name %q", name)
 	}
+	settings := map[string]string{}
+	for _, st := range s.Manifest.Settings {
+		settings[st.Key] = st.Value
+	}
+	if settings["load.runId"] != "run-b" || settings["load.shards"] != "1/2" || !strings.HasPrefix(settings["load.profileDigest"], "sha256:") || settings["load.harnessVersion"] != version {
+		t.Fatalf("manifest settings %v", settings)
+	}
 	page, err := os.ReadFile(filepath.Join(root, "report", "index.html"))
 	if len(s.Errors) != 1 || s.Errors[0] != "load run-b axb-bind-unbind merged (1 of 2 shards): shard 0/2 missing: the merged figures and thresholds cover part of the load" {
 		t.Fatalf("run errors %q", s.Errors)
