@@ -139,6 +139,12 @@ func runReport(args []string, stdout, stderr io.Writer) int {
 	var found resultDirs
 	for _, d := range fs.Args() {
 		if err := scanResultDir(d, &found); err != nil {
+			if *merge && *shards > 0 {
+				// The merge step of a run whose shards all failed before writing anything:
+				// that is a failed run, not a usage error.
+				fmt.Fprintf(stderr, "harness report: merge: %v: none of the %d shards wrote a result\n", err, *shards)
+				return exitFailed
+			}
 			fmt.Fprintf(stderr, "harness report: %v\n", err)
 			return exitUsage
 		}

@@ -95,6 +95,7 @@ func TestReportMergeChecksShards(t *testing.T) {
 		{"missing", []string{"--merge", filepath.Join(root, "b")}, exitFailed, `shard 0/2 of run "run-b" not found (found 1 of 2)`},
 		{"expected more", []string{"--merge", "--shards", "3", filepath.Join(root, "a")}, exitUsage, "has shard count 2 but"},
 		{"partial", []string{"--merge", "--allow-partial", filepath.Join(root, "b")}, exitFailed, ""},
+		{"no shard at all", []string{"--merge", "--shards", "2", "--wait", "1ms", filepath.Join(root, "nothing")}, exitFailed, "none of the 2 shards wrote a result"},
 		{"wait without merge", []string{"--wait", "1s", filepath.Join(root, "a")}, exitUsage, "--shards, --allow-partial and --wait need --merge"},
 		{"wait for what is there", []string{"--merge", "--wait", "1m", filepath.Join(root, "a")}, exitOK, "2 shard(s) found after waiting"},
 	}
