@@ -26,6 +26,7 @@ type runState struct {
 	target   string
 	prof     *Profile
 	emulator bool
+	slow     bool // run @slow scenarios against a non-emulator target
 	val      *schemas.Validator
 	httpc    *http.Client
 	mobile   *numberSource
@@ -100,6 +101,8 @@ type world struct {
 	authBefore int64
 	// inbox holds the pushes arriving while the scenario runs (nil without a push source).
 	inbox *inbox
+	// batchX are the X numbers of the last "status of N X numbers" step.
+	batchX []string
 	// lastNonce is the Nonce of the last request sent (for the replay scenario).
 	lastNonce string
 	// sentAt is the wall-clock time the last request was sent.

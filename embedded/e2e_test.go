@@ -4,7 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
+	"os/exec"
 	"sort"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -70,13 +73,70 @@ const (
 	e2eWorkers     = 4 // goroutines simulating calls
 )
 
+// e2eBurnEnv, when set to N > 0, makes TestEndToEndCallbacks start a separate process that keeps
+// N cores busy for the whole test (the test binary re-run as TestBusyLoopHelper), to prove
+// that none of its expectations depends on scheduling:
+//
+//	PNS_E2E_BURN=2 go test -race -run TestEndToEndCallbacks ./embedded
+//
+// On a machine that is already shared, e2eCallsEnv (PNS_E2E_AXB_CALLS) shrinks the number of
+// AXB calls so that the run fits its time budget; the assertions are the same.
+const (
+	e2eBurnEnv  = "PNS_E2E_BURN"
+	e2eCallsEnv = "PNS_E2E_AXB_CALLS"
+)
+
+// TestBusyLoopHelper is not a test: run by startBurner in a child process, it spins until
+// killed.
+func TestBusyLoopHelper(t *testing.T) {
+	n, _ := strconv.Atoi(os.Getenv("PNS_E2E_BURN_CHILD"))
+	if n <= 0 {
+		t.Skip("helper process of " + e2eBurnEnv)
+	}
+	for i := 1; i < n; i++ {
+		go spin()
+	}
+	spin()
+}
+
+func spin() {
+	x := 0
+	for {
+		x++
+	}
+}
+
+// startBurner starts the busy-loop child process when e2eBurnEnv asks for it; Cleanup kills it.
+func startBurner(t *testing.T) {
+	n, _ := strconv.Atoi(os.Getenv(e2eBurnEnv))
+	if n <= 0 {
+		return
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestBusyLoopHelper$")
+	cmd.Env = append(os.Environ(), "PNS_E2E_BURN_CHILD="+strconv.Itoa(n), e2eBurnEnv+"=")
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start busy loop: %v", err)
+	}
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+	})
+	t.Logf("busy-loop process %d keeps %d cores busy", cmd.Process.Pid, n)
+}
+
 // TestEndToEndCallbacks is issue 4's acceptance test: the embedded platform pushes the events and
 // fee records of more than 10,000 simulated AXB, AX and AXE calls to the harness receiver, which
 // fails 20 % of first deliveries; after advancing the emulator clock through the whole re-push
 // schedule, every fee record arrived exactly once, every failed message was re-pushed and
 // nothing else was, every event sequence is complete and in platform-timestamp order, events of
 // calls without injected failures arrived in order, and every signature and schema verified.
+//
+// Nothing in it depends on scheduling or speed: the dispatcher never refuses work below its
+// backlog limit, the attempt timeout is far beyond any answer of the local receiver, and the
+// emulator clock is all but frozen, so that re-pushes happen only when the test advances it
+// (a slow first pass cannot start the schedule early). See e2eBurnEnv to run it under load.
 func TestEndToEndCallbacks(t *testing.T) {
+	startBurner(t)
 	start := time.Now()
 	v, err := schemas.New()
 	if err != nil {
@@ -109,11 +169,15 @@ func TestEndToEndCallbacks(t *testing.T) {
 			cfg.Apps[i].CallbackAuth = "wsse" // both signature schemes (D66)
 		}
 	}
+	// A 5 s attempt timeout could expire on a loaded machine and turn an answered push into a
+	// re-push the receiver would count as a duplicate.
+	cfg.CallbackTimeoutSeconds = 600
 	p, err := Start(cfg, Options{Immediate: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer p.Close()
+	p.Emulator.Clock().SetScale(1e-9) // time moves when the test advances it
 	ctx := context.Background()
 	client := func(app string) *pns.Client {
 		return &pns.Client{BaseURL: p.URL, Signer: pns.Signer{AppKey: app, AppSecret: e2eSecrets[app]}}
@@ -154,9 +218,13 @@ func TestEndToEndCallbacks(t *testing.T) {
 	// (B7), AX calls to A (X1) and AXE calls through an extension (E1).
 	outcomes := []string{calls.OutcomeAnswered, calls.OutcomeAnswered, calls.OutcomeNoAnswer, calls.OutcomeBusy,
 		calls.OutcomeRejected, calls.OutcomeCallerHangup}
+	axbCalls := e2eAXBCalls
+	if n, err := strconv.Atoi(os.Getenv(e2eCallsEnv)); err == nil && n > 0 {
+		axbCalls = n // a smaller run for the busy-machine proof (see e2eBurnEnv)
+	}
 	request := func(i int) calls.CallRequest {
 		switch {
-		case i < e2eAXBCalls:
+		case i < axbCalls:
 			bd := axb[i%len(axb)]
 			req := calls.CallRequest{Caller: bd.a, Called: bd.x, Outcome: outcomes[(i/len(axb))%len(outcomes)]}
 			switch {
@@ -166,14 +234,14 @@ func TestEndToEndCallbacks(t *testing.T) {
 				req.Caller = bd.b
 			}
 			return req
-		case i < e2eAXBCalls+e2eAXCalls:
+		case i < axbCalls+e2eAXCalls:
 			return calls.CallRequest{Caller: fmt.Sprintf("+86139002%05d", i), Called: axX[i%others]}
 		default:
 			bd := axe[i%others]
 			return calls.CallRequest{Caller: fmt.Sprintf("+86139003%05d", i), Called: bd.x, Extension: bd.ext}
 		}
 	}
-	total := e2eAXBCalls + e2eAXCalls + e2eAXECalls
+	total := axbCalls + e2eAXCalls + e2eAXECalls
 	results := make([]calls.CallResult, total)
 	errs := make(chan error, e2eWorkers)
 	var wg sync.WaitGroup
@@ -202,7 +270,12 @@ func TestEndToEndCallbacks(t *testing.T) {
 	// base, so advancing to base+offset releases every re-push due at that offset.
 	settle := func(stage string) {
 		t.Helper()
-		dctx, cancel := context.WithTimeout(ctx, time.Minute)
+		// A safety net against a hang only: the test binary's own deadline (-timeout), less a
+		// margin to report the dispatcher's state.
+		dctx, cancel := context.WithCancel(ctx)
+		if dl, ok := t.Deadline(); ok {
+			dctx, cancel = context.WithDeadline(ctx, dl.Add(-30*time.Second))
+		}
 		defer cancel()
 		if err := p.Dispatcher.Drain(dctx); err != nil {
 			t.Fatalf("%s: drain: %v (stats %+v)", stage, err, p.Dispatcher.Stats())

@@ -97,6 +97,14 @@ Feature: Notifications as they arrive at the customer's URLs (reference §7-§10
     And the emulator clock advances by 2 seconds
     Then the fee records of the scenario's calls arrive in one message
 
+  @global-state @rule:delivery:fee-cap
+  Scenario: AXB: 51 calls ending together are pushed as one full message of 50 records and one of 1
+    Given an AXB binding of "<A1>" and "<B1>" on "<X1>"
+    When "<A1>" calls "<X1>" 51 times
+    And the emulator clock advances by 600 seconds
+    And the emulator clock advances by 2 seconds
+    Then the fee records of the scenario's calls arrive in full messages of 50 and one with the rest
+
   @global-state @rule:delivery:retry
   Scenario: AXB: pushes answered 503 are pushed again after a minute with the same body
     # The runner's receiver fails the first delivery of every push of the AXB-retry app.
@@ -135,6 +143,13 @@ Feature: Notifications as they arrive at the customer's URLs (reference §7-§10
     When the status of "<X1>" is set to "5"
     And the emulator clock advances by 2 seconds
     Then a numStatus push for "<X1>" with status "5" arrives at the X-status URL
+
+  @global-state @rule:delivery:numstatus-cap
+  Scenario: AXB: 101 status changes at once are pushed as one full message of 100 and one of 1
+    Given the AXB app
+    When the status of 101 X numbers of the app is set to "9"
+    And the emulator clock advances by 2 seconds
+    Then the numStatus pushes of those changes arrive in full messages of 100 and one with the rest
 
   @rule:delivery:sms-notify
   Scenario: AXB: the Notify of a forwarded SMS arrives at the SMS notification URL

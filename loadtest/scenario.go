@@ -212,19 +212,7 @@ func (r *runner) finish(st *stopper) (*Result, error) {
 	a.ended = time.Now()
 	a.elapsed = el.Seconds()
 	a.targetHits = float64(r.plan.ExpectedHits(el))
-	stop := r.start.Add(el)
-	for s := r.start.Unix(); s <= stop.Unix(); s++ {
-		t0, t1 := time.Unix(s, 0), time.Unix(s+1, 0)
-		if t0.Before(r.start) {
-			t0 = r.start
-		}
-		if t1.After(stop) {
-			t1 = stop
-		}
-		if t1.After(t0) {
-			a.sec(s).target += r.plan.Hits(t1.Sub(r.start)) - r.plan.Hits(t0.Sub(r.start))
-		}
-	}
+	a.addPlanTargets(r.plan, el)
 	if a.targetHits > 0 && float64(a.sentHits) < 0.9*a.targetHits && reason == "" {
 		a.warnings = append(a.warnings, fmt.Sprintf("the generator sent %d of %.0f scheduled requests: raise --max-workers or lower the rate", a.sentHits, a.targetHits))
 	}

@@ -2,12 +2,17 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/pns-harness/pns-harness/conformance"
 	"github.com/pns-harness/pns-harness/features"
+	"github.com/pns-harness/pns-harness/reports"
 )
 
 func init() {
@@ -28,6 +33,8 @@ func runConform(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	emu := fs.Bool("emulator", false, "treat the target as the pns-harness emulator (runs @emulator scenarios) even if the profile says otherwise")
 	coverage := fs.Bool("coverage", true, "print the coverage table")
 	tlsf := addTLSFlags(fs.FlagSet)
+	compare := fs.Bool("compare-emulator", false, "run the suite against --target and against the embedded emulator and list every scenario where they answer differently (terminal, compare.json, compare.html); exit 1 when they differ")
+	slow := fs.Bool("slow", false, "also run the @slow scenarios against a target that is not the emulator (they wait in real time, e.g. 70 s for a binding to expire)")
 	list := fs.Bool("list", false, "list every tag with the number of scenarios carrying it (among those --tags selects) and exit without running")
 	fs.describe("harness conform [--target URL] [--profile FILE] [--tags EXPR] [--out DIR] [--list]",
 		"Runs the Gherkin conformance suite: every interface's parameter rules, result codes and\n"+
@@ -57,7 +64,7 @@ func runConform(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	}
 	opts := conformance.Options{
 		Target: *target, Tags: *tags, OutDir: *out, Emulator: *emu, Output: stdout,
-		Format: *format, Concurrency: *concurrency, Randomize: *seed,
+		Format: *format, Concurrency: *concurrency, Randomize: *seed, Slow: *slow,
 	}
 	if *profile != "" {
 		p, err := conformance.LoadProfile(*profile)
@@ -75,12 +82,25 @@ func runConform(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		return fs.usageError("%v", err)
 	}
 	opts.HTTPClient = hc
+	if *compare {
+		if opts.Target == "" {
+			return fs.usageError("--compare-emulator needs --target (or a profile target): the embedded emulator is the other side")
+		}
+		if err := preflight(ctx, hc, opts.Target); err != nil {
+			fmt.Fprintf(stderr, "harness conform: %v\n", err)
+			return exitUsage
+		}
+		return runCompare(ctx, opts, stdout, stderr)
+	}
 	if opts.Target == "" {
 		fmt.Fprintf(stdout, "target: embedded emulator\n")
 	} else {
 		fmt.Fprintf(stdout, "target: %s\n", opts.Target)
 		// A dead target ends the run here, within seconds, not after every scenario failed.
 		if err := preflight(ctx, hc, opts.Target); err != nil {
+			if ctx.Err() != nil {
+				return exitInterrupted
+			}
 			fmt.Fprintf(stderr, "harness conform: %v\n", err)
 			return exitUsage
 		}
@@ -131,4 +151,63 @@ func writeCleanup(w io.Writer, c conformance.CleanupReport) {
 	for _, l := range c.Leaked {
 		fmt.Fprintf(w, "LEAKED %s subscriptionId=%s app=%s (%s) scenario=%q: %s\n", l.Mode, l.SubscriptionID, l.App, l.AppKey, l.Scenario, l.Reason)
 	}
+}
+
+// runCompare implements --compare-emulator: the fidelity diff of the target against the
+// embedded emulator. Exit 0 when they agree on every compared scenario, 1 when they differ.
+func runCompare(ctx context.Context, opts conformance.Options, stdout, stderr io.Writer) int {
+	out := opts.OutDir
+	opts.OutDir = "" // the reports of the two runs would overwrite each other
+	fmt.Fprintf(stdout, "comparing %s with the embedded emulator\n", opts.Target)
+	c, err := conformance.Compare(ctx, opts)
+	if err != nil {
+		if ctx.Err() != nil {
+			return exitInterrupted
+		}
+		fmt.Fprintf(stderr, "harness conform: %v\n", err)
+		return exitUsage
+	}
+	fmt.Fprintln(stdout)
+	if err := c.WriteTable(stdout); err != nil {
+		fmt.Fprintf(stderr, "harness conform: %v\n", err)
+		return exitUsage
+	}
+	if out != "" {
+		if err := writeComparison(out, c); err != nil {
+			fmt.Fprintf(stderr, "harness conform: %v\n", err)
+			return exitUsage
+		}
+		fmt.Fprintf(stdout, "reports in %s (compare.json, compare.html)\n", out)
+	}
+	if len(c.Differences) > 0 {
+		return exitFailed
+	}
+	return exitOK
+}
+
+func writeComparison(dir string, c *conformance.Comparison) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	b, err := json.MarshalIndent(c, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(dir, "compare.json"), append(b, '\n'), 0o644); err != nil {
+		return err
+	}
+	d := reports.FidelityDiff{Target: c.TargetURL, Compared: c.Compared, NotCompared: c.NotCompared}
+	for _, x := range c.Differences {
+		d.Rows = append(d.Rows, reports.FidelityRow{Scenario: x.Key, Interfaces: strings.Join(x.Interfaces, " "),
+			Target: x.Target.String(), TargetError: x.Target.Error, Emulator: x.Emulator.String(), EmulatorError: x.Emulator.Error})
+	}
+	f, err := os.Create(filepath.Join(dir, "compare.html"))
+	if err != nil {
+		return err
+	}
+	if err := reports.WriteFidelityHTML(f, d); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }

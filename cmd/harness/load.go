@@ -297,6 +297,9 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	if err := preflight(ctx, hc, *target); err != nil {
+		if ctx.Err() != nil {
+			return exitInterrupted
+		}
 		fmt.Fprintf(stderr, "harness load: %v\n", err)
 		return exitUsage
 	}
@@ -332,8 +335,8 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		Target: *target, Profile: prof, Scenario: *scenario, Mode: m, Rate: *rate, Plan: plan,
 		Duration: *duration, Hold: *hold, Shard: si, Shards: sn, OutDir: *out, Thresholds: ths,
 		AbortOnFail: *abortOnFail, Workers: *workers, MaxWorkers: *maxWorkers, Timeout: *timeout,
-		SchemaSample: sample, Gate: gate, TLSConfig: tlsConf, StartAt: start,
-		Run: loadtest.RunInfo{ID: *runID, HarnessVersion: version},
+		SchemaSample: sample, StartAt: start, Gate: gate, TLSConfig: tlsConf,
+		Run: loadtest.RunInfo{ID: *runID, HarnessVersion: buildVersion()},
 	}
 	if every > 0 && !*jsonOut {
 		cfg.ProgressInterval = every
