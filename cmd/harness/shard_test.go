@@ -122,7 +122,7 @@ func TestReportMergeChecksShards(t *testing.T) {
 	for _, st := range s.Manifest.Settings {
 		settings[st.Key] = st.Value
 	}
-	if settings["load.runId"] != "run-b" || settings["load.shards"] != "1/2" || !strings.HasPrefix(settings["load.profileDigest"], "sha256:") || settings["load.harnessVersion"] != version {
+	if settings["load.runId"] != "run-b" || settings["load.shards"] != "1/2" || !strings.HasPrefix(settings["load.profileDigest"], "sha256:") || settings["load.harnessVersion"] != buildVersion() {
 		t.Fatalf("manifest settings %v", settings)
 	}
 	page, err := os.ReadFile(filepath.Join(root, "report", "index.html"))
