@@ -14,8 +14,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/pns-harness/pns-harness/embedded"
 	"github.com/pns-harness/pns-harness/assemble"
+	"github.com/pns-harness/pns-harness/embedded"
 	"github.com/pns-harness/pns-harness/emulator"
 	"github.com/pns-harness/pns-harness/loadtest"
 	"github.com/pns-harness/pns-harness/pns"
