@@ -46,6 +46,8 @@ type Config struct {
 	FeeBatchWindowSeconds int `yaml:"feeBatchWindowSeconds"`
 	// FeeBatchMax is the maximum number of fee records per message (D70).
 	FeeBatchMax int `yaml:"feeBatchMax"`
+	// StatusBatchMax is the maximum number of X-number status changes per message (D73).
+	StatusBatchMax int `yaml:"statusBatchMax"`
 	// ClockScale is the speed of the emulator clock relative to real time (D76).
 	ClockScale float64 `yaml:"clockScale"`
 	// ShortConnections closes the connection after every response (D26).
@@ -186,6 +188,7 @@ const (
 	DefaultCallbackTimeoutSeconds = 5
 	DefaultFeeBatchWindowSeconds  = 2
 	DefaultFeeBatchMax            = 50
+	DefaultStatusBatchMax         = 100
 	DefaultMaxBodyBytes           = 64 << 10
 	DefaultHostName               = "pns-emulator.local"
 	DefaultExtensionDigits        = 4
@@ -274,6 +277,7 @@ func (c *Config) Normalize() error {
 		{"callbackTimeoutSeconds", &c.CallbackTimeoutSeconds, DefaultCallbackTimeoutSeconds},
 		{"feeBatchWindowSeconds", &c.FeeBatchWindowSeconds, DefaultFeeBatchWindowSeconds},
 		{"feeBatchMax", &c.FeeBatchMax, DefaultFeeBatchMax},
+		{"statusBatchMax", &c.StatusBatchMax, DefaultStatusBatchMax},
 	} {
 		if *s.v == 0 {
 			*s.v = s.def
@@ -283,6 +287,9 @@ func (c *Config) Normalize() error {
 	}
 	if c.FeeBatchMax > 50 {
 		bad("feeBatchMax: must be at most 50")
+	}
+	if c.StatusBatchMax > 100 {
+		bad("statusBatchMax: must be at most 100")
 	}
 	if c.ClockScale == 0 {
 		c.ClockScale = 1

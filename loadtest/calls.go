@@ -57,8 +57,8 @@ type CallbackTracker struct {
 }
 
 type parkedArrival struct {
-	event string
-	at    time.Time
+	event    string
+	at       time.Time
 	delay    time.Duration
 	measured bool // the receiver measured delay (DelayUnknown: skew, not recorded)
 }

@@ -174,11 +174,6 @@ type perCodeRow struct {
 	CodeStats
 }
 
-type cbView struct {
-	*Callbacks
-	Counters []counterRow
-}
-
 type counterRow struct {
 	Name  string
 	Help  string
@@ -227,15 +222,7 @@ func buildView(s *Summary) view {
 		}
 	}
 	if s.Callbacks != nil {
-		c := s.Callbacks.Counters
-		v.CB = &cbView{Callbacks: s.Callbacks, Counters: []counterRow{
-			{"missing", "expected but never received", c.Missing},
-			{"duplicate", "received more than once (beyond documented retries)", c.Duplicate},
-			{"outOfOrder", "received before an event that must precede it", c.OutOfOrder},
-			{"late", "received after the allowed delay", c.Late},
-			{"badSignature", "signature missing or wrong", c.BadSignature},
-			{"schemaInvalid", "body violates the notification schema", c.SchemaInvalid},
-		}}
+		v.CB = buildCallbacks(s.Callbacks)
 	}
 	if b := s.Baseline; b != nil {
 		bv := &baselineView{Baseline: b}

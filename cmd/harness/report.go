@@ -104,8 +104,15 @@ func runReport(args []string, stdout, stderr io.Writer) int {
 	shards := fs.Int("shards", 0, "with --merge: the `N` shards expected (default: the N the shards record); a missing one fails the merge")
 	allowPartial := fs.Bool("allow-partial", false, "with --merge: merge an incomplete set of shards, listing the missing ones in the report")
 	wait := fs.Duration("wait", 0, "with --merge: wait up to this long for every shard's summary.json to appear (a merge step started with the shards)")
-	var thresholds []string
-	fs.Func("threshold", "threshold evaluated on the (merged) load results, e.g. 'bind.p99<50ms' (repeatable)", func(v string) error {
+	var thresholds, cbThresholds []string
+	fs.Func("threshold", "threshold evaluated on the (merged) load results, e.g. 'bind.p99<50ms', or on the receiver results when it names a callback metric, e.g. 'callback.fee.p99<2s', 'callback.missing==0' (repeatable)", func(v string) error {
+		if assemble.IsCallbackThreshold(v) {
+			if _, err := assemble.ParseCallbackThreshold(v); err != nil {
+				return err
+			}
+			cbThresholds = append(cbThresholds, v)
+			return nil
+		}
 		if _, err := loadtest.ParseThreshold(v); err != nil {
 			return err
 		}
@@ -160,6 +167,14 @@ func runReport(args []string, stdout, stderr io.Writer) int {
 		}
 		return exitFailed
 	}
+	if len(cbThresholds) > 0 {
+		cths, err := assemble.CallbackThresholds(s.Callbacks, cbThresholds)
+		if err != nil {
+			fmt.Fprintf(stderr, "harness report: %v\n", err)
+			return exitUsage
+		}
+		s.Thresholds = append(s.Thresholds, cths...)
+	}
 	s.Manifest.TargetURL = *target
 	if *baseline != "" {
 		base, err := reports.LoadSummary(*baseline)
@@ -185,9 +200,16 @@ func runReport(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	v := s.ComputeVerdict()
-	fmt.Fprintf(stdout, "%s  scenarios: %d passed, %d failed, %d skipped; load scenarios: %d; thresholds: %d passed, %d failed\nreport: %s\n",
-		v.Status, v.ScenariosPassed, v.ScenariosFailed, v.ScenariosSkipped, v.LoadScenarios, v.ThresholdsPassed, v.ThresholdsFailed, html)
+	fmt.Fprintf(stdout, "%s  scenarios: %d passed, %d failed, %d skipped; load scenarios: %d; thresholds: %d passed, %d failed\n",
+		v.Status, v.ScenariosPassed, v.ScenariosFailed, v.ScenariosSkipped, v.LoadScenarios, v.ThresholdsPassed, v.ThresholdsFailed)
+	for _, r := range v.Reasons {
+		fmt.Fprintf(stdout, "  - %s\n", r)
+	}
+	printCallbackProblems(stdout, s.Callbacks)
+	fmt.Fprintf(stdout, "report: %s\n", html)
 	switch {
+	case v.CallbackFailures > 0:
+		return exitFailed
 	case v.ThresholdsFailed > 0:
 		return exitThreshold
 	case v.Status == reports.VerdictFail:
@@ -286,7 +308,23 @@ func buildReport(found resultDirs, merge *loadtest.MergeOptions, ths []loadtest.
 		if err != nil {
 			return nil, err
 		}
-		s.Callbacks = assemble.Callbacks(merged)
+		// The emulator's own loss, when the receiver results come from `harness run`.
+		var loss *reports.EmulatorLoss
+		for _, p := range found.receiver {
+			l, err := assemble.ReadEmulatorLoss(filepath.Join(filepath.Dir(p), assemble.DispatcherFile))
+			if err != nil {
+				return nil, err
+			}
+			if l != nil {
+				if loss == nil {
+					loss = &reports.EmulatorLoss{}
+				}
+				loss.Overflow += l.Overflow
+				loss.Dropped += l.Dropped
+				loss.Abandoned += l.Abandoned
+			}
+		}
+		s.Callbacks = assemble.Callbacks(merged, loss)
 	}
 	if s.Manifest.Start.IsZero() {
 		s.Manifest.Start = time.Now()
