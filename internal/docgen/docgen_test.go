@@ -36,7 +36,7 @@ func checkDoc(t *testing.T, name string, got []byte) {
 		t.Fatalf("%v (run go test ./internal/docgen -update)", err)
 	}
 	if !bytes.Equal(want, got) {
-		t.Fatalf("docs/%s is stale: run go test ./internal/docgen -update", name)
+		t.Fatalf("docs/%s is stale: run make docs (go test ./internal/docgen -update)", name)
 	}
 }
 
