@@ -205,3 +205,16 @@ func TestDocLinks(t *testing.T) {
 		}
 	}
 }
+
+func TestProfileDoc(t *testing.T) {
+	got, err := Profile(os.DirFS(filepath.Join(repo, "profile")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkDoc(t, "profile.md", got)
+	for _, want := range []string{"| `target` | string |", "| `apps.NAME.appSecretEnv` | string |", "| `maxRate` | number |"} {
+		if !strings.Contains(string(got), want) {
+			t.Errorf("profile.md lacks %q", want)
+		}
+	}
+}
