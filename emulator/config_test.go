@@ -87,6 +87,9 @@ func TestConfigErrors(t *testing.T) {
 		{"apps: [{appKey: k, appSecret: s, mode: AX, callbackAuth: basic}]\n", "apps[0].callbackAuth: must be aksk or wsse"},
 		{"apps: [{appKey: k, appSecret: s, mode: AX, ipWhitelist: [nope]}]\n", "apps[0].ipWhitelist[0]: must be an IP address or CIDR block"},
 		{"apps: [{appKey: k, appSecret: s, mode: AX, qpsLimit: -1}]\n", "apps[0].qpsLimit: must be 0 (off) or positive"},
+		{"apps: [{appKey: k, appSecret: s, mode: AX, flowControl: {rate: 0, burst: 1}}]\n", "apps[0].flowControl: rate must be positive"},
+		{"apps: [{appKey: k, appSecret: s, mode: AX, flowControl: {rate: 1, burst: 0}}]\n", "apps[0].flowControl: burst must be at least 1"},
+		{"apps: [{appKey: k, appSecret: s, mode: AX, qpsLimit: 5, flowControl: {rate: 1, burst: 1}}]\n", "apps[0].flowControl: set either qpsLimit or flowControl, not both"},
 		{"apps: [{appKey: k, appSecret: s, mode: AX, feeUrl: 'ftp://x'}]\n", "apps[0].feeUrl: must be an http or https URL"},
 		{"apps: [{appKey: k, appSecret: s, mode: AX, toneFiles: ['']}]\n", "apps[0].toneFiles[0]: must be 1-128 characters"},
 		{"authSkewSeconds: -1\n" + app, "authSkewSeconds: must be positive"},
@@ -148,4 +151,21 @@ func TestLoadConfigAndRoundTrip(t *testing.T) {
 	if _, err := LoadConfig(filepath.Join(t.TempDir(), "missing.yaml")); err == nil {
 		t.Error("missing file accepted")
 	}
+}
+
+// FuzzParseFlowControl: any --flow-control value never panics, and an accepted one is a valid
+// bucket (positive rate, burst at least 1).
+func FuzzParseFlowControl(f *testing.F) {
+	for _, s := range []string{"1000/1000", "0.001/5", "10/0", "fast", "/", "1e400/1", "NaN/3", "-1/2"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		fc, err := ParseFlowControl(s)
+		if err != nil {
+			return
+		}
+		if !(fc.Rate > 0) || fc.Burst < 1 {
+			t.Fatalf("%q accepted as %+v", s, fc)
+		}
+	})
 }

@@ -128,6 +128,7 @@ type aggregate struct {
 	aborted    string
 	warnings   []string
 	files      []string
+	run        RunInfo
 }
 
 func newAggregate() *aggregate {
@@ -150,6 +151,28 @@ type observation struct {
 	success   bool
 	confErrs  []string
 	schema    bool
+}
+
+// second is the key of t's one-second bucket: whole seconds counted from the run's start
+// (the schedule's origin), stored as started.Unix()+n so that Second.T stays a Unix time and
+// shards sharing a start instant merge bucket by bucket. Buckets cut at wall-clock second
+// boundaries split the plan's first and last seconds into partial ones: a 100/s run started at
+// .08 s past a second showed 92/s in its first point and six points for a 5 s plan.
+func (a *aggregate) second(t time.Time) int64 {
+	if a.started.IsZero() {
+		return t.Unix()
+	}
+	return a.started.Unix() + int64(math.Floor(t.Sub(a.started).Seconds()))
+}
+
+// addPlanTargets spreads the plan's scheduled hits over the first el of the run, in the same
+// buckets as second. The caller holds a.mu.
+func (a *aggregate) addPlanTargets(p Plan, el time.Duration) {
+	for n := int64(0); time.Duration(n)*time.Second < el; n++ {
+		t0 := time.Duration(n) * time.Second
+		t1 := min(t0+time.Second, el)
+		a.sec(a.started.Unix() + n).target += p.Hits(t1) - p.Hits(t0)
+	}
 }
 
 func (a *aggregate) sec(t int64) *secAgg {
@@ -178,7 +201,7 @@ func (a *aggregate) observe(o *observation) {
 	c.statuses[statusKey(o.status)]++
 	record(c.service, o.service)
 	record(c.corrected, o.corrected)
-	s := a.sec(o.ts.Unix())
+	s := a.sec(a.second(o.ts))
 	s.inflate()
 	s.requests++
 	if o.primary {
@@ -227,7 +250,7 @@ func (a *aggregate) observeCallback(event string, at time.Time, latency time.Dur
 		a.callbacks[event] = h
 	}
 	record(h, latency)
-	a.sec(at.Unix()).callbacks++
+	a.sec(a.second(at)).callbacks++
 }
 
 // callbackConformance counts schema violations of received callbacks.
@@ -235,7 +258,7 @@ func (a *aggregate) callbackConformance(at time.Time, msgs []string) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.conf.Errors += int64(len(msgs))
-	a.sec(at.Unix()).conf += int64(len(msgs))
+	a.sec(a.second(at)).conf += int64(len(msgs))
 	for _, m := range msgs {
 		a.conf.Examples = addExample(a.conf.Examples, m)
 	}
@@ -392,7 +415,7 @@ func (a *aggregate) result(encode bool) (*Result, error) {
 		Shards: a.shards, Attacks: a.attacks, Started: a.started, Ended: a.ended,
 		Plan: a.plan, HoldSeconds: a.hold, TargetHits: a.targetHits, SentHits: a.sentHits,
 		ElapsedSeconds: a.elapsed, Conformance: a.conf, Cleanup: a.cleanup, Aborted: a.aborted,
-		Warnings: a.warnings, Files: a.files, agg: a,
+		Warnings: a.warnings, Files: a.files, Run: a.run, agg: a,
 	}
 	r.Conformance.Examples = append([]string(nil), a.conf.Examples...)
 	if a.elapsed > 0 {
@@ -506,6 +529,7 @@ func aggregateFromResult(r *Result) (*aggregate, error) {
 	a.aborted = r.Aborted
 	a.warnings = append([]string(nil), r.Warnings...)
 	a.files = append([]string(nil), r.Files...)
+	a.run = r.Run
 	for _, is := range r.Interfaces {
 		codes := map[string]*codeAgg{}
 		for _, cs := range is.Codes {

@@ -13,6 +13,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -203,8 +204,13 @@ type Progress struct {
 
 // Config is a load run.
 type Config struct {
-	// Target is the platform's base URL; it must be a loopback address (CheckLoopback).
+	// Target is the platform's base URL; a host that is not loopback needs Gate (CheckTarget).
 	Target string
+	// Gate is the remote-target opt-in and the rate ceiling (CheckTarget).
+	Gate Gate
+	// TLSConfig, when set, is the TLS client configuration for an https target (a private CA,
+	// or InsecureSkipVerify), used by the load and by cleanup alike.
+	TLSConfig *tls.Config
 	// Profile gives the apps and number ranges; nil means DefaultProfile().
 	Profile *Profile
 	// Scenario is bind-unbind (default), query or calls.
@@ -252,6 +258,13 @@ type Config struct {
 	// DefaultCallbackWait).
 	Callbacks    *CallbackTracker
 	CallbackWait time.Duration
+	// Run identifies the distributed run this shard belongs to. It is recorded in the
+	// Result, with StartAt and the profile's digest (computed when Run.ProfileDigest is
+	// empty), so that Merge can refuse shards of different runs.
+	Run RunInfo
+	// StartAt, when set, is the shards' shared start instant: setup happens before it, the
+	// load's schedule begins at it. Zero begins at once.
+	StartAt time.Time
 }
 
 // bindInfo is what the bind request carried, kept until its answer arrives.
@@ -377,17 +390,17 @@ func newRunner(ctx context.Context, cfg Config) (*runner, error) {
 		}
 		plan = Plan{{Duration: cfg.Duration, Rate: cfg.Rate}}
 	}
+	if err := CheckTarget(cfg.Target, cfg.Gate, plan.Truncate(cfg.Duration).MaxRate()); err != nil {
+		return nil, err
+	}
 	plan = plan.Truncate(cfg.Duration).Scale(1 / float64(cfg.Shards))
 	if plan.MaxRate() <= 0 {
 		return nil, errors.New("the plan schedules no request within the duration")
 	}
-	if err := CheckLoopback(ctx, cfg.Target); err != nil {
-		return nil, err
-	}
 	if cfg.Profile == nil {
 		cfg.Profile = DefaultProfile()
 	}
-	app, secret, err := cfg.Profile.App(mode)
+	app, secret, err := cfg.Profile.ModeApp(mode)
 	if err != nil {
 		return nil, err
 	}
@@ -461,6 +474,11 @@ func newRunner(ctx context.Context, cfg Config) (*runner, error) {
 	r.agg.shards = []string{fmt.Sprintf("%d/%d", cfg.Shard, cfg.Shards)}
 	r.agg.plan = plan
 	r.agg.hold = cfg.Hold.Seconds()
+	r.agg.run = cfg.Run
+	r.agg.run.StartAt = cfg.StartAt
+	if r.agg.run.ProfileDigest == "" {
+		r.agg.run.ProfileDigest = ProfileDigest(cfg.Profile)
+	}
 	return r, nil
 }
 
@@ -472,6 +490,9 @@ func (r *runner) attacker() *vegeta.Attacker {
 	var opts []func(*vegeta.Attacker)
 	if r.cfg.HTTPClient != nil {
 		opts = append(opts, vegeta.Client(r.cfg.HTTPClient)) // first: later options patch it
+	}
+	if r.cfg.TLSConfig != nil && r.cfg.HTTPClient == nil { // a caller's client brings its own TLS
+		opts = append(opts, vegeta.TLSConfig(r.cfg.TLSConfig))
 	}
 	opts = append(opts, vegeta.Workers(r.cfg.Workers), vegeta.MaxWorkers(r.cfg.MaxWorkers),
 		vegeta.Timeout(r.cfg.Timeout), vegeta.MaxBody(64<<10), vegeta.Redirects(vegeta.NoFollow))

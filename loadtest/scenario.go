@@ -212,19 +212,7 @@ func (r *runner) finish(st *stopper) (*Result, error) {
 	a.ended = time.Now()
 	a.elapsed = el.Seconds()
 	a.targetHits = float64(r.plan.ExpectedHits(el))
-	stop := r.start.Add(el)
-	for s := r.start.Unix(); s <= stop.Unix(); s++ {
-		t0, t1 := time.Unix(s, 0), time.Unix(s+1, 0)
-		if t0.Before(r.start) {
-			t0 = r.start
-		}
-		if t1.After(stop) {
-			t1 = stop
-		}
-		if t1.After(t0) {
-			a.sec(s).target += r.plan.Hits(t1.Sub(r.start)) - r.plan.Hits(t0.Sub(r.start))
-		}
-	}
+	a.addPlanTargets(r.plan, el)
 	if a.targetHits > 0 && float64(a.sentHits) < 0.9*a.targetHits && reason == "" {
 		a.warnings = append(a.warnings, fmt.Sprintf("the generator sent %d of %.0f scheduled requests: raise --max-workers or lower the rate", a.sentHits, a.targetHits))
 	}
@@ -322,7 +310,14 @@ func (r *runner) cleanup(ctx context.Context) {
 }
 
 func (r *runner) client() *pns.Client {
+	var tr http.RoundTripper
+	if r.cfg.TLSConfig != nil {
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.TLSClientConfig = r.cfg.TLSConfig
+		tr = t
+	}
 	return &pns.Client{BaseURL: r.base, Signer: r.signer, HTTP: &http.Client{
+		Transport:     tr,
 		Timeout:       5 * time.Second,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}}
@@ -485,7 +480,8 @@ func (r *runner) attack(ctx context.Context, name string, s *sink, hl *hlogSink,
 // monitor has written its last interval.
 func (r *runner) drive(ctx context.Context, hl *hlogSink, stopLoad func(reason string), launch func() (watched <-chan struct{}, wait func())) {
 	// The schedule's origin: taken right before the attack so that corrected latency does
-	// not include setup time.
+	// not include setup time (nor the wait for the shards' shared start instant).
+	r.waitStart(ctx)
 	r.start = time.Now()
 	r.agg.started = r.start
 	watched, wait := launch()

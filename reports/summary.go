@@ -247,14 +247,23 @@ type LoadScenario struct {
 	Name string `json:"name"`
 	// Description says what the scenario does, for readers.
 	Description string `json:"description,omitempty"`
-	// TargetRate is the mean requested rate (req/s) and AchievedRate the mean delivered one.
+	// Primary is the interface whose rate the scenario drives (axb.bind for bind-unbind): the
+	// rates and the rate chart count its requests; the other interfaces follow from it.
+	Primary string `json:"primary,omitempty"`
+	// TargetRate is the mean requested rate of Primary (req/s) and AchievedRate the mean
+	// delivered one, over the plan's duration.
 	TargetRate   float64 `json:"targetRate"`
 	AchievedRate float64 `json:"achievedRate"`
 	// ShortfallPct is how far below target the delivered rate was, in percent (0 when the
 	// target was met); see ShortfallPct.
 	ShortfallPct float64       `json:"shortfallPct"`
 	Duration     time.Duration `json:"duration"`
-	Requests     int64         `json:"requests"`
+	// Requests counts every request of every interface, cleanup after the plan included;
+	// PrimaryRequests those of Primary; AfterPlanRequests those sent after the plan's end
+	// (unbinds of the last holds). The steps' requests add up to Requests-AfterPlanRequests.
+	Requests          int64 `json:"requests"`
+	PrimaryRequests   int64 `json:"primaryRequests,omitempty"`
+	AfterPlanRequests int64 `json:"afterPlanRequests,omitempty"`
 	// SuccessRatio is the share (0..1) of requests with HTTP 2xx and resultcode "0".
 	SuccessRatio float64 `json:"successRatio"`
 	// Interfaces are the per-interface statistics.
@@ -267,6 +276,27 @@ type LoadScenario struct {
 	Histogram *Histogram `json:"histogram,omitempty"`
 	// Steps are the load steps with their conformance (schema) errors.
 	Steps []LoadStep `json:"steps,omitempty"`
+	// ShardRates are the primary operation's rates over time of each shard of a merged
+	// scenario (empty for one shard); at every T they add up to Series' rates.
+	ShardRates []ShardRate `json:"shardRates,omitempty"`
+	// Warnings are the load run's own remarks (a generator that fell behind, a shard that
+	// started late, shards missing from a merge).
+	Warnings []string `json:"warnings,omitempty"`
+}
+
+// ShardRate is one shard's rate over time in a merged load scenario.
+type ShardRate struct {
+	// Shard is "i/N".
+	Shard string `json:"shard"`
+	// Points use the time base of LoadScenario.Series.
+	Points []ShardRatePoint `json:"points"`
+}
+
+// ShardRatePoint is one interval of one shard: scheduled and sent requests per second.
+type ShardRatePoint struct {
+	T            time.Duration `json:"t"`
+	TargetRate   float64       `json:"targetRate"`
+	AchievedRate float64       `json:"achievedRate"`
 }
 
 // ShortfallPct returns how far achieved is below target in percent, 0 when target is met or
@@ -321,12 +351,17 @@ type CodeCount struct {
 	Count       int64  `json:"count"`
 }
 
-// SeriesPoint is one time-series sample.
+// SeriesPoint is one time-series sample: one second of the plan, aligned on the run's start.
 type SeriesPoint struct {
-	// T is the offset from the scenario start at the end of the sample interval.
-	T            time.Duration `json:"t"`
-	TargetRate   float64       `json:"targetRate"`
-	AchievedRate float64       `json:"achievedRate"`
+	// T is the offset from the scenario start at the end of the sample interval (1 s for
+	// the first second; the last point is at the plan's end).
+	T time.Duration `json:"t"`
+	// TargetRate and AchievedRate are the scheduled and sent requests of the scenario's
+	// Primary interface in the interval (per second).
+	TargetRate   float64 `json:"targetRate"`
+	AchievedRate float64 `json:"achievedRate"`
+	// Requests counts the requests of every interface sent in the interval.
+	Requests int64 `json:"requests,omitempty"`
 	// SuccessPct is 0..100.
 	SuccessPct float64 `json:"successPct"`
 	// P50 and P99 are corrected response times over the interval.
@@ -357,7 +392,10 @@ type LoadStep struct {
 	Duration     time.Duration `json:"duration"`
 	Requests     int64         `json:"requests"`
 	SuccessRatio float64       `json:"successRatio"`
-	P99          time.Duration `json:"p99"`
+	// P99 and ServiceP99 are the corrected and the service p99 over every request of the
+	// step (all interfaces), from the step's merged histograms.
+	P99        time.Duration `json:"p99"`
+	ServiceP99 time.Duration `json:"serviceP99,omitempty"`
 	// ConformanceErrors counts responses that violated their schema during the step.
 	ConformanceErrors int64 `json:"conformanceErrors"`
 	// Violations are the most frequent distinct violations of the step.

@@ -9,29 +9,21 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"os/signal"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
+	"github.com/pns-harness/pns-harness/embedded"
 	"github.com/pns-harness/pns-harness/emulator"
 	"github.com/pns-harness/pns-harness/loadtest"
 	"github.com/pns-harness/pns-harness/pns"
+	"github.com/pns-harness/pns-harness/profile"
 	"github.com/pns-harness/pns-harness/receiver"
 	"github.com/pns-harness/pns-harness/schemas"
 )
 
 func init() {
-	register("load", "generate open-model load on a loopback PNS (bind-unbind, query) with corrected latency", func(args []string, stdout, stderr io.Writer) int {
-		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-		defer stop()
-		go func() {
-			<-ctx.Done()
-			stop() // a second Ctrl-C kills the process; the first one cleans up
-		}()
-		return runLoad(ctx, args, stdout, stderr)
-	})
+	register("load", "generate open-model load on a PNS (bind-unbind, query, calls) with corrected latency", interruptible(runLoad))
 }
 
 // loadMultiFlag collects a repeatable string flag.
@@ -55,6 +47,27 @@ func loadParseShard(s string) (int, int, error) {
 		return 0, 0, fmt.Errorf("--shard %q: want 0 <= i < N", s)
 	}
 	return i, n, nil
+}
+
+// maxStartWait bounds how far ahead --start-at may be: further is a typo (a wrong day or
+// time zone), not a plan.
+const maxStartWait = time.Hour
+
+// loadParseStartAt parses --start-at (RFC3339; empty means none) relative to now. An instant
+// in the past is accepted: a shard that arrives late starts at once and its result says how
+// late it was.
+func loadParseStartAt(s string, now time.Time) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("--start-at %q: want an RFC3339 instant such as 2026-12-01T22:30:00Z", s)
+	}
+	if t.Sub(now) > maxStartWait {
+		return time.Time{}, fmt.Errorf("--start-at %s is more than %s ahead", s, maxStartWait)
+	}
+	return t, nil
 }
 
 // defaultLoadProfile is the load profile of the embedded emulator: its demo apps with every X
@@ -81,14 +94,17 @@ func defaultLoadProfile() *loadtest.Profile {
 // each demo app of prof that the emulator has, replaces the app's X numbers with the
 // emulator's pool (the emulator may run a custom configuration). It reports whether it did;
 // a target without the admin API leaves prof unchanged.
-func loadAdoptEmulatorPool(ctx context.Context, target string, prof *loadtest.Profile) bool {
+func loadAdoptEmulatorPool(ctx context.Context, hc *http.Client, target string, prof *loadtest.Profile) bool {
+	if hc == nil {
+		hc = http.DefaultClient
+	}
 	cctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 	defer cancel()
 	req, err := http.NewRequestWithContext(cctx, http.MethodGet, strings.TrimRight(target, "/")+emulator.AdminPrefix+"config", nil)
 	if err != nil {
 		return false
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := hc.Do(req)
 	if err != nil {
 		return false
 	}
@@ -151,8 +167,11 @@ func loadIsTerminal(w io.Writer) bool {
 }
 
 func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("load", stderr)
-	target := fs.String("target", "", "base `URL` of the PNS under load; must resolve to 127.0.0.0/8 or ::1 (required)")
+	fs := newFlagSet("load", stdout, stderr)
+	target := fs.String("target", "", "base `URL` of the PNS under load (default: an embedded emulator on a free loopback port); a host other than loopback needs --allow-remote and --max-rate")
+	allowRemote := fs.Bool("allow-remote", false, "allow a target that is not loopback (also profile allowRemote: true); needs a ceiling --max-rate")
+	maxRate := fs.Float64("max-rate", 0, "ceiling in requests/s, over all shards, that no --rate or ramp step may exceed (also profile maxRate; required with --allow-remote)")
+	tlsf := addTLSFlags(fs.FlagSet)
 	profilePath := fs.String("profile", "", "load profile YAML `file` (default: the embedded emulator's demo apps and X numbers)")
 	scenario := fs.String("scenario", loadtest.ScenarioBindUnbind, "scenario: bind-unbind, query or calls, optionally prefixed with the mode (axb-bind-unbind)")
 	mode := fs.String("mode", "", "mode: axb (default), ax or axe")
@@ -173,28 +192,27 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	jsonOut := fs.Bool("json", false, "print the result as JSON instead of the text summary")
 	receiverListen := fs.String("receiver-listen", "127.0.0.1:9099", "calls scenario: `address` of the callback receiver; the emulator app's callStatusUrl and feeUrl must point at it")
 	callbackWait := fs.Duration("callback-wait", loadtest.DefaultCallbackWait, "calls scenario: how long to wait for callbacks after the last call")
+	startAt := fs.String("start-at", "", "shared start `instant` (RFC3339, e.g. 2026-12-01T22:30:00Z) of the shards of one run: setup happens before, the load begins then")
+	runID := fs.String("run-id", "", "`name` of the distributed run, recorded in the result: report --merge refuses shards of different runs")
 	waitTarget := fs.Duration("wait-target", 0, "wait up to this long for the target to accept TCP connections (e.g. an emulator sidecar starting)")
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: harness load --target URL --duration D (--rate N | --ramp PLAN) [flags]\n\n"+
-			"Open-model load with vegeta. Every bind is unbound after --hold; Ctrl-C stops the load and\n"+
-			"unbinds everything still bound. Exit codes: 0 ok, 1 failed run, 2 usage, 99 threshold broken.\n\nflags:\n")
-		fs.PrintDefaults()
-	}
+	fs.describe("harness load [--target URL] --duration D (--rate N | --ramp PLAN) [flags]",
+		"Open-model load with vegeta. Every bind is unbound after --hold; Ctrl-C stops the load and\n"+
+			"unbinds everything still bound. Without --target it starts the embedded emulator. A target\n"+
+			"that is not loopback needs --allow-remote and a ceiling --max-rate (or allowRemote and\n"+
+			"maxRate in the profile), checked before any packet is sent; a target that does not answer\n"+
+			"ends the run at once (exit 2).")
 	if code, ok := parseFlags(fs, args, false); !ok {
 		return code
 	}
-	usageErr := func(format string, a ...any) int {
-		fmt.Fprintf(stderr, "harness load: "+format+"\n", a...)
-		return exitUsage
-	}
-	if *target == "" {
-		return usageErr("--target is required")
-	}
+	usageErr := fs.usageError
 	if *duration <= 0 {
 		return usageErr("--duration is required and must be positive")
 	}
 	if *duration > loadtest.MaxDuration {
 		return usageErr("--duration %s exceeds the maximum of %s", *duration, loadtest.MaxDuration)
+	}
+	if err := loadCheckScenario(*scenario, *mode); err != nil {
+		return usageErr("%v", err)
 	}
 	var plan loadtest.Plan
 	switch {
@@ -217,6 +235,10 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return usageErr("%v", err)
 	}
+	start, err := loadParseStartAt(*startAt, time.Now())
+	if err != nil {
+		return usageErr("%v", err)
+	}
 	if *schemaSample < 0 || *schemaSample > 1 {
 		return usageErr("--schema-sample must be between 0 and 1")
 	}
@@ -224,27 +246,77 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if sample == 0 {
 		sample = -1 // Config: negative disables
 	}
-	if err := loadtest.CheckLoopback(ctx, *target); err != nil {
-		return usageErr("%v", err)
-	}
-	if *waitTarget > 0 {
-		if err := loadWaitForTarget(ctx, *target, *waitTarget); err != nil {
-			fmt.Fprintf(stderr, "harness load: %v\n", err)
-			return exitFailed
-		}
-	}
 	var prof *loadtest.Profile
 	if *profilePath != "" {
 		if prof, err = loadtest.LoadProfile(*profilePath); err != nil {
 			return usageErr("%v", err)
 		}
-	} else {
+	}
+	gate := loadtest.Gate{AllowRemote: *allowRemote, MaxRate: *maxRate}
+	if prof != nil {
+		gate.AllowRemote = gate.AllowRemote || prof.AllowRemote
+		if gate.MaxRate == 0 {
+			gate.MaxRate = prof.MaxRate
+		}
+	}
+	peak := *rate
+	if len(plan) > 0 {
+		peak = plan.Truncate(*duration).MaxRate()
+	}
+	tlsConf, err := tlsf.config()
+	if err != nil {
+		return usageErr("%v", err)
+	}
+	sc, scMode := loadtest.ParseScenario(*scenario)
+	if *target == "" {
+		// As harness conform does: no target means the embedded emulator, here on a free port.
+		url, stop, err := loadStartEmbedded(sc == loadtest.ScenarioCalls, *receiverListen)
+		if err != nil {
+			fmt.Fprintf(stderr, "harness load: %v\n", err)
+			return exitFailed
+		}
+		defer stop()
+		*target = url
+		fmt.Fprintf(stderr, "harness load: target: embedded emulator %s\n", url)
+	}
+	// The gate comes before any packet: a refused remote target is not even resolved.
+	if err := loadtest.CheckTarget(*target, gate, peak); err != nil {
+		fmt.Fprintf(stderr, "harness load: %v\n", err) // a target refusal, not a flag mistake: one line
+		return exitUsage
+	}
+	hc, _, _ := tlsf.client(10 * time.Second)
+	if *waitTarget > 0 {
+		if err := loadWaitForTarget(ctx, *target, *waitTarget); err != nil {
+			fmt.Fprintf(stderr, "harness load: %v\n", err)
+			return exitUsage
+		}
+	}
+	if err := preflight(ctx, hc, *target); err != nil {
+		if ctx.Err() != nil {
+			return exitInterrupted
+		}
+		fmt.Fprintf(stderr, "harness load: %v\n", err)
+		return exitUsage
+	}
+	if prof == nil {
 		prof = defaultLoadProfile()
-		if loadAdoptEmulatorPool(ctx, *target, prof) {
+		if loadtest.IsLoopbackTarget(*target) && loadAdoptEmulatorPool(ctx, hc, *target, prof) {
 			fmt.Fprintln(stderr, "harness load: no --profile: using the demo apps with the X numbers of the target emulator's configuration")
 		}
 	}
 	m := pns.Mode(strings.ToUpper(*mode))
+	if sc == loadtest.ScenarioBindUnbind {
+		cm := m
+		if cm == "" {
+			cm = scMode
+		}
+		if cm == "" {
+			cm = pns.ModeAXB
+		}
+		if code := loadCheckCapacity(prof, cm, peak, *hold, stderr); code != 0 {
+			return code
+		}
+	}
 
 	term := loadIsTerminal(stdout)
 	every := *progressEvery
@@ -258,7 +330,8 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		Target: *target, Profile: prof, Scenario: *scenario, Mode: m, Rate: *rate, Plan: plan,
 		Duration: *duration, Hold: *hold, Shard: si, Shards: sn, OutDir: *out, Thresholds: ths,
 		AbortOnFail: *abortOnFail, Workers: *workers, MaxWorkers: *maxWorkers, Timeout: *timeout,
-		SchemaSample: sample,
+		SchemaSample: sample, StartAt: start, Gate: gate, TLSConfig: tlsConf,
+		Run: loadtest.RunInfo{ID: *runID, HarnessVersion: buildVersion()},
 	}
 	if every > 0 && !*jsonOut {
 		cfg.ProgressInterval = every
@@ -272,7 +345,7 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			}
 		}
 	}
-	if sc, _ := loadtest.ParseScenario(*scenario); sc == loadtest.ScenarioCalls {
+	if sc == loadtest.ScenarioCalls {
 		stopRcv, err := loadStartReceiver(&cfg, *receiverListen, stderr)
 		if err != nil {
 			fmt.Fprintf(stderr, "harness load: %v\n", err)
@@ -286,9 +359,15 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stdout)
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "harness load: %v\n", err)
 		if res == nil {
-			return exitFailed
+			if ctx.Err() != nil {
+				return exitInterrupted
+			}
+			fmt.Fprintf(stderr, "harness load: %v\n", err)
+			return exitUsage // nothing was measured: the configuration or the target is wrong
+		}
+		if ctx.Err() == nil {
+			fmt.Fprintf(stderr, "harness load: %v\n", err)
 		}
 	}
 	if *jsonOut {
@@ -307,6 +386,37 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
+// loadScenarios are the scenarios of `harness load --scenario`, each optionally prefixed
+// with its mode.
+var loadScenarios = []string{loadtest.ScenarioBindUnbind, loadtest.ScenarioQuery, loadtest.ScenarioCalls}
+
+// loadCheckScenario rejects an unknown scenario or mode before anything is started, naming
+// the nearest valid scenario.
+func loadCheckScenario(scenario, mode string) error {
+	sc, m := loadtest.ParseScenario(scenario)
+	known := false
+	for _, k := range loadScenarios {
+		known = known || sc == k
+	}
+	if !known {
+		var names []string
+		for _, k := range loadScenarios {
+			names = append(names, k, "axb-"+k, "ax-"+k, "axe-"+k)
+		}
+		return fmt.Errorf("--scenario %q: unknown scenario (want %s, optionally prefixed with axb-, ax- or axe-)%s",
+			scenario, strings.Join(loadScenarios, ", "), suggest(scenario, names))
+	}
+	switch strings.ToLower(mode) {
+	case "", "axb", "ax", "axe":
+	default:
+		return fmt.Errorf("--mode %q: want axb, ax or axe", mode)
+	}
+	if m != "" && mode != "" && !strings.EqualFold(string(m), mode) {
+		return fmt.Errorf("--scenario %q names mode %s but --mode is %s", scenario, m, mode)
+	}
+	return nil
+}
+
 // loadStartReceiver starts the callback receiver of the calls scenario on a loopback address
 // and feeds cfg.Callbacks from it. Signatures are verified with the profile's app secrets.
 func loadStartReceiver(cfg *loadtest.Config, addr string, stderr io.Writer) (func(), error) {
@@ -319,7 +429,7 @@ func loadStartReceiver(cfg *loadtest.Config, addr string, stderr io.Writer) (fun
 	}
 	apps := map[string]string{}
 	for _, m := range []pns.Mode{pns.ModeAXB, pns.ModeAX, pns.ModeAXE} {
-		if a, secret, err := cfg.Profile.App(m); err == nil {
+		if a, secret, err := cfg.Profile.ModeApp(m); err == nil {
 			apps[a.AppKey] = secret
 		}
 	}
@@ -339,6 +449,42 @@ func loadStartReceiver(cfg *loadtest.Config, addr string, stderr io.Writer) (fun
 	fmt.Fprintf(stderr, "harness load: receiving callbacks on %s (the emulator app's callStatusUrl and feeUrl must point there)\n", bound)
 	cfg.Callbacks = tr
 	return func() { _ = rcv.Close() }, nil
+}
+
+// loadCheckCapacity prints the highest rate × hold the profile's X numbers carry in the load's
+// mode and refuses (exit 2) a bind-unbind plan that cannot fit, before the first request.
+func loadCheckCapacity(prof *loadtest.Profile, m pns.Mode, peak float64, hold time.Duration, stderr io.Writer) int {
+	_, a := prof.AppFor(m)
+	if a == nil {
+		return 0 // loadtest.Run names the missing app
+	}
+	c := profile.CapacityOf(m, a)
+	fmt.Fprintf(stderr, "harness load: capacity %s\n", c.String(hold))
+	if err := c.Check(peak, hold); err != nil {
+		fmt.Fprintf(stderr, "harness load: %v\n", err)
+		return exitUsage
+	}
+	return 0
+}
+
+// loadStartEmbedded starts the embedded emulator (default configuration) on a free loopback
+// port; for the calls scenario its apps push to the receiver at receiverAddr.
+func loadStartEmbedded(calls bool, receiverAddr string) (string, func(), error) {
+	cfg, err := emulator.DefaultConfig()
+	if err != nil {
+		return "", nil, err
+	}
+	if calls {
+		for i := range cfg.Apps {
+			cfg.Apps[i].CallStatusURL = "http://" + receiverAddr + "/"
+			cfg.Apps[i].FeeURL = "http://" + receiverAddr + "/"
+		}
+	}
+	plat, err := embedded.Start(cfg, embedded.Options{Immediate: calls})
+	if err != nil {
+		return "", nil, err
+	}
+	return plat.URL, func() { _ = plat.Close() }, nil
 }
 
 // loadWaitForTarget polls the target's TCP port until it accepts a connection or d has passed.

@@ -2,9 +2,12 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"sort"
@@ -53,7 +56,7 @@ func (a appSecrets) Set(v string) error {
 }
 
 func init() {
-	register("receive", "run the callback receiver alone (verify, validate, record pushes of a real platform)", interruptible(func(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	register("receive", "run the callback receiver alone (verify, validate, record pushes of a real platform)", untilSignal(func(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return runReceive(ctx, args, stdout, stderr, nil)
 	}))
 }
@@ -61,7 +64,7 @@ func init() {
 // runReceive serves the receiver until ctx is done or --duration has passed, printing a status
 // line every --interval, and writes receiver.json to --out on the way out.
 func runReceive(ctx context.Context, args []string, stdout, stderr io.Writer, ready func(url string)) int {
-	fs := newFlagSet("receive", stderr)
+	fs := newFlagSet("receive", stdout, stderr)
 	apps := appSecrets{}
 	fs.Var(apps, "app", "`APP_KEY=ENV_VAR`: verify pushes of this app with the secret held in ENV_VAR (repeatable); without any, signatures are parsed but not verified")
 	listen := fs.String("listen", defaultReceiveListen, "listen `address` (the platform must reach it: use a public address for a real platform)")
@@ -72,10 +75,14 @@ func runReceive(ctx context.Context, args []string, stdout, stderr io.Writer, re
 	failFirst := fs.Float64("fail-first", 0, "fraction (0..1) of first deliveries to answer 503, to exercise the platform's re-push")
 	skew := fs.Duration("skew", 0, "also reject pushes whose Created is further than this from the wall clock (0 = digest only)")
 	forget := fs.Duration("forget", defaultForget, "forgetting window: bodies, fee icids and calls not seen for this long are counted and forgotten, bounding memory over long soaks; a re-push arriving later than this counts as a new push, not a redelivery or duplicate (0 = remember everything)")
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: harness receive [flags]\n\nReceives call-event, fee, X-number status and SMS pushes, verifies their signatures,\nvalidates them against the JSON Schemas and reports delays against the platform's\nevent timestamps (1 s resolution).\n\nflags:\n")
-		fs.PrintDefaults()
-	}
+	tlsCert := fs.String("tls-cert", "", "serve HTTPS with this certificate chain PEM `file` (with --tls-key), for platforms that push to https notification URLs")
+	tlsKey := fs.String("tls-key", "", "private key PEM `file` of --tls-cert")
+	fs.describe("harness receive [flags]",
+		"Receives call-event, fee, X-number status and SMS pushes, verifies their signatures,\n"+
+			"validates them against the JSON Schemas and reports delays against the platform's\n"+
+			"event timestamps (1 s resolution; exact against the emulator, which states each push's\n"+
+			"emission instant). Runs for --duration or until SIGINT/SIGTERM, then writes\n"+
+			"receiver.json; exit 1 when a push had a bad signature, an invalid body or a duplicate.")
 	if code, ok := parseFlags(fs, args, false); !ok {
 		return code
 	}
@@ -90,6 +97,19 @@ func runReceive(ctx context.Context, args []string, stdout, stderr io.Writer, re
 	if *interval <= 0 {
 		fmt.Fprintln(stderr, "harness receive: --interval must be positive")
 		return exitUsage
+	}
+	var cert *tls.Certificate
+	if *tlsCert != "" || *tlsKey != "" {
+		if *tlsCert == "" || *tlsKey == "" {
+			fmt.Fprintln(stderr, "harness receive: --tls-cert and --tls-key go together")
+			return exitUsage
+		}
+		c, err := tls.LoadX509KeyPair(*tlsCert, *tlsKey)
+		if err != nil {
+			fmt.Fprintf(stderr, "harness receive: --tls-cert/--tls-key: %v\n", err)
+			return exitUsage
+		}
+		cert = &c
 	}
 	v, err := schemas.New()
 	if err != nil {
@@ -107,12 +127,23 @@ func runReceive(ctx context.Context, args []string, stdout, stderr io.Writer, re
 		opts.Apps = apps
 	}
 	rcv := receiver.New(opts)
-	base, err := rcv.Start(*listen)
-	if err != nil {
-		fmt.Fprintf(stderr, "harness receive: %v\n", err)
-		return exitFailed
+	var base string
+	if cert != nil {
+		// The receiver's handler behind our own TLS listener; receiver.Start serves plain HTTP.
+		stop, url, err := receiveServeTLS(rcv, *listen, cert)
+		if err != nil {
+			fmt.Fprintf(stderr, "harness receive: %v\n", err)
+			return exitFailed
+		}
+		defer stop()
+		base = url
+	} else {
+		if base, err = rcv.Start(*listen); err != nil {
+			fmt.Fprintf(stderr, "harness receive: %v\n", err)
+			return exitFailed
+		}
+		defer rcv.Close()
 	}
-	defer rcv.Close()
 	fmt.Fprintf(stdout, "receiving on %s (verifying %d app(s))\n", base, len(apps))
 	if ready != nil {
 		ready(base)
@@ -148,6 +179,27 @@ loop:
 		return exitFailed
 	}
 	return exitOK
+}
+
+// receiveServeTLS serves the receiver's handler over HTTPS on addr; stop shuts it down.
+func receiveServeTLS(rcv *receiver.Receiver, addr string, cert *tls.Certificate) (stop func(), url string, err error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, "", err
+	}
+	srv := &http.Server{Handler: rcv.Handler(), ReadHeaderTimeout: 10 * time.Second,
+		TLSConfig: &tls.Config{Certificates: []tls.Certificate{*cert}, MinVersion: tls.VersionTLS12}}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = srv.ServeTLS(ln, "", "") // http.ErrServerClosed after Shutdown
+	}()
+	return func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(ctx)
+		<-done
+	}, "https://" + ln.Addr().String(), nil
 }
 
 // receiveStatus renders one status line from a snapshot.
