@@ -26,3 +26,15 @@ func (ls LoadScenario) Headline() string {
 	fmt.Fprintf(&b, ", %s successful", FormatRatio(ls.SuccessRatio))
 	return b.String()
 }
+
+// Lines are the console account of the callback section: the counts, then one line per event
+// type with its delay percentiles, as the HTML report's callback table shows them.
+func (c *Callbacks) Lines() []string {
+	out := []string{fmt.Sprintf("callbacks: %s received of %s expected, %s anomalies",
+		FormatCount(c.Received), FormatCount(c.Expected), FormatCount(c.Counters.Total()))}
+	for _, e := range c.Events {
+		out = append(out, fmt.Sprintf("  %-12s %s  delay p50 %s  p90 %s  p99 %s  max %s", e.Event, FormatCount(e.Count),
+			FormatDuration(e.Latency.P50), FormatDuration(e.Latency.P90), FormatDuration(e.Latency.P99), FormatDuration(e.Latency.Max)))
+	}
+	return out
+}

@@ -225,7 +225,7 @@ func runTargetAll(ctx context.Context, o runOptions, stdout io.Writer) (*reports
 
 	// 3. Callbacks the platform pushed meanwhile.
 	if rcv != nil {
-		rep := rcv.Snapshot()
+		rep := rcv.Final() // the run is over: calls still lacking events count as missing
 		if err := writeJSONFile(filepath.Join(o.out, assemble.ReceiverFile), rep); err != nil {
 			return nil, nil, err
 		}

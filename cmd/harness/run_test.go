@@ -52,7 +52,7 @@ func TestRunAndReport(t *testing.T) {
 			}
 		}
 	}
-	if bindThs != 1 || len(s.Thresholds) != 1+len(defaultRunCallsThresholds) {
+	if bindThs != 1 || len(s.Thresholds) != 1+len(defaultRunCallsThresholds)+len(defaultRunCallbackThresholds) {
 		t.Errorf("thresholds %+v", s.Thresholds)
 	}
 	if s.Callbacks.Received == 0 {
