@@ -151,8 +151,12 @@ func (r *runner) handle(h *hit) {
 func (r *runner) advance(s *session, step int, goOn bool, answered time.Time) {
 	f := s.flow
 	next := step + 1
-	if !goOn || next >= len(f.steps) {
-		r.sessionEnded(s, goOn)
+	if next >= len(f.steps) {
+		r.sessionEnded(s, true) // every step was sent, whatever the last answer
+		return
+	}
+	if !goOn {
+		r.sessionEnded(s, false)
 		return
 	}
 	if r.stopping.Load() {

@@ -117,8 +117,10 @@ type Config struct {
 	Thresholds  []Threshold
 	AbortOnFail bool
 	// GeneratorLag is the generator-lag limit: above it (p99 of dispatch lag) the run is
-	// generator-bound and its latency figures untrustworthy. Zero means DefaultGeneratorLag;
-	// a threshold on generator.lag.p99 replaces it.
+	// generator-bound and its latency figures untrustworthy. Zero means DefaultGeneratorLag.
+	// Unless Thresholds has one on generator.lag.p99 (which then sets the limit), the run
+	// adds the threshold generator.lag.p99<limit; a negative GeneratorLag adds none (the run
+	// is still flagged at DefaultGeneratorLag).
 	GeneratorLag time.Duration
 	// Workers and MaxWorkers are the initial and maximum workers (defaults DefaultWorkers and
 	// DefaultMaxWorkers).
@@ -353,10 +355,20 @@ func newRunner(ctx context.Context, cfg Config) (*runner, error) {
 	if r.lagLimit <= 0 {
 		r.lagLimit = DefaultGeneratorLag
 	}
+	hasLag := false
 	for _, t := range cfg.Thresholds {
 		if t.Scope == "generator.lag" && t.Stat == "p99" && (t.Op == "<" || t.Op == "<=") {
 			r.lagLimit = time.Duration(t.Value * 1e6)
+			hasLag = true
 		}
+	}
+	if !hasLag && cfg.GeneratorLag >= 0 {
+		// The default generator.lag threshold: a generator-bound run fails its thresholds.
+		t, err := ParseThreshold("generator.lag.p99<" + r.lagLimit.String())
+		if err != nil {
+			return nil, err
+		}
+		r.cfg.Thresholds = append(append([]Threshold(nil), cfg.Thresholds...), t)
 	}
 	if r.usesCalls && cfg.Callbacks == nil {
 		return nil, errors.New("the call operation needs a callback receiver (Config.Callbacks)")
