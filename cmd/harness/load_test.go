@@ -27,6 +27,11 @@ func TestLoadCommand(t *testing.T) {
 	srv := httptest.NewServer(em.Handler())
 	defer srv.Close()
 	dir := t.TempDir()
+	badOp := filepath.Join(dir, "bad-op.yaml")
+	if err := os.WriteFile(badOp, []byte("flows:\n  - {name: f, mode: axb, rate: 5, steps: [{op: bind}, {op: bnid}, {op: unbind}]}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	mixed := filepath.Join("..", "..", "loadtest", "testdata", "mixed.yaml")
 	tests := []struct {
 		name   string
 		args   []string
@@ -44,6 +49,18 @@ func TestLoadCommand(t *testing.T) {
 		{"remote", []string{"--target", "http://192.0.2.7:8080", "--rate", "1", "--duration", "1s"}, exitUsage, "192.0.2.7 is not a loopback address", ""},
 		{"ok", []string{"--target", srv.URL, "--rate", "50", "--duration", "500ms", "--hold", "0s", "--out", filepath.Join(dir, "ok"),
 			"--threshold", "bind.success>=100%", "--threshold", "conformance.errors==0"}, exitOK, "", "threshold bind.success>=100%"},
+		{"workload", []string{"--target", srv.URL, "--workload", mixed, "--duration", "500ms", "--threshold", "flow.axb-lifecycle.completed>=10"},
+			exitOK, "", "axb-lifecycle  axb"},
+		{"workload unknown op", []string{"--target", srv.URL, "--workload", badOp, "--duration", "1s"}, exitUsage,
+			"harness load: " + badOp + `: workload: flow "f": steps[1]: unknown operation "bnid" (want bind, call, callee, modify, query, unbind)`, ""},
+		{"workload and scenario", []string{"--target", srv.URL, "--workload", mixed, "--scenario", "query", "--duration", "1s"}, exitUsage,
+			"harness load: --workload and --scenario are mutually exclusive", ""},
+		{"unknown metric", []string{"--target", srv.URL, "--rate", "5", "--duration", "1s", "--threshold", "bnid.p99<50ms"}, exitUsage,
+			`harness load: threshold "bnid.p99<50ms": "bnid" is no operation or interface of this workload`, ""},
+		{"unknown flow", []string{"--target", srv.URL, "--workload", mixed, "--duration", "1s", "--threshold", "flow.nope.completed>1"}, exitUsage,
+			`harness load: threshold "flow.nope.completed>1": the workload has no flow "nope" (flows: ax-callee, axb-lifecycle, axb-query)`, ""},
+		{"plan too big", []string{"--target", srv.URL, "--scenario", "ax-bind-unbind", "--rate", "100000", "--duration", "1s"}, exitUsage,
+			"harness load: ax: about 150000 live bindings per shard", ""},
 		{"broken", []string{"--target", srv.URL, "--scenario", "ax-bind-unbind", "--rate", "50", "--duration", "500ms", "--threshold", "bind.p50<1us"}, exitThreshold, "", "BROKEN"},
 	}
 	for _, tt := range tests {
