@@ -14,7 +14,7 @@ PKGS      := ./...
 all: build
 
 build:
-	$(GO) build -o $(BIN)/harness ./cmd/harness
+	$(GO) build -buildvcs=auto -o $(BIN)/harness ./cmd/harness
 
 ## run: start the embedded emulator, run the conformance suite and a short load test, write
 ## reports/out/index.html and print its path.

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/cucumber/godog"
+	"github.com/pns-harness/pns-harness/pns"
 )
 
 // adminClient talks to the emulator's admin API (/emulator/v1/…). Only @emulator scenarios and
@@ -114,4 +115,25 @@ func (a *adminClient) simulate(ctx context.Context, path string, req map[string]
 		return nil, fmt.Errorf("emulator admin %s: HTTP %d %s", path, resp.StatusCode, clip(data))
 	}
 	return data, nil
+}
+
+// clockNow returns the emulator clock's current time (it may be ahead of the wall clock after
+// advances).
+func (a *adminClient) clockNow(ctx context.Context) (time.Time, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, a.base+"/clock", nil)
+	if err != nil {
+		return time.Time{}, err
+	}
+	resp, err := a.httpc.Do(req)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("emulator admin /clock: %w", err)
+	}
+	defer resp.Body.Close()
+	var st struct {
+		Now string `json:"now"`
+	}
+	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<16)).Decode(&st); err != nil || resp.StatusCode != http.StatusOK {
+		return time.Time{}, fmt.Errorf("emulator admin /clock: HTTP %d %v", resp.StatusCode, err)
+	}
+	return pns.ParseUTC(st.Now)
 }

@@ -54,7 +54,7 @@ var Rules = map[string][]string{
 	},
 	pns.IfaceAXBQuery: {
 		"alternative:relationNum|subscriptionId", "precedence:subscriptionId", "business:role-match",
-		"business:pagination", "business:unknown-subscription", "business:isolation", "business:expiry",
+		"business:pagination", "business:utc-time", "business:unknown-subscription", "business:isolation", "business:expiry",
 		"business:requires-relationNum",
 	},
 	pns.IfaceAXBind: {
@@ -75,7 +75,7 @@ var Rules = map[string][]string{
 	},
 	pns.IfaceAXQuery: {
 		"alternative:subscriptionId|origNum|privateNum", "precedence:subscriptionId>origNum>privateNum",
-		"business:unknown-subscription", "format:origNum",
+		"business:unknown-subscription", "format:origNum", "business:utc-time",
 	},
 	pns.IfaceAXCallee: {
 		"mandatory:calleeNum", "alternative:subscriptionId|privateNum", "range:duration",
@@ -118,7 +118,7 @@ var Rules = map[string][]string{
 		"delivery:sms-notify", "delivery:sms-block", "delivery:recording",
 	},
 	IfaceAuthentication: {
-		"business:aksk-ok", "business:separators", "business:stale-created", "business:bad-digest",
+		"business:aksk-ok", "business:separators", "business:stale-created", "business:future-created", "business:nonce-replay", "business:bad-digest",
 		"business:unknown-app-key", "business:wsse", "business:lockout", "business:allow-list",
 		"business:frozen", "business:local-time-tolerance", "business:malformed-created",
 		"business:nonce-length", "business:authorization-format", "business:x-aksk-format",

@@ -55,7 +55,7 @@ var demoKeys = map[string]string{"AXB": "demo-axb", "AX": "demo-ax", "AXE": "dem
 
 // ConformanceConfig returns the configuration of the embedded conformance emulator: the
 // emulator's default configuration with the lockout switched off (§2.6: the lockout has its
-// own scenario, which switches it on), paused X numbers for the demo apps, and the special
+// own scenario, which switches it on), nonce replay protection on, paused X numbers for the demo apps, and the special
 // apps listed in EmulatorProfile.
 func ConformanceConfig() (*emulator.Config, error) {
 	cfg, err := emulator.DefaultConfig()
@@ -63,6 +63,9 @@ func ConformanceConfig() (*emulator.Config, error) {
 		return nil, err
 	}
 	cfg.LockoutEnabled = bp(false)
+	// Replay protection is off in the default configuration (D6) and on here, so that the
+	// nonce-replay scenario can hold the emulator to it; every other request has a fresh nonce.
+	cfg.RejectNonceReplay = true
 	for _, s := range specialApps {
 		cfg.Apps = append(cfg.Apps, s.cfg)
 		cfg.PoolRanges = append(cfg.PoolRanges, emulator.PoolRange{From: s.from, Count: s.count, App: s.cfg.AppKey, CityCode: "010"})

@@ -168,7 +168,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	if o.Concurrency <= 0 {
 		o.Concurrency = 1
 	}
-	if err := ValidateTags(o.Tags); err != nil {
+	if _, err := Select(o.FS, o.Tags); err != nil {
 		return nil, err
 	}
 	rs, err := newRunState(o)

@@ -131,6 +131,7 @@ func (rs *runState) initScenario(sc *godog.ScenarioContext) {
 		return err
 	})
 	sc.Step(`^I remember the response field "([^"]*)" as "([^"]*)"$`, w.remember)
+	w.registerAuthSteps(sc)
 
 	// Emulator control.
 	sc.Step(`^the emulator clock advances by (\d+) seconds$`, w.advanceClock)

@@ -93,6 +93,10 @@ type world struct {
 	unlock func()
 	// inbox holds the pushes arriving while the scenario runs (nil without a push source).
 	inbox *inbox
+	// lastNonce is the Nonce of the last request sent (for the replay scenario).
+	lastNonce string
+	// sentAt is the wall-clock time the last request was sent.
+	sentAt time.Time
 	// call and sms are the last simulated call's and SMS's results.
 	call map[string]any
 	sms  map[string]any
@@ -113,6 +117,9 @@ type requestMods struct {
 	created *time.Duration
 	rawTime string
 	nonce   string
+	// digest, when set, computes the PasswordDigest instead of the correct function (the
+	// client mistakes of reference §2.3).
+	digest func(secret, nonce, created string) string
 }
 
 type createdBinding struct {
@@ -272,11 +279,18 @@ func (w *world) send(ctx context.Context, method, pathQuery string, body []byte,
 		d := *mods.created
 		signer.Now = func() time.Time { return time.Now().Add(d) }
 	}
-	if mods.nonce != "" {
-		n := mods.nonce
-		signer.Nonce = func() string { return n }
+	nonce := mods.nonce
+	if nonce == "" {
+		nonce = pns.NewNonce()
 	}
+	signer.Nonce = func() string { return nonce }
+	w.lastNonce = nonce
 	signer.Sign(req.Header)
+	if mods.digest != nil {
+		t := signer.Token()
+		t.PasswordDigest = mods.digest(signer.AppSecret, t.Nonce, t.Created)
+		req.Header.Set(pns.HeaderXAKSK, t.HeaderValue())
+	}
 	if mods.rawTime != "" { // a malformed Created: rebuild the token with a digest over it
 		t := pns.Token{Scheme: signer.Scheme, Username: signer.AppKey, Nonce: pns.NewNonce(), Created: mods.rawTime}
 		if mods.nonce != "" {
@@ -295,6 +309,7 @@ func (w *world) send(ctx context.Context, method, pathQuery string, body []byte,
 	for h, v := range mods.set {
 		req.Header.Set(h, v)
 	}
+	w.sentAt = time.Now()
 	hresp, err := w.rs.httpc.Do(req)
 	if err != nil {
 		return nil, fmt.Errorf("%s %s: %w", method, pathQuery, err)

@@ -33,6 +33,9 @@ type Options struct {
 	EmulatorOptions []emulator.Option
 	// Immediate makes the simulator push all events of a call at once (load tests).
 	Immediate bool
+	// CallbackDelay holds every push's first attempt this long after its emission
+	// (callbacks.Options.Delay): a known delivery delay for self-calibration.
+	CallbackDelay time.Duration
 }
 
 // Platform is a running emulated platform.
@@ -62,7 +65,14 @@ func New(cfg *emulator.Config, baseURL string, o Options) (*Platform, error) {
 		FeeBatchWindow: time.Duration(c.FeeBatchWindowSeconds) * time.Second,
 		FeeBatchMax:    c.FeeBatchMax,
 		InsecureTLS:    c.CallbackInsecureTLS,
+		Delay:          o.CallbackDelay,
 	})
+	// The dispatcher's pns_callback_* series join the emulator's /metrics.
+	if err := em.Registerer().Register(d); err != nil {
+		_ = d.Close()
+		_ = em.Close()
+		return nil, fmt.Errorf("register callback metrics: %w", err)
+	}
 	sim := calls.Register(em, d, calls.Options{BaseURL: baseURL, Immediate: o.Immediate})
 	return &Platform{URL: baseURL, Emulator: em, Dispatcher: d, Simulator: sim}, nil
 }

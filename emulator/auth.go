@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/pns-harness/pns-harness/pns"
+	"golang.org/x/time/rate"
 )
 
 // Authentication pipeline of reference §2.5, steps 0-19 (step 20, request validation, is in
@@ -83,6 +84,9 @@ func (e *Emulator) authSteps(r *http.Request, ip netip.Addr, iface pns.Interface
 		return app, pns.NewError(pns.CodeAPINotAllowed)
 	}
 	if app.QPSLimit > 0 && !app.qps.allow(wall, app.QPSLimit) { // step 19 (D11)
+		return app, pns.FlowControl()
+	}
+	if app.bucket != nil && !app.bucket.allow(wall) { // step 19, token bucket (D11)
 		return app, pns.FlowControl()
 	}
 	return app, nil
@@ -241,6 +245,31 @@ func (q *qpsWindow) allow(now time.Time, limit int) bool {
 	}
 	q.count++
 	return true
+}
+
+// tokenBucket is the FlowControl limit of an app, on the wall clock. golang.org/x/time/rate
+// implements the bucket; reset replaces it with a full one.
+type tokenBucket struct {
+	fc FlowControl
+	mu sync.Mutex
+	l  *rate.Limiter
+}
+
+func newTokenBucket(fc FlowControl) *tokenBucket {
+	return &tokenBucket{fc: fc, l: rate.NewLimiter(rate.Limit(fc.Rate), fc.Burst)}
+}
+
+func (b *tokenBucket) allow(now time.Time) bool {
+	b.mu.Lock()
+	l := b.l
+	b.mu.Unlock()
+	return l.AllowN(now, 1)
+}
+
+func (b *tokenBucket) reset() {
+	b.mu.Lock()
+	b.l = rate.NewLimiter(rate.Limit(b.fc.Rate), b.fc.Burst)
+	b.mu.Unlock()
 }
 
 func (q *qpsWindow) reset() {

@@ -390,6 +390,26 @@ func TestFlowControl(t *testing.T) {
 	te.call(axbKey, "GET", pathAXB+"?subscriptionId=x", "").expect(t, 403, "1012007", "")
 }
 
+// TestFlowControlTokenBucket: a bucket of 2 refilled at 0.5/s lets two requests through, refuses
+// the third with the flow-control description, and gives one token back after 2 s of wall clock.
+func TestFlowControlTokenBucket(t *testing.T) {
+	te := newTestEmu(t, func(c *Config) { c.Apps[0].FlowControl = &FlowControl{Rate: 0.5, Burst: 2} })
+	get := func() result { return te.call(axbKey, "GET", pathAXB+"?subscriptionId=x", "") }
+	get().expect(t, 403, "1012007", "")
+	get().expect(t, 403, "1012007", "")
+	get().expect(t, 401, "1010010", pns.DescFlowControl)
+	te.wall.Add(2)
+	get().expect(t, 403, "1012007", "")
+	get().expect(t, 401, "1010010", pns.DescFlowControl)
+	te.e.Reset() // a full bucket again
+	get().expect(t, 403, "1012007", "")
+	get().expect(t, 403, "1012007", "")
+	// Other apps have no limit.
+	for range 5 {
+		te.call(axeKey, "GET", pathAXE+"?subscriptionId=x", "").expect(t, 403, "1012007", "")
+	}
+}
+
 func TestModeMismatchAndRecording(t *testing.T) {
 	te := newTestEmu(t, nil)
 	for _, tc := range []struct{ app, method, path string }{

@@ -25,13 +25,13 @@ type Config struct {
 	AuthSkewSeconds int `yaml:"authSkewSeconds"`
 	// TolerateLocalTimeAsUTC is the offset of clients that stamp local time with a Z (D2);
 	// "+08:00" by default, empty to disable. A pointer so that an explicit "" is not the default.
-	TolerateLocalTimeAsUTC *string `yaml:"tolerateLocalTimeAsUTC,omitempty"`
+	TolerateLocalTimeAsUTC *string `yaml:"tolerateLocalTimeAsUTC"`
 	// RejectNonceReplay turns on replay protection (D6).
 	RejectNonceReplay bool `yaml:"rejectNonceReplay"`
 	// LockoutEnabled switches the client-IP lockout of D8 on (default) or off. A conformance run
 	// that sends many deliberate authentication failures sets it false in its profile or turns it
 	// off with POST /emulator/v1/lockout; the dedicated lockout scenario turns it back on.
-	LockoutEnabled *bool `yaml:"lockoutEnabled,omitempty"`
+	LockoutEnabled *bool `yaml:"lockoutEnabled"`
 	// LockoutFailures is the number of failures in the window that locks an IP (D8).
 	LockoutFailures int `yaml:"lockoutFailures"`
 	// LockoutWindowSeconds is the sliding window of the failure count (D8).
@@ -64,10 +64,10 @@ type Config struct {
 	// Apps are the configured applications, one mode each.
 	Apps []AppConfig `yaml:"apps"`
 	// Pool lists X numbers one by one.
-	Pool []PoolEntry `yaml:"pool,omitempty"`
+	Pool []PoolEntry `yaml:"pool"`
 	// PoolRanges lists runs of consecutive X numbers, expanded at load time; the embedded
 	// default configuration uses them for its thousands of numbers.
-	PoolRanges []PoolRange `yaml:"poolRanges,omitempty"`
+	PoolRanges []PoolRange `yaml:"poolRanges"`
 }
 
 // AppConfig is one application (reference §14.2, per-app settings).
@@ -77,36 +77,74 @@ type AppConfig struct {
 	// Mode is AXB, AX or AXE.
 	Mode pns.Mode `yaml:"mode"`
 	// SpID is the customer's account name sent in fee records.
-	SpID string `yaml:"spId,omitempty"`
+	SpID string `yaml:"spId"`
 	// LegacyWSSE accepts X-WSSE authentication on requests (D1, default on).
-	LegacyWSSE *bool `yaml:"legacyWSSE,omitempty"`
+	LegacyWSSE *bool `yaml:"legacyWSSE"`
 	// CallbackAuth is the scheme of notifications: aksk (default) or wsse (D66).
-	CallbackAuth string `yaml:"callbackAuth,omitempty"`
+	CallbackAuth string `yaml:"callbackAuth"`
 	// Recording is the app-level recording option (D42, default on).
-	Recording *bool `yaml:"recording,omitempty"`
+	Recording *bool `yaml:"recording"`
 	// SMS is the app-level SMS option (default on).
-	SMS *bool `yaml:"sms,omitempty"`
+	SMS *bool `yaml:"sms"`
 	// SMSIncludeContent puts the SMS text into notifications (D74, default on).
-	SMSIncludeContent *bool `yaml:"smsIncludeContent,omitempty"`
+	SMSIncludeContent *bool `yaml:"smsIncludeContent"`
 	// ExtensionDigits is the AXE extension length, 1-4 (D58, default 4).
-	ExtensionDigits int `yaml:"extensionDigits,omitempty"`
+	ExtensionDigits int `yaml:"extensionDigits"`
 	// MaxPairsPerX is the AXB capacity of one X (D31, default 5000).
-	MaxPairsPerX int `yaml:"maxPairsPerX,omitempty"`
+	MaxPairsPerX int `yaml:"maxPairsPerX"`
 	// IPWhitelist lists client IPs or CIDR blocks; empty means no check (D12).
-	IPWhitelist []string `yaml:"ipWhitelist,omitempty"`
+	IPWhitelist []string `yaml:"ipWhitelist"`
 	// Frozen makes every provisioning call return 1010029 (D13).
-	Frozen bool `yaml:"frozen,omitempty"`
+	Frozen bool `yaml:"frozen"`
 	// QPSLimit is the per-app flow-control limit in requests per second, 0 = off (D11).
-	QPSLimit int `yaml:"qpsLimit,omitempty"`
+	QPSLimit int `yaml:"qpsLimit"`
+	// FlowControl is a token-bucket flow-control limit (D11): Rate requests per second with
+	// bursts of Burst. It replaces QPSLimit (setting both is an error). A tiny Rate with a small
+	// Burst makes the emulator throttle after exactly Burst requests, which tests rely on.
+	FlowControl *FlowControl `yaml:"flowControl"`
 	// ToneFiles lists the approved tone files; empty accepts any name (D25).
-	ToneFiles []string `yaml:"toneFiles,omitempty"`
+	ToneFiles []string `yaml:"toneFiles"`
 	// Notification URLs (D77); empty means no push of that type.
-	CallStatusURL string `yaml:"callStatusUrl,omitempty"`
-	CallinURL     string `yaml:"callinUrl,omitempty"`
-	FeeURL        string `yaml:"feeUrl,omitempty"`
-	XStatusURL    string `yaml:"xStatusUrl,omitempty"`
-	SMSNotifyURL  string `yaml:"smsNotifyUrl,omitempty"`
-	SMSControlURL string `yaml:"smsControlUrl,omitempty"`
+	CallStatusURL string `yaml:"callStatusUrl"`
+	CallinURL     string `yaml:"callinUrl"`
+	FeeURL        string `yaml:"feeUrl"`
+	XStatusURL    string `yaml:"xStatusUrl"`
+	SMSNotifyURL  string `yaml:"smsNotifyUrl"`
+	SMSControlURL string `yaml:"smsControlUrl"`
+}
+
+// FlowControl is a token bucket: it holds Burst tokens, refills at Rate per wall-clock second,
+// and each authenticated request takes one; a request finding it empty gets the flow-control
+// answer 1010010 `The flow control upper limit is reached on the platform.`.
+type FlowControl struct {
+	Rate  float64 `yaml:"rate"`
+	Burst int     `yaml:"burst"`
+}
+
+// ParseFlowControl reads "RATE/BURST" (e.g. "1000/1000" or "0.001/5"), the form of
+// `harness emulate --flow-control`.
+func ParseFlowControl(s string) (FlowControl, error) {
+	rs, bs, ok := strings.Cut(s, "/")
+	rate, err1 := strconv.ParseFloat(strings.TrimSpace(rs), 64)
+	burst, err2 := strconv.Atoi(strings.TrimSpace(bs))
+	if !ok || err1 != nil || err2 != nil {
+		return FlowControl{}, fmt.Errorf("flow control %q: want RATE/BURST, e.g. 1000/1000", s)
+	}
+	fc := FlowControl{Rate: rate, Burst: burst}
+	if err := fc.validate(); err != nil {
+		return FlowControl{}, fmt.Errorf("flow control %q: %w", s, err)
+	}
+	return fc, nil
+}
+
+func (f FlowControl) validate() error {
+	if !(f.Rate > 0) || f.Rate > 1e9 {
+		return errors.New("rate must be positive")
+	}
+	if f.Burst < 1 {
+		return errors.New("burst must be at least 1")
+	}
+	return nil
 }
 
 // PoolEntry is one X number of an app.
@@ -116,11 +154,11 @@ type PoolEntry struct {
 	// CityCode is the X's city code with its leading 0.
 	CityCode string `yaml:"cityCode"`
 	// Province overrides the province derived from Areas (it must agree when both exist).
-	Province string `yaml:"province,omitempty"`
+	Province string `yaml:"province"`
 	// SMS says whether the X can carry SMS (default true).
-	SMS *bool `yaml:"sms,omitempty"`
+	SMS *bool `yaml:"sms"`
 	// Status is the X status, "5" (normal) by default.
-	Status string `yaml:"status,omitempty"`
+	Status string `yaml:"status"`
 }
 
 // PoolRange is Count consecutive X numbers starting at From, all with the same attributes.
@@ -129,9 +167,9 @@ type PoolRange struct {
 	Count    int    `yaml:"count"`
 	App      string `yaml:"app"`
 	CityCode string `yaml:"cityCode"`
-	Province string `yaml:"province,omitempty"`
-	SMS      *bool  `yaml:"sms,omitempty"`
-	Status   string `yaml:"status,omitempty"`
+	Province string `yaml:"province"`
+	SMS      *bool  `yaml:"sms"`
+	Status   string `yaml:"status"`
 }
 
 // Defaults of reference §14.2.
@@ -335,6 +373,14 @@ func (c *Config) Normalize() error {
 		if a.QPSLimit < 0 {
 			bad("%s.qpsLimit: must be 0 (off) or positive", p)
 		}
+		if a.FlowControl != nil {
+			if err := a.FlowControl.validate(); err != nil {
+				bad("%s.flowControl: %v", p, err)
+			}
+			if a.QPSLimit > 0 {
+				bad("%s.flowControl: set either qpsLimit or flowControl, not both", p)
+			}
+		}
 		for j, w := range a.IPWhitelist {
 			if _, err := parseIPRule(w); err != nil {
 				bad("%s.ipWhitelist[%d]: must be an IP address or CIDR block", p, j)
@@ -472,6 +518,10 @@ func (c *Config) clone() *Config {
 	for i := range cp.Apps {
 		cp.Apps[i].IPWhitelist = append([]string(nil), c.Apps[i].IPWhitelist...)
 		cp.Apps[i].ToneFiles = append([]string(nil), c.Apps[i].ToneFiles...)
+		if fc := c.Apps[i].FlowControl; fc != nil {
+			v := *fc
+			cp.Apps[i].FlowControl = &v
+		}
 	}
 	cp.Pool = append([]PoolEntry(nil), c.Pool...)
 	cp.PoolRanges = append([]PoolRange(nil), c.PoolRanges...)

@@ -24,9 +24,10 @@ import (
 // tone set, and its flow-control counter.
 type App struct {
 	AppConfig
-	allow []*net.IPNet
-	tones map[string]bool
-	qps   qpsWindow
+	allow  []*net.IPNet
+	tones  map[string]bool
+	qps    qpsWindow
+	bucket *tokenBucket // nil without FlowControl
 }
 
 // toneAllowed applies D25: with a tone list, a tone must be on it; without one, any name is
@@ -132,6 +133,9 @@ func New(cfg Config, opts ...Option) (*Emulator, error) {
 		for _, t := range ac.ToneFiles {
 			a.tones[t] = true
 		}
+		if ac.FlowControl != nil {
+			a.bucket = newTokenBucket(*ac.FlowControl)
+		}
 		e.apps[ac.AppKey] = a
 	}
 	st, err := store.New(c.StoreOptions(e.clock))
@@ -218,6 +222,9 @@ func (e *Emulator) Reset() {
 	e.nonces.clear()
 	for _, a := range e.apps {
 		a.qps.reset()
+		if a.bucket != nil {
+			a.bucket.reset()
+		}
 	}
 	e.mu.RLock()
 	hooks := append([]func(){}, e.onReset...)

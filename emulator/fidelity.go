@@ -49,6 +49,7 @@ var FidelityTable = []Fidelity{
 	{"Authentication", "Frozen app → 1010029 on every provisioning interface; the recording download stays available", pns.Inferred, "D13"},
 	{"Authentication", "An interface of another mode → 1010040; the recording download is allowed for every mode", pns.Verified, "D27"},
 	{"Authentication", "App `qpsLimit` (0 = off): more requests in one wall-clock second → 1010010 `The flow control upper limit is reached on the platform.` (HTTP 401); not an authentication failure", pns.Inferred, "D11"},
+	{"Authentication", "App `flowControl: {rate: R, burst: B}` (instead of `qpsLimit`): a token bucket of B requests refilled at R per wall-clock second; an authenticated request finding it empty → 1010010 `The flow control upper limit is reached on the platform.` (HTTP 401), told apart from `Invalid digest.` by its resultdesc. `harness emulate --flow-control R/B` sets it on every app; `--platform-only` defaults to 1000/1000", pns.Inferred, "D11"},
 	{"Lockout", "10 failures (`lockoutFailures`) of steps 1-9 and 11-15 from one TCP peer IP within a sliding 60 s (`lockoutWindowSeconds`) → every request from it gets 1020176 (HTTP 403) for 1800 s (`lockoutSeconds`), on the emulator clock; refused requests do not extend the lock; forwarding headers are ignored", pns.Inferred, "D8"},
 	{"Lockout", "Test-suite safety: `lockoutEnabled: false` in the config disables it; `POST /emulator/v1/lockout {\"enabled\":true|false}` switches it at run time (clearing counters); `DELETE /emulator/v1/lockout` and `POST /emulator/v1/reset` clear all locks", pns.Inferred, "§2.6"},
 	{"Validation", "POST/PUT need media type `application/json` (charset optional; if present it must be UTF-8, any case) → else 1010002 `Invalid request. Content-Type`; GET/DELETE are not checked and their bodies are ignored", pns.Inferred, "D18"},
@@ -157,7 +158,7 @@ func FidelityMarkdown() string {
 		{"hostName", DefaultHostName}, {"maxBodyBytes", fmt.Sprint(DefaultMaxBodyBytes)},
 		{"apps[].legacyWSSE / recording / sms / smsIncludeContent", "true"}, {"apps[].callbackAuth", "aksk"},
 		{"apps[].extensionDigits", fmt.Sprint(DefaultExtensionDigits)}, {"apps[].maxPairsPerX", fmt.Sprint(DefaultMaxPairsPerX)},
-		{"apps[].qpsLimit", "0 (off)"}, {"apps[].spId", "the appKey"}, {"pool[].status", StatusNormal}, {"pool[].sms", "true"},
+		{"apps[].qpsLimit", "0 (off)"}, {"apps[].flowControl", "none (off)"}, {"apps[].spId", "the appKey"}, {"pool[].status", StatusNormal}, {"pool[].sms", "true"},
 	} {
 		fmt.Fprintf(&b, "| `%s` | %s |\n", s[0], s[1])
 	}

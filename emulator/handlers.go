@@ -58,6 +58,33 @@ func (w *respWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 // /metrics.
 func (e *Emulator) Handler() http.Handler { return http.HandlerFunc(e.serveHTTP) }
 
+// PlatformHandler serves only what the real platform serves: the provisioning interfaces under
+// /rest. The admin API and /metrics answer 404 like any unknown URI, so that a client tested
+// against it cannot depend on emulator control. AdminHandler serves those on another listener.
+func (e *Emulator) PlatformHandler() http.Handler {
+	h := e.Handler()
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if p := r.URL.Path; p == MetricsPath || strings.HasPrefix(p, AdminPrefix) {
+			http.NotFound(w, r)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// AdminHandler serves only the admin API and /metrics (everything else 404), for a separate
+// loopback listener next to PlatformHandler.
+func (e *Emulator) AdminHandler() http.Handler {
+	h := e.Handler()
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if p := r.URL.Path; p != MetricsPath && !strings.HasPrefix(p, AdminPrefix) {
+			http.NotFound(w, r)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
 func (e *Emulator) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	rw := &respWriter{ResponseWriter: w}

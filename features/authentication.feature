@@ -67,7 +67,9 @@ Feature: Authentication — X-AKSK and legacy X-WSSE (reference §2)
       | case       | value                                                        | code    | desc                                                   |
       | wrong type | AKSK realm="SDP",profile="UsernameToken",type="app_key"      | 1023011 | The value of type in Authorization must be app_key.    |
 
-    @code:1023007
+    # How another scheme is answered is the emulator's decision (reference §2.4, D9): only
+    # the emulator is held to it.
+    @code:1023007 @emulator
     Examples: a Bearer token
       | case         | value      | code    | desc                                   |
       | Bearer token | Bearer abc | 1023007 | realm not contained in Authorization.  |
@@ -127,6 +129,56 @@ Feature: Authentication — X-AKSK and legacy X-WSSE (reference §2)
     When I query AXB with "subscriptionId=auth-probe"
     Then the result code is "1010010"
     And the HTTP status is 401
+    And the result description is "Invalid digest."
+
+  @auth-negative @rule:business:bad-digest @code:1010010
+  Scenario Outline: A digest built with a documented client mistake: <mistake>
+    Given the next request's digest is made with <mistake>
+    When I query AXB with "subscriptionId=auth-probe"
+    Then the result code is "1010010"
+    And the HTTP status is 401
+    And the result description is "Invalid digest."
+
+    Examples:
+      | mistake                                          |
+      | the message in the wrong order (Created + Nonce) |
+      | key and message swapped                          |
+      | Base64 of the hex string instead of the raw MAC  |
+      | a plus sign between Nonce and Created            |
+      | a space between Nonce and Created                |
+      | the X-WSSE digest on the X-AKSK header           |
+
+  @auth-negative @rule:business:future-created @code:1010013
+  Scenario: A Created one day in the future
+    Given the next request's Created is 86400 seconds from now
+    When I query AXB with "subscriptionId=auth-probe"
+    Then the result code is "1010013"
+    And the HTTP status is 401
+    And the result description is "Time out limit."
+
+  @auth-negative @rule:business:future-created @code:1010013 @emulator
+  Scenario: A Created just beyond the 300 s window in the future
+    Given the next request's Created is 320 seconds from now
+    When I query AXB with "subscriptionId=auth-probe"
+    Then the result code is "1010013"
+
+  @rule:business:future-created @emulator
+  Scenario: A Created just inside the 300 s window in the future
+    Given an AXB binding of "<A1>" and "<B1>" on "<X1>"
+    And the next request's Created is 280 seconds from now
+    When I query AXB with "subscriptionId=<SUB1>"
+    Then the result code is "0"
+
+  # Whether the real platform refuses a reused nonce is not documented (a public client reuses
+  # one); the emulator does when rejectNonceReplay is on, as in the conformance configuration.
+  @auth-negative @rule:business:nonce-replay @code:1010010 @emulator
+  Scenario: A nonce accepted once is refused when sent again
+    Given an AXB binding of "<A1>" and "<B1>" on "<X1>"
+    When I query AXB with "subscriptionId=<SUB1>"
+    Then the result code is "0"
+    Given the next request reuses the previous request's Nonce
+    When I query AXB with "subscriptionId=<SUB1>"
+    Then the result code is "1010010"
     And the result description is "Invalid digest."
 
   @auth-negative @rule:business:stale-created @code:1010013

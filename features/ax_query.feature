@@ -7,6 +7,12 @@ Feature: AX query — GET /rest/provision/caas/privatenumber/v1.0 (reference §4
     And an AX binding of "<A1>" on "<X2>"
     And an AX binding of "<A2>" on "<X3>"
 
+  @rule:business:utc-time
+  Scenario: subscribeTime is the binding's time in UTC
+    When I query AX with "subscriptionId=<SUB1>"
+    Then the result code is "0"
+    And the response field "privateNumList.0.subscribeTime" is the request's time in UTC
+
   Scenario: Query by subscriptionId
     When I query AX with "subscriptionId=<SUB1>"
     Then the result code is "0"

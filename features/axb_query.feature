@@ -4,6 +4,25 @@ Feature: AXB query — GET /rest/caas/relationnumber/partners/v1.0 (reference §
   Background:
     Given the AXB app
 
+  @rule:business:utc-time
+  Scenario: subscribeTime is the binding's time in UTC
+    Given an AXB binding of "<A1>" and "<B1>" on "<X1>"
+    When I query AXB with "subscriptionId=<SUB1>"
+    Then the result code is "0"
+    And the response field "relationNumList.0.subscribeTime" is the request's time in UTC
+
+  @rule:business:utc-time @emulator @global-state
+  Scenario: A modify moves subscribeTime to the modification time in UTC
+    Given an AXB binding of "<A1>" and "<B1>" on "<X1>"
+    And the emulator clock advances by 7200 seconds
+    When I modify AXB with:
+      """
+      {"subscriptionId":"<SUB1>","maxDuration":30}
+      """
+    Then the result code is "0"
+    When I query AXB with "subscriptionId=<SUB1>"
+    Then the response field "relationNumList.0.subscribeTime" is the request's time in UTC
+
   Scenario: Query one binding by subscriptionId
     Given an AXB binding with:
       """

@@ -135,6 +135,7 @@ type aggregate struct {
 	lagLimit   float64
 	rejections map[rejectKey]*rejectAgg
 	flows      []FlowStats
+	run        RunInfo
 }
 
 // rejectKey is a refusal: result code, and whether its description is flow control.
@@ -460,7 +461,7 @@ func (a *aggregate) result(encode bool) (*Result, error) {
 		Shards: a.shards, Attacks: a.attacks, Started: a.started, Ended: a.ended,
 		Plan: a.plan, HoldSeconds: a.hold, TargetHits: a.targetHits, SentHits: a.sentHits,
 		ElapsedSeconds: a.elapsed, Conformance: a.conf, Cleanup: a.cleanup, Aborted: a.aborted,
-		Warnings: a.warnings, Files: a.files, agg: a,
+		Warnings: a.warnings, Files: a.files, Run: a.run, agg: a,
 	}
 	r.Conformance.Examples = append([]string(nil), a.conf.Examples...)
 	r.Cleanup.LeakedIDs = append([]string(nil), a.cleanup.LeakedIDs...)
@@ -609,6 +610,7 @@ func aggregateFromResult(r *Result) (*aggregate, error) {
 	}
 	a.warnings = append([]string(nil), r.Warnings...)
 	a.files = append([]string(nil), r.Files...)
+	a.run = r.Run
 	for _, is := range r.Interfaces {
 		codes := map[string]*codeAgg{}
 		for _, cs := range is.Codes {

@@ -2,11 +2,9 @@ package loadtest
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
 	"time"
 )
 
@@ -24,6 +22,8 @@ type Result struct {
 	Mode     string `json:"mode"`
 	// Shards lists the shards the result covers, e.g. ["0/2", "1/2"].
 	Shards []string `json:"shards"`
+	// Run identifies the distributed run the shards belong to (see RunInfo).
+	Run RunInfo `json:"run"`
 	// Attacks are the vegeta attack names, one per result file.
 	Attacks []string  `json:"attacks"`
 	Started time.Time `json:"started"`
@@ -66,6 +66,11 @@ type Result struct {
 	Warnings []string `json:"warnings,omitempty"`
 	// Files are the result files written, relative to the output directory.
 	Files []string `json:"files,omitempty"`
+	// ShardSeries is the rate over time of each merged shard (empty for a single shard,
+	// whose Series is its own).
+	ShardSeries []ShardSeries `json:"shardSeries,omitempty"`
+	// Missing lists the shards "i/N" a partial merge lacks (MergeOptions.AllowPartial).
+	Missing []string `json:"missing,omitempty"`
 
 	agg *aggregate // decoded histograms, when available
 }
@@ -234,7 +239,26 @@ func (r *Result) WriteSummary(dir string) error {
 	if err != nil {
 		return err
 	}
-	return os.WriteFile(filepath.Join(dir, SummaryFile), append(data, '\n'), 0o644)
+	// Written to a temporary name and renamed, so that a reader polling for the file (the
+	// merge step of a sharded run) never sees half of it.
+	tmp, err := os.CreateTemp(dir, "."+SummaryFile+".*")
+	if err != nil {
+		return err
+	}
+	_, werr := tmp.Write(append(data, '\n'))
+	if err := tmp.Close(); werr == nil {
+		werr = err
+	}
+	if werr == nil {
+		werr = os.Chmod(tmp.Name(), 0o644)
+	}
+	if werr == nil {
+		werr = os.Rename(tmp.Name(), filepath.Join(dir, SummaryFile))
+	}
+	if werr != nil {
+		_ = os.Remove(tmp.Name())
+	}
+	return werr
 }
 
 // ReadSummary reads dir/summary.json (or the file itself when path is a file).
@@ -254,108 +278,4 @@ func ReadSummary(path string) (*Result, error) {
 		return nil, fmt.Errorf("%s: summary version %d, want %d", path, r.Version, ResultVersion)
 	}
 	return r, nil
-}
-
-// Merge reads the summary.json of every shard directory and merges them exactly: histograms
-// are added and counts summed, so the merged percentiles are those of the union of the shards'
-// raw results. A directory without a summary.json but with sub-directories that have one (the
-// layout of a collected Indexed Job) is expanded.
-func Merge(dirs ...string) (*Result, error) {
-	var rs []*Result
-	for _, d := range dirs {
-		paths, err := summaryPaths(d)
-		if err != nil {
-			return nil, err
-		}
-		for _, p := range paths {
-			r, err := ReadSummary(p)
-			if err != nil {
-				return nil, err
-			}
-			rs = append(rs, r)
-		}
-	}
-	return MergeResults(rs...)
-}
-
-func summaryPaths(d string) ([]string, error) {
-	if _, err := os.Stat(filepath.Join(d, SummaryFile)); err == nil {
-		return []string{filepath.Join(d, SummaryFile)}, nil
-	}
-	st, err := os.Stat(d)
-	if err != nil {
-		return nil, fmt.Errorf("merge: %w", err)
-	}
-	if !st.IsDir() {
-		return []string{d}, nil
-	}
-	ents, err := os.ReadDir(d)
-	if err != nil {
-		return nil, fmt.Errorf("merge: %w", err)
-	}
-	var out []string
-	for _, e := range ents {
-		p := filepath.Join(d, e.Name(), SummaryFile)
-		if e.IsDir() {
-			if _, err := os.Stat(p); err == nil {
-				out = append(out, p)
-			}
-		}
-	}
-	if len(out) == 0 {
-		return nil, fmt.Errorf("merge: %s has no %s (nor sub-directories with one)", d, SummaryFile)
-	}
-	sort.Strings(out)
-	return out, nil
-}
-
-// MergeResults merges in-memory results exactly (see Merge). Thresholds are not carried over:
-// evaluate them again on the merged result.
-func MergeResults(rs ...*Result) (*Result, error) {
-	if len(rs) == 0 {
-		return nil, errors.New("merge: no results")
-	}
-	var all *aggregate
-	for _, r := range rs {
-		a, err := aggregateFromResult(r)
-		if err != nil {
-			return nil, err
-		}
-		if all == nil {
-			all = a
-			continue
-		}
-		if err := all.merge(a); err != nil {
-			return nil, err
-		}
-	}
-	all.warnings = append(all.warnings, shardWarnings(all.shards)...)
-	return all.result(true)
-}
-
-// shardWarnings says when merged shards do not form complete sets i/N, i = 0…N-1.
-func shardWarnings(shards []string) []string {
-	seen := map[int]map[int]bool{}
-	for _, s := range shards {
-		var i, n int
-		if _, err := fmt.Sscanf(s, "%d/%d", &i, &n); err != nil {
-			continue
-		}
-		if seen[n] == nil {
-			seen[n] = map[int]bool{}
-		}
-		seen[n][i] = true
-	}
-	var out []string
-	ns := make([]int, 0, len(seen))
-	for n := range seen {
-		ns = append(ns, n)
-	}
-	sort.Ints(ns)
-	for _, n := range ns {
-		if len(seen[n]) != n {
-			out = append(out, fmt.Sprintf("merged %d of %d shards: the totals cover part of the load", len(seen[n]), n))
-		}
-	}
-	return out
 }

@@ -117,10 +117,10 @@ type Config struct {
 	Thresholds  []Threshold
 	AbortOnFail bool
 	// GeneratorLag is the generator-lag limit: above it (p99 of dispatch lag) the run is
-	// generator-bound and its latency figures untrustworthy. Zero means DefaultGeneratorLag.
-	// Unless Thresholds has one on generator.lag.p99 (which then sets the limit), the run
-	// adds the threshold generator.lag.p99<limit; a negative GeneratorLag adds none (the run
-	// is still flagged at DefaultGeneratorLag).
+	// flagged generator-bound and its latency figures untrustworthy. Zero flags at
+	// DefaultGeneratorLag and adds no threshold; a positive value also adds the threshold
+	// generator.lag.p99<GeneratorLag (the CLI's default), so that a generator-bound run
+	// fails. A threshold on generator.lag.p99 in Thresholds sets the limit itself.
 	GeneratorLag time.Duration
 	// Workers and MaxWorkers are the initial and maximum workers (defaults DefaultWorkers and
 	// DefaultMaxWorkers).
@@ -146,6 +146,13 @@ type Config struct {
 	// DefaultCallbackWait).
 	Callbacks    *CallbackTracker
 	CallbackWait time.Duration
+	// Run identifies the distributed run this shard belongs to. It is recorded in the
+	// Result, with StartAt and the profile's digest (computed when Run.ProfileDigest is
+	// empty), so that Merge can refuse shards of different runs.
+	Run RunInfo
+	// StartAt, when set, is the shards' shared start instant: setup happens before it, the
+	// load's schedule begins at it. Zero begins at once.
+	StartAt time.Time
 }
 
 type runner struct {
@@ -362,8 +369,8 @@ func newRunner(ctx context.Context, cfg Config) (*runner, error) {
 			hasLag = true
 		}
 	}
-	if !hasLag && cfg.GeneratorLag >= 0 {
-		// The default generator.lag threshold: a generator-bound run fails its thresholds.
+	if !hasLag && cfg.GeneratorLag > 0 {
+		// The generator.lag threshold: a generator-bound run fails its thresholds.
 		t, err := ParseThreshold("generator.lag.p99<" + r.lagLimit.String())
 		if err != nil {
 			return nil, err
@@ -403,6 +410,11 @@ func newRunner(ctx context.Context, cfg Config) (*runner, error) {
 	r.agg.lagLimit = r.lagLimit.Seconds() * 1e3
 	if cfg.Workload == nil && cfg.Scenario == ScenarioBindUnbind {
 		r.agg.hold = cfg.Hold.Seconds()
+	}
+	r.agg.run = cfg.Run
+	r.agg.run.StartAt = cfg.StartAt
+	if r.agg.run.ProfileDigest == "" {
+		r.agg.run.ProfileDigest = ProfileDigest(cfg.Profile)
 	}
 	return r, nil
 }
@@ -559,7 +571,8 @@ func (r *runner) run(ctx context.Context) (*Result, error) {
 		})
 	}
 	// The schedule's origin: taken right before the first arrival so that corrected latency
-	// does not include setup time.
+	// does not include setup time (nor the wait for the shards' shared start instant).
+	r.waitStart(ctx)
 	r.start = time.Now()
 	r.agg.started = r.start
 	checked := r.startCheckers(sinks)

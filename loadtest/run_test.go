@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -247,9 +248,13 @@ func TestMergeShardsEqualsUnion(t *testing.T) {
 	if len(merged.Warnings) != 0 {
 		t.Fatalf("warnings %v", merged.Warnings)
 	}
-	one, err := Merge(dirs[1])
-	if err != nil || len(one.Warnings) != 1 || one.Warnings[0] != "merged 1 of 2 shards: the totals cover part of the load" {
-		t.Fatalf("partial merge: %v %v", one.Warnings, err)
+	// A missing shard is refused, or reported when a partial merge is asked for.
+	if _, err := Merge(dirs[1]); !errors.Is(err, ErrShardsMissing) || !strings.Contains(err.Error(), "shard 0/2 not found (found 1 of 2)") {
+		t.Fatalf("partial merge without AllowPartial: %v", err)
+	}
+	one, err := MergeOptions{AllowPartial: true}.Merge(dirs[1])
+	if err != nil || len(one.Warnings) != 1 || one.Warnings[0] != "merged 1 of 2 shards (missing 0/2): the totals cover part of the load" || !slices.Equal(one.Missing, []string{"0/2"}) {
+		t.Fatalf("partial merge: %v %v %v", one.Warnings, one.Missing, err)
 	}
 	// A shard merged twice is refused.
 	if _, err := Merge(dirs[0], dirs[0]); err == nil || !strings.Contains(err.Error(), "appears twice") {

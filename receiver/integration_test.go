@@ -219,7 +219,7 @@ func BenchmarkEndToEnd(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer r.Close()
-	d := callbacks.New(callbacks.Options{Clock: clock.NewVirtual(0.001), QueueSize: 1 << 14, EnqueueTimeout: time.Minute})
+	d := callbacks.New(callbacks.Options{Clock: clock.NewVirtual(0.001), })
 	defer d.Close()
 	app := callbacks.AppRef{Key: appAKSK.AppKey, Secret: appAKSK.AppSecret}
 	ctx := context.Background()

@@ -54,7 +54,7 @@ type calResult struct {
 }
 
 func runCalibrate(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("calibrate", stderr)
+	fs := newFlagSet("calibrate", stdout, stderr)
 	latency := fs.Duration("latency", 20*time.Millisecond, "latency injected into the emulator's bind and unbind (fault API)")
 	rate := fs.Float64("rate", 200, "bind rate per second")
 	duration := fs.Duration("duration", 3*time.Second, "length of each calibration run")
@@ -62,14 +62,11 @@ func runCalibrate(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	rss := fs.Int("rss", 0, "instead of calibrating, run this many requests (binds + unbinds) flat out against a trivial in-process endpoint and report the peak RSS (VmHWM)")
 	rssRate := fs.Float64("rss-rate", 10000, "bind rate of the --rss run")
 	jsonOut := fs.Bool("json", false, "print the outcome as JSON")
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: harness calibrate [flags]\n\n"+
-			"Starts the emulator in-process on 127.0.0.1, measures the bind service time without and with\n"+
+	fs.describe("harness calibrate [flags]",
+		"Starts the emulator in-process on 127.0.0.1, measures the bind service time without and with\n"+
 			"an injected latency, checks the harness reports the injected latency within --tolerance, and\n"+
 			"checks that a run with too few workers is reported as a shortfall with a corrected latency\n"+
-			"above the service time. Exit 0 when both hold, 1 otherwise.\n\nflags:\n")
-		fs.PrintDefaults()
-	}
+			"above the service time. Exit 0 when both hold, 1 otherwise.")
 	if code, ok := parseFlags(fs, args, false); !ok {
 		return code
 	}

@@ -4,20 +4,19 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
 
 	"github.com/pns-harness/pns-harness/conformance"
+	"github.com/pns-harness/pns-harness/features"
 )
 
 func init() {
-	register("conform", "run the Gherkin conformance suite against the emulator or a PNS platform", runConform)
+	register("conform", "run the Gherkin conformance suite against the emulator or a PNS platform", interruptible(runConform))
 }
 
 // runConform implements `harness conform`: exit 0 when every scenario passed, 1 when one
 // failed, 2 for bad usage or configuration.
-func runConform(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("conform", stderr)
+func runConform(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("conform", stdout, stderr)
 	target := fs.String("target", "", "platform base URL; default: an embedded emulator on a free 127.0.0.1 port")
 	profile := fs.String("profile", "", "profile YAML (apps, secrets or their env vars, X numbers, number blocks); default matches the embedded emulator")
 	tags := fs.String("tags", "", "godog tag expression, e.g. '@axb.bind && ~@emulator' (',' = or, '&&' = and, '~' = not)")
@@ -27,26 +26,30 @@ func runConform(args []string, stdout, stderr io.Writer) int {
 	seed := fs.Int64("randomize", 0, "shuffle scenarios with this seed (-1 = random, 0 = file order)")
 	emu := fs.Bool("emulator", false, "treat the target as the pns-harness emulator (runs @emulator scenarios) even if the profile says otherwise")
 	coverage := fs.Bool("coverage", true, "print the coverage table")
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: harness conform [--target URL] [--profile FILE] [--tags EXPR] [--out DIR]\n\n")
-		fs.PrintDefaults()
-		fmt.Fprintf(stderr, "\nexit status: 0 all scenarios passed, 1 a scenario failed, 2 bad usage or configuration\n")
-	}
-	if code, ok := parseFlags(fs, args, true); !ok {
+	list := fs.Bool("list", false, "list every tag with the number of scenarios carrying it (among those --tags selects) and exit without running")
+	fs.describe("harness conform [--target URL] [--profile FILE] [--tags EXPR] [--out DIR] [--list]",
+		"Runs the Gherkin conformance suite: every interface's parameter rules, result codes and\n"+
+			"response and callback schemas. Without --target it starts an embedded emulator.")
+	if code, ok := parseFlags(fs, args, false); !ok {
 		return code
 	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "harness conform: unexpected arguments %q\n", fs.Args())
-		fs.Usage()
-		return exitUsage
-	}
 	if *format != "progress" && *format != "pretty" {
-		fmt.Fprintf(stderr, "harness conform: --format must be progress or pretty\n")
-		return exitUsage
+		return fs.usageError("--format %q: want progress or pretty", *format)
 	}
 	if err := conformance.ValidateTags(*tags); err != nil {
+		return fs.usageError("--tags: %v", err)
+	}
+	selected, err := conformance.Select(features.FS, *tags)
+	if err != nil {
 		fmt.Fprintf(stderr, "harness conform: %v\n", err)
 		return exitUsage
+	}
+	if *list {
+		if err := conformance.WriteTagList(stdout, selected); err != nil {
+			fmt.Fprintf(stderr, "harness conform: %v\n", err)
+			return exitUsage
+		}
+		return exitOK
 	}
 	opts := conformance.Options{
 		Target: *target, Tags: *tags, OutDir: *out, Emulator: *emu, Output: stdout,
@@ -68,10 +71,11 @@ func runConform(args []string, stdout, stderr io.Writer) int {
 	} else {
 		fmt.Fprintf(stdout, "target: %s\n", opts.Target)
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
 	res, err := conformance.Run(ctx, opts)
 	if err != nil {
+		if ctx.Err() != nil {
+			return exitInterrupted
+		}
 		fmt.Fprintf(stderr, "harness conform: %v\n", err)
 		return exitUsage
 	}

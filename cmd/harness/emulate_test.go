@@ -8,11 +8,14 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"reflect"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/pns-harness/pns-harness/emulator"
 	"github.com/pns-harness/pns-harness/pns"
 )
 
@@ -158,4 +161,65 @@ func TestEmulateFlags(t *testing.T) {
 	if code := runEmulate(context.Background(), []string{"--listen", "256.0.0.1:1"}, io.Discard, io.Discard, nil); code != exitFailed {
 		t.Errorf("bad listen address: %d", code)
 	}
+}
+
+// --print-config prints a complete template: every key of every configuration type, empty
+// ones included, and the strict loader accepts it back unchanged.
+func TestEmulatePrintConfigIsACompleteTemplate(t *testing.T) {
+	code, out, stderr := runHarness(t, nil, "emulate", "--print-config")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var missing []string
+	var walk func(path string, typ reflect.Type)
+	walk = func(path string, typ reflect.Type) {
+		for f := range typ.Fields() {
+			key, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+			if key == "" || key == "-" {
+				continue
+			}
+			if !regexp.MustCompile(`(?m)^[ -]*` + regexp.QuoteMeta(key) + `:`).MatchString(out) {
+				missing = append(missing, path+key)
+			}
+			ft := f.Type
+			if ft.Kind() == reflect.Slice && ft.Elem().Kind() == reflect.Struct && key != "pool" {
+				walk(path+key+"[].", ft.Elem())
+			}
+		}
+	}
+	walk("", reflect.TypeFor[emulator.Config]())
+	if len(missing) > 0 {
+		t.Errorf("keys missing from --print-config: %v", missing)
+	}
+	for _, k := range []string{"callStatusUrl: \"\"", "feeUrl: \"\"", "# pool entries (one X number each) have the keys: number, app, cityCode"} {
+		if !strings.Contains(out, k) {
+			t.Errorf("--print-config lacks %q", k)
+		}
+	}
+	path := filepath.Join(t.TempDir(), "template.yaml")
+	if err := os.WriteFile(path, []byte(out), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	loaded, err := emulator.LoadConfig(path)
+	if err != nil {
+		t.Fatalf("the strict loader refuses the template: %v", err)
+	}
+	def, _ := emulator.DefaultConfig()
+	if a, b := mustYAML(t, loaded), mustYAML(t, def); a != b {
+		t.Error("the template does not load back as the configuration it printed")
+	}
+	// The template with a callback URL filled in is what the walkthrough loads.
+	code, again, stderr := runHarness(t, nil, "emulate", "--config", path, "--print-config")
+	if code != exitOK || again != out {
+		t.Errorf("printing the loaded template differs (exit %d): %s", code, stderr)
+	}
+}
+
+func mustYAML(t *testing.T, c *emulator.Config) string {
+	t.Helper()
+	y, err := c.YAML()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(y)
 }

@@ -3,17 +3,14 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"net/url"
 	"os"
-	"os/signal"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/pns-harness/pns-harness/emulator"
@@ -24,15 +21,7 @@ import (
 )
 
 func init() {
-	register("load", "generate open-model load on a loopback PNS (bind-unbind, query) with corrected latency", func(args []string, stdout, stderr io.Writer) int {
-		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-		defer stop()
-		go func() {
-			<-ctx.Done()
-			stop() // a second Ctrl-C kills the process; the first one cleans up
-		}()
-		return runLoad(ctx, args, stdout, stderr)
-	})
+	register("load", "generate open-model load on a loopback PNS (bind-unbind, query, calls) with corrected latency", interruptible(runLoad))
 }
 
 // loadMultiFlag collects a repeatable string flag.
@@ -56,6 +45,27 @@ func loadParseShard(s string) (int, int, error) {
 		return 0, 0, fmt.Errorf("--shard %q: want 0 <= i < N", s)
 	}
 	return i, n, nil
+}
+
+// maxStartWait bounds how far ahead --start-at may be: further is a typo (a wrong day or
+// time zone), not a plan.
+const maxStartWait = time.Hour
+
+// loadParseStartAt parses --start-at (RFC3339; empty means none) relative to now. An instant
+// in the past is accepted: a shard that arrives late starts at once and its result says how
+// late it was.
+func loadParseStartAt(s string, now time.Time) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("--start-at %q: want an RFC3339 instant such as 2026-12-01T22:30:00Z", s)
+	}
+	if t.Sub(now) > maxStartWait {
+		return time.Time{}, fmt.Errorf("--start-at %s is more than %s ahead", s, maxStartWait)
+	}
+	return t, nil
 }
 
 // defaultLoadProfile is the load profile of the embedded emulator: its demo apps with every X
@@ -152,12 +162,12 @@ func loadIsTerminal(w io.Writer) bool {
 }
 
 func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("load", stderr)
+	fs := newFlagSet("load", stdout, stderr)
 	target := fs.String("target", "", "base `URL` of the PNS under load; must resolve to 127.0.0.0/8 or ::1 (required)")
 	profilePath := fs.String("profile", "", "load profile YAML `file` (default: the embedded emulator's demo apps and X numbers)")
 	scenario := fs.String("scenario", "", "built-in workload: bind-unbind (default), query or calls, optionally prefixed with the mode (axb-bind-unbind)")
 	workloadPath := fs.String("workload", "", "workload YAML `file`: weighted flows of operations over several modes (docs/workloads.md); replaces --scenario")
-	genLag := fs.Duration("generator-lag", loadtest.DefaultGeneratorLag, "generator-lag limit: a p99 dispatch lag above it flags the run generator-bound and breaks the threshold generator.lag.p99 (negative: flag only)")
+	genLag := fs.Duration("generator-lag", loadtest.DefaultGeneratorLag, "generator-lag limit: a p99 dispatch lag above it flags the run generator-bound and breaks the threshold generator.lag.p99 (0: flag at the default limit, no threshold)")
 	mode := fs.String("mode", "", "mode: axb (default), ax or axe")
 	rate := fs.Float64("rate", 0, "`N` sessions per second, over all shards (or use --ramp); with --workload, the plan its flows' shares split")
 	ramp := fs.String("ramp", "", "ramp `plan` DURATION@RATE,..., e.g. 10s@100,30s@500,10s@0 (replaces --rate)")
@@ -176,22 +186,18 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	jsonOut := fs.Bool("json", false, "print the result as JSON instead of the text summary")
 	receiverListen := fs.String("receiver-listen", "127.0.0.1:9099", "calls scenario: `address` of the callback receiver; the emulator app's callStatusUrl and feeUrl must point at it")
 	callbackWait := fs.Duration("callback-wait", loadtest.DefaultCallbackWait, "calls scenario: how long to wait for callbacks after the last call")
+	startAt := fs.String("start-at", "", "shared start `instant` (RFC3339, e.g. 2026-12-01T22:30:00Z) of the shards of one run: setup happens before, the load begins then")
+	runID := fs.String("run-id", "", "`name` of the distributed run, recorded in the result: report --merge refuses shards of different runs")
 	waitTarget := fs.Duration("wait-target", 0, "wait up to this long for the target to accept TCP connections (e.g. an emulator sidecar starting)")
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: harness load --target URL --duration D (--rate N | --ramp PLAN | --workload FILE) [flags]\n\n"+
-			"Open-model load: a built-in workload (--scenario) or a workload file of weighted flows\n"+
+	fs.describe("harness load --target URL --duration D (--rate N | --ramp PLAN | --workload FILE) [flags]",
+		"Open-model load: a built-in workload (--scenario) or a workload file of weighted flows\n"+
 			"(--workload, docs/workloads.md). Every bind is unbound; Ctrl-C stops the load and unbinds\n"+
 			"everything still bound. The generator times its own lag and says when it, not the target,\n"+
-			"was the bottleneck. Exit codes: 0 ok, 1 failed run, 2 usage, 99 threshold broken.\n\nflags:\n")
-		fs.PrintDefaults()
-	}
+			"was the bottleneck.")
 	if code, ok := parseFlags(fs, args, false); !ok {
 		return code
 	}
-	usageErr := func(format string, a ...any) int {
-		fmt.Fprintf(stderr, "harness load: "+format+"\n", a...)
-		return exitUsage
-	}
+	usageErr := fs.usageError
 	if *target == "" {
 		return usageErr("--target is required")
 	}
@@ -211,6 +217,13 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return usageErr("%v", err)
 		}
 		wl = w
+	} else {
+		if *scenario == "" {
+			*scenario = loadtest.ScenarioBindUnbind
+		}
+		if err := loadCheckScenario(*scenario, *mode); err != nil {
+			return usageErr("%v", err)
+		}
 	}
 	var plan loadtest.Plan
 	switch {
@@ -230,6 +243,10 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return usageErr("%v", err)
 	}
 	ths, err := loadtest.ParseThresholds(thresholds)
+	if err != nil {
+		return usageErr("%v", err)
+	}
+	start, err := loadParseStartAt(*startAt, time.Now())
 	if err != nil {
 		return usageErr("%v", err)
 	}
@@ -274,10 +291,8 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		Target: *target, Profile: prof, Mode: m, Rate: *rate, Plan: plan,
 		Duration: *duration, Hold: *hold, Shard: si, Shards: sn, OutDir: *out, Thresholds: ths,
 		AbortOnFail: *abortOnFail, Workers: *workers, MaxWorkers: *maxWorkers, Timeout: *timeout,
-		SchemaSample: sample, Workload: wl, GeneratorLag: *genLag,
-	}
-	if *genLag == 0 {
-		cfg.GeneratorLag = -1 // --generator-lag 0: no threshold
+		SchemaSample: sample, StartAt: start, Workload: wl, GeneratorLag: *genLag,
+		Run: loadtest.RunInfo{ID: *runID, HarnessVersion: version},
 	}
 	if every > 0 && !*jsonOut {
 		cfg.ProgressInterval = every
@@ -309,13 +324,15 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stdout)
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "harness load: %v\n", err)
-		var ce *loadtest.ConfigError
-		if errors.As(err, &ce) {
-			return exitUsage
-		}
 		if res == nil {
-			return exitFailed
+			if ctx.Err() != nil {
+				return exitInterrupted
+			}
+			fmt.Fprintf(stderr, "harness load: %v\n", err)
+			return exitUsage // nothing was measured: the configuration or the target is wrong
+		}
+		if ctx.Err() == nil {
+			fmt.Fprintf(stderr, "harness load: %v\n", err)
 		}
 	}
 	if *jsonOut {
@@ -349,6 +366,37 @@ func loadNeedsReceiver(scenario string, wl *loadtest.Workload) bool {
 		}
 	}
 	return false
+}
+
+// loadScenarios are the scenarios of `harness load --scenario`, each optionally prefixed
+// with its mode.
+var loadScenarios = []string{loadtest.ScenarioBindUnbind, loadtest.ScenarioQuery, loadtest.ScenarioCalls}
+
+// loadCheckScenario rejects an unknown scenario or mode before anything is started, naming
+// the nearest valid scenario.
+func loadCheckScenario(scenario, mode string) error {
+	sc, m := loadtest.ParseScenario(scenario)
+	known := false
+	for _, k := range loadScenarios {
+		known = known || sc == k
+	}
+	if !known {
+		var names []string
+		for _, k := range loadScenarios {
+			names = append(names, k, "axb-"+k, "ax-"+k, "axe-"+k)
+		}
+		return fmt.Errorf("--scenario %q: unknown scenario (want %s, optionally prefixed with axb-, ax- or axe-)%s",
+			scenario, strings.Join(loadScenarios, ", "), suggest(scenario, names))
+	}
+	switch strings.ToLower(mode) {
+	case "", "axb", "ax", "axe":
+	default:
+		return fmt.Errorf("--mode %q: want axb, ax or axe", mode)
+	}
+	if m != "" && mode != "" && !strings.EqualFold(string(m), mode) {
+		return fmt.Errorf("--scenario %q names mode %s but --mode is %s", scenario, m, mode)
+	}
+	return nil
 }
 
 // loadStartReceiver starts the callback receiver of the calls scenario on a loopback address

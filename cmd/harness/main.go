@@ -1,12 +1,11 @@
 // Command harness is the pns-harness CLI: an emulator of Huawei Cloud's Private Number
 // Service, a conformance suite, a load generator and a report writer. This file is only the
-// dispatcher; each subcommand lives in its own file and registers itself in init.
+// dispatcher and the conventions every subcommand shares (flags, help, exit codes, signals);
+// each subcommand lives in its own file and registers itself in init.
 package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -15,13 +14,27 @@ import (
 	"syscall"
 )
 
-// Exit codes shared by every subcommand.
+// Exit codes shared by every subcommand (exitCodes documents them in every --help).
 const (
-	exitOK        = 0
-	exitFailed    = 1
-	exitUsage     = 2
-	exitThreshold = 99
+	exitOK          = 0
+	exitFailed      = 1
+	exitUsage       = 2
+	exitThreshold   = 99
+	exitInterrupted = 130
 )
+
+// exitCodes is the one exit-code table of the CLI, printed by every --help and by the
+// generated docs/cli.md, in this order.
+var exitCodes = []struct {
+	Code    int
+	Meaning string
+}{
+	{exitOK, "ok: everything ran and every check passed"},
+	{exitFailed, "failed checks: a scenario, a schema check or a cleanup failed"},
+	{exitUsage, "usage, configuration or target error: nothing was measured"},
+	{exitThreshold, "a threshold was broken (the checks themselves passed)"},
+	{exitInterrupted, "interrupted (SIGINT/SIGTERM) after cleanup; a second signal kills at once"},
+}
 
 // command is one subcommand: run gets the arguments after the subcommand name and the
 // standard streams, and returns the process exit code.
@@ -37,47 +50,43 @@ func register(name, summary string, run func(args []string, stdout, stderr io.Wr
 	commands[name] = command{summary: summary, run: run}
 }
 
-// interruptible adapts a subcommand that stops cleanly on SIGINT or SIGTERM: its ctx is
-// cancelled by the first one, and later ones are ignored until it returns.
+// interruptible adapts a subcommand whose work a signal cuts short: its ctx is cancelled by
+// the first SIGINT or SIGTERM, the subcommand cleans up (unbinds, writes what it has) and the
+// process exits with exitInterrupted. The first signal also restores the default handling, so
+// that a second one kills the process at once.
 func interruptible(run func(ctx context.Context, args []string, stdout, stderr io.Writer) int) func(args []string, stdout, stderr io.Writer) int {
+	return signalled(run, true)
+}
+
+// untilSignal adapts a server subcommand (emulate, receive) for which a signal is the
+// documented way to stop: it shuts down cleanly and returns its own exit code.
+func untilSignal(run func(ctx context.Context, args []string, stdout, stderr io.Writer) int) func(args []string, stdout, stderr io.Writer) int {
+	return signalled(run, false)
+}
+
+func signalled(run func(ctx context.Context, args []string, stdout, stderr io.Writer) int, interrupts bool) func(args []string, stdout, stderr io.Writer) int {
 	return func(args []string, stdout, stderr io.Writer) int {
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 		defer stop()
-		return run(ctx, args, stdout, stderr)
-	}
-}
-
-// newFlagSet returns the flag set of subcommand name: a bad flag is returned as an error
-// rather than exiting, and the flag package's messages and the usage go to stderr.
-func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	return fs
-}
-
-// parseFlags parses a subcommand's arguments into fs (made by newFlagSet). When ok is false
-// the subcommand returns code at once: exitOK after -h (the usage is printed), exitUsage
-// after a bad flag (the flag package has said why) or, unless positional, after a positional
-// argument, which is named on fs's output.
-func parseFlags(fs *flag.FlagSet, args []string, positional bool) (code int, ok bool) {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK, false
+		go func() {
+			<-ctx.Done()
+			stop()
+		}()
+		code := run(ctx, args, stdout, stderr)
+		if interrupts && ctx.Err() != nil && code != exitUsage {
+			fmt.Fprintln(stderr, "harness: interrupted; cleaned up (exit 130)")
+			return exitInterrupted
 		}
-		return exitUsage, false
+		return code
 	}
-	if !positional && fs.NArg() > 0 {
-		fmt.Fprintf(fs.Output(), "harness %s: unexpected argument %q\n", fs.Name(), fs.Arg(0))
-		return exitUsage, false
-	}
-	return 0, true
 }
 
-// version is set at build time with -ldflags "-X main.version=..."; "dev" otherwise.
-var version = "dev"
+// version is set at build time with -ldflags "-X main.version=..."; otherwise buildVersion
+// reads the module version and VCS stamp the Go toolchain recorded.
+var version = ""
 
 func usage(w io.Writer) {
-	fmt.Fprintf(w, "usage: harness <command> [flags]\n\ncommands:\n")
+	fmt.Fprintf(w, "usage: harness <command> [flags] [arguments]\n\ncommands:\n")
 	names := make([]string, 0, len(commands))
 	for n := range commands {
 		names = append(names, n)
@@ -86,7 +95,17 @@ func usage(w io.Writer) {
 	for _, n := range names {
 		fmt.Fprintf(w, "  %-10s %s\n", n, commands[n].summary)
 	}
-	fmt.Fprintf(w, "\nRun 'harness <command> -h' for the flags of a command.\n")
+	fmt.Fprintf(w, "  %-10s %s\n", "version", "print the harness version (module version and VCS revision)")
+	fmt.Fprintf(w, "\nRun 'harness <command> --help' for the flags of a command.\n\n")
+	writeExitCodes(w)
+}
+
+// writeExitCodes prints the exit-code table.
+func writeExitCodes(w io.Writer) {
+	fmt.Fprintf(w, "exit codes:\n")
+	for _, e := range exitCodes {
+		fmt.Fprintf(w, "  %-4d %s\n", e.Code, e.Meaning)
+	}
 }
 
 func main() {
@@ -94,22 +113,36 @@ func main() {
 }
 
 func dispatch(args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+	if len(args) == 0 {
 		usage(stderr)
-		if len(args) == 0 {
-			return exitUsage
-		}
-		return exitOK
+		return exitUsage
 	}
-	if args[0] == "version" || args[0] == "--version" {
-		fmt.Fprintln(stdout, "harness", version)
+	switch args[0] {
+	case "-h", "-help", "--help", "help":
+		if len(args) > 1 {
+			if c, ok := commands[args[1]]; ok {
+				return c.run([]string{"--help"}, stdout, stderr)
+			}
+		}
+		usage(stdout)
+		return exitOK
+	case "version", "--version", "-version":
+		fmt.Fprintln(stdout, "harness", buildVersion())
 		return exitOK
 	}
 	c, ok := commands[args[0]]
 	if !ok {
-		fmt.Fprintf(stderr, "harness: unknown command %q\n\n", args[0])
-		usage(stderr)
+		fmt.Fprintf(stderr, "harness: unknown command %q%s\nRun 'harness --help' for the list of commands.\n", args[0], suggest(args[0], commandNames()))
 		return exitUsage
 	}
 	return c.run(args[1:], stdout, stderr)
+}
+
+func commandNames() []string {
+	names := make([]string, 0, len(commands))
+	for n := range commands {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
 }

@@ -49,7 +49,7 @@ func (a appSecrets) Set(v string) error {
 }
 
 func init() {
-	register("receive", "run the callback receiver alone (verify, validate, record pushes of a real platform)", interruptible(func(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	register("receive", "run the callback receiver alone (verify, validate, record pushes of a real platform)", untilSignal(func(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return runReceive(ctx, args, stdout, stderr, nil)
 	}))
 }
@@ -57,7 +57,7 @@ func init() {
 // runReceive serves the receiver until ctx is done or --duration has passed, printing a status
 // line every --interval, and writes receiver.json to --out on the way out.
 func runReceive(ctx context.Context, args []string, stdout, stderr io.Writer, ready func(url string)) int {
-	fs := newFlagSet("receive", stderr)
+	fs := newFlagSet("receive", stdout, stderr)
 	apps := appSecrets{}
 	fs.Var(apps, "app", "`APP_KEY=ENV_VAR`: verify pushes of this app with the secret held in ENV_VAR (repeatable); without any, signatures are parsed but not verified")
 	listen := fs.String("listen", defaultReceiveListen, "listen `address` (the platform must reach it: use a public address for a real platform)")
@@ -67,10 +67,11 @@ func runReceive(ctx context.Context, args []string, stdout, stderr io.Writer, re
 	lateAfter := fs.Duration("late-after", defaultLateAfter, "count a push as late when it arrives this long after its platform timestamp (timestamps have 1 s resolution)")
 	failFirst := fs.Float64("fail-first", 0, "fraction (0..1) of first deliveries to answer 503, to exercise the platform's re-push")
 	skew := fs.Duration("skew", 0, "also reject pushes whose Created is further than this from the wall clock (0 = digest only)")
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: harness receive [flags]\n\nReceives call-event, fee, X-number status and SMS pushes, verifies their signatures,\nvalidates them against the JSON Schemas and reports delays against the platform's\nevent timestamps (1 s resolution).\n\nflags:\n")
-		fs.PrintDefaults()
-	}
+	fs.describe("harness receive [flags]",
+		"Receives call-event, fee, X-number status and SMS pushes, verifies their signatures,\n"+
+			"validates them against the JSON Schemas and reports delays against the platform's\n"+
+			"event timestamps (1 s resolution). Runs for --duration or until SIGINT/SIGTERM, then\n"+
+			"writes receiver.json; exit 1 when a push had a bad signature or an invalid body.")
 	if code, ok := parseFlags(fs, args, false); !ok {
 		return code
 	}

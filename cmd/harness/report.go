@@ -2,11 +2,14 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/pns-harness/pns-harness/assemble"
@@ -93,11 +96,14 @@ func isLoadSummary(p string) bool {
 }
 
 func runReport(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("report", stderr)
+	fs := newFlagSet("report", stdout, stderr)
 	out := fs.String("out", defaultReportOut, "output `directory` for index.html, junit.xml and summary.json")
 	merge := fs.Bool("merge", false, "merge every load result found into one scenario (shards of one distributed run): histograms are added, not averaged")
 	baseline := fs.String("baseline", "", "summary.json of an earlier run to compare with")
 	target := fs.String("target", "", "target URL to show in the manifest")
+	shards := fs.Int("shards", 0, "with --merge: the `N` shards expected (default: the N the shards record); a missing one fails the merge")
+	allowPartial := fs.Bool("allow-partial", false, "with --merge: merge an incomplete set of shards, listing the missing ones in the report")
+	wait := fs.Duration("wait", 0, "with --merge: wait up to this long for every shard's summary.json to appear (a merge step started with the shards)")
 	var thresholds []string
 	fs.Func("threshold", "threshold evaluated on the (merged) load results, e.g. 'bind.p99<50ms' (repeatable)", func(v string) error {
 		if _, err := loadtest.ParseThreshold(v); err != nil {
@@ -106,17 +112,31 @@ func runReport(args []string, stdout, stderr io.Writer) int {
 		thresholds = append(thresholds, v)
 		return nil
 	})
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: harness report [flags] DIR...\n\nRebuilds the report from saved results: `harness run` output directories, `harness conform --out`\nand `harness load --out` directories, or directories of load shards (with --merge).\n\nflags:\n")
-		fs.PrintDefaults()
-	}
+	fs.describe("harness report [flags] DIR...",
+		"Rebuilds the report from saved results: `harness run` output directories, `harness conform --out`\n"+
+			"and `harness load --out` directories, `harness receive --out` directories, or directories of\n"+
+			"load shards (with --merge).")
 	if code, ok := parseFlags(fs, args, true); !ok {
 		return code
 	}
 	if fs.NArg() == 0 {
-		fmt.Fprintln(stderr, "harness report: at least one result directory is required")
-		fs.Usage()
+		return fs.usageError("at least one result directory is required")
+	}
+	if !*merge && (*shards != 0 || *allowPartial || *wait != 0) {
+		fmt.Fprintln(stderr, "harness report: --shards, --allow-partial and --wait need --merge")
 		return exitUsage
+	}
+	if *shards < 0 {
+		fmt.Fprintln(stderr, "harness report: --shards must be positive")
+		return exitUsage
+	}
+	if *wait > 0 {
+		n, err := waitForShards(fs.Args(), *shards, *wait, time.Second)
+		fmt.Fprintf(stderr, "harness report: %d shard(s) found after waiting\n", n)
+		if err != nil {
+			fmt.Fprintf(stderr, "harness report: %v\n", err)
+			return exitUsage
+		}
 	}
 	var found resultDirs
 	for _, d := range fs.Args() {
@@ -130,9 +150,16 @@ func runReport(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "harness report: %v\n", err)
 		return exitUsage
 	}
-	s, err := buildReport(found, *merge, ths)
+	var mo *loadtest.MergeOptions
+	if *merge {
+		mo = &loadtest.MergeOptions{Shards: *shards, AllowPartial: *allowPartial}
+	}
+	s, err := buildReport(found, mo, ths)
 	if err != nil {
 		fmt.Fprintf(stderr, "harness report: %v\n", err)
+		if errors.Is(err, loadtest.ErrShardMismatch) {
+			return exitUsage // inputs that must not be merged: a usage error, not a failed run
+		}
 		return exitFailed
 	}
 	s.Manifest.TargetURL = *target
@@ -161,10 +188,11 @@ func runReport(args []string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
-// buildReport assembles the summary from the found results.
-func buildReport(found resultDirs, merge bool, ths []loadtest.Threshold) (*reports.Summary, error) {
+// buildReport assembles the summary from the found results; merge, when set, merges the load
+// results into one scenario.
+func buildReport(found resultDirs, merge *loadtest.MergeOptions, ths []loadtest.Threshold) (*reports.Summary, error) {
 	s := &reports.Summary{Manifest: reports.Manifest{
-		HarnessVersion: version,
+		HarnessVersion: buildVersion(),
 		Profile:        "rebuilt by harness report",
 		Machine:        reports.CurrentMachine(),
 	}}
@@ -184,13 +212,20 @@ func buildReport(found resultDirs, merge bool, ths []loadtest.Threshold) (*repor
 	}
 	var results []*loadtest.Result
 	var names []string
-	if merge && len(found.load) > 0 {
-		r, err := loadtest.Merge(found.load...)
+	if merge != nil && len(found.load) > 0 {
+		r, err := merge.Merge(found.load...)
 		if err != nil {
 			return nil, err
 		}
 		results = append(results, r)
-		names = append(names, fmt.Sprintf("%s-%s merged (%d shards)", r.Mode, r.Scenario, len(r.Shards)))
+		name := fmt.Sprintf("%s-%s merged (%d shards)", r.Mode, r.Scenario, len(r.Shards))
+		if len(r.Missing) > 0 {
+			name = fmt.Sprintf("%s-%s merged (%d of %d shards)", r.Mode, r.Scenario, len(r.Shards), len(r.Shards)+len(r.Missing))
+		}
+		if r.Run.ID != "" {
+			name = r.Run.ID + " " + name
+		}
+		names = append(names, name)
 	} else {
 		for _, d := range found.load {
 			r, err := loadtest.ReadSummary(filepath.Join(d, loadtest.SummaryFile))
@@ -246,6 +281,52 @@ func buildReport(found resultDirs, merge bool, ths []loadtest.Threshold) (*repor
 	}
 	sort.SliceStable(s.Thresholds, func(i, j int) bool { return s.Thresholds[i].Expression < s.Thresholds[j].Expression })
 	return s, nil
+}
+
+// waitForShards polls dirs (directories of shard directories, as a sharded run writes them)
+// until it finds n shards' load summaries, n being want or, when want is 0, the shard count
+// the first summary records; after d it gives up and returns nil, leaving the missing shards
+// to the merge to report. It returns how many shards it found; an error only for a summary
+// that cannot be read.
+func waitForShards(dirs []string, want int, d, every time.Duration) (int, error) {
+	deadline := time.Now().Add(d)
+	for {
+		n, total, err := countShards(dirs)
+		if err != nil {
+			return n, err
+		}
+		if want > 0 {
+			total = want
+		}
+		if total > 0 && n >= total {
+			return n, nil
+		}
+		if time.Now().After(deadline) {
+			return n, nil
+		}
+		time.Sleep(every)
+	}
+}
+
+// countShards returns the shards found in dirs and the shard count they record.
+func countShards(dirs []string) (found, total int, err error) {
+	var rd resultDirs
+	for _, d := range dirs {
+		_ = scanResultDir(d, &rd) // not there yet: the shards create it
+	}
+	for _, d := range rd.load {
+		r, err := loadtest.ReadSummary(d)
+		if err != nil {
+			return found, total, err
+		}
+		found += len(r.Shards)
+		for _, sh := range r.Shards {
+			if _, n, ok := strings.Cut(sh, "/"); ok && total == 0 {
+				total, _ = strconv.Atoi(n)
+			}
+		}
+	}
+	return found, total, nil
 }
 
 // mergeReceivers combines receiver reports (several receivers of one run).

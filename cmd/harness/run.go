@@ -101,7 +101,7 @@ type runOptions struct {
 }
 
 func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("run", stderr)
+	fs := newFlagSet("run", stdout, stderr)
 	o := runOptions{faults: faultFlag{}}
 	fs.StringVar(&o.out, "out", defaultRunOut, "output `directory` (index.html, junit.xml, summary.json, raw results)")
 	fs.DurationVar(&o.loadDuration, "load-duration", defaultRunLoadDuration, "duration of each load scenario (bind-unbind, calls)")
@@ -119,10 +119,10 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return nil
 	})
 	fs.Var(o.faults, "inject-fault", "`IFACE[=CODE]`: answer every request of that interface with CODE (default 1010001), to see a failing run (repeatable)")
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: harness run [flags]\n\nStarts the embedded emulator on a free loopback port, runs the conformance suite and a short\nload test (bind-unbind and calls with callbacks), and writes the HTML report.\n\nflags:\n")
-		fs.PrintDefaults()
-	}
+	fs.describe("harness run [flags]",
+		"Starts the embedded emulator on a free loopback port, runs the conformance suite and a short\n"+
+			"load test (bind-unbind and calls with callbacks), and writes the HTML report. Ctrl-C stops\n"+
+			"early: the load unbinds what it bound and the report of what ran is still written.")
 	if code, ok := parseFlags(fs, args, false); !ok {
 		return code
 	}
@@ -250,7 +250,7 @@ func runAll(ctx context.Context, o runOptions, stdout io.Writer) (*reports.Summa
 	fmt.Fprintf(stdout, "emulator: %s  callback receiver: %s  seed: %d\n", plat.URL, rurl, o.seed)
 
 	s := &reports.Summary{Manifest: reports.Manifest{
-		HarnessVersion: version,
+		HarnessVersion: buildVersion(),
 		TargetURL:      plat.URL,
 		Profile:        "embedded emulator (conformance configuration)",
 		SchemaHash:     schemas.Hash(),

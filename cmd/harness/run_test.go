@@ -39,16 +39,11 @@ func TestRunAndReport(t *testing.T) {
 			t.Errorf("load scenario %s sent nothing: %+v", sc.Name, sc)
 		}
 	}
-	// The given threshold replaces the bind-unbind defaults; the calls scenario keeps its own;
-	// every load adds the generator-lag threshold.
-	var bindThs, lagThs int
+	// The given threshold replaces the bind-unbind defaults; the calls scenario keeps its own.
+	var bindThs int
 	for _, th := range s.Thresholds {
 		if !th.Passed {
 			t.Errorf("threshold %s failed: %s", th.Expression, th.ObservedString())
-		}
-		if strings.HasSuffix(th.Expression, ": generator.lag.p99<50ms") {
-			lagThs++
-			continue
 		}
 		if strings.HasPrefix(th.Expression, "axb-bind-unbind: ") {
 			bindThs++
@@ -57,7 +52,7 @@ func TestRunAndReport(t *testing.T) {
 			}
 		}
 	}
-	if bindThs != 1 || lagThs != 2 || len(s.Thresholds) != 1+len(defaultRunCallsThresholds)+lagThs {
+	if bindThs != 1 || len(s.Thresholds) != 1+len(defaultRunCallsThresholds) {
 		t.Errorf("thresholds %+v", s.Thresholds)
 	}
 	if s.Callbacks.Received == 0 {

@@ -13,6 +13,12 @@
 // (clock.Virtual), so tests can Advance through five hours of re-pushes; the per-attempt HTTP
 // timeout and the `Created` of the signature use the wall clock.
 //
+// Destinations. Every message belongs to one destination: the app that signs it and the URL it
+// goes to. Each destination has its own ready queue and its own workers (up to Workers, started
+// when there is work and stopped when its queue is empty), so a slow or dead endpoint holds only
+// its own pushes: a hanging URL of one app never delays another app's callbacks, nor another
+// URL of the same app.
+//
 // Ordering. Messages that share an ordering key (Push.OrderKey; for call events the body's
 // statusInfo.sessionId by default) make their FIRST attempts in enqueue order, one at a time:
 // the next one is handed to a worker only when the previous first attempt has been answered
@@ -21,14 +27,21 @@
 // message is retried independently at its own schedule offsets and later events of the call are
 // not held back by a failed one, so a failing receiver sees events out of order (§7.6, D67).
 // The price is that a receiver that answers slowly delays the later events of a call by up to
-// Timeout (5 s) each; other calls keep the remaining workers.
+// Timeout (5 s) each; other calls keep the remaining workers of the destination.
 //
-// Back-pressure. The queue (messages waiting for a worker, including first attempts held behind
-// an earlier message of their ordering key) is bounded by QueueSize for new work: Enqueue waits
-// up to EnqueueTimeout for room and then fails with ErrQueueFull, so the caller decides what to
-// do and nothing already accepted is ever lost while its retry budget lasts. Re-pushes and
-// window flushes do not wait for room (they run on timer callbacks, which must not block); they
-// may push the queue past QueueSize, bounded by what was already accepted.
+// Backlog. Enqueue never waits. Each destination accepts new work while its backlog (messages
+// waiting for a worker, including first attempts held behind an earlier message of their
+// ordering key) is below Backlog; beyond it Enqueue fails with ErrBacklogFull and the push is
+// counted in KindStats.Overflow (pns_callback_overflow_total): the limit is a memory bound, and
+// its overflow is emulator-side loss that reports show as such. Nothing accepted is lost while
+// its retry budget lasts: re-pushes and window flushes are never refused (they run on timer
+// callbacks and were accepted already), so they may take a backlog past Backlog, bounded by
+// what was accepted.
+//
+// Emission instant. Every attempt carries the emulator-only header EmittedHeader with the
+// wall-clock instant each record of the message was emitted (the Enqueue call), so a receiver
+// measures exact delays whatever the virtual clock does (the body's timestamps follow the
+// emulator clock, which may be scaled or advanced). The real platform sends no such header.
 package callbacks
 
 import (
@@ -81,10 +94,12 @@ func kindIndex(k string) int {
 
 // Defaults of Options (reference D67, D70, D73).
 const (
-	DefaultTimeout        = 5 * time.Second
-	DefaultQueueSize      = 4096
+	DefaultTimeout = 5 * time.Second
+	// DefaultBacklog is the per-destination backlog limit: at about 1 KiB per queued message
+	// (body, headers of the record, bookkeeping) 64 Ki messages bound a destination to some
+	// 64 MiB.
+	DefaultBacklog        = 1 << 16
 	DefaultWorkers        = 16
-	DefaultEnqueueTimeout = time.Second
 	DefaultFeeBatchWindow = 2 * time.Second
 	DefaultFeeBatchMax    = 50
 	DefaultStatusBatchMax = 100
@@ -101,11 +116,17 @@ func DefaultSchedule() []time.Duration {
 		106 * time.Minute, 203 * time.Minute, 300 * time.Minute}
 }
 
+// EmittedHeader is the emulator-only request header stating when each record of a push was
+// emitted: comma-separated RFC 3339 UTC instants with nanoseconds (wall clock), one per record
+// in body order (one for call events and SMS, one per feeLst / numInfo entry of a batch). The
+// real platform does not send it; package receiver uses it for exact delays.
+const EmittedHeader = "X-Emulator-Emitted-At"
+
 // Errors returned by Enqueue and Block.
 var (
-	// ErrQueueFull means the ready queue stayed at QueueSize for EnqueueTimeout: the push was
-	// not accepted and the caller still owns it.
-	ErrQueueFull = errors.New("callbacks: queue full")
+	// ErrBacklogFull means the destination's backlog had reached Options.Backlog: the push was
+	// not accepted (counted as overflow) and the caller still owns it.
+	ErrBacklogFull = errors.New("callbacks: backlog full")
 	// ErrClosed means the dispatcher has been closed.
 	ErrClosed = errors.New("callbacks: dispatcher closed")
 	// ErrUnknownKind means Push.Kind is not one of the Kinds accepted by the call.
@@ -204,13 +225,15 @@ type Options struct {
 	// Schedule holds the re-push offsets from the first attempt on the emulator clock
 	// (DefaultSchedule). An explicitly empty, non-nil slice disables re-pushes.
 	Schedule []time.Duration
-	// QueueSize bounds the queue for new work (DefaultQueueSize); see the package doc.
-	QueueSize int
-	// EnqueueTimeout is how long Enqueue waits for room before ErrQueueFull
-	// (DefaultEnqueueTimeout); a negative value fails at once.
-	EnqueueTimeout time.Duration
-	// Workers is the number of concurrent deliveries (DefaultWorkers).
+	// Backlog bounds each destination's backlog for new work (DefaultBacklog); see the
+	// package doc.
+	Backlog int
+	// Workers is the number of concurrent deliveries per destination (DefaultWorkers).
 	Workers int
+	// Delay holds every message's first attempt until this long (wall clock) after its
+	// emission: a known delivery delay for calibrating what receivers report. Zero sends at
+	// once.
+	Delay time.Duration
 	// FeeBatchWindow is the emulator-time window collecting fee records and status changes
 	// of one app and URL (D70, D73; 2 s).
 	FeeBatchWindow time.Duration
@@ -224,11 +247,14 @@ type Options struct {
 	// oldest are forgotten first, the Dropped counter keeps counting).
 	LogSize int
 	// Observe, when set, is called after every attempt on the worker goroutine. It must be
-	// quick and must not call Enqueue (it could wait for room held by its own worker).
+	// quick: it holds a worker of the destination.
 	Observe func(Attempt)
 	// Now is the wall clock used for the signature's Created (time.Now when nil); tests use
 	// it to exercise skew checks.
 	Now func() time.Time
+	// Wall is the wall clock of emission instants (EmittedHeader) and of Delay (time.Now
+	// when nil).
+	Wall func() time.Time
 }
 
 // message is the unit of delivery and retry.
@@ -236,9 +262,12 @@ type message struct {
 	kind     int
 	app      AppRef
 	url      string
+	dest     *dest
 	body     []byte
 	refs     []string
 	records  int
+	emitted  string    // EmittedHeader value
+	sent     time.Time // wall-clock emission of the first record (for Delay)
 	first    time.Time
 	attempts int
 	// key is the ordering key ("" = unordered). A keyed message on the ready queue or in
@@ -258,14 +287,33 @@ type batchKey struct {
 }
 
 type batch struct {
-	items [][]byte
-	refs  []string
-	size  int
-	timer *clock.Timer
+	items   [][]byte
+	refs    []string
+	emitted []time.Time
+	size    int
+	timer   *clock.Timer
 }
 
+// destKey identifies a destination: the signing app and the URL.
+type destKey struct {
+	app string
+	url string
+}
+
+// dest is one destination's queue and workers (guarded by Dispatcher.mu).
+type dest struct {
+	key      destKey
+	ready    []*message // FIFO; head at ready[0]
+	held     int        // messages of this destination waiting in keyQueues
+	running  int        // worker goroutines
+	inflight int        // attempts in progress
+}
+
+// backlog is what counts against Options.Backlog.
+func (q *dest) backlog() int { return len(q.ready) + q.held }
+
 type kindCounters struct {
-	enqueued, records, messages, attempts, delivered, failed, retries, dropped, abandoned atomic.Uint64
+	enqueued, records, messages, attempts, delivered, failed, retries, dropped, abandoned, overflow atomic.Uint64
 }
 
 // Dispatcher delivers pushes; it is safe for concurrent use. Create it with New and release it
@@ -277,15 +325,14 @@ type Dispatcher struct {
 	sched  []time.Duration
 
 	mu       sync.Mutex
-	cond     *sync.Cond           // workers wait for ready messages
-	ready    []*message           // FIFO; head at ready[0]
+	dests    map[destKey]*dest
 	keys     map[string]*keyQueue // ordering keys held by a queued or in-flight first attempt
+	queued   int                  // ready messages over all destinations
 	held     int                  // messages waiting in keyQueues (part of the queue depth)
-	freed    chan struct{}
-	waiting  int // Enqueue calls waiting for room
 	inflight int
 	batches  map[batchKey]*batch
 	closed   bool
+	done     chan struct{} // closed by Close: ends Delay waits
 	log      []Undelivered
 	logNext  int
 
@@ -305,11 +352,8 @@ func New(opts Options) *Dispatcher {
 	if opts.Schedule == nil {
 		opts.Schedule = DefaultSchedule()
 	}
-	if opts.QueueSize <= 0 {
-		opts.QueueSize = DefaultQueueSize
-	}
-	if opts.EnqueueTimeout == 0 {
-		opts.EnqueueTimeout = DefaultEnqueueTimeout
+	if opts.Backlog <= 0 {
+		opts.Backlog = DefaultBacklog
 	}
 	if opts.Workers <= 0 {
 		opts.Workers = DefaultWorkers
@@ -329,6 +373,9 @@ func New(opts Options) *Dispatcher {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
+	if opts.Wall == nil {
+		opts.Wall = time.Now
+	}
 	client := opts.HTTPClient
 	if client == nil {
 		client = &http.Client{Transport: newTransport(opts.Workers, opts.InsecureTLS)}
@@ -338,15 +385,11 @@ func New(opts Options) *Dispatcher {
 		clk:     opts.Clock,
 		client:  client,
 		sched:   append([]time.Duration(nil), opts.Schedule...),
-		freed:   make(chan struct{}),
+		dests:   map[destKey]*dest{},
 		batches: map[batchKey]*batch{},
 		keys:    map[string]*keyQueue{},
 		retries: map[*message]*clock.Timer{},
-	}
-	d.cond = sync.NewCond(&d.mu)
-	d.wg.Add(opts.Workers)
-	for i := 0; i < opts.Workers; i++ {
-		go d.worker()
+		done:    make(chan struct{}),
 	}
 	return d
 }
@@ -366,10 +409,10 @@ func newTransport(workers int, insecure bool) *http.Transport {
 	return t
 }
 
-// Enqueue accepts a push for asynchronous delivery. It waits up to EnqueueTimeout (or until
-// ctx ends) while the queue holds QueueSize messages and then returns ErrQueueFull; the
-// push is then not accepted. Once Enqueue returns nil the push is delivered or, after its last
-// re-push, recorded as undelivered — unless the dispatcher is closed first.
+// Enqueue accepts a push for asynchronous delivery; it never waits. It fails with
+// ErrBacklogFull (counted as overflow) when the destination's backlog is at Options.Backlog.
+// Once Enqueue returns nil the push is delivered or, after its last re-push, recorded as
+// undelivered — unless the dispatcher is closed first. ctx is checked once, on entry.
 func (d *Dispatcher) Enqueue(ctx context.Context, p Push) error {
 	k := kindIndex(p.Kind)
 	if k < 0 || p.Kind == KindSMSBlock {
@@ -377,6 +420,9 @@ func (d *Dispatcher) Enqueue(ctx context.Context, p Push) error {
 	}
 	if p.URL == "" {
 		return ErrNoURL
+	}
+	if err := ctx.Err(); err != nil {
+		return err
 	}
 	body, err := pushBody(p)
 	if err != nil {
@@ -386,25 +432,56 @@ func (d *Dispatcher) Enqueue(ctx context.Context, p Push) error {
 	if key == "" && p.Kind == KindEvent {
 		key = eventSessionID(body)
 	}
-	if err := d.waitRoom(ctx); err != nil {
-		return err
+	emitted := d.opts.Wall()
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.closed {
+		return ErrClosed
 	}
-	// d.mu is held from here on (waitRoom returns with it locked on success).
 	c := &d.counters[k]
+	q := d.destLocked(p.App.Key, p.URL)
+	if q.backlog() >= d.opts.Backlog {
+		c.overflow.Add(1)
+		return ErrBacklogFull
+	}
 	c.enqueued.Add(1)
 	switch p.Kind {
 	case KindFee, KindNumStatus:
 		c.records.Add(1)
-		d.addToBatchLocked(k, p, body)
+		d.addToBatchLocked(k, p, body, emitted)
 	default:
 		var refs []string
 		if p.Ref != "" {
 			refs = []string{p.Ref}
 		}
-		d.pushFirstLocked(&message{kind: k, app: p.App, url: p.URL, body: body, refs: refs, records: 1, key: key})
+		d.pushFirstLocked(&message{kind: k, app: p.App, url: p.URL, dest: q, body: body, refs: refs, records: 1, key: key,
+			emitted: formatEmitted(emitted), sent: emitted})
 	}
-	d.mu.Unlock()
 	return nil
+}
+
+// destLocked returns the destination of an app key and URL, creating it on first use.
+// Destinations are kept for the dispatcher's life: there is one per app and notification URL.
+func (d *Dispatcher) destLocked(app, url string) *dest {
+	k := destKey{app: app, url: url}
+	q := d.dests[k]
+	if q == nil {
+		q = &dest{key: k}
+		d.dests[k] = q
+	}
+	return q
+}
+
+// formatEmitted renders instants for EmittedHeader.
+func formatEmitted(ts ...time.Time) string {
+	var b []byte
+	for i, t := range ts {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = t.UTC().AppendFormat(b, time.RFC3339Nano)
+	}
+	return string(b)
 }
 
 func pushBody(p Push) ([]byte, error) {
@@ -447,47 +524,6 @@ func eventSessionID(body []byte) string {
 	return ev.StatusInfo.SessionID
 }
 
-// waitRoom returns with d.mu held when there is room, or an error with d.mu released.
-func (d *Dispatcher) waitRoom(ctx context.Context) error {
-	var deadline <-chan time.Time
-	d.mu.Lock()
-	for {
-		if d.closed {
-			d.mu.Unlock()
-			return ErrClosed
-		}
-		if len(d.ready)+d.held < d.opts.QueueSize {
-			return nil
-		}
-		if d.opts.EnqueueTimeout < 0 {
-			d.mu.Unlock()
-			return ErrQueueFull
-		}
-		if deadline == nil {
-			t := time.NewTimer(d.opts.EnqueueTimeout)
-			defer t.Stop()
-			deadline = t.C
-		}
-		ch := d.freed
-		d.waiting++
-		d.mu.Unlock()
-		var err error
-		select {
-		case <-ch:
-		case <-deadline:
-			err = ErrQueueFull
-		case <-ctx.Done():
-			err = ctx.Err()
-		}
-		d.mu.Lock()
-		d.waiting--
-		if err != nil {
-			d.mu.Unlock()
-			return err
-		}
-	}
-}
-
 func (d *Dispatcher) batchMax(k int) int {
 	if Kinds[k] == KindFee {
 		return d.opts.FeeBatchMax
@@ -495,7 +531,7 @@ func (d *Dispatcher) batchMax(k int) int {
 	return d.opts.StatusBatchMax
 }
 
-func (d *Dispatcher) addToBatchLocked(k int, p Push, body []byte) {
+func (d *Dispatcher) addToBatchLocked(k int, p Push, body []byte, emitted time.Time) {
 	key := batchKey{kind: k, app: p.App, url: p.URL}
 	b := d.batches[key]
 	if b == nil {
@@ -513,6 +549,7 @@ func (d *Dispatcher) addToBatchLocked(k int, p Push, body []byte) {
 		})
 	}
 	b.items = append(b.items, body)
+	b.emitted = append(b.emitted, emitted)
 	if p.Ref != "" {
 		b.refs = append(b.refs, p.Ref)
 	}
@@ -543,8 +580,8 @@ func (d *Dispatcher) flushLocked(key batchKey, b *batch) {
 		buf.Write(it)
 	}
 	buf.WriteString("]}")
-	d.pushReadyLocked(&message{kind: key.kind, app: key.app, url: key.url, body: buf.Bytes(),
-		refs: b.refs, records: len(b.items)})
+	d.pushReadyLocked(&message{kind: key.kind, app: key.app, url: key.url, dest: d.destLocked(key.app.Key, key.url),
+		body: buf.Bytes(), refs: b.refs, records: len(b.items), emitted: formatEmitted(b.emitted...), sent: b.emitted[0]})
 }
 
 // pushFirstLocked queues a new unbatched message: on the ready queue, or behind the message
@@ -555,6 +592,7 @@ func (d *Dispatcher) pushFirstLocked(m *message) {
 			d.counters[m.kind].messages.Add(1)
 			q.held = append(q.held, m)
 			d.held++
+			m.dest.held++
 			return
 		}
 		d.keys[m.key] = &keyQueue{}
@@ -577,16 +615,28 @@ func (d *Dispatcher) releaseKeyLocked(key string) {
 	q.held[0] = nil
 	q.held = q.held[1:]
 	d.held--
-	d.ready = append(d.ready, next)
-	d.cond.Signal()
+	next.dest.held--
+	d.readyLocked(next)
 }
 
 func (d *Dispatcher) pushReadyLocked(m *message) {
 	if m.attempts == 0 {
 		d.counters[m.kind].messages.Add(1)
 	}
-	d.ready = append(d.ready, m)
-	d.cond.Signal()
+	d.readyLocked(m)
+}
+
+// readyLocked appends a message to its destination's ready queue and starts a worker for the
+// destination when none is free to take it.
+func (d *Dispatcher) readyLocked(m *message) {
+	q := m.dest
+	q.ready = append(q.ready, m)
+	d.queued++
+	if q.running < d.opts.Workers && q.running-q.inflight < len(q.ready) {
+		q.running++
+		d.wg.Add(1)
+		go d.worker(q)
+	}
 }
 
 // Flush sends every open fee and numStatus batch now instead of at the end of its window
@@ -615,7 +665,7 @@ func (d *Dispatcher) Idle(ctx context.Context) error {
 	defer t.Stop()
 	for {
 		d.mu.Lock()
-		idle := len(d.ready) == 0 && d.held == 0 && d.inflight == 0
+		idle := d.queued == 0 && d.held == 0 && d.inflight == 0
 		d.mu.Unlock()
 		if idle {
 			return nil
@@ -628,70 +678,85 @@ func (d *Dispatcher) Idle(ctx context.Context) error {
 	}
 }
 
-// Close stops accepting pushes, sends open batches and the ready queue once (each attempt
-// bounded by Timeout), waits for the workers and returns. Messages still waiting for a re-push
-// are abandoned (counted in KindStats.Abandoned, not in Dropped): call Drain and advance the
-// clock first when they matter.
+// Close stops accepting pushes, sends open batches and the ready queues once (each attempt
+// bounded by Timeout; a Delay wait ends at once), waits for the workers and returns. Messages
+// still waiting for a re-push are abandoned (counted in KindStats.Abandoned, not in Dropped):
+// call Drain and advance the clock first when they matter.
 func (d *Dispatcher) Close() error {
-	d.Flush()
 	d.mu.Lock()
 	if d.closed {
 		d.mu.Unlock()
 		return nil
 	}
+	// Flushing and closing in one critical section: no batch or retry timer can queue work
+	// after the workers may have seen closed (their callbacks find nothing left to do).
+	for key, b := range d.batches {
+		b.timer.Stop()
+		d.flushLocked(key, b)
+	}
 	d.closed = true
+	close(d.done)
 	for m, t := range d.retries {
 		t.Stop()
 		d.counters[m.kind].abandoned.Add(1)
 		delete(d.retries, m)
 	}
-	close(d.freed) // wake Enqueue waiters; they see closed
-	d.freed = make(chan struct{})
-	d.cond.Broadcast()
 	d.mu.Unlock()
 	d.wg.Wait()
 	return nil
 }
 
-func (d *Dispatcher) worker() {
+// worker delivers the ready messages of one destination until its queue is empty.
+func (d *Dispatcher) worker(q *dest) {
 	defer d.wg.Done()
-	for {
-		d.mu.Lock()
-		for len(d.ready) == 0 && !d.closed {
-			d.cond.Wait()
+	d.mu.Lock()
+	for len(q.ready) > 0 {
+		m := q.ready[0]
+		q.ready[0] = nil
+		q.ready = q.ready[1:]
+		if len(q.ready) == 0 {
+			q.ready = q.ready[:0:0] // let the backing array go once drained
 		}
-		if len(d.ready) == 0 {
-			d.mu.Unlock()
-			return
-		}
-		m := d.ready[0]
-		d.ready[0] = nil
-		d.ready = d.ready[1:]
-		if len(d.ready) == 0 {
-			d.ready = d.ready[:0:0] // let the backing array go once drained
-		}
+		d.queued--
 		// A keyed first attempt holds its key until it ends; re-pushes never hold one.
 		holdsKey := m.key != "" && m.attempts == 0
+		q.inflight++
 		d.inflight++
-		if d.waiting > 0 {
-			close(d.freed)
-			d.freed = make(chan struct{})
-		}
 		d.mu.Unlock()
 
 		d.deliver(m)
 
 		d.mu.Lock()
+		q.inflight--
 		d.inflight--
 		if holdsKey {
 			d.releaseKeyLocked(m.key)
 		}
-		d.mu.Unlock()
+	}
+	q.running--
+	d.mu.Unlock()
+}
+
+// waitDelay holds a first attempt until Options.Delay after its emission (or Close).
+func (d *Dispatcher) waitDelay(m *message) {
+	if d.opts.Delay <= 0 || m.attempts > 0 {
+		return
+	}
+	wait := m.sent.Add(d.opts.Delay).Sub(d.opts.Wall())
+	if wait <= 0 {
+		return
+	}
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-d.done:
 	}
 }
 
 // deliver makes one attempt and schedules the next one or records the outcome.
 func (d *Dispatcher) deliver(m *message) {
+	d.waitDelay(m)
 	now := d.clk.Now()
 	if m.attempts == 0 {
 		m.first = now
@@ -702,7 +767,7 @@ func (d *Dispatcher) deliver(m *message) {
 	if m.attempts > 1 {
 		c.retries.Add(1)
 	}
-	status, err := d.send(context.Background(), m.app, m.url, m.body, io.Discard)
+	status, err := d.send(context.Background(), m.app, m.url, m.body, m.emitted, io.Discard)
 	ok := err == nil && status == http.StatusOK
 	a := Attempt{Kind: Kinds[m.kind], AppKey: m.app.Key, URL: m.url, Refs: m.refs, Records: m.records,
 		N: m.attempts, First: m.first, At: now, Status: status, Err: err, Delivered: ok}
@@ -778,7 +843,7 @@ func (d *Dispatcher) UndeliveredLog() []Undelivered {
 
 // send POSTs body with fresh authentication headers and copies at most MaxResponseBody bytes
 // of the answer to w. It returns the status (0 without an answer) and the transport error.
-func (d *Dispatcher) send(ctx context.Context, app AppRef, url string, body []byte, w io.Writer) (int, error) {
+func (d *Dispatcher) send(ctx context.Context, app AppRef, url string, body []byte, emitted string, w io.Writer) (int, error) {
 	ctx, cancel := context.WithTimeout(ctx, d.opts.Timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
@@ -786,6 +851,7 @@ func (d *Dispatcher) send(ctx context.Context, app AppRef, url string, body []by
 		return 0, err
 	}
 	req.Header.Set("Content-Type", pns.ContentTypeJSON)
+	req.Header.Set(EmittedHeader, emitted)
 	pns.Signer{AppKey: app.Key, AppSecret: app.Secret, Scheme: app.Scheme, Now: d.opts.Now}.Sign(req.Header)
 	resp, err := d.client.Do(req)
 	if err != nil {
@@ -827,7 +893,7 @@ func (d *Dispatcher) Block(ctx context.Context, p Push) ([]byte, error) {
 	c.messages.Add(1)
 	c.attempts.Add(1)
 	var answer bytes.Buffer
-	status, err := d.send(ctx, p.App, p.URL, body, &answer)
+	status, err := d.send(ctx, p.App, p.URL, body, formatEmitted(d.opts.Wall()), &answer)
 	if err == nil && status != http.StatusOK {
 		err = fmt.Errorf("callbacks: block answer status %d", status)
 	}

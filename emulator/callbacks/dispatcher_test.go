@@ -471,57 +471,59 @@ func TestConnectionRefused(t *testing.T) {
 	}
 }
 
-// TestBackPressure fills the ready queue behind a blocked receiver.
-func TestBackPressure(t *testing.T) {
+// TestBacklogOverflow fills one destination's backlog behind a blocked receiver: the next push
+// is refused and counted as overflow, another destination still accepts, and everything
+// accepted is delivered once the receiver answers.
+func TestBacklogOverflow(t *testing.T) {
 	clk := frozen()
 	s := newSink(t, clk, nil)
 	s.block = make(chan struct{})
-	d := newDispatcher(t, Options{Clock: clk, Workers: 1, QueueSize: 2, EnqueueTimeout: -1})
-	push := func() error {
-		return d.Enqueue(context.Background(), Push{App: testApp, URL: s.srv.URL, Kind: KindEvent, Body: eventBody("s", "callin")})
+	unblock := sync.OnceFunc(func() { close(s.block) })
+	t.Cleanup(unblock)
+	d := newDispatcher(t, Options{Clock: clk, Workers: 1, Backlog: 2})
+	push := func(url string) error {
+		return d.Enqueue(context.Background(), Push{App: testApp, URL: url, Kind: KindSMSNotify, Body: []byte(`{"appKey":"k","smsEvent":{}}`)})
 	}
-	if err := push(); err != nil {
+	if err := push(s.srv.URL); err != nil {
 		t.Fatal(err)
 	}
-	s.waitHits(1) // the only worker is now busy
+	s.waitHits(1) // the destination's only worker is now busy
 	for i := 0; i < 2; i++ {
-		if err := push(); err != nil {
+		if err := push(s.srv.URL); err != nil {
 			t.Fatalf("push %d: %v", i+2, err)
 		}
 	}
-	if err := push(); !errors.Is(err, ErrQueueFull) {
-		t.Fatalf("push into a full queue: %v, want ErrQueueFull", err)
+	if err := push(s.srv.URL); !errors.Is(err, ErrBacklogFull) {
+		t.Fatalf("push into a full backlog: %v, want ErrBacklogFull", err)
 	}
-	if st := d.Stats(); st.QueueDepth != 2 || st.InFlight != 1 {
+	// The same receiver under another URL is another destination with a backlog of its own.
+	if err := push(s.srv.URL + "/other"); err != nil {
+		t.Fatalf("push to another destination: %v", err)
+	}
+	s.waitHits(2)
+	st := d.Stats()
+	if ks := st.ByKind[KindSMSNotify]; ks.Overflow != 1 || ks.Enqueued != 4 {
+		t.Errorf("stats = %+v", ks)
+	}
+	if st.Destinations != 2 || st.MaxBacklog != 2 {
 		t.Errorf("stats = %+v", st)
 	}
-
-	// A cancelled context ends the wait.
-	ctx, cancel := context.WithCancel(context.Background())
-	d.opts.EnqueueTimeout = testBound
-	errc := make(chan error, 1)
-	go func() {
-		errc <- d.Enqueue(ctx, Push{App: testApp, URL: s.srv.URL, Kind: KindEvent, Body: eventBody("s", "x")})
-	}()
-	cancel()
-	if err := <-errc; !errors.Is(err, context.Canceled) {
-		t.Fatalf("cancelled Enqueue: %v", err)
+	if o, dr, ab := st.Loss(); o != 1 || dr != 0 || ab != 0 {
+		t.Errorf("loss = %d %d %d", o, dr, ab)
 	}
-
-	// A waiting Enqueue succeeds once a worker frees room.
-	go func() {
-		errc <- d.Enqueue(context.Background(), Push{App: testApp, URL: s.srv.URL, Kind: KindEvent, Body: eventBody("s", "y")})
-	}()
-	close(s.block)
-	if err := <-errc; err != nil {
-		t.Fatalf("waiting Enqueue: %v", err)
-	}
+	unblock()
 	drain(t, d)
 	if got := s.count(); got != 4 {
 		t.Errorf("hits = %d, want 4", got)
 	}
-	if ks := d.Stats().ByKind[KindEvent]; ks.Delivered != 4 || ks.Enqueued != 4 {
+	if ks := d.Stats().ByKind[KindSMSNotify]; ks.Delivered != 4 {
 		t.Errorf("stats = %+v", ks)
+	}
+	// A cancelled context refuses before accepting anything.
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := d.Enqueue(ctx, Push{App: testApp, URL: s.srv.URL, Kind: KindEvent, Body: eventBody("s", "x")}); !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled Enqueue: %v", err)
 	}
 }
 
@@ -702,7 +704,7 @@ func BenchmarkDeliver(b *testing.B) {
 		w.WriteHeader(http.StatusOK)
 	}))
 	defer srv.Close()
-	d := New(Options{Clock: frozen(), QueueSize: 1 << 14, EnqueueTimeout: time.Minute})
+	d := New(Options{Clock: frozen()})
 	defer d.Close()
 	// Events of 1024 calls in turn: the events of one call go out one at a time (ordering
 	// key), so a single call would measure one connection.

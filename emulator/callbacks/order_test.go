@@ -54,7 +54,7 @@ func TestOrderPerCall(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			clk := frozen()
 			s := newSink(t, clk, nil)
-			d := newDispatcher(t, Options{Clock: clk, Workers: tc.workers, QueueSize: calls * len(callEvents)})
+			d := newDispatcher(t, Options{Clock: clk, Workers: tc.workers, Backlog: calls * len(callEvents)})
 			push := func(c, e int) {
 				sid := fmt.Sprintf("%04d_%d_4294967295_20260301080000@host", c, c)
 				p := Push{App: testApp, URL: s.srv.URL, Kind: KindEvent, Body: eventBody(sid, callEvents[e])}
@@ -142,13 +142,13 @@ func TestOrderDoesNotHoldRetries(t *testing.T) {
 }
 
 // TestOrderHeldCountsForBackPressure checks that first attempts held behind their key count
-// against QueueSize and that Close still sends them.
+// against the destination's Backlog and that Close still sends them.
 func TestOrderHeldCountsForBackPressure(t *testing.T) {
 	clk := frozen()
 	s := newSink(t, clk, nil)
 	s.block = make(chan struct{})
 	unblock := sync.OnceFunc(func() { close(s.block) })
-	d := New(Options{Clock: clk, Workers: 4, QueueSize: 3, EnqueueTimeout: -1})
+	d := New(Options{Clock: clk, Workers: 4, Backlog: 3})
 	t.Cleanup(func() { _ = d.Close() })
 	t.Cleanup(unblock) // runs first: a failed test must not leave handlers blocked
 	push := func(e string) error {

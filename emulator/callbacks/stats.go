@@ -23,6 +23,9 @@ type KindStats struct {
 	Dropped uint64 `json:"dropped"`
 	// Abandoned counts messages whose pending re-push was cancelled by Close.
 	Abandoned uint64 `json:"abandoned"`
+	// Overflow counts pushes refused because their destination's backlog was full
+	// (ErrBacklogFull): emulator-side loss, never delivered nor retried.
+	Overflow uint64 `json:"overflow"`
 }
 
 // Stats is a point-in-time view of the dispatcher.
@@ -39,6 +42,21 @@ type Stats struct {
 	RetryPending int `json:"retryPending"`
 	// OpenBatches is the number of fee / numStatus batches inside their window.
 	OpenBatches int `json:"openBatches"`
+	// Destinations is the number of app + URL destinations seen; MaxBacklog the largest
+	// current backlog among them (compare with Options.Backlog).
+	Destinations int `json:"destinations"`
+	MaxBacklog   int `json:"maxBacklog"`
+}
+
+// Loss returns the pushes the emulator itself lost, over all kinds: refused for a full
+// backlog, dropped after the last re-push, and abandoned at Close.
+func (s Stats) Loss() (overflow, dropped, abandoned uint64) {
+	for _, k := range s.ByKind {
+		overflow += k.Overflow
+		dropped += k.Dropped
+		abandoned += k.Abandoned
+	}
+	return overflow, dropped, abandoned
 }
 
 // Stats returns the current counters and gauges.
@@ -50,10 +68,15 @@ func (d *Dispatcher) Stats() Stats {
 			Enqueued: c.enqueued.Load(), Records: c.records.Load(), Messages: c.messages.Load(),
 			Attempts: c.attempts.Load(), Delivered: c.delivered.Load(), Failed: c.failed.Load(),
 			Retries: c.retries.Load(), Dropped: c.dropped.Load(), Abandoned: c.abandoned.Load(),
+			Overflow: c.overflow.Load(),
 		}
 	}
 	d.mu.Lock()
-	s.QueueDepth = len(d.ready) + d.held
+	s.QueueDepth = d.queued + d.held
+	s.Destinations = len(d.dests)
+	for _, q := range d.dests {
+		s.MaxBacklog = max(s.MaxBacklog, q.backlog())
+	}
 	s.OrderHeld = d.held
 	s.InFlight = d.inflight
 	s.RetryPending = len(d.retries)
@@ -71,7 +94,11 @@ var (
 	descRetried   = prometheus.NewDesc("pns_callback_retried_total", "Callback re-push attempts.", []string{"kind"}, nil)
 	descDropped   = prometheus.NewDesc("pns_callback_dropped_total", "Callback messages recorded as undelivered after the last re-push.", []string{"kind"}, nil)
 	descRecords   = prometheus.NewDesc("pns_callback_records_total", "Pushes accepted (fee records and status changes counted singly).", []string{"kind"}, nil)
+	descOverflow  = prometheus.NewDesc("pns_callback_overflow_total", "Callback pushes refused because their destination's backlog was full (emulator-side loss).", []string{"kind"}, nil)
+	descAbandoned = prometheus.NewDesc("pns_callback_abandoned_total", "Callback messages whose pending re-push was cancelled at shutdown.", []string{"kind"}, nil)
 	descQueue     = prometheus.NewDesc("pns_callback_queue_depth", "Callback messages waiting for a worker.", nil, nil)
+	descMaxBack   = prometheus.NewDesc("pns_callback_max_backlog", "Largest backlog of one destination (app + URL).", nil, nil)
+	descDests     = prometheus.NewDesc("pns_callback_destinations", "Destinations (app + URL) with their own queue.", nil, nil)
 	descInFlight  = prometheus.NewDesc("pns_callback_in_flight", "Callback attempts in progress.", nil, nil)
 	descRetryWait = prometheus.NewDesc("pns_callback_retry_pending", "Callback messages waiting for a re-push.", nil, nil)
 	descOrderHeld = prometheus.NewDesc("pns_callback_order_held", "Callback first attempts waiting for an earlier message of their call (ordering key).", nil, nil)
@@ -81,7 +108,8 @@ var (
 // itself at /metrics.
 func (d *Dispatcher) Describe(ch chan<- *prometheus.Desc) {
 	for _, desc := range []*prometheus.Desc{descAttempts, descDelivered, descFailed, descRetried,
-		descDropped, descRecords, descQueue, descInFlight, descRetryWait, descOrderHeld} {
+		descDropped, descRecords, descOverflow, descAbandoned, descQueue, descMaxBack, descDests,
+		descInFlight, descRetryWait, descOrderHeld} {
 		ch <- desc
 	}
 }
@@ -97,8 +125,12 @@ func (d *Dispatcher) Collect(ch chan<- prometheus.Metric) {
 		ch <- prometheus.MustNewConstMetric(descRetried, prometheus.CounterValue, float64(ks.Retries), k)
 		ch <- prometheus.MustNewConstMetric(descDropped, prometheus.CounterValue, float64(ks.Dropped), k)
 		ch <- prometheus.MustNewConstMetric(descRecords, prometheus.CounterValue, float64(ks.Enqueued), k)
+		ch <- prometheus.MustNewConstMetric(descOverflow, prometheus.CounterValue, float64(ks.Overflow), k)
+		ch <- prometheus.MustNewConstMetric(descAbandoned, prometheus.CounterValue, float64(ks.Abandoned), k)
 	}
 	ch <- prometheus.MustNewConstMetric(descQueue, prometheus.GaugeValue, float64(s.QueueDepth))
+	ch <- prometheus.MustNewConstMetric(descMaxBack, prometheus.GaugeValue, float64(s.MaxBacklog))
+	ch <- prometheus.MustNewConstMetric(descDests, prometheus.GaugeValue, float64(s.Destinations))
 	ch <- prometheus.MustNewConstMetric(descInFlight, prometheus.GaugeValue, float64(s.InFlight))
 	ch <- prometheus.MustNewConstMetric(descRetryWait, prometheus.GaugeValue, float64(s.RetryPending))
 	ch <- prometheus.MustNewConstMetric(descOrderHeld, prometheus.GaugeValue, float64(s.OrderHeld))

@@ -1,0 +1,140 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/pns-harness/pns-harness/emulator"
+)
+
+// asHarnessEnv makes the test binary behave as the harness binary, so tests run the real
+// command line (flags, exit codes, signals, separate process) without a separate go build.
+const asHarnessEnv = "PNS_HARNESS_TEST_AS_BINARY"
+
+func TestMain(m *testing.M) {
+	if os.Getenv(asHarnessEnv) == "1" {
+		os.Exit(dispatch(os.Args[1:], os.Stdout, os.Stderr))
+	}
+	os.Exit(m.Run())
+}
+
+// harnessCmd returns `harness args...` as a separate process (this test binary in harness
+// mode). The process is killed when the test ends, should it still run.
+func harnessCmd(t *testing.T, args ...string) *exec.Cmd {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], args...)
+	cmd.Env = append(os.Environ(), asHarnessEnv+"=1")
+	t.Cleanup(func() {
+		if cmd.Process != nil && cmd.ProcessState == nil {
+			_ = cmd.Process.Kill()
+			_, _ = cmd.Process.Wait()
+		}
+	})
+	return cmd
+}
+
+// runHarness runs `harness args...` to completion and returns its exit code and output.
+func runHarness(t *testing.T, env []string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	cmd := harnessCmd(t, args...)
+	cmd.Env = append(cmd.Env, env...)
+	var o, e strings.Builder
+	cmd.Stdout, cmd.Stderr = &o, &e
+	err := cmd.Run()
+	if ee, ok := err.(*exec.ExitError); ok {
+		return ee.ExitCode(), o.String(), e.String()
+	} else if err != nil {
+		t.Fatalf("harness %v: %v", args, err)
+	}
+	return 0, o.String(), e.String()
+}
+
+// platform is a `harness emulate --platform-only` process: the stand-in for a real platform.
+type platform struct {
+	URL      string // https base URL of the /rest interfaces
+	AdminURL string // http base of the admin API on its own loopback port, ends in /emulator/v1/
+	CertFile string // the certificate PEM written by --cert-out
+	logs     *syncBuffer
+	cmd      *exec.Cmd
+}
+
+var listeningRE = regexp.MustCompile(`msg="PNS platform-only emulator listening" url=(\S+) admin=(\S+)`)
+
+// startPlatform starts `harness emulate --platform-only` on free loopback ports with its admin
+// API on a second port and its certificate in a temporary file; it stops with SIGINT when the
+// test ends.
+func startPlatform(t *testing.T, args ...string) *platform {
+	t.Helper()
+	p := &platform{CertFile: filepath.Join(t.TempDir(), "platform.pem"), logs: &syncBuffer{}}
+	p.cmd = harnessCmd(t, append([]string{"emulate", "--platform-only", "--listen", "127.0.0.1:0",
+		"--admin-listen", "127.0.0.1:0", "--cert-out", p.CertFile}, args...)...)
+	pipe, err := p.cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	sc := bufio.NewScanner(pipe)
+	for sc.Scan() {
+		line := sc.Text()
+		p.logs.Write([]byte(line + "\n"))
+		if m := listeningRE.FindStringSubmatch(line); m != nil {
+			p.URL, p.AdminURL = m[1], m[2]
+			break
+		}
+	}
+	if p.URL == "" {
+		_ = p.cmd.Wait()
+		t.Fatalf("platform did not start:\n%s", p.logs.String())
+	}
+	go func() { _, _ = io.Copy(p.logs, pipe) }()
+	t.Cleanup(func() {
+		_ = p.cmd.Process.Signal(syscall.SIGINT)
+		_ = p.cmd.Wait()
+	})
+	return p
+}
+
+// client returns an HTTPS client that trusts only the platform's certificate.
+func (p *platform) client(t *testing.T) *http.Client {
+	t.Helper()
+	pem, err := os.ReadFile(p.CertFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(pem) {
+		t.Fatalf("%s holds no PEM certificate", p.CertFile)
+	}
+	return &http.Client{Timeout: time.Minute, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}}}
+}
+
+// bindings returns the number of bindings the platform holds, from its admin port.
+func (p *platform) bindings(t *testing.T) int {
+	t.Helper()
+	req, _ := http.NewRequestWithContext(context.Background(), http.MethodGet, p.AdminURL+"bindings", nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var d emulator.BindingsDump
+	if err := json.NewDecoder(resp.Body).Decode(&d); err != nil {
+		t.Fatalf("bindings: %v", err)
+	}
+	return len(d.AXB) + len(d.AX) + len(d.AXE)
+}
