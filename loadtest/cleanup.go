@@ -19,7 +19,14 @@ const maxLeakedIDs = 1000
 
 // client is the plain PNS client of setup and cleanup (never on the load's hot path).
 func (m *modeRun) client() *pns.Client {
+	var tr http.RoundTripper
+	if m.tls != nil {
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.TLSClientConfig = m.tls
+		tr = t
+	}
 	return &pns.Client{BaseURL: m.base, Signer: m.signer, HTTP: &http.Client{
+		Transport:     tr,
 		Timeout:       5 * time.Second,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}}

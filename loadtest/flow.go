@@ -2,6 +2,7 @@ package loadtest
 
 import (
 	"container/heap"
+	"crypto/tls"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -23,6 +24,7 @@ type modeRun struct {
 	sign   *loadSigner
 	pool   *xPool
 	ifaces map[string]pns.Interface // operation → interface
+	tls    *tls.Config
 }
 
 // flowRun is a flow of the workload being run.

@@ -3,6 +3,7 @@ package loadtest
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"io"
 	"net/http"
 	"sync"
@@ -158,8 +159,9 @@ func (g *generator) do(h *hit) {
 
 // defaultClient is the generator's HTTP client when Config.HTTPClient is nil: keep-alive
 // connections, as many idle ones as workers, no redirects followed, the request timeout.
-func defaultClient(timeout time.Duration, maxWorkers uint64) *http.Client {
+func defaultClient(timeout time.Duration, maxWorkers uint64, tc *tls.Config) *http.Client {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.TLSClientConfig = tc
 	tr.MaxIdleConns = 0
 	tr.MaxIdleConnsPerHost = int(min(maxWorkers, 10000))
 	return &http.Client{Transport: tr, Timeout: timeout,

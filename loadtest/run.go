@@ -15,6 +15,7 @@ package loadtest
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"math"
@@ -90,6 +91,10 @@ type Progress struct {
 type Config struct {
 	// Target is the platform's base URL; it must be a loopback address (CheckLoopback).
 	Target string
+	// TLSConfig, when set, is the TLS client configuration for an https target (a private CA,
+	// or InsecureSkipVerify), used by the load and by setup and cleanup alike. HTTPClient,
+	// when set, brings its own.
+	TLSConfig *tls.Config
 	// Profile gives the apps and number ranges; nil means DefaultProfile().
 	Profile *Profile
 	// Workload is the load to run; nil runs the built-in workload named by Scenario
@@ -336,7 +341,7 @@ func newRunner(ctx context.Context, cfg Config) (*runner, error) {
 		if err != nil {
 			return nil, err
 		}
-		mr := &modeRun{mode: m, key: strings.ToLower(string(m)), base: r.base, app: app,
+		mr := &modeRun{mode: m, key: strings.ToLower(string(m)), base: r.base, app: app, tls: cfg.TLSConfig,
 			signer: pns.Signer{AppKey: app.AppKey, AppSecret: secret, Scheme: pns.SchemeAKSK},
 			sign:   newLoadSigner(app.AppKey, secret), ifaces: map[string]pns.Interface{},
 			pool: newXPool(m, app, cfg.Shard, cfg.Shards)}
@@ -555,7 +560,7 @@ func (r *runner) run(ctx context.Context) (*Result, error) {
 	}
 	client := r.cfg.HTTPClient
 	if client == nil {
-		client = defaultClient(r.cfg.Timeout, r.cfg.MaxWorkers)
+		client = defaultClient(r.cfg.Timeout, r.cfg.MaxWorkers, r.cfg.TLSConfig)
 	}
 	// Requests outlive a cancelled ctx: the unbinds of a stopping load must still go out.
 	r.gen = newGenerator(context.WithoutCancel(ctx), client, r.cfg.Workers, r.cfg.MaxWorkers)
