@@ -86,3 +86,51 @@ func TestInvalidDigestIsNotThrottling(t *testing.T) {
 		t.Fatalf("rejections %+v cleanup %+v", res.Rejections, res.Cleanup)
 	}
 }
+
+// TestTargetDiesCountsExactly: when the target dies mid-run, leaked counts only the bindings
+// that were made and not removed, each named; binds whose answers were lost are unknown, not
+// leaked (a dead target once made 2,759 "leaked" of at most 500 binds).
+func TestTargetDiesCountsExactly(t *testing.T) {
+	var binds atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost {
+			n := binds.Add(1)
+			if n >= 10 {
+				hj, ok := w.(http.Hijacker)
+				if ok {
+					if c, _, err := hj.Hijack(); err == nil {
+						_ = c.Close() // the target is gone: no answer
+					}
+				}
+				return
+			}
+			fmt.Fprintf(w, `{"resultcode":"0","resultdesc":"Success","subscriptionId":"sub-%d","relationNum":"+8617001100000"}`, n)
+			return
+		}
+		// Unbinds after the death get no answer either.
+		if binds.Load() >= 10 {
+			if hj, ok := w.(http.Hijacker); ok {
+				if c, _, err := hj.Hijack(); err == nil {
+					_ = c.Close()
+				}
+			}
+			return
+		}
+		fmt.Fprint(w, `{"resultcode":"0","resultdesc":"Success"}`)
+	}))
+	defer srv.Close()
+	res, err := Run(context.Background(), Config{Target: srv.URL, Profile: fakeProfile(), Rate: 50, Duration: 500 * time.Millisecond,
+		Hold: time.Second, Timeout: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := res.Cleanup
+	if c.Bound != 9 || c.Unbound != 0 || c.Retried != 0 || c.Leaked != 9 || len(c.LeakedIDs) != 9 {
+		t.Fatalf("cleanup %+v", c)
+	}
+	bind, _ := res.Interface("axb.bind")
+	// Every bind without an answer was reconciled by query, which got no answer either.
+	if want := bind.Count - 9; c.Unknown != want {
+		t.Fatalf("unknown %d, want %d (cleanup %+v)", c.Unknown, want, c)
+	}
+}
