@@ -6,6 +6,8 @@ import (
 	"math/rand/v2"
 	"strconv"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/pns-harness/pns-harness/pns"
 )
@@ -85,6 +87,24 @@ func answerFromDoc(doc any, a *answer) (decoded, codeOK, hasDesc, exact bool) {
 // HTTP status of the code, sampled schema validation. A response validated against the
 // embedded schemas is decoded once, for both.
 func (r *runner) check(iface string, res *hit) (answer, observation) {
+	if r.memo == nil || res.status == 0 || len(res.body) > maxMemoBody {
+		return r.checkBody(iface, res)
+	}
+	if e := r.memo.get(iface, res.status, res.body); e != nil {
+		o := e.o
+		o.ts, o.service = res.start, res.latency
+		if len(o.confErrs) > 0 {
+			o.confErrs = append([]string(nil), o.confErrs...) // the caller may append
+		}
+		return e.a, o
+	}
+	a, o := r.checkBody(iface, res)
+	r.memo.put(iface, res.status, res.body, a, o)
+	return a, o
+}
+
+// checkBody is check without the memo.
+func (r *runner) checkBody(iface string, res *hit) (answer, observation) {
 	o := observation{iface: iface, status: res.status, ts: res.start, service: res.latency}
 	var a answer
 	if res.status == 0 {
@@ -169,4 +189,60 @@ func (r *runner) check(iface string, res *hit) (answer, observation) {
 func descIs(d, want string) bool {
 	norm := func(s string) string { return strings.ToLower(strings.TrimRight(strings.TrimSpace(s), ".")) }
 	return norm(d) == norm(want)
+}
+
+// Memo limits: bodies up to maxMemoBody bytes, at most maxMemoEntries verdicts (then the memo
+// starts over).
+const (
+	maxMemoBody    = 2048
+	maxMemoEntries = 4096
+)
+
+// checkMemo remembers the verdict of check per (interface, HTTP status, body): decoding and
+// schema validation are pure functions of these, and under load many answers are byte for
+// byte the same (every unbind's success, every refusal, the queries of a pool's bindings), so
+// each distinct answer is decoded and validated once. Answers that are all different (binds,
+// with their fresh subscriptionIds) only cost a failed lookup.
+type checkMemo struct {
+	mu sync.RWMutex
+	m  map[memoKey]map[string]*memoEntry
+	n  int
+}
+
+type memoKey struct {
+	iface  string
+	status int
+}
+
+type memoEntry struct {
+	a answer
+	o observation
+}
+
+func newCheckMemo() *checkMemo { return &checkMemo{m: map[memoKey]map[string]*memoEntry{}} }
+
+func (c *checkMemo) get(iface string, status int, body []byte) *memoEntry {
+	c.mu.RLock()
+	e := c.m[memoKey{iface, status}][string(body)] // no copy of body for the lookup
+	c.mu.RUnlock()
+	return e
+}
+
+func (c *checkMemo) put(iface string, status int, body []byte, a answer, o observation) {
+	o.ts, o.service = time.Time{}, 0
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.n >= maxMemoEntries {
+		c.m, c.n = map[memoKey]map[string]*memoEntry{}, 0
+	}
+	k := memoKey{iface, status}
+	inner := c.m[k]
+	if inner == nil {
+		inner = map[string]*memoEntry{}
+		c.m[k] = inner
+	}
+	if _, ok := inner[string(body)]; !ok {
+		inner[string(body)] = &memoEntry{a: a, o: o}
+		c.n++
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )
@@ -100,5 +101,26 @@ func TestDecodeDocMatchesValidator(t *testing.T) {
 		if (gerr != nil) != (werr != nil) || !reflect.DeepEqual(got, want) {
 			t.Errorf("%s: got %#v, %v; want %#v, %v", body, got, gerr, want, werr)
 		}
+	}
+}
+
+// TestCheckMemo: a remembered verdict is the verdict, with this answer's timing, and the
+// caller's appends to its conformance errors do not leak into the memo.
+func TestCheckMemo(t *testing.T) {
+	plain := &runner{sample: 1, validateDoc: func(string, any) []string { return []string{"v"} }}
+	memo := &runner{sample: 1, validateDoc: plain.validateDoc, memo: newCheckMemo()}
+	for _, body := range []string{`{"resultcode":"0","resultdesc":"Success","subscriptionId":"s"}`, `{"resultcode":"1010010","resultdesc":"x"}`, `nope`} {
+		for i := 0; i < 3; i++ {
+			h := &hit{status: 200, body: []byte(body), latency: time.Duration(i + 1)}
+			wa, wo := plain.check("axb.bind", h)
+			ga, gob := memo.check("axb.bind", h)
+			if !reflect.DeepEqual(ga, wa) || !reflect.DeepEqual(gob, wo) {
+				t.Fatalf("%s #%d:\n got  %+v %+v\n want %+v %+v", body, i, ga, gob, wa, wo)
+			}
+			gob.confErrs = append(gob.confErrs, "appended by the caller")
+		}
+	}
+	if memo.memo.n != 3 {
+		t.Fatalf("memo holds %d verdicts, want 3", memo.memo.n)
 	}
 }

@@ -112,7 +112,7 @@ func (r *runner) arrive(f *flowRun) {
 			return
 		}
 		r.active.Add(1)
-		if !r.gen.dispatch(&job{s: s, intended: intended, primary: true, seq: n}) {
+		if !r.gen.dispatch(job{s: s, intended: intended, primary: true, seq: n}) {
 			r.sessionEnded(s, false)
 			return
 		}
@@ -198,7 +198,7 @@ func (r *runner) dispatchPending(p *pending) bool {
 	if intended.After(now) {
 		intended = now // drained early: due now
 	}
-	if !r.gen.dispatch(&job{s: p.s, step: p.step, intended: intended}) {
+	if !r.gen.dispatch(job{s: p.s, step: p.step, intended: intended}) {
 		if p.s.flow.unbind >= 0 && p.s.b.sub != "" {
 			r.leftover(p.s.b)
 		}

@@ -52,7 +52,7 @@ type generator struct {
 	client     *http.Client
 	ctx        context.Context
 	maxBody    int64
-	jobs       chan *job
+	jobs       chan *hit
 	results    chan *hit
 	stop       chan struct{}
 	maxWorkers int64
@@ -62,8 +62,8 @@ type generator struct {
 }
 
 func newGenerator(ctx context.Context, client *http.Client, workers, maxWorkers uint64) *generator {
-	g := &generator{client: client, ctx: ctx, maxBody: 64 << 10, jobs: make(chan *job),
-		results: make(chan *hit, 1<<14), stop: make(chan struct{}), maxWorkers: int64(max(1, maxWorkers))}
+	g := &generator{client: client, ctx: ctx, maxBody: 64 << 10,
+		jobs: make(chan *hit), results: make(chan *hit, 1<<14), stop: make(chan struct{}), maxWorkers: int64(max(1, maxWorkers))}
 	for i := uint64(0); i < min(max(1, workers), maxWorkers); i++ {
 		g.spawn()
 	}
@@ -86,8 +86,10 @@ func (g *generator) spawn() bool {
 }
 
 // dispatch hands j to a worker, starting one when every worker is busy and the cap allows,
-// else waiting for one. It returns false when the generator was stopped meanwhile.
-func (g *generator) dispatch(j *job) bool {
+// else waiting for one. It returns false when the generator was stopped meanwhile. The hit
+// is allocated here, once: the worker fills it in and the checkers read it.
+func (g *generator) dispatch(jb job) bool {
+	j := &hit{job: jb}
 	j.released = time.Now()
 	select {
 	case g.jobs <- j:
@@ -113,10 +115,10 @@ func (g *generator) close() {
 
 func (g *generator) work() {
 	defer g.wg.Done()
-	for j := range g.jobs {
-		h := &hit{job: *j, start: time.Now()}
-		step := &j.s.flow.steps[j.step]
-		step.op.Request(step.m, j.s, &h.req)
+	for h := range g.jobs {
+		h.start = time.Now()
+		step := &h.s.flow.steps[h.step]
+		step.op.Request(step.m, h.s, &h.req)
 		g.do(h)
 		g.results <- h
 	}

@@ -176,6 +176,7 @@ type runner struct {
 	validate    SchemaValidator
 	validateDoc docValidator // the embedded schemas, fed the body decoded once
 	sample      float64
+	memo        *checkMemo // nil when sampling: a sampled check is not a function of the body
 	lagLimit    time.Duration
 	start       time.Time
 	nextID      atomic.Uint64
@@ -335,6 +336,9 @@ func newRunner(ctx context.Context, cfg Config) (*runner, error) {
 				return nil, fmt.Errorf("schemas: %w", err)
 			}
 		}
+	}
+	if r.sample >= 1 || r.sample < 0 {
+		r.memo = newCheckMemo()
 	}
 	for _, m := range modes {
 		app, secret, err := cfg.Profile.App(m)
