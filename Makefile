@@ -9,7 +9,7 @@ FUZZTIME  ?= 60s
 BENCHTIME ?= 1x
 PKGS      := ./...
 
-.PHONY: all build run test lint vet staticcheck bench bench-rss fuzz clean tools
+.PHONY: all build run test lint vet staticcheck bench bench-rss fuzz mutation clean tools
 
 all: build
 
@@ -61,6 +61,15 @@ bench: build
 ## bench-rss: peak RSS of a 1M-request load run (takes about 1.5 minutes).
 bench-rss: build
 	$(BIN)/harness calibrate --rss 1000000
+
+## mutation: run the whole conformance suite against every mutant of the emulator (one contract
+## rule broken each, named by the rule) and print the score and each surviving mutant (a few
+## minutes; MUTANTS=fee reruns the mutants whose name contains "fee"). make test runs only the
+## bounded TestMutations and the catalogue check.
+mutation:
+	@mkdir -p $(BIN); rm -f $(BIN)/mutation.txt; \
+	PNS_MUTATION=$(BIN)/mutation.txt PNS_MUTANTS="$(MUTANTS)" $(GO) test -count=1 -timeout 20m -run '^TestMutationScore$$' ./conformance; \
+	status=$$?; cat $(BIN)/mutation.txt 2>/dev/null; exit $$status
 
 ## fuzz: run every fuzz target for FUZZTIME (default 60s each).
 fuzz:

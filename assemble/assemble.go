@@ -67,8 +67,11 @@ func CoverageRows(c *conformance.Coverage) []reports.CoverageRow {
 	for _, ic := range c.Interfaces {
 		for _, r := range ic.Rules {
 			row := reports.CoverageRow{Interface: ic.Interface, Item: r.Rule, Kind: reports.KindRule, Scenarios: r.Scenarios, Status: reports.CoverageCovered}
-			if len(r.Scenarios) == 0 {
+			switch {
+			case len(r.Scenarios) == 0:
 				row.Status, row.Reason = reports.CoverageMissing, "no scenario covers this rule"
+			case r.Checked != nil && !*r.Checked:
+				row.Reason = "not checked on this target: " + r.NotChecked
 			}
 			rows = append(rows, row)
 		}
@@ -204,7 +207,25 @@ func LoadScenario(r *loadtest.Result, name string) reports.LoadScenario {
 		}
 		ls.Flows = append(ls.Flows, fl)
 	}
+	ls.ShardRates = shardRates(r)
+	ls.Warnings = append([]string(nil), r.Warnings...)
 	return ls
+}
+
+// shardRates converts a merged result's per-shard series to the report's time base (the end
+// of each second after the merged start, as Series).
+func shardRates(r *loadtest.Result) []reports.ShardRate {
+	var out []reports.ShardRate
+	start := r.Started.Unix()
+	for _, ss := range r.ShardSeries {
+		sr := reports.ShardRate{Shard: ss.Shard, Points: make([]reports.ShardRatePoint, 0, len(ss.Points))}
+		for _, p := range ss.Points {
+			sr.Points = append(sr.Points, reports.ShardRatePoint{T: time.Duration(p.T-start+1) * time.Second,
+				TargetRate: p.TargetRate, AchievedRate: float64(p.AchievedRate)})
+		}
+		out = append(out, sr)
+	}
+	return out
 }
 
 func describe(r *loadtest.Result) string {

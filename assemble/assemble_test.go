@@ -67,6 +67,13 @@ func TestCoverageRows(t *testing.T) {
 			t.Errorf("row %d (%s) status %s, want %s", i, rows[i].Item, rows[i].Status, w)
 		}
 	}
+
+	// After a run against another target, a rule whose scenarios were all skipped says why.
+	no := false
+	cov.Interfaces[0].Rules[0].Checked, cov.Interfaces[0].Rules[0].NotChecked = &no, "@emulator scenario against a non-emulator target"
+	if r := CoverageRows(cov)[0]; r.Status != reports.CoverageCovered || r.Reason != "not checked on this target: @emulator scenario against a non-emulator target" {
+		t.Errorf("not-checked rule: %+v", r)
+	}
 }
 
 func TestCallbacksPrefersTriggerLatency(t *testing.T) {

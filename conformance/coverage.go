@@ -114,7 +114,7 @@ var Rules = map[string][]string{
 		// What arrives at the customer's URLs (callback_delivery.feature): §7.1 signing, §7.6
 		// re-push, §8 fee records and batching, §9 X-number status, §10 SMS, §11 recordings.
 		"delivery:events", "delivery:signature-aksk", "delivery:signature-wsse", "delivery:fee",
-		"delivery:fee-batch", "delivery:retry", "delivery:numstatus", "business:x-paused",
+		"delivery:fee-batch", "delivery:fee-cap", "delivery:retry", "delivery:numstatus", "business:x-paused",
 		"delivery:sms-notify", "delivery:sms-block", "delivery:recording",
 	},
 	IfaceAuthentication: {
@@ -162,6 +162,12 @@ type RuleCoverage struct {
 	Scenarios []string `json:"scenarios"`
 	// Passed are the covering scenarios that passed in this run (empty without a run).
 	Passed []string `json:"passed,omitempty"`
+	// Checked tells, after a run, whether the rule was checked on this target: at least one
+	// covering scenario ran (passed or failed). Nil without a run.
+	Checked *bool `json:"checked,omitempty"`
+	// NotChecked is why not: the skip reasons of its covering scenarios, or that the tag
+	// expression selected none of them.
+	NotChecked string `json:"notChecked,omitempty"`
 }
 
 // CodeCoverage is one result code with its covering scenarios, or the reason it is not
@@ -235,8 +241,10 @@ func BuildCoverage(fsys fs.FS, res *Result) (*Coverage, error) {
 		return nil, err
 	}
 	passed := map[string]bool{}
+	ran := map[string]ScenarioResult{}
 	if res != nil {
 		for _, s := range res.Scenarios {
+			ran[s.Key] = s
 			if s.Status == "passed" {
 				passed[s.Key] = true
 			}
@@ -368,7 +376,11 @@ func BuildCoverage(fsys fs.FS, res *Result) (*Coverage, error) {
 		ic := InterfaceCoverage{Interface: i, Scenarios: sorted(byIface[i])}
 		for _, r := range Rules[i] {
 			keys := sorted(ruleCells[i][r])
-			ic.Rules = append(ic.Rules, RuleCoverage{Rule: r, Scenarios: keys, Passed: passedOf(keys)})
+			rc := RuleCoverage{Rule: r, Scenarios: keys, Passed: passedOf(keys)}
+			if res != nil {
+				rc.Checked, rc.NotChecked = checkedOn(keys, ran)
+			}
+			ic.Rules = append(ic.Rules, rc)
 			if len(keys) == 0 {
 				cov.Uncovered = append(cov.Uncovered, i+" rule "+r)
 			}
@@ -384,6 +396,35 @@ func BuildCoverage(fsys fs.FS, res *Result) (*Coverage, error) {
 	}
 	cov.UnknownTags = sorted(unknown)
 	return cov, nil
+}
+
+// checkedOn tells whether any of the covering scenarios ran, and if none did, why: the distinct
+// skip reasons, or that none was selected.
+func checkedOn(keys []string, ran map[string]ScenarioResult) (*bool, string) {
+	checked := false
+	reasons := map[string]bool{}
+	for _, k := range keys {
+		s, ok := ran[k]
+		switch {
+		case !ok:
+		case s.Status == "skipped":
+			reasons[s.Error] = true
+		default:
+			checked = true
+		}
+	}
+	if checked {
+		return &checked, ""
+	}
+	if len(reasons) == 0 {
+		return &checked, "no covering scenario was selected"
+	}
+	out := make([]string, 0, len(reasons))
+	for r := range reasons {
+		out = append(out, r)
+	}
+	sort.Strings(out)
+	return &checked, strings.Join(out, "; ")
 }
 
 func contains(list []string, s string) bool {
@@ -404,8 +445,11 @@ func (c *Coverage) WriteTable(w io.Writer) error {
 	for _, ic := range c.Interfaces {
 		for _, r := range ic.Rules {
 			note := ""
-			if len(r.Scenarios) == 0 {
+			switch {
+			case len(r.Scenarios) == 0:
 				note = "UNCOVERED"
+			case r.Checked != nil && !*r.Checked:
+				note = "not checked on this target: " + r.NotChecked
 			}
 			fmt.Fprintf(tw, "%s\trule\t%s\t%d\t%d\t%s\n", ic.Interface, r.Rule, len(r.Scenarios), len(r.Passed), note)
 		}

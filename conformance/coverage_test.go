@@ -89,3 +89,45 @@ func TestCoverageDetectsGaps(t *testing.T) {
 		t.Errorf("removing axe_bind.feature should leave 1020167 uncovered; uncovered = %v", cov.Uncovered)
 	}
 }
+
+// TestCoverageCheckedOnTarget: after a run every rule states whether it was checked on the
+// target, and why not: @emulator scenarios skipped against another target, or not selected.
+func TestCoverageCheckedOnTarget(t *testing.T) {
+	res := &Result{Scenarios: []ScenarioResult{
+		{Key: "axb_bind.feature:Bind A and B to an explicit X", Status: "passed"},
+		{Key: "axb_bind.feature:A full X is refused", Status: "skipped", Error: "@emulator scenario against a non-emulator target"},
+	}}
+	cov, err := BuildCoverage(features.FS, res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rule := func(iface, r string) RuleCoverage {
+		for _, ic := range cov.Interfaces {
+			if ic.Interface == iface {
+				for _, rc := range ic.Rules {
+					if rc.Rule == r {
+						return rc
+					}
+				}
+			}
+		}
+		t.Fatalf("no rule %s %s", iface, r)
+		return RuleCoverage{}
+	}
+	if rc := rule(pns.IfaceAXBBind, "business:x-full"); rc.Checked == nil || *rc.Checked || rc.NotChecked != "@emulator scenario against a non-emulator target" {
+		t.Errorf("x-full: checked %v, %q", rc.Checked, rc.NotChecked)
+	}
+	if rc := rule(pns.IfaceAXBQuery, "business:pagination"); rc.Checked == nil || *rc.Checked || rc.NotChecked != "no covering scenario was selected" {
+		t.Errorf("pagination: checked %v, %q", rc.Checked, rc.NotChecked)
+	}
+	var b bytes.Buffer
+	if err := cov.WriteTable(&b); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "business:x-full") || !strings.Contains(b.String(), "not checked on this target: @emulator scenario against a non-emulator target") {
+		t.Errorf("table lacks the not-checked note:\n%s", b.String())
+	}
+	if cov, _ := BuildCoverage(features.FS, nil); cov.Interfaces[0].Rules[0].Checked != nil {
+		t.Error("without a run nothing is said about the target")
+	}
+}

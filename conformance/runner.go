@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/cucumber/godog"
+	"github.com/pns-harness/pns-harness/emulator"
 	"github.com/pns-harness/pns-harness/features"
 	"github.com/pns-harness/pns-harness/schemas"
 )
@@ -43,6 +44,10 @@ type Options struct {
 	Concurrency int
 	// Randomize shuffles scenarios with this seed (-1 = random seed, 0 = file order).
 	Randomize int64
+	// Slow runs the @slow scenarios against a target that is not the emulator: they wait in
+	// real time (e.g. for a binding to expire). Against the emulator they advance its clock
+	// and always run.
+	Slow bool
 	// HTTPClient sends the requests; nil uses a client with a 30 s timeout that does not
 	// follow redirects.
 	HTTPClient *http.Client
@@ -56,6 +61,11 @@ type Options struct {
 	// scenarios are skipped. Ignored when Target is empty: the runner then starts the
 	// embedded emulator with its own receivers.
 	Pushes PushSource
+
+	// mutant breaks the embedded emulator on purpose (mutation tests only): a configuration
+	// change and a handler wrapper, applied when Target is empty.
+	mutantConfig  func(*emulator.Config)
+	mutantHandler func(http.Handler) http.Handler
 }
 
 // Result is the outcome of a run.
@@ -78,6 +88,14 @@ type Result struct {
 	Coverage *Coverage `json:"-"`
 	// Warnings are setup problems that did not stop the run.
 	Warnings []string `json:"warnings,omitempty"`
+	// Cleanup is the exact account of the bindings the suite created and removed.
+	Cleanup CleanupReport `json:"cleanup"`
+	// LockedOut is true when the platform answered 1020176; the authentication scenarios
+	// after it were skipped (LockoutSkipped of them).
+	LockedOut      bool `json:"lockedOut,omitempty"`
+	LockoutSkipped int  `json:"lockoutSkipped,omitempty"`
+	// Interrupted is true when ctx was cancelled (Ctrl-C); the bindings were cleaned up.
+	Interrupted bool `json:"interrupted,omitempty"`
 	// Duration is the wall time of the run.
 	Duration time.Duration `json:"duration"`
 }
@@ -143,7 +161,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	start := time.Now()
 	var own *ownPushes
 	if o.Target == "" {
-		url, p, stop, err := startWithPushes()
+		url, p, stop, err := startWithPushes(o.mutantConfig, o.mutantHandler)
 		if err != nil {
 			return nil, err
 		}
@@ -234,6 +252,13 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		}
 	}
 	rs.mu.Unlock()
+	rs.sweep(ctx)
+	res.Cleanup = rs.ledger.result()
+	res.Interrupted = ctx.Err() != nil
+	if rs.guard.locked.Load() {
+		res.LockedOut, res.LockoutSkipped = true, int(rs.guard.skipped.Load())
+		res.Warnings = append(res.Warnings, fmt.Sprintf("%s (%d skipped)", lockedReason, res.LockoutSkipped))
+	}
 	cov, err := BuildCoverage(o.FS, res)
 	if err != nil {
 		return res, err
@@ -265,10 +290,13 @@ func writeJSON(path string, v any) error {
 // startWithPushes serves the conformance emulator with every app's notification URLs pointed
 // at the runner's own receivers. stop closes the emulator (its dispatcher sends what is queued)
 // before the receivers.
-func startWithPushes() (string, *ownPushes, func(), error) {
+func startWithPushes(mutate func(*emulator.Config), wrap func(http.Handler) http.Handler) (string, *ownPushes, func(), error) {
 	cfg, err := ConformanceConfig()
 	if err != nil {
 		return "", nil, nil, err
+	}
+	if mutate != nil {
+		mutate(cfg)
 	}
 	v, err := schemas.New()
 	if err != nil {
@@ -283,7 +311,7 @@ func startWithPushes() (string, *ownPushes, func(), error) {
 		return "", nil, nil, err
 	}
 	own.configure(cfg)
-	url, stop, err := ServeEmulator(cfg, nil)
+	url, stop, err := ServeEmulator(cfg, wrap)
 	if err != nil {
 		own.close()
 		return "", nil, nil, err
@@ -298,6 +326,7 @@ func newRunState(o Options) (*runState, error) {
 		target:   strings.TrimRight(o.Target, "/"),
 		prof:     p,
 		emulator: o.Emulator || p.Emulator,
+		slow:     o.Slow,
 		httpc:    o.HTTPClient,
 		xs:       map[string]*xSource{},
 		secrets:  map[string]string{},
@@ -333,7 +362,7 @@ func newRunState(o Options) (*runState, error) {
 		return nil, err
 	}
 	rs.val = v
-	rs.admin = &adminClient{base: p.adminURL(rs.target), httpc: rs.httpc}
+	rs.admin = &adminClient{base: p.AdminBase(rs.target), httpc: rs.httpc}
 	return rs, nil
 }
 

@@ -25,6 +25,10 @@ const (
 	// TagGlobalState marks scenarios that change emulator-wide state (clock, faults, lockout).
 	// They run exclusively: no other scenario runs at the same time even with Concurrency > 1.
 	TagGlobalState = "@global-state"
+	// TagSlow marks scenarios that wait for platform time to pass (expiry): against the
+	// emulator they advance its clock; against another target they sleep and run only with
+	// Options.Slow (harness conform --slow).
+	TagSlow = "@slow"
 	// TagAuthNegative marks deliberate authentication failures: they run last and are paced
 	// by Profile.AuthFailurePause (reference §2.6).
 	TagAuthNegative = "@auth-negative"
@@ -55,8 +59,19 @@ func (rs *runState) initScenario(sc *godog.ScenarioContext) {
 		for _, t := range s.Tags {
 			w.tags[t.Name] = true
 		}
+		w.authBefore = rs.guard.total()
+		if ctx.Err() != nil {
+			return ctx, fmt.Errorf("%w: the run was interrupted", godog.ErrSkip)
+		}
 		if w.hasTag(TagEmulator) && !rs.emulator {
-			return ctx, fmt.Errorf("%w: @emulator scenario against a non-emulator target", godog.ErrSkip)
+			return ctx, fmt.Errorf("%w: @emulator scenario against a non-emulator target (it needs emulator control or asserts an [I] rule or a §14 decision)", godog.ErrSkip)
+		}
+		if w.hasTag(TagSlow) && !rs.emulator && !rs.slow {
+			return ctx, fmt.Errorf("%w: @slow scenario: it waits in real time on this target; opt in with --slow", godog.ErrSkip)
+		}
+		if w.hasTag(TagAuthNegative) && rs.guard.locked.Load() {
+			rs.guard.skipped.Add(1)
+			return ctx, fmt.Errorf("%w: %s", godog.ErrSkip, lockedReason)
 		}
 		if w.hasTag(TagGlobalState) {
 			rs.global.Lock()
@@ -73,6 +88,12 @@ func (rs *runState) initScenario(sc *godog.ScenarioContext) {
 				return ctx, ctx.Err()
 			}
 		}
+		if w.hasTag(TagAuthNegative) {
+			if err := rs.guard.pace(ctx, rs.prof.Lockout.Failures, time.Duration(rs.prof.Lockout.Window)); err != nil {
+				return ctx, err
+			}
+			w.authBefore = rs.guard.total()
+		}
 		return ctx, nil
 	})
 	sc.StepContext().After(func(ctx context.Context, st *godog.Step, status godog.StepResultStatus, err error) (context.Context, error) {
@@ -86,6 +107,9 @@ func (rs *runState) initScenario(sc *godog.ScenarioContext) {
 	})
 	sc.After(func(ctx context.Context, s *godog.Scenario, err error) (context.Context, error) {
 		w.stopInbox()
+		if w.hasTag(TagAuthNegative) {
+			rs.guard.scenarioFailed(int(rs.guard.total() - w.authBefore))
+		}
 		hookErr := w.restore(ctx)
 		if hookErr != nil {
 			err = errors.Join(err, hookErr)
@@ -132,9 +156,11 @@ func (rs *runState) initScenario(sc *godog.ScenarioContext) {
 	})
 	sc.Step(`^I remember the response field "([^"]*)" as "([^"]*)"$`, w.remember)
 	w.registerAuthSteps(sc)
+	w.registerCapSteps(sc)
 
 	// Emulator control.
 	sc.Step(`^the emulator clock advances by (\d+) seconds$`, w.advanceClock)
+	sc.Step(`^(\d+) seconds pass on the platform$`, w.timePasses)
 	sc.Step(`^the emulator lockout is (on|off)$`, w.setLockout)
 	sc.Step(`^the emulator answers every "([^"]*)" request with result code "([^"]*)"$`, w.injectFault)
 
@@ -683,6 +709,23 @@ func (w *world) advanceClock(ctx context.Context, secs int) error {
 		return err
 	}
 	return w.rs.admin.advance(ctx, time.Duration(secs)*time.Second)
+}
+
+// timePasses lets platform time pass: the emulator's clock is advanced, another target is
+// waited for in real time (only @slow scenarios use it).
+func (w *world) timePasses(ctx context.Context, secs int) error {
+	if w.rs.emulator {
+		return w.advanceClock(ctx, secs)
+	}
+	if !w.hasTag(TagSlow) {
+		return fmt.Errorf("a scenario that waits in real time must be tagged %s", TagSlow)
+	}
+	select {
+	case <-time.After(time.Duration(secs) * time.Second):
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 func (w *world) setLockout(ctx context.Context, onOff string) error {

@@ -75,3 +75,39 @@ func TestRunRefusesEmptySelection(t *testing.T) {
 		t.Fatalf("Run error %v, want ErrNoScenarios listing the known tags", err)
 	}
 }
+
+// TestSlowScenariosOptIn: @slow scenarios advance the emulator clock against the emulator and
+// pass; against another target they are skipped with the reason unless Options.Slow is set
+// (not exercised here: it waits 70 s of real time).
+func TestSlowScenariosOptIn(t *testing.T) {
+	res, err := Run(t.Context(), Options{Tags: TagSlow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Passed == 0 || res.Failed != 0 || res.Skipped != 0 {
+		t.Fatalf("against the emulator: %d passed, %d failed (%v), %d skipped", res.Passed, res.Failed, res.FailedKeys(), res.Skipped)
+	}
+	cfg, err := ConformanceConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	url, stop, err := ServeEmulator(cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	p := EmulatorProfile()
+	p.Emulator = false
+	res, err = Run(t.Context(), Options{Target: url, Profile: p, Tags: TagSlow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Skipped != len(res.Scenarios) || res.Skipped == 0 {
+		t.Fatalf("against another target without Slow: %+v", res.Scenarios)
+	}
+	for _, s := range res.Scenarios {
+		if !strings.Contains(s.Error, "opt in with --slow") {
+			t.Errorf("%s: skip reason %q", s.Key, s.Error)
+		}
+	}
+}

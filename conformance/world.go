@@ -26,6 +26,7 @@ type runState struct {
 	target   string
 	prof     *Profile
 	emulator bool
+	slow     bool // run @slow scenarios against a non-emulator target
 	val      *schemas.Validator
 	httpc    *http.Client
 	mobile   *numberSource
@@ -41,6 +42,11 @@ type runState struct {
 
 	// global serialises @global-state scenarios against all others (write lock vs read locks).
 	global sync.RWMutex
+
+	// ledger counts created bindings and their cleanup; guard paces and stops deliberate
+	// authentication failures (guard.go).
+	ledger ledger
+	guard  authGuard
 
 	mu      sync.Mutex
 	results map[string]*ScenarioResult
@@ -91,6 +97,8 @@ type world struct {
 	lockoutOn bool
 	// unlock releases the run's global-state lock taken in the Before hook.
 	unlock func()
+	// authBefore is the run's authentication-failure count when the scenario started.
+	authBefore int64
 	// inbox holds the pushes arriving while the scenario runs (nil without a push source).
 	inbox *inbox
 	// lastNonce is the Nonce of the last request sent (for the replay scenario).
@@ -330,6 +338,7 @@ func (w *world) send(ctx context.Context, method, pathQuery string, body []byte,
 		_ = json.Unmarshal(data, &ex.response)
 	}
 	w.obs = append(w.obs, Observation{Interface: ex.iface.ID, Status: resp.Status, ResultCode: resp.Envelope.ResultCode, Aux: aux})
+	w.rs.guard.observe(resp)
 	if !aux {
 		w.last = ex
 	}
@@ -423,6 +432,7 @@ func (w *world) track(ex *exchange) {
 		w.vars["SUB"] = id
 		w.vars["SUB"+strconv.Itoa(w.nSubs)] = id
 		w.created = append(w.created, createdBinding{app: ex.app, iface: ex.iface.ID, id: id})
+		w.rs.ledger.created()
 	}
 	if e, _ := ex.response["extendNum"].(string); e != "" {
 		w.nExt++
@@ -431,29 +441,16 @@ func (w *world) track(ex *exchange) {
 	}
 }
 
-// cleanup unbinds what the scenario created, so that a shared platform does not fill up.
+// cleanup unbinds what the scenario created, newest first, with retries (guard.go), also
+// after a failed step or an interrupted run, so that a shared platform is left clean and
+// every binding that could not be removed is named.
 func (w *world) cleanup(ctx context.Context) {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
 	for i := len(w.created) - 1; i >= 0; i-- {
-		c := w.created[i]
-		a := w.rs.prof.App(c.app)
-		if a == nil {
-			continue
-		}
-		cl := &pns.Client{BaseURL: w.rs.target, HTTP: w.rs.httpc,
-			Signer: pns.Signer{AppKey: a.AppKey, AppSecret: w.rs.secrets[c.app]}}
-		var path string
-		switch c.iface {
-		case pns.IfaceAXBBind:
-			path = pns.PathAXB
-		case pns.IfaceAXBind:
-			path = pns.PathAX
-		case pns.IfaceAXEBind:
-			path = pns.PathAXE
-		}
-		_, _ = cl.Do(ctx, http.MethodDelete, path, url.Values{"subscriptionId": {c.id}}, nil)
+		w.rs.removeBinding(ctx, w.key, w.created[i])
 	}
+	w.created = nil
 }
 
 // field looks a dotted path ("relationNumList.0.callerNum") up in the last JSON answer.

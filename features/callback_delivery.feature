@@ -97,6 +97,14 @@ Feature: Notifications as they arrive at the customer's URLs (reference §7-§10
     And the emulator clock advances by 2 seconds
     Then the fee records of the scenario's calls arrive in one message
 
+  @global-state @rule:delivery:fee-cap
+  Scenario: AXB: 51 calls ending together are pushed as one full message of 50 records and one of 1
+    Given an AXB binding of "<A1>" and "<B1>" on "<X1>"
+    When "<A1>" calls "<X1>" 51 times
+    And the emulator clock advances by 600 seconds
+    And the emulator clock advances by 2 seconds
+    Then the fee records of the scenario's calls arrive in full messages of 50 and one with the rest
+
   @global-state @rule:delivery:retry
   Scenario: AXB: pushes answered 503 are pushed again after a minute with the same body
     # The runner's receiver fails the first delivery of every push of the AXB-retry app.

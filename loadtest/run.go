@@ -89,8 +89,10 @@ type Progress struct {
 
 // Config is a load run.
 type Config struct {
-	// Target is the platform's base URL; it must be a loopback address (CheckLoopback).
+	// Target is the platform's base URL; a host that is not loopback needs Gate (CheckTarget).
 	Target string
+	// Gate is the remote-target opt-in and the rate ceiling (CheckTarget).
+	Gate Gate
 	// TLSConfig, when set, is the TLS client configuration for an https target (a private CA,
 	// or InsecureSkipVerify), used by the load and by setup and cleanup alike. HTTPClient,
 	// when set, brings its own.
@@ -294,10 +296,14 @@ func newRunner(ctx context.Context, cfg Config) (*runner, error) {
 		return nil, err
 	}
 	for i := range plans {
-		plans[i] = plans[i].Truncate(cfg.Duration).Scale(1 / float64(cfg.Shards))
+		plans[i] = plans[i].Truncate(cfg.Duration)
 	}
-	if err := CheckLoopback(ctx, cfg.Target); err != nil {
+	// The gate applies to the peak of every flow together, over all shards.
+	if err := CheckTarget(cfg.Target, cfg.Gate, sumPlans(plans).MaxRate()); err != nil {
 		return nil, err
+	}
+	for i := range plans {
+		plans[i] = plans[i].Scale(1 / float64(cfg.Shards))
 	}
 	if cfg.Profile == nil {
 		cfg.Profile = DefaultProfile()
@@ -341,7 +347,7 @@ func newRunner(ctx context.Context, cfg Config) (*runner, error) {
 		r.memo = newCheckMemo()
 	}
 	for _, m := range modes {
-		app, secret, err := cfg.Profile.App(m)
+		app, secret, err := cfg.Profile.ModeApp(m)
 		if err != nil {
 			return nil, err
 		}

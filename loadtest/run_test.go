@@ -318,7 +318,9 @@ func TestConfigErrors(t *testing.T) {
 		{Config{Target: srv.URL, Rate: 10}, "duration is required and must be positive"},
 		{Config{Target: srv.URL, Rate: 10, Duration: 2 * time.Hour}, "duration 2h0m0s exceeds the maximum of 1h0m0s"},
 		{Config{Target: srv.URL, Duration: time.Second}, "rate must be positive (or give a ramp plan)"},
-		{Config{Target: "http://192.0.2.1:80", Rate: 10, Duration: time.Second}, `target "http://192.0.2.1:80": 192.0.2.1 is not a loopback address; load may only target 127.0.0.0/8 or ::1`},
+		{Config{Target: "http://192.0.2.1:80", Rate: 10, Duration: time.Second}, `remote target refused: target "http://192.0.2.1:80": 192.0.2.1 is not a loopback address; a load against another host needs --allow-remote (profile allowRemote: true) and a ceiling --max-rate (profile maxRate)`},
+		{Config{Target: "https://pns.invalid", Gate: Gate{AllowRemote: true}, Rate: 10, Duration: time.Second}, `remote target refused: target "https://pns.invalid": a remote load needs a rate ceiling: give --max-rate N (profile maxRate)`},
+		{Config{Target: "https://pns.invalid", Gate: Gate{AllowRemote: true, MaxRate: 5}, Rate: 10, Duration: time.Second}, `the plan's peak rate 10/s exceeds the ceiling maxRate (--max-rate) 5/s; lower --rate/--ramp or raise the ceiling`},
 		{Config{Target: srv.URL, Rate: 10, Duration: time.Second, Scenario: "soak"}, `unknown scenario "soak" (want bind-unbind, query or calls)`},
 		{Config{Target: srv.URL, Rate: 10, Duration: time.Second, Scenario: "calls"}, "the call operation needs a callback receiver (Config.Callbacks)"},
 		{Config{Target: srv.URL, Rate: 10, Duration: time.Second, Scenario: "calls", Callbacks: NewCallbackTracker()}, "the call operation needs the emulator's /emulator/v1/calls API (GET answered 404)"},
@@ -338,6 +340,37 @@ func TestConfigErrors(t *testing.T) {
 		var ce *ConfigError
 		if !errors.As(err, &ce) {
 			t.Errorf("%v: not a ConfigError", err)
+		}
+	}
+}
+
+func TestCheckTarget(t *testing.T) {
+	open := Gate{AllowRemote: true, MaxRate: 100}
+	for _, tt := range []struct {
+		target string
+		g      Gate
+		peak   float64
+		ok     bool
+	}{
+		{"http://127.0.0.1:8080", Gate{}, 1e6, true},
+		{"https://[::1]:9443/x", Gate{}, 1, true},
+		{"http://localhost:1", Gate{}, 1, true},
+		{"http://api.localhost:1", Gate{}, 1, true},
+		{"http://127.0.0.1:8080", Gate{MaxRate: 10}, 11, false}, // a ceiling binds loopback too
+		{"https://pns.invalid", Gate{}, 1, false},
+		{"https://pns.invalid", Gate{AllowRemote: true}, 1, false},
+		{"https://pns.invalid", Gate{MaxRate: 100}, 1, false},
+		{"https://pns.invalid", open, 100, true},
+		{"https://pns.invalid", open, 100.5, false},
+		{"http://10.0.0.1", open, 50, true},
+		{"ftp://127.0.0.1", open, 1, false},
+		{"127.0.0.1:80", open, 1, false},
+		{"http://", open, 1, false},
+		{"https://pns.invalid", Gate{AllowRemote: true, MaxRate: -1}, 1, false},
+	} {
+		err := CheckTarget(tt.target, tt.g, tt.peak)
+		if (err == nil) != tt.ok {
+			t.Errorf("CheckTarget(%q, %+v, %g) = %v, want ok=%v", tt.target, tt.g, tt.peak, err, tt.ok)
 		}
 	}
 }

@@ -92,6 +92,7 @@ type ifaceRow struct {
 type loadView struct {
 	LoadScenario
 	RateChart    template.HTML
+	ShardChart   template.HTML // merged shards: each shard's achieved rate and their total
 	LatencyChart template.HTML
 	HistChart    template.HTML
 	HistMetric   string
@@ -226,6 +227,34 @@ func setWidths(r *ifaceRow) {
 	r.UndefW = float64(r.Undefined) / t * 100
 }
 
+// maxShardLines bounds the per-shard lines drawn: beyond it the legend would not fit and the
+// lines would not be told apart; the chart then shows the total only (summary.json has all).
+const maxShardLines = 8
+
+// shardChart draws the achieved rate of every shard of a merged scenario with their total
+// (xs, total: the scenario's series), or nothing for a single shard.
+func shardChart(ls LoadScenario, xs, total []float64) template.HTML {
+	if len(ls.ShardRates) < 2 {
+		return ""
+	}
+	title := fmt.Sprintf("Achieved rate per shard and total (req/s, %d shards)", len(ls.ShardRates))
+	series := []chartSeries{{Name: "total", Class: "s0", X: xs, Y: total}}
+	if len(ls.ShardRates) <= maxShardLines {
+		for i, sr := range ls.ShardRates {
+			cs := chartSeries{Name: "shard " + sr.Shard, Class: fmt.Sprintf("s%d", 1+i%3)}
+			for _, p := range sr.Points {
+				cs.X = append(cs.X, p.T.Seconds())
+				cs.Y = append(cs.Y, p.AchievedRate)
+			}
+			series = append(series, cs)
+		}
+	} else {
+		title = fmt.Sprintf("Achieved rate, total of %d shards (req/s; per-shard rates in summary.json)", len(ls.ShardRates))
+	}
+	return lineChart{Title: title, Series: series, XTime: true, XFmt: formatSeconds,
+		YFmt: func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }}.render()
+}
+
 func buildLoad(ls LoadScenario) loadView {
 	lv := loadView{LoadScenario: ls}
 	var xs, target, achieved, p50, p99 []float64
@@ -246,6 +275,7 @@ func buildLoad(ls LoadScenario) loadView {
 		XFmt:  formatSeconds,
 		YFmt:  func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) },
 	}.render()
+	lv.ShardChart = shardChart(ls, xs, achieved)
 	lv.LatencyChart = lineChart{
 		Title: "Corrected response time over time",
 		Series: []chartSeries{

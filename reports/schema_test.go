@@ -5,6 +5,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestSummarySchema(t *testing.T) {
@@ -24,6 +25,8 @@ func TestSummarySchema(t *testing.T) {
 	every := fixtureSummary(t)
 	every.Errors = []string{"e"}
 	every.Conformance.Scenarios[0].Attachments = []Attachment{{Name: "n", MediaType: "image/png", Step: "s", Base64: "iVBO"}}
+	every.Load.Scenarios[0].Warnings = []string{"w"}
+	every.Load.Scenarios[0].ShardRates = []ShardRate{{Shard: "0/2", Points: []ShardRatePoint{{T: time.Second, TargetRate: 5, AchievedRate: 4}}}}
 	var everyJSON bytes.Buffer
 	if err := WriteJSON(&everyJSON, every); err != nil {
 		t.Fatal(err)

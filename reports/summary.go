@@ -274,6 +274,12 @@ type LoadScenario struct {
 	Rejections []Rejection `json:"rejections,omitempty"`
 	// Flows are the workload's flows with their sessions and per-step requests.
 	Flows []FlowLoad `json:"flows,omitempty"`
+	// ShardRates are the primary operation's rates over time of each shard of a merged
+	// scenario (empty for one shard); at every T they add up to Series' rates.
+	ShardRates []ShardRate `json:"shardRates,omitempty"`
+	// Warnings are the load run's own remarks (a generator that fell behind, a shard that
+	// started late, shards missing from a merge).
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // GeneratorTiming is how late the generator sent its requests against their intended instants
@@ -317,6 +323,21 @@ type FlowStep struct {
 	Interface string `json:"interface"`
 	Requests  int64  `json:"requests"`
 	Success   int64  `json:"success"`
+}
+
+// ShardRate is one shard's rate over time in a merged load scenario.
+type ShardRate struct {
+	// Shard is "i/N".
+	Shard string `json:"shard"`
+	// Points use the time base of LoadScenario.Series.
+	Points []ShardRatePoint `json:"points"`
+}
+
+// ShardRatePoint is one interval of one shard: scheduled and sent requests per second.
+type ShardRatePoint struct {
+	T            time.Duration `json:"t"`
+	TargetRate   float64       `json:"targetRate"`
+	AchievedRate float64       `json:"achievedRate"`
 }
 
 // ShortfallPct returns how far achieved is below target in percent, 0 when target is met or

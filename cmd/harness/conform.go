@@ -2,11 +2,17 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
 
 	"github.com/pns-harness/pns-harness/conformance"
 	"github.com/pns-harness/pns-harness/features"
+	"github.com/pns-harness/pns-harness/reports"
 )
 
 func init() {
@@ -26,10 +32,15 @@ func runConform(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	seed := fs.Int64("randomize", 0, "shuffle scenarios with this seed (-1 = random, 0 = file order)")
 	emu := fs.Bool("emulator", false, "treat the target as the pns-harness emulator (runs @emulator scenarios) even if the profile says otherwise")
 	coverage := fs.Bool("coverage", true, "print the coverage table")
+	tlsf := addTLSFlags(fs.FlagSet)
+	compare := fs.Bool("compare-emulator", false, "run the suite against --target and against the embedded emulator and list every scenario where they answer differently (terminal, compare.json, compare.html); exit 1 when they differ")
+	slow := fs.Bool("slow", false, "also run the @slow scenarios against a target that is not the emulator (they wait in real time, e.g. 70 s for a binding to expire)")
 	list := fs.Bool("list", false, "list every tag with the number of scenarios carrying it (among those --tags selects) and exit without running")
 	fs.describe("harness conform [--target URL] [--profile FILE] [--tags EXPR] [--out DIR] [--list]",
 		"Runs the Gherkin conformance suite: every interface's parameter rules, result codes and\n"+
-			"response and callback schemas. Without --target it starts an embedded emulator.")
+			"response and callback schemas. Without --target it starts an embedded emulator. Every binding\n"+
+			"a scenario creates is unbound (with retries); one left on the platform is named and fails\n"+
+			"the run. A target that does not answer ends the run at once (exit 2).")
 	if code, ok := parseFlags(fs, args, false); !ok {
 		return code
 	}
@@ -53,7 +64,7 @@ func runConform(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	}
 	opts := conformance.Options{
 		Target: *target, Tags: *tags, OutDir: *out, Emulator: *emu, Output: stdout,
-		Format: *format, Concurrency: *concurrency, Randomize: *seed,
+		Format: *format, Concurrency: *concurrency, Randomize: *seed, Slow: *slow,
 	}
 	if *profile != "" {
 		p, err := conformance.LoadProfile(*profile)
@@ -66,10 +77,26 @@ func runConform(ctx context.Context, args []string, stdout, stderr io.Writer) in
 			opts.Target = p.Target
 		}
 	}
+	hc, _, err := tlsf.client(30 * time.Second)
+	if err != nil {
+		return fs.usageError("%v", err)
+	}
+	opts.HTTPClient = hc
+	if *compare {
+		if opts.Target == "" {
+			return fs.usageError("--compare-emulator needs --target (or a profile target): the embedded emulator is the other side")
+		}
+		return runCompare(ctx, opts, stdout, stderr)
+	}
 	if opts.Target == "" {
 		fmt.Fprintf(stdout, "target: embedded emulator\n")
 	} else {
 		fmt.Fprintf(stdout, "target: %s\n", opts.Target)
+		// A dead target ends the run here, within seconds, not after every scenario failed.
+		if err := preflight(ctx, hc, opts.Target); err != nil {
+			fmt.Fprintf(stderr, "harness conform: %v\n", err)
+			return exitUsage
+		}
 	}
 	res, err := conformance.Run(ctx, opts)
 	if err != nil {
@@ -93,6 +120,13 @@ func runConform(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	for _, k := range res.FailedKeys() {
 		fmt.Fprintf(stdout, "FAILED %s\n", k)
 	}
+	writeCleanup(stdout, res.Cleanup)
+	if res.Interrupted {
+		return exitInterrupted // after the cleanup above
+	}
+	if len(res.Cleanup.Leaked) > 0 {
+		return exitFailed
+	}
 	switch res.Status {
 	case 0:
 		return exitOK
@@ -101,4 +135,72 @@ func runConform(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	default:
 		return exitFailed
 	}
+}
+
+// writeCleanup prints the exact cleanup account and names every binding left behind.
+func writeCleanup(w io.Writer, c conformance.CleanupReport) {
+	fmt.Fprintf(w, "cleanup: %d bindings created, %d removed by cleanup, %d already unbound by their scenarios, %d leaked\n",
+		c.Created, c.Removed, c.AlreadyGone, len(c.Leaked))
+	for _, l := range c.Leaked {
+		fmt.Fprintf(w, "LEAKED %s subscriptionId=%s app=%s (%s) scenario=%q: %s\n", l.Mode, l.SubscriptionID, l.App, l.AppKey, l.Scenario, l.Reason)
+	}
+}
+
+// runCompare implements --compare-emulator: the fidelity diff of the target against the
+// embedded emulator. Exit 0 when they agree on every compared scenario, 1 when they differ.
+func runCompare(ctx context.Context, opts conformance.Options, stdout, stderr io.Writer) int {
+	out := opts.OutDir
+	opts.OutDir = "" // the reports of the two runs would overwrite each other
+	fmt.Fprintf(stdout, "comparing %s with the embedded emulator\n", opts.Target)
+	c, err := conformance.Compare(ctx, opts)
+	if err != nil {
+		if ctx.Err() != nil {
+			return exitInterrupted
+		}
+		fmt.Fprintf(stderr, "harness conform: %v\n", err)
+		return exitUsage
+	}
+	fmt.Fprintln(stdout)
+	if err := c.WriteTable(stdout); err != nil {
+		fmt.Fprintf(stderr, "harness conform: %v\n", err)
+		return exitUsage
+	}
+	if out != "" {
+		if err := writeComparison(out, c); err != nil {
+			fmt.Fprintf(stderr, "harness conform: %v\n", err)
+			return exitUsage
+		}
+		fmt.Fprintf(stdout, "reports in %s (compare.json, compare.html)\n", out)
+	}
+	if len(c.Differences) > 0 {
+		return exitFailed
+	}
+	return exitOK
+}
+
+func writeComparison(dir string, c *conformance.Comparison) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	b, err := json.MarshalIndent(c, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(dir, "compare.json"), append(b, '\n'), 0o644); err != nil {
+		return err
+	}
+	d := reports.FidelityDiff{Target: c.TargetURL, Compared: c.Compared, NotCompared: c.NotCompared}
+	for _, x := range c.Differences {
+		d.Rows = append(d.Rows, reports.FidelityRow{Scenario: x.Key, Interfaces: strings.Join(x.Interfaces, " "),
+			Target: x.Target.String(), TargetError: x.Target.Error, Emulator: x.Emulator.String(), EmulatorError: x.Emulator.Error})
+	}
+	f, err := os.Create(filepath.Join(dir, "compare.html"))
+	if err != nil {
+		return err
+	}
+	if err := reports.WriteFidelityHTML(f, d); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }

@@ -13,15 +13,17 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pns-harness/pns-harness/embedded"
 	"github.com/pns-harness/pns-harness/emulator"
 	"github.com/pns-harness/pns-harness/loadtest"
 	"github.com/pns-harness/pns-harness/pns"
+	"github.com/pns-harness/pns-harness/profile"
 	"github.com/pns-harness/pns-harness/receiver"
 	"github.com/pns-harness/pns-harness/schemas"
 )
 
 func init() {
-	register("load", "generate open-model load on a loopback PNS (bind-unbind, query, calls) with corrected latency", interruptible(runLoad))
+	register("load", "generate open-model load on a PNS (bind-unbind, query, calls) with corrected latency", interruptible(runLoad))
 }
 
 // loadMultiFlag collects a repeatable string flag.
@@ -92,14 +94,17 @@ func defaultLoadProfile() *loadtest.Profile {
 // each demo app of prof that the emulator has, replaces the app's X numbers with the
 // emulator's pool (the emulator may run a custom configuration). It reports whether it did;
 // a target without the admin API leaves prof unchanged.
-func loadAdoptEmulatorPool(ctx context.Context, target string, prof *loadtest.Profile) bool {
+func loadAdoptEmulatorPool(ctx context.Context, hc *http.Client, target string, prof *loadtest.Profile) bool {
+	if hc == nil {
+		hc = http.DefaultClient
+	}
 	cctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 	defer cancel()
 	req, err := http.NewRequestWithContext(cctx, http.MethodGet, strings.TrimRight(target, "/")+emulator.AdminPrefix+"config", nil)
 	if err != nil {
 		return false
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := hc.Do(req)
 	if err != nil {
 		return false
 	}
@@ -163,7 +168,10 @@ func loadIsTerminal(w io.Writer) bool {
 
 func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("load", stdout, stderr)
-	target := fs.String("target", "", "base `URL` of the PNS under load; must resolve to 127.0.0.0/8 or ::1 (required)")
+	target := fs.String("target", "", "base `URL` of the PNS under load (default: an embedded emulator on a free loopback port); a host other than loopback needs --allow-remote and --max-rate")
+	allowRemote := fs.Bool("allow-remote", false, "allow a target that is not loopback (also profile allowRemote: true); needs a ceiling --max-rate")
+	maxRate := fs.Float64("max-rate", 0, "ceiling in requests/s, over all shards, that no --rate or ramp step may exceed (also profile maxRate; required with --allow-remote)")
+	tlsf := addTLSFlags(fs.FlagSet)
 	profilePath := fs.String("profile", "", "load profile YAML `file` (default: the embedded emulator's demo apps and X numbers)")
 	scenario := fs.String("scenario", "", "built-in workload: bind-unbind (default), query or calls, optionally prefixed with the mode (axb-bind-unbind)")
 	workloadPath := fs.String("workload", "", "workload YAML `file`: weighted flows of operations over several modes (docs/workloads.md); replaces --scenario")
@@ -189,18 +197,18 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	startAt := fs.String("start-at", "", "shared start `instant` (RFC3339, e.g. 2026-12-01T22:30:00Z) of the shards of one run: setup happens before, the load begins then")
 	runID := fs.String("run-id", "", "`name` of the distributed run, recorded in the result: report --merge refuses shards of different runs")
 	waitTarget := fs.Duration("wait-target", 0, "wait up to this long for the target to accept TCP connections (e.g. an emulator sidecar starting)")
-	fs.describe("harness load --target URL --duration D (--rate N | --ramp PLAN | --workload FILE) [flags]",
+	fs.describe("harness load [--target URL] --duration D (--rate N | --ramp PLAN | --workload FILE) [flags]",
 		"Open-model load: a built-in workload (--scenario) or a workload file of weighted flows\n"+
 			"(--workload, docs/workloads.md). Every bind is unbound; Ctrl-C stops the load and unbinds\n"+
 			"everything still bound. The generator times its own lag and says when it, not the target,\n"+
-			"was the bottleneck.")
+			"was the bottleneck. Without --target it starts the embedded emulator. A target that is not\n"+
+			"loopback needs --allow-remote and a ceiling --max-rate (or allowRemote and maxRate in the\n"+
+			"profile), checked before any packet is sent; a target that does not answer ends the run at\n"+
+			"once (exit 2).")
 	if code, ok := parseFlags(fs, args, false); !ok {
 		return code
 	}
 	usageErr := fs.usageError
-	if *target == "" {
-		return usageErr("--target is required")
-	}
 	if *duration <= 0 {
 		return usageErr("--duration is required and must be positive")
 	}
@@ -257,27 +265,74 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if sample == 0 {
 		sample = -1 // Config: negative disables
 	}
-	if err := loadtest.CheckLoopback(ctx, *target); err != nil {
-		return usageErr("%v", err)
-	}
-	if *waitTarget > 0 {
-		if err := loadWaitForTarget(ctx, *target, *waitTarget); err != nil {
-			fmt.Fprintf(stderr, "harness load: %v\n", err)
-			return exitFailed
-		}
-	}
 	var prof *loadtest.Profile
 	if *profilePath != "" {
 		if prof, err = loadtest.LoadProfile(*profilePath); err != nil {
 			return usageErr("%v", err)
 		}
-	} else {
+	}
+	gate := loadtest.Gate{AllowRemote: *allowRemote, MaxRate: *maxRate}
+	if prof != nil {
+		gate.AllowRemote = gate.AllowRemote || prof.AllowRemote
+		if gate.MaxRate == 0 {
+			gate.MaxRate = prof.MaxRate
+		}
+	}
+	peak := *rate
+	if len(plan) > 0 {
+		peak = plan.Truncate(*duration).MaxRate()
+	}
+	tlsConf, err := tlsf.config()
+	if err != nil {
+		return usageErr("%v", err)
+	}
+	sc, scMode := loadtest.ParseScenario(*scenario)
+	if *target == "" {
+		// As harness conform does: no target means the embedded emulator, here on a free port.
+		url, stop, err := loadStartEmbedded(sc == loadtest.ScenarioCalls, *receiverListen)
+		if err != nil {
+			fmt.Fprintf(stderr, "harness load: %v\n", err)
+			return exitFailed
+		}
+		defer stop()
+		*target = url
+		fmt.Fprintf(stderr, "harness load: target: embedded emulator %s\n", url)
+	}
+	// The gate comes before any packet: a refused remote target is not even resolved.
+	if err := loadtest.CheckTarget(*target, gate, peak); err != nil {
+		fmt.Fprintf(stderr, "harness load: %v\n", err) // a target refusal, not a flag mistake: one line
+		return exitUsage
+	}
+	hc, _, _ := tlsf.client(10 * time.Second)
+	if *waitTarget > 0 {
+		if err := loadWaitForTarget(ctx, *target, *waitTarget); err != nil {
+			fmt.Fprintf(stderr, "harness load: %v\n", err)
+			return exitUsage
+		}
+	}
+	if err := preflight(ctx, hc, *target); err != nil {
+		fmt.Fprintf(stderr, "harness load: %v\n", err)
+		return exitUsage
+	}
+	if prof == nil {
 		prof = defaultLoadProfile()
-		if loadAdoptEmulatorPool(ctx, *target, prof) {
+		if loadtest.IsLoopbackTarget(*target) && loadAdoptEmulatorPool(ctx, hc, *target, prof) {
 			fmt.Fprintln(stderr, "harness load: no --profile: using the demo apps with the X numbers of the target emulator's configuration")
 		}
 	}
 	m := pns.Mode(strings.ToUpper(*mode))
+	if sc == loadtest.ScenarioBindUnbind {
+		cm := m
+		if cm == "" {
+			cm = scMode
+		}
+		if cm == "" {
+			cm = pns.ModeAXB
+		}
+		if code := loadCheckCapacity(prof, cm, peak, *hold, stderr); code != 0 {
+			return code
+		}
+	}
 
 	term := loadIsTerminal(stdout)
 	every := *progressEvery
@@ -291,7 +346,7 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		Target: *target, Profile: prof, Mode: m, Rate: *rate, Plan: plan,
 		Duration: *duration, Hold: *hold, Shard: si, Shards: sn, OutDir: *out, Thresholds: ths,
 		AbortOnFail: *abortOnFail, Workers: *workers, MaxWorkers: *maxWorkers, Timeout: *timeout,
-		SchemaSample: sample, StartAt: start, Workload: wl, GeneratorLag: *genLag,
+		SchemaSample: sample, StartAt: start, Gate: gate, TLSConfig: tlsConf, Workload: wl, GeneratorLag: *genLag,
 		Run: loadtest.RunInfo{ID: *runID, HarnessVersion: version},
 	}
 	if every > 0 && !*jsonOut {
@@ -411,7 +466,7 @@ func loadStartReceiver(cfg *loadtest.Config, addr string, stderr io.Writer) (fun
 	}
 	apps := map[string]string{}
 	for _, m := range []pns.Mode{pns.ModeAXB, pns.ModeAX, pns.ModeAXE} {
-		if a, secret, err := cfg.Profile.App(m); err == nil {
+		if a, secret, err := cfg.Profile.ModeApp(m); err == nil {
 			apps[a.AppKey] = secret
 		}
 	}
@@ -431,6 +486,42 @@ func loadStartReceiver(cfg *loadtest.Config, addr string, stderr io.Writer) (fun
 	fmt.Fprintf(stderr, "harness load: receiving callbacks on %s (the emulator app's callStatusUrl and feeUrl must point there)\n", bound)
 	cfg.Callbacks = tr
 	return func() { _ = rcv.Close() }, nil
+}
+
+// loadCheckCapacity prints the highest rate × hold the profile's X numbers carry in the load's
+// mode and refuses (exit 2) a bind-unbind plan that cannot fit, before the first request.
+func loadCheckCapacity(prof *loadtest.Profile, m pns.Mode, peak float64, hold time.Duration, stderr io.Writer) int {
+	_, a := prof.AppFor(m)
+	if a == nil {
+		return 0 // loadtest.Run names the missing app
+	}
+	c := profile.CapacityOf(m, a)
+	fmt.Fprintf(stderr, "harness load: capacity %s\n", c.String(hold))
+	if err := c.Check(peak, hold); err != nil {
+		fmt.Fprintf(stderr, "harness load: %v\n", err)
+		return exitUsage
+	}
+	return 0
+}
+
+// loadStartEmbedded starts the embedded emulator (default configuration) on a free loopback
+// port; for the calls scenario its apps push to the receiver at receiverAddr.
+func loadStartEmbedded(calls bool, receiverAddr string) (string, func(), error) {
+	cfg, err := emulator.DefaultConfig()
+	if err != nil {
+		return "", nil, err
+	}
+	if calls {
+		for i := range cfg.Apps {
+			cfg.Apps[i].CallStatusURL = "http://" + receiverAddr + "/"
+			cfg.Apps[i].FeeURL = "http://" + receiverAddr + "/"
+		}
+	}
+	plat, err := embedded.Start(cfg, embedded.Options{Immediate: calls})
+	if err != nil {
+		return "", nil, err
+	}
+	return plat.URL, func() { _ = plat.Close() }, nil
 }
 
 // loadWaitForTarget polls the target's TCP port until it accepts a connection or d has passed.

@@ -39,7 +39,7 @@ func TestLoadCommand(t *testing.T) {
 		stderr string
 		stdout string
 	}{
-		{"no target", []string{"--rate", "1", "--duration", "1s"}, exitUsage, "harness load: --target is required", ""},
+		{"no target", []string{"--rate", "1", "--duration", "1s", "--hold", "0s"}, exitOK, "harness load: target: embedded emulator http://127.0.0.1:", "1 bound, 1 unbound"},
 		{"no duration", []string{"--target", srv.URL, "--rate", "1"}, exitUsage, "harness load: --duration is required and must be positive", ""},
 		{"too long", []string{"--target", srv.URL, "--rate", "1", "--duration", "2h"}, exitUsage, "harness load: --duration 2h0m0s exceeds the maximum of 1h0m0s", ""},
 		{"rate and ramp", []string{"--target", srv.URL, "--rate", "1", "--ramp", "1s@1", "--duration", "1s"}, exitUsage, "--rate and --ramp are mutually exclusive", ""},
@@ -60,7 +60,7 @@ func TestLoadCommand(t *testing.T) {
 		{"unknown flow", []string{"--target", srv.URL, "--workload", mixed, "--duration", "1s", "--threshold", "flow.nope.completed>1"}, exitUsage,
 			`harness load: threshold "flow.nope.completed>1": the workload has no flow "nope" (flows: ax-callee, axb-lifecycle, axb-query)`, ""},
 		{"plan too big", []string{"--target", srv.URL, "--scenario", "ax-bind-unbind", "--rate", "100000", "--duration", "1s"}, exitUsage,
-			"harness load: ax: about 150000 live bindings per shard", ""},
+			"harness load: AX: the plan needs about 150000 live bindings", ""},
 		{"broken", []string{"--target", srv.URL, "--scenario", "ax-bind-unbind", "--rate", "50", "--duration", "500ms", "--threshold", "bind.p50<1us"}, exitThreshold, "", "BROKEN"},
 	}
 	for _, tt := range tests {
@@ -77,7 +77,7 @@ func TestLoadCommand(t *testing.T) {
 	}
 	// --json prints only the result, which merges like a summary file.
 	var out, errb bytes.Buffer
-	if got := runLoad(context.Background(), []string{"--target", srv.URL, "--mode", "axe", "--rate", "20", "--duration", "500ms", "--json"}, &out, &errb); got != exitOK {
+	if got := runLoad(context.Background(), []string{"--target", srv.URL, "--mode", "axe", "--rate", "20", "--duration", "500ms", "--json", "--generator-lag", "0"}, &out, &errb); got != exitOK {
 		t.Fatalf("json run: exit %d: %s", got, errb.String())
 	}
 	var r loadtest.Result
@@ -125,7 +125,7 @@ func TestLoadAdoptsEmulatorPool(t *testing.T) {
 	defer srv.Close()
 	var out, errb bytes.Buffer
 	code := runLoad(context.Background(), []string{"--target", srv.URL, "--mode", "ax", "--rate", "40", "--duration", "500ms", "--hold", "0s",
-		"--threshold", "bind.success>=100%"}, &out, &errb)
+		"--threshold", "bind.success>=100%", "--generator-lag", "0"}, &out, &errb)
 	if code != exitOK || !strings.Contains(errb.String(), "X numbers of the target emulator's configuration") {
 		t.Fatalf("exit %d\n%s\n%s", code, out.String(), errb.String())
 	}

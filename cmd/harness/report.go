@@ -123,12 +123,10 @@ func runReport(args []string, stdout, stderr io.Writer) int {
 		return fs.usageError("at least one result directory is required")
 	}
 	if !*merge && (*shards != 0 || *allowPartial || *wait != 0) {
-		fmt.Fprintln(stderr, "harness report: --shards, --allow-partial and --wait need --merge")
-		return exitUsage
+		return fs.usageError("--shards, --allow-partial and --wait need --merge")
 	}
 	if *shards < 0 {
-		fmt.Fprintln(stderr, "harness report: --shards must be positive")
-		return exitUsage
+		return fs.usageError("--shards must be positive")
 	}
 	if *wait > 0 {
 		n, err := waitForShards(fs.Args(), *shards, *wait, time.Second)
@@ -226,6 +224,11 @@ func buildReport(found resultDirs, merge *loadtest.MergeOptions, ths []loadtest.
 			name = r.Run.ID + " " + name
 		}
 		names = append(names, name)
+		if len(r.Missing) > 0 {
+			// Merged on request (--allow-partial), never silently: the run cannot pass.
+			s.Errors = append(s.Errors, fmt.Sprintf("load %s: shard %s missing: the merged figures and thresholds cover part of the load",
+				name, strings.Join(r.Missing, ", ")))
+		}
 	} else {
 		for _, d := range found.load {
 			r, err := loadtest.ReadSummary(filepath.Join(d, loadtest.SummaryFile))

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -98,6 +100,10 @@ type runOptions struct {
 	baseline     string
 	thresholds   []string
 	faults       faultFlag
+	// rateSet and durationSet tell a flag given from its default (the profile may set both).
+	rateSet, durationSet bool
+	// remote holds the flags of a run against --target.
+	remote targetOptions
 }
 
 func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -119,12 +125,38 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return nil
 	})
 	fs.Var(o.faults, "inject-fault", "`IFACE[=CODE]`: answer every request of that interface with CODE (default 1010001), to see a failing run (repeatable)")
-	fs.describe("harness run [flags]",
+	fs.StringVar(&o.remote.target, "target", "", "run the whole job against this platform `URL` instead of the embedded emulator (needs --profile)")
+	fs.StringVar(&o.remote.profilePath, "profile", "", "profile YAML `file` of the --target platform (apps, secrets from env, X numbers, load settings)")
+	fs.StringVar(&o.remote.receive, "receive", "", "with --target: run a callback receiver on this `address` for the whole run (the platform's notification URLs must point at it)")
+	fs.BoolVar(&o.remote.allowRemote, "allow-remote", false, "with --target: allow a target that is not loopback (also profile allowRemote: true); needs --max-rate")
+	fs.Float64Var(&o.remote.maxRate, "max-rate", 0, "with --target: ceiling in requests/s no load rate may exceed (also profile maxRate)")
+	fs.DurationVar(&o.remote.hold, "hold", 0, "with --target: how long each load binding is kept (default: profile load.hold, else 1s)")
+	o.remote.tls = addTLSFlags(fs.FlagSet)
+	fs.describe("harness run [flags]\n       harness run --target URL --profile FILE [--receive ADDR] [flags]",
 		"Starts the embedded emulator on a free loopback port, runs the conformance suite and a short\n"+
 			"load test (bind-unbind and calls with callbacks), and writes the HTML report. Ctrl-C stops\n"+
-			"early: the load unbinds what it bound and the report of what ran is still written.")
+			"early: the load unbinds what it bound and the report of what ran is still written. With\n"+
+			"--target it does the same against that platform: conformance (emulator-only scenarios\n"+
+			"skipped and counted), a bind-unbind load per mode of the profile behind the remote gate,\n"+
+			"and callbacks received on --receive for the whole run.")
 	if code, ok := parseFlags(fs, args, false); !ok {
 		return code
+	}
+	fs.Visit(func(f *flag.Flag) {
+		switch f.Name {
+		case "rate":
+			o.rateSet = true
+		case "load-duration":
+			o.durationSet = true
+		}
+	})
+	if o.remote.target == "" && (o.remote.profilePath != "" || o.remote.receive != "" || o.remote.allowRemote || o.remote.maxRate != 0 || o.remote.hold != 0) {
+		fmt.Fprintln(stderr, "harness run: --profile, --receive, --allow-remote, --max-rate and --hold need --target")
+		return exitUsage
+	}
+	if o.remote.target != "" && len(o.faults) > 0 {
+		fmt.Fprintln(stderr, "harness run: --inject-fault works on the embedded emulator only, not with --target")
+		return exitUsage
 	}
 	if o.loadDuration <= 0 || o.loadDuration > loadtest.MaxDuration || o.rate <= 0 || o.callRate <= 0 {
 		fmt.Fprintf(stderr, "harness run: --load-duration must be in (0, %s] and rates positive\n", loadtest.MaxDuration)
@@ -147,9 +179,16 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if o.seed == 0 {
 		o.seed = rand.Int64N(1<<31) + 1
 	}
-	s, secrets, err := runAll(ctx, o, stdout)
+	run := runAll
+	if o.remote.target != "" {
+		run = runTargetAll
+	}
+	s, secrets, err := run(ctx, o, stdout)
 	if err != nil {
 		fmt.Fprintf(stderr, "harness run: %v\n", err)
+		if errors.As(err, new(usageError)) {
+			return exitUsage
+		}
 		return exitFailed
 	}
 	if base != nil {
@@ -290,6 +329,10 @@ func runAll(ctx context.Context, o runOptions, stdout io.Writer) (*reports.Summa
 			s.Conformance = c
 		}
 		fmt.Fprintf(stdout, "conformance: %d passed, %d failed, %d skipped in %s\n", cres.Passed, cres.Failed, cres.Skipped, cres.Duration.Round(time.Millisecond))
+		writeCleanup(stdout, cres.Cleanup)
+		for _, l := range cres.Cleanup.Leaked {
+			s.Errors = append(s.Errors, fmt.Sprintf("conformance left %s binding %s (app %s, scenario %q): %s", l.Mode, l.SubscriptionID, l.App, l.Scenario, l.Reason))
+		}
 	}
 
 	// 2. Load: bind-unbind, then calls with callbacks. The conformance run left the clock and

@@ -182,7 +182,7 @@ func expand(t *testing.T, args []string, env map[string]string) []string {
 }
 
 func TestManifestsRenderAndDecodeStrictly(t *testing.T) {
-	for _, dir := range []string{"base", "emulator", "demo"} {
+	for _, dir := range []string{"base", "emulator", "demo", "demo-no-rwx"} {
 		t.Run(dir, func(t *testing.T) { render(t, dir) })
 	}
 }
@@ -307,5 +307,23 @@ func TestShardCountSetInOnePlace(t *testing.T) {
 	mc := r.jobs["pns-merge"].Spec.Template.Spec.Containers[0]
 	if args := expand(t, mc.Args, r.containerEnv(t, mc)); !slices.Contains(args, "--shards=5") {
 		t.Fatalf("merge args %v", args)
+	}
+}
+
+// Without a ReadWriteMany volume: no shared claim, no merge Job, and each shard's result on
+// stdout.
+func TestNoSharedVolumeComponent(t *testing.T) {
+	r := render(t, "demo-no-rwx")
+	if len(r.pvcs) != 0 || r.jobs["pns-merge"] != nil || len(r.pods) != 0 {
+		t.Fatalf("claims %v, merge Job %v, pods %v: want none", slices.Collect(maps.Keys(r.pvcs)), r.jobs["pns-merge"] != nil, slices.Collect(maps.Keys(r.pods)))
+	}
+	pod := r.jobs["pns-load"].Spec.Template.Spec
+	if !slices.Contains(pod.Containers[0].Args, "--json") {
+		t.Errorf("load args %v lack --json", pod.Containers[0].Args)
+	}
+	for _, v := range pod.Volumes {
+		if v.PersistentVolumeClaim != nil {
+			t.Errorf("volume %s still uses claim %s", v.Name, v.PersistentVolumeClaim.ClaimName)
+		}
 	}
 }

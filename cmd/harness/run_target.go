@@ -1,0 +1,256 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/pns-harness/pns-harness/assemble"
+	"github.com/pns-harness/pns-harness/conformance"
+	"github.com/pns-harness/pns-harness/features"
+	"github.com/pns-harness/pns-harness/loadtest"
+	"github.com/pns-harness/pns-harness/pns"
+	"github.com/pns-harness/pns-harness/profile"
+	"github.com/pns-harness/pns-harness/receiver"
+	"github.com/pns-harness/pns-harness/reports"
+	"github.com/pns-harness/pns-harness/schemas"
+)
+
+// usageError is a refusal before the first request (bad profile, closed remote gate, a plan
+// the numbers cannot carry, a dead target): `harness run` exits 2 with its one line.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+// targetOptions are the flags of `harness run` that only apply with --target.
+type targetOptions struct {
+	target      string
+	profilePath string
+	receive     string
+	allowRemote bool
+	maxRate     float64
+	hold        time.Duration
+	tls         *tlsFlags
+}
+
+// runTargetAll is `harness run --target URL --profile FILE`: the whole job against a platform
+// that is not the embedded emulator. Conformance runs with the profile (scenarios that need
+// emulator control are skipped and counted), then a bind-unbind load per mode the profile
+// lists, behind the remote gate and the capacity check, and an optional callback receiver
+// records what the platform pushes during the whole run.
+func runTargetAll(ctx context.Context, o runOptions, stdout io.Writer) (*reports.Summary, []string, error) {
+	t := o.remote
+	start := time.Now()
+	if t.profilePath == "" {
+		return nil, nil, usageError{errors.New("--target needs --profile FILE (apps, secrets, X numbers of that platform)")}
+	}
+	prof, err := conformance.LoadProfile(t.profilePath)
+	if err != nil {
+		return nil, nil, usageError{err}
+	}
+	secrets := prof.Secrets()
+	rate := o.rate
+	if !o.rateSet && prof.Load.Rate > 0 {
+		rate = prof.Load.Rate
+	}
+	dur := o.loadDuration
+	if !o.durationSet && prof.Load.Duration > 0 {
+		dur = time.Duration(prof.Load.Duration)
+	}
+	hold := t.hold
+	if hold == 0 {
+		hold = defaultRunHold
+		if prof.Load.Hold > 0 {
+			hold = time.Duration(prof.Load.Hold)
+		}
+	}
+	gate := loadtest.Gate{AllowRemote: t.allowRemote || prof.AllowRemote, MaxRate: t.maxRate}
+	if gate.MaxRate == 0 {
+		gate.MaxRate = prof.MaxRate
+	}
+	modes := prof.Load.Modes
+	if len(modes) == 0 {
+		modes = prof.Modes()
+	}
+	if err := loadtest.CheckTarget(t.target, gate, rate); err != nil {
+		return nil, nil, usageError{err}
+	}
+	if !o.noLoad {
+		for _, m := range modes {
+			_, a := prof.AppFor(m)
+			c := profile.CapacityOf(m, a)
+			fmt.Fprintf(stdout, "capacity %s\n", c.String(hold))
+			if err := c.Check(rate, hold); err != nil {
+				return nil, nil, usageError{err}
+			}
+		}
+	}
+	hc, tlsConf, err := t.tls.client(30 * time.Second)
+	if err != nil {
+		return nil, nil, usageError{err}
+	}
+	if err := preflight(ctx, hc, t.target); err != nil {
+		return nil, nil, usageError{err}
+	}
+	for _, sub := range []string{assemble.ConformanceDir, assemble.LoadDir} {
+		if err := os.RemoveAll(filepath.Join(o.out, sub)); err != nil {
+			return nil, nil, err
+		}
+	}
+
+	// The receiver, when asked for, runs for the whole job.
+	var rcv *receiver.Receiver
+	pushes := conformance.NewPushHub()
+	tracker := loadtest.NewCallbackTracker()
+	if t.receive != "" {
+		apps := map[string]string{}
+		for _, name := range sortedApps(prof) {
+			a := prof.Apps[name]
+			if s, err := a.Secret(); err == nil {
+				apps[a.AppKey] = s
+			}
+		}
+		v, err := schemas.New()
+		if err != nil {
+			return nil, nil, err
+		}
+		rcv = receiver.New(receiver.Options{Apps: apps, Validate: v.ValidateCallback, OnPush: func(a receiver.Arrival) {
+			tracker.Record(a)
+			pushes.Record(a)
+		}})
+		url, err := rcv.Start(t.receive)
+		if err != nil {
+			return nil, nil, usageError{fmt.Errorf("--receive: %w", err)}
+		}
+		defer rcv.Close()
+		fmt.Fprintf(stdout, "callback receiver: %s (configure it as the apps' notification URLs)\n", url)
+	}
+	fmt.Fprintf(stdout, "target: %s  profile: %s  seed: %d\n", t.target, t.profilePath, o.seed)
+
+	s := &reports.Summary{Manifest: reports.Manifest{
+		HarnessVersion: version,
+		TargetURL:      t.target,
+		Profile:        filepath.Base(t.profilePath),
+		SchemaHash:     schemas.Hash(),
+		FeatureHash:    features.Hash(),
+		Start:          start,
+		Seed:           o.seed,
+		Machine:        reports.CurrentMachine(),
+		Settings: []reports.Setting{
+			{Key: "TLS", Value: t.tls.manifestValue()},
+			{Key: "load duration", Value: dur.String()},
+			{Key: "bind rate", Value: fmt.Sprintf("%g/s per mode", rate)},
+			{Key: "hold", Value: hold.String()},
+			{Key: "load modes", Value: fmt.Sprint(modes)},
+			{Key: "remote gate", Value: fmt.Sprintf("allowRemote=%v maxRate=%g/s", gate.AllowRemote, gate.MaxRate)},
+			{Key: "tags", Value: o.tags},
+		},
+	}}
+
+	// 1. Conformance.
+	fmt.Fprintln(stdout, "== conformance")
+	cdir := filepath.Join(o.out, assemble.ConformanceDir)
+	copts := conformance.Options{
+		Target: t.target, Profile: prof, Tags: o.tags, OutDir: cdir, Output: stdout,
+		Randomize: o.seed, HTTPClient: hc,
+	}
+	if rcv != nil {
+		copts.Pushes = pushes
+	}
+	cres, err := conformance.Run(ctx, copts)
+	if err != nil {
+		s.Errors = append(s.Errors, "conformance: "+err.Error())
+	} else {
+		if c, err := assemble.Conformance(cdir, cres.Duration); err != nil {
+			s.Errors = append(s.Errors, "conformance results: "+err.Error())
+		} else {
+			s.Conformance = c
+		}
+		fmt.Fprintf(stdout, "conformance: %d passed, %d failed, %d skipped in %s\n", cres.Passed, cres.Failed, cres.Skipped, cres.Duration.Round(time.Millisecond))
+		writeCleanup(stdout, cres.Cleanup)
+		for _, l := range cres.Cleanup.Leaked {
+			s.Errors = append(s.Errors, fmt.Sprintf("conformance left %s binding %s (app %s, scenario %q) on the platform: %s", l.Mode, l.SubscriptionID, l.App, l.Scenario, l.Reason))
+		}
+		for _, w := range cres.Warnings {
+			fmt.Fprintf(stdout, "warning: %s\n", w)
+			if cres.LockedOut {
+				s.Errors = append(s.Errors, w)
+			}
+		}
+	}
+
+	// 2. Load: bind-unbind per mode.
+	if !o.noLoad && ctx.Err() == nil {
+		bindThs := o.thresholds
+		if len(bindThs) == 0 {
+			bindThs = defaultRunBindThresholds
+		}
+		ths, err := loadtest.ParseThresholds(bindThs)
+		if err != nil {
+			return nil, nil, usageError{err}
+		}
+		for _, m := range modes {
+			if ctx.Err() != nil {
+				break
+			}
+			name := fmt.Sprintf("%s-bind-unbind", lowerMode(m))
+			fmt.Fprintf(stdout, "== load %s: %g/s for %s, hold %s\n", name, rate, dur, hold)
+			res, err := loadtest.Run(ctx, loadtest.Config{
+				Target: t.target, Profile: prof, Scenario: loadtest.ScenarioBindUnbind, Mode: m,
+				Rate: rate, Duration: dur, Hold: hold, Thresholds: ths, Gate: gate, TLSConfig: tlsConf,
+				OutDir: filepath.Join(o.out, assemble.LoadDir, name), Name: name,
+				Progress: func(p loadtest.Progress) { fmt.Fprintln(stdout, "  "+progressLine(p)) },
+			})
+			if err != nil {
+				s.Errors = append(s.Errors, "load "+name+": "+err.Error())
+				continue
+			}
+			if s.Load == nil {
+				s.Load = &reports.Load{}
+			}
+			s.Load.Scenarios = append(s.Load.Scenarios, assemble.LoadScenario(res, name))
+			s.Thresholds = append(s.Thresholds, assemble.Thresholds(res, name)...)
+			if res.Cleanup.Leaked > 0 {
+				s.Errors = append(s.Errors, fmt.Sprintf("load %s left %d bindings behind", name, res.Cleanup.Leaked))
+			}
+			fmt.Fprintf(stdout, "  %s: %.1f/s achieved of %.1f/s, %d requests; bindings: %d bound, %d unbound, %d removed by cleanup, %d leaked\n",
+				name, res.AchievedRate, res.TargetRate, res.SentHits, res.Cleanup.Bound, res.Cleanup.Unbound, res.Cleanup.Retried, res.Cleanup.Leaked)
+		}
+	}
+
+	// 3. Callbacks the platform pushed meanwhile.
+	if rcv != nil {
+		rep := rcv.Snapshot()
+		if err := writeJSONFile(filepath.Join(o.out, assemble.ReceiverFile), rep); err != nil {
+			return nil, nil, err
+		}
+		s.Callbacks = assemble.Callbacks(rep)
+	}
+	s.Manifest.End = time.Now()
+	return s, secrets, nil
+}
+
+func lowerMode(m pns.Mode) string {
+	b := []byte(m)
+	for i, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}
+
+func sortedApps(p *profile.Profile) []string {
+	var names []string
+	for _, m := range []pns.Mode{pns.ModeAXB, pns.ModeAX, pns.ModeAXE} {
+		if n, _ := p.AppFor(m); n != "" {
+			names = append(names, n)
+		}
+	}
+	return names
+}

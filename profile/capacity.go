@@ -1,0 +1,93 @@
+package profile
+
+import (
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/pns-harness/pns-harness/pns"
+)
+
+// Capacity is how many bindings an app's X numbers can hold at once under the platform's
+// rules (reference §13): AXB one X carries MaxPerX pairs (5000), AX one A per X, AXE one
+// binding per extension (10^digits − 1 per X). A bind-unbind load at rate R holding each
+// binding for H keeps about R × (H + latency) bindings live, so R × H must fit.
+type Capacity struct {
+	Mode pns.Mode
+	// XNumbers is the number of X the app lists; 0 means the platform chooses X and the
+	// capacity is unknown (Known false).
+	XNumbers int
+	// PerX is the bindings one X carries.
+	PerX  int64
+	Known bool
+}
+
+// CapacityLatency is the latency margin added to the hold when estimating live bindings: an
+// unbind is sent Hold after its bind's answer, and answered some time later.
+const CapacityLatency = 500 * time.Millisecond
+
+// CapacityOf returns the capacity of an app in mode m.
+func CapacityOf(m pns.Mode, a *AppProfile) Capacity {
+	c := Capacity{Mode: m, XNumbers: len(a.Xs())}
+	switch m {
+	case pns.ModeAXB:
+		c.PerX = int64(a.MaxPerX)
+		if c.PerX == 0 {
+			c.PerX = DefaultMaxPairsPerX
+		}
+	case pns.ModeAX:
+		c.PerX = 1
+	case pns.ModeAXE:
+		d := a.ExtensionDigits
+		if d == 0 {
+			d = 4
+		}
+		c.PerX = int64(math.Pow10(d)) - 1
+	}
+	c.Known = c.XNumbers > 0 && c.PerX > 0
+	return c
+}
+
+// Live is the number of bindings the X numbers hold at once.
+func (c Capacity) Live() int64 { return int64(c.XNumbers) * c.PerX }
+
+// Need is the live bindings a bind-unbind load at peak rate (binds/s) with hold needs.
+func Need(peak float64, hold time.Duration) float64 {
+	return peak * (hold + CapacityLatency).Seconds()
+}
+
+// MaxRate is the highest bind rate the capacity carries with hold.
+func (c Capacity) MaxRate(hold time.Duration) float64 {
+	return float64(c.Live()) / (hold + CapacityLatency).Seconds()
+}
+
+// String describes the capacity for the console, e.g. "AXB: 3 X × 5000 pairs = 15000 live
+// bindings, at most 10000 binds/s with a 1s hold (rate × (hold + 0.5s) ≤ 15000)".
+func (c Capacity) String(hold time.Duration) string {
+	if !c.Known {
+		return fmt.Sprintf("%s: no X numbers listed, the platform chooses X: capacity unknown", c.Mode)
+	}
+	unit := map[pns.Mode]string{pns.ModeAXB: "pairs", pns.ModeAX: "A", pns.ModeAXE: "extensions"}[c.Mode]
+	return fmt.Sprintf("%s: %d X × %d %s = %d live bindings, at most %s binds/s with a %s hold (rate × (hold + %s) ≤ %d)",
+		c.Mode, c.XNumbers, c.PerX, unit, c.Live(), rateString(c.MaxRate(hold)), hold, CapacityLatency, c.Live())
+}
+
+// Check refuses a plan (peak binds/s, hold) that the capacity cannot carry.
+func (c Capacity) Check(peak float64, hold time.Duration) error {
+	if !c.Known {
+		return nil
+	}
+	if need := Need(peak, hold); need > float64(c.Live()) {
+		return fmt.Errorf("%s: the plan needs about %.0f live bindings (%g binds/s × (%s hold + %s)) but the profile's %d X numbers carry %d; list more X numbers or lower the rate or hold (at most %s binds/s)",
+			c.Mode, math.Ceil(need), peak, hold, CapacityLatency, c.XNumbers, c.Live(), rateString(c.MaxRate(hold)))
+	}
+	return nil
+}
+
+// rateString renders a rate without exponents: whole numbers from 100 up, 4 digits below.
+func rateString(r float64) string {
+	if r >= 100 {
+		return fmt.Sprintf("%.0f", math.Floor(r))
+	}
+	return fmt.Sprintf("%.4g", r)
+}
