@@ -44,7 +44,6 @@ type flowRun struct {
 	ended     atomic.Int64 // sessions that stopped early (a bind refused, the run stopped)
 	sent      []atomic.Int64
 	success   []atomic.Int64
-	next      atomic.Uint64
 }
 
 // stepRun is a step of a running flow.

@@ -58,7 +58,6 @@ type generator struct {
 	maxWorkers int64
 	workers    atomic.Int64
 	wg         sync.WaitGroup
-	send       func(*hit)
 }
 
 func newGenerator(ctx context.Context, client *http.Client, workers, maxWorkers uint64) *generator {

@@ -396,3 +396,20 @@ func TestConformStopsAtLockout(t *testing.T) {
 func itoa(n int) string { return strconv.Itoa(n) }
 
 func atoi(s string) int { n, _ := strconv.Atoi(s); return n }
+
+// TestWorkloadAgainstPlatform: a mixed workload file (three flows over AXB and AX) runs through
+// the binary against the platform-only emulator over TLS, every flow runs its sessions, and the
+// platform holds no binding afterwards.
+func TestWorkloadAgainstPlatform(t *testing.T) {
+	p := startPlatform(t)
+	code, stdout, stderr := runHarness(t, platformEnv, "load", "--target", p.URL, "--ca-file", p.CertFile, "--profile", platformProfile(t, ""),
+		"--workload", filepath.Join("..", "..", "loadtest", "testdata", "mixed.yaml"), "--duration", "1s", "--generator-lag", "0",
+		"--threshold", "flow.axb-lifecycle.completed>=20", "--threshold", "flow.ax-callee.completed>=10", "--threshold", "flow.axb-query.completed>=10",
+		"--threshold", "conformance.errors==0")
+	if code != exitOK || !strings.Contains(stdout, "0 leaked") || !strings.Contains(stdout, "axb-lifecycle  axb") {
+		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	if ids := p.bindingIDs(t); len(ids) != 0 {
+		t.Errorf("bindings left: %v", ids)
+	}
+}
