@@ -1,6 +1,7 @@
 package assemble
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -12,7 +13,24 @@ import (
 	"github.com/pns-harness/pns-harness/reports"
 )
 
+// encodedHist records n values of v (nanoseconds) per pair and returns the encoded histogram.
+func encodedHist(t *testing.T, pairs ...int64) string {
+	t.Helper()
+	h := hdrhistogram.New(1, int64(time.Hour), 3)
+	for i := 0; i+1 < len(pairs); i += 2 {
+		if err := h.RecordValues(pairs[i+1], pairs[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	enc, err := h.Encode(hdrhistogram.V2CompressedEncodingCookieBase)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(enc)
+}
+
 func TestLoadScenario(t *testing.T) {
+	ms2, ms51 := int64(2*time.Millisecond), int64(51*time.Millisecond)
 	r := &loadtest.Result{
 		Scenario: "bind-unbind", Mode: "AXB", Primary: "axb.bind",
 		Plan:           loadtest.Plan{{Duration: 2 * time.Second, Rate: 100}, {Duration: time.Second, Rate: 50}},
@@ -23,24 +41,47 @@ func TestLoadScenario(t *testing.T) {
 				Corrected: loadtest.Latency{P50: 2, P90: 3, P99: 9, P999: 10, Max: 11},
 				Buckets:   []loadtest.Bucket{{LE: 1, Count: 100}, {LE: 5, Count: 140}, {LE: -1, Count: 0}},
 				Codes:     []loadtest.CodeStats{{Code: "0", Count: 238}, {Code: "1012008", Count: 2}}},
-			{ID: "axb.unbind", Count: 238, Success: 238, SuccessPct: 100, Codes: []loadtest.CodeStats{{Code: "0", Count: 238}}},
+			{ID: "axb.unbind", Count: 250, Success: 250, SuccessPct: 100, Codes: []loadtest.CodeStats{{Code: "0", Count: 250}}},
 		},
+		// The first second's p99 is 51 ms, the step's (both seconds merged) 2 ms: a step's
+		// p99 must come from the merged histograms, not the largest per-second p99.
 		Series: []loadtest.Second{
-			{Offset: 0, TargetRate: 100, AchievedRate: 100, Requests: 100, Success: 100, CorrectedP99: 3, ConformanceErrors: 0},
-			{Offset: 1, TargetRate: 100, AchievedRate: 90, Requests: 180, Success: 178, CorrectedP99: 9, ConformanceErrors: 2},
+			{Offset: 0, TargetRate: 100, AchievedRate: 100, Requests: 100, Success: 100, CorrectedP99: 51, ConformanceErrors: 0,
+				CorrectedHist: encodedHist(t, 98, ms2, 2, ms51), ServiceHist: encodedHist(t, 100, ms2)},
+			{Offset: 1, TargetRate: 100, AchievedRate: 90, Requests: 180, Success: 178, CorrectedP99: 2, ConformanceErrors: 2,
+				CorrectedHist: encodedHist(t, 180, ms2), ServiceHist: encodedHist(t, 180, ms2)},
 			{Offset: 2, TargetRate: 50, AchievedRate: 50, Requests: 198, Success: 198, CorrectedP99: 4},
+			// Unbinds of the last holds, after the plan's end: cleanup, not load.
+			{Offset: 3, Requests: 12, Success: 12},
 		},
 		Thresholds: []loadtest.ThresholdOutcome{{Expr: "bind.p99<5ms", OK: true, Actual: 3, Unit: "ms"}, {Expr: "bind.success>=99.9%", OK: false, Actual: 99.2, Unit: "%"}},
 	}
 	ls := LoadScenario(r, "axb")
-	if ls.Requests != 478 || ls.Interfaces[0].Corrected.P99 != 9*time.Millisecond || ls.Interfaces[0].TargetRate != 83.3 {
+	if ls.Requests != 490 || ls.PrimaryRequests != 240 || ls.AfterPlanRequests != 12 || ls.Primary != "axb.bind" || ls.Interfaces[0].Corrected.P99 != 9*time.Millisecond || ls.Interfaces[0].TargetRate != 83.3 {
 		t.Fatalf("scenario %+v", ls)
 	}
-	if got := ls.ResultCodes; len(got) != 2 || got[0].Code != "0" || got[0].Count != 476 || got[1].Description != "Insufficient number of resources" {
+	if got := ls.ResultCodes; len(got) != 2 || got[0].Code != "0" || got[0].Count != 488 || got[1].Description != "Insufficient number of resources" {
 		t.Errorf("result codes %+v", got)
 	}
-	if len(ls.Steps) != 2 || ls.Steps[0].Requests != 280 || ls.Steps[0].ConformanceErrors != 2 || ls.Steps[0].P99 != 9*time.Millisecond || ls.Steps[1].AchievedRate != 50 {
+	if len(ls.Steps) != 2 || ls.Steps[0].Requests != 280 || ls.Steps[0].ConformanceErrors != 2 || ls.Steps[1].AchievedRate != 50 || ls.Steps[0].AchievedRate != 95 {
 		t.Errorf("steps %+v", ls.Steps)
+	}
+	if p := ls.Steps[0].P99; p < ms(1.99) || p > ms(2.01) {
+		t.Errorf("step p99 %v, want 2ms from the merged histograms", p)
+	}
+	var stepRequests int64
+	for _, st := range ls.Steps {
+		stepRequests += st.Requests
+	}
+	if stepRequests+ls.AfterPlanRequests != ls.Requests {
+		t.Errorf("steps hold %d requests + %d after the plan, the scenario %d", stepRequests, ls.AfterPlanRequests, ls.Requests)
+	}
+	// The series covers the plan only, one point per second ending at 1s, 2s, 3s.
+	if len(ls.Series) != 3 || ls.Series[0].T != time.Second || ls.Series[2].T != 3*time.Second || ls.Series[0].P99 != time.Duration(ms51) && ls.Series[0].P99 < 50*time.Millisecond {
+		t.Errorf("series %+v", ls.Series)
+	}
+	if !strings.Contains(ls.Headline(), "490 requests of all interfaces (240 axb.bind, 12 after the plan's end)") {
+		t.Errorf("headline %q", ls.Headline())
 	}
 	if h := ls.Histogram; h == nil || len(h.Buckets) != 3 || h.Buckets[1].From != time.Millisecond || h.Buckets[1].To != 5*time.Millisecond {
 		t.Errorf("histogram %+v", h)

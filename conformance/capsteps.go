@@ -23,6 +23,91 @@ func (w *world) registerCapSteps(sc *godog.ScenarioContext) {
 		return nil
 	})
 	sc.Step(`^the fee records of the scenario's calls arrive in full messages of 50 and one with the rest$`, w.feesAtCap)
+	sc.Step(`^the status of (\d+) X numbers of the app is set to "([^"]*)"$`, w.setManyStatuses)
+	sc.Step(`^the numStatus pushes of those changes arrive in full messages of 100 and one with the rest$`, w.statusesAtCap)
+}
+
+// statusBatchCap is the documented maximum of status changes per X-status message (§9).
+const statusBatchCap = 100
+
+// setManyStatuses changes the status of n distinct X numbers of the current app at once.
+func (w *world) setManyStatuses(ctx context.Context, n int, status string) error {
+	if err := w.needAdmin(); err != nil {
+		return err
+	}
+	if _, err := w.appProfile(w.app); err != nil {
+		return err
+	}
+	var xs []string
+	for i := 0; i < n; i++ {
+		x, err := w.rs.xs[w.app].take(w.xUsed)
+		if err != nil {
+			return err
+		}
+		w.xUsed[x] = true
+		xs = append(xs, x)
+	}
+	if _, err := w.rs.admin.simulate(ctx, "/numbers/status", map[string]any{"numbers": xs, "status": status}); err != nil {
+		return err
+	}
+	if status != "5" {
+		w.statusChanged = append(w.statusChanged, xs...)
+	}
+	w.batchX = xs
+	return nil
+}
+
+// statusesAtCap checks that the changes of setManyStatuses arrive merged up to the cap of 100
+// per message and no further.
+func (w *world) statusesAtCap(ctx context.Context) error {
+	if err := w.needPushes(); err != nil {
+		return err
+	}
+	if len(w.batchX) <= statusBatchCap {
+		return fmt.Errorf("the scenario changed %d statuses; reaching the cap needs more than %d", len(w.batchX), statusBatchCap)
+	}
+	mine := map[string]bool{}
+	for _, x := range w.batchX {
+		mine[x] = true
+	}
+	return w.inbox.wait(ctx, func(ps []push) (bool, error) {
+		seen := map[string]bool{}
+		var sizes []int
+		for _, p := range ps {
+			if p.Kind != receiver.KindNumStatus || p.Redelivery {
+				continue
+			}
+			l, _ := p.doc["numInfo"].([]any)
+			n := 0
+			for _, e := range l {
+				m, _ := e.(map[string]any)
+				if x, _ := m["number"].(string); mine[x] {
+					seen[x] = true
+					n++
+				}
+			}
+			if n == 0 {
+				continue
+			}
+			if len(l) > statusBatchCap {
+				return true, fmt.Errorf("numStatus message carries %d changes, want at most %d (§9)", len(l), statusBatchCap)
+			}
+			sizes = append(sizes, n)
+		}
+		if len(seen) < len(w.batchX) {
+			return false, fmt.Errorf("status changes of %d of %d X numbers arrived (messages of %v)", len(seen), len(w.batchX), sizes)
+		}
+		partial := 0
+		for _, n := range sizes {
+			if n != statusBatchCap {
+				partial++
+			}
+		}
+		if partial > 1 {
+			return true, fmt.Errorf("the %d changes came in messages of %v: want full messages of %d and one with the rest (§9)", len(w.batchX), sizes, statusBatchCap)
+		}
+		return true, nil
+	})
 }
 
 // feesAtCap checks that the records of the scenario's calls, ending together, are merged up to

@@ -114,7 +114,7 @@ var Rules = map[string][]string{
 		// What arrives at the customer's URLs (callback_delivery.feature): §7.1 signing, §7.6
 		// re-push, §8 fee records and batching, §9 X-number status, §10 SMS, §11 recordings.
 		"delivery:events", "delivery:signature-aksk", "delivery:signature-wsse", "delivery:fee",
-		"delivery:fee-batch", "delivery:fee-cap", "delivery:retry", "delivery:numstatus", "business:x-paused",
+		"delivery:fee-batch", "delivery:fee-cap", "delivery:retry", "delivery:numstatus", "delivery:numstatus-cap", "business:x-paused",
 		"delivery:sms-notify", "delivery:sms-block", "delivery:recording",
 	},
 	IfaceAuthentication: {

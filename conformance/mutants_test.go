@@ -84,6 +84,8 @@ var mutants = []mutant{
 		func(c *emulator.Config) { c.FeeBatchMax = 49 }},
 	{"fee-batch: fee records of calls ending together never merged", "delivery:fee-batch", nil,
 		func(c *emulator.Config) { c.FeeBatchMax = 1 }},
+	{"numstatus-cap: status changes split before the cap (99 per message)", "delivery:numstatus-cap", nil,
+		func(c *emulator.Config) { c.StatusBatchMax = 99 }},
 	{"x-reuse: 1012010 answered as 1012008, and AXB bind answers without subscriptionId (as in TestMutations)", "business:x-reuse",
 		func(map[string]string) func(http.Handler) http.Handler { return mutate }, nil},
 }

@@ -89,14 +89,18 @@ func TestFeaturesAsRealPlatform(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, s := range res.Scenarios {
-		emu := false
+		emu, slow := false, false
 		for _, tg := range s.Tags {
 			emu = emu || tg == TagEmulator
+			slow = slow || tg == TagSlow
 		}
 		switch {
 		case emu && s.Status != "skipped":
 			t.Errorf("%s: @emulator scenario %s against a non-emulator target", s.Key, s.Status)
-		case !emu && s.Status != "passed":
+		case slow && !emu && s.Status != "skipped":
+			// @slow waits in real time on a real platform and is opt-in (--slow).
+			t.Errorf("%s: @slow scenario %s without the opt-in", s.Key, s.Status)
+		case !emu && !slow && s.Status != "passed":
 			t.Errorf("%s: %s %s", s.Key, s.Status, s.Error)
 		}
 	}

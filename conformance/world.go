@@ -101,6 +101,8 @@ type world struct {
 	authBefore int64
 	// inbox holds the pushes arriving while the scenario runs (nil without a push source).
 	inbox *inbox
+	// batchX are the X numbers of the last "status of N X numbers" step.
+	batchX []string
 	// lastNonce is the Nonce of the last request sent (for the replay scenario).
 	lastNonce string
 	// sentAt is the wall-clock time the last request was sent.

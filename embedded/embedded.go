@@ -64,6 +64,7 @@ func New(cfg *emulator.Config, baseURL string, o Options) (*Platform, error) {
 		Timeout:        time.Duration(c.CallbackTimeoutSeconds) * time.Second,
 		FeeBatchWindow: time.Duration(c.FeeBatchWindowSeconds) * time.Second,
 		FeeBatchMax:    c.FeeBatchMax,
+		StatusBatchMax: c.StatusBatchMax,
 		InsecureTLS:    c.CallbackInsecureTLS,
 		Delay:          o.CallbackDelay,
 	})

@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	_ "embed"
 	"encoding/json"
 	"errors"
 	"io"
@@ -42,6 +43,7 @@ func (e *Emulator) registerAdmin() {
 	m.HandleFunc("POST "+AdminPrefix+"lockout", e.adminLockoutSet)
 	m.HandleFunc("DELETE "+AdminPrefix+"lockout", e.adminLockoutClear)
 	m.HandleFunc("GET "+AdminPrefix+"config", e.adminConfig)
+	m.HandleFunc("GET "+AdminPrefix+"openapi.json", adminOpenAPI)
 }
 
 // WriteAdminJSON writes an admin answer; exported for admin handlers added with HandleAdmin.
@@ -257,4 +259,19 @@ func (e *Emulator) adminConfig(w http.ResponseWriter, _ *http.Request) {
 		return
 	}
 	WriteAdminJSON(w, http.StatusOK, v)
+}
+
+// openAPIDoc is the OpenAPI 3.1 description of the admin API, served at
+// /emulator/v1/openapi.json and rendered into docs/admin-api.md. A test sends each of its
+// examples to the emulator and checks every admin route is described.
+//
+//go:embed openapi.json
+var openAPIDoc []byte
+
+// OpenAPI returns the OpenAPI 3.1 document of the admin API.
+func OpenAPI() []byte { return append([]byte(nil), openAPIDoc...) }
+
+func adminOpenAPI(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	_, _ = w.Write(openAPIDoc)
 }

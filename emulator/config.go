@@ -46,6 +46,8 @@ type Config struct {
 	FeeBatchWindowSeconds int `yaml:"feeBatchWindowSeconds"`
 	// FeeBatchMax is the maximum number of fee records per message (D70).
 	FeeBatchMax int `yaml:"feeBatchMax"`
+	// StatusBatchMax is the maximum number of X-number status changes per message (D73).
+	StatusBatchMax int `yaml:"statusBatchMax"`
 	// ClockScale is the speed of the emulator clock relative to real time (D76).
 	ClockScale float64 `yaml:"clockScale"`
 	// ShortConnections closes the connection after every response (D26).
@@ -72,7 +74,9 @@ type Config struct {
 
 // AppConfig is one application (reference §14.2, per-app settings).
 type AppConfig struct {
-	AppKey    string `yaml:"appKey"`
+	// AppKey is the app's key, the Username of its requests' X-AKSK header.
+	AppKey string `yaml:"appKey"`
+	// AppSecret signs the app's requests and the notifications sent to it; never logged.
 	AppSecret string `yaml:"appSecret"`
 	// Mode is AXB, AX or AXE.
 	Mode pns.Mode `yaml:"mode"`
@@ -117,8 +121,10 @@ type AppConfig struct {
 // and each authenticated request takes one; a request finding it empty gets the flow-control
 // answer 1010010 `The flow control upper limit is reached on the platform.`.
 type FlowControl struct {
-	Rate  float64 `yaml:"rate"`
-	Burst int     `yaml:"burst"`
+	// Rate is the refill rate in requests per wall-clock second.
+	Rate float64 `yaml:"rate"`
+	// Burst is the bucket's size: how many requests may come at once.
+	Burst int `yaml:"burst"`
 }
 
 // ParseFlowControl reads "RATE/BURST" (e.g. "1000/1000" or "0.001/5"), the form of
@@ -182,6 +188,7 @@ const (
 	DefaultCallbackTimeoutSeconds = 5
 	DefaultFeeBatchWindowSeconds  = 2
 	DefaultFeeBatchMax            = 50
+	DefaultStatusBatchMax         = 100
 	DefaultMaxBodyBytes           = 64 << 10
 	DefaultHostName               = "pns-emulator.local"
 	DefaultExtensionDigits        = 4
@@ -270,6 +277,7 @@ func (c *Config) Normalize() error {
 		{"callbackTimeoutSeconds", &c.CallbackTimeoutSeconds, DefaultCallbackTimeoutSeconds},
 		{"feeBatchWindowSeconds", &c.FeeBatchWindowSeconds, DefaultFeeBatchWindowSeconds},
 		{"feeBatchMax", &c.FeeBatchMax, DefaultFeeBatchMax},
+		{"statusBatchMax", &c.StatusBatchMax, DefaultStatusBatchMax},
 	} {
 		if *s.v == 0 {
 			*s.v = s.def
@@ -279,6 +287,9 @@ func (c *Config) Normalize() error {
 	}
 	if c.FeeBatchMax > 50 {
 		bad("feeBatchMax: must be at most 50")
+	}
+	if c.StatusBatchMax > 100 {
+		bad("statusBatchMax: must be at most 100")
 	}
 	if c.ClockScale == 0 {
 		c.ClockScale = 1

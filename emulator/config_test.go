@@ -152,3 +152,20 @@ func TestLoadConfigAndRoundTrip(t *testing.T) {
 		t.Error("missing file accepted")
 	}
 }
+
+// FuzzParseFlowControl: any --flow-control value never panics, and an accepted one is a valid
+// bucket (positive rate, burst at least 1).
+func FuzzParseFlowControl(f *testing.F) {
+	for _, s := range []string{"1000/1000", "0.001/5", "10/0", "fast", "/", "1e400/1", "NaN/3", "-1/2"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		fc, err := ParseFlowControl(s)
+		if err != nil {
+			return
+		}
+		if !(fc.Rate > 0) || fc.Burst < 1 {
+			t.Fatalf("%q accepted as %+v", s, fc)
+		}
+	})
+}

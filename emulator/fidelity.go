@@ -154,7 +154,7 @@ func FidelityMarkdown() string {
 		{"rejectNonceReplay", "false"}, {"lockoutEnabled", "true"}, {"lockoutFailures", fmt.Sprint(DefaultLockoutFailures)},
 		{"lockoutWindowSeconds", fmt.Sprint(DefaultLockoutWindowSeconds)}, {"lockoutSeconds", fmt.Sprint(DefaultLockoutSeconds)},
 		{"callbackTimeoutSeconds", fmt.Sprint(DefaultCallbackTimeoutSeconds)}, {"feeBatchWindowSeconds", fmt.Sprint(DefaultFeeBatchWindowSeconds)},
-		{"feeBatchMax", fmt.Sprint(DefaultFeeBatchMax)}, {"clockScale", "1"}, {"shortConnections", "false"}, {"tls", "false"},
+		{"feeBatchMax", fmt.Sprint(DefaultFeeBatchMax)}, {"statusBatchMax", fmt.Sprint(DefaultStatusBatchMax)}, {"clockScale", "1"}, {"shortConnections", "false"}, {"tls", "false"},
 		{"hostName", DefaultHostName}, {"maxBodyBytes", fmt.Sprint(DefaultMaxBodyBytes)},
 		{"apps[].legacyWSSE / recording / sms / smsIncludeContent", "true"}, {"apps[].callbackAuth", "aksk"},
 		{"apps[].extensionDigits", fmt.Sprint(DefaultExtensionDigits)}, {"apps[].maxPairsPerX", fmt.Sprint(DefaultMaxPairsPerX)},

@@ -144,6 +144,13 @@ Feature: Notifications as they arrive at the customer's URLs (reference §7-§10
     And the emulator clock advances by 2 seconds
     Then a numStatus push for "<X1>" with status "5" arrives at the X-status URL
 
+  @global-state @rule:delivery:numstatus-cap
+  Scenario: AXB: 101 status changes at once are pushed as one full message of 100 and one of 1
+    Given the AXB app
+    When the status of 101 X numbers of the app is set to "9"
+    And the emulator clock advances by 2 seconds
+    Then the numStatus pushes of those changes arrive in full messages of 100 and one with the rest
+
   @rule:delivery:sms-notify
   Scenario: AXB: the Notify of a forwarded SMS arrives at the SMS notification URL
     Given an AXB binding with:

@@ -26,14 +26,17 @@ const (
 	maxParked     = 100000
 )
 
-// CallbackTracker measures the callback latency of the calls scenario: the time from sending
-// a simulated call to the arrival of each of its notifications, per event type (callin,
-// callout, alerting, answer, disconnect, collectInfo; "fee" for fee records). Feed it from the
-// callback receiver (receiver.Options.OnPush) with Arrived; Run records the triggers. It is
-// safe for concurrent use, and a push that arrives before its call's answer is kept until the
-// call is known.
+// CallbackTracker measures the callback delays of the calls scenario, per event type (callin,
+// callout, alerting, answer, disconnect, collectInfo; "fee" for each fee record): the
+// receiver's delay (arrival − the emulator's stated emission instant, exact) when the push
+// carries one, else the time from sending the simulated call to the arrival. Feed it from the
+// callback receiver (receiver.Options.OnPush) with Record; Run records the triggers and, with
+// SetReceiver, registers each call's expected notifications with the receiver so that it
+// reports what is missing. It is safe for concurrent use, and a push that arrives before its
+// call's answer is kept until the call is known.
 type CallbackTracker struct {
 	mu       sync.Mutex
+	expect   func(receiver.Expectation)
 	triggers map[string]time.Time // sessionId → sent
 	parked   map[string][]parkedArrival
 	nParked  int
@@ -45,8 +48,10 @@ type CallbackTracker struct {
 }
 
 type parkedArrival struct {
-	event string
-	at    time.Time
+	event    string
+	at       time.Time
+	delay    time.Duration
+	measured bool // the receiver measured delay (DelayUnknown: skew, not recorded)
 }
 
 // NewCallbackTracker returns an empty tracker.
@@ -54,12 +59,27 @@ func NewCallbackTracker() *CallbackTracker {
 	return &CallbackTracker{triggers: map[string]time.Time{}, parked: map[string][]parkedArrival{}}
 }
 
+// SetReceiver makes the tracker register every triggered call with the receiver
+// (receiver.Expect, with the event types the emulator says the call produces and its fee
+// record), so that the receiver's report counts expected, received and missing per type.
+func (t *CallbackTracker) SetReceiver(r *receiver.Receiver) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.expect = r.Expect
+}
+
 // Record is the receiver's OnPush hook (receiver.Options.OnPush): it records each push at its
-// first delivery, now; re-deliveries and duplicates carry no new latency.
+// first delivery, now; re-deliveries and duplicates carry no new latency. The receiver's
+// per-record delays are used when it measured them.
 func (t *CallbackTracker) Record(a receiver.Arrival) {
-	if !a.Redelivery && !a.Duplicate {
-		t.Arrived(a.Kind, a.EventType, a.SessionIDs, time.Now(), a.Violations)
+	if a.Redelivery || a.Duplicate {
+		return
 	}
+	var delays []time.Duration
+	if a.Emitted != nil && len(a.Delays) == len(a.SessionIDs) {
+		delays = a.Delays
+	}
+	t.arrived(a.Kind, a.EventType, a.SessionIDs, delays, time.Now(), a.Violations)
 }
 
 // Arrived records one received push: its kind ("event", "fee", ... as the receiver names
@@ -68,6 +88,12 @@ func (t *CallbackTracker) Record(a receiver.Arrival) {
 // other kinds (SMS, X-number status) are counted under their kind when they carry a known
 // session.
 func (t *CallbackTracker) Arrived(kind, eventType string, sessionIDs []string, at time.Time, violations []string) {
+	t.arrived(kind, eventType, sessionIDs, nil, at, violations)
+}
+
+// arrived is Arrived with the receiver's delays (nil, or one per session ID; DelayUnknown
+// entries are not recorded: the receiver counted them as skew or unmeasurable).
+func (t *CallbackTracker) arrived(kind, eventType string, sessionIDs []string, delays []time.Duration, at time.Time, violations []string) {
 	event := kind
 	if kind == "event" && eventType != "" {
 		event = eventType
@@ -83,38 +109,52 @@ func (t *CallbackTracker) Arrived(kind, eventType string, sessionIDs []string, a
 		}
 		t.conf(at, msgs)
 	}
-	for _, id := range sessionIDs {
+	for i, id := range sessionIDs {
+		d := receiver.DelayUnknown
+		if delays != nil {
+			d = delays[i]
+		}
 		trig, ok := t.triggers[id]
 		if !ok || t.record == nil {
 			if t.nParked < maxParked {
-				t.parked[id] = append(t.parked[id], parkedArrival{event, at})
+				t.parked[id] = append(t.parked[id], parkedArrival{event, at, d, delays != nil})
 				t.nParked++
 			}
 			continue
 		}
-		t.account(id, event, at, trig)
+		t.account(id, event, at, trig, d, delays != nil)
 	}
 }
 
-// account records one latency; the fee record is a call's last notification, so its session
-// is forgotten then. Called with t.mu held.
-func (t *CallbackTracker) account(id, event string, at, trig time.Time) {
-	t.record(event, at, at.Sub(trig))
+// account records one delay (the receiver's when measured, else from the trigger); the fee
+// record is a call's last notification, so its session is forgotten then. Called with t.mu
+// held.
+func (t *CallbackTracker) account(id, event string, at, trig time.Time, d time.Duration, measured bool) {
+	switch {
+	case !measured:
+		t.record(event, at, at.Sub(trig))
+	case d != receiver.DelayUnknown:
+		t.record(event, at, d)
+	}
 	if event == "fee" {
 		delete(t.triggers, id)
 		t.open--
 	}
 }
 
-// triggered records that the call with this session was sent at sent.
-func (t *CallbackTracker) triggered(id string, sent time.Time) {
+// triggered records that the call with this session was sent at sent and produces these
+// pushed event types (and a fee record).
+func (t *CallbackTracker) triggered(id string, sent time.Time, events []string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if t.expect != nil {
+		t.expect(receiver.Expectation{SessionID: id, Triggered: sent, Events: events, NoEvents: len(events) == 0})
+	}
 	t.triggers[id] = sent
 	t.open++
 	for _, p := range t.parked[id] {
 		t.nParked--
-		t.account(id, p.event, p.at, sent)
+		t.account(id, p.event, p.at, sent, p.delay, p.measured)
 	}
 	delete(t.parked, id)
 }

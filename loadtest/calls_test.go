@@ -75,7 +75,7 @@ func TestCallbackTrackerEarlyArrival(t *testing.T) {
 	if len(got) != 0 || tr.openCalls() != 0 {
 		t.Fatal("accounted before the trigger")
 	}
-	tr.triggered("s1", t0)
+	tr.triggered("s1", t0, []string{"callin"})
 	tr.Arrived("fee", "fee", []string{"s1"}, t0.Add(50*time.Millisecond), []string{"bad"})
 	if len(got) != 2 || got[0] != 30*time.Millisecond || got[1] != 50*time.Millisecond || tr.openCalls() != 0 {
 		t.Fatalf("latencies %v open %d", got, tr.openCalls())
@@ -98,6 +98,7 @@ func TestEmbeddedCalls(t *testing.T) {
 		Validate: sv.ValidateCallback,
 		OnPush:   tr.Record,
 	})
+	tr.SetReceiver(rcv)
 	rurl, err := rcv.Start("127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -110,6 +111,7 @@ func TestEmbeddedCalls(t *testing.T) {
 	for i := range cfg.Apps {
 		cfg.Apps[i].CallStatusURL, cfg.Apps[i].FeeURL = rurl, rurl
 	}
+	var total int64
 	cfg.FeeBatchWindowSeconds = 1
 	p, err := embedded.Start(cfg, embedded.Options{Immediate: true})
 	if err != nil {
@@ -138,6 +140,18 @@ func TestEmbeddedCalls(t *testing.T) {
 		}
 		if calls.Success == 0 || events["fee"] != calls.Success || events["disconnect"] != calls.Success || !res.Passed() || res.Conformance.Errors != 0 {
 			t.Fatalf("%s: calls %+v callbacks %v thresholds %+v warnings %v conformance %+v", mode, calls.Codes, events, res.Thresholds, res.Warnings, res.Conformance)
+		}
+		total += calls.Success
+	}
+	// Every call registered its expected notifications with the receiver: all arrived.
+	fin := rcv.Final()
+	if fin.Counters.Expected != total || fin.Sessions.Satisfied != total || fin.Sessions.Missing != 0 {
+		t.Errorf("expectations: %d registered, sessions %+v, want %d satisfied", fin.Counters.Expected, fin.Sessions, total)
+	}
+	for _, typ := range []string{"callin", "disconnect", "fee"} {
+		tc := fin.ByType[typ]
+		if tc.Expected != total || tc.Received != total || tc.Missing != 0 {
+			t.Errorf("%s: %+v, want %d expected and received", typ, tc, total)
 		}
 	}
 	if d := p.Emulator.Store().Dump(""); len(d.AXB)+len(d.AX)+len(d.AXE) != 0 {

@@ -169,3 +169,22 @@ func TestStartAt(t *testing.T) {
 		t.Fatalf("warnings %v", res.Warnings)
 	}
 }
+
+// parseShard never panics and accepts exactly "i/N" with 0 <= i < N.
+func FuzzParseShard(f *testing.F) {
+	for _, s := range []string{"0/1", "2/3", "3/3", "-1/2", "1/0", "a/b", "1/", "/1", "", "1/2/3", " 1/2", "99999999999999999999/1"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		i, n, err := parseShard(s)
+		if err != nil {
+			return
+		}
+		if n < 1 || i < 0 || i >= n {
+			t.Fatalf("%q parsed as %d/%d", s, i, n)
+		}
+		if i2, n2, err := parseShard(strconv.Itoa(i) + "/" + strconv.Itoa(n)); err != nil || i2 != i || n2 != n {
+			t.Fatalf("%q: canonical form %d/%d does not parse back: %v", s, i, n, err)
+		}
+	})
+}

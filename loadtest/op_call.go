@@ -26,13 +26,23 @@ var opCall = &operation{
 		o := observation{iface: IfaceCalls, status: h.status, ts: h.start, service: h.latency}
 		var cr struct {
 			SessionID string `json:"sessionId"`
+			Events    []struct {
+				EventType string `json:"eventType"`
+				URL       string `json:"url"`
+			} `json:"events"`
 		}
 		switch {
 		case h.status == 0:
 			o.code = "transport"
 		case h.status == http.StatusOK && json.Unmarshal(h.body, &cr) == nil && cr.SessionID != "":
 			o.code, o.success = string(pns.CodeSuccess), true
-			r.cfg.Callbacks.triggered(cr.SessionID, h.start)
+			var pushed []string // events without a URL are not pushed (D77)
+			for _, e := range cr.Events {
+				if e.URL != "" {
+					pushed = append(pushed, e.EventType)
+				}
+			}
+			r.cfg.Callbacks.triggered(cr.SessionID, h.start, pushed)
 		default:
 			o.code = "http-" + strconv.Itoa(h.status)
 			if h.status == http.StatusOK {

@@ -145,19 +145,7 @@ func (r *runner) finish(st *stopper) (*Result, error) {
 	a.ended = time.Now()
 	a.elapsed = el.Seconds()
 	a.targetHits = float64(r.expectedHits(el))
-	stop := r.start.Add(el)
-	for s := r.start.Unix(); s <= stop.Unix(); s++ {
-		t0, t1 := time.Unix(s, 0), time.Unix(s+1, 0)
-		if t0.Before(r.start) {
-			t0 = r.start
-		}
-		if t1.After(stop) {
-			t1 = stop
-		}
-		if t1.After(t0) {
-			a.sec(s).target += r.plan.Hits(t1.Sub(r.start)) - r.plan.Hits(t0.Sub(r.start))
-		}
-	}
+	a.addPlanTargets(r.plan, el)
 	a.flows = a.flows[:0]
 	for _, f := range r.flows {
 		fs := FlowStats{Name: f.name, Mode: f.m.key, Plan: f.plan, Pool: f.spec.Pool,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"net"
 	"net/netip"
 	"net/url"
@@ -41,8 +42,11 @@ func CheckTarget(target string, g Gate, peak float64) error {
 	if host == "" {
 		return fmt.Errorf("target %q: no host", target)
 	}
-	if g.MaxRate < 0 {
-		return fmt.Errorf("maxRate %g: must be positive", g.MaxRate)
+	if g.MaxRate < 0 || math.IsNaN(g.MaxRate) || math.IsInf(g.MaxRate, 0) {
+		return fmt.Errorf("maxRate %g: must be a positive number", g.MaxRate)
+	}
+	if math.IsNaN(peak) || math.IsInf(peak, 0) {
+		return fmt.Errorf("rate %g: must be a finite number", peak)
 	}
 	if g.MaxRate > 0 && peak > g.MaxRate {
 		return fmt.Errorf("the plan's peak rate %g/s exceeds the ceiling maxRate (--max-rate) %g/s; lower --rate/--ramp or raise the ceiling", peak, g.MaxRate)

@@ -9,6 +9,7 @@ package profile
 import (
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"sort"
 	"strconv"
@@ -216,7 +217,7 @@ func (p *Profile) Normalize() error {
 			bad("numbers.%s: %v", r.name, err)
 		}
 	}
-	if p.MaxRate < 0 {
+	if p.MaxRate < 0 || math.IsNaN(p.MaxRate) || math.IsInf(p.MaxRate, 0) {
 		bad("maxRate: must be positive")
 	}
 	if p.AllowRemote && p.MaxRate == 0 {
@@ -227,8 +228,8 @@ func (p *Profile) Normalize() error {
 			bad("load.modes[%d]: no app for mode %q", i, m)
 		}
 	}
-	if p.Load.Rate < 0 || p.Load.Duration < 0 || p.Load.Hold < 0 {
-		bad("load: rate, duration and hold must not be negative")
+	if p.Load.Rate < 0 || math.IsNaN(p.Load.Rate) || math.IsInf(p.Load.Rate, 0) || p.Load.Duration < 0 || p.Load.Hold < 0 {
+		bad("load: rate, duration and hold must be finite and not negative")
 	}
 	if p.MaxRate > 0 && p.Load.Rate > p.MaxRate {
 		bad("load.rate: %g/s exceeds maxRate %g/s", p.Load.Rate, p.MaxRate)

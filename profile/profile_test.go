@@ -78,6 +78,8 @@ func TestParseErrors(t *testing.T) {
 		{app + "maxPerx: 3\n", "profile: yaml: unmarshal errors:\n  line 2: field maxPerx not found in type profile.Profile"},
 		{app + "allowRemote: true\n", "profile: maxRate: required with allowRemote (the rate ceiling no load may exceed)"},
 		{app + "maxRate: -1\n", "profile: maxRate: must be positive"},
+		{app + "maxRate: .nan\n", "profile: maxRate: must be positive"},
+		{app + "load: {rate: .inf}\n", "profile: load: rate, duration and hold must be finite and not negative"},
 		{app + "lockout: {failures: 3}\n", "profile: lockout: give both failures (a positive count) and window (a duration), or neither"},
 		{app + "load: {modes: [AXE]}\n", `profile: load.modes[0]: no app for mode "AXE"`},
 		{app + "maxRate: 10\nload: {rate: 20}\n", "profile: load.rate: 20/s exceeds maxRate 10/s"},

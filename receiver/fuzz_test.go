@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 )
@@ -45,6 +46,23 @@ func FuzzHandler(f *testing.F) {
 		}
 		if got := r.Snapshot().Counters.Requests; got != 2 {
 			t.Fatalf("requests counted %d, want 2", got)
+		}
+	})
+}
+
+// FuzzParseEmitted feeds arbitrary EmittedHeader values: never a panic, and either nil (no
+// header), an empty slice (bad header) or one instant per comma-separated field.
+func FuzzParseEmitted(f *testing.F) {
+	for _, s := range []string{"", "2026-03-01T08:00:00.123456789Z", "2026-03-01T08:00:00Z,2026-03-01T08:00:01.5+08:00", "yesterday", ",", "2026-03-01T08:00:00Z,"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		ts := parseEmitted(v)
+		if v == "" && ts != nil {
+			t.Fatalf("no header gave %v", ts)
+		}
+		if len(ts) > 0 && len(ts) != strings.Count(v, ",")+1 {
+			t.Fatalf("%q gave %d instants", v, len(ts))
 		}
 	})
 }

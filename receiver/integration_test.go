@@ -133,8 +133,16 @@ func TestDispatcherToReceiver(t *testing.T) {
 	if l, ok := rep.LatencyFor(RefTrigger, "disconnect"); !ok || l.Count != calls {
 		t.Errorf("trigger latency for disconnect = %+v", l)
 	}
-	if l, ok := rep.LatencyFor(RefPlatform, "fee"); !ok || l.Count != calls {
-		t.Errorf("platform latency for fee = %+v", l)
+	// The dispatcher states each record's emission: every fee record is measured exactly,
+	// none against the virtual clock's timestamps.
+	if l, ok := rep.LatencyFor(RefEmulator, "fee"); !ok || l.Count != calls {
+		t.Errorf("emulator delay for fee = %+v", l)
+	}
+	if l, ok := rep.LatencyFor(RefPlatform, "fee"); ok {
+		t.Errorf("platform delay recorded despite the emission header: %+v", l)
+	}
+	if EmittedHeader != callbacks.EmittedHeader {
+		t.Errorf("receiver reads %q, the dispatcher writes %q", EmittedHeader, callbacks.EmittedHeader)
 	}
 	t.Logf("injected %d failures over %d requests; fee messages %d (max batch %d)",
 		c.InjectedFailures, c.Requests, c.FeeMessages, c.MaxFeeBatch)
@@ -219,7 +227,7 @@ func BenchmarkEndToEnd(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer r.Close()
-	d := callbacks.New(callbacks.Options{Clock: clock.NewVirtual(0.001), })
+	d := callbacks.New(callbacks.Options{Clock: clock.NewVirtual(0.001)})
 	defer d.Close()
 	app := callbacks.AppRef{Key: appAKSK.AppKey, Secret: appAKSK.AppSecret}
 	ctx := context.Background()

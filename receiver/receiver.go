@@ -24,11 +24,26 @@
 // delivery answered 200. Latency is taken at its first delivery, whatever the answer.
 //
 // Time. Arrivals are measured with the monotonic clock from the receiver's start (time.Now
-// carries the monotonic reading) and exposed as durations since start. Platform timestamps
-// (statusInfo.timestamp, callEndTime, smsEvent.timeStamp) have a resolution of one second and
-// are truncated, so latencies against them read 0-1 s high, and "late" (Options.LateAfter)
-// can fire up to 1 s early: choose LateAfter ≥ 2 s. Against the emulator, whose clock may be
-// scaled or advanced (D76), use the trigger reference (Expect / MarkTriggered) instead.
+// carries the monotonic reading) and exposed as durations since start. A push's delay is its
+// arrival minus the instant the platform says the notification was emitted:
+//   - against the emulator, the instants of EmittedHeader (one per record; an emulator-only
+//     header, absent from the real platform), exact to the microsecond: reference
+//     RefEmulator. The body's timestamps then follow the emulator's virtual clock, which may
+//     be scaled or advanced (D76), and are not used;
+//   - otherwise the body's timestamps (statusInfo.timestamp, callEndTime, smsEvent.timeStamp;
+//     reference RefPlatform). They have a resolution of one second and are truncated, so
+//     delays against them read 0-1 s high, and "late" (Options.LateAfter) can fire up to 1 s
+//     early: choose LateAfter ≥ 2 s. Report.PlatformClock shows their spread, from which the
+//     offset between the platform's clock and the receiver's can be estimated.
+//
+// A negative delay is impossible: it is counted as ClockSkew and never recorded, so that it
+// cannot pass for a fast delivery.
+//
+// Memory. Without Options.Forget the receiver remembers every body, icid and session for the
+// whole run. With it, a multi-hour soak stays bounded: what was last seen more than Forget
+// ago is judged (sessions, due expectations) into the counts and forgotten. A delivery of a
+// forgotten body then counts as a new body, not as a redelivery or duplicate, so choose a
+// window longer than the platform's re-push schedule (5 h, §7.6) to keep detecting them.
 package receiver
 
 import (
@@ -38,8 +53,10 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"math"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -85,6 +102,15 @@ const (
 	DefaultBlockAnswer = `{"actions":[{"operation":"vNumberRoute"}]}`
 )
 
+// EmittedHeader is the emulator-only request header with each record's emission instant
+// (comma-separated RFC 3339 with nanoseconds, one per record in body order). It equals the
+// emulator dispatcher's callbacks.EmittedHeader; the real platform does not send it.
+const EmittedHeader = "X-Emulator-Emitted-At"
+
+// DelayUnknown marks an Arrival.Delays entry that was not measured (no timestamp, a bad
+// emission header, or a negative delay counted as clock skew).
+const DelayUnknown = time.Duration(math.MinInt64)
+
 // Histogram geometry: microseconds from 1 µs to 1 h, 3 significant digits.
 const (
 	histMin     = 1
@@ -128,6 +154,10 @@ type Options struct {
 	// MaxDetails caps the per-session failure details and sample violations kept for the
 	// report (DefaultMaxDetails); counters keep counting past it.
 	MaxDetails int
+	// Forget, when positive, is the forgetting window for long soaks (see the package doc):
+	// bodies, fee icids, SMS identifiers and sessions not seen for this long are forgotten
+	// after being counted. Zero remembers everything.
+	Forget time.Duration
 	// OnPush, when set, is called for every push after accounting, on the handler goroutine,
 	// before the answer is written. It must be quick; Arrival.Body must not be modified.
 	OnPush func(Arrival)
@@ -149,13 +179,19 @@ type Arrival struct {
 	Violations  []string
 	// Arrived is the arrival time since the receiver started (monotonic).
 	Arrived time.Duration
+	// Emitted holds the emission instants of EmittedHeader (one per record), nil when the
+	// push has none (a real platform).
+	Emitted []time.Time
 	// Status is the HTTP status answered.
 	Status int
 	// Redelivery and Duplicate classify a body seen before (see the package doc).
 	Redelivery, Duplicate bool
 	SessionIDs            []string
-	SubscriptionID        string
-	Body                  []byte
+	// Delays holds the measured delay of each record of SessionIDs (same order), or
+	// DelayUnknown; set for call events and fee records at their accounted delivery.
+	Delays         []time.Duration
+	SubscriptionID string
+	Body           []byte
 }
 
 // Expectation registers a call the harness triggered, so that the receiver can report it
@@ -174,6 +210,9 @@ type Expectation struct {
 	// NoEvents and NoFee say that the app has no call-status or no fee URL (D77), so those
 	// are not required.
 	NoEvents, NoFee bool
+	// Events lists the call event types the call must produce (e.g. from the emulator's
+	// simulated-call answer); empty requires only the disconnect.
+	Events []string
 }
 
 // Receiver accounts for callback pushes. It is safe for concurrent use.
@@ -360,6 +399,7 @@ func (r *Receiver) serveHTTP(w http.ResponseWriter, req *http.Request) {
 	}
 
 	a := Arrival{Arrived: arrived, Body: body}
+	a.Emitted = parseEmitted(req.Header.Get(EmittedHeader))
 	a.SignatureOK, a.AppKey, a.Scheme = r.verify(req.Header, now)
 	h := hashBody(body)
 
@@ -391,6 +431,24 @@ func (r *Receiver) serveHTTP(w http.ResponseWriter, req *http.Request) {
 		return
 	}
 	w.WriteHeader(a.Status)
+}
+
+// parseEmitted reads EmittedHeader: nil without the header. A header with an instant that
+// does not parse gives an empty, non-nil slice: the push came from the emulator, so its
+// virtual timestamps must not be used, and each of its records counts as BadEmitted.
+func parseEmitted(v string) []time.Time {
+	if v == "" {
+		return nil
+	}
+	ts := make([]time.Time, 0, strings.Count(v, ",")+1)
+	for _, f := range strings.Split(v, ",") {
+		t, err := time.Parse(time.RFC3339Nano, strings.TrimSpace(f))
+		if err != nil {
+			return ts[:0]
+		}
+		ts = append(ts, t)
+	}
+	return ts
 }
 
 func readBody(req *http.Request, max int64) ([]byte, error) {

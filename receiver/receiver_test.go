@@ -351,15 +351,22 @@ func TestLateAndPlatformLatency(t *testing.T) {
 	post(t, r.Handler(), &appAKSK, event("S", "", "disconnect", base.Add(time.Second)))  // 9 s: late
 	post(t, r.Handler(), &appAKSK, event("T", "", "callin", clk.Now().Add(time.Minute))) // ahead
 	rep := r.Snapshot()
-	if rep.Counters.Late != 1 || rep.Sessions.Late != 1 || rep.Counters.ClockAhead != 1 {
-		t.Errorf("late = %d/%d, clockAhead = %d", rep.Counters.Late, rep.Sessions.Late, rep.Counters.ClockAhead)
+	if rep.Counters.Late != 1 || rep.Sessions.Late != 1 || rep.Counters.ClockSkew != 1 {
+		t.Errorf("late = %d/%d, clockSkew = %d", rep.Counters.Late, rep.Sessions.Late, rep.Counters.ClockSkew)
 	}
 	l, ok := rep.LatencyFor(RefPlatform, "disconnect")
 	if !ok || l.Count != 1 || l.P50Ms < 8990 || l.P50Ms > 9010 {
 		t.Errorf("disconnect latency = %+v", l)
 	}
-	if l, ok := rep.LatencyFor(RefPlatform, "callin"); !ok || l.Count != 2 {
+	// The timestamp ahead of the receiver's clock is skew, not a delay of zero.
+	if l, ok := rep.LatencyFor(RefPlatform, "callin"); !ok || l.Count != 1 || l.MinMs < 1990 {
 		t.Errorf("callin latency = %+v", l)
+	}
+	if pc := rep.PlatformClock; pc == nil || pc.Samples != 3 || pc.MinMs > -58000 || pc.MaxMs < 8990 {
+		t.Errorf("platform clock = %+v", pc)
+	}
+	if tc := rep.ByType["callin"]; tc.ClockSkew != 1 || tc.Received != 2 {
+		t.Errorf("callin counts = %+v", tc)
 	}
 }
 

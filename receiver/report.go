@@ -68,10 +68,13 @@ type Counters struct {
 	DuplicateSMS int64 `json:"duplicateSms"`
 	// Late counts events and records whose platform-timestamp latency exceeded LateAfter.
 	Late int64 `json:"late"`
-	// BadTimestamps counts platform timestamps that do not parse; ClockAhead timestamps later
-	// than the arrival; LatencyClamped latencies beyond the histogram range (1 h).
+	// BadTimestamps counts platform timestamps that do not parse, BadEmitted emulator
+	// emission headers that do not parse or list fewer instants than records; ClockSkew
+	// delays below zero (the sender's clock ahead of the receiver's: impossible, so counted
+	// and never recorded as a delay); LatencyClamped delays beyond the histogram range (1 h).
 	BadTimestamps  int64 `json:"badTimestamps"`
-	ClockAhead     int64 `json:"clockAhead"`
+	BadEmitted     int64 `json:"badEmitted"`
+	ClockSkew      int64 `json:"clockSkew"`
 	LatencyClamped int64 `json:"latencyClamped"`
 	// Expected counts expectations registered.
 	Expected int64 `json:"expected"`
@@ -106,7 +109,8 @@ func (c *Counters) add(o Counters) {
 	c.DuplicateSMS += o.DuplicateSMS
 	c.Late += o.Late
 	c.BadTimestamps += o.BadTimestamps
-	c.ClockAhead += o.ClockAhead
+	c.BadEmitted += o.BadEmitted
+	c.ClockSkew += o.ClockSkew
 	c.LatencyClamped += o.LatencyClamped
 	c.Expected += o.Expected
 }
@@ -150,6 +154,34 @@ func (s *SessionCounts) add(o SessionCounts) {
 	s.Missing += o.Missing
 	s.Pending += o.Pending
 	s.Satisfied += o.Satisfied
+}
+
+// TypeCounts are the accounting of one notification type (callin … disconnect,
+// collectInfo, "fee" per record, "numStatus" per entry, the SMS kinds).
+type TypeCounts struct {
+	// Expected counts what registered expectations require; Missing what they lacked when
+	// due (or at a final snapshot).
+	Expected int64 `json:"expected"`
+	Received int64 `json:"received"`
+	Missing  int64 `json:"missing"`
+	// Duplicate counts records of the type that arrived again in another body (same event
+	// type in a session, same icid, same smsIdentifier): beyond the platform's re-pushes,
+	// which repeat the identical body and are counted as Redeliveries.
+	Duplicate  int64 `json:"duplicate"`
+	OutOfOrder int64 `json:"outOfOrder"`
+	Late       int64 `json:"late"`
+	// ClockSkew counts records of the type whose delay came out negative.
+	ClockSkew int64 `json:"clockSkew"`
+}
+
+// ClockOffset summarises arrival − platform timestamp over all records measured against
+// the platform's timestamps (1 s resolution, truncated). MinMs is an upper bound of the
+// receiver's clock minus the platform's plus the fastest delivery: a negative MinMs means
+// the platform's clock is ahead of the receiver's by at least −MinMs.
+type ClockOffset struct {
+	Samples int64   `json:"samples"`
+	MinMs   float64 `json:"minMs"`
+	MaxMs   float64 `json:"maxMs"`
 }
 
 // EventDetail is one event of a session in a failure detail.
@@ -201,6 +233,18 @@ type Latency struct {
 	P999Ms    float64 `json:"p999Ms"`
 	MaxMs     float64 `json:"maxMs"`
 	Histogram string  `json:"histogram"`
+	// Series is the delay over time (omitted by Merge, whose inputs have separate clocks).
+	Series []DelayPoint `json:"series,omitempty"`
+}
+
+// DelayPoint is one bucket of a delay-over-time series: arrivals in [AtS−WidthS, AtS) seconds
+// after the receiver started.
+type DelayPoint struct {
+	AtS    float64 `json:"atS"`
+	WidthS float64 `json:"widthS"`
+	Count  int64   `json:"count"`
+	MeanMs float64 `json:"meanMs"`
+	MaxMs  float64 `json:"maxMs"`
 }
 
 // Hist decodes the histogram.
@@ -231,6 +275,12 @@ type Report struct {
 	ByEventType map[string]int64 `json:"byEventType"`
 	ByScheme    map[string]int64 `json:"byScheme"`
 	Sessions    SessionCounts    `json:"sessions"`
+	// ByType holds expected, received and anomaly counts per notification type.
+	ByType map[string]TypeCounts `json:"byType,omitempty"`
+	// PlatformClock summarises delays measured against the platform's timestamps.
+	PlatformClock *ClockOffset `json:"platformClock,omitempty"`
+	// Final is true for a snapshot taken with Final: expectations not yet due count missing.
+	Final bool `json:"final,omitempty"`
 	// Latency is sorted by Reference, then Type.
 	Latency []Latency `json:"latency"`
 	// Failures holds at most MaxDetails sessions with problems.
@@ -250,40 +300,58 @@ func (rep Report) LatencyFor(ref, typ string) (Latency, bool) {
 }
 
 // Snapshot returns the current report. Expectations past their deadline are reported missing.
-func (r *Receiver) Snapshot() Report {
+func (r *Receiver) Snapshot() Report { return r.snapshot(false) }
+
+// Final returns the report at the end of a run: expectations not yet past their deadline are
+// reported missing too, since nothing more will arrive.
+func (r *Receiver) Final() Report { return r.snapshot(true) }
+
+func (r *Receiver) snapshot(final bool) Report {
 	now := r.now()
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	st := &r.st
-	rep := Report{Started: r.start, Elapsed: now.Sub(r.start), Counters: st.c,
+	rep := Report{Started: r.start, Elapsed: now.Sub(r.start), Counters: st.c, Final: final,
 		ByKind: cloneCounts(st.byKind), ByEventType: cloneCounts(st.byEventType), ByScheme: cloneCounts(st.byScheme),
+		ByType:        map[string]TypeCounts{},
 		Violations:    append([]ViolationSample(nil), st.violations...),
 		BadSignatures: append([]BadSignatureSample(nil), st.badSigs...)}
+	for t, c := range st.types {
+		tc := *c
+		tc.Missing = st.retiredMiss[t]
+		rep.ByType[t] = tc
+	}
+	if p := st.platform; p.n > 0 {
+		rep.PlatformClock = &ClockOffset{Samples: p.n, MinMs: float64(p.min) / float64(time.Millisecond), MaxMs: float64(p.max) / float64(time.Millisecond)}
+	}
 	for ref, m := range st.lat {
 		for typ, h := range m {
 			l, err := summarise(ref, typ, h)
 			if err == nil {
+				l.Series = st.series[ref][typ].points()
 				rep.Latency = append(rep.Latency, l)
 			}
 		}
 	}
-	sort.Slice(rep.Latency, func(i, j int) bool {
-		if rep.Latency[i].Reference != rep.Latency[j].Reference {
-			return rep.Latency[i].Reference < rep.Latency[j].Reference
-		}
-		return rep.Latency[i].Type < rep.Latency[j].Type
-	})
+	sortLatency(rep.Latency)
 
 	sc := &rep.Sessions
+	*sc = st.retired
+	rep.Failures = append(rep.Failures, st.retiredFail...)
 	missing := map[*session]bool{}
 	for _, x := range st.exps {
 		switch {
 		case x.satisfied():
 			sc.Satisfied++
-		case now.Before(x.e.Triggered.Add(x.e.Deadline)):
+		case !final && now.Before(x.e.Triggered.Add(x.e.Deadline)):
 			sc.Pending++
 		default:
 			sc.Missing++
+			for _, t := range x.missingTypes() {
+				tc := rep.ByType[t]
+				tc.Missing++
+				rep.ByType[t] = tc
+			}
 			if x.s != nil {
 				missing[x.s] = true
 			} else if len(rep.Failures) < r.opts.MaxDetails {
@@ -298,56 +366,90 @@ func (r *Receiver) Snapshot() Report {
 	}
 	sort.Strings(ids) // stable details
 	for _, id := range ids {
-		s := st.sessions[id]
-		sc.Total++
-		var problems []string
-		evComplete, broken := sequenceState(s.mask)
-		hasDisc := s.mask&(1<<eventRank[EventDisconnect]) != 0
-		if evComplete {
-			sc.EventsComplete++
-			if len(s.fees) > 0 {
-				sc.Complete++
-			}
-		}
-		if broken {
-			sc.BrokenSequence++
-			problems = append(problems, "broken-sequence")
-		}
-		if !hasDisc {
-			sc.WithoutDisconnect++
-		}
-		if len(s.fees) == 0 {
-			sc.WithoutFee++
-		}
-		if missing[s] {
-			problems = append(problems, "missing")
-		}
-		if s.outOfOrder > 0 {
-			sc.OutOfOrder++
-			problems = append(problems, "out-of-order")
-		}
-		if s.dupEvents > 0 || s.dupFees > 0 {
-			sc.Duplicated++
-			if s.dupEvents > 0 {
-				problems = append(problems, "duplicate-event")
-			}
-			if s.dupFees > 0 {
-				problems = append(problems, "duplicate-fee")
-			}
-		}
-		if s.late > 0 {
-			sc.Late++
-			problems = append(problems, "late")
-		}
-		if len(problems) > 0 && len(rep.Failures) < r.opts.MaxDetails {
-			d := SessionDetail{SessionID: s.id, SubscriptionID: s.sub, FeeRecords: len(s.fees), Problems: problems}
-			for _, ev := range s.events {
-				d.Events = append(d.Events, EventDetail{Type: ev.typ, Timestamp: ev.timestamp, Arrived: ev.arrived})
-			}
+		if d, bad := judge(st.sessions[id], missing[st.sessions[id]], sc); bad && len(rep.Failures) < r.opts.MaxDetails {
 			rep.Failures = append(rep.Failures, d)
 		}
 	}
 	return rep
+}
+
+// judge adds one session to the session counts and returns its failure detail, if it has a
+// problem.
+func judge(s *session, missing bool, sc *SessionCounts) (SessionDetail, bool) {
+	sc.Total++
+	var problems []string
+	evComplete, broken := sequenceState(s.mask)
+	hasDisc := s.mask&(1<<eventRank[EventDisconnect]) != 0
+	if evComplete {
+		sc.EventsComplete++
+		if len(s.fees) > 0 {
+			sc.Complete++
+		}
+	}
+	if broken {
+		sc.BrokenSequence++
+		problems = append(problems, "broken-sequence")
+	}
+	if !hasDisc {
+		sc.WithoutDisconnect++
+	}
+	if len(s.fees) == 0 {
+		sc.WithoutFee++
+	}
+	if missing {
+		problems = append(problems, "missing")
+	}
+	if s.outOfOrder > 0 {
+		sc.OutOfOrder++
+		problems = append(problems, "out-of-order")
+	}
+	if s.dupEvents > 0 || s.dupFees > 0 {
+		sc.Duplicated++
+		if s.dupEvents > 0 {
+			problems = append(problems, "duplicate-event")
+		}
+		if s.dupFees > 0 {
+			problems = append(problems, "duplicate-fee")
+		}
+	}
+	if s.late > 0 {
+		sc.Late++
+		problems = append(problems, "late")
+	}
+	if len(problems) == 0 {
+		return SessionDetail{}, false
+	}
+	d := SessionDetail{SessionID: s.id, SubscriptionID: s.sub, FeeRecords: len(s.fees), Problems: problems}
+	for _, ev := range s.events {
+		d.Events = append(d.Events, EventDetail{Type: ev.typ, Timestamp: ev.timestamp, Arrived: ev.arrived})
+	}
+	return d, true
+}
+
+func sortLatency(ls []Latency) {
+	sort.Slice(ls, func(i, j int) bool {
+		if ls[i].Reference != ls[j].Reference {
+			return ls[i].Reference < ls[j].Reference
+		}
+		return ls[i].Type < ls[j].Type
+	})
+}
+
+// points renders a series (nil-safe).
+func (s *series) points() []DelayPoint {
+	if s == nil {
+		return nil
+	}
+	out := make([]DelayPoint, 0, len(s.pts))
+	w := s.width.Seconds()
+	for i, p := range s.pts {
+		if p.count == 0 {
+			continue
+		}
+		out = append(out, DelayPoint{AtS: float64(i+1) * w, WidthS: w, Count: p.count,
+			MeanMs: float64(p.sumUs) / float64(p.count) / 1000, MaxMs: float64(p.max) / 1000})
+	}
+	return out
 }
 
 // sequenceState judges the set of event types of a session against §7.4: complete means
@@ -386,6 +488,31 @@ func Merge(reports ...Report) (Report, error) {
 		out.Elapsed = max(out.Elapsed, r.Elapsed)
 		out.Counters.add(r.Counters)
 		out.Sessions.add(r.Sessions)
+		out.Final = out.Final || r.Final
+		for t, c := range r.ByType {
+			if out.ByType == nil {
+				out.ByType = map[string]TypeCounts{}
+			}
+			o := out.ByType[t]
+			o.Expected += c.Expected
+			o.Received += c.Received
+			o.Missing += c.Missing
+			o.Duplicate += c.Duplicate
+			o.OutOfOrder += c.OutOfOrder
+			o.Late += c.Late
+			o.ClockSkew += c.ClockSkew
+			out.ByType[t] = o
+		}
+		if pc := r.PlatformClock; pc != nil {
+			if out.PlatformClock == nil {
+				c := *pc
+				out.PlatformClock = &c
+			} else {
+				out.PlatformClock.Samples += pc.Samples
+				out.PlatformClock.MinMs = min(out.PlatformClock.MinMs, pc.MinMs)
+				out.PlatformClock.MaxMs = max(out.PlatformClock.MaxMs, pc.MaxMs)
+			}
+		}
 		for _, pair := range []struct{ dst, src map[string]int64 }{
 			{out.ByKind, r.ByKind}, {out.ByEventType, r.ByEventType}, {out.ByScheme, r.ByScheme}} {
 			for k, v := range pair.src {
@@ -415,12 +542,7 @@ func Merge(reports ...Report) (Report, error) {
 		}
 		out.Latency = append(out.Latency, l)
 	}
-	sort.Slice(out.Latency, func(i, j int) bool {
-		if out.Latency[i].Reference != out.Latency[j].Reference {
-			return out.Latency[i].Reference < out.Latency[j].Reference
-		}
-		return out.Latency[i].Type < out.Latency[j].Type
-	})
+	sortLatency(out.Latency)
 	return out, nil
 }
 

@@ -14,12 +14,16 @@ const (
 	// resolution): meaningful against a real platform or an unscaled emulator.
 	RefPlatform = "platform"
 	// RefTrigger measures arrival minus the harness-side trigger time registered with Expect
-	// or MarkTriggered: meaningful for emulator runs.
+	// or MarkTriggered (it includes the simulated call's own duration).
 	RefTrigger = "trigger"
+	// RefEmulator measures arrival minus the emission instant the emulator states in
+	// EmittedHeader: exact to the microsecond, whatever the emulator's virtual clock does.
+	RefEmulator = "emulator"
 )
 
 // seenEntry tracks one body (by content hash).
 type seenEntry struct {
+	last       time.Duration // last delivery (arrival scale), for the forgetting window
 	deliveries uint32
 	accounted  bool // content counted (first delivery with an acceptable signature)
 	accepted   bool // answered 200 at least once
@@ -45,18 +49,40 @@ type session struct {
 	late       int
 	trigger    time.Time
 	exp        *expectation
+	last       time.Duration // last arrival about this session (arrival scale)
 }
 
 type expectation struct {
-	e Expectation
-	s *session
+	e       Expectation
+	s       *session
+	retired bool // judged and removed by the forgetting window
 }
 
 func (x *expectation) satisfied() bool {
+	return len(x.missingTypes()) == 0
+}
+
+// missingTypes lists what the expectation still lacks: its expected event types (or the
+// disconnect when none were listed) and "fee".
+func (x *expectation) missingTypes() []string {
 	s := x.s
-	evOK := x.e.NoEvents || (s != nil && s.mask&(1<<eventRank[EventDisconnect]) != 0)
-	feeOK := x.e.NoFee || (s != nil && len(s.fees) > 0)
-	return evOK && feeOK
+	var out []string
+	if !x.e.NoEvents {
+		want := x.e.Events
+		if len(want) == 0 {
+			want = []string{EventDisconnect}
+		}
+		for _, t := range want {
+			rank, ok := eventRank[t]
+			if s == nil || !ok || s.mask&(1<<rank) == 0 {
+				out = append(out, t)
+			}
+		}
+	}
+	if !x.e.NoFee && (s == nil || len(s.fees) == 0) {
+		out = append(out, "fee")
+	}
+	return out
 }
 
 type state struct {
@@ -65,8 +91,8 @@ type state struct {
 	byEventType map[string]int64
 	byScheme    map[string]int64
 	seen        map[bodyHash]seenEntry
-	icids       map[string]uint32
-	smsIDs      map[string]struct{}
+	icids       map[string]time.Duration // icid → last arrival
+	smsIDs      map[string]time.Duration
 	sessions    map[string]*session
 	subFree     map[string][]*session     // sessions with a subscriptionId not claimed by an expectation
 	subExp      map[string][]*expectation // unclaimed expectations by subscriptionId
@@ -74,8 +100,32 @@ type state struct {
 	exps        []*expectation
 	triggers    map[string]time.Time // MarkTriggered for sessions not seen yet
 	lat         map[string]map[string]*hdrhistogram.Histogram
+	series      map[string]map[string]*series
+	types       map[string]*TypeCounts // per event type: expected, received, duplicates
+	platform    clockEstimate
 	violations  []ViolationSample
 	badSigs     []BadSignatureSample
+	// retired holds what the forgetting window removed, already judged.
+	retired     SessionCounts
+	retiredMiss map[string]int64
+	retiredFail []SessionDetail
+	lastSweep   time.Duration
+}
+
+// clockEstimate tracks the signed spread of arrival − platform timestamp.
+type clockEstimate struct {
+	n        int64
+	min, max time.Duration
+}
+
+func (c *clockEstimate) add(d time.Duration) {
+	if c.n == 0 || d < c.min {
+		c.min = d
+	}
+	if c.n == 0 || d > c.max {
+		c.max = d
+	}
+	c.n++
 }
 
 func (st *state) init() {
@@ -83,17 +133,38 @@ func (st *state) init() {
 	st.byEventType = map[string]int64{}
 	st.byScheme = map[string]int64{}
 	st.seen = map[bodyHash]seenEntry{}
-	st.icids = map[string]uint32{}
-	st.smsIDs = map[string]struct{}{}
+	st.icids = map[string]time.Duration{}
+	st.smsIDs = map[string]time.Duration{}
 	st.sessions = map[string]*session{}
 	st.subFree = map[string][]*session{}
 	st.subExp = map[string][]*expectation{}
 	st.sessExp = map[string]*expectation{}
 	st.triggers = map[string]time.Time{}
-	st.lat = map[string]map[string]*hdrhistogram.Histogram{RefPlatform: {}, RefTrigger: {}}
+	st.lat = map[string]map[string]*hdrhistogram.Histogram{RefPlatform: {}, RefTrigger: {}, RefEmulator: {}}
+	st.series = map[string]map[string]*series{RefPlatform: {}, RefTrigger: {}, RefEmulator: {}}
+	st.types = map[string]*TypeCounts{}
+	st.retiredMiss = map[string]int64{}
 }
 
-func (st *state) record(ref, typ string, d time.Duration) {
+// typ returns the counts of an event type.
+func (st *state) typ(t string) *TypeCounts {
+	c := st.types[t]
+	if c == nil {
+		c = &TypeCounts{}
+		st.types[t] = c
+	}
+	return c
+}
+
+// record adds one delay. A negative delay is impossible (the sender's clock is ahead of the
+// receiver's): it is counted as clock skew and never recorded, so that it cannot pass for a
+// fast delivery.
+func (st *state) record(ref, typ string, d time.Duration, arrived time.Duration) bool {
+	if d < 0 {
+		st.c.ClockSkew++
+		st.typ(typ).ClockSkew++
+		return false
+	}
 	m := st.lat[ref]
 	h := m[typ]
 	if h == nil {
@@ -101,35 +172,54 @@ func (st *state) record(ref, typ string, d time.Duration) {
 		m[typ] = h
 	}
 	v := int64(d / time.Microsecond)
-	if v < histMin {
-		v = histMin
-	}
 	if v > histMax {
 		v = histMax
 		st.c.LatencyClamped++
 	}
-	_ = h.RecordValue(v) // cannot fail within [histMin, histMax]
+	_ = h.RecordValue(v) // cannot fail within [0, histMax]
+	sm := st.series[ref]
+	se := sm[typ]
+	if se == nil {
+		se = &series{width: time.Second}
+		sm[typ] = se
+	}
+	se.add(arrived, v)
+	return true
 }
 
-// platformLatency records arrival − platform timestamp and returns it (ok=false when the
-// timestamp does not parse).
-func (st *state) platformLatency(r *Receiver, typ, ts string, now time.Time) (time.Duration, bool) {
-	if ts == "" {
-		return 0, false
+// delay records the delay of one record: against the emulator's stated emission instant when
+// the push carries one, else against the platform timestamp ts (1 s resolution). It returns
+// the delay (DelayUnknown when none was measured or it was negative) and whether the record is
+// late (Options.LateAfter).
+func (st *state) delay(r *Receiver, typ, ts string, emitted []time.Time, i int, now time.Time, arrived time.Duration) (time.Duration, bool) {
+	var d time.Duration
+	ok := false
+	switch {
+	case emitted != nil:
+		if i >= len(emitted) {
+			st.c.BadEmitted++
+			return DelayUnknown, false
+		}
+		d = now.Sub(emitted[i])
+		ok = st.record(RefEmulator, typ, d, arrived)
+	case ts == "":
+		return DelayUnknown, false
+	default:
+		t, err := pns.ParseUTC(ts)
+		if err != nil {
+			st.c.BadTimestamps++
+			return DelayUnknown, false
+		}
+		d = now.Sub(t)
+		st.platform.add(d)
+		ok = st.record(RefPlatform, typ, d, arrived)
 	}
-	t, err := pns.ParseUTC(ts)
-	if err != nil {
-		st.c.BadTimestamps++
-		return 0, false
+	if !ok {
+		return DelayUnknown, false
 	}
-	d := now.Sub(t)
-	if d < 0 {
-		// The sender's clock is ahead of ours (or scaled): recorded as the minimum.
-		st.c.ClockAhead++
-	}
-	st.record(RefPlatform, typ, d)
 	if r.opts.LateAfter > 0 && d > r.opts.LateAfter {
 		st.c.Late++
+		st.typ(typ).Late++
 		return d, true
 	}
 	return d, false
@@ -143,9 +233,11 @@ func (st *state) account(r *Receiver, a *Arrival, h bodyHash, env *envelope, par
 	if a.Scheme != "" {
 		st.byScheme[string(a.Scheme)]++
 	}
+	st.sweep(r, a.Arrived)
 	ent := st.seen[h]
 	first := ent.deliveries == 0
 	ent.deliveries++
+	ent.last = a.Arrived
 	if !first {
 		if ent.accepted {
 			st.c.Duplicates++
@@ -223,6 +315,13 @@ func (st *state) content(r *Receiver, a *Arrival, env *envelope, parsed bool, no
 		st.c.NumStatusMessages++
 		st.c.NumStatusChanges += int64(len(env.NumInfo))
 		st.byEventType["numStatus"]++
+		st.typ("numStatus").Received += int64(len(env.NumInfo))
+		if a.Emitted != nil {
+			// numInfo carries no timestamp of its own: only the emulator's instants measure it.
+			for i := range env.NumInfo {
+				_, _ = st.delay(r, "numStatus", "", a.Emitted, i, now, a.Arrived)
+			}
+		}
 	case KindSMSNotify, KindSMSBlock:
 		if a.Kind == KindSMSNotify {
 			st.c.SMSNotify++
@@ -230,6 +329,8 @@ func (st *state) content(r *Receiver, a *Arrival, env *envelope, parsed bool, no
 			st.c.SMSBlock++
 		}
 		st.byEventType[a.Kind]++
+		tc := st.typ(a.Kind)
+		tc.Received++
 		a.SubscriptionID = env.SMS.SubscriptionID
 		if id := env.SMS.SMSIdentifier; id != "" {
 			// Block and Notify of one X-mode SMS share the identifier (§10), so they are
@@ -237,10 +338,11 @@ func (st *state) content(r *Receiver, a *Arrival, env *envelope, parsed bool, no
 			key := a.Kind + "/" + id
 			if _, dup := st.smsIDs[key]; dup {
 				st.c.DuplicateSMS++
+				tc.Duplicate++
 			}
-			st.smsIDs[key] = struct{}{}
+			st.smsIDs[key] = a.Arrived
 		}
-		st.platformLatency(r, a.Kind, env.SMS.TimeStamp, now)
+		_, _ = st.delay(r, a.Kind, env.SMS.TimeStamp, a.Emitted, 0, now, a.Arrived)
 	default:
 		st.c.UnknownShape++
 	}
@@ -258,29 +360,36 @@ func (st *state) event(r *Receiver, a *Arrival, env *envelope, now time.Time) {
 	a.SessionIDs = []string{si.SessionID}
 	a.SubscriptionID = si.SubscriptionID
 	s := st.session(si.SessionID)
+	s.last = a.Arrived
 	st.setSub(r, s, si.SubscriptionID)
 	s.events = append(s.events, eventArrival{typ: typ, timestamp: si.Timestamp, arrived: a.Arrived})
+	tc := st.typ(typ)
+	tc.Received++
 	if rank, ok := eventRank[typ]; ok {
 		bit := uint8(1) << rank
 		if s.mask&bit != 0 {
 			s.dupEvents++
 			st.c.DuplicateEvents++
+			tc.Duplicate++
 		}
 		s.mask |= bit
 		if int8(rank) < s.maxRank {
 			s.outOfOrder++
 			st.c.OutOfOrder++
+			tc.OutOfOrder++
 		} else {
 			s.maxRank = int8(rank)
 		}
 	} else {
 		st.c.UnknownEventTypes++
 	}
-	if _, late := st.platformLatency(r, typ, si.Timestamp, now); late {
+	d, late := st.delay(r, typ, si.Timestamp, a.Emitted, 0, now, a.Arrived)
+	a.Delays = []time.Duration{d}
+	if late {
 		s.late++
 	}
 	if !s.trigger.IsZero() {
-		st.record(RefTrigger, typ, now.Sub(s.trigger))
+		st.record(RefTrigger, typ, now.Sub(s.trigger), a.Arrived)
 	}
 }
 
@@ -290,25 +399,33 @@ func (st *state) fee(r *Receiver, a *Arrival, env *envelope, now time.Time) {
 	if len(env.FeeLst) > st.c.MaxFeeBatch {
 		st.c.MaxFeeBatch = len(env.FeeLst)
 	}
-	for _, f := range env.FeeLst {
+	tc := st.typ("fee")
+	for i, f := range env.FeeLst {
 		if f.Icid != "" {
-			n := st.icids[f.Icid]
-			st.icids[f.Icid] = n + 1
-			if n > 0 {
+			_, dup := st.icids[f.Icid]
+			st.icids[f.Icid] = a.Arrived
+			if dup {
 				st.c.DuplicateFeeRecords++
+				tc.Duplicate++
 			} else {
 				st.c.FeeRecords++
+				tc.Received++
 			}
 		} else {
 			st.c.FeeRecords++
 			st.c.FeeWithoutIcid++
+			tc.Received++
 		}
-		_, late := st.platformLatency(r, "fee", f.CallEndTime, now)
+		// Each record of a batch has its own delay: its emission (or call end) to the
+		// batch's arrival.
+		d, late := st.delay(r, "fee", f.CallEndTime, a.Emitted, i, now, a.Arrived)
 		if f.SessionID == "" {
 			continue
 		}
 		a.SessionIDs = append(a.SessionIDs, f.SessionID)
+		a.Delays = append(a.Delays, d)
 		s := st.session(f.SessionID)
+		s.last = a.Arrived
 		st.setSub(r, s, f.SubscriptionID)
 		if len(s.fees) > 0 {
 			s.dupFees++
@@ -318,7 +435,7 @@ func (st *state) fee(r *Receiver, a *Arrival, env *envelope, now time.Time) {
 			s.late++
 		}
 		if !s.trigger.IsZero() {
-			st.record(RefTrigger, "fee", now.Sub(s.trigger))
+			st.record(RefTrigger, "fee", now.Sub(s.trigger), a.Arrived)
 		}
 	}
 }
@@ -380,10 +497,10 @@ func (st *state) setTrigger(r *Receiver, s *session, t time.Time) {
 		return
 	}
 	for _, ev := range s.events {
-		st.record(RefTrigger, ev.typ, r.start.Add(ev.arrived).Sub(t))
+		st.record(RefTrigger, ev.typ, r.start.Add(ev.arrived).Sub(t), ev.arrived)
 	}
 	for _, f := range s.fees {
-		st.record(RefTrigger, "fee", r.start.Add(f).Sub(t))
+		st.record(RefTrigger, "fee", r.start.Add(f).Sub(t), f)
 	}
 }
 
@@ -391,6 +508,9 @@ func (st *state) expect(r *Receiver, e Expectation) {
 	x := &expectation{e: e}
 	st.exps = append(st.exps, x)
 	st.c.Expected++
+	for _, t := range x.expectedTypes() {
+		st.typ(t).Expected++
+	}
 	if e.SessionID != "" {
 		if s := st.sessions[e.SessionID]; s != nil {
 			if s.exp == nil {
@@ -435,4 +555,161 @@ func (st *state) openExpectations(now time.Time) int {
 		}
 	}
 	return n
+}
+
+// expectedTypes lists the notification types an expectation requires.
+func (x *expectation) expectedTypes() []string {
+	var out []string
+	if !x.e.NoEvents {
+		if len(x.e.Events) > 0 {
+			out = append(out, x.e.Events...)
+		} else {
+			out = append(out, EventDisconnect)
+		}
+	}
+	if !x.e.NoFee {
+		out = append(out, "fee")
+	}
+	return out
+}
+
+// series is a delay-over-time sequence for one reference and type: buckets of width (starting
+// at 1 s) over the arrival scale, coarsened by doubling the width when they would exceed
+// maxSeriesPoints, so that a multi-hour soak keeps a bounded chart.
+type series struct {
+	width time.Duration
+	pts   []seriesPoint
+}
+
+type seriesPoint struct {
+	count      int64
+	sumUs, max int64
+}
+
+const maxSeriesPoints = 600
+
+func (s *series) add(at time.Duration, us int64) {
+	i := int(at / s.width)
+	for i >= maxSeriesPoints {
+		merged := make([]seriesPoint, (len(s.pts)+1)/2)
+		for j, p := range s.pts {
+			m := &merged[j/2]
+			m.count += p.count
+			m.sumUs += p.sumUs
+			m.max = max(m.max, p.max)
+		}
+		s.pts = merged
+		s.width *= 2
+		i = int(at / s.width)
+	}
+	for len(s.pts) <= i {
+		s.pts = append(s.pts, seriesPoint{})
+	}
+	p := &s.pts[i]
+	p.count++
+	p.sumUs += us
+	p.max = max(p.max, us)
+}
+
+// sweep applies the forgetting window (Options.Forget) at most every quarter window: bodies,
+// icids and SMS identifiers last seen before the window are forgotten, and sessions idle for
+// longer (with their expectations, once due) are judged into the retired counts, exactly as a
+// snapshot would judge them, and dropped.
+func (st *state) sweep(r *Receiver, now time.Duration) {
+	w := r.opts.Forget
+	if w <= 0 || now-st.lastSweep < w/4 {
+		return
+	}
+	st.lastSweep = now
+	cut := now - w
+	for h, e := range st.seen {
+		if e.last < cut {
+			delete(st.seen, h)
+		}
+	}
+	for k, t := range st.icids {
+		if t < cut {
+			delete(st.icids, k)
+		}
+	}
+	for k, t := range st.smsIDs {
+		if t < cut {
+			delete(st.smsIDs, k)
+		}
+	}
+	for id, t := range st.triggers {
+		if r.Since(t) < cut {
+			delete(st.triggers, id)
+		}
+	}
+	wall := r.start.Add(now)
+	due := func(x *expectation) bool { return !wall.Before(x.e.Triggered.Add(x.e.Deadline)) }
+	retire := func(x *expectation) {
+		x.retired = true
+		if x.satisfied() {
+			st.retired.Satisfied++
+			return
+		}
+		st.retired.Missing++
+		for _, t := range x.missingTypes() {
+			st.retiredMiss[t]++
+		}
+	}
+	for id, s := range st.sessions {
+		if s.last >= cut || (s.exp != nil && !due(s.exp)) {
+			continue
+		}
+		missing := false
+		if s.exp != nil {
+			missing = !s.exp.satisfied()
+			retire(s.exp)
+		}
+		if d, bad := judge(s, missing, &st.retired); bad && len(st.retiredFail) < r.opts.MaxDetails {
+			st.retiredFail = append(st.retiredFail, d)
+		}
+		delete(st.sessions, id)
+	}
+	for sub, q := range st.subFree {
+		kept := q[:0]
+		for _, s := range q {
+			if st.sessions[s.id] == s {
+				kept = append(kept, s)
+			}
+		}
+		if len(kept) == 0 {
+			delete(st.subFree, sub)
+		} else {
+			st.subFree[sub] = kept
+		}
+	}
+	// Expectations that never met a session are retired once due and older than the window.
+	for id, x := range st.sessExp {
+		if due(x) && r.Since(x.e.Triggered) < cut {
+			retire(x)
+			delete(st.sessExp, id)
+		}
+	}
+	for sub, q := range st.subExp {
+		kept := q[:0]
+		for _, x := range q {
+			if due(x) && r.Since(x.e.Triggered) < cut {
+				retire(x)
+			} else {
+				kept = append(kept, x)
+			}
+		}
+		if len(kept) == 0 {
+			delete(st.subExp, sub)
+		} else {
+			st.subExp[sub] = kept
+		}
+	}
+	kept := st.exps[:0]
+	for _, x := range st.exps {
+		if !x.retired {
+			kept = append(kept, x)
+		}
+	}
+	clear(st.exps[len(kept):])
+	st.exps = kept
 }

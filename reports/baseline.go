@@ -12,6 +12,79 @@ type Baseline struct {
 	HarnessVersion string    `json:"harnessVersion,omitempty"`
 	Start          time.Time `json:"start"`
 	Deltas         []Delta   `json:"deltas"`
+	// Scenarios are the conformance scenarios whose outcome differs from the baseline's,
+	// newly failing first; NewlyFailing and NewlyPassing count them.
+	Scenarios    []ScenarioChange `json:"scenarios,omitempty"`
+	NewlyFailing int              `json:"newlyFailing"`
+	NewlyPassing int              `json:"newlyPassing"`
+}
+
+// Scenario changes of a baseline comparison.
+const (
+	ChangeNewlyFailing = "newly-failing"
+	ChangeNewlyPassing = "newly-passing"
+	// ChangeOther is any other change of status (for example passed to skipped).
+	ChangeOther = "changed"
+)
+
+// ScenarioChange is one conformance scenario whose status differs from the baseline's.
+// Scenarios only in one of the two runs are not listed: a different tag selection is not a
+// regression.
+type ScenarioChange struct {
+	// Key identifies the scenario across runs: its godog id, else feature and name.
+	Key       string `json:"key"`
+	Interface string `json:"interface"`
+	Feature   string `json:"feature"`
+	Name      string `json:"name"`
+	Baseline  Status `json:"baseline"`
+	Current   Status `json:"current"`
+	// Change is ChangeNewlyFailing, ChangeNewlyPassing or ChangeOther.
+	Change string `json:"change"`
+	// Error is the current failure message of a newly failing scenario.
+	Error string `json:"error,omitempty"`
+}
+
+// scenarioKey identifies a scenario across runs; outline rows have their own godog ids.
+func scenarioKey(sc Scenario) string {
+	if sc.ID != "" {
+		return sc.ID
+	}
+	return sc.Feature + " › " + sc.Name
+}
+
+func failing(s Status) bool { return s == StatusFailed || s == StatusUndefined }
+
+// CompareScenarios lists the conformance scenarios of current whose status differs from
+// baseline's, newly failing first, then newly passing, then other changes, each in current's
+// order.
+func CompareScenarios(current, baseline *Summary) []ScenarioChange {
+	if current == nil || baseline == nil || current.Conformance == nil || baseline.Conformance == nil {
+		return nil
+	}
+	base := map[string]Status{}
+	for _, sc := range baseline.Conformance.Scenarios {
+		base[scenarioKey(sc)] = sc.Status
+	}
+	var fail, pass, other []ScenarioChange
+	for _, sc := range current.Conformance.Scenarios {
+		b, ok := base[scenarioKey(sc)]
+		if !ok || b == sc.Status {
+			continue
+		}
+		c := ScenarioChange{Key: scenarioKey(sc), Interface: sc.Interface, Feature: sc.Feature, Name: sc.Name, Baseline: b, Current: sc.Status}
+		switch {
+		case failing(sc.Status) && !failing(b):
+			c.Change, c.Error = ChangeNewlyFailing, sc.Error
+			fail = append(fail, c)
+		case sc.Status == StatusPassed && failing(b):
+			c.Change = ChangeNewlyPassing
+			pass = append(pass, c)
+		default:
+			c.Change = ChangeOther
+			other = append(other, c)
+		}
+	}
+	return append(append(fail, pass...), other...)
 }
 
 // Metrics compared by Compare.
@@ -123,5 +196,14 @@ func (s *Summary) SetBaseline(label string, base *Summary) {
 		HarnessVersion: base.Manifest.HarnessVersion,
 		Start:          base.Manifest.Start,
 		Deltas:         Compare(s, base),
+		Scenarios:      CompareScenarios(s, base),
+	}
+	for _, c := range s.Baseline.Scenarios {
+		switch c.Change {
+		case ChangeNewlyFailing:
+			s.Baseline.NewlyFailing++
+		case ChangeNewlyPassing:
+			s.Baseline.NewlyPassing++
+		}
 	}
 }

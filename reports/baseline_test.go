@@ -2,6 +2,7 @@ package reports
 
 import (
 	"math"
+	"strings"
 	"testing"
 	"time"
 )
@@ -118,4 +119,40 @@ func join3(s []string) string {
 		out += v
 	}
 	return out
+}
+
+func TestCompareScenarios(t *testing.T) {
+	sc := func(id string, st Status) Scenario {
+		return Scenario{ID: id, Feature: "f", Name: id, Interface: "axb.bind", Status: st, Error: "boom " + id}
+	}
+	base := &Summary{Conformance: &Conformance{Scenarios: []Scenario{
+		sc("a", StatusPassed), sc("b", StatusFailed), sc("c", StatusPassed), sc("d", StatusPassed), sc("gone", StatusFailed)}}}
+	cur := &Summary{Conformance: &Conformance{Scenarios: []Scenario{
+		sc("a", StatusPassed), sc("b", StatusPassed), sc("c", StatusFailed), sc("d", StatusSkipped), sc("new", StatusFailed)}}}
+	got := CompareScenarios(cur, base)
+	want := []string{"c " + ChangeNewlyFailing, "b " + ChangeNewlyPassing, "d " + ChangeOther}
+	if len(got) != len(want) {
+		t.Fatalf("changes %+v", got)
+	}
+	for i, w := range want {
+		if g := got[i].Key + " " + got[i].Change; g != w {
+			t.Errorf("change %d = %q, want %q", i, g, w)
+		}
+	}
+	if got[0].Error != "boom c" || got[1].Error != "" {
+		t.Errorf("errors %+v", got)
+	}
+	cur.SetBaseline("old", base)
+	if b := cur.Baseline; b.NewlyFailing != 1 || b.NewlyPassing != 1 || len(b.Scenarios) != 3 {
+		t.Errorf("baseline %+v", b)
+	}
+	html := renderHTML(t, cur)
+	for _, s := range []string{"1 newly failing scenarios", "newly-passing", "f › c"} {
+		if !strings.Contains(html, s) {
+			t.Errorf("HTML lacks %q", s)
+		}
+	}
+	if CompareScenarios(cur, &Summary{}) != nil {
+		t.Error("a baseline without conformance yields changes")
+	}
 }

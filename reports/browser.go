@@ -47,6 +47,21 @@ func ChromiumArgs(profileDir string) []string {
 // Screenshot renders htmlPath in headless Chromium and writes a PNG of width×height pixels
 // to pngPath. ctx bounds the browser's run time: Chromium is killed when it is done.
 func Screenshot(ctx context.Context, htmlPath, pngPath string, width, height int) error {
+	return chromiumWrite(ctx, htmlPath, pngPath, "screenshot", func(out string) []string {
+		return []string{"--screenshot=" + out, "--window-size=" + strconv.Itoa(width) + "," + strconv.Itoa(height)}
+	})
+}
+
+// PrintPDF prints htmlPath with headless Chromium (the page's print stylesheet, no header or
+// footer) to pdfPath, as a release manager printing the report would get it.
+func PrintPDF(ctx context.Context, htmlPath, pdfPath string) error {
+	return chromiumWrite(ctx, htmlPath, pdfPath, "print-to-pdf", func(out string) []string {
+		return []string{"--print-to-pdf=" + out, "--no-pdf-header-footer"}
+	})
+}
+
+// chromiumWrite runs headless Chromium on htmlPath with the flags that write outPath.
+func chromiumWrite(ctx context.Context, htmlPath, outPath, what string, flags func(out string) []string) error {
 	bin, err := FindChromium()
 	if err != nil {
 		return err
@@ -55,7 +70,7 @@ func Screenshot(ctx context.Context, htmlPath, pngPath string, width, height int
 	if err != nil {
 		return fmt.Errorf("reports: %w", err)
 	}
-	out, err := filepath.Abs(pngPath)
+	out, err := filepath.Abs(outPath)
 	if err != nil {
 		return fmt.Errorf("reports: %w", err)
 	}
@@ -64,18 +79,16 @@ func Screenshot(ctx context.Context, htmlPath, pngPath string, width, height int
 		return fmt.Errorf("reports: %w", err)
 	}
 	defer os.RemoveAll(profile)
-	args := append(ChromiumArgs(profile),
-		"--screenshot="+out,
-		"--window-size="+strconv.Itoa(width)+","+strconv.Itoa(height),
-		(&url.URL{Scheme: "file", Path: abs}).String())
+	args := append(ChromiumArgs(profile), flags(out)...)
+	args = append(args, (&url.URL{Scheme: "file", Path: abs}).String())
 	cmd := exec.CommandContext(ctx, bin, args...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("reports: chromium screenshot: %w: %s", err, tail(stderr.String(), 2000))
+		return fmt.Errorf("reports: chromium %s: %w: %s", what, err, tail(stderr.String(), 2000))
 	}
 	if fi, err := os.Stat(out); err != nil || fi.Size() == 0 {
-		return fmt.Errorf("reports: chromium wrote no screenshot to %s: %s", out, tail(stderr.String(), 2000))
+		return fmt.Errorf("reports: chromium wrote nothing to %s: %s", out, tail(stderr.String(), 2000))
 	}
 	return nil
 }

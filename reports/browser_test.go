@@ -3,11 +3,13 @@ package reports
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"image/png"
 	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -143,4 +145,139 @@ func TestConsoleProblems(t *testing.T) {
 			t.Errorf("line not reported: %s", line)
 		}
 	}
+}
+
+// pdfPageText extracts the text of pages first..last of a PDF with poppler's pdftotext.
+func pdfPageText(t *testing.T, pdf string, first, last int) string {
+	t.Helper()
+	bin, err := exec.LookPath("pdftotext")
+	if err != nil {
+		t.Skip("pdftotext not installed: apt-get install -y poppler-utils")
+	}
+	args := []string{"-layout", "-f", strconv.Itoa(first), "-l", strconv.Itoa(last), pdf, "-"}
+	out, err := exec.Command(bin, args...).Output()
+	if err != nil {
+		t.Fatalf("pdftotext: %v", err)
+	}
+	return string(out)
+}
+
+// squeeze drops all white space, so that text a PDF wrapped over lines or table cells still
+// matches.
+func squeeze(s string) string {
+	return strings.Join(strings.Fields(s), "")
+}
+
+// bigSummary is the fixture with a coverage matrix of the real suite's size (234 rows) and
+// every threshold failing or passing, the report a release manager prints.
+func bigSummary(t *testing.T) *Summary {
+	s := fixtureSummary(t)
+	for i := 0; len(s.Conformance.Coverage) < 234; i++ {
+		s.Conformance.Coverage = append(s.Conformance.Coverage, CoverageRow{Interface: "axe.bind", Item: fmt.Sprintf("rule-%03d", i), Kind: KindRule,
+			Description: "a rule of the contract with a description long enough to take a line", Scenarios: []string{"Some scenario covering it"}, Status: CoverageCovered})
+	}
+	return s
+}
+
+// TestBrowserPrintsVerdictsFirst prints the report to PDF as a release manager would: the
+// first three pages must hold the verdict, every threshold with its status, the failures and
+// every load scenario's figures, and the figures that must agree (requests and rates of each
+// load scenario) must be equal in summary.json, the page and the printed text.
+func TestBrowserPrintsVerdictsFirst(t *testing.T) {
+	if _, err := FindChromium(); err != nil {
+		t.Skip("chromium not installed: apt-get install -y chromium")
+	}
+	if testing.Short() {
+		t.Skip("browser test skipped in -short mode")
+	}
+	dir := t.TempDir()
+	page, err := WriteAll(dir, bigSummary(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := LoadSummary(filepath.Join(dir, JSONFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pdf := filepath.Join(dir, "report.pdf")
+	ctx, cancel := context.WithTimeout(context.Background(), chromiumTimeout)
+	defer cancel()
+	if err := PrintPDF(ctx, page, pdf); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := os.ReadFile(pdf); err != nil || !bytes.HasPrefix(b, []byte("%PDF-")) {
+		t.Fatalf("not a PDF: %v", err)
+	}
+	first := squeeze(pdfPageText(t, pdf, 1, 3))
+	all := squeeze(pdfPageText(t, pdf, 1, 1000))
+	need := []string{s.Verdict.Status, "Thresholds", "Failures", "Load"}
+	for _, th := range s.Thresholds {
+		need = append(need, th.Expression, th.ObservedString())
+	}
+	for _, f := range s.Conformance.Scenarios {
+		if f.Status == StatusFailed {
+			need = append(need, f.Name)
+		}
+	}
+	for _, ls := range s.Load.Scenarios {
+		need = append(need, ls.Name, ls.Headline())
+	}
+	for _, n := range need {
+		if !strings.Contains(first, squeeze(n)) {
+			where := "nowhere in the PDF"
+			if strings.Contains(all, squeeze(n)) {
+				where = "only after page 3"
+			}
+			t.Errorf("%q is %s", n, where)
+		}
+	}
+	// The coverage matrix is collapsed: its rows are not printed, its summary is.
+	if strings.Contains(all, squeeze("rule-100")) {
+		t.Error("the collapsed coverage matrix was printed row by row")
+	}
+	if !strings.Contains(all, squeeze("Rules covered")) {
+		t.Error("the coverage summary is not printed")
+	}
+
+	// Figures that must agree: each load scenario's requests and rates, in the page the
+	// browser built and in summary.json.
+	bin, _ := FindChromium()
+	dom, _ := runChromium(t, bin, page, "--dump-dom")
+	for _, ls := range s.Load.Scenarios {
+		i := strings.Index(dom, "<h3>"+ls.Name+"</h3>")
+		if i < 0 {
+			t.Fatalf("DOM lacks scenario %s", ls.Name)
+		}
+		block := dom[i:]
+		for fig, want := range map[string]string{"requests": FormatCount(ls.Requests), "achieved-rate": FormatRate(ls.AchievedRate), "target-rate": FormatRate(ls.TargetRate)} {
+			if got := domFigure(block, fig); got != want {
+				t.Errorf("%s: %s is %q on the page, %q in summary.json", ls.Name, fig, got, want)
+			}
+		}
+		if !strings.Contains(block, ls.Headline()) {
+			t.Errorf("%s: the page lacks the headline the console prints: %s", ls.Name, ls.Headline())
+		}
+		var stepRequests int64
+		for _, st := range ls.Steps {
+			stepRequests += st.Requests
+		}
+		if len(ls.Steps) > 0 && stepRequests+ls.AfterPlanRequests != ls.Requests {
+			t.Errorf("%s: steps count %d requests + %d after the plan, the scenario %d", ls.Name, stepRequests, ls.AfterPlanRequests, ls.Requests)
+		}
+	}
+}
+
+// domFigure returns the text of the first element with data-figure="name" in html.
+func domFigure(html, name string) string {
+	i := strings.Index(html, `data-figure="`+name+`"`)
+	if i < 0 {
+		return ""
+	}
+	rest := html[i:]
+	start := strings.IndexByte(rest, '>')
+	end := strings.Index(rest, "<")
+	if start < 0 || end < start {
+		return ""
+	}
+	return rest[start+1 : end]
 }

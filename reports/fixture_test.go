@@ -140,6 +140,7 @@ func steadyScenario() LoadScenario {
 	const seconds = 60
 	ls := LoadScenario{
 		Name:         "axb-steady",
+		Primary:      "axb.bind",
 		Description:  "AXB bind, query and unbind at a constant 200 req/s for 60 s",
 		TargetRate:   200,
 		AchievedRate: 198.6,
@@ -198,6 +199,7 @@ func stepScenario() LoadScenario {
 	achieved := []float64{100, 199.8, 398.9, 688.2}
 	ls := LoadScenario{
 		Name:        "ax-step",
+		Primary:     "ax.bind",
 		Description: "AX bind and query in steps of 30 s: 100, 200, 400, 800 req/s",
 		Duration:    120 * time.Second,
 	}

@@ -8,10 +8,11 @@ import (
 	"math"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 )
 
-//go:embed templates/report.html.tmpl templates/report.css
+//go:embed templates/report.html.tmpl templates/report.css templates/sections/*.html.tmpl
 var templateFS embed.FS
 
 var reportTemplate = template.Must(template.New("report.html.tmpl").Funcs(template.FuncMap{
@@ -37,7 +38,7 @@ var reportTemplate = template.Must(template.New("report.html.tmpl").Funcs(templa
 	"deltaCls":  deltaClass,
 	"metric":    metricLabel,
 	"barw":      func(p float64) string { return strconv.FormatFloat(math.Max(0, math.Min(100, p)), 'f', 2, 64) + "%" },
-}).ParseFS(templateFS, "templates/report.html.tmpl"))
+}).ParseFS(templateFS, "templates/report.html.tmpl", "templates/sections/*.html.tmpl"))
 
 var reportCSS = func() template.CSS {
 	b, err := templateFS.ReadFile("templates/report.css")
@@ -53,6 +54,17 @@ var reportCSS = func() template.CSS {
 // at them; a section without data shows a short note instead of disappearing.
 func WriteHTML(w io.Writer, s *Summary) error {
 	v := buildView(s.prepared())
+	for _, sec := range reportSections {
+		var b strings.Builder
+		if err := reportTemplate.ExecuteTemplate(&b, "section-"+sec.ID, &v); err != nil {
+			return fmt.Errorf("reports: render HTML section %s: %w", sec.ID, err)
+		}
+		rs := renderedSection{ID: sec.ID, Title: sec.Title, HTML: template.HTML(b.String())} //nolint:gosec // output of html/template
+		if sec.Count != nil {
+			rs.Count = sec.Count(&v)
+		}
+		v.Sections = append(v.Sections, rs)
+	}
 	if err := reportTemplate.Execute(w, v); err != nil {
 		return fmt.Errorf("reports: render HTML: %w", err)
 	}
@@ -60,6 +72,10 @@ func WriteHTML(w io.Writer, s *Summary) error {
 }
 
 type view struct {
+	// Sections are the rendered sections in page order (see reportSections).
+	Sections []renderedSection
+	// Settings are the manifest's settings that have a value.
+	Settings     []Setting
 	CSS          template.CSS
 	Title        string
 	S            *Summary
@@ -74,13 +90,57 @@ type view struct {
 }
 
 type confView struct {
-	Rows      []ifaceRow
-	Total     ifaceRow
-	Scenarios []Scenario
-	Failures  []Scenario
-	Coverage  []CoverageRow
-	CovCount  map[string]int
-	Duration  string
+	// CovByIface is the per-interface summary shown above the collapsed coverage matrix.
+	CovByIface []covIfaceRow
+	Rows       []ifaceRow
+	Total      ifaceRow
+	Scenarios  []Scenario
+	Failures   []Scenario
+	Coverage   []CoverageRow
+	CovCount   map[string]int
+	Duration   string
+}
+
+// reportSection is one section of the HTML page. Its template is "section-<ID>", one file in
+// templates/sections/; the page shows the sections in the order of reportSections, which is
+// also the order of the printed report: what a release manager decides on (verdict,
+// thresholds, failures, load) comes first, reference material (coverage, manifest) last.
+// A new section is a template file plus an entry here.
+type reportSection struct {
+	ID, Title string
+	// Count, when set, is shown next to the section's link (0 shows nothing).
+	Count func(v *view) int
+}
+
+var reportSections = []reportSection{
+	{ID: "thresholds", Title: "Thresholds", Count: func(v *view) int { return v.V.ThresholdsFailed }},
+	{ID: "failures", Title: "Failures", Count: func(v *view) int {
+		if v.Conf == nil {
+			return 0
+		}
+		return len(v.Conf.Failures)
+	}},
+	{ID: "load", Title: "Load"},
+	{ID: "callbacks", Title: "Callbacks"},
+	{ID: "conformance", Title: "Conformance"},
+	{ID: "coverage", Title: "Coverage"},
+	{ID: "baseline", Title: "Baseline"},
+	{ID: "manifest", Title: "Manifest"},
+}
+
+// renderedSection is a section rendered for the page.
+type renderedSection struct {
+	ID, Title string
+	Count     int
+	HTML      template.HTML
+}
+
+// covIfaceRow summarizes the coverage matrix of one interface.
+type covIfaceRow struct {
+	Interface             string
+	Rules, RulesCovered   int
+	Codes, CodesCovered   int
+	NotReachable, Missing int
 }
 
 type ifaceRow struct {
@@ -91,14 +151,17 @@ type ifaceRow struct {
 
 type loadView struct {
 	LoadScenario
-	RateChart    template.HTML
-	ShardChart   template.HTML // merged shards: each shard's achieved rate and their total
-	LatencyChart template.HTML
-	HistChart    template.HTML
-	HistMetric   string
-	Codes        []codeRow
-	PerCode      []perCodeRow
-	ViolTotal    int64
+	// RateUnit names the unit of the scenario's rates, e.g. "axb.bind requests/s".
+	RateUnit         string
+	RateChart        template.HTML
+	ShardChart       template.HTML // merged shards: each shard's achieved rate and their total
+	LatencyChart     template.HTML
+	LoadLatencyChart template.HTML
+	HistChart        template.HTML
+	HistMetric       string
+	Codes            []codeRow
+	PerCode          []perCodeRow
+	ViolTotal        int64
 }
 
 type codeRow struct {
@@ -142,6 +205,11 @@ func buildView(s *Summary) view {
 		v.VerdictClass = "fail"
 	default:
 		v.VerdictClass = "empty"
+	}
+	for _, st := range s.Manifest.Settings {
+		if st.Value != "" {
+			v.Settings = append(v.Settings, st)
+		}
 	}
 	v.Title = "PNS harness " + v.V.Status
 	if s.Manifest.Profile != "" {
@@ -210,8 +278,36 @@ func buildConf(c *Conformance) *confView {
 			cv.Failures = append(cv.Failures, sc)
 		}
 	}
+	byIface := map[string]*covIfaceRow{}
 	for _, r := range c.Coverage {
 		cv.CovCount[r.Status]++
+		row := byIface[r.Interface]
+		if row == nil {
+			row = &covIfaceRow{Interface: r.Interface}
+			byIface[r.Interface] = row
+			cv.CovByIface = append(cv.CovByIface, covIfaceRow{Interface: r.Interface})
+		}
+		covered := r.Status == CoverageCovered
+		if r.Kind == KindRule {
+			row.Rules++
+			if covered {
+				row.RulesCovered++
+			}
+		} else {
+			row.Codes++
+			if covered {
+				row.CodesCovered++
+			}
+		}
+		switch r.Status {
+		case CoverageNotReachable:
+			row.NotReachable++
+		case CoverageMissing:
+			row.Missing++
+		}
+	}
+	for i := range cv.CovByIface {
+		cv.CovByIface[i] = *byIface[cv.CovByIface[i].Interface]
 	}
 	return cv
 }
@@ -251,41 +347,62 @@ func shardChart(ls LoadScenario, xs, total []float64) template.HTML {
 	} else {
 		title = fmt.Sprintf("Achieved rate, total of %d shards (req/s; per-shard rates in summary.json)", len(ls.ShardRates))
 	}
-	return lineChart{Title: title, Series: series, XTime: true, XFmt: formatSeconds,
-		YFmt: func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }}.render()
+	return lineChart{Title: title, Series: series, XTime: true, XMax: ls.Duration.Seconds(), XFmt: formatSeconds,
+		YFmt:   func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) },
+		XTitle: "time since start (s)", YTitle: rateUnit(ls.Primary)}.render()
 }
 
 func buildLoad(ls LoadScenario) loadView {
-	lv := loadView{LoadScenario: ls}
+	lv := loadView{LoadScenario: ls, RateUnit: rateUnit(ls.Primary)}
 	var xs, target, achieved, p50, p99 []float64
 	for _, p := range ls.Series {
 		xs = append(xs, p.T.Seconds())
 		target = append(target, p.TargetRate)
 		achieved = append(achieved, p.AchievedRate)
-		p50 = append(p50, float64(p.P50))
-		p99 = append(p99, float64(p.P99))
+		p50 = append(p50, durMs(p.P50))
+		p99 = append(p99, durMs(p.P99))
 	}
+	// Time axes run from 0 to the plan's end, whatever the samples.
+	end := ls.Duration.Seconds()
+	num := func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 	lv.RateChart = lineChart{
-		Title: "Request rate: target vs achieved (req/s)",
+		Title: "Rate of " + orDash(ls.Primary) + ": target vs achieved",
 		Series: []chartSeries{
 			{Name: "target", Class: "s-target", X: xs, Y: target},
 			{Name: "achieved", Class: "s0", X: xs, Y: achieved},
 		},
-		XTime: true,
-		XFmt:  formatSeconds,
-		YFmt:  func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) },
+		XTime: true, XMax: end,
+		XFmt:   formatSeconds,
+		YFmt:   num,
+		XTitle: "time since start (s)",
+		YTitle: lv.RateUnit,
 	}.render()
 	lv.ShardChart = shardChart(ls, xs, achieved)
 	lv.LatencyChart = lineChart{
-		Title: "Corrected response time over time",
+		Title: "Corrected response time per second (all interfaces)",
 		Series: []chartSeries{
 			{Name: "p50", Class: "s0", X: xs, Y: p50},
 			{Name: "p99", Class: "s1", X: xs, Y: p99},
 		},
-		XTime: true,
-		XFmt:  formatSeconds,
-		YFmt:  func(v float64) string { return FormatDuration(time.Duration(v)) },
+		XTime: true, XMax: end,
+		XFmt:   formatSeconds,
+		YFmt:   num,
+		XTitle: "time since start (s)",
+		YTitle: "response time (ms)",
 	}.render()
+	// A plan whose rate changes gets Gatling's "response time against requests per second":
+	// one dot per second, so that the knee of the curve shows the capacity.
+	if ramps(ls) {
+		lv.LoadLatencyChart = lineChart{
+			Title:  "Corrected p99 against achieved rate (one dot per second)",
+			Series: []chartSeries{{Name: "p99", Class: "s1", X: achieved, Y: p99}},
+			Dots:   true,
+			XFmt:   num,
+			YFmt:   num,
+			XTitle: "achieved " + lv.RateUnit,
+			YTitle: "p99 response time (ms)",
+		}.render()
+	}
 	if h := ls.Histogram; h != nil {
 		lv.HistMetric = h.Metric
 		var labels []string
@@ -295,10 +412,11 @@ func buildLoad(ls LoadScenario) loadView {
 			vals = append(vals, float64(bk.Count))
 		}
 		lv.HistChart = barChart{
-			Title:  "Latency histogram (" + h.Metric + ", requests per bucket)",
+			Title:  "Latency histogram of " + orDash(ls.Primary) + " (" + h.Metric + " time)",
 			Labels: labels, Values: vals,
 			YFmt:   func(v float64) string { return FormatCount(int64(math.Round(v))) },
-			XTitle: "bucket upper bound",
+			XTitle: "bucket upper bound (latency)",
+			YTitle: "requests",
 		}.render()
 	}
 	var total int64
@@ -326,6 +444,36 @@ func buildLoad(ls LoadScenario) loadView {
 
 // formatSeconds labels a time axis: seconds up to two minutes, then minutes (and seconds),
 // then hours.
+// rateUnit is the unit of a scenario's rates: requests per second of its primary interface.
+func rateUnit(primary string) string {
+	if primary == "" {
+		return "requests/s"
+	}
+	return primary + " requests/s"
+}
+
+// ramps reports whether the scenario's target rate changes over the run.
+func ramps(ls LoadScenario) bool {
+	if len(ls.Steps) > 1 {
+		return true
+	}
+	for i := 1; i < len(ls.Series); i++ {
+		if ls.Series[i].TargetRate != ls.Series[0].TargetRate && i < len(ls.Series)-1 {
+			return true
+		}
+	}
+	return false
+}
+
+func durMs(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+func orDash(s string) string {
+	if s == "" {
+		return "the primary interface"
+	}
+	return s
+}
+
 func formatSeconds(s float64) string {
 	switch {
 	case s < 120:

@@ -247,14 +247,23 @@ type LoadScenario struct {
 	Name string `json:"name"`
 	// Description says what the scenario does, for readers.
 	Description string `json:"description,omitempty"`
-	// TargetRate is the mean requested rate (req/s) and AchievedRate the mean delivered one.
+	// Primary is the interface whose rate the scenario drives (axb.bind for bind-unbind): the
+	// rates and the rate chart count its requests; the other interfaces follow from it.
+	Primary string `json:"primary,omitempty"`
+	// TargetRate is the mean requested rate of Primary (req/s) and AchievedRate the mean
+	// delivered one, over the plan's duration.
 	TargetRate   float64 `json:"targetRate"`
 	AchievedRate float64 `json:"achievedRate"`
 	// ShortfallPct is how far below target the delivered rate was, in percent (0 when the
 	// target was met); see ShortfallPct.
 	ShortfallPct float64       `json:"shortfallPct"`
 	Duration     time.Duration `json:"duration"`
-	Requests     int64         `json:"requests"`
+	// Requests counts every request of every interface, cleanup after the plan included;
+	// PrimaryRequests those of Primary; AfterPlanRequests those sent after the plan's end
+	// (unbinds of the last holds). The steps' requests add up to Requests-AfterPlanRequests.
+	Requests          int64 `json:"requests"`
+	PrimaryRequests   int64 `json:"primaryRequests,omitempty"`
+	AfterPlanRequests int64 `json:"afterPlanRequests,omitempty"`
 	// SuccessRatio is the share (0..1) of requests with HTTP 2xx and resultcode "0".
 	SuccessRatio float64 `json:"successRatio"`
 	// Interfaces are the per-interface statistics.
@@ -392,12 +401,17 @@ type CodeCount struct {
 	Count       int64  `json:"count"`
 }
 
-// SeriesPoint is one time-series sample.
+// SeriesPoint is one time-series sample: one second of the plan, aligned on the run's start.
 type SeriesPoint struct {
-	// T is the offset from the scenario start at the end of the sample interval.
-	T            time.Duration `json:"t"`
-	TargetRate   float64       `json:"targetRate"`
-	AchievedRate float64       `json:"achievedRate"`
+	// T is the offset from the scenario start at the end of the sample interval (1 s for
+	// the first second; the last point is at the plan's end).
+	T time.Duration `json:"t"`
+	// TargetRate and AchievedRate are the scheduled and sent requests of the scenario's
+	// Primary interface in the interval (per second).
+	TargetRate   float64 `json:"targetRate"`
+	AchievedRate float64 `json:"achievedRate"`
+	// Requests counts the requests of every interface sent in the interval.
+	Requests int64 `json:"requests,omitempty"`
 	// SuccessPct is 0..100.
 	SuccessPct float64 `json:"successPct"`
 	// P50 and P99 are corrected response times over the interval.
@@ -428,7 +442,10 @@ type LoadStep struct {
 	Duration     time.Duration `json:"duration"`
 	Requests     int64         `json:"requests"`
 	SuccessRatio float64       `json:"successRatio"`
-	P99          time.Duration `json:"p99"`
+	// P99 and ServiceP99 are the corrected and the service p99 over every request of the
+	// step (all interfaces), from the step's merged histograms.
+	P99        time.Duration `json:"p99"`
+	ServiceP99 time.Duration `json:"serviceP99,omitempty"`
 	// ConformanceErrors counts responses that violated their schema during the step.
 	ConformanceErrors int64 `json:"conformanceErrors"`
 	// Violations are the most frequent distinct violations of the step.

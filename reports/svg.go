@@ -18,7 +18,7 @@ const (
 	marginL   = 64.0
 	marginR   = 16.0
 	marginT   = 30.0
-	marginB   = 34.0
+	marginB   = 40.0
 	plotW     = chartW - marginL - marginR
 	plotH     = chartH - marginT - marginB
 	tickCount = 5
@@ -39,6 +39,13 @@ type lineChart struct {
 	XTime bool
 	XFmt  func(float64) string
 	YFmt  func(float64) string
+	// XMin and XMax fix the x domain when XMax > XMin (a time axis runs from 0 to the plan's
+	// end whatever the samples); otherwise it spans the samples.
+	XMin, XMax float64
+	// XTitle and YTitle name the axes with their units; every chart has both.
+	XTitle, YTitle string
+	// Dots draws each sample as a dot without joining lines (a scatter plot).
+	Dots bool
 }
 
 // niceStep returns a "nice" tick step (1, 2, 2.5 or 5 × 10^n) for a range split into about n
@@ -117,6 +124,9 @@ func (c lineChart) render() template.HTML {
 		b.WriteString(`</svg>`)
 		return template.HTML(b.String()) //nolint:gosec // built from escaped text and numbers
 	}
+	if c.XMax > c.XMin {
+		xmin, xmax = c.XMin, c.XMax
+	}
 	if xmax <= xmin {
 		xmax = xmin + 1
 	}
@@ -142,6 +152,7 @@ func (c lineChart) render() template.HTML {
 		fmt.Fprintf(&b, `<text class="xlab" x="%.1f" y="%.1f" text-anchor="middle">%s</text>`, x, marginT+plotH+18, html.EscapeString(c.XFmt(v)))
 	}
 	fmt.Fprintf(&b, `<line class="axis" x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f"/>`, marginL, marginT+plotH, marginL+plotW, marginT+plotH)
+	axisTitles(&b, c.XTitle, c.YTitle)
 
 	// Series and legend.
 	lx := chartW - marginR
@@ -154,6 +165,13 @@ func (c lineChart) render() template.HTML {
 	}
 	for _, s := range c.Series {
 		n := min(len(s.X), len(s.Y))
+		if n == 1 || c.Dots {
+			for i := 0; i < n; i++ {
+				fmt.Fprintf(&b, `<circle class="dot %s" cx="%.1f" cy="%.1f" r="3"><title>%s, %s</title></circle>`, s.Class, sx(s.X[i]), sy(s.Y[i]),
+					html.EscapeString(c.XFmt(s.X[i])), html.EscapeString(c.YFmt(s.Y[i])))
+			}
+			continue
+		}
 		if n == 1 {
 			fmt.Fprintf(&b, `<circle class="dot %s" cx="%.1f" cy="%.1f" r="3"/>`, s.Class, sx(s.X[0]), sy(s.Y[0]))
 			continue
@@ -174,8 +192,20 @@ type barChart struct {
 	Labels []string
 	Values []float64
 	YFmt   func(float64) string
-	// XTitle is drawn under the axis labels.
-	XTitle string
+	// XTitle is drawn under the axis labels, YTitle along the y axis; both name units.
+	XTitle, YTitle string
+}
+
+// axisTitles draws the x axis title under the tick labels and the y axis title rotated along
+// the y axis.
+func axisTitles(b *strings.Builder, x, y string) {
+	if x != "" {
+		fmt.Fprintf(b, `<text class="atitle" x="%.1f" y="%.1f" text-anchor="middle">%s</text>`, marginL+plotW/2, chartH-3, html.EscapeString(x))
+	}
+	if y != "" {
+		fmt.Fprintf(b, `<text class="atitle" x="12" y="%.1f" text-anchor="middle" transform="rotate(-90 12 %.1f)">%s</text>`,
+			marginT+plotH/2, marginT+plotH/2, html.EscapeString(y))
+	}
 }
 
 func (c barChart) render() template.HTML {
@@ -217,9 +247,7 @@ func (c barChart) render() template.HTML {
 		}
 	}
 	fmt.Fprintf(&b, `<line class="axis" x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f"/>`, marginL, marginT+plotH, marginL+plotW, marginT+plotH)
-	if c.XTitle != "" {
-		fmt.Fprintf(&b, `<text class="xlab" x="%.1f" y="%.1f" text-anchor="middle">%s</text>`, marginL+plotW/2, chartH-4, html.EscapeString(c.XTitle))
-	}
+	axisTitles(&b, c.XTitle, c.YTitle)
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String()) //nolint:gosec // built from escaped text and numbers
 }

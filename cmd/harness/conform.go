@@ -86,6 +86,10 @@ func runConform(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		if opts.Target == "" {
 			return fs.usageError("--compare-emulator needs --target (or a profile target): the embedded emulator is the other side")
 		}
+		if err := preflight(ctx, hc, opts.Target); err != nil {
+			fmt.Fprintf(stderr, "harness conform: %v\n", err)
+			return exitUsage
+		}
 		return runCompare(ctx, opts, stdout, stderr)
 	}
 	if opts.Target == "" {
@@ -94,6 +98,9 @@ func runConform(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		fmt.Fprintf(stdout, "target: %s\n", opts.Target)
 		// A dead target ends the run here, within seconds, not after every scenario failed.
 		if err := preflight(ctx, hc, opts.Target); err != nil {
+			if ctx.Err() != nil {
+				return exitInterrupted
+			}
 			fmt.Fprintf(stderr, "harness conform: %v\n", err)
 			return exitUsage
 		}

@@ -49,13 +49,13 @@ func loadParseShard(s string) (int, int, error) {
 	return i, n, nil
 }
 
-// maxStartWait bounds how far ahead --start-at may be: further is a typo (a wrong day or
-// time zone), not a plan.
+// maxStartWait bounds how far --start-at may be ahead or behind: further is a typo (a wrong
+// day or time zone) or a stale value, not a plan.
 const maxStartWait = time.Hour
 
 // loadParseStartAt parses --start-at (RFC3339; empty means none) relative to now. An instant
-// in the past is accepted: a shard that arrives late starts at once and its result says how
-// late it was.
+// up to maxStartWait in the past is accepted: a shard that arrives late starts at once and its
+// result says how late it was.
 func loadParseStartAt(s string, now time.Time) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, nil
@@ -66,6 +66,11 @@ func loadParseStartAt(s string, now time.Time) (time.Time, error) {
 	}
 	if t.Sub(now) > maxStartWait {
 		return time.Time{}, fmt.Errorf("--start-at %s is more than %s ahead", s, maxStartWait)
+	}
+	if now.Sub(t) > maxStartWait {
+		// A stale value (last run's), not a shard that is a little late: alone, its load
+		// would not overlap the others'.
+		return time.Time{}, fmt.Errorf("--start-at %s is more than %s in the past: give this run's start instant", s, maxStartWait)
 	}
 	return t, nil
 }
@@ -311,6 +316,9 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	if err := preflight(ctx, hc, *target); err != nil {
+		if ctx.Err() != nil {
+			return exitInterrupted
+		}
 		fmt.Fprintf(stderr, "harness load: %v\n", err)
 		return exitUsage
 	}
@@ -347,7 +355,7 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		Duration: *duration, Hold: *hold, Shard: si, Shards: sn, OutDir: *out, Thresholds: ths,
 		AbortOnFail: *abortOnFail, Workers: *workers, MaxWorkers: *maxWorkers, Timeout: *timeout,
 		SchemaSample: sample, StartAt: start, Gate: gate, TLSConfig: tlsConf, Workload: wl, GeneratorLag: *genLag,
-		Run: loadtest.RunInfo{ID: *runID, HarnessVersion: version},
+		Run: loadtest.RunInfo{ID: *runID, HarnessVersion: buildVersion()},
 	}
 	if every > 0 && !*jsonOut {
 		cfg.ProgressInterval = every

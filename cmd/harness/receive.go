@@ -2,9 +2,12 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"sort"
@@ -67,6 +70,8 @@ func runReceive(ctx context.Context, args []string, stdout, stderr io.Writer, re
 	lateAfter := fs.Duration("late-after", defaultLateAfter, "count a push as late when it arrives this long after its platform timestamp (timestamps have 1 s resolution)")
 	failFirst := fs.Float64("fail-first", 0, "fraction (0..1) of first deliveries to answer 503, to exercise the platform's re-push")
 	skew := fs.Duration("skew", 0, "also reject pushes whose Created is further than this from the wall clock (0 = digest only)")
+	tlsCert := fs.String("tls-cert", "", "serve HTTPS with this certificate chain PEM `file` (with --tls-key), for platforms that push to https notification URLs")
+	tlsKey := fs.String("tls-key", "", "private key PEM `file` of --tls-cert")
 	fs.describe("harness receive [flags]",
 		"Receives call-event, fee, X-number status and SMS pushes, verifies their signatures,\n"+
 			"validates them against the JSON Schemas and reports delays against the platform's\n"+
@@ -83,6 +88,19 @@ func runReceive(ctx context.Context, args []string, stdout, stderr io.Writer, re
 		fmt.Fprintln(stderr, "harness receive: --interval must be positive")
 		return exitUsage
 	}
+	var cert *tls.Certificate
+	if *tlsCert != "" || *tlsKey != "" {
+		if *tlsCert == "" || *tlsKey == "" {
+			fmt.Fprintln(stderr, "harness receive: --tls-cert and --tls-key go together")
+			return exitUsage
+		}
+		c, err := tls.LoadX509KeyPair(*tlsCert, *tlsKey)
+		if err != nil {
+			fmt.Fprintf(stderr, "harness receive: --tls-cert/--tls-key: %v\n", err)
+			return exitUsage
+		}
+		cert = &c
+	}
 	v, err := schemas.New()
 	if err != nil {
 		fmt.Fprintf(stderr, "harness receive: %v\n", err)
@@ -98,12 +116,23 @@ func runReceive(ctx context.Context, args []string, stdout, stderr io.Writer, re
 		opts.Apps = apps
 	}
 	rcv := receiver.New(opts)
-	base, err := rcv.Start(*listen)
-	if err != nil {
-		fmt.Fprintf(stderr, "harness receive: %v\n", err)
-		return exitFailed
+	var base string
+	if cert != nil {
+		// The receiver's handler behind our own TLS listener; receiver.Start serves plain HTTP.
+		stop, url, err := receiveServeTLS(rcv, *listen, cert)
+		if err != nil {
+			fmt.Fprintf(stderr, "harness receive: %v\n", err)
+			return exitFailed
+		}
+		defer stop()
+		base = url
+	} else {
+		if base, err = rcv.Start(*listen); err != nil {
+			fmt.Fprintf(stderr, "harness receive: %v\n", err)
+			return exitFailed
+		}
+		defer rcv.Close()
 	}
-	defer rcv.Close()
 	fmt.Fprintf(stdout, "receiving on %s (verifying %d app(s))\n", base, len(apps))
 	if ready != nil {
 		ready(base)
@@ -138,6 +167,27 @@ loop:
 		return exitFailed
 	}
 	return exitOK
+}
+
+// receiveServeTLS serves the receiver's handler over HTTPS on addr; stop shuts it down.
+func receiveServeTLS(rcv *receiver.Receiver, addr string, cert *tls.Certificate) (stop func(), url string, err error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, "", err
+	}
+	srv := &http.Server{Handler: rcv.Handler(), ReadHeaderTimeout: 10 * time.Second,
+		TLSConfig: &tls.Config{Certificates: []tls.Certificate{*cert}, MinVersion: tls.VersionTLS12}}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = srv.ServeTLS(ln, "", "") // http.ErrServerClosed after Shutdown
+	}()
+	return func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(ctx)
+		<-done
+	}, "https://" + ln.Addr().String(), nil
 }
 
 // receiveStatus renders one status line from a snapshot.

@@ -174,6 +174,16 @@ func runReport(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "harness report: %v\n", err)
 		return exitFailed
 	}
+	if s.Load != nil {
+		for _, ls := range s.Load.Scenarios {
+			fmt.Fprintf(stdout, "load %s\n", ls.Headline())
+		}
+	}
+	if s.Callbacks != nil {
+		for _, l := range s.Callbacks.Lines() {
+			fmt.Fprintln(stdout, l)
+		}
+	}
 	v := s.ComputeVerdict()
 	fmt.Fprintf(stdout, "%s  scenarios: %d passed, %d failed, %d skipped; load scenarios: %d; thresholds: %d passed, %d failed\nreport: %s\n",
 		v.Status, v.ScenariosPassed, v.ScenariosFailed, v.ScenariosSkipped, v.LoadScenarios, v.ThresholdsPassed, v.ThresholdsFailed, html)

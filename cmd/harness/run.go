@@ -185,6 +185,9 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	s, secrets, err := run(ctx, o, stdout)
 	if err != nil {
+		if ctx.Err() != nil {
+			return exitInterrupted
+		}
 		fmt.Fprintf(stderr, "harness run: %v\n", err)
 		if errors.As(err, new(usageError)) {
 			return exitUsage
@@ -380,12 +383,13 @@ func runAll(ctx context.Context, o runOptions, stdout io.Writer) (*reports.Summa
 			if s.Load == nil {
 				s.Load = &reports.Load{}
 			}
-			s.Load.Scenarios = append(s.Load.Scenarios, assemble.LoadScenario(res, sc.name))
+			ls := assemble.LoadScenario(res, sc.name)
+			s.Load.Scenarios = append(s.Load.Scenarios, ls)
 			s.Thresholds = append(s.Thresholds, assemble.Thresholds(res, sc.name)...)
 			if res.Cleanup.Leaked > 0 {
 				s.Errors = append(s.Errors, fmt.Sprintf("load %s left %d bindings behind", sc.name, res.Cleanup.Leaked))
 			}
-			fmt.Fprintf(stdout, "  %s: %.1f/s achieved of %.1f/s, %d requests\n", sc.name, res.AchievedRate, res.TargetRate, res.SentHits)
+			fmt.Fprintf(stdout, "  %s\n", ls.Headline())
 		}
 	}
 

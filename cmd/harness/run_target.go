@@ -133,7 +133,7 @@ func runTargetAll(ctx context.Context, o runOptions, stdout io.Writer) (*reports
 	fmt.Fprintf(stdout, "target: %s  profile: %s  seed: %d\n", t.target, t.profilePath, o.seed)
 
 	s := &reports.Summary{Manifest: reports.Manifest{
-		HarnessVersion: version,
+		HarnessVersion: buildVersion(),
 		TargetURL:      t.target,
 		Profile:        filepath.Base(t.profilePath),
 		SchemaHash:     schemas.Hash(),

@@ -25,6 +25,7 @@ func TestLoadStartAtFlag(t *testing.T) {
 		{"2026-12-01T22:00:30Z", now.Add(30 * time.Second), ""},
 		{"2026-12-01T23:00:30+01:00", now.Add(30 * time.Second), ""},
 		{"2026-12-01T21:00:00Z", now.Add(-time.Hour), ""}, // late: starts at once, with a warning
+		{"2026-12-01T20:59:59Z", time.Time{}, "--start-at 2026-12-01T20:59:59Z is more than 1h0m0s in the past: give this run's start instant"},
 		{"2026-12-01T22:00:30.5Z", now.Add(30*time.Second + 500*time.Millisecond), ""},
 		{"22:00:30", time.Time{}, `--start-at "22:00:30": want an RFC3339 instant such as 2026-12-01T22:30:00Z`},
 		{"2026-12-01T23:00:01Z", time.Time{}, "--start-at 2026-12-01T23:00:01Z is more than 1h0m0s ahead"},
@@ -123,4 +124,21 @@ func TestReportMergeChecksShards(t *testing.T) {
 	if err != nil || !bytes.Contains(page, []byte("merged 1 of 2 shards (missing 0/2)")) {
 		t.Fatalf("the report does not say which shard is missing (%v)", err)
 	}
+}
+
+// --start-at never panics; what it accepts is an instant at most maxStartWait away.
+func FuzzLoadParseStartAt(f *testing.F) {
+	for _, s := range []string{"", "2026-12-01T22:00:30Z", "2026-12-01T23:00:30+01:00", "2026-12-01T22:00:30.123456789Z", "22:00", "2026-13-01T00:00:00Z", "9999-12-31T23:59:59Z", "0000-01-01T00:00:00Z"} {
+		f.Add(s)
+	}
+	now := time.Date(2026, 12, 1, 22, 0, 0, 0, time.UTC)
+	f.Fuzz(func(t *testing.T, s string) {
+		at, err := loadParseStartAt(s, now)
+		if err == nil && s != "" && (at.Sub(now) > maxStartWait || now.Sub(at) > maxStartWait) {
+			t.Fatalf("%q accepted %s ahead", s, at.Sub(now))
+		}
+		if err == nil && s != "" && at.IsZero() {
+			t.Fatalf("%q accepted as no instant", s)
+		}
+	})
 }

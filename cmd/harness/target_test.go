@@ -3,14 +3,17 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"net"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"sort"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/pns-harness/pns-harness/emulator"
@@ -140,7 +143,9 @@ func TestRunTargetPlatformOnly(t *testing.T) {
 	p := startPlatform(t, "--config", platformConfig(t, func(c *emulator.Config) { c.LockoutWindowSeconds = 2 }))
 	prof := platformProfile(t, "lockout: {failures: 10, window: 2s}\nload: {modes: [AXB, AX, AXE], rate: 20, duration: 1s, hold: 200ms}\n")
 	out := t.TempDir()
-	code, stdout, stderr := runHarness(t, platformEnv, "run", "--target", p.URL, "--profile", prof, "--ca-file", p.CertFile, "--out", out, "--seed", "7")
+	code, stdout, stderr := runHarness(t, platformEnv, "run", "--target", p.URL, "--profile", prof, "--ca-file", p.CertFile, "--out", out, "--seed", "7",
+		// Thresholds on correctness, not on speed: the test must pass on a busy machine.
+		"--threshold", "bind.success>=99%", "--threshold", "unbind.success>=99%", "--threshold", "conformance.errors==0")
 	if code != exitOK {
 		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
 	}
@@ -396,6 +401,57 @@ func TestConformStopsAtLockout(t *testing.T) {
 func itoa(n int) string { return strconv.Itoa(n) }
 
 func atoi(s string) int { n, _ := strconv.Atoi(s); return n }
+
+// TestConformInterruptCleansUp: Ctrl-C during a conformance run against a platform stops it,
+// unbinds what the scenarios created and exits 130.
+func TestConformInterruptCleansUp(t *testing.T) {
+	p := startPlatform(t)
+	cmd := harnessCmd(t, "conform", "--target", p.URL, "--ca-file", p.CertFile, "--profile", platformProfile(t, ""), "--out", t.TempDir())
+	cmd.Env = append(cmd.Env, platformEnv...)
+	pipe, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// Interrupt once scenarios are running: the progress formatter has printed a step.
+	var out bytes.Buffer
+	buf := make([]byte, 1)
+	running := func() bool {
+		_, after, ok := bytes.Cut(out.Bytes(), []byte("target: "))
+		_, progress, ok2 := bytes.Cut(after, []byte("\n"))
+		return ok && ok2 && bytes.ContainsAny(progress, ".F-")
+	}
+	for !running() {
+		n, err := pipe.Read(buf)
+		if err != nil {
+			t.Fatalf("conform ended before the interrupt: %v\n%s\n%s", err, out.String(), stderr.String())
+		}
+		out.Write(buf[:n])
+	}
+	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	rest, _ := io.ReadAll(pipe)
+	out.Write(rest)
+	err = cmd.Wait()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	}
+	if code != exitInterrupted {
+		t.Fatalf("exit %d, want 130\n%s\n%s", code, out.String(), stderr.String())
+	}
+	if !regexp.MustCompile(`cleanup: \d+ bindings created, \d+ removed by cleanup, \d+ already unbound by their scenarios, 0 leaked`).Match(out.Bytes()) {
+		t.Errorf("no cleanup account:\n%s", out.String())
+	}
+	if ids := p.bindingIDs(t); len(ids) != 0 {
+		t.Errorf("bindings left after the interrupt: %v", ids)
+	}
+}
 
 // TestWorkloadAgainstPlatform: a mixed workload file (three flows over AXB and AX) runs through
 // the binary against the platform-only emulator over TLS, every flow runs its sessions, and the

@@ -42,10 +42,20 @@ func buildHarness(t *testing.T) string {
 	return bin
 }
 
-// startEmulator runs `harness emulate` on a free loopback port and returns its base URL.
-func startEmulator(t *testing.T, bin string) string {
+// startEmulator runs the demo Deployment's emulator container (its exact args, e.g.
+// --platform-only: TLS, flow control and lockout on, no admin API on the platform port) on a
+// free loopback port instead of 0.0.0.0:8443, plus --admin-listen on loopback so that the test
+// can read the emulator's own counters. It returns the platform URL and the admin base URL.
+func startEmulator(t *testing.T, bin string, c corev1.Container) (target, admin string) {
 	t.Helper()
-	cmd := exec.Command(bin, "emulate", "--listen", "127.0.0.1:0")
+	args := slices.Clone(c.Args)
+	i := slices.Index(args, "--listen")
+	if i < 0 || i+1 >= len(args) {
+		t.Fatalf("emulator args %v: no --listen ADDRESS", c.Args)
+	}
+	args[i+1] = "127.0.0.1:0" // the traffic rule: loopback only
+	args = append(args, "--admin-listen", "127.0.0.1:0")
+	cmd := exec.Command(bin, args...)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -53,7 +63,8 @@ func startEmulator(t *testing.T, bin string) string {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	urlc := make(chan string, 1)
+	type urls struct{ target, admin string }
+	urlc := make(chan urls, 1)
 	var logs bytes.Buffer
 	var mu sync.Mutex
 	go func() {
@@ -63,12 +74,17 @@ func startEmulator(t *testing.T, bin string) string {
 			mu.Lock()
 			logs.WriteString(line + "\n")
 			mu.Unlock()
-			if strings.Contains(line, "PNS emulator listening") {
+			if strings.Contains(line, "emulator listening") {
+				var u urls
 				for _, f := range strings.Fields(line) {
-					if u, ok := strings.CutPrefix(f, "url="); ok {
-						urlc <- u
+					if v, ok := strings.CutPrefix(f, "url="); ok {
+						u.target = v
+					}
+					if v, ok := strings.CutPrefix(f, "admin="); ok {
+						u.admin = strings.TrimSuffix(v, "/emulator/v1/")
 					}
 				}
+				urlc <- u
 			}
 		}
 		close(urlc)
@@ -78,12 +94,12 @@ func startEmulator(t *testing.T, bin string) string {
 		_ = cmd.Wait()
 	})
 	u, ok := <-urlc
-	if !ok {
+	if !ok || u.target == "" || u.admin == "" {
 		mu.Lock()
 		defer mu.Unlock()
-		t.Fatalf("emulator exited before listening:\n%s", logs.String())
+		t.Fatalf("emulator %v did not report its platform and admin addresses:\n%s", args, logs.String())
 	}
-	return u
+	return u.target, u.admin
 }
 
 // kubeletPaths maps the container's mount paths onto directories under root, writing the
@@ -131,23 +147,6 @@ func localArgs(t *testing.T, args []string, env map[string]string, paths map[str
 		}
 	}
 	return out
-}
-
-// unsupported drops the flags the binary does not know yet (the agreed names of other
-// branches, e.g. --allow-remote), logging them; every other argument is the Job's own.
-func unsupported(t *testing.T, bin, sub string, args []string) []string {
-	t.Helper()
-	help, _ := exec.Command(bin, sub, "-h").CombinedOutput()
-	var kept []string
-	for _, a := range args {
-		name, _, _ := strings.Cut(strings.TrimLeft(a, "-"), "=")
-		if strings.HasPrefix(a, "-") && !bytes.Contains(help, []byte("-"+name+" ")) && !bytes.Contains(help, []byte("-"+name+"\n")) {
-			t.Logf("harness %s does not have %s yet: dropped for this run", sub, a)
-			continue
-		}
-		kept = append(kept, a)
-	}
-	return kept
 }
 
 func envList(env map[string]string) []string {
@@ -242,8 +241,9 @@ func quantile(sorted []time.Duration, q float64) time.Duration {
 
 // TestIndexedJobLocally plays the Indexed Job's contract on this machine: the demo
 // kustomization's load container run N times as the kubelet would (its env from the rendered
-// ConfigMap and Secret, JOB_COMPLETION_INDEX=i, its exact args), all against ONE emulator,
-// sharing one results directory; then the merge Job's container. The merged report must
+// ConfigMap and Secret, JOB_COMPLETION_INDEX=i, its exact args), all against ONE emulator run
+// as the demo Deployment runs it (platform only, over TLS: the demo's --insecure-skip-verify
+// is exercised), sharing one results directory; then the merge Job's container. The merged report must
 // agree with the union of the shards' raw results and with the emulator's own counters, and
 // a broken global threshold must make the merge exit 99.
 func TestIndexedJobLocally(t *testing.T) {
@@ -251,8 +251,9 @@ func TestIndexedJobLocally(t *testing.T) {
 		t.Skip("builds and runs the harness binary")
 	}
 	bin := buildHarness(t)
-	target := startEmulator(t, bin)
 	r := render(t, "demo")
+	emuPod := r.deployments["pns-emulator"].Spec.Template.Spec
+	target, admin := startEmulator(t, bin, emuPod.Containers[0])
 	load, merge := r.jobs["pns-load"], r.jobs["pns-merge"]
 	shards := int(*load.Spec.Completions)
 	root := t.TempDir()
@@ -274,7 +275,7 @@ func TestIndexedJobLocally(t *testing.T) {
 		maps.Copy(env, override)
 		env["JOB_COMPLETION_INDEX"] = fmt.Sprint(i)
 		env["HOME"] = root
-		args := unsupported(t, bin, "load", localArgs(t, lc.Args, env, lpaths)[1:])
+		args := localArgs(t, lc.Args, env, lpaths)[1:]
 		cmd := exec.Command(bin, append([]string{lc.Args[0]}, args...)...)
 		cmd.Env = envList(env)
 		wg.Add(1)
@@ -309,7 +310,7 @@ func TestIndexedJobLocally(t *testing.T) {
 	menv["HOME"] = root
 	mpaths := kubeletPaths(t, r, mpod, mc, root)
 	runMerge := func(extra ...string) (int, string) {
-		args := unsupported(t, bin, "report", localArgs(t, mc.Args, menv, mpaths)[1:])
+		args := localArgs(t, mc.Args, menv, mpaths)[1:]
 		// Extra thresholds go before the positional directory, as an overlay's patch adds them.
 		args = append(args[:len(args)-1:len(args)-1], append(extra, args[len(args)-1])...)
 		cmd := exec.Command(bin, append([]string{mc.Args[0]}, args...)...)
@@ -339,7 +340,7 @@ func TestIndexedJobLocally(t *testing.T) {
 
 	// Counts and percentiles: the merged report against the union of the raw results.
 	raw := rawLatencies(t, shardDirs)
-	emu := emulatorCounts(t, target)
+	emu := emulatorCounts(t, admin)
 	for _, id := range []string{"axb.bind", "axb.unbind"} {
 		lat := raw[id]
 		slices.Sort(lat)

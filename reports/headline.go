@@ -1,0 +1,40 @@
+package reports
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Headline is the one-line account of a load scenario. The console of `harness run` and
+// `harness report` prints it and the HTML report shows it under the scenario's table, so the
+// two say the same thing from the same fields: the rates are those of the scenario's Primary
+// interface, the request count is that of every interface.
+func (ls LoadScenario) Headline() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: %s achieved of %s target (%s) over %s; %s requests of all interfaces",
+		ls.Name, FormatRate(ls.AchievedRate), FormatRate(ls.TargetRate), rateUnit(ls.Primary), FormatDuration(ls.Duration), FormatCount(ls.Requests))
+	var parts []string
+	if ls.Primary != "" && ls.PrimaryRequests > 0 {
+		parts = append(parts, FormatCount(ls.PrimaryRequests)+" "+ls.Primary)
+	}
+	if ls.AfterPlanRequests > 0 {
+		parts = append(parts, FormatCount(ls.AfterPlanRequests)+" after the plan's end")
+	}
+	if len(parts) > 0 {
+		fmt.Fprintf(&b, " (%s)", strings.Join(parts, ", "))
+	}
+	fmt.Fprintf(&b, ", %s successful", FormatRatio(ls.SuccessRatio))
+	return b.String()
+}
+
+// Lines are the console account of the callback section: the counts, then one line per event
+// type with its delay percentiles, as the HTML report's callback table shows them.
+func (c *Callbacks) Lines() []string {
+	out := []string{fmt.Sprintf("callbacks: %s received of %s expected, %s anomalies",
+		FormatCount(c.Received), FormatCount(c.Expected), FormatCount(c.Counters.Total()))}
+	for _, e := range c.Events {
+		out = append(out, fmt.Sprintf("  %-12s %s  delay p50 %s  p90 %s  p99 %s  max %s", e.Event, FormatCount(e.Count),
+			FormatDuration(e.Latency.P50), FormatDuration(e.Latency.P90), FormatDuration(e.Latency.P99), FormatDuration(e.Latency.Max)))
+	}
+	return out
+}
