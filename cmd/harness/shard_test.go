@@ -69,7 +69,7 @@ func TestReportMergeChecksShards(t *testing.T) {
 		t.Helper()
 		var out, errb bytes.Buffer
 		args := []string{"--target", srv.URL, "--rate", "20", "--duration", "300ms", "--hold", "0s", "--progress", "-1s",
-			"--shard", shard, "--run-id", runID, "--out", filepath.Join(root, dir)}
+			"--shard", shard, "--run-id", runID, "--out", filepath.Join(root, dir), "--generator-lag", "0"}
 		if code := runLoad(context.Background(), args, &out, &errb); code != exitOK {
 			t.Fatalf("shard %s: exit %d: %s", shard, code, errb.String())
 		}
