@@ -203,6 +203,22 @@ func LoadScenario(r *loadtest.Result, name string) reports.LoadScenario {
 		ls.Series = append(ls.Series, pt)
 	}
 	ls.Steps = steps(r)
+	g := r.Generator
+	if g.Lag.Count > 0 {
+		ls.Generator = &reports.GeneratorTiming{LagP50: ms(g.Lag.P50), LagP99: ms(g.Lag.P99), LagMax: ms(g.Lag.Max),
+			BlockedP99: ms(g.Blocked.P99), Limit: ms(g.LimitMs), Bound: g.Bound}
+	}
+	for _, x := range r.Rejections {
+		ls.Rejections = append(ls.Rejections, reports.Rejection{Code: x.Code, Throttling: x.Throttling, Count: x.Count,
+			Began: time.Duration(x.BeganOffsetSeconds * float64(time.Second)), BeganAtRate: float64(x.BeganAtRate)})
+	}
+	for _, f := range r.Flows {
+		fl := reports.FlowLoad{Name: f.Name, Mode: f.Mode, Planned: f.TargetArrivals, Sessions: f.Arrivals, Completed: f.Completed, Ended: f.Ended}
+		for _, s := range f.Steps {
+			fl.Steps = append(fl.Steps, reports.FlowStep{Op: s.Op, Interface: s.Interface, Requests: s.Count, Success: s.Success})
+		}
+		ls.Flows = append(ls.Flows, fl)
+	}
 	ls.ShardRates = shardRates(r)
 	ls.Warnings = append([]string(nil), r.Warnings...)
 	return ls

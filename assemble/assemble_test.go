@@ -145,3 +145,22 @@ func TestHistogramFromHDR(t *testing.T) {
 		t.Error("every value landed in the first bucket")
 	}
 }
+
+func TestLoadScenarioGeneratorThrottlingFlows(t *testing.T) {
+	r := &loadtest.Result{Primary: "axb.bind",
+		Generator:  loadtest.Generator{Lag: loadtest.Latency{Count: 3, P50: 1, P99: 80, Max: 90}, Blocked: loadtest.Latency{Count: 3, P99: 70}, LimitMs: 50, Bound: true},
+		Rejections: []loadtest.Rejection{{Code: "1010010", Throttling: true, Count: 4, BeganOffsetSeconds: 1.5, BeganAtRate: 300}},
+		Flows: []loadtest.FlowStats{{Name: "f", Mode: "axb", TargetArrivals: 10, Arrivals: 9, Completed: 8, Ended: 1,
+			Steps: []loadtest.StepStats{{Op: "bind", Interface: "axb.bind", Count: 9, Success: 8}}}}}
+	ls := LoadScenario(r, "f")
+	g := ls.Generator
+	if g == nil || !g.Bound || g.LagP99 != 80*time.Millisecond || g.BlockedP99 != 70*time.Millisecond || g.Limit != 50*time.Millisecond {
+		t.Fatalf("generator %+v", g)
+	}
+	if len(ls.Rejections) != 1 || ls.Rejections[0] != (reports.Rejection{Code: "1010010", Throttling: true, Count: 4, Began: 1500 * time.Millisecond, BeganAtRate: 300}) {
+		t.Fatalf("rejections %+v", ls.Rejections)
+	}
+	if len(ls.Flows) != 1 || ls.Flows[0].Sessions != 9 || ls.Flows[0].Planned != 10 || ls.Flows[0].Steps[0] != (reports.FlowStep{Op: "bind", Interface: "axb.bind", Requests: 9, Success: 8}) {
+		t.Fatalf("flows %+v", ls.Flows)
+	}
+}

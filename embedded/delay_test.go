@@ -19,7 +19,6 @@ import (
 // and the delays it measured.
 type delayLog struct {
 	mu   sync.Mutex
-	rcv  *receiver.Receiver
 	seen []receiver.Arrival
 }
 

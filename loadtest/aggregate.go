@@ -128,14 +128,37 @@ type aggregate struct {
 	aborted    string
 	warnings   []string
 	files      []string
+	// lag and blocked are the generator's dispatch lag and wait for a worker, per request;
+	// lagLimit (ms) the generator.lag limit the run was held to.
+	lag        *hdr.Histogram
+	blocked    *hdr.Histogram
+	lagLimit   float64
+	rejections map[rejectKey]*rejectAgg
+	flows      []FlowStats
 	run        RunInfo
+}
+
+// rejectKey is a refusal: result code, and whether its description is flow control.
+type rejectKey struct {
+	code      string
+	throttled bool
+}
+
+// rejectAgg counts one refusal and when it began.
+type rejectAgg struct {
+	count  int64
+	first  time.Time
+	ifaces map[string]int64
 }
 
 func newAggregate() *aggregate {
 	return &aggregate{
-		ifaces:    map[string]map[string]*codeAgg{},
-		callbacks: map[string]*hdr.Histogram{},
-		secs:      map[int64]*secAgg{},
+		ifaces:     map[string]map[string]*codeAgg{},
+		callbacks:  map[string]*hdr.Histogram{},
+		secs:       map[int64]*secAgg{},
+		lag:        newHist(),
+		blocked:    newHist(),
+		rejections: map[rejectKey]*rejectAgg{},
 	}
 }
 
@@ -151,6 +174,12 @@ type observation struct {
 	success   bool
 	confErrs  []string
 	schema    bool
+	// lag and blocked are the generator's (see hit); reject is the resultcode of a refusal
+	// ("" for a success or no answer), throttled when it is flow control.
+	lag       time.Duration
+	blocked   time.Duration
+	reject    string
+	throttled bool
 }
 
 // second is the key of t's one-second bucket: whole seconds counted from the run's start
@@ -201,6 +230,21 @@ func (a *aggregate) observe(o *observation) {
 	c.statuses[statusKey(o.status)]++
 	record(c.service, o.service)
 	record(c.corrected, o.corrected)
+	record(a.lag, o.lag)
+	record(a.blocked, o.blocked)
+	if o.reject != "" {
+		k := rejectKey{o.reject, o.throttled}
+		x := a.rejections[k]
+		if x == nil {
+			x = &rejectAgg{first: o.ts, ifaces: map[string]int64{}}
+			a.rejections[k] = x
+		}
+		x.count++
+		x.ifaces[o.iface]++
+		if o.ts.Before(x.first) {
+			x.first = o.ts
+		}
+	}
 	s := a.sec(a.second(o.ts))
 	s.inflate()
 	s.requests++
@@ -370,6 +414,30 @@ func (a *aggregate) merge(b *aggregate) error {
 	a.cleanup.Unbound += b.cleanup.Unbound
 	a.cleanup.Retried += b.cleanup.Retried
 	a.cleanup.Leaked += b.cleanup.Leaked
+	a.cleanup.Unknown += b.cleanup.Unknown
+	for _, id := range b.cleanup.LeakedIDs {
+		if len(a.cleanup.LeakedIDs) < maxLeakedIDs {
+			a.cleanup.LeakedIDs = append(a.cleanup.LeakedIDs, id)
+		}
+	}
+	mergeInto(&a.lag, b.lag)
+	mergeInto(&a.blocked, b.blocked)
+	a.lagLimit = math.Max(a.lagLimit, b.lagLimit)
+	for k, x := range b.rejections {
+		y := a.rejections[k]
+		if y == nil {
+			y = &rejectAgg{first: x.first, ifaces: map[string]int64{}}
+			a.rejections[k] = y
+		}
+		y.count += x.count
+		for i, n := range x.ifaces {
+			y.ifaces[i] += n
+		}
+		if x.first.Before(y.first) {
+			y.first = x.first
+		}
+	}
+	a.flows = mergeFlows(a.flows, b.flows)
 	for _, e := range b.cleanup.Errors {
 		a.cleanup.Errors = addExample(a.cleanup.Errors, e)
 	}
@@ -418,6 +486,20 @@ func (a *aggregate) result(encode bool) (*Result, error) {
 		Warnings: a.warnings, Files: a.files, Run: a.run, agg: a,
 	}
 	r.Conformance.Examples = append([]string(nil), a.conf.Examples...)
+	r.Cleanup.LeakedIDs = append([]string(nil), a.cleanup.LeakedIDs...)
+	r.Flows = append([]FlowStats(nil), a.flows...)
+	r.Generator = Generator{Lag: summarize(a.lag), Blocked: summarize(a.blocked), LimitMs: a.lagLimit}
+	r.Generator.Bound = a.lagLimit > 0 && r.Generator.Lag.P99 > a.lagLimit
+	if encode {
+		var err error
+		if r.Generator.LagHist, err = encodeHist(a.lag); err != nil {
+			return nil, err
+		}
+		if r.Generator.BlockedHist, err = encodeHist(a.blocked); err != nil {
+			return nil, err
+		}
+	}
+	r.Rejections = a.rejectionList()
 	if a.elapsed > 0 {
 		r.TargetRate = round3(a.targetHits / a.elapsed)
 		r.AchievedRate = round3(float64(a.sentHits) / a.elapsed)
@@ -527,6 +609,27 @@ func aggregateFromResult(r *Result) (*aggregate, error) {
 	a.cleanup = r.Cleanup
 	a.cleanup.Errors = append([]string(nil), r.Cleanup.Errors...)
 	a.aborted = r.Aborted
+	a.cleanup.LeakedIDs = append([]string(nil), r.Cleanup.LeakedIDs...)
+	a.flows = append([]FlowStats(nil), r.Flows...)
+	a.lagLimit = r.Generator.LimitMs
+	if h, err := decodeHist(r.Generator.LagHist); err != nil {
+		return nil, fmt.Errorf("generator lag: %w", err)
+	} else if h != nil {
+		a.lag = h
+	}
+	if h, err := decodeHist(r.Generator.BlockedHist); err != nil {
+		return nil, fmt.Errorf("generator blocked: %w", err)
+	} else if h != nil {
+		a.blocked = h
+	}
+	for _, x := range r.Rejections {
+		ifs := map[string]int64{}
+		for k, v := range x.Interfaces {
+			ifs[k] = v
+		}
+		a.rejections[rejectKey{x.Code, x.Throttling}] = &rejectAgg{count: x.Count, ifaces: ifs,
+			first: r.Started.Add(time.Duration(x.BeganOffsetSeconds * float64(time.Second)))}
+	}
 	a.warnings = append([]string(nil), r.Warnings...)
 	a.files = append([]string(nil), r.Files...)
 	a.run = r.Run
@@ -567,4 +670,72 @@ func aggregateFromResult(r *Result) (*aggregate, error) {
 			success: s.Success, conf: s.ConformanceErrors, callbacks: s.Callbacks, svcEnc: s.ServiceHist, corEnc: s.CorrectedHist}
 	}
 	return a, nil
+}
+
+// rejectionList renders the refusals, throttling first, then by count.
+func (a *aggregate) rejectionList() []Rejection {
+	out := make([]Rejection, 0, len(a.rejections))
+	for k, x := range a.rejections {
+		rj := Rejection{Code: k.code, Throttling: k.throttled, Count: x.count, Interfaces: map[string]int64{}}
+		for i, n := range x.ifaces {
+			rj.Interfaces[i] = n
+		}
+		if !a.started.IsZero() {
+			rj.BeganOffsetSeconds = round3(x.first.Sub(a.started).Seconds())
+		}
+		if s := a.secs[a.second(x.first)]; s != nil {
+			rj.BeganAtRate = s.requests
+			rj.BeganAtTargetRate = round3(s.target)
+		}
+		out = append(out, rj)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Throttling != out[j].Throttling {
+			return out[i].Throttling
+		}
+		if out[i].Count != out[j].Count {
+			return out[i].Count > out[j].Count
+		}
+		return out[i].Code < out[j].Code
+	})
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
+// mergeFlows adds the flows of b into a, by name.
+func mergeFlows(a, b []FlowStats) []FlowStats {
+	for _, f := range b {
+		i := -1
+		for j := range a {
+			if a[j].Name == f.Name {
+				i = j
+			}
+		}
+		if i < 0 {
+			f.Steps = append([]StepStats(nil), f.Steps...)
+			f.Plan = append(Plan(nil), f.Plan...)
+			a = append(a, f)
+			continue
+		}
+		x := &a[i]
+		x.TargetArrivals += f.TargetArrivals
+		x.Arrivals += f.Arrivals
+		x.Completed += f.Completed
+		x.Ended += f.Ended
+		x.Pool += f.Pool
+		if len(x.Plan) == len(f.Plan) {
+			for k := range x.Plan {
+				x.Plan[k].Rate += f.Plan[k].Rate
+			}
+		}
+		for k := range x.Steps {
+			if k < len(f.Steps) {
+				x.Steps[k].Count += f.Steps[k].Count
+				x.Steps[k].Success += f.Steps[k].Success
+			}
+		}
+	}
+	return a
 }

@@ -8,8 +8,6 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
-
-	vegeta "github.com/tsenart/vegeta/v12/lib"
 )
 
 // Benchmarks compare against a baseline measured in the same run, so the figures are ratios
@@ -32,23 +30,6 @@ func trivialPNS() http.Handler {
 	})
 }
 
-// plainVegeta runs vegeta alone against url and returns its requests per second, counted from
-// the start of the attack to its last result.
-func plainVegeta(url string) float64 {
-	// As many workers as the harness's two attacks (bind and unbind) together, and the
-	// harness attacker's other settings (runner.attacker), so that only the generator differs:
-	// same HTTP client and keep-alive connection pool defaults, timeout, body cap, redirects.
-	atk := vegeta.NewAttacker(vegeta.Workers(2*benchWorkers), vegeta.MaxWorkers(2*benchWorkers),
-		vegeta.Timeout(DefaultTimeout), vegeta.MaxBody(64<<10), vegeta.Redirects(vegeta.NoFollow))
-	tr := vegeta.NewStaticTargeter(vegeta.Target{Method: http.MethodPost, URL: url + "/rest/caas/relationnumber/partners/v1.0", Body: []byte(`{}`)})
-	start := time.Now()
-	var n int
-	for range atk.Attack(tr, vegeta.Rate{Freq: benchRate, Per: time.Second}, benchDuration, "plain") {
-		n++
-	}
-	return float64(n) / time.Since(start).Seconds()
-}
-
 // harnessRate runs a bind-unbind load (no hold) and returns all requests (binds and unbinds)
 // per second, and the binds alone, over the load: from the start of the attacks (Result.Started)
 // to the last unbind handled (Result.Ended), as plainVegeta counts. Run's setup (configuration
@@ -65,36 +46,6 @@ func harnessRate(b *testing.B, url string, prof *Profile, schema float64) (total
 		n += s.Count
 	}
 	return float64(n) / wall, float64(res.SentHits) / wall
-}
-
-// BenchmarkHarnessVsVegeta: requests per second our generator sustains (signing, unique
-// bodies, checks, histograms, bind→unbind chaining, schema validation on, no result files) against
-// plain vegeta with a static target, both flat out against the same trivial loopback endpoint
-// with the same total worker cap (the harness's bind and unbind attacks get half each, so both
-// keep at most 64 requests in flight) and the same attacker settings. Vegeta runs before and
-// after the two harness runs and its figure is the mean, so that a drift of the shared
-// machine's load during the iteration does not favour either side.
-// ratio = harness / vegeta; ratio-noschema is the same without schema validation.
-func BenchmarkHarnessVsVegeta(b *testing.B) {
-	srv := httptest.NewServer(trivialPNS())
-	defer srv.Close()
-	var vr, hr, hb, hn float64
-	for i := 0; i < b.N; i++ {
-		vr += plainVegeta(srv.URL) / 2
-		t, bb := harnessRate(b, srv.URL, fakeProfile(), 0)
-		hr += t
-		hb += bb
-		t, _ = harnessRate(b, srv.URL, fakeProfile(), -1)
-		hn += t
-		vr += plainVegeta(srv.URL) / 2
-	}
-	n := float64(b.N)
-	b.ReportMetric(vr/n, "vegeta-req/s")
-	b.ReportMetric(hr/n, "harness-req/s")
-	b.ReportMetric(hb/n, "harness-bind/s")
-	b.ReportMetric(hn/n, "harness-noschema-req/s")
-	b.ReportMetric(hr/vr, "ratio")
-	b.ReportMetric(hn/vr, "ratio-noschema")
 }
 
 // BenchmarkEmulatorVsTrivial: sustained bind+unbind requests per second against the

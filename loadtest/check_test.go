@@ -4,10 +4,9 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
-
-	vegeta "github.com/tsenart/vegeta/v12/lib"
 )
 
 // TestCheckDecodeOnceMatchesStruct: classifying a response from the body decoded once for the
@@ -38,7 +37,7 @@ func TestCheckDecodeOnceMatchesStruct(t *testing.T) {
 	once := &runner{sample: 1, validateDoc: func(string, any) []string { return nil }}
 	for _, body := range bodies {
 		for _, code := range []uint16{200, 400, 500} {
-			res := &vegeta.Result{Code: code, Body: []byte(body)}
+			res := &hit{status: int(code), body: []byte(body)}
 			wa, wo := structOnly.check("axb.bind", res)
 			ga, gob := once.check("axb.bind", res)
 			wa.ResultCode, wa.ResultDesc, ga.ResultCode, ga.ResultDesc = nil, nil, nil, nil
@@ -105,19 +104,23 @@ func TestDecodeDocMatchesValidator(t *testing.T) {
 	}
 }
 
-// TestInflightMap: each value is handed over once, bind and unbind IDs do not collide.
-func TestInflightMap(t *testing.T) {
-	var m inflightMap
-	ids := []uint64{0, 1, 63, 64, 1 << 40, 5 | 1<<63, 5}
-	for i, id := range ids {
-		m.Store(id, i)
+// TestCheckMemo: a remembered verdict is the verdict, with this answer's timing, and the
+// caller's appends to its conformance errors do not leak into the memo.
+func TestCheckMemo(t *testing.T) {
+	plain := &runner{sample: 1, validateDoc: func(string, any) []string { return []string{"v"} }}
+	memo := &runner{sample: 1, validateDoc: plain.validateDoc, memo: newCheckMemo()}
+	for _, body := range []string{`{"resultcode":"0","resultdesc":"Success","subscriptionId":"s"}`, `{"resultcode":"1010010","resultdesc":"x"}`, `nope`} {
+		for i := 0; i < 3; i++ {
+			h := &hit{status: 200, body: []byte(body), latency: time.Duration(i + 1)}
+			wa, wo := plain.check("axb.bind", h)
+			ga, gob := memo.check("axb.bind", h)
+			if !reflect.DeepEqual(ga, wa) || !reflect.DeepEqual(gob, wo) {
+				t.Fatalf("%s #%d:\n got  %+v %+v\n want %+v %+v", body, i, ga, gob, wa, wo)
+			}
+			gob.confErrs = append(gob.confErrs, "appended by the caller")
+		}
 	}
-	for i, id := range ids {
-		if v, ok := m.LoadAndDelete(id); !ok || v != i {
-			t.Errorf("id %d: got %v, %v; want %d", id, v, ok, i)
-		}
-		if v, ok := m.LoadAndDelete(id); ok {
-			t.Errorf("id %d: handed over twice (%v)", id, v)
-		}
+	if memo.memo.n != 3 {
+		t.Fatalf("memo holds %d verdicts, want 3", memo.memo.n)
 	}
 }

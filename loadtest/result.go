@@ -44,6 +44,15 @@ type Result struct {
 	// HoldSeconds is the time each binding was kept before its unbind (bind-unbind).
 	HoldSeconds float64 `json:"holdSeconds,omitempty"`
 
+	// Flows are the workload's flows: their plans, sessions and per-step counts.
+	Flows []FlowStats `json:"flows,omitempty"`
+	// Generator is how late the generator sent its requests: when it is Bound, the latency
+	// figures are the generator's, not the target's.
+	Generator Generator `json:"generator"`
+	// Rejections are the non-success answers by result code: throttling (flow control)
+	// and other refusals, with the moment and rate at which each began.
+	Rejections []Rejection `json:"rejections,omitempty"`
+
 	Interfaces  []InterfaceStats   `json:"interfaces"`
 	Callbacks   []CallbackStats    `json:"callbacks,omitempty"`
 	Series      []Second           `json:"series"`
@@ -64,6 +73,61 @@ type Result struct {
 	Missing []string `json:"missing,omitempty"`
 
 	agg *aggregate // decoded histograms, when available
+}
+
+// FlowStats are the figures of one flow of the workload.
+type FlowStats struct {
+	Name string `json:"name"`
+	Mode string `json:"mode"`
+	Pool int    `json:"pool,omitempty"`
+	// Plan is the flow's arrival plan (this shard's; summed over merged shards).
+	Plan Plan `json:"plan"`
+	// TargetArrivals is the sessions the plan scheduled over the time the run lasted;
+	// Arrivals those started, Completed those that ran every step, Ended those that stopped
+	// early (a refused bind, the run stopping).
+	TargetArrivals float64     `json:"targetArrivals"`
+	Arrivals       int64       `json:"arrivals"`
+	Completed      int64       `json:"completed"`
+	Ended          int64       `json:"ended"`
+	Steps          []StepStats `json:"steps"`
+}
+
+// StepStats count the requests of one step of a flow.
+type StepStats struct {
+	Op           string  `json:"op"`
+	Interface    string  `json:"interface"`
+	ThinkSeconds float64 `json:"thinkSeconds,omitempty"`
+	Count        int64   `json:"count"`
+	Success      int64   `json:"success"`
+}
+
+// Generator is the generator's own timing. Lag is, per request, how late it was sent against
+// the instant the plan (or the previous answer plus the think time) intended; Blocked the part
+// of it spent waiting for a free worker (each worker has at most one connection in flight).
+type Generator struct {
+	Lag     Latency `json:"lag"`
+	Blocked Latency `json:"blocked"`
+	// LimitMs is the generator.lag limit (p99); Bound is true when the lag's p99 is above it.
+	LimitMs     float64 `json:"limitMs"`
+	Bound       bool    `json:"bound"`
+	LagHist     string  `json:"lagHist,omitempty"`
+	BlockedHist string  `json:"blockedHist,omitempty"`
+}
+
+// Rejection counts the answers with one non-success result code. Throttling is true for the
+// platform's flow control (1010010 with its flow-control description, reference §12): the
+// platform refusing load, not a fault of the requests.
+type Rejection struct {
+	Code       string           `json:"code"`
+	Throttling bool             `json:"throttling"`
+	Count      int64            `json:"count"`
+	Interfaces map[string]int64 `json:"interfaces"`
+	// BeganOffsetSeconds is when the first one arrived (from the start); BeganAtRate the
+	// requests per second answered in that second and BeganAtTargetRate the plan's arrival
+	// rate then.
+	BeganOffsetSeconds float64 `json:"beganOffsetSeconds"`
+	BeganAtRate        int64   `json:"beganAtRate"`
+	BeganAtTargetRate  float64 `json:"beganAtTargetRate"`
 }
 
 // InterfaceStats are the figures of one interface over every result code.
@@ -139,8 +203,13 @@ type Cleanup struct {
 	Unbound int64 `json:"unbound"`
 	// Retried bindings were removed after the load (failed unbinds, unknown bind outcomes,
 	// bindings still held when the run was cancelled); Leaked could not be removed.
-	Retried int64    `json:"retried"`
-	Leaked  int64    `json:"leaked"`
+	Retried int64 `json:"retried"`
+	Leaked  int64 `json:"leaked"`
+	// LeakedIDs are the subscription IDs of the leaked bindings (at most 1000).
+	LeakedIDs []string `json:"leakedIds,omitempty"`
+	// Unknown are binds whose answer was lost and that cleanup could not look up: they may
+	// or may not have been made (not counted as bound).
+	Unknown int64    `json:"unknown,omitempty"`
 	Errors  []string `json:"errors,omitempty"`
 }
 

@@ -53,9 +53,10 @@ func TestBindUnbindLeavesNothing(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
+			// One gob file per flow: the flow's binds and unbinds.
 			n := countGob(t, filepath.Join(dir, res.Attacks[0]+".gob"))
-			if int64(n) != res.SentHits {
-				t.Fatalf("bind gob holds %d results", n)
+			if int64(n) != bind.Count+unbind.Count {
+				t.Fatalf("flow gob holds %d results, want %d", n, bind.Count+unbind.Count)
 			}
 			// The HdrHistogram interval log reads back with the library's reader.
 			lf, err := os.Open(filepath.Join(dir, strings.ToLower(string(mode))+".s0.hlog"))
@@ -244,15 +245,19 @@ func TestMergeShardsEqualsUnion(t *testing.T) {
 	if sent != sentSum {
 		t.Fatalf("series achieved sum %d, want %d", sent, sentSum)
 	}
-	if len(merged.Warnings) != 0 {
-		t.Fatalf("warnings %v", merged.Warnings)
+	// A complete set merges without a shard warning (a generator that fell behind on a busy
+	// machine may still warn: that depends on scheduling, not on the merge).
+	for _, w := range merged.Warnings {
+		if strings.Contains(w, "shard") {
+			t.Fatalf("complete set of shards merged with warning %q", w)
+		}
 	}
 	// A missing shard is refused, or reported when a partial merge is asked for.
 	if _, err := Merge(dirs[1]); !errors.Is(err, ErrShardsMissing) || !strings.Contains(err.Error(), "shard 0/2 not found (found 1 of 2)") {
 		t.Fatalf("partial merge without AllowPartial: %v", err)
 	}
 	one, err := MergeOptions{AllowPartial: true}.Merge(dirs[1])
-	if err != nil || len(one.Warnings) != 1 || one.Warnings[0] != "merged 1 of 2 shards (missing 0/2): the totals cover part of the load" || !slices.Equal(one.Missing, []string{"0/2"}) {
+	if err != nil || !slices.Contains(one.Warnings, "merged 1 of 2 shards (missing 0/2): the totals cover part of the load") || !slices.Equal(one.Missing, []string{"0/2"}) {
 		t.Fatalf("partial merge: %v %v %v", one.Warnings, one.Missing, err)
 	}
 	// A shard merged twice is refused.
@@ -321,16 +326,24 @@ func TestConfigErrors(t *testing.T) {
 		{Config{Target: "https://pns.invalid", Gate: Gate{AllowRemote: true}, Rate: 10, Duration: time.Second}, `remote target refused: target "https://pns.invalid": a remote load needs a rate ceiling: give --max-rate N (profile maxRate)`},
 		{Config{Target: "https://pns.invalid", Gate: Gate{AllowRemote: true, MaxRate: 5}, Rate: 10, Duration: time.Second}, `the plan's peak rate 10/s exceeds the ceiling maxRate (--max-rate) 5/s; lower --rate/--ramp or raise the ceiling`},
 		{Config{Target: srv.URL, Rate: 10, Duration: time.Second, Scenario: "soak"}, `unknown scenario "soak" (want bind-unbind, query or calls)`},
-		{Config{Target: srv.URL, Rate: 10, Duration: time.Second, Scenario: "calls"}, "calls scenario needs a callback receiver (Config.Callbacks)"},
-		{Config{Target: srv.URL, Rate: 10, Duration: time.Second, Scenario: "calls", Callbacks: NewCallbackTracker()}, "calls scenario needs the emulator's /emulator/v1/calls API (GET answered 404)"},
+		{Config{Target: srv.URL, Rate: 10, Duration: time.Second, Scenario: "calls"}, "the call operation needs a callback receiver (Config.Callbacks)"},
+		{Config{Target: srv.URL, Rate: 10, Duration: time.Second, Scenario: "calls", Callbacks: NewCallbackTracker()}, "the call operation needs the emulator's /emulator/v1/calls API (GET answered 404)"},
 		{Config{Target: srv.URL, Rate: 10, Duration: time.Second, Shard: 2, Shards: 2}, "shard 2/2: want 0 <= i < N"},
 		{Config{Target: srv.URL, Rate: 10, Duration: time.Second, Scenario: "ax-bind-unbind", Mode: pns.ModeAXB}, `scenario "ax-bind-unbind" names mode AX but mode AXB was given`},
-		{Config{Target: srv.URL, Profile: fakeProfile(), Rate: 1000, Duration: time.Second, Mode: pns.ModeAX, Hold: time.Second}, "ax bind-unbind: about 1500 live bindings per shard (rate × (hold + 0.5 s)) but the profile has 400 X numbers and AX binds one A per X"},
+		{Config{Target: srv.URL, Profile: fakeProfile(), Rate: 1000, Duration: time.Second, Mode: pns.ModeAX, Hold: time.Second}, "ax: about 1500 live bindings per shard (rate × (hold + 0.5 s), plus pools) but the profile has 400 X numbers and AX binds one A per X"},
+		{Config{Target: srv.URL, Rate: 10, Duration: time.Second, Thresholds: mustThresholds(t, "bnid.p99<50ms")}, `threshold "bnid.p99<50ms": "bnid" is no operation or interface of this workload (it runs axb.bind, axb.unbind; other metrics: all, rate, conformance, throttling, rejections, generator.lag, generator.blocked, callback.EVENT, flow.NAME)`},
+		{Config{Target: srv.URL, Rate: 10, Duration: time.Second, Thresholds: mustThresholds(t, "flow.nope.completed>0")}, `threshold "flow.nope.completed>0": the workload has no flow "nope" (flows: bind-unbind)`},
+		{Config{Target: srv.URL, Duration: time.Second, Workload: &Workload{Flows: []Flow{{Name: "f", Mode: "axb", Rate: 1, Steps: []Step{{Op: "bind"}, {Op: "frobnicate"}, {Op: "unbind"}}}}}}, `workload: flow "f": steps[1]: unknown operation "frobnicate" (want bind, call, callee, modify, query, unbind)`},
+		{Config{Target: srv.URL, Duration: time.Second, Profile: &Profile{Numbers: NumberSpace{A: NumberRange{Start: "+8613400000000", Count: 5}, B: NumberRange{Start: "+8613500000000", Count: 5}}, Apps: DefaultProfile().Apps}, Rate: 10}, "the plan needs 10 numbers per shard but the profile's ranges give 5"},
 	}
 	for _, tt := range tests {
 		_, err := Run(context.Background(), tt.cfg)
 		if err == nil || err.Error() != tt.want {
 			t.Errorf("err = %v, want %q", err, tt.want)
+		}
+		var ce *ConfigError
+		if !errors.As(err, &ce) {
+			t.Errorf("%v: not a ConfigError", err)
 		}
 	}
 }
@@ -464,4 +477,13 @@ func TestCleanupRepairsLostAnswersAndFailedUnbinds(t *testing.T) {
 			}
 		})
 	}
+}
+
+func mustThresholds(t *testing.T, exprs ...string) []Threshold {
+	t.Helper()
+	ts, err := ParseThresholds(exprs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ts
 }

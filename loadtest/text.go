@@ -12,8 +12,28 @@ import (
 func (r *Result) WriteText(out io.Writer) error {
 	w := &errWriter{w: out}
 	fmt.Fprintf(w, "scenario %s, mode %s, shards %s, %.1fs\n", r.Scenario, r.Mode, strings.Join(r.Shards, ","), r.ElapsedSeconds)
+	if r.Generator.Bound {
+		fmt.Fprintf(w, "GENERATOR-BOUND: the generator sent requests up to %.2fms late (p99, limit %gms): the latency figures below are the generator's queueing, not the target's; raise --max-workers, give the generator more CPU or lower the rate\n",
+			r.Generator.Lag.P99, r.Generator.LimitMs)
+	}
 	fmt.Fprintf(w, "%s: target %.0f requests (%.1f/s), sent %d (%.1f/s), shortfall %.2f%%\n",
-		r.Primary, r.TargetHits, r.TargetRate, r.SentHits, r.AchievedRate, r.ShortfallPct)
+		r.arrivalLabel(), r.TargetHits, r.TargetRate, r.SentHits, r.AchievedRate, r.ShortfallPct)
+	fmt.Fprintf(w, "generator: lag p50 %.2fms p99 %.2fms max %.2fms, blocked on workers p99 %.2fms max %.2fms (limit p99 %gms)\n",
+		r.Generator.Lag.P50, r.Generator.Lag.P99, r.Generator.Lag.Max, r.Generator.Blocked.P99, r.Generator.Blocked.Max, r.Generator.LimitMs)
+	if len(r.Flows) > 1 || (len(r.Flows) == 1 && len(r.Flows[0].Steps) > 2) {
+		ft := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+		fmt.Fprintln(ft, "flow\tmode\tsessions\tplanned\tcompleted\tended early\tsteps (sent/success)")
+		for _, f := range r.Flows {
+			var steps []string
+			for _, s := range f.Steps {
+				steps = append(steps, fmt.Sprintf("%s %d/%d", s.Op, s.Count, s.Success))
+			}
+			fmt.Fprintf(ft, "%s\t%s\t%d\t%.0f\t%d\t%d\t%s\n", f.Name, f.Mode, f.Arrivals, f.TargetArrivals, f.Completed, f.Ended, strings.Join(steps, " → "))
+		}
+		if err := ft.Flush(); err != nil && w.err == nil {
+			w.err = err
+		}
+	}
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "interface\tcount\tsuccess\tp50\tp90\tp99\tp99.9\tmax\tcorr p50\tcorr p99\tcorr max\tcodes")
 	for _, s := range r.Interfaces {
@@ -36,7 +56,30 @@ func (r *Result) WriteText(out io.Writer) error {
 	for _, e := range r.Conformance.Examples {
 		fmt.Fprintf(w, "  %s\n", e)
 	}
+	for _, x := range r.Rejections {
+		kind := "rejected"
+		what := x.Code
+		if x.Throttling {
+			kind, what = "throttling", x.Code+" flow control"
+		}
+		var ifs []string
+		for _, id := range sortedKeys(boolKeys(x.Interfaces)) {
+			ifs = append(ifs, fmt.Sprintf("%s×%d", id, x.Interfaces[id]))
+		}
+		fmt.Fprintf(w, "%s: %s ×%d (%s), began at %.1fs at %d req/s answered (plan %.1f/s)\n",
+			kind, what, x.Count, strings.Join(ifs, " "), x.BeganOffsetSeconds, x.BeganAtRate, x.BeganAtTargetRate)
+	}
 	fmt.Fprintf(w, "bindings: %d bound, %d unbound, %d removed by cleanup, %d leaked\n", r.Cleanup.Bound, r.Cleanup.Unbound, r.Cleanup.Retried, r.Cleanup.Leaked)
+	if len(r.Cleanup.LeakedIDs) > 0 {
+		more := ""
+		if n := r.Cleanup.Leaked - int64(len(r.Cleanup.LeakedIDs)); n > 0 {
+			more = fmt.Sprintf(" and %d more", n)
+		}
+		fmt.Fprintf(w, "  leaked subscriptionIds: %s%s\n", strings.Join(r.Cleanup.LeakedIDs, " "), more)
+	}
+	if r.Cleanup.Unknown > 0 {
+		fmt.Fprintf(w, "  %d binds lost their answer and could not be looked up: they may be on the platform\n", r.Cleanup.Unknown)
+	}
 	for _, e := range r.Cleanup.Errors {
 		fmt.Fprintf(w, "  %s\n", e)
 	}
@@ -76,4 +119,21 @@ func (e *errWriter) Write(p []byte) (int, error) {
 	n, err := e.w.Write(p)
 	e.err = err
 	return n, nil
+}
+
+// arrivalLabel names what the plan drives: the primary interface of a one-flow workload,
+// "arrivals" (sessions of every flow) otherwise.
+func (r *Result) arrivalLabel() string {
+	if len(r.Flows) > 1 {
+		return "arrivals"
+	}
+	return r.Primary
+}
+
+func boolKeys(m map[string]int64) map[string]bool {
+	out := make(map[string]bool, len(m))
+	for k := range m {
+		out[k] = true
+	}
+	return out
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -20,7 +21,12 @@ import (
 // pNN (p50, p90, p99, p99.9, …), max, mean, min, success (percent of resultcode "0"), count,
 // or corrected.pNN / corrected.max / corrected.mean for latency from the intended send time.
 // Callbacks: callback.EVENT.STAT (latency stats and count; EVENT may be "all"). Run-wide:
-// rate.shortfall (percent), rate.achieved (requests/s), conformance.errors (count).
+// rate.shortfall (percent), rate.achieved (requests/s), conformance.errors (count),
+// throttling.count (flow-control answers), rejections.count (every non-success answer).
+// Generator: generator.lag.STAT and generator.blocked.STAT (latency stats of the generator's
+// own dispatch lag and wait for a worker); generator.lag.p99 also sets the limit above which
+// the run is flagged generator-bound. Flows: flow.NAME.arrivals, flow.NAME.completed,
+// flow.NAME.ended (session counts).
 // Latency statistics cover every answer in the scope, whatever its result code (as k6 does);
 // pair them with a success threshold. Values are HdrHistogram percentiles (3 significant
 // digits, reported as the highest equivalent value).
@@ -87,6 +93,29 @@ func ParseThreshold(expr string) (Threshold, error) {
 		default:
 			return Threshold{}, fmt.Errorf("threshold %q: unknown rate metric %q (want rate.shortfall or rate.achieved)", expr, name)
 		}
+	case t.Scope == "throttling" || t.Scope == "rejections":
+		if t.Stat != "count" {
+			return Threshold{}, fmt.Errorf("threshold %q: unknown metric %q (want %s.count)", expr, name, t.Scope)
+		}
+		t.Kind = "number"
+	case strings.HasPrefix(t.Scope, "flow.") || t.Scope == "flow":
+		if t.Scope == "flow" || strings.Count(t.Scope, ".") != 1 {
+			return Threshold{}, fmt.Errorf("threshold %q: flow metrics are flow.NAME.STAT, e.g. flow.lifecycle.completed", expr)
+		}
+		switch t.Stat {
+		case "arrivals", "completed", "ended":
+			t.Kind = "number"
+		default:
+			return Threshold{}, fmt.Errorf("threshold %q: unknown flow statistic %q (want arrivals, completed or ended)", expr, t.Stat)
+		}
+	case t.Scope == "generator" || strings.HasPrefix(t.Scope, "generator."):
+		if t.Scope != "generator.lag" && t.Scope != "generator.blocked" {
+			return Threshold{}, fmt.Errorf("threshold %q: unknown generator metric %q (want generator.lag.STAT or generator.blocked.STAT)", expr, name)
+		}
+		if t.Corrected || !(t.Stat == "max" || t.Stat == "mean" || t.Stat == "min" || rePct.MatchString(t.Stat)) {
+			return Threshold{}, fmt.Errorf("threshold %q: %s takes a latency statistic (pNN, max, mean, min)", expr, t.Scope)
+		}
+		t.Kind = "latency"
 	case t.Scope == "conformance":
 		if t.Stat != "errors" {
 			return Threshold{}, fmt.Errorf("threshold %q: unknown conformance metric %q (want conformance.errors)", expr, name)
@@ -223,6 +252,38 @@ func Evaluate(r *Result, ts []Threshold) ([]ThresholdOutcome, error) {
 			o.Unit = "req/s"
 		case t.Scope == "conformance":
 			o.Actual = float64(r.Conformance.Errors)
+		case t.Scope == "throttling" || t.Scope == "rejections":
+			for _, x := range r.Rejections {
+				if x.Throttling || t.Scope == "rejections" {
+					o.Actual += float64(x.Count)
+				}
+			}
+		case strings.HasPrefix(t.Scope, "flow."):
+			name := strings.TrimPrefix(t.Scope, "flow.")
+			measured = false
+			for _, f := range r.Flows {
+				if f.Name == name {
+					measured = true
+					switch t.Stat {
+					case "arrivals":
+						o.Actual = float64(f.Arrivals)
+					case "completed":
+						o.Actual = float64(f.Completed)
+					default:
+						o.Actual = float64(f.Ended)
+					}
+				}
+			}
+		case t.Scope == "generator.lag" || t.Scope == "generator.blocked":
+			h := a.lag
+			if t.Scope == "generator.blocked" {
+				h = a.blocked
+			}
+			if h == nil || h.TotalCount() == 0 {
+				measured = false
+			} else {
+				o.Actual = latencyStat(h, t.Stat)
+			}
 		case t.Scope == "callback" || strings.HasPrefix(t.Scope, "callback."):
 			ev := strings.TrimPrefix(t.Scope, "callback.")
 			var h *hdr.Histogram
@@ -275,4 +336,60 @@ func Evaluate(r *Result, ts []Threshold) ([]ThresholdOutcome, error) {
 	}
 	r.Thresholds = out
 	return out, nil
+}
+
+// DefaultGeneratorLag is the generator-lag limit when no generator.lag.p99 threshold is given:
+// a p99 dispatch lag above it means the generator, not the target, set the pace, and the
+// latency figures (corrected ones above all) are the generator's. It is far above the lag of
+// a generator with CPU and workers to spare (well under a millisecond), and below what a
+// performance engineer would accept as the target's latency error.
+const DefaultGeneratorLag = 50 * time.Millisecond
+
+// CheckThresholds refuses a threshold whose metric the workload cannot produce: an operation
+// or interface none of its steps runs (a typo such as bnid.p99 would otherwise fail only after
+// the whole load as "no samples"), or a flow it does not have.
+func CheckThresholds(ts []Threshold, w *Workload) error {
+	ifaces := map[string]bool{}
+	flows := map[string]bool{}
+	for i := range w.Flows {
+		f := &w.Flows[i]
+		flows[f.Name] = true
+		for _, s := range f.Steps {
+			if op, ok := operations[s.Op]; ok {
+				ifaces[op.Ifaces[f.mode()]] = true
+			}
+		}
+	}
+	for _, t := range ts {
+		switch {
+		case t.Scope == "rate", t.Scope == "conformance", t.Scope == "throttling", t.Scope == "rejections",
+			t.Scope == "all", strings.HasPrefix(t.Scope, "generator."), strings.HasPrefix(t.Scope, "callback."):
+			continue
+		case strings.HasPrefix(t.Scope, "flow."):
+			if name := strings.TrimPrefix(t.Scope, "flow."); !flows[name] {
+				return fmt.Errorf("threshold %q: the workload has no flow %q (flows: %s)", t.Expr, name, strings.Join(sortedKeys(flows), ", "))
+			}
+			continue
+		}
+		found := false
+		for id := range ifaces {
+			if id == t.Scope || strings.HasSuffix(id, "."+t.Scope) {
+				found = true
+			}
+		}
+		if !found {
+			return fmt.Errorf("threshold %q: %q is no operation or interface of this workload (it runs %s; other metrics: all, rate, conformance, throttling, rejections, generator.lag, generator.blocked, callback.EVENT, flow.NAME)",
+				t.Expr, t.Scope, strings.Join(sortedKeys(ifaces), ", "))
+		}
+	}
+	return nil
+}
+
+func sortedKeys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }

@@ -37,6 +37,7 @@ var reportTemplate = template.Must(template.New("report.html.tmpl").Funcs(templa
 	"value":     formatValue,
 	"deltaCls":  deltaClass,
 	"metric":    metricLabel,
+	"firstLine": firstLine,
 	"barw":      func(p float64) string { return strconv.FormatFloat(math.Max(0, math.Min(100, p)), 'f', 2, 64) + "%" },
 }).ParseFS(templateFS, "templates/report.html.tmpl", "templates/sections/*.html.tmpl"))
 
@@ -542,4 +543,13 @@ func metricLabel(m string) string {
 		return "success"
 	}
 	return m
+}
+
+// firstLine is the first line of s, cut to at most n runes: the gist of an error in a table.
+func firstLine(s string, n int) string {
+	s, _, _ = strings.Cut(strings.TrimSpace(s), "\n")
+	if r := []rune(s); len(r) > n {
+		return string(r[:n-1]) + "…"
+	}
+	return s
 }

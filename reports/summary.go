@@ -276,12 +276,62 @@ type LoadScenario struct {
 	Histogram *Histogram `json:"histogram,omitempty"`
 	// Steps are the load steps with their conformance (schema) errors.
 	Steps []LoadStep `json:"steps,omitempty"`
+	// Generator is the load generator's own timing; when it is Bound, the latency figures
+	// measure the generator's queueing, not the target.
+	Generator *GeneratorTiming `json:"generator,omitempty"`
+	// Rejections are the non-success answers by result code, throttling (flow control) first.
+	Rejections []Rejection `json:"rejections,omitempty"`
+	// Flows are the workload's flows with their sessions and per-step requests.
+	Flows []FlowLoad `json:"flows,omitempty"`
 	// ShardRates are the primary operation's rates over time of each shard of a merged
 	// scenario (empty for one shard); at every T they add up to Series' rates.
 	ShardRates []ShardRate `json:"shardRates,omitempty"`
 	// Warnings are the load run's own remarks (a generator that fell behind, a shard that
 	// started late, shards missing from a merge).
 	Warnings []string `json:"warnings,omitempty"`
+}
+
+// GeneratorTiming is how late the generator sent its requests against their intended instants
+// (Lag), and how much of that it waited for a free worker or connection (Blocked).
+type GeneratorTiming struct {
+	LagP50     time.Duration `json:"lagP50"`
+	LagP99     time.Duration `json:"lagP99"`
+	LagMax     time.Duration `json:"lagMax"`
+	BlockedP99 time.Duration `json:"blockedP99"`
+	// Limit is the p99 lag above which the run is generator-bound.
+	Limit time.Duration `json:"limit"`
+	Bound bool          `json:"bound"`
+}
+
+// Rejection counts the answers with one non-success result code. Throttling marks the
+// platform's flow control; Began is when the first arrived (from the start) and BeganAtRate
+// the requests per second answered then.
+type Rejection struct {
+	Code        string        `json:"code"`
+	Throttling  bool          `json:"throttling"`
+	Count       int64         `json:"count"`
+	Began       time.Duration `json:"began"`
+	BeganAtRate float64       `json:"beganAtRate"`
+}
+
+// FlowLoad is one flow of a workload: sessions planned and started, completed (every step
+// sent) and ended early, and the requests of each step.
+type FlowLoad struct {
+	Name      string     `json:"name"`
+	Mode      string     `json:"mode"`
+	Planned   float64    `json:"planned"`
+	Sessions  int64      `json:"sessions"`
+	Completed int64      `json:"completed"`
+	Ended     int64      `json:"ended"`
+	Steps     []FlowStep `json:"steps"`
+}
+
+// FlowStep counts the requests of one step of a flow.
+type FlowStep struct {
+	Op        string `json:"op"`
+	Interface string `json:"interface"`
+	Requests  int64  `json:"requests"`
+	Success   int64  `json:"success"`
 }
 
 // ShardRate is one shard's rate over time in a merged load scenario.

@@ -9,10 +9,12 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/pns-harness/pns-harness/assemble"
 	"github.com/pns-harness/pns-harness/embedded"
 	"github.com/pns-harness/pns-harness/emulator"
 	"github.com/pns-harness/pns-harness/loadtest"
@@ -178,9 +180,11 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	maxRate := fs.Float64("max-rate", 0, "ceiling in requests/s, over all shards, that no --rate or ramp step may exceed (also profile maxRate; required with --allow-remote)")
 	tlsf := addTLSFlags(fs.FlagSet)
 	profilePath := fs.String("profile", "", "load profile YAML `file` (default: the embedded emulator's demo apps and X numbers)")
-	scenario := fs.String("scenario", loadtest.ScenarioBindUnbind, "scenario: bind-unbind, query or calls, optionally prefixed with the mode (axb-bind-unbind)")
+	scenario := fs.String("scenario", "", "built-in workload: bind-unbind (default), query or calls, optionally prefixed with the mode (axb-bind-unbind)")
+	workloadPath := fs.String("workload", "", "workload YAML `file`: weighted flows of operations over several modes (docs/workloads.md); replaces --scenario")
+	genLag := fs.Duration("generator-lag", loadtest.DefaultGeneratorLag, "generator-lag limit: a p99 dispatch lag above it flags the run generator-bound and breaks the threshold generator.lag.p99 (0: flag at the default limit, no threshold)")
 	mode := fs.String("mode", "", "mode: axb (default), ax or axe")
-	rate := fs.Float64("rate", 0, "`N` primary requests per second, over all shards (or use --ramp)")
+	rate := fs.Float64("rate", 0, "`N` sessions per second, over all shards (or use --ramp); with --workload, the plan its flows' shares split")
 	ramp := fs.String("ramp", "", "ramp `plan` DURATION@RATE,..., e.g. 10s@100,30s@500,10s@0 (replaces --rate)")
 	duration := fs.Duration("duration", 0, fmt.Sprintf("bound of the run (required, at most %s)", loadtest.MaxDuration))
 	hold := fs.Duration("hold", time.Second, fmt.Sprintf("time each binding is kept before its unbind (at most %s)", loadtest.MaxHold))
@@ -200,12 +204,14 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	startAt := fs.String("start-at", "", "shared start `instant` (RFC3339, e.g. 2026-12-01T22:30:00Z) of the shards of one run: setup happens before, the load begins then")
 	runID := fs.String("run-id", "", "`name` of the distributed run, recorded in the result: report --merge refuses shards of different runs")
 	waitTarget := fs.Duration("wait-target", 0, "wait up to this long for the target to accept TCP connections (e.g. an emulator sidecar starting)")
-	fs.describe("harness load [--target URL] --duration D (--rate N | --ramp PLAN) [flags]",
-		"Open-model load with vegeta. Every bind is unbound after --hold; Ctrl-C stops the load and\n"+
-			"unbinds everything still bound. Without --target it starts the embedded emulator. A target\n"+
-			"that is not loopback needs --allow-remote and a ceiling --max-rate (or allowRemote and\n"+
-			"maxRate in the profile), checked before any packet is sent; a target that does not answer\n"+
-			"ends the run at once (exit 2).")
+	fs.describe("harness load [--target URL] --duration D (--rate N | --ramp PLAN | --workload FILE) [flags]",
+		"Open-model load: a built-in workload (--scenario) or a workload file of weighted flows\n"+
+			"(--workload, docs/workloads.md). Every bind is unbound; Ctrl-C stops the load and unbinds\n"+
+			"everything still bound. The generator times its own lag and says when it, not the target,\n"+
+			"was the bottleneck. Without --target it starts the embedded emulator. A target that is not\n"+
+			"loopback needs --allow-remote and a ceiling --max-rate (or allowRemote and maxRate in the\n"+
+			"profile), checked before any packet is sent; a target that does not answer ends the run at\n"+
+			"once (exit 2).")
 	if code, ok := parseFlags(fs, args, false); !ok {
 		return code
 	}
@@ -216,8 +222,23 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if *duration > loadtest.MaxDuration {
 		return usageErr("--duration %s exceeds the maximum of %s", *duration, loadtest.MaxDuration)
 	}
-	if err := loadCheckScenario(*scenario, *mode); err != nil {
-		return usageErr("%v", err)
+	var wl *loadtest.Workload
+	if *workloadPath != "" {
+		if *scenario != "" {
+			return usageErr("--workload and --scenario are mutually exclusive")
+		}
+		w, err := loadtest.LoadWorkload(*workloadPath)
+		if err != nil {
+			return usageErr("%v", err)
+		}
+		wl = w
+	} else {
+		if *scenario == "" {
+			*scenario = loadtest.ScenarioBindUnbind
+		}
+		if err := loadCheckScenario(*scenario, *mode); err != nil {
+			return usageErr("%v", err)
+		}
 	}
 	var plan loadtest.Plan
 	switch {
@@ -229,7 +250,7 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return usageErr("--ramp: %v", err)
 		}
 		plan = p
-	case *rate <= 0:
+	case *rate < 0 || (*rate == 0 && wl == nil):
 		return usageErr("--rate must be positive (or give --ramp)")
 	}
 	si, sn, err := loadParseShard(*shard)
@@ -332,17 +353,20 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	cfg := loadtest.Config{
-		Target: *target, Profile: prof, Scenario: *scenario, Mode: m, Rate: *rate, Plan: plan,
+		Target: *target, Profile: prof, Mode: m, Rate: *rate, Plan: plan,
 		Duration: *duration, Hold: *hold, Shard: si, Shards: sn, OutDir: *out, Thresholds: ths,
 		AbortOnFail: *abortOnFail, Workers: *workers, MaxWorkers: *maxWorkers, Timeout: *timeout,
-		SchemaSample: sample, StartAt: start, Gate: gate, TLSConfig: tlsConf,
+		SchemaSample: sample, StartAt: start, Gate: gate, TLSConfig: tlsConf, Workload: wl, GeneratorLag: *genLag,
 		Run: loadtest.RunInfo{ID: *runID, HarnessVersion: buildVersion()},
 	}
 	if every > 0 && !*jsonOut {
 		cfg.ProgressInterval = every
 		cfg.Progress = func(p loadtest.Progress) {
-			line := fmt.Sprintf("%6.1fs  rate %.1f/%.1f/s  success %.2f%%  p50 %.2fms  p99 %.2fms  corrected p99 %.2fms  live %d  callbacks %d  conformance errors %d",
-				p.Elapsed.Seconds(), p.AchievedRate, p.TargetRate, p.SuccessPct, p.P50, p.P99, p.CorrectedP99, p.Live, p.Callbacks, p.ConformanceErrors)
+			line := fmt.Sprintf("%6.1fs  rate %.1f/%.1f/s  success %.2f%%  p50 %.2fms  p99 %.2fms  corrected p99 %.2fms  lag p99 %.2fms  live %d  throttled %d  callbacks %d  conformance errors %d",
+				p.Elapsed.Seconds(), p.AchievedRate, p.TargetRate, p.SuccessPct, p.P50, p.P99, p.CorrectedP99, p.LagP99, p.Live, p.Throttled, p.Callbacks, p.ConformanceErrors)
+			if p.GeneratorBound {
+				line += "  GENERATOR-BOUND"
+			}
 			if term {
 				fmt.Fprintf(stdout, "\r\033[K%s", line)
 			} else {
@@ -350,7 +374,8 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			}
 		}
 	}
-	if sc == loadtest.ScenarioCalls {
+	cfg.Scenario = *scenario
+	if loadNeedsReceiver(*scenario, wl) {
 		stopRcv, err := loadStartReceiver(&cfg, *receiverListen, stderr)
 		if err != nil {
 			fmt.Fprintf(stderr, "harness load: %v\n", err)
@@ -381,6 +406,12 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		_ = enc.Encode(res)
 	} else {
 		_ = res.WriteText(stdout)
+		// The headline `harness report` prints and the HTML report shows for this result.
+		name := *scenario
+		if *out != "" {
+			name = filepath.Base(*out)
+		}
+		fmt.Fprintln(stdout, assemble.LoadScenario(res, name).Headline())
 	}
 	switch {
 	case !res.Passed():
@@ -389,6 +420,23 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitFailed
 	}
 	return exitOK
+}
+
+// loadNeedsReceiver reports whether the load runs the call operation, whose callbacks the
+// receiver times.
+func loadNeedsReceiver(scenario string, wl *loadtest.Workload) bool {
+	if wl == nil {
+		sc, _ := loadtest.ParseScenario(scenario)
+		return sc == loadtest.ScenarioCalls
+	}
+	for _, f := range wl.Flows {
+		for _, s := range f.Steps {
+			if s.Op == loadtest.OpCall {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // loadScenarios are the scenarios of `harness load --scenario`, each optionally prefixed

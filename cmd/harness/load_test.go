@@ -27,6 +27,11 @@ func TestLoadCommand(t *testing.T) {
 	srv := httptest.NewServer(em.Handler())
 	defer srv.Close()
 	dir := t.TempDir()
+	badOp := filepath.Join(dir, "bad-op.yaml")
+	if err := os.WriteFile(badOp, []byte("flows:\n  - {name: f, mode: axb, rate: 5, steps: [{op: bind}, {op: bnid}, {op: unbind}]}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	mixed := filepath.Join("..", "..", "loadtest", "testdata", "mixed.yaml")
 	tests := []struct {
 		name   string
 		args   []string
@@ -43,7 +48,19 @@ func TestLoadCommand(t *testing.T) {
 		{"bad threshold", []string{"--target", srv.URL, "--rate", "1", "--duration", "1s", "--threshold", "bind.p99<5"}, exitUsage, `threshold "bind.p99<5": bind.p99 needs a duration such as 50ms, got "5"`, ""},
 		{"remote", []string{"--target", "http://192.0.2.7:8080", "--rate", "1", "--duration", "1s"}, exitUsage, "192.0.2.7 is not a loopback address", ""},
 		{"ok", []string{"--target", srv.URL, "--rate", "50", "--duration", "500ms", "--hold", "0s", "--out", filepath.Join(dir, "ok"),
-			"--threshold", "bind.success>=100%", "--threshold", "conformance.errors==0"}, exitOK, "", "threshold bind.success>=100%"},
+			"--threshold", "bind.success>=100%", "--threshold", "conformance.errors==0", "--generator-lag", "0"}, exitOK, "", "threshold bind.success>=100%"},
+		{"workload", []string{"--target", srv.URL, "--workload", mixed, "--duration", "500ms", "--threshold", "flow.axb-lifecycle.completed>=10", "--generator-lag", "0"},
+			exitOK, "", "axb-lifecycle  axb"},
+		{"workload unknown op", []string{"--target", srv.URL, "--workload", badOp, "--duration", "1s"}, exitUsage,
+			"harness load: " + badOp + `: workload: flow "f": steps[1]: unknown operation "bnid" (want bind, call, callee, modify, query, unbind)`, ""},
+		{"workload and scenario", []string{"--target", srv.URL, "--workload", mixed, "--scenario", "query", "--duration", "1s"}, exitUsage,
+			"harness load: --workload and --scenario are mutually exclusive", ""},
+		{"unknown metric", []string{"--target", srv.URL, "--rate", "5", "--duration", "1s", "--threshold", "bnid.p99<50ms"}, exitUsage,
+			`harness load: threshold "bnid.p99<50ms": "bnid" is no operation or interface of this workload`, ""},
+		{"unknown flow", []string{"--target", srv.URL, "--workload", mixed, "--duration", "1s", "--threshold", "flow.nope.completed>1"}, exitUsage,
+			`harness load: threshold "flow.nope.completed>1": the workload has no flow "nope" (flows: ax-callee, axb-lifecycle, axb-query)`, ""},
+		{"plan too big", []string{"--target", srv.URL, "--scenario", "ax-bind-unbind", "--rate", "100000", "--duration", "1s"}, exitUsage,
+			"harness load: AX: the plan needs about 150000 live bindings", ""},
 		{"broken", []string{"--target", srv.URL, "--scenario", "ax-bind-unbind", "--rate", "50", "--duration", "500ms", "--threshold", "bind.p50<1us"}, exitThreshold, "", "BROKEN"},
 	}
 	for _, tt := range tests {
@@ -60,7 +77,7 @@ func TestLoadCommand(t *testing.T) {
 	}
 	// --json prints only the result, which merges like a summary file.
 	var out, errb bytes.Buffer
-	if got := runLoad(context.Background(), []string{"--target", srv.URL, "--mode", "axe", "--rate", "20", "--duration", "500ms", "--json"}, &out, &errb); got != exitOK {
+	if got := runLoad(context.Background(), []string{"--target", srv.URL, "--mode", "axe", "--rate", "20", "--duration", "500ms", "--json", "--generator-lag", "0"}, &out, &errb); got != exitOK {
 		t.Fatalf("json run: exit %d: %s", got, errb.String())
 	}
 	var r loadtest.Result
@@ -108,7 +125,7 @@ func TestLoadAdoptsEmulatorPool(t *testing.T) {
 	defer srv.Close()
 	var out, errb bytes.Buffer
 	code := runLoad(context.Background(), []string{"--target", srv.URL, "--mode", "ax", "--rate", "40", "--duration", "500ms", "--hold", "0s",
-		"--threshold", "bind.success>=100%"}, &out, &errb)
+		"--threshold", "bind.success>=100%", "--generator-lag", "0"}, &out, &errb)
 	if code != exitOK || !strings.Contains(errb.String(), "X numbers of the target emulator's configuration") {
 		t.Fatalf("exit %d\n%s\n%s", code, out.String(), errb.String())
 	}

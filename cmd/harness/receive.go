@@ -80,8 +80,9 @@ func runReceive(ctx context.Context, args []string, stdout, stderr io.Writer, re
 	fs.describe("harness receive [flags]",
 		"Receives call-event, fee, X-number status and SMS pushes, verifies their signatures,\n"+
 			"validates them against the JSON Schemas and reports delays against the platform's\n"+
-			"event timestamps (1 s resolution). Runs for --duration or until SIGINT/SIGTERM, then\n"+
-			"writes receiver.json; exit 1 when a push had a bad signature or an invalid body.")
+			"event timestamps (1 s resolution; exact against the emulator, which states each push's\n"+
+			"emission instant). Runs for --duration or until SIGINT/SIGTERM, then writes\n"+
+			"receiver.json; exit 1 when a push had a bad signature, an invalid body or a duplicate.")
 	if code, ok := parseFlags(fs, args, false); !ok {
 		return code
 	}

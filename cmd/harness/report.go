@@ -146,6 +146,12 @@ func runReport(args []string, stdout, stderr io.Writer) int {
 	var found resultDirs
 	for _, d := range fs.Args() {
 		if err := scanResultDir(d, &found); err != nil {
+			if *merge && *shards > 0 {
+				// The merge step of a run whose shards all failed before writing anything:
+				// that is a failed run, not a usage error.
+				fmt.Fprintf(stderr, "harness report: merge: %v: none of the %d shards wrote a result\n", err, *shards)
+				return exitFailed
+			}
 			fmt.Fprintf(stderr, "harness report: %v\n", err)
 			return exitUsage
 		}
@@ -256,6 +262,7 @@ func buildReport(found resultDirs, merge *loadtest.MergeOptions, ths []loadtest.
 			name = r.Run.ID + " " + name
 		}
 		names = append(names, name)
+		s.Manifest.Settings = append(s.Manifest.Settings, mergedRunSettings(r)...)
 		if len(r.Missing) > 0 {
 			// Merged on request (--allow-partial), never silently: the run cannot pass.
 			s.Errors = append(s.Errors, fmt.Sprintf("load %s: shard %s missing: the merged figures and thresholds cover part of the load",
@@ -332,6 +339,25 @@ func buildReport(found resultDirs, merge *loadtest.MergeOptions, ths []loadtest.
 	}
 	sort.SliceStable(s.Thresholds, func(i, j int) bool { return s.Thresholds[i].Expression < s.Thresholds[j].Expression })
 	return s, nil
+}
+
+// mergedRunSettings are the identity of a merged run for the report's manifest: what every
+// shard agreed on (the merge refuses shards that do not).
+func mergedRunSettings(r *loadtest.Result) []reports.Setting {
+	set := []reports.Setting{{Key: "load.shards", Value: strings.Join(r.Shards, ", ")}}
+	if r.Run.ID != "" {
+		set = append(set, reports.Setting{Key: "load.runId", Value: r.Run.ID})
+	}
+	if !r.Run.StartAt.IsZero() {
+		set = append(set, reports.Setting{Key: "load.startAt", Value: r.Run.StartAt.UTC().Format(time.RFC3339Nano)})
+	}
+	if r.Run.HarnessVersion != "" {
+		set = append(set, reports.Setting{Key: "load.harnessVersion", Value: r.Run.HarnessVersion})
+	}
+	if r.Run.ProfileDigest != "" {
+		set = append(set, reports.Setting{Key: "load.profileDigest", Value: r.Run.ProfileDigest})
+	}
+	return set
 }
 
 // waitForShards polls dirs (directories of shard directories, as a sharded run writes them)

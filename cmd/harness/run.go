@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"time"
 
@@ -53,7 +54,16 @@ var (
 // report (and to prove that the run can fail).
 type faultFlag map[string]pns.Code
 
-func (f faultFlag) String() string { return fmt.Sprint(map[string]pns.Code(f)) }
+// String lists the faults as IFACE=CODE, sorted; "" when there are none, so that the
+// manifest shows no empty row.
+func (f faultFlag) String() string {
+	parts := make([]string, 0, len(f))
+	for id, c := range f {
+		parts = append(parts, id+"="+string(c))
+	}
+	sort.Strings(parts)
+	return strings.Join(parts, " ")
+}
 
 func (f faultFlag) Set(v string) error {
 	id, code, _ := strings.Cut(v, "=")

@@ -294,7 +294,7 @@ func TestLoadNumbersTooFew(t *testing.T) {
 	}
 	// Within capacity the same profile runs and leaves nothing behind.
 	code, stdout, stderr = runHarness(t, platformEnv, "load", "--target", p.URL, "--ca-file", p.CertFile, "--profile", small,
-		"--mode", "ax", "--rate", "5", "--hold", "1s", "--duration", "1s")
+		"--mode", "ax", "--rate", "5", "--hold", "1s", "--duration", "1s", "--generator-lag", "0")
 	if code != exitOK || !strings.Contains(stdout, "0 leaked") {
 		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
 	}
@@ -332,7 +332,7 @@ func TestDeadTargetExits2(t *testing.T) {
 func TestLoadAgainstThrottlingPlatform(t *testing.T) {
 	p := startPlatform(t, "--flow-control", "20/20")
 	code, stdout, stderr := runHarness(t, platformEnv, "load", "--target", p.URL, "--ca-file", p.CertFile, "--profile", platformProfile(t, ""),
-		"--rate", "100", "--duration", "1s", "--hold", "0s", "--json")
+		"--rate", "100", "--duration", "1s", "--hold", "0s", "--json", "--generator-lag", "0")
 	if code != exitOK && code != exitFailed {
 		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
 	}
@@ -457,5 +457,22 @@ func TestConformInterruptCleansUp(t *testing.T) {
 	}
 	if ids := p.bindingIDs(t); len(ids) != 0 {
 		t.Errorf("bindings left after the interrupt: %v", ids)
+	}
+}
+
+// TestWorkloadAgainstPlatform: a mixed workload file (three flows over AXB and AX) runs through
+// the binary against the platform-only emulator over TLS, every flow runs its sessions, and the
+// platform holds no binding afterwards.
+func TestWorkloadAgainstPlatform(t *testing.T) {
+	p := startPlatform(t)
+	code, stdout, stderr := runHarness(t, platformEnv, "load", "--target", p.URL, "--ca-file", p.CertFile, "--profile", platformProfile(t, ""),
+		"--workload", filepath.Join("..", "..", "loadtest", "testdata", "mixed.yaml"), "--duration", "1s", "--generator-lag", "0",
+		"--threshold", "flow.axb-lifecycle.completed>=20", "--threshold", "flow.ax-callee.completed>=10", "--threshold", "flow.axb-query.completed>=10",
+		"--threshold", "conformance.errors==0")
+	if code != exitOK || !strings.Contains(stdout, "0 leaked") || !strings.Contains(stdout, "axb-lifecycle  axb") {
+		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	if ids := p.bindingIDs(t); len(ids) != 0 {
+		t.Errorf("bindings left: %v", ids)
 	}
 }

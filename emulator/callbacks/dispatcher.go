@@ -396,8 +396,10 @@ func New(opts Options) *Dispatcher {
 
 func newTransport(workers int, insecure bool) *http.Transport {
 	t := &http.Transport{
-		Proxy:               nil, // pushes go straight to the customer, never via a proxy
-		DialContext:         (&net.Dialer{Timeout: DefaultTimeout, KeepAlive: 30 * time.Second}).DialContext,
+		Proxy: nil, // pushes go straight to the customer, never via a proxy
+		// No dial timeout of its own: the attempt's Timeout (request context) bounds the
+		// connection too, as D67 bounds the whole exchange.
+		DialContext:         (&net.Dialer{KeepAlive: 30 * time.Second}).DialContext,
 		MaxIdleConns:        4 * workers,
 		MaxIdleConnsPerHost: workers,
 		IdleConnTimeout:     90 * time.Second,

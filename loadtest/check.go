@@ -1,0 +1,248 @@
+package loadtest
+
+import (
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/pns-harness/pns-harness/pns"
+)
+
+// answer is the part of a response body the load needs.
+type answer struct {
+	ResultCode     *json.RawMessage `json:"resultcode"`
+	ResultDesc     *json.RawMessage `json:"resultdesc"`
+	SubscriptionID string           `json:"subscriptionId"`
+	RelationNum    string           `json:"relationNum"`
+	PrivateNum     string           `json:"privateNum"`
+	VirtualNum     string           `json:"virtualNum"`
+	ExtendNum      string           `json:"extendNum"`
+	code           string
+	desc           string
+	ok             bool // the body is a JSON object with a string resultcode
+}
+
+// answerFields are the JSON names of answer's fields.
+var answerFields = [...]string{"resultcode", "resultdesc", "subscriptionId", "relationNum", "privateNum", "virtualNum", "extendNum"}
+
+// answerFromDoc fills a from a body decoded by decodeDoc with the outcome json.Unmarshal into
+// a would have: decoded says the decode would succeed (a JSON object or null whose known
+// fields have the right types), code is the resultcode when it is a string, hasDesc whether
+// resultdesc is present and not null. exact is false when the object has a key that
+// encoding/json would match to a field case-insensitively (e.g. "ResultCode"): the caller then
+// decodes the body into the struct instead.
+func answerFromDoc(doc any, a *answer) (decoded, codeOK, hasDesc, exact bool) {
+	if doc == nil {
+		return true, false, false, true
+	}
+	m, isObj := doc.(map[string]any)
+	if !isObj {
+		return false, false, false, true
+	}
+	decoded = true
+	for k, v := range m {
+		var dst *string
+		switch k {
+		case "resultcode":
+			a.code, codeOK = v.(string)
+			continue
+		case "resultdesc":
+			hasDesc = v != nil
+			a.desc, _ = v.(string)
+			continue
+		case "subscriptionId":
+			dst = &a.SubscriptionID
+		case "relationNum":
+			dst = &a.RelationNum
+		case "privateNum":
+			dst = &a.PrivateNum
+		case "virtualNum":
+			dst = &a.VirtualNum
+		case "extendNum":
+			dst = &a.ExtendNum
+		default:
+			for _, f := range answerFields {
+				if strings.EqualFold(k, f) {
+					return false, false, false, false
+				}
+			}
+			continue
+		}
+		switch v := v.(type) {
+		case nil:
+		case string:
+			*dst = v
+		default:
+			decoded = false // a type error: json.Unmarshal fails
+		}
+	}
+	return decoded, codeOK, hasDesc, true
+}
+
+// check classifies a result and runs the conformance checks: JSON envelope, result code,
+// HTTP status of the code, sampled schema validation. A response validated against the
+// embedded schemas is decoded once, for both.
+func (r *runner) check(iface string, res *hit) (answer, observation) {
+	if r.memo == nil || res.status == 0 || len(res.body) > maxMemoBody {
+		return r.checkBody(iface, res)
+	}
+	if e := r.memo.get(iface, res.status, res.body); e != nil {
+		o := e.o
+		o.ts, o.service = res.start, res.latency
+		if len(o.confErrs) > 0 {
+			o.confErrs = append([]string(nil), o.confErrs...) // the caller may append
+		}
+		return e.a, o
+	}
+	a, o := r.checkBody(iface, res)
+	r.memo.put(iface, res.status, res.body, a, o)
+	return a, o
+}
+
+// checkBody is check without the memo.
+func (r *runner) checkBody(iface string, res *hit) (answer, observation) {
+	o := observation{iface: iface, status: res.status, ts: res.start, service: res.latency}
+	var a answer
+	if res.status == 0 {
+		o.code = "transport"
+		return a, o
+	}
+	schema := (r.validate != nil || r.validateDoc != nil) && (r.sample >= 1 || rand.Float64() < r.sample)
+	var doc any
+	decoded, codeOK, hasDesc, exact := false, false, false, false
+	if schema && r.validateDoc != nil {
+		if d, err := decodeDoc(res.body); err == nil {
+			doc = d
+			decoded, codeOK, hasDesc, exact = answerFromDoc(doc, &a)
+		} else {
+			exact = true // not JSON: json.Unmarshal fails too
+		}
+	}
+	if !exact {
+		sa := new(answer) // only this path escapes to the heap
+		decoded = json.Unmarshal(res.body, sa) == nil
+		if decoded && sa.ResultCode != nil {
+			codeOK = json.Unmarshal(*sa.ResultCode, &sa.code) == nil
+		}
+		hasDesc = sa.ResultDesc != nil
+		if hasDesc {
+			_ = json.Unmarshal(*sa.ResultDesc, &sa.desc)
+		}
+		a = *sa
+	}
+	if !decoded {
+		a = answer{} // what a failed decode left is not an answer
+		o.code = "http-" + strconv.Itoa(res.status)
+		o.confErrs = append(o.confErrs, iface+": body is not a JSON object")
+		return a, o
+	}
+	if !codeOK {
+		a.code = ""
+		o.code = "http-" + strconv.Itoa(res.status)
+		o.confErrs = append(o.confErrs, iface+": resultcode missing or not a string")
+		return a, o
+	}
+	code := a.code
+	a.ok = true
+	o.code = code
+	o.success = code == string(pns.CodeSuccess)
+	if !hasDesc {
+		o.confErrs = append(o.confErrs, iface+": resultdesc missing")
+	}
+	if !o.success {
+		// A refusal under load (flow control above all) is data about the platform, counted
+		// per code (aggregate.rejections), not a conformance error of the answer: real
+		// platforms answer flow control with statuses of their own and bodies the schemas
+		// of the success answer do not describe.
+		o.reject = code
+		if code == string(pns.CodeInvalidDigest) && hasDesc && descIs(a.desc, pns.DescFlowControl) {
+			o.throttled = true
+		}
+		return a, o
+	}
+	if _, known := pns.Lookup(pns.Code(code)); known {
+		if want := pns.Code(code).HTTPStatus(); want != res.status {
+			o.confErrs = append(o.confErrs, fmt.Sprintf("%s: resultcode %s with HTTP %d, want %d", iface, code, res.status, want))
+		}
+	}
+	if schema {
+		o.schema = true
+		var vs []string
+		if r.validateDoc != nil {
+			vs = r.validateDoc(iface, doc)
+		} else {
+			vs = r.validate(iface, res.body)
+		}
+		for _, v := range vs {
+			o.confErrs = append(o.confErrs, iface+": schema: "+v)
+		}
+	}
+	return a, o
+}
+
+// descIs reports whether a resultdesc is want, up to case, spaces and a trailing period
+// (platforms vary them).
+func descIs(d, want string) bool {
+	norm := func(s string) string { return strings.ToLower(strings.TrimRight(strings.TrimSpace(s), ".")) }
+	return norm(d) == norm(want)
+}
+
+// Memo limits: bodies up to maxMemoBody bytes, at most maxMemoEntries verdicts (then the memo
+// starts over).
+const (
+	maxMemoBody    = 2048
+	maxMemoEntries = 4096
+)
+
+// checkMemo remembers the verdict of check per (interface, HTTP status, body): decoding and
+// schema validation are pure functions of these, and under load many answers are byte for
+// byte the same (every unbind's success, every refusal, the queries of a pool's bindings), so
+// each distinct answer is decoded and validated once. Answers that are all different (binds,
+// with their fresh subscriptionIds) only cost a failed lookup.
+type checkMemo struct {
+	mu sync.RWMutex
+	m  map[memoKey]map[string]*memoEntry
+	n  int
+}
+
+type memoKey struct {
+	iface  string
+	status int
+}
+
+type memoEntry struct {
+	a answer
+	o observation
+}
+
+func newCheckMemo() *checkMemo { return &checkMemo{m: map[memoKey]map[string]*memoEntry{}} }
+
+func (c *checkMemo) get(iface string, status int, body []byte) *memoEntry {
+	c.mu.RLock()
+	e := c.m[memoKey{iface, status}][string(body)] // no copy of body for the lookup
+	c.mu.RUnlock()
+	return e
+}
+
+func (c *checkMemo) put(iface string, status int, body []byte, a answer, o observation) {
+	o.ts, o.service = time.Time{}, 0
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.n >= maxMemoEntries {
+		c.m, c.n = map[memoKey]map[string]*memoEntry{}, 0
+	}
+	k := memoKey{iface, status}
+	inner := c.m[k]
+	if inner == nil {
+		inner = map[string]*memoEntry{}
+		c.m[k] = inner
+	}
+	if _, ok := inner[string(body)]; !ok {
+		inner[string(body)] = &memoEntry{a: a, o: o}
+		c.n++
+	}
+}

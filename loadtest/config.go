@@ -1,0 +1,106 @@
+package loadtest
+
+import (
+	"crypto/tls"
+	"net/http"
+	"time"
+
+	"github.com/pns-harness/pns-harness/pns"
+)
+
+// Progress is a live view of a run, delivered every Config.ProgressInterval.
+type Progress struct {
+	Elapsed time.Duration
+	// TargetRate is the plan's current arrival rate (all flows); AchievedRate the arrivals
+	// started per second over the last interval.
+	TargetRate   float64
+	AchievedRate float64
+	Requests     int64
+	SuccessPct   float64
+	// P50 and P99 are the primary interface's service latencies so far, in milliseconds.
+	P50, P99          float64
+	CorrectedP99      float64
+	Live              int64
+	Callbacks         int64
+	ConformanceErrors int64
+	// LagP99 is the generator's dispatch lag so far (ms) and GeneratorBound whether it is
+	// above the generator.lag limit: the latency figures are then the generator's.
+	LagP99         float64
+	GeneratorBound bool
+	Throttled      int64
+}
+
+// Config is a load run.
+type Config struct {
+	// Target is the platform's base URL; a host that is not loopback needs Gate (CheckTarget).
+	Target string
+	// Gate is the remote-target opt-in and the rate ceiling (CheckTarget).
+	Gate Gate
+	// TLSConfig, when set, is the TLS client configuration for an https target (a private CA,
+	// or InsecureSkipVerify), used by the load and by setup and cleanup alike. HTTPClient,
+	// when set, brings its own.
+	TLSConfig *tls.Config
+	// Profile gives the apps and number ranges; nil means DefaultProfile().
+	Profile *Profile
+	// Workload is the load to run; nil runs the built-in workload named by Scenario
+	// (bind-unbind by default, optionally prefixed with its mode, e.g. ax-query) in Mode.
+	Workload *Workload
+	Scenario string
+	Mode     pns.Mode
+	// Rate is the arrivals per second for Duration, unless Plan is set: the plan shared by
+	// the workload's flows that give a share (it replaces the workload's own). Both are
+	// totals over all shards; a shard runs its share.
+	Rate float64
+	Plan Plan
+	// Duration bounds the load (required, at most MaxDuration); a longer plan is cut. After
+	// it, the sessions under way finish their steps; cleanup takes at most 30 s.
+	Duration time.Duration
+	// Hold is the built-in bind-unbind workload's time between bind and unbind.
+	Hold time.Duration
+	// Shard and Shards split the rate and the number space: this process is shard
+	// Shard of Shards (0-based). Zero Shards means 1.
+	Shard, Shards int
+	// OutDir receives the result files; empty writes nothing.
+	OutDir string
+	// Thresholds are evaluated at the end (and periodically with AbortOnFail). Metrics are
+	// checked before the first request against the workload's operations and flows.
+	Thresholds  []Threshold
+	AbortOnFail bool
+	// GeneratorLag is the generator-lag limit: above it (p99 of dispatch lag) the run is
+	// flagged generator-bound and its latency figures untrustworthy. Zero flags at
+	// DefaultGeneratorLag and adds no threshold; a positive value also adds the threshold
+	// generator.lag.p99<GeneratorLag (the CLI's default), so that a generator-bound run
+	// fails. A threshold on generator.lag.p99 in Thresholds sets the limit itself.
+	GeneratorLag time.Duration
+	// Workers and MaxWorkers are the initial and maximum workers (defaults DefaultWorkers and
+	// DefaultMaxWorkers).
+	Workers, MaxWorkers uint64
+	// Timeout is the per-request timeout (default DefaultTimeout).
+	Timeout time.Duration
+	// SchemaSample is the fraction of responses validated against the schemas: 0 means the
+	// default 1 (all), negative disables validation.
+	SchemaSample float64
+	// Validator overrides the embedded schemas.
+	Validator SchemaValidator
+	// Progress, when set, is called every ProgressInterval (default 1 s) from a separate
+	// goroutine; it must return quickly.
+	Progress         func(Progress)
+	ProgressInterval time.Duration
+	// Name prefixes the result file names (default the workload's modes).
+	Name string
+	// HTTPClient replaces the generator's client (e.g. a TLS transport); its Timeout should
+	// be set.
+	HTTPClient *http.Client
+	// Callbacks receives the notifications of the call operation (fed by the callback
+	// receiver); CallbackWait bounds the wait for them after the last call (default
+	// DefaultCallbackWait).
+	Callbacks    *CallbackTracker
+	CallbackWait time.Duration
+	// Run identifies the distributed run this shard belongs to. It is recorded in the
+	// Result, with StartAt and the profile's digest (computed when Run.ProfileDigest is
+	// empty), so that Merge can refuse shards of different runs.
+	Run RunInfo
+	// StartAt, when set, is the shards' shared start instant: setup happens before it, the
+	// load's schedule begins at it. Zero begins at once.
+	StartAt time.Time
+}

@@ -1,0 +1,170 @@
+package loadtest
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"io"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// The generator sends the requests of every flow and measures itself. Each request is a job
+// with the instant the plan (or the previous step plus its think time) intended it; the
+// scheduler that releases it, the worker that takes it and the HTTP round trip are timed
+// separately, so that a result says how late the generator was (lag: taken − intended) and
+// how long the job waited for a free worker (blocked: taken − released, each worker owning at
+// most one connection in flight). Workers only send and read: decoding, checks and recording
+// run on the checker goroutines, fed through a buffered channel, off the dispatch path.
+
+// job is one request to send.
+type job struct {
+	s        *session
+	step     int
+	intended time.Time
+	released time.Time
+	primary  bool // the first step of a session: an arrival of its flow's plan
+	seq      uint64
+}
+
+// hit is a job's outcome, as a worker saw it.
+type hit struct {
+	job
+	req      request
+	start    time.Time // taken by a worker: the request was built and sent from here
+	latency  time.Duration
+	status   int
+	body     []byte
+	err      string
+	bytesOut int
+	bytesIn  int
+}
+
+// lag is how late the generator sent the request; blocked the part of it spent waiting for a
+// worker.
+func (h *hit) lag() time.Duration     { return max(0, h.start.Sub(h.intended)) }
+func (h *hit) blocked() time.Duration { return max(0, h.start.Sub(h.released)) }
+
+// generator runs the workers.
+type generator struct {
+	client     *http.Client
+	ctx        context.Context
+	maxBody    int64
+	jobs       chan *hit
+	results    chan *hit
+	stop       chan struct{}
+	maxWorkers int64
+	workers    atomic.Int64
+	wg         sync.WaitGroup
+}
+
+func newGenerator(ctx context.Context, client *http.Client, workers, maxWorkers uint64) *generator {
+	g := &generator{client: client, ctx: ctx, maxBody: 64 << 10,
+		jobs: make(chan *hit), results: make(chan *hit, 1<<14), stop: make(chan struct{}), maxWorkers: int64(max(1, maxWorkers))}
+	for i := uint64(0); i < min(max(1, workers), maxWorkers); i++ {
+		g.spawn()
+	}
+	return g
+}
+
+func (g *generator) spawn() bool {
+	for {
+		n := g.workers.Load()
+		if n >= g.maxWorkers {
+			return false
+		}
+		if g.workers.CompareAndSwap(n, n+1) {
+			break
+		}
+	}
+	g.wg.Add(1)
+	go g.work()
+	return true
+}
+
+// dispatch hands j to a worker, starting one when every worker is busy and the cap allows,
+// else waiting for one. It returns false when the generator was stopped meanwhile. The hit
+// is allocated here, once: the worker fills it in and the checkers read it.
+func (g *generator) dispatch(jb job) bool {
+	j := &hit{job: jb}
+	j.released = time.Now()
+	select {
+	case g.jobs <- j:
+		return true
+	default:
+	}
+	g.spawn()
+	select {
+	case g.jobs <- j:
+		return true
+	case <-g.stop:
+		return false
+	}
+}
+
+// close ends the workers once no more jobs will be dispatched and waits for them; results is
+// closed after the last hit.
+func (g *generator) close() {
+	close(g.jobs)
+	g.wg.Wait()
+	close(g.results)
+}
+
+func (g *generator) work() {
+	defer g.wg.Done()
+	for h := range g.jobs {
+		h.start = time.Now()
+		step := &h.s.flow.steps[h.step]
+		step.op.Request(step.m, h.s, &h.req)
+		g.do(h)
+		g.results <- h
+	}
+}
+
+// do sends the request and reads the answer (at most maxBody bytes kept, the rest drained).
+func (g *generator) do(h *hit) {
+	var body io.Reader
+	if h.req.body != nil {
+		body = bytes.NewReader(h.req.body)
+	}
+	req, err := http.NewRequestWithContext(g.ctx, h.req.method, h.req.url, body)
+	if err != nil {
+		h.err = err.Error()
+		h.latency = time.Since(h.start)
+		return
+	}
+	if h.req.header != nil {
+		req.Header = h.req.header
+	}
+	h.bytesOut = len(h.req.body)
+	resp, err := g.client.Do(req)
+	if err != nil {
+		h.err = err.Error()
+		h.latency = time.Since(h.start)
+		return
+	}
+	h.body, err = io.ReadAll(io.LimitReader(resp.Body, g.maxBody))
+	if err == nil {
+		_, err = io.Copy(io.Discard, resp.Body)
+	}
+	_ = resp.Body.Close()
+	h.latency = time.Since(h.start)
+	h.status = resp.StatusCode
+	h.bytesIn = len(h.body)
+	if err != nil {
+		h.err = err.Error()
+	}
+}
+
+// defaultClient is the generator's HTTP client when Config.HTTPClient is nil: keep-alive
+// connections, as many idle ones as workers, no redirects followed, the request timeout.
+func defaultClient(timeout time.Duration, maxWorkers uint64, tc *tls.Config) *http.Client {
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.TLSClientConfig = tc
+	tr.MaxIdleConns = 0
+	tr.MaxIdleConnsPerHost = int(min(maxWorkers, 10000))
+	return &http.Client{Transport: tr, Timeout: timeout,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}

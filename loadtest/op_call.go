@@ -1,0 +1,144 @@
+package loadtest
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/pns-harness/pns-harness/pns"
+)
+
+// opCall simulates a call through the session's binding with the emulator's calls API and
+// times its callbacks (Config.Callbacks): the built-in calls workload. It needs the emulator.
+var opCall = &operation{
+	Ifaces: map[pns.Mode]string{pns.ModeAXB: IfaceCalls, pns.ModeAX: IfaceCalls, pns.ModeAXE: IfaceCalls},
+	Request: func(m *modeRun, s *session, q *request) {
+		body, _ := json.Marshal(callFor(m.mode, s.b)) // a struct of strings always marshals
+		q.method = http.MethodPost
+		q.url = m.base + CallsPath
+		q.body = body
+		q.header = http.Header{"Content-Type": {"application/json"}}
+	},
+	Check: func(r *runner, h *hit) (answer, observation) {
+		o := observation{iface: IfaceCalls, status: h.status, ts: h.start, service: h.latency}
+		var cr struct {
+			SessionID string `json:"sessionId"`
+			Events    []struct {
+				EventType string `json:"eventType"`
+				URL       string `json:"url"`
+			} `json:"events"`
+		}
+		switch {
+		case h.status == 0:
+			o.code = "transport"
+		case h.status == http.StatusOK && json.Unmarshal(h.body, &cr) == nil && cr.SessionID != "":
+			o.code, o.success = string(pns.CodeSuccess), true
+			var pushed []string // events without a URL are not pushed (D77)
+			for _, e := range cr.Events {
+				if e.URL != "" {
+					pushed = append(pushed, e.EventType)
+				}
+			}
+			r.cfg.Callbacks.triggered(cr.SessionID, h.start, pushed)
+		default:
+			o.code = "http-" + strconv.Itoa(h.status)
+			if h.status == http.StatusOK {
+				o.confErrs = append(o.confErrs, IfaceCalls+": answer without sessionId")
+			}
+		}
+		return answer{}, o
+	},
+}
+
+// callRequest is the body of POST /emulator/v1/calls (the emulator's calls.CallRequest).
+type callRequest struct {
+	Caller      string `json:"caller"`
+	Called      string `json:"called"`
+	Outcome     string `json:"outcome,omitempty"`
+	RingSeconds int    `json:"ringSeconds,omitempty"`
+	TalkSeconds int    `json:"talkSeconds,omitempty"`
+	Extension   string `json:"extension,omitempty"`
+}
+
+// callFor returns the call that goes through a binding: AXB A calls X and reaches B; AX and
+// AXE: another number (the binding's B number, never bound) calls X (with the extension).
+func callFor(mode pns.Mode, b *bindState) callRequest {
+	c := callRequest{Called: b.x, Outcome: "answered", RingSeconds: 1, TalkSeconds: 1}
+	switch mode {
+	case pns.ModeAXB:
+		c.Caller = b.a
+	case pns.ModeAXE:
+		c.Caller, c.Extension = b.b, b.ext
+	default:
+		c.Caller = b.b
+	}
+	return c
+}
+
+// probeCalls checks that the target serves the emulator's calls API.
+func (r *runner) probeCalls(ctx context.Context) error {
+	for _, f := range r.flows {
+		if f.steps[0].name != OpCall {
+			continue
+		}
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, r.base+CallsPath+"?app="+f.m.app.AppKey, nil)
+		if err != nil {
+			return err
+		}
+		resp, err := f.m.client().HTTP.Do(req)
+		if err != nil {
+			return fmt.Errorf("the call operation needs the emulator's %s API: %w", CallsPath, err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode == http.StatusNotFound || resp.StatusCode == http.StatusMethodNotAllowed {
+			return fmt.Errorf("the call operation needs the emulator's %s API (GET answered %d)", CallsPath, resp.StatusCode)
+		}
+	}
+	return nil
+}
+
+// startCallbacks attaches the callback tracker to the run's recorders.
+func (r *runner) startCallbacks() {
+	r.cfg.Callbacks.start(func(event string, at time.Time, d time.Duration) {
+		r.callbacks.Add(1)
+		r.agg.observeCallback(event, at, d)
+		r.ivMu.Lock()
+		k := "callback." + event
+		if r.iv[k] == nil {
+			r.iv[k] = newSecHist()
+		}
+		record(r.iv[k], d)
+		r.ivMu.Unlock()
+	}, r.agg.callbackConformance)
+}
+
+// waitCallbacks waits for the calls' notifications: until every call's fee record (its last
+// notification) is in, or nothing arrived for a quiet period, or CallbackWait has passed, or
+// ctx is done.
+func (r *runner) waitCallbacks(ctx context.Context, tr *CallbackTracker) {
+	wait := r.cfg.CallbackWait
+	if wait <= 0 {
+		wait = DefaultCallbackWait
+	}
+	deadline := time.Now().Add(wait)
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case now := <-tick.C:
+			last := time.Unix(0, tr.last.Load())
+			if last.Before(r.start) {
+				last = r.start // no arrival yet: the quiet period runs from the start
+			}
+			quiet := now.Sub(last) >= callbackQuiet
+			if now.After(deadline) || tr.openCalls() == 0 || quiet {
+				return
+			}
+		}
+	}
+}

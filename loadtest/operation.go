@@ -1,0 +1,96 @@
+package loadtest
+
+import (
+	"net/http"
+	"sort"
+	"strings"
+
+	"github.com/pns-harness/pns-harness/pns"
+)
+
+// Operation names of workload steps.
+const (
+	OpBind   = "bind"
+	OpUnbind = "unbind"
+	OpQuery  = "query"
+	OpModify = "modify"
+	OpCallee = "callee"
+	OpCall   = "call"
+)
+
+// operation is one thing a flow step can do to a session's binding: the request it sends and
+// what its answer changes. Each lives in its own file (op_*.go) and has one entry in
+// operations, as a prober has in blackbox_exporter's table; adding one is that much.
+type operation struct {
+	// Ifaces gives, per mode that has the operation, the interface ID its requests are
+	// checked and reported under.
+	Ifaces map[pns.Mode]string
+	// Binds and Unbinds mark the operations that create and remove the session's binding
+	// (first and last step of a flow without a pool).
+	Binds, Unbinds bool
+	// Request fills the request of a step for session s. It runs on a worker, right before
+	// the request is sent: it must be cheap (no decoding, no locks held long).
+	Request func(m *modeRun, s *session, q *request)
+	// Check, when set, replaces the provisioning checks (result code, status, schemas) for
+	// an operation whose answers are not the platform's.
+	Check func(r *runner, h *hit) (answer, observation)
+	// Answer, when set, reads the checked answer of the step (on a checker goroutine) and
+	// updates the session; it returns false when the session cannot go on.
+	Answer func(r *runner, s *session, a *answer, o *observation) bool
+}
+
+// operations is the table of workload operations by step name.
+var operations = map[string]*operation{
+	OpBind:   opBind,
+	OpUnbind: opUnbind,
+	OpQuery:  opQuery,
+	OpModify: opModify,
+	OpCallee: opCallee,
+	OpCall:   opCall,
+}
+
+// OperationNames lists the operations a workload step may name, sorted.
+func OperationNames() []string {
+	out := make([]string, 0, len(operations))
+	for k := range operations {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func (o *operation) has(m pns.Mode) bool { _, ok := o.Ifaces[m]; return ok }
+
+func (o *operation) modeList() string {
+	var ms []string
+	for m := range o.Ifaces {
+		ms = append(ms, strings.ToLower(string(m)))
+	}
+	sort.Strings(ms)
+	return strings.Join(ms, ", ")
+}
+
+// everyMode maps each mode to its interface "<mode>.<suffix>".
+func everyMode(suffix string) map[pns.Mode]string {
+	return map[pns.Mode]string{pns.ModeAXB: "axb." + suffix, pns.ModeAX: "ax." + suffix, pns.ModeAXE: "axe." + suffix}
+}
+
+// request is what a step sends.
+type request struct {
+	method string
+	url    string
+	body   []byte
+	header http.Header
+}
+
+// provisioning fills q for a provisioning interface: its method and path, the signed
+// headers, and query (already escaped, without '?') or body.
+func (m *modeRun) provisioning(iface pns.Interface, q *request, query string, body []byte) {
+	q.method = iface.Method
+	q.url = m.base + iface.Path
+	if query != "" {
+		q.url += "?" + query
+	}
+	q.body = body
+	q.header = m.sign.header()
+}
