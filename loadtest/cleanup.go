@@ -22,7 +22,7 @@ func (m *modeRun) client() *pns.Client {
 	var tr http.RoundTripper
 	if m.tls != nil {
 		t := http.DefaultTransport.(*http.Transport).Clone()
-		t.TLSClientConfig = m.tls
+		t.TLSClientConfig = m.tls.Clone() // a Transport writes NextProtos into its config: never share one
 		tr = t
 	}
 	return &pns.Client{BaseURL: m.base, Signer: m.signer, HTTP: &http.Client{
