@@ -22,7 +22,9 @@ func (m *modeRun) client() *pns.Client {
 	var tr http.RoundTripper
 	if m.tls != nil {
 		t := http.DefaultTransport.(*http.Transport).Clone()
-		t.TLSClientConfig = m.tls
+		// Each transport gets its own copy: http.Transport writes NextProtos into its
+		// TLSClientConfig on first use, a race when transports share one.
+		t.TLSClientConfig = m.tls.Clone()
 		tr = t
 	}
 	return &pns.Client{BaseURL: m.base, Signer: m.signer, HTTP: &http.Client{
