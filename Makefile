@@ -9,7 +9,7 @@ FUZZTIME  ?= 60s
 BENCHTIME ?= 1x
 PKGS      := ./...
 
-.PHONY: all build run test lint vet staticcheck bench bench-rss fuzz mutation clean tools
+.PHONY: all build run test lint vet staticcheck bench bench-rss fuzz mutation clean tools docs
 
 all: build
 
@@ -81,3 +81,10 @@ fuzz:
 
 clean:
 	rm -rf $(BIN) reports/out
+
+## docs: regenerate the generated references in docs/ (contract, config, admin API, CLI,
+## fidelity) after changing the tables, config types, admin routes or flags they come from.
+docs:
+	$(GO) test -count=1 ./internal/docgen -update
+	$(GO) test -count=1 ./cmd/harness -run TestCLIDoc -update-docs
+	$(GO) test -count=1 ./emulator -run TestFidelityDoc -update

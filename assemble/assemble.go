@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"time"
 
 	hdrhistogram "github.com/HdrHistogram/hdrhistogram-go"
@@ -292,6 +293,12 @@ func hdrBuckets(codes []loadtest.CodeStats) *reports.Histogram {
 			merged.Merge(h)
 		}
 	}
+	return logBuckets(merged, "service", 1)
+}
+
+// logBuckets cuts a histogram into about a dozen log-spaced buckets between its smallest and
+// largest value; unit is the duration of one histogram unit in nanoseconds. nil when empty.
+func logBuckets(merged *hdrhistogram.Histogram, metric string, unit int64) *reports.Histogram {
 	if merged == nil || merged.TotalCount() == 0 {
 		return nil
 	}
@@ -304,7 +311,7 @@ func hdrBuckets(codes []loadtest.CodeStats) *reports.Histogram {
 	}
 	const n = 12
 	ratio := math.Pow(hi/lo, 1.0/n)
-	out := &reports.Histogram{Metric: "service"}
+	out := &reports.Histogram{Metric: metric}
 	from := int64(0)
 	bounds := make([]int64, 0, n)
 	for i := 1; i <= n; i++ {
@@ -330,7 +337,7 @@ func hdrBuckets(codes []loadtest.CodeStats) *reports.Histogram {
 		counts[k] += bar.Count
 	}
 	for i, b := range bounds {
-		out.Buckets = append(out.Buckets, reports.HistogramBucket{From: time.Duration(from), To: time.Duration(b), Count: counts[i]})
+		out.Buckets = append(out.Buckets, reports.HistogramBucket{From: time.Duration(from * unit), To: time.Duration(b * unit), Count: counts[i]})
 		from = b
 	}
 	return out
@@ -439,41 +446,138 @@ func Thresholds(r *loadtest.Result, prefix string) []reports.Threshold {
 	return out
 }
 
-// Callbacks builds the callback section from the receiver's report. Latencies are taken
-// against the harness's trigger time where recorded (emulator runs), else against the
-// platform's event timestamps (1 s resolution).
-func Callbacks(rep receiver.Report) *reports.Callbacks {
+// callbackOrder is the order of notification types in the report: call events in §7.4
+// order, then fee records, X-number status and SMS.
+var callbackOrder = map[string]int{"callin": 0, "collectInfo": 1, "callout": 2, "alerting": 3, "answer": 4,
+	"disconnect": 5, "fee": 6, "numStatus": 7, "sms.notify": 8, "sms.block": 9}
+
+// Callbacks builds the callback section from the receiver's report (take it with
+// receiver.Final at the end of a run, so that calls still lacking notifications count as
+// missing). Delays are those against the emulator's stated emission instants when the pushes
+// carried them, else against the platform's timestamps (1 s resolution), else against the
+// harness's trigger. loss is the emulator's own loss (nil when the platform was not the
+// embedded emulator).
+func Callbacks(rep receiver.Report, loss *reports.EmulatorLoss) *reports.Callbacks {
 	cb := &reports.Callbacks{
-		Expected: rep.Counters.Expected,
-		Received: rep.Counters.Requests,
+		EmulatorLoss: loss,
 		Counters: reports.CallbackCounters{
-			Missing:       rep.Sessions.Missing,
-			Duplicate:     rep.Counters.Duplicates + rep.Counters.DuplicateFeeRecords,
+			Duplicate:     rep.Counters.Duplicates + rep.Counters.DuplicateEvents + rep.Counters.DuplicateFeeRecords + rep.Counters.DuplicateSMS,
 			OutOfOrder:    rep.Counters.OutOfOrder,
 			Late:          rep.Counters.Late,
 			BadSignature:  rep.Counters.BadSignature,
 			SchemaInvalid: rep.Counters.SchemaInvalid,
+			ClockSkew:     rep.Counters.ClockSkew,
 		},
 	}
-	byType := map[string]receiver.Latency{}
+	refs := map[string]bool{}
 	for _, l := range rep.Latency {
-		prev, seen := byType[l.Type]
-		if !seen || (l.Reference == receiver.RefTrigger && prev.Reference != receiver.RefTrigger) {
-			byType[l.Type] = l
+		refs[l.Reference] = true
+	}
+	switch {
+	case refs[receiver.RefEmulator]:
+		cb.Reference, cb.Resolution = receiver.RefEmulator, time.Microsecond
+	case refs[receiver.RefPlatform]:
+		cb.Reference, cb.Resolution = receiver.RefPlatform, time.Second
+	case refs[receiver.RefTrigger]:
+		cb.Reference, cb.Resolution = receiver.RefTrigger, time.Microsecond
+	}
+	if pc := rep.PlatformClock; pc != nil && cb.Reference == receiver.RefPlatform {
+		cb.PlatformClock = &reports.ClockSpread{Samples: pc.Samples, Min: msDuration(pc.MinMs), Max: msDuration(pc.MaxMs)}
+	}
+	types := map[string]*reports.CallbackType{}
+	get := func(t string) *reports.CallbackType {
+		ct := types[t]
+		if ct == nil {
+			ct = &reports.CallbackType{Event: t}
+			types[t] = ct
+		}
+		return ct
+	}
+	var missing int64
+	for t, tc := range rep.ByType {
+		ct := get(t)
+		ct.Expected, ct.Received, ct.Missing = tc.Expected, tc.Received, tc.Missing
+		ct.Duplicate, ct.OutOfOrder, ct.Late, ct.ClockSkew = tc.Duplicate, tc.OutOfOrder, tc.Late, tc.ClockSkew
+		cb.Expected += tc.Expected
+		cb.Received += tc.Received
+		missing += tc.Missing
+	}
+	cb.Counters.Missing = missing
+	if len(rep.ByType) == 0 {
+		// A receiver.json of an older harness: sessions only.
+		cb.Counters.Missing = rep.Sessions.Missing
+		cb.Expected, cb.Received = rep.Counters.Expected, rep.Counters.Requests
+	}
+	for _, l := range rep.Latency {
+		if l.Reference != cb.Reference {
+			continue
+		}
+		ct := get(l.Type)
+		ct.Count = l.Count
+		ct.Latency = reports.Percentiles{P50: ms(l.P50Ms), P90: ms(l.P90Ms), P99: ms(l.P99Ms), P999: ms(l.P999Ms), Max: ms(l.MaxMs)}
+		if h, err := l.Hist(); err == nil {
+			ct.Histogram = logBuckets(h, "delay", int64(time.Microsecond))
+		}
+		for _, p := range l.Series {
+			ct.Series = append(ct.Series, reports.CallbackPoint{T: time.Duration(p.AtS * float64(time.Second)),
+				Count: p.Count, Mean: ms(p.MeanMs), Max: ms(p.MaxMs)})
 		}
 	}
-	types := make([]string, 0, len(byType))
-	for t := range byType {
-		types = append(types, t)
+	for _, ct := range types {
+		cb.Events = append(cb.Events, *ct)
 	}
-	sort.Strings(types)
-	for _, t := range types {
-		l := byType[t]
-		cb.Events = append(cb.Events, reports.CallbackType{Event: t, Count: l.Count, Latency: reports.Percentiles{
-			P50: ms(l.P50Ms), P90: ms(l.P90Ms), P99: ms(l.P99Ms), P999: ms(l.P999Ms), Max: ms(l.MaxMs),
-		}})
-	}
+	sort.Slice(cb.Events, func(i, j int) bool {
+		oi, iok := callbackOrder[cb.Events[i].Event]
+		oj, jok := callbackOrder[cb.Events[j].Event]
+		if iok != jok {
+			return iok
+		}
+		if oi != oj {
+			return oi < oj
+		}
+		return cb.Events[i].Event < cb.Events[j].Event
+	})
+	cb.Problems = callbackProblems(rep)
 	return cb
+}
+
+// msDuration converts signed milliseconds.
+func msDuration(v float64) time.Duration { return time.Duration(v * float64(time.Millisecond)) }
+
+// callbackProblems lists individual anomalies for the report: sessions with problems, bad
+// signatures and schema violations, at most reports.MaxCallbackProblems.
+func callbackProblems(rep receiver.Report) []string {
+	var out []string
+	add := func(s string) bool {
+		if len(out) >= reports.MaxCallbackProblems {
+			return false
+		}
+		out = append(out, s)
+		return true
+	}
+	for _, b := range rep.BadSignatures {
+		if !add(fmt.Sprintf("bad signature: app %q scheme %q, arrived %s after the receiver started", b.AppKey, b.Scheme, b.Arrived.Round(time.Millisecond))) {
+			return out
+		}
+	}
+	for _, v := range rep.Violations {
+		msg := "schema-invalid " + v.Kind
+		if v.EventType != "" {
+			msg += " " + v.EventType
+		}
+		if len(v.Violations) > 0 {
+			msg += ": " + v.Violations[0]
+		}
+		if !add(msg) {
+			return out
+		}
+	}
+	for _, f := range rep.Failures {
+		if !add(fmt.Sprintf("call %s: %s", f.SessionID, strings.Join(f.Problems, ", "))) {
+			return out
+		}
+	}
+	return out
 }
 
 // ReadReceiver reads a receiver.json written by `harness run` or `harness receive`.

@@ -9,7 +9,6 @@ import (
 
 	"github.com/pns-harness/pns-harness/conformance"
 	"github.com/pns-harness/pns-harness/loadtest"
-	"github.com/pns-harness/pns-harness/receiver"
 	"github.com/pns-harness/pns-harness/reports"
 )
 
@@ -114,25 +113,6 @@ func TestCoverageRows(t *testing.T) {
 	cov.Interfaces[0].Rules[0].Checked, cov.Interfaces[0].Rules[0].NotChecked = &no, "@emulator scenario against a non-emulator target"
 	if r := CoverageRows(cov)[0]; r.Status != reports.CoverageCovered || r.Reason != "not checked on this target: @emulator scenario against a non-emulator target" {
 		t.Errorf("not-checked rule: %+v", r)
-	}
-}
-
-func TestCallbacksPrefersTriggerLatency(t *testing.T) {
-	rep := receiver.Report{
-		Counters: receiver.Counters{Requests: 10, OutOfOrder: 1, BadSignature: 2, Duplicates: 1, DuplicateFeeRecords: 1},
-		Sessions: receiver.SessionCounts{Missing: 3},
-		Latency: []receiver.Latency{
-			{Reference: receiver.RefPlatform, Type: "fee", Count: 4, P50Ms: 900},
-			{Reference: receiver.RefTrigger, Type: "fee", Count: 4, P50Ms: 12},
-			{Reference: receiver.RefPlatform, Type: "callin", Count: 4, P50Ms: 500},
-		},
-	}
-	cb := Callbacks(rep)
-	if cb.Received != 10 || cb.Counters.Missing != 3 || cb.Counters.Duplicate != 2 || cb.Counters.BadSignature != 2 || cb.Counters.OutOfOrder != 1 {
-		t.Errorf("counters %+v", cb)
-	}
-	if len(cb.Events) != 2 || cb.Events[0].Event != "callin" || cb.Events[1].Latency.P50 != 12*time.Millisecond {
-		t.Errorf("events %+v", cb.Events)
 	}
 }
 

@@ -660,7 +660,7 @@ func (w *world) fieldIsAreaX(path, area string) error {
 		return fmt.Errorf("%w: the profile does not know the area of %s", godog.ErrSkip, s)
 	}
 	if got != area {
-		return fmt.Errorf("X %s is in area %s, want %s", s, got, area)
+		return fmt.Errorf("the area of X %s is %s, want %s", s, got, area)
 	}
 	return nil
 }

@@ -270,7 +270,10 @@ func (w *world) send(ctx context.Context, method, pathQuery string, body []byte,
 	if body != nil {
 		rd = bytes.NewReader(body)
 	}
-	req, err := http.NewRequestWithContext(ctx, method, u.String(), rd)
+	// An interrupt (ctx cancelled) must not cut a request in flight: a bind the platform
+	// performed but whose answer was dropped would leave a binding nobody knows about. The
+	// client's timeout bounds the request; the Before hook skips the scenarios after it.
+	req, err := http.NewRequestWithContext(context.WithoutCancel(ctx), method, u.String(), rd)
 	if err != nil {
 		return nil, err
 	}

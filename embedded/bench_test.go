@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -24,19 +25,33 @@ import (
 // signs and pushes their events and batched fee records, and the receiver verifies, accounts
 // and (in "validated") schema-checks every push. One op is one simulated AXB call (about five
 // event pushes plus a fiftieth of a fee message). Compare callbacks/s with
-// BenchmarkTrivialPushes.
+// BenchmarkTrivialPushes. "hanging-app" adds a second app whose endpoint never answers and
+// which gets one call per ten of the healthy app: with per-destination queues the healthy
+// app's rate must stay that of "validated".
 func BenchmarkCallbacksEndToEnd(b *testing.B) {
-	for _, validate := range []bool{false, true} {
-		name := "verified"
-		if validate {
-			name = "validated"
-		}
-		b.Run(name, func(b *testing.B) { benchEndToEnd(b, validate) })
+	for _, tc := range []struct {
+		name              string
+		validate, hanging bool
+	}{{"verified", false, false}, {"validated", true, false}, {"hanging-app", true, true}} {
+		b.Run(tc.name, func(b *testing.B) { benchEndToEnd(b, tc.validate, tc.hanging) })
 	}
 }
 
-func benchEndToEnd(b *testing.B, validate bool) {
-	opts := receiver.Options{Apps: e2eSecrets}
+func benchEndToEnd(b *testing.B, validate, hanging bool) {
+	// Arrivals are counted in OnPush: polling Snapshot (which encodes every histogram) would
+	// slow the receiver it measures.
+	var gotEvents, gotFees atomic.Int64
+	opts := receiver.Options{Apps: e2eSecrets, OnPush: func(a receiver.Arrival) {
+		if a.Redelivery || a.Duplicate || a.Status != http.StatusOK {
+			return
+		}
+		switch a.Kind {
+		case receiver.KindEvent:
+			gotEvents.Add(1)
+		case receiver.KindFee:
+			gotFees.Add(int64(len(a.SessionIDs)))
+		}
+	}}
 	if validate {
 		v, err := schemas.New()
 		if err != nil {
@@ -54,10 +69,23 @@ func benchEndToEnd(b *testing.B, validate bool) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	release := make(chan struct{})
+	hang := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	defer hang.Close()
+
 	for i := range cfg.Apps {
-		if cfg.Apps[i].AppKey == "demo-axb" {
+		switch {
+		case cfg.Apps[i].AppKey == "demo-axb":
 			cfg.Apps[i].CallStatusURL = rurl + "/status"
 			cfg.Apps[i].FeeURL = rurl + "/fee"
+		case cfg.Apps[i].AppKey == "demo-ax" && hanging:
+			cfg.Apps[i].CallStatusURL = hang.URL + "/status"
+			cfg.Apps[i].FeeURL = hang.URL + "/fee"
 		}
 	}
 	p, err := Start(cfg, Options{Immediate: true})
@@ -65,7 +93,18 @@ func benchEndToEnd(b *testing.B, validate bool) {
 		b.Fatal(err)
 	}
 	defer p.Close()
+	releaseOnce := sync.OnceFunc(func() { close(release) })
+	defer releaseOnce() // before p.Close, also after a failure
 	ctx := context.Background()
+	var axX string
+	if hanging {
+		ax := &pns.Client{BaseURL: p.URL, Signer: pns.Signer{AppKey: "demo-ax", AppSecret: e2eSecrets["demo-ax"]}}
+		out, r, err := ax.AXBind(ctx, pns.AXBindRequest{OrigNum: "+8613800600001", AreaMatchMode: "1"})
+		if err != nil || !r.OK() {
+			b.Fatalf("AX bind: %v %s", err, r.Body)
+		}
+		axX = out.PrivateNum
+	}
 	c := &pns.Client{BaseURL: p.URL, Signer: pns.Signer{AppKey: "demo-axb", AppSecret: e2eSecrets["demo-axb"]}}
 	type binding struct{ a, x string }
 	bindings := make([]binding, 50)
@@ -84,25 +123,41 @@ func benchEndToEnd(b *testing.B, validate bool) {
 	start := time.Now()
 	const producers = 2
 	var wg sync.WaitGroup
+	var events atomic.Int64
 	for w := 0; w < producers; w++ {
 		wg.Add(1)
 		go func(w int) {
 			defer wg.Done()
 			for i := w; i < b.N; i += producers {
 				bd := bindings[i%len(bindings)]
-				if _, err := p.Simulator.Call(ctx, calls.CallRequest{Caller: bd.a, Called: bd.x}); err != nil {
+				res, err := p.Simulator.Call(ctx, calls.CallRequest{Caller: bd.a, Called: bd.x})
+				if err != nil {
 					b.Error(err)
 					return
+				}
+				events.Add(int64(len(res.Events)))
+				if hanging && i%10 == 0 {
+					if _, err := p.Simulator.Call(ctx, calls.CallRequest{Caller: fmt.Sprintf("+86139006%05d", i%100000), Called: axX}); err != nil {
+						b.Error(err)
+						return
+					}
 				}
 			}
 		}(w)
 	}
 	wg.Wait()
-	if err := p.Dispatcher.Drain(ctx); err != nil {
+	if hanging {
+		// The hanging destination never drains: wait for the healthy app's pushes only.
+		p.Dispatcher.Flush()
+		for gotFees.Load() < int64(b.N) || gotEvents.Load() < events.Load() {
+			time.Sleep(time.Millisecond)
+		}
+	} else if err := p.Dispatcher.Drain(ctx); err != nil {
 		b.Fatal(err)
 	}
 	elapsed := time.Since(start)
 	b.StopTimer()
+	releaseOnce() // the hanging endpoint answers now, so that Close does not wait for it
 	rep := rcv.Snapshot()
 	got := rep.Counters.Requests - before
 	if st := p.Simulator.Stats(); st.PushErrors != 0 {

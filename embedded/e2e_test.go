@@ -78,7 +78,13 @@ const (
 // that none of its expectations depends on scheduling:
 //
 //	PNS_E2E_BURN=2 go test -race -run TestEndToEndCallbacks ./embedded
-const e2eBurnEnv = "PNS_E2E_BURN"
+//
+// On a machine that is already shared, e2eCallsEnv (PNS_E2E_AXB_CALLS) shrinks the number of
+// AXB calls so that the run fits its time budget; the assertions are the same.
+const (
+	e2eBurnEnv  = "PNS_E2E_BURN"
+	e2eCallsEnv = "PNS_E2E_AXB_CALLS"
+)
 
 // TestBusyLoopHelper is not a test: run by startBurner in a child process, it spins until
 // killed.
@@ -90,7 +96,13 @@ func TestBusyLoopHelper(t *testing.T) {
 	for i := 1; i < n; i++ {
 		go spin()
 	}
-	spin()
+	go spin()
+	// Exit with the parent, even when it dies without running its cleanup (a test timeout
+	// panics): the parent's death re-parents this process.
+	parent := os.Getppid()
+	for os.Getppid() == parent {
+		time.Sleep(100 * time.Millisecond)
+	}
 }
 
 func spin() {
@@ -166,7 +178,27 @@ func TestEndToEndCallbacks(t *testing.T) {
 	// A 5 s attempt timeout could expire on a loaded machine and turn an answered push into a
 	// re-push the receiver would count as a duplicate.
 	cfg.CallbackTimeoutSeconds = 600
-	p, err := Start(cfg, Options{Immediate: true})
+	// Attempts that failed without an HTTP answer (a connection refused or reset on a starved
+	// machine) are failures the platform retries like any other: the sessions they touch are
+	// treated like those with an injected failure, and the counts allow for them.
+	var tfMu sync.Mutex
+	transportFailed := map[string]bool{} // sessionId (event Ref) or "fee"
+	transportFailures := int64(0)
+	observe := func(a callbacks.Attempt) {
+		if a.Delivered || a.Status != 0 {
+			return
+		}
+		tfMu.Lock()
+		defer tfMu.Unlock()
+		transportFailures++
+		if a.Kind == callbacks.KindFee {
+			transportFailed["fee"] = true
+		}
+		for _, r := range a.Refs {
+			transportFailed[r] = true
+		}
+	}
+	p, err := Start(cfg, Options{Immediate: true, ObserveCallbacks: observe})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -212,9 +244,13 @@ func TestEndToEndCallbacks(t *testing.T) {
 	// (B7), AX calls to A (X1) and AXE calls through an extension (E1).
 	outcomes := []string{calls.OutcomeAnswered, calls.OutcomeAnswered, calls.OutcomeNoAnswer, calls.OutcomeBusy,
 		calls.OutcomeRejected, calls.OutcomeCallerHangup}
+	axbCalls := e2eAXBCalls
+	if n, err := strconv.Atoi(os.Getenv(e2eCallsEnv)); err == nil && n > 0 {
+		axbCalls = n // a smaller run for the busy-machine proof (see e2eBurnEnv)
+	}
 	request := func(i int) calls.CallRequest {
 		switch {
-		case i < e2eAXBCalls:
+		case i < axbCalls:
 			bd := axb[i%len(axb)]
 			req := calls.CallRequest{Caller: bd.a, Called: bd.x, Outcome: outcomes[(i/len(axb))%len(outcomes)]}
 			switch {
@@ -224,14 +260,14 @@ func TestEndToEndCallbacks(t *testing.T) {
 				req.Caller = bd.b
 			}
 			return req
-		case i < e2eAXBCalls+e2eAXCalls:
+		case i < axbCalls+e2eAXCalls:
 			return calls.CallRequest{Caller: fmt.Sprintf("+86139002%05d", i), Called: axX[i%others]}
 		default:
 			bd := axe[i%others]
 			return calls.CallRequest{Caller: fmt.Sprintf("+86139003%05d", i), Called: bd.x, Extension: bd.ext}
 		}
 	}
-	total := e2eAXBCalls + e2eAXCalls + e2eAXECalls
+	total := axbCalls + e2eAXCalls + e2eAXECalls
 	results := make([]calls.CallResult, total)
 	errs := make(chan error, e2eWorkers)
 	var wg sync.WaitGroup
@@ -318,6 +354,12 @@ func TestEndToEndCallbacks(t *testing.T) {
 
 	rep := rcv.Snapshot()
 	c := rep.Counters
+	tfMu.Lock()
+	tf := transportFailures
+	tfMu.Unlock()
+	if tf > 0 {
+		t.Logf("%d attempts failed without an answer (transport); their sessions are checked like failure-injected ones", tf)
+	}
 	t.Logf("receiver: %d requests, %d events, %d fee records in %d messages (max %d), %d injected failures, %d redeliveries, %d out-of-order arrivals",
 		c.Requests, c.Events, c.FeeRecords, c.FeeMessages, c.MaxFeeBatch, c.InjectedFailures, c.Redeliveries, c.OutOfOrder)
 	for _, chk := range []struct {
@@ -329,8 +371,11 @@ func TestEndToEndCallbacks(t *testing.T) {
 		{"fee records without icid", c.FeeWithoutIcid, 0},
 		{"events", c.Events, int64(wantEvents)},
 		{"duplicate events", c.DuplicateEvents, 0},
-		{"duplicates (200 answered twice)", c.Duplicates, 0},
-		{"redeliveries", c.Redeliveries, c.InjectedFailures},
+		// An answer lost in transport makes the platform re-push a body answered 200.
+		{"duplicates (200 answered twice) beyond transport failures", max(0, c.Duplicates-tf), 0},
+		// A transport failure may or may not have reached the receiver before failing.
+		{"redeliveries beyond injected and transport failures", max(0, c.Redeliveries-c.InjectedFailures-tf), 0},
+		{"redeliveries below injected failures", min(0, c.Redeliveries-c.InjectedFailures), 0},
 		{"unrecovered", c.Unrecovered, 0},
 		{"bad signatures", c.BadSignature, 0},
 		{"unverified", c.Unverified, 0},
@@ -341,8 +386,10 @@ func TestEndToEndCallbacks(t *testing.T) {
 		{"broken sequences", rep.Sessions.BrokenSequence, 0},
 		// The receiver accounts an event at its first delivery, and first attempts of a
 		// call's events go out in order: re-pushes do not count here.
-		{"out-of-order first deliveries", c.OutOfOrder, 0},
-		{"requests", c.Requests, int64(ds.ByKind[callbacks.KindEvent].Attempts + ds.ByKind[callbacks.KindFee].Attempts)},
+		// A transport failure is re-pushed later, so each can put one event out of order.
+		{"out-of-order first deliveries beyond transport failures", max(0, c.OutOfOrder-tf), 0},
+		{"requests beyond attempts", max(0, c.Requests-int64(ds.ByKind[callbacks.KindEvent].Attempts+ds.ByKind[callbacks.KindFee].Attempts)), 0},
+		{"attempts that did not reach the receiver beyond transport failures", max(0, int64(ds.ByKind[callbacks.KindEvent].Attempts+ds.ByKind[callbacks.KindFee].Attempts)-c.Requests-tf), 0},
 	} {
 		if chk.got != chk.want {
 			t.Errorf("%s = %d, want %d", chk.name, chk.got, chk.want)
@@ -418,6 +465,11 @@ func TestEndToEndCallbacks(t *testing.T) {
 				seen[a.typ] = true
 				firstTry = append(firstTry, a)
 			}
+		}
+		// A first attempt that failed in transport may never have reached the receiver: its
+		// re-push then arrives after later events of the call.
+		if transportFailed[sid] {
+			continue
 		}
 		if fmt.Sprint(e2eTypes(firstTry)) != fmt.Sprint(want) {
 			report("session %s: first attempts arrived as %v, want %v", sid, e2eTypes(firstTry), want)

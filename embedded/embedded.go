@@ -36,6 +36,8 @@ type Options struct {
 	// CallbackDelay holds every push's first attempt this long after its emission
 	// (callbacks.Options.Delay): a known delivery delay for self-calibration.
 	CallbackDelay time.Duration
+	// ObserveCallbacks, when set, sees every delivery attempt (callbacks.Options.Observe).
+	ObserveCallbacks func(callbacks.Attempt)
 }
 
 // Platform is a running emulated platform.
@@ -67,6 +69,7 @@ func New(cfg *emulator.Config, baseURL string, o Options) (*Platform, error) {
 		StatusBatchMax: c.StatusBatchMax,
 		InsecureTLS:    c.CallbackInsecureTLS,
 		Delay:          o.CallbackDelay,
+		Observe:        o.ObserveCallbacks,
 	})
 	// The dispatcher's pns_callback_* series join the emulator's /metrics.
 	if err := em.Registerer().Register(d); err != nil {

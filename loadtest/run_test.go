@@ -245,15 +245,19 @@ func TestMergeShardsEqualsUnion(t *testing.T) {
 	if sent != sentSum {
 		t.Fatalf("series achieved sum %d, want %d", sent, sentSum)
 	}
-	if len(merged.Warnings) != 0 {
-		t.Fatalf("warnings %v", merged.Warnings)
+	// A complete set merges without a shard warning (a generator that fell behind on a busy
+	// machine may still warn: that depends on scheduling, not on the merge).
+	for _, w := range merged.Warnings {
+		if strings.Contains(w, "shard") {
+			t.Fatalf("complete set of shards merged with warning %q", w)
+		}
 	}
 	// A missing shard is refused, or reported when a partial merge is asked for.
 	if _, err := Merge(dirs[1]); !errors.Is(err, ErrShardsMissing) || !strings.Contains(err.Error(), "shard 0/2 not found (found 1 of 2)") {
 		t.Fatalf("partial merge without AllowPartial: %v", err)
 	}
 	one, err := MergeOptions{AllowPartial: true}.Merge(dirs[1])
-	if err != nil || len(one.Warnings) != 1 || one.Warnings[0] != "merged 1 of 2 shards (missing 0/2): the totals cover part of the load" || !slices.Equal(one.Missing, []string{"0/2"}) {
+	if err != nil || !slices.Contains(one.Warnings, "merged 1 of 2 shards (missing 0/2): the totals cover part of the load") || !slices.Equal(one.Missing, []string{"0/2"}) {
 		t.Fatalf("partial merge: %v %v %v", one.Warnings, one.Missing, err)
 	}
 	// A shard merged twice is refused.

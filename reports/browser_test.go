@@ -154,7 +154,8 @@ func pdfPageText(t *testing.T, pdf string, first, last int) string {
 	if err != nil {
 		t.Skip("pdftotext not installed: apt-get install -y poppler-utils")
 	}
-	args := []string{"-layout", "-f", strconv.Itoa(first), "-l", strconv.Itoa(last), pdf, "-"}
+	// Reading order, not -layout: a table cell wrapped over lines stays contiguous.
+	args := []string{"-f", strconv.Itoa(first), "-l", strconv.Itoa(last), pdf, "-"}
 	out, err := exec.Command(bin, args...).Output()
 	if err != nil {
 		t.Fatalf("pdftotext: %v", err)

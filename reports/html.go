@@ -37,6 +37,7 @@ var reportTemplate = template.Must(template.New("report.html.tmpl").Funcs(templa
 	"value":     formatValue,
 	"deltaCls":  deltaClass,
 	"metric":    metricLabel,
+	"firstLine": firstLine,
 	"barw":      func(p float64) string { return strconv.FormatFloat(math.Max(0, math.Min(100, p)), 'f', 2, 64) + "%" },
 }).ParseFS(templateFS, "templates/report.html.tmpl", "templates/sections/*.html.tmpl"))
 
@@ -174,11 +175,6 @@ type perCodeRow struct {
 	CodeStats
 }
 
-type cbView struct {
-	*Callbacks
-	Counters []counterRow
-}
-
 type counterRow struct {
 	Name  string
 	Help  string
@@ -227,15 +223,7 @@ func buildView(s *Summary) view {
 		}
 	}
 	if s.Callbacks != nil {
-		c := s.Callbacks.Counters
-		v.CB = &cbView{Callbacks: s.Callbacks, Counters: []counterRow{
-			{"missing", "expected but never received", c.Missing},
-			{"duplicate", "received more than once (beyond documented retries)", c.Duplicate},
-			{"outOfOrder", "received before an event that must precede it", c.OutOfOrder},
-			{"late", "received after the allowed delay", c.Late},
-			{"badSignature", "signature missing or wrong", c.BadSignature},
-			{"schemaInvalid", "body violates the notification schema", c.SchemaInvalid},
-		}}
+		v.CB = buildCallbacks(s.Callbacks)
 	}
 	if b := s.Baseline; b != nil {
 		bv := &baselineView{Baseline: b}
@@ -555,4 +543,13 @@ func metricLabel(m string) string {
 		return "success"
 	}
 	return m
+}
+
+// firstLine is the first line of s, cut to at most n runes: the gist of an error in a table.
+func firstLine(s string, n int) string {
+	s, _, _ = strings.Cut(strings.TrimSpace(s), "\n")
+	if r := []rune(s); len(r) > n {
+		return string(r[:n-1]) + "…"
+	}
+	return s
 }

@@ -220,3 +220,42 @@ func TestHTMLGeneratorThrottlingFlows(t *testing.T) {
 		}
 	}
 }
+
+// The manifest shows only what has a value: no "—" rows, no empty settings.
+func TestManifestHasNoEmptyRows(t *testing.T) {
+	s := &Summary{Manifest: Manifest{HarnessVersion: "v1.2.3 abc", Settings: []Setting{{Key: "tags", Value: ""}, {Key: "bind rate", Value: "100/s"}}}}
+	page := renderHTML(t, s)
+	i := strings.Index(page, `<section id="manifest">`)
+	if i < 0 {
+		t.Fatal("no manifest section")
+	}
+	m := page[i:]
+	m = m[:strings.Index(m, "</section>")]
+	for _, absent := range []string{"Schema hash", "Feature hash", "Target", "Seed", ">tags<", "—"} {
+		if strings.Contains(m, absent) {
+			t.Errorf("manifest shows %q without a value", absent)
+		}
+	}
+	for _, present := range []string{"v1.2.3 abc", "bind rate", "100/s"} {
+		if !strings.Contains(m, present) {
+			t.Errorf("manifest lacks %q", present)
+		}
+	}
+}
+
+// Every chart names both axes.
+func TestChartsHaveAxisTitles(t *testing.T) {
+	page := renderHTML(t, fixtureSummary(t))
+	charts := strings.Count(page, `<svg class="chart"`)
+	if charts == 0 {
+		t.Fatal("no charts")
+	}
+	if n := strings.Count(page, `class="atitle"`); n != 2*charts {
+		t.Errorf("%d axis titles for %d charts, want two each", n, charts)
+	}
+	for _, unit := range []string{"time since start (s)", "axb.bind requests/s", "response time (ms)", "p99 response time (ms)"} {
+		if !strings.Contains(page, unit) {
+			t.Errorf("no axis says %q", unit)
+		}
+	}
+}

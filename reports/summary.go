@@ -461,20 +461,86 @@ type ViolationCount struct {
 
 // Callbacks is the result of the callback (notification) receiver.
 type Callbacks struct {
-	// Expected and Received count notifications over all event types.
-	Expected int64            `json:"expected"`
-	Received int64            `json:"received"`
-	Events   []CallbackType   `json:"events"`
-	Counters CallbackCounters `json:"counters"`
+	// Expected and Received count notification records over all types: Expected what the
+	// simulated calls of the run must produce, Received the distinct records that arrived
+	// (pushes of other origin, such as conformance scenarios, included).
+	Expected int64 `json:"expected"`
+	Received int64 `json:"received"`
+	// Reference is what delays are measured from: "emulator" (the emission instant the
+	// emulator states in its X-Emulator-Emitted-At header, exact), "platform" (the body's
+	// timestamps, 1 s resolution) or "trigger" (the harness's request that started the call).
+	Reference string `json:"reference,omitempty"`
+	// Resolution is the resolution of the reference instants (1 µs or 1 s).
+	Resolution time.Duration    `json:"resolution,omitempty"`
+	Events     []CallbackType   `json:"events"`
+	Counters   CallbackCounters `json:"counters"`
+	// PlatformClock is the spread of arrival − platform timestamp, when delays were measured
+	// against the platform's timestamps: a negative Min means the platform's clock is ahead.
+	PlatformClock *ClockSpread `json:"platformClock,omitempty"`
+	// EmulatorLoss counts pushes the embedded emulator itself lost (nil when the platform was
+	// not the embedded emulator).
+	EmulatorLoss *EmulatorLoss `json:"emulatorLoss,omitempty"`
+	// Problems lists individual anomalies (missing or duplicated notifications of a call,
+	// bad signatures, schema violations), at most MaxCallbackProblems.
+	Problems []string `json:"problems,omitempty"`
 }
 
+// MaxCallbackProblems caps Callbacks.Problems.
+const MaxCallbackProblems = 50
+
 // CallbackType holds the statistics of one event type (callin, callout, alerting, answer,
-// disconnect, fee, numStatus, sms, ...). Latency is from the triggering action (or the event
-// time in the payload) to receipt.
+// disconnect, collectInfo, fee per record, numStatus per entry, the SMS kinds). Latency is the
+// delay from the reference instant (Callbacks.Reference) to receipt.
 type CallbackType struct {
 	Event   string      `json:"event"`
 	Count   int64       `json:"count"`
 	Latency Percentiles `json:"latency"`
+	// Expected, Received and Missing compare with the notifications the run's simulated calls
+	// must produce; Duplicate, OutOfOrder, Late and ClockSkew count anomalies of the type
+	// (ClockSkew: negative delays, counted and never recorded as delays).
+	Expected   int64 `json:"expected"`
+	Received   int64 `json:"received"`
+	Missing    int64 `json:"missing"`
+	Duplicate  int64 `json:"duplicate"`
+	OutOfOrder int64 `json:"outOfOrder"`
+	Late       int64 `json:"late"`
+	ClockSkew  int64 `json:"clockSkew"`
+	// Histogram is the delay distribution (metric "delay"); Series the delay over time.
+	Histogram *Histogram      `json:"histogram,omitempty"`
+	Series    []CallbackPoint `json:"series,omitempty"`
+}
+
+// CallbackPoint is one bucket of a delay-over-time series: arrivals in the bucket ending T
+// after the receiver started.
+type CallbackPoint struct {
+	T     time.Duration `json:"t"`
+	Count int64         `json:"count"`
+	Mean  time.Duration `json:"mean"`
+	Max   time.Duration `json:"max"`
+}
+
+// ClockSpread is the smallest and largest arrival − platform timestamp seen.
+type ClockSpread struct {
+	Samples int64         `json:"samples"`
+	Min     time.Duration `json:"min"`
+	Max     time.Duration `json:"max"`
+}
+
+// EmulatorLoss counts pushes lost inside the emulator: refused because their destination's
+// backlog was full (Overflow), undelivered after the last re-push (Dropped), or with a
+// re-push still pending at shutdown (Abandoned).
+type EmulatorLoss struct {
+	Overflow  int64 `json:"overflow"`
+	Dropped   int64 `json:"dropped"`
+	Abandoned int64 `json:"abandoned"`
+}
+
+// Total is the number of pushes lost.
+func (l *EmulatorLoss) Total() int64 {
+	if l == nil {
+		return 0
+	}
+	return l.Overflow + l.Dropped + l.Abandoned
 }
 
 // CallbackCounters count anomalies; every non-zero counter is a finding.
@@ -485,11 +551,40 @@ type CallbackCounters struct {
 	Late          int64 `json:"late"`
 	BadSignature  int64 `json:"badSignature"`
 	SchemaInvalid int64 `json:"schemaInvalid"`
+	// ClockSkew counts negative delays (sender clock ahead of the receiver's).
+	ClockSkew int64 `json:"clockSkew"`
 }
 
 // Total is the sum of all anomaly counters.
 func (c CallbackCounters) Total() int64 {
-	return c.Missing + c.Duplicate + c.OutOfOrder + c.Late + c.BadSignature + c.SchemaInvalid
+	return c.Missing + c.Duplicate + c.OutOfOrder + c.Late + c.BadSignature + c.SchemaInvalid + c.ClockSkew
+}
+
+// Failures are the anomalies that fail a run by themselves: notifications missing or
+// duplicated beyond the documented re-pushes, badly signed or schema-invalid ones, and pushes
+// the emulator lost. Out-of-order and late arrivals are legitimate under re-pushes and are
+// left to thresholds.
+func (cb *Callbacks) Failures() []string {
+	if cb == nil {
+		return nil
+	}
+	c := cb.Counters
+	var out []string
+	for _, f := range []struct {
+		n         int64
+		one, many string
+	}{
+		{c.Missing, "callback missing", "callbacks missing"},
+		{c.Duplicate, "callback duplicated", "callbacks duplicated"},
+		{c.BadSignature, "callback badly signed", "callbacks badly signed"},
+		{c.SchemaInvalid, "callback schema-invalid", "callbacks schema-invalid"},
+		{cb.EmulatorLoss.Total(), "callback lost by the emulator", "callbacks lost by the emulator"},
+	} {
+		if f.n > 0 {
+			out = append(out, plural(int(f.n), f.one, f.many))
+		}
+	}
+	return out
 }
 
 // Units of Threshold.Observed.
@@ -539,14 +634,17 @@ type Verdict struct {
 	ThresholdsFailed   int    `json:"thresholdsFailed"`
 	LoadScenarios      int    `json:"loadScenarios"`
 	CallbackAnomalies  int64  `json:"callbackAnomalies"`
+	// CallbackFailures counts the callback anomalies that fail the run (Callbacks.Failures).
+	CallbackFailures int `json:"callbackFailures,omitempty"`
 	// Reasons lists why the verdict is FAIL, in order of importance.
 	Reasons []string `json:"reasons,omitempty"`
 }
 
 // ComputeVerdict derives the verdict: FAIL on any failed or undefined scenario (the suite runs
 // strict), any failed threshold or any run error; NO RESULTS when no section has data;
-// otherwise PASS. Callback anomalies and load shortfall fail the run only through thresholds,
-// so that a profile decides what it tolerates.
+// otherwise PASS. Missing, duplicated, badly signed or schema-invalid callbacks and pushes
+// lost by the emulator fail the run (Callbacks.Failures); other callback anomalies and load
+// shortfall fail it only through thresholds, so that a profile decides what it tolerates.
 func (s *Summary) ComputeVerdict() Verdict {
 	var v Verdict
 	hasData := false
@@ -589,6 +687,10 @@ func (s *Summary) ComputeVerdict() Verdict {
 	}
 	if v.ScenariosUndefined > 0 {
 		v.Reasons = append(v.Reasons, plural(v.ScenariosUndefined, "scenario undefined", "scenarios undefined"))
+	}
+	if cf := s.Callbacks.Failures(); len(cf) > 0 {
+		v.CallbackFailures = len(cf)
+		v.Reasons = append(v.Reasons, cf...)
 	}
 	if v.ThresholdsFailed > 0 {
 		v.Reasons = append(v.Reasons, plural(v.ThresholdsFailed, "threshold failed", "thresholds failed"))

@@ -27,7 +27,11 @@ func TestComputeVerdict(t *testing.T) {
 		{"failed threshold", Summary{Thresholds: []Threshold{{Passed: true}, {Passed: false}}}, VerdictFail, 1},
 		{"run error", Summary{Errors: []string{"target unreachable"}}, VerdictFail, 1},
 		{"load only", Summary{Load: &Load{Scenarios: []LoadScenario{{Name: "x"}}}}, VerdictPass, 0},
-		{"callback anomalies alone do not fail", Summary{Callbacks: &Callbacks{Counters: CallbackCounters{Missing: 3}}}, VerdictPass, 0},
+		{"out-of-order, late and skewed callbacks alone do not fail", Summary{Callbacks: &Callbacks{Counters: CallbackCounters{OutOfOrder: 3, Late: 2, ClockSkew: 1}}}, VerdictPass, 0},
+		{"missing callbacks fail", Summary{Callbacks: &Callbacks{Counters: CallbackCounters{Missing: 3}}}, VerdictFail, 1},
+		{"duplicated callbacks fail", Summary{Callbacks: &Callbacks{Counters: CallbackCounters{Duplicate: 1}}}, VerdictFail, 1},
+		{"bad signatures and schema violations fail", Summary{Callbacks: &Callbacks{Counters: CallbackCounters{BadSignature: 2, SchemaInvalid: 1}}}, VerdictFail, 2},
+		{"emulator loss fails", Summary{Callbacks: &Callbacks{EmulatorLoss: &EmulatorLoss{Overflow: 1}}}, VerdictFail, 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -39,8 +43,8 @@ func TestComputeVerdict(t *testing.T) {
 	}
 	v := fixtureSummary(t).ComputeVerdict()
 	want := Verdict{Status: VerdictFail, ScenariosPassed: 7, ScenariosFailed: 2, ScenariosSkipped: 1, ScenariosUndefined: 1,
-		ThresholdsPassed: 4, ThresholdsFailed: 2, LoadScenarios: 2, CallbackAnomalies: 6,
-		Reasons: []string{"2 scenarios failed", "1 scenario undefined", "2 thresholds failed"}}
+		ThresholdsPassed: 4, ThresholdsFailed: 2, LoadScenarios: 2, CallbackAnomalies: 6, CallbackFailures: 2,
+		Reasons: []string{"2 scenarios failed", "1 scenario undefined", "2 callbacks missing", "1 callback duplicated", "2 thresholds failed"}}
 	if !reflect.DeepEqual(v, want) {
 		t.Errorf("fixture verdict\n got %+v\nwant %+v", v, want)
 	}

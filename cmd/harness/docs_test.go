@@ -52,7 +52,7 @@ func TestCLIDoc(t *testing.T) {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(want, got) {
-		t.Fatal("docs/cli.md is stale: run go test ./cmd/harness -run TestCLIDoc -update-docs")
+		t.Fatal("docs/cli.md is stale: run make docs (go test ./cmd/harness -run TestCLIDoc -update-docs)")
 	}
 	for _, name := range commandNames() {
 		if !strings.Contains(string(got), "## harness "+name+"\n") {

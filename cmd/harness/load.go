@@ -9,10 +9,12 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/pns-harness/pns-harness/assemble"
 	"github.com/pns-harness/pns-harness/embedded"
 	"github.com/pns-harness/pns-harness/emulator"
 	"github.com/pns-harness/pns-harness/loadtest"
@@ -404,6 +406,12 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		_ = enc.Encode(res)
 	} else {
 		_ = res.WriteText(stdout)
+		// The headline `harness report` prints and the HTML report shows for this result.
+		name := *scenario
+		if *out != "" {
+			name = filepath.Base(*out)
+		}
+		fmt.Fprintln(stdout, assemble.LoadScenario(res, name).Headline())
 	}
 	switch {
 	case !res.Passed():

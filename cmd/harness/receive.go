@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pns-harness/pns-harness/assemble"
 	"github.com/pns-harness/pns-harness/receiver"
 	"github.com/pns-harness/pns-harness/schemas"
 )
@@ -23,6 +24,9 @@ const (
 	defaultReceiveListen   = "127.0.0.1:9090"
 	defaultReceiveInterval = 10 * time.Second
 	defaultLateAfter       = 5 * time.Second
+	// defaultForget outlasts the platform's 5 h re-push schedule (§7.6), so re-pushes are
+	// still recognised while memory stays bounded over days.
+	defaultForget = 6 * time.Hour
 )
 
 // appSecrets is a repeatable flag of APP_KEY=ENV_VAR pairs: the secret is read from the
@@ -70,18 +74,24 @@ func runReceive(ctx context.Context, args []string, stdout, stderr io.Writer, re
 	lateAfter := fs.Duration("late-after", defaultLateAfter, "count a push as late when it arrives this long after its platform timestamp (timestamps have 1 s resolution)")
 	failFirst := fs.Float64("fail-first", 0, "fraction (0..1) of first deliveries to answer 503, to exercise the platform's re-push")
 	skew := fs.Duration("skew", 0, "also reject pushes whose Created is further than this from the wall clock (0 = digest only)")
+	forget := fs.Duration("forget", defaultForget, "forgetting window: bodies, fee icids and calls not seen for this long are counted and forgotten, bounding memory over long soaks; a re-push arriving later than this counts as a new push, not a redelivery or duplicate (0 = remember everything)")
 	tlsCert := fs.String("tls-cert", "", "serve HTTPS with this certificate chain PEM `file` (with --tls-key), for platforms that push to https notification URLs")
 	tlsKey := fs.String("tls-key", "", "private key PEM `file` of --tls-cert")
 	fs.describe("harness receive [flags]",
 		"Receives call-event, fee, X-number status and SMS pushes, verifies their signatures,\n"+
 			"validates them against the JSON Schemas and reports delays against the platform's\n"+
-			"event timestamps (1 s resolution). Runs for --duration or until SIGINT/SIGTERM, then\n"+
-			"writes receiver.json; exit 1 when a push had a bad signature or an invalid body.")
+			"event timestamps (1 s resolution; exact against the emulator, which states each push's\n"+
+			"emission instant). Runs for --duration or until SIGINT/SIGTERM, then writes\n"+
+			"receiver.json; exit 1 when a push had a bad signature, an invalid body or a duplicate.")
 	if code, ok := parseFlags(fs, args, false); !ok {
 		return code
 	}
 	if *failFirst < 0 || *failFirst > 1 {
 		fmt.Fprintln(stderr, "harness receive: --fail-first must be between 0 and 1")
+		return exitUsage
+	}
+	if *forget < 0 {
+		fmt.Fprintln(stderr, "harness receive: --forget must not be negative")
 		return exitUsage
 	}
 	if *interval <= 0 {
@@ -111,6 +121,7 @@ func runReceive(ctx context.Context, args []string, stdout, stderr io.Writer, re
 		LateAfter: *lateAfter,
 		FailFirst: *failFirst,
 		Skew:      *skew,
+		Forget:    *forget,
 	}
 	if len(apps) > 0 {
 		opts.Apps = apps
@@ -162,8 +173,9 @@ loop:
 		}
 		fmt.Fprintf(stdout, "wrote %s\n", filepath.Join(*out, "receiver.json"))
 	}
-	c := rep.Counters
-	if c.BadSignature > 0 || c.SchemaInvalid > 0 {
+	// Badly signed, schema-invalid or duplicated pushes fail, as they do in `harness report`.
+	if cb := assemble.Callbacks(rep, nil); len(cb.Failures()) > 0 {
+		printCallbackProblems(stdout, cb)
 		return exitFailed
 	}
 	return exitOK
@@ -195,8 +207,14 @@ func receiveStatus(r receiver.Report) string {
 	c := r.Counters
 	line := fmt.Sprintf("%s requests=%d events=%d feeRecords=%d badSignature=%d schemaInvalid=%d duplicates=%d outOfOrder=%d late=%d",
 		r.Elapsed.Truncate(time.Second), c.Requests, c.Events, c.FeeRecords, c.BadSignature, c.SchemaInvalid, c.Duplicates, c.OutOfOrder, c.Late)
-	if l, ok := r.LatencyFor(receiver.RefPlatform, "fee"); ok && l.Count > 0 {
-		line += fmt.Sprintf(" fee.p90=%.0fms", l.P90Ms)
+	for _, ref := range []string{receiver.RefEmulator, receiver.RefPlatform} {
+		if l, ok := r.LatencyFor(ref, "fee"); ok && l.Count > 0 {
+			line += fmt.Sprintf(" fee.p90=%.0fms", l.P90Ms)
+			break
+		}
+	}
+	if c.ClockSkew > 0 {
+		line += fmt.Sprintf(" clockSkew=%d", c.ClockSkew)
 	}
 	return line
 }

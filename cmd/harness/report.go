@@ -104,8 +104,15 @@ func runReport(args []string, stdout, stderr io.Writer) int {
 	shards := fs.Int("shards", 0, "with --merge: the `N` shards expected (default: the N the shards record); a missing one fails the merge")
 	allowPartial := fs.Bool("allow-partial", false, "with --merge: merge an incomplete set of shards, listing the missing ones in the report")
 	wait := fs.Duration("wait", 0, "with --merge: wait up to this long for every shard's summary.json to appear (a merge step started with the shards)")
-	var thresholds []string
-	fs.Func("threshold", "threshold evaluated on the (merged) load results, e.g. 'bind.p99<50ms' (repeatable)", func(v string) error {
+	var thresholds, cbThresholds []string
+	fs.Func("threshold", "threshold evaluated on the (merged) load results, e.g. 'bind.p99<50ms', or on the receiver results when it names a callback metric, e.g. 'callback.fee.p99<2s', 'callback.missing==0' (repeatable)", func(v string) error {
+		if assemble.IsCallbackThreshold(v) {
+			if _, err := assemble.ParseCallbackThreshold(v); err != nil {
+				return err
+			}
+			cbThresholds = append(cbThresholds, v)
+			return nil
+		}
 		if _, err := loadtest.ParseThreshold(v); err != nil {
 			return err
 		}
@@ -139,6 +146,12 @@ func runReport(args []string, stdout, stderr io.Writer) int {
 	var found resultDirs
 	for _, d := range fs.Args() {
 		if err := scanResultDir(d, &found); err != nil {
+			if *merge && *shards > 0 {
+				// The merge step of a run whose shards all failed before writing anything:
+				// that is a failed run, not a usage error.
+				fmt.Fprintf(stderr, "harness report: merge: %v: none of the %d shards wrote a result\n", err, *shards)
+				return exitFailed
+			}
 			fmt.Fprintf(stderr, "harness report: %v\n", err)
 			return exitUsage
 		}
@@ -159,6 +172,14 @@ func runReport(args []string, stdout, stderr io.Writer) int {
 			return exitUsage // inputs that must not be merged: a usage error, not a failed run
 		}
 		return exitFailed
+	}
+	if len(cbThresholds) > 0 {
+		cths, err := assemble.CallbackThresholds(s.Callbacks, cbThresholds)
+		if err != nil {
+			fmt.Fprintf(stderr, "harness report: %v\n", err)
+			return exitUsage
+		}
+		s.Thresholds = append(s.Thresholds, cths...)
 	}
 	s.Manifest.TargetURL = *target
 	if *baseline != "" {
@@ -185,9 +206,16 @@ func runReport(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	v := s.ComputeVerdict()
-	fmt.Fprintf(stdout, "%s  scenarios: %d passed, %d failed, %d skipped; load scenarios: %d; thresholds: %d passed, %d failed\nreport: %s\n",
-		v.Status, v.ScenariosPassed, v.ScenariosFailed, v.ScenariosSkipped, v.LoadScenarios, v.ThresholdsPassed, v.ThresholdsFailed, html)
+	fmt.Fprintf(stdout, "%s  scenarios: %d passed, %d failed, %d skipped; load scenarios: %d; thresholds: %d passed, %d failed\n",
+		v.Status, v.ScenariosPassed, v.ScenariosFailed, v.ScenariosSkipped, v.LoadScenarios, v.ThresholdsPassed, v.ThresholdsFailed)
+	for _, r := range v.Reasons {
+		fmt.Fprintf(stdout, "  - %s\n", r)
+	}
+	printCallbackProblems(stdout, s.Callbacks)
+	fmt.Fprintf(stdout, "report: %s\n", html)
 	switch {
+	case v.CallbackFailures > 0:
+		return exitFailed
 	case v.ThresholdsFailed > 0:
 		return exitThreshold
 	case v.Status == reports.VerdictFail:
@@ -234,6 +262,7 @@ func buildReport(found resultDirs, merge *loadtest.MergeOptions, ths []loadtest.
 			name = r.Run.ID + " " + name
 		}
 		names = append(names, name)
+		s.Manifest.Settings = append(s.Manifest.Settings, mergedRunSettings(r)...)
 		if len(r.Missing) > 0 {
 			// Merged on request (--allow-partial), never silently: the run cannot pass.
 			s.Errors = append(s.Errors, fmt.Sprintf("load %s: shard %s missing: the merged figures and thresholds cover part of the load",
@@ -286,7 +315,23 @@ func buildReport(found resultDirs, merge *loadtest.MergeOptions, ths []loadtest.
 		if err != nil {
 			return nil, err
 		}
-		s.Callbacks = assemble.Callbacks(merged)
+		// The emulator's own loss, when the receiver results come from `harness run`.
+		var loss *reports.EmulatorLoss
+		for _, p := range found.receiver {
+			l, err := assemble.ReadEmulatorLoss(filepath.Join(filepath.Dir(p), assemble.DispatcherFile))
+			if err != nil {
+				return nil, err
+			}
+			if l != nil {
+				if loss == nil {
+					loss = &reports.EmulatorLoss{}
+				}
+				loss.Overflow += l.Overflow
+				loss.Dropped += l.Dropped
+				loss.Abandoned += l.Abandoned
+			}
+		}
+		s.Callbacks = assemble.Callbacks(merged, loss)
 	}
 	if s.Manifest.Start.IsZero() {
 		s.Manifest.Start = time.Now()
@@ -294,6 +339,25 @@ func buildReport(found resultDirs, merge *loadtest.MergeOptions, ths []loadtest.
 	}
 	sort.SliceStable(s.Thresholds, func(i, j int) bool { return s.Thresholds[i].Expression < s.Thresholds[j].Expression })
 	return s, nil
+}
+
+// mergedRunSettings are the identity of a merged run for the report's manifest: what every
+// shard agreed on (the merge refuses shards that do not).
+func mergedRunSettings(r *loadtest.Result) []reports.Setting {
+	set := []reports.Setting{{Key: "load.shards", Value: strings.Join(r.Shards, ", ")}}
+	if r.Run.ID != "" {
+		set = append(set, reports.Setting{Key: "load.runId", Value: r.Run.ID})
+	}
+	if !r.Run.StartAt.IsZero() {
+		set = append(set, reports.Setting{Key: "load.startAt", Value: r.Run.StartAt.UTC().Format(time.RFC3339Nano)})
+	}
+	if r.Run.HarnessVersion != "" {
+		set = append(set, reports.Setting{Key: "load.harnessVersion", Value: r.Run.HarnessVersion})
+	}
+	if r.Run.ProfileDigest != "" {
+		set = append(set, reports.Setting{Key: "load.profileDigest", Value: r.Run.ProfileDigest})
+	}
+	return set
 }
 
 // waitForShards polls dirs (directories of shard directories, as a sharded run writes them)

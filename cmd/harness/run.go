@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"time"
 
@@ -41,6 +42,11 @@ const (
 var (
 	defaultRunBindThresholds  = []string{"bind.success>=99.9%", "unbind.success>=99.9%", "rate.shortfall<5%", "conformance.errors==0", "bind.corrected.p99<250ms"}
 	defaultRunCallsThresholds = []string{"calls.success>=99.9%", "conformance.errors==0"}
+	// defaultRunCallbackThresholds are evaluated on every push of the run (receiver and
+	// dispatcher): nothing missing, duplicated, badly signed, invalid or lost, and delays a
+	// loaded 2-core machine meets (fee records wait for the 2 s batching window).
+	defaultRunCallbackThresholds = []string{"callback.missing==0", "callback.duplicate==0", "callback.badSignature==0",
+		"callback.schemaInvalid==0", "callback.lost==0", "callback.disconnect.p99<2s", "callback.fee.p99<5s"}
 )
 
 // faultFlag is a repeatable --inject-fault IFACE[=CODE]: every request to that interface is
@@ -48,7 +54,16 @@ var (
 // report (and to prove that the run can fail).
 type faultFlag map[string]pns.Code
 
-func (f faultFlag) String() string { return fmt.Sprint(map[string]pns.Code(f)) }
+// String lists the faults as IFACE=CODE, sorted; "" when there are none, so that the
+// manifest shows no empty row.
+func (f faultFlag) String() string {
+	parts := make([]string, 0, len(f))
+	for id, c := range f {
+		parts = append(parts, id+"="+string(c))
+	}
+	sort.Strings(parts)
+	return strings.Join(parts, " ")
+}
 
 func (f faultFlag) Set(v string) error {
 	id, code, _ := strings.Cut(v, "=")
@@ -99,6 +114,7 @@ type runOptions struct {
 	seed         int64
 	baseline     string
 	thresholds   []string
+	cbThresholds []string
 	faults       faultFlag
 	// rateSet and durationSet tell a flag given from its default (the profile may set both).
 	rateSet, durationSet bool
@@ -117,7 +133,15 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.tags, "tags", "", "godog tag expression selecting conformance scenarios (default: all)")
 	fs.Int64Var(&o.seed, "seed", 0, "seed for scenario order and generated numbers (0 = random, printed)")
 	fs.StringVar(&o.baseline, "baseline", "", "summary.json of an earlier run to compare with")
-	fs.Func("threshold", "load threshold, k6 style, e.g. 'bind.p99<50ms' (repeatable; applies to bind-unbind and replaces its defaults "+strings.Join(defaultRunBindThresholds, ", ")+")", func(v string) error {
+	fs.Func("threshold", "threshold, k6 style (repeatable): a load metric such as 'bind.p99<50ms' applies to bind-unbind and replaces its defaults "+strings.Join(defaultRunBindThresholds, ", ")+
+		"; a callback metric such as 'callback.fee.p99<2s' or 'callback.missing==0' applies to every push of the run and replaces its defaults "+strings.Join(defaultRunCallbackThresholds, ", "), func(v string) error {
+		if assemble.IsCallbackThreshold(v) {
+			if _, err := assemble.ParseCallbackThreshold(v); err != nil {
+				return err
+			}
+			o.cbThresholds = append(o.cbThresholds, v)
+			return nil
+		}
 		if _, err := loadtest.ParseThreshold(v); err != nil {
 			return err
 		}
@@ -150,8 +174,9 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			o.durationSet = true
 		}
 	})
-	if o.remote.target == "" && (o.remote.profilePath != "" || o.remote.receive != "" || o.remote.allowRemote || o.remote.maxRate != 0 || o.remote.hold != 0) {
-		fmt.Fprintln(stderr, "harness run: --profile, --receive, --allow-remote, --max-rate and --hold need --target")
+	if o.remote.target == "" && (o.remote.profilePath != "" || o.remote.receive != "" || o.remote.allowRemote || o.remote.maxRate != 0 || o.remote.hold != 0 ||
+		o.remote.tls.caFile != "" || o.remote.tls.insecure) {
+		fmt.Fprintln(stderr, "harness run: --profile, --receive, --allow-remote, --max-rate, --hold, --ca-file and --insecure-skip-verify need --target")
 		return exitUsage
 	}
 	if o.remote.target != "" && len(o.faults) > 0 {
@@ -206,13 +231,14 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	v := s.ComputeVerdict()
 	fmt.Fprintf(stdout, "\n%s  scenarios: %d passed, %d failed, %d skipped; load scenarios: %d; thresholds: %d passed, %d failed; callback anomalies: %d\n",
 		v.Status, v.ScenariosPassed, v.ScenariosFailed, v.ScenariosSkipped, v.LoadScenarios, v.ThresholdsPassed, v.ThresholdsFailed, v.CallbackAnomalies)
+	printCallbackProblems(stdout, s.Callbacks)
 	for _, r := range v.Reasons {
 		fmt.Fprintf(stdout, "  - %s\n", r)
 	}
 	abs, _ := filepath.Abs(html)
 	fmt.Fprintf(stdout, "report: %s\n", abs)
 	switch {
-	case v.ThresholdsFailed > 0 && v.ScenariosFailed == 0 && len(s.Errors) == 0:
+	case v.ThresholdsFailed > 0 && v.ScenariosFailed == 0 && len(s.Errors) == 0 && v.CallbackFailures == 0:
 		return exitThreshold
 	case v.Status != reports.VerdictPass:
 		return exitFailed
@@ -245,6 +271,8 @@ func runAll(ctx context.Context, o runOptions, stdout io.Writer) (*reports.Summa
 		return nil, nil, err
 	}
 	tracker := loadtest.NewCallbackTracker()
+	// Delays are taken against the emulator's stated emission instants; the call simulator's
+	// expected events are registered with the receiver by the tracker.
 	// pushes hands every arrival to the conformance scenarios that check deliveries.
 	pushes := conformance.NewPushHub()
 	rcv := receiver.New(receiver.Options{
@@ -255,6 +283,7 @@ func runAll(ctx context.Context, o runOptions, stdout io.Writer) (*reports.Summa
 			pushes.Record(a)
 		},
 	})
+	tracker.SetReceiver(rcv)
 	rurl, err := rcv.Start("127.0.0.1:0")
 	if err != nil {
 		return nil, nil, err
@@ -398,11 +427,25 @@ func runAll(ctx context.Context, o runOptions, stdout io.Writer) (*reports.Summa
 	dctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	_ = plat.Dispatcher.Drain(dctx)
 	cancel()
-	rep := rcv.Snapshot()
+	// Final: the run is over, so calls still lacking notifications count as missing.
+	rep := rcv.Final()
 	if err := writeJSONFile(filepath.Join(o.out, assemble.ReceiverFile), rep); err != nil {
 		return nil, nil, err
 	}
-	s.Callbacks = assemble.Callbacks(rep)
+	ds := plat.Dispatcher.Stats()
+	if err := writeJSONFile(filepath.Join(o.out, assemble.DispatcherFile), ds); err != nil {
+		return nil, nil, err
+	}
+	s.Callbacks = assemble.Callbacks(rep, assemble.EmulatorLoss(ds))
+	cbThs := o.cbThresholds
+	if len(cbThs) == 0 {
+		cbThs = defaultRunCallbackThresholds
+	}
+	ths, err := assemble.CallbackThresholds(s.Callbacks, cbThs)
+	if err != nil {
+		return nil, nil, err
+	}
+	s.Thresholds = append(s.Thresholds, ths...)
 	s.Manifest.End = time.Now()
 	return s, secrets, nil
 }
@@ -428,4 +471,19 @@ func runLoadProfile(em *emulator.Emulator) *loadtest.Profile {
 func progressLine(p loadtest.Progress) string {
 	return fmt.Sprintf("%5.1fs target %6.1f/s achieved %6.1f/s success %5.1f%% p50 %.1fms p99 %.1fms corrected p99 %.1fms callbacks %d",
 		p.Elapsed.Seconds(), p.TargetRate, p.AchievedRate, p.SuccessPct, p.P50, p.P99, p.CorrectedP99, p.Callbacks)
+}
+
+// printCallbackProblems lists the callback anomalies that fail the run, with a few examples.
+func printCallbackProblems(w io.Writer, cb *reports.Callbacks) {
+	if len(cb.Failures()) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "callback anomalies: %s\n", strings.Join(cb.Failures(), ", "))
+	for i, p := range cb.Problems {
+		if i == 10 {
+			fmt.Fprintf(w, "  … %d more in the report\n", len(cb.Problems)-i)
+			break
+		}
+		fmt.Fprintf(w, "  - %s\n", p)
+	}
 }

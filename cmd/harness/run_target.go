@@ -225,11 +225,18 @@ func runTargetAll(ctx context.Context, o runOptions, stdout io.Writer) (*reports
 
 	// 3. Callbacks the platform pushed meanwhile.
 	if rcv != nil {
-		rep := rcv.Snapshot()
+		rep := rcv.Final() // the run is over: calls still lacking events count as missing
 		if err := writeJSONFile(filepath.Join(o.out, assemble.ReceiverFile), rep); err != nil {
 			return nil, nil, err
 		}
-		s.Callbacks = assemble.Callbacks(rep)
+		s.Callbacks = assemble.Callbacks(rep, nil) // not the embedded emulator: no emulator-side loss to show
+		if len(o.cbThresholds) > 0 {
+			ths, err := assemble.CallbackThresholds(s.Callbacks, o.cbThresholds)
+			if err != nil {
+				return nil, nil, err
+			}
+			s.Thresholds = append(s.Thresholds, ths...)
+		}
 	}
 	s.Manifest.End = time.Now()
 	return s, secrets, nil

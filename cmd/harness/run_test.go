@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"html"
 	"os"
 	"path/filepath"
 	"strings"
@@ -34,9 +35,24 @@ func TestRunAndReport(t *testing.T) {
 	if s.Conformance == nil || len(s.Conformance.Scenarios) == 0 || s.Load == nil || len(s.Load.Scenarios) != 2 || s.Callbacks == nil {
 		t.Fatalf("summary lacks a section: conformance=%v load=%v callbacks=%v", s.Conformance != nil, s.Load != nil, s.Callbacks != nil)
 	}
+	page, _ := os.ReadFile(filepath.Join(out, "index.html")) //nolint:gosec // test output
 	for _, sc := range s.Load.Scenarios {
 		if sc.Requests == 0 || sc.AchievedRate == 0 {
 			t.Errorf("load scenario %s sent nothing: %+v", sc.Name, sc)
+		}
+		// One definition: the console and the page print the same headline from summary.json.
+		if h := sc.Headline(); !strings.Contains(stdout.String(), h) || !strings.Contains(string(page), html.EscapeString(h)) {
+			t.Errorf("headline %q missing from the console or the page", h)
+		}
+		var steps int64
+		for _, st := range sc.Steps {
+			steps += st.Requests
+		}
+		if steps+sc.AfterPlanRequests != sc.Requests {
+			t.Errorf("%s: steps %d + after plan %d != requests %d", sc.Name, steps, sc.AfterPlanRequests, sc.Requests)
+		}
+		if n := len(sc.Series); n == 0 || sc.Series[n-1].T > sc.Duration {
+			t.Errorf("%s: the series runs past the plan's end %s: %d points", sc.Name, sc.Duration, n)
 		}
 	}
 	// The given threshold replaces the bind-unbind defaults; the calls scenario keeps its own.
@@ -52,7 +68,7 @@ func TestRunAndReport(t *testing.T) {
 			}
 		}
 	}
-	if bindThs != 1 || len(s.Thresholds) != 1+len(defaultRunCallsThresholds) {
+	if bindThs != 1 || len(s.Thresholds) != 1+len(defaultRunCallsThresholds)+len(defaultRunCallbackThresholds) {
 		t.Errorf("thresholds %+v", s.Thresholds)
 	}
 	if s.Callbacks.Received == 0 {

@@ -95,6 +95,7 @@ func TestReportMergeChecksShards(t *testing.T) {
 		{"missing", []string{"--merge", filepath.Join(root, "b")}, exitFailed, `shard 0/2 of run "run-b" not found (found 1 of 2)`},
 		{"expected more", []string{"--merge", "--shards", "3", filepath.Join(root, "a")}, exitUsage, "has shard count 2 but"},
 		{"partial", []string{"--merge", "--allow-partial", filepath.Join(root, "b")}, exitFailed, ""},
+		{"no shard at all", []string{"--merge", "--shards", "2", "--wait", "1ms", filepath.Join(root, "nothing")}, exitFailed, "none of the 2 shards wrote a result"},
 		{"wait without merge", []string{"--wait", "1s", filepath.Join(root, "a")}, exitUsage, "--shards, --allow-partial and --wait need --merge"},
 		{"wait for what is there", []string{"--merge", "--wait", "1m", filepath.Join(root, "a")}, exitOK, "2 shard(s) found after waiting"},
 	}
@@ -116,6 +117,13 @@ func TestReportMergeChecksShards(t *testing.T) {
 	}
 	if name := s.Load.Scenarios[0].Name; name != "run-b axb-bind-unbind merged (1 of 2 shards)" {
 		t.Fatalf("scenario name %q", name)
+	}
+	settings := map[string]string{}
+	for _, st := range s.Manifest.Settings {
+		settings[st.Key] = st.Value
+	}
+	if settings["load.runId"] != "run-b" || settings["load.shards"] != "1/2" || !strings.HasPrefix(settings["load.profileDigest"], "sha256:") || settings["load.harnessVersion"] != buildVersion() {
+		t.Fatalf("manifest settings %v", settings)
 	}
 	page, err := os.ReadFile(filepath.Join(root, "report", "index.html"))
 	if len(s.Errors) != 1 || s.Errors[0] != "load run-b axb-bind-unbind merged (1 of 2 shards): shard 0/2 missing: the merged figures and thresholds cover part of the load" {

@@ -144,6 +144,9 @@ func TestRunTargetPlatformOnly(t *testing.T) {
 	prof := platformProfile(t, "lockout: {failures: 10, window: 2s}\nload: {modes: [AXB, AX, AXE], rate: 20, duration: 1s, hold: 200ms}\n")
 	out := t.TempDir()
 	code, stdout, stderr := runHarness(t, platformEnv, "run", "--target", p.URL, "--profile", prof, "--ca-file", p.CertFile, "--out", out, "--seed", "7",
+		// A subset keeps the test short: AXB unbinds, and the authentication feature, whose 37
+		// deliberate failures must stay below the lockout through the profile's pacing.
+		"--tags", "@axb.unbind,@authentication",
 		// Thresholds on correctness, not on speed: the test must pass on a busy machine.
 		"--threshold", "bind.success>=99%", "--threshold", "unbind.success>=99%", "--threshold", "conformance.errors==0")
 	if code != exitOK {
@@ -223,6 +226,9 @@ func TestTLSWithoutTrust(t *testing.T) {
 	oneLine(t, "untrusted certificate", stderr, "(trust its certificate with --ca-file PEM)")
 	if code, _, stderr := runHarness(t, nil, "conform", "--target", p.URL, "--ca-file", "/nonexistent.pem"); code != exitUsage {
 		t.Errorf("missing --ca-file: exit %d %s", code, stderr)
+	}
+	if code, _, stderr := runHarness(t, nil, "run", "--ca-file", p.CertFile); code != exitUsage || !strings.Contains(stderr, "need --target") {
+		t.Errorf("run --ca-file without --target: exit %d %s", code, stderr)
 	}
 }
 
@@ -406,7 +412,8 @@ func atoi(s string) int { n, _ := strconv.Atoi(s); return n }
 // unbinds what the scenarios created and exits 130.
 func TestConformInterruptCleansUp(t *testing.T) {
 	p := startPlatform(t)
-	cmd := harnessCmd(t, "conform", "--target", p.URL, "--ca-file", p.CertFile, "--profile", platformProfile(t, ""), "--out", t.TempDir())
+	cmd := harnessCmd(t, "conform", "--target", p.URL, "--ca-file", p.CertFile, "--profile", platformProfile(t, ""), "--out", t.TempDir(),
+		"--tags", "@axb.bind,@ax.bind,@axe.bind")
 	cmd.Env = append(cmd.Env, platformEnv...)
 	pipe, err := cmd.StdoutPipe()
 	if err != nil {

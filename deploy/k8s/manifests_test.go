@@ -327,3 +327,18 @@ func TestNoSharedVolumeComponent(t *testing.T) {
 		}
 	}
 }
+
+// The strict decoding is what catches a typo: a field the API type does not have, or a value
+// of the wrong type, fails instead of being dropped.
+func TestStrictDecodingRejects(t *testing.T) {
+	for name, doc := range map[string]string{
+		"unknown field": "apiVersion: batch/v1\nkind: Job\nmetadata: {name: j}\nspec:\n  completionMode: Indexed\n  completion: 3\n",
+		"wrong type":    "apiVersion: batch/v1\nkind: Job\nmetadata: {name: j}\nspec:\n  completions: \"3\"\n",
+		"nested typo":   "apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec:\n  ports: [{port: 443, targetPrt: rest}]\n",
+		"unknown kind":  "apiVersion: v1\nkind: Sidecar\nmetadata: {name: s}\n",
+	} {
+		if _, err := decodeAll([]byte(doc)); err == nil {
+			t.Errorf("%s: decoded without error", name)
+		}
+	}
+}

@@ -267,7 +267,7 @@ type message struct {
 	refs     []string
 	records  int
 	emitted  string    // EmittedHeader value
-	sent     time.Time // wall-clock emission of the first record (for Delay)
+	sent     time.Time // wall-clock emission of the last record (Delay holds every record)
 	first    time.Time
 	attempts int
 	// key is the ordering key ("" = unordered). A keyed message on the ready queue or in
@@ -396,8 +396,10 @@ func New(opts Options) *Dispatcher {
 
 func newTransport(workers int, insecure bool) *http.Transport {
 	t := &http.Transport{
-		Proxy:               nil, // pushes go straight to the customer, never via a proxy
-		DialContext:         (&net.Dialer{Timeout: DefaultTimeout, KeepAlive: 30 * time.Second}).DialContext,
+		Proxy: nil, // pushes go straight to the customer, never via a proxy
+		// No dial timeout of its own: the attempt's Timeout (request context) bounds the
+		// connection too, as D67 bounds the whole exchange.
+		DialContext:         (&net.Dialer{KeepAlive: 30 * time.Second}).DialContext,
 		MaxIdleConns:        4 * workers,
 		MaxIdleConnsPerHost: workers,
 		IdleConnTimeout:     90 * time.Second,
@@ -581,7 +583,7 @@ func (d *Dispatcher) flushLocked(key batchKey, b *batch) {
 	}
 	buf.WriteString("]}")
 	d.pushReadyLocked(&message{kind: key.kind, app: key.app, url: key.url, dest: d.destLocked(key.app.Key, key.url),
-		body: buf.Bytes(), refs: b.refs, records: len(b.items), emitted: formatEmitted(b.emitted...), sent: b.emitted[0]})
+		body: buf.Bytes(), refs: b.refs, records: len(b.items), emitted: formatEmitted(b.emitted...), sent: b.emitted[len(b.emitted)-1]})
 }
 
 // pushFirstLocked queues a new unbatched message: on the ready queue, or behind the message

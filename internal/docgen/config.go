@@ -60,26 +60,31 @@ refer to the emulator decisions listed in [fidelity.md](fidelity.md).
 		{"Token-bucket flow control (`apps[].flowControl`)", "apps[].flowControl.", reflect.TypeFor[emulator.FlowControl](), reflect.Value{}},
 	}
 	for _, sec := range sections {
-		fmt.Fprintf(&b, "## %s\n\n| Key | Type | Default | Meaning |\n|---|---|---|---|\n", sec.title)
-		for i := 0; i < sec.typ.NumField(); i++ {
-			f := sec.typ.Field(i)
-			key, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
-			if key == "" || key == "-" || !f.IsExported() {
-				continue
-			}
-			def := "—"
-			if sec.value.IsValid() {
-				def = defaultOf(sec.value.Field(i))
-			}
-			if d, ok := defaultOverrides[sec.prefix+key]; ok {
-				def = d
-			}
-			meaning := comments[sec.typ.Name()+"."+f.Name]
-			fmt.Fprintf(&b, "| `%s%s` | %s | %s | %s |\n", sec.prefix, key, typeName(f.Type), def, mdCell(meaning))
-		}
-		b.WriteString("\n")
+		writeTable(&b, sec.title, sec.prefix, sec.typ, sec.value, comments, defaultOverrides)
 	}
 	return b.Bytes(), nil
+}
+
+// writeTable writes one section: a row per YAML key of typ with its type, default (from
+// value, when valid) and meaning (from comments).
+func writeTable(b *bytes.Buffer, title, prefix string, typ reflect.Type, value reflect.Value, comments, overrides map[string]string) {
+	fmt.Fprintf(b, "## %s\n\n| Key | Type | Default | Meaning |\n|---|---|---|---|\n", title)
+	for i := 0; i < typ.NumField(); i++ {
+		f := typ.Field(i)
+		key, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+		if key == "" || key == "-" || !f.IsExported() {
+			continue
+		}
+		def := "—"
+		if value.IsValid() {
+			def = defaultOf(value.Field(i))
+		}
+		if d, ok := overrides[prefix+key]; ok {
+			def = d
+		}
+		fmt.Fprintf(b, "| `%s%s` | %s | %s | %s |\n", prefix, key, typeName(f.Type), def, mdCell(comments[typ.Name()+"."+f.Name]))
+	}
+	b.WriteString("\n")
 }
 
 // defaultOverrides are the keys whose value in the minimal configuration is not a default:
@@ -126,6 +131,9 @@ func typeName(t reflect.Type) string {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
+	if t.Name() == "Duration" {
+		return "duration (500ms, 2s, 1m)"
+	}
 	switch t.Kind() {
 	case reflect.String:
 		return "string"
@@ -157,6 +165,20 @@ func fieldComments(srcFS fs.FS, file string) (map[string]string, error) {
 		return nil, fmt.Errorf("docgen: %w", err)
 	}
 	out := map[string]string{}
+	typeDocs := map[string]string{}
+	for _, d := range f.Decls {
+		if gd, ok := d.(*ast.GenDecl); ok && gd.Tok == token.TYPE {
+			for _, sp := range gd.Specs {
+				if ts, ok := sp.(*ast.TypeSpec); ok {
+					doc := ts.Doc
+					if doc == nil {
+						doc = gd.Doc
+					}
+					typeDocs[ts.Name.Name] = strings.Join(strings.Fields(doc.Text()), " ")
+				}
+			}
+		}
+	}
 	ast.Inspect(f, func(n ast.Node) bool {
 		ts, ok := n.(*ast.TypeSpec)
 		if !ok {
@@ -166,6 +188,7 @@ func fieldComments(srcFS fs.FS, file string) (map[string]string, error) {
 		if !ok {
 			return false
 		}
+		typeDoc := typeDocs[ts.Name.Name]
 		group := ""
 		for _, fld := range st.Fields.List {
 			text := strings.Join(strings.Fields(fld.Doc.Text()), " ")
@@ -178,7 +201,18 @@ func fieldComments(srcFS fs.FS, file string) (map[string]string, error) {
 				}
 			}
 			for _, name := range fld.Names {
-				out[ts.Name.Name+"."+name.Name] = trimVerb(strings.TrimPrefix(text, name.Name+" "))
+				switch {
+				case text == "" && strings.Contains(typeDoc, name.Name):
+					// The type's comment explains fields it names (AppSecret, AppSecretEnv).
+					out[ts.Name.Name+"."+name.Name] = typeDoc
+				case strings.HasPrefix(text, name.Name+" and "):
+					out[ts.Name.Name+"."+name.Name] = text
+				default:
+					out[ts.Name.Name+"."+name.Name] = trimVerb(strings.TrimPrefix(text, name.Name+" "))
+				}
+			}
+			if len(fld.Names) == 1 && strings.HasPrefix(text, fld.Names[0].Name+" and ") {
+				group = text // "XNumbers and XRanges are ...": the next field's too
 			}
 		}
 		return false

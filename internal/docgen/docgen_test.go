@@ -36,7 +36,7 @@ func checkDoc(t *testing.T, name string, got []byte) {
 		t.Fatalf("%v (run go test ./internal/docgen -update)", err)
 	}
 	if !bytes.Equal(want, got) {
-		t.Fatalf("docs/%s is stale: run go test ./internal/docgen -update", name)
+		t.Fatalf("docs/%s is stale: run make docs (go test ./internal/docgen -update)", name)
 	}
 }
 
@@ -202,6 +202,19 @@ func TestDocLinks(t *testing.T) {
 			if _, err := os.Stat(filepath.Join(filepath.Dir(f), target)); err != nil {
 				t.Errorf("%s links to %s, which does not exist", f, target)
 			}
+		}
+	}
+}
+
+func TestProfileDoc(t *testing.T) {
+	got, err := Profile(os.DirFS(filepath.Join(repo, "profile")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkDoc(t, "profile.md", got)
+	for _, want := range []string{"| `target` | string |", "| `apps.NAME.appSecretEnv` | string |", "| `maxRate` | number |"} {
+		if !strings.Contains(string(got), want) {
+			t.Errorf("profile.md lacks %q", want)
 		}
 	}
 }

@@ -1,0 +1,147 @@
+package assemble
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	hdrhistogram "github.com/HdrHistogram/hdrhistogram-go"
+
+	"github.com/pns-harness/pns-harness/receiver"
+	"github.com/pns-harness/pns-harness/reports"
+)
+
+// latency builds a receiver latency summary with a real histogram of the given delays.
+func latency(t *testing.T, ref, typ string, delays ...time.Duration) receiver.Latency {
+	t.Helper()
+	h := hdrhistogram.New(1, int64(time.Hour/time.Microsecond), 3)
+	for _, d := range delays {
+		_ = h.RecordValue(int64(d / time.Microsecond))
+	}
+	enc, err := h.Encode(hdrhistogram.V2CompressedEncodingCookieBase)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms := func(v int64) float64 { return float64(v) / 1000 }
+	return receiver.Latency{Reference: ref, Type: typ, Count: h.TotalCount(), P50Ms: ms(h.ValueAtQuantile(50)),
+		P99Ms: ms(h.ValueAtQuantile(99)), MaxMs: ms(h.Max()), Histogram: string(enc),
+		Series: []receiver.DelayPoint{{AtS: 1, WidthS: 1, Count: h.TotalCount(), MeanMs: h.Mean() / 1000, MaxMs: ms(h.Max())}}}
+}
+
+func TestCallbacksSection(t *testing.T) {
+	rep := receiver.Report{
+		Counters: receiver.Counters{Requests: 10, OutOfOrder: 1, BadSignature: 2, Duplicates: 1, DuplicateFeeRecords: 1, ClockSkew: 3},
+		ByType: map[string]receiver.TypeCounts{
+			"disconnect": {Expected: 4, Received: 3, Missing: 1},
+			"callin":     {Expected: 4, Received: 4, ClockSkew: 3},
+			"fee":        {Expected: 4, Received: 4, Duplicate: 1},
+		},
+		Latency: []receiver.Latency{
+			latency(t, receiver.RefPlatform, "fee", 900*time.Millisecond),
+			latency(t, receiver.RefEmulator, "fee", 1500*time.Millisecond, 1600*time.Millisecond, 1700*time.Millisecond, 1800*time.Millisecond),
+			latency(t, receiver.RefEmulator, "callin", 2*time.Millisecond),
+			latency(t, receiver.RefTrigger, "callin", time.Second),
+		},
+		BadSignatures: []receiver.BadSignatureSample{{AppKey: "k", Scheme: "aksk", Arrived: time.Second}},
+		Failures:      []receiver.SessionDetail{{SessionID: "s1", Problems: []string{"missing"}}},
+	}
+	cb := Callbacks(rep, &reports.EmulatorLoss{Overflow: 2})
+	if cb.Reference != receiver.RefEmulator || cb.Resolution != time.Microsecond {
+		t.Errorf("reference %q resolution %v", cb.Reference, cb.Resolution)
+	}
+	if cb.Expected != 12 || cb.Received != 11 || cb.Counters.Missing != 1 || cb.Counters.Duplicate != 2 ||
+		cb.Counters.BadSignature != 2 || cb.Counters.OutOfOrder != 1 || cb.Counters.ClockSkew != 3 {
+		t.Errorf("counters %+v expected %d received %d", cb.Counters, cb.Expected, cb.Received)
+	}
+	var order []string
+	for _, e := range cb.Events {
+		order = append(order, e.Event)
+	}
+	if strings.Join(order, ",") != "callin,disconnect,fee" {
+		t.Errorf("order %v", order)
+	}
+	fee := cb.Events[2]
+	if fee.Count != 4 || fee.Latency.P50 < 1590*time.Millisecond || fee.Latency.P50 > 1610*time.Millisecond || fee.Expected != 4 || fee.Duplicate != 1 {
+		t.Errorf("fee %+v", fee)
+	}
+	if fee.Histogram == nil || fee.Histogram.Metric != "delay" || len(fee.Series) != 1 {
+		t.Fatalf("fee histogram %+v series %+v", fee.Histogram, fee.Series)
+	}
+	var n int64
+	for _, b := range fee.Histogram.Buckets {
+		n += b.Count
+		if b.To > 2*time.Second || b.To < time.Millisecond {
+			t.Errorf("bucket bound %v outside the delays' scale", b.To)
+		}
+	}
+	if n != 4 {
+		t.Errorf("histogram holds %d", n)
+	}
+	if len(cb.Problems) != 2 || !strings.Contains(cb.Problems[0], "bad signature") || !strings.Contains(cb.Problems[1], "call s1: missing") {
+		t.Errorf("problems %q", cb.Problems)
+	}
+	if got := cb.Failures(); len(got) != 4 {
+		t.Errorf("failures %v", got)
+	}
+}
+
+func TestCallbackThresholds(t *testing.T) {
+	cb := &reports.Callbacks{
+		Counters:     reports.CallbackCounters{Missing: 1},
+		EmulatorLoss: &reports.EmulatorLoss{Dropped: 1},
+		Events: []reports.CallbackType{
+			{Event: "fee", Count: 4, Expected: 4, Received: 4, Latency: reports.Percentiles{P99: 1500 * time.Millisecond, P999: 1600 * time.Millisecond}},
+			{Event: "answer", Expected: 2},
+		},
+	}
+	for _, tc := range []struct {
+		expr     string
+		pass     bool
+		observed float64
+		msg      string
+	}{
+		{"callback.fee.p99<2s", true, 1.5e9, ""},
+		{"callback.fee.p99.9<1s", false, 1.6e9, ""},
+		{"callback.missing==0", false, 1, ""},
+		{"callback.lost==0", false, 1, ""},
+		{"callback.duplicate==0", true, 0, ""},
+		{"callback.fee.expected>=4", true, 4, ""},
+		{"callback.answer.p99<1s", false, 0, "no samples"},
+		{"callback.answer.missing==0", true, 0, ""},
+	} {
+		got, err := CallbackThresholds(cb, []string{tc.expr})
+		if err != nil {
+			t.Fatalf("%s: %v", tc.expr, err)
+		}
+		if g := got[0]; g.Passed != tc.pass || g.Observed != tc.observed || g.Message != tc.msg {
+			t.Errorf("%s: %+v", tc.expr, g)
+		}
+	}
+	if got, _ := CallbackThresholds(nil, []string{"callback.missing==0"}); got[0].Passed || got[0].Message != "no callback results" {
+		t.Errorf("without receiver: %+v", got[0])
+	}
+	for _, tc := range []struct{ expr, err string }{
+		{"callback.fee.p42x<1s", `threshold "callback.fee.p42x<1s": unknown callback metric "callback.fee.p42x"`},
+		{"callback.fee.p99<2", `threshold "callback.fee.p99<2": callback.fee.p99 needs a duration such as 2s, got "2"`},
+		{"callback.missing==none", `threshold "callback.missing==none": callback.missing needs a number, got "none"`},
+		{"callback.missing", `threshold "callback.missing": want callback.METRIC OP VALUE`},
+		{"callback.p99<1s", `threshold "callback.p99<1s": unknown callback metric "callback.p99"`},
+	} {
+		_, err := ParseCallbackThreshold(tc.expr)
+		if err == nil || !strings.HasPrefix(err.Error(), tc.err) {
+			t.Errorf("%s: error %v, want prefix %q", tc.expr, err, tc.err)
+		}
+	}
+}
+
+func FuzzParseCallbackThreshold(f *testing.F) {
+	for _, s := range []string{"callback.fee.p99<2s", "callback.missing==0", "callback.fee.p99.9<=1ms", "callback..p99<1s", "callback.x.y.z>1"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		th, err := ParseCallbackThreshold(s)
+		if err == nil && th.Stat == "" {
+			t.Fatalf("%q parsed without a statistic", s)
+		}
+	})
+}
