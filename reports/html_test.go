@@ -194,33 +194,6 @@ func TestHTMLEscapesHostileContent(t *testing.T) {
 	}
 }
 
-// TestHTMLGeneratorThrottlingFlows: a generator-bound load says so before its figures, and
-// the generator, flow and throttling tables carry their units.
-func TestHTMLGeneratorThrottlingFlows(t *testing.T) {
-	ls := LoadScenario{Name: "mixed", TargetRate: 30, AchievedRate: 30, Duration: time.Second, Requests: 10, SuccessRatio: 0.5,
-		Generator:  &GeneratorTiming{LagP50: time.Millisecond, LagP99: 1500 * time.Millisecond, LagMax: 2 * time.Second, BlockedP99: 1400 * time.Millisecond, Limit: 50 * time.Millisecond, Bound: true},
-		Rejections: []Rejection{{Code: "1010010", Throttling: true, Count: 7, Began: 2500 * time.Millisecond, BeganAtRate: 480}},
-		Flows:      []FlowLoad{{Name: "axb-lifecycle", Mode: "axb", Planned: 20, Sessions: 20, Completed: 19, Ended: 1, Steps: []FlowStep{{Op: "bind", Interface: "axb.bind", Requests: 20, Success: 19}, {Op: "unbind", Interface: "axb.unbind", Requests: 19, Success: 19}}}}}
-	page := renderHTML(t, &Summary{Load: &Load{Scenarios: []LoadScenario{ls}}})
-	if err := wellFormed(page); err != nil {
-		t.Fatalf("page is not well formed: %v", err)
-	}
-	bound := strings.Index(page, "Generator-bound:")
-	figures := strings.Index(page, "<th>Target rate</th>")
-	if bound < 0 || figures < 0 || bound > figures {
-		t.Errorf("generator-bound notice missing or after the figures (%d, %d)", bound, figures)
-	}
-	for _, want := range []string{
-		"up to 1.5s late (p99, limit 50ms)", "generator-bound</td>", "<h4>Generator</h4>",
-		"<h4>Flows</h4>", "axb-lifecycle", "bind</span> 20/19", " → ",
-		"Throttling and rejections", "throttling (flow control)", "2.5s", "480",
-	} {
-		if !strings.Contains(page, want) {
-			t.Errorf("page lacks %q", want)
-		}
-	}
-}
-
 // The manifest shows only what has a value: no "—" rows, no empty settings.
 func TestManifestHasNoEmptyRows(t *testing.T) {
 	s := &Summary{Manifest: Manifest{HarnessVersion: "v1.2.3 abc", Settings: []Setting{{Key: "tags", Value: ""}, {Key: "bind rate", Value: "100/s"}}}}
@@ -256,6 +229,33 @@ func TestChartsHaveAxisTitles(t *testing.T) {
 	for _, unit := range []string{"time since start (s)", "axb.bind requests/s", "response time (ms)", "p99 response time (ms)"} {
 		if !strings.Contains(page, unit) {
 			t.Errorf("no axis says %q", unit)
+		}
+	}
+}
+
+// TestHTMLGeneratorThrottlingFlows: a generator-bound load says so before its figures, and
+// the generator, flow and throttling tables carry their units.
+func TestHTMLGeneratorThrottlingFlows(t *testing.T) {
+	ls := LoadScenario{Name: "mixed", TargetRate: 30, AchievedRate: 30, Duration: time.Second, Requests: 10, SuccessRatio: 0.5,
+		Generator:  &GeneratorTiming{LagP50: time.Millisecond, LagP99: 1500 * time.Millisecond, LagMax: 2 * time.Second, BlockedP99: 1400 * time.Millisecond, Limit: 50 * time.Millisecond, Bound: true},
+		Rejections: []Rejection{{Code: "1010010", Throttling: true, Count: 7, Began: 2500 * time.Millisecond, BeganAtRate: 480}},
+		Flows:      []FlowLoad{{Name: "axb-lifecycle", Mode: "axb", Planned: 20, Sessions: 20, Completed: 19, Ended: 1, Steps: []FlowStep{{Op: "bind", Interface: "axb.bind", Requests: 20, Success: 19}, {Op: "unbind", Interface: "axb.unbind", Requests: 19, Success: 19}}}}}
+	page := renderHTML(t, &Summary{Load: &Load{Scenarios: []LoadScenario{ls}}})
+	if err := wellFormed(page); err != nil {
+		t.Fatalf("page is not well formed: %v", err)
+	}
+	bound := strings.Index(page, "Generator-bound:")
+	figures := strings.Index(page, "<th>Target rate</th>")
+	if bound < 0 || figures < 0 || bound > figures {
+		t.Errorf("generator-bound notice missing or after the figures (%d, %d)", bound, figures)
+	}
+	for _, want := range []string{
+		"up to 1.5s late (p99, limit 50ms)", "generator-bound</td>", "<h4>Generator</h4>",
+		"<h4>Flows</h4>", "axb-lifecycle", "bind</span> 20/19", " → ",
+		"Throttling and rejections", "throttling (flow control)", "2.5s", "480",
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("page lacks %q", want)
 		}
 	}
 }
