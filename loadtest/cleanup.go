@@ -17,19 +17,24 @@ import (
 // maxLeakedIDs bounds the subscription IDs a result names as leaked.
 const maxLeakedIDs = 1000
 
-// client is the plain PNS client of setup and cleanup (never on the load's hot path).
+// client is the plain PNS client of setup and cleanup (never on the load's hot path), one per
+// mode: its transport keeps connections across the cleanup's retries, and one transport per
+// TLS configuration is what net/http supports (configuring HTTP/2 writes to it).
 func (m *modeRun) client() *pns.Client {
-	var tr http.RoundTripper
-	if m.tls != nil {
-		t := http.DefaultTransport.(*http.Transport).Clone()
-		t.TLSClientConfig = m.tls.Clone() // a Transport writes NextProtos into its config: never share one
-		tr = t
-	}
-	return &pns.Client{BaseURL: m.base, Signer: m.signer, HTTP: &http.Client{
-		Transport:     tr,
-		Timeout:       5 * time.Second,
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-	}}
+	m.clientOnce.Do(func() {
+		var tr http.RoundTripper
+		if m.tls != nil {
+			t := http.DefaultTransport.(*http.Transport).Clone()
+			t.TLSClientConfig = m.tls.Clone()
+			tr = t
+		}
+		m.pnsClient = &pns.Client{BaseURL: m.base, Signer: m.signer, HTTP: &http.Client{
+			Transport:     tr,
+			Timeout:       5 * time.Second,
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		}}
+	})
+	return m.pnsClient
 }
 
 // setupPools binds every flow's pool before the load, with up to 8 requests in flight; these

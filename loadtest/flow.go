@@ -25,6 +25,9 @@ type modeRun struct {
 	pool   *xPool
 	ifaces map[string]pns.Interface // operation → interface
 	tls    *tls.Config
+
+	clientOnce sync.Once
+	pnsClient  *pns.Client
 }
 
 // flowRun is a flow of the workload being run.

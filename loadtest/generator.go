@@ -162,7 +162,9 @@ func (g *generator) do(h *hit) {
 // connections, as many idle ones as workers, no redirects followed, the request timeout.
 func defaultClient(timeout time.Duration, maxWorkers uint64, tc *tls.Config) *http.Client {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
-	tr.TLSClientConfig = tc.Clone() // a Transport writes NextProtos into its config: never share one
+	if tc != nil {
+		tr.TLSClientConfig = tc.Clone() // net/http writes to the transport's TLS configuration
+	}
 	tr.MaxIdleConns = 0
 	tr.MaxIdleConnsPerHost = int(min(maxWorkers, 10000))
 	return &http.Client{Transport: tr, Timeout: timeout,

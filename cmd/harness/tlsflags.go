@@ -60,7 +60,7 @@ func (f *tlsFlags) client(timeout time.Duration) (*http.Client, *tls.Config, err
 		return nil, c, err
 	}
 	tr := http.DefaultTransport.(*http.Transport).Clone()
-	tr.TLSClientConfig = c.Clone() // a Transport writes NextProtos into its config: callers get their own
+	tr.TLSClientConfig = c.Clone() // the returned config goes to other transports too; a transport writes into its own
 	return &http.Client{
 		Timeout:       timeout,
 		Transport:     tr,

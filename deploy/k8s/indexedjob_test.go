@@ -9,6 +9,7 @@ import (
 	"maps"
 	"math"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -24,6 +25,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/pns-harness/pns-harness/loadtest"
+	"github.com/pns-harness/pns-harness/pns"
 	"github.com/pns-harness/pns-harness/reports"
 )
 
@@ -200,7 +202,8 @@ func emulatorCounts(t *testing.T, base string) map[string]map[string]int64 {
 	return out
 }
 
-// rawLatencies decodes every shard's vegeta result files: interface → service latencies.
+// rawLatencies decodes every shard's vegeta result files: interface (by the request's method
+// and path) → service latencies.
 func rawLatencies(t *testing.T, shardDirs []string) map[string][]time.Duration {
 	t.Helper()
 	out := map[string][]time.Duration{}
@@ -209,8 +212,7 @@ func rawLatencies(t *testing.T, shardDirs []string) map[string][]time.Duration {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, a := range s.Attacks { // e.g. axb.bind.s2: one file per interface and shard
-			iface := a[:strings.LastIndex(a, ".s")]
+		for _, a := range s.Attacks { // one vegeta file per flow and shard, e.g. axb.bind-unbind.s2
 			f, err := os.Open(filepath.Join(d, a+".gob"))
 			if err != nil {
 				t.Fatal(err)
@@ -224,7 +226,15 @@ func rawLatencies(t *testing.T, shardDirs []string) map[string][]time.Duration {
 					}
 					break
 				}
-				out[iface] = append(out[iface], r.Latency)
+				u, err := url.Parse(r.URL)
+				if err != nil {
+					t.Fatalf("%s: result URL %q: %v", a, r.URL, err)
+				}
+				iface, ok, _ := pns.Route(r.Method, u.Path)
+				if !ok {
+					t.Fatalf("%s: %s %s is no PNS interface", a, r.Method, u.Path)
+				}
+				out[iface.ID] = append(out[iface.ID], r.Latency)
 			}
 			f.Close()
 		}
