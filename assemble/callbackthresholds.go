@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/pns-harness/pns-harness/emulator/callbacks"
+	"github.com/pns-harness/pns-harness/loadtest"
 	"github.com/pns-harness/pns-harness/reports"
 )
 
@@ -183,26 +184,8 @@ func CallbackThresholds(cb *reports.Callbacks, exprs []string) ([]reports.Thresh
 				th.Observed = float64(callbackTypeCounts[t.Stat](ct))
 			}
 		}
-		th.Passed = measured && compare(th.Observed, t.Op, t.Value)
+		th.Passed = measured && loadtest.Compare(th.Observed, t.Op, t.Value)
 		out = append(out, th)
 	}
 	return out, nil
-}
-
-func compare(a float64, op string, b float64) bool {
-	switch op {
-	case "<":
-		return a < b
-	case "<=":
-		return a <= b
-	case ">":
-		return a > b
-	case ">=":
-		return a >= b
-	case "==":
-		return a == b
-	case "!=":
-		return a != b
-	}
-	return false
 }

@@ -190,7 +190,9 @@ func ParseThresholds(exprs []string) ([]Threshold, error) {
 	return out, nil
 }
 
-func compare(a float64, op string, b float64) bool {
+// Compare reports whether a op b holds for a threshold operator (<, <=, >, >=, ==, !=); an
+// unknown operator never holds. Callback thresholds use it too, so both read alike.
+func Compare(a float64, op string, b float64) bool {
 	switch op {
 	case "<":
 		return a < b
@@ -330,7 +332,7 @@ func Evaluate(r *Result, ts []Threshold) ([]ThresholdOutcome, error) {
 			o.OK = false
 			o.Detail = "no samples"
 		} else {
-			o.OK = compare(o.Actual, t.Op, t.Value)
+			o.OK = Compare(o.Actual, t.Op, t.Value)
 		}
 		out = append(out, o)
 	}
