@@ -107,9 +107,17 @@ func countGob(t *testing.T, path string) int {
 func TestCancelUnbindsEverything(t *testing.T) {
 	f, srv := newFake(t)
 	ctx, cancel := context.WithCancel(context.Background())
-	time.AfterFunc(700*time.Millisecond, cancel)
+	defer cancel()
+	// Cancel once the platform has seen binds, not after a wall-clock delay: a slow machine
+	// may spend that long in setup.
+	go func() {
+		for f.binds.Load() < 10 && ctx.Err() == nil {
+			time.Sleep(5 * time.Millisecond)
+		}
+		cancel()
+	}()
 	res, err := Run(ctx, Config{
-		Target: srv.URL, Profile: fakeProfile(), Mode: pns.ModeAXB, Rate: 100, Duration: 3 * time.Second,
+		Target: srv.URL, Profile: fakeProfile(), Mode: pns.ModeAXB, Rate: 100, Duration: 30 * time.Second,
 		Hold: time.Minute, SchemaSample: -1,
 	})
 	if err != nil {
@@ -118,7 +126,7 @@ func TestCancelUnbindsEverything(t *testing.T) {
 	if !strings.HasPrefix(res.Aborted, "cancelled") {
 		t.Fatalf("Aborted = %q", res.Aborted)
 	}
-	if f.binds.Load() == 0 || f.binds.Load() > 150 {
+	if f.binds.Load() < 10 || f.binds.Load() > 1500 { // 3,000 planned: the run stopped well before its end
 		t.Fatalf("%d binds: the run did not stop on cancel", f.binds.Load())
 	}
 	if n := f.liveCount(); n != 0 {
@@ -127,7 +135,7 @@ func TestCancelUnbindsEverything(t *testing.T) {
 	if res.Cleanup.Leaked != 0 || res.Cleanup.Bound != res.Cleanup.Unbound+res.Cleanup.Retried {
 		t.Fatalf("cleanup %+v", res.Cleanup)
 	}
-	if res.ShortfallPct > 5 {
+	if res.ShortfallPct > 50 { // against the 30 s plan it would be about 99%
 		t.Fatalf("shortfall %v%% counted past the cancel", res.ShortfallPct)
 	}
 }
