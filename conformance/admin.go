@@ -120,20 +120,38 @@ func (a *adminClient) simulate(ctx context.Context, path string, req map[string]
 // clockNow returns the emulator clock's current time (it may be ahead of the wall clock after
 // advances).
 func (a *adminClient) clockNow(ctx context.Context) (time.Time, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, a.base+"/clock", nil)
+	st, err := a.clock(ctx)
 	if err != nil {
 		return time.Time{}, err
 	}
+	return pns.ParseUTC(st.Now)
+}
+
+// clockState is the answer of the emulator's clock endpoints.
+type clockState struct {
+	Now   string  `json:"now"`
+	Scale float64 `json:"scale"`
+}
+
+// clock reads the emulator clock's time and speed.
+func (a *adminClient) clock(ctx context.Context) (clockState, error) {
+	var st clockState
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, a.base+"/clock", nil)
+	if err != nil {
+		return st, err
+	}
 	resp, err := a.httpc.Do(req)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("emulator admin /clock: %w", err)
+		return st, fmt.Errorf("emulator admin /clock: %w", err)
 	}
 	defer resp.Body.Close()
-	var st struct {
-		Now string `json:"now"`
-	}
 	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<16)).Decode(&st); err != nil || resp.StatusCode != http.StatusOK {
-		return time.Time{}, fmt.Errorf("emulator admin /clock: HTTP %d %v", resp.StatusCode, err)
+		return st, fmt.Errorf("emulator admin /clock: HTTP %d %v", resp.StatusCode, err)
 	}
-	return pns.ParseUTC(st.Now)
+	return st, nil
+}
+
+// setScale sets the speed of the emulator clock relative to the wall clock.
+func (a *adminClient) setScale(ctx context.Context, scale float64) error {
+	return a.post(ctx, "/clock/scale", map[string]any{"scale": scale})
 }

@@ -45,7 +45,8 @@
 // `the next request has header "H" set to '…'`, `the next request has no header "H"`, `the next
 // request is signed with X-WSSE`, `… with the secret "s"`, `… uses the app key "k"`, `the next
 // request's Created is -86400 seconds from now`, `the next request's Nonce is "…"`, `the
-// emulator clock advances by N seconds`, `N seconds pass on the platform` (@slow), `the next
+// emulator clock advances by N seconds`, `the emulator clock is stopped` (@global-state; restarted
+// when the scenario ends), `N seconds pass on the platform` (@slow), `the next
 // request's digest is made with <a documented client mistake>` (see digestMistakes), `the next
 // request reuses the previous request's Nonce`, `the emulator lockout is on`, `the emulator answers
 // every "record.download" request with result code "1023001"`.

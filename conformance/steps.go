@@ -160,6 +160,7 @@ func (rs *runState) initScenario(sc *godog.ScenarioContext) {
 
 	// Emulator control.
 	sc.Step(`^the emulator clock advances by (\d+) seconds$`, w.advanceClock)
+	sc.Step(`^the emulator clock is stopped$`, w.stopClock)
 	sc.Step(`^(\d+) seconds pass on the platform$`, w.timePasses)
 	sc.Step(`^the emulator lockout is (on|off)$`, w.setLockout)
 	sc.Step(`^the emulator answers every "([^"]*)" request with result code "([^"]*)"$`, w.injectFault)
@@ -233,6 +234,11 @@ func (w *world) restore(ctx context.Context) error {
 	if w.faults {
 		if err := w.rs.admin.clearFaults(cctx); err != nil {
 			errs = append(errs, fmt.Errorf("clearing injected faults: %w", err))
+		}
+	}
+	if w.scaleBefore > 0 {
+		if err := w.rs.admin.setScale(cctx, w.scaleBefore); err != nil {
+			errs = append(errs, fmt.Errorf("restarting the emulator clock: %w", err))
 		}
 	}
 	if w.lockoutOn {
@@ -709,6 +715,31 @@ func (w *world) advanceClock(ctx context.Context, secs int) error {
 		return err
 	}
 	return w.rs.admin.advance(ctx, time.Duration(secs)*time.Second)
+}
+
+// stoppedScale is the emulator clock's speed while a scenario has it stopped: the admin API
+// takes no 0, and at a millionth of the wall clock's speed a batching window of 2 s lasts 23
+// days, so only the scenario's own advances move emulator time.
+const stoppedScale = 1e-6
+
+// stopClock stops the emulator clock until the scenario ends, so that requests the scenario
+// makes one after the other happen at the same emulator instant however slow the machine is
+// (calls "ending together" share one batching window). restore restarts it at its old speed.
+func (w *world) stopClock(ctx context.Context) error {
+	if err := w.needAdmin(); err != nil {
+		return err
+	}
+	if !w.hasTag(TagGlobalState) {
+		return fmt.Errorf("a scenario that stops the emulator clock must be tagged %s", TagGlobalState)
+	}
+	st, err := w.rs.admin.clock(ctx)
+	if err != nil {
+		return err
+	}
+	if w.scaleBefore == 0 {
+		w.scaleBefore = st.Scale
+	}
+	return w.rs.admin.setScale(ctx, stoppedScale)
 }
 
 // timePasses lets platform time pass: the emulator's clock is advanced, another target is

@@ -95,6 +95,8 @@ type world struct {
 	// faults and lockoutOn record emulator-global changes to undo when the scenario ends.
 	faults    bool
 	lockoutOn bool
+	// scaleBefore is the emulator clock's speed before the scenario stopped it (0: not stopped).
+	scaleBefore float64
 	// unlock releases the run's global-state lock taken in the Before hook.
 	unlock func()
 	// authBefore is the run's authentication-failure count when the scenario started.

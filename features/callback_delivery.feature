@@ -86,7 +86,10 @@ Feature: Notifications as they arrive at the customer's URLs (reference §7-§10
 
   @global-state @rule:delivery:fee-batch
   Scenario: AXB: fee records of calls ending together are merged into one message of at most 50
-    Given an AXB binding of "<A1>" and "<B1>" on "<X1>"
+    # Stopped, so that the calls made one after the other end at one emulator instant
+    # however slow the machine: only the advances move the clock.
+    Given the emulator clock is stopped
+    And an AXB binding of "<A1>" and "<B1>" on "<X1>"
     When "<A1>" calls "<X1>"
     And "<B1>" calls "<X1>"
     And "<A1>" calls "<X1>" with:
@@ -99,7 +102,10 @@ Feature: Notifications as they arrive at the customer's URLs (reference §7-§10
 
   @global-state @rule:delivery:fee-cap
   Scenario: AXB: 51 calls ending together are pushed as one full message of 50 records and one of 1
-    Given an AXB binding of "<A1>" and "<B1>" on "<X1>"
+    # Stopped, so that the calls made one after the other end at one emulator instant
+    # however slow the machine: only the advances move the clock.
+    Given the emulator clock is stopped
+    And an AXB binding of "<A1>" and "<B1>" on "<X1>"
     When "<A1>" calls "<X1>" 51 times
     And the emulator clock advances by 600 seconds
     And the emulator clock advances by 2 seconds
@@ -146,7 +152,10 @@ Feature: Notifications as they arrive at the customer's URLs (reference §7-§10
 
   @global-state @rule:delivery:numstatus-cap
   Scenario: AXB: 101 status changes at once are pushed as one full message of 100 and one of 1
-    Given the AXB app
+    # Stopped, so that the 101 changes, made one after the other, fall into one batching
+    # window however slow the machine.
+    Given the emulator clock is stopped
+    And the AXB app
     When the status of 101 X numbers of the app is set to "9"
     And the emulator clock advances by 2 seconds
     Then the numStatus pushes of those changes arrive in full messages of 100 and one with the rest

@@ -26,7 +26,7 @@ func TestCallsScenario(t *testing.T) {
 			defer rs.Close()
 			f, srv := newFake(t)
 			f.callbackURL = rs.URL
-			th, _ := ParseThresholds([]string{"calls.success>=100%", "callback.fee.p99<1s", "callback.disconnect.count>0"})
+			th, _ := ParseThresholds([]string{"calls.success>=100%", "callback.fee.count>0", "callback.fee.p99>=0s", "callback.disconnect.count>0"})
 			res, err := Run(context.Background(), Config{
 				Target: srv.URL, Profile: fakeProfile(), Scenario: ScenarioCalls, Mode: mode, Rate: 50, Duration: 500 * time.Millisecond,
 				Callbacks: tr, SchemaSample: -1, Thresholds: th,
@@ -38,9 +38,14 @@ func TestCallsScenario(t *testing.T) {
 			if calls.Success == 0 || calls.Success != res.SentHits {
 				t.Fatalf("calls %+v sent %d", calls.Codes, res.SentHits)
 			}
+			// Counts and the order of the latency quantiles, not their size: how long a push
+			// takes is the machine's speed, which a test must not assert.
 			events := map[string]int64{}
 			for _, c := range res.Callbacks {
 				events[c.Event] = c.Count
+				if l := c.Latency; l.Min < 0 || l.P50 < l.Min || l.P99 < l.P50 || l.Max < l.P99 {
+					t.Fatalf("%s latency quantiles out of order: %+v", c.Event, l)
+				}
 			}
 			for _, ev := range []string{"callin", "answer", "disconnect", "fee"} {
 				if events[ev] != calls.Success {
@@ -125,7 +130,7 @@ func TestEmbeddedCalls(t *testing.T) {
 		}
 	}
 	for _, mode := range []pns.Mode{pns.ModeAXB, pns.ModeAX, pns.ModeAXE} {
-		th, _ := ParseThresholds([]string{"calls.success>=100%", "callback.fee.count>0", "callback.disconnect.p99<10s"})
+		th, _ := ParseThresholds([]string{"calls.success>=100%", "callback.fee.count>0", "callback.disconnect.count>0"})
 		res, err := Run(context.Background(), Config{
 			Target: p.URL, Profile: prof, Scenario: ScenarioCalls, Mode: mode, Rate: 20, Duration: 500 * time.Millisecond,
 			Callbacks: tr, CallbackWait: 15 * time.Second, Thresholds: th,

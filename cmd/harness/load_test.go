@@ -39,7 +39,7 @@ func TestLoadCommand(t *testing.T) {
 		stderr string
 		stdout string
 	}{
-		{"no target", []string{"--rate", "1", "--duration", "1s", "--hold", "0s"}, exitOK, "harness load: target: embedded emulator http://127.0.0.1:", "1 bound, 1 unbound"},
+		{"no target", []string{"--rate", "1", "--duration", "1s", "--hold", "0s", "--generator-lag", "0"}, exitOK, "harness load: target: embedded emulator http://127.0.0.1:", "1 bound, 1 unbound"},
 		{"no duration", []string{"--target", srv.URL, "--rate", "1"}, exitUsage, "harness load: --duration is required and must be positive", ""},
 		{"too long", []string{"--target", srv.URL, "--rate", "1", "--duration", "2h"}, exitUsage, "harness load: --duration 2h0m0s exceeds the maximum of 1h0m0s", ""},
 		{"rate and ramp", []string{"--target", srv.URL, "--rate", "1", "--ramp", "1s@1", "--duration", "1s"}, exitUsage, "--rate and --ramp are mutually exclusive", ""},
@@ -94,12 +94,35 @@ func TestLoadCommand(t *testing.T) {
 
 func TestCalibrateCommand(t *testing.T) {
 	var out, errb bytes.Buffer
-	if got := runCalibrate(context.Background(), []string{"--latency", "10ms", "--rate", "100", "--duration", "1s", "--tolerance", "50ms", "--json"}, &out, &errb); got != exitOK {
-		t.Fatalf("exit %d\n%s\n%s", got, out.String(), errb.String())
-	}
+	got := runCalibrate(context.Background(), []string{"--latency", "10ms", "--rate", "100", "--duration", "1s", "--tolerance", "50ms", "--json"}, &out, &errb)
 	var c calResult
-	if err := json.Unmarshal(out.Bytes(), &c); err != nil || !c.LatencyOK || !c.SaturationDetected || c.MeasuredP50Ms < 10 {
-		t.Fatalf("%+v %v", c, err)
+	if err := json.Unmarshal(out.Bytes(), &c); err != nil {
+		t.Fatalf("exit %d: %v\n%s\n%s", got, err, out.String(), errb.String())
+	}
+	// Whether the overhead fits the tolerance is the machine's speed: on a busy machine the
+	// calibration rightly fails (exit 1) and says so. The test asserts what no load can change:
+	// the exit code follows the verdict, the verdict follows its criteria, and the measurements
+	// are bounded below by what was injected.
+	if want := map[bool]int{true: exitOK, false: exitFailed}[c.OK]; got != want {
+		t.Fatalf("exit %d for ok=%v\n%s", got, c.OK, errb.String())
+	}
+	if c.OK != (c.LatencyOK && c.SaturationDetected) {
+		t.Fatalf("ok %v from latencyOK %v and saturationDetected %v", c.OK, c.LatencyOK, c.SaturationDetected)
+	}
+	if ok := c.OverheadMs >= 0 && c.OverheadMs <= c.ToleranceMs && c.ShortfallPct < 1; c.LatencyOK != ok {
+		t.Fatalf("latencyOK %v for overhead %vms, tolerance %vms, shortfall %v%%", c.LatencyOK, c.OverheadMs, c.ToleranceMs, c.ShortfallPct)
+	}
+	if c.InjectedMs != 10 || c.ToleranceMs != 50 || c.BaselineP50Ms <= 0 {
+		t.Fatalf("%+v", c)
+	}
+	// The injected 10 ms is a floor: service times and corrected times only add to it.
+	if c.MeasuredP50Ms < c.InjectedMs || c.MeasuredP99Ms < c.MeasuredP50Ms || c.CorrectedP50Ms < c.MeasuredP50Ms {
+		t.Fatalf("measured p50 %v p99 %v corrected p50 %v with %vms injected", c.MeasuredP50Ms, c.MeasuredP99Ms, c.CorrectedP50Ms, c.InjectedMs)
+	}
+	// With half the workers the rate needs, each busy for at least the injected latency, at most
+	// half the rate can be sent however fast the machine: the shortfall has a floor too.
+	if c.SaturatedWorkers != 2 || c.SaturatedShortfallPct < 20 || c.SaturatedServiceP99Ms < c.InjectedMs || c.SaturatedCorrectedP99 < c.SaturatedServiceP99Ms {
+		t.Fatalf("saturated run: %d workers, shortfall %v%%, service p99 %v, corrected p99 %v", c.SaturatedWorkers, c.SaturatedShortfallPct, c.SaturatedServiceP99Ms, c.SaturatedCorrectedP99)
 	}
 }
 

@@ -18,7 +18,11 @@ func TestRunAndReport(t *testing.T) {
 	out := t.TempDir()
 	var stdout, stderr bytes.Buffer
 	code := runRun(context.Background(), []string{"--out", out, "--tags", "@axb.query", "--load-duration", "1s", "--rate", "50", "--call-rate", "10", "--seed", "7",
-		"--threshold", "bind.success>=99%"}, &stdout, &stderr)
+		"--threshold", "bind.success>=99%",
+		// Callback thresholds on correctness only: the defaults' delay bounds
+		// (callback.disconnect.p99<2s, callback.fee.p99<5s) are the machine's speed.
+		"--threshold", "callback.missing==0", "--threshold", "callback.duplicate==0", "--threshold", "callback.badSignature==0",
+		"--threshold", "callback.schemaInvalid==0", "--threshold", "callback.lost==0"}, &stdout, &stderr)
 	if code != exitOK {
 		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout.String(), stderr.String())
 	}
@@ -55,7 +59,8 @@ func TestRunAndReport(t *testing.T) {
 			t.Errorf("%s: the series runs past the plan's end %s: %d points", sc.Name, sc.Duration, n)
 		}
 	}
-	// The given threshold replaces the bind-unbind defaults; the calls scenario keeps its own.
+	// The given thresholds replace the bind-unbind and callback defaults; the calls scenario
+	// keeps its own.
 	var bindThs int
 	for _, th := range s.Thresholds {
 		if !th.Passed {
@@ -68,7 +73,7 @@ func TestRunAndReport(t *testing.T) {
 			}
 		}
 	}
-	if bindThs != 1 || len(s.Thresholds) != 1+len(defaultRunCallsThresholds)+len(defaultRunCallbackThresholds) {
+	if bindThs != 1 || len(s.Thresholds) != 1+len(defaultRunCallsThresholds)+5 {
 		t.Errorf("thresholds %+v", s.Thresholds)
 	}
 	if s.Callbacks.Received == 0 {

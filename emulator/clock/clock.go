@@ -7,6 +7,7 @@ package clock
 
 import (
 	"container/heap"
+	"math"
 	"sync"
 	"time"
 )
@@ -180,11 +181,22 @@ func (v *Virtual) rearmLocked() {
 		return
 	}
 	virtWait := v.timers[0].deadline.Sub(v.nowLocked())
-	wallWait := time.Duration(float64(virtWait) / v.scale)
-	if wallWait < 0 {
-		wallWait = 0
+	v.wake = time.AfterFunc(wallWait(virtWait, v.scale), v.fire)
+}
+
+// wallWait is the wall time until a virtual wait of virt elapses at scale. At a tiny scale
+// (a clock as good as stopped) the quotient overflows a Duration, a conversion Go leaves
+// undefined (on amd64 a negative value, which would fire at once and re-arm forever); waiting
+// the longest representable time is the same as waiting for ever.
+func wallWait(virt time.Duration, scale float64) time.Duration {
+	w := float64(virt) / scale
+	switch {
+	case w <= 0:
+		return 0
+	case w >= math.MaxInt64:
+		return math.MaxInt64
 	}
-	v.wake = time.AfterFunc(wallWait, v.fire)
+	return time.Duration(w)
 }
 
 func (v *Virtual) fire() {

@@ -1,6 +1,7 @@
 package clock
 
 import (
+	"math"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -143,5 +144,26 @@ func TestAtKeepsOrderOfSameInstant(t *testing.T) {
 	}
 	if got := run(func(v *Virtual, when time.Time, f func()) { v.AfterFunc(when.Sub(v.Now()), f) }); inOrder(got) {
 		t.Fatal("control: relative scheduling kept the order, so this test cannot detect the bug")
+	}
+}
+
+// A clock as good as stopped (the conformance suite sets a scale of 1e-6) waits for ever for a
+// far deadline instead of overflowing into a negative wait that would fire at once.
+func TestWallWait(t *testing.T) {
+	for _, c := range []struct {
+		virt  time.Duration
+		scale float64
+		want  time.Duration
+	}{
+		{2 * time.Second, 1, 2 * time.Second},
+		{time.Minute, 60000, time.Millisecond},
+		{2 * time.Second, 1e-6, 2e6 * time.Second},
+		{365 * 24 * time.Hour, 1e-6, math.MaxInt64},
+		{-time.Second, 1e-6, 0},
+		{0, 1, 0},
+	} {
+		if got := wallWait(c.virt, c.scale); got != c.want {
+			t.Errorf("wallWait(%s, %g) = %s, want %s", c.virt, c.scale, got, c.want)
+		}
 	}
 }
