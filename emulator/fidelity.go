@@ -124,7 +124,7 @@ func FidelityMarkdown() string {
 	b.WriteString("# Emulator fidelity: HTTP layer\n\n")
 	b.WriteString("<!-- Generated from emulator/fidelity.go by `go test ./emulator -run TestFidelityDoc -update`; do not edit. -->\n\n")
 	b.WriteString("How the emulator's HTTP layer (routing, authentication, validation, responses, admin) behaves, with the\n")
-	b.WriteString("confidence tag of the reference (`/work/shared/reference/pns-api.md`): **V** documented by Huawei, **C** seen in\n")
+	b.WriteString("confidence tag of the contract ([contract.md](contract.md)): **V** documented by Huawei, **C** seen in\n")
 	b.WriteString("real clients, **I** inferred or chosen for the emulator (assert it only against the emulator, `@emulator`).\n")
 	b.WriteString("Business rules (X selection, reuse, capacity, expiry) are the store's and follow §3-§5 and §13.\n\n")
 	b.WriteString("| Area | Behaviour | Tag | Reference |\n|---|---|---|---|\n")
