@@ -85,7 +85,9 @@ func TestEmulatorBindUnbind(t *testing.T) {
 			}
 			bind, _ := res.Interface(strings.ToLower(string(mode)) + ".bind")
 			unbind, _ := res.Interface(strings.ToLower(string(mode)) + ".unbind")
-			if bind.Success != res.SentHits || unbind.Success != bind.Success || res.SentHits < 50 {
+			// How many the generator sends in its second is the machine's speed; that every
+			// one sent was bound and unbound is not.
+			if bind.Success != res.SentHits || unbind.Success != bind.Success || res.SentHits == 0 {
 				t.Fatalf("sent %d bind %+v unbind %+v", res.SentHits, bind.Codes, unbind.Codes)
 			}
 			if res.Conformance.Errors != 0 || res.Conformance.SchemaChecked != 2*res.SentHits {
@@ -112,7 +114,7 @@ func TestEmulatorAutoSelection(t *testing.T) {
 			t.Fatal(err)
 		}
 		bind, _ := res.Interface(strings.ToLower(string(mode)) + ".bind")
-		if bind.Success != res.SentHits || res.SentHits < 25 || res.Conformance.Errors != 0 {
+		if bind.Success != res.SentHits || res.SentHits == 0 || res.Conformance.Errors != 0 { // counts, not speed
 			t.Fatalf("%s: bind %+v conformance %+v", mode, bind.Codes, res.Conformance)
 		}
 	}
