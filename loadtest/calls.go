@@ -40,7 +40,8 @@ type CallbackTracker struct {
 	triggers map[string]time.Time // sessionId → sent
 	parked   map[string][]parkedArrival
 	nParked  int
-	open     int // triggered sessions without a fee record yet
+	pending  map[string]int // sessionId → pushes still expected (its event types and its fee record)
+	open     int            // triggered sessions still expecting a push
 	record   func(event string, at time.Time, d time.Duration)
 	conf     func(at time.Time, msgs []string)
 	arrivals atomic.Int64
@@ -56,7 +57,7 @@ type parkedArrival struct {
 
 // NewCallbackTracker returns an empty tracker.
 func NewCallbackTracker() *CallbackTracker {
-	return &CallbackTracker{triggers: map[string]time.Time{}, parked: map[string][]parkedArrival{}}
+	return &CallbackTracker{triggers: map[string]time.Time{}, pending: map[string]int{}, parked: map[string][]parkedArrival{}}
 }
 
 // SetReceiver makes the tracker register every triggered call with the receiver
@@ -126,8 +127,8 @@ func (t *CallbackTracker) arrived(kind, eventType string, sessionIDs []string, d
 	}
 }
 
-// account records one delay (the receiver's when measured, else from the trigger); the fee
-// record is a call's last notification, so its session is forgotten then. Called with t.mu
+// account records one delay (the receiver's when measured, else from the trigger); the
+// session is forgotten once all its expected pushes are in. Called with t.mu
 // held.
 func (t *CallbackTracker) account(id, event string, at, trig time.Time, d time.Duration, measured bool) {
 	switch {
@@ -136,10 +137,23 @@ func (t *CallbackTracker) account(id, event string, at, trig time.Time, d time.D
 	case d != receiver.DelayUnknown:
 		t.record(event, at, d)
 	}
-	if event == "fee" {
-		delete(t.triggers, id)
-		t.open--
+	// A call is complete when every push it produces is in, not at its fee record: fee records
+	// are batched apart from the call's events, so on a busy machine the disconnect may come
+	// after the fee.
+	// A call whose answer listed no events (a platform that does not say) ends at its fee.
+	n, known := t.pending[id]
+	switch {
+	case known:
+		if n--; n > 0 {
+			t.pending[id] = n
+			return
+		}
+		delete(t.pending, id)
+	case event != "fee":
+		return
 	}
+	delete(t.triggers, id)
+	t.open--
 }
 
 // triggered records that the call with this session was sent at sent and produces these
@@ -151,6 +165,9 @@ func (t *CallbackTracker) triggered(id string, sent time.Time, events []string) 
 		t.expect(receiver.Expectation{SessionID: id, Triggered: sent, Events: events, NoEvents: len(events) == 0})
 	}
 	t.triggers[id] = sent
+	if len(events) > 0 {
+		t.pending[id] = len(events) + 1
+	}
 	t.open++
 	for _, p := range t.parked[id] {
 		t.nParked--

@@ -90,6 +90,25 @@ func TestCallbackTrackerEarlyArrival(t *testing.T) {
 	}
 }
 
+// A call stays open until every push it produces is in: fee records are batched apart from
+// the call's events, so a disconnect may arrive after the fee record and must still count.
+func TestCallbackTrackerDisconnectAfterFee(t *testing.T) {
+	tr := NewCallbackTracker()
+	var events []string
+	tr.start(func(ev string, _ time.Time, _ time.Duration) { events = append(events, ev) }, func(time.Time, []string) {})
+	t0 := time.Unix(100, 0)
+	tr.triggered("s1", t0, []string{"callin", "disconnect"})
+	tr.Arrived("event", "callin", []string{"s1"}, t0.Add(time.Millisecond), nil)
+	tr.Arrived("fee", "fee", []string{"s1"}, t0.Add(2*time.Millisecond), nil)
+	if tr.openCalls() != 1 {
+		t.Fatalf("open %d after the fee record with the disconnect still due, want 1", tr.openCalls())
+	}
+	tr.Arrived("event", "disconnect", []string{"s1"}, t0.Add(3*time.Millisecond), nil)
+	if tr.openCalls() != 0 || strings.Join(events, ",") != "callin,fee,disconnect" {
+		t.Fatalf("open %d, recorded %v", tr.openCalls(), events)
+	}
+}
+
 // The calls scenario against the complete embedded platform: emulator, simulator and push
 // dispatcher, with the demo apps' notification URLs pointing at the receiver.
 func TestEmbeddedCalls(t *testing.T) {
