@@ -351,21 +351,7 @@ func runAll(ctx context.Context, o runOptions, stdout io.Writer) (*reports.Summa
 		Randomize: o.seed,
 		Pushes:    pushes,
 	})
-	switch {
-	case err != nil:
-		s.Errors = append(s.Errors, "conformance: "+err.Error())
-	default:
-		if c, err := assemble.Conformance(cdir, cres.Duration); err != nil {
-			s.Errors = append(s.Errors, "conformance results: "+err.Error())
-		} else {
-			s.Conformance = c
-		}
-		fmt.Fprintf(stdout, "conformance: %d passed, %d failed, %d skipped in %s\n", cres.Passed, cres.Failed, cres.Skipped, cres.Duration.Round(time.Millisecond))
-		writeCleanup(stdout, cres.Cleanup)
-		for _, l := range cres.Cleanup.Leaked {
-			s.Errors = append(s.Errors, fmt.Sprintf("conformance left %s binding %s (app %s, scenario %q): %s", l.Mode, l.SubscriptionID, l.App, l.Scenario, l.Reason))
-		}
-	}
+	recordConformance(stdout, s, cdir, cres, err)
 
 	// 2. Load: bind-unbind, then calls with callbacks. The conformance run left the clock and
 	// the state as it was; start from a clean state so the load sees a fresh pool.
@@ -485,5 +471,25 @@ func printCallbackProblems(w io.Writer, cb *reports.Callbacks) {
 			break
 		}
 		fmt.Fprintf(w, "  - %s\n", p)
+	}
+}
+
+// recordConformance puts a conformance run's outcome into the run's summary and prints its
+// console lines (counts, cleanup account): the same for the embedded and the --target run.
+// Every leaked binding is a run error, so it fails the verdict.
+func recordConformance(stdout io.Writer, s *reports.Summary, cdir string, cres *conformance.Result, err error) {
+	if err != nil {
+		s.Errors = append(s.Errors, "conformance: "+err.Error())
+		return
+	}
+	if c, err := assemble.Conformance(cdir, cres.Duration); err != nil {
+		s.Errors = append(s.Errors, "conformance results: "+err.Error())
+	} else {
+		s.Conformance = c
+	}
+	fmt.Fprintf(stdout, "conformance: %d passed, %d failed, %d skipped in %s\n", cres.Passed, cres.Failed, cres.Skipped, cres.Duration.Round(time.Millisecond))
+	writeCleanup(stdout, cres.Cleanup)
+	for _, l := range cres.Cleanup.Leaked {
+		s.Errors = append(s.Errors, fmt.Sprintf("conformance left %s binding %s (app %s, scenario %q) on the platform: %s", l.Mode, l.SubscriptionID, l.App, l.Scenario, l.Reason))
 	}
 }

@@ -163,19 +163,8 @@ func runTargetAll(ctx context.Context, o runOptions, stdout io.Writer) (*reports
 		copts.Pushes = pushes
 	}
 	cres, err := conformance.Run(ctx, copts)
-	if err != nil {
-		s.Errors = append(s.Errors, "conformance: "+err.Error())
-	} else {
-		if c, err := assemble.Conformance(cdir, cres.Duration); err != nil {
-			s.Errors = append(s.Errors, "conformance results: "+err.Error())
-		} else {
-			s.Conformance = c
-		}
-		fmt.Fprintf(stdout, "conformance: %d passed, %d failed, %d skipped in %s\n", cres.Passed, cres.Failed, cres.Skipped, cres.Duration.Round(time.Millisecond))
-		writeCleanup(stdout, cres.Cleanup)
-		for _, l := range cres.Cleanup.Leaked {
-			s.Errors = append(s.Errors, fmt.Sprintf("conformance left %s binding %s (app %s, scenario %q) on the platform: %s", l.Mode, l.SubscriptionID, l.App, l.Scenario, l.Reason))
-		}
+	recordConformance(stdout, s, cdir, cres, err)
+	if err == nil {
 		for _, w := range cres.Warnings {
 			fmt.Fprintf(stdout, "warning: %s\n", w)
 			if cres.LockedOut {
