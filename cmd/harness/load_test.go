@@ -14,18 +14,28 @@ import (
 	"github.com/pns-harness/pns-harness/loadtest"
 )
 
-func TestLoadCommand(t *testing.T) {
-	cfg, err := emulator.DefaultConfig()
-	if err != nil {
-		t.Fatal(err)
+// serveEmulator serves an in-process emulator of cfg (the default configuration when nil)
+// on a loopback httptest server; both stop when the test ends.
+func serveEmulator(t *testing.T, cfg *emulator.Config) (*emulator.Emulator, *httptest.Server) {
+	t.Helper()
+	if cfg == nil {
+		var err error
+		if cfg, err = emulator.DefaultConfig(); err != nil {
+			t.Fatal(err)
+		}
 	}
 	em, err := emulator.New(*cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer em.Close()
+	t.Cleanup(func() { em.Close() })
 	srv := httptest.NewServer(em.Handler())
-	defer srv.Close()
+	t.Cleanup(srv.Close)
+	return em, srv
+}
+
+func TestLoadCommand(t *testing.T) {
+	em, srv := serveEmulator(t, nil)
 	dir := t.TempDir()
 	badOp := filepath.Join(dir, "bad-op.yaml")
 	if err := os.WriteFile(badOp, []byte("flows:\n  - {name: f, mode: axb, rate: 5, steps: [{op: bind}, {op: bnid}, {op: unbind}]}\n"), 0o644); err != nil {
@@ -139,13 +149,7 @@ func TestLoadAdoptsEmulatorPool(t *testing.T) {
 		}
 	}
 	cfg.PoolRanges = append(ranges, emulator.PoolRange{From: "+8617009900000", Count: 50, App: "demo-ax", CityCode: "010"})
-	em, err := emulator.New(*cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer em.Close()
-	srv := httptest.NewServer(em.Handler())
-	defer srv.Close()
+	_, srv := serveEmulator(t, cfg)
 	var out, errb bytes.Buffer
 	code := runLoad(context.Background(), []string{"--target", srv.URL, "--mode", "ax", "--rate", "40", "--duration", "500ms", "--hold", "0s",
 		"--threshold", "bind.success>=100%", "--generator-lag", "0"}, &out, &errb)

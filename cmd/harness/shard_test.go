@@ -3,14 +3,12 @@ package main
 import (
 	"bytes"
 	"context"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/pns-harness/pns-harness/emulator"
 	"github.com/pns-harness/pns-harness/reports"
 )
 
@@ -53,17 +51,7 @@ func TestLoadStartAtFlag(t *testing.T) {
 // a message naming the problem; --allow-partial merges, says what is missing and fails the
 // run all the same.
 func TestReportMergeChecksShards(t *testing.T) {
-	cfg, err := emulator.DefaultConfig()
-	if err != nil {
-		t.Fatal(err)
-	}
-	em, err := emulator.New(*cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer em.Close()
-	srv := httptest.NewServer(em.Handler())
-	defer srv.Close()
+	_, srv := serveEmulator(t, nil)
 	root := t.TempDir()
 	shard := func(dir, runID, shard string) {
 		t.Helper()
