@@ -57,12 +57,7 @@ func bindAXB(t *testing.T, p *Platform, n int) [][2]string {
 func TestKnownDeliveryDelay(t *testing.T) {
 	const injected = 200 * time.Millisecond
 	log := &delayLog{}
-	rcv := receiver.New(receiver.Options{Apps: e2eSecrets, OnPush: log.onPush})
-	rurl, err := rcv.Start("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rcv.Close()
+	rcv, rurl := startReceiver(t, receiver.Options{Apps: e2eSecrets, OnPush: log.onPush})
 	cfg, err := emulator.DefaultConfig()
 	if err != nil {
 		t.Fatal(err)
@@ -160,12 +155,7 @@ func TestHangingEndpointIsolated(t *testing.T) {
 	defer hang.Close()
 	releaseOnce := sync.OnceFunc(func() { close(release) })
 	defer releaseOnce()
-	rcv := receiver.New(receiver.Options{Apps: e2eSecrets})
-	rurl, err := rcv.Start("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rcv.Close()
+	rcv, rurl := startReceiver(t, receiver.Options{Apps: e2eSecrets})
 	cfg, err := emulator.DefaultConfig()
 	if err != nil {
 		t.Fatal(err)

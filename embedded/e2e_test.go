@@ -149,18 +149,13 @@ func TestEndToEndCallbacks(t *testing.T) {
 		t.Fatal(err)
 	}
 	log := &e2eArrivalLog{sessions: map[string][]e2eArrival{}}
-	rcv := receiver.New(receiver.Options{
+	rcv, rurl := startReceiver(t, receiver.Options{
 		Apps:      e2eSecrets,
 		Validate:  v.ValidateCallback,
 		FailFirst: 0.2,
 		Seed:      4,
 		OnPush:    log.onPush,
 	})
-	rurl, err := rcv.Start("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rcv.Close()
 
 	cfg, err := emulator.DefaultConfig()
 	if err != nil {

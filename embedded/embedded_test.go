@@ -17,12 +17,7 @@ import (
 // pointing at a receiver, binds A and B, simulates an answered call and checks that the
 // receiver got the complete, signed event sequence and the fee record.
 func TestCallReachesReceiver(t *testing.T) {
-	rcv := receiver.New(receiver.Options{Apps: map[string]string{"demo-axb": "demo-axb-secret"}})
-	rurl, err := rcv.Start("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rcv.Close()
+	rcv, rurl := startReceiver(t, receiver.Options{Apps: map[string]string{"demo-axb": "demo-axb-secret"}})
 	cfg, err := emulator.DefaultConfig()
 	if err != nil {
 		t.Fatal(err)
@@ -78,4 +73,17 @@ func TestCallReachesReceiver(t *testing.T) {
 	if rep.Sessions.Complete != 1 {
 		t.Fatalf("sessions %+v, want one complete", rep.Sessions)
 	}
+}
+
+// startReceiver starts a callback receiver with opts on a free loopback port and returns it
+// with its URL; it closes when the test ends.
+func startReceiver(t *testing.T, opts receiver.Options) (*receiver.Receiver, string) {
+	t.Helper()
+	rcv := receiver.New(opts)
+	url, err := rcv.Start("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { rcv.Close() })
+	return rcv, url
 }
