@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"runtime"
 	"runtime/pprof"
 	"sort"
 	"strconv"
@@ -88,6 +89,15 @@ func genbenchChild(role string) int {
 			if err == nil && pprof.StartCPUProfile(f) == nil {
 				defer pprof.StopCPUProfile()
 			}
+		}
+		if p := env("MEMPROFILE"); p != "" { // allocations, written when the load is over
+			runtime.MemProfileRate = 64 << 10
+			defer func() {
+				if f, err := os.Create(p); err == nil {
+					_ = pprof.Lookup("allocs").WriteTo(f, 0)
+					_ = f.Close()
+				}
+			}()
 		}
 		rate, _ := strconv.ParseFloat(env("RATE"), 64)
 		d, _ := time.ParseDuration(env("DURATION"))
