@@ -59,8 +59,9 @@ func runCalibrate(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	rate := fs.Float64("rate", 200, "bind rate per second")
 	duration := fs.Duration("duration", 3*time.Second, "length of each calibration run")
 	tolerance := fs.Duration("tolerance", 5*time.Millisecond, "accepted overhead of the measured bind p50 over the injected latency")
-	rss := fs.Int("rss", 0, "instead of calibrating, run this many requests (binds + unbinds) flat out against a trivial in-process endpoint and report the peak RSS (VmHWM)")
-	rssRate := fs.Float64("rss-rate", 10000, "bind rate of the --rss run")
+	rss := fs.Int("rss", 0, "instead of calibrating, run this many requests (binds + unbinds, with result files) against a trivial in-process endpoint and report how many were delivered and the peak RSS (VmHWM); exit 1 when some were not sent or the peak reaches --rss-max")
+	rssRate := fs.Float64("rss-rate", 4000, "bind rate of the --rss run (each bind is followed by its unbind, and the endpoint shares the process: 4000/s is 8000 requests/s that 2 cores sustain)")
+	rssMax := fs.Int("rss-max", 100, "peak RSS in MiB the --rss run must stay under")
 	jsonOut := fs.Bool("json", false, "print the outcome as JSON")
 	fs.describe("harness calibrate [flags]",
 		"Starts the emulator in-process on 127.0.0.1, measures the bind service time without and with\n"+
@@ -71,7 +72,11 @@ func runCalibrate(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return code
 	}
 	if *rss > 0 {
-		return calRunRSS(ctx, *rss, *rssRate, stdout, stderr)
+		if *rssRate <= 0 || *rssMax <= 0 {
+			fmt.Fprintln(stderr, "harness calibrate: want --rss-rate > 0 and --rss-max > 0")
+			return exitUsage
+		}
+		return calRunRSS(ctx, *rss, *rssRate, int64(*rssMax)<<10, stdout, stderr)
 	}
 	if *latency <= 0 || *latency > time.Minute || *rate <= 0 || *duration <= 0 || *duration > 5*time.Minute {
 		fmt.Fprintln(stderr, "harness calibrate: want 0 < --latency <= 1m, --rate > 0, 0 < --duration <= 5m")
@@ -217,9 +222,11 @@ func calVMHWM() (int64, error) {
 }
 
 // calRunRSS runs n requests (n/2 bind-unbind pairs) against a trivial in-process endpoint,
-// writing the result files to a temporary directory, and reports the peak RSS. The endpoint
-// keeps no state, so the figure is the generator's.
-func calRunRSS(ctx context.Context, n int, rate float64, stdout, stderr io.Writer) int {
+// writing the result files to a temporary directory, and reports how many were delivered and
+// the peak RSS (the endpoint keeps no state, so the figure is the generator's and its
+// connections'). It fails when a request of the plan was not sent, or when the peak reaches
+// maxKiB: the generator's memory must be bounded by its histograms, not by the requests.
+func calRunRSS(ctx context.Context, n int, rate float64, maxKiB int64, stdout, stderr io.Writer) int {
 	var seq atomic.Uint64
 	h := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json;charset=utf-8")
@@ -258,8 +265,18 @@ func calRunRSS(ctx context.Context, n int, rate float64, stdout, stderr io.Write
 	for _, s := range res.Interfaces {
 		total += s.Count
 	}
-	fmt.Fprintf(stdout, "%d requests in %s (%.0f/s, shortfall %.2f%%): peak RSS %.1f MiB (%.1f MiB before the run)\n",
-		total, time.Since(start).Round(time.Millisecond), float64(total)/time.Since(start).Seconds(), res.ShortfallPct,
-		float64(after)/1024, float64(before)/1024)
-	return exitOK
+	want := int64(n/2) * 2
+	fmt.Fprintf(stdout, "%d of %d requests delivered in %s (%.0f/s, shortfall %.2f%%): peak RSS %.1f MiB (%.1f MiB before the run; limit %d MiB)\n",
+		total, want, time.Since(start).Round(time.Millisecond), float64(total)/time.Since(start).Seconds(), res.ShortfallPct,
+		float64(after)/1024, float64(before)/1024, maxKiB>>10)
+	code := exitOK
+	if total < want {
+		fmt.Fprintf(stderr, "harness calibrate: %d of the %d requests were not sent: lower --rss-rate (the generator fell behind)\n", want-total, want)
+		code = exitFailed
+	}
+	if after >= maxKiB {
+		fmt.Fprintf(stderr, "harness calibrate: peak RSS %.1f MiB reaches the %d MiB limit\n", float64(after)/1024, maxKiB>>10)
+		code = exitFailed
+	}
+	return code
 }
