@@ -193,8 +193,8 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var thresholds loadMultiFlag
 	fs.Var(&thresholds, "threshold", "k6-style `EXPR`, repeatable: bind.p99<50ms, bind.success>=99.9%, bind.corrected.p99<100ms, rate.shortfall<1%")
 	abortOnFail := fs.Bool("abort-on-fail", false, "stop early (and clean up) as soon as a threshold is broken")
-	workers := fs.Uint64("workers", 10, "initial vegeta workers per attack")
-	maxWorkers := fs.Uint64("max-workers", loadtest.DefaultMaxWorkers, "maximum vegeta workers per attack (below the rate's need, the shortfall and corrected latency show it)")
+	workers := fs.Uint64("workers", 10, "workers the generator starts with (it adds more while all are busy, up to --max-workers)")
+	maxWorkers := fs.Uint64("max-workers", loadtest.DefaultMaxWorkers, "maximum workers of the generator, one request in flight each (below the rate's need, the shortfall, lag and corrected latency show it)")
 	schemaSample := fs.Float64("schema-sample", 1, "fraction of responses validated against the JSON schemas (0 = none)")
 	timeout := fs.Duration("timeout", loadtest.DefaultTimeout, "per-request timeout")
 	progressEvery := fs.Duration("progress", 0, "progress interval (default 1s on a terminal, 5s otherwise; negative = none)")
