@@ -44,7 +44,7 @@ staticcheck: $(STATICCHECK)
 bench: build
 	@echo "== emulator bind+unbind over loopback HTTP vs a trivial JSON handler (ratio, aim >= 0.5)"
 	$(GO) test -run '^$$' -bench 'BindUnbindVsTrivial' -benchtime 4000x ./emulator
-	@echo "== load generator vs plain vegeta in separate processes: CPU/request at 2k/5k/10k req/s, highest rate"
+	@echo "== load generator vs plain vegeta in separate processes: CPU/request at 2k/5k/10k req/s"
 	@echo "   (and 5k/s with every answer distinct), highest rate with <1% shortfall, p99 at 5k/s (ratios, median and"
 	@echo "   range of interleaved runs); a 1M-request run: delivered and peak RSS (about 8 minutes)"
 	$(GO) test -run '^$$' -bench 'GeneratorVsVegeta' -benchtime 1x -timeout 25m ./loadtest
