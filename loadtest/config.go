@@ -72,6 +72,11 @@ type Config struct {
 	// generator.lag.p99<GeneratorLag (the CLI's default), so that a generator-bound run
 	// fails. A threshold on generator.lag.p99 in Thresholds sets the limit itself.
 	GeneratorLag time.Duration
+	// UnreachableAfter stops the load when no request has had an HTTP answer for this long
+	// while requests failed at the transport level (refused, reset, timed out): a target that
+	// died mid-run ends the run (Aborted says why) instead of being hammered to the end of its
+	// plan. Zero means DefaultUnreachableAfter; negative never stops.
+	UnreachableAfter time.Duration
 	// Workers and MaxWorkers are the initial and maximum workers (defaults DefaultWorkers and
 	// DefaultMaxWorkers).
 	Workers, MaxWorkers uint64

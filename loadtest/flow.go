@@ -125,6 +125,15 @@ func (r *runner) arrive(f *flowRun) {
 
 // handle checks one answer (on a checker goroutine), records it and moves its session on.
 func (r *runner) handle(h *hit) {
+	if h.status != 0 {
+		if r.downErrs.Load() != 0 {
+			r.downErrs.Store(0)
+		}
+		r.lastAnswer.Store(h.start.Add(h.latency).UnixNano())
+	} else {
+		r.downErrs.Add(1)
+		r.lastDownErr.Store(&h.err)
+	}
 	s := h.s
 	f := s.flow
 	st := &f.steps[h.step]

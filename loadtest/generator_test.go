@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 )
@@ -72,5 +73,50 @@ func TestURLErrorOp(t *testing.T) {
 		if got := urlErrorOp(in); got != want {
 			t.Errorf("urlErrorOp(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// A negative UnreachableAfter keeps a load against a dead target going to the end of its plan,
+// every request counted as a transport failure.
+func TestUnreachableAfterDisabled(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dead := "http://" + ln.Addr().String()
+	_ = ln.Close()
+	res, err := Run(context.Background(), Config{Target: dead, Profile: fakeProfile(), Rate: 20, Duration: 1500 * time.Millisecond,
+		UnreachableAfter: -1, ProgressInterval: 100 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Aborted != "" {
+		t.Fatalf("aborted %q with UnreachableAfter < 0", res.Aborted)
+	}
+	b, _ := res.Interface("axb.bind")
+	if b.Count == 0 || b.Success != 0 {
+		t.Errorf("axb.bind: %d sent, %d succeeded; want every one a transport failure", b.Count, b.Success)
+	}
+}
+
+// A load against a target that answers nothing stops once UnreachableAfter has passed without
+// an answer, long before its plan's end, and says why.
+func TestUnreachableAfterStops(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dead := "http://" + ln.Addr().String()
+	_ = ln.Close()
+	res, err := Run(context.Background(), Config{Target: dead, Profile: fakeProfile(), Rate: 20, Duration: 5 * time.Minute,
+		UnreachableAfter: 200 * time.Millisecond, ProgressInterval: 50 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(res.Aborted, "target unreachable: no answer for ") || !strings.Contains(res.Aborted, "connection refused") {
+		t.Fatalf("aborted %q", res.Aborted)
+	}
+	if res.ElapsedSeconds >= 300 {
+		t.Errorf("elapsed %.0fs: the plan ran to its end", res.ElapsedSeconds)
 	}
 }

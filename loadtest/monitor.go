@@ -138,6 +138,12 @@ func (r *runner) monitor(hl *hlogSink, stop <-chan struct{}, abort func(string))
 				if r.cfg.Progress != nil {
 					r.cfg.Progress(p)
 				}
+				if !aborted {
+					if why := r.unreachable(now); why != "" {
+						aborted = true
+						abort(why)
+					}
+				}
 				if r.cfg.AbortOnFail && !aborted && len(r.cfg.Thresholds) > 0 && now.Sub(r.start) >= time.Second {
 					if why := r.broken(); why != "" {
 						aborted = true
@@ -196,6 +202,25 @@ func (r *runner) progress(now time.Time, lastSent int64, dt time.Duration) (Prog
 		}
 	}
 	return p, sent
+}
+
+// unreachable says why the target counts as unreachable at now, or "": no HTTP answer for
+// UnreachableAfter while requests failed at the transport level.
+func (r *runner) unreachable(now time.Time) string {
+	d := r.cfg.UnreachableAfter
+	if d <= 0 || r.stopping.Load() {
+		return ""
+	}
+	n := r.downErrs.Load()
+	quiet := now.Sub(time.Unix(0, r.lastAnswer.Load()))
+	if n == 0 || quiet < d {
+		return ""
+	}
+	last := ""
+	if e := r.lastDownErr.Load(); e != nil {
+		last = ": last " + *e
+	}
+	return fmt.Sprintf("target unreachable: no answer for %s, %d requests failed at the transport level%s", quiet.Round(100*time.Millisecond), n, last)
 }
 
 // broken evaluates the thresholds on a snapshot and returns the first broken one.

@@ -42,6 +42,10 @@ const (
 	// goroutines and sockets without bound. 1000 workers sustain 100 000 requests/s at 10 ms;
 	// a cap below the rate's need shows as generator lag, never silently.
 	DefaultMaxWorkers = 1000
+	// DefaultUnreachableAfter is how long a run goes on without any HTTP answer while its
+	// requests fail at the transport level: longer than a platform's restart or a load
+	// balancer's failover, far shorter than a soak.
+	DefaultUnreachableAfter = 10 * time.Second
 	// DefaultWorkers is the number of workers started before the first request.
 	DefaultWorkers = 10
 	// cleanupTimeout bounds the final cleanup pass.
@@ -86,6 +90,12 @@ type runner struct {
 	live        atomic.Int64
 	fired       atomic.Int64
 	callbacks   atomic.Int64
+	// lastAnswer is when a request last got an HTTP answer (UnixNano; the run's start before
+	// the first), downErrs how many transport failures came since, lastDownErr the latest:
+	// the monitor's evidence that the target is unreachable.
+	lastAnswer  atomic.Int64
+	downErrs    atomic.Int64
+	lastDownErr atomic.Pointer[string]
 	active      atomic.Int64
 	stopping    atomic.Bool
 	usesCalls   bool
@@ -214,6 +224,9 @@ func newRunner(ctx context.Context, cfg Config) (*runner, error) {
 	}
 	if cfg.Workers == 0 {
 		cfg.Workers = DefaultWorkers
+	}
+	if cfg.UnreachableAfter == 0 {
+		cfg.UnreachableAfter = DefaultUnreachableAfter
 	}
 	if cfg.MaxWorkers == 0 {
 		cfg.MaxWorkers = DefaultMaxWorkers
@@ -490,6 +503,7 @@ func (r *runner) run(ctx context.Context) (*Result, error) {
 	// does not include setup time (nor the wait for the shards' shared start instant).
 	r.waitStart(ctx)
 	r.start = time.Now()
+	r.lastAnswer.Store(r.start.UnixNano())
 	r.agg.started = r.start
 	checked := r.startCheckers(sinks)
 	queueDone := make(chan struct{})

@@ -197,6 +197,7 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	maxWorkers := fs.Uint64("max-workers", loadtest.DefaultMaxWorkers, "maximum workers of the generator, one request in flight each (below the rate's need, the shortfall, lag and corrected latency show it)")
 	schemaSample := fs.Float64("schema-sample", 1, "fraction of responses validated against the JSON schemas (0 = none)")
 	timeout := fs.Duration("timeout", loadtest.DefaultTimeout, "per-request timeout")
+	unreachable := fs.Duration("unreachable-after", loadtest.DefaultUnreachableAfter, "stop the load (exit 1, after cleanup) when no request has had an HTTP answer for this long while requests fail at the transport level; 0 never stops")
 	progressEvery := fs.Duration("progress", 0, "progress interval (default 1s on a terminal, 5s otherwise; negative = none)")
 	jsonOut := fs.Bool("json", false, "print the result as JSON instead of the text summary")
 	receiverListen := fs.String("receiver-listen", "127.0.0.1:9099", "calls scenario: `address` of the callback receiver; the emulator app's callStatusUrl and feeUrl must point at it")
@@ -267,6 +268,9 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	if *schemaSample < 0 || *schemaSample > 1 {
 		return usageErr("--schema-sample must be between 0 and 1")
+	}
+	if *unreachable < 0 {
+		return usageErr("--unreachable-after must not be negative (0 never stops)")
 	}
 	sample := *schemaSample
 	if sample == 0 {
@@ -356,7 +360,8 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		Target: *target, Profile: prof, Mode: m, Rate: *rate, Plan: plan,
 		Duration: *duration, Hold: *hold, Shard: si, Shards: sn, OutDir: *out, Thresholds: ths,
 		AbortOnFail: *abortOnFail, Workers: *workers, MaxWorkers: *maxWorkers, Timeout: *timeout,
-		SchemaSample: sample, StartAt: start, Gate: gate, TLSConfig: tlsConf, Workload: wl, GeneratorLag: *genLag,
+		UnreachableAfter: unreachableAfter(*unreachable),
+		SchemaSample:     sample, StartAt: start, Gate: gate, TLSConfig: tlsConf, Workload: wl, GeneratorLag: *genLag,
 		Run: loadtest.RunInfo{ID: *runID, HarnessVersion: buildVersion()},
 	}
 	if every > 0 && !*jsonOut {
@@ -572,4 +577,13 @@ func loadWaitForTarget(ctx context.Context, target string, d time.Duration) erro
 		case <-time.After(200 * time.Millisecond):
 		}
 	}
+}
+
+// unreachableAfter maps the --unreachable-after flag to loadtest.Config.UnreachableAfter,
+// whose zero means the default: the flag's 0 means never.
+func unreachableAfter(d time.Duration) time.Duration {
+	if d == 0 {
+		return -1
+	}
+	return d
 }

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/pns-harness/pns-harness/emulator"
 	"github.com/pns-harness/pns-harness/reports"
@@ -480,5 +481,70 @@ func TestWorkloadAgainstPlatform(t *testing.T) {
 	}
 	if ids := p.bindingIDs(t); len(ids) != 0 {
 		t.Errorf("bindings left: %v", ids)
+	}
+}
+
+// TestLoadStopsWhenTargetDies kills the platform in the middle of a 10-minute load: the run
+// stops on its own (no answer for --unreachable-after while requests fail), says why, names
+// the bindings it could not remove, and exits 1, long before the plan's end.
+func TestLoadStopsWhenTargetDies(t *testing.T) {
+	p := startPlatform(t)
+	cmd := harnessCmd(t, "load", "--target", p.URL, "--ca-file", p.CertFile, "--profile", platformProfile(t, ""),
+		"--rate", "20", "--duration", "10m", "--hold", "10m", "--json", "--generator-lag", "0", "--unreachable-after", "1s")
+	cmd.Env = append(cmd.Env, platformEnv...)
+	var stdout, stderr strings.Builder
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// Kill the platform once it holds bindings of the load (they are held for 10 minutes).
+	var held []string
+	for len(held) == 0 {
+		time.Sleep(20 * time.Millisecond)
+		held = p.bindingIDs(t)
+	}
+	if err := p.cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	err := cmd.Wait()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	if code != exitFailed {
+		t.Fatalf("exit %d, want %d\n%.3000s\n%s", code, exitFailed, stdout.String(), stderr.String())
+	}
+	var res struct {
+		Aborted        string  `json:"aborted"`
+		ElapsedSeconds float64 `json:"elapsedSeconds"`
+		Cleanup        struct {
+			Leaked    int64    `json:"leaked"`
+			LeakedIDs []string `json:"leakedIds"`
+		} `json:"cleanup"`
+	}
+	if err := json.Unmarshal([]byte(stdout.String()), &res); err != nil {
+		t.Fatalf("%v\n%.3000s", err, stdout.String())
+	}
+	if !strings.HasPrefix(res.Aborted, "target unreachable: no answer for ") || !strings.Contains(res.Aborted, "requests failed at the transport level: last ") {
+		t.Errorf("aborted %q, want the target named unreachable", res.Aborted)
+	}
+	if res.ElapsedSeconds >= 600 {
+		t.Errorf("the load lasted %.0fs: it ran its whole plan", res.ElapsedSeconds)
+	}
+	// The bindings held when the platform died were left on it and must be named (more may
+	// have been made after the look).
+	if int64(len(res.Cleanup.LeakedIDs)) != res.Cleanup.Leaked {
+		t.Errorf("leaked %d, named %d", res.Cleanup.Leaked, len(res.Cleanup.LeakedIDs))
+	}
+	named := map[string]bool{}
+	for _, id := range res.Cleanup.LeakedIDs {
+		named[id] = true
+	}
+	for _, id := range held {
+		if !named[id] {
+			t.Errorf("binding %s was on the platform when it died but is not named as leaked (%v)", id, res.Cleanup.LeakedIDs)
+		}
 	}
 }
