@@ -25,12 +25,7 @@ func TestGeneratorDirectTransport(t *testing.T) {
 		}
 	}))
 	defer srv.Close()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	closed := "http://" + ln.Addr().String()
-	_ = ln.Close()
+	closed := deadURL(t)
 
 	send := func(c *http.Client, method, url string) *hit {
 		g := newGenerator(context.Background(), c, 1, 1)
@@ -79,12 +74,7 @@ func TestURLErrorOp(t *testing.T) {
 // A negative UnreachableAfter keeps a load against a dead target going to the end of its plan,
 // every request counted as a transport failure.
 func TestUnreachableAfterDisabled(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	dead := "http://" + ln.Addr().String()
-	_ = ln.Close()
+	dead := deadURL(t)
 	res, err := Run(context.Background(), Config{Target: dead, Profile: fakeProfile(), Rate: 20, Duration: 1500 * time.Millisecond,
 		UnreachableAfter: -1, ProgressInterval: 100 * time.Millisecond})
 	if err != nil {
@@ -102,12 +92,7 @@ func TestUnreachableAfterDisabled(t *testing.T) {
 // A load against a target that answers nothing stops once UnreachableAfter has passed without
 // an answer, long before its plan's end, and says why.
 func TestUnreachableAfterStops(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	dead := "http://" + ln.Addr().String()
-	_ = ln.Close()
+	dead := deadURL(t)
 	res, err := Run(context.Background(), Config{Target: dead, Profile: fakeProfile(), Rate: 20, Duration: 5 * time.Minute,
 		UnreachableAfter: 200 * time.Millisecond, ProgressInterval: 50 * time.Millisecond})
 	if err != nil {
@@ -119,4 +104,15 @@ func TestUnreachableAfterStops(t *testing.T) {
 	if res.ElapsedSeconds >= 300 {
 		t.Errorf("elapsed %.0fs: the plan ran to its end", res.ElapsedSeconds)
 	}
+}
+
+// deadURL is the URL of a loopback port nothing listens on: every request is refused.
+func deadURL(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return "http://" + ln.Addr().String()
 }
