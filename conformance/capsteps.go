@@ -78,15 +78,14 @@ func (w *world) statusesAtCap(ctx context.Context) error {
 				continue
 			}
 			l, _ := p.doc["numInfo"].([]any)
-			n := 0
+			ours := false
 			for _, e := range l {
 				m, _ := e.(map[string]any)
 				if x, _ := m["number"].(string); mine[x] {
-					seen[x] = true
-					n++
+					seen[x], ours = true, true
 				}
 			}
-			if n == 0 {
+			if !ours {
 				continue
 			}
 			if len(l) > statusBatchCap {
@@ -100,13 +99,7 @@ func (w *world) statusesAtCap(ctx context.Context) error {
 		if len(seen) < len(w.batchX) {
 			return false, fmt.Errorf("status changes of %d of %d X numbers arrived (messages of %v)", len(seen), len(w.batchX), sizes)
 		}
-		partial := 0
-		for _, n := range sizes {
-			if n != statusBatchCap {
-				partial++
-			}
-		}
-		if partial > 1 {
+		if notFull(sizes, statusBatchCap) > 1 {
 			return true, fmt.Errorf("the %d changes came in messages of %v changes: want full messages of %d and one with the rest (§9)", len(w.batchX), sizes, statusBatchCap)
 		}
 		return true, nil
@@ -134,14 +127,13 @@ func (w *world) feesAtCap(ctx context.Context) error {
 			if p.Kind != receiver.KindFee || !p.first() {
 				continue
 			}
-			n := 0
+			ours := false
 			for _, sid := range p.sessionIDs() {
 				if mine[sid] {
-					seen[sid] = true
-					n++
+					seen[sid], ours = true, true
 				}
 			}
-			if n == 0 {
+			if !ours {
 				continue
 			}
 			if len(p.feeRecords()) > feeBatchCap {
@@ -157,16 +149,21 @@ func (w *world) feesAtCap(ctx context.Context) error {
 		if len(seen) < len(w.calls) {
 			return false, fmt.Errorf("fee records of %d of %d calls arrived (messages of %v)", len(seen), len(w.calls), sizes)
 		}
-		partial := 0
-		for _, n := range sizes {
-			if n != feeBatchCap {
-				partial++
-			}
-		}
-		if partial > 1 {
+		if notFull(sizes, feeBatchCap) > 1 {
 			return true, fmt.Errorf("the %d records came in messages of %v: want full messages of %d and one with the rest (§8.1 merges records of calls ending together)",
 				len(w.calls), sizes, feeBatchCap)
 		}
 		return true, nil
 	})
+}
+
+// notFull counts the message sizes below the cap: merging up to the cap leaves at most one.
+func notFull(sizes []int, limit int) int {
+	n := 0
+	for _, size := range sizes {
+		if size != limit {
+			n++
+		}
+	}
+	return n
 }
