@@ -31,16 +31,9 @@ var ErrRemoteRefused = errors.New("remote target refused")
 // shards) is peak. It never sends a packet: a host name other than localhost is not resolved
 // (it is treated as remote), so a refused target is never contacted, not even through DNS.
 func CheckTarget(target string, g Gate, peak float64) error {
-	u, err := url.Parse(target)
+	host, err := targetHost(target)
 	if err != nil {
-		return fmt.Errorf("target %q: %w", target, err)
-	}
-	if u.Scheme != "http" && u.Scheme != "https" {
-		return fmt.Errorf("target %q: want an http:// or https:// URL", target)
-	}
-	host := u.Hostname()
-	if host == "" {
-		return fmt.Errorf("target %q: no host", target)
+		return err
 	}
 	if g.MaxRate < 0 || math.IsNaN(g.MaxRate) || math.IsInf(g.MaxRate, 0) {
 		return fmt.Errorf("maxRate %g: must be a positive number", g.MaxRate)
@@ -63,6 +56,22 @@ func CheckTarget(target string, g Gate, peak float64) error {
 	return nil
 }
 
+// targetHost returns the host of an http(s) target URL, or why the URL is not one.
+func targetHost(target string) (string, error) {
+	u, err := url.Parse(target)
+	if err != nil {
+		return "", fmt.Errorf("target %q: %w", target, err)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return "", fmt.Errorf("target %q: want an http:// or https:// URL", target)
+	}
+	host := u.Hostname()
+	if host == "" {
+		return "", fmt.Errorf("target %q: no host", target)
+	}
+	return host, nil
+}
+
 // isLoopbackHost reports whether host is a loopback IP literal or the name localhost (which
 // resolves locally, RFC 6761).
 func isLoopbackHost(host string) bool {
@@ -83,16 +92,9 @@ func IsLoopbackTarget(target string) bool {
 // address (127.0.0.0/8 or ::1). It resolves names, so it is for callers that must stay on this
 // machine whatever the name says; a load uses CheckTarget.
 func CheckLoopback(ctx context.Context, target string) error {
-	u, err := url.Parse(target)
+	host, err := targetHost(target)
 	if err != nil {
-		return fmt.Errorf("target %q: %w", target, err)
-	}
-	if u.Scheme != "http" && u.Scheme != "https" {
-		return fmt.Errorf("target %q: want an http:// or https:// URL", target)
-	}
-	host := u.Hostname()
-	if host == "" {
-		return fmt.Errorf("target %q: no host", target)
+		return err
 	}
 	if ip, err := netip.ParseAddr(host); err == nil {
 		if !ip.Unmap().IsLoopback() {
