@@ -320,23 +320,14 @@ func runAll(ctx context.Context, o runOptions, stdout io.Writer) (*reports.Summa
 	defer plat.Close()
 	fmt.Fprintf(stdout, "emulator: %s  callback receiver: %s  seed: %d\n", plat.URL, rurl, o.seed)
 
-	s := &reports.Summary{Manifest: reports.Manifest{
-		HarnessVersion: buildVersion(),
-		TargetURL:      plat.URL,
-		Profile:        "embedded emulator (conformance configuration)",
-		SchemaHash:     schemas.Hash(),
-		FeatureHash:    features.Hash(),
-		Start:          start,
-		Seed:           o.seed,
-		Machine:        reports.CurrentMachine(),
-		Settings: []reports.Setting{
+	s := &reports.Summary{Manifest: runManifest(plat.URL, "embedded emulator (conformance configuration)", start, o.seed,
+		[]reports.Setting{
 			{Key: "load duration", Value: o.loadDuration.String()},
 			{Key: "bind rate", Value: fmt.Sprintf("%g/s", o.rate)},
 			{Key: "call rate", Value: fmt.Sprintf("%g/s", o.callRate)},
 			{Key: "tags", Value: o.tags},
 			{Key: "injected faults", Value: o.faults.String()},
-		},
-	}}
+		})}
 
 	// 1. Conformance.
 	fmt.Fprintln(stdout, "== conformance")
@@ -491,5 +482,21 @@ func recordConformance(stdout io.Writer, s *reports.Summary, cdir string, cres *
 	writeCleanup(stdout, cres.Cleanup)
 	for _, l := range cres.Cleanup.Leaked {
 		s.Errors = append(s.Errors, fmt.Sprintf("conformance left %s binding %s (app %s, scenario %q) on the platform: %s", l.Mode, l.SubscriptionID, l.App, l.Scenario, l.Reason))
+	}
+}
+
+// runManifest is the manifest of a `harness run`: what every run records (version, contract
+// hashes, machine) and the target, profile, start, seed and settings of this one.
+func runManifest(target, profile string, start time.Time, seed int64, settings []reports.Setting) reports.Manifest {
+	return reports.Manifest{
+		HarnessVersion: buildVersion(),
+		TargetURL:      target,
+		Profile:        profile,
+		SchemaHash:     schemas.Hash(),
+		FeatureHash:    features.Hash(),
+		Start:          start,
+		Seed:           seed,
+		Machine:        reports.CurrentMachine(),
+		Settings:       settings,
 	}
 }

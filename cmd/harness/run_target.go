@@ -11,7 +11,6 @@ import (
 
 	"github.com/pns-harness/pns-harness/assemble"
 	"github.com/pns-harness/pns-harness/conformance"
-	"github.com/pns-harness/pns-harness/features"
 	"github.com/pns-harness/pns-harness/loadtest"
 	"github.com/pns-harness/pns-harness/pns"
 	"github.com/pns-harness/pns-harness/profile"
@@ -132,16 +131,8 @@ func runTargetAll(ctx context.Context, o runOptions, stdout io.Writer) (*reports
 	}
 	fmt.Fprintf(stdout, "target: %s  profile: %s  seed: %d\n", t.target, t.profilePath, o.seed)
 
-	s := &reports.Summary{Manifest: reports.Manifest{
-		HarnessVersion: buildVersion(),
-		TargetURL:      t.target,
-		Profile:        filepath.Base(t.profilePath),
-		SchemaHash:     schemas.Hash(),
-		FeatureHash:    features.Hash(),
-		Start:          start,
-		Seed:           o.seed,
-		Machine:        reports.CurrentMachine(),
-		Settings: []reports.Setting{
+	s := &reports.Summary{Manifest: runManifest(t.target, filepath.Base(t.profilePath), start, o.seed,
+		[]reports.Setting{
 			{Key: "TLS", Value: t.tls.manifestValue()},
 			{Key: "load duration", Value: dur.String()},
 			{Key: "bind rate", Value: fmt.Sprintf("%g/s per mode", rate)},
@@ -149,8 +140,7 @@ func runTargetAll(ctx context.Context, o runOptions, stdout io.Writer) (*reports
 			{Key: "load modes", Value: fmt.Sprint(modes)},
 			{Key: "remote gate", Value: fmt.Sprintf("allowRemote=%v maxRate=%g/s", gate.AllowRemote, gate.MaxRate)},
 			{Key: "tags", Value: o.tags},
-		},
-	}}
+		})}
 
 	// 1. Conformance.
 	fmt.Fprintln(stdout, "== conformance")
