@@ -9,11 +9,7 @@ import (
 // BenchmarkSuite runs the whole suite against an in-process emulator and reports the wall time
 // of one run in seconds.
 func BenchmarkSuite(b *testing.B) {
-	cfg, err := ConformanceConfig()
-	if err != nil {
-		b.Fatal(err)
-	}
-	url, stop, err := ServeEmulator(cfg, nil)
+	url, stop, err := StartEmulator()
 	if err != nil {
 		b.Fatal(err)
 	}

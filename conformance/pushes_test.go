@@ -118,11 +118,7 @@ func TestNoPushSourceSkips(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs a feature")
 	}
-	cfg, err := ConformanceConfig()
-	if err != nil {
-		t.Fatal(err)
-	}
-	url, stop, err := ServeEmulator(cfg, nil)
+	url, stop, err := StartEmulator()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -73,11 +73,7 @@ func TestFeaturesAsRealPlatform(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the whole suite")
 	}
-	cfg, err := ConformanceConfig()
-	if err != nil {
-		t.Fatal(err)
-	}
-	url, stop, err := ServeEmulator(cfg, nil)
+	url, stop, err := StartEmulator()
 	if err != nil {
 		t.Fatal(err)
 	}

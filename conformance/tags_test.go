@@ -87,11 +87,7 @@ func TestSlowScenariosOptIn(t *testing.T) {
 	if res.Passed == 0 || res.Failed != 0 || res.Skipped != 0 {
 		t.Fatalf("against the emulator: %d passed, %d failed (%v), %d skipped", res.Passed, res.Failed, res.FailedKeys(), res.Skipped)
 	}
-	cfg, err := ConformanceConfig()
-	if err != nil {
-		t.Fatal(err)
-	}
-	url, stop, err := ServeEmulator(cfg, nil)
+	url, stop, err := StartEmulator()
 	if err != nil {
 		t.Fatal(err)
 	}
