@@ -3,11 +3,8 @@ package conformance
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"net/http"
-	"net/http/httptest"
 	"sort"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -19,32 +16,18 @@ import (
 //   - every answer with resultcode 1012010 (X reuse, §13.1) says 1012008 instead;
 //   - successful AXB bind answers lose their subscriptionId (§3.2).
 func mutate(h http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, r)
-		body := rec.Body.Bytes()
-		var m map[string]any
-		if json.Unmarshal(body, &m) == nil {
-			changed := false
-			if m["resultcode"] == string(pns.CodeRelationBound) {
-				m["resultcode"] = string(pns.CodeNoResource)
-				changed = true
-			}
-			if r.Method == http.MethodPost && r.URL.Path == pns.PathAXB && m["resultcode"] == "0" {
-				delete(m, "subscriptionId")
-				changed = true
-			}
-			if changed {
-				body, _ = json.Marshal(m)
-			}
+	return rewriteJSON(func(r *http.Request, m map[string]any) bool {
+		changed := false
+		if m["resultcode"] == string(pns.CodeRelationBound) {
+			m["resultcode"] = string(pns.CodeNoResource)
+			changed = true
 		}
-		for k, v := range rec.Header() {
-			w.Header()[k] = v
+		if r.Method == http.MethodPost && r.URL.Path == pns.PathAXB && m["resultcode"] == "0" {
+			delete(m, "subscriptionId")
+			changed = true
 		}
-		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
-		w.WriteHeader(rec.Code)
-		_, _ = w.Write(body)
-	})
+		return changed
+	})(h)
 }
 
 // TestMutations runs the suite against a correct and then a deliberately broken emulator and
