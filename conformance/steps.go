@@ -64,7 +64,10 @@ func (rs *runState) initScenario(sc *godog.ScenarioContext) {
 			return ctx, fmt.Errorf("%w: the run was interrupted", godog.ErrSkip)
 		}
 		if w.hasTag(TagEmulator) && !rs.emulator {
-			return ctx, fmt.Errorf("%w: @emulator scenario against a non-emulator target (it needs emulator control or asserts an [I] rule or a §14 decision)", godog.ErrSkip)
+			return ctx, fmt.Errorf("%w: @emulator scenario: it needs emulator control (clock, call simulation, pool status, resets), which this target does not offer", godog.ErrSkip)
+		}
+		if r := decisionReason(w.tagNames()); r != "" && !rs.emulator {
+			return ctx, fmt.Errorf("%w: %s", godog.ErrSkip, r)
 		}
 		if w.hasTag(TagSlow) && !rs.emulator && !rs.slow {
 			return ctx, fmt.Errorf("%w: @slow scenario: it waits in real time on this target; opt in with --slow", godog.ErrSkip)

@@ -1,0 +1,60 @@
+package conformance
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/pns-harness/pns-harness/pns"
+)
+
+// TagDecisionPrefix starts the provenance tag of a scenario that asserts what the emulator
+// decided where the contract is silent: @decision:D41 names pns.Decisions' entry D41. Such a
+// scenario is judged normally against the embedded emulator; against any other target its
+// outcome can never fail the verdict, because another answer is equally within the contract.
+const TagDecisionPrefix = "@decision:"
+
+// ScenarioDecisions returns the decisions a scenario's tags name, in tag order, and an error
+// naming the first tag whose ID is not in pns.Decisions.
+func ScenarioDecisions(tags []string) ([]pns.Decision, error) {
+	var out []pns.Decision
+	for _, t := range tags {
+		id, ok := strings.CutPrefix(t, TagDecisionPrefix)
+		if !ok {
+			continue
+		}
+		d, ok := pns.DecisionByID(id)
+		if !ok {
+			return nil, fmt.Errorf("tag %s names no entry of pns.Decisions", t)
+		}
+		out = append(out, d)
+	}
+	return out, nil
+}
+
+// decisionReason is the skip reason of a scenario asserting decisions on a target that is not
+// the emulator, "" when it asserts none.
+func decisionReason(tags []string) string {
+	ds, err := ScenarioDecisions(tags)
+	if err != nil {
+		return err.Error()
+	}
+	parts := make([]string, len(ds))
+	for i, d := range ds {
+		parts[i] = fmt.Sprintf("%s (%s)", d.ID, d.Topic)
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "asserts the emulator's decision " + strings.Join(parts, ", ")
+}
+
+// tagNames returns the scenario's tags, sorted, so that a reason lists decisions in one order.
+func (w *world) tagNames() []string {
+	out := make([]string, 0, len(w.tags))
+	for t := range w.tags {
+		out = append(out, t)
+	}
+	sort.Strings(out)
+	return out
+}
