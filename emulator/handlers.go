@@ -377,7 +377,11 @@ func success() pns.Envelope {
 
 // writeError answers a PNS error with its envelope and HTTP status.
 func (e *Emulator) writeError(w *respWriter, err *pns.Error) {
-	e.writeJSON(w, err.HTTPStatus(), string(err.Code), pns.Envelope{ResultCode: string(err.Code), ResultDesc: err.Desc})
+	status, desc := err.HTTPStatus(), err.Desc
+	if e.alternative() {
+		status, desc = alternativeError(err)
+	}
+	e.writeJSON(w, status, string(err.Code), pns.Envelope{ResultCode: string(err.Code), ResultDesc: desc})
 }
 
 // writeJSON writes a provisioning answer. HTML escaping is off so that values come back as
