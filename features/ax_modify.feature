@@ -32,7 +32,7 @@ Feature: AX modify — PUT /rest/provision/caas/privatenumber/v1.0 (reference §
     And the response field "privateNumList.0.turnFlag" is "off"
     And the response field "privateNumList.0.maxDuration" is 10
 
-  @rule:business:ax-5x-limit @code:1011003 @emulator
+  @rule:business:ax-5x-limit @code:1011003 @decision:D46
   Scenario: The new A already holds 5 X numbers
     Given "<A2>" holds 5 AX bindings
     When I modify AX with:
@@ -41,7 +41,7 @@ Feature: AX modify — PUT /rest/provision/caas/privatenumber/v1.0 (reference §
       """
     Then the result code is "1011003"
 
-  @rule:business:x-not-owned @code:1011004 @emulator
+  @rule:business:x-not-owned @code:1011004 @decision:D48
   Scenario: privateNum not owned by the app
     When I modify AX with:
       """
@@ -49,7 +49,7 @@ Feature: AX modify — PUT /rest/provision/caas/privatenumber/v1.0 (reference §
       """
     Then the result code is "1011004"
 
-  @rule:business:unknown-subscription @code:1016001 @emulator
+  @rule:business:unknown-subscription @code:1016001 @decision:D47
   Scenario: Unknown subscriptionId
     When I modify AX with:
       """

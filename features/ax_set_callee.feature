@@ -20,7 +20,7 @@ Feature: AX set temporary callee — PUT /rest/caas/privatenumber/calleenumber/v
       """
     Then the result code is "0"
 
-  @rule:format:calleeNum @emulator
+  @rule:format:calleeNum @decision:D56
   Scenario Outline: A temporary callee may be a <case>
     When I set the AX temporary callee with:
       """
@@ -34,7 +34,7 @@ Feature: AX set temporary callee — PUT /rest/caas/privatenumber/calleenumber/v
       | 95 number         | +8695555        |
       | fixed-line number | <FIX1>          |
 
-  @rule:business:x-not-owned @code:1011004 @emulator
+  @rule:business:x-not-owned @code:1011004 @decision:D48
   Scenario: privateNum not owned by the app
     When I set the AX temporary callee with:
       """
@@ -42,7 +42,7 @@ Feature: AX set temporary callee — PUT /rest/caas/privatenumber/calleenumber/v
       """
     Then the result code is "1011004"
 
-  @rule:business:unknown-subscription @code:1016001 @emulator
+  @rule:business:unknown-subscription @code:1016001 @decision:D47
   Scenario: Unknown subscriptionId
     When I set the AX temporary callee with:
       """
@@ -50,7 +50,7 @@ Feature: AX set temporary callee — PUT /rest/caas/privatenumber/calleenumber/v
       """
     Then the result code is "1016001"
 
-  @rule:business:unknown-subscription @code:1016001 @emulator
+  @rule:business:unknown-subscription @code:1016001 @decision:D47
   Scenario: An X without binding
     When I set the AX temporary callee with:
       """
@@ -58,7 +58,7 @@ Feature: AX set temporary callee — PUT /rest/caas/privatenumber/calleenumber/v
       """
     Then the result code is "1016001"
 
-  @rule:distinct:calleeNum,origNum @code:1010002 @schema-valid @emulator
+  @rule:distinct:calleeNum,origNum @code:1010002 @schema-valid @decision:D56
   Scenario: The temporary callee must differ from the binding's A
     When I set the AX temporary callee with:
       """

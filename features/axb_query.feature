@@ -61,7 +61,7 @@ Feature: AXB query — GET /rest/caas/relationnumber/partners/v1.0 (reference §
       | callee          | relationNum=<X1>&calleeNum=<D1>               |
       | caller and callee | relationNum=<X1>&callerNum=<C1>&calleeNum=<D1> |
 
-  @rule:business:role-match @code:1012007 @emulator
+  @rule:business:role-match @code:1012007 @decision:D41
   Scenario: The caller must match in its role
     Given an AXB binding of "<A1>" and "<B1>" on "<X1>"
     When I query AXB with "relationNum=<X1>&callerNum=<B1>"
