@@ -58,3 +58,20 @@ func (w *world) tagNames() []string {
 	sort.Strings(out)
 	return out
 }
+
+// refused asserts the documented half of a rule whose exact result code is a decision: the
+// platform refuses the request (a resultcode other than "0" with an HTTP status of class 4xx),
+// whatever code it picks. The scenario asserting the emulator's code is a separate one, tagged
+// @decision:Dn.
+func (w *world) refused() error {
+	ex, err := w.lastExchange()
+	if err != nil {
+		return err
+	}
+	r := ex.resp
+	if code := r.Envelope.ResultCode; code == "" || code == string(pns.CodeSuccess) || r.Status/100 != 4 {
+		return fmt.Errorf("HTTP %d resultcode %q (%q), want a refusal (HTTP 4xx and a resultcode other than 0)\nrequest: %s\nresponse: %s",
+			r.Status, code, r.Envelope.ResultDesc, r.Request, clip(r.Body))
+	}
+	return nil
+}

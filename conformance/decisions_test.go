@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/pns-harness/pns-harness/features"
+	"github.com/pns-harness/pns-harness/pns"
 )
 
 // TestDecisionTagsKnown: every @decision:Dn tag of the feature files names an entry of
@@ -42,5 +43,31 @@ func TestDecisionReason(t *testing.T) {
 		if got := decisionReason(tt.tags); (tt.want == "") != (got == "") || !strings.Contains(got, tt.want) {
 			t.Errorf("decisionReason(%v) = %q, want %q", tt.tags, got, tt.want)
 		}
+	}
+}
+
+// TestRefusedStep: "the request is refused" passes on any 4xx refusal, whatever the code, and
+// fails on a success, a 5xx answer or an answer without a resultcode.
+func TestRefusedStep(t *testing.T) {
+	for _, tt := range []struct {
+		status int
+		code   string
+		ok     bool
+	}{
+		{403, "1011003", true},
+		{400, "1011005", true},
+		{404, "1012007", true},
+		{200, "0", false},
+		{403, "0", false},
+		{500, "1010001", false},
+		{403, "", false},
+	} {
+		w := &world{last: &exchange{resp: &pns.Response{Status: tt.status, Envelope: pns.Envelope{ResultCode: tt.code}}}}
+		if err := w.refused(); (err == nil) != tt.ok {
+			t.Errorf("HTTP %d %q: %v, want ok=%v", tt.status, tt.code, err, tt.ok)
+		}
+	}
+	if err := (&world{}).refused(); err == nil {
+		t.Error("no request sent: want an error")
 	}
 }

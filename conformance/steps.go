@@ -195,6 +195,7 @@ func (rs *runState) initScenario(sc *godog.ScenarioContext) {
 
 	// Outcomes.
 	sc.Step(`^the result code is "([^"]*)"$`, w.resultCode)
+	sc.Step(`^the request is refused$`, w.refused)
 	sc.Step(`^the HTTP status is (\d+)$`, w.httpStatus)
 	sc.Step(`^the result description is "([^"]*)"$`, w.resultDesc)
 	sc.Step(`^the response matches its schema$`, func() error {

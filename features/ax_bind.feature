@@ -72,8 +72,17 @@ Feature: AX bind — POST /rest/provision/caas/privatenumber/v1.0 (reference §4
     Then the result code is "1016002"
     And the result description is "The record already exists."
 
+  @rule:business:ax-5x-limit
+  Scenario: An A holds at most 5 X numbers (refused on any platform)
+    Given "<A1>" holds 5 AX bindings
+    When I bind AX with:
+      """
+      {"origNum":"<A1>","privateNum":"<X1>"}
+      """
+    Then the request is refused
+
   @rule:business:ax-5x-limit @code:1011003 @decision:D46
-  Scenario: An A holds at most 5 X numbers
+  Scenario: An A holds at most 5 X numbers: the emulator's code
     Given "<A1>" holds 5 AX bindings
     When I bind AX with:
       """
@@ -91,8 +100,16 @@ Feature: AX bind — POST /rest/provision/caas/privatenumber/v1.0 (reference §4
       """
     Then the result code is "0"
 
+  @rule:business:x-not-owned
+  Scenario: An X that is not the app's is refused on any platform
+    When I bind AX with:
+      """
+      {"origNum":"<A1>","privateNum":"<NOTX>"}
+      """
+    Then the request is refused
+
   @rule:business:x-not-owned @code:1011004 @decision:D48
-  Scenario: An X that is not the app's is refused
+  Scenario: An X that is not the app's is refused: the emulator's code
     When I bind AX with:
       """
       {"origNum":"<A1>","privateNum":"<NOTX>"}

@@ -34,24 +34,48 @@ Feature: AX set temporary callee — PUT /rest/caas/privatenumber/calleenumber/v
       | 95 number         | +8695555        |
       | fixed-line number | <FIX1>          |
 
+  @rule:business:x-not-owned
+  Scenario: privateNum not owned by the app (refused on any platform)
+    When I set the AX temporary callee with:
+      """
+      {"privateNum":"<NOTX>","calleeNum":"<B1>"}
+      """
+    Then the request is refused
+
   @rule:business:x-not-owned @code:1011004 @decision:D48
-  Scenario: privateNum not owned by the app
+  Scenario: privateNum not owned by the app: the emulator's code
     When I set the AX temporary callee with:
       """
       {"privateNum":"<NOTX>","calleeNum":"<B1>"}
       """
     Then the result code is "1011004"
 
+  @rule:business:unknown-subscription
+  Scenario: Unknown subscriptionId (refused on any platform)
+    When I set the AX temporary callee with:
+      """
+      {"subscriptionId":"00000000-0000-4000-8000-000000000000","calleeNum":"<B1>"}
+      """
+    Then the request is refused
+
   @rule:business:unknown-subscription @code:1016001 @decision:D47
-  Scenario: Unknown subscriptionId
+  Scenario: Unknown subscriptionId: the emulator's code
     When I set the AX temporary callee with:
       """
       {"subscriptionId":"00000000-0000-4000-8000-000000000000","calleeNum":"<B1>"}
       """
     Then the result code is "1016001"
 
+  @rule:business:unknown-subscription
+  Scenario: An X without binding (refused on any platform)
+    When I set the AX temporary callee with:
+      """
+      {"privateNum":"<X2>","calleeNum":"<B1>"}
+      """
+    Then the request is refused
+
   @rule:business:unknown-subscription @code:1016001 @decision:D47
-  Scenario: An X without binding
+  Scenario: An X without binding: the emulator's code
     When I set the AX temporary callee with:
       """
       {"privateNum":"<X2>","calleeNum":"<B1>"}

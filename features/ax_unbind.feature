@@ -42,13 +42,23 @@ Feature: AX unbind — DELETE /rest/provision/caas/privatenumber/v1.0 (reference
     Then the result code is "1010002"
     And the result description is "Invalid request. privateNum"
 
+  @rule:business:x-not-owned
+  Scenario: privateNum not owned by the app (refused on any platform)
+    When I unbind AX with "privateNum=<NOTX>"
+    Then the request is refused
+
   @rule:business:x-not-owned @code:1011004 @decision:D48
-  Scenario: privateNum not owned by the app
+  Scenario: privateNum not owned by the app: the emulator's code
     When I unbind AX with "privateNum=<NOTX>"
     Then the result code is "1011004"
 
+  @rule:business:unknown-subscription
+  Scenario: Unknown subscriptionId (refused on any platform)
+    When I unbind AX with "subscriptionId=00000000-0000-4000-8000-000000000000"
+    Then the request is refused
+
   @rule:business:unknown-subscription @code:1016001 @decision:D47
-  Scenario: Unknown subscriptionId
+  Scenario: Unknown subscriptionId: the emulator's code
     When I unbind AX with "subscriptionId=00000000-0000-4000-8000-000000000000"
     Then the result code is "1016001"
     And the result description is "The record does not exist"

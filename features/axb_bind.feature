@@ -132,8 +132,16 @@ Feature: AXB bind — POST /rest/caas/relationnumber/partners/v1.0 (reference §
     And the response field "relationNum" is not "<X1>"
     And the response field "relationNum" is one of the app's X numbers
 
+  @rule:business:x-not-owned
+  Scenario: An X that is not the app's is refused on any platform
+    When I bind AXB with:
+      """
+      {"callerNum":"<A1>","calleeNum":"<B1>","relationNum":"<NOTX>"}
+      """
+    Then the request is refused
+
   @rule:business:x-not-owned @code:1012001 @decision:D30
-  Scenario: An X that is not the app's is refused
+  Scenario: An X that is not the app's is refused: the emulator's code
     When I bind AXB with:
       """
       {"callerNum":"<A1>","calleeNum":"<B1>","relationNum":"<NOTX>"}

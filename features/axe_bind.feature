@@ -70,8 +70,16 @@ Feature: AXE bind — POST /rest/caas/extendnumber/v1.0 (reference §5.2, §13.3
     And I query AXE with "subscriptionId=<SUB1>"
     And the response field "virtualNum" is "<X1>"
 
+  @rule:business:x-not-owned
+  Scenario: An X that is not the app's is refused on any platform
+    When I bind AXE with:
+      """
+      {"bindNum":"<A1>","virtualNum":"<NOTX>"}
+      """
+    Then the request is refused
+
   @rule:business:x-not-owned @code:1012001 @decision:D59
-  Scenario: An X that is not the app's is refused
+  Scenario: An X that is not the app's is refused: the emulator's code
     When I bind AXE with:
       """
       {"bindNum":"<A1>","virtualNum":"<NOTX>"}
