@@ -2,6 +2,7 @@ package conformance
 
 import (
 	"context"
+	"strings"
 	"testing"
 )
 
@@ -68,7 +69,8 @@ func TestFeaturesConcurrent(t *testing.T) {
 // TestFeaturesAsRealPlatform runs the suite the way it runs against Huawei's platform (profile
 // emulator: false) but against the emulator: every scenario not tagged @emulator must pass with
 // the relaxed real-platform assertions (status class for [I] pairs, no resultdesc), and every
-// @emulator scenario, and every @slow one without Options.Slow, must be reported as skipped.
+// @emulator or @decision: scenario, and every @slow one without Options.Slow, must be reported
+// as skipped.
 func TestFeaturesAsRealPlatform(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the whole suite")
@@ -87,7 +89,7 @@ func TestFeaturesAsRealPlatform(t *testing.T) {
 	for _, s := range res.Scenarios {
 		emu := false
 		for _, tg := range s.Tags {
-			emu = emu || tg == TagEmulator || tg == TagSlow
+			emu = emu || tg == TagEmulator || tg == TagSlow || strings.HasPrefix(tg, TagDecisionPrefix)
 		}
 		switch {
 		case emu && s.Status != "skipped":

@@ -28,6 +28,7 @@ type AlternativeDecision struct {
 // AlternativeDecisions lists what `--decisions alternative` changes; docs/fidelity.md is
 // generated from it. Every other decision answers as in the default set.
 var AlternativeDecisions = []AlternativeDecision{
+	{"D10", "a request with several defective fields: 1010002 names the first in table order", "names the last defective field in table order (single defects unchanged)"},
 	{"D14", "HTTP 403 with the business and authentication codes whose status is undocumented", "HTTP 400 with those codes (same class); documented status pairs unchanged"},
 	{"D15", "`Invalid request. <field>`", "`Invalid request. Parameter <field> is invalid.`"},
 	{"D33", "the eligible X with the fewest bindings, then the lowest number", "the eligible X with the highest number, whatever its bindings"},

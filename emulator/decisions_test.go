@@ -37,6 +37,18 @@ func TestAlternativeDecisions(t *testing.T) {
 		def answer
 		alt answer
 	}{
+		{"D10", func(te *testEmu) result { // two defects: callerNum (first) and duration (later)
+			return te.call(axbKey, "POST", pathAXB, `{"callerNum":"x","calleeNum":"+8613900100001","duration":-1}`)
+		}, answer{status: 403, code: "1010002", desc: "Invalid request. callerNum"},
+			answer{status: 403, code: "1010002", desc: "Invalid request. Parameter duration is invalid."}},
+		{"D10 single", func(te *testEmu) result {
+			return te.call(axbKey, "POST", pathAXB, `{"callerNum":"x","calleeNum":"+8613900100001"}`)
+		}, answer{status: 403, code: "1010002", desc: "Invalid request. callerNum"},
+			answer{status: 403, code: "1010002", desc: "Invalid request. Parameter callerNum is invalid."}},
+		{"D10 missing", func(te *testEmu) result { // a mandatory field absent, a later one defective
+			return te.call(axeKey, "POST", pathAXE, `{"displayNumMode":"x"}`)
+		}, answer{status: 403, code: "1010002", desc: "Invalid request. bindNum"},
+			answer{status: 403, code: "1010002", desc: "Invalid request. Parameter displayNumMode is invalid."}},
 		{"D14", func(te *testEmu) result { // an AXB app on the AX interface: 1010040, status undocumented
 			return te.call(axbKey, "POST", pathAX, `{"origNum":"+8613800100001"}`)
 		}, answer{status: 403, code: "1010040"}, answer{status: 400, code: "1010040"}},

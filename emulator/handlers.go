@@ -184,6 +184,7 @@ func (e *Emulator) servePNS(w *respWriter, r *http.Request, log *RequestLog) {
 		}
 		rd = newBodyReader(m)
 	}
+	rd.last = app.alt
 	resp, perr := e.dispatch(iface.ID, app, rd)
 	if perr != nil {
 		e.writeError(w, perr)
