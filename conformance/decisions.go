@@ -14,6 +14,12 @@ import (
 // outcome can never fail the verdict, because another answer is equally within the contract.
 const TagDecisionPrefix = "@decision:"
 
+// TagRefused marks a scenario that asserts only that the platform refuses a request ("the
+// request is refused"), because the exact code is a decision asserted by a twin scenario tagged
+// @decision:Dn. It carries no @code: tag for the code the emulator happens to answer, so that
+// coverage never credits that code to a platform that answered another.
+const TagRefused = "@refused"
+
 // ScenarioDecisions returns the decisions a scenario's tags name, in tag order, and an error
 // naming the first tag whose ID is not in pns.Decisions.
 func ScenarioDecisions(tags []string) ([]pns.Decision, error) {
@@ -64,6 +70,9 @@ func (w *world) tagNames() []string {
 // whatever code it picks. The scenario asserting the emulator's code is a separate one, tagged
 // @decision:Dn.
 func (w *world) refused() error {
+	if !w.hasTag(TagRefused) {
+		return fmt.Errorf("a scenario asserting only a refusal must be tagged %s", TagRefused)
+	}
 	ex, err := w.lastExchange()
 	if err != nil {
 		return err

@@ -62,12 +62,16 @@ func TestRefusedStep(t *testing.T) {
 		{500, "1010001", false},
 		{403, "", false},
 	} {
-		w := &world{last: &exchange{resp: &pns.Response{Status: tt.status, Envelope: pns.Envelope{ResultCode: tt.code}}}}
+		w := &world{tags: map[string]bool{TagRefused: true}, last: &exchange{resp: &pns.Response{Status: tt.status, Envelope: pns.Envelope{ResultCode: tt.code}}}}
 		if err := w.refused(); (err == nil) != tt.ok {
 			t.Errorf("HTTP %d %q: %v, want ok=%v", tt.status, tt.code, err, tt.ok)
 		}
 	}
-	if err := (&world{}).refused(); err == nil {
+	if err := (&world{tags: map[string]bool{TagRefused: true}}).refused(); err == nil {
 		t.Error("no request sent: want an error")
+	}
+	untagged := &world{tags: map[string]bool{}, last: &exchange{resp: &pns.Response{Status: 403, Envelope: pns.Envelope{ResultCode: "1011003"}}}}
+	if err := untagged.refused(); err == nil || !strings.Contains(err.Error(), TagRefused) {
+		t.Errorf("a scenario without %s: %v", TagRefused, err)
 	}
 }

@@ -39,8 +39,26 @@ var AlternativeDecisions = []AlternativeDecision{
 	{"D48", "AX `privateNum` not owned: 1011004", "1012001"},
 	{"D50", "AX bind of an A already bound to that X: 1016002", "1011005 (the X is allocated)"},
 	{"D53", "`calleeNumDisplay` / `displayNumMode` `\"1\"` accepted", "`\"1\"` refused with 1010002 naming the field (the carrier requires `\"0\"`)"},
+	{"D54", "AX unbind by `privateNum` alone removes that X's binding", "1010002 naming `origNum` (only the documented pair or the ID)"},
 	{"D58", "AXE automatic extension: the lowest free one", "the highest free one"},
 	{"D62", "AXE `bindExpiredTime` / `callbackExpiredTime` at most 2160 h / 129600 min", "at most 4320 h / 259200 min (180 days)"},
+	{"D75", "recording download: HTTP 301 with `Location`; unknown recording 1012007 with HTTP 404", "HTTP 302 with `Location`; 1012007 with HTTP 403"},
+	{"D78", "AX query by `origNum` or `privateNum` without a match: 1016001", "`0` with an empty `privateNumList` (by `subscriptionId`: not found as D47)"},
+}
+
+// recordStatus is the recording download's HTTP status: 301 and 404, or 302 and 403 in the
+// alternative set (D75: only a redirect with Location and 1012007 are documented).
+func (e *Emulator) recordStatus(status int) int {
+	if !e.alternative() {
+		return status
+	}
+	switch status {
+	case http.StatusMovedPermanently:
+		return http.StatusFound
+	case http.StatusNotFound:
+		return http.StatusForbidden
+	}
+	return status
 }
 
 // alternative reports whether the emulator answers with the alternative decisions.

@@ -77,7 +77,7 @@ func TestAlternativeDecisions(t *testing.T) {
 			return te.call(axKey, "DELETE", pathAX+"?subscriptionId=nope", "")
 		}, answer{status: 403, code: "1016001"}, answer{status: 400, code: "1011004"}},
 		{"D48", func(te *testEmu) result { // an X of the AXB app is not the AX app's
-			return te.call(axKey, "DELETE", pathAX+"?privateNum=%2B8617001100001", "")
+			return te.call(axKey, "POST", pathAX, `{"origNum":"+8613800100001","privateNum":"+8617001100001"}`)
 		}, answer{status: 403, code: "1011004"}, answer{status: 403, code: "1012001"}},
 		{"D50", func(te *testEmu) result {
 			te.call(axKey, "POST", pathAX, `{"origNum":"+8613800100001","privateNum":"`+xAX+`"}`).mustOK(te.t)
@@ -89,6 +89,19 @@ func TestAlternativeDecisions(t *testing.T) {
 		{"D53 AXE", func(te *testEmu) result {
 			return te.call(axeKey, "POST", pathAXE, `{"bindNum":"+8613800100001","displayNumMode":"1"}`)
 		}, answer{status: 200, code: "0"}, answer{status: 403, code: "1010002"}},
+		{"D54", func(te *testEmu) result {
+			te.call(axKey, "POST", pathAX, `{"origNum":"+8613800100001","privateNum":"`+xAX+`"}`).mustOK(te.t)
+			return te.call(axKey, "DELETE", pathAX+"?privateNum=%2B8617002100007", "")
+		}, answer{status: 200, code: "0"}, answer{status: 403, code: "1010002", desc: "Invalid request. Parameter origNum is invalid."}},
+		{"D75", func(te *testEmu) result {
+			return te.call(axbKey, "GET", pathRecord+"?fileName=nope.wav&recordDomain=example.com", "")
+		}, answer{status: 404, code: "1012007"}, answer{status: 403, code: "1012007"}},
+		{"D78", func(te *testEmu) result {
+			return te.call(axKey, "GET", pathAX+"?origNum=%2B8613800100001", "")
+		}, answer{status: 403, code: "1016001"}, answer{status: 200, code: "0"}},
+		{"D78 by ID", func(te *testEmu) result {
+			return te.call(axKey, "GET", pathAX+"?subscriptionId=nope", "")
+		}, answer{status: 403, code: "1016001"}, answer{status: 400, code: "1011004"}},
 		{"D58", func(te *testEmu) result {
 			return te.call(axeKey, "POST", pathAXE, `{"bindNum":"+8613800100001","virtualNum":"+8617003100007"}`)
 		}, answer{status: 200, code: "0", field: "extendNum", fieldVal: "0001"},

@@ -365,11 +365,11 @@ func (e *Emulator) serveRecord(w *respWriter, r *http.Request, app *App) {
 		if loc, ok := resolve(app.AppKey, in.FileName, in.RecordDomain); ok {
 			w.code = string(pns.CodeSuccess)
 			w.Header().Set("Location", loc)
-			w.WriteHeader(http.StatusMovedPermanently)
+			w.WriteHeader(e.recordStatus(http.StatusMovedPermanently))
 			return
 		}
 	}
-	e.writeError(w, &pns.Error{Code: pns.CodeRecordNotExist, Desc: pns.CodeRecordNotExist.Desc(), Status: http.StatusNotFound})
+	e.writeError(w, &pns.Error{Code: pns.CodeRecordNotExist, Desc: pns.CodeRecordNotExist.Desc(), Status: e.recordStatus(http.StatusNotFound)})
 }
 
 func success() pns.Envelope {

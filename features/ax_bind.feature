@@ -72,7 +72,7 @@ Feature: AX bind — POST /rest/provision/caas/privatenumber/v1.0 (reference §4
     Then the result code is "1016002"
     And the result description is "The record already exists."
 
-  @rule:business:ax-5x-limit
+  @rule:business:ax-5x-limit @refused
   Scenario: An A holds at most 5 X numbers (refused on any platform)
     Given "<A1>" holds 5 AX bindings
     When I bind AX with:
@@ -100,7 +100,7 @@ Feature: AX bind — POST /rest/provision/caas/privatenumber/v1.0 (reference §4
       """
     Then the result code is "0"
 
-  @rule:business:x-not-owned
+  @rule:business:x-not-owned @refused
   Scenario: An X that is not the app's is refused on any platform
     When I bind AX with:
       """

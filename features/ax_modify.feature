@@ -32,7 +32,7 @@ Feature: AX modify — PUT /rest/provision/caas/privatenumber/v1.0 (reference §
     And the response field "privateNumList.0.turnFlag" is "off"
     And the response field "privateNumList.0.maxDuration" is 10
 
-  @rule:business:ax-5x-limit
+  @rule:business:ax-5x-limit @refused
   Scenario: The new A already holds 5 X numbers (refused on any platform)
     Given "<A2>" holds 5 AX bindings
     When I modify AX with:
@@ -50,7 +50,7 @@ Feature: AX modify — PUT /rest/provision/caas/privatenumber/v1.0 (reference §
       """
     Then the result code is "1011003"
 
-  @rule:business:x-not-owned
+  @rule:business:x-not-owned @refused
   Scenario: privateNum not owned by the app (refused on any platform)
     When I modify AX with:
       """
@@ -66,7 +66,7 @@ Feature: AX modify — PUT /rest/provision/caas/privatenumber/v1.0 (reference §
       """
     Then the result code is "1011004"
 
-  @rule:business:unknown-subscription
+  @rule:business:unknown-subscription @refused
   Scenario: Unknown subscriptionId (refused on any platform)
     When I modify AX with:
       """

@@ -34,7 +34,7 @@ Feature: AX set temporary callee — PUT /rest/caas/privatenumber/calleenumber/v
       | 95 number         | +8695555        |
       | fixed-line number | <FIX1>          |
 
-  @rule:business:x-not-owned
+  @rule:business:x-not-owned @refused
   Scenario: privateNum not owned by the app (refused on any platform)
     When I set the AX temporary callee with:
       """
@@ -50,7 +50,7 @@ Feature: AX set temporary callee — PUT /rest/caas/privatenumber/calleenumber/v
       """
     Then the result code is "1011004"
 
-  @rule:business:unknown-subscription
+  @rule:business:unknown-subscription @refused
   Scenario: Unknown subscriptionId (refused on any platform)
     When I set the AX temporary callee with:
       """
@@ -66,7 +66,7 @@ Feature: AX set temporary callee — PUT /rest/caas/privatenumber/calleenumber/v
       """
     Then the result code is "1016001"
 
-  @rule:business:unknown-subscription
+  @rule:business:unknown-subscription @refused
   Scenario: An X without binding (refused on any platform)
     When I set the AX temporary callee with:
       """

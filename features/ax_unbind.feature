@@ -42,7 +42,7 @@ Feature: AX unbind — DELETE /rest/provision/caas/privatenumber/v1.0 (reference
     Then the result code is "1010002"
     And the result description is "Invalid request. privateNum"
 
-  @rule:business:x-not-owned
+  @rule:business:x-not-owned @refused
   Scenario: privateNum not owned by the app (refused on any platform)
     When I unbind AX with "privateNum=<NOTX>"
     Then the request is refused
@@ -52,7 +52,7 @@ Feature: AX unbind — DELETE /rest/provision/caas/privatenumber/v1.0 (reference
     When I unbind AX with "privateNum=<NOTX>"
     Then the result code is "1011004"
 
-  @rule:business:unknown-subscription
+  @rule:business:unknown-subscription @refused
   Scenario: Unknown subscriptionId (refused on any platform)
     When I unbind AX with "subscriptionId=00000000-0000-4000-8000-000000000000"
     Then the request is refused

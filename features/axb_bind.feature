@@ -132,7 +132,7 @@ Feature: AXB bind — POST /rest/caas/relationnumber/partners/v1.0 (reference §
     And the response field "relationNum" is not "<X1>"
     And the response field "relationNum" is one of the app's X numbers
 
-  @rule:business:x-not-owned
+  @rule:business:x-not-owned @refused
   Scenario: An X that is not the app's is refused on any platform
     When I bind AXB with:
       """

@@ -70,7 +70,7 @@ Feature: AXE bind — POST /rest/caas/extendnumber/v1.0 (reference §5.2, §13.3
     And I query AXE with "subscriptionId=<SUB1>"
     And the response field "virtualNum" is "<X1>"
 
-  @rule:business:x-not-owned
+  @rule:business:x-not-owned @refused
   Scenario: An X that is not the app's is refused on any platform
     When I bind AXE with:
       """

@@ -130,6 +130,9 @@ func (s *Store) AXUnbind(app string, in AXUnbindInput) (int, *pns.Error) {
 		}
 		return 0, pns.InvalidRequest("subscriptionId")
 	}
+	if s.alt && in.SubscriptionID == "" && in.OrigNum == "" {
+		return 0, pns.InvalidRequest("origNum") // D54 alternative: the documented pair only
+	}
 	s.lock(a)
 	defer a.mu.Unlock()
 	var b *AXBinding
@@ -246,6 +249,9 @@ func (s *Store) AXQuery(app string, in AXQueryInput) ([]AXBinding, *pns.Error) {
 		}
 	}
 	if len(found) == 0 {
+		if s.alt && in.SubscriptionID == "" {
+			return []AXBinding{}, nil // D78 alternative: a search by number that matches nothing is an empty list
+		}
 		return nil, s.axNotFound()
 	}
 	sort.Slice(found, func(i, j int) bool {
