@@ -121,7 +121,7 @@ Feature: AXB bind — POST /rest/caas/relationnumber/partners/v1.0 (reference §
       | C-X-B         | <C1>   | <B1>   |
       | A-X-B again   | <A1>   | <B1>   |
 
-  @rule:business:x-reuse @emulator
+  @rule:business:x-reuse
   Scenario: Binding A and C by areaCode avoids the X that already carries A
     Given an AXB binding of "<A1>" and "<B1>" on "<X1>"
     When I bind AXB with:
