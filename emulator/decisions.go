@@ -40,6 +40,7 @@ var AlternativeDecisions = []AlternativeDecision{
 	{"D50", "AX bind of an A already bound to that X: 1016002", "1011005 (the X is allocated)"},
 	{"D53", "`calleeNumDisplay` / `displayNumMode` `\"1\"` accepted", "`\"1\"` refused with 1010002 naming the field (the carrier requires `\"0\"`)"},
 	{"D54", "AX unbind by `privateNum` alone removes that X's binding", "1010002 naming `origNum` (only the documented pair or the ID)"},
+	{"D56", "AX temporary callee: `+86400…` and `+8695…` service numbers accepted", "refused with 1010002 naming `calleeNum` (only numbers an A or B may be)"},
 	{"D58", "AXE automatic extension: the lowest free one", "the highest free one"},
 	{"D62", "AXE `bindExpiredTime` / `callbackExpiredTime` at most 2160 h / 129600 min", "at most 4320 h / 259200 min (180 days)"},
 	{"D75", "recording download: HTTP 301 with `Location`; unknown recording 1012007 with HTTP 404", "HTTP 302 with `Location`; 1012007 with HTTP 403"},

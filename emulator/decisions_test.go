@@ -102,6 +102,10 @@ func TestAlternativeDecisions(t *testing.T) {
 		{"D78 by ID", func(te *testEmu) result {
 			return te.call(axKey, "GET", pathAX+"?subscriptionId=nope", "")
 		}, answer{status: 403, code: "1016001"}, answer{status: 400, code: "1011004"}},
+		{"D56", func(te *testEmu) result {
+			te.call(axKey, "POST", pathAX, `{"origNum":"+8613800100001","privateNum":"`+xAX+`"}`).mustOK(te.t)
+			return te.call(axKey, "PUT", pathCallee, `{"privateNum":"`+xAX+`","calleeNum":"+8695512345"}`)
+		}, answer{status: 200, code: "0"}, answer{status: 403, code: "1010002", desc: "Invalid request. Parameter calleeNum is invalid."}},
 		{"D58", func(te *testEmu) result {
 			return te.call(axeKey, "POST", pathAXE, `{"bindNum":"+8613800100001","virtualNum":"+8617003100007"}`)
 		}, answer{status: 200, code: "0", field: "extendNum", fieldVal: "0001"},

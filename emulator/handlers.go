@@ -303,6 +303,9 @@ func (e *Emulator) dispatch(id string, app *App, rd *reader) (any, *pns.Error) {
 		if err != nil {
 			return nil, err
 		}
+		if app.alt && !pns.ValidRealNumber(in.CalleeNum) {
+			return nil, pns.InvalidRequest("calleeNum") // D56 alternative: no 400/95 temporary callee
+		}
 		if _, err := st.AXSetTempCallee(key, in); err != nil {
 			return nil, err
 		}
