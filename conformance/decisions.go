@@ -1,7 +1,10 @@
 package conformance
 
 import (
+	"context"
 	"fmt"
+	"net/http"
+	"net/url"
 	"sort"
 	"strings"
 
@@ -82,5 +85,28 @@ func (w *world) refused() error {
 		return fmt.Errorf("HTTP %d resultcode %q (%q), want a refusal (HTTP 4xx and a resultcode other than 0)\nrequest: %s\nresponse: %s",
 			r.Status, code, r.Envelope.ResultDesc, r.Request, clip(r.Body))
 	}
+	return nil
+}
+
+// learnExtension gives an AXE bind whose answer names no extension its <EXTn> placeholder from
+// the documented AXE query (a flat object with virtualNum and extendNum, §5.5): which fields
+// the bind answer carries besides subscriptionId is the emulator's decision D64.
+func (w *world) learnExtension(ctx context.Context, ex *exchange) error {
+	if ex.iface.ID != pns.IfaceAXEBind {
+		return nil
+	}
+	id, _ := ex.response["subscriptionId"].(string)
+	if e, _ := ex.response["extendNum"].(string); e != "" || id == "" {
+		return nil
+	}
+	q, err := w.send(ctx, http.MethodGet, mustIface(pns.IfaceAXEQuery).Path+"?subscriptionId="+url.QueryEscape(id), nil, true)
+	if err != nil {
+		return fmt.Errorf("querying the extension of AXE binding %s: %w", id, err)
+	}
+	e, _ := q.response["extendNum"].(string)
+	if e == "" {
+		return fmt.Errorf("AXE binding %s: neither the bind answer nor the query names its extendNum: %s", id, clip(q.resp.Body))
+	}
+	w.rememberExt(e)
 	return nil
 }

@@ -43,6 +43,7 @@ var AlternativeDecisions = []AlternativeDecision{
 	{"D56", "AX temporary callee: `+86400…` and `+8695…` service numbers accepted", "refused with 1010002 naming `calleeNum` (only numbers an A or B may be)"},
 	{"D58", "AXE automatic extension: the lowest free one", "the highest free one"},
 	{"D62", "AXE `bindExpiredTime` / `callbackExpiredTime` at most 2160 h / 129600 min", "at most 4320 h / 259200 min (180 days)"},
+	{"D64", "AXE bind answers `subscriptionId`, `virtualNum`, `extendNum`, `bindNum`", "only `subscriptionId` (the query tells the rest)"},
 	{"D75", "recording download: HTTP 301 with `Location`; unknown recording 1012007 with HTTP 404", "HTTP 302 with `Location`; 1012007 with HTTP 403"},
 	{"D78", "AX query by `origNum` or `privateNum` without a match: 1016001", "`0` with an empty `privateNumList` (by `subscriptionId`: not found as D47)"},
 }

@@ -93,6 +93,10 @@ func TestAlternativeDecisions(t *testing.T) {
 			te.call(axKey, "POST", pathAX, `{"origNum":"+8613800100001","privateNum":"`+xAX+`"}`).mustOK(te.t)
 			return te.call(axKey, "DELETE", pathAX+"?privateNum=%2B8617002100007", "")
 		}, answer{status: 200, code: "0"}, answer{status: 403, code: "1010002", desc: "Invalid request. Parameter origNum is invalid."}},
+		{"D64", func(te *testEmu) result {
+			return te.call(axeKey, "POST", pathAXE, `{"bindNum":"+8613800100001","virtualNum":"+8617003100007","extendNum":"0042"}`)
+		}, answer{status: 200, code: "0", field: "extendNum", fieldVal: "0042"},
+			answer{status: 200, code: "0", field: "extendNum", fieldVal: ""}},
 		{"D75", func(te *testEmu) result {
 			return te.call(axbKey, "GET", pathRecord+"?fileName=nope.wav&recordDomain=example.com", "")
 		}, answer{status: 404, code: "1012007"}, answer{status: 403, code: "1012007"}},
@@ -107,7 +111,8 @@ func TestAlternativeDecisions(t *testing.T) {
 			return te.call(axKey, "PUT", pathCallee, `{"privateNum":"`+xAX+`","calleeNum":"+8695512345"}`)
 		}, answer{status: 200, code: "0"}, answer{status: 403, code: "1010002", desc: "Invalid request. Parameter calleeNum is invalid."}},
 		{"D58", func(te *testEmu) result {
-			return te.call(axeKey, "POST", pathAXE, `{"bindNum":"+8613800100001","virtualNum":"+8617003100007"}`)
+			sid := te.call(axeKey, "POST", pathAXE, `{"bindNum":"+8613800100001","virtualNum":"+8617003100007"}`).mustOK(te.t).str("subscriptionId")
+			return te.call(axeKey, "GET", pathAXE+"?subscriptionId="+sid, "")
 		}, answer{status: 200, code: "0", field: "extendNum", fieldVal: "0001"},
 			answer{status: 200, code: "0", field: "extendNum", fieldVal: "9999"}},
 		{"D62 hours", func(te *testEmu) result {

@@ -319,6 +319,10 @@ func (e *Emulator) dispatch(id string, app *App, rd *reader) (any, *pns.Error) {
 		if err != nil {
 			return nil, err
 		}
+		if app.alt {
+			// D64 alternative: only the ID, the one field a client may rely on.
+			return pns.AXEBindResponse{Envelope: success(), SubscriptionID: b.SubscriptionID}, nil
+		}
 		return pns.AXEBindResponse{Envelope: success(), SubscriptionID: b.SubscriptionID, VirtualNum: b.VirtualNum,
 			ExtendNum: b.ExtendNum, BindNum: b.BindNum}, nil
 	case pns.IfaceAXEUnbind:
