@@ -56,6 +56,20 @@ func TestAlternativeDecisions(t *testing.T) {
 			return te.call(axbKey, "POST", pathAXB, `{"calleeNum":"+8613900100001"}`)
 		}, answer{status: 403, code: "1010002", desc: "Invalid request. callerNum"},
 			answer{status: 403, code: "1010002", desc: "Invalid request. Parameter callerNum is invalid."}},
+		{"D17", func(te *testEmu) result {
+			return te.call(axbKey, "DELETE", pathAXB+"?relationNum=+8617001100009", "")
+		}, answer{status: 403, code: "1010002"}, answer{status: 200, code: "0"}}, // D39 alternative: the empty X
+		{"D18", func(te *testEmu) result {
+			h := te.authHeaders(axbKey)
+			h.Set("Content-Type", "text/plain")
+			return te.raw("POST", pathAXB, h, `{"callerNum":"+8613800100001","calleeNum":"+8613900100001"}`)
+		}, answer{status: 403, code: "1010002", desc: "Invalid request. Content-Type"}, answer{status: 200, code: "0"}},
+		{"D23", func(te *testEmu) result {
+			return te.call(axbKey, "POST", pathAXB, `{"callerNum":"+8613800100001","calleeNum":"+8613900100001","privateSms":true}`)
+		}, answer{status: 200, code: "0"}, answer{status: 403, code: "1010002", desc: "Invalid request. Parameter privateSms is invalid."}},
+		{"D23 strings", func(te *testEmu) result {
+			return te.call(axbKey, "POST", pathAXB, `{"callerNum":"+8613800100001","calleeNum":"+8613900100001","privateSms":"true"}`)
+		}, answer{status: 200, code: "0"}, answer{status: 200, code: "0"}},
 		{"D33", func(te *testEmu) result {
 			return te.call(axbKey, "POST", pathAXB, `{"callerNum":"+8613800100001","calleeNum":"+8613900100001","areaCode":"010"}`)
 		}, answer{status: 200, code: "0", field: "relationNum", fieldVal: "+8617001100000"},

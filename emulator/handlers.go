@@ -166,9 +166,13 @@ func (e *Emulator) servePNS(w *respWriter, r *http.Request, log *RequestLog) {
 	}
 	var rd *reader
 	if iface.Query {
-		rd = newQueryReader(r.URL.RawQuery)
+		raw := r.URL.RawQuery
+		if app.alt {
+			raw = strings.ReplaceAll(raw, "+", "%2B") // D17 alternative: an unescaped + is a plus
+		}
+		rd = newQueryReader(raw)
 	} else {
-		if perr := checkContentType(r.Header.Get("Content-Type")); perr != nil {
+		if perr := checkContentType(r.Header.Get("Content-Type")); perr != nil && !app.alt { // D18 alternative: not checked
 			e.writeError(w, perr)
 			return
 		}
@@ -184,7 +188,7 @@ func (e *Emulator) servePNS(w *respWriter, r *http.Request, log *RequestLog) {
 		}
 		rd = newBodyReader(m)
 	}
-	rd.last = app.alt
+	rd.alt = app.alt
 	resp, perr := e.dispatch(iface.ID, app, rd)
 	if perr != nil {
 		e.writeError(w, perr)

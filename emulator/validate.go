@@ -105,21 +105,22 @@ type reader struct {
 	query    map[string]string
 	badQuery map[string]bool // query parameters with a broken %-escape
 	err      *pns.Error
-	// last is the alternative validation order (D10): every field is read and the last
-	// defective one in table order is named, instead of the first.
-	last     bool
+	// alt reads with the alternative decisions: every field is read and the last defective
+	// one in table order is named, instead of the first (D10); recordFlag and privateSms must
+	// be strings (D23).
+	alt      bool
 	errField string // the field err names
 }
 
 // unnamed reports whether a mandatory field that was not read must still be named as missing:
 // no defect yet, or (last order) a defect of another field.
 func (r *reader) unnamed(name string) bool {
-	return r.err == nil || (r.last && r.errField != name)
+	return r.err == nil || (r.alt && r.errField != name)
 }
 
 // halted reports whether later reads are no-ops: after the first defect, unless the reader
 // names the last one.
-func (r *reader) halted() bool { return r.err != nil && !r.last }
+func (r *reader) halted() bool { return r.err != nil && !r.alt }
 
 func newBodyReader(m map[string]json.RawMessage) *reader { return &reader{body: m} }
 func newQueryReader(raw string) *reader {
@@ -138,7 +139,7 @@ func (r *reader) queryValue(name string) (string, bool) {
 }
 
 func (r *reader) fail(name string) {
-	if r.err == nil || r.last {
+	if r.err == nil || r.alt {
 		r.err, r.errField = pns.InvalidRequest(name), name
 	}
 }
@@ -325,10 +326,10 @@ func (r *reader) boolish(name string) (bool, bool) {
 		}
 		text = string(v)
 	}
-	switch text {
-	case `"true"`, "true":
+	switch {
+	case text == `"true"`, text == "true" && (r.query != nil || !r.alt):
 		return true, true
-	case `"false"`, "false":
+	case text == `"false"`, text == "false" && (r.query != nil || !r.alt):
 		return false, true
 	}
 	r.fail(name)
@@ -380,7 +381,7 @@ func (r *reader) preVoice(app *App) *PreVoiceIn {
 		r.fail("preVoice")
 		return nil
 	}
-	sub := &reader{body: m, last: r.last}
+	sub := &reader{body: m, alt: r.alt}
 	pv := &PreVoiceIn{}
 	if s, ok := sub.tone(app, "callerHintTone", 0, 128); ok {
 		pv.CallerHintTone = &s
