@@ -318,15 +318,15 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if *waitTarget > 0 {
 		if err := loadWaitForTarget(ctx, *target, *waitTarget); err != nil {
 			fmt.Fprintf(stderr, "harness load: %v\n", err)
-			return exitUsage
+			return exitFor(verdict{couldNotCheck: err.Error(), interrupted: ctx.Err() != nil})
 		}
 	}
 	if err := preflight(ctx, hc, *target); err != nil {
 		if ctx.Err() != nil {
-			return exitInterrupted
+			return exitFor(verdict{interrupted: true})
 		}
 		fmt.Fprintf(stderr, "harness load: %v\n", err)
-		return exitUsage
+		return exitFor(targetVerdict(err))
 	}
 	if prof == nil {
 		prof = defaultLoadProfile()
@@ -396,10 +396,12 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		if res == nil {
 			if ctx.Err() != nil {
-				return exitInterrupted
+				return exitFor(verdict{interrupted: true})
 			}
+			// Nothing was measured: the configuration is wrong, or the platform refused
+			// our credentials.
 			fmt.Fprintf(stderr, "harness load: %v\n", err)
-			return exitUsage // nothing was measured: the configuration or the target is wrong
+			return exitFor(targetVerdict(err))
 		}
 		if ctx.Err() == nil {
 			fmt.Fprintf(stderr, "harness load: %v\n", err)
@@ -418,13 +420,29 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		fmt.Fprintln(stdout, assemble.LoadScenario(res, name).Headline())
 	}
-	switch {
-	case !res.Passed():
-		return exitThreshold
-	case err != nil, res.Cleanup.Leaked > 0, res.Aborted != "":
-		return exitFailed
+	if res.CouldNotCheck != "" {
+		fmt.Fprintf(stderr, "harness load: could not check: %s\n", res.CouldNotCheck)
 	}
-	return exitOK
+	return exitFor(loadVerdict(res, err))
+}
+
+// loadVerdict is the verdict of a load that ran: bindings left on the platform and result
+// files that could not be written are failures; a run stopped because the platform became
+// unreachable or refused the credentials could not check; then the thresholds.
+func loadVerdict(res *loadtest.Result, err error) verdict {
+	v := verdict{couldNotCheck: res.CouldNotCheck}
+	if res.Cleanup.Leaked > 0 {
+		v.failed++
+	}
+	if err != nil {
+		v.failed++
+	}
+	for _, t := range res.Thresholds {
+		if !t.OK {
+			v.thresholds++
+		}
+	}
+	return v
 }
 
 // loadNeedsReceiver reports whether the load runs the call operation, whose callbacks the

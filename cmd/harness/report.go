@@ -213,15 +213,24 @@ func runReport(args []string, stdout, stderr io.Writer) int {
 	}
 	printCallbackProblems(stdout, s.Callbacks)
 	fmt.Fprintf(stdout, "report: %s\n", html)
-	switch {
-	case v.CallbackFailures > 0:
-		return exitFailed
-	case v.ThresholdsFailed > 0:
-		return exitThreshold
-	case v.Status == reports.VerdictFail:
-		return exitFailed
+	notChecked := loadNotChecked(found)
+	for _, why := range notChecked {
+		fmt.Fprintf(stderr, "harness report: could not check: %s\n", why)
 	}
-	return exitOK
+	return exitFor(summaryVerdict(v, s, notChecked, false))
+}
+
+// loadNotChecked lists the load results that say they could not check the platform, by the
+// scenario names the summary shows.
+func loadNotChecked(found resultDirs) []string {
+	var out []string
+	for _, d := range found.load {
+		r, err := loadtest.ReadSummary(filepath.Join(d, loadtest.SummaryFile))
+		if err == nil && r.CouldNotCheck != "" {
+			out = append(out, "load "+filepath.Base(d)+": "+r.CouldNotCheck)
+		}
+	}
+	return out
 }
 
 // buildReport assembles the summary from the found results; merge, when set, merges the load

@@ -310,9 +310,10 @@ func TestLoadNumbersTooFew(t *testing.T) {
 	}
 }
 
-// TestDeadTargetExits2: a target nobody listens on ends conform, load and run at once with
-// exit 2 and one line (the preflight), not after a full run of failures.
-func TestDeadTargetExits2(t *testing.T) {
+// TestDeadTargetCouldNotCheck: a target nobody listens on ends conform, load and run at once
+// with exit 3 (could not check) and one line (the preflight), not after a full run of
+// failures.
+func TestDeadTargetCouldNotCheck(t *testing.T) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -326,7 +327,7 @@ func TestDeadTargetExits2(t *testing.T) {
 		{"run", "--target", dead, "--profile", prof, "--out", t.TempDir()},
 	} {
 		code, _, stderr := runHarness(t, platformEnv, args...)
-		if code != exitUsage {
+		if code != exitCouldNotCheck {
 			t.Errorf("%s: exit %d: %s", args[0], code, stderr)
 			continue
 		}

@@ -1,0 +1,103 @@
+package main
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/pns-harness/pns-harness/emulator"
+)
+
+// TestExitFor checks the one exit decision against the documented table: every code of
+// exitCodes is reachable, and the precedence is usage, interrupted, failed checks, could not
+// check, thresholds.
+func TestExitFor(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		v    verdict
+		want int
+	}{
+		{"passed", verdict{}, exitOK},
+		{"failed checks", verdict{failed: 2}, exitFailed},
+		{"failed checks win over thresholds", verdict{failed: 1, thresholds: 3}, exitFailed},
+		{"failed checks win over could not check", verdict{failed: 1, couldNotCheck: "target unreachable"}, exitFailed},
+		{"usage", verdict{usage: true}, exitUsage},
+		{"could not check", verdict{couldNotCheck: "credentials refused"}, exitCouldNotCheck},
+		{"could not check wins over thresholds", verdict{couldNotCheck: "x", thresholds: 1}, exitCouldNotCheck},
+		{"thresholds", verdict{thresholds: 1}, exitThreshold},
+		{"interrupted", verdict{interrupted: true, failed: 1, thresholds: 1}, exitInterrupted},
+		{"usage before anything ran", verdict{usage: true, interrupted: true}, exitUsage},
+	} {
+		if got := exitFor(tt.v); got != tt.want {
+			t.Errorf("%s: exitFor(%+v) = %d, want %d", tt.name, tt.v, got, tt.want)
+		}
+	}
+	documented := map[int]bool{}
+	for _, e := range exitCodes {
+		documented[e.Code] = true
+	}
+	for _, c := range []int{exitOK, exitFailed, exitUsage, exitCouldNotCheck, exitThreshold, exitInterrupted} {
+		if !documented[c] {
+			t.Errorf("exit code %d is not in the documented table", c)
+		}
+	}
+	if len(documented) != 6 {
+		t.Errorf("the table documents %d codes, want 6", len(documented))
+	}
+}
+
+// TestWrongSecretCouldNotCheck: against a platform with lockout on (10 failures within 60 s),
+// a wrong appSecret ends load, conform and run with exit 3 and the one line naming the app,
+// and the platform has locked nobody out.
+func TestWrongSecretCouldNotCheck(t *testing.T) {
+	env := []string{"PNS_T_AXB=not-the-secret", "PNS_T_AX=demo-ax-secret", "PNS_T_AXE=demo-axe-secret"}
+	const want = "the platform refused our signature for app AXB (1010010 Invalid digest.): check appKey/appSecret"
+	for _, tt := range []struct {
+		name string
+		args []string
+	}{
+		{"load", []string{"load", "--rate", "20", "--duration", "30s"}},
+		{"conform", []string{"conform", "--tags", "@axb.bind", "--out", "OUT"}},
+		{"run", []string{"run", "--tags", "@axb.bind", "--out", "OUT"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			p := startPlatform(t)
+			args := append([]string(nil), tt.args...)
+			for i, a := range args {
+				if a == "OUT" {
+					args[i] = t.TempDir()
+				}
+			}
+			args = append(args, "--target", p.URL, "--ca-file", p.CertFile, "--profile", platformProfile(t, ""))
+			code, stdout, stderr := runHarness(t, env, args...)
+			if code != exitCouldNotCheck {
+				t.Fatalf("exit %d, want %d\nstdout:\n%.4000s\nstderr:\n%s", code, exitCouldNotCheck, stdout, stderr)
+			}
+			if !strings.Contains(stderr, want) {
+				t.Errorf("stderr lacks %q:\n%s", want, stderr)
+			}
+			if st := p.lockout(t); len(st.Locked) != 0 || !st.Enabled {
+				t.Errorf("lockout after the run: %+v, want enabled and nobody locked", st)
+			}
+			if n := p.bindings(t); n != 0 {
+				t.Errorf("the platform holds %d bindings", n)
+			}
+		})
+	}
+}
+
+// lockout returns the platform's lockout state from its admin port.
+func (p *platform) lockout(t *testing.T) emulator.LockoutState {
+	t.Helper()
+	resp, err := http.Get(p.AdminURL + "lockout")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var st emulator.LockoutState
+	if err := json.NewDecoder(resp.Body).Decode(&st); err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
