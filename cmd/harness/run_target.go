@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/pns-harness/pns-harness/assemble"
@@ -57,6 +58,9 @@ func runTargetAll(ctx context.Context, o runOptions, stdout io.Writer) (*runOutc
 	if !o.rateSet && prof.Load.Rate > 0 {
 		rate = prof.Load.Rate
 	}
+	// A rate the user chose (--rate, load.rate) is run as given or refused; the default is
+	// fitted to the platform's limits.
+	explicit := o.rateSet || prof.Load.Rate > 0
 	dur := o.loadDuration
 	if !o.durationSet && prof.Load.Duration > 0 {
 		dur = time.Duration(prof.Load.Duration)
@@ -76,18 +80,20 @@ func runTargetAll(ctx context.Context, o runOptions, stdout io.Writer) (*runOutc
 	if len(modes) == 0 {
 		modes = prof.Modes()
 	}
-	if err := loadtest.CheckTarget(t.target, gate, rate); err != nil {
-		return nil, usageError{err}
-	}
+	rates := map[pns.Mode]float64{}
+	peak := rate
 	if !o.noLoad {
-		for _, m := range modes {
-			_, a := prof.AppFor(m)
-			c := profile.CapacityOf(m, a)
-			fmt.Fprintf(stdout, "capacity %s\n", c.String(hold))
-			if err := c.Check(rate, hold); err != nil {
-				return nil, usageError{err}
-			}
+		var err error
+		if rates, err = planLoad(stdout, prof, modes, rate, dur, hold, explicit, gate.MaxRate); err != nil {
+			return nil, usageError{err}
 		}
+		peak = 0
+		for _, r := range rates {
+			peak = max(peak, r)
+		}
+	}
+	if err := loadtest.CheckTarget(t.target, gate, peak); err != nil {
+		return nil, usageError{err}
 	}
 	hc, tlsConf, err := t.tls.client(30 * time.Second)
 	if err != nil {
@@ -138,7 +144,7 @@ func runTargetAll(ctx context.Context, o runOptions, stdout io.Writer) (*runOutc
 		[]reports.Setting{
 			{Key: "TLS", Value: t.tls.manifestValue()},
 			{Key: "load duration", Value: dur.String()},
-			{Key: "bind rate", Value: fmt.Sprintf("%g/s per mode", rate)},
+			{Key: "bind rate", Value: ratesString(modes, rates)},
 			{Key: "hold", Value: hold.String()},
 			{Key: "load modes", Value: fmt.Sprint(modes)},
 			{Key: "remote gate", Value: fmt.Sprintf("allowRemote=%v maxRate=%g/s", gate.AllowRemote, gate.MaxRate)},
@@ -188,10 +194,10 @@ func runTargetAll(ctx context.Context, o runOptions, stdout io.Writer) (*runOutc
 				break
 			}
 			name := fmt.Sprintf("%s-bind-unbind", lowerMode(m))
-			fmt.Fprintf(stdout, "== load %s: %g/s for %s, hold %s\n", name, rate, dur, hold)
+			fmt.Fprintf(stdout, "== load %s: %g/s for %s, hold %s\n", name, rates[m], dur, hold)
 			res, err := loadtest.Run(ctx, loadtest.Config{
 				Target: t.target, Profile: prof, Scenario: loadtest.ScenarioBindUnbind, Mode: m,
-				Rate: rate, Duration: dur, Hold: hold, Thresholds: ths, Gate: gate, TLSConfig: tlsConf,
+				Rate: rates[m], Duration: dur, Hold: hold, Thresholds: ths, Gate: gate, TLSConfig: tlsConf,
 				OutDir: filepath.Join(o.out, assemble.LoadDir, name), Name: name,
 				Progress: func(p loadtest.Progress) { fmt.Fprintln(stdout, "  "+progressLine(p)) },
 			})
@@ -257,4 +263,56 @@ func sortedApps(p *profile.Profile) []string {
 		}
 	}
 	return names
+}
+
+// planLoad chooses the bind rate of each mode's load and prints the plan with its reasons. An
+// explicit rate is kept and refused, with the arithmetic, when the mode's X numbers or the
+// platform's flow control cannot carry it; the default rate is lowered to what fits
+// (profile.FitRate) and the plan says which limit decided. The lockout is no limit of a load
+// with good credentials; a refused signature stops the run (pns.RefusalLimit), as printed.
+func planLoad(w io.Writer, prof *profile.Profile, modes []pns.Mode, rate float64, dur, hold time.Duration, explicit bool, maxRate float64) (map[pns.Mode]float64, error) {
+	rates := map[pns.Mode]float64{}
+	for _, m := range modes {
+		_, a := prof.AppFor(m)
+		c := profile.CapacityOf(m, a)
+		fmt.Fprintf(w, "capacity %s\n", c.String(hold))
+		if explicit {
+			if err := c.Check(rate, hold); err != nil {
+				return nil, fmt.Errorf("%w (without --rate and load.rate the run chooses a rate that fits)", err)
+			}
+			if err := profile.CheckFlowControl(m, rate, prof.FlowControl); err != nil {
+				return nil, err
+			}
+			rates[m] = rate
+			fmt.Fprintf(w, "load plan %s: %g binds/s (as given) for %s, hold %s: about %.0f sessions\n", m, rate, dur, hold, rate*dur.Seconds())
+			continue
+		}
+		f := profile.FitRate(c, rate, hold, prof.FlowControl, maxRate)
+		if f.Rate <= 0 {
+			return nil, fmt.Errorf("%s: no bind rate fits this platform: %s", m, strings.Join(f.Reasons, "; "))
+		}
+		rates[m] = f.Rate
+		line := fmt.Sprintf("load plan %s: %g binds/s for %s, hold %s: about %.0f sessions", m, f.Rate, dur, hold, f.Rate*dur.Seconds())
+		if len(f.Reasons) > 0 {
+			line += fmt.Sprintf(" (the default %g/s does not fit: %s)", rate, strings.Join(f.Reasons, "; "))
+		}
+		fmt.Fprintln(w, line)
+	}
+	lock := "not stated in the profile, assumed 10 failures within 60s"
+	if prof.Lockout.Failures > 0 {
+		lock = fmt.Sprintf("%d failures within %s", prof.Lockout.Failures, time.Duration(prof.Lockout.Window))
+	}
+	fmt.Fprintf(w, "lockout: %s; a refused signature stops the run after %d refusals\n", lock, pns.RefusalLimit(prof.Lockout.Failures))
+	return rates, nil
+}
+
+// ratesString lists the bind rate of each mode, for the manifest.
+func ratesString(modes []pns.Mode, rates map[pns.Mode]float64) string {
+	parts := make([]string, 0, len(modes))
+	for _, m := range modes {
+		if r, ok := rates[m]; ok {
+			parts = append(parts, fmt.Sprintf("%s %g/s", m, r))
+		}
+	}
+	return strings.Join(parts, ", ")
 }
