@@ -40,7 +40,8 @@ func runConform(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		"Runs the Gherkin conformance suite: every interface's parameter rules, result codes and\n"+
 			"response and callback schemas. Without --target it starts an embedded emulator. Every binding\n"+
 			"a scenario creates is unbound (with retries); one left on the platform is named and fails\n"+
-			"the run. A target that does not answer ends the run at once (exit 2).")
+			"the run. A target that does not answer ends the run at once, and a platform that refuses the\n"+
+			"profile's credentials ends it after a few refusals, below its lockout (exit 3, could not check).")
 	if code, ok := parseFlags(fs, args, false); !ok {
 		return code
 	}

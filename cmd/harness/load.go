@@ -197,7 +197,7 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	maxWorkers := fs.Uint64("max-workers", loadtest.DefaultMaxWorkers, "maximum workers of the generator, one request in flight each (below the rate's need, the shortfall, lag and corrected latency show it)")
 	schemaSample := fs.Float64("schema-sample", 1, "fraction of responses validated against the JSON schemas (0 = none)")
 	timeout := fs.Duration("timeout", loadtest.DefaultTimeout, "per-request timeout")
-	unreachable := fs.Duration("unreachable-after", loadtest.DefaultUnreachableAfter, "stop the load (exit 1, after cleanup) when no request has had an HTTP answer for this long while requests fail at the transport level; 0 never stops")
+	unreachable := fs.Duration("unreachable-after", loadtest.DefaultUnreachableAfter, "stop the load (after cleanup; exit 3, or 1 when bindings were left) when no request has had an HTTP answer for this long while requests fail at the transport level; 0 never stops")
 	progressEvery := fs.Duration("progress", 0, "progress interval (default 1s on a terminal, 5s otherwise; negative = none)")
 	jsonOut := fs.Bool("json", false, "print the result as JSON instead of the text summary")
 	receiverListen := fs.String("receiver-listen", "127.0.0.1:9099", "calls scenario: `address` of the callback receiver; the emulator app's callStatusUrl and feeUrl must point at it")
@@ -212,7 +212,8 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			"was the bottleneck. Without --target it starts the embedded emulator. A target that is not\n"+
 			"loopback needs --allow-remote and a ceiling --max-rate (or allowRemote and maxRate in the\n"+
 			"profile), checked before any packet is sent; a target that does not answer ends the run at\n"+
-			"once (exit 2).")
+			"once, and each mode's credentials are tried with one harmless query first: a platform that\n"+
+			"refuses them ends the run before any bind, below its lockout (exit 3, could not check).")
 	if code, ok := parseFlags(fs, args, false); !ok {
 		return code
 	}

@@ -14,7 +14,7 @@ import (
 )
 
 // preflightTimeout bounds the one request that tells a dead target from a live one, so that a
-// target that is down ends a run within seconds (exit 2) instead of failing every scenario or
+// target that is down ends a run within seconds (exit 3) instead of failing every scenario or
 // running a full-duration load at 0 % success.
 const preflightTimeout = 5 * time.Second
 

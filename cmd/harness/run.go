@@ -127,7 +127,7 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	o := runOptions{faults: faultFlag{}}
 	fs.StringVar(&o.out, "out", defaultRunOut, "output `directory` (index.html, junit.xml, summary.json, raw results)")
 	fs.DurationVar(&o.loadDuration, "load-duration", defaultRunLoadDuration, "duration of each load scenario (bind-unbind, calls)")
-	fs.Float64Var(&o.rate, "rate", defaultRunRate, "bind rate of the bind-unbind scenario (req/s)")
+	fs.Float64Var(&o.rate, "rate", defaultRunRate, "bind rate of the bind-unbind scenario (req/s); with --target, unless given here or as profile load.rate, lowered per mode to what the profile's X numbers, flowControl and maxRate carry (the plan is printed), and when given, refused if they cannot carry it")
 	fs.Float64Var(&o.callRate, "call-rate", defaultRunCallRate, "simulated calls per second of the calls scenario")
 	fs.BoolVar(&o.noLoad, "no-load", false, "skip the load scenarios")
 	fs.StringVar(&o.tags, "tags", "", "godog tag expression selecting conformance scenarios (default: all)")
@@ -161,8 +161,9 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			"load test (bind-unbind and calls with callbacks), and writes the HTML report. Ctrl-C stops\n"+
 			"early: the load unbinds what it bound and the report of what ran is still written. With\n"+
 			"--target it does the same against that platform: conformance (emulator-only scenarios\n"+
-			"skipped and counted), a bind-unbind load per mode of the profile behind the remote gate,\n"+
-			"and callbacks received on --receive for the whole run.")
+			"skipped and counted), a bind-unbind load per mode of the profile behind the remote gate, at a\n"+
+			"rate fitted to the profile's limits unless one is given, and callbacks received on --receive\n"+
+			"for the whole run. A platform that refuses the profile's credentials stops the run (exit 3).")
 	if code, ok := parseFlags(fs, args, false); !ok {
 		return code
 	}
