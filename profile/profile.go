@@ -45,9 +45,9 @@ type Profile struct {
 	// Lockout states the platform's client-IP lockout, when known: the suite then paces its
 	// deliberate authentication failures to stay below Failures within Window.
 	Lockout Lockout `yaml:"lockout,omitempty" json:"lockout,omitempty"`
-	// FlowControl is the platform's flow control, in requests per second per app, when known
-	// (Huawei's default is stated per app in its console): the load `harness run` chooses
-	// keeps well below it, and an explicit plan above it is refused.
+	// FlowControl is the platform's flow control in requests per second per app, when known:
+	// the load `harness run` chooses keeps well below it, and an explicit plan above it is
+	// refused.
 	FlowControl float64 `yaml:"flowControl,omitempty" json:"flowControl,omitempty"`
 	// Numbers are the ranges the A and B numbers of a load come from (one fresh pair per bind).
 	Numbers NumberSpace `yaml:"numbers,omitempty" json:"numbers"`

@@ -3,6 +3,8 @@ package main
 import (
 	"encoding/json"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -100,4 +102,58 @@ func (p *platform) lockout(t *testing.T) emulator.LockoutState {
 		t.Fatal(err)
 	}
 	return st
+}
+
+// TestExitCodesOfRunAndReport runs the binary on the embedded emulator: failed checks win
+// over a broken threshold (exit 1, where `run` and `report` used to answer 99), a broken
+// threshold alone is 99, and `report` over a saved load that could not check is 3.
+func TestExitCodesOfRunAndReport(t *testing.T) {
+	// Correctness thresholds only, except the one each case breaks on purpose.
+	quiet := []string{"--load-duration", "500ms", "--rate", "20", "--call-rate", "5", "--seed", "3",
+		"--threshold", "callback.missing==0", "--threshold", "callback.badSignature==0"}
+	failing := t.TempDir()
+	code, stdout, stderr := runHarness(t, nil, append([]string{"run", "--out", failing, "--tags", "@axb.query", "--inject-fault", "axb.query=1010001",
+		"--threshold", "bind.p50<1ns"}, quiet...)...)
+	if code != exitFailed || !strings.Contains(stdout, "scenarios failed") || !strings.Contains(stdout, "1 threshold failed") {
+		t.Fatalf("run with failed scenarios and a broken threshold: exit %d, want %d\n%.3000s\n%s", code, exitFailed, stdout, stderr)
+	}
+	code, stdout, stderr = runHarness(t, nil, "report", "--out", t.TempDir(), "--threshold", "bind.p50<1ns", failing)
+	if code != exitFailed {
+		t.Errorf("report of failed scenarios with a broken threshold: exit %d, want %d\n%s\n%s", code, exitFailed, stdout, stderr)
+	}
+
+	broken := t.TempDir()
+	code, stdout, stderr = runHarness(t, nil, append([]string{"run", "--out", broken, "--tags", "@axe.query", "--threshold", "bind.p50<1ns"}, quiet...)...)
+	if code != exitThreshold {
+		t.Fatalf("run with only a broken threshold: exit %d, want %d\n%.3000s\n%s", code, exitThreshold, stdout, stderr)
+	}
+	code, _, stderr = runHarness(t, nil, "report", "--out", t.TempDir(), "--threshold", "bind.p50<1ns", broken)
+	if code != exitThreshold {
+		t.Errorf("report with only a broken threshold: exit %d, want %d\n%s", code, exitThreshold, stderr)
+	}
+
+	// A saved load result that says it could not check (its target became unreachable)
+	// rebuilds into a report that exits 3, not 0.
+	load := filepath.Join(broken, "load", "axb-bind-unbind")
+	data, err := os.ReadFile(filepath.Join(load, "summary.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	doc["couldNotCheck"] = "target unreachable: no answer for 10s"
+	data, _ = json.Marshal(doc)
+	unchecked := filepath.Join(t.TempDir(), "axb-bind-unbind")
+	if err := os.MkdirAll(unchecked, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(unchecked, "summary.json"), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr = runHarness(t, nil, "report", "--out", t.TempDir(), unchecked)
+	if code != exitCouldNotCheck || !strings.Contains(stderr, "could not check: load axb-bind-unbind: target unreachable") {
+		t.Errorf("report of a load that could not check: exit %d, want %d\n%s", code, exitCouldNotCheck, stderr)
+	}
 }
