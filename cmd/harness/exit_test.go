@@ -66,9 +66,11 @@ func TestWrongSecretCouldNotCheck(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			p := startPlatform(t)
 			args := append([]string(nil), tt.args...)
+			out := ""
 			for i, a := range args {
 				if a == "OUT" {
-					args[i] = t.TempDir()
+					out = t.TempDir()
+					args[i] = out
 				}
 			}
 			args = append(args, "--target", p.URL, "--ca-file", p.CertFile, "--profile", platformProfile(t, ""))
@@ -84,6 +86,13 @@ func TestWrongSecretCouldNotCheck(t *testing.T) {
 			}
 			if n := p.bindings(t); n != 0 {
 				t.Errorf("the platform holds %d bindings", n)
+			}
+			// The saved results say so too: their report could not check either.
+			if out != "" {
+				code, _, stderr := runHarness(t, nil, "report", "--out", t.TempDir(), out)
+				if code != exitCouldNotCheck || !strings.Contains(stderr, want) {
+					t.Errorf("report of the saved results: exit %d, want %d\n%s", code, exitCouldNotCheck, stderr)
+				}
 			}
 		})
 	}
