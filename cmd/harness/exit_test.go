@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -9,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/pns-harness/pns-harness/emulator"
+	"github.com/pns-harness/pns-harness/pns"
 )
 
 // TestExitFor checks the one exit decision against the documented table: every code of
@@ -83,6 +85,10 @@ func TestWrongSecretCouldNotCheck(t *testing.T) {
 			}
 			if st := p.lockout(t); len(st.Locked) != 0 || !st.Enabled {
 				t.Errorf("lockout after the run: %+v, want enabled and nobody locked", st)
+			}
+			// Well under the lockout's 10: the run stopped at the watch's limit.
+			if n := p.authFailures(t); n == 0 || n > pns.DefaultRefusalLimit {
+				t.Errorf("the platform counted %d authentication failures, want 1-%d", n, pns.DefaultRefusalLimit)
 			}
 			if n := p.bindings(t); n != 0 {
 				t.Errorf("the platform holds %d bindings", n)
@@ -165,4 +171,27 @@ func TestExitCodesOfRunAndReport(t *testing.T) {
 	if code != exitCouldNotCheck || !strings.Contains(stderr, "could not check: load axb-bind-unbind: target unreachable") {
 		t.Errorf("report of a load that could not check: exit %d, want %d\n%s", code, exitCouldNotCheck, stderr)
 	}
+}
+
+// authFailures returns the authentication failures the platform counted, from its admin
+// port's metrics.
+func (p *platform) authFailures(t *testing.T) int {
+	t.Helper()
+	resp, err := http.Get(strings.TrimSuffix(p.AdminURL, "/emulator/v1/") + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, line := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(line, "pns_emulator_auth_failures_total{") {
+			_, v, _ := strings.Cut(line, " ")
+			n += atoi(v)
+		}
+	}
+	return n
 }

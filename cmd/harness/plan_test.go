@@ -41,7 +41,7 @@ func TestRunTargetFitsTheDefaultLoad(t *testing.T) {
 		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
 	}
 	for _, want := range []string{
-		"load plan AX: 10 binds/s for 2s, hold 1s: about 20 sessions (the default 100/s does not fit: pool of 30 X numbers carries 30 live bindings: " +
+		"load plan AX: 10 binds/s for 2s, hold 1s: about 20 sessions (the default 100/s is lowered: pool of 30 X numbers carries 30 live bindings: " +
 			"100 binds/s × (1s hold + 500ms) would need about 150; using half of the 20 binds/s it carries: 10/s)",
 		"lockout: not stated in the profile, assumed 10 failures within 60s; a refused signature stops the run after 3 refusals",
 		"== load ax-bind-unbind: 10/s for 2s, hold 1s",

@@ -294,7 +294,7 @@ func planLoad(w io.Writer, prof *profile.Profile, modes []pns.Mode, rate float64
 		rates[m] = f.Rate
 		line := fmt.Sprintf("load plan %s: %g binds/s for %s, hold %s: about %.0f sessions", m, f.Rate, dur, hold, f.Rate*dur.Seconds())
 		if len(f.Reasons) > 0 {
-			line += fmt.Sprintf(" (the default %g/s does not fit: %s)", rate, strings.Join(f.Reasons, "; "))
+			line += fmt.Sprintf(" (the default %g/s is lowered: %s)", rate, strings.Join(f.Reasons, "; "))
 		}
 		fmt.Fprintln(w, line)
 	}
