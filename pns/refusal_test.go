@@ -36,8 +36,10 @@ func TestCredentialWatch(t *testing.T) {
 	}
 	t.Run("trips at the limit", func(t *testing.T) {
 		var w CredentialWatch
-		if bad(&w, "AXB") != nil || bad(&w, "AXB") != nil {
-			t.Fatal("tripped before the limit")
+		for i := 1; i < DefaultRefusalLimit; i++ {
+			if bad(&w, "AXB") != nil {
+				t.Fatalf("tripped at refusal %d, before the limit", i)
+			}
 		}
 		r := bad(&w, "AXB")
 		if r == nil || r.App != "AXB" || r.Refusals != DefaultRefusalLimit || w.Refused() != r {
