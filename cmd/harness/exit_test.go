@@ -2,8 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"io"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -107,15 +105,8 @@ func TestWrongSecretCouldNotCheck(t *testing.T) {
 // lockout returns the platform's lockout state from its admin port.
 func (p *platform) lockout(t *testing.T) emulator.LockoutState {
 	t.Helper()
-	resp, err := http.Get(p.AdminURL + "lockout")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
 	var st emulator.LockoutState
-	if err := json.NewDecoder(resp.Body).Decode(&st); err != nil {
-		t.Fatal(err)
-	}
+	p.adminJSON(t, "lockout", &st)
 	return st
 }
 
@@ -177,17 +168,8 @@ func TestExitCodesOfRunAndReport(t *testing.T) {
 // port's metrics.
 func (p *platform) authFailures(t *testing.T) int {
 	t.Helper()
-	resp, err := http.Get(strings.TrimSuffix(p.AdminURL, "/emulator/v1/") + "/metrics")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
 	n := 0
-	for _, line := range strings.Split(string(b), "\n") {
+	for _, line := range p.metrics(t) {
 		if strings.HasPrefix(line, "pns_emulator_auth_failures_total{") {
 			_, v, _ := strings.Cut(line, " ")
 			n += atoi(v)
