@@ -63,6 +63,9 @@ func (rs *runState) initScenario(sc *godog.ScenarioContext) {
 		if ctx.Err() != nil {
 			return ctx, fmt.Errorf("%w: the run was interrupted", godog.ErrSkip)
 		}
+		if ref := rs.creds.Refused(); ref != nil {
+			return ctx, fmt.Errorf("%w: the run stopped: %v", godog.ErrSkip, ref)
+		}
 		if w.hasTag(TagEmulator) && !rs.emulator {
 			return ctx, fmt.Errorf("%w: @emulator scenario: it needs emulator control (clock, call simulation, pool status, resets), which this target does not offer", godog.ErrSkip)
 		}
