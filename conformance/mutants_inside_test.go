@@ -1,0 +1,335 @@
+package conformance
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/pns-harness/pns-harness/emulator"
+	"github.com/pns-harness/pns-harness/pns"
+)
+
+// insideMutants break a rule from the inside (issue 22): the boundary is still refused, but the
+// platform's behaviour inside the rule is wrong in a way a real implementation plausibly gets
+// wrong. Their names start with "inside/<class>:" after the gap classes of the issue (1
+// authentication encoding, 2 lockout, 5 answers, 6 state, 7 validation), so that
+// `PNS_MUTATION=1 PNS_MUTANTS=inside/1 go test -run TestMutationScore ./conformance` scores one
+// class. Each is killed by a scenario of features/{auth_encoding,lockout,answers,state,
+// validation_inside}.feature.
+var insideMutants = []mutant{
+	// Class 1: authentication encoding and parsing (§2.1, §2.4, D2, D3, D7, D9).
+	{"inside/1: digest compared without case", "business:bad-digest",
+		resignWith(func(t pns.Token, s string) bool {
+			return t.PasswordDigest != t.Expected(s) && strings.EqualFold(t.PasswordDigest, t.Expected(s))
+		}), nil},
+	{"inside/1: digest compared without its padding", "business:digest-encoding",
+		resignWith(func(t pns.Token, s string) bool {
+			return t.PasswordDigest != t.Expected(s) && strings.TrimRight(t.PasswordDigest, "=") == strings.TrimRight(t.Expected(s), "=")
+		}), nil},
+	{"inside/1: Created parsed as any RFC 3339 time (fractions, numeric zones)", "business:malformed-created",
+		lenientCreated(time.RFC3339Nano), nil},
+	{"inside/1: Created without its Z read as UTC", "business:malformed-created",
+		lenientCreated("2006-01-02T15:04:05"), nil},
+	{"inside/1: Created with a space instead of the T accepted", "business:malformed-created",
+		lenientCreated("2006-01-02 15:04:05Z"), nil},
+	{"inside/1: local-time tolerance of 1.5 h around +8 h instead of the skew window", "business:local-time-tolerance",
+		createdAhead(func(d time.Duration) bool { return d > 390*time.Minute && d < 570*time.Minute }), nil},
+	{"inside/1: any whole-hour zone up to +8 h tolerated", "business:local-time-tolerance",
+		createdAhead(func(d time.Duration) bool {
+			h := d.Round(time.Hour)
+			return h >= time.Hour && h <= 8*time.Hour && (d-h).Abs() <= 300*time.Second
+		}), nil},
+	{"inside/1: local time tolerated 8 h behind as well", "business:local-time-tolerance",
+		createdAhead(func(d time.Duration) bool { return (d + 8*time.Hour).Abs() <= 300*time.Second }), nil},
+	{"inside/1: nonce maximum taken as 127 characters", "business:nonce-length",
+		refuseAuth(pns.CodeInvalidDigest, func(r *http.Request, t pns.Token) bool { return len(t.Nonce) == 128 }), nil},
+	{"inside/1: nonce of fewer than 8 characters refused", "business:nonce-length",
+		refuseAuth(pns.CodeInvalidDigest, func(r *http.Request, t pns.Token) bool { return len(t.Nonce) < 8 }), nil},
+	{"inside/1: scheme token matched with its case", "business:scheme-case",
+		refuseAuth(pns.CodeRealmMissing, func(r *http.Request, _ pns.Token) bool {
+			return strings.HasPrefix(r.Header.Get(pns.HeaderAuthorization), "aksk ")
+		}), nil},
+	{"inside/1: Authorization attribute names matched without case", "business:attribute-case",
+		canonicalNames(pns.HeaderAuthorization, "realm", "profile", "type"), nil},
+	{"inside/1: X-AKSK attribute names matched without case", "business:attribute-case",
+		canonicalNames(pns.HeaderXAKSK, "Username", "PasswordDigest", "Nonce", "Created"), nil},
+
+	// Class 2: lockout semantics (§2.6, D8).
+	{"inside/2: lockout after 9 failures", "business:lockout-threshold", nil,
+		func(c *emulator.Config) { c.LockoutFailures = 9 }},
+	{"inside/2: lockout after 11 failures", "business:lockout-threshold", nil,
+		func(c *emulator.Config) { c.LockoutFailures = 11 }},
+	{"inside/2: validation and business refusals count toward the lockout", "business:lockout-counting",
+		countRefusals, nil},
+	{"inside/2: lockout keyed by X-Forwarded-For instead of the TCP peer", "business:lockout-peer",
+		forwardedPeer, nil},
+
+	// Class 5: answers (§1.5, §4.5).
+	{"inside/5: answers labelled text/html", "business:answer-content-type",
+		answerContentType("text/html;charset=UTF-8"), nil},
+	{"inside/5: answers labelled with charset GBK", "business:answer-content-type",
+		answerContentType("application/json;charset=GBK"), nil},
+	{"inside/5: AX query fills in callDirection 0 when it was never set", "business:absent-unset",
+		func(map[string]string) func(http.Handler) http.Handler {
+			return rewriteJSON(func(r *http.Request, m map[string]any) bool {
+				if r.Method != http.MethodGet || r.URL.Path != pns.PathAX {
+					return false
+				}
+				changed := false
+				items, _ := m["privateNumList"].([]any)
+				for _, it := range items {
+					if b, ok := it.(map[string]any); ok && b["callDirection"] == nil {
+						b["callDirection"] = 0
+						changed = true
+					}
+				}
+				return changed
+			})
+		}, nil},
+
+	// Class 6: state (§3.2, §3.4, §13.4).
+	{"inside/6: AXB unbind finds another app's binding", "business:isolation",
+		func(secrets map[string]string) func(http.Handler) http.Handler {
+			return func(h http.Handler) http.Handler {
+				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					if t, err := pns.ParseRequestAuth(r.Header); err == nil && r.Method == http.MethodDelete &&
+						r.URL.Path == pns.PathAXB && t.Username == "conf-axb-2" {
+						pns.Signer{AppKey: demoKeys["AXB"], AppSecret: secrets[demoKeys["AXB"]]}.Sign(r.Header)
+					}
+					h.ServeHTTP(w, r)
+				})
+			}
+		}, nil},
+	{"inside/6: AXB modify with duration 0 taken as not sent", "business:never-expires",
+		rewriteBody(http.MethodPut, pns.PathAXB, func(m map[string]any) bool {
+			if d, ok := m["duration"].(float64); ok && d == 0 {
+				delete(m, "duration")
+				return true
+			}
+			return false
+		}), nil},
+	{"inside/6: AXB bindings expire a minute late", "business:expiry-instant",
+		rewriteBody(http.MethodPost, pns.PathAXB, func(m map[string]any) bool {
+			if d, ok := m["duration"].(float64); ok && d > 0 && d <= 7776000-60 {
+				m["duration"] = d + 60
+				return true
+			}
+			return false
+		}), nil},
+
+	// Class 7: validation (§1.4, §3.5, §4.5, D16).
+	{"inside/7: AX query privateNum wins over subscriptionId", "precedence:subscriptionId>origNum>privateNum",
+		rewriteQuery(http.MethodGet, pns.PathAX, func(q map[string][]string) bool {
+			if q["subscriptionId"] != nil && q["privateNum"] != nil {
+				delete(q, "subscriptionId")
+				return true
+			}
+			return false
+		}), nil},
+	{"inside/7: AXB query pageSize 100 taken as out of range", "business:pagination",
+		rewriteQuery(http.MethodGet, pns.PathAXB, func(q map[string][]string) bool {
+			if len(q["pageSize"]) > 0 && q["pageSize"][0] == "100" {
+				delete(q, "pageSize")
+				return true
+			}
+			return false
+		}), nil},
+	{"inside/7: fixed line with a 7-digit local number refused", "format:calleeNum",
+		refuseField(pns.PathAXB, "calleeNum", regexp.MustCompile(`^"\+86[1-9][0-9]{8}"$`).MatchString), nil},
+	{"inside/7: fixed line with a 3-digit area and 8-digit local number refused", "format:calleeNum",
+		refuseField(pns.PathAXB, "calleeNum", regexp.MustCompile(`^"\+86[2-9][0-9]{10}"$`).MatchString), nil},
+	{"inside/7: fixed line of 12 digits accepted (cut to 11)", "format:calleeNum",
+		rewriteBody(http.MethodPost, pns.PathAXB, func(m map[string]any) bool {
+			if s, ok := m["calleeNum"].(string); ok && regexp.MustCompile(`^\+86[2-9][0-9]{11}$`).MatchString(s) {
+				m["calleeNum"] = s[:len(s)-1]
+				return true
+			}
+			return false
+		}), nil},
+	{"inside/7: blanks around numbers trimmed before validation", "format:callerNum",
+		rewriteBody(http.MethodPost, pns.PathAXB, func(m map[string]any) bool {
+			changed := false
+			for _, f := range []string{"callerNum", "calleeNum"} {
+				if s, ok := m[f].(string); ok && strings.TrimSpace(s) != s {
+					m[f] = strings.TrimSpace(s)
+					changed = true
+				}
+			}
+			return changed
+		}), nil},
+}
+
+func init() { mutants = append(mutants, insideMutants...) }
+
+// resignWith is resign with the app's secret at hand: requests whose token bad accepts are
+// re-signed correctly, so the emulator accepts what a correct platform refuses.
+func resignWith(bad func(t pns.Token, secret string) bool) func(map[string]string) func(http.Handler) http.Handler {
+	return func(secrets map[string]string) func(http.Handler) http.Handler {
+		return resign(func(t pns.Token) bool {
+			s, ok := secrets[t.Username]
+			return ok && bad(t, s)
+		})(secrets)
+	}
+}
+
+// lenientCreated accepts a Created in layout, correctly signed and inside the 300 s window.
+func lenientCreated(layout string) func(map[string]string) func(http.Handler) http.Handler {
+	return resignWith(func(t pns.Token, s string) bool {
+		if _, err := pns.ParseCreated(t.Created); err == nil || !t.DigestMatches(s) {
+			return false
+		}
+		c, err := time.Parse(layout, t.Created)
+		return err == nil && time.Since(c).Abs() <= 300*time.Second
+	})
+}
+
+// createdAhead accepts a correctly signed, well-formed Created whose distance ahead of now
+// satisfies ok.
+func createdAhead(ok func(time.Duration) bool) func(map[string]string) func(http.Handler) http.Handler {
+	return resignWith(func(t pns.Token, s string) bool {
+		c, err := pns.ParseCreated(t.Created)
+		return err == nil && t.DigestMatches(s) && ok(time.Until(c))
+	})
+}
+
+// refuseAuth answers code to the requests bad selects, as a stricter authentication would.
+func refuseAuth(code pns.Code, bad func(*http.Request, pns.Token) bool) func(map[string]string) func(http.Handler) http.Handler {
+	return func(map[string]string) func(http.Handler) http.Handler {
+		return func(h http.Handler) http.Handler {
+			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if t, err := pns.ParseRequestAuth(r.Header); err == nil && bad(r, t) {
+					writeError(w, pns.NewError(code))
+					return
+				}
+				h.ServeHTTP(w, r)
+			})
+		}
+	}
+}
+
+// canonicalNames rewrites the attribute names of header to their documented spelling when they
+// match it without case, as a parser that lower-cases names would read them.
+func canonicalNames(header string, names ...string) func(map[string]string) func(http.Handler) http.Handler {
+	re := regexp.MustCompile(`([A-Za-z]+)="`)
+	return func(map[string]string) func(http.Handler) http.Handler {
+		return func(h http.Handler) http.Handler {
+			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if v := r.Header.Get(header); v != "" {
+					r.Header.Set(header, re.ReplaceAllStringFunc(v, func(m string) string {
+						for _, n := range names {
+							if strings.EqualFold(m, n+`="`) {
+								return n + `="`
+							}
+						}
+						return m
+					}))
+				}
+				h.ServeHTTP(w, r)
+			})
+		}
+	}
+}
+
+// countRefusals makes every refusal after authentication (validation, business rules) count
+// as an authentication failure of the same client: a wrongly signed copy is sent after it.
+func countRefusals(map[string]string) func(http.Handler) http.Handler {
+	return func(h http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, r)
+			var env pns.Envelope
+			_ = json.Unmarshal(rec.Body.Bytes(), &env)
+			e := &pns.Error{Code: pns.Code(env.ResultCode), Desc: env.ResultDesc}
+			if env.ResultCode != "" && env.ResultCode != "0" && e.Code != pns.CodeLockedOut && !pns.IsAuthFailure(e) {
+				if t, err := pns.ParseRequestAuth(r.Header); err == nil {
+					t.PasswordDigest = "counted"
+					c := r.Clone(r.Context())
+					c.Body = io.NopCloser(bytes.NewReader(nil))
+					c.Header.Set(pns.HeaderXAKSK, t.HeaderValue())
+					h.ServeHTTP(httptest.NewRecorder(), c)
+				}
+			}
+			for k, v := range rec.Header() {
+				w.Header()[k] = v
+			}
+			w.WriteHeader(rec.Code)
+			_, _ = w.Write(rec.Body.Bytes())
+		})
+	}
+}
+
+// forwardedPeer takes the client address from X-Forwarded-For, as a platform behind a proxy
+// that trusts the header would.
+func forwardedPeer(map[string]string) func(http.Handler) http.Handler {
+	return func(h http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if f := r.Header.Get("X-Forwarded-For"); f != "" {
+				r.RemoteAddr = f + ":40000"
+			}
+			h.ServeHTTP(w, r)
+		})
+	}
+}
+
+// answerContentType labels every JSON answer with ct.
+func answerContentType(ct string) func(map[string]string) func(http.Handler) http.Handler {
+	return func(map[string]string) func(http.Handler) http.Handler {
+		return func(h http.Handler) http.Handler {
+			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				rec := httptest.NewRecorder()
+				h.ServeHTTP(rec, r)
+				for k, v := range rec.Header() {
+					w.Header()[k] = v
+				}
+				if strings.HasPrefix(rec.Header().Get("Content-Type"), "application/json") {
+					w.Header().Set("Content-Type", ct)
+				}
+				w.WriteHeader(rec.Code)
+				_, _ = w.Write(rec.Body.Bytes())
+			})
+		}
+	}
+}
+
+// rewriteBody lets f edit the JSON body of method requests on path before the emulator sees it.
+func rewriteBody(method, path string, f func(map[string]any) bool) func(map[string]string) func(http.Handler) http.Handler {
+	return func(map[string]string) func(http.Handler) http.Handler {
+		return func(h http.Handler) http.Handler {
+			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.Method == method && r.URL.Path == path {
+					var m map[string]any
+					if json.Unmarshal(body(r), &m) == nil && f(m) {
+						b, _ := json.Marshal(m)
+						r.Body = io.NopCloser(bytes.NewReader(b))
+						r.ContentLength = int64(len(b))
+						r.Header.Set("Content-Length", strconv.Itoa(len(b)))
+					}
+				}
+				h.ServeHTTP(w, r)
+			})
+		}
+	}
+}
+
+// rewriteQuery lets f edit the query parameters of method requests on path.
+func rewriteQuery(method, path string, f func(map[string][]string) bool) func(map[string]string) func(http.Handler) http.Handler {
+	return func(map[string]string) func(http.Handler) http.Handler {
+		return func(h http.Handler) http.Handler {
+			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.Method == method && r.URL.Path == path {
+					q := r.URL.Query()
+					if f(q) {
+						r.URL.RawQuery = q.Encode()
+					}
+				}
+				h.ServeHTTP(w, r)
+			})
+		}
+	}
+}
