@@ -42,6 +42,7 @@ var Rules = map[string][]string{
 		"business:tone-approval", "business:null-is-absent", "business:boolean-flags",
 		"length:recordHintTone", "length:lastMinVoice", "type:callerNum",
 		"business:expiry-instant",
+		"business:x-frozen", "business:private-sms",
 	},
 	pns.IfaceAXBUnbind: {
 		"alternative:relationNum|subscriptionId", "format:relationNum", "precedence:subscriptionId>relationNum",
@@ -111,6 +112,7 @@ var Rules = map[string][]string{
 	pns.IfaceRecordDownload: {
 		"mandatory:fileName", "mandatory:recordDomain", "business:unknown-recording",
 		"business:injected-errors", "business:download-redirect", "business:retention",
+		"business:isolation",
 	},
 	IfaceCallbacks: {
 		"sequence:B1", "sequence:B2", "sequence:B3-B6", "sequence:B7", "sequence:B8", "sequence:B9",

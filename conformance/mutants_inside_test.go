@@ -18,7 +18,7 @@ import (
 // insideMutants break a rule from the inside (issue 22): the boundary is still refused, but the
 // platform's behaviour inside the rule is wrong in a way a real implementation plausibly gets
 // wrong. Their names start with "inside/<class>:" after the gap classes of the issue (1
-// authentication encoding, 2 lockout, 5 answers, 6 state, 7 validation), so that
+// authentication encoding, 2 lockout, 4 recordings, 5 answers, 6 state, 7 validation), so that
 // `PNS_MUTATION=1 PNS_MUTANTS=inside/1 go test -run TestMutationScore ./conformance` scores one
 // class. Each is killed by a scenario of features/{auth_encoding,lockout,answers,state,
 // validation_inside}.feature.
@@ -95,17 +95,7 @@ var insideMutants = []mutant{
 
 	// Class 6: state (§3.2, §3.4, §13.4).
 	{"inside/6: AXB unbind finds another app's binding", "business:isolation",
-		func(secrets map[string]string) func(http.Handler) http.Handler {
-			return func(h http.Handler) http.Handler {
-				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-					if t, err := pns.ParseRequestAuth(r.Header); err == nil && r.Method == http.MethodDelete &&
-						r.URL.Path == pns.PathAXB && t.Username == "conf-axb-2" {
-						pns.Signer{AppKey: demoKeys["AXB"], AppSecret: secrets[demoKeys["AXB"]]}.Sign(r.Header)
-					}
-					h.ServeHTTP(w, r)
-				})
-			}
-		}, nil},
+		resignAs(http.MethodDelete, pns.PathAXB), nil},
 	{"inside/6: AXB modify with duration 0 taken as not sent", "business:never-expires",
 		rewriteBody(http.MethodPut, pns.PathAXB, func(m map[string]any) bool {
 			if d, ok := m["duration"].(float64); ok && d == 0 {
@@ -122,6 +112,27 @@ var insideMutants = []mutant{
 			}
 			return false
 		}), nil},
+
+	{"inside/6: a binding-frozen X (status 11) treated as paused", "business:x-frozen",
+		rewriteBody(http.MethodPost, "/emulator/v1/numbers/status", func(m map[string]any) bool {
+			if m["status"] == "11" {
+				m["status"] = "9"
+				return true
+			}
+			return false
+		}), nil},
+	{"inside/6: AXB privateSms \"false\" ignored", "business:private-sms",
+		rewriteBody(http.MethodPost, pns.PathAXB, func(m map[string]any) bool {
+			if v := m["privateSms"]; v == "false" || v == false {
+				delete(m, "privateSms")
+				return true
+			}
+			return false
+		}), nil},
+
+	// Class 4: recordings (§11.1).
+	{"inside/4: recording download does not check the app", "business:isolation",
+		resignAs(http.MethodGet, pns.PathRecordDownload), nil},
 
 	// Class 7: validation (§1.4, §3.5, §4.5, D16).
 	{"inside/7: AX query privateNum wins over subscriptionId", "precedence:subscriptionId>origNum>privateNum",
@@ -166,6 +177,23 @@ var insideMutants = []mutant{
 }
 
 func init() { mutants = append(mutants, insideMutants...) }
+
+// resignAs re-signs the method requests on path of the second AXB app (AXB-2) as the main AXB
+// app, as a platform that looks an identifier up without the calling app would find the main
+// app's bindings and recordings.
+func resignAs(method, path string) func(map[string]string) func(http.Handler) http.Handler {
+	return func(secrets map[string]string) func(http.Handler) http.Handler {
+		return func(h http.Handler) http.Handler {
+			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if t, err := pns.ParseRequestAuth(r.Header); err == nil && r.Method == method &&
+					r.URL.Path == path && t.Username == "conf-axb-2" {
+					pns.Signer{AppKey: demoKeys["AXB"], AppSecret: secrets[demoKeys["AXB"]]}.Sign(r.Header)
+				}
+				h.ServeHTTP(w, r)
+			})
+		}
+	}
+}
 
 // resignWith is resign with the app's secret at hand: requests whose token bad accepts are
 // re-signed correctly, so the emulator accepts what a correct platform refuses.

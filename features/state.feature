@@ -12,21 +12,22 @@ Feature: State from the inside — isolation between apps, never-expiring and ex
     Given the AXB app
     Then the AXB binding "<SUB1>" exists
 
-  # duration 0 means "never expires" (§3.4) also when a modify sets it: the old lifetime must
-  # not survive as if 0 were "not sent".
-  @axb.modify @rule:business:never-expires @emulator @global-state
+  # duration 0 means "never expires" also when a modify sets it (§3.4 [V]): the old lifetime
+  # must not survive as if 0 were "not sent". It waits past the old lifetime (@slow: the
+  # emulator's clock is advanced; another target sleeps, with --slow).
+  @axb.modify @rule:business:never-expires @slow @global-state
   Scenario: Modify with duration 0 makes the binding never expire
     Given an AXB binding with:
       """
-      {"callerNum":"<A1>","calleeNum":"<B1>","relationNum":"<X1>","duration":100}
+      {"callerNum":"<A1>","calleeNum":"<B1>","relationNum":"<X1>","duration":60}
       """
     When I modify AXB with:
       """
       {"subscriptionId":"<SUB1>","duration":0}
       """
     Then the result code is "0"
-    And the emulator clock advances by 7776001 seconds
-    And the AXB binding "<SUB1>" exists
+    When 70 seconds pass on the platform
+    Then the AXB binding "<SUB1>" exists
 
   # A binding lives exactly its duration from the bind (§3.2, §13.4; removal at the instant is D43).
   @axb.bind @rule:business:expiry-instant @emulator @global-state @decision:D43
@@ -39,3 +40,46 @@ Feature: State from the inside — isolation between apps, never-expiring and ex
     Then the AXB binding "<SUB1>" exists
     And the emulator clock advances by 1 seconds
     And the AXB binding "<SUB1>" does not exist
+
+  # Status 11 "binding frozen": no new bindings, but existing bindings keep working for calls
+  # and SMS (§9 [V]). The code of the refused bind is D32; setting a status needs emulator control.
+  @axb.bind @rule:business:x-frozen @code:1012008 @emulator @global-state @decision:D32
+  Scenario: A binding-frozen X takes no new binding but keeps its calls working
+    Given an AXB binding of "<A1>" and "<B1>" on "<X1>"
+    When the status of "<X1>" is set to "11"
+    And I bind AXB with:
+      """
+      {"callerNum":"<C1>","calleeNum":"<D1>","relationNum":"<X1>"}
+      """
+    Then the result code is "1012008"
+    When "<A1>" calls "<X1>"
+    Then the call events are "callin, callout, alerting, answer, disconnect"
+
+  # privateSms "false": the binding does not relay SMS (§3.2 [V]); simulating an SMS needs
+  # emulator control.
+  @axb.bind @rule:business:private-sms @emulator
+  Scenario: An AXB binding with privateSms "false" does not forward SMS
+    Given an AXB binding with:
+      """
+      {"callerNum":"<A1>","calleeNum":"<B1>","relationNum":"<X1>","privateSms":"false"}
+      """
+    When "<A1>" sends the SMS "hello" to "<X1>"
+    Then the response field "forwarded" is false
+
+  # A recording belongs to the app whose call made it (§11.1): another app asking for it gets
+  # the answer of a recording that does not exist.
+  @record.download @rule:business:isolation @code:1012007 @emulator @global-state
+  Scenario: Another app cannot download an app's recording
+    Given an AXB binding with:
+      """
+      {"callerNum":"<A1>","calleeNum":"<B1>","relationNum":"<X1>","recordFlag":"true","recordHintTone":"hint.wav"}
+      """
+    And "<A1>" calls "<X1>"
+    And the emulator clock advances by 600 seconds
+    And I remember the response field "fee.recordObjectName" as "REC"
+    And I remember the response field "fee.recordDomain" as "DOMAIN"
+    When I request the recording download with "fileName=<REC>&recordDomain=<DOMAIN>"
+    Then the response is a redirect with a Location header
+    Given the AXB-2 app
+    When I request the recording download with "fileName=<REC>&recordDomain=<DOMAIN>"
+    Then the result code is "1012007"
