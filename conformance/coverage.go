@@ -43,6 +43,7 @@ var Rules = map[string][]string{
 		"length:recordHintTone", "length:lastMinVoice", "type:callerNum",
 		"business:expiry-instant",
 		"business:x-frozen", "business:private-sms",
+		"default:areaMatchMode",
 	},
 	pns.IfaceAXBUnbind: {
 		"alternative:relationNum|subscriptionId", "format:relationNum", "precedence:subscriptionId>relationNum",
@@ -88,6 +89,7 @@ var Rules = map[string][]string{
 		"mandatory:calleeNum", "alternative:subscriptionId|privateNum", "range:duration",
 		"distinct:calleeNum,origNum", "format:calleeNum", "business:x-not-owned",
 		"business:unknown-subscription", "length:userData",
+		"default:duration",
 	},
 	pns.IfaceAXEBind: {
 		"mandatory:bindNum", "format:bindNum", "format:virtualNum", "format:extendNum", "length:extendNum",

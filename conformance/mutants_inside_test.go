@@ -130,6 +130,17 @@ var insideMutants = []mutant{
 			return false
 		}), nil},
 
+	{"inside/6: areaMatchMode defaults to non-strict", "default:areaMatchMode",
+		rewriteBody(http.MethodPost, pns.PathAXB, func(m map[string]any) bool {
+			if _, ok := m["areaMatchMode"]; !ok && m["areaCode"] != nil {
+				m["areaMatchMode"] = "1"
+				return true
+			}
+			return false
+		}), nil},
+	{"inside/6: temporary callee default duration 30 s", "default:duration", calleeDefault(30), nil},
+	{"inside/6: temporary callee default duration 120 s", "default:duration", calleeDefault(120), nil},
+
 	// Class 4: recordings (§11.1).
 	{"inside/4: recording download does not check the app", "business:isolation",
 		resignAs(http.MethodGet, pns.PathRecordDownload), nil},
@@ -177,6 +188,18 @@ var insideMutants = []mutant{
 }
 
 func init() { mutants = append(mutants, insideMutants...) }
+
+// calleeDefault gives a temporary callee sent without duration the lifetime d instead of the
+// documented 60 s.
+func calleeDefault(d int) func(map[string]string) func(http.Handler) http.Handler {
+	return rewriteBody(http.MethodPut, pns.PathAXCallee, func(m map[string]any) bool {
+		if _, ok := m["duration"]; !ok {
+			m["duration"] = d
+			return true
+		}
+		return false
+	})
+}
 
 // resignAs re-signs the method requests on path of the second AXB app (AXB-2) as the main AXB
 // app, as a platform that looks an identifier up without the calling app would find the main

@@ -83,3 +83,30 @@ Feature: State from the inside — isolation between apps, never-expiring and ex
     Given the AXB-2 app
     When I request the recording download with "fileName=<REC>&recordDomain=<DOMAIN>"
     Then the result code is "1012007"
+
+  # Defaults of absent fields. areaMatchMode defaults to "0", strict (§3.2 [V]): without it, a
+  # city where the app has no X is refused, not served from another city.
+  @axb.bind @rule:default:areaMatchMode @code:1012008
+  Scenario: Without areaMatchMode the area match is strict
+    When I bind AXB with:
+      """
+      {"callerNum":"<A1>","calleeNum":"<B1>","areaCode":"0999"}
+      """
+    Then the result code is "1012008"
+
+  # The temporary callee lasts 60 s when no duration is sent (§4.6 [V]); observing it takes
+  # simulated calls on the emulator clock.
+  @ax.callee @rule:default:duration @emulator @global-state
+  Scenario: A temporary callee set without duration lasts exactly 60 seconds
+    Given the AX app
+    And an AX binding of "<A1>" on "<X1>"
+    And I set the AX temporary callee with:
+      """
+      {"subscriptionId":"<SUB1>","calleeNum":"<D1>"}
+      """
+    And the emulator clock advances by 59 seconds
+    When "<A1>" calls "<X1>"
+    Then the response field "fee.fwdDstNum" is "<D1>"
+    When the emulator clock advances by 2 seconds
+    And "<A1>" calls "<X1>"
+    Then the response field "stateCode" is 8013
