@@ -20,7 +20,7 @@ import (
 // wrong. Their names start with "inside/<class>:" after the gap classes of the issue (1
 // authentication encoding, 2 lockout, 4 recordings, 5 answers, 6 state, 7 validation), so that
 // `PNS_MUTATION=1 PNS_MUTANTS=inside/1 go test -run TestMutationScore ./conformance` scores one
-// class. Each is killed by a scenario of features/{auth_encoding,lockout,answers,state,
+// class. Each is killed by a scenario of features/{xaksk_encoding,lockout,answers,state,
 // validation_inside}.feature.
 var insideMutants = []mutant{
 	// Class 1: authentication encoding and parsing (§2.1, §2.4, D2, D3, D7, D9).
