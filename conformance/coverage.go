@@ -126,6 +126,7 @@ var Rules = map[string][]string{
 		"delivery:events", "delivery:signature-aksk", "delivery:signature-wsse", "delivery:fee",
 		"delivery:fee-batch", "delivery:fee-cap", "delivery:retry", "delivery:numstatus", "delivery:numstatus-cap", "business:x-paused",
 		"delivery:sms-notify", "delivery:sms-block", "delivery:recording",
+		"meaning:fee-first-leg", "meaning:icid-unique",
 	},
 	IfaceAuthentication: {
 		"business:aksk-ok", "business:separators", "business:stale-created", "business:future-created", "business:nonce-replay", "business:bad-digest",

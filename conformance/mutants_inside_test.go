@@ -18,10 +18,11 @@ import (
 // insideMutants break a rule from the inside (issue 22): the boundary is still refused, but the
 // platform's behaviour inside the rule is wrong in a way a real implementation plausibly gets
 // wrong. Their names start with "inside/<class>:" after the gap classes of the issue (1
-// authentication encoding, 2 lockout, 4 recordings, 5 answers, 6 state, 7 validation), so that
+// authentication encoding, 2 lockout, 3 notification meaning, 4 recordings, 5 answers, 6
+// state, 7 validation), so that
 // `PNS_MUTATION=1 PNS_MUTANTS=inside/1 go test -run TestMutationScore ./conformance` scores one
-// class. Each is killed by a scenario of features/{xaksk_encoding,lockout,answers,state,
-// validation_inside}.feature.
+// class. Each is killed by a scenario of features/{xaksk_encoding,lockout,notifications,answers,
+// state,validation_inside}.feature.
 var insideMutants = []mutant{
 	// Class 1: authentication encoding and parsing (§2.1, §2.4, D2, D3, D7, D9).
 	{"inside/1: digest compared without case", "business:bad-digest",
@@ -141,6 +142,26 @@ var insideMutants = []mutant{
 	{"inside/6: temporary callee default duration 30 s", "default:duration", calleeDefault(30), nil},
 	{"inside/6: temporary callee default duration 120 s", "default:duration", calleeDefault(120), nil},
 
+	// Class 3: notification meaning (§8.3). The fee record is rewritten where the simulator
+	// reports it (the record the emulator pushes); the pushes themselves travel outside any
+	// handler wrapper.
+	{"inside/3: fee calleeNum is the forwarded leg's callee", "meaning:fee-first-leg",
+		rewriteFee(func(fee map[string]any) bool {
+			if d, ok := fee["fwdDstNum"].(string); ok && fee["calleeNum"] != d {
+				fee["calleeNum"] = d
+				return true
+			}
+			return false
+		}), nil},
+	{"inside/3: icid is the binding's, not the call's", "meaning:icid-unique",
+		rewriteFee(func(fee map[string]any) bool {
+			if id, ok := fee["subscriptionId"].(string); ok && fee["icid"] != id {
+				fee["icid"] = id
+				return true
+			}
+			return false
+		}), nil},
+
 	// Class 4: recordings (§11.1).
 	{"inside/4: recording download does not check the app", "business:isolation",
 		resignAs(http.MethodGet, pns.PathRecordDownload), nil},
@@ -188,6 +209,16 @@ var insideMutants = []mutant{
 }
 
 func init() { mutants = append(mutants, insideMutants...) }
+
+// rewriteFee lets f edit the fee record of every simulated call's report.
+func rewriteFee(f func(fee map[string]any) bool) func(map[string]string) func(http.Handler) http.Handler {
+	return func(map[string]string) func(http.Handler) http.Handler {
+		return rewriteJSON(func(r *http.Request, m map[string]any) bool {
+			fee, ok := m["fee"].(map[string]any)
+			return ok && r.Method == http.MethodPost && r.URL.Path == "/emulator/v1/calls" && f(fee)
+		})
+	}
+}
 
 // calleeDefault gives a temporary callee sent without duration the lifetime d instead of the
 // documented 60 s.
