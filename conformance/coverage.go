@@ -114,7 +114,7 @@ var Rules = map[string][]string{
 	pns.IfaceRecordDownload: {
 		"mandatory:fileName", "mandatory:recordDomain", "business:unknown-recording",
 		"business:injected-errors", "business:download-redirect", "business:retention",
-		"business:isolation",
+		"business:recording-isolation",
 	},
 	IfaceCallbacks: {
 		"sequence:B1", "sequence:B2", "sequence:B3-B6", "sequence:B7", "sequence:B8", "sequence:B9",

@@ -2,13 +2,17 @@ package conformance
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"regexp"
 	"strconv"
 	"strings"
+	"testing"
 	"time"
 
 	"github.com/pns-harness/pns-harness/emulator"
@@ -163,7 +167,7 @@ var insideMutants = []mutant{
 		}), nil},
 
 	// Class 4: recordings (§11.1).
-	{"inside/4: recording download does not check the app", "business:isolation",
+	{"inside/4: recording download does not check the app", "business:recording-isolation",
 		resignAs(http.MethodGet, pns.PathRecordDownload), nil},
 
 	// Class 7: validation (§1.4, §3.5, §4.5, D16).
@@ -413,5 +417,64 @@ func rewriteQuery(method, path string, f func(map[string][]string) bool) func(ma
 				h.ServeHTTP(w, r)
 			})
 		}
+	}
+}
+
+// TestInsideMutantsOnTarget scores the inside mutants the way a user's platform is judged: each
+// mutant served as a --target that is not the emulator (no admin API use, @emulator scenarios
+// skipped), the @inside scenarios run against it. A mutant counts as checkable there when a
+// scenario of its rule ran; the score is killed/checkable. It runs only when
+// PNS_MUTATION_TARGET is set (about a second per mutant).
+func TestInsideMutantsOnTarget(t *testing.T) {
+	if os.Getenv("PNS_MUTATION_TARGET") == "" {
+		t.Skip("set PNS_MUTATION_TARGET=1 to score the inside mutants against a non-emulator target")
+	}
+	var checkable, killed int
+	var b strings.Builder
+	for _, m := range insideMutants {
+		cfg, err := ConformanceConfig()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.config != nil {
+			m.config(cfg)
+		}
+		var wrap func(http.Handler) http.Handler
+		if m.wrap != nil {
+			wrap = m.wrap(appSecrets(cfg))
+		}
+		url, stop, err := ServeEmulator(cfg, wrap)
+		if err != nil {
+			t.Fatal(err)
+		}
+		prof := EmulatorProfile()
+		prof.Emulator = false
+		res, err := Run(context.Background(), Options{Target: url, Profile: prof, Tags: "@inside"})
+		stop()
+		if err != nil {
+			t.Fatal(err)
+		}
+		ran, failed := false, false
+		for _, s := range res.Scenarios {
+			if contains(s.Tags, "@rule:"+m.rule) && s.Status != "skipped" {
+				ran = true
+			}
+			failed = failed || (s.Status != "passed" && s.Status != "skipped")
+		}
+		switch {
+		case !ran:
+			fmt.Fprintf(&b, "  NOT CHECKABLE %s (its scenarios need emulator control)\n", m.name)
+		case failed:
+			checkable++
+			killed++
+			fmt.Fprintf(&b, "  KILLED        %s\n", m.name)
+		default:
+			checkable++
+			fmt.Fprintf(&b, "  SURVIVED      %s\n", m.name)
+		}
+	}
+	t.Logf("inside mutants against a non-emulator target: %d/%d checkable killed\n%s", killed, checkable, b.String())
+	if killed < checkable {
+		t.Errorf("%d checkable mutants survived", checkable-killed)
 	}
 }

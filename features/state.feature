@@ -68,7 +68,7 @@ Feature: State from the inside — isolation between apps, never-expiring and ex
 
   # A recording belongs to the app whose call made it (§11.1): another app asking for it gets
   # the answer of a recording that does not exist.
-  @record.download @rule:business:isolation @code:1012007 @emulator @global-state
+  @record.download @rule:business:recording-isolation @code:1012007 @emulator @global-state
   Scenario: Another app cannot download an app's recording
     Given an AXB binding with:
       """
