@@ -179,6 +179,14 @@ var insideMutants = []mutant{
 			}
 			return false
 		}), nil},
+	{"inside/7: AX unbind by a privateNum sent alone wins over subscriptionId", "precedence:subscriptionId",
+		rewriteQuery(http.MethodDelete, pns.PathAX, func(q map[string][]string) bool {
+			if q["subscriptionId"] != nil && q["privateNum"] != nil && q["origNum"] == nil {
+				delete(q, "subscriptionId")
+				return true
+			}
+			return false
+		}), nil},
 	{"inside/7: AXB query pageSize 100 taken as out of range", "business:pagination",
 		rewriteQuery(http.MethodGet, pns.PathAXB, func(q map[string][]string) bool {
 			if len(q["pageSize"]) > 0 && q["pageSize"][0] == "100" {

@@ -61,3 +61,14 @@ Feature: Validation from the inside — precedence, inclusive maxima, exact numb
       {"callerNum":"<A1> ","calleeNum":"<B1>","relationNum":"<X1>"}
       """
     Then the result code is "1010002"
+
+  # AX unbind: "当都传入时,优先选用subscriptionId" [V]. Newer samples unbind by privateNum alone,
+  # so a platform may try that form first: with an ID and another binding's X, the ID still wins.
+  @ax.unbind @rule:precedence:subscriptionId
+  Scenario: AX unbind by subscriptionId wins over a privateNum sent alone
+    Given an AX binding of "<A1>" on "<X1>"
+    And an AX binding of "<A2>" on "<X2>"
+    When I unbind AX with "subscriptionId=<SUB1>&privateNum=<X2>"
+    Then the result code is "0"
+    And the AX binding "<SUB1>" does not exist
+    And the AX binding "<SUB2>" exists
