@@ -134,6 +134,7 @@ var Rules = map[string][]string{
 		"business:frozen", "business:local-time-tolerance", "business:malformed-created",
 		"business:nonce-length", "business:authorization-format", "business:x-aksk-format",
 		"business:digest-encoding", "business:scheme-case", "business:attribute-case", "business:lockout-threshold", "business:lockout-counting", "business:lockout-peer",
+		"business:lockout-extension",
 	},
 }
 

@@ -6,12 +6,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -74,6 +76,8 @@ var insideMutants = []mutant{
 		countRefusals, nil},
 	{"inside/2: lockout keyed by X-Forwarded-For instead of the TCP peer", "business:lockout-peer",
 		forwardedPeer, nil},
+	{"inside/2: requests refused during the lock extend it", "business:lockout-extension",
+		extendLock, nil},
 
 	// Class 5: answers (§1.5, §4.5).
 	{"inside/5: answers labelled text/html", "business:answer-content-type",
@@ -348,6 +352,58 @@ func countRefusals(map[string]string) func(http.Handler) http.Handler {
 					c.Header.Set(pns.HeaderXAKSK, t.HeaderValue())
 					h.ServeHTTP(httptest.NewRecorder(), c)
 				}
+			}
+			for k, v := range rec.Header() {
+				w.Header()[k] = v
+			}
+			w.WriteHeader(rec.Code)
+			_, _ = w.Write(rec.Body.Bytes())
+		})
+	}
+}
+
+// extendLock restarts a client's 30-minute lock (emulator clock) at every request refused with
+// 1020176, as a platform that counts refused requests as new failures would.
+func extendLock(map[string]string) func(http.Handler) http.Handler {
+	var mu sync.Mutex
+	refused := map[string]time.Time{} // client host → last refusal, emulator clock
+	return func(h http.Handler) http.Handler {
+		now := func(r *http.Request) time.Time {
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, httptest.NewRequestWithContext(r.Context(), http.MethodGet, "/emulator/v1/clock", nil))
+			var st clockState
+			_ = json.Unmarshal(rec.Body.Bytes(), &st)
+			t, _ := pns.ParseUTC(st.Now)
+			return t
+		}
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == "/emulator/v1/lockout" { // switched or cleared: forget the locks
+				mu.Lock()
+				clear(refused)
+				mu.Unlock()
+			}
+			if !strings.HasPrefix(r.URL.Path, "/rest/") {
+				h.ServeHTTP(w, r)
+				return
+			}
+			host, _, _ := net.SplitHostPort(r.RemoteAddr)
+			t := now(r)
+			mu.Lock()
+			last, ok := refused[host]
+			if ok && t.Sub(last) < 1800*time.Second {
+				refused[host] = t
+				mu.Unlock()
+				writeError(w, pns.NewError(pns.CodeLockedOut))
+				return
+			}
+			mu.Unlock()
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, r)
+			var env pns.Envelope
+			if json.Unmarshal(rec.Body.Bytes(), &env) == nil && env.ResultCode == string(pns.CodeLockedOut) {
+				mu.Lock()
+				refused[host] = t
+				mu.Unlock()
 			}
 			for k, v := range rec.Header() {
 				w.Header()[k] = v

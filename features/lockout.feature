@@ -38,3 +38,15 @@ Feature: Lockout semantics — what counts, who is locked, the exact threshold (
     Given the emulator lockout is on
     When I send 10 AXB queries signed with the secret "not-the-secret", each with a different "X-Forwarded-For" header
     Then the client IP is locked out
+
+  # The lock lasts 30 minutes from the failure that caused it; requests refused meanwhile are
+  # not failures and do not restart it (D8). The lock runs on the emulator clock.
+  @auth-negative @rule:business:lockout-extension @code:1010010 @emulator @global-state @decision:D8
+  Scenario: Requests refused during the lock do not extend it
+    Given the emulator lockout is on
+    When I send 10 AXB queries signed with the secret "not-the-secret"
+    Then the client IP is locked out
+    When the emulator clock advances by 1700 seconds
+    Then the client IP is locked out
+    When the emulator clock advances by 101 seconds
+    Then the client IP is not locked out
