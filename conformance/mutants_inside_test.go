@@ -79,6 +79,9 @@ var insideMutants = []mutant{
 	{"inside/2: requests refused during the lock extend it", "business:lockout-extension",
 		extendLock, nil},
 
+	// Class 4: recordings (§11.1), continued.
+	{"inside/4: retention counted from the call's start, not the fee push", "business:retention", shortRetention(7 * 24 * time.Hour), nil},
+
 	// Class 5: answers (§1.5, §4.5).
 	{"inside/5: answers labelled text/html", "business:answer-content-type",
 		answerContentType("text/html;charset=UTF-8"), nil},
@@ -411,6 +414,62 @@ func extendLock(map[string]string) func(http.Handler) http.Handler {
 			w.WriteHeader(rec.Code)
 			_, _ = w.Write(rec.Body.Bytes())
 		})
+	}
+}
+
+// shortRetention forgets a recording keep after the simulated call that made it was placed
+// (emulator clock), as a platform counting the retention from the call instead of from the fee
+// record's push would.
+func shortRetention(keep time.Duration) func(map[string]string) func(http.Handler) http.Handler {
+	return func(map[string]string) func(http.Handler) http.Handler {
+		var mu sync.Mutex
+		made := map[string]time.Time{} // recordObjectName → emulator time of the call's report
+		return func(h http.Handler) http.Handler {
+			now := func(r *http.Request) time.Time {
+				rec := httptest.NewRecorder()
+				h.ServeHTTP(rec, httptest.NewRequestWithContext(r.Context(), http.MethodGet, "/emulator/v1/clock", nil))
+				var st clockState
+				_ = json.Unmarshal(rec.Body.Bytes(), &st)
+				t, _ := pns.ParseUTC(st.Now)
+				return t
+			}
+			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				switch {
+				case r.Method == http.MethodGet && r.URL.Path == pns.PathRecordDownload:
+					mu.Lock()
+					t, ok := made[r.URL.Query().Get("fileName")]
+					mu.Unlock()
+					if ok && now(r).Sub(t) > keep { // answered as the emulator answers an expired one (D75)
+						b, _ := json.Marshal(pns.Envelope{ResultCode: string(pns.CodeRecordNotExist), ResultDesc: pns.CodeRecordNotExist.Desc()})
+						w.Header().Set("Content-Type", pns.ContentTypeJSON)
+						w.WriteHeader(http.StatusNotFound)
+						_, _ = w.Write(b)
+						return
+					}
+				case r.Method == http.MethodPost && r.URL.Path == "/emulator/v1/calls":
+					rec := httptest.NewRecorder()
+					h.ServeHTTP(rec, r)
+					var res struct {
+						Fee struct {
+							RecordObjectName string `json:"recordObjectName"`
+						} `json:"fee"`
+					}
+					if json.Unmarshal(rec.Body.Bytes(), &res) == nil && res.Fee.RecordObjectName != "" {
+						t := now(r)
+						mu.Lock()
+						made[res.Fee.RecordObjectName] = t
+						mu.Unlock()
+					}
+					for k, v := range rec.Header() {
+						w.Header()[k] = v
+					}
+					w.WriteHeader(rec.Code)
+					_, _ = w.Write(rec.Body.Bytes())
+					return
+				}
+				h.ServeHTTP(w, r)
+			})
+		}
 	}
 }
 

@@ -110,3 +110,22 @@ Feature: State from the inside — isolation between apps, never-expiring and ex
     When the emulator clock advances by 2 seconds
     And "<A1>" calls "<X1>"
     Then the response field "stateCode" is 8013
+
+  # A recording is kept 7 days from its fee record's push (§11.1 [V]), not from the call's start:
+  # the call rings and talks for about 16 s, so 7 days and 8 s after the call was placed the
+  # recording is still there. Counting from the first push attempt is D75; the clock is stopped
+  # so that only the advances move it.
+  @record.download @rule:business:retention @emulator @global-state @decision:D75
+  Scenario: A recording's 7 days count from the fee push, not from the call's start
+    Given the emulator clock is stopped
+    And an AXB binding with:
+      """
+      {"callerNum":"<A1>","calleeNum":"<B1>","relationNum":"<X1>","recordFlag":"true","recordHintTone":"hint.wav"}
+      """
+    And "<A1>" calls "<X1>"
+    And I remember the response field "fee.recordObjectName" as "REC"
+    And I remember the response field "fee.recordDomain" as "DOMAIN"
+    And the emulator clock advances by 602 seconds
+    And the emulator clock advances by 604206 seconds
+    When I request the recording download with "fileName=<REC>&recordDomain=<DOMAIN>"
+    Then the response is a redirect with a Location header
