@@ -104,6 +104,26 @@ var insideMutants = []mutant{
 				return changed
 			})
 		}, nil},
+	{"inside/5: AX query answers unset optional fields as JSON null", "business:absent-unset",
+		func(map[string]string) func(http.Handler) http.Handler {
+			return rewriteJSON(func(r *http.Request, m map[string]any) bool {
+				if r.Method != http.MethodGet || r.URL.Path != pns.PathAX {
+					return false
+				}
+				changed := false
+				items, _ := m["privateNumList"].([]any)
+				for _, it := range items {
+					b, _ := it.(map[string]any)
+					for _, f := range []string{"recordHintTone", "userData", "preVoice"} {
+						if _, ok := b[f]; b != nil && !ok {
+							b[f] = nil
+							changed = true
+						}
+					}
+				}
+				return changed
+			})
+		}, nil},
 
 	// Class 6: state (§3.2, §3.4, §13.4).
 	{"inside/6: AXB unbind finds another app's binding", "business:isolation",

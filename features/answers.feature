@@ -20,13 +20,21 @@ Feature: Answers from the inside — media type and fields absent when not set (
     And the response Content-Type is JSON in UTF-8
 
   # "未设置该参数值时,查询结果不显示": callDirection appears in an AX query answer only when it
-  # was set [V]; a platform that fills in a default shows a value nobody chose.
+  # was set; recordHintTone only with recordFlag true; userData and preVoice when set [V]. A
+  # platform that fills in a default or a JSON null shows a value nobody chose.
   @ax.query @rule:business:absent-unset
-  Scenario: AX query shows no callDirection when the binding has none
+  Scenario Outline: AX query shows no <field> when the binding has none
     Given an AX binding of "<A1>" on "<X1>"
     When I query AX with "subscriptionId=<SUB1>"
     Then the result code is "0"
-    And the response field "privateNumList.0.callDirection" is absent
+    And the response field "privateNumList.0.<field>" is absent
+
+    Examples:
+      | field          |
+      | callDirection  |
+      | recordHintTone |
+      | userData       |
+      | preVoice       |
 
   @ax.query @rule:business:absent-unset
   Scenario: AX query shows the callDirection that was set
