@@ -30,9 +30,11 @@ Feature: State from the inside — isolation between apps, never-expiring and ex
     Then the AXB binding "<SUB1>" exists
 
   # A binding lives exactly its duration from the bind (§3.2, §13.4; removal at the instant is D43).
+  # The clock is stopped so that only the advances move it.
   @axb.bind @rule:business:expiry-instant @emulator @global-state @decision:D43
   Scenario: An AXB binding expires at its exact instant
-    Given an AXB binding with:
+    Given the emulator clock is stopped
+    And an AXB binding with:
       """
       {"callerNum":"<A1>","calleeNum":"<B1>","relationNum":"<X1>","duration":3600}
       """

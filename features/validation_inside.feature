@@ -1,16 +1,5 @@
 @inside
-Feature: Validation from the inside — precedence, inclusive maxima, exact number lengths, no trimming (reference §1.4, §3.5, §4.5)
-
-  # "subscriptionId > origNum > privateNum" [V]: with an ID and another binding's X, the ID wins.
-  @ax.query @rule:precedence:subscriptionId>origNum>privateNum
-  Scenario: AX query by subscriptionId wins over privateNum
-    Given an AX binding of "<A1>" on "<X1>"
-    And an AX binding of "<A2>" on "<X2>"
-    When I query AX with "subscriptionId=<SUB1>&privateNum=<X2>"
-    Then the result code is "0"
-    And the response list "privateNumList" has 1 entry
-    And the response field "privateNumList.0.privateNum" is "<X1>"
-    And the response field "privateNumList.0.origNum" is "<A1>"
+Feature: Validation from the inside — precedence, inclusive maxima, exact number lengths, no trimming (reference §1.4, §3.5, §4.3)
 
   # pageSize is Integer(10~100) [V]: 100 is inside the range and is applied as sent.
   @axb.query @rule:business:pagination
