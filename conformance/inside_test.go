@@ -1,9 +1,11 @@
 package conformance
 
 import (
+	"net/http"
 	"testing"
 
 	"github.com/pns-harness/pns-harness/features"
+	"github.com/pns-harness/pns-harness/pns"
 )
 
 // TestAuthFailuresRunLate keeps deliberate authentication failures that run on any target at the
@@ -27,5 +29,18 @@ func TestAuthFailuresRunLate(t *testing.T) {
 	}
 	if first == "" {
 		t.Fatal("no authentication failure that runs on any target: the check means nothing")
+	}
+}
+
+// TestEditedHeadersAreDeliberate: a request whose signed headers a scenario edited (insidesteps.go)
+// is a deliberate failure, never a refusal of the profile's own credentials.
+func TestEditedHeadersAreDeliberate(t *testing.T) {
+	rs := &runState{creds: pns.CredentialWatch{Limit: 1}}
+	rs.watchCredentials("AXB", requestMods{edit: func(http.Header) {}}, &pns.Response{Envelope: pns.Envelope{ResultCode: "1023034"}})
+	if r := rs.creds.Refused(); r != nil {
+		t.Fatalf("an edited header tripped the credential watch: %v", r)
+	}
+	if !rs.deliberate.Load() {
+		t.Error("an edited header did not mark the run's deliberate failures")
 	}
 }
