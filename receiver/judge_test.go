@@ -121,9 +121,9 @@ func TestInvalidAndDuplicates(t *testing.T) {
 	disc := event("S", "", "disconnect", old)
 	post(t, h, &appAKSK, event("S", "", "callin", old))
 	post(t, h, &appAKSK, disc)
-	post(t, h, &appAKSK, disc) // the same body again after its 200
+	post(t, h, &appAKSK, disc)                                                                      // the same body again after its 200
 	post(t, h, &appAKSK, []byte(strings.Replace(string(disc), `{"eventType"`, `{ "eventType"`, 1))) // re-serialised
-	post(t, h, &appAKSK, event("S", "", "callin", old.Add(-time.Second)))                          // another callin body
+	post(t, h, &appAKSK, event("S", "", "callin", old.Add(-time.Second)))                           // another callin body
 	fee := feeRecord("k", "i1", "S", "", old)
 	post(t, h, &appAKSK, feeMessage(fee))
 	post(t, h, &appAKSK, feeMessage(fee, feeRecord("k", "i2", "T", "", old))) // i1 again in another batch

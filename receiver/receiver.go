@@ -609,5 +609,29 @@ func (r *Receiver) WaitExpected(ctx context.Context) error {
 	}
 }
 
+// WaitSettled waits until no call judged from its pushes (Options.Settle) is both incomplete
+// and younger than the settle time, or ctx ends; it polls every few milliseconds. Calls that
+// are complete need no wait, so a run whose calls all finished ends at once.
+func (r *Receiver) WaitSettled(ctx context.Context) error {
+	if r.opts.Settle <= 0 {
+		return nil
+	}
+	t := time.NewTicker(5 * time.Millisecond)
+	defer t.Stop()
+	for {
+		r.mu.Lock()
+		open := r.st.unsettled(r, r.now().Sub(r.start))
+		r.mu.Unlock()
+		if open == 0 {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-t.C:
+		}
+	}
+}
+
 // newHist returns an empty latency histogram (microseconds).
 func newHist() *hdrhistogram.Histogram { return hdrhistogram.New(histMin, histMax, histSigFigs) }

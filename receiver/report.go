@@ -321,8 +321,15 @@ func summarise(ref, typ string, h *hdrhistogram.Histogram) (Latency, error) {
 		P999Ms: ms(h.ValueAtQuantile(99.9)), MaxMs: ms(h.Max()), Histogram: string(enc)}, nil
 }
 
+// ReportFormat is the Report.Format of this receiver: 2 counts every duplicate once, in its
+// type's row (ByType[t].Duplicate, Counters.DuplicatesUntyped), and every invalid body once
+// (Counters.Invalid).
+const ReportFormat = 2
+
 // Report is a JSON-serialisable snapshot of the receiver.
 type Report struct {
+	// Format is ReportFormat (absent from the reports of older harnesses).
+	Format   int           `json:"format,omitempty"`
 	Started  time.Time     `json:"started"`
 	Elapsed  time.Duration `json:"elapsedNs"`
 	Counters Counters      `json:"counters"`
@@ -372,7 +379,7 @@ func (r *Receiver) snapshot(final bool) Report {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	st := &r.st
-	rep := Report{Started: r.start, Elapsed: now.Sub(r.start), Counters: st.c, Final: final,
+	rep := Report{Format: ReportFormat, Started: r.start, Elapsed: now.Sub(r.start), Counters: st.c, Final: final,
 		ByKind: cloneCounts(st.byKind), ByEventType: cloneCounts(st.byEventType), ByScheme: cloneCounts(st.byScheme),
 		ByType:        map[string]TypeCounts{},
 		Violations:    append([]ViolationSample(nil), st.violations...),
@@ -698,6 +705,9 @@ func Merge(reports ...Report) (Report, error) {
 			}
 		}
 		out.Settle = max(out.Settle, r.Settle)
+		if out.Format == 0 || r.Format < out.Format {
+			out.Format = r.Format
+		}
 		if d := r.Deliveries; d != nil {
 			if out.Deliveries == nil {
 				out.Deliveries = &Deliveries{Attempts: map[string]int64{}}

@@ -683,6 +683,21 @@ func (st *state) markTriggered(r *Receiver, id string, t time.Time) {
 	st.triggers[id] = t
 }
 
+// unsettled counts the calls without an expectation that are incomplete (or orphans) and
+// younger than the settle time.
+func (st *state) unsettled(r *Receiver, now time.Duration) int {
+	n := 0
+	for _, s := range st.sessions {
+		if s.exp != nil || now-s.last >= r.opts.Settle {
+			continue
+		}
+		if missing, orphan := inferMissing(&r.opts, s); len(missing) > 0 || orphan {
+			n++
+		}
+	}
+	return n
+}
+
 func (st *state) openExpectations(now time.Time) int {
 	n := 0
 	for _, x := range st.exps {
