@@ -582,12 +582,16 @@ func callbackProblems(rep receiver.Report) []string {
 		return true
 	}
 	for _, b := range rep.BadSignatures {
-		if !add(fmt.Sprintf("bad signature: app %q scheme %q, arrived %s after the receiver started", b.AppKey, b.Scheme, b.Arrived.Round(time.Millisecond))) {
+		why := ""
+		if b.Reason != "" {
+			why = " (" + b.Reason + ")"
+		}
+		if !add(fmt.Sprintf("bad signature%s: app %q scheme %q, arrived %s after the receiver started", why, b.AppKey, b.Scheme, b.Arrived.Round(time.Millisecond))) {
 			return out
 		}
 	}
 	for _, v := range rep.Violations {
-		msg := "schema-invalid " + v.Kind
+		msg := "invalid " + v.Kind
 		if v.EventType != "" {
 			msg += " " + v.EventType
 		}

@@ -243,8 +243,11 @@ func (st *state) delay(r *Receiver, typ, ts string, emitted []time.Time, i int, 
 	default:
 		t, err := pns.ParseUTC(ts)
 		if err != nil {
-			st.c.BadTimestamps++
-			return DelayUnknown, false
+			// SMS notifications stamp ISO 8601 UTC with milliseconds (§10.2 examples).
+			if t, err = time.Parse(time.RFC3339Nano, ts); err != nil {
+				st.c.BadTimestamps++
+				return DelayUnknown, false
+			}
 		}
 		d = now.Sub(t)
 		st.platform.add(d)
