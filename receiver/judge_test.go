@@ -2,6 +2,8 @@ package receiver
 
 import (
 	"bytes"
+	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -219,5 +221,30 @@ func TestAcceptedDeliveryDelay(t *testing.T) {
 	d := rep.Deliveries
 	if d == nil || d.Attempts["2"] != 1 || d.FirstRepush == nil || d.FirstRepush.Mean != time.Minute {
 		t.Errorf("deliveries = %+v", d)
+	}
+}
+
+// TestSlowBodyIsCut: a client that sends its headers and then dribbles the body loses the
+// connection at the read deadline instead of holding it.
+func TestSlowBodyIsCut(t *testing.T) {
+	r := New(Options{Apps: apps, ReadTimeout: 100 * time.Millisecond})
+	base, err := r.Start("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	conn, err := net.Dial("tcp", strings.TrimPrefix(base, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.Write([]byte("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{")); err != nil {
+		t.Fatal(err)
+	}
+	// The server must close (or answer) on its own; the guard is minutes, not a speed check.
+	_ = conn.SetReadDeadline(time.Now().Add(3 * time.Minute))
+	_, err = io.ReadAll(conn)
+	if ne, ok := err.(net.Error); ok && ne.Timeout() {
+		t.Fatal("the server held the connection of a slow body")
 	}
 }

@@ -1,13 +1,18 @@
 package main
 
 import (
+	"bufio"
+	"io"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/pns-harness/pns-harness/assemble"
+	"github.com/pns-harness/pns-harness/emulator"
 	"github.com/pns-harness/pns-harness/receiver"
+	"github.com/pns-harness/pns-harness/reports"
 )
 
 // countThresholds are the default callback thresholds that do not depend on the machine's
@@ -183,5 +188,77 @@ func TestReceiveCatchesEachFault(t *testing.T) {
 				t.Errorf("output does not say %q (session %q):\n%s", tc.say, session, out)
 			}
 		})
+	}
+}
+
+// TestRunTargetReceiveJudgesPushes: `harness run --target --receive` against `emulate
+// --platform-only` applies the default callback thresholds to what the pusher sends during
+// the run: a call without its disconnect and a fee record without any call fail the run.
+func TestRunTargetReceiveJudgesPushes(t *testing.T) {
+	p := startPlatform(t, "--config", platformConfig(t, func(c *emulator.Config) { c.LockoutWindowSeconds = 2 }))
+	prof := platformProfile(t, "lockout: {failures: 10, window: 2s}\n")
+	out := t.TempDir()
+	cmd := harnessCmd(t, "run", "--target", p.URL, "--profile", prof, "--ca-file", p.CertFile, "--out", out, "--seed", "7",
+		"--tags", "@axb.unbind", "--no-load", "--receive", "127.0.0.1:0", "--settle", "2s", "--late-after", "10m",
+		"--threshold", "conformance.errors==0")
+	cmd.Env = append(cmd.Env, platformEnv...)
+	logs := &syncBuffer{}
+	cmd.Stderr = logs
+	pipe, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var url string
+	sc := bufio.NewScanner(pipe)
+	for sc.Scan() {
+		logs.Write([]byte(sc.Text() + "\n"))
+		if rest, ok := strings.CutPrefix(sc.Text(), "callback receiver: "); ok {
+			url, _, _ = strings.Cut(rest, " ")
+			break
+		}
+	}
+	if url == "" {
+		_ = cmd.Wait()
+		t.Fatalf("no receiver URL:\n%s", logs.String())
+	}
+	done := make(chan struct{})
+	go func() { _, _ = io.Copy(logs, pipe); close(done) }()
+	a := &pusher{t: t, url: url, key: "demo-axb", secret: "demo-axb-secret"}
+	w := &pusher{t: t, url: url, key: "demo-axb", secret: "demo-axb-secret", wsse: true}
+	good := a.call(b1...)
+	w.pushOK(feeBatch(feeInfo("demo-axb", good, time.Now(), true, false)))
+	noDisconnect := w.call(b1[:4]...)
+	a.pushOK(feeBatch(feeInfo("demo-axb", noDisconnect, time.Now(), true, false)))
+	orphan := "orphan_run@test"
+	a.pushOK(feeBatch(feeInfo("demo-axb", orphan, time.Now(), false, false)))
+	<-done
+	err = cmd.Wait()
+	code := cmd.ProcessState.ExitCode()
+	if code != exitFailed {
+		t.Fatalf("exit %d (%v), want %d\n%s", code, err, exitFailed, logs.String())
+	}
+	s, err := reports.LoadSummary(filepath.Join(out, "summary.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cb := s.Callbacks
+	if cb == nil || cb.Counters.Missing != 1 || cb.Counters.Orphan != 1 || cb.MissingBasis != reports.MissingFromPushes {
+		t.Fatalf("callbacks %+v\n%s", cb, logs.String())
+	}
+	failed := map[string]bool{}
+	for _, th := range s.Thresholds {
+		if !th.Passed {
+			failed[th.Expression] = true
+		}
+	}
+	if !failed["callback.missing==0"] || !failed["callback.orphan==0"] || failed["callback.badSignature==0"] {
+		t.Errorf("failed thresholds %v", failed)
+	}
+	problems := strings.Join(cb.Problems, "\n")
+	if !strings.Contains(problems, noDisconnect+": missing disconnect") || !strings.Contains(problems, orphan+": orphan-fee") || strings.Contains(problems, good) {
+		t.Errorf("problems:\n%s", problems)
 	}
 }
