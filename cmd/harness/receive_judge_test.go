@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"io"
+	"net"
 	"net/http"
 	"path/filepath"
 	"strings"
@@ -260,5 +261,54 @@ func TestRunTargetReceiveJudgesPushes(t *testing.T) {
 	problems := strings.Join(cb.Problems, "\n")
 	if !strings.Contains(problems, noDisconnect+": missing disconnect") || !strings.Contains(problems, orphan+": orphan-fee") || strings.Contains(problems, good) {
 		t.Errorf("problems:\n%s", problems)
+	}
+}
+
+// freeLoopbackAddr returns a loopback address whose port was free a moment ago (the calls
+// scenario's embedded emulator needs the receiver's address before the receiver starts).
+func freeLoopbackAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	_ = ln.Close()
+	return addr
+}
+
+// TestLoadCallsJudgesCallbacks: `harness load --scenario calls` shows expected, received and
+// missing per type and applies the callback thresholds in the grammar every subcommand
+// shares (callback.missing==0 was refused by load before); an unknown callback metric is
+// refused before the run with exit 2.
+func TestLoadCallsJudgesCallbacks(t *testing.T) {
+	out := t.TempDir()
+	args := append([]string{"load", "--scenario", "calls", "--duration", "2s", "--rate", "3", "--receiver-listen", freeLoopbackAddr(t),
+		"--out", out, "--late-after", "10m", "--progress", "-1s", "--threshold", "calls.success>=0%"}, countThresholds()...)
+	code, stdout, stderr := runHarness(t, nil, args...)
+	if code != exitOK {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	for _, want := range []string{"ok   callback.missing==0 (observed 0)", "ok   callback.orphan==0", "received of"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("stdout lacks %q:\n%s", want, stdout)
+		}
+	}
+	rep, err := assemble.ReadReceiver(filepath.Join(out, assemble.ReceiverFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cb := assemble.Callbacks(*rep, nil)
+	if cb.MissingBasis != reports.MissingExpected || cb.Expected == 0 || cb.Received < cb.Expected || cb.Counters.Missing != 0 {
+		t.Errorf("basis %q, expected %d, received %d, missing %d", cb.MissingBasis, cb.Expected, cb.Received, cb.Counters.Missing)
+	}
+
+	code, _, stderr = runHarness(t, nil, "load", "--scenario", "calls", "--duration", "1s", "--rate", "1", "--threshold", "callback.fee.p42x<1s")
+	if code != exitUsage || !strings.Contains(stderr, `unknown callback metric "callback.fee.p42x"`) {
+		t.Errorf("unknown metric: exit %d, stderr %q", code, stderr)
+	}
+	code, _, stderr = runHarness(t, nil, "run", "--threshold", "callback.fe.p95<1s")
+	if code != exitUsage || !strings.Contains(stderr, `unknown notification type "fe"`) {
+		t.Errorf("run, unknown type: exit %d, stderr %q", code, stderr)
 	}
 }
