@@ -529,7 +529,7 @@ func Callbacks(rep receiver.Report, loss *reports.EmulatorLoss) *reports.Callbac
 	switch {
 	case rep.Counters.Expected > 0 || cb.Expected > 0:
 		cb.MissingBasis = reports.MissingExpected
-	case rep.Settle > 0 && rep.Sessions.Total > 0:
+	case rep.Settle > 0 && rep.Sessions.Judged > 0: // calls all still unsettled judged nothing
 		cb.MissingBasis = reports.MissingFromPushes
 	default:
 		cb.MissingBasis = reports.MissingUnknown
