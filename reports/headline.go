@@ -42,6 +42,13 @@ func (c *Callbacks) Lines() []string {
 	case MissingUnknown:
 		out = append(out, "  missing: unknown (nothing told the receiver which calls happened)")
 	}
+	if pc := c.PlatformClock; pc != nil {
+		line := fmt.Sprintf("  platform clock: arrival − timestamp %s to %s over %s records", FormatDuration(pc.Min), FormatDuration(pc.Max), FormatCount(pc.Samples))
+		if n := pc.Note(); n != "" {
+			line += "; " + n
+		}
+		out = append(out, line)
+	}
 	if r := c.FirstRepush; r != nil {
 		out = append(out, fmt.Sprintf("  re-push: %s refused first deliveries re-pushed after %s to %s (mean %s; contract %s)",
 			FormatCount(r.Count), FormatDuration(r.Min), FormatDuration(r.Max), FormatDuration(r.Mean), FormatDuration(r.Contract)))

@@ -557,6 +557,34 @@ type ClockSpread struct {
 	Max     time.Duration `json:"max"`
 }
 
+// clockBehindAfter is the smallest arrival − timestamp from which every delay is suspected to
+// be the platform's clock running behind: twice the timestamps' 1 s resolution, which a
+// prompt delivery never reaches on every record.
+const clockBehindAfter = 2 * time.Second
+
+// Offset estimates the platform's clock against the receiver's from the fastest delivery:
+// negative when the platform's clock is ahead (by at least −Offset), positive when every
+// record took at least Offset, which past clockBehindAfter only a platform clock running
+// behind explains (Suspect).
+func (c *ClockSpread) Offset() (offset time.Duration, suspect bool) {
+	if c == nil {
+		return 0, false
+	}
+	return c.Min, c.Min < 0 || c.Min >= clockBehindAfter
+}
+
+// Note says in one sentence what the spread says of the platform's clock ("" when nothing).
+func (c *ClockSpread) Note() string {
+	off, suspect := c.Offset()
+	switch {
+	case !suspect:
+		return ""
+	case off < 0:
+		return fmt.Sprintf("the platform's clock is ahead of the receiver's by at least %s: its negative delays are counted as clockSkew, not recorded", FormatDuration(-off))
+	}
+	return fmt.Sprintf("every record arrived at least %s after its timestamp: the platform's clock is probably behind the receiver's by up to that much, so delays (and late counts) near it may be clock offset, not delivery", FormatDuration(off))
+}
+
 // EmulatorLoss counts pushes lost inside the emulator: refused because their destination's
 // backlog was full (Overflow), undelivered after the last re-push (Dropped), or with a
 // re-push still pending at shutdown (Abandoned).
