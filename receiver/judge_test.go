@@ -219,7 +219,8 @@ func TestAcceptedDeliveryDelay(t *testing.T) {
 		t.Errorf("delay = %+v, want exactly 60.1 s (the accepted delivery)", l)
 	}
 	d := rep.Deliveries
-	if d == nil || d.Attempts["2"] != 1 || d.FirstRepush == nil || d.FirstRepush.Mean != time.Minute {
+	if d == nil || d.Attempts["2"] != 1 || d.FirstRepush == nil || d.FirstRepush.Mean != time.Minute ||
+		d.FirstAttemptDelay == nil || d.FirstAttemptDelay.Mean != 100*time.Millisecond {
 		t.Errorf("deliveries = %+v", d)
 	}
 }

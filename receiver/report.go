@@ -264,6 +264,9 @@ type Deliveries struct {
 	// FirstRepush is the interval from a refused first delivery to its first re-push, over
 	// the bodies re-pushed (reference §7.6: 1 minute).
 	FirstRepush *IntervalStats `json:"firstRepush,omitempty"`
+	// FirstAttemptDelay is the delay of the refused first attempt of the re-pushed call
+	// events and fee records (their Latency is that of the accepted delivery).
+	FirstAttemptDelay *IntervalStats `json:"firstAttemptDelay,omitempty"`
 }
 
 // IntervalStats summarise measured intervals.
@@ -409,7 +412,10 @@ func (r *Receiver) snapshot(final bool) Report {
 			rep.Deliveries.Attempts[fmt.Sprint(n)] = c
 		}
 		if p := st.repush; p.n > 0 {
-			rep.Deliveries.FirstRepush = &IntervalStats{Count: p.n, Min: p.min, Max: p.max, Mean: p.sum / time.Duration(p.n)}
+			rep.Deliveries.FirstRepush = p.stats()
+		}
+		if p := st.firstAttempt; p.n > 0 {
+			rep.Deliveries.FirstAttemptDelay = p.stats()
 		}
 	}
 	rep.Settle = r.opts.Settle
@@ -715,17 +721,8 @@ func Merge(reports ...Report) (Report, error) {
 			for k, v := range d.Attempts {
 				out.Deliveries.Attempts[k] += v
 			}
-			if f := d.FirstRepush; f != nil {
-				if o := out.Deliveries.FirstRepush; o == nil {
-					c := *f
-					out.Deliveries.FirstRepush = &c
-				} else {
-					sum := o.Mean*time.Duration(o.Count) + f.Mean*time.Duration(f.Count)
-					o.Count += f.Count
-					o.Min, o.Max = min(o.Min, f.Min), max(o.Max, f.Max)
-					o.Mean = sum / time.Duration(o.Count)
-				}
-			}
+			out.Deliveries.FirstRepush = mergeIntervals(out.Deliveries.FirstRepush, d.FirstRepush)
+			out.Deliveries.FirstAttemptDelay = mergeIntervals(out.Deliveries.FirstAttemptDelay, d.FirstAttemptDelay)
 		}
 		out.Failures = append(out.Failures, r.Failures...)
 		out.Violations = append(out.Violations, r.Violations...)
@@ -740,6 +737,22 @@ func Merge(reports ...Report) (Report, error) {
 	}
 	sortLatency(out.Latency)
 	return out, nil
+}
+
+// mergeIntervals combines two interval summaries (either may be nil).
+func mergeIntervals(a, b *IntervalStats) *IntervalStats {
+	switch {
+	case b == nil:
+		return a
+	case a == nil:
+		c := *b
+		return &c
+	}
+	sum := a.Mean*time.Duration(a.Count) + b.Mean*time.Duration(b.Count)
+	a.Count += b.Count
+	a.Min, a.Max = min(a.Min, b.Min), max(a.Max, b.Max)
+	a.Mean = sum / time.Duration(a.Count)
+	return a
 }
 
 // ReportHandler serves Snapshot as JSON on GET (for `harness receive` and for watching a

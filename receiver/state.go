@@ -128,12 +128,17 @@ type state struct {
 	// from a refused first delivery to its first re-push.
 	attemptsHist map[int]int64
 	repush       durStats
+	firstAttempt durStats
 }
 
 // durStats is a count, sum and extremes of durations.
 type durStats struct {
 	n             int64
 	sum, min, max time.Duration
+}
+
+func (d *durStats) stats() *IntervalStats {
+	return &IntervalStats{Count: d.n, Min: d.min, Max: d.max, Mean: d.sum / time.Duration(d.n)}
 }
 
 func (d *durStats) add(v time.Duration) {
@@ -351,6 +356,13 @@ func (st *state) attempts(ent seenEntry, a *Arrival) {
 	st.attemptsHist[n]++
 	if ent.deliveries >= 2 && ent.rejected {
 		st.repush.add(ent.second - ent.first)
+		// The delay of the refused first attempt: the accepted delay less the time from the
+		// first attempt to the accepted one.
+		for _, d := range a.Delays {
+			if d != DelayUnknown {
+				st.firstAttempt.add(d - (a.Arrived - ent.first))
+			}
+		}
 	}
 }
 
