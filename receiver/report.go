@@ -531,10 +531,15 @@ func afterDisconnect(s *session) int {
 func judge(r *Receiver, s *session, missing bool, sc *SessionCounts, now time.Duration, miss func(string)) (SessionDetail, bool) {
 	sc.Total++
 	var problems []string
+	// A call is judged when something says what it must push: its expectation, or (Settle)
+	// its own pushes once settled. Others (e.g. the conformance suite's own calls, some
+	// deliberately incomplete) are only counted.
+	judged := s.exp != nil
 	if s.exp == nil && r.opts.Settle > 0 {
 		if now-s.last < r.opts.Settle {
 			sc.Unsettled++
 		} else {
+			judged = true
 			sc.Judged++
 			types, orphan := inferMissing(&r.opts, s)
 			if orphan {
@@ -550,7 +555,7 @@ func judge(r *Receiver, s *session, missing bool, sc *SessionCounts, now time.Du
 			}
 		}
 	}
-	if n := afterDisconnect(s); n > 0 {
+	if n := afterDisconnect(s); judged && n > 0 {
 		sc.AfterDisconnect++
 		problems = append(problems, "event-after-disconnect")
 	}
