@@ -6,6 +6,8 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -248,4 +250,36 @@ func TestSlowBodyIsCut(t *testing.T) {
 	if ne, ok := err.(net.Error); ok && ne.Timeout() {
 		t.Fatal("the server held the connection of a slow body")
 	}
+}
+
+// BenchmarkForgedPushes sends distinct badly signed pushes, as an attacker would, and reports
+// the heap the receiver retains afterwards (retained-B): bounded by MaxRefused and
+// MaxDetails, not by the number of pushes (make bench runs it).
+func BenchmarkForgedPushes(b *testing.B) {
+	forger := appAKSK
+	forger.AppSecret = "guessed"
+	hdr := http.Header{}
+	forger.Sign(hdr)
+	r := New(Options{Apps: apps})
+	h := r.Handler()
+	var before runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		body := []byte(`{"eventType":"callin","statusInfo":{"sessionId":"forged-` + strconv.Itoa(i) + `"}}`)
+		req := httptest.NewRequest(http.MethodPost, "/", bytes.NewReader(body))
+		req.Header = hdr
+		h.ServeHTTP(httptest.NewRecorder(), req)
+	}
+	b.StopTimer()
+	var after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	b.ReportMetric(float64(int64(after.HeapInuse)-int64(before.HeapInuse)), "retained-B")
+	if c := r.Snapshot().Counters; c.BadSignature != int64(b.N) {
+		b.Fatalf("badSignature %d of %d", c.BadSignature, b.N)
+	}
+	runtime.KeepAlive(r)
 }
