@@ -89,19 +89,19 @@ func waitSettled(ctx context.Context, rcv *receiver.Receiver) {
 	_ = rcv.WaitSettled(ctx)
 }
 
-// callbackVerdict prints the callback section and its thresholds and returns the exit code of
-// a subcommand whose only result is the receiver's (`harness receive`): anomalies that fail a
-// run by themselves exit 1, a broken threshold exits 99.
-func callbackVerdict(w io.Writer, cb *reports.Callbacks, ths []reports.Threshold) int {
+// callbackVerdict prints the callback section and its thresholds and returns the callbacks'
+// verdict: anomalies that fail a run by themselves are failed checks, then the broken
+// thresholds (exitFor decides the exit code).
+func callbackVerdict(w io.Writer, cb *reports.Callbacks, ths []reports.Threshold) verdict {
 	for _, l := range cb.Lines() {
 		fmt.Fprintln(w, l)
 	}
-	failed := 0
+	v := verdict{failed: len(cb.Failures())}
 	for _, t := range ths {
 		status := "ok  "
 		if !t.Passed {
 			status = "FAIL"
-			failed++
+			v.thresholds++
 		}
 		line := fmt.Sprintf("  %s %s (observed %s)", status, t.Expression, t.ObservedString())
 		if t.Message != "" {
@@ -110,11 +110,5 @@ func callbackVerdict(w io.Writer, cb *reports.Callbacks, ths []reports.Threshold
 		fmt.Fprintln(w, line)
 	}
 	printCallbackProblems(w, cb)
-	switch {
-	case len(cb.Failures()) > 0:
-		return exitFailed
-	case failed > 0:
-		return exitThreshold
-	}
-	return exitOK
+	return v
 }

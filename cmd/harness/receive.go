@@ -189,9 +189,9 @@ loop:
 	ths, err := assemble.CallbackThresholds(cb, &rep, callbackThresholds(cf.thresholds))
 	if err != nil {
 		fmt.Fprintf(stderr, "harness receive: %v\n", err)
-		return exitUsage
+		return exitFor(verdict{usage: true})
 	}
-	return callbackVerdict(stdout, cb, ths)
+	return exitFor(callbackVerdict(stdout, cb, ths))
 }
 
 // receiveServeTLS serves the receiver's handler over HTTPS on addr; stop shuts it down.
