@@ -16,6 +16,8 @@ func TestCallbackJudgementShown(t *testing.T) {
 	}{
 		{"unknown", Callbacks{MissingBasis: MissingUnknown},
 			[]string{"missing: unknown"}},
+		{"per type", Callbacks{MissingBasis: MissingExpected, Events: []CallbackType{{Event: "fee", Count: 3, Expected: 4, Received: 3, Missing: 1}}},
+			[]string{"fee          3  delay p50 0", "expected 4 received 3 missing 1 duplicate 0 late 0"}},
 		{"from the pushes", Callbacks{MissingBasis: MissingFromPushes, Unsettled: 2, Counters: CallbackCounters{Missing: 1}},
 			[]string{"missing 1, judged from the pushes", "2 calls within the settle time not judged"}},
 		{"re-push", Callbacks{FirstRepush: &RepushInterval{Count: 3, Min: 59 * time.Second, Mean: time.Minute, Max: 61 * time.Second, Contract: time.Minute}},

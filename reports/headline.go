@@ -54,8 +54,14 @@ func (c *Callbacks) Lines() []string {
 			FormatCount(r.Count), FormatDuration(r.Min), FormatDuration(r.Max), FormatDuration(r.Mean), FormatDuration(r.Contract)))
 	}
 	for _, e := range c.Events {
-		out = append(out, fmt.Sprintf("  %-12s %s  delay p50 %s  p90 %s  p99 %s  max %s", e.Event, FormatCount(e.Count),
-			FormatDuration(e.Latency.P50), FormatDuration(e.Latency.P90), FormatDuration(e.Latency.P99), FormatDuration(e.Latency.Max)))
+		line := fmt.Sprintf("  %-12s %s  delay p50 %s  p90 %s  p99 %s  max %s", e.Event, FormatCount(e.Count),
+			FormatDuration(e.Latency.P50), FormatDuration(e.Latency.P90), FormatDuration(e.Latency.P99), FormatDuration(e.Latency.Max))
+		// The accounting of the type, as the HTML table shows it, when there is any to show.
+		if e.Expected > 0 || e.Missing > 0 || e.Duplicate > 0 || e.Late > 0 {
+			line += fmt.Sprintf("  expected %s received %s missing %s duplicate %s late %s", FormatCount(e.Expected),
+				FormatCount(e.Received), FormatCount(e.Missing), FormatCount(e.Duplicate), FormatCount(e.Late))
+		}
+		out = append(out, line)
 	}
 	return out
 }
