@@ -112,10 +112,28 @@ func ms(v float64) time.Duration {
 	return time.Duration(v * float64(time.Millisecond))
 }
 
-// LoadScenario converts one (possibly merged) load result. name labels it in the report.
+// ScenarioName names a load result by what ran, never by where it was written: the modes
+// and the workload's name ("axb-bind-unbind", "axb+ax-mix"). A result whose modes already end
+// in the workload's name (`harness run` names its loads so) keeps them.
+func ScenarioName(r *loadtest.Result) string {
+	switch {
+	case r.Mode == "":
+		return r.Scenario
+	case r.Scenario == "" || strings.HasSuffix(r.Mode, r.Scenario):
+		return r.Mode
+	}
+	return r.Mode + "-" + r.Scenario
+}
+
+// LoadScenario converts one (possibly merged) load result. name labels it in the report;
+// empty, it is ScenarioName's.
 func LoadScenario(r *loadtest.Result, name string) reports.LoadScenario {
+	if name == "" {
+		name = ScenarioName(r)
+	}
 	ls := reports.LoadScenario{
 		Name:         name,
+		Workload:     ScenarioName(r),
 		Primary:      r.Primary,
 		Description:  describe(r),
 		TargetRate:   r.TargetRate,

@@ -16,18 +16,13 @@ import (
 var templateFS embed.FS
 
 var reportTemplate = template.Must(template.New("report.html.tmpl").Funcs(template.FuncMap{
-	"dur":     FormatDuration,
-	"add":     func(a, b int) int { return a + b },
-	"count":   FormatCount,
-	"count64": func(n int) string { return FormatCount(int64(n)) },
-	"rate":    FormatRate,
-	"pct":     FormatPct,
-	"spct": func(p float64) string {
-		if p > 0 {
-			return "+" + FormatPct(p)
-		}
-		return FormatPct(p)
-	},
+	"dur":       FormatDuration,
+	"add":       func(a, b int) int { return a + b },
+	"count":     FormatCount,
+	"count64":   func(n int) string { return FormatCount(int64(n)) },
+	"rate":      FormatRate,
+	"pct":       FormatPct,
+	"spct":      signedPct,
 	"ratio":     FormatRatio,
 	"when":      formatTime,
 	"statusCls": statusClass,

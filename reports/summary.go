@@ -245,6 +245,10 @@ type Load struct {
 // LoadScenario is one load scenario (a constant rate, a ramp, a step sequence).
 type LoadScenario struct {
 	Name string `json:"name"`
+	// Workload identifies the load across runs, whatever the output directory or label: the
+	// modes and the workload's name (axb-bind-unbind). A baseline comparison matches
+	// scenarios by it.
+	Workload string `json:"workload,omitempty"`
 	// Description says what the scenario does, for readers.
 	Description string `json:"description,omitempty"`
 	// Primary is the interface whose rate the scenario drives (axb.bind for bind-unbind): the

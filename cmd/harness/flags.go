@@ -7,6 +7,7 @@ import (
 	"io"
 	"regexp"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -224,4 +225,30 @@ func versionFromBuildInfo(bi *debug.BuildInfo) string {
 		}
 	}
 	return v
+}
+
+// progressFlag is a progress interval: a duration, or any negative number (-1, -1s) or
+// "none" for no progress lines, as the help says.
+type progressFlag time.Duration
+
+func (p *progressFlag) String() string { return time.Duration(*p).String() }
+
+// Get makes the flag a duration for flagErrorWithHint (a bare "5" is hinted as 5s).
+func (p *progressFlag) Get() any { return time.Duration(*p) }
+
+func (p *progressFlag) Set(s string) error {
+	if s == "none" {
+		*p = -1
+		return nil
+	}
+	if n, err := strconv.ParseFloat(s, 64); err == nil && n < 0 {
+		*p = -1
+		return nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		return err
+	}
+	*p = progressFlag(d)
+	return nil
 }

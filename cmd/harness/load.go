@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -198,7 +197,8 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	schemaSample := fs.Float64("schema-sample", 1, "fraction of responses validated against the JSON schemas (0 = none)")
 	timeout := fs.Duration("timeout", loadtest.DefaultTimeout, "per-request timeout")
 	unreachable := fs.Duration("unreachable-after", loadtest.DefaultUnreachableAfter, "stop the load (after cleanup; exit 3, or 1 when bindings were left) when no request has had an HTTP answer for this long while requests fail at the transport level; 0 never stops")
-	progressEvery := fs.Duration("progress", 0, "progress interval (default 1s on a terminal, 5s otherwise; negative = none)")
+	var progressEvery progressFlag
+	fs.Var(&progressEvery, "progress", "progress `interval` (default 1s on a terminal, 5s otherwise; a negative number such as -1, or none: no progress lines)")
 	jsonOut := fs.Bool("json", false, "print the result as JSON instead of the text summary")
 	receiverListen := fs.String("receiver-listen", "127.0.0.1:9099", "calls scenario: `address` of the callback receiver; the emulator app's callStatusUrl and feeUrl must point at it")
 	callbackWait := fs.Duration("callback-wait", loadtest.DefaultCallbackWait, "calls scenario: how long to wait for callbacks after the last call")
@@ -350,7 +350,7 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 
 	term := loadIsTerminal(stdout)
-	every := *progressEvery
+	every := time.Duration(progressEvery)
 	if every == 0 {
 		every = time.Second
 		if !term {
@@ -415,11 +415,7 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	} else {
 		_ = res.WriteText(stdout)
 		// The headline `harness report` prints and the HTML report shows for this result.
-		name := *scenario
-		if *out != "" {
-			name = filepath.Base(*out)
-		}
-		fmt.Fprintln(stdout, assemble.LoadScenario(res, name).Headline())
+		fmt.Fprintln(stdout, assemble.LoadScenario(res, "").Headline())
 	}
 	if res.CouldNotCheck != "" {
 		fmt.Fprintf(stderr, "harness load: could not check: %s\n", res.CouldNotCheck)

@@ -100,7 +100,7 @@ func runReport(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("report", stdout, stderr)
 	out := fs.String("out", defaultReportOut, "output `directory` for index.html, junit.xml and summary.json")
 	merge := fs.Bool("merge", false, "merge every load result found into one scenario (shards of one distributed run): histograms are added, not averaged")
-	baseline := fs.String("baseline", "", "summary.json of an earlier run to compare with")
+	baseline := fs.String("baseline", "", "an earlier result to compare with: a report's or a load's summary.json, or any result directory this command reads")
 	target := fs.String("target", "", "target URL to show in the manifest")
 	shards := fs.Int("shards", 0, "with --merge: the `N` shards expected (default: the N the shards record); a missing one fails the merge")
 	allowPartial := fs.Bool("allow-partial", false, "with --merge: merge an incomplete set of shards, listing the missing ones in the report")
@@ -184,7 +184,7 @@ func runReport(args []string, stdout, stderr io.Writer) int {
 	}
 	s.Manifest.TargetURL = *target
 	if *baseline != "" {
-		base, err := reports.LoadSummary(*baseline)
+		base, err := loadBaseline(*baseline)
 		if err != nil {
 			fmt.Fprintf(stderr, "harness report: --baseline: %v\n", err)
 			return exitUsage
@@ -213,12 +213,39 @@ func runReport(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "  - %s\n", r)
 	}
 	printCallbackProblems(stdout, s.Callbacks)
+	for _, l := range s.BaselineLines() {
+		fmt.Fprintln(stdout, l)
+	}
 	fmt.Fprintf(stdout, "report: %s\n", html)
 	notChecked, refused := resultsNotChecked(found)
 	for _, why := range notChecked {
 		fmt.Fprintf(stderr, "harness report: could not check: %s\n", why)
 	}
 	return exitFor(summaryVerdict(v, s, notChecked, refused))
+}
+
+// loadBaseline reads the result --baseline names, whatever the harness wrote: a report's
+// summary.json (harness run, harness report), a load's summary.json, or a result directory
+// (a run, conform, load or receive output), rebuilt as `harness report` would.
+func loadBaseline(path string) (*reports.Summary, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	var found resultDirs
+	switch {
+	case !st.IsDir() && isLoadSummary(path):
+		found.load = []string{filepath.Dir(path)}
+	case !st.IsDir():
+		return reports.LoadSummary(path)
+	case exists(filepath.Join(path, loadtest.SummaryFile)) && !isLoadSummary(filepath.Join(path, loadtest.SummaryFile)):
+		return reports.LoadSummary(filepath.Join(path, loadtest.SummaryFile))
+	default:
+		if err := scanResultDir(path, &found); err != nil {
+			return nil, err
+		}
+	}
+	return buildReport(found, nil, nil)
 }
 
 // resultsNotChecked lists the saved results that say they could not check the platform: a
@@ -288,13 +315,21 @@ func buildReport(found resultDirs, merge *loadtest.MergeOptions, ths []loadtest.
 				name, strings.Join(r.Missing, ", ")))
 		}
 	} else {
+		seen := map[string]int{}
 		for _, d := range found.load {
 			r, err := loadtest.ReadSummary(filepath.Join(d, loadtest.SummaryFile))
 			if err != nil {
 				return nil, err
 			}
 			results = append(results, r)
-			names = append(names, filepath.Base(d))
+			names = append(names, assemble.ScenarioName(r))
+			seen[assemble.ScenarioName(r)]++
+		}
+		// The same workload run twice is told apart by where each was written.
+		for i, d := range found.load {
+			if seen[names[i]] > 1 {
+				names[i] += " (" + filepath.Base(d) + ")"
+			}
 		}
 	}
 	for i, r := range results {

@@ -132,7 +132,7 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&o.noLoad, "no-load", false, "skip the load scenarios")
 	fs.StringVar(&o.tags, "tags", "", "godog tag expression selecting conformance scenarios (default: all)")
 	fs.Int64Var(&o.seed, "seed", 0, "seed for scenario order and generated numbers (0 = random, printed)")
-	fs.StringVar(&o.baseline, "baseline", "", "summary.json of an earlier run to compare with")
+	fs.StringVar(&o.baseline, "baseline", "", "an earlier result to compare with: a report's or a load's summary.json, or any result directory harness report reads")
 	fs.Func("threshold", "threshold, k6 style (repeatable): a load metric such as 'bind.p99<50ms' applies to bind-unbind and replaces its defaults "+strings.Join(defaultRunBindThresholds, ", ")+
 		"; a callback metric such as 'callback.fee.p99<2s' or 'callback.missing==0' applies to every push of the run and replaces its defaults "+strings.Join(defaultRunCallbackThresholds, ", "), func(v string) error {
 		if assemble.IsCallbackThreshold(v) {
@@ -197,7 +197,7 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var base *reports.Summary
 	if o.baseline != "" {
 		var err error
-		if base, err = reports.LoadSummary(o.baseline); err != nil {
+		if base, err = loadBaseline(o.baseline); err != nil {
 			fmt.Fprintf(stderr, "harness run: --baseline: %v\n", err)
 			return exitUsage
 		}
@@ -236,6 +236,9 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	printCallbackProblems(stdout, s.Callbacks)
 	for _, r := range v.Reasons {
 		fmt.Fprintf(stdout, "  - %s\n", r)
+	}
+	for _, l := range s.BaselineLines() {
+		fmt.Fprintln(stdout, l)
 	}
 	abs, _ := filepath.Abs(html)
 	fmt.Fprintf(stdout, "report: %s\n", abs)
