@@ -308,10 +308,13 @@ type GeneratorTiming struct {
 }
 
 // Rejection counts the answers with one non-success result code. Throttling marks the
-// platform's flow control; Began is when the first arrived (from the start) and BeganAtRate
-// the requests per second answered then.
+// platform's flow control (told by the answers' resultdesc, not by the code: 1010010 is also
+// "Invalid digest."); Description is the same text as the result-code table's row of these
+// answers. Began is when the first arrived (from the start) and BeganAtRate the requests per
+// second answered then.
 type Rejection struct {
 	Code        string        `json:"code"`
+	Description string        `json:"description,omitempty"`
 	Throttling  bool          `json:"throttling"`
 	Count       int64         `json:"count"`
 	Began       time.Duration `json:"began"`
