@@ -368,11 +368,7 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if every > 0 && !*jsonOut {
 		cfg.ProgressInterval = every
 		cfg.Progress = func(p loadtest.Progress) {
-			line := fmt.Sprintf("%6.1fs  rate %.1f/%.1f/s  success %.2f%%  p50 %.2fms  p99 %.2fms  corrected p99 %.2fms  lag p99 %.2fms  live %d  throttled %d  callbacks %d  conformance errors %d",
-				p.Elapsed.Seconds(), p.AchievedRate, p.TargetRate, p.SuccessPct, p.P50, p.P99, p.CorrectedP99, p.LagP99, p.Live, p.Throttled, p.Callbacks, p.ConformanceErrors)
-			if p.GeneratorBound {
-				line += "  GENERATOR-BOUND"
-			}
+			line := progressLine(p)
 			if term {
 				fmt.Fprintf(stdout, "\r\033[K%s", line)
 			} else {

@@ -477,9 +477,23 @@ func runLoadProfile(em *emulator.Emulator) *loadtest.Profile {
 }
 
 // progressLine renders a load progress sample as one plain line.
+// progressLine is the progress line of `harness load` and `harness run`: every figure with its
+// unit and scope, since the rates are per interval and the latencies since the start.
 func progressLine(p loadtest.Progress) string {
-	return fmt.Sprintf("%5.1fs target %6.1f/s achieved %6.1f/s success %5.1f%% p50 %.1fms p99 %.1fms corrected p99 %.1fms callbacks %d",
-		p.Elapsed.Seconds(), p.TargetRate, p.AchievedRate, p.SuccessPct, p.P50, p.P99, p.CorrectedP99, p.Callbacks)
+	line := fmt.Sprintf("%5.1fs  arrivals target %.1f/s achieved %.1f/s (last %s)  success %.2f%% of %d requests  %s since start: p50 %.2fms p99 %.2fms corrected p99 %.2fms  generator lag p99 %.2fms  live bindings %d  throttled %d  callbacks %d  conformance errors %d",
+		p.Elapsed.Seconds(), p.TargetRate, p.AchievedRate, p.Interval.Round(100*time.Millisecond), p.SuccessPct, p.Requests,
+		orWord(p.Primary, "primary"), p.P50, p.P99, p.CorrectedP99, p.LagP99, p.Live, p.Throttled, p.Callbacks, p.ConformanceErrors)
+	if p.GeneratorBound {
+		line += "  GENERATOR-BOUND"
+	}
+	return line
+}
+
+func orWord(s, word string) string {
+	if s == "" {
+		return word
+	}
+	return s
 }
 
 // printCallbackProblems lists the callback anomalies that fail the run, with a few examples.
