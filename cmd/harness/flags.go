@@ -218,3 +218,9 @@ func (p *progressFlag) Set(s string) error {
 	*p = progressFlag(d)
 	return nil
 }
+
+// infof prints an informative line on w (stderr): "info: " and the text, so that it does
+// not read as an error, which is "harness SUBCOMMAND: " and the text.
+func infof(w io.Writer, format string, args ...any) {
+	fmt.Fprintf(w, "info: "+format+"\n", args...)
+}

@@ -308,7 +308,7 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		defer stop()
 		*target = url
-		fmt.Fprintf(stderr, "harness load: target: embedded emulator %s\n", url)
+		infof(stderr, "target: embedded emulator %s", url)
 	}
 	// The gate comes before any packet: a refused remote target is not even resolved.
 	if err := loadtest.CheckTarget(*target, gate, peak); err != nil {
@@ -332,7 +332,7 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if prof == nil {
 		prof = defaultLoadProfile()
 		if loadtest.IsLoopbackTarget(*target) && loadAdoptEmulatorPool(ctx, hc, *target, prof) {
-			fmt.Fprintln(stderr, "harness load: no --profile: using the demo apps with the X numbers of the target emulator's configuration")
+			infof(stderr, "no --profile: using the demo apps with the X numbers of the target emulator's configuration")
 		}
 	}
 	m := pns.Mode(strings.ToUpper(*mode))
@@ -515,7 +515,7 @@ func loadStartReceiver(cfg *loadtest.Config, addr string, stderr io.Writer) (fun
 	if err != nil {
 		return nil, fmt.Errorf("callback receiver: %w", err)
 	}
-	fmt.Fprintf(stderr, "harness load: receiving callbacks on %s (the emulator app's callStatusUrl and feeUrl must point there)\n", bound)
+	infof(stderr, "receiving callbacks on %s (the emulator app's callStatusUrl and feeUrl must point there)", bound)
 	cfg.Callbacks = tr
 	return func() { _ = rcv.Close() }, nil
 }
@@ -528,7 +528,7 @@ func loadCheckCapacity(prof *loadtest.Profile, m pns.Mode, peak float64, hold ti
 		return 0 // loadtest.Run names the missing app
 	}
 	c := profile.CapacityOf(m, a)
-	fmt.Fprintf(stderr, "harness load: capacity %s\n", c.String(hold))
+	infof(stderr, "capacity %s", c.String(hold))
 	if err := c.Check(peak, hold); err != nil {
 		fmt.Fprintf(stderr, "harness load: %v\n", err)
 		return exitUsage

@@ -138,7 +138,7 @@ func runReport(args []string, stdout, stderr io.Writer) int {
 	}
 	if *wait > 0 {
 		n, err := waitForShards(fs.Args(), *shards, *wait, time.Second)
-		fmt.Fprintf(stderr, "harness report: %d shard(s) found after waiting\n", n)
+		infof(stderr, "%d shard(s) found after waiting", n)
 		if err != nil {
 			fmt.Fprintf(stderr, "harness report: %v\n", err)
 			return exitUsage
@@ -149,9 +149,9 @@ func runReport(args []string, stdout, stderr io.Writer) int {
 		if err := scanResultDir(d, &found); err != nil {
 			if *merge && *shards > 0 {
 				// The merge step of a run whose shards all failed before writing anything:
-				// that is a failed run, not a usage error.
+				// nothing was measured to judge, which is not a usage error.
 				fmt.Fprintf(stderr, "harness report: merge: %v: none of the %d shards wrote a result\n", err, *shards)
-				return exitFailed
+				return exitFor(verdict{couldNotCheck: "no shard wrote a result"})
 			}
 			fmt.Fprintf(stderr, "harness report: %v\n", err)
 			return exitUsage
@@ -171,6 +171,11 @@ func runReport(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "harness report: %v\n", err)
 		if errors.Is(err, loadtest.ErrShardMismatch) {
 			return exitUsage // inputs that must not be merged: a usage error, not a failed run
+		}
+		if errors.Is(err, loadtest.ErrShardsMissing) {
+			// Part of the load is missing: too little was measured to judge the run (a
+			// failure is not established either; --allow-partial merges and fails it).
+			return exitFor(verdict{couldNotCheck: err.Error()})
 		}
 		return exitFailed
 	}
