@@ -180,8 +180,11 @@ func TestCLIInterruptedLoadExits130(t *testing.T) {
 	if code != exitInterrupted {
 		t.Fatalf("exit %d, want 130\nstdout: %s\nstderr: %s", code, rest.String(), stderr.String())
 	}
-	if strings.Contains(stderr.String(), "context canceled") {
-		t.Errorf("stderr shows the internal cancellation: %s", stderr.String())
+	if strings.Contains(stderr.String(), "context canceled") || strings.Contains(rest.String(), "context canceled") {
+		t.Errorf("the output shows the internal cancellation:\n%s\n%s", rest.String(), stderr.String())
+	}
+	if !strings.Contains(rest.String(), "aborted: interrupted before the end of the plan: ") {
+		t.Errorf("the summary does not say, in a sentence, that the load was interrupted:\n%s", rest.String())
 	}
 	resp, err := http.Get(url + "/emulator/v1/bindings")
 	if err != nil {
