@@ -185,7 +185,7 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	mode := fs.String("mode", "", "mode: axb (default), ax or axe")
 	rate := fs.Float64("rate", 0, "`N` sessions per second, over all shards (or use --ramp); with --workload, the plan its flows' shares split")
 	ramp := fs.String("ramp", "", "ramp `plan` DURATION@RATE,..., e.g. 10s@100,30s@500,10s@0 (replaces --rate)")
-	duration := fs.Duration("duration", 0, fmt.Sprintf("bound of the run (required, at most %s)", loadtest.MaxDuration))
+	duration := fs.Duration("duration", 0, fmt.Sprintf("bound of the run (required, at most %s; with --ramp: the ramp's length, never shorter)", loadtest.MaxDuration))
 	hold := fs.Duration("hold", time.Second, fmt.Sprintf("time each binding is kept before its unbind (at most %s)", loadtest.MaxHold))
 	shard := fs.String("shard", "0/1", "this process's shard `i/N`: rate and number space are split N ways")
 	out := fs.String("out", "", "output `dir` for vegeta gob files, HdrHistogram logs and summary.json")
@@ -205,7 +205,7 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	startAt := fs.String("start-at", "", "shared start `instant` (RFC3339, e.g. 2026-12-01T22:30:00Z) of the shards of one run: setup happens before, the load begins then")
 	runID := fs.String("run-id", "", "`name` of the distributed run, recorded in the result: report --merge refuses shards of different runs")
 	waitTarget := fs.Duration("wait-target", 0, "wait up to this long for the target to accept TCP connections (e.g. an emulator sidecar starting)")
-	fs.describe("harness load [--target URL] --duration D (--rate N | --ramp PLAN | --workload FILE) [flags]",
+	fs.describe("harness load [--target URL] (--duration D --rate N | --ramp PLAN | --duration D --workload FILE) [flags]",
 		"Open-model load: a built-in workload (--scenario) or a workload file of weighted flows\n"+
 			"(--workload, docs/workloads.md). Every bind is unbound; Ctrl-C stops the load and unbinds\n"+
 			"everything still bound. The generator times its own lag and says when it, not the target,\n"+
@@ -218,6 +218,21 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return code
 	}
 	usageErr := fs.usageError
+	// A ramp has its own length: --duration may be left out, and may not cut it short.
+	var plan loadtest.Plan
+	if *ramp != "" && *rate == 0 {
+		p, err := loadtest.ParseRamp(*ramp)
+		if err != nil {
+			return usageErr("--ramp: %v", err)
+		}
+		plan = p
+		switch {
+		case *duration == 0:
+			*duration = plan.Total()
+		case *duration < plan.Total():
+			return usageErr("--duration %s is shorter than the ramp's %s (%s): leave --duration out (a ramp runs for its own length) or shorten the ramp", *duration, plan.Total(), plan)
+		}
+	}
 	if *duration <= 0 {
 		return usageErr("--duration is required and must be positive")
 	}
@@ -242,16 +257,10 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return usageErr("%v", err)
 		}
 	}
-	var plan loadtest.Plan
 	switch {
 	case *ramp != "" && *rate != 0:
 		return usageErr("--rate and --ramp are mutually exclusive")
 	case *ramp != "":
-		p, err := loadtest.ParseRamp(*ramp)
-		if err != nil {
-			return usageErr("--ramp: %v", err)
-		}
-		plan = p
 	case *rate < 0 || (*rate == 0 && wl == nil):
 		return usageErr("--rate must be positive (or give --ramp)")
 	}
