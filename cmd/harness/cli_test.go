@@ -14,6 +14,8 @@ import (
 	"sync"
 	"syscall"
 	"testing"
+
+	"github.com/pns-harness/pns-harness/loadtest"
 )
 
 // Every subcommand's --help goes to stdout, exits 0 and shows the one exit-code table.
@@ -147,7 +149,8 @@ func startEmulatorBinary(t *testing.T, args ...string) (string, func() int) {
 // "context canceled" error; the emulator, for which a signal is the normal stop, exits 0.
 func TestCLIInterruptedLoadExits130(t *testing.T) {
 	url, stopEmu := startEmulatorBinary(t)
-	cmd := harnessCmd(t, "load", "--target", url, "--rate", "20", "--duration", "5m", "--hold", "1m", "--progress", "50ms")
+	out := filepath.Join(t.TempDir(), "load")
+	cmd := harnessCmd(t, "load", "--target", url, "--rate", "20", "--duration", "5m", "--hold", "1m", "--progress", "50ms", "--out", out)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -199,6 +202,20 @@ func TestCLIInterruptedLoadExits130(t *testing.T) {
 		var items []json.RawMessage
 		if json.Unmarshal(list, &items) == nil && len(items) > 0 {
 			t.Errorf("%d %s bindings left after the interrupted load", len(items), mode)
+		}
+	}
+	// Every binding was alive at the interrupt (1m holds): their unbinds, sent at once by the
+	// stop, are counted but kept out of the latency statistics, which measure the plan.
+	r, err := loadtest.ReadSummary(filepath.Join(out, loadtest.SummaryFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, is := range r.Interfaces {
+		if is.ID == "axb.unbind" && (is.Count == 0 || is.Service.Count != 0 || is.Corrected.Count != 0) {
+			t.Errorf("axb.unbind: %d requests, %d and %d timed: the stop's unbinds entered the latency statistics", is.Count, is.Service.Count, is.Corrected.Count)
+		}
+		if is.ID == "axb.bind" && (is.Count == 0 || is.Service.Count != is.Count) {
+			t.Errorf("axb.bind: %d requests, %d timed", is.Count, is.Service.Count)
 		}
 	}
 	if code := stopEmu(); code != exitOK {
