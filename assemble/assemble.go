@@ -501,13 +501,26 @@ func Callbacks(rep receiver.Report, loss *reports.EmulatorLoss) *reports.Callbac
 	cb := &reports.Callbacks{
 		EmulatorLoss: loss,
 		Counters: reports.CallbackCounters{
-			Duplicate:     rep.Counters.Duplicates + rep.Counters.DuplicateEvents + rep.Counters.DuplicateFeeRecords + rep.Counters.DuplicateSMS,
-			OutOfOrder:    rep.Counters.OutOfOrder,
-			Late:          rep.Counters.Late,
-			BadSignature:  rep.Counters.BadSignature,
-			SchemaInvalid: rep.Counters.SchemaInvalid,
-			ClockSkew:     rep.Counters.ClockSkew,
+			Duplicate:       rep.Counters.Duplicates + rep.Counters.DuplicateEvents + rep.Counters.DuplicateFeeRecords + rep.Counters.DuplicateSMS,
+			OutOfOrder:      rep.Counters.OutOfOrder,
+			Late:            rep.Counters.Late,
+			BadSignature:    rep.Counters.BadSignature,
+			Invalid:         rep.Counters.Invalid,
+			ClockSkew:       rep.Counters.ClockSkew,
+			Orphan:          rep.Sessions.Orphan,
+			AfterDisconnect: rep.Sessions.AfterDisconnect,
 		},
+		Unsettled: rep.Sessions.Unsettled,
+	}
+	if cb.Counters.Invalid == 0 {
+		// A receiver.json of an older harness, which counted only schema violations.
+		cb.Counters.Invalid = rep.Counters.SchemaInvalid
+	}
+	if d := rep.Deliveries; d != nil {
+		cb.Attempts = d.Attempts
+		if f := d.FirstRepush; f != nil {
+			cb.FirstRepush = &reports.RepushInterval{Count: f.Count, Min: f.Min, Mean: f.Mean, Max: f.Max, Contract: pns.RepushSchedule[0]}
+		}
 	}
 	refs := map[string]bool{}
 	for _, l := range rep.Latency {
@@ -533,8 +546,9 @@ func Callbacks(rep receiver.Report, loss *reports.EmulatorLoss) *reports.Callbac
 		}
 		return ct
 	}
-	var missing int64
+	var missing, typedDup int64
 	for t, tc := range rep.ByType {
+		typedDup += tc.Duplicate
 		ct := get(t)
 		ct.Expected, ct.Received, ct.Missing = tc.Expected, tc.Received, tc.Missing
 		ct.Duplicate, ct.OutOfOrder, ct.Late, ct.ClockSkew = tc.Duplicate, tc.OutOfOrder, tc.Late, tc.ClockSkew
@@ -543,10 +557,22 @@ func Callbacks(rep receiver.Report, loss *reports.EmulatorLoss) *reports.Callbac
 		missing += tc.Missing
 	}
 	cb.Counters.Missing = missing
+	if rep.Format >= 2 {
+		// The receiver counts every duplicate once, in its type's row.
+		cb.Counters.Duplicate = typedDup + rep.Counters.DuplicatesUntyped
+	}
 	if len(rep.ByType) == 0 {
 		// A receiver.json of an older harness: sessions only.
 		cb.Counters.Missing = rep.Sessions.Missing
 		cb.Expected, cb.Received = rep.Counters.Expected, rep.Counters.Requests
+	}
+	switch {
+	case rep.Counters.Expected > 0 || cb.Expected > 0:
+		cb.MissingBasis = reports.MissingExpected
+	case rep.Settle > 0 && rep.Sessions.Judged > 0: // calls all still unsettled judged nothing
+		cb.MissingBasis = reports.MissingFromPushes
+	default:
+		cb.MissingBasis = reports.MissingUnknown
 	}
 	for _, l := range rep.Latency {
 		if l.Reference != cb.Reference {
@@ -596,12 +622,16 @@ func callbackProblems(rep receiver.Report) []string {
 		return true
 	}
 	for _, b := range rep.BadSignatures {
-		if !add(fmt.Sprintf("bad signature: app %q scheme %q, arrived %s after the receiver started", b.AppKey, b.Scheme, b.Arrived.Round(time.Millisecond))) {
+		why := ""
+		if b.Reason != "" {
+			why = " (" + b.Reason + ")"
+		}
+		if !add(fmt.Sprintf("bad signature%s: app %q scheme %q, arrived %s after the receiver started", why, b.AppKey, b.Scheme, b.Arrived.Round(time.Millisecond))) {
 			return out
 		}
 	}
 	for _, v := range rep.Violations {
-		msg := "schema-invalid " + v.Kind
+		msg := "invalid " + v.Kind
 		if v.EventType != "" {
 			msg += " " + v.EventType
 		}

@@ -190,7 +190,9 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	shard := fs.String("shard", "0/1", "this process's shard `i/N`: rate and number space are split N ways")
 	out := fs.String("out", "", "output `dir` for vegeta gob files, HdrHistogram logs and summary.json")
 	var thresholds loadMultiFlag
-	fs.Var(&thresholds, "threshold", "k6-style `EXPR`, repeatable: bind.p99<50ms, bind.success>=99.9%, bind.corrected.p99<100ms, rate.shortfall<1%")
+	fs.Var(&thresholds, "threshold", "k6-style `EXPR`, repeatable: bind.p99<50ms, bind.success>=99.9%, bind.corrected.p99<100ms, rate.shortfall<1%; a callback metric (calls scenario) such as callback.fee.p95<2s or callback.missing==0 replaces the callback defaults "+strings.Join(assemble.DefaultCallbackThresholds, ", "))
+	var cf callbackFlags
+	addCallbackFlags(fs, &cf, false)
 	abortOnFail := fs.Bool("abort-on-fail", false, "stop early (and clean up) as soon as a threshold is broken")
 	workers := fs.Uint64("workers", 10, "workers the generator starts with (it adds more while all are busy, up to --max-workers)")
 	maxWorkers := fs.Uint64("max-workers", loadtest.DefaultMaxWorkers, "maximum workers of the generator, one request in flight each (below the rate's need, the shortfall, lag and corrected latency show it)")
@@ -268,7 +270,23 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return usageErr("%v", err)
 	}
-	ths, err := loadtest.ParseThresholds(thresholds)
+	// Callback thresholds are evaluated on the receiver's results, in the grammar every
+	// subcommand shares; the others on the load result.
+	var loadThs, cbThs []string
+	for _, th := range thresholds {
+		if assemble.IsCallbackThreshold(th) {
+			cbThs = append(cbThs, th)
+		} else {
+			loadThs = append(loadThs, th)
+		}
+	}
+	if err := assemble.ParseCallbackThresholds(cbThs); err != nil {
+		return usageErr("%v", err)
+	}
+	if err := cf.check(); err != nil {
+		return usageErr("%v", err)
+	}
+	ths, err := loadtest.ParseThresholds(loadThs)
 	if err != nil {
 		return usageErr("%v", err)
 	}
@@ -386,14 +404,17 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	cfg.Scenario = *scenario
+	var rcv *receiver.Receiver
 	if loadNeedsReceiver(*scenario, wl) {
-		stopRcv, err := loadStartReceiver(&cfg, *receiverListen, stderr)
+		rcv, err = loadStartReceiver(&cfg, *receiverListen, &cf, stderr)
 		if err != nil {
 			fmt.Fprintf(stderr, "harness load: %v\n", err)
 			return exitFailed
 		}
-		defer stopRcv()
+		defer rcv.Close()
 		cfg.CallbackWait = *callbackWait
+	} else if len(cbThs) > 0 {
+		return usageErr("callback thresholds need the calls scenario (or a workload that makes calls): nothing else is pushed")
 	}
 	res, err := loadtest.Run(ctx, cfg)
 	if term && cfg.Progress != nil {
@@ -425,7 +446,17 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if res.CouldNotCheck != "" {
 		fmt.Fprintf(stderr, "harness load: could not check: %s\n", res.CouldNotCheck)
 	}
-	return exitFor(loadVerdict(res, err))
+	v := loadVerdict(res, err)
+	if rcv != nil {
+		w := stdout
+		if *jsonOut {
+			w = io.Discard // the JSON result alone on stdout; the verdict still counts
+		}
+		cv := loadCallbacks(rcv, cbThs, *out, w, stderr)
+		v.failed += cv.failed
+		v.thresholds += cv.thresholds
+	}
+	return exitFor(v)
 }
 
 // loadVerdict is the verdict of a load that ran: bindings left on the platform and result
@@ -445,6 +476,27 @@ func loadVerdict(res *loadtest.Result, err error) verdict {
 		}
 	}
 	return v
+}
+
+// loadCallbacks judges the pushes of the calls scenario as every subcommand that receives
+// does (expected, received, missing and each anomaly, the callback thresholds or their
+// defaults), writes receiver.json next to the load result and returns the callbacks'
+// verdict.
+func loadCallbacks(rcv *receiver.Receiver, given []string, out string, stdout, stderr io.Writer) verdict {
+	rep := rcv.Final()
+	if out != "" {
+		if err := writeJSONFile(filepath.Join(out, assemble.ReceiverFile), rep); err != nil {
+			fmt.Fprintf(stderr, "harness load: %v\n", err)
+			return verdict{failed: 1}
+		}
+	}
+	cb := assemble.Callbacks(rep, nil)
+	ths, err := assemble.CallbackThresholds(cb, &rep, callbackThresholds(given))
+	if err != nil {
+		fmt.Fprintf(stderr, "harness load: %v\n", err)
+		return verdict{failed: 1}
+	}
+	return callbackVerdict(stdout, cb, ths)
 }
 
 // loadNeedsReceiver reports whether the load runs the call operation, whose callbacks the
@@ -497,7 +549,7 @@ func loadCheckScenario(scenario, mode string) error {
 
 // loadStartReceiver starts the callback receiver of the calls scenario on a loopback address
 // and feeds cfg.Callbacks from it. Signatures are verified with the profile's app secrets.
-func loadStartReceiver(cfg *loadtest.Config, addr string, stderr io.Writer) (func(), error) {
+func loadStartReceiver(cfg *loadtest.Config, addr string, cf *callbackFlags, stderr io.Writer) (*receiver.Receiver, error) {
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
 		return nil, fmt.Errorf("--receiver-listen %q: %w", addr, err)
@@ -519,14 +571,18 @@ func loadStartReceiver(cfg *loadtest.Config, addr string, stderr io.Writer) (fun
 		}
 	}
 	opts.OnPush = tr.Record
+	cf.apply(&opts)
 	rcv := receiver.New(opts)
+	// Each call's expected notifications (the emulator's answer lists them) are registered
+	// with the receiver, so that its report counts expected, received and missing.
+	tr.SetReceiver(rcv)
 	bound, err := rcv.Start(addr)
 	if err != nil {
 		return nil, fmt.Errorf("callback receiver: %w", err)
 	}
 	infof(stderr, "receiving callbacks on %s (the emulator app's callStatusUrl and feeUrl must point there)", bound)
 	cfg.Callbacks = tr
-	return func() { _ = rcv.Close() }, nil
+	return rcv, nil
 }
 
 // loadCheckCapacity prints the highest rate × hold the profile's X numbers carry in the load's

@@ -180,7 +180,19 @@ func runReport(args []string, stdout, stderr io.Writer) int {
 		return exitFailed
 	}
 	if len(cbThresholds) > 0 {
-		cths, err := assemble.CallbackThresholds(s.Callbacks, cbThresholds)
+		var merged *receiver.Report // its histograms measure any percentile
+		if len(found.receiver) > 0 {
+			var reps []receiver.Report
+			for _, p := range found.receiver {
+				if r, err := assemble.ReadReceiver(p); err == nil {
+					reps = append(reps, *r)
+				}
+			}
+			if m, err := mergeReceivers(reps); err == nil {
+				merged = &m
+			}
+		}
+		cths, err := assemble.CallbackThresholds(s.Callbacks, merged, cbThresholds)
 		if err != nil {
 			fmt.Fprintf(stderr, "harness report: %v\n", err)
 			return exitUsage

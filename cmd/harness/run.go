@@ -42,11 +42,6 @@ const (
 var (
 	defaultRunBindThresholds  = []string{"bind.success>=99.9%", "unbind.success>=99.9%", "rate.shortfall<5%", "conformance.errors==0", "bind.corrected.p99<250ms"}
 	defaultRunCallsThresholds = []string{"calls.success>=99.9%", "conformance.errors==0"}
-	// defaultRunCallbackThresholds are evaluated on every push of the run (receiver and
-	// dispatcher): nothing missing, duplicated, badly signed, invalid or lost, and delays a
-	// loaded 2-core machine meets (fee records wait for the 2 s batching window).
-	defaultRunCallbackThresholds = []string{"callback.missing==0", "callback.duplicate==0", "callback.badSignature==0",
-		"callback.schemaInvalid==0", "callback.lost==0", "callback.disconnect.p99<2s", "callback.fee.p99<5s"}
 )
 
 // faultFlag is a repeatable --inject-fault IFACE[=CODE]: every request to that interface is
@@ -115,6 +110,7 @@ type runOptions struct {
 	baseline     string
 	thresholds   []string
 	cbThresholds []string
+	callbacks    callbackFlags
 	faults       faultFlag
 	// rateSet and durationSet tell a flag given from its default (the profile may set both).
 	rateSet, durationSet bool
@@ -134,7 +130,7 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.Int64Var(&o.seed, "seed", 0, "seed for scenario order and generated numbers (0 = random, printed)")
 	fs.StringVar(&o.baseline, "baseline", "", "an earlier result to compare with: a report's or a load's summary.json, or any result directory harness report reads")
 	fs.Func("threshold", "threshold, k6 style (repeatable): a load metric such as 'bind.p99<50ms' applies to bind-unbind and replaces its defaults "+strings.Join(defaultRunBindThresholds, ", ")+
-		"; a callback metric such as 'callback.fee.p99<2s' or 'callback.missing==0' applies to every push of the run and replaces its defaults "+strings.Join(defaultRunCallbackThresholds, ", "), func(v string) error {
+		"; a callback metric such as 'callback.fee.p99<2s' or 'callback.missing==0' applies to every push of the run and replaces its defaults "+strings.Join(assemble.DefaultCallbackThresholds, ", "), func(v string) error {
 		if assemble.IsCallbackThreshold(v) {
 			if _, err := assemble.ParseCallbackThreshold(v); err != nil {
 				return err
@@ -148,6 +144,7 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		o.thresholds = append(o.thresholds, v)
 		return nil
 	})
+	addCallbackFlags(fs, &o.callbacks, false)
 	fs.Var(o.faults, "inject-fault", "`IFACE[=CODE]`: answer every request of that interface with CODE (default 1010001), to see a failing run (repeatable)")
 	fs.StringVar(&o.remote.target, "target", "", "run the whole job against this platform `URL` instead of the embedded emulator (needs --profile)")
 	fs.StringVar(&o.remote.profilePath, "profile", "", "profile YAML `file` of the --target platform (apps, secrets from env, X numbers, load settings)")
@@ -299,14 +296,20 @@ func runAll(ctx context.Context, o runOptions, stdout io.Writer) (*runOutcome, e
 	// expected events are registered with the receiver by the tracker.
 	// pushes hands every arrival to the conformance scenarios that check deliveries.
 	pushes := conformance.NewPushHub()
-	rcv := receiver.New(receiver.Options{
+	ropts := receiver.Options{
 		Apps:     apps,
 		Validate: v.ValidateCallback,
 		OnPush: func(a receiver.Arrival) {
 			tracker.Record(a)
 			pushes.Record(a)
 		},
-	})
+	}
+	o.callbacks.apply(&ropts)
+	// The embedded emulator says what each call of the load must push (expectations); the
+	// conformance suite's own calls, some deliberately incomplete (apps without a URL, D77),
+	// are the suite's to judge, not the receiver's.
+	ropts.Settle = 0
+	rcv := receiver.New(ropts)
 	tracker.SetReceiver(rcv)
 	rurl, err := rcv.Start("127.0.0.1:0")
 	if err != nil {
@@ -446,11 +449,7 @@ func runAll(ctx context.Context, o runOptions, stdout io.Writer) (*runOutcome, e
 		return nil, err
 	}
 	s.Callbacks = assemble.Callbacks(rep, assemble.EmulatorLoss(ds))
-	cbThs := o.cbThresholds
-	if len(cbThs) == 0 {
-		cbThs = defaultRunCallbackThresholds
-	}
-	ths, err := assemble.CallbackThresholds(s.Callbacks, cbThs)
+	ths, err := assemble.CallbackThresholds(s.Callbacks, &rep, callbackThresholds(o.cbThresholds))
 	if err != nil {
 		return nil, err
 	}

@@ -126,10 +126,12 @@ func runTargetAll(ctx context.Context, o runOptions, stdout io.Writer) (*runOutc
 		if err != nil {
 			return nil, err
 		}
-		rcv = receiver.New(receiver.Options{Apps: apps, Validate: v.ValidateCallback, OnPush: func(a receiver.Arrival) {
+		ropts := receiver.Options{Apps: apps, Validate: v.ValidateCallback, OnPush: func(a receiver.Arrival) {
 			tracker.Record(a)
 			pushes.Record(a)
-		}})
+		}}
+		o.callbacks.apply(&ropts)
+		rcv = receiver.New(ropts)
 		url, err := rcv.Start(t.receive)
 		if err != nil {
 			return nil, usageError{fmt.Errorf("--receive: %w", err)}
@@ -230,18 +232,18 @@ func runTargetAll(ctx context.Context, o runOptions, stdout io.Writer) (*runOutc
 
 	// 3. Callbacks the platform pushed meanwhile.
 	if rcv != nil {
-		rep := rcv.Final() // the run is over: calls still lacking events count as missing
+		// Calls still in progress get the settle time to complete before the judgement.
+		waitSettled(ctx, rcv)
+		rep := rcv.Final()
 		if err := writeJSONFile(filepath.Join(o.out, assemble.ReceiverFile), rep); err != nil {
 			return nil, err
 		}
 		s.Callbacks = assemble.Callbacks(rep, nil) // not the embedded emulator: no emulator-side loss to show
-		if len(o.cbThresholds) > 0 {
-			ths, err := assemble.CallbackThresholds(s.Callbacks, o.cbThresholds)
-			if err != nil {
-				return nil, err
-			}
-			s.Thresholds = append(s.Thresholds, ths...)
+		ths, err := assemble.CallbackThresholds(s.Callbacks, &rep, callbackThresholds(o.cbThresholds))
+		if err != nil {
+			return nil, err
 		}
+		s.Thresholds = append(s.Thresholds, ths...)
 	}
 	s.Manifest.End = time.Now()
 	return &runOutcome{s: s, secrets: secrets, notChecked: notChecked, refused: refused}, nil
