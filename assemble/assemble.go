@@ -112,10 +112,40 @@ func ms(v float64) time.Duration {
 	return time.Duration(v * float64(time.Millisecond))
 }
 
-// LoadScenario converts one (possibly merged) load result. name labels it in the report.
+// rejectionDesc describes answers of code: the flow-control resultdesc they carried when
+// throttled, else the contract's description of the code.
+func rejectionDesc(code string, throttled bool) string {
+	if throttled {
+		return pns.DescFlowControl
+	}
+	if info, found := pns.Lookup(pns.Code(code)); found {
+		return info.Desc
+	}
+	return ""
+}
+
+// ScenarioName names a load result by what ran, never by where it was written: the modes
+// and the workload's name ("axb-bind-unbind", "axb+ax-mix"). A result whose modes already end
+// in the workload's name (`harness run` names its loads so) keeps them.
+func ScenarioName(r *loadtest.Result) string {
+	switch {
+	case r.Mode == "":
+		return r.Scenario
+	case r.Scenario == "" || strings.HasSuffix(r.Mode, r.Scenario):
+		return r.Mode
+	}
+	return r.Mode + "-" + r.Scenario
+}
+
+// LoadScenario converts one (possibly merged) load result. name labels it in the report;
+// empty, it is ScenarioName's.
 func LoadScenario(r *loadtest.Result, name string) reports.LoadScenario {
+	if name == "" {
+		name = ScenarioName(r)
+	}
 	ls := reports.LoadScenario{
 		Name:         name,
+		Workload:     ScenarioName(r),
 		Primary:      r.Primary,
 		Description:  describe(r),
 		TargetRate:   r.TargetRate,
@@ -161,12 +191,22 @@ func LoadScenario(r *loadtest.Result, name string) reports.LoadScenario {
 	if total > 0 {
 		ls.SuccessRatio = float64(ok) / float64(total)
 	}
-	for c, n := range codes {
-		cc := reports.CodeCount{Code: c, Count: n}
-		if info, found := pns.Lookup(pns.Code(c)); found {
-			cc.Description = info.Desc
+	// The answers the platform marked as flow control by their resultdesc are their own row:
+	// 1010010 also means "Invalid digest.", and the throttling table counts them apart.
+	throttled := map[string]int64{}
+	for _, x := range r.Rejections {
+		if x.Throttling {
+			throttled[x.Code] += x.Count
 		}
-		ls.ResultCodes = append(ls.ResultCodes, cc)
+	}
+	for c, n := range codes {
+		if t := min(throttled[c], n); t > 0 {
+			ls.ResultCodes = append(ls.ResultCodes, reports.CodeCount{Code: c, Description: rejectionDesc(c, true), Count: t})
+			n -= t
+		}
+		if n > 0 {
+			ls.ResultCodes = append(ls.ResultCodes, reports.CodeCount{Code: c, Description: rejectionDesc(c, false), Count: n})
+		}
 	}
 	sort.Slice(ls.ResultCodes, func(i, j int) bool {
 		if ls.ResultCodes[i].Count != ls.ResultCodes[j].Count {
@@ -209,7 +249,7 @@ func LoadScenario(r *loadtest.Result, name string) reports.LoadScenario {
 			BlockedP99: ms(g.Blocked.P99), Limit: ms(g.LimitMs), Bound: g.Bound}
 	}
 	for _, x := range r.Rejections {
-		ls.Rejections = append(ls.Rejections, reports.Rejection{Code: x.Code, Throttling: x.Throttling, Count: x.Count,
+		ls.Rejections = append(ls.Rejections, reports.Rejection{Code: x.Code, Description: rejectionDesc(x.Code, x.Throttling), Throttling: x.Throttling, Count: x.Count,
 			Began: time.Duration(x.BeganOffsetSeconds * float64(time.Second)), BeganAtRate: float64(x.BeganAtRate)})
 	}
 	for _, f := range r.Flows {

@@ -7,12 +7,13 @@ import (
 
 // Headline is the one-line account of a load scenario. The console of `harness run` and
 // `harness report` prints it and the HTML report shows it under the scenario's table, so the
-// two say the same thing from the same fields: the rates are those of the scenario's Primary
-// interface, the request count is that of every interface.
+// two say the same thing from the same fields: the rates are the plan's session arrivals (the
+// Primary interface's requests with one flow, every flow's arrivals with several; rateUnit
+// says which), the request count is that of every interface.
 func (ls LoadScenario) Headline() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s: %s achieved of %s target (%s) over %s; %s requests of all interfaces",
-		ls.Name, FormatRate(ls.AchievedRate), FormatRate(ls.TargetRate), rateUnit(ls.Primary), FormatDuration(ls.Duration), FormatCount(ls.Requests))
+		ls.Name, FormatRate(ls.AchievedRate), FormatRate(ls.TargetRate), rateUnit(ls), FormatDuration(ls.Duration), FormatCount(ls.Requests))
 	var parts []string
 	if ls.Primary != "" && ls.PrimaryRequests > 0 {
 		parts = append(parts, FormatCount(ls.PrimaryRequests)+" "+ls.Primary)

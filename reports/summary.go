@@ -245,6 +245,10 @@ type Load struct {
 // LoadScenario is one load scenario (a constant rate, a ramp, a step sequence).
 type LoadScenario struct {
 	Name string `json:"name"`
+	// Workload identifies the load across runs, whatever the output directory or label: the
+	// modes and the workload's name (axb-bind-unbind). A baseline comparison matches
+	// scenarios by it.
+	Workload string `json:"workload,omitempty"`
 	// Description says what the scenario does, for readers.
 	Description string `json:"description,omitempty"`
 	// Primary is the interface whose rate the scenario drives (axb.bind for bind-unbind): the
@@ -304,10 +308,13 @@ type GeneratorTiming struct {
 }
 
 // Rejection counts the answers with one non-success result code. Throttling marks the
-// platform's flow control; Began is when the first arrived (from the start) and BeganAtRate
-// the requests per second answered then.
+// platform's flow control (told by the answers' resultdesc, not by the code: 1010010 is also
+// "Invalid digest."); Description is the same text as the result-code table's row of these
+// answers. Began is when the first arrived (from the start) and BeganAtRate the requests per
+// second answered then.
 type Rejection struct {
 	Code        string        `json:"code"`
+	Description string        `json:"description,omitempty"`
 	Throttling  bool          `json:"throttling"`
 	Count       int64         `json:"count"`
 	Began       time.Duration `json:"began"`

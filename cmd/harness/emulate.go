@@ -146,8 +146,10 @@ func runEmulate(ctx context.Context, args []string, stdout, stderr io.Writer, re
 	}
 	ln, err := net.Listen("tcp", *listen)
 	if err != nil {
-		fmt.Fprintf(stderr, "harness emulate: %v\n", err)
-		return exitFailed
+		// A port in use or an address this host does not have: the configuration (--listen)
+		// is at fault, before anything was served.
+		fmt.Fprintf(stderr, "harness emulate: --listen %s: %v\n", *listen, err)
+		return exitUsage
 	}
 	scheme := "http"
 	if cfg.TLS {

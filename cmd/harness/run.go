@@ -128,7 +128,7 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&o.noLoad, "no-load", false, "skip the load scenarios")
 	fs.StringVar(&o.tags, "tags", "", "godog tag expression selecting conformance scenarios (default: all)")
 	fs.Int64Var(&o.seed, "seed", 0, "seed for scenario order and generated numbers (0 = random, printed)")
-	fs.StringVar(&o.baseline, "baseline", "", "summary.json of an earlier run to compare with")
+	fs.StringVar(&o.baseline, "baseline", "", "an earlier result to compare with: a report's or a load's summary.json, or any result directory harness report reads")
 	fs.Func("threshold", "threshold, k6 style (repeatable): a load metric such as 'bind.p99<50ms' applies to bind-unbind and replaces its defaults "+strings.Join(defaultRunBindThresholds, ", ")+
 		"; a callback metric such as 'callback.fee.p99<2s' or 'callback.missing==0' applies to every push of the run and replaces its defaults "+strings.Join(assemble.DefaultCallbackThresholds, ", "), func(v string) error {
 		if assemble.IsCallbackThreshold(v) {
@@ -194,7 +194,7 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var base *reports.Summary
 	if o.baseline != "" {
 		var err error
-		if base, err = reports.LoadSummary(o.baseline); err != nil {
+		if base, err = loadBaseline(o.baseline); err != nil {
 			fmt.Fprintf(stderr, "harness run: --baseline: %v\n", err)
 			return exitUsage
 		}
@@ -233,6 +233,9 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	printCallbackProblems(stdout, s.Callbacks)
 	for _, r := range v.Reasons {
 		fmt.Fprintf(stdout, "  - %s\n", r)
+	}
+	for _, l := range s.BaselineLines() {
+		fmt.Fprintln(stdout, l)
 	}
 	abs, _ := filepath.Abs(html)
 	fmt.Fprintf(stdout, "report: %s\n", abs)
@@ -473,9 +476,23 @@ func runLoadProfile(em *emulator.Emulator) *loadtest.Profile {
 }
 
 // progressLine renders a load progress sample as one plain line.
+// progressLine is the progress line of `harness load` and `harness run`: every figure with its
+// unit and scope, since the rates are per interval and the latencies since the start.
 func progressLine(p loadtest.Progress) string {
-	return fmt.Sprintf("%5.1fs target %6.1f/s achieved %6.1f/s success %5.1f%% p50 %.1fms p99 %.1fms corrected p99 %.1fms callbacks %d",
-		p.Elapsed.Seconds(), p.TargetRate, p.AchievedRate, p.SuccessPct, p.P50, p.P99, p.CorrectedP99, p.Callbacks)
+	line := fmt.Sprintf("%5.1fs  arrivals target %.1f/s achieved %.1f/s (last %s)  success %.2f%% of %d requests  %s since start: p50 %.2fms p99 %.2fms corrected p99 %.2fms  generator lag p99 %.2fms  live bindings %d  throttled %d  callbacks %d  conformance errors %d",
+		p.Elapsed.Seconds(), p.TargetRate, p.AchievedRate, p.Interval.Round(100*time.Millisecond), p.SuccessPct, p.Requests,
+		orWord(p.Primary, "primary"), p.P50, p.P99, p.CorrectedP99, p.LagP99, p.Live, p.Throttled, p.Callbacks, p.ConformanceErrors)
+	if p.GeneratorBound {
+		line += "  GENERATOR-BOUND"
+	}
+	return line
+}
+
+func orWord(s, word string) string {
+	if s == "" {
+		return word
+	}
+	return s
 }
 
 // printCallbackProblems lists the callback anomalies that fail the run, with a few examples.

@@ -213,13 +213,16 @@ func runTargetAll(ctx context.Context, o runOptions, stdout io.Writer) (*runOutc
 			if s.Load == nil {
 				s.Load = &reports.Load{}
 			}
-			s.Load.Scenarios = append(s.Load.Scenarios, assemble.LoadScenario(res, name))
+			ls := assemble.LoadScenario(res, name)
+			s.Load.Scenarios = append(s.Load.Scenarios, ls)
 			s.Thresholds = append(s.Thresholds, assemble.Thresholds(res, name)...)
 			if res.Cleanup.Leaked > 0 {
 				s.Errors = append(s.Errors, fmt.Sprintf("load %s left %d bindings behind", name, res.Cleanup.Leaked))
 			}
-			fmt.Fprintf(stdout, "  %s: %.1f/s achieved of %.1f/s, %d requests; bindings: %d bound, %d unbound, %d removed by cleanup, %d leaked\n",
-				name, res.AchievedRate, res.TargetRate, res.SentHits, res.Cleanup.Bound, res.Cleanup.Unbound, res.Cleanup.Retried, res.Cleanup.Leaked)
+			// The headline the report shows: rates of the plan's arrivals, requests of every
+			// interface (SentHits counts only the arrivals).
+			fmt.Fprintf(stdout, "  %s; bindings: %d bound, %d unbound, %d removed by cleanup, %d leaked\n",
+				ls.Headline(), res.Cleanup.Bound, res.Cleanup.Unbound, res.Cleanup.Retried, res.Cleanup.Leaked)
 			if res.CouldNotCheck != "" {
 				notChecked = append(notChecked, "load "+name+": "+res.CouldNotCheck)
 				break
