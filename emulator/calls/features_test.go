@@ -43,7 +43,7 @@ func get(t *testing.T, h http.Handler, target string) *httptest.ResponseRecorder
 
 func TestRecording(t *testing.T) {
 	f := newFixture(Options{})
-	h := f.sim.Handler()
+	h := f.sim.RecordingHandler()
 	res, err := f.sim.Call(context.Background(), CallRequest{Caller: axbA3, Called: axbX3, RingSeconds: 2, TalkSeconds: 20})
 	if err != nil {
 		t.Fatal(err)
@@ -103,6 +103,12 @@ func TestRecording(t *testing.T) {
 	}
 	if rr := get(t, h, loc2); rr.Code == 200 {
 		t.Errorf("download after 7 days: %d", rr.Code)
+	}
+	// No file under the path: the empty 404 of any unknown URI on the provisioning listener.
+	for _, target := range []string{RecordingPath, RecordingPath + "a/b.wav?token=x"} {
+		if rr := get(t, h, target); rr.Code != 404 || rr.Body.Len() != 0 {
+			t.Errorf("GET %s: %d %q, want an empty 404", target, rr.Code, rr.Body)
+		}
 	}
 }
 
@@ -337,7 +343,7 @@ func TestHandler(t *testing.T) {
 		{"status bad", "POST", "/emulator/v1/numbers/status", `{"numbers":["` + axX2 + `"],"status":"1"}`, 400, "status"},
 		{"sms", "POST", "/emulator/v1/sms", `{"from":"` + axbA + `","to":"` + axbX1 + `","content":"hi"}`, 200, ""},
 		{"sms AXE", "POST", "/emulator/v1/sms", `{"from":"` + axbA + `","to":"` + axeX + `","content":"hi"}`, 400, "AXE"},
-		{"recording no token", "GET", "/emulator/v1/recordings/x.wav", "", 403, "token"},
+		{"recordings are not admin routes", "GET", "/emulator/v1/recordings/x.wav", "", 404, ""},
 		{"wrong method", "DELETE", "/emulator/v1/calls", "", 405, ""},
 	}
 	for _, tc := range cases {
