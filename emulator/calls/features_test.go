@@ -283,15 +283,19 @@ func TestSMS(t *testing.T) {
 			}
 			ev := n.SMSEvent
 			if notes[0].url != urlSMS || n.AppKey == "" || len(ev.SMSIdentifier) != 32 || ev.NotificationMode != SMSModeNotify ||
-				ev.Event != "sms" || ev.Calling != tc.req.From || ev.VirtualNumber != tc.req.To || ev.SMSContent != tc.req.Content ||
+				ev.Event != pns.SMSEventText || ev.Calling != tc.req.From || ev.VirtualNumber != tc.req.To || ev.SMSContent != tc.req.Content ||
 				ev.SendResult == nil || *ev.SendResult != tc.result {
 				t.Errorf("notify %s", notes[0].body)
 			}
-			if tc.forwarded && ev.Called != tc.to {
-				t.Errorf("notify called %q, want %q", ev.Called, tc.to)
+			if want := map[bool]string{true: tc.to}[tc.forwarded]; ev.Called != want {
+				t.Errorf("notify called %q, want %q (D90: only a known receiver)", ev.Called, want)
 			}
-			if _, err := time.Parse(pns.UTCLayout, ev.TimeStamp); err != nil {
-				t.Errorf("timeStamp %q", ev.TimeStamp)
+			// D90: ISO 8601 UTC with milliseconds, no extInfo.
+			if ts, err := time.Parse(pns.SMSTimeLayout, ev.TimeStamp); err != nil || ev.TimeStamp != pns.FormatSMSTime(ts) {
+				t.Errorf("timeStamp %q: want %s", ev.TimeStamp, pns.SMSTimeLayout)
+			}
+			if bytes.Contains(notes[0].body, []byte("extInfo")) {
+				t.Errorf("notify carries extInfo: %s", notes[0].body)
 			}
 		})
 	}
