@@ -1,7 +1,14 @@
 package conformance
 
 import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+
 	"context"
+	"github.com/pns-harness/pns-harness/pns"
 	"os"
 	"strconv"
 	"testing"
@@ -51,4 +58,90 @@ func TestPropertiesHoldOnEmulator(t *testing.T) {
 		t.Errorf("checked interfaces %v, want the %d with number fields", seen, len(propSchemas))
 	}
 	t.Logf("seed %d: %d fields, %d requests", rep.Seed, len(rep.Results), rep.Requests)
+}
+
+// normalizeNumbers is a mutant of the emulator that rewrites every number member of a JSON
+// request body (a string starting with "+") with norm before the emulator reads it: a platform
+// that "cleans up" numbers instead of refusing them. The X-AKSK digest does not cover the body,
+// so the request needs no new signature.
+func normalizeNumbers(norm func(string) string) func(http.Handler) http.Handler {
+	return func(h http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			var m map[string]any
+			if (r.Method == http.MethodPost || r.Method == http.MethodPut) && json.Unmarshal(body(r), &m) == nil {
+				for k, v := range m {
+					if s, ok := v.(string); ok && strings.HasPrefix(s, "+") {
+						m[k] = norm(s)
+					}
+				}
+				b, _ := json.Marshal(m)
+				r.Body, r.ContentLength = io.NopCloser(bytes.NewReader(b)), int64(len(b))
+			}
+			h.ServeHTTP(w, r)
+		})
+	}
+}
+
+// TestPropertiesCatchWhatTablesMiss proves the property checks find platform bugs that every
+// table-driven scenario lets through: for each mutant, the whole suite passes against it, and
+// the property check of one field fails with a shrunk request whose value is exactly one edit
+// away from a well-formed number.
+func TestPropertiesCatchWhatTablesMiss(t *testing.T) {
+	cases := []struct {
+		name   string
+		norm   func(string) string
+		iface  string
+		field  string
+		shrunk func(v string) bool // the shape of the minimal failing value
+	}{
+		{"dashes in A/B numbers stripped instead of refused", func(s string) string { return strings.ReplaceAll(s, "-", "") },
+			pns.IfaceAXBind, "origNum",
+			func(v string) bool {
+				return strings.Count(v, "-") == 1 && pns.ValidRealNumber(strings.ReplaceAll(v, "-", ""))
+			}},
+		{"an area code's leading 0 after +86 dropped instead of refused", func(s string) string {
+			if strings.HasPrefix(s, "+860") {
+				return "+86" + s[4:]
+			}
+			return s
+		}, pns.IfaceAXBBind, "callerNum",
+			func(v string) bool { return strings.HasPrefix(v, "+860") && pns.ValidRealNumber("+86"+v[4:]) }},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			cfg, err := ConformanceConfig()
+			if err != nil {
+				t.Fatal(err)
+			}
+			url, stop, err := ServeEmulator(cfg, normalizeNumbers(c.norm))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer stop()
+			suite, err := Run(context.Background(), Options{Target: url, Profile: EmulatorProfile()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if suite.Failed != 0 {
+				t.Fatalf("the scenarios kill this mutant already (%v): it proves nothing about the property checks", suite.FailedKeys())
+			}
+			rep, err := RunProperties(context.Background(), PropertyOptions{Target: url, Profile: EmulatorProfile(), Checks: 200,
+				Fields: func(iface, field string) bool { return iface == c.iface && field == c.field }})
+			if err != nil {
+				t.Fatal(err)
+			}
+			failed := rep.Failed()
+			if len(failed) != 1 {
+				t.Fatalf("property failures %+v, want one for %s %s", failed, c.iface, c.field)
+			}
+			f := failed[0].Failure
+			if !c.shrunk(f.Value) || !strings.Contains(f.Request, strconv.Quote(f.Value)) || !strings.HasPrefix(f.Want, "refused") || !strings.Contains(f.Answer, "resultcode 0") {
+				t.Errorf("shrunk failure %+v: want a value one edit from a valid number, in the request, refused by the rule and accepted by the mutant", f)
+			}
+			if len(rep.Cleanup) > 0 {
+				t.Errorf("bindings left: %v", rep.Cleanup)
+			}
+			t.Logf("seed %d: %q in %s; %s", rep.Seed, f.Value, f.Request, f.Answer)
+		})
+	}
 }
