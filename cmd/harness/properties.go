@@ -87,9 +87,11 @@ func runProperties(ctx context.Context, args []string, stdout, stderr io.Writer)
 		o.Profile = conformance.DefaultProfile()
 	}
 	rep, err := conformance.RunProperties(ctx, o)
-	if rep != nil {
-		writeProperties(stdout, rep)
+	if rep == nil { // refused before the first request: the options or the profile
+		fmt.Fprintf(stderr, "harness properties: %v\n", err)
+		return exitUsage
 	}
+	writeProperties(stdout, rep)
 	if err != nil {
 		if ctx.Err() != nil {
 			return exitFor(verdict{interrupted: true})
