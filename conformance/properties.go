@@ -282,9 +282,6 @@ func (f propField) decisionFor(v string, inside bool) string {
 			(strings.HasPrefix(v, "+86") && len(v) > 3+11) {
 			return ""
 		}
-		if f.xField() && !reDigitsOnl.MatchString(v) {
-			return ""
-		}
 	}
 	switch {
 	case special && f.format == schemas.FormatCalleeNumber:

@@ -145,3 +145,52 @@ func TestPropertiesCatchWhatTablesMiss(t *testing.T) {
 		})
 	}
 }
+
+// TestPropertyDecisions pins which answers rest on the documentation (judged on every target)
+// and which on an emulator decision (only listed as a difference on a real platform).
+func TestPropertyDecisions(t *testing.T) {
+	fields, err := propertyFields()
+	if err != nil {
+		t.Fatal(err)
+	}
+	find := func(iface, name string) propField {
+		for _, f := range fields {
+			if f.iface.ID == iface && f.name == name {
+				return f
+			}
+		}
+		t.Fatalf("no property field %s %s", iface, name)
+		return propField{}
+	}
+	bind, callee, query := find(pns.IfaceAXBBind, "callerNum"), find(pns.IfaceAXCallee, "calleeNum"), find(pns.IfaceAXBQuery, "callerNum")
+	for _, c := range []struct {
+		f    propField
+		v    string
+		want string
+	}{
+		{bind, "+8613800000001", ""},                                     // a +86 mobile number: documented inside
+		{bind, "+8675528123401", ""},                                     // a fixed line, area 755: documented inside
+		{bind, "+86138001380", "D16"},                                    // a truncated mobile read as a fixed line
+		{bind, "+4420123456", "D16"},                                     // another country: its length is decided
+		{bind, "13800000001", ""},                                        // no +: documented outside
+		{bind, "+86-13800000001", ""},                                    // a dash: documented outside
+		{bind, "+861380000000123", ""},                                   // 13 digits after +86: documented outside
+		{bind, "+864001234567", "D44"},                                   // a 400 number as A
+		{callee, "+8695555", "D56"},                                      // a 95 number as the temporary callee
+		{query, "13800000001", "D16"},                                    // a filter beside relationNum: the platform may ignore it
+		{find(pns.IfaceAXBBind, "relationNum"), "+8675528123401", "D16"}, // a fixed line as X
+	} {
+		if got := c.f.decisionFor(c.v, c.f.inRule(c.v)); got != c.want {
+			t.Errorf("%s %s %q: decision %q, want %q", c.f.iface.ID, c.f.name, c.v, got, c.want)
+		}
+	}
+	// The checked fields come from the schemas; the identifying ones of a modify are left out.
+	if len(fields) != 22 {
+		t.Errorf("%d number fields, want 22", len(fields))
+	}
+	for _, f := range fields {
+		if r := propSkip(f.iface, f.name, f.format); r != "" {
+			t.Errorf("%s %s checked although %s", f.iface.ID, f.name, r)
+		}
+	}
+}
