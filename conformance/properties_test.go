@@ -183,6 +183,9 @@ func TestPropertyDecisions(t *testing.T) {
 		if got := c.f.decisionFor(c.v, c.f.inRule(c.v)); got != c.want {
 			t.Errorf("%s %s %q: decision %q, want %q", c.f.iface.ID, c.f.name, c.v, got, c.want)
 		}
+		if _, ok := pns.DecisionByID(c.want); c.want != "" && !ok {
+			t.Errorf("decision %s is not in pns.Decisions", c.want)
+		}
 	}
 	// The checked fields come from the schemas; the identifying ones of a modify are left out.
 	if len(fields) != 22 {
