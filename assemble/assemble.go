@@ -424,6 +424,17 @@ func mergeHist(into, h *hdrhistogram.Histogram) *hdrhistogram.Histogram {
 	return into
 }
 
+// LoadErrors are the run errors of a load result, the same wherever the report is built
+// (`harness load`, `harness run`, `harness report`): bindings the load may have left on the
+// platform, named, so that a leak fails the verdict and shows on every output.
+func LoadErrors(r *loadtest.Result, name string) []string {
+	var errs []string
+	if p := r.Cleanup.Problem(); p != "" {
+		errs = append(errs, "load "+name+" "+p)
+	}
+	return errs
+}
+
 // Thresholds converts a load result's threshold outcomes, prefixing each expression with the
 // scenario name when several load scenarios ran.
 func Thresholds(r *loadtest.Result, prefix string) []reports.Threshold {

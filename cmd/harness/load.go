@@ -421,7 +421,7 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	switch {
 	case !res.Passed():
 		return exitThreshold
-	case err != nil, res.Cleanup.Leaked > 0, res.Aborted != "":
+	case err != nil, res.Cleanup.LeftBehind() > 0, res.Aborted != "":
 		return exitFailed
 	}
 	return exitOK

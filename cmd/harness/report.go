@@ -211,6 +211,9 @@ func runReport(args []string, stdout, stderr io.Writer) int {
 	for _, r := range v.Reasons {
 		fmt.Fprintf(stdout, "  - %s\n", r)
 	}
+	for _, e := range s.Errors {
+		fmt.Fprintf(stdout, "  error: %s\n", e)
+	}
 	printCallbackProblems(stdout, s.Callbacks)
 	fmt.Fprintf(stdout, "report: %s\n", html)
 	switch {
@@ -295,6 +298,7 @@ func buildReport(found resultDirs, merge *loadtest.MergeOptions, ths []loadtest.
 			prefix = names[i]
 		}
 		s.Thresholds = append(s.Thresholds, assemble.Thresholds(r, prefix)...)
+		s.Errors = append(s.Errors, assemble.LoadErrors(r, names[i])...)
 		if s.Manifest.Start.IsZero() || r.Started.Before(s.Manifest.Start) {
 			s.Manifest.Start = r.Started
 		}

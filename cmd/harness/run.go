@@ -392,9 +392,7 @@ func runAll(ctx context.Context, o runOptions, stdout io.Writer) (*reports.Summa
 			ls := assemble.LoadScenario(res, sc.name)
 			s.Load.Scenarios = append(s.Load.Scenarios, ls)
 			s.Thresholds = append(s.Thresholds, assemble.Thresholds(res, sc.name)...)
-			if res.Cleanup.Leaked > 0 {
-				s.Errors = append(s.Errors, fmt.Sprintf("load %s left %d bindings behind", sc.name, res.Cleanup.Leaked))
-			}
+			s.Errors = append(s.Errors, assemble.LoadErrors(res, sc.name)...)
 			fmt.Fprintf(stdout, "  %s\n", ls.Headline())
 		}
 	}

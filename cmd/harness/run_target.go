@@ -194,9 +194,7 @@ func runTargetAll(ctx context.Context, o runOptions, stdout io.Writer) (*reports
 			}
 			s.Load.Scenarios = append(s.Load.Scenarios, assemble.LoadScenario(res, name))
 			s.Thresholds = append(s.Thresholds, assemble.Thresholds(res, name)...)
-			if res.Cleanup.Leaked > 0 {
-				s.Errors = append(s.Errors, fmt.Sprintf("load %s left %d bindings behind", name, res.Cleanup.Leaked))
-			}
+			s.Errors = append(s.Errors, assemble.LoadErrors(res, name)...)
 			fmt.Fprintf(stdout, "  %s: %.1f/s achieved of %.1f/s, %d requests; bindings: %d bound, %d unbound, %d removed by cleanup, %d leaked\n",
 				name, res.AchievedRate, res.TargetRate, res.SentHits, res.Cleanup.Bound, res.Cleanup.Unbound, res.Cleanup.Retried, res.Cleanup.Leaked)
 		}
