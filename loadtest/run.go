@@ -192,25 +192,12 @@ func newRunner(ctx context.Context, cfg Config) (*runner, error) {
 	if cfg.Shards < 1 || cfg.Shard < 0 || cfg.Shard >= cfg.Shards {
 		return nil, fmt.Errorf("shard %d/%d: want 0 <= i < N", cfg.Shard, cfg.Shards)
 	}
-	base := cfg.Plan
-	if len(base) == 0 && cfg.Rate != 0 {
-		if cfg.Rate < 0 || math.IsNaN(cfg.Rate) || math.IsInf(cfg.Rate, 0) {
-			return nil, errors.New("rate must be positive (or give a ramp plan)")
-		}
-		base = Plan{{Duration: cfg.Duration, Rate: cfg.Rate}}
-	}
-	if len(base) == 0 && cfg.Workload == nil {
-		return nil, errors.New("rate must be positive (or give a ramp plan)")
-	}
-	plans, err := wl.flowPlans(base, cfg.Duration)
+	plans, err := runPlans(cfg, wl)
 	if err != nil {
 		return nil, err
 	}
-	for i := range plans {
-		plans[i] = plans[i].Truncate(cfg.Duration)
-	}
-	// The gate applies to the peak of every flow together, over all shards.
-	if err := CheckTarget(cfg.Target, cfg.Gate, sumPlans(plans).MaxRate()); err != nil {
+	// The gate applies to the peak of every flow's requests together, over all shards.
+	if err := CheckTarget(cfg.Target, cfg.Gate, peakOf(wl, plans)); err != nil {
 		return nil, err
 	}
 	for i := range plans {

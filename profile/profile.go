@@ -49,8 +49,9 @@ type Profile struct {
 	Numbers NumberSpace `yaml:"numbers,omitempty" json:"numbers"`
 	// AllowRemote lets a load target a host that is not loopback (--allow-remote).
 	AllowRemote bool `yaml:"allowRemote,omitempty" json:"allowRemote,omitempty"`
-	// MaxRate is the ceiling in requests per second, over all shards, that no load rate, ramp
-	// step or shard may exceed (--max-rate); required with AllowRemote.
+	// MaxRate is the ceiling in requests per second of every interface together, over all
+	// shards, that a load plan's peak (sessions/s × requests per session: bind-unbind 2) may
+	// not exceed (--max-rate); required with AllowRemote.
 	MaxRate float64 `yaml:"maxRate,omitempty" json:"maxRate,omitempty"`
 	// Load is the bind-unbind load of `harness run` against this platform; flags override it.
 	Load LoadSettings `yaml:"load,omitempty" json:"load,omitempty"`

@@ -177,7 +177,7 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("load", stdout, stderr)
 	target := fs.String("target", "", "base `URL` of the PNS under load (default: an embedded emulator on a free loopback port); a host other than loopback needs --allow-remote and --max-rate")
 	allowRemote := fs.Bool("allow-remote", false, "allow a target that is not loopback (also profile allowRemote: true); needs a ceiling --max-rate")
-	maxRate := fs.Float64("max-rate", 0, "ceiling in requests/s, over all shards, that no --rate or ramp step may exceed (also profile maxRate; required with --allow-remote)")
+	maxRate := fs.Float64("max-rate", 0, "ceiling in requests/s of every interface together, over all shards, that the plan's peak (sessions/s × requests per session: bind-unbind 2) may not exceed (also profile maxRate; required with --allow-remote)")
 	tlsf := addTLSFlags(fs.FlagSet)
 	profilePath := fs.String("profile", "", "load profile YAML `file` (default: the embedded emulator's demo apps and X numbers)")
 	scenario := fs.String("scenario", "", "built-in workload: bind-unbind (default), query or calls, optionally prefixed with the mode (axb-bind-unbind)")
@@ -309,8 +309,14 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		*target = url
 		fmt.Fprintf(stderr, "harness load: target: embedded emulator %s\n", url)
 	}
-	// The gate comes before any packet: a refused remote target is not even resolved.
-	if err := loadtest.CheckTarget(*target, gate, peak); err != nil {
+	// The gate comes before any packet: a refused remote target is not even resolved. The
+	// ceiling counts the requests of every interface, not sessions.
+	reqPeak, err := loadtest.PeakRequests(loadtest.Config{Scenario: *scenario, Mode: pns.Mode(*mode), Rate: *rate, Plan: plan,
+		Duration: *duration, Hold: *hold, Workload: wl})
+	if err != nil {
+		return usageErr("%v", err)
+	}
+	if err := loadtest.CheckTarget(*target, gate, reqPeak); err != nil {
 		fmt.Fprintf(stderr, "harness load: %v\n", err) // a target refusal, not a flag mistake: one line
 		return exitUsage
 	}

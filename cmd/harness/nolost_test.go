@@ -65,3 +65,49 @@ func TestReportFailsOnLeak(t *testing.T) {
 		t.Error("index.html: the verdict header does not say FAIL")
 	}
 }
+
+// TestMaxRateCountsRequests: --max-rate is requests/s of every interface together, so the plan's
+// peak is sessions/s × requests per session, summed over the flows at the plan's busiest
+// instant; a plan above it is refused before any packet with the arithmetic, one below is not
+// (it goes on to the preflight of a dead loopback port).
+func TestMaxRateCountsRequests(t *testing.T) {
+	wl := filepath.Join(t.TempDir(), "mixed.yaml")
+	if err := os.WriteFile(wl, []byte(`name: mixed
+rate: 60
+flows:
+  - {name: lifecycle, mode: axb, share: 1, steps: [{op: bind}, {op: query}, {op: modify}, {op: unbind, think: 1s}]}
+  - {name: lookups, mode: axe, rate: 10, pool: 10, steps: [{op: query}]}
+`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	const dead = "http://127.0.0.1:1"
+	for _, tt := range []struct {
+		name string
+		args []string
+		want string // "" = accepted by the gate
+	}{
+		{"bind-unbind above", []string{"--rate", "150"}, "the plan's peak of 300 requests/s exceeds the ceiling maxRate (--max-rate) of 200 requests/s: bind-unbind 150 sessions/s × 2 request(s) (bind, unbind) = 300 requests/s"},
+		{"bind-unbind at", []string{"--rate", "100"}, ""},
+		{"query above", []string{"--scenario", "query", "--rate", "250"}, "query 250 sessions/s × 1 request(s) (query) = 250 requests/s"},
+		{"query below", []string{"--scenario", "query", "--rate", "150"}, ""},
+		{"calls above", []string{"--scenario", "ax-calls", "--rate", "201"}, "calls 201 sessions/s × 1 request(s) (call) = 201 requests/s"},
+		{"ramp above", []string{"--ramp", "1s@50,1s@120,1s@0"}, "bind-unbind 120 sessions/s × 2 request(s) (bind, unbind) = 240 requests/s (at 1s into the plan)"},
+		{"workload above", []string{"--workload", wl}, "lifecycle 60 sessions/s × 4 request(s) (bind, query, modify, unbind) + lookups 10 sessions/s × 1 request(s) (query) = 250 requests/s"},
+		{"workload below", []string{"--workload", wl, "--rate", "45"}, ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			args := append([]string{"load", "--target", dead, "--duration", "3s", "--max-rate", "200"}, tt.args...)
+			code, stdout, stderr := runHarness(t, platformEnv, args...)
+			if code != exitUsage || stdout != "" {
+				t.Fatalf("exit %d, stdout %q, stderr %q", code, stdout, stderr)
+			}
+			if tt.want == "" {
+				if strings.Contains(stderr, "exceeds the ceiling") {
+					t.Fatalf("refused by the ceiling: %s", stderr)
+				}
+				return
+			}
+			oneLine(t, tt.name, stderr, tt.want)
+		})
+	}
+}

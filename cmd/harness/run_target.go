@@ -76,7 +76,16 @@ func runTargetAll(ctx context.Context, o runOptions, stdout io.Writer) (*reports
 	if len(modes) == 0 {
 		modes = prof.Modes()
 	}
-	if err := loadtest.CheckTarget(t.target, gate, rate); err != nil {
+	// The ceiling counts requests: bind-unbind sends two per session (bind, unbind).
+	peak := loadtest.Peak{}
+	if !o.noLoad && len(modes) > 0 {
+		p, err := loadtest.PeakRequests(loadtest.Config{Scenario: loadtest.ScenarioBindUnbind, Mode: modes[0], Rate: rate, Duration: dur, Hold: hold})
+		if err != nil {
+			return nil, nil, usageError{err}
+		}
+		peak = p
+	}
+	if err := loadtest.CheckTarget(t.target, gate, peak); err != nil {
 		return nil, nil, usageError{err}
 	}
 	if !o.noLoad {
