@@ -180,6 +180,8 @@ type observation struct {
 	blocked   time.Duration
 	reject    string
 	throttled bool
+	// unsent: the request failed before it could reach the target (see neverSent).
+	unsent bool
 }
 
 // second is the key of t's one-second bucket: whole seconds counted from the run's start
@@ -415,6 +417,7 @@ func (a *aggregate) merge(b *aggregate) error {
 	a.cleanup.Retried += b.cleanup.Retried
 	a.cleanup.Leaked += b.cleanup.Leaked
 	a.cleanup.Unknown += b.cleanup.Unknown
+	a.cleanup.LifetimeSeconds = max(a.cleanup.LifetimeSeconds, b.cleanup.LifetimeSeconds)
 	for _, id := range b.cleanup.LeakedIDs {
 		if len(a.cleanup.LeakedIDs) < maxLeakedIDs {
 			a.cleanup.LeakedIDs = append(a.cleanup.LeakedIDs, id)

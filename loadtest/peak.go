@@ -5,6 +5,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Peak is a plan's highest request rate, every interface, flow and shard together: what the
@@ -113,4 +114,24 @@ func runPlans(cfg Config, wl *Workload) ([]Plan, error) {
 		plans[i] = plans[i].Truncate(cfg.Duration)
 	}
 	return plans, nil
+}
+
+// BindingLifetimeFor is the default lifetime of the bindings of a run of cfg and wl set up at
+// now: every binding must outlive the run (pools are bound before the shards' start instant
+// and kept to the end; a session's binding lives for its flow's think times), its cleanup and
+// BindingMargin, and no longer.
+func BindingLifetimeFor(cfg Config, wl *Workload, now time.Time) time.Duration {
+	var think time.Duration
+	for _, f := range wl.Flows {
+		var t time.Duration
+		for _, s := range f.Steps {
+			t += s.Think
+		}
+		think = max(think, t)
+	}
+	d := cfg.Duration + think + cfg.Timeout + cfg.CallbackWait + cfg.CleanupTimeout + BindingMargin
+	if !cfg.StartAt.IsZero() && cfg.StartAt.After(now) {
+		d += cfg.StartAt.Sub(now)
+	}
+	return d.Round(time.Second)
 }

@@ -212,6 +212,9 @@ type Cleanup struct {
 	// or may not have been made (not counted as bound).
 	Unknown int64    `json:"unknown,omitempty"`
 	Errors  []string `json:"errors,omitempty"`
+	// LifetimeSeconds is the lifetime the binds carried (AXB duration, AXE bindExpiredTime):
+	// a binding left behind expires by itself after it; 0 when the binds carried none.
+	LifetimeSeconds int64 `json:"lifetimeSeconds,omitempty"`
 }
 
 // LeftBehind counts the bindings the run may have left on the platform: the leaked ones and

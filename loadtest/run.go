@@ -48,8 +48,15 @@ const (
 	DefaultUnreachableAfter = 10 * time.Second
 	// DefaultWorkers is the number of workers started before the first request.
 	DefaultWorkers = 10
-	// cleanupTimeout bounds the final cleanup pass.
-	cleanupTimeout = 30 * time.Second
+	// DefaultCleanupTimeout bounds the cleanup after the load: long enough to back off
+	// through a platform's flow control, short enough that a dead platform does not hold the
+	// run (the journal keeps what is left for `harness cleanup`).
+	DefaultCleanupTimeout = 2 * time.Minute
+	// DefaultCleanupAttempts bounds the tries per binding within the cleanup's time.
+	DefaultCleanupAttempts = 10
+	// BindingMargin is added to a run's length for its bindings' default lifetime: the
+	// slack for clock differences and for a cleanup run by hand right after a failure.
+	BindingMargin = 5 * time.Minute
 )
 
 // ConfigError is a load that cannot run as configured (unknown operation or metric, a plan
@@ -104,6 +111,9 @@ type runner struct {
 	idle         chan struct{}
 	idleOnce     sync.Once
 	stopArrivals chan struct{}
+
+	pacerOnce sync.Once
+	pacer     *pacer // setup and cleanup requests
 
 	mu        sync.Mutex
 	leftovers []*bindState // bound, unbind failed or never sent
@@ -221,6 +231,18 @@ func newRunner(ctx context.Context, cfg Config) (*runner, error) {
 	if cfg.ProgressInterval <= 0 {
 		cfg.ProgressInterval = time.Second
 	}
+	if cfg.CleanupTimeout < 0 || cfg.CleanupAttempts < 0 || cfg.CleanupRate < 0 || math.IsNaN(cfg.CleanupRate) || math.IsInf(cfg.CleanupRate, 0) {
+		return nil, errors.New("cleanup timeout, attempts and rate must not be negative")
+	}
+	if cfg.CleanupTimeout == 0 {
+		cfg.CleanupTimeout = DefaultCleanupTimeout
+	}
+	if cfg.CleanupAttempts == 0 {
+		cfg.CleanupAttempts = DefaultCleanupAttempts
+	}
+	if cfg.BindingLifetime == 0 {
+		cfg.BindingLifetime = BindingLifetimeFor(cfg, wl, time.Now())
+	}
 	modes := wl.Modes()
 	if cfg.Name == "" {
 		names := make([]string, len(modes))
@@ -255,7 +277,7 @@ func newRunner(ctx context.Context, cfg Config) (*runner, error) {
 		mr := &modeRun{mode: m, key: strings.ToLower(string(m)), base: r.base, app: app, tls: cfg.TLSConfig,
 			signer: pns.Signer{AppKey: app.AppKey, AppSecret: secret, Scheme: pns.SchemeAKSK},
 			sign:   newLoadSigner(app.AppKey, secret), ifaces: map[string]pns.Interface{},
-			pool: newXPool(m, app, cfg.Shard, cfg.Shards)}
+			pool: newXPool(m, app, cfg.Shard, cfg.Shards), lifetime: max(cfg.BindingLifetime, 0)}
 		if n := len(app.Xs()); n > 0 && len(mr.pool.xs) == 0 {
 			return nil, fmt.Errorf("profile: apps.%s lists %d X numbers, fewer than the %d shards (shards never share an X)", mr.key, n, cfg.Shards)
 		}
@@ -327,6 +349,7 @@ func newRunner(ctx context.Context, cfg Config) (*runner, error) {
 	if cfg.Workload == nil && cfg.Scenario == ScenarioBindUnbind {
 		r.agg.hold = cfg.Hold.Seconds()
 	}
+	r.agg.cleanup.LifetimeSeconds = int64(math.Ceil(max(cfg.BindingLifetime, 0).Seconds()))
 	r.agg.run = cfg.Run
 	r.agg.run.StartAt = cfg.StartAt
 	if r.agg.run.ProfileDigest == "" {

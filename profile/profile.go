@@ -53,6 +53,10 @@ type Profile struct {
 	// shards, that a load plan's peak (sessions/s × requests per session: bind-unbind 2) may
 	// not exceed (--max-rate); required with AllowRemote.
 	MaxRate float64 `yaml:"maxRate,omitempty" json:"maxRate,omitempty"`
+	// FlowControl is the platform's flow-control limit in requests per second, when known
+	// (answers 1010010 "flow control" above it): a load's cleanup sends at most half of it,
+	// so that removing what a throttled load left is not throttled in turn.
+	FlowControl float64 `yaml:"flowControl,omitempty" json:"flowControl,omitempty"`
 	// Load is the bind-unbind load of `harness run` against this platform; flags override it.
 	Load LoadSettings `yaml:"load,omitempty" json:"load,omitempty"`
 }
@@ -220,6 +224,9 @@ func (p *Profile) Normalize() error {
 	}
 	if p.MaxRate < 0 || math.IsNaN(p.MaxRate) || math.IsInf(p.MaxRate, 0) {
 		bad("maxRate: must be positive")
+	}
+	if p.FlowControl < 0 || math.IsNaN(p.FlowControl) || math.IsInf(p.FlowControl, 0) {
+		bad("flowControl: must be positive")
 	}
 	if p.AllowRemote && p.MaxRate == 0 {
 		bad("maxRate: required with allowRemote (the rate ceiling no load may exceed)")

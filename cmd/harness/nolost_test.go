@@ -1,11 +1,15 @@
 package main
 
 import (
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/pns-harness/pns-harness/emulator"
 )
 
 // setFaults installs the platform's fault configuration through its admin port.
@@ -108,6 +112,84 @@ flows:
 				return
 			}
 			oneLine(t, tt.name, stderr, tt.want)
+		})
+	}
+}
+
+// dump returns the platform's bindings from its admin port.
+func (p *platform) dump(t *testing.T) emulator.BindingsDump {
+	t.Helper()
+	resp, err := http.Get(p.AdminURL + "bindings")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var d emulator.BindingsDump
+	if err := json.NewDecoder(resp.Body).Decode(&d); err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+// TestBindingsExpireByThemselves: every AXB and AXE bind of a load carries a finite lifetime by
+// default (the run's length plus the margin), the one --binding-lifetime sets, or none with
+// --binding-lifetime 0; the bindings a refused unbind leaves on the platform show it.
+func TestBindingsExpireByThemselves(t *testing.T) {
+	p := startPlatform(t)
+	p.setFaults(t, `{"faults":[{"interface":"axb.unbind","errorRate":1},{"interface":"axe.unbind","errorRate":1}]}`)
+	for i, tt := range []struct {
+		name, mode, lifetime string
+		check                func(t *testing.T, d emulator.BindingsDump, n int)
+	}{
+		{"axb default", "axb", "", func(t *testing.T, d emulator.BindingsDump, n int) {
+			for _, b := range d.AXB[n:] {
+				// 1s run + 0s hold + 10s timeout + cleanup-timeout 1m + 5m margin.
+				if b.Duration != 371 || b.ExpiresAt == "" {
+					t.Errorf("binding %s: duration %d, expiresAt %q; want 371 s", b.SubscriptionID, b.Duration, b.ExpiresAt)
+				}
+			}
+		}},
+		{"axb never", "axb", "0", func(t *testing.T, d emulator.BindingsDump, n int) {
+			for _, b := range d.AXB[n:] {
+				if b.Duration != 0 || b.ExpiresAt != "" {
+					t.Errorf("binding %s: duration %d, expiresAt %q; want none", b.SubscriptionID, b.Duration, b.ExpiresAt)
+				}
+			}
+		}},
+		{"axe 7m", "axe", "6m30s", func(t *testing.T, d emulator.BindingsDump, n int) {
+			for _, b := range d.AXE[n:] {
+				if b.TimeUnit != "1" || b.BindExpiredTime != 7 || b.ExpiresAt == "" {
+					t.Errorf("binding %s: timeUnit %q, bindExpiredTime %d, expiresAt %q; want 7 minutes", b.SubscriptionID, b.TimeUnit, b.BindExpiredTime, b.ExpiresAt)
+				}
+			}
+		}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			before := p.dump(t)
+			n := len(before.AXB)
+			if tt.mode == "axe" {
+				n = len(before.AXE)
+			}
+			// Fresh A numbers per run: the previous run's bindings still hold theirs.
+			prof := platformProfile(t, fmt.Sprintf("numbers: {a: {start: \"+861340%d000000\", count: 1000}, b: {start: \"+861350%d000000\", count: 1000}}\n", i, i))
+			args := []string{"load", "--target", p.URL, "--ca-file", p.CertFile, "--profile", prof, "--mode", tt.mode,
+				"--rate", "5", "--duration", "1s", "--hold", "0s", "--generator-lag", "0", "--cleanup-attempts", "1", "--cleanup-timeout", "1m"}
+			if tt.lifetime != "" {
+				args = append(args, "--binding-lifetime", tt.lifetime)
+			}
+			code, stdout, stderr := runHarness(t, platformEnv, args...)
+			if code != exitFailed {
+				t.Fatalf("exit %d, want %d (unbinds refused)\n%s\n%s", code, exitFailed, stdout, stderr)
+			}
+			d := p.dump(t)
+			left := len(d.AXB) - n
+			if tt.mode == "axe" {
+				left = len(d.AXE) - n
+			}
+			if left == 0 {
+				t.Fatalf("no binding left to look at\n%s", stdout)
+			}
+			tt.check(t, d, n)
 		})
 	}
 }
