@@ -88,7 +88,7 @@ func (r *runner) setupPools(ctx context.Context) error {
 					if err != nil && !neverSent(err) {
 						r.orphan(b) // the request may have reached the platform
 					} else {
-						f.m.pool.release(b.xi)
+						r.refused(b)
 					}
 					return
 				}
@@ -179,6 +179,7 @@ func (r *runner) removeAll(ctx context.Context, bs, orphans []*bindState, retrie
 				if err := try(func() error { return unbindSub(cctx, b.m.client(), b.m, b.sub) }); err != nil {
 					return outcome{leaked: b.sub, err: err}
 				}
+				r.journal.outcome(journalGone, b)
 				r.live.Add(-1)
 				b.m.pool.release(b.xi)
 				return outcome{removed: 1}
@@ -195,6 +196,7 @@ func (r *runner) removeAll(ctx context.Context, bs, orphans []*bindState, retrie
 				if err != nil {
 					return outcome{unknown: true, err: err}
 				}
+				r.journal.outcome(journalGone, o)
 				o.m.pool.release(o.xi)
 				return outcome{removed: n, found: n}
 			}

@@ -28,6 +28,8 @@ type modeRun struct {
 	// lifetime is the expiry every bind of the mode carries (0: none): a binding cleanup
 	// cannot remove still goes away by itself.
 	lifetime time.Duration
+	// journal records the mode's binds before they are sent (nil: no output directory).
+	journal *journal
 
 	clientOnce sync.Once
 	pnsClient  *pns.Client

@@ -17,6 +17,7 @@ var opBind = &operation{
 		}
 		body := appendBindBody(make([]byte, 0, 160), m.mode, b.a, b.b, b.x, b.ext, m.app.AreaCode, mm, m.lifetime)
 		m.provisioning(m.iface(OpBind), q, "", body)
+		m.journal.bind(b) // before the request leaves: a crash from here on may leave it bound
 	},
 	Answer: func(r *runner, s *session, a *answer, o *observation) bool {
 		b := s.b
@@ -36,7 +37,7 @@ var opBind = &operation{
 			o.confErrs = append(o.confErrs, o.iface+": success without subscriptionId")
 			r.orphan(b) // bound, but the answer does not say under which ID
 		case a.ok, o.unsent:
-			b.m.pool.release(b.xi) // refused, or never reached the platform: nothing was bound
+			r.refused(b) // refused, or never reached the platform: nothing was bound
 		default:
 			r.orphan(b) // the request may have reached the platform: reconcile in cleanup
 		}

@@ -14,6 +14,7 @@
 package loadtest
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -113,7 +114,8 @@ type runner struct {
 	stopArrivals chan struct{}
 
 	pacerOnce sync.Once
-	pacer     *pacer // setup and cleanup requests
+	pacer     *pacer   // setup and cleanup requests
+	journal   *journal // nil without an output directory
 
 	mu        sync.Mutex
 	leftovers []*bindState // bound, unbind failed or never sent
@@ -270,23 +272,9 @@ func newRunner(ctx context.Context, cfg Config) (*runner, error) {
 		r.memo = newCheckMemo()
 	}
 	for _, m := range modes {
-		app, secret, err := cfg.Profile.ModeApp(m)
+		mr, err := newModeRun(cfg, r.base, m, cfg.Shard, cfg.Shards)
 		if err != nil {
 			return nil, err
-		}
-		mr := &modeRun{mode: m, key: strings.ToLower(string(m)), base: r.base, app: app, tls: cfg.TLSConfig,
-			signer: pns.Signer{AppKey: app.AppKey, AppSecret: secret, Scheme: pns.SchemeAKSK},
-			sign:   newLoadSigner(app.AppKey, secret), ifaces: map[string]pns.Interface{},
-			pool: newXPool(m, app, cfg.Shard, cfg.Shards), lifetime: max(cfg.BindingLifetime, 0)}
-		if n := len(app.Xs()); n > 0 && len(mr.pool.xs) == 0 {
-			return nil, fmt.Errorf("profile: apps.%s lists %d X numbers, fewer than the %d shards (shards never share an X)", mr.key, n, cfg.Shards)
-		}
-		for name, op := range operations {
-			if id, ok := op.Ifaces[m]; ok {
-				if iface, ok := pns.InterfaceByID(id); ok {
-					mr.ifaces[name] = iface
-				}
-			}
 		}
 		r.modes[m] = mr
 	}
@@ -356,6 +344,29 @@ func newRunner(ctx context.Context, cfg Config) (*runner, error) {
 		r.agg.run.ProfileDigest = ProfileDigest(cfg.Profile)
 	}
 	return r, nil
+}
+
+// newModeRun prepares mode m of a run of cfg against base, as shard of shards.
+func newModeRun(cfg Config, base string, m pns.Mode, shard, shards int) (*modeRun, error) {
+	app, secret, err := cfg.Profile.ModeApp(m)
+	if err != nil {
+		return nil, err
+	}
+	mr := &modeRun{mode: m, key: strings.ToLower(string(m)), base: base, app: app, tls: cfg.TLSConfig,
+		signer: pns.Signer{AppKey: app.AppKey, AppSecret: secret, Scheme: pns.SchemeAKSK},
+		sign:   newLoadSigner(app.AppKey, secret), ifaces: map[string]pns.Interface{},
+		pool: newXPool(m, app, shard, shards), lifetime: max(cfg.BindingLifetime, 0)}
+	if n := len(app.Xs()); n > 0 && len(mr.pool.xs) == 0 {
+		return nil, fmt.Errorf("profile: apps.%s lists %d X numbers, fewer than the %d shards (shards never share an X)", mr.key, n, shards)
+	}
+	for name, op := range operations {
+		if id, ok := op.Ifaces[m]; ok {
+			if iface, ok := pns.InterfaceByID(id); ok {
+				mr.ifaces[name] = iface
+			}
+		}
+	}
+	return mr, nil
 }
 
 // buildFlows prepares the flows of the workload with their plans.
@@ -443,6 +454,7 @@ func (r *runner) warnOnce(w string) {
 
 // bound, unbound, leftover and orphan keep the exact account of the bindings the load made.
 func (r *runner) bound(b *bindState) {
+	r.journal.outcome(journalBound, b)
 	r.live.Add(1)
 	r.agg.mu.Lock()
 	r.agg.cleanup.Bound++
@@ -450,11 +462,18 @@ func (r *runner) bound(b *bindState) {
 }
 
 func (r *runner) unbound(b *bindState) {
+	r.journal.outcome(journalGone, b)
 	r.live.Add(-1)
 	b.m.pool.release(b.xi)
 	r.agg.mu.Lock()
 	r.agg.cleanup.Unbound++
 	r.agg.mu.Unlock()
+}
+
+// refused records a bind that created nothing and frees its X.
+func (r *runner) refused(b *bindState) {
+	r.journal.outcome(journalRefused, b)
+	b.m.pool.release(b.xi)
 }
 
 func (r *runner) leftover(b *bindState) {
@@ -473,6 +492,18 @@ func (r *runner) orphan(b *bindState) {
 func (r *runner) run(ctx context.Context) (*Result, error) {
 	if err := r.prepareOut(); err != nil {
 		return nil, err
+	}
+	if r.cfg.OutDir != "" {
+		j, err := openJournal(r.cfg.OutDir)
+		if err != nil {
+			return nil, err
+		}
+		r.journal = j
+		for _, m := range r.modes {
+			m.journal = j
+		}
+		j.write(journalRecord{Op: journalRun, Target: r.base, At: time.Now().UTC().Format(time.RFC3339Nano)})
+		defer j.close() // the early returns; the normal end closes it before the result
 	}
 	if r.usesCalls {
 		if err := r.probeCalls(ctx); err != nil {
@@ -558,6 +589,11 @@ func (r *runner) run(ctx context.Context) (*Result, error) {
 	<-monDone
 	r.teardownPools(ctx)
 	r.cleanup(ctx)
+	if err := r.journal.close(); err != nil {
+		r.mu.Lock()
+		r.fileErr = cmp.Or(r.fileErr, err)
+		r.mu.Unlock()
+	}
 	return r.finish(&st)
 }
 

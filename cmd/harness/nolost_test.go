@@ -6,8 +6,10 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pns-harness/pns-harness/emulator"
 )
@@ -190,6 +192,117 @@ func TestBindingsExpireByThemselves(t *testing.T) {
 				t.Fatalf("no binding left to look at\n%s", stdout)
 			}
 			tt.check(t, d, n)
+		})
+	}
+}
+
+// loadJSON is what the no-leak tests read of `harness load --json`.
+type loadJSON struct {
+	Cleanup struct {
+		Bound, Unbound, Retried, Leaked, Unknown int64
+		LeakedIDs                                []string `json:"leakedIds"`
+	} `json:"cleanup"`
+	Aborted string `json:"aborted"`
+}
+
+func parseLoadJSON(t *testing.T, stdout string) loadJSON {
+	t.Helper()
+	var r loadJSON
+	if err := json.Unmarshal([]byte(stdout), &r); err != nil {
+		t.Fatalf("%v\n%.3000s", err, stdout)
+	}
+	return r
+}
+
+// TestThrottledLoadLeavesNothing is the issue's case: bind-unbind at 150 sessions/s (300
+// requests/s) against a platform whose flow control admits 200 requests/s. Many unbinds are
+// throttled; cleanup slows down under the same flow control and removes every binding.
+func TestThrottledLoadLeavesNothing(t *testing.T) {
+	p := startPlatform(t, "--flow-control", "200/20")
+	code, stdout, stderr := runHarness(t, platformEnv, "load", "--target", p.URL, "--ca-file", p.CertFile, "--profile", platformProfile(t, ""),
+		"--rate", "150", "--duration", "10s", "--json", "--generator-lag", "0")
+	if code != exitOK {
+		t.Fatalf("exit %d\n%.3000s\n%s", code, stdout, stderr)
+	}
+	if !strings.Contains(stdout, `"1010010"`) {
+		t.Errorf("the platform never throttled: the test does not test cleanup under flow control")
+	}
+	r := parseLoadJSON(t, stdout)
+	c := r.Cleanup
+	if n := p.bindings(t); n != 0 || c.Leaked != 0 || c.Unknown != 0 {
+		t.Fatalf("platform holds %d bindings; the run says %d leaked, %d unknown (%v)", n, c.Leaked, c.Unknown, c.LeakedIDs)
+	}
+	if c.Bound == 0 || c.Bound != c.Unbound+c.Retried {
+		t.Errorf("bound %d != unbound %d + removed by cleanup %d", c.Bound, c.Unbound, c.Retried)
+	}
+}
+
+// TestKilledLoadCleanedFromJournal: `harness load` killed with SIGKILL mid-run leaves bindings;
+// its output directory is a partial result that `harness report` fails and explains, and
+// `harness cleanup DIR` removes every binding from the journal (bound ones by ID, in-flight
+// binds by query), after which the platform holds none.
+func TestKilledLoadCleanedFromJournal(t *testing.T) {
+	for _, mode := range []string{"axb", "ax", "axe"} {
+		t.Run(mode, func(t *testing.T) {
+			p := startPlatform(t)
+			prof := platformProfile(t, "")
+			dir := filepath.Join(t.TempDir(), "load")
+			// A hold of 20 s at 10/s fits AX's one binding per X (400 X in the profile).
+			cmd := harnessCmd(t, "load", "--target", p.URL, "--ca-file", p.CertFile, "--profile", prof, "--mode", mode,
+				"--rate", "10", "--duration", "10m", "--hold", "20s", "--generator-lag", "0", "--out", dir)
+			cmd.Env = append(cmd.Env, platformEnv...)
+			var loadErr syncBuffer
+			cmd.Stderr = &loadErr
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			exited := make(chan struct{})
+			go func() {
+				_ = cmd.Wait()
+				close(exited)
+			}()
+			for p.bindings(t) < 5 {
+				select {
+				case <-exited:
+					t.Fatalf("the load ended before it was killed:\n%s", loadErr.String())
+				case <-time.After(20 * time.Millisecond):
+				}
+			}
+			if err := cmd.Process.Kill(); err != nil {
+				t.Fatal(err)
+			}
+			<-exited
+			held := p.bindings(t)
+			if held == 0 {
+				t.Fatal("no binding left by the killed load")
+			}
+
+			out := t.TempDir()
+			code, stdout, stderr := runHarness(t, nil, "report", "--out", out, dir)
+			if code != exitFailed || !strings.Contains(stdout, "partial result") || !strings.Contains(stdout, "may still be on the platform") {
+				t.Fatalf("report of the partial directory: exit %d\n%s\n%s", code, stdout, stderr)
+			}
+
+			code, stdout, stderr = runHarness(t, platformEnv, "cleanup", "--profile", prof, "--ca-file", p.CertFile, dir)
+			if code != exitOK {
+				t.Fatalf("cleanup: exit %d\n%s\n%s", code, stdout, stderr)
+			}
+			if n := p.bindings(t); n != 0 {
+				t.Fatalf("the platform still holds %d bindings after cleanup\n%s", n, stdout)
+			}
+			m := regexp.MustCompile(`removed (\d+) \(`).FindStringSubmatch(stdout)
+			if m == nil || atoi(m[1]) != held {
+				t.Errorf("cleanup says %v removed, the platform held %d\n%s", m, held, stdout)
+			}
+			// Again: the journal knows everything is gone.
+			code, stdout, _ = runHarness(t, platformEnv, "cleanup", "--profile", prof, "--ca-file", p.CertFile, dir)
+			if code != exitOK || !strings.Contains(stdout, "0 bound and not removed, 0 without an answer; removed 0") {
+				t.Errorf("second cleanup: exit %d\n%s", code, stdout)
+			}
+			code, stdout, _ = runHarness(t, nil, "report", "--out", out, dir)
+			if code != exitFailed || !strings.Contains(stdout, "shows no binding left") {
+				t.Errorf("report after cleanup: exit %d\n%s", code, stdout)
+			}
 		})
 	}
 }

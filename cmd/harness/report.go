@@ -30,6 +30,7 @@ type resultDirs struct {
 	conformance []string // directories with cucumber.json
 	load        []string // directories with a load summary.json
 	receiver    []string // receiver.json files
+	partial     []string // load directories with a binding journal but no summary: the run never ended
 }
 
 // scanResultDir classifies dir: a `harness run` output (conformance/, load/*/, receiver.json),
@@ -52,8 +53,19 @@ func scanResultDir(dir string, into *resultDirs) error {
 		into.conformance = append(into.conformance, c)
 		found = true
 	}
-	if isLoadSummary(filepath.Join(dir, loadtest.SummaryFile)) {
-		into.load = append(into.load, dir)
+	// A load directory: its summary, or only its journal when the run never ended (killed).
+	load := func(d string) bool {
+		switch {
+		case isLoadSummary(filepath.Join(d, loadtest.SummaryFile)):
+			into.load = append(into.load, d)
+		case exists(filepath.Join(d, loadtest.JournalFile)):
+			into.partial = append(into.partial, d)
+		default:
+			return false
+		}
+		return true
+	}
+	if load(dir) {
 		found = true
 	}
 	for _, parent := range []string{filepath.Join(dir, assemble.LoadDir), dir} {
@@ -62,9 +74,7 @@ func scanResultDir(dir string, into *resultDirs) error {
 			continue
 		}
 		for _, e := range entries {
-			sub := filepath.Join(parent, e.Name())
-			if e.IsDir() && isLoadSummary(filepath.Join(sub, loadtest.SummaryFile)) {
-				into.load = append(into.load, sub)
+			if e.IsDir() && load(filepath.Join(parent, e.Name())) {
 				found = true
 			}
 		}
@@ -305,6 +315,11 @@ func buildReport(found resultDirs, merge *loadtest.MergeOptions, ths []loadtest.
 		if r.Ended.After(s.Manifest.End) {
 			s.Manifest.End = r.Ended
 		}
+	}
+	for _, d := range found.partial {
+		// A run killed before its summary: never a pass, and what it may have left is said.
+		s.Errors = append(s.Errors, fmt.Sprintf("load %s: partial result: the run ended without writing its %s (killed or crashed); %s",
+			d, loadtest.SummaryFile, journalNote(d)))
 	}
 	if len(found.receiver) > 0 {
 		var reps []receiver.Report
