@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/pns-harness/pns-harness/emulator"
+	"github.com/pns-harness/pns-harness/pns"
 )
 
 // setFaults installs the platform's fault configuration through its admin port.
@@ -304,5 +306,52 @@ func TestKilledLoadCleanedFromJournal(t *testing.T) {
 				t.Errorf("report after cleanup: exit %d\n%s", code, stdout)
 			}
 		})
+	}
+}
+
+// TestCleanupResolvesLostAnswers: binds whose answer never came (the journal has the bind and
+// no outcome) are looked up on the platform by their numbers: the one that was made is removed
+// and counted as found, the one that was not is no leak; a refused bind is not looked up.
+func TestCleanupResolvesLostAnswers(t *testing.T) {
+	p := startPlatform(t)
+	ctx := context.Background()
+	c := &pns.Client{BaseURL: p.URL, HTTP: p.client(t), Signer: pns.Signer{AppKey: "demo-axb", AppSecret: "demo-axb-secret", Scheme: pns.SchemeAKSK}}
+	const x1, x2 = "+8617001100001", "+8617001100002"
+	made, resp, err := c.AXBBind(ctx, pns.AXBBindRequest{CallerNum: "+8613400000001", CalleeNum: "+8613500000001", RelationNum: x1})
+	if err != nil || !resp.OK() {
+		t.Fatalf("bind: %v %+v", err, resp)
+	}
+	bound, resp, err := c.AXBBind(ctx, pns.AXBBindRequest{CallerNum: "+8613400000002", CalleeNum: "+8613500000002", RelationNum: x2})
+	if err != nil || !resp.OK() {
+		t.Fatalf("bind: %v %+v", err, resp)
+	}
+	dir := t.TempDir()
+	journal := strings.Join([]string{
+		`{"op":"run","target":"` + p.URL + `"}`,
+		// Made on the platform, answer lost: found by query and removed.
+		`{"op":"bind","id":1,"mode":"AXB","app":"demo-axb","a":"+8613400000001","b":"+8613500000001","x":"` + x1 + `"}`,
+		// Bound and never unbound: removed by ID.
+		`{"op":"bind","id":2,"mode":"AXB","app":"demo-axb","a":"+8613400000002","b":"+8613500000002","x":"` + x2 + `"}`,
+		`{"op":"bound","id":2,"sub":"` + bound.SubscriptionID + `"}`,
+		// Never made, answer lost: looked up, nothing to remove.
+		`{"op":"bind","id":3,"mode":"AXB","app":"demo-axb","a":"+8613400000003","b":"+8613500000003","x":"` + x1 + `"}`,
+		// Refused: not looked up.
+		`{"op":"bind","id":4,"mode":"AXB","app":"demo-axb","a":"+8613400000004","b":"+8613500000004","x":"` + x1 + `"}`,
+		`{"op":"refused","id":4}`,
+		`{"op":"bind","id":5,"mode":"AXB","app":"demo-axb","a":"+86134000`, // cut by a crash
+	}, "\n")
+	if err := os.WriteFile(filepath.Join(dir, "bindings.jsonl"), []byte(journal), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := runHarness(t, platformEnv, "cleanup", "--profile", platformProfile(t, ""), "--ca-file", p.CertFile, dir)
+	if code != exitOK {
+		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	want := "journal: 4 binds, 1 bound and not removed, 2 without an answer; removed 2 (1 of them found by query), 0 leaked, 0 unknown"
+	if !strings.Contains(stdout, want) {
+		t.Errorf("want %q in\n%s", want, stdout)
+	}
+	if ids := p.bindingIDs(t); len(ids) != 0 {
+		t.Errorf("left on the platform: %v (made %s)", ids, made.SubscriptionID)
 	}
 }
