@@ -63,6 +63,9 @@ func (rs *runState) initScenario(sc *godog.ScenarioContext) {
 		if ctx.Err() != nil {
 			return ctx, fmt.Errorf("%w: the run was interrupted", godog.ErrSkip)
 		}
+		if ref := rs.creds.Refused(); ref != nil {
+			return ctx, fmt.Errorf("%w: the run stopped: %v", godog.ErrSkip, ref)
+		}
 		if w.hasTag(TagEmulator) && !rs.emulator {
 			return ctx, fmt.Errorf("%w: @emulator scenario against a non-emulator target (it needs emulator control or asserts an [I] rule or a §14 decision)", godog.ErrSkip)
 		}

@@ -45,6 +45,10 @@ type Profile struct {
 	// Lockout states the platform's client-IP lockout, when known: the suite then paces its
 	// deliberate authentication failures to stay below Failures within Window.
 	Lockout Lockout `yaml:"lockout,omitempty" json:"lockout,omitempty"`
+	// FlowControl is the platform's flow control in requests per second per app, when known:
+	// the load `harness run` chooses keeps well below it, an explicit plan above it is
+	// refused, and a load's cleanup sends at most half of it.
+	FlowControl float64 `yaml:"flowControl,omitempty" json:"flowControl,omitempty"`
 	// Numbers are the ranges the A and B numbers of a load come from (one fresh pair per bind).
 	Numbers NumberSpace `yaml:"numbers,omitempty" json:"numbers"`
 	// AllowRemote lets a load target a host that is not loopback (--allow-remote).
@@ -53,10 +57,6 @@ type Profile struct {
 	// shards, that a load plan's peak (sessions/s × requests per session: bind-unbind 2) may
 	// not exceed (--max-rate); required with AllowRemote.
 	MaxRate float64 `yaml:"maxRate,omitempty" json:"maxRate,omitempty"`
-	// FlowControl is the platform's flow-control limit in requests per second, when known
-	// (answers 1010010 "flow control" above it): a load's cleanup sends at most half of it,
-	// so that removing what a throttled load left is not throttled in turn.
-	FlowControl float64 `yaml:"flowControl,omitempty" json:"flowControl,omitempty"`
 	// Load is the bind-unbind load of `harness run` against this platform; flags override it.
 	Load LoadSettings `yaml:"load,omitempty" json:"load,omitempty"`
 }
@@ -208,6 +208,9 @@ func (p *Profile) Normalize() error {
 	if p.Lockout.Failures < 0 || p.Lockout.Window < 0 || (p.Lockout.Failures > 0) != (p.Lockout.Window > 0) {
 		bad("lockout: give both failures (a positive count) and window (a duration), or neither")
 	}
+	if p.FlowControl < 0 || math.IsNaN(p.FlowControl) || math.IsInf(p.FlowControl, 0) {
+		bad("flowControl: must be a positive number of requests per second")
+	}
 	if p.Numbers.A.Start == "" {
 		p.Numbers.A = NumberRange{Start: DefaultAStart, Count: DefaultRangeN}
 	}
@@ -224,9 +227,6 @@ func (p *Profile) Normalize() error {
 	}
 	if p.MaxRate < 0 || math.IsNaN(p.MaxRate) || math.IsInf(p.MaxRate, 0) {
 		bad("maxRate: must be positive")
-	}
-	if p.FlowControl < 0 || math.IsNaN(p.FlowControl) || math.IsInf(p.FlowControl, 0) {
-		bad("flowControl: must be positive")
 	}
 	if p.AllowRemote && p.MaxRate == 0 {
 		bad("maxRate: required with allowRemote (the rate ceiling no load may exceed)")
