@@ -1,14 +1,21 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"encoding/pem"
 	"fmt"
+	"io"
 	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -355,4 +362,136 @@ func TestCleanupResolvesLostAnswers(t *testing.T) {
 	if ids := p.bindingIDs(t); len(ids) != 0 {
 		t.Errorf("left on the platform: %v (made %s)", ids, made.SubscriptionID)
 	}
+}
+
+// faultProxy is an HTTPS proxy of our own between the harness and the platform. Of the
+// requests 1..faulty (request 0 is the preflight's) it breaks one in six each way, in turn:
+// the connection reset before forwarding (nothing reaches the platform), the answer dropped
+// after the platform acted (connection closed), HTTP 503 after the platform acted, a
+// flow-control refusal (1010010) without forwarding, a delay; the rest, and every later
+// request, are relayed as they are, so that the faults hit the load and cleanup can finish.
+type faultProxy struct {
+	srv      *httptest.Server
+	CertFile string
+	faulty   int64
+	n        atomic.Int64
+	faults   [6]atomic.Int64
+}
+
+func startFaultProxy(t *testing.T, p *platform, faulty int64) *faultProxy {
+	t.Helper()
+	up, err := url.Parse(p.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := p.client(t)
+	fp := &faultProxy{faulty: faulty}
+	fp.srv = httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		i := fp.n.Add(1) - 1
+		fault := 5 // relay
+		if i >= 1 && i <= fp.faulty {
+			fault = int(i % 6)
+		}
+		fp.faults[fault].Add(1)
+		cut := func() {
+			if c, _, err := http.NewResponseController(w).Hijack(); err == nil {
+				_ = c.Close()
+			}
+		}
+		switch fault {
+		case 0: // reset before the platform sees it
+			cut()
+			return
+		case 3: // flow control burst, the platform never sees it
+			w.Header().Set("Content-Type", "application/json;charset=UTF-8")
+			_, _ = io.WriteString(w, `{"resultcode":"1010010","resultdesc":"`+pns.DescFlowControl+`"}`)
+			return
+		case 4:
+			time.Sleep(200 * time.Millisecond)
+		}
+		body, _ := io.ReadAll(r.Body)
+		req, _ := http.NewRequestWithContext(r.Context(), r.Method, up.Scheme+"://"+up.Host+r.URL.RequestURI(), bytes.NewReader(body))
+		req.Header = r.Header.Clone()
+		resp, err := client.Do(req)
+		if err != nil {
+			cut()
+			return
+		}
+		answer, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		switch fault {
+		case 1: // the platform acted, the answer is lost
+			cut()
+			return
+		case 2: // the platform acted, a gateway answers 503
+			w.WriteHeader(http.StatusServiceUnavailable)
+			return
+		}
+		for k, v := range resp.Header {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(resp.StatusCode)
+		_, _ = w.Write(answer)
+	}))
+	t.Cleanup(fp.srv.Close)
+	fp.CertFile = filepath.Join(t.TempDir(), "proxy.pem")
+	pemBytes := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: fp.srv.Certificate().Raw})
+	if err := os.WriteFile(fp.CertFile, pemBytes, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return fp
+}
+
+// TestFaultProxyLeavesNothing: a load through a proxy that resets connections, drops answers
+// after the platform acted, answers 503, throttles in bursts and delays, against a platform
+// with flow control of its own: every binding is removed (binds whose answer was lost are
+// found by query), the counts add up, and the run counts its transport failures.
+func TestFaultProxyLeavesNothing(t *testing.T) {
+	p := startPlatform(t, "--flow-control", "100/20")
+	const faulty = 120
+	proxy := startFaultProxy(t, p, faulty)
+	code, stdout, stderr := runHarness(t, platformEnv, "load", "--target", proxy.srv.URL, "--ca-file", proxy.CertFile, "--profile", platformProfile(t, ""),
+		"--rate", "40", "--duration", "3s", "--hold", "200ms", "--json", "--generator-lag", "0", "--unreachable-after", "0")
+	if code != exitOK && code != exitFailed {
+		t.Fatalf("exit %d\n%.3000s\n%s", code, stdout, stderr)
+	}
+	r := parseLoadJSON(t, stdout)
+	c := r.Cleanup
+	if n := p.bindings(t); n != 0 || c.Leaked != 0 || c.Unknown != 0 {
+		t.Fatalf("platform holds %d bindings; the run says %d leaked, %d unknown (%v)\n%.3000s", n, c.Leaked, c.Unknown, c.LeakedIDs, stdout)
+	}
+	if c.Bound != c.Unbound+c.Retried {
+		t.Errorf("bound %d != unbound %d + removed by cleanup %d", c.Bound, c.Unbound, c.Retried)
+	}
+	// Every binding the platform made is counted, those whose answer was lost included.
+	if made := p.succeeded(t, "axb.bind"); c.Bound != made {
+		t.Errorf("the run counts %d bindings made, the platform made %d", c.Bound, made)
+	}
+	for f := range 5 {
+		if proxy.faults[f].Load() == 0 {
+			t.Errorf("fault %d never injected (%d requests)", f, proxy.n.Load())
+		}
+	}
+	for _, want := range []string{`"transport"`, `"http-503"`, `"1010010"`} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("the run does not count %s:\n%.3000s", want, stdout)
+		}
+	}
+	t.Logf("%d requests through the proxy; bindings: %d bound, %d unbound, %d removed by cleanup", proxy.n.Load(), c.Bound, c.Unbound, c.Retried)
+}
+
+// succeeded returns how many requests of iface the platform answered with resultcode 0.
+func (p *platform) succeeded(t *testing.T, iface string) int64 {
+	t.Helper()
+	prefix := `pns_emulator_requests_total{interface="` + iface + `",resultcode="0"} `
+	for _, line := range p.metrics(t) {
+		if v, ok := strings.CutPrefix(line, prefix); ok {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil {
+				t.Fatalf("metrics %q: %v", line, err)
+			}
+			return n
+		}
+	}
+	return 0
 }
