@@ -124,4 +124,7 @@ type Config struct {
 	// the profile's flowControl, else the ceiling Gate.MaxRate, else DefaultCleanupRate; it
 	// never exceeds the ceiling.
 	CleanupRate float64
+	// CleanupFirst removes, before the load, the bindings an earlier run's journal in OutDir
+	// says may still be on the platform (CleanupDir); without it such a directory is refused.
+	CleanupFirst bool
 }

@@ -335,3 +335,33 @@ func CleanupDir(ctx context.Context, cfg CleanupConfig) (*CleanupResult, error) 
 	res.Before.live, res.Before.maybe = nil, nil
 	return res, jerr
 }
+
+// takeOverJournal makes the output directory's journal this run's. An earlier run's journal
+// that says bindings may still be on the platform is never overwritten: with
+// Config.CleanupFirst they are removed first (CleanupDir), else the run is refused; a journal
+// with nothing left is replaced.
+func (r *runner) takeOverJournal(ctx context.Context) error {
+	dir := r.cfg.OutDir
+	st, err := ReadJournal(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("%s: an earlier run's binding journal cannot be read (%w): remove it once its bindings are known to be gone", dir, err)
+	}
+	if st.Live+st.Maybe > 0 && r.cfg.CleanupFirst {
+		res, err := CleanupDir(ctx, CleanupConfig{Dir: dir, Target: r.cfg.Target, Gate: r.cfg.Gate, TLSConfig: r.cfg.TLSConfig,
+			Profile: r.cfg.Profile, Timeout: r.cfg.CleanupTimeout, Attempts: r.cfg.CleanupAttempts, Rate: r.cfg.CleanupRate})
+		if err != nil {
+			return fmt.Errorf("cleanup of the earlier run in %s: %w", dir, err)
+		}
+		if p := res.Cleanup.Problem(); p != "" {
+			return fmt.Errorf("cleanup of the earlier run in %s: %s", dir, p)
+		}
+		r.warnOnce(fmt.Sprintf("removed %d binding(s) an earlier run in %s had left on the platform", res.Cleanup.Retried, dir))
+	} else if st.Live+st.Maybe > 0 {
+		return fmt.Errorf("%s: the binding journal of an earlier run says %d binding(s) may still be on the platform (%d bound, %d without an answer): run `harness cleanup %s` first, or load with --cleanup-first",
+			dir, st.Live+st.Maybe, st.Live, st.Maybe, dir)
+	}
+	return os.Remove(filepath.Join(dir, JournalFile))
+}

@@ -501,6 +501,9 @@ func (r *runner) run(ctx context.Context) (*Result, error) {
 		return nil, err
 	}
 	if r.cfg.OutDir != "" {
+		if err := r.takeOverJournal(ctx); err != nil {
+			return nil, configErr(err)
+		}
 		j, err := openJournal(r.cfg.OutDir)
 		if err != nil {
 			return nil, err

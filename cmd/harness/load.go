@@ -222,6 +222,7 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	cleanupTimeout := fs.Duration("cleanup-timeout", loadtest.DefaultCleanupTimeout, "time budget of the cleanup after the load")
 	cleanupAttempts := fs.Int("cleanup-attempts", loadtest.DefaultCleanupAttempts, "tries per binding within the cleanup's time budget (with backoff and jitter)")
 	cleanupRate := fs.Float64("cleanup-rate", 0, "requests/s of setup and cleanup over all shards, halved whenever the platform throttles or fails (default: half the profile's flowControl, else --max-rate, else "+strconv.Itoa(loadtest.DefaultCleanupRate)+")")
+	cleanupFirst := fs.Bool("cleanup-first", false, "when --out holds the binding journal of an earlier run that left bindings, remove them before the load (as harness cleanup) instead of refusing the directory")
 	waitTarget := fs.Duration("wait-target", 0, "wait up to this long for the target to accept TCP connections (e.g. an emulator sidecar starting)")
 	fs.describe("harness load [--target URL] --duration D (--rate N | --ramp PLAN | --workload FILE) [flags]",
 		"Open-model load: a built-in workload (--scenario) or a workload file of weighted flows\n"+
@@ -392,6 +393,7 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		SchemaSample:     sample, StartAt: start, Gate: gate, TLSConfig: tlsConf, Workload: wl, GeneratorLag: *genLag,
 		Run:             loadtest.RunInfo{ID: *runID, HarnessVersion: buildVersion()},
 		BindingLifetime: lifetime, CleanupTimeout: *cleanupTimeout, CleanupAttempts: *cleanupAttempts, CleanupRate: *cleanupRate,
+		CleanupFirst: *cleanupFirst,
 	}
 	if every > 0 && !*jsonOut {
 		cfg.ProgressInterval = every

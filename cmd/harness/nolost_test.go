@@ -495,3 +495,38 @@ func (p *platform) succeeded(t *testing.T, iface string) int64 {
 	}
 	return 0
 }
+
+// TestLoadTakesOverJournal: a load into a directory whose journal says an earlier run left a
+// binding is refused (its IDs would be lost), and with --cleanup-first removes it first.
+func TestLoadTakesOverJournal(t *testing.T) {
+	p := startPlatform(t)
+	c := &pns.Client{BaseURL: p.URL, HTTP: p.client(t), Signer: pns.Signer{AppKey: "demo-axb", AppSecret: "demo-axb-secret", Scheme: pns.SchemeAKSK}}
+	left, resp, err := c.AXBBind(context.Background(), pns.AXBBindRequest{CallerNum: "+8613900000001", CalleeNum: "+8613900000002", RelationNum: "+8617001100003"})
+	if err != nil || !resp.OK() {
+		t.Fatalf("bind: %v %+v", err, resp)
+	}
+	dir := t.TempDir()
+	journal := `{"op":"run","target":"` + p.URL + `"}
+{"op":"bind","id":7,"mode":"AXB","app":"demo-axb","a":"+8613900000001","b":"+8613900000002","x":"+8617001100003"}
+{"op":"bound","id":7,"sub":"` + left.SubscriptionID + `"}
+`
+	if err := os.WriteFile(filepath.Join(dir, "bindings.jsonl"), []byte(journal), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"load", "--target", p.URL, "--ca-file", p.CertFile, "--profile", platformProfile(t, ""),
+		"--rate", "5", "--duration", "1s", "--hold", "0s", "--generator-lag", "0", "--out", dir}
+	code, stdout, stderr := runHarness(t, platformEnv, args...)
+	if code != exitUsage || !strings.Contains(stderr, "1 binding(s) may still be on the platform") || !strings.Contains(stderr, "harness cleanup "+dir) {
+		t.Fatalf("exit %d, want %d naming the leftover\n%s\n%s", code, exitUsage, stdout, stderr)
+	}
+	if n := p.bindings(t); n != 1 {
+		t.Fatalf("the refused load changed the platform: %d bindings", n)
+	}
+	code, stdout, stderr = runHarness(t, platformEnv, append(args, "--cleanup-first")...)
+	if code != exitOK || !strings.Contains(stdout, "removed 1 binding(s) an earlier run") {
+		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	if n := p.bindings(t); n != 0 {
+		t.Fatalf("%d bindings left", n)
+	}
+}
