@@ -137,6 +137,9 @@ type requestMods struct {
 	// digest, when set, computes the PasswordDigest instead of the correct function (the
 	// client mistakes of reference §2.3).
 	digest func(secret, nonce, created string) string
+	// edit, when set, rewrites the signed headers last (insidesteps.go: an attribute name
+	// spelled differently in an otherwise correct X-AKSK header).
+	edit func(http.Header)
 }
 
 type createdBinding struct {
@@ -333,6 +336,9 @@ func (w *world) send(ctx context.Context, method, pathQuery string, body []byte,
 	for h, v := range mods.set {
 		req.Header.Set(h, v)
 	}
+	if mods.edit != nil {
+		mods.edit(req.Header)
+	}
 	w.sentAt = time.Now()
 	hresp, err := w.rs.httpc.Do(req)
 	if err != nil {
@@ -354,7 +360,7 @@ func (w *world) send(ctx context.Context, method, pathQuery string, body []byte,
 		_ = json.Unmarshal(data, &ex.response)
 	}
 	w.obs = append(w.obs, Observation{Interface: ex.iface.ID, Status: resp.Status, ResultCode: resp.Envelope.ResultCode, Aux: aux})
-	w.rs.guard.observe(resp)
+	w.rs.guard.observe(resp, w.hasTag(tagLockoutRule))
 	w.rs.watchCredentials(w.app, mods, resp)
 	if !aux {
 		w.last = ex
