@@ -108,13 +108,11 @@ func runCleanup(ctx context.Context, args []string, stdout, stderr io.Writer) in
 			fmt.Fprintf(stdout, "  %s\n", e)
 		}
 	}
-	if ctx.Err() != nil {
-		return exitInterrupted
-	}
+	v := verdict{interrupted: ctx.Err() != nil}
 	if left {
-		return exitFailed
+		v.failed = 1
 	}
-	return exitOK
+	return exitFor(v)
 }
 
 // journalNote says what a partial load directory's journal leaves on the platform, for the
