@@ -64,7 +64,7 @@ func (rs *runState) initScenario(sc *godog.ScenarioContext) {
 			return ctx, fmt.Errorf("%w: the run was interrupted", godog.ErrSkip)
 		}
 		if w.hasTag(TagEmulator) && !rs.emulator {
-			return ctx, fmt.Errorf("%w: @emulator scenario against a non-emulator target (it needs emulator control or asserts an [I] rule or a §14 decision)", godog.ErrSkip)
+			return ctx, fmt.Errorf("%w: needs emulator control (@emulator: clock, call simulation, pool status or resets through the emulator's admin API), which this target does not offer", godog.ErrSkip)
 		}
 		if w.hasTag(TagSlow) && !rs.emulator && !rs.slow {
 			return ctx, fmt.Errorf("%w: @slow scenario: it waits in real time on this target; opt in with --slow", godog.ErrSkip)
@@ -103,6 +103,18 @@ func (rs *runState) initScenario(sc *godog.ScenarioContext) {
 				w.errText = err.Error()
 			}
 		}
+		if status == godog.StepSkipped && errors.Is(err, errNotApplicable) {
+			w.notApplicable = true
+		}
+		if status == godog.StepFailed && err != nil && w.excused == "" {
+			if state, why := w.excuse(st.Text, err); state != "" {
+				// A skip error merged into the failure makes godog record the step (and the
+				// scenario) as skipped, so its console, cucumber.json and JUnit do not count
+				// a failure the verdict does not count.
+				w.excused, w.why = state, why
+				return ctx, fmt.Errorf("%w: %s", godog.ErrSkip, why)
+			}
+		}
 		return ctx, nil
 	})
 	sc.After(func(ctx context.Context, s *godog.Scenario, err error) (context.Context, error) {
@@ -113,6 +125,7 @@ func (rs *runState) initScenario(sc *godog.ScenarioContext) {
 		hookErr := w.restore(ctx)
 		if hookErr != nil {
 			err = errors.Join(err, hookErr)
+			w.excused = "" // a scenario that could not restore the platform failed for real
 		}
 		switch {
 		case err != nil && errors.Is(err, godog.ErrSkip) && hookErr == nil:
