@@ -35,6 +35,8 @@ func runConform(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	tlsf := addTLSFlags(fs.FlagSet)
 	compare := fs.Bool("compare-emulator", false, "run the suite against --target and against the embedded emulator and list every scenario where they answer differently (terminal, compare.json, compare.html); exit 1 when they differ")
 	slow := fs.Bool("slow", false, "also run the @slow scenarios against a target that is not the emulator (they wait in real time, e.g. 70 s for a binding to expire)")
+	known := fs.String("known-differences", "", "YAML file of accepted differences (scenario or tag, optional resultcode, reason, optional expiry): a matching failure is reported as a known difference, not a failure (docs/report.md)")
+	strict := fs.Bool("strict", false, "certification mode: also fail (exit 1) when a rule that applies to the platform was not checked on it, or a known-differences entry is stale")
 	list := fs.Bool("list", false, "list every tag with the number of scenarios carrying it (among those --tags selects) and exit without running")
 	fs.describe("harness conform [--target URL] [--profile FILE] [--tags EXPR] [--out DIR] [--list]",
 		"Runs the Gherkin conformance suite: every interface's parameter rules, result codes and\n"+
@@ -76,6 +78,14 @@ func runConform(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		if opts.Target == "" {
 			opts.Target = p.Target
 		}
+	}
+	if *known != "" {
+		k, err := conformance.LoadKnownDifferences(*known)
+		if err != nil {
+			fmt.Fprintf(stderr, "harness conform: %v\n", err)
+			return exitUsage
+		}
+		opts.KnownDifferences = k
 	}
 	hc, _, err := tlsf.client(30 * time.Second)
 	if err != nil {
@@ -122,12 +132,15 @@ func runConform(ctx context.Context, args []string, stdout, stderr io.Writer) in
 			fmt.Fprintf(stderr, "harness conform: %v\n", err)
 		}
 	}
-	fmt.Fprintf(stdout, "\n%d scenarios: %d passed, %d failed, %d skipped in %s; reports in %s\n",
-		len(res.Scenarios), res.Passed, res.Failed, res.Skipped, res.Duration.Round(1e6), *out)
-	for _, k := range res.FailedKeys() {
-		fmt.Fprintf(stdout, "FAILED %s\n", k)
+	fmt.Fprintf(stdout, "\n%s in %s; reports in %s\n", res.Summary(), res.Duration.Round(1e6), *out)
+	if err := res.WriteStates(stdout); err != nil {
+		fmt.Fprintf(stderr, "harness conform: %v\n", err)
 	}
 	writeCleanup(stdout, res.Cleanup)
+	strictFailed := false
+	if *strict {
+		strictFailed = writeStrict(stdout, res)
+	}
 	if res.Interrupted {
 		return exitInterrupted // after the cleanup above
 	}
@@ -136,12 +149,29 @@ func runConform(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	}
 	switch res.Status {
 	case 0:
+		if strictFailed {
+			return exitFailed
+		}
 		return exitOK
 	case 2:
 		return exitUsage
 	default:
 		return exitFailed
 	}
+}
+
+// writeStrict prints what --strict does not accept and reports whether there was any.
+func writeStrict(w io.Writer, res *conformance.Result) bool {
+	probs := res.StrictProblems()
+	if len(probs) == 0 {
+		fmt.Fprintln(w, "strict: every applicable rule was checked and no known difference is stale")
+		return false
+	}
+	fmt.Fprintf(w, "strict: FAIL, %d problems:\n", len(probs))
+	for _, p := range probs {
+		fmt.Fprintf(w, "STRICT %s\n", p)
+	}
+	return true
 }
 
 // writeCleanup prints the exact cleanup account and names every binding left behind.
