@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strings"
 	"sync"
+
+	"github.com/pns-harness/pns-harness/reports"
 )
 
 // The states of a scenario after a run. Only StateFailed fails the verdict; every other state
@@ -16,22 +18,22 @@ import (
 // checked that was not checked on the target.
 const (
 	// StatePassed: the scenario ran and every assertion held.
-	StatePassed = "passed"
+	StatePassed = reports.StatePassed
 	// StateFailed: an assertion of a documented rule did not hold (or the scenario is
 	// undefined or pending, which a strict run counts as failed).
-	StateFailed = "failed"
+	StateFailed = reports.StateFailed
 	// StateNotChecked: the scenario could not run on this target (it needs emulator control,
 	// real time, data the profile lacks, the run was interrupted or the IP locked out).
-	StateNotChecked = "not checked"
+	StateNotChecked = reports.StateNotChecked
 	// StateNotApplicable: the platform does not offer what the scenario exercises (the profile
 	// declares no app of its mode, or leaves the capability out).
-	StateNotApplicable = "not applicable"
+	StateNotApplicable = reports.StateNotApplicable
 	// StateKnownDifference: the scenario failed in a way a known-differences entry accepts.
-	StateKnownDifference = "known difference"
+	StateKnownDifference = reports.StateKnownDifference
 	// StateDiffers: a scenario asserting an emulator decision (@decision:Dn) failed on a
 	// target that is not the emulator: the platform decided otherwise where the contract is
 	// silent, which is not a failure.
-	StateDiffers = "differs"
+	StateDiffers = reports.StateDiffers
 )
 
 // TagDecisionPrefix starts the tag naming an emulator decision a scenario asserts:

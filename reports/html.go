@@ -97,9 +97,14 @@ type confView struct {
 	Total      ifaceRow
 	Scenarios  []Scenario
 	Failures   []Scenario
-	Coverage   []CoverageRow
-	CovCount   map[string]int
-	Duration   string
+	// Differences are the known differences and differences from emulator decisions, shown
+	// on the first page with their reasons; Stale the known-differences entries that
+	// excused nothing.
+	Differences []Scenario
+	Stale       []string
+	Coverage    []CoverageRow
+	CovCount    map[string]int
+	Duration    string
 }
 
 // reportSection is one section of the HTML page. Its template is "section-<ID>", one file in
@@ -254,6 +259,7 @@ func buildConf(c *Conformance) *confView {
 		cv.Total.Passed += ic.Passed
 		cv.Total.Failed += ic.Failed
 		cv.Total.Skipped += ic.Skipped
+		cv.Total.Differences += ic.Differences
 		cv.Total.Undefined += ic.Undefined
 		setWidths(&r)
 		cv.Rows = append(cv.Rows, r)
@@ -261,9 +267,13 @@ func buildConf(c *Conformance) *confView {
 	cv.Total.Interface = "total"
 	cv.Total.All = cv.Total.InterfaceCounts.Total()
 	setWidths(&cv.Total)
+	cv.Stale = c.Stale
 	for _, sc := range c.Scenarios {
 		if sc.Status == StatusFailed || sc.Status == StatusUndefined {
 			cv.Failures = append(cv.Failures, sc)
+		}
+		if sc.State == StateKnownDifference || sc.State == StateDiffers {
+			cv.Differences = append(cv.Differences, sc)
 		}
 	}
 	byIface := map[string]*covIfaceRow{}

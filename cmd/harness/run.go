@@ -116,6 +116,10 @@ type runOptions struct {
 	thresholds   []string
 	cbThresholds []string
 	faults       faultFlag
+	// known is the --known-differences file (loaded), strict the certification mode.
+	knownPath string
+	known     *conformance.KnownDifferences
+	strict    bool
 	// rateSet and durationSet tell a flag given from its default (the profile may set both).
 	rateSet, durationSet bool
 	// remote holds the flags of a run against --target.
@@ -148,6 +152,8 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		o.thresholds = append(o.thresholds, v)
 		return nil
 	})
+	fs.StringVar(&o.knownPath, "known-differences", "", "YAML `file` of accepted differences: a conformance failure an entry matches is a known difference, not a failure (docs/report.md)")
+	fs.BoolVar(&o.strict, "strict", false, "certification mode: the run also fails when a conformance rule that applies to the platform was not checked on it, or a known-differences entry is stale")
 	fs.Var(o.faults, "inject-fault", "`IFACE[=CODE]`: answer every request of that interface with CODE (default 1010001), to see a failing run (repeatable)")
 	fs.StringVar(&o.remote.target, "target", "", "run the whole job against this platform `URL` instead of the embedded emulator (needs --profile)")
 	fs.StringVar(&o.remote.profilePath, "profile", "", "profile YAML `file` of the --target platform (apps, secrets from env, X numbers, load settings)")
@@ -193,6 +199,14 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return exitUsage
 		}
 	}
+	if o.knownPath != "" {
+		k, err := conformance.LoadKnownDifferences(o.knownPath)
+		if err != nil {
+			fmt.Fprintf(stderr, "harness run: %v\n", err)
+			return exitUsage
+		}
+		o.known = k
+	}
 	var base *reports.Summary
 	if o.baseline != "" {
 		var err error
@@ -229,8 +243,8 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitFailed
 	}
 	v := s.ComputeVerdict()
-	fmt.Fprintf(stdout, "\n%s  scenarios: %d passed, %d failed, %d skipped; load scenarios: %d; thresholds: %d passed, %d failed; callback anomalies: %d\n",
-		v.Status, v.ScenariosPassed, v.ScenariosFailed, v.ScenariosSkipped, v.LoadScenarios, v.ThresholdsPassed, v.ThresholdsFailed, v.CallbackAnomalies)
+	fmt.Fprintf(stdout, "\n%s  scenarios: %s; load scenarios: %d; thresholds: %d passed, %d failed; callback anomalies: %d\n",
+		v.Status, v.Counts(), v.LoadScenarios, v.ThresholdsPassed, v.ThresholdsFailed, v.CallbackAnomalies)
 	printCallbackProblems(stdout, s.Callbacks)
 	for _, r := range v.Reasons {
 		fmt.Fprintf(stdout, "  - %s\n", r)
@@ -341,8 +355,10 @@ func runAll(ctx context.Context, o runOptions, stdout io.Writer) (*reports.Summa
 		Output:    stdout,
 		Randomize: o.seed,
 		Pushes:    pushes,
+
+		KnownDifferences: o.known,
 	})
-	recordConformance(stdout, s, cdir, cres, err)
+	recordConformance(stdout, s, cdir, cres, err, o.strict)
 
 	// 2. Load: bind-unbind, then calls with callbacks. The conformance run left the clock and
 	// the state as it was; start from a clean state so the load sees a fresh pool.
@@ -466,9 +482,10 @@ func printCallbackProblems(w io.Writer, cb *reports.Callbacks) {
 }
 
 // recordConformance puts a conformance run's outcome into the run's summary and prints its
-// console lines (counts, cleanup account): the same for the embedded and the --target run.
-// Every leaked binding is a run error, so it fails the verdict.
-func recordConformance(stdout io.Writer, s *reports.Summary, cdir string, cres *conformance.Result, err error) {
+// console lines (the summary of states, what is not a pass with its reason, cleanup account):
+// the same for the embedded and the --target run. Every leaked binding is a run error, so it
+// fails the verdict; under strict so is every problem of Result.StrictProblems.
+func recordConformance(stdout io.Writer, s *reports.Summary, cdir string, cres *conformance.Result, err error, strict bool) {
 	if err != nil {
 		s.Errors = append(s.Errors, "conformance: "+err.Error())
 		return
@@ -478,8 +495,19 @@ func recordConformance(stdout io.Writer, s *reports.Summary, cdir string, cres *
 	} else {
 		s.Conformance = c
 	}
-	fmt.Fprintf(stdout, "conformance: %d passed, %d failed, %d skipped in %s\n", cres.Passed, cres.Failed, cres.Skipped, cres.Duration.Round(time.Millisecond))
+	if s.Conformance != nil {
+		annotateStates(s.Conformance, cres)
+	}
+	fmt.Fprintf(stdout, "conformance: %s in %s\n", cres.Summary(), cres.Duration.Round(time.Millisecond))
+	if err := cres.WriteStates(stdout); err != nil {
+		s.Errors = append(s.Errors, "conformance: "+err.Error())
+	}
 	writeCleanup(stdout, cres.Cleanup)
+	if strict && writeStrict(stdout, cres) {
+		for _, p := range cres.StrictProblems() {
+			s.Errors = append(s.Errors, "strict: "+p)
+		}
+	}
 	for _, l := range cres.Cleanup.Leaked {
 		s.Errors = append(s.Errors, fmt.Sprintf("conformance left %s binding %s (app %s, scenario %q) on the platform: %s", l.Mode, l.SubscriptionID, l.App, l.Scenario, l.Reason))
 	}
@@ -498,5 +526,25 @@ func runManifest(target, profile string, start time.Time, seed int64, settings [
 		Seed:           seed,
 		Machine:        reports.CurrentMachine(),
 		Settings:       settings,
+	}
+}
+
+// annotateStates copies each scenario's state and reason from the run into the report's
+// scenarios (parsed from cucumber.json, where a difference is just a skipped step), and the
+// stale known-differences entries, so that the report judges with the runner's states.
+func annotateStates(c *reports.Conformance, res *conformance.Result) {
+	byKey := map[string]conformance.ScenarioResult{}
+	for _, sc := range res.Scenarios {
+		byKey[sc.Key] = sc
+	}
+	for i := range c.Scenarios {
+		sc := &c.Scenarios[i]
+		if r, ok := byKey[sc.FeatureURI+":"+sc.Name]; ok {
+			sc.State, sc.Reason = r.State, r.Reason
+		}
+	}
+	c.Interfaces = reports.CountByInterface(c.Scenarios)
+	for _, st := range res.Stale {
+		c.Stale = append(c.Stale, st.Entry+": "+st.Why)
 	}
 }

@@ -147,13 +147,13 @@ func runTargetAll(ctx context.Context, o runOptions, stdout io.Writer) (*reports
 	cdir := filepath.Join(o.out, assemble.ConformanceDir)
 	copts := conformance.Options{
 		Target: t.target, Profile: prof, Tags: o.tags, OutDir: cdir, Output: stdout,
-		Randomize: o.seed, HTTPClient: hc,
+		Randomize: o.seed, HTTPClient: hc, KnownDifferences: o.known,
 	}
 	if rcv != nil {
 		copts.Pushes = pushes
 	}
 	cres, err := conformance.Run(ctx, copts)
-	recordConformance(stdout, s, cdir, cres, err)
+	recordConformance(stdout, s, cdir, cres, err, o.strict)
 	if err == nil {
 		for _, w := range cres.Warnings {
 			fmt.Fprintf(stdout, "warning: %s\n", w)
