@@ -10,6 +10,9 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/pns-harness/pns-harness/pns"
+	"github.com/pns-harness/pns-harness/profile"
+	"github.com/pns-harness/pns-harness/receiver"
 	"github.com/pns-harness/pns-harness/reports"
 )
 
@@ -225,4 +228,44 @@ func (r *Result) StrictProblems() []string {
 		out = append(out, fmt.Sprintf("known difference %s is stale: %s", s.Entry, s.Why))
 	}
 	return out
+}
+
+// capabilityRules maps the rule tags of pushes and recordings to what they need: a
+// notification kind the platform pushes, or recordings.
+var capabilityRules = map[string]string{
+	"@rule:delivery:events":        receiver.KindEvent,
+	"@rule:delivery:fee":           receiver.KindFee,
+	"@rule:delivery:fee-batch":     receiver.KindFee,
+	"@rule:delivery:fee-cap":       receiver.KindFee,
+	"@rule:delivery:numstatus":     receiver.KindNumStatus,
+	"@rule:delivery:numstatus-cap": receiver.KindNumStatus,
+	"@rule:delivery:sms-notify":    receiver.KindSMSNotify,
+	"@rule:delivery:sms-block":     receiver.KindSMSBlock,
+	"@rule:delivery:recording":     "recording",
+	"@" + pns.IfaceRecordDownload:  "recording",
+}
+
+// notApplicable returns why a scenario with these tags exercises something the profile's
+// capabilities leave out, or "" when the platform offers all it needs.
+func notApplicable(tags map[string]bool, c profile.Capabilities) string {
+	for _, i := range pns.Interfaces {
+		if tags["@"+i.ID] && i.Mode != "" && !c.OffersMode(i.Mode) {
+			return fmt.Sprintf("the profile's capabilities.modes leave out %s (%s)", i.Mode, i.ID)
+		}
+	}
+	for t, need := range capabilityRules {
+		if !tags[t] {
+			continue
+		}
+		if need == "recording" {
+			if !c.OffersRecording() {
+				return fmt.Sprintf("the profile declares capabilities.recording: false (%s)", t)
+			}
+			continue
+		}
+		if !c.Pushes(need) {
+			return fmt.Sprintf("the profile's capabilities say the platform does not push %s notifications (%s)", need, t)
+		}
+	}
+	return ""
 }

@@ -10,6 +10,9 @@ import (
 	"testing"
 	"testing/fstest"
 	"time"
+
+	"github.com/pns-harness/pns-harness/pns"
+	"github.com/pns-harness/pns-harness/profile"
 )
 
 // statesFeature has one scenario per state a run can give against a target: a decided answer
@@ -191,5 +194,79 @@ func TestKnownDifferencesErrors(t *testing.T) {
 	}
 	if _, err := LoadKnownDifferences(filepath.Join(t.TempDir(), "missing.yaml")); err == nil || !strings.HasPrefix(err.Error(), "known differences: open ") {
 		t.Errorf("missing file: %v", err)
+	}
+}
+
+// TestCapabilities: scenarios of a mode, a notification kind or recordings the profile's
+// capabilities leave out are not applicable, with the capability in the reason, and their
+// rules are neither covered nor problems for --strict; the app of a mode left out is no
+// longer required.
+func TestCapabilities(t *testing.T) {
+	p, err := ParseProfile([]byte(`
+emulator: true
+numberBlocks: ["+86138001"]
+capabilities: {modes: [AXB, AX], recording: false}
+apps:
+  AXB: {appKey: demo-axb, appSecret: demo-axb-secret, xRanges: [{from: "+8617001100000", count: 200, cityCode: "010"}]}
+  AX: {appKey: demo-ax, appSecret: demo-ax-secret, xRanges: [{from: "+8617002100000", count: 200}]}
+`))
+	if err != nil {
+		t.Fatalf("a profile without the AXE app its capabilities leave out: %v", err)
+	}
+	res, err := Run(context.Background(), Options{Profile: p, Tags: "@axe.query,@record.download"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.NotApplicable != len(res.Scenarios) || res.NotApplicable == 0 {
+		t.Fatalf("%s", res.Summary())
+	}
+	for _, s := range res.Scenarios {
+		if !strings.Contains(s.Reason, "capabilities.modes leave out AXE (axe.query)") && !strings.Contains(s.Reason, "capabilities.recording: false") {
+			t.Errorf("%s: reason %q", s.Key, s.Reason)
+		}
+	}
+	for _, ic := range res.Coverage.Interfaces {
+		if ic.Interface != "axe.query" {
+			continue
+		}
+		for _, rc := range ic.Rules {
+			if rc.State != StateNotApplicable {
+				t.Errorf("axe.query %s: %s", rc.Rule, rc.State)
+			}
+		}
+	}
+	for _, pr := range res.StrictProblems() {
+		if strings.Contains(pr, "axe.query") || strings.Contains(pr, "record.download") {
+			t.Errorf("strict counts a rule that does not apply: %s", pr)
+		}
+	}
+	if _, err := ParseProfile([]byte("numberBlocks: [\"+86138001\"]\ncapabilities: {modes: [AXY], notifications: [fees]}\napps:\n  AXB: {appKey: k, appSecret: s, xNumbers: [\"+8617001100000\"]}\n")); err == nil ||
+		!strings.Contains(err.Error(), `capabilities.modes: "AXY" is not a mode (AXB, AX, AXE)`) ||
+		!strings.Contains(err.Error(), `capabilities.notifications: "fees" is not a notification kind (event, fee, numstatus, sms.notify, sms.block)`) {
+		t.Errorf("bad capabilities: %v", err)
+	}
+}
+
+// TestNotApplicableKinds: the notification kinds and switches of the capabilities decide.
+func TestNotApplicableKinds(t *testing.T) {
+	no, yes := false, true
+	for _, c := range []struct {
+		tag  string
+		caps profile.Capabilities
+		want string
+	}{
+		{"@rule:delivery:fee", profile.Capabilities{}, ""},
+		{"@rule:delivery:fee", profile.Capabilities{Notifications: []string{"event"}}, "does not push fee notifications"},
+		{"@rule:delivery:events", profile.Capabilities{Notifications: []string{"event"}}, ""},
+		{"@rule:delivery:numstatus", profile.Capabilities{XStatusNotifications: &no}, "does not push numstatus notifications"},
+		{"@rule:delivery:sms-block", profile.Capabilities{SMS: &no}, "does not push sms.block notifications"},
+		{"@rule:delivery:sms-notify", profile.Capabilities{SMS: &yes}, ""},
+		{"@rule:delivery:recording", profile.Capabilities{Recording: &no}, "capabilities.recording: false"},
+		{"@ax.bind", profile.Capabilities{Modes: []pns.Mode{pns.ModeAXB}}, "leave out AX (ax.bind)"},
+	} {
+		got := notApplicable(map[string]bool{c.tag: true}, c.caps)
+		if (c.want == "") != (got == "") || !strings.Contains(got, c.want) {
+			t.Errorf("%s %+v: %q, want %q", c.tag, c.caps, got, c.want)
+		}
 	}
 }

@@ -63,6 +63,9 @@ func (rs *runState) initScenario(sc *godog.ScenarioContext) {
 		if ctx.Err() != nil {
 			return ctx, fmt.Errorf("%w: the run was interrupted", godog.ErrSkip)
 		}
+		if why := notApplicable(w.tags, rs.prof.Capabilities); why != "" {
+			return ctx, fmt.Errorf("%w: %w: %s", godog.ErrSkip, errNotApplicable, why)
+		}
 		if w.hasTag(TagEmulator) && !rs.emulator {
 			return ctx, fmt.Errorf("%w: needs emulator control (@emulator: clock, call simulation, pool status or resets through the emulator's admin API), which this target does not offer", godog.ErrSkip)
 		}
