@@ -71,8 +71,10 @@ func CoverageRows(c *conformance.Coverage) []reports.CoverageRow {
 			switch {
 			case len(r.Scenarios) == 0:
 				row.Status, row.Reason = reports.CoverageMissing, "no scenario covers this rule"
-			case r.Checked != nil && !*r.Checked:
-				row.Reason = "not checked on this target: " + r.NotChecked
+			case r.State == conformance.StateFailed:
+				row.Status, row.Reason = reports.CoverageFailed, "a covering scenario failed on this target"
+			case r.State != "" && r.State != conformance.RuleCovered:
+				row.Status, row.Reason = reports.CoverageNotChecked, r.State+" on this target: "+r.NotChecked
 			}
 			rows = append(rows, row)
 		}

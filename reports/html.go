@@ -147,6 +147,8 @@ type covIfaceRow struct {
 	Rules, RulesCovered   int
 	Codes, CodesCovered   int
 	NotReachable, Missing int
+	// NotChecked are the covered rules and codes not checked on this target.
+	NotChecked int
 }
 
 type ifaceRow struct {
@@ -302,6 +304,8 @@ func buildConf(c *Conformance) *confView {
 			row.NotReachable++
 		case CoverageMissing:
 			row.Missing++
+		case CoverageNotChecked:
+			row.NotChecked++
 		}
 	}
 	for i := range cv.CovByIface {
@@ -525,7 +529,7 @@ func coverageClass(s string) string {
 	switch s {
 	case CoverageCovered:
 		return "pass"
-	case CoverageMissing:
+	case CoverageMissing, CoverageFailed:
 		return "fail"
 	}
 	return "skip"

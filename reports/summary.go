@@ -247,6 +247,12 @@ const (
 	// CoverageMissing marks a rule or code no scenario exercises although it is reachable: a
 	// gap in the suite.
 	CoverageMissing = "missing"
+	// CoverageNotChecked marks a rule scenarios cover but that was not checked on this target
+	// (its scenarios did not pass there: not checked, not applicable, a difference, failed);
+	// the reason says which.
+	CoverageNotChecked = "not-checked"
+	// CoverageFailed marks a rule a covering scenario failed on this target.
+	CoverageFailed = "failed"
 )
 
 // CoverageRow is one row of the coverage matrix: which scenarios exercise a rule or a result
@@ -260,7 +266,8 @@ type CoverageRow struct {
 	// Description is a short human text for the item.
 	Description string   `json:"description,omitempty"`
 	Scenarios   []string `json:"scenarios,omitempty"`
-	// Status is CoverageCovered, CoverageNotReachable or CoverageMissing.
+	// Status is CoverageCovered, CoverageNotReachable, CoverageMissing, CoverageNotChecked or
+	// CoverageFailed.
 	Status string `json:"status"`
 	// Reason explains a not-reachable or missing row.
 	Reason string `json:"reason,omitempty"`
