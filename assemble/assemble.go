@@ -81,6 +81,10 @@ func CoverageRows(c *conformance.Coverage) []reports.CoverageRow {
 		for _, cc := range ic.Codes {
 			row := reports.CoverageRow{Interface: ic.Interface, Item: cc.Code, Kind: reports.KindCode, Description: cc.Desc, Scenarios: cc.Scenarios, Status: reports.CoverageCovered}
 			switch {
+			case len(cc.Scenarios) > 0 && cc.State == conformance.StateFailed:
+				row.Status, row.Reason = reports.CoverageFailed, "a covering scenario failed on this target"
+			case len(cc.Scenarios) > 0 && cc.State != "" && cc.State != conformance.RuleCovered:
+				row.Status, row.Reason = reports.CoverageNotChecked, cc.State+" on this target: "+cc.NotChecked
 			case len(cc.Scenarios) > 0:
 			case cc.Reason != "":
 				row.Status, row.Reason = reports.CoverageNotReachable, cc.Reason

@@ -183,6 +183,10 @@ type CodeCoverage struct {
 	Scenarios []string `json:"scenarios"`
 	Passed    []string `json:"passed,omitempty"`
 	Reason    string   `json:"reason,omitempty"`
+	// State and NotChecked judge the code after a run, as RuleCoverage's do (empty for a
+	// code no scenario covers, and without a run).
+	State      string `json:"state,omitempty"`
+	NotChecked string `json:"notChecked,omitempty"`
 }
 
 // Pickle is a parsed scenario: its key, feature file, name and tags.
@@ -388,6 +392,9 @@ func BuildCoverage(fsys fs.FS, res *Result) (*Coverage, error) {
 	}
 	codeRow := func(ci pns.CodeInfo, keys []string) CodeCoverage {
 		cc := CodeCoverage{Code: string(ci.Code), Desc: ci.Desc, Scenarios: keys, Passed: passedOf(keys)}
+		if res != nil && len(keys) > 0 {
+			cc.State, _, cc.NotChecked = checkedOn(keys, ran)
+		}
 		if len(keys) == 0 {
 			cc.Reason = Unreachable[ci.Code]
 			if cc.Reason == "" && len(ci.Interfaces) == 0 {

@@ -117,6 +117,11 @@ func TestCoverageCheckedOnTarget(t *testing.T) {
 	if rc := rule(pns.IfaceAXBBind, "business:x-full"); rc.Checked == nil || *rc.Checked || rc.State != StateNotChecked || rc.NotChecked != "@emulator scenario against a non-emulator target" {
 		t.Errorf("x-full: %s, checked %v, %q", rc.State, rc.Checked, rc.NotChecked)
 	}
+	for _, cc := range cov.Codes {
+		if cc.Code == "1012008" && (cc.State != StateNotChecked || cc.NotChecked == "") {
+			t.Errorf("code 1012008 (x full) after a run that did not check it: %q %q", cc.State, cc.NotChecked)
+		}
+	}
 	if rc := rule(pns.IfaceAXBQuery, "business:pagination"); rc.Checked == nil || *rc.Checked || rc.NotChecked != "no covering scenario was selected" {
 		t.Errorf("pagination: checked %v, %q", rc.Checked, rc.NotChecked)
 	}
