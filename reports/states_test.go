@@ -44,4 +44,13 @@ func TestVerdictStates(t *testing.T) {
 			t.Errorf("page lacks %q", w)
 		}
 	}
+	b.Reset()
+	if err := WriteJUnit(&b, s); err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range []string{`<skipped message="not checked: needs emulator control">`, `<skipped message="differs: differs from the emulator&#39;s decision D41`, `<skipped message="known difference: known difference (rule @axb.query): ticket REL-7">`} {
+		if !strings.Contains(b.String(), w) {
+			t.Errorf("junit lacks %q:\n%s", w, b.String())
+		}
+	}
 }
