@@ -153,7 +153,7 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return nil
 	})
 	fs.StringVar(&o.knownPath, "known-differences", "", "YAML `file` of accepted differences: a conformance failure an entry matches is a known difference, not a failure (docs/report.md)")
-	fs.BoolVar(&o.strict, "strict", false, "certification mode: the run also fails when a conformance rule that applies to the platform was not checked on it, or a known-differences entry is stale")
+	fs.BoolVar(&o.strict, "strict", false, "certification mode: the run also fails when a conformance rule that applies to the platform was not checked on it, or a known-differences entry is stale; the --out directory becomes a certification bundle (certification.json, checked by harness verify)")
 	fs.Var(o.faults, "inject-fault", "`IFACE[=CODE]`: answer every request of that interface with CODE (default 1010001), to see a failing run (repeatable)")
 	fs.StringVar(&o.remote.target, "target", "", "run the whole job against this platform `URL` instead of the embedded emulator (needs --profile)")
 	fs.StringVar(&o.remote.profilePath, "profile", "", "profile YAML `file` of the --target platform (apps, secrets from env, X numbers, load settings)")
@@ -241,6 +241,22 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintf(stderr, "harness run: %v\n", err)
 		return exitFailed
+	}
+	if o.strict {
+		prof := conformance.EmulatorProfile()
+		if o.remote.profilePath != "" {
+			if prof, err = conformance.LoadProfile(o.remote.profilePath); err != nil {
+				fmt.Fprintf(stderr, "harness run: %v\n", err)
+				return exitUsage
+			}
+		}
+		c, err := writeCertification(o, prof)
+		if err != nil {
+			fmt.Fprintf(stderr, "harness run: certification bundle: %v\n", err)
+			return exitFailed
+		}
+		fmt.Fprintf(stdout, "certification bundle: %s (%s, %d files; check with harness verify %s)\n",
+			filepath.Join(o.out, conformance.CertificationFile), c.Verdict, len(c.Files), o.out)
 	}
 	v := s.ComputeVerdict()
 	fmt.Fprintf(stdout, "\n%s  scenarios: %s; load scenarios: %d; thresholds: %d passed, %d failed; callback anomalies: %d\n",

@@ -112,3 +112,52 @@ func TestConformStrict(t *testing.T) {
 		t.Errorf("partial run --strict: exit %d\n%s\n%s", code, stdout, stderr)
 	}
 }
+
+// TestCertificationBundle: harness run --strict writes a bundle that harness verify accepts;
+// a raw result edited afterwards is caught by its hash and by the recomputed verdict; a
+// directory without a manifest is a usage error.
+func TestCertificationBundle(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "bundle")
+	code, stdout, stderr := runHarness(t, nil, "run", "--strict", "--no-load", "--out", out, "--seed", "3")
+	if code != exitOK || !strings.Contains(stdout, "certification bundle: "+filepath.Join(out, "certification.json")+" (PASS, ") {
+		t.Fatalf("run --strict: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	manifest, err := os.ReadFile(filepath.Join(out, "certification.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range []string{`"suiteHash"`, `"contractHash"`, `"seed": 3`, `"appKey": "demo-axb"`, `"capabilities"`, `"conformance/conformance.json": "`} {
+		if !strings.Contains(string(manifest), w) {
+			t.Errorf("manifest lacks %s", w)
+		}
+	}
+	if strings.Contains(string(manifest), "demo-axb-secret") {
+		t.Error("the manifest holds an app secret")
+	}
+	code, stdout, stderr = runHarness(t, nil, "verify", out)
+	if code != exitOK || !strings.Contains(stdout, "verify: PASS, every hash agrees") {
+		t.Fatalf("verify of an untouched bundle: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	raw := filepath.Join(out, "conformance", "conformance.json")
+	b, err := os.ReadFile(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edited := strings.Replace(string(b), `"state": "passed"`, `"state": "failed"`, 1)
+	if edited == string(b) {
+		t.Fatal("no passed scenario in the raw results")
+	}
+	if err := os.WriteFile(raw, []byte(edited), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr = runHarness(t, nil, "verify", out)
+	if code != exitFailed || !strings.Contains(stdout, "MISMATCH conformance/conformance.json: SHA-256 ") ||
+		!strings.Contains(stdout, "MISMATCH recomputed verdict FAIL (1 problems) differs from the recorded PASS (0 problems)") {
+		t.Errorf("verify of an edited bundle: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	code, _, stderr = runHarness(t, nil, "verify", t.TempDir())
+	if code != exitUsage {
+		t.Errorf("verify without a manifest: exit %d", code)
+	}
+	oneLine(t, "verify without a manifest", stderr, "no certification.json (write one with harness run --strict)")
+}
