@@ -270,3 +270,27 @@ func TestNotApplicableKinds(t *testing.T) {
 		}
 	}
 }
+
+// TestDiffComparesDifferences: --compare-emulator lists a scenario that differs from an
+// emulator decision (to godog a skipped step) as a difference, and leaves out the ones that
+// were not checked.
+func TestDiffComparesDifferences(t *testing.T) {
+	obs := func(code string) []Observation {
+		return []Observation{{Interface: "axb.query", Status: 200, ResultCode: code}}
+	}
+	target := &Result{Scenarios: []ScenarioResult{
+		{Key: "a", Status: "skipped", State: StateDiffers, Reason: "differs from the emulator's decision D41", Observations: obs("0")},
+		{Key: "b", Status: "skipped", State: StateNotChecked, Reason: "needs emulator control"},
+		{Key: "c", Status: "passed", State: StatePassed, Observations: obs("0")},
+	}}
+	emu := &Result{Scenarios: []ScenarioResult{
+		{Key: "a", Status: "passed", State: StatePassed, Observations: obs("1010002")},
+		{Key: "b", Status: "passed", State: StatePassed},
+		{Key: "c", Status: "passed", State: StatePassed, Observations: obs("0")},
+	}}
+	c := Diff(target, emu)
+	if c.Compared != 2 || c.NotCompared != 1 || len(c.Differences) != 1 || c.Differences[0].Key != "a" ||
+		c.Differences[0].Target.Status != StateFailed || !strings.Contains(c.Differences[0].Target.Error, "D41") {
+		t.Errorf("comparison %+v", c)
+	}
+}
