@@ -21,9 +21,12 @@
 //   - @axb.bind, @ax.query, … (pns interface IDs), @authentication, @callbacks: what a scenario
 //     covers; @code:<resultcode> and @rule:<kind>:<field> say which code and rule (see Rules;
 //     @callbacks has the §7.4 sequences and the delivery:… rules of what arrives at the URLs).
-//   - @emulator: emulator-specific behaviour ([I] decisions of §14) or emulator control (clock,
-//     faults, lockout, simulated calls). Against another target these scenarios are skipped and
-//     reported as skipped.
+//   - @emulator: the scenario needs emulator control (clock, faults, lockout, simulated calls,
+//     pool status, resets). Against another target it is "not checked: needs emulator control".
+//   - @decision:Dn (one per decision): the scenario asserts what the emulator decided where the
+//     contract is silent (reference §14). On the embedded emulator it is judged like any
+//     scenario; against another target it runs, and a failure is the state "differs" with the
+//     platform's answer, which never fails the verdict (see the states in states.go).
 //   - @global-state: the scenario changes emulator-wide state (clock, faults, lockout); it runs
 //     exclusively even with Options.Concurrency > 1.
 //   - @auth-negative: a deliberate authentication failure (see below).
