@@ -42,7 +42,9 @@ func runConform(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		"Runs the Gherkin conformance suite: every interface's parameter rules, result codes and\n"+
 			"response and callback schemas. Without --target it starts an embedded emulator. Every binding\n"+
 			"a scenario creates is unbound (with retries); one left on the platform is named and fails\n"+
-			"the run. A target that does not answer ends the run at once (exit 2).")
+			"the run. A target that does not answer ends the run at once (exit 2). Each scenario ends\n"+
+			"passed, failed, not checked, not applicable, known difference or differs (from an emulator\n"+
+			"decision), each with its reason; only failed fails the run (docs/report.md).")
 	if code, ok := parseFlags(fs, args, false); !ok {
 		return code
 	}
