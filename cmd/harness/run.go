@@ -511,9 +511,6 @@ func recordConformance(stdout io.Writer, s *reports.Summary, cdir string, cres *
 	} else {
 		s.Conformance = c
 	}
-	if s.Conformance != nil {
-		annotateStates(s.Conformance, cres)
-	}
 	fmt.Fprintf(stdout, "conformance: %s in %s\n", cres.Summary(), cres.Duration.Round(time.Millisecond))
 	if err := cres.WriteStates(stdout); err != nil {
 		s.Errors = append(s.Errors, "conformance: "+err.Error())
@@ -545,22 +542,3 @@ func runManifest(target, profile string, start time.Time, seed int64, settings [
 	}
 }
 
-// annotateStates copies each scenario's state and reason from the run into the report's
-// scenarios (parsed from cucumber.json, where a difference is just a skipped step), and the
-// stale known-differences entries, so that the report judges with the runner's states.
-func annotateStates(c *reports.Conformance, res *conformance.Result) {
-	byKey := map[string]conformance.ScenarioResult{}
-	for _, sc := range res.Scenarios {
-		byKey[sc.Key] = sc
-	}
-	for i := range c.Scenarios {
-		sc := &c.Scenarios[i]
-		if r, ok := byKey[sc.FeatureURI+":"+sc.Name]; ok {
-			sc.State, sc.Reason = r.State, r.Reason
-		}
-	}
-	c.Interfaces = reports.CountByInterface(c.Scenarios)
-	for _, st := range res.Stale {
-		c.Stale = append(c.Stale, st.Entry+": "+st.Why)
-	}
-}
