@@ -166,8 +166,8 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		"Starts the embedded emulator on a free loopback port, runs the conformance suite and a short\n"+
 			"load test (bind-unbind and calls with callbacks), and writes the HTML report. Ctrl-C stops\n"+
 			"early: the load unbinds what it bound and the report of what ran is still written. With\n"+
-			"--target it does the same against that platform: conformance (emulator-only scenarios\n"+
-			"skipped and counted), a bind-unbind load per mode of the profile behind the remote gate,\n"+
+			"--target it does the same against that platform: conformance (scenarios needing emulator\n"+
+			"control not checked, with the reason), a bind-unbind load per mode of the profile behind the remote gate,\n"+
 			"and callbacks received on --receive for the whole run.")
 	if code, ok := parseFlags(fs, args, false); !ok {
 		return code
