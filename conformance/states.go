@@ -142,11 +142,13 @@ func (r *Result) WriteStates(w io.Writer) error {
 // its own line (Result.Summary) instead, so that a run has one summary, not two that disagree.
 var godogSummary = regexp.MustCompile(`^(\d+ scenarios \(.*\)|\d+ steps \(.*\)|No scenarios|No steps|([0-9]+h)?([0-9]+m)?[0-9.]+(ns|µs|ms|s))$`)
 
-// summaryFilter passes godog's console output through line by line, leaving out its summary.
+// summaryFilter passes godog's console output through line by line, leaving out its summary
+// and the blank lines that lead to it.
 type summaryFilter struct {
-	mu  sync.Mutex
-	out io.Writer
-	buf []byte
+	mu     sync.Mutex
+	out    io.Writer
+	buf    []byte
+	blanks int // blank lines held back until a line shows whether they lead to the summary
 }
 
 func (f *summaryFilter) Write(p []byte) (int, error) {
@@ -159,23 +161,30 @@ func (f *summaryFilter) Write(p []byte) (int, error) {
 			return len(p), nil
 		}
 		line := f.buf[:i+1]
-		if !godogSummary.Match(bytes.TrimRight(line, "\r\n")) {
-			if _, err := f.out.Write(line); err != nil {
+		text := bytes.TrimRight(line, "\r\n")
+		switch {
+		case len(text) == 0:
+			f.blanks++
+		case godogSummary.Match(text):
+			f.blanks = 0
+		default:
+			if _, err := f.out.Write(append(bytes.Repeat([]byte{'\n'}, f.blanks), line...)); err != nil {
 				return len(p), err
 			}
+			f.blanks = 0
 		}
 		f.buf = f.buf[i+1:]
 	}
 }
 
-// flush writes what is left of an unterminated last line.
+// flush writes what is left of an unterminated last line; trailing blank lines are dropped.
 func (f *summaryFilter) flush() {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if len(f.buf) > 0 && !godogSummary.Match(f.buf) {
-		f.out.Write(f.buf) //nolint:errcheck // console output; nothing to do on failure
+		f.out.Write(append(bytes.Repeat([]byte{'\n'}, f.blanks), f.buf...)) //nolint:errcheck // console output; nothing to do on failure
 	}
-	f.buf = nil
+	f.buf, f.blanks = nil, 0
 }
 
 // answer describes the platform's last answer in the scenario, for the reason of a difference.
