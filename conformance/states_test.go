@@ -52,8 +52,13 @@ Feature: result states
     When the emulator clock advances by 5 seconds
 
   @rule:business:unknown-subscription
-  Scenario: An app the platform does not offer
+  Scenario: An app the profile lacks
     Given the NOPE app
+    When I query AXB with "subscriptionId=00000000-0000-4000-8000-000000000000"
+
+  @record.download
+  Scenario: Recordings the platform does not offer
+    Given the AXB app
     When I query AXB with "subscriptionId=00000000-0000-4000-8000-000000000000"
 `
 
@@ -86,6 +91,8 @@ func TestResultStates(t *testing.T) {
 	defer stop()
 	p := EmulatorProfile()
 	p.Emulator = false
+	no := false
+	p.Capabilities.Recording = &no
 	out := t.TempDir()
 	var console bytes.Buffer
 	res, err := Run(context.Background(), Options{Target: url, Profile: p, FS: fsys, OutDir: out, Output: &console,
@@ -99,7 +106,8 @@ func TestResultStates(t *testing.T) {
 		"A documented rule broken":                StateFailed,
 		"An accepted difference":                  StateKnownDifference,
 		"Needs emulator control":                  StateNotChecked,
-		"An app the platform does not offer":      StateNotApplicable,
+		"An app the profile lacks":                StateNotChecked,
+		"Recordings the platform does not offer":  StateNotApplicable,
 	}
 	for _, s := range res.Scenarios {
 		if s.State != want[s.Name] {
@@ -121,7 +129,7 @@ func TestResultStates(t *testing.T) {
 			}
 		}
 	}
-	if res.Passed != 1 || res.Failed != 1 || res.Differs != 1 || res.KnownDifferences != 1 || res.NotChecked != 1 || res.NotApplicable != 1 || res.Status != 1 {
+	if res.Passed != 1 || res.Failed != 1 || res.Differs != 1 || res.KnownDifferences != 1 || res.NotChecked != 2 || res.NotApplicable != 1 || res.Status != 1 {
 		t.Errorf("counts: %s, status %d", res.Summary(), res.Status)
 	}
 	if len(res.Stale) != 2 || !strings.Contains(res.Stale[0].Entry, "x-reuse") || !strings.Contains(res.Stale[1].Why, "expired on 2000-12-31") {
@@ -135,7 +143,7 @@ func TestResultStates(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, w := range []string{"FAILED states.feature:A documented rule broken", "DIFFERS states.feature:A decision the platform takes otherwise",
-		"KNOWN DIFFERENCE states.feature:An accepted difference", "STALE known difference rule @rule:business:x-reuse", "NOT CHECKED (1): needs emulator control", "NOT APPLICABLE (1): the profile has no app"} {
+		"KNOWN DIFFERENCE states.feature:An accepted difference", "STALE known difference rule @rule:business:x-reuse", "NOT CHECKED (1): needs emulator control", "NOT CHECKED (1): the profile has no app \"NOPE\"", "NOT APPLICABLE (1): the profile declares capabilities.recording: false (@record.download)"} {
 		if !strings.Contains(b.String(), w) {
 			t.Errorf("states lack %q:\n%s", w, b.String())
 		}
@@ -160,8 +168,8 @@ func TestResultStates(t *testing.T) {
 			}
 		}
 	}
-	if failures != 1 || len(skipped) != 4 || !strings.HasPrefix(skipped["A decision the platform takes otherwise"], "differs: differs from the emulator's") ||
-		!strings.HasPrefix(skipped["An app the platform does not offer"], "not applicable: ") {
+	if failures != 1 || len(skipped) != 5 || !strings.HasPrefix(skipped["A decision the platform takes otherwise"], "differs: differs from the emulator's") ||
+		!strings.HasPrefix(skipped["Recordings the platform does not offer"], "not applicable: ") || !strings.HasPrefix(skipped["Needs emulator control"], "not checked: needs emulator control") {
 		t.Errorf("junit: %d failures, skipped %v", failures, skipped)
 	}
 

@@ -178,7 +178,7 @@ type exchange struct {
 func (w *world) appProfile(name string) (*AppProfile, error) {
 	a := w.rs.prof.App(name)
 	if a == nil {
-		return nil, fmt.Errorf("%w: %w: the profile has no app %q", godog.ErrSkip, errNotApplicable, name)
+		return nil, fmt.Errorf("%w: the profile has no app %q", godog.ErrSkip, name)
 	}
 	return a, nil
 }
