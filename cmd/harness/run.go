@@ -541,4 +541,3 @@ func runManifest(target, profile string, start time.Time, seed int64, settings [
 		Settings:       settings,
 	}
 }
-
