@@ -274,3 +274,31 @@ func (g *authGuard) scenarioFailed(n int) {
 	g.perScen = max(g.perScen, n)
 	g.mu.Unlock()
 }
+
+// watchCredentials feeds the run's credential watch with the answer to a request the suite
+// signed with the app's own credentials, so that a wrong appSecret stops the run after a few
+// refusals instead of failing every scenario and locking the client IP out. Deliberately
+// broken requests (the negative authentication scenarios) are never counted; after the
+// first of them a lock (1020176) may be their doing, so it no longer counts either. Against
+// the emulator the suite sets the credentials up itself, and its scenarios lock and
+// allow-list apps on purpose: there is nothing to watch.
+func (rs *runState) watchCredentials(app string, mods requestMods, r *pns.Response) {
+	if rs.emulator {
+		return
+	}
+	if !mods.zero() {
+		rs.deliberate.Store(true)
+		return
+	}
+	code := r.Envelope.ResultCode
+	if code == string(pns.CodeLockedOut) && rs.deliberate.Load() {
+		return
+	}
+	rs.creds.Observe(app, code, r.Envelope.ResultDesc)
+}
+
+// zero reports whether the request is signed as the profile says, untouched.
+func (m requestMods) zero() bool {
+	return len(m.set) == 0 && len(m.del) == 0 && !m.wsse && m.secret == "" && m.appKey == "" &&
+		m.created == nil && m.rawTime == "" && m.nonce == "" && m.digest == nil
+}

@@ -18,6 +18,7 @@ import (
 	"github.com/cucumber/godog"
 	"github.com/pns-harness/pns-harness/emulator"
 	"github.com/pns-harness/pns-harness/features"
+	"github.com/pns-harness/pns-harness/pns"
 	"github.com/pns-harness/pns-harness/schemas"
 )
 
@@ -110,6 +111,10 @@ type Result struct {
 	LockoutSkipped int  `json:"lockoutSkipped,omitempty"`
 	// Interrupted is true when ctx was cancelled (Ctrl-C); the bindings were cleaned up.
 	Interrupted bool `json:"interrupted,omitempty"`
+	// CredentialsRefused is set when the platform refused every correctly signed request of
+	// an app (guard.go): the run stopped there, and its failures say nothing about the
+	// platform.
+	CredentialsRefused *pns.CredentialsRefused `json:"credentialsRefused,omitempty"`
 	// Duration is the wall time of the run.
 	Duration time.Duration `json:"duration"`
 }
@@ -292,6 +297,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	rs.sweep(ctx)
 	res.Cleanup = rs.ledger.result()
 	res.Interrupted = ctx.Err() != nil
+	res.CredentialsRefused = rs.creds.Refused()
 	if rs.guard.locked.Load() {
 		res.LockedOut, res.LockoutSkipped = true, int(rs.guard.skipped.Load())
 		res.Warnings = append(res.Warnings, fmt.Sprintf("%s (%d skipped)", lockedReason, res.LockoutSkipped))
@@ -371,6 +377,7 @@ func newRunState(o Options) (*runState, error) {
 		xs:       map[string]*xSource{},
 		secrets:  map[string]string{},
 		results:  map[string]*ScenarioResult{},
+		creds:    pns.CredentialWatch{Limit: pns.RefusalLimit(p.Lockout.Failures)},
 	}
 	if rs.httpc == nil {
 		rs.httpc = &http.Client{

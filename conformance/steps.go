@@ -66,6 +66,9 @@ func (rs *runState) initScenario(sc *godog.ScenarioContext) {
 		if why := notApplicable(w.tags, rs.prof.Capabilities); why != "" {
 			return ctx, fmt.Errorf("%w: %w: %s", godog.ErrSkip, errNotApplicable, why)
 		}
+		if ref := rs.creds.Refused(); ref != nil {
+			return ctx, fmt.Errorf("%w: the run stopped: %v", godog.ErrSkip, ref)
+		}
 		if w.hasTag(TagEmulator) && !rs.emulator {
 			return ctx, fmt.Errorf("%w: needs emulator control (@emulator: clock, call simulation, pool status or resets through the emulator's admin API), which this target does not offer", godog.ErrSkip)
 		}

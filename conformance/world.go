@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/cucumber/godog"
@@ -47,6 +48,10 @@ type runState struct {
 	// authentication failures (guard.go).
 	ledger ledger
 	guard  authGuard
+	// creds stops the run when the platform refuses an app's own credentials; deliberate is
+	// set at the first deliberately broken request (guard.go).
+	creds      pns.CredentialWatch
+	deliberate atomic.Bool
 
 	// known accepts listed failures; now dates its expiries; lines are the feature lines of
 	// every scenario key (known-differences entries may name a scenario by file:line).
@@ -286,6 +291,10 @@ func (w *world) send(ctx context.Context, method, pathQuery string, body []byte,
 	}
 	mods := w.next
 	w.next = requestMods{}
+	if ref := w.rs.creds.Refused(); ref != nil {
+		// Every further request would count toward the platform's lockout.
+		return nil, fmt.Errorf("%w: the run stopped: %v", godog.ErrSkip, ref)
+	}
 	u, err := url.Parse(strings.TrimRight(w.rs.target, "/") + pathQuery)
 	if err != nil {
 		return nil, fmt.Errorf("bad request URL %q: %w", pathQuery, err)
@@ -368,6 +377,7 @@ func (w *world) send(ctx context.Context, method, pathQuery string, body []byte,
 	}
 	w.obs = append(w.obs, Observation{Interface: ex.iface.ID, Status: resp.Status, ResultCode: resp.Envelope.ResultCode, Aux: aux})
 	w.rs.guard.observe(resp)
+	w.rs.watchCredentials(w.app, mods, resp)
 	if !aux {
 		w.last = ex
 	}

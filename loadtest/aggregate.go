@@ -126,8 +126,10 @@ type aggregate struct {
 	conf       Conformance
 	cleanup    Cleanup
 	aborted    string
-	warnings   []string
-	files      []string
+	// couldNotCheck is Result.CouldNotCheck; a merge keeps the first shard's.
+	couldNotCheck string
+	warnings      []string
+	files         []string
 	// lag and blocked are the generator's dispatch lag and wait for a worker, per request;
 	// lagLimit (ms) the generator.lag limit the run was held to.
 	lag        *hdr.Histogram
@@ -444,6 +446,9 @@ func (a *aggregate) merge(b *aggregate) error {
 	if a.aborted == "" {
 		a.aborted = b.aborted
 	}
+	if a.couldNotCheck == "" {
+		a.couldNotCheck = b.couldNotCheck
+	}
 	a.warnings = append(a.warnings, b.warnings...)
 	a.files = append(a.files, b.files...)
 	return nil
@@ -483,7 +488,7 @@ func (a *aggregate) result(encode bool) (*Result, error) {
 		Shards: a.shards, Attacks: a.attacks, Started: a.started, Ended: a.ended,
 		Plan: a.plan, HoldSeconds: a.hold, TargetHits: a.targetHits, SentHits: a.sentHits,
 		ElapsedSeconds: a.elapsed, Conformance: a.conf, Cleanup: a.cleanup, Aborted: a.aborted,
-		Warnings: a.warnings, Files: a.files, Run: a.run, agg: a,
+		CouldNotCheck: a.couldNotCheck, Warnings: a.warnings, Files: a.files, Run: a.run, agg: a,
 	}
 	r.Conformance.Examples = append([]string(nil), a.conf.Examples...)
 	r.Cleanup.LeakedIDs = append([]string(nil), a.cleanup.LeakedIDs...)
@@ -609,6 +614,7 @@ func aggregateFromResult(r *Result) (*aggregate, error) {
 	a.cleanup = r.Cleanup
 	a.cleanup.Errors = append([]string(nil), r.Cleanup.Errors...)
 	a.aborted = r.Aborted
+	a.couldNotCheck = r.CouldNotCheck
 	a.cleanup.LeakedIDs = append([]string(nil), r.Cleanup.LeakedIDs...)
 	a.flows = append([]FlowStats(nil), r.Flows...)
 	a.lagLimit = r.Generator.LimitMs

@@ -28,6 +28,8 @@ type modeRun struct {
 
 	clientOnce sync.Once
 	pnsClient  *pns.Client
+	// credsOK is set at the first answer that does not refuse the mode's credentials.
+	credsOK atomic.Bool
 }
 
 // flowRun is a flow of the workload being run.
@@ -147,6 +149,7 @@ func (r *runner) handle(h *hit) {
 	o.primary = h.primary
 	o.corrected = max(h.start.Add(h.latency).Sub(h.intended), h.latency)
 	o.lag, o.blocked = h.lag(), h.blocked()
+	r.watchCredentials(st.m, o.code, a.desc)
 	goOn := true
 	if st.op.Answer != nil {
 		goOn = st.op.Answer(r, s, &a, &o)

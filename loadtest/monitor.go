@@ -141,6 +141,7 @@ func (r *runner) monitor(hl *hlogSink, stop <-chan struct{}, abort func(string))
 				if !aborted {
 					if why := r.unreachable(now); why != "" {
 						aborted = true
+						r.couldNotCheck.CompareAndSwap(nil, &why)
 						abort(why)
 					}
 				}

@@ -142,6 +142,9 @@ func (r *runner) finish(st *stopper) (*Result, error) {
 	a := r.agg
 	a.mu.Lock()
 	a.aborted = reason
+	if why := r.couldNotCheck.Load(); why != nil {
+		a.couldNotCheck = *why
+	}
 	a.ended = time.Now()
 	a.elapsed = el.Seconds()
 	a.targetHits = float64(r.expectedHits(el))
@@ -165,6 +168,7 @@ func (r *runner) finish(st *stopper) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+
 	if len(r.cfg.Thresholds) > 0 {
 		if _, err := Evaluate(res, r.cfg.Thresholds); err != nil {
 			return nil, err

@@ -62,6 +62,9 @@ type Result struct {
 	// Aborted is why the run stopped early ("" when it ran its plan): context cancelled, or
 	// a broken threshold with --abort-on-fail.
 	Aborted string `json:"aborted,omitempty"`
+	// CouldNotCheck says why the run could not measure the platform (its credentials were
+	// refused, it became unreachable): the figures do not judge it. "" when it could.
+	CouldNotCheck string `json:"couldNotCheck,omitempty"`
 	// Warnings are non-fatal remarks (e.g. a generator that could not keep up).
 	Warnings []string `json:"warnings,omitempty"`
 	// Files are the result files written, relative to the output directory.

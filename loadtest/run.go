@@ -99,6 +99,12 @@ type runner struct {
 	active      atomic.Int64
 	stopping    atomic.Bool
 	usesCalls   bool
+	// creds watches the answers until each mode's credentials are proven (credentials.go);
+	// couldNotCheck is why the run could not measure (credentials refused, target
+	// unreachable), stopLoad the run's stop, for the checkers.
+	creds         pns.CredentialWatch
+	couldNotCheck atomic.Pointer[string]
+	stopLoad      atomic.Pointer[func(string)]
 
 	arrivalsDone atomic.Bool
 	idle         chan struct{}
@@ -243,7 +249,8 @@ func newRunner(ctx context.Context, cfg Config) (*runner, error) {
 		cfg.Name = strings.Join(names, "+")
 	}
 	r := &runner{cfg: cfg, base: strings.TrimRight(cfg.Target, "/"), wl: wl, modes: map[pns.Mode]*modeRun{},
-		iv: map[string]*hdr.Histogram{}, idle: make(chan struct{}), stopArrivals: make(chan struct{}),
+		creds: pns.CredentialWatch{Limit: pns.RefusalLimit(cfg.Profile.Lockout.Failures)},
+		iv:    map[string]*hdr.Histogram{}, idle: make(chan struct{}), stopArrivals: make(chan struct{}),
 		queue: newStepQueue(), warned: map[string]bool{}}
 	r.sample = cfg.SchemaSample
 	if r.sample == 0 {
@@ -469,6 +476,9 @@ func (r *runner) run(ctx context.Context) (*Result, error) {
 			return nil, configErr(err)
 		}
 	}
+	if err := r.probeCredentials(ctx); err != nil {
+		return nil, err
+	}
 	if err := r.setupPools(ctx); err != nil {
 		r.teardownPools(ctx)
 		r.cleanup(ctx)
@@ -499,6 +509,7 @@ func (r *runner) run(ctx context.Context) (*Result, error) {
 			time.AfterFunc(r.cfg.Timeout+5*time.Second, r.hardStop)
 		})
 	}
+	r.stopLoad.Store(&stopLoad)
 	// The schedule's origin: taken right before the first arrival so that corrected latency
 	// does not include setup time (nor the wait for the shards' shared start instant).
 	r.waitStart(ctx)

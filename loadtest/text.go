@@ -86,6 +86,9 @@ func (r *Result) WriteText(out io.Writer) error {
 	for _, x := range r.Warnings {
 		fmt.Fprintf(w, "warning: %s\n", x)
 	}
+	if r.CouldNotCheck != "" {
+		fmt.Fprintf(w, "could not check: %s\n", r.CouldNotCheck)
+	}
 	if r.Aborted != "" {
 		fmt.Fprintf(w, "aborted: %s\n", r.Aborted)
 	}

@@ -3,6 +3,7 @@ package loadtest
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	"github.com/pns-harness/pns-harness/pns"
+	"github.com/pns-harness/pns-harness/profile"
 )
 
 // TestThrottlingIsData: a platform that accepts 5 binds and then answers every request with
@@ -71,9 +73,14 @@ func TestThrottlingIsData(t *testing.T) {
 }
 
 // TestInvalidDigestIsNotThrottling: 1010010 with its other meaning is a refusal, not
-// throttling.
+// throttling. (The credential probe, a query, is answered past authentication, so the load
+// runs.)
 func TestInvalidDigestIsNotThrottling(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet {
+			fmt.Fprint(w, `{"resultcode":"1012001","resultdesc":"no such binding"}`)
+			return
+		}
 		w.WriteHeader(http.StatusUnauthorized)
 		fmt.Fprint(w, `{"resultcode":"1010010","resultdesc":"Invalid digest."}`)
 	}))
@@ -133,4 +140,61 @@ func TestTargetDiesCountsExactly(t *testing.T) {
 	if want := bind.Count - 9; c.Unknown != want {
 		t.Fatalf("unknown %d, want %d (cleanup %+v)", c.Unknown, want, c)
 	}
+}
+
+// TestRefusedCredentialsStopBeforeTheLoad: a platform that refuses every signature gets the
+// credential probe pns.RefusalLimit times (below the lockout stated in the profile) and not
+// one bind; Run returns the refusal naming the app. Flow control on the probe is not a
+// refusal: that load runs.
+func TestRefusedCredentialsStopBeforeTheLoad(t *testing.T) {
+	for _, tt := range []struct {
+		name     string
+		desc     string
+		lockout  int
+		requests int64 // the requests the platform sees before the run stops
+	}{
+		{"invalid digest", "Invalid digest.", 0, pns.DefaultRefusalLimit},
+		{"lockout stated at 4", "Invalid digest.", 4, 1},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var seen, binds atomic.Int64
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				seen.Add(1)
+				if r.Method == http.MethodPost {
+					binds.Add(1)
+				}
+				w.WriteHeader(http.StatusUnauthorized)
+				fmt.Fprintf(w, `{"resultcode":"1010010","resultdesc":%q}`, tt.desc)
+			}))
+			defer srv.Close()
+			prof := fakeProfile()
+			prof.Lockout.Failures, prof.Lockout.Window = tt.lockout, profile.Duration(time.Minute)
+			res, err := Run(context.Background(), Config{Target: srv.URL, Profile: prof, Rate: 50, Duration: time.Minute})
+			var ref *pns.CredentialsRefused
+			if !errors.As(err, &ref) || res != nil {
+				t.Fatalf("Run: %v (result %v), want *pns.CredentialsRefused", err, res != nil)
+			}
+			if ref.App != "AXB" || ref.Code != "1010010" || !strings.Contains(err.Error(), "check appKey/appSecret") {
+				t.Errorf("refusal %+v: %v", ref, err)
+			}
+			if seen.Load() != tt.requests || binds.Load() != 0 {
+				t.Errorf("the platform saw %d requests (%d binds), want %d and no bind", seen.Load(), binds.Load(), tt.requests)
+			}
+		})
+	}
+	t.Run("flow control is not a refusal", func(t *testing.T) {
+		var binds atomic.Int64
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodPost {
+				binds.Add(1)
+			}
+			w.WriteHeader(http.StatusUnauthorized)
+			fmt.Fprintf(w, `{"resultcode":"1010010","resultdesc":%q}`, pns.DescFlowControl)
+		}))
+		defer srv.Close()
+		res, err := Run(context.Background(), Config{Target: srv.URL, Profile: fakeProfile(), Rate: 20, Duration: 300 * time.Millisecond})
+		if err != nil || res.CouldNotCheck != "" || binds.Load() == 0 {
+			t.Fatalf("Run: %v, could not check %q, %d binds", err, res.CouldNotCheck, binds.Load())
+		}
+	})
 }

@@ -100,11 +100,12 @@ func TestEmulatorMixedWorkload(t *testing.T) {
 		}
 	}
 	// The emulator saw every measured request plus the pool's setup binds and teardown
-	// unbinds, and nothing else.
+	// unbinds and one credential probe (a query) per mode, and nothing else.
 	pool := int64(res.Flows[2].Pool)
 	want := map[string]int64{
 		"axb.bind":   harness["axb.bind"] + pool,
-		"axb.query":  harness["axb.query"],
+		"axb.query":  harness["axb.query"] + 1,
+		"ax.query":   1,
 		"axb.modify": harness["axb.modify"],
 		"axb.unbind": harness["axb.unbind"] + pool,
 		"ax.bind":    harness["ax.bind"],

@@ -91,3 +91,72 @@ func rateString(r float64) string {
 	}
 	return fmt.Sprintf("%.4g", r)
 }
+
+// Shares of a platform's limits a plan `harness run` chooses may use: half of what the X
+// numbers carry (the live bindings grow when the platform answers slower than
+// CapacityLatency), and 80 % of the flow control (the rest for the unbinds' retries and the
+// receiver's queries), a bind-unbind session sending two requests.
+const (
+	capacityShare    = 0.5
+	flowControlShare = 0.8
+	requestsPerBind  = 2
+)
+
+// Fit is the bind rate a bind-unbind load in one mode may use on a platform, and the
+// arithmetic of each limit that decided it.
+type Fit struct {
+	Mode pns.Mode
+	// Rate is the chosen binds/s: the wanted rate, or less when a limit requires it.
+	Rate float64
+	// Reasons say, per limit that lowered the rate, why (empty when the wanted rate fits).
+	Reasons []string
+}
+
+// FitRate chooses the bind rate of a load in mode m that fits the platform's limits: the
+// wanted rate, lowered to the share of the X numbers' capacity with hold, of the flow control
+// (requests/s per app, 0 unknown) and to the ceiling maxRate (0 none).
+func FitRate(c Capacity, want float64, hold time.Duration, flowControl, maxRate float64) Fit {
+	f := Fit{Mode: c.Mode, Rate: want}
+	if c.Known {
+		if r := nice(capacityShare * c.MaxRate(hold)); r < f.Rate {
+			f.Rate = r
+			f.Reasons = append(f.Reasons, fmt.Sprintf("pool of %d X numbers carries %d live bindings: %g binds/s × (%s hold + %s) would need about %.0f; using half of the %s binds/s it carries: %g/s",
+				c.XNumbers, c.Live(), want, hold, CapacityLatency, math.Ceil(Need(want, hold)), rateString(c.MaxRate(hold)), r))
+		}
+	}
+	if flowControl > 0 {
+		if r := nice(flowControlShare * flowControl / requestsPerBind); r < f.Rate {
+			f.Rate = r
+			f.Reasons = append(f.Reasons, fmt.Sprintf("flow control %g requests/s per app: %g binds/s send %g requests/s (bind and unbind); using %g/s (%g requests/s, %.0f%% of it)",
+				flowControl, want, requestsPerBind*want, r, requestsPerBind*r, 100*flowControlShare))
+		}
+	}
+	if maxRate > 0 && maxRate < f.Rate {
+		f.Rate = maxRate
+		f.Reasons = append(f.Reasons, fmt.Sprintf("maxRate ceiling %g/s", maxRate))
+	}
+	return f
+}
+
+// CheckFlowControl refuses an explicit rate whose requests exceed the platform's flow control
+// (requests/s per app; 0 unknown).
+func CheckFlowControl(m pns.Mode, rate, flowControl float64) error {
+	if flowControl > 0 && requestsPerBind*rate > flowControl {
+		return fmt.Errorf("%s: %g binds/s send %g requests/s (bind and unbind) but the platform's flow control allows %g per app (profile flowControl); lower the rate to at most %g binds/s",
+			m, rate, requestsPerBind*rate, flowControl, flowControl/requestsPerBind)
+	}
+	return nil
+}
+
+// nice rounds a rate down to something a person would choose: whole numbers from 1 up, two
+// significant digits below.
+func nice(r float64) float64 {
+	if r >= 1 {
+		return math.Floor(r)
+	}
+	if r <= 0 {
+		return 0
+	}
+	p := math.Pow10(int(math.Floor(math.Log10(r))) - 1)
+	return math.Floor(r/p) * p
+}

@@ -47,6 +47,10 @@ type Profile struct {
 	// Lockout states the platform's client-IP lockout, when known: the suite then paces its
 	// deliberate authentication failures to stay below Failures within Window.
 	Lockout Lockout `yaml:"lockout,omitempty" json:"lockout,omitempty"`
+	// FlowControl is the platform's flow control in requests per second per app, when known:
+	// the load `harness run` chooses keeps well below it, and an explicit plan above it is
+	// refused.
+	FlowControl float64 `yaml:"flowControl,omitempty" json:"flowControl,omitempty"`
 	// Numbers are the ranges the A and B numbers of a load come from (one fresh pair per bind).
 	Numbers NumberSpace `yaml:"numbers,omitempty" json:"numbers"`
 	// AllowRemote lets a load target a host that is not loopback (--allow-remote).
@@ -262,6 +266,9 @@ func (p *Profile) Normalize() error {
 	}
 	if p.Lockout.Failures < 0 || p.Lockout.Window < 0 || (p.Lockout.Failures > 0) != (p.Lockout.Window > 0) {
 		bad("lockout: give both failures (a positive count) and window (a duration), or neither")
+	}
+	if p.FlowControl < 0 || math.IsNaN(p.FlowControl) || math.IsInf(p.FlowControl, 0) {
+		bad("flowControl: must be a positive number of requests per second")
 	}
 	if p.Numbers.A.Start == "" {
 		p.Numbers.A = NumberRange{Start: DefaultAStart, Count: DefaultRangeN}

@@ -79,6 +79,7 @@ func TestParseErrors(t *testing.T) {
 		{app + "allowRemote: true\n", "profile: maxRate: required with allowRemote (the rate ceiling no load may exceed)"},
 		{app + "maxRate: -1\n", "profile: maxRate: must be positive"},
 		{app + "maxRate: .nan\n", "profile: maxRate: must be positive"},
+		{app + "flowControl: -5\n", "profile: flowControl: must be a positive number of requests per second"},
 		{app + "load: {rate: .inf}\n", "profile: load: rate, duration and hold must be finite and not negative"},
 		{app + "lockout: {failures: 3}\n", "profile: lockout: give both failures (a positive count) and window (a duration), or neither"},
 		{app + "load: {modes: [AXE]}\n", `profile: load.modes[0]: no app for mode "AXE"`},
@@ -147,6 +148,41 @@ func TestCapacity(t *testing.T) {
 	}
 	if err := c.Check(14, time.Second); err == nil || err.Error() != "AXB: the plan needs about 21 live bindings (14 binds/s × (1s hold + 500ms)) but the profile's 2 X numbers carry 20; list more X numbers or lower the rate or hold (at most 13.33 binds/s)" {
 		t.Errorf("Check: %v", err)
+	}
+}
+
+// TestFitRate: the default load's rate is lowered to half of what the X numbers carry, to 80 %
+// of the flow control (two requests per bind) and to the ceiling, each with its reason; a
+// rate within every limit is kept without one.
+func TestFitRate(t *testing.T) {
+	ax30 := Capacity{Mode: pns.ModeAX, XNumbers: 30, PerX: 1, Known: true} // 20 binds/s with a 1 s hold
+	unknown := Capacity{Mode: pns.ModeAXB}
+	for _, tt := range []struct {
+		name        string
+		c           Capacity
+		want, fc    float64
+		maxRate     float64
+		rate        float64
+		reasons     int
+		firstReason string
+	}{
+		{"fits", ax30, 5, 0, 0, 5, 0, ""},
+		{"pool", ax30, 100, 0, 0, 10, 1, "pool of 30 X numbers carries 30 live bindings: 100 binds/s × (1s hold + 500ms) would need about 150; using half of the 20 binds/s it carries: 10/s"},
+		{"flow control", unknown, 100, 200, 0, 80, 1, "flow control 200 requests/s per app: 100 binds/s send 200 requests/s (bind and unbind); using 80/s (160 requests/s, 80% of it)"},
+		{"pool then flow control", ax30, 100, 10, 0, 4, 2, "pool of 30 X numbers"},
+		{"ceiling", unknown, 100, 0, 7, 7, 1, "maxRate ceiling 7/s"},
+		{"tiny pool", Capacity{Mode: pns.ModeAX, XNumbers: 1, PerX: 1, Known: true}, 100, 0, 0, 0.33, 1, "pool of 1 X numbers"},
+	} {
+		f := FitRate(tt.c, tt.want, time.Second, tt.fc, tt.maxRate)
+		if f.Rate != tt.rate || len(f.Reasons) != tt.reasons || (tt.reasons > 0 && !strings.HasPrefix(f.Reasons[0], tt.firstReason)) {
+			t.Errorf("%s: %+v, want rate %g with %d reasons starting %q", tt.name, f, tt.rate, tt.reasons, tt.firstReason)
+		}
+	}
+	if err := CheckFlowControl(pns.ModeAXB, 100, 200); err != nil {
+		t.Errorf("100 binds/s within 200 requests/s: %v", err)
+	}
+	if err := CheckFlowControl(pns.ModeAXB, 101, 200); err == nil {
+		t.Error("101 binds/s (202 requests/s) accepted under a flow control of 200")
 	}
 }
 

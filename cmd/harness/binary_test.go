@@ -126,15 +126,36 @@ func (p *platform) client(t *testing.T) *http.Client {
 // bindings returns the number of bindings the platform holds, from its admin port.
 func (p *platform) bindings(t *testing.T) int {
 	t.Helper()
-	req, _ := http.NewRequestWithContext(context.Background(), http.MethodGet, p.AdminURL+"bindings", nil)
+	var d emulator.BindingsDump
+	p.adminJSON(t, "bindings", &d)
+	return len(d.AXB) + len(d.AX) + len(d.AXE)
+}
+
+// adminJSON decodes the answer of GET path on the platform's admin API into v.
+func (p *platform) adminJSON(t *testing.T, path string, v any) {
+	t.Helper()
+	req, _ := http.NewRequestWithContext(context.Background(), http.MethodGet, p.AdminURL+path, nil)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	var d emulator.BindingsDump
-	if err := json.NewDecoder(resp.Body).Decode(&d); err != nil {
-		t.Fatalf("bindings: %v", err)
+	if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
+		t.Fatalf("%s: %v", path, err)
 	}
-	return len(d.AXB) + len(d.AX) + len(d.AXE)
+}
+
+// metrics returns the lines of the platform's Prometheus metrics, from its admin port.
+func (p *platform) metrics(t *testing.T) []string {
+	t.Helper()
+	resp, err := http.Get(strings.TrimSuffix(p.AdminURL, "/emulator/v1/") + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.Split(string(b), "\n")
 }

@@ -172,10 +172,11 @@ func runCalibrate(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		fmt.Fprintf(stdout, "saturated (%.0f/s, %d workers): shortfall %.1f%%, service p99 %.2fms, corrected p99 %.2fms: %s\n",
 			out.SaturatedRate, out.SaturatedWorkers, out.SaturatedShortfallPct, out.SaturatedServiceP99Ms, out.SaturatedCorrectedP99, calOKWord(out.SaturationDetected))
 	}
+	v := verdict{}
 	if !out.OK {
-		return exitFailed
+		v.failed = 1
 	}
-	return exitOK
+	return exitFor(v)
 }
 
 func calOKWord(b bool) string {
@@ -269,14 +270,14 @@ func calRunRSS(ctx context.Context, n int, rate float64, maxKiB int64, stdout, s
 	fmt.Fprintf(stdout, "%d of %d requests delivered in %s (%.0f/s, shortfall %.2f%%): peak RSS %.1f MiB (%.1f MiB before the run; limit %d MiB)\n",
 		total, want, time.Since(start).Round(time.Millisecond), float64(total)/time.Since(start).Seconds(), res.ShortfallPct,
 		float64(after)/1024, float64(before)/1024, maxKiB>>10)
-	code := exitOK
+	var v verdict
 	if total < want {
 		fmt.Fprintf(stderr, "harness calibrate: %d of the %d requests were not sent: lower --rss-rate (the generator fell behind)\n", want-total, want)
-		code = exitFailed
+		v.failed++
 	}
 	if after >= maxKiB {
 		fmt.Fprintf(stderr, "harness calibrate: peak RSS %.1f MiB reaches the %d MiB limit\n", float64(after)/1024, maxKiB>>10)
-		code = exitFailed
+		v.failed++
 	}
-	return code
+	return exitFor(v)
 }

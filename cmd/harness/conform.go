@@ -42,9 +42,10 @@ func runConform(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		"Runs the Gherkin conformance suite: every interface's parameter rules, result codes and\n"+
 			"response and callback schemas. Without --target it starts an embedded emulator. Every binding\n"+
 			"a scenario creates is unbound (with retries); one left on the platform is named and fails\n"+
-			"the run. A target that does not answer ends the run at once (exit 2). Each scenario ends\n"+
-			"passed, failed, not checked, not applicable, known difference or differs (from an emulator\n"+
-			"decision), each with its reason; only failed fails the run (docs/report.md).")
+			"the run. A target that does not answer ends the run at once, and a platform that refuses the\n"+
+			"profile's credentials ends it after a few refusals, below its lockout (exit 3, could not check).\n"+
+			"Each scenario ends passed, failed, not checked, not applicable, known difference or differs\n"+
+			"(from an emulator decision), each with its reason; only failed fails the run (docs/report.md).")
 	if code, ok := parseFlags(fs, args, false); !ok {
 		return code
 	}
@@ -100,7 +101,7 @@ func runConform(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		}
 		if err := preflight(ctx, hc, opts.Target); err != nil {
 			fmt.Fprintf(stderr, "harness conform: %v\n", err)
-			return exitUsage
+			return exitFor(targetVerdict(err))
 		}
 		return runCompare(ctx, opts, stdout, stderr)
 	}
@@ -111,19 +112,19 @@ func runConform(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		// A dead target ends the run here, within seconds, not after every scenario failed.
 		if err := preflight(ctx, hc, opts.Target); err != nil {
 			if ctx.Err() != nil {
-				return exitInterrupted
+				return exitFor(verdict{interrupted: true})
 			}
 			fmt.Fprintf(stderr, "harness conform: %v\n", err)
-			return exitUsage
+			return exitFor(targetVerdict(err))
 		}
 	}
 	res, err := conformance.Run(ctx, opts)
 	if err != nil {
 		if ctx.Err() != nil {
-			return exitInterrupted
+			return exitFor(verdict{interrupted: true})
 		}
 		fmt.Fprintf(stderr, "harness conform: %v\n", err)
-		return exitUsage
+		return exitFor(verdict{usage: true})
 	}
 	for _, w := range res.Warnings {
 		fmt.Fprintf(stderr, "harness conform: warning: %s\n", w)
@@ -139,27 +140,30 @@ func runConform(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		fmt.Fprintf(stderr, "harness conform: %v\n", err)
 	}
 	writeCleanup(stdout, res.Cleanup)
-	strictFailed := false
-	if *strict {
-		strictFailed = writeStrict(stdout, res)
+	if res.CredentialsRefused != nil {
+		fmt.Fprintf(stderr, "harness conform: %v\n", res.CredentialsRefused)
 	}
-	if res.Interrupted {
-		return exitInterrupted // after the cleanup above
+	v := conformVerdict(res)
+	if *strict && v.couldNotCheck == "" && writeStrict(stdout, res) {
+		v.failed++ // certification: a rule that applies left unchecked, or a stale entry
 	}
-	if len(res.Cleanup.Leaked) > 0 {
-		return exitFailed
+	return exitFor(v)
+}
+
+// conformVerdict is the verdict of a conformance run: failed scenarios and bindings left on
+// the platform fail it, except that when the platform refused our credentials the failed
+// scenarios are that refusal's (no request of the app got through) and the run could not
+// check.
+func conformVerdict(res *conformance.Result) verdict {
+	v := verdict{interrupted: res.Interrupted, usage: res.Status == 2, failed: res.Failed + len(res.Cleanup.Leaked)}
+	if res.Status == 1 && v.failed == 0 {
+		v.failed = 1 // godog failed the suite without a failed scenario of ours
 	}
-	switch res.Status {
-	case 0:
-		if strictFailed {
-			return exitFailed
-		}
-		return exitOK
-	case 2:
-		return exitUsage
-	default:
-		return exitFailed
+	if res.CredentialsRefused != nil {
+		v.couldNotCheck = res.CredentialsRefused.Error()
+		v.failed = len(res.Cleanup.Leaked)
 	}
+	return v
 }
 
 // writeStrict prints what --strict does not accept and reports whether there was any.
@@ -194,27 +198,24 @@ func runCompare(ctx context.Context, opts conformance.Options, stdout, stderr io
 	c, err := conformance.Compare(ctx, opts)
 	if err != nil {
 		if ctx.Err() != nil {
-			return exitInterrupted
+			return exitFor(verdict{interrupted: true})
 		}
 		fmt.Fprintf(stderr, "harness conform: %v\n", err)
-		return exitUsage
+		return exitFor(verdict{usage: true})
 	}
 	fmt.Fprintln(stdout)
 	if err := c.WriteTable(stdout); err != nil {
 		fmt.Fprintf(stderr, "harness conform: %v\n", err)
-		return exitUsage
+		return exitFor(verdict{usage: true})
 	}
 	if out != "" {
 		if err := writeComparison(out, c); err != nil {
 			fmt.Fprintf(stderr, "harness conform: %v\n", err)
-			return exitUsage
+			return exitFor(verdict{usage: true})
 		}
 		fmt.Fprintf(stdout, "reports in %s (compare.json, compare.html)\n", out)
 	}
-	if len(c.Differences) > 0 {
-		return exitFailed
-	}
-	return exitOK
+	return exitFor(verdict{failed: len(c.Differences)})
 }
 
 func writeComparison(dir string, c *conformance.Comparison) error {

@@ -197,7 +197,7 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	maxWorkers := fs.Uint64("max-workers", loadtest.DefaultMaxWorkers, "maximum workers of the generator, one request in flight each (below the rate's need, the shortfall, lag and corrected latency show it)")
 	schemaSample := fs.Float64("schema-sample", 1, "fraction of responses validated against the JSON schemas (0 = none)")
 	timeout := fs.Duration("timeout", loadtest.DefaultTimeout, "per-request timeout")
-	unreachable := fs.Duration("unreachable-after", loadtest.DefaultUnreachableAfter, "stop the load (exit 1, after cleanup) when no request has had an HTTP answer for this long while requests fail at the transport level; 0 never stops")
+	unreachable := fs.Duration("unreachable-after", loadtest.DefaultUnreachableAfter, "stop the load (after cleanup; exit 3, or 1 when bindings were left) when no request has had an HTTP answer for this long while requests fail at the transport level; 0 never stops")
 	progressEvery := fs.Duration("progress", 0, "progress interval (default 1s on a terminal, 5s otherwise; negative = none)")
 	jsonOut := fs.Bool("json", false, "print the result as JSON instead of the text summary")
 	receiverListen := fs.String("receiver-listen", "127.0.0.1:9099", "calls scenario: `address` of the callback receiver; the emulator app's callStatusUrl and feeUrl must point at it")
@@ -212,7 +212,8 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			"was the bottleneck. Without --target it starts the embedded emulator. A target that is not\n"+
 			"loopback needs --allow-remote and a ceiling --max-rate (or allowRemote and maxRate in the\n"+
 			"profile), checked before any packet is sent; a target that does not answer ends the run at\n"+
-			"once (exit 2).")
+			"once, and each mode's credentials are tried with one harmless query first: a platform that\n"+
+			"refuses them ends the run before any bind, below its lockout (exit 3, could not check).")
 	if code, ok := parseFlags(fs, args, false); !ok {
 		return code
 	}
@@ -318,15 +319,15 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if *waitTarget > 0 {
 		if err := loadWaitForTarget(ctx, *target, *waitTarget); err != nil {
 			fmt.Fprintf(stderr, "harness load: %v\n", err)
-			return exitUsage
+			return exitFor(verdict{couldNotCheck: err.Error(), interrupted: ctx.Err() != nil})
 		}
 	}
 	if err := preflight(ctx, hc, *target); err != nil {
 		if ctx.Err() != nil {
-			return exitInterrupted
+			return exitFor(verdict{interrupted: true})
 		}
 		fmt.Fprintf(stderr, "harness load: %v\n", err)
-		return exitUsage
+		return exitFor(targetVerdict(err))
 	}
 	if prof == nil {
 		prof = defaultLoadProfile()
@@ -396,10 +397,12 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		if res == nil {
 			if ctx.Err() != nil {
-				return exitInterrupted
+				return exitFor(verdict{interrupted: true})
 			}
+			// Nothing was measured: the configuration is wrong, or the platform refused
+			// our credentials.
 			fmt.Fprintf(stderr, "harness load: %v\n", err)
-			return exitUsage // nothing was measured: the configuration or the target is wrong
+			return exitFor(targetVerdict(err))
 		}
 		if ctx.Err() == nil {
 			fmt.Fprintf(stderr, "harness load: %v\n", err)
@@ -418,13 +421,29 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		fmt.Fprintln(stdout, assemble.LoadScenario(res, name).Headline())
 	}
-	switch {
-	case !res.Passed():
-		return exitThreshold
-	case err != nil, res.Cleanup.Leaked > 0, res.Aborted != "":
-		return exitFailed
+	if res.CouldNotCheck != "" {
+		fmt.Fprintf(stderr, "harness load: could not check: %s\n", res.CouldNotCheck)
 	}
-	return exitOK
+	return exitFor(loadVerdict(res, err))
+}
+
+// loadVerdict is the verdict of a load that ran: bindings left on the platform and result
+// files that could not be written are failures; a run stopped because the platform became
+// unreachable or refused the credentials could not check; then the thresholds.
+func loadVerdict(res *loadtest.Result, err error) verdict {
+	v := verdict{couldNotCheck: res.CouldNotCheck}
+	if res.Cleanup.Leaked > 0 {
+		v.failed++
+	}
+	if err != nil {
+		v.failed++
+	}
+	for _, t := range res.Thresholds {
+		if !t.OK {
+			v.thresholds++
+		}
+	}
+	return v
 }
 
 // loadNeedsReceiver reports whether the load runs the call operation, whose callbacks the

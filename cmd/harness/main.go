@@ -14,13 +14,15 @@ import (
 	"syscall"
 )
 
-// Exit codes shared by every subcommand (exitCodes documents them in every --help).
+// Exit codes shared by every subcommand (exitCodes documents them in every --help); exitFor
+// decides between them.
 const (
-	exitOK          = 0
-	exitFailed      = 1
-	exitUsage       = 2
-	exitThreshold   = 99
-	exitInterrupted = 130
+	exitOK            = 0
+	exitFailed        = 1
+	exitUsage         = 2
+	exitCouldNotCheck = 3
+	exitThreshold     = 99
+	exitInterrupted   = 130
 )
 
 // exitCodes is the one exit-code table of the CLI, printed by every --help and by the
@@ -29,9 +31,10 @@ var exitCodes = []struct {
 	Code    int
 	Meaning string
 }{
-	{exitOK, "ok: everything ran and every check passed"},
-	{exitFailed, "failed checks: a scenario, a schema check or a cleanup failed"},
-	{exitUsage, "usage, configuration or target error: nothing was measured"},
+	{exitOK, "passed: everything ran and every check and threshold passed"},
+	{exitFailed, "checks failed: a scenario, a schema check, a callback check, or a binding left on the platform (wins over 3 and 99)"},
+	{exitUsage, "usage or configuration error, refused before the first request: nothing was measured"},
+	{exitCouldNotCheck, "could not check: target unreachable, credentials refused or client IP locked out; nothing or too little was measured to judge"},
 	{exitThreshold, "a threshold was broken (the checks themselves passed)"},
 	{exitInterrupted, "interrupted (SIGINT/SIGTERM) after cleanup; a second signal kills at once"},
 }
@@ -75,7 +78,7 @@ func signalled(run func(ctx context.Context, args []string, stdout, stderr io.Wr
 		code := run(ctx, args, stdout, stderr)
 		if interrupts && ctx.Err() != nil && code != exitUsage {
 			fmt.Fprintln(stderr, "harness: interrupted; cleaned up (exit 130)")
-			return exitInterrupted
+			return exitFor(verdict{interrupted: true})
 		}
 		return code
 	}

@@ -9,12 +9,31 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/pns-harness/pns-harness/pns"
 )
 
 // preflightTimeout bounds the one request that tells a dead target from a live one, so that a
-// target that is down ends a run within seconds (exit 2) instead of failing every scenario or
+// target that is down ends a run within seconds (exit 3) instead of failing every scenario or
 // running a full-duration load at 0 % success.
 const preflightTimeout = 5 * time.Second
+
+// unreachableError is a target that did not answer (refused connection, DNS failure,
+// timeout): the run could not check anything (exit 3). A certificate the client does not
+// trust is not one: that is the configuration's to fix (--ca-file, exit 2).
+type unreachableError struct{ error }
+
+func (e unreachableError) Unwrap() error { return e.error }
+
+// targetVerdict is the verdict of a run stopped by an error before it measured anything:
+// could not check for an unreachable target or refused credentials, a usage error otherwise.
+func targetVerdict(err error) verdict {
+	var ref *pns.CredentialsRefused
+	if errors.As(err, new(unreachableError)) || errors.As(err, &ref) {
+		return verdict{couldNotCheck: err.Error()}
+	}
+	return verdict{usage: true}
+}
 
 // preflight sends one unsigned GET to the target's root: any HTTP answer (404 included) means
 // the platform is there; a refused connection, a DNS failure, a TLS failure or a timeout is
@@ -36,14 +55,13 @@ func preflight(ctx context.Context, hc *http.Client, target string) error {
 		var ua x509.UnknownAuthorityError
 		var hn x509.HostnameError
 		var ci x509.CertificateInvalidError
-		hint := ""
 		switch {
 		case errors.As(err, &ua):
-			hint = " (trust its certificate with --ca-file PEM)"
+			return fmt.Errorf("target %s is not reachable: %v (trust its certificate with --ca-file PEM)", target, unwrapURLError(err))
 		case errors.As(err, &hn), errors.As(err, &ci):
-			hint = " (its certificate does not fit; --insecure-skip-verify skips the check)"
+			return fmt.Errorf("target %s is not reachable: %v (its certificate does not fit; --insecure-skip-verify skips the check)", target, unwrapURLError(err))
 		}
-		return fmt.Errorf("target %s is not reachable: %v%s", target, unwrapURLError(err), hint)
+		return unreachableError{fmt.Errorf("target %s is not reachable: %v", target, unwrapURLError(err))}
 	}
 	resp.Body.Close()
 	return nil

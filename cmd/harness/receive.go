@@ -174,11 +174,9 @@ loop:
 		fmt.Fprintf(stdout, "wrote %s\n", filepath.Join(*out, "receiver.json"))
 	}
 	// Badly signed, schema-invalid or duplicated pushes fail, as they do in `harness report`.
-	if cb := assemble.Callbacks(rep, nil); len(cb.Failures()) > 0 {
-		printCallbackProblems(stdout, cb)
-		return exitFailed
-	}
-	return exitOK
+	cb := assemble.Callbacks(rep, nil)
+	printCallbackProblems(stdout, cb)
+	return exitFor(verdict{failed: len(cb.Failures())})
 }
 
 // receiveServeTLS serves the receiver's handler over HTTPS on addr; stop shuts it down.

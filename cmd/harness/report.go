@@ -14,6 +14,7 @@ import (
 
 	"github.com/pns-harness/pns-harness/assemble"
 	"github.com/pns-harness/pns-harness/loadtest"
+	"github.com/pns-harness/pns-harness/pns"
 	"github.com/pns-harness/pns-harness/receiver"
 	"github.com/pns-harness/pns-harness/reports"
 )
@@ -213,15 +214,33 @@ func runReport(args []string, stdout, stderr io.Writer) int {
 	}
 	printCallbackProblems(stdout, s.Callbacks)
 	fmt.Fprintf(stdout, "report: %s\n", html)
-	switch {
-	case v.CallbackFailures > 0:
-		return exitFailed
-	case v.ThresholdsFailed > 0:
-		return exitThreshold
-	case v.Status == reports.VerdictFail:
-		return exitFailed
+	notChecked, refused := resultsNotChecked(found)
+	for _, why := range notChecked {
+		fmt.Fprintf(stderr, "harness report: could not check: %s\n", why)
 	}
-	return exitOK
+	return exitFor(summaryVerdict(v, s, notChecked, refused))
+}
+
+// resultsNotChecked lists the saved results that say they could not check the platform: a
+// conformance run the platform refused our credentials in (refused: its failed scenarios are
+// that refusal's), loads stopped for that or an unreachable target.
+func resultsNotChecked(found resultDirs) (out []string, refused bool) {
+	for _, d := range found.conformance {
+		var c struct {
+			CredentialsRefused *pns.CredentialsRefused `json:"credentialsRefused"`
+		}
+		if b, err := os.ReadFile(filepath.Join(d, "conformance.json")); err == nil && json.Unmarshal(b, &c) == nil && c.CredentialsRefused != nil {
+			out = append(out, "conformance: "+c.CredentialsRefused.Error())
+			refused = true
+		}
+	}
+	for _, d := range found.load {
+		r, err := loadtest.ReadSummary(filepath.Join(d, loadtest.SummaryFile))
+		if err == nil && r.CouldNotCheck != "" {
+			out = append(out, "load "+filepath.Base(d)+": "+r.CouldNotCheck)
+		}
+	}
+	return out, refused
 }
 
 // buildReport assembles the summary from the found results; merge, when set, merges the load

@@ -131,7 +131,7 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	o := runOptions{faults: faultFlag{}}
 	fs.StringVar(&o.out, "out", defaultRunOut, "output `directory` (index.html, junit.xml, summary.json, raw results)")
 	fs.DurationVar(&o.loadDuration, "load-duration", defaultRunLoadDuration, "duration of each load scenario (bind-unbind, calls)")
-	fs.Float64Var(&o.rate, "rate", defaultRunRate, "bind rate of the bind-unbind scenario (req/s)")
+	fs.Float64Var(&o.rate, "rate", defaultRunRate, "bind rate of the bind-unbind scenario (req/s); with --target, unless given here or as profile load.rate, lowered per mode to what the profile's X numbers, flowControl and maxRate carry (the plan is printed), and when given, refused if they cannot carry it")
 	fs.Float64Var(&o.callRate, "call-rate", defaultRunCallRate, "simulated calls per second of the calls scenario")
 	fs.BoolVar(&o.noLoad, "no-load", false, "skip the load scenarios")
 	fs.StringVar(&o.tags, "tags", "", "godog tag expression selecting conformance scenarios (default: all)")
@@ -167,8 +167,10 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			"load test (bind-unbind and calls with callbacks), and writes the HTML report. Ctrl-C stops\n"+
 			"early: the load unbinds what it bound and the report of what ran is still written. With\n"+
 			"--target it does the same against that platform: conformance (scenarios needing emulator\n"+
-			"control not checked, with the reason), a bind-unbind load per mode of the profile behind the remote gate,\n"+
-			"and callbacks received on --receive for the whole run.")
+			"control not checked, with the reason), a bind-unbind load per mode of the profile behind the\n"+
+			"remote gate, at a rate fitted to the profile's limits unless one is given, and callbacks\n"+
+			"received on --receive for the whole run. A platform that refuses the profile's credentials\n"+
+			"stops the run (exit 3).")
 	if code, ok := parseFlags(fs, args, false); !ok {
 		return code
 	}
@@ -222,21 +224,22 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if o.remote.target != "" {
 		run = runTargetAll
 	}
-	s, secrets, err := run(ctx, o, stdout)
+	out, err := run(ctx, o, stdout)
 	if err != nil {
 		if ctx.Err() != nil {
-			return exitInterrupted
+			return exitFor(verdict{interrupted: true})
 		}
 		fmt.Fprintf(stderr, "harness run: %v\n", err)
-		if errors.As(err, new(usageError)) {
-			return exitUsage
+		if v := targetVerdict(err); v.couldNotCheck != "" || errors.As(err, new(usageError)) {
+			return exitFor(v)
 		}
-		return exitFailed
+		return exitFor(verdict{failed: 1})
 	}
+	s := out.s
 	if base != nil {
 		s.SetBaseline(o.baseline, base)
 	}
-	reports.ScrubSecrets(s, secrets...)
+	reports.ScrubSecrets(s, out.secrets...)
 	html, err := reports.WriteAll(o.out, s)
 	if err != nil {
 		fmt.Fprintf(stderr, "harness run: %v\n", err)
@@ -267,26 +270,45 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	abs, _ := filepath.Abs(html)
 	fmt.Fprintf(stdout, "report: %s\n", abs)
-	switch {
-	case v.ThresholdsFailed > 0 && v.ScenariosFailed == 0 && len(s.Errors) == 0 && v.CallbackFailures == 0:
-		return exitThreshold
-	case v.Status != reports.VerdictPass:
-		return exitFailed
+	for _, why := range out.notChecked {
+		fmt.Fprintf(stderr, "harness run: could not check: %s\n", why)
 	}
-	return exitOK
+	return exitFor(summaryVerdict(v, s, out.notChecked, out.refused))
+}
+
+// runOutcome is what a `harness run` produced: the summary, the secrets to scrub from it, and
+// why parts of it could not check the platform (refused is true when that was its refusing
+// our credentials: the conformance failures are then that refusal's).
+type runOutcome struct {
+	s          *reports.Summary
+	secrets    []string
+	notChecked []string
+	refused    bool
+}
+
+// summaryVerdict is the verdict of a report's summary: failed and undefined scenarios, run
+// errors (leaked bindings among them) and callback anomalies are failures, unless the
+// scenarios failed because the platform refused our credentials (refused); notChecked says
+// what could not be checked.
+func summaryVerdict(v reports.Verdict, s *reports.Summary, notChecked []string, refused bool) verdict {
+	out := verdict{failed: len(s.Errors) + v.CallbackFailures, thresholds: v.ThresholdsFailed, couldNotCheck: strings.Join(notChecked, "; ")}
+	if !refused {
+		out.failed += v.ScenariosFailed + v.ScenariosUndefined
+	}
+	return out
 }
 
 // runAll does the work of `harness run` and returns the summary and the secrets to scrub.
-func runAll(ctx context.Context, o runOptions, stdout io.Writer) (*reports.Summary, []string, error) {
+func runAll(ctx context.Context, o runOptions, stdout io.Writer) (*runOutcome, error) {
 	start := time.Now()
 	for _, sub := range []string{assemble.ConformanceDir, assemble.LoadDir} {
 		if err := os.RemoveAll(filepath.Join(o.out, sub)); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 	}
 	cfg, err := conformance.ConformanceConfig()
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	// One receiver for every push of the run; the load's calls scenario reads it through the
 	// tracker, the report through its snapshot.
@@ -298,7 +320,7 @@ func runAll(ctx context.Context, o runOptions, stdout io.Writer) (*reports.Summa
 	}
 	v, err := schemas.New()
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	tracker := loadtest.NewCallbackTracker()
 	// Delays are taken against the emulator's stated emission instants; the call simulator's
@@ -316,7 +338,7 @@ func runAll(ctx context.Context, o runOptions, stdout io.Writer) (*reports.Summa
 	tracker.SetReceiver(rcv)
 	rurl, err := rcv.Start("127.0.0.1:0")
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	defer rcv.Close()
 	// A second receiver fails every first delivery of the retry app, so the re-push scenarios
@@ -324,7 +346,7 @@ func runAll(ctx context.Context, o runOptions, stdout io.Writer) (*reports.Summa
 	retry := receiver.New(receiver.Options{Apps: apps, FailFirst: 1, OnPush: pushes.Record})
 	retryURL, err := retry.Start("127.0.0.1:0")
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	defer retry.Close()
 	for i := range cfg.Apps {
@@ -345,7 +367,7 @@ func runAll(ctx context.Context, o runOptions, stdout io.Writer) (*reports.Summa
 	}
 	plat, err := embedded.Start(cfg, embedded.Options{Wrap: o.faults.wrap})
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	defer plat.Close()
 	fmt.Fprintf(stdout, "emulator: %s  callback receiver: %s  seed: %d\n", plat.URL, rurl, o.seed)
@@ -378,6 +400,7 @@ func runAll(ctx context.Context, o runOptions, stdout io.Writer) (*reports.Summa
 
 	// 2. Load: bind-unbind, then calls with callbacks. The conformance run left the clock and
 	// the state as it was; start from a clean state so the load sees a fresh pool.
+	var notChecked []string
 	if !o.noLoad && ctx.Err() == nil {
 		plat.Emulator.Reset()
 		plat.Emulator.Clock().SetScale(1)
@@ -388,11 +411,11 @@ func runAll(ctx context.Context, o runOptions, stdout io.Writer) (*reports.Summa
 		}
 		ths, err := loadtest.ParseThresholds(bindThs)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		callThs, err := loadtest.ParseThresholds(defaultRunCallsThresholds)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		scenarios := []struct {
 			name string
@@ -415,8 +438,15 @@ func runAll(ctx context.Context, o runOptions, stdout io.Writer) (*reports.Summa
 			c.Progress = func(p loadtest.Progress) { fmt.Fprintln(stdout, "  "+progressLine(p)) }
 			res, err := loadtest.Run(ctx, c)
 			if err != nil {
+				if v := targetVerdict(err); v.couldNotCheck != "" {
+					notChecked = append(notChecked, "load "+sc.name+": "+v.couldNotCheck)
+					break
+				}
 				s.Errors = append(s.Errors, "load "+sc.name+": "+err.Error())
 				continue
+			}
+			if res.CouldNotCheck != "" {
+				notChecked = append(notChecked, "load "+sc.name+": "+res.CouldNotCheck)
 			}
 			if s.Load == nil {
 				s.Load = &reports.Load{}
@@ -439,11 +469,11 @@ func runAll(ctx context.Context, o runOptions, stdout io.Writer) (*reports.Summa
 	// Final: the run is over, so calls still lacking notifications count as missing.
 	rep := rcv.Final()
 	if err := writeJSONFile(filepath.Join(o.out, assemble.ReceiverFile), rep); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	ds := plat.Dispatcher.Stats()
 	if err := writeJSONFile(filepath.Join(o.out, assemble.DispatcherFile), ds); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	s.Callbacks = assemble.Callbacks(rep, assemble.EmulatorLoss(ds))
 	cbThs := o.cbThresholds
@@ -452,11 +482,11 @@ func runAll(ctx context.Context, o runOptions, stdout io.Writer) (*reports.Summa
 	}
 	ths, err := assemble.CallbackThresholds(s.Callbacks, cbThs)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	s.Thresholds = append(s.Thresholds, ths...)
 	s.Manifest.End = time.Now()
-	return s, secrets, nil
+	return &runOutcome{s: s, secrets: secrets, notChecked: notChecked}, nil
 }
 
 // runLoadProfile is the load profile of the embedded platform: its demo apps with their X

@@ -42,21 +42,24 @@ type targetOptions struct {
 // emulator control are skipped and counted), then a bind-unbind load per mode the profile
 // lists, behind the remote gate and the capacity check, and an optional callback receiver
 // records what the platform pushes during the whole run.
-func runTargetAll(ctx context.Context, o runOptions, stdout io.Writer) (*reports.Summary, []string, error) {
+func runTargetAll(ctx context.Context, o runOptions, stdout io.Writer) (*runOutcome, error) {
 	t := o.remote
 	start := time.Now()
 	if t.profilePath == "" {
-		return nil, nil, usageError{errors.New("--target needs --profile FILE (apps, secrets, X numbers of that platform)")}
+		return nil, usageError{errors.New("--target needs --profile FILE (apps, secrets, X numbers of that platform)")}
 	}
 	prof, err := conformance.LoadProfile(t.profilePath)
 	if err != nil {
-		return nil, nil, usageError{err}
+		return nil, usageError{err}
 	}
 	secrets := prof.Secrets()
 	rate := o.rate
 	if !o.rateSet && prof.Load.Rate > 0 {
 		rate = prof.Load.Rate
 	}
+	// A rate the user chose (--rate, load.rate) is run as given or refused; the default is
+	// fitted to the platform's limits.
+	explicit := o.rateSet || prof.Load.Rate > 0
 	dur := o.loadDuration
 	if !o.durationSet && prof.Load.Duration > 0 {
 		dur = time.Duration(prof.Load.Duration)
@@ -76,29 +79,34 @@ func runTargetAll(ctx context.Context, o runOptions, stdout io.Writer) (*reports
 	if len(modes) == 0 {
 		modes = prof.Modes()
 	}
-	if err := loadtest.CheckTarget(t.target, gate, rate); err != nil {
-		return nil, nil, usageError{err}
-	}
+	rates := map[pns.Mode]float64{}
+	peak := rate
 	if !o.noLoad {
-		for _, m := range modes {
-			_, a := prof.AppFor(m)
-			c := profile.CapacityOf(m, a)
-			fmt.Fprintf(stdout, "capacity %s\n", c.String(hold))
-			if err := c.Check(rate, hold); err != nil {
-				return nil, nil, usageError{err}
-			}
+		var err error
+		if rates, err = planLoad(stdout, prof, modes, rate, dur, hold, explicit, gate.MaxRate); err != nil {
+			return nil, usageError{err}
 		}
+		peak = 0
+		for _, r := range rates {
+			peak = max(peak, r)
+		}
+	}
+	if err := loadtest.CheckTarget(t.target, gate, peak); err != nil {
+		return nil, usageError{err}
 	}
 	hc, tlsConf, err := t.tls.client(30 * time.Second)
 	if err != nil {
-		return nil, nil, usageError{err}
+		return nil, usageError{err}
 	}
 	if err := preflight(ctx, hc, t.target); err != nil {
-		return nil, nil, usageError{err}
+		if errors.As(err, new(unreachableError)) {
+			return nil, err // could not check, not a usage error
+		}
+		return nil, usageError{err}
 	}
 	for _, sub := range []string{assemble.ConformanceDir, assemble.LoadDir} {
 		if err := os.RemoveAll(filepath.Join(o.out, sub)); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 	}
 
@@ -116,7 +124,7 @@ func runTargetAll(ctx context.Context, o runOptions, stdout io.Writer) (*reports
 		}
 		v, err := schemas.New()
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		rcv = receiver.New(receiver.Options{Apps: apps, Validate: v.ValidateCallback, OnPush: func(a receiver.Arrival) {
 			tracker.Record(a)
@@ -124,7 +132,7 @@ func runTargetAll(ctx context.Context, o runOptions, stdout io.Writer) (*reports
 		}})
 		url, err := rcv.Start(t.receive)
 		if err != nil {
-			return nil, nil, usageError{fmt.Errorf("--receive: %w", err)}
+			return nil, usageError{fmt.Errorf("--receive: %w", err)}
 		}
 		defer rcv.Close()
 		fmt.Fprintf(stdout, "callback receiver: %s (configure it as the apps' notification URLs)\n", url)
@@ -135,7 +143,7 @@ func runTargetAll(ctx context.Context, o runOptions, stdout io.Writer) (*reports
 		[]reports.Setting{
 			{Key: "TLS", Value: t.tls.manifestValue()},
 			{Key: "load duration", Value: dur.String()},
-			{Key: "bind rate", Value: fmt.Sprintf("%g/s per mode", rate)},
+			{Key: "bind rate", Value: ratesString(modes, rates)},
 			{Key: "hold", Value: hold.String()},
 			{Key: "load modes", Value: fmt.Sprint(modes)},
 			{Key: "remote gate", Value: fmt.Sprintf("allowRemote=%v maxRate=%g/s", gate.AllowRemote, gate.MaxRate)},
@@ -154,6 +162,13 @@ func runTargetAll(ctx context.Context, o runOptions, stdout io.Writer) (*reports
 	}
 	cres, err := conformance.Run(ctx, copts)
 	recordConformance(stdout, s, cdir, cres, err, o.strict)
+	// A platform that refused our credentials would refuse the load's too, and every further
+	// refusal brings the client IP closer to a lockout: the run stops here.
+	var notChecked []string
+	refused := err == nil && cres.CredentialsRefused != nil
+	if refused {
+		notChecked = append(notChecked, "conformance: "+cres.CredentialsRefused.Error())
+	}
 	if err == nil {
 		for _, w := range cres.Warnings {
 			fmt.Fprintf(stdout, "warning: %s\n", w)
@@ -164,28 +179,32 @@ func runTargetAll(ctx context.Context, o runOptions, stdout io.Writer) (*reports
 	}
 
 	// 2. Load: bind-unbind per mode.
-	if !o.noLoad && ctx.Err() == nil {
+	if !o.noLoad && ctx.Err() == nil && !refused {
 		bindThs := o.thresholds
 		if len(bindThs) == 0 {
 			bindThs = defaultRunBindThresholds
 		}
 		ths, err := loadtest.ParseThresholds(bindThs)
 		if err != nil {
-			return nil, nil, usageError{err}
+			return nil, usageError{err}
 		}
 		for _, m := range modes {
 			if ctx.Err() != nil {
 				break
 			}
 			name := fmt.Sprintf("%s-bind-unbind", lowerMode(m))
-			fmt.Fprintf(stdout, "== load %s: %g/s for %s, hold %s\n", name, rate, dur, hold)
+			fmt.Fprintf(stdout, "== load %s: %g/s for %s, hold %s\n", name, rates[m], dur, hold)
 			res, err := loadtest.Run(ctx, loadtest.Config{
 				Target: t.target, Profile: prof, Scenario: loadtest.ScenarioBindUnbind, Mode: m,
-				Rate: rate, Duration: dur, Hold: hold, Thresholds: ths, Gate: gate, TLSConfig: tlsConf,
+				Rate: rates[m], Duration: dur, Hold: hold, Thresholds: ths, Gate: gate, TLSConfig: tlsConf,
 				OutDir: filepath.Join(o.out, assemble.LoadDir, name), Name: name,
 				Progress: func(p loadtest.Progress) { fmt.Fprintln(stdout, "  "+progressLine(p)) },
 			})
 			if err != nil {
+				if v := targetVerdict(err); v.couldNotCheck != "" {
+					notChecked = append(notChecked, "load "+name+": "+v.couldNotCheck)
+					break // the next mode would only add refusals
+				}
 				s.Errors = append(s.Errors, "load "+name+": "+err.Error())
 				continue
 			}
@@ -199,6 +218,10 @@ func runTargetAll(ctx context.Context, o runOptions, stdout io.Writer) (*reports
 			}
 			fmt.Fprintf(stdout, "  %s: %.1f/s achieved of %.1f/s, %d requests; bindings: %d bound, %d unbound, %d removed by cleanup, %d leaked\n",
 				name, res.AchievedRate, res.TargetRate, res.SentHits, res.Cleanup.Bound, res.Cleanup.Unbound, res.Cleanup.Retried, res.Cleanup.Leaked)
+			if res.CouldNotCheck != "" {
+				notChecked = append(notChecked, "load "+name+": "+res.CouldNotCheck)
+				break
+			}
 		}
 	}
 
@@ -206,19 +229,19 @@ func runTargetAll(ctx context.Context, o runOptions, stdout io.Writer) (*reports
 	if rcv != nil {
 		rep := rcv.Final() // the run is over: calls still lacking events count as missing
 		if err := writeJSONFile(filepath.Join(o.out, assemble.ReceiverFile), rep); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		s.Callbacks = assemble.Callbacks(rep, nil) // not the embedded emulator: no emulator-side loss to show
 		if len(o.cbThresholds) > 0 {
 			ths, err := assemble.CallbackThresholds(s.Callbacks, o.cbThresholds)
 			if err != nil {
-				return nil, nil, err
+				return nil, err
 			}
 			s.Thresholds = append(s.Thresholds, ths...)
 		}
 	}
 	s.Manifest.End = time.Now()
-	return s, secrets, nil
+	return &runOutcome{s: s, secrets: secrets, notChecked: notChecked, refused: refused}, nil
 }
 
 func lowerMode(m pns.Mode) string {

@@ -85,15 +85,8 @@ func platformConfig(t *testing.T, mutate func(*emulator.Config)) string {
 // metrics (0 when none was served).
 func (p *platform) requestsSeen(t *testing.T) int {
 	t.Helper()
-	resp, err := http.Get(strings.TrimSuffix(p.AdminURL, "/emulator/v1/") + "/metrics")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var b bytes.Buffer
-	_, _ = b.ReadFrom(resp.Body)
 	n := 0
-	for _, line := range strings.Split(b.String(), "\n") {
+	for _, line := range p.metrics(t) {
 		if strings.HasPrefix(line, "pns_emulator_requests_total{") && !strings.HasSuffix(line, " 0") {
 			n++
 		}
@@ -104,15 +97,8 @@ func (p *platform) requestsSeen(t *testing.T) int {
 // bindingIDs returns the subscriptionIds the platform holds, sorted.
 func (p *platform) bindingIDs(t *testing.T) []string {
 	t.Helper()
-	resp, err := http.Get(p.AdminURL + "bindings")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
 	var d emulator.BindingsDump
-	if err := json.NewDecoder(resp.Body).Decode(&d); err != nil {
-		t.Fatal(err)
-	}
+	p.adminJSON(t, "bindings", &d)
 	var ids []string
 	for _, b := range d.AXB {
 		ids = append(ids, b.SubscriptionID)
@@ -310,9 +296,10 @@ func TestLoadNumbersTooFew(t *testing.T) {
 	}
 }
 
-// TestDeadTargetExits2: a target nobody listens on ends conform, load and run at once with
-// exit 2 and one line (the preflight), not after a full run of failures.
-func TestDeadTargetExits2(t *testing.T) {
+// TestDeadTargetCouldNotCheck: a target nobody listens on ends conform, load and run at once
+// with exit 3 (could not check) and one line (the preflight), not after a full run of
+// failures.
+func TestDeadTargetCouldNotCheck(t *testing.T) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -326,7 +313,7 @@ func TestDeadTargetExits2(t *testing.T) {
 		{"run", "--target", dead, "--profile", prof, "--out", t.TempDir()},
 	} {
 		code, _, stderr := runHarness(t, platformEnv, args...)
-		if code != exitUsage {
+		if code != exitCouldNotCheck {
 			t.Errorf("%s: exit %d: %s", args[0], code, stderr)
 			continue
 		}
