@@ -41,21 +41,27 @@ var Rules = map[string][]string{
 		"business:mode-mismatch", "business:content-type", "business:malformed-json",
 		"business:tone-approval", "business:null-is-absent", "business:boolean-flags",
 		"length:recordHintTone", "length:lastMinVoice", "type:callerNum",
+		"business:expiry-instant",
+		"business:x-frozen", "business:private-sms",
+		"default:areaMatchMode",
 	},
 	pns.IfaceAXBUnbind: {
 		"alternative:relationNum|subscriptionId", "format:relationNum", "precedence:subscriptionId>relationNum",
 		"business:unbind-all-by-x", "business:x-not-owned", "business:unknown-subscription",
 		"business:x-without-bindings", "business:unescaped-plus",
+		"business:isolation",
 	},
 	pns.IfaceAXBModify: {
 		"mandatory:subscriptionId", "format:calleeNum", "range:duration", "distinct:callerNum,calleeNum",
 		"business:x-reuse", "business:unknown-subscription", "business:recording-disabled",
 		"business:expiry-restart", "business:no-op",
+		"business:never-expires",
 	},
 	pns.IfaceAXBQuery: {
 		"alternative:relationNum|subscriptionId", "precedence:subscriptionId", "business:role-match",
 		"business:pagination", "business:utc-time", "business:unknown-subscription", "business:isolation", "business:expiry",
 		"business:requires-relationNum",
+		"business:answer-content-type",
 	},
 	pns.IfaceAXBind: {
 		"mandatory:origNum", "length:origNum", "format:origNum", "format:privateNum", "enum:privateNumType",
@@ -63,6 +69,7 @@ var Rules = map[string][]string{
 		"type:preVoice", "length:userData", "business:ax-one-a-per-x", "business:ax-same-a-x",
 		"business:ax-5x-limit", "business:x-not-owned", "business:x-not-normal", "business:no-eligible-x",
 		"business:recording-disabled", "precedence:privateNum>areaCode", "business:mode-mismatch",
+		"business:answer-content-type",
 	},
 	pns.IfaceAXUnbind: {
 		"alternative:subscriptionId|privateNum", "pair:origNum+privateNum", "business:x-not-owned",
@@ -76,11 +83,13 @@ var Rules = map[string][]string{
 	pns.IfaceAXQuery: {
 		"alternative:subscriptionId|origNum|privateNum", "precedence:subscriptionId>origNum>privateNum",
 		"business:unknown-subscription", "format:origNum", "business:utc-time",
+		"business:absent-unset",
 	},
 	pns.IfaceAXCallee: {
 		"mandatory:calleeNum", "alternative:subscriptionId|privateNum", "range:duration",
 		"distinct:calleeNum,origNum", "format:calleeNum", "business:x-not-owned",
 		"business:unknown-subscription", "length:userData",
+		"default:duration",
 	},
 	pns.IfaceAXEBind: {
 		"mandatory:bindNum", "format:bindNum", "format:virtualNum", "format:extendNum", "length:extendNum",
@@ -105,6 +114,7 @@ var Rules = map[string][]string{
 	pns.IfaceRecordDownload: {
 		"mandatory:fileName", "mandatory:recordDomain", "business:unknown-recording",
 		"business:injected-errors", "business:download-redirect", "business:retention",
+		"business:recording-isolation",
 	},
 	IfaceCallbacks: {
 		"sequence:B1", "sequence:B2", "sequence:B3-B6", "sequence:B7", "sequence:B8", "sequence:B9",
@@ -116,12 +126,15 @@ var Rules = map[string][]string{
 		"delivery:events", "delivery:signature-aksk", "delivery:signature-wsse", "delivery:fee",
 		"delivery:fee-batch", "delivery:fee-cap", "delivery:retry", "delivery:numstatus", "delivery:numstatus-cap", "business:x-paused",
 		"delivery:sms-notify", "delivery:sms-block", "delivery:recording",
+		"meaning:fee-first-leg", "meaning:icid-unique",
 	},
 	IfaceAuthentication: {
 		"business:aksk-ok", "business:separators", "business:stale-created", "business:future-created", "business:nonce-replay", "business:bad-digest",
 		"business:unknown-app-key", "business:wsse", "business:lockout", "business:allow-list",
 		"business:frozen", "business:local-time-tolerance", "business:malformed-created",
 		"business:nonce-length", "business:authorization-format", "business:x-aksk-format",
+		"business:digest-encoding", "business:scheme-case", "business:attribute-case", "business:lockout-threshold", "business:lockout-counting", "business:lockout-peer",
+		"business:lockout-extension",
 	},
 }
 

@@ -52,19 +52,28 @@
 // when the scenario ends), `N seconds pass on the platform` (@slow), `the next
 // request's digest is made with <a documented client mistake>` (see digestMistakes), `the next
 // request reuses the previous request's Nonce`, `the emulator lockout is on`, `the emulator answers
-// every "record.download" request with result code "1023001"`.
+// every "record.download" request with result code "1023001"`. The steps of the scenarios that
+// check a rule from the inside (tag @inside, insidesteps.go): `the next request's digest is the
+// correct one in lower case` (in upper case, without its padding), `the next request's Created
+// is the current UTC time written as "2006-01-02T15:04:05.000Z"` (a Go layout: the present
+// instant, correctly signed, in another form), `the next request's Nonce is 128 random letters
+// and digits`, `the next request's X-AKSK attribute "Username" is written "username"`.
 //
 // Actions: `I bind AXB with:` + JSON (also modify; AX, AXE), `I query AXB with "relationNum=<X1>"`
 // (also unbind; `with no parameters`), `I set the AX temporary callee with:`, `I request the
 // recording download with "…"`, `I send POST "/path" with body:`, `"<C1>" calls "<X1>"` (with:
-// + options such as {"outcome":"busy"}), `"<A1>" sends the SMS "hello" to "<X1>"`.
+// + options such as {"outcome":"busy"}), `"<A1>" sends the SMS "hello" to "<X1>"`, `I send 6 AXB
+// queries with "…"` (also `binds with:`), `I send 10 AXB queries signed with the secret "s", each
+// with a different "X-Forwarded-For" header`.
 //
 // Outcomes: `the result code is "1012010"`, `the HTTP status is 403`, `the result description is
 // "…"`, `the response matches its schema`, `the response field "relationNumList.0.callerNum" is
 // "<A1>"` (or a number, `is the request's time in UTC` — within 300 s of the platform's present,
 // so a wrong zone fails, `true`/`false`, `is absent`, `is present`, `is not "…"`), `the response list "…" has N
 // entries`, `the response field "relationNum" is one of the app's X numbers`, `… is an X number
-// in area "0755"`, `the response is a redirect with a Location header`, `the AXB binding "<SUB1>"
+// in area "0755"`, `the response is a redirect with a Location header`, `the response
+// Content-Type is JSON in UTF-8`, `the client IP is locked out` (or `not locked out`: a correctly
+// signed probe that the run's lockout guard does not count, @emulator), `the AXB binding "<SUB1>"
 // exists` / `does not exist`, `the call events are "callin, callout, …"`, `I remember the
 // response field "fee.recordObjectName" as "REC"`.
 //

@@ -300,5 +300,5 @@ func (rs *runState) watchCredentials(app string, mods requestMods, r *pns.Respon
 // zero reports whether the request is signed as the profile says, untouched.
 func (m requestMods) zero() bool {
 	return len(m.set) == 0 && len(m.del) == 0 && !m.wsse && m.secret == "" && m.appKey == "" &&
-		m.created == nil && m.rawTime == "" && m.nonce == "" && m.digest == nil
+		m.created == nil && m.rawTime == "" && m.nonce == "" && m.digest == nil && m.edit == nil
 }

@@ -180,6 +180,7 @@ func (rs *runState) initScenario(sc *godog.ScenarioContext) {
 	sc.Step(`^I remember the response field "([^"]*)" as "([^"]*)"$`, w.remember)
 	w.registerAuthSteps(sc)
 	w.registerCapSteps(sc)
+	w.registerInsideSteps(sc)
 
 	// Emulator control.
 	sc.Step(`^the emulator clock advances by (\d+) seconds$`, w.advanceClock)

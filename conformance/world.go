@@ -159,6 +159,9 @@ type requestMods struct {
 	// digest, when set, computes the PasswordDigest instead of the correct function (the
 	// client mistakes of reference §2.3).
 	digest func(secret, nonce, created string) string
+	// edit, when set, rewrites the signed headers last (insidesteps.go: an attribute name
+	// spelled differently in an otherwise correct X-AKSK header).
+	edit func(http.Header)
 }
 
 type createdBinding struct {
@@ -354,6 +357,9 @@ func (w *world) send(ctx context.Context, method, pathQuery string, body []byte,
 	}
 	for h, v := range mods.set {
 		req.Header.Set(h, v)
+	}
+	if mods.edit != nil {
+		mods.edit(req.Header)
 	}
 	w.sentAt = time.Now()
 	hresp, err := w.rs.httpc.Do(req)
