@@ -198,10 +198,16 @@ func (w *world) answer() (desc, resultCode string) {
 
 // excuse decides whether a failed step is not a failure of the verdict: a known-differences
 // entry accepts it (on any target), or the scenario asserts an emulator decision and the
-// target is not the emulator. It returns the state and the reason, or "" when the failure
+// target is not the emulator. An answer refusing the client itself (1020176, flow control)
+// is never excused. It returns the state and the reason, or "" when the failure
 // stands.
 func (w *world) excuse(step string, err error) (state, why string) {
 	desc, code := w.answer()
+	if code == string(pns.CodeLockedOut) || (w.last != nil && w.last.resp != nil && isFlowControl(w.last.resp)) {
+		// The platform refused the client (IP locked out, flow control), not the request: that
+		// is no decision of its own about the rule, and no difference a file can accept.
+		return "", ""
+	}
 	tags := make([]string, 0, len(w.tags))
 	for t := range w.tags {
 		tags = append(tags, t)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/xml"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -300,5 +301,41 @@ func TestDiffComparesDifferences(t *testing.T) {
 	if c.Compared != 2 || c.NotCompared != 1 || len(c.Differences) != 1 || c.Differences[0].Key != "a" ||
 		c.Differences[0].Target.Status != StateFailed || !strings.Contains(c.Differences[0].Target.Error, "D41") {
 		t.Errorf("comparison %+v", c)
+	}
+}
+
+// TestLockoutIsNoDifference: a @decision: scenario answered with 1020176 (the client IP
+// locked out) on a target failed for the lockout, not for a decision: it stays failed.
+func TestLockoutIsNoDifference(t *testing.T) {
+	fsys := fstest.MapFS{"lock.feature": {Data: []byte(`@authentication
+Feature: lock
+
+  @decision:D2 @auth-negative
+  Scenario: Locked out
+    Given the AXB app
+    And the next request is signed with the secret "not-the-secret"
+    When I query AXB with "subscriptionId=00000000-0000-4000-8000-000000000000"
+    Then the result code is "1010010"
+`)}}
+	url, stop, err := StartEmulator()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	admin := &adminClient{base: url + "/emulator/v1", httpc: http.DefaultClient}
+	if err := admin.lockout(context.Background(), true); err != nil {
+		t.Fatal(err)
+	}
+	for range 10 { // lock the loopback client out
+		(&pns.Client{BaseURL: url, Signer: pns.Signer{AppKey: "demo-axb", AppSecret: "wrong"}}).Do(context.Background(), http.MethodGet, pns.PathAXB, nil, nil) //nolint:errcheck
+	}
+	p := EmulatorProfile()
+	p.Emulator = false
+	res, err := Run(context.Background(), Options{Target: url, Profile: p, FS: fsys})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Failed != 1 || res.Differs != 0 || !strings.Contains(res.Scenarios[0].Reason, "1020176") {
+		t.Errorf("%s: %+v", res.Summary(), res.Scenarios)
 	}
 }
