@@ -163,10 +163,40 @@ func ms(v float64) time.Duration {
 	return time.Duration(v * float64(time.Millisecond))
 }
 
-// LoadScenario converts one (possibly merged) load result. name labels it in the report.
+// rejectionDesc describes answers of code: the flow-control resultdesc they carried when
+// throttled, else the contract's description of the code.
+func rejectionDesc(code string, throttled bool) string {
+	if throttled {
+		return pns.DescFlowControl
+	}
+	if info, found := pns.Lookup(pns.Code(code)); found {
+		return info.Desc
+	}
+	return ""
+}
+
+// ScenarioName names a load result by what ran, never by where it was written: the modes
+// and the workload's name ("axb-bind-unbind", "axb+ax-mix"). A result whose modes already end
+// in the workload's name (`harness run` names its loads so) keeps them.
+func ScenarioName(r *loadtest.Result) string {
+	switch {
+	case r.Mode == "":
+		return r.Scenario
+	case r.Scenario == "" || strings.HasSuffix(r.Mode, r.Scenario):
+		return r.Mode
+	}
+	return r.Mode + "-" + r.Scenario
+}
+
+// LoadScenario converts one (possibly merged) load result. name labels it in the report;
+// empty, it is ScenarioName's.
 func LoadScenario(r *loadtest.Result, name string) reports.LoadScenario {
+	if name == "" {
+		name = ScenarioName(r)
+	}
 	ls := reports.LoadScenario{
 		Name:         name,
+		Workload:     ScenarioName(r),
 		Primary:      r.Primary,
 		Description:  describe(r),
 		TargetRate:   r.TargetRate,
@@ -212,12 +242,22 @@ func LoadScenario(r *loadtest.Result, name string) reports.LoadScenario {
 	if total > 0 {
 		ls.SuccessRatio = float64(ok) / float64(total)
 	}
-	for c, n := range codes {
-		cc := reports.CodeCount{Code: c, Count: n}
-		if info, found := pns.Lookup(pns.Code(c)); found {
-			cc.Description = info.Desc
+	// The answers the platform marked as flow control by their resultdesc are their own row:
+	// 1010010 also means "Invalid digest.", and the throttling table counts them apart.
+	throttled := map[string]int64{}
+	for _, x := range r.Rejections {
+		if x.Throttling {
+			throttled[x.Code] += x.Count
 		}
-		ls.ResultCodes = append(ls.ResultCodes, cc)
+	}
+	for c, n := range codes {
+		if t := min(throttled[c], n); t > 0 {
+			ls.ResultCodes = append(ls.ResultCodes, reports.CodeCount{Code: c, Description: rejectionDesc(c, true), Count: t})
+			n -= t
+		}
+		if n > 0 {
+			ls.ResultCodes = append(ls.ResultCodes, reports.CodeCount{Code: c, Description: rejectionDesc(c, false), Count: n})
+		}
 	}
 	sort.Slice(ls.ResultCodes, func(i, j int) bool {
 		if ls.ResultCodes[i].Count != ls.ResultCodes[j].Count {
@@ -260,7 +300,7 @@ func LoadScenario(r *loadtest.Result, name string) reports.LoadScenario {
 			BlockedP99: ms(g.Blocked.P99), Limit: ms(g.LimitMs), Bound: g.Bound}
 	}
 	for _, x := range r.Rejections {
-		ls.Rejections = append(ls.Rejections, reports.Rejection{Code: x.Code, Throttling: x.Throttling, Count: x.Count,
+		ls.Rejections = append(ls.Rejections, reports.Rejection{Code: x.Code, Description: rejectionDesc(x.Code, x.Throttling), Throttling: x.Throttling, Count: x.Count,
 			Began: time.Duration(x.BeganOffsetSeconds * float64(time.Second)), BeganAtRate: float64(x.BeganAtRate)})
 	}
 	for _, f := range r.Flows {
@@ -512,13 +552,26 @@ func Callbacks(rep receiver.Report, loss *reports.EmulatorLoss) *reports.Callbac
 	cb := &reports.Callbacks{
 		EmulatorLoss: loss,
 		Counters: reports.CallbackCounters{
-			Duplicate:     rep.Counters.Duplicates + rep.Counters.DuplicateEvents + rep.Counters.DuplicateFeeRecords + rep.Counters.DuplicateSMS,
-			OutOfOrder:    rep.Counters.OutOfOrder,
-			Late:          rep.Counters.Late,
-			BadSignature:  rep.Counters.BadSignature,
-			SchemaInvalid: rep.Counters.SchemaInvalid,
-			ClockSkew:     rep.Counters.ClockSkew,
+			Duplicate:       rep.Counters.Duplicates + rep.Counters.DuplicateEvents + rep.Counters.DuplicateFeeRecords + rep.Counters.DuplicateSMS,
+			OutOfOrder:      rep.Counters.OutOfOrder,
+			Late:            rep.Counters.Late,
+			BadSignature:    rep.Counters.BadSignature,
+			Invalid:         rep.Counters.Invalid,
+			ClockSkew:       rep.Counters.ClockSkew,
+			Orphan:          rep.Sessions.Orphan,
+			AfterDisconnect: rep.Sessions.AfterDisconnect,
 		},
+		Unsettled: rep.Sessions.Unsettled,
+	}
+	if cb.Counters.Invalid == 0 {
+		// A receiver.json of an older harness, which counted only schema violations.
+		cb.Counters.Invalid = rep.Counters.SchemaInvalid
+	}
+	if d := rep.Deliveries; d != nil {
+		cb.Attempts = d.Attempts
+		if f := d.FirstRepush; f != nil {
+			cb.FirstRepush = &reports.RepushInterval{Count: f.Count, Min: f.Min, Mean: f.Mean, Max: f.Max, Contract: pns.RepushSchedule[0]}
+		}
 	}
 	refs := map[string]bool{}
 	for _, l := range rep.Latency {
@@ -544,8 +597,9 @@ func Callbacks(rep receiver.Report, loss *reports.EmulatorLoss) *reports.Callbac
 		}
 		return ct
 	}
-	var missing int64
+	var missing, typedDup int64
 	for t, tc := range rep.ByType {
+		typedDup += tc.Duplicate
 		ct := get(t)
 		ct.Expected, ct.Received, ct.Missing = tc.Expected, tc.Received, tc.Missing
 		ct.Duplicate, ct.OutOfOrder, ct.Late, ct.ClockSkew = tc.Duplicate, tc.OutOfOrder, tc.Late, tc.ClockSkew
@@ -554,10 +608,22 @@ func Callbacks(rep receiver.Report, loss *reports.EmulatorLoss) *reports.Callbac
 		missing += tc.Missing
 	}
 	cb.Counters.Missing = missing
+	if rep.Format >= 2 {
+		// The receiver counts every duplicate once, in its type's row.
+		cb.Counters.Duplicate = typedDup + rep.Counters.DuplicatesUntyped
+	}
 	if len(rep.ByType) == 0 {
 		// A receiver.json of an older harness: sessions only.
 		cb.Counters.Missing = rep.Sessions.Missing
 		cb.Expected, cb.Received = rep.Counters.Expected, rep.Counters.Requests
+	}
+	switch {
+	case rep.Counters.Expected > 0 || cb.Expected > 0:
+		cb.MissingBasis = reports.MissingExpected
+	case rep.Settle > 0 && rep.Sessions.Judged > 0: // calls all still unsettled judged nothing
+		cb.MissingBasis = reports.MissingFromPushes
+	default:
+		cb.MissingBasis = reports.MissingUnknown
 	}
 	for _, l := range rep.Latency {
 		if l.Reference != cb.Reference {
@@ -607,12 +673,16 @@ func callbackProblems(rep receiver.Report) []string {
 		return true
 	}
 	for _, b := range rep.BadSignatures {
-		if !add(fmt.Sprintf("bad signature: app %q scheme %q, arrived %s after the receiver started", b.AppKey, b.Scheme, b.Arrived.Round(time.Millisecond))) {
+		why := ""
+		if b.Reason != "" {
+			why = " (" + b.Reason + ")"
+		}
+		if !add(fmt.Sprintf("bad signature%s: app %q scheme %q, arrived %s after the receiver started", why, b.AppKey, b.Scheme, b.Arrived.Round(time.Millisecond))) {
 			return out
 		}
 	}
 	for _, v := range rep.Violations {
-		msg := "schema-invalid " + v.Kind
+		msg := "invalid " + v.Kind
 		if v.EventType != "" {
 			msg += " " + v.EventType
 		}

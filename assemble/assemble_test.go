@@ -9,6 +9,7 @@ import (
 
 	"github.com/pns-harness/pns-harness/conformance"
 	"github.com/pns-harness/pns-harness/loadtest"
+	"github.com/pns-harness/pns-harness/pns"
 	"github.com/pns-harness/pns-harness/reports"
 )
 
@@ -171,10 +172,33 @@ func TestLoadScenarioGeneratorThrottlingFlows(t *testing.T) {
 	if g == nil || !g.Bound || g.LagP99 != 80*time.Millisecond || g.BlockedP99 != 70*time.Millisecond || g.Limit != 50*time.Millisecond {
 		t.Fatalf("generator %+v", g)
 	}
-	if len(ls.Rejections) != 1 || ls.Rejections[0] != (reports.Rejection{Code: "1010010", Throttling: true, Count: 4, Began: 1500 * time.Millisecond, BeganAtRate: 300}) {
+	if len(ls.Rejections) != 1 || ls.Rejections[0] != (reports.Rejection{Code: "1010010", Description: pns.DescFlowControl, Throttling: true, Count: 4, Began: 1500 * time.Millisecond, BeganAtRate: 300}) {
 		t.Fatalf("rejections %+v", ls.Rejections)
 	}
 	if len(ls.Flows) != 1 || ls.Flows[0].Sessions != 9 || ls.Flows[0].Planned != 10 || ls.Flows[0].Steps[0] != (reports.FlowStep{Op: "bind", Interface: "axb.bind", Requests: 9, Success: 8}) {
 		t.Fatalf("flows %+v", ls.Flows)
+	}
+}
+
+// TestLoadScenarioCodeRowsByDesc: 1010010 answers told apart by their resultdesc are two rows
+// of the result-code table, each with the description and count the throttling table gives.
+func TestLoadScenarioCodeRowsByDesc(t *testing.T) {
+	r := &loadtest.Result{Primary: "axb.bind", ElapsedSeconds: 1,
+		Interfaces: []loadtest.InterfaceStats{{ID: "axb.bind", Count: 10, Codes: []loadtest.CodeStats{{Code: "0", Count: 3}, {Code: "1010010", Count: 7}}}},
+		Rejections: []loadtest.Rejection{{Code: "1010010", Throttling: true, Count: 5}, {Code: "1010010", Count: 2}}}
+	ls := LoadScenario(r, "")
+	got := map[string]int64{}
+	for _, c := range ls.ResultCodes {
+		got[c.Code+" "+c.Description] = c.Count
+	}
+	for desc, n := range map[string]int64{"1010010 " + pns.DescFlowControl: 5, "1010010 Invalid digest.": 2} {
+		if got[desc] != n {
+			t.Errorf("%s: %d, want %d (rows %v)", desc, got[desc], n, got)
+		}
+	}
+	for _, x := range ls.Rejections {
+		if (x.Throttling && x.Description != pns.DescFlowControl) || (!x.Throttling && x.Description != "Invalid digest.") {
+			t.Errorf("rejection %+v", x)
+		}
 	}
 }

@@ -108,8 +108,11 @@ func TestCallbackThresholds(t *testing.T) {
 		{"callback.fee.expected>=4", true, 4, ""},
 		{"callback.answer.p99<1s", false, 0, "no samples"},
 		{"callback.answer.missing==0", true, 0, ""},
+		{"callback.all.expected==6", true, 6, ""},
+		{"callback.fee.p95<2s", false, 0, "needs the receiver's histograms (receiver.json)"},
+		{"callback.schemaInvalid==0", true, 0, ""},
 	} {
-		got, err := CallbackThresholds(cb, []string{tc.expr})
+		got, err := CallbackThresholds(cb, nil, []string{tc.expr})
 		if err != nil {
 			t.Fatalf("%s: %v", tc.expr, err)
 		}
@@ -117,7 +120,7 @@ func TestCallbackThresholds(t *testing.T) {
 			t.Errorf("%s: %+v", tc.expr, g)
 		}
 	}
-	if got, _ := CallbackThresholds(nil, []string{"callback.missing==0"}); got[0].Passed || got[0].Message != "no callback results" {
+	if got, _ := CallbackThresholds(nil, nil, []string{"callback.missing==0"}); got[0].Passed || got[0].Message != "no callback results" {
 		t.Errorf("without receiver: %+v", got[0])
 	}
 	for _, tc := range []struct{ expr, err string }{
@@ -126,6 +129,8 @@ func TestCallbackThresholds(t *testing.T) {
 		{"callback.missing==none", `threshold "callback.missing==none": callback.missing needs a number, got "none"`},
 		{"callback.missing", `threshold "callback.missing": want callback.METRIC OP VALUE`},
 		{"callback.p99<1s", `threshold "callback.p99<1s": unknown callback metric "callback.p99"`},
+		{"callback.fe.p99<1s", `threshold "callback.fe.p99<1s": unknown notification type "fe"`},
+		{"callback.fee.p0<1s", `threshold "callback.fee.p0<1s": unknown callback metric "callback.fee.p0"`},
 	} {
 		_, err := ParseCallbackThreshold(tc.expr)
 		if err == nil || !strings.HasPrefix(err.Error(), tc.err) {
@@ -144,4 +149,65 @@ func FuzzParseCallbackThreshold(f *testing.F) {
 			t.Fatalf("%q parsed without a statistic", s)
 		}
 	})
+}
+
+// TestCallbackThresholdsFromHistograms: any percentile, "all" and mean come from the
+// receiver's histograms of the section's reference.
+func TestCallbackThresholdsFromHistograms(t *testing.T) {
+	var ds []time.Duration
+	for i := 1; i <= 100; i++ {
+		ds = append(ds, time.Duration(i)*10*time.Millisecond) // 10 ms … 1 s
+	}
+	rep := receiver.Report{Format: receiver.ReportFormat, Settle: time.Minute,
+		Sessions: receiver.SessionCounts{Total: 1, Judged: 1},
+		ByType:   map[string]receiver.TypeCounts{"fee": {Received: 100}, "callin": {Received: 1}},
+		Latency: []receiver.Latency{latency(t, receiver.RefPlatform, "fee", ds...),
+			latency(t, receiver.RefPlatform, "callin", 3*time.Second)}}
+	cb := Callbacks(rep, nil)
+	if cb.MissingBasis != reports.MissingFromPushes {
+		t.Errorf("basis %q", cb.MissingBasis)
+	}
+	for _, tc := range []struct {
+		expr   string
+		pass   bool
+		lo, hi time.Duration
+	}{
+		{"callback.fee.p95<2s", true, 949 * time.Millisecond, 951 * time.Millisecond},
+		{"callback.fee.mean<1s", true, 504 * time.Millisecond, 506 * time.Millisecond},
+		{"callback.all.max<2s", false, 2990 * time.Millisecond, 3010 * time.Millisecond},
+	} {
+		got, err := CallbackThresholds(cb, &rep, []string{tc.expr})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if g := got[0]; g.Passed != tc.pass || time.Duration(g.Observed) < tc.lo || time.Duration(g.Observed) > tc.hi {
+			t.Errorf("%s: %+v", tc.expr, g)
+		}
+	}
+}
+
+// TestMissingUnknown: without expectations or judged calls, missing is not a measured 0.
+func TestMissingUnknown(t *testing.T) {
+	cb := Callbacks(receiver.Report{Format: receiver.ReportFormat}, nil)
+	if cb.MissingBasis != reports.MissingUnknown {
+		t.Fatalf("basis %q", cb.MissingBasis)
+	}
+	got, _ := CallbackThresholds(cb, nil, []string{"callback.missing==0"})
+	if got[0].Passed || !strings.HasPrefix(got[0].Message, "unknown") {
+		t.Errorf("missing threshold %+v", got[0])
+	}
+	if lines := strings.Join(cb.Lines(), "\n"); !strings.Contains(lines, "missing: unknown") {
+		t.Errorf("lines %q", lines)
+	}
+}
+
+// TestDuplicatesOnce: a format-2 receiver counts every duplicate in its type's row (or
+// untyped) once; the section adds them up once.
+func TestDuplicatesOnce(t *testing.T) {
+	rep := receiver.Report{Format: receiver.ReportFormat,
+		Counters: receiver.Counters{Duplicates: 2, DuplicateEvents: 1, DuplicateFeeRecords: 1, DuplicatesUntyped: 1},
+		ByType:   map[string]receiver.TypeCounts{"disconnect": {Received: 1, Duplicate: 2}, "fee": {Received: 1, Duplicate: 1}}}
+	if cb := Callbacks(rep, nil); cb.Counters.Duplicate != 4 {
+		t.Errorf("duplicate = %d, want 4", cb.Counters.Duplicate)
+	}
 }

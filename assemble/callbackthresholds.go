@@ -4,13 +4,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"regexp"
 	"strconv"
-	"strings"
 	"time"
 
+	"github.com/HdrHistogram/hdrhistogram-go"
 	"github.com/pns-harness/pns-harness/emulator/callbacks"
 	"github.com/pns-harness/pns-harness/loadtest"
+	"github.com/pns-harness/pns-harness/receiver"
 	"github.com/pns-harness/pns-harness/reports"
 )
 
@@ -40,30 +40,49 @@ func ReadEmulatorLoss(path string) (*reports.EmulatorLoss, error) {
 	return EmulatorLoss(st), nil
 }
 
-// Callback thresholds are evaluated on the whole run's callback section (every push the
-// receiver saw, with the missing ones of the run's simulated calls):
-//
-//	callback.missing, callback.duplicate, callback.outOfOrder, callback.late,
-//	callback.badSignature, callback.schemaInvalid, callback.clockSkew, callback.lost
-//	    counts over all types (lost: pushes the emulator itself lost)
-//	callback.EVENT.p50 | p90 | p99 | p99.9 | max
-//	    the delay of one type (callin … disconnect, collectInfo, fee, numStatus, sms.notify)
-//	callback.EVENT.count | expected | received | missing | duplicate | outOfOrder | late | clockSkew
-//	    counts of one type
-//
-// e.g. `callback.fee.p99<2s`, `callback.missing==0`. Delay values take a duration, counts a
-// number. A delay threshold of a type without any measured delay fails ("no samples").
-var reCallbackThreshold = regexp.MustCompile(`^\s*callback\.([A-Za-z0-9.]+?)\s*(<=|>=|==|!=|<|>)\s*(\S+)\s*$`)
+// DefaultCallbackThresholds are the callback thresholds of every subcommand that receives
+// pushes (`harness receive`, `harness run` with or without --target, `harness load` with the
+// calls scenario) when none is given: every anomaly that fails a run by itself, plus the
+// delays the contract's customers expect (fee records wait for the platform's batching).
+var DefaultCallbackThresholds = []string{"callback.missing==0", "callback.duplicate==0", "callback.badSignature==0",
+	"callback.invalid==0", "callback.orphan==0", "callback.afterDisconnect==0", "callback.lost==0",
+	"callback.late==0", "callback.disconnect.p99<2s", "callback.fee.p99<5s"}
+
+// CallbackThreshold is a parsed callback threshold (the grammar is loadtest's, shared by
+// every subcommand).
+type CallbackThreshold = loadtest.CallbackThreshold
+
+// IsCallbackThreshold says whether an expression names a callback metric (callback.…), so
+// that the CLI can route it here rather than to the load thresholds.
+func IsCallbackThreshold(expr string) bool { return loadtest.IsCallbackThreshold(expr) }
+
+// ParseCallbackThreshold parses one callback threshold.
+func ParseCallbackThreshold(expr string) (CallbackThreshold, error) {
+	return loadtest.ParseCallbackThreshold(expr)
+}
+
+// ParseCallbackThresholds parses every expression, for a refusal before the run starts.
+func ParseCallbackThresholds(exprs []string) error {
+	for _, e := range exprs {
+		if _, err := loadtest.ParseCallbackThreshold(e); err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
 var callbackRunCounts = map[string]func(*reports.Callbacks) int64{
-	"missing":       func(c *reports.Callbacks) int64 { return c.Counters.Missing },
-	"duplicate":     func(c *reports.Callbacks) int64 { return c.Counters.Duplicate },
-	"outOfOrder":    func(c *reports.Callbacks) int64 { return c.Counters.OutOfOrder },
-	"late":          func(c *reports.Callbacks) int64 { return c.Counters.Late },
-	"badSignature":  func(c *reports.Callbacks) int64 { return c.Counters.BadSignature },
-	"schemaInvalid": func(c *reports.Callbacks) int64 { return c.Counters.SchemaInvalid },
-	"clockSkew":     func(c *reports.Callbacks) int64 { return c.Counters.ClockSkew },
-	"lost":          func(c *reports.Callbacks) int64 { return c.EmulatorLoss.Total() },
+	"missing":         func(c *reports.Callbacks) int64 { return c.Counters.Missing },
+	"duplicate":       func(c *reports.Callbacks) int64 { return c.Counters.Duplicate },
+	"outOfOrder":      func(c *reports.Callbacks) int64 { return c.Counters.OutOfOrder },
+	"late":            func(c *reports.Callbacks) int64 { return c.Counters.Late },
+	"badSignature":    func(c *reports.Callbacks) int64 { return c.Counters.BadSignature },
+	"invalid":         func(c *reports.Callbacks) int64 { return c.Counters.Invalid },
+	"clockSkew":       func(c *reports.Callbacks) int64 { return c.Counters.ClockSkew },
+	"lost":            func(c *reports.Callbacks) int64 { return c.EmulatorLoss.Total() },
+	"orphan":          func(c *reports.Callbacks) int64 { return c.Counters.Orphan },
+	"afterDisconnect": func(c *reports.Callbacks) int64 { return c.Counters.AfterDisconnect },
+	"unsettled":       func(c *reports.Callbacks) int64 { return c.Unsettled },
 }
 
 var callbackTypeCounts = map[string]func(reports.CallbackType) int64{
@@ -85,72 +104,59 @@ var callbackTypeDelays = map[string]func(reports.Percentiles) time.Duration{
 	"max":   func(p reports.Percentiles) time.Duration { return p.Max },
 }
 
-// CallbackThreshold is a parsed callback threshold.
-type CallbackThreshold struct {
-	Expr  string
-	Event string // "" for run-wide counts
-	Stat  string
-	Op    string
-	Value float64 // nanoseconds for delays, plain for counts
-	Delay bool
-}
-
-// IsCallbackThreshold says whether an expression names a callback metric (callback.…), so
-// that the CLI can route it here rather than to the load thresholds.
-func IsCallbackThreshold(expr string) bool {
-	return strings.HasPrefix(strings.TrimSpace(expr), "callback.")
-}
-
-// ParseCallbackThreshold parses one callback threshold (see the grammar above).
-func ParseCallbackThreshold(expr string) (CallbackThreshold, error) {
-	m := reCallbackThreshold.FindStringSubmatch(expr)
-	if m == nil {
-		return CallbackThreshold{}, fmt.Errorf("threshold %q: want callback.METRIC OP VALUE, e.g. callback.fee.p99<2s or callback.missing==0", expr)
-	}
-	t := CallbackThreshold{Expr: strings.TrimSpace(expr), Op: m[2]}
-	name, val := m[1], m[3]
-	if _, ok := callbackRunCounts[name]; ok {
-		t.Stat = name
-	} else {
-		ev, stat, ok := cutStat(name)
-		_, isCount := callbackTypeCounts[stat]
-		_, isDelay := callbackTypeDelays[stat]
-		if !ok || (!isCount && !isDelay) {
-			return CallbackThreshold{}, fmt.Errorf("threshold %q: unknown callback metric %q (want callback.missing, duplicate, outOfOrder, late, badSignature, schemaInvalid, clockSkew, lost, or callback.EVENT.p50|p90|p99|p99.9|max|count|expected|received|missing|duplicate)", expr, "callback."+name)
+// delayStat measures a delay statistic of one type (or "all") from the receiver's
+// histograms of the section's reference; ok is false without samples.
+func delayStat(cb *reports.Callbacks, rep *receiver.Report, event, stat string) (time.Duration, bool, string) {
+	if event != "all" {
+		if f, fixed := callbackTypeDelays[stat]; fixed {
+			for _, x := range cb.Events {
+				if x.Event == event && x.Count > 0 {
+					return f(x.Latency), true, ""
+				}
+			}
+			return 0, false, "no samples"
 		}
-		t.Event, t.Stat, t.Delay = ev, stat, isDelay
 	}
-	if t.Delay {
-		d, err := time.ParseDuration(val)
+	if rep == nil {
+		return 0, false, "needs the receiver's histograms (receiver.json)"
+	}
+	var h *hdrhistogram.Histogram
+	for _, l := range rep.Latency {
+		if l.Reference != cb.Reference || (event != "all" && l.Type != event) {
+			continue
+		}
+		x, err := l.Hist()
 		if err != nil {
-			return CallbackThreshold{}, fmt.Errorf("threshold %q: callback.%s needs a duration such as 2s, got %q", expr, name, val)
+			return 0, false, err.Error()
 		}
-		t.Value = float64(d)
-		return t, nil
+		if h == nil {
+			h = x
+		} else {
+			h.Merge(x)
+		}
 	}
-	f, err := strconv.ParseFloat(val, 64)
-	if err != nil {
-		return CallbackThreshold{}, fmt.Errorf("threshold %q: callback.%s needs a number, got %q", expr, name, val)
+	if h == nil || h.TotalCount() == 0 {
+		return 0, false, "no samples"
 	}
-	t.Value = f
-	return t, nil
+	us := func(v int64) time.Duration { return time.Duration(v) * time.Microsecond }
+	switch stat {
+	case "max":
+		return us(h.Max()), true, ""
+	case "min":
+		return us(h.Min()), true, ""
+	case "mean":
+		return time.Duration(h.Mean() * float64(time.Microsecond)), true, ""
+	}
+	q, _ := strconv.ParseFloat(stat[1:], 64)
+	return us(h.ValueAtQuantile(q)), true, ""
 }
 
-// cutStat splits EVENT.STAT, keeping "p99.9" whole.
-func cutStat(name string) (event, stat string, ok bool) {
-	if strings.HasSuffix(name, ".p99.9") {
-		return strings.TrimSuffix(name, ".p99.9"), "p99.9", strings.TrimSuffix(name, ".p99.9") != ""
-	}
-	i := strings.LastIndexByte(name, '.')
-	if i <= 0 || i == len(name)-1 {
-		return "", "", false
-	}
-	return name[:i], name[i+1:], true
-}
-
-// CallbackThresholds evaluates callback thresholds on a callback section; a nil section (no
-// receiver ran) fails every threshold with "no callback results".
-func CallbackThresholds(cb *reports.Callbacks, exprs []string) ([]reports.Threshold, error) {
+// CallbackThresholds evaluates callback thresholds on a callback section; rep, the receiver's
+// report the section was built from, supplies the histograms of percentiles the section does
+// not hold (nil: those fail as not measured). A nil section (no receiver ran) fails every
+// threshold with "no callback results"; callback.missing fails as not measured when nothing
+// told the receiver which calls happened (reports.MissingUnknown).
+func CallbackThresholds(cb *reports.Callbacks, rep *receiver.Report, exprs []string) ([]reports.Threshold, error) {
 	var out []reports.Threshold
 	for _, e := range exprs {
 		t, err := ParseCallbackThreshold(e)
@@ -165,24 +171,21 @@ func CallbackThresholds(cb *reports.Callbacks, exprs []string) ([]reports.Thresh
 		switch {
 		case cb == nil:
 			measured, th.Message = false, "no callback results"
+		case t.Event == "" && t.Stat == "missing" && cb.MissingBasis == reports.MissingUnknown:
+			measured, th.Message = false, "unknown: nothing told the receiver which calls happened"
 		case t.Event == "":
 			th.Observed = float64(callbackRunCounts[t.Stat](cb))
+		case t.Delay:
+			d, ok, why := delayStat(cb, rep, t.Event, t.Stat)
+			measured, th.Message, th.Observed = ok, why, float64(d)
 		default:
-			var ct reports.CallbackType
-			found := false
+			var n int64
 			for _, x := range cb.Events {
-				if x.Event == t.Event {
-					ct, found = x, true
+				if x.Event == t.Event || t.Event == "all" {
+					n += callbackTypeCounts[t.Stat](x)
 				}
 			}
-			switch {
-			case t.Delay && (!found || ct.Count == 0):
-				measured, th.Message = false, "no samples"
-			case t.Delay:
-				th.Observed = float64(callbackTypeDelays[t.Stat](ct.Latency))
-			default:
-				th.Observed = float64(callbackTypeCounts[t.Stat](ct))
-			}
+			th.Observed = float64(n)
 		}
 		th.Passed = measured && loadtest.Compare(th.Observed, t.Op, t.Value)
 		out = append(out, th)

@@ -382,7 +382,7 @@ func (w *world) send(ctx context.Context, method, pathQuery string, body []byte,
 		_ = json.Unmarshal(data, &ex.response)
 	}
 	w.obs = append(w.obs, Observation{Interface: ex.iface.ID, Status: resp.Status, ResultCode: resp.Envelope.ResultCode, Aux: aux})
-	w.rs.guard.observe(resp)
+	w.rs.guard.observe(resp, w.hasTag(tagLockoutRule))
 	w.rs.watchCredentials(w.app, mods, resp)
 	if !aux {
 		w.last = ex

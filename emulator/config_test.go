@@ -120,7 +120,7 @@ func TestConfigErrors(t *testing.T) {
 		t.Errorf("multi: %v", err)
 	}
 	// Unknown keys are refused.
-	if _, err := ParseConfig([]byte("authSkew: 5\n" + app)); err == nil || !strings.Contains(err.Error(), "field authSkew not found") {
+	if _, err := ParseConfig([]byte("authSkew: 5\n" + app)); err == nil || !strings.Contains(err.Error(), "unknown key authSkew") {
 		t.Errorf("unknown key: %v", err)
 	}
 }

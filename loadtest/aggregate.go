@@ -182,6 +182,9 @@ type observation struct {
 	blocked   time.Duration
 	reject    string
 	throttled bool
+	// drained: a step sent early because the load was stopping (job.drained): counted, not
+	// entered in the latency histograms.
+	drained bool
 }
 
 // second is the key of t's one-second bucket: whole seconds counted from the run's start
@@ -230,10 +233,12 @@ func (a *aggregate) observe(o *observation) {
 	}
 	c.count++
 	c.statuses[statusKey(o.status)]++
-	record(c.service, o.service)
-	record(c.corrected, o.corrected)
-	record(a.lag, o.lag)
-	record(a.blocked, o.blocked)
+	if !o.drained {
+		record(c.service, o.service)
+		record(c.corrected, o.corrected)
+		record(a.lag, o.lag)
+		record(a.blocked, o.blocked)
+	}
 	if o.reject != "" {
 		k := rejectKey{o.reject, o.throttled}
 		x := a.rejections[k]
@@ -257,8 +262,10 @@ func (a *aggregate) observe(o *observation) {
 	if o.success {
 		s.success++
 	}
-	record(s.service, o.service)
-	record(s.corrected, o.corrected)
+	if !o.drained {
+		record(s.service, o.service)
+		record(s.corrected, o.corrected)
+	}
 	a.conf.Checked++
 	if o.schema {
 		a.conf.SchemaChecked++

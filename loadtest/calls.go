@@ -70,10 +70,13 @@ func (t *CallbackTracker) SetReceiver(r *receiver.Receiver) {
 }
 
 // Record is the receiver's OnPush hook (receiver.Options.OnPush): it records each push at its
-// first delivery, now; re-deliveries and duplicates carry no new latency. The receiver's
+// accepted delivery, now; re-deliveries and duplicates carry no new latency. The receiver's
 // per-record delays are used when it measured them.
 func (t *CallbackTracker) Record(a receiver.Arrival) {
-	if a.Redelivery || a.Duplicate {
+	// The receiver accounts a body at its accepted delivery (Attempts set), which is a
+	// redelivery when an earlier attempt was refused; other redeliveries and duplicates carry
+	// nothing new.
+	if a.Duplicate || (a.Redelivery && a.Attempts == 0) {
 		return
 	}
 	var delays []time.Duration

@@ -12,12 +12,17 @@ import (
 type Progress struct {
 	Elapsed time.Duration
 	// TargetRate is the plan's current arrival rate (all flows); AchievedRate the arrivals
-	// started per second over the last interval.
+	// started per second over the last Interval.
 	TargetRate   float64
 	AchievedRate float64
-	Requests     int64
-	SuccessPct   float64
-	// P50 and P99 are the primary interface's service latencies so far, in milliseconds.
+	Interval     time.Duration
+	// Requests and SuccessPct count every interface since the start.
+	Requests   int64
+	SuccessPct float64
+	// Primary is the interface of the first flow's first step; P50 and P99 are its service
+	// latencies since the start (cumulative, unlike the report's per-second chart) and
+	// CorrectedP99 its corrected one, in milliseconds.
+	Primary           string
 	P50, P99          float64
 	CorrectedP99      float64
 	Live              int64

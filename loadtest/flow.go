@@ -146,7 +146,7 @@ func (r *runner) handle(h *hit) {
 	} else {
 		a, o = r.check(st.iface, h)
 	}
-	o.primary = h.primary
+	o.primary, o.drained = h.primary, h.drained
 	o.corrected = max(h.start.Add(h.latency).Sub(h.intended), h.latency)
 	o.lag, o.blocked = h.lag(), h.blocked()
 	r.watchCredentials(st.m, o.code, a.desc)
@@ -209,10 +209,11 @@ func (r *runner) sessionEnded(s *session, completed bool) {
 func (r *runner) dispatchPending(p *pending) bool {
 	now := time.Now()
 	intended := p.due
-	if intended.After(now) {
+	drained := intended.After(now)
+	if drained {
 		intended = now // drained early: due now
 	}
-	if !r.gen.dispatch(job{s: p.s, step: p.step, intended: intended}) {
+	if !r.gen.dispatch(job{s: p.s, step: p.step, intended: intended, drained: drained}) {
 		if p.s.flow.unbind >= 0 && p.s.b.sub != "" {
 			r.leftover(p.s.b)
 		}

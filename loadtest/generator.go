@@ -29,7 +29,11 @@ type job struct {
 	intended time.Time
 	released time.Time
 	primary  bool // the first step of a session: an arrival of its flow's plan
-	seq      uint64
+	// drained: sent before its due time because the load is stopping (the unbinds of the
+	// bindings alive at a Ctrl-C, all at once): counted, but not timed, since that burst
+	// measures the stop, not the plan.
+	drained bool
+	seq     uint64
 }
 
 // hit is a job's outcome, as a worker saw it.

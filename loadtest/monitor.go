@@ -170,7 +170,7 @@ func (r *runner) progress(now time.Time, lastSent int64, dt time.Duration) (Prog
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	el := now.Sub(r.start)
-	p := Progress{Elapsed: el, TargetRate: r.plan.RateAt(el), Live: r.live.Load(),
+	p := Progress{Elapsed: el, TargetRate: r.plan.RateAt(el), Interval: dt, Primary: r.primary, Live: r.live.Load(),
 		Callbacks: r.callbacks.Load(), ConformanceErrors: a.conf.Errors}
 	sent := r.fired.Load()
 	if dt > 0 {

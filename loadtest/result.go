@@ -59,7 +59,7 @@ type Result struct {
 	Conformance Conformance        `json:"conformance"`
 	Cleanup     Cleanup            `json:"cleanup"`
 	Thresholds  []ThresholdOutcome `json:"thresholds,omitempty"`
-	// Aborted is why the run stopped early ("" when it ran its plan): context cancelled, or
+	// Aborted is why the run stopped early ("" when it ran its plan), in a sentence: interrupted, or
 	// a broken threshold with --abort-on-fail.
 	Aborted string `json:"aborted,omitempty"`
 	// CouldNotCheck says why the run could not measure the platform (its credentials were

@@ -541,7 +541,8 @@ func (r *runner) run(ctx context.Context) (*Result, error) {
 	monDone := r.monitor(hl, stopMon, stopLoad)
 	select {
 	case <-ctx.Done():
-		stopLoad("cancelled: " + ctx.Err().Error())
+		// Said for readers of the summary: a signal (Ctrl-C) or the caller stopped the run.
+		stopLoad("interrupted before the end of the plan: no session started after it, and the bindings made were unbound (or are listed as leaked)")
 		<-r.idle
 	case <-r.idle:
 	}

@@ -57,6 +57,17 @@ var (
 
 // ParseThreshold parses one threshold expression.
 func ParseThreshold(expr string) (Threshold, error) {
+	if IsCallbackThreshold(expr) {
+		// The one callback grammar; the generator measures only the delays and counts of
+		// the calls it made, the rest is evaluated on the receiver's results.
+		ct, err := ParseCallbackThreshold(expr)
+		if err != nil {
+			return Threshold{}, err
+		}
+		if ct.Event == "" || (!ct.Delay && ct.Stat != "count") {
+			return Threshold{}, fmt.Errorf("threshold %q: evaluated on the callback receiver's results, not on a load result (harness load, run and report do so)", expr)
+		}
+	}
 	m := reThreshold.FindStringSubmatch(expr)
 	if m == nil {
 		return Threshold{}, fmt.Errorf("threshold %q: want METRIC OP VALUE, e.g. bind.p99<50ms", expr)

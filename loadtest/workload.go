@@ -94,7 +94,7 @@ func LoadWorkload(path string) (*Workload, error) {
 	}
 	w, err := ParseWorkload(data)
 	if err != nil {
-		return nil, configErr(fmt.Errorf("%s: %w", path, err))
+		return nil, configErr(yamlx.Located(path, err))
 	}
 	return w, nil
 }

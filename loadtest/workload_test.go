@@ -31,10 +31,10 @@ func TestParseWorkloadErrors(t *testing.T) {
 	const flow = "flows:\n  - name: f\n    mode: axb\n    rate: 1\n"
 	tests := []struct{ doc, want string }{
 		{"", "workload: no flows: give at least one under flows:"},
-		{"flows: []\nrte: 5\n", "workload: yaml: unmarshal errors:\n  line 2: field rte not found in type loadtest.Workload"},
-		{"flows:\n  - name: f\n    mode: axb\n    rate: 1\n    stpes: []\n", "workload: yaml: unmarshal errors:\n  line 5: field stpes not found in type loadtest.Flow"},
-		{flow + "    steps: [{op: bind, thnk: 1s}]\n", "workload: yaml: unmarshal errors:\n  line 5: field thnk not found in type loadtest.Step"},
-		{flow + "    steps: [{op: bind, think: soon}]\n", "workload: yaml: unmarshal errors:\n  line 5: cannot unmarshal !!str `soon` into time.Duration"},
+		{"flows: []\nrte: 5\n", "workload: line 2: unknown key rte, did you mean rate?"},
+		{"flows:\n  - name: f\n    mode: axb\n    rate: 1\n    stpes: []\n", "workload: line 5: flows[0]: unknown key stpes, did you mean steps?"},
+		{flow + "    steps: [{op: bind, thnk: 1s}]\n", "workload: line 5: flows[0].steps[0]: unknown key thnk, did you mean think?"},
+		{flow + "    steps: [{op: bind, think: soon}]\n", "workload: line 5: cannot unmarshal `soon`: want a duration such as 500ms, 5s or 2m"},
 		{"rate: 1\nramp: 1s@1\nflows: [{name: f, mode: axb, share: 1, steps: [{op: bind}, {op: unbind}]}]\n", "workload: rate and ramp are exclusive"},
 		{"ramp: 1s\nflows: [{name: f, mode: axb, share: 1, steps: [{op: bind}, {op: unbind}]}]\n", `workload: ramp stage 1 "1s": want DURATION@RATE, e.g. 10s@100`},
 		{"flows: [{mode: axb, rate: 1, steps: [{op: bind}, {op: unbind}]}]\n", "workload: flows[0]: name is required"},

@@ -216,7 +216,7 @@ func Load(path string) (*Profile, error) {
 	}
 	p, err := Parse(data)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, yamlx.Located(path, err)
 	}
 	return p, nil
 }

@@ -21,9 +21,12 @@ func FuzzHandler(f *testing.F) {
 	f.Add([]byte(`{"smsEvent":{}}`), true)
 	f.Add([]byte(`not json`), false)
 	f.Add([]byte(`{"eventType":"disconnect","statusInfo":{"sessionId":"s1","timestamp":"2026-2-30 99:99:99"}}`), true)
+	f.Add([]byte(`{"eventType":"transfer","statusInfo":{"sessionId":"s1","timestamp":"2026-03-01 08:00:00"}}`), true)
+	f.Add(feeMessage(answeredFee("icid-2", "s2", now)), true)
+	f.Add([]byte(`{"eventType":"callin","statusInfo":{"sessionId":7}}`), true)
 	f.Fuzz(func(t *testing.T, body []byte, signed bool) {
 		clk := newFakeClock()
-		r := New(Options{Apps: apps, FailFirst: 0.5, Seed: 3, LateAfter: 2 * time.Second, Now: clk.Now,
+		r := New(Options{Apps: apps, FailFirst: 0.5, Seed: 3, LateAfter: 2 * time.Second, Now: clk.Now, Settle: time.Minute,
 			Validate: func(kind string, b []byte) []string {
 				if bytes.Contains(b, []byte("invalid")) {
 					return []string{"invalid"}
@@ -46,6 +49,13 @@ func FuzzHandler(f *testing.F) {
 		}
 		if got := r.Snapshot().Counters.Requests; got != 2 {
 			t.Fatalf("requests counted %d, want 2", got)
+		}
+		// The judgement of calls from their pushes: every call judged once settled, one
+		// body is at most one invalid body.
+		clk.Add(2 * time.Minute)
+		rep := r.Final()
+		if s := rep.Sessions; s.Judged+s.Unsettled != s.Total || s.Unsettled != 0 || rep.Counters.Invalid > 1 {
+			t.Fatalf("sessions %+v, invalid %d for body %q", s, rep.Counters.Invalid, body)
 		}
 	})
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -123,12 +124,19 @@ func TestDispatcherToReceiver(t *testing.T) {
 	if c.SchemaInvalid != 0 {
 		t.Errorf("schema violations: %+v", rep.Violations)
 	}
-	if c.OutOfOrder != 0 || c.DuplicateEvents != 0 || c.Events != 5*calls {
-		t.Errorf("events %d, out of order %d, duplicate events %d", c.Events, c.OutOfOrder, c.DuplicateEvents)
+	// Events are accounted at their accepted delivery, so a refused event re-pushed after
+	// later events of its call arrives out of order: at most one per injected failure.
+	if c.OutOfOrder > c.InjectedFailures || c.DuplicateEvents != 0 || c.Events != 5*calls {
+		t.Errorf("events %d, out of order %d (injected failures %d), duplicate events %d", c.Events, c.OutOfOrder, c.InjectedFailures, c.DuplicateEvents)
 	}
 	s := rep.Sessions
-	if s.Total != calls || s.Complete != calls || s.Satisfied != calls || s.Missing != 0 || len(rep.Failures) != 0 {
-		t.Errorf("sessions = %+v, failures = %+v", s, rep.Failures)
+	if s.Total != calls || s.Complete != calls || s.Satisfied != calls || s.Missing != 0 {
+		t.Errorf("sessions = %+v", s)
+	}
+	for _, f := range rep.Failures {
+		if strings.Join(f.Problems, ",") != "out-of-order" {
+			t.Errorf("call %s: problems %v", f.SessionID, f.Problems)
+		}
 	}
 	if l, ok := rep.LatencyFor(RefTrigger, "disconnect"); !ok || l.Count != calls {
 		t.Errorf("trigger latency for disconnect = %+v", l)

@@ -98,6 +98,18 @@ const (
 	DefaultExpectDeadline = time.Minute
 	DefaultMaxBody        = 1 << 20
 	DefaultMaxDetails     = 1000
+	// DefaultMaxRefused bounds the refused (badly signed) bodies remembered to recognise
+	// their re-push; beyond it they are still counted, not remembered.
+	DefaultMaxRefused = 4096
+	// DefaultSkew is the accepted |wall clock − Created| window, the emulator's
+	// authSkewSeconds (reference §2.6).
+	DefaultSkew = 5 * time.Minute
+	// DefaultLocalOffset is the offset of clients that stamp China local time with a Z: a
+	// Created that far ahead, within the skew window, is accepted (§2.6, D2).
+	DefaultLocalOffset = 8 * time.Hour
+	// DefaultReadTimeout bounds the time a client may take to send a whole request, so that
+	// a slow body cannot hold a connection.
+	DefaultReadTimeout = 30 * time.Second
 	// DefaultBlockAnswer forwards the SMS (§10).
 	DefaultBlockAnswer = `{"actions":[{"operation":"vNumberRoute"}]}`
 )
@@ -124,8 +136,12 @@ type Options struct {
 	// parsed but not verified (counted as Unverified). Secrets never appear in reports. The
 	// map must not be modified after New.
 	Apps map[string]string
-	// Skew, when positive, also checks |arrival − Created| ≤ Skew on the wall clock (§2.6);
-	// zero checks only the digest.
+	// Skew is the accepted |wall clock − Created| window of a push's signature (§2.6;
+	// DefaultSkew when zero; negative checks only the digest). A Created DefaultLocalOffset
+	// ahead, within the window, is accepted as the contract's local time sent as UTC. Within
+	// the window a nonce already accepted for the same app is refused as a replay (the
+	// platform signs each attempt, re-pushes included, with a fresh nonce). The window is
+	// measured on the wall clock, never on Now.
 	Skew time.Duration
 	// AcceptBadSignature answers 200 to badly signed pushes and accounts their content (the
 	// BadSignature counter still counts them). Off by default: they get 401.
@@ -151,6 +167,21 @@ type Options struct {
 	BlockAnswer []byte
 	// MaxBody limits the request body read (DefaultMaxBody); larger bodies are answered 413.
 	MaxBody int64
+	// MaxRefused bounds the refused bodies remembered (DefaultMaxRefused); see
+	// Counters.RefusedNotRecorded.
+	MaxRefused int
+	// Settle, when positive, judges every call (sessionId) from its own pushes once nothing
+	// arrived about it for this long: each notification §7.4 requires of the sequence seen
+	// that did not arrive counts missing, a fee record of a call without any event is an
+	// orphan, an event stamped after the disconnect is counted. Calls registered with Expect
+	// are judged by their expectation instead. Zero judges only expectations.
+	Settle time.Duration
+	// NoEvents and NoFee say that the platform's apps have no call-status or no fee URL
+	// (nothing is pushed then, D77), so Settle requires neither.
+	NoEvents, NoFee bool
+	// ReadTimeout bounds the reading of a whole request by the server of Start
+	// (DefaultReadTimeout).
+	ReadTimeout time.Duration
 	// MaxDetails caps the per-session failure details and sample violations kept for the
 	// report (DefaultMaxDetails); counters keep counting past it.
 	MaxDetails int
@@ -192,6 +223,10 @@ type Arrival struct {
 	Delays         []time.Duration
 	SubscriptionID string
 	Body           []byte
+	// Attempts is the number of deliveries the body took, set at its accepted delivery.
+	Attempts int
+	// refusal says why a signature was refused.
+	refusal string
 }
 
 // Expectation registers a call the harness triggered, so that the receiver can report it
@@ -243,6 +278,15 @@ func New(opts Options) *Receiver {
 	if opts.MaxDetails <= 0 {
 		opts.MaxDetails = DefaultMaxDetails
 	}
+	if opts.MaxRefused <= 0 {
+		opts.MaxRefused = DefaultMaxRefused
+	}
+	if opts.Skew == 0 {
+		opts.Skew = DefaultSkew
+	}
+	if opts.ReadTimeout <= 0 {
+		opts.ReadTimeout = DefaultReadTimeout
+	}
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
@@ -267,7 +311,7 @@ func (r *Receiver) Start(addr string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	srv := &http.Server{Handler: r.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	srv := r.Server()
 	done := make(chan struct{})
 	r.mu.Lock()
 	if r.srv != nil {
@@ -282,6 +326,14 @@ func (r *Receiver) Start(addr string) (string, error) {
 		_ = srv.Serve(ln) // returns http.ErrServerClosed after Close
 	}()
 	return "http://" + ln.Addr().String(), nil
+}
+
+// Server returns an http.Server for the push handler with the receiver's read limits: a
+// header and a whole request must arrive within bounded times, so that a slow client cannot
+// hold a connection (the body size is limited by Options.MaxBody in the handler).
+func (r *Receiver) Server() *http.Server {
+	return &http.Server{Handler: r.Handler(), ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout: r.opts.ReadTimeout, IdleTimeout: 2 * time.Minute}
 }
 
 // Close stops the server started by Start (a no-op otherwise). The accounting stays readable.
@@ -319,6 +371,7 @@ type envelope struct {
 		SessionID      string `json:"sessionId"`
 		SubscriptionID string `json:"subscriptionId"`
 		CallEndTime    string `json:"callEndTime"`
+		FwdAnswerTime  string `json:"fwdAnswerTime"`
 	} `json:"feeLst"`
 	NumInfo []json.RawMessage `json:"numInfo"`
 	AppKey  string            `json:"appKey"`
@@ -400,7 +453,7 @@ func (r *Receiver) serveHTTP(w http.ResponseWriter, req *http.Request) {
 
 	a := Arrival{Arrived: arrived, Body: body}
 	a.Emitted = parseEmitted(req.Header.Get(EmittedHeader))
-	a.SignatureOK, a.AppKey, a.Scheme = r.verify(req.Header, now)
+	a.SignatureOK, a.AppKey, a.Scheme, a.refusal = r.verify(req.Header)
 	h := hashBody(body)
 
 	var env envelope
@@ -463,24 +516,56 @@ func readBody(req *http.Request, max int64) ([]byte, error) {
 	return io.ReadAll(rd)
 }
 
-// verify checks the authentication headers; it returns ok, the app key and the scheme.
-func (r *Receiver) verify(h http.Header, now time.Time) (bool, string, pns.Scheme) {
+// verify checks the authentication headers; it returns ok, the app key, the scheme and, when
+// refused, why. The skew window and nonce replay use the wall clock (as the platform's own
+// authentication does, D76), not Options.Now.
+func (r *Receiver) verify(h http.Header) (bool, string, pns.Scheme, string) {
 	tok, perr := pns.ParseRequestAuth(h)
 	if perr != nil {
-		return false, "", ""
+		return false, "", "", "authentication headers missing or malformed"
 	}
 	if r.opts.Apps == nil {
-		return true, tok.Username, tok.Scheme
+		return true, tok.Username, tok.Scheme, ""
 	}
 	secret, ok := r.opts.Apps[tok.Username]
 	if !ok {
-		return false, tok.Username, tok.Scheme
+		return false, tok.Username, tok.Scheme, "unknown app key"
 	}
-	if r.opts.Skew > 0 {
-		_, verr := tok.Verify(secret, pns.VerifyOptions{Now: now, Skew: r.opts.Skew})
-		return verr == nil, tok.Username, tok.Scheme
+	if r.opts.Skew < 0 {
+		if !tok.DigestMatches(secret) {
+			return false, tok.Username, tok.Scheme, "wrong digest"
+		}
+		return true, tok.Username, tok.Scheme, ""
 	}
-	return tok.DigestMatches(secret), tok.Username, tok.Scheme
+	wall := time.Now()
+	if _, verr := tok.Verify(secret, pns.VerifyOptions{Now: wall, Skew: r.opts.Skew, LocalOffset: DefaultLocalOffset}); verr != nil {
+		reason := "wrong digest"
+		if verr.Code == pns.CodeTimeOutLimit || verr.Code == pns.CodeWSSECreatedInvalid {
+			reason = "Created outside the skew window"
+		}
+		return false, tok.Username, tok.Scheme, reason
+	}
+	// The latest instant at which this Created still passes the window: a replay of the
+	// nonce before it is refused; after it, the skew check refuses it anyway.
+	created, _ := pns.ParseCreated(tok.Created)
+	until := created.Add(r.opts.Skew)
+	key := tok.Username + "\x00" + tok.Nonce
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if exp, seen := r.st.nonces[key]; seen && wall.Before(exp) {
+		r.st.c.NonceReplays++
+		return false, tok.Username, tok.Scheme, "nonce replayed"
+	}
+	r.st.nonces[key] = until
+	if wall.Sub(r.st.nonceSwept) > r.opts.Skew/4 {
+		r.st.nonceSwept = wall
+		for k, exp := range r.st.nonces {
+			if wall.After(exp) {
+				delete(r.st.nonces, k)
+			}
+		}
+	}
+	return true, tok.Username, tok.Scheme, ""
 }
 
 // Expect registers an expected call (see Expectation).
@@ -512,6 +597,30 @@ func (r *Receiver) WaitExpected(ctx context.Context) error {
 	for {
 		r.mu.Lock()
 		open := r.st.openExpectations(r.now())
+		r.mu.Unlock()
+		if open == 0 {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-t.C:
+		}
+	}
+}
+
+// WaitSettled waits until no call judged from its pushes (Options.Settle) is both incomplete
+// and younger than the settle time, or ctx ends; it polls every few milliseconds. Calls that
+// are complete need no wait, so a run whose calls all finished ends at once.
+func (r *Receiver) WaitSettled(ctx context.Context) error {
+	if r.opts.Settle <= 0 {
+		return nil
+	}
+	t := time.NewTicker(5 * time.Millisecond)
+	defer t.Stop()
+	for {
+		r.mu.Lock()
+		open := r.st.unsettled(r, r.now().Sub(r.start))
 		r.mu.Unlock()
 		if open == 0 {
 			return nil

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/HdrHistogram/hdrhistogram-go"
+	"github.com/pns-harness/pns-harness/pns"
 )
 
 // Counters are the receiver's cumulative counts. Message-level counts are per delivery
@@ -33,9 +34,24 @@ type Counters struct {
 	Duplicates int64 `json:"duplicates"`
 	// Unrecovered counts bodies answered non-200 and never re-pushed so far.
 	Unrecovered int64 `json:"unrecovered"`
-	// Malformed counts bodies that are not JSON; UnknownShape bodies of no known kind.
+	// Invalid counts distinct signed bodies that are not a valid notification, each once
+	// whatever its defects: Malformed (not JSON, or a field of the wrong type), UnknownShape
+	// (no known kind), UnknownEventTypes, EventsWithoutSession or SchemaInvalid. They are
+	// never a delay row.
+	Invalid int64 `json:"invalid"`
+	// Malformed counts bodies that are not JSON (or have fields of the wrong JSON type);
+	// UnknownShape bodies of no known kind.
 	Malformed    int64 `json:"malformed"`
 	UnknownShape int64 `json:"unknownShape"`
+	// DuplicatesUntyped counts Duplicates of bodies of no known type (the others are
+	// counted in their type's row).
+	DuplicatesUntyped int64 `json:"duplicatesUntyped"`
+	// NonceReplays counts pushes refused because their nonce was already accepted for the
+	// same app within the skew window (also counted in BadSignature).
+	NonceReplays int64 `json:"nonceReplays"`
+	// RefusedNotRecorded counts refused bodies not remembered because the fixed-size record
+	// of refused bodies was full (their re-push then counts as a new refused body).
+	RefusedNotRecorded int64 `json:"refusedNotRecorded"`
 	// SchemaInvalid counts distinct bodies with schema violations.
 	SchemaInvalid int64 `json:"schemaInvalid"`
 	// Events counts distinct call-event bodies; EventsWithoutSession those lacking a
@@ -89,6 +105,10 @@ func (c *Counters) add(o Counters) {
 	c.Redeliveries += o.Redeliveries
 	c.Duplicates += o.Duplicates
 	c.Unrecovered += o.Unrecovered
+	c.Invalid += o.Invalid
+	c.DuplicatesUntyped += o.DuplicatesUntyped
+	c.NonceReplays += o.NonceReplays
+	c.RefusedNotRecorded += o.RefusedNotRecorded
 	c.Malformed += o.Malformed
 	c.UnknownShape += o.UnknownShape
 	c.SchemaInvalid += o.SchemaInvalid
@@ -139,6 +159,16 @@ type SessionCounts struct {
 	Missing   int64 `json:"missing"`
 	Pending   int64 `json:"pending"`
 	Satisfied int64 `json:"satisfied"`
+	// Judged counts calls judged from their own pushes (Options.Settle); Incomplete those
+	// lacking a notification §7.4 requires; Unsettled calls not judged yet because a push
+	// about them arrived less than the settle time ago.
+	Judged     int64 `json:"judged"`
+	Incomplete int64 `json:"incomplete"`
+	Unsettled  int64 `json:"unsettled"`
+	// Orphan counts calls with a fee record but no call event at all; AfterDisconnect calls
+	// with an event stamped later than their disconnect.
+	Orphan          int64 `json:"orphan"`
+	AfterDisconnect int64 `json:"afterDisconnect"`
 }
 
 func (s *SessionCounts) add(o SessionCounts) {
@@ -154,6 +184,11 @@ func (s *SessionCounts) add(o SessionCounts) {
 	s.Missing += o.Missing
 	s.Pending += o.Pending
 	s.Satisfied += o.Satisfied
+	s.Judged += o.Judged
+	s.Incomplete += o.Incomplete
+	s.Unsettled += o.Unsettled
+	s.Orphan += o.Orphan
+	s.AfterDisconnect += o.AfterDisconnect
 }
 
 // TypeCounts are the accounting of one notification type (callin … disconnect,
@@ -197,7 +232,8 @@ type SessionDetail struct {
 	SubscriptionID string        `json:"subscriptionId,omitempty"`
 	Events         []EventDetail `json:"events,omitempty"`
 	FeeRecords     int           `json:"feeRecords"`
-	// Problems are short tags: "missing", "out-of-order", "duplicate-event",
+	// Problems are short tags: "missing", "missing callin" (… per notification type),
+	// "orphan-fee", "event-after-disconnect", "out-of-order", "duplicate-event",
 	// "duplicate-fee", "late", "broken-sequence".
 	Problems []string `json:"problems"`
 }
@@ -215,6 +251,30 @@ type BadSignatureSample struct {
 	AppKey  string        `json:"appKey,omitempty"`
 	Scheme  string        `json:"scheme,omitempty"`
 	Arrived time.Duration `json:"arrivedNs"`
+	// Reason says why: headers missing or malformed, unknown app key, wrong digest, Created
+	// outside the skew window, nonce replayed.
+	Reason string `json:"reason,omitempty"`
+}
+
+// Deliveries describes how the platform delivered the bodies the receiver accepted.
+type Deliveries struct {
+	// Attempts counts accepted bodies by the number of deliveries they took ("1" = first
+	// attempt; "8" = eight or more).
+	Attempts map[string]int64 `json:"attempts,omitempty"`
+	// FirstRepush is the interval from a refused first delivery to its first re-push, over
+	// the bodies re-pushed (reference §7.6: 1 minute).
+	FirstRepush *IntervalStats `json:"firstRepush,omitempty"`
+	// FirstAttemptDelay is the delay of the refused first attempt of the re-pushed call
+	// events and fee records (their Latency is that of the accepted delivery).
+	FirstAttemptDelay *IntervalStats `json:"firstAttemptDelay,omitempty"`
+}
+
+// IntervalStats summarise measured intervals.
+type IntervalStats struct {
+	Count int64         `json:"count"`
+	Min   time.Duration `json:"minNs"`
+	Mean  time.Duration `json:"meanNs"`
+	Max   time.Duration `json:"maxNs"`
 }
 
 // Latency summarises one latency histogram. Values are in milliseconds; Histogram holds the
@@ -264,8 +324,15 @@ func summarise(ref, typ string, h *hdrhistogram.Histogram) (Latency, error) {
 		P999Ms: ms(h.ValueAtQuantile(99.9)), MaxMs: ms(h.Max()), Histogram: string(enc)}, nil
 }
 
+// ReportFormat is the Report.Format of this receiver: 2 counts every duplicate once, in its
+// type's row (ByType[t].Duplicate, Counters.DuplicatesUntyped), and every invalid body once
+// (Counters.Invalid).
+const ReportFormat = 2
+
 // Report is a JSON-serialisable snapshot of the receiver.
 type Report struct {
+	// Format is ReportFormat (absent from the reports of older harnesses).
+	Format   int           `json:"format,omitempty"`
 	Started  time.Time     `json:"started"`
 	Elapsed  time.Duration `json:"elapsedNs"`
 	Counters Counters      `json:"counters"`
@@ -281,6 +348,10 @@ type Report struct {
 	PlatformClock *ClockOffset `json:"platformClock,omitempty"`
 	// Final is true for a snapshot taken with Final: expectations not yet due count missing.
 	Final bool `json:"final,omitempty"`
+	// Settle is Options.Settle: when non-zero, calls were judged from their own pushes.
+	Settle time.Duration `json:"settleNs,omitempty"`
+	// Deliveries are the attempts per accepted body and the measured re-push interval.
+	Deliveries *Deliveries `json:"deliveries,omitempty"`
 	// Latency is sorted by Reference, then Type.
 	Latency []Latency `json:"latency"`
 	// Failures holds at most MaxDetails sessions with problems.
@@ -311,7 +382,7 @@ func (r *Receiver) snapshot(final bool) Report {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	st := &r.st
-	rep := Report{Started: r.start, Elapsed: now.Sub(r.start), Counters: st.c, Final: final,
+	rep := Report{Format: ReportFormat, Started: r.start, Elapsed: now.Sub(r.start), Counters: st.c, Final: final,
 		ByKind: cloneCounts(st.byKind), ByEventType: cloneCounts(st.byEventType), ByScheme: cloneCounts(st.byScheme),
 		ByType:        map[string]TypeCounts{},
 		Violations:    append([]ViolationSample(nil), st.violations...),
@@ -335,6 +406,19 @@ func (r *Receiver) snapshot(final bool) Report {
 	}
 	sortLatency(rep.Latency)
 
+	if len(st.attemptsHist) > 0 {
+		rep.Deliveries = &Deliveries{Attempts: map[string]int64{}}
+		for n, c := range st.attemptsHist {
+			rep.Deliveries.Attempts[fmt.Sprint(n)] = c
+		}
+		if p := st.repush; p.n > 0 {
+			rep.Deliveries.FirstRepush = p.stats()
+		}
+		if p := st.firstAttempt; p.n > 0 {
+			rep.Deliveries.FirstAttemptDelay = p.stats()
+		}
+	}
+	rep.Settle = r.opts.Settle
 	sc := &rep.Sessions
 	*sc = st.retired
 	rep.Failures = append(rep.Failures, st.retiredFail...)
@@ -366,18 +450,115 @@ func (r *Receiver) snapshot(final bool) Report {
 	}
 	sort.Strings(ids) // stable details
 	for _, id := range ids {
-		if d, bad := judge(st.sessions[id], missing[st.sessions[id]], sc); bad && len(rep.Failures) < r.opts.MaxDetails {
+		s := st.sessions[id]
+		d, bad := judge(r, s, missing[s], sc, now.Sub(r.start), func(t string) {
+			tc := rep.ByType[t]
+			tc.Missing++
+			rep.ByType[t] = tc
+		})
+		if bad && len(rep.Failures) < r.opts.MaxDetails {
 			rep.Failures = append(rep.Failures, d)
 		}
 	}
 	return rep
 }
 
+// inferMissing judges a call without an expectation from its own pushes against §7.4: every
+// call starts with callin and ends with disconnect, an answer follows alerting and alerting
+// follows callout in every scenario, a fee record with an answer time means the call was
+// answered, and a finished call has a fee record. It returns the notification types missing
+// and whether the call is an orphan (a fee record, no event at all).
+func inferMissing(o *Options, s *session) (missing []string, orphan bool) {
+	has := func(t string) bool { return s.mask&(1<<eventRank[t]) != 0 }
+	if !o.NoEvents {
+		if len(s.events) == 0 {
+			return nil, len(s.fees) > 0
+		}
+		for _, t := range []string{EventCallin, EventCallout, EventAlerting, EventAnswer, EventDisconnect} {
+			need := false
+			switch t {
+			case EventCallin, EventDisconnect:
+				need = true
+			case EventCallout:
+				need = has(EventAlerting) || has(EventAnswer) || s.feeAnswered
+			case EventAlerting:
+				need = has(EventAnswer) || s.feeAnswered
+			case EventAnswer:
+				need = s.feeAnswered
+			}
+			if need && !has(t) {
+				missing = append(missing, t)
+			}
+		}
+	}
+	if !o.NoFee && len(s.fees) == 0 && (o.NoEvents || has(EventDisconnect)) {
+		missing = append(missing, "fee")
+	}
+	return missing, false
+}
+
+// afterDisconnect counts the events of a session stamped later than its disconnect (the
+// platform's own timestamps; arrival order alone is legitimate re-push reordering).
+func afterDisconnect(s *session) int {
+	var disc string
+	for _, ev := range s.events {
+		if ev.typ == EventDisconnect {
+			disc = ev.timestamp
+		}
+	}
+	if disc == "" {
+		return 0
+	}
+	end, err := pns.ParseUTC(disc)
+	if err != nil {
+		return 0
+	}
+	n := 0
+	for _, ev := range s.events {
+		if ev.typ == EventDisconnect {
+			continue
+		}
+		if t, err := pns.ParseUTC(ev.timestamp); err == nil && t.After(end) {
+			n++
+		}
+	}
+	return n
+}
+
 // judge adds one session to the session counts and returns its failure detail, if it has a
-// problem.
-func judge(s *session, missing bool, sc *SessionCounts) (SessionDetail, bool) {
+// problem. now is the arrival-scale instant of the judgement; miss counts one missing
+// notification of a type.
+func judge(r *Receiver, s *session, missing bool, sc *SessionCounts, now time.Duration, miss func(string)) (SessionDetail, bool) {
 	sc.Total++
 	var problems []string
+	// A call is judged when something says what it must push: its expectation, or (Settle)
+	// its own pushes once settled. Others (e.g. the conformance suite's own calls, some
+	// deliberately incomplete) are only counted.
+	judged := s.exp != nil
+	if s.exp == nil && r.opts.Settle > 0 {
+		if now-s.last < r.opts.Settle {
+			sc.Unsettled++
+		} else {
+			judged = true
+			sc.Judged++
+			types, orphan := inferMissing(&r.opts, s)
+			if orphan {
+				sc.Orphan++
+				problems = append(problems, "orphan-fee")
+			}
+			if len(types) > 0 {
+				sc.Incomplete++
+			}
+			for _, t := range types {
+				miss(t)
+				problems = append(problems, "missing "+t)
+			}
+		}
+	}
+	if n := afterDisconnect(s); judged && n > 0 {
+		sc.AfterDisconnect++
+		problems = append(problems, "event-after-disconnect")
+	}
 	evComplete, broken := sequenceState(s.mask)
 	hasDisc := s.mask&(1<<eventRank[EventDisconnect]) != 0
 	if evComplete {
@@ -388,7 +569,10 @@ func judge(s *session, missing bool, sc *SessionCounts) (SessionDetail, bool) {
 	}
 	if broken {
 		sc.BrokenSequence++
-		problems = append(problems, "broken-sequence")
+		if s.exp != nil || r.opts.Settle <= 0 {
+			// Judged from the pushes, the same defect is named by what is missing.
+			problems = append(problems, "broken-sequence")
+		}
 	}
 	if !hasDisc {
 		sc.WithoutDisconnect++
@@ -531,6 +715,20 @@ func Merge(reports ...Report) (Report, error) {
 				hists[k] = h
 			}
 		}
+		out.Settle = max(out.Settle, r.Settle)
+		if out.Format == 0 || r.Format < out.Format {
+			out.Format = r.Format
+		}
+		if d := r.Deliveries; d != nil {
+			if out.Deliveries == nil {
+				out.Deliveries = &Deliveries{Attempts: map[string]int64{}}
+			}
+			for k, v := range d.Attempts {
+				out.Deliveries.Attempts[k] += v
+			}
+			out.Deliveries.FirstRepush = mergeIntervals(out.Deliveries.FirstRepush, d.FirstRepush)
+			out.Deliveries.FirstAttemptDelay = mergeIntervals(out.Deliveries.FirstAttemptDelay, d.FirstAttemptDelay)
+		}
 		out.Failures = append(out.Failures, r.Failures...)
 		out.Violations = append(out.Violations, r.Violations...)
 		out.BadSignatures = append(out.BadSignatures, r.BadSignatures...)
@@ -544,6 +742,22 @@ func Merge(reports ...Report) (Report, error) {
 	}
 	sortLatency(out.Latency)
 	return out, nil
+}
+
+// mergeIntervals combines two interval summaries (either may be nil).
+func mergeIntervals(a, b *IntervalStats) *IntervalStats {
+	switch {
+	case b == nil:
+		return a
+	case a == nil:
+		c := *b
+		return &c
+	}
+	sum := a.Mean*time.Duration(a.Count) + b.Mean*time.Duration(b.Count)
+	a.Count += b.Count
+	a.Min, a.Max = min(a.Min, b.Min), max(a.Max, b.Max)
+	a.Mean = sum / time.Duration(a.Count)
+	return a
 }
 
 // ReportHandler serves Snapshot as JSON on GET (for `harness receive` and for watching a

@@ -1,6 +1,7 @@
 package receiver
 
 import (
+	"fmt"
 	"net/http"
 	"time"
 
@@ -25,9 +26,12 @@ const (
 type seenEntry struct {
 	last       time.Duration // last delivery (arrival scale), for the forgetting window
 	deliveries uint32
-	accounted  bool // content counted (first delivery with an acceptable signature)
-	accepted   bool // answered 200 at least once
-	rejected   bool // answered non-200 before any 200
+	accounted  bool          // content counted (first delivery with an acceptable signature)
+	accepted   bool          // answered 200 at least once
+	rejected   bool          // answered non-200 before any 200
+	first      time.Duration // first delivery (arrival scale)
+	second     time.Duration // second delivery, the platform's first re-push (0: none yet)
+	badSig     bool          // first delivery refused for its signature (counted in refused)
 }
 
 type eventArrival struct {
@@ -50,6 +54,9 @@ type session struct {
 	trigger    time.Time
 	exp        *expectation
 	last       time.Duration // last arrival about this session (arrival scale)
+	// feeAnswered is set when a fee record of the session has a fwdAnswerTime: the call was
+	// answered, so an answer event is due (§8).
+	feeAnswered bool
 }
 
 type expectation struct {
@@ -110,6 +117,39 @@ type state struct {
 	retiredMiss map[string]int64
 	retiredFail []SessionDetail
 	lastSweep   time.Duration
+	// refused counts the refused (badly signed) bodies remembered in seen, bounded by
+	// Options.MaxRefused.
+	refused int
+	// nonces maps app key + nonce of accepted pushes to the wall-clock instant after which
+	// its Created can no longer pass the skew window (replay protection).
+	nonces     map[string]time.Time
+	nonceSwept time.Time
+	// attemptsHist counts accepted bodies by the deliveries they took; repush the interval
+	// from a refused first delivery to its first re-push.
+	attemptsHist map[int]int64
+	repush       durStats
+	firstAttempt durStats
+}
+
+// durStats is a count, sum and extremes of durations.
+type durStats struct {
+	n             int64
+	sum, min, max time.Duration
+}
+
+func (d *durStats) stats() *IntervalStats {
+	return &IntervalStats{Count: d.n, Min: d.min, Max: d.max, Mean: d.sum / time.Duration(d.n)}
+}
+
+func (d *durStats) add(v time.Duration) {
+	if d.n == 0 || v < d.min {
+		d.min = v
+	}
+	if d.n == 0 || v > d.max {
+		d.max = v
+	}
+	d.n++
+	d.sum += v
 }
 
 // clockEstimate tracks the signed spread of arrival − platform timestamp.
@@ -144,6 +184,7 @@ func (st *state) init() {
 	st.series = map[string]map[string]*series{RefPlatform: {}, RefTrigger: {}, RefEmulator: {}}
 	st.types = map[string]*TypeCounts{}
 	st.retiredMiss = map[string]int64{}
+	st.nonces = map[string]time.Time{}
 }
 
 // typ returns the counts of an event type.
@@ -207,8 +248,11 @@ func (st *state) delay(r *Receiver, typ, ts string, emitted []time.Time, i int, 
 	default:
 		t, err := pns.ParseUTC(ts)
 		if err != nil {
-			st.c.BadTimestamps++
-			return DelayUnknown, false
+			// SMS notifications stamp ISO 8601 UTC with milliseconds (§10.2 examples).
+			if t, err = time.Parse(time.RFC3339Nano, ts); err != nil {
+				st.c.BadTimestamps++
+				return DelayUnknown, false
+			}
 		}
 		d = now.Sub(t)
 		st.platform.add(d)
@@ -238,21 +282,32 @@ func (st *state) account(r *Receiver, a *Arrival, h bodyHash, env *envelope, par
 	first := ent.deliveries == 0
 	ent.deliveries++
 	ent.last = a.Arrived
-	if !first {
-		if ent.accepted {
-			st.c.Duplicates++
-			a.Duplicate = true
-		} else {
-			st.c.Redeliveries++
-			a.Redelivery = true
-		}
+	if first {
+		ent.first = a.Arrived
+	} else if ent.deliveries == 2 {
+		ent.second = a.Arrived
 	}
 	if !a.SignatureOK {
 		st.c.BadSignature++
 		if len(st.badSigs) < r.opts.MaxDetails {
-			st.badSigs = append(st.badSigs, BadSignatureSample{AppKey: a.AppKey, Scheme: string(a.Scheme), Arrived: a.Arrived})
+			st.badSigs = append(st.badSigs, BadSignatureSample{AppKey: a.AppKey, Scheme: string(a.Scheme), Arrived: a.Arrived, Reason: a.refusal})
 		}
 		if !r.opts.AcceptBadSignature {
+			if !first && !ent.accepted {
+				st.c.Redeliveries++
+				a.Redelivery = true
+			}
+			// A refused body is remembered (to recognise the platform's re-push of it) only
+			// while the fixed-size record of refused bodies has room: forged traffic cannot
+			// grow memory.
+			if first && st.refused >= r.opts.MaxRefused {
+				st.c.RefusedNotRecorded++
+				return http.StatusUnauthorized
+			}
+			if first {
+				st.refused++
+				ent.badSig = true
+			}
 			st.answer(&ent, http.StatusUnauthorized)
 			st.seen[h] = ent
 			return http.StatusUnauthorized
@@ -260,18 +315,88 @@ func (st *state) account(r *Receiver, a *Arrival, h bodyHash, env *envelope, par
 	} else if r.opts.Apps == nil {
 		st.c.Unverified++
 	}
+	if !first {
+		if ent.accepted {
+			st.c.Duplicates++
+			a.Duplicate = true
+			st.duplicateBody(a, env, parsed)
+		} else {
+			st.c.Redeliveries++
+			a.Redelivery = true
+		}
+	}
 	status := http.StatusOK
 	if first && a.Kind != KindSMSBlock && r.failSelected(h) {
 		st.c.InjectedFailures++
 		status = r.opts.FailStatus
 	}
-	if !ent.accounted {
+	// A body's content is accounted at its accepted delivery (the first answered 200): the
+	// customer experiences that one, so the platform's re-push delay enters the delays.
+	if !ent.accounted && status == http.StatusOK {
 		ent.accounted = true
+		a.Attempts = int(ent.deliveries)
 		st.content(r, a, env, parsed, now)
+		st.attempts(ent, a)
 	}
 	st.answer(&ent, status)
 	st.seen[h] = ent
 	return status
+}
+
+// attempts records, at a body's accepted delivery, how many deliveries it took and the
+// interval from its first delivery to the platform's first re-push (§7.6: 1 minute).
+func (st *state) attempts(ent seenEntry, a *Arrival) {
+	if a.Kind == KindUnknown {
+		return
+	}
+	if st.attemptsHist == nil {
+		st.attemptsHist = map[int]int64{}
+	}
+	n := min(int(ent.deliveries), maxAttemptsRow)
+	st.attemptsHist[n]++
+	if ent.deliveries >= 2 && ent.rejected {
+		st.repush.add(ent.second - ent.first)
+		// The delay of the refused first attempt: the accepted delay less the time from the
+		// first attempt to the accepted one.
+		for _, d := range a.Delays {
+			if d != DelayUnknown {
+				st.firstAttempt.add(d - (a.Arrived - ent.first))
+			}
+		}
+	}
+}
+
+// maxAttemptsRow caps the attempts histogram: the platform pushes at most 7 times (§7.6).
+const maxAttemptsRow = 8
+
+// duplicateBody counts a body delivered again after a 200 once, in the row of its type (per
+// record for fee and X-number status batches); a body of no known type is counted apart.
+func (st *state) duplicateBody(a *Arrival, env *envelope, parsed bool) {
+	if !parsed {
+		st.c.DuplicatesUntyped++
+		return
+	}
+	switch a.Kind {
+	case KindEvent:
+		if _, ok := eventRank[env.EventType]; ok {
+			st.typ(env.EventType).Duplicate++
+			return
+		}
+	case KindFee:
+		if len(env.FeeLst) > 0 {
+			st.typ("fee").Duplicate += int64(len(env.FeeLst))
+			return
+		}
+	case KindNumStatus:
+		if len(env.NumInfo) > 0 {
+			st.typ("numStatus").Duplicate += int64(len(env.NumInfo))
+			return
+		}
+	case KindSMSNotify, KindSMSBlock:
+		st.typ(a.Kind).Duplicate++
+		return
+	}
+	st.c.DuplicatesUntyped++
 }
 
 // answer updates a body's answer history and the Unrecovered counter (bodies answered
@@ -295,16 +420,37 @@ func (st *state) answer(ent *seenEntry, status int) {
 
 // content accounts a body's content once.
 func (st *state) content(r *Receiver, a *Arrival, env *envelope, parsed bool, now time.Time) {
-	if !parsed {
+	// Every signed body that is not a valid notification counts once as Invalid, whatever
+	// its defect, and never as a delay.
+	var defect []string
+	_, knownEvent := eventRank[env.EventType]
+	switch {
+	case !parsed:
 		st.c.Malformed++
-		return
+		defect = []string{"not JSON, or a field of the wrong type"}
+	case a.Kind == KindUnknown:
+		st.c.UnknownShape++
+		defect = []string{"matches no notification shape"}
+	case a.Kind == KindEvent && !knownEvent:
+		st.c.UnknownEventTypes++
+		defect = []string{fmt.Sprintf("unknown eventType %q", env.EventType)}
+	case a.Kind == KindEvent && (env.StatusInfo == nil || env.StatusInfo.SessionID == ""):
+		st.c.EventsWithoutSession++
+		defect = []string{"call event without statusInfo.sessionId"}
 	}
 	if len(a.Violations) > 0 {
 		st.c.SchemaInvalid++
+		defect = append(a.Violations, defect...)
+	}
+	if len(defect) > 0 {
+		st.c.Invalid++
 		if len(st.violations) < r.opts.MaxDetails {
 			st.violations = append(st.violations, ViolationSample{Kind: a.Kind, EventType: a.EventType,
-				Arrived: a.Arrived, Violations: a.Violations})
+				Arrived: a.Arrived, Violations: defect})
 		}
+	}
+	if !parsed {
+		return
 	}
 	switch a.Kind {
 	case KindEvent:
@@ -343,45 +489,42 @@ func (st *state) content(r *Receiver, a *Arrival, env *envelope, parsed bool, no
 			st.smsIDs[key] = a.Arrived
 		}
 		_, _ = st.delay(r, a.Kind, env.SMS.TimeStamp, a.Emitted, 0, now, a.Arrived)
-	default:
-		st.c.UnknownShape++
 	}
 }
 
 func (st *state) event(r *Receiver, a *Arrival, env *envelope, now time.Time) {
 	st.c.Events++
 	typ := env.EventType
-	st.byEventType[typ]++
 	si := env.StatusInfo
-	if si == nil || si.SessionID == "" {
-		st.c.EventsWithoutSession++
-		return
+	rank, known := eventRank[typ]
+	if !known || si == nil || si.SessionID == "" {
+		return // counted Invalid by content: no type row, no delay
 	}
+	st.byEventType[typ]++
 	a.SessionIDs = []string{si.SessionID}
 	a.SubscriptionID = si.SubscriptionID
 	s := st.session(si.SessionID)
 	s.last = a.Arrived
 	st.setSub(r, s, si.SubscriptionID)
-	s.events = append(s.events, eventArrival{typ: typ, timestamp: si.Timestamp, arrived: a.Arrived})
 	tc := st.typ(typ)
+	bit := uint8(1) << rank
+	if s.mask&bit != 0 {
+		// A second event of the type in another body: a duplicate, counted once in its row
+		// and nowhere else (not a delay, not out of order, not late).
+		s.dupEvents++
+		st.c.DuplicateEvents++
+		tc.Duplicate++
+		return
+	}
+	s.events = append(s.events, eventArrival{typ: typ, timestamp: si.Timestamp, arrived: a.Arrived})
 	tc.Received++
-	if rank, ok := eventRank[typ]; ok {
-		bit := uint8(1) << rank
-		if s.mask&bit != 0 {
-			s.dupEvents++
-			st.c.DuplicateEvents++
-			tc.Duplicate++
-		}
-		s.mask |= bit
-		if int8(rank) < s.maxRank {
-			s.outOfOrder++
-			st.c.OutOfOrder++
-			tc.OutOfOrder++
-		} else {
-			s.maxRank = int8(rank)
-		}
+	s.mask |= bit
+	if int8(rank) < s.maxRank {
+		s.outOfOrder++
+		st.c.OutOfOrder++
+		tc.OutOfOrder++
 	} else {
-		st.c.UnknownEventTypes++
+		s.maxRank = int8(rank)
 	}
 	d, late := st.delay(r, typ, si.Timestamp, a.Emitted, 0, now, a.Arrived)
 	a.Delays = []time.Duration{d}
@@ -405,12 +548,17 @@ func (st *state) fee(r *Receiver, a *Arrival, env *envelope, now time.Time) {
 			_, dup := st.icids[f.Icid]
 			st.icids[f.Icid] = a.Arrived
 			if dup {
+				// Counted once in the fee row, never as a delay.
 				st.c.DuplicateFeeRecords++
 				tc.Duplicate++
-			} else {
-				st.c.FeeRecords++
-				tc.Received++
+				if s := st.sessions[f.SessionID]; f.SessionID != "" && s != nil {
+					s.dupFees++
+					s.last = a.Arrived
+				}
+				continue
 			}
+			st.c.FeeRecords++
+			tc.Received++
 		} else {
 			st.c.FeeRecords++
 			st.c.FeeWithoutIcid++
@@ -427,6 +575,9 @@ func (st *state) fee(r *Receiver, a *Arrival, env *envelope, now time.Time) {
 		s := st.session(f.SessionID)
 		s.last = a.Arrived
 		st.setSub(r, s, f.SubscriptionID)
+		if f.FwdAnswerTime != "" {
+			s.feeAnswered = true
+		}
 		if len(s.fees) > 0 {
 			s.dupFees++
 		}
@@ -547,6 +698,21 @@ func (st *state) markTriggered(r *Receiver, id string, t time.Time) {
 	st.triggers[id] = t
 }
 
+// unsettled counts the calls without an expectation that are incomplete (or orphans) and
+// younger than the settle time.
+func (st *state) unsettled(r *Receiver, now time.Duration) int {
+	n := 0
+	for _, s := range st.sessions {
+		if s.exp != nil || now-s.last >= r.opts.Settle {
+			continue
+		}
+		if missing, orphan := inferMissing(&r.opts, s); len(missing) > 0 || orphan {
+			n++
+		}
+	}
+	return n
+}
+
 func (st *state) openExpectations(now time.Time) int {
 	n := 0
 	for _, x := range st.exps {
@@ -624,6 +790,9 @@ func (st *state) sweep(r *Receiver, now time.Duration) {
 	cut := now - w
 	for h, e := range st.seen {
 		if e.last < cut {
+			if e.badSig {
+				st.refused--
+			}
 			delete(st.seen, h)
 		}
 	}
@@ -664,7 +833,7 @@ func (st *state) sweep(r *Receiver, now time.Duration) {
 			missing = !s.exp.satisfied()
 			retire(s.exp)
 		}
-		if d, bad := judge(s, missing, &st.retired); bad && len(st.retiredFail) < r.opts.MaxDetails {
+		if d, bad := judge(r, s, missing, &st.retired, now, func(t string) { st.retiredMiss[t]++ }); bad && len(st.retiredFail) < r.opts.MaxDetails {
 			st.retiredFail = append(st.retiredFail, d)
 		}
 		delete(st.sessions, id)

@@ -1,7 +1,9 @@
 package reports
 
 import (
+	"fmt"
 	"math"
+	"strings"
 	"time"
 )
 
@@ -12,6 +14,9 @@ type Baseline struct {
 	HarnessVersion string    `json:"harnessVersion,omitempty"`
 	Start          time.Time `json:"start"`
 	Deltas         []Delta   `json:"deltas"`
+	// BaseWorkloads are the workloads of the baseline's load scenarios, so that a comparison
+	// that matched none says what it had.
+	BaseWorkloads []string `json:"baseWorkloads,omitempty"`
 	// Scenarios are the conformance scenarios whose outcome differs from the baseline's,
 	// newly failing first; NewlyFailing and NewlyPassing count them.
 	Scenarios    []ScenarioChange `json:"scenarios,omitempty"`
@@ -125,23 +130,27 @@ type Delta struct {
 	Improvement bool `json:"improvement"`
 }
 
-// Compare compares each interface of each load scenario present in both summaries (matched
-// by scenario name and interface id): p50 and p99 latency, achieved rate and success ratio.
-// The order follows current. Interfaces or scenarios missing from either side are skipped.
+// Compare compares each interface of each load scenario present in both summaries: p50 and
+// p99 latency, achieved rate and success ratio. Scenarios are matched by Workload (the same
+// load, whatever directory or label each run had), by Name when either side does not record
+// its workload; interfaces by id. The order follows current. Interfaces or scenarios missing
+// from either side are skipped.
 func Compare(current, baseline *Summary) []Delta {
 	if current == nil || baseline == nil || current.Load == nil || baseline.Load == nil {
 		return nil
 	}
-	base := map[[2]string]InterfaceLoad{}
-	for _, sc := range baseline.Load.Scenarios {
-		for _, il := range sc.Interfaces {
-			base[[2]string{sc.Name, il.Interface}] = il
-		}
-	}
 	var out []Delta
 	for _, sc := range current.Load.Scenarios {
+		bs := matchScenario(sc, baseline.Load.Scenarios)
+		if bs == nil {
+			continue
+		}
+		base := map[string]InterfaceLoad{}
+		for _, il := range bs.Interfaces {
+			base[il.Interface] = il
+		}
 		for _, cur := range sc.Interfaces {
-			b, ok := base[[2]string{sc.Name, cur.Interface}]
+			b, ok := base[cur.Interface]
 			if !ok {
 				continue
 			}
@@ -177,6 +186,23 @@ func Compare(current, baseline *Summary) []Delta {
 	return out
 }
 
+// matchScenario returns the baseline's scenario of the same workload as sc (the first, when
+// several ran it), else the one of the same name when either side does not record its
+// workload.
+func matchScenario(sc LoadScenario, base []LoadScenario) *LoadScenario {
+	for i := range base {
+		if sc.Workload != "" && base[i].Workload == sc.Workload {
+			return &base[i]
+		}
+	}
+	for i := range base {
+		if (sc.Workload == "" || base[i].Workload == "") && base[i].Name == sc.Name {
+			return &base[i]
+		}
+	}
+	return nil
+}
+
 // latencyFor prefers corrected response times, the figure a client experiences.
 func latencyFor(il InterfaceLoad) Percentiles {
 	if !il.Corrected.IsZero() {
@@ -196,6 +222,7 @@ func (s *Summary) SetBaseline(label string, base *Summary) {
 		HarnessVersion: base.Manifest.HarnessVersion,
 		Start:          base.Manifest.Start,
 		Deltas:         Compare(s, base),
+		BaseWorkloads:  workloads(base),
 		Scenarios:      CompareScenarios(s, base),
 	}
 	for _, c := range s.Baseline.Scenarios {
@@ -206,4 +233,72 @@ func (s *Summary) SetBaseline(label string, base *Summary) {
 			s.Baseline.NewlyPassing++
 		}
 	}
+}
+
+// BaselineLines are the console account of the comparison, from the same figures as the report's
+// Baseline section: the counts, then one line per regression; when no load scenario matched,
+// the scenarios of each side, so that a reader sees why nothing was compared.
+func (s *Summary) BaselineLines() []string {
+	b := s.Baseline
+	if b == nil {
+		return nil
+	}
+	var reg, imp int
+	for _, d := range b.Deltas {
+		if d.Regression {
+			reg++
+		}
+		if d.Improvement {
+			imp++
+		}
+	}
+	out := []string{fmt.Sprintf("baseline %s: load %d regressions, %d improvements of %d figures compared; conformance %d newly failing, %d newly passing",
+		b.Label, reg, imp, len(b.Deltas), b.NewlyFailing, b.NewlyPassing)}
+	for _, d := range b.Deltas {
+		if d.Regression {
+			out = append(out, fmt.Sprintf("  worse  %s %s %s: %s -> %s (%s)", d.Scenario, d.Interface, metricLabel(d.Metric),
+				formatValue(d.Baseline, d.Unit), formatValue(d.Current, d.Unit), signedPct(d.ChangePct)))
+		}
+	}
+	if len(b.Deltas) == 0 && s.Load != nil && len(s.Load.Scenarios) > 0 {
+		out = append(out, "  no load scenario and interface in common with the baseline; this run: "+orNone(workloads(s))+
+			"; baseline: "+orNone(b.BaseWorkloads))
+	}
+	for _, c := range b.Scenarios {
+		if c.Change == ChangeNewlyFailing {
+			out = append(out, fmt.Sprintf("  newly failing %s › %s", c.Feature, c.Name))
+		}
+	}
+	return out
+}
+
+// workloads lists the workloads (else the names) of s's load scenarios.
+func workloads(s *Summary) []string {
+	if s == nil || s.Load == nil {
+		return nil
+	}
+	var out []string
+	for _, sc := range s.Load.Scenarios {
+		if sc.Workload != "" {
+			out = append(out, sc.Workload)
+		} else {
+			out = append(out, sc.Name)
+		}
+	}
+	return out
+}
+
+func orNone(names []string) string {
+	if len(names) == 0 {
+		return "none"
+	}
+	return strings.Join(names, ", ")
+}
+
+// signedPct formats a change in percent with its sign.
+func signedPct(p float64) string {
+	if p > 0 {
+		return "+" + FormatPct(p)
+	}
+	return FormatPct(p)
 }

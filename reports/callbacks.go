@@ -34,9 +34,14 @@ func buildCallbacks(cb *Callbacks) *cbView {
 		{"outOfOrder", "received before an event that must precede it", c.OutOfOrder},
 		{"late", "received after the allowed delay", c.Late},
 		{"badSignature", "signature missing or wrong", c.BadSignature},
-		{"schemaInvalid", "body violates the notification schema", c.SchemaInvalid},
+		{"invalid", "signed body that is no valid notification: not JSON, wrong types, schema-invalid, unknown event type", c.Invalid},
+		{"orphan", "fee record of a call that pushed no event at all", c.Orphan},
+		{"afterDisconnect", "call with an event stamped after its disconnect", c.AfterDisconnect},
 		{"clockSkew", "negative delay: the sender's clock is ahead (counted, never recorded as a delay)", c.ClockSkew},
 	}}
+	if cb.MissingBasis == MissingUnknown {
+		v.Counters = v.Counters[1:] // not measured: the lead says so, a 0 would claim it
+	}
 	if l := cb.EmulatorLoss; l != nil {
 		v.Counters = append(v.Counters, counterRow{"emulatorLoss", "pushes the emulator lost: backlog overflow, dropped after the last re-push, abandoned at shutdown", l.Total()})
 	}

@@ -7,12 +7,13 @@ import (
 
 // Headline is the one-line account of a load scenario. The console of `harness run` and
 // `harness report` prints it and the HTML report shows it under the scenario's table, so the
-// two say the same thing from the same fields: the rates are those of the scenario's Primary
-// interface, the request count is that of every interface.
+// two say the same thing from the same fields: the rates are the plan's session arrivals (the
+// Primary interface's requests with one flow, every flow's arrivals with several; rateUnit
+// says which), the request count is that of every interface.
 func (ls LoadScenario) Headline() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s: %s achieved of %s target (%s) over %s; %s requests of all interfaces",
-		ls.Name, FormatRate(ls.AchievedRate), FormatRate(ls.TargetRate), rateUnit(ls.Primary), FormatDuration(ls.Duration), FormatCount(ls.Requests))
+		ls.Name, FormatRate(ls.AchievedRate), FormatRate(ls.TargetRate), rateUnit(ls), FormatDuration(ls.Duration), FormatCount(ls.Requests))
 	var parts []string
 	if ls.Primary != "" && ls.PrimaryRequests > 0 {
 		parts = append(parts, FormatCount(ls.PrimaryRequests)+" "+ls.Primary)
@@ -32,9 +33,36 @@ func (ls LoadScenario) Headline() string {
 func (c *Callbacks) Lines() []string {
 	out := []string{fmt.Sprintf("callbacks: %s received of %s expected, %s anomalies",
 		FormatCount(c.Received), FormatCount(c.Expected), FormatCount(c.Counters.Total()))}
+	switch c.MissingBasis {
+	case MissingFromPushes:
+		line := fmt.Sprintf("  missing %s, judged from the pushes (a call that pushed nothing cannot be seen)", FormatCount(c.Counters.Missing))
+		if c.Unsettled > 0 {
+			line += fmt.Sprintf("; %s calls within the settle time not judged", FormatCount(c.Unsettled))
+		}
+		out = append(out, line)
+	case MissingUnknown:
+		out = append(out, "  missing: unknown (nothing told the receiver which calls happened)")
+	}
+	if pc := c.PlatformClock; pc != nil {
+		line := fmt.Sprintf("  platform clock: arrival − timestamp %s to %s over %s records", FormatDuration(pc.Min), FormatDuration(pc.Max), FormatCount(pc.Samples))
+		if n := pc.Note(); n != "" {
+			line += "; " + n
+		}
+		out = append(out, line)
+	}
+	if r := c.FirstRepush; r != nil {
+		out = append(out, fmt.Sprintf("  re-push: %s refused first deliveries re-pushed after %s to %s (mean %s; contract %s)",
+			FormatCount(r.Count), FormatDuration(r.Min), FormatDuration(r.Max), FormatDuration(r.Mean), FormatDuration(r.Contract)))
+	}
 	for _, e := range c.Events {
-		out = append(out, fmt.Sprintf("  %-12s %s  delay p50 %s  p90 %s  p99 %s  max %s", e.Event, FormatCount(e.Count),
-			FormatDuration(e.Latency.P50), FormatDuration(e.Latency.P90), FormatDuration(e.Latency.P99), FormatDuration(e.Latency.Max)))
+		line := fmt.Sprintf("  %-12s %s  delay p50 %s  p90 %s  p99 %s  max %s", e.Event, FormatCount(e.Count),
+			FormatDuration(e.Latency.P50), FormatDuration(e.Latency.P90), FormatDuration(e.Latency.P99), FormatDuration(e.Latency.Max))
+		// The accounting of the type, as the HTML table shows it, when there is any to show.
+		if e.Expected > 0 || e.Missing > 0 || e.Duplicate > 0 || e.Late > 0 {
+			line += fmt.Sprintf("  expected %s received %s missing %s duplicate %s late %s", FormatCount(e.Expected),
+				FormatCount(e.Received), FormatCount(e.Missing), FormatCount(e.Duplicate), FormatCount(e.Late))
+		}
+		out = append(out, line)
 	}
 	return out
 }

@@ -16,18 +16,13 @@ import (
 var templateFS embed.FS
 
 var reportTemplate = template.Must(template.New("report.html.tmpl").Funcs(template.FuncMap{
-	"dur":     FormatDuration,
-	"add":     func(a, b int) int { return a + b },
-	"count":   FormatCount,
-	"count64": func(n int) string { return FormatCount(int64(n)) },
-	"rate":    FormatRate,
-	"pct":     FormatPct,
-	"spct": func(p float64) string {
-		if p > 0 {
-			return "+" + FormatPct(p)
-		}
-		return FormatPct(p)
-	},
+	"dur":       FormatDuration,
+	"add":       func(a, b int) int { return a + b },
+	"count":     FormatCount,
+	"count64":   func(n int) string { return FormatCount(int64(n)) },
+	"rate":      FormatRate,
+	"pct":       FormatPct,
+	"spct":      signedPct,
 	"ratio":     FormatRatio,
 	"when":      formatTime,
 	"statusCls": statusClass,
@@ -351,11 +346,11 @@ func shardChart(ls LoadScenario, xs, total []float64) template.HTML {
 	}
 	return lineChart{Title: title, Series: series, XTime: true, XMax: ls.Duration.Seconds(), XFmt: formatSeconds,
 		YFmt:   func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) },
-		XTitle: "time since start (s)", YTitle: rateUnit(ls.Primary)}.render()
+		XTitle: "time since start (s)", YTitle: rateUnit(ls)}.render()
 }
 
 func buildLoad(ls LoadScenario) loadView {
-	lv := loadView{LoadScenario: ls, RateUnit: rateUnit(ls.Primary)}
+	lv := loadView{LoadScenario: ls, RateUnit: rateUnit(ls)}
 	var xs, target, achieved, p50, p99 []float64
 	for _, p := range ls.Series {
 		xs = append(xs, p.T.Seconds())
@@ -368,7 +363,7 @@ func buildLoad(ls LoadScenario) loadView {
 	end := ls.Duration.Seconds()
 	num := func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 	lv.RateChart = lineChart{
-		Title: "Rate of " + orDash(ls.Primary) + ": target vs achieved",
+		Title: rateTitle(ls),
 		Series: []chartSeries{
 			{Name: "target", Class: "s-target", X: xs, Y: target},
 			{Name: "achieved", Class: "s0", X: xs, Y: achieved},
@@ -446,12 +441,26 @@ func buildLoad(ls LoadScenario) loadView {
 
 // formatSeconds labels a time axis: seconds up to two minutes, then minutes (and seconds),
 // then hours.
-// rateUnit is the unit of a scenario's rates: requests per second of its primary interface.
-func rateUnit(primary string) string {
-	if primary == "" {
+// rateUnit is the unit of a scenario's rates. The plan schedules session arrivals, each the
+// first request of a flow: with one flow they are the requests of its first interface, the
+// Primary; with several they are the arrivals of every flow, which no single interface's
+// rate is (the per-interface table has those).
+func rateUnit(ls LoadScenario) string {
+	switch {
+	case len(ls.Flows) > 1:
+		return "session arrivals/s, all flows"
+	case ls.Primary == "":
 		return "requests/s"
 	}
-	return primary + " requests/s"
+	return ls.Primary + " requests/s"
+}
+
+// rateTitle names what the rate chart draws, in the words of rateUnit.
+func rateTitle(ls LoadScenario) string {
+	if len(ls.Flows) > 1 {
+		return fmt.Sprintf("Session arrival rate of all %d flows: target vs achieved", len(ls.Flows))
+	}
+	return "Rate of " + orDash(ls.Primary) + ": target vs achieved"
 }
 
 // ramps reports whether the scenario's target rate changes over the run.

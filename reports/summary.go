@@ -281,6 +281,10 @@ type Load struct {
 // LoadScenario is one load scenario (a constant rate, a ramp, a step sequence).
 type LoadScenario struct {
 	Name string `json:"name"`
+	// Workload identifies the load across runs, whatever the output directory or label: the
+	// modes and the workload's name (axb-bind-unbind). A baseline comparison matches
+	// scenarios by it.
+	Workload string `json:"workload,omitempty"`
 	// Description says what the scenario does, for readers.
 	Description string `json:"description,omitempty"`
 	// Primary is the interface whose rate the scenario drives (axb.bind for bind-unbind): the
@@ -340,10 +344,13 @@ type GeneratorTiming struct {
 }
 
 // Rejection counts the answers with one non-success result code. Throttling marks the
-// platform's flow control; Began is when the first arrived (from the start) and BeganAtRate
-// the requests per second answered then.
+// platform's flow control (told by the answers' resultdesc, not by the code: 1010010 is also
+// "Invalid digest."); Description is the same text as the result-code table's row of these
+// answers. Began is when the first arrived (from the start) and BeganAtRate the requests per
+// second answered then.
 type Rejection struct {
 	Code        string        `json:"code"`
+	Description string        `json:"description,omitempty"`
 	Throttling  bool          `json:"throttling"`
 	Count       int64         `json:"count"`
 	Began       time.Duration `json:"began"`
@@ -519,6 +526,37 @@ type Callbacks struct {
 	// Problems lists individual anomalies (missing or duplicated notifications of a call,
 	// bad signatures, schema violations), at most MaxCallbackProblems.
 	Problems []string `json:"problems,omitempty"`
+	// MissingBasis says how missing notifications were known: MissingExpected,
+	// MissingFromPushes or MissingUnknown (then Counters.Missing measures nothing).
+	MissingBasis string `json:"missingBasis,omitempty"`
+	// Unsettled counts calls not judged yet: a push about them arrived less than the
+	// settle time before the end.
+	Unsettled int64 `json:"unsettled,omitempty"`
+	// Attempts counts accepted notifications by the deliveries they took ("1", "2", …);
+	// FirstRepush is the measured interval from a refused first delivery to its re-push.
+	Attempts    map[string]int64 `json:"attempts,omitempty"`
+	FirstRepush *RepushInterval  `json:"firstRepush,omitempty"`
+}
+
+// How missing notifications were known (Callbacks.MissingBasis).
+const (
+	// MissingExpected: the harness triggered the calls and knew what each must push.
+	MissingExpected = "expected"
+	// MissingFromPushes: each call was judged from its own pushes against the contract's
+	// sequences; a call that pushed nothing at all cannot be seen.
+	MissingFromPushes = "pushes"
+	// MissingUnknown: nothing told the receiver which calls happened.
+	MissingUnknown = "unknown"
+)
+
+// RepushInterval is the measured interval between a refused first delivery and the
+// platform's first re-push, against the contract's (reference §7.6: 1 minute).
+type RepushInterval struct {
+	Count    int64         `json:"count"`
+	Min      time.Duration `json:"min"`
+	Mean     time.Duration `json:"mean"`
+	Max      time.Duration `json:"max"`
+	Contract time.Duration `json:"contract"`
 }
 
 // MaxCallbackProblems caps Callbacks.Problems.
@@ -562,6 +600,34 @@ type ClockSpread struct {
 	Max     time.Duration `json:"max"`
 }
 
+// clockBehindAfter is the smallest arrival − timestamp from which every delay is suspected to
+// be the platform's clock running behind: twice the timestamps' 1 s resolution, which a
+// prompt delivery never reaches on every record.
+const clockBehindAfter = 2 * time.Second
+
+// Offset estimates the platform's clock against the receiver's from the fastest delivery:
+// negative when the platform's clock is ahead (by at least −Offset), positive when every
+// record took at least Offset, which past clockBehindAfter only a platform clock running
+// behind explains (Suspect).
+func (c *ClockSpread) Offset() (offset time.Duration, suspect bool) {
+	if c == nil {
+		return 0, false
+	}
+	return c.Min, c.Min < 0 || c.Min >= clockBehindAfter
+}
+
+// Note says in one sentence what the spread says of the platform's clock ("" when nothing).
+func (c *ClockSpread) Note() string {
+	off, suspect := c.Offset()
+	switch {
+	case !suspect:
+		return ""
+	case off < 0:
+		return fmt.Sprintf("the platform's clock is ahead of the receiver's by at least %s: its negative delays are counted as clockSkew, not recorded", FormatDuration(-off))
+	}
+	return fmt.Sprintf("every record arrived at least %s after its timestamp: the platform's clock is probably behind the receiver's by up to that much, so delays (and late counts) near it may be clock offset, not delivery", FormatDuration(off))
+}
+
 // EmulatorLoss counts pushes lost inside the emulator: refused because their destination's
 // backlog was full (Overflow), undelivered after the last re-push (Dropped), or with a
 // re-push still pending at shutdown (Abandoned).
@@ -581,24 +647,30 @@ func (l *EmulatorLoss) Total() int64 {
 
 // CallbackCounters count anomalies; every non-zero counter is a finding.
 type CallbackCounters struct {
-	Missing       int64 `json:"missing"`
-	Duplicate     int64 `json:"duplicate"`
-	OutOfOrder    int64 `json:"outOfOrder"`
-	Late          int64 `json:"late"`
-	BadSignature  int64 `json:"badSignature"`
-	SchemaInvalid int64 `json:"schemaInvalid"`
+	Missing      int64 `json:"missing"`
+	Duplicate    int64 `json:"duplicate"`
+	OutOfOrder   int64 `json:"outOfOrder"`
+	Late         int64 `json:"late"`
+	BadSignature int64 `json:"badSignature"`
+	// Invalid counts signed bodies that are no valid notification (not JSON, wrong types,
+	// schema-invalid, unknown event type), each once.
+	Invalid int64 `json:"invalid"`
 	// ClockSkew counts negative delays (sender clock ahead of the receiver's).
 	ClockSkew int64 `json:"clockSkew"`
+	// Orphan counts fee records of calls without any event; AfterDisconnect calls with an
+	// event stamped after their disconnect.
+	Orphan          int64 `json:"orphan"`
+	AfterDisconnect int64 `json:"afterDisconnect"`
 }
 
 // Total is the sum of all anomaly counters.
 func (c CallbackCounters) Total() int64 {
-	return c.Missing + c.Duplicate + c.OutOfOrder + c.Late + c.BadSignature + c.SchemaInvalid + c.ClockSkew
+	return c.Missing + c.Duplicate + c.OutOfOrder + c.Late + c.BadSignature + c.Invalid + c.ClockSkew + c.Orphan + c.AfterDisconnect
 }
 
 // Failures are the anomalies that fail a run by themselves: notifications missing or
-// duplicated beyond the documented re-pushes, badly signed or schema-invalid ones, and pushes
-// the emulator lost. Out-of-order and late arrivals are legitimate under re-pushes and are
+// duplicated beyond the documented re-pushes, badly signed or invalid ones, fee records
+// without their call, events after a call's disconnect, and pushes the emulator lost. Out-of-order and late arrivals are legitimate under re-pushes and are
 // left to thresholds.
 func (cb *Callbacks) Failures() []string {
 	if cb == nil {
@@ -613,7 +685,9 @@ func (cb *Callbacks) Failures() []string {
 		{c.Missing, "callback missing", "callbacks missing"},
 		{c.Duplicate, "callback duplicated", "callbacks duplicated"},
 		{c.BadSignature, "callback badly signed", "callbacks badly signed"},
-		{c.SchemaInvalid, "callback schema-invalid", "callbacks schema-invalid"},
+		{c.Invalid, "callback invalid", "callbacks invalid"},
+		{c.Orphan, "fee record without its call", "fee records without their call"},
+		{c.AfterDisconnect, "call with an event after its disconnect", "calls with an event after their disconnect"},
 		{cb.EmulatorLoss.Total(), "callback lost by the emulator", "callbacks lost by the emulator"},
 	} {
 		if f.n > 0 {

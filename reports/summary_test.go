@@ -30,7 +30,7 @@ func TestComputeVerdict(t *testing.T) {
 		{"out-of-order, late and skewed callbacks alone do not fail", Summary{Callbacks: &Callbacks{Counters: CallbackCounters{OutOfOrder: 3, Late: 2, ClockSkew: 1}}}, VerdictPass, 0},
 		{"missing callbacks fail", Summary{Callbacks: &Callbacks{Counters: CallbackCounters{Missing: 3}}}, VerdictFail, 1},
 		{"duplicated callbacks fail", Summary{Callbacks: &Callbacks{Counters: CallbackCounters{Duplicate: 1}}}, VerdictFail, 1},
-		{"bad signatures and schema violations fail", Summary{Callbacks: &Callbacks{Counters: CallbackCounters{BadSignature: 2, SchemaInvalid: 1}}}, VerdictFail, 2},
+		{"bad signatures and schema violations fail", Summary{Callbacks: &Callbacks{Counters: CallbackCounters{BadSignature: 2, Invalid: 1}}}, VerdictFail, 2},
 		{"emulator loss fails", Summary{Callbacks: &Callbacks{EmulatorLoss: &EmulatorLoss{Overflow: 1}}}, VerdictFail, 1},
 	}
 	for _, tt := range tests {

@@ -14,6 +14,8 @@ import (
 	"sync"
 	"syscall"
 	"testing"
+
+	"github.com/pns-harness/pns-harness/loadtest"
 )
 
 // Every subcommand's --help goes to stdout, exits 0 and shows the one exit-code table.
@@ -147,7 +149,8 @@ func startEmulatorBinary(t *testing.T, args ...string) (string, func() int) {
 // "context canceled" error; the emulator, for which a signal is the normal stop, exits 0.
 func TestCLIInterruptedLoadExits130(t *testing.T) {
 	url, stopEmu := startEmulatorBinary(t)
-	cmd := harnessCmd(t, "load", "--target", url, "--rate", "20", "--duration", "5m", "--hold", "1m", "--progress", "50ms")
+	out := filepath.Join(t.TempDir(), "load")
+	cmd := harnessCmd(t, "load", "--target", url, "--rate", "20", "--duration", "5m", "--hold", "1m", "--progress", "50ms", "--out", out)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -157,11 +160,16 @@ func TestCLIInterruptedLoadExits130(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	// Interrupt once the load has bound something (a progress line with live bindings).
+	// Interrupt once the load has bound something (a progress line with live bindings). Every
+	// progress figure carries its label, unit and scope.
+	labelled := regexp.MustCompile(`^ *\d+\.\ds  arrivals target \d+\.\d/s achieved \d+\.\d/s \(last \S+\)  success \d+\.\d\d% of \d+ requests  axb\.bind since start: p50 \S+ms p99 \S+ms corrected p99 \S+ms  generator lag p99 \S+ms  live bindings \d+  throttled \d+  callbacks \d+  conformance errors \d+`)
 	sc := bufio.NewScanner(stdout)
 	var rest bytes.Buffer
 	for sc.Scan() {
-		if regexp.MustCompile(`live [1-9]`).MatchString(sc.Text()) {
+		if !labelled.MatchString(sc.Text()) {
+			t.Errorf("progress line without its labels: %q", sc.Text())
+		}
+		if regexp.MustCompile(`live bindings [1-9]`).MatchString(sc.Text()) {
 			_ = cmd.Process.Signal(syscall.SIGINT)
 			break
 		}
@@ -175,8 +183,11 @@ func TestCLIInterruptedLoadExits130(t *testing.T) {
 	if code != exitInterrupted {
 		t.Fatalf("exit %d, want 130\nstdout: %s\nstderr: %s", code, rest.String(), stderr.String())
 	}
-	if strings.Contains(stderr.String(), "context canceled") {
-		t.Errorf("stderr shows the internal cancellation: %s", stderr.String())
+	if strings.Contains(stderr.String(), "context canceled") || strings.Contains(rest.String(), "context canceled") {
+		t.Errorf("the output shows the internal cancellation:\n%s\n%s", rest.String(), stderr.String())
+	}
+	if !strings.Contains(rest.String(), "aborted: interrupted before the end of the plan: ") {
+		t.Errorf("the summary does not say, in a sentence, that the load was interrupted:\n%s", rest.String())
 	}
 	resp, err := http.Get(url + "/emulator/v1/bindings")
 	if err != nil {
@@ -191,6 +202,20 @@ func TestCLIInterruptedLoadExits130(t *testing.T) {
 		var items []json.RawMessage
 		if json.Unmarshal(list, &items) == nil && len(items) > 0 {
 			t.Errorf("%d %s bindings left after the interrupted load", len(items), mode)
+		}
+	}
+	// Every binding was alive at the interrupt (1m holds): their unbinds, sent at once by the
+	// stop, are counted but kept out of the latency statistics, which measure the plan.
+	r, err := loadtest.ReadSummary(filepath.Join(out, loadtest.SummaryFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, is := range r.Interfaces {
+		if is.ID == "axb.unbind" && (is.Count == 0 || is.Service.Count != 0 || is.Corrected.Count != 0) {
+			t.Errorf("axb.unbind: %d requests, %d and %d timed: the stop's unbinds entered the latency statistics", is.Count, is.Service.Count, is.Corrected.Count)
+		}
+		if is.ID == "axb.bind" && (is.Count == 0 || is.Service.Count != is.Count) {
+			t.Errorf("axb.bind: %d requests, %d timed", is.Count, is.Service.Count)
 		}
 	}
 	if code := stopEmu(); code != exitOK {

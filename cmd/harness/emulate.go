@@ -25,6 +25,7 @@ import (
 
 	"github.com/pns-harness/pns-harness/embedded"
 	"github.com/pns-harness/pns-harness/emulator"
+	"github.com/pns-harness/pns-harness/receiver"
 )
 
 // defaultEmulateListen is the default address of `harness emulate`: loopback only, because the
@@ -136,8 +137,10 @@ func runEmulate(ctx context.Context, args []string, stdout, stderr io.Writer, re
 	}
 	ln, err := net.Listen("tcp", *listen)
 	if err != nil {
-		fmt.Fprintf(stderr, "harness emulate: %v\n", err)
-		return exitFailed
+		// A port in use or an address this host does not have: the configuration (--listen)
+		// is at fault, before anything was served.
+		fmt.Fprintf(stderr, "harness emulate: --listen %s: %v\n", *listen, err)
+		return exitUsage
 	}
 	scheme := "http"
 	if cfg.TLS {
@@ -163,8 +166,11 @@ func runEmulate(ctx context.Context, args []string, stdout, stderr io.Writer, re
 	srv := &http.Server{
 		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelDebug),
+		// A whole request within a bounded time: a slow body cannot hold a connection (body
+		// sizes are bounded by maxBodyBytes in the handlers).
+		ReadTimeout: receiver.DefaultReadTimeout,
+		IdleTimeout: 120 * time.Second,
+		ErrorLog:    slog.NewLogLogger(logger.Handler(), slog.LevelDebug),
 	}
 	if cfg.ShortConnections {
 		srv.SetKeepAlivesEnabled(false)
@@ -196,7 +202,7 @@ func runEmulate(ctx context.Context, args []string, stdout, stderr io.Writer, re
 			fmt.Fprintf(stderr, "harness emulate: --admin-listen: %v\n", err)
 			return exitUsage
 		}
-		adminSrv = &http.Server{Handler: emu.AdminHandler(), ReadHeaderTimeout: 10 * time.Second}
+		adminSrv = &http.Server{Handler: emu.AdminHandler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: receiver.DefaultReadTimeout}
 	}
 	for _, a := range emu.Apps() {
 		logger.Info("app", "appKey", a.AppKey, "mode", a.Mode, "xNumbers", len(emu.Store().XNumbers(a.AppKey)))

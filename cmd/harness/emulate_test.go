@@ -158,7 +158,8 @@ func TestEmulateFlags(t *testing.T) {
 	if !strings.Contains(errb.String(), "apps[0].mode: must be AXB, AX or AXE") {
 		t.Errorf("config error message: %s", errb.String())
 	}
-	if code := runEmulate(context.Background(), []string{"--listen", "256.0.0.1:1"}, io.Discard, io.Discard, nil); code != exitFailed {
+	// An address the host cannot listen on is a configuration error (exit 2), as a port in use.
+	if code := runEmulate(context.Background(), []string{"--listen", "256.0.0.1:1"}, io.Discard, io.Discard, nil); code != exitUsage {
 		t.Errorf("bad listen address: %d", code)
 	}
 }

@@ -7,8 +7,11 @@ import (
 	"io"
 	"regexp"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"time"
+
+	suggestpkg "github.com/pns-harness/pns-harness/internal/suggest"
 )
 
 // flagSet is the flag set of one subcommand. It embeds the standard library's FlagSet, so
@@ -146,44 +149,8 @@ func suggest(name string, names []string) string {
 	return ""
 }
 
-// closest returns the candidate nearest to name by edit distance, if it is near enough to be a
-// typo (at most a third of the name's length, at least 1) or has name as a prefix.
-func closest(name string, candidates []string) string {
-	best, bestD := "", -1
-	for _, c := range candidates {
-		if len(name) >= 3 && strings.HasPrefix(c, name) {
-			return c
-		}
-		if d := editDistance(name, c); bestD < 0 || d < bestD {
-			best, bestD = c, d
-		}
-	}
-	if bestD < 0 || bestD > max(1, len(name)/3) {
-		return ""
-	}
-	return best
-}
-
-// editDistance is the Levenshtein distance between a and b (bytes: flag names are ASCII).
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
-}
+// closest is suggestpkg.Closest: the known name a mistyped one most likely meant, or "".
+func closest(name string, candidates []string) string { return suggestpkg.Closest(name, candidates) }
 
 // buildVersion is the harness version: the -ldflags value when set, else the main module's
 // version and VCS revision as recorded by the Go toolchain ("(devel)" builds show the
@@ -224,4 +191,36 @@ func versionFromBuildInfo(bi *debug.BuildInfo) string {
 		}
 	}
 	return v
+}
+
+// progressFlag is a progress interval: a duration, or any negative number (-1, -1s) or
+// "none" for no progress lines, as the help says.
+type progressFlag time.Duration
+
+func (p *progressFlag) String() string { return time.Duration(*p).String() }
+
+// Get makes the flag a duration for flagErrorWithHint (a bare "5" is hinted as 5s).
+func (p *progressFlag) Get() any { return time.Duration(*p) }
+
+func (p *progressFlag) Set(s string) error {
+	if s == "none" {
+		*p = -1
+		return nil
+	}
+	if n, err := strconv.ParseFloat(s, 64); err == nil && n < 0 {
+		*p = -1
+		return nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		return err
+	}
+	*p = progressFlag(d)
+	return nil
+}
+
+// infof prints an informative line on w (stderr): "info: " and the text, so that it does
+// not read as an error, which is "harness SUBCOMMAND: " and the text.
+func infof(w io.Writer, format string, args ...any) {
+	fmt.Fprintf(w, "info: "+format+"\n", args...)
 }

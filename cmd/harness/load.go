@@ -186,26 +186,29 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	mode := fs.String("mode", "", "mode: axb (default), ax or axe")
 	rate := fs.Float64("rate", 0, "`N` sessions per second, over all shards (or use --ramp); with --workload, the plan its flows' shares split")
 	ramp := fs.String("ramp", "", "ramp `plan` DURATION@RATE,..., e.g. 10s@100,30s@500,10s@0 (replaces --rate)")
-	duration := fs.Duration("duration", 0, fmt.Sprintf("bound of the run (required, at most %s)", loadtest.MaxDuration))
+	duration := fs.Duration("duration", 0, fmt.Sprintf("bound of the run (required, at most %s; with --ramp: the ramp's length, never shorter)", loadtest.MaxDuration))
 	hold := fs.Duration("hold", time.Second, fmt.Sprintf("time each binding is kept before its unbind (at most %s)", loadtest.MaxHold))
 	shard := fs.String("shard", "0/1", "this process's shard `i/N`: rate and number space are split N ways")
 	out := fs.String("out", "", "output `dir` for vegeta gob files, HdrHistogram logs and summary.json")
 	var thresholds loadMultiFlag
-	fs.Var(&thresholds, "threshold", "k6-style `EXPR`, repeatable: bind.p99<50ms, bind.success>=99.9%, bind.corrected.p99<100ms, rate.shortfall<1%")
+	fs.Var(&thresholds, "threshold", "k6-style `EXPR`, repeatable: bind.p99<50ms, bind.success>=99.9%, bind.corrected.p99<100ms, rate.shortfall<1%; a callback metric (calls scenario) such as callback.fee.p95<2s or callback.missing==0 replaces the callback defaults "+strings.Join(assemble.DefaultCallbackThresholds, ", "))
+	var cf callbackFlags
+	addCallbackFlags(fs, &cf, false)
 	abortOnFail := fs.Bool("abort-on-fail", false, "stop early (and clean up) as soon as a threshold is broken")
 	workers := fs.Uint64("workers", 10, "workers the generator starts with (it adds more while all are busy, up to --max-workers)")
 	maxWorkers := fs.Uint64("max-workers", loadtest.DefaultMaxWorkers, "maximum workers of the generator, one request in flight each (below the rate's need, the shortfall, lag and corrected latency show it)")
 	schemaSample := fs.Float64("schema-sample", 1, "fraction of responses validated against the JSON schemas (0 = none)")
 	timeout := fs.Duration("timeout", loadtest.DefaultTimeout, "per-request timeout")
 	unreachable := fs.Duration("unreachable-after", loadtest.DefaultUnreachableAfter, "stop the load (after cleanup; exit 3, or 1 when bindings were left) when no request has had an HTTP answer for this long while requests fail at the transport level; 0 never stops")
-	progressEvery := fs.Duration("progress", 0, "progress interval (default 1s on a terminal, 5s otherwise; negative = none)")
+	var progressEvery progressFlag
+	fs.Var(&progressEvery, "progress", "progress `interval` (default 1s on a terminal, 5s otherwise; a negative number such as -1, or none: no progress lines)")
 	jsonOut := fs.Bool("json", false, "print the result as JSON instead of the text summary")
 	receiverListen := fs.String("receiver-listen", "127.0.0.1:9099", "calls scenario: `address` of the callback receiver; the emulator app's callStatusUrl and feeUrl must point at it")
 	callbackWait := fs.Duration("callback-wait", loadtest.DefaultCallbackWait, "calls scenario: how long to wait for callbacks after the last call")
 	startAt := fs.String("start-at", "", "shared start `instant` (RFC3339, e.g. 2026-12-01T22:30:00Z) of the shards of one run: setup happens before, the load begins then")
 	runID := fs.String("run-id", "", "`name` of the distributed run, recorded in the result: report --merge refuses shards of different runs")
 	waitTarget := fs.Duration("wait-target", 0, "wait up to this long for the target to accept TCP connections (e.g. an emulator sidecar starting)")
-	fs.describe("harness load [--target URL] --duration D (--rate N | --ramp PLAN | --workload FILE) [flags]",
+	fs.describe("harness load [--target URL] (--duration D --rate N | --ramp PLAN | --duration D --workload FILE) [flags]",
 		"Open-model load: a built-in workload (--scenario) or a workload file of weighted flows\n"+
 			"(--workload, docs/workloads.md). Every bind is unbound; Ctrl-C stops the load and unbinds\n"+
 			"everything still bound. The generator times its own lag and says when it, not the target,\n"+
@@ -218,6 +221,21 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return code
 	}
 	usageErr := fs.usageError
+	// A ramp has its own length: --duration may be left out, and may not cut it short.
+	var plan loadtest.Plan
+	if *ramp != "" && *rate == 0 {
+		p, err := loadtest.ParseRamp(*ramp)
+		if err != nil {
+			return usageErr("--ramp: %v", err)
+		}
+		plan = p
+		switch {
+		case *duration == 0:
+			*duration = plan.Total()
+		case *duration < plan.Total():
+			return usageErr("--duration %s is shorter than the ramp's %s (%s): leave --duration out (a ramp runs for its own length) or shorten the ramp", *duration, plan.Total(), plan)
+		}
+	}
 	if *duration <= 0 {
 		return usageErr("--duration is required and must be positive")
 	}
@@ -242,16 +260,10 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return usageErr("%v", err)
 		}
 	}
-	var plan loadtest.Plan
 	switch {
 	case *ramp != "" && *rate != 0:
 		return usageErr("--rate and --ramp are mutually exclusive")
 	case *ramp != "":
-		p, err := loadtest.ParseRamp(*ramp)
-		if err != nil {
-			return usageErr("--ramp: %v", err)
-		}
-		plan = p
 	case *rate < 0 || (*rate == 0 && wl == nil):
 		return usageErr("--rate must be positive (or give --ramp)")
 	}
@@ -259,7 +271,23 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return usageErr("%v", err)
 	}
-	ths, err := loadtest.ParseThresholds(thresholds)
+	// Callback thresholds are evaluated on the receiver's results, in the grammar every
+	// subcommand shares; the others on the load result.
+	var loadThs, cbThs []string
+	for _, th := range thresholds {
+		if assemble.IsCallbackThreshold(th) {
+			cbThs = append(cbThs, th)
+		} else {
+			loadThs = append(loadThs, th)
+		}
+	}
+	if err := assemble.ParseCallbackThresholds(cbThs); err != nil {
+		return usageErr("%v", err)
+	}
+	if err := cf.check(); err != nil {
+		return usageErr("%v", err)
+	}
+	ths, err := loadtest.ParseThresholds(loadThs)
 	if err != nil {
 		return usageErr("%v", err)
 	}
@@ -308,7 +336,7 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		defer stop()
 		*target = url
-		fmt.Fprintf(stderr, "harness load: target: embedded emulator %s\n", url)
+		infof(stderr, "target: embedded emulator %s", url)
 	}
 	// The gate comes before any packet: a refused remote target is not even resolved.
 	if err := loadtest.CheckTarget(*target, gate, peak); err != nil {
@@ -332,7 +360,7 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if prof == nil {
 		prof = defaultLoadProfile()
 		if loadtest.IsLoopbackTarget(*target) && loadAdoptEmulatorPool(ctx, hc, *target, prof) {
-			fmt.Fprintln(stderr, "harness load: no --profile: using the demo apps with the X numbers of the target emulator's configuration")
+			infof(stderr, "no --profile: using the demo apps with the X numbers of the target emulator's configuration")
 		}
 	}
 	m := pns.Mode(strings.ToUpper(*mode))
@@ -350,7 +378,7 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 
 	term := loadIsTerminal(stdout)
-	every := *progressEvery
+	every := time.Duration(progressEvery)
 	if every == 0 {
 		every = time.Second
 		if !term {
@@ -368,11 +396,7 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if every > 0 && !*jsonOut {
 		cfg.ProgressInterval = every
 		cfg.Progress = func(p loadtest.Progress) {
-			line := fmt.Sprintf("%6.1fs  rate %.1f/%.1f/s  success %.2f%%  p50 %.2fms  p99 %.2fms  corrected p99 %.2fms  lag p99 %.2fms  live %d  throttled %d  callbacks %d  conformance errors %d",
-				p.Elapsed.Seconds(), p.AchievedRate, p.TargetRate, p.SuccessPct, p.P50, p.P99, p.CorrectedP99, p.LagP99, p.Live, p.Throttled, p.Callbacks, p.ConformanceErrors)
-			if p.GeneratorBound {
-				line += "  GENERATOR-BOUND"
-			}
+			line := progressLine(p)
 			if term {
 				fmt.Fprintf(stdout, "\r\033[K%s", line)
 			} else {
@@ -381,14 +405,17 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	cfg.Scenario = *scenario
+	var rcv *receiver.Receiver
 	if loadNeedsReceiver(*scenario, wl) {
-		stopRcv, err := loadStartReceiver(&cfg, *receiverListen, stderr)
+		rcv, err = loadStartReceiver(&cfg, *receiverListen, &cf, stderr)
 		if err != nil {
 			fmt.Fprintf(stderr, "harness load: %v\n", err)
 			return exitFailed
 		}
-		defer stopRcv()
+		defer rcv.Close()
 		cfg.CallbackWait = *callbackWait
+	} else if len(cbThs) > 0 {
+		return usageErr("callback thresholds need the calls scenario (or a workload that makes calls): nothing else is pushed")
 	}
 	res, err := loadtest.Run(ctx, cfg)
 	if term && cfg.Progress != nil {
@@ -415,16 +442,22 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	} else {
 		_ = res.WriteText(stdout)
 		// The headline `harness report` prints and the HTML report shows for this result.
-		name := *scenario
-		if *out != "" {
-			name = filepath.Base(*out)
-		}
-		fmt.Fprintln(stdout, assemble.LoadScenario(res, name).Headline())
+		fmt.Fprintln(stdout, assemble.LoadScenario(res, "").Headline())
 	}
 	if res.CouldNotCheck != "" {
 		fmt.Fprintf(stderr, "harness load: could not check: %s\n", res.CouldNotCheck)
 	}
-	return exitFor(loadVerdict(res, err))
+	v := loadVerdict(res, err)
+	if rcv != nil {
+		w := stdout
+		if *jsonOut {
+			w = io.Discard // the JSON result alone on stdout; the verdict still counts
+		}
+		cv := loadCallbacks(rcv, cbThs, *out, w, stderr)
+		v.failed += cv.failed
+		v.thresholds += cv.thresholds
+	}
+	return exitFor(v)
 }
 
 // loadVerdict is the verdict of a load that ran: bindings left on the platform and result
@@ -444,6 +477,27 @@ func loadVerdict(res *loadtest.Result, err error) verdict {
 		}
 	}
 	return v
+}
+
+// loadCallbacks judges the pushes of the calls scenario as every subcommand that receives
+// does (expected, received, missing and each anomaly, the callback thresholds or their
+// defaults), writes receiver.json next to the load result and returns the callbacks'
+// verdict.
+func loadCallbacks(rcv *receiver.Receiver, given []string, out string, stdout, stderr io.Writer) verdict {
+	rep := rcv.Final()
+	if out != "" {
+		if err := writeJSONFile(filepath.Join(out, assemble.ReceiverFile), rep); err != nil {
+			fmt.Fprintf(stderr, "harness load: %v\n", err)
+			return verdict{failed: 1}
+		}
+	}
+	cb := assemble.Callbacks(rep, nil)
+	ths, err := assemble.CallbackThresholds(cb, &rep, callbackThresholds(given))
+	if err != nil {
+		fmt.Fprintf(stderr, "harness load: %v\n", err)
+		return verdict{failed: 1}
+	}
+	return callbackVerdict(stdout, cb, ths)
 }
 
 // loadNeedsReceiver reports whether the load runs the call operation, whose callbacks the
@@ -496,7 +550,7 @@ func loadCheckScenario(scenario, mode string) error {
 
 // loadStartReceiver starts the callback receiver of the calls scenario on a loopback address
 // and feeds cfg.Callbacks from it. Signatures are verified with the profile's app secrets.
-func loadStartReceiver(cfg *loadtest.Config, addr string, stderr io.Writer) (func(), error) {
+func loadStartReceiver(cfg *loadtest.Config, addr string, cf *callbackFlags, stderr io.Writer) (*receiver.Receiver, error) {
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
 		return nil, fmt.Errorf("--receiver-listen %q: %w", addr, err)
@@ -518,14 +572,18 @@ func loadStartReceiver(cfg *loadtest.Config, addr string, stderr io.Writer) (fun
 		}
 	}
 	opts.OnPush = tr.Record
+	cf.apply(&opts)
 	rcv := receiver.New(opts)
+	// Each call's expected notifications (the emulator's answer lists them) are registered
+	// with the receiver, so that its report counts expected, received and missing.
+	tr.SetReceiver(rcv)
 	bound, err := rcv.Start(addr)
 	if err != nil {
 		return nil, fmt.Errorf("callback receiver: %w", err)
 	}
-	fmt.Fprintf(stderr, "harness load: receiving callbacks on %s (the emulator app's callStatusUrl and feeUrl must point there)\n", bound)
+	infof(stderr, "receiving callbacks on %s (the emulator app's callStatusUrl and feeUrl must point there)", bound)
 	cfg.Callbacks = tr
-	return func() { _ = rcv.Close() }, nil
+	return rcv, nil
 }
 
 // loadCheckCapacity prints the highest rate × hold the profile's X numbers carry in the load's
@@ -536,7 +594,7 @@ func loadCheckCapacity(prof *loadtest.Profile, m pns.Mode, peak float64, hold ti
 		return 0 // loadtest.Run names the missing app
 	}
 	c := profile.CapacityOf(m, a)
-	fmt.Fprintf(stderr, "harness load: capacity %s\n", c.String(hold))
+	infof(stderr, "capacity %s", c.String(hold))
 	if err := c.Check(peak, hold); err != nil {
 		fmt.Fprintf(stderr, "harness load: %v\n", err)
 		return exitUsage

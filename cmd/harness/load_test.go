@@ -49,7 +49,7 @@ func TestLoadCommand(t *testing.T) {
 		stderr string
 		stdout string
 	}{
-		{"no target", []string{"--rate", "1", "--duration", "1s", "--hold", "0s", "--generator-lag", "0"}, exitOK, "harness load: target: embedded emulator http://127.0.0.1:", "1 bound, 1 unbound"},
+		{"no target", []string{"--rate", "1", "--duration", "1s", "--hold", "0s", "--generator-lag", "0"}, exitOK, "info: target: embedded emulator http://127.0.0.1:", "1 bound, 1 unbound"},
 		{"no duration", []string{"--target", srv.URL, "--rate", "1"}, exitUsage, "harness load: --duration is required and must be positive", ""},
 		{"too long", []string{"--target", srv.URL, "--rate", "1", "--duration", "2h"}, exitUsage, "harness load: --duration 2h0m0s exceeds the maximum of 1h0m0s", ""},
 		{"rate and ramp", []string{"--target", srv.URL, "--rate", "1", "--ramp", "1s@1", "--duration", "1s"}, exitUsage, "--rate and --ramp are mutually exclusive", ""},

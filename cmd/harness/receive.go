@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"net/http"
 	"os"
 	"path/filepath"
 	"sort"
@@ -23,7 +22,6 @@ import (
 const (
 	defaultReceiveListen   = "127.0.0.1:9090"
 	defaultReceiveInterval = 10 * time.Second
-	defaultLateAfter       = 5 * time.Second
 	// defaultForget outlasts the platform's 5 h re-push schedule (§7.6), so re-pushes are
 	// still recognised while memory stays bounded over days.
 	defaultForget = 6 * time.Hour
@@ -71,9 +69,10 @@ func runReceive(ctx context.Context, args []string, stdout, stderr io.Writer, re
 	duration := fs.Duration("duration", 0, "stop after this long (0 = until SIGINT/SIGTERM)")
 	out := fs.String("out", "", "write receiver.json (counters, latencies, failures) to this `directory` on exit")
 	interval := fs.Duration("interval", defaultReceiveInterval, "status line interval")
-	lateAfter := fs.Duration("late-after", defaultLateAfter, "count a push as late when it arrives this long after its platform timestamp (timestamps have 1 s resolution)")
-	failFirst := fs.Float64("fail-first", 0, "fraction (0..1) of first deliveries to answer 503, to exercise the platform's re-push")
-	skew := fs.Duration("skew", 0, "also reject pushes whose Created is further than this from the wall clock (0 = digest only)")
+	var cf callbackFlags
+	addCallbackFlags(fs, &cf, true)
+	failFirst := fs.Float64("fail-first", 0, "fraction (0..1) of first deliveries to answer 503, so that the platform must re-push them (§7.6: the first re-push 1 minute later); the report shows the attempts and the measured re-push interval")
+	skew := fs.Duration("skew", receiver.DefaultSkew, "refuse pushes whose Created is further than this from the wall clock (a Created 8 h ahead, China local time sent as UTC, is accepted within it), and nonces replayed within it (0 = check the digest only)")
 	forget := fs.Duration("forget", defaultForget, "forgetting window: bodies, fee icids and calls not seen for this long are counted and forgotten, bounding memory over long soaks; a re-push arriving later than this counts as a new push, not a redelivery or duplicate (0 = remember everything)")
 	tlsCert := fs.String("tls-cert", "", "serve HTTPS with this certificate chain PEM `file` (with --tls-key), for platforms that push to https notification URLs")
 	tlsKey := fs.String("tls-key", "", "private key PEM `file` of --tls-cert")
@@ -82,9 +81,19 @@ func runReceive(ctx context.Context, args []string, stdout, stderr io.Writer, re
 			"validates them against the JSON Schemas and reports delays against the platform's\n"+
 			"event timestamps (1 s resolution; exact against the emulator, which states each push's\n"+
 			"emission instant). Runs for --duration or until SIGINT/SIGTERM, then writes\n"+
-			"receiver.json; exit 1 when a push had a bad signature, an invalid body or a duplicate.")
+			"receiver.json. Each call is judged from its own pushes once settled (--settle).\n"+
+			"Exit 1 when a push had a bad signature, an invalid body or a duplicate, a call lacks a\n"+
+			"notification or a fee record has no call; exit 99 when a callback threshold is broken.")
 	if code, ok := parseFlags(fs, args, false); !ok {
 		return code
+	}
+	if err := cf.check(); err != nil {
+		fmt.Fprintf(stderr, "harness receive: %v\n", err)
+		return exitUsage
+	}
+	if *skew < 0 {
+		fmt.Fprintln(stderr, "harness receive: --skew must not be negative")
+		return exitUsage
 	}
 	if *failFirst < 0 || *failFirst > 1 {
 		fmt.Fprintln(stderr, "harness receive: --fail-first must be between 0 and 1")
@@ -118,11 +127,14 @@ func runReceive(ctx context.Context, args []string, stdout, stderr io.Writer, re
 	}
 	opts := receiver.Options{
 		Validate:  v.ValidateCallback,
-		LateAfter: *lateAfter,
 		FailFirst: *failFirst,
 		Skew:      *skew,
 		Forget:    *forget,
 	}
+	if *skew == 0 {
+		opts.Skew = -1 // digest only
+	}
+	cf.apply(&opts)
 	if len(apps) > 0 {
 		opts.Apps = apps
 	}
@@ -164,7 +176,7 @@ loop:
 			fmt.Fprintln(stdout, receiveStatus(rcv.Snapshot()))
 		}
 	}
-	rep := rcv.Snapshot()
+	rep := rcv.Final()
 	fmt.Fprintln(stdout, receiveStatus(rep))
 	if *out != "" {
 		if err := writeJSONFile(filepath.Join(*out, "receiver.json"), rep); err != nil {
@@ -173,10 +185,13 @@ loop:
 		}
 		fmt.Fprintf(stdout, "wrote %s\n", filepath.Join(*out, "receiver.json"))
 	}
-	// Badly signed, schema-invalid or duplicated pushes fail, as they do in `harness report`.
 	cb := assemble.Callbacks(rep, nil)
-	printCallbackProblems(stdout, cb)
-	return exitFor(verdict{failed: len(cb.Failures())})
+	ths, err := assemble.CallbackThresholds(cb, &rep, callbackThresholds(cf.thresholds))
+	if err != nil {
+		fmt.Fprintf(stderr, "harness receive: %v\n", err)
+		return exitFor(verdict{usage: true})
+	}
+	return exitFor(callbackVerdict(stdout, cb, ths))
 }
 
 // receiveServeTLS serves the receiver's handler over HTTPS on addr; stop shuts it down.
@@ -185,8 +200,8 @@ func receiveServeTLS(rcv *receiver.Receiver, addr string, cert *tls.Certificate)
 	if err != nil {
 		return nil, "", err
 	}
-	srv := &http.Server{Handler: rcv.Handler(), ReadHeaderTimeout: 10 * time.Second,
-		TLSConfig: &tls.Config{Certificates: []tls.Certificate{*cert}, MinVersion: tls.VersionTLS12}}
+	srv := rcv.Server() // its read deadlines hold for TLS too
+	srv.TLSConfig = &tls.Config{Certificates: []tls.Certificate{*cert}, MinVersion: tls.VersionTLS12}
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -203,8 +218,8 @@ func receiveServeTLS(rcv *receiver.Receiver, addr string, cert *tls.Certificate)
 // receiveStatus renders one status line from a snapshot.
 func receiveStatus(r receiver.Report) string {
 	c := r.Counters
-	line := fmt.Sprintf("%s requests=%d events=%d feeRecords=%d badSignature=%d schemaInvalid=%d duplicates=%d outOfOrder=%d late=%d",
-		r.Elapsed.Truncate(time.Second), c.Requests, c.Events, c.FeeRecords, c.BadSignature, c.SchemaInvalid, c.Duplicates, c.OutOfOrder, c.Late)
+	line := fmt.Sprintf("%s requests=%d events=%d feeRecords=%d badSignature=%d invalid=%d duplicates=%d outOfOrder=%d late=%d",
+		r.Elapsed.Truncate(time.Second), c.Requests, c.Events, c.FeeRecords, c.BadSignature, c.Invalid, c.Duplicates, c.OutOfOrder, c.Late)
 	for _, ref := range []string{receiver.RefEmulator, receiver.RefPlatform} {
 		if l, ok := r.LatencyFor(ref, "fee"); ok && l.Count > 0 {
 			line += fmt.Sprintf(" fee.p90=%.0fms", l.P90Ms)

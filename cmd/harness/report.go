@@ -100,7 +100,7 @@ func runReport(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("report", stdout, stderr)
 	out := fs.String("out", defaultReportOut, "output `directory` for index.html, junit.xml and summary.json")
 	merge := fs.Bool("merge", false, "merge every load result found into one scenario (shards of one distributed run): histograms are added, not averaged")
-	baseline := fs.String("baseline", "", "summary.json of an earlier run to compare with")
+	baseline := fs.String("baseline", "", "an earlier result to compare with: a report's or a load's summary.json, or any result directory this command reads")
 	target := fs.String("target", "", "target URL to show in the manifest")
 	shards := fs.Int("shards", 0, "with --merge: the `N` shards expected (default: the N the shards record); a missing one fails the merge")
 	allowPartial := fs.Bool("allow-partial", false, "with --merge: merge an incomplete set of shards, listing the missing ones in the report")
@@ -138,7 +138,7 @@ func runReport(args []string, stdout, stderr io.Writer) int {
 	}
 	if *wait > 0 {
 		n, err := waitForShards(fs.Args(), *shards, *wait, time.Second)
-		fmt.Fprintf(stderr, "harness report: %d shard(s) found after waiting\n", n)
+		infof(stderr, "%d shard(s) found after waiting", n)
 		if err != nil {
 			fmt.Fprintf(stderr, "harness report: %v\n", err)
 			return exitUsage
@@ -149,9 +149,9 @@ func runReport(args []string, stdout, stderr io.Writer) int {
 		if err := scanResultDir(d, &found); err != nil {
 			if *merge && *shards > 0 {
 				// The merge step of a run whose shards all failed before writing anything:
-				// that is a failed run, not a usage error.
+				// nothing was measured to judge, which is not a usage error.
 				fmt.Fprintf(stderr, "harness report: merge: %v: none of the %d shards wrote a result\n", err, *shards)
-				return exitFailed
+				return exitFor(verdict{couldNotCheck: "no shard wrote a result"})
 			}
 			fmt.Fprintf(stderr, "harness report: %v\n", err)
 			return exitUsage
@@ -172,10 +172,27 @@ func runReport(args []string, stdout, stderr io.Writer) int {
 		if errors.Is(err, loadtest.ErrShardMismatch) {
 			return exitUsage // inputs that must not be merged: a usage error, not a failed run
 		}
+		if errors.Is(err, loadtest.ErrShardsMissing) {
+			// Part of the load is missing: too little was measured to judge the run (a
+			// failure is not established either; --allow-partial merges and fails it).
+			return exitFor(verdict{couldNotCheck: err.Error()})
+		}
 		return exitFailed
 	}
 	if len(cbThresholds) > 0 {
-		cths, err := assemble.CallbackThresholds(s.Callbacks, cbThresholds)
+		var merged *receiver.Report // its histograms measure any percentile
+		if len(found.receiver) > 0 {
+			var reps []receiver.Report
+			for _, p := range found.receiver {
+				if r, err := assemble.ReadReceiver(p); err == nil {
+					reps = append(reps, *r)
+				}
+			}
+			if m, err := mergeReceivers(reps); err == nil {
+				merged = &m
+			}
+		}
+		cths, err := assemble.CallbackThresholds(s.Callbacks, merged, cbThresholds)
 		if err != nil {
 			fmt.Fprintf(stderr, "harness report: %v\n", err)
 			return exitUsage
@@ -184,7 +201,7 @@ func runReport(args []string, stdout, stderr io.Writer) int {
 	}
 	s.Manifest.TargetURL = *target
 	if *baseline != "" {
-		base, err := reports.LoadSummary(*baseline)
+		base, err := loadBaseline(*baseline)
 		if err != nil {
 			fmt.Fprintf(stderr, "harness report: --baseline: %v\n", err)
 			return exitUsage
@@ -213,12 +230,39 @@ func runReport(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "  - %s\n", r)
 	}
 	printCallbackProblems(stdout, s.Callbacks)
+	for _, l := range s.BaselineLines() {
+		fmt.Fprintln(stdout, l)
+	}
 	fmt.Fprintf(stdout, "report: %s\n", html)
 	notChecked, refused := resultsNotChecked(found)
 	for _, why := range notChecked {
 		fmt.Fprintf(stderr, "harness report: could not check: %s\n", why)
 	}
 	return exitFor(summaryVerdict(v, s, notChecked, refused))
+}
+
+// loadBaseline reads the result --baseline names, whatever the harness wrote: a report's
+// summary.json (harness run, harness report), a load's summary.json, or a result directory
+// (a run, conform, load or receive output), rebuilt as `harness report` would.
+func loadBaseline(path string) (*reports.Summary, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	var found resultDirs
+	switch {
+	case !st.IsDir() && isLoadSummary(path):
+		found.load = []string{filepath.Dir(path)}
+	case !st.IsDir():
+		return reports.LoadSummary(path)
+	case exists(filepath.Join(path, loadtest.SummaryFile)) && !isLoadSummary(filepath.Join(path, loadtest.SummaryFile)):
+		return reports.LoadSummary(filepath.Join(path, loadtest.SummaryFile))
+	default:
+		if err := scanResultDir(path, &found); err != nil {
+			return nil, err
+		}
+	}
+	return buildReport(found, nil, nil)
 }
 
 // resultsNotChecked lists the saved results that say they could not check the platform: a
@@ -288,13 +332,21 @@ func buildReport(found resultDirs, merge *loadtest.MergeOptions, ths []loadtest.
 				name, strings.Join(r.Missing, ", ")))
 		}
 	} else {
+		seen := map[string]int{}
 		for _, d := range found.load {
 			r, err := loadtest.ReadSummary(filepath.Join(d, loadtest.SummaryFile))
 			if err != nil {
 				return nil, err
 			}
 			results = append(results, r)
-			names = append(names, filepath.Base(d))
+			names = append(names, assemble.ScenarioName(r))
+			seen[assemble.ScenarioName(r)]++
+		}
+		// The same workload run twice is told apart by where each was written.
+		for i, d := range found.load {
+			if seen[names[i]] > 1 {
+				names[i] += " (" + filepath.Base(d) + ")"
+			}
 		}
 	}
 	for i, r := range results {

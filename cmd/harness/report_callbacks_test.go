@@ -20,14 +20,17 @@ import (
 func receiverDir(t *testing.T, bad int) string {
 	t.Helper()
 	const key, secret = "appCbReport", "secretCbReport"
-	r := receiver.New(receiver.Options{Apps: map[string]string{key: secret}})
+	r := receiver.New(receiver.Options{Apps: map[string]string{key: secret}, Settle: time.Nanosecond})
 	post := func(s pns.Signer, body string) {
 		req := httptest.NewRequest(http.MethodPost, "/cb", bytes.NewReader([]byte(body)))
 		s.Sign(req.Header)
 		r.Handler().ServeHTTP(httptest.NewRecorder(), req)
 	}
 	ts := pns.FormatUTC(time.Now())
+	// One complete call (B7: callin, disconnect, its fee record), judged from its pushes.
 	post(pns.Signer{AppKey: key, AppSecret: secret}, `{"eventType":"callin","statusInfo":{"sessionId":"S1","timestamp":"`+ts+`"}}`)
+	post(pns.Signer{AppKey: key, AppSecret: secret}, `{"eventType":"disconnect","statusInfo":{"sessionId":"S1","timestamp":"`+ts+`"}}`)
+	post(pns.Signer{AppKey: key, AppSecret: secret}, `{"eventType":"fee","feeLst":[{"sessionId":"S1","icid":"i1","callEndTime":"`+ts+`"}]}`)
 	for i := 0; i < bad; i++ {
 		post(pns.Signer{AppKey: key, AppSecret: "wrong"}, `{"eventType":"disconnect","statusInfo":{"sessionId":"S`+string(rune('2'+i))+`","timestamp":"`+ts+`"}}`)
 	}
@@ -46,7 +49,7 @@ func TestReportFailsOnBadlySignedCallbacks(t *testing.T) {
 	if code != exitFailed {
 		t.Fatalf("exit %d, want %d\n%s\n%s", code, exitFailed, stdout, stderr)
 	}
-	for _, want := range []string{"FAIL", "2 callbacks badly signed", `bad signature: app "appCbReport"`} {
+	for _, want := range []string{"FAIL", "2 callbacks badly signed", `bad signature (wrong digest): app "appCbReport"`} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("stdout lacks %q:\n%s", want, stdout)
 		}
@@ -60,8 +63,8 @@ func TestReportFailsOnBadlySignedCallbacks(t *testing.T) {
 	if err != nil || !strings.Contains(string(b), `"reference": "platform"`) {
 		t.Errorf("summary.json lacks the delay reference: %v", err)
 	}
-	code, _, stderr = runHarness(t, nil, "report", "--out", t.TempDir(), "--threshold", "callback.fee.p42<1s", receiverDir(t, 0))
-	if code != exitUsage || !strings.Contains(stderr, `unknown callback metric "callback.fee.p42"`) {
+	code, _, stderr = runHarness(t, nil, "report", "--out", t.TempDir(), "--threshold", "callback.fee.p42x<1s", receiverDir(t, 0))
+	if code != exitUsage || !strings.Contains(stderr, `unknown callback metric "callback.fee.p42x"`) {
 		t.Errorf("bad threshold: exit %d, stderr %s", code, stderr)
 	}
 }

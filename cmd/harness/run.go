@@ -42,11 +42,6 @@ const (
 var (
 	defaultRunBindThresholds  = []string{"bind.success>=99.9%", "unbind.success>=99.9%", "rate.shortfall<5%", "conformance.errors==0", "bind.corrected.p99<250ms"}
 	defaultRunCallsThresholds = []string{"calls.success>=99.9%", "conformance.errors==0"}
-	// defaultRunCallbackThresholds are evaluated on every push of the run (receiver and
-	// dispatcher): nothing missing, duplicated, badly signed, invalid or lost, and delays a
-	// loaded 2-core machine meets (fee records wait for the 2 s batching window).
-	defaultRunCallbackThresholds = []string{"callback.missing==0", "callback.duplicate==0", "callback.badSignature==0",
-		"callback.schemaInvalid==0", "callback.lost==0", "callback.disconnect.p99<2s", "callback.fee.p99<5s"}
 )
 
 // faultFlag is a repeatable --inject-fault IFACE[=CODE]: every request to that interface is
@@ -115,6 +110,7 @@ type runOptions struct {
 	baseline     string
 	thresholds   []string
 	cbThresholds []string
+	callbacks    callbackFlags
 	faults       faultFlag
 	// known is the --known-differences file (loaded), strict the certification mode.
 	knownPath string
@@ -136,9 +132,9 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&o.noLoad, "no-load", false, "skip the load scenarios")
 	fs.StringVar(&o.tags, "tags", "", "godog tag expression selecting conformance scenarios (default: all)")
 	fs.Int64Var(&o.seed, "seed", 0, "seed for scenario order and generated numbers (0 = random, printed)")
-	fs.StringVar(&o.baseline, "baseline", "", "summary.json of an earlier run to compare with")
+	fs.StringVar(&o.baseline, "baseline", "", "an earlier result to compare with: a report's or a load's summary.json, or any result directory harness report reads")
 	fs.Func("threshold", "threshold, k6 style (repeatable): a load metric such as 'bind.p99<50ms' applies to bind-unbind and replaces its defaults "+strings.Join(defaultRunBindThresholds, ", ")+
-		"; a callback metric such as 'callback.fee.p99<2s' or 'callback.missing==0' applies to every push of the run and replaces its defaults "+strings.Join(defaultRunCallbackThresholds, ", "), func(v string) error {
+		"; a callback metric such as 'callback.fee.p99<2s' or 'callback.missing==0' applies to every push of the run and replaces its defaults "+strings.Join(assemble.DefaultCallbackThresholds, ", "), func(v string) error {
 		if assemble.IsCallbackThreshold(v) {
 			if _, err := assemble.ParseCallbackThreshold(v); err != nil {
 				return err
@@ -154,6 +150,7 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	})
 	fs.StringVar(&o.knownPath, "known-differences", "", "YAML `file` of accepted differences: a conformance failure an entry matches is a known difference, not a failure (docs/report.md)")
 	fs.BoolVar(&o.strict, "strict", false, "certification mode: the run also fails when a conformance rule that applies to the platform was not checked on it, or a known-differences entry is stale; the --out directory becomes a certification bundle (certification.json, checked by harness verify)")
+	addCallbackFlags(fs, &o.callbacks, false)
 	fs.Var(o.faults, "inject-fault", "`IFACE[=CODE]`: answer every request of that interface with CODE (default 1010001), to see a failing run (repeatable)")
 	fs.StringVar(&o.remote.target, "target", "", "run the whole job against this platform `URL` instead of the embedded emulator (needs --profile)")
 	fs.StringVar(&o.remote.profilePath, "profile", "", "profile YAML `file` of the --target platform (apps, secrets from env, X numbers, load settings)")
@@ -212,7 +209,7 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var base *reports.Summary
 	if o.baseline != "" {
 		var err error
-		if base, err = reports.LoadSummary(o.baseline); err != nil {
+		if base, err = loadBaseline(o.baseline); err != nil {
 			fmt.Fprintf(stderr, "harness run: --baseline: %v\n", err)
 			return exitUsage
 		}
@@ -267,6 +264,9 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	printCallbackProblems(stdout, s.Callbacks)
 	for _, r := range v.Reasons {
 		fmt.Fprintf(stdout, "  - %s\n", r)
+	}
+	for _, l := range s.BaselineLines() {
+		fmt.Fprintln(stdout, l)
 	}
 	abs, _ := filepath.Abs(html)
 	fmt.Fprintf(stdout, "report: %s\n", abs)
@@ -327,14 +327,20 @@ func runAll(ctx context.Context, o runOptions, stdout io.Writer) (*runOutcome, e
 	// expected events are registered with the receiver by the tracker.
 	// pushes hands every arrival to the conformance scenarios that check deliveries.
 	pushes := conformance.NewPushHub()
-	rcv := receiver.New(receiver.Options{
+	ropts := receiver.Options{
 		Apps:     apps,
 		Validate: v.ValidateCallback,
 		OnPush: func(a receiver.Arrival) {
 			tracker.Record(a)
 			pushes.Record(a)
 		},
-	})
+	}
+	o.callbacks.apply(&ropts)
+	// The embedded emulator says what each call of the load must push (expectations); the
+	// conformance suite's own calls, some deliberately incomplete (apps without a URL, D77),
+	// are the suite's to judge, not the receiver's.
+	ropts.Settle = 0
+	rcv := receiver.New(ropts)
 	tracker.SetReceiver(rcv)
 	rurl, err := rcv.Start("127.0.0.1:0")
 	if err != nil {
@@ -476,11 +482,7 @@ func runAll(ctx context.Context, o runOptions, stdout io.Writer) (*runOutcome, e
 		return nil, err
 	}
 	s.Callbacks = assemble.Callbacks(rep, assemble.EmulatorLoss(ds))
-	cbThs := o.cbThresholds
-	if len(cbThs) == 0 {
-		cbThs = defaultRunCallbackThresholds
-	}
-	ths, err := assemble.CallbackThresholds(s.Callbacks, cbThs)
+	ths, err := assemble.CallbackThresholds(s.Callbacks, &rep, callbackThresholds(o.cbThresholds))
 	if err != nil {
 		return nil, err
 	}
@@ -507,9 +509,23 @@ func runLoadProfile(em *emulator.Emulator) *loadtest.Profile {
 }
 
 // progressLine renders a load progress sample as one plain line.
+// progressLine is the progress line of `harness load` and `harness run`: every figure with its
+// unit and scope, since the rates are per interval and the latencies since the start.
 func progressLine(p loadtest.Progress) string {
-	return fmt.Sprintf("%5.1fs target %6.1f/s achieved %6.1f/s success %5.1f%% p50 %.1fms p99 %.1fms corrected p99 %.1fms callbacks %d",
-		p.Elapsed.Seconds(), p.TargetRate, p.AchievedRate, p.SuccessPct, p.P50, p.P99, p.CorrectedP99, p.Callbacks)
+	line := fmt.Sprintf("%5.1fs  arrivals target %.1f/s achieved %.1f/s (last %s)  success %.2f%% of %d requests  %s since start: p50 %.2fms p99 %.2fms corrected p99 %.2fms  generator lag p99 %.2fms  live bindings %d  throttled %d  callbacks %d  conformance errors %d",
+		p.Elapsed.Seconds(), p.TargetRate, p.AchievedRate, p.Interval.Round(100*time.Millisecond), p.SuccessPct, p.Requests,
+		orWord(p.Primary, "primary"), p.P50, p.P99, p.CorrectedP99, p.LagP99, p.Live, p.Throttled, p.Callbacks, p.ConformanceErrors)
+	if p.GeneratorBound {
+		line += "  GENERATOR-BOUND"
+	}
+	return line
+}
+
+func orWord(s, word string) string {
+	if s == "" {
+		return word
+	}
+	return s
 }
 
 // printCallbackProblems lists the callback anomalies that fail the run, with a few examples.

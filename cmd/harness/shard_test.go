@@ -47,7 +47,8 @@ func TestLoadStartAtFlag(t *testing.T) {
 	}
 }
 
-// report --merge refuses shards of different runs (exit 2) and incomplete sets (exit 1) with
+// report --merge refuses shards of different runs (exit 2) and incomplete sets (exit 3, could
+// not check) with
 // a message naming the problem; --allow-partial merges, says what is missing and fails the
 // run all the same.
 func TestReportMergeChecksShards(t *testing.T) {
@@ -80,10 +81,10 @@ func TestReportMergeChecksShards(t *testing.T) {
 		{"one run", []string{"--merge", filepath.Join(root, "a")}, exitOK, ""},
 		{"two runs", []string{"--merge", filepath.Join(root, "a", "shard-0"), filepath.Join(root, "b", "shard-1")}, exitUsage,
 			`has run ID "run-b" but ` + filepath.Join(root, "a", "shard-0") + ` has "run-a": refusing to merge them`},
-		{"missing", []string{"--merge", filepath.Join(root, "b")}, exitFailed, `shard 0/2 of run "run-b" not found (found 1 of 2)`},
+		{"missing", []string{"--merge", filepath.Join(root, "b")}, exitCouldNotCheck, `shard 0/2 of run "run-b" not found (found 1 of 2)`},
 		{"expected more", []string{"--merge", "--shards", "3", filepath.Join(root, "a")}, exitUsage, "has shard count 2 but"},
 		{"partial", []string{"--merge", "--allow-partial", filepath.Join(root, "b")}, exitFailed, ""},
-		{"no shard at all", []string{"--merge", "--shards", "2", "--wait", "1ms", filepath.Join(root, "nothing")}, exitFailed, "none of the 2 shards wrote a result"},
+		{"no shard at all", []string{"--merge", "--shards", "2", "--wait", "1ms", filepath.Join(root, "nothing")}, exitCouldNotCheck, "none of the 2 shards wrote a result"},
 		{"wait without merge", []string{"--wait", "1s", filepath.Join(root, "a")}, exitUsage, "--shards, --allow-partial and --wait need --merge"},
 		{"wait for what is there", []string{"--merge", "--wait", "1m", filepath.Join(root, "a")}, exitOK, "2 shard(s) found after waiting"},
 	}

@@ -277,7 +277,7 @@ func TestLoadNumbersTooFew(t *testing.T) {
 	if code != exitUsage || stdout != "" {
 		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
 	}
-	want := "harness load: capacity AX: 10 X × 1 A = 10 live bindings, at most 6.667 binds/s with a 1s hold (rate × (hold + 500ms) ≤ 10)\n" +
+	want := "info: capacity AX: 10 X × 1 A = 10 live bindings, at most 6.667 binds/s with a 1s hold (rate × (hold + 500ms) ≤ 10)\n" +
 		"harness load: AX: the plan needs about 15 live bindings (10 binds/s × (1s hold + 500ms)) but the profile's 10 X numbers carry 10; list more X numbers or lower the rate or hold (at most 6.667 binds/s)\n"
 	if stderr != want {
 		t.Errorf("stderr:\n%s\nwant:\n%s", stderr, want)

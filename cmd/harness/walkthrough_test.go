@@ -84,7 +84,7 @@ func TestWalkthrough(t *testing.T) {
 	if cb == nil {
 		t.Fatal("the report has no callback section")
 	}
-	if cb.Counters.BadSignature != 0 || cb.Counters.SchemaInvalid != 0 {
+	if cb.Counters.BadSignature != 0 || cb.Counters.Invalid != 0 {
 		t.Errorf("callback anomalies: %+v", cb.Counters)
 	}
 	got := map[string]reports.CallbackType{}
