@@ -194,7 +194,7 @@ func TestKnownDifferencesErrors(t *testing.T) {
 		{"differences:\n  - rule: rule:x\n    reason: x\n", `entry 1: rule "rule:x": want a tag with its @, e.g. @rule:business:x-reuse`},
 		{"differences:\n  - scenario: a\n    resultcode: x12\n    reason: x\n", `entry 1 (scenario a): resultcode "x12": want digits, e.g. "1012001"`},
 		{"differences:\n  - scenario: a\n    expires: 31.12.2027\n    reason: x\n", `entry 1 (scenario a): expires "31.12.2027": want a date YYYY-MM-DD`},
-		{"differences:\n  - scenario: a\n    reasn: x\n", "field reasn not found"},
+		{"differences:\n  - scenario: a\n    reasn: x\n", "line 3: differences[0]: unknown key reasn, did you mean reason?"},
 	} {
 		_, err := ParseKnownDifferences([]byte(c.doc))
 		if err == nil || !strings.Contains(err.Error(), c.want) {
