@@ -21,12 +21,19 @@
 //   - @axb.bind, @ax.query, … (pns interface IDs), @authentication, @callbacks: what a scenario
 //     covers; @code:<resultcode> and @rule:<kind>:<field> say which code and rule (see Rules;
 //     @callbacks has the §7.4 sequences and the delivery:… rules of what arrives at the URLs).
-//   - @emulator: the scenario needs emulator control (clock, faults, lockout, simulated calls,
-//     pool status, resets). Against another target it is "not checked: needs emulator control".
-//   - @decision:Dn (one per decision): the scenario asserts what the emulator decided where the
-//     contract is silent (reference §14). On the embedded emulator it is judged like any
+//   - @emulator: the scenario needs emulator control (clock, faults, lockout, X statuses,
+//     simulated calls, pool status, resets, the emulator's own test apps). Against another
+//     target it is "not checked: needs emulator control".
+//   - @decision:D41 (one per decision): the scenario asserts what the emulator decided where
+//     the contract is silent (an entry of pns.Decisions; generated scenarios take it from the
+//     request schemas' x-decision annotations). On the embedded emulator it is judged like any
 //     scenario; against another target it runs, and a failure is the state "differs" with the
-//     platform's answer, which never fails the verdict (see the states in states.go).
+//     platform's answer, which never fails the verdict (states.go). `harness emulate
+//     --decisions alternative` answers those decisions the other way, and the suite must find
+//     no failure on it with --target.
+//   - @refused: the scenario asserts only that the platform refuses a request (`the request is
+//     refused`), because the exact code is a decision a twin scenario asserts; it carries no
+//     @code: tag.
 //   - @global-state: the scenario changes emulator-wide state (clock, faults, lockout); it runs
 //     exclusively even with Options.Concurrency > 1.
 //   - @auth-negative: a deliberate authentication failure (see below).
@@ -66,7 +73,7 @@
 // queries with "…"` (also `binds with:`), `I send 10 AXB queries signed with the secret "s", each
 // with a different "X-Forwarded-For" header`.
 //
-// Outcomes: `the result code is "1012010"`, `the HTTP status is 403`, `the result description is
+// Outcomes: `the result code is "1012010"`, `the request is refused` (@refused), `the HTTP status is 403`, `the result description is
 // "…"`, `the response matches its schema`, `the response field "relationNumList.0.callerNum" is
 // "<A1>"` (or a number, `is the request's time in UTC` — within 300 s of the platform's present,
 // so a wrong zone fails, `true`/`false`, `is absent`, `is present`, `is not "…"`), `the response list "…" has N

@@ -39,10 +39,6 @@ const (
 	StateDiffers = reports.StateDiffers
 )
 
-// TagDecisionPrefix starts the tag naming an emulator decision a scenario asserts:
-// @decision:D41.
-const TagDecisionPrefix = "@decision:"
-
 var decisionID = regexp.MustCompile(`^D[0-9]+$`)
 
 // Decisions returns the decision IDs the tags name (@decision:D41 → D41), sorted; tags with
@@ -73,8 +69,13 @@ func describeDecisions(ids []string) string {
 	return "decisions " + strings.Join(named, ", ")
 }
 
-// decisionTopic is the topic of a decision of the contract's table, "" when unknown.
-func decisionTopic(string) string { return "" }
+// decisionTopic is the topic of a decision of pns.Decisions, "" when unknown.
+func decisionTopic(id string) string {
+	if d, ok := pns.DecisionByID(id); ok {
+		return d.Topic
+	}
+	return ""
+}
 
 // errNotApplicable marks a skip because the platform does not offer what a scenario needs.
 var errNotApplicable = errors.New("not applicable")
