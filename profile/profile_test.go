@@ -75,7 +75,7 @@ func TestParseErrors(t *testing.T) {
 		{"numbers: {a: {start: \"+861\", count: 5}}", `profile: numbers.a: start "+861" is not a +86 mobile number (+861 and 10 digits)`},
 		{"numbers: {a: {start: \"+8619999999999\", count: 5}}", `profile: numbers.a: start "+8619999999999" + count 5 leaves the +861 mobile range`},
 		{"apps: [", "profile: line 1: did not find expected node content"},
-		{app + "maxPerx: 3\n", "profile: line 2: unknown key maxPerx (known keys: adminURL, allowRemote, apps, authFailurePause, emulator, fixedLineBlocks, flowControl, load, lockout, maxRate, numberBlocks, numbers, target)"},
+		{app + "maxPerx: 3\n", "profile: line 2: unknown key maxPerx (known keys: adminURL, allowRemote, apps, authFailurePause, capabilities, emulator, fixedLineBlocks, flowControl, load, lockout, maxRate, numberBlocks, numbers, target)"},
 		{app + "maxRte: 3\n", "profile: line 2: unknown key maxRte, did you mean maxRate?"},
 		{app + "allowRemote: true\n", "profile: maxRate: required with allowRemote (the rate ceiling no load may exceed)"},
 		{app + "maxRate: -1\n", "profile: maxRate: must be positive"},

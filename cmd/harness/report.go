@@ -234,8 +234,8 @@ func runReport(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	v := s.ComputeVerdict()
-	fmt.Fprintf(stdout, "%s  scenarios: %d passed, %d failed, %d skipped; load scenarios: %d; thresholds: %d passed, %d failed\n",
-		v.Status, v.ScenariosPassed, v.ScenariosFailed, v.ScenariosSkipped, v.LoadScenarios, v.ThresholdsPassed, v.ThresholdsFailed)
+	fmt.Fprintf(stdout, "%s  scenarios: %s; load scenarios: %d; thresholds: %d passed, %d failed\n",
+		v.Status, v.Counts(), v.LoadScenarios, v.ThresholdsPassed, v.ThresholdsFailed)
 	for _, r := range v.Reasons {
 		fmt.Fprintf(stdout, "  - %s\n", r)
 	}

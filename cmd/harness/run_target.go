@@ -166,13 +166,13 @@ func runTargetAll(ctx context.Context, o runOptions, stdout io.Writer) (*runOutc
 	cdir := filepath.Join(o.out, assemble.ConformanceDir)
 	copts := conformance.Options{
 		Target: t.target, Profile: prof, Tags: o.tags, OutDir: cdir, Output: stdout,
-		Randomize: o.seed, HTTPClient: hc,
+		Randomize: o.seed, HTTPClient: hc, KnownDifferences: o.known,
 	}
 	if rcv != nil {
 		copts.Pushes = pushes
 	}
 	cres, err := conformance.Run(ctx, copts)
-	recordConformance(stdout, s, cdir, cres, err)
+	recordConformance(stdout, s, cdir, cres, err, o.strict)
 	// A platform that refused our credentials would refuse the load's too, and every further
 	// refusal brings the client IP closer to a lockout: the run stops here.
 	var notChecked []string
