@@ -229,6 +229,11 @@ func runReport(args []string, stdout, stderr io.Writer) int {
 	for _, r := range v.Reasons {
 		fmt.Fprintf(stdout, "  - %s\n", r)
 	}
+	// The run errors themselves, not only their count: a merge that lacks a shard or lost
+	// values must say which and how many where the verdict is read.
+	for _, e := range s.Errors {
+		fmt.Fprintf(stdout, "  run error: %s\n", e)
+	}
 	printCallbackProblems(stdout, s.Callbacks)
 	for _, l := range s.BaselineLines() {
 		fmt.Fprintln(stdout, l)
@@ -330,6 +335,10 @@ func buildReport(found resultDirs, merge *loadtest.MergeOptions, ths []loadtest.
 			// Merged on request (--allow-partial), never silently: the run cannot pass.
 			s.Errors = append(s.Errors, fmt.Sprintf("load %s: shard %s missing: the merged figures and thresholds cover part of the load",
 				name, strings.Join(r.Missing, ", ")))
+		}
+		if msg := r.NotExact(); msg != "" {
+			// "Exactly mergeable" is a claim the figures make: a merge that lost values fails.
+			s.Errors = append(s.Errors, "load "+name+": "+msg)
 		}
 	} else {
 		seen := map[string]int{}
