@@ -665,7 +665,13 @@ func aggregateFromResult(r *Result) (*aggregate, error) {
 	a.aborted = r.Aborted
 	a.couldNotCheck = r.CouldNotCheck
 	a.cleanup.LeakedIDs = append([]string(nil), r.Cleanup.LeakedIDs...)
-	a.flows = append([]FlowStats(nil), r.Flows...)
+	// Deep: a merge adds into the flows' plans and steps, which must not write into r.
+	a.flows = make([]FlowStats, len(r.Flows))
+	for i, f := range r.Flows {
+		f.Plan = append(Plan(nil), f.Plan...)
+		f.Steps = append([]StepStats(nil), f.Steps...)
+		a.flows[i] = f
+	}
 	a.lagLimit = r.Generator.LimitMs
 	if h, err := decodeHist(r.Generator.LagHist); err != nil {
 		return nil, fmt.Errorf("generator lag: %w", err)
