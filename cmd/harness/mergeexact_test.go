@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -9,7 +10,9 @@ import (
 
 	hdr "github.com/HdrHistogram/hdrhistogram-go"
 
+	"github.com/pns-harness/pns-harness/assemble"
 	"github.com/pns-harness/pns-harness/loadtest"
+	"github.com/pns-harness/pns-harness/receiver"
 	"github.com/pns-harness/pns-harness/reports"
 )
 
@@ -104,5 +107,52 @@ func TestReportMergeNotExact(t *testing.T) {
 				t.Fatalf("the page says %q: %v", sentence, got)
 			}
 		})
+	}
+}
+
+// The receivers' delay histograms merge the same way: `harness report` over two receive
+// results whose fee delays cannot all be held by the first's histogram fails (exit 1) and says
+// which histogram lost how many values.
+func TestReportReceiverMergeNotExact(t *testing.T) {
+	root := t.TempDir()
+	write := func(dir string, highest int64, values ...int64) {
+		t.Helper()
+		h := hdr.New(1, highest, 3)
+		for _, v := range values {
+			if err := h.RecordValue(v); err != nil {
+				t.Fatal(err)
+			}
+		}
+		b, err := h.Encode(hdr.V2CompressedEncodingCookieBase)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep := receiver.Report{Format: receiver.ReportFormat, Started: time.Date(2026, 12, 1, 22, 30, 0, 0, time.UTC),
+			Latency: []receiver.Latency{{Reference: receiver.RefTrigger, Type: "fee", Count: h.TotalCount(), Histogram: string(b)}}}
+		raw, err := json.Marshal(rep)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.MkdirAll(filepath.Join(root, dir), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(root, dir, assemble.ReceiverFile), raw, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("a", 1_000_000, 5_000)
+	write("b", 1_000_000_000, 7_000, 500_000_000)
+	out := filepath.Join(root, "report")
+	code, stdout, stderr := runHarness(t, nil, "report", "--out", out, filepath.Join(root, "a"), filepath.Join(root, "b"))
+	const sentence = "callbacks: merge not exact: 1 callback delay value(s) fell outside the range of the histogram they were merged into and were dropped (trigger/fee 1)"
+	if code != exitFailed || !strings.Contains(stdout, sentence) {
+		t.Fatalf("exit %d, want %d and %q\nstdout: %s\nstderr: %s", code, exitFailed, sentence, stdout, stderr)
+	}
+	s, err := reports.LoadSummary(filepath.Join(out, "summary.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Errors) != 1 || !strings.HasPrefix(s.Errors[0], sentence) {
+		t.Fatalf("run errors %q", s.Errors)
 	}
 }

@@ -395,6 +395,9 @@ func buildReport(found resultDirs, merge *loadtest.MergeOptions, ths []loadtest.
 		if err != nil {
 			return nil, err
 		}
+		if msg := merged.NotExact(); msg != "" {
+			s.Errors = append(s.Errors, "callbacks: "+msg)
+		}
 		// The emulator's own loss, when the receiver results come from `harness run`.
 		var loss *reports.EmulatorLoss
 		for _, p := range found.receiver {
