@@ -56,15 +56,20 @@ var boundarySkip = map[string]string{
 	"extendNum":      "its digit count is a per-app setting (D58), covered by the AXE scenarios",
 }
 
-// emulatorOnlyAccept lists the fields whose accepted side depends on an app setting a real
-// app's profile does not tell us: approved tone files (D25) and the recording option (D42).
-var emulatorOnlyAccept = map[string]string{
-	"recordHintTone": "tone files must be approved for a real app (D25)",
-	"lastMinVoice":   "tone files must be approved for a real app (D25)",
-	"callbackTone":   "tone files must be approved for a real app (D25)",
-	"callerHintTone": "tone files must be approved for a real app (D25)",
-	"calleeHintTone": "tone files must be approved for a real app (D25)",
-}
+// The provenance of a generated case comes from the contract data, never from a list kept
+// here: a request schema marks what the emulator decided with the annotation "x-decision", an
+// object from a case kind to the decision IDs (pns.Decisions) its cases assert:
+//
+//	"accepted": every accepted case of the field (e.g. tone names, D25)
+//	"maximum":  both cases at the field's maximum (e.g. AXE expiry maxima, D62)
+//	"value:V":  the accepted case of enum value V (e.g. calleeNumDisplay "1", D53)
+//
+// Two rules hold for every field and so live here, with their decisions: a JSON boolean for a
+// String(enum) flag (D23) and the empty string where the minimum length is 1 (D22).
+const (
+	decisionJSONBoolean = "D23"
+	decisionEmptyString = "D22"
+)
 
 // prop is the part of a property schema the generator reads.
 type prop struct {
@@ -77,8 +82,10 @@ type prop struct {
 	MaxLength *int   `json:"maxLength"`
 	Enum      []any  `json:"enum"`
 	Pattern   string `json:"pattern"`
-	Props     map[string]*prop
-	RawProps  map[string]json.RawMessage `json:"properties"`
+	// Decision is the "x-decision" annotation: case kind → decision IDs (space-separated).
+	Decision map[string]string `json:"x-decision"`
+	Props    map[string]*prop
+	RawProps map[string]json.RawMessage `json:"properties"`
 }
 
 type reqSchema struct {
@@ -100,13 +107,14 @@ type reqSchema struct {
 
 // boundaryCase is one generated scenario.
 type boundaryCase struct {
-	target  boundaryTarget
-	field   string // the field named in 1010002 (a preVoice member names itself)
-	rule    string // rule tag without @rule:
-	name    string
-	member  string // JSON members added to the base body
-	accept  bool
-	emuOnly string // reason the scenario runs only against the emulator
+	target boundaryTarget
+	field  string // the field named in 1010002 (a preVoice member names itself)
+	rule   string // rule tag without @rule:
+	name   string
+	member string // JSON members added to the base body
+	accept bool
+	// decisions are the pns.Decisions IDs the case asserts (its @decision: tags).
+	decisions []string
 }
 
 func loadDefs() (map[string]*prop, error) {
@@ -135,9 +143,25 @@ func parseProp(raw json.RawMessage, defs map[string]*prop) (*prop, error) {
 			return nil, fmt.Errorf("unknown $ref %s", p.Ref)
 		}
 		c := *d
+		c.Decision = mergeDecisions(d.Decision, p.Decision)
 		p = c
 	}
 	return &p, nil
+}
+
+// mergeDecisions joins two x-decision annotations (a $ref's and its property's).
+func mergeDecisions(a, b map[string]string) map[string]string {
+	if len(a) == 0 {
+		return b
+	}
+	out := make(map[string]string, len(a)+len(b))
+	for k, v := range a {
+		out[k] = v
+	}
+	for k, v := range b {
+		out[k] = strings.TrimSpace(out[k] + " " + v)
+	}
+	return out
 }
 
 func (p *prop) isInteger() bool { return typeHas(p.Type, "integer") }
@@ -219,12 +243,12 @@ func boundaryCases(t boundaryTarget, defs map[string]*prop) ([]boundaryCase, err
 			for cond, cv := range a.If.Properties {
 				if tp := a.Then.Properties[n]; tp != nil && tp.Maximum != nil {
 					q := *p
-					q.Minimum, q.Maximum = nil, tp.Maximum
+					q.Minimum, q.Maximum, q.Decision = nil, tp.Maximum, mergeDecisions(p.Decision, tp.Decision)
 					out = append(out, fieldCases(t, n, &q, fmt.Sprintf(`"%s":"%s"`, cond, cv.Const))...)
 				}
 				if ep := a.Else.Properties[n]; ep != nil && ep.Maximum != nil {
 					q := *p
-					q.Minimum, q.Maximum = nil, ep.Maximum
+					q.Minimum, q.Maximum, q.Decision = nil, ep.Maximum, mergeDecisions(p.Decision, ep.Decision)
 					out = append(out, fieldCases(t, n, &q, "")...)
 				}
 			}
@@ -235,9 +259,10 @@ func boundaryCases(t boundaryTarget, defs map[string]*prop) ([]boundaryCase, err
 
 // fieldCases generates both sides of every boundary of one field, every enum value and one
 // value outside the enum. with is an extra member the cases carry (a condition of the bound).
+// Each case carries the decisions the field's x-decision annotation gives its kind.
 func fieldCases(t boundaryTarget, name string, p *prop, with string) []boundaryCase {
 	var out []boundaryCase
-	add := func(rule, what, value string, accept bool, emu string) {
+	add := func(rule, what, value string, accept bool, kinds ...string) {
 		member := `"` + name + `":` + value
 		desc := what
 		if with != "" {
@@ -248,10 +273,20 @@ func fieldCases(t boundaryTarget, name string, p *prop, with string) []boundaryC
 		if accept {
 			verdict = "accepted"
 		}
+		if accept {
+			kinds = append(kinds, "accepted")
+		}
+		var ds []string
+		for _, k := range kinds {
+			if strings.HasPrefix(k, "D") {
+				ds = append(ds, k) // a rule of every field, not an annotation
+				continue
+			}
+			ds = append(ds, strings.Fields(p.Decision[k])...)
+		}
 		out = append(out, boundaryCase{target: t, field: name, rule: rule + ":" + name, member: member, accept: accept,
-			emuOnly: emu, name: fmt.Sprintf("%s %s %s is %s", t.iface, name, desc, verdict)})
+			decisions: uniqueSorted(ds), name: fmt.Sprintf("%s %s %s is %s", t.iface, name, desc, verdict)})
 	}
-	acceptEmu := emulatorOnlyAccept[name]
 	switch {
 	case len(p.Enum) > 0:
 		var strs []string
@@ -260,64 +295,66 @@ func fieldCases(t boundaryTarget, name string, p *prop, with string) []boundaryC
 			switch e := v.(type) {
 			case string:
 				strs = append(strs, e)
-				emu := acceptEmu
-				if name == "recordFlag" && e == "true" {
-					emu = "recording needs the app's recording option, which a real app's profile does not state (D42)"
-				}
-				add("enum", strconv.Quote(e), strconv.Quote(e), true, emu)
+				add("enum", strconv.Quote(e), strconv.Quote(e), true, "value:"+e)
 			case float64:
-				add("enum", strconv.FormatInt(int64(e), 10), strconv.FormatInt(int64(e), 10), true, acceptEmu)
+				n := strconv.FormatInt(int64(e), 10)
+				add("enum", n, n, true, "value:"+n)
 				if int64(e) > maxInt {
 					maxInt = int64(e)
 				}
 			case bool:
-				emu := "JSON booleans for the String(enum) flags are the emulator's decision (D23)"
-				if e {
-					emu = "JSON booleans for the String(enum) flags are the emulator's decision (D23); recording needs the app's option (D42)"
-				}
-				add("enum", "JSON "+strconv.FormatBool(e), strconv.FormatBool(e), true, emu)
+				b := strconv.FormatBool(e)
+				add("enum", "JSON "+b, b, true, "value:"+b, decisionJSONBoolean)
 			}
 		}
 		switch {
 		case maxInt >= 0:
 			v := strconv.FormatInt(maxInt+1, 10)
-			add("enum", v+" (outside the enum)", v, false, "")
+			add("enum", v+" (outside the enum)", v, false)
 		case len(strs) > 0:
 			v := invalidEnum(strs)
-			add("enum", strconv.Quote(v)+" (outside the enum)", strconv.Quote(v), false, "")
+			add("enum", strconv.Quote(v)+" (outside the enum)", strconv.Quote(v), false)
 		}
 	case p.isInteger():
 		if p.Minimum != nil {
 			lo := *p.Minimum
-			add("range", fmt.Sprintf("%d (smallest allowed)", lo), strconv.FormatInt(lo, 10), true, acceptEmu)
-			add("range", fmt.Sprintf("%d (below the minimum)", lo-1), strconv.FormatInt(lo-1, 10), false, "")
+			add("range", fmt.Sprintf("%d (smallest allowed)", lo), strconv.FormatInt(lo, 10), true)
+			add("range", fmt.Sprintf("%d (below the minimum)", lo-1), strconv.FormatInt(lo-1, 10), false)
 		}
 		if p.Maximum != nil {
 			hi := *p.Maximum
-			add("range", fmt.Sprintf("%d (largest allowed)", hi), strconv.FormatInt(hi, 10), true, acceptEmu)
-			add("range", fmt.Sprintf("%d (above the maximum)", hi+1), strconv.FormatInt(hi+1, 10), false, "")
+			add("range", fmt.Sprintf("%d (largest allowed)", hi), strconv.FormatInt(hi, 10), true, "maximum")
+			add("range", fmt.Sprintf("%d (above the maximum)", hi+1), strconv.FormatInt(hi+1, 10), false, "maximum")
 		}
 	case p.isString():
 		if p.MinLength != nil && *p.MinLength > 0 {
 			lo := *p.MinLength
-			add("length", fmt.Sprintf("of %d characters (shortest allowed)", lo), `"<str:`+strconv.Itoa(lo)+`>"`, true, acceptEmu)
-			add("length", fmt.Sprintf("of %d characters (below the minimum)", lo-1), `"<str:`+strconv.Itoa(lo-1)+`>"`, false,
-				ternary(lo == 1, "an empty string counts as a defect, not as absent: the emulator's decision (D22)", ""))
+			add("length", fmt.Sprintf("of %d characters (shortest allowed)", lo), `"<str:`+strconv.Itoa(lo)+`>"`, true)
+			var empty []string
+			if lo == 1 {
+				empty = append(empty, decisionEmptyString)
+			}
+			add("length", fmt.Sprintf("of %d characters (below the minimum)", lo-1), `"<str:`+strconv.Itoa(lo-1)+`>"`, false, empty...)
 		}
 		if p.MaxLength != nil {
 			hi := *p.MaxLength
-			add("length", fmt.Sprintf("of %d characters (longest allowed)", hi), `"<str:`+strconv.Itoa(hi)+`>"`, true, acceptEmu)
-			add("length", fmt.Sprintf("of %d characters (above the maximum)", hi+1), `"<str:`+strconv.Itoa(hi+1)+`>"`, false, "")
+			add("length", fmt.Sprintf("of %d characters (longest allowed)", hi), `"<str:`+strconv.Itoa(hi)+`>"`, true, "maximum")
+			add("length", fmt.Sprintf("of %d characters (above the maximum)", hi+1), `"<str:`+strconv.Itoa(hi+1)+`>"`, false, "maximum")
 		}
 	}
 	return out
 }
 
-func ternary(c bool, a, b string) string {
-	if c {
-		return a
+// uniqueSorted returns the distinct strings of s, sorted.
+func uniqueSorted(s []string) []string {
+	sort.Strings(s)
+	out := s[:0]
+	for i, v := range s {
+		if i == 0 || v != s[i-1] {
+			out = append(out, v)
+		}
 	}
-	return b
+	return out
 }
 
 // invalidEnum returns a value outside a string enum that is still a plausible client mistake:
@@ -348,18 +385,18 @@ Feature: Boundaries of every field rule, generated from the request schemas
 	for _, f := range skips {
 		fmt.Fprintf(&b, "    %s: %s.\n", f, boundarySkip[f])
 	}
-	b.WriteString("  Scenarios tagged @emulator state why in a comment: their outcome depends on an app setting\n  or an emulator decision.\n")
+	b.WriteString("  Scenarios tagged @decision:Dn assert what the emulator decided where the contract is silent\n  (the request schema's x-decision annotation); a comment names the decision.\n")
 	for _, c := range cases {
 		b.WriteString("\n")
-		if c.emuOnly != "" {
-			fmt.Fprintf(&b, "  # emulator only: %s\n", c.emuOnly)
-		}
 		tags := []string{"@" + c.target.iface, "@rule:" + c.rule}
 		if !c.accept {
 			tags = append(tags, "@code:1010002")
 		}
-		if c.emuOnly != "" {
-			tags = append(tags, TagEmulator)
+		for _, id := range c.decisions {
+			tags = append(tags, TagDecisionPrefix+id)
+		}
+		if r := decisionReason(tags); r != "" {
+			fmt.Fprintf(&b, "  # %s\n", r)
 		}
 		fmt.Fprintf(&b, "  %s\n  Scenario: %s\n", strings.Join(tags, " "), c.name)
 		fmt.Fprintf(&b, "    Given the %s app\n", c.target.mode)

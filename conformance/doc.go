@@ -21,9 +21,17 @@
 //   - @axb.bind, @ax.query, … (pns interface IDs), @authentication, @callbacks: what a scenario
 //     covers; @code:<resultcode> and @rule:<kind>:<field> say which code and rule (see Rules;
 //     @callbacks has the §7.4 sequences and the delivery:… rules of what arrives at the URLs).
-//   - @emulator: emulator-specific behaviour ([I] decisions of §14) or emulator control (clock,
-//     faults, lockout, simulated calls). Against another target these scenarios are skipped and
-//     reported as skipped.
+//   - @emulator: the scenario needs emulator control (clock, faults, lockout, X statuses,
+//     simulated calls, the emulator's own test apps). Against another target it is skipped with
+//     that reason.
+//   - @decision:D41: the scenario asserts what the emulator decided where the contract is
+//     silent (an entry of pns.Decisions; generated scenarios take it from the request schemas'
+//     x-decision annotations). Against another target it is skipped with the reason "asserts
+//     the emulator's decision D41 (topic)". `harness emulate --decisions alternative` answers
+//     those decisions the other way, and the suite must pass on it with --target.
+//   - @refused: the scenario asserts only that the platform refuses a request (`the request is
+//     refused`), because the exact code is a decision a twin scenario asserts; it carries no
+//     @code: tag.
 //   - @global-state: the scenario changes emulator-wide state (clock, faults, lockout); it runs
 //     exclusively even with Options.Concurrency > 1.
 //   - @auth-negative: a deliberate authentication failure (see below).
@@ -63,7 +71,7 @@
 // queries with "…"` (also `binds with:`), `I send 10 AXB queries signed with the secret "s", each
 // with a different "X-Forwarded-For" header`.
 //
-// Outcomes: `the result code is "1012010"`, `the HTTP status is 403`, `the result description is
+// Outcomes: `the result code is "1012010"`, `the request is refused` (@refused), `the HTTP status is 403`, `the result description is
 // "…"`, `the response matches its schema`, `the response field "relationNumList.0.callerNum" is
 // "<A1>"` (or a number, `is the request's time in UTC` — within 300 s of the platform's present,
 // so a wrong zone fails, `true`/`false`, `is absent`, `is present`, `is not "…"`), `the response list "…" has N

@@ -123,7 +123,7 @@ func (rs *runState) tryUnbind(ctx context.Context, p *pendingUnbind) bool {
 	case resp.OK():
 		rs.book(true, false, leak)
 		return true
-	case resp.Envelope.ResultCode == string(pns.CodeRecordNotExist) || resp.Envelope.ResultCode == string(pns.CodeAXRecordNotExist):
+	case pns.BindingNotFound(mode, resp.Envelope.ResultCode):
 		rs.book(false, true, leak)
 		return true
 	}

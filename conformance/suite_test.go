@@ -2,6 +2,8 @@ package conformance
 
 import (
 	"context"
+	"slices"
+	"strings"
 	"testing"
 )
 
@@ -15,8 +17,8 @@ func TestFeatures(t *testing.T) {
 		t.Fatal("no scenario passed")
 	}
 	for _, s := range res.Scenarios {
-		if s.Status != "passed" {
-			continue
+		if s.Status != "passed" || slices.Contains(s.Tags, TagRefused) {
+			continue // a refusal whatever the code announces no code
 		}
 		tagged := map[string]bool{}
 		for _, tg := range s.Tags {
@@ -68,7 +70,8 @@ func TestFeaturesConcurrent(t *testing.T) {
 // TestFeaturesAsRealPlatform runs the suite the way it runs against Huawei's platform (profile
 // emulator: false) but against the emulator: every scenario not tagged @emulator must pass with
 // the relaxed real-platform assertions (status class for [I] pairs, no resultdesc), and every
-// @emulator scenario, and every @slow one without Options.Slow, must be reported as skipped.
+// @emulator or @decision: scenario, and every @slow one without Options.Slow, must be reported
+// as skipped.
 func TestFeaturesAsRealPlatform(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the whole suite")
@@ -87,7 +90,7 @@ func TestFeaturesAsRealPlatform(t *testing.T) {
 	for _, s := range res.Scenarios {
 		emu := false
 		for _, tg := range s.Tags {
-			emu = emu || tg == TagEmulator || tg == TagSlow
+			emu = emu || tg == TagEmulator || tg == TagSlow || strings.HasPrefix(tg, TagDecisionPrefix)
 		}
 		switch {
 		case emu && s.Status != "skipped":

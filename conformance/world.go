@@ -370,6 +370,9 @@ func (w *world) send(ctx context.Context, method, pathQuery string, body []byte,
 	}
 	if resp.OK() {
 		w.track(ex)
+		if err := w.learnExtension(ctx, ex); err != nil {
+			return ex, err
+		}
 	}
 	return ex, nil
 }
@@ -458,10 +461,15 @@ func (w *world) track(ex *exchange) {
 		w.rs.ledger.created()
 	}
 	if e, _ := ex.response["extendNum"].(string); e != "" {
-		w.nExt++
-		w.vars["EXT"] = e
-		w.vars["EXT"+strconv.Itoa(w.nExt)] = e
+		w.rememberExt(e)
 	}
+}
+
+// rememberExt makes an AXE extension the next <EXTn> placeholder (and <EXT>).
+func (w *world) rememberExt(e string) {
+	w.nExt++
+	w.vars["EXT"] = e
+	w.vars["EXT"+strconv.Itoa(w.nExt)] = e
 }
 
 // cleanup unbinds what the scenario created, newest first, with retries (guard.go), also

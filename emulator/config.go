@@ -58,6 +58,11 @@ type Config struct {
 	HostName string `yaml:"hostName"`
 	// MaxBodyBytes limits request bodies; larger bodies get 1010002 `Invalid request. body`.
 	MaxBodyBytes int64 `yaml:"maxBodyBytes"`
+	// Decisions selects the answers where the contract is silent: "default" (the reference's
+	// decisions) or "alternative" (another answer within the contract for every decision listed
+	// in docs/fidelity.md), to prove that the conformance suite does not fail a platform that
+	// decided differently.
+	Decisions string `yaml:"decisions"`
 	// Areas maps a city code (with its leading 0) to its province (D34).
 	Areas map[string]string `yaml:"areas"`
 	// MobilePrefixAreas maps a mobile-number prefix in global format (e.g. "+86138001") to a
@@ -290,6 +295,13 @@ func (c *Config) Normalize() error {
 	}
 	if c.StatusBatchMax > 100 {
 		bad("statusBatchMax: must be at most 100")
+	}
+	switch c.Decisions {
+	case "":
+		c.Decisions = DecisionsDefault
+	case DecisionsDefault, DecisionsAlternative:
+	default:
+		bad("decisions: %q: want %s or %s", c.Decisions, DecisionsDefault, DecisionsAlternative)
 	}
 	if c.ClockScale == 0 {
 		c.ClockScale = 1

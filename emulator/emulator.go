@@ -28,6 +28,8 @@ type App struct {
 	tones  map[string]bool
 	qps    qpsWindow
 	bucket *tokenBucket // nil without FlowControl
+	// alt: the configuration's decisions are the alternative set.
+	alt bool
 }
 
 // toneAllowed applies D25: with a tone list, a tone must be on it; without one, any name is
@@ -122,7 +124,7 @@ func New(cfg Config, opts ...Option) (*Emulator, error) {
 		e.clock = clock.NewVirtual(c.ClockScale)
 	}
 	for _, ac := range c.Apps {
-		a := &App{AppConfig: ac, tones: map[string]bool{}}
+		a := &App{AppConfig: ac, tones: map[string]bool{}, alt: c.Decisions == DecisionsAlternative}
 		for _, w := range ac.IPWhitelist {
 			n, err := parseIPRule(w)
 			if err != nil {
@@ -158,7 +160,8 @@ func New(cfg Config, opts ...Option) (*Emulator, error) {
 // StoreOptions converts a normalized configuration to the store's options (apps, expanded
 // pool, areas, mobile prefixes) with clk as the store's clock.
 func (c *Config) StoreOptions(clk clock.Clock) store.Options {
-	o := store.Options{Clock: clk, Areas: copyMap(c.Areas), MobilePrefixAreas: copyMap(c.MobilePrefixAreas)}
+	o := store.Options{Clock: clk, Areas: copyMap(c.Areas), MobilePrefixAreas: copyMap(c.MobilePrefixAreas),
+		Alternative: c.Decisions == DecisionsAlternative}
 	for _, a := range c.Apps {
 		o.Apps = append(o.Apps, store.App{
 			Key: a.AppKey, Mode: a.Mode, Recording: isTrue(a.Recording), SMS: isTrue(a.SMS),

@@ -125,11 +125,23 @@ func FidelityMarkdown() string {
 	b.WriteString("<!-- Generated from emulator/fidelity.go by `go test ./emulator -run TestFidelityDoc -update`; do not edit. -->\n\n")
 	b.WriteString("How the emulator's HTTP layer (routing, authentication, validation, responses, admin) behaves, with the\n")
 	b.WriteString("confidence tag of the contract ([contract.md](contract.md)): **V** documented by Huawei, **C** seen in\n")
-	b.WriteString("real clients, **I** inferred or chosen for the emulator (assert it only against the emulator, `@emulator`).\n")
+	b.WriteString("real clients, **I** inferred or chosen for the emulator (a scenario asserting it carries `@decision:Dn` and\n")
+	b.WriteString("never fails a platform that decided otherwise).\n")
 	b.WriteString("Business rules (X selection, reuse, capacity, expiry) are the store's and follow §3-§5 and §13.\n\n")
 	b.WriteString("| Area | Behaviour | Tag | Reference |\n|---|---|---|---|\n")
 	for _, f := range FidelityTable {
 		fmt.Fprintf(&b, "| %s | %s | [%s] | %s |\n", f.Area, strings.ReplaceAll(f.Behaviour, "|", "\\|"), f.Tag, f.Decisions)
+	}
+	b.WriteString("\n## The alternative decisions (`--decisions alternative`)\n\n")
+	b.WriteString("`harness emulate --decisions alternative` (config key `decisions: alternative`) answers these\n")
+	b.WriteString("decisions the other way the contract allows; every other decision answers as above. It is a\n")
+	b.WriteString("second, differently-decided platform: the test suite runs the whole conformance suite against\n")
+	b.WriteString("it in `--target` mode and requires 0 failed scenarios, which proves that a scenario asserting\n")
+	b.WriteString("one of these answers carries its `@decision:` tag and cannot fail your platform for it.\n\n")
+	b.WriteString("| Decision | Topic | Default | Alternative |\n|---|---|---|---|\n")
+	for _, a := range AlternativeDecisions {
+		d, _ := pns.DecisionByID(a.ID)
+		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", a.ID, strings.ReplaceAll(d.Topic, "|", "\\|"), a.Default, a.Alternative)
 	}
 	b.WriteString("\n## Field validation order (body interfaces)\n\n")
 	b.WriteString("The first defective field in this order is the one named in `1010002 Invalid request. <field>`; cross-field\n")

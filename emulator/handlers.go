@@ -166,9 +166,13 @@ func (e *Emulator) servePNS(w *respWriter, r *http.Request, log *RequestLog) {
 	}
 	var rd *reader
 	if iface.Query {
-		rd = newQueryReader(r.URL.RawQuery)
+		raw := r.URL.RawQuery
+		if app.alt {
+			raw = strings.ReplaceAll(raw, "+", "%2B") // D17 alternative: an unescaped + is a plus
+		}
+		rd = newQueryReader(raw)
 	} else {
-		if perr := checkContentType(r.Header.Get("Content-Type")); perr != nil {
+		if perr := checkContentType(r.Header.Get("Content-Type")); perr != nil && !app.alt { // D18 alternative: not checked
 			e.writeError(w, perr)
 			return
 		}
@@ -184,6 +188,7 @@ func (e *Emulator) servePNS(w *respWriter, r *http.Request, log *RequestLog) {
 		}
 		rd = newBodyReader(m)
 	}
+	rd.alt = app.alt
 	resp, perr := e.dispatch(iface.ID, app, rd)
 	if perr != nil {
 		e.writeError(w, perr)
@@ -302,6 +307,9 @@ func (e *Emulator) dispatch(id string, app *App, rd *reader) (any, *pns.Error) {
 		if err != nil {
 			return nil, err
 		}
+		if app.alt && !pns.ValidRealNumber(in.CalleeNum) {
+			return nil, pns.InvalidRequest("calleeNum") // D56 alternative: no 400/95 temporary callee
+		}
 		if _, err := st.AXSetTempCallee(key, in); err != nil {
 			return nil, err
 		}
@@ -314,6 +322,10 @@ func (e *Emulator) dispatch(id string, app *App, rd *reader) (any, *pns.Error) {
 		b, err := st.AXEBind(key, in)
 		if err != nil {
 			return nil, err
+		}
+		if app.alt {
+			// D64 alternative: only the ID, the one field a client may rely on.
+			return pns.AXEBindResponse{Envelope: success(), SubscriptionID: b.SubscriptionID}, nil
 		}
 		return pns.AXEBindResponse{Envelope: success(), SubscriptionID: b.SubscriptionID, VirtualNum: b.VirtualNum,
 			ExtendNum: b.ExtendNum, BindNum: b.BindNum}, nil
@@ -364,11 +376,11 @@ func (e *Emulator) serveRecord(w *respWriter, r *http.Request, app *App) {
 		if loc, ok := resolve(app.AppKey, in.FileName, in.RecordDomain); ok {
 			w.code = string(pns.CodeSuccess)
 			w.Header().Set("Location", loc)
-			w.WriteHeader(http.StatusMovedPermanently)
+			w.WriteHeader(e.recordStatus(http.StatusMovedPermanently))
 			return
 		}
 	}
-	e.writeError(w, &pns.Error{Code: pns.CodeRecordNotExist, Desc: pns.CodeRecordNotExist.Desc(), Status: http.StatusNotFound})
+	e.writeError(w, &pns.Error{Code: pns.CodeRecordNotExist, Desc: pns.CodeRecordNotExist.Desc(), Status: e.recordStatus(http.StatusNotFound)})
 }
 
 func success() pns.Envelope {
@@ -377,7 +389,11 @@ func success() pns.Envelope {
 
 // writeError answers a PNS error with its envelope and HTTP status.
 func (e *Emulator) writeError(w *respWriter, err *pns.Error) {
-	e.writeJSON(w, err.HTTPStatus(), string(err.Code), pns.Envelope{ResultCode: string(err.Code), ResultDesc: err.Desc})
+	status, desc := err.HTTPStatus(), err.Desc
+	if e.alternative() {
+		status, desc = alternativeError(err)
+	}
+	e.writeJSON(w, status, string(err.Code), pns.Envelope{ResultCode: string(err.Code), ResultDesc: desc})
 }
 
 // writeJSON writes a provisioning answer. HTML escaping is off so that values come back as

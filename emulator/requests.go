@@ -20,8 +20,6 @@ const (
 	maxMaxDuration      = 1440
 	maxCalleeDuration   = 259200
 	defaultCalleeDur    = 60
-	maxExpiredHours     = 2160
-	maxExpiredMinutes   = 129600
 	defaultPageSize     = 50
 	minPageSize         = 10
 	maxPageSize         = 100
@@ -183,7 +181,7 @@ func decodeAXBind(r *reader, app *App) (store.AXBindInput, *pns.Error) {
 	q.LooseArea = first(r.enum("areaMatchMode", "0", "1")) == "1"
 	q.RecordFlag = first(r.boolish("recordFlag"))
 	q.RecordHintTone = r.recordHintTone(app, q.RecordFlag)
-	q.CalleeNumDisplay = orStrFn(r.enum("calleeNumDisplay", "0", "1"))(defaultDisplay)
+	q.CalleeNumDisplay = orStrFn(r.enum("calleeNumDisplay", displayValues(app)...))(defaultDisplay)
 	q.PrivateSMS = optBool(r.boolish("privateSms"))
 	q.PreVoice = toPreVoice(r.preVoice(app))
 	q.MaxDuration = first(r.integer("maxDuration", 0, maxMaxDuration))
@@ -230,7 +228,7 @@ func decodeAXModify(r *reader, app *App) (store.AXModifyInput, *pns.Error) {
 	q.UserData = first(r.userData("userData"))
 	q.CallDirection = optInt(r.integer("callDirection", 0, 2))
 	q.TurnFlag = first(r.enum("turnFlag", "on", "off"))
-	q.CalleeNumDisplay = first(r.enum("calleeNumDisplay", "0", "1"))
+	q.CalleeNumDisplay = first(r.enum("calleeNumDisplay", displayValues(app)...))
 	q.PreVoice = toPreVoice(r.preVoice(app))
 	return q, r.err
 }
@@ -268,11 +266,17 @@ func decodeAXCallee(r *reader) (store.AXCalleeInput, *pns.Error) {
 }
 
 // expiredMax returns the maximum AXE expiry value for a time unit (D62).
-func expiredMax(unit string) int64 {
-	if unit == store.TimeUnitMinutes {
-		return maxExpiredMinutes
+func expiredMax(unit string, app *App) int64 {
+	return int64(store.MaxExpiry(unit, app.alt))
+}
+
+// displayValues are the accepted calleeNumDisplay / displayNumMode values: "0" and "1", or
+// only "0" in the alternative set (D53: the carrier requires "0").
+func displayValues(app *App) []string {
+	if app.alt {
+		return []string{"0"}
 	}
-	return maxExpiredHours
+	return []string{"0", "1"}
 }
 
 // decodeAXEBind validates an AXE bind body in the order of the §5.2 table, then the
@@ -285,14 +289,14 @@ func decodeAXEBind(r *reader, app *App) (store.AXEBindInput, *pns.Error) {
 	q.LooseArea = first(r.enum("areaMatchMode", "0", "1")) == "1"
 	q.BindNum = r.requiredNumber("bindNum", 1, 32, pns.ValidRealNumber)
 	q.ExtendNum = first(r.extendNum(app, 0))
-	q.DisplayNumMode = orStrFn(r.enum("displayNumMode", "0", "1"))(defaultDisplay)
+	q.DisplayNumMode = orStrFn(r.enum("displayNumMode", displayValues(app)...))(defaultDisplay)
 	q.RecordFlag = first(r.boolish("recordFlag"))
 	q.RecordHintTone = r.recordHintTone(app, q.RecordFlag)
 	q.CallbackTone = first(r.tone(app, "callbackTone", 1, 128))
 	q.CallbackNum = first(r.number("callbackNum", 1, 32, pns.ValidRealNumber))
 	q.TimeUnit = orStrFn(r.enum("timeUnit", "0", "1"))(defaultTimeUnit)
-	q.BindExpiredTime = first(r.integer("bindExpiredTime", 0, expiredMax(q.TimeUnit)))
-	q.CallbackExpiredTime = first(r.integer("callbackExpiredTime", 0, expiredMax(q.TimeUnit)))
+	q.BindExpiredTime = first(r.integer("bindExpiredTime", 0, expiredMax(q.TimeUnit, app)))
+	q.CallbackExpiredTime = first(r.integer("callbackExpiredTime", 0, expiredMax(q.TimeUnit, app)))
 	q.UserData = first(r.userData("userData"))
 	if r.err == nil && q.CallbackTone != "" && q.CallbackNum != "" {
 		r.fail("callbackNum")
@@ -336,21 +340,21 @@ func decodeAXEKeyOnly(r *reader, app *App) (store.AXEKey, *pns.Error) {
 // binding's unit.
 func decodeAXEModify(r *reader, app *App) (store.AXEModifyInput, *pns.Error) {
 	q := store.AXEModifyInput{AXEKey: decodeAXEKey(r, app)}
-	q.DisplayNumMode = first(r.enum("displayNumMode", "0", "1"))
+	q.DisplayNumMode = first(r.enum("displayNumMode", displayValues(app)...))
 	q.RecordFlag = optBool(r.boolish("recordFlag"))
 	q.RecordHintTone = first(r.tone(app, "recordHintTone", 1, 128))
 	q.CallbackTone = first(r.tone(app, "callbackTone", 1, 128))
 	q.CallbackNum = first(r.number("callbackNum", 1, 32, pns.ValidRealNumber))
 	q.UserData = first(r.userData("userData"))
-	q.CallbackExpiredTime = optInt(r.integer("callbackExpiredTime", 0, maxExpiredMinutes))
+	q.CallbackExpiredTime = optInt(r.integer("callbackExpiredTime", 0, expiredMax(store.TimeUnitMinutes, app)))
 	unit, unitOK := r.enum("timeUnit", "0", "1")
 	if !unitOK {
 		unit = store.TimeUnitMinutes
 	}
-	if r.err == nil && q.CallbackExpiredTime != nil && int64(*q.CallbackExpiredTime) > expiredMax(unit) {
+	if r.err == nil && q.CallbackExpiredTime != nil && int64(*q.CallbackExpiredTime) > expiredMax(unit, app) {
 		r.fail("callbackExpiredTime")
 	}
-	r.integer("bindExpiredTime", 0, expiredMax(unit))
+	r.integer("bindExpiredTime", 0, expiredMax(unit, app))
 	if r.err == nil && q.CallbackTone != "" && q.CallbackNum != "" {
 		r.fail("callbackNum")
 	}

@@ -105,7 +105,22 @@ type reader struct {
 	query    map[string]string
 	badQuery map[string]bool // query parameters with a broken %-escape
 	err      *pns.Error
+	// alt reads with the alternative decisions: every field is read and the last defective
+	// one in table order is named, instead of the first (D10); recordFlag and privateSms must
+	// be strings (D23).
+	alt      bool
+	errField string // the field err names
 }
+
+// unnamed reports whether a mandatory field that was not read must still be named as missing:
+// no defect yet, or (last order) a defect of another field.
+func (r *reader) unnamed(name string) bool {
+	return r.err == nil || (r.alt && r.errField != name)
+}
+
+// halted reports whether later reads are no-ops: after the first defect, unless the reader
+// names the last one.
+func (r *reader) halted() bool { return r.err != nil && !r.alt }
 
 func newBodyReader(m map[string]json.RawMessage) *reader { return &reader{body: m} }
 func newQueryReader(raw string) *reader {
@@ -124,8 +139,8 @@ func (r *reader) queryValue(name string) (string, bool) {
 }
 
 func (r *reader) fail(name string) {
-	if r.err == nil {
-		r.err = pns.InvalidRequest(name)
+	if r.err == nil || r.alt {
+		r.err, r.errField = pns.InvalidRequest(name), name
 	}
 }
 
@@ -155,7 +170,7 @@ func (r *reader) has(name string) bool {
 
 // strValue returns the string value of a field: in a body it must be a JSON string.
 func (r *reader) strValue(name string) (string, bool) {
-	if r.err != nil {
+	if r.halted() {
 		return "", false
 	}
 	if r.query != nil {
@@ -205,7 +220,7 @@ func (r *reader) str(name string, min, max int) (string, bool) {
 // required reads a mandatory String(min-max) field.
 func (r *reader) required(name string, min, max int) string {
 	s, ok := r.str(name, min, max)
-	if !ok && r.err == nil {
+	if !ok && r.unnamed(name) {
 		r.fail(name)
 	}
 	return s
@@ -224,7 +239,7 @@ func (r *reader) number(name string, min, max int, valid func(string) bool) (str
 // requiredNumber reads a mandatory number field.
 func (r *reader) requiredNumber(name string, min, max int, valid func(string) bool) string {
 	s, ok := r.number(name, min, max, valid)
-	if !ok && r.err == nil {
+	if !ok && r.unnamed(name) {
 		r.fail(name)
 	}
 	return s
@@ -233,7 +248,7 @@ func (r *reader) requiredNumber(name string, min, max int, valid func(string) bo
 // integer reads an Integer(min~max) field: in a body a JSON number without fraction or
 // exponent (D20); in a query string a decimal integer.
 func (r *reader) integer(name string, min, max int64) (int, bool) {
-	if r.err != nil {
+	if r.halted() {
 		return 0, false
 	}
 	var text string
@@ -294,7 +309,7 @@ func (r *reader) enum(name string, values ...string) (string, bool) {
 
 // boolish reads recordFlag / privateSms: "true", "false", true or false exactly (D23).
 func (r *reader) boolish(name string) (bool, bool) {
-	if r.err != nil {
+	if r.halted() {
 		return false, false
 	}
 	var text string
@@ -311,10 +326,10 @@ func (r *reader) boolish(name string) (bool, bool) {
 		}
 		text = string(v)
 	}
-	switch text {
-	case `"true"`, "true":
+	switch {
+	case text == `"true"`, text == "true" && (r.query != nil || !r.alt):
 		return true, true
-	case `"false"`, "false":
+	case text == `"false"`, text == "false" && (r.query != nil || !r.alt):
 		return false, true
 	}
 	r.fail(name)
@@ -350,7 +365,7 @@ func (r *reader) tone(app *App, name string, min, max int) (string, bool) {
 // preVoice reads the preVoice object (ApiPlayInfo): it must be a JSON object (D20); its tone
 // fields are String(0-128) and are named by their own API names in errors.
 func (r *reader) preVoice(app *App) *PreVoiceIn {
-	if r.err != nil || r.query != nil {
+	if r.halted() || r.query != nil {
 		return nil
 	}
 	v, ok := r.raw("preVoice")
@@ -366,7 +381,7 @@ func (r *reader) preVoice(app *App) *PreVoiceIn {
 		r.fail("preVoice")
 		return nil
 	}
-	sub := &reader{body: m}
+	sub := &reader{body: m, alt: r.alt}
 	pv := &PreVoiceIn{}
 	if s, ok := sub.tone(app, "callerHintTone", 0, 128); ok {
 		pv.CallerHintTone = &s
@@ -375,7 +390,7 @@ func (r *reader) preVoice(app *App) *PreVoiceIn {
 		pv.CalleeHintTone = &s
 	}
 	if sub.err != nil {
-		r.err = sub.err
+		r.fail(sub.errField)
 		return nil
 	}
 	if pv.CallerHintTone == nil && pv.CalleeHintTone == nil {

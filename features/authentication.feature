@@ -69,7 +69,7 @@ Feature: Authentication — X-AKSK and legacy X-WSSE (reference §2)
 
     # How another scheme is answered is the emulator's decision (reference §2.4, D9): only
     # the emulator is held to it.
-    @code:1023007 @emulator
+    @code:1023007 @decision:D9
     Examples: a Bearer token
       | case         | value      | code    | desc                                   |
       | Bearer token | Bearer abc | 1023007 | realm not contained in Authorization.  |
@@ -156,13 +156,13 @@ Feature: Authentication — X-AKSK and legacy X-WSSE (reference §2)
     And the HTTP status is 401
     And the result description is "Time out limit."
 
-  @auth-negative @rule:business:future-created @code:1010013 @emulator
+  @auth-negative @rule:business:future-created @code:1010013 @decision:D2
   Scenario: A Created just beyond the 300 s window in the future
     Given the next request's Created is 320 seconds from now
     When I query AXB with "subscriptionId=auth-probe"
     Then the result code is "1010013"
 
-  @rule:business:future-created @emulator
+  @rule:business:future-created @decision:D2
   Scenario: A Created just inside the 300 s window in the future
     Given an AXB binding of "<A1>" and "<B1>" on "<X1>"
     And the next request's Created is 280 seconds from now
@@ -189,39 +189,39 @@ Feature: Authentication — X-AKSK and legacy X-WSSE (reference §2)
     And the HTTP status is 401
     And the result description is "Time out limit."
 
-  @auth-negative @rule:business:stale-created @code:1010013 @emulator
+  @auth-negative @rule:business:stale-created @code:1010013 @decision:D2
   Scenario: A Created just outside the 300 s window
     Given the next request's Created is -320 seconds from now
     When I query AXB with "subscriptionId=auth-probe"
     Then the result code is "1010013"
 
-  @rule:business:stale-created @emulator
+  @rule:business:stale-created @decision:D2
   Scenario: A Created just inside the 300 s window
     Given an AXB binding of "<A1>" and "<B1>" on "<X1>"
     And the next request's Created is -280 seconds from now
     When I query AXB with "subscriptionId=<SUB1>"
     Then the result code is "0"
 
-  @rule:business:local-time-tolerance @emulator
+  @rule:business:local-time-tolerance @decision:D2
   Scenario: China local time sent as UTC is tolerated
     Given an AXB binding of "<A1>" and "<B1>" on "<X1>"
     And the next request's Created is 28800 seconds from now
     When I query AXB with "subscriptionId=<SUB1>"
     Then the result code is "0"
 
-  @auth-negative @rule:business:malformed-created @code:1010013 @emulator
+  @auth-negative @rule:business:malformed-created @code:1010013 @decision:D3
   Scenario: A malformed Created
     Given the next request's Created is "2026-01-01 00:00:00"
     When I query AXB with "subscriptionId=auth-probe"
     Then the result code is "1010013"
 
-  @auth-negative @rule:business:nonce-length @code:1010010 @emulator
+  @auth-negative @rule:business:nonce-length @code:1010010 @decision:D7
   Scenario: A nonce longer than 128 characters
     Given the next request's Nonce is "<str:129>"
     When I query AXB with "subscriptionId=auth-probe"
     Then the result code is "1010010"
 
-  @rule:business:wsse @emulator
+  @rule:business:wsse @decision:D1
   Scenario: Legacy X-WSSE is accepted
     Given an AXB binding of "<A1>" and "<B1>" on "<X1>"
     And the next request is signed with X-WSSE
@@ -235,7 +235,7 @@ Feature: Authentication — X-AKSK and legacy X-WSSE (reference §2)
     When I query AXB with "subscriptionId=auth-probe"
     Then the result code is "1023033"
 
-  @auth-negative @rule:business:wsse @code:1023026 @emulator
+  @auth-negative @rule:business:wsse @code:1023026 @decision:D1
   Scenario: The X-WSSE header is missing
     Given the next request is signed with X-WSSE
     And the next request has no header "X-WSSE"
@@ -243,7 +243,7 @@ Feature: Authentication — X-AKSK and legacy X-WSSE (reference §2)
     Then the result code is "1023026"
     And the HTTP status is 400
 
-  @auth-negative @rule:business:wsse @emulator
+  @auth-negative @rule:business:wsse @decision:D1
   Scenario Outline: X-WSSE header defect: <case>
     Given the next request is signed with X-WSSE
     And the next request has header "X-WSSE" set to '<value>'
@@ -271,7 +271,7 @@ Feature: Authentication — X-AKSK and legacy X-WSSE (reference §2)
       | case                   | value                                                                     | code    |
       | PasswordDigest missing | UsernameToken Username="<appKey>",Nonce="abc",Created="2026-01-01T00:00:00Z" | 1023030 |
 
-  @auth-negative @rule:business:wsse @code:1023031 @emulator
+  @auth-negative @rule:business:wsse @code:1023031 @decision:D1 @decision:D3
   Scenario: A malformed Created on the X-WSSE path
     Given the next request is signed with X-WSSE
     And the next request's Created is "2026-01-01 00:00:00"

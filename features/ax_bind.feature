@@ -62,7 +62,7 @@ Feature: AX bind — POST /rest/provision/caas/privatenumber/v1.0 (reference §4
     Then the result code is "1011005"
     And the result description is "Resources have been allocated."
 
-  @rule:business:ax-same-a-x @code:1016002 @emulator
+  @rule:business:ax-same-a-x @code:1016002 @decision:D50
   Scenario: The same A and X cannot be bound twice
     Given an AX binding of "<A1>" on "<X1>"
     When I bind AX with:
@@ -72,8 +72,17 @@ Feature: AX bind — POST /rest/provision/caas/privatenumber/v1.0 (reference §4
     Then the result code is "1016002"
     And the result description is "The record already exists."
 
-  @rule:business:ax-5x-limit @code:1011003 @emulator
-  Scenario: An A holds at most 5 X numbers
+  @rule:business:ax-5x-limit @refused
+  Scenario: An A holds at most 5 X numbers (refused on any platform)
+    Given "<A1>" holds 5 AX bindings
+    When I bind AX with:
+      """
+      {"origNum":"<A1>","privateNum":"<X1>"}
+      """
+    Then the request is refused
+
+  @rule:business:ax-5x-limit @code:1011003 @decision:D46
+  Scenario: An A holds at most 5 X numbers: the emulator's code
     Given "<A1>" holds 5 AX bindings
     When I bind AX with:
       """
@@ -91,8 +100,16 @@ Feature: AX bind — POST /rest/provision/caas/privatenumber/v1.0 (reference §4
       """
     Then the result code is "0"
 
-  @rule:business:x-not-owned @code:1011004 @emulator
-  Scenario: An X that is not the app's is refused
+  @rule:business:x-not-owned @refused
+  Scenario: An X that is not the app's is refused on any platform
+    When I bind AX with:
+      """
+      {"origNum":"<A1>","privateNum":"<NOTX>"}
+      """
+    Then the request is refused
+
+  @rule:business:x-not-owned @code:1011004 @decision:D48
+  Scenario: An X that is not the app's is refused: the emulator's code
     When I bind AX with:
       """
       {"origNum":"<A1>","privateNum":"<NOTX>"}
@@ -146,7 +163,7 @@ Feature: AX bind — POST /rest/provision/caas/privatenumber/v1.0 (reference §4
       | case                     | body                                                | field      |
       | privateNum a fixed line  | {"origNum":"<A1>","privateNum":"+8675528123401"}     | privateNum |
 
-    @rule:enum:privateNumType @emulator
+    @rule:enum:privateNumType @decision:D52
     Examples: privateNumType values
       | case                  | body                                                                     | field          |
       | privateNumType fixed  | {"origNum":"<A1>","privateNum":"<X1>","privateNumType":"fixed-virtual"}   | privateNumType |
@@ -166,7 +183,7 @@ Feature: AX bind — POST /rest/provision/caas/privatenumber/v1.0 (reference §4
       | case             | body                                                       | field       |
       | maxDuration 1441 | {"origNum":"<A1>","privateNum":"<X1>","maxDuration":1441}   | maxDuration |
 
-    @rule:type:maxDuration @emulator
+    @rule:type:maxDuration @decision:D20
     Examples: maxDuration JSON type
       | case                  | body                                                        | field       |
       | maxDuration a string  | {"origNum":"<A1>","privateNum":"<X1>","maxDuration":"10"}    | maxDuration |
@@ -176,7 +193,7 @@ Feature: AX bind — POST /rest/provision/caas/privatenumber/v1.0 (reference §4
       | case             | body                                                        | field         |
       | callDirection 5  | {"origNum":"<A1>","privateNum":"<X1>","callDirection":5}     | callDirection |
 
-    @rule:type:preVoice @emulator
+    @rule:type:preVoice @decision:D20
     Examples: preVoice must be an object
       | case              | body                                                                          | field    |
       | preVoice an array | {"origNum":"<A1>","privateNum":"<X1>","preVoice":["callerHintTone.wav"]}       | preVoice |

@@ -32,8 +32,17 @@ Feature: AX modify — PUT /rest/provision/caas/privatenumber/v1.0 (reference §
     And the response field "privateNumList.0.turnFlag" is "off"
     And the response field "privateNumList.0.maxDuration" is 10
 
-  @rule:business:ax-5x-limit @code:1011003 @emulator
-  Scenario: The new A already holds 5 X numbers
+  @rule:business:ax-5x-limit @refused
+  Scenario: The new A already holds 5 X numbers (refused on any platform)
+    Given "<A2>" holds 5 AX bindings
+    When I modify AX with:
+      """
+      {"subscriptionId":"<SUB1>","origNum":"<A2>"}
+      """
+    Then the request is refused
+
+  @rule:business:ax-5x-limit @code:1011003 @decision:D46
+  Scenario: The new A already holds 5 X numbers: the emulator's code
     Given "<A2>" holds 5 AX bindings
     When I modify AX with:
       """
@@ -41,16 +50,32 @@ Feature: AX modify — PUT /rest/provision/caas/privatenumber/v1.0 (reference §
       """
     Then the result code is "1011003"
 
-  @rule:business:x-not-owned @code:1011004 @emulator
-  Scenario: privateNum not owned by the app
+  @rule:business:x-not-owned @refused
+  Scenario: privateNum not owned by the app (refused on any platform)
+    When I modify AX with:
+      """
+      {"privateNum":"<NOTX>","maxDuration":10}
+      """
+    Then the request is refused
+
+  @rule:business:x-not-owned @code:1011004 @decision:D48
+  Scenario: privateNum not owned by the app: the emulator's code
     When I modify AX with:
       """
       {"privateNum":"<NOTX>","maxDuration":10}
       """
     Then the result code is "1011004"
 
-  @rule:business:unknown-subscription @code:1016001 @emulator
-  Scenario: Unknown subscriptionId
+  @rule:business:unknown-subscription @refused
+  Scenario: Unknown subscriptionId (refused on any platform)
+    When I modify AX with:
+      """
+      {"subscriptionId":"00000000-0000-4000-8000-000000000000","maxDuration":10}
+      """
+    Then the request is refused
+
+  @rule:business:unknown-subscription @code:1016001 @decision:D47
+  Scenario: Unknown subscriptionId: the emulator's code
     When I modify AX with:
       """
       {"subscriptionId":"00000000-0000-4000-8000-000000000000","maxDuration":10}

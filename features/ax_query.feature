@@ -46,7 +46,7 @@ Feature: AX query — GET /rest/provision/caas/privatenumber/v1.0 (reference §4
       | origNum and privateNum → origNum | origNum=<A1>&privateNum=<X3>                    | 2       | <A1> |
       | ID and privateNum → ID    | subscriptionId=<SUB3>&privateNum=<X1>                  | 1       | <A2> |
 
-  @rule:business:unknown-subscription @code:1016001 @emulator
+  @rule:business:unknown-subscription @code:1016001 @decision:D47 @decision:D78
   Scenario: No match
     When I query AX with "subscriptionId=00000000-0000-4000-8000-000000000000"
     Then the result code is "1016001"

@@ -20,7 +20,7 @@ Feature: AX set temporary callee — PUT /rest/caas/privatenumber/calleenumber/v
       """
     Then the result code is "0"
 
-  @rule:format:calleeNum @emulator
+  @rule:format:calleeNum @decision:D56
   Scenario Outline: A temporary callee may be a <case>
     When I set the AX temporary callee with:
       """
@@ -34,31 +34,55 @@ Feature: AX set temporary callee — PUT /rest/caas/privatenumber/calleenumber/v
       | 95 number         | +8695555        |
       | fixed-line number | <FIX1>          |
 
-  @rule:business:x-not-owned @code:1011004 @emulator
-  Scenario: privateNum not owned by the app
+  @rule:business:x-not-owned @refused
+  Scenario: privateNum not owned by the app (refused on any platform)
+    When I set the AX temporary callee with:
+      """
+      {"privateNum":"<NOTX>","calleeNum":"<B1>"}
+      """
+    Then the request is refused
+
+  @rule:business:x-not-owned @code:1011004 @decision:D48
+  Scenario: privateNum not owned by the app: the emulator's code
     When I set the AX temporary callee with:
       """
       {"privateNum":"<NOTX>","calleeNum":"<B1>"}
       """
     Then the result code is "1011004"
 
-  @rule:business:unknown-subscription @code:1016001 @emulator
-  Scenario: Unknown subscriptionId
+  @rule:business:unknown-subscription @refused
+  Scenario: Unknown subscriptionId (refused on any platform)
+    When I set the AX temporary callee with:
+      """
+      {"subscriptionId":"00000000-0000-4000-8000-000000000000","calleeNum":"<B1>"}
+      """
+    Then the request is refused
+
+  @rule:business:unknown-subscription @code:1016001 @decision:D47
+  Scenario: Unknown subscriptionId: the emulator's code
     When I set the AX temporary callee with:
       """
       {"subscriptionId":"00000000-0000-4000-8000-000000000000","calleeNum":"<B1>"}
       """
     Then the result code is "1016001"
 
-  @rule:business:unknown-subscription @code:1016001 @emulator
-  Scenario: An X without binding
+  @rule:business:unknown-subscription @refused
+  Scenario: An X without binding (refused on any platform)
+    When I set the AX temporary callee with:
+      """
+      {"privateNum":"<X2>","calleeNum":"<B1>"}
+      """
+    Then the request is refused
+
+  @rule:business:unknown-subscription @code:1016001 @decision:D47
+  Scenario: An X without binding: the emulator's code
     When I set the AX temporary callee with:
       """
       {"privateNum":"<X2>","calleeNum":"<B1>"}
       """
     Then the result code is "1016001"
 
-  @rule:distinct:calleeNum,origNum @code:1010002 @schema-valid @emulator
+  @rule:distinct:calleeNum,origNum @code:1010002 @schema-valid @decision:D56
   Scenario: The temporary callee must differ from the binding's A
     When I set the AX temporary callee with:
       """

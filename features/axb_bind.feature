@@ -58,7 +58,7 @@ Feature: AXB bind — POST /rest/caas/relationnumber/partners/v1.0 (reference §
     Then the result code is "0"
     And the response field "relationNum" is an X number in area "0755"
 
-  @rule:business:area-selection @emulator
+  @rule:business:area-selection @decision:D34 @decision:D51
   Scenario: Without relationNum and areaCode the X is chosen by A's area
     When I bind AXB with:
       """
@@ -76,7 +76,7 @@ Feature: AXB bind — POST /rest/caas/relationnumber/partners/v1.0 (reference §
     Then the result code is "1012008"
     And the result description is "Insufficient number of resources"
 
-  @rule:business:area-selection @emulator
+  @rule:business:area-selection @decision:D34
   Scenario: Non-strict matching falls back to any X of the app
     When I bind AXB with:
       """
@@ -121,7 +121,7 @@ Feature: AXB bind — POST /rest/caas/relationnumber/partners/v1.0 (reference §
       | C-X-B         | <C1>   | <B1>   |
       | A-X-B again   | <A1>   | <B1>   |
 
-  @rule:business:x-reuse @emulator
+  @rule:business:x-reuse
   Scenario: Binding A and C by areaCode avoids the X that already carries A
     Given an AXB binding of "<A1>" and "<B1>" on "<X1>"
     When I bind AXB with:
@@ -132,8 +132,16 @@ Feature: AXB bind — POST /rest/caas/relationnumber/partners/v1.0 (reference §
     And the response field "relationNum" is not "<X1>"
     And the response field "relationNum" is one of the app's X numbers
 
-  @rule:business:x-not-owned @code:1012001 @emulator
-  Scenario: An X that is not the app's is refused
+  @rule:business:x-not-owned @refused
+  Scenario: An X that is not the app's is refused on any platform
+    When I bind AXB with:
+      """
+      {"callerNum":"<A1>","calleeNum":"<B1>","relationNum":"<NOTX>"}
+      """
+    Then the request is refused
+
+  @rule:business:x-not-owned @code:1012001 @decision:D30
+  Scenario: An X that is not the app's is refused: the emulator's code
     When I bind AXB with:
       """
       {"callerNum":"<A1>","calleeNum":"<B1>","relationNum":"<NOTX>"}
@@ -181,7 +189,7 @@ Feature: AXB bind — POST /rest/caas/relationnumber/partners/v1.0 (reference §
     Then the result code is "1010040"
     And the result description is "The app_key is not allowed to invoke the API."
 
-  @rule:business:boolean-flags @emulator
+  @rule:business:boolean-flags @decision:D23
   Scenario: JSON booleans are accepted for recordFlag and privateSms
     When I bind AXB with:
       """
@@ -192,7 +200,7 @@ Feature: AXB bind — POST /rest/caas/relationnumber/partners/v1.0 (reference §
     And the response field "relationNumList.0.recordFlag" is "false"
     And the response field "relationNumList.0.privateSms" is "true"
 
-  @rule:business:null-is-absent @emulator
+  @rule:business:null-is-absent @decision:D21
   Scenario: A JSON null in an optional field means absent
     When I bind AXB with:
       """
@@ -219,7 +227,7 @@ Feature: AXB bind — POST /rest/caas/relationnumber/partners/v1.0 (reference §
       | case              | body                                         | field     |
       | missing calleeNum | {"callerNum":"<A1>","relationNum":"<X1>"}     | calleeNum |
 
-    @rule:mandatory:callerNum @emulator
+    @rule:mandatory:callerNum @decision:D21
     Examples: null in a mandatory field
       | case           | body                                                          | field     |
       | null callerNum | {"callerNum":null,"calleeNum":"<B1>","relationNum":"<X1>"}     | callerNum |
@@ -230,7 +238,7 @@ Feature: AXB bind — POST /rest/caas/relationnumber/partners/v1.0 (reference §
       | callerNum too short  | {"callerNum":"+86","calleeNum":"<B1>","relationNum":"<X1>"}            | callerNum |
       | callerNum too long   | {"callerNum":"+86<digits:29>","calleeNum":"<B1>","relationNum":"<X1>"} | callerNum |
 
-    @rule:length:callerNum @emulator
+    @rule:length:callerNum @decision:D22
     Examples: empty callerNum
       | case            | body                                                       | field     |
       | empty callerNum | {"callerNum":"","calleeNum":"<B1>","relationNum":"<X1>"}    | callerNum |
@@ -265,7 +273,7 @@ Feature: AXB bind — POST /rest/caas/relationnumber/partners/v1.0 (reference §
       | relationNum a fixed line      | {"callerNum":"<A1>","calleeNum":"<B1>","relationNum":"+8675528123401"}   | relationNum |
       | relationNum without +         | {"callerNum":"<A1>","calleeNum":"<B1>","relationNum":"8617000000001"}    | relationNum |
 
-    @rule:type:callerNum @emulator
+    @rule:type:callerNum @decision:D20
     Examples: callerNum JSON type
       | case                | body                                                               | field     |
       | callerNum a number  | {"callerNum":8613800000000,"calleeNum":"<B1>","relationNum":"<X1>"} | callerNum |
@@ -276,7 +284,7 @@ Feature: AXB bind — POST /rest/caas/relationnumber/partners/v1.0 (reference §
       | negative duration    | {"callerNum":"<A1>","calleeNum":"<B1>","relationNum":"<X1>","duration":-1}      | duration |
       | duration over 90 days| {"callerNum":"<A1>","calleeNum":"<B1>","relationNum":"<X1>","duration":7776001} | duration |
 
-    @rule:type:duration @emulator
+    @rule:type:duration @decision:D20
     Examples: duration JSON type
       | case                 | body                                                                          | field    |
       | duration a string    | {"callerNum":"<A1>","calleeNum":"<B1>","relationNum":"<X1>","duration":"60"}    | duration |
@@ -293,12 +301,12 @@ Feature: AXB bind — POST /rest/caas/relationnumber/partners/v1.0 (reference §
       | case             | body                                                                            | field         |
       | callDirection 3  | {"callerNum":"<A1>","calleeNum":"<B1>","relationNum":"<X1>","callDirection":3}    | callDirection |
 
-    @rule:type:callDirection @emulator
+    @rule:type:callDirection @decision:D20
     Examples: callDirection JSON type
       | case                    | body                                                                              | field         |
       | callDirection a string  | {"callerNum":"<A1>","calleeNum":"<B1>","relationNum":"<X1>","callDirection":"0"}    | callDirection |
 
-    @rule:enum:areaMatchMode @emulator
+    @rule:enum:areaMatchMode @decision:D36
     Examples: areaMatchMode values
       | case              | body                                                                                      | field         |
       | areaMatchMode 2   | {"callerNum":"<A1>","calleeNum":"<B1>","areaCode":"0755","areaMatchMode":"2"}               | areaMatchMode |
@@ -314,7 +322,7 @@ Feature: AXB bind — POST /rest/caas/relationnumber/partners/v1.0 (reference §
       | case             | body                                                                               | field      |
       | privateSms TRUE  | {"callerNum":"<A1>","calleeNum":"<B1>","relationNum":"<X1>","privateSms":"TRUE"}     | privateSms |
 
-    @rule:type:preVoice @emulator
+    @rule:type:preVoice @decision:D20
     Examples: preVoice must be an object
       | case              | body                                                                                          | field    |
       | preVoice an array | {"callerNum":"<A1>","calleeNum":"<B1>","relationNum":"<X1>","preVoice":[{"callerHintTone":"a.wav"}]} | preVoice |
@@ -340,12 +348,12 @@ Feature: AXB bind — POST /rest/caas/relationnumber/partners/v1.0 (reference §
       | case                  | body                                                                                                     | field        |
       | lastMinVoice too long | {"callerNum":"<A1>","calleeNum":"<B1>","relationNum":"<X1>","maxDuration":10,"lastMinVoice":"<str:129>"}  | lastMinVoice |
 
-    @rule:business:malformed-json @emulator
+    @rule:business:malformed-json @decision:D19
     Examples: malformed JSON
       | case           | body                   | field |
       | malformed JSON | {"callerNum":"<A1>",   | body  |
 
-  @code:1010002 @rule:distinct:callerNum,calleeNum @schema-valid @emulator
+  @code:1010002 @rule:distinct:callerNum,calleeNum @schema-valid @decision:D28
   Scenario: A and B must differ
     When I bind AXB with:
       """
@@ -354,7 +362,7 @@ Feature: AXB bind — POST /rest/caas/relationnumber/partners/v1.0 (reference §
     Then the result code is "1010002"
     And the result description is "Invalid request. calleeNum"
 
-  @code:1010002 @rule:business:content-type @schema-valid @emulator
+  @code:1010002 @rule:business:content-type @schema-valid @decision:D18
   Scenario: The body must be sent as application/json
     Given the next request has header "Content-Type" set to 'text/plain'
     When I bind AXB with:
@@ -364,7 +372,7 @@ Feature: AXB bind — POST /rest/caas/relationnumber/partners/v1.0 (reference §
     Then the result code is "1010002"
     And the result description is "Invalid request. Content-Type"
 
-  @emulator
+  @decision:D18
   Scenario: The charset parameter of the content type is optional
     Given the next request has header "Content-Type" set to 'application/json'
     When I bind AXB with:

@@ -28,7 +28,7 @@ Feature: AXB modify â€” PUT /rest/caas/relationnumber/partners/v1.0 (reference Â
     And the response field "relationNumList.0.privateSms" is "false"
     And the response field "relationNumList.0.userData" is "changed"
 
-  @rule:business:no-op @emulator
+  @rule:business:no-op @decision:D40
   Scenario: A modify without modifiable fields succeeds and changes nothing
     When I modify AXB with:
       """
@@ -117,7 +117,7 @@ Feature: AXB modify â€” PUT /rest/caas/relationnumber/partners/v1.0 (reference Â
       | case              | body                                              | field    |
       | duration too long | {"subscriptionId":"<SUB1>","duration":7776001}     | duration |
 
-  @code:1010002 @rule:distinct:callerNum,calleeNum @schema-valid @emulator
+  @code:1010002 @rule:distinct:callerNum,calleeNum @schema-valid @decision:D40
   Scenario: The resulting A and B must differ
     When I modify AXB with:
       """

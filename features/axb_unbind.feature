@@ -47,7 +47,7 @@ Feature: AXB unbind — DELETE /rest/caas/relationnumber/partners/v1.0 (referenc
     Then the result code is "1010002"
     And the result description is "Invalid request. subscriptionId"
 
-  @rule:alternative:relationNum|subscriptionId @code:1010002 @emulator
+  @rule:alternative:relationNum|subscriptionId @code:1010002 @decision:D18
   Scenario: Parameters sent as a JSON body are not read
     Given an AXB binding of "<A1>" and "<B1>" on "<X1>"
     When I send DELETE "/rest/caas/relationnumber/partners/v1.0" with body:
@@ -70,7 +70,7 @@ Feature: AXB unbind — DELETE /rest/caas/relationnumber/partners/v1.0 (referenc
       | relationNum a fixed line   | relationNum=%2B8675528123401   | relationNum |
       | relationNum too long       | relationNum=%2B86<digits:29>   | relationNum |
 
-    @rule:business:unescaped-plus @emulator
+    @rule:business:unescaped-plus @decision:D17
     Examples: unescaped + in the query string
       | case                  | query                   | field       |
       | unescaped relationNum | relationNum=<raw:X1>    | relationNum |
@@ -94,7 +94,7 @@ Feature: AXB unbind — DELETE /rest/caas/relationnumber/partners/v1.0 (referenc
     And I unbind AXB with "subscriptionId=<SUB1>"
     Then the result code is "1012007"
 
-  @rule:business:x-without-bindings @code:1012007 @emulator
+  @rule:business:x-without-bindings @code:1012007 @decision:D39
   Scenario: Unbinding an owned X without bindings
     When I unbind AXB with "relationNum=<X1>"
     Then the result code is "1012007"

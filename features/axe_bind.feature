@@ -16,7 +16,7 @@ Feature: AXE bind — POST /rest/caas/extendnumber/v1.0 (reference §5.2, §13.3
     And the response field "subscriptionId" is present
     And the AXE binding "<SUB>" exists
 
-  @rule:business:extension-allocation @emulator
+  @rule:business:extension-allocation @decision:D58
   Scenario: Allocated extensions are the lowest free zero-padded values
     When I bind AXE with:
       """
@@ -51,7 +51,7 @@ Feature: AXE bind — POST /rest/caas/extendnumber/v1.0 (reference §5.2, §13.3
     Then the result code is "1020167"
     And the result description is "No idle extend Number."
 
-  @rule:business:same-bindnum @code:1012010 @emulator
+  @rule:business:same-bindnum @code:1012010 @decision:D60
   Scenario: The same A cannot hold two extensions on one X
     Given an AXE binding of "<A1>" on "<X1>"
     When I bind AXE with:
@@ -70,8 +70,16 @@ Feature: AXE bind — POST /rest/caas/extendnumber/v1.0 (reference §5.2, §13.3
     And I query AXE with "subscriptionId=<SUB1>"
     And the response field "virtualNum" is "<X1>"
 
-  @rule:business:x-not-owned @code:1012001 @emulator
-  Scenario: An X that is not the app's is refused
+  @rule:business:x-not-owned @refused
+  Scenario: An X that is not the app's is refused on any platform
+    When I bind AXE with:
+      """
+      {"bindNum":"<A1>","virtualNum":"<NOTX>"}
+      """
+    Then the request is refused
+
+  @rule:business:x-not-owned @code:1012001 @decision:D59
+  Scenario: An X that is not the app's is refused: the emulator's code
     When I bind AXE with:
       """
       {"bindNum":"<A1>","virtualNum":"<NOTX>"}
@@ -159,7 +167,7 @@ Feature: AXE bind — POST /rest/caas/extendnumber/v1.0 (reference §5.2, §13.3
       | case        | body                                                     | field    |
       | timeUnit 2  | {"bindNum":"<A1>","virtualNum":"<X1>","timeUnit":"2"}      | timeUnit |
 
-    @rule:range:bindExpiredTime @emulator
+    @rule:range:bindExpiredTime @decision:D62
     Examples: bindExpiredTime range
       | case                        | body                                                                          | field           |
       | 2161 hours                  | {"bindNum":"<A1>","virtualNum":"<X1>","bindExpiredTime":2161}                   | bindExpiredTime |
@@ -171,7 +179,7 @@ Feature: AXE bind — POST /rest/caas/extendnumber/v1.0 (reference §5.2, §13.3
       | case                      | body                                                                                  | field       |
       | callbackTone and callbackNum | {"bindNum":"<A1>","virtualNum":"<X1>","callbackTone":"tone.wav","callbackNum":"<B1>"} | callbackNum |
 
-  @code:1010002 @rule:length:extendNum @schema-valid @emulator
+  @code:1010002 @rule:length:extendNum @schema-valid @decision:D58
   Scenario: The extension must have the app's digit count
     When I bind AXE with:
       """

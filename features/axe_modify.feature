@@ -29,7 +29,7 @@ Feature: AXE modify — PUT /rest/caas/extendnumber/v1.0 (reference §5.4)
     And I query AXE with "subscriptionId=<SUB1>"
     And the response field "callbackTone" is "tone.wav"
 
-  @rule:business:lifetime-not-applied @emulator
+  @rule:business:lifetime-not-applied @decision:D62
   Scenario: timeUnit and bindExpiredTime are accepted but not applied
     When I modify AXE with:
       """

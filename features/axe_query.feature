@@ -32,7 +32,7 @@ Feature: AXE query — GET /rest/caas/extendnumber/v1.0 (reference §5.5)
     Then the result code is "0"
     And the response field "subscriptionId" is "<SUB1>"
 
-  @rule:business:unknown-subscription @code:1012007 @emulator
+  @rule:business:unknown-subscription @code:1012007 @decision:D59
   Scenario: No match
     When I query AXE with "subscriptionId=00000000-0000-4000-8000-000000000000"
     Then the result code is "1012007"

@@ -18,12 +18,12 @@ Feature: AXE unbind — DELETE /rest/caas/extendnumber/v1.0 (reference §5.3)
     Then the result code is "0"
     And the AXE binding "<SUB1>" does not exist
 
-  @rule:business:x-not-owned @code:1012001 @emulator
+  @rule:business:x-not-owned @code:1012001 @decision:D59
   Scenario: virtualNum not owned by the app
     When I unbind AXE with "virtualNum=<NOTX>&extendNum=0001"
     Then the result code is "1012001"
 
-  @rule:business:unknown-subscription @code:1012007 @emulator
+  @rule:business:unknown-subscription @code:1012007 @decision:D59
   Scenario: Unknown subscriptionId
     When I unbind AXE with "subscriptionId=00000000-0000-4000-8000-000000000000"
     Then the result code is "1012007"

@@ -9,8 +9,8 @@ Feature: Boundaries of every field rule, generated from the request schemas
     areaCode: a city code (010, 0755): its length bound (32) is not reachable with a valid value; format:areaCode scenarios cover it.
     extendNum: its digit count is a per-app setting (D58), covered by the AXE scenarios.
     subscriptionId: identifies the binding; its length is not a free choice of the client.
-  Scenarios tagged @emulator state why in a comment: their outcome depends on an app setting
-  or an emulator decision.
+  Scenarios tagged @decision:Dn assert what the emulator decided where the contract is silent
+  (the request schema's x-decision annotation); a comment names the decision.
 
   @axb.bind @rule:enum:areaMatchMode
   Scenario: axb.bind areaMatchMode "0" is accepted
@@ -115,8 +115,8 @@ Feature: Boundaries of every field rule, generated from the request schemas
     Then the result code is "1010002"
     And the result description is "Invalid request. duration"
 
-  # emulator only: tone files must be approved for a real app (D25)
-  @axb.bind @rule:length:lastMinVoice @emulator
+  # asserts the emulator's decision D25 (Tone files; recordHintTone without recording)
+  @axb.bind @rule:length:lastMinVoice @decision:D25
   Scenario: axb.bind lastMinVoice of 128 characters (longest allowed) is accepted
     Given the AXB app
     When I bind AXB with:
@@ -173,8 +173,8 @@ Feature: Boundaries of every field rule, generated from the request schemas
     Then the result code is "1010002"
     And the result description is "Invalid request. maxDuration"
 
-  # emulator only: tone files must be approved for a real app (D25)
-  @axb.bind @rule:length:callerHintTone @emulator
+  # asserts the emulator's decision D25 (Tone files; recordHintTone without recording)
+  @axb.bind @rule:length:callerHintTone @decision:D25
   Scenario: axb.bind callerHintTone of 128 characters (longest allowed) is accepted
     Given the AXB app
     When I bind AXB with:
@@ -193,8 +193,8 @@ Feature: Boundaries of every field rule, generated from the request schemas
     Then the result code is "1010002"
     And the result description is "Invalid request. callerHintTone"
 
-  # emulator only: tone files must be approved for a real app (D25)
-  @axb.bind @rule:length:calleeHintTone @emulator
+  # asserts the emulator's decision D25 (Tone files; recordHintTone without recording)
+  @axb.bind @rule:length:calleeHintTone @decision:D25
   Scenario: axb.bind calleeHintTone of 128 characters (longest allowed) is accepted
     Given the AXB app
     When I bind AXB with:
@@ -231,8 +231,8 @@ Feature: Boundaries of every field rule, generated from the request schemas
       """
     Then the result code is "0"
 
-  # emulator only: JSON booleans for the String(enum) flags are the emulator's decision (D23); recording needs the app's option (D42)
-  @axb.bind @rule:enum:privateSms @emulator
+  # asserts the emulator's decision D23 (recordFlag, privateSms types)
+  @axb.bind @rule:enum:privateSms @decision:D23
   Scenario: axb.bind privateSms JSON true is accepted
     Given the AXB app
     When I bind AXB with:
@@ -241,8 +241,8 @@ Feature: Boundaries of every field rule, generated from the request schemas
       """
     Then the result code is "0"
 
-  # emulator only: JSON booleans for the String(enum) flags are the emulator's decision (D23)
-  @axb.bind @rule:enum:privateSms @emulator
+  # asserts the emulator's decision D23 (recordFlag, privateSms types)
+  @axb.bind @rule:enum:privateSms @decision:D23
   Scenario: axb.bind privateSms JSON false is accepted
     Given the AXB app
     When I bind AXB with:
@@ -261,8 +261,8 @@ Feature: Boundaries of every field rule, generated from the request schemas
     Then the result code is "1010002"
     And the result description is "Invalid request. privateSms"
 
-  # emulator only: recording needs the app's recording option, which a real app's profile does not state (D42)
-  @axb.bind @rule:enum:recordFlag @emulator
+  # asserts the emulator's decision D42 (recordFlag true without the app's recording)
+  @axb.bind @rule:enum:recordFlag @decision:D42
   Scenario: axb.bind recordFlag "true" is accepted
     Given the AXB app
     When I bind AXB with:
@@ -280,8 +280,8 @@ Feature: Boundaries of every field rule, generated from the request schemas
       """
     Then the result code is "0"
 
-  # emulator only: JSON booleans for the String(enum) flags are the emulator's decision (D23); recording needs the app's option (D42)
-  @axb.bind @rule:enum:recordFlag @emulator
+  # asserts the emulator's decision D23 (recordFlag, privateSms types), D42 (recordFlag true without the app's recording)
+  @axb.bind @rule:enum:recordFlag @decision:D23 @decision:D42
   Scenario: axb.bind recordFlag JSON true is accepted
     Given the AXB app
     When I bind AXB with:
@@ -290,8 +290,8 @@ Feature: Boundaries of every field rule, generated from the request schemas
       """
     Then the result code is "0"
 
-  # emulator only: JSON booleans for the String(enum) flags are the emulator's decision (D23)
-  @axb.bind @rule:enum:recordFlag @emulator
+  # asserts the emulator's decision D23 (recordFlag, privateSms types)
+  @axb.bind @rule:enum:recordFlag @decision:D23
   Scenario: axb.bind recordFlag JSON false is accepted
     Given the AXB app
     When I bind AXB with:
@@ -310,8 +310,8 @@ Feature: Boundaries of every field rule, generated from the request schemas
     Then the result code is "1010002"
     And the result description is "Invalid request. recordFlag"
 
-  # emulator only: tone files must be approved for a real app (D25)
-  @axb.bind @rule:length:recordHintTone @emulator
+  # asserts the emulator's decision D25 (Tone files; recordHintTone without recording)
+  @axb.bind @rule:length:recordHintTone @decision:D25
   Scenario: axb.bind recordHintTone of 1 characters (shortest allowed) is accepted
     Given the AXB app
     When I bind AXB with:
@@ -320,8 +320,8 @@ Feature: Boundaries of every field rule, generated from the request schemas
       """
     Then the result code is "0"
 
-  # emulator only: an empty string counts as a defect, not as absent: the emulator's decision (D22)
-  @axb.bind @rule:length:recordHintTone @code:1010002 @emulator
+  # asserts the emulator's decision D22 (Empty strings)
+  @axb.bind @rule:length:recordHintTone @code:1010002 @decision:D22
   Scenario: axb.bind recordHintTone of 0 characters (below the minimum) is refused
     Given the AXB app
     When I bind AXB with:
@@ -331,8 +331,8 @@ Feature: Boundaries of every field rule, generated from the request schemas
     Then the result code is "1010002"
     And the result description is "Invalid request. recordHintTone"
 
-  # emulator only: tone files must be approved for a real app (D25)
-  @axb.bind @rule:length:recordHintTone @emulator
+  # asserts the emulator's decision D25 (Tone files; recordHintTone without recording)
+  @axb.bind @rule:length:recordHintTone @decision:D25
   Scenario: axb.bind recordHintTone of 128 characters (longest allowed) is accepted
     Given the AXB app
     When I bind AXB with:
@@ -360,8 +360,8 @@ Feature: Boundaries of every field rule, generated from the request schemas
       """
     Then the result code is "0"
 
-  # emulator only: an empty string counts as a defect, not as absent: the emulator's decision (D22)
-  @axb.bind @rule:length:userData @code:1010002 @emulator
+  # asserts the emulator's decision D22 (Empty strings)
+  @axb.bind @rule:length:userData @code:1010002 @decision:D22
   Scenario: axb.bind userData of 0 characters (below the minimum) is refused
     Given the AXB app
     When I bind AXB with:
@@ -473,8 +473,8 @@ Feature: Boundaries of every field rule, generated from the request schemas
     Then the result code is "1010002"
     And the result description is "Invalid request. duration"
 
-  # emulator only: tone files must be approved for a real app (D25)
-  @axb.modify @rule:length:lastMinVoice @emulator
+  # asserts the emulator's decision D25 (Tone files; recordHintTone without recording)
+  @axb.modify @rule:length:lastMinVoice @decision:D25
   Scenario: axb.modify lastMinVoice of 128 characters (longest allowed) is accepted
     Given the AXB app
     And an AXB binding of "<A1>" and "<B1>" on "<X1>"
@@ -537,8 +537,8 @@ Feature: Boundaries of every field rule, generated from the request schemas
     Then the result code is "1010002"
     And the result description is "Invalid request. maxDuration"
 
-  # emulator only: tone files must be approved for a real app (D25)
-  @axb.modify @rule:length:callerHintTone @emulator
+  # asserts the emulator's decision D25 (Tone files; recordHintTone without recording)
+  @axb.modify @rule:length:callerHintTone @decision:D25
   Scenario: axb.modify callerHintTone of 128 characters (longest allowed) is accepted
     Given the AXB app
     And an AXB binding of "<A1>" and "<B1>" on "<X1>"
@@ -559,8 +559,8 @@ Feature: Boundaries of every field rule, generated from the request schemas
     Then the result code is "1010002"
     And the result description is "Invalid request. callerHintTone"
 
-  # emulator only: tone files must be approved for a real app (D25)
-  @axb.modify @rule:length:calleeHintTone @emulator
+  # asserts the emulator's decision D25 (Tone files; recordHintTone without recording)
+  @axb.modify @rule:length:calleeHintTone @decision:D25
   Scenario: axb.modify calleeHintTone of 128 characters (longest allowed) is accepted
     Given the AXB app
     And an AXB binding of "<A1>" and "<B1>" on "<X1>"
@@ -601,8 +601,8 @@ Feature: Boundaries of every field rule, generated from the request schemas
       """
     Then the result code is "0"
 
-  # emulator only: JSON booleans for the String(enum) flags are the emulator's decision (D23); recording needs the app's option (D42)
-  @axb.modify @rule:enum:privateSms @emulator
+  # asserts the emulator's decision D23 (recordFlag, privateSms types)
+  @axb.modify @rule:enum:privateSms @decision:D23
   Scenario: axb.modify privateSms JSON true is accepted
     Given the AXB app
     And an AXB binding of "<A1>" and "<B1>" on "<X1>"
@@ -612,8 +612,8 @@ Feature: Boundaries of every field rule, generated from the request schemas
       """
     Then the result code is "0"
 
-  # emulator only: JSON booleans for the String(enum) flags are the emulator's decision (D23)
-  @axb.modify @rule:enum:privateSms @emulator
+  # asserts the emulator's decision D23 (recordFlag, privateSms types)
+  @axb.modify @rule:enum:privateSms @decision:D23
   Scenario: axb.modify privateSms JSON false is accepted
     Given the AXB app
     And an AXB binding of "<A1>" and "<B1>" on "<X1>"
@@ -634,8 +634,8 @@ Feature: Boundaries of every field rule, generated from the request schemas
     Then the result code is "1010002"
     And the result description is "Invalid request. privateSms"
 
-  # emulator only: recording needs the app's recording option, which a real app's profile does not state (D42)
-  @axb.modify @rule:enum:recordFlag @emulator
+  # asserts the emulator's decision D42 (recordFlag true without the app's recording)
+  @axb.modify @rule:enum:recordFlag @decision:D42
   Scenario: axb.modify recordFlag "true" is accepted
     Given the AXB app
     And an AXB binding of "<A1>" and "<B1>" on "<X1>"
@@ -655,8 +655,8 @@ Feature: Boundaries of every field rule, generated from the request schemas
       """
     Then the result code is "0"
 
-  # emulator only: JSON booleans for the String(enum) flags are the emulator's decision (D23); recording needs the app's option (D42)
-  @axb.modify @rule:enum:recordFlag @emulator
+  # asserts the emulator's decision D23 (recordFlag, privateSms types), D42 (recordFlag true without the app's recording)
+  @axb.modify @rule:enum:recordFlag @decision:D23 @decision:D42
   Scenario: axb.modify recordFlag JSON true is accepted
     Given the AXB app
     And an AXB binding of "<A1>" and "<B1>" on "<X1>"
@@ -666,8 +666,8 @@ Feature: Boundaries of every field rule, generated from the request schemas
       """
     Then the result code is "0"
 
-  # emulator only: JSON booleans for the String(enum) flags are the emulator's decision (D23)
-  @axb.modify @rule:enum:recordFlag @emulator
+  # asserts the emulator's decision D23 (recordFlag, privateSms types)
+  @axb.modify @rule:enum:recordFlag @decision:D23
   Scenario: axb.modify recordFlag JSON false is accepted
     Given the AXB app
     And an AXB binding of "<A1>" and "<B1>" on "<X1>"
@@ -688,8 +688,8 @@ Feature: Boundaries of every field rule, generated from the request schemas
     Then the result code is "1010002"
     And the result description is "Invalid request. recordFlag"
 
-  # emulator only: tone files must be approved for a real app (D25)
-  @axb.modify @rule:length:recordHintTone @emulator
+  # asserts the emulator's decision D25 (Tone files; recordHintTone without recording)
+  @axb.modify @rule:length:recordHintTone @decision:D25
   Scenario: axb.modify recordHintTone of 1 characters (shortest allowed) is accepted
     Given the AXB app
     And an AXB binding of "<A1>" and "<B1>" on "<X1>"
@@ -699,8 +699,8 @@ Feature: Boundaries of every field rule, generated from the request schemas
       """
     Then the result code is "0"
 
-  # emulator only: an empty string counts as a defect, not as absent: the emulator's decision (D22)
-  @axb.modify @rule:length:recordHintTone @code:1010002 @emulator
+  # asserts the emulator's decision D22 (Empty strings)
+  @axb.modify @rule:length:recordHintTone @code:1010002 @decision:D22
   Scenario: axb.modify recordHintTone of 0 characters (below the minimum) is refused
     Given the AXB app
     And an AXB binding of "<A1>" and "<B1>" on "<X1>"
@@ -711,8 +711,8 @@ Feature: Boundaries of every field rule, generated from the request schemas
     Then the result code is "1010002"
     And the result description is "Invalid request. recordHintTone"
 
-  # emulator only: tone files must be approved for a real app (D25)
-  @axb.modify @rule:length:recordHintTone @emulator
+  # asserts the emulator's decision D25 (Tone files; recordHintTone without recording)
+  @axb.modify @rule:length:recordHintTone @decision:D25
   Scenario: axb.modify recordHintTone of 128 characters (longest allowed) is accepted
     Given the AXB app
     And an AXB binding of "<A1>" and "<B1>" on "<X1>"
@@ -743,8 +743,8 @@ Feature: Boundaries of every field rule, generated from the request schemas
       """
     Then the result code is "0"
 
-  # emulator only: an empty string counts as a defect, not as absent: the emulator's decision (D22)
-  @axb.modify @rule:length:userData @code:1010002 @emulator
+  # asserts the emulator's decision D22 (Empty strings)
+  @axb.modify @rule:length:userData @code:1010002 @decision:D22
   Scenario: axb.modify userData of 0 characters (below the minimum) is refused
     Given the AXB app
     And an AXB binding of "<A1>" and "<B1>" on "<X1>"
@@ -850,7 +850,8 @@ Feature: Boundaries of every field rule, generated from the request schemas
       """
     Then the result code is "0"
 
-  @ax.bind @rule:enum:calleeNumDisplay
+  # asserts the emulator's decision D53 (calleeNumDisplay / displayNumMode = "1")
+  @ax.bind @rule:enum:calleeNumDisplay @decision:D53
   Scenario: ax.bind calleeNumDisplay "1" is accepted
     Given the AX app
     When I bind AX with:
@@ -869,8 +870,8 @@ Feature: Boundaries of every field rule, generated from the request schemas
     Then the result code is "1010002"
     And the result description is "Invalid request. calleeNumDisplay"
 
-  # emulator only: tone files must be approved for a real app (D25)
-  @ax.bind @rule:length:lastMinVoice @emulator
+  # asserts the emulator's decision D25 (Tone files; recordHintTone without recording)
+  @ax.bind @rule:length:lastMinVoice @decision:D25
   Scenario: ax.bind lastMinVoice of 128 characters (longest allowed) is accepted
     Given the AX app
     When I bind AX with:
@@ -927,8 +928,8 @@ Feature: Boundaries of every field rule, generated from the request schemas
     Then the result code is "1010002"
     And the result description is "Invalid request. maxDuration"
 
-  # emulator only: tone files must be approved for a real app (D25)
-  @ax.bind @rule:length:callerHintTone @emulator
+  # asserts the emulator's decision D25 (Tone files; recordHintTone without recording)
+  @ax.bind @rule:length:callerHintTone @decision:D25
   Scenario: ax.bind callerHintTone of 128 characters (longest allowed) is accepted
     Given the AX app
     When I bind AX with:
@@ -947,8 +948,8 @@ Feature: Boundaries of every field rule, generated from the request schemas
     Then the result code is "1010002"
     And the result description is "Invalid request. callerHintTone"
 
-  # emulator only: tone files must be approved for a real app (D25)
-  @ax.bind @rule:length:calleeHintTone @emulator
+  # asserts the emulator's decision D25 (Tone files; recordHintTone without recording)
+  @ax.bind @rule:length:calleeHintTone @decision:D25
   Scenario: ax.bind calleeHintTone of 128 characters (longest allowed) is accepted
     Given the AX app
     When I bind AX with:
@@ -1004,8 +1005,8 @@ Feature: Boundaries of every field rule, generated from the request schemas
       """
     Then the result code is "0"
 
-  # emulator only: JSON booleans for the String(enum) flags are the emulator's decision (D23); recording needs the app's option (D42)
-  @ax.bind @rule:enum:privateSms @emulator
+  # asserts the emulator's decision D23 (recordFlag, privateSms types)
+  @ax.bind @rule:enum:privateSms @decision:D23
   Scenario: ax.bind privateSms JSON true is accepted
     Given the AX app
     When I bind AX with:
@@ -1014,8 +1015,8 @@ Feature: Boundaries of every field rule, generated from the request schemas
       """
     Then the result code is "0"
 
-  # emulator only: JSON booleans for the String(enum) flags are the emulator's decision (D23)
-  @ax.bind @rule:enum:privateSms @emulator
+  # asserts the emulator's decision D23 (recordFlag, privateSms types)
+  @ax.bind @rule:enum:privateSms @decision:D23
   Scenario: ax.bind privateSms JSON false is accepted
     Given the AX app
     When I bind AX with:
@@ -1034,8 +1035,8 @@ Feature: Boundaries of every field rule, generated from the request schemas
     Then the result code is "1010002"
     And the result description is "Invalid request. privateSms"
 
-  # emulator only: recording needs the app's recording option, which a real app's profile does not state (D42)
-  @ax.bind @rule:enum:recordFlag @emulator
+  # asserts the emulator's decision D42 (recordFlag true without the app's recording)
+  @ax.bind @rule:enum:recordFlag @decision:D42
   Scenario: ax.bind recordFlag "true" is accepted
     Given the AX app
     When I bind AX with:
@@ -1053,8 +1054,8 @@ Feature: Boundaries of every field rule, generated from the request schemas
       """
     Then the result code is "0"
 
-  # emulator only: JSON booleans for the String(enum) flags are the emulator's decision (D23); recording needs the app's option (D42)
-  @ax.bind @rule:enum:recordFlag @emulator
+  # asserts the emulator's decision D23 (recordFlag, privateSms types), D42 (recordFlag true without the app's recording)
+  @ax.bind @rule:enum:recordFlag @decision:D23 @decision:D42
   Scenario: ax.bind recordFlag JSON true is accepted
     Given the AX app
     When I bind AX with:
@@ -1063,8 +1064,8 @@ Feature: Boundaries of every field rule, generated from the request schemas
       """
     Then the result code is "0"
 
-  # emulator only: JSON booleans for the String(enum) flags are the emulator's decision (D23)
-  @ax.bind @rule:enum:recordFlag @emulator
+  # asserts the emulator's decision D23 (recordFlag, privateSms types)
+  @ax.bind @rule:enum:recordFlag @decision:D23
   Scenario: ax.bind recordFlag JSON false is accepted
     Given the AX app
     When I bind AX with:
@@ -1083,8 +1084,8 @@ Feature: Boundaries of every field rule, generated from the request schemas
     Then the result code is "1010002"
     And the result description is "Invalid request. recordFlag"
 
-  # emulator only: tone files must be approved for a real app (D25)
-  @ax.bind @rule:length:recordHintTone @emulator
+  # asserts the emulator's decision D25 (Tone files; recordHintTone without recording)
+  @ax.bind @rule:length:recordHintTone @decision:D25
   Scenario: ax.bind recordHintTone of 1 characters (shortest allowed) is accepted
     Given the AX app
     When I bind AX with:
@@ -1093,8 +1094,8 @@ Feature: Boundaries of every field rule, generated from the request schemas
       """
     Then the result code is "0"
 
-  # emulator only: an empty string counts as a defect, not as absent: the emulator's decision (D22)
-  @ax.bind @rule:length:recordHintTone @code:1010002 @emulator
+  # asserts the emulator's decision D22 (Empty strings)
+  @ax.bind @rule:length:recordHintTone @code:1010002 @decision:D22
   Scenario: ax.bind recordHintTone of 0 characters (below the minimum) is refused
     Given the AX app
     When I bind AX with:
@@ -1104,8 +1105,8 @@ Feature: Boundaries of every field rule, generated from the request schemas
     Then the result code is "1010002"
     And the result description is "Invalid request. recordHintTone"
 
-  # emulator only: tone files must be approved for a real app (D25)
-  @ax.bind @rule:length:recordHintTone @emulator
+  # asserts the emulator's decision D25 (Tone files; recordHintTone without recording)
+  @ax.bind @rule:length:recordHintTone @decision:D25
   Scenario: ax.bind recordHintTone of 128 characters (longest allowed) is accepted
     Given the AX app
     When I bind AX with:
@@ -1161,8 +1162,8 @@ Feature: Boundaries of every field rule, generated from the request schemas
       """
     Then the result code is "0"
 
-  # emulator only: an empty string counts as a defect, not as absent: the emulator's decision (D22)
-  @ax.bind @rule:length:userData @code:1010002 @emulator
+  # asserts the emulator's decision D22 (Empty strings)
+  @ax.bind @rule:length:userData @code:1010002 @decision:D22
   Scenario: ax.bind userData of 0 characters (below the minimum) is refused
     Given the AX app
     When I bind AX with:
@@ -1242,7 +1243,8 @@ Feature: Boundaries of every field rule, generated from the request schemas
       """
     Then the result code is "0"
 
-  @ax.modify @rule:enum:calleeNumDisplay
+  # asserts the emulator's decision D53 (calleeNumDisplay / displayNumMode = "1")
+  @ax.modify @rule:enum:calleeNumDisplay @decision:D53
   Scenario: ax.modify calleeNumDisplay "1" is accepted
     Given the AX app
     And an AX binding of "<A1>" on "<X1>"
@@ -1263,8 +1265,8 @@ Feature: Boundaries of every field rule, generated from the request schemas
     Then the result code is "1010002"
     And the result description is "Invalid request. calleeNumDisplay"
 
-  # emulator only: tone files must be approved for a real app (D25)
-  @ax.modify @rule:length:lastMinVoice @emulator
+  # asserts the emulator's decision D25 (Tone files; recordHintTone without recording)
+  @ax.modify @rule:length:lastMinVoice @decision:D25
   Scenario: ax.modify lastMinVoice of 128 characters (longest allowed) is accepted
     Given the AX app
     And an AX binding of "<A1>" on "<X1>"
@@ -1327,8 +1329,8 @@ Feature: Boundaries of every field rule, generated from the request schemas
     Then the result code is "1010002"
     And the result description is "Invalid request. maxDuration"
 
-  # emulator only: tone files must be approved for a real app (D25)
-  @ax.modify @rule:length:callerHintTone @emulator
+  # asserts the emulator's decision D25 (Tone files; recordHintTone without recording)
+  @ax.modify @rule:length:callerHintTone @decision:D25
   Scenario: ax.modify callerHintTone of 128 characters (longest allowed) is accepted
     Given the AX app
     And an AX binding of "<A1>" on "<X1>"
@@ -1349,8 +1351,8 @@ Feature: Boundaries of every field rule, generated from the request schemas
     Then the result code is "1010002"
     And the result description is "Invalid request. callerHintTone"
 
-  # emulator only: tone files must be approved for a real app (D25)
-  @ax.modify @rule:length:calleeHintTone @emulator
+  # asserts the emulator's decision D25 (Tone files; recordHintTone without recording)
+  @ax.modify @rule:length:calleeHintTone @decision:D25
   Scenario: ax.modify calleeHintTone of 128 characters (longest allowed) is accepted
     Given the AX app
     And an AX binding of "<A1>" on "<X1>"
@@ -1391,8 +1393,8 @@ Feature: Boundaries of every field rule, generated from the request schemas
       """
     Then the result code is "0"
 
-  # emulator only: JSON booleans for the String(enum) flags are the emulator's decision (D23); recording needs the app's option (D42)
-  @ax.modify @rule:enum:privateSms @emulator
+  # asserts the emulator's decision D23 (recordFlag, privateSms types)
+  @ax.modify @rule:enum:privateSms @decision:D23
   Scenario: ax.modify privateSms JSON true is accepted
     Given the AX app
     And an AX binding of "<A1>" on "<X1>"
@@ -1402,8 +1404,8 @@ Feature: Boundaries of every field rule, generated from the request schemas
       """
     Then the result code is "0"
 
-  # emulator only: JSON booleans for the String(enum) flags are the emulator's decision (D23)
-  @ax.modify @rule:enum:privateSms @emulator
+  # asserts the emulator's decision D23 (recordFlag, privateSms types)
+  @ax.modify @rule:enum:privateSms @decision:D23
   Scenario: ax.modify privateSms JSON false is accepted
     Given the AX app
     And an AX binding of "<A1>" on "<X1>"
@@ -1424,8 +1426,8 @@ Feature: Boundaries of every field rule, generated from the request schemas
     Then the result code is "1010002"
     And the result description is "Invalid request. privateSms"
 
-  # emulator only: recording needs the app's recording option, which a real app's profile does not state (D42)
-  @ax.modify @rule:enum:recordFlag @emulator
+  # asserts the emulator's decision D42 (recordFlag true without the app's recording)
+  @ax.modify @rule:enum:recordFlag @decision:D42
   Scenario: ax.modify recordFlag "true" is accepted
     Given the AX app
     And an AX binding of "<A1>" on "<X1>"
@@ -1445,8 +1447,8 @@ Feature: Boundaries of every field rule, generated from the request schemas
       """
     Then the result code is "0"
 
-  # emulator only: JSON booleans for the String(enum) flags are the emulator's decision (D23); recording needs the app's option (D42)
-  @ax.modify @rule:enum:recordFlag @emulator
+  # asserts the emulator's decision D23 (recordFlag, privateSms types), D42 (recordFlag true without the app's recording)
+  @ax.modify @rule:enum:recordFlag @decision:D23 @decision:D42
   Scenario: ax.modify recordFlag JSON true is accepted
     Given the AX app
     And an AX binding of "<A1>" on "<X1>"
@@ -1456,8 +1458,8 @@ Feature: Boundaries of every field rule, generated from the request schemas
       """
     Then the result code is "0"
 
-  # emulator only: JSON booleans for the String(enum) flags are the emulator's decision (D23)
-  @ax.modify @rule:enum:recordFlag @emulator
+  # asserts the emulator's decision D23 (recordFlag, privateSms types)
+  @ax.modify @rule:enum:recordFlag @decision:D23
   Scenario: ax.modify recordFlag JSON false is accepted
     Given the AX app
     And an AX binding of "<A1>" on "<X1>"
@@ -1478,8 +1480,8 @@ Feature: Boundaries of every field rule, generated from the request schemas
     Then the result code is "1010002"
     And the result description is "Invalid request. recordFlag"
 
-  # emulator only: tone files must be approved for a real app (D25)
-  @ax.modify @rule:length:recordHintTone @emulator
+  # asserts the emulator's decision D25 (Tone files; recordHintTone without recording)
+  @ax.modify @rule:length:recordHintTone @decision:D25
   Scenario: ax.modify recordHintTone of 1 characters (shortest allowed) is accepted
     Given the AX app
     And an AX binding of "<A1>" on "<X1>"
@@ -1489,8 +1491,8 @@ Feature: Boundaries of every field rule, generated from the request schemas
       """
     Then the result code is "0"
 
-  # emulator only: an empty string counts as a defect, not as absent: the emulator's decision (D22)
-  @ax.modify @rule:length:recordHintTone @code:1010002 @emulator
+  # asserts the emulator's decision D22 (Empty strings)
+  @ax.modify @rule:length:recordHintTone @code:1010002 @decision:D22
   Scenario: ax.modify recordHintTone of 0 characters (below the minimum) is refused
     Given the AX app
     And an AX binding of "<A1>" on "<X1>"
@@ -1501,8 +1503,8 @@ Feature: Boundaries of every field rule, generated from the request schemas
     Then the result code is "1010002"
     And the result description is "Invalid request. recordHintTone"
 
-  # emulator only: tone files must be approved for a real app (D25)
-  @ax.modify @rule:length:recordHintTone @emulator
+  # asserts the emulator's decision D25 (Tone files; recordHintTone without recording)
+  @ax.modify @rule:length:recordHintTone @decision:D25
   Scenario: ax.modify recordHintTone of 128 characters (longest allowed) is accepted
     Given the AX app
     And an AX binding of "<A1>" on "<X1>"
@@ -1564,8 +1566,8 @@ Feature: Boundaries of every field rule, generated from the request schemas
       """
     Then the result code is "0"
 
-  # emulator only: an empty string counts as a defect, not as absent: the emulator's decision (D22)
-  @ax.modify @rule:length:userData @code:1010002 @emulator
+  # asserts the emulator's decision D22 (Empty strings)
+  @ax.modify @rule:length:userData @code:1010002 @decision:D22
   Scenario: ax.modify userData of 0 characters (below the minimum) is refused
     Given the AX app
     And an AX binding of "<A1>" on "<X1>"
@@ -1649,8 +1651,8 @@ Feature: Boundaries of every field rule, generated from the request schemas
       """
     Then the result code is "0"
 
-  # emulator only: an empty string counts as a defect, not as absent: the emulator's decision (D22)
-  @ax.callee @rule:length:userData @code:1010002 @emulator
+  # asserts the emulator's decision D22 (Empty strings)
+  @ax.callee @rule:length:userData @code:1010002 @decision:D22
   Scenario: ax.callee userData of 0 characters (below the minimum) is refused
     Given the AX app
     And an AX binding of "<A1>" on "<X1>"
@@ -1729,7 +1731,8 @@ Feature: Boundaries of every field rule, generated from the request schemas
     Then the result code is "1010002"
     And the result description is "Invalid request. bindExpiredTime"
 
-  @axe.bind @rule:range:bindExpiredTime
+  # asserts the emulator's decision D62 (AXE time fields)
+  @axe.bind @rule:range:bindExpiredTime @decision:D62
   Scenario: axe.bind bindExpiredTime 129600 (largest allowed) with timeUnit:1 is accepted
     Given the AXE app
     When I bind AXE with:
@@ -1738,7 +1741,8 @@ Feature: Boundaries of every field rule, generated from the request schemas
       """
     Then the result code is "0"
 
-  @axe.bind @rule:range:bindExpiredTime @code:1010002
+  # asserts the emulator's decision D62 (AXE time fields)
+  @axe.bind @rule:range:bindExpiredTime @code:1010002 @decision:D62
   Scenario: axe.bind bindExpiredTime 129601 (above the maximum) with timeUnit:1 is refused
     Given the AXE app
     When I bind AXE with:
@@ -1748,7 +1752,8 @@ Feature: Boundaries of every field rule, generated from the request schemas
     Then the result code is "1010002"
     And the result description is "Invalid request. bindExpiredTime"
 
-  @axe.bind @rule:range:bindExpiredTime
+  # asserts the emulator's decision D62 (AXE time fields)
+  @axe.bind @rule:range:bindExpiredTime @decision:D62
   Scenario: axe.bind bindExpiredTime 2160 (largest allowed) is accepted
     Given the AXE app
     When I bind AXE with:
@@ -1757,7 +1762,8 @@ Feature: Boundaries of every field rule, generated from the request schemas
       """
     Then the result code is "0"
 
-  @axe.bind @rule:range:bindExpiredTime @code:1010002
+  # asserts the emulator's decision D62 (AXE time fields)
+  @axe.bind @rule:range:bindExpiredTime @code:1010002 @decision:D62
   Scenario: axe.bind bindExpiredTime 2161 (above the maximum) is refused
     Given the AXE app
     When I bind AXE with:
@@ -1786,7 +1792,8 @@ Feature: Boundaries of every field rule, generated from the request schemas
     Then the result code is "1010002"
     And the result description is "Invalid request. callbackExpiredTime"
 
-  @axe.bind @rule:range:callbackExpiredTime
+  # asserts the emulator's decision D62 (AXE time fields)
+  @axe.bind @rule:range:callbackExpiredTime @decision:D62
   Scenario: axe.bind callbackExpiredTime 129600 (largest allowed) with timeUnit:1 is accepted
     Given the AXE app
     When I bind AXE with:
@@ -1795,7 +1802,8 @@ Feature: Boundaries of every field rule, generated from the request schemas
       """
     Then the result code is "0"
 
-  @axe.bind @rule:range:callbackExpiredTime @code:1010002
+  # asserts the emulator's decision D62 (AXE time fields)
+  @axe.bind @rule:range:callbackExpiredTime @code:1010002 @decision:D62
   Scenario: axe.bind callbackExpiredTime 129601 (above the maximum) with timeUnit:1 is refused
     Given the AXE app
     When I bind AXE with:
@@ -1805,7 +1813,8 @@ Feature: Boundaries of every field rule, generated from the request schemas
     Then the result code is "1010002"
     And the result description is "Invalid request. callbackExpiredTime"
 
-  @axe.bind @rule:range:callbackExpiredTime
+  # asserts the emulator's decision D62 (AXE time fields)
+  @axe.bind @rule:range:callbackExpiredTime @decision:D62
   Scenario: axe.bind callbackExpiredTime 2160 (largest allowed) is accepted
     Given the AXE app
     When I bind AXE with:
@@ -1814,7 +1823,8 @@ Feature: Boundaries of every field rule, generated from the request schemas
       """
     Then the result code is "0"
 
-  @axe.bind @rule:range:callbackExpiredTime @code:1010002
+  # asserts the emulator's decision D62 (AXE time fields)
+  @axe.bind @rule:range:callbackExpiredTime @code:1010002 @decision:D62
   Scenario: axe.bind callbackExpiredTime 2161 (above the maximum) is refused
     Given the AXE app
     When I bind AXE with:
@@ -1824,8 +1834,8 @@ Feature: Boundaries of every field rule, generated from the request schemas
     Then the result code is "1010002"
     And the result description is "Invalid request. callbackExpiredTime"
 
-  # emulator only: tone files must be approved for a real app (D25)
-  @axe.bind @rule:length:callbackTone @emulator
+  # asserts the emulator's decision D25 (Tone files; recordHintTone without recording)
+  @axe.bind @rule:length:callbackTone @decision:D25
   Scenario: axe.bind callbackTone of 1 characters (shortest allowed) is accepted
     Given the AXE app
     When I bind AXE with:
@@ -1834,8 +1844,8 @@ Feature: Boundaries of every field rule, generated from the request schemas
       """
     Then the result code is "0"
 
-  # emulator only: an empty string counts as a defect, not as absent: the emulator's decision (D22)
-  @axe.bind @rule:length:callbackTone @code:1010002 @emulator
+  # asserts the emulator's decision D22 (Empty strings)
+  @axe.bind @rule:length:callbackTone @code:1010002 @decision:D22
   Scenario: axe.bind callbackTone of 0 characters (below the minimum) is refused
     Given the AXE app
     When I bind AXE with:
@@ -1845,8 +1855,8 @@ Feature: Boundaries of every field rule, generated from the request schemas
     Then the result code is "1010002"
     And the result description is "Invalid request. callbackTone"
 
-  # emulator only: tone files must be approved for a real app (D25)
-  @axe.bind @rule:length:callbackTone @emulator
+  # asserts the emulator's decision D25 (Tone files; recordHintTone without recording)
+  @axe.bind @rule:length:callbackTone @decision:D25
   Scenario: axe.bind callbackTone of 128 characters (longest allowed) is accepted
     Given the AXE app
     When I bind AXE with:
@@ -1874,7 +1884,8 @@ Feature: Boundaries of every field rule, generated from the request schemas
       """
     Then the result code is "0"
 
-  @axe.bind @rule:enum:displayNumMode
+  # asserts the emulator's decision D53 (calleeNumDisplay / displayNumMode = "1")
+  @axe.bind @rule:enum:displayNumMode @decision:D53
   Scenario: axe.bind displayNumMode "1" is accepted
     Given the AXE app
     When I bind AXE with:
@@ -1893,8 +1904,8 @@ Feature: Boundaries of every field rule, generated from the request schemas
     Then the result code is "1010002"
     And the result description is "Invalid request. displayNumMode"
 
-  # emulator only: recording needs the app's recording option, which a real app's profile does not state (D42)
-  @axe.bind @rule:enum:recordFlag @emulator
+  # asserts the emulator's decision D42 (recordFlag true without the app's recording)
+  @axe.bind @rule:enum:recordFlag @decision:D42
   Scenario: axe.bind recordFlag "true" is accepted
     Given the AXE app
     When I bind AXE with:
@@ -1912,8 +1923,8 @@ Feature: Boundaries of every field rule, generated from the request schemas
       """
     Then the result code is "0"
 
-  # emulator only: JSON booleans for the String(enum) flags are the emulator's decision (D23); recording needs the app's option (D42)
-  @axe.bind @rule:enum:recordFlag @emulator
+  # asserts the emulator's decision D23 (recordFlag, privateSms types), D42 (recordFlag true without the app's recording)
+  @axe.bind @rule:enum:recordFlag @decision:D23 @decision:D42
   Scenario: axe.bind recordFlag JSON true is accepted
     Given the AXE app
     When I bind AXE with:
@@ -1922,8 +1933,8 @@ Feature: Boundaries of every field rule, generated from the request schemas
       """
     Then the result code is "0"
 
-  # emulator only: JSON booleans for the String(enum) flags are the emulator's decision (D23)
-  @axe.bind @rule:enum:recordFlag @emulator
+  # asserts the emulator's decision D23 (recordFlag, privateSms types)
+  @axe.bind @rule:enum:recordFlag @decision:D23
   Scenario: axe.bind recordFlag JSON false is accepted
     Given the AXE app
     When I bind AXE with:
@@ -1942,8 +1953,8 @@ Feature: Boundaries of every field rule, generated from the request schemas
     Then the result code is "1010002"
     And the result description is "Invalid request. recordFlag"
 
-  # emulator only: tone files must be approved for a real app (D25)
-  @axe.bind @rule:length:recordHintTone @emulator
+  # asserts the emulator's decision D25 (Tone files; recordHintTone without recording)
+  @axe.bind @rule:length:recordHintTone @decision:D25
   Scenario: axe.bind recordHintTone of 1 characters (shortest allowed) is accepted
     Given the AXE app
     When I bind AXE with:
@@ -1952,8 +1963,8 @@ Feature: Boundaries of every field rule, generated from the request schemas
       """
     Then the result code is "0"
 
-  # emulator only: an empty string counts as a defect, not as absent: the emulator's decision (D22)
-  @axe.bind @rule:length:recordHintTone @code:1010002 @emulator
+  # asserts the emulator's decision D22 (Empty strings)
+  @axe.bind @rule:length:recordHintTone @code:1010002 @decision:D22
   Scenario: axe.bind recordHintTone of 0 characters (below the minimum) is refused
     Given the AXE app
     When I bind AXE with:
@@ -1963,8 +1974,8 @@ Feature: Boundaries of every field rule, generated from the request schemas
     Then the result code is "1010002"
     And the result description is "Invalid request. recordHintTone"
 
-  # emulator only: tone files must be approved for a real app (D25)
-  @axe.bind @rule:length:recordHintTone @emulator
+  # asserts the emulator's decision D25 (Tone files; recordHintTone without recording)
+  @axe.bind @rule:length:recordHintTone @decision:D25
   Scenario: axe.bind recordHintTone of 128 characters (longest allowed) is accepted
     Given the AXE app
     When I bind AXE with:
@@ -2020,8 +2031,8 @@ Feature: Boundaries of every field rule, generated from the request schemas
       """
     Then the result code is "0"
 
-  # emulator only: an empty string counts as a defect, not as absent: the emulator's decision (D22)
-  @axe.bind @rule:length:userData @code:1010002 @emulator
+  # asserts the emulator's decision D22 (Empty strings)
+  @axe.bind @rule:length:userData @code:1010002 @decision:D22
   Scenario: axe.bind userData of 0 characters (below the minimum) is refused
     Given the AXE app
     When I bind AXE with:
@@ -2077,7 +2088,8 @@ Feature: Boundaries of every field rule, generated from the request schemas
     Then the result code is "1010002"
     And the result description is "Invalid request. bindExpiredTime"
 
-  @axe.modify @rule:range:bindExpiredTime
+  # asserts the emulator's decision D62 (AXE time fields)
+  @axe.modify @rule:range:bindExpiredTime @decision:D62
   Scenario: axe.modify bindExpiredTime 129600 (largest allowed) is accepted
     Given the AXE app
     And an AXE binding with:
@@ -2090,7 +2102,8 @@ Feature: Boundaries of every field rule, generated from the request schemas
       """
     Then the result code is "0"
 
-  @axe.modify @rule:range:bindExpiredTime @code:1010002
+  # asserts the emulator's decision D62 (AXE time fields)
+  @axe.modify @rule:range:bindExpiredTime @code:1010002 @decision:D62
   Scenario: axe.modify bindExpiredTime 129601 (above the maximum) is refused
     Given the AXE app
     And an AXE binding with:
@@ -2131,7 +2144,8 @@ Feature: Boundaries of every field rule, generated from the request schemas
     Then the result code is "1010002"
     And the result description is "Invalid request. callbackExpiredTime"
 
-  @axe.modify @rule:range:callbackExpiredTime
+  # asserts the emulator's decision D62 (AXE time fields)
+  @axe.modify @rule:range:callbackExpiredTime @decision:D62
   Scenario: axe.modify callbackExpiredTime 129600 (largest allowed) is accepted
     Given the AXE app
     And an AXE binding with:
@@ -2144,7 +2158,8 @@ Feature: Boundaries of every field rule, generated from the request schemas
       """
     Then the result code is "0"
 
-  @axe.modify @rule:range:callbackExpiredTime @code:1010002
+  # asserts the emulator's decision D62 (AXE time fields)
+  @axe.modify @rule:range:callbackExpiredTime @code:1010002 @decision:D62
   Scenario: axe.modify callbackExpiredTime 129601 (above the maximum) is refused
     Given the AXE app
     And an AXE binding with:
@@ -2158,8 +2173,8 @@ Feature: Boundaries of every field rule, generated from the request schemas
     Then the result code is "1010002"
     And the result description is "Invalid request. callbackExpiredTime"
 
-  # emulator only: tone files must be approved for a real app (D25)
-  @axe.modify @rule:length:callbackTone @emulator
+  # asserts the emulator's decision D25 (Tone files; recordHintTone without recording)
+  @axe.modify @rule:length:callbackTone @decision:D25
   Scenario: axe.modify callbackTone of 1 characters (shortest allowed) is accepted
     Given the AXE app
     And an AXE binding with:
@@ -2172,8 +2187,8 @@ Feature: Boundaries of every field rule, generated from the request schemas
       """
     Then the result code is "0"
 
-  # emulator only: an empty string counts as a defect, not as absent: the emulator's decision (D22)
-  @axe.modify @rule:length:callbackTone @code:1010002 @emulator
+  # asserts the emulator's decision D22 (Empty strings)
+  @axe.modify @rule:length:callbackTone @code:1010002 @decision:D22
   Scenario: axe.modify callbackTone of 0 characters (below the minimum) is refused
     Given the AXE app
     And an AXE binding with:
@@ -2187,8 +2202,8 @@ Feature: Boundaries of every field rule, generated from the request schemas
     Then the result code is "1010002"
     And the result description is "Invalid request. callbackTone"
 
-  # emulator only: tone files must be approved for a real app (D25)
-  @axe.modify @rule:length:callbackTone @emulator
+  # asserts the emulator's decision D25 (Tone files; recordHintTone without recording)
+  @axe.modify @rule:length:callbackTone @decision:D25
   Scenario: axe.modify callbackTone of 128 characters (longest allowed) is accepted
     Given the AXE app
     And an AXE binding with:
@@ -2228,7 +2243,8 @@ Feature: Boundaries of every field rule, generated from the request schemas
       """
     Then the result code is "0"
 
-  @axe.modify @rule:enum:displayNumMode
+  # asserts the emulator's decision D53 (calleeNumDisplay / displayNumMode = "1")
+  @axe.modify @rule:enum:displayNumMode @decision:D53
   Scenario: axe.modify displayNumMode "1" is accepted
     Given the AXE app
     And an AXE binding with:
@@ -2255,8 +2271,8 @@ Feature: Boundaries of every field rule, generated from the request schemas
     Then the result code is "1010002"
     And the result description is "Invalid request. displayNumMode"
 
-  # emulator only: recording needs the app's recording option, which a real app's profile does not state (D42)
-  @axe.modify @rule:enum:recordFlag @emulator
+  # asserts the emulator's decision D42 (recordFlag true without the app's recording)
+  @axe.modify @rule:enum:recordFlag @decision:D42
   Scenario: axe.modify recordFlag "true" is accepted
     Given the AXE app
     And an AXE binding with:
@@ -2282,8 +2298,8 @@ Feature: Boundaries of every field rule, generated from the request schemas
       """
     Then the result code is "0"
 
-  # emulator only: JSON booleans for the String(enum) flags are the emulator's decision (D23); recording needs the app's option (D42)
-  @axe.modify @rule:enum:recordFlag @emulator
+  # asserts the emulator's decision D23 (recordFlag, privateSms types), D42 (recordFlag true without the app's recording)
+  @axe.modify @rule:enum:recordFlag @decision:D23 @decision:D42
   Scenario: axe.modify recordFlag JSON true is accepted
     Given the AXE app
     And an AXE binding with:
@@ -2296,8 +2312,8 @@ Feature: Boundaries of every field rule, generated from the request schemas
       """
     Then the result code is "0"
 
-  # emulator only: JSON booleans for the String(enum) flags are the emulator's decision (D23)
-  @axe.modify @rule:enum:recordFlag @emulator
+  # asserts the emulator's decision D23 (recordFlag, privateSms types)
+  @axe.modify @rule:enum:recordFlag @decision:D23
   Scenario: axe.modify recordFlag JSON false is accepted
     Given the AXE app
     And an AXE binding with:
@@ -2324,8 +2340,8 @@ Feature: Boundaries of every field rule, generated from the request schemas
     Then the result code is "1010002"
     And the result description is "Invalid request. recordFlag"
 
-  # emulator only: tone files must be approved for a real app (D25)
-  @axe.modify @rule:length:recordHintTone @emulator
+  # asserts the emulator's decision D25 (Tone files; recordHintTone without recording)
+  @axe.modify @rule:length:recordHintTone @decision:D25
   Scenario: axe.modify recordHintTone of 1 characters (shortest allowed) is accepted
     Given the AXE app
     And an AXE binding with:
@@ -2338,8 +2354,8 @@ Feature: Boundaries of every field rule, generated from the request schemas
       """
     Then the result code is "0"
 
-  # emulator only: an empty string counts as a defect, not as absent: the emulator's decision (D22)
-  @axe.modify @rule:length:recordHintTone @code:1010002 @emulator
+  # asserts the emulator's decision D22 (Empty strings)
+  @axe.modify @rule:length:recordHintTone @code:1010002 @decision:D22
   Scenario: axe.modify recordHintTone of 0 characters (below the minimum) is refused
     Given the AXE app
     And an AXE binding with:
@@ -2353,8 +2369,8 @@ Feature: Boundaries of every field rule, generated from the request schemas
     Then the result code is "1010002"
     And the result description is "Invalid request. recordHintTone"
 
-  # emulator only: tone files must be approved for a real app (D25)
-  @axe.modify @rule:length:recordHintTone @emulator
+  # asserts the emulator's decision D25 (Tone files; recordHintTone without recording)
+  @axe.modify @rule:length:recordHintTone @decision:D25
   Scenario: axe.modify recordHintTone of 128 characters (longest allowed) is accepted
     Given the AXE app
     And an AXE binding with:
@@ -2434,8 +2450,8 @@ Feature: Boundaries of every field rule, generated from the request schemas
       """
     Then the result code is "0"
 
-  # emulator only: an empty string counts as a defect, not as absent: the emulator's decision (D22)
-  @axe.modify @rule:length:userData @code:1010002 @emulator
+  # asserts the emulator's decision D22 (Empty strings)
+  @axe.modify @rule:length:userData @code:1010002 @decision:D22
   Scenario: axe.modify userData of 0 characters (below the minimum) is refused
     Given the AXE app
     And an AXE binding with:

@@ -11,7 +11,7 @@ Feature: Recording download URL — GET /rest/provision/voice/record/v1.0 (refer
     Then the result code is "1012007"
     And the result description is "The record does not exist."
 
-  @rule:business:unknown-recording @code:1012007 @emulator
+  @rule:business:unknown-recording @code:1012007 @decision:D75
   Scenario: An unknown recording is answered with HTTP 404 by the emulator
     Given the AXE app
     When I request the recording download with "fileName=no-such-recording.wav&recordDomain=example.invalid"

@@ -244,7 +244,7 @@ func retry(ctx context.Context, f func() error) error {
 
 // gone reports whether an unbind's result code means the binding no longer exists.
 func gone(code string) bool {
-	return code == string(pns.CodeSuccess) || code == string(pns.CodeRecordNotExist) || code == string(pns.CodeAXRecordNotExist)
+	return code == string(pns.CodeSuccess) || pns.BindingNotFound("", code)
 }
 
 func unbindSub(ctx context.Context, c *pns.Client, m *modeRun, sub string) error {
@@ -300,7 +300,7 @@ func reconcile(ctx context.Context, c *pns.Client, o *bindState) (int, error) {
 		if err != nil {
 			return 0, fmt.Errorf("reconcile %s: %w", o.a, err)
 		}
-		if resp.Envelope.ResultCode == string(pns.CodeAXRecordNotExist) {
+		if pns.BindingNotFound(pns.ModeAX, resp.Envelope.ResultCode) {
 			return 0, nil
 		}
 		for _, b := range q.PrivateNumList {

@@ -52,6 +52,8 @@ func runEmulate(ctx context.Context, args []string, stdout, stderr io.Writer, re
 	platformOnly := fs.Bool("platform-only", false, "behave like the real platform: only the /rest interfaces, over TLS, lockout and flow control on, no admin API and no /metrics on --listen")
 	certOut := fs.String("cert-out", "", "write the self-signed certificate (PEM) to this `file`, for --ca-file of the harness and other clients (needs --tls or --platform-only)")
 	adminListen := fs.String("admin-listen", "", "with --platform-only: serve the admin API and /metrics over plain HTTP on this loopback `address` (default: not at all)")
+	decisions := fs.String("decisions", "", "answers where the contract is silent: "+emulator.DecisionsDefault+" (the emulator's decisions) or "+emulator.DecisionsAlternative+
+		" (another answer within the contract for each decision docs/fidelity.md lists, to check that a suite run against --target fails no platform for deciding differently); default: the config's decisions key")
 	flowControl := fs.String("flow-control", "", "token-bucket flow control `RATE/BURST` for every app without its own qpsLimit or flowControl, e.g. 0.001/5 (default with --platform-only: "+defaultPlatformFlowControl+")")
 	fs.describe("harness emulate [flags]", fmt.Sprintf(
 		"Runs the Private Number Service emulator until SIGINT or SIGTERM (then it shuts down cleanly\n"+
@@ -89,6 +91,13 @@ func runEmulate(ctx context.Context, args []string, stdout, stderr io.Writer, re
 	if err != nil {
 		fmt.Fprintf(stderr, "harness emulate: %v\n", err)
 		return exitUsage
+	}
+	if *decisions != "" {
+		if *decisions != emulator.DecisionsDefault && *decisions != emulator.DecisionsAlternative {
+			fmt.Fprintf(stderr, "harness emulate: --decisions %q: want %s or %s\n", *decisions, emulator.DecisionsDefault, emulator.DecisionsAlternative)
+			return exitUsage
+		}
+		cfg.Decisions = *decisions
 	}
 	if *timeScale < 0 {
 		fmt.Fprintln(stderr, "harness emulate: --time-scale must be positive")
@@ -214,10 +223,10 @@ func runEmulate(ctx context.Context, args []string, stdout, stderr io.Writer, re
 			admin = "http://" + adminLn.Addr().String() + emulator.AdminPrefix
 		}
 		logger.Info("PNS platform-only emulator listening", "url", base, "admin", admin, "flowControl", fc,
-			"lockoutFailures", cfg.LockoutFailures, "lockoutWindowSeconds", cfg.LockoutWindowSeconds, "lockoutSeconds", cfg.LockoutSeconds)
+			"lockoutFailures", cfg.LockoutFailures, "lockoutWindowSeconds", cfg.LockoutWindowSeconds, "lockoutSeconds", cfg.LockoutSeconds, "decisions", cfg.Decisions)
 	} else {
 		logger.Info("PNS emulator listening", "url", base, "admin", base+emulator.AdminPrefix, "metrics", base+emulator.MetricsPath,
-			"clockScale", cfg.ClockScale, "shortConnections", cfg.ShortConnections)
+			"clockScale", cfg.ClockScale, "shortConnections", cfg.ShortConnections, "decisions", cfg.Decisions)
 	}
 	if ready != nil {
 		ready(ln.Addr().String())

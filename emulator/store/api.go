@@ -45,6 +45,9 @@ const (
 	// MaxAXEHours and MaxAXEMinutes bound bindExpiredTime / callbackExpiredTime (D62).
 	MaxAXEHours   = 2160
 	MaxAXEMinutes = 129600
+	// AltMaxAXEHours and AltMaxAXEMinutes are the alternative set's maxima (D62: 180 days).
+	AltMaxAXEHours   = 4320
+	AltMaxAXEMinutes = 259200
 	// DefaultTempCalleeSeconds is the AX temporary-callee lifetime when none is sent (D56).
 	DefaultTempCalleeSeconds = 60
 	// MaxTempCalleeSeconds is the longest AX temporary-callee lifetime (3 days).
@@ -78,6 +81,10 @@ type Options struct {
 	// MobilePrefixAreas maps a mobile prefix in global format ("+86138", "+861380013") to a
 	// city code; the longest matching prefix wins (global setting `mobilePrefixAreas`).
 	MobilePrefixAreas map[string]string
+	// Alternative answers every decision of the alternative set (emulator.AlternativeDecisions)
+	// the other way the contract allows: a second, differently-decided platform for proving
+	// that the conformance suite fails no platform for a choice the docs leave open.
+	Alternative bool
 }
 
 // App is the part of an app's configuration the store needs.

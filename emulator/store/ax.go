@@ -31,19 +31,22 @@ func (s *Store) AXBind(app string, in AXBindInput) (AXBinding, *pns.Error) {
 		x = a.owned(in.PrivateNum)
 		switch {
 		case x == nil:
-			return AXBinding{}, pns.NewError(pns.CodeAXNumberNotApplied)
+			return AXBinding{}, s.axNotOwned()
 		case x.status != StatusNormal:
 			return AXBinding{}, pns.NewError(pns.CodeAXNoResource)
 		case x.ax != nil && x.ax.OrigNum == in.OrigNum:
+			if s.alt {
+				return AXBinding{}, pns.NewError(pns.CodeAXAllocated) // D50 alternative
+			}
 			return AXBinding{}, pns.NewError(pns.CodeAXRecordExists)
 		case x.ax != nil:
 			return AXBinding{}, pns.NewError(pns.CodeAXAllocated)
 		case held >= MaxXPerA:
-			return AXBinding{}, pns.NewError(pns.CodeAXLimitReached)
+			return AXBinding{}, s.axLimit()
 		}
 	} else {
 		if held >= MaxXPerA {
-			return AXBinding{}, pns.NewError(pns.CodeAXLimitReached)
+			return AXBinding{}, s.axLimit()
 		}
 		city := in.AreaCode
 		if city == "" {
@@ -127,6 +130,9 @@ func (s *Store) AXUnbind(app string, in AXUnbindInput) (int, *pns.Error) {
 		}
 		return 0, pns.InvalidRequest("subscriptionId")
 	}
+	if s.alt && in.SubscriptionID == "" && in.OrigNum == "" {
+		return 0, pns.InvalidRequest("origNum") // D54 alternative: the documented pair only
+	}
 	s.lock(a)
 	defer a.mu.Unlock()
 	var b *AXBinding
@@ -135,7 +141,7 @@ func (s *Store) AXUnbind(app string, in AXUnbindInput) (int, *pns.Error) {
 	} else {
 		x := a.owned(in.PrivateNum)
 		if x == nil {
-			return 0, pns.NewError(pns.CodeAXNumberNotApplied)
+			return 0, s.axNotOwned()
 		}
 		b = x.ax
 		if b != nil && in.OrigNum != "" && b.OrigNum != in.OrigNum {
@@ -143,26 +149,26 @@ func (s *Store) AXUnbind(app string, in AXUnbindInput) (int, *pns.Error) {
 		}
 	}
 	if b == nil {
-		return 0, pns.NewError(pns.CodeAXRecordNotExist)
+		return 0, s.axNotFound()
 	}
 	a.removeAX(b)
 	return 1, nil
 }
 
 // findAX resolves subscriptionId or else privateNum to a binding (modify, temporary callee).
-func (a *appState) findAX(id, privateNum string) (*AXBinding, *pns.Error) {
+func (s *Store) findAX(a *appState, id, privateNum string) (*AXBinding, *pns.Error) {
 	if id != "" {
 		if b := a.ax[id]; b != nil {
 			return b, nil
 		}
-		return nil, pns.NewError(pns.CodeAXRecordNotExist)
+		return nil, s.axNotFound()
 	}
 	x := a.owned(privateNum)
 	if x == nil {
-		return nil, pns.NewError(pns.CodeAXNumberNotApplied)
+		return nil, s.axNotOwned()
 	}
 	if x.ax == nil {
-		return nil, pns.NewError(pns.CodeAXRecordNotExist)
+		return nil, s.axNotFound()
 	}
 	return x.ax, nil
 }
@@ -181,7 +187,7 @@ func (s *Store) AXModify(app string, in AXModifyInput) (AXBinding, *pns.Error) {
 	}
 	now := s.lock(a)
 	defer a.mu.Unlock()
-	b, e := a.findAX(in.SubscriptionID, in.PrivateNum)
+	b, e := s.findAX(a, in.SubscriptionID, in.PrivateNum)
 	if e != nil {
 		return AXBinding{}, e
 	}
@@ -189,7 +195,7 @@ func (s *Store) AXModify(app string, in AXModifyInput) (AXBinding, *pns.Error) {
 	if in.OrigNum != "" {
 		if in.OrigNum != b.OrigNum {
 			if len(a.axByA[in.OrigNum]) >= MaxXPerA {
-				return AXBinding{}, pns.NewError(pns.CodeAXLimitReached)
+				return AXBinding{}, s.axLimit()
 			}
 			a.dropFromA(b)
 			b.OrigNum = in.OrigNum
@@ -243,7 +249,10 @@ func (s *Store) AXQuery(app string, in AXQueryInput) ([]AXBinding, *pns.Error) {
 		}
 	}
 	if len(found) == 0 {
-		return nil, pns.NewError(pns.CodeAXRecordNotExist)
+		if s.alt && in.SubscriptionID == "" {
+			return []AXBinding{}, nil // D78 alternative: a search by number that matches nothing is an empty list
+		}
+		return nil, s.axNotFound()
 	}
 	sort.Slice(found, func(i, j int) bool {
 		return byCreation(found[i].CreatedAt, found[j].CreatedAt, found[i].SubscriptionID, found[j].SubscriptionID)
@@ -273,7 +282,7 @@ func (s *Store) AXSetTempCallee(app string, in AXCalleeInput) (TempCallee, *pns.
 	}
 	now := s.lock(a)
 	defer a.mu.Unlock()
-	b, e := a.findAX(in.SubscriptionID, in.PrivateNum)
+	b, e := s.findAX(a, in.SubscriptionID, in.PrivateNum)
 	if e != nil {
 		return TempCallee{}, e
 	}
@@ -283,4 +292,31 @@ func (s *Store) AXSetTempCallee(app string, in AXCalleeInput) (TempCallee, *pns.
 	t := TempCallee{Number: in.CalleeNum, UserData: in.UserData, ExpiresAt: now.Add(time.Duration(d) * time.Second)}
 	a.temp[b.SubscriptionID] = t
 	return t, nil
+}
+
+// axNotFound is the answer for an AX binding that does not exist: 1016001, or 1011004 in the
+// alternative set (D47: an unbind FAQ names 1011004).
+func (s *Store) axNotFound() *pns.Error {
+	if s.alt {
+		return pns.NewError(pns.CodeAXNumberNotApplied)
+	}
+	return pns.NewError(pns.CodeAXRecordNotExist)
+}
+
+// axNotOwned is the answer for an AX privateNum the app does not own: 1011004, or 1012001 in
+// the alternative set (D48: the FAQ pairs the two).
+func (s *Store) axNotOwned() *pns.Error {
+	if s.alt {
+		return pns.NewError(pns.CodeNumberNotApplied)
+	}
+	return pns.NewError(pns.CodeAXNumberNotApplied)
+}
+
+// axLimit is the answer for an A that already holds the most X: 1011003, or 1011005 in the
+// alternative set (D46: one reading ties the limit to 1011005).
+func (s *Store) axLimit() *pns.Error {
+	if s.alt {
+		return pns.NewError(pns.CodeAXAllocated)
+	}
+	return pns.NewError(pns.CodeAXLimitReached)
 }

@@ -133,6 +133,9 @@ func (s *Store) AXBUnbind(app string, in AXBUnbindInput) (int, *pns.Error) {
 		return 0, pns.NewError(pns.CodeNumberNotApplied)
 	}
 	if x.count == 0 {
+		if s.alt {
+			return 0, nil // D39 alternative: unbinding an empty X is idempotent
+		}
 		return 0, pns.NewError(pns.CodeRecordNotExist)
 	}
 	n := x.count
@@ -298,6 +301,9 @@ func (s *Store) AXBQuery(app string, in AXBQueryInput) (AXBQueryResult, *pns.Err
 		return byCreation(all[i].CreatedAt, all[j].CreatedAt, all[i].SubscriptionID, all[j].SubscriptionID)
 	})
 	res := AXBQueryResult{Bindings: []AXBBinding{}, TotalCount: len(all), PageIndex: pi, PageSize: ps}
+	if s.alt && pi-1 >= (len(all)+ps-1)/ps {
+		return AXBQueryResult{}, notFound // D41 alternative: no record on that page
+	}
 	if pi-1 < (len(all)+ps-1)/ps {
 		start := (pi - 1) * ps
 		end := min(start+ps, len(all))

@@ -18,13 +18,21 @@ func unitOf(timeUnit string) time.Duration {
 	return time.Hour
 }
 
-// maxInUnit is the largest bindExpiredTime / callbackExpiredTime in a unit (90 days, D62).
-func maxInUnit(timeUnit string) int {
-	if timeUnit == TimeUnitMinutes {
+// MaxExpiry is the largest bindExpiredTime / callbackExpiredTime in a unit (D62): 90 days, or
+// 180 days in the alternative set.
+func MaxExpiry(timeUnit string, alternative bool) int {
+	switch {
+	case timeUnit == TimeUnitMinutes && alternative:
+		return AltMaxAXEMinutes
+	case timeUnit == TimeUnitMinutes:
 		return MaxAXEMinutes
+	case alternative:
+		return AltMaxAXEHours
 	}
 	return MaxAXEHours
 }
+
+func (s *Store) maxInUnit(timeUnit string) int { return MaxExpiry(timeUnit, s.alt) }
 
 // validExtension reports whether ext has the app's digit count, digits only and not all
 // zeros (all zeros is never an extension: one X holds at most 10^digits − 1 bindings).
@@ -40,8 +48,17 @@ func formatExt(n, digits int) string {
 	return s
 }
 
-// allocExt returns the lowest free extension of x, "" when none is free (D58).
-func (a *appState) allocExt(x *xState) string {
+// allocExt returns the lowest free extension of x, "" when none is free (D58); the alternative
+// set takes the highest free one.
+func (a *appState) allocExt(x *xState, highest bool) string {
+	if highest {
+		for n := a.capacity; n >= 1; n-- {
+			if e := formatExt(n, a.cfg.ExtensionDigits); x.exts[e] == nil {
+				return e
+			}
+		}
+		return ""
+	}
 	for n := x.minFree; n <= a.capacity; n++ {
 		e := formatExt(n, a.cfg.ExtensionDigits)
 		if x.exts[e] == nil {
@@ -72,10 +89,10 @@ func (s *Store) AXEBind(app string, in AXEBindInput) (AXEBinding, *pns.Error) {
 	if unit != TimeUnitHours && unit != TimeUnitMinutes {
 		return AXEBinding{}, pns.InvalidRequest("timeUnit")
 	}
-	if in.BindExpiredTime < 0 || in.BindExpiredTime > maxInUnit(unit) {
+	if in.BindExpiredTime < 0 || in.BindExpiredTime > s.maxInUnit(unit) {
 		return AXEBinding{}, pns.InvalidRequest("bindExpiredTime")
 	}
-	if in.CallbackExpiredTime < 0 || in.CallbackExpiredTime > maxInUnit(unit) {
+	if in.CallbackExpiredTime < 0 || in.CallbackExpiredTime > s.maxInUnit(unit) {
 		return AXEBinding{}, pns.InvalidRequest("callbackExpiredTime")
 	}
 	if in.RecordFlag && !a.cfg.Recording {
@@ -109,7 +126,7 @@ func (s *Store) AXEBind(app string, in AXEBindInput) (AXEBinding, *pns.Error) {
 		if x.exts[ext] != nil {
 			return AXEBinding{}, pns.NewError(pns.CodeNoIdleExtension)
 		}
-	} else if ext = a.allocExt(x); ext == "" {
+	} else if ext = a.allocExt(x, s.alt); ext == "" {
 		return AXEBinding{}, pns.NewError(pns.CodeNoIdleExtension)
 	}
 	b := &AXEBinding{
@@ -241,7 +258,7 @@ func (s *Store) AXEModify(app string, in AXEModifyInput) (AXEBinding, *pns.Error
 	if e != nil {
 		return AXEBinding{}, e
 	}
-	if in.CallbackExpiredTime != nil && *in.CallbackExpiredTime > maxInUnit(b.TimeUnit) {
+	if in.CallbackExpiredTime != nil && *in.CallbackExpiredTime > s.maxInUnit(b.TimeUnit) {
 		return AXEBinding{}, pns.InvalidRequest("callbackExpiredTime")
 	}
 	changed := false

@@ -149,6 +149,9 @@ func frDown(h *xHeap, fr []int, i int) {
 // the app. It returns nil when nothing is eligible.
 func (s *Store) selectX(a *appState, city string, loose bool, ok func(*xState) bool) *xState {
 	elig := func(x *xState) bool { return x.status == StatusNormal && ok(x) }
+	if s.alt {
+		return s.selectHighest(a, city, loose, elig)
+	}
 	if city != "" {
 		if x := a.cities[city].first(a.capacity, elig); x != nil {
 			return x
@@ -163,4 +166,36 @@ func (s *Store) selectX(a *appState, city string, loose bool, ok func(*xState) b
 		}
 	}
 	return a.all.first(a.capacity, elig)
+}
+
+// selectHighest is the alternative set's choice among eligible X (D33): the highest number of
+// the city, else (loose) of the province, else of the app, whatever its binding count. A
+// linear scan: the alternative set proves conformance, it does not carry load.
+func (s *Store) selectHighest(a *appState, city string, loose bool, elig func(*xState) bool) *xState {
+	pick := func(h *xHeap) *xState {
+		var best *xState
+		if h == nil {
+			return nil
+		}
+		for _, x := range h.items {
+			if x.count < a.capacity && elig(x) && (best == nil || x.number > best.number) {
+				best = x
+			}
+		}
+		return best
+	}
+	if city != "" {
+		if x := pick(a.cities[city]); x != nil {
+			return x
+		}
+	}
+	if !loose {
+		return nil
+	}
+	if prov := s.cityProvince[city]; city != "" && prov != "" {
+		if x := pick(a.provinces[prov]); x != nil {
+			return x
+		}
+	}
+	return pick(a.all)
 }

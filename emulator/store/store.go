@@ -28,6 +28,8 @@ type Store struct {
 	prefixes     map[string]string
 	// prefixLens are the distinct prefix lengths, longest first.
 	prefixLens []int
+	// alt is Options.Alternative.
+	alt bool
 }
 
 // appState is one app's share of the state, guarded by mu.
@@ -89,6 +91,7 @@ var (
 func New(opts Options) (*Store, error) {
 	s := &Store{
 		clk:          opts.Clock,
+		alt:          opts.Alternative,
 		apps:         make(map[string]*appState, len(opts.Apps)),
 		xs:           make(map[string]*xState, len(opts.Pool)),
 		cityProvince: make(map[string]string, len(opts.Areas)),

@@ -34,9 +34,10 @@ conformance.Rules and pns.Codes(); do not edit. -->
 
 This is the contract of Huawei Cloud's Private Number Service as pns-harness implements and
 checks it. Source tags: **V** verified in Huawei's documentation, **C** seen in real clients,
-**I** inferred (the emulator's choice where the documentation is silent; the conformance
-suite asserts those only against the emulator, tagged @emulator). What the emulator does for
-each decision is in [fidelity.md](fidelity.md).
+**I** inferred (the emulator's choice where the documentation is silent). A scenario that
+asserts such a choice is tagged with its decision (` + "`@decision:D41`" + `, table below) and never fails
+a platform that is not the embedded emulator. What the emulator does for each decision, and
+the other answer ` + "`harness emulate --decisions alternative`" + ` gives, is in [fidelity.md](fidelity.md).
 
 ## Authentication
 
@@ -106,6 +107,13 @@ authentication failures lock the client IP out for a while (result code 1020176)
 	for _, c := range pns.Codes() {
 		fmt.Fprintf(&b, "| `%s` | %d | %s | %s | %s | %s | %s |\n", c.Code, c.HTTP, tagNames[c.HTTPTag], mdCell(c.Desc), tagNames[c.DescTag],
 			strings.Join(c.Interfaces, ", "), yesNo(c.EmulatorSends))
+	}
+	b.WriteString("\n## Emulator decisions\n\nWhere Huawei's documentation is silent, incomplete or contradictory the emulator decides.\n" +
+		"The last column says what the suite may assert on your platform: **assert** (documented), **code only**\n" +
+		"(the result code; HTTP status and description are the emulator's), **@emulator** (only on the emulator),\n" +
+		"or which part is documented. Scenarios asserting a decision carry `@decision:<ID>`.\n\n| ID | Topic | On your platform |\n|---|---|---|\n")
+	for _, d := range pns.Decisions {
+		fmt.Fprintf(&b, "| %s | %s | %s |\n", d.ID, mdCell(d.Topic), mdCell(d.Detail))
 	}
 	return b.Bytes(), nil
 }
