@@ -73,9 +73,14 @@ mutation:
 	PNS_MUTATION=$(BIN)/mutation.txt PNS_MUTANTS="$(MUTANTS)" $(GO) test -count=1 -timeout 20m -run '^TestMutationScore$$' ./conformance; \
 	status=$$?; cat $(BIN)/mutation.txt 2>/dev/null; exit $$status
 
-## fuzz: run every fuzz target for FUZZTIME (default 60s each).
+## fuzz: run every fuzz target for FUZZTIME (default 60s each), then the property checks of
+## every number field against the embedded emulator with PROPCHECKS generated values per field
+## (default 2000; `make test` sends 8).
+PROPCHECKS ?= 2000
 fuzz:
-	@set -e; for pkg in $$($(GO) list $(PKGS)); do \
+	@set -e; echo "== property checks, $(PROPCHECKS) values per field"; \
+	PNS_PROPERTY_CHECKS=$(PROPCHECKS) $(GO) test -count=1 -timeout 30m -run '^TestPropertiesHoldOnEmulator$$' ./conformance; \
+	for pkg in $$($(GO) list $(PKGS)); do \
 	  for t in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
 	    echo "== $$pkg $$t"; $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) $$pkg; \
 	  done; \

@@ -35,8 +35,9 @@ const (
 )
 
 // Conformance builds the conformance section from a directory written by the conformance
-// runner: the cucumber JSON for scenarios, steps and attachments, and coverage.json for the
-// matrix. wall, when positive, replaces the summed scenario durations.
+// runner: the cucumber JSON for scenarios, steps and attachments, coverage.json for the
+// matrix, and conformance.json for each scenario's state and reason and the stale
+// known-differences entries. wall, when positive, replaces the summed scenario durations.
 func Conformance(dir string, wall time.Duration) (*reports.Conformance, error) {
 	scen, err := reports.ParseCucumberFile(filepath.Join(dir, CucumberFile))
 	if err != nil {
@@ -54,11 +55,55 @@ func Conformance(dir string, wall time.Duration) (*reports.Conformance, error) {
 	case !os.IsNotExist(err):
 		return nil, err
 	}
+	res, err := readResults(filepath.Join(dir, conformance.ResultsFile))
+	if err != nil {
+		return nil, err
+	}
+	if res != nil {
+		annotateStates(scen, res)
+	}
 	c := reports.NewConformance(scen, rows)
+	if res != nil {
+		for _, st := range res.Stale {
+			c.Stale = append(c.Stale, st.Entry+": "+st.Why)
+		}
+	}
 	if wall > 0 {
 		c.Duration = wall
 	}
 	return c, nil
+}
+
+// readResults reads the runner's raw results; nil without the file (directories of older
+// versions).
+func readResults(path string) (*conformance.Result, error) {
+	b, err := os.ReadFile(path)
+	if os.IsNotExist(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var res conformance.Result
+	if err := json.Unmarshal(b, &res); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return &res, nil
+}
+
+// annotateStates copies each scenario's state and reason from the runner's results into the
+// scenarios parsed from cucumber.json, where a difference is just a skipped step, so that the
+// report judges with the runner's states.
+func annotateStates(scen []reports.Scenario, res *conformance.Result) {
+	byKey := map[string]conformance.ScenarioResult{}
+	for _, sc := range res.Scenarios {
+		byKey[sc.Key] = sc
+	}
+	for i := range scen {
+		if r, ok := byKey[scen[i].FeatureURI+":"+scen[i].Name]; ok {
+			scen[i].State, scen[i].Reason = r.State, r.Reason
+		}
+	}
 }
 
 // CoverageRows flattens the coverage matrix: one row per interface and rule, and per
@@ -71,14 +116,20 @@ func CoverageRows(c *conformance.Coverage) []reports.CoverageRow {
 			switch {
 			case len(r.Scenarios) == 0:
 				row.Status, row.Reason = reports.CoverageMissing, "no scenario covers this rule"
-			case r.Checked != nil && !*r.Checked:
-				row.Reason = "not checked on this target: " + r.NotChecked
+			case r.State == conformance.StateFailed:
+				row.Status, row.Reason = reports.CoverageFailed, "a covering scenario failed on this target"
+			case r.State != "" && r.State != conformance.RuleCovered:
+				row.Status, row.Reason = reports.CoverageNotChecked, r.State+" on this target: "+r.NotChecked
 			}
 			rows = append(rows, row)
 		}
 		for _, cc := range ic.Codes {
 			row := reports.CoverageRow{Interface: ic.Interface, Item: cc.Code, Kind: reports.KindCode, Description: cc.Desc, Scenarios: cc.Scenarios, Status: reports.CoverageCovered}
 			switch {
+			case len(cc.Scenarios) > 0 && cc.State == conformance.StateFailed:
+				row.Status, row.Reason = reports.CoverageFailed, "a covering scenario failed on this target"
+			case len(cc.Scenarios) > 0 && cc.State != "" && cc.State != conformance.RuleCovered:
+				row.Status, row.Reason = reports.CoverageNotChecked, cc.State+" on this target: "+cc.NotChecked
 			case len(cc.Scenarios) > 0:
 			case cc.Reason != "":
 				row.Status, row.Reason = reports.CoverageNotReachable, cc.Reason
@@ -468,6 +519,17 @@ func mergeHist(into, h *hdrhistogram.Histogram) *hdrhistogram.Histogram {
 	}
 	into.Merge(h)
 	return into
+}
+
+// LoadErrors are the run errors of a load result, the same wherever the report is built
+// (`harness load`, `harness run`, `harness report`): bindings the load may have left on the
+// platform, named, so that a leak fails the verdict and shows on every output.
+func LoadErrors(r *loadtest.Result, name string) []string {
+	var errs []string
+	if p := r.Cleanup.Problem(); p != "" {
+		errs = append(errs, "load "+name+" "+p)
+	}
+	return errs
 }
 
 // Thresholds converts a load result's threshold outcomes, prefixing each expression with the

@@ -109,11 +109,25 @@ func TestCoverageRows(t *testing.T) {
 		}
 	}
 
-	// After a run against another target, a rule whose scenarios were all skipped says why.
-	no := false
-	cov.Interfaces[0].Rules[0].Checked, cov.Interfaces[0].Rules[0].NotChecked = &no, "@emulator scenario against a non-emulator target"
-	if r := CoverageRows(cov)[0]; r.Status != reports.CoverageCovered || r.Reason != "not checked on this target: @emulator scenario against a non-emulator target" {
-		t.Errorf("not-checked rule: %+v", r)
+	// After a run against another target, a rule no covering scenario passed on is not
+	// covered there, and says why; one that passed is covered.
+	no, yes := false, true
+	r0 := &cov.Interfaces[0].Rules[0]
+	for _, c := range []struct {
+		state, why string
+		checked    *bool
+		status     string
+		reason     string
+	}{
+		{conformance.StateNotChecked, "needs emulator control", &no, reports.CoverageNotChecked, "not checked on this target: needs emulator control"},
+		{conformance.StateDiffers, "differs from the emulator's decision D41", &no, reports.CoverageNotChecked, "differs on this target: differs from the emulator's decision D41"},
+		{conformance.StateFailed, "", &yes, reports.CoverageFailed, "a covering scenario failed on this target"},
+		{conformance.RuleCovered, "", &yes, reports.CoverageCovered, ""},
+	} {
+		r0.State, r0.NotChecked, r0.Checked = c.state, c.why, c.checked
+		if r := CoverageRows(cov)[0]; r.Status != c.status || r.Reason != c.reason {
+			t.Errorf("%s rule: %+v", c.state, r)
+		}
 	}
 }
 

@@ -110,7 +110,7 @@ func Diff(target, emu *Result) *Comparison {
 	}
 	for _, t := range target.Scenarios {
 		m, ok := byKey[t.Key]
-		if !ok || t.Status == "skipped" || m.Status == "skipped" {
+		if !ok || !judged(t) || !judged(m) {
 			c.NotCompared++
 			continue
 		}
@@ -124,8 +124,21 @@ func Diff(target, emu *Result) *Comparison {
 	return c
 }
 
+// judged tells whether a scenario ran to a judgement: a difference from an emulator decision
+// or a known difference is a failed assertion that does not fail the verdict, and is compared
+// like one.
+func judged(s ScenarioResult) bool {
+	return s.Status != "skipped" || s.State == StateDiffers || s.State == StateKnownDifference
+}
+
 func answerOf(s ScenarioResult) Answer {
 	a := Answer{Status: s.Status, Answers: []Observation{}}
+	if s.State == StateDiffers || s.State == StateKnownDifference {
+		a.Status = StateFailed // to godog a skipped step; here the assertion that did not hold
+		a.Error, _, _ = strings.Cut(s.Reason, "\n")
+		a.Answers = append(a.Answers, s.Observations...)
+		return a
+	}
 	if s.Status != "passed" {
 		a.Error, _, _ = strings.Cut(s.Error, "\n")
 	}

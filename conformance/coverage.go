@@ -175,10 +175,15 @@ type RuleCoverage struct {
 	Scenarios []string `json:"scenarios"`
 	// Passed are the covering scenarios that passed in this run (empty without a run).
 	Passed []string `json:"passed,omitempty"`
-	// Checked tells, after a run, whether the rule was checked on this target: at least one
-	// covering scenario ran (passed or failed). Nil without a run.
+	// State is the rule's judgement after a run (empty without one): "covered" when a
+	// covering scenario passed on this target and none failed, else the state of its
+	// covering scenarios, worst first: failed, differs, known difference, not checked, not
+	// applicable. Only "covered" means the rule was checked and held.
+	State string `json:"state,omitempty"`
+	// Checked tells, after a run, whether the rule was checked on this target: State is
+	// covered or failed. Nil without a run.
 	Checked *bool `json:"checked,omitempty"`
-	// NotChecked is why not: the skip reasons of its covering scenarios, or that the tag
+	// NotChecked is why not: the reasons of its covering scenarios, or that the tag
 	// expression selected none of them.
 	NotChecked string `json:"notChecked,omitempty"`
 }
@@ -191,6 +196,10 @@ type CodeCoverage struct {
 	Scenarios []string `json:"scenarios"`
 	Passed    []string `json:"passed,omitempty"`
 	Reason    string   `json:"reason,omitempty"`
+	// State and NotChecked judge the code after a run, as RuleCoverage's do (empty for a
+	// code no scenario covers, and without a run).
+	State      string `json:"state,omitempty"`
+	NotChecked string `json:"notChecked,omitempty"`
 }
 
 // Pickle is a parsed scenario: its key, feature file, name and tags.
@@ -200,6 +209,9 @@ type Pickle struct {
 	Name    string
 	Tags    []string
 	Steps   []string
+	// Lines are the lines naming the scenario in its feature file: its Scenario keyword and,
+	// for an outline row, the row (what "file.feature:LINE" refers to).
+	Lines []int
 }
 
 // ParseFeatures compiles every feature of fsys into scenarios (outline rows expanded).
@@ -219,8 +231,14 @@ func ParseFeatures(fsys fs.FS) ([]Pickle, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", p, err)
 		}
+		lines := astLines(doc)
 		for _, pk := range gherkin.Pickles(*doc, p, ids) {
 			sp := Pickle{Key: scenarioKey(p, pk.Name), Feature: p, Name: pk.Name}
+			for _, id := range pk.AstNodeIds {
+				if l, ok := lines[id]; ok {
+					sp.Lines = append(sp.Lines, l)
+				}
+			}
 			for _, t := range pk.Tags {
 				sp.Tags = append(sp.Tags, t.Name)
 			}
@@ -231,6 +249,36 @@ func ParseFeatures(fsys fs.FS) ([]Pickle, error) {
 		}
 	}
 	return out, nil
+}
+
+// astLines maps the ids of a document's scenarios and Examples rows to their lines.
+func astLines(doc *messages.GherkinDocument) map[string]int {
+	out := map[string]int{}
+	var scen func(*messages.Scenario)
+	scen = func(sc *messages.Scenario) {
+		out[sc.Id] = int(sc.Location.Line)
+		for _, ex := range sc.Examples {
+			for _, row := range ex.TableBody {
+				out[row.Id] = int(row.Location.Line)
+			}
+		}
+	}
+	if doc.Feature == nil {
+		return out
+	}
+	for _, c := range doc.Feature.Children {
+		if c.Scenario != nil {
+			scen(c.Scenario)
+		}
+		if c.Rule != nil {
+			for _, rc := range c.Rule.Children {
+				if rc.Scenario != nil {
+					scen(rc.Scenario)
+				}
+			}
+		}
+	}
+	return out
 }
 
 // applicable returns the interfaces a code must be covered on: its listed interfaces, or "*"
@@ -357,6 +405,9 @@ func BuildCoverage(fsys fs.FS, res *Result) (*Coverage, error) {
 	}
 	codeRow := func(ci pns.CodeInfo, keys []string) CodeCoverage {
 		cc := CodeCoverage{Code: string(ci.Code), Desc: ci.Desc, Scenarios: keys, Passed: passedOf(keys)}
+		if res != nil && len(keys) > 0 {
+			cc.State, _, cc.NotChecked = checkedOn(keys, ran)
+		}
 		if len(keys) == 0 {
 			cc.Reason = Unreachable[ci.Code]
 			if cc.Reason == "" && len(ci.Interfaces) == 0 {
@@ -391,7 +442,7 @@ func BuildCoverage(fsys fs.FS, res *Result) (*Coverage, error) {
 			keys := sorted(ruleCells[i][r])
 			rc := RuleCoverage{Rule: r, Scenarios: keys, Passed: passedOf(keys)}
 			if res != nil {
-				rc.Checked, rc.NotChecked = checkedOn(keys, ran)
+				rc.State, rc.Checked, rc.NotChecked = checkedOn(keys, ran)
 			}
 			ic.Rules = append(ic.Rules, rc)
 			if len(keys) == 0 {
@@ -411,33 +462,43 @@ func BuildCoverage(fsys fs.FS, res *Result) (*Coverage, error) {
 	return cov, nil
 }
 
-// checkedOn tells whether any of the covering scenarios ran, and if none did, why: the distinct
-// skip reasons, or that none was selected.
-func checkedOn(keys []string, ran map[string]ScenarioResult) (*bool, string) {
-	checked := false
-	reasons := map[string]bool{}
+// RuleCovered is the State of a rule a covering scenario passed on this target.
+const RuleCovered = "covered"
+
+// checkedOn judges a rule from its covering scenarios: covered only when one passed and none
+// failed; otherwise the worst state with the distinct reasons, or that none was selected.
+func checkedOn(keys []string, ran map[string]ScenarioResult) (string, *bool, string) {
+	rank := map[string]int{StateNotApplicable: 1, StateNotChecked: 2, StateKnownDifference: 3, StateDiffers: 4, StatePassed: 5, StateFailed: 6}
+	worst := ""
+	reasons := map[string]map[string]bool{}
 	for _, k := range keys {
 		s, ok := ran[k]
-		switch {
-		case !ok:
-		case s.Status == "skipped":
-			reasons[s.Error] = true
-		default:
-			checked = true
+		if !ok {
+			continue
 		}
+		if rank[s.State] > rank[worst] {
+			worst = s.State
+		}
+		if reasons[s.State] == nil {
+			reasons[s.State] = map[string]bool{}
+		}
+		reasons[s.State][s.Reason] = true
 	}
-	if checked {
-		return &checked, ""
+	checked := worst == StatePassed || worst == StateFailed
+	switch worst {
+	case StatePassed:
+		return RuleCovered, &checked, ""
+	case StateFailed:
+		return StateFailed, &checked, ""
+	case "":
+		return StateNotChecked, &checked, "no covering scenario was selected"
 	}
-	if len(reasons) == 0 {
-		return &checked, "no covering scenario was selected"
-	}
-	out := make([]string, 0, len(reasons))
-	for r := range reasons {
+	out := make([]string, 0, len(reasons[worst]))
+	for r := range reasons[worst] {
 		out = append(out, r)
 	}
 	sort.Strings(out)
-	return &checked, strings.Join(out, "; ")
+	return worst, &checked, strings.Join(out, "; ")
 }
 
 func contains(list []string, s string) bool {
@@ -462,7 +523,7 @@ func (c *Coverage) WriteTable(w io.Writer) error {
 			case len(r.Scenarios) == 0:
 				note = "UNCOVERED"
 			case r.Checked != nil && !*r.Checked:
-				note = "not checked on this target: " + r.NotChecked
+				note = r.State + " on this target: " + r.NotChecked
 			}
 			fmt.Fprintf(tw, "%s\trule\t%s\t%d\t%d\t%s\n", ic.Interface, r.Rule, len(r.Scenarios), len(r.Passed), note)
 		}

@@ -94,8 +94,8 @@ func TestCoverageDetectsGaps(t *testing.T) {
 // target, and why not: @emulator scenarios skipped against another target, or not selected.
 func TestCoverageCheckedOnTarget(t *testing.T) {
 	res := &Result{Scenarios: []ScenarioResult{
-		{Key: "axb_bind.feature:Bind A and B to an explicit X", Status: "passed"},
-		{Key: "axb_bind.feature:A full X is refused", Status: "skipped", Error: "@emulator scenario against a non-emulator target"},
+		{Key: "axb_bind.feature:Bind A and B to an explicit X", Status: "passed", State: StatePassed},
+		{Key: "axb_bind.feature:A full X is refused", Status: "skipped", State: StateNotChecked, Reason: "@emulator scenario against a non-emulator target"},
 	}}
 	cov, err := BuildCoverage(features.FS, res)
 	if err != nil {
@@ -114,8 +114,13 @@ func TestCoverageCheckedOnTarget(t *testing.T) {
 		t.Fatalf("no rule %s %s", iface, r)
 		return RuleCoverage{}
 	}
-	if rc := rule(pns.IfaceAXBBind, "business:x-full"); rc.Checked == nil || *rc.Checked || rc.NotChecked != "@emulator scenario against a non-emulator target" {
-		t.Errorf("x-full: checked %v, %q", rc.Checked, rc.NotChecked)
+	if rc := rule(pns.IfaceAXBBind, "business:x-full"); rc.Checked == nil || *rc.Checked || rc.State != StateNotChecked || rc.NotChecked != "@emulator scenario against a non-emulator target" {
+		t.Errorf("x-full: %s, checked %v, %q", rc.State, rc.Checked, rc.NotChecked)
+	}
+	for _, cc := range cov.Codes {
+		if cc.Code == "1012008" && (cc.State != StateNotChecked || cc.NotChecked == "") {
+			t.Errorf("code 1012008 (x full) after a run that did not check it: %q %q", cc.State, cc.NotChecked)
+		}
 	}
 	if rc := rule(pns.IfaceAXBQuery, "business:pagination"); rc.Checked == nil || *rc.Checked || rc.NotChecked != "no covering scenario was selected" {
 		t.Errorf("pagination: checked %v, %q", rc.Checked, rc.NotChecked)
@@ -129,5 +134,39 @@ func TestCoverageCheckedOnTarget(t *testing.T) {
 	}
 	if cov, _ := BuildCoverage(features.FS, nil); cov.Interfaces[0].Rules[0].Checked != nil {
 		t.Error("without a run nothing is said about the target")
+	}
+}
+
+// TestRuleStates: a rule is covered only when a covering scenario passed and none failed; a
+// difference from an emulator decision, a known difference or a skip leaves it not covered,
+// with the reason of the worst covering state.
+func TestRuleStates(t *testing.T) {
+	ran := func(states ...string) map[string]ScenarioResult {
+		m := map[string]ScenarioResult{}
+		for i, s := range states {
+			k := string(rune('a' + i))
+			m[k] = ScenarioResult{Key: k, State: s, Reason: "why " + s}
+		}
+		return m
+	}
+	keys := []string{"a", "b", "c"}
+	for _, c := range []struct {
+		states  []string
+		want    string
+		checked bool
+		reason  string
+	}{
+		{[]string{StatePassed, StateNotChecked}, RuleCovered, true, ""},
+		{[]string{StatePassed, StateFailed}, StateFailed, true, ""},
+		{[]string{StateDiffers, StateNotChecked}, StateDiffers, false, "why differs"},
+		{[]string{StateKnownDifference, StateNotApplicable}, StateKnownDifference, false, "why known difference"},
+		{[]string{StateNotChecked, StateNotApplicable}, StateNotChecked, false, "why not checked"},
+		{[]string{StateNotApplicable}, StateNotApplicable, false, "why not applicable"},
+		{nil, StateNotChecked, false, "no covering scenario was selected"},
+	} {
+		st, checked, reason := checkedOn(keys, ran(c.states...))
+		if st != c.want || *checked != c.checked || reason != c.reason {
+			t.Errorf("%v: got %s %v %q, want %s %v %q", c.states, st, *checked, reason, c.want, c.checked, c.reason)
+		}
 	}
 }

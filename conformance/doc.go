@@ -22,13 +22,15 @@
 //     covers; @code:<resultcode> and @rule:<kind>:<field> say which code and rule (see Rules;
 //     @callbacks has the §7.4 sequences and the delivery:… rules of what arrives at the URLs).
 //   - @emulator: the scenario needs emulator control (clock, faults, lockout, X statuses,
-//     simulated calls, the emulator's own test apps). Against another target it is skipped with
-//     that reason.
-//   - @decision:D41: the scenario asserts what the emulator decided where the contract is
-//     silent (an entry of pns.Decisions; generated scenarios take it from the request schemas'
-//     x-decision annotations). Against another target it is skipped with the reason "asserts
-//     the emulator's decision D41 (topic)". `harness emulate --decisions alternative` answers
-//     those decisions the other way, and the suite must pass on it with --target.
+//     simulated calls, pool status, resets, the emulator's own test apps). Against another
+//     target it is "not checked: needs emulator control".
+//   - @decision:D41 (one per decision): the scenario asserts what the emulator decided where
+//     the contract is silent (an entry of pns.Decisions; generated scenarios take it from the
+//     request schemas' x-decision annotations). On the embedded emulator it is judged like any
+//     scenario; against another target it runs, and a failure is the state "differs" with the
+//     platform's answer, which never fails the verdict (states.go). `harness emulate
+//     --decisions alternative` answers those decisions the other way, and the suite must find
+//     no failure on it with --target.
 //   - @refused: the scenario asserts only that the platform refuses a request (`the request is
 //     refused`), because the exact code is a decision a twin scenario asserts; it carries no
 //     @code: tag.

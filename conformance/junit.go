@@ -102,7 +102,8 @@ func fixJUnitSkips(path string, reasons map[string]string) error {
 	return os.WriteFile(path, append([]byte(xml.Header), append(out, '\n')...), 0o644)
 }
 
-// skipReasons maps scenario names to their skip reasons; names that occur in several features
+// skipReasons maps the names of the scenarios godog skipped to their state and reason ("not
+// checked: …", "differs: …", "known difference: …"); names that occur in several features
 // with different outcomes are left out.
 func skipReasons(res *Result) map[string]string {
 	out := map[string]string{}
@@ -110,7 +111,7 @@ func skipReasons(res *Result) map[string]string {
 	for _, s := range res.Scenarios {
 		seen[s.Name]++
 		if s.Status == "skipped" {
-			out[s.Name] = s.Error
+			out[s.Name] = s.State + ": " + s.Reason
 		}
 	}
 	for n, k := range seen {

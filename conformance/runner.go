@@ -62,6 +62,10 @@ type Options struct {
 	// scenarios are skipped. Ignored when Target is empty: the runner then starts the
 	// embedded emulator with its own receivers.
 	Pushes PushSource
+	// KnownDifferences accepts listed failures as known differences (nil: none).
+	KnownDifferences *KnownDifferences
+	// Now is the date known-difference expiries are judged against; nil uses time.Now.
+	Now func() time.Time
 
 	// mutant breaks the embedded emulator on purpose (mutation tests only): a configuration
 	// change and a handler wrapper, applied when Target is empty.
@@ -71,7 +75,8 @@ type Options struct {
 
 // Result is the outcome of a run.
 type Result struct {
-	// Status is godog's: 0 all passed, 1 a scenario failed, 2 bad options.
+	// Status is 0 when no scenario failed, 1 when one did, 2 for bad options (godog's).
+	// Differences from emulator decisions and known differences do not fail a run.
 	Status int `json:"status"`
 	// Target is the platform URL used.
 	Target string `json:"target"`
@@ -81,10 +86,19 @@ type Result struct {
 	FeaturesHash string `json:"featuresHash"`
 	// Scenarios lists every scenario that ran or was skipped, in execution order.
 	Scenarios []ScenarioResult `json:"scenarios"`
-	// Passed, Failed and Skipped count Scenarios (undefined and pending count as failed).
-	Passed  int `json:"passed"`
-	Failed  int `json:"failed"`
-	Skipped int `json:"skipped"`
+	// Passed, Failed, NotChecked, NotApplicable, KnownDifferences and Differs count Scenarios
+	// by State (undefined and pending count as failed). Skipped is NotChecked+NotApplicable:
+	// the scenarios that did not run to a judgement.
+	Passed           int `json:"passed"`
+	Failed           int `json:"failed"`
+	NotChecked       int `json:"notChecked"`
+	NotApplicable    int `json:"notApplicable"`
+	KnownDifferences int `json:"knownDifferences"`
+	Differs          int `json:"differs"`
+	Skipped          int `json:"skipped"`
+	// Stale lists the known-differences entries that excused nothing (expired, or no failure
+	// matched them): `--strict` fails on them.
+	Stale []StaleDifference `json:"stale,omitempty"`
 	// Coverage is the coverage matrix of the features.
 	Coverage *Coverage `json:"-"`
 	// Warnings are setup problems that did not stop the run.
@@ -191,12 +205,22 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	if o.Concurrency <= 0 {
 		o.Concurrency = 1
 	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
 	if _, err := Select(o.FS, o.Tags); err != nil {
 		return nil, err
 	}
 	rs, err := newRunState(o)
 	if err != nil {
 		return nil, err
+	}
+	all, err := ParseFeatures(o.FS)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range all {
+		rs.lines[p.Key] = p.Lines
 	}
 	switch {
 	case own != nil:
@@ -217,6 +241,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	console := &summaryFilter{out: o.Output}
 	format := o.Format
 	if o.OutDir != "" {
 		if err := os.MkdirAll(o.OutDir, 0o755); err != nil {
@@ -226,7 +251,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	}
 	gopts := godog.Options{
 		Format:         format,
-		Output:         o.Output,
+		Output:         console,
 		Paths:          paths,
 		FS:             o.FS,
 		Tags:           o.Tags,
@@ -242,21 +267,33 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		ScenarioInitializer: rs.initScenario,
 		Options:             &gopts,
 	}.Run()
+	console.flush()
 
 	rs.mu.Lock()
 	for _, k := range rs.order {
 		s := *rs.results[k]
 		res.Scenarios = append(res.Scenarios, s)
-		switch s.Status {
-		case "passed":
+		switch s.State {
+		case StatePassed:
 			res.Passed++
-		case "skipped":
-			res.Skipped++
+		case StateNotChecked:
+			res.NotChecked++
+		case StateNotApplicable:
+			res.NotApplicable++
+		case StateKnownDifference:
+			res.KnownDifferences++
+		case StateDiffers:
+			res.Differs++
 		default:
 			res.Failed++
 		}
 	}
 	rs.mu.Unlock()
+	res.Skipped = res.NotChecked + res.NotApplicable
+	if res.Failed > 0 && res.Status == 0 {
+		res.Status = 1 // a scenario our hooks failed after godog had passed its steps
+	}
+	res.Stale = o.KnownDifferences.stale(o.Now())
 	rs.sweep(ctx)
 	res.Cleanup = rs.ledger.result()
 	res.Interrupted = ctx.Err() != nil
@@ -333,6 +370,9 @@ func newRunState(o Options) (*runState, error) {
 		prof:     p,
 		emulator: o.Emulator || p.Emulator,
 		slow:     o.Slow,
+		known:    o.KnownDifferences,
+		now:      o.Now,
+		lines:    map[string][]int{},
 		httpc:    o.HTTPClient,
 		xs:       map[string]*xSource{},
 		secrets:  map[string]string{},

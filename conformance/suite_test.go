@@ -3,7 +3,6 @@ package conformance
 import (
 	"context"
 	"slices"
-	"strings"
 	"testing"
 )
 
@@ -70,8 +69,8 @@ func TestFeaturesConcurrent(t *testing.T) {
 // TestFeaturesAsRealPlatform runs the suite the way it runs against Huawei's platform (profile
 // emulator: false) but against the emulator: every scenario not tagged @emulator must pass with
 // the relaxed real-platform assertions (status class for [I] pairs, no resultdesc), and every
-// @emulator or @decision: scenario, and every @slow one without Options.Slow, must be reported
-// as skipped.
+// @emulator scenario, and every @slow one without Options.Slow, must be reported as not checked;
+// a @decision: scenario runs and passes (the emulator agrees with its own decisions).
 func TestFeaturesAsRealPlatform(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the whole suite")
@@ -90,7 +89,7 @@ func TestFeaturesAsRealPlatform(t *testing.T) {
 	for _, s := range res.Scenarios {
 		emu := false
 		for _, tg := range s.Tags {
-			emu = emu || tg == TagEmulator || tg == TagSlow || strings.HasPrefix(tg, TagDecisionPrefix)
+			emu = emu || tg == TagEmulator || tg == TagSlow
 		}
 		switch {
 		case emu && s.Status != "skipped":
@@ -103,4 +102,35 @@ func TestFeaturesAsRealPlatform(t *testing.T) {
 		t.Errorf("passed %d, skipped %d", res.Passed, res.Skipped)
 	}
 	t.Logf("real-platform mode: %d passed, %d skipped", res.Passed, res.Skipped)
+}
+
+// TestFeaturesSeedIndependent runs the embedded suite under five shuffles: the counts must be
+// identical and nothing skipped. The lockout scenario locks the client IP out on purpose; where
+// the shuffle puts it must not decide how many authentication scenarios run after it.
+func TestFeaturesSeedIndependent(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the whole suite five times")
+	}
+	var first *Result
+	for _, seed := range []int64{1, 2, 3, 11, 4242} {
+		res, err := Run(context.Background(), Options{Concurrency: 2, Randomize: seed})
+		if err != nil {
+			t.Fatalf("seed %d: %v", seed, err)
+		}
+		for _, s := range res.Scenarios {
+			if s.Status != "passed" {
+				t.Errorf("seed %d: %s: %s %s", seed, s.Key, s.Status, s.Error)
+			}
+		}
+		if res.Skipped != 0 || res.Failed != 0 || res.LockedOut {
+			t.Errorf("seed %d: %d passed, %d failed, %d skipped, locked out %v", seed, res.Passed, res.Failed, res.Skipped, res.LockedOut)
+		}
+		if first == nil {
+			first = res
+			continue
+		}
+		if res.Passed != first.Passed || len(res.Scenarios) != len(first.Scenarios) {
+			t.Errorf("seed %d: %d of %d passed, the first seed %d of %d", seed, res.Passed, len(res.Scenarios), first.Passed, len(first.Scenarios))
+		}
+	}
 }

@@ -53,6 +53,12 @@ type runState struct {
 	creds      pns.CredentialWatch
 	deliberate atomic.Bool
 
+	// known accepts listed failures; now dates its expiries; lines are the feature lines of
+	// every scenario key (known-differences entries may name a scenario by file:line).
+	known *KnownDifferences
+	now   func() time.Time
+	lines map[string][]int
+
 	mu      sync.Mutex
 	results map[string]*ScenarioResult
 	order   []string
@@ -75,8 +81,19 @@ type ScenarioResult struct {
 	Feature string   `json:"feature"`
 	Name    string   `json:"name"`
 	Tags    []string `json:"tags"`
-	// Status is passed, failed, skipped, undefined or pending.
-	Status       string        `json:"status"`
+	// Status is godog's view: passed, failed, skipped, undefined or pending (a known
+	// difference and a difference from an emulator decision are skipped steps to godog).
+	Status string `json:"status"`
+	// State is the judgement: StatePassed, StateFailed, StateNotChecked,
+	// StateNotApplicable, StateKnownDifference or StateDiffers.
+	State string `json:"state"`
+	// Reason explains every state but passed: the failure, why it was not checked or not
+	// applicable, the known-differences entry's reason, or the decision with the platform's
+	// answer.
+	Reason string `json:"reason,omitempty"`
+	// Decisions are the emulator decisions the scenario asserts (@decision:Dn).
+	Decisions []string `json:"decisions,omitempty"`
+	// Error is godog's error text of the worst step (the skip reason for skipped ones).
 	Error        string        `json:"error,omitempty"`
 	Observations []Observation `json:"observations,omitempty"`
 }
@@ -97,6 +114,11 @@ type world struct {
 	obs     []Observation
 	worst   godog.StepResultStatus
 	errText string
+	// excused is StateKnownDifference or StateDiffers when a failure was turned into a
+	// skipped step, with why; notApplicable is set when a skip said errNotApplicable.
+	excused       string
+	why           string
+	notApplicable bool
 	// faults and lockoutOn record emulator-global changes to undo when the scenario ends.
 	faults    bool
 	lockoutOn bool
@@ -543,7 +565,22 @@ func (w *world) record(sc *godog.Scenario) {
 		}
 	}
 	res := &ScenarioResult{Key: w.key, Feature: sc.Uri, Name: sc.Name, Tags: tags, Status: status,
-		Error: errText, Observations: w.obs}
+		Error: errText, Observations: w.obs, Decisions: Decisions(tags)}
+	switch {
+	case w.excused != "":
+		res.Status, res.State, res.Reason = "skipped", w.excused, w.why
+	case status == "passed":
+		res.State = StatePassed
+	case status == "skipped" && w.notApplicable:
+		res.State, res.Reason = StateNotApplicable, strings.TrimPrefix(errText, errNotApplicable.Error()+": ")
+	case status == "skipped":
+		res.State, res.Reason = StateNotChecked, errText
+	default:
+		res.State, res.Reason = StateFailed, firstLine(errText)
+		if res.Reason == "" {
+			res.Reason = status
+		}
+	}
 	w.rs.mu.Lock()
 	if _, dup := w.rs.results[w.key]; !dup {
 		w.rs.order = append(w.rs.order, w.key)

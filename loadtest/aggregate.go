@@ -213,6 +213,8 @@ type observation struct {
 	blocked   time.Duration
 	reject    string
 	throttled bool
+	// unsent: the request failed before it could reach the target (see neverSent).
+	unsent bool
 	// drained: a step sent early because the load was stopping (job.drained): counted, not
 	// entered in the latency histograms.
 	drained bool
@@ -457,6 +459,7 @@ func (a *aggregate) merge(b *aggregate) error {
 	a.cleanup.Retried += b.cleanup.Retried
 	a.cleanup.Leaked += b.cleanup.Leaked
 	a.cleanup.Unknown += b.cleanup.Unknown
+	a.cleanup.LifetimeSeconds = max(a.cleanup.LifetimeSeconds, b.cleanup.LifetimeSeconds)
 	for _, id := range b.cleanup.LeakedIDs {
 		if len(a.cleanup.LeakedIDs) < maxLeakedIDs {
 			a.cleanup.LeakedIDs = append(a.cleanup.LeakedIDs, id)

@@ -2,6 +2,9 @@ package loadtest
 
 import (
 	"encoding/json"
+	"math"
+	"strconv"
+	"time"
 
 	"github.com/pns-harness/pns-harness/pns"
 )
@@ -41,8 +44,9 @@ func appendField(b []byte, name, value string, omitEmpty bool) []byte {
 // appendBindBody appends the bind request of a mode with the fields the load sets, byte for
 // byte what json.Marshal writes for pns.AXBBindRequest, pns.AXBindRequest and
 // pns.AXEBindRequest (field order, omitempty), without reflection. areaCode and matchMode are
-// sent only when the profile gives no X (x == "").
-func appendBindBody(b []byte, mode pns.Mode, a, bNum, x, ext, areaCode, matchMode string) []byte {
+// sent only when the profile gives no X (x == ""). lifetime, when positive, is the binding's
+// expiry (bindingExpiry); AX binds have no lifetime field.
+func appendBindBody(b []byte, mode pns.Mode, a, bNum, x, ext, areaCode, matchMode string, lifetime time.Duration) []byte {
 	if x != "" {
 		areaCode, matchMode = "", ""
 	}
@@ -54,6 +58,10 @@ func appendBindBody(b []byte, mode pns.Mode, a, bNum, x, ext, areaCode, matchMod
 		b = appendField(b, "relationNum", x, true)
 		b = appendField(b, "areaCode", areaCode, true)
 		b = appendField(b, "areaMatchMode", matchMode, true)
+		if n, _, ok := bindingExpiry(mode, lifetime); ok {
+			b = append(b, `,"duration":`...)
+			b = strconv.AppendInt(b, n, 10)
+		}
 	case pns.ModeAX:
 		b = appendField(b, "origNum", a, false)
 		b = appendField(b, "privateNum", x, true)
@@ -65,6 +73,36 @@ func appendBindBody(b []byte, mode pns.Mode, a, bNum, x, ext, areaCode, matchMod
 		b = appendField(b, "areaMatchMode", matchMode, true)
 		b = appendField(b, "bindNum", a, false)
 		b = appendField(b, "extendNum", ext, true)
+		if n, unit, ok := bindingExpiry(mode, lifetime); ok {
+			b = appendField(b, "timeUnit", unit, false)
+			b = append(b, `,"bindExpiredTime":`...)
+			b = strconv.AppendInt(b, n, 10)
+		}
 	}
 	return append(b, '}')
+}
+
+// Binding lifetime limits of the contract: AXB `duration` is 0-7776000 seconds (90 days), AXE
+// `bindExpiredTime` at most 129600 minutes (90 days) with `timeUnit` "1" (minutes); 0 means
+// never expires in both. AX binds have no lifetime field: an AX binding lives until unbound.
+const (
+	maxAXBDuration      = 7776000
+	maxAXEExpiryMinutes = 129600
+	axeUnitMinutes      = "1"
+)
+
+// bindingExpiry returns the lifetime field of a bind in mode for lifetime (rounded up to the
+// field's unit, capped at the contract's maximum) and its AXE timeUnit; ok is false when the
+// bind carries none (no lifetime asked, or AX).
+func bindingExpiry(mode pns.Mode, lifetime time.Duration) (n int64, unit string, ok bool) {
+	if lifetime <= 0 {
+		return 0, "", false
+	}
+	switch mode {
+	case pns.ModeAXB:
+		return min(int64(math.Ceil(lifetime.Seconds())), maxAXBDuration), "", true
+	case pns.ModeAXE:
+		return min(int64(math.Ceil(lifetime.Minutes())), maxAXEExpiryMinutes), axeUnitMinutes, true
+	}
+	return 0, "", false
 }

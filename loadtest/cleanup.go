@@ -1,6 +1,7 @@
 package loadtest
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -62,6 +63,13 @@ func (r *runner) setupPools(ctx context.Context) error {
 				defer func() { <-sem }()
 				var q request
 				opBind.Request(f.m, &session{flow: f, b: b}, &q)
+				if err := r.cleanupPacer().wait(ctx); err != nil {
+					f.m.pool.release(b.xi) // never sent
+					emu.Lock()
+					firstErr = cmp.Or(firstErr, err)
+					emu.Unlock()
+					return
+				}
 				resp, err := c.Do(ctx, q.method, f.m.iface(OpBind).Path, nil, q.body)
 				var a answer
 				if err == nil && resp.OK() {
@@ -77,10 +85,10 @@ func (r *runner) setupPools(ctx context.Context) error {
 						}
 					}
 					emu.Unlock()
-					if err != nil {
-						r.orphan(b)
+					if err != nil && !neverSent(err) {
+						r.orphan(b) // the request may have reached the platform
 					} else {
-						f.m.pool.release(b.xi)
+						r.refused(b)
 					}
 					return
 				}
@@ -135,15 +143,16 @@ func (r *runner) cleanup(ctx context.Context) {
 	r.removeAll(ctx, bs, orphans, true)
 }
 
-// removeAll unbinds bs and reconciles orphans with 8 requests in flight, each retried with
-// backoff, within cleanupTimeout. Removed bindings count as Retried when retry (cleanup)
-// else as Unbound; a binding that could not be removed is Leaked and named; an orphan that
-// could not be reconciled is Unknown (it may never have been bound).
+// removeAll unbinds bs and reconciles orphans with 8 requests in flight, paced by the run's
+// cleanup pacer and each retried with backoff, within the cleanup budget (Config.CleanupTimeout,
+// CleanupAttempts). Removed bindings count as Retried when retry (cleanup) else as Unbound; a
+// binding that could not be removed is Leaked and named; an orphan that could not be
+// reconciled is Unknown (it may never have been bound).
 func (r *runner) removeAll(ctx context.Context, bs, orphans []*bindState, retried bool) {
 	if len(bs) == 0 && len(orphans) == 0 {
 		return
 	}
-	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), r.cfg.CleanupTimeout)
 	defer cancel()
 	type outcome struct {
 		removed, found int
@@ -163,12 +172,14 @@ func (r *runner) removeAll(ctx context.Context, bs, orphans []*bindState, retrie
 			}
 		}()
 	}
+	try := func(f func() error) error { return retry(cctx, r.cleanupPacer(), r.cfg.CleanupAttempts, f) }
 	go func() {
 		for _, b := range bs {
 			jobs <- func() outcome {
-				if err := retry(cctx, func() error { return unbindSub(cctx, b.m.client(), b.m, b.sub) }); err != nil {
+				if err := try(func() error { return unbindSub(cctx, b.m.client(), b.m, b.sub) }); err != nil {
 					return outcome{leaked: b.sub, err: err}
 				}
+				r.journal.outcome(journalGone, b)
 				r.live.Add(-1)
 				b.m.pool.release(b.xi)
 				return outcome{removed: 1}
@@ -177,7 +188,7 @@ func (r *runner) removeAll(ctx context.Context, bs, orphans []*bindState, retrie
 		for _, o := range orphans {
 			jobs <- func() outcome {
 				var n int
-				err := retry(cctx, func() error {
+				err := try(func() error {
 					var err error
 					n, err = reconcile(cctx, o.m.client(), o)
 					return err
@@ -185,6 +196,7 @@ func (r *runner) removeAll(ctx context.Context, bs, orphans []*bindState, retrie
 				if err != nil {
 					return outcome{unknown: true, err: err}
 				}
+				r.journal.outcome(journalGone, o)
 				o.m.pool.release(o.xi)
 				return outcome{removed: n, found: n}
 			}
@@ -219,25 +231,145 @@ func (r *runner) removeAll(ctx context.Context, bs, orphans []*bindState, retrie
 	}
 }
 
-// retry runs f up to 5 times with exponential backoff and jitter (100 ms to 1.6 s): cleanup
-// must survive a transient failure of the platform, likely right after a load, and a platform
-// that throttles.
-func retry(ctx context.Context, f func() error) error {
+// DefaultCleanupRate is the cleanup's request rate when neither the profile's flowControl
+// nor a ceiling says what the platform takes.
+const DefaultCleanupRate = 100
+
+// cleanupRate is the rate setup and cleanup start at: Config.CleanupRate, else half the
+// platform's flow control (profile flowControl), else the ceiling, else DefaultCleanupRate;
+// never above the ceiling.
+func cleanupRate(cfg Config) float64 {
+	rate := cfg.CleanupRate
+	if rate <= 0 {
+		switch {
+		case cfg.Profile != nil && cfg.Profile.FlowControl > 0:
+			rate = cfg.Profile.FlowControl / 2
+		case cfg.Gate.MaxRate > 0:
+			rate = cfg.Gate.MaxRate
+		default:
+			rate = DefaultCleanupRate
+		}
+	}
+	if cfg.Gate.MaxRate > 0 {
+		rate = min(rate, cfg.Gate.MaxRate)
+	}
+	return rate / float64(max(cfg.Shards, 1))
+}
+
+// cleanupPacer returns the run's pacer of setup and cleanup requests.
+func (r *runner) cleanupPacer() *pacer {
+	r.pacerOnce.Do(func() { r.pacer = newPacer(cleanupRate(r.cfg)) })
+	return r.pacer
+}
+
+// pacer spaces requests at a rate shared by every worker of setup and cleanup, and halves
+// that rate each time the platform pushes back (flow control, HTTP 5xx), down to minRate:
+// retrying at the rate that was refused would be refused again.
+type pacer struct {
+	mu   sync.Mutex
+	rate float64
+	next time.Time
+}
+
+// minRate is the floor of a pacer's rate: even a platform that throttles everything gets a
+// request per second, until the budget ends.
+const minRate = 1.0
+
+func newPacer(rate float64) *pacer { return &pacer{rate: max(rate, minRate)} }
+
+// wait blocks until the pacer's next slot, or ctx ends.
+func (p *pacer) wait(ctx context.Context) error {
+	p.mu.Lock()
+	now := time.Now()
+	at := p.next
+	if at.Before(now) {
+		at = now
+	}
+	p.next = at.Add(time.Duration(float64(time.Second) / p.rate))
+	p.mu.Unlock()
+	if d := time.Until(at); d > 0 {
+		t := time.NewTimer(d)
+		defer t.Stop()
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-t.C:
+		}
+	}
+	return nil
+}
+
+// slowDown halves the rate.
+func (p *pacer) slowDown() {
+	p.mu.Lock()
+	p.rate = max(p.rate/2, minRate)
+	p.mu.Unlock()
+}
+
+// Rate returns the pacer's current rate.
+func (p *pacer) Rate() float64 {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.rate
+}
+
+// pushback is an answer of a platform that is overloaded or throttling: 1010010 with the
+// flow-control description, or HTTP 5xx. Cleanup slows down and retries it.
+type pushback struct{ err error }
+
+func (e *pushback) Error() string { return e.err.Error() }
+func (e *pushback) Unwrap() error { return e.err }
+
+// refusal wraps the error of an answer that is not a success: a pushback when the platform
+// throttles or fails.
+func refusal(resp *pns.Response, err error) error {
+	if resp.Status >= 500 || (resp.Envelope.ResultCode == string(pns.CodeInvalidDigest) && descIs(resp.Envelope.ResultDesc, pns.DescFlowControl)) {
+		return &pushback{err}
+	}
+	return err
+}
+
+// Backoff of a cleanup retry: exponential from retryBase, capped at retryCap, with full
+// jitter so that the workers do not retry in step.
+const (
+	retryBase = 200 * time.Millisecond
+	retryCap  = 10 * time.Second
+)
+
+// retry runs f up to attempts times, each paced by p, with exponential backoff and jitter
+// between tries: cleanup must survive a transient failure of the platform, likely right after
+// a load, and a platform that throttles (a pushback also slows the whole pacer down).
+func retry(ctx context.Context, p *pacer, attempts int, f func() error) error {
 	var err error
-	wait := 100 * time.Millisecond
-	for i := 0; i < 5; i++ {
+	wait := retryBase
+	for i := 0; i < attempts; i++ {
 		if i > 0 {
-			d := wait/2 + rand.N(wait/2+1)
+			d := rand.N(wait) + time.Millisecond
+			t := time.NewTimer(d)
 			select {
 			case <-ctx.Done():
+				t.Stop()
 				return errors.Join(err, ctx.Err())
-			case <-time.After(d):
+			case <-t.C:
 			}
-			wait *= 2
+			wait = min(wait*2, retryCap)
+		}
+		if werr := p.wait(ctx); werr != nil {
+			if err == nil {
+				err = werr
+			}
+			return errors.Join(err, ctx.Err())
 		}
 		if err = f(); err == nil {
 			return nil
 		}
+		var pb *pushback
+		if errors.As(err, &pb) {
+			p.slowDown()
+		}
+	}
+	if attempts > 1 {
+		err = fmt.Errorf("%w (after %d attempts)", err, attempts)
 	}
 	return err
 }
@@ -253,7 +385,7 @@ func unbindSub(ctx context.Context, c *pns.Client, m *modeRun, sub string) error
 		return fmt.Errorf("unbind %s: %w", sub, err)
 	}
 	if !gone(resp.Envelope.ResultCode) {
-		return fmt.Errorf("unbind %s: resultcode %q %s", sub, resp.Envelope.ResultCode, resp.Envelope.ResultDesc)
+		return refusal(resp, fmt.Errorf("unbind %s: resultcode %q %s", sub, resp.Envelope.ResultCode, resp.Envelope.ResultDesc))
 	}
 	return nil
 }
@@ -274,7 +406,7 @@ func reconcile(ctx context.Context, c *pns.Client, o *bindState) (int, error) {
 			return 0, nil
 		}
 		if !resp.OK() {
-			return 0, fmt.Errorf("reconcile %s on %s: query resultcode %q", o.a, o.x, resp.Envelope.ResultCode)
+			return 0, refusal(resp, fmt.Errorf("reconcile %s on %s: query resultcode %q", o.a, o.x, resp.Envelope.ResultCode))
 		}
 		for _, b := range q.RelationNumList {
 			if err := unbindSub(ctx, c, o.m, b.SubscriptionID); err != nil {
@@ -294,7 +426,7 @@ func reconcile(ctx context.Context, c *pns.Client, o *bindState) (int, error) {
 			case gone(resp.Envelope.ResultCode):
 				return 0, nil
 			}
-			return 0, fmt.Errorf("reconcile %s on %s: unbind resultcode %q", o.a, o.x, resp.Envelope.ResultCode)
+			return 0, refusal(resp, fmt.Errorf("reconcile %s on %s: unbind resultcode %q", o.a, o.x, resp.Envelope.ResultCode))
 		}
 		q, resp, err := c.AXQuery(ctx, pns.AXQueryParams{OrigNum: o.a})
 		if err != nil {
@@ -323,6 +455,6 @@ func reconcile(ctx context.Context, c *pns.Client, o *bindState) (int, error) {
 		case gone(resp.Envelope.ResultCode):
 			return 0, nil
 		}
-		return 0, fmt.Errorf("reconcile %s on %s-%s: unbind resultcode %q", o.a, o.x, o.ext, resp.Envelope.ResultCode)
+		return 0, refusal(resp, fmt.Errorf("reconcile %s on %s-%s: unbind resultcode %q", o.a, o.x, o.ext, resp.Envelope.ResultCode))
 	}
 }

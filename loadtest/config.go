@@ -113,4 +113,23 @@ type Config struct {
 	// StartAt, when set, is the shards' shared start instant: setup happens before it, the
 	// load's schedule begins at it. Zero begins at once.
 	StartAt time.Time
+	// BindingLifetime is how long a binding the load makes lives on the platform unless
+	// unbound: AXB binds carry it as `duration` (seconds), AXE binds as `bindExpiredTime`
+	// (minutes, rounded up), so that a binding nobody could remove (cleanup failed, the
+	// harness was killed) goes away by itself; AX binds have no such field. Zero means the
+	// run's own length plus BindingMargin (BindingLifetimeFor); negative sends none: the
+	// bindings never expire.
+	BindingLifetime time.Duration
+	// CleanupTimeout bounds the cleanup after the load (default DefaultCleanupTimeout) and
+	// CleanupAttempts the tries per binding within it (default DefaultCleanupAttempts).
+	CleanupTimeout  time.Duration
+	CleanupAttempts int
+	// CleanupRate is the request rate, over all shards, of the pools' setup and of cleanup;
+	// it halves whenever the platform pushes back (flow control, HTTP 5xx). Zero means half
+	// the profile's flowControl, else the ceiling Gate.MaxRate, else DefaultCleanupRate; it
+	// never exceeds the ceiling.
+	CleanupRate float64
+	// CleanupFirst removes, before the load, the bindings an earlier run's journal in OutDir
+	// says may still be on the platform (CleanupDir); without it such a directory is refused.
+	CleanupFirst bool
 }

@@ -25,6 +25,11 @@ type modeRun struct {
 	pool   *xPool
 	ifaces map[string]pns.Interface // operation → interface
 	tls    *tls.Config
+	// lifetime is the expiry every bind of the mode carries (0: none): a binding cleanup
+	// cannot remove still goes away by itself.
+	lifetime time.Duration
+	// journal records the mode's binds before they are sent (nil: no output directory).
+	journal *journal
 
 	clientOnce sync.Once
 	pnsClient  *pns.Client
@@ -147,6 +152,7 @@ func (r *runner) handle(h *hit) {
 		a, o = r.check(st.iface, h)
 	}
 	o.primary, o.drained = h.primary, h.drained
+	o.unsent = h.unsent
 	o.corrected = max(h.start.Add(h.latency).Sub(h.intended), h.latency)
 	o.lag, o.blocked = h.lag(), h.blocked()
 	r.watchCredentials(st.m, o.code, a.desc)

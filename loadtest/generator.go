@@ -6,6 +6,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -45,6 +46,7 @@ type hit struct {
 	status   int
 	body     []byte
 	err      string
+	unsent   bool // err came before any byte of the request could reach the target
 	bytesOut int
 	bytesIn  int
 }
@@ -171,6 +173,7 @@ func (g *generator) do(h *hit) {
 	}
 	if err != nil {
 		h.err = err.Error()
+		h.unsent = neverSent(err)
 		h.latency = time.Since(h.start)
 		return
 	}
@@ -215,4 +218,13 @@ func defaultClient(timeout time.Duration, maxWorkers uint64, tc *tls.Config) *ht
 	tr.MaxIdleConnsPerHost = int(min(maxWorkers, 10000))
 	return &http.Client{Transport: tr, Timeout: timeout,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
+
+// neverSent reports whether a request's error came before the request could reach the target:
+// the connection was never made (refused, no route, dial timeout, name not found). A bind
+// that failed so cannot have created a binding; any later failure (a reset, a timeout waiting
+// for the answer, TLS after the dial) may have let the request through.
+func neverSent(err error) bool {
+	var op *net.OpError
+	return errors.As(err, &op) && op.Op == "dial"
 }

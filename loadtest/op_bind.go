@@ -15,8 +15,9 @@ var opBind = &operation{
 			// platform knows, so only a non-strict match finds an X.
 			mm = "1"
 		}
-		body := appendBindBody(make([]byte, 0, 128), m.mode, b.a, b.b, b.x, b.ext, m.app.AreaCode, mm)
+		body := appendBindBody(make([]byte, 0, 160), m.mode, b.a, b.b, b.x, b.ext, m.app.AreaCode, mm, m.lifetime)
 		m.provisioning(m.iface(OpBind), q, "", body)
+		m.journal.bind(b) // before the request leaves: a crash from here on may leave it bound
 	},
 	Answer: func(r *runner, s *session, a *answer, o *observation) bool {
 		b := s.b
@@ -35,10 +36,10 @@ var opBind = &operation{
 		case o.success:
 			o.confErrs = append(o.confErrs, o.iface+": success without subscriptionId")
 			r.orphan(b) // bound, but the answer does not say under which ID
-		case a.ok:
-			b.m.pool.release(b.xi) // refused: nothing was bound
+		case a.ok, o.unsent:
+			r.refused(b) // refused, or never reached the platform: nothing was bound
 		default:
-			r.orphan(b) // outcome unknown: reconcile in cleanup
+			r.orphan(b) // the request may have reached the platform: reconcile in cleanup
 		}
 		return false
 	},

@@ -219,6 +219,37 @@ type Cleanup struct {
 	// or may not have been made (not counted as bound).
 	Unknown int64    `json:"unknown,omitempty"`
 	Errors  []string `json:"errors,omitempty"`
+	// LifetimeSeconds is the lifetime the binds carried (AXB duration, AXE bindExpiredTime):
+	// a binding left behind expires by itself after it; 0 when the binds carried none.
+	LifetimeSeconds int64 `json:"lifetimeSeconds,omitempty"`
+}
+
+// LeftBehind counts the bindings the run may have left on the platform: the leaked ones and
+// the binds whose outcome cleanup could not learn. Any of them fails the run, wherever its
+// verdict is computed (load, run, report).
+func (c Cleanup) LeftBehind() int64 { return c.Leaked + c.Unknown }
+
+// Problem says in one line what the run left on the platform, with the leaked subscription
+// IDs, or "" when it left nothing.
+func (c Cleanup) Problem() string {
+	if c.LeftBehind() == 0 {
+		return ""
+	}
+	var parts []string
+	if c.Leaked > 0 {
+		p := fmt.Sprintf("left %d binding(s) behind", c.Leaked)
+		if len(c.LeakedIDs) > 0 {
+			p += ": subscriptionId " + strings.Join(c.LeakedIDs, " ")
+			if n := c.Leaked - int64(len(c.LeakedIDs)); n > 0 {
+				p += fmt.Sprintf(" and %d more", n)
+			}
+		}
+		parts = append(parts, p)
+	}
+	if c.Unknown > 0 {
+		parts = append(parts, fmt.Sprintf("%d bind(s) may be on the platform (their answer was lost and cleanup could not look them up)", c.Unknown))
+	}
+	return strings.Join(parts, "; ")
 }
 
 // Interface returns the stats of an interface ID.

@@ -14,6 +14,7 @@
 package loadtest
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -48,8 +49,15 @@ const (
 	DefaultUnreachableAfter = 10 * time.Second
 	// DefaultWorkers is the number of workers started before the first request.
 	DefaultWorkers = 10
-	// cleanupTimeout bounds the final cleanup pass.
-	cleanupTimeout = 30 * time.Second
+	// DefaultCleanupTimeout bounds the cleanup after the load: long enough to back off
+	// through a platform's flow control, short enough that a dead platform does not hold the
+	// run (the journal keeps what is left for `harness cleanup`).
+	DefaultCleanupTimeout = 2 * time.Minute
+	// DefaultCleanupAttempts bounds the tries per binding within the cleanup's time.
+	DefaultCleanupAttempts = 10
+	// BindingMargin is added to a run's length for its bindings' default lifetime: the
+	// slack for clock differences and for a cleanup run by hand right after a failure.
+	BindingMargin = 5 * time.Minute
 )
 
 // ConfigError is a load that cannot run as configured (unknown operation or metric, a plan
@@ -110,6 +118,10 @@ type runner struct {
 	idle         chan struct{}
 	idleOnce     sync.Once
 	stopArrivals chan struct{}
+
+	pacerOnce sync.Once
+	pacer     *pacer   // setup and cleanup requests
+	journal   *journal // nil without an output directory
 
 	mu        sync.Mutex
 	leftovers []*bindState // bound, unbind failed or never sent
@@ -198,25 +210,12 @@ func newRunner(ctx context.Context, cfg Config) (*runner, error) {
 	if cfg.Shards < 1 || cfg.Shard < 0 || cfg.Shard >= cfg.Shards {
 		return nil, fmt.Errorf("shard %d/%d: want 0 <= i < N", cfg.Shard, cfg.Shards)
 	}
-	base := cfg.Plan
-	if len(base) == 0 && cfg.Rate != 0 {
-		if cfg.Rate < 0 || math.IsNaN(cfg.Rate) || math.IsInf(cfg.Rate, 0) {
-			return nil, errors.New("rate must be positive (or give a ramp plan)")
-		}
-		base = Plan{{Duration: cfg.Duration, Rate: cfg.Rate}}
-	}
-	if len(base) == 0 && cfg.Workload == nil {
-		return nil, errors.New("rate must be positive (or give a ramp plan)")
-	}
-	plans, err := wl.flowPlans(base, cfg.Duration)
+	plans, err := runPlans(cfg, wl)
 	if err != nil {
 		return nil, err
 	}
-	for i := range plans {
-		plans[i] = plans[i].Truncate(cfg.Duration)
-	}
-	// The gate applies to the peak of every flow together, over all shards.
-	if err := CheckTarget(cfg.Target, cfg.Gate, sumPlans(plans).MaxRate()); err != nil {
+	// The gate applies to the peak of every flow's requests together, over all shards.
+	if err := CheckTarget(cfg.Target, cfg.Gate, peakOf(wl, plans)); err != nil {
 		return nil, err
 	}
 	for i := range plans {
@@ -239,6 +238,18 @@ func newRunner(ctx context.Context, cfg Config) (*runner, error) {
 	}
 	if cfg.ProgressInterval <= 0 {
 		cfg.ProgressInterval = time.Second
+	}
+	if cfg.CleanupTimeout < 0 || cfg.CleanupAttempts < 0 || cfg.CleanupRate < 0 || math.IsNaN(cfg.CleanupRate) || math.IsInf(cfg.CleanupRate, 0) {
+		return nil, errors.New("cleanup timeout, attempts and rate must not be negative")
+	}
+	if cfg.CleanupTimeout == 0 {
+		cfg.CleanupTimeout = DefaultCleanupTimeout
+	}
+	if cfg.CleanupAttempts == 0 {
+		cfg.CleanupAttempts = DefaultCleanupAttempts
+	}
+	if cfg.BindingLifetime == 0 {
+		cfg.BindingLifetime = BindingLifetimeFor(cfg, wl, time.Now())
 	}
 	modes := wl.Modes()
 	if cfg.Name == "" {
@@ -268,23 +279,9 @@ func newRunner(ctx context.Context, cfg Config) (*runner, error) {
 		r.memo = newCheckMemo()
 	}
 	for _, m := range modes {
-		app, secret, err := cfg.Profile.ModeApp(m)
+		mr, err := newModeRun(cfg, r.base, m, cfg.Shard, cfg.Shards)
 		if err != nil {
 			return nil, err
-		}
-		mr := &modeRun{mode: m, key: strings.ToLower(string(m)), base: r.base, app: app, tls: cfg.TLSConfig,
-			signer: pns.Signer{AppKey: app.AppKey, AppSecret: secret, Scheme: pns.SchemeAKSK},
-			sign:   newLoadSigner(app.AppKey, secret), ifaces: map[string]pns.Interface{},
-			pool: newXPool(m, app, cfg.Shard, cfg.Shards)}
-		if n := len(app.Xs()); n > 0 && len(mr.pool.xs) == 0 {
-			return nil, fmt.Errorf("profile: apps.%s lists %d X numbers, fewer than the %d shards (shards never share an X)", mr.key, n, cfg.Shards)
-		}
-		for name, op := range operations {
-			if id, ok := op.Ifaces[m]; ok {
-				if iface, ok := pns.InterfaceByID(id); ok {
-					mr.ifaces[name] = iface
-				}
-			}
 		}
 		r.modes[m] = mr
 	}
@@ -347,12 +344,36 @@ func newRunner(ctx context.Context, cfg Config) (*runner, error) {
 	if cfg.Workload == nil && cfg.Scenario == ScenarioBindUnbind {
 		r.agg.hold = cfg.Hold.Seconds()
 	}
+	r.agg.cleanup.LifetimeSeconds = int64(math.Ceil(max(cfg.BindingLifetime, 0).Seconds()))
 	r.agg.run = cfg.Run
 	r.agg.run.StartAt = cfg.StartAt
 	if r.agg.run.ProfileDigest == "" {
 		r.agg.run.ProfileDigest = ProfileDigest(cfg.Profile)
 	}
 	return r, nil
+}
+
+// newModeRun prepares mode m of a run of cfg against base, as shard of shards.
+func newModeRun(cfg Config, base string, m pns.Mode, shard, shards int) (*modeRun, error) {
+	app, secret, err := cfg.Profile.ModeApp(m)
+	if err != nil {
+		return nil, err
+	}
+	mr := &modeRun{mode: m, key: strings.ToLower(string(m)), base: base, app: app, tls: cfg.TLSConfig,
+		signer: pns.Signer{AppKey: app.AppKey, AppSecret: secret, Scheme: pns.SchemeAKSK},
+		sign:   newLoadSigner(app.AppKey, secret), ifaces: map[string]pns.Interface{},
+		pool: newXPool(m, app, shard, shards), lifetime: max(cfg.BindingLifetime, 0)}
+	if n := len(app.Xs()); n > 0 && len(mr.pool.xs) == 0 {
+		return nil, fmt.Errorf("profile: apps.%s lists %d X numbers, fewer than the %d shards (shards never share an X)", mr.key, n, shards)
+	}
+	for name, op := range operations {
+		if id, ok := op.Ifaces[m]; ok {
+			if iface, ok := pns.InterfaceByID(id); ok {
+				mr.ifaces[name] = iface
+			}
+		}
+	}
+	return mr, nil
 }
 
 // buildFlows prepares the flows of the workload with their plans.
@@ -440,6 +461,7 @@ func (r *runner) warnOnce(w string) {
 
 // bound, unbound, leftover and orphan keep the exact account of the bindings the load made.
 func (r *runner) bound(b *bindState) {
+	r.journal.outcome(journalBound, b)
 	r.live.Add(1)
 	r.agg.mu.Lock()
 	r.agg.cleanup.Bound++
@@ -447,11 +469,18 @@ func (r *runner) bound(b *bindState) {
 }
 
 func (r *runner) unbound(b *bindState) {
+	r.journal.outcome(journalGone, b)
 	r.live.Add(-1)
 	b.m.pool.release(b.xi)
 	r.agg.mu.Lock()
 	r.agg.cleanup.Unbound++
 	r.agg.mu.Unlock()
+}
+
+// refused records a bind that created nothing and frees its X.
+func (r *runner) refused(b *bindState) {
+	r.journal.outcome(journalRefused, b)
+	b.m.pool.release(b.xi)
 }
 
 func (r *runner) leftover(b *bindState) {
@@ -470,6 +499,21 @@ func (r *runner) orphan(b *bindState) {
 func (r *runner) run(ctx context.Context) (*Result, error) {
 	if err := r.prepareOut(); err != nil {
 		return nil, err
+	}
+	if r.cfg.OutDir != "" {
+		if err := r.takeOverJournal(ctx); err != nil {
+			return nil, configErr(err)
+		}
+		j, err := openJournal(r.cfg.OutDir)
+		if err != nil {
+			return nil, err
+		}
+		r.journal = j
+		for _, m := range r.modes {
+			m.journal = j
+		}
+		j.write(journalRecord{Op: journalRun, Target: r.base, At: time.Now().UTC().Format(time.RFC3339Nano)})
+		defer j.close() // the early returns; the normal end closes it before the result
 	}
 	if r.usesCalls {
 		if err := r.probeCalls(ctx); err != nil {
@@ -560,6 +604,11 @@ func (r *runner) run(ctx context.Context) (*Result, error) {
 	<-monDone
 	r.teardownPools(ctx)
 	r.cleanup(ctx)
+	if err := r.journal.close(); err != nil {
+		r.mu.Lock()
+		r.fileErr = cmp.Or(r.fileErr, err)
+		r.mu.Unlock()
+	}
 	return r.finish(&st)
 }
 

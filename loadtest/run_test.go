@@ -334,7 +334,7 @@ func TestConfigErrors(t *testing.T) {
 		{Config{Target: srv.URL, Duration: time.Second}, "rate must be positive (or give a ramp plan)"},
 		{Config{Target: "http://192.0.2.1:80", Rate: 10, Duration: time.Second}, `remote target refused: target "http://192.0.2.1:80": 192.0.2.1 is not a loopback address; a load against another host needs --allow-remote (profile allowRemote: true) and a ceiling --max-rate (profile maxRate)`},
 		{Config{Target: "https://pns.invalid", Gate: Gate{AllowRemote: true}, Rate: 10, Duration: time.Second}, `remote target refused: target "https://pns.invalid": a remote load needs a rate ceiling: give --max-rate N (profile maxRate)`},
-		{Config{Target: "https://pns.invalid", Gate: Gate{AllowRemote: true, MaxRate: 5}, Rate: 10, Duration: time.Second}, `the plan's peak rate 10/s exceeds the ceiling maxRate (--max-rate) 5/s; lower --rate/--ramp or raise the ceiling`},
+		{Config{Target: "https://pns.invalid", Gate: Gate{AllowRemote: true, MaxRate: 5}, Rate: 10, Duration: time.Second}, `the plan's peak of 20 requests/s exceeds the ceiling maxRate (--max-rate) of 5 requests/s: bind-unbind 10 sessions/s × 2 request(s) (bind, unbind) = 20 requests/s; lower --rate/--ramp or raise the ceiling`},
 		{Config{Target: srv.URL, Rate: 10, Duration: time.Second, Scenario: "soak"}, `unknown scenario "soak" (want bind-unbind, query or calls)`},
 		{Config{Target: srv.URL, Rate: 10, Duration: time.Second, Scenario: "calls"}, "the call operation needs a callback receiver (Config.Callbacks)"},
 		{Config{Target: srv.URL, Rate: 10, Duration: time.Second, Scenario: "calls", Callbacks: NewCallbackTracker()}, "the call operation needs the emulator's /emulator/v1/calls API (GET answered 404)"},
@@ -382,7 +382,7 @@ func TestCheckTarget(t *testing.T) {
 		{"http://", open, 1, false},
 		{"https://pns.invalid", Gate{AllowRemote: true, MaxRate: -1}, 1, false},
 	} {
-		err := CheckTarget(tt.target, tt.g, tt.peak)
+		err := CheckTarget(tt.target, tt.g, Peak{Requests: tt.peak})
 		if (err == nil) != tt.ok {
 			t.Errorf("CheckTarget(%q, %+v, %g) = %v, want ok=%v", tt.target, tt.g, tt.peak, err, tt.ok)
 		}

@@ -76,21 +76,26 @@ func TestAppendBindBodyMatchesMarshal(t *testing.T) {
 			if tc.x != "" {
 				area, mm = "", ""
 			}
+			secs, mins := 361, 7 // a lifetime of 6m0.5s: seconds and minutes rounded up
 			for _, m := range []struct {
-				mode pns.Mode
-				v    any
+				mode     pns.Mode
+				lifetime time.Duration
+				v        any
 			}{
-				{pns.ModeAXB, pns.AXBBindRequest{CallerNum: tc.a, CalleeNum: tc.b, RelationNum: tc.x, AreaCode: area, AreaMatchMode: mm}},
-				{pns.ModeAX, pns.AXBindRequest{OrigNum: tc.a, PrivateNum: tc.x, AreaCode: area, AreaMatchMode: mm}},
-				{pns.ModeAXE, pns.AXEBindRequest{BindNum: tc.a, VirtualNum: tc.x, ExtendNum: tc.ext, AreaCode: area, AreaMatchMode: mm}},
+				{pns.ModeAXB, 0, pns.AXBBindRequest{CallerNum: tc.a, CalleeNum: tc.b, RelationNum: tc.x, AreaCode: area, AreaMatchMode: mm}},
+				{pns.ModeAX, 0, pns.AXBindRequest{OrigNum: tc.a, PrivateNum: tc.x, AreaCode: area, AreaMatchMode: mm}},
+				{pns.ModeAXE, 0, pns.AXEBindRequest{BindNum: tc.a, VirtualNum: tc.x, ExtendNum: tc.ext, AreaCode: area, AreaMatchMode: mm}},
+				{pns.ModeAXB, 6*time.Minute + time.Second/2, pns.AXBBindRequest{CallerNum: tc.a, CalleeNum: tc.b, RelationNum: tc.x, AreaCode: area, AreaMatchMode: mm, Duration: &secs}},
+				{pns.ModeAX, 6*time.Minute + time.Second/2, pns.AXBindRequest{OrigNum: tc.a, PrivateNum: tc.x, AreaCode: area, AreaMatchMode: mm}},
+				{pns.ModeAXE, 6*time.Minute + time.Second/2, pns.AXEBindRequest{BindNum: tc.a, VirtualNum: tc.x, ExtendNum: tc.ext, AreaCode: area, AreaMatchMode: mm, TimeUnit: "1", BindExpiredTime: &mins}},
 			} {
 				want, err := json.Marshal(m.v)
 				if err != nil {
 					t.Fatal(err)
 				}
-				got := appendBindBody(nil, m.mode, tc.a, tc.b, tc.x, tc.ext, tc.area, tc.mm)
+				got := appendBindBody(nil, m.mode, tc.a, tc.b, tc.x, tc.ext, tc.area, tc.mm, m.lifetime)
 				if string(got) != string(want) {
-					t.Errorf("%s: got  %s\nwant %s", m.mode, got, want)
+					t.Errorf("%s %s: got  %s\nwant %s", m.mode, m.lifetime, got, want)
 				}
 			}
 		})

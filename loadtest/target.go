@@ -27,10 +27,10 @@ type Gate struct {
 // ErrRemoteRefused marks a refusal of CheckTarget: the target is remote and the gate is closed.
 var ErrRemoteRefused = errors.New("remote target refused")
 
-// CheckTarget validates target and applies the gate to a plan whose highest rate (over all
-// shards) is peak. It never sends a packet: a host name other than localhost is not resolved
+// CheckTarget validates target and applies the gate to a plan whose highest request rate
+// (every interface, over all shards) is peak. It never sends a packet: a host name other than localhost is not resolved
 // (it is treated as remote), so a refused target is never contacted, not even through DNS.
-func CheckTarget(target string, g Gate, peak float64) error {
+func CheckTarget(target string, g Gate, peak Peak) error {
 	host, err := targetHost(target)
 	if err != nil {
 		return err
@@ -38,11 +38,12 @@ func CheckTarget(target string, g Gate, peak float64) error {
 	if g.MaxRate < 0 || math.IsNaN(g.MaxRate) || math.IsInf(g.MaxRate, 0) {
 		return fmt.Errorf("maxRate %g: must be a positive number", g.MaxRate)
 	}
-	if math.IsNaN(peak) || math.IsInf(peak, 0) {
-		return fmt.Errorf("rate %g: must be a finite number", peak)
+	if math.IsNaN(peak.Requests) || math.IsInf(peak.Requests, 0) {
+		return fmt.Errorf("rate %g: must be a finite number", peak.Requests)
 	}
-	if g.MaxRate > 0 && peak > g.MaxRate {
-		return fmt.Errorf("the plan's peak rate %g/s exceeds the ceiling maxRate (--max-rate) %g/s; lower --rate/--ramp or raise the ceiling", peak, g.MaxRate)
+	if g.MaxRate > 0 && peak.Requests > g.MaxRate {
+		return fmt.Errorf("the plan's peak of %s requests/s exceeds the ceiling maxRate (--max-rate) of %s requests/s: %s; lower --rate/--ramp or raise the ceiling",
+			num(peak.Requests), num(g.MaxRate), peak.Arithmetic)
 	}
 	if isLoopbackHost(host) {
 		return nil

@@ -15,7 +15,7 @@ func FuzzCheckTarget(f *testing.F) {
 		f.Add(s, true, math.Inf(1), math.Inf(1))
 	}
 	f.Fuzz(func(t *testing.T, target string, allow bool, maxRate, peak float64) {
-		err := CheckTarget(target, Gate{AllowRemote: allow, MaxRate: maxRate}, peak)
+		err := CheckTarget(target, Gate{AllowRemote: allow, MaxRate: maxRate}, Peak{Requests: peak})
 		if err != nil {
 			return
 		}

@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 	"text/tabwriter"
+	"time"
 )
 
 // WriteText writes the human summary of a result: rates and shortfall, one line per interface
@@ -70,6 +71,9 @@ func (r *Result) WriteText(out io.Writer) error {
 			kind, what, x.Count, strings.Join(ifs, " "), x.BeganOffsetSeconds, x.BeganAtRate, x.BeganAtTargetRate)
 	}
 	fmt.Fprintf(w, "bindings: %d bound, %d unbound, %d removed by cleanup, %d leaked\n", r.Cleanup.Bound, r.Cleanup.Unbound, r.Cleanup.Retried, r.Cleanup.Leaked)
+	if s := r.Cleanup.LifetimeSeconds; s > 0 {
+		fmt.Fprintf(w, "  AXB and AXE binds carried a lifetime of %s: a binding left behind expires by itself\n", time.Duration(s)*time.Second)
+	}
 	if len(r.Cleanup.LeakedIDs) > 0 {
 		more := ""
 		if n := r.Cleanup.Leaked - int64(len(r.Cleanup.LeakedIDs)); n > 0 {

@@ -131,9 +131,10 @@ func FitRate(c Capacity, want float64, hold time.Duration, flowControl, maxRate 
 				flowControl, want, requestsPerBind*want, r, requestsPerBind*r, 100*flowControlShare))
 		}
 	}
-	if maxRate > 0 && maxRate < f.Rate {
-		f.Rate = maxRate
-		f.Reasons = append(f.Reasons, fmt.Sprintf("maxRate ceiling %g/s", maxRate))
+	// The ceiling counts requests of every interface: a bind-unbind session sends two.
+	if maxRate > 0 && maxRate/requestsPerBind < f.Rate {
+		f.Rate = maxRate / requestsPerBind
+		f.Reasons = append(f.Reasons, fmt.Sprintf("maxRate ceiling %g requests/s: %g binds/s (bind and unbind)", maxRate, f.Rate))
 	}
 	return f
 }

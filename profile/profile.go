@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -18,6 +19,7 @@ import (
 
 	"github.com/pns-harness/pns-harness/internal/yamlx"
 	"github.com/pns-harness/pns-harness/pns"
+	"github.com/pns-harness/pns-harness/receiver"
 	"gopkg.in/yaml.v3"
 )
 
@@ -46,18 +48,76 @@ type Profile struct {
 	// deliberate authentication failures to stay below Failures within Window.
 	Lockout Lockout `yaml:"lockout,omitempty" json:"lockout,omitempty"`
 	// FlowControl is the platform's flow control in requests per second per app, when known:
-	// the load `harness run` chooses keeps well below it, and an explicit plan above it is
-	// refused.
+	// the load `harness run` chooses keeps well below it, an explicit plan above it is
+	// refused, and a load's cleanup sends at most half of it.
 	FlowControl float64 `yaml:"flowControl,omitempty" json:"flowControl,omitempty"`
 	// Numbers are the ranges the A and B numbers of a load come from (one fresh pair per bind).
 	Numbers NumberSpace `yaml:"numbers,omitempty" json:"numbers"`
 	// AllowRemote lets a load target a host that is not loopback (--allow-remote).
 	AllowRemote bool `yaml:"allowRemote,omitempty" json:"allowRemote,omitempty"`
-	// MaxRate is the ceiling in requests per second, over all shards, that no load rate, ramp
-	// step or shard may exceed (--max-rate); required with AllowRemote.
+	// MaxRate is the ceiling in requests per second of every interface together, over all
+	// shards, that a load plan's peak (sessions/s × requests per session: bind-unbind 2) may
+	// not exceed (--max-rate); required with AllowRemote.
 	MaxRate float64 `yaml:"maxRate,omitempty" json:"maxRate,omitempty"`
 	// Load is the bind-unbind load of `harness run` against this platform; flags override it.
 	Load LoadSettings `yaml:"load,omitempty" json:"load,omitempty"`
+	// Capabilities declares what the platform offers; conformance scenarios of anything left
+	// out are "not applicable" instead of failing or counting as not checked. Without it the
+	// platform is taken to offer everything (the modes then come from the apps).
+	Capabilities Capabilities `yaml:"capabilities,omitempty" json:"capabilities,omitempty"`
+}
+
+// Capabilities is what a platform offers beyond the provisioning interfaces. Each field left
+// out means "offered"; a declared false or a shorter list makes the scenarios that need the
+// rest "not applicable".
+type Capabilities struct {
+	// Modes are the binding modes offered (AXB, AX, AXE); only their apps are then required. Absent: all three.
+	Modes []pns.Mode `yaml:"modes,omitempty" json:"modes,omitempty"`
+	// SMS tells whether the platform relays SMS and pushes SMS notifications (§10). Absent: yes.
+	SMS *bool `yaml:"sms,omitempty" json:"sms,omitempty"`
+	// Recording tells whether calls are recorded and recordings downloadable (§11). Absent: yes.
+	Recording *bool `yaml:"recording,omitempty" json:"recording,omitempty"`
+	// XStatusNotifications tells whether X-number status changes are pushed (§9). Absent: yes.
+	XStatusNotifications *bool `yaml:"xStatusNotifications,omitempty" json:"xStatusNotifications,omitempty"`
+	// Notifications are the notification kinds the platform pushes: event, fee, numstatus,
+	// sms.notify, sms.block. Absent: all of them.
+	Notifications []string `yaml:"notifications,omitempty" json:"notifications,omitempty"`
+}
+
+// NotificationKinds are the kinds Capabilities.Notifications may list (the receiver's kinds).
+var NotificationKinds = []string{receiver.KindEvent, receiver.KindFee, receiver.KindNumStatus, receiver.KindSMSNotify, receiver.KindSMSBlock}
+
+// OffersMode tells whether the platform offers a mode.
+func (c Capabilities) OffersMode(m pns.Mode) bool {
+	return len(c.Modes) == 0 || slices.Contains(c.Modes, m)
+}
+
+// Pushes tells whether the platform pushes a notification kind: it must be in Notifications
+// when that is given, and SMS kinds need SMS, numstatus needs XStatusNotifications.
+func (c Capabilities) Pushes(kind string) bool {
+	switch {
+	case (kind == receiver.KindSMSNotify || kind == receiver.KindSMSBlock) && c.SMS != nil && !*c.SMS:
+		return false
+	case kind == receiver.KindNumStatus && c.XStatusNotifications != nil && !*c.XStatusNotifications:
+		return false
+	}
+	return len(c.Notifications) == 0 || slices.Contains(c.Notifications, kind)
+}
+
+// OffersRecording tells whether recordings are offered.
+func (c Capabilities) OffersRecording() bool { return c.Recording == nil || *c.Recording }
+
+func (c Capabilities) validate(bad func(string, ...any)) {
+	for _, m := range c.Modes {
+		if m != pns.ModeAXB && m != pns.ModeAX && m != pns.ModeAXE {
+			bad("capabilities.modes: %q is not a mode (AXB, AX, AXE)", m)
+		}
+	}
+	for _, k := range c.Notifications {
+		if !slices.Contains(NotificationKinds, k) {
+			bad("capabilities.notifications: %q is not a notification kind (%s)", k, strings.Join(NotificationKinds, ", "))
+		}
+	}
 }
 
 // Lockout is the platform's client-IP lockout: Failures authentication failures within Window
@@ -201,6 +261,7 @@ func (p *Profile) Normalize() error {
 			bad("fixedLineBlocks: %q must be +86 and an area code without its 0, 5-11 characters", b)
 		}
 	}
+	p.Capabilities.validate(bad)
 	if p.AuthFailurePause < 0 {
 		bad("authFailurePause: must not be negative")
 	}
@@ -316,10 +377,15 @@ func (a *AppProfile) normalize(name string, bad func(string, ...any)) {
 }
 
 // RequireConformance checks what the conformance suite needs beyond a valid profile: the apps
-// AXB, AX and AXE, each with X numbers, and number blocks for fresh A/B numbers.
+// AXB, AX and AXE (only those of capabilities.modes when it is given), each with X numbers,
+// and number blocks for fresh A/B numbers.
 func (p *Profile) RequireConformance() error {
 	var errs []string
-	for _, name := range []string{"AXB", "AX", "AXE"} {
+	for _, m := range []pns.Mode{pns.ModeAXB, pns.ModeAX, pns.ModeAXE} {
+		if !p.Capabilities.OffersMode(m) {
+			continue
+		}
+		name := string(m)
 		a := p.Apps[name]
 		switch {
 		case a == nil:

@@ -75,7 +75,7 @@ func TestParseErrors(t *testing.T) {
 		{"numbers: {a: {start: \"+861\", count: 5}}", `profile: numbers.a: start "+861" is not a +86 mobile number (+861 and 10 digits)`},
 		{"numbers: {a: {start: \"+8619999999999\", count: 5}}", `profile: numbers.a: start "+8619999999999" + count 5 leaves the +861 mobile range`},
 		{"apps: [", "profile: line 1: did not find expected node content"},
-		{app + "maxPerx: 3\n", "profile: line 2: unknown key maxPerx (known keys: adminURL, allowRemote, apps, authFailurePause, emulator, fixedLineBlocks, flowControl, load, lockout, maxRate, numberBlocks, numbers, target)"},
+		{app + "maxPerx: 3\n", "profile: line 2: unknown key maxPerx (known keys: adminURL, allowRemote, apps, authFailurePause, capabilities, emulator, fixedLineBlocks, flowControl, load, lockout, maxRate, numberBlocks, numbers, target)"},
 		{app + "maxRte: 3\n", "profile: line 2: unknown key maxRte, did you mean maxRate?"},
 		{app + "allowRemote: true\n", "profile: maxRate: required with allowRemote (the rate ceiling no load may exceed)"},
 		{app + "maxRate: -1\n", "profile: maxRate: must be positive"},
@@ -153,7 +153,8 @@ func TestCapacity(t *testing.T) {
 }
 
 // TestFitRate: the default load's rate is lowered to half of what the X numbers carry, to 80 %
-// of the flow control (two requests per bind) and to the ceiling, each with its reason; a
+// of the flow control (two requests per bind) and to the ceiling (requests/s, two per bind),
+// each with its reason; a
 // rate within every limit is kept without one.
 func TestFitRate(t *testing.T) {
 	ax30 := Capacity{Mode: pns.ModeAX, XNumbers: 30, PerX: 1, Known: true} // 20 binds/s with a 1 s hold
@@ -171,7 +172,7 @@ func TestFitRate(t *testing.T) {
 		{"pool", ax30, 100, 0, 0, 10, 1, "pool of 30 X numbers carries 30 live bindings: 100 binds/s × (1s hold + 500ms) would need about 150; using half of the 20 binds/s it carries: 10/s"},
 		{"flow control", unknown, 100, 200, 0, 80, 1, "flow control 200 requests/s per app: 100 binds/s send 200 requests/s (bind and unbind); using 80/s (160 requests/s, 80% of it)"},
 		{"pool then flow control", ax30, 100, 10, 0, 4, 2, "pool of 30 X numbers"},
-		{"ceiling", unknown, 100, 0, 7, 7, 1, "maxRate ceiling 7/s"},
+		{"ceiling", unknown, 100, 0, 7, 3.5, 1, "maxRate ceiling 7 requests/s: 3.5 binds/s (bind and unbind)"}, // requests, 2 per bind
 		{"tiny pool", Capacity{Mode: pns.ModeAX, XNumbers: 1, PerX: 1, Known: true}, 100, 0, 0, 0.33, 1, "pool of 1 X numbers"},
 	} {
 		f := FitRate(tt.c, tt.want, time.Second, tt.fc, tt.maxRate)

@@ -92,9 +92,14 @@ type confView struct {
 	Total      ifaceRow
 	Scenarios  []Scenario
 	Failures   []Scenario
-	Coverage   []CoverageRow
-	CovCount   map[string]int
-	Duration   string
+	// Differences are the known differences and differences from emulator decisions, shown
+	// on the first page with their reasons; Stale the known-differences entries that
+	// excused nothing.
+	Differences []Scenario
+	Stale       []string
+	Coverage    []CoverageRow
+	CovCount    map[string]int
+	Duration    string
 }
 
 // reportSection is one section of the HTML page. Its template is "section-<ID>", one file in
@@ -137,6 +142,8 @@ type covIfaceRow struct {
 	Rules, RulesCovered   int
 	Codes, CodesCovered   int
 	NotReachable, Missing int
+	// NotChecked are the covered rules and codes not checked on this target.
+	NotChecked int
 }
 
 type ifaceRow struct {
@@ -249,6 +256,7 @@ func buildConf(c *Conformance) *confView {
 		cv.Total.Passed += ic.Passed
 		cv.Total.Failed += ic.Failed
 		cv.Total.Skipped += ic.Skipped
+		cv.Total.Differences += ic.Differences
 		cv.Total.Undefined += ic.Undefined
 		setWidths(&r)
 		cv.Rows = append(cv.Rows, r)
@@ -256,9 +264,13 @@ func buildConf(c *Conformance) *confView {
 	cv.Total.Interface = "total"
 	cv.Total.All = cv.Total.InterfaceCounts.Total()
 	setWidths(&cv.Total)
+	cv.Stale = c.Stale
 	for _, sc := range c.Scenarios {
 		if sc.Status == StatusFailed || sc.Status == StatusUndefined {
 			cv.Failures = append(cv.Failures, sc)
+		}
+		if sc.State == StateKnownDifference || sc.State == StateDiffers {
+			cv.Differences = append(cv.Differences, sc)
 		}
 	}
 	byIface := map[string]*covIfaceRow{}
@@ -287,6 +299,8 @@ func buildConf(c *Conformance) *confView {
 			row.NotReachable++
 		case CoverageMissing:
 			row.Missing++
+		case CoverageNotChecked:
+			row.NotChecked++
 		}
 	}
 	for i := range cv.CovByIface {
@@ -524,7 +538,7 @@ func coverageClass(s string) string {
 	switch s {
 	case CoverageCovered:
 		return "pass"
-	case CoverageMissing:
+	case CoverageMissing, CoverageFailed:
 		return "fail"
 	}
 	return "skip"

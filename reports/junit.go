@@ -68,7 +68,8 @@ func junitSeconds(d time.Duration) string {
 // WriteJUnit writes s as JUnit XML: one testsuite per feature with one testcase per
 // conformance scenario (classname "conformance.<interface>"; failed scenarios carry a
 // <failure> with the error, undefined ones an <error type="undefined"> as godog's own junit
-// formatter does, skipped ones <skipped>), and a "thresholds" testsuite with one testcase per
+// formatter does, skipped ones <skipped> with their state and reason: "not checked: …",
+// "differs: …", "known difference: …"), and a "thresholds" testsuite with one testcase per
 // threshold. Request and response of a failed scenario go to <system-out>.
 func WriteJUnit(w io.Writer, s *Summary) error {
 	s = s.prepared()
@@ -107,7 +108,11 @@ func WriteJUnit(w io.Writer, s *Summary) error {
 				}
 				suite.Failures++
 			case StatusSkipped:
-				tc.Skipped = &junitSkipped{Message: "scenario skipped"}
+				msg := "scenario skipped"
+				if sc.State != "" {
+					msg = oneLine(sc.State + ": " + sc.Reason)
+				}
+				tc.Skipped = &junitSkipped{Message: msg}
 				suite.Skipped++
 			case StatusPassed:
 			default:

@@ -129,6 +129,8 @@ type Conformance struct {
 	Scenarios []Scenario `json:"scenarios"`
 	// Coverage is the rule/result-code coverage matrix.
 	Coverage []CoverageRow `json:"coverage,omitempty"`
+	// Stale lists the known-differences entries that excused nothing, each with why.
+	Stale []string `json:"stale,omitempty"`
 	// Duration is the wall time of the suite.
 	Duration time.Duration `json:"duration"`
 }
@@ -142,10 +144,15 @@ type InterfaceCounts struct {
 	Failed    int    `json:"failed"`
 	Skipped   int    `json:"skipped"`
 	Undefined int    `json:"undefined"`
+	// Differences counts the known differences and differences from emulator decisions,
+	// which Skipped (not checked, not applicable) leaves out.
+	Differences int `json:"differences,omitempty"`
 }
 
 // Total is the number of scenarios counted.
-func (c InterfaceCounts) Total() int { return c.Passed + c.Failed + c.Skipped + c.Undefined }
+func (c InterfaceCounts) Total() int {
+	return c.Passed + c.Failed + c.Skipped + c.Undefined + c.Differences
+}
 
 // Scenario is one executed conformance scenario.
 type Scenario struct {
@@ -160,6 +167,11 @@ type Scenario struct {
 	Interface string   `json:"interface"`
 	Tags      []string `json:"tags,omitempty"`
 	Status    Status   `json:"status"`
+	// State is the conformance runner's judgement when known (passed, failed, not checked,
+	// not applicable, known difference, differs): to godog a known difference and a
+	// difference from an emulator decision are skipped steps. Reason explains it.
+	State  string `json:"state,omitempty"`
+	Reason string `json:"reason,omitempty"`
 	// Duration is the sum of the step durations.
 	Duration time.Duration `json:"duration"`
 	// FailingStep is the keyword and text of the first failed or undefined step.
@@ -208,6 +220,23 @@ type Attachment struct {
 	Base64 string `json:"base64,omitempty"`
 }
 
+// The conformance runner's scenario states (Scenario.State); package conformance documents
+// each. All but passed and failed are skipped steps to godog.
+const (
+	StatePassed          = "passed"
+	StateFailed          = "failed"
+	StateNotChecked      = "not checked"
+	StateNotApplicable   = "not applicable"
+	StateKnownDifference = "known difference"
+	StateDiffers         = "differs"
+)
+
+// Counts is the verdict's one line of scenario counts by state.
+func (v Verdict) Counts() string {
+	return fmt.Sprintf("%d passed, %d failed, %d not checked, %d not applicable, %d known differences, %d differ from emulator decisions",
+		v.ScenariosPassed, v.ScenariosFailed+v.ScenariosUndefined, v.ScenariosNotChecked, v.ScenariosNotApplicable, v.KnownDifferences, v.Differs)
+}
+
 // Coverage kinds and statuses.
 const (
 	KindRule = "rule"
@@ -218,6 +247,12 @@ const (
 	// CoverageMissing marks a rule or code no scenario exercises although it is reachable: a
 	// gap in the suite.
 	CoverageMissing = "missing"
+	// CoverageNotChecked marks a rule scenarios cover but that was not checked on this target
+	// (its scenarios did not pass there: not checked, not applicable, a difference, failed);
+	// the reason says which.
+	CoverageNotChecked = "not-checked"
+	// CoverageFailed marks a rule a covering scenario failed on this target.
+	CoverageFailed = "failed"
 )
 
 // CoverageRow is one row of the coverage matrix: which scenarios exercise a rule or a result
@@ -231,7 +266,8 @@ type CoverageRow struct {
 	// Description is a short human text for the item.
 	Description string   `json:"description,omitempty"`
 	Scenarios   []string `json:"scenarios,omitempty"`
-	// Status is CoverageCovered, CoverageNotReachable or CoverageMissing.
+	// Status is CoverageCovered, CoverageNotReachable, CoverageMissing, CoverageNotChecked or
+	// CoverageFailed.
 	Status string `json:"status"`
 	// Reason explains a not-reachable or missing row.
 	Reason string `json:"reason,omitempty"`
@@ -714,10 +750,17 @@ type Verdict struct {
 	ScenariosFailed    int    `json:"scenariosFailed"`
 	ScenariosSkipped   int    `json:"scenariosSkipped"`
 	ScenariosUndefined int    `json:"scenariosUndefined"`
-	ThresholdsPassed   int    `json:"thresholdsPassed"`
-	ThresholdsFailed   int    `json:"thresholdsFailed"`
-	LoadScenarios      int    `json:"loadScenarios"`
-	CallbackAnomalies  int64  `json:"callbackAnomalies"`
+	// The skipped scenarios by the runner's state: not checked (with a reason), not
+	// applicable, known differences and differences from emulator decisions. None fails the
+	// verdict.
+	ScenariosNotChecked    int   `json:"scenariosNotChecked,omitempty"`
+	ScenariosNotApplicable int   `json:"scenariosNotApplicable,omitempty"`
+	KnownDifferences       int   `json:"knownDifferences,omitempty"`
+	Differs                int   `json:"differs,omitempty"`
+	ThresholdsPassed       int   `json:"thresholdsPassed"`
+	ThresholdsFailed       int   `json:"thresholdsFailed"`
+	LoadScenarios          int   `json:"loadScenarios"`
+	CallbackAnomalies      int64 `json:"callbackAnomalies"`
 	// CallbackFailures counts the callback anomalies that fail the run (Callbacks.Failures).
 	CallbackFailures int `json:"callbackFailures,omitempty"`
 	// Reasons lists why the verdict is FAIL, in order of importance.
@@ -742,6 +785,16 @@ func (s *Summary) ComputeVerdict() Verdict {
 				v.ScenariosFailed++
 			case StatusSkipped:
 				v.ScenariosSkipped++
+				switch sc.State {
+				case StateNotApplicable:
+					v.ScenariosNotApplicable++
+				case StateKnownDifference:
+					v.KnownDifferences++
+				case StateDiffers:
+					v.Differs++
+				default:
+					v.ScenariosNotChecked++
+				}
 			default:
 				v.ScenariosUndefined++
 			}
@@ -866,7 +919,11 @@ func CountByInterface(scenarios []Scenario) []InterfaceCounts {
 		case StatusFailed:
 			c.Failed++
 		case StatusSkipped:
-			c.Skipped++
+			if sc.State == StateKnownDifference || sc.State == StateDiffers {
+				c.Differences++
+			} else {
+				c.Skipped++
+			}
 		default:
 			c.Undefined++
 		}

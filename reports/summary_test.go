@@ -42,7 +42,7 @@ func TestComputeVerdict(t *testing.T) {
 		})
 	}
 	v := fixtureSummary(t).ComputeVerdict()
-	want := Verdict{Status: VerdictFail, ScenariosPassed: 7, ScenariosFailed: 2, ScenariosSkipped: 1, ScenariosUndefined: 1,
+	want := Verdict{Status: VerdictFail, ScenariosPassed: 7, ScenariosFailed: 2, ScenariosSkipped: 1, ScenariosUndefined: 1, ScenariosNotChecked: 1,
 		ThresholdsPassed: 4, ThresholdsFailed: 2, LoadScenarios: 2, CallbackAnomalies: 6, CallbackFailures: 2,
 		Reasons: []string{"2 scenarios failed", "1 scenario undefined", "2 callbacks missing", "1 callback duplicated", "2 thresholds failed"}}
 	if !reflect.DeepEqual(v, want) {

@@ -35,13 +35,17 @@ func runConform(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	tlsf := addTLSFlags(fs.FlagSet)
 	compare := fs.Bool("compare-emulator", false, "run the suite against --target and against the embedded emulator and list every scenario where they answer differently (terminal, compare.json, compare.html); exit 1 when they differ")
 	slow := fs.Bool("slow", false, "also run the @slow scenarios against a target that is not the emulator (they wait in real time, e.g. 70 s for a binding to expire)")
+	known := fs.String("known-differences", "", "YAML file of accepted differences (scenario or tag, optional resultcode, reason, optional expiry): a matching failure is reported as a known difference, not a failure (docs/report.md)")
+	strict := fs.Bool("strict", false, "certification mode: also fail (exit 1) when a rule that applies to the platform was not checked on it, or a known-differences entry is stale")
 	list := fs.Bool("list", false, "list every tag with the number of scenarios carrying it (among those --tags selects) and exit without running")
 	fs.describe("harness conform [--target URL] [--profile FILE] [--tags EXPR] [--out DIR] [--list]",
 		"Runs the Gherkin conformance suite: every interface's parameter rules, result codes and\n"+
 			"response and callback schemas. Without --target it starts an embedded emulator. Every binding\n"+
 			"a scenario creates is unbound (with retries); one left on the platform is named and fails\n"+
 			"the run. A target that does not answer ends the run at once, and a platform that refuses the\n"+
-			"profile's credentials ends it after a few refusals, below its lockout (exit 3, could not check).")
+			"profile's credentials ends it after a few refusals, below its lockout (exit 3, could not check).\n"+
+			"Each scenario ends passed, failed, not checked, not applicable, known difference or differs\n"+
+			"(from an emulator decision), each with its reason; only failed fails the run (docs/report.md).")
 	if code, ok := parseFlags(fs, args, false); !ok {
 		return code
 	}
@@ -77,6 +81,14 @@ func runConform(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		if opts.Target == "" {
 			opts.Target = p.Target
 		}
+	}
+	if *known != "" {
+		k, err := conformance.LoadKnownDifferences(*known)
+		if err != nil {
+			fmt.Fprintf(stderr, "harness conform: %v\n", err)
+			return exitUsage
+		}
+		opts.KnownDifferences = k
 	}
 	hc, _, err := tlsf.client(30 * time.Second)
 	if err != nil {
@@ -123,16 +135,19 @@ func runConform(ctx context.Context, args []string, stdout, stderr io.Writer) in
 			fmt.Fprintf(stderr, "harness conform: %v\n", err)
 		}
 	}
-	fmt.Fprintf(stdout, "\n%d scenarios: %d passed, %d failed, %d skipped in %s; reports in %s\n",
-		len(res.Scenarios), res.Passed, res.Failed, res.Skipped, res.Duration.Round(1e6), *out)
-	for _, k := range res.FailedKeys() {
-		fmt.Fprintf(stdout, "FAILED %s\n", k)
+	fmt.Fprintf(stdout, "\n%s in %s; reports in %s\n", res.Summary(), res.Duration.Round(1e6), *out)
+	if err := res.WriteStates(stdout); err != nil {
+		fmt.Fprintf(stderr, "harness conform: %v\n", err)
 	}
 	writeCleanup(stdout, res.Cleanup)
 	if res.CredentialsRefused != nil {
 		fmt.Fprintf(stderr, "harness conform: %v\n", res.CredentialsRefused)
 	}
-	return exitFor(conformVerdict(res))
+	v := conformVerdict(res)
+	if *strict && v.couldNotCheck == "" && writeStrict(stdout, res) {
+		v.failed++ // certification: a rule that applies left unchecked, or a stale entry
+	}
+	return exitFor(v)
 }
 
 // conformVerdict is the verdict of a conformance run: failed scenarios and bindings left on
@@ -149,6 +164,20 @@ func conformVerdict(res *conformance.Result) verdict {
 		v.failed = len(res.Cleanup.Leaked)
 	}
 	return v
+}
+
+// writeStrict prints what --strict does not accept and reports whether there was any.
+func writeStrict(w io.Writer, res *conformance.Result) bool {
+	probs := res.StrictProblems()
+	if len(probs) == 0 {
+		fmt.Fprintln(w, "strict: every applicable rule was checked and no known difference is stale")
+		return false
+	}
+	fmt.Fprintf(w, "strict: FAIL, %d problems:\n", len(probs))
+	for _, p := range probs {
+		fmt.Fprintf(w, "STRICT %s\n", p)
+	}
+	return true
 }
 
 // writeCleanup prints the exact cleanup account and names every binding left behind.

@@ -177,7 +177,7 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("load", stdout, stderr)
 	target := fs.String("target", "", "base `URL` of the PNS under load (default: an embedded emulator on a free loopback port); a host other than loopback needs --allow-remote and --max-rate")
 	allowRemote := fs.Bool("allow-remote", false, "allow a target that is not loopback (also profile allowRemote: true); needs a ceiling --max-rate")
-	maxRate := fs.Float64("max-rate", 0, "ceiling in requests/s, over all shards, that no --rate or ramp step may exceed (also profile maxRate; required with --allow-remote)")
+	maxRate := fs.Float64("max-rate", 0, "ceiling in requests/s of every interface together, over all shards, that the plan's peak (sessions/s × requests per session: bind-unbind 2) may not exceed (also profile maxRate; required with --allow-remote)")
 	tlsf := addTLSFlags(fs.FlagSet)
 	profilePath := fs.String("profile", "", "load profile YAML `file` (default: the embedded emulator's demo apps and X numbers)")
 	scenario := fs.String("scenario", "", "built-in workload: bind-unbind (default), query or calls, optionally prefixed with the mode (axb-bind-unbind)")
@@ -207,6 +207,25 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	callbackWait := fs.Duration("callback-wait", loadtest.DefaultCallbackWait, "calls scenario: how long to wait for callbacks after the last call")
 	startAt := fs.String("start-at", "", "shared start `instant` (RFC3339, e.g. 2026-12-01T22:30:00Z) of the shards of one run: setup happens before, the load begins then")
 	runID := fs.String("run-id", "", "`name` of the distributed run, recorded in the result: report --merge refuses shards of different runs")
+	var lifetime time.Duration // 0: the run's length plus a margin; negative: none
+	fs.Func("binding-lifetime", "lifetime `D` every AXB and AXE bind carries (duration, bindExpiredTime), so that a binding left behind expires by itself (default: the run's length + "+loadtest.BindingMargin.String()+"; 0: bindings never expire; AX binds have no lifetime)", func(v string) error {
+		d, err := time.ParseDuration(v)
+		switch {
+		case err != nil:
+			return err
+		case d < 0:
+			return fmt.Errorf("must not be negative")
+		case d == 0:
+			lifetime = -1
+		default:
+			lifetime = d
+		}
+		return nil
+	})
+	cleanupTimeout := fs.Duration("cleanup-timeout", loadtest.DefaultCleanupTimeout, "time budget of the cleanup after the load")
+	cleanupAttempts := fs.Int("cleanup-attempts", loadtest.DefaultCleanupAttempts, "tries per binding within the cleanup's time budget (with backoff and jitter)")
+	cleanupRate := fs.Float64("cleanup-rate", 0, "requests/s of setup and cleanup over all shards, halved whenever the platform throttles or fails (default: half the profile's flowControl, else --max-rate, else "+strconv.Itoa(loadtest.DefaultCleanupRate)+")")
+	cleanupFirst := fs.Bool("cleanup-first", false, "when --out holds the binding journal of an earlier run that left bindings, remove them before the load (as harness cleanup) instead of refusing the directory")
 	waitTarget := fs.Duration("wait-target", 0, "wait up to this long for the target to accept TCP connections (e.g. an emulator sidecar starting)")
 	fs.describe("harness load [--target URL] (--duration D --rate N | --ramp PLAN | --duration D --workload FILE) [flags]",
 		"Open-model load: a built-in workload (--scenario) or a workload file of weighted flows\n"+
@@ -301,6 +320,9 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if *unreachable < 0 {
 		return usageErr("--unreachable-after must not be negative (0 never stops)")
 	}
+	if *cleanupTimeout <= 0 || *cleanupAttempts < 1 || *cleanupRate < 0 {
+		return usageErr("--cleanup-timeout and --cleanup-attempts must be positive, --cleanup-rate not negative")
+	}
 	sample := *schemaSample
 	if sample == 0 {
 		sample = -1 // Config: negative disables
@@ -338,8 +360,14 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		*target = url
 		infof(stderr, "target: embedded emulator %s", url)
 	}
-	// The gate comes before any packet: a refused remote target is not even resolved.
-	if err := loadtest.CheckTarget(*target, gate, peak); err != nil {
+	// The gate comes before any packet: a refused remote target is not even resolved. The
+	// ceiling counts the requests of every interface, not sessions.
+	reqPeak, err := loadtest.PeakRequests(loadtest.Config{Scenario: *scenario, Mode: pns.Mode(*mode), Rate: *rate, Plan: plan,
+		Duration: *duration, Hold: *hold, Workload: wl})
+	if err != nil {
+		return usageErr("%v", err)
+	}
+	if err := loadtest.CheckTarget(*target, gate, reqPeak); err != nil {
 		fmt.Fprintf(stderr, "harness load: %v\n", err) // a target refusal, not a flag mistake: one line
 		return exitUsage
 	}
@@ -391,7 +419,9 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		AbortOnFail: *abortOnFail, Workers: *workers, MaxWorkers: *maxWorkers, Timeout: *timeout,
 		UnreachableAfter: unreachableAfter(*unreachable),
 		SchemaSample:     sample, StartAt: start, Gate: gate, TLSConfig: tlsConf, Workload: wl, GeneratorLag: *genLag,
-		Run: loadtest.RunInfo{ID: *runID, HarnessVersion: buildVersion()},
+		Run:             loadtest.RunInfo{ID: *runID, HarnessVersion: buildVersion()},
+		BindingLifetime: lifetime, CleanupTimeout: *cleanupTimeout, CleanupAttempts: *cleanupAttempts, CleanupRate: *cleanupRate,
+		CleanupFirst: *cleanupFirst,
 	}
 	if every > 0 && !*jsonOut {
 		cfg.ProgressInterval = every
@@ -465,7 +495,7 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 // unreachable or refused the credentials could not check; then the thresholds.
 func loadVerdict(res *loadtest.Result, err error) verdict {
 	v := verdict{couldNotCheck: res.CouldNotCheck}
-	if res.Cleanup.Leaked > 0 {
+	if res.Cleanup.LeftBehind() > 0 {
 		v.failed++
 	}
 	if err != nil {

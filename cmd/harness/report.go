@@ -31,6 +31,7 @@ type resultDirs struct {
 	conformance []string // directories with cucumber.json
 	load        []string // directories with a load summary.json
 	receiver    []string // receiver.json files
+	partial     []string // load directories with a binding journal but no summary: the run never ended
 }
 
 // scanResultDir classifies dir: a `harness run` output (conformance/, load/*/, receiver.json),
@@ -53,8 +54,19 @@ func scanResultDir(dir string, into *resultDirs) error {
 		into.conformance = append(into.conformance, c)
 		found = true
 	}
-	if isLoadSummary(filepath.Join(dir, loadtest.SummaryFile)) {
-		into.load = append(into.load, dir)
+	// A load directory: its summary, or only its journal when the run never ended (killed).
+	load := func(d string) bool {
+		switch {
+		case isLoadSummary(filepath.Join(d, loadtest.SummaryFile)):
+			into.load = append(into.load, d)
+		case exists(filepath.Join(d, loadtest.JournalFile)):
+			into.partial = append(into.partial, d)
+		default:
+			return false
+		}
+		return true
+	}
+	if load(dir) {
 		found = true
 	}
 	for _, parent := range []string{filepath.Join(dir, assemble.LoadDir), dir} {
@@ -63,9 +75,7 @@ func scanResultDir(dir string, into *resultDirs) error {
 			continue
 		}
 		for _, e := range entries {
-			sub := filepath.Join(parent, e.Name())
-			if e.IsDir() && isLoadSummary(filepath.Join(sub, loadtest.SummaryFile)) {
-				into.load = append(into.load, sub)
+			if e.IsDir() && load(filepath.Join(parent, e.Name())) {
 				found = true
 			}
 		}
@@ -224,15 +234,13 @@ func runReport(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	v := s.ComputeVerdict()
-	fmt.Fprintf(stdout, "%s  scenarios: %d passed, %d failed, %d skipped; load scenarios: %d; thresholds: %d passed, %d failed\n",
-		v.Status, v.ScenariosPassed, v.ScenariosFailed, v.ScenariosSkipped, v.LoadScenarios, v.ThresholdsPassed, v.ThresholdsFailed)
+	fmt.Fprintf(stdout, "%s  scenarios: %s; load scenarios: %d; thresholds: %d passed, %d failed\n",
+		v.Status, v.Counts(), v.LoadScenarios, v.ThresholdsPassed, v.ThresholdsFailed)
 	for _, r := range v.Reasons {
 		fmt.Fprintf(stdout, "  - %s\n", r)
 	}
-	// The run errors themselves, not only their count: a merge that lacks a shard or lost
-	// values must say which and how many where the verdict is read.
 	for _, e := range s.Errors {
-		fmt.Fprintf(stdout, "  run error: %s\n", e)
+		fmt.Fprintf(stdout, "  error: %s\n", e)
 	}
 	printCallbackProblems(stdout, s.Callbacks)
 	for _, l := range s.BaselineLines() {
@@ -375,12 +383,18 @@ func buildReport(found resultDirs, merge *loadtest.MergeOptions, ths []loadtest.
 			prefix = names[i]
 		}
 		s.Thresholds = append(s.Thresholds, assemble.Thresholds(r, prefix)...)
+		s.Errors = append(s.Errors, assemble.LoadErrors(r, names[i])...)
 		if s.Manifest.Start.IsZero() || r.Started.Before(s.Manifest.Start) {
 			s.Manifest.Start = r.Started
 		}
 		if r.Ended.After(s.Manifest.End) {
 			s.Manifest.End = r.Ended
 		}
+	}
+	for _, d := range found.partial {
+		// A run killed before its summary: never a pass, and what it may have left is said.
+		s.Errors = append(s.Errors, fmt.Sprintf("load %s: partial result: the run ended without writing its %s (killed or crashed); %s",
+			d, loadtest.SummaryFile, journalNote(d)))
 	}
 	if len(found.receiver) > 0 {
 		var reps []receiver.Report

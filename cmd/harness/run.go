@@ -112,6 +112,10 @@ type runOptions struct {
 	cbThresholds []string
 	callbacks    callbackFlags
 	faults       faultFlag
+	// known is the --known-differences file (loaded), strict the certification mode.
+	knownPath string
+	known     *conformance.KnownDifferences
+	strict    bool
 	// rateSet and durationSet tell a flag given from its default (the profile may set both).
 	rateSet, durationSet bool
 	// remote holds the flags of a run against --target.
@@ -144,6 +148,8 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		o.thresholds = append(o.thresholds, v)
 		return nil
 	})
+	fs.StringVar(&o.knownPath, "known-differences", "", "YAML `file` of accepted differences: a conformance failure an entry matches is a known difference, not a failure (docs/report.md)")
+	fs.BoolVar(&o.strict, "strict", false, "certification mode: the run also fails when a conformance rule that applies to the platform was not checked on it, or a known-differences entry is stale; the --out directory becomes a certification bundle (certification.json, checked by harness verify)")
 	addCallbackFlags(fs, &o.callbacks, false)
 	fs.Var(o.faults, "inject-fault", "`IFACE[=CODE]`: answer every request of that interface with CODE (default 1010001), to see a failing run (repeatable)")
 	fs.StringVar(&o.remote.target, "target", "", "run the whole job against this platform `URL` instead of the embedded emulator (needs --profile)")
@@ -157,10 +163,11 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		"Starts the embedded emulator on a free loopback port, runs the conformance suite and a short\n"+
 			"load test (bind-unbind and calls with callbacks), and writes the HTML report. Ctrl-C stops\n"+
 			"early: the load unbinds what it bound and the report of what ran is still written. With\n"+
-			"--target it does the same against that platform: conformance (emulator-only scenarios\n"+
-			"skipped and counted), a bind-unbind load per mode of the profile behind the remote gate, at a\n"+
-			"rate fitted to the profile's limits unless one is given, and callbacks received on --receive\n"+
-			"for the whole run. A platform that refuses the profile's credentials stops the run (exit 3).")
+			"--target it does the same against that platform: conformance (scenarios needing emulator\n"+
+			"control not checked, with the reason), a bind-unbind load per mode of the profile behind the\n"+
+			"remote gate, at a rate fitted to the profile's limits unless one is given, and callbacks\n"+
+			"received on --receive for the whole run. A platform that refuses the profile's credentials\n"+
+			"stops the run (exit 3).")
 	if code, ok := parseFlags(fs, args, false); !ok {
 		return code
 	}
@@ -190,6 +197,14 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "harness run: --tags: %v\n", err)
 			return exitUsage
 		}
+	}
+	if o.knownPath != "" {
+		k, err := conformance.LoadKnownDifferences(o.knownPath)
+		if err != nil {
+			fmt.Fprintf(stderr, "harness run: %v\n", err)
+			return exitUsage
+		}
+		o.known = k
 	}
 	var base *reports.Summary
 	if o.baseline != "" {
@@ -227,9 +242,25 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "harness run: %v\n", err)
 		return exitFailed
 	}
+	if o.strict {
+		prof := conformance.EmulatorProfile()
+		if o.remote.profilePath != "" {
+			if prof, err = conformance.LoadProfile(o.remote.profilePath); err != nil {
+				fmt.Fprintf(stderr, "harness run: %v\n", err)
+				return exitUsage
+			}
+		}
+		c, err := writeCertification(o, prof)
+		if err != nil {
+			fmt.Fprintf(stderr, "harness run: certification bundle: %v\n", err)
+			return exitFailed
+		}
+		fmt.Fprintf(stdout, "certification bundle: %s (%s, %d files; check with harness verify %s)\n",
+			filepath.Join(o.out, conformance.CertificationFile), c.Verdict, len(c.Files), o.out)
+	}
 	v := s.ComputeVerdict()
-	fmt.Fprintf(stdout, "\n%s  scenarios: %d passed, %d failed, %d skipped; load scenarios: %d; thresholds: %d passed, %d failed; callback anomalies: %d\n",
-		v.Status, v.ScenariosPassed, v.ScenariosFailed, v.ScenariosSkipped, v.LoadScenarios, v.ThresholdsPassed, v.ThresholdsFailed, v.CallbackAnomalies)
+	fmt.Fprintf(stdout, "\n%s  scenarios: %s; load scenarios: %d; thresholds: %d passed, %d failed; callback anomalies: %d\n",
+		v.Status, v.Counts(), v.LoadScenarios, v.ThresholdsPassed, v.ThresholdsFailed, v.CallbackAnomalies)
 	printCallbackProblems(stdout, s.Callbacks)
 	for _, r := range v.Reasons {
 		fmt.Fprintf(stdout, "  - %s\n", r)
@@ -368,8 +399,10 @@ func runAll(ctx context.Context, o runOptions, stdout io.Writer) (*runOutcome, e
 		Output:    stdout,
 		Randomize: o.seed,
 		Pushes:    pushes,
+
+		KnownDifferences: o.known,
 	})
-	recordConformance(stdout, s, cdir, cres, err)
+	recordConformance(stdout, s, cdir, cres, err, o.strict)
 
 	// 2. Load: bind-unbind, then calls with callbacks. The conformance run left the clock and
 	// the state as it was; start from a clean state so the load sees a fresh pool.
@@ -427,9 +460,7 @@ func runAll(ctx context.Context, o runOptions, stdout io.Writer) (*runOutcome, e
 			ls := assemble.LoadScenario(res, sc.name)
 			s.Load.Scenarios = append(s.Load.Scenarios, ls)
 			s.Thresholds = append(s.Thresholds, assemble.Thresholds(res, sc.name)...)
-			if res.Cleanup.Leaked > 0 {
-				s.Errors = append(s.Errors, fmt.Sprintf("load %s left %d bindings behind", sc.name, res.Cleanup.Leaked))
-			}
+			s.Errors = append(s.Errors, assemble.LoadErrors(res, sc.name)...)
 			fmt.Fprintf(stdout, "  %s\n", ls.Headline())
 		}
 	}
@@ -511,9 +542,10 @@ func printCallbackProblems(w io.Writer, cb *reports.Callbacks) {
 }
 
 // recordConformance puts a conformance run's outcome into the run's summary and prints its
-// console lines (counts, cleanup account): the same for the embedded and the --target run.
-// Every leaked binding is a run error, so it fails the verdict.
-func recordConformance(stdout io.Writer, s *reports.Summary, cdir string, cres *conformance.Result, err error) {
+// console lines (the summary of states, what is not a pass with its reason, cleanup account):
+// the same for the embedded and the --target run. Every leaked binding is a run error, so it
+// fails the verdict; under strict so is every problem of Result.StrictProblems.
+func recordConformance(stdout io.Writer, s *reports.Summary, cdir string, cres *conformance.Result, err error, strict bool) {
 	if err != nil {
 		s.Errors = append(s.Errors, "conformance: "+err.Error())
 		return
@@ -523,8 +555,16 @@ func recordConformance(stdout io.Writer, s *reports.Summary, cdir string, cres *
 	} else {
 		s.Conformance = c
 	}
-	fmt.Fprintf(stdout, "conformance: %d passed, %d failed, %d skipped in %s\n", cres.Passed, cres.Failed, cres.Skipped, cres.Duration.Round(time.Millisecond))
+	fmt.Fprintf(stdout, "conformance: %s in %s\n", cres.Summary(), cres.Duration.Round(time.Millisecond))
+	if err := cres.WriteStates(stdout); err != nil {
+		s.Errors = append(s.Errors, "conformance: "+err.Error())
+	}
 	writeCleanup(stdout, cres.Cleanup)
+	if strict && writeStrict(stdout, cres) {
+		for _, p := range cres.StrictProblems() {
+			s.Errors = append(s.Errors, "strict: "+p)
+		}
+	}
 	for _, l := range cres.Cleanup.Leaked {
 		s.Errors = append(s.Errors, fmt.Sprintf("conformance left %s binding %s (app %s, scenario %q) on the platform: %s", l.Mode, l.SubscriptionID, l.App, l.Scenario, l.Reason))
 	}

@@ -238,9 +238,9 @@ func TestLoadRemoteGate(t *testing.T) {
 		{"no opt-in", []string{"--target", "https://pns.invalid", "--rate", "1"}, "harness load: remote target refused: target \"https://pns.invalid\": pns.invalid is not a loopback address; a load against another host needs --allow-remote (profile allowRemote: true) and a ceiling --max-rate (profile maxRate)"},
 		{"no ceiling", []string{"--target", "https://pns.invalid", "--rate", "1", "--allow-remote"}, "a remote load needs a rate ceiling: give --max-rate N (profile maxRate)"},
 		{"ceiling only", []string{"--target", "https://pns.invalid", "--rate", "1", "--max-rate", "10"}, "pns.invalid is not a loopback address"},
-		{"above the ceiling", []string{"--target", "https://pns.invalid", "--rate", "20", "--allow-remote", "--max-rate", "10"}, "the plan's peak rate 20/s exceeds the ceiling maxRate (--max-rate) 10/s"},
-		{"ramp step above the ceiling", []string{"--target", "https://pns.invalid", "--ramp", "1s@5,1s@11,1s@0", "--allow-remote", "--max-rate", "10"}, "the plan's peak rate 11/s exceeds the ceiling"},
-		{"profile ceiling", []string{"--target", "https://pns.invalid", "--rate", "6", "--profile", ceiling}, "the plan's peak rate 6/s exceeds the ceiling maxRate (--max-rate) 5/s"},
+		{"above the ceiling", []string{"--target", "https://pns.invalid", "--rate", "20", "--allow-remote", "--max-rate", "10"}, "the plan's peak of 40 requests/s exceeds the ceiling maxRate (--max-rate) of 10 requests/s: bind-unbind 20 sessions/s × 2 request(s) (bind, unbind) = 40 requests/s"},
+		{"ramp step above the ceiling", []string{"--target", "https://pns.invalid", "--ramp", "1s@5,1s@11,1s@0", "--allow-remote", "--max-rate", "10"}, "the plan's peak of 22 requests/s exceeds the ceiling"},
+		{"profile ceiling", []string{"--target", "https://pns.invalid", "--rate", "6", "--profile", ceiling}, "the plan's peak of 12 requests/s exceeds the ceiling maxRate (--max-rate) of 5 requests/s"},
 		{"remote IP", []string{"--target", "http://192.0.2.7:8080", "--rate", "1"}, "192.0.2.7 is not a loopback address"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

@@ -271,7 +271,7 @@ func TestIndexedJobLocally(t *testing.T) {
 	// The values an overlay sets for a short run on this machine; the args stay the Job's.
 	runID := "run-local"
 	startAt := time.Now().Add(4 * time.Second).UTC().Truncate(time.Second)
-	override := map[string]string{"TARGET": target, "RATE": "45", "MAX_RATE": "45", "DURATION": "2s", "HOLD": "300ms",
+	override := map[string]string{"TARGET": target, "RATE": "45", "MAX_RATE": "90", "DURATION": "2s", "HOLD": "300ms",
 		"RUN_ID": runID, "START_AT": startAt.Format(time.RFC3339), "MERGE_WAIT": "2m"}
 
 	lpod := load.Spec.Template.Spec

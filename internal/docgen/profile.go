@@ -55,6 +55,7 @@ The default is what a profile that leaves the key out gets; "—" means none.
 		{"Lockout (`lockout`)", "lockout.", reflect.TypeFor[profile.Lockout](), reflect.ValueOf(p.Lockout)},
 		{"Load numbers (`numbers.a`, `numbers.b`)", "numbers.a.", reflect.TypeFor[profile.NumberRange](), reflect.ValueOf(p.Numbers.A)},
 		{"Load of harness run (`load`)", "load.", reflect.TypeFor[profile.LoadSettings](), reflect.ValueOf(p.Load)},
+		{"Capabilities (`capabilities`)", "capabilities.", reflect.TypeFor[profile.Capabilities](), reflect.ValueOf(p.Capabilities)},
 	}
 	for _, sec := range sections {
 		writeTable(&b, sec.title, sec.prefix, sec.typ, sec.value, comments, overrides)

@@ -1,0 +1,129 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+
+	"github.com/pns-harness/pns-harness/assemble"
+	"github.com/pns-harness/pns-harness/loadtest"
+)
+
+func init() {
+	register("cleanup", "remove every binding a load may have left on the platform, from the binding journal of its --out directory", interruptible(runCleanup))
+}
+
+// cleanupDirs returns the directories of args that hold a binding journal: a `harness load
+// --out` directory, or the load/* directories of a `harness run` output directory.
+func cleanupDirs(args []string) ([]string, error) {
+	var dirs []string
+	for _, a := range args {
+		if exists(filepath.Join(a, loadtest.JournalFile)) {
+			dirs = append(dirs, a)
+			continue
+		}
+		found := false
+		if entries, err := os.ReadDir(filepath.Join(a, assemble.LoadDir)); err == nil {
+			for _, e := range entries {
+				if d := filepath.Join(a, assemble.LoadDir, e.Name()); e.IsDir() && exists(filepath.Join(d, loadtest.JournalFile)) {
+					dirs = append(dirs, d)
+					found = true
+				}
+			}
+		}
+		if !found {
+			return nil, fmt.Errorf("%s holds no binding journal (%s): give the --out directory of a load or run", a, loadtest.JournalFile)
+		}
+	}
+	return dirs, nil
+}
+
+func runCleanup(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("cleanup", stdout, stderr)
+	target := fs.String("target", "", "base `URL` of the platform (default: the one the journal names)")
+	allowRemote := fs.Bool("allow-remote", false, "allow a target that is not loopback (also profile allowRemote: true)")
+	tlsf := addTLSFlags(fs.FlagSet)
+	profilePath := fs.String("profile", "", "profile YAML `file` of the load, for its apps and secrets (default: the embedded emulator's demo apps)")
+	timeout := fs.Duration("timeout", loadtest.DefaultCleanupTimeout, "time budget of the cleanup of each directory")
+	attempts := fs.Int("attempts", loadtest.DefaultCleanupAttempts, "tries per binding within the budget (with backoff and jitter)")
+	rate := fs.Float64("rate", 0, "requests/s, halved whenever the platform throttles or fails (default: half the profile's flowControl, else its maxRate, else "+strconv.Itoa(loadtest.DefaultCleanupRate)+")")
+	fs.describe("harness cleanup [flags] DIR...",
+		"Removes every binding a load may have left on the platform, from the binding journal its\n"+
+			"--out directory holds (a `harness run` directory: each load under load/). Bound bindings are\n"+
+			"unbound by subscriptionId; binds whose answer was lost are looked up by the numbers they\n"+
+			"used. What it removes is journaled: running it again retries only the rest. Exit 0 when\n"+
+			"nothing may be left, 1 when a binding could not be removed or looked up (named).")
+	if code, ok := parseFlags(fs, args, true); !ok {
+		return code
+	}
+	if fs.NArg() == 0 {
+		return fs.usageError("at least one directory is required")
+	}
+	if *timeout <= 0 || *attempts < 1 || *rate < 0 {
+		return fs.usageError("--timeout and --attempts must be positive, --rate not negative")
+	}
+	dirs, err := cleanupDirs(fs.Args())
+	if err != nil {
+		return fs.usageError("%v", err)
+	}
+	tlsConf, err := tlsf.config()
+	if err != nil {
+		return fs.usageError("%v", err)
+	}
+	prof := defaultLoadProfile()
+	if *profilePath != "" {
+		if prof, err = loadtest.LoadProfile(*profilePath); err != nil {
+			return fs.usageError("%v", err)
+		}
+	}
+	gate := loadtest.Gate{AllowRemote: *allowRemote || prof.AllowRemote, MaxRate: prof.MaxRate}
+	left := false
+	for _, d := range dirs {
+		res, err := loadtest.CleanupDir(ctx, loadtest.CleanupConfig{Dir: d, Target: *target, Gate: gate, TLSConfig: tlsConf,
+			Profile: prof, Timeout: *timeout, Attempts: *attempts, Rate: *rate})
+		var ce *loadtest.ConfigError
+		switch {
+		case errors.As(err, &ce):
+			fmt.Fprintf(stderr, "harness cleanup: %v\n", err)
+			return exitUsage
+		case err != nil:
+			fmt.Fprintf(stderr, "harness cleanup: %s: %v\n", d, err)
+			left = true
+		}
+		if res == nil {
+			continue
+		}
+		c := res.Cleanup
+		fmt.Fprintf(stdout, "cleanup %s on %s: journal: %d binds, %d bound and not removed, %d without an answer; removed %d (%d of them found by query), %d leaked, %d unknown\n",
+			d, res.Target, res.Before.Binds, res.Before.Live, res.Before.Maybe, c.Retried, c.Bound, c.Leaked, c.Unknown)
+		if p := c.Problem(); p != "" {
+			fmt.Fprintf(stdout, "  %s\n", p)
+			left = true
+		}
+		for _, e := range c.Errors {
+			fmt.Fprintf(stdout, "  %s\n", e)
+		}
+	}
+	v := verdict{interrupted: ctx.Err() != nil}
+	if left {
+		v.failed = 1
+	}
+	return exitFor(v)
+}
+
+// journalNote says what a partial load directory's journal leaves on the platform, for the
+// report of a run that ended without its summary.
+func journalNote(dir string) string {
+	st, err := loadtest.ReadJournal(dir)
+	if err != nil {
+		return "its binding journal cannot be read: " + err.Error()
+	}
+	if n := st.Live + st.Maybe; n > 0 {
+		return fmt.Sprintf("%d binding(s) may still be on the platform (%d bound, %d without an answer): run `harness cleanup %s`", n, st.Live, st.Maybe, dir)
+	}
+	return "its binding journal shows no binding left on the platform"
+}

@@ -1,0 +1,158 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/pns-harness/pns-harness/conformance"
+	"github.com/pns-harness/pns-harness/pns"
+)
+
+// propertyPlatform serves the conformance emulator on loopback with its number handling broken
+// by wrap (nil: unbroken) and returns its URL.
+func propertyPlatform(t *testing.T, wrap func(http.Handler) http.Handler) string {
+	t.Helper()
+	cfg, err := conformance.ConformanceConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	url, stop, err := conformance.ServeEmulator(cfg, wrap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(stop)
+	return url
+}
+
+// stripDashes is a platform that removes dashes from number members of request bodies instead
+// of refusing them.
+func stripDashes(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost || r.Method == http.MethodPut {
+			b, _ := io.ReadAll(r.Body)
+			var m map[string]any
+			if json.Unmarshal(b, &m) == nil {
+				for k, v := range m {
+					if s, ok := v.(string); ok && strings.HasPrefix(s, "+") {
+						m[k] = strings.ReplaceAll(s, "-", "")
+					}
+				}
+				b, _ = json.Marshal(m)
+			}
+			r.Body, r.ContentLength = io.NopCloser(bytes.NewReader(b)), int64(len(b))
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// otherCode is a platform that refuses malformed numbers with 1010001 instead of the emulator's
+// 1010002 naming the field (D16): a difference from a decision, not from the documentation.
+func otherCode(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec := &codeRewriter{ResponseWriter: w}
+		h.ServeHTTP(rec, r)
+	})
+}
+
+type codeRewriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (c *codeRewriter) WriteHeader(s int) { c.status = s }
+
+func (c *codeRewriter) Write(b []byte) (int, error) {
+	var e pns.Envelope
+	if json.Unmarshal(b, &e) == nil && e.ResultCode == string(pns.CodeInvalidRequest) && strings.HasSuffix(e.ResultDesc, "Num") {
+		b = []byte(`{"resultcode":"1010001","resultdesc":"Invalid parameter."}`)
+		c.ResponseWriter.Header().Set("Content-Length", "")
+	}
+	if c.status != 0 {
+		c.ResponseWriter.WriteHeader(c.status)
+		c.status = 0
+	}
+	return c.ResponseWriter.Write(b)
+}
+
+// nonEmulatorProfile is the emulator's demo apps described as a real platform's: the emulator's
+// decisions are not part of the verdict.
+const nonEmulatorProfile = `
+numberBlocks: ["+86138001", "+86139001"]
+apps:
+  AXB:
+    appKey: demo-axb
+    appSecret: demo-axb-secret
+    xRanges: [{from: "+8617001100000", count: 50, cityCode: "010"}]
+  AX:
+    appKey: demo-ax
+    appSecret: demo-ax-secret
+    xRanges: [{from: "+8617002100000", count: 50, cityCode: "010"}]
+  AXE:
+    appKey: demo-axe
+    appSecret: demo-axe-secret
+    extensionDigits: 4
+    xRanges: [{from: "+8617003100000", count: 50, cityCode: "010"}]
+`
+
+var smallestRE = regexp.MustCompile(`smallest failing value "([^"]*)"`)
+
+func TestPropertiesCommand(t *testing.T) {
+	dir := t.TempDir()
+	prof := filepath.Join(dir, "platform.yaml")
+	if err := os.WriteFile(prof, []byte(nonEmulatorProfile), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Run("embedded emulator: every field holds, report written", func(t *testing.T) {
+		out := filepath.Join(dir, "out")
+		code, stdout, stderr := runHarness(t, nil, "properties", "--checks", "5", "--out", out)
+		if code != exitOK || !strings.Contains(stdout, "22 fields, 0 failed") {
+			t.Fatalf("exit %d, want 0 with 22 fields checked\n%s%s", code, stdout, stderr)
+		}
+		var rep conformance.PropertyReport
+		b, err := os.ReadFile(filepath.Join(out, "properties.json"))
+		if err != nil || json.Unmarshal(b, &rep) != nil || len(rep.Results) != 22 || rep.Requests == 0 {
+			t.Fatalf("properties.json: %v %s", err, b)
+		}
+	})
+	t.Run("a platform stripping dashes fails with the shrunk request", func(t *testing.T) {
+		url := propertyPlatform(t, stripDashes)
+		code, stdout, stderr := runHarness(t, nil, "properties", "--target", url, "--profile", prof, "--checks", "100", "--rate", "0")
+		m := smallestRE.FindStringSubmatch(stdout)
+		if code != exitFailed || m == nil {
+			t.Fatalf("exit %d, want 1 with a smallest failing value\n%s%s", code, stdout, stderr)
+		}
+		if v := m[1]; strings.Count(v, "-") != 1 || !pns.ValidRealNumber(strings.ReplaceAll(v, "-", "")) {
+			t.Errorf("smallest failing value %q: want a valid A/B number with one dash", v)
+		}
+		if !strings.Contains(stdout, "answer HTTP 200, resultcode 0") || !strings.Contains(stdout, "want refused") {
+			t.Errorf("the failure names neither the rule nor the answer:\n%s", stdout)
+		}
+	})
+	t.Run("another refusal code differs from a decision and does not fail", func(t *testing.T) {
+		url := propertyPlatform(t, otherCode)
+		code, stdout, stderr := runHarness(t, nil, "properties", "--target", url, "--profile", prof, "--checks", "20", "--rate", "0")
+		if code != exitOK || !strings.Contains(stdout, "differs from the emulator's decision D16") || strings.Contains(stdout, "FAIL") {
+			t.Fatalf("exit %d, want 0 with differences from D16 listed\n%s%s", code, stdout, stderr)
+		}
+		// The same platform described as the emulator: the decision is part of the verdict.
+		code, stdout, stderr = runHarness(t, nil, "properties", "--target", url, "--checks", "20", "--rate", "0")
+		if code != exitFailed || !strings.Contains(stdout, "(the emulator's decision D16)") {
+			t.Fatalf("exit %d against the emulator's profile, want 1 naming D16\n%s%s", code, stdout, stderr)
+		}
+	})
+	t.Run("bad usage is one line and exit 2", func(t *testing.T) {
+		for _, args := range [][]string{{"--checks", "0"}, {"--checks", "10001"}, {"--rate", "-1"}} {
+			code, _, stderr := runHarness(t, nil, append([]string{"properties"}, args...)...)
+			if code != exitUsage || !strings.Contains(strings.SplitN(stderr, "\n", 2)[0], args[0]) {
+				t.Errorf("%v: exit %d, stderr %q; want 2 naming the flag", args, code, stderr)
+			}
+		}
+	})
+}

@@ -1,0 +1,755 @@
+package conformance
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"golang.org/x/time/rate"
+	"pgregory.net/rapid"
+
+	"github.com/pns-harness/pns-harness/pns"
+	"github.com/pns-harness/pns-harness/schemas"
+)
+
+// Property checks send generated values of every number field of every interface to the
+// platform, through the same signed client as the scenarios, and judge each answer against the
+// field's rule as the request schemas state it (format and length). A table checks the values
+// someone thought of; a property check finds the one nobody did (a dash a platform strips, an
+// area code's 0 it drops) and shrinks it to the smallest request that still breaks the rule.
+//
+// Generation and shrinking are pgregory.net/rapid's rather than hand-written: its generators
+// shrink by construction (a failing number is reduced towards the profile's first block, the
+// first position and the first edit), which a hand-written generator would have to re-implement
+// for every edit, and Go's native fuzzing neither shrinks to a minimum nor runs outside
+// `go test`, while users run these checks against their platform from the harness binary.
+
+// DefaultPropertyChecks is the number of generated values per field when none is given: small
+// enough that `go test` stays short, large enough that every kind of edit occurs.
+const DefaultPropertyChecks = 20
+
+// MaxPropertyChecks bounds PropertyOptions.Checks, so that a typo cannot flood a platform.
+const MaxPropertyChecks = 10000
+
+// PropertyOptions configures RunProperties.
+type PropertyOptions struct {
+	// Target is the platform's base URL.
+	Target string
+	// Profile names the apps, their X numbers and the number blocks of fresh A/B numbers.
+	// Profile.Emulator makes the emulator's decisions (the exact code and description, the
+	// number syntax beyond the documented examples) part of the verdict.
+	Profile *Profile
+	// HTTPClient sends the requests; nil uses the pns client's default.
+	HTTPClient *http.Client
+	// Checks is the number of generated values per field (default DefaultPropertyChecks).
+	Checks int
+	// Rate bounds the requests per second (0: no bound, for the embedded emulator).
+	Rate float64
+	// Seed makes a run repeatable (0: a random seed, reported in the result).
+	Seed uint64
+	// Fields, when set, keeps only the fields "iface field" for which it is true (tests).
+	Fields func(iface, field string) bool
+}
+
+// PropertyResult is the outcome of the checks of one field of one interface.
+type PropertyResult struct {
+	Interface string `json:"interface"`
+	Field     string `json:"field"`
+	// Rule is the field's rule as the schema states it.
+	Rule string `json:"rule"`
+	// Checks is the number of generated values sent (before any shrinking).
+	Checks int `json:"checks"`
+	// Failure is the smallest request found that breaks a rule the verdict holds the platform
+	// to; nil when none was found.
+	Failure *PropertyFailure `json:"failure,omitempty"`
+	// Differs lists, on a platform that is not the emulator, answers that differ from one of
+	// the emulator's decisions only (not a failure), at most maxDiffers per field.
+	Differs []PropertyFailure `json:"differs,omitempty"`
+}
+
+// PropertyFailure is one generated request and the answer that broke the rule.
+type PropertyFailure struct {
+	// Value is the field's generated value.
+	Value string `json:"value"`
+	// Want is what the rule asks of the answer.
+	Want string `json:"want"`
+	// Decision is the emulator decision the expectation rests on ("" when documented).
+	Decision string `json:"decision,omitempty"`
+	// Request is the request sent (never its authentication headers).
+	Request string `json:"request"`
+	// Answer is the platform's HTTP status, resultcode and resultdesc.
+	Answer string `json:"answer"`
+}
+
+// PropertyReport is the outcome of RunProperties.
+type PropertyReport struct {
+	Seed     uint64           `json:"seed"`
+	Requests int              `json:"requests"`
+	Results  []PropertyResult `json:"results"`
+	// Cleanup lists bindings that could not be removed again (empty when all were).
+	Cleanup []string `json:"cleanup,omitempty"`
+}
+
+// Failed returns the results with a failure.
+func (r *PropertyReport) Failed() []PropertyResult {
+	var out []PropertyResult
+	for _, x := range r.Results {
+		if x.Failure != nil {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+const maxDiffers = 3
+
+// shrinkRequests bounds the requests spent shrinking one field's failure: shrinking stops
+// with the smallest request found by then, so a platform failing every field is not sent
+// minutes of requests.
+const shrinkRequests = 100
+
+// propField is one number field of one interface's request, read from its schema.
+type propField struct {
+	iface    pns.Interface
+	name     string
+	format   string
+	min, max int
+}
+
+// propSchemas maps the interfaces with number fields to their request schema.
+var propSchemas = []struct{ iface, schema string }{
+	{pns.IfaceAXBBind, "axb-bind.request"},
+	{pns.IfaceAXBModify, "axb-modify.request"},
+	{pns.IfaceAXBQuery, "axb-query.request"},
+	{pns.IfaceAXBUnbind, "axb-unbind.request"},
+	{pns.IfaceAXBind, "ax-bind.request"},
+	{pns.IfaceAXModify, "ax-modify.request"},
+	{pns.IfaceAXQuery, "ax-query.request"},
+	{pns.IfaceAXUnbind, "ax-unbind.request"},
+	{pns.IfaceAXCallee, "ax-callee.request"},
+	{pns.IfaceAXEBind, "axe-bind.request"},
+	{pns.IfaceAXEModify, "axe-modify.request"},
+	{pns.IfaceAXEQuery, "axe-query.request"},
+	{pns.IfaceAXEUnbind, "axe-unbind.request"},
+}
+
+// propertyFields reads every number field (a pns-…-number format) of every request schema,
+// with its length bounds, including formats stated only in a conditional branch (AXE's
+// virtualNum).
+func propertyFields() ([]propField, error) {
+	defs, err := loadDefs()
+	if err != nil {
+		return nil, err
+	}
+	var out []propField
+	for _, ps := range propSchemas {
+		iface, ok := pns.InterfaceByID(ps.iface)
+		if !ok {
+			return nil, fmt.Errorf("properties: unknown interface %s", ps.iface)
+		}
+		src, err := schemas.Source(ps.schema)
+		if err != nil {
+			return nil, err
+		}
+		var s reqSchema
+		if err := json.Unmarshal(src, &s); err != nil {
+			return nil, fmt.Errorf("%s: %w", ps.schema, err)
+		}
+		names := make([]string, 0, len(s.Properties))
+		for n := range s.Properties {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		for _, n := range names {
+			p, err := parseProp(s.Properties[n], defs)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", ps.schema, err)
+			}
+			format := p.Format
+			for _, a := range s.AllOf {
+				if tp := a.Then.Properties[n]; format == "" && tp != nil {
+					format = tp.Format
+				}
+			}
+			if !strings.HasSuffix(format, "-number") || propSkip(iface, n, format) != "" {
+				continue
+			}
+			f := propField{iface: iface, name: n, format: format, min: 0, max: 1 << 20}
+			if p.MinLength != nil {
+				f.min = *p.MinLength
+			}
+			if p.MaxLength != nil {
+				f.max = *p.MaxLength
+			}
+			out = append(out, f)
+		}
+	}
+	return out, nil
+}
+
+// propSkip says why a number field has no property check ("" when it has one): in a modify or
+// a temporary callee the subscriptionId identifies the binding and wins over an X number or A
+// number sent beside it (D41), so those values are not the request's subject and the emulator
+// does not read them.
+func propSkip(iface pns.Interface, name, format string) string {
+	switch iface.ID {
+	case pns.IfaceAXBModify, pns.IfaceAXModify, pns.IfaceAXEModify, pns.IfaceAXCallee:
+		if format == schemas.FormatXNumber || (iface.ID == pns.IfaceAXCallee && name != "calleeNum") {
+			return "identifies the binding beside a subscriptionId, which wins (D41)"
+		}
+	}
+	return ""
+}
+
+// auxiliary reports whether the field of a query or unbind only narrows a request identified by
+// an X number (AXB query by relationNum and callerNum, AX by privateNum and origNum): whether a
+// platform checks its syntax, or ignores a filter it does not need, is the emulator's decision.
+func (f propField) auxiliary() bool {
+	return f.iface.Query && !f.xField()
+}
+
+// inRule is the oracle: the field's format and length as the schema states them.
+func (f propField) inRule(v string) bool {
+	n := len([]rune(v))
+	return n >= f.min && n <= f.max && schemas.CheckFormat(f.format, v) == nil
+}
+
+func (f propField) rule() string {
+	return fmt.Sprintf("%s: %s, %d-%d characters (reference §1.4)", f.name, f.format, f.min, f.max)
+}
+
+// xField reports whether the field holds an X number.
+func (f propField) xField() bool { return f.format == schemas.FormatXNumber }
+
+// judgedInside reports whether an accepted value must be accepted: only where the request
+// creates or changes nothing but the field itself and the value is one the app may use (a
+// bind's or a temporary callee's A/B number). X numbers must also be the app's own, and query,
+// unbind and modify values identify or move bindings, so inside them only the emulator's
+// decision (no 1010002 for a well-formed number) is judged.
+func (f propField) judgedInside() bool {
+	if f.xField() {
+		return false
+	}
+	switch f.iface.ID {
+	case pns.IfaceAXBBind, pns.IfaceAXBind, pns.IfaceAXEBind:
+		return true
+	case pns.IfaceAXCallee:
+		return f.name == "calleeNum"
+	}
+	return false
+}
+
+// The documented part of the number syntax (reference §1.4 [V], and what D16 calls clearly
+// malformed): a +86 mobile number; a fixed line with an area code of 2-3 digits without its 0
+// (the only one starting with 1 is 10) and 7-8 local digits. Clearly malformed: no leading +,
+// anything but digits after it, more than 11 digits after +86. Everything between (other
+// countries' lengths, truncated mobiles read as fixed lines, 400 and 95 numbers, lengths) is the
+// emulator's decision D16 (D44 for 400/95 in A/B fields, D56 for the temporary callee).
+var (
+	reDocMobile = regexp.MustCompile(`^\+861[0-9]{10}$`)
+	reDocFixed  = regexp.MustCompile(`^\+86(10|[2-9][0-9]{1,2})[0-9]{7,8}$`)
+	reDigitsOnl = regexp.MustCompile(`^\+[0-9]+$`)
+)
+
+// decisionFor returns "" when the expected answer to v is documented, else the decision it
+// rests on.
+func (f propField) decisionFor(v string, inside bool) string {
+	if f.auxiliary() {
+		return "D16"
+	}
+	special := strings.HasPrefix(v, "+86400") || strings.HasPrefix(v, "+8695")
+	if inside {
+		if reDocMobile.MatchString(v) {
+			return ""
+		}
+		if !f.xField() && reDocFixed.MatchString(v) && !special {
+			return ""
+		}
+	} else {
+		if !strings.HasPrefix(v, "+") || !reDigitsOnl.MatchString(v) ||
+			(strings.HasPrefix(v, "+86") && len(v) > 3+11) {
+			return ""
+		}
+	}
+	switch {
+	case special && f.format == schemas.FormatCalleeNumber:
+		return "D56"
+	case special:
+		return "D44"
+	}
+	return "D16"
+}
+
+// propRun is the state of one RunProperties call.
+type propRun struct {
+	o        PropertyOptions
+	clients  map[pns.Mode]*pns.Client
+	lim      *rate.Limiter
+	mu       sync.Mutex
+	requests int
+	subs     map[pns.Mode]string            // the binding each mode's modify, callee, query and unbind refer to
+	busy     map[string]bool                // the X numbers of those bindings, never used for a generated bind
+	ids      map[pns.Mode]map[string]string // their X number and (AXE) extension
+	used     map[string]bool                // every A/B number those bindings ever had
+	a        map[pns.Mode]string            // its A number
+	xs       map[pns.Mode][]string
+	blocks   []string
+	xTurn    int
+	leftover []string
+}
+
+// RunProperties runs the property checks of every number field against o.Target and returns
+// one result per field. It returns an error only when it could not check (bad options, a
+// binding it needs could not be created); broken rules are in the results.
+func RunProperties(ctx context.Context, o PropertyOptions) (*PropertyReport, error) {
+	if o.Profile == nil {
+		return nil, errors.New("properties: no profile")
+	}
+	if o.Target == "" {
+		return nil, errors.New("properties: no target")
+	}
+	if o.Checks == 0 {
+		o.Checks = DefaultPropertyChecks
+	}
+	if o.Checks < 1 || o.Checks > MaxPropertyChecks {
+		return nil, fmt.Errorf("properties: %d checks per field, want 1-%d", o.Checks, MaxPropertyChecks)
+	}
+	if o.Seed == 0 {
+		o.Seed = randUint64()>>1 | 1
+	}
+	fields, err := propertyFields()
+	if err != nil {
+		return nil, err
+	}
+	r := &propRun{o: o, clients: map[pns.Mode]*pns.Client{}, subs: map[pns.Mode]string{},
+		a: map[pns.Mode]string{}, busy: map[string]bool{}, ids: map[pns.Mode]map[string]string{}, used: map[string]bool{}, xs: map[pns.Mode][]string{}, blocks: o.Profile.NumberBlocks}
+	if o.Rate > 0 {
+		r.lim = rate.NewLimiter(rate.Limit(o.Rate), 1)
+	}
+	if len(r.blocks) == 0 {
+		return nil, errors.New("properties: the profile has no numberBlocks for fresh A/B numbers")
+	}
+	rep := &PropertyReport{Seed: o.Seed}
+	defer func() { rep.Cleanup = r.cleanup(context.WithoutCancel(ctx)); rep.Requests = r.requests }()
+	for _, f := range fields {
+		if o.Fields != nil && !o.Fields(f.iface.ID, f.name) {
+			continue
+		}
+		c, err := r.client(f.iface.Mode)
+		if err != nil {
+			continue // the profile has no app of this mode: nothing to check
+		}
+		if err := r.setup(ctx, f.iface.Mode, c); err != nil {
+			return rep, err
+		}
+		res, err := r.check(ctx, f, c)
+		if err != nil {
+			return rep, err
+		}
+		rep.Results = append(rep.Results, res)
+	}
+	return rep, nil
+}
+
+func (r *propRun) client(m pns.Mode) (*pns.Client, error) {
+	if c, ok := r.clients[m]; ok {
+		return c, nil
+	}
+	a, _, err := r.o.Profile.ModeApp(m)
+	if err != nil {
+		return nil, err
+	}
+	secret, err := a.Secret()
+	if err != nil {
+		return nil, err
+	}
+	if len(a.Xs()) == 0 {
+		return nil, fmt.Errorf("properties: the %s app lists no X numbers", m)
+	}
+	c := &pns.Client{BaseURL: r.o.Target, HTTP: r.o.HTTPClient, Signer: pns.Signer{AppKey: a.AppKey, AppSecret: secret}}
+	r.clients[m] = c
+	r.xs[m] = a.Xs()
+	return c, nil
+}
+
+// send waits for the rate limiter and sends one request.
+func (r *propRun) send(ctx context.Context, c *pns.Client, iface pns.Interface, params url.Values, body any) (*pns.Response, error) {
+	if r.lim != nil {
+		if err := r.lim.Wait(ctx); err != nil {
+			return nil, err
+		}
+	}
+	r.mu.Lock()
+	r.requests++
+	r.mu.Unlock()
+	return c.Do(ctx, iface.Method, iface.Path, params, body)
+}
+
+// x returns the mode's next X number, round robin, so that a binding left by a failed unbind
+// does not block the next request.
+func (r *propRun) x(m pns.Mode) string {
+	xs := r.xs[m]
+	for range xs {
+		r.xTurn++
+		if x := xs[r.xTurn%len(xs)]; !r.busy[x] {
+			return x
+		}
+	}
+	return xs[r.xTurn%len(xs)]
+}
+
+// fresh returns an A/B number from the profile's blocks, numbered by the run's seed.
+func (r *propRun) fresh(k uint64) string {
+	b := r.blocks[int(k%uint64(len(r.blocks)))]
+	digits := 14 - len(b)
+	if digits < 1 {
+		return b
+	}
+	mod := uint64(1)
+	for range digits {
+		mod *= 10
+	}
+	return b + fmt.Sprintf("%0*d", digits, (r.o.Seed+k*7919)%mod)
+}
+
+// bindBody is the request of a bind of mode m with A number a and X x.
+func bindBody(m pns.Mode, a, b, x string) map[string]any {
+	switch m {
+	case pns.ModeAXB:
+		return map[string]any{"callerNum": a, "calleeNum": b, "relationNum": x}
+	case pns.ModeAX:
+		return map[string]any{"origNum": a, "privateNum": x}
+	default:
+		return map[string]any{"bindNum": a, "virtualNum": x}
+	}
+}
+
+func bindIface(m pns.Mode) pns.Interface {
+	id := map[pns.Mode]string{pns.ModeAXB: pns.IfaceAXBBind, pns.ModeAX: pns.IfaceAXBind, pns.ModeAXE: pns.IfaceAXEBind}[m]
+	i, _ := pns.InterfaceByID(id)
+	return i
+}
+
+func unbindIface(m pns.Mode) pns.Interface {
+	id := map[pns.Mode]string{pns.ModeAXB: pns.IfaceAXBUnbind, pns.ModeAX: pns.IfaceAXUnbind, pns.ModeAXE: pns.IfaceAXEUnbind}[m]
+	i, _ := pns.InterfaceByID(id)
+	return i
+}
+
+// setup creates the mode's reference binding once.
+func (r *propRun) setup(ctx context.Context, m pns.Mode, c *pns.Client) error {
+	if _, ok := r.subs[m]; ok {
+		return nil
+	}
+	a, b := r.fresh(1), r.fresh(2)
+	var last *pns.Response
+	for range 3 { // an X busy with someone else's binding: try the next one
+		x := r.x(m)
+		resp, err := r.send(ctx, c, bindIface(m), nil, bindBody(m, a, b, x))
+		if err != nil {
+			return fmt.Errorf("properties: %s bind: %w", m, err)
+		}
+		if sub := subscriptionOf(resp); resp.OK() && sub != "" {
+			r.subs[m], r.a[m], r.busy[x], r.used[a], r.used[b] = sub, a, true, true, true
+			var v struct {
+				ExtendNum string `json:"extendNum"`
+			}
+			_ = json.Unmarshal(resp.Body, &v)
+			r.ids[m] = map[string]string{"x": x, "extendNum": v.ExtendNum}
+			return nil
+		}
+		last = resp
+	}
+	return fmt.Errorf("properties: the %s binding the checks refer to was refused: %s", m, propAnswer(last))
+}
+
+func subscriptionOf(resp *pns.Response) string {
+	var v struct {
+		SubscriptionID string `json:"subscriptionId"`
+	}
+	_ = json.Unmarshal(resp.Body, &v)
+	return v.SubscriptionID
+}
+
+func propAnswer(resp *pns.Response) string {
+	if resp == nil {
+		return "no answer"
+	}
+	return fmt.Sprintf("HTTP %d, resultcode %s, resultdesc %q", resp.Status, resp.Envelope.ResultCode, resp.Envelope.ResultDesc)
+}
+
+// unbind removes a binding by its subscriptionId and records it when that fails.
+func (r *propRun) unbind(ctx context.Context, m pns.Mode, c *pns.Client, sub string) {
+	resp, err := r.send(ctx, c, unbindIface(m), url.Values{"subscriptionId": {sub}}, nil)
+	if err != nil || !resp.OK() {
+		r.mu.Lock()
+		r.leftover = append(r.leftover, fmt.Sprintf("%s %s: %v %s", m, sub, err, propAnswer(resp)))
+		r.mu.Unlock()
+	}
+}
+
+func (r *propRun) cleanup(ctx context.Context) []string {
+	for _, m := range []pns.Mode{pns.ModeAXB, pns.ModeAX, pns.ModeAXE} {
+		if sub, ok := r.subs[m]; ok {
+			r.unbind(ctx, m, r.clients[m], sub)
+		}
+	}
+	return r.leftover
+}
+
+// request builds the request of field f carrying v.
+func (r *propRun) request(f propField, v string) (url.Values, map[string]any) {
+	m := f.iface.Mode
+	switch f.iface.ID {
+	case pns.IfaceAXBBind, pns.IfaceAXBind, pns.IfaceAXEBind:
+		body := bindBody(m, r.fresh(3), r.fresh(4), r.x(m))
+		body[f.name] = v
+		return nil, body
+	case pns.IfaceAXCallee:
+		body := map[string]any{"subscriptionId": r.subs[m], "calleeNum": r.fresh(5)}
+		body[f.name] = v
+		return nil, body
+	}
+	if f.iface.Query {
+		q := url.Values{f.name: {v}}
+		id := r.ids[m]
+		switch {
+		case m == pns.ModeAXE:
+			q.Set("extendNum", id["extendNum"])
+		case f.auxiliary() && m == pns.ModeAXB:
+			q.Set("relationNum", id["x"])
+		case f.auxiliary():
+			q.Set("privateNum", id["x"])
+		}
+		return q, nil
+	}
+	return nil, map[string]any{"subscriptionId": r.subs[m], f.name: v}
+}
+
+// genNumber generates a value of field f: a well-formed number (from the profile's blocks, its
+// X numbers, a fixed line or another country) with at most one edit (a character deleted,
+// inserted or replaced, or the prefix changed). Every choice shrinks towards the first option,
+// so a failure is reduced to the fewest edits at the first position of the first block.
+func (r *propRun) genNumber(f propField) *rapid.Generator[string] {
+	m := f.iface.Mode
+	return rapid.Custom(func(t *rapid.T) string {
+		var base string
+		if f.xField() {
+			xs := r.xs[m]
+			base = xs[rapid.IntRange(0, len(xs)-1).Draw(t, "x")]
+		} else {
+			switch rapid.IntRange(0, 3).Draw(t, "kind") {
+			case 0, 1:
+				base = r.blocks[rapid.IntRange(0, len(r.blocks)-1).Draw(t, "block")]
+				base += rapid.StringOfN(rapid.RuneFrom([]rune("0123456789")), 14-len(base), 14-len(base), -1).Draw(t, "digits")
+			case 2: // a fixed line: area code without its 0, 7 or 8 local digits
+				area := rapid.SampledFrom([]string{"10", "21", "755", "571"}).Draw(t, "area")
+				base = "+86" + area + rapid.StringOfN(rapid.RuneFrom([]rune("0123456789")), 7, 8, -1).Draw(t, "local")
+			default: // another country
+				base = "+" + rapid.SampledFrom([]string{"44", "1", "852", "33"}).Draw(t, "country") +
+					rapid.StringOfN(rapid.RuneFrom([]rune("0123456789")), 4, 13, -1).Draw(t, "national")
+			}
+		}
+		edit := rapid.IntRange(0, 4).Draw(t, "edit")
+		if edit == 0 {
+			return base
+		}
+		rs := []rune(base)
+		i := rapid.IntRange(0, len(rs)-1).Draw(t, "at")
+		c := rapid.SampledFrom([]rune("0-+ a.()９")).Draw(t, "char")
+		switch edit {
+		case 1:
+			rs = append(rs[:i:i], rs[i+1:]...)
+		case 2:
+			rs = append(rs[:i:i], append([]rune{c}, rs[i:]...)...)
+		case 3:
+			rs[i] = c
+		default:
+			p := rapid.SampledFrom([]string{"", "86", "0086", "+860", "+86+86", "+0"}).Draw(t, "prefix")
+			return p + strings.TrimPrefix(strings.TrimPrefix(base, "+86"), "+")
+		}
+		return string(rs)
+	})
+}
+
+// check runs the property of one field.
+func (r *propRun) check(ctx context.Context, f propField, c *pns.Client) (PropertyResult, error) {
+	res := PropertyResult{Interface: f.iface.ID, Field: f.name, Rule: f.rule()}
+	emulator := r.o.Profile.Emulator
+	gen := r.genNumber(f)
+	var (
+		last    *PropertyFailure
+		sendErr error
+		checks  int
+		shrinks int
+	)
+	prop := func(t *rapid.T) {
+		v := gen.Draw(t, f.name)
+		if sendErr != nil || (last != nil && shrinks >= shrinkRequests) {
+			return // unreachable (reported once, below), or the shrinking budget is spent
+		}
+		inside := f.inRule(v)
+		if f.iface.Query && inside {
+			return // a well-formed number in a query or unbind identifies a binding: not generated here
+		}
+		ref := f.iface.Method == http.MethodPut || f.iface.Query
+		if ref && r.used[v] {
+			return // A equal to B, or the callee equal to A, is its own rule with its own scenario
+		}
+		if ref {
+			if err := r.setup(ctx, f.iface.Mode, c); err != nil {
+				sendErr = err
+				return
+			}
+		}
+		params, body := r.request(f, v)
+		resp, err := r.send(ctx, c, f.iface, params, body)
+		if last != nil {
+			shrinks++
+		} else {
+			checks++
+		}
+		if err != nil {
+			sendErr = err
+			return
+		}
+		accepted := resp.OK()
+		switch {
+		case accepted && f.iface.Method == http.MethodPost:
+			r.unbind(ctx, f.iface.Mode, c, subscriptionOf(resp))
+		case accepted && f.iface.Method == http.MethodDelete:
+			delete(r.subs, f.iface.Mode) // the reference binding is gone: the next request makes another
+			delete(r.busy, r.ids[f.iface.Mode]["x"])
+		case accepted && f.iface.Method == http.MethodPut:
+			r.used[v] = true // the binding may now have v as its A or B
+		}
+		named := pns.InvalidRequest(f.name)
+		var want string
+		decision := f.decisionFor(v, inside)
+		switch {
+		case !inside && accepted:
+			want = "refused: the value breaks " + f.rule()
+		case !inside && (resp.Code() != named.Code || resp.Envelope.ResultDesc != named.Desc):
+			want, decision = fmt.Sprintf("refused with %s %q", named.Code, named.Desc), "D16"
+		case inside && f.judgedInside() && !accepted:
+			want = "accepted: the value keeps " + f.rule()
+		case inside && resp.Code() == named.Code && resp.Envelope.ResultDesc == named.Desc:
+			want, decision = "not refused as malformed: the value keeps "+f.rule(), "D16"
+		default:
+			return
+		}
+		fail := PropertyFailure{Value: v, Want: want, Decision: decision, Request: resp.Request, Answer: propAnswer(resp)}
+		if decision != "" && !emulator {
+			if len(res.Differs) < maxDiffers {
+				res.Differs = append(res.Differs, fail)
+			}
+			return
+		}
+		last = &fail
+		t.Fatalf("%s: %s; answer %s", v, want, fail.Answer)
+	}
+	if msg := runRapid(r.o.Checks, r.o.Seed, f.iface.ID+"/"+f.name, prop); msg != "" && last == nil {
+		return res, fmt.Errorf("properties: %s %s: %s", f.iface.ID, f.name, msg)
+	}
+	if sendErr != nil {
+		return res, fmt.Errorf("properties: %s %s: %w", f.iface.ID, f.name, sendErr)
+	}
+	res.Checks, res.Failure = checks, last
+	return res, nil
+}
+
+// rapidMu serialises runRapid: rapid reads its settings (checks, seed, fail files) from the
+// process's flags, so two runs must not change them at the same time.
+var rapidMu sync.Mutex
+
+// runRapid runs prop with rapid for the given number of checks and returns rapid's failure
+// message ("" when every check passed). rapid's settings are process flags; they are set for
+// the call and restored after it, fail files are never written (a platform's answer is not
+// reproducible from a file), and outside `go test` the testing flags rapid consults are
+// initialised first.
+func runRapid(checks int, seed uint64, name string, prop func(*rapid.T)) string {
+	rapidMu.Lock()
+	defer rapidMu.Unlock()
+	if flag.Lookup("test.short") == nil {
+		testing.Init()
+	}
+	if !flag.Parsed() {
+		_ = flag.CommandLine.Parse(nil)
+	}
+	set := map[string]string{
+		"rapid.checks":     strconv.Itoa(checks),
+		"rapid.seed":       strconv.FormatUint(seed, 10),
+		"rapid.nofailfile": "true",
+		"rapid.shrinktime": (60 * time.Second).String(),
+	}
+	for k, v := range set {
+		if fl := flag.Lookup(k); fl != nil {
+			old := fl.Value.String()
+			_ = fl.Value.Set(v)
+			defer func() { _ = fl.Value.Set(old) }()
+		}
+	}
+	tb := &rapidTB{name: name}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		rapid.Check(tb, prop)
+	}()
+	<-done
+	tb.mu.Lock()
+	defer tb.mu.Unlock()
+	if !tb.failed {
+		return ""
+	}
+	return strings.Join(tb.errs, "\n")
+}
+
+// rapidTB is the rapid.TB of a run outside `go test`: it records rapid's verdict instead of
+// failing a test; FailNow and Skip end the goroutine rapid runs in, as testing.T's do.
+type rapidTB struct {
+	name   string
+	mu     sync.Mutex
+	failed bool
+	errs   []string
+}
+
+func (t *rapidTB) Helper()                   {}
+func (t *rapidTB) Name() string              { return t.name }
+func (t *rapidTB) Logf(string, ...any)       {}
+func (t *rapidTB) Log(...any)                {}
+func (t *rapidTB) Skipf(string, ...any)      { runtime.Goexit() }
+func (t *rapidTB) Skip(...any)               { runtime.Goexit() }
+func (t *rapidTB) SkipNow()                  { runtime.Goexit() }
+func (t *rapidTB) Error(args ...any)         { t.fail(fmt.Sprint(args...)) }
+func (t *rapidTB) Errorf(f string, a ...any) { t.fail(fmt.Sprintf(f, a...)) }
+func (t *rapidTB) Fatalf(f string, a ...any) { t.fail(fmt.Sprintf(f, a...)); runtime.Goexit() }
+func (t *rapidTB) Fatal(args ...any)         { t.fail(fmt.Sprint(args...)); runtime.Goexit() }
+func (t *rapidTB) FailNow()                  { t.fail(""); runtime.Goexit() }
+func (t *rapidTB) Fail()                     { t.fail("") }
+
+func (t *rapidTB) Failed() bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.failed
+}
+
+func (t *rapidTB) fail(msg string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.failed = true
+	if msg != "" {
+		t.errs = append(t.errs, msg)
+	}
+}

@@ -1,0 +1,287 @@
+package conformance
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/pns-harness/pns-harness/pns"
+	"github.com/pns-harness/pns-harness/profile"
+	"github.com/pns-harness/pns-harness/receiver"
+	"github.com/pns-harness/pns-harness/reports"
+)
+
+// The states of a scenario after a run. Only StateFailed fails the verdict; every other state
+// that is not StatePassed carries its reason (ScenarioResult.Reason), so that nothing is called
+// checked that was not checked on the target.
+const (
+	// StatePassed: the scenario ran and every assertion held.
+	StatePassed = reports.StatePassed
+	// StateFailed: an assertion of a documented rule did not hold (or the scenario is
+	// undefined or pending, which a strict run counts as failed).
+	StateFailed = reports.StateFailed
+	// StateNotChecked: the scenario could not run on this target (it needs emulator control,
+	// real time, data the profile lacks, the run was interrupted or the IP locked out).
+	StateNotChecked = reports.StateNotChecked
+	// StateNotApplicable: the platform does not offer what the scenario exercises (the profile
+	// declares no app of its mode, or leaves the capability out).
+	StateNotApplicable = reports.StateNotApplicable
+	// StateKnownDifference: the scenario failed in a way a known-differences entry accepts.
+	StateKnownDifference = reports.StateKnownDifference
+	// StateDiffers: a scenario asserting an emulator decision (@decision:Dn) failed on a
+	// target that is not the emulator: the platform decided otherwise where the contract is
+	// silent, which is not a failure.
+	StateDiffers = reports.StateDiffers
+)
+
+var decisionID = regexp.MustCompile(`^D[0-9]+$`)
+
+// Decisions returns the decision IDs the tags name (@decision:D41 → D41), sorted; tags with
+// a malformed ID are left out (the tag tests reject them).
+func Decisions(tags []string) []string {
+	var out []string
+	for _, t := range tags {
+		if id, ok := strings.CutPrefix(t, TagDecisionPrefix); ok && decisionID.MatchString(id) {
+			out = append(out, id)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// describeDecisions names decisions for a reason: "decision D41" or "decisions D41, D53".
+func describeDecisions(ids []string) string {
+	named := make([]string, len(ids))
+	for i, id := range ids {
+		named[i] = id
+		if t := decisionTopic(id); t != "" {
+			named[i] = id + " (" + t + ")"
+		}
+	}
+	if len(ids) == 1 {
+		return "decision " + named[0]
+	}
+	return "decisions " + strings.Join(named, ", ")
+}
+
+// decisionTopic is the topic of a decision of pns.Decisions, "" when unknown.
+func decisionTopic(id string) string {
+	if d, ok := pns.DecisionByID(id); ok {
+		return d.Topic
+	}
+	return ""
+}
+
+// errNotApplicable marks a skip because the platform does not offer what a scenario needs.
+var errNotApplicable = errors.New("not applicable")
+
+// firstLine keeps the first line of a possibly multi-line error text.
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+// Summary is the one line of counts of a run, every state named even when zero so that the
+// line reads the same for every run.
+func (r *Result) Summary() string {
+	return fmt.Sprintf("%d scenarios: %d passed, %d failed, %d not checked, %d not applicable, %d known differences, %d differ from emulator decisions",
+		len(r.Scenarios), r.Passed, r.Failed, r.NotChecked, r.NotApplicable, r.KnownDifferences, r.Differs)
+}
+
+// WriteStates writes the sections that the summary line counts but does not explain: every
+// failed scenario, every difference from an emulator decision, every known difference and
+// every stale known-differences entry, each with its reason, and the reasons scenarios were
+// not checked with how many each.
+func (r *Result) WriteStates(w io.Writer) error {
+	var b bytes.Buffer
+	section := func(state, label string) {
+		for _, s := range r.Scenarios {
+			if s.State == state {
+				fmt.Fprintf(&b, "%s %s", label, s.Key)
+				if s.Reason != "" {
+					fmt.Fprintf(&b, ": %s", s.Reason)
+				}
+				b.WriteByte('\n')
+			}
+		}
+	}
+	section(StateFailed, "FAILED")
+	section(StateDiffers, "DIFFERS")
+	section(StateKnownDifference, "KNOWN DIFFERENCE")
+	for _, s := range r.Stale {
+		fmt.Fprintf(&b, "STALE known difference %s: %s\n", s.Entry, s.Why)
+	}
+	for _, st := range []string{StateNotChecked, StateNotApplicable} {
+		reasons := map[string]int{}
+		for _, s := range r.Scenarios {
+			if s.State == st {
+				reasons[s.Reason]++
+			}
+		}
+		keys := make([]string, 0, len(reasons))
+		for k := range reasons {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			fmt.Fprintf(&b, "%s (%d): %s\n", strings.ToUpper(st), reasons[k], k)
+		}
+	}
+	_, err := w.Write(b.Bytes())
+	return err
+}
+
+// godogSummary matches the lines of godog's own end-of-run summary (scenario and step counts,
+// elapsed time), which count differences and known differences as skipped: the runner prints
+// its own line (Result.Summary) instead, so that a run has one summary, not two that disagree.
+var godogSummary = regexp.MustCompile(`^(\d+ scenarios \(.*\)|\d+ steps \(.*\)|No scenarios|No steps|([0-9]+h)?([0-9]+m)?[0-9.]+(ns|µs|ms|s))$`)
+
+// summaryFilter passes godog's console output through line by line, leaving out its summary
+// and the blank lines that lead to it.
+type summaryFilter struct {
+	mu     sync.Mutex
+	out    io.Writer
+	buf    []byte
+	blanks int // blank lines held back until a line shows whether they lead to the summary
+}
+
+func (f *summaryFilter) Write(p []byte) (int, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.buf = append(f.buf, p...)
+	for {
+		i := bytes.IndexByte(f.buf, '\n')
+		if i < 0 {
+			return len(p), nil
+		}
+		line := f.buf[:i+1]
+		text := bytes.TrimRight(line, "\r\n")
+		switch {
+		case len(text) == 0:
+			f.blanks++
+		case godogSummary.Match(text):
+			f.blanks = 0
+		default:
+			if _, err := f.out.Write(append(bytes.Repeat([]byte{'\n'}, f.blanks), line...)); err != nil {
+				return len(p), err
+			}
+			f.blanks = 0
+		}
+		f.buf = f.buf[i+1:]
+	}
+}
+
+// flush writes what is left of an unterminated last line; trailing blank lines are dropped.
+func (f *summaryFilter) flush() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.buf) > 0 && !godogSummary.Match(f.buf) {
+		f.out.Write(append(bytes.Repeat([]byte{'\n'}, f.blanks), f.buf...)) //nolint:errcheck // console output; nothing to do on failure
+	}
+	f.buf, f.blanks = nil, 0
+}
+
+// answer describes the platform's last answer in the scenario, for the reason of a difference.
+func (w *world) answer() (desc, resultCode string) {
+	if w.last == nil || w.last.resp == nil {
+		return "no answer yet", ""
+	}
+	r := w.last.resp
+	return fmt.Sprintf("HTTP %d resultcode %q resultdesc %q", r.Status, r.Envelope.ResultCode, r.Envelope.ResultDesc), r.Envelope.ResultCode
+}
+
+// excuse decides whether a failed step is not a failure of the verdict: a known-differences
+// entry accepts it (on any target), or the scenario asserts an emulator decision and the
+// target is not the emulator. An answer refusing the client itself (1020176, flow control)
+// is never excused. It returns the state and the reason, or "" when the failure
+// stands.
+func (w *world) excuse(step string, err error) (state, why string) {
+	desc, code := w.answer()
+	if code == string(pns.CodeLockedOut) || (w.last != nil && w.last.resp != nil && isFlowControl(w.last.resp)) {
+		// The platform refused the client (IP locked out, flow control), not the request: that
+		// is no decision of its own about the rule, and no difference a file can accept.
+		return "", ""
+	}
+	tags := make([]string, 0, len(w.tags))
+	for t := range w.tags {
+		tags = append(tags, t)
+	}
+	feature, name, _ := strings.Cut(w.key, ":")
+	ref := scenarioRef{key: w.key, feature: feature, name: name, lines: w.rs.lines[w.key], tags: w.tags}
+	if e := w.rs.known.match(ref, code, w.rs.now()); e != nil {
+		return StateKnownDifference, fmt.Sprintf("known difference (%s): %s; the platform answered %s", e.name(), e.Reason, desc)
+	}
+	if ds := Decisions(tags); len(ds) > 0 && !w.rs.emulator {
+		return StateDiffers, fmt.Sprintf("differs from the emulator's %s: the platform answered %s; step %q: %s",
+			describeDecisions(ds), desc, step, firstLine(err.Error()))
+	}
+	return "", ""
+}
+
+// StrictProblems lists what a certification run (--strict) does not accept although no
+// scenario failed: every rule that applies to the platform but was not checked on it (with
+// why), and every stale known-differences entry. Rules that are not applicable, or whose
+// scenarios were judged a difference, are not problems: they were judged.
+func (r *Result) StrictProblems() []string {
+	var out []string
+	if r.Coverage != nil {
+		for _, ic := range r.Coverage.Interfaces {
+			for _, rc := range ic.Rules {
+				if rc.State == StateNotChecked {
+					out = append(out, fmt.Sprintf("rule %s %s not checked: %s", ic.Interface, rc.Rule, rc.NotChecked))
+				}
+			}
+		}
+	}
+	for _, s := range r.Stale {
+		out = append(out, fmt.Sprintf("known difference %s is stale: %s", s.Entry, s.Why))
+	}
+	return out
+}
+
+// capabilityRules maps the rule tags of pushes and recordings to what they need: a
+// notification kind the platform pushes, or recordings.
+var capabilityRules = map[string]string{
+	"@rule:delivery:events":        receiver.KindEvent,
+	"@rule:delivery:fee":           receiver.KindFee,
+	"@rule:delivery:fee-batch":     receiver.KindFee,
+	"@rule:delivery:fee-cap":       receiver.KindFee,
+	"@rule:delivery:numstatus":     receiver.KindNumStatus,
+	"@rule:delivery:numstatus-cap": receiver.KindNumStatus,
+	"@rule:delivery:sms-notify":    receiver.KindSMSNotify,
+	"@rule:delivery:sms-block":     receiver.KindSMSBlock,
+	"@rule:delivery:recording":     "recording",
+	"@" + pns.IfaceRecordDownload:  "recording",
+}
+
+// notApplicable returns why a scenario with these tags exercises something the profile's
+// capabilities leave out, or "" when the platform offers all it needs.
+func notApplicable(tags map[string]bool, c profile.Capabilities) string {
+	for _, i := range pns.Interfaces {
+		if tags["@"+i.ID] && i.Mode != "" && !c.OffersMode(i.Mode) {
+			return fmt.Sprintf("the profile's capabilities.modes leave out %s (%s)", i.Mode, i.ID)
+		}
+	}
+	for t, need := range capabilityRules {
+		if !tags[t] {
+			continue
+		}
+		if need == "recording" {
+			if !c.OffersRecording() {
+				return fmt.Sprintf("the profile declares capabilities.recording: false (%s)", t)
+			}
+			continue
+		}
+		if !c.Pushes(need) {
+			return fmt.Sprintf("the profile's capabilities say the platform does not push %s notifications (%s)", need, t)
+		}
+	}
+	return ""
+}
