@@ -21,7 +21,8 @@ const (
 	// ruleSumOfSame: the shards must agree on it (the merge refuses them otherwise) and the
 	// merged value is the sum (a per-shard plan's rates add up to the total's).
 	ruleSumOfSame
-	// ruleMax: the merged value is the larger (the run's length, the lag limit).
+	// ruleMax: the merged value is the larger (the run's length, the lag limit, the binds'
+	// lifetime).
 	ruleMax
 	// ruleSame: the shards must agree on it; the merged value is theirs.
 	ruleSame
@@ -93,6 +94,7 @@ var resultMergeRules = map[string]mergeRule{
 	"Cleanup.Retried":                     ruleSum,
 	"Cleanup.Leaked":                      ruleSum,
 	"Cleanup.Unknown":                     ruleSum,
+	"Cleanup.LifetimeSeconds":             ruleMax, // the longest a left-behind binding lives
 	"Thresholds[].Actual":                 ruleNotCarried,
 	"ShardSeries[].Points[].T":            ruleDerived,
 	"ShardSeries[].Points[].TargetRate":   ruleDerived,
