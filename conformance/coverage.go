@@ -254,8 +254,7 @@ func ParseFeatures(fsys fs.FS) ([]Pickle, error) {
 // astLines maps the ids of a document's scenarios and Examples rows to their lines.
 func astLines(doc *messages.GherkinDocument) map[string]int {
 	out := map[string]int{}
-	var scen func(*messages.Scenario)
-	scen = func(sc *messages.Scenario) {
+	scen := func(sc *messages.Scenario) {
 		out[sc.Id] = int(sc.Location.Line)
 		for _, ex := range sc.Examples {
 			for _, row := range ex.TableBody {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"sort"
 	"strings"
 
 	"github.com/pns-harness/pns-harness/pns"
@@ -56,16 +55,6 @@ func decisionReason(tags []string) string {
 		return ""
 	}
 	return "asserts the emulator's decision " + strings.Join(parts, ", ")
-}
-
-// tagNames returns the scenario's tags, sorted, so that a reason lists decisions in one order.
-func (w *world) tagNames() []string {
-	out := make([]string, 0, len(w.tags))
-	for t := range w.tags {
-		out = append(out, t)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // refused asserts the documented half of a rule whose exact result code is a decision: the

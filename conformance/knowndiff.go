@@ -1,6 +1,7 @@
 package conformance
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"strconv"
@@ -74,7 +75,7 @@ func ParseKnownDifferences(data []byte) (*KnownDifferences, error) {
 		return nil, err
 	}
 	if len(k.Entries) == 0 {
-		return nil, fmt.Errorf("no entries under differences:")
+		return nil, errors.New(`no entries under "differences"`)
 	}
 	for i := range k.Entries {
 		e := &k.Entries[i]

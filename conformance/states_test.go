@@ -187,7 +187,7 @@ func TestResultStates(t *testing.T) {
 // TestKnownDifferencesErrors: every malformed file is refused with a message naming the entry.
 func TestKnownDifferencesErrors(t *testing.T) {
 	for _, c := range []struct{ doc, want string }{
-		{"differences: []\n", "no entries under differences:"},
+		{"differences: []\n", `no entries under "differences"`},
 		{"differences:\n  - reason: x\n", "entry 1: name a scenario (scenario:) or a tag (rule:)"},
 		{"differences:\n  - scenario: a\n    rule: \"@b\"\n    reason: x\n", "entry 1: scenario: and rule: both set; write one entry for each"},
 		{"differences:\n  - scenario: a\n    reason: x\n  - scenario: b\n", "entry 2 (scenario b): reason: is required (why the difference is accepted)"},
