@@ -202,7 +202,7 @@ func runReport(args []string, stdout, stderr io.Writer) int {
 				merged = &m
 			}
 		}
-		cths, err := assemble.CallbackThresholds(s.Callbacks, merged, cbThresholds)
+		cths, err := assemble.CallbackThresholds(s.Callbacks, merged, cbThresholds, true)
 		if err != nil {
 			fmt.Fprintf(stderr, "harness report: %v\n", err)
 			return exitUsage
@@ -234,8 +234,8 @@ func runReport(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	v := s.ComputeVerdict()
-	fmt.Fprintf(stdout, "%s  scenarios: %s; load scenarios: %d; thresholds: %d passed, %d failed\n",
-		v.Status, v.Counts(), v.LoadScenarios, v.ThresholdsPassed, v.ThresholdsFailed)
+	fmt.Fprintf(stdout, "%s  scenarios: %s; load scenarios: %d; thresholds: %s\n",
+		v.Status, v.Counts(), v.LoadScenarios, v.ThresholdCounts())
 	for _, r := range v.Reasons {
 		fmt.Fprintf(stdout, "  - %s\n", r)
 	}

@@ -259,8 +259,8 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			filepath.Join(o.out, conformance.CertificationFile), c.Verdict, len(c.Files), o.out)
 	}
 	v := s.ComputeVerdict()
-	fmt.Fprintf(stdout, "\n%s  scenarios: %s; load scenarios: %d; thresholds: %d passed, %d failed; callback anomalies: %d\n",
-		v.Status, v.Counts(), v.LoadScenarios, v.ThresholdsPassed, v.ThresholdsFailed, v.CallbackAnomalies)
+	fmt.Fprintf(stdout, "\n%s  scenarios: %s; load scenarios: %d; thresholds: %s; callback anomalies: %d\n",
+		v.Status, v.Counts(), v.LoadScenarios, v.ThresholdCounts(), v.CallbackAnomalies)
 	printCallbackProblems(stdout, s.Callbacks)
 	for _, r := range v.Reasons {
 		fmt.Fprintf(stdout, "  - %s\n", r)
@@ -480,7 +480,7 @@ func runAll(ctx context.Context, o runOptions, stdout io.Writer) (*runOutcome, e
 		return nil, err
 	}
 	s.Callbacks = assemble.Callbacks(rep, assemble.EmulatorLoss(ds))
-	ths, err := assemble.CallbackThresholds(s.Callbacks, &rep, callbackThresholds(o.cbThresholds))
+	ths, err := callbackThresholds(s.Callbacks, &rep, o.cbThresholds)
 	if err != nil {
 		return nil, err
 	}

@@ -246,7 +246,7 @@ func runTargetAll(ctx context.Context, o runOptions, stdout io.Writer) (*runOutc
 			return nil, err
 		}
 		s.Callbacks = assemble.Callbacks(rep, nil) // not the embedded emulator: no emulator-side loss to show
-		ths, err := assemble.CallbackThresholds(s.Callbacks, &rep, callbackThresholds(o.cbThresholds))
+		ths, err := callbackThresholds(s.Callbacks, &rep, o.cbThresholds)
 		if err != nil {
 			return nil, err
 		}
