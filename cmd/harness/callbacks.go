@@ -108,6 +108,9 @@ func callbackVerdict(w io.Writer, cb *reports.Callbacks, ths []reports.Threshold
 			status = "not checked"
 		}
 		line := fmt.Sprintf("  %s %s (observed %s)", status, t.Expression, t.ObservedString())
+		if t.NotChecked {
+			line = fmt.Sprintf("  %s %s", status, t.Expression) // nothing was observed
+		}
 		if t.Message != "" {
 			line += ": " + t.Message
 		}

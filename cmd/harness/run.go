@@ -233,6 +233,17 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitFor(verdict{failed: 1})
 	}
 	s := out.s
+	if o.strict {
+		// Certification signs every gate: a default threshold that was not measured is a
+		// gate the signature would not cover.
+		for _, t := range s.Thresholds {
+			if t.State() == reports.ThresholdNotChecked {
+				e := fmt.Sprintf("strict: threshold %s was not checked: %s", t.Expression, t.Message)
+				fmt.Fprintln(stdout, e)
+				s.Errors = append(s.Errors, e)
+			}
+		}
+	}
 	if base != nil {
 		s.SetBaseline(o.baseline, base)
 	}
