@@ -378,7 +378,9 @@ func buildReport(found resultDirs, merge *loadtest.MergeOptions, ths []loadtest.
 		if len(results) > 1 {
 			prefix = names[i]
 		}
-		s.Thresholds = append(s.Thresholds, assemble.Thresholds(r, prefix)...)
+		// A result read back does not record which of its thresholds were defaults: each
+		// counts as given, so that an unmeasured one fails rather than passes unseen.
+		s.Thresholds = append(s.Thresholds, assemble.Thresholds(r, prefix, true)...)
 		s.Errors = append(s.Errors, assemble.LoadErrors(r, names[i])...)
 		if s.Manifest.Start.IsZero() || r.Started.Before(s.Manifest.Start) {
 			s.Manifest.Start = r.Started

@@ -434,12 +434,14 @@ func runAll(ctx context.Context, o runOptions, stdout io.Writer) (*runOutcome, e
 		if err != nil {
 			return nil, err
 		}
+		// given: the scenario's thresholds are the user's (--threshold), not its defaults.
 		scenarios := []struct {
-			name string
-			cfg  loadtest.Config
+			name  string
+			cfg   loadtest.Config
+			given bool
 		}{
-			{"axb-bind-unbind", loadtest.Config{Scenario: loadtest.ScenarioBindUnbind, Mode: pns.ModeAXB, Rate: o.rate, Hold: defaultRunHold, Thresholds: ths}},
-			{"axb-calls", loadtest.Config{Scenario: "calls", Mode: pns.ModeAXB, Rate: o.callRate, Callbacks: tracker, Thresholds: callThs}},
+			{"axb-bind-unbind", loadtest.Config{Scenario: loadtest.ScenarioBindUnbind, Mode: pns.ModeAXB, Rate: o.rate, Hold: defaultRunHold, Thresholds: ths}, len(o.thresholds) > 0},
+			{"axb-calls", loadtest.Config{Scenario: "calls", Mode: pns.ModeAXB, Rate: o.callRate, Callbacks: tracker, Thresholds: callThs}, false},
 		}
 		for _, sc := range scenarios {
 			if ctx.Err() != nil {
@@ -470,7 +472,7 @@ func runAll(ctx context.Context, o runOptions, stdout io.Writer) (*runOutcome, e
 			}
 			ls := assemble.LoadScenario(res, sc.name)
 			s.Load.Scenarios = append(s.Load.Scenarios, ls)
-			s.Thresholds = append(s.Thresholds, assemble.Thresholds(res, sc.name)...)
+			s.Thresholds = append(s.Thresholds, assemble.Thresholds(res, sc.name, sc.given)...)
 			s.Errors = append(s.Errors, assemble.LoadErrors(res, sc.name)...)
 			fmt.Fprintf(stdout, "  %s\n", ls.Headline())
 		}
