@@ -312,6 +312,12 @@ func LoadScenario(r *loadtest.Result, name string) reports.LoadScenario {
 	}
 	ls.ShardRates = shardRates(r)
 	ls.Warnings = append([]string(nil), r.Warnings...)
+	if msg := r.NotExact(); msg != "" {
+		ls.Warnings = append(ls.Warnings, msg)
+	}
+	for _, d := range r.MergeDropped {
+		ls.MergeDropped = append(ls.MergeDropped, reports.MergeDropped{Histogram: d.Histogram, Values: d.Values})
+	}
 	return ls
 }
 

@@ -98,9 +98,11 @@ func TestKnownDeliveryDelay(t *testing.T) {
 		arrival := rcv.Started().Add(a.Arrived)
 		typ := a.EventType
 		for i, d := range a.Delays {
-			// Within 1 µs: the receiver takes arrivals on the monotonic clock, the emission
-			// instants are wall-clock readings, and the two drift by nanoseconds.
-			if want := arrival.Sub(a.Emitted[i]); d-want > time.Microsecond || want-d > time.Microsecond {
+			// Within 1 ms: the receiver takes arrivals on the monotonic clock and the delay
+			// from its wall reading, the emission instants are wall-clock readings, and the
+			// two clocks drift apart while the system clock is slewed (8 µs was seen on a busy
+			// machine). 1 ms is still 200 times finer than the injected delay it checks.
+			if want := arrival.Sub(a.Emitted[i]); d-want > time.Millisecond || want-d > time.Millisecond {
 				t.Errorf("%s record %d: delay %v, arrival − emission %v", typ, i, d, want)
 			}
 			if d < injected {

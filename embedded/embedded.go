@@ -53,8 +53,8 @@ type Platform struct {
 
 // New builds the platform without serving it: the emulator, a dispatcher configured from the
 // emulator's settings (callback timeout, fee window and batch size, insecure TLS) and the
-// simulator registered on the emulator's admin routes. baseURL makes recording Locations
-// absolute; it may be empty.
+// simulator registered on the emulator's admin routes. baseURL is the platform's URL as its
+// users reach it (Platform.URL); recording Locations follow each request's Host instead.
 func New(cfg *emulator.Config, baseURL string, o Options) (*Platform, error) {
 	em, err := emulator.New(*cfg, o.EmulatorOptions...)
 	if err != nil {
@@ -77,7 +77,7 @@ func New(cfg *emulator.Config, baseURL string, o Options) (*Platform, error) {
 		_ = em.Close()
 		return nil, fmt.Errorf("register callback metrics: %w", err)
 	}
-	sim := calls.Register(em, d, calls.Options{BaseURL: baseURL, Immediate: o.Immediate})
+	sim := calls.Register(em, d, calls.Options{Immediate: o.Immediate})
 	return &Platform{URL: baseURL, Emulator: em, Dispatcher: d, Simulator: sim}, nil
 }
 

@@ -56,6 +56,10 @@ type Config struct {
 	TLS bool `yaml:"tls"`
 	// HostName is the host used in generated URLs and identifiers (D71).
 	HostName string `yaml:"hostName"`
+	// PublicBaseURL is the scheme and host of recording download Locations (D75), e.g.
+	// "https://pns.example.test:8443", for clients that reach the emulator through a proxy;
+	// empty: the scheme and Host header of each download request, on the port it came to.
+	PublicBaseURL string `yaml:"publicBaseURL"`
 	// MaxBodyBytes limits request bodies; larger bodies get 1010002 `Invalid request. body`.
 	MaxBodyBytes int64 `yaml:"maxBodyBytes"`
 	// Decisions selects the answers where the contract is silent: "default" (the reference's
@@ -315,6 +319,11 @@ func (c *Config) Normalize() error {
 	}
 	if c.HostName == "" {
 		c.HostName = DefaultHostName
+	}
+	if c.PublicBaseURL != "" {
+		if u, err := url.Parse(c.PublicBaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+			bad("publicBaseURL: %q: want an http or https URL without query, e.g. https://pns.example.test:8443", c.PublicBaseURL)
+		}
 	}
 	if c.Areas == nil {
 		c.Areas = map[string]string{}

@@ -96,6 +96,8 @@ func TestConfigErrors(t *testing.T) {
 		{"tolerateLocalTimeAsUTC: '8h'\n" + app, "tolerateLocalTimeAsUTC: must be an offset such as +08:00, or empty"},
 		{"feeBatchMax: 51\n" + app, "feeBatchMax: must be at most 50"},
 		{"clockScale: -1\n" + app, "clockScale: must be positive"},
+		{"publicBaseURL: pns.example.test\n" + app, `publicBaseURL: "pns.example.test": want an http or https URL without query, e.g. https://pns.example.test:8443`},
+		{"publicBaseURL: 'https://pns.example.test/?x=1'\n" + app, `publicBaseURL: "https://pns.example.test/?x=1": want an http or https URL without query, e.g. https://pns.example.test:8443`},
 		{"areas: {'755': Guangdong}\n" + app, "areas[755]: city code must be 0 followed by 2-3 digits"},
 		{"mobilePrefixAreas: {'138': '010'}\n" + app, "mobilePrefixAreas[138]: prefix must be +86 followed by 1-11 digits"},
 		{app + "pool: [{number: '+8675528123401', app: k, cityCode: '0755'}]\n", "pool[0].number: must be a +86 mobile number such as +8617000000001"},

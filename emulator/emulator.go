@@ -104,6 +104,7 @@ type Emulator struct {
 
 	mu       sync.RWMutex
 	resolver RecordingResolver
+	files    http.Handler
 	onReset  []func()
 	onClose  []func()
 	closed   bool
@@ -206,6 +207,19 @@ func (e *Emulator) Apps() []*App {
 func (e *Emulator) SetRecordingResolver(f RecordingResolver) {
 	e.mu.Lock()
 	e.resolver = f
+	e.mu.Unlock()
+}
+
+// RecordingFilesPath is where the files named by recording download Locations are served: on
+// the provisioning listener (Handler and PlatformHandler), never under AdminPrefix, so that a
+// client of a platform-only emulator can follow the Location it was given.
+const RecordingFilesPath = "/recordings/"
+
+// SetRecordingFiles installs the handler of RecordingFilesPath. Without one that path
+// answers 404 like any unknown URI.
+func (e *Emulator) SetRecordingFiles(h http.Handler) {
+	e.mu.Lock()
+	e.files = h
 	e.mu.Unlock()
 }
 

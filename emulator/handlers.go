@@ -3,6 +3,7 @@ package emulator
 import (
 	"bytes"
 	"encoding/json"
+	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -59,13 +60,14 @@ func (w *respWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 func (e *Emulator) Handler() http.Handler { return http.HandlerFunc(e.serveHTTP) }
 
 // PlatformHandler serves only what the real platform serves: the provisioning interfaces under
-// /rest. The admin API and /metrics answer 404 like any unknown URI, so that a client tested
-// against it cannot depend on emulator control. AdminHandler serves those on another listener.
+// /rest and the recording files their Locations name. The admin API and /metrics answer the
+// empty 404 of any unknown URI (one 404 shape on the port), so that a client tested against it
+// cannot depend on emulator control. AdminHandler serves those on another listener.
 func (e *Emulator) PlatformHandler() http.Handler {
 	h := e.Handler()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if p := r.URL.Path; p == MetricsPath || strings.HasPrefix(p, AdminPrefix) {
-			http.NotFound(w, r)
+			w.WriteHeader(http.StatusNotFound)
 			return
 		}
 		h.ServeHTTP(w, r)
@@ -130,6 +132,15 @@ func (e *Emulator) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		e.metrics.handler.ServeHTTP(rw, r)
 	case strings.HasPrefix(p, AdminPrefix):
 		e.admin.ServeHTTP(rw, r)
+	case strings.HasPrefix(p, RecordingFilesPath):
+		e.mu.RLock()
+		files := e.files
+		e.mu.RUnlock()
+		if files == nil {
+			rw.WriteHeader(http.StatusNotFound)
+			return
+		}
+		files.ServeHTTP(rw, r)
 	default:
 		e.servePNS(rw, r, &log)
 	}
@@ -374,6 +385,9 @@ func (e *Emulator) serveRecord(w *respWriter, r *http.Request, app *App) {
 	e.mu.RUnlock()
 	if resolve != nil {
 		if loc, ok := resolve(app.AppKey, in.FileName, in.RecordDomain); ok {
+			if strings.HasPrefix(loc, "/") {
+				loc = e.publicBase(r) + loc
+			}
 			w.code = string(pns.CodeSuccess)
 			w.Header().Set("Location", loc)
 			w.WriteHeader(e.recordStatus(http.StatusMovedPermanently))
@@ -381,6 +395,27 @@ func (e *Emulator) serveRecord(w *respWriter, r *http.Request, app *App) {
 		}
 	}
 	e.writeError(w, &pns.Error{Code: pns.CodeRecordNotExist, Desc: pns.CodeRecordNotExist.Desc(), Status: e.recordStatus(http.StatusNotFound)})
+}
+
+// publicBase is the scheme and authority of a recording Location: the configured
+// publicBaseURL, else what the client used to reach this listener (its Host header, the
+// listener's address for a request without one), so that the Location works from the client's
+// side of a port mapping or a name the emulator does not know.
+func (e *Emulator) publicBase(r *http.Request) string {
+	if b := e.cfg.PublicBaseURL; b != "" {
+		return strings.TrimRight(b, "/")
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	host := r.Host
+	if host == "" {
+		if a, ok := r.Context().Value(http.LocalAddrContextKey).(net.Addr); ok {
+			host = a.String()
+		}
+	}
+	return scheme + "://" + host
 }
 
 func success() pns.Envelope {

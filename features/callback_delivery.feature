@@ -173,7 +173,8 @@ Feature: Notifications as they arrive at the customer's URLs (reference §7-§10
     And the response field "smsEvent.calling" is "<A1>"
     And the response field "smsEvent.called" is "<B1>"
     And the response field "smsEvent.virtualNumber" is "<X1>"
-    And the response field "smsEvent.event" is "sms"
+    And the response field "smsEvent.event" is present
+    And the response field "smsEvent.timeStamp" is present
     And the response field "smsEvent.subscriptionId" is "<SUB1>"
     And the response field "smsEvent.smsContent" is "hello"
     And the response field "smsEvent.sendResult" is 0

@@ -5,6 +5,7 @@ import (
 	"math"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -138,6 +139,36 @@ type aggregate struct {
 	rejections map[rejectKey]*rejectAgg
 	flows      []FlowStats
 	run        RunInfo
+	// dropped counts, by histogram name, the values a merge could not add (see
+	// Result.MergeDropped); empty while every merge was exact.
+	dropped map[string]int64
+}
+
+// allCodes names the histogram of an interface's codes added together (Result.MergeDropped).
+const allCodes = " all codes"
+
+// drop records n values the merge of histogram name dropped (n is mergeInto's answer).
+func (a *aggregate) drop(name string, n int64) {
+	if n == 0 {
+		return
+	}
+	if a.dropped == nil {
+		a.dropped = map[string]int64{}
+	}
+	a.dropped[name] += n
+}
+
+// droppedList renders dropped in name order.
+func (a *aggregate) droppedList() []DroppedValues {
+	if len(a.dropped) == 0 {
+		return nil
+	}
+	out := make([]DroppedValues, 0, len(a.dropped))
+	for name, n := range a.dropped {
+		out = append(out, DroppedValues{Histogram: name, Values: n})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Histogram < out[j].Histogram })
+	return out
 }
 
 // rejectKey is a refusal: result code, and whether its description is flow control.
@@ -381,13 +412,14 @@ func (a *aggregate) merge(b *aggregate) error {
 			for k, v := range c.statuses {
 				x.statuses[k] += v
 			}
-			mergeInto(&x.service, c.service)
-			mergeInto(&x.corrected, c.corrected)
+			name := id + " code " + code
+			a.drop(name+" service", mergeInto(&x.service, c.service))
+			a.drop(name+" corrected", mergeInto(&x.corrected, c.corrected))
 		}
 	}
 	for ev, h := range b.callbacks {
 		x := a.callbacks[ev]
-		mergeInto(&x, h)
+		a.drop("callback "+ev, mergeInto(&x, h))
 		a.callbacks[ev] = x
 	}
 	for t, s := range b.secs {
@@ -408,8 +440,9 @@ func (a *aggregate) merge(b *aggregate) error {
 		}
 		if svc != nil || cor != nil {
 			x.inflate()
-			mergeInto(&x.service, svc)
-			mergeInto(&x.corrected, cor)
+			name := "second " + strconv.FormatInt(t, 10)
+			a.drop(name+" service", mergeInto(&x.service, svc))
+			a.drop(name+" corrected", mergeInto(&x.corrected, cor))
 			if err := x.compact(); err != nil {
 				return err
 			}
@@ -432,8 +465,11 @@ func (a *aggregate) merge(b *aggregate) error {
 			a.cleanup.LeakedIDs = append(a.cleanup.LeakedIDs, id)
 		}
 	}
-	mergeInto(&a.lag, b.lag)
-	mergeInto(&a.blocked, b.blocked)
+	a.drop("generator lag", mergeInto(&a.lag, b.lag))
+	a.drop("generator blocked", mergeInto(&a.blocked, b.blocked))
+	for name, n := range b.dropped {
+		a.drop(name, n)
+	}
 	a.lagLimit = math.Max(a.lagLimit, b.lagLimit)
 	for k, x := range b.rejections {
 		y := a.rejections[k]
@@ -472,15 +508,16 @@ func pct(n, d int64) float64 {
 }
 
 // ifaceHists returns the merged service and corrected histograms of the interfaces selected
-// by match, and their total and success counts.
-func (a *aggregate) ifaceHists(match func(id string) bool) (svc, cor *hdr.Histogram, count, success int64) {
+// by match, their total and success counts, and the values the adding of the codes'
+// histograms dropped (0 unless the codes' histograms have different ranges).
+func (a *aggregate) ifaceHists(match func(id string) bool) (svc, cor *hdr.Histogram, count, success, dropped int64) {
 	for id, codes := range a.ifaces {
 		if !match(id) {
 			continue
 		}
 		for code, c := range codes {
-			mergeInto(&svc, c.service)
-			mergeInto(&cor, c.corrected)
+			dropped += mergeInto(&svc, c.service)
+			dropped += mergeInto(&cor, c.corrected)
 			count += c.count
 			if code == "0" {
 				success += c.count
@@ -515,6 +552,7 @@ func (a *aggregate) result(encode bool) (*Result, error) {
 		}
 	}
 	r.Rejections = a.rejectionList()
+	r.MergeDropped = a.droppedList()
 	if a.elapsed > 0 {
 		r.TargetRate = round3(a.targetHits / a.elapsed)
 		r.AchievedRate = round3(float64(a.sentHits) / a.elapsed)
@@ -528,7 +566,11 @@ func (a *aggregate) result(encode bool) (*Result, error) {
 	}
 	sort.Strings(ids)
 	for _, id := range ids {
-		svc, cor, count, success := a.ifaceHists(func(x string) bool { return x == id })
+		svc, cor, count, success, lost := a.ifaceHists(func(x string) bool { return x == id })
+		if lost > 0 {
+			// Rendering only: recorded in the result, not in a, so that a render is repeatable.
+			r.MergeDropped = append(r.MergeDropped, DroppedValues{Histogram: id + allCodes, Values: lost})
+		}
 		is := InterfaceStats{ID: id, Count: count, Success: success, SuccessPct: pct(success, count),
 			Service: summarize(svc), Corrected: summarize(cor), Buckets: buckets(svc)}
 		codes := make([]string, 0, len(a.ifaces[id]))
@@ -626,7 +668,13 @@ func aggregateFromResult(r *Result) (*aggregate, error) {
 	a.aborted = r.Aborted
 	a.couldNotCheck = r.CouldNotCheck
 	a.cleanup.LeakedIDs = append([]string(nil), r.Cleanup.LeakedIDs...)
-	a.flows = append([]FlowStats(nil), r.Flows...)
+	// Deep: a merge adds into the flows' plans and steps, which must not write into r.
+	a.flows = make([]FlowStats, len(r.Flows))
+	for i, f := range r.Flows {
+		f.Plan = append(Plan(nil), f.Plan...)
+		f.Steps = append([]StepStats(nil), f.Steps...)
+		a.flows[i] = f
+	}
 	a.lagLimit = r.Generator.LimitMs
 	if h, err := decodeHist(r.Generator.LagHist); err != nil {
 		return nil, fmt.Errorf("generator lag: %w", err)
@@ -649,6 +697,12 @@ func aggregateFromResult(r *Result) (*aggregate, error) {
 	a.warnings = append([]string(nil), r.Warnings...)
 	a.files = append([]string(nil), r.Files...)
 	a.run = r.Run
+	for _, d := range r.MergeDropped {
+		// An interface's "all codes" loss is the render's (result), found again on the next.
+		if !strings.HasSuffix(d.Histogram, allCodes) {
+			a.drop(d.Histogram, d.Values)
+		}
+	}
 	for _, is := range r.Interfaces {
 		codes := map[string]*codeAgg{}
 		for _, cs := range is.Codes {

@@ -52,16 +52,18 @@ func decodeHist(s string) (*hdr.Histogram, error) {
 	return h, nil
 }
 
-// mergeInto adds src to *dst, creating *dst with src's geometry when nil.
-func mergeInto(dst **hdr.Histogram, src *hdr.Histogram) {
+// mergeInto adds src to *dst, creating *dst with src's geometry when nil. It returns how many
+// of src's values *dst could not hold (outside its trackable range): a merge is exact only
+// when every call returns 0, so callers count what it returns (aggregate.drop).
+func mergeInto(dst **hdr.Histogram, src *hdr.Histogram) int64 {
 	if src == nil {
-		return
+		return 0
 	}
 	if *dst == nil {
 		*dst = src.Clone()
-		return
+		return 0
 	}
-	(*dst).Merge(src)
+	return (*dst).Merge(src)
 }
 
 // Latency is a latency summary in milliseconds.

@@ -75,6 +75,10 @@ type Result struct {
 	ShardSeries []ShardSeries `json:"shardSeries,omitempty"`
 	// Missing lists the shards "i/N" a partial merge lacks (MergeOptions.AllowPartial).
 	Missing []string `json:"missing,omitempty"`
+	// MergeDropped lists the histograms that lost values when results were merged (values
+	// outside the receiving histogram's trackable range): such a merge is not exact, and its
+	// percentiles leave those values out. Empty when every value was kept.
+	MergeDropped []DroppedValues `json:"mergeDropped,omitempty"`
 
 	agg *aggregate // decoded histograms, when available
 }
@@ -313,4 +317,29 @@ func ReadSummary(path string) (*Result, error) {
 		return nil, fmt.Errorf("%s: summary version %d, want %d", path, r.Version, ResultVersion)
 	}
 	return r, nil
+}
+
+// DroppedValues is one histogram whose merge dropped values.
+type DroppedValues struct {
+	// Histogram names it: "axb.bind code 0 service", "callback fee", "generator lag",
+	// "second 1764627000 corrected".
+	Histogram string `json:"histogram"`
+	// Values is how many recorded values the merge could not add.
+	Values int64 `json:"values"`
+}
+
+// NotExact says, in a sentence, which histograms a merge dropped values from and how many;
+// "" when the merge was exact (or r is not a merge).
+func (r *Result) NotExact() string {
+	if len(r.MergeDropped) == 0 {
+		return ""
+	}
+	var total int64
+	parts := make([]string, len(r.MergeDropped))
+	for i, d := range r.MergeDropped {
+		total += d.Values
+		parts[i] = fmt.Sprintf("%s %d", d.Histogram, d.Values)
+	}
+	return fmt.Sprintf("merge not exact: %d recorded value(s) fell outside the range of the histogram they were merged into and were dropped (%s): the merged percentiles leave them out",
+		total, strings.Join(parts, ", "))
 }

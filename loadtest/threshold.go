@@ -321,7 +321,7 @@ func Evaluate(r *Result, ts []Threshold) ([]ThresholdOutcome, error) {
 			match := func(id string) bool {
 				return t.Scope == "all" || id == t.Scope || strings.HasSuffix(id, "."+t.Scope)
 			}
-			svc, cor, count, success := a.ifaceHists(match)
+			svc, cor, count, success, _ := a.ifaceHists(match)
 			switch t.Stat {
 			case "count":
 				o.Actual = float64(count)

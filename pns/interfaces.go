@@ -12,6 +12,11 @@ const (
 	ModeAXE Mode = "AXE"
 )
 
+// SMSEventText is the `smsEvent.event` the emulator sends (D90). Huawei's examples carry it
+// and "Text SMS " (with a trailing space); the list is not published, so nothing may branch on
+// the value a platform sends (reference §10.2).
+const SMSEventText = "TextSMS"
+
 // Interface IDs used across the harness (schemas, features, reports, load scenarios).
 const (
 	IfaceAXBBind        = "axb.bind"

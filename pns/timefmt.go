@@ -15,7 +15,14 @@ const (
 	// UTCLayout is the format of every time in responses and notifications: UTC
 	// `yyyy-MM-dd HH:mm:ss`, zero-padded (reference D72).
 	UTCLayout = "2006-01-02 15:04:05"
+	// SMSTimeLayout is the SMS notification's `timeStamp`: ISO 8601 UTC with milliseconds, as
+	// Huawei's SMS examples show it (2020-12-23T09:06:16.450Z), unlike every other time of the
+	// contract (reference §10.2, D90).
+	SMSTimeLayout = "2006-01-02T15:04:05.000Z"
 )
+
+// FormatSMSTime formats t as an SMS notification's timeStamp (SMSTimeLayout, D90).
+func FormatSMSTime(t time.Time) string { return t.UTC().Format(SMSTimeLayout) }
 
 // FormatUTC formats t as the platform's UTC time string.
 func FormatUTC(t time.Time) string { return t.UTC().Format(UTCLayout) }

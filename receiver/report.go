@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/HdrHistogram/hdrhistogram-go"
@@ -358,6 +359,10 @@ type Report struct {
 	Failures      []SessionDetail      `json:"failures,omitempty"`
 	Violations    []ViolationSample    `json:"violations,omitempty"`
 	BadSignatures []BadSignatureSample `json:"badSignatures,omitempty"`
+	// MergeDropped counts, by delay histogram ("reference/type"), the values Merge could not
+	// add (outside the range of the histogram they were added to): such a merge is not exact
+	// and its delay percentiles leave them out. Empty when every value was kept.
+	MergeDropped map[string]int64 `json:"mergeDropped,omitempty"`
 }
 
 // LatencyFor returns the summary of one reference and type.
@@ -710,10 +715,15 @@ func Merge(reports ...Report) (Report, error) {
 			}
 			k := key{l.Reference, l.Type}
 			if acc := hists[k]; acc != nil {
-				acc.Merge(h)
+				if n := acc.Merge(h); n > 0 {
+					addDropped(&out, l.Reference+"/"+l.Type, n)
+				}
 			} else {
 				hists[k] = h
 			}
+		}
+		for k, n := range r.MergeDropped {
+			addDropped(&out, k, n)
 		}
 		out.Settle = max(out.Settle, r.Settle)
 		if out.Format == 0 || r.Format < out.Format {
@@ -742,6 +752,31 @@ func Merge(reports ...Report) (Report, error) {
 	}
 	sortLatency(out.Latency)
 	return out, nil
+}
+
+// addDropped counts n values the merge of the delay histogram name dropped.
+func addDropped(r *Report, name string, n int64) {
+	if r.MergeDropped == nil {
+		r.MergeDropped = map[string]int64{}
+	}
+	r.MergeDropped[name] += n
+}
+
+// NotExact says, in a sentence, which delay histograms a Merge dropped values from and how
+// many; "" when the merge was exact.
+func (r Report) NotExact() string {
+	if len(r.MergeDropped) == 0 {
+		return ""
+	}
+	names := make([]string, 0, len(r.MergeDropped))
+	var total int64
+	for k, n := range r.MergeDropped {
+		names = append(names, fmt.Sprintf("%s %d", k, n))
+		total += n
+	}
+	sort.Strings(names)
+	return fmt.Sprintf("merge not exact: %d callback delay value(s) fell outside the range of the histogram they were merged into and were dropped (%s): the merged delay percentiles leave them out",
+		total, strings.Join(names, ", "))
 }
 
 // mergeIntervals combines two interval summaries (either may be nil).

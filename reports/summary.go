@@ -327,8 +327,18 @@ type LoadScenario struct {
 	// scenario (empty for one shard); at every T they add up to Series' rates.
 	ShardRates []ShardRate `json:"shardRates,omitempty"`
 	// Warnings are the load run's own remarks (a generator that fell behind, a shard that
-	// started late, shards missing from a merge).
+	// started late, shards missing from a merge, a merge that was not exact).
 	Warnings []string `json:"warnings,omitempty"`
+	// MergeDropped are the histograms of a merged scenario that lost values in the merge
+	// (outside the range of the histogram they were added to): the merge was not exact and
+	// the run fails. Empty when every value was kept.
+	MergeDropped []MergeDropped `json:"mergeDropped,omitempty"`
+}
+
+// MergeDropped is one histogram whose merge dropped Values recorded values.
+type MergeDropped struct {
+	Histogram string `json:"histogram"`
+	Values    int64  `json:"values"`
 }
 
 // GeneratorTiming is how late the generator sent its requests against their intended instants

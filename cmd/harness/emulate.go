@@ -49,7 +49,7 @@ func runEmulate(ctx context.Context, args []string, stdout, stderr io.Writer, re
 	printConfig := fs.Bool("print-config", false, "print the effective configuration as YAML (secrets included: it is your own file) and exit")
 	debug := fs.Bool("debug", false, "log one line per request (method, path, interface, app, status, resultcode, duration)")
 	shutdownTimeout := fs.Duration("shutdown-timeout", 10*time.Second, "how long to wait for in-flight requests on SIGINT/SIGTERM")
-	platformOnly := fs.Bool("platform-only", false, "behave like the real platform: only the /rest interfaces, over TLS, lockout and flow control on, no admin API and no /metrics on --listen")
+	platformOnly := fs.Bool("platform-only", false, "behave like the real platform: only the /rest interfaces and the recording files they link, over TLS, lockout and flow control on, no admin API and no /metrics on --listen")
 	certOut := fs.String("cert-out", "", "write the self-signed certificate (PEM) to this `file`, for --ca-file of the harness and other clients (needs --tls or --platform-only)")
 	adminListen := fs.String("admin-listen", "", "with --platform-only: serve the admin API and /metrics over plain HTTP on this loopback `address` (default: not at all)")
 	decisions := fs.String("decisions", "", "answers where the contract is silent: "+emulator.DecisionsDefault+" (the emulator's decisions) or "+emulator.DecisionsAlternative+

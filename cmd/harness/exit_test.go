@@ -84,9 +84,12 @@ func TestWrongSecretCouldNotCheck(t *testing.T) {
 			if st := p.lockout(t); len(st.Locked) != 0 || !st.Enabled {
 				t.Errorf("lockout after the run: %+v, want enabled and nobody locked", st)
 			}
-			// Well under the lockout's 10: the run stopped at the watch's limit.
-			if n := p.authFailures(t); n == 0 || n > pns.DefaultRefusalLimit {
-				t.Errorf("the platform counted %d authentication failures, want 1-%d", n, pns.DefaultRefusalLimit)
+			// Under the lockout's 10: the run stopped at the watch's limit. The platform also
+			// counts what the watch rightly ignores (a scenario's deliberately broken
+			// signature, in a shuffled order that varies per run), so the bound is the
+			// lockout threshold, not the watch's own limit; "nobody locked" is checked above.
+			if n := p.authFailures(t); n == 0 || n >= 10 {
+				t.Errorf("the platform counted %d authentication failures, want 1-9 (watch limit %d)", n, pns.DefaultRefusalLimit)
 			}
 			if n := p.bindings(t); n != 0 {
 				t.Errorf("the platform holds %d bindings", n)

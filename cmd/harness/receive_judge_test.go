@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -310,5 +311,49 @@ func TestLoadCallsJudgesCallbacks(t *testing.T) {
 	code, _, stderr = runHarness(t, nil, "run", "--threshold", "callback.fe.p95<1s")
 	if code != exitUsage || !strings.Contains(stderr, `unknown notification type "fe"`) {
 		t.Errorf("run, unknown type: exit %d, stderr %q", code, stderr)
+	}
+}
+
+// TestReceiveAcceptsEverySMSForm pushes to `harness receive` each form of SMS notification the
+// contract documents (§10.2, §10.4, D90): Huawei's Notify example (event "Text SMS " with a
+// trailing space, ISO 8601 timeStamp with milliseconds, extInfo, no called), its Block example
+// (event "TextSMS"), the emulator's form (no extInfo, called present) and the
+// yyyy-MM-dd HH:mm:ss timestamp of the other notifications. Every one is a valid notification
+// with a measured delay; a timestamp of neither form is still refused by the schema.
+func TestReceiveAcceptsEverySMSForm(t *testing.T) {
+	iso := func(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
+	now := time.Now()
+	ext := `"extInfo":{"extParas":[{"key":"splitNum","value":"0"},{"key":"direction","value":"2"}]}`
+	sms := func(mode, event, ts, extra string) []byte {
+		return []byte(fmt.Sprintf(`{"appKey":%q,"smsEvent":{"smsIdentifier":"sms-%d","notificationMode":%q,`+
+			`"calling":"+8613800000001","virtualNumber":"+8617001100001","event":%q,"timeStamp":%q%s}}`,
+			pushKey, pushSeq.Add(1), mode, event, ts, extra))
+	}
+	valid := []struct {
+		name string
+		body []byte
+	}{
+		{"Huawei's Notify example", sms("Notify", "Text SMS ", iso(now), ","+ext+`,"sendResult":2`)},
+		{"Huawei's Block example", sms("Block", "TextSMS", iso(now), ","+ext+`,"sendResult":0`)},
+		{"the emulator's Notify (D90)", sms("Notify", "TextSMS", iso(now), `,"called":"+8613900000002","smsContent":"hi","sendResult":0`)},
+		{"yyyy-MM-dd HH:mm:ss", sms("Notify", "TextSMS", now.UTC().Format("2006-01-02 15:04:05"), `,"sendResult":0`)},
+	}
+	rp := startReceive(t)
+	p := rp.pusher(false)
+	for _, v := range valid {
+		if got := p.push(v.body); got != http.StatusOK {
+			t.Errorf("%s: answered HTTP %d", v.name, got)
+		}
+	}
+	// The control: a timestamp of neither form.
+	if got := p.push(sms("Notify", "TextSMS", "2020/12/23 09:06:16", "")); got != http.StatusOK {
+		t.Errorf("bad timestamp: answered HTTP %d", got)
+	}
+	_, out, rep := rp.stop()
+	c := rep.Counters
+	// The control counts as a Notify received, invalid, without a measurable delay.
+	if c.SMSNotify != 4 || c.SMSBlock != 1 || c.SchemaInvalid != 1 || c.Invalid != 1 || c.BadTimestamps != 1 {
+		t.Errorf("counters: notify %d (want 4), block %d (want 1), schemaInvalid %d, invalid %d and badTimestamps %d (want 1 each: the control)\n%s",
+			c.SMSNotify, c.SMSBlock, c.SchemaInvalid, c.Invalid, c.BadTimestamps, out)
 	}
 }

@@ -344,6 +344,10 @@ func buildReport(found resultDirs, merge *loadtest.MergeOptions, ths []loadtest.
 			s.Errors = append(s.Errors, fmt.Sprintf("load %s: shard %s missing: the merged figures and thresholds cover part of the load",
 				name, strings.Join(r.Missing, ", ")))
 		}
+		if msg := r.NotExact(); msg != "" {
+			// "Exactly mergeable" is a claim the figures make: a merge that lost values fails.
+			s.Errors = append(s.Errors, "load "+name+": "+msg)
+		}
 	} else {
 		seen := map[string]int{}
 		for _, d := range found.load {
@@ -406,6 +410,9 @@ func buildReport(found resultDirs, merge *loadtest.MergeOptions, ths []loadtest.
 		merged, err := mergeReceivers(reps)
 		if err != nil {
 			return nil, err
+		}
+		if msg := merged.NotExact(); msg != "" {
+			s.Errors = append(s.Errors, "callbacks: "+msg)
 		}
 		// The emulator's own loss, when the receiver results come from `harness run`.
 		var loss *reports.EmulatorLoss

@@ -43,7 +43,7 @@ func get(t *testing.T, h http.Handler, target string) *httptest.ResponseRecorder
 
 func TestRecording(t *testing.T) {
 	f := newFixture(Options{})
-	h := f.sim.Handler()
+	h := f.sim.RecordingHandler()
 	res, err := f.sim.Call(context.Background(), CallRequest{Caller: axbA3, Called: axbX3, RingSeconds: 2, TalkSeconds: 20})
 	if err != nil {
 		t.Fatal(err)
@@ -103,6 +103,12 @@ func TestRecording(t *testing.T) {
 	}
 	if rr := get(t, h, loc2); rr.Code == 200 {
 		t.Errorf("download after 7 days: %d", rr.Code)
+	}
+	// No file under the path: the empty 404 of any unknown URI on the provisioning listener.
+	for _, target := range []string{RecordingPath, RecordingPath + "a/b.wav?token=x"} {
+		if rr := get(t, h, target); rr.Code != 404 || rr.Body.Len() != 0 {
+			t.Errorf("GET %s: %d %q, want an empty 404", target, rr.Code, rr.Body)
+		}
 	}
 }
 
@@ -277,15 +283,19 @@ func TestSMS(t *testing.T) {
 			}
 			ev := n.SMSEvent
 			if notes[0].url != urlSMS || n.AppKey == "" || len(ev.SMSIdentifier) != 32 || ev.NotificationMode != SMSModeNotify ||
-				ev.Event != "sms" || ev.Calling != tc.req.From || ev.VirtualNumber != tc.req.To || ev.SMSContent != tc.req.Content ||
+				ev.Event != pns.SMSEventText || ev.Calling != tc.req.From || ev.VirtualNumber != tc.req.To || ev.SMSContent != tc.req.Content ||
 				ev.SendResult == nil || *ev.SendResult != tc.result {
 				t.Errorf("notify %s", notes[0].body)
 			}
-			if tc.forwarded && ev.Called != tc.to {
-				t.Errorf("notify called %q, want %q", ev.Called, tc.to)
+			if want := map[bool]string{true: tc.to}[tc.forwarded]; ev.Called != want {
+				t.Errorf("notify called %q, want %q (D90: only a known receiver)", ev.Called, want)
 			}
-			if _, err := time.Parse(pns.UTCLayout, ev.TimeStamp); err != nil {
-				t.Errorf("timeStamp %q", ev.TimeStamp)
+			// D90: ISO 8601 UTC with milliseconds, no extInfo.
+			if ts, err := time.Parse(pns.SMSTimeLayout, ev.TimeStamp); err != nil || ev.TimeStamp != pns.FormatSMSTime(ts) {
+				t.Errorf("timeStamp %q: want %s", ev.TimeStamp, pns.SMSTimeLayout)
+			}
+			if bytes.Contains(notes[0].body, []byte("extInfo")) {
+				t.Errorf("notify carries extInfo: %s", notes[0].body)
 			}
 		})
 	}
@@ -337,7 +347,7 @@ func TestHandler(t *testing.T) {
 		{"status bad", "POST", "/emulator/v1/numbers/status", `{"numbers":["` + axX2 + `"],"status":"1"}`, 400, "status"},
 		{"sms", "POST", "/emulator/v1/sms", `{"from":"` + axbA + `","to":"` + axbX1 + `","content":"hi"}`, 200, ""},
 		{"sms AXE", "POST", "/emulator/v1/sms", `{"from":"` + axbA + `","to":"` + axeX + `","content":"hi"}`, 400, "AXE"},
-		{"recording no token", "GET", "/emulator/v1/recordings/x.wav", "", 403, "token"},
+		{"recordings are not admin routes", "GET", "/emulator/v1/recordings/x.wav", "", 404, ""},
 		{"wrong method", "DELETE", "/emulator/v1/calls", "", 405, ""},
 	}
 	for _, tc := range cases {

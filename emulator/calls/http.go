@@ -24,16 +24,15 @@ const maxBody = 1 << 20
 //	GET  /emulator/v1/calls?app=<appKey>  the app's call log (31 days)
 //	POST /emulator/v1/numbers/status      {"numbers":[…],"status":"9","cause":""} → changes
 //	POST /emulator/v1/sms                 JSON SMSRequest → SMSResult
-//	GET  /emulator/v1/recordings/{name}?token=…  the WAV file of a download URL
 //
-// Bad input is answered with 400 and {"error":"…"}.
+// Bad input is answered with 400 and {"error":"…"}. The recording files are served by
+// RecordingHandler, on the provisioning listener.
 func (s *Simulator) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST "+AdminPrefix+"calls", s.handleCall)
 	mux.HandleFunc("GET "+AdminPrefix+"calls", s.handleCallLog)
 	mux.HandleFunc("POST "+AdminPrefix+"numbers/status", s.handleStatus)
 	mux.HandleFunc("POST "+AdminPrefix+"sms", s.handleSMS)
-	mux.HandleFunc("GET "+RecordingPath+"{name}", s.handleRecording)
 	return mux
 }
 
@@ -45,7 +44,6 @@ func Routes() []string {
 		"GET " + AdminPrefix + "calls",
 		"POST " + AdminPrefix + "numbers/status",
 		"POST " + AdminPrefix + "sms",
-		"GET " + RecordingPath + "{name}",
 	}
 }
 
@@ -165,8 +163,28 @@ func (s *Simulator) handleSMS(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, res)
 }
 
+// RecordingHandler serves GET RecordingPath{name}?token=…, the WAV file of a download URL
+// (D75), on the provisioning listener. A missing or stale token is 403 with {"error":"…"};
+// an unknown path or recording is the empty 404 every unknown URI of that listener gets, so
+// that the port has one 404 shape.
+func (s *Simulator) RecordingHandler() http.Handler { return http.HandlerFunc(s.handleRecording) }
+
 func (s *Simulator) handleRecording(w http.ResponseWriter, r *http.Request) {
-	data, status, msg := s.recordingFile(r.PathValue("name"), r.URL.Query().Get("token"))
+	name, ok := strings.CutPrefix(r.URL.Path, RecordingPath)
+	if !ok || name == "" || strings.Contains(name, "/") {
+		w.WriteHeader(http.StatusNotFound)
+		return
+	}
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		w.WriteHeader(http.StatusMethodNotAllowed)
+		return
+	}
+	data, status, msg := s.recordingFile(name, r.URL.Query().Get("token"))
+	if status == http.StatusNotFound {
+		w.WriteHeader(status)
+		return
+	}
 	if status != http.StatusOK {
 		writeErr(w, status, msg)
 		return

@@ -5,10 +5,10 @@ import (
 	"encoding/binary"
 	"math"
 	"net/url"
-	"strings"
 	"sync"
 	"time"
 
+	"github.com/pns-harness/pns-harness/emulator"
 	"github.com/pns-harness/pns-harness/pns"
 )
 
@@ -18,8 +18,9 @@ const (
 	RecordingRetention = 7 * 24 * time.Hour
 	// DownloadURLValidity is how long a download URL returned by the §11 interface works.
 	DownloadURLValidity = 3 * 24 * time.Hour
-	// RecordingPath is the emulator path prefix that serves recording files.
-	RecordingPath = "/emulator/v1/recordings/"
+	// RecordingPath is the path prefix that serves recording files: on the provisioning
+	// listener, so that a platform-only emulator serves the files its Locations name.
+	RecordingPath = emulator.RecordingFilesPath
 )
 
 // WAV format of generated recordings: 8 kHz, mono, 16-bit PCM.
@@ -93,7 +94,8 @@ func (r *recordings) live(name string, now time.Time) (*recording, bool) {
 // it returns the download path (RecordingPath + name + "?token=…", valid DownloadURLValidity of
 // emulator time) to send in the 301 Location header, or a PNS error: 1010002 naming a missing
 // parameter, 1012007 with HTTP 404 for an unknown, foreign, not yet finished or expired
-// recording or a mismatching recordDomain. The path is absolute when Options.BaseURL is set.
+// recording or a mismatching recordDomain. The path is relative: the emulator prefixes the
+// scheme and host the client used (or its publicBaseURL), see Emulator.serveRecord.
 func (s *Simulator) ResolveRecording(appKey, fileName, recordDomain string) (string, *pns.Error) {
 	if fileName == "" {
 		return "", pns.InvalidRequest("fileName")
@@ -113,7 +115,7 @@ func (s *Simulator) ResolveRecording(appKey, fileName, recordDomain string) (str
 	}
 	tok := randHex(16)
 	r.tokens[tok] = token{name: rec.name, expires: now.Add(DownloadURLValidity)}
-	return strings.TrimRight(s.opt.BaseURL, "/") + RecordingPath + url.PathEscape(rec.name) + "?token=" + tok, nil
+	return RecordingPath + url.PathEscape(rec.name) + "?token=" + tok, nil
 }
 
 // recordingFile returns the WAV bytes of a recording for a download token, or why not.

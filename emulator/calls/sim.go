@@ -64,9 +64,6 @@ type Options struct {
 	// MaxLogPerApp bounds the call log per app (oldest dropped first); 0 means
 	// DefaultMaxLogPerApp.
 	MaxLogPerApp int
-	// BaseURL, when set (e.g. "http://127.0.0.1:8080"), makes recording download Locations
-	// absolute; otherwise they are paths on the emulator's own host.
-	BaseURL string
 }
 
 // Simulator runs simulated calls, SMS and X-status changes. It is safe for concurrent use.

@@ -29,7 +29,6 @@ const (
 	sendXPaused    = 3
 	sendAllFailed  = 10
 	sendNoSMSX     = 11
-	smsEventValue  = "sms"
 	smsFromPrefix  = "[From"
 	smsFromPostfix = "]"
 )
@@ -115,8 +114,10 @@ func (s *Simulator) SMS(ctx context.Context, req SMSRequest) (SMSResult, error) 
 		return res, nil
 	}
 	now := s.clk.Now()
+	// D90: Huawei's event value and timestamp form, no extInfo; called only once the real
+	// receiver is known (set when the message is forwarded).
 	ev := SMSEvent{SMSIdentifier: res.SMSIdentifier, NotificationMode: SMSModeNotify, Calling: req.From,
-		Called: req.To, VirtualNumber: req.To, Event: smsEventValue, TimeStamp: pns.FormatUTC(now)}
+		VirtualNumber: req.To, Event: pns.SMSEventText, TimeStamp: pns.FormatSMSTime(now)}
 	if app.SMSIncludeContent {
 		ev.SMSContent = req.Content
 	}

@@ -111,7 +111,7 @@ type SMSEvent struct {
 	SMSIdentifier    string `json:"smsIdentifier"`
 	NotificationMode string `json:"notificationMode"`
 	Calling          string `json:"calling"`
-	Called           string `json:"called"`
+	Called           string `json:"called,omitempty"`
 	VirtualNumber    string `json:"virtualNumber"`
 	Event            string `json:"event"`
 	TimeStamp        string `json:"timeStamp"`

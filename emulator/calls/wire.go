@@ -24,6 +24,7 @@ func Register(em *emulator.Emulator, d *callbacks.Dispatcher, opt Options) *Simu
 	for _, r := range Routes() {
 		em.HandleAdmin(r, h)
 	}
+	em.SetRecordingFiles(sim.RecordingHandler())
 	em.SetRecordingResolver(func(app, fileName, domain string) (string, bool) {
 		loc, err := sim.ResolveRecording(app, fileName, domain)
 		return loc, err == nil

@@ -182,7 +182,11 @@ func TestEmulatorIntegration(t *testing.T) {
 	if err != nil || rr.Status != http.StatusMovedPermanently || rr.Header.Get("Location") == "" {
 		t.Fatalf("recording URL: %v %d %s", err, rr.Status, rr.Body)
 	}
-	status, wav := e.admin("GET", rr.Header.Get("Location"), nil)
+	loc := rr.Header.Get("Location")
+	if want := e.srv.URL + RecordingPath; !strings.HasPrefix(loc, want) {
+		t.Fatalf("Location %q: want it on the host the client used, %s…", loc, want)
+	}
+	status, wav := e.admin("GET", strings.TrimPrefix(loc, e.srv.URL), nil)
 	if status != 200 {
 		t.Fatalf("download: %d %s", status, wav)
 	}
