@@ -534,10 +534,13 @@ func LoadErrors(r *loadtest.Result, name string) []string {
 
 // Thresholds converts a load result's threshold outcomes, prefixing each expression with the
 // scenario name when several load scenarios ran.
-func Thresholds(r *loadtest.Result, prefix string) []reports.Threshold {
+func Thresholds(r *loadtest.Result, prefix string, given bool) []reports.Threshold {
 	var out []reports.Threshold
 	for _, t := range r.Thresholds {
 		th := reports.Threshold{Expression: t.Expr, Observed: t.Actual, Passed: t.OK, Message: t.Detail}
+		if t.Unmeasured {
+			th.Unmeasured(t.Detail, given)
+		}
 		if prefix != "" {
 			th.Expression = prefix + ": " + t.Expr
 		}

@@ -86,9 +86,28 @@ func TestLoadScenario(t *testing.T) {
 	if h := ls.Histogram; h == nil || len(h.Buckets) != 3 || h.Buckets[1].From != time.Millisecond || h.Buckets[1].To != 5*time.Millisecond {
 		t.Errorf("histogram %+v", h)
 	}
-	ths := Thresholds(r, "axb")
+	ths := Thresholds(r, "axb", true)
 	if len(ths) != 2 || ths[0].Unit != reports.UnitNanoseconds || ths[0].Observed != float64(3*time.Millisecond) || ths[1].Passed || ths[1].Expression != "axb: bind.success>=99.9%" {
 		t.Errorf("thresholds %+v", ths)
+	}
+}
+
+// TestLoadThresholdsUnmeasured: a load threshold without samples is not checked when it was
+// a default and failed when the user gave it; a measured one keeps its outcome either way.
+func TestLoadThresholdsUnmeasured(t *testing.T) {
+	r := &loadtest.Result{Thresholds: []loadtest.ThresholdOutcome{
+		{Expr: "calls.success>=99.9%", Unit: "%", Detail: "no samples", Unmeasured: true},
+		{Expr: "conformance.errors==0", Actual: 1},
+	}}
+	for _, given := range []bool{false, true} {
+		ths := Thresholds(r, "", given)
+		want := reports.ThresholdNotChecked
+		if given {
+			want = reports.ThresholdFailed
+		}
+		if ths[0].State() != want || ths[0].Message != "no samples" || ths[1].State() != reports.ThresholdFailed {
+			t.Errorf("given %v: %+v, want the first %s", given, ths, want)
+		}
 	}
 }
 

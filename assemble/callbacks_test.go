@@ -112,7 +112,7 @@ func TestCallbackThresholds(t *testing.T) {
 		{"callback.fee.p95<2s", false, 0, "needs the receiver's histograms (receiver.json)"},
 		{"callback.schemaInvalid==0", true, 0, ""},
 	} {
-		got, err := CallbackThresholds(cb, nil, []string{tc.expr})
+		got, err := CallbackThresholds(cb, nil, []string{tc.expr}, true)
 		if err != nil {
 			t.Fatalf("%s: %v", tc.expr, err)
 		}
@@ -120,8 +120,15 @@ func TestCallbackThresholds(t *testing.T) {
 			t.Errorf("%s: %+v", tc.expr, g)
 		}
 	}
-	if got, _ := CallbackThresholds(nil, nil, []string{"callback.missing==0"}); got[0].Passed || got[0].Message != "no callback results" {
-		t.Errorf("without receiver: %+v", got[0])
+	if got, _ := CallbackThresholds(nil, nil, []string{"callback.missing==0"}, true); got[0].State() != reports.ThresholdFailed || got[0].Message != "no callback results" {
+		t.Errorf("without receiver, given: %+v", got[0])
+	}
+	if got, _ := CallbackThresholds(nil, nil, []string{"callback.missing==0"}, false); got[0].State() != reports.ThresholdNotChecked || got[0].Message != "no callback results" {
+		t.Errorf("without receiver, default: %+v", got[0])
+	}
+	// A default that was measured still fails: only what cannot be measured is not checked.
+	if got, _ := CallbackThresholds(cb, nil, []string{"callback.missing==0", "callback.answer.p99<1s"}, false); got[0].State() != reports.ThresholdFailed || got[1].State() != reports.ThresholdNotChecked || got[1].Message != "no samples" {
+		t.Errorf("defaults: %+v", got)
 	}
 	for _, tc := range []struct{ expr, err string }{
 		{"callback.fee.p42x<1s", `threshold "callback.fee.p42x<1s": unknown callback metric "callback.fee.p42x"`},
@@ -176,7 +183,7 @@ func TestCallbackThresholdsFromHistograms(t *testing.T) {
 		{"callback.fee.mean<1s", true, 504 * time.Millisecond, 506 * time.Millisecond},
 		{"callback.all.max<2s", false, 2990 * time.Millisecond, 3010 * time.Millisecond},
 	} {
-		got, err := CallbackThresholds(cb, &rep, []string{tc.expr})
+		got, err := CallbackThresholds(cb, &rep, []string{tc.expr}, true)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -192,9 +199,15 @@ func TestMissingUnknown(t *testing.T) {
 	if cb.MissingBasis != reports.MissingUnknown {
 		t.Fatalf("basis %q", cb.MissingBasis)
 	}
-	got, _ := CallbackThresholds(cb, nil, []string{"callback.missing==0"})
-	if got[0].Passed || !strings.HasPrefix(got[0].Message, "unknown") {
-		t.Errorf("missing threshold %+v", got[0])
+	for _, given := range []bool{true, false} {
+		got, _ := CallbackThresholds(cb, nil, []string{"callback.missing==0"}, given)
+		want := reports.ThresholdFailed
+		if !given {
+			want = reports.ThresholdNotChecked
+		}
+		if got[0].Passed || got[0].State() != want || !strings.HasPrefix(got[0].Message, "unknown") {
+			t.Errorf("missing threshold (given %v) %+v, want %s", given, got[0], want)
+		}
 	}
 	if lines := strings.Join(cb.Lines(), "\n"); !strings.Contains(lines, "missing: unknown") {
 		t.Errorf("lines %q", lines)

@@ -153,10 +153,12 @@ func delayStat(cb *reports.Callbacks, rep *receiver.Report, event, stat string) 
 
 // CallbackThresholds evaluates callback thresholds on a callback section; rep, the receiver's
 // report the section was built from, supplies the histograms of percentiles the section does
-// not hold (nil: those fail as not measured). A nil section (no receiver ran) fails every
-// threshold with "no callback results"; callback.missing fails as not measured when nothing
-// told the receiver which calls happened (reports.MissingUnknown).
-func CallbackThresholds(cb *reports.Callbacks, rep *receiver.Report, exprs []string) ([]reports.Threshold, error) {
+// not hold (nil: those cannot be measured). Thresholds that cannot be measured — every one
+// without a section (no receiver ran, "no callback results"), a delay without samples,
+// callback.missing when nothing told the receiver which calls happened
+// (reports.MissingUnknown) — fail when the user gave them (given) and are not checked when
+// they are a subcommand's defaults (reports.Threshold.Unmeasured).
+func CallbackThresholds(cb *reports.Callbacks, rep *receiver.Report, exprs []string, given bool) ([]reports.Threshold, error) {
 	var out []reports.Threshold
 	for _, e := range exprs {
 		t, err := ParseCallbackThreshold(e)
@@ -167,17 +169,18 @@ func CallbackThresholds(cb *reports.Callbacks, rep *receiver.Report, exprs []str
 		if t.Delay {
 			th.Unit = reports.UnitNanoseconds
 		}
-		measured := true
+		measured, why := true, ""
 		switch {
 		case cb == nil:
-			measured, th.Message = false, "no callback results"
+			measured, why = false, "no callback results"
 		case t.Event == "" && t.Stat == "missing" && cb.MissingBasis == reports.MissingUnknown:
-			measured, th.Message = false, "unknown: nothing told the receiver which calls happened"
+			measured, why = false, "unknown: nothing told the receiver which calls happened"
 		case t.Event == "":
 			th.Observed = float64(callbackRunCounts[t.Stat](cb))
 		case t.Delay:
-			d, ok, why := delayStat(cb, rep, t.Event, t.Stat)
-			measured, th.Message, th.Observed = ok, why, float64(d)
+			var d time.Duration
+			d, measured, why = delayStat(cb, rep, t.Event, t.Stat)
+			th.Observed = float64(d)
 		default:
 			var n int64
 			for _, x := range cb.Events {
@@ -187,7 +190,11 @@ func CallbackThresholds(cb *reports.Callbacks, rep *receiver.Report, exprs []str
 			}
 			th.Observed = float64(n)
 		}
-		th.Passed = measured && loadtest.Compare(th.Observed, t.Op, t.Value)
+		if measured {
+			th.Passed = loadtest.Compare(th.Observed, t.Op, t.Value)
+		} else {
+			th.Unmeasured(why, given)
+		}
 		out = append(out, th)
 	}
 	return out, nil

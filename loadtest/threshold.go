@@ -48,6 +48,9 @@ type ThresholdOutcome struct {
 	Unit   string  `json:"unit"`
 	// Detail explains an outcome that could not be measured (e.g. no samples).
 	Detail string `json:"detail,omitempty"`
+	// Unmeasured says the metric had nothing to measure (OK is then false), so that a report
+	// can tell a default threshold that was not checked from one that was broken.
+	Unmeasured bool `json:"unmeasured,omitempty"`
 }
 
 var (
@@ -340,7 +343,7 @@ func Evaluate(r *Result, ts []Threshold) ([]ThresholdOutcome, error) {
 			}
 		}
 		if !measured {
-			o.OK = false
+			o.OK, o.Unmeasured = false, true
 			o.Detail = "no samples"
 		} else {
 			o.OK = Compare(o.Actual, t.Op, t.Value)

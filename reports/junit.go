@@ -132,7 +132,11 @@ func WriteJUnit(w io.Writer, s *Summary) error {
 		suite := junitSuite{Name: "thresholds", Time: junitSeconds(0), Timestamp: ts, Hostname: s.Manifest.Machine.Hostname}
 		for _, t := range s.Thresholds {
 			tc := junitCase{Name: t.Expression, Classname: "thresholds", Time: junitSeconds(0)}
-			if !t.Passed {
+			switch t.State() {
+			case ThresholdNotChecked:
+				tc.Skipped = &junitSkipped{Message: oneLine("not checked: " + t.Message)}
+				suite.Skipped++
+			case ThresholdFailed:
 				msg := "observed " + t.ObservedString()
 				if t.Message != "" {
 					msg += ": " + t.Message

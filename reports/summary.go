@@ -725,9 +725,42 @@ type Threshold struct {
 	// Unit is one of the Unit constants; UnitNanoseconds values are rendered as durations.
 	Unit   string `json:"unit,omitempty"`
 	Passed bool   `json:"passed"`
-	// Message explains a failure or an evaluation problem.
+	// NotChecked says the threshold could not be measured on this run and nobody asked for
+	// it (a subcommand's default): it is neither passed nor failed, and Message says why.
+	// Set it through Unmeasured only.
+	NotChecked bool `json:"notChecked,omitempty"`
+	// Message explains a failure, an evaluation problem or why the threshold was not checked.
 	Message string `json:"message,omitempty"`
 }
+
+// Threshold states, as Threshold.State reports them.
+const (
+	ThresholdPassed     = "passed"
+	ThresholdFailed     = "failed"
+	ThresholdNotChecked = "not checked"
+)
+
+// Unmeasured records that t could not be measured, for reason. A threshold the user gave
+// fails: they asked for that gate, and a gate that was not measured did not hold. A default
+// one (given false) is not checked: failing it would be a false failure, passing it a false
+// pass. This is the one place that rule lives.
+func (t *Threshold) Unmeasured(reason string, given bool) {
+	t.Passed, t.NotChecked, t.Message = false, !given, reason
+}
+
+// State is the threshold's state: ThresholdPassed, ThresholdFailed or ThresholdNotChecked.
+func (t Threshold) State() string {
+	switch {
+	case t.NotChecked:
+		return ThresholdNotChecked
+	case t.Passed:
+		return ThresholdPassed
+	}
+	return ThresholdFailed
+}
+
+// Broken says the threshold breaks the run: it failed (a not-checked one does not).
+func (t Threshold) Broken() bool { return t.State() == ThresholdFailed }
 
 // ObservedString renders Observed for humans according to Unit.
 func (t Threshold) ObservedString() string {
@@ -743,6 +776,16 @@ const (
 	VerdictEmpty = "NO RESULTS"
 )
 
+// ThresholdCounts is the thresholds part of a console headline: "9 passed, 0 failed", plus
+// ", 1 not checked" when some were not checked.
+func (v Verdict) ThresholdCounts() string {
+	s := fmt.Sprintf("%d passed, %d failed", v.ThresholdsPassed, v.ThresholdsFailed)
+	if v.ThresholdsNotChecked > 0 {
+		s += fmt.Sprintf(", %d not checked", v.ThresholdsNotChecked)
+	}
+	return s
+}
+
 // Verdict is the overall outcome with the counts behind it.
 type Verdict struct {
 	Status             string `json:"status"`
@@ -753,14 +796,17 @@ type Verdict struct {
 	// The skipped scenarios by the runner's state: not checked (with a reason), not
 	// applicable, known differences and differences from emulator decisions. None fails the
 	// verdict.
-	ScenariosNotChecked    int   `json:"scenariosNotChecked,omitempty"`
-	ScenariosNotApplicable int   `json:"scenariosNotApplicable,omitempty"`
-	KnownDifferences       int   `json:"knownDifferences,omitempty"`
-	Differs                int   `json:"differs,omitempty"`
-	ThresholdsPassed       int   `json:"thresholdsPassed"`
-	ThresholdsFailed       int   `json:"thresholdsFailed"`
-	LoadScenarios          int   `json:"loadScenarios"`
-	CallbackAnomalies      int64 `json:"callbackAnomalies"`
+	ScenariosNotChecked    int `json:"scenariosNotChecked,omitempty"`
+	ScenariosNotApplicable int `json:"scenariosNotApplicable,omitempty"`
+	KnownDifferences       int `json:"knownDifferences,omitempty"`
+	Differs                int `json:"differs,omitempty"`
+	ThresholdsPassed       int `json:"thresholdsPassed"`
+	ThresholdsFailed       int `json:"thresholdsFailed"`
+	// ThresholdsNotChecked counts the default thresholds that could not be measured
+	// (Threshold.NotChecked); they do not fail the verdict.
+	ThresholdsNotChecked int   `json:"thresholdsNotChecked,omitempty"`
+	LoadScenarios        int   `json:"loadScenarios"`
+	CallbackAnomalies    int64 `json:"callbackAnomalies"`
 	// CallbackFailures counts the callback anomalies that fail the run (Callbacks.Failures).
 	CallbackFailures int `json:"callbackFailures,omitempty"`
 	// Reasons lists why the verdict is FAIL, in order of importance.
@@ -810,10 +856,13 @@ func (s *Summary) ComputeVerdict() Verdict {
 	}
 	for _, t := range s.Thresholds {
 		hasData = true
-		if t.Passed {
+		switch t.State() {
+		case ThresholdPassed:
 			v.ThresholdsPassed++
-		} else {
+		case ThresholdFailed:
 			v.ThresholdsFailed++
+		default:
+			v.ThresholdsNotChecked++
 		}
 	}
 	if len(s.Errors) > 0 {

@@ -75,12 +75,13 @@ func (cf *callbackFlags) apply(o *receiver.Options) {
 	o.NoFee, o.NoEvents = cf.noFee, cf.noEvents
 }
 
-// callbackThresholds are the given callback thresholds, else the defaults.
-func callbackThresholds(given []string) []string {
+// callbackThresholds evaluates the given callback thresholds, else the defaults: a default
+// that cannot be measured is not checked, a given one fails (reports.Threshold.Unmeasured).
+func callbackThresholds(cb *reports.Callbacks, rep *receiver.Report, given []string) ([]reports.Threshold, error) {
 	if len(given) > 0 {
-		return given
+		return assemble.CallbackThresholds(cb, rep, given, true)
 	}
-	return assemble.DefaultCallbackThresholds
+	return assemble.CallbackThresholds(cb, rep, assemble.DefaultCallbackThresholds, false)
 }
 
 // waitSettled lets the calls still in progress at the end of a run settle (at most the settle
@@ -99,11 +100,17 @@ func callbackVerdict(w io.Writer, cb *reports.Callbacks, ths []reports.Threshold
 	v := verdict{failed: len(cb.Failures())}
 	for _, t := range ths {
 		status := "ok  "
-		if !t.Passed {
+		switch t.State() {
+		case reports.ThresholdFailed:
 			status = "FAIL"
 			v.thresholds++
+		case reports.ThresholdNotChecked:
+			status = "not checked"
 		}
 		line := fmt.Sprintf("  %s %s (observed %s)", status, t.Expression, t.ObservedString())
+		if t.NotChecked {
+			line = fmt.Sprintf("  %s %s", status, t.Expression) // nothing was observed
+		}
 		if t.Message != "" {
 			line += ": " + t.Message
 		}

@@ -522,7 +522,7 @@ func loadCallbacks(rcv *receiver.Receiver, given []string, out string, stdout, s
 		}
 	}
 	cb := assemble.Callbacks(rep, nil)
-	ths, err := assemble.CallbackThresholds(cb, &rep, callbackThresholds(given))
+	ths, err := callbackThresholds(cb, &rep, given)
 	if err != nil {
 		fmt.Fprintf(stderr, "harness load: %v\n", err)
 		return verdict{failed: 1}

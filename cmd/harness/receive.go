@@ -186,7 +186,7 @@ loop:
 		fmt.Fprintf(stdout, "wrote %s\n", filepath.Join(*out, "receiver.json"))
 	}
 	cb := assemble.Callbacks(rep, nil)
-	ths, err := assemble.CallbackThresholds(cb, &rep, callbackThresholds(cf.thresholds))
+	ths, err := callbackThresholds(cb, &rep, cf.thresholds)
 	if err != nil {
 		fmt.Fprintf(stderr, "harness receive: %v\n", err)
 		return exitFor(verdict{usage: true})

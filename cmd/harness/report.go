@@ -202,7 +202,7 @@ func runReport(args []string, stdout, stderr io.Writer) int {
 				merged = &m
 			}
 		}
-		cths, err := assemble.CallbackThresholds(s.Callbacks, merged, cbThresholds)
+		cths, err := assemble.CallbackThresholds(s.Callbacks, merged, cbThresholds, true)
 		if err != nil {
 			fmt.Fprintf(stderr, "harness report: %v\n", err)
 			return exitUsage
@@ -234,8 +234,8 @@ func runReport(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	v := s.ComputeVerdict()
-	fmt.Fprintf(stdout, "%s  scenarios: %s; load scenarios: %d; thresholds: %d passed, %d failed\n",
-		v.Status, v.Counts(), v.LoadScenarios, v.ThresholdsPassed, v.ThresholdsFailed)
+	fmt.Fprintf(stdout, "%s  scenarios: %s; load scenarios: %d; thresholds: %s\n",
+		v.Status, v.Counts(), v.LoadScenarios, v.ThresholdCounts())
 	for _, r := range v.Reasons {
 		fmt.Fprintf(stdout, "  - %s\n", r)
 	}
@@ -382,7 +382,9 @@ func buildReport(found resultDirs, merge *loadtest.MergeOptions, ths []loadtest.
 		if len(results) > 1 {
 			prefix = names[i]
 		}
-		s.Thresholds = append(s.Thresholds, assemble.Thresholds(r, prefix)...)
+		// A result read back does not record which of its thresholds were defaults: each
+		// counts as given, so that an unmeasured one fails rather than passes unseen.
+		s.Thresholds = append(s.Thresholds, assemble.Thresholds(r, prefix, true)...)
 		s.Errors = append(s.Errors, assemble.LoadErrors(r, names[i])...)
 		if s.Manifest.Start.IsZero() || r.Started.Before(s.Manifest.Start) {
 			s.Manifest.Start = r.Started

@@ -224,7 +224,7 @@ func runTargetAll(ctx context.Context, o runOptions, stdout io.Writer) (*runOutc
 			}
 			ls := assemble.LoadScenario(res, name)
 			s.Load.Scenarios = append(s.Load.Scenarios, ls)
-			s.Thresholds = append(s.Thresholds, assemble.Thresholds(res, name)...)
+			s.Thresholds = append(s.Thresholds, assemble.Thresholds(res, name, len(o.thresholds) > 0)...)
 			s.Errors = append(s.Errors, assemble.LoadErrors(res, name)...)
 			// The headline the report shows: rates of the plan's arrivals, requests of every
 			// interface (SentHits counts only the arrivals).
@@ -246,7 +246,7 @@ func runTargetAll(ctx context.Context, o runOptions, stdout io.Writer) (*runOutc
 			return nil, err
 		}
 		s.Callbacks = assemble.Callbacks(rep, nil) // not the embedded emulator: no emulator-side loss to show
-		ths, err := assemble.CallbackThresholds(s.Callbacks, &rep, callbackThresholds(o.cbThresholds))
+		ths, err := callbackThresholds(s.Callbacks, &rep, o.cbThresholds)
 		if err != nil {
 			return nil, err
 		}
