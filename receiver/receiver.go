@@ -592,21 +592,7 @@ func (r *Receiver) MarkTriggered(sessionID string, t time.Time) {
 // WaitExpected waits until every expectation is satisfied (its disconnect and fee arrived) or
 // past its deadline, or ctx ends; it polls every few milliseconds.
 func (r *Receiver) WaitExpected(ctx context.Context) error {
-	t := time.NewTicker(5 * time.Millisecond)
-	defer t.Stop()
-	for {
-		r.mu.Lock()
-		open := r.st.openExpectations(r.now())
-		r.mu.Unlock()
-		if open == 0 {
-			return nil
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-t.C:
-		}
-	}
+	return r.pollUntilNone(ctx, func() int { return r.st.openExpectations(r.now()) })
 }
 
 // WaitSettled waits until no call judged from its pushes (Options.Settle) is both incomplete
@@ -616,13 +602,19 @@ func (r *Receiver) WaitSettled(ctx context.Context) error {
 	if r.opts.Settle <= 0 {
 		return nil
 	}
+	return r.pollUntilNone(ctx, func() int { return r.st.unsettled(r, r.now().Sub(r.start)) })
+}
+
+// pollUntilNone calls open under the receiver's lock every few milliseconds until it returns 0
+// (nil) or ctx ends (ctx.Err()): the one wait loop of WaitExpected and WaitSettled.
+func (r *Receiver) pollUntilNone(ctx context.Context, open func() int) error {
 	t := time.NewTicker(5 * time.Millisecond)
 	defer t.Stop()
 	for {
 		r.mu.Lock()
-		open := r.st.unsettled(r, r.now().Sub(r.start))
+		n := open()
 		r.mu.Unlock()
-		if open == 0 {
+		if n == 0 {
 			return nil
 		}
 		select {
