@@ -7,6 +7,26 @@
 // httptest.NewServer; `harness emulate` serves it on a real listener. The admin interface has
 // no authentication, so the emulator must only listen on loopback (the default of
 // `harness emulate`).
+//
+// # How to add an interface to the emulator
+//
+// Every provisioning request goes through servePNS (handlers.go), which does what all
+// interfaces share (routing, injected faults, authentication, reading the body or query
+// string) and then calls the interface's endpoint, found in a table keyed by the mode and ID
+// of the interface in pns.Interfaces (endpoints.go). A new interface in an existing mode takes,
+// on the emulator's side:
+//
+//   - pns/interfaces.go: its ID constant and its row in pns.Interfaces (method, path, mode);
+//   - pns/types.go: its response type, when its answer is more than the envelope;
+//   - emulator/<mode>.go (axb.go, ax.go, axe.go; recording.go for an interface of no mode):
+//     its row in that mode's endpoint table, its decoder (the reference's fields in table
+//     order), the function that applies it to the store and renders the answer;
+//   - emulator/store/<mode>.go: the business rule and its input type;
+//   - emulator/fidelity.go: its row in ValidationOrder, for an interface with a JSON body
+//     (TestValidationOrder checks the row against the decoder).
+//
+// TestEndpointsCoverInterfaces fails until the new ID has an endpoint under its mode. The rest
+// of the harness (schemas, features, the load generator, conformance) has its own list.
 package emulator
 
 import (

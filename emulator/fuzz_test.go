@@ -72,37 +72,12 @@ func decodeOnly(apps map[string]*App, id string, input string) *pns.Error {
 		}
 		rd = newBodyReader(m)
 	}
-	axb, ax, axe := apps[axbKey], apps[axKey], apps[axeKey]
-	var err *pns.Error
-	switch id {
-	case pns.IfaceAXBBind:
-		_, err = decodeAXBBind(rd, axb)
-	case pns.IfaceAXBUnbind:
-		_, err = decodeAXBUnbind(rd)
-	case pns.IfaceAXBModify:
-		_, err = decodeAXBModify(rd, axb)
-	case pns.IfaceAXBQuery:
-		_, err = decodeAXBQuery(rd)
-	case pns.IfaceAXBind:
-		_, err = decodeAXBind(rd, ax)
-	case pns.IfaceAXUnbind:
-		_, err = decodeAXUnbind(rd)
-	case pns.IfaceAXModify:
-		_, err = decodeAXModify(rd, ax)
-	case pns.IfaceAXQuery:
-		_, err = decodeAXQuery(rd)
-	case pns.IfaceAXCallee:
-		_, err = decodeAXCallee(rd)
-	case pns.IfaceAXEBind:
-		_, err = decodeAXEBind(rd, axe)
-	case pns.IfaceAXEUnbind, pns.IfaceAXEQuery:
-		_, err = decodeAXEKeyOnly(rd, axe)
-	case pns.IfaceAXEModify:
-		_, err = decodeAXEModify(rd, axe)
-	case pns.IfaceRecordDownload:
-		_, err = decodeRecord(rd)
+	appOf := map[pns.Mode]string{pns.ModeAXB: axbKey, pns.ModeAX: axKey, pns.ModeAXE: axeKey, "": axbKey}
+	ep, ok := endpointFor(iface)
+	if !ok {
+		return pns.NewError(pns.CodeInternalSystemError) // not 1010002: FuzzDecoders fails
 	}
-	return err
+	return ep.validate(rd, apps[appOf[iface.Mode]])
 }
 
 // FuzzDecoders feeds every request decoder arbitrary bodies and query strings: the answer is

@@ -3,12 +3,10 @@ package emulator
 import (
 	"bytes"
 	"encoding/json"
-	"net"
 	"net/http"
 	"strings"
 	"time"
 
-	"github.com/pns-harness/pns-harness/emulator/store"
 	"github.com/pns-harness/pns-harness/pns"
 )
 
@@ -147,7 +145,8 @@ func (e *Emulator) serveHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // servePNS answers a provisioning request: routing (404/405, D26), injected faults,
-// authentication (steps 0-19), validation (step 20) and the store (step 21).
+// authentication (steps 0-19), then the interface's endpoint (endpoints.go): validation
+// (step 20) and the store (step 21).
 func (e *Emulator) servePNS(w *respWriter, r *http.Request, log *RequestLog) {
 	iface, ok, known := pns.Route(r.Method, r.URL.Path)
 	if !known {
@@ -171,8 +170,9 @@ func (e *Emulator) servePNS(w *respWriter, r *http.Request, log *RequestLog) {
 		e.writeError(w, perr)
 		return
 	}
-	if iface.ID == pns.IfaceRecordDownload {
-		e.serveRecord(w, r, app)
+	ep, _ := endpointFor(iface)
+	if ep.raw != nil {
+		ep.raw(e, w, r, app)
 		return
 	}
 	var rd *reader
@@ -200,7 +200,7 @@ func (e *Emulator) servePNS(w *respWriter, r *http.Request, log *RequestLog) {
 		rd = newBodyReader(m)
 	}
 	rd.alt = app.alt
-	resp, perr := e.dispatch(iface.ID, app, rd)
+	resp, perr := e.dispatch(ep, app, rd)
 	if perr != nil {
 		e.writeError(w, perr)
 		return
@@ -219,205 +219,20 @@ func allowedMethods(path string) string {
 	return strings.Join(ms, ", ")
 }
 
-// dispatch decodes and validates a request for one interface and calls the store. It returns
-// the success body.
-func (e *Emulator) dispatch(id string, app *App, rd *reader) (any, *pns.Error) {
-	st, key := e.store, app.AppKey
+// dispatch hands a request whose parameters were read to its endpoint and returns the success
+// body. A reading error (bad query escape) comes first; an endpoint without serve, which
+// TestEndpointsCoverInterfaces rules out, answers 1010001 rather than a panic.
+func (e *Emulator) dispatch(ep endpoint, app *App, rd *reader) (any, *pns.Error) {
 	if rd.err != nil {
 		return nil, rd.err
 	}
-	switch id {
-	case pns.IfaceAXBBind:
-		in, err := decodeAXBBind(rd, app)
-		if err != nil {
-			return nil, err
-		}
-		b, err := st.AXBBind(key, in)
-		if err != nil {
-			return nil, err
-		}
-		return pns.AXBBindResponse{Envelope: success(), SubscriptionID: b.SubscriptionID, RelationNum: b.RelationNum,
-			CallDirection: pns.Int(b.CallDirection), Duration: pns.Int(b.Duration), MaxDuration: pns.Int(b.MaxDuration)}, nil
-	case pns.IfaceAXBUnbind:
-		in, err := decodeAXBUnbind(rd)
-		if err != nil {
-			return nil, err
-		}
-		if _, err := st.AXBUnbind(key, in); err != nil {
-			return nil, err
-		}
-		return success(), nil
-	case pns.IfaceAXBModify:
-		in, err := decodeAXBModify(rd, app)
-		if err != nil {
-			return nil, err
-		}
-		if _, err := st.AXBModify(key, in); err != nil {
-			return nil, err
-		}
-		return success(), nil
-	case pns.IfaceAXBQuery:
-		in, err := decodeAXBQuery(rd)
-		if err != nil {
-			return nil, err
-		}
-		res, err := st.AXBQuery(key, in)
-		if err != nil {
-			return nil, err
-		}
-		out := pns.AXBQueryResponse{Envelope: success(), RelationNumList: make([]pns.AXBBinding, 0, len(res.Bindings)),
-			TotalCount: res.TotalCount, PageIndex: res.PageIndex, PageSize: res.PageSize}
-		for _, b := range res.Bindings {
-			out.RelationNumList = append(out.RelationNumList, renderAXB(b))
-		}
-		return out, nil
-	case pns.IfaceAXBind:
-		in, err := decodeAXBind(rd, app)
-		if err != nil {
-			return nil, err
-		}
-		b, err := st.AXBind(key, in)
-		if err != nil {
-			return nil, err
-		}
-		return pns.AXBindResponse{Envelope: success(), OrigNum: b.OrigNum, PrivateNum: b.PrivateNum, SubscriptionID: b.SubscriptionID}, nil
-	case pns.IfaceAXUnbind:
-		in, err := decodeAXUnbind(rd)
-		if err != nil {
-			return nil, err
-		}
-		if _, err := st.AXUnbind(key, in); err != nil {
-			return nil, err
-		}
-		return success(), nil
-	case pns.IfaceAXModify:
-		in, err := decodeAXModify(rd, app)
-		if err != nil {
-			return nil, err
-		}
-		if _, err := st.AXModify(key, in); err != nil {
-			return nil, err
-		}
-		return success(), nil
-	case pns.IfaceAXQuery:
-		in, err := decodeAXQuery(rd)
-		if err != nil {
-			return nil, err
-		}
-		list, err := st.AXQuery(key, in)
-		if err != nil {
-			return nil, err
-		}
-		out := pns.AXQueryResponse{Envelope: success(), PrivateNumList: make([]pns.AXBinding, 0, len(list))}
-		for _, b := range list {
-			out.PrivateNumList = append(out.PrivateNumList, renderAX(b))
-		}
-		return out, nil
-	case pns.IfaceAXCallee:
-		in, err := decodeAXCallee(rd)
-		if err != nil {
-			return nil, err
-		}
-		if app.alt && !pns.ValidRealNumber(in.CalleeNum) {
-			return nil, pns.InvalidRequest("calleeNum") // D56 alternative: no 400/95 temporary callee
-		}
-		if _, err := st.AXSetTempCallee(key, in); err != nil {
-			return nil, err
-		}
-		return success(), nil
-	case pns.IfaceAXEBind:
-		in, err := decodeAXEBind(rd, app)
-		if err != nil {
-			return nil, err
-		}
-		b, err := st.AXEBind(key, in)
-		if err != nil {
-			return nil, err
-		}
-		if app.alt {
-			// D64 alternative: only the ID, the one field a client may rely on.
-			return pns.AXEBindResponse{Envelope: success(), SubscriptionID: b.SubscriptionID}, nil
-		}
-		return pns.AXEBindResponse{Envelope: success(), SubscriptionID: b.SubscriptionID, VirtualNum: b.VirtualNum,
-			ExtendNum: b.ExtendNum, BindNum: b.BindNum}, nil
-	case pns.IfaceAXEUnbind:
-		in, err := decodeAXEKeyOnly(rd, app)
-		if err != nil {
-			return nil, err
-		}
-		if _, err := st.AXEUnbind(key, in); err != nil {
-			return nil, err
-		}
-		return success(), nil
-	case pns.IfaceAXEModify:
-		in, err := decodeAXEModify(rd, app)
-		if err != nil {
-			return nil, err
-		}
-		if _, err := st.AXEModify(key, in); err != nil {
-			return nil, err
-		}
-		return success(), nil
-	case pns.IfaceAXEQuery:
-		in, err := decodeAXEKeyOnly(rd, app)
-		if err != nil {
-			return nil, err
-		}
-		b, err := st.AXEQuery(key, in)
-		if err != nil {
-			return nil, err
-		}
-		return renderAXE(b), nil
+	if ep.serve == nil {
+		return nil, pns.NewError(pns.CodeInternalSystemError)
 	}
-	return nil, pns.NewError(pns.CodeInternalSystemError)
+	return ep.serve(e, app, rd)
 }
 
-// serveRecord answers the recording download (§11, D75): 301 + Location, or 1012007 with
-// HTTP 404.
-func (e *Emulator) serveRecord(w *respWriter, r *http.Request, app *App) {
-	in, perr := decodeRecord(newQueryReader(r.URL.RawQuery))
-	if perr != nil {
-		e.writeError(w, perr)
-		return
-	}
-	e.mu.RLock()
-	resolve := e.resolver
-	e.mu.RUnlock()
-	if resolve != nil {
-		if loc, ok := resolve(app.AppKey, in.FileName, in.RecordDomain); ok {
-			if strings.HasPrefix(loc, "/") {
-				loc = e.publicBase(r) + loc
-			}
-			w.code = string(pns.CodeSuccess)
-			w.Header().Set("Location", loc)
-			w.WriteHeader(e.recordStatus(http.StatusMovedPermanently))
-			return
-		}
-	}
-	e.writeError(w, &pns.Error{Code: pns.CodeRecordNotExist, Desc: pns.CodeRecordNotExist.Desc(), Status: e.recordStatus(http.StatusNotFound)})
-}
-
-// publicBase is the scheme and authority of a recording Location: the configured
-// publicBaseURL, else what the client used to reach this listener (its Host header, the
-// listener's address for a request without one), so that the Location works from the client's
-// side of a port mapping or a name the emulator does not know.
-func (e *Emulator) publicBase(r *http.Request) string {
-	if b := e.cfg.PublicBaseURL; b != "" {
-		return strings.TrimRight(b, "/")
-	}
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	host := r.Host
-	if host == "" {
-		if a, ok := r.Context().Value(http.LocalAddrContextKey).(net.Addr); ok {
-			host = a.String()
-		}
-	}
-	return scheme + "://" + host
-}
-
+// success is the envelope of every successful JSON answer.
 func success() pns.Envelope {
 	return pns.Envelope{ResultCode: string(pns.CodeSuccess), ResultDesc: pns.CodeSuccess.Desc()}
 }
@@ -462,42 +277,4 @@ func renderPreVoice(p *pns.PreVoice) *pns.PreVoice {
 	}
 	cp := *p
 	return &cp
-}
-
-// renderAXB renders an AXB binding as a relationNumList element (§3.5).
-func renderAXB(b store.AXBBinding) pns.AXBBinding {
-	return pns.AXBBinding{
-		SubscriptionID: b.SubscriptionID, RelationNum: b.RelationNum, CallerNum: b.CallerNum, CalleeNum: b.CalleeNum,
-		CallDirection: b.CallDirection, Duration: b.Duration, MaxDuration: b.MaxDuration,
-		RecordFlag: boolString(b.RecordFlag), RecordHintTone: b.RecordHintTone, PrivateSms: boolString(b.PrivateSMS),
-		PreVoice: renderPreVoice(b.PreVoice), UserData: b.UserData, SubscribeTime: pns.FormatUTC(b.SubscribeTime),
-	}
-}
-
-// renderAX renders an AX binding as a privateNumList element (§4.5); recordHintTone only when
-// recordFlag is true, callDirection only when it was set.
-func renderAX(b store.AXBinding) pns.AXBinding {
-	out := pns.AXBinding{
-		OrigNum: b.OrigNum, PrivateNum: b.PrivateNum, PrivateNumType: privateNumTypeValue,
-		SubscribeTime: pns.FormatUTC(b.SubscribeTime), SubscriptionID: b.SubscriptionID,
-		RecordFlag: boolString(b.RecordFlag), CalleeNumDisplay: orStr(b.CalleeNumDisplay, b.CalleeNumDisplay != "", defaultDisplay),
-		PrivateSms: boolString(b.PrivateSMS), PreVoice: renderPreVoice(b.PreVoice), MaxDuration: b.MaxDuration,
-		LastMinVoice: b.LastMinVoice, CallDirection: b.CallDirection, UserData: b.UserData,
-		TurnFlag: orStr(b.TurnFlag, b.TurnFlag != "", defaultTurnFlag),
-	}
-	if b.RecordFlag {
-		out.RecordHintTone = b.RecordHintTone
-	}
-	return out
-}
-
-// renderAXE renders the flat AXE query answer (§5.5).
-func renderAXE(b store.AXEBinding) pns.AXEQueryResponse {
-	return pns.AXEQueryResponse{
-		Envelope: success(), SubscriptionID: b.SubscriptionID, VirtualNum: b.VirtualNum, ExtendNum: b.ExtendNum,
-		BindNum: b.BindNum, DisplayNumMode: orStr(b.DisplayNumMode, b.DisplayNumMode != "", defaultDisplay),
-		RecordFlag: boolString(b.RecordFlag), RecordHintTone: b.RecordHintTone, CallbackTone: b.CallbackTone,
-		CallbackNum: b.CallbackNum, TimeUnit: orStr(b.TimeUnit, b.TimeUnit != "", defaultTimeUnit),
-		BindExpiredTime: b.BindExpiredTime, CallbackExpiredTime: b.CallbackExpiredTime, UserData: b.UserData,
-	}
 }

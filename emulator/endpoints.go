@@ -1,0 +1,73 @@
+package emulator
+
+import (
+	"net/http"
+
+	"github.com/pns-harness/pns-harness/pns"
+)
+
+// endpoint is the emulator's side of one provisioning interface of pns.Interfaces. servePNS
+// does what every interface shares (routing, injected faults, authentication, reading the body
+// or query string) and then hands the request to the interface's endpoint.
+//
+// Exactly one of serve and raw is set.
+type endpoint struct {
+	// validate decodes and validates a request without touching the store, so that the
+	// decoders can be fuzzed on their own.
+	validate func(rd *reader, app *App) *pns.Error
+	// serve validates a request, applies it to the store and returns the success body, which
+	// servePNS writes as JSON with result code 0.
+	serve func(e *Emulator, app *App, rd *reader) (any, *pns.Error)
+	// raw answers the request itself, for an interface whose answer is not a JSON body (the
+	// recording download's redirect); servePNS reads nothing for it.
+	raw func(e *Emulator, w *respWriter, r *http.Request, app *App)
+}
+
+// endpoints maps the identity of a pns.Interface (its mode, "" for the shared recording
+// download, then its ID) to its endpoint. Each mode's table lives in that mode's file, next to
+// its decoders and renderers; TestEndpointsCoverInterfaces checks that the table and
+// pns.Interfaces list the same interfaces.
+var endpoints = map[pns.Mode]map[string]endpoint{
+	pns.ModeAXB: axbEndpoints,
+	pns.ModeAX:  axEndpoints,
+	pns.ModeAXE: axeEndpoints,
+	"":          sharedEndpoints,
+}
+
+// endpointFor returns the endpoint of an interface; ok is false for an interface the emulator
+// does not serve.
+func endpointFor(i pns.Interface) (endpoint, bool) {
+	ep, ok := endpoints[i.Mode][i.ID]
+	return ep, ok
+}
+
+// jsonEndpoint builds the endpoint of an interface answered with a JSON body: decode validates
+// the request into the store's input type (the first error wins), apply calls the store and
+// renders the success body. The two halves are typed by the same input, so a row cannot pair
+// one interface's decoder with another's store call.
+func jsonEndpoint[In any](decode func(*reader, *App) (In, *pns.Error), apply func(*Emulator, *App, In) (any, *pns.Error)) endpoint {
+	return endpoint{
+		validate: validateOnly(decode),
+		serve: func(e *Emulator, app *App, rd *reader) (any, *pns.Error) {
+			in, err := decode(rd, app)
+			if err != nil {
+				return nil, err
+			}
+			return apply(e, app, in)
+		},
+	}
+}
+
+// validateOnly drops the decoded value of a decoder, keeping its verdict.
+func validateOnly[In any](decode func(*reader, *App) (In, *pns.Error)) func(*reader, *App) *pns.Error {
+	return func(rd *reader, app *App) *pns.Error {
+		_, err := decode(rd, app)
+		return err
+	}
+}
+
+// anyApp adapts a decoder whose checks do not depend on the app's settings (tones, extension
+// length, decisions) to the shape every endpoint uses.
+func anyApp[In any](decode func(*reader) (In, *pns.Error)) func(*reader, *App) (In, *pns.Error) {
+	return func(rd *reader, _ *App) (In, *pns.Error) { return decode(rd) }
+}

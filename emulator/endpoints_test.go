@@ -1,0 +1,67 @@
+package emulator
+
+import (
+	"testing"
+
+	"github.com/pns-harness/pns-harness/pns"
+)
+
+// TestEndpointsCoverInterfaces checks the emulator's endpoint table against pns.Interfaces,
+// the one list of interfaces: every interface has exactly one endpoint, under its own mode,
+// with a validator and one way to answer; and the table has nothing pns does not list.
+func TestEndpointsCoverInterfaces(t *testing.T) {
+	for _, i := range pns.Interfaces {
+		ep, ok := endpointFor(i)
+		if !ok {
+			t.Errorf("%s (mode %q): no endpoint", i.ID, i.Mode)
+			continue
+		}
+		if ep.validate == nil {
+			t.Errorf("%s: endpoint without validate", i.ID)
+		}
+		if (ep.serve == nil) == (ep.raw == nil) {
+			t.Errorf("%s: endpoint must set exactly one of serve and raw", i.ID)
+		}
+	}
+	n := 0
+	for mode, table := range endpoints {
+		for id := range table {
+			n++
+			i, ok := pns.InterfaceByID(id)
+			if !ok {
+				t.Errorf("endpoint %q (mode %q): not an interface of pns.Interfaces", id, mode)
+			} else if i.Mode != mode {
+				t.Errorf("endpoint %q is in the %q table, its interface is mode %q", id, mode, i.Mode)
+			}
+		}
+	}
+	if n != len(pns.Interfaces) {
+		t.Errorf("%d endpoints for %d interfaces", n, len(pns.Interfaces))
+	}
+}
+
+// TestEndpointUnknownInterface: an interface pns does not list, or a known ID under another
+// mode, has no endpoint; dispatching to no endpoint answers 1010001, unless the reader already holds an error.
+func TestEndpointUnknownInterface(t *testing.T) {
+	for _, i := range []pns.Interface{
+		{ID: "axb.nope", Mode: pns.ModeAXB},
+		{ID: pns.IfaceAXBBind, Mode: pns.ModeAX},
+		{ID: pns.IfaceRecordDownload, Mode: pns.ModeAXE},
+		{ID: pns.IfaceAXEQuery, Mode: "AXYB"},
+		{},
+	} {
+		if _, ok := endpointFor(i); ok {
+			t.Errorf("%+v: has an endpoint", i)
+		}
+	}
+	te := newTestEmu(t, nil)
+	app, _ := te.e.AppByKey(axbKey)
+	if _, err := te.e.dispatch(endpoint{}, app, newBodyReader(nil)); err == nil || err.Code != pns.CodeInternalSystemError {
+		t.Errorf("no endpoint: %v, want 1010001", err)
+	}
+	rd := newBodyReader(nil)
+	rd.fail("x")
+	if _, err := te.e.dispatch(endpoint{}, app, rd); err != rd.err {
+		t.Errorf("reading error not first: %v", err)
+	}
+}
