@@ -8,8 +8,8 @@ import (
 // axEndpoints serves the AX interfaces (reference §4), the temporary callee included.
 var axEndpoints = map[string]endpoint{
 	pns.IfaceAXBind:   jsonEndpoint(decodeAXBind, (*Emulator).axBind),
-	pns.IfaceAXUnbind: jsonEndpoint(anyApp(decodeAXUnbind), (*Emulator).axUnbind),
-	pns.IfaceAXModify: jsonEndpoint(decodeAXModify, (*Emulator).axModify),
+	pns.IfaceAXUnbind: jsonEndpoint(anyApp(decodeAXUnbind), ack((*store.Store).AXUnbind)),
+	pns.IfaceAXModify: jsonEndpoint(decodeAXModify, ack((*store.Store).AXModify)),
 	pns.IfaceAXQuery:  jsonEndpoint(anyApp(decodeAXQuery), (*Emulator).axQuery),
 	pns.IfaceAXCallee: jsonEndpoint(anyApp(decodeAXCallee), (*Emulator).axCallee),
 }
@@ -21,22 +21,6 @@ func (e *Emulator) axBind(app *App, in store.AXBindInput) (any, *pns.Error) {
 		return nil, err
 	}
 	return pns.AXBindResponse{Envelope: success(), OrigNum: b.OrigNum, PrivateNum: b.PrivateNum, SubscriptionID: b.SubscriptionID}, nil
-}
-
-// axUnbind deletes an AX binding (§4.3).
-func (e *Emulator) axUnbind(app *App, in store.AXUnbindInput) (any, *pns.Error) {
-	if _, err := e.store.AXUnbind(app.AppKey, in); err != nil {
-		return nil, err
-	}
-	return success(), nil
-}
-
-// axModify changes an AX binding (§4.4).
-func (e *Emulator) axModify(app *App, in store.AXModifyInput) (any, *pns.Error) {
-	if _, err := e.store.AXModify(app.AppKey, in); err != nil {
-		return nil, err
-	}
-	return success(), nil
 }
 
 // axQuery answers the matching AX bindings (§4.5); the list is [] rather than null when
@@ -58,10 +42,7 @@ func (e *Emulator) axCallee(app *App, in store.AXCalleeInput) (any, *pns.Error) 
 	if app.alt && !pns.ValidRealNumber(in.CalleeNum) {
 		return nil, pns.InvalidRequest("calleeNum") // D56 alternative: no 400/95 temporary callee
 	}
-	if _, err := e.store.AXSetTempCallee(app.AppKey, in); err != nil {
-		return nil, err
-	}
-	return success(), nil
+	return ack((*store.Store).AXSetTempCallee)(e, app, in)
 }
 
 // decodeAXBind validates an AX bind body in the order of the §4.2 table.

@@ -9,8 +9,8 @@ import (
 // the order of the reference's table, then applies the request to the store.
 var axbEndpoints = map[string]endpoint{
 	pns.IfaceAXBBind:   jsonEndpoint(decodeAXBBind, (*Emulator).axbBind),
-	pns.IfaceAXBUnbind: jsonEndpoint(anyApp(decodeAXBUnbind), (*Emulator).axbUnbind),
-	pns.IfaceAXBModify: jsonEndpoint(decodeAXBModify, (*Emulator).axbModify),
+	pns.IfaceAXBUnbind: jsonEndpoint(anyApp(decodeAXBUnbind), ack((*store.Store).AXBUnbind)),
+	pns.IfaceAXBModify: jsonEndpoint(decodeAXBModify, ack((*store.Store).AXBModify)),
 	pns.IfaceAXBQuery:  jsonEndpoint(anyApp(decodeAXBQuery), (*Emulator).axbQuery),
 }
 
@@ -22,22 +22,6 @@ func (e *Emulator) axbBind(app *App, in store.AXBBindInput) (any, *pns.Error) {
 	}
 	return pns.AXBBindResponse{Envelope: success(), SubscriptionID: b.SubscriptionID, RelationNum: b.RelationNum,
 		CallDirection: pns.Int(b.CallDirection), Duration: pns.Int(b.Duration), MaxDuration: pns.Int(b.MaxDuration)}, nil
-}
-
-// axbUnbind deletes an AXB binding (§3.3).
-func (e *Emulator) axbUnbind(app *App, in store.AXBUnbindInput) (any, *pns.Error) {
-	if _, err := e.store.AXBUnbind(app.AppKey, in); err != nil {
-		return nil, err
-	}
-	return success(), nil
-}
-
-// axbModify changes an AXB binding (§3.4).
-func (e *Emulator) axbModify(app *App, in store.AXBModifyInput) (any, *pns.Error) {
-	if _, err := e.store.AXBModify(app.AppKey, in); err != nil {
-		return nil, err
-	}
-	return success(), nil
 }
 
 // axbQuery answers one page of AXB bindings (§3.5); the list is [] rather than null when

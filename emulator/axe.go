@@ -9,8 +9,8 @@ import (
 // the same way, so they share a decoder.
 var axeEndpoints = map[string]endpoint{
 	pns.IfaceAXEBind:   jsonEndpoint(decodeAXEBind, (*Emulator).axeBind),
-	pns.IfaceAXEUnbind: jsonEndpoint(decodeAXEKeyOnly, (*Emulator).axeUnbind),
-	pns.IfaceAXEModify: jsonEndpoint(decodeAXEModify, (*Emulator).axeModify),
+	pns.IfaceAXEUnbind: jsonEndpoint(decodeAXEKeyOnly, ack((*store.Store).AXEUnbind)),
+	pns.IfaceAXEModify: jsonEndpoint(decodeAXEModify, ack((*store.Store).AXEModify)),
 	pns.IfaceAXEQuery:  jsonEndpoint(decodeAXEKeyOnly, (*Emulator).axeQuery),
 }
 
@@ -26,22 +26,6 @@ func (e *Emulator) axeBind(app *App, in store.AXEBindInput) (any, *pns.Error) {
 	}
 	return pns.AXEBindResponse{Envelope: success(), SubscriptionID: b.SubscriptionID, VirtualNum: b.VirtualNum,
 		ExtendNum: b.ExtendNum, BindNum: b.BindNum}, nil
-}
-
-// axeUnbind deletes an AXE binding (§5.3).
-func (e *Emulator) axeUnbind(app *App, in store.AXEKey) (any, *pns.Error) {
-	if _, err := e.store.AXEUnbind(app.AppKey, in); err != nil {
-		return nil, err
-	}
-	return success(), nil
-}
-
-// axeModify changes an AXE binding (§5.4).
-func (e *Emulator) axeModify(app *App, in store.AXEModifyInput) (any, *pns.Error) {
-	if _, err := e.store.AXEModify(app.AppKey, in); err != nil {
-		return nil, err
-	}
-	return success(), nil
 }
 
 // axeQuery answers one AXE binding, flat (§5.5).

@@ -3,6 +3,7 @@ package emulator
 import (
 	"net/http"
 
+	"github.com/pns-harness/pns-harness/emulator/store"
 	"github.com/pns-harness/pns-harness/pns"
 )
 
@@ -70,4 +71,15 @@ func validateOnly[In any](decode func(*reader, *App) (In, *pns.Error)) func(*rea
 // length, decisions) to the shape every endpoint uses.
 func anyApp[In any](decode func(*reader) (In, *pns.Error)) func(*reader, *App) (In, *pns.Error) {
 	return func(rd *reader, _ *App) (In, *pns.Error) { return decode(rd) }
+}
+
+// ack adapts a store call whose result the answer does not carry (unbind, modify) to an
+// endpoint's apply: the bare success envelope, or the store's error.
+func ack[In, Out any](call func(*store.Store, string, In) (Out, *pns.Error)) func(*Emulator, *App, In) (any, *pns.Error) {
+	return func(e *Emulator, app *App, in In) (any, *pns.Error) {
+		if _, err := call(e.store, app.AppKey, in); err != nil {
+			return nil, err
+		}
+		return success(), nil
+	}
 }

@@ -220,7 +220,7 @@ func allowedMethods(path string) string {
 }
 
 // dispatch hands a request whose parameters were read to its endpoint and returns the success
-// body. A reading error (bad query escape) comes first; an endpoint without serve, which
+// body. An error the reader already holds is answered first; an endpoint without serve, which
 // TestEndpointsCoverInterfaces rules out, answers 1010001 rather than a panic.
 func (e *Emulator) dispatch(ep endpoint, app *App, rd *reader) (any, *pns.Error) {
 	if rd.err != nil {
