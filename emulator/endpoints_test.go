@@ -65,3 +65,29 @@ func TestEndpointUnknownInterface(t *testing.T) {
 		t.Errorf("reading error not first: %v", err)
 	}
 }
+
+// TestEveryInterfaceReachesItsDecoder sends every interface of pns.Interfaces, signed by an app
+// of its mode, without parameters through the public handler: each answer must come from that
+// interface's own decoder (1010002 naming its first mandatory field), not 1010001 from a
+// missing endpoint or another interface's field.
+func TestEveryInterfaceReachesItsDecoder(t *testing.T) {
+	te := newTestEmu(t, nil)
+	appOf := map[pns.Mode]string{pns.ModeAXB: axbKey, pns.ModeAX: axKey, pns.ModeAXE: axeKey, "": axeKey}
+	want := map[string]string{
+		pns.IfaceAXBBind: "callerNum", pns.IfaceAXBUnbind: "subscriptionId", pns.IfaceAXBModify: "subscriptionId",
+		pns.IfaceAXBQuery: "subscriptionId", pns.IfaceAXBind: "origNum", pns.IfaceAXUnbind: "subscriptionId",
+		pns.IfaceAXModify: "privateNum", pns.IfaceAXQuery: "subscriptionId", pns.IfaceAXCallee: "privateNum",
+		pns.IfaceAXEBind: "bindNum", pns.IfaceAXEUnbind: "subscriptionId", pns.IfaceAXEModify: "subscriptionId",
+		pns.IfaceAXEQuery: "subscriptionId", pns.IfaceRecordDownload: "fileName",
+	}
+	for _, i := range pns.Interfaces {
+		body := "{}"
+		if i.Query {
+			body = ""
+		}
+		r := te.call(appOf[i.Mode], i.Method, i.Path, body)
+		if r.Status != 403 || r.Code != "1010002" || r.Desc != "Invalid request. "+want[i.ID] {
+			t.Errorf("%s: %d %s, want 403 1010002 naming %s", i.ID, r.Status, r.Body, want[i.ID])
+		}
+	}
+}
