@@ -617,15 +617,26 @@ func Callbacks(rep receiver.Report, loss *reports.EmulatorLoss) *reports.Callbac
 		}
 		return ct
 	}
-	var missing, typedDup int64
+	var missing, typedDup, ofExpected int64
+	// A receiver of format 3 or later counts the records about expected calls apart; for an
+	// older one the split is unknown and stays nil.
+	scoped := rep.Format >= 3
 	for t, tc := range rep.ByType {
 		typedDup += tc.Duplicate
 		ct := get(t)
 		ct.Expected, ct.Received, ct.Missing = tc.Expected, tc.Received, tc.Missing
 		ct.Duplicate, ct.OutOfOrder, ct.Late, ct.ClockSkew = tc.Duplicate, tc.OutOfOrder, tc.Late, tc.ClockSkew
+		if scoped {
+			ct.ExpectedReceived = &tc.OfExpected
+		}
 		cb.Expected += tc.Expected
 		cb.Received += tc.Received
 		missing += tc.Missing
+		ofExpected += tc.OfExpected
+	}
+	if scoped {
+		other := cb.Received - ofExpected
+		cb.ExpectedReceived, cb.OtherReceived = &ofExpected, &other
 	}
 	cb.Counters.Missing = missing
 	if rep.Format >= 2 {
