@@ -339,6 +339,13 @@ func shardRates(r *loadtest.Result) []reports.ShardRate {
 
 func describe(r *loadtest.Result) string {
 	d := fmt.Sprintf("%s on %s (%s), plan %s", r.Scenario, r.Mode, r.Primary, r.Plan)
+	// A ramp says how it reaches its rates: held from each stage's start, or along a line.
+	switch {
+	case r.Plan.Shape() == loadtest.RampLinear:
+		d += " (linear ramp: each stage a straight line between the rates shown)"
+	case len(r.Plan) > 1:
+		d += " (step ramp: each stage's rate held from its start)"
+	}
 	if r.HoldSeconds > 0 {
 		d += fmt.Sprintf(", hold %gs", r.HoldSeconds)
 	}
@@ -476,7 +483,8 @@ func steps(r *loadtest.Result) []reports.LoadStep {
 	var start time.Duration
 	for i, st := range r.Plan {
 		end := start + st.Duration
-		step := reports.LoadStep{Index: i, TargetRate: st.Rate, Duration: st.Duration}
+		// A linear stage's target is its mean rate, the one its achieved rate compares with.
+		step := reports.LoadStep{Index: i, TargetRate: st.MeanRate(), Duration: st.Duration}
 		var ok, sent int64
 		var svc, cor *hdrhistogram.Histogram
 		for _, s := range r.Series {
