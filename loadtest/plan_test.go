@@ -154,6 +154,19 @@ func TestLinearPlan(t *testing.T) {
 	if _, err := step.WithShape("smooth"); err == nil || err.Error() != `ramp shape "smooth": want step or linear` {
 		t.Errorf("unknown shape: %v", err)
 	}
+	// Every hit is due where the integral reaches its number, in order, over rising, falling
+	// and flat lines alike.
+	q, _ := ParseRamp("3s@7,2s@50,4s@3,1s@3,1s@0")
+	q, _ = q.WithShape(RampLinear)
+	var last time.Duration
+	total := q.Hits(q.Total())
+	for n := uint64(0); float64(n) < total; n++ {
+		at, ok := q.Intended(n)
+		if !ok || at < last || math.Abs(q.Hits(at)-float64(n)) > 1e-3 {
+			t.Fatalf("Intended(%d) = %v %v after %v: %v hits by then", n, at, ok, last, q.Hits(at))
+		}
+		last = at
+	}
 	// Two flows, one linear: their sum is linear between the cuts of both.
 	sum := sumPlans([]Plan{p, {st(5*time.Second, 10)}})
 	if got := sum.String(); got != "2s@10→30,2s@30→30,1s@30→10" {
