@@ -27,7 +27,7 @@ func TestHTMLCallbacks(t *testing.T) {
 		t.Errorf("page is not well formed: %v", err)
 	}
 	for _, want := range []string{
-		"load calls: 7 received of 8 expected; other pushes, not about the load&#39;s calls (conformance scenarios&#39; calls, X-number status, SMS): 2; 9 in all.",
+		"load calls: 7 received of 8 expected; other pushes, not about the load&#39;s calls (such as conformance scenarios&#39; calls, X-number status, SMS): 2; 9 in all.",
 		`<td class="l mono">disconnect</td><td>4</td><td>3</td><td>2</td>`,
 		"3 lost by the emulator",
 		"X-Emulator-Emitted-At header, emulator only), resolution 1 µs",

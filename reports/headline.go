@@ -46,7 +46,7 @@ func (c *Callbacks) Scope() string {
 	if c.OtherReceived != nil {
 		other = *c.OtherReceived
 	}
-	return fmt.Sprintf("load calls: %s received of %s expected; other pushes, not about the load's calls (conformance scenarios' calls, X-number status, SMS): %s; %s in all",
+	return fmt.Sprintf("load calls: %s received of %s expected; other pushes, not about the load's calls (such as conformance scenarios' calls, X-number status, SMS): %s; %s in all",
 		FormatCount(*c.ExpectedReceived), FormatCount(c.Expected), FormatCount(other), FormatCount(c.Received))
 }
 
