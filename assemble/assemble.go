@@ -339,6 +339,13 @@ func shardRates(r *loadtest.Result) []reports.ShardRate {
 
 func describe(r *loadtest.Result) string {
 	d := fmt.Sprintf("%s on %s (%s), plan %s", r.Scenario, r.Mode, r.Primary, r.Plan)
+	// A ramp says how it reaches its rates: held from each stage's start, or along a line.
+	switch {
+	case r.Plan.Shape() == loadtest.RampLinear:
+		d += " (linear ramp: each stage a straight line between the rates shown)"
+	case len(r.Plan) > 1:
+		d += " (step ramp: each stage's rate held from its start)"
+	}
 	if r.HoldSeconds > 0 {
 		d += fmt.Sprintf(", hold %gs", r.HoldSeconds)
 	}
@@ -476,7 +483,8 @@ func steps(r *loadtest.Result) []reports.LoadStep {
 	var start time.Duration
 	for i, st := range r.Plan {
 		end := start + st.Duration
-		step := reports.LoadStep{Index: i, TargetRate: st.Rate, Duration: st.Duration}
+		// A linear stage's target is its mean rate, the one its achieved rate compares with.
+		step := reports.LoadStep{Index: i, TargetRate: st.MeanRate(), Duration: st.Duration}
 		var ok, sent int64
 		var svc, cor *hdrhistogram.Histogram
 		for _, s := range r.Series {
@@ -617,15 +625,26 @@ func Callbacks(rep receiver.Report, loss *reports.EmulatorLoss) *reports.Callbac
 		}
 		return ct
 	}
-	var missing, typedDup int64
+	var missing, typedDup, ofExpected int64
+	// A receiver of format 3 or later counts the records about expected calls apart; for an
+	// older one the split is unknown and stays nil.
+	scoped := rep.Format >= 3
 	for t, tc := range rep.ByType {
 		typedDup += tc.Duplicate
 		ct := get(t)
 		ct.Expected, ct.Received, ct.Missing = tc.Expected, tc.Received, tc.Missing
 		ct.Duplicate, ct.OutOfOrder, ct.Late, ct.ClockSkew = tc.Duplicate, tc.OutOfOrder, tc.Late, tc.ClockSkew
+		if scoped {
+			ct.ExpectedReceived = &tc.OfExpected
+		}
 		cb.Expected += tc.Expected
 		cb.Received += tc.Received
 		missing += tc.Missing
+		ofExpected += tc.OfExpected
+	}
+	if scoped {
+		other := cb.Received - ofExpected
+		cb.ExpectedReceived, cb.OtherReceived = &ofExpected, &other
 	}
 	cb.Counters.Missing = missing
 	if rep.Format >= 2 {

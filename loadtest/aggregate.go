@@ -389,6 +389,7 @@ func (a *aggregate) merge(b *aggregate) error {
 				break
 			}
 			a.plan[i].Rate += b.plan[i].Rate
+			a.plan[i].From += b.plan[i].From
 		}
 	} else {
 		a.plan = nil
@@ -798,6 +799,7 @@ func mergeFlows(a, b []FlowStats) []FlowStats {
 		if len(x.Plan) == len(f.Plan) {
 			for k := range x.Plan {
 				x.Plan[k].Rate += f.Plan[k].Rate
+				x.Plan[k].From += f.Plan[k].From
 			}
 		}
 		for k := range x.Steps {

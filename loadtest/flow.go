@@ -379,12 +379,23 @@ func sumPlans(ps []Plan) Plan {
 	sortDurations(cuts)
 	var out Plan
 	var prev time.Duration
+	linear := false
+	for _, p := range ps {
+		linear = linear || p.Shape() == RampLinear
+	}
 	for _, c := range cuts {
-		rate := 0.0
+		// Between two cuts every plan is one stage, so the sum is a step or, with a linear
+		// plan among them, a line from the sum at its start to the sum just before its end.
+		from, rate := 0.0, 0.0
 		for _, p := range ps {
-			rate += p.RateAt(prev)
+			from += p.RateAt(prev)
+			rate += p.rateBefore(c)
 		}
-		out = append(out, Stage{Duration: c - prev, Rate: rate})
+		if linear {
+			out = append(out, Stage{Duration: c - prev, Rate: rate, Linear: true, From: from})
+		} else {
+			out = append(out, Stage{Duration: c - prev, Rate: from})
+		}
 		prev = c
 	}
 	return out

@@ -30,18 +30,25 @@ func peakOf(wl *Workload, plans []Plan) Peak {
 		scaled[i] = plans[i].Scale(float64(requestsPerSession(&wl.Flows[i])))
 	}
 	total := sumPlans(scaled)
-	var at float64 // the offset, in seconds, of the first stage at the peak
+	var at time.Duration // the offset of the first instant at the peak
+	end := false         // the peak is the end of a linear stage (the rate just before at)
 	var p Peak
-	var t float64
+	var t time.Duration
 	for _, s := range total {
-		if s.Rate > p.Requests {
-			p.Requests, at = s.Rate, t
+		if r := s.start(); r > p.Requests {
+			p.Requests, at, end = r, t, false
 		}
-		t += s.Duration.Seconds()
+		if s.Linear && s.Rate > p.Requests {
+			p.Requests, at, end = s.Rate, t+s.Duration, true
+		}
+		t += s.Duration
 	}
 	var terms []string
 	for i, f := range wl.Flows {
-		sessions := rateAtSeconds(plans[i], at)
+		sessions := plans[i].RateAt(at)
+		if end {
+			sessions = plans[i].rateBefore(at)
+		}
 		if sessions == 0 {
 			continue
 		}
@@ -53,22 +60,10 @@ func peakOf(wl *Workload, plans []Plan) Peak {
 		terms = append(terms, fmt.Sprintf("%s %s sessions/s × %d request(s) (%s)", f.Name, num(sessions), n, strings.Join(ops, ", ")))
 	}
 	p.Arithmetic = strings.Join(terms, " + ") + " = " + num(p.Requests) + " requests/s"
-	if len(total) > 1 {
-		p.Arithmetic += fmt.Sprintf(" (at %ss into the plan)", num(at))
+	if len(total) > 1 || end {
+		p.Arithmetic += fmt.Sprintf(" (at %ss into the plan)", num(at.Seconds()))
 	}
 	return p
-}
-
-// rateAtSeconds is p.RateAt at an offset in seconds.
-func rateAtSeconds(p Plan, sec float64) float64 {
-	var start float64
-	for _, s := range p {
-		if sec < start+s.Duration.Seconds() {
-			return s.Rate
-		}
-		start += s.Duration.Seconds()
-	}
-	return 0
 }
 
 // num renders a rate without float noise (300, 0.5, 33.33).

@@ -12,7 +12,12 @@ import (
 // and callback type, conformance, cleanup, warnings and thresholds.
 func (r *Result) WriteText(out io.Writer) error {
 	w := &errWriter{w: out}
-	fmt.Fprintf(w, "scenario %s, mode %s, shards %s, %.1fs\n", r.Scenario, r.Mode, strings.Join(r.Shards, ","), r.ElapsedSeconds)
+	fmt.Fprintf(w, "scenario %s, mode %s, shards %s, %.1fs", r.Scenario, r.Mode, strings.Join(r.Shards, ","), r.ElapsedSeconds)
+	if len(r.Plan) > 1 || r.Plan.Shape() == RampLinear {
+		// A ramp says how it reaches its rates (held or linear), as the report does.
+		fmt.Fprintf(w, ", plan %s (%s ramp)", r.Plan, r.Plan.Shape())
+	}
+	fmt.Fprintln(w)
 	if r.Generator.Bound {
 		fmt.Fprintf(w, "GENERATOR-BOUND: the generator sent requests up to %.2fms late (p99, limit %gms): the latency figures below are the generator's queueing, not the target's; raise --max-workers, give the generator more CPU or lower the rate\n",
 			r.Generator.Lag.P99, r.Generator.LimitMs)

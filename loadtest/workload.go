@@ -55,8 +55,25 @@ type Workload struct {
 	// Rate or Ramp is the workload's plan, split between the flows that give a Share.
 	Rate float64 `yaml:"rate"`
 	Ramp string  `yaml:"ramp"`
+	// RampShape shapes every ramp of the workload, its own and its flows': "step" (each
+	// stage's rate held from its start; the default) or "linear" (a straight line from the
+	// previous stage's rate, as k6 does).
+	RampShape string `yaml:"rampShape"`
 	// Flows are the flows, at least one.
 	Flows []Flow `yaml:"flows"`
+}
+
+// HasRamp tells whether the workload or one of its flows gives a ramp (what RampShape shapes).
+func (w *Workload) HasRamp() bool {
+	if w.Ramp != "" {
+		return true
+	}
+	for _, f := range w.Flows {
+		if f.Ramp != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // Flow is one kind of session of a workload.
@@ -131,6 +148,9 @@ func (w *Workload) Validate() error {
 		if _, err := ParseRamp(w.Ramp); err != nil {
 			return bad("%v", err)
 		}
+	}
+	if _, err := (Plan{}).WithShape(w.RampShape); err != nil {
+		return bad("rampShape: %v", err)
 	}
 	seen := map[string]bool{}
 	for i := range w.Flows {
@@ -264,6 +284,9 @@ func (w *Workload) flowPlans(base Plan, duration time.Duration) ([]Plan, error) 
 		switch {
 		case w.Ramp != "":
 			p, err := ParseRamp(w.Ramp)
+			if err == nil {
+				p, err = p.WithShape(w.RampShape)
+			}
 			if err != nil {
 				return nil, err
 			}
@@ -284,6 +307,9 @@ func (w *Workload) flowPlans(base Plan, duration time.Duration) ([]Plan, error) 
 			out[i] = Plan{{Duration: duration, Rate: f.Rate}}
 		case f.Ramp != "":
 			p, err := ParseRamp(f.Ramp)
+			if err == nil {
+				p, err = p.WithShape(w.RampShape)
+			}
 			if err != nil {
 				return nil, fmt.Errorf("flow %q: %w", f.Name, err)
 			}

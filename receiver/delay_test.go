@@ -101,9 +101,9 @@ func TestExpectedTypes(t *testing.T) {
 		t.Errorf("final: %+v", s)
 	}
 	for typ, w := range map[string]TypeCounts{
-		EventCallin:     {Expected: 2, Received: 2},
-		EventDisconnect: {Expected: 2, Received: 1, Missing: 1},
-		"fee":           {Expected: 2, Received: 1, Missing: 1},
+		EventCallin:     {Expected: 2, Received: 2, OfExpected: 2},
+		EventDisconnect: {Expected: 2, Received: 1, OfExpected: 1, Missing: 1},
+		"fee":           {Expected: 2, Received: 1, OfExpected: 1, Missing: 1},
 	} {
 		if got := fin.ByType[typ]; got != w {
 			t.Errorf("%s: %+v, want %+v", typ, got, w)
@@ -112,6 +112,35 @@ func TestExpectedTypes(t *testing.T) {
 	clk.Add(2 * time.Minute)
 	if s := r.Snapshot().Sessions; s.Missing != 1 {
 		t.Errorf("after the deadline: %+v", s)
+	}
+}
+
+// TestOfExpectedScope: the records about expected calls are counted apart from the others,
+// whether they arrive before or after their call's expectation; a call nobody expected (a
+// conformance scenario's) and an X-number status push count in Received only.
+func TestOfExpectedScope(t *testing.T) {
+	clk := newFakeClock()
+	r := New(Options{Apps: apps, Now: clk.Now, ExpectDeadline: time.Minute})
+	h := r.Handler()
+	r.Expect(Expectation{SessionID: "A", Events: []string{EventCallin, EventDisconnect}})
+	post(t, h, &appAKSK, event("A", "", EventCallin, clk.Now()))
+	// B's pushes arrive before its expectation is registered (the platform was faster than
+	// the harness's bookkeeping): they are B's all the same.
+	post(t, h, &appAKSK, event("B", "", EventCallin, clk.Now()))
+	post(t, h, &appAKSK, feeMessage(feeRecord("k", "ib", "B", "", clk.Now())))
+	r.Expect(Expectation{SessionID: "B", Events: []string{EventCallin, EventDisconnect}})
+	post(t, h, &appAKSK, event("B", "", EventDisconnect, clk.Now()))
+	// C was never expected.
+	post(t, h, &appAKSK, event("C", "", EventCallin, clk.Now()))
+	post(t, h, &appAKSK, feeMessage(feeRecord("k", "ic", "C", "", clk.Now())))
+	fin := r.Final()
+	if fin.Format < 3 {
+		t.Errorf("format %d: a reader cannot tell that OfExpected was counted", fin.Format)
+	}
+	for typ, w := range map[string][2]int64{EventCallin: {3, 2}, EventDisconnect: {1, 1}, "fee": {2, 1}} {
+		if got := fin.ByType[typ]; got.Received != w[0] || got.OfExpected != w[1] {
+			t.Errorf("%s: received %d of which about expected calls %d, want %d and %d", typ, got.Received, got.OfExpected, w[0], w[1])
+		}
 	}
 }
 

@@ -199,7 +199,12 @@ type TypeCounts struct {
 	// due (or at a final snapshot).
 	Expected int64 `json:"expected"`
 	Received int64 `json:"received"`
-	Missing  int64 `json:"missing"`
+	// OfExpected counts the Received records that are about a call an expectation named:
+	// the scope of Expected. The rest came from calls nobody announced to this receiver (a
+	// conformance scenario's, a real platform's) or are not about a call at all (X-number
+	// status, SMS), and a report must not count them against Expected.
+	OfExpected int64 `json:"ofExpected,omitempty"`
+	Missing    int64 `json:"missing"`
 	// Duplicate counts records of the type that arrived again in another body (same event
 	// type in a session, same icid, same smsIdentifier): beyond the platform's re-pushes,
 	// which repeat the identical body and are counted as Redeliveries.
@@ -327,8 +332,9 @@ func summarise(ref, typ string, h *hdrhistogram.Histogram) (Latency, error) {
 
 // ReportFormat is the Report.Format of this receiver: 2 counts every duplicate once, in its
 // type's row (ByType[t].Duplicate, Counters.DuplicatesUntyped), and every invalid body once
-// (Counters.Invalid).
-const ReportFormat = 2
+// (Counters.Invalid); 3 also counts, per type, the received records about expected calls
+// (ByType[t].OfExpected), so that a report can keep the two scopes apart.
+const ReportFormat = 3
 
 // Report is a JSON-serialisable snapshot of the receiver.
 type Report struct {
@@ -685,6 +691,7 @@ func Merge(reports ...Report) (Report, error) {
 			o := out.ByType[t]
 			o.Expected += c.Expected
 			o.Received += c.Received
+			o.OfExpected += c.OfExpected
 			o.Missing += c.Missing
 			o.Duplicate += c.Duplicate
 			o.OutOfOrder += c.OutOfOrder

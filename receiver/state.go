@@ -518,6 +518,9 @@ func (st *state) event(r *Receiver, a *Arrival, env *envelope, now time.Time) {
 	}
 	s.events = append(s.events, eventArrival{typ: typ, timestamp: si.Timestamp, arrived: a.Arrived})
 	tc.Received++
+	if s.exp != nil {
+		tc.OfExpected++
+	}
 	s.mask |= bit
 	if int8(rank) < s.maxRank {
 		s.outOfOrder++
@@ -582,6 +585,9 @@ func (st *state) fee(r *Receiver, a *Arrival, env *envelope, now time.Time) {
 			s.dupFees++
 		}
 		s.fees = append(s.fees, a.Arrived)
+		if s.exp != nil {
+			tc.OfExpected++
+		}
 		if late {
 			s.late++
 		}
@@ -637,6 +643,13 @@ func (st *state) setSub(r *Receiver, s *session, sub string) {
 func (st *state) claim(r *Receiver, s *session, x *expectation) {
 	s.exp = x
 	x.s = s
+	// What arrived before the expectation was registered is of it too.
+	for _, ev := range s.events {
+		st.typ(ev.typ).OfExpected++
+	}
+	if len(s.fees) > 0 {
+		st.typ("fee").OfExpected += int64(len(s.fees))
+	}
 	if s.trigger.IsZero() {
 		st.setTrigger(r, s, x.e.Triggered)
 	}

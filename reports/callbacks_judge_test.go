@@ -16,8 +16,12 @@ func TestCallbackJudgementShown(t *testing.T) {
 	}{
 		{"unknown", Callbacks{MissingBasis: MissingUnknown},
 			[]string{"missing: unknown"}},
-		{"per type", Callbacks{MissingBasis: MissingExpected, Events: []CallbackType{{Event: "fee", Count: 3, Expected: 4, Received: 3, Missing: 1}}},
-			[]string{"fee          3  delay p50 0", "expected 4 received 3 missing 1 duplicate 0 late 0"}},
+		{"per type", Callbacks{MissingBasis: MissingExpected, Events: []CallbackType{{Event: "fee", Count: 5, Expected: 4, Received: 5, ExpectedReceived: ptr(int64(3)), Missing: 1}}},
+			[]string{"fee          5  delay p50 0", "expected 4 received 3 missing 1 duplicate 0 late 0  other pushes 2"}},
+		// Results of an older harness do not tell the scopes apart: received is then all of
+		// them, and says so.
+		{"per type, unscoped", Callbacks{MissingBasis: MissingExpected, Expected: 4, Received: 5, Events: []CallbackType{{Event: "fee", Count: 5, Expected: 4, Received: 5, Missing: 1}}},
+			[]string{"expected 4 received 5 (all pushes) missing 1", "5 received in all (the load's calls and other pushes, not told apart in these results); 4 expected"}},
 		{"from the pushes", Callbacks{MissingBasis: MissingFromPushes, Unsettled: 2, Counters: CallbackCounters{Missing: 1}},
 			[]string{"missing 1, judged from the pushes", "2 calls within the settle time not judged"}},
 		{"re-push", Callbacks{FirstRepush: &RepushInterval{Count: 3, Min: 59 * time.Second, Mean: time.Minute, Max: 61 * time.Second, Contract: time.Minute}},

@@ -10,7 +10,7 @@ import (
 // expected and missing counts, the reference note, the emulator's loss, a delay-over-time
 // chart with units, delay histograms and the anomaly list.
 func TestHTMLCallbacks(t *testing.T) {
-	cb := &Callbacks{Expected: 8, Received: 7, Reference: "emulator", Resolution: time.Microsecond,
+	cb := &Callbacks{Expected: 8, Received: 9, ExpectedReceived: ptr(int64(7)), OtherReceived: ptr(int64(2)), Reference: "emulator", Resolution: time.Microsecond,
 		Counters:     CallbackCounters{Missing: 1, ClockSkew: 2},
 		EmulatorLoss: &EmulatorLoss{Overflow: 3},
 		Problems:     []string{"call S-1: missing"},
@@ -18,7 +18,7 @@ func TestHTMLCallbacks(t *testing.T) {
 			{Event: "callin", Count: 4, Expected: 4, Received: 4, Latency: Percentiles{P50: 3 * time.Millisecond, P99: 9 * time.Millisecond},
 				Series:    []CallbackPoint{{T: time.Second, Count: 2, Mean: 2 * time.Millisecond, Max: 3 * time.Millisecond}, {T: 2 * time.Second, Count: 2, Mean: 4 * time.Millisecond, Max: 9 * time.Millisecond}},
 				Histogram: &Histogram{Metric: "delay", Buckets: []HistogramBucket{{From: 0, To: 5 * time.Millisecond, Count: 3}, {From: 5 * time.Millisecond, To: 10 * time.Millisecond, Count: 1}}}},
-			{Event: "disconnect", Expected: 4, Received: 3, Missing: 1},
+			{Event: "disconnect", Expected: 4, Received: 5, ExpectedReceived: ptr(int64(3)), Missing: 1},
 		},
 	}
 	s := &Summary{Callbacks: cb}
@@ -27,7 +27,8 @@ func TestHTMLCallbacks(t *testing.T) {
 		t.Errorf("page is not well formed: %v", err)
 	}
 	for _, want := range []string{
-		"7 received of 8 expected.",
+		"load calls: 7 received of 8 expected; other pushes, not about the load&#39;s calls (such as conformance scenarios&#39; calls, X-number status, SMS): 2; 9 in all.",
+		`<td class="l mono">disconnect</td><td>4</td><td>3</td><td>2</td>`,
 		"3 lost by the emulator",
 		"X-Emulator-Emitted-At header, emulator only), resolution 1 µs",
 		"Mean callback delay over time, by event type",
@@ -44,3 +45,6 @@ func TestHTMLCallbacks(t *testing.T) {
 		t.Errorf("verdict %+v", v)
 	}
 }
+
+// ptr returns a pointer to v, for the optional counts of a summary.
+func ptr[T any](v T) *T { return &v }

@@ -28,11 +28,32 @@ func (ls LoadScenario) Headline() string {
 	return b.String()
 }
 
-// Lines are the console account of the callback section: the counts, then one line per event
-// type with its delay percentiles, as the HTML report's callback table shows them.
+// Scope is the one account of what the callback figures count, the first line of the
+// console's callback lines and the lead of the HTML section, so that both name the same scope
+// with the same numbers: the records about the load's calls against what those calls must
+// produce, apart from every other push (the conformance scenarios' calls, X-number status,
+// SMS), which nothing expected and which must not be read against Expected.
+func (c *Callbacks) Scope() string {
+	switch {
+	case c.ExpectedReceived == nil:
+		// Results of an older receiver: the split was not recorded.
+		return fmt.Sprintf("%s received in all (the load's calls and other pushes, not told apart in these results); %s expected from the load's calls",
+			FormatCount(c.Received), FormatCount(c.Expected))
+	case c.Expected == 0 && *c.ExpectedReceived == 0:
+		return fmt.Sprintf("%s received, none expected (no load calls were announced to the receiver)", FormatCount(c.Received))
+	}
+	other := int64(0)
+	if c.OtherReceived != nil {
+		other = *c.OtherReceived
+	}
+	return fmt.Sprintf("load calls: %s received of %s expected; other pushes, not about the load's calls (such as conformance scenarios' calls, X-number status, SMS): %s; %s in all",
+		FormatCount(*c.ExpectedReceived), FormatCount(c.Expected), FormatCount(other), FormatCount(c.Received))
+}
+
+// Lines are the console account of the callback section: the scope and counts, then one line
+// per event type with its delay percentiles, as the HTML report's callback table shows them.
 func (c *Callbacks) Lines() []string {
-	out := []string{fmt.Sprintf("callbacks: %s received of %s expected, %s anomalies",
-		FormatCount(c.Received), FormatCount(c.Expected), FormatCount(c.Counters.Total()))}
+	out := []string{fmt.Sprintf("callbacks: %s; %s anomalies", c.Scope(), FormatCount(c.Counters.Total()))}
 	switch c.MissingBasis {
 	case MissingFromPushes:
 		line := fmt.Sprintf("  missing %s, judged from the pushes (a call that pushed nothing cannot be seen)", FormatCount(c.Counters.Missing))
@@ -55,12 +76,21 @@ func (c *Callbacks) Lines() []string {
 			FormatCount(r.Count), FormatDuration(r.Min), FormatDuration(r.Max), FormatDuration(r.Mean), FormatDuration(r.Contract)))
 	}
 	for _, e := range c.Events {
+		// The delays are of every push of the type, whatever its scope.
 		line := fmt.Sprintf("  %-12s %s  delay p50 %s  p90 %s  p99 %s  max %s", e.Event, FormatCount(e.Count),
 			FormatDuration(e.Latency.P50), FormatDuration(e.Latency.P90), FormatDuration(e.Latency.P99), FormatDuration(e.Latency.Max))
 		// The accounting of the type, as the HTML table shows it, when there is any to show.
 		if e.Expected > 0 || e.Missing > 0 || e.Duplicate > 0 || e.Late > 0 {
+			// received is of the load's calls, as expected is; the other pushes beside it.
+			recv := FormatCount(e.Received) + " (all pushes)"
+			if e.ExpectedReceived != nil {
+				recv = FormatCount(*e.ExpectedReceived)
+			}
 			line += fmt.Sprintf("  expected %s received %s missing %s duplicate %s late %s", FormatCount(e.Expected),
-				FormatCount(e.Received), FormatCount(e.Missing), FormatCount(e.Duplicate), FormatCount(e.Late))
+				recv, FormatCount(e.Missing), FormatCount(e.Duplicate), FormatCount(e.Late))
+			if o := e.Other(); o != nil {
+				line += "  other pushes " + FormatCount(*o)
+			}
 		}
 		out = append(out, line)
 	}

@@ -515,10 +515,16 @@ type ViolationCount struct {
 // Callbacks is the result of the callback (notification) receiver.
 type Callbacks struct {
 	// Expected and Received count notification records over all types: Expected what the
-	// simulated calls of the run must produce, Received the distinct records that arrived
-	// (pushes of other origin, such as conformance scenarios, included).
+	// calls the harness made and announced to the receiver (the load's calls) must produce,
+	// Received every distinct record that arrived (pushes of other origin, such as the
+	// conformance scenarios' calls, X-number status and SMS, included).
 	Expected int64 `json:"expected"`
 	Received int64 `json:"received"`
+	// ExpectedReceived is the part of Received about the calls behind Expected (the same
+	// scope as Expected), OtherReceived the rest. Both are nil when the receiver's results
+	// predate the split (an older harness): the scopes are then unknown, not zero.
+	ExpectedReceived *int64 `json:"expectedReceived,omitempty"`
+	OtherReceived    *int64 `json:"otherReceived,omitempty"`
 	// Reference is what delays are measured from: "emulator" (the emission instant the
 	// emulator states in its X-Emulator-Emitted-At header, exact), "platform" (the body's
 	// timestamps, 1 s resolution) or "trigger" (the harness's request that started the call).
@@ -582,16 +588,29 @@ type CallbackType struct {
 	// Expected, Received and Missing compare with the notifications the run's simulated calls
 	// must produce; Duplicate, OutOfOrder, Late and ClockSkew count anomalies of the type
 	// (ClockSkew: negative delays, counted and never recorded as delays).
-	Expected   int64 `json:"expected"`
-	Received   int64 `json:"received"`
-	Missing    int64 `json:"missing"`
-	Duplicate  int64 `json:"duplicate"`
-	OutOfOrder int64 `json:"outOfOrder"`
-	Late       int64 `json:"late"`
-	ClockSkew  int64 `json:"clockSkew"`
+	Expected int64 `json:"expected"`
+	Received int64 `json:"received"`
+	// ExpectedReceived is the part of Received about the calls behind Expected (nil: not
+	// known, an older harness's results); the rest came from other calls.
+	ExpectedReceived *int64 `json:"expectedReceived,omitempty"`
+	Missing          int64  `json:"missing"`
+	Duplicate        int64  `json:"duplicate"`
+	OutOfOrder       int64  `json:"outOfOrder"`
+	Late             int64  `json:"late"`
+	ClockSkew        int64  `json:"clockSkew"`
 	// Histogram is the delay distribution (metric "delay"); Series the delay over time.
 	Histogram *Histogram      `json:"histogram,omitempty"`
 	Series    []CallbackPoint `json:"series,omitempty"`
+}
+
+// Other is the part of Received not about the calls behind Expected, nil when the results do
+// not tell the scopes apart.
+func (e CallbackType) Other() *int64 {
+	if e.ExpectedReceived == nil {
+		return nil
+	}
+	o := e.Received - *e.ExpectedReceived
+	return &o
 }
 
 // CallbackPoint is one bucket of a delay-over-time series: arrivals in the bucket ending T

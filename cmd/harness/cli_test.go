@@ -162,7 +162,7 @@ func TestCLIInterruptedLoadExits130(t *testing.T) {
 	}
 	// Interrupt once the load has bound something (a progress line with live bindings). Every
 	// progress figure carries its label, unit and scope.
-	labelled := regexp.MustCompile(`^ *\d+\.\ds  arrivals target \d+\.\d/s achieved \d+\.\d/s \(last \S+\)  success \d+\.\d\d% of \d+ requests  axb\.bind since start: p50 \S+ms p99 \S+ms corrected p99 \S+ms  generator lag p99 \S+ms  live bindings \d+  throttled \d+  callbacks \d+  conformance errors \d+`)
+	labelled := regexp.MustCompile(`^ *\d+\.\ds  arrivals target \d+\.\d/s achieved \d+\.\d/s \(last \S+\)  success \d+\.\d\d% of \d+ requests  axb\.bind since start: p50 \S+ms p99 \S+ms corrected p99 \S+ms  generator lag p99 \S+ms  live bindings \d+  throttled \d+  callbacks of its calls \d+  conformance errors \d+`)
 	sc := bufio.NewScanner(stdout)
 	var rest bytes.Buffer
 	for sc.Scan() {

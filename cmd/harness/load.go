@@ -186,6 +186,7 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	mode := fs.String("mode", "", "mode: axb (default), ax or axe")
 	rate := fs.Float64("rate", 0, "`N` sessions per second, over all shards (or use --ramp); with --workload, the plan its flows' shares split")
 	ramp := fs.String("ramp", "", "ramp `plan` DURATION@RATE,..., e.g. 10s@100,30s@500,10s@0 (replaces --rate)")
+	rampShape := fs.String("ramp-shape", "", "how a ramp reaches each stage's rate: step (hold the stage's rate from its start; the default) or linear (a straight line from the previous stage's rate, 0 before the first, as k6 does); also a workload's rampShape")
 	duration := fs.Duration("duration", 0, fmt.Sprintf("bound of the run (required, at most %s; with --ramp: the ramp's length, never shorter)", loadtest.MaxDuration))
 	hold := fs.Duration("hold", time.Second, fmt.Sprintf("time each binding is kept before its unbind (at most %s)", loadtest.MaxHold))
 	shard := fs.String("shard", "0/1", "this process's shard `i/N`: rate and number space are split N ways")
@@ -247,7 +248,9 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		if err != nil {
 			return usageErr("--ramp: %v", err)
 		}
-		plan = p
+		if plan, err = p.WithShape(*rampShape); err != nil {
+			return usageErr("--ramp-shape: %v", err)
+		}
 		switch {
 		case *duration == 0:
 			*duration = plan.Total()
@@ -270,6 +273,13 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		if err != nil {
 			return usageErr("%v", err)
 		}
+		if *rampShape != "" {
+			// The flag shapes the file's ramps too, as --ramp replaces its plan.
+			if _, err := (loadtest.Plan{}).WithShape(*rampShape); err != nil {
+				return usageErr("--ramp-shape: %v", err)
+			}
+			w.RampShape = *rampShape
+		}
 		wl = w
 	} else {
 		if *scenario == "" {
@@ -282,6 +292,8 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	switch {
 	case *ramp != "" && *rate != 0:
 		return usageErr("--rate and --ramp are mutually exclusive")
+	case *rampShape != "" && *ramp == "" && (wl == nil || !wl.HasRamp()):
+		return usageErr("--ramp-shape shapes a ramp: give --ramp (or a workload with a ramp)")
 	case *ramp != "":
 	case *rate < 0 || (*rate == 0 && wl == nil):
 		return usageErr("--rate must be positive (or give --ramp)")

@@ -269,6 +269,12 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "certification bundle: %s (%s, %d files; check with harness verify %s)\n",
 			filepath.Join(o.out, conformance.CertificationFile), c.Verdict, len(c.Files), o.out)
 	}
+	if s.Callbacks != nil {
+		// The callback section as the page shows it (docs/report.md promises the same text).
+		for _, l := range s.Callbacks.Lines() {
+			fmt.Fprintln(stdout, l)
+		}
+	}
 	v := s.ComputeVerdict()
 	fmt.Fprintf(stdout, "\n%s  scenarios: %s; load scenarios: %d; thresholds: %s; callback anomalies: %d\n",
 		v.Status, v.Counts(), v.LoadScenarios, v.ThresholdCounts(), v.CallbackAnomalies)
@@ -523,7 +529,7 @@ func runLoadProfile(em *emulator.Emulator) *loadtest.Profile {
 // progressLine is the progress line of `harness load` and `harness run`: every figure with its
 // unit and scope, since the rates are per interval and the latencies since the start.
 func progressLine(p loadtest.Progress) string {
-	line := fmt.Sprintf("%5.1fs  arrivals target %.1f/s achieved %.1f/s (last %s)  success %.2f%% of %d requests  %s since start: p50 %.2fms p99 %.2fms corrected p99 %.2fms  generator lag p99 %.2fms  live bindings %d  throttled %d  callbacks %d  conformance errors %d",
+	line := fmt.Sprintf("%5.1fs  arrivals target %.1f/s achieved %.1f/s (last %s)  success %.2f%% of %d requests  %s since start: p50 %.2fms p99 %.2fms corrected p99 %.2fms  generator lag p99 %.2fms  live bindings %d  throttled %d  callbacks of its calls %d  conformance errors %d",
 		p.Elapsed.Seconds(), p.TargetRate, p.AchievedRate, p.Interval.Round(100*time.Millisecond), p.SuccessPct, p.Requests,
 		orWord(p.Primary, "primary"), p.P50, p.P99, p.CorrectedP99, p.LagP99, p.Live, p.Throttled, p.Callbacks, p.ConformanceErrors)
 	if p.GeneratorBound {

@@ -7,8 +7,10 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pns-harness/pns-harness/reports"
 )
@@ -38,7 +40,7 @@ func freeLoopbackPort(t *testing.T) string {
 }
 
 // TestWalkthrough runs docs/walkthrough.md's shell blocks, command by command in one shell and
-// in the doc's order, with the harness binary on PATH: emulator with callback URLs from its
+// in the doc's order, from a directory holding bin/harness as make build leaves it: emulator with callback URLs from its
 // own --print-config, `harness receive`, a signed bind, a simulated call and `harness report`.
 // The report must show a delay for every callback of the call. Only the doc's two fixed ports
 // are replaced, by free ones, so that parallel test runs do not collide.
@@ -65,11 +67,22 @@ func TestWalkthrough(t *testing.T) {
 		b = strings.ReplaceAll(b, "127.0.0.1:9090", "127.0.0.1:"+rcvPort)
 		script.WriteString("echo '### walkthrough block " + string(rune('1'+i)) + "' >&2\n" + b)
 	}
+	// The shell starts where the doc says: a clone's root after make build, with the binary in
+	// bin/ and not on PATH (a harness installed on this machine is taken off it), so the
+	// walkthrough works only if it puts bin/ on PATH itself, as it tells the user to.
 	dir := t.TempDir()
-	bin := harnessOnPath(t)
+	if err := os.Rename(filepath.Join(harnessOnPath(t), "harness"), filepath.Join(mkdir(t, filepath.Join(dir, "bin")), "harness")); err != nil {
+		t.Fatal(err)
+	}
+	var path []string
+	for _, d := range filepath.SplitList(os.Getenv("PATH")) {
+		if _, err := os.Stat(filepath.Join(d, "harness")); err != nil {
+			path = append(path, d)
+		}
+	}
 	cmd := exec.Command("bash", "-c", script.String())
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+	cmd.Env = append(os.Environ(), "PATH="+strings.Join(path, string(os.PathListSeparator)))
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
@@ -90,6 +103,27 @@ func TestWalkthrough(t *testing.T) {
 	got := map[string]reports.CallbackType{}
 	for _, e := range cb.Events {
 		got[e.Event] = e
+	}
+	// The doc names the rows the report shows, all of them and no others, and how their delays
+	// were measured.
+	rows := regexp.MustCompile("(?s)`report/index.html` has a Callbacks section with one row per event type \\((.*?)\\)").FindStringSubmatch(string(doc))
+	if rows == nil {
+		t.Fatal("docs/walkthrough.md no longer names the report's callback rows")
+	}
+	var named, shown []string
+	for _, m := range regexp.MustCompile("`([a-zA-Z.]+)`").FindAllStringSubmatch(rows[1], -1) {
+		named = append(named, m[1])
+	}
+	for _, e := range cb.Events {
+		shown = append(shown, e.Event)
+	}
+	slices.Sort(named)
+	slices.Sort(shown)
+	if !slices.Equal(named, shown) {
+		t.Errorf("the walkthrough names the rows %v, the report shows %v", named, shown)
+	}
+	if cb.Reference != "emulator" || cb.Resolution != time.Microsecond || !strings.Contains(string(doc), "`X-Emulator-Emitted-At` header,\nresolution 1 µs") {
+		t.Errorf("the report measured delays from %q at %s resolution; the walkthrough must say how", cb.Reference, cb.Resolution)
 	}
 	html, _ := os.ReadFile(filepath.Join(work, "report", "index.html"))
 	for _, ev := range []string{"callin", "callout", "alerting", "answer", "disconnect", "fee"} {
@@ -119,6 +153,15 @@ func harnessOnPath(t *testing.T) string {
 	}
 	script := "#!/bin/sh\n" + asHarnessEnv + "=1 exec '" + self + "' \"$@\"\n"
 	if err := os.WriteFile(filepath.Join(dir, "harness"), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// mkdir creates a directory and returns it.
+func mkdir(t *testing.T, dir string) string {
+	t.Helper()
+	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
 	return dir

@@ -141,6 +141,8 @@ func typeName(t reflect.Type) string {
 		return "boolean"
 	case reflect.Int, reflect.Int64, reflect.Int32:
 		return "integer"
+	case reflect.Uint, reflect.Uint64, reflect.Uint32:
+		return "integer (not negative)"
 	case reflect.Float64, reflect.Float32:
 		return "number"
 	case reflect.Slice:

@@ -212,9 +212,62 @@ func TestProfileDoc(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkDoc(t, "profile.md", got)
-	for _, want := range []string{"| `target` | string |", "| `apps.NAME.appSecretEnv` | string |", "| `maxRate` | number |"} {
+	for _, want := range []string{"| `target` | string |", "| `apps.NAME.appSecretEnv` | string |", "| `maxRate` | number |",
+		"| `numbers.b.start` | string | `\"+8613500000000\"` | The first B number", "| `apps.NAME.extensionDigits` | integer | `4` for an AXE app |"} {
 		if !strings.Contains(string(got), want) {
 			t.Errorf("profile.md lacks %q", want)
+		}
+	}
+	checkProfileProse(t, string(got))
+}
+
+// checkProfileProse: the profile reference is for users who write YAML, so it names no Go
+// identifier of the profile package (a type, a field, a constant, a Go type name such as
+// uint64) where a YAML key or plain words belong; no sentence appears in two rows (a comment
+// shared by a group of fields once was copied into each); and a meaning never states a default,
+// which the Default column says once.
+func checkProfileProse(t *testing.T, doc string) {
+	t.Helper()
+	src, err := os.ReadFile(filepath.Join(repo, "profile", "profile.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	idents := map[string]bool{"uint64": true, "int64": true, "float64": true}
+	for _, m := range regexp.MustCompile(`(?m)^(?:type|\t)\s*([A-Z][A-Za-z0-9]*)\b|\b(Default[A-Za-z]+)\b`).FindAllStringSubmatch(string(src), -1) {
+		for _, g := range m[1:] {
+			if g != "" && g != strings.ToUpper(g) { // AXB and the like are words of the domain
+				idents[g] = true
+			}
+		}
+	}
+	if len(idents) < 20 {
+		t.Fatalf("found only %d identifiers in profile.go: the pattern no longer matches it", len(idents))
+	}
+	seen := map[string]string{}
+	for _, line := range strings.Split(doc, "\n") {
+		cells := strings.Split(line, " | ")
+		if !strings.HasPrefix(line, "| `") || len(cells) < 4 {
+			continue
+		}
+		key, meaning := strings.Trim(cells[0], "| `"), strings.Join(cells[3:], " | ")
+		// The text of a link to another section is a heading's word, not a Go name.
+		prose := regexp.MustCompile(`\[[^\]]*\]\([^)]*\)`).ReplaceAllString(strings.Join(cells[1:], " "), "")
+		for id := range idents {
+			if regexp.MustCompile(`\b` + id + `\b`).MatchString(prose) {
+				t.Errorf("%s: the Go identifier %s in the user's reference", key, id)
+			}
+		}
+		if strings.Contains(strings.ToLower(meaning), "default") {
+			t.Errorf("%s: the meaning states a default beside the Default column: %s", key, meaning)
+		}
+		for _, sentence := range strings.Split(strings.TrimSuffix(meaning, " |"), ". ") {
+			if len(sentence) < 20 {
+				continue
+			}
+			if other, dup := seen[sentence]; dup {
+				t.Errorf("%s repeats the sentence of %s: %q", key, other, sentence)
+			}
+			seen[sentence] = key
 		}
 	}
 }
