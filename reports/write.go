@@ -47,6 +47,19 @@ func WriteAll(dir string, s *Summary) (htmlPath string, err error) {
 	return filepath.Join(dir, HTMLFile), nil
 }
 
+// WriteCTRFFile writes s as a CTRF report (WriteCTRF) to path, through a temporary file and a
+// rename: for producers that write their own JUnit file and need ctrf.json beside it.
+func WriteCTRFFile(path string, s *Summary) error {
+	if s == nil {
+		return fmt.Errorf("reports: nil summary")
+	}
+	var buf bytes.Buffer
+	if err := WriteCTRF(&buf, s); err != nil {
+		return err
+	}
+	return writeFileAtomic(path, buf.Bytes())
+}
+
 func writeFileAtomic(path string, data []byte) error {
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pns-harness/pns-harness/assemble"
 	"github.com/pns-harness/pns-harness/conformance"
 	"github.com/pns-harness/pns-harness/features"
 	"github.com/pns-harness/pns-harness/reports"
@@ -118,6 +119,7 @@ func runConform(ctx context.Context, args []string, stdout, stderr io.Writer) in
 			return exitFor(targetVerdict(err))
 		}
 	}
+	start := time.Now()
 	res, err := conformance.Run(ctx, opts)
 	if err != nil {
 		if ctx.Err() != nil {
@@ -144,10 +146,42 @@ func runConform(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		fmt.Fprintf(stderr, "harness conform: %v\n", res.CredentialsRefused)
 	}
 	v := conformVerdict(res)
-	if *strict && v.couldNotCheck == "" && writeStrict(stdout, res) {
+	strictFailed := *strict && v.couldNotCheck == "" && writeStrict(stdout, res)
+	if strictFailed {
 		v.failed++ // certification: a rule that applies left unchecked, or a stale entry
 	}
+	if *out != "" {
+		secrets := conformance.EmulatorProfile().Secrets()
+		if opts.Profile != nil {
+			secrets = opts.Profile.Secrets()
+		}
+		if err := writeConformCTRF(*out, res, runManifest(res.Target, *profile, start, *seed, nil), strictFailed, secrets); err != nil {
+			fmt.Fprintf(stderr, "harness conform: %v\n", err)
+			v.failed++ // a CI dashboard reading ctrf.json would see nothing, or an old run
+		}
+	}
 	return exitFor(v)
+}
+
+// writeConformCTRF writes ctrf.json beside the suite's junit.xml, from the same files `harness
+// run` reports a conformance run from (cucumber.json, conformance.json, coverage.json): each
+// scenario with its state and reason, plus a run error per leaked binding and, under
+// --strict, per strict problem, so that its failed tests are what failed the exit code.
+// The profile's secrets are scrubbed from it, as from every report.
+func writeConformCTRF(dir string, res *conformance.Result, m reports.Manifest, strict bool, secrets []string) error {
+	c, err := assemble.Conformance(dir, res.Duration)
+	if err != nil {
+		return fmt.Errorf("ctrf.json: %w", err)
+	}
+	m.End = m.Start.Add(res.Duration)
+	s := &reports.Summary{Manifest: m, Conformance: c, Errors: leakErrors(res)}
+	if strict {
+		for _, p := range res.StrictProblems() {
+			s.Errors = append(s.Errors, "strict: "+p)
+		}
+	}
+	reports.ScrubSecrets(s, secrets...)
+	return reports.WriteCTRFFile(filepath.Join(dir, reports.CTRFFile), s)
 }
 
 // conformVerdict is the verdict of a conformance run: failed scenarios and bindings left on

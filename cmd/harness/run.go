@@ -578,9 +578,17 @@ func recordConformance(stdout io.Writer, s *reports.Summary, cdir string, cres *
 			s.Errors = append(s.Errors, "strict: "+p)
 		}
 	}
+	s.Errors = append(s.Errors, leakErrors(cres)...)
+}
+
+// leakErrors are the run errors of the bindings a conformance run left on the platform, one
+// per binding, named: a leak fails the verdict wherever the run is reported.
+func leakErrors(cres *conformance.Result) []string {
+	var out []string
 	for _, l := range cres.Cleanup.Leaked {
-		s.Errors = append(s.Errors, fmt.Sprintf("conformance left %s binding %s (app %s, scenario %q) on the platform: %s", l.Mode, l.SubscriptionID, l.App, l.Scenario, l.Reason))
+		out = append(out, fmt.Sprintf("conformance left %s binding %s (app %s, scenario %q) on the platform: %s", l.Mode, l.SubscriptionID, l.App, l.Scenario, l.Reason))
 	}
+	return out
 }
 
 // runManifest is the manifest of a `harness run`: what every run records (version, contract
