@@ -27,7 +27,7 @@ func runConform(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	target := fs.String("target", "", "platform base URL; default: an embedded emulator on a free 127.0.0.1 port")
 	profile := fs.String("profile", "", "profile YAML (apps, secrets or their env vars, X numbers, number blocks); default matches the embedded emulator")
 	tags := fs.String("tags", "", "godog tag expression, e.g. '@axb.bind && ~@emulator' (',' = or, '&&' = and, '~' = not)")
-	out := fs.String("out", "conformance-report", "directory for cucumber.json, junit.xml, coverage.json and conformance.json")
+	out := fs.String("out", "conformance-report", "directory for cucumber.json, junit.xml, ctrf.json, coverage.json and conformance.json")
 	format := fs.String("format", "progress", "console format: progress or pretty")
 	concurrency := fs.Int("concurrency", 1, "scenarios run in parallel")
 	seed := fs.Int64("randomize", 0, "shuffle scenarios with this seed (-1 = random, 0 = file order)")

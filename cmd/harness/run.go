@@ -125,7 +125,7 @@ type runOptions struct {
 func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("run", stdout, stderr)
 	o := runOptions{faults: faultFlag{}}
-	fs.StringVar(&o.out, "out", defaultRunOut, "output `directory` (index.html, junit.xml, summary.json, raw results)")
+	fs.StringVar(&o.out, "out", defaultRunOut, "output `directory` (index.html, junit.xml, ctrf.json, summary.json, raw results)")
 	fs.DurationVar(&o.loadDuration, "load-duration", defaultRunLoadDuration, "duration of each load scenario (bind-unbind, calls)")
 	fs.Float64Var(&o.rate, "rate", defaultRunRate, "bind rate of the bind-unbind scenario (req/s); with --target, unless given here or as profile load.rate, lowered per mode to what the profile's X numbers, flowControl and maxRate carry (the plan is printed), and when given, refused if they cannot carry it")
 	fs.Float64Var(&o.callRate, "call-rate", defaultRunCallRate, "simulated calls per second of the calls scenario")
