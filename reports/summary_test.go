@@ -148,7 +148,7 @@ func TestWriteAll(t *testing.T) {
 	for _, e := range entries {
 		names = append(names, e.Name())
 	}
-	if strings.Join(names, ",") != "ctrf.json,index.html,junit.xml,summary.json" {
+	if strings.Join(names, ",") != "ctrf.json,index.html,junit.xml,report.css,summary.json" {
 		t.Errorf("files %v (temporary files left behind?)", names)
 	}
 	if _, err := LoadSummary(filepath.Join(dir, JSONFile)); err != nil {

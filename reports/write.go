@@ -14,9 +14,12 @@ const (
 	JSONFile  = "summary.json"
 	// CTRFFile is the CTRF JSON report (https://ctrf.io), the same tests as JUnitFile.
 	CTRFFile = "ctrf.json"
+	// CSSFile is the stylesheet the page links (WriteCSS): a file, so that the page renders
+	// under a strict Content-Security-Policy (ReportCSP).
+	CSSFile = "report.css"
 )
 
-// WriteAll writes index.html, junit.xml, ctrf.json and summary.json into dir (created if needed) and
+// WriteAll writes index.html with its report.css, junit.xml, ctrf.json and summary.json into dir (created if needed) and
 // returns the path of the HTML page. Each file is rendered in memory first and then written
 // through a temporary file and a rename, so a failed render never leaves a truncated report
 // next to good ones.
@@ -34,6 +37,7 @@ func WriteAll(dir string, s *Summary) (htmlPath string, err error) {
 		{JSONFile, func(b *bytes.Buffer) error { return WriteJSON(b, s) }},
 		{JUnitFile, func(b *bytes.Buffer) error { return WriteJUnit(b, s) }},
 		{CTRFFile, func(b *bytes.Buffer) error { return WriteCTRF(b, s) }},
+		{CSSFile, func(b *bytes.Buffer) error { return WriteCSS(b) }},
 		{HTMLFile, func(b *bytes.Buffer) error { return WriteHTML(b, s) }},
 	} {
 		var buf bytes.Buffer
