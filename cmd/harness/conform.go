@@ -268,6 +268,17 @@ func writeComparison(dir string, c *conformance.Comparison) error {
 		d.Rows = append(d.Rows, reports.FidelityRow{Scenario: x.Key, Interfaces: strings.Join(x.Interfaces, " "),
 			Target: x.Target.String(), TargetError: x.Target.Error, Emulator: x.Emulator.String(), EmulatorError: x.Emulator.Error})
 	}
+	css, err := os.Create(filepath.Join(dir, reports.CSSFile))
+	if err != nil {
+		return err
+	}
+	if err := reports.WriteCSS(css); err != nil {
+		css.Close()
+		return err
+	}
+	if err := css.Close(); err != nil {
+		return err
+	}
 	f, err := os.Create(filepath.Join(dir, "compare.html"))
 	if err != nil {
 		return err
