@@ -25,6 +25,7 @@ const (
 const (
 	suiteThresholds = "thresholds"
 	suiteCallbacks  = "callbacks"
+	suiteCleanup    = "cleanup"
 	suiteRun        = "run"
 )
 
@@ -84,13 +85,56 @@ func resultCases(s *Summary) []testCase {
 		out = append(out, tc)
 	}
 	out = append(out, callbackCases(s.Callbacks)...)
+	cleanup, claimed := cleanupCases(s)
+	out = append(out, cleanup...)
 	for i, e := range s.Errors {
+		if claimed[i] {
+			continue
+		}
 		out = append(out, testCase{
 			Suite: suiteRun, Name: fmt.Sprintf("run error %d", i+1), Classname: suiteRun,
 			Outcome: outcomeError, RawStatus: "run error", Type: "run", Message: oneLine(e), Body: xmlSafe(e),
 		})
 	}
 	return out
+}
+
+// cleanupCases are the load scenarios' cleanup checks, one per scenario whose result records
+// its bindings: passed when nothing was left on the platform, failed otherwise. A failed one
+// is the scenario's run error (LoadCleanupError) under its own name, so claimed marks that
+// error (by index in s.Errors) to keep it from being counted twice.
+func cleanupCases(s *Summary) (cases []testCase, claimed map[int]bool) {
+	claimed = map[int]bool{}
+	if s.Load == nil {
+		return nil, claimed
+	}
+	for _, ls := range s.Load.Scenarios {
+		c := ls.Cleanup
+		if c == nil {
+			continue
+		}
+		tc := testCase{Suite: suiteCleanup, Name: "cleanup: " + ls.Name, Classname: suiteCleanup}
+		account := fmt.Sprintf("%d bound, %d unbound, %d removed by cleanup, %d leaked", c.Bound, c.Unbound, c.Removed, c.Leaked)
+		if c.Unknown > 0 {
+			account += fmt.Sprintf(", %d unknown", c.Unknown)
+		}
+		if c.Problem == "" {
+			tc.Message = account + ": nothing left on the platform"
+			cases = append(cases, tc)
+			continue
+		}
+		tc.Outcome, tc.Type = outcomeFailed, "cleanup"
+		msg := LoadCleanupError(ls.Name, c.Problem)
+		for i, e := range s.Errors {
+			if e == msg && !claimed[i] {
+				claimed[i] = true
+				break
+			}
+		}
+		tc.Message, tc.Body = oneLine(msg), xmlSafe(msg+"\n"+account)
+		cases = append(cases, tc)
+	}
+	return cases, claimed
 }
 
 // scenarioCase is one conformance scenario: failed scenarios carry the error and the failing

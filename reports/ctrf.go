@@ -132,7 +132,7 @@ type CTRFLoadInfo struct {
 }
 
 // Test types (CTRFTest.Type) by the harness's suites.
-var ctrfTypes = map[string]string{suiteThresholds: "threshold", suiteCallbacks: "callback", suiteRun: "run"}
+var ctrfTypes = map[string]string{suiteThresholds: "threshold", suiteCallbacks: "callback", suiteCleanup: "cleanup", suiteRun: "run"}
 
 // BuildCTRF converts s into a CTRF report. The tests are exactly the JUnit test cases
 // (WriteJUnit): JUnit's failures and errors are CTRF's failed (an undefined scenario or a run

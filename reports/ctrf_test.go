@@ -93,8 +93,8 @@ func TestCTRFAgreesWithJUnitAndSummary(t *testing.T) {
 	if rep.SpecVersion != CTRFSpecVersion || rep.Results.Tool.Name != "pns-harness" {
 		t.Errorf("header %q %+v", rep.SpecVersion, rep.Results.Tool)
 	}
-	if got := rep.Results.Summary; got.Tests != 24 || got.Failed != 7 || got.Skipped != 2 || got.Passed != 15 {
-		t.Errorf("summary %+v, want 24 tests: 15 passed, 7 failed, 2 skipped", got)
+	if got := rep.Results.Summary; got.Tests != 25 || got.Failed != 7 || got.Skipped != 2 || got.Passed != 16 {
+		t.Errorf("summary %+v, want 25 tests: 16 passed, 7 failed, 2 skipped", got)
 	}
 	if got := rep.Results.Summary; got.Start != s.Manifest.Start.UnixMilli() || got.Stop != s.Manifest.End.UnixMilli() || got.Start == 0 {
 		t.Errorf("start %d stop %d, manifest %v %v", got.Start, got.Stop, s.Manifest.Start, s.Manifest.End)
@@ -112,6 +112,7 @@ func TestCTRFAgreesWithJUnitAndSummary(t *testing.T) {
 		{"callbacks/callbacks.missing", CTRFFailed, "", "2 notifications missing"},
 		{"callbacks/callbacks.badSignature", CTRFPassed, "", "0 notifications badly signed"},
 		{"callbacks/callbacks.emulatorLoss", CTRFSkipped, ThresholdNotChecked, "not checked: the target is not the embedded emulator"},
+		{"cleanup/cleanup: axb-steady", CTRFPassed, "", "3972 bound, 3970 unbound, 2 removed by cleanup, 0 leaked: nothing left on the platform"},
 	}
 	for _, w := range want {
 		tc, ok := byName[w.key]
@@ -187,11 +188,27 @@ func TestCTRFStates(t *testing.T) {
 	if !rep.Results.Environment.Healthy {
 		t.Error("a PASS run is not healthy")
 	}
-	s.Errors = []string{"load axb-bind-unbind left 3 bindings on the platform: 2 leaked (subscriptionIds a b), 1 unknown"}
+	// A load that left bindings: its cleanup check fails with the run error's text, and the
+	// run error is not counted a second time; another run error stays a run error.
+	problem := "left 2 binding(s) behind: subscriptionId a b"
+	s.Load = &Load{Scenarios: []LoadScenario{{Name: "axb-bind-unbind", Cleanup: &LoadCleanup{Bound: 5, Unbound: 3, Leaked: 2, Problem: problem}}}}
+	s.Errors = []string{"receiver: address in use", LoadCleanupError("axb-bind-unbind", problem)}
 	rep = check(s)
-	last := rep.Results.Tests[len(rep.Results.Tests)-1]
-	if last.Status != CTRFFailed || last.Type != "run" || !strings.Contains(last.Message, "leaked") || rep.Results.Environment.Healthy {
-		t.Errorf("run error %+v, healthy %v", last, rep.Results.Environment.Healthy)
+	var cleanup, runErrs []CTRFTest
+	for _, tc := range rep.Results.Tests {
+		switch tc.Type {
+		case "cleanup":
+			cleanup = append(cleanup, tc)
+		case "run":
+			runErrs = append(runErrs, tc)
+		}
+	}
+	if len(cleanup) != 1 || cleanup[0].Status != CTRFFailed || cleanup[0].Message != "load axb-bind-unbind "+problem ||
+		!strings.Contains(cleanup[0].Trace, "5 bound, 3 unbound, 0 removed by cleanup, 2 leaked") {
+		t.Errorf("cleanup tests %+v", cleanup)
+	}
+	if len(runErrs) != 1 || runErrs[0].Status != CTRFFailed || runErrs[0].Message != "receiver: address in use" || rep.Results.Environment.Healthy {
+		t.Errorf("run error tests %+v, healthy %v", runErrs, rep.Results.Environment.Healthy)
 	}
 	rep = check(&Summary{})
 	if rep.Results.Summary.Tests != 0 || rep.Results.Tests == nil || rep.Results.Environment.Healthy || rep.Results.Extra.Verdict.Status != VerdictEmpty {

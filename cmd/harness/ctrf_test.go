@@ -77,8 +77,12 @@ func checkCTRFSummary(t *testing.T, rep reports.CTRFReport, s *reports.Summary) 
 	if got := byType["callback"][reports.CTRFFailed]; got != v.CallbackFailures {
 		t.Errorf("failed callback checks %d, verdict %d", got, v.CallbackFailures)
 	}
-	if got := byType["run"][reports.CTRFFailed]; got != len(s.Errors) {
-		t.Errorf("run error tests %d, summary.json %d errors", got, len(s.Errors))
+	// A load's leak is a run error in summary.json and its cleanup check's failure in CTRF.
+	if got := byType["run"][reports.CTRFFailed] + byType["cleanup"][reports.CTRFFailed]; got != len(s.Errors) {
+		t.Errorf("failed run error and cleanup tests %d, summary.json %d errors", got, len(s.Errors))
+	}
+	if s.Load != nil && byType["cleanup"][reports.CTRFPassed]+byType["cleanup"][reports.CTRFFailed] != len(s.Load.Scenarios) {
+		t.Errorf("cleanup tests %v for %d load scenarios", byType["cleanup"], len(s.Load.Scenarios))
 	}
 	if ex := rep.Results.Extra; ex == nil || ex.Verdict.Status != v.Status || rep.Results.Environment.Healthy != (v.Status == reports.VerdictPass) {
 		t.Errorf("ctrf.json's verdict is not summary.json's %s", v.Status)

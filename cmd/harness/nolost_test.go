@@ -76,8 +76,8 @@ func TestReportFailsOnLeak(t *testing.T) {
 			}
 		}
 	}
-	// ctrf.json: the leak is a failed test, and the counts are those of junit.xml and the
-	// verdict.
+	// ctrf.json: the leak is the load's failed cleanup test, and the counts are those of
+	// junit.xml and the verdict.
 	rep := readCTRFAndJUnit(t, out)
 	s, err := reports.LoadSummary(filepath.Join(out, reports.JSONFile))
 	if err != nil {
@@ -86,7 +86,7 @@ func TestReportFailsOnLeak(t *testing.T) {
 	checkCTRFSummary(t, rep, s)
 	leak := false
 	for _, tc := range rep.Results.Tests {
-		leak = leak || (tc.Type == "run" && tc.Status == reports.CTRFFailed && strings.Contains(tc.Message, held[0]))
+		leak = leak || (tc.Type == "cleanup" && tc.Status == reports.CTRFFailed && strings.Contains(tc.Message, held[0]))
 	}
 	if !leak || rep.Results.Environment.Healthy {
 		t.Errorf("ctrf.json has no failed test naming leaked binding %s: %+v", held[0], rep.Results.Tests)
