@@ -21,6 +21,13 @@ type junitTotals struct {
 // readCTRFAndJUnit reads dir's ctrf.json and junit.xml and fails the test unless they count
 // the same tests: JUnit's failures and errors are CTRF's failed, its skipped CTRF's skipped.
 func readCTRFAndJUnit(t *testing.T, dir string) reports.CTRFReport {
+	return readCTRFAndGodogJUnit(t, dir, false)
+}
+
+// readCTRFAndGodogJUnit is readCTRFAndJUnit; with godog set, junit.xml is godog's (harness
+// conform), which has the scenarios only: CTRF's failed tests of type run (leaked bindings,
+// strict problems) are the difference.
+func readCTRFAndGodogJUnit(t *testing.T, dir string, godog bool) reports.CTRFReport {
 	t.Helper()
 	f, err := os.Open(filepath.Join(dir, reports.CTRFFile))
 	if err != nil {
@@ -40,10 +47,16 @@ func readCTRFAndJUnit(t *testing.T, dir string) reports.CTRFReport {
 		t.Fatal(err)
 	}
 	sum := rep.Results.Summary
+	runFailed := 0
+	for _, tc := range rep.Results.Tests {
+		if godog && tc.Type == "run" && tc.Status == reports.CTRFFailed {
+			runFailed++
+		}
+	}
 	if sum.Tests != len(rep.Results.Tests) || sum.Tests != sum.Passed+sum.Failed+sum.Skipped || sum.Pending+sum.Other != 0 {
 		t.Errorf("%s: CTRF summary %+v does not add up over %d tests", dir, sum, len(rep.Results.Tests))
 	}
-	if j.Tests != sum.Tests || j.Failures+j.Errors != sum.Failed || j.Skipped != sum.Skipped {
+	if j.Tests+runFailed != sum.Tests || j.Failures+j.Errors+runFailed != sum.Failed || j.Skipped != sum.Skipped {
 		t.Errorf("%s: junit.xml tests=%d failures=%d errors=%d skipped=%d, ctrf.json %+v", dir, j.Tests, j.Failures, j.Errors, j.Skipped, sum)
 	}
 	for _, tc := range rep.Results.Tests {
@@ -141,8 +154,27 @@ func TestCTRFBinary(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("conform: exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
 	}
-	crep := readCTRFAndJUnit(t, cout)
+	crep := readCTRFAndGodogJUnit(t, cout, true)
 	if crep.Results.Summary.Passed == 0 || crep.Results.Summary.Failed != 0 || !crep.Results.Environment.Healthy {
 		t.Errorf("conform ctrf.json %+v, healthy %v", crep.Results.Summary, crep.Results.Environment.Healthy)
+	}
+
+	// conform --strict on a part of the suite exits 1 for the rules it left unchecked: each
+	// is a failed test in ctrf.json, so that a dashboard does not show green for a failed job.
+	sout := t.TempDir()
+	code, stdout, stderr = runHarness(t, nil, "conform", "--strict", "--out", sout, "--tags", "@axb.query", "--coverage=false")
+	if code != exitFailed {
+		t.Fatalf("conform --strict: exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	srep := readCTRFAndGodogJUnit(t, sout, true)
+	strictLines := strings.Count(stdout, "\nSTRICT ")
+	strictTests := 0
+	for _, tc := range srep.Results.Tests {
+		if tc.Type == "run" && tc.Status == reports.CTRFFailed && strings.HasPrefix(tc.Message, "strict: ") {
+			strictTests++
+		}
+	}
+	if strictLines == 0 || strictTests != strictLines || srep.Results.Environment.Healthy {
+		t.Errorf("conform --strict: %d STRICT lines on the console, %d failed strict tests in ctrf.json, healthy %v", strictLines, strictTests, srep.Results.Environment.Healthy)
 	}
 }
