@@ -165,8 +165,8 @@ func runConform(ctx context.Context, args []string, stdout, stderr io.Writer) in
 
 // writeConformCTRF writes ctrf.json beside the suite's junit.xml, from the same files `harness
 // run` reports a conformance run from (cucumber.json, conformance.json, coverage.json): each
-// scenario with its state and reason, plus a run error per leaked binding and, under
-// --strict, per strict problem, so that its failed tests are what failed the exit code.
+// scenario with its state and reason, plus a run error per leaked binding, for an interrupted
+// run and, under --strict, per strict problem, so that it fails whenever the exit code does.
 // The profile's secrets are scrubbed from it, as from every report.
 func writeConformCTRF(dir string, res *conformance.Result, m reports.Manifest, strict bool, secrets []string) error {
 	c, err := assemble.Conformance(dir, res.Duration)
@@ -175,6 +175,10 @@ func writeConformCTRF(dir string, res *conformance.Result, m reports.Manifest, s
 	}
 	m.End = m.Start.Add(res.Duration)
 	s := &reports.Summary{Manifest: m, Conformance: c, Errors: leakErrors(res)}
+	if res.Interrupted {
+		// The scenarios not reached are in no file: a dashboard must not show the rest green.
+		s.Errors = append(s.Errors, "interrupted before the end of the suite: the scenarios not run are not reported")
+	}
 	if strict {
 		for _, p := range res.StrictProblems() {
 			s.Errors = append(s.Errors, "strict: "+p)
