@@ -315,6 +315,8 @@ func LoadScenario(r *loadtest.Result, name string) reports.LoadScenario {
 	if msg := r.NotExact(); msg != "" {
 		ls.Warnings = append(ls.Warnings, msg)
 	}
+	c := r.Cleanup
+	ls.Cleanup = &reports.LoadCleanup{Bound: c.Bound, Unbound: c.Unbound, Removed: c.Retried, Leaked: c.Leaked, Unknown: c.Unknown, Problem: c.Problem()}
 	for _, d := range r.MergeDropped {
 		ls.MergeDropped = append(ls.MergeDropped, reports.MergeDropped{Histogram: d.Histogram, Values: d.Values})
 	}
@@ -533,9 +535,12 @@ func mergeHist(into, h *hdrhistogram.Histogram) *hdrhistogram.Histogram {
 // (`harness load`, `harness run`, `harness report`): bindings the load may have left on the
 // platform, named, so that a leak fails the verdict and shows on every output.
 func LoadErrors(r *loadtest.Result, name string) []string {
+	if name == "" {
+		name = ScenarioName(r) // as LoadScenario names it
+	}
 	var errs []string
 	if p := r.Cleanup.Problem(); p != "" {
-		errs = append(errs, "load "+name+" "+p)
+		errs = append(errs, reports.LoadCleanupError(name, p))
 	}
 	return errs
 }

@@ -3,8 +3,13 @@ package reports
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
+	"html"
 	"image/png"
+	"io"
+	"net"
+	"net/http"
 	"net/url"
 	"os"
 	"os/exec"
@@ -281,4 +286,182 @@ func domFigure(html, name string) string {
 		return ""
 	}
 	return rest[start+1 : end]
+}
+
+// cspProbeJS is served to the test-only probe page: it records every Content-Security-Policy
+// violation of the page (the listener is registered before anything else of the page loads),
+// and after the load measures what a blocked stylesheet would change: the verdict banner's
+// colour, each chart's size, a chart line's stroke and fill (unstyled SVG lines have no
+// stroke and a black fill) and a result bar's fill. It writes the findings as JSON into
+// <pre id="csp-probe">, which --dump-dom prints.
+const cspProbeJS = `var violations = [];
+document.addEventListener('securitypolicyviolation', function (e) {
+  violations.push(e.violatedDirective + ' blocked ' + (e.blockedURI || 'inline') + ' ' + (e.sample || ''));
+});
+window.addEventListener('load', function () {
+  setTimeout(function () {
+    var out = {violations: violations, charts: [], line: {}, bar: '', verdict: ''};
+    document.querySelectorAll('svg.chart').forEach(function (s) {
+      var r = s.getBoundingClientRect();
+      out.charts.push([Math.round(r.width), Math.round(r.height)]);
+    });
+    var line = document.querySelector('svg.chart polyline.line');
+    if (line) { var cs = getComputedStyle(line); out.line = {stroke: cs.stroke, fill: cs.fill}; }
+    var bar = document.querySelector('svg.stack rect.pass');
+    if (bar) { out.bar = getComputedStyle(bar).fill; }
+    var v = document.querySelector('header.verdict');
+    if (v) { out.verdict = getComputedStyle(v).backgroundColor; }
+    var pre = document.createElement('pre');
+    pre.id = 'csp-probe';
+    pre.textContent = JSON.stringify(out);
+    document.body.appendChild(pre);
+  }, 0);
+});
+`
+
+// cspProbe is what cspProbeJS reports.
+type cspProbe struct {
+	Violations []string          `json:"violations"`
+	Charts     [][2]int          `json:"charts"`
+	Line       map[string]string `json:"line"`
+	Bar        string            `json:"bar"`
+	Verdict    string            `json:"verdict"`
+}
+
+// serveWithCSP serves dir on a loopback port with ReportCSP on every response, as a CI server
+// with Jenkins' default policy would, plus two test-only pages: /probe.html is index.html
+// with <script src="probe.js"> as the first element of its head, /bad.html a page that
+// breaks the policy with inline styles (the positive control).
+func serveWithCSP(t *testing.T, dir string) string {
+	t.Helper()
+	page, err := os.ReadFile(filepath.Join(dir, HTMLFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	probe := strings.Replace(string(page), "<head>", `<head><script src="probe.js"></script>`, 1)
+	if probe == string(page) {
+		t.Fatal("index.html has no <head> to put the probe in")
+	}
+	bad := `<!DOCTYPE html><html><head><script src="probe.js"></script><style>p{color:red}</style></head><body><p style="color:blue">x</p></body></html>`
+	files := http.FileServer(http.Dir(dir))
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{ReadHeaderTimeout: 10 * time.Second, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Security-Policy", ReportCSP)
+		switch r.URL.Path {
+		case "/probe.html":
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			_, _ = io.WriteString(w, probe)
+		case "/bad.html":
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			_, _ = io.WriteString(w, bad)
+		case "/probe.js":
+			w.Header().Set("Content-Type", "text/javascript")
+			_, _ = io.WriteString(w, cspProbeJS)
+		default:
+			files.ServeHTTP(w, r)
+		}
+	})}
+	go func() { _ = srv.Serve(ln) }()
+	t.Cleanup(func() { _ = srv.Close() })
+	return "http://" + ln.Addr().String()
+}
+
+// runChromiumURL is runChromium on a URL, which must be on 127.0.0.1.
+func runChromiumURL(t *testing.T, bin, u string, extra ...string) (stdout, stderr string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), chromiumTimeout)
+	defer cancel()
+	args := ChromiumArgs(t.TempDir())
+	for i, a := range args {
+		// Every name still resolves to nothing, but the loopback test server is reachable.
+		if strings.HasPrefix(a, "--host-resolver-rules=") {
+			args[i] = "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"
+		}
+	}
+	args = append(args, extra...)
+	cmd := exec.CommandContext(ctx, bin, append(args, u)...)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("chromium %s %v: %v\nstderr:\n%s", u, extra, err, tail(errb.String(), 4000))
+	}
+	return out.String(), errb.String()
+}
+
+// readProbe loads url in Chromium and returns what cspProbeJS found. The virtual time budget
+// lets the page's timers and queued violation events run before the DOM is dumped; it is
+// virtual time, not a wait on the machine's speed.
+func readProbe(t *testing.T, bin, url string) cspProbe {
+	t.Helper()
+	dom, logs := runChromiumURL(t, bin, url, "--dump-dom", "--virtual-time-budget=5000")
+	const open = `<pre id="csp-probe">`
+	i := strings.Index(dom, open)
+	j := strings.Index(dom[max(i, 0):], "</pre>")
+	if i < 0 || j < 0 {
+		t.Fatalf("%s: the probe reported nothing (did its script run?)\nDOM tail:\n%s\nlog:\n%s", url, tail(dom, 2000), tail(logs, 2000))
+	}
+	var p cspProbe
+	if err := json.Unmarshal([]byte(html.UnescapeString(dom[i+len(open):i+j])), &p); err != nil {
+		t.Fatalf("%s: probe output: %v", url, err)
+	}
+	return p
+}
+
+// TestBrowserRendersUnderCSP serves the report with Jenkins-like Content-Security-Policy
+// (ReportCSP) and renders it in headless Chromium: no violation may be reported (by a
+// securitypolicyviolation listener, or on the console), the stylesheet must apply (the FAIL
+// banner is red, chart lines are stroked and unfilled, result bars are coloured) and every
+// chart must have a size. A control page with inline styles, served the same way, must
+// report violations on both channels, or the checks prove nothing.
+func TestBrowserRendersUnderCSP(t *testing.T) {
+	bin, err := FindChromium()
+	if err != nil {
+		t.Skip("chromium not installed: apt-get install -y chromium")
+	}
+	if testing.Short() {
+		t.Skip("browser test skipped in -short mode")
+	}
+	dir := t.TempDir()
+	if _, err := WriteAll(dir, fixtureSummary(t)); err != nil {
+		t.Fatal(err)
+	}
+	base := serveWithCSP(t, dir)
+
+	// Positive controls: inline styles are blocked and reported on both channels.
+	if p := readProbe(t, bin, base+"/bad.html"); len(p.Violations) < 2 {
+		t.Fatalf("the control page's inline <style> and style=\"\" were not both reported: %v", p.Violations)
+	}
+	logFlags := []string{"--enable-logging=stderr", "--v=0", "--dump-dom", "--virtual-time-budget=5000"}
+	if _, logs := runChromiumURL(t, bin, base+"/bad.html", logFlags...); len(consoleProblems(logs, "bad.html")) == 0 {
+		t.Fatalf("the console shows no CSP violation of the control page:\n%s", tail(logs, 3000))
+	}
+
+	p := readProbe(t, bin, base+"/probe.html")
+	if len(p.Violations) > 0 {
+		t.Errorf("the report breaks %s:\n%s", ReportCSP, strings.Join(p.Violations, "\n"))
+	}
+	if p.Verdict != "rgb(207, 34, 46)" { // --fail: #cf222e
+		t.Errorf("the FAIL banner is %q, want the FAIL red rgb(207, 34, 46): the stylesheet did not apply", p.Verdict)
+	}
+	if p.Line["fill"] != "none" || p.Line["stroke"] == "" || p.Line["stroke"] == "none" {
+		t.Errorf("a chart line is styled %v: want a stroke and no fill", p.Line)
+	}
+	if p.Bar != "rgb(26, 127, 55)" {
+		t.Errorf("the passed share of a result bar is filled %q, want the pass green rgb(26, 127, 55)", p.Bar)
+	}
+	if len(p.Charts) == 0 {
+		t.Error("no chart on the page")
+	}
+	for i, c := range p.Charts {
+		if c[0] < 200 || c[1] < 100 {
+			t.Errorf("chart %d is %dx%d px: not visible", i, c[0], c[1])
+		}
+	}
+	// The report itself, without the probe, leaves nothing on the console under the policy.
+	if _, logs := runChromiumURL(t, bin, base+"/"+HTMLFile, logFlags...); len(consoleProblems(logs, HTMLFile)) > 0 {
+		t.Errorf("console problems under the policy:\n%s", strings.Join(consoleProblems(logs, HTMLFile), "\n"))
+	}
 }

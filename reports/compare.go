@@ -28,7 +28,7 @@ type FidelityRow struct {
 
 var compareTemplate = template.Must(template.New("compare").Parse(`<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Fidelity diff: {{.Target}} vs the emulator</title>
-<style>{{.CSS}}</style></head><body>
+<link rel="stylesheet" href="{{.CSSFile}}"></head><body>
 <main>
 <h1>Fidelity diff</h1>
 <section id="fidelity">
@@ -42,12 +42,14 @@ var compareTemplate = template.Must(template.New("compare").Parse(`<!DOCTYPE htm
 </main></body></html>
 `))
 
-// WriteFidelityHTML renders d as a self-contained HTML page (the report's stylesheet inline).
+// WriteFidelityHTML renders d as an HTML page that, like the report, renders under ReportCSP:
+// no script, no inline style, and the report's stylesheet CSSFile linked from the same
+// directory (write it there with WriteCSS).
 func WriteFidelityHTML(w io.Writer, d FidelityDiff) error {
 	v := struct {
 		FidelityDiff
-		CSS template.CSS
-	}{d, reportCSS}
+		CSSFile string
+	}{d, CSSFile}
 	if err := compareTemplate.Execute(w, v); err != nil {
 		return fmt.Errorf("reports: render fidelity diff: %w", err)
 	}

@@ -148,6 +148,7 @@ func steadyScenario() LoadScenario {
 		Duration:     seconds * time.Second,
 		Requests:     11916,
 		SuccessRatio: 0.99931,
+		Cleanup:      &LoadCleanup{Bound: 3972, Unbound: 3970, Removed: 2},
 	}
 	for i := 1; i <= seconds; i++ {
 		bump := math.Exp(-math.Pow(float64(i-30)/3, 2))

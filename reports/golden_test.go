@@ -57,6 +57,7 @@ func TestGolden(t *testing.T) {
 	}{
 		{"summary.json.golden", func(b *bytes.Buffer, s *Summary) error { return WriteJSON(b, s) }},
 		{"junit.xml.golden", func(b *bytes.Buffer, s *Summary) error { return WriteJUnit(b, s) }},
+		{"ctrf.json.golden", func(b *bytes.Buffer, s *Summary) error { return WriteCTRF(b, s) }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {

@@ -33,7 +33,8 @@ var reportTemplate = template.Must(template.New("report.html.tmpl").Funcs(templa
 	"deltaCls":  deltaClass,
 	"metric":    metricLabel,
 	"firstLine": firstLine,
-	"barw":      func(p float64) string { return strconv.FormatFloat(math.Max(0, math.Min(100, p)), 'f', 2, 64) + "%" },
+	"stackbar":  stackBar,
+	"sharebar":  shareBar,
 }).ParseFS(templateFS, "templates/report.html.tmpl", "templates/sections/*.html.tmpl"))
 
 var reportCSS = func() template.CSS {
@@ -44,10 +45,31 @@ var reportCSS = func() template.CSS {
 	return template.CSS(b) //nolint:gosec // our own embedded stylesheet
 }()
 
-// WriteHTML renders s as one self-contained HTML page: inline CSS, inline SVG charts, no
-// script, no external resource. Section ids are stable (#manifest, #conformance, #coverage,
-// #failures, #load, #callbacks, #thresholds, #baseline) so that CI links and tests can point
-// at them; a section without data shows a short note instead of disappearing.
+// ReportCSP is the Content-Security-Policy the report renders under: Jenkins' default for
+// archived artefacts is close to it, and it is what the browser test serves the page with.
+const ReportCSP = "default-src 'none'; img-src 'self' data:; style-src 'self'; script-src 'self'"
+
+// WriteCSS writes the report's stylesheet, the file the page links as CSSFile.
+//
+// Why a file and not inline CSS with a hash in a <meta> policy: a CI server that sends its own
+// Content-Security-Policy header (Jenkins does) enforces it in addition to any policy in the
+// page, so a page-level hash cannot relax a header's style-src 'self'; only a stylesheet
+// served from the same origin renders there. style="" attributes cannot be allowed by a hash
+// either (that needs 'unsafe-hashes'), so the page has none: bars are SVG rectangles sized by
+// attributes and coloured by classes.
+func WriteCSS(w io.Writer) error {
+	if _, err := io.WriteString(w, string(reportCSS)); err != nil {
+		return fmt.Errorf("reports: write CSS: %w", err)
+	}
+	return nil
+}
+
+// WriteHTML renders s as one HTML page that renders under ReportCSP: no script, no inline
+// style (no <style>, no style="" attribute), inline SVG charts styled by classes, and one
+// external resource, the stylesheet CSSFile in the same directory (WriteCSS; WriteAll writes
+// both). Section ids are stable (#manifest, #conformance, #coverage, #failures, #load,
+// #callbacks, #thresholds, #baseline) so that CI links and tests can point at them; a section
+// without data shows a short note instead of disappearing.
 func WriteHTML(w io.Writer, s *Summary) error {
 	v := buildView(s.prepared())
 	for _, sec := range reportSections {
@@ -71,8 +93,9 @@ type view struct {
 	// Sections are the rendered sections in page order (see reportSections).
 	Sections []renderedSection
 	// Settings are the manifest's settings that have a value.
-	Settings     []Setting
-	CSS          template.CSS
+	Settings []Setting
+	// CSSFile is the stylesheet's name, relative to the page.
+	CSSFile      string
 	Title        string
 	S            *Summary
 	V            Verdict
@@ -191,7 +214,7 @@ type baselineView struct {
 
 func buildView(s *Summary) view {
 	v := view{
-		CSS:        reportCSS,
+		CSSFile:    CSSFile,
 		S:          s,
 		V:          *s.Verdict,
 		Thresholds: s.Thresholds,
@@ -307,6 +330,44 @@ func buildConf(c *Conformance) *confView {
 		cv.CovByIface[i] = *byIface[cv.CovByIface[i].Interface]
 	}
 	return cv
+}
+
+// barPct clamps a percentage to 0..100 and renders it for an SVG attribute.
+func barPct(p float64) string {
+	if math.IsNaN(p) {
+		p = 0
+	}
+	return strconv.FormatFloat(math.Max(0, math.Min(100, p)), 'f', 2, 64)
+}
+
+// stackBar draws an interface's outcome shares as one SVG bar: rectangles placed and sized by
+// attributes (a CSP without 'unsafe-inline' blocks style="width:…") and coloured by class.
+func stackBar(r ifaceRow) template.HTML {
+	var b strings.Builder
+	b.WriteString(`<svg class="stack" viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true">`)
+	x := 0.0
+	for _, seg := range []struct {
+		class string
+		w     float64
+	}{{"pass", r.PassW}, {"fail", r.FailW}, {"undef", r.UndefW}, {"skip", r.SkipW}} {
+		w := math.Max(0, math.Min(100-x, seg.w))
+		if w > 0 {
+			fmt.Fprintf(&b, `<rect class="%s" x="%s" y="0" width="%s" height="10"/>`, seg.class, barPct(x), barPct(w))
+		}
+		x += w
+	}
+	b.WriteString(`</svg>`)
+	return template.HTML(b.String()) //nolint:gosec // class names and numbers only
+}
+
+// shareBar draws a share (0..100) as an SVG bar, green for success, red otherwise.
+func shareBar(share float64, ok bool) template.HTML {
+	cls := "hbar"
+	if ok {
+		cls += " ok"
+	}
+	return template.HTML(fmt.Sprintf(`<svg class="%s" viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true"><rect x="0" y="0" width="%s" height="10"/></svg>`, //nolint:gosec // class names and numbers only
+		cls, barPct(share)))
 }
 
 func setWidths(r *ifaceRow) {

@@ -30,13 +30,20 @@ var (
 	reBadTag  = regexp.MustCompile(`(?i)<(script|link|iframe|object|embed|img|base|audio|video|source|frame)\b`)
 )
 
+// ownStylesheet is the one fetch the page makes: its stylesheet, a file beside it.
+var ownStylesheet = `<link rel="stylesheet" href="` + CSSFile + `">`
+
 // externalRefs lists everything in a page that would make a browser fetch: URL-valued
 // attributes other than fragment links and data: URLs, CSS url() and @import, and elements
-// that load resources. Text is not inspected: html/template escapes "<" in text, so every
-// literal "<" starts a real tag, and a target URL shown as text is harmless.
+// that load resources, except the page's own stylesheet (ownStylesheet, exactly). Text is not
+// inspected: html/template escapes "<" in text, so every literal "<" starts a real tag, and a
+// target URL shown as text is harmless.
 func externalRefs(page string) []string {
 	var out []string
 	for _, tag := range reTag.FindAllString(page, -1) {
+		if tag == ownStylesheet {
+			continue
+		}
 		for _, m := range reURLAttr.FindAllStringSubmatch(tag, -1) {
 			v := strings.Trim(m[2], `"'`)
 			if v == "" || strings.HasPrefix(v, "#") || strings.HasPrefix(strings.ToLower(v), "data:") {
@@ -56,10 +63,77 @@ func externalRefs(page string) []string {
 			out = append(out, "stylesheet url()/@import")
 		}
 	}
-	for _, m := range reBadTag.FindAllString(page, -1) {
+	for _, m := range reBadTag.FindAllString(strings.ReplaceAll(page, ownStylesheet, ""), -1) {
 		out = append(out, "element "+m)
 	}
 	return out
+}
+
+var (
+	reEventAttr = regexp.MustCompile(`(?i)\son[a-z]+\s*=`)
+	reJSURL     = regexp.MustCompile(`(?i)(href|src|action)\s*=\s*["']?\s*javascript:`)
+)
+
+// cspViolations lists what in a page a Content-Security-Policy without 'unsafe-inline'
+// (ReportCSP) would block: <style> elements, style="" attributes (in HTML and SVG alike),
+// <script> elements, event-handler attributes and javascript: URLs.
+func cspViolations(page string) []string {
+	var out []string
+	if reStyleEl.MatchString(page) {
+		out = append(out, "a <style> element")
+	}
+	for _, tag := range reTag.FindAllString(page, -1) {
+		if reStyleAt.MatchString(tag) {
+			out = append(out, "style attribute: "+tag)
+		}
+		if reEventAttr.MatchString(tag) {
+			out = append(out, "event handler: "+tag)
+		}
+		if reJSURL.MatchString(tag) {
+			out = append(out, "javascript: URL: "+tag)
+		}
+	}
+	if regexp.MustCompile(`(?i)<script\b`).MatchString(page) {
+		out = append(out, "a <script> element")
+	}
+	return out
+}
+
+// TestCSPViolations checks the detector on pages that break the policy in each way, and that
+// the page's own markup (bars, charts) does not.
+func TestCSPViolations(t *testing.T) {
+	for _, bad := range []string{
+		`<style>p{}</style>`, `<div style="width:5%"></div>`, `<svg><rect style="fill:red"/></svg>`,
+		`<script src="x.js"></script>`, `<body onload="x()">`, `<a href="javascript:x()">`,
+	} {
+		if len(cspViolations(bad)) == 0 {
+			t.Errorf("cspViolations missed %s", bad)
+		}
+	}
+	good := `<p>style="width:5%" as text</p>` + string(stackBar(ifaceRow{PassW: 50, FailW: 30, SkipW: 20})) + string(shareBar(40, true))
+	if v := cspViolations(good); len(v) != 0 {
+		t.Errorf("false positives: %v", v)
+	}
+}
+
+// TestHTMLRendersUnderStrictCSP: the page has nothing a policy without 'unsafe-inline'
+// blocks, its only external reference is its stylesheet, and WriteAll writes that
+// stylesheet beside it.
+func TestHTMLRendersUnderStrictCSP(t *testing.T) {
+	page := renderHTML(t, fixtureSummary(t))
+	if v := cspViolations(page); len(v) != 0 {
+		t.Errorf("the page needs 'unsafe-inline':\n%s", strings.Join(v, "\n"))
+	}
+	if !strings.Contains(page, ownStylesheet) {
+		t.Errorf("the page does not link %s", CSSFile)
+	}
+	var css bytes.Buffer
+	if err := WriteCSS(&css); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(css.String(), ".verdict") || !strings.Contains(css.String(), "svg.stack") {
+		t.Error("the stylesheet lacks the page's rules")
+	}
 }
 
 // wellFormed parses the page with encoding/xml in HTML mode to catch unbalanced tags.

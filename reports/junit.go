@@ -69,8 +69,11 @@ func junitSeconds(d time.Duration) string {
 // conformance scenario (classname "conformance.<interface>"; failed scenarios carry a
 // <failure> with the error, undefined ones an <error type="undefined"> as godog's own junit
 // formatter does, skipped ones <skipped> with their state and reason: "not checked: …",
-// "differs: …", "known difference: …"), and a "thresholds" testsuite with one testcase per
-// threshold. Request and response of a failed scenario go to <system-out>.
+// "differs: …", "known difference: …"), a "thresholds" testsuite with one testcase per
+// threshold, a "callbacks" testsuite with one testcase per callback check that fails a run
+// (missing, duplicate, bad signature, ...) and a "run" testsuite with one error per run
+// error. Request and response of a failed scenario go to <system-out>. The cases are the
+// ones WriteCTRF writes.
 func WriteJUnit(w io.Writer, s *Summary) error {
 	s = s.prepared()
 	root := junitSuites{Name: "pns-harness"}
@@ -80,86 +83,43 @@ func WriteJUnit(w io.Writer, s *Summary) error {
 	}
 	var total time.Duration
 	var suiteDur []time.Duration
-	if c := s.Conformance; c != nil {
-		idx := map[string]int{}
-		for _, sc := range c.Scenarios {
-			name := sc.Feature
-			if name == "" {
-				name = "(no feature)"
-			}
-			i, ok := idx[name]
-			if !ok {
-				i = len(root.Suites)
-				idx[name] = i
-				root.Suites = append(root.Suites, junitSuite{Name: name, Timestamp: ts, Hostname: s.Manifest.Machine.Hostname})
-				suiteDur = append(suiteDur, 0)
-			}
-			suite := &root.Suites[i]
-			tc := junitCase{
-				Name:      sc.Name,
-				Classname: "conformance." + sc.Interface,
-				Time:      junitSeconds(sc.Duration),
-			}
-			switch sc.Status {
-			case StatusFailed:
-				tc.Failure = &junitResult{Message: oneLine(sc.Error), Type: "failed", Body: xmlSafe(failureBody(sc))}
-				if out := exchange(sc); out != "" {
-					tc.SystemOut = &junitText{Text: xmlSafe(out)}
-				}
-				suite.Failures++
-			case StatusSkipped:
-				msg := "scenario skipped"
-				if sc.State != "" {
-					msg = oneLine(sc.State + ": " + sc.Reason)
-				}
-				tc.Skipped = &junitSkipped{Message: msg}
-				suite.Skipped++
-			case StatusPassed:
-			default:
-				tc.Error = &junitResult{Message: oneLine(sc.Error), Type: string(sc.Status), Body: xmlSafe(failureBody(sc))}
-				suite.Errors++
-			}
-			suite.Tests++
-			suite.Cases = append(suite.Cases, tc)
-			total += sc.Duration
-			suiteDur[i] += sc.Duration
-		}
-		for i, d := range suiteDur {
-			root.Suites[i].Time = junitSeconds(d)
-		}
+	type suiteKey struct {
+		name    string
+		feature bool
 	}
-	if len(s.Thresholds) > 0 {
-		suite := junitSuite{Name: "thresholds", Time: junitSeconds(0), Timestamp: ts, Hostname: s.Manifest.Machine.Hostname}
-		for _, t := range s.Thresholds {
-			tc := junitCase{Name: t.Expression, Classname: "thresholds", Time: junitSeconds(0)}
-			switch t.State() {
-			case ThresholdNotChecked:
-				tc.Skipped = &junitSkipped{Message: oneLine("not checked: " + t.Message)}
-				suite.Skipped++
-			case ThresholdFailed:
-				msg := "observed " + t.ObservedString()
-				if t.Message != "" {
-					msg += ": " + t.Message
-				}
-				tc.Failure = &junitResult{Message: oneLine(msg), Type: "threshold", Body: xmlSafe(t.Expression + "\n" + msg)}
-				suite.Failures++
-			}
-			suite.Tests++
-			suite.Cases = append(suite.Cases, tc)
+	idx := map[suiteKey]int{}
+	for _, c := range resultCases(s) {
+		k := suiteKey{c.Suite, c.Feature}
+		i, ok := idx[k]
+		if !ok {
+			i = len(root.Suites)
+			idx[k] = i
+			root.Suites = append(root.Suites, junitSuite{Name: c.Suite, Timestamp: ts, Hostname: s.Manifest.Machine.Hostname})
+			suiteDur = append(suiteDur, 0)
 		}
-		root.Suites = append(root.Suites, suite)
-	}
-	if len(s.Errors) > 0 {
-		suite := junitSuite{Name: "run", Time: junitSeconds(0), Timestamp: ts, Hostname: s.Manifest.Machine.Hostname}
-		for i, e := range s.Errors {
-			suite.Cases = append(suite.Cases, junitCase{
-				Name: fmt.Sprintf("run error %d", i+1), Classname: "run", Time: junitSeconds(0),
-				Error: &junitResult{Message: oneLine(e), Type: "run", Body: xmlSafe(e)},
-			})
-			suite.Tests++
+		suite := &root.Suites[i]
+		tc := junitCase{Name: c.Name, Classname: c.Classname, Time: junitSeconds(c.Duration)}
+		switch c.Outcome {
+		case outcomeFailed:
+			tc.Failure = &junitResult{Message: c.Message, Type: c.Type, Body: c.Body}
+			if c.Output != "" {
+				tc.SystemOut = &junitText{Text: c.Output}
+			}
+			suite.Failures++
+		case outcomeError:
+			tc.Error = &junitResult{Message: c.Message, Type: c.Type, Body: c.Body}
 			suite.Errors++
+		case outcomeSkipped:
+			tc.Skipped = &junitSkipped{Message: c.Message}
+			suite.Skipped++
 		}
-		root.Suites = append(root.Suites, suite)
+		suite.Tests++
+		suite.Cases = append(suite.Cases, tc)
+		total += c.Duration
+		suiteDur[i] += c.Duration
+	}
+	for i, d := range suiteDur {
+		root.Suites[i].Time = junitSeconds(d)
 	}
 	for i := range root.Suites {
 		su := &root.Suites[i]

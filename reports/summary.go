@@ -333,6 +333,30 @@ type LoadScenario struct {
 	// (outside the range of the histogram they were added to): the merge was not exact and
 	// the run fails. Empty when every value was kept.
 	MergeDropped []MergeDropped `json:"mergeDropped,omitempty"`
+	// Cleanup is the account of the bindings the scenario made; nil when its result does not
+	// record one. Bindings left behind are also a run error (LoadCleanupError), which is what
+	// fails the verdict.
+	Cleanup *LoadCleanup `json:"cleanup,omitempty"`
+}
+
+// LoadCleanup is a load scenario's binding account: Bound and Unbound by the load itself,
+// Removed by the cleanup after it, Leaked (could not be removed) and Unknown (binds whose
+// answer was lost and that cleanup could not look up). Problem names what was left behind,
+// empty when nothing was.
+type LoadCleanup struct {
+	Bound   int64  `json:"bound"`
+	Unbound int64  `json:"unbound"`
+	Removed int64  `json:"removed"`
+	Leaked  int64  `json:"leaked"`
+	Unknown int64  `json:"unknown,omitempty"`
+	Problem string `json:"problem,omitempty"`
+}
+
+// LoadCleanupError is the run error of a load scenario that left bindings behind: the one
+// text the console, the page, junit.xml and ctrf.json show, and by which the CI formats pair
+// the error with the scenario's cleanup check.
+func LoadCleanupError(scenario, problem string) string {
+	return "load " + scenario + " " + problem
 }
 
 // MergeDropped is one histogram whose merge dropped Values recorded values.

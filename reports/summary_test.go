@@ -148,7 +148,7 @@ func TestWriteAll(t *testing.T) {
 	for _, e := range entries {
 		names = append(names, e.Name())
 	}
-	if strings.Join(names, ",") != "index.html,junit.xml,summary.json" {
+	if strings.Join(names, ",") != "ctrf.json,index.html,junit.xml,report.css,summary.json" {
 		t.Errorf("files %v (temporary files left behind?)", names)
 	}
 	if _, err := LoadSummary(filepath.Join(dir, JSONFile)); err != nil {
@@ -177,7 +177,10 @@ func TestJUnitStructure(t *testing.T) {
 	if err := xml.Unmarshal(b.Bytes(), &root); err != nil {
 		t.Fatalf("JUnit does not parse: %v", err)
 	}
-	if root.Tests != 17 || root.Failures != 4 || root.Errors != 1 || root.Skipped != 1 {
+	// 17 scenarios and thresholds, 7 callback checks (missing and duplicate fail, the
+	// emulator-loss check is not checked: the fixture's target is not the emulator) and the
+	// cleanup of the one load scenario that records it (passed).
+	if root.Tests != 25 || root.Failures != 6 || root.Errors != 1 || root.Skipped != 2 {
 		t.Errorf("totals tests=%d failures=%d errors=%d skipped=%d", root.Tests, root.Failures, root.Errors, root.Skipped)
 	}
 	suites := map[string]junitSuite{}
@@ -190,6 +193,10 @@ func TestJUnitStructure(t *testing.T) {
 	th := suites["thresholds"]
 	if th.Tests != 6 || th.Failures != 2 {
 		t.Errorf("thresholds suite %+v", th)
+	}
+	if cb := suites["callbacks"]; cb.Tests != 7 || cb.Failures != 2 || cb.Skipped != 1 ||
+		cb.Cases[0].Name != "callbacks.missing" || cb.Cases[0].Failure == nil || cb.Cases[0].Failure.Message != "2 notifications missing" {
+		t.Errorf("callbacks suite %+v", cb)
 	}
 	ax := suites["AX query"]
 	if ax.Skipped != 1 || ax.Errors != 1 || ax.Cases[1].Skipped == nil || ax.Cases[2].Error == nil || ax.Cases[2].Error.Type != "undefined" {

@@ -12,9 +12,14 @@ const (
 	HTMLFile  = "index.html"
 	JUnitFile = "junit.xml"
 	JSONFile  = "summary.json"
+	// CTRFFile is the CTRF JSON report (https://ctrf.io), the same tests as JUnitFile.
+	CTRFFile = "ctrf.json"
+	// CSSFile is the stylesheet the page links (WriteCSS): a file, so that the page renders
+	// under a strict Content-Security-Policy (ReportCSP).
+	CSSFile = "report.css"
 )
 
-// WriteAll writes index.html, junit.xml and summary.json into dir (created if needed) and
+// WriteAll writes index.html with its report.css, junit.xml, ctrf.json and summary.json into dir (created if needed) and
 // returns the path of the HTML page. Each file is rendered in memory first and then written
 // through a temporary file and a rename, so a failed render never leaves a truncated report
 // next to good ones.
@@ -31,6 +36,8 @@ func WriteAll(dir string, s *Summary) (htmlPath string, err error) {
 	}{
 		{JSONFile, func(b *bytes.Buffer) error { return WriteJSON(b, s) }},
 		{JUnitFile, func(b *bytes.Buffer) error { return WriteJUnit(b, s) }},
+		{CTRFFile, func(b *bytes.Buffer) error { return WriteCTRF(b, s) }},
+		{CSSFile, func(b *bytes.Buffer) error { return WriteCSS(b) }},
 		{HTMLFile, func(b *bytes.Buffer) error { return WriteHTML(b, s) }},
 	} {
 		var buf bytes.Buffer
@@ -42,6 +49,19 @@ func WriteAll(dir string, s *Summary) (htmlPath string, err error) {
 		}
 	}
 	return filepath.Join(dir, HTMLFile), nil
+}
+
+// WriteCTRFFile writes s as a CTRF report (WriteCTRF) to path, through a temporary file and a
+// rename: for producers that write their own JUnit file and need ctrf.json beside it.
+func WriteCTRFFile(path string, s *Summary) error {
+	if s == nil {
+		return fmt.Errorf("reports: nil summary")
+	}
+	var buf bytes.Buffer
+	if err := WriteCTRF(&buf, s); err != nil {
+		return err
+	}
+	return writeFileAtomic(path, buf.Bytes())
 }
 
 func writeFileAtomic(path string, data []byte) error {

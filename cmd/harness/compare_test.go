@@ -13,6 +13,7 @@ import (
 
 	"github.com/pns-harness/pns-harness/conformance"
 	"github.com/pns-harness/pns-harness/emulator"
+	"github.com/pns-harness/pns-harness/reports"
 	"gopkg.in/yaml.v3"
 )
 
@@ -147,6 +148,9 @@ func TestConformCompareEmulator(t *testing.T) {
 	}
 	if !strings.Contains(string(html), c.Differences[0].Key) || !strings.Contains(string(html), "1010001") {
 		t.Error("compare.html lacks the differences")
+	}
+	if css, err := os.ReadFile(filepath.Join(out, reports.CSSFile)); err != nil || !strings.Contains(string(html), `href="`+reports.CSSFile+`"`) || !strings.Contains(string(css), ".verdict") {
+		t.Errorf("compare.html's stylesheet is not beside it: %v", err)
 	}
 
 	// Without --target there is nothing to compare.

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pns-harness/pns-harness/assemble"
 	"github.com/pns-harness/pns-harness/conformance"
 	"github.com/pns-harness/pns-harness/features"
 	"github.com/pns-harness/pns-harness/reports"
@@ -26,7 +27,7 @@ func runConform(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	target := fs.String("target", "", "platform base URL; default: an embedded emulator on a free 127.0.0.1 port")
 	profile := fs.String("profile", "", "profile YAML (apps, secrets or their env vars, X numbers, number blocks); default matches the embedded emulator")
 	tags := fs.String("tags", "", "godog tag expression, e.g. '@axb.bind && ~@emulator' (',' = or, '&&' = and, '~' = not)")
-	out := fs.String("out", "conformance-report", "directory for cucumber.json, junit.xml, coverage.json and conformance.json")
+	out := fs.String("out", "conformance-report", "directory for cucumber.json, junit.xml, ctrf.json, coverage.json and conformance.json")
 	format := fs.String("format", "progress", "console format: progress or pretty")
 	concurrency := fs.Int("concurrency", 1, "scenarios run in parallel")
 	seed := fs.Int64("randomize", 0, "shuffle scenarios with this seed (-1 = random, 0 = file order)")
@@ -118,6 +119,7 @@ func runConform(ctx context.Context, args []string, stdout, stderr io.Writer) in
 			return exitFor(targetVerdict(err))
 		}
 	}
+	start := time.Now()
 	res, err := conformance.Run(ctx, opts)
 	if err != nil {
 		if ctx.Err() != nil {
@@ -144,10 +146,46 @@ func runConform(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		fmt.Fprintf(stderr, "harness conform: %v\n", res.CredentialsRefused)
 	}
 	v := conformVerdict(res)
-	if *strict && v.couldNotCheck == "" && writeStrict(stdout, res) {
+	strictFailed := *strict && v.couldNotCheck == "" && writeStrict(stdout, res)
+	if strictFailed {
 		v.failed++ // certification: a rule that applies left unchecked, or a stale entry
 	}
+	if *out != "" {
+		secrets := conformance.EmulatorProfile().Secrets()
+		if opts.Profile != nil {
+			secrets = opts.Profile.Secrets()
+		}
+		if err := writeConformCTRF(*out, res, runManifest(res.Target, *profile, start, *seed, nil), strictFailed, secrets); err != nil {
+			fmt.Fprintf(stderr, "harness conform: %v\n", err)
+			v.failed++ // a CI dashboard reading ctrf.json would see nothing, or an old run
+		}
+	}
 	return exitFor(v)
+}
+
+// writeConformCTRF writes ctrf.json beside the suite's junit.xml, from the same files `harness
+// run` reports a conformance run from (cucumber.json, conformance.json, coverage.json): each
+// scenario with its state and reason, plus a run error per leaked binding, for an interrupted
+// run and, under --strict, per strict problem, so that it fails whenever the exit code does.
+// The profile's secrets are scrubbed from it, as from every report.
+func writeConformCTRF(dir string, res *conformance.Result, m reports.Manifest, strict bool, secrets []string) error {
+	c, err := assemble.Conformance(dir, res.Duration)
+	if err != nil {
+		return fmt.Errorf("ctrf.json: %w", err)
+	}
+	m.End = m.Start.Add(res.Duration)
+	s := &reports.Summary{Manifest: m, Conformance: c, Errors: leakErrors(res)}
+	if res.Interrupted {
+		// The scenarios not reached are in no file: a dashboard must not show the rest green.
+		s.Errors = append(s.Errors, "interrupted before the end of the suite: the scenarios not run are not reported")
+	}
+	if strict {
+		for _, p := range res.StrictProblems() {
+			s.Errors = append(s.Errors, "strict: "+p)
+		}
+	}
+	reports.ScrubSecrets(s, secrets...)
+	return reports.WriteCTRFFile(filepath.Join(dir, reports.CTRFFile), s)
 }
 
 // conformVerdict is the verdict of a conformance run: failed scenarios and bindings left on
@@ -233,6 +271,17 @@ func writeComparison(dir string, c *conformance.Comparison) error {
 	for _, x := range c.Differences {
 		d.Rows = append(d.Rows, reports.FidelityRow{Scenario: x.Key, Interfaces: strings.Join(x.Interfaces, " "),
 			Target: x.Target.String(), TargetError: x.Target.Error, Emulator: x.Emulator.String(), EmulatorError: x.Emulator.Error})
+	}
+	css, err := os.Create(filepath.Join(dir, reports.CSSFile))
+	if err != nil {
+		return err
+	}
+	if err := reports.WriteCSS(css); err != nil {
+		css.Close()
+		return err
+	}
+	if err := css.Close(); err != nil {
+		return err
 	}
 	f, err := os.Create(filepath.Join(dir, "compare.html"))
 	if err != nil {

@@ -21,6 +21,7 @@ import (
 
 	"github.com/pns-harness/pns-harness/emulator"
 	"github.com/pns-harness/pns-harness/pns"
+	"github.com/pns-harness/pns-harness/reports"
 )
 
 // setFaults installs the platform's fault configuration through its admin port.
@@ -38,7 +39,7 @@ func (p *platform) setFaults(t *testing.T, body string) {
 
 // TestReportFailsOnLeak: a load that left bindings on the platform (every unbind refused) fails
 // live and fails again wherever its report is rebuilt, naming each leaked subscriptionId on
-// the console, in summary.json, on the HTML page and in the JUnit file.
+// the console, in summary.json, on the HTML page and in the JUnit and CTRF files.
 func TestReportFailsOnLeak(t *testing.T) {
 	p := startPlatform(t)
 	p.setFaults(t, `{"faults":[{"interface":"axb.unbind","errorRate":1}]}`)
@@ -61,7 +62,7 @@ func TestReportFailsOnLeak(t *testing.T) {
 		t.Errorf("report console does not say FAIL:\n%s", stdout)
 	}
 	files := map[string]string{"console": stdout}
-	for _, f := range []string{"summary.json", "index.html", "junit.xml"} {
+	for _, f := range []string{"summary.json", "index.html", "junit.xml", "ctrf.json"} {
 		b, err := os.ReadFile(filepath.Join(out, f))
 		if err != nil {
 			t.Fatal(err)
@@ -74,6 +75,21 @@ func TestReportFailsOnLeak(t *testing.T) {
 				t.Errorf("%s does not name leaked binding %s", what, id)
 			}
 		}
+	}
+	// ctrf.json: the leak is the load's failed cleanup test, and the counts are those of
+	// junit.xml and the verdict.
+	rep := readCTRFAndJUnit(t, out)
+	s, err := reports.LoadSummary(filepath.Join(out, reports.JSONFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkCTRFSummary(t, rep, s)
+	leak := false
+	for _, tc := range rep.Results.Tests {
+		leak = leak || (tc.Type == "cleanup" && tc.Status == reports.CTRFFailed && strings.Contains(tc.Message, held[0]))
+	}
+	if !leak || rep.Results.Environment.Healthy {
+		t.Errorf("ctrf.json has no failed test naming leaked binding %s: %+v", held[0], rep.Results.Tests)
 	}
 	// The HTML's first page: the leak is in the run errors above the sections.
 	if h := files["index.html"]; !strings.Contains(h[:strings.Index(h, `<nav class="toc"`)+1], "FAIL") {

@@ -108,7 +108,7 @@ func isLoadSummary(p string) bool {
 
 func runReport(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("report", stdout, stderr)
-	out := fs.String("out", defaultReportOut, "output `directory` for index.html, junit.xml and summary.json")
+	out := fs.String("out", defaultReportOut, "output `directory` for index.html, junit.xml, ctrf.json and summary.json")
 	merge := fs.Bool("merge", false, "merge every load result found into one scenario (shards of one distributed run): histograms are added, not averaged")
 	baseline := fs.String("baseline", "", "an earlier result to compare with: a report's or a load's summary.json, or any result directory this command reads")
 	target := fs.String("target", "", "target URL to show in the manifest")

@@ -125,7 +125,7 @@ type runOptions struct {
 func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("run", stdout, stderr)
 	o := runOptions{faults: faultFlag{}}
-	fs.StringVar(&o.out, "out", defaultRunOut, "output `directory` (index.html, junit.xml, summary.json, raw results)")
+	fs.StringVar(&o.out, "out", defaultRunOut, "output `directory` (index.html, junit.xml, ctrf.json, summary.json, raw results)")
 	fs.DurationVar(&o.loadDuration, "load-duration", defaultRunLoadDuration, "duration of each load scenario (bind-unbind, calls)")
 	fs.Float64Var(&o.rate, "rate", defaultRunRate, "bind rate of the bind-unbind scenario (req/s); with --target, unless given here or as profile load.rate, lowered per mode to what the profile's X numbers, flowControl and maxRate carry (the plan is printed), and when given, refused if they cannot carry it")
 	fs.Float64Var(&o.callRate, "call-rate", defaultRunCallRate, "simulated calls per second of the calls scenario")
@@ -584,9 +584,17 @@ func recordConformance(stdout io.Writer, s *reports.Summary, cdir string, cres *
 			s.Errors = append(s.Errors, "strict: "+p)
 		}
 	}
+	s.Errors = append(s.Errors, leakErrors(cres)...)
+}
+
+// leakErrors are the run errors of the bindings a conformance run left on the platform, one
+// per binding, named: a leak fails the verdict wherever the run is reported.
+func leakErrors(cres *conformance.Result) []string {
+	var out []string
 	for _, l := range cres.Cleanup.Leaked {
-		s.Errors = append(s.Errors, fmt.Sprintf("conformance left %s binding %s (app %s, scenario %q) on the platform: %s", l.Mode, l.SubscriptionID, l.App, l.Scenario, l.Reason))
+		out = append(out, fmt.Sprintf("conformance left %s binding %s (app %s, scenario %q) on the platform: %s", l.Mode, l.SubscriptionID, l.App, l.Scenario, l.Reason))
 	}
+	return out
 }
 
 // runManifest is the manifest of a `harness run`: what every run records (version, contract

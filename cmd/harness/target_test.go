@@ -403,10 +403,12 @@ func itoa(n int) string { return strconv.Itoa(n) }
 func atoi(s string) int { n, _ := strconv.Atoi(s); return n }
 
 // TestConformInterruptCleansUp: Ctrl-C during a conformance run against a platform stops it,
-// unbinds what the scenarios created and exits 130.
+// unbinds what the scenarios created and exits 130; its ctrf.json says the run was
+// interrupted (a failed test), never a healthy run of the scenarios it reached.
 func TestConformInterruptCleansUp(t *testing.T) {
 	p := startPlatform(t)
-	cmd := harnessCmd(t, "conform", "--target", p.URL, "--ca-file", p.CertFile, "--profile", platformProfile(t, ""), "--out", t.TempDir(),
+	dir := t.TempDir()
+	cmd := harnessCmd(t, "conform", "--target", p.URL, "--ca-file", p.CertFile, "--profile", platformProfile(t, ""), "--out", dir,
 		"--tags", "@axb.bind,@ax.bind,@axe.bind")
 	cmd.Env = append(cmd.Env, platformEnv...)
 	pipe, err := cmd.StdoutPipe()
@@ -451,6 +453,14 @@ func TestConformInterruptCleansUp(t *testing.T) {
 	}
 	if ids := p.bindingIDs(t); len(ids) != 0 {
 		t.Errorf("bindings left after the interrupt: %v", ids)
+	}
+	rep := readCTRFAndGodogJUnit(t, dir, true)
+	interrupted := false
+	for _, tc := range rep.Results.Tests {
+		interrupted = interrupted || (tc.Type == "run" && tc.Status == reports.CTRFFailed && strings.HasPrefix(tc.Message, "interrupted before the end"))
+	}
+	if !interrupted || rep.Results.Environment.Healthy {
+		t.Errorf("ctrf.json of the interrupted run: no failed test says so (healthy %v): %+v", rep.Results.Environment.Healthy, rep.Results.Summary)
 	}
 }
 
