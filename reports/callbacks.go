@@ -1,16 +1,17 @@
 package reports
 
 import (
+	"fmt"
 	"html/template"
 	"math"
-	"time"
+	"strconv"
 )
 
 // cbView is the callback section of the HTML report.
 type cbView struct {
 	*Callbacks
 	Counters []counterRow
-	// DelayChart draws the mean delay over time of up to three types; Hists one delay
+	// DelayChart draws the mean delay over time of every type with data; Hists one delay
 	// histogram per type.
 	DelayChart template.HTML
 	Hists      []cbHist
@@ -22,9 +23,9 @@ type cbHist struct {
 	Chart template.HTML
 }
 
-// delayChartTypes are the types drawn in the delay-over-time chart, in order of preference
-// (the chart has three colours).
-var delayChartTypes = []string{"callin", "answer", "disconnect", "fee", "alerting", "callout", "numStatus", "sms.notify"}
+// seriesClasses is the number of distinct series colours in report.css (s0..s9): the
+// callback chart draws every event type with data, and there are ten of them.
+const seriesClasses = 10
 
 func buildCallbacks(cb *Callbacks) *cbView {
 	c := cb.Counters
@@ -49,22 +50,25 @@ func buildCallbacks(cb *Callbacks) *cbView {
 	for _, e := range cb.Events {
 		byEvent[e.Event] = e
 	}
+	// Every event type with delays over time, in the order of Events: the thresholds may
+	// check any of them (fee included), so none is left out.
 	var series []chartSeries
-	for _, t := range delayChartTypes {
-		e, ok := byEvent[t]
-		if !ok || len(e.Series) == 0 || len(series) == 3 {
+	for _, e := range cb.Events {
+		if len(e.Series) == 0 {
 			continue
 		}
-		s := chartSeries{Name: t, Class: "s" + string(rune('0'+len(series)))}
+		s := chartSeries{Name: e.Event, Class: fmt.Sprintf("s%d", len(series)%seriesClasses)}
 		for _, p := range e.Series {
 			s.X = append(s.X, p.T.Seconds())
-			s.Y = append(s.Y, float64(p.Mean))
+			s.Y = append(s.Y, durMs(p.Mean))
 		}
 		series = append(series, s)
 	}
 	if len(series) > 0 {
+		num := func(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
 		v.DelayChart = lineChart{Title: "Mean callback delay over time, by event type", Series: series, XTime: true,
-			XFmt: formatSeconds, YFmt: func(f float64) string { return FormatDuration(time.Duration(f)) }}.render()
+			Gap: minSpacing(series), XFmt: formatSeconds, YFmt: num,
+			XTitle: "time since start (s)", YTitle: "mean delay (ms)"}.render()
 	}
 	for _, e := range cb.Events {
 		h := e.Histogram
@@ -82,7 +86,26 @@ func buildCallbacks(cb *Callbacks) *cbView {
 			Labels: labels, Values: vals,
 			YFmt:   func(f float64) string { return FormatCount(int64(math.Round(f))) },
 			XTitle: "bucket upper bound (delay)",
+			YTitle: "notifications", YInt: true,
 		}.render()})
 	}
 	return v
+}
+
+// minSpacing is the smallest distance between consecutive x of any series: the receiver's
+// delay buckets all have one width and an empty bucket has no point, so a wider distance is a
+// stretch without data, where the line breaks. 0 (no break) with fewer than two points.
+func minSpacing(series []chartSeries) float64 {
+	m := math.Inf(1)
+	for _, s := range series {
+		for i := 1; i < len(s.X); i++ {
+			if d := s.X[i] - s.X[i-1]; d > 0 && d < m {
+				m = d
+			}
+		}
+	}
+	if math.IsInf(m, 1) {
+		return 0
+	}
+	return m
 }

@@ -475,6 +475,7 @@ func buildLoad(ls LoadScenario) loadView {
 			YFmt:   func(v float64) string { return FormatCount(int64(math.Round(v))) },
 			XTitle: "bucket upper bound (latency)",
 			YTitle: "requests",
+			YInt:   true,
 		}.render()
 	}
 	var total int64

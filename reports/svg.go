@@ -11,20 +11,25 @@ import (
 // Inline SVG charts drawn in Go, so that the report needs no script and no network. The
 // charts use CSS classes (defined in report.css) for colours, so they follow the page's
 // palette in print too.
+//
+// Text sizes are in viewBox units. A chart prints about 92 mm wide (two per row on A4, see
+// report.css), so a 16-unit label prints at 16 × 92/560 mm ≈ 7.4 pt: the layout below is
+// computed for that size (charW is the width of an average character at it).
 
 const (
 	chartW    = 560.0
-	chartH    = 250.0
-	marginL   = 64.0
-	marginR   = 16.0
-	marginT   = 30.0
-	marginB   = 40.0
+	marginL   = 84.0
+	marginR   = 18.0
+	titleH    = 30.0 // the title's row
+	legendH   = 22.0 // one row of the legend, under the title
+	plotH     = 180.0
+	marginB   = 58.0 // x tick labels, then the x axis title
 	plotW     = chartW - marginL - marginR
-	plotH     = chartH - marginT - marginB
+	charW     = 9.0
 	tickCount = 5
 )
 
-// chartSeries is one line of a line chart. Class selects the colour (s0..s3) and style.
+// chartSeries is one line of a line chart. Class selects the colour (s0..s9) and style.
 type chartSeries struct {
 	Name  string
 	Class string
@@ -46,6 +51,12 @@ type lineChart struct {
 	XTitle, YTitle string
 	// Dots draws each sample as a dot without joining lines (a scatter plot).
 	Dots bool
+	// Gap, when positive, breaks a line where two consecutive samples are more than Gap
+	// apart in x: a per-second series has no sample for a second without data, and a line
+	// across it would draw values that were never measured.
+	Gap float64
+	// YInt makes the y ticks whole numbers (counts).
+	YInt bool
 }
 
 // niceStep returns a "nice" tick step (1, 2, 2.5 or 5 × 10^n) for a range split into about n
@@ -81,32 +92,116 @@ func ticks(max float64, n int) []float64 {
 	if max <= 0 {
 		max = 1
 	}
+	return ticksStep(max, niceStep(max, n))
+}
+
+// intTicks is ticks for counts: whole-number steps (1, 2, 5 × 10^n), so that no two labels
+// of a count axis read the same (a step of 0.5 labelled "0, 1, 1, 2, 2").
+func intTicks(max float64, n int) []float64 {
+	if max <= 0 {
+		max = 1
+	}
 	step := niceStep(max, n)
+	switch {
+	case step < 1:
+		step = 1
+	case step != math.Trunc(step):
+		step *= 2 // 2.5 → 5
+	}
+	return ticksStep(max, step)
+}
+
+func ticksStep(max, step float64) []float64 {
 	var out []float64
-	for v := 0.0; v < max+step*0.999; v += step {
+	for i := 0; ; i++ {
+		v := float64(i) * step
 		out = append(out, v)
-		if len(out) > 2*n+2 {
+		if v >= max-step*1e-3 || len(out) > 24 {
 			break
 		}
 	}
 	return out
 }
 
-func svgOpen(b *strings.Builder, title string) {
-	fmt.Fprintf(b, `<svg class="chart" viewBox="0 0 %.0f %.0f" role="img" aria-label="%s" preserveAspectRatio="xMidYMid meet">`,
-		chartW, chartH, html.EscapeString(title))
-	fmt.Fprintf(b, `<title>%s</title>`, html.EscapeString(title))
-	fmt.Fprintf(b, `<text class="ctitle" x="%.0f" y="16">%s</text>`, marginL, html.EscapeString(title))
+// legendItem is one entry of a legend row.
+type legendItem struct{ name, class string }
+
+// legendRows lays the legend out in rows under the title, each as wide as the plot, so
+// that it never runs into the title however many series there are.
+func legendRows(items []legendItem) [][]legendItem {
+	var rows [][]legendItem
+	x := marginL
+	for _, it := range items {
+		w := legendWidth(it.name)
+		if len(rows) == 0 || x+w > chartW-marginR {
+			rows = append(rows, nil)
+			x = marginL
+		}
+		rows[len(rows)-1] = append(rows[len(rows)-1], it)
+		x += w
+	}
+	return rows
 }
 
-func noData(b *strings.Builder) {
-	fmt.Fprintf(b, `<text class="nodata" x="%.0f" y="%.0f" text-anchor="middle">no data</text>`, chartW/2, chartH/2)
+func legendWidth(name string) float64 { return 22 + charW*float64(len([]rune(name))) + 16 }
+
+// frame is the geometry of one chart: its height and the top of the plot area.
+type frame struct{ h, top float64 }
+
+func newFrame(legend int) frame {
+	top := titleH + float64(legend)*legendH + 10
+	return frame{h: top + plotH + marginB, top: top}
+}
+
+func svgOpen(b *strings.Builder, title string, f frame) {
+	fmt.Fprintf(b, `<svg class="chart" viewBox="0 0 %.0f %.0f" role="img" aria-label="%s" preserveAspectRatio="xMidYMid meet">`,
+		chartW, f.h, html.EscapeString(title))
+	fmt.Fprintf(b, `<title>%s</title>`, html.EscapeString(title))
+	fmt.Fprintf(b, `<text class="ctitle" x="4" y="20">%s</text>`, html.EscapeString(title))
+}
+
+func drawLegend(b *strings.Builder, rows [][]legendItem) {
+	for r, row := range rows {
+		y := titleH + float64(r)*legendH + 12
+		x := marginL
+		for _, it := range row {
+			fmt.Fprintf(b, `<g class="legend %s"><line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f"/><text x="%.1f" y="%.1f">%s</text></g>`,
+				it.class, x, y-5, x+16, y-5, x+22, y, html.EscapeString(it.name))
+			x += legendWidth(it.name)
+		}
+	}
+}
+
+func noData(b *strings.Builder, f frame) {
+	fmt.Fprintf(b, `<text class="nodata" x="%.0f" y="%.0f" text-anchor="middle">no data</text>`, chartW/2, f.top+plotH/2)
+}
+
+// yAxis draws the grid lines and y labels, skipping a label that would repeat the one below
+// it (a formatter coarser than the step).
+func yAxis(b *strings.Builder, yt []float64, sy func(float64) float64, yfmt func(float64) string) {
+	prev := ""
+	for i, v := range yt {
+		y := sy(v)
+		fmt.Fprintf(b, `<line class="grid" x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f"/>`, marginL, y, marginL+plotW, y)
+		lab := yfmt(v)
+		if i > 0 && lab == prev {
+			continue
+		}
+		prev = lab
+		fmt.Fprintf(b, `<text class="ylab" x="%.1f" y="%.1f" text-anchor="end">%s</text>`, marginL-6, y+5, html.EscapeString(lab))
+	}
 }
 
 // render draws the chart as an inline <svg> element.
 func (c lineChart) render() template.HTML {
 	var b strings.Builder
-	svgOpen(&b, c.Title)
+	items := make([]legendItem, 0, len(c.Series))
+	for _, s := range c.Series {
+		items = append(items, legendItem{s.Name, s.Class})
+	}
+	rows := legendRows(items)
+	f := newFrame(len(rows))
+	svgOpen(&b, c.Title, f)
 	xmin, xmax, ymax := math.Inf(1), math.Inf(-1), 0.0
 	points := 0
 	for _, s := range c.Series {
@@ -120,7 +215,8 @@ func (c lineChart) render() template.HTML {
 		}
 	}
 	if points == 0 {
-		noData(&b)
+		noData(&b, f)
+		axisTitles(&b, f, c.XTitle, c.YTitle)
 		b.WriteString(`</svg>`)
 		return template.HTML(b.String()) //nolint:gosec // built from escaped text and numbers
 	}
@@ -131,59 +227,71 @@ func (c lineChart) render() template.HTML {
 		xmax = xmin + 1
 	}
 	yt := ticks(ymax, tickCount)
+	if c.YInt {
+		yt = intTicks(ymax, tickCount)
+	}
 	ytop := yt[len(yt)-1]
 	sx := func(x float64) float64 { return marginL + (x-xmin)/(xmax-xmin)*plotW }
-	sy := func(y float64) float64 { return marginT + plotH - y/ytop*plotH }
+	sy := func(y float64) float64 { return f.top + plotH - y/ytop*plotH }
 
-	// Grid and y labels.
-	for _, v := range yt {
-		y := sy(v)
-		fmt.Fprintf(&b, `<line class="grid" x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f"/>`, marginL, y, marginL+plotW, y)
-		fmt.Fprintf(&b, `<text class="ylab" x="%.1f" y="%.1f" text-anchor="end">%s</text>`, marginL-6, y+4, html.EscapeString(c.YFmt(v)))
-	}
+	yAxis(&b, yt, sy, c.YFmt)
 	// X labels.
 	xstep := niceStep(xmax-xmin, tickCount)
 	if c.XTime {
 		xstep = timeStep(xmax-xmin, tickCount)
 	}
+	base := f.top + plotH
 	for v := math.Ceil(xmin/xstep) * xstep; v <= xmax+xstep*1e-9; v += xstep {
 		x := sx(v)
-		fmt.Fprintf(&b, `<line class="tick" x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f"/>`, x, marginT+plotH, x, marginT+plotH+4)
-		fmt.Fprintf(&b, `<text class="xlab" x="%.1f" y="%.1f" text-anchor="middle">%s</text>`, x, marginT+plotH+18, html.EscapeString(c.XFmt(v)))
+		fmt.Fprintf(&b, `<line class="tick" x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f"/>`, x, base, x, base+4)
+		fmt.Fprintf(&b, `<text class="xlab" x="%.1f" y="%.1f" text-anchor="middle">%s</text>`, x, base+21, html.EscapeString(c.XFmt(v)))
 	}
-	fmt.Fprintf(&b, `<line class="axis" x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f"/>`, marginL, marginT+plotH, marginL+plotW, marginT+plotH)
-	axisTitles(&b, c.XTitle, c.YTitle)
+	fmt.Fprintf(&b, `<line class="axis" x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f"/>`, marginL, base, marginL+plotW, base)
+	axisTitles(&b, f, c.XTitle, c.YTitle)
+	drawLegend(&b, rows)
 
-	// Series and legend.
-	lx := chartW - marginR
-	for i := len(c.Series) - 1; i >= 0; i-- {
-		s := c.Series[i]
-		w := 14 + 7*float64(len([]rune(s.Name)))
-		lx -= w + 12
-		fmt.Fprintf(&b, `<g class="legend %s"><line x1="%.1f" y1="12" x2="%.1f" y2="12"/><text x="%.1f" y="16">%s</text></g>`,
-			s.Class, lx, lx+10, lx+14, html.EscapeString(s.Name))
-	}
 	for _, s := range c.Series {
 		n := min(len(s.X), len(s.Y))
-		if n == 1 || c.Dots {
+		if c.Dots {
 			for i := 0; i < n; i++ {
 				fmt.Fprintf(&b, `<circle class="dot %s" cx="%.1f" cy="%.1f" r="3"><title>%s, %s</title></circle>`, s.Class, sx(s.X[i]), sy(s.Y[i]),
 					html.EscapeString(c.XFmt(s.X[i])), html.EscapeString(c.YFmt(s.Y[i])))
 			}
 			continue
 		}
-		if n == 1 {
-			fmt.Fprintf(&b, `<circle class="dot %s" cx="%.1f" cy="%.1f" r="3"/>`, s.Class, sx(s.X[0]), sy(s.Y[0]))
-			continue
+		for _, seg := range segments(s.X[:n], c.Gap) {
+			if seg[1]-seg[0] == 1 {
+				i := seg[0]
+				fmt.Fprintf(&b, `<circle class="dot %s" cx="%.1f" cy="%.1f" r="3"><title>%s, %s</title></circle>`, s.Class, sx(s.X[i]), sy(s.Y[i]),
+					html.EscapeString(c.XFmt(s.X[i])), html.EscapeString(c.YFmt(s.Y[i])))
+				continue
+			}
+			var pts strings.Builder
+			for i := seg[0]; i < seg[1]; i++ {
+				fmt.Fprintf(&pts, "%.1f,%.1f ", sx(s.X[i]), sy(s.Y[i]))
+			}
+			fmt.Fprintf(&b, `<polyline class="line %s" points="%s"/>`, s.Class, strings.TrimSpace(pts.String()))
 		}
-		var pts strings.Builder
-		for i := 0; i < n; i++ {
-			fmt.Fprintf(&pts, "%.1f,%.1f ", sx(s.X[i]), sy(s.Y[i]))
-		}
-		fmt.Fprintf(&b, `<polyline class="line %s" points="%s"/>`, s.Class, strings.TrimSpace(pts.String()))
 	}
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String()) //nolint:gosec // built from escaped text and numbers
+}
+
+// segments splits the sample indexes [0, len(xs)) into runs without a gap wider than gap
+// (one run when gap is not positive), as [start, end) pairs.
+func segments(xs []float64, gap float64) [][2]int {
+	if len(xs) == 0 {
+		return nil
+	}
+	var out [][2]int
+	start := 0
+	for i := 1; i < len(xs); i++ {
+		if gap > 0 && xs[i]-xs[i-1] > gap*1.001 {
+			out = append(out, [2]int{start, i})
+			start = i
+		}
+	}
+	return append(out, [2]int{start, len(xs)})
 }
 
 // barChart is a vertical bar chart with categorical x labels (used for histograms).
@@ -194,60 +302,65 @@ type barChart struct {
 	YFmt   func(float64) string
 	// XTitle is drawn under the axis labels, YTitle along the y axis; both name units.
 	XTitle, YTitle string
+	// YInt makes the y ticks whole numbers (a histogram's counts).
+	YInt bool
 }
 
 // axisTitles draws the x axis title under the tick labels and the y axis title rotated along
 // the y axis.
-func axisTitles(b *strings.Builder, x, y string) {
+func axisTitles(b *strings.Builder, f frame, x, y string) {
 	if x != "" {
-		fmt.Fprintf(b, `<text class="atitle" x="%.1f" y="%.1f" text-anchor="middle">%s</text>`, marginL+plotW/2, chartH-3, html.EscapeString(x))
+		fmt.Fprintf(b, `<text class="atitle" x="%.1f" y="%.1f" text-anchor="middle">%s</text>`, marginL+plotW/2, f.h-8, html.EscapeString(x))
 	}
 	if y != "" {
-		fmt.Fprintf(b, `<text class="atitle" x="12" y="%.1f" text-anchor="middle" transform="rotate(-90 12 %.1f)">%s</text>`,
-			marginT+plotH/2, marginT+plotH/2, html.EscapeString(y))
+		my := f.top + plotH/2
+		fmt.Fprintf(b, `<text class="atitle" x="16" y="%.1f" text-anchor="middle" transform="rotate(-90 16 %.1f)">%s</text>`,
+			my, my, html.EscapeString(y))
 	}
 }
 
 func (c barChart) render() template.HTML {
 	var b strings.Builder
-	svgOpen(&b, c.Title)
+	f := newFrame(0)
+	svgOpen(&b, c.Title, f)
 	n := min(len(c.Labels), len(c.Values))
 	ymax := 0.0
 	for _, v := range c.Values[:n] {
 		ymax = math.Max(ymax, v)
 	}
 	if n == 0 || ymax == 0 {
-		noData(&b)
+		noData(&b, f)
+		axisTitles(&b, f, c.XTitle, c.YTitle)
 		b.WriteString(`</svg>`)
 		return template.HTML(b.String()) //nolint:gosec // built from escaped text and numbers
 	}
 	yt := ticks(ymax, tickCount)
-	ytop := yt[len(yt)-1]
-	sy := func(y float64) float64 { return marginT + plotH - y/ytop*plotH }
-	for _, v := range yt {
-		y := sy(v)
-		fmt.Fprintf(&b, `<line class="grid" x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f"/>`, marginL, y, marginL+plotW, y)
-		fmt.Fprintf(&b, `<text class="ylab" x="%.1f" y="%.1f" text-anchor="end">%s</text>`, marginL-6, y+4, html.EscapeString(c.YFmt(v)))
+	if c.YInt {
+		yt = intTicks(ymax, tickCount)
 	}
+	ytop := yt[len(yt)-1]
+	sy := func(y float64) float64 { return f.top + plotH - y/ytop*plotH }
+	yAxis(&b, yt, sy, c.YFmt)
 	slot := plotW / float64(n)
 	gap := math.Min(2, slot*0.15)
-	// Label every k-th bar so labels do not overlap (about 60 px per label).
-	k := int(math.Ceil(60 / slot))
+	// Label every k-th bar so labels do not overlap (about 80 units per label).
+	k := int(math.Ceil(80 / slot))
 	if k < 1 {
 		k = 1
 	}
+	base := f.top + plotH
 	for i := 0; i < n; i++ {
 		x := marginL + float64(i)*slot
 		y := sy(c.Values[i])
-		h := marginT + plotH - y
+		h := base - y
 		fmt.Fprintf(&b, `<rect class="bar" x="%.1f" y="%.1f" width="%.1f" height="%.1f"><title>%s: %s</title></rect>`,
 			x+gap/2, y, math.Max(slot-gap, 0.5), h, html.EscapeString(c.Labels[i]), html.EscapeString(c.YFmt(c.Values[i])))
 		if i%k == 0 {
-			fmt.Fprintf(&b, `<text class="xlab" x="%.1f" y="%.1f" text-anchor="middle">%s</text>`, x+slot/2, marginT+plotH+16, html.EscapeString(c.Labels[i]))
+			fmt.Fprintf(&b, `<text class="xlab" x="%.1f" y="%.1f" text-anchor="middle">%s</text>`, x+slot/2, base+21, html.EscapeString(c.Labels[i]))
 		}
 	}
-	fmt.Fprintf(&b, `<line class="axis" x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f"/>`, marginL, marginT+plotH, marginL+plotW, marginT+plotH)
-	axisTitles(&b, c.XTitle, c.YTitle)
+	fmt.Fprintf(&b, `<line class="axis" x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f"/>`, marginL, base, marginL+plotW, base)
+	axisTitles(&b, f, c.XTitle, c.YTitle)
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String()) //nolint:gosec // built from escaped text and numbers
 }

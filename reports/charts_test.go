@@ -1,0 +1,89 @@
+package reports
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// svgTexts returns the text of every <text class="cls"> element of an SVG fragment, with its
+// y coordinate.
+func svgTexts(svg, cls string) (texts []string, ys []float64) {
+	re := regexp.MustCompile(`<text class="` + regexp.QuoteMeta(cls) + `" x="[-0-9.]+" y="([-0-9.]+)"[^>]*>([^<]*)</text>`)
+	for _, m := range re.FindAllStringSubmatch(svg, -1) {
+		y, _ := strconv.ParseFloat(m[1], 64)
+		texts, ys = append(texts, m[2]), append(ys, y)
+	}
+	return texts, ys
+}
+
+// TestCallbackChartEveryType: the delay chart of a callback section draws every event type
+// that has data (fee among them, the type a threshold checks), names both axes with units,
+// keeps its legend below the title, and breaks a line over a stretch without data.
+func TestCallbackChartEveryType(t *testing.T) {
+	types := []string{"alerting", "answer", "callin", "callout", "disconnect", "fee", "idle", "numStatus", "sms.notify", "release"}
+	cb := &Callbacks{Reference: "emulator"}
+	for i, ev := range types {
+		ct := CallbackType{Event: ev, Count: 3}
+		for _, sec := range []int{1, 2, 3} {
+			ct.Series = append(ct.Series, CallbackPoint{T: time.Duration(sec) * time.Second, Count: 1, Mean: time.Duration(i+sec) * time.Millisecond})
+		}
+		if ev == "fee" { // seconds 4 to 6 without fee records
+			ct.Series = append(ct.Series, CallbackPoint{T: 7 * time.Second, Count: 1, Mean: 40 * time.Millisecond},
+				CallbackPoint{T: 8 * time.Second, Count: 1, Mean: 41 * time.Millisecond})
+		}
+		cb.Events = append(cb.Events, ct)
+	}
+	v := buildCallbacks(cb)
+	svg := string(v.DelayChart)
+	for _, ev := range types {
+		if !regexp.MustCompile(`<g class="legend s\d"><line[^>]*/><text[^>]*>` + regexp.QuoteMeta(ev) + `</text></g>`).MatchString(svg) {
+			t.Errorf("legend lacks %s", ev)
+		}
+	}
+	atitles, _ := svgTexts(svg, "atitle")
+	if strings.Join(atitles, "|") != "time since start (s)|mean delay (ms)" {
+		t.Errorf("axis titles %q", atitles)
+	}
+	_, titleY := svgTexts(svg, "ctitle")
+	for _, m := range regexp.MustCompile(`<g class="legend[^"]*"><line[^>]*/><text x="[0-9.]+" y="([0-9.]+)"`).FindAllStringSubmatch(svg, -1) {
+		y, _ := strconv.ParseFloat(m[1], 64)
+		if len(titleY) != 1 || y < titleY[0]+16 {
+			t.Fatalf("legend row at y=%v overlaps the title at %v", y, titleY)
+		}
+	}
+	// Nine types are one line each; fee is two (1-3 s and 7-8 s), never one across 4-6 s.
+	if n := strings.Count(svg, "<polyline"); n != len(types)+1 {
+		t.Errorf("%d lines, want %d (fee broken at its gap)", n, len(types)+1)
+	}
+}
+
+// TestCountAxesHaveIntegerTicks: a histogram of a few requests labels its y axis with whole,
+// distinct numbers (it read "0, 1, 1, 2, 2").
+func TestCountAxesHaveIntegerTicks(t *testing.T) {
+	for _, max := range []float64{1, 2, 3, 7, 12, 26, 1234} {
+		svg := string(barChart{Title: "h", Labels: []string{"1ms", "2ms"}, Values: []float64{max, 1}, YInt: true,
+			YFmt: func(v float64) string { return FormatCount(int64(v + 0.5)) }}.render())
+		labs, _ := svgTexts(svg, "ylab")
+		seen := map[string]bool{}
+		for _, l := range labs {
+			if seen[l] {
+				t.Errorf("max %v: y labels %q repeat %q", max, labs, l)
+			}
+			seen[l] = true
+		}
+		if len(labs) == 0 {
+			t.Fatalf("max %v: no y labels", max)
+		}
+		if top, _ := strconv.ParseFloat(strings.ReplaceAll(labs[len(labs)-1], ",", ""), 64); top < max {
+			t.Errorf("max %v: top label %q below the data", max, labs[len(labs)-1])
+		}
+		for _, v := range intTicks(max, tickCount) {
+			if v != float64(int64(v)) {
+				t.Errorf("max %v: tick %v is not whole", max, v)
+			}
+		}
+	}
+}
