@@ -36,6 +36,47 @@ type secAgg struct {
 	corrected *hdr.Histogram
 	svcEnc    string
 	corEnc    string
+	// busy is the service time, in nanoseconds, that requests spent in flight within the
+	// second (Second.InFlight).
+	busy int64
+	// ifaces are the second's requests by interface, with their corrected histograms (dense
+	// or encoded like the second's own).
+	ifaces map[string]*secIface
+}
+
+// secIface is one interface's part of a second.
+type secIface struct {
+	requests int64
+	hist     *hdr.Histogram
+	enc      string
+}
+
+// iface returns the second's part of interface id, dense.
+func (s *secAgg) iface(id string) *secIface {
+	if s.ifaces == nil {
+		s.ifaces = map[string]*secIface{}
+	}
+	x := s.ifaces[id]
+	if x == nil {
+		x = &secIface{}
+		s.ifaces[id] = x
+	}
+	if x.hist == nil {
+		x.hist = newSecHist()
+		if h, err := decodeHist(x.enc); err == nil && h != nil {
+			x.hist = h
+		}
+		x.enc = ""
+	}
+	return x
+}
+
+// view returns the interface's histogram without changing its state (nil when empty).
+func (x *secIface) view() (*hdr.Histogram, error) {
+	if x.hist != nil {
+		return x.hist, nil
+	}
+	return decodeHist(x.enc)
 }
 
 // inflate makes the histograms dense (decoding the encoded form, or new).
@@ -67,6 +108,16 @@ func (s *secAgg) compact() error {
 		return err
 	}
 	s.svcEnc, s.corEnc, s.service, s.corrected = svc, cor, nil, nil
+	for _, x := range s.ifaces {
+		if x.hist == nil {
+			continue
+		}
+		enc, err := encodeHist(x.hist)
+		if err != nil {
+			return err
+		}
+		x.enc, x.hist = enc, nil
+	}
 	return nil
 }
 
@@ -242,6 +293,33 @@ func (a *aggregate) addPlanTargets(p Plan, el time.Duration) {
 	}
 }
 
+// addBusy spreads a request in flight from start for d over the seconds it overlaps
+// (Second.InFlight). The caller holds a.mu.
+func (a *aggregate) addBusy(start time.Time, d time.Duration) {
+	end := start.Add(d)
+	for t := start; t.Before(end); {
+		k := a.second(t)
+		next := a.secondStart(k + 1)
+		if !next.After(t) { // a clock jump: never loop
+			break
+		}
+		stop := next
+		if end.Before(stop) {
+			stop = end
+		}
+		a.sec(k).busy += int64(stop.Sub(t))
+		t = stop
+	}
+}
+
+// secondStart is the instant the bucket with key k (see second) begins.
+func (a *aggregate) secondStart(k int64) time.Time {
+	if a.started.IsZero() {
+		return time.Unix(k, 0)
+	}
+	return a.started.Add(time.Duration(k-a.started.Unix()) * time.Second)
+}
+
 func (a *aggregate) sec(t int64) *secAgg {
 	s := a.secs[t]
 	if s == nil {
@@ -288,6 +366,12 @@ func (a *aggregate) observe(o *observation) {
 	s := a.sec(a.second(o.ts))
 	s.inflate()
 	s.requests++
+	si := s.iface(o.iface)
+	si.requests++
+	if !o.drained {
+		record(si.hist, o.corrected)
+	}
+	a.addBusy(o.ts, o.service)
 	if o.primary {
 		s.sent++
 		a.sentHits++
@@ -435,11 +519,21 @@ func (a *aggregate) merge(b *aggregate) error {
 		x.success += s.success
 		x.conf += s.conf
 		x.callbacks += s.callbacks
+		x.busy += s.busy
+		for id, si := range s.ifaces {
+			h, err := si.view()
+			if err != nil {
+				return fmt.Errorf("merge: second %d interface %s: %w", t, id, err)
+			}
+			xi := x.iface(id)
+			xi.requests += si.requests
+			a.drop("second "+strconv.FormatInt(t, 10)+" "+id, mergeInto(&xi.hist, h))
+		}
 		svc, cor, err := s.view()
 		if err != nil {
 			return fmt.Errorf("merge: second %d: %w", t, err)
 		}
-		if svc != nil || cor != nil {
+		if svc != nil || cor != nil || len(x.ifaces) > 0 {
 			x.inflate()
 			name := "second " + strconv.FormatInt(t, 10)
 			a.drop(name+" service", mergeInto(&x.service, svc))
@@ -622,7 +716,29 @@ func (a *aggregate) result(encode bool) (*Result, error) {
 		s := a.secs[t]
 		sec := Second{T: t, Offset: t - start, TargetRate: round3(s.target), AchievedRate: s.sent,
 			Requests: s.requests, Success: s.success, SuccessPct: pct(s.success, s.requests),
-			ConformanceErrors: s.conf, Callbacks: s.callbacks}
+			ConformanceErrors: s.conf, Callbacks: s.callbacks, InFlight: round6(float64(s.busy) / float64(time.Second))}
+		ifs := make([]string, 0, len(s.ifaces))
+		for id := range s.ifaces {
+			ifs = append(ifs, id)
+		}
+		sort.Strings(ifs)
+		for _, id := range ifs {
+			si := s.ifaces[id]
+			h, err := si.view()
+			if err != nil {
+				return nil, fmt.Errorf("second %d interface %s: %w", t, id, err)
+			}
+			x := SecondInterface{ID: id, Requests: si.requests}
+			if h != nil && h.TotalCount() > 0 {
+				x.P50, x.P95, x.P99 = ms(h.ValueAtQuantile(50)), ms(h.ValueAtQuantile(95)), ms(h.ValueAtQuantile(99))
+				if encode {
+					if x.CorrectedHist, err = encodeHist(h); err != nil {
+						return nil, err
+					}
+				}
+			}
+			sec.Interfaces = append(sec.Interfaces, x)
+		}
 		svc, cor, err := s.view()
 		if err != nil {
 			return nil, fmt.Errorf("second %d: %w", t, err)
@@ -651,6 +767,9 @@ func (a *aggregate) result(encode bool) (*Result, error) {
 }
 
 func round3(f float64) float64 { return math.Round(f*1e3) / 1e3 }
+
+// round6 keeps microseconds of a count of seconds (Second.InFlight).
+func round6(f float64) float64 { return math.Round(f*1e6) / 1e6 }
 
 // aggregateFromResult rebuilds the aggregate of a result from its encoded histograms.
 func aggregateFromResult(r *Result) (*aggregate, error) {
@@ -737,8 +856,16 @@ func aggregateFromResult(r *Result) (*aggregate, error) {
 	}
 	for _, s := range r.Series {
 		// Kept encoded: decoded when merged or rendered.
-		a.secs[s.T] = &secAgg{target: s.TargetRate, sent: s.AchievedRate, requests: s.Requests,
-			success: s.Success, conf: s.ConformanceErrors, callbacks: s.Callbacks, svcEnc: s.ServiceHist, corEnc: s.CorrectedHist}
+		x := &secAgg{target: s.TargetRate, sent: s.AchievedRate, requests: s.Requests,
+			success: s.Success, conf: s.ConformanceErrors, callbacks: s.Callbacks, svcEnc: s.ServiceHist, corEnc: s.CorrectedHist,
+			busy: int64(math.Round(s.InFlight * float64(time.Second)))}
+		for _, si := range s.Interfaces {
+			if x.ifaces == nil {
+				x.ifaces = map[string]*secIface{}
+			}
+			x.ifaces[si.ID] = &secIface{requests: si.Requests, enc: si.CorrectedHist}
+		}
+		a.secs[s.T] = x
 	}
 	return a, nil
 }

@@ -194,6 +194,25 @@ type Second struct {
 	Callbacks         int64   `json:"callbacks,omitempty"`
 	ServiceHist       string  `json:"serviceHist"`
 	CorrectedHist     string  `json:"correctedHist"`
+	// InFlight is the mean number of requests in flight over the second: the time every
+	// request spent between its send and its answer (service time) within the second,
+	// divided by the second. By Little's law it is what an active-sessions gauge sampled
+	// continuously would average, without missing the short requests a sampler misses.
+	InFlight float64 `json:"inFlight,omitempty"`
+	// Interfaces break the second down by interface (requests started in it), in ID order.
+	Interfaces []SecondInterface `json:"interfaces,omitempty"`
+}
+
+// SecondInterface is one interface's requests in one second of the run.
+type SecondInterface struct {
+	ID       string `json:"id"`
+	Requests int64  `json:"requests"`
+	// P50, P95 and P99 are the corrected response times of the requests started in the
+	// second (0 when all were drained, see Second), from CorrectedHist.
+	P50           float64 `json:"p50Ms"`
+	P95           float64 `json:"p95Ms"`
+	P99           float64 `json:"p99Ms"`
+	CorrectedHist string  `json:"correctedHist,omitempty"`
 }
 
 // Conformance counts the checks made on every response under load.

@@ -183,11 +183,18 @@ type loadView struct {
 	ShardChart       template.HTML // merged shards: each shard's achieved rate and their total
 	LatencyChart     template.HTML
 	LoadLatencyChart template.HTML
-	HistChart        template.HTML
-	HistMetric       string
-	Codes            []codeRow
-	PerCode          []perCodeRow
-	ViolTotal        int64
+	// IfaceRateChart draws every interface's requests per second, IfaceLatencyCharts each
+	// interface's p50/p95/p99 per second (Gatling's percentiles over time), InFlightChart the
+	// mean requests in flight per second; all from Series, empty when it lacks the data
+	// (a summary written before they were recorded).
+	IfaceRateChart     template.HTML
+	IfaceLatencyCharts []template.HTML
+	InFlightChart      template.HTML
+	HistChart          template.HTML
+	HistMetric         string
+	Codes              []codeRow
+	PerCode            []perCodeRow
+	ViolTotal          int64
 }
 
 type codeRow struct {
@@ -461,6 +468,7 @@ func buildLoad(ls LoadScenario) loadView {
 			YTitle: "p99 response time (ms)",
 		}.render()
 	}
+	lv.IfaceRateChart, lv.IfaceLatencyCharts, lv.InFlightChart = interfaceCharts(ls)
 	if h := ls.Histogram; h != nil {
 		lv.HistMetric = h.Metric
 		var labels []string
@@ -499,6 +507,75 @@ func buildLoad(ls LoadScenario) loadView {
 		lv.ViolTotal += st.ConformanceErrors
 	}
 	return lv
+}
+
+// interfaceCharts draws the per-interface series of a scenario: the rate of every interface
+// in one chart (a second of the series without a request of an interface is 0 req/s there),
+// one chart of p50/p95/p99 per interface (a second without a timed request of it has no
+// point, and its line breaks there), and the requests in flight.
+func interfaceCharts(ls LoadScenario) (rate template.HTML, lat []template.HTML, inFlight template.HTML) {
+	var ids []string
+	seen := map[string]bool{}
+	var hasInFlight bool
+	for _, p := range ls.Series {
+		for _, ip := range p.Interfaces {
+			if !seen[ip.Interface] {
+				seen[ip.Interface] = true
+				ids = append(ids, ip.Interface)
+			}
+		}
+		hasInFlight = hasInFlight || p.InFlight > 0
+	}
+	sort.Strings(ids)
+	end := ls.Duration.Seconds()
+	num := func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+	const xTitle = "time since start (s)"
+	if len(ids) > 0 {
+		var rs []chartSeries
+		for i, id := range ids {
+			cs := chartSeries{Name: id, Class: fmt.Sprintf("s%d", i%seriesClasses)}
+			for _, p := range ls.Series {
+				var n int64
+				for _, ip := range p.Interfaces {
+					if ip.Interface == id {
+						n = ip.Requests
+					}
+				}
+				cs.X, cs.Y = append(cs.X, p.T.Seconds()), append(cs.Y, float64(n))
+			}
+			rs = append(rs, cs)
+		}
+		rate = lineChart{Title: "Requests per second by interface", Series: rs, XTime: true, XMax: end, Gap: 1,
+			XFmt: formatSeconds, YFmt: num, XTitle: xTitle, YTitle: "requests/s"}.render()
+		for _, id := range ids {
+			p50 := chartSeries{Name: "p50", Class: "s0"}
+			p95 := chartSeries{Name: "p95", Class: "s2"}
+			p99 := chartSeries{Name: "p99", Class: "s1"}
+			for _, p := range ls.Series {
+				for _, ip := range p.Interfaces {
+					if ip.Interface != id || ip.P99 == 0 {
+						continue
+					}
+					x := p.T.Seconds()
+					p50.X, p50.Y = append(p50.X, x), append(p50.Y, durMs(ip.P50))
+					p95.X, p95.Y = append(p95.X, x), append(p95.Y, durMs(ip.P95))
+					p99.X, p99.Y = append(p99.X, x), append(p99.Y, durMs(ip.P99))
+				}
+			}
+			lat = append(lat, lineChart{Title: "Corrected response time of " + id + " per second",
+				Series: []chartSeries{p50, p95, p99}, XTime: true, XMax: end, Gap: 1,
+				XFmt: formatSeconds, YFmt: num, XTitle: xTitle, YTitle: "response time (ms)"}.render())
+		}
+	}
+	if hasInFlight {
+		cs := chartSeries{Name: "in flight", Class: "s3"}
+		for _, p := range ls.Series {
+			cs.X, cs.Y = append(cs.X, p.T.Seconds()), append(cs.Y, p.InFlight)
+		}
+		inFlight = lineChart{Title: "Requests in flight (mean over each second)", Series: []chartSeries{cs}, XTime: true, XMax: end, Gap: 1,
+			XFmt: formatSeconds, YFmt: num, XTitle: xTitle, YTitle: "requests in flight"}.render()
+	}
+	return rate, lat, inFlight
 }
 
 // formatSeconds labels a time axis: seconds up to two minutes, then minutes (and seconds),

@@ -495,6 +495,23 @@ type SeriesPoint struct {
 	P50               time.Duration `json:"p50"`
 	P99               time.Duration `json:"p99"`
 	ConformanceErrors int64         `json:"conformanceErrors"`
+	// InFlight is the mean number of requests in flight over the interval (their service
+	// time within it divided by its length), what an active-sessions gauge would average.
+	InFlight float64 `json:"inFlight,omitempty"`
+	// Interfaces are the interval's requests by interface, in ID order; an interface
+	// without a request in the interval has no entry.
+	Interfaces []InterfacePoint `json:"interfaces,omitempty"`
+}
+
+// InterfacePoint is one interface's requests started in one interval of a time series.
+type InterfacePoint struct {
+	Interface string `json:"interface"`
+	// Requests counts the requests started in the interval (its rate per second).
+	Requests int64 `json:"requests"`
+	// P50, P95 and P99 are their corrected response times (0 when none was timed).
+	P50 time.Duration `json:"p50"`
+	P95 time.Duration `json:"p95"`
+	P99 time.Duration `json:"p99"`
 }
 
 // Histogram is a latency histogram.
