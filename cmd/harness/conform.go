@@ -30,7 +30,9 @@ func runConform(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	out := fs.String("out", "conformance-report", "directory for cucumber.json, junit.xml, ctrf.json, coverage.json and conformance.json")
 	format := fs.String("format", "progress", "console format: progress or pretty")
 	concurrency := fs.Int("concurrency", 1, "scenarios run in parallel")
-	seed := fs.Int64("randomize", 0, "shuffle scenarios with this seed (-1 = random, 0 = file order)")
+	// --seed is the spelling `harness run` uses; --randomize, the old one, stays an alias.
+	seed := fs.Int64("seed", 0, "shuffle scenarios with this seed, as harness run --seed does (0 = file order, -1 = random)")
+	fs.Int64Var(seed, "randomize", 0, "deprecated alias of --seed")
 	emu := fs.Bool("emulator", false, "treat the target as the pns-harness emulator (runs @emulator scenarios) even if the profile says otherwise")
 	coverage := fs.Bool("coverage", true, "print the coverage table")
 	tlsf := addTLSFlags(fs.FlagSet)

@@ -19,8 +19,12 @@ import (
 	"github.com/pns-harness/pns-harness/reports"
 )
 
-// defaultReportOut is where `harness report` writes unless told otherwise.
-const defaultReportOut = "reports/out"
+// reportSubdir is where `harness report DIR` writes without --out: a subdirectory of the one
+// result directory it reads, so that rebuilding an old run's report never overwrites the
+// report of the last `make run` (reports/out), nor the load's own summary.json in DIR. The
+// scan of result directories does not take it for a result (a report's summary.json is not a
+// load's), so running the command twice reads the same results.
+const reportSubdir = "report"
 
 func init() {
 	register("report", "rebuild the HTML, JUnit and JSON report from saved result directories (merging load shards)", runReport)
@@ -108,7 +112,7 @@ func isLoadSummary(p string) bool {
 
 func runReport(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("report", stdout, stderr)
-	out := fs.String("out", defaultReportOut, "output `directory` for index.html, junit.xml, ctrf.json and summary.json")
+	out := fs.String("out", "", "output `directory` for index.html, junit.xml, ctrf.json and summary.json (default: DIR/"+reportSubdir+" for one DIR; required for several)")
 	merge := fs.Bool("merge", false, "merge every load result found into one scenario (shards of one distributed run): histograms are added, not averaged")
 	baseline := fs.String("baseline", "", "an earlier result to compare with: a report's or a load's summary.json, or any result directory this command reads")
 	target := fs.String("target", "", "target URL to show in the manifest")
@@ -217,6 +221,14 @@ func runReport(args []string, stdout, stderr io.Writer) int {
 			return exitUsage
 		}
 		s.SetBaseline(*baseline, base)
+	}
+	if *out == "" {
+		// Checked here, not before reading: a merge's own errors (shards of two runs) say
+		// more about several directories than a missing --out.
+		if fs.NArg() > 1 {
+			return fs.usageError("several result directories: say where the report goes with --out")
+		}
+		*out = filepath.Join(fs.Arg(0), reportSubdir)
 	}
 	html, err := reports.WriteAll(*out, s)
 	if err != nil {
