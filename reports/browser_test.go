@@ -309,6 +309,14 @@ window.addEventListener('load', function () {
     if (line) { var cs = getComputedStyle(line); out.line = {stroke: cs.stroke, fill: cs.fill}; }
     var bar = document.querySelector('svg.stack rect.pass');
     if (bar) { out.bar = getComputedStyle(bar).fill; }
+    out.scrolled = [];
+    document.querySelectorAll('section .scroll').forEach(function (d) {
+      if (d.scrollWidth > d.clientWidth + 1) {
+        var sec = d.closest('section');
+        var th = d.querySelector('th');
+        out.scrolled.push((sec ? sec.id : '?') + ': ' + (th ? th.textContent : '') + ' (' + d.scrollWidth + ' > ' + d.clientWidth + ' px)');
+      }
+    });
     var v = document.querySelector('header.verdict');
     if (v) { out.verdict = getComputedStyle(v).backgroundColor; }
     var pre = document.createElement('pre');
@@ -326,6 +334,8 @@ type cspProbe struct {
 	Line       map[string]string `json:"line"`
 	Bar        string            `json:"bar"`
 	Verdict    string            `json:"verdict"`
+	// Scrolled names the tables whose box scrolls sideways (section id, first header).
+	Scrolled []string `json:"scrolled"`
 }
 
 // serveWithCSP serves dir on a loopback port with ReportCSP on every response, as a CI server
@@ -394,9 +404,9 @@ func runChromiumURL(t *testing.T, bin, u string, extra ...string) (stdout, stder
 // readProbe loads url in Chromium and returns what cspProbeJS found. The virtual time budget
 // lets the page's timers and queued violation events run before the DOM is dumped; it is
 // virtual time, not a wait on the machine's speed.
-func readProbe(t *testing.T, bin, url string) cspProbe {
+func readProbe(t *testing.T, bin, url string, extra ...string) cspProbe {
 	t.Helper()
-	dom, logs := runChromiumURL(t, bin, url, "--dump-dom", "--virtual-time-budget=5000")
+	dom, logs := runChromiumURL(t, bin, url, append([]string{"--dump-dom", "--virtual-time-budget=5000"}, extra...)...)
 	const open = `<pre id="csp-probe">`
 	i := strings.Index(dom, open)
 	j := strings.Index(dom[max(i, 0):], "</pre>")

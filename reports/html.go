@@ -545,7 +545,7 @@ func interfaceCharts(ls LoadScenario) (rate template.HTML, lat []template.HTML, 
 			}
 			rs = append(rs, cs)
 		}
-		rate = lineChart{Title: "Requests per second by interface", Series: rs, XTime: true, XMax: end, Gap: 1,
+		rate = lineChart{Title: "Requests per second by interface", Series: rs, XTime: true, XMax: end, Gap: 1, YInt: true,
 			XFmt: formatSeconds, YFmt: num, XTitle: xTitle, YTitle: "requests/s"}.render()
 		for _, id := range ids {
 			p50 := chartSeries{Name: "p50", Class: "s0"}

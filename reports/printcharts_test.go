@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -59,5 +60,31 @@ func TestBrowserPrintsLegibleCharts(t *testing.T) {
 	}
 	if n == 0 {
 		t.Fatal("no chart axis text found in the PDF")
+	}
+}
+
+// TestBrowserCallbacksTableFits: in a 1400 px window the callbacks table shows every column,
+// p90 to max included, without a sideways scroll (it shared its row with the counters and
+// hid them behind one).
+func TestBrowserCallbacksTableFits(t *testing.T) {
+	bin, err := FindChromium()
+	if err != nil {
+		t.Skip("chromium not installed: apt-get install -y chromium")
+	}
+	if testing.Short() {
+		t.Skip("browser test skipped in -short mode")
+	}
+	dir := t.TempDir()
+	if _, err := WriteAll(dir, fixtureSummary(t)); err != nil {
+		t.Fatal(err)
+	}
+	p := readProbe(t, bin, serveWithCSP(t, dir)+"/probe.html", "--window-size=1400,1000")
+	if len(p.Charts) == 0 {
+		t.Fatal("the probe saw no chart: the page did not render")
+	}
+	for _, s := range p.Scrolled {
+		if strings.HasPrefix(s, "callbacks:") {
+			t.Errorf("at 1400 px the table scrolls sideways: %s", s)
+		}
 	}
 }
