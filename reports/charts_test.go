@@ -87,3 +87,47 @@ func TestCountAxesHaveIntegerTicks(t *testing.T) {
 		}
 	}
 }
+
+// TestInterfaceChartsRender: a load scenario with per-interface series gets a requests-per-
+// second chart of every interface, one percentile chart per interface (its lines broken at a
+// second without a request of it) and a requests-in-flight chart, each with both axis titles.
+func TestInterfaceChartsRender(t *testing.T) {
+	s := fixtureSummary(t)
+	lv := buildLoad(s.Load.Scenarios[0])
+	if len(lv.IfaceLatencyCharts) != 2 {
+		t.Fatalf("%d per-interface latency charts, want 2", len(lv.IfaceLatencyCharts))
+	}
+	charts := map[string]string{
+		"rate":       string(lv.IfaceRateChart),
+		"in flight":  string(lv.InFlightChart),
+		"axb.bind":   string(lv.IfaceLatencyCharts[0]),
+		"axb.unbind": string(lv.IfaceLatencyCharts[1]),
+	}
+	for name, svg := range charts {
+		if at, _ := svgTexts(svg, "atitle"); len(at) != 2 || at[0] != "time since start (s)" {
+			t.Errorf("%s chart: axis titles %q", name, at)
+		}
+	}
+	if !strings.Contains(charts["axb.unbind"], "Corrected response time of axb.unbind per second") {
+		t.Error("the axb.unbind chart is not titled by its interface")
+	}
+	// axb.bind: one line per percentile; axb.unbind: two per percentile (no request at 45 s).
+	if n := strings.Count(charts["axb.bind"], "<polyline"); n != 3 {
+		t.Errorf("axb.bind: %d lines, want 3", n)
+	}
+	if n := strings.Count(charts["axb.unbind"], "<polyline"); n != 6 {
+		t.Errorf("axb.unbind: %d lines, want 6 (broken at 45 s)", n)
+	}
+	for _, name := range []string{"axb.bind", "axb.unbind"} {
+		if !strings.Contains(charts["rate"], ">"+name+"</text></g>") {
+			t.Errorf("rate chart legend lacks %s", name)
+		}
+	}
+	// A summary written before the per-interface series has none of these charts.
+	for i := range s.Load.Scenarios[0].Series {
+		s.Load.Scenarios[0].Series[i].Interfaces, s.Load.Scenarios[0].Series[i].InFlight = nil, 0
+	}
+	if lv := buildLoad(s.Load.Scenarios[0]); lv.IfaceRateChart != "" || lv.InFlightChart != "" || lv.IfaceLatencyCharts != nil {
+		t.Error("charts drawn without data")
+	}
+}

@@ -163,6 +163,16 @@ func steadyScenario() LoadScenario {
 		if i >= 29 && i <= 31 {
 			p.ConformanceErrors = 1
 		}
+		// Per interface: binds every second, unbinds from the second on (after the hold);
+		// the requests in flight follow the rate and the latency (Little's law).
+		ms := func(f float64) time.Duration { return time.Duration(f * float64(time.Millisecond)) }
+		p.Interfaces = []InterfacePoint{{Interface: "axb.bind", Requests: int64(math.Round(p.AchievedRate)),
+			P50: ms(4 + 1.5*bump), P95: ms(9 + 20*bump), P99: ms(14 + 30*bump)}}
+		if i > 1 && i != 45 { // second 45 has no unbind: the chart breaks its lines there
+			p.Interfaces = append(p.Interfaces, InterfacePoint{Interface: "axb.unbind", Requests: int64(math.Round(p.AchievedRate)),
+				P50: ms(3 + bump), P95: ms(7 + 10*bump), P99: ms(11 + 15*bump)})
+		}
+		p.InFlight = math.Round(p.AchievedRate*2*(4+1.5*bump)) / 1000
 		ls.Series = append(ls.Series, p)
 	}
 	ls.Interfaces = []InterfaceLoad{
