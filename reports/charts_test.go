@@ -131,3 +131,24 @@ func TestInterfaceChartsRender(t *testing.T) {
 		t.Error("charts drawn without data")
 	}
 }
+
+// TestLatencyChartSkipsUntimedSeconds: a second with no timed request (requests only in
+// flight, or only scheduled) has no latency: the all-interfaces latency chart breaks its lines
+// there instead of drawing a dip to 0 ms; the rate chart draws its 0 req/s.
+func TestLatencyChartSkipsUntimedSeconds(t *testing.T) {
+	ls := LoadScenario{Name: "x", Primary: "axb.bind", Duration: 5 * time.Second}
+	for i := 1; i <= 5; i++ {
+		p := SeriesPoint{T: time.Duration(i) * time.Second, TargetRate: 10, AchievedRate: 10, P50: 5 * time.Millisecond, P99: 9 * time.Millisecond}
+		if i == 3 {
+			p.AchievedRate, p.P50, p.P99, p.InFlight = 0, 0, 0, 2
+		}
+		ls.Series = append(ls.Series, p)
+	}
+	lv := buildLoad(ls)
+	if n := strings.Count(string(lv.LatencyChart), "<polyline"); n != 4 {
+		t.Errorf("latency chart: %d lines, want p50 and p99 each broken at 3 s", n)
+	}
+	if strings.Count(string(lv.RateChart), "<polyline") != 2 {
+		t.Error("rate chart: want the target and achieved lines unbroken (0 req/s is data)")
+	}
+}

@@ -419,13 +419,20 @@ func shardChart(ls LoadScenario, xs, total []float64) template.HTML {
 
 func buildLoad(ls LoadScenario) loadView {
 	lv := loadView{LoadScenario: ls, RateUnit: rateUnit(ls)}
-	var xs, target, achieved, p50, p99 []float64
+	var xs, target, achieved []float64
+	// Latency points only for seconds with a timed request: a second in which requests were
+	// only in flight, or only scheduled, has no latency, and a 0 there would draw a dip.
+	var lx, p50, p99, lrate []float64
 	for _, p := range ls.Series {
 		xs = append(xs, p.T.Seconds())
 		target = append(target, p.TargetRate)
 		achieved = append(achieved, p.AchievedRate)
-		p50 = append(p50, durMs(p.P50))
-		p99 = append(p99, durMs(p.P99))
+		if p.P99 > 0 {
+			lx = append(lx, p.T.Seconds())
+			p50 = append(p50, durMs(p.P50))
+			p99 = append(p99, durMs(p.P99))
+			lrate = append(lrate, p.AchievedRate)
+		}
 	}
 	// Time axes run from 0 to the plan's end, whatever the samples.
 	end := ls.Duration.Seconds()
@@ -436,7 +443,7 @@ func buildLoad(ls LoadScenario) loadView {
 			{Name: "target", Class: "s-target", X: xs, Y: target},
 			{Name: "achieved", Class: "s0", X: xs, Y: achieved},
 		},
-		XTime: true, XMax: end,
+		XTime: true, XMax: end, Gap: 1,
 		XFmt:   formatSeconds,
 		YFmt:   num,
 		XTitle: "time since start (s)",
@@ -446,10 +453,10 @@ func buildLoad(ls LoadScenario) loadView {
 	lv.LatencyChart = lineChart{
 		Title: "Corrected response time per second (all interfaces)",
 		Series: []chartSeries{
-			{Name: "p50", Class: "s0", X: xs, Y: p50},
-			{Name: "p99", Class: "s1", X: xs, Y: p99},
+			{Name: "p50", Class: "s0", X: lx, Y: p50},
+			{Name: "p99", Class: "s1", X: lx, Y: p99},
 		},
-		XTime: true, XMax: end,
+		XTime: true, XMax: end, Gap: 1,
 		XFmt:   formatSeconds,
 		YFmt:   num,
 		XTitle: "time since start (s)",
@@ -460,7 +467,7 @@ func buildLoad(ls LoadScenario) loadView {
 	if ramps(ls) {
 		lv.LoadLatencyChart = lineChart{
 			Title:  "Corrected p99 against achieved rate (one dot per second)",
-			Series: []chartSeries{{Name: "p99", Class: "s1", X: achieved, Y: p99}},
+			Series: []chartSeries{{Name: "p99", Class: "s1", X: lrate, Y: p99}},
 			Dots:   true,
 			XFmt:   num,
 			YFmt:   num,
