@@ -77,6 +77,9 @@ type PropertyResult struct {
 	// Differs lists, on a platform that is not the emulator, answers that differ from one of
 	// the emulator's decisions only (not a failure), at most maxDiffers per field.
 	Differs []PropertyFailure `json:"differs,omitempty"`
+	// NotChecked names, on a platform that is not the emulator, the parts of the rule the
+	// verdict leaves out because they rest on an emulator decision, each with the decision.
+	NotChecked []string `json:"notChecked,omitempty"`
 }
 
 // PropertyFailure is one generated request and the answer that broke the rule.
@@ -230,6 +233,17 @@ func (f propField) rule() string {
 	return fmt.Sprintf("%s: %s, %d-%d characters (reference §1.4)", f.name, f.format, f.min, f.max)
 }
 
+// notChecked names the decided parts of a number field's rule, left out of the verdict on a
+// target that is not the emulator.
+func (f propField) notChecked() []string {
+	out := []string{fmt.Sprintf("the exact answer to a malformed value (1010002 %q) and the syntax between the documented examples and the clearly malformed: D16 (400/95 numbers: D44, D56)",
+		pns.InvalidRequest(f.name).Desc)}
+	if f.auxiliary() {
+		out = []string{"every value: whether a platform checks a filter beside the X number it looks up is D16"}
+	}
+	return out
+}
+
 // xField reports whether the field holds an X number.
 func (f propField) xField() bool { return f.format == schemas.FormatXNumber }
 
@@ -310,8 +324,8 @@ type propRun struct {
 	leftover []string
 }
 
-// RunProperties runs the property checks of every number field against o.Target and returns
-// one result per field. It returns an error only when it could not check (bad options, a
+// RunProperties runs the property checks of every number field and every enumerated field
+// against o.Target and returns one result per field. It returns an error only when it could not check (bad options, a
 // binding it needs could not be created); broken rules are in the results.
 func RunProperties(ctx context.Context, o PropertyOptions) (*PropertyReport, error) {
 	if o.Profile == nil {
@@ -330,6 +344,10 @@ func RunProperties(ctx context.Context, o PropertyOptions) (*PropertyReport, err
 		o.Seed = randUint64()>>1 | 1
 	}
 	fields, err := propertyFields()
+	if err != nil {
+		return nil, err
+	}
+	enums, err := enumFields()
 	if err != nil {
 		return nil, err
 	}
@@ -355,6 +373,23 @@ func RunProperties(ctx context.Context, o PropertyOptions) (*PropertyReport, err
 			return rep, err
 		}
 		res, err := r.check(ctx, f, c)
+		if err != nil {
+			return rep, err
+		}
+		rep.Results = append(rep.Results, res)
+	}
+	for _, f := range enums {
+		if o.Fields != nil && !o.Fields(f.iface.ID, f.name) {
+			continue
+		}
+		c, err := r.client(f.iface.Mode)
+		if err != nil {
+			continue // the profile has no app of this mode: nothing to check
+		}
+		if err := r.setup(ctx, f.iface.Mode, c); err != nil {
+			return rep, err
+		}
+		res, err := r.checkEnum(ctx, f, c)
 		if err != nil {
 			return rep, err
 		}
@@ -588,6 +623,9 @@ func (r *propRun) genNumber(f propField) *rapid.Generator[string] {
 func (r *propRun) check(ctx context.Context, f propField, c *pns.Client) (PropertyResult, error) {
 	res := PropertyResult{Interface: f.iface.ID, Field: f.name, Rule: f.rule()}
 	emulator := r.o.Profile.Emulator
+	if !emulator {
+		res.NotChecked = f.notChecked()
+	}
 	gen := r.genNumber(f)
 	var (
 		last    *PropertyFailure

@@ -13,7 +13,7 @@ import (
 )
 
 func init() {
-	register("properties", "send generated numbers to every interface and check each is accepted or refused by its rule", interruptible(runProperties))
+	register("properties", "send generated numbers and enum values to every interface and check each is accepted or refused by its rule", interruptible(runProperties))
 }
 
 // runProperties implements `harness properties`: exit 0 when every generated value was
@@ -33,11 +33,16 @@ func runProperties(ctx context.Context, args []string, stdout, stderr io.Writer)
 			"modify, query and unbind, the AX temporary callee): well-formed numbers from the profile's\n"+
 			"blocks and X numbers, and the same with one edit (a character deleted, inserted or replaced,\n"+
 			"the prefix changed). Each answer is judged by the field's format and length in the request\n"+
-			"schema: inside the rule accepted, outside refused. A failure is shrunk to the smallest\n"+
-			"request that still breaks the rule and printed with the rule and the answer. On a platform\n"+
-			"that is not the emulator, answers that differ only from an emulator decision (the exact\n"+
-			"code, number syntax the documentation does not show) are listed and do not fail the run.\n"+
-			"Every binding created is removed again.")
+			"schema: inside the rule accepted, outside refused. Then every enumerated field of every\n"+
+			"bind and modify (callDirection, areaMatchMode, recordFlag, privateSms, turnFlag, timeUnit,\n"+
+			"the display modes, privateNumType): each listed value must be accepted, near misses\n"+
+			"(another case, a blank or digit added, a character lost, another JSON type, neighbouring\n"+
+			"integers) refused. A failure is shrunk to the smallest request that still breaks the rule\n"+
+			"and printed with the rule and the answer. On a platform that is not the emulator, answers\n"+
+			"that differ only from an emulator decision (the exact code and description, number syntax\n"+
+			"the documentation does not show, JSON booleans, display mode \"1\") are listed and do not\n"+
+			"fail the run, and each field names the parts it did not check. Every binding created is\n"+
+			"removed again.")
 	if code, ok := parseFlags(fs, args, false); !ok {
 		return code
 	}
@@ -122,6 +127,9 @@ func writeProperties(w io.Writer, rep *conformance.PropertyReport) {
 		}
 		for _, d := range r.Differs {
 			fmt.Fprintf(w, "     differs from the emulator's decision %s: %q: want %s; answer %s\n", d.Decision, d.Value, d.Want, d.Answer)
+		}
+		for _, n := range r.NotChecked {
+			fmt.Fprintf(w, "     not checked: %s\n", n)
 		}
 	}
 	for _, l := range rep.Cleanup {

@@ -112,12 +112,12 @@ func TestPropertiesCommand(t *testing.T) {
 	t.Run("embedded emulator: every field holds, report written", func(t *testing.T) {
 		out := filepath.Join(dir, "out")
 		code, stdout, stderr := runHarness(t, nil, "properties", "--checks", "5", "--out", out)
-		if code != exitOK || !strings.Contains(stdout, "22 fields, 0 failed") {
-			t.Fatalf("exit %d, want 0 with 22 fields checked\n%s%s", code, stdout, stderr)
+		if code != exitOK || !strings.Contains(stdout, "48 fields, 0 failed") {
+			t.Fatalf("exit %d, want 0 with 48 fields checked\n%s%s", code, stdout, stderr)
 		}
 		var rep conformance.PropertyReport
 		b, err := os.ReadFile(filepath.Join(out, "properties.json"))
-		if err != nil || json.Unmarshal(b, &rep) != nil || len(rep.Results) != 22 || rep.Requests == 0 {
+		if err != nil || json.Unmarshal(b, &rep) != nil || len(rep.Results) != 48 || rep.Requests == 0 {
 			t.Fatalf("properties.json: %v %s", err, b)
 		}
 	})
