@@ -321,7 +321,7 @@ func (r *propRun) enumRequest(f enumField, raw string) map[string]any {
 
 // checkEnum runs the property of one enumerated field.
 func (r *propRun) checkEnum(ctx context.Context, f enumField, c *pns.Client) (PropertyResult, error) {
-	res := PropertyResult{Interface: f.iface.ID, Field: f.name, Rule: f.rule()}
+	res := PropertyResult{Interface: f.iface.ID, Field: f.name, Kind: PropertyEnum, Rule: f.rule()}
 	emulator := r.o.Profile.Emulator
 	if !emulator {
 		res.NotChecked = f.notChecked()

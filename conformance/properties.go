@@ -67,6 +67,8 @@ type PropertyOptions struct {
 type PropertyResult struct {
 	Interface string `json:"interface"`
 	Field     string `json:"field"`
+	// Kind is PropertyNumber or PropertyEnum.
+	Kind string `json:"kind"`
 	// Rule is the field's rule as the schema states it.
 	Rule string `json:"rule"`
 	// Checks is the number of generated values sent (before any shrinking).
@@ -82,9 +84,18 @@ type PropertyResult struct {
 	NotChecked []string `json:"notChecked,omitempty"`
 }
 
+// The kinds of property check.
+const (
+	// PropertyNumber checks a number field's format and length; Value is the number itself.
+	PropertyNumber = "number"
+	// PropertyEnum checks an enumerated field's listed values; Value is the JSON text sent
+	// (`"On"`, `3`), since the JSON type is part of the rule.
+	PropertyEnum = "enum"
+)
+
 // PropertyFailure is one generated request and the answer that broke the rule.
 type PropertyFailure struct {
-	// Value is the field's generated value.
+	// Value is the field's generated value (for an enum, its JSON text).
 	Value string `json:"value"`
 	// Want is what the rule asks of the answer.
 	Want string `json:"want"`
@@ -621,7 +632,7 @@ func (r *propRun) genNumber(f propField) *rapid.Generator[string] {
 
 // check runs the property of one field.
 func (r *propRun) check(ctx context.Context, f propField, c *pns.Client) (PropertyResult, error) {
-	res := PropertyResult{Interface: f.iface.ID, Field: f.name, Rule: f.rule()}
+	res := PropertyResult{Interface: f.iface.ID, Field: f.name, Kind: PropertyNumber, Rule: f.rule()}
 	emulator := r.o.Profile.Emulator
 	if !emulator {
 		res.NotChecked = f.notChecked()

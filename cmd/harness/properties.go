@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"time"
 
 	"github.com/pns-harness/pns-harness/conformance"
@@ -123,10 +124,10 @@ func writeProperties(w io.Writer, rep *conformance.PropertyReport) {
 		}
 		fmt.Fprintf(w, "%s %-11s %-14s %d requests; rule %s\n", status, r.Interface, r.Field, r.Checks, r.Rule)
 		if f := r.Failure; f != nil {
-			fmt.Fprintf(w, "     smallest failing value %q: want %s%s\n     sent %s\n     answer %s\n", f.Value, f.Want, decisionNote(f.Decision), f.Request, f.Answer)
+			fmt.Fprintf(w, "     smallest failing value %s: want %s%s\n     sent %s\n     answer %s\n", shownValue(r, f), f.Want, decisionNote(f.Decision), f.Request, f.Answer)
 		}
 		for _, d := range r.Differs {
-			fmt.Fprintf(w, "     differs from the emulator's decision %s: %q: want %s; answer %s\n", d.Decision, d.Value, d.Want, d.Answer)
+			fmt.Fprintf(w, "     differs from the emulator's decision %s: %s: want %s; answer %s\n", d.Decision, shownValue(r, &d), d.Want, d.Answer)
 		}
 		for _, n := range r.NotChecked {
 			fmt.Fprintf(w, "     not checked: %s\n", n)
@@ -136,6 +137,15 @@ func writeProperties(w io.Writer, rep *conformance.PropertyReport) {
 		fmt.Fprintf(w, "LEAKED %s\n", l)
 	}
 	fmt.Fprintf(w, "\n%d fields, %d failed, %d requests (seed %d)\n", len(rep.Results), len(rep.Failed()), rep.Requests, rep.Seed)
+}
+
+// shownValue prints a generated value as it travelled: an enum value is already JSON text (its
+// type is part of the rule), a number is quoted.
+func shownValue(r conformance.PropertyResult, f *conformance.PropertyFailure) string {
+	if r.Kind == conformance.PropertyEnum {
+		return f.Value
+	}
+	return strconv.Quote(f.Value)
 }
 
 func decisionNote(d string) string {

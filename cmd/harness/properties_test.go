@@ -156,3 +156,64 @@ func TestPropertiesCommand(t *testing.T) {
 		}
 	})
 }
+
+// caseFoldTurnFlag is a platform that lower-cases turnFlag before reading it: "On" and "OFF"
+// are accepted instead of refused.
+func caseFoldTurnFlag(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost || r.Method == http.MethodPut {
+			b, _ := io.ReadAll(r.Body)
+			var m map[string]any
+			if json.Unmarshal(b, &m) == nil {
+				if s, ok := m["turnFlag"].(string); ok {
+					m["turnFlag"] = strings.ToLower(s)
+					b, _ = json.Marshal(m)
+				}
+			}
+			r.Body, r.ContentLength = io.NopCloser(bytes.NewReader(b)), int64(len(b))
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// TestPropertiesEnums runs the enum checks from the binary: a platform that folds the case of
+// turnFlag fails with the shrunk value, and `harness emulate --platform-only --decisions
+// alternative` (TLS, lockout on, another answer for D15, D23, D53 and the other decisions)
+// passes when described as a real platform, with the decided parts named as not checked.
+func TestPropertiesEnums(t *testing.T) {
+	prof := filepath.Join(t.TempDir(), "platform.yaml")
+	if err := os.WriteFile(prof, []byte(nonEmulatorProfile), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Run("a platform folding the case of turnFlag fails with the shrunk value", func(t *testing.T) {
+		url := propertyPlatform(t, caseFoldTurnFlag)
+		code, stdout, stderr := runHarness(t, nil, "properties", "--target", url, "--profile", prof, "--checks", "200", "--rate", "0")
+		m := regexp.MustCompile(`FAIL ax.bind +turnFlag .*\n +smallest failing value "([^"]*)": want refused`).FindStringSubmatch(stdout)
+		if code != exitFailed || m == nil {
+			t.Fatalf("exit %d, want 1 with a smallest failing turnFlag on ax.bind\n%s%s", code, stdout, stderr)
+		}
+		if strings.Count(stdout, "FAIL") != 2 || !strings.Contains(stdout, "FAIL ax.modify   turnFlag") { // ax.bind and ax.modify
+			t.Errorf("want exactly the two turnFlag fields failed:\n%s", stdout)
+		}
+		if v := m[1]; !(strings.EqualFold(v, "on") || strings.EqualFold(v, "off")) || v == "on" || v == "off" {
+			t.Errorf("smallest failing value %q: want on or off in another case", v)
+		}
+	})
+	t.Run("emulate --platform-only with the alternative decisions passes", func(t *testing.T) {
+		p := startPlatform(t, "--decisions", "alternative")
+		code, stdout, stderr := runHarness(t, platformEnv, "properties", "--target", p.URL, "--profile", platformProfile(t, ""),
+			"--ca-file", p.CertFile, "--checks", "30", "--rate", "0")
+		if code != exitOK || !strings.Contains(stdout, "48 fields, 0 failed") {
+			t.Fatalf("exit %d, want 0 with 48 fields and none failed\n%s%s", code, stdout, stderr)
+		}
+		for _, want := range []string{"differs from the emulator's decision D15", "not checked: the exact answer to an unlisted value",
+			"not checked: the whole rule at ax.modify: it rests on D55"} {
+			if !strings.Contains(stdout, want) {
+				t.Errorf("output lacks %q\n%s", want, stdout)
+			}
+		}
+		if ids := p.bindingIDs(t); len(ids) != 0 {
+			t.Errorf("the platform holds %d bindings after the run", len(ids))
+		}
+	})
+}
