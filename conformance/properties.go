@@ -134,12 +134,33 @@ const maxDiffers = 3
 // minutes of requests.
 const shrinkRequests = 100
 
-// propField is one number field of one interface's request, read from its schema.
+// propField is one number field of one interface's request, read from its schema: a field
+// with a pns-…-number format, or an AXE extension (digits by the schema's pattern, as many as
+// the app's extensionDigits, reference §5.1).
 type propField struct {
 	iface    pns.Interface
 	name     string
 	format   string
 	min, max int
+	// digits is the app's extension length for an extension field (set when the run knows
+	// the profile), 0 for a number.
+	digits int
+}
+
+// fieldExtension is the AXE extension field, checked like a number: digits only, the app's
+// count of them.
+const fieldExtension = "extendNum"
+
+// extension reports whether the field is an AXE extension rather than a number.
+func (f propField) extension() bool { return f.name == fieldExtension }
+
+// codeDecision is the decision behind the exact answer (1010002 naming the field) to a value
+// outside the rule.
+func (f propField) codeDecision() string {
+	if f.extension() {
+		return "D58"
+	}
+	return "D16"
 }
 
 // propSchemas maps the interfaces with number fields to their request schema.
@@ -197,7 +218,11 @@ func propertyFields() ([]propField, error) {
 					format = tp.Format
 				}
 			}
-			if !strings.HasSuffix(format, "-number") || propSkip(iface, n, format) != "" {
+			if format == "" && p.Then != nil {
+				format = p.Then.Format
+			}
+			isNumber := strings.HasSuffix(format, "-number") || (n == fieldExtension && p.Pattern != "")
+			if !isNumber || propSkip(iface, n, format) != "" {
 				continue
 			}
 			f := propField{iface: iface, name: n, format: format, min: 0, max: 1 << 20}
@@ -220,7 +245,7 @@ func propertyFields() ([]propField, error) {
 func propSkip(iface pns.Interface, name, format string) string {
 	switch iface.ID {
 	case pns.IfaceAXBModify, pns.IfaceAXModify, pns.IfaceAXEModify, pns.IfaceAXCallee:
-		if format == schemas.FormatXNumber || (iface.ID == pns.IfaceAXCallee && name != "calleeNum") {
+		if format == schemas.FormatXNumber || name == fieldExtension || (iface.ID == pns.IfaceAXCallee && name != "calleeNum") {
 			return "identifies the binding beside a subscriptionId, which wins (D41)"
 		}
 	}
@@ -231,22 +256,37 @@ func propSkip(iface pns.Interface, name, format string) string {
 // an X number (AXB query by relationNum and callerNum, AX by privateNum and origNum): whether a
 // platform checks its syntax, or ignores a filter it does not need, is the emulator's decision.
 func (f propField) auxiliary() bool {
-	return f.iface.Query && !f.xField()
+	return f.iface.Query && !f.xField() && !f.extension()
 }
 
-// inRule is the oracle: the field's format and length as the schema states them.
+// reDigits is an extension's syntax (the request schemas' pattern of extendNum).
+var reDigits = regexp.MustCompile(`^[0-9]+$`)
+
+// inRule is the oracle: the field's format and length as the schema states them; for an
+// extension, digits only and exactly the app's count of them ("E has at most 4 digits; the
+// number of digits is fixed per app", reference §5.1 [V]), and not all zeros, which the
+// emulator never allocates nor accepts (D58).
 func (f propField) inRule(v string) bool {
 	n := len([]rune(v))
+	if f.extension() {
+		return n == f.digits && reDigits.MatchString(v) && strings.Trim(v, "0") != ""
+	}
 	return n >= f.min && n <= f.max && schemas.CheckFormat(f.format, v) == nil
 }
 
 func (f propField) rule() string {
+	if f.extension() {
+		return fmt.Sprintf("%s: digits only, the app's %d of them (at most %d, reference §5.1)", f.name, f.digits, f.max)
+	}
 	return fmt.Sprintf("%s: %s, %d-%d characters (reference §1.4)", f.name, f.format, f.min, f.max)
 }
 
 // notChecked names the decided parts of a number field's rule, left out of the verdict on a
 // target that is not the emulator.
 func (f propField) notChecked() []string {
+	if f.extension() {
+		return []string{fmt.Sprintf("the exact answer to a malformed extension (1010002 %q): D58", pns.InvalidRequest(f.name).Desc)}
+	}
 	out := []string{fmt.Sprintf("the exact answer to a malformed value (1010002 %q) and the syntax between the documented examples and the clearly malformed: D16 (400/95 numbers: D44, D56)",
 		pns.InvalidRequest(f.name).Desc)}
 	if f.auxiliary() {
@@ -268,7 +308,7 @@ func (f propField) judgedInside() bool {
 		return false
 	}
 	switch f.iface.ID {
-	case pns.IfaceAXBBind, pns.IfaceAXBind, pns.IfaceAXEBind:
+	case pns.IfaceAXBBind, pns.IfaceAXBind, pns.IfaceAXEBind: // an extension: when it is free (1020167 otherwise)
 		return true
 	case pns.IfaceAXCallee:
 		return f.name == "calleeNum"
@@ -293,6 +333,12 @@ var (
 func (f propField) decisionFor(v string, inside bool) string {
 	if f.auxiliary() {
 		return "D16"
+	}
+	if f.extension() {
+		if reDigits.MatchString(v) && len(v) == f.digits && strings.Trim(v, "0") == "" {
+			return "D58" // all zeros: refused by the emulator's allocation rule only
+		}
+		return "" // digits only and the app's count of them are both [V] (§5.1)
 	}
 	special := strings.HasPrefix(v, "+86400") || strings.HasPrefix(v, "+8695")
 	if inside {
@@ -330,6 +376,7 @@ type propRun struct {
 	used     map[string]bool                // every A/B number those bindings ever had
 	a        map[pns.Mode]string            // its A number
 	xs       map[pns.Mode][]string
+	digits   int // the AXE app's extension length
 	blocks   []string
 	xTurn    int
 	leftover []string
@@ -383,6 +430,9 @@ func RunProperties(ctx context.Context, o PropertyOptions) (*PropertyReport, err
 		if err := r.setup(ctx, f.iface.Mode, c); err != nil {
 			return rep, err
 		}
+		if f.extension() {
+			f.digits = r.digits
+		}
 		res, err := r.check(ctx, f, c)
 		if err != nil {
 			return rep, err
@@ -427,6 +477,9 @@ func (r *propRun) client(m pns.Mode) (*pns.Client, error) {
 	c := &pns.Client{BaseURL: r.o.Target, HTTP: r.o.HTTPClient, Signer: pns.Signer{AppKey: a.AppKey, AppSecret: secret}}
 	r.clients[m] = c
 	r.xs[m] = a.Xs()
+	if m == pns.ModeAXE {
+		r.digits = a.ExtensionDigits
+	}
 	return c, nil
 }
 
@@ -572,6 +625,8 @@ func (r *propRun) request(f propField, v string) (url.Values, map[string]any) {
 		q := url.Values{f.name: {v}}
 		id := r.ids[m]
 		switch {
+		case m == pns.ModeAXE && f.extension():
+			q.Set("virtualNum", id["x"])
 		case m == pns.ModeAXE:
 			q.Set("extendNum", id["extendNum"])
 		case f.auxiliary() && m == pns.ModeAXB:
@@ -592,7 +647,9 @@ func (r *propRun) genNumber(f propField) *rapid.Generator[string] {
 	m := f.iface.Mode
 	return rapid.Custom(func(t *rapid.T) string {
 		var base string
-		if f.xField() {
+		if f.extension() {
+			base = rapid.StringOfN(rapid.RuneFrom([]rune("0123456789")), f.digits, f.digits, -1).Draw(t, "digits")
+		} else if f.xField() {
 			xs := r.xs[m]
 			base = xs[rapid.IntRange(0, len(xs)-1).Draw(t, "x")]
 		} else {
@@ -691,11 +748,13 @@ func (r *propRun) check(ctx context.Context, f propField, c *pns.Client) (Proper
 		case !inside && accepted:
 			want = "refused: the value breaks " + f.rule()
 		case !inside && (resp.Code() != named.Code || resp.Envelope.ResultDesc != named.Desc):
-			want, decision = fmt.Sprintf("refused with %s %q", named.Code, named.Desc), "D16"
+			want, decision = fmt.Sprintf("refused with %s %q", named.Code, named.Desc), f.codeDecision()
+		case inside && f.extension() && resp.Code() == pns.CodeNoIdleExtension:
+			return // a well-formed extension someone holds on that X: documented (§5.1)
 		case inside && f.judgedInside() && !accepted:
 			want = "accepted: the value keeps " + f.rule()
 		case inside && resp.Code() == named.Code && resp.Envelope.ResultDesc == named.Desc:
-			want, decision = "not refused as malformed: the value keeps "+f.rule(), "D16"
+			want, decision = "not refused as malformed: the value keeps "+f.rule(), f.codeDecision()
 		default:
 			return
 		}

@@ -188,12 +188,94 @@ func TestPropertyDecisions(t *testing.T) {
 		}
 	}
 	// The checked fields come from the schemas; the identifying ones of a modify are left out.
-	if len(fields) != 22 {
-		t.Errorf("%d number fields, want 22", len(fields))
+	// AXE bind's virtualNum (a number only when not empty, a conditional of its own) and the
+	// AXE extension on bind, query and unbind are among them.
+	if len(fields) != 26 {
+		t.Errorf("%d number fields, want 26", len(fields))
+	}
+	for _, k := range [][2]string{{pns.IfaceAXEBind, "virtualNum"}, {pns.IfaceAXEBind, "extendNum"}, {pns.IfaceAXEQuery, "extendNum"}, {pns.IfaceAXEUnbind, "extendNum"}} {
+		find(k[0], k[1])
+	}
+	ext := find(pns.IfaceAXEBind, "extendNum")
+	ext.digits = 4
+	for _, c := range []struct {
+		v      string
+		inside bool
+		want   string
+	}{{"0042", true, ""}, {"042", false, ""}, {"00042", false, ""}, {"00 4", false, ""}, {"００４２", false, ""}, {"0000", false, "D58"}} {
+		if got := ext.inRule(c.v); got != c.inside {
+			t.Errorf("extension %q with 4 digits: inside %v, want %v", c.v, got, c.inside)
+		}
+		if d := ext.decisionFor(c.v, c.inside); d != c.want {
+			t.Errorf("extension %q: decision %q, want %q", c.v, d, c.want)
+		}
 	}
 	for _, f := range fields {
 		if r := propSkip(f.iface, f.name, f.format); r != "" {
 			t.Errorf("%s %s checked although %s", f.iface.ID, f.name, r)
 		}
+	}
+}
+
+// TestPropertiesNumberGaps proves the number checks reach the fields added to them: a platform
+// that pads a short AXE extension with zeros instead of refusing it, and one that strips dashes
+// from AXE bind's virtualNum, each fail the check of that field with a shrunk request.
+func TestPropertiesNumberGaps(t *testing.T) {
+	padExtension := func(h http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			var m map[string]any
+			if r.Method == http.MethodPost && json.Unmarshal(body(r), &m) == nil {
+				if s, ok := m["extendNum"].(string); ok && len(s) > 0 && len(s) < 4 {
+					m["extendNum"] = strings.Repeat("0", 4-len(s)) + s
+					b, _ := json.Marshal(m)
+					r.Body, r.ContentLength = io.NopCloser(bytes.NewReader(b)), int64(len(b))
+				}
+			}
+			h.ServeHTTP(w, r)
+		})
+	}
+	cases := []struct {
+		name         string
+		wrap         func(http.Handler) http.Handler
+		iface, field string
+		shrunk       func(v string) bool
+	}{
+		{"a short extension padded with zeros instead of refused", padExtension, pns.IfaceAXEBind, "extendNum",
+			func(v string) bool { return len(v) > 0 && len(v) < 4 && strings.Trim(v, "0123456789") == "" }},
+		{"dashes in AXE virtualNum stripped instead of refused", normalizeNumbers(func(s string) string { return strings.ReplaceAll(s, "-", "") }),
+			pns.IfaceAXEBind, "virtualNum",
+			func(v string) bool {
+				return strings.Count(v, "-") == 1 && pns.ValidXNumber(strings.ReplaceAll(v, "-", ""))
+			}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			cfg, err := ConformanceConfig()
+			if err != nil {
+				t.Fatal(err)
+			}
+			url, stop, err := ServeEmulator(cfg, c.wrap)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer stop()
+			rep, err := RunProperties(context.Background(), PropertyOptions{Target: url, Profile: EmulatorProfile(), Checks: 300,
+				Fields: func(iface, field string) bool { return iface == c.iface && field == c.field }})
+			if err != nil {
+				t.Fatal(err)
+			}
+			failed := rep.Failed()
+			if len(failed) != 1 {
+				t.Fatalf("property failures %+v, want one for %s %s", failed, c.iface, c.field)
+			}
+			f := failed[0].Failure
+			if !c.shrunk(f.Value) || !strings.Contains(f.Request, strconv.Quote(f.Value)) || !strings.HasPrefix(f.Want, "refused") || !strings.Contains(f.Answer, "resultcode 0") || f.Decision != "" {
+				t.Errorf("shrunk failure %+v: want a value of the mutant's shape, in the request, refused by the documented rule and accepted by the mutant", f)
+			}
+			if len(rep.Cleanup) > 0 {
+				t.Errorf("bindings left: %v", rep.Cleanup)
+			}
+			t.Logf("seed %d: %q in %s; %s", rep.Seed, f.Value, f.Request, f.Answer)
+		})
 	}
 }
