@@ -345,14 +345,21 @@ func (r *propRun) checkEnum(ctx context.Context, f enumField, c *pns.Client) (Pr
 			}
 		}
 		resp, err := r.send(ctx, c, f.iface, nil, r.enumRequest(f, raw))
-		if last != nil {
-			shrinks++
-		} else {
-			checks++
+		if err == nil && resp.Code() == pns.CodeLockedOut {
+			err = errLockedOut
 		}
 		if err != nil {
 			sendErr = err
 			return
+		}
+		if throttled(resp) {
+			res.Unjudged++
+			return
+		}
+		if last != nil {
+			shrinks++
+		} else {
+			checks++
 		}
 		accepted := resp.OK()
 		if accepted && f.iface.Method == http.MethodPost {

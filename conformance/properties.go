@@ -71,8 +71,10 @@ type PropertyResult struct {
 	Kind string `json:"kind"`
 	// Rule is the field's rule as the schema states it.
 	Rule string `json:"rule"`
-	// Checks is the number of generated values sent (before any shrinking).
+	// Checks is the number of generated values sent and judged (before any shrinking).
 	Checks int `json:"checks"`
+	// Unjudged counts values whose answer stayed flow control after the retries: not checked.
+	Unjudged int `json:"unjudged,omitempty"`
 	// Failure is the smallest request found that breaks a rule the verdict holds the platform
 	// to; nil when none was found.
 	Failure *PropertyFailure `json:"failure,omitempty"`
@@ -109,9 +111,12 @@ type PropertyFailure struct {
 
 // PropertyReport is the outcome of RunProperties.
 type PropertyReport struct {
-	Seed     uint64           `json:"seed"`
-	Requests int              `json:"requests"`
-	Results  []PropertyResult `json:"results"`
+	Seed     uint64 `json:"seed"`
+	Requests int    `json:"requests"`
+	// Throttled counts the answers that were the platform's flow control (D11): they judge
+	// nothing; the request was sent again or its value left unjudged (Unjudged).
+	Throttled int              `json:"throttled,omitempty"`
+	Results   []PropertyResult `json:"results"`
 	// Cleanup lists bindings that could not be removed again (empty when all were).
 	Cleanup []string `json:"cleanup,omitempty"`
 }
@@ -377,9 +382,11 @@ type propRun struct {
 	a        map[pns.Mode]string            // its A number
 	xs       map[pns.Mode][]string
 	digits   int // the AXE app's extension length
-	blocks   []string
-	xTurn    int
-	leftover []string
+	// throttled counts flow-controlled answers (each sent again or left unjudged).
+	throttled int
+	blocks    []string
+	xTurn     int
+	leftover  []string
 }
 
 // RunProperties runs the property checks of every number field and every enumerated field
@@ -418,7 +425,10 @@ func RunProperties(ctx context.Context, o PropertyOptions) (*PropertyReport, err
 		return nil, errors.New("properties: the profile has no numberBlocks for fresh A/B numbers")
 	}
 	rep := &PropertyReport{Seed: o.Seed}
-	defer func() { rep.Cleanup = r.cleanup(context.WithoutCancel(ctx)); rep.Requests = r.requests }()
+	defer func() {
+		rep.Cleanup = r.cleanup(context.WithoutCancel(ctx))
+		rep.Requests, rep.Throttled = r.requests, r.throttled
+	}()
 	for _, f := range fields {
 		if o.Fields != nil && !o.Fields(f.iface.ID, f.name) {
 			continue
@@ -483,17 +493,57 @@ func (r *propRun) client(m pns.Mode) (*pns.Client, error) {
 	return c, nil
 }
 
-// send waits for the rate limiter and sends one request.
+// throttleRetries bounds how often a request answered with flow control is sent again, after
+// a pause that doubles from throttlePause.
+const throttleRetries = PropertyThrottleRetries
+
+// throttlePause is the first pause after a flow-controlled answer (a variable so that tests of
+// a throttling platform need not wait for it).
+var throttlePause = 250 * time.Millisecond
+
+// PropertyThrottleRetries is how often a request answered with flow control (1010010, D11) is
+// sent again before its value is left unjudged.
+const PropertyThrottleRetries = 4
+
+// throttled reports whether an answer is the platform's flow control (1010010 with its
+// flow-control description, D11): it says nothing about the request's fields.
+func throttled(resp *pns.Response) bool {
+	return resp != nil && resp.Code() == pns.CodeInvalidDigest && strings.Contains(strings.ToLower(resp.Envelope.ResultDesc), "flow control")
+}
+
+// errLockedOut is returned when the platform locks the client out (1020176): nothing more can
+// be checked from this address.
+var errLockedOut = errors.New("the platform locked this client out (1020176): no further answer can be judged")
+
+// send waits for the rate limiter and sends one request; a flow-controlled answer is sent
+// again a few times after a pause, and returned as it is when it stays throttled.
 func (r *propRun) send(ctx context.Context, c *pns.Client, iface pns.Interface, params url.Values, body any) (*pns.Response, error) {
-	if r.lim != nil {
-		if err := r.lim.Wait(ctx); err != nil {
-			return nil, err
+	pause := throttlePause
+	for attempt := 0; ; attempt++ {
+		if r.lim != nil {
+			if err := r.lim.Wait(ctx); err != nil {
+				return nil, err
+			}
 		}
+		r.mu.Lock()
+		r.requests++
+		r.mu.Unlock()
+		resp, err := c.Do(ctx, iface.Method, iface.Path, params, body)
+		if err != nil || !throttled(resp) || attempt == throttleRetries {
+			return resp, err
+		}
+		r.mu.Lock()
+		r.throttled++
+		r.mu.Unlock()
+		t := time.NewTimer(pause)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil, ctx.Err()
+		case <-t.C:
+		}
+		pause *= 2
 	}
-	r.mu.Lock()
-	r.requests++
-	r.mu.Unlock()
-	return c.Do(ctx, iface.Method, iface.Path, params, body)
 }
 
 // x returns the mode's next X number, round robin, so that a binding left by a failed unbind
@@ -722,14 +772,21 @@ func (r *propRun) check(ctx context.Context, f propField, c *pns.Client) (Proper
 		}
 		params, body := r.request(f, v)
 		resp, err := r.send(ctx, c, f.iface, params, body)
-		if last != nil {
-			shrinks++
-		} else {
-			checks++
+		if err == nil && resp.Code() == pns.CodeLockedOut {
+			err = errLockedOut
 		}
 		if err != nil {
 			sendErr = err
 			return
+		}
+		if throttled(resp) {
+			res.Unjudged++
+			return
+		}
+		if last != nil {
+			shrinks++
+		} else {
+			checks++
 		}
 		accepted := resp.OK()
 		switch {

@@ -11,7 +11,9 @@ import (
 	"github.com/pns-harness/pns-harness/pns"
 	"os"
 	"strconv"
+	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // propertyChecks is the number of generated values per field: PNS_PROPERTY_CHECKS (make fuzz
@@ -277,5 +279,52 @@ func TestPropertiesNumberGaps(t *testing.T) {
 			}
 			t.Logf("seed %d: %q in %s; %s", rep.Seed, f.Value, f.Request, f.Answer)
 		})
+	}
+}
+
+// TestPropertiesThrottled: flow control (1010010, D11) judges nothing. A platform throttling
+// every other request has them sent again and still finds no failure; one throttling every
+// AXE modify leaves those fields with no judged value, counted as unjudged instead of passed.
+func TestPropertiesThrottled(t *testing.T) {
+	old := throttlePause
+	throttlePause = time.Millisecond
+	t.Cleanup(func() { throttlePause = old })
+	var n atomic.Int64
+	throttle := func(h http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if (r.Method == http.MethodPut && r.URL.Path == pns.PathAXE) || n.Add(1)%2 == 0 {
+				writeError(w, pns.FlowControl())
+				return
+			}
+			h.ServeHTTP(w, r)
+		})
+	}
+	cfg, err := ConformanceConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	url, stop, err := ServeEmulator(cfg, throttle)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	rep, err := RunProperties(context.Background(), PropertyOptions{Target: url, Profile: EmulatorProfile(), Checks: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := rep.Failed(); len(f) != 0 || len(rep.Cleanup) != 0 {
+		t.Fatalf("failures %+v, bindings left %v: flow control must judge nothing", f, rep.Cleanup)
+	}
+	if rep.Throttled == 0 {
+		t.Error("no throttled answer counted")
+	}
+	for _, r := range rep.Results {
+		axeModify := r.Interface == pns.IfaceAXEModify
+		if axeModify && (r.Checks != 0 || r.Unjudged == 0) {
+			t.Errorf("%s %s: %d judged, %d unjudged; want none judged", r.Interface, r.Field, r.Checks, r.Unjudged)
+		}
+		if !axeModify && r.Checks == 0 {
+			t.Errorf("%s %s: nothing judged although retries get through", r.Interface, r.Field)
+		}
 	}
 }

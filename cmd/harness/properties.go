@@ -111,7 +111,23 @@ func runProperties(ctx context.Context, args []string, stdout, stderr io.Writer)
 			return exitUsage
 		}
 	}
-	return exitFor(verdict{failed: len(rep.Failed()) + len(rep.Cleanup)})
+	v := verdict{failed: len(rep.Failed()) + len(rep.Cleanup)}
+	if n := unchecked(rep); n > 0 {
+		v.couldNotCheck = fmt.Sprintf("%d fields got no judged answer (flow control): lower --rate", n)
+		fmt.Fprintf(stderr, "harness properties: %s\n", v.couldNotCheck)
+	}
+	return exitFor(v)
+}
+
+// unchecked counts the fields of which no value was judged: every answer was flow control.
+func unchecked(rep *conformance.PropertyReport) int {
+	n := 0
+	for _, r := range rep.Results {
+		if r.Checks == 0 && r.Failure == nil && r.Unjudged > 0 {
+			n++
+		}
+	}
+	return n
 }
 
 // writeProperties prints one line per field, each failure with its shrunk request, each answer
@@ -119,8 +135,11 @@ func runProperties(ctx context.Context, args []string, stdout, stderr io.Writer)
 func writeProperties(w io.Writer, rep *conformance.PropertyReport) {
 	for _, r := range rep.Results {
 		status := "ok  "
-		if r.Failure != nil {
+		switch {
+		case r.Failure != nil:
 			status = "FAIL"
+		case r.Checks == 0:
+			status = "SKIP"
 		}
 		fmt.Fprintf(w, "%s %-11s %-14s %d requests; rule %s\n", status, r.Interface, r.Field, r.Checks, r.Rule)
 		if f := r.Failure; f != nil {
@@ -132,11 +151,18 @@ func writeProperties(w io.Writer, rep *conformance.PropertyReport) {
 		for _, n := range r.NotChecked {
 			fmt.Fprintf(w, "     not checked: %s\n", n)
 		}
+		if r.Unjudged > 0 {
+			fmt.Fprintf(w, "     not judged: %d values answered with flow control (1010010, D11) after %d retries\n", r.Unjudged, conformance.PropertyThrottleRetries)
+		}
 	}
 	for _, l := range rep.Cleanup {
 		fmt.Fprintf(w, "LEAKED %s\n", l)
 	}
-	fmt.Fprintf(w, "\n%d fields, %d failed, %d requests (seed %d)\n", len(rep.Results), len(rep.Failed()), rep.Requests, rep.Seed)
+	throttled := ""
+	if rep.Throttled > 0 {
+		throttled = fmt.Sprintf(", %d answered with flow control", rep.Throttled)
+	}
+	fmt.Fprintf(w, "\n%d fields, %d failed, %d requests%s (seed %d)\n", len(rep.Results), len(rep.Failed()), rep.Requests, throttled, rep.Seed)
 }
 
 // shownValue prints a generated value as it travelled: an enum value is already JSON text (its
