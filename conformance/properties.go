@@ -378,7 +378,7 @@ type propRun struct {
 	subs     map[pns.Mode]string            // the binding each mode's modify, callee, query and unbind refer to
 	busy     map[string]bool                // the X numbers of those bindings, never used for a generated bind
 	ids      map[pns.Mode]map[string]string // their X number and (AXE) extension
-	used     map[string]bool                // every A/B number those bindings ever had
+	used     map[string]bool                // every A/B number those bindings ever had, keyed by mode and number
 	a        map[pns.Mode]string            // its A number
 	xs       map[pns.Mode][]string
 	digits   int // the AXE app's extension length
@@ -611,7 +611,7 @@ func (r *propRun) setup(ctx context.Context, m pns.Mode, c *pns.Client) error {
 			return fmt.Errorf("properties: %s bind: %w", m, err)
 		}
 		if sub := subscriptionOf(resp); resp.OK() && sub != "" {
-			r.subs[m], r.a[m], r.busy[x], r.used[a], r.used[b] = sub, a, true, true, true
+			r.subs[m], r.a[m], r.busy[x], r.used[usedKey(m, a)], r.used[usedKey(m, b)] = sub, a, true, true, true
 			var v struct {
 				ExtendNum string `json:"extendNum"`
 			}
@@ -623,6 +623,10 @@ func (r *propRun) setup(ctx context.Context, m pns.Mode, c *pns.Client) error {
 	}
 	return fmt.Errorf("properties: the %s binding the checks refer to was refused: %s", m, propAnswer(last))
 }
+
+// usedKey keys propRun.used: a number one mode's reference binding holds says nothing about
+// another mode's (the seed repeats the same values field after field).
+func usedKey(m pns.Mode, number string) string { return string(m) + " " + number }
 
 func subscriptionOf(resp *pns.Response) string {
 	var v struct {
@@ -761,7 +765,7 @@ func (r *propRun) check(ctx context.Context, f propField, c *pns.Client) (Proper
 			return // a well-formed number in a query or unbind identifies a binding: not generated here
 		}
 		ref := f.iface.Method == http.MethodPut || f.iface.Query
-		if ref && r.used[v] {
+		if ref && r.used[usedKey(f.iface.Mode, v)] {
 			return // A equal to B, or the callee equal to A, is its own rule with its own scenario
 		}
 		if ref {
@@ -796,7 +800,7 @@ func (r *propRun) check(ctx context.Context, f propField, c *pns.Client) (Proper
 			delete(r.subs, f.iface.Mode) // the reference binding is gone: the next request makes another
 			delete(r.busy, r.ids[f.iface.Mode]["x"])
 		case accepted && f.iface.Method == http.MethodPut:
-			r.used[v] = true // the binding may now have v as its A or B
+			r.used[usedKey(f.iface.Mode, v)] = true // the binding may now have v as its A or B
 		}
 		named := pns.InvalidRequest(f.name)
 		var want string

@@ -308,7 +308,7 @@ func TestPropertiesThrottled(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer stop()
-	rep, err := RunProperties(context.Background(), PropertyOptions{Target: url, Profile: EmulatorProfile(), Checks: 5})
+	rep, err := RunProperties(context.Background(), PropertyOptions{Target: url, Profile: EmulatorProfile(), Checks: 20})
 	if err != nil {
 		t.Fatal(err)
 	}
