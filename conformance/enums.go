@@ -398,7 +398,7 @@ func (r *propRun) checkEnum(ctx context.Context, f enumField, c *pns.Client) (Pr
 		last = &fail
 		t.Fatalf("%s: %s; answer %s", raw, want, fail.Answer)
 	}
-	if msg := runRapid(r.o.Checks, r.o.Seed, f.iface.ID+"/"+f.name, prop); msg != "" && last == nil {
+	if msg := runRapid(r.o.Checks, fieldSeed(r.o.Seed, f.iface.ID, f.name), f.iface.ID+"/"+f.name, prop); msg != "" && last == nil {
 		return res, fmt.Errorf("properties: %s %s: %s", f.iface.ID, f.name, msg)
 	}
 	if sendErr != nil {

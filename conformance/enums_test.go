@@ -133,6 +133,9 @@ var enumMutants = []enumMutant{
 // is within the first few dozen values).
 const enumChecks = 300
 
+// mutantChecks is enumChecks, or more under make fuzz (PNS_PROPERTY_CHECKS).
+func mutantChecks(t *testing.T) int { return max(enumChecks, propertyChecks(t)) }
+
 // TestEnumPropertiesKillMutants proves the enum property checks can fail: every mutant that
 // accepts an unlisted value or refuses a listed one fails the check of its field, with the
 // failure shrunk to a request whose value has the mutant's shape, the value in the request sent
@@ -149,7 +152,7 @@ func TestEnumPropertiesKillMutants(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer stop()
-			rep, err := RunProperties(context.Background(), PropertyOptions{Target: url, Profile: EmulatorProfile(), Checks: enumChecks,
+			rep, err := RunProperties(context.Background(), PropertyOptions{Target: url, Profile: EmulatorProfile(), Checks: mutantChecks(t),
 				Fields: func(iface, field string) bool { return iface == m.iface && field == m.field }})
 			if err != nil {
 				t.Fatal(err)

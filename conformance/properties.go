@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"hash/fnv"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -829,7 +830,7 @@ func (r *propRun) check(ctx context.Context, f propField, c *pns.Client) (Proper
 		last = &fail
 		t.Fatalf("%s: %s; answer %s", v, want, fail.Answer)
 	}
-	if msg := runRapid(r.o.Checks, r.o.Seed, f.iface.ID+"/"+f.name, prop); msg != "" && last == nil {
+	if msg := runRapid(r.o.Checks, fieldSeed(r.o.Seed, f.iface.ID, f.name), f.iface.ID+"/"+f.name, prop); msg != "" && last == nil {
 		return res, fmt.Errorf("properties: %s %s: %s", f.iface.ID, f.name, msg)
 	}
 	if sendErr != nil {
@@ -837,6 +838,18 @@ func (r *propRun) check(ctx context.Context, f propField, c *pns.Client) (Proper
 	}
 	res.Checks, res.Failure = checks, last
 	return res, nil
+}
+
+// fieldSeed derives one field's seed from the run's, so that fields draw different values
+// (one seed for all repeated the same sequence field after field) and the run's seed still
+// repeats the whole run.
+func fieldSeed(seed uint64, iface, field string) uint64 {
+	h := fnv.New64a()
+	_, _ = h.Write([]byte(iface + "/" + field))
+	if s := seed ^ h.Sum64(); s != 0 {
+		return s
+	}
+	return seed
 }
 
 // rapidMu serialises runRapid: rapid reads its settings (checks, seed, fail files) from the

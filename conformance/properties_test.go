@@ -261,7 +261,7 @@ func TestPropertiesNumberGaps(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer stop()
-			rep, err := RunProperties(context.Background(), PropertyOptions{Target: url, Profile: EmulatorProfile(), Checks: 300,
+			rep, err := RunProperties(context.Background(), PropertyOptions{Target: url, Profile: EmulatorProfile(), Checks: mutantChecks(t),
 				Fields: func(iface, field string) bool { return iface == c.iface && field == c.field }})
 			if err != nil {
 				t.Fatal(err)
