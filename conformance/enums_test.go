@@ -313,3 +313,39 @@ func TestEnumFields(t *testing.T) {
 		}
 	}
 }
+
+// TestEnumPropertiesCatchWhatTablesMiss: mutants that every scenario of the suite lets through
+// (the boundary scenarios send one value outside each enum, "2" or "ON") fail the enum checks.
+func TestEnumPropertiesCatchWhatTablesMiss(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the whole suite against each mutant")
+	}
+	for _, m := range []enumMutant{enumMutants[0], enumMutants[2]} { // areaMatchMode read as a number, blanks trimmed
+		t.Run(m.name, func(t *testing.T) {
+			cfg, err := ConformanceConfig()
+			if err != nil {
+				t.Fatal(err)
+			}
+			url, stop, err := ServeEmulator(cfg, m.wrap)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer stop()
+			suite, err := Run(context.Background(), Options{Target: url, Profile: EmulatorProfile()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if suite.Failed != 0 {
+				t.Fatalf("the scenarios kill this mutant already (%v): it proves nothing about the enum checks", suite.FailedKeys())
+			}
+			rep, err := RunProperties(context.Background(), PropertyOptions{Target: url, Profile: EmulatorProfile(), Checks: mutantChecks(t),
+				Fields: func(iface, field string) bool { return iface == m.iface && field == m.field }})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if f := rep.Failed(); len(f) != 1 || !m.shrunk(f[0].Failure.Value) {
+				t.Fatalf("enum check failures %+v, want one on %s %s with the mutant's shape", f, m.iface, m.field)
+			}
+		})
+	}
+}
