@@ -252,7 +252,8 @@ func (f enumField) notChecked() []string {
 }
 
 // enumEdits are the characters a generated edit inserts or puts in place of another: blanks,
-// digits, signs and letters a platform might strip, parse or fold.
+// digits, signs and letters a platform might strip, parse or fold. The blank is listed four
+// times so that it is drawn most often: blanks are what platforms trim.
 var enumEdits = []rune(" 0 1 2 -+.xOT\t")
 
 // gen generates the JSON text of a value of the field: a listed value, or a near miss of one.
