@@ -160,6 +160,13 @@ const fieldExtension = "extendNum"
 // extension reports whether the field is an AXE extension rather than a number.
 func (f propField) extension() bool { return f.name == fieldExtension }
 
+// zeroExtension reports whether v is the all-zeros extension on a bind, which the emulator
+// never allocates nor accepts (D58). Elsewhere it is a well-formed extension that names no
+// binding.
+func (f propField) zeroExtension(v string) bool {
+	return f.extension() && f.iface.Method == http.MethodPost && len(v) == f.digits && reDigits.MatchString(v) && strings.Trim(v, "0") == ""
+}
+
 // codeDecision is the decision behind the exact answer (1010002 naming the field) to a value
 // outside the rule.
 func (f propField) codeDecision() string {
@@ -244,18 +251,29 @@ func propertyFields() ([]propField, error) {
 	return out, nil
 }
 
-// propSkip says why a number field has no property check ("" when it has one): in a modify or
-// a temporary callee the subscriptionId identifies the binding and wins over an X number or A
-// number sent beside it (D41), so those values are not the request's subject and the emulator
-// does not read them.
+// propSkip says why a number field has no property check ("" when it has one): the temporary
+// callee's origNum is not read by the platform ("系统不会解析该参数", §4.6); whether its syntax
+// is checked all the same is the emulator's decision D16, which the callee scenarios cover.
 func propSkip(iface pns.Interface, name, format string) string {
-	switch iface.ID {
-	case pns.IfaceAXBModify, pns.IfaceAXModify, pns.IfaceAXEModify, pns.IfaceAXCallee:
-		if format == schemas.FormatXNumber || name == fieldExtension || (iface.ID == pns.IfaceAXCallee && name != "calleeNum") {
-			return "identifies the binding beside a subscriptionId, which wins (D41)"
-		}
+	if iface.ID == pns.IfaceAXCallee && name == "origNum" {
+		return "not read by the platform (§4.6); its syntax check is D16"
 	}
 	return ""
+}
+
+// identifies reports whether the field identifies the binding of a modify or a temporary
+// callee (AX privateNum, AXE virtualNum with extendNum): it is sent without a subscriptionId,
+// which would win over it (§4.4, §4.6, §5.4), so that it is the request's subject. Like a query
+// value, a well-formed one names a binding and is not generated; a malformed one names none and
+// must be refused.
+func (f propField) identifies() bool {
+	switch f.iface.ID {
+	case pns.IfaceAXModify, pns.IfaceAXCallee:
+		return f.name == "privateNum"
+	case pns.IfaceAXEModify:
+		return f.name == "virtualNum" || f.extension()
+	}
+	return false
 }
 
 // auxiliary reports whether the field of a query or unbind only narrows a request identified by
@@ -270,12 +288,11 @@ var reDigits = regexp.MustCompile(`^[0-9]+$`)
 
 // inRule is the oracle: the field's format and length as the schema states them; for an
 // extension, digits only and exactly the app's count of them ("E has at most 4 digits; the
-// number of digits is fixed per app", reference §5.1 [V]), and not all zeros, which the
-// emulator never allocates nor accepts (D58).
+// number of digits is fixed per app", reference §5.1 [V]), and on a bind not all zeros (D58).
 func (f propField) inRule(v string) bool {
 	n := len([]rune(v))
 	if f.extension() {
-		return n == f.digits && reDigits.MatchString(v) && strings.Trim(v, "0") != ""
+		return n == f.digits && reDigits.MatchString(v) && !f.zeroExtension(v)
 	}
 	return n >= f.min && n <= f.max && schemas.CheckFormat(f.format, v) == nil
 }
@@ -341,7 +358,7 @@ func (f propField) decisionFor(v string, inside bool) string {
 		return "D16"
 	}
 	if f.extension() {
-		if reDigits.MatchString(v) && len(v) == f.digits && strings.Trim(v, "0") == "" {
+		if f.zeroExtension(v) {
 			return "D58" // all zeros: refused by the emulator's allocation rule only
 		}
 		return "" // digits only and the app's count of them are both [V] (§5.1)
@@ -673,6 +690,17 @@ func (r *propRun) request(f propField, v string) (url.Values, map[string]any) {
 		return nil, body
 	case pns.IfaceAXCallee:
 		body := map[string]any{"subscriptionId": r.subs[m], "calleeNum": r.fresh(5)}
+		if f.identifies() {
+			delete(body, "subscriptionId")
+		}
+		body[f.name] = v
+		return nil, body
+	}
+	if f.identifies() {
+		body := map[string]any{}
+		if m == pns.ModeAXE { // the pair identifies together
+			body["virtualNum"], body["extendNum"] = r.ids[m]["x"], r.ids[m]["extendNum"]
+		}
 		body[f.name] = v
 		return nil, body
 	}
@@ -762,8 +790,8 @@ func (r *propRun) check(ctx context.Context, f propField, c *pns.Client) (Proper
 			return // unreachable (reported once, below), or the shrinking budget is spent
 		}
 		inside := f.inRule(v)
-		if f.iface.Query && inside {
-			return // a well-formed number in a query or unbind identifies a binding: not generated here
+		if (f.iface.Query || f.identifies()) && inside {
+			return // a well-formed number in a query, an unbind or an identifying field names a binding: not generated here
 		}
 		ref := f.iface.Method == http.MethodPut || f.iface.Query
 		if ref && r.used[usedKey(f.iface.Mode, v)] {

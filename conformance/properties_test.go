@@ -192,11 +192,23 @@ func TestPropertyDecisions(t *testing.T) {
 	// The checked fields come from the schemas; the identifying ones of a modify are left out.
 	// AXE bind's virtualNum (a number only when not empty, a conditional of its own) and the
 	// AXE extension on bind, query and unbind are among them.
-	if len(fields) != 26 {
-		t.Errorf("%d number fields, want 26", len(fields))
+	if len(fields) != 30 {
+		t.Errorf("%d number fields, want 30", len(fields))
 	}
 	for _, k := range [][2]string{{pns.IfaceAXEBind, "virtualNum"}, {pns.IfaceAXEBind, "extendNum"}, {pns.IfaceAXEQuery, "extendNum"}, {pns.IfaceAXEUnbind, "extendNum"}} {
 		find(k[0], k[1])
+	}
+	// In a query, modify or unbind the all-zeros extension is well formed: it names no binding.
+	if q := find(pns.IfaceAXEQuery, "extendNum"); true {
+		q.digits = 4
+		if !q.inRule("0000") || q.decisionFor("0000", true) != "" {
+			t.Errorf("query extension 0000: want inside the rule, documented")
+		}
+	}
+	for _, k := range [][2]string{{pns.IfaceAXModify, "privateNum"}, {pns.IfaceAXCallee, "privateNum"}, {pns.IfaceAXEModify, "virtualNum"}, {pns.IfaceAXEModify, "extendNum"}} {
+		if !find(k[0], k[1]).identifies() {
+			t.Errorf("%s %s: want checked as the binding's identifier", k[0], k[1])
+		}
 	}
 	ext := find(pns.IfaceAXEBind, "extendNum")
 	ext.digits = 4

@@ -112,12 +112,12 @@ func TestPropertiesCommand(t *testing.T) {
 	t.Run("embedded emulator: every field holds, report written", func(t *testing.T) {
 		out := filepath.Join(dir, "out")
 		code, stdout, stderr := runHarness(t, nil, "properties", "--checks", "5", "--out", out)
-		if code != exitOK || !strings.Contains(stdout, "52 fields, 0 failed") {
-			t.Fatalf("exit %d, want 0 with 52 fields checked\n%s%s", code, stdout, stderr)
+		if code != exitOK || !strings.Contains(stdout, "56 fields, 0 failed") {
+			t.Fatalf("exit %d, want 0 with 56 fields checked\n%s%s", code, stdout, stderr)
 		}
 		var rep conformance.PropertyReport
 		b, err := os.ReadFile(filepath.Join(out, "properties.json"))
-		if err != nil || json.Unmarshal(b, &rep) != nil || len(rep.Results) != 52 || rep.Requests == 0 {
+		if err != nil || json.Unmarshal(b, &rep) != nil || len(rep.Results) != 56 || rep.Requests == 0 {
 			t.Fatalf("properties.json: %v %s", err, b)
 		}
 	})
@@ -205,8 +205,8 @@ func TestPropertiesEnums(t *testing.T) {
 			p := startPlatform(t, "--decisions", decisions)
 			code, stdout, stderr := runHarness(t, platformEnv, "properties", "--target", p.URL, "--profile", platformProfile(t, ""),
 				"--ca-file", p.CertFile, "--checks", "30", "--rate", "0")
-			if code != exitOK || !strings.Contains(stdout, "52 fields, 0 failed") {
-				t.Fatalf("exit %d, want 0 with 52 fields and none failed\n%s%s", code, stdout, stderr)
+			if code != exitOK || !strings.Contains(stdout, "56 fields, 0 failed") {
+				t.Fatalf("exit %d, want 0 with 56 fields and none failed\n%s%s", code, stdout, stderr)
 			}
 			want := []string{"not checked: the exact answer to an unlisted value", "not checked: the whole rule at ax.modify: it rests on D55"}
 			if decisions == "alternative" { // another description of 1010002 (D15): listed, not failed
