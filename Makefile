@@ -74,7 +74,7 @@ mutation:
 	status=$$?; cat $(BIN)/mutation.txt 2>/dev/null; exit $$status
 
 ## fuzz: run every fuzz target for FUZZTIME (default 60s each), then the property checks of
-## every number field and every enumerated field (26 + 26) against the embedded emulator with
+## every number field and every enumerated field (30 + 26) against the embedded emulator with
 ## PROPCHECKS generated values per field (default 2000; `make test` sends 8), then the same
 ## checks' mutants (numbers and enums normalised or refused) with PROPCHECKS values each.
 PROPCHECKS ?= 2000
