@@ -82,6 +82,9 @@ type prop struct {
 	MaxLength *int   `json:"maxLength"`
 	Enum      []any  `json:"enum"`
 	Pattern   string `json:"pattern"`
+	// Then is the property's own conditional format (AXE bind's virtualNum: a number when
+	// not empty).
+	Then *prop `json:"then"`
 	// Decision is the "x-decision" annotation: case kind → decision IDs (space-separated).
 	Decision map[string]string `json:"x-decision"`
 	Props    map[string]*prop
