@@ -26,8 +26,10 @@ import (
 // What is judged where follows the reference's tags:
 //   - a value outside the list in the field's own JSON type must be refused on every target
 //     (the field's String(枚举) / Integer row is [V] or [C]); the exact answer, 1010002 and its
-//     description naming the field, is the emulator's decision (D20, D36 or D52 for the code,
-//     D15 for the description), judged only when the profile says the target is the emulator;
+//     description naming the field, is the emulator's decision (D20 or D23 for the code, D15
+//     for the description), judged only when the profile says the target is the emulator;
+//     for areaMatchMode (D36) and privateNumType (D52) §14 decides the refusal itself, so there
+//     it is judged only on the emulator too;
 //   - a value of another JSON type ("1" for the integer 1, 1 for the string "1") rests on D20
 //     as a whole: real clients vary and a platform may convert it;
 //   - a listed value must be accepted on every target unless the schema's x-decision annotation
@@ -225,6 +227,22 @@ func (f enumField) outsideDecision(v any) string {
 	case v == "":
 		return decisionEmptyString // empty = absent or malformed (D22)
 	}
+	return ownRefusalDecision(f.name)
+}
+
+// ownRefusalDecision names the decision of a field whose refusal of an unlisted value is itself
+// the emulator's decision, not only the code it answers with: §14 says "value other than "0"/"1"
+// → 1010002" for areaMatchMode (D36) and "other values → 1010002" for privateNumType (D52), both
+// @emulator as a whole, and the suite's own scenarios carry @decision:D36 / D52. A platform that
+// ignores an unknown value there is within the contract, so refusing it is judged only on the
+// emulator ("" for every other field, whose String(枚举) row is documented).
+func ownRefusalDecision(name string) string {
+	switch name {
+	case "areaMatchMode":
+		return "D36"
+	case "privateNumType":
+		return "D52"
+	}
 	return ""
 }
 
@@ -234,11 +252,15 @@ func (f enumField) notChecked() []string {
 	if f.row != "" {
 		return []string{fmt.Sprintf("the whole rule at %s: it rests on %s, not on the documentation", f.iface.ID, f.row)}
 	}
-	out := []string{
+	var out []string
+	if d := ownRefusalDecision(f.name); d != "" {
+		out = append(out, fmt.Sprintf("refusing an unlisted value at all: it rests on %s, not on the documentation", d))
+	}
+	out = append(out,
 		fmt.Sprintf("the exact answer to an unlisted value (1010002 %q): the code rests on %s, the description on %s",
 			pns.InvalidRequest(f.name).Desc, enumCodeDecision(f.name), decisionDescription),
 		fmt.Sprintf("values of another JSON type and the empty string: refusing them rests on %s and %s", decisionJSONType, decisionEmptyString),
-	}
+	)
 	var decided []string
 	for _, v := range f.values {
 		if d := f.insideDecision(v); d != "" {

@@ -171,7 +171,9 @@ func TestEnumPropertiesKillMutants(t *testing.T) {
 			}
 			// The shrunk value may be of another JSON type or empty, judged by D20 or D22 on the
 			// emulator; any other decision would mean the kill rests on the wrong rule.
-			if !strings.Contains(f.Answer, wantAnswer) || !strings.HasPrefix(f.Want, wantWant) || (f.Decision != "" && f.Decision != "D20" && f.Decision != "D22") {
+			// areaMatchMode and privateNumType: the refusal itself is D36 / D52.
+			own := ownRefusalDecision(m.field)
+			if !strings.Contains(f.Answer, wantAnswer) || !strings.HasPrefix(f.Want, wantWant) || (f.Decision != "" && f.Decision != "D20" && f.Decision != "D22" && (own == "" || f.Decision != own)) {
 				t.Errorf("failure %+v: want %s, answer %s", f, wantWant, wantAnswer)
 			}
 			if len(rep.Cleanup) > 0 {
@@ -238,6 +240,54 @@ func TestEnumDecisionsOnlyOnEmulator(t *testing.T) {
 	}
 }
 
+// TestEnumIgnoredUnknownValueNotAFailure: §14 leaves the refusal of an unknown areaMatchMode
+// to the emulator (D36, @emulator). A platform that ignores "2" and matches strictly, as if the
+// field were absent, is within the contract: described as a real platform it passes, with the
+// answer listed as a difference resting on D36 and the refusal named as not checked; under the
+// emulator's profile the same platform fails on that decision.
+func TestEnumIgnoredUnknownValueNotAFailure(t *testing.T) {
+	ignore := rewriteField(pns.PathAXB, "areaMatchMode", func(raw string) string {
+		if s, ok := jsonString(raw); ok && s != "0" && s != "1" && s != "" {
+			return "" // unknown value: dropped, i.e. the default (strict)
+		}
+		return raw
+	})
+	cfg, err := ConformanceConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	url, stop, err := ServeEmulator(cfg, ignore)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	only := func(iface, field string) bool { return iface == pns.IfaceAXBBind && field == "areaMatchMode" }
+	rep, err := RunProperties(context.Background(), PropertyOptions{Target: url, Profile: EmulatorProfile(), Checks: enumChecks, Fields: only})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := rep.Failed(); len(f) != 1 || !strings.Contains(f[0].Failure.Decision, "D36") {
+		t.Fatalf("under the emulator's profile: failures %+v, want one resting on D36", f)
+	}
+	platform := *EmulatorProfile()
+	platform.Emulator = false
+	rep, err = RunProperties(context.Background(), PropertyOptions{Target: url, Profile: &platform, Checks: enumChecks, Fields: only})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := rep.Failed(); len(f) != 0 {
+		t.Fatalf("described as a real platform: failures %+v, want none (ignoring an unknown areaMatchMode is D36's open question)", f)
+	}
+	r := rep.Results[0]
+	var d36 bool
+	for _, d := range r.Differs {
+		d36 = d36 || strings.Contains(d.Decision, "D36")
+	}
+	if !d36 || !strings.Contains(strings.Join(r.NotChecked, "\n"), "refusing an unlisted value at all: it rests on D36") {
+		t.Fatalf("result %+v: want the accepted unknown value listed as a D36 difference and the refusal named as not checked", r)
+	}
+}
+
 // TestEnumFields pins which fields the enum checks cover (read from the schemas) and which
 // answers rest on the documentation and which on a decision.
 func TestEnumFields(t *testing.T) {
@@ -280,7 +330,10 @@ func TestEnumFields(t *testing.T) {
 		{f(pns.IfaceAXBBind + " callDirection"), "2", true, "", ""},
 		{f(pns.IfaceAXBBind + " callDirection"), "3", false, "", ""},
 		{f(pns.IfaceAXBBind + " callDirection"), `"2"`, false, "D20", ""},
-		{f(pns.IfaceAXBBind + " areaMatchMode"), `" 0"`, false, "", ""},
+		{f(pns.IfaceAXBBind + " areaMatchMode"), `" 0"`, false, "D36", ""},
+		{f(pns.IfaceAXBBind + " areaMatchMode"), `"2"`, false, "D36", ""},
+		{f(pns.IfaceAXBind + " privateNumType"), `"mobile"`, false, "D52", ""},
+		{f(pns.IfaceAXBind + " privateNumType"), `"mobile-virtual"`, true, "", ""},
 		{f(pns.IfaceAXBBind + " areaMatchMode"), `0`, false, "D20", ""},
 		{f(pns.IfaceAXBBind + " areaMatchMode"), `""`, false, "D22", ""},
 		{f(pns.IfaceAXBind + " areaMatchMode"), `"1"`, true, "", "D51"},
