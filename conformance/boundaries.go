@@ -313,10 +313,10 @@ func fieldCases(t boundaryTarget, name string, p *prop, with string) []boundaryC
 		switch {
 		case maxInt >= 0:
 			v := strconv.FormatInt(maxInt+1, 10)
-			add("enum", v+" (outside the enum)", v, false)
+			add("enum", v+" (outside the enum)", v, false, "outside")
 		case len(strs) > 0:
 			v := invalidEnum(strs)
-			add("enum", strconv.Quote(v)+" (outside the enum)", strconv.Quote(v), false)
+			add("enum", strconv.Quote(v)+" (outside the enum)", strconv.Quote(v), false, "outside")
 		}
 	case p.isInteger():
 		if p.Minimum != nil {

@@ -227,24 +227,17 @@ func (f enumField) outsideDecision(v any) string {
 	case v == "":
 		return decisionEmptyString // empty = absent or malformed (D22)
 	}
-	return ownRefusalDecision(f.name)
+	return f.ownRefusalDecision()
 }
 
 // ownRefusalDecision names the decision of a field whose refusal of an unlisted value is itself
-// the emulator's decision, not only the code it answers with: §14 says "value other than "0"/"1"
-// → 1010002" for areaMatchMode (D36) and "other values → 1010002" for privateNumType (D52), both
-// @emulator as a whole, and the suite's own scenarios carry @decision:D36 / D52. A platform that
-// ignores an unknown value there is within the contract, so refusing it is judged only on the
-// emulator ("" for every other field, whose String(枚举) row is documented).
-func ownRefusalDecision(name string) string {
-	switch name {
-	case "areaMatchMode":
-		return "D36"
-	case "privateNumType":
-		return "D52"
-	}
-	return ""
-}
+// the emulator's decision, not only the code it answers with: the schema's x-decision
+// annotation "outside" (areaMatchMode D36 "value other than "0"/"1" → 1010002", privateNumType
+// D52 "other values → 1010002", both @emulator as a whole in §14). A platform that ignores an
+// unknown value there is within the contract, so refusing it is judged only on the emulator;
+// "" for every other field, whose String(枚举) row is documented. The boundary scenarios read
+// the same annotation, so both kinds of check judge the rule alike.
+func (f enumField) ownRefusalDecision() string { return f.valueDecisions["outside"] }
 
 // notChecked says which parts of the field's rule the verdict leaves out on a target that is
 // not the emulator, and why.
@@ -253,7 +246,7 @@ func (f enumField) notChecked() []string {
 		return []string{fmt.Sprintf("the whole rule at %s: it rests on %s, not on the documentation", f.iface.ID, f.row)}
 	}
 	var out []string
-	if d := ownRefusalDecision(f.name); d != "" {
+	if d := f.ownRefusalDecision(); d != "" {
 		out = append(out, fmt.Sprintf("refusing an unlisted value at all: it rests on %s, not on the documentation", d))
 	}
 	out = append(out,
