@@ -115,6 +115,9 @@ type CleanupResult struct {
 	// binds whose outcome could not be learned (Unknown). Bound counts the bindings found
 	// for binds whose answer was lost.
 	Cleanup Cleanup
+	// Ephemeral is true when the journal's platform was its run's own embedded emulator, gone
+	// with the run: nothing can be left, and the cleanup asked nothing.
+	Ephemeral bool
 }
 
 // CleanupDir removes every binding the journal of cfg.Dir says may be on the platform: the
@@ -129,6 +132,11 @@ func CleanupDir(ctx context.Context, cfg CleanupConfig) (*CleanupResult, error) 
 	}
 	if err != nil {
 		return nil, &ConfigError{err}
+	}
+	if st.Ephemeral {
+		res := &CleanupResult{Target: st.Target, Before: *st, Ephemeral: true}
+		res.Before.LiveBinds, res.Before.MaybeBinds = nil, nil
+		return res, nil
 	}
 	target := cmp.Or(cfg.Target, st.Target)
 	if target == "" {
@@ -205,6 +213,10 @@ func (r *runner) takeOverJournal(ctx context.Context) error {
 	}
 	if err != nil {
 		return fmt.Errorf("%s: an earlier run's binding journal cannot be read (%w): remove it once its bindings are known to be gone", dir, err)
+	}
+	if st.Ephemeral {
+		// Its platform was that run's own emulator, gone with it.
+		return os.Remove(filepath.Join(dir, JournalFile))
 	}
 	if st.Live+st.Maybe > 0 && r.cfg.CleanupFirst {
 		res, err := CleanupDir(ctx, CleanupConfig{Dir: dir, Target: r.cfg.Target, Gate: r.cfg.Gate, TLSConfig: r.cfg.TLSConfig,

@@ -517,7 +517,7 @@ func (r *runner) run(ctx context.Context) (*Result, error) {
 		for _, m := range r.modes {
 			m.journal = j
 		}
-		j.write(journalRecord{Op: journalRun, Target: r.base, At: time.Now().UTC().Format(time.RFC3339Nano)})
+		j.write(journalRecord{Op: journalRun, Target: r.base, At: time.Now().UTC().Format(time.RFC3339Nano), Ephemeral: r.cfg.EphemeralTarget})
 		defer j.close() // the early returns; the normal end closes it before the result
 	}
 	if r.usesCalls {

@@ -35,17 +35,20 @@ const (
 
 // Record is one line of the journal. ID is unique among the binds of one journal.
 type Record struct {
-	Op     string   `json:"op"`
-	ID     uint64   `json:"id,omitempty"`
-	Target string   `json:"target,omitempty"` // run: the platform the binds went to
-	At     string   `json:"at,omitempty"`     // run: when it started
-	Mode   pns.Mode `json:"mode,omitempty"`
-	App    string   `json:"app,omitempty"` // the appKey that made the bind
-	A      string   `json:"a,omitempty"`
-	B      string   `json:"b,omitempty"`
-	X      string   `json:"x,omitempty"`
-	Ext    string   `json:"ext,omitempty"`
-	Sub    string   `json:"sub,omitempty"`
+	Op     string `json:"op"`
+	ID     uint64 `json:"id,omitempty"`
+	Target string `json:"target,omitempty"` // run: the platform the binds went to
+	At     string `json:"at,omitempty"`     // run: when it started
+	// Ephemeral (run) says the platform was the run's own embedded emulator, whose state died
+	// with the run: nothing it bound can be left.
+	Ephemeral bool     `json:"ephemeral,omitempty"`
+	Mode      pns.Mode `json:"mode,omitempty"`
+	App       string   `json:"app,omitempty"` // the appKey that made the bind
+	A         string   `json:"a,omitempty"`
+	B         string   `json:"b,omitempty"`
+	X         string   `json:"x,omitempty"`
+	Ext       string   `json:"ext,omitempty"`
+	Sub       string   `json:"sub,omitempty"`
 }
 
 // syncEvery is how often appended records are fsynced: each record is written to the file
@@ -151,6 +154,9 @@ func (w *Writer) Close() error {
 type State struct {
 	// Target is the platform of the run that wrote the journal (its last run record).
 	Target string
+	// Ephemeral is the last run record's: its platform was the run's own embedded emulator,
+	// gone with the run, so nothing the journal counts can be left on it.
+	Ephemeral bool
 	// Binds counts the binds journaled; Live those bound and never removed; Maybe those whose
 	// outcome never arrived (their request may have reached the platform).
 	Binds, Live, Maybe int
@@ -186,7 +192,7 @@ func Read(dir string) (*State, error) {
 		}
 		switch rec.Op {
 		case OpRun:
-			st.Target = rec.Target
+			st.Target, st.Ephemeral = rec.Target, rec.Ephemeral
 		case OpBind:
 			if _, seen := binds[rec.ID]; !seen {
 				st.Binds++
