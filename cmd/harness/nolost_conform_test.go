@@ -1,0 +1,166 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"encoding/pem"
+	"io"
+	"math"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/pns-harness/pns-harness/conformance"
+	"github.com/pns-harness/pns-harness/features"
+	"github.com/pns-harness/pns-harness/pns"
+)
+
+// answerDropProxy relays every request to the platform, except that it drops the answer of
+// every second AXB and AX bind after the platform acted (connection closed): the suite never
+// learns those bindings' IDs.
+type answerDropProxy struct {
+	srv      *httptest.Server
+	CertFile string
+	binds    atomic.Int64
+	dropped  atomic.Int64
+}
+
+func startAnswerDropProxy(t *testing.T, p *platform) *answerDropProxy {
+	t.Helper()
+	up, err := url.Parse(p.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := p.client(t)
+	dp := &answerDropProxy{}
+	dp.srv = httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		req, _ := http.NewRequestWithContext(r.Context(), r.Method, up.Scheme+"://"+up.Host+r.URL.RequestURI(), bytes.NewReader(body))
+		req.Header = r.Header.Clone()
+		resp, err := client.Do(req)
+		cut := func() {
+			if c, _, err := http.NewResponseController(w).Hijack(); err == nil {
+				_ = c.Close()
+			}
+		}
+		if err != nil {
+			cut()
+			return
+		}
+		answer, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if iface, ok, _ := pns.Route(r.Method, r.URL.Path); ok && (iface.ID == pns.IfaceAXBBind || iface.ID == pns.IfaceAXBind) {
+			if dp.binds.Add(1)%2 == 0 {
+				dp.dropped.Add(1)
+				cut()
+				return
+			}
+		}
+		for k, v := range resp.Header {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(resp.StatusCode)
+		_, _ = w.Write(answer)
+	}))
+	t.Cleanup(dp.srv.Close)
+	dp.CertFile = filepath.Join(t.TempDir(), "proxy.pem")
+	if err := os.WriteFile(dp.CertFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: dp.srv.Certificate().Raw}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return dp
+}
+
+// TestConformLeavesNothing: a conformance run against a platform that refuses every unbind,
+// through a proxy that loses the answer of every second AXB and AX bind, leaves bindings it
+// knows (leaked, named) and bindings it cannot know (answer lost). Every AXB and AXE binding
+// left carries the suite's lifetime (its expected length plus the margin), so it expires by
+// itself; the journal in --out lets `harness cleanup DIR` remove all of them: the bound ones
+// by ID, the lost ones by asking the platform, after which the platform holds none.
+func TestConformLeavesNothing(t *testing.T) {
+	p := startPlatform(t)
+	p.setFaults(t, `{"faults":[{"interface":"axb.unbind","errorRate":1,"resultcode":"1010002"},{"interface":"ax.unbind","errorRate":1,"resultcode":"1010002"},{"interface":"axe.unbind","errorRate":1,"resultcode":"1010002"}]}`)
+	proxy := startAnswerDropProxy(t, p)
+	const tags = "@axb.query,@ax.query,@rule:business:same-bindnum"
+	selected, err := conformance.Select(features.FS, tags)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := conformance.SuiteLifetime(selected, false)
+	prof := platformProfile(t, "")
+	dir := filepath.Join(t.TempDir(), "conformance")
+	code, stdout, stderr := runHarness(t, platformEnv, "conform", "--target", proxy.srv.URL, "--ca-file", proxy.CertFile, "--profile", prof,
+		"--tags", tags, "--out", dir, "--coverage=false")
+	if code != exitFailed {
+		t.Fatalf("conform: exit %d, want %d (bindings left)\n%.3000s\n%s", code, exitFailed, stdout, stderr)
+	}
+	if proxy.dropped.Load() == 0 {
+		t.Fatal("no bind answer was dropped: the test does not test lost answers")
+	}
+	var res struct {
+		LifetimeSeconds int64 `json:"lifetimeSeconds"`
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "conformance.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &res); err != nil {
+		t.Fatal(err)
+	}
+	if res.LifetimeSeconds != int64(want.Seconds()) {
+		t.Errorf("conformance.json lifetimeSeconds %d, want %d (%d scenarios)", res.LifetimeSeconds, int64(want.Seconds()), len(selected))
+	}
+	d := p.dump(t)
+	if len(d.AXB) == 0 || len(d.AX) == 0 || len(d.AXE) == 0 {
+		t.Fatalf("left on the platform: %d AXB, %d AX, %d AXE; want some of each\n%.3000s", len(d.AXB), len(d.AX), len(d.AXE), stdout)
+	}
+	// Every binding left expires: with the suite's lifetime, or the one its scenario's body
+	// gave (axb.query binds one with "duration":86400 on purpose).
+	suite := 0
+	for _, b := range d.AXB {
+		if b.Duration <= 0 || b.ExpiresAt == "" {
+			t.Errorf("AXB binding %s never expires: duration %d", b.SubscriptionID, b.Duration)
+		}
+		if b.Duration == int(want.Seconds()) {
+			suite++
+		}
+	}
+	if suite == 0 {
+		t.Errorf("no AXB binding carries the suite's lifetime of %d s", int(want.Seconds()))
+	}
+	for _, b := range d.AXE {
+		if b.TimeUnit != "1" || b.BindExpiredTime != int(math.Ceil(want.Minutes())) || b.ExpiresAt == "" {
+			t.Errorf("AXE binding %s: timeUnit %q, bindExpiredTime %d; want %d minutes", b.SubscriptionID, b.TimeUnit, b.BindExpiredTime, int(math.Ceil(want.Minutes())))
+		}
+	}
+	left := len(d.AXB) + len(d.AX) + len(d.AXE)
+
+	// The platform accepts unbinds again; cleanup goes to it directly (the journal names the
+	// proxy, which would drop answers).
+	p.setFaults(t, `{"faults":[]}`)
+	code, stdout, stderr = runHarness(t, platformEnv, "cleanup", "--target", p.URL, "--ca-file", p.CertFile, "--profile", prof, dir)
+	if code != exitOK {
+		t.Fatalf("cleanup: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	m := regexp.MustCompile(`(\d+) bound and not removed, (\d+) without an answer; removed (\d+) \((\d+) of them found by query\), 0 leaked, 0 unknown`).FindStringSubmatch(stdout)
+	if m == nil {
+		t.Fatalf("cleanup output:\n%s", stdout)
+	}
+	if atoi(m[1]) == 0 || atoi(m[2]) == 0 || atoi(m[4]) == 0 {
+		t.Errorf("cleanup removed no bound binding, or looked up no lost one: %s", m[0])
+	}
+	if atoi(m[3]) != left {
+		t.Errorf("cleanup removed %s, the platform held %d", m[3], left)
+	}
+	if ids := p.bindingIDs(t); len(ids) != 0 {
+		t.Errorf("left on the platform after cleanup: %v\n%s", ids, stdout)
+	}
+	if !strings.Contains(stdout, dir) {
+		t.Errorf("cleanup does not name the directory:\n%s", stdout)
+	}
+}
