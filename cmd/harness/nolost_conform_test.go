@@ -18,6 +18,7 @@ import (
 
 	"github.com/pns-harness/pns-harness/conformance"
 	"github.com/pns-harness/pns-harness/features"
+	"github.com/pns-harness/pns-harness/loadtest"
 	"github.com/pns-harness/pns-harness/pns"
 )
 
@@ -164,3 +165,83 @@ func TestConformLeavesNothing(t *testing.T) {
 		t.Errorf("cleanup does not name the directory:\n%s", stdout)
 	}
 }
+
+// TestRunTakesOverJournal: `harness run` into an --out directory whose earlier journals (a
+// load's under load/, the conformance suite's under conformance/) say bindings may still be on
+// the platform is refused before any request (their IDs would be removed with the directory);
+// with --cleanup-first it removes them first (the bound one by ID, the one whose answer was
+// lost by query) and runs. A journal of a run on its own embedded emulator leaves nothing to
+// remove and is no reason to refuse.
+func TestRunTakesOverJournal(t *testing.T) {
+	p := startPlatform(t)
+	ctx := t.Context()
+	c := &pns.Client{BaseURL: p.URL, HTTP: p.client(t), Signer: pns.Signer{AppKey: "demo-axb", AppSecret: "demo-axb-secret", Scheme: pns.SchemeAKSK}}
+	bound, resp, err := c.AXBBind(ctx, pns.AXBBindRequest{CallerNum: "+8613900000011", CalleeNum: "+8613900000012", RelationNum: "+8617001100011"})
+	if err != nil || !resp.OK() {
+		t.Fatalf("bind: %v %+v", err, resp)
+	}
+	if _, resp, err = c.AXBBind(ctx, pns.AXBBindRequest{CallerNum: "+8613900000021", CalleeNum: "+8613900000022", RelationNum: "+8617001100012"}); err != nil || !resp.OK() {
+		t.Fatalf("bind: %v %+v", err, resp)
+	}
+	out := t.TempDir()
+	write := func(rel, text string) {
+		t.Helper()
+		path := filepath.Join(out, rel, "bindings.jsonl")
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("load/axb-bind-unbind", `{"op":"run","target":"`+p.URL+`"}
+{"op":"bind","id":1,"mode":"AXB","app":"demo-axb","a":"+8613900000011","b":"+8613900000012","x":"+8617001100011"}
+{"op":"bound","id":1,"sub":"`+bound.SubscriptionID+`"}
+`)
+	write("conformance", `{"op":"run","target":"`+p.URL+`"}
+{"op":"bind","id":1,"mode":"AXB","app":"demo-axb","a":"+8613900000021","b":"+8613900000022","x":"+8617001100012"}
+`)
+	args := []string{"run", "--target", p.URL, "--profile", platformProfile(t, ""), "--ca-file", p.CertFile, "--out", out,
+		"--tags", "@rule:business:utc-time", "--no-load", "--seed", "5"}
+	code, stdout, stderr := runHarness(t, platformEnv, args...)
+	if code != exitUsage || !strings.Contains(stderr, "1 binding(s) may still be on the platform") || !strings.Contains(stderr, "--cleanup-first") {
+		t.Fatalf("exit %d, want %d naming the leftovers\n%.3000s\n%s", code, exitUsage, stdout, stderr)
+	}
+	if n := p.bindings(t); n != 2 {
+		t.Fatalf("the refused run changed the platform: %d bindings, want 2", n)
+	}
+	code, stdout, stderr = runHarness(t, platformEnv, append(args, "--cleanup-first")...)
+	if code != exitOK {
+		t.Fatalf("--cleanup-first: exit %d\n%.3000s\n%s", code, stdout, stderr)
+	}
+	if got := strings.Count(stdout, "removed 1 binding(s) an earlier run in "); got != 2 {
+		t.Errorf("%d cleanups reported, want 2 (load and conformance journals)\n%.3000s", got, stdout)
+	}
+	if n := p.bindings(t); n != 0 {
+		t.Fatalf("%d bindings left after --cleanup-first and the run", n)
+	}
+	// This run's own conformance journal: its binds, nothing left.
+	st, err := readJournal(filepath.Join(out, "conformance"))
+	if err != nil || st.Binds == 0 || st.Live+st.Maybe != 0 || st.Target != strings.TrimRight(p.URL, "/") {
+		t.Errorf("the run's conformance journal: %+v, %v", st, err)
+	}
+
+	// An embedded run's journal: its emulator died with it.
+	emb := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(emb, "conformance"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(emb, "conformance", "bindings.jsonl"), []byte(`{"op":"run","target":"https://127.0.0.1:1","ephemeral":true}
+{"op":"bind","id":1,"mode":"AXB","app":"demo-axb","a":"+8613900000031","b":"+8613900000032","x":"+8617001100013"}
+{"op":"bound","id":1,"sub":"gone-with-the-emulator"}
+`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr = runHarness(t, nil, "run", "--out", emb, "--tags", "@rule:business:utc-time", "--no-load", "--seed", "5")
+	if code == exitUsage {
+		t.Fatalf("embedded run refused over an ephemeral journal: %s\n%.2000s", stderr, stdout)
+	}
+}
+
+// readJournal reads a journal through the package the harness uses.
+func readJournal(dir string) (*loadtest.JournalState, error) { return loadtest.ReadJournal(dir) }
