@@ -377,10 +377,12 @@ func (w *world) send(ctx context.Context, method, pathQuery string, body []byte,
 	}
 	var jid uint64
 	if isBind && w.rs.journal != nil {
-		// Journaled before the request leaves: if the run dies now, cleanup looks it up.
+		// Journaled before the request leaves: if the run dies now, cleanup looks it up. The
+		// app is the profile's (a deliberately wrong key of an authentication scenario binds
+		// nothing, and cleanup must find the app in the profile).
 		jid = w.rs.jids.Add(1)
 		a, b, x, ext := bindNumbers(bindIface.Mode, body)
-		w.rs.journal.Write(bindjournal.Record{Op: bindjournal.OpBind, ID: jid, Mode: bindIface.Mode, App: signer.AppKey, A: a, B: b, X: x, Ext: ext})
+		w.rs.journal.Write(bindjournal.Record{Op: bindjournal.OpBind, ID: jid, Mode: bindIface.Mode, App: app.AppKey, A: a, B: b, X: x, Ext: ext})
 	}
 	w.sentAt = time.Now()
 	hresp, err := w.rs.httpc.Do(req)

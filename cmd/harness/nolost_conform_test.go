@@ -245,3 +245,37 @@ func TestRunTakesOverJournal(t *testing.T) {
 
 // readJournal reads a journal through the package the harness uses.
 func readJournal(dir string) (*loadtest.JournalState, error) { return loadtest.ReadJournal(dir) }
+
+// TestConformBindingLifetimeFlag: --binding-lifetime sets the lifetime of the suite's binds
+// (conformance.json says it), 0 sends none, and a negative one is a usage error.
+func TestConformBindingLifetimeFlag(t *testing.T) {
+	p := startPlatform(t)
+	p.setFaults(t, `{"faults":[{"interface":"axb.unbind","errorRate":1,"resultcode":"1010002"}]}`)
+	prof := platformProfile(t, "")
+	for _, tt := range []struct {
+		flag string
+		want int // seconds; 0: none
+	}{{"30m", 1800}, {"0", 0}} {
+		before := len(p.dump(t).AXB)
+		dir := filepath.Join(t.TempDir(), "c")
+		code, stdout, stderr := runHarness(t, platformEnv, "conform", "--target", p.URL, "--ca-file", p.CertFile,
+			"--profile", prof, "--tags", "@rule:business:utc-time",
+			"--out", dir, "--coverage=false", "--binding-lifetime", tt.flag)
+		if code != exitFailed {
+			t.Fatalf("--binding-lifetime %s: exit %d, want %d (unbinds refused)\n%.2000s\n%s", tt.flag, code, exitFailed, stdout, stderr)
+		}
+		left := p.dump(t).AXB[before:]
+		if len(left) == 0 {
+			t.Fatalf("--binding-lifetime %s: no AXB binding left to look at", tt.flag)
+		}
+		for _, b := range left {
+			if b.Duration != tt.want {
+				t.Errorf("--binding-lifetime %s: binding %s has duration %d, want %d", tt.flag, b.SubscriptionID, b.Duration, tt.want)
+			}
+		}
+	}
+	code, stdout, stderr := runHarness(t, platformEnv, "conform", "--target", p.URL, "--binding-lifetime", "-1s")
+	if want := "harness conform: --binding-lifetime \"-1s\": must not be negative\nRun 'harness conform --help' for usage.\n"; code != exitUsage || stdout != "" || stderr != want {
+		t.Fatalf("negative lifetime: exit %d, stdout %q, stderr %q; want %q", code, stdout, stderr, want)
+	}
+}

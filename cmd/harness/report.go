@@ -37,6 +37,13 @@ type resultDirs struct {
 // scanResultDir classifies dir: a `harness run` output (conformance/, load/*/, receiver.json),
 // a `harness conform --out` directory, a `harness load --out` directory, or a directory of
 // shard directories.
+// conformanceOut reports whether d is a conformance run's output directory: its binding
+// journal is the suite's, not that of a load that never ended.
+func conformanceOut(d string) bool {
+	return filepath.Base(d) == assemble.ConformanceDir || exists(filepath.Join(d, assemble.CucumberFile)) ||
+		exists(filepath.Join(d, "conformance.json"))
+}
+
 func scanResultDir(dir string, into *resultDirs) error {
 	st, err := os.Stat(dir)
 	if err != nil {
@@ -59,7 +66,7 @@ func scanResultDir(dir string, into *resultDirs) error {
 		switch {
 		case isLoadSummary(filepath.Join(d, loadtest.SummaryFile)):
 			into.load = append(into.load, d)
-		case exists(filepath.Join(d, loadtest.JournalFile)):
+		case exists(filepath.Join(d, loadtest.JournalFile)) && !conformanceOut(d):
 			into.partial = append(into.partial, d)
 		default:
 			return false
