@@ -141,6 +141,16 @@ func TestConformLeavesNothing(t *testing.T) {
 	}
 	left := len(d.AXB) + len(d.AX) + len(d.AXE)
 
+	// Another run into the same directory would lose the journal: refused before any request.
+	code, _, stderr = runHarness(t, platformEnv, "conform", "--target", p.URL, "--ca-file", p.CertFile, "--profile", prof,
+		"--tags", tags, "--out", dir, "--coverage=false")
+	if code != exitUsage || !strings.Contains(stderr, "may still be on the platform") || !strings.Contains(stderr, "run `harness cleanup "+dir+"` first") {
+		t.Fatalf("a second run into %s: exit %d, want %d naming the leftovers\n%s", dir, code, exitUsage, stderr)
+	}
+	if n := p.bindings(t); n != left {
+		t.Fatalf("the refused run changed the platform: %d bindings, were %d", n, left)
+	}
+
 	// The platform accepts unbinds again; cleanup goes to it directly (the journal names the
 	// proxy, which would drop answers).
 	p.setFaults(t, `{"faults":[]}`)
