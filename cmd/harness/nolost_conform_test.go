@@ -289,3 +289,88 @@ func TestConformBindingLifetimeFlag(t *testing.T) {
 		t.Fatalf("negative lifetime: exit %d, stdout %q, stderr %q; want %q", code, stdout, stderr, want)
 	}
 }
+
+// TestKilledConformCleanedFromJournal: `harness conform` killed with SIGKILL while the platform
+// holds bindings of its scenarios (a relay of our own holds the third unbind until the kill,
+// so the moment is the same however slow the machine): `harness cleanup DIR` removes every one
+// of them from the suite's journal, and running it again finds nothing left.
+func TestKilledConformCleanedFromJournal(t *testing.T) {
+	p := startPlatform(t)
+	up, err := url.Parse(p.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := p.client(t)
+	held := make(chan struct{})
+	var unbinds atomic.Int64
+	relay := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if iface, ok, _ := pns.Route(r.Method, r.URL.Path); ok && strings.HasSuffix(iface.ID, ".unbind") && unbinds.Add(1) == 3 {
+			close(held)
+			<-r.Context().Done() // until the harness dies
+			return
+		}
+		body, _ := io.ReadAll(r.Body)
+		req, _ := http.NewRequestWithContext(r.Context(), r.Method, up.Scheme+"://"+up.Host+r.URL.RequestURI(), bytes.NewReader(body))
+		req.Header = r.Header.Clone()
+		resp, err := client.Do(req)
+		if err != nil {
+			w.WriteHeader(http.StatusBadGateway)
+			return
+		}
+		answer, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		for k, v := range resp.Header {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(resp.StatusCode)
+		_, _ = w.Write(answer)
+	}))
+	t.Cleanup(relay.Close)
+	relayCert := filepath.Join(t.TempDir(), "relay.pem")
+	if err := os.WriteFile(relayCert, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: relay.Certificate().Raw}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	prof := platformProfile(t, "")
+	dir := filepath.Join(t.TempDir(), "conformance")
+	cmd := harnessCmd(t, "conform", "--target", relay.URL, "--ca-file", relayCert, "--profile", prof, "--out", dir,
+		"--tags", "@axb.query,@ax.query", "--coverage=false")
+	cmd.Env = append(cmd.Env, platformEnv...)
+	var stdout, stderr syncBuffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan struct{})
+	go func() {
+		_ = cmd.Wait()
+		close(exited)
+	}()
+	select {
+	case <-held:
+	case <-exited:
+		t.Fatalf("conform ended before its third unbind:\n%s\n%s", stdout.String(), stderr.String())
+	}
+	if err := cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	<-exited
+	left := p.bindings(t)
+	if left == 0 {
+		t.Fatal("the killed run left no binding: the test tests nothing")
+	}
+	code, out, errOut := runHarness(t, platformEnv, "cleanup", "--target", p.URL, "--ca-file", p.CertFile, "--profile", prof, dir)
+	if code != exitOK {
+		t.Fatalf("cleanup: exit %d\n%s\n%s", code, out, errOut)
+	}
+	m := regexp.MustCompile(`removed (\d+) \(0 of them found by query\), 0 leaked, 0 unknown`).FindStringSubmatch(out)
+	if m == nil || atoi(m[1]) != left {
+		t.Errorf("cleanup says %v, the platform held %d\n%s", m, left, out)
+	}
+	if n := p.bindings(t); n != 0 {
+		t.Fatalf("%d bindings left after cleanup\n%s", n, out)
+	}
+	code, out, _ = runHarness(t, platformEnv, "cleanup", "--target", p.URL, "--ca-file", p.CertFile, "--profile", prof, dir)
+	if code != exitOK || !strings.Contains(out, "0 bound and not removed, 0 without an answer; removed 0") {
+		t.Errorf("second cleanup: exit %d\n%s", code, out)
+	}
+}
