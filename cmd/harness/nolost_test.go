@@ -445,15 +445,16 @@ func startFaultProxy(t *testing.T, p *platform, faulty int64) *faultProxy {
 // TestFaultProxyLeavesNothing: a load through a proxy that resets connections, drops answers
 // after the platform acted, answers 503, throttles in bursts and delays, against a platform
 // with flow control of its own: every binding is removed (binds whose answer was lost are
-// found by query), the counts add up, and the run counts its transport failures.
+// found by query), the counts add up, and the run counts its transport failures and fails.
 func TestFaultProxyLeavesNothing(t *testing.T) {
 	p := startPlatform(t, "--flow-control", "100/20")
 	const faulty = 120
 	proxy := startFaultProxy(t, p, faulty)
 	code, stdout, stderr := runHarness(t, platformEnv, "load", "--target", proxy.srv.URL, "--ca-file", proxy.CertFile, "--profile", platformProfile(t, ""),
 		"--rate", "40", "--duration", "3s", "--hold", "200ms", "--json", "--generator-lag", "0", "--unreachable-after", "0")
-	if code != exitOK && code != exitFailed {
-		t.Fatalf("exit %d\n%.3000s\n%s", code, stdout, stderr)
+	// Requests that got no answer (resets, dropped answers) fail the run, and it says so.
+	if code != exitFailed || !regexp.MustCompile(`FAIL: \d+ of \d+ requests got no answer`).MatchString(stderr) {
+		t.Fatalf("exit %d, want %d saying that requests got no answer\n%.3000s\n%s", code, exitFailed, stdout, stderr)
 	}
 	r := parseLoadJSON(t, stdout)
 	c := r.Cleanup
