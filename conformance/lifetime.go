@@ -171,6 +171,6 @@ func openJournal(dir, target string, ephemeral bool) (*bindjournal.Writer, error
 	if err != nil {
 		return nil, err
 	}
-	w.Write(bindjournal.Record{Op: bindjournal.OpRun, Target: target, At: time.Now().UTC().Format(time.RFC3339Nano), Ephemeral: ephemeral})
+	w.Write(bindjournal.Record{Op: bindjournal.OpRun, Kind: bindjournal.KindConformance, Target: target, At: time.Now().UTC().Format(time.RFC3339Nano), Ephemeral: ephemeral})
 	return w, nil
 }

@@ -292,8 +292,9 @@ func TestConformBindingLifetimeFlag(t *testing.T) {
 
 // TestKilledConformCleanedFromJournal: `harness conform` killed with SIGKILL while the platform
 // holds bindings of its scenarios (a relay of our own holds the third unbind until the kill,
-// so the moment is the same however slow the machine): `harness cleanup DIR` removes every one
-// of them from the suite's journal, and running it again finds nothing left.
+// so the moment is the same however slow the machine): `harness report` fails the directory as
+// a partial result naming what may be left, `harness cleanup DIR` removes every binding from
+// the suite's journal, and running it again finds nothing left.
 func TestKilledConformCleanedFromJournal(t *testing.T) {
 	p := startPlatform(t)
 	up, err := url.Parse(p.URL)
@@ -358,7 +359,13 @@ func TestKilledConformCleanedFromJournal(t *testing.T) {
 	if left == 0 {
 		t.Fatal("the killed run left no binding: the test tests nothing")
 	}
-	code, out, errOut := runHarness(t, platformEnv, "cleanup", "--target", p.URL, "--ca-file", p.CertFile, "--profile", prof, dir)
+	// The directory is a partial result: the report fails it and says what may be left.
+	rep := t.TempDir()
+	code, out, errOut := runHarness(t, nil, "report", "--out", rep, dir)
+	if code != exitFailed || !strings.Contains(out, "conformance "+dir+": partial result") || !strings.Contains(out, "may still be on the platform") {
+		t.Fatalf("report of the killed run: exit %d\n%s\n%s", code, out, errOut)
+	}
+	code, out, errOut = runHarness(t, platformEnv, "cleanup", "--target", p.URL, "--ca-file", p.CertFile, "--profile", prof, dir)
 	if code != exitOK {
 		t.Fatalf("cleanup: exit %d\n%s\n%s", code, out, errOut)
 	}
@@ -372,5 +379,9 @@ func TestKilledConformCleanedFromJournal(t *testing.T) {
 	code, out, _ = runHarness(t, platformEnv, "cleanup", "--target", p.URL, "--ca-file", p.CertFile, "--profile", prof, dir)
 	if code != exitOK || !strings.Contains(out, "0 bound and not removed, 0 without an answer; removed 0") {
 		t.Errorf("second cleanup: exit %d\n%s", code, out)
+	}
+	code, out, _ = runHarness(t, nil, "report", "--out", rep, dir)
+	if code != exitFailed || !strings.Contains(out, "shows no binding left") {
+		t.Errorf("report after cleanup: exit %d\n%s", code, out)
 	}
 }

@@ -33,12 +33,18 @@ const (
 	OpGone    = "gone"
 )
 
+// KindConformance marks the run record of a conformance run's journal (a load's has none),
+// so that a directory holding only a journal (the run was killed) says what it was.
+const KindConformance = "conformance"
+
 // Record is one line of the journal. ID is unique among the binds of one journal.
 type Record struct {
 	Op     string `json:"op"`
 	ID     uint64 `json:"id,omitempty"`
 	Target string `json:"target,omitempty"` // run: the platform the binds went to
 	At     string `json:"at,omitempty"`     // run: when it started
+	// Kind (run) says what wrote the journal: KindConformance, or empty for a load.
+	Kind string `json:"kind,omitempty"`
 	// Ephemeral (run) says the platform was the run's own embedded emulator, whose state died
 	// with the run: nothing it bound can be left.
 	Ephemeral bool     `json:"ephemeral,omitempty"`
@@ -157,6 +163,8 @@ type State struct {
 	// Ephemeral is the last run record's: its platform was the run's own embedded emulator,
 	// gone with the run, so nothing the journal counts can be left on it.
 	Ephemeral bool
+	// Kind is the last run record's: KindConformance, or empty for a load.
+	Kind string
 	// Binds counts the binds journaled; Live those bound and never removed; Maybe those whose
 	// outcome never arrived (their request may have reached the platform).
 	Binds, Live, Maybe int
@@ -192,7 +200,7 @@ func Read(dir string) (*State, error) {
 		}
 		switch rec.Op {
 		case OpRun:
-			st.Target, st.Ephemeral = rec.Target, rec.Ephemeral
+			st.Target, st.Ephemeral, st.Kind = rec.Target, rec.Ephemeral, rec.Kind
 		case OpBind:
 			if _, seen := binds[rec.ID]; !seen {
 				st.Binds++
