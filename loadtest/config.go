@@ -132,4 +132,7 @@ type Config struct {
 	// CleanupFirst removes, before the load, the bindings an earlier run's journal in OutDir
 	// says may still be on the platform (CleanupDir); without it such a directory is refused.
 	CleanupFirst bool
+	// EphemeralTarget says Target is an emulator started for this run only, whose state dies
+	// with it (harness run): the binding journal then says nothing can be left on it.
+	EphemeralTarget bool
 }

@@ -359,6 +359,11 @@ func newModeRun(cfg Config, base string, m pns.Mode, shard, shards int) (*modeRu
 	if err != nil {
 		return nil, err
 	}
+	return newAppModeRun(cfg, base, m, app, secret, shard, shards)
+}
+
+// newAppModeRun prepares mode m run by app (whose secret is given).
+func newAppModeRun(cfg Config, base string, m pns.Mode, app *AppProfile, secret string, shard, shards int) (*modeRun, error) {
 	mr := &modeRun{mode: m, key: strings.ToLower(string(m)), base: base, app: app, tls: cfg.TLSConfig,
 		signer: pns.Signer{AppKey: app.AppKey, AppSecret: secret, Scheme: pns.SchemeAKSK},
 		sign:   newLoadSigner(app.AppKey, secret), ifaces: map[string]pns.Interface{},
@@ -512,7 +517,7 @@ func (r *runner) run(ctx context.Context) (*Result, error) {
 		for _, m := range r.modes {
 			m.journal = j
 		}
-		j.write(journalRecord{Op: journalRun, Target: r.base, At: time.Now().UTC().Format(time.RFC3339Nano)})
+		j.write(journalRecord{Op: journalRun, Target: r.base, At: time.Now().UTC().Format(time.RFC3339Nano), Ephemeral: r.cfg.EphemeralTarget})
 		defer j.close() // the early returns; the normal end closes it before the result
 	}
 	if r.usesCalls {

@@ -489,6 +489,9 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if res.CouldNotCheck != "" {
 		fmt.Fprintf(stderr, "harness load: could not check: %s\n", res.CouldNotCheck)
 	}
+	if p := res.UnansweredProblem(); p != "" {
+		fmt.Fprintf(stderr, "harness load: FAIL: %s\n", p)
+	}
 	v := loadVerdict(res, err)
 	if rcv != nil {
 		w := stdout
@@ -502,12 +505,16 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return exitFor(v)
 }
 
-// loadVerdict is the verdict of a load that ran: bindings left on the platform and result
-// files that could not be written are failures; a run stopped because the platform became
+// loadVerdict is the verdict of a load that ran: bindings left on the platform, requests of a
+// run that went its full course without an answer (Result.UnansweredProblem) and result files
+// that could not be written are failures; a run stopped because the platform became
 // unreachable or refused the credentials could not check; then the thresholds.
 func loadVerdict(res *loadtest.Result, err error) verdict {
 	v := verdict{couldNotCheck: res.CouldNotCheck}
 	if res.Cleanup.LeftBehind() > 0 {
+		v.failed++
+	}
+	if res.UnansweredProblem() != "" {
 		v.failed++
 	}
 	if err != nil {

@@ -118,6 +118,9 @@ type runOptions struct {
 	strict    bool
 	// rateSet and durationSet tell a flag given from its default (the profile may set both).
 	rateSet, durationSet bool
+	// cleanupFirst removes what an earlier run's journals in out say may be left, instead of
+	// refusing the directory (takeOverRunDir).
+	cleanupFirst bool
 	// remote holds the flags of a run against --target.
 	remote targetOptions
 }
@@ -150,6 +153,7 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	})
 	fs.StringVar(&o.knownPath, "known-differences", "", "YAML `file` of accepted differences: a conformance failure an entry matches is a known difference, not a failure (docs/report.md)")
 	fs.BoolVar(&o.strict, "strict", false, "certification mode: the run also fails when a conformance rule that applies to the platform was not checked on it, or a known-differences entry is stale; the --out directory becomes a certification bundle (certification.json, checked by harness verify)")
+	fs.BoolVar(&o.cleanupFirst, "cleanup-first", false, "when --out holds the binding journal of an earlier run that may have left bindings on its platform, remove them first (as harness cleanup) instead of refusing the directory")
 	addCallbackFlags(fs, &o.callbacks, false)
 	fs.Var(o.faults, "inject-fault", "`IFACE[=CODE]`: answer every request of that interface with CODE (default 1010001), to see a failing run (repeatable)")
 	fs.StringVar(&o.remote.target, "target", "", "run the whole job against this platform `URL` instead of the embedded emulator (needs --profile)")
@@ -318,6 +322,11 @@ func summaryVerdict(v reports.Verdict, s *reports.Summary, notChecked []string, 
 // runAll does the work of `harness run` and returns the summary and the secrets to scrub.
 func runAll(ctx context.Context, o runOptions, stdout io.Writer) (*runOutcome, error) {
 	start := time.Now()
+	// An earlier --target run's journals name no platform of ours: the demo apps are all
+	// this run knows of (harness cleanup --profile takes the run's own).
+	if err := takeOverRunDir(ctx, o.out, o.cleanupFirst, loadtest.CleanupConfig{Profile: defaultLoadProfile()}, stdout); err != nil {
+		return nil, err
+	}
 	for _, sub := range []string{assemble.ConformanceDir, assemble.LoadDir} {
 		if err := os.RemoveAll(filepath.Join(o.out, sub)); err != nil {
 			return nil, err
@@ -418,6 +427,7 @@ func runAll(ctx context.Context, o runOptions, stdout io.Writer) (*runOutcome, e
 		Pushes:    pushes,
 
 		KnownDifferences: o.known,
+		EphemeralTarget:  true,
 	})
 	recordConformance(stdout, s, cdir, cres, err, o.strict)
 
@@ -460,6 +470,7 @@ func runAll(ctx context.Context, o runOptions, stdout io.Writer) (*runOutcome, e
 			c.Duration = o.loadDuration
 			c.OutDir = filepath.Join(o.out, assemble.LoadDir, sc.name)
 			c.Name = sc.name
+			c.EphemeralTarget = true // the embedded emulator dies with the run
 			c.Progress = func(p loadtest.Progress) { fmt.Fprintln(stdout, "  "+progressLine(p)) }
 			res, err := loadtest.Run(ctx, c)
 			if err != nil {

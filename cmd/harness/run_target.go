@@ -113,6 +113,13 @@ func runTargetAll(ctx context.Context, o runOptions, stdout io.Writer) (*runOutc
 		}
 		return nil, usageError{err}
 	}
+	lprof, err := loadtest.LoadProfile(t.profilePath)
+	if err != nil {
+		return nil, usageError{err}
+	}
+	if err := takeOverRunDir(ctx, o.out, o.cleanupFirst, loadtest.CleanupConfig{Gate: gate, TLSConfig: tlsConf, Profile: lprof}, stdout); err != nil {
+		return nil, err
+	}
 	for _, sub := range []string{assemble.ConformanceDir, assemble.LoadDir} {
 		if err := os.RemoveAll(filepath.Join(o.out, sub)); err != nil {
 			return nil, err
