@@ -131,6 +131,8 @@ type runner struct {
 
 	ivMu sync.Mutex
 	iv   map[string]*hdr.Histogram // interval histograms for the HdrHistogram log
+
+	win *windows // the windowed thresholds (nil without any)
 }
 
 var errNumberSpace = errors.New("loadtest: number range exhausted")
@@ -291,6 +293,7 @@ func newRunner(ctx context.Context, cfg Config) (*runner, error) {
 	if err := CheckThresholds(cfg.Thresholds, wl); err != nil {
 		return nil, err
 	}
+	r.win = newWindows(cfg.Thresholds, cfg.AbortOnFail)
 	r.lagLimit = cfg.GeneratorLag
 	if r.lagLimit <= 0 {
 		r.lagLimit = DefaultGeneratorLag
@@ -560,6 +563,7 @@ func (r *runner) run(ctx context.Context) (*Result, error) {
 	r.start = time.Now()
 	r.lastAnswer.Store(r.start.UnixNano())
 	r.agg.started = r.start
+	r.win.begin(r.start)
 	checked := r.startCheckers(sinks)
 	queueDone := make(chan struct{})
 	go func() {
@@ -590,6 +594,9 @@ func (r *runner) run(ctx context.Context) (*Result, error) {
 		<-r.idle
 	case <-r.idle:
 	}
+	// The load is over: the windows ending by now are its last; later seconds (callback
+	// wait, cleanup) are no load.
+	r.win.close(time.Now())
 	r.queue.finish()
 	<-queueDone
 	r.gen.close()
