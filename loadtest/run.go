@@ -594,13 +594,18 @@ func (r *runner) run(ctx context.Context) (*Result, error) {
 		<-r.idle
 	case <-r.idle:
 	}
-	// The load is over: the windows ending by now are its last; later seconds (callback
-	// wait, cleanup) are no load.
-	r.win.close(time.Now())
 	r.queue.finish()
 	<-queueDone
 	r.gen.close()
 	<-checked
+	// The load is over and every answer recorded: the windows ending by its end are its
+	// last (a plan that ran out counts to its end, its last arrivals may leave early); the
+	// seconds after it (callback wait, cleanup) are no load.
+	end := time.Now()
+	if reason, _ := st.get(); reason == "" {
+		end = r.start.Add(r.plan.Total())
+	}
+	r.win.close(end)
 	if r.usesCalls {
 		r.waitCallbacks(ctx, r.cfg.Callbacks)
 		if n := r.cfg.Callbacks.openCalls(); n > 0 {

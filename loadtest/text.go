@@ -103,7 +103,10 @@ func (r *Result) WriteText(out io.Writer) error {
 	}
 	for _, t := range r.Thresholds {
 		status := "ok"
-		if !t.OK {
+		switch {
+		case t.Unmeasured:
+			status = "NOT CHECKED" // a criterion with nothing to judge is never a pass
+		case !t.OK:
 			status = "BROKEN"
 		}
 		detail := ""

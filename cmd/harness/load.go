@@ -192,10 +192,10 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	shard := fs.String("shard", "0/1", "this process's shard `i/N`: rate and number space are split N ways")
 	out := fs.String("out", "", "output `dir` for vegeta gob files, HdrHistogram logs and summary.json")
 	var thresholds loadMultiFlag
-	fs.Var(&thresholds, "threshold", "k6-style `EXPR`, repeatable: bind.p99<50ms, bind.success>=99.9%, bind.corrected.p99<100ms, rate.shortfall<1%; a callback metric (calls scenario) such as callback.fee.p95<2s or callback.missing==0 replaces the callback defaults "+strings.Join(assemble.DefaultCallbackThresholds, ", "))
+	fs.Var(&thresholds, "threshold", "k6-style `EXPR`, repeatable: bind.p99<50ms, bind.success>=99.9%, bind.corrected.p99<100ms, rate.shortfall<1%; a window judges every sliding W of the load, axb.bind.p99[10s]<200ms, and a trailing !abort stops the load when it breaks (docs/thresholds.md); a callback metric (calls scenario) such as callback.fee.p95<2s or callback.missing==0 replaces the callback defaults "+strings.Join(assemble.DefaultCallbackThresholds, ", "))
 	var cf callbackFlags
 	addCallbackFlags(fs, &cf, false)
-	abortOnFail := fs.Bool("abort-on-fail", false, "stop early (and clean up) as soon as a threshold is broken")
+	abortOnFail := fs.Bool("abort-on-fail", false, "stop early (and clean up) as soon as any threshold is broken, over the run so far or in a full window (one threshold: its !abort suffix)")
 	workers := fs.Uint64("workers", 10, "workers the generator starts with (it adds more while all are busy, up to --max-workers)")
 	maxWorkers := fs.Uint64("max-workers", loadtest.DefaultMaxWorkers, "maximum workers of the generator, one request in flight each (below the rate's need, the shortfall, lag and corrected latency show it)")
 	schemaSample := fs.Float64("schema-sample", 1, "fraction of responses validated against the JSON schemas (0 = none)")
