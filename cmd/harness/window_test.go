@@ -90,7 +90,7 @@ func TestWindowThresholdNotChecked(t *testing.T) {
 // exit 2.
 func TestWindowThresholdRefused(t *testing.T) {
 	for in, want := range map[string]string{
-		"bind.p99[1500ms]<5ms":   `harness load: threshold "bind.p99[1500ms]<5ms": window 1500ms is not a whole number of seconds (windows slide by the second)`,
+		"bind.p99[1500ms]<5ms":  `harness load: threshold "bind.p99[1500ms]<5ms": window 1500ms is not a whole number of seconds (windows slide by the second)`,
 		"rate.shortfall[5s]<1%": `harness load: threshold "rate.shortfall[5s]<1%": a window applies to interface metrics (SCOPE.pNN, max, mean, min, success, count), not to rate.shortfall`,
 	} {
 		code, stdout, stderr := runHarness(t, nil, "load", "--rate", "1", "--duration", "1s", "--threshold", in)
