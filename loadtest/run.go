@@ -293,7 +293,7 @@ func newRunner(ctx context.Context, cfg Config) (*runner, error) {
 	if err := CheckThresholds(cfg.Thresholds, wl); err != nil {
 		return nil, err
 	}
-	r.win = newWindows(cfg.Thresholds, cfg.AbortOnFail)
+	r.win = newWindows(cfg.Thresholds, cfg.AbortOnFail, cfg.OnSecond)
 	r.lagLimit = cfg.GeneratorLag
 	if r.lagLimit <= 0 {
 		r.lagLimit = DefaultGeneratorLag
@@ -603,7 +603,9 @@ func (r *runner) run(ctx context.Context) (*Result, error) {
 	// seconds after it (callback wait, cleanup) are no load.
 	end := time.Now()
 	if reason, _ := st.get(); reason == "" {
-		end = r.start.Add(r.plan.Total())
+		if planEnd := r.start.Add(r.plan.Total()); planEnd.After(end) {
+			end = planEnd
+		}
 	}
 	r.win.close(end)
 	if r.usesCalls {

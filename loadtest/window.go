@@ -62,7 +62,34 @@ type WindowOutcome struct {
 // winBucket is one interface's answers recorded in one second.
 type winBucket struct {
 	count, success int64
+	codes          map[string]int64
 	svc, cor       *hdr.Histogram
+}
+
+// LiveSecond is what a load recorded in one second: every answer (and request that failed
+// without one) of each interface, by the second in which the harness recorded it. The
+// seconds of a run together hold every request of its Result's interfaces.
+type LiveSecond struct {
+	// Offset is the second's start in seconds from the load's start; Time its end (the
+	// load's end for the last, partial, second) and Seconds its length (1 but for the last).
+	Offset  int64
+	Time    time.Time
+	Seconds float64
+	// Interfaces are sorted by ID; an interface without requests in the second is absent.
+	Interfaces []LiveInterface
+}
+
+// LiveInterface is one interface's requests in a LiveSecond.
+type LiveInterface struct {
+	ID string
+	// Requests counts the answers and failed requests; Success those with resultcode "0";
+	// Codes every outcome by result code ("transport" for a request without an answer, as
+	// in the Result).
+	Requests, Success int64
+	Codes             map[string]int64
+	// Latency is the service time (ms) of the requests entered in the latency statistics
+	// (Latency.Count of them: a stopping load's early unbinds are counted, not timed).
+	Latency Latency
 }
 
 // windows evaluates the windowed thresholds of a run as its seconds complete. Answers are
@@ -80,12 +107,14 @@ type windows struct {
 	longest int64
 	reason  string // the first abort-worthy failure, once
 	closed  bool   // the load is over: no window is evaluated any more
+	// onSecond receives each second as it completes (Config.OnSecond).
+	onSecond func(LiveSecond)
 }
 
-// newWindows tracks ts's windowed thresholds (nil when there are none); abortAll makes every
-// one of them stop the load (--abort-on-fail).
-func newWindows(ts []Threshold, abortAll bool) *windows {
-	w := &windows{buckets: map[int64]map[string]*winBucket{}, next: 1}
+// newWindows tracks ts's windowed thresholds and hands each second to onSecond (nil when there
+// is neither); abortAll makes every windowed threshold stop the load (--abort-on-fail).
+func newWindows(ts []Threshold, abortAll bool, onSecond func(LiveSecond)) *windows {
+	w := &windows{buckets: map[int64]map[string]*winBucket{}, next: 1, onSecond: onSecond}
 	for _, t := range ts {
 		if t.Window <= 0 {
 			continue
@@ -96,7 +125,7 @@ func newWindows(ts []Threshold, abortAll bool) *windows {
 		w.out = append(w.out, WindowOutcome{Expr: t.Expr, WindowSeconds: sec})
 		w.longest = max(w.longest, sec)
 	}
-	if len(w.ths) == 0 {
+	if len(w.ths) == 0 && onSecond == nil {
 		return nil
 	}
 	return w
@@ -114,7 +143,7 @@ func (w *windows) begin(t time.Time) {
 
 // record enters an answer recorded at now.
 func (w *windows) record(o *observation, now time.Time) {
-	if w == nil || o.unsent {
+	if w == nil {
 		return
 	}
 	w.mu.Lock()
@@ -133,10 +162,11 @@ func (w *windows) record(o *observation, now time.Time) {
 	}
 	b := m[o.iface]
 	if b == nil {
-		b = &winBucket{svc: newSecHist(), cor: newSecHist()}
+		b = &winBucket{codes: map[string]int64{}, svc: newSecHist(), cor: newSecHist()}
 		m[o.iface] = b
 	}
 	b.count++
+	b.codes[o.code]++
 	if o.success {
 		b.success++
 	}
@@ -161,6 +191,7 @@ func (w *windows) advance(now time.Time) string {
 	var reason string
 	for ; w.next <= done; w.next++ {
 		e := w.next
+		w.emit(e-1, time.Second)
 		for i, t := range w.ths {
 			o := &w.out[i]
 			o.ElapsedSeconds = e
@@ -300,6 +331,43 @@ func (w *windows) close(end time.Time) {
 	}
 	w.advance(end)
 	w.mu.Lock()
+	defer w.mu.Unlock()
 	w.closed = true
-	w.mu.Unlock()
+	// The last, partial, second and anything recorded after the end (nothing, as the load
+	// is over when it is closed): the seconds must hold every request.
+	last := w.next - 1
+	for s := range w.buckets {
+		last = max(last, s)
+	}
+	for s := w.next - 1; s <= last; s++ {
+		length := time.Second
+		if rest := end.Sub(w.start.Add(time.Duration(s) * time.Second)); rest > 0 && rest < time.Second {
+			length = rest
+		}
+		if _, ok := w.buckets[s]; ok || s == w.next-1 && length < time.Second {
+			w.emit(s, length)
+		}
+	}
+}
+
+// emit hands second s (of the given length) to onSecond. The caller holds w.mu.
+func (w *windows) emit(s int64, length time.Duration) {
+	if w.onSecond == nil {
+		return
+	}
+	ls := LiveSecond{Offset: s, Time: w.start.Add(time.Duration(s)*time.Second + length).UTC(), Seconds: length.Seconds()}
+	ids := make([]string, 0, len(w.buckets[s]))
+	for id := range w.buckets[s] {
+		ids = append(ids, id)
+	}
+	sortStrings(ids)
+	for _, id := range ids {
+		b := w.buckets[s][id]
+		codes := make(map[string]int64, len(b.codes))
+		for c, n := range b.codes {
+			codes[c] = n
+		}
+		ls.Interfaces = append(ls.Interfaces, LiveInterface{ID: id, Requests: b.count, Success: b.success, Codes: codes, Latency: summarize(b.svc)})
+	}
+	w.onSecond(ls)
 }

@@ -52,7 +52,8 @@ func TestWindowsSlide(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := newWindows(ths, false)
+	var secs []LiveSecond
+	w := newWindows(ths, false, func(s LiveSecond) { secs = append(secs, s) })
 	start := time.Unix(1000, 0)
 	w.begin(start)
 	var reasons []string
@@ -73,6 +74,17 @@ func TestWindowsSlide(t *testing.T) {
 	}
 	if len(reasons) != 1 || !strings.HasPrefix(reasons[0], "threshold axb.bind.p99[10s]<100ms!abort broken in the window 3s-13s (actual 30") {
 		t.Fatalf("abort reasons = %q", reasons)
+	}
+	// Every second is handed on once, in order, the answers all accounted for.
+	var total int64
+	for i, s := range secs {
+		if s.Offset != int64(i) || s.Seconds != 1 || len(s.Interfaces) != 1 || s.Interfaces[0].Codes["0"] != 1 {
+			t.Fatalf("second %d = %+v", i, s)
+		}
+		total += s.Interfaces[0].Requests
+	}
+	if len(secs) != 20 || total != 20 || secs[12].Interfaces[0].Latency.Max < 299 {
+		t.Errorf("%d seconds with %d requests, second 12 = %+v", len(secs), total, secs[12])
 	}
 	out := w.outcomes()
 	p99, count, unbind := out[0], out[1], out[2]
