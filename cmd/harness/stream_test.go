@@ -13,6 +13,7 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
+	"github.com/pns-harness/pns-harness/reports"
 	"github.com/pns-harness/pns-harness/stream"
 )
 
@@ -232,5 +233,100 @@ func TestStreamNDJSONLive(t *testing.T) {
 	}
 	if load == nil || !strings.HasPrefix(load.Aborted, "interrupted") {
 		t.Errorf("the load line does not say the load was interrupted: %+v", load)
+	}
+}
+
+// TestStreamNDJSONRun: `harness run --out-json` streams every conformance scenario, each load's
+// seconds and totals, every threshold and the verdict, and all of it agrees with the
+// summary.json the run wrote: the same scenarios in the same order, per load and interface
+// the same requests and result codes, the same thresholds with the same states, the same
+// verdict and exit code.
+func TestStreamNDJSONRun(t *testing.T) {
+	dir := t.TempDir()
+	out, file := filepath.Join(dir, "run"), filepath.Join(dir, "run.ndjson")
+	code, stdout, stderr := runHarness(t, nil, "run", "--tags", "@axb.query", "--seed", "5", "--load-duration", "2s", "--out", out, "--out-json", file)
+	if code != exitOK && code != exitThreshold {
+		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := readStream(t, streamSchema(t), data)
+	b, err := os.ReadFile(filepath.Join(out, "summary.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s reports.Summary
+	if err := json.Unmarshal(b, &s); err != nil {
+		t.Fatal(err)
+	}
+	if lines[0].Type != stream.TypeStart || lines[0].Command != "run" {
+		t.Errorf("first line %+v", lines[0])
+	}
+	last := lines[len(lines)-1]
+	if s.Verdict == nil || last.Type != stream.TypeVerdict || last.Status != s.Verdict.Status || *last.ExitCode != code {
+		t.Errorf("last line %+v, summary.json verdict %+v, exit %d", last, s.Verdict, code)
+	}
+	var scenarios []string
+	sums := map[string]map[string]stream.Interface{}
+	loads := map[string]bool{}
+	thresholds := map[string]string{}
+	for _, l := range lines {
+		switch l.Type {
+		case stream.TypeScenario:
+			scenarios = append(scenarios, l.Name)
+		case stream.TypeMetrics:
+			if sums[l.Load] == nil {
+				sums[l.Load] = map[string]stream.Interface{}
+			}
+			for id, x := range l.Interfaces {
+				acc := sums[l.Load][id]
+				acc.Requests += x.Requests
+				if acc.Codes == nil {
+					acc.Codes = map[string]int64{}
+				}
+				for c, n := range x.Codes {
+					acc.Codes[c] += n
+				}
+				sums[l.Load][id] = acc
+			}
+		case stream.TypeLoad:
+			loads[l.Load] = true
+		case stream.TypeThreshold:
+			thresholds[l.Expr] = l.Status
+		}
+	}
+	var want []string
+	for _, sc := range s.Conformance.Scenarios {
+		want = append(want, sc.Name)
+	}
+	if len(want) == 0 || !reflect.DeepEqual(scenarios, want) {
+		t.Errorf("scenario lines %q, summary.json %q", scenarios, want)
+	}
+	if s.Load == nil || len(s.Load.Scenarios) != 2 || len(loads) != 2 {
+		t.Fatalf("summary.json loads %+v, stream loads %v", s.Load, loads)
+	}
+	for _, ls := range s.Load.Scenarios {
+		if !loads[ls.Name] {
+			t.Errorf("no load line for %s", ls.Name)
+		}
+		for _, is := range ls.Interfaces {
+			codes := map[string]int64{}
+			for _, c := range is.ResultCodes {
+				codes[c.Code] = c.Count
+			}
+			got := sums[ls.Name][is.Interface]
+			if is.Requests == 0 || got.Requests != is.Requests || !reflect.DeepEqual(got.Codes, codes) {
+				t.Errorf("%s %s: metrics lines add up to %d %v, summary.json %d %v", ls.Name, is.Interface, got.Requests, got.Codes, is.Requests, codes)
+			}
+		}
+	}
+	wantTh := map[string]string{}
+	for _, th := range s.Thresholds {
+		wantTh[th.Expression] = th.State()
+	}
+	if len(wantTh) == 0 || !reflect.DeepEqual(thresholds, wantTh) {
+		t.Errorf("threshold lines %v, summary.json %v", thresholds, wantTh)
 	}
 }
