@@ -15,7 +15,9 @@ import (
 
 func (r *runner) observe(o *observation) {
 	r.agg.observe(o)
-	r.win.record(o, time.Now())
+	if r.win != nil {
+		r.win.record(o, time.Now())
+	}
 	keys := ivKeys(o.iface)
 	r.ivMu.Lock()
 	for i, k := range keys {
