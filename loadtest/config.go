@@ -96,6 +96,11 @@ type Config struct {
 	// goroutine; it must return quickly.
 	Progress         func(Progress)
 	ProgressInterval time.Duration
+	// OnSecond, when set, receives each second of the load per interface as the second
+	// completes, then the last (partial) one when the load ends, in order and one call at a
+	// time; it must return quickly. Together the seconds hold every request the Result
+	// counts (the live NDJSON stream is made of them).
+	OnSecond func(LiveSecond)
 	// Name prefixes the result file names (default the workload's modes).
 	Name string
 	// HTTPClient replaces the generator's client (e.g. a TLS transport); its Timeout should

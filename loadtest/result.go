@@ -60,6 +60,9 @@ type Result struct {
 	Conformance Conformance        `json:"conformance"`
 	Cleanup     Cleanup            `json:"cleanup"`
 	Thresholds  []ThresholdOutcome `json:"thresholds,omitempty"`
+	// Windows are the windowed thresholds' checks made while the load ran (a windowed
+	// threshold is evaluated from them, as it cannot be from the run-wide histograms).
+	Windows []WindowOutcome `json:"windows,omitempty"`
 	// Aborted is why the run stopped early ("" when it ran its plan), in a sentence: interrupted, or
 	// a broken threshold with --abort-on-fail.
 	Aborted string `json:"aborted,omitempty"`
