@@ -74,12 +74,13 @@ mutation:
 	status=$$?; cat $(BIN)/mutation.txt 2>/dev/null; exit $$status
 
 ## fuzz: run every fuzz target for FUZZTIME (default 60s each), then the property checks of
-## every number field against the embedded emulator with PROPCHECKS generated values per field
-## (default 2000; `make test` sends 8).
+## every number field and every enumerated field (30 + 26) against the embedded emulator with
+## PROPCHECKS generated values per field (default 2000; `make test` sends 8), then the same
+## checks' mutants (numbers and enums normalised or refused) with PROPCHECKS values each.
 PROPCHECKS ?= 2000
 fuzz:
-	@set -e; echo "== property checks, $(PROPCHECKS) values per field"; \
-	PNS_PROPERTY_CHECKS=$(PROPCHECKS) $(GO) test -count=1 -timeout 30m -run '^TestPropertiesHoldOnEmulator$$' ./conformance; \
+	@set -e; echo "== property checks (numbers and enums), $(PROPCHECKS) values per field"; \
+	PNS_PROPERTY_CHECKS=$(PROPCHECKS) $(GO) test -count=1 -timeout 30m -run '^(TestPropertiesHoldOnEmulator|TestEnumPropertiesKillMutants|TestPropertiesNumberGaps)$$' ./conformance; \
 	for pkg in $$($(GO) list $(PKGS)); do \
 	  for t in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
 	    echo "== $$pkg $$t"; $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) $$pkg; \

@@ -550,6 +550,9 @@ func LoadErrors(r *loadtest.Result, name string) []string {
 	if p := r.Cleanup.Problem(); p != "" {
 		errs = append(errs, reports.LoadCleanupError(name, p))
 	}
+	if p := r.UnansweredProblem(); p != "" {
+		errs = append(errs, "load "+name+": "+p)
+	}
 	return errs
 }
 

@@ -82,6 +82,9 @@ type prop struct {
 	MaxLength *int   `json:"maxLength"`
 	Enum      []any  `json:"enum"`
 	Pattern   string `json:"pattern"`
+	// Then is the property's own conditional format (AXE bind's virtualNum: a number when
+	// not empty).
+	Then *prop `json:"then"`
 	// Decision is the "x-decision" annotation: case kind → decision IDs (space-separated).
 	Decision map[string]string `json:"x-decision"`
 	Props    map[string]*prop
@@ -310,10 +313,10 @@ func fieldCases(t boundaryTarget, name string, p *prop, with string) []boundaryC
 		switch {
 		case maxInt >= 0:
 			v := strconv.FormatInt(maxInt+1, 10)
-			add("enum", v+" (outside the enum)", v, false)
+			add("enum", v+" (outside the enum)", v, false, "outside")
 		case len(strs) > 0:
 			v := invalidEnum(strs)
-			add("enum", strconv.Quote(v)+" (outside the enum)", strconv.Quote(v), false)
+			add("enum", strconv.Quote(v)+" (outside the enum)", strconv.Quote(v), false, "outside")
 		}
 	case p.isInteger():
 		if p.Minimum != nil {

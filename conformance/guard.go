@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/pns-harness/pns-harness/internal/bindjournal"
 	"github.com/pns-harness/pns-harness/pns"
 )
 
@@ -121,9 +122,11 @@ func (rs *runState) tryUnbind(ctx context.Context, p *pendingUnbind) bool {
 		p.reason = err.Error()
 		return false
 	case resp.OK():
+		rs.gone(c)
 		rs.book(true, false, leak)
 		return true
 	case pns.BindingNotFound(mode, resp.Envelope.ResultCode):
+		rs.gone(c)
 		rs.book(false, true, leak)
 		return true
 	}
@@ -185,6 +188,13 @@ func (rs *runState) sweep(ctx context.Context) {
 	}
 	close(jobs)
 	wg.Wait()
+}
+
+// gone journals that a created binding is no longer on the platform.
+func (rs *runState) gone(c createdBinding) {
+	if c.jid != 0 {
+		rs.journal.Write(bindjournal.Record{Op: bindjournal.OpGone, ID: c.jid})
+	}
 }
 
 func (rs *runState) book(removed, gone bool, leak LeakedBinding) {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"hash/fnv"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -67,21 +68,37 @@ type PropertyOptions struct {
 type PropertyResult struct {
 	Interface string `json:"interface"`
 	Field     string `json:"field"`
+	// Kind is PropertyNumber or PropertyEnum.
+	Kind string `json:"kind"`
 	// Rule is the field's rule as the schema states it.
 	Rule string `json:"rule"`
-	// Checks is the number of generated values sent (before any shrinking).
+	// Checks is the number of generated values sent and judged (before any shrinking).
 	Checks int `json:"checks"`
+	// Unjudged counts values whose answer stayed flow control after the retries: not checked.
+	Unjudged int `json:"unjudged,omitempty"`
 	// Failure is the smallest request found that breaks a rule the verdict holds the platform
 	// to; nil when none was found.
 	Failure *PropertyFailure `json:"failure,omitempty"`
 	// Differs lists, on a platform that is not the emulator, answers that differ from one of
 	// the emulator's decisions only (not a failure), at most maxDiffers per field.
 	Differs []PropertyFailure `json:"differs,omitempty"`
+	// NotChecked names, on a platform that is not the emulator, the parts of the rule the
+	// verdict leaves out because they rest on an emulator decision, each with the decision.
+	NotChecked []string `json:"notChecked,omitempty"`
 }
+
+// The kinds of property check.
+const (
+	// PropertyNumber checks a number field's format and length; Value is the number itself.
+	PropertyNumber = "number"
+	// PropertyEnum checks an enumerated field's listed values; Value is the JSON text sent
+	// (`"On"`, `3`), since the JSON type is part of the rule.
+	PropertyEnum = "enum"
+)
 
 // PropertyFailure is one generated request and the answer that broke the rule.
 type PropertyFailure struct {
-	// Value is the field's generated value.
+	// Value is the field's generated value (for an enum, its JSON text).
 	Value string `json:"value"`
 	// Want is what the rule asks of the answer.
 	Want string `json:"want"`
@@ -95,9 +112,12 @@ type PropertyFailure struct {
 
 // PropertyReport is the outcome of RunProperties.
 type PropertyReport struct {
-	Seed     uint64           `json:"seed"`
-	Requests int              `json:"requests"`
-	Results  []PropertyResult `json:"results"`
+	Seed     uint64 `json:"seed"`
+	Requests int    `json:"requests"`
+	// Throttled counts the answers that were the platform's flow control (D11): they judge
+	// nothing; the request was sent again or its value left unjudged (Unjudged).
+	Throttled int              `json:"throttled,omitempty"`
+	Results   []PropertyResult `json:"results"`
 	// Cleanup lists bindings that could not be removed again (empty when all were).
 	Cleanup []string `json:"cleanup,omitempty"`
 }
@@ -120,12 +140,40 @@ const maxDiffers = 3
 // minutes of requests.
 const shrinkRequests = 100
 
-// propField is one number field of one interface's request, read from its schema.
+// propField is one number field of one interface's request, read from its schema: a field
+// with a pns-…-number format, or an AXE extension (digits by the schema's pattern, as many as
+// the app's extensionDigits, reference §5.1).
 type propField struct {
 	iface    pns.Interface
 	name     string
 	format   string
 	min, max int
+	// digits is the app's extension length for an extension field (set when the run knows
+	// the profile), 0 for a number.
+	digits int
+}
+
+// fieldExtension is the AXE extension field, checked like a number: digits only, the app's
+// count of them.
+const fieldExtension = "extendNum"
+
+// extension reports whether the field is an AXE extension rather than a number.
+func (f propField) extension() bool { return f.name == fieldExtension }
+
+// zeroExtension reports whether v is the all-zeros extension on a bind, which the emulator
+// never allocates nor accepts (D58). Elsewhere it is a well-formed extension that names no
+// binding.
+func (f propField) zeroExtension(v string) bool {
+	return f.extension() && f.iface.Method == http.MethodPost && len(v) == f.digits && reDigits.MatchString(v) && strings.Trim(v, "0") == ""
+}
+
+// codeDecision is the decision behind the exact answer (1010002 naming the field) to a value
+// outside the rule.
+func (f propField) codeDecision() string {
+	if f.extension() {
+		return "D58"
+	}
+	return "D16"
 }
 
 // propSchemas maps the interfaces with number fields to their request schema.
@@ -183,7 +231,11 @@ func propertyFields() ([]propField, error) {
 					format = tp.Format
 				}
 			}
-			if !strings.HasSuffix(format, "-number") || propSkip(iface, n, format) != "" {
+			if format == "" && p.Then != nil {
+				format = p.Then.Format
+			}
+			isNumber := strings.HasSuffix(format, "-number") || (n == fieldExtension && p.Pattern != "")
+			if !isNumber || propSkip(iface, n, format) != "" {
 				continue
 			}
 			f := propField{iface: iface, name: n, format: format, min: 0, max: 1 << 20}
@@ -199,35 +251,71 @@ func propertyFields() ([]propField, error) {
 	return out, nil
 }
 
-// propSkip says why a number field has no property check ("" when it has one): in a modify or
-// a temporary callee the subscriptionId identifies the binding and wins over an X number or A
-// number sent beside it (D41), so those values are not the request's subject and the emulator
-// does not read them.
+// propSkip says why a number field has no property check ("" when it has one): the temporary
+// callee's origNum is not read by the platform ("系统不会解析该参数", §4.6); whether its syntax
+// is checked all the same is the emulator's decision D16, which the callee scenarios cover.
 func propSkip(iface pns.Interface, name, format string) string {
-	switch iface.ID {
-	case pns.IfaceAXBModify, pns.IfaceAXModify, pns.IfaceAXEModify, pns.IfaceAXCallee:
-		if format == schemas.FormatXNumber || (iface.ID == pns.IfaceAXCallee && name != "calleeNum") {
-			return "identifies the binding beside a subscriptionId, which wins (D41)"
-		}
+	if iface.ID == pns.IfaceAXCallee && name == "origNum" {
+		return "not read by the platform (§4.6); its syntax check is D16"
 	}
 	return ""
+}
+
+// identifies reports whether the field identifies the binding of a modify or a temporary
+// callee (AX privateNum, AXE virtualNum with extendNum): it is sent without a subscriptionId,
+// which would win over it (§4.4, §4.6, §5.4), so that it is the request's subject. Like a query
+// value, a well-formed one names a binding and is not generated; a malformed one names none and
+// must be refused.
+func (f propField) identifies() bool {
+	switch f.iface.ID {
+	case pns.IfaceAXModify, pns.IfaceAXCallee:
+		return f.name == "privateNum"
+	case pns.IfaceAXEModify:
+		return f.name == "virtualNum" || f.extension()
+	}
+	return false
 }
 
 // auxiliary reports whether the field of a query or unbind only narrows a request identified by
 // an X number (AXB query by relationNum and callerNum, AX by privateNum and origNum): whether a
 // platform checks its syntax, or ignores a filter it does not need, is the emulator's decision.
 func (f propField) auxiliary() bool {
-	return f.iface.Query && !f.xField()
+	return f.iface.Query && !f.xField() && !f.extension()
 }
 
-// inRule is the oracle: the field's format and length as the schema states them.
+// reDigits is an extension's syntax (the request schemas' pattern of extendNum).
+var reDigits = regexp.MustCompile(`^[0-9]+$`)
+
+// inRule is the oracle: the field's format and length as the schema states them; for an
+// extension, digits only and exactly the app's count of them ("E has at most 4 digits; the
+// number of digits is fixed per app", reference §5.1 [V]), and on a bind not all zeros (D58).
 func (f propField) inRule(v string) bool {
 	n := len([]rune(v))
+	if f.extension() {
+		return n == f.digits && reDigits.MatchString(v) && !f.zeroExtension(v)
+	}
 	return n >= f.min && n <= f.max && schemas.CheckFormat(f.format, v) == nil
 }
 
 func (f propField) rule() string {
+	if f.extension() {
+		return fmt.Sprintf("%s: digits only, the app's %d of them (at most %d, reference §5.1)", f.name, f.digits, f.max)
+	}
 	return fmt.Sprintf("%s: %s, %d-%d characters (reference §1.4)", f.name, f.format, f.min, f.max)
+}
+
+// notChecked names the decided parts of a number field's rule, left out of the verdict on a
+// target that is not the emulator.
+func (f propField) notChecked() []string {
+	if f.extension() {
+		return []string{fmt.Sprintf("the exact answer to a malformed extension (1010002 %q): D58", pns.InvalidRequest(f.name).Desc)}
+	}
+	out := []string{fmt.Sprintf("the exact answer to a malformed value (1010002 %q) and the syntax between the documented examples and the clearly malformed: D16 (400/95 numbers: D44, D56)",
+		pns.InvalidRequest(f.name).Desc)}
+	if f.auxiliary() {
+		out = []string{"every value: whether a platform checks a filter beside the X number it looks up is D16"}
+	}
+	return out
 }
 
 // xField reports whether the field holds an X number.
@@ -243,7 +331,7 @@ func (f propField) judgedInside() bool {
 		return false
 	}
 	switch f.iface.ID {
-	case pns.IfaceAXBBind, pns.IfaceAXBind, pns.IfaceAXEBind:
+	case pns.IfaceAXBBind, pns.IfaceAXBind, pns.IfaceAXEBind: // an extension: when it is free (1020167 otherwise)
 		return true
 	case pns.IfaceAXCallee:
 		return f.name == "calleeNum"
@@ -268,6 +356,12 @@ var (
 func (f propField) decisionFor(v string, inside bool) string {
 	if f.auxiliary() {
 		return "D16"
+	}
+	if f.extension() {
+		if f.zeroExtension(v) {
+			return "D58" // all zeros: refused by the emulator's allocation rule only
+		}
+		return "" // digits only and the app's count of them are both [V] (§5.1)
 	}
 	special := strings.HasPrefix(v, "+86400") || strings.HasPrefix(v, "+8695")
 	if inside {
@@ -302,16 +396,19 @@ type propRun struct {
 	subs     map[pns.Mode]string            // the binding each mode's modify, callee, query and unbind refer to
 	busy     map[string]bool                // the X numbers of those bindings, never used for a generated bind
 	ids      map[pns.Mode]map[string]string // their X number and (AXE) extension
-	used     map[string]bool                // every A/B number those bindings ever had
+	used     map[string]bool                // every A/B number those bindings ever had, keyed by mode and number
 	a        map[pns.Mode]string            // its A number
 	xs       map[pns.Mode][]string
-	blocks   []string
-	xTurn    int
-	leftover []string
+	digits   int // the AXE app's extension length
+	// throttled counts flow-controlled answers (each sent again or left unjudged).
+	throttled int
+	blocks    []string
+	xTurn     int
+	leftover  []string
 }
 
-// RunProperties runs the property checks of every number field against o.Target and returns
-// one result per field. It returns an error only when it could not check (bad options, a
+// RunProperties runs the property checks of every number field and every enumerated field
+// against o.Target and returns one result per field. It returns an error only when it could not check (bad options, a
 // binding it needs could not be created); broken rules are in the results.
 func RunProperties(ctx context.Context, o PropertyOptions) (*PropertyReport, error) {
 	if o.Profile == nil {
@@ -333,6 +430,10 @@ func RunProperties(ctx context.Context, o PropertyOptions) (*PropertyReport, err
 	if err != nil {
 		return nil, err
 	}
+	enums, err := enumFields()
+	if err != nil {
+		return nil, err
+	}
 	r := &propRun{o: o, clients: map[pns.Mode]*pns.Client{}, subs: map[pns.Mode]string{},
 		a: map[pns.Mode]string{}, busy: map[string]bool{}, ids: map[pns.Mode]map[string]string{}, used: map[string]bool{}, xs: map[pns.Mode][]string{}, blocks: o.Profile.NumberBlocks}
 	if o.Rate > 0 {
@@ -342,7 +443,10 @@ func RunProperties(ctx context.Context, o PropertyOptions) (*PropertyReport, err
 		return nil, errors.New("properties: the profile has no numberBlocks for fresh A/B numbers")
 	}
 	rep := &PropertyReport{Seed: o.Seed}
-	defer func() { rep.Cleanup = r.cleanup(context.WithoutCancel(ctx)); rep.Requests = r.requests }()
+	defer func() {
+		rep.Cleanup = r.cleanup(context.WithoutCancel(ctx))
+		rep.Requests, rep.Throttled = r.requests, r.throttled
+	}()
 	for _, f := range fields {
 		if o.Fields != nil && !o.Fields(f.iface.ID, f.name) {
 			continue
@@ -354,7 +458,27 @@ func RunProperties(ctx context.Context, o PropertyOptions) (*PropertyReport, err
 		if err := r.setup(ctx, f.iface.Mode, c); err != nil {
 			return rep, err
 		}
+		if f.extension() {
+			f.digits = r.digits
+		}
 		res, err := r.check(ctx, f, c)
+		if err != nil {
+			return rep, err
+		}
+		rep.Results = append(rep.Results, res)
+	}
+	for _, f := range enums {
+		if o.Fields != nil && !o.Fields(f.iface.ID, f.name) {
+			continue
+		}
+		c, err := r.client(f.iface.Mode)
+		if err != nil {
+			continue // the profile has no app of this mode: nothing to check
+		}
+		if err := r.setup(ctx, f.iface.Mode, c); err != nil {
+			return rep, err
+		}
+		res, err := r.checkEnum(ctx, f, c)
 		if err != nil {
 			return rep, err
 		}
@@ -381,20 +505,63 @@ func (r *propRun) client(m pns.Mode) (*pns.Client, error) {
 	c := &pns.Client{BaseURL: r.o.Target, HTTP: r.o.HTTPClient, Signer: pns.Signer{AppKey: a.AppKey, AppSecret: secret}}
 	r.clients[m] = c
 	r.xs[m] = a.Xs()
+	if m == pns.ModeAXE {
+		r.digits = a.ExtensionDigits
+	}
 	return c, nil
 }
 
-// send waits for the rate limiter and sends one request.
+// throttleRetries bounds how often a request answered with flow control is sent again, after
+// a pause that doubles from throttlePause.
+const throttleRetries = PropertyThrottleRetries
+
+// throttlePause is the first pause after a flow-controlled answer (a variable so that tests of
+// a throttling platform need not wait for it).
+var throttlePause = 250 * time.Millisecond
+
+// PropertyThrottleRetries is how often a request answered with flow control (1010010, D11) is
+// sent again before its value is left unjudged.
+const PropertyThrottleRetries = 4
+
+// throttled reports whether an answer is the platform's flow control (1010010 with its
+// flow-control description, D11): it says nothing about the request's fields.
+func throttled(resp *pns.Response) bool {
+	return resp != nil && resp.Code() == pns.CodeInvalidDigest && strings.Contains(strings.ToLower(resp.Envelope.ResultDesc), "flow control")
+}
+
+// errLockedOut is returned when the platform locks the client out (1020176): nothing more can
+// be checked from this address.
+var errLockedOut = errors.New("the platform locked this client out (1020176): no further answer can be judged")
+
+// send waits for the rate limiter and sends one request; a flow-controlled answer is sent
+// again a few times after a pause, and returned as it is when it stays throttled.
 func (r *propRun) send(ctx context.Context, c *pns.Client, iface pns.Interface, params url.Values, body any) (*pns.Response, error) {
-	if r.lim != nil {
-		if err := r.lim.Wait(ctx); err != nil {
-			return nil, err
+	pause := throttlePause
+	for attempt := 0; ; attempt++ {
+		if r.lim != nil {
+			if err := r.lim.Wait(ctx); err != nil {
+				return nil, err
+			}
 		}
+		r.mu.Lock()
+		r.requests++
+		r.mu.Unlock()
+		resp, err := c.Do(ctx, iface.Method, iface.Path, params, body)
+		if err != nil || !throttled(resp) || attempt == throttleRetries {
+			return resp, err
+		}
+		r.mu.Lock()
+		r.throttled++
+		r.mu.Unlock()
+		t := time.NewTimer(pause)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil, ctx.Err()
+		case <-t.C:
+		}
+		pause *= 2
 	}
-	r.mu.Lock()
-	r.requests++
-	r.mu.Unlock()
-	return c.Do(ctx, iface.Method, iface.Path, params, body)
 }
 
 // x returns the mode's next X number, round robin, so that a binding left by a failed unbind
@@ -462,7 +629,7 @@ func (r *propRun) setup(ctx context.Context, m pns.Mode, c *pns.Client) error {
 			return fmt.Errorf("properties: %s bind: %w", m, err)
 		}
 		if sub := subscriptionOf(resp); resp.OK() && sub != "" {
-			r.subs[m], r.a[m], r.busy[x], r.used[a], r.used[b] = sub, a, true, true, true
+			r.subs[m], r.a[m], r.busy[x], r.used[usedKey(m, a)], r.used[usedKey(m, b)] = sub, a, true, true, true
 			var v struct {
 				ExtendNum string `json:"extendNum"`
 			}
@@ -474,6 +641,10 @@ func (r *propRun) setup(ctx context.Context, m pns.Mode, c *pns.Client) error {
 	}
 	return fmt.Errorf("properties: the %s binding the checks refer to was refused: %s", m, propAnswer(last))
 }
+
+// usedKey keys propRun.used: a number one mode's reference binding holds says nothing about
+// another mode's (the seed repeats the same values field after field).
+func usedKey(m pns.Mode, number string) string { return string(m) + " " + number }
 
 func subscriptionOf(resp *pns.Response) string {
 	var v struct {
@@ -519,6 +690,17 @@ func (r *propRun) request(f propField, v string) (url.Values, map[string]any) {
 		return nil, body
 	case pns.IfaceAXCallee:
 		body := map[string]any{"subscriptionId": r.subs[m], "calleeNum": r.fresh(5)}
+		if f.identifies() {
+			delete(body, "subscriptionId")
+		}
+		body[f.name] = v
+		return nil, body
+	}
+	if f.identifies() {
+		body := map[string]any{}
+		if m == pns.ModeAXE { // the pair identifies together
+			body["virtualNum"], body["extendNum"] = r.ids[m]["x"], r.ids[m]["extendNum"]
+		}
 		body[f.name] = v
 		return nil, body
 	}
@@ -526,6 +708,8 @@ func (r *propRun) request(f propField, v string) (url.Values, map[string]any) {
 		q := url.Values{f.name: {v}}
 		id := r.ids[m]
 		switch {
+		case m == pns.ModeAXE && f.extension():
+			q.Set("virtualNum", id["x"])
 		case m == pns.ModeAXE:
 			q.Set("extendNum", id["extendNum"])
 		case f.auxiliary() && m == pns.ModeAXB:
@@ -546,7 +730,9 @@ func (r *propRun) genNumber(f propField) *rapid.Generator[string] {
 	m := f.iface.Mode
 	return rapid.Custom(func(t *rapid.T) string {
 		var base string
-		if f.xField() {
+		if f.extension() {
+			base = rapid.StringOfN(rapid.RuneFrom([]rune("0123456789")), f.digits, f.digits, -1).Draw(t, "digits")
+		} else if f.xField() {
 			xs := r.xs[m]
 			base = xs[rapid.IntRange(0, len(xs)-1).Draw(t, "x")]
 		} else {
@@ -586,8 +772,11 @@ func (r *propRun) genNumber(f propField) *rapid.Generator[string] {
 
 // check runs the property of one field.
 func (r *propRun) check(ctx context.Context, f propField, c *pns.Client) (PropertyResult, error) {
-	res := PropertyResult{Interface: f.iface.ID, Field: f.name, Rule: f.rule()}
+	res := PropertyResult{Interface: f.iface.ID, Field: f.name, Kind: PropertyNumber, Rule: f.rule()}
 	emulator := r.o.Profile.Emulator
+	if !emulator {
+		res.NotChecked = f.notChecked()
+	}
 	gen := r.genNumber(f)
 	var (
 		last    *PropertyFailure
@@ -601,11 +790,11 @@ func (r *propRun) check(ctx context.Context, f propField, c *pns.Client) (Proper
 			return // unreachable (reported once, below), or the shrinking budget is spent
 		}
 		inside := f.inRule(v)
-		if f.iface.Query && inside {
-			return // a well-formed number in a query or unbind identifies a binding: not generated here
+		if (f.iface.Query || f.identifies()) && inside {
+			return // a well-formed number in a query, an unbind or an identifying field names a binding: not generated here
 		}
 		ref := f.iface.Method == http.MethodPut || f.iface.Query
-		if ref && r.used[v] {
+		if ref && r.used[usedKey(f.iface.Mode, v)] {
 			return // A equal to B, or the callee equal to A, is its own rule with its own scenario
 		}
 		if ref {
@@ -616,14 +805,21 @@ func (r *propRun) check(ctx context.Context, f propField, c *pns.Client) (Proper
 		}
 		params, body := r.request(f, v)
 		resp, err := r.send(ctx, c, f.iface, params, body)
-		if last != nil {
-			shrinks++
-		} else {
-			checks++
+		if err == nil && resp.Code() == pns.CodeLockedOut {
+			err = errLockedOut
 		}
 		if err != nil {
 			sendErr = err
 			return
+		}
+		if throttled(resp) {
+			res.Unjudged++
+			return
+		}
+		if last != nil {
+			shrinks++
+		} else {
+			checks++
 		}
 		accepted := resp.OK()
 		switch {
@@ -633,7 +829,7 @@ func (r *propRun) check(ctx context.Context, f propField, c *pns.Client) (Proper
 			delete(r.subs, f.iface.Mode) // the reference binding is gone: the next request makes another
 			delete(r.busy, r.ids[f.iface.Mode]["x"])
 		case accepted && f.iface.Method == http.MethodPut:
-			r.used[v] = true // the binding may now have v as its A or B
+			r.used[usedKey(f.iface.Mode, v)] = true // the binding may now have v as its A or B
 		}
 		named := pns.InvalidRequest(f.name)
 		var want string
@@ -642,11 +838,13 @@ func (r *propRun) check(ctx context.Context, f propField, c *pns.Client) (Proper
 		case !inside && accepted:
 			want = "refused: the value breaks " + f.rule()
 		case !inside && (resp.Code() != named.Code || resp.Envelope.ResultDesc != named.Desc):
-			want, decision = fmt.Sprintf("refused with %s %q", named.Code, named.Desc), "D16"
+			want, decision = fmt.Sprintf("refused with %s %q", named.Code, named.Desc), f.codeDecision()
+		case inside && f.extension() && resp.Code() == pns.CodeNoIdleExtension:
+			return // a well-formed extension someone holds on that X: documented (§5.1)
 		case inside && f.judgedInside() && !accepted:
 			want = "accepted: the value keeps " + f.rule()
 		case inside && resp.Code() == named.Code && resp.Envelope.ResultDesc == named.Desc:
-			want, decision = "not refused as malformed: the value keeps "+f.rule(), "D16"
+			want, decision = "not refused as malformed: the value keeps "+f.rule(), f.codeDecision()
 		default:
 			return
 		}
@@ -660,7 +858,7 @@ func (r *propRun) check(ctx context.Context, f propField, c *pns.Client) (Proper
 		last = &fail
 		t.Fatalf("%s: %s; answer %s", v, want, fail.Answer)
 	}
-	if msg := runRapid(r.o.Checks, r.o.Seed, f.iface.ID+"/"+f.name, prop); msg != "" && last == nil {
+	if msg := runRapid(r.o.Checks, fieldSeed(r.o.Seed, f.iface.ID, f.name), f.iface.ID+"/"+f.name, prop); msg != "" && last == nil {
 		return res, fmt.Errorf("properties: %s %s: %s", f.iface.ID, f.name, msg)
 	}
 	if sendErr != nil {
@@ -668,6 +866,18 @@ func (r *propRun) check(ctx context.Context, f propField, c *pns.Client) (Proper
 	}
 	res.Checks, res.Failure = checks, last
 	return res, nil
+}
+
+// fieldSeed derives one field's seed from the run's, so that fields draw different values
+// (one seed for all repeated the same sequence field after field) and the run's seed still
+// repeats the whole run.
+func fieldSeed(seed uint64, iface, field string) uint64 {
+	h := fnv.New64a()
+	_, _ = h.Write([]byte(iface + "/" + field))
+	if s := seed ^ h.Sum64(); s != 0 {
+		return s
+	}
+	return seed
 }
 
 // rapidMu serialises runRapid: rapid reads its settings (checks, seed, fail files) from the

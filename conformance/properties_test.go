@@ -11,7 +11,9 @@ import (
 	"github.com/pns-harness/pns-harness/pns"
 	"os"
 	"strconv"
+	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // propertyChecks is the number of generated values per field: PNS_PROPERTY_CHECKS (make fuzz
@@ -188,12 +190,153 @@ func TestPropertyDecisions(t *testing.T) {
 		}
 	}
 	// The checked fields come from the schemas; the identifying ones of a modify are left out.
-	if len(fields) != 22 {
-		t.Errorf("%d number fields, want 22", len(fields))
+	// AXE bind's virtualNum (a number only when not empty, a conditional of its own) and the
+	// AXE extension on bind, query and unbind are among them.
+	if len(fields) != 30 {
+		t.Errorf("%d number fields, want 30", len(fields))
+	}
+	for _, k := range [][2]string{{pns.IfaceAXEBind, "virtualNum"}, {pns.IfaceAXEBind, "extendNum"}, {pns.IfaceAXEQuery, "extendNum"}, {pns.IfaceAXEUnbind, "extendNum"}} {
+		find(k[0], k[1])
+	}
+	// In a query, modify or unbind the all-zeros extension is well formed: it names no binding.
+	if q := find(pns.IfaceAXEQuery, "extendNum"); true {
+		q.digits = 4
+		if !q.inRule("0000") || q.decisionFor("0000", true) != "" {
+			t.Errorf("query extension 0000: want inside the rule, documented")
+		}
+	}
+	for _, k := range [][2]string{{pns.IfaceAXModify, "privateNum"}, {pns.IfaceAXCallee, "privateNum"}, {pns.IfaceAXEModify, "virtualNum"}, {pns.IfaceAXEModify, "extendNum"}} {
+		if !find(k[0], k[1]).identifies() {
+			t.Errorf("%s %s: want checked as the binding's identifier", k[0], k[1])
+		}
+	}
+	ext := find(pns.IfaceAXEBind, "extendNum")
+	ext.digits = 4
+	for _, c := range []struct {
+		v      string
+		inside bool
+		want   string
+	}{{"0042", true, ""}, {"042", false, ""}, {"00042", false, ""}, {"00 4", false, ""}, {"００４２", false, ""}, {"0000", false, "D58"}} {
+		if got := ext.inRule(c.v); got != c.inside {
+			t.Errorf("extension %q with 4 digits: inside %v, want %v", c.v, got, c.inside)
+		}
+		if d := ext.decisionFor(c.v, c.inside); d != c.want {
+			t.Errorf("extension %q: decision %q, want %q", c.v, d, c.want)
+		}
 	}
 	for _, f := range fields {
 		if r := propSkip(f.iface, f.name, f.format); r != "" {
 			t.Errorf("%s %s checked although %s", f.iface.ID, f.name, r)
+		}
+	}
+}
+
+// TestPropertiesNumberGaps proves the number checks reach the fields added to them: a platform
+// that pads a short AXE extension with zeros instead of refusing it, and one that strips dashes
+// from AXE bind's virtualNum, each fail the check of that field with a shrunk request.
+func TestPropertiesNumberGaps(t *testing.T) {
+	padExtension := func(h http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			var m map[string]any
+			if r.Method == http.MethodPost && json.Unmarshal(body(r), &m) == nil {
+				if s, ok := m["extendNum"].(string); ok && len(s) > 0 && len(s) < 4 {
+					m["extendNum"] = strings.Repeat("0", 4-len(s)) + s
+					b, _ := json.Marshal(m)
+					r.Body, r.ContentLength = io.NopCloser(bytes.NewReader(b)), int64(len(b))
+				}
+			}
+			h.ServeHTTP(w, r)
+		})
+	}
+	cases := []struct {
+		name         string
+		wrap         func(http.Handler) http.Handler
+		iface, field string
+		shrunk       func(v string) bool
+	}{
+		{"a short extension padded with zeros instead of refused", padExtension, pns.IfaceAXEBind, "extendNum",
+			func(v string) bool { return len(v) > 0 && len(v) < 4 && strings.Trim(v, "0123456789") == "" }},
+		{"dashes in AXE virtualNum stripped instead of refused", normalizeNumbers(func(s string) string { return strings.ReplaceAll(s, "-", "") }),
+			pns.IfaceAXEBind, "virtualNum",
+			func(v string) bool {
+				return strings.Count(v, "-") == 1 && pns.ValidXNumber(strings.ReplaceAll(v, "-", ""))
+			}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			cfg, err := ConformanceConfig()
+			if err != nil {
+				t.Fatal(err)
+			}
+			url, stop, err := ServeEmulator(cfg, c.wrap)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer stop()
+			rep, err := RunProperties(context.Background(), PropertyOptions{Target: url, Profile: EmulatorProfile(), Checks: mutantChecks(t),
+				Fields: func(iface, field string) bool { return iface == c.iface && field == c.field }})
+			if err != nil {
+				t.Fatal(err)
+			}
+			failed := rep.Failed()
+			if len(failed) != 1 {
+				t.Fatalf("property failures %+v, want one for %s %s", failed, c.iface, c.field)
+			}
+			f := failed[0].Failure
+			if !c.shrunk(f.Value) || !strings.Contains(f.Request, strconv.Quote(f.Value)) || !strings.HasPrefix(f.Want, "refused") || !strings.Contains(f.Answer, "resultcode 0") || f.Decision != "" {
+				t.Errorf("shrunk failure %+v: want a value of the mutant's shape, in the request, refused by the documented rule and accepted by the mutant", f)
+			}
+			if len(rep.Cleanup) > 0 {
+				t.Errorf("bindings left: %v", rep.Cleanup)
+			}
+			t.Logf("seed %d: %q in %s; %s", rep.Seed, f.Value, f.Request, f.Answer)
+		})
+	}
+}
+
+// TestPropertiesThrottled: flow control (1010010, D11) judges nothing. A platform throttling
+// every other request has them sent again and still finds no failure; one throttling every
+// AXE modify leaves those fields with no judged value, counted as unjudged instead of passed.
+func TestPropertiesThrottled(t *testing.T) {
+	old := throttlePause
+	throttlePause = time.Millisecond
+	t.Cleanup(func() { throttlePause = old })
+	var n atomic.Int64
+	throttle := func(h http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if (r.Method == http.MethodPut && r.URL.Path == pns.PathAXE) || n.Add(1)%2 == 0 {
+				writeError(w, pns.FlowControl())
+				return
+			}
+			h.ServeHTTP(w, r)
+		})
+	}
+	cfg, err := ConformanceConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	url, stop, err := ServeEmulator(cfg, throttle)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	rep, err := RunProperties(context.Background(), PropertyOptions{Target: url, Profile: EmulatorProfile(), Checks: 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := rep.Failed(); len(f) != 0 || len(rep.Cleanup) != 0 {
+		t.Fatalf("failures %+v, bindings left %v: flow control must judge nothing", f, rep.Cleanup)
+	}
+	if rep.Throttled == 0 {
+		t.Error("no throttled answer counted")
+	}
+	for _, r := range rep.Results {
+		axeModify := r.Interface == pns.IfaceAXEModify
+		if axeModify && (r.Checks != 0 || r.Unjudged == 0) {
+			t.Errorf("%s %s: %d judged, %d unjudged; want none judged", r.Interface, r.Field, r.Checks, r.Unjudged)
+		}
+		if !axeModify && r.Checks == 0 {
+			t.Errorf("%s %s: nothing judged although retries get through", r.Interface, r.Field)
 		}
 	}
 }

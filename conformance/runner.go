@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -62,6 +63,14 @@ type Options struct {
 	// scenarios are skipped. Ignored when Target is empty: the runner then starts the
 	// embedded emulator with its own receivers.
 	Pushes PushSource
+	// BindingLifetime is the lifetime every AXB and AXE bind of the suite carries (`duration`,
+	// `bindExpiredTime`) unless its body has one or its scenario's rule is about the lifetime,
+	// so that a binding the run leaves behind expires by itself. 0 means SuiteLifetime of the
+	// selected scenarios; negative sends none. AX binds have no lifetime field.
+	BindingLifetime time.Duration
+	// EphemeralTarget says Target is an emulator started for this run only, whose state dies
+	// with it (harness run): the binding journal then says nothing can be left on it.
+	EphemeralTarget bool
 	// KnownDifferences accepts listed failures as known differences (nil: none).
 	KnownDifferences *KnownDifferences
 	// Now is the date known-difference expiries are judged against; nil uses time.Now.
@@ -115,6 +124,8 @@ type Result struct {
 	// an app (guard.go): the run stopped there, and its failures say nothing about the
 	// platform.
 	CredentialsRefused *pns.CredentialsRefused `json:"credentialsRefused,omitempty"`
+	// LifetimeSeconds is the lifetime the suite's AXB and AXE binds carried (0: none).
+	LifetimeSeconds int64 `json:"lifetimeSeconds,omitempty"`
 	// Duration is the wall time of the run.
 	Duration time.Duration `json:"duration"`
 }
@@ -208,13 +219,31 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	if _, err := Select(o.FS, o.Tags); err != nil {
+	selected, err := Select(o.FS, o.Tags)
+	if err != nil {
 		return nil, err
 	}
 	rs, err := newRunState(o)
 	if err != nil {
 		return nil, err
 	}
+	switch {
+	case o.BindingLifetime > 0:
+		rs.lifetime = o.BindingLifetime
+	case o.BindingLifetime == 0:
+		rs.lifetime = SuiteLifetime(selected, rs.emulator)
+	}
+	if o.OutDir != "" {
+		// Before the first request: a directory holding an earlier run's possible leftovers is
+		// refused, and every bind of this run is journaled.
+		if err := os.MkdirAll(o.OutDir, 0o755); err != nil {
+			return nil, err
+		}
+		if rs.journal, err = openJournal(o.OutDir, rs.target, own != nil || o.EphemeralTarget); err != nil {
+			return nil, err
+		}
+	}
+	defer rs.journal.Close() // closed below; this covers the early returns
 	all, err := ParseFeatures(o.FS)
 	if err != nil {
 		return nil, err
@@ -228,7 +257,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	case o.Pushes != nil:
 		rs.pushes = sourceFeed{o.Pushes}
 	}
-	res := &Result{Target: o.Target, Emulator: rs.emulator, FeaturesHash: features.Hash()}
+	res := &Result{Target: o.Target, Emulator: rs.emulator, FeaturesHash: features.Hash(), LifetimeSeconds: int64(math.Ceil(rs.lifetime.Seconds()))}
 	if o.FS != fs.FS(features.FS) {
 		res.FeaturesHash = ""
 	}
@@ -296,6 +325,9 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	res.Stale = o.KnownDifferences.stale(o.Now())
 	rs.sweep(ctx)
 	res.Cleanup = rs.ledger.result()
+	if err := rs.journal.Close(); err != nil {
+		return res, fmt.Errorf("binding journal: %w", err)
+	}
 	res.Interrupted = ctx.Err() != nil
 	res.CredentialsRefused = rs.creds.Refused()
 	if rs.guard.locked.Load() {

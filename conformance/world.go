@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/cucumber/godog"
+	"github.com/pns-harness/pns-harness/internal/bindjournal"
 	"github.com/pns-harness/pns-harness/pns"
 	"github.com/pns-harness/pns-harness/schemas"
 )
@@ -43,6 +44,12 @@ type runState struct {
 
 	// global serialises @global-state scenarios against all others (write lock vs read locks).
 	global sync.RWMutex
+
+	// lifetime is what every bind not exempt carries (0: none); journal records every bind
+	// and its outcome (nil without an output directory), jids numbers them (lifetime.go).
+	lifetime time.Duration
+	journal  *bindjournal.Writer
+	jids     atomic.Uint64
 
 	// ledger counts created bindings and their cleanup; guard paces and stops deliberate
 	// authentication failures (guard.go).
@@ -168,6 +175,7 @@ type createdBinding struct {
 	app   string
 	iface string
 	id    string
+	jid   uint64 // its bind's journal ID (0: not journaled)
 }
 
 // exchange is one request with its answer.
@@ -181,6 +189,7 @@ type exchange struct {
 	body     []byte
 	resp     *pns.Response
 	response map[string]any
+	jid      uint64 // a bind's journal ID (0: not journaled)
 }
 
 func (w *world) appProfile(name string) (*AppProfile, error) {
@@ -302,6 +311,11 @@ func (w *world) send(ctx context.Context, method, pathQuery string, body []byte,
 	if err != nil {
 		return nil, fmt.Errorf("bad request URL %q: %w", pathQuery, err)
 	}
+	bindIface, isBind, _ := pns.Route(method, u.Path)
+	isBind = isBind && (bindIface.ID == pns.IfaceAXBBind || bindIface.ID == pns.IfaceAXBind || bindIface.ID == pns.IfaceAXEBind)
+	if isBind && !lifetimeExempt(w.tags) {
+		body = withLifetime(bindIface.Mode, body, w.rs.lifetime)
+	}
 	var rd io.Reader
 	if body != nil {
 		rd = bytes.NewReader(body)
@@ -361,9 +375,21 @@ func (w *world) send(ctx context.Context, method, pathQuery string, body []byte,
 	if mods.edit != nil {
 		mods.edit(req.Header)
 	}
+	var jid uint64
+	if isBind && w.rs.journal != nil {
+		// Journaled before the request leaves: if the run dies now, cleanup looks it up. The
+		// app is the profile's (a deliberately wrong key of an authentication scenario binds
+		// nothing, and cleanup must find the app in the profile).
+		jid = w.rs.jids.Add(1)
+		a, b, x, ext := bindNumbers(bindIface.Mode, body)
+		w.rs.journal.Write(bindjournal.Record{Op: bindjournal.OpBind, ID: jid, Mode: bindIface.Mode, App: app.AppKey, A: a, B: b, X: x, Ext: ext})
+	}
 	w.sentAt = time.Now()
 	hresp, err := w.rs.httpc.Do(req)
 	if err != nil {
+		if jid != 0 && notSent(err) {
+			w.rs.journal.Write(bindjournal.Record{Op: bindjournal.OpRefused, ID: jid})
+		}
 		return nil, fmt.Errorf("%s %s: %w", method, pathQuery, err)
 	}
 	data, err := io.ReadAll(io.LimitReader(hresp.Body, pns.DefaultMaxResponseBytes))
@@ -381,6 +407,8 @@ func (w *world) send(ctx context.Context, method, pathQuery string, body []byte,
 		_ = json.Unmarshal(data, &resp.Envelope)
 		_ = json.Unmarshal(data, &ex.response)
 	}
+	ex.jid = jid
+	w.journalAnswer(ex)
 	w.obs = append(w.obs, Observation{Interface: ex.iface.ID, Status: resp.Status, ResultCode: resp.Envelope.ResultCode, Aux: aux})
 	w.rs.guard.observe(resp, w.hasTag(tagLockoutRule))
 	w.rs.watchCredentials(w.app, mods, resp)
@@ -479,11 +507,33 @@ func (w *world) track(ex *exchange) {
 		w.nSubs++
 		w.vars["SUB"] = id
 		w.vars["SUB"+strconv.Itoa(w.nSubs)] = id
-		w.created = append(w.created, createdBinding{app: ex.app, iface: ex.iface.ID, id: id})
+		w.created = append(w.created, createdBinding{app: ex.app, iface: ex.iface.ID, id: id, jid: ex.jid})
 		w.rs.ledger.created()
 	}
 	if e, _ := ex.response["extendNum"].(string); e != "" {
 		w.rememberExt(e)
+	}
+}
+
+// journalAnswer books a journaled bind's answer: bound with its subscriptionId, or refused
+// when the platform answered with an error (nothing was bound). An answer that is not the
+// platform's envelope (a gateway's page, an empty 5xx) or a success without an ID says
+// nothing: the bind stays without an outcome, and cleanup looks it up by its numbers.
+func (w *world) journalAnswer(ex *exchange) {
+	if ex.jid == 0 {
+		return
+	}
+	r := ex.resp
+	switch code := r.Envelope.ResultCode; {
+	case code == "":
+	case !r.OK():
+		w.rs.journal.Write(bindjournal.Record{Op: bindjournal.OpRefused, ID: ex.jid})
+	default:
+		s := func(k string) string { v, _ := ex.response[k].(string); return v }
+		if sub := s("subscriptionId"); sub != "" {
+			w.rs.journal.Write(bindjournal.Record{Op: bindjournal.OpBound, ID: ex.jid, Sub: sub,
+				X: s("relationNum") + s("privateNum") + s("virtualNum"), Ext: s("extendNum")})
+		}
 	}
 }
 

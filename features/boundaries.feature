@@ -30,7 +30,8 @@ Feature: Boundaries of every field rule, generated from the request schemas
       """
     Then the result code is "0"
 
-  @axb.bind @rule:enum:areaMatchMode @code:1010002
+  # asserts the emulator's decision D36 (areaMatchMode details)
+  @axb.bind @rule:enum:areaMatchMode @code:1010002 @decision:D36
   Scenario: axb.bind areaMatchMode "2" (outside the enum) is refused
     Given the AXB app
     When I bind AXB with:
@@ -794,7 +795,8 @@ Feature: Boundaries of every field rule, generated from the request schemas
       """
     Then the result code is "0"
 
-  @ax.bind @rule:enum:areaMatchMode @code:1010002
+  # asserts the emulator's decision D36 (areaMatchMode details)
+  @ax.bind @rule:enum:areaMatchMode @code:1010002 @decision:D36
   Scenario: ax.bind areaMatchMode "2" (outside the enum) is refused
     Given the AX app
     When I bind AX with:
@@ -977,7 +979,8 @@ Feature: Boundaries of every field rule, generated from the request schemas
       """
     Then the result code is "0"
 
-  @ax.bind @rule:enum:privateNumType @code:1010002
+  # asserts the emulator's decision D52 (AX privateNumType)
+  @ax.bind @rule:enum:privateNumType @code:1010002 @decision:D52
   Scenario: ax.bind privateNumType "MOBILE-VIRTUAL" (outside the enum) is refused
     Given the AX app
     When I bind AX with:
@@ -1702,7 +1705,8 @@ Feature: Boundaries of every field rule, generated from the request schemas
       """
     Then the result code is "0"
 
-  @axe.bind @rule:enum:areaMatchMode @code:1010002
+  # asserts the emulator's decision D36 (areaMatchMode details)
+  @axe.bind @rule:enum:areaMatchMode @code:1010002 @decision:D36
   Scenario: axe.bind areaMatchMode "2" (outside the enum) is refused
     Given the AXE app
     When I bind AXE with:

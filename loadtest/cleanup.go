@@ -415,19 +415,9 @@ func reconcile(ctx context.Context, c *pns.Client, o *bindState) (int, error) {
 		}
 		return len(q.RelationNumList), nil
 	case pns.ModeAX:
-		if o.x != "" {
-			resp, err := c.AXUnbind(ctx, pns.AXUnbindParams{OrigNum: o.a, PrivateNum: o.x})
-			if err != nil {
-				return 0, fmt.Errorf("reconcile %s on %s: %w", o.a, o.x, err)
-			}
-			switch {
-			case resp.Envelope.ResultCode == string(pns.CodeSuccess):
-				return 1, nil
-			case gone(resp.Envelope.ResultCode):
-				return 0, nil
-			}
-			return 0, refusal(resp, fmt.Errorf("reconcile %s on %s: unbind resultcode %q", o.a, o.x, resp.Envelope.ResultCode))
-		}
+		// Ask the platform what A holds rather than trusting the journal: the bind may or may
+		// not have been made, and the platform may have chosen X. Only the binding on the
+		// journaled X (any, when X was the platform's choice) is this bind's.
 		q, resp, err := c.AXQuery(ctx, pns.AXQueryParams{OrigNum: o.a})
 		if err != nil {
 			return 0, fmt.Errorf("reconcile %s: %w", o.a, err)
@@ -435,12 +425,21 @@ func reconcile(ctx context.Context, c *pns.Client, o *bindState) (int, error) {
 		if pns.BindingNotFound(pns.ModeAX, resp.Envelope.ResultCode) {
 			return 0, nil
 		}
+		if !resp.OK() {
+			// A throttled or failed query says nothing about what exists.
+			return 0, refusal(resp, fmt.Errorf("reconcile %s: query resultcode %q", o.a, resp.Envelope.ResultCode))
+		}
+		n := 0
 		for _, b := range q.PrivateNumList {
+			if o.x != "" && b.PrivateNum != o.x {
+				continue
+			}
 			if err := unbindSub(ctx, c, o.m, b.SubscriptionID); err != nil {
 				return 0, err
 			}
+			n++
 		}
-		return len(q.PrivateNumList), nil
+		return n, nil
 	default:
 		if o.x == "" || o.ext == "" {
 			return 0, fmt.Errorf("bind of %s: answer lost and extension chosen by the platform: cannot reconcile", o.a)

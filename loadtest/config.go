@@ -96,6 +96,11 @@ type Config struct {
 	// goroutine; it must return quickly.
 	Progress         func(Progress)
 	ProgressInterval time.Duration
+	// OnSecond, when set, receives each second of the load per interface as the second
+	// completes, then the last (partial) one when the load ends, in order and one call at a
+	// time; it must return quickly. Together the seconds hold every request the Result
+	// counts (the live NDJSON stream is made of them).
+	OnSecond func(LiveSecond)
 	// Name prefixes the result file names (default the workload's modes).
 	Name string
 	// HTTPClient replaces the generator's client (e.g. a TLS transport); its Timeout should
@@ -132,4 +137,7 @@ type Config struct {
 	// CleanupFirst removes, before the load, the bindings an earlier run's journal in OutDir
 	// says may still be on the platform (CleanupDir); without it such a directory is refused.
 	CleanupFirst bool
+	// EphemeralTarget says Target is an emulator started for this run only, whose state dies
+	// with it (harness run): the binding journal then says nothing can be left on it.
+	EphemeralTarget bool
 }

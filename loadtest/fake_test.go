@@ -267,10 +267,15 @@ func (f *fakePNS) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			writeJSON(w, 403, pns.Envelope{ResultCode: code, ResultDesc: "The record does not exist."})
 			return
 		}
+		// Each element names its numbers, as the contract's relationNumList and
+		// privateNumList elements always do: cleanup matches a lost AX bind by its X.
 		var list []map[string]any
+		f.mu.Lock()
 		for _, s := range subs {
-			list = append(list, map[string]any{"subscriptionId": s})
+			rec := f.recs[s]
+			list = append(list, map[string]any{"subscriptionId": s, "relationNum": rec.x, "callerNum": rec.a, "privateNum": rec.x, "origNum": rec.a})
 		}
+		f.mu.Unlock()
 		writeJSON(w, 200, map[string]any{"resultcode": "0", "resultdesc": "Success", "totalCount": len(list), "pageIndex": 1, "pageSize": 50,
 			"relationNumList": list, "privateNumList": list})
 	default:

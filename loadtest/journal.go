@@ -1,11 +1,9 @@
 package loadtest
 
 import (
-	"bufio"
 	"cmp"
 	"context"
 	"crypto/tls"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -13,117 +11,53 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 
+	"github.com/pns-harness/pns-harness/internal/bindjournal"
 	"github.com/pns-harness/pns-harness/pns"
 )
 
-// JournalFile is the binding journal of a load's output directory: one JSON object per line,
-// appended, so that whatever ends the run (kill -9, a crash, a lost machine) the bindings it
-// may have left can be found and removed (`harness cleanup DIR`).
-const JournalFile = "bindings.jsonl"
+// JournalFile is the binding journal of a load's output directory (package bindjournal): every
+// bind is appended before its request is sent and its outcome when the answer arrives, so that
+// whatever ends the run the bindings it may have left can be found and removed (`harness
+// cleanup DIR`).
+const JournalFile = bindjournal.File
 
-// Journal record kinds. A bind is written before its request is sent; its outcome when the
-// answer arrives: bound (with its subscriptionId), refused (nothing was bound: an error answer,
-// or a request that never reached the platform) or gone (unbound, expired, or found absent by
-// cleanup). A bind with no outcome may be on the platform: cleanup resolves it by query.
+// Journal record kinds of this package's writes (bindjournal's).
 const (
-	journalRun     = "run"
-	journalBind    = "bind"
-	journalBound   = "bound"
-	journalRefused = "refused"
-	journalGone    = "gone"
+	journalRun     = bindjournal.OpRun
+	journalBound   = bindjournal.OpBound
+	journalRefused = bindjournal.OpRefused
+	journalGone    = bindjournal.OpGone
 )
 
 // journalRecord is one line of the journal.
-type journalRecord struct {
-	Op     string   `json:"op"`
-	ID     uint64   `json:"id,omitempty"`
-	Target string   `json:"target,omitempty"` // run: the platform the binds went to
-	At     string   `json:"at,omitempty"`     // run: when it started
-	Mode   pns.Mode `json:"mode,omitempty"`
-	App    string   `json:"app,omitempty"`
-	A      string   `json:"a,omitempty"`
-	B      string   `json:"b,omitempty"`
-	X      string   `json:"x,omitempty"`
-	Ext    string   `json:"ext,omitempty"`
-	Sub    string   `json:"sub,omitempty"`
-}
+type journalRecord = bindjournal.Record
 
-// journalSyncEvery is how often appended records are fsynced: each record is written to the
-// file (the kernel keeps it if the process dies) before its request is sent; the batched
-// fsync bounds what a machine crash can lose.
-const journalSyncEvery = 200 * time.Millisecond
-
-// journal appends records to a JournalFile. A nil journal records nothing. The first write
-// error is kept and reported by close; later records are dropped.
-type journal struct {
-	once  sync.Once
-	mu    sync.Mutex
-	f     *os.File
-	dirty bool
-	err   error
-	stop  chan struct{}
-	done  chan struct{}
-}
+// journal appends a load's records to its directory's journal. A nil journal records nothing.
+type journal struct{ w *bindjournal.Writer }
 
 // openJournal opens (appending to) the journal of dir and starts its fsync loop.
 func openJournal(dir string) (*journal, error) {
-	f, err := os.OpenFile(filepath.Join(dir, JournalFile), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
+	w, err := bindjournal.Open(dir)
 	if err != nil {
-		return nil, fmt.Errorf("binding journal: %w", err)
+		return nil, err
 	}
-	j := &journal{f: f, stop: make(chan struct{}), done: make(chan struct{})}
-	go j.syncLoop()
-	return j, nil
+	return &journal{w: w}, nil
 }
 
-func (j *journal) syncLoop() {
-	defer close(j.done)
-	t := time.NewTicker(journalSyncEvery)
-	defer t.Stop()
-	for {
-		select {
-		case <-j.stop:
-			return
-		case <-t.C:
-			j.sync()
-		}
-	}
-}
-
-func (j *journal) sync() {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	if j.dirty && j.err == nil {
-		j.err = j.f.Sync()
-		j.dirty = false
-	}
-}
-
-// write appends one record with a single write(2), so that it is in the file before the
-// caller goes on (a killed process loses nothing it wrote).
+// write appends one record before the caller goes on (a killed process loses nothing it wrote).
 func (j *journal) write(rec journalRecord) {
-	if j == nil {
-		return
+	if j != nil {
+		j.w.Write(rec)
 	}
-	line, _ := json.Marshal(rec) // strings and numbers always marshal
-	line = append(line, '\n')
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	if j.err != nil || j.f == nil {
-		return
-	}
-	_, j.err = j.f.Write(line)
-	j.dirty = true
 }
 
 func (j *journal) bind(b *bindState) {
 	if j == nil {
 		return
 	}
-	j.write(journalRecord{Op: journalBind, ID: b.id, Mode: b.m.mode, App: b.m.app.AppKey, A: b.a, B: b.b, X: b.x, Ext: b.ext})
+	j.write(journalRecord{Op: bindjournal.OpBind, ID: b.id, Mode: b.m.mode, App: b.m.app.AppKey, A: b.a, B: b.b, X: b.x, Ext: b.ext})
 }
 
 func (j *journal) outcome(op string, b *bindState) {
@@ -137,106 +71,20 @@ func (j *journal) outcome(op string, b *bindState) {
 	j.write(rec)
 }
 
-// close stops the fsync loop, syncs and closes the file (once; later calls only return the
-// result); it returns the first error.
+// close syncs and closes the journal (once); it returns the first error.
 func (j *journal) close() error {
 	if j == nil {
 		return nil
 	}
-	j.once.Do(func() {
-		close(j.stop)
-		<-j.done
-		j.sync()
-		j.mu.Lock()
-		defer j.mu.Unlock()
-		if err := j.f.Close(); j.err == nil {
-			j.err = err
-		}
-	})
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	return j.err
+	return j.w.Close()
 }
 
-// JournalState is what a journal says may still be on the platform.
-type JournalState struct {
-	// Target is the platform of the run that wrote the journal (its last run record).
-	Target string
-	// Binds counts the binds journaled; Live those bound and never removed; Maybe those whose
-	// outcome never arrived (their request may have reached the platform).
-	Binds, Live, Maybe int
-	live, maybe        []journalRecord
-}
+// JournalState is what a journal says may still be on the platform (bindjournal.State).
+type JournalState = bindjournal.State
 
 // ReadJournal reads the journal of dir; fs.ErrNotExist when there is none. A last line cut
 // by a crash is ignored.
-func ReadJournal(dir string) (*JournalState, error) {
-	f, err := os.Open(filepath.Join(dir, JournalFile))
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	st := &JournalState{}
-	binds := map[uint64]*journalRecord{}
-	status := map[uint64]string{}
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 64<<10), 1<<20)
-	line := 0
-	var bad error
-	for sc.Scan() {
-		line++
-		if bad != nil {
-			return nil, bad // a broken line that is not the last: the journal is damaged
-		}
-		var rec journalRecord
-		if err := json.Unmarshal(sc.Bytes(), &rec); err != nil {
-			bad = fmt.Errorf("%s line %d: %w", JournalFile, line, err)
-			continue
-		}
-		switch rec.Op {
-		case journalRun:
-			st.Target = rec.Target
-		case journalBind:
-			if _, seen := binds[rec.ID]; !seen {
-				st.Binds++
-			}
-			r := rec
-			binds[rec.ID] = &r
-			status[rec.ID] = journalBind
-		case journalBound:
-			if b := binds[rec.ID]; b != nil {
-				b.Sub = rec.Sub
-				if rec.X != "" {
-					b.X = rec.X
-				}
-				if rec.Ext != "" {
-					b.Ext = rec.Ext
-				}
-			}
-			status[rec.ID] = journalBound
-		case journalRefused, journalGone:
-			status[rec.ID] = rec.Op
-		}
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("%s: %w", JournalFile, err)
-	}
-	ids := make([]uint64, 0, len(binds))
-	for id := range binds {
-		ids = append(ids, id)
-	}
-	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
-	for _, id := range ids {
-		switch status[id] {
-		case journalBound:
-			st.live = append(st.live, *binds[id])
-		case journalBind:
-			st.maybe = append(st.maybe, *binds[id])
-		}
-	}
-	st.Live, st.Maybe = len(st.live), len(st.maybe)
-	return st, nil
-}
+func ReadJournal(dir string) (*JournalState, error) { return bindjournal.Read(dir) }
 
 // CleanupConfig is a cleanup of a load's output directory after the load could not clean up
 // itself (killed, crashed, its platform down).
@@ -267,6 +115,9 @@ type CleanupResult struct {
 	// binds whose outcome could not be learned (Unknown). Bound counts the bindings found
 	// for binds whose answer was lost.
 	Cleanup Cleanup
+	// Ephemeral is true when the journal's platform was its run's own embedded emulator, gone
+	// with the run: nothing can be left, and the cleanup asked nothing.
+	Ephemeral bool
 }
 
 // CleanupDir removes every binding the journal of cfg.Dir says may be on the platform: the
@@ -281,6 +132,11 @@ func CleanupDir(ctx context.Context, cfg CleanupConfig) (*CleanupResult, error) 
 	}
 	if err != nil {
 		return nil, &ConfigError{err}
+	}
+	if st.Ephemeral {
+		res := &CleanupResult{Target: st.Target, Before: *st, Ephemeral: true}
+		res.Before.LiveBinds, res.Before.MaybeBinds = nil, nil
+		return res, nil
 	}
 	target := cmp.Or(cfg.Target, st.Target)
 	if target == "" {
@@ -301,28 +157,37 @@ func CleanupDir(ctx context.Context, cfg CleanupConfig) (*CleanupResult, error) 
 		return nil, &ConfigError{err}
 	}
 	r := &runner{cfg: rc, base: strings.TrimRight(target, "/"), modes: map[pns.Mode]*modeRun{}, agg: newAggregate()}
+	// One mode run per mode and app: a conformance journal holds binds of several apps of a
+	// mode (AXB, AXB-2, …), each unbound with its own credentials.
+	type modeApp struct {
+		mode pns.Mode
+		app  string
+	}
+	runs := map[modeApp]*modeRun{}
 	state := func(recs []journalRecord) ([]*bindState, error) {
 		var out []*bindState
 		for _, rec := range recs {
-			m := r.modes[rec.Mode]
+			k := modeApp{rec.Mode, rec.App}
+			m := runs[k]
 			if m == nil {
-				if m, err = newModeRun(rc, r.base, rec.Mode, 0, 1); err != nil {
+				app, secret, err := journalApp(rc.Profile, rec.Mode, rec.App)
+				if err != nil {
 					return nil, err
 				}
-				r.modes[rec.Mode] = m
-			}
-			if m.app.AppKey != rec.App {
-				return nil, fmt.Errorf("the journal's %s binds were made by app %s but the profile's %s app is %s", rec.Mode, rec.App, rec.Mode, m.app.AppKey)
+				if m, err = newAppModeRun(rc, r.base, rec.Mode, app, secret, 0, 1); err != nil {
+					return nil, err
+				}
+				runs[k] = m
 			}
 			out = append(out, &bindState{m: m, id: rec.ID, a: rec.A, b: rec.B, xi: -1, x: rec.X, ext: rec.Ext, sub: rec.Sub})
 		}
 		return out, nil
 	}
-	live, err := state(st.live)
+	live, err := state(st.LiveBinds)
 	if err != nil {
 		return nil, &ConfigError{err}
 	}
-	maybe, err := state(st.maybe)
+	maybe, err := state(st.MaybeBinds)
 	if err != nil {
 		return nil, &ConfigError{err}
 	}
@@ -332,7 +197,7 @@ func CleanupDir(ctx context.Context, cfg CleanupConfig) (*CleanupResult, error) 
 	r.removeAll(ctx, live, maybe, true)
 	jerr := r.journal.close()
 	res := &CleanupResult{Target: target, Before: *st, Cleanup: r.agg.cleanup}
-	res.Before.live, res.Before.maybe = nil, nil
+	res.Before.LiveBinds, res.Before.MaybeBinds = nil, nil
 	return res, jerr
 }
 
@@ -349,6 +214,10 @@ func (r *runner) takeOverJournal(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("%s: an earlier run's binding journal cannot be read (%w): remove it once its bindings are known to be gone", dir, err)
 	}
+	if st.Ephemeral {
+		// Its platform was that run's own emulator, gone with it.
+		return os.Remove(filepath.Join(dir, JournalFile))
+	}
 	if st.Live+st.Maybe > 0 && r.cfg.CleanupFirst {
 		res, err := CleanupDir(ctx, CleanupConfig{Dir: dir, Target: r.cfg.Target, Gate: r.cfg.Gate, TLSConfig: r.cfg.TLSConfig,
 			Profile: r.cfg.Profile, Timeout: r.cfg.CleanupTimeout, Attempts: r.cfg.CleanupAttempts, Rate: r.cfg.CleanupRate})
@@ -364,4 +233,27 @@ func (r *runner) takeOverJournal(ctx context.Context) error {
 			dir, st.Live+st.Maybe, st.Live, st.Maybe, dir)
 	}
 	return os.Remove(filepath.Join(dir, JournalFile))
+}
+
+// journalApp returns the profile's app that made a journaled bind of mode m with appKey, and
+// its secret: the mode's app when its key matches, else any app of the profile with that key.
+func journalApp(p *Profile, m pns.Mode, appKey string) (*AppProfile, string, error) {
+	if app, secret, err := p.ModeApp(m); err == nil && app.AppKey == appKey {
+		return app, secret, nil
+	}
+	names := make([]string, 0, len(p.Apps))
+	for n := range p.Apps {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		if a := p.Apps[n]; a != nil && a.AppKey == appKey {
+			s, err := a.Secret()
+			if err != nil {
+				return nil, "", fmt.Errorf("profile: apps.%s: %w", n, err)
+			}
+			return a, s, nil
+		}
+	}
+	return nil, "", fmt.Errorf("the journal's %s binds were made by app %s, which the profile does not have: give the profile of the run", m, appKey)
 }

@@ -15,6 +15,9 @@ import (
 
 func (r *runner) observe(o *observation) {
 	r.agg.observe(o)
+	if r.win != nil {
+		r.win.record(o, time.Now())
+	}
 	keys := ivKeys(o.iface)
 	r.ivMu.Lock()
 	for i, k := range keys {
@@ -145,7 +148,11 @@ func (r *runner) monitor(hl *hlogSink, stop <-chan struct{}, abort func(string))
 						abort(why)
 					}
 				}
-				if r.cfg.AbortOnFail && !aborted && len(r.cfg.Thresholds) > 0 && now.Sub(r.start) >= time.Second {
+				if why := r.win.advance(now); why != "" && !aborted {
+					aborted = true
+					abort(why)
+				}
+				if r.abortable() && !aborted && now.Sub(r.start) >= time.Second {
 					if why := r.broken(); why != "" {
 						aborted = true
 						abort(why)
@@ -224,6 +231,17 @@ func (r *runner) unreachable(now time.Time) string {
 	return fmt.Sprintf("target unreachable: no answer for %s, %d requests failed at the transport level%s", quiet.Round(100*time.Millisecond), n, last)
 }
 
+// abortable reports whether a broken run-wide threshold stops the load: --abort-on-fail, or
+// a threshold with AbortSuffix.
+func (r *runner) abortable() bool {
+	for _, t := range r.cfg.Thresholds {
+		if r.cfg.AbortOnFail || t.Abort {
+			return true
+		}
+	}
+	return false
+}
+
 // broken evaluates the thresholds on a snapshot and returns the first broken one.
 func (r *runner) broken() string {
 	snap := r.snapshot()
@@ -231,8 +249,8 @@ func (r *runner) broken() string {
 	if err != nil {
 		return ""
 	}
-	for _, o := range out {
-		if !o.OK && o.Detail == "" {
+	for i, o := range out {
+		if !o.OK && !o.Unmeasured && (r.cfg.AbortOnFail || r.cfg.Thresholds[i].Abort) {
 			return fmt.Sprintf("threshold %s broken (actual %g%s)", o.Expr, o.Actual, o.Unit)
 		}
 	}

@@ -168,6 +168,7 @@ func (r *runner) finish(st *stopper) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	res.Windows = r.win.outcomes()
 
 	if len(r.cfg.Thresholds) > 0 {
 		if _, err := Evaluate(res, r.cfg.Thresholds); err != nil {

@@ -60,6 +60,9 @@ type Result struct {
 	Conformance Conformance        `json:"conformance"`
 	Cleanup     Cleanup            `json:"cleanup"`
 	Thresholds  []ThresholdOutcome `json:"thresholds,omitempty"`
+	// Windows are the windowed thresholds' checks made while the load ran (a windowed
+	// threshold is evaluated from them, as it cannot be from the run-wide histograms).
+	Windows []WindowOutcome `json:"windows,omitempty"`
 	// Aborted is why the run stopped early ("" when it ran its plan), in a sentence: interrupted, or
 	// a broken threshold with --abort-on-fail.
 	Aborted string `json:"aborted,omitempty"`
@@ -279,6 +282,42 @@ func (r *Result) Interface(id string) (InterfaceStats, bool) {
 		}
 	}
 	return InterfaceStats{}, false
+}
+
+// Unanswered counts the requests of every interface that got no answer at all (code
+// "transport": the connection was refused or reset, or the request timed out): what the run
+// could not measure of the platform.
+func (r *Result) Unanswered() int64 {
+	var n int64
+	for _, s := range r.Interfaces {
+		for _, c := range s.Codes {
+			if c.Code == "transport" {
+				n += c.Count
+			}
+		}
+	}
+	return n
+}
+
+// UnansweredProblem is the sentence that fails a run which went its full course while some of
+// its requests got no answer (the platform was down, restarting or dropping connections for a
+// while): "" when every request was answered, or when the run stopped early (Aborted says why,
+// and an unreachable platform is CouldNotCheck's).
+func (r *Result) UnansweredProblem() string {
+	n := r.Unanswered()
+	if n == 0 || r.Aborted != "" || r.CouldNotCheck != "" {
+		return ""
+	}
+	return fmt.Sprintf("%d of %d requests got no answer (connection refused or reset, or timed out): the platform did not answer part of the run", n, r.requests())
+}
+
+// requests counts the requests of every interface.
+func (r *Result) requests() int64 {
+	var n int64
+	for _, s := range r.Interfaces {
+		n += s.Count
+	}
+	return n
 }
 
 // Passed reports whether every threshold held.

@@ -131,6 +131,8 @@ type runner struct {
 
 	ivMu sync.Mutex
 	iv   map[string]*hdr.Histogram // interval histograms for the HdrHistogram log
+
+	win *windows // the windowed thresholds (nil without any)
 }
 
 var errNumberSpace = errors.New("loadtest: number range exhausted")
@@ -291,6 +293,7 @@ func newRunner(ctx context.Context, cfg Config) (*runner, error) {
 	if err := CheckThresholds(cfg.Thresholds, wl); err != nil {
 		return nil, err
 	}
+	r.win = newWindows(cfg.Thresholds, cfg.AbortOnFail, cfg.OnSecond)
 	r.lagLimit = cfg.GeneratorLag
 	if r.lagLimit <= 0 {
 		r.lagLimit = DefaultGeneratorLag
@@ -359,6 +362,11 @@ func newModeRun(cfg Config, base string, m pns.Mode, shard, shards int) (*modeRu
 	if err != nil {
 		return nil, err
 	}
+	return newAppModeRun(cfg, base, m, app, secret, shard, shards)
+}
+
+// newAppModeRun prepares mode m run by app (whose secret is given).
+func newAppModeRun(cfg Config, base string, m pns.Mode, app *AppProfile, secret string, shard, shards int) (*modeRun, error) {
 	mr := &modeRun{mode: m, key: strings.ToLower(string(m)), base: base, app: app, tls: cfg.TLSConfig,
 		signer: pns.Signer{AppKey: app.AppKey, AppSecret: secret, Scheme: pns.SchemeAKSK},
 		sign:   newLoadSigner(app.AppKey, secret), ifaces: map[string]pns.Interface{},
@@ -512,7 +520,7 @@ func (r *runner) run(ctx context.Context) (*Result, error) {
 		for _, m := range r.modes {
 			m.journal = j
 		}
-		j.write(journalRecord{Op: journalRun, Target: r.base, At: time.Now().UTC().Format(time.RFC3339Nano)})
+		j.write(journalRecord{Op: journalRun, Target: r.base, At: time.Now().UTC().Format(time.RFC3339Nano), Ephemeral: r.cfg.EphemeralTarget})
 		defer j.close() // the early returns; the normal end closes it before the result
 	}
 	if r.usesCalls {
@@ -560,6 +568,7 @@ func (r *runner) run(ctx context.Context) (*Result, error) {
 	r.start = time.Now()
 	r.lastAnswer.Store(r.start.UnixNano())
 	r.agg.started = r.start
+	r.win.begin(r.start)
 	checked := r.startCheckers(sinks)
 	queueDone := make(chan struct{})
 	go func() {
@@ -594,6 +603,16 @@ func (r *runner) run(ctx context.Context) (*Result, error) {
 	<-queueDone
 	r.gen.close()
 	<-checked
+	// The load is over and every answer recorded: the windows ending by its end are its
+	// last (a plan that ran out counts to its end, its last arrivals may leave early); the
+	// seconds after it (callback wait, cleanup) are no load.
+	end := time.Now()
+	if reason, _ := st.get(); reason == "" {
+		if planEnd := r.start.Add(r.plan.Total()); planEnd.After(end) {
+			end = planEnd
+		}
+	}
+	r.win.close(end)
 	if r.usesCalls {
 		r.waitCallbacks(ctx, r.cfg.Callbacks)
 		if n := r.cfg.Callbacks.openCalls(); n > 0 {

@@ -30,6 +30,13 @@ import (
 // Latency statistics cover every answer in the scope, whatever its result code (as k6 does);
 // pair them with a success threshold. Values are HdrHistogram percentiles (3 significant
 // digits, reported as the highest equivalent value).
+//
+// Windows: an interface metric may carry a window, SCOPE.STAT[W] (e.g. axb.bind.p99[10s]<200ms),
+// W a whole number of seconds from 1s to MaxDuration. It is then checked over every sliding
+// window of W that ends at a whole second of the load (answers bucketed by the second they
+// were recorded), and fails when any full window breaks it; a run that never had a full
+// window with samples leaves it unmeasured. A trailing "!abort" (k6's abortOnFail) stops the
+// load as soon as the threshold is broken; --abort-on-fail does so for every threshold.
 type Threshold struct {
 	Expr      string
 	Scope     string // operation, interface ID, "all", "callback.EVENT", "rate" or "conformance"
@@ -38,6 +45,10 @@ type Threshold struct {
 	Op        string
 	Value     float64 // milliseconds for latencies, percent for percentages, plain otherwise
 	Kind      string  // "latency", "percent" or "number"
+	// Window is the sliding window of a windowed threshold (zero: the whole run).
+	Window time.Duration
+	// Abort stops the load as soon as the threshold is broken (the "!abort" suffix).
+	Abort bool
 }
 
 // ThresholdOutcome is the evaluation of one threshold.
@@ -54,7 +65,7 @@ type ThresholdOutcome struct {
 }
 
 var (
-	reThreshold = regexp.MustCompile(`^\s*([A-Za-z0-9_.\-]+?)\s*(<=|>=|==|!=|<|>)\s*(\S.*?)\s*$`)
+	reThreshold = regexp.MustCompile(`^\s*([A-Za-z0-9_.\-]+?)(\[[^\]]*\])?\s*(<=|>=|==|!=|<|>)\s*(\S.*?)\s*$`)
 	rePct       = regexp.MustCompile(`^p(\d+(\.\d+)?)$`)
 )
 
@@ -71,12 +82,20 @@ func ParseThreshold(expr string) (Threshold, error) {
 			return Threshold{}, fmt.Errorf("threshold %q: evaluated on the callback receiver's results, not on a load result (harness load, run and report do so)", expr)
 		}
 	}
-	m := reThreshold.FindStringSubmatch(expr)
+	body, abort := strings.CutSuffix(strings.TrimSpace(expr), AbortSuffix)
+	m := reThreshold.FindStringSubmatch(body)
 	if m == nil {
 		return Threshold{}, fmt.Errorf("threshold %q: want METRIC OP VALUE, e.g. bind.p99<50ms", expr)
 	}
-	t := Threshold{Expr: strings.TrimSpace(expr), Op: m[2]}
-	name, val := m[1], m[3]
+	t := Threshold{Expr: strings.TrimSpace(expr), Op: m[3], Abort: abort}
+	name, val := m[1], m[4]
+	if m[2] != "" {
+		w, err := parseWindow(m[2][1 : len(m[2])-1])
+		if err != nil {
+			return Threshold{}, fmt.Errorf("threshold %q: %w", expr, err)
+		}
+		t.Window = w
+	}
 	parts := strings.Split(name, ".")
 	// The stat is the last element, except for percentiles with a fraction (p99.9).
 	if n := len(parts); n >= 3 && rePct.MatchString(parts[n-2]+"."+parts[n-1]) {
@@ -164,6 +183,9 @@ func ParseThreshold(expr string) (Threshold, error) {
 		if t.Scope == "callback" {
 			return Threshold{}, fmt.Errorf("threshold %q: callback metrics need an event, e.g. callback.fee.p95", expr)
 		}
+	}
+	if t.Window > 0 && !windowable(t) {
+		return Threshold{}, fmt.Errorf("threshold %q: a window applies to interface metrics (SCOPE.pNN, max, mean, min, success, count), not to %s", expr, name)
 	}
 	switch t.Kind {
 	case "latency":
@@ -257,6 +279,11 @@ func Evaluate(r *Result, ts []Threshold) ([]ThresholdOutcome, error) {
 			o.Unit = "ms"
 		case "percent":
 			o.Unit = "%"
+		}
+		if t.Window > 0 {
+			evaluateWindowed(r, t, &o)
+			out = append(out, o)
+			continue
 		}
 		measured := true
 		switch {

@@ -64,7 +64,10 @@ var noRedirect = &http.Client{
 func (c *Client) Do(ctx context.Context, method, path string, params url.Values, body any) (*Response, error) {
 	u := strings.TrimRight(c.BaseURL, "/") + path
 	if len(params) > 0 {
-		u += "?" + params.Encode() // Encode escapes + as %2B, as the platform requires
+		// Encode escapes + as %2B, as the platform requires, and a blank as +; the blank is
+		// sent as %20 instead, so that a platform reading an unescaped + as a plus (D17 leaves
+		// it open) still sees the blank the caller meant.
+		u += "?" + strings.ReplaceAll(params.Encode(), "+", "%20")
 	}
 	var raw []byte
 	switch b := body.(type) {

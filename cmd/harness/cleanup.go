@@ -14,11 +14,12 @@ import (
 )
 
 func init() {
-	register("cleanup", "remove every binding a load may have left on the platform, from the binding journal of its --out directory", interruptible(runCleanup))
+	register("cleanup", "remove every binding a load or conformance run may have left on the platform, from the binding journal of its --out directory", interruptible(runCleanup))
 }
 
 // cleanupDirs returns the directories of args that hold a binding journal: a `harness load
-// --out` directory, or the load/* directories of a `harness run` output directory.
+// --out` or `harness conform --out` directory, or the conformance and load/* directories of a
+// `harness run` output directory.
 func cleanupDirs(args []string) ([]string, error) {
 	var dirs []string
 	for _, a := range args {
@@ -27,6 +28,10 @@ func cleanupDirs(args []string) ([]string, error) {
 			continue
 		}
 		found := false
+		if d := filepath.Join(a, assemble.ConformanceDir); exists(filepath.Join(d, loadtest.JournalFile)) {
+			dirs = append(dirs, d)
+			found = true
+		}
 		if entries, err := os.ReadDir(filepath.Join(a, assemble.LoadDir)); err == nil {
 			for _, e := range entries {
 				if d := filepath.Join(a, assemble.LoadDir, e.Name()); e.IsDir() && exists(filepath.Join(d, loadtest.JournalFile)) {
@@ -36,7 +41,7 @@ func cleanupDirs(args []string) ([]string, error) {
 			}
 		}
 		if !found {
-			return nil, fmt.Errorf("%s holds no binding journal (%s): give the --out directory of a load or run", a, loadtest.JournalFile)
+			return nil, fmt.Errorf("%s holds no binding journal (%s): give the --out directory of a load, conform or run", a, loadtest.JournalFile)
 		}
 	}
 	return dirs, nil
@@ -52,11 +57,12 @@ func runCleanup(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	attempts := fs.Int("attempts", loadtest.DefaultCleanupAttempts, "tries per binding within the budget (with backoff and jitter)")
 	rate := fs.Float64("rate", 0, "requests/s, halved whenever the platform throttles or fails (default: half the profile's flowControl, else its maxRate, else "+strconv.Itoa(loadtest.DefaultCleanupRate)+")")
 	fs.describe("harness cleanup [flags] DIR...",
-		"Removes every binding a load may have left on the platform, from the binding journal its\n"+
-			"--out directory holds (a `harness run` directory: each load under load/). Bound bindings are\n"+
-			"unbound by subscriptionId; binds whose answer was lost are looked up by the numbers they\n"+
-			"used. What it removes is journaled: running it again retries only the rest. Exit 0 when\n"+
-			"nothing may be left, 1 when a binding could not be removed or looked up (named).")
+		"Removes every binding a load or conformance run may have left on the platform, from the\n"+
+			"binding journal its --out directory holds (a `harness run` directory: its conformance/\n"+
+			"and each load under load/). Bound bindings are unbound by subscriptionId; binds whose\n"+
+			"answer was lost are looked up by the numbers they used. What it removes is journaled:\n"+
+			"running it again retries only the rest. Exit 0 when nothing may be left, 1 when a\n"+
+			"binding could not be removed or looked up (named).")
 	if code, ok := parseFlags(fs, args, true); !ok {
 		return code
 	}
@@ -97,6 +103,10 @@ func runCleanup(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		if res == nil {
 			continue
 		}
+		if res.Ephemeral {
+			fmt.Fprintf(stdout, "cleanup %s: its platform %s was its run's own embedded emulator, gone with the run: nothing can be left (%d binds journaled)\n", d, res.Target, res.Before.Binds)
+			continue
+		}
 		c := res.Cleanup
 		fmt.Fprintf(stdout, "cleanup %s on %s: journal: %d binds, %d bound and not removed, %d without an answer; removed %d (%d of them found by query), %d leaked, %d unknown\n",
 			d, res.Target, res.Before.Binds, res.Before.Live, res.Before.Maybe, c.Retried, c.Bound, c.Leaked, c.Unknown)
@@ -122,8 +132,48 @@ func journalNote(dir string) string {
 	if err != nil {
 		return "its binding journal cannot be read: " + err.Error()
 	}
+	if st.Ephemeral {
+		return "its platform was the run's own embedded emulator, gone with the run: no binding can be left"
+	}
 	if n := st.Live + st.Maybe; n > 0 {
 		return fmt.Sprintf("%d binding(s) may still be on the platform (%d bound, %d without an answer): run `harness cleanup %s`", n, st.Live, st.Maybe, dir)
 	}
 	return "its binding journal shows no binding left on the platform"
+}
+
+// takeOverRunDir makes out, the --out directory of `harness run`, this run's: the journals an
+// earlier run left in its conformance/ and load/* directories are about to be removed with
+// them, so one that says bindings may still be on the platform refuses the run (a usage
+// error: their IDs would be lost), unless cleanupFirst, which removes them first as `harness
+// cleanup` would. Journals of a run on its own embedded emulator leave nothing to remove.
+func takeOverRunDir(ctx context.Context, out string, cleanupFirst bool, cfg loadtest.CleanupConfig, stdout io.Writer) error {
+	dirs, err := cleanupDirs([]string{out})
+	if err != nil {
+		return nil // no journal: nothing an earlier run could have left
+	}
+	for _, d := range dirs {
+		st, err := loadtest.ReadJournal(d)
+		if err != nil {
+			return usageError{fmt.Errorf("%s: an earlier run's binding journal cannot be read (%w): remove it once its bindings are known to be gone", d, err)}
+		}
+		n := st.Live + st.Maybe
+		if st.Ephemeral || n == 0 {
+			continue
+		}
+		if !cleanupFirst {
+			return usageError{fmt.Errorf("%s: the binding journal of an earlier run says %d binding(s) may still be on the platform (%d bound, %d without an answer): run `harness cleanup %s` first, or run with --cleanup-first",
+				d, n, st.Live, st.Maybe, out)}
+		}
+		c := cfg
+		c.Dir = d
+		res, err := loadtest.CleanupDir(ctx, c)
+		if err != nil {
+			return usageError{fmt.Errorf("cleanup of the earlier run in %s: %w", d, err)}
+		}
+		if p := res.Cleanup.Problem(); p != "" {
+			return usageError{fmt.Errorf("cleanup of the earlier run in %s: %s", d, p)}
+		}
+		fmt.Fprintf(stdout, "removed %d binding(s) an earlier run in %s had left on the platform\n", res.Cleanup.Retried, d)
+	}
+	return nil
 }

@@ -21,7 +21,9 @@ import (
 	"github.com/pns-harness/pns-harness/pns"
 	"github.com/pns-harness/pns-harness/profile"
 	"github.com/pns-harness/pns-harness/receiver"
+	"github.com/pns-harness/pns-harness/reports"
 	"github.com/pns-harness/pns-harness/schemas"
+	"github.com/pns-harness/pns-harness/stream"
 )
 
 func init() {
@@ -192,10 +194,10 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	shard := fs.String("shard", "0/1", "this process's shard `i/N`: rate and number space are split N ways")
 	out := fs.String("out", "", "output `dir` for vegeta gob files, HdrHistogram logs and summary.json")
 	var thresholds loadMultiFlag
-	fs.Var(&thresholds, "threshold", "k6-style `EXPR`, repeatable: bind.p99<50ms, bind.success>=99.9%, bind.corrected.p99<100ms, rate.shortfall<1%; a callback metric (calls scenario) such as callback.fee.p95<2s or callback.missing==0 replaces the callback defaults "+strings.Join(assemble.DefaultCallbackThresholds, ", "))
+	fs.Var(&thresholds, "threshold", "k6-style `EXPR`, repeatable: bind.p99<50ms, bind.success>=99.9%, bind.corrected.p99<100ms, rate.shortfall<1%; a window judges every sliding W of the load, axb.bind.p99[10s]<200ms, and a trailing !abort stops the load when it breaks (docs/thresholds.md); a callback metric (calls scenario) such as callback.fee.p95<2s or callback.missing==0 replaces the callback defaults "+strings.Join(assemble.DefaultCallbackThresholds, ", "))
 	var cf callbackFlags
 	addCallbackFlags(fs, &cf, false)
-	abortOnFail := fs.Bool("abort-on-fail", false, "stop early (and clean up) as soon as a threshold is broken")
+	abortOnFail := fs.Bool("abort-on-fail", false, "stop early (and clean up) as soon as any threshold is broken, over the run so far or in a full window (one threshold: its !abort suffix)")
 	workers := fs.Uint64("workers", 10, "workers the generator starts with (it adds more while all are busy, up to --max-workers)")
 	maxWorkers := fs.Uint64("max-workers", loadtest.DefaultMaxWorkers, "maximum workers of the generator, one request in flight each (below the rate's need, the shortfall, lag and corrected latency show it)")
 	schemaSample := fs.Float64("schema-sample", 1, "fraction of responses validated against the JSON schemas (0 = none)")
@@ -204,6 +206,7 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var progressEvery progressFlag
 	fs.Var(&progressEvery, "progress", "progress `interval` (default 1s on a terminal, 5s otherwise; a negative number such as -1, or none: no progress lines)")
 	jsonOut := fs.Bool("json", false, "print the result as JSON instead of the text summary")
+	outJSON := addStreamFlag(fs.FlagSet)
 	receiverListen := fs.String("receiver-listen", "127.0.0.1:9099", "calls scenario: `address` of the callback receiver; the emulator app's callStatusUrl and feeUrl must point at it")
 	callbackWait := fs.Duration("callback-wait", loadtest.DefaultCallbackWait, "calls scenario: how long to wait for callbacks after the last call")
 	startAt := fs.String("start-at", "", "shared start `instant` (RFC3339, e.g. 2026-12-01T22:30:00Z) of the shards of one run: setup happens before, the load begins then")
@@ -361,17 +364,41 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return usageErr("%v", err)
 	}
 	sc, scMode := loadtest.ParseScenario(*scenario)
+	var sw *stream.Writer
+	if *outJSON != "" {
+		if sw, err = stream.Create(*outJSON); err != nil {
+			return usageErr("--out-json: %v", err)
+		}
+		defer sw.Close()
+	}
+	// finish ends the stream with the verdict line and returns the exit code.
+	finish := func(v verdict) int {
+		// As interruptible decides: a signal makes the run's exit code 130.
+		v.interrupted = v.interrupted || ctx.Err() != nil
+		code := exitFor(v)
+		if sw == nil {
+			return code
+		}
+		sw.Write(stream.TypeVerdict, time.Time{}, stream.Verdict{Status: streamVerdictStatus(code), ExitCode: code})
+		if err := sw.Close(); err != nil {
+			fmt.Fprintf(stderr, "harness load: %v\n", err)
+			v.failed++
+			return exitFor(v)
+		}
+		return code
+	}
 	if *target == "" {
 		// As harness conform does: no target means the embedded emulator, here on a free port.
 		url, stop, err := loadStartEmbedded(sc == loadtest.ScenarioCalls, *receiverListen)
 		if err != nil {
 			fmt.Fprintf(stderr, "harness load: %v\n", err)
-			return exitFailed
+			return finish(verdict{failed: 1})
 		}
 		defer stop()
 		*target = url
 		infof(stderr, "target: embedded emulator %s", url)
 	}
+	sw.Write(stream.TypeStart, time.Time{}, stream.Start{Command: "load", Target: *target, Version: buildVersion()})
 	// The gate comes before any packet: a refused remote target is not even resolved. The
 	// ceiling counts the requests of every interface, not sessions.
 	reqPeak, err := loadtest.PeakRequests(loadtest.Config{Scenario: *scenario, Mode: pns.Mode(*mode), Rate: *rate, Plan: plan,
@@ -387,15 +414,15 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if *waitTarget > 0 {
 		if err := loadWaitForTarget(ctx, *target, *waitTarget); err != nil {
 			fmt.Fprintf(stderr, "harness load: %v\n", err)
-			return exitFor(verdict{couldNotCheck: err.Error(), interrupted: ctx.Err() != nil})
+			return finish(verdict{couldNotCheck: err.Error(), interrupted: ctx.Err() != nil})
 		}
 	}
 	if err := preflight(ctx, hc, *target); err != nil {
 		if ctx.Err() != nil {
-			return exitFor(verdict{interrupted: true})
+			return finish(verdict{interrupted: true})
 		}
 		fmt.Fprintf(stderr, "harness load: %v\n", err)
-		return exitFor(targetVerdict(err))
+		return finish(targetVerdict(err))
 	}
 	if prof == nil {
 		prof = defaultLoadProfile()
@@ -447,6 +474,21 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	cfg.Scenario = *scenario
+	// The load's name in the stream is its headline's: the workload's, or MODE-SCENARIO.
+	loadName := "workload"
+	if wl != nil && wl.Name != "" {
+		loadName = wl.Name
+	} else if wl == nil {
+		lm := string(scMode)
+		if lm == "" {
+			lm = *mode
+		}
+		if lm == "" {
+			lm = string(pns.ModeAXB)
+		}
+		loadName = strings.ToLower(lm) + "-" + sc
+	}
+	cfg.OnSecond = streamSecond(sw, loadName)
 	var rcv *receiver.Receiver
 	if loadNeedsReceiver(*scenario, wl) {
 		rcv, err = loadStartReceiver(&cfg, *receiverListen, &cf, stderr)
@@ -466,12 +508,12 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		if res == nil {
 			if ctx.Err() != nil {
-				return exitFor(verdict{interrupted: true})
+				return finish(verdict{interrupted: true})
 			}
 			// Nothing was measured: the configuration is wrong, or the platform refused
 			// our credentials.
 			fmt.Fprintf(stderr, "harness load: %v\n", err)
-			return exitFor(targetVerdict(err))
+			return finish(targetVerdict(err))
 		}
 		if ctx.Err() == nil {
 			fmt.Fprintf(stderr, "harness load: %v\n", err)
@@ -489,25 +531,35 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if res.CouldNotCheck != "" {
 		fmt.Fprintf(stderr, "harness load: could not check: %s\n", res.CouldNotCheck)
 	}
+	if p := res.UnansweredProblem(); p != "" {
+		fmt.Fprintf(stderr, "harness load: FAIL: %s\n", p)
+	}
 	v := loadVerdict(res, err)
+	streamLoad(sw, loadName, res)
+	streamThresholds(sw, loadName, assemble.Thresholds(res, "", true))
 	if rcv != nil {
 		w := stdout
 		if *jsonOut {
 			w = io.Discard // the JSON result alone on stdout; the verdict still counts
 		}
-		cv := loadCallbacks(rcv, cbThs, *out, w, stderr)
+		cv, cths := loadCallbacks(rcv, cbThs, *out, w, stderr)
 		v.failed += cv.failed
 		v.thresholds += cv.thresholds
+		streamThresholds(sw, "", cths)
 	}
-	return exitFor(v)
+	return finish(v)
 }
 
-// loadVerdict is the verdict of a load that ran: bindings left on the platform and result
-// files that could not be written are failures; a run stopped because the platform became
+// loadVerdict is the verdict of a load that ran: bindings left on the platform, requests of a
+// run that went its full course without an answer (Result.UnansweredProblem) and result files
+// that could not be written are failures; a run stopped because the platform became
 // unreachable or refused the credentials could not check; then the thresholds.
 func loadVerdict(res *loadtest.Result, err error) verdict {
 	v := verdict{couldNotCheck: res.CouldNotCheck}
 	if res.Cleanup.LeftBehind() > 0 {
+		v.failed++
+	}
+	if res.UnansweredProblem() != "" {
 		v.failed++
 	}
 	if err != nil {
@@ -524,22 +576,22 @@ func loadVerdict(res *loadtest.Result, err error) verdict {
 // loadCallbacks judges the pushes of the calls scenario as every subcommand that receives
 // does (expected, received, missing and each anomaly, the callback thresholds or their
 // defaults), writes receiver.json next to the load result and returns the callbacks'
-// verdict.
-func loadCallbacks(rcv *receiver.Receiver, given []string, out string, stdout, stderr io.Writer) verdict {
+// verdict and thresholds.
+func loadCallbacks(rcv *receiver.Receiver, given []string, out string, stdout, stderr io.Writer) (verdict, []reports.Threshold) {
 	rep := rcv.Final()
 	if out != "" {
 		if err := writeJSONFile(filepath.Join(out, assemble.ReceiverFile), rep); err != nil {
 			fmt.Fprintf(stderr, "harness load: %v\n", err)
-			return verdict{failed: 1}
+			return verdict{failed: 1}, nil
 		}
 	}
 	cb := assemble.Callbacks(rep, nil)
 	ths, err := callbackThresholds(cb, &rep, given)
 	if err != nil {
 		fmt.Fprintf(stderr, "harness load: %v\n", err)
-		return verdict{failed: 1}
+		return verdict{failed: 1}, nil
 	}
-	return callbackVerdict(stdout, cb, ths)
+	return callbackVerdict(stdout, cb, ths), ths
 }
 
 // loadNeedsReceiver reports whether the load runs the call operation, whose callbacks the

@@ -32,7 +32,7 @@ var exitCodes = []struct {
 	Meaning string
 }{
 	{exitOK, "passed: everything ran and every check and threshold passed"},
-	{exitFailed, "checks failed: a scenario, a schema check, a callback check, or a binding left on the platform (wins over 3 and 99)"},
+	{exitFailed, "checks failed: a scenario, a schema check, a callback check, a binding left on the platform, or load requests that got no answer (wins over 3 and 99)"},
 	{exitUsage, "usage or configuration error, refused before the first request: nothing was measured"},
 	{exitCouldNotCheck, "could not check: target unreachable, credentials refused or client IP locked out; nothing or too little was measured to judge"},
 	{exitThreshold, "a threshold was broken (the checks themselves passed)"},

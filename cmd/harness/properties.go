@@ -7,13 +7,14 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"time"
 
 	"github.com/pns-harness/pns-harness/conformance"
 )
 
 func init() {
-	register("properties", "send generated numbers to every interface and check each is accepted or refused by its rule", interruptible(runProperties))
+	register("properties", "send generated numbers and enum values to every interface and check each is accepted or refused by its rule", interruptible(runProperties))
 }
 
 // runProperties implements `harness properties`: exit 0 when every generated value was
@@ -33,11 +34,16 @@ func runProperties(ctx context.Context, args []string, stdout, stderr io.Writer)
 			"modify, query and unbind, the AX temporary callee): well-formed numbers from the profile's\n"+
 			"blocks and X numbers, and the same with one edit (a character deleted, inserted or replaced,\n"+
 			"the prefix changed). Each answer is judged by the field's format and length in the request\n"+
-			"schema: inside the rule accepted, outside refused. A failure is shrunk to the smallest\n"+
-			"request that still breaks the rule and printed with the rule and the answer. On a platform\n"+
-			"that is not the emulator, answers that differ only from an emulator decision (the exact\n"+
-			"code, number syntax the documentation does not show) are listed and do not fail the run.\n"+
-			"Every binding created is removed again.")
+			"schema: inside the rule accepted, outside refused. Then every enumerated field of every\n"+
+			"bind and modify (callDirection, areaMatchMode, recordFlag, privateSms, turnFlag, timeUnit,\n"+
+			"the display modes, privateNumType): each listed value must be accepted, near misses\n"+
+			"(another case, a blank or digit added, a character lost, another JSON type, neighbouring\n"+
+			"integers) refused. A failure is shrunk to the smallest request that still breaks the rule\n"+
+			"and printed with the rule and the answer. On a platform that is not the emulator, answers\n"+
+			"that differ only from an emulator decision (the exact code and description, number syntax\n"+
+			"the documentation does not show, JSON booleans, display mode \"1\") are listed and do not\n"+
+			"fail the run, and each field names the parts it did not check. Every binding created is\n"+
+			"removed again.")
 	if code, ok := parseFlags(fs, args, false); !ok {
 		return code
 	}
@@ -105,7 +111,23 @@ func runProperties(ctx context.Context, args []string, stdout, stderr io.Writer)
 			return exitUsage
 		}
 	}
-	return exitFor(verdict{failed: len(rep.Failed()) + len(rep.Cleanup)})
+	v := verdict{failed: len(rep.Failed()) + len(rep.Cleanup)}
+	if n := unchecked(rep); n > 0 {
+		v.couldNotCheck = fmt.Sprintf("%d fields got no judged answer (flow control): lower --rate", n)
+		fmt.Fprintf(stderr, "harness properties: %s\n", v.couldNotCheck)
+	}
+	return exitFor(v)
+}
+
+// unchecked counts the fields of which no value was judged: every answer was flow control.
+func unchecked(rep *conformance.PropertyReport) int {
+	n := 0
+	for _, r := range rep.Results {
+		if r.Checks == 0 && r.Failure == nil && r.Unjudged > 0 {
+			n++
+		}
+	}
+	return n
 }
 
 // writeProperties prints one line per field, each failure with its shrunk request, each answer
@@ -113,21 +135,43 @@ func runProperties(ctx context.Context, args []string, stdout, stderr io.Writer)
 func writeProperties(w io.Writer, rep *conformance.PropertyReport) {
 	for _, r := range rep.Results {
 		status := "ok  "
-		if r.Failure != nil {
+		switch {
+		case r.Failure != nil:
 			status = "FAIL"
+		case r.Checks == 0:
+			status = "SKIP"
 		}
 		fmt.Fprintf(w, "%s %-11s %-14s %d requests; rule %s\n", status, r.Interface, r.Field, r.Checks, r.Rule)
 		if f := r.Failure; f != nil {
-			fmt.Fprintf(w, "     smallest failing value %q: want %s%s\n     sent %s\n     answer %s\n", f.Value, f.Want, decisionNote(f.Decision), f.Request, f.Answer)
+			fmt.Fprintf(w, "     smallest failing value %s: want %s%s\n     sent %s\n     answer %s\n", shownValue(r, f), f.Want, decisionNote(f.Decision), f.Request, f.Answer)
 		}
 		for _, d := range r.Differs {
-			fmt.Fprintf(w, "     differs from the emulator's decision %s: %q: want %s; answer %s\n", d.Decision, d.Value, d.Want, d.Answer)
+			fmt.Fprintf(w, "     differs from the emulator's decision %s: %s: want %s; answer %s\n", d.Decision, shownValue(r, &d), d.Want, d.Answer)
+		}
+		for _, n := range r.NotChecked {
+			fmt.Fprintf(w, "     not checked: %s\n", n)
+		}
+		if r.Unjudged > 0 {
+			fmt.Fprintf(w, "     not judged: %d values answered with flow control (1010010, D11) after %d retries\n", r.Unjudged, conformance.PropertyThrottleRetries)
 		}
 	}
 	for _, l := range rep.Cleanup {
 		fmt.Fprintf(w, "LEAKED %s\n", l)
 	}
-	fmt.Fprintf(w, "\n%d fields, %d failed, %d requests (seed %d)\n", len(rep.Results), len(rep.Failed()), rep.Requests, rep.Seed)
+	throttled := ""
+	if rep.Throttled > 0 {
+		throttled = fmt.Sprintf(", %d answered with flow control", rep.Throttled)
+	}
+	fmt.Fprintf(w, "\n%d fields, %d failed, %d requests%s (seed %d)\n", len(rep.Results), len(rep.Failed()), rep.Requests, throttled, rep.Seed)
+}
+
+// shownValue prints a generated value as it travelled: an enum value is already JSON text (its
+// type is part of the rule), a number is quoted.
+func shownValue(r conformance.PropertyResult, f *conformance.PropertyFailure) string {
+	if r.Kind == conformance.PropertyEnum {
+		return f.Value
+	}
+	return strconv.Quote(f.Value)
 }
 
 func decisionNote(d string) string {

@@ -112,12 +112,12 @@ func TestPropertiesCommand(t *testing.T) {
 	t.Run("embedded emulator: every field holds, report written", func(t *testing.T) {
 		out := filepath.Join(dir, "out")
 		code, stdout, stderr := runHarness(t, nil, "properties", "--checks", "5", "--out", out)
-		if code != exitOK || !strings.Contains(stdout, "22 fields, 0 failed") {
-			t.Fatalf("exit %d, want 0 with 22 fields checked\n%s%s", code, stdout, stderr)
+		if code != exitOK || !strings.Contains(stdout, "56 fields, 0 failed") {
+			t.Fatalf("exit %d, want 0 with 56 fields checked\n%s%s", code, stdout, stderr)
 		}
 		var rep conformance.PropertyReport
 		b, err := os.ReadFile(filepath.Join(out, "properties.json"))
-		if err != nil || json.Unmarshal(b, &rep) != nil || len(rep.Results) != 22 || rep.Requests == 0 {
+		if err != nil || json.Unmarshal(b, &rep) != nil || len(rep.Results) != 56 || rep.Requests == 0 {
 			t.Fatalf("properties.json: %v %s", err, b)
 		}
 	})
@@ -155,4 +155,71 @@ func TestPropertiesCommand(t *testing.T) {
 			}
 		}
 	})
+}
+
+// caseFoldTurnFlag is a platform that lower-cases turnFlag before reading it: "On" and "OFF"
+// are accepted instead of refused.
+func caseFoldTurnFlag(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost || r.Method == http.MethodPut {
+			b, _ := io.ReadAll(r.Body)
+			var m map[string]any
+			if json.Unmarshal(b, &m) == nil {
+				if s, ok := m["turnFlag"].(string); ok {
+					m["turnFlag"] = strings.ToLower(s)
+					b, _ = json.Marshal(m)
+				}
+			}
+			r.Body, r.ContentLength = io.NopCloser(bytes.NewReader(b)), int64(len(b))
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// TestPropertiesEnums runs the enum checks from the binary: a platform that folds the case of
+// turnFlag fails with the shrunk value, and `harness emulate --platform-only` with either
+// decision set (TLS, lockout on; the alternative set answers D15, D23, D53 and the other
+// decisions differently) passes when described as a real platform, with the decided parts
+// named as not checked.
+func TestPropertiesEnums(t *testing.T) {
+	prof := filepath.Join(t.TempDir(), "platform.yaml")
+	if err := os.WriteFile(prof, []byte(nonEmulatorProfile), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Run("a platform folding the case of turnFlag fails with the shrunk value", func(t *testing.T) {
+		url := propertyPlatform(t, caseFoldTurnFlag)
+		code, stdout, stderr := runHarness(t, nil, "properties", "--target", url, "--profile", prof, "--checks", "200", "--rate", "0")
+		m := regexp.MustCompile(`FAIL ax.bind +turnFlag .*\n +smallest failing value "([^"]*)": want refused`).FindStringSubmatch(stdout)
+		if code != exitFailed || m == nil {
+			t.Fatalf("exit %d, want 1 with a smallest failing turnFlag on ax.bind\n%s%s", code, stdout, stderr)
+		}
+		if strings.Count(stdout, "FAIL") != 2 || !strings.Contains(stdout, "FAIL ax.modify   turnFlag") { // ax.bind and ax.modify
+			t.Errorf("want exactly the two turnFlag fields failed:\n%s", stdout)
+		}
+		if v := m[1]; !(strings.EqualFold(v, "on") || strings.EqualFold(v, "off")) || v == "on" || v == "off" {
+			t.Errorf("smallest failing value %q: want on or off in another case", v)
+		}
+	})
+	for _, decisions := range []string{"default", "alternative"} {
+		t.Run("emulate --platform-only --decisions "+decisions+" passes", func(t *testing.T) {
+			p := startPlatform(t, "--decisions", decisions)
+			code, stdout, stderr := runHarness(t, platformEnv, "properties", "--target", p.URL, "--profile", platformProfile(t, ""),
+				"--ca-file", p.CertFile, "--checks", "30", "--rate", "0")
+			if code != exitOK || !strings.Contains(stdout, "56 fields, 0 failed") {
+				t.Fatalf("exit %d, want 0 with 56 fields and none failed\n%s%s", code, stdout, stderr)
+			}
+			want := []string{"not checked: the exact answer to an unlisted value", "not checked: the whole rule at ax.modify: it rests on D55"}
+			if decisions == "alternative" { // another description of 1010002 (D15): listed, not failed
+				want = append(want, "differs from the emulator's decision D15")
+			}
+			for _, w := range want {
+				if !strings.Contains(stdout, w) {
+					t.Errorf("output lacks %q\n%s", w, stdout)
+				}
+			}
+			if ids := p.bindingIDs(t); len(ids) != 0 {
+				t.Errorf("the platform holds %d bindings after the run", len(ids))
+			}
+		})
+	}
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/pns-harness/pns-harness/assemble"
+	"github.com/pns-harness/pns-harness/internal/bindjournal"
 	"github.com/pns-harness/pns-harness/loadtest"
 	"github.com/pns-harness/pns-harness/pns"
 	"github.com/pns-harness/pns-harness/receiver"
@@ -36,11 +37,27 @@ type resultDirs struct {
 	load        []string // directories with a load summary.json
 	receiver    []string // receiver.json files
 	partial     []string // load directories with a binding journal but no summary: the run never ended
+	// partialConformance are conformance output directories with the suite's binding journal
+	// but no conformance.json: the run never ended.
+	partialConformance []string
 }
 
 // scanResultDir classifies dir: a `harness run` output (conformance/, load/*/, receiver.json),
 // a `harness conform --out` directory, a `harness load --out` directory, or a directory of
 // shard directories.
+// conformanceOut reports whether d is a conformance run's output directory: its binding
+// journal is the suite's, not that of a load that never ended.
+func conformanceOut(d string) bool {
+	return filepath.Base(d) == assemble.ConformanceDir || exists(filepath.Join(d, assemble.CucumberFile)) ||
+		exists(filepath.Join(d, "conformance.json"))
+}
+
+// conformanceJournal reports whether d's binding journal is a conformance run's.
+func conformanceJournal(d string) bool {
+	st, err := loadtest.ReadJournal(d)
+	return err == nil && st.Kind == bindjournal.KindConformance
+}
+
 func scanResultDir(dir string, into *resultDirs) error {
 	st, err := os.Stat(dir)
 	if err != nil {
@@ -58,12 +75,22 @@ func scanResultDir(dir string, into *resultDirs) error {
 		into.conformance = append(into.conformance, c)
 		found = true
 	}
+	// A conformance run that never ended (killed): its journal without the result it writes
+	// last (conformance.json; godog may have created cucumber.json already).
+	for _, c := range []string{dir, filepath.Join(dir, assemble.ConformanceDir)} {
+		if exists(filepath.Join(c, loadtest.JournalFile)) && !exists(filepath.Join(c, "conformance.json")) {
+			if st, err := loadtest.ReadJournal(c); err == nil && st.Kind == bindjournal.KindConformance {
+				into.partialConformance = append(into.partialConformance, c)
+				found = true
+			}
+		}
+	}
 	// A load directory: its summary, or only its journal when the run never ended (killed).
 	load := func(d string) bool {
 		switch {
 		case isLoadSummary(filepath.Join(d, loadtest.SummaryFile)):
 			into.load = append(into.load, d)
-		case exists(filepath.Join(d, loadtest.JournalFile)):
+		case exists(filepath.Join(d, loadtest.JournalFile)) && !conformanceOut(d) && !conformanceJournal(d):
 			into.partial = append(into.partial, d)
 		default:
 			return false
@@ -409,6 +436,10 @@ func buildReport(found resultDirs, merge *loadtest.MergeOptions, ths []loadtest.
 		// A run killed before its summary: never a pass, and what it may have left is said.
 		s.Errors = append(s.Errors, fmt.Sprintf("load %s: partial result: the run ended without writing its %s (killed or crashed); %s",
 			d, loadtest.SummaryFile, journalNote(d)))
+	}
+	for _, d := range found.partialConformance {
+		s.Errors = append(s.Errors, fmt.Sprintf("conformance %s: partial result: the run ended without writing its conformance.json (killed or crashed); %s",
+			d, journalNote(d)))
 	}
 	if len(found.receiver) > 0 {
 		var reps []receiver.Report

@@ -24,6 +24,7 @@ import (
 	"github.com/pns-harness/pns-harness/receiver"
 	"github.com/pns-harness/pns-harness/reports"
 	"github.com/pns-harness/pns-harness/schemas"
+	"github.com/pns-harness/pns-harness/stream"
 )
 
 // Defaults of `harness run`: a short, bounded load so the whole job takes about a minute on a
@@ -118,14 +119,21 @@ type runOptions struct {
 	strict    bool
 	// rateSet and durationSet tell a flag given from its default (the profile may set both).
 	rateSet, durationSet bool
+	// cleanupFirst removes what an earlier run's journals in out say may be left, instead of
+	// refusing the directory (takeOverRunDir).
+	cleanupFirst bool
 	// remote holds the flags of a run against --target.
 	remote targetOptions
+	// outJSON is --out-json; stream its writer (nil without).
+	outJSON string
+	stream  *stream.Writer
 }
 
 func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("run", stdout, stderr)
 	o := runOptions{faults: faultFlag{}}
 	fs.StringVar(&o.out, "out", defaultRunOut, "output `directory` (index.html, junit.xml, ctrf.json, summary.json, raw results)")
+	fs.StringVar(&o.outJSON, "out-json", "", streamFlagUsage)
 	fs.DurationVar(&o.loadDuration, "load-duration", defaultRunLoadDuration, "duration of each load scenario (bind-unbind, calls)")
 	fs.Float64Var(&o.rate, "rate", defaultRunRate, "bind rate of the bind-unbind scenario (req/s); with --target, unless given here or as profile load.rate, lowered per mode to what the profile's X numbers, flowControl and maxRate carry (the plan is printed), and when given, refused if they cannot carry it")
 	fs.Float64Var(&o.callRate, "call-rate", defaultRunCallRate, "simulated calls per second of the calls scenario")
@@ -150,6 +158,7 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	})
 	fs.StringVar(&o.knownPath, "known-differences", "", "YAML `file` of accepted differences: a conformance failure an entry matches is a known difference, not a failure (docs/report.md)")
 	fs.BoolVar(&o.strict, "strict", false, "certification mode: the run also fails when a conformance rule that applies to the platform was not checked on it, or a known-differences entry is stale; the --out directory becomes a certification bundle (certification.json, checked by harness verify)")
+	fs.BoolVar(&o.cleanupFirst, "cleanup-first", false, "when --out holds the binding journal of an earlier run that may have left bindings on its platform, remove them first (as harness cleanup) instead of refusing the directory")
 	addCallbackFlags(fs, &o.callbacks, false)
 	fs.Var(o.faults, "inject-fault", "`IFACE[=CODE]`: answer every request of that interface with CODE (default 1010001), to see a failing run (repeatable)")
 	fs.StringVar(&o.remote.target, "target", "", "run the whole job against this platform `URL` instead of the embedded emulator (needs --profile)")
@@ -221,6 +230,16 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if o.remote.target != "" {
 		run = runTargetAll
 	}
+	if o.outJSON != "" {
+		sw, err := stream.Create(o.outJSON)
+		if err != nil {
+			fmt.Fprintf(stderr, "harness run: --out-json: %v\n", err)
+			return exitUsage
+		}
+		defer sw.Close()
+		o.stream = sw
+		sw.Write(stream.TypeStart, time.Time{}, stream.Start{Command: "run", Target: o.remote.target, Version: buildVersion()})
+	}
 	out, err := run(ctx, o, stdout)
 	if err != nil {
 		if ctx.Err() != nil {
@@ -290,7 +309,16 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	for _, why := range out.notChecked {
 		fmt.Fprintf(stderr, "harness run: could not check: %s\n", why)
 	}
-	return exitFor(summaryVerdict(v, s, out.notChecked, out.refused))
+	code := exitFor(summaryVerdict(v, s, out.notChecked, out.refused))
+	if o.stream != nil {
+		streamThresholds(o.stream, "", s.Thresholds)
+		o.stream.Write(stream.TypeVerdict, time.Time{}, stream.Verdict{Status: v.Status, ExitCode: code, Reasons: v.Reasons})
+		if err := o.stream.Close(); err != nil {
+			fmt.Fprintf(stderr, "harness run: %v\n", err)
+			return exitFor(verdict{failed: 1})
+		}
+	}
+	return code
 }
 
 // runOutcome is what a `harness run` produced: the summary, the secrets to scrub from it, and
@@ -318,6 +346,11 @@ func summaryVerdict(v reports.Verdict, s *reports.Summary, notChecked []string, 
 // runAll does the work of `harness run` and returns the summary and the secrets to scrub.
 func runAll(ctx context.Context, o runOptions, stdout io.Writer) (*runOutcome, error) {
 	start := time.Now()
+	// An earlier --target run's journals name no platform of ours: the demo apps are all
+	// this run knows of (harness cleanup --profile takes the run's own).
+	if err := takeOverRunDir(ctx, o.out, o.cleanupFirst, loadtest.CleanupConfig{Profile: defaultLoadProfile()}, stdout); err != nil {
+		return nil, err
+	}
 	for _, sub := range []string{assemble.ConformanceDir, assemble.LoadDir} {
 		if err := os.RemoveAll(filepath.Join(o.out, sub)); err != nil {
 			return nil, err
@@ -418,8 +451,10 @@ func runAll(ctx context.Context, o runOptions, stdout io.Writer) (*runOutcome, e
 		Pushes:    pushes,
 
 		KnownDifferences: o.known,
+		EphemeralTarget:  true,
 	})
 	recordConformance(stdout, s, cdir, cres, err, o.strict)
+	streamScenarios(o.stream, s.Conformance)
 
 	// 2. Load: bind-unbind, then calls with callbacks. The conformance run left the clock and
 	// the state as it was; start from a clean state so the load sees a fresh pool.
@@ -460,8 +495,11 @@ func runAll(ctx context.Context, o runOptions, stdout io.Writer) (*runOutcome, e
 			c.Duration = o.loadDuration
 			c.OutDir = filepath.Join(o.out, assemble.LoadDir, sc.name)
 			c.Name = sc.name
+			c.EphemeralTarget = true // the embedded emulator dies with the run
 			c.Progress = func(p loadtest.Progress) { fmt.Fprintln(stdout, "  "+progressLine(p)) }
+			c.OnSecond = streamSecond(o.stream, sc.name)
 			res, err := loadtest.Run(ctx, c)
+			streamLoad(o.stream, sc.name, res)
 			if err != nil {
 				if v := targetVerdict(err); v.couldNotCheck != "" {
 					notChecked = append(notChecked, "load "+sc.name+": "+v.couldNotCheck)

@@ -113,6 +113,13 @@ func runTargetAll(ctx context.Context, o runOptions, stdout io.Writer) (*runOutc
 		}
 		return nil, usageError{err}
 	}
+	lprof, err := loadtest.LoadProfile(t.profilePath)
+	if err != nil {
+		return nil, usageError{err}
+	}
+	if err := takeOverRunDir(ctx, o.out, o.cleanupFirst, loadtest.CleanupConfig{Gate: gate, TLSConfig: tlsConf, Profile: lprof}, stdout); err != nil {
+		return nil, err
+	}
 	for _, sub := range []string{assemble.ConformanceDir, assemble.LoadDir} {
 		if err := os.RemoveAll(filepath.Join(o.out, sub)); err != nil {
 			return nil, err
@@ -173,6 +180,7 @@ func runTargetAll(ctx context.Context, o runOptions, stdout io.Writer) (*runOutc
 	}
 	cres, err := conformance.Run(ctx, copts)
 	recordConformance(stdout, s, cdir, cres, err, o.strict)
+	streamScenarios(o.stream, s.Conformance)
 	// A platform that refused our credentials would refuse the load's too, and every further
 	// refusal brings the client IP closer to a lockout: the run stops here.
 	var notChecked []string
@@ -210,7 +218,9 @@ func runTargetAll(ctx context.Context, o runOptions, stdout io.Writer) (*runOutc
 				Rate: rates[m], Duration: dur, Hold: hold, Thresholds: ths, Gate: gate, TLSConfig: tlsConf,
 				OutDir: filepath.Join(o.out, assemble.LoadDir, name), Name: name,
 				Progress: func(p loadtest.Progress) { fmt.Fprintln(stdout, "  "+progressLine(p)) },
+				OnSecond: streamSecond(o.stream, name),
 			})
+			streamLoad(o.stream, name, res)
 			if err != nil {
 				if v := targetVerdict(err); v.couldNotCheck != "" {
 					notChecked = append(notChecked, "load "+name+": "+v.couldNotCheck)

@@ -1,0 +1,176 @@
+package conformance
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"math"
+	"net"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/pns-harness/pns-harness/internal/bindjournal"
+	"github.com/pns-harness/pns-harness/pns"
+)
+
+// This file bounds what a conformance run can leave on a platform that is not ours, whatever
+// ends it: every bind carries a finite lifetime unless its scenario's rule is about the
+// lifetime, and every bind is journaled (package bindjournal) in the output directory, so that
+// `harness cleanup DIR` removes after a crash what the run's own cleanup could not.
+
+// Lifetime arithmetic of a run (Options.BindingLifetime 0): every selected scenario is allowed
+// ScenarioAllowance (a few requests at a platform's latency; the client timeout bounds one
+// request), plus the emulator clock advances the scenarios make when the target is the
+// emulator (its bindings expire on its clock), plus the end-of-run cleanup sweep, plus
+// BindingMargin.
+const (
+	ScenarioAllowance = 15 * time.Second
+	BindingMargin     = 10 * time.Minute
+	sweepBudget       = time.Minute
+)
+
+// Contract limits of the lifetime fields (reference §13.4): AXB `duration` 0-7776000 s, AXE
+// `bindExpiredTime` in minutes (`timeUnit` "1") up to 90 days. AX binds have none.
+const (
+	maxAXBDuration      = 7776000
+	maxAXEExpiryMinutes = 129600
+	axeUnitMinutes      = "1"
+)
+
+var reAdvance = regexp.MustCompile(`^the emulator clock advances by (\d+) seconds$`)
+
+// SuiteLifetime is the default lifetime of the bindings of a run of the selected scenarios:
+// their expected length (ScenarioAllowance each, and on the emulator the clock advances of
+// their steps) plus the cleanup sweep and BindingMargin, capped at the contract's 90 days.
+func SuiteLifetime(selected []Pickle, emulator bool) time.Duration {
+	d := time.Duration(len(selected))*ScenarioAllowance + sweepBudget + BindingMargin
+	if emulator {
+		for _, p := range selected {
+			for _, s := range p.Steps {
+				if m := reAdvance.FindStringSubmatch(s); m != nil {
+					n, _ := strconv.Atoi(m[1])
+					d += time.Duration(n) * time.Second
+				}
+			}
+		}
+	}
+	return min(d, maxAXBDuration*time.Second)
+}
+
+// lifetimeExempt reports whether a scenario's binds must go out as written: its rule is about
+// a lifetime field (duration, bindExpiredTime, timeUnit) or about the defaults of absent
+// fields, so an added lifetime would change what it checks.
+func lifetimeExempt(tags map[string]bool) bool {
+	for t := range tags {
+		if strings.HasPrefix(t, "@rule:default:") {
+			return true
+		}
+		if strings.HasPrefix(t, "@rule:") {
+			for _, f := range []string{"duration", "bindExpiredTime", "timeUnit"} {
+				if strings.HasSuffix(t, ":"+f) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// withLifetime returns a bind body of mode m with the lifetime field added (AXB `duration` in
+// seconds; AXE `timeUnit` "1" and `bindExpiredTime` in minutes, rounded up), when the body is
+// a JSON object that carries none of the lifetime fields (AXE: nor callbackExpiredTime, whose
+// unit timeUnit also is); anything else is returned as it is.
+// The field is inserted as text after the opening brace, so the rest of the body (key order,
+// number spelling, duplicates a scenario may send on purpose) is untouched.
+func withLifetime(m pns.Mode, body []byte, lifetime time.Duration) []byte {
+	if lifetime <= 0 || m == pns.ModeAX {
+		return body
+	}
+	trimmed := bytes.TrimSpace(body)
+	var obj map[string]json.RawMessage
+	if len(trimmed) == 0 || trimmed[0] != '{' || json.Unmarshal(trimmed, &obj) != nil {
+		return body
+	}
+	var field string
+	switch m {
+	case pns.ModeAXB:
+		if _, ok := obj["duration"]; ok {
+			return body
+		}
+		field = fmt.Sprintf(`"duration":%d`, min(int64(math.Ceil(lifetime.Seconds())), maxAXBDuration))
+	case pns.ModeAXE:
+		// timeUnit is the unit of callbackExpiredTime too: a body with any of the three goes
+		// as written, or the added unit would change what its other field means.
+		for _, k := range []string{"timeUnit", "bindExpiredTime", "callbackExpiredTime"} {
+			if _, ok := obj[k]; ok {
+				return body
+			}
+		}
+		field = fmt.Sprintf(`"timeUnit":%q,"bindExpiredTime":%d`, axeUnitMinutes, min(int64(math.Ceil(lifetime.Minutes())), maxAXEExpiryMinutes))
+	default:
+		return body
+	}
+	rest := bytes.TrimSpace(trimmed[1:])
+	out := make([]byte, 0, len(body)+len(field)+2)
+	out = append(out, '{')
+	out = append(out, field...)
+	if len(rest) > 0 && rest[0] != '}' {
+		out = append(out, ',')
+	}
+	return append(out, rest...)
+}
+
+// bindNumbers are the numbers a bind body names, for the journal: what cleanup looks a bind
+// whose answer was lost up by.
+func bindNumbers(m pns.Mode, body []byte) (a, b, x, ext string) {
+	var v map[string]any
+	_ = json.Unmarshal(body, &v)
+	s := func(k string) string { r, _ := v[k].(string); return r }
+	switch m {
+	case pns.ModeAXB:
+		return s("callerNum"), s("calleeNum"), s("relationNum"), ""
+	case pns.ModeAX:
+		return s("origNum"), "", s("privateNum"), ""
+	default:
+		return s("bindNum"), "", s("virtualNum"), s("extendNum")
+	}
+}
+
+// notSent reports whether a request failed before any byte reached the platform (the
+// connection was refused, the name did not resolve): such a bind created nothing.
+func notSent(err error) bool {
+	var op *net.OpError
+	var dns *net.DNSError
+	return errors.As(err, &dns) || (errors.As(err, &op) && op.Op == "dial")
+}
+
+// openJournal makes dir's binding journal this run's. An earlier run's journal that says
+// bindings may still be on the platform is never overwritten (their IDs would be lost): the
+// run is refused until `harness cleanup DIR` removed them; one with nothing left is replaced.
+func openJournal(dir, target string, ephemeral bool) (*bindjournal.Writer, error) {
+	st, err := bindjournal.Read(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+	case err != nil:
+		return nil, fmt.Errorf("%s: an earlier run's binding journal cannot be read (%w): remove it once its bindings are known to be gone", dir, err)
+	case !st.Ephemeral && st.Live+st.Maybe > 0:
+		return nil, fmt.Errorf("%s: the binding journal of an earlier run says %d binding(s) may still be on the platform (%d bound, %d without an answer): run `harness cleanup %s` first",
+			dir, st.Live+st.Maybe, st.Live, st.Maybe, dir)
+	default:
+		if err := os.Remove(filepath.Join(dir, bindjournal.File)); err != nil {
+			return nil, err
+		}
+	}
+	w, err := bindjournal.Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	w.Write(bindjournal.Record{Op: bindjournal.OpRun, Kind: bindjournal.KindConformance, Target: target, At: time.Now().UTC().Format(time.RFC3339Nano), Ephemeral: ephemeral})
+	return w, nil
+}
