@@ -3,7 +3,9 @@ package schemas
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"math"
 	"math/big"
 	"sort"
@@ -74,18 +76,29 @@ func ValidateCompiledBody(name string, body []byte) ([]Violation, error) {
 func Decode(body []byte) (any, error) {
 	var doc any
 	if err := json.Unmarshal(body, &doc); err != nil {
-		return nil, err
+		// Also when a number overflows float64 (1e400), which is valid JSON: only the
+		// exact decoder can tell.
+		return decodeExact(body)
 	}
 	if !hasFloat(doc) {
 		return doc, nil
 	}
-	var out any
+	return decodeExact(body)
+}
+
+// decodeExact decodes like jsonschema.UnmarshalJSON: numbers as json.Number, one value, then
+// only white space.
+func decodeExact(body []byte) (any, error) {
 	d := json.NewDecoder(bytes.NewReader(body))
 	d.UseNumber()
-	if err := d.Decode(&out); err != nil {
+	var doc any
+	if err := d.Decode(&doc); err != nil {
 		return nil, err
 	}
-	return out, nil // json.Unmarshal has already refused trailing data
+	if _, err := d.Token(); err != io.EOF {
+		return nil, errors.New("invalid character after top-level value")
+	}
+	return doc, nil
 }
 
 func hasFloat(v any) bool {
