@@ -1,11 +1,8 @@
 package schemas
 
 import (
-	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"math"
 	"math/big"
 	"sort"
@@ -67,58 +64,6 @@ func ValidateCompiledBody(name string, body []byte) ([]Violation, error) {
 		return []Violation{{Keyword: KeywordMalformedJSON, Message: "malformed JSON: " + err.Error()}}, nil
 	}
 	return ValidateCompiled(name, doc)
-}
-
-// Decode decodes one JSON value with numbers kept as json.Number, refusing anything but white
-// space after it, like the reference validator's decoder. It costs less than a json.Decoder:
-// json.Unmarshal decodes first, and only a body holding numbers (which it turns into float64)
-// is decoded again with UseNumber.
-func Decode(body []byte) (any, error) {
-	var doc any
-	if err := json.Unmarshal(body, &doc); err != nil {
-		// Also when a number overflows float64 (1e400), which is valid JSON: only the
-		// exact decoder can tell.
-		return decodeExact(body)
-	}
-	if !hasFloat(doc) {
-		return doc, nil
-	}
-	return decodeExact(body)
-}
-
-// decodeExact decodes like jsonschema.UnmarshalJSON: numbers as json.Number, one value, then
-// only white space.
-func decodeExact(body []byte) (any, error) {
-	d := json.NewDecoder(bytes.NewReader(body))
-	d.UseNumber()
-	var doc any
-	if err := d.Decode(&doc); err != nil {
-		return nil, err
-	}
-	if _, err := d.Token(); err != io.EOF {
-		return nil, errors.New("invalid character after top-level value")
-	}
-	return doc, nil
-}
-
-func hasFloat(v any) bool {
-	switch v := v.(type) {
-	case float64:
-		return true
-	case map[string]any:
-		for _, e := range v {
-			if hasFloat(e) {
-				return true
-			}
-		}
-	case []any:
-		for _, e := range v {
-			if hasFloat(e) {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 var statePool = sync.Pool{New: func() any { return &vstate{toks: make([]string, 0, 8)} }}

@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"encoding/json"
 	"os"
+	"reflect"
 	"slices"
 	"sort"
 	"strings"
 	"testing"
 
 	"github.com/pns-harness/pns-harness/schemas/internal/schemagen"
+	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
 // TestCompiledUpToDate regenerates the compiled validators from json/ and fails when
@@ -204,4 +206,46 @@ func FuzzCompiledVsReference(f *testing.F) {
 	f.Fuzz(func(t *testing.T, idx uint8, body []byte) {
 		agree(t, v, names[int(idx)%len(names)], body)
 	})
+}
+
+// decodeSeeds are bodies on the edges of JSON: escapes, surrogates, invalid UTF-8, numbers,
+// nesting, trailing data.
+var decodeSeeds = []string{
+	`{"a":"x\"\\\/\b\f\n\r\t\u00e9\u4e2d"}`, `"\ud83d\ude00"`, `"\ud83d"`, `"\ud83dx"`, `"\ude00\ud83d"`,
+	`"\ud83d\u0041"`, `"\u12"`, `"\x"`, "\"\xff\xfe\"", "\"\xe4\xb8\"", "\"a\x01\"", "\"\x7f\"",
+	`0`, `-0`, `-`, `01`, `1.`, `1.5e`, `1e+5`, `-1.25E-7`, `1e400`, `123456789012345678901234567890`,
+	`[]`, `[1,]`, `[,1]`, `{"a":1,}`, `{"a" 1}`, `{a:1}`, `{"a":1,"a":2}`, `[[[[[]]]]]`,
+	`true`, `tru`, `nul`, `null x`, " \t\r\n{} \n", ``, ` `, `{}{}`, `{"":{"":[null,false]}}`,
+}
+
+// TestDecodeMatchesReference: Decode gives the value and the failures of the reference
+// validator's decoding (jsonschema.UnmarshalJSON) on the seed bodies and every example.
+func TestDecodeMatchesReference(t *testing.T) {
+	bodies := append([]string(nil), decodeSeeds...)
+	for _, ex := range validExamples {
+		bodies = append(bodies, ex.body)
+	}
+	for _, ex := range invalidExamples {
+		bodies = append(bodies, ex.body)
+	}
+	for _, b := range bodies {
+		decodeAgrees(t, []byte(b))
+	}
+}
+
+func decodeAgrees(t *testing.T, body []byte) {
+	t.Helper()
+	want, werr := jsonschema.UnmarshalJSON(bytes.NewReader(body))
+	got, gerr := Decode(body)
+	if (gerr != nil) != (werr != nil) || !reflect.DeepEqual(got, want) {
+		t.Fatalf("Decode(%q) = %#v, %v; reference %#v, %v", body, got, gerr, want, werr)
+	}
+}
+
+// FuzzDecode: Decode and the reference's decoding agree on every input.
+func FuzzDecode(f *testing.F) {
+	for _, s := range decodeSeeds {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) { decodeAgrees(t, body) })
 }
