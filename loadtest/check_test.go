@@ -1,6 +1,7 @@
 package loadtest
 
 import (
+	"bytes"
 	"fmt"
 	"reflect"
 	"strings"
@@ -133,6 +134,39 @@ func TestCheckMemo(t *testing.T) {
 	}
 	if memo.memo.n != 3 {
 		t.Fatalf("memo holds %d verdicts, want 3", memo.memo.n)
+	}
+}
+
+// TestCheckMemoGivesUpOnDistinctAnswers: an interface whose answers never repeat stops being
+// memoised after the trial (its verdicts forgotten), one whose answers repeat keeps its memo,
+// and the verdicts are those of the plain check throughout.
+func TestCheckMemoGivesUpOnDistinctAnswers(t *testing.T) {
+	plain := &runner{sample: 1, validateDoc: func(string, any) []string { return nil }}
+	memo := &runner{sample: 1, validateDoc: plain.validateDoc, memo: newCheckMemo()}
+	for i := 0; i < 2*memoTrial; i++ {
+		for _, h := range []*hit{
+			{status: 200, body: fmt.Appendf(nil, `{"resultcode":"0","resultdesc":"Success","subscriptionId":"s%d"}`, i)},
+			{status: 200, body: []byte(`{"resultcode":"0","resultdesc":"Success"}`)},
+		} {
+			iface := "axb.bind"
+			if !bytes.Contains(h.body, []byte("subscriptionId")) {
+				iface = "axb.unbind"
+			}
+			wa, wo := plain.check(iface, h)
+			ga, gob := memo.check(iface, h)
+			if !reflect.DeepEqual(ga, wa) || !reflect.DeepEqual(gob, wo) {
+				t.Fatalf("%s #%d:\n got  %+v %+v\n want %+v %+v", h.body, i, ga, gob, wa, wo)
+			}
+		}
+	}
+	if !memo.memo.statsOf("axb.bind", 200).off.Load() {
+		t.Error("distinct bind answers are still memoised")
+	}
+	if memo.memo.statsOf("axb.unbind", 200).off.Load() {
+		t.Error("repeated unbind answers are no longer memoised")
+	}
+	if memo.memo.n != 1 || len(memo.memo.m[memoKey{"axb.bind", 200}]) != 0 {
+		t.Errorf("memo holds %d verdicts (%d of binds), want only the unbind's", memo.memo.n, len(memo.memo.m[memoKey{"axb.bind", 200}]))
 	}
 }
 
