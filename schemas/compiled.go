@@ -31,14 +31,17 @@ func CompiledNames() []string {
 }
 
 // ValidateCompiled is Validator.ValidateValue through the compiled validators, for a decoded
-// JSON document: nil, bool, string, json.Number or float64, []any and map[string]any (what
-// encoding/json produces, with or without UseNumber). A value of any other type is reported as
-// one violation at its location. The error is non-nil only for an unknown name. The result is
-// nil when doc is valid, otherwise sorted like Validate's.
+// JSON document made of nil, bool, string, json.Number, finite float64, []any and
+// map[string]any (what Decode and encoding/json produce). The error is non-nil for an unknown
+// name or a document holding any other type (e.g. a struct: use Validator.ValidateValue). The
+// result is nil when doc is valid, otherwise sorted like Validate's.
 func ValidateCompiled(name string, doc any) ([]Violation, error) {
 	fn, ok := compiledSchemas[name]
 	if !ok {
 		return nil, fmt.Errorf("%w %q", ErrUnknownSchema, name)
+	}
+	if !decodedShape(doc) {
+		return nil, fmt.Errorf("schemas: ValidateCompiled(%s): document holds a value that is not decoded JSON", name)
 	}
 	s := statePool.Get().(*vstate)
 	fn(s, doc)
@@ -238,4 +241,30 @@ func cmpNumOK(x any, n int64) int {
 		}
 	}
 	return cmpNum(x, n)
+}
+
+// decodedShape reports whether doc holds only the types of a decoded JSON document, the only
+// ones the compiled validators know.
+func decodedShape(doc any) bool {
+	switch d := doc.(type) {
+	case nil, bool, string, json.Number:
+		return true
+	case float64:
+		return !math.IsNaN(d) && !math.IsInf(d, 0)
+	case []any:
+		for _, e := range d {
+			if !decodedShape(e) {
+				return false
+			}
+		}
+		return true
+	case map[string]any:
+		for _, e := range d {
+			if !decodedShape(e) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
 }

@@ -3,6 +3,7 @@ package schemas
 import (
 	"bytes"
 	"encoding/json"
+	"math"
 	"os"
 	"reflect"
 	"slices"
@@ -37,6 +38,48 @@ func TestCompiledNames(t *testing.T) {
 	}
 	if _, err := ValidateCompiled("nope", nil); err == nil {
 		t.Fatal("unknown name accepted")
+	}
+}
+
+// TestCompiledOnEncodingJSONDocs: documents decoded by encoding/json (numbers as float64) get
+// the reference's verdict too, and a document with a non-JSON type is refused, not judged.
+func TestCompiledOnEncodingJSONDocs(t *testing.T) {
+	v := mustNew(t)
+	bodies := []struct{ schema, body string }{}
+	for _, ex := range validExamples {
+		bodies = append(bodies, struct{ schema, body string }{ex.schema, ex.body})
+	}
+	for _, ex := range invalidExamples {
+		bodies = append(bodies, struct{ schema, body string }{ex.schema, ex.body})
+	}
+	invalid := 0
+	for _, b := range bodies {
+		var doc any
+		if json.Unmarshal([]byte(b.body), &doc) != nil {
+			continue
+		}
+		ref, err := v.ValidateValue(b.schema, doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := ValidateCompiled(b.schema, doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(located(ref), located(got)) {
+			t.Errorf("%s %s:\nreference %q\ncompiled  %q", b.schema, b.body, located(ref), located(got))
+		}
+		if len(ref) > 0 {
+			invalid++
+		}
+	}
+	if invalid == 0 {
+		t.Error("no invalid document: the comparison proves nothing")
+	}
+	for _, doc := range []any{struct{}{}, map[string]any{"resultcode": 0}, []any{math.NaN()}} {
+		if _, err := ValidateCompiled("error.response", doc); err == nil {
+			t.Errorf("%#v: no error", doc)
+		}
 	}
 }
 
