@@ -2,12 +2,18 @@ package loadtest
 
 import (
 	"bytes"
+	"context"
+	"encoding/json"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"reflect"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/pns-harness/pns-harness/pns"
 	"github.com/pns-harness/pns-harness/schemas"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )
@@ -167,6 +173,56 @@ func TestCheckMemoGivesUpOnDistinctAnswers(t *testing.T) {
 	}
 	if memo.memo.n != 1 || len(memo.memo.m[memoKey{"axb.bind", 200}]) != 0 {
 		t.Errorf("memo holds %d verdicts (%d of binds), want only the unbind's", memo.memo.n, len(memo.memo.m[memoKey{"axb.bind", 200}]))
+	}
+}
+
+// TestRunChecksEveryDistinctAnswer: through Run, against a loopback platform whose every bind
+// answer is different and every second one breaks the schema (duration -1), every answer is
+// schema-checked and exactly the broken ones are reported, in the reference validator's words.
+func TestRunChecksEveryDistinctAnswer(t *testing.T) {
+	f, _ := newFake(t)
+	var binds, broken atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		iface, ok, _ := pns.Route(r.Method, r.URL.Path)
+		if !ok || iface.ID != pns.IfaceAXBBind {
+			f.ServeHTTP(w, r)
+			return
+		}
+		rec := httptest.NewRecorder()
+		f.ServeHTTP(rec, r)
+		body := rec.Body.Bytes()
+		var m map[string]any
+		if rec.Code == 200 && json.Unmarshal(body, &m) == nil && m["resultcode"] == "0" {
+			if binds.Add(1)%2 == 0 {
+				m["duration"] = -1
+				body, _ = json.Marshal(m)
+				broken.Add(1)
+			}
+		}
+		w.Header().Set("Content-Type", "application/json;charset=utf-8")
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(body)
+	}))
+	t.Cleanup(srv.Close)
+	res, err := Run(context.Background(), Config{
+		Target: srv.URL, Profile: fakeProfile(), Mode: pns.ModeAXB, Rate: 40, Duration: time.Second,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if broken.Load() == 0 {
+		t.Fatalf("no broken answer served (%d binds): the test proves nothing", binds.Load())
+	}
+	if res.Conformance.SchemaChecked != res.Conformance.Checked {
+		t.Errorf("schema-checked %d of %d answers, want all", res.Conformance.SchemaChecked, res.Conformance.Checked)
+	}
+	if res.Conformance.Errors != broken.Load() {
+		t.Errorf("%d conformance errors, want one per broken answer (%d): %q", res.Conformance.Errors, broken.Load(), res.Conformance.Examples)
+	}
+	for _, e := range res.Conformance.Examples {
+		if !strings.Contains(e, "axb.bind: schema: /duration") || !strings.Contains(e, "minimum: got -1, want 0") {
+			t.Errorf("example %q is not the reference's violation of /duration", e)
+		}
 	}
 }
 
