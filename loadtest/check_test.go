@@ -33,6 +33,7 @@ func TestCheckDecodeOnceMatchesStruct(t *testing.T) {
 		`{"ResultCode":"0","resultdesc":"x"}`,
 		`{"resultcode":"0","resultdesc":"x","SUBSCRIPTIONID":"s"}`,
 		`{"resultcode":"0","resultdesc":"x","other":{"a":[1,2]}}`,
+		`{"resultcode":"0","resultdesc":"x","big":1e400}`, // valid JSON, beyond float64
 		`null`,
 		`[]`,
 		`"0"`,
