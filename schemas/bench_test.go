@@ -112,3 +112,34 @@ func BenchmarkBindAnswer(b *testing.B) {
 		b.ReportMetric(float64(refT.Nanoseconds())/float64(i), "reference-ns/op")
 	})
 }
+
+// BenchmarkFeePush compares checking a valid fee push (what the receiver does with every push)
+// by the reference alone and by ValidateCallback, which takes the compiled verdict.
+func BenchmarkFeePush(b *testing.B) {
+	v := mustNew(b)
+	var body []byte
+	for _, ex := range validExamples {
+		if ex.name == "real 2022 AXB fee push" {
+			body = []byte(ex.body)
+		}
+	}
+	if body == nil {
+		b.Fatal("no fee example")
+	}
+	b.Run("reference", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if vs, err := v.Validate("callback-fee.request", body); err != nil || vs != nil {
+				b.Fatal(vs, err)
+			}
+		}
+	})
+	b.Run("ValidateCallback", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if vs := v.ValidateCallback("fee", body); vs != nil {
+				b.Fatal(vs)
+			}
+		}
+	})
+}
