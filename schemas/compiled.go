@@ -43,6 +43,11 @@ func ValidateCompiled(name string, doc any) ([]Violation, error) {
 	if !decodedShape(doc) {
 		return nil, fmt.Errorf("schemas: ValidateCompiled(%s): document holds a value that is not decoded JSON", name)
 	}
+	return runCompiled(fn, doc), nil
+}
+
+// runCompiled runs a compiled validator on a document known to be decoded JSON.
+func runCompiled(fn func(*vstate, any), doc any) []Violation {
 	s := statePool.Get().(*vstate)
 	fn(s, doc)
 	var out []Violation
@@ -52,21 +57,22 @@ func ValidateCompiled(name string, doc any) ([]Violation, error) {
 	}
 	s.reset()
 	statePool.Put(s)
-	return out, nil
+	return out
 }
 
 // ValidateCompiledBody is Validator.Validate through the compiled validators: body is decoded
 // as Decode does, and a body that is not exactly one JSON value yields the single
 // KeywordMalformedJSON violation.
 func ValidateCompiledBody(name string, body []byte) ([]Violation, error) {
-	if _, ok := compiledSchemas[name]; !ok {
+	fn, ok := compiledSchemas[name]
+	if !ok {
 		return nil, fmt.Errorf("%w %q", ErrUnknownSchema, name)
 	}
 	doc, err := Decode(body)
 	if err != nil {
 		return []Violation{{Keyword: KeywordMalformedJSON, Message: "malformed JSON: " + err.Error()}}, nil
 	}
-	return ValidateCompiled(name, doc)
+	return runCompiled(fn, doc), nil
 }
 
 var statePool = sync.Pool{New: func() any { return &vstate{toks: make([]string, 0, 8)} }}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"strconv"
+	"sync"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -19,7 +20,18 @@ const maxDepth = 10000
 // exists because encoding/json's reflection-driven decoding was most of the cost of checking
 // an answer.
 func Decode(body []byte) (any, error) {
-	d := decoder{b: body}
+	kv := kvPool.Get().(*[]member)
+	d := decoder{b: body, kv: (*kv)[:0]}
+	v, err := d.document()
+	*kv = d.kv[:0] // object has cleared the members it used
+	kvPool.Put(kv)
+	return v, err
+}
+
+// kvPool holds the decoders' member stacks: one on the stack of Decode would escape.
+var kvPool = sync.Pool{New: func() any { kv := make([]member, 0, 32); return &kv }}
+
+func (d *decoder) document() (any, error) {
 	d.space()
 	v, err := d.value(0)
 	if err != nil {
@@ -33,8 +45,9 @@ func Decode(body []byte) (any, error) {
 }
 
 type decoder struct {
-	b []byte
-	i int
+	b  []byte
+	i  int
+	kv []member // members of the objects being decoded, innermost last
 }
 
 func (d *decoder) errorf(msg string) error {
@@ -89,13 +102,22 @@ func (d *decoder) literal(lit string) error {
 	return nil
 }
 
+// object collects the members on d.kv first and then makes the map at its final size:
+// growing it member by member (rehashing) was the largest cost of decoding a fee record.
 func (d *decoder) object(depth int) (any, error) {
+	mark := len(d.kv)
+	v, err := d.members(depth, mark)
+	clear(d.kv[mark:])
+	d.kv = d.kv[:mark]
+	return v, err
+}
+
+func (d *decoder) members(depth, mark int) (any, error) {
 	d.i++ // {
-	m := make(map[string]any)
 	d.space()
 	if d.i < len(d.b) && d.b[d.i] == '}' {
 		d.i++
-		return m, nil
+		return map[string]any{}, nil
 	}
 	for {
 		if d.i >= len(d.b) || d.b[d.i] != '"' {
@@ -115,7 +137,7 @@ func (d *decoder) object(depth int) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		m[k] = v
+		d.kv = append(d.kv, member{k, v})
 		d.space()
 		if d.i >= len(d.b) {
 			return nil, d.errorf("unexpected end of JSON input")
@@ -126,11 +148,21 @@ func (d *decoder) object(depth int) (any, error) {
 			d.space()
 		case '}':
 			d.i++
+			m := make(map[string]any, len(d.kv)-mark)
+			for _, e := range d.kv[mark:] {
+				m[e.k] = e.v // in order: the last of duplicate keys wins, as in encoding/json
+			}
 			return m, nil
 		default:
 			return nil, d.errorf("invalid character after object key:value pair")
 		}
 	}
+}
+
+// member is one decoded object member waiting for its map.
+type member struct {
+	k string
+	v any
 }
 
 func (d *decoder) array(depth int) (any, error) {
