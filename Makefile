@@ -73,10 +73,12 @@ mutation:
 	PNS_MUTATION=$(BIN)/mutation.txt PNS_MUTANTS="$(MUTANTS)" $(GO) test -count=1 -timeout 20m -run '^TestMutationScore$$' ./conformance; \
 	status=$$?; cat $(BIN)/mutation.txt 2>/dev/null; exit $$status
 
-## fuzz: run every fuzz target for FUZZTIME (default 60s each), then the property checks of
-## every number field and every enumerated field (30 + 26) against the embedded emulator with
-## PROPCHECKS generated values per field (default 2000; `make test` sends 8), then the same
-## checks' mutants (numbers and enums normalised or refused) with PROPCHECKS values each.
+## fuzz: run every fuzz target for FUZZTIME (default 60s each; FuzzCompiledVsReference in ./schemas
+## holds the generated validators to the reference, give it FUZZTIME=10m or more after changing
+## schemas/json or internal/schemagen), then the property checks of every number field and every
+## enumerated field (30 + 26) against the embedded emulator with PROPCHECKS generated values per
+## field (default 2000; `make test` sends 8), then the same checks' mutants (numbers and enums
+## normalised or refused) with PROPCHECKS values each.
 PROPCHECKS ?= 2000
 fuzz:
 	@set -e; echo "== property checks (numbers and enums), $(PROPCHECKS) values per field"; \
