@@ -5,14 +5,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"sort"
 	"strconv"
 	"strings"
 
 	"pgregory.net/rapid"
 
 	"github.com/pns-harness/pns-harness/pns"
-	"github.com/pns-harness/pns-harness/schemas"
 )
 
 // The enum property checks send generated values of every enumerated request field (a
@@ -93,48 +91,21 @@ const (
 
 // enumFields reads every enumerated field of every request schema.
 func enumFields() ([]enumField, error) {
-	defs, err := loadDefs()
-	if err != nil {
-		return nil, err
-	}
 	var out []enumField
-	for _, ps := range propSchemas {
-		iface, ok := pns.InterfaceByID(ps.iface)
-		if !ok {
-			return nil, fmt.Errorf("properties: unknown interface %s", ps.iface)
-		}
-		src, err := schemas.Source(ps.schema)
-		if err != nil {
-			return nil, err
-		}
-		var s reqSchema
-		if err := json.Unmarshal(src, &s); err != nil {
-			return nil, fmt.Errorf("%s: %w", ps.schema, err)
-		}
-		names := make([]string, 0, len(s.Properties))
-		for n := range s.Properties {
-			names = append(names, n)
-		}
-		sort.Strings(names)
-		for _, n := range names {
-			p, err := parseProp(s.Properties[n], defs)
-			if err != nil {
-				return nil, fmt.Errorf("%s: %w", ps.schema, err)
+	err := eachRequestProp(func(iface pns.Interface, _ *reqSchema, n string, p *prop) {
+		var vals []any
+		for _, v := range p.Enum {
+			if v != nil {
+				vals = append(vals, v)
 			}
-			var vals []any
-			for _, v := range p.Enum {
-				if v != nil {
-					vals = append(vals, v)
-				}
-			}
-			if len(vals) == 0 {
-				continue
-			}
-			row := enumRows[iface.ID+" "+n]
-			out = append(out, enumField{iface: iface, name: n, values: vals, valueDecisions: p.Decision, row: row.all, inside: row.inside})
 		}
-	}
-	return out, nil
+		if len(vals) == 0 {
+			return
+		}
+		row := enumRows[iface.ID+" "+n]
+		out = append(out, enumField{iface: iface, name: n, values: vals, valueDecisions: p.Decision, row: row.all, inside: row.inside})
+	})
+	return out, err
 }
 
 // jsonText is the JSON text of a value.

@@ -197,23 +197,53 @@ var propSchemas = []struct{ iface, schema string }{
 // with its length bounds, including formats stated only in a conditional branch (AXE's
 // virtualNum).
 func propertyFields() ([]propField, error) {
+	var out []propField
+	err := eachRequestProp(func(iface pns.Interface, s *reqSchema, n string, p *prop) {
+		format := p.Format
+		for _, a := range s.AllOf {
+			if tp := a.Then.Properties[n]; format == "" && tp != nil {
+				format = tp.Format
+			}
+		}
+		if format == "" && p.Then != nil {
+			format = p.Then.Format
+		}
+		isNumber := strings.HasSuffix(format, "-number") || (n == fieldExtension && p.Pattern != "")
+		if !isNumber || propSkip(iface, n, format) != "" {
+			return
+		}
+		f := propField{iface: iface, name: n, format: format, min: 0, max: 1 << 20}
+		if p.MinLength != nil {
+			f.min = *p.MinLength
+		}
+		if p.MaxLength != nil {
+			f.max = *p.MaxLength
+		}
+		out = append(out, f)
+	})
+	return out, err
+}
+
+// eachRequestProp calls fn for every property of every request schema the property checks
+// cover (propSchemas), in name order, with its $refs resolved: the one walk the number and
+// the enum checks share.
+func eachRequestProp(fn func(iface pns.Interface, s *reqSchema, name string, p *prop)) error {
 	defs, err := loadDefs()
 	if err != nil {
-		return nil, err
+		return err
 	}
-	var out []propField
 	for _, ps := range propSchemas {
 		iface, ok := pns.InterfaceByID(ps.iface)
 		if !ok {
-			return nil, fmt.Errorf("properties: unknown interface %s", ps.iface)
+			return fmt.Errorf("properties: unknown interface %s", ps.iface)
 		}
 		src, err := schemas.Source(ps.schema)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		var s reqSchema
 		if err := json.Unmarshal(src, &s); err != nil {
-			return nil, fmt.Errorf("%s: %w", ps.schema, err)
+			return fmt.Errorf("%s: %w", ps.schema, err)
 		}
 		names := make([]string, 0, len(s.Properties))
 		for n := range s.Properties {
@@ -223,32 +253,12 @@ func propertyFields() ([]propField, error) {
 		for _, n := range names {
 			p, err := parseProp(s.Properties[n], defs)
 			if err != nil {
-				return nil, fmt.Errorf("%s: %w", ps.schema, err)
+				return fmt.Errorf("%s: %w", ps.schema, err)
 			}
-			format := p.Format
-			for _, a := range s.AllOf {
-				if tp := a.Then.Properties[n]; format == "" && tp != nil {
-					format = tp.Format
-				}
-			}
-			if format == "" && p.Then != nil {
-				format = p.Then.Format
-			}
-			isNumber := strings.HasSuffix(format, "-number") || (n == fieldExtension && p.Pattern != "")
-			if !isNumber || propSkip(iface, n, format) != "" {
-				continue
-			}
-			f := propField{iface: iface, name: n, format: format, min: 0, max: 1 << 20}
-			if p.MinLength != nil {
-				f.min = *p.MinLength
-			}
-			if p.MaxLength != nil {
-				f.max = *p.MaxLength
-			}
-			out = append(out, f)
+			fn(iface, &s, n, p)
 		}
 	}
-	return out, nil
+	return nil
 }
 
 // propSkip says why a number field has no property check ("" when it has one): the temporary
