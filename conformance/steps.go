@@ -63,6 +63,9 @@ func (rs *runState) initScenario(sc *godog.ScenarioContext) {
 		if ctx.Err() != nil {
 			return ctx, fmt.Errorf("%w: the run was interrupted", godog.ErrSkip)
 		}
+		if rs.stopped.Load() {
+			return ctx, fmt.Errorf("%w: %s", godog.ErrSkip, StoppedReason)
+		}
 		if why := notApplicable(w.tags, rs.prof.Capabilities); why != "" {
 			return ctx, fmt.Errorf("%w: %w: %s", godog.ErrSkip, errNotApplicable, why)
 		}

@@ -60,6 +60,11 @@ type runState struct {
 	creds      pns.CredentialWatch
 	deliberate atomic.Bool
 
+	// stopOnFailure skips every scenario that starts after one failed (stopped is set by the
+	// first failure's record).
+	stopOnFailure bool
+	stopped       atomic.Bool
+
 	// known accepts listed failures; now dates its expiries; lines are the feature lines of
 	// every scenario key (known-differences entries may name a scenario by file:line).
 	known *KnownDifferences
@@ -630,6 +635,9 @@ func (w *world) record(sc *godog.Scenario) {
 		if res.Reason == "" {
 			res.Reason = status
 		}
+	}
+	if res.State == StateFailed && w.rs.stopOnFailure {
+		w.rs.stopped.Store(true)
 	}
 	w.rs.mu.Lock()
 	if _, dup := w.rs.results[w.key]; !dup {
