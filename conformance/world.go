@@ -195,6 +195,8 @@ type exchange struct {
 	resp     *pns.Response
 	response map[string]any
 	jid      uint64 // a bind's journal ID (0: not journaled)
+	// curl reproduces the request from a shell (curlCommand), without its signature.
+	curl string
 }
 
 func (w *world) appProfile(name string) (*AppProfile, error) {
@@ -406,7 +408,8 @@ func (w *world) send(ctx context.Context, method, pathQuery string, body []byte,
 	if body != nil {
 		resp.Request += "\n" + string(body)
 	}
-	ex := &exchange{app: w.app, method: method, path: u.Path, query: u.Query(), body: body, resp: resp}
+	ex := &exchange{app: w.app, method: method, path: u.Path, query: u.Query(), body: body, resp: resp,
+		curl: curlCommand(method, u.String(), req.Header, body, app.AppKey, mods.alteredAuth())}
 	ex.iface, ex.routed, _ = pns.Route(method, u.Path)
 	if len(data) > 0 {
 		_ = json.Unmarshal(data, &resp.Envelope)

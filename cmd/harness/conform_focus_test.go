@@ -175,3 +175,45 @@ apps:
 		t.Errorf("junit.xml never gives the reason %q", conformance.StoppedReason)
 	}
 }
+
+// TestConformFailureReproduction: a failed request's block carries a curl command that
+// reproduces it (method, URL, headers, body) on the console and in cucumber.json, with the
+// signature header left to a shell variable: neither the app secret nor the digest sent is
+// printed.
+func TestConformFailureReproduction(t *testing.T) {
+	dir := t.TempDir()
+	const secret = "s3cret-never-printed"
+	prof := filepath.Join(dir, "wrong-secret.yaml")
+	if err := os.WriteFile(prof, []byte(`
+emulator: true
+numberBlocks: ["+86138001"]
+apps:
+  AXB: {appKey: demo-axb, appSecret: `+secret+`, xRanges: [{from: "+8617001100000", count: 200, cityCode: "010"}]}
+  AX: {appKey: demo-ax, appSecret: demo-ax-secret, xRanges: [{from: "+8617002100000", count: 200}]}
+  AXE: {appKey: demo-axe, appSecret: demo-axe-secret, xRanges: [{from: "+8617003100000", count: 200}]}
+`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out")
+	code, stdout, stderr := runHarness(t, nil, "conform", "--coverage=false", "--profile", prof, "--out", out,
+		"--stop-on-failure", "features/axb_bind.feature:53")
+	if code != exitFailed {
+		t.Fatalf("exit %d, want %d\n%s%s", code, exitFailed, stdout, stderr)
+	}
+	re := regexp.MustCompile(`(?m)^reproduce: curl -X POST 'http://127\.0\.0\.1:\d+/rest/caas/relationnumber/partners/v1\.0' .*-H 'Content-Type: application/json;charset=UTF-8' -H "X-AKSK: \$PNS_SIGNED_HEADER" --data-raw '\{.*"callerNum":"\+86138001\d+".*\}'  # PNS_SIGNED_HEADER: a fresh X-AKSK value signed for app key demo-axb`)
+	if !re.MatchString(stdout) {
+		t.Errorf("console has no reproduction of the failed bind:\n%s", stdout)
+	}
+	cucumber, err := os.ReadFile(filepath.Join(out, "cucumber.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(cucumber), `reproduce: curl -X POST`) {
+		t.Errorf("cucumber.json (the report's failure block) has no reproduction")
+	}
+	for name, text := range map[string]string{"stdout": stdout, "stderr": stderr, "cucumber.json": string(cucumber)} {
+		if strings.Contains(text, secret) || strings.Contains(text, "PasswordDigest=") {
+			t.Errorf("%s prints the secret or a signature", name)
+		}
+	}
+}
