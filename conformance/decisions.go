@@ -71,8 +71,8 @@ func (w *world) refused() error {
 	}
 	r := ex.resp
 	if code := r.Envelope.ResultCode; code == "" || code == string(pns.CodeSuccess) || r.Status/100 != 4 {
-		return fmt.Errorf("HTTP %d resultcode %q (%q), want a refusal (HTTP 4xx and a resultcode other than 0)\nrequest: %s\nresponse: %s",
-			r.Status, code, r.Envelope.ResultDesc, r.Request, clip(r.Body))
+		return fmt.Errorf("HTTP %d resultcode %q (%q), want a refusal (HTTP 4xx and a resultcode other than 0)\nrequest: %s\nresponse: %s%s",
+			r.Status, code, r.Envelope.ResultDesc, r.Request, clip(r.Body), ex.reproduce())
 	}
 	return nil
 }

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -33,6 +34,16 @@ type Options struct {
 	Profile *Profile
 	// Tags is a godog tag expression (`@axb.bind && ~@emulator`); empty runs everything.
 	Tags string
+	// Locations narrows the run to the scenarios at these places (ParseLocation); empty:
+	// no narrowing. A location that names no scenario of the suite is an error of Run.
+	Locations []Location
+	// Name narrows the run to the scenarios whose name (an outline row's with its values)
+	// matches; nil: any name.
+	Name *regexp.Regexp
+	// StopOnFailure ends the run after the first failed scenario (StateFailed, not a known
+	// difference nor a difference from an emulator decision): every scenario after it is
+	// not checked, with the reason StoppedReason, and the bindings are still cleaned up.
+	StopOnFailure bool
 	// OutDir receives cucumber.json, junit.xml and coverage.json; empty writes no files.
 	OutDir string
 	// Emulator forces emulator mode (also enabled by Profile.Emulator).
@@ -223,6 +234,16 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	focused := len(o.Locations) > 0 || o.Name != nil
+	if focused {
+		all, err := ParseFeatures(o.FS)
+		if err != nil {
+			return nil, err
+		}
+		if selected, err = Focus(all, selected, o.Locations, o.Name); err != nil {
+			return nil, err
+		}
+	}
 	rs, err := newRunState(o)
 	if err != nil {
 		return nil, err
@@ -270,6 +291,14 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	godogFS := o.FS
+	if focused {
+		// godog's own path:line filter neither selects one Examples row nor keeps the
+		// scenario's URI (it appends the line), so the runner hands it only the selection.
+		if godogFS, paths, err = focusFS(o.FS, selected); err != nil {
+			return nil, err
+		}
+	}
 	console := &summaryFilter{out: o.Output}
 	format := o.Format
 	if o.OutDir != "" {
@@ -282,7 +311,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		Format:         format,
 		Output:         console,
 		Paths:          paths,
-		FS:             o.FS,
+		FS:             godogFS,
 		Tags:           o.Tags,
 		Concurrency:    o.Concurrency,
 		Randomize:      o.Randomize,
@@ -398,18 +427,19 @@ func startWithPushes(mutate func(*emulator.Config), wrap func(http.Handler) http
 func newRunState(o Options) (*runState, error) {
 	p := o.Profile
 	rs := &runState{
-		target:   strings.TrimRight(o.Target, "/"),
-		prof:     p,
-		emulator: o.Emulator || p.Emulator,
-		slow:     o.Slow,
-		known:    o.KnownDifferences,
-		now:      o.Now,
-		lines:    map[string][]int{},
-		httpc:    o.HTTPClient,
-		xs:       map[string]*xSource{},
-		secrets:  map[string]string{},
-		results:  map[string]*ScenarioResult{},
-		creds:    pns.CredentialWatch{Limit: pns.RefusalLimit(p.Lockout.Failures)},
+		target:        strings.TrimRight(o.Target, "/"),
+		prof:          p,
+		emulator:      o.Emulator || p.Emulator,
+		slow:          o.Slow,
+		stopOnFailure: o.StopOnFailure,
+		known:         o.KnownDifferences,
+		now:           o.Now,
+		lines:         map[string][]int{},
+		httpc:         o.HTTPClient,
+		xs:            map[string]*xSource{},
+		secrets:       map[string]string{},
+		results:       map[string]*ScenarioResult{},
+		creds:         pns.CredentialWatch{Limit: pns.RefusalLimit(p.Lockout.Failures)},
 	}
 	if rs.httpc == nil {
 		rs.httpc = &http.Client{

@@ -77,6 +77,10 @@ func decisionTopic(id string) string {
 	return ""
 }
 
+// StoppedReason is why a scenario was not checked when Options.StopOnFailure ended the run
+// after an earlier scenario failed.
+const StoppedReason = "stopped after the first failure"
+
 // errNotApplicable marks a skip because the platform does not offer what a scenario needs.
 var errNotApplicable = errors.New("not applicable")
 

@@ -63,6 +63,9 @@ func (rs *runState) initScenario(sc *godog.ScenarioContext) {
 		if ctx.Err() != nil {
 			return ctx, fmt.Errorf("%w: the run was interrupted", godog.ErrSkip)
 		}
+		if rs.stopped.Load() {
+			return ctx, fmt.Errorf("%w: %s", godog.ErrSkip, StoppedReason)
+		}
 		if why := notApplicable(w.tags, rs.prof.Capabilities); why != "" {
 			return ctx, fmt.Errorf("%w: %w: %s", godog.ErrSkip, errNotApplicable, why)
 		}
@@ -290,8 +293,8 @@ func (w *world) mustSucceed(ctx context.Context, ifaceID, body string) error {
 		return err
 	}
 	if !ex.resp.OK() {
-		return fmt.Errorf("setup %s failed: HTTP %d %s %q\nrequest: %s", ifaceID, ex.resp.Status,
-			ex.resp.Envelope.ResultCode, ex.resp.Envelope.ResultDesc, ex.resp.Request)
+		return fmt.Errorf("setup %s failed: HTTP %d %s %q\nrequest: %s%s", ifaceID, ex.resp.Status,
+			ex.resp.Envelope.ResultCode, ex.resp.Envelope.ResultDesc, ex.resp.Request, ex.reproduce())
 	}
 	return nil
 }
@@ -490,8 +493,8 @@ func (w *world) resultCode(code string) error {
 	}
 	r := ex.resp
 	if got := r.Envelope.ResultCode; got != code {
-		return fmt.Errorf("resultcode %q (%q), want %q; HTTP %d\nrequest: %s\nresponse: %s",
-			got, r.Envelope.ResultDesc, code, r.Status, r.Request, clip(r.Body))
+		return fmt.Errorf("resultcode %q (%q), want %q; HTTP %d\nrequest: %s\nresponse: %s%s",
+			got, r.Envelope.ResultDesc, code, r.Status, r.Request, clip(r.Body), ex.reproduce())
 	}
 	if want, verified := expectedStatus(ex.iface.ID, code); want != 0 {
 		if verified || w.rs.emulator {

@@ -60,6 +60,11 @@ type runState struct {
 	creds      pns.CredentialWatch
 	deliberate atomic.Bool
 
+	// stopOnFailure skips every scenario that starts after one failed (stopped is set by the
+	// first failure's record).
+	stopOnFailure bool
+	stopped       atomic.Bool
+
 	// known accepts listed failures; now dates its expiries; lines are the feature lines of
 	// every scenario key (known-differences entries may name a scenario by file:line).
 	known *KnownDifferences
@@ -190,6 +195,8 @@ type exchange struct {
 	resp     *pns.Response
 	response map[string]any
 	jid      uint64 // a bind's journal ID (0: not journaled)
+	// curl reproduces the request from a shell (curlCommand), without its signature.
+	curl string
 }
 
 func (w *world) appProfile(name string) (*AppProfile, error) {
@@ -401,7 +408,8 @@ func (w *world) send(ctx context.Context, method, pathQuery string, body []byte,
 	if body != nil {
 		resp.Request += "\n" + string(body)
 	}
-	ex := &exchange{app: w.app, method: method, path: u.Path, query: u.Query(), body: body, resp: resp}
+	ex := &exchange{app: w.app, method: method, path: u.Path, query: u.Query(), body: body, resp: resp,
+		curl: curlCommand(method, u.String(), req.Header, body, app.AppKey, mods.alteredAuth())}
 	ex.iface, ex.routed, _ = pns.Route(method, u.Path)
 	if len(data) > 0 {
 		_ = json.Unmarshal(data, &resp.Envelope)
@@ -630,6 +638,9 @@ func (w *world) record(sc *godog.Scenario) {
 		if res.Reason == "" {
 			res.Reason = status
 		}
+	}
+	if res.State == StateFailed && w.rs.stopOnFailure {
+		w.rs.stopped.Store(true)
 	}
 	w.rs.mu.Lock()
 	if _, dup := w.rs.results[w.key]; !dup {

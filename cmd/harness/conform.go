@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"time"
 
@@ -55,17 +56,41 @@ func runConform(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		}
 		return nil
 	})
+	name := fs.String("name", "", "run only the scenarios whose name matches this regular expression (an outline row's name has its values filled in), as godog's --name")
+	stopOnFailure := fs.Bool("stop-on-failure", false, "stop after the first failed scenario: the scenarios after it are reported not checked (\"stopped after the first failure\"), the bindings are still cleaned up, and the exit code is 1")
 	list := fs.Bool("list", false, "list every tag with the number of scenarios carrying it (among those --tags selects) and exit without running")
-	fs.describe("harness conform [--target URL] [--profile FILE] [--tags EXPR] [--out DIR] [--list]",
+	fs.describe("harness conform [--target URL] [--profile FILE] [--tags EXPR] [--name REGEX] [--out DIR] [--list] [FILE.feature[:LINE] ...]",
 		"Runs the Gherkin conformance suite: every interface's parameter rules, result codes and\n"+
 			"response and callback schemas. Without --target it starts an embedded emulator. Every binding\n"+
 			"a scenario creates is unbound (with retries); one left on the platform is named and fails\n"+
 			"the run. A target that does not answer ends the run at once, and a platform that refuses the\n"+
 			"profile's credentials ends it after a few refusals, below its lockout (exit 3, could not check).\n"+
 			"Each scenario ends passed, failed, not checked, not applicable, known difference or differs\n"+
-			"(from an emulator decision), each with its reason; only failed fails the run (docs/report.md).")
-	if code, ok := parseFlags(fs, args, false); !ok {
+			"(from an emulator decision), each with its reason; only failed fails the run (docs/report.md).\n"+
+			"Positional arguments run single scenarios, as godog's do: features/axb_bind.feature:53 runs\n"+
+			"the scenario (or Examples row) on line 53, features/axb_bind.feature the whole file. The\n"+
+			"features are embedded in the binary: name a file as the report prints it, with or without\n"+
+			"its features/ directory; a location that selects no scenario is a usage error (exit 2).")
+	if code, ok := parseFlags(fs, args, true); !ok {
 		return code
+	}
+	var locs []conformance.Location
+	for _, a := range fs.Args() {
+		l, err := conformance.ParseLocation(a)
+		if err != nil {
+			fmt.Fprintf(stderr, "harness conform: %v\n", err)
+			return exitUsage
+		}
+		locs = append(locs, l)
+	}
+	var nameRE *regexp.Regexp
+	if *name != "" {
+		re, err := regexp.Compile(*name)
+		if err != nil {
+			fmt.Fprintf(stderr, "harness conform: --name: %v\n", err)
+			return exitUsage
+		}
+		nameRE = re
 	}
 	if *format != "progress" && *format != "pretty" {
 		return fs.usageError("--format %q: want progress or pretty", *format)
@@ -74,6 +99,12 @@ func runConform(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		return fs.usageError("--tags: %v", err)
 	}
 	selected, err := conformance.Select(features.FS, *tags)
+	if err == nil && (len(locs) > 0 || nameRE != nil) {
+		var all []conformance.Pickle
+		if all, err = conformance.ParseFeatures(features.FS); err == nil {
+			selected, err = conformance.Focus(all, selected, locs, nameRE)
+		}
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "harness conform: %v\n", err)
 		return exitUsage
@@ -86,7 +117,7 @@ func runConform(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		return exitOK
 	}
 	opts := conformance.Options{
-		Target: *target, Tags: *tags, OutDir: *out, Emulator: *emu, Output: stdout,
+		Target: *target, Tags: *tags, Locations: locs, Name: nameRE, StopOnFailure: *stopOnFailure, OutDir: *out, Emulator: *emu, Output: stdout,
 		Format: *format, Concurrency: *concurrency, Randomize: *seed, Slow: *slow,
 		BindingLifetime: lifetime,
 	}
