@@ -1,8 +1,14 @@
 package conformance
 
 import (
+	"bytes"
 	"encoding/xml"
+	"fmt"
+	"io/fs"
 	"os"
+
+	gherkin "github.com/cucumber/gherkin/go/v42"
+	messages "github.com/cucumber/messages/go/v34"
 )
 
 // godog's JUnit formatter reports a scenario whose steps were skipped (an @emulator scenario
@@ -55,7 +61,13 @@ type jSuites struct {
 	Suites   []jSuite `xml:"testsuite"`
 }
 
-// fixJUnitSkips rewrites path in place; reasons maps a scenario name to its skip reason.
+// junitKey names a test case the way godog's JUnit formatter does: its suite is the feature's
+// title and the case the scenario's name. A scenario name alone is not unique (features share
+// names such as "bind without an app key"), so reasons are keyed by both.
+func junitKey(featureTitle, scenario string) string { return featureTitle + "\x00" + scenario }
+
+// fixJUnitSkips rewrites path in place; reasons maps junitKey(suite, case) to the case's skip
+// reason.
 func fixJUnitSkips(path string, reasons map[string]string) error {
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -87,7 +99,7 @@ func fixJUnitSkips(path string, reasons map[string]string) error {
 				continue
 			}
 			msg := "skipped from " + firstSkipped
-			if r := reasons[c.Name]; r != "" {
+			if r := reasons[junitKey(s.Name, c.Name)]; r != "" {
 				msg = r
 			}
 			c.Status, c.Errors, c.Skipped = "skipped", nil, &jSkipped{Message: msg}
@@ -102,22 +114,47 @@ func fixJUnitSkips(path string, reasons map[string]string) error {
 	return os.WriteFile(path, append([]byte(xml.Header), append(out, '\n')...), 0o644)
 }
 
-// skipReasons maps the names of the scenarios godog skipped to their state and reason ("not
-// checked: …", "differs: …", "known difference: …"); names that occur in several features
-// with different outcomes are left out.
-func skipReasons(res *Result) map[string]string {
+// skipReasons maps the junitKey of every scenario godog skipped to its state and reason ("not
+// checked: …", "differs: …", "known difference: …"). titles maps a feature file to its
+// title; a key shared by several scenarios (two feature files with one title and one scenario
+// name) is left out, so such a case keeps godog's step text rather than another's reason.
+func skipReasons(res *Result, titles map[string]string) map[string]string {
 	out := map[string]string{}
 	seen := map[string]int{}
 	for _, s := range res.Scenarios {
-		seen[s.Name]++
+		k := junitKey(titles[s.Feature], s.Name)
+		seen[k]++
 		if s.Status == "skipped" {
-			out[s.Name] = s.State + ": " + s.Reason
+			out[k] = s.State + ": " + s.Reason
 		}
 	}
-	for n, k := range seen {
-		if k > 1 {
-			delete(out, n)
+	for k, n := range seen {
+		if n > 1 {
+			delete(out, k)
 		}
 	}
 	return out
+}
+
+// featureTitles reads the title ("Feature: …") of each feature file the results name, the
+// JUnit suite name godog gives its scenarios.
+func featureTitles(fsys fs.FS, res *Result) (map[string]string, error) {
+	out := map[string]string{}
+	for _, s := range res.Scenarios {
+		if _, ok := out[s.Feature]; ok {
+			continue
+		}
+		data, err := fs.ReadFile(fsys, s.Feature)
+		if err != nil {
+			return nil, err
+		}
+		doc, err := gherkin.ParseGherkinDocument(bytes.NewReader(data), (&messages.Incrementing{}).NewId)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", s.Feature, err)
+		}
+		if doc.Feature != nil {
+			out[s.Feature] = doc.Feature.Name
+		}
+	}
+	return out, nil
 }

@@ -370,7 +370,11 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	res.Coverage = cov
 	res.Duration = time.Since(start)
 	if o.OutDir != "" {
-		if err := fixJUnitSkips(filepath.Join(o.OutDir, "junit.xml"), skipReasons(res)); err != nil {
+		titles, err := featureTitles(o.FS, res)
+		if err != nil {
+			return res, fmt.Errorf("junit.xml: %w", err)
+		}
+		if err := fixJUnitSkips(filepath.Join(o.OutDir, "junit.xml"), skipReasons(res, titles)); err != nil {
 			return res, fmt.Errorf("junit.xml: %w", err)
 		}
 		if err := writeJSON(filepath.Join(o.OutDir, "coverage.json"), cov); err != nil {

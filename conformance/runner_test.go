@@ -235,7 +235,7 @@ func TestFixJUnitSkips(t *testing.T) {
 	if err := os.WriteFile(path, []byte(in), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := fixJUnitSkips(path, map[string]string{"skip": "needs the emulator"}); err != nil {
+	if err := fixJUnitSkips(path, map[string]string{junitKey("f", "skip"): "needs the emulator", junitKey("other", "skip"): "another feature's reason"}); err != nil {
 		t.Fatal(err)
 	}
 	out, _ := os.ReadFile(path)
