@@ -17,8 +17,10 @@ const signedHeaderVar = "PNS_SIGNED_HEADER"
 // failure block. The signature header (X-AKSK or X-WSSE) is shown as "$PNS_SIGNED_HEADER" and
 // a note says which app must sign it afresh; altered says the scenario changed the
 // authentication on purpose (wrong secret, key, time, nonce or header), which a fresh
-// signature does not reproduce. Every other header and the body are printed as sent.
-func curlCommand(method, url string, h http.Header, body []byte, appKey string, altered bool) string {
+// signature does not reproduce. Every other header and the body are printed as sent. The note
+// ends with the `harness sign` command that fills the variable (profileFile "" leaves out
+// --profile: the built-in profiles are harness sign's default).
+func curlCommand(method, url string, h http.Header, body []byte, appKey, profileFile string, altered bool) string {
 	var b strings.Builder
 	b.WriteString("curl -X " + method + " " + shellQuote(url))
 	names := make([]string, 0, len(h))
@@ -41,12 +43,27 @@ func curlCommand(method, url string, h http.Header, body []byte, appKey string, 
 		b.WriteString(" --data-raw " + shellQuote(string(body)))
 	}
 	if signed != "" {
-		b.WriteString("  # " + signedHeaderVar + ": a fresh " + signed + " value signed for app key " + appKey + " (the one sent is not printed)")
+		b.WriteString("  # " + signedHeaderVar + ": a fresh " + signed + " value signed for app key " + appKey + " (the one sent is not printed): " + signCommand(signed, appKey, profileFile))
 		if altered {
 			b.WriteString("; the scenario altered the authentication on purpose, which a fresh signature does not reproduce")
 		}
 	}
 	return b.String()
+}
+
+// signCommand is the shell assignment that fills signedHeaderVar with a fresh signature by
+// `harness sign` (its secret read as every subcommand reads it, from the profile or the
+// environment variable the profile names).
+func signCommand(signed, appKey, profileFile string) string {
+	cmd := "harness sign"
+	if profileFile != "" {
+		cmd += " --profile " + shellQuote(profileFile)
+	}
+	cmd += " --app-key " + shellQuote(appKey) + " --format value"
+	if signed == pns.HeaderXWSSE {
+		cmd += " --scheme wsse"
+	}
+	return signedHeaderVar + `="$(` + cmd + `)"`
 }
 
 // signatureHeader returns the contract's spelling of k when it is a signature header (matched

@@ -32,6 +32,10 @@ type Options struct {
 	// Profile describes apps and numbers; nil means DefaultProfile (or EmulatorProfile for an
 	// embedded emulator).
 	Profile *Profile
+	// ProfileFile is the file Profile was read from, named in the `harness sign` command a
+	// failure block's reproduce line offers; empty when Profile is a built-in one, which is
+	// also `harness sign`'s default.
+	ProfileFile string
 	// Tags is a godog tag expression (`@axb.bind && ~@emulator`); empty runs everything.
 	Tags string
 	// Locations narrows the run to the scenarios at these places (ParseLocation); empty:
@@ -433,6 +437,7 @@ func newRunState(o Options) (*runState, error) {
 	rs := &runState{
 		target:        strings.TrimRight(o.Target, "/"),
 		prof:          p,
+		profileFile:   o.ProfileFile,
 		emulator:      o.Emulator || p.Emulator,
 		slow:          o.Slow,
 		stopOnFailure: o.StopOnFailure,

@@ -25,17 +25,19 @@ import (
 
 // runState is shared by all scenarios of one run; everything in it is safe for concurrent use.
 type runState struct {
-	target   string
-	prof     *Profile
-	emulator bool
-	slow     bool // run @slow scenarios against a non-emulator target
-	val      *schemas.Validator
-	httpc    *http.Client
-	mobile   *numberSource
-	fixed    *numberSource
-	xs       map[string]*xSource
-	secrets  map[string]string
-	admin    *adminClient
+	target string
+	prof   *Profile
+	// profileFile is Options.ProfileFile, for the reproduce line's `harness sign` command.
+	profileFile string
+	emulator    bool
+	slow        bool // run @slow scenarios against a non-emulator target
+	val         *schemas.Validator
+	httpc       *http.Client
+	mobile      *numberSource
+	fixed       *numberSource
+	xs          map[string]*xSource
+	secrets     map[string]string
+	admin       *adminClient
 	// pushes is where scenarios learn what arrived at the notification URLs (nil: the
 	// push-delivery scenarios skip); ownPushes is true when they are the runner's own
 	// receivers (paths, nonces and the failing retry app are known).
@@ -409,7 +411,7 @@ func (w *world) send(ctx context.Context, method, pathQuery string, body []byte,
 		resp.Request += "\n" + string(body)
 	}
 	ex := &exchange{app: w.app, method: method, path: u.Path, query: u.Query(), body: body, resp: resp,
-		curl: curlCommand(method, u.String(), req.Header, body, app.AppKey, mods.alteredAuth())}
+		curl: curlCommand(method, u.String(), req.Header, body, app.AppKey, w.rs.profileFile, mods.alteredAuth())}
 	ex.iface, ex.routed, _ = pns.Route(method, u.Path)
 	if len(data) > 0 {
 		_ = json.Unmarshal(data, &resp.Envelope)

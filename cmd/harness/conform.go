@@ -127,7 +127,7 @@ func runConform(ctx context.Context, args []string, stdout, stderr io.Writer) in
 			fmt.Fprintf(stderr, "harness conform: %v\n", err)
 			return exitUsage
 		}
-		opts.Profile = p
+		opts.Profile, opts.ProfileFile = p, *profile
 		if opts.Target == "" {
 			opts.Target = p.Target
 		}

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/pns-harness/pns-harness/conformance"
+	"github.com/pns-harness/pns-harness/pns"
 	"github.com/pns-harness/pns-harness/reports"
 )
 
@@ -272,9 +273,20 @@ apps:
 	if code != exitFailed {
 		t.Fatalf("exit %d, want %d\n%s%s", code, exitFailed, stdout, stderr)
 	}
-	re := regexp.MustCompile(`(?m)^reproduce: curl -X POST 'http://127\.0\.0\.1:\d+/rest/caas/relationnumber/partners/v1\.0' .*-H 'Content-Type: application/json;charset=UTF-8' -H "X-AKSK: \$PNS_SIGNED_HEADER" --data-raw '\{.*"callerNum":"\+86138001\d+".*\}'  # PNS_SIGNED_HEADER: a fresh X-AKSK value signed for app key demo-axb`)
-	if !re.MatchString(stdout) {
-		t.Errorf("console has no reproduction of the failed bind:\n%s", stdout)
+	re := regexp.MustCompile(`(?m)^reproduce: curl -X POST 'http://127\.0\.0\.1:\d+/rest/caas/relationnumber/partners/v1\.0' .*-H 'Content-Type: application/json;charset=UTF-8' -H "X-AKSK: \$PNS_SIGNED_HEADER" --data-raw '\{.*"callerNum":"\+86138001\d+".*\}'  # PNS_SIGNED_HEADER: a fresh X-AKSK value signed for app key demo-axb \(the one sent is not printed\): PNS_SIGNED_HEADER="\$\(harness sign --profile '([^']+)' --app-key 'demo-axb' --format value\)"`)
+	m := re.FindStringSubmatch(stdout)
+	if m == nil {
+		t.Fatalf("console has no reproduction of the failed bind with its harness sign command:\n%s", stdout)
+	}
+	// The sign command the line names, run as printed, signs for that app with the profile's
+	// secret (the one the failed request used).
+	code, signed, serr := runHarness(t, nil, "sign", "--profile", m[1], "--app-key", "demo-axb", "--format", "value")
+	if code != exitOK {
+		t.Fatalf("the printed harness sign command: exit %d\n%s", code, serr)
+	}
+	attrs := pns.ParseAttributes(strings.TrimPrefix(strings.TrimSpace(signed), "UsernameToken "))
+	if attrs["Username"] != "demo-axb" || attrs["PasswordDigest"] != pns.AKSKDigest(secret, attrs["Nonce"], attrs["Created"]) {
+		t.Errorf("harness sign printed %q: not an X-AKSK value of demo-axb signed with the profile's secret", signed)
 	}
 	cucumber, err := os.ReadFile(filepath.Join(out, "cucumber.json"))
 	if err != nil {

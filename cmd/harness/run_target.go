@@ -172,7 +172,7 @@ func runTargetAll(ctx context.Context, o runOptions, stdout io.Writer) (*runOutc
 	fmt.Fprintln(stdout, "== conformance")
 	cdir := filepath.Join(o.out, assemble.ConformanceDir)
 	copts := conformance.Options{
-		Target: t.target, Profile: prof, Tags: o.tags, OutDir: cdir, Output: stdout,
+		Target: t.target, Profile: prof, ProfileFile: t.profilePath, Tags: o.tags, OutDir: cdir, Output: stdout,
 		Randomize: o.seed, HTTPClient: hc, KnownDifferences: o.known,
 	}
 	if rcv != nil {

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/pns-harness/pns-harness/conformance"
 	"github.com/pns-harness/pns-harness/loadtest"
 	"github.com/pns-harness/pns-harness/pns"
 )
@@ -57,7 +58,7 @@ func runSign(args []string, stdout, stderr io.Writer) int {
 	default:
 		return fs.usageError("--scheme %q: want aksk or wsse", *scheme)
 	}
-	prof := defaultLoadProfile()
+	prof := conformance.EmulatorProfile() // every app of the embedded emulator, with its secret
 	if *profilePath != "" {
 		var err error
 		if prof, err = loadtest.LoadProfile(*profilePath); err != nil {
