@@ -695,6 +695,7 @@ func Callbacks(rep receiver.Report, loss *reports.EmulatorLoss) *reports.Callbac
 		}
 		ct := get(l.Type)
 		ct.Count = l.Count
+		ct.DroppedOnMerge = rep.MergeDropped[l.Reference+"/"+l.Type]
 		ct.Latency = reports.Percentiles{P50: ms(l.P50Ms), P90: ms(l.P90Ms), P99: ms(l.P99Ms), P999: ms(l.P999Ms), Max: ms(l.MaxMs)}
 		if h, err := l.Hist(); err == nil {
 			ct.Histogram = logBuckets(h, "delay", int64(time.Microsecond))

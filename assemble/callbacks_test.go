@@ -260,6 +260,12 @@ func TestCallbackThresholdsMergeNotExact(t *testing.T) {
 	// The receivers' merge dropped 3 of fee's values: fee's statistics are not exact either,
 	// even those the section holds.
 	rep.MergeDropped = map[string]int64{receiver.RefPlatform + "/fee": 3}
+	cb = Callbacks(rep, nil)
+	for _, e := range cb.Events {
+		if want := map[string]int64{"fee": 3}[e.Event]; e.DroppedOnMerge != want {
+			t.Errorf("section type %s droppedOnMerge %d, want %d", e.Event, e.DroppedOnMerge, want)
+		}
+	}
 	got, err := CallbackThresholds(cb, &rep, []string{"callback.fee.p50<1s", "callback.fee.p95<1s"}, false)
 	if err != nil {
 		t.Fatal(err)

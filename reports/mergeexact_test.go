@@ -18,3 +18,16 @@ func TestHTMLStepNotExact(t *testing.T) {
 		t.Fatalf("page marks %d p99 cells not exact, want the step's 2", n)
 	}
 }
+
+// TestHTMLCallbackTypeNotExact: a callback type whose delays lost values in the receivers'
+// merge says so in the callback section.
+func TestHTMLCallbackTypeNotExact(t *testing.T) {
+	s := fixtureSummary(t)
+	if strings.Contains(renderHTML(t, s), "dropped on merge") {
+		t.Fatal("an exact run's page says dropped on merge")
+	}
+	s.Callbacks.Events[0].DroppedOnMerge = 7
+	if page := renderHTML(t, s); !strings.Contains(page, "not exact: 7 dropped on merge") {
+		t.Fatal("the callback section does not say the type's delays are not exact")
+	}
+}

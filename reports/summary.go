@@ -645,6 +645,10 @@ type CallbackType struct {
 	OutOfOrder       int64  `json:"outOfOrder"`
 	Late             int64  `json:"late"`
 	ClockSkew        int64  `json:"clockSkew"`
+	// DroppedOnMerge counts the delays lost when the receivers' histograms of the type were
+	// merged (outside the receiving one's range): Latency and Histogram leave them out, and
+	// thresholds on them are not measured. 0 when exact.
+	DroppedOnMerge int64 `json:"droppedOnMerge,omitempty"`
 	// Histogram is the delay distribution (metric "delay"); Series the delay over time.
 	Histogram *Histogram      `json:"histogram,omitempty"`
 	Series    []CallbackPoint `json:"series,omitempty"`
