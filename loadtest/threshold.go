@@ -263,7 +263,8 @@ func latencyStat(h *hdr.Histogram, stat string) float64 {
 
 // Evaluate checks every threshold against the result, stores the outcomes in r.Thresholds and
 // returns them. A latency or success threshold whose metric has no sample fails: a criterion
-// about traffic that never happened cannot be said to hold.
+// about traffic that never happened cannot be said to hold. Nor can one about a latency
+// statistic whose histograms dropped values when merged: it is unmeasured, "not exact".
 func Evaluate(r *Result, ts []Threshold) ([]ThresholdOutcome, error) {
 	a := r.agg
 	if a == nil {
