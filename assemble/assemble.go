@@ -323,6 +323,7 @@ func LoadScenario(r *loadtest.Result, name string) reports.LoadScenario {
 	if msg := r.NotExact(); msg != "" {
 		ls.Warnings = append(ls.Warnings, msg)
 	}
+	ls.Warnings = append(ls.Warnings, chartsNotExact(&ls)...)
 	c := r.Cleanup
 	ls.Cleanup = &reports.LoadCleanup{Bound: c.Bound, Unbound: c.Unbound, Removed: c.Retried, Leaked: c.Leaked, Unknown: c.Unknown, Problem: c.Problem()}
 	for _, d := range r.MergeDropped {
@@ -390,9 +391,11 @@ func histogram(bs []loadtest.Bucket) *reports.Histogram {
 // hdrBuckets merges the service-time HdrHistograms of an interface's result codes and cuts
 // them into about a dozen log-spaced buckets between the smallest and the largest value, so
 // the chart shows the shape whatever the latency scale (fixed bounds put sub-millisecond runs
-// into one bar). nil when no histogram decodes.
+// into one bar). nil when no histogram decodes. Values the codes' merge dropped (histograms
+// of different ranges) are counted in DroppedOnMerge: the chart leaves them out.
 func hdrBuckets(codes []loadtest.CodeStats) *reports.Histogram {
 	var merged *hdrhistogram.Histogram
+	var dropped int64
 	for _, c := range codes {
 		if c.ServiceHist == "" {
 			continue
@@ -404,10 +407,14 @@ func hdrBuckets(codes []loadtest.CodeStats) *reports.Histogram {
 		if merged == nil {
 			merged = h
 		} else {
-			merged.Merge(h)
+			dropped += merged.Merge(h)
 		}
 	}
-	return logBuckets(merged, "service", 1)
+	out := logBuckets(merged, "service", 1)
+	if out != nil {
+		out.DroppedOnMerge = dropped
+	}
+	return out
 }
 
 // logBuckets cuts a histogram into about a dozen log-spaced buckets between its smallest and
@@ -506,8 +513,10 @@ func steps(r *loadtest.Result) []reports.LoadStep {
 			ok += s.Success
 			sent += s.AchievedRate
 			step.ConformanceErrors += s.ConformanceErrors
-			svc = mergeHist(svc, decodeHist(s.ServiceHist))
-			cor = mergeHist(cor, decodeHist(s.CorrectedHist))
+			var n, m int64
+			svc, n = mergeHist(svc, decodeHist(s.ServiceHist))
+			cor, m = mergeHist(cor, decodeHist(s.CorrectedHist))
+			step.DroppedOnMerge += n + m
 		}
 		if step.Requests > 0 {
 			step.SuccessRatio = float64(ok) / float64(step.Requests)
@@ -527,16 +536,16 @@ func steps(r *loadtest.Result) []reports.LoadStep {
 	return out
 }
 
-// mergeHist adds h into into (either may be nil) and returns the sum.
-func mergeHist(into, h *hdrhistogram.Histogram) *hdrhistogram.Histogram {
+// mergeHist adds h into into (either may be nil) and returns the sum and how many of h's
+// values into could not hold (outside its range): the sum is exact only when that is 0.
+func mergeHist(into, h *hdrhistogram.Histogram) (*hdrhistogram.Histogram, int64) {
 	switch {
 	case h == nil:
-		return into
+		return into, 0
 	case into == nil:
-		return h
+		return h, 0
 	}
-	into.Merge(h)
-	return into
+	return into, into.Merge(h)
 }
 
 // LoadErrors are the run errors of a load result, the same wherever the report is built
@@ -686,6 +695,7 @@ func Callbacks(rep receiver.Report, loss *reports.EmulatorLoss) *reports.Callbac
 		}
 		ct := get(l.Type)
 		ct.Count = l.Count
+		ct.DroppedOnMerge = rep.MergeDropped[l.Reference+"/"+l.Type]
 		ct.Latency = reports.Percentiles{P50: ms(l.P50Ms), P90: ms(l.P90Ms), P99: ms(l.P99Ms), P999: ms(l.P999Ms), Max: ms(l.MaxMs)}
 		if h, err := l.Hist(); err == nil {
 			ct.Histogram = logBuckets(h, "delay", int64(time.Microsecond))
@@ -767,4 +777,20 @@ func ReadReceiver(path string) (*receiver.Report, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return &rep, nil
+}
+
+// chartsNotExact names the histogram chart and the steps whose histograms dropped values when
+// this section merged them (DroppedOnMerge): their bars and p99s leave those values out, so
+// the section says so instead of showing them as exact.
+func chartsNotExact(ls *reports.LoadScenario) []string {
+	var out []string
+	if h := ls.Histogram; h != nil && h.DroppedOnMerge > 0 {
+		out = append(out, fmt.Sprintf("latency histogram of %s not exact: merging its result codes' histograms dropped %d value(s) outside their range", ls.Primary, h.DroppedOnMerge))
+	}
+	for _, st := range ls.Steps {
+		if st.DroppedOnMerge > 0 {
+			out = append(out, fmt.Sprintf("step %d p99s not exact: merging its seconds' histograms dropped %d value(s) outside their range", st.Index, st.DroppedOnMerge))
+		}
+	}
+	return out
 }

@@ -224,3 +224,55 @@ func TestDuplicatesOnce(t *testing.T) {
 		t.Errorf("duplicate = %d, want 4", cb.Counters.Duplicate)
 	}
 }
+
+// TestCallbackThresholdsMergeNotExact: a delay statistic whose histograms lost values on a
+// merge — the "all" merge here of histograms of different ranges, or the receivers' merge
+// (Report.MergeDropped) — is not measured: a default threshold is not checked and a given
+// one fails, both with the reason, never passed on the values that were kept.
+func TestCallbackThresholdsMergeNotExact(t *testing.T) {
+	narrow := latency(t, receiver.RefPlatform, "fee", 10*time.Millisecond)
+	// callin's histogram tracks far beyond narrow's range and holds a value narrow cannot.
+	wide := hdrhistogram.New(1, 1000*int64(time.Hour/time.Microsecond), 3)
+	_ = wide.RecordValue(500 * int64(time.Hour/time.Microsecond))
+	enc, err := wide.Encode(hdrhistogram.V2CompressedEncodingCookieBase)
+	if err != nil {
+		t.Fatal(err)
+	}
+	callin := receiver.Latency{Reference: receiver.RefPlatform, Type: "callin", Count: 1, Histogram: string(enc)}
+	rep := receiver.Report{Format: receiver.ReportFormat, Settle: time.Minute,
+		Sessions: receiver.SessionCounts{Total: 1, Judged: 1},
+		ByType:   map[string]receiver.TypeCounts{"fee": {Received: 1}, "callin": {Received: 1}},
+		Latency:  []receiver.Latency{narrow, callin}}
+	cb := Callbacks(rep, nil)
+	for _, given := range []bool{false, true} {
+		got, err := CallbackThresholds(cb, &rep, []string{"callback.all.p99<1h", "callback.fee.p50<1s"}, given)
+		if err != nil {
+			t.Fatal(err)
+		}
+		all, fee := got[0], got[1]
+		if all.Passed || all.NotChecked != !given || !strings.Contains(all.Message, "merging the delay histograms dropped 1 value(s)") {
+			t.Errorf("given %v: all = %+v", given, all)
+		}
+		if !fee.Passed || fee.NotChecked {
+			t.Errorf("given %v: fee alone merges nothing and is measured: %+v", given, fee)
+		}
+	}
+	// The receivers' merge dropped 3 of fee's values: fee's statistics are not exact either,
+	// even those the section holds.
+	rep.MergeDropped = map[string]int64{receiver.RefPlatform + "/fee": 3}
+	cb = Callbacks(rep, nil)
+	for _, e := range cb.Events {
+		if want := map[string]int64{"fee": 3}[e.Event]; e.DroppedOnMerge != want {
+			t.Errorf("section type %s droppedOnMerge %d, want %d", e.Event, e.DroppedOnMerge, want)
+		}
+	}
+	got, err := CallbackThresholds(cb, &rep, []string{"callback.fee.p50<1s", "callback.fee.p95<1s"}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, g := range got {
+		if g.Passed || !g.NotChecked || !strings.Contains(g.Message, "dropped 3 value(s)") {
+			t.Errorf("%s = %+v", g.Expression, g)
+		}
+	}
+}

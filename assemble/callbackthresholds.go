@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/HdrHistogram/hdrhistogram-go"
@@ -105,8 +106,13 @@ var callbackTypeDelays = map[string]func(reports.Percentiles) time.Duration{
 }
 
 // delayStat measures a delay statistic of one type (or "all") from the receiver's
-// histograms of the section's reference; ok is false without samples.
+// histograms of the section's reference; ok is false without samples, and when a histogram
+// merge (the receivers' merge, or "all" adding the types together here) dropped values: a
+// statistic that leaves recorded values out is not exact, so it is not measured.
 func delayStat(cb *reports.Callbacks, rep *receiver.Report, event, stat string) (time.Duration, bool, string) {
+	if n := droppedBefore(rep, cb.Reference, event); n > 0 {
+		return 0, false, notExact(n)
+	}
 	if event != "all" {
 		if f, fixed := callbackTypeDelays[stat]; fixed {
 			for _, x := range cb.Events {
@@ -121,6 +127,7 @@ func delayStat(cb *reports.Callbacks, rep *receiver.Report, event, stat string) 
 		return 0, false, "needs the receiver's histograms (receiver.json)"
 	}
 	var h *hdrhistogram.Histogram
+	var dropped int64
 	for _, l := range rep.Latency {
 		if l.Reference != cb.Reference || (event != "all" && l.Type != event) {
 			continue
@@ -132,8 +139,11 @@ func delayStat(cb *reports.Callbacks, rep *receiver.Report, event, stat string) 
 		if h == nil {
 			h = x
 		} else {
-			h.Merge(x)
+			dropped += h.Merge(x)
 		}
+	}
+	if dropped > 0 {
+		return 0, false, notExact(dropped)
 	}
 	if h == nil || h.TotalCount() == 0 {
 		return 0, false, "no samples"
@@ -198,4 +208,26 @@ func CallbackThresholds(cb *reports.Callbacks, rep *receiver.Report, exprs []str
 		out = append(out, th)
 	}
 	return out, nil
+}
+
+// droppedBefore sums the values the receivers' merge dropped (receiver.Report.MergeDropped,
+// keyed "reference/type") from the delay histograms of ref and event ("all": every type).
+func droppedBefore(rep *receiver.Report, ref, event string) int64 {
+	if rep == nil {
+		return 0
+	}
+	var n int64
+	for k, v := range rep.MergeDropped {
+		r, typ, _ := strings.Cut(k, "/")
+		if r == ref && (event == "all" || typ == event) {
+			n += v
+		}
+	}
+	return n
+}
+
+// notExact is the reason a delay statistic is not measured when merging its histograms
+// dropped n values.
+func notExact(n int64) string {
+	return fmt.Sprintf("not exact: merging the delay histograms dropped %d value(s) outside their range", n)
 }

@@ -2,7 +2,9 @@ package loadtest
 
 import (
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -207,6 +209,19 @@ func (a *aggregate) drop(name string, n int64) {
 		a.dropped = map[string]int64{}
 	}
 	a.dropped[name] += n
+}
+
+// codesDropped sums the values the merges of the per-code histograms of kind (" service" or
+// " corrected") of the interfaces match accepts dropped (names "<id> code <code><kind>").
+func (a *aggregate) codesDropped(match func(id string) bool, kind string) int64 {
+	var n int64
+	for name, v := range a.dropped {
+		id, rest, ok := strings.Cut(name, " code ")
+		if ok && strings.HasSuffix(rest, kind) && match(id) {
+			n += v
+		}
+	}
+	return n
 }
 
 // droppedList renders dropped in name order.
@@ -603,16 +618,20 @@ func pct(n, d int64) float64 {
 }
 
 // ifaceHists returns the merged service and corrected histograms of the interfaces selected
-// by match, their total and success counts, and the values the adding of the codes'
-// histograms dropped (0 unless the codes' histograms have different ranges).
-func (a *aggregate) ifaceHists(match func(id string) bool) (svc, cor *hdr.Histogram, count, success, dropped int64) {
-	for id, codes := range a.ifaces {
+// by match, their total and success counts, and the values the adding of the codes' service
+// and corrected histograms dropped (0 unless the codes' histograms have different ranges).
+func (a *aggregate) ifaceHists(match func(id string) bool) (svc, cor *hdr.Histogram, count, success, svcLost, corLost int64) {
+	// In sorted order: which histogram a merge starts from decides what it can hold, so an
+	// unordered walk would make the dropped counts (and the percentiles) vary between runs.
+	for _, id := range slices.Sorted(maps.Keys(a.ifaces)) {
 		if !match(id) {
 			continue
 		}
-		for code, c := range codes {
-			dropped += mergeInto(&svc, c.service)
-			dropped += mergeInto(&cor, c.corrected)
+		codes := a.ifaces[id]
+		for _, code := range slices.Sorted(maps.Keys(codes)) {
+			c := codes[code]
+			svcLost += mergeInto(&svc, c.service)
+			corLost += mergeInto(&cor, c.corrected)
 			count += c.count
 			if code == "0" {
 				success += c.count
@@ -661,8 +680,8 @@ func (a *aggregate) result(encode bool) (*Result, error) {
 	}
 	sort.Strings(ids)
 	for _, id := range ids {
-		svc, cor, count, success, lost := a.ifaceHists(func(x string) bool { return x == id })
-		if lost > 0 {
+		svc, cor, count, success, svcLost, corLost := a.ifaceHists(func(x string) bool { return x == id })
+		if lost := svcLost + corLost; lost > 0 {
 			// Rendering only: recorded in the result, not in a, so that a render is repeatable.
 			r.MergeDropped = append(r.MergeDropped, DroppedValues{Histogram: id + allCodes, Values: lost})
 		}

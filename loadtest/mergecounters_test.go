@@ -112,6 +112,8 @@ var resultMergeRules = map[string]mergeRule{
 	"Windows[].ActualEnd":                 ruleNotCarried,
 	"Windows[].FirstFailedEnd":            ruleNotCarried,
 	"Windows[].ElapsedSeconds":            ruleNotCarried,
+	"Windows[].Inexact":                   ruleNotCarried,
+	"Windows[].DroppedOnMerge":            ruleNotCarried,
 	"ShardSeries[].Points[].T":            ruleDerived,
 	"ShardSeries[].Points[].TargetRate":   ruleDerived,
 	"ShardSeries[].Points[].AchievedRate": ruleDerived,

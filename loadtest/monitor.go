@@ -193,7 +193,7 @@ func (r *runner) progress(now time.Time, lastSent int64, dt time.Duration) (Prog
 		}
 	}
 	p.SuccessPct = pct(ok, p.Requests)
-	svc, cor, _, _, _ := a.ifaceHists(func(id string) bool { return id == r.primary })
+	svc, cor, _, _, _, _ := a.ifaceHists(func(id string) bool { return id == r.primary })
 	if svc != nil && svc.TotalCount() > 0 {
 		p.P50, p.P99 = ms(svc.ValueAtQuantile(50)), ms(svc.ValueAtQuantile(99))
 	}

@@ -2,8 +2,10 @@ package loadtest
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -261,7 +263,8 @@ func latencyStat(h *hdr.Histogram, stat string) float64 {
 
 // Evaluate checks every threshold against the result, stores the outcomes in r.Thresholds and
 // returns them. A latency or success threshold whose metric has no sample fails: a criterion
-// about traffic that never happened cannot be said to hold.
+// about traffic that never happened cannot be said to hold. Nor can one about a latency
+// statistic whose histograms dropped values when merged: it is unmeasured, "not exact".
 func Evaluate(r *Result, ts []Threshold) ([]ThresholdOutcome, error) {
 	a := r.agg
 	if a == nil {
@@ -286,6 +289,10 @@ func Evaluate(r *Result, ts []Threshold) ([]ThresholdOutcome, error) {
 			continue
 		}
 		measured := true
+		// lost counts the values the histograms behind a latency statistic dropped when they
+		// were merged (here, or when the result was merged from shards): such a statistic
+		// leaves them out, so it is not measured rather than passed or failed on the rest.
+		var lost int64
 		switch {
 		case t.Scope == "rate" && t.Stat == "shortfall":
 			o.Actual = r.ShortfallPct
@@ -318,10 +325,11 @@ func Evaluate(r *Result, ts []Threshold) ([]ThresholdOutcome, error) {
 				}
 			}
 		case t.Scope == "generator.lag" || t.Scope == "generator.blocked":
-			h := a.lag
+			h, name := a.lag, "generator lag"
 			if t.Scope == "generator.blocked" {
-				h = a.blocked
+				h, name = a.blocked, "generator blocked"
 			}
+			lost = a.dropped[name]
 			if h == nil || h.TotalCount() == 0 {
 				measured = false
 			} else {
@@ -330,9 +338,10 @@ func Evaluate(r *Result, ts []Threshold) ([]ThresholdOutcome, error) {
 		case t.Scope == "callback" || strings.HasPrefix(t.Scope, "callback."):
 			ev := strings.TrimPrefix(t.Scope, "callback.")
 			var h *hdr.Histogram
-			for e, x := range a.callbacks {
-				if ev == "all" || e == ev {
-					mergeInto(&h, x)
+			// Sorted, as in ifaceHists: the first histogram decides what the merge can hold.
+			for _, e := range slices.Sorted(maps.Keys(a.callbacks)) {
+				if x := a.callbacks[e]; ev == "all" || e == ev {
+					lost += mergeInto(&h, x) + a.dropped["callback "+e]
 				}
 			}
 			if t.Stat == "count" {
@@ -348,7 +357,7 @@ func Evaluate(r *Result, ts []Threshold) ([]ThresholdOutcome, error) {
 			match := func(id string) bool {
 				return t.Scope == "all" || id == t.Scope || strings.HasSuffix(id, "."+t.Scope)
 			}
-			svc, cor, count, success, _ := a.ifaceHists(match)
+			svc, cor, count, success, svcLost, corLost := a.ifaceHists(match)
 			switch t.Stat {
 			case "count":
 				o.Actual = float64(count)
@@ -358,10 +367,11 @@ func Evaluate(r *Result, ts []Threshold) ([]ThresholdOutcome, error) {
 				}
 				o.Actual = pct(success, count)
 			default:
-				h := svc
+				h, kind, codesLost := svc, " service", svcLost
 				if t.Corrected {
-					h = cor
+					h, kind, codesLost = cor, " corrected", corLost
 				}
+				lost = codesLost + a.codesDropped(match, kind)
 				if h == nil || h.TotalCount() == 0 {
 					measured = false
 				} else {
@@ -369,10 +379,14 @@ func Evaluate(r *Result, ts []Threshold) ([]ThresholdOutcome, error) {
 				}
 			}
 		}
-		if !measured {
+		switch {
+		case !measured:
 			o.OK, o.Unmeasured = false, true
 			o.Detail = "no samples"
-		} else {
+		case lost > 0:
+			o.OK, o.Unmeasured = false, true
+			o.Detail = fmt.Sprintf("not exact: merging its histograms dropped %d value(s) outside their range (actual %g without them)", lost, o.Actual)
+		default:
 			o.OK = Compare(o.Actual, t.Op, t.Value)
 		}
 		out = append(out, o)

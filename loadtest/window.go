@@ -57,6 +57,11 @@ type WindowOutcome struct {
 	FirstFailedEnd int64 `json:"firstFailedEndSeconds,omitempty"`
 	// ElapsedSeconds is how long the load ran (whole seconds), for a "not checked" reason.
 	ElapsedSeconds int64 `json:"elapsedSeconds"`
+	// Inexact counts the windows left unchecked because merging their seconds' histograms
+	// dropped values (DroppedOnMerge in all), so the window's percentile would leave them out:
+	// such a window is neither passed nor failed.
+	Inexact        int64 `json:"inexactWindows,omitempty"`
+	DroppedOnMerge int64 `json:"droppedOnMerge,omitempty"`
 }
 
 // winBucket is one interface's answers recorded in one second.
@@ -198,7 +203,12 @@ func (w *windows) advance(now time.Time) string {
 			if e < o.WindowSeconds {
 				continue
 			}
-			v, ok := w.value(t, e-o.WindowSeconds, e)
+			v, ok, dropped := w.value(t, e-o.WindowSeconds, e)
+			if dropped > 0 {
+				o.Inexact++
+				o.DroppedOnMerge += dropped
+				continue
+			}
 			if !ok {
 				continue
 			}
@@ -250,8 +260,9 @@ func unitOf(t Threshold) string {
 }
 
 // value computes t's statistic over the seconds [from, to); ok is false when the window has
-// no sample of the metric. The caller holds w.mu.
-func (w *windows) value(t Threshold, from, to int64) (float64, bool) {
+// no sample of the metric, dropped how many values merging the seconds' histograms could not
+// hold (a latency statistic is exact only when it is 0). The caller holds w.mu.
+func (w *windows) value(t Threshold, from, to int64) (v float64, ok bool, dropped int64) {
 	var count, success int64
 	var h *hdr.Histogram
 	for s := from; s < to; s++ {
@@ -269,20 +280,20 @@ func (w *windows) value(t Threshold, from, to int64) (float64, bool) {
 				if h == nil {
 					h = newSecHist()
 				}
-				h.Merge(src)
+				dropped += h.Merge(src)
 			}
 		}
 	}
 	switch t.Stat {
 	case "count":
-		return float64(count), true
+		return float64(count), true, 0
 	case "success":
-		return pct(success, count), count > 0
+		return pct(success, count), count > 0, 0
 	}
 	if h == nil {
-		return 0, false
+		return 0, false, 0
 	}
-	return latencyStat(h, t.Stat), true
+	return latencyStat(h, t.Stat), true, dropped
 }
 
 // outcomes returns a copy of the windowed outcomes so far.
@@ -308,6 +319,11 @@ func evaluateWindowed(r *Result, t Threshold, o *ThresholdOutcome) {
 	case w == nil:
 		o.Unmeasured = true
 		o.Detail = "not checked: windowed thresholds are evaluated while the load runs, and this result has no windows of it"
+	case w.Failed == 0 && w.Inexact > 0:
+		// A window whose merge dropped values was not checked, so "held in all" would be a
+		// false pass: the threshold is not checked, and says why.
+		o.Unmeasured = true
+		o.Detail = fmt.Sprintf("not checked: %d full %ds window(s) not exact (merging their seconds' histograms dropped %d value(s)); %d checked", w.Inexact, sec, w.DroppedOnMerge, w.Checked)
 	case w.Checked == 0 && w.ElapsedSeconds < sec:
 		o.Unmeasured = true
 		o.Detail = fmt.Sprintf("not checked: no full %ds window, the load ran %ds", sec, w.ElapsedSeconds)
@@ -317,6 +333,9 @@ func evaluateWindowed(r *Result, t Threshold, o *ThresholdOutcome) {
 	case w.Failed > 0:
 		o.Actual = w.Actual
 		o.Detail = fmt.Sprintf("%d of %d full %ds windows broke it, the first ending at %ds", w.Failed, w.Checked, sec, w.FirstFailedEnd)
+		if w.Inexact > 0 {
+			o.Detail += fmt.Sprintf(" (%d window(s) not checked: merging dropped %d value(s))", w.Inexact, w.DroppedOnMerge)
+		}
 	default:
 		o.OK, o.Actual = true, w.Actual
 		o.Detail = fmt.Sprintf("held in all %d full %ds windows (worst ending at %ds)", w.Checked, sec, w.ActualEnd)

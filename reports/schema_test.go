@@ -26,6 +26,9 @@ func TestSummarySchema(t *testing.T) {
 	every.Errors = []string{"e"}
 	every.Conformance.Scenarios[0].Attachments = []Attachment{{Name: "n", MediaType: "image/png", Step: "s", Base64: "iVBO"}}
 	every.Load.Scenarios[0].Warnings = []string{"w"}
+	every.Load.Scenarios[0].Histogram.DroppedOnMerge = 2
+	every.Load.Scenarios[1].Steps[0].DroppedOnMerge = 1
+	every.Callbacks.Events[0].DroppedOnMerge = 1
 	every.Load.Scenarios[0].Cleanup = &LoadCleanup{Bound: 3, Leaked: 1, Unknown: 1, Problem: "left 1 binding(s) behind"}
 	every.Load.Scenarios[0].ShardRates = []ShardRate{{Shard: "0/2", Points: []ShardRatePoint{{T: time.Second, TargetRate: 5, AchievedRate: 4}}}}
 	var everyJSON bytes.Buffer

@@ -519,6 +519,9 @@ type Histogram struct {
 	// Metric is "corrected" or "service".
 	Metric  string            `json:"metric"`
 	Buckets []HistogramBucket `json:"buckets"`
+	// DroppedOnMerge counts the values lost when the histograms the chart is cut from were
+	// merged (outside the receiving one's range): the buckets leave them out. 0 when exact.
+	DroppedOnMerge int64 `json:"droppedOnMerge,omitempty"`
 }
 
 // HistogramBucket counts latencies in [From, To).
@@ -544,6 +547,9 @@ type LoadStep struct {
 	ConformanceErrors int64 `json:"conformanceErrors"`
 	// Violations are the most frequent distinct violations of the step.
 	Violations []ViolationCount `json:"violations,omitempty"`
+	// DroppedOnMerge counts the values lost when the step's seconds' histograms were merged
+	// (outside the receiving one's range): P99 and ServiceP99 leave them out. 0 when exact.
+	DroppedOnMerge int64 `json:"droppedOnMerge,omitempty"`
 }
 
 // ViolationCount counts one distinct schema violation.
@@ -639,6 +645,10 @@ type CallbackType struct {
 	OutOfOrder       int64  `json:"outOfOrder"`
 	Late             int64  `json:"late"`
 	ClockSkew        int64  `json:"clockSkew"`
+	// DroppedOnMerge counts the delays lost when the receivers' histograms of the type were
+	// merged (outside the receiving one's range): Latency and Histogram leave them out, and
+	// thresholds on them are not measured. 0 when exact.
+	DroppedOnMerge int64 `json:"droppedOnMerge,omitempty"`
 	// Histogram is the delay distribution (metric "delay"); Series the delay over time.
 	Histogram *Histogram      `json:"histogram,omitempty"`
 	Series    []CallbackPoint `json:"series,omitempty"`

@@ -21,7 +21,9 @@ import (
 // shard 0's histogram (1 µs .. 1 h, which the merge adds into) cannot hold. The report fails
 // (exit 1) with a sentence naming the histogram and the count, in the console, summary.json
 // (run errors, the scenario's warnings and mergeDropped) and the HTML. Two shards recorded in
-// the same range merge exactly and pass.
+// the same range merge exactly and pass. A latency threshold over the merged histograms is
+// measured only when the merge was exact: over the lossy merge it fails (given) as not exact,
+// where the kept values alone would have passed it.
 func TestReportMergeNotExact(t *testing.T) {
 	root := t.TempDir()
 	start := time.Date(2026, 12, 1, 22, 30, 0, 0, time.UTC)
@@ -68,15 +70,18 @@ func TestReportMergeNotExact(t *testing.T) {
 		want   int
 		errors []string
 		drops  []reports.MergeDropped
+		// threshold is the state and message of axb.bind.p99<10h.
+		threshold, message string
 	}{
-		{"same", exitOK, nil, nil},
+		{"same", exitOK, nil, nil, reports.ThresholdPassed, ""},
 		{"wide", exitFailed, []string{"load run-x axb-bind-unbind merged (2 shards): " + sentence + ": the merged percentiles leave them out"},
-			[]reports.MergeDropped{{Histogram: "axb.bind code 0 corrected", Values: 1}, {Histogram: "axb.bind code 0 service", Values: 1}}},
+			[]reports.MergeDropped{{Histogram: "axb.bind code 0 corrected", Values: 1}, {Histogram: "axb.bind code 0 service", Values: 1}},
+			reports.ThresholdFailed, "not exact: merging its histograms dropped 1 value(s) outside their range"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.dir, func(t *testing.T) {
 			out := filepath.Join(root, "report-"+tt.dir)
-			code, stdout, stderr := runHarness(t, nil, "report", "--merge", "--out", out, filepath.Join(root, tt.dir))
+			code, stdout, stderr := runHarness(t, nil, "report", "--merge", "--threshold", "axb.bind.p99<10h", "--out", out, filepath.Join(root, tt.dir))
 			if code != tt.want {
 				t.Fatalf("exit %d, want %d\nstdout: %s\nstderr: %s", code, tt.want, stdout, stderr)
 			}
@@ -89,6 +94,9 @@ func TestReportMergeNotExact(t *testing.T) {
 			}
 			if strings.Join(s.Errors, "\n") != strings.Join(tt.errors, "\n") {
 				t.Fatalf("run errors %q, want %q", s.Errors, tt.errors)
+			}
+			if len(s.Thresholds) != 1 || s.Thresholds[0].State() != tt.threshold || !strings.HasPrefix(s.Thresholds[0].Message, tt.message) {
+				t.Fatalf("thresholds %+v, want %s %q", s.Thresholds, tt.threshold, tt.message)
 			}
 			sc := s.Load.Scenarios[0]
 			if len(sc.MergeDropped) != len(tt.drops) {
@@ -112,7 +120,8 @@ func TestReportMergeNotExact(t *testing.T) {
 
 // The receivers' delay histograms merge the same way: `harness report` over two receive
 // results whose fee delays cannot all be held by the first's histogram fails (exit 1) and says
-// which histogram lost how many values.
+// which histogram lost how many values; the callback section marks fee's delays not exact and
+// a fee delay threshold is not measured (it fails, given) instead of passing on the kept values.
 func TestReportReceiverMergeNotExact(t *testing.T) {
 	root := t.TempDir()
 	write := func(dir string, highest int64, values ...int64) {
@@ -143,7 +152,7 @@ func TestReportReceiverMergeNotExact(t *testing.T) {
 	write("a", 1_000_000, 5_000)
 	write("b", 1_000_000_000, 7_000, 500_000_000)
 	out := filepath.Join(root, "report")
-	code, stdout, stderr := runHarness(t, nil, "report", "--out", out, filepath.Join(root, "a"), filepath.Join(root, "b"))
+	code, stdout, stderr := runHarness(t, nil, "report", "--threshold", "callback.fee.p99<1h", "--out", out, filepath.Join(root, "a"), filepath.Join(root, "b"))
 	const sentence = "callbacks: merge not exact: 1 callback delay value(s) fell outside the range of the histogram they were merged into and were dropped (trigger/fee 1)"
 	if code != exitFailed || !strings.Contains(stdout, sentence) {
 		t.Fatalf("exit %d, want %d and %q\nstdout: %s\nstderr: %s", code, exitFailed, sentence, stdout, stderr)
@@ -154,5 +163,12 @@ func TestReportReceiverMergeNotExact(t *testing.T) {
 	}
 	if len(s.Errors) != 1 || !strings.HasPrefix(s.Errors[0], sentence) {
 		t.Fatalf("run errors %q", s.Errors)
+	}
+	if s.Callbacks == nil || len(s.Callbacks.Events) != 1 || s.Callbacks.Events[0].DroppedOnMerge != 1 {
+		t.Fatalf("callback section %+v", s.Callbacks)
+	}
+	if len(s.Thresholds) != 1 || s.Thresholds[0].State() != reports.ThresholdFailed ||
+		!strings.Contains(s.Thresholds[0].Message, "merging the delay histograms dropped 1 value(s)") {
+		t.Fatalf("thresholds %+v", s.Thresholds)
 	}
 }
