@@ -308,45 +308,22 @@ func (r *propRun) enumRequest(f enumField, raw string) map[string]any {
 
 // checkEnum runs the property of one enumerated field.
 func (r *propRun) checkEnum(ctx context.Context, f enumField, c *pns.Client) (PropertyResult, error) {
-	res := PropertyResult{Interface: f.iface.ID, Field: f.name, Kind: PropertyEnum, Rule: f.rule()}
-	emulator := r.o.Profile.Emulator
-	if !emulator {
-		res.NotChecked = f.notChecked()
-	}
+	fc := r.newFieldCheck(f.iface, f.name, PropertyEnum, f.rule(), f.notChecked)
 	gen := f.gen()
-	var (
-		last    *PropertyFailure
-		sendErr error
-		checks  int
-		shrinks int
-	)
 	prop := func(t *rapid.T) {
 		raw := gen.Draw(t, f.name)
-		if sendErr != nil || (last != nil && shrinks >= shrinkRequests) {
+		if fc.spent() {
 			return
 		}
 		if f.iface.Method == http.MethodPut {
 			if err := r.setup(ctx, f.iface.Mode, c); err != nil {
-				sendErr = err
+				fc.sendErr = err
 				return
 			}
 		}
-		resp, err := r.send(ctx, c, f.iface, nil, r.enumRequest(f, raw))
-		if err == nil && resp.Code() == pns.CodeLockedOut {
-			err = errLockedOut
-		}
-		if err != nil {
-			sendErr = err
+		resp, ok := fc.send(ctx, c, nil, r.enumRequest(f, raw))
+		if !ok {
 			return
-		}
-		if throttled(resp) {
-			res.Unjudged++
-			return
-		}
-		if last != nil {
-			shrinks++
-		} else {
-			checks++
 		}
 		accepted := resp.OK()
 		if accepted && f.iface.Method == http.MethodPost {
@@ -375,22 +352,7 @@ func (r *propRun) checkEnum(ctx context.Context, f enumField, c *pns.Client) (Pr
 		default:
 			return
 		}
-		fail := PropertyFailure{Value: raw, Want: want, Decision: decision, Request: resp.Request, Answer: propAnswer(resp)}
-		if decision != "" && !emulator {
-			if len(res.Differs) < maxDiffers {
-				res.Differs = append(res.Differs, fail)
-			}
-			return
-		}
-		last = &fail
-		t.Fatalf("%s: %s; answer %s", raw, want, fail.Answer)
+		fc.judge(t, raw, want, decision, resp)
 	}
-	if msg := runRapid(r.o.Checks, fieldSeed(r.o.Seed, f.iface.ID, f.name), f.iface.ID+"/"+f.name, prop); msg != "" && last == nil {
-		return res, fmt.Errorf("properties: %s %s: %s", f.iface.ID, f.name, msg)
-	}
-	if sendErr != nil {
-		return res, fmt.Errorf("properties: %s %s: %w", f.iface.ID, f.name, sendErr)
-	}
-	res.Checks, res.Failure = checks, last
-	return res, nil
+	return fc.run(prop)
 }

@@ -782,21 +782,11 @@ func (r *propRun) genNumber(f propField) *rapid.Generator[string] {
 
 // check runs the property of one field.
 func (r *propRun) check(ctx context.Context, f propField, c *pns.Client) (PropertyResult, error) {
-	res := PropertyResult{Interface: f.iface.ID, Field: f.name, Kind: PropertyNumber, Rule: f.rule()}
-	emulator := r.o.Profile.Emulator
-	if !emulator {
-		res.NotChecked = f.notChecked()
-	}
+	fc := r.newFieldCheck(f.iface, f.name, PropertyNumber, f.rule(), f.notChecked)
 	gen := r.genNumber(f)
-	var (
-		last    *PropertyFailure
-		sendErr error
-		checks  int
-		shrinks int
-	)
 	prop := func(t *rapid.T) {
 		v := gen.Draw(t, f.name)
-		if sendErr != nil || (last != nil && shrinks >= shrinkRequests) {
+		if fc.spent() {
 			return // unreachable (reported once, below), or the shrinking budget is spent
 		}
 		inside := f.inRule(v)
@@ -809,27 +799,14 @@ func (r *propRun) check(ctx context.Context, f propField, c *pns.Client) (Proper
 		}
 		if ref {
 			if err := r.setup(ctx, f.iface.Mode, c); err != nil {
-				sendErr = err
+				fc.sendErr = err
 				return
 			}
 		}
 		params, body := r.request(f, v)
-		resp, err := r.send(ctx, c, f.iface, params, body)
-		if err == nil && resp.Code() == pns.CodeLockedOut {
-			err = errLockedOut
-		}
-		if err != nil {
-			sendErr = err
+		resp, ok := fc.send(ctx, c, params, body)
+		if !ok {
 			return
-		}
-		if throttled(resp) {
-			res.Unjudged++
-			return
-		}
-		if last != nil {
-			shrinks++
-		} else {
-			checks++
 		}
 		accepted := resp.OK()
 		switch {
@@ -858,24 +835,89 @@ func (r *propRun) check(ctx context.Context, f propField, c *pns.Client) (Proper
 		default:
 			return
 		}
-		fail := PropertyFailure{Value: v, Want: want, Decision: decision, Request: resp.Request, Answer: propAnswer(resp)}
-		if decision != "" && !emulator {
-			if len(res.Differs) < maxDiffers {
-				res.Differs = append(res.Differs, fail)
-			}
-			return
+		fc.judge(t, v, want, decision, resp)
+	}
+	return fc.run(prop)
+}
+
+// fieldCheck is what one field's property run keeps while rapid draws and shrinks, shared by
+// the number and the enum checks: the result, the failure being shrunk, the first error that
+// made the platform unreachable, and the requests judged and spent on shrinking.
+type fieldCheck struct {
+	r               *propRun
+	iface           pns.Interface
+	field           string
+	res             PropertyResult
+	last            *PropertyFailure
+	sendErr         error
+	checks, shrinks int
+}
+
+// newFieldCheck starts the run of one field; notChecked names what the verdict leaves out on a
+// target that is not the emulator.
+func (r *propRun) newFieldCheck(iface pns.Interface, field, kind, rule string, notChecked func() []string) *fieldCheck {
+	fc := &fieldCheck{r: r, iface: iface, field: field, res: PropertyResult{Interface: iface.ID, Field: field, Kind: kind, Rule: rule}}
+	if !r.o.Profile.Emulator {
+		fc.res.NotChecked = notChecked()
+	}
+	return fc
+}
+
+// spent says that no more requests are sent: the platform is unreachable (reported once, by
+// run), or the shrinking budget is spent.
+func (fc *fieldCheck) spent() bool {
+	return fc.sendErr != nil || (fc.last != nil && fc.shrinks >= shrinkRequests)
+}
+
+// send sends one generated request and counts it; ok is false when there is nothing to judge:
+// the platform is unreachable or locks the client out (kept in sendErr), or flow control
+// answered (D11: counted as unjudged, never as a refusal).
+func (fc *fieldCheck) send(ctx context.Context, c *pns.Client, params url.Values, body any) (resp *pns.Response, ok bool) {
+	resp, err := fc.r.send(ctx, c, fc.iface, params, body)
+	if err == nil && resp.Code() == pns.CodeLockedOut {
+		err = errLockedOut
+	}
+	if err != nil {
+		fc.sendErr = err
+		return nil, false
+	}
+	if throttled(resp) {
+		fc.res.Unjudged++
+		return nil, false
+	}
+	if fc.last != nil {
+		fc.shrinks++
+	} else {
+		fc.checks++
+	}
+	return resp, true
+}
+
+// judge records an answer that breaks want: on a target that is not the emulator, one resting
+// on a decision is listed as a difference; otherwise it is the failure rapid shrinks.
+func (fc *fieldCheck) judge(t *rapid.T, value, want, decision string, resp *pns.Response) {
+	fail := PropertyFailure{Value: value, Want: want, Decision: decision, Request: resp.Request, Answer: propAnswer(resp)}
+	if decision != "" && !fc.r.o.Profile.Emulator {
+		if len(fc.res.Differs) < maxDiffers {
+			fc.res.Differs = append(fc.res.Differs, fail)
 		}
-		last = &fail
-		t.Fatalf("%s: %s; answer %s", v, want, fail.Answer)
+		return
 	}
-	if msg := runRapid(r.o.Checks, fieldSeed(r.o.Seed, f.iface.ID, f.name), f.iface.ID+"/"+f.name, prop); msg != "" && last == nil {
-		return res, fmt.Errorf("properties: %s %s: %s", f.iface.ID, f.name, msg)
+	fc.last = &fail
+	t.Fatalf("%s: %s; answer %s", value, want, fail.Answer)
+}
+
+// run runs the property with the field's own seed and returns its result: the smallest failing
+// request rapid found, or an error when the platform could not be reached.
+func (fc *fieldCheck) run(prop func(*rapid.T)) (PropertyResult, error) {
+	if msg := runRapid(fc.r.o.Checks, fieldSeed(fc.r.o.Seed, fc.iface.ID, fc.field), fc.iface.ID+"/"+fc.field, prop); msg != "" && fc.last == nil {
+		return fc.res, fmt.Errorf("properties: %s %s: %s", fc.iface.ID, fc.field, msg)
 	}
-	if sendErr != nil {
-		return res, fmt.Errorf("properties: %s %s: %w", f.iface.ID, f.name, sendErr)
+	if fc.sendErr != nil {
+		return fc.res, fmt.Errorf("properties: %s %s: %w", fc.iface.ID, fc.field, fc.sendErr)
 	}
-	res.Checks, res.Failure = checks, last
-	return res, nil
+	fc.res.Checks, fc.res.Failure = fc.checks, fc.last
+	return fc.res, nil
 }
 
 // fieldSeed derives one field's seed from the run's, so that fields draw different values
