@@ -34,46 +34,23 @@ type answerDropProxy struct {
 
 func startAnswerDropProxy(t *testing.T, p *platform) *answerDropProxy {
 	t.Helper()
-	up, err := url.Parse(p.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	client := p.client(t)
+	up, client := upstreamOf(t, p), p.client(t)
 	dp := &answerDropProxy{}
-	dp.srv = httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, _ := io.ReadAll(r.Body)
-		req, _ := http.NewRequestWithContext(r.Context(), r.Method, up.Scheme+"://"+up.Host+r.URL.RequestURI(), bytes.NewReader(body))
-		req.Header = r.Header.Clone()
-		resp, err := client.Do(req)
-		cut := func() {
-			if c, _, err := http.NewResponseController(w).Hijack(); err == nil {
-				_ = c.Close()
-			}
-		}
+	dp.srv, dp.CertFile = startTLSFront(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		resp, answer, err := forward(client, up, r)
 		if err != nil {
-			cut()
+			cutConn(w)
 			return
 		}
-		answer, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
 		if iface, ok, _ := pns.Route(r.Method, r.URL.Path); ok && (iface.ID == pns.IfaceAXBBind || iface.ID == pns.IfaceAXBind) {
 			if dp.binds.Add(1)%2 == 0 {
 				dp.dropped.Add(1)
-				cut()
+				cutConn(w)
 				return
 			}
 		}
-		for k, v := range resp.Header {
-			w.Header()[k] = v
-		}
-		w.WriteHeader(resp.StatusCode)
-		_, _ = w.Write(answer)
+		relayAnswer(w, resp, answer)
 	}))
-	t.Cleanup(dp.srv.Close)
-	dp.CertFile = filepath.Join(t.TempDir(), "proxy.pem")
-	if err := os.WriteFile(dp.CertFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: dp.srv.Certificate().Raw}), 0o600); err != nil {
-		t.Fatal(err)
-	}
 	return dp
 }
 

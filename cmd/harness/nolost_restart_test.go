@@ -1,13 +1,9 @@
 package main
 
 import (
-	"bytes"
-	"encoding/pem"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -30,37 +26,18 @@ type relayProxy struct {
 
 func startRelayProxy(t *testing.T, p *platform) *relayProxy {
 	t.Helper()
-	up, err := url.Parse(p.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
+	up := upstreamOf(t, p)
 	rp := &relayProxy{}
 	rp.upstream.Store(p.client(t))
-	rp.srv = httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, _ := io.ReadAll(r.Body)
-		req, _ := http.NewRequestWithContext(r.Context(), r.Method, up.Scheme+"://"+up.Host+r.URL.RequestURI(), bytes.NewReader(body))
-		req.Header = r.Header.Clone()
-		resp, err := rp.upstream.Load().Do(req)
+	rp.srv, rp.CertFile = startTLSFront(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		resp, answer, err := forward(rp.upstream.Load(), up, r)
 		if err != nil {
 			rp.cut.Add(1)
-			if c, _, err := http.NewResponseController(w).Hijack(); err == nil {
-				_ = c.Close()
-			}
+			cutConn(w)
 			return
 		}
-		answer, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		for k, v := range resp.Header {
-			w.Header()[k] = v
-		}
-		w.WriteHeader(resp.StatusCode)
-		_, _ = w.Write(answer)
+		relayAnswer(w, resp, answer)
 	}))
-	t.Cleanup(rp.srv.Close)
-	rp.CertFile = filepath.Join(t.TempDir(), "relay.pem")
-	if err := os.WriteFile(rp.CertFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: rp.srv.Certificate().Raw}), 0o600); err != nil {
-		t.Fatal(err)
-	}
 	return rp
 }
 

@@ -400,27 +400,18 @@ type faultProxy struct {
 
 func startFaultProxy(t *testing.T, p *platform, faulty int64) *faultProxy {
 	t.Helper()
-	up, err := url.Parse(p.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	client := p.client(t)
+	up, client := upstreamOf(t, p), p.client(t)
 	fp := &faultProxy{faulty: faulty}
-	fp.srv = httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	fp.srv, fp.CertFile = startTLSFront(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		i := fp.n.Add(1) - 1
 		fault := 5 // relay
 		if i >= 1 && i <= fp.faulty {
 			fault = int(i % 6)
 		}
 		fp.faults[fault].Add(1)
-		cut := func() {
-			if c, _, err := http.NewResponseController(w).Hijack(); err == nil {
-				_ = c.Close()
-			}
-		}
 		switch fault {
 		case 0: // reset before the platform sees it
-			cut()
+			cutConn(w)
 			return
 		case 3: // flow control burst, the platform never sees it
 			w.Header().Set("Content-Type", "application/json;charset=UTF-8")
@@ -429,37 +420,80 @@ func startFaultProxy(t *testing.T, p *platform, faulty int64) *faultProxy {
 		case 4:
 			time.Sleep(200 * time.Millisecond)
 		}
-		body, _ := io.ReadAll(r.Body)
-		req, _ := http.NewRequestWithContext(r.Context(), r.Method, up.Scheme+"://"+up.Host+r.URL.RequestURI(), bytes.NewReader(body))
-		req.Header = r.Header.Clone()
-		resp, err := client.Do(req)
+		resp, answer, err := forward(client, up, r)
 		if err != nil {
-			cut()
+			cutConn(w)
 			return
 		}
-		answer, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
 		switch fault {
 		case 1: // the platform acted, the answer is lost
-			cut()
+			cutConn(w)
 			return
 		case 2: // the platform acted, a gateway answers 503
 			w.WriteHeader(http.StatusServiceUnavailable)
 			return
 		}
-		for k, v := range resp.Header {
-			w.Header()[k] = v
-		}
-		w.WriteHeader(resp.StatusCode)
-		_, _ = w.Write(answer)
+		relayAnswer(w, resp, answer)
 	}))
-	t.Cleanup(fp.srv.Close)
-	fp.CertFile = filepath.Join(t.TempDir(), "proxy.pem")
-	pemBytes := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: fp.srv.Certificate().Raw})
-	if err := os.WriteFile(fp.CertFile, pemBytes, 0o600); err != nil {
+	return fp
+}
+
+// The fault proxies of these tests are HTTPS fronts of our own between the harness and the
+// platform-only emulator; the helpers below are what they share: the front and its
+// certificate, forwarding a request, relaying an answer, cutting a connection.
+
+// upstreamOf is the platform's URL.
+func upstreamOf(t *testing.T, p *platform) *url.URL {
+	t.Helper()
+	up, err := url.Parse(p.URL)
+	if err != nil {
 		t.Fatal(err)
 	}
-	return fp
+	return up
+}
+
+// startTLSFront serves h over HTTPS on loopback until the test ends and writes the server's
+// certificate for the harness's --ca-file.
+func startTLSFront(t *testing.T, h http.Handler) (*httptest.Server, string) {
+	t.Helper()
+	srv := httptest.NewTLSServer(h)
+	t.Cleanup(srv.Close)
+	certFile := filepath.Join(t.TempDir(), "proxy.pem")
+	if err := os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return srv, certFile
+}
+
+// forward sends r, with its headers (the signature) and body, to the platform at up and reads
+// the answer.
+func forward(client *http.Client, up *url.URL, r *http.Request) (*http.Response, []byte, error) {
+	body, _ := io.ReadAll(r.Body)
+	req, _ := http.NewRequestWithContext(r.Context(), r.Method, up.Scheme+"://"+up.Host+r.URL.RequestURI(), bytes.NewReader(body))
+	req.Header = r.Header.Clone()
+	resp, err := client.Do(req)
+	if err != nil {
+		return nil, nil, err
+	}
+	answer, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	return resp, answer, nil
+}
+
+// relayAnswer writes the platform's answer back as it came.
+func relayAnswer(w http.ResponseWriter, resp *http.Response, answer []byte) {
+	for k, v := range resp.Header {
+		w.Header()[k] = v
+	}
+	w.WriteHeader(resp.StatusCode)
+	_, _ = w.Write(answer)
+}
+
+// cutConn closes the client's connection without an answer, as a reset or a dying platform does.
+func cutConn(w http.ResponseWriter) {
+	if c, _, err := http.NewResponseController(w).Hijack(); err == nil {
+		_ = c.Close()
+	}
 }
 
 // TestFaultProxyLeavesNothing: a load through a proxy that resets connections, drops answers
