@@ -41,21 +41,7 @@ func runConform(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	slow := fs.Bool("slow", false, "also run the @slow scenarios against a target that is not the emulator (they wait in real time, e.g. 70 s for a binding to expire)")
 	known := fs.String("known-differences", "", "YAML file of accepted differences (scenario or tag, optional resultcode, reason, optional expiry): a matching failure is reported as a known difference, not a failure (docs/report.md)")
 	strict := fs.Bool("strict", false, "certification mode: also fail (exit 1) when a rule that applies to the platform was not checked on it, or a known-differences entry is stale")
-	var lifetime time.Duration // 0: the suite's expected length plus a margin; negative: none
-	fs.Func("binding-lifetime", "lifetime `D` every AXB and AXE bind of the suite carries (duration, bindExpiredTime) unless its scenario checks those fields, so that a binding left behind expires by itself (default: 15s per selected scenario + the emulator clock advances on the emulator + 11m; 0: bindings never expire; AX binds have no lifetime)", func(v string) error {
-		d, err := time.ParseDuration(v)
-		switch {
-		case err != nil:
-			return err
-		case d < 0:
-			return fmt.Errorf("must not be negative")
-		case d == 0:
-			lifetime = -1
-		default:
-			lifetime = d
-		}
-		return nil
-	})
+	lifetime := lifetimeFlag(fs, "lifetime `D` every AXB and AXE bind of the suite carries (duration, bindExpiredTime) unless its scenario checks those fields, so that a binding left behind expires by itself (default: 15s per selected scenario + the emulator clock advances on the emulator + 11m; 0: bindings never expire; AX binds have no lifetime)") // 0: the suite's expected length plus a margin; negative: none
 	name := fs.String("name", "", "run only the scenarios whose name matches this regular expression (an outline row's name has its values filled in), as godog's --name")
 	stopOnFailure := fs.Bool("stop-on-failure", false, "stop after the first failed scenario: the scenarios after it are reported not checked (\"stopped after the first failure\"), the bindings are still cleaned up, and the exit code is 1")
 	list := fs.Bool("list", false, "list every tag with the number of scenarios carrying it (among those --tags selects) and exit without running")
@@ -119,7 +105,7 @@ func runConform(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	opts := conformance.Options{
 		Target: *target, Tags: *tags, Locations: locs, Name: nameRE, StopOnFailure: *stopOnFailure, OutDir: *out, Emulator: *emu, Output: stdout,
 		Format: *format, Concurrency: *concurrency, Randomize: *seed, Slow: *slow,
-		BindingLifetime: lifetime,
+		BindingLifetime: *lifetime,
 	}
 	if *profile != "" {
 		p, err := conformance.LoadProfile(*profile)

@@ -224,3 +224,26 @@ func (p *progressFlag) Set(s string) error {
 func infof(w io.Writer, format string, args ...any) {
 	fmt.Fprintf(w, "info: "+format+"\n", args...)
 }
+
+// lifetimeFlag defines --binding-lifetime, shared by load and conform: a duration every AXB and
+// AXE bind carries. The value it points at is 0 when the flag is not given (the command's
+// default lifetime), negative for "0" (bindings never expire) and the duration otherwise; a
+// negative duration is refused.
+func lifetimeFlag(fs *flagSet, usage string) *time.Duration {
+	var lifetime time.Duration
+	fs.Func("binding-lifetime", usage, func(v string) error {
+		d, err := time.ParseDuration(v)
+		switch {
+		case err != nil:
+			return err
+		case d < 0:
+			return fmt.Errorf("must not be negative")
+		case d == 0:
+			lifetime = -1
+		default:
+			lifetime = d
+		}
+		return nil
+	})
+	return &lifetime
+}

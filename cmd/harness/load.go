@@ -211,21 +211,7 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	callbackWait := fs.Duration("callback-wait", loadtest.DefaultCallbackWait, "calls scenario: how long to wait for callbacks after the last call")
 	startAt := fs.String("start-at", "", "shared start `instant` (RFC3339, e.g. 2026-12-01T22:30:00Z) of the shards of one run: setup happens before, the load begins then")
 	runID := fs.String("run-id", "", "`name` of the distributed run, recorded in the result: report --merge refuses shards of different runs")
-	var lifetime time.Duration // 0: the run's length plus a margin; negative: none
-	fs.Func("binding-lifetime", "lifetime `D` every AXB and AXE bind carries (duration, bindExpiredTime), so that a binding left behind expires by itself (default: the run's length + "+loadtest.BindingMargin.String()+"; 0: bindings never expire; AX binds have no lifetime)", func(v string) error {
-		d, err := time.ParseDuration(v)
-		switch {
-		case err != nil:
-			return err
-		case d < 0:
-			return fmt.Errorf("must not be negative")
-		case d == 0:
-			lifetime = -1
-		default:
-			lifetime = d
-		}
-		return nil
-	})
+	lifetime := lifetimeFlag(fs, "lifetime `D` every AXB and AXE bind carries (duration, bindExpiredTime), so that a binding left behind expires by itself (default: the run's length + "+loadtest.BindingMargin.String()+"; 0: bindings never expire; AX binds have no lifetime)") // 0: the run's length plus a margin; negative: none
 	cleanupTimeout := fs.Duration("cleanup-timeout", loadtest.DefaultCleanupTimeout, "time budget of the cleanup after the load")
 	cleanupAttempts := fs.Int("cleanup-attempts", loadtest.DefaultCleanupAttempts, "tries per binding within the cleanup's time budget (with backoff and jitter)")
 	cleanupRate := fs.Float64("cleanup-rate", 0, "requests/s of setup and cleanup over all shards, halved whenever the platform throttles or fails (default: half the profile's flowControl, else --max-rate, else "+strconv.Itoa(loadtest.DefaultCleanupRate)+")")
@@ -459,7 +445,7 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		UnreachableAfter: unreachableAfter(*unreachable),
 		SchemaSample:     sample, StartAt: start, Gate: gate, TLSConfig: tlsConf, Workload: wl, GeneratorLag: *genLag,
 		Run:             loadtest.RunInfo{ID: *runID, HarnessVersion: buildVersion()},
-		BindingLifetime: lifetime, CleanupTimeout: *cleanupTimeout, CleanupAttempts: *cleanupAttempts, CleanupRate: *cleanupRate,
+		BindingLifetime: *lifetime, CleanupTimeout: *cleanupTimeout, CleanupAttempts: *cleanupAttempts, CleanupRate: *cleanupRate,
 		CleanupFirst: *cleanupFirst,
 	}
 	if every > 0 && !*jsonOut {
