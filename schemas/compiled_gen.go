@@ -54,15 +54,17 @@ var compiledSchemas = map[string]func(*vstate, any){
 	"axe-query.response":          v284,
 	"axe-unbind.request":          v315,
 	"axe-unbind.response":         v322,
-	"callback-event.request":      v323,
-	"callback-fee.request":        v337,
-	"callback-numstatus.request":  v380,
-	"callback-sms-block.request":  v391,
-	"callback-sms-block.response": v415,
-	"callback-sms-notify.request": v421,
-	"error.response":              v424,
-	"record-download.request":     v427,
-	"record-download.response":    v430,
+	"call-stop.request":           v323,
+	"call-stop.response":          v326,
+	"callback-event.request":      v328,
+	"callback-fee.request":        v342,
+	"callback-numstatus.request":  v385,
+	"callback-sms-block.request":  v396,
+	"callback-sms-block.response": v420,
+	"callback-sms-notify.request": v426,
+	"error.response":              v429,
+	"record-download.request":     v432,
+	"record-download.response":    v435,
 }
 
 // v0 validates ax-bind.request.json#.
@@ -4724,8 +4726,84 @@ func v322(s *vstate, x any) {
 	v27(s, x)
 }
 
-// v323 validates callback-event.request.json#.
+// v323 validates call-stop.request.json#.
 func v323(s *vstate, x any) {
+	if !hasType(x, tObject) {
+		s.fail("call-stop.request.json#/type", "type", "want object")
+		return
+	}
+	switch x := x.(type) {
+	case map[string]any:
+		if !has(x, "sessionid") || !has(x, "signal") {
+			s.fail("call-stop.request.json#/required", "required", "missing properties")
+		}
+		if v, ok := x["sessionid"]; ok {
+			s.push("sessionid")
+			v324(s, v)
+			s.pop()
+		}
+		if v, ok := x["signal"]; ok {
+			s.push("signal")
+			v325(s, v)
+			s.pop()
+		}
+	}
+}
+
+// v324 validates call-stop.request.json#/properties/sessionid.
+func v324(s *vstate, x any) {
+	if !hasType(x, tString) {
+		s.fail("call-stop.request.json#/properties/sessionid/type", "type", "want string")
+		return
+	}
+	switch x := x.(type) {
+	case string:
+		if utf8.RuneCountInString(x) < 1 {
+			s.fail("call-stop.request.json#/properties/sessionid/minLength", "minLength", "minLength: want 1")
+		}
+		if utf8.RuneCountInString(x) > 256 {
+			s.fail("call-stop.request.json#/properties/sessionid/maxLength", "maxLength", "maxLength: want 256")
+		}
+	}
+}
+
+// v325 validates call-stop.request.json#/properties/signal.
+func v325(s *vstate, x any) {
+	if !hasType(x, tString) {
+		s.fail("call-stop.request.json#/properties/signal/type", "type", "want string")
+		return
+	}
+	if !(isString(x, "call_stop")) {
+		s.fail("call-stop.request.json#/properties/signal/enum", "enum", "value must be one of 'call_stop'")
+		return
+	}
+}
+
+// v326 validates call-stop.response.json#.
+func v326(s *vstate, x any) {
+	v27(s, x)
+	switch x := x.(type) {
+	case map[string]any:
+		if v, ok := x["resultdesc"]; ok {
+			s.push("resultdesc")
+			v327(s, v)
+			s.pop()
+		}
+	}
+}
+
+// v327 validates call-stop.response.json#/properties/resultdesc.
+func v327(s *vstate, x any) {
+	switch x := x.(type) {
+	case string:
+		if utf8.RuneCountInString(x) > 128 {
+			s.fail("call-stop.response.json#/properties/resultdesc/maxLength", "maxLength", "maxLength: want 128")
+		}
+	}
+}
+
+// v328 validates callback-event.request.json#.
+func v328(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("callback-event.request.json#/type", "type", "want object")
 		return
@@ -4737,19 +4815,19 @@ func v323(s *vstate, x any) {
 		}
 		if v, ok := x["eventType"]; ok {
 			s.push("eventType")
-			v324(s, v)
+			v329(s, v)
 			s.pop()
 		}
 		if v, ok := x["statusInfo"]; ok {
 			s.push("statusInfo")
-			v325(s, v)
+			v330(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v324 validates callback-event.request.json#/properties/eventType.
-func v324(s *vstate, x any) {
+// v329 validates callback-event.request.json#/properties/eventType.
+func v329(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-event.request.json#/properties/eventType/type", "type", "want string")
 		return
@@ -4760,13 +4838,13 @@ func v324(s *vstate, x any) {
 	}
 }
 
-// v325 validates callback-event.request.json#/properties/statusInfo.
-func v325(s *vstate, x any) {
-	v326(s, x)
+// v330 validates callback-event.request.json#/properties/statusInfo.
+func v330(s *vstate, x any) {
+	v331(s, x)
 }
 
-// v326 validates callback-event.request.json#/$defs/callStatusInfo.
-func v326(s *vstate, x any) {
+// v331 validates callback-event.request.json#/$defs/callStatusInfo.
+func v331(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("callback-event.request.json#/$defs/callStatusInfo/type", "type", "want object")
 		return
@@ -4778,59 +4856,59 @@ func v326(s *vstate, x any) {
 		}
 		if v, ok := x["called"]; ok {
 			s.push("called")
-			v327(s, v)
+			v332(s, v)
 			s.pop()
 		}
 		if v, ok := x["caller"]; ok {
 			s.push("caller")
-			v328(s, v)
+			v333(s, v)
 			s.pop()
 		}
 		if v, ok := x["digitInfo"]; ok {
 			s.push("digitInfo")
-			v329(s, v)
+			v334(s, v)
 			s.pop()
 		}
 		if v, ok := x["notifyMode"]; ok {
 			s.push("notifyMode")
-			v330(s, v)
+			v335(s, v)
 			s.pop()
 		}
 		if v, ok := x["sessionId"]; ok {
 			s.push("sessionId")
-			v331(s, v)
+			v336(s, v)
 			s.pop()
 		}
 		if v, ok := x["stateCode"]; ok {
 			s.push("stateCode")
-			v332(s, v)
+			v337(s, v)
 			s.pop()
 		}
 		if v, ok := x["stateDesc"]; ok {
 			s.push("stateDesc")
-			v333(s, v)
+			v338(s, v)
 			s.pop()
 		}
 		if v, ok := x["subscriptionId"]; ok {
 			s.push("subscriptionId")
-			v334(s, v)
+			v339(s, v)
 			s.pop()
 		}
 		if v, ok := x["timestamp"]; ok {
 			s.push("timestamp")
-			v335(s, v)
+			v340(s, v)
 			s.pop()
 		}
 		if v, ok := x["userData"]; ok {
 			s.push("userData")
-			v336(s, v)
+			v341(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v327 validates callback-event.request.json#/$defs/callStatusInfo/properties/called.
-func v327(s *vstate, x any) {
+// v332 validates callback-event.request.json#/$defs/callStatusInfo/properties/called.
+func v332(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-event.request.json#/$defs/callStatusInfo/properties/called/type", "type", "want string")
 		return
@@ -4846,8 +4924,8 @@ func v327(s *vstate, x any) {
 	}
 }
 
-// v328 validates callback-event.request.json#/$defs/callStatusInfo/properties/caller.
-func v328(s *vstate, x any) {
+// v333 validates callback-event.request.json#/$defs/callStatusInfo/properties/caller.
+func v333(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-event.request.json#/$defs/callStatusInfo/properties/caller/type", "type", "want string")
 		return
@@ -4863,24 +4941,24 @@ func v328(s *vstate, x any) {
 	}
 }
 
-// v329 validates callback-event.request.json#/$defs/callStatusInfo/properties/digitInfo.
-func v329(s *vstate, x any) {
+// v334 validates callback-event.request.json#/$defs/callStatusInfo/properties/digitInfo.
+func v334(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-event.request.json#/$defs/callStatusInfo/properties/digitInfo/type", "type", "want string")
 		return
 	}
 }
 
-// v330 validates callback-event.request.json#/$defs/callStatusInfo/properties/notifyMode.
-func v330(s *vstate, x any) {
+// v335 validates callback-event.request.json#/$defs/callStatusInfo/properties/notifyMode.
+func v335(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-event.request.json#/$defs/callStatusInfo/properties/notifyMode/type", "type", "want string")
 		return
 	}
 }
 
-// v331 validates callback-event.request.json#/$defs/callStatusInfo/properties/sessionId.
-func v331(s *vstate, x any) {
+// v336 validates callback-event.request.json#/$defs/callStatusInfo/properties/sessionId.
+func v336(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-event.request.json#/$defs/callStatusInfo/properties/sessionId/type", "type", "want string")
 		return
@@ -4896,16 +4974,16 @@ func v331(s *vstate, x any) {
 	}
 }
 
-// v332 validates callback-event.request.json#/$defs/callStatusInfo/properties/stateCode.
-func v332(s *vstate, x any) {
+// v337 validates callback-event.request.json#/$defs/callStatusInfo/properties/stateCode.
+func v337(s *vstate, x any) {
 	if !hasType(x, tInteger) {
 		s.fail("callback-event.request.json#/$defs/callStatusInfo/properties/stateCode/type", "type", "want integer")
 		return
 	}
 }
 
-// v333 validates callback-event.request.json#/$defs/callStatusInfo/properties/stateDesc.
-func v333(s *vstate, x any) {
+// v338 validates callback-event.request.json#/$defs/callStatusInfo/properties/stateDesc.
+func v338(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-event.request.json#/$defs/callStatusInfo/properties/stateDesc/type", "type", "want string")
 		return
@@ -4921,13 +4999,13 @@ func v333(s *vstate, x any) {
 	}
 }
 
-// v334 validates callback-event.request.json#/$defs/callStatusInfo/properties/subscriptionId.
-func v334(s *vstate, x any) {
+// v339 validates callback-event.request.json#/$defs/callStatusInfo/properties/subscriptionId.
+func v339(s *vstate, x any) {
 	v33(s, x)
 }
 
-// v335 validates callback-event.request.json#/$defs/callStatusInfo/properties/timestamp.
-func v335(s *vstate, x any) {
+// v340 validates callback-event.request.json#/$defs/callStatusInfo/properties/timestamp.
+func v340(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-event.request.json#/$defs/callStatusInfo/properties/timestamp/type", "type", "want string")
 		return
@@ -4947,13 +5025,13 @@ func v335(s *vstate, x any) {
 	}
 }
 
-// v336 validates callback-event.request.json#/$defs/callStatusInfo/properties/userData.
-func v336(s *vstate, x any) {
+// v341 validates callback-event.request.json#/$defs/callStatusInfo/properties/userData.
+func v341(s *vstate, x any) {
 	v108(s, x)
 }
 
-// v337 validates callback-fee.request.json#.
-func v337(s *vstate, x any) {
+// v342 validates callback-fee.request.json#.
+func v342(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("callback-fee.request.json#/type", "type", "want object")
 		return
@@ -4965,19 +5043,19 @@ func v337(s *vstate, x any) {
 		}
 		if v, ok := x["eventType"]; ok {
 			s.push("eventType")
-			v338(s, v)
+			v343(s, v)
 			s.pop()
 		}
 		if v, ok := x["feeLst"]; ok {
 			s.push("feeLst")
-			v339(s, v)
+			v344(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v338 validates callback-fee.request.json#/properties/eventType.
-func v338(s *vstate, x any) {
+// v343 validates callback-fee.request.json#/properties/eventType.
+func v343(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/properties/eventType/type", "type", "want string")
 		return
@@ -4988,8 +5066,8 @@ func v338(s *vstate, x any) {
 	}
 }
 
-// v339 validates callback-fee.request.json#/properties/feeLst.
-func v339(s *vstate, x any) {
+// v344 validates callback-fee.request.json#/properties/feeLst.
+func v344(s *vstate, x any) {
 	if !hasType(x, tArray) {
 		s.fail("callback-fee.request.json#/properties/feeLst/type", "type", "want array")
 		return
@@ -5004,19 +5082,19 @@ func v339(s *vstate, x any) {
 		}
 		for i, v := range x {
 			s.push(strconv.Itoa(i))
-			v340(s, v)
+			v345(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v340 validates callback-fee.request.json#/properties/feeLst/items.
-func v340(s *vstate, x any) {
-	v341(s, x)
+// v345 validates callback-fee.request.json#/properties/feeLst/items.
+func v345(s *vstate, x any) {
+	v346(s, x)
 }
 
-// v341 validates callback-fee.request.json#/$defs/feeInfo.
-func v341(s *vstate, x any) {
+// v346 validates callback-fee.request.json#/$defs/feeInfo.
+func v346(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/type", "type", "want object")
 		return
@@ -5028,194 +5106,194 @@ func v341(s *vstate, x any) {
 		}
 		if v, ok := x["appKey"]; ok {
 			s.push("appKey")
-			v342(s, v)
+			v347(s, v)
 			s.pop()
 		}
 		if v, ok := x["areaCode"]; ok {
 			s.push("areaCode")
-			v343(s, v)
+			v348(s, v)
 			s.pop()
 		}
 		if v, ok := x["bindNum"]; ok {
 			s.push("bindNum")
-			v344(s, v)
+			v349(s, v)
 			s.pop()
 		}
 		if v, ok := x["callEndTime"]; ok {
 			s.push("callEndTime")
-			v345(s, v)
+			v350(s, v)
 			s.pop()
 		}
 		if v, ok := x["callInTime"]; ok {
 			s.push("callInTime")
-			v347(s, v)
+			v352(s, v)
 			s.pop()
 		}
 		if v, ok := x["callOutUnaswRsn"]; ok {
 			s.push("callOutUnaswRsn")
-			v348(s, v)
+			v353(s, v)
 			s.pop()
 		}
 		if v, ok := x["calleeNum"]; ok {
 			s.push("calleeNum")
-			v349(s, v)
+			v354(s, v)
 			s.pop()
 		}
 		if v, ok := x["callerNum"]; ok {
 			s.push("callerNum")
-			v350(s, v)
+			v355(s, v)
 			s.pop()
 		}
 		if v, ok := x["direction"]; ok {
 			s.push("direction")
-			v351(s, v)
+			v356(s, v)
 			s.pop()
 		}
 		if v, ok := x["extendNum"]; ok {
 			s.push("extendNum")
-			v352(s, v)
+			v357(s, v)
 			s.pop()
 		}
 		if v, ok := x["failTime"]; ok {
 			s.push("failTime")
-			v353(s, v)
+			v358(s, v)
 			s.pop()
 		}
 		if v, ok := x["fwdAlertingTime"]; ok {
 			s.push("fwdAlertingTime")
-			v354(s, v)
+			v359(s, v)
 			s.pop()
 		}
 		if v, ok := x["fwdAnswerTime"]; ok {
 			s.push("fwdAnswerTime")
-			v355(s, v)
+			v360(s, v)
 			s.pop()
 		}
 		if v, ok := x["fwdDisplayNum"]; ok {
 			s.push("fwdDisplayNum")
-			v356(s, v)
+			v361(s, v)
 			s.pop()
 		}
 		if v, ok := x["fwdDstNum"]; ok {
 			s.push("fwdDstNum")
-			v357(s, v)
+			v362(s, v)
 			s.pop()
 		}
 		if v, ok := x["fwdStartTime"]; ok {
 			s.push("fwdStartTime")
-			v358(s, v)
+			v363(s, v)
 			s.pop()
 		}
 		if v, ok := x["fwdUnaswRsn"]; ok {
 			s.push("fwdUnaswRsn")
-			v359(s, v)
+			v364(s, v)
 			s.pop()
 		}
 		if v, ok := x["hostName"]; ok {
 			s.push("hostName")
-			v360(s, v)
+			v365(s, v)
 			s.pop()
 		}
 		if v, ok := x["icid"]; ok {
 			s.push("icid")
-			v361(s, v)
+			v366(s, v)
 			s.pop()
 		}
 		if v, ok := x["mptyId"]; ok {
 			s.push("mptyId")
-			v362(s, v)
+			v367(s, v)
 			s.pop()
 		}
 		if v, ok := x["recordBucketName"]; ok {
 			s.push("recordBucketName")
-			v363(s, v)
+			v368(s, v)
 			s.pop()
 		}
 		if v, ok := x["recordDomain"]; ok {
 			s.push("recordDomain")
-			v364(s, v)
+			v369(s, v)
 			s.pop()
 		}
 		if v, ok := x["recordFileDownloadUrl"]; ok {
 			s.push("recordFileDownloadUrl")
-			v365(s, v)
+			v370(s, v)
 			s.pop()
 		}
 		if v, ok := x["recordFlag"]; ok {
 			s.push("recordFlag")
-			v366(s, v)
+			v371(s, v)
 			s.pop()
 		}
 		if v, ok := x["recordObjectName"]; ok {
 			s.push("recordObjectName")
-			v367(s, v)
+			v372(s, v)
 			s.pop()
 		}
 		if v, ok := x["recordPushURL"]; ok {
 			s.push("recordPushURL")
-			v368(s, v)
+			v373(s, v)
 			s.pop()
 		}
 		if v, ok := x["recordStartTime"]; ok {
 			s.push("recordStartTime")
-			v369(s, v)
+			v374(s, v)
 			s.pop()
 		}
 		if v, ok := x["serviceType"]; ok {
 			s.push("serviceType")
-			v370(s, v)
+			v375(s, v)
 			s.pop()
 		}
 		if v, ok := x["sessionId"]; ok {
 			s.push("sessionId")
-			v371(s, v)
+			v376(s, v)
 			s.pop()
 		}
 		if v, ok := x["sipStatusCode"]; ok {
 			s.push("sipStatusCode")
-			v372(s, v)
+			v377(s, v)
 			s.pop()
 		}
 		if v, ok := x["spId"]; ok {
 			s.push("spId")
-			v373(s, v)
+			v378(s, v)
 			s.pop()
 		}
 		if v, ok := x["subscriptionId"]; ok {
 			s.push("subscriptionId")
-			v374(s, v)
+			v379(s, v)
 			s.pop()
 		}
 		if v, ok := x["ttsPlayTimes"]; ok {
 			s.push("ttsPlayTimes")
-			v375(s, v)
+			v380(s, v)
 			s.pop()
 		}
 		if v, ok := x["ttsTransDuration"]; ok {
 			s.push("ttsTransDuration")
-			v376(s, v)
+			v381(s, v)
 			s.pop()
 		}
 		if v, ok := x["ulFailReason"]; ok {
 			s.push("ulFailReason")
-			v377(s, v)
+			v382(s, v)
 			s.pop()
 		}
 		if v, ok := x["userData"]; ok {
 			s.push("userData")
-			v378(s, v)
+			v383(s, v)
 			s.pop()
 		}
 		if v, ok := x["voiceCheckType"]; ok {
 			s.push("voiceCheckType")
-			v379(s, v)
+			v384(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v342 validates callback-fee.request.json#/$defs/feeInfo/properties/appKey.
-func v342(s *vstate, x any) {
+// v347 validates callback-fee.request.json#/$defs/feeInfo/properties/appKey.
+func v347(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/appKey/type", "type", "want string")
 		return
@@ -5231,16 +5309,16 @@ func v342(s *vstate, x any) {
 	}
 }
 
-// v343 validates callback-fee.request.json#/$defs/feeInfo/properties/areaCode.
-func v343(s *vstate, x any) {
+// v348 validates callback-fee.request.json#/$defs/feeInfo/properties/areaCode.
+func v348(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/areaCode/type", "type", "want string")
 		return
 	}
 }
 
-// v344 validates callback-fee.request.json#/$defs/feeInfo/properties/bindNum.
-func v344(s *vstate, x any) {
+// v349 validates callback-fee.request.json#/$defs/feeInfo/properties/bindNum.
+func v349(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/bindNum/type", "type", "want string")
 		return
@@ -5256,13 +5334,13 @@ func v344(s *vstate, x any) {
 	}
 }
 
-// v345 validates callback-fee.request.json#/$defs/feeInfo/properties/callEndTime.
-func v345(s *vstate, x any) {
-	v346(s, x)
+// v350 validates callback-fee.request.json#/$defs/feeInfo/properties/callEndTime.
+func v350(s *vstate, x any) {
+	v351(s, x)
 }
 
-// v346 validates common.json#/$defs/utcTime128.
-func v346(s *vstate, x any) {
+// v351 validates common.json#/$defs/utcTime128.
+func v351(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("common.json#/$defs/utcTime128/type", "type", "want string")
 		return
@@ -5282,21 +5360,21 @@ func v346(s *vstate, x any) {
 	}
 }
 
-// v347 validates callback-fee.request.json#/$defs/feeInfo/properties/callInTime.
-func v347(s *vstate, x any) {
-	v346(s, x)
+// v352 validates callback-fee.request.json#/$defs/feeInfo/properties/callInTime.
+func v352(s *vstate, x any) {
+	v351(s, x)
 }
 
-// v348 validates callback-fee.request.json#/$defs/feeInfo/properties/callOutUnaswRsn.
-func v348(s *vstate, x any) {
+// v353 validates callback-fee.request.json#/$defs/feeInfo/properties/callOutUnaswRsn.
+func v353(s *vstate, x any) {
 	if !hasType(x, tInteger) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/callOutUnaswRsn/type", "type", "want integer")
 		return
 	}
 }
 
-// v349 validates callback-fee.request.json#/$defs/feeInfo/properties/calleeNum.
-func v349(s *vstate, x any) {
+// v354 validates callback-fee.request.json#/$defs/feeInfo/properties/calleeNum.
+func v354(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/calleeNum/type", "type", "want string")
 		return
@@ -5312,8 +5390,8 @@ func v349(s *vstate, x any) {
 	}
 }
 
-// v350 validates callback-fee.request.json#/$defs/feeInfo/properties/callerNum.
-func v350(s *vstate, x any) {
+// v355 validates callback-fee.request.json#/$defs/feeInfo/properties/callerNum.
+func v355(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/callerNum/type", "type", "want string")
 		return
@@ -5329,8 +5407,8 @@ func v350(s *vstate, x any) {
 	}
 }
 
-// v351 validates callback-fee.request.json#/$defs/feeInfo/properties/direction.
-func v351(s *vstate, x any) {
+// v356 validates callback-fee.request.json#/$defs/feeInfo/properties/direction.
+func v356(s *vstate, x any) {
 	if !hasType(x, tInteger) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/direction/type", "type", "want integer")
 		return
@@ -5341,28 +5419,28 @@ func v351(s *vstate, x any) {
 	}
 }
 
-// v352 validates callback-fee.request.json#/$defs/feeInfo/properties/extendNum.
-func v352(s *vstate, x any) {
+// v357 validates callback-fee.request.json#/$defs/feeInfo/properties/extendNum.
+func v357(s *vstate, x any) {
 	v244(s, x)
 }
 
-// v353 validates callback-fee.request.json#/$defs/feeInfo/properties/failTime.
-func v353(s *vstate, x any) {
-	v346(s, x)
+// v358 validates callback-fee.request.json#/$defs/feeInfo/properties/failTime.
+func v358(s *vstate, x any) {
+	v351(s, x)
 }
 
-// v354 validates callback-fee.request.json#/$defs/feeInfo/properties/fwdAlertingTime.
-func v354(s *vstate, x any) {
-	v346(s, x)
+// v359 validates callback-fee.request.json#/$defs/feeInfo/properties/fwdAlertingTime.
+func v359(s *vstate, x any) {
+	v351(s, x)
 }
 
-// v355 validates callback-fee.request.json#/$defs/feeInfo/properties/fwdAnswerTime.
-func v355(s *vstate, x any) {
-	v346(s, x)
+// v360 validates callback-fee.request.json#/$defs/feeInfo/properties/fwdAnswerTime.
+func v360(s *vstate, x any) {
+	v351(s, x)
 }
 
-// v356 validates callback-fee.request.json#/$defs/feeInfo/properties/fwdDisplayNum.
-func v356(s *vstate, x any) {
+// v361 validates callback-fee.request.json#/$defs/feeInfo/properties/fwdDisplayNum.
+func v361(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/fwdDisplayNum/type", "type", "want string")
 		return
@@ -5378,8 +5456,8 @@ func v356(s *vstate, x any) {
 	}
 }
 
-// v357 validates callback-fee.request.json#/$defs/feeInfo/properties/fwdDstNum.
-func v357(s *vstate, x any) {
+// v362 validates callback-fee.request.json#/$defs/feeInfo/properties/fwdDstNum.
+func v362(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/fwdDstNum/type", "type", "want string")
 		return
@@ -5395,21 +5473,21 @@ func v357(s *vstate, x any) {
 	}
 }
 
-// v358 validates callback-fee.request.json#/$defs/feeInfo/properties/fwdStartTime.
-func v358(s *vstate, x any) {
-	v346(s, x)
+// v363 validates callback-fee.request.json#/$defs/feeInfo/properties/fwdStartTime.
+func v363(s *vstate, x any) {
+	v351(s, x)
 }
 
-// v359 validates callback-fee.request.json#/$defs/feeInfo/properties/fwdUnaswRsn.
-func v359(s *vstate, x any) {
+// v364 validates callback-fee.request.json#/$defs/feeInfo/properties/fwdUnaswRsn.
+func v364(s *vstate, x any) {
 	if !hasType(x, tInteger) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/fwdUnaswRsn/type", "type", "want integer")
 		return
 	}
 }
 
-// v360 validates callback-fee.request.json#/$defs/feeInfo/properties/hostName.
-func v360(s *vstate, x any) {
+// v365 validates callback-fee.request.json#/$defs/feeInfo/properties/hostName.
+func v365(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/hostName/type", "type", "want string")
 		return
@@ -5425,8 +5503,8 @@ func v360(s *vstate, x any) {
 	}
 }
 
-// v361 validates callback-fee.request.json#/$defs/feeInfo/properties/icid.
-func v361(s *vstate, x any) {
+// v366 validates callback-fee.request.json#/$defs/feeInfo/properties/icid.
+func v366(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/icid/type", "type", "want string")
 		return
@@ -5442,24 +5520,24 @@ func v361(s *vstate, x any) {
 	}
 }
 
-// v362 validates callback-fee.request.json#/$defs/feeInfo/properties/mptyId.
-func v362(s *vstate, x any) {
+// v367 validates callback-fee.request.json#/$defs/feeInfo/properties/mptyId.
+func v367(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/mptyId/type", "type", "want string")
 		return
 	}
 }
 
-// v363 validates callback-fee.request.json#/$defs/feeInfo/properties/recordBucketName.
-func v363(s *vstate, x any) {
+// v368 validates callback-fee.request.json#/$defs/feeInfo/properties/recordBucketName.
+func v368(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/recordBucketName/type", "type", "want string")
 		return
 	}
 }
 
-// v364 validates callback-fee.request.json#/$defs/feeInfo/properties/recordDomain.
-func v364(s *vstate, x any) {
+// v369 validates callback-fee.request.json#/$defs/feeInfo/properties/recordDomain.
+func v369(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/recordDomain/type", "type", "want string")
 		return
@@ -5475,8 +5553,8 @@ func v364(s *vstate, x any) {
 	}
 }
 
-// v365 validates callback-fee.request.json#/$defs/feeInfo/properties/recordFileDownloadUrl.
-func v365(s *vstate, x any) {
+// v370 validates callback-fee.request.json#/$defs/feeInfo/properties/recordFileDownloadUrl.
+func v370(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/recordFileDownloadUrl/type", "type", "want string")
 		return
@@ -5492,8 +5570,8 @@ func v365(s *vstate, x any) {
 	}
 }
 
-// v366 validates callback-fee.request.json#/$defs/feeInfo/properties/recordFlag.
-func v366(s *vstate, x any) {
+// v371 validates callback-fee.request.json#/$defs/feeInfo/properties/recordFlag.
+func v371(s *vstate, x any) {
 	if !hasType(x, tInteger) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/recordFlag/type", "type", "want integer")
 		return
@@ -5509,29 +5587,29 @@ func v366(s *vstate, x any) {
 	}
 }
 
-// v367 validates callback-fee.request.json#/$defs/feeInfo/properties/recordObjectName.
-func v367(s *vstate, x any) {
+// v372 validates callback-fee.request.json#/$defs/feeInfo/properties/recordObjectName.
+func v372(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/recordObjectName/type", "type", "want string")
 		return
 	}
 }
 
-// v368 validates callback-fee.request.json#/$defs/feeInfo/properties/recordPushURL.
-func v368(s *vstate, x any) {
+// v373 validates callback-fee.request.json#/$defs/feeInfo/properties/recordPushURL.
+func v373(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/recordPushURL/type", "type", "want string")
 		return
 	}
 }
 
-// v369 validates callback-fee.request.json#/$defs/feeInfo/properties/recordStartTime.
-func v369(s *vstate, x any) {
-	v346(s, x)
+// v374 validates callback-fee.request.json#/$defs/feeInfo/properties/recordStartTime.
+func v374(s *vstate, x any) {
+	v351(s, x)
 }
 
-// v370 validates callback-fee.request.json#/$defs/feeInfo/properties/serviceType.
-func v370(s *vstate, x any) {
+// v375 validates callback-fee.request.json#/$defs/feeInfo/properties/serviceType.
+func v375(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/serviceType/type", "type", "want string")
 		return
@@ -5547,8 +5625,8 @@ func v370(s *vstate, x any) {
 	}
 }
 
-// v371 validates callback-fee.request.json#/$defs/feeInfo/properties/sessionId.
-func v371(s *vstate, x any) {
+// v376 validates callback-fee.request.json#/$defs/feeInfo/properties/sessionId.
+func v376(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/sessionId/type", "type", "want string")
 		return
@@ -5564,16 +5642,16 @@ func v371(s *vstate, x any) {
 	}
 }
 
-// v372 validates callback-fee.request.json#/$defs/feeInfo/properties/sipStatusCode.
-func v372(s *vstate, x any) {
+// v377 validates callback-fee.request.json#/$defs/feeInfo/properties/sipStatusCode.
+func v377(s *vstate, x any) {
 	if !hasType(x, tInteger) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/sipStatusCode/type", "type", "want integer")
 		return
 	}
 }
 
-// v373 validates callback-fee.request.json#/$defs/feeInfo/properties/spId.
-func v373(s *vstate, x any) {
+// v378 validates callback-fee.request.json#/$defs/feeInfo/properties/spId.
+func v378(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/spId/type", "type", "want string")
 		return
@@ -5589,8 +5667,8 @@ func v373(s *vstate, x any) {
 	}
 }
 
-// v374 validates callback-fee.request.json#/$defs/feeInfo/properties/subscriptionId.
-func v374(s *vstate, x any) {
+// v379 validates callback-fee.request.json#/$defs/feeInfo/properties/subscriptionId.
+func v379(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/subscriptionId/type", "type", "want string")
 		return
@@ -5606,45 +5684,45 @@ func v374(s *vstate, x any) {
 	}
 }
 
-// v375 validates callback-fee.request.json#/$defs/feeInfo/properties/ttsPlayTimes.
-func v375(s *vstate, x any) {
+// v380 validates callback-fee.request.json#/$defs/feeInfo/properties/ttsPlayTimes.
+func v380(s *vstate, x any) {
 	if !hasType(x, tInteger) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/ttsPlayTimes/type", "type", "want integer")
 		return
 	}
 }
 
-// v376 validates callback-fee.request.json#/$defs/feeInfo/properties/ttsTransDuration.
-func v376(s *vstate, x any) {
+// v381 validates callback-fee.request.json#/$defs/feeInfo/properties/ttsTransDuration.
+func v381(s *vstate, x any) {
 	if !hasType(x, tInteger) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/ttsTransDuration/type", "type", "want integer")
 		return
 	}
 }
 
-// v377 validates callback-fee.request.json#/$defs/feeInfo/properties/ulFailReason.
-func v377(s *vstate, x any) {
+// v382 validates callback-fee.request.json#/$defs/feeInfo/properties/ulFailReason.
+func v382(s *vstate, x any) {
 	if !hasType(x, tInteger) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/ulFailReason/type", "type", "want integer")
 		return
 	}
 }
 
-// v378 validates callback-fee.request.json#/$defs/feeInfo/properties/userData.
-func v378(s *vstate, x any) {
+// v383 validates callback-fee.request.json#/$defs/feeInfo/properties/userData.
+func v383(s *vstate, x any) {
 	v108(s, x)
 }
 
-// v379 validates callback-fee.request.json#/$defs/feeInfo/properties/voiceCheckType.
-func v379(s *vstate, x any) {
+// v384 validates callback-fee.request.json#/$defs/feeInfo/properties/voiceCheckType.
+func v384(s *vstate, x any) {
 	if !hasType(x, tInteger) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/voiceCheckType/type", "type", "want integer")
 		return
 	}
 }
 
-// v380 validates callback-numstatus.request.json#.
-func v380(s *vstate, x any) {
+// v385 validates callback-numstatus.request.json#.
+func v385(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("callback-numstatus.request.json#/type", "type", "want object")
 		return
@@ -5656,19 +5734,19 @@ func v380(s *vstate, x any) {
 		}
 		if v, ok := x["eventType"]; ok {
 			s.push("eventType")
-			v381(s, v)
+			v386(s, v)
 			s.pop()
 		}
 		if v, ok := x["numInfo"]; ok {
 			s.push("numInfo")
-			v382(s, v)
+			v387(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v381 validates callback-numstatus.request.json#/properties/eventType.
-func v381(s *vstate, x any) {
+// v386 validates callback-numstatus.request.json#/properties/eventType.
+func v386(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-numstatus.request.json#/properties/eventType/type", "type", "want string")
 		return
@@ -5679,8 +5757,8 @@ func v381(s *vstate, x any) {
 	}
 }
 
-// v382 validates callback-numstatus.request.json#/properties/numInfo.
-func v382(s *vstate, x any) {
+// v387 validates callback-numstatus.request.json#/properties/numInfo.
+func v387(s *vstate, x any) {
 	if !hasType(x, tArray) {
 		s.fail("callback-numstatus.request.json#/properties/numInfo/type", "type", "want array")
 		return
@@ -5695,19 +5773,19 @@ func v382(s *vstate, x any) {
 		}
 		for i, v := range x {
 			s.push(strconv.Itoa(i))
-			v383(s, v)
+			v388(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v383 validates callback-numstatus.request.json#/properties/numInfo/items.
-func v383(s *vstate, x any) {
-	v384(s, x)
+// v388 validates callback-numstatus.request.json#/properties/numInfo/items.
+func v388(s *vstate, x any) {
+	v389(s, x)
 }
 
-// v384 validates callback-numstatus.request.json#/$defs/numInfo.
-func v384(s *vstate, x any) {
+// v389 validates callback-numstatus.request.json#/$defs/numInfo.
+func v389(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("callback-numstatus.request.json#/$defs/numInfo/type", "type", "want object")
 		return
@@ -5719,25 +5797,25 @@ func v384(s *vstate, x any) {
 		}
 		if v, ok := x["cause"]; ok {
 			s.push("cause")
-			v385(s, v)
+			v390(s, v)
 			s.pop()
 		}
 		if v, ok := x["number"]; ok {
 			s.push("number")
-			v386(s, v)
+			v391(s, v)
 			s.pop()
 		}
 		if v, ok := x["status"]; ok {
 			s.push("status")
-			v387(s, v)
+			v392(s, v)
 			s.pop()
 		}
 	}
-	s.ifThenElse(x, v388, v389, nil)
+	s.ifThenElse(x, v393, v394, nil)
 }
 
-// v385 validates callback-numstatus.request.json#/$defs/numInfo/properties/cause.
-func v385(s *vstate, x any) {
+// v390 validates callback-numstatus.request.json#/$defs/numInfo/properties/cause.
+func v390(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-numstatus.request.json#/$defs/numInfo/properties/cause/type", "type", "want string")
 		return
@@ -5748,16 +5826,16 @@ func v385(s *vstate, x any) {
 	}
 }
 
-// v386 validates callback-numstatus.request.json#/$defs/numInfo/properties/number.
-func v386(s *vstate, x any) {
+// v391 validates callback-numstatus.request.json#/$defs/numInfo/properties/number.
+func v391(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-numstatus.request.json#/$defs/numInfo/properties/number/type", "type", "want string")
 		return
 	}
 }
 
-// v387 validates callback-numstatus.request.json#/$defs/numInfo/properties/status.
-func v387(s *vstate, x any) {
+// v392 validates callback-numstatus.request.json#/$defs/numInfo/properties/status.
+func v392(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-numstatus.request.json#/$defs/numInfo/properties/status/type", "type", "want string")
 		return
@@ -5768,8 +5846,8 @@ func v387(s *vstate, x any) {
 	}
 }
 
-// v388 validates callback-numstatus.request.json#/$defs/numInfo/if.
-func v388(s *vstate, x any) {
+// v393 validates callback-numstatus.request.json#/$defs/numInfo/if.
+func v393(s *vstate, x any) {
 	switch x := x.(type) {
 	case map[string]any:
 		if !has(x, "cause") {
@@ -5778,8 +5856,8 @@ func v388(s *vstate, x any) {
 	}
 }
 
-// v389 validates callback-numstatus.request.json#/$defs/numInfo/then.
-func v389(s *vstate, x any) {
+// v394 validates callback-numstatus.request.json#/$defs/numInfo/then.
+func v394(s *vstate, x any) {
 	switch x := x.(type) {
 	case map[string]any:
 		if !has(x, "status") {
@@ -5787,35 +5865,35 @@ func v389(s *vstate, x any) {
 		}
 		if v, ok := x["status"]; ok {
 			s.push("status")
-			v390(s, v)
+			v395(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v390 validates callback-numstatus.request.json#/$defs/numInfo/then/properties/status.
-func v390(s *vstate, x any) {
+// v395 validates callback-numstatus.request.json#/$defs/numInfo/then/properties/status.
+func v395(s *vstate, x any) {
 	if !(isString(x, "10")) {
 		s.fail("callback-numstatus.request.json#/$defs/numInfo/then/properties/status/const", "const", "want '10'")
 		return
 	}
 }
 
-// v391 validates callback-sms-block.request.json#.
-func v391(s *vstate, x any) {
-	v392(s, x)
+// v396 validates callback-sms-block.request.json#.
+func v396(s *vstate, x any) {
+	v397(s, x)
 	switch x := x.(type) {
 	case map[string]any:
 		if v, ok := x["smsEvent"]; ok {
 			s.push("smsEvent")
-			v413(s, v)
+			v418(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v392 validates common.json#/$defs/smsNotification.
-func v392(s *vstate, x any) {
+// v397 validates common.json#/$defs/smsNotification.
+func v397(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("common.json#/$defs/smsNotification/type", "type", "want object")
 		return
@@ -5827,19 +5905,19 @@ func v392(s *vstate, x any) {
 		}
 		if v, ok := x["appKey"]; ok {
 			s.push("appKey")
-			v393(s, v)
+			v398(s, v)
 			s.pop()
 		}
 		if v, ok := x["smsEvent"]; ok {
 			s.push("smsEvent")
-			v394(s, v)
+			v399(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v393 validates common.json#/$defs/smsNotification/properties/appKey.
-func v393(s *vstate, x any) {
+// v398 validates common.json#/$defs/smsNotification/properties/appKey.
+func v398(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("common.json#/$defs/smsNotification/properties/appKey/type", "type", "want string")
 		return
@@ -5855,8 +5933,8 @@ func v393(s *vstate, x any) {
 	}
 }
 
-// v394 validates common.json#/$defs/smsNotification/properties/smsEvent.
-func v394(s *vstate, x any) {
+// v399 validates common.json#/$defs/smsNotification/properties/smsEvent.
+func v399(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/type", "type", "want object")
 		return
@@ -5868,85 +5946,85 @@ func v394(s *vstate, x any) {
 		}
 		if v, ok := x["called"]; ok {
 			s.push("called")
-			v395(s, v)
+			v400(s, v)
 			s.pop()
 		}
 		if v, ok := x["calling"]; ok {
 			s.push("calling")
-			v396(s, v)
+			v401(s, v)
 			s.pop()
 		}
 		if v, ok := x["event"]; ok {
 			s.push("event")
-			v397(s, v)
+			v402(s, v)
 			s.pop()
 		}
 		if v, ok := x["extInfo"]; ok {
 			s.push("extInfo")
-			v398(s, v)
+			v403(s, v)
 			s.pop()
 		}
 		if v, ok := x["notificationMode"]; ok {
 			s.push("notificationMode")
-			v403(s, v)
+			v408(s, v)
 			s.pop()
 		}
 		if v, ok := x["sendResult"]; ok {
 			s.push("sendResult")
-			v404(s, v)
+			v409(s, v)
 			s.pop()
 		}
 		if v, ok := x["smsContent"]; ok {
 			s.push("smsContent")
-			v405(s, v)
+			v410(s, v)
 			s.pop()
 		}
 		if v, ok := x["smsIdentifier"]; ok {
 			s.push("smsIdentifier")
-			v406(s, v)
+			v411(s, v)
 			s.pop()
 		}
 		if v, ok := x["subscriptionId"]; ok {
 			s.push("subscriptionId")
-			v407(s, v)
+			v412(s, v)
 			s.pop()
 		}
 		if v, ok := x["timeStamp"]; ok {
 			s.push("timeStamp")
-			v408(s, v)
+			v413(s, v)
 			s.pop()
 		}
 		if v, ok := x["userData"]; ok {
 			s.push("userData")
-			v411(s, v)
+			v416(s, v)
 			s.pop()
 		}
 		if v, ok := x["virtualNumber"]; ok {
 			s.push("virtualNumber")
-			v412(s, v)
+			v417(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v395 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/called.
-func v395(s *vstate, x any) {
+// v400 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/called.
+func v400(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/called/type", "type", "want string")
 		return
 	}
 }
 
-// v396 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/calling.
-func v396(s *vstate, x any) {
+// v401 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/calling.
+func v401(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/calling/type", "type", "want string")
 		return
 	}
 }
 
-// v397 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/event.
-func v397(s *vstate, x any) {
+// v402 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/event.
+func v402(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/event/type", "type", "want string")
 		return
@@ -5959,8 +6037,8 @@ func v397(s *vstate, x any) {
 	}
 }
 
-// v398 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo.
-func v398(s *vstate, x any) {
+// v403 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo.
+func v403(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo/type", "type", "want object")
 		return
@@ -5969,14 +6047,14 @@ func v398(s *vstate, x any) {
 	case map[string]any:
 		if v, ok := x["extParas"]; ok {
 			s.push("extParas")
-			v399(s, v)
+			v404(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v399 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo/properties/extParas.
-func v399(s *vstate, x any) {
+// v404 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo/properties/extParas.
+func v404(s *vstate, x any) {
 	if !hasType(x, tArray) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo/properties/extParas/type", "type", "want array")
 		return
@@ -5985,14 +6063,14 @@ func v399(s *vstate, x any) {
 	case []any:
 		for i, v := range x {
 			s.push(strconv.Itoa(i))
-			v400(s, v)
+			v405(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v400 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo/properties/extParas/items.
-func v400(s *vstate, x any) {
+// v405 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo/properties/extParas/items.
+func v405(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo/properties/extParas/items/type", "type", "want object")
 		return
@@ -6001,35 +6079,35 @@ func v400(s *vstate, x any) {
 	case map[string]any:
 		if v, ok := x["key"]; ok {
 			s.push("key")
-			v401(s, v)
+			v406(s, v)
 			s.pop()
 		}
 		if v, ok := x["value"]; ok {
 			s.push("value")
-			v402(s, v)
+			v407(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v401 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo/properties/extParas/items/properties/key.
-func v401(s *vstate, x any) {
+// v406 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo/properties/extParas/items/properties/key.
+func v406(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo/properties/extParas/items/properties/key/type", "type", "want string")
 		return
 	}
 }
 
-// v402 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo/properties/extParas/items/properties/value.
-func v402(s *vstate, x any) {
+// v407 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo/properties/extParas/items/properties/value.
+func v407(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo/properties/extParas/items/properties/value/type", "type", "want string")
 		return
 	}
 }
 
-// v403 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/notificationMode.
-func v403(s *vstate, x any) {
+// v408 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/notificationMode.
+func v408(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/notificationMode/type", "type", "want string")
 		return
@@ -6049,8 +6127,8 @@ func v403(s *vstate, x any) {
 	}
 }
 
-// v404 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/sendResult.
-func v404(s *vstate, x any) {
+// v409 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/sendResult.
+func v409(s *vstate, x any) {
 	if !hasType(x, tInteger) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/sendResult/type", "type", "want integer")
 		return
@@ -6061,16 +6139,16 @@ func v404(s *vstate, x any) {
 	}
 }
 
-// v405 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/smsContent.
-func v405(s *vstate, x any) {
+// v410 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/smsContent.
+func v410(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/smsContent/type", "type", "want string")
 		return
 	}
 }
 
-// v406 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/smsIdentifier.
-func v406(s *vstate, x any) {
+// v411 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/smsIdentifier.
+func v411(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/smsIdentifier/type", "type", "want string")
 		return
@@ -6086,28 +6164,28 @@ func v406(s *vstate, x any) {
 	}
 }
 
-// v407 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/subscriptionId.
-func v407(s *vstate, x any) {
+// v412 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/subscriptionId.
+func v412(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/subscriptionId/type", "type", "want string")
 		return
 	}
 }
 
-// v408 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/timeStamp.
-func v408(s *vstate, x any) {
-	if !s.anyOf(x, v409, v410) {
+// v413 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/timeStamp.
+func v413(s *vstate, x any) {
+	if !s.anyOf(x, v414, v415) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/timeStamp/anyOf", "anyOf", "anyOf failed")
 	}
 }
 
-// v409 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/timeStamp/anyOf/0.
-func v409(s *vstate, x any) {
+// v414 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/timeStamp/anyOf/0.
+func v414(s *vstate, x any) {
 	v103(s, x)
 }
 
-// v410 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/timeStamp/anyOf/1.
-func v410(s *vstate, x any) {
+// v415 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/timeStamp/anyOf/1.
+func v415(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/timeStamp/anyOf/1/type", "type", "want string")
 		return
@@ -6120,41 +6198,41 @@ func v410(s *vstate, x any) {
 	}
 }
 
-// v411 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/userData.
-func v411(s *vstate, x any) {
+// v416 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/userData.
+func v416(s *vstate, x any) {
 	v108(s, x)
 }
 
-// v412 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/virtualNumber.
-func v412(s *vstate, x any) {
+// v417 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/virtualNumber.
+func v417(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/virtualNumber/type", "type", "want string")
 		return
 	}
 }
 
-// v413 validates callback-sms-block.request.json#/properties/smsEvent.
-func v413(s *vstate, x any) {
+// v418 validates callback-sms-block.request.json#/properties/smsEvent.
+func v418(s *vstate, x any) {
 	switch x := x.(type) {
 	case map[string]any:
 		if v, ok := x["notificationMode"]; ok {
 			s.push("notificationMode")
-			v414(s, v)
+			v419(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v414 validates callback-sms-block.request.json#/properties/smsEvent/properties/notificationMode.
-func v414(s *vstate, x any) {
+// v419 validates callback-sms-block.request.json#/properties/smsEvent/properties/notificationMode.
+func v419(s *vstate, x any) {
 	if !(isString(x, "Block")) {
 		s.fail("callback-sms-block.request.json#/properties/smsEvent/properties/notificationMode/const", "const", "want 'Block'")
 		return
 	}
 }
 
-// v415 validates callback-sms-block.response.json#.
-func v415(s *vstate, x any) {
+// v420 validates callback-sms-block.response.json#.
+func v420(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("callback-sms-block.response.json#/type", "type", "want object")
 		return
@@ -6166,19 +6244,19 @@ func v415(s *vstate, x any) {
 		}
 		if v, ok := x["actions"]; ok {
 			s.push("actions")
-			v416(s, v)
+			v421(s, v)
 			s.pop()
 		}
 		if v, ok := x["userData"]; ok {
 			s.push("userData")
-			v420(s, v)
+			v425(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v416 validates callback-sms-block.response.json#/properties/actions.
-func v416(s *vstate, x any) {
+// v421 validates callback-sms-block.response.json#/properties/actions.
+func v421(s *vstate, x any) {
 	if !hasType(x, tArray) {
 		s.fail("callback-sms-block.response.json#/properties/actions/type", "type", "want array")
 		return
@@ -6190,14 +6268,14 @@ func v416(s *vstate, x any) {
 		}
 		for i, v := range x {
 			s.push(strconv.Itoa(i))
-			v417(s, v)
+			v422(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v417 validates callback-sms-block.response.json#/properties/actions/items.
-func v417(s *vstate, x any) {
+// v422 validates callback-sms-block.response.json#/properties/actions/items.
+func v422(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("callback-sms-block.response.json#/properties/actions/items/type", "type", "want object")
 		return
@@ -6209,27 +6287,27 @@ func v417(s *vstate, x any) {
 		}
 		if v, ok := x["message"]; ok {
 			s.push("message")
-			v418(s, v)
+			v423(s, v)
 			s.pop()
 		}
 		if v, ok := x["operation"]; ok {
 			s.push("operation")
-			v419(s, v)
+			v424(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v418 validates callback-sms-block.response.json#/properties/actions/items/properties/message.
-func v418(s *vstate, x any) {
+// v423 validates callback-sms-block.response.json#/properties/actions/items/properties/message.
+func v423(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("callback-sms-block.response.json#/properties/actions/items/properties/message/type", "type", "want object")
 		return
 	}
 }
 
-// v419 validates callback-sms-block.response.json#/properties/actions/items/properties/operation.
-func v419(s *vstate, x any) {
+// v424 validates callback-sms-block.response.json#/properties/actions/items/properties/operation.
+func v424(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-sms-block.response.json#/properties/actions/items/properties/operation/type", "type", "want string")
 		return
@@ -6242,64 +6320,64 @@ func v419(s *vstate, x any) {
 	}
 }
 
-// v420 validates callback-sms-block.response.json#/properties/userData.
-func v420(s *vstate, x any) {
+// v425 validates callback-sms-block.response.json#/properties/userData.
+func v425(s *vstate, x any) {
 	v108(s, x)
 }
 
-// v421 validates callback-sms-notify.request.json#.
-func v421(s *vstate, x any) {
-	v392(s, x)
+// v426 validates callback-sms-notify.request.json#.
+func v426(s *vstate, x any) {
+	v397(s, x)
 	switch x := x.(type) {
 	case map[string]any:
 		if v, ok := x["smsEvent"]; ok {
 			s.push("smsEvent")
-			v422(s, v)
+			v427(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v422 validates callback-sms-notify.request.json#/properties/smsEvent.
-func v422(s *vstate, x any) {
+// v427 validates callback-sms-notify.request.json#/properties/smsEvent.
+func v427(s *vstate, x any) {
 	switch x := x.(type) {
 	case map[string]any:
 		if v, ok := x["notificationMode"]; ok {
 			s.push("notificationMode")
-			v423(s, v)
+			v428(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v423 validates callback-sms-notify.request.json#/properties/smsEvent/properties/notificationMode.
-func v423(s *vstate, x any) {
+// v428 validates callback-sms-notify.request.json#/properties/smsEvent/properties/notificationMode.
+func v428(s *vstate, x any) {
 	if !(isString(x, "Notify")) {
 		s.fail("callback-sms-notify.request.json#/properties/smsEvent/properties/notificationMode/const", "const", "want 'Notify'")
 		return
 	}
 }
 
-// v424 validates error.response.json#.
-func v424(s *vstate, x any) {
-	v425(s, x)
+// v429 validates error.response.json#.
+func v429(s *vstate, x any) {
+	v430(s, x)
 }
 
-// v425 validates common.json#/$defs/errorEnvelope.
-func v425(s *vstate, x any) {
+// v430 validates common.json#/$defs/errorEnvelope.
+func v430(s *vstate, x any) {
 	v27(s, x)
 	switch x := x.(type) {
 	case map[string]any:
 		if v, ok := x["resultcode"]; ok {
 			s.push("resultcode")
-			v426(s, v)
+			v431(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v426 validates common.json#/$defs/errorEnvelope/properties/resultcode.
-func v426(s *vstate, x any) {
+// v431 validates common.json#/$defs/errorEnvelope/properties/resultcode.
+func v431(s *vstate, x any) {
 	switch x := x.(type) {
 	case string:
 		if !re5.MatchString(x) {
@@ -6308,8 +6386,8 @@ func v426(s *vstate, x any) {
 	}
 }
 
-// v427 validates record-download.request.json#.
-func v427(s *vstate, x any) {
+// v432 validates record-download.request.json#.
+func v432(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("record-download.request.json#/type", "type", "want object")
 		return
@@ -6321,19 +6399,19 @@ func v427(s *vstate, x any) {
 		}
 		if v, ok := x["fileName"]; ok {
 			s.push("fileName")
-			v428(s, v)
+			v433(s, v)
 			s.pop()
 		}
 		if v, ok := x["recordDomain"]; ok {
 			s.push("recordDomain")
-			v429(s, v)
+			v434(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v428 validates record-download.request.json#/properties/fileName.
-func v428(s *vstate, x any) {
+// v433 validates record-download.request.json#/properties/fileName.
+func v433(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("record-download.request.json#/properties/fileName/type", "type", "want string")
 		return
@@ -6349,8 +6427,8 @@ func v428(s *vstate, x any) {
 	}
 }
 
-// v429 validates record-download.request.json#/properties/recordDomain.
-func v429(s *vstate, x any) {
+// v434 validates record-download.request.json#/properties/recordDomain.
+func v434(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("record-download.request.json#/properties/recordDomain/type", "type", "want string")
 		return
@@ -6366,7 +6444,7 @@ func v429(s *vstate, x any) {
 	}
 }
 
-// v430 validates record-download.response.json#.
-func v430(s *vstate, x any) {
-	v425(s, x)
+// v435 validates record-download.response.json#.
+func v435(s *vstate, x any) {
+	v430(s, x)
 }

@@ -132,6 +132,10 @@ type CallRequest struct {
 	TalkSeconds int    `json:"talkSeconds,omitempty"`
 	// Extension is the digits an AXE caller enters at the prompt.
 	Extension string `json:"extension,omitempty"`
+	// Live keeps the call's pushes at their emulator-clock instants even when the simulator
+	// pushes everything at once (Options.Immediate, load tests), so that a stop call (§11.2)
+	// can end it while it lasts. Without Immediate every call is live until it ends.
+	Live bool `json:"live,omitempty"`
 }
 
 // Route says how the platform routed a call.
