@@ -62,7 +62,7 @@ func TestLoadCommand(t *testing.T) {
 		{"workload", []string{"--target", srv.URL, "--workload", mixed, "--duration", "500ms", "--threshold", "flow.axb-lifecycle.completed>=10", "--generator-lag", "0"},
 			exitOK, "", "axb-lifecycle  axb"},
 		{"workload unknown op", []string{"--target", srv.URL, "--workload", badOp, "--duration", "1s"}, exitUsage,
-			"harness load: " + badOp + `: workload: flow "f": steps[1]: unknown operation "bnid" (want bind, call, callee, modify, query, unbind)`, ""},
+			"harness load: " + badOp + `: workload: flow "f": steps[1]: unknown operation "bnid" (want bind, call, callee, modify, query, stop, unbind)`, ""},
 		{"workload and scenario", []string{"--target", srv.URL, "--workload", mixed, "--scenario", "query", "--duration", "1s"}, exitUsage,
 			"harness load: --workload and --scenario are mutually exclusive", ""},
 		{"unknown metric", []string{"--target", srv.URL, "--rate", "5", "--duration", "1s", "--threshold", "bnid.p99<50ms"}, exitUsage,

@@ -1,0 +1,114 @@
+package loadtest
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pns-harness/pns-harness/embedded"
+	"github.com/pns-harness/pns-harness/emulator"
+	"github.com/pns-harness/pns-harness/pns"
+	"github.com/pns-harness/pns-harness/receiver"
+	"github.com/pns-harness/pns-harness/schemas"
+)
+
+// TestEmbeddedStopCalls runs testdata/stop.yaml against the complete embedded platform: a
+// quarter of the calls are stopped. Every stop succeeds and is reported under call.stop, the
+// emulator ended exactly those calls with 8017 and the others normally, and every call's
+// disconnect and fee record reached the receiver, which the tracker waited for.
+func TestEmbeddedStopCalls(t *testing.T) {
+	tr := NewCallbackTracker()
+	sv, err := schemas.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rcv := receiver.New(receiver.Options{
+		Apps:     map[string]string{"demo-axb": "demo-axb-secret", "demo-ax": "demo-ax-secret", "demo-axe": "demo-axe-secret"},
+		Validate: sv.ValidateCallback,
+		OnPush:   tr.Record,
+	})
+	tr.SetReceiver(rcv)
+	rurl, err := rcv.Start("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rcv.Close()
+	cfg, err := emulator.DefaultConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range cfg.Apps {
+		cfg.Apps[i].CallStatusURL, cfg.Apps[i].FeeURL = rurl, rurl
+	}
+	cfg.FeeBatchWindowSeconds = 1
+	p, err := embedded.Start(cfg, embedded.Options{Immediate: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	prof := DefaultProfile()
+	for _, e := range cfg.Entries() {
+		if a := prof.Apps[strings.ToUpper(strings.TrimPrefix(e.App, "demo-"))]; a != nil {
+			a.XNumbers = append(a.XNumbers, e.Number)
+		}
+	}
+	w, err := LoadWorkload(filepath.Join("testdata", "stop.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Run(context.Background(), Config{Target: p.URL, Profile: prof, Workload: w, Duration: time.Second,
+		Callbacks: tr, CallbackWait: 30 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Flows) != 2 || res.Flows[0].Arrivals != 15 || res.Flows[1].Arrivals != 5 {
+		t.Fatalf("flows %+v", res.Flows)
+	}
+	for _, f := range res.Flows {
+		for _, s := range f.Steps {
+			if s.Count != f.Arrivals || s.Success != s.Count {
+				t.Errorf("flow %s step %s: %d sent, %d succeeded, want %d", f.Name, s.Op, s.Count, s.Success, f.Arrivals)
+			}
+		}
+	}
+	stops, ok := res.Interface(pns.IfaceStopCall)
+	if !ok || stops.Count != 5 || stops.Success != 5 || len(stops.Codes) != 1 || stops.Codes[0].Code != "0" {
+		t.Errorf("call.stop row: %v %+v, want 5 answered 0", ok, stops)
+	}
+	if res.Conformance.Errors != 0 || !res.Passed() {
+		t.Errorf("conformance %+v thresholds %+v warnings %v", res.Conformance, res.Thresholds, res.Warnings)
+	}
+
+	byState := map[int]int{}
+	for _, c := range p.Simulator.CallLog("demo-axb") {
+		byState[c.StateCode]++
+	}
+	if byState[8017] != 5 || byState[0] != 15 || len(byState) != 2 {
+		t.Errorf("calls by final state %v, want 5 stopped (8017) and 15 ended normally (0)", byState)
+	}
+	fin := rcv.Final()
+	if fin.Counters.Expected != 20 || fin.Sessions.Satisfied != 20 || fin.Sessions.Missing != 0 {
+		t.Errorf("expectations: %d registered, sessions %+v, want 20 satisfied", fin.Counters.Expected, fin.Sessions)
+	}
+	if tr.openCalls() != 0 {
+		t.Errorf("%d calls still open for the tracker", tr.openCalls())
+	}
+	if d := p.Emulator.Store().Dump(""); len(d.AXB)+len(d.AX)+len(d.AXE) != 0 {
+		t.Fatal("bindings left")
+	}
+}
+
+// TestStopNeedsCall: a stop step must come right after a call step.
+func TestStopNeedsCall(t *testing.T) {
+	for _, steps := range [][]Step{
+		{{Op: OpBind}, {Op: OpStop}, {Op: OpUnbind}},
+		{{Op: OpBind}, {Op: OpCall}, {Op: OpQuery}, {Op: OpStop}, {Op: OpUnbind}},
+	} {
+		w := &Workload{Name: "w", Rate: 1, Flows: []Flow{{Name: "f", Mode: "axb", Share: 1, Steps: steps}}}
+		if err := w.Validate(); err == nil || !strings.Contains(err.Error(), "stop must come right after a call step") {
+			t.Errorf("%v: %v", steps, err)
+		}
+	}
+}
