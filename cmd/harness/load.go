@@ -375,7 +375,7 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	if *target == "" {
 		// As harness conform does: no target means the embedded emulator, here on a free port.
-		url, stop, err := loadStartEmbedded(sc == loadtest.ScenarioCalls, *receiverListen)
+		url, stop, err := loadStartEmbedded(loadNeedsReceiver(*scenario, wl), *receiverListen)
 		if err != nil {
 			fmt.Fprintf(stderr, "harness load: %v\n", err)
 			return finish(verdict{failed: 1})
@@ -683,7 +683,8 @@ func loadCheckCapacity(prof *loadtest.Profile, m pns.Mode, peak float64, hold ti
 }
 
 // loadStartEmbedded starts the embedded emulator (default configuration) on a free loopback
-// port; for the calls scenario its apps push to the receiver at receiverAddr.
+// port; for a load with calls (the calls scenario, a workload with a call step) its apps push
+// to the receiver at receiverAddr.
 func loadStartEmbedded(calls bool, receiverAddr string) (string, func(), error) {
 	cfg, err := emulator.DefaultConfig()
 	if err != nil {

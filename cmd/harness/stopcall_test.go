@@ -12,7 +12,9 @@ import (
 	"time"
 
 	"github.com/pns-harness/pns-harness/emulator/calls"
+	"github.com/pns-harness/pns-harness/loadtest"
 	"github.com/pns-harness/pns-harness/pns"
+	"github.com/pns-harness/pns-harness/reports"
 )
 
 // stopCallRaw sends a stop call exactly as Huawei's example writes it (reference §11.2): the
@@ -191,5 +193,58 @@ func TestConformStopCall(t *testing.T) {
 		if s.State != "not applicable" || !strings.Contains(s.Reason, "capabilities.stopCall: false") {
 			t.Errorf("stopCall: false %s: %s %q", s.Key, s.State, s.Reason)
 		}
+	}
+}
+
+// TestLoadStopsShareOfCalls runs loadtest/testdata/stop.yaml through `harness load` on the
+// embedded platform: a quarter of the calls are stopped, the stops are the report's call.stop
+// row in summary.json and on the page, every one answered 0, and every call's callbacks came.
+func TestLoadStopsShareOfCalls(t *testing.T) {
+	out := t.TempDir()
+	code, stdout, stderr := runHarness(t, nil, "load", "--workload", filepath.Join("..", "..", "loadtest", "testdata", "stop.yaml"),
+		"--duration", "1s", "--generator-lag", "0", "--progress", "-1", "--out", out,
+		"--threshold", "callback.missing==0", "--threshold", "callback.invalid==0")
+	if code != exitOK {
+		t.Fatalf("load: exit %d\n%s\n%s", code, lastLines(stdout, 40), stderr)
+	}
+	var res loadtest.Result
+	data, err := os.ReadFile(filepath.Join(out, "summary.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(data, &res); err != nil {
+		t.Fatal(err)
+	}
+	row, ok := res.Interface(pns.IfaceStopCall)
+	if !ok || row.Count != 5 || row.Success != 5 {
+		t.Fatalf("call.stop row %v %+v, want 5 requests all answered 0", ok, row)
+	}
+	rep := filepath.Join(t.TempDir(), "rep")
+	code, repOut, stderr := runHarness(t, nil, "report", out, "--out", rep)
+	if code != exitOK {
+		t.Fatalf("report: exit %d\n%s\n%s", code, repOut, stderr)
+	}
+	sum, err := reports.LoadSummary(filepath.Join(rep, "summary.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Load == nil || len(sum.Load.Scenarios) != 1 {
+		t.Fatal("the report has no load scenario")
+	}
+	var got *reports.InterfaceLoad
+	for i, il := range sum.Load.Scenarios[0].Interfaces {
+		if il.Interface == pns.IfaceStopCall {
+			got = &sum.Load.Scenarios[0].Interfaces[i]
+		}
+	}
+	if got == nil || got.Requests != 5 || got.SuccessRatio != 1 {
+		t.Fatalf("report's call.stop row %+v, want 5 requests all answered 0", got)
+	}
+	page, err := os.ReadFile(filepath.Join(rep, "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(page), pns.IfaceStopCall) {
+		t.Error("the page lacks the call.stop row")
 	}
 }
