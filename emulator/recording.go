@@ -13,7 +13,7 @@ import (
 // the stop call (§11.2, stopcall.go).
 var sharedEndpoints = map[string]endpoint{
 	pns.IfaceRecordDownload: {validate: validateOnly(anyApp(decodeRecord)), raw: (*Emulator).serveRecord},
-	pns.IfaceStopCall:       jsonEndpoint(anyApp(decodeStopCall), (*Emulator).stopCall),
+	pns.IfaceStopCall:       jsonEndpoint(decodeStopCall, (*Emulator).stopCall),
 }
 
 // RecordReq is a validated recording download query (§11).

@@ -24,10 +24,19 @@ type StopCallReq struct {
 	Signal    string
 }
 
+// stopCallContentType is the Content-Type of the stop call's answers in the alternative
+// decisions: Huawei's example labels the JSON answer text/html (D81).
+const stopCallContentType = "text/html;charset=UTF-8"
+
 // decodeStopCall validates a stop call body in the order of the §11.2 table: sessionid
-// (String(1-256), lower-case i) then signal, which must be exactly call_stop (D80).
-func decodeStopCall(r *reader) (StopCallReq, *pns.Error) {
+// (String(1-256), lower-case i) then signal, which must be exactly call_stop (D80). The
+// alternative decisions refuse it to apps of a mode other than AXE first, as the mode check of
+// authentication does for other interfaces (D79).
+func decodeStopCall(r *reader, app *App) (StopCallReq, *pns.Error) {
 	var q StopCallReq
+	if app.alt && app.Mode != pns.ModeAXE {
+		return q, pns.NewError(pns.CodeAPINotAllowed)
+	}
 	q.SessionID = r.required("sessionid", 1, 256)
 	q.Signal = r.required("signal", 1, 128)
 	if q.Signal != "" && q.Signal != pns.StopCallSignal {
@@ -43,6 +52,9 @@ func (e *Emulator) stopCall(app *App, in StopCallReq) (any, *pns.Error) {
 	stop := e.stopper
 	e.mu.RUnlock()
 	if stop == nil || !stop(app.AppKey, in.SessionID) {
+		if app.alt {
+			return nil, pns.InvalidRequest("sessionid")
+		}
 		return nil, pns.NewError(pns.CodeRecordNotExist)
 	}
 	return success(), nil

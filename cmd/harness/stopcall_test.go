@@ -147,8 +147,9 @@ func readStopScenarios(t *testing.T, dir string) []stopScenario {
 
 // TestConformStopCall runs the stop-call feature through the binary: against the embedded
 // emulator every scenario passes; against `emulate --platform-only` as a real platform the
-// scenarios without emulator control pass and the others are not checked, with reasons; and a
-// profile that declares capabilities.stopCall: false makes every one not applicable.
+// scenarios without emulator control pass and the others are not checked, with reasons; the
+// alternative decisions fail none; and a profile that declares capabilities.stopCall: false
+// makes every one not applicable.
 func TestConformStopCall(t *testing.T) {
 	out := t.TempDir()
 	code, stdout, stderr := runHarness(t, nil, "conform", "--tags", "@call.stop", "--out", out)
@@ -181,6 +182,28 @@ func TestConformStopCall(t *testing.T) {
 	}
 	if passed < 15 {
 		t.Errorf("platform-only: only %d scenarios passed", passed)
+	}
+
+	// A platform that decided D79-D81 the other way (AXE apps only, 1010002 for an unknown
+	// call, text/html answers as Huawei's example) fails no scenario: the decisions differ.
+	alt := startPlatform(t, "--decisions", "alternative")
+	out = t.TempDir()
+	code, stdout, stderr = runHarness(t, platformEnv, "conform", "--target", alt.URL, "--ca-file", alt.CertFile,
+		"--profile", platformProfile(t, ""), "--tags", "@call.stop", "--out", out)
+	if code != exitOK {
+		t.Fatalf("alternative decisions: exit %d\n%s\n%s", code, lastLines(stdout, 30), stderr)
+	}
+	differs := 0
+	for _, s := range readStopScenarios(t, out) {
+		switch {
+		case s.Status == "failed":
+			t.Errorf("alternative decisions %s: failed: %s", s.Key, s.Error)
+		case s.State == "differs":
+			differs++
+		}
+	}
+	if differs == 0 {
+		t.Error("alternative decisions: no scenario differs from the emulator's decisions")
 	}
 
 	out = t.TempDir()
