@@ -42,7 +42,7 @@ func (w *world) registerStopSteps(sc *godog.ScenarioContext) {
 
 // stopCall sends the body of Huawei's example with a sessionid (the JSON encoder escapes it).
 func (w *world) stopCall(ctx context.Context, sid string) error {
-	b, err := json.Marshal(map[string]string{"sessionid": sid, "signal": pns.StopCallSignal})
+	b, err := json.Marshal(pns.StopCallRequest{SessionID: sid, Signal: pns.StopCallSignal})
 	if err != nil {
 		return err
 	}

@@ -115,9 +115,10 @@ func TestStopCallUnmodifiedClient(t *testing.T) {
 		t.Fatalf("AXE bind: %v %s", err, r.Body)
 	}
 	p.adminPost(t, "calls", calls.CallRequest{Caller: "+8613900100602", Called: eb.VirtualNum, Extension: eb.ExtendNum, TalkSeconds: 3600}, &call)
-	status, _, data = stopCallRaw(t, hc, p.URL, "demo-axe", "demo-axe-secret", `{"sessionid":"`+call.SessionID+`","signal":"call_stop"}`)
-	if e := envelope(data); status != http.StatusOK || e.ResultCode != "0" {
-		t.Errorf("AXE app's stop: HTTP %d %s", status, data)
+	// This time through the harness's own client (pns.Client.StopCall).
+	r, err = axe.StopCall(t.Context(), call.SessionID)
+	if err != nil || r.Status != http.StatusOK || !r.OK() {
+		t.Errorf("AXE app's stop: %v %+v", err, r)
 	}
 }
 
