@@ -76,15 +76,15 @@ Feature: Stop call — POST /rest/httpsessions/callStop/v2.0 (reference §11.2)
     # Its length is within String(1-256): the emulator looks for the call and finds none.
     When I stop a call with:
       """
-      {"sessionid":"<str:<n>>","signal":"call_stop"}
+      {"sessionid":"<sessionid>","signal":"call_stop"}
       """
     Then the result code is "1012007"
 
     @rule:length:sessionid
     Examples:
-      | n   |
-      | 1   |
-      | 256 |
+      | n   | sessionid |
+      | 1   | <str:1>   |
+      | 256 | <str:256> |
 
   @rule:business:content-type @code:1010002 @schema-valid @decision:D18
   Scenario: A stop call sent as text/plain is refused
