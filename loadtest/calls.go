@@ -137,6 +137,7 @@ func (t *CallbackTracker) arrived(kind, eventType string, sessionIDs []string, d
 // held.
 func (t *CallbackTracker) account(id, event string, at, trig time.Time, d time.Duration, measured bool) {
 	switch {
+	case t.record == nil: // detached: the run has reported
 	case !measured:
 		t.record(event, at, at.Sub(trig))
 	case d != receiver.DelayUnknown:
@@ -209,6 +210,15 @@ func (t *CallbackTracker) start(record func(event string, at time.Time, d time.D
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.record, t.conf = record, conf
+}
+
+// detach stops feeding the run's recorders: a push that arrives after the callback wait (a
+// late one, or any once an interrupted run stopped waiting) is kept aside like an early one,
+// so that the run's aggregates are final while it reports them.
+func (t *CallbackTracker) detach() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.record, t.conf = nil, nil
 }
 
 func (t *CallbackTracker) openCalls() int {

@@ -18,7 +18,10 @@ import (
 // quarter of the calls are stopped. Every stop succeeds and is reported under call.stop, the
 // emulator ended exactly those calls with 8017 and the others normally, and every call's
 // disconnect and fee record reached the receiver, which the tracker waited for.
-func TestEmbeddedStopCalls(t *testing.T) {
+// stopPlatform starts the embedded platform whose demo apps push to a receiver registered
+// with a new tracker, and a profile with its X numbers.
+func stopPlatform(t *testing.T) (*embedded.Platform, *Profile, *CallbackTracker, *receiver.Receiver) {
+	t.Helper()
 	tr := NewCallbackTracker()
 	sv, err := schemas.New()
 	if err != nil {
@@ -34,7 +37,7 @@ func TestEmbeddedStopCalls(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer rcv.Close()
+	t.Cleanup(func() { rcv.Close() })
 	cfg, err := emulator.DefaultConfig()
 	if err != nil {
 		t.Fatal(err)
@@ -47,13 +50,18 @@ func TestEmbeddedStopCalls(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer p.Close()
+	t.Cleanup(func() { p.Close() })
 	prof := DefaultProfile()
 	for _, e := range cfg.Entries() {
 		if a := prof.Apps[strings.ToUpper(strings.TrimPrefix(e.App, "demo-"))]; a != nil {
 			a.XNumbers = append(a.XNumbers, e.Number)
 		}
 	}
+	return p, prof, tr, rcv
+}
+
+func TestEmbeddedStopCalls(t *testing.T) {
+	p, prof, tr, rcv := stopPlatform(t)
 	w, err := LoadWorkload(filepath.Join("testdata", "stop.yaml"))
 	if err != nil {
 		t.Fatal(err)
@@ -110,5 +118,58 @@ func TestStopNeedsCall(t *testing.T) {
 		if err := w.Validate(); err == nil || !strings.Contains(err.Error(), "stop must come right after a call step") {
 			t.Errorf("%v: %v", steps, err)
 		}
+	}
+}
+
+// TestInterruptedLoadStopsItsCalls interrupts a load whose sessions wait a minute before
+// stopping their calls: the stopping load still stops every call it placed (a live call is
+// released like a binding) before unbinding, so no call is left going on (each would talk a
+// minute more) and every call's disconnect and fee record arrive.
+func TestInterruptedLoadStopsItsCalls(t *testing.T) {
+	p, prof, tr, rcv := stopPlatform(t)
+	w := &Workload{Name: "w", Rate: 10, Flows: []Flow{{Name: "f", Mode: "axb", Share: 1,
+		Steps: []Step{{Op: OpBind}, {Op: OpCall}, {Op: OpStop, Think: time.Minute}, {Op: OpUnbind}}}}}
+	if err := w.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	// Interrupt once three calls are going on (a condition, polled until a deadline).
+	go func() {
+		deadline := time.Now().Add(time.Minute)
+		for time.Now().Before(deadline) && len(p.Simulator.CallLog("demo-axb")) < 3 {
+			time.Sleep(10 * time.Millisecond)
+		}
+		cancel()
+	}()
+	res, err := Run(ctx, Config{Target: p.URL, Profile: prof, Workload: w, Duration: time.Minute,
+		Callbacks: tr, CallbackWait: 30 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := p.Simulator.CallLog("demo-axb")
+	stopped := 0
+	for _, c := range log {
+		if c.StateCode == 8017 {
+			stopped++
+		}
+	}
+	st := res.Flows[0].Steps[2]
+	if len(log) < 3 || stopped != len(log) || st.Count != int64(len(log)) || st.Success != st.Count {
+		t.Errorf("%d calls placed, %d stopped; stop step %d sent, %d succeeded", len(log), stopped, st.Count, st.Success)
+	}
+	// An interrupted load does not wait for callbacks: wait here (for a condition, until a
+	// deadline) for every stopped call's disconnect and fee record.
+	var fin receiver.Report
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if fin = rcv.Final(); fin.Sessions.Satisfied == int64(len(log)) {
+			break
+		}
+	}
+	if fin.Sessions.Satisfied != int64(len(log)) || fin.ByType["disconnect"].Received != int64(len(log)) {
+		t.Errorf("receiver sessions %+v, want %d satisfied", fin.Sessions, len(log))
+	}
+	if d := p.Emulator.Store().Dump(""); len(d.AXB) != 0 {
+		t.Errorf("%d bindings left", len(d.AXB))
 	}
 }
