@@ -173,3 +173,29 @@ func TestInterruptedLoadStopsItsCalls(t *testing.T) {
 		t.Errorf("%d bindings left", len(d.AXB))
 	}
 }
+
+// TestStoppingLoadStopsLiveCall: once the load is stopping, a session that holds a live call
+// goes on to its stop step before the unbind; one without a call (or whose stop is done)
+// goes straight to the unbind.
+func TestStoppingLoadStopsLiveCall(t *testing.T) {
+	steps := []stepRun{{op: opBind, name: OpBind}, {op: opCall, name: OpCall}, {op: opStop, name: OpStop}, {op: opUnbind, name: OpUnbind}}
+	for _, tc := range []struct {
+		call string
+		from int
+		want int
+	}{
+		{"sid-1", 1, 2}, // the call's answer came after the interruption: stop it first
+		{"", 1, 3},      // no live call (the call failed): unbind
+		{"", 2, 3},      // stopped: unbind
+	} {
+		r := &runner{queue: newStepQueue(), idle: make(chan struct{})}
+		r.stopping.Store(true)
+		r.active.Store(1)
+		f := &flowRun{steps: steps, unbind: 3}
+		s := &session{flow: f, b: &bindState{sub: "sub-1"}, call: tc.call}
+		r.advance(s, tc.from, true, time.Now())
+		if len(r.queue.h) != 1 || r.queue.h[0].step != tc.want {
+			t.Errorf("call %q after step %d: queued %v, want step %d", tc.call, tc.from, r.queue.h, tc.want)
+		}
+	}
+}
