@@ -221,7 +221,7 @@ func TestConformStopCall(t *testing.T) {
 }
 
 // TestLoadStopsShareOfCalls runs loadtest/testdata/stop.yaml through `harness load` on the
-// embedded platform: a quarter of the calls are stopped, the stops are the report's call.stop
+// embedded platform: a quarter of the sessions stop their calls, the stops are the report's call.stop
 // row in summary.json and on the page, every one answered 0, and every call's callbacks came.
 func TestLoadStopsShareOfCalls(t *testing.T) {
 	out := t.TempDir()
@@ -239,9 +239,17 @@ func TestLoadStopsShareOfCalls(t *testing.T) {
 	if err := json.Unmarshal(data, &res); err != nil {
 		t.Fatal(err)
 	}
+	// One stop per session of the stopped flow (5 in the plan; fewer on a machine too busy to
+	// start them all in time).
+	var stops int64
+	for _, f := range res.Flows {
+		if f.Name == "stopped" {
+			stops = f.Arrivals
+		}
+	}
 	row, ok := res.Interface(pns.IfaceStopCall)
-	if !ok || row.Count != 5 || row.Success != 5 {
-		t.Fatalf("call.stop row %v %+v, want 5 requests all answered 0", ok, row)
+	if !ok || stops == 0 || row.Count != stops || row.Success != stops {
+		t.Fatalf("call.stop row %v %+v, want %d requests all answered 0", ok, row, stops)
 	}
 	rep := filepath.Join(t.TempDir(), "rep")
 	code, repOut, stderr := runHarness(t, nil, "report", out, "--out", rep)
@@ -261,8 +269,8 @@ func TestLoadStopsShareOfCalls(t *testing.T) {
 			got = &sum.Load.Scenarios[0].Interfaces[i]
 		}
 	}
-	if got == nil || got.Requests != 5 || got.SuccessRatio != 1 {
-		t.Fatalf("report's call.stop row %+v, want 5 requests all answered 0", got)
+	if got == nil || got.Requests != stops || got.SuccessRatio != 1 {
+		t.Fatalf("report's call.stop row %+v, want %d requests all answered 0", got, stops)
 	}
 	page, err := os.ReadFile(filepath.Join(rep, "index.html"))
 	if err != nil {
