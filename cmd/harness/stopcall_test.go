@@ -221,8 +221,9 @@ func TestConformStopCall(t *testing.T) {
 }
 
 // TestLoadStopsShareOfCalls runs loadtest/testdata/stop.yaml through `harness load` on the
-// embedded platform: a quarter of the sessions stop their calls, the stops are the report's call.stop
-// row in summary.json and on the page, every one answered 0, and every call's callbacks came.
+// embedded platform: a quarter of the sessions stop their calls, the stops are the report's
+// call.stop row in summary.json and on the page, every one answered 0, and every call's
+// callbacks came.
 func TestLoadStopsShareOfCalls(t *testing.T) {
 	out := t.TempDir()
 	code, stdout, stderr := runHarness(t, nil, "load", "--workload", filepath.Join("..", "..", "loadtest", "testdata", "stop.yaml"),
