@@ -56,15 +56,15 @@ var compiledSchemas = map[string]func(*vstate, any){
 	"axe-unbind.response":         v322,
 	"call-stop.request":           v323,
 	"call-stop.response":          v326,
-	"callback-event.request":      v328,
-	"callback-fee.request":        v342,
-	"callback-numstatus.request":  v385,
-	"callback-sms-block.request":  v396,
-	"callback-sms-block.response": v420,
-	"callback-sms-notify.request": v426,
-	"error.response":              v429,
-	"record-download.request":     v432,
-	"record-download.response":    v435,
+	"callback-event.request":      v330,
+	"callback-fee.request":        v344,
+	"callback-numstatus.request":  v387,
+	"callback-sms-block.request":  v398,
+	"callback-sms-block.response": v422,
+	"callback-sms-notify.request": v428,
+	"error.response":              v431,
+	"record-download.request":     v434,
+	"record-download.response":    v437,
 }
 
 // v0 validates ax-bind.request.json#.
@@ -4781,29 +4781,39 @@ func v325(s *vstate, x any) {
 
 // v326 validates call-stop.response.json#.
 func v326(s *vstate, x any) {
+	v327(s, x)
+	v328(s, x)
+}
+
+// v327 validates call-stop.response.json#/allOf/0.
+func v327(s *vstate, x any) {
 	v27(s, x)
+}
+
+// v328 validates call-stop.response.json#/allOf/1.
+func v328(s *vstate, x any) {
 	switch x := x.(type) {
 	case map[string]any:
 		if v, ok := x["resultdesc"]; ok {
 			s.push("resultdesc")
-			v327(s, v)
+			v329(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v327 validates call-stop.response.json#/properties/resultdesc.
-func v327(s *vstate, x any) {
+// v329 validates call-stop.response.json#/allOf/1/properties/resultdesc.
+func v329(s *vstate, x any) {
 	switch x := x.(type) {
 	case string:
 		if utf8.RuneCountInString(x) > 128 {
-			s.fail("call-stop.response.json#/properties/resultdesc/maxLength", "maxLength", "maxLength: want 128")
+			s.fail("call-stop.response.json#/allOf/1/properties/resultdesc/maxLength", "maxLength", "maxLength: want 128")
 		}
 	}
 }
 
-// v328 validates callback-event.request.json#.
-func v328(s *vstate, x any) {
+// v330 validates callback-event.request.json#.
+func v330(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("callback-event.request.json#/type", "type", "want object")
 		return
@@ -4815,19 +4825,19 @@ func v328(s *vstate, x any) {
 		}
 		if v, ok := x["eventType"]; ok {
 			s.push("eventType")
-			v329(s, v)
+			v331(s, v)
 			s.pop()
 		}
 		if v, ok := x["statusInfo"]; ok {
 			s.push("statusInfo")
-			v330(s, v)
+			v332(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v329 validates callback-event.request.json#/properties/eventType.
-func v329(s *vstate, x any) {
+// v331 validates callback-event.request.json#/properties/eventType.
+func v331(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-event.request.json#/properties/eventType/type", "type", "want string")
 		return
@@ -4838,13 +4848,13 @@ func v329(s *vstate, x any) {
 	}
 }
 
-// v330 validates callback-event.request.json#/properties/statusInfo.
-func v330(s *vstate, x any) {
-	v331(s, x)
+// v332 validates callback-event.request.json#/properties/statusInfo.
+func v332(s *vstate, x any) {
+	v333(s, x)
 }
 
-// v331 validates callback-event.request.json#/$defs/callStatusInfo.
-func v331(s *vstate, x any) {
+// v333 validates callback-event.request.json#/$defs/callStatusInfo.
+func v333(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("callback-event.request.json#/$defs/callStatusInfo/type", "type", "want object")
 		return
@@ -4856,59 +4866,59 @@ func v331(s *vstate, x any) {
 		}
 		if v, ok := x["called"]; ok {
 			s.push("called")
-			v332(s, v)
+			v334(s, v)
 			s.pop()
 		}
 		if v, ok := x["caller"]; ok {
 			s.push("caller")
-			v333(s, v)
+			v335(s, v)
 			s.pop()
 		}
 		if v, ok := x["digitInfo"]; ok {
 			s.push("digitInfo")
-			v334(s, v)
+			v336(s, v)
 			s.pop()
 		}
 		if v, ok := x["notifyMode"]; ok {
 			s.push("notifyMode")
-			v335(s, v)
+			v337(s, v)
 			s.pop()
 		}
 		if v, ok := x["sessionId"]; ok {
 			s.push("sessionId")
-			v336(s, v)
+			v338(s, v)
 			s.pop()
 		}
 		if v, ok := x["stateCode"]; ok {
 			s.push("stateCode")
-			v337(s, v)
+			v339(s, v)
 			s.pop()
 		}
 		if v, ok := x["stateDesc"]; ok {
 			s.push("stateDesc")
-			v338(s, v)
+			v340(s, v)
 			s.pop()
 		}
 		if v, ok := x["subscriptionId"]; ok {
 			s.push("subscriptionId")
-			v339(s, v)
+			v341(s, v)
 			s.pop()
 		}
 		if v, ok := x["timestamp"]; ok {
 			s.push("timestamp")
-			v340(s, v)
+			v342(s, v)
 			s.pop()
 		}
 		if v, ok := x["userData"]; ok {
 			s.push("userData")
-			v341(s, v)
+			v343(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v332 validates callback-event.request.json#/$defs/callStatusInfo/properties/called.
-func v332(s *vstate, x any) {
+// v334 validates callback-event.request.json#/$defs/callStatusInfo/properties/called.
+func v334(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-event.request.json#/$defs/callStatusInfo/properties/called/type", "type", "want string")
 		return
@@ -4924,8 +4934,8 @@ func v332(s *vstate, x any) {
 	}
 }
 
-// v333 validates callback-event.request.json#/$defs/callStatusInfo/properties/caller.
-func v333(s *vstate, x any) {
+// v335 validates callback-event.request.json#/$defs/callStatusInfo/properties/caller.
+func v335(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-event.request.json#/$defs/callStatusInfo/properties/caller/type", "type", "want string")
 		return
@@ -4941,24 +4951,24 @@ func v333(s *vstate, x any) {
 	}
 }
 
-// v334 validates callback-event.request.json#/$defs/callStatusInfo/properties/digitInfo.
-func v334(s *vstate, x any) {
+// v336 validates callback-event.request.json#/$defs/callStatusInfo/properties/digitInfo.
+func v336(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-event.request.json#/$defs/callStatusInfo/properties/digitInfo/type", "type", "want string")
 		return
 	}
 }
 
-// v335 validates callback-event.request.json#/$defs/callStatusInfo/properties/notifyMode.
-func v335(s *vstate, x any) {
+// v337 validates callback-event.request.json#/$defs/callStatusInfo/properties/notifyMode.
+func v337(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-event.request.json#/$defs/callStatusInfo/properties/notifyMode/type", "type", "want string")
 		return
 	}
 }
 
-// v336 validates callback-event.request.json#/$defs/callStatusInfo/properties/sessionId.
-func v336(s *vstate, x any) {
+// v338 validates callback-event.request.json#/$defs/callStatusInfo/properties/sessionId.
+func v338(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-event.request.json#/$defs/callStatusInfo/properties/sessionId/type", "type", "want string")
 		return
@@ -4974,16 +4984,16 @@ func v336(s *vstate, x any) {
 	}
 }
 
-// v337 validates callback-event.request.json#/$defs/callStatusInfo/properties/stateCode.
-func v337(s *vstate, x any) {
+// v339 validates callback-event.request.json#/$defs/callStatusInfo/properties/stateCode.
+func v339(s *vstate, x any) {
 	if !hasType(x, tInteger) {
 		s.fail("callback-event.request.json#/$defs/callStatusInfo/properties/stateCode/type", "type", "want integer")
 		return
 	}
 }
 
-// v338 validates callback-event.request.json#/$defs/callStatusInfo/properties/stateDesc.
-func v338(s *vstate, x any) {
+// v340 validates callback-event.request.json#/$defs/callStatusInfo/properties/stateDesc.
+func v340(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-event.request.json#/$defs/callStatusInfo/properties/stateDesc/type", "type", "want string")
 		return
@@ -4999,13 +5009,13 @@ func v338(s *vstate, x any) {
 	}
 }
 
-// v339 validates callback-event.request.json#/$defs/callStatusInfo/properties/subscriptionId.
-func v339(s *vstate, x any) {
+// v341 validates callback-event.request.json#/$defs/callStatusInfo/properties/subscriptionId.
+func v341(s *vstate, x any) {
 	v33(s, x)
 }
 
-// v340 validates callback-event.request.json#/$defs/callStatusInfo/properties/timestamp.
-func v340(s *vstate, x any) {
+// v342 validates callback-event.request.json#/$defs/callStatusInfo/properties/timestamp.
+func v342(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-event.request.json#/$defs/callStatusInfo/properties/timestamp/type", "type", "want string")
 		return
@@ -5025,13 +5035,13 @@ func v340(s *vstate, x any) {
 	}
 }
 
-// v341 validates callback-event.request.json#/$defs/callStatusInfo/properties/userData.
-func v341(s *vstate, x any) {
+// v343 validates callback-event.request.json#/$defs/callStatusInfo/properties/userData.
+func v343(s *vstate, x any) {
 	v108(s, x)
 }
 
-// v342 validates callback-fee.request.json#.
-func v342(s *vstate, x any) {
+// v344 validates callback-fee.request.json#.
+func v344(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("callback-fee.request.json#/type", "type", "want object")
 		return
@@ -5043,19 +5053,19 @@ func v342(s *vstate, x any) {
 		}
 		if v, ok := x["eventType"]; ok {
 			s.push("eventType")
-			v343(s, v)
+			v345(s, v)
 			s.pop()
 		}
 		if v, ok := x["feeLst"]; ok {
 			s.push("feeLst")
-			v344(s, v)
+			v346(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v343 validates callback-fee.request.json#/properties/eventType.
-func v343(s *vstate, x any) {
+// v345 validates callback-fee.request.json#/properties/eventType.
+func v345(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/properties/eventType/type", "type", "want string")
 		return
@@ -5066,8 +5076,8 @@ func v343(s *vstate, x any) {
 	}
 }
 
-// v344 validates callback-fee.request.json#/properties/feeLst.
-func v344(s *vstate, x any) {
+// v346 validates callback-fee.request.json#/properties/feeLst.
+func v346(s *vstate, x any) {
 	if !hasType(x, tArray) {
 		s.fail("callback-fee.request.json#/properties/feeLst/type", "type", "want array")
 		return
@@ -5082,19 +5092,19 @@ func v344(s *vstate, x any) {
 		}
 		for i, v := range x {
 			s.push(strconv.Itoa(i))
-			v345(s, v)
+			v347(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v345 validates callback-fee.request.json#/properties/feeLst/items.
-func v345(s *vstate, x any) {
-	v346(s, x)
+// v347 validates callback-fee.request.json#/properties/feeLst/items.
+func v347(s *vstate, x any) {
+	v348(s, x)
 }
 
-// v346 validates callback-fee.request.json#/$defs/feeInfo.
-func v346(s *vstate, x any) {
+// v348 validates callback-fee.request.json#/$defs/feeInfo.
+func v348(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/type", "type", "want object")
 		return
@@ -5106,194 +5116,194 @@ func v346(s *vstate, x any) {
 		}
 		if v, ok := x["appKey"]; ok {
 			s.push("appKey")
-			v347(s, v)
+			v349(s, v)
 			s.pop()
 		}
 		if v, ok := x["areaCode"]; ok {
 			s.push("areaCode")
-			v348(s, v)
+			v350(s, v)
 			s.pop()
 		}
 		if v, ok := x["bindNum"]; ok {
 			s.push("bindNum")
-			v349(s, v)
+			v351(s, v)
 			s.pop()
 		}
 		if v, ok := x["callEndTime"]; ok {
 			s.push("callEndTime")
-			v350(s, v)
+			v352(s, v)
 			s.pop()
 		}
 		if v, ok := x["callInTime"]; ok {
 			s.push("callInTime")
-			v352(s, v)
+			v354(s, v)
 			s.pop()
 		}
 		if v, ok := x["callOutUnaswRsn"]; ok {
 			s.push("callOutUnaswRsn")
-			v353(s, v)
+			v355(s, v)
 			s.pop()
 		}
 		if v, ok := x["calleeNum"]; ok {
 			s.push("calleeNum")
-			v354(s, v)
+			v356(s, v)
 			s.pop()
 		}
 		if v, ok := x["callerNum"]; ok {
 			s.push("callerNum")
-			v355(s, v)
+			v357(s, v)
 			s.pop()
 		}
 		if v, ok := x["direction"]; ok {
 			s.push("direction")
-			v356(s, v)
+			v358(s, v)
 			s.pop()
 		}
 		if v, ok := x["extendNum"]; ok {
 			s.push("extendNum")
-			v357(s, v)
+			v359(s, v)
 			s.pop()
 		}
 		if v, ok := x["failTime"]; ok {
 			s.push("failTime")
-			v358(s, v)
+			v360(s, v)
 			s.pop()
 		}
 		if v, ok := x["fwdAlertingTime"]; ok {
 			s.push("fwdAlertingTime")
-			v359(s, v)
+			v361(s, v)
 			s.pop()
 		}
 		if v, ok := x["fwdAnswerTime"]; ok {
 			s.push("fwdAnswerTime")
-			v360(s, v)
+			v362(s, v)
 			s.pop()
 		}
 		if v, ok := x["fwdDisplayNum"]; ok {
 			s.push("fwdDisplayNum")
-			v361(s, v)
+			v363(s, v)
 			s.pop()
 		}
 		if v, ok := x["fwdDstNum"]; ok {
 			s.push("fwdDstNum")
-			v362(s, v)
+			v364(s, v)
 			s.pop()
 		}
 		if v, ok := x["fwdStartTime"]; ok {
 			s.push("fwdStartTime")
-			v363(s, v)
+			v365(s, v)
 			s.pop()
 		}
 		if v, ok := x["fwdUnaswRsn"]; ok {
 			s.push("fwdUnaswRsn")
-			v364(s, v)
+			v366(s, v)
 			s.pop()
 		}
 		if v, ok := x["hostName"]; ok {
 			s.push("hostName")
-			v365(s, v)
+			v367(s, v)
 			s.pop()
 		}
 		if v, ok := x["icid"]; ok {
 			s.push("icid")
-			v366(s, v)
+			v368(s, v)
 			s.pop()
 		}
 		if v, ok := x["mptyId"]; ok {
 			s.push("mptyId")
-			v367(s, v)
+			v369(s, v)
 			s.pop()
 		}
 		if v, ok := x["recordBucketName"]; ok {
 			s.push("recordBucketName")
-			v368(s, v)
+			v370(s, v)
 			s.pop()
 		}
 		if v, ok := x["recordDomain"]; ok {
 			s.push("recordDomain")
-			v369(s, v)
+			v371(s, v)
 			s.pop()
 		}
 		if v, ok := x["recordFileDownloadUrl"]; ok {
 			s.push("recordFileDownloadUrl")
-			v370(s, v)
+			v372(s, v)
 			s.pop()
 		}
 		if v, ok := x["recordFlag"]; ok {
 			s.push("recordFlag")
-			v371(s, v)
+			v373(s, v)
 			s.pop()
 		}
 		if v, ok := x["recordObjectName"]; ok {
 			s.push("recordObjectName")
-			v372(s, v)
+			v374(s, v)
 			s.pop()
 		}
 		if v, ok := x["recordPushURL"]; ok {
 			s.push("recordPushURL")
-			v373(s, v)
+			v375(s, v)
 			s.pop()
 		}
 		if v, ok := x["recordStartTime"]; ok {
 			s.push("recordStartTime")
-			v374(s, v)
+			v376(s, v)
 			s.pop()
 		}
 		if v, ok := x["serviceType"]; ok {
 			s.push("serviceType")
-			v375(s, v)
+			v377(s, v)
 			s.pop()
 		}
 		if v, ok := x["sessionId"]; ok {
 			s.push("sessionId")
-			v376(s, v)
+			v378(s, v)
 			s.pop()
 		}
 		if v, ok := x["sipStatusCode"]; ok {
 			s.push("sipStatusCode")
-			v377(s, v)
+			v379(s, v)
 			s.pop()
 		}
 		if v, ok := x["spId"]; ok {
 			s.push("spId")
-			v378(s, v)
+			v380(s, v)
 			s.pop()
 		}
 		if v, ok := x["subscriptionId"]; ok {
 			s.push("subscriptionId")
-			v379(s, v)
+			v381(s, v)
 			s.pop()
 		}
 		if v, ok := x["ttsPlayTimes"]; ok {
 			s.push("ttsPlayTimes")
-			v380(s, v)
+			v382(s, v)
 			s.pop()
 		}
 		if v, ok := x["ttsTransDuration"]; ok {
 			s.push("ttsTransDuration")
-			v381(s, v)
+			v383(s, v)
 			s.pop()
 		}
 		if v, ok := x["ulFailReason"]; ok {
 			s.push("ulFailReason")
-			v382(s, v)
+			v384(s, v)
 			s.pop()
 		}
 		if v, ok := x["userData"]; ok {
 			s.push("userData")
-			v383(s, v)
+			v385(s, v)
 			s.pop()
 		}
 		if v, ok := x["voiceCheckType"]; ok {
 			s.push("voiceCheckType")
-			v384(s, v)
+			v386(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v347 validates callback-fee.request.json#/$defs/feeInfo/properties/appKey.
-func v347(s *vstate, x any) {
+// v349 validates callback-fee.request.json#/$defs/feeInfo/properties/appKey.
+func v349(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/appKey/type", "type", "want string")
 		return
@@ -5309,16 +5319,16 @@ func v347(s *vstate, x any) {
 	}
 }
 
-// v348 validates callback-fee.request.json#/$defs/feeInfo/properties/areaCode.
-func v348(s *vstate, x any) {
+// v350 validates callback-fee.request.json#/$defs/feeInfo/properties/areaCode.
+func v350(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/areaCode/type", "type", "want string")
 		return
 	}
 }
 
-// v349 validates callback-fee.request.json#/$defs/feeInfo/properties/bindNum.
-func v349(s *vstate, x any) {
+// v351 validates callback-fee.request.json#/$defs/feeInfo/properties/bindNum.
+func v351(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/bindNum/type", "type", "want string")
 		return
@@ -5334,13 +5344,13 @@ func v349(s *vstate, x any) {
 	}
 }
 
-// v350 validates callback-fee.request.json#/$defs/feeInfo/properties/callEndTime.
-func v350(s *vstate, x any) {
-	v351(s, x)
+// v352 validates callback-fee.request.json#/$defs/feeInfo/properties/callEndTime.
+func v352(s *vstate, x any) {
+	v353(s, x)
 }
 
-// v351 validates common.json#/$defs/utcTime128.
-func v351(s *vstate, x any) {
+// v353 validates common.json#/$defs/utcTime128.
+func v353(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("common.json#/$defs/utcTime128/type", "type", "want string")
 		return
@@ -5360,21 +5370,21 @@ func v351(s *vstate, x any) {
 	}
 }
 
-// v352 validates callback-fee.request.json#/$defs/feeInfo/properties/callInTime.
-func v352(s *vstate, x any) {
-	v351(s, x)
+// v354 validates callback-fee.request.json#/$defs/feeInfo/properties/callInTime.
+func v354(s *vstate, x any) {
+	v353(s, x)
 }
 
-// v353 validates callback-fee.request.json#/$defs/feeInfo/properties/callOutUnaswRsn.
-func v353(s *vstate, x any) {
+// v355 validates callback-fee.request.json#/$defs/feeInfo/properties/callOutUnaswRsn.
+func v355(s *vstate, x any) {
 	if !hasType(x, tInteger) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/callOutUnaswRsn/type", "type", "want integer")
 		return
 	}
 }
 
-// v354 validates callback-fee.request.json#/$defs/feeInfo/properties/calleeNum.
-func v354(s *vstate, x any) {
+// v356 validates callback-fee.request.json#/$defs/feeInfo/properties/calleeNum.
+func v356(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/calleeNum/type", "type", "want string")
 		return
@@ -5390,8 +5400,8 @@ func v354(s *vstate, x any) {
 	}
 }
 
-// v355 validates callback-fee.request.json#/$defs/feeInfo/properties/callerNum.
-func v355(s *vstate, x any) {
+// v357 validates callback-fee.request.json#/$defs/feeInfo/properties/callerNum.
+func v357(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/callerNum/type", "type", "want string")
 		return
@@ -5407,8 +5417,8 @@ func v355(s *vstate, x any) {
 	}
 }
 
-// v356 validates callback-fee.request.json#/$defs/feeInfo/properties/direction.
-func v356(s *vstate, x any) {
+// v358 validates callback-fee.request.json#/$defs/feeInfo/properties/direction.
+func v358(s *vstate, x any) {
 	if !hasType(x, tInteger) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/direction/type", "type", "want integer")
 		return
@@ -5419,28 +5429,28 @@ func v356(s *vstate, x any) {
 	}
 }
 
-// v357 validates callback-fee.request.json#/$defs/feeInfo/properties/extendNum.
-func v357(s *vstate, x any) {
+// v359 validates callback-fee.request.json#/$defs/feeInfo/properties/extendNum.
+func v359(s *vstate, x any) {
 	v244(s, x)
 }
 
-// v358 validates callback-fee.request.json#/$defs/feeInfo/properties/failTime.
-func v358(s *vstate, x any) {
-	v351(s, x)
-}
-
-// v359 validates callback-fee.request.json#/$defs/feeInfo/properties/fwdAlertingTime.
-func v359(s *vstate, x any) {
-	v351(s, x)
-}
-
-// v360 validates callback-fee.request.json#/$defs/feeInfo/properties/fwdAnswerTime.
+// v360 validates callback-fee.request.json#/$defs/feeInfo/properties/failTime.
 func v360(s *vstate, x any) {
-	v351(s, x)
+	v353(s, x)
 }
 
-// v361 validates callback-fee.request.json#/$defs/feeInfo/properties/fwdDisplayNum.
+// v361 validates callback-fee.request.json#/$defs/feeInfo/properties/fwdAlertingTime.
 func v361(s *vstate, x any) {
+	v353(s, x)
+}
+
+// v362 validates callback-fee.request.json#/$defs/feeInfo/properties/fwdAnswerTime.
+func v362(s *vstate, x any) {
+	v353(s, x)
+}
+
+// v363 validates callback-fee.request.json#/$defs/feeInfo/properties/fwdDisplayNum.
+func v363(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/fwdDisplayNum/type", "type", "want string")
 		return
@@ -5456,8 +5466,8 @@ func v361(s *vstate, x any) {
 	}
 }
 
-// v362 validates callback-fee.request.json#/$defs/feeInfo/properties/fwdDstNum.
-func v362(s *vstate, x any) {
+// v364 validates callback-fee.request.json#/$defs/feeInfo/properties/fwdDstNum.
+func v364(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/fwdDstNum/type", "type", "want string")
 		return
@@ -5473,21 +5483,21 @@ func v362(s *vstate, x any) {
 	}
 }
 
-// v363 validates callback-fee.request.json#/$defs/feeInfo/properties/fwdStartTime.
-func v363(s *vstate, x any) {
-	v351(s, x)
+// v365 validates callback-fee.request.json#/$defs/feeInfo/properties/fwdStartTime.
+func v365(s *vstate, x any) {
+	v353(s, x)
 }
 
-// v364 validates callback-fee.request.json#/$defs/feeInfo/properties/fwdUnaswRsn.
-func v364(s *vstate, x any) {
+// v366 validates callback-fee.request.json#/$defs/feeInfo/properties/fwdUnaswRsn.
+func v366(s *vstate, x any) {
 	if !hasType(x, tInteger) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/fwdUnaswRsn/type", "type", "want integer")
 		return
 	}
 }
 
-// v365 validates callback-fee.request.json#/$defs/feeInfo/properties/hostName.
-func v365(s *vstate, x any) {
+// v367 validates callback-fee.request.json#/$defs/feeInfo/properties/hostName.
+func v367(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/hostName/type", "type", "want string")
 		return
@@ -5503,8 +5513,8 @@ func v365(s *vstate, x any) {
 	}
 }
 
-// v366 validates callback-fee.request.json#/$defs/feeInfo/properties/icid.
-func v366(s *vstate, x any) {
+// v368 validates callback-fee.request.json#/$defs/feeInfo/properties/icid.
+func v368(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/icid/type", "type", "want string")
 		return
@@ -5520,24 +5530,24 @@ func v366(s *vstate, x any) {
 	}
 }
 
-// v367 validates callback-fee.request.json#/$defs/feeInfo/properties/mptyId.
-func v367(s *vstate, x any) {
+// v369 validates callback-fee.request.json#/$defs/feeInfo/properties/mptyId.
+func v369(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/mptyId/type", "type", "want string")
 		return
 	}
 }
 
-// v368 validates callback-fee.request.json#/$defs/feeInfo/properties/recordBucketName.
-func v368(s *vstate, x any) {
+// v370 validates callback-fee.request.json#/$defs/feeInfo/properties/recordBucketName.
+func v370(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/recordBucketName/type", "type", "want string")
 		return
 	}
 }
 
-// v369 validates callback-fee.request.json#/$defs/feeInfo/properties/recordDomain.
-func v369(s *vstate, x any) {
+// v371 validates callback-fee.request.json#/$defs/feeInfo/properties/recordDomain.
+func v371(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/recordDomain/type", "type", "want string")
 		return
@@ -5553,8 +5563,8 @@ func v369(s *vstate, x any) {
 	}
 }
 
-// v370 validates callback-fee.request.json#/$defs/feeInfo/properties/recordFileDownloadUrl.
-func v370(s *vstate, x any) {
+// v372 validates callback-fee.request.json#/$defs/feeInfo/properties/recordFileDownloadUrl.
+func v372(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/recordFileDownloadUrl/type", "type", "want string")
 		return
@@ -5570,8 +5580,8 @@ func v370(s *vstate, x any) {
 	}
 }
 
-// v371 validates callback-fee.request.json#/$defs/feeInfo/properties/recordFlag.
-func v371(s *vstate, x any) {
+// v373 validates callback-fee.request.json#/$defs/feeInfo/properties/recordFlag.
+func v373(s *vstate, x any) {
 	if !hasType(x, tInteger) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/recordFlag/type", "type", "want integer")
 		return
@@ -5587,29 +5597,29 @@ func v371(s *vstate, x any) {
 	}
 }
 
-// v372 validates callback-fee.request.json#/$defs/feeInfo/properties/recordObjectName.
-func v372(s *vstate, x any) {
+// v374 validates callback-fee.request.json#/$defs/feeInfo/properties/recordObjectName.
+func v374(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/recordObjectName/type", "type", "want string")
 		return
 	}
 }
 
-// v373 validates callback-fee.request.json#/$defs/feeInfo/properties/recordPushURL.
-func v373(s *vstate, x any) {
+// v375 validates callback-fee.request.json#/$defs/feeInfo/properties/recordPushURL.
+func v375(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/recordPushURL/type", "type", "want string")
 		return
 	}
 }
 
-// v374 validates callback-fee.request.json#/$defs/feeInfo/properties/recordStartTime.
-func v374(s *vstate, x any) {
-	v351(s, x)
+// v376 validates callback-fee.request.json#/$defs/feeInfo/properties/recordStartTime.
+func v376(s *vstate, x any) {
+	v353(s, x)
 }
 
-// v375 validates callback-fee.request.json#/$defs/feeInfo/properties/serviceType.
-func v375(s *vstate, x any) {
+// v377 validates callback-fee.request.json#/$defs/feeInfo/properties/serviceType.
+func v377(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/serviceType/type", "type", "want string")
 		return
@@ -5625,8 +5635,8 @@ func v375(s *vstate, x any) {
 	}
 }
 
-// v376 validates callback-fee.request.json#/$defs/feeInfo/properties/sessionId.
-func v376(s *vstate, x any) {
+// v378 validates callback-fee.request.json#/$defs/feeInfo/properties/sessionId.
+func v378(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/sessionId/type", "type", "want string")
 		return
@@ -5642,16 +5652,16 @@ func v376(s *vstate, x any) {
 	}
 }
 
-// v377 validates callback-fee.request.json#/$defs/feeInfo/properties/sipStatusCode.
-func v377(s *vstate, x any) {
+// v379 validates callback-fee.request.json#/$defs/feeInfo/properties/sipStatusCode.
+func v379(s *vstate, x any) {
 	if !hasType(x, tInteger) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/sipStatusCode/type", "type", "want integer")
 		return
 	}
 }
 
-// v378 validates callback-fee.request.json#/$defs/feeInfo/properties/spId.
-func v378(s *vstate, x any) {
+// v380 validates callback-fee.request.json#/$defs/feeInfo/properties/spId.
+func v380(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/spId/type", "type", "want string")
 		return
@@ -5667,8 +5677,8 @@ func v378(s *vstate, x any) {
 	}
 }
 
-// v379 validates callback-fee.request.json#/$defs/feeInfo/properties/subscriptionId.
-func v379(s *vstate, x any) {
+// v381 validates callback-fee.request.json#/$defs/feeInfo/properties/subscriptionId.
+func v381(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/subscriptionId/type", "type", "want string")
 		return
@@ -5684,45 +5694,45 @@ func v379(s *vstate, x any) {
 	}
 }
 
-// v380 validates callback-fee.request.json#/$defs/feeInfo/properties/ttsPlayTimes.
-func v380(s *vstate, x any) {
+// v382 validates callback-fee.request.json#/$defs/feeInfo/properties/ttsPlayTimes.
+func v382(s *vstate, x any) {
 	if !hasType(x, tInteger) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/ttsPlayTimes/type", "type", "want integer")
 		return
 	}
 }
 
-// v381 validates callback-fee.request.json#/$defs/feeInfo/properties/ttsTransDuration.
-func v381(s *vstate, x any) {
+// v383 validates callback-fee.request.json#/$defs/feeInfo/properties/ttsTransDuration.
+func v383(s *vstate, x any) {
 	if !hasType(x, tInteger) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/ttsTransDuration/type", "type", "want integer")
 		return
 	}
 }
 
-// v382 validates callback-fee.request.json#/$defs/feeInfo/properties/ulFailReason.
-func v382(s *vstate, x any) {
+// v384 validates callback-fee.request.json#/$defs/feeInfo/properties/ulFailReason.
+func v384(s *vstate, x any) {
 	if !hasType(x, tInteger) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/ulFailReason/type", "type", "want integer")
 		return
 	}
 }
 
-// v383 validates callback-fee.request.json#/$defs/feeInfo/properties/userData.
-func v383(s *vstate, x any) {
+// v385 validates callback-fee.request.json#/$defs/feeInfo/properties/userData.
+func v385(s *vstate, x any) {
 	v108(s, x)
 }
 
-// v384 validates callback-fee.request.json#/$defs/feeInfo/properties/voiceCheckType.
-func v384(s *vstate, x any) {
+// v386 validates callback-fee.request.json#/$defs/feeInfo/properties/voiceCheckType.
+func v386(s *vstate, x any) {
 	if !hasType(x, tInteger) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/voiceCheckType/type", "type", "want integer")
 		return
 	}
 }
 
-// v385 validates callback-numstatus.request.json#.
-func v385(s *vstate, x any) {
+// v387 validates callback-numstatus.request.json#.
+func v387(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("callback-numstatus.request.json#/type", "type", "want object")
 		return
@@ -5734,19 +5744,19 @@ func v385(s *vstate, x any) {
 		}
 		if v, ok := x["eventType"]; ok {
 			s.push("eventType")
-			v386(s, v)
+			v388(s, v)
 			s.pop()
 		}
 		if v, ok := x["numInfo"]; ok {
 			s.push("numInfo")
-			v387(s, v)
+			v389(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v386 validates callback-numstatus.request.json#/properties/eventType.
-func v386(s *vstate, x any) {
+// v388 validates callback-numstatus.request.json#/properties/eventType.
+func v388(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-numstatus.request.json#/properties/eventType/type", "type", "want string")
 		return
@@ -5757,8 +5767,8 @@ func v386(s *vstate, x any) {
 	}
 }
 
-// v387 validates callback-numstatus.request.json#/properties/numInfo.
-func v387(s *vstate, x any) {
+// v389 validates callback-numstatus.request.json#/properties/numInfo.
+func v389(s *vstate, x any) {
 	if !hasType(x, tArray) {
 		s.fail("callback-numstatus.request.json#/properties/numInfo/type", "type", "want array")
 		return
@@ -5773,19 +5783,19 @@ func v387(s *vstate, x any) {
 		}
 		for i, v := range x {
 			s.push(strconv.Itoa(i))
-			v388(s, v)
+			v390(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v388 validates callback-numstatus.request.json#/properties/numInfo/items.
-func v388(s *vstate, x any) {
-	v389(s, x)
+// v390 validates callback-numstatus.request.json#/properties/numInfo/items.
+func v390(s *vstate, x any) {
+	v391(s, x)
 }
 
-// v389 validates callback-numstatus.request.json#/$defs/numInfo.
-func v389(s *vstate, x any) {
+// v391 validates callback-numstatus.request.json#/$defs/numInfo.
+func v391(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("callback-numstatus.request.json#/$defs/numInfo/type", "type", "want object")
 		return
@@ -5797,25 +5807,25 @@ func v389(s *vstate, x any) {
 		}
 		if v, ok := x["cause"]; ok {
 			s.push("cause")
-			v390(s, v)
+			v392(s, v)
 			s.pop()
 		}
 		if v, ok := x["number"]; ok {
 			s.push("number")
-			v391(s, v)
+			v393(s, v)
 			s.pop()
 		}
 		if v, ok := x["status"]; ok {
 			s.push("status")
-			v392(s, v)
+			v394(s, v)
 			s.pop()
 		}
 	}
-	s.ifThenElse(x, v393, v394, nil)
+	s.ifThenElse(x, v395, v396, nil)
 }
 
-// v390 validates callback-numstatus.request.json#/$defs/numInfo/properties/cause.
-func v390(s *vstate, x any) {
+// v392 validates callback-numstatus.request.json#/$defs/numInfo/properties/cause.
+func v392(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-numstatus.request.json#/$defs/numInfo/properties/cause/type", "type", "want string")
 		return
@@ -5826,16 +5836,16 @@ func v390(s *vstate, x any) {
 	}
 }
 
-// v391 validates callback-numstatus.request.json#/$defs/numInfo/properties/number.
-func v391(s *vstate, x any) {
+// v393 validates callback-numstatus.request.json#/$defs/numInfo/properties/number.
+func v393(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-numstatus.request.json#/$defs/numInfo/properties/number/type", "type", "want string")
 		return
 	}
 }
 
-// v392 validates callback-numstatus.request.json#/$defs/numInfo/properties/status.
-func v392(s *vstate, x any) {
+// v394 validates callback-numstatus.request.json#/$defs/numInfo/properties/status.
+func v394(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-numstatus.request.json#/$defs/numInfo/properties/status/type", "type", "want string")
 		return
@@ -5846,8 +5856,8 @@ func v392(s *vstate, x any) {
 	}
 }
 
-// v393 validates callback-numstatus.request.json#/$defs/numInfo/if.
-func v393(s *vstate, x any) {
+// v395 validates callback-numstatus.request.json#/$defs/numInfo/if.
+func v395(s *vstate, x any) {
 	switch x := x.(type) {
 	case map[string]any:
 		if !has(x, "cause") {
@@ -5856,8 +5866,8 @@ func v393(s *vstate, x any) {
 	}
 }
 
-// v394 validates callback-numstatus.request.json#/$defs/numInfo/then.
-func v394(s *vstate, x any) {
+// v396 validates callback-numstatus.request.json#/$defs/numInfo/then.
+func v396(s *vstate, x any) {
 	switch x := x.(type) {
 	case map[string]any:
 		if !has(x, "status") {
@@ -5865,35 +5875,35 @@ func v394(s *vstate, x any) {
 		}
 		if v, ok := x["status"]; ok {
 			s.push("status")
-			v395(s, v)
+			v397(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v395 validates callback-numstatus.request.json#/$defs/numInfo/then/properties/status.
-func v395(s *vstate, x any) {
+// v397 validates callback-numstatus.request.json#/$defs/numInfo/then/properties/status.
+func v397(s *vstate, x any) {
 	if !(isString(x, "10")) {
 		s.fail("callback-numstatus.request.json#/$defs/numInfo/then/properties/status/const", "const", "want '10'")
 		return
 	}
 }
 
-// v396 validates callback-sms-block.request.json#.
-func v396(s *vstate, x any) {
-	v397(s, x)
+// v398 validates callback-sms-block.request.json#.
+func v398(s *vstate, x any) {
+	v399(s, x)
 	switch x := x.(type) {
 	case map[string]any:
 		if v, ok := x["smsEvent"]; ok {
 			s.push("smsEvent")
-			v418(s, v)
+			v420(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v397 validates common.json#/$defs/smsNotification.
-func v397(s *vstate, x any) {
+// v399 validates common.json#/$defs/smsNotification.
+func v399(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("common.json#/$defs/smsNotification/type", "type", "want object")
 		return
@@ -5905,19 +5915,19 @@ func v397(s *vstate, x any) {
 		}
 		if v, ok := x["appKey"]; ok {
 			s.push("appKey")
-			v398(s, v)
+			v400(s, v)
 			s.pop()
 		}
 		if v, ok := x["smsEvent"]; ok {
 			s.push("smsEvent")
-			v399(s, v)
+			v401(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v398 validates common.json#/$defs/smsNotification/properties/appKey.
-func v398(s *vstate, x any) {
+// v400 validates common.json#/$defs/smsNotification/properties/appKey.
+func v400(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("common.json#/$defs/smsNotification/properties/appKey/type", "type", "want string")
 		return
@@ -5933,8 +5943,8 @@ func v398(s *vstate, x any) {
 	}
 }
 
-// v399 validates common.json#/$defs/smsNotification/properties/smsEvent.
-func v399(s *vstate, x any) {
+// v401 validates common.json#/$defs/smsNotification/properties/smsEvent.
+func v401(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/type", "type", "want object")
 		return
@@ -5946,85 +5956,85 @@ func v399(s *vstate, x any) {
 		}
 		if v, ok := x["called"]; ok {
 			s.push("called")
-			v400(s, v)
+			v402(s, v)
 			s.pop()
 		}
 		if v, ok := x["calling"]; ok {
 			s.push("calling")
-			v401(s, v)
+			v403(s, v)
 			s.pop()
 		}
 		if v, ok := x["event"]; ok {
 			s.push("event")
-			v402(s, v)
+			v404(s, v)
 			s.pop()
 		}
 		if v, ok := x["extInfo"]; ok {
 			s.push("extInfo")
-			v403(s, v)
+			v405(s, v)
 			s.pop()
 		}
 		if v, ok := x["notificationMode"]; ok {
 			s.push("notificationMode")
-			v408(s, v)
+			v410(s, v)
 			s.pop()
 		}
 		if v, ok := x["sendResult"]; ok {
 			s.push("sendResult")
-			v409(s, v)
+			v411(s, v)
 			s.pop()
 		}
 		if v, ok := x["smsContent"]; ok {
 			s.push("smsContent")
-			v410(s, v)
+			v412(s, v)
 			s.pop()
 		}
 		if v, ok := x["smsIdentifier"]; ok {
 			s.push("smsIdentifier")
-			v411(s, v)
+			v413(s, v)
 			s.pop()
 		}
 		if v, ok := x["subscriptionId"]; ok {
 			s.push("subscriptionId")
-			v412(s, v)
+			v414(s, v)
 			s.pop()
 		}
 		if v, ok := x["timeStamp"]; ok {
 			s.push("timeStamp")
-			v413(s, v)
+			v415(s, v)
 			s.pop()
 		}
 		if v, ok := x["userData"]; ok {
 			s.push("userData")
-			v416(s, v)
+			v418(s, v)
 			s.pop()
 		}
 		if v, ok := x["virtualNumber"]; ok {
 			s.push("virtualNumber")
-			v417(s, v)
+			v419(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v400 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/called.
-func v400(s *vstate, x any) {
+// v402 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/called.
+func v402(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/called/type", "type", "want string")
 		return
 	}
 }
 
-// v401 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/calling.
-func v401(s *vstate, x any) {
+// v403 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/calling.
+func v403(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/calling/type", "type", "want string")
 		return
 	}
 }
 
-// v402 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/event.
-func v402(s *vstate, x any) {
+// v404 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/event.
+func v404(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/event/type", "type", "want string")
 		return
@@ -6037,8 +6047,8 @@ func v402(s *vstate, x any) {
 	}
 }
 
-// v403 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo.
-func v403(s *vstate, x any) {
+// v405 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo.
+func v405(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo/type", "type", "want object")
 		return
@@ -6047,14 +6057,14 @@ func v403(s *vstate, x any) {
 	case map[string]any:
 		if v, ok := x["extParas"]; ok {
 			s.push("extParas")
-			v404(s, v)
+			v406(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v404 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo/properties/extParas.
-func v404(s *vstate, x any) {
+// v406 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo/properties/extParas.
+func v406(s *vstate, x any) {
 	if !hasType(x, tArray) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo/properties/extParas/type", "type", "want array")
 		return
@@ -6063,14 +6073,14 @@ func v404(s *vstate, x any) {
 	case []any:
 		for i, v := range x {
 			s.push(strconv.Itoa(i))
-			v405(s, v)
+			v407(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v405 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo/properties/extParas/items.
-func v405(s *vstate, x any) {
+// v407 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo/properties/extParas/items.
+func v407(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo/properties/extParas/items/type", "type", "want object")
 		return
@@ -6079,35 +6089,35 @@ func v405(s *vstate, x any) {
 	case map[string]any:
 		if v, ok := x["key"]; ok {
 			s.push("key")
-			v406(s, v)
+			v408(s, v)
 			s.pop()
 		}
 		if v, ok := x["value"]; ok {
 			s.push("value")
-			v407(s, v)
+			v409(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v406 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo/properties/extParas/items/properties/key.
-func v406(s *vstate, x any) {
+// v408 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo/properties/extParas/items/properties/key.
+func v408(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo/properties/extParas/items/properties/key/type", "type", "want string")
 		return
 	}
 }
 
-// v407 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo/properties/extParas/items/properties/value.
-func v407(s *vstate, x any) {
+// v409 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo/properties/extParas/items/properties/value.
+func v409(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo/properties/extParas/items/properties/value/type", "type", "want string")
 		return
 	}
 }
 
-// v408 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/notificationMode.
-func v408(s *vstate, x any) {
+// v410 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/notificationMode.
+func v410(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/notificationMode/type", "type", "want string")
 		return
@@ -6127,8 +6137,8 @@ func v408(s *vstate, x any) {
 	}
 }
 
-// v409 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/sendResult.
-func v409(s *vstate, x any) {
+// v411 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/sendResult.
+func v411(s *vstate, x any) {
 	if !hasType(x, tInteger) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/sendResult/type", "type", "want integer")
 		return
@@ -6139,16 +6149,16 @@ func v409(s *vstate, x any) {
 	}
 }
 
-// v410 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/smsContent.
-func v410(s *vstate, x any) {
+// v412 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/smsContent.
+func v412(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/smsContent/type", "type", "want string")
 		return
 	}
 }
 
-// v411 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/smsIdentifier.
-func v411(s *vstate, x any) {
+// v413 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/smsIdentifier.
+func v413(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/smsIdentifier/type", "type", "want string")
 		return
@@ -6164,28 +6174,28 @@ func v411(s *vstate, x any) {
 	}
 }
 
-// v412 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/subscriptionId.
-func v412(s *vstate, x any) {
+// v414 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/subscriptionId.
+func v414(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/subscriptionId/type", "type", "want string")
 		return
 	}
 }
 
-// v413 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/timeStamp.
-func v413(s *vstate, x any) {
-	if !s.anyOf(x, v414, v415) {
+// v415 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/timeStamp.
+func v415(s *vstate, x any) {
+	if !s.anyOf(x, v416, v417) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/timeStamp/anyOf", "anyOf", "anyOf failed")
 	}
 }
 
-// v414 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/timeStamp/anyOf/0.
-func v414(s *vstate, x any) {
+// v416 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/timeStamp/anyOf/0.
+func v416(s *vstate, x any) {
 	v103(s, x)
 }
 
-// v415 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/timeStamp/anyOf/1.
-func v415(s *vstate, x any) {
+// v417 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/timeStamp/anyOf/1.
+func v417(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/timeStamp/anyOf/1/type", "type", "want string")
 		return
@@ -6198,41 +6208,41 @@ func v415(s *vstate, x any) {
 	}
 }
 
-// v416 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/userData.
-func v416(s *vstate, x any) {
+// v418 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/userData.
+func v418(s *vstate, x any) {
 	v108(s, x)
 }
 
-// v417 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/virtualNumber.
-func v417(s *vstate, x any) {
+// v419 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/virtualNumber.
+func v419(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/virtualNumber/type", "type", "want string")
 		return
 	}
 }
 
-// v418 validates callback-sms-block.request.json#/properties/smsEvent.
-func v418(s *vstate, x any) {
+// v420 validates callback-sms-block.request.json#/properties/smsEvent.
+func v420(s *vstate, x any) {
 	switch x := x.(type) {
 	case map[string]any:
 		if v, ok := x["notificationMode"]; ok {
 			s.push("notificationMode")
-			v419(s, v)
+			v421(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v419 validates callback-sms-block.request.json#/properties/smsEvent/properties/notificationMode.
-func v419(s *vstate, x any) {
+// v421 validates callback-sms-block.request.json#/properties/smsEvent/properties/notificationMode.
+func v421(s *vstate, x any) {
 	if !(isString(x, "Block")) {
 		s.fail("callback-sms-block.request.json#/properties/smsEvent/properties/notificationMode/const", "const", "want 'Block'")
 		return
 	}
 }
 
-// v420 validates callback-sms-block.response.json#.
-func v420(s *vstate, x any) {
+// v422 validates callback-sms-block.response.json#.
+func v422(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("callback-sms-block.response.json#/type", "type", "want object")
 		return
@@ -6244,19 +6254,19 @@ func v420(s *vstate, x any) {
 		}
 		if v, ok := x["actions"]; ok {
 			s.push("actions")
-			v421(s, v)
+			v423(s, v)
 			s.pop()
 		}
 		if v, ok := x["userData"]; ok {
 			s.push("userData")
-			v425(s, v)
+			v427(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v421 validates callback-sms-block.response.json#/properties/actions.
-func v421(s *vstate, x any) {
+// v423 validates callback-sms-block.response.json#/properties/actions.
+func v423(s *vstate, x any) {
 	if !hasType(x, tArray) {
 		s.fail("callback-sms-block.response.json#/properties/actions/type", "type", "want array")
 		return
@@ -6268,14 +6278,14 @@ func v421(s *vstate, x any) {
 		}
 		for i, v := range x {
 			s.push(strconv.Itoa(i))
-			v422(s, v)
+			v424(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v422 validates callback-sms-block.response.json#/properties/actions/items.
-func v422(s *vstate, x any) {
+// v424 validates callback-sms-block.response.json#/properties/actions/items.
+func v424(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("callback-sms-block.response.json#/properties/actions/items/type", "type", "want object")
 		return
@@ -6287,27 +6297,27 @@ func v422(s *vstate, x any) {
 		}
 		if v, ok := x["message"]; ok {
 			s.push("message")
-			v423(s, v)
+			v425(s, v)
 			s.pop()
 		}
 		if v, ok := x["operation"]; ok {
 			s.push("operation")
-			v424(s, v)
+			v426(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v423 validates callback-sms-block.response.json#/properties/actions/items/properties/message.
-func v423(s *vstate, x any) {
+// v425 validates callback-sms-block.response.json#/properties/actions/items/properties/message.
+func v425(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("callback-sms-block.response.json#/properties/actions/items/properties/message/type", "type", "want object")
 		return
 	}
 }
 
-// v424 validates callback-sms-block.response.json#/properties/actions/items/properties/operation.
-func v424(s *vstate, x any) {
+// v426 validates callback-sms-block.response.json#/properties/actions/items/properties/operation.
+func v426(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-sms-block.response.json#/properties/actions/items/properties/operation/type", "type", "want string")
 		return
@@ -6320,64 +6330,64 @@ func v424(s *vstate, x any) {
 	}
 }
 
-// v425 validates callback-sms-block.response.json#/properties/userData.
-func v425(s *vstate, x any) {
+// v427 validates callback-sms-block.response.json#/properties/userData.
+func v427(s *vstate, x any) {
 	v108(s, x)
 }
 
-// v426 validates callback-sms-notify.request.json#.
-func v426(s *vstate, x any) {
-	v397(s, x)
+// v428 validates callback-sms-notify.request.json#.
+func v428(s *vstate, x any) {
+	v399(s, x)
 	switch x := x.(type) {
 	case map[string]any:
 		if v, ok := x["smsEvent"]; ok {
 			s.push("smsEvent")
-			v427(s, v)
+			v429(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v427 validates callback-sms-notify.request.json#/properties/smsEvent.
-func v427(s *vstate, x any) {
+// v429 validates callback-sms-notify.request.json#/properties/smsEvent.
+func v429(s *vstate, x any) {
 	switch x := x.(type) {
 	case map[string]any:
 		if v, ok := x["notificationMode"]; ok {
 			s.push("notificationMode")
-			v428(s, v)
+			v430(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v428 validates callback-sms-notify.request.json#/properties/smsEvent/properties/notificationMode.
-func v428(s *vstate, x any) {
+// v430 validates callback-sms-notify.request.json#/properties/smsEvent/properties/notificationMode.
+func v430(s *vstate, x any) {
 	if !(isString(x, "Notify")) {
 		s.fail("callback-sms-notify.request.json#/properties/smsEvent/properties/notificationMode/const", "const", "want 'Notify'")
 		return
 	}
 }
 
-// v429 validates error.response.json#.
-func v429(s *vstate, x any) {
-	v430(s, x)
+// v431 validates error.response.json#.
+func v431(s *vstate, x any) {
+	v432(s, x)
 }
 
-// v430 validates common.json#/$defs/errorEnvelope.
-func v430(s *vstate, x any) {
+// v432 validates common.json#/$defs/errorEnvelope.
+func v432(s *vstate, x any) {
 	v27(s, x)
 	switch x := x.(type) {
 	case map[string]any:
 		if v, ok := x["resultcode"]; ok {
 			s.push("resultcode")
-			v431(s, v)
+			v433(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v431 validates common.json#/$defs/errorEnvelope/properties/resultcode.
-func v431(s *vstate, x any) {
+// v433 validates common.json#/$defs/errorEnvelope/properties/resultcode.
+func v433(s *vstate, x any) {
 	switch x := x.(type) {
 	case string:
 		if !re5.MatchString(x) {
@@ -6386,8 +6396,8 @@ func v431(s *vstate, x any) {
 	}
 }
 
-// v432 validates record-download.request.json#.
-func v432(s *vstate, x any) {
+// v434 validates record-download.request.json#.
+func v434(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("record-download.request.json#/type", "type", "want object")
 		return
@@ -6399,19 +6409,19 @@ func v432(s *vstate, x any) {
 		}
 		if v, ok := x["fileName"]; ok {
 			s.push("fileName")
-			v433(s, v)
+			v435(s, v)
 			s.pop()
 		}
 		if v, ok := x["recordDomain"]; ok {
 			s.push("recordDomain")
-			v434(s, v)
+			v436(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v433 validates record-download.request.json#/properties/fileName.
-func v433(s *vstate, x any) {
+// v435 validates record-download.request.json#/properties/fileName.
+func v435(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("record-download.request.json#/properties/fileName/type", "type", "want string")
 		return
@@ -6427,8 +6437,8 @@ func v433(s *vstate, x any) {
 	}
 }
 
-// v434 validates record-download.request.json#/properties/recordDomain.
-func v434(s *vstate, x any) {
+// v436 validates record-download.request.json#/properties/recordDomain.
+func v436(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("record-download.request.json#/properties/recordDomain/type", "type", "want string")
 		return
@@ -6444,7 +6454,7 @@ func v434(s *vstate, x any) {
 	}
 }
 
-// v435 validates record-download.response.json#.
-func v435(s *vstate, x any) {
-	v430(s, x)
+// v437 validates record-download.response.json#.
+func v437(s *vstate, x any) {
+	v432(s, x)
 }
