@@ -140,7 +140,30 @@ func (r *CallRequest) normalize() error {
 	if !reDTMF.MatchString(r.Extension) {
 		return invalid("extension %q: want up to 8 keypad digits (0-9 * #)", r.Extension)
 	}
+	if r.Cause != nil {
+		if _, ok := pns.LookupHangupCause(*r.Cause); !ok {
+			return invalid("cause %d is not a hang-up cause of reference §7.7 (GET %scauses lists them)", *r.Cause, AdminPrefix)
+		}
+	}
 	return nil
+}
+
+// force applies a forced hang-up cause (D91) to a routing decision. A cause of the inbound
+// leg releases the call before forwarding, whatever the bindings say; a cause of a later
+// stage needs a forwarded call, so on a call the bindings do not forward it is an error
+// rather than a sequence the platform could not produce.
+func force(d decision, code int) (decision, error) {
+	c, _ := pns.LookupHangupCause(code)
+	d.forced = &c
+	d.reason += fmt.Sprintf("; hang-up cause %d forced", code)
+	if c.Stage == pns.StageInbound {
+		d.target, d.callbackA, d.cause = "", "", code
+		return d, nil
+	}
+	if d.target == "" {
+		return d, invalid("cause %d ends a forwarded call, but this call is not forwarded (%s)", code, d.reason)
+	}
+	return d, nil
 }
 
 // decision is the routing outcome of a call, before timing.
@@ -154,6 +177,8 @@ type decision struct {
 	// callbackA is set when the forwarded leg goes to an AXE A: the callback record of A gets
 	// the caller at callout.
 	callbackA string
+	// forced is the hang-up cause forced by CallRequest.Cause (D91), nil when none.
+	forced *pns.HangupCause
 }
 
 func fail(b *Binding, dir, cause int, reason string) decision {
@@ -290,6 +315,12 @@ func (s *Simulator) Call(ctx context.Context, req CallRequest) (CallResult, erro
 		xi.Mode = app.Mode
 	}
 	d := s.route(xi, req)
+	if req.Cause != nil {
+		var err error
+		if d, err = force(d, *req.Cause); err != nil {
+			return CallResult{}, err
+		}
+	}
 	t0 := s.clk.Now().UTC().Truncate(time.Second)
 	p := s.build(app, xi, req, d, t0)
 	s.logCall(app.AppKey, &CallRecord{Request: req, CallResult: p.result})
@@ -371,7 +402,11 @@ func (s *Simulator) build(app AppConfig, xi XInfo, req CallRequest, d decision, 
 		alert := t.Add(alertDelay)
 		ring := time.Duration(req.RingSeconds) * time.Second
 		q850 := q850None
-		switch req.Outcome {
+		outcome := req.Outcome
+		if d.forced != nil {
+			outcome = forcedOutcome(d.forced.Stage)
+		}
+		switch outcome {
 		case OutcomeBusy:
 			state, q850 = CauseRejected, q850Busy
 			end = t.Add(busyDelay)
@@ -379,7 +414,7 @@ func (s *Simulator) build(app AppConfig, xi XInfo, req CallRequest, d decision, 
 			add(alert, EventAlerting, x, d.target, nil)
 			fee.FwdAlertingTime = pns.FormatUTC(alert)
 			end = alert.Add(ring)
-			switch req.Outcome {
+			switch outcome {
 			case OutcomeNoAnswer:
 				state, q850 = CauseNoAnswer, q850NoAnswer
 			case OutcomeRejected:
@@ -401,7 +436,7 @@ func (s *Simulator) build(app AppConfig, xi XInfo, req CallRequest, d decision, 
 				d.reason += "; maxDuration reached"
 			}
 			end = ans.Add(talk)
-			if d.binding.RecordFlag && app.Recording && talk > 0 {
+			if d.binding.RecordFlag && app.Recording && talk > 0 && !recordingFailed(d) {
 				name := fmt.Sprintf("%s%011d.wav", ans.Format("060102150405"), n)
 				secs := min(int(talk/time.Second), 3)
 				s.rec.add(&recording{name: name, appKey: app.AppKey, domain: s.opt.RecordDomain,
@@ -413,6 +448,9 @@ func (s *Simulator) build(app AppConfig, xi XInfo, req CallRequest, d decision, 
 				fee.RecordDomain = s.opt.RecordDomain
 				p.result.Recording = name
 			}
+		}
+		if d.forced != nil {
+			state, q850 = d.forced.Code, forcedQ850(d.forced.Code)
 		}
 		add(end, EventDisconnect, x, d.target, disc(state))
 		fee.FwdUnaswRsn, fee.CallOutUnaswRsn = q850, q850

@@ -132,6 +132,11 @@ type CallRequest struct {
 	TalkSeconds int    `json:"talkSeconds,omitempty"`
 	// Extension is the digits an AXE caller enters at the prompt.
 	Extension string `json:"extension,omitempty"`
+	// Cause, when set, forces the call's hang-up cause (D91): any code of the table of
+	// reference §7.7 (pns.HangupCauses). The code's stage says how far the call gets: a cause
+	// of the inbound leg releases the call before forwarding; the others need a call the
+	// bindings forward, and replace Outcome.
+	Cause *int `json:"cause,omitempty"`
 }
 
 // Route says how the platform routed a call.
