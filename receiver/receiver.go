@@ -365,6 +365,9 @@ type envelope struct {
 		Timestamp      string `json:"timestamp"`
 		SessionID      string `json:"sessionId"`
 		SubscriptionID string `json:"subscriptionId"`
+		// StateCode stays raw: a stateCode of the wrong type is a schema violation, and must
+		// not make the whole body unreadable.
+		StateCode json.RawMessage `json:"stateCode"`
 	} `json:"statusInfo"`
 	FeeLst []struct {
 		Icid           string `json:"icid"`

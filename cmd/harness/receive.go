@@ -186,6 +186,7 @@ loop:
 		fmt.Fprintf(stdout, "wrote %s\n", filepath.Join(*out, "receiver.json"))
 	}
 	cb := assemble.Callbacks(rep, nil)
+	printCauses(stdout, cb.Causes)
 	ths, err := callbackThresholds(cb, &rep, cf.thresholds)
 	if err != nil {
 		fmt.Fprintf(stderr, "harness receive: %v\n", err)
