@@ -330,7 +330,7 @@ func (st *state) account(r *Receiver, a *Arrival, h bodyHash, env *envelope, par
 		}
 	}
 	status := http.StatusOK
-	if first && a.Kind != KindSMSBlock && r.failSelected(h) {
+	if first && !a.block && r.failSelected(h) {
 		st.c.InjectedFailures++
 		status = r.opts.FailStatus
 	}
