@@ -283,7 +283,7 @@ func serviceType(m pns.Mode) string {
 	case pns.ModeAXE:
 		return "005"
 	}
-	return ""
+	return "" // X mode: omitted (D88)
 }
 
 func randHex(n int) string {
@@ -314,15 +314,28 @@ func (s *Simulator) Call(ctx context.Context, req CallRequest) (CallResult, erro
 	if xi.Mode == "" {
 		xi.Mode = app.Mode
 	}
-	d := s.route(xi, req)
+	t0 := s.clk.Now().UTC().Truncate(time.Second)
+	var d decision
+	var xc *xCallin
+	if xi.Mode == pns.ModeX {
+		if xi.Status == StatusPaused || xi.Status == StatusUnavailable {
+			d = fail(nil, 2, CauseServiceError, "X number status "+xi.Status+" (paused or unavailable)")
+		} else {
+			d, xc = s.routeX(ctx, app, req, t0)
+		}
+	} else {
+		d = s.route(xi, req)
+	}
 	if req.Cause != nil {
 		var err error
 		if d, err = force(d, *req.Cause); err != nil {
 			return CallResult{}, err
 		}
+		if xi.Mode == pns.ModeX && d.target == "" {
+			d.direction = 2 // not forwarded (D88)
+		}
 	}
-	t0 := s.clk.Now().UTC().Truncate(time.Second)
-	p := s.build(app, xi, req, d, t0)
+	p := s.build(app, xi, req, d, t0, xc)
 	s.logCall(app.AppKey, &CallRecord{Request: req, CallResult: p.result})
 	s.dispatch(app, p)
 	return p.result, nil
@@ -337,13 +350,20 @@ type plan struct {
 	cbA      string
 	cbCaller string
 	x        string
+	// xCallinSent is true when the first event is an X-mode Block callin already sent.
+	xCallinSent bool
 }
 
-func (s *Simulator) build(app AppConfig, xi XInfo, req CallRequest, d decision, t0 time.Time) *plan {
-	n := s.seq.Add(1)
+func (s *Simulator) build(app AppConfig, xi XInfo, req CallRequest, d decision, t0 time.Time, xc *xCallin) *plan {
+	var n uint64
+	var sessionID string
+	if xc != nil {
+		n, sessionID = xc.n, xc.sessionID
+	} else {
+		n, sessionID = s.newSession(t0)
+	}
 	x := req.Called
-	sessionID := fmt.Sprintf("%04d_%d_4294967295_%s@%s", n%10000, n, t0.Format("20060102150405"), s.opt.HostName)
-	p := &plan{x: x}
+	p := &plan{x: x, xCallinSent: xc != nil && xc.sent}
 	var subID, userData string
 	if d.binding != nil {
 		subID = d.binding.SubscriptionID
@@ -354,6 +374,9 @@ func (s *Simulator) build(app AppConfig, xi XInfo, req CallRequest, d decision, 
 			SubscriptionID: subID, UserData: userData}
 		if mod != nil {
 			mod(&si)
+		}
+		if xi.Mode == pns.ModeX {
+			si.NotifyMode = pns.NotifyModeNotify // every X-mode event but the Block callin (§7.3)
 		}
 		url := app.CallStatusURL
 		if typ == EventCallin && app.CallinURL != "" {
@@ -379,8 +402,17 @@ func (s *Simulator) build(app AppConfig, xi XInfo, req CallRequest, d decision, 
 	if xi.Mode == pns.ModeAXE && d.binding != nil {
 		fee.ExtendNum = d.binding.Extension
 	}
+	if xi.Mode == pns.ModeX {
+		fee.NotifyMode = pns.NotifyModeBlock // marks an X-mode record (§6.8)
+	}
 
-	add(t0, EventCallin, req.Caller, x, nil)
+	if xc != nil {
+		// The Block callin went out before routing, as it was sent.
+		p.result.Events = append(p.result.Events, xc.event)
+		p.times = append(p.times, t0)
+	} else {
+		add(t0, EventCallin, req.Caller, x, nil)
+	}
 	t := t0
 	if d.collect {
 		t = t0.Add(collectDelay)
@@ -493,6 +525,9 @@ func (s *Simulator) at(t time.Time, f func()) {
 func (s *Simulator) dispatch(app AppConfig, p *plan) {
 	sid := p.result.SessionID
 	for i := range p.result.Events {
+		if i == 0 && p.xCallinSent {
+			continue // sent synchronously, never re-pushed (§6.7)
+		}
 		ev := p.result.Events[i]
 		s.at(p.times[i], func() {
 			if ev.URL != "" {
