@@ -101,6 +101,12 @@
 // the SMS control URL`, `the Location serves a WAV recording`. The pushed body becomes the
 // response, so the response-field steps read it.
 //
+// Block replies: `the customer's server answers the callin of "<X1>" with:` and `the customer's
+// server answers the Block SMS to "<X1>" with:` (a JSON doc string) set what the runner's own
+// receiver answers to the X-mode Block callin (§6.7) and to the Block SMS (§10.3) about that X
+// until the scenario ends; with another push source they skip, since that receiver's replies
+// are its own (harness receive --rules).
+//
 // # Push sources
 //
 // With an empty Options.Target the runner starts the embedded emulator together with two

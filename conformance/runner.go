@@ -278,7 +278,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	}
 	switch {
 	case own != nil:
-		rs.pushes, rs.ownPushes = own, true
+		rs.pushes, rs.ownPushes, rs.replies = own, true, &own.replies
 	case o.Pushes != nil:
 		rs.pushes = sourceFeed{o.Pushes}
 	}

@@ -171,6 +171,11 @@ type Options struct {
 	// when no rule matches) and the SMS (BlockAnswer when no rule matches). Block requests
 	// are never failed by FailFirst: the platform does not re-send them (§6.7, D89).
 	Rules *Rules
+	// BlockReply, when set, is asked first for the reply to a Block request (Arrival.Kind
+	// KindSMSBlock, or KindEvent for an X-mode callin); ok false falls back to Rules. It runs
+	// on the handler goroutine and must be quick. Test runners use it to give each scenario
+	// its own reply.
+	BlockReply func(a Arrival) (reply []byte, ok bool)
 	// MaxBody limits the request body read (DefaultMaxBody); larger bodies are answered 413.
 	MaxBody int64
 	// MaxRefused bounds the refused bodies remembered (DefaultMaxRefused); see
@@ -515,7 +520,14 @@ func (r *Receiver) serveHTTP(w http.ResponseWriter, req *http.Request) {
 	if a.Status == http.StatusOK && a.block {
 		w.Header().Set("Content-Type", pns.ContentTypeJSON)
 		w.WriteHeader(http.StatusOK)
-		_, _ = w.Write(r.blockAnswer(&env))
+		reply, ok := []byte(nil), false
+		if r.opts.BlockReply != nil {
+			reply, ok = r.opts.BlockReply(a)
+		}
+		if !ok {
+			reply = r.blockAnswer(&env)
+		}
+		_, _ = w.Write(reply)
 		return
 	}
 	w.WriteHeader(a.Status)
