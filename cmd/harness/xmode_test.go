@@ -1,0 +1,140 @@
+package main
+
+import (
+	"encoding/json"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/pns-harness/pns-harness/emulator"
+	"github.com/pns-harness/pns-harness/pns"
+)
+
+// TestXModeBothSides: `harness emulate --platform-only` with an X-mode app whose call-status
+// URL is `harness receive --rules`: each simulated call's Block callin reaches the receiver,
+// which answers with the rule's reply, and the platform acts on it (connect forwards to the
+// rule's calleeNum with its userData, close ends the call with 8017, an invalid reply fails it
+// with 8014, no rule: close).
+func TestXModeBothSides(t *testing.T) {
+	rules := filepath.Join(t.TempDir(), "rules.yaml")
+	if err := os.WriteFile(rules, []byte(`
+callin:
+  - caller: "+8613800100001"
+    reply: {operation: connect, connectInfo: {calleeNum: "+8613800100002", userData: order-4711}}
+  - caller: "+8613800100003"
+    reply: {operation: close, closeInfo: {userData: order-4712}}
+  - caller: "+8613800100005"
+    raw: '{"operation":"connect","connectInfo":{"calleeNum":"+8613800100002","maxDuration":7200}}'
+`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	rp := startReceive(t, "--rules", rules)
+	const x = "+8617009900001"
+	p := startPlatform(t, "--config", platformConfig(t, func(c *emulator.Config) {
+		c.Apps = append(c.Apps, emulator.AppConfig{AppKey: pushKey, AppSecret: pushSecret, Mode: pns.ModeX,
+			CallStatusURL: rp.url + "/status", FeeURL: rp.url + "/fee"})
+		c.PoolRanges = append(c.PoolRanges, emulator.PoolRange{From: "+8617009900000", Count: 5, App: pushKey, CityCode: "010"})
+	}))
+	call := func(caller string) map[string]any {
+		t.Helper()
+		resp, err := http.Post(p.AdminURL+"calls", "application/json",
+			strings.NewReader(`{"caller":"`+caller+`","called":"`+x+`"}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var m map[string]any
+		if err := json.NewDecoder(resp.Body).Decode(&m); err != nil || resp.StatusCode != 200 {
+			t.Fatalf("call from %s: %d %v %v", caller, resp.StatusCode, m, err)
+		}
+		return m
+	}
+	fee := func(m map[string]any) map[string]any { f, _ := m["fee"].(map[string]any); return f }
+
+	m := call("+8613800100001")
+	if m["stateCode"] != float64(0) || fee(m)["fwdDstNum"] != "+8613800100002" || fee(m)["userData"] != "order-4711" ||
+		fee(m)["notifyMode"] != "Block" || len(m["events"].([]any)) != 5 {
+		t.Errorf("connect: %v", m)
+	}
+	m = call("+8613800100003")
+	if m["stateCode"] != float64(8017) || fee(m)["direction"] != float64(2) || len(m["events"].([]any)) != 2 {
+		t.Errorf("close: %v", m)
+	}
+	m = call("+8613800100005")
+	if m["stateCode"] != float64(8014) || len(m["events"].([]any)) != 2 {
+		t.Errorf("invalid reply: %v", m)
+	}
+	m = call("+8613800100007")
+	if m["stateCode"] != float64(8017) {
+		t.Errorf("no rule (close): %v", m)
+	}
+	_, out, rep := rp.stop()
+	if rep.ByEventType["callin"] != 4 || rep.Counters.BadSignature != 0 || rep.Counters.Invalid != 0 {
+		t.Errorf("receiver: callins %d, counters %+v\n%s", rep.ByEventType["callin"], rep.Counters, out)
+	}
+}
+
+// xmodeOutcomes runs `harness conform` on the X-mode feature and returns its scenarios.
+func xmodeOutcomes(t *testing.T, env []string, args ...string) (int, string, []scenarioOutcome) {
+	t.Helper()
+	out := t.TempDir()
+	code, stdout, stderr := runHarness(t, env, append([]string{"conform", "--tags", "@callbacks", "--name", "^X: ", "--out", out}, args...)...)
+	if _, err := os.Stat(filepath.Join(out, "conformance.json")); err != nil {
+		t.Fatalf("exit %d, no conformance.json\n%s\n%s", code, lastLines(stdout, 20), stderr)
+	}
+	var xs []scenarioOutcome
+	for _, s := range readScenarios(t, filepath.Join(out, "conformance.json")) {
+		if strings.HasPrefix(s.Key, "xmode.feature:") {
+			xs = append(xs, s)
+		}
+	}
+	return code, stdout + stderr, xs
+}
+
+// TestConformXModeEmbedded: against the embedded emulator every X-mode scenario passes.
+func TestConformXModeEmbedded(t *testing.T) {
+	code, out, xs := xmodeOutcomes(t, nil)
+	if code != exitOK || len(xs) != 13 {
+		t.Fatalf("exit %d, %d X-mode scenarios, want 13\n%s", code, len(xs), lastLines(out, 30))
+	}
+	for _, s := range xs {
+		if s.Status != "passed" {
+			t.Errorf("%s: %s %s", s.Key, s.Status, s.reason())
+		}
+	}
+}
+
+// TestConformXModePlatformOnly: against `emulate --platform-only` with its admin API the
+// X-mode scenarios cannot set the customer's replies (they come from the platform's own
+// receiver): none fails, each is not checked with that reason.
+func TestConformXModePlatformOnly(t *testing.T) {
+	p := startPlatform(t, "--config", platformConfig(t, func(c *emulator.Config) {
+		c.Apps = append(c.Apps, emulator.AppConfig{AppKey: "conf-x", AppSecret: "conf-x-secret", Mode: pns.ModeX})
+		c.PoolRanges = append(c.PoolRanges, emulator.PoolRange{From: "+8617005200000", Count: 20, App: "conf-x", CityCode: "010"})
+	}))
+	base, err := os.ReadFile(platformProfile(t, `  X:
+    appKey: conf-x
+    appSecretEnv: PNS_T_X
+    xRanges:
+      - {from: "+8617005200000", count: 20, cityCode: "010"}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	prof := filepath.Join(t.TempDir(), "profile.yaml")
+	y := strings.Replace(string(base), "emulator: false", "emulator: true\nadminURL: "+p.AdminURL, 1)
+	if err := os.WriteFile(prof, []byte(y), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, xs := xmodeOutcomes(t, append([]string{"PNS_T_X=conf-x-secret"}, platformEnv...), "--target", p.URL, "--ca-file", p.CertFile, "--profile", prof)
+	if len(xs) != 13 {
+		t.Fatalf("exit %d, %d X-mode scenarios, want 13\n%s", code, len(xs), lastLines(out, 30))
+	}
+	for _, s := range xs {
+		if s.Status == "passed" || s.Status == "failed" || !strings.Contains(s.reason(), "harness receive --rules") {
+			t.Errorf("%s: %s %q, want not checked because the replies are the target receiver's", s.Key, s.Status, s.reason())
+		}
+	}
+}
