@@ -79,6 +79,9 @@ func (w *world) registerBlockReplySteps(sc *godog.ScenarioContext) {
 // another push source the replies are that receiver's (harness receive --rules), which the
 // scenario cannot set: it skips.
 func (w *world) answerBlock(sms bool, x string, doc *godog.DocString) error {
+	if err := w.needPushes(); err != nil {
+		return err
+	}
 	if w.rs.replies == nil {
 		return fmt.Errorf("%w: the Block replies come from the target's own receiver (harness receive --rules), not from the runner", godog.ErrSkip)
 	}

@@ -111,8 +111,10 @@ const (
 	// DefaultReadTimeout bounds the time a client may take to send a whole request, so that
 	// a slow body cannot hold a connection.
 	DefaultReadTimeout = 30 * time.Second
-	// DefaultBlockAnswer forwards the SMS (§10).
-	DefaultBlockAnswer = `{"actions":[{"operation":"vNumberRoute"}]}`
+	// DefaultBlockAnswer drops an SMS no rule routes (§10.3): forwarding needs a receiver
+	// (message.called) that only the customer knows, and vNumberRoute without one is an
+	// invalid reply the platform drops anyway (D89).
+	DefaultBlockAnswer = `{"actions":[{"operation":"DiscardMessage"}]}`
 )
 
 // EmittedHeader is the emulator-only request header with each record's emission instant

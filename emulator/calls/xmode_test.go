@@ -146,3 +146,58 @@ func TestXModeInvalidReplies(t *testing.T) {
 		t.Errorf("no URL: %+v %v, pushes %+v", res, err, f.push.all())
 	}
 }
+
+// X-mode SMS (§10.1, §10.3, D89): every text goes to the SMS control URL in Block mode first;
+// vNumberRoute forwards it to message.called and a Notify with the reply's userData follows;
+// DiscardMessage and an invalid reply drop it without a Notify.
+func TestXModeSMS(t *testing.T) {
+	const xSMS, xSMSNoControl = "+8617300000003", "+8617300000004"
+	for _, tc := range []struct {
+		name      string
+		x         string
+		reply     string
+		forwarded bool
+		blocked   bool
+	}{
+		{"vNumberRoute", xSMS, `{"actions":[{"operation":"vNumberRoute","message":{"called":"` + xT + `","calling":"` + xCaller + `"},"userData":"sms-7"}]}`, true, true},
+		{"DiscardMessage", xSMS, `{"actions":[{"operation":"DiscardMessage"}]}`, false, true},
+		{"vNumberRoute to a local number", xSMS, `{"actions":[{"operation":"vNumberRoute","message":{"called":"13500000099","calling":"` + xCaller + `"}}]}`, false, true},
+		{"no SMS control URL", xSMSNoControl, ``, false, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newXFixture(Options{Immediate: true})
+			f.be.addApp(AppConfig{AppKey: "xSMSApp", Mode: pns.ModeX, SMS: true, SMSIncludeContent: true, SMSNotifyURL: urlSMS, SMSControlURL: urlSMSControl}, xSMS)
+			f.be.addApp(AppConfig{AppKey: "xSMSNoControl", Mode: pns.ModeX, SMS: true, SMSNotifyURL: urlSMS}, xSMSNoControl)
+			f.push.block = func([]byte) ([]byte, error) { return []byte(tc.reply), nil }
+			res, err := f.sim.SMS(context.Background(), SMSRequest{From: xCaller, To: tc.x, Content: "hello"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Forwarded != tc.forwarded || (res.Block != nil) != true {
+				t.Fatalf("result %+v", res)
+			}
+			blocks := f.push.ofKind("block")
+			if len(blocks) != map[bool]int{true: 1}[tc.blocked] {
+				t.Fatalf("%d Block requests", len(blocks))
+			}
+			if tc.blocked {
+				var n SMSNotification
+				_ = json.Unmarshal(blocks[0].body, &n)
+				if n.SMSEvent.NotificationMode != SMSModeBlock || n.SMSEvent.SubscriptionID != "" || n.SMSEvent.Called != "" || n.SMSEvent.Calling != xCaller {
+					t.Errorf("Block request %s", blocks[0].body)
+				}
+			}
+			notes := f.push.ofKind(KindSMSNotify)
+			if len(notes) != map[bool]int{true: 1}[tc.forwarded] {
+				t.Fatalf("%d Notify pushes", len(notes))
+			}
+			if tc.forwarded {
+				var n SMSNotification
+				_ = json.Unmarshal(notes[0].body, &n)
+				if n.SMSEvent.Called != xT || n.SMSEvent.UserData != "sms-7" || *n.SMSEvent.SendResult != 0 || n.SMSEvent.NotificationMode != SMSModeNotify {
+					t.Errorf("Notify %s", notes[0].body)
+				}
+			}
+		})
+	}
+}
