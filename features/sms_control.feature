@@ -7,7 +7,7 @@ Feature: SMS control address: the Block reply steers the message (reference §10
   reply drops it too (D89), and neither is followed by a Notify. The runner's own receiver
   answers what the scenario sets; against another push source the scenarios skip.
 
-  @rule:sms:block-route
+  @rule:sms:block-route @decision:D89
   Scenario: AX: vNumberRoute forwards A's text to message.called and a Notify follows
     Given the AX app
     And an AX binding of "<A1>" on "<X1>"
@@ -41,7 +41,7 @@ Feature: SMS control address: the Block reply steers the message (reference §10
     And the response field "forwarded" is false
     And the response field "notify" is absent
 
-  @rule:sms:block-invalid
+  @rule:sms:block-invalid @decision:D89
   Scenario Outline: AX: an invalid Block reply drops the text without a Notify (<case>)
     Given the AX app
     And an AX binding of "<A1>" on "<X1>"

@@ -8,7 +8,7 @@ Feature: X mode: the customer's server steers every call (reference §6.6-§6.8)
   skip, because the replies then come from that receiver (harness receive --rules). Calls are
   placed through the emulator's call simulator, so the feature runs only against the emulator.
 
-  @rule:sequence:M1
+  @rule:sequence:M1 @decision:D88
   Scenario: X: the reply connect puts the call through to calleeNum with the reply's userData
     Given the X app
     And the customer's server answers the callin of "<X1>" with:
@@ -33,7 +33,7 @@ Feature: X mode: the customer's server steers every call (reference §6.6-§6.8)
     And the response field "fee.serviceType" is absent
     And the response field "fee.subscriptionId" is absent
 
-  @rule:sequence:M1
+  @rule:sequence:M1 @decision:D87
   Scenario: X: connectInfo as the one-element array of Huawei's Java sample is accepted
     Given the X app
     And the customer's server answers the callin of "<X1>" with:
@@ -58,7 +58,7 @@ Feature: X mode: the customer's server steers every call (reference §6.6-§6.8)
     Then the call events are "callin, callout, alerting, answer, disconnect"
     And the response field "stateCode" is 8010
 
-  @rule:sequence:M2
+  @rule:sequence:M2 @decision:D88
   Scenario: X: the reply close ends the call with 8017
     Given the X app
     And the customer's server answers the callin of "<X1>" with:
@@ -75,7 +75,7 @@ Feature: X mode: the customer's server steers every call (reference §6.6-§6.8)
     And the response field "fee.ulFailReason" is 8017
     And the response field "fee.fwdDstNum" is absent
 
-  @rule:sequence:M3
+  @rule:sequence:M3 @decision:D87
   Scenario Outline: X: an invalid reply fails the call with 8014 (<case>)
     Given the X app
     And the customer's server answers the callin of "<X1>" with:
@@ -98,7 +98,7 @@ Feature: X mode: the customer's server steers every call (reference §6.6-§6.8)
       | an unknown operation             | {"operation":"forward","connectInfo":{"calleeNum":"<B1>"}}                                 |
       | no operation                     | {"connectInfo":{"calleeNum":"<B1>"}}                                                       |
 
-  @global-state @rule:delivery:xmode-callin
+  @global-state @rule:delivery:xmode-callin @decision:D88
   Scenario: X: the Block callin arrives at the call-status URL, the other events follow as Notify
     Given the X app
     And the customer's server answers the callin of "<X1>" with:

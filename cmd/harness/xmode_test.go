@@ -13,10 +13,11 @@ import (
 )
 
 // TestXModeBothSides: `harness emulate --platform-only` with an X-mode app whose call-status
-// URL is `harness receive --rules`: each simulated call's Block callin reaches the receiver,
-// which answers with the rule's reply, and the platform acts on it (connect forwards to the
-// rule's calleeNum with its userData, close ends the call with 8017, an invalid reply fails it
-// with 8014, no rule: close).
+// and SMS control URLs are `harness receive --rules`: each simulated call's Block callin and
+// each text's Block SMS reach the receiver, which answers with the rule's reply, and the
+// platform acts on it (connect forwards to the rule's calleeNum with its userData, close ends
+// the call with 8017, an invalid reply fails it with 8014, no rule: close; vNumberRoute
+// forwards the text, no rule: discarded).
 func TestXModeBothSides(t *testing.T) {
 	rules := filepath.Join(t.TempDir(), "rules.yaml")
 	if err := os.WriteFile(rules, []byte(`
@@ -27,6 +28,9 @@ callin:
     reply: {operation: close, closeInfo: {userData: order-4712}}
   - caller: "+8613800100005"
     raw: '{"operation":"connect","connectInfo":{"calleeNum":"+8613800100002","maxDuration":7200}}'
+sms:
+  - calling: "+8613800100001"
+    reply: {operation: vNumberRoute, message: {called: "+8613800100002"}, userData: sms-7}
 `), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -34,22 +38,24 @@ callin:
 	const x = "+8617009900001"
 	p := startPlatform(t, "--config", platformConfig(t, func(c *emulator.Config) {
 		c.Apps = append(c.Apps, emulator.AppConfig{AppKey: pushKey, AppSecret: pushSecret, Mode: pns.ModeX,
-			CallStatusURL: rp.url + "/status", FeeURL: rp.url + "/fee"})
+			CallStatusURL: rp.url + "/status", FeeURL: rp.url + "/fee", SMSControlURL: rp.url + "/sms-control"})
 		c.PoolRanges = append(c.PoolRanges, emulator.PoolRange{From: "+8617009900000", Count: 5, App: pushKey, CityCode: "010"})
 	}))
-	call := func(caller string) map[string]any {
+	admin := func(path, body string) map[string]any {
 		t.Helper()
-		resp, err := http.Post(p.AdminURL+"calls", "application/json",
-			strings.NewReader(`{"caller":"`+caller+`","called":"`+x+`"}`))
+		resp, err := http.Post(p.AdminURL+path, "application/json", strings.NewReader(body))
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer resp.Body.Close()
 		var m map[string]any
 		if err := json.NewDecoder(resp.Body).Decode(&m); err != nil || resp.StatusCode != 200 {
-			t.Fatalf("call from %s: %d %v %v", caller, resp.StatusCode, m, err)
+			t.Fatalf("%s %s: %d %v %v", path, body, resp.StatusCode, m, err)
 		}
 		return m
+	}
+	call := func(caller string) map[string]any {
+		return admin("calls", `{"caller":"`+caller+`","called":"`+x+`"}`)
 	}
 	fee := func(m map[string]any) map[string]any { f, _ := m["fee"].(map[string]any); return f }
 
@@ -70,7 +76,19 @@ callin:
 	if m["stateCode"] != float64(8017) {
 		t.Errorf("no rule (close): %v", m)
 	}
+	// SMS to X: the Block request reaches the receiver; the rule forwards, no rule discards.
+	m = admin("sms", `{"from":"+8613800100001","to":"`+x+`","content":"hi"}`)
+	if m["forwarded"] != true || m["forwardTo"] != "+8613800100002" || m["blockOperation"] != "vNumberRoute" {
+		t.Errorf("SMS routed by the rule: %v", m)
+	}
+	m = admin("sms", `{"from":"+8613800100009","to":"`+x+`","content":"hi"}`)
+	if m["forwarded"] != false || m["blockOperation"] != "DiscardMessage" || m["notify"] != nil {
+		t.Errorf("SMS without a rule: %v", m)
+	}
 	_, out, rep := rp.stop()
+	if rep.Counters.SMSBlock != 2 {
+		t.Errorf("receiver: %d Block SMS, want 2", rep.Counters.SMSBlock)
+	}
 	if rep.ByEventType["callin"] != 4 || rep.Counters.BadSignature != 0 || rep.Counters.Invalid != 0 {
 		t.Errorf("receiver: callins %d, counters %+v\n%s", rep.ByEventType["callin"], rep.Counters, out)
 	}
