@@ -82,7 +82,8 @@ func TestReceiveAndReportHangupCauses(t *testing.T) {
 }
 
 // TestPlatformForcesHangupCauses: on `emulate --platform-only` a simulated call can be forced
-// to any cause of the contract's table through the admin API, which lists them.
+// to any cause of the contract's table through the admin API, which lists them, and a share
+// of the calls can be ended with causes of a list (the fault menu).
 func TestPlatformForcesHangupCauses(t *testing.T) {
 	p := startPlatform(t)
 	var menu struct {
@@ -118,5 +119,20 @@ func TestPlatformForcesHangupCauses(t *testing.T) {
 	status, m = post(`{"caller":"+8613800100001","called":"+8617001100000","cause":4711}`)
 	if msg, _ := m["error"].(string); status != 400 || !strings.Contains(msg, "4711") {
 		t.Errorf("unknown cause: %d %v", status, m)
+	}
+	// The fault menu: every call without its own cause ends with one of the list it can end
+	// with (8104 needs a forwarded call, so this unbound call gets 8056).
+	resp, err := http.Post(p.AdminURL+"causes", "application/json", strings.NewReader(`{"rate":1,"causes":[8104,8056]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("POST causes: %d", resp.StatusCode)
+	}
+	for range 3 {
+		if status, m = post(`{"caller":"+8613800100001","called":"+8617001100000"}`); status != 200 || m["stateCode"] != float64(8056) {
+			t.Errorf("call under injection: %d %v", status, m)
+		}
 	}
 }

@@ -112,3 +112,68 @@ func TestCauseMenuRoute(t *testing.T) {
 		t.Fatalf("unknown cause: %d %v", status, m)
 	}
 }
+
+// The injection ends the share of calls its rate says with causes of its list, only with
+// those a call can end with (a callee cause never ends a call that is not forwarded), and
+// never overrides an explicit cause.
+func TestCauseInjection(t *testing.T) {
+	f := newFixture(Options{Immediate: true})
+	for _, bad := range []CauseInjection{{Rate: -0.1, Causes: []int{8102}}, {Rate: 1.5, Causes: []int{8102}}, {Rate: 0.5}, {Rate: 1, Causes: []int{9999}}} {
+		if err := f.sim.SetCauseInjection(bad); !errors.Is(err, ErrInvalid) {
+			t.Errorf("%+v: err %v", bad, err)
+		}
+	}
+	if err := f.sim.SetCauseInjection(CauseInjection{Rate: 1, Causes: []int{8102, 8047}, Seed: 7}); err != nil {
+		t.Fatal(err)
+	}
+	seen := map[int]int{}
+	for range 40 {
+		res, err := f.sim.Call(context.Background(), CallRequest{Caller: axbA, Called: axbX1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen[res.StateCode]++
+	}
+	if seen[8102] == 0 || seen[8047] == 0 || seen[8102]+seen[8047] != 40 {
+		t.Errorf("forwarded calls ended with %v, want only and both of 8102 and 8047", seen)
+	}
+	for range 10 {
+		res, err := f.sim.Call(context.Background(), CallRequest{Caller: stranger, Called: axbX1})
+		if err != nil || res.StateCode != 8047 {
+			t.Fatalf("unforwarded call: %d %v (8102 cannot end it)", res.StateCode, err)
+		}
+	}
+	code := 8104
+	if res, _ := f.sim.Call(context.Background(), CallRequest{Caller: axbA, Called: axbX1, Cause: &code}); res.StateCode != 8104 {
+		t.Errorf("explicit cause overridden: %d", res.StateCode)
+	}
+	if err := f.sim.SetCauseInjection(CauseInjection{Rate: 0.5, Causes: []int{8102}, Seed: 3}); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for range 400 {
+		if res, _ := f.sim.Call(context.Background(), CallRequest{Caller: axbA, Called: axbX1}); res.StateCode == 8102 {
+			n++
+		}
+	}
+	if n < 140 || n > 260 { // a seeded draw: the same every run
+		t.Errorf("rate 0.5 injected %d of 400", n)
+	}
+	f.sim.Reset()
+	if got := f.sim.CauseInjectionConfig(); got.Rate != 0 {
+		t.Errorf("reset left %+v", got)
+	}
+	status, m := do(t, f.sim.Handler(), "POST", "/emulator/v1/causes", `{"rate":1,"causes":[8048]}`)
+	if status != 200 || m["injection"].(map[string]any)["rate"].(float64) != 1 {
+		t.Fatalf("POST causes: %d %v", status, m)
+	}
+	if _, m = do(t, f.sim.Handler(), "POST", "/emulator/v1/calls", `{"caller":"`+axbA+`","called":"`+axbX1+`"}`); m["stateCode"].(float64) != 8048 {
+		t.Errorf("call under injection: %v", m)
+	}
+	if status, _ = do(t, f.sim.Handler(), "POST", "/emulator/v1/causes", `{"rate":2,"causes":[8048]}`); status != 400 {
+		t.Errorf("bad rate: %d", status)
+	}
+	if status, m = do(t, f.sim.Handler(), "DELETE", "/emulator/v1/causes", ""); status != 200 || m["injection"].(map[string]any)["rate"].(float64) != 0 {
+		t.Errorf("DELETE causes: %d %v", status, m)
+	}
+}

@@ -26,6 +26,8 @@ const maxBody = 1 << 20
 //	POST /emulator/v1/numbers/status      {"numbers":[…],"status":"9","cause":""} → changes
 //	POST /emulator/v1/sms                 JSON SMSRequest → SMSResult
 //	GET  /emulator/v1/causes              the hang-up causes a call can be forced to (D91)
+//	POST /emulator/v1/causes              JSON CauseInjection: end a share of calls with them
+//	DELETE /emulator/v1/causes            stop the injection
 //
 // Bad input is answered with 400 and {"error":"…"}. The recording files are served by
 // RecordingHandler, on the provisioning listener.
@@ -35,7 +37,9 @@ func (s *Simulator) Handler() http.Handler {
 	mux.HandleFunc("GET "+AdminPrefix+"calls", s.handleCallLog)
 	mux.HandleFunc("POST "+AdminPrefix+"numbers/status", s.handleStatus)
 	mux.HandleFunc("POST "+AdminPrefix+"sms", s.handleSMS)
-	mux.HandleFunc("GET "+AdminPrefix+"causes", handleCauses)
+	mux.HandleFunc("GET "+AdminPrefix+"causes", s.handleCauses)
+	mux.HandleFunc("POST "+AdminPrefix+"causes", s.handleCausesSet)
+	mux.HandleFunc("DELETE "+AdminPrefix+"causes", s.handleCausesClear)
 	return mux
 }
 
@@ -48,6 +52,8 @@ func Routes() []string {
 		"POST " + AdminPrefix + "numbers/status",
 		"POST " + AdminPrefix + "sms",
 		"GET " + AdminPrefix + "causes",
+		"POST " + AdminPrefix + "causes",
+		"DELETE " + AdminPrefix + "causes",
 	}
 }
 
@@ -235,6 +241,29 @@ func stageEvents(st pns.CauseStage) []string {
 	return []string{EventCallin, EventDisconnect}
 }
 
-func handleCauses(w http.ResponseWriter, _ *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]any{"causes": CauseMenu()})
+// causesAnswer is the answer of the /causes routes: the menu and the installed injection.
+type causesAnswer struct {
+	Causes    []CauseEntry   `json:"causes"`
+	Injection CauseInjection `json:"injection"`
+}
+
+func (s *Simulator) handleCauses(w http.ResponseWriter, _ *http.Request) {
+	writeJSON(w, http.StatusOK, causesAnswer{Causes: CauseMenu(), Injection: s.CauseInjectionConfig()})
+}
+
+func (s *Simulator) handleCausesSet(w http.ResponseWriter, r *http.Request) {
+	var c CauseInjection
+	if !decode(w, r, &c) {
+		return
+	}
+	if err := s.SetCauseInjection(c); err != nil {
+		writeErr(w, errStatus(err), err.Error())
+		return
+	}
+	s.handleCauses(w, r)
+}
+
+func (s *Simulator) handleCausesClear(w http.ResponseWriter, r *http.Request) {
+	_ = s.SetCauseInjection(CauseInjection{})
+	s.handleCauses(w, r)
 }

@@ -81,6 +81,8 @@ type Simulator struct {
 	lastPushErr string
 
 	rec *recordings
+	// inj ends a share of the calls with injected hang-up causes (POST /emulator/v1/causes).
+	inj injector
 }
 
 // New returns a Simulator reading state from be, pushing through p, timed by clk.
@@ -331,9 +333,11 @@ func (s *Simulator) Call(ctx context.Context, req CallRequest) (CallResult, erro
 		if d, err = force(d, *req.Cause); err != nil {
 			return CallResult{}, err
 		}
-		if xi.Mode == pns.ModeX && d.target == "" {
-			d.direction = 2 // not forwarded (D88)
-		}
+	} else {
+		d = s.injectCause(d)
+	}
+	if d.forced != nil && xi.Mode == pns.ModeX && d.target == "" {
+		d.direction = 2 // not forwarded (D88)
 	}
 	p := s.build(app, xi, req, d, t0, xc)
 	s.logCall(app.AppKey, &CallRecord{Request: req, CallResult: p.result})

@@ -36,6 +36,7 @@ func Register(em *emulator.Emulator, d *callbacks.Dispatcher, opt Options) *Simu
 // Reset forgets the call log, the recordings and their download tokens (the emulator's reset
 // hook). X-number statuses stay, as in the emulator.
 func (s *Simulator) Reset() {
+	_ = s.inj.set(CauseInjection{})
 	s.mu.Lock()
 	s.logs = map[string][]*CallRecord{}
 	s.mu.Unlock()
