@@ -10,18 +10,20 @@ import (
 	"github.com/pns-harness/pns-harness/receiver"
 )
 
-// blockReplies are the answers the runner's own receivers give Block requests (the X-mode
-// callin, §6.7; the SMS at the SMS control URL, §10.3), set per X number by the scenario that
-// holds the X, so that concurrent scenarios each get their own. A Block request of an X
-// nobody set gets the receiver's defaults.
-type blockReplies struct {
+// BlockReplies are the answers a receiver gives Block requests (the X-mode callin, §6.7; the
+// SMS at the SMS control URL, §10.3) on behalf of the suite: each scenario sets the reply for
+// the X it holds, so that concurrent scenarios each get their own. A Block request about an X
+// nobody set gets the receiver's own defaults. The runner's own receivers use one; a caller
+// that runs its own receiver (Options.Pushes) passes one as Options.Replies and sets
+// receiver.Options.BlockReply to its Reply method. The zero value is ready to use.
+type BlockReplies struct {
 	mu     sync.Mutex
 	callin map[string][]byte
 	sms    map[string][]byte
 }
 
 // set installs the reply to Block requests about x; the returned function removes it.
-func (b *blockReplies) set(sms bool, x string, reply []byte) func() {
+func (b *BlockReplies) set(sms bool, x string, reply []byte) func() {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	m := &b.callin
@@ -39,8 +41,8 @@ func (b *blockReplies) set(sms bool, x string, reply []byte) func() {
 	}
 }
 
-// reply is receiver.Options.BlockReply: the reply set for the X the request is about.
-func (b *blockReplies) reply(a receiver.Arrival) ([]byte, bool) {
+// Reply is a receiver.Options.BlockReply: the reply set for the X the request is about.
+func (b *BlockReplies) Reply(a receiver.Arrival) ([]byte, bool) {
 	var env struct {
 		StatusInfo *struct {
 			Called string `json:"called"`
@@ -83,7 +85,7 @@ func (w *world) answerBlock(sms bool, x string, doc *godog.DocString) error {
 		return err
 	}
 	if w.rs.replies == nil {
-		return fmt.Errorf("%w: the Block replies come from the target's own receiver (harness receive --rules), not from the runner", godog.ErrSkip)
+		return fmt.Errorf("%w: the Block replies come from the receiver of the target's pushes (harness receive --rules), not from the runner", godog.ErrSkip)
 	}
 	num, err := w.fill(x)
 	if err != nil {

@@ -172,7 +172,7 @@ type ownPushes struct {
 	serial [2]sync.Mutex
 	cur    [2]*reqInfo
 	// replies are the scenarios' answers to Block requests.
-	replies blockReplies
+	replies BlockReplies
 }
 
 type reqInfo struct {
@@ -214,7 +214,7 @@ func startOwnPushes(apps map[string]string, v *schemas.Validator) (*ownPushes, e
 			}
 			o.record(newPush(a, ri.path, ri.nonce, ri.ctype))
 		}}
-		opts.BlockReply = o.replies.reply
+		opts.BlockReply = o.replies.Reply
 		if i == 1 {
 			opts.FailFirst = 1
 		}

@@ -45,7 +45,7 @@ type runState struct {
 	ownPushes bool
 	// replies are the own receivers' answers to Block requests (nil with another push
 	// source: the scenarios that set them skip).
-	replies *blockReplies
+	replies *BlockReplies
 
 	// global serialises @global-state scenarios against all others (write lock vs read locks).
 	global sync.RWMutex

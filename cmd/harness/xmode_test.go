@@ -157,3 +157,51 @@ func TestConformXModePlatformOnly(t *testing.T) {
 		}
 	}
 }
+
+// TestRunChecksXModeAndCauses: `harness run` (embedded emulator, its own receiver) runs the
+// X-mode, SMS-control and hang-up-cause scenarios instead of skipping them (its receiver
+// answers the replies the scenarios set), and its report tables the causes of the calls.
+func TestRunChecksXModeAndCauses(t *testing.T) {
+	out := t.TempDir()
+	code, stdout, stderr := runHarness(t, nil, "run", "--out", out,
+		"--tags", "@rule:sequence:M1,@rule:sequence:M2,@rule:sms:x-block,@rule:sms:block-route,@rule:business:forced-cause",
+		"--load-duration", "500ms", "--rate", "20", "--call-rate", "5", "--seed", "3")
+	if code != exitOK {
+		t.Fatalf("exit %d\n%s\n%s", code, lastLines(stdout, 30), stderr)
+	}
+	res := readScenarios(t, filepath.Join(out, "conformance", "conformance.json"))
+	files := map[string]int{}
+	for _, s := range res {
+		if s.Status != "passed" {
+			t.Errorf("%s: %s %s", s.Key, s.Status, s.reason())
+		}
+		files[strings.SplitN(s.Key, ":", 2)[0]]++
+	}
+	if files["xmode.feature"] != 4 || files["sms_control.feature"] != 3 || files["hangup_causes.feature"] != 82 {
+		t.Errorf("scenarios per feature %v", files)
+	}
+	b, err := os.ReadFile(filepath.Join(out, "summary.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sum struct {
+		Callbacks struct {
+			Causes []struct {
+				Code   string `json:"code"`
+				Listed bool   `json:"listed"`
+			} `json:"causes"`
+		} `json:"callbacks"`
+	}
+	if err := json.Unmarshal(b, &sum); err != nil {
+		t.Fatal(err)
+	}
+	listed := 0
+	for _, c := range sum.Callbacks.Causes {
+		if c.Listed {
+			listed++
+		}
+	}
+	if listed != len(pns.HangupCauses()) {
+		t.Errorf("the report tables %d listed causes, want all %d", listed, len(pns.HangupCauses()))
+	}
+}
