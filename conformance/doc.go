@@ -118,7 +118,9 @@
 // Against an emulator given as Target, Options.Pushes (a PushSource such as a PushHub fed by
 // the receiver's OnPush) supplies the arrivals; paths and nonces are then unknown and not
 // checked, the re-push scenario skips when the receiver accepted the first delivery, and the
-// Block scenario skips when the AX app has no SMS control URL. Without a push source the
+// Block scenario skips when the AX app has no SMS control URL; the scenarios that set the
+// customer's Block replies run when Options.Replies answers for that receiver (`harness run`
+// does so) and skip otherwise. Without a push source the
 // delivery scenarios skip at their first push step ("no push source").
 //
 // # Placeholders
