@@ -424,6 +424,23 @@ func (r *Receiver) blockAnswer(env *envelope) []byte {
 	return r.opts.Rules.CallinAnswer(env.StatusInfo.Caller, env.StatusInfo.Called)
 }
 
+// replyKey is the Report.BlockReplies key of a reply: "callin " or "sms " and the reply's
+// operation, or "invalid" for a reply the contract does not allow (a rule's raw reply).
+func replyKey(env *envelope, reply []byte) string {
+	if env.SMS != nil {
+		a, err := pns.ParseSMSBlockReply(reply, env.SMS.Calling)
+		if err != nil {
+			return "sms invalid"
+		}
+		return "sms " + a.Operation
+	}
+	c, err := pns.ParseCallinReply(reply)
+	if err != nil {
+		return "callin invalid"
+	}
+	return "callin " + c.Operation
+}
+
 // kind detects the notification kind from the body shape.
 func (e *envelope) kind() string {
 	switch {
@@ -529,6 +546,10 @@ func (r *Receiver) serveHTTP(w http.ResponseWriter, req *http.Request) {
 		if !ok {
 			reply = r.blockAnswer(&env)
 		}
+		key := replyKey(&env, reply)
+		r.mu.Lock()
+		r.st.replies[key]++
+		r.mu.Unlock()
 		_, _ = w.Write(reply)
 		return
 	}

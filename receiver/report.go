@@ -355,6 +355,10 @@ type Report struct {
 	// §7.7): the decimal code, or CauseAbsent, or CauseNotInteger. pns.LookupHangupCause
 	// gives a code's meaning; a code it does not know is no cause of the contract.
 	Causes map[string]int64 `json:"causes,omitempty"`
+	// BlockReplies counts the replies given to Block requests, every delivery included, by
+	// "callin " or "sms " and the operation ("callin connect", "sms DiscardMessage"), or
+	// "callin invalid" / "sms invalid" for a reply the contract does not allow.
+	BlockReplies map[string]int64 `json:"blockReplies,omitempty"`
 	// PlatformClock summarises delays measured against the platform's timestamps.
 	PlatformClock *ClockOffset `json:"platformClock,omitempty"`
 	// Final is true for a snapshot taken with Final: expectations not yet due count missing.
@@ -401,6 +405,7 @@ func (r *Receiver) snapshot(final bool) Report {
 		ByKind: cloneCounts(st.byKind), ByEventType: cloneCounts(st.byEventType), ByScheme: cloneCounts(st.byScheme),
 		ByType:        map[string]TypeCounts{},
 		Causes:        nilIfEmpty(cloneCounts(st.causes)),
+		BlockReplies:  nilIfEmpty(cloneCounts(st.replies)),
 		Violations:    append([]ViolationSample(nil), st.violations...),
 		BadSignatures: append([]BadSignatureSample(nil), st.badSigs...)}
 	for t, c := range st.types {
@@ -717,8 +722,12 @@ func Merge(reports ...Report) (Report, error) {
 		if len(r.Causes) > 0 && out.Causes == nil {
 			out.Causes = map[string]int64{}
 		}
+		if len(r.BlockReplies) > 0 && out.BlockReplies == nil {
+			out.BlockReplies = map[string]int64{}
+		}
 		for _, pair := range []struct{ dst, src map[string]int64 }{
-			{out.ByKind, r.ByKind}, {out.ByEventType, r.ByEventType}, {out.ByScheme, r.ByScheme}, {out.Causes, r.Causes}} {
+			{out.ByKind, r.ByKind}, {out.ByEventType, r.ByEventType}, {out.ByScheme, r.ByScheme}, {out.Causes, r.Causes},
+			{out.BlockReplies, r.BlockReplies}} {
 			for k, v := range pair.src {
 				pair.dst[k] += v
 			}

@@ -2,6 +2,7 @@ package receiver
 
 import (
 	"bytes"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -81,6 +82,30 @@ func TestRulesChooseBlockReplies(t *testing.T) {
 				t.Errorf("%s: the reply breaks the contract: %v", tc.name, err)
 			}
 		}
+	}
+}
+
+// The report counts the replies given, by kind and operation; a raw reply the contract does
+// not allow counts as invalid.
+func TestReportCountsBlockReplies(t *testing.T) {
+	rules, err := ParseRules([]byte(ruleFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := New(Options{Apps: apps, Rules: rules})
+	for _, b := range []string{
+		`{"eventType":"callin","statusInfo":{"sessionId":"c1","timestamp":"2026-03-01 08:30:00","caller":"+8613800000021","called":"+8617100000001","notifyMode":"Block"}}`,
+		`{"eventType":"callin","statusInfo":{"sessionId":"c2","timestamp":"2026-03-01 08:30:00","caller":"+8613900000001","called":"+8617100000001","notifyMode":"Block"}}`,
+		`{"eventType":"callin","statusInfo":{"sessionId":"c3","timestamp":"2026-03-01 08:30:00","caller":"+8613800000055","called":"+8617100000001","notifyMode":"Block"}}`,
+		`{"appKey":"recvAppAKSK","smsEvent":{"smsIdentifier":"s1","notificationMode":"Block","calling":"+8613800000005","virtualNumber":"+8617000000001","event":"TextSMS","timeStamp":"2026-03-01T08:00:00.000Z"}}`,
+	} {
+		if st := post(t, r.Handler(), &appAKSK, []byte(b)); st != 200 {
+			t.Fatalf("status %d", st)
+		}
+	}
+	want := map[string]int64{"callin connect": 1, "callin invalid": 1, "callin close": 1, "sms DiscardMessage": 1}
+	if got := r.Snapshot().BlockReplies; !maps.Equal(got, want) {
+		t.Errorf("block replies %v, want %v", got, want)
 	}
 }
 

@@ -112,6 +112,7 @@ type state struct {
 	series      map[string]map[string]*series
 	types       map[string]*TypeCounts // per event type: expected, received, duplicates
 	causes      map[string]int64       // hang-up causes of the distinct disconnects (Report.Causes)
+	replies     map[string]int64       // replies given to Block requests (Report.BlockReplies)
 	platform    clockEstimate
 	violations  []ViolationSample
 	badSigs     []BadSignatureSample
@@ -187,6 +188,7 @@ func (st *state) init() {
 	st.series = map[string]map[string]*series{RefPlatform: {}, RefTrigger: {}, RefEmulator: {}}
 	st.types = map[string]*TypeCounts{}
 	st.causes = map[string]int64{}
+	st.replies = map[string]int64{}
 	st.retiredMiss = map[string]int64{}
 	st.nonces = map[string]time.Time{}
 }

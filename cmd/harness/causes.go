@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 
 	"github.com/pns-harness/pns-harness/reports"
@@ -24,4 +25,22 @@ func printCauses(w io.Writer, causes []reports.CallbackCause) {
 		parts = append(parts, fmt.Sprintf("%s (%s) ×%d", c.Code, meaning, c.Count))
 	}
 	fmt.Fprintf(w, "hang-up causes: %s\n", strings.Join(parts, "; "))
+}
+
+// printBlockReplies writes the replies the receiver gave Block requests (X-mode callin, SMS
+// control) as one line, so that a user sees what the platform was told. Nothing when none.
+func printBlockReplies(w io.Writer, replies map[string]int64) {
+	if len(replies) == 0 {
+		return
+	}
+	keys := make([]string, 0, len(replies))
+	for k := range replies {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, 0, len(keys))
+	for _, k := range keys {
+		parts = append(parts, fmt.Sprintf("%s ×%d", k, replies[k]))
+	}
+	fmt.Fprintf(w, "block replies: %s\n", strings.Join(parts, "; "))
 }

@@ -200,6 +200,7 @@ loop:
 	}
 	cb := assemble.Callbacks(rep, nil)
 	printCauses(stdout, cb.Causes)
+	printBlockReplies(stdout, rep.BlockReplies)
 	ths, err := callbackThresholds(cb, &rep, cf.thresholds)
 	if err != nil {
 		fmt.Fprintf(stderr, "harness receive: %v\n", err)

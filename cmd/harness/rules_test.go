@@ -70,8 +70,12 @@ sms:
 	if status != 200 || err != nil || a.Operation != pns.SMSRoute || a.Message.Called != "+8613800000002" {
 		t.Errorf("Block SMS: %d %s (%v)", status, reply, err)
 	}
-	if code, out, rep := rp.stop(); rep.Counters.Invalid != 0 || rep.Counters.BadSignature != 0 {
+	code, out, rep := rp.stop()
+	if rep.Counters.Invalid != 0 || rep.Counters.BadSignature != 0 {
 		t.Errorf("exit %d, counters %+v\n%s", code, rep.Counters, out)
+	}
+	if !strings.Contains(out, "block replies: callin close ×1; callin connect ×1; sms vNumberRoute ×1") {
+		t.Errorf("output lacks the block replies:\n%s", out)
 	}
 }
 
