@@ -56,15 +56,16 @@ var compiledSchemas = map[string]func(*vstate, any){
 	"axe-unbind.response":         v322,
 	"call-stop.request":           v323,
 	"call-stop.response":          v326,
-	"callback-event.request":      v330,
-	"callback-fee.request":        v344,
-	"callback-numstatus.request":  v387,
-	"callback-sms-block.request":  v398,
-	"callback-sms-block.response": v422,
-	"callback-sms-notify.request": v428,
-	"error.response":              v431,
-	"record-download.request":     v434,
-	"record-download.response":    v437,
+	"callback-callin.response":    v330,
+	"callback-event.request":      v357,
+	"callback-fee.request":        v371,
+	"callback-numstatus.request":  v415,
+	"callback-sms-block.request":  v426,
+	"callback-sms-block.response": v450,
+	"callback-sms-notify.request": v463,
+	"error.response":              v466,
+	"record-download.request":     v469,
+	"record-download.response":    v472,
 }
 
 // v0 validates ax-bind.request.json#.
@@ -4812,8 +4813,388 @@ func v329(s *vstate, x any) {
 	}
 }
 
-// v330 validates callback-event.request.json#.
+// v330 validates callback-callin.response.json#.
 func v330(s *vstate, x any) {
+	if !hasType(x, tObject) {
+		s.fail("callback-callin.response.json#/type", "type", "want object")
+		return
+	}
+	switch x := x.(type) {
+	case map[string]any:
+		if !has(x, "operation") {
+			s.fail("callback-callin.response.json#/required", "required", "missing properties")
+		}
+		if v, ok := x["closeInfo"]; ok {
+			s.push("closeInfo")
+			v331(s, v)
+			s.pop()
+		}
+		if v, ok := x["connectInfo"]; ok {
+			s.push("connectInfo")
+			v338(s, v)
+			s.pop()
+		}
+		if v, ok := x["operation"]; ok {
+			s.push("operation")
+			v353(s, v)
+			s.pop()
+		}
+	}
+	s.ifThenElse(x, v354, v356, nil)
+}
+
+// v331 validates callback-callin.response.json#/properties/closeInfo.
+func v331(s *vstate, x any) {
+	if !s.anyOf(x, v332, v336) {
+		s.fail("callback-callin.response.json#/properties/closeInfo/anyOf", "anyOf", "anyOf failed")
+	}
+}
+
+// v332 validates callback-callin.response.json#/properties/closeInfo/anyOf/0.
+func v332(s *vstate, x any) {
+	v333(s, x)
+}
+
+// v333 validates callback-callin.response.json#/$defs/closeInfo.
+func v333(s *vstate, x any) {
+	if !hasType(x, tObject) {
+		s.fail("callback-callin.response.json#/$defs/closeInfo/type", "type", "want object")
+		return
+	}
+	switch x := x.(type) {
+	case map[string]any:
+		if v, ok := x["closeHintTone"]; ok {
+			s.push("closeHintTone")
+			v334(s, v)
+			s.pop()
+		}
+		if v, ok := x["userData"]; ok {
+			s.push("userData")
+			v335(s, v)
+			s.pop()
+		}
+	}
+}
+
+// v334 validates callback-callin.response.json#/$defs/closeInfo/properties/closeHintTone.
+func v334(s *vstate, x any) {
+	if !hasType(x, tString) {
+		s.fail("callback-callin.response.json#/$defs/closeInfo/properties/closeHintTone/type", "type", "want string")
+		return
+	}
+	switch x := x.(type) {
+	case string:
+		if utf8.RuneCountInString(x) < 1 {
+			s.fail("callback-callin.response.json#/$defs/closeInfo/properties/closeHintTone/minLength", "minLength", "minLength: want 1")
+		}
+		if utf8.RuneCountInString(x) > 128 {
+			s.fail("callback-callin.response.json#/$defs/closeInfo/properties/closeHintTone/maxLength", "maxLength", "maxLength: want 128")
+		}
+	}
+}
+
+// v335 validates callback-callin.response.json#/$defs/closeInfo/properties/userData.
+func v335(s *vstate, x any) {
+	v108(s, x)
+}
+
+// v336 validates callback-callin.response.json#/properties/closeInfo/anyOf/1.
+func v336(s *vstate, x any) {
+	if !hasType(x, tArray) {
+		s.fail("callback-callin.response.json#/properties/closeInfo/anyOf/1/type", "type", "want array")
+		return
+	}
+	switch x := x.(type) {
+	case []any:
+		if len(x) < 1 {
+			s.fail("callback-callin.response.json#/properties/closeInfo/anyOf/1/minItems", "minItems", "minItems: want 1")
+		}
+		for i, v := range x {
+			s.push(strconv.Itoa(i))
+			v337(s, v)
+			s.pop()
+		}
+	}
+}
+
+// v337 validates callback-callin.response.json#/properties/closeInfo/anyOf/1/items.
+func v337(s *vstate, x any) {
+	v333(s, x)
+}
+
+// v338 validates callback-callin.response.json#/properties/connectInfo.
+func v338(s *vstate, x any) {
+	if !s.anyOf(x, v339, v351) {
+		s.fail("callback-callin.response.json#/properties/connectInfo/anyOf", "anyOf", "anyOf failed")
+	}
+}
+
+// v339 validates callback-callin.response.json#/properties/connectInfo/anyOf/0.
+func v339(s *vstate, x any) {
+	v340(s, x)
+}
+
+// v340 validates callback-callin.response.json#/$defs/connectInfo.
+func v340(s *vstate, x any) {
+	if !hasType(x, tObject) {
+		s.fail("callback-callin.response.json#/$defs/connectInfo/type", "type", "want object")
+		return
+	}
+	switch x := x.(type) {
+	case map[string]any:
+		if !has(x, "calleeNum") {
+			s.fail("callback-callin.response.json#/$defs/connectInfo/required", "required", "missing properties")
+		}
+		if v, ok := x["calleeNum"]; ok {
+			s.push("calleeNum")
+			v341(s, v)
+			s.pop()
+		}
+		if v, ok := x["displayCalleeNum"]; ok {
+			s.push("displayCalleeNum")
+			v342(s, v)
+			s.pop()
+		}
+		if v, ok := x["lastMinVoice"]; ok {
+			s.push("lastMinVoice")
+			v343(s, v)
+			s.pop()
+		}
+		if v, ok := x["maxDuration"]; ok {
+			s.push("maxDuration")
+			v344(s, v)
+			s.pop()
+		}
+		if v, ok := x["recordFlag"]; ok {
+			s.push("recordFlag")
+			v345(s, v)
+			s.pop()
+		}
+		if v, ok := x["recordHintTone"]; ok {
+			s.push("recordHintTone")
+			v348(s, v)
+			s.pop()
+		}
+		if v, ok := x["userData"]; ok {
+			s.push("userData")
+			v349(s, v)
+			s.pop()
+		}
+		if v, ok := x["waitVoice"]; ok {
+			s.push("waitVoice")
+			v350(s, v)
+			s.pop()
+		}
+	}
+}
+
+// v341 validates callback-callin.response.json#/$defs/connectInfo/properties/calleeNum.
+func v341(s *vstate, x any) {
+	if !hasType(x, tString) {
+		s.fail("callback-callin.response.json#/$defs/connectInfo/properties/calleeNum/type", "type", "want string")
+		return
+	}
+	if str, ok := x.(string); ok && !IsGlobalNumber(str) {
+		s.fail("callback-callin.response.json#/$defs/connectInfo/properties/calleeNum/format", "format", "not a valid pns-number")
+		return
+	}
+	switch x := x.(type) {
+	case string:
+		if utf8.RuneCountInString(x) < 4 {
+			s.fail("callback-callin.response.json#/$defs/connectInfo/properties/calleeNum/minLength", "minLength", "minLength: want 4")
+		}
+		if utf8.RuneCountInString(x) > 31 {
+			s.fail("callback-callin.response.json#/$defs/connectInfo/properties/calleeNum/maxLength", "maxLength", "maxLength: want 31")
+		}
+	}
+}
+
+// v342 validates callback-callin.response.json#/$defs/connectInfo/properties/displayCalleeNum.
+func v342(s *vstate, x any) {
+	if !hasType(x, tString) {
+		s.fail("callback-callin.response.json#/$defs/connectInfo/properties/displayCalleeNum/type", "type", "want string")
+		return
+	}
+	if str, ok := x.(string); ok && !IsGlobalNumber(str) {
+		s.fail("callback-callin.response.json#/$defs/connectInfo/properties/displayCalleeNum/format", "format", "not a valid pns-number")
+		return
+	}
+	switch x := x.(type) {
+	case string:
+		if utf8.RuneCountInString(x) < 4 {
+			s.fail("callback-callin.response.json#/$defs/connectInfo/properties/displayCalleeNum/minLength", "minLength", "minLength: want 4")
+		}
+		if utf8.RuneCountInString(x) > 31 {
+			s.fail("callback-callin.response.json#/$defs/connectInfo/properties/displayCalleeNum/maxLength", "maxLength", "maxLength: want 31")
+		}
+	}
+}
+
+// v343 validates callback-callin.response.json#/$defs/connectInfo/properties/lastMinVoice.
+func v343(s *vstate, x any) {
+	if !hasType(x, tString) {
+		s.fail("callback-callin.response.json#/$defs/connectInfo/properties/lastMinVoice/type", "type", "want string")
+		return
+	}
+	switch x := x.(type) {
+	case string:
+		if utf8.RuneCountInString(x) > 128 {
+			s.fail("callback-callin.response.json#/$defs/connectInfo/properties/lastMinVoice/maxLength", "maxLength", "maxLength: want 128")
+		}
+	}
+}
+
+// v344 validates callback-callin.response.json#/$defs/connectInfo/properties/maxDuration.
+func v344(s *vstate, x any) {
+	if !hasType(x, tInteger) {
+		s.fail("callback-callin.response.json#/$defs/connectInfo/properties/maxDuration/type", "type", "want integer")
+		return
+	}
+	switch x := x.(type) {
+	case json.Number, float64:
+		if cmpNum(x, 0) < 0 {
+			s.fail("callback-callin.response.json#/$defs/connectInfo/properties/maxDuration/minimum", "minimum", "minimum: want 0")
+		}
+		if cmpNum(x, 1440) > 0 {
+			s.fail("callback-callin.response.json#/$defs/connectInfo/properties/maxDuration/maximum", "maximum", "maximum: want 1440")
+		}
+	}
+}
+
+// v345 validates callback-callin.response.json#/$defs/connectInfo/properties/recordFlag.
+func v345(s *vstate, x any) {
+	if !s.anyOf(x, v346, v347) {
+		s.fail("callback-callin.response.json#/$defs/connectInfo/properties/recordFlag/anyOf", "anyOf", "anyOf failed")
+	}
+}
+
+// v346 validates callback-callin.response.json#/$defs/connectInfo/properties/recordFlag/anyOf/0.
+func v346(s *vstate, x any) {
+	if !hasType(x, tString) {
+		s.fail("callback-callin.response.json#/$defs/connectInfo/properties/recordFlag/anyOf/0/type", "type", "want string")
+		return
+	}
+	if !((isString(x, "true")) || (isString(x, "false"))) {
+		s.fail("callback-callin.response.json#/$defs/connectInfo/properties/recordFlag/anyOf/0/enum", "enum", "value must be one of 'true', 'false'")
+		return
+	}
+}
+
+// v347 validates callback-callin.response.json#/$defs/connectInfo/properties/recordFlag/anyOf/1.
+func v347(s *vstate, x any) {
+	if !hasType(x, tBool) {
+		s.fail("callback-callin.response.json#/$defs/connectInfo/properties/recordFlag/anyOf/1/type", "type", "want boolean")
+		return
+	}
+}
+
+// v348 validates callback-callin.response.json#/$defs/connectInfo/properties/recordHintTone.
+func v348(s *vstate, x any) {
+	if !hasType(x, tString) {
+		s.fail("callback-callin.response.json#/$defs/connectInfo/properties/recordHintTone/type", "type", "want string")
+		return
+	}
+	switch x := x.(type) {
+	case string:
+		if utf8.RuneCountInString(x) < 1 {
+			s.fail("callback-callin.response.json#/$defs/connectInfo/properties/recordHintTone/minLength", "minLength", "minLength: want 1")
+		}
+		if utf8.RuneCountInString(x) > 128 {
+			s.fail("callback-callin.response.json#/$defs/connectInfo/properties/recordHintTone/maxLength", "maxLength", "maxLength: want 128")
+		}
+	}
+}
+
+// v349 validates callback-callin.response.json#/$defs/connectInfo/properties/userData.
+func v349(s *vstate, x any) {
+	v108(s, x)
+}
+
+// v350 validates callback-callin.response.json#/$defs/connectInfo/properties/waitVoice.
+func v350(s *vstate, x any) {
+	if !hasType(x, tString) {
+		s.fail("callback-callin.response.json#/$defs/connectInfo/properties/waitVoice/type", "type", "want string")
+		return
+	}
+	switch x := x.(type) {
+	case string:
+		if utf8.RuneCountInString(x) > 128 {
+			s.fail("callback-callin.response.json#/$defs/connectInfo/properties/waitVoice/maxLength", "maxLength", "maxLength: want 128")
+		}
+	}
+}
+
+// v351 validates callback-callin.response.json#/properties/connectInfo/anyOf/1.
+func v351(s *vstate, x any) {
+	if !hasType(x, tArray) {
+		s.fail("callback-callin.response.json#/properties/connectInfo/anyOf/1/type", "type", "want array")
+		return
+	}
+	switch x := x.(type) {
+	case []any:
+		if len(x) < 1 {
+			s.fail("callback-callin.response.json#/properties/connectInfo/anyOf/1/minItems", "minItems", "minItems: want 1")
+		}
+		for i, v := range x {
+			s.push(strconv.Itoa(i))
+			v352(s, v)
+			s.pop()
+		}
+	}
+}
+
+// v352 validates callback-callin.response.json#/properties/connectInfo/anyOf/1/items.
+func v352(s *vstate, x any) {
+	v340(s, x)
+}
+
+// v353 validates callback-callin.response.json#/properties/operation.
+func v353(s *vstate, x any) {
+	if !hasType(x, tString) {
+		s.fail("callback-callin.response.json#/properties/operation/type", "type", "want string")
+		return
+	}
+	if !((isString(x, "connect")) || (isString(x, "close"))) {
+		s.fail("callback-callin.response.json#/properties/operation/enum", "enum", "value must be one of 'connect', 'close'")
+		return
+	}
+}
+
+// v354 validates callback-callin.response.json#/if.
+func v354(s *vstate, x any) {
+	switch x := x.(type) {
+	case map[string]any:
+		if !has(x, "operation") {
+			s.fail("callback-callin.response.json#/if/required", "required", "missing properties")
+		}
+		if v, ok := x["operation"]; ok {
+			s.push("operation")
+			v355(s, v)
+			s.pop()
+		}
+	}
+}
+
+// v355 validates callback-callin.response.json#/if/properties/operation.
+func v355(s *vstate, x any) {
+	if !(isString(x, "connect")) {
+		s.fail("callback-callin.response.json#/if/properties/operation/const", "const", "want 'connect'")
+		return
+	}
+}
+
+// v356 validates callback-callin.response.json#/then.
+func v356(s *vstate, x any) {
+	switch x := x.(type) {
+	case map[string]any:
+		if !has(x, "connectInfo") {
+			s.fail("callback-callin.response.json#/then/required", "required", "missing properties")
+		}
+	}
+}
+
+// v357 validates callback-event.request.json#.
+func v357(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("callback-event.request.json#/type", "type", "want object")
 		return
@@ -4825,19 +5206,19 @@ func v330(s *vstate, x any) {
 		}
 		if v, ok := x["eventType"]; ok {
 			s.push("eventType")
-			v331(s, v)
+			v358(s, v)
 			s.pop()
 		}
 		if v, ok := x["statusInfo"]; ok {
 			s.push("statusInfo")
-			v332(s, v)
+			v359(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v331 validates callback-event.request.json#/properties/eventType.
-func v331(s *vstate, x any) {
+// v358 validates callback-event.request.json#/properties/eventType.
+func v358(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-event.request.json#/properties/eventType/type", "type", "want string")
 		return
@@ -4848,13 +5229,13 @@ func v331(s *vstate, x any) {
 	}
 }
 
-// v332 validates callback-event.request.json#/properties/statusInfo.
-func v332(s *vstate, x any) {
-	v333(s, x)
+// v359 validates callback-event.request.json#/properties/statusInfo.
+func v359(s *vstate, x any) {
+	v360(s, x)
 }
 
-// v333 validates callback-event.request.json#/$defs/callStatusInfo.
-func v333(s *vstate, x any) {
+// v360 validates callback-event.request.json#/$defs/callStatusInfo.
+func v360(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("callback-event.request.json#/$defs/callStatusInfo/type", "type", "want object")
 		return
@@ -4866,59 +5247,59 @@ func v333(s *vstate, x any) {
 		}
 		if v, ok := x["called"]; ok {
 			s.push("called")
-			v334(s, v)
+			v361(s, v)
 			s.pop()
 		}
 		if v, ok := x["caller"]; ok {
 			s.push("caller")
-			v335(s, v)
+			v362(s, v)
 			s.pop()
 		}
 		if v, ok := x["digitInfo"]; ok {
 			s.push("digitInfo")
-			v336(s, v)
+			v363(s, v)
 			s.pop()
 		}
 		if v, ok := x["notifyMode"]; ok {
 			s.push("notifyMode")
-			v337(s, v)
+			v364(s, v)
 			s.pop()
 		}
 		if v, ok := x["sessionId"]; ok {
 			s.push("sessionId")
-			v338(s, v)
+			v365(s, v)
 			s.pop()
 		}
 		if v, ok := x["stateCode"]; ok {
 			s.push("stateCode")
-			v339(s, v)
+			v366(s, v)
 			s.pop()
 		}
 		if v, ok := x["stateDesc"]; ok {
 			s.push("stateDesc")
-			v340(s, v)
+			v367(s, v)
 			s.pop()
 		}
 		if v, ok := x["subscriptionId"]; ok {
 			s.push("subscriptionId")
-			v341(s, v)
+			v368(s, v)
 			s.pop()
 		}
 		if v, ok := x["timestamp"]; ok {
 			s.push("timestamp")
-			v342(s, v)
+			v369(s, v)
 			s.pop()
 		}
 		if v, ok := x["userData"]; ok {
 			s.push("userData")
-			v343(s, v)
+			v370(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v334 validates callback-event.request.json#/$defs/callStatusInfo/properties/called.
-func v334(s *vstate, x any) {
+// v361 validates callback-event.request.json#/$defs/callStatusInfo/properties/called.
+func v361(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-event.request.json#/$defs/callStatusInfo/properties/called/type", "type", "want string")
 		return
@@ -4934,8 +5315,8 @@ func v334(s *vstate, x any) {
 	}
 }
 
-// v335 validates callback-event.request.json#/$defs/callStatusInfo/properties/caller.
-func v335(s *vstate, x any) {
+// v362 validates callback-event.request.json#/$defs/callStatusInfo/properties/caller.
+func v362(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-event.request.json#/$defs/callStatusInfo/properties/caller/type", "type", "want string")
 		return
@@ -4951,24 +5332,28 @@ func v335(s *vstate, x any) {
 	}
 }
 
-// v336 validates callback-event.request.json#/$defs/callStatusInfo/properties/digitInfo.
-func v336(s *vstate, x any) {
+// v363 validates callback-event.request.json#/$defs/callStatusInfo/properties/digitInfo.
+func v363(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-event.request.json#/$defs/callStatusInfo/properties/digitInfo/type", "type", "want string")
 		return
 	}
 }
 
-// v337 validates callback-event.request.json#/$defs/callStatusInfo/properties/notifyMode.
-func v337(s *vstate, x any) {
+// v364 validates callback-event.request.json#/$defs/callStatusInfo/properties/notifyMode.
+func v364(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-event.request.json#/$defs/callStatusInfo/properties/notifyMode/type", "type", "want string")
 		return
 	}
+	if !((isString(x, "Block")) || (isString(x, "Notify"))) {
+		s.fail("callback-event.request.json#/$defs/callStatusInfo/properties/notifyMode/enum", "enum", "value must be one of 'Block', 'Notify'")
+		return
+	}
 }
 
-// v338 validates callback-event.request.json#/$defs/callStatusInfo/properties/sessionId.
-func v338(s *vstate, x any) {
+// v365 validates callback-event.request.json#/$defs/callStatusInfo/properties/sessionId.
+func v365(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-event.request.json#/$defs/callStatusInfo/properties/sessionId/type", "type", "want string")
 		return
@@ -4984,16 +5369,20 @@ func v338(s *vstate, x any) {
 	}
 }
 
-// v339 validates callback-event.request.json#/$defs/callStatusInfo/properties/stateCode.
-func v339(s *vstate, x any) {
+// v366 validates callback-event.request.json#/$defs/callStatusInfo/properties/stateCode.
+func v366(s *vstate, x any) {
 	if !hasType(x, tInteger) {
 		s.fail("callback-event.request.json#/$defs/callStatusInfo/properties/stateCode/type", "type", "want integer")
 		return
 	}
+	if !((cmpNumOK(x, 0) == 0) || (cmpNumOK(x, 522) == 0) || (cmpNumOK(x, 7001) == 0) || (cmpNumOK(x, 7002) == 0) || (cmpNumOK(x, 7003) == 0) || (cmpNumOK(x, 7004) == 0) || (cmpNumOK(x, 7005) == 0) || (cmpNumOK(x, 7100) == 0) || (cmpNumOK(x, 7101) == 0) || (cmpNumOK(x, 7102) == 0) || (cmpNumOK(x, 7105) == 0) || (cmpNumOK(x, 7106) == 0) || (cmpNumOK(x, 7107) == 0) || (cmpNumOK(x, 7108) == 0) || (cmpNumOK(x, 7109) == 0) || (cmpNumOK(x, 7500) == 0) || (cmpNumOK(x, 7501) == 0) || (cmpNumOK(x, 7502) == 0) || (cmpNumOK(x, 7503) == 0) || (cmpNumOK(x, 7504) == 0) || (cmpNumOK(x, 7505) == 0) || (cmpNumOK(x, 7506) == 0) || (cmpNumOK(x, 7507) == 0) || (cmpNumOK(x, 7508) == 0) || (cmpNumOK(x, 7516) == 0) || (cmpNumOK(x, 8000) == 0) || (cmpNumOK(x, 8001) == 0) || (cmpNumOK(x, 8002) == 0) || (cmpNumOK(x, 8003) == 0) || (cmpNumOK(x, 8004) == 0) || (cmpNumOK(x, 8006) == 0) || (cmpNumOK(x, 8007) == 0) || (cmpNumOK(x, 8008) == 0) || (cmpNumOK(x, 8009) == 0) || (cmpNumOK(x, 8010) == 0) || (cmpNumOK(x, 8011) == 0) || (cmpNumOK(x, 8012) == 0) || (cmpNumOK(x, 8013) == 0) || (cmpNumOK(x, 8014) == 0) || (cmpNumOK(x, 8015) == 0) || (cmpNumOK(x, 8016) == 0) || (cmpNumOK(x, 8017) == 0) || (cmpNumOK(x, 8018) == 0) || (cmpNumOK(x, 8019) == 0) || (cmpNumOK(x, 8020) == 0) || (cmpNumOK(x, 8022) == 0) || (cmpNumOK(x, 8023) == 0) || (cmpNumOK(x, 8024) == 0) || (cmpNumOK(x, 8025) == 0) || (cmpNumOK(x, 8030) == 0) || (cmpNumOK(x, 8031) == 0) || (cmpNumOK(x, 8032) == 0) || (cmpNumOK(x, 8033) == 0) || (cmpNumOK(x, 8035) == 0) || (cmpNumOK(x, 8040) == 0) || (cmpNumOK(x, 8041) == 0) || (cmpNumOK(x, 8042) == 0) || (cmpNumOK(x, 8043) == 0) || (cmpNumOK(x, 8044) == 0) || (cmpNumOK(x, 8046) == 0) || (cmpNumOK(x, 8047) == 0) || (cmpNumOK(x, 8048) == 0) || (cmpNumOK(x, 8049) == 0) || (cmpNumOK(x, 8050) == 0) || (cmpNumOK(x, 8051) == 0) || (cmpNumOK(x, 8055) == 0) || (cmpNumOK(x, 8056) == 0) || (cmpNumOK(x, 8057) == 0) || (cmpNumOK(x, 8100) == 0) || (cmpNumOK(x, 8101) == 0) || (cmpNumOK(x, 8102) == 0) || (cmpNumOK(x, 8103) == 0) || (cmpNumOK(x, 8104) == 0) || (cmpNumOK(x, 8105) == 0) || (cmpNumOK(x, 8106) == 0) || (cmpNumOK(x, 8107) == 0) || (cmpNumOK(x, 8108) == 0) || (cmpNumOK(x, 8109) == 0) || (cmpNumOK(x, 8110) == 0) || (cmpNumOK(x, 8111) == 0) || (cmpNumOK(x, 8139) == 0)) {
+		s.fail("callback-event.request.json#/$defs/callStatusInfo/properties/stateCode/enum", "enum", "value must be one of 0, 522, 7001, 7002, 7003, 7004, 7005, 7100, 7101, 7102, 7105, 7106, 7107, 7108, 7109, 7500, 7501, 7502, 7503, 7504, 7505, 7506, 7507, 7508, 7516, 8000, 8001, 8002, 8003, 8004, 8006, 8007, 8008, 8009, 8010, 8011, 8012, 8013, 8014, 8015, 8016, 8017, 8018, 8019, 8020, 8022, 8023, 8024, 8025, 8030, 8031, 8032, 8033, 8035, 8040, 8041, 8042, 8043, 8044, 8046, 8047, 8048, 8049, 8050, 8051, 8055, 8056, 8057, 8100, 8101, 8102, 8103, 8104, 8105, 8106, 8107, 8108, 8109, 8110, 8111, 8139")
+		return
+	}
 }
 
-// v340 validates callback-event.request.json#/$defs/callStatusInfo/properties/stateDesc.
-func v340(s *vstate, x any) {
+// v367 validates callback-event.request.json#/$defs/callStatusInfo/properties/stateDesc.
+func v367(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-event.request.json#/$defs/callStatusInfo/properties/stateDesc/type", "type", "want string")
 		return
@@ -5009,13 +5398,13 @@ func v340(s *vstate, x any) {
 	}
 }
 
-// v341 validates callback-event.request.json#/$defs/callStatusInfo/properties/subscriptionId.
-func v341(s *vstate, x any) {
+// v368 validates callback-event.request.json#/$defs/callStatusInfo/properties/subscriptionId.
+func v368(s *vstate, x any) {
 	v33(s, x)
 }
 
-// v342 validates callback-event.request.json#/$defs/callStatusInfo/properties/timestamp.
-func v342(s *vstate, x any) {
+// v369 validates callback-event.request.json#/$defs/callStatusInfo/properties/timestamp.
+func v369(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-event.request.json#/$defs/callStatusInfo/properties/timestamp/type", "type", "want string")
 		return
@@ -5035,13 +5424,13 @@ func v342(s *vstate, x any) {
 	}
 }
 
-// v343 validates callback-event.request.json#/$defs/callStatusInfo/properties/userData.
-func v343(s *vstate, x any) {
+// v370 validates callback-event.request.json#/$defs/callStatusInfo/properties/userData.
+func v370(s *vstate, x any) {
 	v108(s, x)
 }
 
-// v344 validates callback-fee.request.json#.
-func v344(s *vstate, x any) {
+// v371 validates callback-fee.request.json#.
+func v371(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("callback-fee.request.json#/type", "type", "want object")
 		return
@@ -5053,19 +5442,19 @@ func v344(s *vstate, x any) {
 		}
 		if v, ok := x["eventType"]; ok {
 			s.push("eventType")
-			v345(s, v)
+			v372(s, v)
 			s.pop()
 		}
 		if v, ok := x["feeLst"]; ok {
 			s.push("feeLst")
-			v346(s, v)
+			v373(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v345 validates callback-fee.request.json#/properties/eventType.
-func v345(s *vstate, x any) {
+// v372 validates callback-fee.request.json#/properties/eventType.
+func v372(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/properties/eventType/type", "type", "want string")
 		return
@@ -5076,8 +5465,8 @@ func v345(s *vstate, x any) {
 	}
 }
 
-// v346 validates callback-fee.request.json#/properties/feeLst.
-func v346(s *vstate, x any) {
+// v373 validates callback-fee.request.json#/properties/feeLst.
+func v373(s *vstate, x any) {
 	if !hasType(x, tArray) {
 		s.fail("callback-fee.request.json#/properties/feeLst/type", "type", "want array")
 		return
@@ -5092,19 +5481,19 @@ func v346(s *vstate, x any) {
 		}
 		for i, v := range x {
 			s.push(strconv.Itoa(i))
-			v347(s, v)
+			v374(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v347 validates callback-fee.request.json#/properties/feeLst/items.
-func v347(s *vstate, x any) {
-	v348(s, x)
+// v374 validates callback-fee.request.json#/properties/feeLst/items.
+func v374(s *vstate, x any) {
+	v375(s, x)
 }
 
-// v348 validates callback-fee.request.json#/$defs/feeInfo.
-func v348(s *vstate, x any) {
+// v375 validates callback-fee.request.json#/$defs/feeInfo.
+func v375(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/type", "type", "want object")
 		return
@@ -5116,194 +5505,199 @@ func v348(s *vstate, x any) {
 		}
 		if v, ok := x["appKey"]; ok {
 			s.push("appKey")
-			v349(s, v)
+			v376(s, v)
 			s.pop()
 		}
 		if v, ok := x["areaCode"]; ok {
 			s.push("areaCode")
-			v350(s, v)
+			v377(s, v)
 			s.pop()
 		}
 		if v, ok := x["bindNum"]; ok {
 			s.push("bindNum")
-			v351(s, v)
+			v378(s, v)
 			s.pop()
 		}
 		if v, ok := x["callEndTime"]; ok {
 			s.push("callEndTime")
-			v352(s, v)
+			v379(s, v)
 			s.pop()
 		}
 		if v, ok := x["callInTime"]; ok {
 			s.push("callInTime")
-			v354(s, v)
+			v381(s, v)
 			s.pop()
 		}
 		if v, ok := x["callOutUnaswRsn"]; ok {
 			s.push("callOutUnaswRsn")
-			v355(s, v)
+			v382(s, v)
 			s.pop()
 		}
 		if v, ok := x["calleeNum"]; ok {
 			s.push("calleeNum")
-			v356(s, v)
+			v383(s, v)
 			s.pop()
 		}
 		if v, ok := x["callerNum"]; ok {
 			s.push("callerNum")
-			v357(s, v)
+			v384(s, v)
 			s.pop()
 		}
 		if v, ok := x["direction"]; ok {
 			s.push("direction")
-			v358(s, v)
+			v385(s, v)
 			s.pop()
 		}
 		if v, ok := x["extendNum"]; ok {
 			s.push("extendNum")
-			v359(s, v)
+			v386(s, v)
 			s.pop()
 		}
 		if v, ok := x["failTime"]; ok {
 			s.push("failTime")
-			v360(s, v)
+			v387(s, v)
 			s.pop()
 		}
 		if v, ok := x["fwdAlertingTime"]; ok {
 			s.push("fwdAlertingTime")
-			v361(s, v)
+			v388(s, v)
 			s.pop()
 		}
 		if v, ok := x["fwdAnswerTime"]; ok {
 			s.push("fwdAnswerTime")
-			v362(s, v)
+			v389(s, v)
 			s.pop()
 		}
 		if v, ok := x["fwdDisplayNum"]; ok {
 			s.push("fwdDisplayNum")
-			v363(s, v)
+			v390(s, v)
 			s.pop()
 		}
 		if v, ok := x["fwdDstNum"]; ok {
 			s.push("fwdDstNum")
-			v364(s, v)
+			v391(s, v)
 			s.pop()
 		}
 		if v, ok := x["fwdStartTime"]; ok {
 			s.push("fwdStartTime")
-			v365(s, v)
+			v392(s, v)
 			s.pop()
 		}
 		if v, ok := x["fwdUnaswRsn"]; ok {
 			s.push("fwdUnaswRsn")
-			v366(s, v)
+			v393(s, v)
 			s.pop()
 		}
 		if v, ok := x["hostName"]; ok {
 			s.push("hostName")
-			v367(s, v)
+			v394(s, v)
 			s.pop()
 		}
 		if v, ok := x["icid"]; ok {
 			s.push("icid")
-			v368(s, v)
+			v395(s, v)
 			s.pop()
 		}
 		if v, ok := x["mptyId"]; ok {
 			s.push("mptyId")
-			v369(s, v)
+			v396(s, v)
+			s.pop()
+		}
+		if v, ok := x["notifyMode"]; ok {
+			s.push("notifyMode")
+			v397(s, v)
 			s.pop()
 		}
 		if v, ok := x["recordBucketName"]; ok {
 			s.push("recordBucketName")
-			v370(s, v)
+			v398(s, v)
 			s.pop()
 		}
 		if v, ok := x["recordDomain"]; ok {
 			s.push("recordDomain")
-			v371(s, v)
+			v399(s, v)
 			s.pop()
 		}
 		if v, ok := x["recordFileDownloadUrl"]; ok {
 			s.push("recordFileDownloadUrl")
-			v372(s, v)
+			v400(s, v)
 			s.pop()
 		}
 		if v, ok := x["recordFlag"]; ok {
 			s.push("recordFlag")
-			v373(s, v)
+			v401(s, v)
 			s.pop()
 		}
 		if v, ok := x["recordObjectName"]; ok {
 			s.push("recordObjectName")
-			v374(s, v)
+			v402(s, v)
 			s.pop()
 		}
 		if v, ok := x["recordPushURL"]; ok {
 			s.push("recordPushURL")
-			v375(s, v)
+			v403(s, v)
 			s.pop()
 		}
 		if v, ok := x["recordStartTime"]; ok {
 			s.push("recordStartTime")
-			v376(s, v)
+			v404(s, v)
 			s.pop()
 		}
 		if v, ok := x["serviceType"]; ok {
 			s.push("serviceType")
-			v377(s, v)
+			v405(s, v)
 			s.pop()
 		}
 		if v, ok := x["sessionId"]; ok {
 			s.push("sessionId")
-			v378(s, v)
+			v406(s, v)
 			s.pop()
 		}
 		if v, ok := x["sipStatusCode"]; ok {
 			s.push("sipStatusCode")
-			v379(s, v)
+			v407(s, v)
 			s.pop()
 		}
 		if v, ok := x["spId"]; ok {
 			s.push("spId")
-			v380(s, v)
+			v408(s, v)
 			s.pop()
 		}
 		if v, ok := x["subscriptionId"]; ok {
 			s.push("subscriptionId")
-			v381(s, v)
+			v409(s, v)
 			s.pop()
 		}
 		if v, ok := x["ttsPlayTimes"]; ok {
 			s.push("ttsPlayTimes")
-			v382(s, v)
+			v410(s, v)
 			s.pop()
 		}
 		if v, ok := x["ttsTransDuration"]; ok {
 			s.push("ttsTransDuration")
-			v383(s, v)
+			v411(s, v)
 			s.pop()
 		}
 		if v, ok := x["ulFailReason"]; ok {
 			s.push("ulFailReason")
-			v384(s, v)
+			v412(s, v)
 			s.pop()
 		}
 		if v, ok := x["userData"]; ok {
 			s.push("userData")
-			v385(s, v)
+			v413(s, v)
 			s.pop()
 		}
 		if v, ok := x["voiceCheckType"]; ok {
 			s.push("voiceCheckType")
-			v386(s, v)
+			v414(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v349 validates callback-fee.request.json#/$defs/feeInfo/properties/appKey.
-func v349(s *vstate, x any) {
+// v376 validates callback-fee.request.json#/$defs/feeInfo/properties/appKey.
+func v376(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/appKey/type", "type", "want string")
 		return
@@ -5319,16 +5713,16 @@ func v349(s *vstate, x any) {
 	}
 }
 
-// v350 validates callback-fee.request.json#/$defs/feeInfo/properties/areaCode.
-func v350(s *vstate, x any) {
+// v377 validates callback-fee.request.json#/$defs/feeInfo/properties/areaCode.
+func v377(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/areaCode/type", "type", "want string")
 		return
 	}
 }
 
-// v351 validates callback-fee.request.json#/$defs/feeInfo/properties/bindNum.
-func v351(s *vstate, x any) {
+// v378 validates callback-fee.request.json#/$defs/feeInfo/properties/bindNum.
+func v378(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/bindNum/type", "type", "want string")
 		return
@@ -5344,13 +5738,13 @@ func v351(s *vstate, x any) {
 	}
 }
 
-// v352 validates callback-fee.request.json#/$defs/feeInfo/properties/callEndTime.
-func v352(s *vstate, x any) {
-	v353(s, x)
+// v379 validates callback-fee.request.json#/$defs/feeInfo/properties/callEndTime.
+func v379(s *vstate, x any) {
+	v380(s, x)
 }
 
-// v353 validates common.json#/$defs/utcTime128.
-func v353(s *vstate, x any) {
+// v380 validates common.json#/$defs/utcTime128.
+func v380(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("common.json#/$defs/utcTime128/type", "type", "want string")
 		return
@@ -5370,21 +5764,21 @@ func v353(s *vstate, x any) {
 	}
 }
 
-// v354 validates callback-fee.request.json#/$defs/feeInfo/properties/callInTime.
-func v354(s *vstate, x any) {
-	v353(s, x)
+// v381 validates callback-fee.request.json#/$defs/feeInfo/properties/callInTime.
+func v381(s *vstate, x any) {
+	v380(s, x)
 }
 
-// v355 validates callback-fee.request.json#/$defs/feeInfo/properties/callOutUnaswRsn.
-func v355(s *vstate, x any) {
+// v382 validates callback-fee.request.json#/$defs/feeInfo/properties/callOutUnaswRsn.
+func v382(s *vstate, x any) {
 	if !hasType(x, tInteger) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/callOutUnaswRsn/type", "type", "want integer")
 		return
 	}
 }
 
-// v356 validates callback-fee.request.json#/$defs/feeInfo/properties/calleeNum.
-func v356(s *vstate, x any) {
+// v383 validates callback-fee.request.json#/$defs/feeInfo/properties/calleeNum.
+func v383(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/calleeNum/type", "type", "want string")
 		return
@@ -5400,8 +5794,8 @@ func v356(s *vstate, x any) {
 	}
 }
 
-// v357 validates callback-fee.request.json#/$defs/feeInfo/properties/callerNum.
-func v357(s *vstate, x any) {
+// v384 validates callback-fee.request.json#/$defs/feeInfo/properties/callerNum.
+func v384(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/callerNum/type", "type", "want string")
 		return
@@ -5417,8 +5811,8 @@ func v357(s *vstate, x any) {
 	}
 }
 
-// v358 validates callback-fee.request.json#/$defs/feeInfo/properties/direction.
-func v358(s *vstate, x any) {
+// v385 validates callback-fee.request.json#/$defs/feeInfo/properties/direction.
+func v385(s *vstate, x any) {
 	if !hasType(x, tInteger) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/direction/type", "type", "want integer")
 		return
@@ -5429,28 +5823,28 @@ func v358(s *vstate, x any) {
 	}
 }
 
-// v359 validates callback-fee.request.json#/$defs/feeInfo/properties/extendNum.
-func v359(s *vstate, x any) {
+// v386 validates callback-fee.request.json#/$defs/feeInfo/properties/extendNum.
+func v386(s *vstate, x any) {
 	v244(s, x)
 }
 
-// v360 validates callback-fee.request.json#/$defs/feeInfo/properties/failTime.
-func v360(s *vstate, x any) {
-	v353(s, x)
+// v387 validates callback-fee.request.json#/$defs/feeInfo/properties/failTime.
+func v387(s *vstate, x any) {
+	v380(s, x)
 }
 
-// v361 validates callback-fee.request.json#/$defs/feeInfo/properties/fwdAlertingTime.
-func v361(s *vstate, x any) {
-	v353(s, x)
+// v388 validates callback-fee.request.json#/$defs/feeInfo/properties/fwdAlertingTime.
+func v388(s *vstate, x any) {
+	v380(s, x)
 }
 
-// v362 validates callback-fee.request.json#/$defs/feeInfo/properties/fwdAnswerTime.
-func v362(s *vstate, x any) {
-	v353(s, x)
+// v389 validates callback-fee.request.json#/$defs/feeInfo/properties/fwdAnswerTime.
+func v389(s *vstate, x any) {
+	v380(s, x)
 }
 
-// v363 validates callback-fee.request.json#/$defs/feeInfo/properties/fwdDisplayNum.
-func v363(s *vstate, x any) {
+// v390 validates callback-fee.request.json#/$defs/feeInfo/properties/fwdDisplayNum.
+func v390(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/fwdDisplayNum/type", "type", "want string")
 		return
@@ -5466,8 +5860,8 @@ func v363(s *vstate, x any) {
 	}
 }
 
-// v364 validates callback-fee.request.json#/$defs/feeInfo/properties/fwdDstNum.
-func v364(s *vstate, x any) {
+// v391 validates callback-fee.request.json#/$defs/feeInfo/properties/fwdDstNum.
+func v391(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/fwdDstNum/type", "type", "want string")
 		return
@@ -5483,21 +5877,21 @@ func v364(s *vstate, x any) {
 	}
 }
 
-// v365 validates callback-fee.request.json#/$defs/feeInfo/properties/fwdStartTime.
-func v365(s *vstate, x any) {
-	v353(s, x)
+// v392 validates callback-fee.request.json#/$defs/feeInfo/properties/fwdStartTime.
+func v392(s *vstate, x any) {
+	v380(s, x)
 }
 
-// v366 validates callback-fee.request.json#/$defs/feeInfo/properties/fwdUnaswRsn.
-func v366(s *vstate, x any) {
+// v393 validates callback-fee.request.json#/$defs/feeInfo/properties/fwdUnaswRsn.
+func v393(s *vstate, x any) {
 	if !hasType(x, tInteger) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/fwdUnaswRsn/type", "type", "want integer")
 		return
 	}
 }
 
-// v367 validates callback-fee.request.json#/$defs/feeInfo/properties/hostName.
-func v367(s *vstate, x any) {
+// v394 validates callback-fee.request.json#/$defs/feeInfo/properties/hostName.
+func v394(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/hostName/type", "type", "want string")
 		return
@@ -5513,8 +5907,8 @@ func v367(s *vstate, x any) {
 	}
 }
 
-// v368 validates callback-fee.request.json#/$defs/feeInfo/properties/icid.
-func v368(s *vstate, x any) {
+// v395 validates callback-fee.request.json#/$defs/feeInfo/properties/icid.
+func v395(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/icid/type", "type", "want string")
 		return
@@ -5530,24 +5924,36 @@ func v368(s *vstate, x any) {
 	}
 }
 
-// v369 validates callback-fee.request.json#/$defs/feeInfo/properties/mptyId.
-func v369(s *vstate, x any) {
+// v396 validates callback-fee.request.json#/$defs/feeInfo/properties/mptyId.
+func v396(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/mptyId/type", "type", "want string")
 		return
 	}
 }
 
-// v370 validates callback-fee.request.json#/$defs/feeInfo/properties/recordBucketName.
-func v370(s *vstate, x any) {
+// v397 validates callback-fee.request.json#/$defs/feeInfo/properties/notifyMode.
+func v397(s *vstate, x any) {
+	if !hasType(x, tString) {
+		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/notifyMode/type", "type", "want string")
+		return
+	}
+	if !(isString(x, "Block")) {
+		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/notifyMode/enum", "enum", "value must be one of 'Block'")
+		return
+	}
+}
+
+// v398 validates callback-fee.request.json#/$defs/feeInfo/properties/recordBucketName.
+func v398(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/recordBucketName/type", "type", "want string")
 		return
 	}
 }
 
-// v371 validates callback-fee.request.json#/$defs/feeInfo/properties/recordDomain.
-func v371(s *vstate, x any) {
+// v399 validates callback-fee.request.json#/$defs/feeInfo/properties/recordDomain.
+func v399(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/recordDomain/type", "type", "want string")
 		return
@@ -5563,8 +5969,8 @@ func v371(s *vstate, x any) {
 	}
 }
 
-// v372 validates callback-fee.request.json#/$defs/feeInfo/properties/recordFileDownloadUrl.
-func v372(s *vstate, x any) {
+// v400 validates callback-fee.request.json#/$defs/feeInfo/properties/recordFileDownloadUrl.
+func v400(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/recordFileDownloadUrl/type", "type", "want string")
 		return
@@ -5580,8 +5986,8 @@ func v372(s *vstate, x any) {
 	}
 }
 
-// v373 validates callback-fee.request.json#/$defs/feeInfo/properties/recordFlag.
-func v373(s *vstate, x any) {
+// v401 validates callback-fee.request.json#/$defs/feeInfo/properties/recordFlag.
+func v401(s *vstate, x any) {
 	if !hasType(x, tInteger) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/recordFlag/type", "type", "want integer")
 		return
@@ -5597,29 +6003,29 @@ func v373(s *vstate, x any) {
 	}
 }
 
-// v374 validates callback-fee.request.json#/$defs/feeInfo/properties/recordObjectName.
-func v374(s *vstate, x any) {
+// v402 validates callback-fee.request.json#/$defs/feeInfo/properties/recordObjectName.
+func v402(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/recordObjectName/type", "type", "want string")
 		return
 	}
 }
 
-// v375 validates callback-fee.request.json#/$defs/feeInfo/properties/recordPushURL.
-func v375(s *vstate, x any) {
+// v403 validates callback-fee.request.json#/$defs/feeInfo/properties/recordPushURL.
+func v403(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/recordPushURL/type", "type", "want string")
 		return
 	}
 }
 
-// v376 validates callback-fee.request.json#/$defs/feeInfo/properties/recordStartTime.
-func v376(s *vstate, x any) {
-	v353(s, x)
+// v404 validates callback-fee.request.json#/$defs/feeInfo/properties/recordStartTime.
+func v404(s *vstate, x any) {
+	v380(s, x)
 }
 
-// v377 validates callback-fee.request.json#/$defs/feeInfo/properties/serviceType.
-func v377(s *vstate, x any) {
+// v405 validates callback-fee.request.json#/$defs/feeInfo/properties/serviceType.
+func v405(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/serviceType/type", "type", "want string")
 		return
@@ -5635,8 +6041,8 @@ func v377(s *vstate, x any) {
 	}
 }
 
-// v378 validates callback-fee.request.json#/$defs/feeInfo/properties/sessionId.
-func v378(s *vstate, x any) {
+// v406 validates callback-fee.request.json#/$defs/feeInfo/properties/sessionId.
+func v406(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/sessionId/type", "type", "want string")
 		return
@@ -5652,16 +6058,16 @@ func v378(s *vstate, x any) {
 	}
 }
 
-// v379 validates callback-fee.request.json#/$defs/feeInfo/properties/sipStatusCode.
-func v379(s *vstate, x any) {
+// v407 validates callback-fee.request.json#/$defs/feeInfo/properties/sipStatusCode.
+func v407(s *vstate, x any) {
 	if !hasType(x, tInteger) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/sipStatusCode/type", "type", "want integer")
 		return
 	}
 }
 
-// v380 validates callback-fee.request.json#/$defs/feeInfo/properties/spId.
-func v380(s *vstate, x any) {
+// v408 validates callback-fee.request.json#/$defs/feeInfo/properties/spId.
+func v408(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/spId/type", "type", "want string")
 		return
@@ -5677,8 +6083,8 @@ func v380(s *vstate, x any) {
 	}
 }
 
-// v381 validates callback-fee.request.json#/$defs/feeInfo/properties/subscriptionId.
-func v381(s *vstate, x any) {
+// v409 validates callback-fee.request.json#/$defs/feeInfo/properties/subscriptionId.
+func v409(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/subscriptionId/type", "type", "want string")
 		return
@@ -5694,45 +6100,45 @@ func v381(s *vstate, x any) {
 	}
 }
 
-// v382 validates callback-fee.request.json#/$defs/feeInfo/properties/ttsPlayTimes.
-func v382(s *vstate, x any) {
+// v410 validates callback-fee.request.json#/$defs/feeInfo/properties/ttsPlayTimes.
+func v410(s *vstate, x any) {
 	if !hasType(x, tInteger) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/ttsPlayTimes/type", "type", "want integer")
 		return
 	}
 }
 
-// v383 validates callback-fee.request.json#/$defs/feeInfo/properties/ttsTransDuration.
-func v383(s *vstate, x any) {
+// v411 validates callback-fee.request.json#/$defs/feeInfo/properties/ttsTransDuration.
+func v411(s *vstate, x any) {
 	if !hasType(x, tInteger) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/ttsTransDuration/type", "type", "want integer")
 		return
 	}
 }
 
-// v384 validates callback-fee.request.json#/$defs/feeInfo/properties/ulFailReason.
-func v384(s *vstate, x any) {
+// v412 validates callback-fee.request.json#/$defs/feeInfo/properties/ulFailReason.
+func v412(s *vstate, x any) {
 	if !hasType(x, tInteger) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/ulFailReason/type", "type", "want integer")
 		return
 	}
 }
 
-// v385 validates callback-fee.request.json#/$defs/feeInfo/properties/userData.
-func v385(s *vstate, x any) {
+// v413 validates callback-fee.request.json#/$defs/feeInfo/properties/userData.
+func v413(s *vstate, x any) {
 	v108(s, x)
 }
 
-// v386 validates callback-fee.request.json#/$defs/feeInfo/properties/voiceCheckType.
-func v386(s *vstate, x any) {
+// v414 validates callback-fee.request.json#/$defs/feeInfo/properties/voiceCheckType.
+func v414(s *vstate, x any) {
 	if !hasType(x, tInteger) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/voiceCheckType/type", "type", "want integer")
 		return
 	}
 }
 
-// v387 validates callback-numstatus.request.json#.
-func v387(s *vstate, x any) {
+// v415 validates callback-numstatus.request.json#.
+func v415(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("callback-numstatus.request.json#/type", "type", "want object")
 		return
@@ -5744,19 +6150,19 @@ func v387(s *vstate, x any) {
 		}
 		if v, ok := x["eventType"]; ok {
 			s.push("eventType")
-			v388(s, v)
+			v416(s, v)
 			s.pop()
 		}
 		if v, ok := x["numInfo"]; ok {
 			s.push("numInfo")
-			v389(s, v)
+			v417(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v388 validates callback-numstatus.request.json#/properties/eventType.
-func v388(s *vstate, x any) {
+// v416 validates callback-numstatus.request.json#/properties/eventType.
+func v416(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-numstatus.request.json#/properties/eventType/type", "type", "want string")
 		return
@@ -5767,8 +6173,8 @@ func v388(s *vstate, x any) {
 	}
 }
 
-// v389 validates callback-numstatus.request.json#/properties/numInfo.
-func v389(s *vstate, x any) {
+// v417 validates callback-numstatus.request.json#/properties/numInfo.
+func v417(s *vstate, x any) {
 	if !hasType(x, tArray) {
 		s.fail("callback-numstatus.request.json#/properties/numInfo/type", "type", "want array")
 		return
@@ -5783,19 +6189,19 @@ func v389(s *vstate, x any) {
 		}
 		for i, v := range x {
 			s.push(strconv.Itoa(i))
-			v390(s, v)
+			v418(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v390 validates callback-numstatus.request.json#/properties/numInfo/items.
-func v390(s *vstate, x any) {
-	v391(s, x)
+// v418 validates callback-numstatus.request.json#/properties/numInfo/items.
+func v418(s *vstate, x any) {
+	v419(s, x)
 }
 
-// v391 validates callback-numstatus.request.json#/$defs/numInfo.
-func v391(s *vstate, x any) {
+// v419 validates callback-numstatus.request.json#/$defs/numInfo.
+func v419(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("callback-numstatus.request.json#/$defs/numInfo/type", "type", "want object")
 		return
@@ -5807,25 +6213,25 @@ func v391(s *vstate, x any) {
 		}
 		if v, ok := x["cause"]; ok {
 			s.push("cause")
-			v392(s, v)
+			v420(s, v)
 			s.pop()
 		}
 		if v, ok := x["number"]; ok {
 			s.push("number")
-			v393(s, v)
+			v421(s, v)
 			s.pop()
 		}
 		if v, ok := x["status"]; ok {
 			s.push("status")
-			v394(s, v)
+			v422(s, v)
 			s.pop()
 		}
 	}
-	s.ifThenElse(x, v395, v396, nil)
+	s.ifThenElse(x, v423, v424, nil)
 }
 
-// v392 validates callback-numstatus.request.json#/$defs/numInfo/properties/cause.
-func v392(s *vstate, x any) {
+// v420 validates callback-numstatus.request.json#/$defs/numInfo/properties/cause.
+func v420(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-numstatus.request.json#/$defs/numInfo/properties/cause/type", "type", "want string")
 		return
@@ -5836,16 +6242,16 @@ func v392(s *vstate, x any) {
 	}
 }
 
-// v393 validates callback-numstatus.request.json#/$defs/numInfo/properties/number.
-func v393(s *vstate, x any) {
+// v421 validates callback-numstatus.request.json#/$defs/numInfo/properties/number.
+func v421(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-numstatus.request.json#/$defs/numInfo/properties/number/type", "type", "want string")
 		return
 	}
 }
 
-// v394 validates callback-numstatus.request.json#/$defs/numInfo/properties/status.
-func v394(s *vstate, x any) {
+// v422 validates callback-numstatus.request.json#/$defs/numInfo/properties/status.
+func v422(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-numstatus.request.json#/$defs/numInfo/properties/status/type", "type", "want string")
 		return
@@ -5856,8 +6262,8 @@ func v394(s *vstate, x any) {
 	}
 }
 
-// v395 validates callback-numstatus.request.json#/$defs/numInfo/if.
-func v395(s *vstate, x any) {
+// v423 validates callback-numstatus.request.json#/$defs/numInfo/if.
+func v423(s *vstate, x any) {
 	switch x := x.(type) {
 	case map[string]any:
 		if !has(x, "cause") {
@@ -5866,8 +6272,8 @@ func v395(s *vstate, x any) {
 	}
 }
 
-// v396 validates callback-numstatus.request.json#/$defs/numInfo/then.
-func v396(s *vstate, x any) {
+// v424 validates callback-numstatus.request.json#/$defs/numInfo/then.
+func v424(s *vstate, x any) {
 	switch x := x.(type) {
 	case map[string]any:
 		if !has(x, "status") {
@@ -5875,35 +6281,35 @@ func v396(s *vstate, x any) {
 		}
 		if v, ok := x["status"]; ok {
 			s.push("status")
-			v397(s, v)
+			v425(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v397 validates callback-numstatus.request.json#/$defs/numInfo/then/properties/status.
-func v397(s *vstate, x any) {
+// v425 validates callback-numstatus.request.json#/$defs/numInfo/then/properties/status.
+func v425(s *vstate, x any) {
 	if !(isString(x, "10")) {
 		s.fail("callback-numstatus.request.json#/$defs/numInfo/then/properties/status/const", "const", "want '10'")
 		return
 	}
 }
 
-// v398 validates callback-sms-block.request.json#.
-func v398(s *vstate, x any) {
-	v399(s, x)
+// v426 validates callback-sms-block.request.json#.
+func v426(s *vstate, x any) {
+	v427(s, x)
 	switch x := x.(type) {
 	case map[string]any:
 		if v, ok := x["smsEvent"]; ok {
 			s.push("smsEvent")
-			v420(s, v)
+			v448(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v399 validates common.json#/$defs/smsNotification.
-func v399(s *vstate, x any) {
+// v427 validates common.json#/$defs/smsNotification.
+func v427(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("common.json#/$defs/smsNotification/type", "type", "want object")
 		return
@@ -5915,19 +6321,19 @@ func v399(s *vstate, x any) {
 		}
 		if v, ok := x["appKey"]; ok {
 			s.push("appKey")
-			v400(s, v)
+			v428(s, v)
 			s.pop()
 		}
 		if v, ok := x["smsEvent"]; ok {
 			s.push("smsEvent")
-			v401(s, v)
+			v429(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v400 validates common.json#/$defs/smsNotification/properties/appKey.
-func v400(s *vstate, x any) {
+// v428 validates common.json#/$defs/smsNotification/properties/appKey.
+func v428(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("common.json#/$defs/smsNotification/properties/appKey/type", "type", "want string")
 		return
@@ -5943,8 +6349,8 @@ func v400(s *vstate, x any) {
 	}
 }
 
-// v401 validates common.json#/$defs/smsNotification/properties/smsEvent.
-func v401(s *vstate, x any) {
+// v429 validates common.json#/$defs/smsNotification/properties/smsEvent.
+func v429(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/type", "type", "want object")
 		return
@@ -5956,85 +6362,85 @@ func v401(s *vstate, x any) {
 		}
 		if v, ok := x["called"]; ok {
 			s.push("called")
-			v402(s, v)
+			v430(s, v)
 			s.pop()
 		}
 		if v, ok := x["calling"]; ok {
 			s.push("calling")
-			v403(s, v)
+			v431(s, v)
 			s.pop()
 		}
 		if v, ok := x["event"]; ok {
 			s.push("event")
-			v404(s, v)
+			v432(s, v)
 			s.pop()
 		}
 		if v, ok := x["extInfo"]; ok {
 			s.push("extInfo")
-			v405(s, v)
+			v433(s, v)
 			s.pop()
 		}
 		if v, ok := x["notificationMode"]; ok {
 			s.push("notificationMode")
-			v410(s, v)
+			v438(s, v)
 			s.pop()
 		}
 		if v, ok := x["sendResult"]; ok {
 			s.push("sendResult")
-			v411(s, v)
+			v439(s, v)
 			s.pop()
 		}
 		if v, ok := x["smsContent"]; ok {
 			s.push("smsContent")
-			v412(s, v)
+			v440(s, v)
 			s.pop()
 		}
 		if v, ok := x["smsIdentifier"]; ok {
 			s.push("smsIdentifier")
-			v413(s, v)
+			v441(s, v)
 			s.pop()
 		}
 		if v, ok := x["subscriptionId"]; ok {
 			s.push("subscriptionId")
-			v414(s, v)
+			v442(s, v)
 			s.pop()
 		}
 		if v, ok := x["timeStamp"]; ok {
 			s.push("timeStamp")
-			v415(s, v)
+			v443(s, v)
 			s.pop()
 		}
 		if v, ok := x["userData"]; ok {
 			s.push("userData")
-			v418(s, v)
+			v446(s, v)
 			s.pop()
 		}
 		if v, ok := x["virtualNumber"]; ok {
 			s.push("virtualNumber")
-			v419(s, v)
+			v447(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v402 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/called.
-func v402(s *vstate, x any) {
+// v430 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/called.
+func v430(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/called/type", "type", "want string")
 		return
 	}
 }
 
-// v403 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/calling.
-func v403(s *vstate, x any) {
+// v431 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/calling.
+func v431(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/calling/type", "type", "want string")
 		return
 	}
 }
 
-// v404 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/event.
-func v404(s *vstate, x any) {
+// v432 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/event.
+func v432(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/event/type", "type", "want string")
 		return
@@ -6047,8 +6453,8 @@ func v404(s *vstate, x any) {
 	}
 }
 
-// v405 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo.
-func v405(s *vstate, x any) {
+// v433 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo.
+func v433(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo/type", "type", "want object")
 		return
@@ -6057,14 +6463,14 @@ func v405(s *vstate, x any) {
 	case map[string]any:
 		if v, ok := x["extParas"]; ok {
 			s.push("extParas")
-			v406(s, v)
+			v434(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v406 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo/properties/extParas.
-func v406(s *vstate, x any) {
+// v434 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo/properties/extParas.
+func v434(s *vstate, x any) {
 	if !hasType(x, tArray) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo/properties/extParas/type", "type", "want array")
 		return
@@ -6073,14 +6479,14 @@ func v406(s *vstate, x any) {
 	case []any:
 		for i, v := range x {
 			s.push(strconv.Itoa(i))
-			v407(s, v)
+			v435(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v407 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo/properties/extParas/items.
-func v407(s *vstate, x any) {
+// v435 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo/properties/extParas/items.
+func v435(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo/properties/extParas/items/type", "type", "want object")
 		return
@@ -6089,35 +6495,35 @@ func v407(s *vstate, x any) {
 	case map[string]any:
 		if v, ok := x["key"]; ok {
 			s.push("key")
-			v408(s, v)
+			v436(s, v)
 			s.pop()
 		}
 		if v, ok := x["value"]; ok {
 			s.push("value")
-			v409(s, v)
+			v437(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v408 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo/properties/extParas/items/properties/key.
-func v408(s *vstate, x any) {
+// v436 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo/properties/extParas/items/properties/key.
+func v436(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo/properties/extParas/items/properties/key/type", "type", "want string")
 		return
 	}
 }
 
-// v409 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo/properties/extParas/items/properties/value.
-func v409(s *vstate, x any) {
+// v437 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo/properties/extParas/items/properties/value.
+func v437(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo/properties/extParas/items/properties/value/type", "type", "want string")
 		return
 	}
 }
 
-// v410 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/notificationMode.
-func v410(s *vstate, x any) {
+// v438 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/notificationMode.
+func v438(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/notificationMode/type", "type", "want string")
 		return
@@ -6137,8 +6543,8 @@ func v410(s *vstate, x any) {
 	}
 }
 
-// v411 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/sendResult.
-func v411(s *vstate, x any) {
+// v439 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/sendResult.
+func v439(s *vstate, x any) {
 	if !hasType(x, tInteger) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/sendResult/type", "type", "want integer")
 		return
@@ -6149,16 +6555,16 @@ func v411(s *vstate, x any) {
 	}
 }
 
-// v412 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/smsContent.
-func v412(s *vstate, x any) {
+// v440 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/smsContent.
+func v440(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/smsContent/type", "type", "want string")
 		return
 	}
 }
 
-// v413 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/smsIdentifier.
-func v413(s *vstate, x any) {
+// v441 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/smsIdentifier.
+func v441(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/smsIdentifier/type", "type", "want string")
 		return
@@ -6174,28 +6580,28 @@ func v413(s *vstate, x any) {
 	}
 }
 
-// v414 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/subscriptionId.
-func v414(s *vstate, x any) {
+// v442 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/subscriptionId.
+func v442(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/subscriptionId/type", "type", "want string")
 		return
 	}
 }
 
-// v415 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/timeStamp.
-func v415(s *vstate, x any) {
-	if !s.anyOf(x, v416, v417) {
+// v443 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/timeStamp.
+func v443(s *vstate, x any) {
+	if !s.anyOf(x, v444, v445) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/timeStamp/anyOf", "anyOf", "anyOf failed")
 	}
 }
 
-// v416 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/timeStamp/anyOf/0.
-func v416(s *vstate, x any) {
+// v444 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/timeStamp/anyOf/0.
+func v444(s *vstate, x any) {
 	v103(s, x)
 }
 
-// v417 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/timeStamp/anyOf/1.
-func v417(s *vstate, x any) {
+// v445 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/timeStamp/anyOf/1.
+func v445(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/timeStamp/anyOf/1/type", "type", "want string")
 		return
@@ -6208,41 +6614,41 @@ func v417(s *vstate, x any) {
 	}
 }
 
-// v418 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/userData.
-func v418(s *vstate, x any) {
+// v446 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/userData.
+func v446(s *vstate, x any) {
 	v108(s, x)
 }
 
-// v419 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/virtualNumber.
-func v419(s *vstate, x any) {
+// v447 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/virtualNumber.
+func v447(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/virtualNumber/type", "type", "want string")
 		return
 	}
 }
 
-// v420 validates callback-sms-block.request.json#/properties/smsEvent.
-func v420(s *vstate, x any) {
+// v448 validates callback-sms-block.request.json#/properties/smsEvent.
+func v448(s *vstate, x any) {
 	switch x := x.(type) {
 	case map[string]any:
 		if v, ok := x["notificationMode"]; ok {
 			s.push("notificationMode")
-			v421(s, v)
+			v449(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v421 validates callback-sms-block.request.json#/properties/smsEvent/properties/notificationMode.
-func v421(s *vstate, x any) {
+// v449 validates callback-sms-block.request.json#/properties/smsEvent/properties/notificationMode.
+func v449(s *vstate, x any) {
 	if !(isString(x, "Block")) {
 		s.fail("callback-sms-block.request.json#/properties/smsEvent/properties/notificationMode/const", "const", "want 'Block'")
 		return
 	}
 }
 
-// v422 validates callback-sms-block.response.json#.
-func v422(s *vstate, x any) {
+// v450 validates callback-sms-block.response.json#.
+func v450(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("callback-sms-block.response.json#/type", "type", "want object")
 		return
@@ -6254,19 +6660,14 @@ func v422(s *vstate, x any) {
 		}
 		if v, ok := x["actions"]; ok {
 			s.push("actions")
-			v423(s, v)
-			s.pop()
-		}
-		if v, ok := x["userData"]; ok {
-			s.push("userData")
-			v427(s, v)
+			v451(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v423 validates callback-sms-block.response.json#/properties/actions.
-func v423(s *vstate, x any) {
+// v451 validates callback-sms-block.response.json#/properties/actions.
+func v451(s *vstate, x any) {
 	if !hasType(x, tArray) {
 		s.fail("callback-sms-block.response.json#/properties/actions/type", "type", "want array")
 		return
@@ -6278,14 +6679,14 @@ func v423(s *vstate, x any) {
 		}
 		for i, v := range x {
 			s.push(strconv.Itoa(i))
-			v424(s, v)
+			v452(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v424 validates callback-sms-block.response.json#/properties/actions/items.
-func v424(s *vstate, x any) {
+// v452 validates callback-sms-block.response.json#/properties/actions/items.
+func v452(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("callback-sms-block.response.json#/properties/actions/items/type", "type", "want object")
 		return
@@ -6295,99 +6696,219 @@ func v424(s *vstate, x any) {
 		if !has(x, "operation") {
 			s.fail("callback-sms-block.response.json#/properties/actions/items/required", "required", "missing properties")
 		}
+		if v, ok := x["extParas"]; ok {
+			s.push("extParas")
+			v453(s, v)
+			s.pop()
+		}
 		if v, ok := x["message"]; ok {
 			s.push("message")
-			v425(s, v)
+			v454(s, v)
 			s.pop()
 		}
 		if v, ok := x["operation"]; ok {
 			s.push("operation")
-			v426(s, v)
+			v457(s, v)
+			s.pop()
+		}
+		if v, ok := x["userData"]; ok {
+			s.push("userData")
+			v458(s, v)
+			s.pop()
+		}
+	}
+	s.ifThenElse(x, v459, v461, nil)
+}
+
+// v453 validates callback-sms-block.response.json#/properties/actions/items/properties/extParas.
+func v453(s *vstate, x any) {
+	if !hasType(x, tArray) {
+		s.fail("callback-sms-block.response.json#/properties/actions/items/properties/extParas/type", "type", "want array")
+		return
+	}
+}
+
+// v454 validates callback-sms-block.response.json#/properties/actions/items/properties/message.
+func v454(s *vstate, x any) {
+	if !hasType(x, tObject) {
+		s.fail("callback-sms-block.response.json#/properties/actions/items/properties/message/type", "type", "want object")
+		return
+	}
+	switch x := x.(type) {
+	case map[string]any:
+		if v, ok := x["called"]; ok {
+			s.push("called")
+			v455(s, v)
+			s.pop()
+		}
+		if v, ok := x["calling"]; ok {
+			s.push("calling")
+			v456(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v425 validates callback-sms-block.response.json#/properties/actions/items/properties/message.
-func v425(s *vstate, x any) {
-	if !hasType(x, tObject) {
-		s.fail("callback-sms-block.response.json#/properties/actions/items/properties/message/type", "type", "want object")
+// v455 validates callback-sms-block.response.json#/properties/actions/items/properties/message/properties/called.
+func v455(s *vstate, x any) {
+	if !hasType(x, tString) {
+		s.fail("callback-sms-block.response.json#/properties/actions/items/properties/message/properties/called/type", "type", "want string")
 		return
 	}
-}
-
-// v426 validates callback-sms-block.response.json#/properties/actions/items/properties/operation.
-func v426(s *vstate, x any) {
-	if !hasType(x, tString) {
-		s.fail("callback-sms-block.response.json#/properties/actions/items/properties/operation/type", "type", "want string")
+	if str, ok := x.(string); ok && !IsGlobalNumber(str) {
+		s.fail("callback-sms-block.response.json#/properties/actions/items/properties/message/properties/called/format", "format", "not a valid pns-number")
 		return
 	}
 	switch x := x.(type) {
 	case string:
 		if utf8.RuneCountInString(x) < 1 {
-			s.fail("callback-sms-block.response.json#/properties/actions/items/properties/operation/minLength", "minLength", "minLength: want 1")
+			s.fail("callback-sms-block.response.json#/properties/actions/items/properties/message/properties/called/minLength", "minLength", "minLength: want 1")
+		}
+		if utf8.RuneCountInString(x) > 64 {
+			s.fail("callback-sms-block.response.json#/properties/actions/items/properties/message/properties/called/maxLength", "maxLength", "maxLength: want 64")
 		}
 	}
 }
 
-// v427 validates callback-sms-block.response.json#/properties/userData.
-func v427(s *vstate, x any) {
+// v456 validates callback-sms-block.response.json#/properties/actions/items/properties/message/properties/calling.
+func v456(s *vstate, x any) {
+	if !hasType(x, tString) {
+		s.fail("callback-sms-block.response.json#/properties/actions/items/properties/message/properties/calling/type", "type", "want string")
+		return
+	}
+	if str, ok := x.(string); ok && !IsGlobalNumber(str) {
+		s.fail("callback-sms-block.response.json#/properties/actions/items/properties/message/properties/calling/format", "format", "not a valid pns-number")
+		return
+	}
+	switch x := x.(type) {
+	case string:
+		if utf8.RuneCountInString(x) < 1 {
+			s.fail("callback-sms-block.response.json#/properties/actions/items/properties/message/properties/calling/minLength", "minLength", "minLength: want 1")
+		}
+		if utf8.RuneCountInString(x) > 64 {
+			s.fail("callback-sms-block.response.json#/properties/actions/items/properties/message/properties/calling/maxLength", "maxLength", "maxLength: want 64")
+		}
+	}
+}
+
+// v457 validates callback-sms-block.response.json#/properties/actions/items/properties/operation.
+func v457(s *vstate, x any) {
+	if !hasType(x, tString) {
+		s.fail("callback-sms-block.response.json#/properties/actions/items/properties/operation/type", "type", "want string")
+		return
+	}
+	if !((isString(x, "vNumberRoute")) || (isString(x, "DiscardMessage"))) {
+		s.fail("callback-sms-block.response.json#/properties/actions/items/properties/operation/enum", "enum", "value must be one of 'vNumberRoute', 'DiscardMessage'")
+		return
+	}
+}
+
+// v458 validates callback-sms-block.response.json#/properties/actions/items/properties/userData.
+func v458(s *vstate, x any) {
 	v108(s, x)
 }
 
-// v428 validates callback-sms-notify.request.json#.
-func v428(s *vstate, x any) {
-	v399(s, x)
+// v459 validates callback-sms-block.response.json#/properties/actions/items/if.
+func v459(s *vstate, x any) {
+	switch x := x.(type) {
+	case map[string]any:
+		if !has(x, "operation") {
+			s.fail("callback-sms-block.response.json#/properties/actions/items/if/required", "required", "missing properties")
+		}
+		if v, ok := x["operation"]; ok {
+			s.push("operation")
+			v460(s, v)
+			s.pop()
+		}
+	}
+}
+
+// v460 validates callback-sms-block.response.json#/properties/actions/items/if/properties/operation.
+func v460(s *vstate, x any) {
+	if !(isString(x, "vNumberRoute")) {
+		s.fail("callback-sms-block.response.json#/properties/actions/items/if/properties/operation/const", "const", "want 'vNumberRoute'")
+		return
+	}
+}
+
+// v461 validates callback-sms-block.response.json#/properties/actions/items/then.
+func v461(s *vstate, x any) {
+	switch x := x.(type) {
+	case map[string]any:
+		if !has(x, "message") {
+			s.fail("callback-sms-block.response.json#/properties/actions/items/then/required", "required", "missing properties")
+		}
+		if v, ok := x["message"]; ok {
+			s.push("message")
+			v462(s, v)
+			s.pop()
+		}
+	}
+}
+
+// v462 validates callback-sms-block.response.json#/properties/actions/items/then/properties/message.
+func v462(s *vstate, x any) {
+	switch x := x.(type) {
+	case map[string]any:
+		if !has(x, "called") || !has(x, "calling") {
+			s.fail("callback-sms-block.response.json#/properties/actions/items/then/properties/message/required", "required", "missing properties")
+		}
+	}
+}
+
+// v463 validates callback-sms-notify.request.json#.
+func v463(s *vstate, x any) {
+	v427(s, x)
 	switch x := x.(type) {
 	case map[string]any:
 		if v, ok := x["smsEvent"]; ok {
 			s.push("smsEvent")
-			v429(s, v)
+			v464(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v429 validates callback-sms-notify.request.json#/properties/smsEvent.
-func v429(s *vstate, x any) {
+// v464 validates callback-sms-notify.request.json#/properties/smsEvent.
+func v464(s *vstate, x any) {
 	switch x := x.(type) {
 	case map[string]any:
 		if v, ok := x["notificationMode"]; ok {
 			s.push("notificationMode")
-			v430(s, v)
+			v465(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v430 validates callback-sms-notify.request.json#/properties/smsEvent/properties/notificationMode.
-func v430(s *vstate, x any) {
+// v465 validates callback-sms-notify.request.json#/properties/smsEvent/properties/notificationMode.
+func v465(s *vstate, x any) {
 	if !(isString(x, "Notify")) {
 		s.fail("callback-sms-notify.request.json#/properties/smsEvent/properties/notificationMode/const", "const", "want 'Notify'")
 		return
 	}
 }
 
-// v431 validates error.response.json#.
-func v431(s *vstate, x any) {
-	v432(s, x)
+// v466 validates error.response.json#.
+func v466(s *vstate, x any) {
+	v467(s, x)
 }
 
-// v432 validates common.json#/$defs/errorEnvelope.
-func v432(s *vstate, x any) {
+// v467 validates common.json#/$defs/errorEnvelope.
+func v467(s *vstate, x any) {
 	v27(s, x)
 	switch x := x.(type) {
 	case map[string]any:
 		if v, ok := x["resultcode"]; ok {
 			s.push("resultcode")
-			v433(s, v)
+			v468(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v433 validates common.json#/$defs/errorEnvelope/properties/resultcode.
-func v433(s *vstate, x any) {
+// v468 validates common.json#/$defs/errorEnvelope/properties/resultcode.
+func v468(s *vstate, x any) {
 	switch x := x.(type) {
 	case string:
 		if !re5.MatchString(x) {
@@ -6396,8 +6917,8 @@ func v433(s *vstate, x any) {
 	}
 }
 
-// v434 validates record-download.request.json#.
-func v434(s *vstate, x any) {
+// v469 validates record-download.request.json#.
+func v469(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("record-download.request.json#/type", "type", "want object")
 		return
@@ -6409,19 +6930,19 @@ func v434(s *vstate, x any) {
 		}
 		if v, ok := x["fileName"]; ok {
 			s.push("fileName")
-			v435(s, v)
+			v470(s, v)
 			s.pop()
 		}
 		if v, ok := x["recordDomain"]; ok {
 			s.push("recordDomain")
-			v436(s, v)
+			v471(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v435 validates record-download.request.json#/properties/fileName.
-func v435(s *vstate, x any) {
+// v470 validates record-download.request.json#/properties/fileName.
+func v470(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("record-download.request.json#/properties/fileName/type", "type", "want string")
 		return
@@ -6437,8 +6958,8 @@ func v435(s *vstate, x any) {
 	}
 }
 
-// v436 validates record-download.request.json#/properties/recordDomain.
-func v436(s *vstate, x any) {
+// v471 validates record-download.request.json#/properties/recordDomain.
+func v471(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("record-download.request.json#/properties/recordDomain/type", "type", "want string")
 		return
@@ -6454,7 +6975,7 @@ func v436(s *vstate, x any) {
 	}
 }
 
-// v437 validates record-download.response.json#.
-func v437(s *vstate, x any) {
-	v432(s, x)
+// v472 validates record-download.response.json#.
+func v472(s *vstate, x any) {
+	v467(s, x)
 }

@@ -57,8 +57,9 @@ func (s *Simulator) fire(lc *liveCall, i int) {
 func (s *Simulator) fireLocked(lc *liveCall, i int) {
 	for lc.fired <= i && lc.fired < len(lc.p.result.Events) {
 		ev := lc.p.result.Events[lc.fired]
+		sent := lc.fired == 0 && lc.p.xCallinSent // the X-mode Block callin, sent synchronously
 		lc.fired++
-		if ev.URL != "" {
+		if ev.URL != "" && !sent {
 			s.send(KindEvent, lc.app.AppKey, ev.URL, lc.p.result.SessionID, ev.Event)
 		}
 	}
