@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 )
@@ -164,5 +165,36 @@ func TestStopEndedCall(t *testing.T) {
 	im.clk.Advance(time.Hour)
 	if n := len(pushedFees(t, im)); n != 2 {
 		t.Errorf("%d fee records, want 2 (one per call)", n)
+	}
+}
+
+// TestStopXModeCall: an X-mode app stops its call while the callee rings (D79). Its Block
+// callin went out once, synchronously: the stop does not push it again; the events that
+// follow it, then the disconnect with 8017 and the fee record, are pushed.
+func TestStopXModeCall(t *testing.T) {
+	f := newXFixture(Options{})
+	blocks := 0
+	f.push.block = func([]byte) ([]byte, error) {
+		blocks++
+		return []byte(`{"operation":"connect","connectInfo":[{"displayCalleeNum":"` + xX1 + `","calleeNum":"` + xT + `"}]}`), nil
+	}
+	res, err := f.sim.Call(context.Background(), CallRequest{Caller: xCaller, Called: xX1, TalkSeconds: 60})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.clk.Advance(3 * time.Second)
+	if _, err := f.sim.Stop(appX, res.SessionID); err != nil {
+		t.Fatalf("Stop: %v", err)
+	}
+	f.clk.Advance(time.Hour)
+	var types []string
+	for _, e := range pushedEvents(t, f) {
+		types = append(types, e.EventType)
+	}
+	if blocks != 1 || strings.Join(types, ",") != "callout,alerting,disconnect" {
+		t.Errorf("%d Block callins, Notify events %v; want 1 and callout,alerting,disconnect", blocks, types)
+	}
+	if fees := pushedFees(t, f); len(fees) != 1 || fees[0].UlFailReason != 8017 {
+		t.Errorf("fee records %+v, want one with ulFailReason 8017", fees)
 	}
 }
