@@ -184,6 +184,8 @@ func TestRunTargetPlatformOnly(t *testing.T) {
 	if bytes.Contains(html, []byte("demo-axb-secret")) {
 		t.Error("a secret leaked into the report")
 	}
+	// The console, summary.json and index.html of a target run give the same numbers.
+	assertNumbersAgree(t, stdout, out)
 }
 
 // TestRunTargetInsecureIsFlagged: --insecure-skip-verify works without the certificate and
