@@ -97,7 +97,9 @@ var consoleInterfaceRE = regexp.MustCompile(`(?m)^([a-z]+\.[a-zA-Z]+)\s+(\d+)\s+
 // TestWorkloadNumbersAgree: a workload run (`harness load --workload`, then `harness report`)
 // prints the same numbers on the console, in summary.json and in index.html: the load's own
 // interface table (count, success, service percentiles) against summary.json, and the page's
-// verdict, headline, scenario and interface rows against summary.json.
+// verdict, headline, scenario and interface rows against summary.json. The page's active
+// sessions chart (Gatling's active users) draws summary.json's sessions in progress per
+// second, with its unit, and no second with arrivals has none.
 func TestWorkloadNumbersAgree(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "load")
 	code, loadOut, stderr := runHarness(t, nil, "load", "--workload", filepath.Join("..", "..", "loadtest", "testdata", "mixed.yaml"),
@@ -146,5 +148,31 @@ func TestWorkloadNumbersAgree(t *testing.T) {
 				t.Errorf("%s: console percentile %d %sms, summary.json %v", is.Interface, i, r[2+i], d)
 			}
 		}
+	}
+
+	// Active sessions over time: the chart draws summary.json's figure at every second.
+	page, err := os.ReadFile(filepath.Join(rep, "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	chart := readChart(t, string(page), reports.SessionsChartTitle)
+	if len(chart.series["sessions in progress"]) != len(ls.Series) || len(ls.Series) == 0 {
+		t.Errorf("sessions chart has %d points, summary.json %d seconds", len(chart.series["sessions in progress"]), len(ls.Series))
+	}
+	for _, p := range ls.Series {
+		x := p.T.Seconds()
+		if v, ok := chart.at("sessions in progress", x); !ok || math.Abs(v-p.ActiveSessions) > chart.yTol {
+			t.Errorf("t=%v: sessions drawn %v (%v), summary.json %v", x, v, ok, p.ActiveSessions)
+		}
+		// A session that started in a second was in progress for part of it.
+		if p.AchievedRate > 0 && p.ActiveSessions <= 0 {
+			t.Errorf("t=%v: %v arrivals but no session in progress", x, p.AchievedRate)
+		}
+	}
+	i := strings.Index(string(page), `aria-label="`+reports.SessionsChartTitle+`"`)
+	svg := string(page)[i:]
+	svg = svg[:strings.Index(svg, "</svg>")]
+	if !strings.Contains(svg, ">sessions in progress</text>") || !strings.Contains(svg, ">time since start (s)</text>") {
+		t.Errorf("the sessions chart does not name its axes with units")
 	}
 }
