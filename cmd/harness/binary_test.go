@@ -31,6 +31,13 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
+// Tests that drive the harness only as separate processes (harnessCmd, runHarness,
+// startPlatform), on ports the kernel picks and in their own temporary directories, call
+// t.Parallel: most of their time is spent waiting for loads, pauses and cleanups of those
+// processes, and `go test -parallel` (GOMAXPROCS by default) overlaps them. Tests that run a
+// command in-process, set the environment, or need a port to stay free after they closed it
+// stay sequential.
+
 // harnessCmd returns `harness args...` as a separate process (this test binary in harness
 // mode). The process is killed when the test ends, should it still run.
 func harnessCmd(t *testing.T, args ...string) *exec.Cmd {

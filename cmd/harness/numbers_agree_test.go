@@ -101,6 +101,7 @@ var consoleInterfaceRE = regexp.MustCompile(`(?m)^([a-z]+\.[a-zA-Z]+)\s+(\d+)\s+
 // sessions chart (Gatling's active users) draws summary.json's sessions in progress per
 // second, with its unit, and no second with arrivals has none.
 func TestWorkloadNumbersAgree(t *testing.T) {
+	t.Parallel()
 	out := filepath.Join(t.TempDir(), "load")
 	code, loadOut, stderr := runHarness(t, nil, "load", "--workload", filepath.Join("..", "..", "loadtest", "testdata", "mixed.yaml"),
 		"--duration", "1s", "--generator-lag", "0", "--progress", "-1", "--out", out)

@@ -78,7 +78,8 @@ func TestRunBadUsage(t *testing.T) {
 }
 
 // TestStatusNamesRunningTests: the status line names each package's running top-level tests,
-// oldest first, with how long they have run, and says when no test runs; the times come from
+// oldest first, with how long they have run (a parallel test from when it resumed), counts
+// the parallel tests waiting for their turn, and says when no test runs; the times come from
 // the caller, so the test does not depend on the clock.
 func TestStatusNamesRunningTests(t *testing.T) {
 	t0 := time.Date(2026, 12, 6, 23, 0, 0, 0, time.UTC)
@@ -102,12 +103,17 @@ func TestStatusNamesRunningTests(t *testing.T) {
 		`{"Action":"skip","Package":"ex/d","Elapsed":0}`,
 		`{"Action":"start","Package":"ex/e"}`,
 		`{"Action":"pass","Package":"ex/e","Elapsed":1.25}`,
+		`{"Action":"run","Package":"ex/b","Test":"TestPar1"}`,
+		`{"Action":"pause","Package":"ex/b","Test":"TestPar1"}`,
+		`{"Action":"run","Package":"ex/b","Test":"TestPar2"}`,
+		`{"Action":"pause","Package":"ex/b","Test":"TestPar2"}`,
+		`{"Action":"cont","Package":"ex/b","Test":"TestPar2"}`,
 	} {
 		p.line(l, t0.Add(time.Duration(i)*time.Minute))
 	}
-	p.status(t0.Add(10 * time.Minute))
+	p.status(t0.Add(20 * time.Minute))
 	want := "?    ex/d [no test files]\nok   ex/e 1.3s\n" +
-		"... 10m0s: running ex/a: TestShort (7m0s); ex/b: TestLong (9m0s); ex/c: between tests; 1 packages passed\n"
+		"... 20m0s: running ex/a: TestShort (17m0s); ex/b: TestLong (19m0s), TestPar2 (4m0s), 1 parallel tests waiting; ex/c: between tests; 1 packages passed\n"
 	if w.String() != want {
 		t.Errorf("got\n%s\nwant\n%s", w.String(), want)
 	}

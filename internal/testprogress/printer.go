@@ -23,7 +23,8 @@ type event struct {
 // pkgState is a package whose tests are under way.
 type pkgState struct {
 	started time.Time
-	running map[string]time.Time // top-level tests started and not finished
+	running map[string]time.Time // top-level tests running (started or resumed, not finished)
+	paused  map[string]bool      // top-level parallel tests waiting for their turn
 	output  map[string][]string  // output of tests not finished, printed only if they fail
 	own     []string             // output outside any test: FAIL lines, panics, timeouts
 }
@@ -53,7 +54,7 @@ func newPrinter(w io.Writer, start time.Time) *printer {
 func (p *printer) pkg(name string, now time.Time) *pkgState {
 	s := p.pkgs[name]
 	if s == nil {
-		s = &pkgState{started: now, running: map[string]time.Time{}, output: map[string][]string{}}
+		s = &pkgState{started: now, running: map[string]time.Time{}, paused: map[string]bool{}, output: map[string][]string{}}
 		p.pkgs[name] = s
 	}
 	return s
@@ -76,9 +77,17 @@ func (p *printer) line(l string, now time.Time) {
 	s := p.pkg(e.Package, now)
 	topLevel := e.Test != "" && !strings.Contains(e.Test, "/")
 	switch e.Action {
-	case "run":
+	case "run", "cont":
 		if topLevel {
+			// A parallel test's time counts from when it resumes (cont), not from its
+			// pause at t.Parallel.
 			s.running[e.Test] = now
+			delete(s.paused, e.Test)
+		}
+	case "pause":
+		if topLevel {
+			delete(s.running, e.Test)
+			s.paused[e.Test] = true
 		}
 	case "output":
 		if e.Test == "" {
@@ -97,6 +106,7 @@ func (p *printer) line(l string, now time.Time) {
 		delete(s.output, e.Test)
 		if topLevel {
 			delete(s.running, e.Test)
+			delete(s.paused, e.Test)
 			p.finished = append(p.finished, testTime{e.Package, e.Test, seconds(e.Elapsed)})
 		}
 	}
@@ -149,6 +159,9 @@ func (p *printer) status(now time.Time) {
 		}
 		if len(ts) == 0 {
 			ts = []string{"between tests"}
+		}
+		if n := len(s.paused); n > 0 {
+			ts = append(ts, fmt.Sprintf("%d parallel tests waiting", n))
 		}
 		parts = append(parts, name+": "+strings.Join(ts, ", "))
 	}
