@@ -43,7 +43,7 @@ func TestMain(m *testing.M) {
 func harnessCmd(t *testing.T, args ...string) *exec.Cmd {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], args...)
-	cmd.Env = append(os.Environ(), asHarnessEnv+"=1")
+	cmd.Env = append(os.Environ(), asHarnessEnv+"=1", noExitSleepGORACE())
 	t.Cleanup(func() {
 		if cmd.Process != nil && cmd.ProcessState == nil {
 			_ = cmd.Process.Kill()
@@ -51,6 +51,15 @@ func harnessCmd(t *testing.T, args ...string) *exec.Cmd {
 		}
 	})
 	return cmd
+}
+
+// noExitSleepGORACE is the GORACE setting of a harness process: the race runtime sleeps
+// atexit_sleep_ms (1 s by default) before every exit, to catch races with goroutines still
+// running then, and this package starts a few hundred harness processes, so that second alone
+// added minutes to it. Races while a process runs are reported as before; the caller's GORACE
+// options are kept (an atexit_sleep_ms of its own comes later and wins).
+func noExitSleepGORACE() string {
+	return "GORACE=" + strings.TrimSpace("atexit_sleep_ms=0 "+os.Getenv("GORACE"))
 }
 
 // runHarness runs `harness args...` to completion and returns its exit code and output.
