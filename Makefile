@@ -21,14 +21,22 @@ build:
 run: build
 	$(BIN)/harness run --out reports/out
 
-## test: vet, staticcheck and the race-enabled test suite (what CI runs).
+## test: vet, staticcheck and the race-enabled test suite (what CI runs). go test's JSON goes
+## through internal/testprogress: a line per package, every failed test's output, the tests
+## still running every 20 s, the slowest tests at the end; go test's exit code is kept.
+## GORACE atexit_sleep_ms=0: the race runtime otherwise sleeps 1 s before every exit of a
+## test binary and of every process the tests start (hundreds); races while they run are
+## still reported.
 test: vet staticcheck
-	$(GO) test -race -count=1 -timeout 30m $(PKGS)
+	@echo "== go test -race (10-15 minutes on a busy 2-core machine, see README; progress every 20 s)"
+	@$(GO) build -o $(BIN)/testprogress ./internal/testprogress
+	GORACE="atexit_sleep_ms=0 $$GORACE" $(BIN)/testprogress -every 20s -slowest 15 -- $(GO) test -race -count=1 -json -timeout 30m $(PKGS)
 
 lint: vet staticcheck
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
 
 vet:
+	@echo "== go vet"
 	$(GO) vet $(PKGS)
 
 tools: $(STATICCHECK)
@@ -37,6 +45,7 @@ $(STATICCHECK):
 	GOBIN=$(BIN) $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
 
 staticcheck: $(STATICCHECK)
+	@echo "== staticcheck"
 	$(STATICCHECK) $(PKGS)
 
 ## bench: benchmarks, each reported as a ratio against a baseline measured in the same run

@@ -292,7 +292,7 @@ func LoadScenario(r *loadtest.Result, name string) reports.LoadScenario {
 		if h := decodeHist(sec.CorrectedHist); h != nil && h.TotalCount() > 0 {
 			pt.P50, pt.P99 = time.Duration(h.ValueAtQuantile(50)), time.Duration(h.ValueAtQuantile(99))
 		}
-		pt.InFlight = sec.InFlight
+		pt.InFlight, pt.ActiveSessions = sec.InFlight, sec.ActiveSessions
 		for _, si := range sec.Interfaces {
 			ip := reports.InterfacePoint{Interface: si.ID, Requests: si.Requests, P50: ms(si.P50), P95: ms(si.P95), P99: ms(si.P99)}
 			if h := decodeHist(si.CorrectedHist); h != nil && h.TotalCount() > 0 {

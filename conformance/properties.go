@@ -62,6 +62,9 @@ type PropertyOptions struct {
 	Seed uint64
 	// Fields, when set, keeps only the fields "iface field" for which it is true (tests).
 	Fields func(iface, field string) bool
+	// ProfileFile is the file Profile was read from, named in the `harness sign` command of a
+	// failure's reproduce line; empty for a built-in profile (harness sign's default).
+	ProfileFile string
 }
 
 // PropertyResult is the outcome of the checks of one field of one interface.
@@ -108,6 +111,10 @@ type PropertyFailure struct {
 	Request string `json:"request"`
 	// Answer is the platform's HTTP status, resultcode and resultdesc.
 	Answer string `json:"answer"`
+	// Reproduce is a curl command that sends the request again, its signature header read from
+	// $PNS_SIGNED_HEADER, with the `harness sign` command that signs a fresh one ("" when the
+	// request cannot be rendered).
+	Reproduce string `json:"reproduce,omitempty"`
 }
 
 // PropertyReport is the outcome of RunProperties.
@@ -896,7 +903,8 @@ func (fc *fieldCheck) send(ctx context.Context, c *pns.Client, params url.Values
 // judge records an answer that breaks want: on a target that is not the emulator, one resting
 // on a decision is listed as a difference; otherwise it is the failure rapid shrinks.
 func (fc *fieldCheck) judge(t *rapid.T, value, want, decision string, resp *pns.Response) {
-	fail := PropertyFailure{Value: value, Want: want, Decision: decision, Request: resp.Request, Answer: propAnswer(resp)}
+	fail := PropertyFailure{Value: value, Want: want, Decision: decision, Request: resp.Request, Answer: propAnswer(resp),
+		Reproduce: fc.reproduce(resp)}
 	if decision != "" && !fc.r.o.Profile.Emulator {
 		if len(fc.res.Differs) < maxDiffers {
 			fc.res.Differs = append(fc.res.Differs, fail)

@@ -2,6 +2,7 @@ package conformance
 
 import (
 	"context"
+	"strconv"
 	"testing"
 )
 
@@ -24,6 +25,7 @@ func TestFeaturesConcurrent(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the whole suite")
 	}
+	t.Parallel() // its own in-process emulator, like every parallel suite test here
 	res, err := Run(context.Background(), Options{Concurrency: 4, Randomize: 7})
 	if err != nil {
 		t.Fatal(err)
@@ -49,6 +51,7 @@ func TestFeaturesAsRealPlatform(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the whole suite")
 	}
+	t.Parallel()
 	url, stop, err := StartEmulator()
 	if err != nil {
 		t.Fatal(err)
@@ -80,31 +83,42 @@ func TestFeaturesAsRealPlatform(t *testing.T) {
 
 // TestFeaturesSeedIndependent runs the embedded suite under five shuffles: the counts must be
 // identical and nothing skipped. The lockout scenario locks the client IP out on purpose; where
-// the shuffle puts it must not decide how many authentication scenarios run after it.
+// the shuffle puts it must not decide how many authentication scenarios run after it. Each
+// shuffle runs against its own in-process emulator, so the five run as parallel subtests.
 func TestFeaturesSeedIndependent(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the whole suite five times")
 	}
-	var first *Result
-	for _, seed := range []int64{1, 2, 3, 11, 4242} {
-		res, err := Run(context.Background(), Options{Concurrency: 2, Randomize: seed})
-		if err != nil {
-			t.Fatalf("seed %d: %v", seed, err)
+	t.Parallel()
+	seeds := []int64{1, 2, 3, 11, 4242}
+	results := make([]*Result, len(seeds))
+	t.Run("seeds", func(t *testing.T) {
+		for i, seed := range seeds {
+			t.Run(strconv.FormatInt(seed, 10), func(t *testing.T) {
+				t.Parallel()
+				res, err := Run(context.Background(), Options{Concurrency: 2, Randomize: seed})
+				if err != nil {
+					t.Fatalf("seed %d: %v", seed, err)
+				}
+				for _, s := range res.Scenarios {
+					if s.Status != "passed" {
+						t.Errorf("seed %d: %s: %s %s", seed, s.Key, s.Status, s.Error)
+					}
+				}
+				if res.Skipped != 0 || res.Failed != 0 || res.LockedOut {
+					t.Errorf("seed %d: %d passed, %d failed, %d skipped, locked out %v", seed, res.Passed, res.Failed, res.Skipped, res.LockedOut)
+				}
+				results[i] = res
+			})
 		}
-		for _, s := range res.Scenarios {
-			if s.Status != "passed" {
-				t.Errorf("seed %d: %s: %s %s", seed, s.Key, s.Status, s.Error)
-			}
-		}
-		if res.Skipped != 0 || res.Failed != 0 || res.LockedOut {
-			t.Errorf("seed %d: %d passed, %d failed, %d skipped, locked out %v", seed, res.Passed, res.Failed, res.Skipped, res.LockedOut)
-		}
-		if first == nil {
-			first = res
-			continue
+	})
+	first := results[0]
+	for i, res := range results {
+		if first == nil || res == nil {
+			t.Fatalf("seed %d: no result to compare", seeds[i])
 		}
 		if res.Passed != first.Passed || len(res.Scenarios) != len(first.Scenarios) {
-			t.Errorf("seed %d: %d of %d passed, the first seed %d of %d", seed, res.Passed, len(res.Scenarios), first.Passed, len(first.Scenarios))
+			t.Errorf("seed %d: %d of %d passed, the first seed %d of %d", seeds[i], res.Passed, len(res.Scenarios), first.Passed, len(first.Scenarios))
 		}
 	}
 }

@@ -41,6 +41,9 @@ type secAgg struct {
 	// busy is the service time, in nanoseconds, that requests spent in flight within the
 	// second (Second.InFlight).
 	busy int64
+	// sessionTime is the time, in nanoseconds, that sessions spent in progress within the
+	// second (Second.ActiveSessions).
+	sessionTime int64
 	// ifaces are the second's requests by interface, with their corrected histograms (dense
 	// or encoded like the second's own).
 	ifaces map[string]*secIface
@@ -311,6 +314,20 @@ func (a *aggregate) addPlanTargets(p Plan, el time.Duration) {
 // addBusy spreads a request in flight from start for d over the seconds it overlaps
 // (Second.InFlight). The caller holds a.mu.
 func (a *aggregate) addBusy(start time.Time, d time.Duration) {
+	a.spread(start, d, func(s *secAgg, n int64) { s.busy += n })
+}
+
+// observeSession spreads a session in progress from start to end over the seconds it
+// overlaps (Second.ActiveSessions).
+func (a *aggregate) observeSession(start, end time.Time) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.spread(start, end.Sub(start), func(s *secAgg, n int64) { s.sessionTime += n })
+}
+
+// spread hands add the nanoseconds of [start, start+d) that fall in each second's bucket.
+// The caller holds a.mu.
+func (a *aggregate) spread(start time.Time, d time.Duration, add func(s *secAgg, n int64)) {
 	end := start.Add(d)
 	for t := start; t.Before(end); {
 		k := a.second(t)
@@ -322,7 +339,7 @@ func (a *aggregate) addBusy(start time.Time, d time.Duration) {
 		if end.Before(stop) {
 			stop = end
 		}
-		a.sec(k).busy += int64(stop.Sub(t))
+		add(a.sec(k), int64(stop.Sub(t)))
 		t = stop
 	}
 }
@@ -535,6 +552,7 @@ func (a *aggregate) merge(b *aggregate) error {
 		x.conf += s.conf
 		x.callbacks += s.callbacks
 		x.busy += s.busy
+		x.sessionTime += s.sessionTime
 		for id, si := range s.ifaces {
 			h, err := si.view()
 			if err != nil {
@@ -735,7 +753,8 @@ func (a *aggregate) result(encode bool) (*Result, error) {
 		s := a.secs[t]
 		sec := Second{T: t, Offset: t - start, TargetRate: round3(s.target), AchievedRate: s.sent,
 			Requests: s.requests, Success: s.success, SuccessPct: pct(s.success, s.requests),
-			ConformanceErrors: s.conf, Callbacks: s.callbacks, InFlight: round6(float64(s.busy) / float64(time.Second))}
+			ConformanceErrors: s.conf, Callbacks: s.callbacks, InFlight: round6(float64(s.busy) / float64(time.Second)),
+			ActiveSessions: round6(float64(s.sessionTime) / float64(time.Second))}
 		ifs := make([]string, 0, len(s.ifaces))
 		for id := range s.ifaces {
 			ifs = append(ifs, id)
@@ -877,7 +896,8 @@ func aggregateFromResult(r *Result) (*aggregate, error) {
 		// Kept encoded: decoded when merged or rendered.
 		x := &secAgg{target: s.TargetRate, sent: s.AchievedRate, requests: s.Requests,
 			success: s.Success, conf: s.ConformanceErrors, callbacks: s.Callbacks, svcEnc: s.ServiceHist, corEnc: s.CorrectedHist,
-			busy: int64(math.Round(s.InFlight * float64(time.Second)))}
+			busy:        int64(math.Round(s.InFlight * float64(time.Second))),
+			sessionTime: int64(math.Round(s.ActiveSessions * float64(time.Second)))}
 		for _, si := range s.Interfaces {
 			if x.ifaces == nil {
 				x.ifaces = map[string]*secIface{}

@@ -71,6 +71,8 @@ type session struct {
 	b    *bindState
 	// call is the sessionId of the session's live call, for a stop step; "" when none.
 	call string
+	// start is when the session's first step was dispatched (Second.ActiveSessions).
+	start time.Time
 }
 
 // newSession starts session n of flow f: the next pool binding, or a fresh number pair and X
@@ -123,6 +125,7 @@ func (r *runner) arrive(f *flowRun) {
 			return
 		}
 		r.active.Add(1)
+		s.start = time.Now()
 		if !r.gen.dispatch(job{s: s, intended: intended, primary: true, seq: n}) {
 			r.sessionEnded(s, false)
 			return
@@ -203,6 +206,7 @@ func (r *runner) advance(s *session, step int, goOn bool, answered time.Time) {
 // sessionEnded counts a session out; the load is over when the arrivals are done and no
 // session is active.
 func (r *runner) sessionEnded(s *session, completed bool) {
+	r.agg.observeSession(s.start, time.Now())
 	if completed {
 		s.flow.completed.Add(1)
 	} else {

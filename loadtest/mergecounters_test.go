@@ -89,6 +89,7 @@ var resultMergeRules = map[string]mergeRule{
 	"Series[].ConformanceErrors":      ruleSum,
 	"Series[].Callbacks":              ruleSum,
 	"Series[].InFlight":               ruleSum,
+	"Series[].ActiveSessions":         ruleSum,
 	"Series[].Interfaces[].Requests":  ruleSum,
 	"Series[].Interfaces[].P50":       ruleDerived,
 	"Series[].Interfaces[].P95":       ruleDerived,

@@ -202,6 +202,10 @@ type Second struct {
 	// divided by the second. By Little's law it is what an active-sessions gauge sampled
 	// continuously would average, without missing the short requests a sampler misses.
 	InFlight float64 `json:"inFlight,omitempty"`
+	// ActiveSessions is the mean number of sessions (arrivals of a flow, from their first
+	// request's dispatch to their last answer, think times included) in progress over the
+	// second, measured the same way: Gatling's active users, averaged rather than sampled.
+	ActiveSessions float64 `json:"activeSessions,omitempty"`
 	// Interfaces break the second down by interface (requests started in it), in ID order.
 	Interfaces []SecondInterface `json:"interfaces,omitempty"`
 }

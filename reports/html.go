@@ -195,6 +195,9 @@ type loadView struct {
 	Codes              []codeRow
 	PerCode            []perCodeRow
 	ViolTotal          int64
+
+	// SessionsChart draws the mean sessions in progress per second (sessionsChart).
+	SessionsChart template.HTML
 }
 
 type codeRow struct {
@@ -476,6 +479,7 @@ func buildLoad(ls LoadScenario) loadView {
 		}.render()
 	}
 	lv.IfaceRateChart, lv.IfaceLatencyCharts, lv.InFlightChart = interfaceCharts(ls)
+	lv.SessionsChart = sessionsChart(ls)
 	if h := ls.Histogram; h != nil {
 		lv.HistMetric = h.Metric
 		var labels []string

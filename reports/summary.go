@@ -498,6 +498,10 @@ type SeriesPoint struct {
 	// InFlight is the mean number of requests in flight over the interval (their service
 	// time within it divided by its length), what an active-sessions gauge would average.
 	InFlight float64 `json:"inFlight,omitempty"`
+	// ActiveSessions is the mean number of sessions in progress over the interval: arrivals of
+	// the scenario's flows between their first request's dispatch and their last answer,
+	// think times included (Gatling's active users, averaged rather than sampled).
+	ActiveSessions float64 `json:"activeSessions,omitempty"`
 	// Interfaces are the interval's requests by interface, in ID order; an interface
 	// without a request in the interval has no entry.
 	Interfaces []InterfacePoint `json:"interfaces,omitempty"`

@@ -18,6 +18,7 @@ import (
 // asserting a decision without its @decision: tag, or the alternative set breaking a
 // documented rule; never fix it by weakening a documented check.
 func TestConformAlternativePlatform(t *testing.T) {
+	t.Parallel()
 	// A short lockout window so that the profile's pacing keeps the suite's deliberate
 	// authentication failures below the lockout within seconds.
 	p := startPlatform(t, "--decisions", emulator.DecisionsAlternative,
@@ -92,6 +93,7 @@ func lastLines(s string, n int) string {
 // TestEmulateDecisionsFlag: an unknown decision set is a usage error in one line, and the
 // config key is refused the same way.
 func TestEmulateDecisionsFlag(t *testing.T) {
+	t.Parallel()
 	code, _, stderr := runHarness(t, nil, "emulate", "--decisions", "other")
 	oneLine(t, "--decisions other", stderr, `harness emulate: --decisions "other": want default or alternative`)
 	if code != exitUsage {

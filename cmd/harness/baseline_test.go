@@ -35,6 +35,7 @@ func (p *platform) setLatency(t *testing.T, iface string, ms int) {
 // the console and shown in index.html and summary.json. Scenarios are named by their workload,
 // not by the directory.
 func TestBaselineFindsRegression(t *testing.T) {
+	t.Parallel()
 	p := startPlatform(t)
 	prof := platformProfile(t, "")
 	dir := t.TempDir()

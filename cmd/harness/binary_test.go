@@ -31,12 +31,19 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
+// Tests that drive the harness only as separate processes (harnessCmd, runHarness,
+// startPlatform), on ports the kernel picks and in their own temporary directories, call
+// t.Parallel: most of their time is spent waiting for loads, pauses and cleanups of those
+// processes, and `go test -parallel` (GOMAXPROCS by default) overlaps them. Tests that run a
+// command in-process, set the environment, or need a port to stay free after they closed it
+// stay sequential.
+
 // harnessCmd returns `harness args...` as a separate process (this test binary in harness
 // mode). The process is killed when the test ends, should it still run.
 func harnessCmd(t *testing.T, args ...string) *exec.Cmd {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], args...)
-	cmd.Env = append(os.Environ(), asHarnessEnv+"=1")
+	cmd.Env = append(os.Environ(), asHarnessEnv+"=1", noExitSleepGORACE())
 	t.Cleanup(func() {
 		if cmd.Process != nil && cmd.ProcessState == nil {
 			_ = cmd.Process.Kill()
@@ -44,6 +51,15 @@ func harnessCmd(t *testing.T, args ...string) *exec.Cmd {
 		}
 	})
 	return cmd
+}
+
+// noExitSleepGORACE is the GORACE setting of a harness process: the race runtime sleeps
+// atexit_sleep_ms (1 s by default) before every exit, to catch races with goroutines still
+// running then, and this package starts a few hundred harness processes, so that second alone
+// added minutes to it. Races while a process runs are reported as before; the caller's GORACE
+// options are kept (an atexit_sleep_ms of its own comes later and wins).
+func noExitSleepGORACE() string {
+	return "GORACE=" + strings.TrimSpace("atexit_sleep_ms=0 "+os.Getenv("GORACE"))
 }
 
 // runHarness runs `harness args...` to completion and returns its exit code and output.

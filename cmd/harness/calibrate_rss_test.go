@@ -11,6 +11,7 @@ import (
 // every request is sent depends on the machine's speed, so this test asserts only the counts'
 // consistency and the memory verdict, which a 1 MiB limit makes certain.)
 func TestCalibrateRSSVerdict(t *testing.T) {
+	t.Parallel()
 	code, out, errOut := runHarness(t, nil, "calibrate", "--rss", "400", "--rss-rate", "200", "--rss-max", "1")
 	if code != exitFailed {
 		t.Fatalf("exit %d, want %d; stderr:\n%s", code, exitFailed, errOut)

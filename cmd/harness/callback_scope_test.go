@@ -17,6 +17,7 @@ import (
 // calls must produce, the others beside them), and the console must print the per-event
 // callback lines docs/report.md promises, exactly as the report's data gives them.
 func TestRunCallbackScopes(t *testing.T) {
+	t.Parallel()
 	out := t.TempDir()
 	code, stdout, stderr := runHarness(t, nil, "run", "--out", out, "--tags", "@callbacks", "--load-duration", "1s", "--rate", "20", "--call-rate", "5", "--seed", "11",
 		// Correctness thresholds only: the default delay bounds are the machine's speed.

@@ -88,6 +88,7 @@ func (p plotted) at(name string, x float64) (float64, bool) {
 // data of summary.json (to the chart's pixel rounding), every chart names both axes with
 // units, and no second summary.json lacks is drawn.
 func TestInterfaceChartsMatchSummary(t *testing.T) {
+	t.Parallel()
 	out := filepath.Join(t.TempDir(), "load")
 	code, stdout, stderr := runHarness(t, nil, "load", "--workload", filepath.Join("..", "..", "loadtest", "testdata", "mixed.yaml"),
 		"--duration", "3s", "--generator-lag", "0", "--progress", "-1", "--out", out)

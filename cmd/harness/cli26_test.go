@@ -16,6 +16,7 @@ import (
 // it was, reads the same results when run again (its own report is not taken for one), and
 // refuses several directories without --out.
 func TestReportWithoutOutWritesIntoDir(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "load")
 	code, stdout, stderr := runHarness(t, nil, "load", "--workload", filepath.Join("..", "..", "loadtest", "testdata", "mixed.yaml"),
 		"--duration", "1s", "--generator-lag", "0", "--progress", "-1", "--out", dir)
@@ -59,6 +60,7 @@ func TestReportWithoutOutWritesIntoDir(t *testing.T) {
 // TestConformSeedSpelling: `harness conform --seed N` shuffles as `harness run --seed` is
 // spelled, and the old --randomize N still does the same; without either, file order.
 func TestConformSeedSpelling(t *testing.T) {
+	t.Parallel()
 	order := func(args ...string) (string, string) {
 		t.Helper()
 		args = append([]string{"conform", "--tags", "@axe.unbind", "--format", "pretty", "--coverage=false", "--out", t.TempDir()}, args...)

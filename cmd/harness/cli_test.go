@@ -20,6 +20,7 @@ import (
 
 // Every subcommand's --help goes to stdout, exits 0 and shows the one exit-code table.
 func TestCLIHelpEverySubcommand(t *testing.T) {
+	t.Parallel()
 	names := append(commandNames(), "")
 	for _, name := range names {
 		t.Run("help "+name, func(t *testing.T) {
@@ -45,6 +46,7 @@ func TestCLIHelpEverySubcommand(t *testing.T) {
 
 // Usage errors are one line plus the pointer to --help, and exit 2, on every subcommand.
 func TestCLIUsageErrors(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		args []string
 		want string
@@ -78,6 +80,7 @@ func TestCLIUsageErrors(t *testing.T) {
 
 // Flags after a positional argument are parsed, not taken as result directories.
 func TestCLIFlagsAfterPositionals(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	res := filepath.Join(dir, "conform")
 	b, err := os.ReadFile(filepath.Join("..", "..", "reports", "testdata", "cucumber.json"))
@@ -148,6 +151,7 @@ func startEmulatorBinary(t *testing.T, args ...string) (string, func() int) {
 // Ctrl-C during a load run: the load stops, unbinds what it bound and exits 130 without a
 // "context canceled" error; the emulator, for which a signal is the normal stop, exits 0.
 func TestCLIInterruptedLoadExits130(t *testing.T) {
+	t.Parallel()
 	url, stopEmu := startEmulatorBinary(t)
 	out := filepath.Join(t.TempDir(), "load")
 	cmd := harnessCmd(t, "load", "--target", url, "--rate", "20", "--duration", "5m", "--hold", "1m", "--progress", "50ms", "--out", out)

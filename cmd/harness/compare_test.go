@@ -167,6 +167,9 @@ func TestCompareAgainstPlatformOnly(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the suite twice")
 	}
+	// Parallel: the harness runs as a process, and the reference run in-process is a library
+	// call against its own emulator.
+	t.Parallel()
 	cfg, err := emulator.DefaultConfig()
 	if err != nil {
 		t.Fatal(err)

@@ -33,6 +33,7 @@ func readConformance(t *testing.T, dir string) conformance.Result {
 // with the repository's features/ directory, run exactly the scenarios (or outline rows) on
 // those lines, and --name runs those whose name matches; the reports hold only them.
 func TestConformLocationAndName(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	tests := []struct {
 		name string
@@ -81,6 +82,7 @@ func TestConformLocationAndName(t *testing.T) {
 // not have and a malformed line are usage errors (exit 2) of one line on stderr, and run
 // nothing.
 func TestConformLocationErrors(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		args []string
@@ -117,6 +119,7 @@ func TestConformLocationErrors(t *testing.T) {
 // (console, conformance.json, junit.xml), the bindings are still cleaned up and the exit code
 // is 1. The failure comes from a profile whose AX X numbers are not the emulator's.
 func TestConformStopOnFailure(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	prof := filepath.Join(dir, "wrong-x.yaml")
 	if err := os.WriteFile(prof, []byte(`
@@ -254,6 +257,7 @@ func ctrfSkips(t *testing.T, dir string) map[string]string {
 // signature header left to a shell variable: neither the app secret nor the digest sent is
 // printed.
 func TestConformFailureReproduction(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	const secret = "s3cret-never-printed"
 	prof := filepath.Join(dir, "wrong-secret.yaml")

@@ -113,6 +113,7 @@ func checkCTRFSummary(t *testing.T, rep reports.CTRFReport, s *reports.Summary) 
 // directory and `harness conform`, and checks that each ctrf.json counts what the junit.xml
 // and summary.json beside it say.
 func TestCTRFBinary(t *testing.T) {
+	t.Parallel()
 	out := t.TempDir()
 	code, stdout, stderr := runHarness(t, nil, "run", "--out", out, "--tags", "@axb.query", "--inject-fault", "axb.query=1010001",
 		"--load-duration", "1s", "--rate", "20", "--call-rate", "5", "--seed", "7",

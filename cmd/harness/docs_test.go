@@ -39,6 +39,7 @@ func cliDoc() []byte {
 }
 
 func TestCLIDoc(t *testing.T) {
+	t.Parallel()
 	got := cliDoc()
 	path := filepath.Join("..", "..", "docs", "cli.md")
 	if *updateDocs {

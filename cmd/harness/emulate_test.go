@@ -167,6 +167,7 @@ func TestEmulateFlags(t *testing.T) {
 // --print-config prints a complete template: every key of every configuration type, empty
 // ones included, and the strict loader accepts it back unchanged.
 func TestEmulatePrintConfigIsACompleteTemplate(t *testing.T) {
+	t.Parallel()
 	code, out, stderr := runHarness(t, nil, "emulate", "--print-config")
 	if code != exitOK {
 		t.Fatalf("exit %d: %s", code, stderr)

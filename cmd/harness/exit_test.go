@@ -15,6 +15,7 @@ import (
 // exitCodes is reachable, and the precedence is usage, interrupted, failed checks, could not
 // check, thresholds.
 func TestExitFor(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		name string
 		v    verdict
@@ -53,6 +54,7 @@ func TestExitFor(t *testing.T) {
 // a wrong appSecret ends load, conform and run with exit 3 and the one line naming the app,
 // and the platform has locked nobody out.
 func TestWrongSecretCouldNotCheck(t *testing.T) {
+	t.Parallel()
 	env := []string{"PNS_T_AXB=not-the-secret", "PNS_T_AX=demo-ax-secret", "PNS_T_AXE=demo-axe-secret"}
 	const want = "the platform refused our signature for app AXB (1010010 Invalid digest.): check appKey/appSecret"
 	for _, tt := range []struct {
@@ -117,6 +119,7 @@ func (p *platform) lockout(t *testing.T) emulator.LockoutState {
 // over a broken threshold (exit 1, where `run` and `report` used to answer 99), a broken
 // threshold alone is 99, and `report` over a saved load that could not check is 3.
 func TestExitCodesOfRunAndReport(t *testing.T) {
+	t.Parallel()
 	// Correctness thresholds only, except the one each case breaks on purpose.
 	quiet := []string{"--load-duration", "500ms", "--rate", "20", "--call-rate", "5", "--seed", "3",
 		"--threshold", "callback.missing==0", "--threshold", "callback.badSignature==0"}

@@ -12,6 +12,7 @@ import (
 // configuration error, a merge that lacks a shard could not check the run, shards of
 // different runs are refused as usage.
 func TestExitCodesFollowTheTable(t *testing.T) {
+	t.Parallel()
 	busy, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

@@ -13,6 +13,7 @@ import (
 // plan schedules (every flow's session arrivals), never as its first interface's requests,
 // and named by the workload, not by the --out directory.
 func TestWorkloadHeadlineAllFlows(t *testing.T) {
+	t.Parallel()
 	out := filepath.Join(t.TempDir(), "some-dir")
 	code, stdout, stderr := runHarness(t, nil, "load", "--workload", filepath.Join("..", "..", "loadtest", "testdata", "mixed.yaml"),
 		"--duration", "1s", "--generator-lag", "0", "--progress", "-1", "--out", out)

@@ -10,6 +10,7 @@ import (
 // without warning of a lockout: the one 1020176 of the run is the answer the lockout scenario
 // provokes and expects, not a lockout of the authentication scenarios.
 func TestConformCleanRunNoLockoutWarning(t *testing.T) {
+	t.Parallel()
 	code, stdout, stderr := runHarness(t, nil, "conform", "--tags", "@authentication", "--out", filepath.Join(t.TempDir(), "conf"))
 	if code != exitOK {
 		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)

@@ -8,6 +8,7 @@ import (
 )
 
 func TestParseFlags(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name       string
 		args       []string
@@ -59,6 +60,7 @@ func TestParseFlags(t *testing.T) {
 }
 
 func TestClosest(t *testing.T) {
+	t.Parallel()
 	names := []string{"target", "duration", "rate", "ramp", "out"}
 	for in, want := range map[string]string{"targte": "target", "dur": "duration", "rat": "rate", "xyz": "", "ot": "out", "o": "", "zzzzzz": ""} {
 		if got := closest(in, names); got != want {
@@ -68,6 +70,7 @@ func TestClosest(t *testing.T) {
 }
 
 func TestVersionFromBuildInfo(t *testing.T) {
+	t.Parallel()
 	bi := &debug.BuildInfo{Main: debug.Module{Version: "(devel)"}, Settings: []debug.BuildSetting{
 		{Key: "vcs.revision", Value: "0123456789abcdef0123"}, {Key: "vcs.modified", Value: "true"}}}
 	if got := versionFromBuildInfo(bi); got != "(devel) 0123456789ab+dirty" {

@@ -25,6 +25,7 @@ import (
 // measured only when the merge was exact: over the lossy merge it fails (given) as not exact,
 // where the kept values alone would have passed it.
 func TestReportMergeNotExact(t *testing.T) {
+	t.Parallel()
 	root := t.TempDir()
 	start := time.Date(2026, 12, 1, 22, 30, 0, 0, time.UTC)
 	enc := func(highest int64, values ...time.Duration) string {
@@ -123,6 +124,7 @@ func TestReportMergeNotExact(t *testing.T) {
 // which histogram lost how many values; the callback section marks fee's delays not exact and
 // a fee delay threshold is not measured (it fails, given) instead of passing on the kept values.
 func TestReportReceiverMergeNotExact(t *testing.T) {
+	t.Parallel()
 	root := t.TempDir()
 	write := func(dir string, highest int64, values ...int64) {
 		t.Helper()

@@ -61,6 +61,7 @@ func startAnswerDropProxy(t *testing.T, p *platform) *answerDropProxy {
 // itself; the journal in --out lets `harness cleanup DIR` remove all of them: the bound ones
 // by ID, the lost ones by asking the platform, after which the platform holds none.
 func TestConformLeavesNothing(t *testing.T) {
+	t.Parallel()
 	p := startPlatform(t)
 	p.setFaults(t, `{"faults":[{"interface":"axb.unbind","errorRate":1,"resultcode":"1010002"},{"interface":"ax.unbind","errorRate":1,"resultcode":"1010002"},{"interface":"axe.unbind","errorRate":1,"resultcode":"1010002"}]}`)
 	proxy := startAnswerDropProxy(t, p)
@@ -160,6 +161,7 @@ func TestConformLeavesNothing(t *testing.T) {
 // lost by query) and runs. A journal of a run on its own embedded emulator leaves nothing to
 // remove and is no reason to refuse.
 func TestRunTakesOverJournal(t *testing.T) {
+	t.Parallel()
 	p := startPlatform(t)
 	ctx := t.Context()
 	c := &pns.Client{BaseURL: p.URL, HTTP: p.client(t), Signer: pns.Signer{AppKey: "demo-axb", AppSecret: "demo-axb-secret", Scheme: pns.SchemeAKSK}}
@@ -236,6 +238,7 @@ func readJournal(dir string) (*loadtest.JournalState, error) { return loadtest.R
 // TestConformBindingLifetimeFlag: --binding-lifetime sets the lifetime of the suite's binds
 // (conformance.json says it), 0 sends none, and a negative one is a usage error.
 func TestConformBindingLifetimeFlag(t *testing.T) {
+	t.Parallel()
 	p := startPlatform(t)
 	p.setFaults(t, `{"faults":[{"interface":"axb.unbind","errorRate":1,"resultcode":"1010002"}]}`)
 	prof := platformProfile(t, "")
@@ -273,6 +276,7 @@ func TestConformBindingLifetimeFlag(t *testing.T) {
 // a partial result naming what may be left, `harness cleanup DIR` removes every binding from
 // the suite's journal, and running it again finds nothing left.
 func TestKilledConformCleanedFromJournal(t *testing.T) {
+	t.Parallel()
 	p := startPlatform(t)
 	up, err := url.Parse(p.URL)
 	if err != nil {

@@ -41,11 +41,14 @@ func (p *platform) setFaults(t *testing.T, body string) {
 // live and fails again wherever its report is rebuilt, naming each leaked subscriptionId on
 // the console, in summary.json, on the HTML page and in the JUnit and CTRF files.
 func TestReportFailsOnLeak(t *testing.T) {
+	t.Parallel()
 	p := startPlatform(t)
 	p.setFaults(t, `{"faults":[{"interface":"axb.unbind","errorRate":1}]}`)
 	dir := filepath.Join(t.TempDir(), "load")
+	// One cleanup attempt: every unbind is refused, so retries with backoff only add half a
+	// minute of waiting before the same leak.
 	code, stdout, stderr := runHarness(t, platformEnv, "load", "--target", p.URL, "--ca-file", p.CertFile, "--profile", platformProfile(t, ""),
-		"--rate", "5", "--duration", "1s", "--hold", "0s", "--generator-lag", "0", "--out", dir)
+		"--rate", "5", "--duration", "1s", "--hold", "0s", "--generator-lag", "0", "--cleanup-attempts", "1", "--out", dir)
 	if code != exitFailed {
 		t.Fatalf("load: exit %d, want %d\n%s\n%s", code, exitFailed, stdout, stderr)
 	}
@@ -102,6 +105,7 @@ func TestReportFailsOnLeak(t *testing.T) {
 // instant; a plan above it is refused before any packet with the arithmetic, one below is not
 // (it goes on to the preflight of a dead loopback port, which could not be checked).
 func TestMaxRateCountsRequests(t *testing.T) {
+	t.Parallel()
 	wl := filepath.Join(t.TempDir(), "mixed.yaml")
 	if err := os.WriteFile(wl, []byte(`name: mixed
 rate: 60
@@ -163,6 +167,7 @@ func (p *platform) dump(t *testing.T) emulator.BindingsDump {
 // default (the run's length plus the margin), the one --binding-lifetime sets, or none with
 // --binding-lifetime 0; the bindings a refused unbind leaves on the platform show it.
 func TestBindingsExpireByThemselves(t *testing.T) {
+	t.Parallel()
 	p := startPlatform(t)
 	p.setFaults(t, `{"faults":[{"interface":"axb.unbind","errorRate":1},{"interface":"axe.unbind","errorRate":1}]}`)
 	for i, tt := range []struct {
@@ -248,9 +253,12 @@ func parseLoadJSON(t *testing.T, stdout string) loadJSON {
 // shared cores, answers queued past the 10 s request timeout, and the load rightly failed for
 // requests that got no answer, which is not what this test is about.
 func TestThrottledLoadLeavesNothing(t *testing.T) {
+	t.Parallel()
 	p := startPlatform(t, "--flow-control", "40/4")
+	// 3 s of overload throttle dozens of unbinds (the bucket of 4 is empty within the first
+	// second); a longer load only adds more of the same to the cleanup's slowed-down pace.
 	code, stdout, stderr := runHarness(t, platformEnv, "load", "--target", p.URL, "--ca-file", p.CertFile, "--profile", platformProfile(t, ""),
-		"--rate", "30", "--duration", "10s", "--json", "--generator-lag", "0")
+		"--rate", "30", "--duration", "3s", "--json", "--generator-lag", "0")
 	if code != exitOK {
 		t.Fatalf("exit %d\n%.3000s\n%s", code, stdout, stderr)
 	}
@@ -272,6 +280,7 @@ func TestThrottledLoadLeavesNothing(t *testing.T) {
 // `harness cleanup DIR` removes every binding from the journal (bound ones by ID, in-flight
 // binds by query), after which the platform holds none.
 func TestKilledLoadCleanedFromJournal(t *testing.T) {
+	t.Parallel()
 	for _, mode := range []string{"axb", "ax", "axe"} {
 		t.Run(mode, func(t *testing.T) {
 			p := startPlatform(t)
@@ -341,6 +350,7 @@ func TestKilledLoadCleanedFromJournal(t *testing.T) {
 // no outcome) are looked up on the platform by their numbers: the one that was made is removed
 // and counted as found, the one that was not is no leak; a refused bind is not looked up.
 func TestCleanupResolvesLostAnswers(t *testing.T) {
+	t.Parallel()
 	p := startPlatform(t)
 	ctx := context.Background()
 	c := &pns.Client{BaseURL: p.URL, HTTP: p.client(t), Signer: pns.Signer{AppKey: "demo-axb", AppSecret: "demo-axb-secret", Scheme: pns.SchemeAKSK}}
@@ -501,6 +511,7 @@ func cutConn(w http.ResponseWriter) {
 // with flow control of its own: every binding is removed (binds whose answer was lost are
 // found by query), the counts add up, and the run counts its transport failures and fails.
 func TestFaultProxyLeavesNothing(t *testing.T) {
+	t.Parallel()
 	p := startPlatform(t, "--flow-control", "100/20")
 	const faulty = 120
 	proxy := startFaultProxy(t, p, faulty)
@@ -554,6 +565,7 @@ func (p *platform) succeeded(t *testing.T, iface string) int64 {
 // TestLoadTakesOverJournal: a load into a directory whose journal says an earlier run left a
 // binding is refused (its IDs would be lost), and with --cleanup-first removes it first.
 func TestLoadTakesOverJournal(t *testing.T) {
+	t.Parallel()
 	p := startPlatform(t)
 	c := &pns.Client{BaseURL: p.URL, HTTP: p.client(t), Signer: pns.Signer{AppKey: "demo-axb", AppSecret: "demo-axb-secret", Scheme: pns.SchemeAKSK}}
 	left, resp, err := c.AXBBind(context.Background(), pns.AXBBindRequest{CallerNum: "+8613900000001", CalleeNum: "+8613900000002", RelationNum: "+8617001100003"})
@@ -591,6 +603,7 @@ func TestLoadTakesOverJournal(t *testing.T) {
 // is removed, one the platform made on an X of its choosing is found by A, an A that holds
 // nothing is no leak, and a binding of the same A on another X (not this bind's) is left alone.
 func TestCleanupResolvesLostAXAnswers(t *testing.T) {
+	t.Parallel()
 	p := startPlatform(t)
 	ctx := context.Background()
 	c := &pns.Client{BaseURL: p.URL, HTTP: p.client(t), Signer: pns.Signer{AppKey: "demo-ax", AppSecret: "demo-ax-secret", Scheme: pns.SchemeAKSK}}

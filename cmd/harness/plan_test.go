@@ -31,6 +31,7 @@ func smallAXProfile(t *testing.T) string {
 // run with an explicit --rate the pool cannot carry is refused before the first request, with
 // the arithmetic.
 func TestRunTargetFitsTheDefaultLoad(t *testing.T) {
+	t.Parallel()
 	p := startPlatform(t)
 	prof := smallAXProfile(t)
 	code, stdout, stderr := runHarness(t, platformEnv, "run", "--target", p.URL, "--profile", prof, "--ca-file", p.CertFile,

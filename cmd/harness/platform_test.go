@@ -18,6 +18,7 @@ import (
 // admin API and no metrics on that port, flow control answered as 1010010 with its own
 // resultdesc, and the client-IP lockout.
 func TestEmulatePlatformOnly(t *testing.T) {
+	t.Parallel()
 	p := startPlatform(t, "--flow-control", "0.001/3")
 	if !strings.HasPrefix(p.URL, "https://127.0.0.1:") {
 		t.Fatalf("platform URL %q is not https on loopback", p.URL)
@@ -82,6 +83,7 @@ func TestEmulatePlatformOnly(t *testing.T) {
 }
 
 func TestEmulatePlatformFlagErrors(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		args []string
 		want string
@@ -101,6 +103,7 @@ func TestEmulatePlatformFlagErrors(t *testing.T) {
 
 // TestEmulateCertOut checks that --tls --cert-out writes a PEM certificate valid for 127.0.0.1.
 func TestEmulateCertOut(t *testing.T) {
+	t.Parallel()
 	p := startPlatform(t)
 	data, err := os.ReadFile(p.CertFile)
 	if err != nil || !strings.HasPrefix(string(data), "-----BEGIN CERTIFICATE-----") || strings.Contains(string(data), "PRIVATE KEY") {

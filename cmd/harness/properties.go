@@ -60,7 +60,7 @@ func runProperties(ctx context.Context, args []string, stdout, stderr io.Writer)
 			fmt.Fprintf(stderr, "harness properties: %v\n", err)
 			return exitUsage
 		}
-		o.Profile = p
+		o.Profile, o.ProfileFile = p, *profile
 		if o.Target == "" {
 			o.Target = p.Target
 		}
@@ -144,6 +144,9 @@ func writeProperties(w io.Writer, rep *conformance.PropertyReport) {
 		fmt.Fprintf(w, "%s %-11s %-14s %d requests; rule %s\n", status, r.Interface, r.Field, r.Checks, r.Rule)
 		if f := r.Failure; f != nil {
 			fmt.Fprintf(w, "     smallest failing value %s: want %s%s\n     sent %s\n     answer %s\n", shownValue(r, f), f.Want, decisionNote(f.Decision), f.Request, f.Answer)
+			if f.Reproduce != "" {
+				fmt.Fprintf(w, "     reproduce: %s\n", f.Reproduce)
+			}
 		}
 		for _, d := range r.Differs {
 			fmt.Fprintf(w, "     differs from the emulator's decision %s: %s: want %s; answer %s\n", d.Decision, shownValue(r, &d), d.Want, d.Answer)

@@ -134,6 +134,7 @@ func TestPropertiesCommand(t *testing.T) {
 		if !strings.Contains(stdout, "answer HTTP 200, resultcode 0") || !strings.Contains(stdout, "want refused") {
 			t.Errorf("the failure names neither the rule nor the answer:\n%s", stdout)
 		}
+		checkReproduceLine(t, stdout, prof, m[1], `"resultcode":"0"`)
 	})
 	t.Run("another refusal code differs from a decision and does not fail", func(t *testing.T) {
 		url := propertyPlatform(t, otherCode)

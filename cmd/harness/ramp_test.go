@@ -15,6 +15,7 @@ import (
 // 0 included (the run lasts through it), and a --duration shorter than the ramp is refused
 // rather than cutting the ramp silently.
 func TestRampLength(t *testing.T) {
+	t.Parallel()
 	out := filepath.Join(t.TempDir(), "ramp")
 	code, stdout, stderr := runHarness(t, nil, "load", "--ramp", "1s@10,1s@0", "--hold", "0s", "--progress", "-1", "--generator-lag", "0", "--out", out)
 	if code != exitOK {
@@ -39,6 +40,7 @@ func TestRampLength(t *testing.T) {
 // its three seconds; the default holds each stage's rate (40 binds). The console and the report
 // say which shape ran; an unknown shape, or a shape without a ramp, is refused (exit 2).
 func TestRampShape(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		shape  []string
 		hits   float64

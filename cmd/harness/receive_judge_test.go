@@ -34,6 +34,7 @@ func countThresholds() []string {
 // optional fields absent, X-number status, SMS Notify and Block, both signature schemes):
 // `harness receive` finds no anomaly and exits 0.
 func TestReceiveValidTrafficOfEveryKind(t *testing.T) {
+	t.Parallel()
 	rp := startReceive(t, append([]string{"--settle", "1ns", "--late-after", "10m"}, countThresholds()...)...)
 	aksk, wsse := rp.pusher(false), rp.pusher(true)
 	scenarios := [][]string{b1, b3, b4, b7, e1, e2}
@@ -92,6 +93,7 @@ func TestReceiveValidTrafficOfEveryKind(t *testing.T) {
 // its row, named in the output and fails `harness receive` (exit 1; a late push breaks the
 // default callback.late==0 threshold: exit 99).
 func TestReceiveCatchesEachFault(t *testing.T) {
+	t.Parallel()
 	old := func() time.Time { return time.Now().Add(-30 * time.Second) }
 	for _, tc := range []struct {
 		name  string
@@ -197,6 +199,7 @@ func TestReceiveCatchesEachFault(t *testing.T) {
 // --platform-only` applies the default callback thresholds to what the pusher sends during
 // the run: a call without its disconnect and a fee record without any call fail the run.
 func TestRunTargetReceiveJudgesPushes(t *testing.T) {
+	t.Parallel()
 	p := startPlatform(t, "--config", platformConfig(t, func(c *emulator.Config) { c.LockoutWindowSeconds = 2 }))
 	prof := platformProfile(t, "lockout: {failures: 10, window: 2s}\n")
 	out := t.TempDir()
@@ -321,6 +324,7 @@ func TestLoadCallsJudgesCallbacks(t *testing.T) {
 // yyyy-MM-dd HH:mm:ss timestamp of the other notifications. Every one is a valid notification
 // with a measured delay; a timestamp of neither form is still refused by the schema.
 func TestReceiveAcceptsEverySMSForm(t *testing.T) {
+	t.Parallel()
 	iso := func(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
 	now := time.Now()
 	ext := `"extInfo":{"extParas":[{"key":"splitNum","value":"0"},{"key":"direction","value":"2"}]}`

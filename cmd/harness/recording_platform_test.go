@@ -25,6 +25,7 @@ import (
 // publicBaseURL in the configuration the Location names that base instead. Both decision sets
 // are exercised (D75: 301 by default, 302 in the alternative set).
 func TestEmulatePlatformOnlyRecording(t *testing.T) {
+	t.Parallel()
 	const public = "https://pns.example.test:8443"
 	cfgFile := filepath.Join(t.TempDir(), "emulator.yaml")
 	demo, err := os.ReadFile(filepath.Join("..", "..", "emulator", "default.yaml"))

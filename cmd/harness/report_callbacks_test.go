@@ -45,6 +45,7 @@ func receiverDir(t *testing.T, bad int) string {
 // `harness report` over receiver results with 2 badly signed pushes fails with exit 1 and
 // lists them; clean results pass, and callback thresholds are evaluated over them.
 func TestReportFailsOnBadlySignedCallbacks(t *testing.T) {
+	t.Parallel()
 	code, stdout, stderr := runHarness(t, nil, "report", "--out", t.TempDir(), receiverDir(t, 2))
 	if code != exitFailed {
 		t.Fatalf("exit %d, want %d\n%s\n%s", code, exitFailed, stdout, stderr)

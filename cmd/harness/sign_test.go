@@ -52,6 +52,7 @@ var curlHeaderRE = regexp.MustCompile(`-H '([^':]+): ([^']*)'`)
 // environment variable the profile names, appears in none of its output. A wrong secret in
 // that variable gives headers the platform refuses, so the check can fail.
 func TestSignHeadersAuthenticate(t *testing.T) {
+	t.Parallel()
 	p := startPlatform(t)
 	prof := platformProfile(t, "")
 	const secret = "demo-axb-secret"
@@ -123,6 +124,7 @@ func TestSignHeadersAuthenticate(t *testing.T) {
 // TestSignUsageErrors: bad flags, an unknown app and an unset secret variable are refused with
 // exit 2 before anything is signed, and say what is wrong in one line.
 func TestSignUsageErrors(t *testing.T) {
+	t.Parallel()
 	prof := platformProfile(t, "")
 	for _, c := range []struct {
 		args []string

@@ -42,6 +42,7 @@ var summaryRE = regexp.MustCompile(`(?m)^(\d+) scenarios: (\d+) passed, (\d+) fa
 // <skipped>); an expired entry no longer excuses (exit 1) and is stale; --strict fails on a
 // stale entry; a malformed file is one line on stderr and exit 2.
 func TestConformKnownDifferences(t *testing.T) {
+	t.Parallel()
 	prof := badAXEProfile(t)
 	known := writeFile(t, "known.yaml", `differences:
   - rule: "@axe.query"
@@ -96,6 +97,7 @@ func TestConformKnownDifferences(t *testing.T) {
 // stale) and fails a run that leaves applicable rules unchecked, naming each with its reason;
 // without --strict the same partial run passes.
 func TestConformStrict(t *testing.T) {
+	t.Parallel()
 	code, stdout, stderr := runHarness(t, nil, "conform", "--strict", "--out", t.TempDir(), "--coverage=false")
 	if code != exitOK || !strings.Contains(stdout, "strict: every applicable rule was checked and no known difference is stale") {
 		t.Fatalf("whole suite --strict: exit %d\n%s\n%s", code, stdout, stderr)
@@ -117,6 +119,7 @@ func TestConformStrict(t *testing.T) {
 // a raw result edited afterwards is caught by its hash and by the recomputed verdict; a
 // directory without a manifest is a usage error.
 func TestCertificationBundle(t *testing.T) {
+	t.Parallel()
 	out := filepath.Join(t.TempDir(), "bundle")
 	code, stdout, stderr := runHarness(t, nil, "run", "--strict", "--no-load", "--out", out, "--seed", "3")
 	// Without load the default callback thresholds cannot be measured: not checked, which

@@ -86,6 +86,7 @@ func readStream(t *testing.T, sch *jsonschema.Schema, data []byte) []streamLine 
 
 // TestStreamSchemaRefuses: the line schema is no rubber stamp.
 func TestStreamSchemaRefuses(t *testing.T) {
+	t.Parallel()
 	sch := streamSchema(t)
 	for _, bad := range []string{
 		`{"type":"verdict","status":"PASS","exitCode":0}`,
@@ -109,6 +110,7 @@ func TestStreamSchemaRefuses(t *testing.T) {
 // thresholds and the verdict with the exit code the process returned. The per-second lines
 // add up, interface by interface and code by code, to summary.json's figures.
 func TestStreamNDJSONLoad(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	out, file := filepath.Join(dir, "load"), filepath.Join(dir, "stream.ndjson")
 	code, stdout, stderr := runHarness(t, nil, "load", "--rate", "10", "--hold", "200ms", "--duration", "3s", "--generator-lag", "0",
@@ -189,6 +191,7 @@ func TestStreamNDJSONLoad(t *testing.T) {
 // readable before the end; the interrupted run still leaves a stream of whole, valid lines
 // that ends with its verdict.
 func TestStreamNDJSONLive(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	file := filepath.Join(dir, "stream.ndjson")
 	cmd := harnessCmd(t, "load", "--rate", "5", "--hold", "0s", "--duration", "60s", "--generator-lag", "0", "--progress", "-1", "--out-json", file)
@@ -242,6 +245,7 @@ func TestStreamNDJSONLive(t *testing.T) {
 // the same requests and result codes, the same thresholds with the same states, the same
 // verdict and exit code.
 func TestStreamNDJSONRun(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	out, file := filepath.Join(dir, "run"), filepath.Join(dir, "run.ndjson")
 	code, stdout, stderr := runHarness(t, nil, "run", "--tags", "@axb.query", "--seed", "5", "--load-duration", "2s", "--out", out, "--out-json", file)

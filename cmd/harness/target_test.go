@@ -125,6 +125,7 @@ func oneLine(t *testing.T, what, s, want string) {
 // --target --profile --ca-file passes with conformance (skips counted), load per mode and
 // thresholds in the report, and leaves no binding on the platform.
 func TestRunTargetPlatformOnly(t *testing.T) {
+	t.Parallel()
 	// A short lockout window so that the profile's pacing keeps the suite's deliberate
 	// authentication failures below the lockout within seconds.
 	p := startPlatform(t, "--config", platformConfig(t, func(c *emulator.Config) { c.LockoutWindowSeconds = 2 }))
@@ -184,11 +185,14 @@ func TestRunTargetPlatformOnly(t *testing.T) {
 	if bytes.Contains(html, []byte("demo-axb-secret")) {
 		t.Error("a secret leaked into the report")
 	}
+	// The console, summary.json and index.html of a target run give the same numbers.
+	assertNumbersAgree(t, stdout, out)
 }
 
 // TestRunTargetInsecureIsFlagged: --insecure-skip-verify works without the certificate and
 // says so in the report's manifest.
 func TestRunTargetInsecureIsFlagged(t *testing.T) {
+	t.Parallel()
 	p := startPlatform(t)
 	out := t.TempDir()
 	code, stdout, stderr := runHarness(t, platformEnv, "run", "--target", p.URL, "--profile", platformProfile(t, ""), "--insecure-skip-verify",
@@ -211,6 +215,7 @@ func TestRunTargetInsecureIsFlagged(t *testing.T) {
 
 // TestTLSWithoutTrust: without --ca-file the platform's certificate is refused, with a hint.
 func TestTLSWithoutTrust(t *testing.T) {
+	t.Parallel()
 	p := startPlatform(t)
 	code, _, stderr := runHarness(t, platformEnv, "conform", "--target", p.URL, "--profile", platformProfile(t, ""), "--out", t.TempDir())
 	if code != exitUsage {
@@ -229,6 +234,7 @@ func TestTLSWithoutTrust(t *testing.T) {
 // ceiling, and above the ceiling, with one line and exit 2. pns.invalid cannot resolve, and the
 // gate does not even try: the refusal comes before any packet.
 func TestLoadRemoteGate(t *testing.T) {
+	t.Parallel()
 	ceiling := platformProfile(t, "allowRemote: true\nmaxRate: 5\n")
 	for _, tt := range []struct {
 		name string
@@ -262,6 +268,7 @@ func TestLoadRemoteGate(t *testing.T) {
 // TestLoadNumbersTooFew: a plan the profile's X numbers cannot carry is refused before the
 // first request, with the capacity printed.
 func TestLoadNumbersTooFew(t *testing.T) {
+	t.Parallel()
 	p := startPlatform(t)
 	prof := platformProfile(t, "")
 	small := strings.Replace(prof, ".yaml", "-small.yaml", 1)
@@ -324,6 +331,7 @@ func TestDeadTargetCouldNotCheck(t *testing.T) {
 // TestLoadAgainstThrottlingPlatform: flow-control answers of the platform are counted, never a
 // crash, and what the run could not unbind is counted exactly (exit 1 then).
 func TestLoadAgainstThrottlingPlatform(t *testing.T) {
+	t.Parallel()
 	p := startPlatform(t, "--flow-control", "20/20")
 	code, stdout, stderr := runHarness(t, platformEnv, "load", "--target", p.URL, "--ca-file", p.CertFile, "--profile", platformProfile(t, ""),
 		"--rate", "100", "--duration", "1s", "--hold", "0s", "--json", "--generator-lag", "0")
@@ -351,6 +359,7 @@ var leakedRE = regexp.MustCompile(`(?m)^LEAKED \S+ subscriptionId=(\S+) `)
 // TestConformFaultedCleanupNamesLeaks: when the platform refuses every AXE unbind, the suite
 // retries, then names exactly the bindings it left, and exits 1.
 func TestConformFaultedCleanupNamesLeaks(t *testing.T) {
+	t.Parallel()
 	p := startPlatform(t)
 	resp, err := http.Post(p.AdminURL+"faults", "application/json", strings.NewReader(`{"faults":[{"interface":"axe.unbind","errorRate":1}]}`))
 	if err != nil {
@@ -387,6 +396,7 @@ func TestConformFaultedCleanupNamesLeaks(t *testing.T) {
 // client IP out; the suite stops the authentication scenarios, says so and names
 // authFailurePause.
 func TestConformStopsAtLockout(t *testing.T) {
+	t.Parallel()
 	p := startPlatform(t)
 	code, stdout, stderr := runHarness(t, platformEnv, "conform", "--target", p.URL, "--ca-file", p.CertFile, "--profile", platformProfile(t, ""),
 		"--tags", "@auth-negative", "--out", t.TempDir())
@@ -406,6 +416,7 @@ func atoi(s string) int { n, _ := strconv.Atoi(s); return n }
 // unbinds what the scenarios created and exits 130; its ctrf.json says the run was
 // interrupted (a failed test), never a healthy run of the scenarios it reached.
 func TestConformInterruptCleansUp(t *testing.T) {
+	t.Parallel()
 	p := startPlatform(t)
 	dir := t.TempDir()
 	cmd := harnessCmd(t, "conform", "--target", p.URL, "--ca-file", p.CertFile, "--profile", platformProfile(t, ""), "--out", dir,
@@ -468,6 +479,7 @@ func TestConformInterruptCleansUp(t *testing.T) {
 // the binary against the platform-only emulator over TLS, every flow runs its sessions, and the
 // platform holds no binding afterwards.
 func TestWorkloadAgainstPlatform(t *testing.T) {
+	t.Parallel()
 	p := startPlatform(t)
 	code, stdout, stderr := runHarness(t, platformEnv, "load", "--target", p.URL, "--ca-file", p.CertFile, "--profile", platformProfile(t, ""),
 		"--workload", filepath.Join("..", "..", "loadtest", "testdata", "mixed.yaml"), "--duration", "1s", "--generator-lag", "0",
@@ -485,9 +497,13 @@ func TestWorkloadAgainstPlatform(t *testing.T) {
 // stops on its own (no answer for --unreachable-after while requests fail), says why, names
 // the bindings it could not remove, and exits 1, long before the plan's end.
 func TestLoadStopsWhenTargetDies(t *testing.T) {
+	t.Parallel()
 	p := startPlatform(t)
 	cmd := harnessCmd(t, "load", "--target", p.URL, "--ca-file", p.CertFile, "--profile", platformProfile(t, ""),
-		"--rate", "20", "--duration", "10m", "--hold", "10m", "--json", "--generator-lag", "0", "--unreachable-after", "1s")
+		"--rate", "20", "--duration", "10m", "--hold", "10m", "--json", "--generator-lag", "0", "--unreachable-after", "1s",
+		// One cleanup attempt: the platform is dead, retries with backoff only wait longer
+		// for the same leaks.
+		"--cleanup-attempts", "1")
 	cmd.Env = append(cmd.Env, platformEnv...)
 	var stdout, stderr strings.Builder
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr

@@ -18,6 +18,7 @@ const missingUnknown = "unknown: nothing told the receiver which calls happened"
 // checked, with its reason, and the run passes; the same threshold given with --threshold
 // is the user's gate and fails the run (99).
 func TestRunDefaultThresholdNotChecked(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name       string
 		args       []string
@@ -65,6 +66,7 @@ func TestRunDefaultThresholdNotChecked(t *testing.T) {
 // measure its default thresholds' missing count or delays: they are not checked and the
 // receiver exits 0; a delay threshold given explicitly fails (99).
 func TestReceiveNoPushesNotChecked(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name  string
 		args  []string

@@ -17,6 +17,7 @@ import (
 // the report, with the same count: flow control, never "Invalid digest." (the code's other
 // meaning, which these answers did not carry).
 func TestReportThrottlingAgrees(t *testing.T) {
+	t.Parallel()
 	p := startPlatform(t, "--flow-control", "10/10")
 	out := filepath.Join(t.TempDir(), "load")
 	code, stdout, stderr := runHarness(t, platformEnv, "load", "--target", p.URL, "--ca-file", p.CertFile, "--profile", platformProfile(t, ""),

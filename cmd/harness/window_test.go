@@ -31,6 +31,7 @@ func readLoadSummary(t *testing.T, dir string) *loadtest.Result {
 // why, and the exit code is the broken-threshold one. Nothing depends on the machine's speed:
 // a slower machine only adds latency.
 func TestWindowThresholdAbortsLoad(t *testing.T) {
+	t.Parallel()
 	p := startPlatform(t)
 	p.setLatency(t, "axb.bind", 300)
 	out := filepath.Join(t.TempDir(), "load")
@@ -67,6 +68,7 @@ func TestWindowThresholdAbortsLoad(t *testing.T) {
 // rule for a given threshold nothing measured, docs/report.md); a 1 s window in the same run
 // is checked on every full window and holds.
 func TestWindowThresholdNotChecked(t *testing.T) {
+	t.Parallel()
 	p := startPlatform(t)
 	out := filepath.Join(t.TempDir(), "load")
 	code, stdout, stderr := runHarness(t, platformEnv, "load", "--target", p.URL, "--ca-file", p.CertFile, "--profile", platformProfile(t, ""),
@@ -90,6 +92,7 @@ func TestWindowThresholdNotChecked(t *testing.T) {
 // TestWindowThresholdRefused: a bad window is refused before anything starts, in one line,
 // exit 2.
 func TestWindowThresholdRefused(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"bind.p99[1500ms]<5ms":  `harness load: threshold "bind.p99[1500ms]<5ms": window 1500ms is not a whole number of seconds (windows slide by the second)`,
 		"rate.shortfall[5s]<1%": `harness load: threshold "rate.shortfall[5s]<1%": a window applies to interface metrics (SCOPE.pNN, max, mean, min, success, count), not to rate.shortfall`,

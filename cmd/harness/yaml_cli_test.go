@@ -11,6 +11,7 @@ import (
 // key), never a Go type name; exit 2. The indentation error is at the line yaml.v3 names:
 // where the block it could not close begins.
 func TestYAMLErrorsThroughCLI(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	write := func(name, body string) string {
 		p := filepath.Join(dir, name)
