@@ -201,6 +201,10 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "harness run: --load-duration must be in (0, %s] and rates positive\n", loadtest.MaxDuration)
 		return exitUsage
 	}
+	if err := checkRunThresholds(o.thresholds, o.remote.target == ""); err != nil {
+		fmt.Fprintf(stderr, "harness run: %v\n", err)
+		return exitUsage
+	}
 	if o.tags != "" {
 		if err := conformance.ValidateTags(o.tags); err != nil {
 			fmt.Fprintf(stderr, "harness run: --tags: %v\n", err)
