@@ -14,6 +14,7 @@ import (
 	"github.com/pns-harness/pns-harness/assemble"
 	"github.com/pns-harness/pns-harness/conformance"
 	"github.com/pns-harness/pns-harness/features"
+	"github.com/pns-harness/pns-harness/pipeline"
 	"github.com/pns-harness/pns-harness/reports"
 )
 
@@ -176,12 +177,12 @@ func runConform(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	if err := res.WriteStates(stdout); err != nil {
 		fmt.Fprintf(stderr, "harness conform: %v\n", err)
 	}
-	writeCleanup(stdout, res.Cleanup)
+	pipeline.WriteCleanup(stdout, res.Cleanup)
 	if res.CredentialsRefused != nil {
 		fmt.Fprintf(stderr, "harness conform: %v\n", res.CredentialsRefused)
 	}
 	v := conformVerdict(res)
-	strictFailed := *strict && v.couldNotCheck == "" && writeStrict(stdout, res)
+	strictFailed := *strict && v.couldNotCheck == "" && pipeline.WriteStrict(stdout, res)
 	if strictFailed {
 		v.failed++ // certification: a rule that applies left unchecked, or a stale entry
 	}
@@ -209,7 +210,7 @@ func writeConformCTRF(dir string, res *conformance.Result, m reports.Manifest, s
 		return fmt.Errorf("ctrf.json: %w", err)
 	}
 	m.End = m.Start.Add(res.Duration)
-	s := &reports.Summary{Manifest: m, Conformance: c, Errors: leakErrors(res)}
+	s := &reports.Summary{Manifest: m, Conformance: c, Errors: pipeline.LeakErrors(res)}
 	if res.Interrupted {
 		// The scenarios not reached are in no file: a dashboard must not show the rest green.
 		s.Errors = append(s.Errors, "interrupted before the end of the suite: the scenarios not run are not reported")
@@ -237,29 +238,6 @@ func conformVerdict(res *conformance.Result) verdict {
 		v.failed = len(res.Cleanup.Leaked)
 	}
 	return v
-}
-
-// writeStrict prints what --strict does not accept and reports whether there was any.
-func writeStrict(w io.Writer, res *conformance.Result) bool {
-	probs := res.StrictProblems()
-	if len(probs) == 0 {
-		fmt.Fprintln(w, "strict: every applicable rule was checked and no known difference is stale")
-		return false
-	}
-	fmt.Fprintf(w, "strict: FAIL, %d problems:\n", len(probs))
-	for _, p := range probs {
-		fmt.Fprintf(w, "STRICT %s\n", p)
-	}
-	return true
-}
-
-// writeCleanup prints the exact cleanup account and names every binding left behind.
-func writeCleanup(w io.Writer, c conformance.CleanupReport) {
-	fmt.Fprintf(w, "cleanup: %d bindings created, %d removed by cleanup, %d already unbound by their scenarios, %d leaked\n",
-		c.Created, c.Removed, c.AlreadyGone, len(c.Leaked))
-	for _, l := range c.Leaked {
-		fmt.Fprintf(w, "LEAKED %s subscriptionId=%s app=%s (%s) scenario=%q: %s\n", l.Mode, l.SubscriptionID, l.App, l.AppKey, l.Scenario, l.Reason)
-	}
 }
 
 // runCompare implements --compare-emulator: the fidelity diff of the target against the
