@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -85,15 +84,10 @@ func runCompare(ctx context.Context, opts conformance.Options, stdout, stderr io
 	return exitFor(verdict{failed: len(c.Differences)})
 }
 
+// writeComparison writes compare.json and the fidelity page compare.html (with its CSS)
+// into dir.
 func writeComparison(dir string, c *conformance.Comparison) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	b, err := json.MarshalIndent(c, "", "  ")
-	if err != nil {
-		return err
-	}
-	if err := os.WriteFile(filepath.Join(dir, "compare.json"), append(b, '\n'), 0o644); err != nil {
+	if err := writeJSONFile(filepath.Join(dir, "compare.json"), c); err != nil {
 		return err
 	}
 	d := reports.FidelityDiff{Target: c.TargetURL, Compared: c.Compared, NotCompared: c.NotCompared}
