@@ -73,10 +73,42 @@ func Rebuild(found Results, merge *loadtest.MergeOptions, ths []loadtest.Thresho
 		Profile:        "rebuilt by harness report",
 		Machine:        reports.CurrentMachine(),
 	}}
+	if err := rebuildConformance(s, found); err != nil {
+		return nil, err
+	}
+	results, names, err := readLoads(s, found, merge)
+	if err != nil {
+		return nil, err
+	}
+	if err := addLoads(s, results, names, ths); err != nil {
+		return nil, err
+	}
+	for _, d := range found.Partial {
+		// A run killed before its summary: never a pass, and what it may have left is said.
+		s.Errors = append(s.Errors, fmt.Sprintf("load %s: partial result: the run ended without writing its %s (killed or crashed); %s",
+			d, loadtest.SummaryFile, JournalNote(d)))
+	}
+	for _, d := range found.PartialConformance {
+		s.Errors = append(s.Errors, fmt.Sprintf("conformance %s: partial result: the run ended without writing its conformance.json (killed or crashed); %s",
+			d, JournalNote(d)))
+	}
+	if err := rebuildCallbacks(s, found); err != nil {
+		return nil, err
+	}
+	if s.Manifest.Start.IsZero() {
+		s.Manifest.Start = time.Now()
+		s.Manifest.End = s.Manifest.Start
+	}
+	sort.SliceStable(s.Thresholds, func(i, j int) bool { return s.Thresholds[i].Expression < s.Thresholds[j].Expression })
+	return s, nil
+}
+
+// rebuildConformance adds the conformance results found (several runs: one section).
+func rebuildConformance(s *reports.Summary, found Results) error {
 	for i, d := range found.Conformance {
 		c, err := assemble.Conformance(d, 0)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if i == 0 {
 			s.Conformance = c
@@ -87,12 +119,18 @@ func Rebuild(found Results, merge *loadtest.MergeOptions, ths []loadtest.Thresho
 		s.Conformance.Duration += c.Duration
 		s.Conformance.Interfaces = reports.CountByInterface(s.Conformance.Scenarios)
 	}
+	return nil
+}
+
+// readLoads reads the load results found, merged into one when merge is set, with the name
+// each has in the report; a merge's missing shards and lost values are run errors.
+func readLoads(s *reports.Summary, found Results, merge *loadtest.MergeOptions) ([]*loadtest.Result, []string, error) {
 	var results []*loadtest.Result
 	var names []string
 	if merge != nil && len(found.Load) > 0 {
 		r, err := merge.Merge(found.Load...)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		results = append(results, r)
 		name := fmt.Sprintf("%s-%s merged (%d shards)", r.Mode, r.Scenario, len(r.Shards))
@@ -118,7 +156,7 @@ func Rebuild(found Results, merge *loadtest.MergeOptions, ths []loadtest.Thresho
 		for _, d := range found.Load {
 			r, err := loadtest.ReadSummary(filepath.Join(d, loadtest.SummaryFile))
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			results = append(results, r)
 			names = append(names, assemble.ScenarioName(r))
@@ -131,11 +169,17 @@ func Rebuild(found Results, merge *loadtest.MergeOptions, ths []loadtest.Thresho
 			}
 		}
 	}
+	return results, names, nil
+}
+
+// addLoads adds each load result's section, thresholds (ths evaluated again when given) and
+// errors, and widens the manifest's span to cover it.
+func addLoads(s *reports.Summary, results []*loadtest.Result, names []string, ths []loadtest.Threshold) error {
 	for i, r := range results {
 		if len(ths) > 0 {
 			out, err := loadtest.Evaluate(r, ths)
 			if err != nil {
-				return nil, err
+				return err
 			}
 			r.Thresholds = out
 		}
@@ -158,27 +202,24 @@ func Rebuild(found Results, merge *loadtest.MergeOptions, ths []loadtest.Thresho
 			s.Manifest.End = r.Ended
 		}
 	}
-	for _, d := range found.Partial {
-		// A run killed before its summary: never a pass, and what it may have left is said.
-		s.Errors = append(s.Errors, fmt.Sprintf("load %s: partial result: the run ended without writing its %s (killed or crashed); %s",
-			d, loadtest.SummaryFile, JournalNote(d)))
-	}
-	for _, d := range found.PartialConformance {
-		s.Errors = append(s.Errors, fmt.Sprintf("conformance %s: partial result: the run ended without writing its conformance.json (killed or crashed); %s",
-			d, JournalNote(d)))
-	}
+	return nil
+}
+
+// rebuildCallbacks adds the callback section of the receiver results found (several
+// receivers merged), with the embedded emulator's own loss when `harness run` recorded it.
+func rebuildCallbacks(s *reports.Summary, found Results) error {
 	if len(found.Receiver) > 0 {
 		var reps []receiver.Report
 		for _, p := range found.Receiver {
 			r, err := assemble.ReadReceiver(p)
 			if err != nil {
-				return nil, err
+				return err
 			}
 			reps = append(reps, *r)
 		}
 		merged, err := MergeReceivers(reps)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if msg := merged.NotExact(); msg != "" {
 			s.Errors = append(s.Errors, "callbacks: "+msg)
@@ -188,7 +229,7 @@ func Rebuild(found Results, merge *loadtest.MergeOptions, ths []loadtest.Thresho
 		for _, p := range found.Receiver {
 			l, err := assemble.ReadEmulatorLoss(filepath.Join(filepath.Dir(p), assemble.DispatcherFile))
 			if err != nil {
-				return nil, err
+				return err
 			}
 			if l != nil {
 				if loss == nil {
@@ -201,12 +242,7 @@ func Rebuild(found Results, merge *loadtest.MergeOptions, ths []loadtest.Thresho
 		}
 		s.Callbacks = assemble.Callbacks(merged, loss)
 	}
-	if s.Manifest.Start.IsZero() {
-		s.Manifest.Start = time.Now()
-		s.Manifest.End = s.Manifest.Start
-	}
-	sort.SliceStable(s.Thresholds, func(i, j int) bool { return s.Thresholds[i].Expression < s.Thresholds[j].Expression })
-	return s, nil
+	return nil
 }
 
 // mergedRunSettings are the identity of a merged run for the report's manifest: what every

@@ -14,9 +14,7 @@ import (
 	"github.com/pns-harness/pns-harness/loadtest"
 	"github.com/pns-harness/pns-harness/pipeline"
 	"github.com/pns-harness/pns-harness/pns"
-	"github.com/pns-harness/pns-harness/receiver"
 	"github.com/pns-harness/pns-harness/reports"
-	"github.com/pns-harness/pns-harness/schemas"
 )
 
 // embeddedPlan starts what `harness run` without --target runs against — the embedded
@@ -45,66 +43,12 @@ func embeddedPlan(ctx context.Context, o runOptions, stdout io.Writer) (p pipeli
 	if err != nil {
 		return p, nil, stop, err
 	}
-	// One receiver for every push of the run; the load's calls scenario reads it through the
-	// tracker, the report through its snapshot.
-	apps := map[string]string{}
-	for _, a := range cfg.Apps {
-		apps[a.AppKey] = a.AppSecret
-		secrets = append(secrets, a.AppSecret)
-	}
-	v, err := schemas.New()
+	rs, err := startEmbeddedReceivers(cfg, o)
 	if err != nil {
 		return p, nil, stop, err
 	}
-	tracker := loadtest.NewCallbackTracker()
-	// Delays are taken against the emulator's stated emission instants; the call simulator's
-	// expected events are registered with the receiver by the tracker.
-	// pushes hands every arrival to the conformance scenarios that check deliveries.
-	pushes := conformance.NewPushHub()
-	ropts := receiver.Options{
-		Apps:     apps,
-		Validate: v.ValidateCallback,
-		OnPush: func(a receiver.Arrival) {
-			tracker.Record(a)
-			pushes.Record(a)
-		},
-	}
-	o.callbacks.apply(&ropts)
-	// The embedded emulator says what each call of the load must push (expectations); the
-	// conformance suite's own calls, some deliberately incomplete (apps without a URL, D77),
-	// are the suite's to judge, not the receiver's.
-	ropts.Settle = 0
-	rcv := receiver.New(ropts)
-	tracker.SetReceiver(rcv)
-	rurl, err := rcv.Start("127.0.0.1:0")
-	if err != nil {
-		return p, nil, stop, err
-	}
-	stops = append(stops, func() { rcv.Close() })
-	// A second receiver fails every first delivery of the retry app, so the re-push scenarios
-	// see the platform's retry; it is not part of the callback accounting of the report.
-	retry := receiver.New(receiver.Options{Apps: apps, FailFirst: 1, OnPush: pushes.Record})
-	retryURL, err := retry.Start("127.0.0.1:0")
-	if err != nil {
-		return p, nil, stop, err
-	}
-	stops = append(stops, func() { retry.Close() })
-	for i := range cfg.Apps {
-		a := &cfg.Apps[i]
-		target := rurl
-		if a.AppKey == conformance.RetryAppKey {
-			target = retryURL
-		}
-		urls := []*string{&a.CallStatusURL, &a.FeeURL, &a.XStatusURL, &a.SMSNotifyURL}
-		if a.Mode == pns.ModeAX {
-			urls = append(urls, &a.SMSControlURL)
-		}
-		for _, u := range urls {
-			if *u == "" {
-				*u = target
-			}
-		}
-	}
+	stops = append(stops, rs.close)
+	secrets, rcv, tracker, pushes, rurl := rs.secrets, rs.rcv, rs.tracker, rs.pushes, rs.url
 	plat, err := embedded.Start(cfg, embedded.Options{Wrap: o.faults.wrap})
 	if err != nil {
 		return p, nil, stop, err
