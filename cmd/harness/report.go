@@ -25,48 +25,30 @@ func init() {
 	register("report", "rebuild the HTML, JUnit and JSON report from saved result directories (merging load shards)", runReport)
 }
 
+// runReport is `harness report DIR...`: flags, the checks of their combination, then the
+// rebuild (reportWork).
 func runReport(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("report", stdout, stderr)
-	out := fs.String("out", "", "output `directory` for index.html, junit.xml, ctrf.json and summary.json (default: DIR/"+reportSubdir+" for one DIR; required for several)")
-	merge := fs.Bool("merge", false, "merge every load result found into one scenario (shards of one distributed run): histograms are added, not averaged")
-	baseline := fs.String("baseline", "", "an earlier result to compare with: a report's or a load's summary.json, or any result directory this command reads")
-	target := fs.String("target", "", "target URL to show in the manifest")
-	shards := fs.Int("shards", 0, "with --merge: the `N` shards expected (default: the N the shards record); a missing one fails the merge")
-	allowPartial := fs.Bool("allow-partial", false, "with --merge: merge an incomplete set of shards, listing the missing ones in the report")
-	wait := fs.Duration("wait", 0, "with --merge: wait up to this long for every shard's summary.json to appear (a merge step started with the shards)")
-	var thresholds, cbThresholds []string
-	fs.Func("threshold", "threshold evaluated on the (merged) load results, e.g. 'bind.p99<50ms', or on the receiver results when it names a callback metric, e.g. 'callback.fee.p99<2s', 'callback.missing==0' (repeatable)", func(v string) error {
-		if assemble.IsCallbackThreshold(v) {
-			if _, err := assemble.ParseCallbackThreshold(v); err != nil {
-				return err
-			}
-			cbThresholds = append(cbThresholds, v)
-			return nil
-		}
-		if _, err := loadtest.ParseThreshold(v); err != nil {
-			return err
-		}
-		thresholds = append(thresholds, v)
-		return nil
-	})
-	fs.describe("harness report [flags] DIR...",
-		"Rebuilds the report from saved results: `harness run` output directories, `harness conform --out`\n"+
-			"and `harness load --out` directories, `harness receive --out` directories, or directories of\n"+
-			"load shards (with --merge).")
+	fs, f := reportFlagSet(stdout, stderr)
 	if code, ok := parseFlags(fs, args, true); !ok {
 		return code
 	}
 	if fs.NArg() == 0 {
 		return fs.usageError("at least one result directory is required")
 	}
-	if !*merge && (*shards != 0 || *allowPartial || *wait != 0) {
+	if !*f.merge && (*f.shards != 0 || *f.allowPartial || *f.wait != 0) {
 		return fs.usageError("--shards, --allow-partial and --wait need --merge")
 	}
-	if *shards < 0 {
+	if *f.shards < 0 {
 		return fs.usageError("--shards must be positive")
 	}
-	if *wait > 0 {
-		n, err := pipeline.WaitForShards(fs.Args(), *shards, *wait, time.Second)
+	return reportWork(fs, f, stdout, stderr)
+}
+
+// reportWork rebuilds the summary from the result directories (pipeline.Rebuild), evaluates
+// the thresholds, writes the report, prints the verdict and returns exitFor of it.
+func reportWork(fs *flagSet, f *reportFlags, stdout, stderr io.Writer) int {
+	if *f.wait > 0 {
+		n, err := pipeline.WaitForShards(fs.Args(), *f.shards, *f.wait, time.Second)
 		infof(stderr, "%d shard(s) found after waiting", n)
 		if err != nil {
 			fmt.Fprintf(stderr, "harness report: %v\n", err)
@@ -76,24 +58,24 @@ func runReport(args []string, stdout, stderr io.Writer) int {
 	var found pipeline.Results
 	for _, d := range fs.Args() {
 		if err := pipeline.Scan(d, &found); err != nil {
-			if *merge && *shards > 0 {
+			if *f.merge && *f.shards > 0 {
 				// The merge step of a run whose shards all failed before writing anything:
 				// nothing was measured to judge, which is not a usage error.
-				fmt.Fprintf(stderr, "harness report: merge: %v: none of the %d shards wrote a result\n", err, *shards)
+				fmt.Fprintf(stderr, "harness report: merge: %v: none of the %d shards wrote a result\n", err, *f.shards)
 				return exitFor(verdict{couldNotCheck: "no shard wrote a result"})
 			}
 			fmt.Fprintf(stderr, "harness report: %v\n", err)
 			return exitUsage
 		}
 	}
-	ths, err := loadtest.ParseThresholds(thresholds)
+	ths, err := loadtest.ParseThresholds(f.thresholds)
 	if err != nil {
 		fmt.Fprintf(stderr, "harness report: %v\n", err)
 		return exitUsage
 	}
 	var mo *loadtest.MergeOptions
-	if *merge {
-		mo = &loadtest.MergeOptions{Shards: *shards, AllowPartial: *allowPartial}
+	if *f.merge {
+		mo = &loadtest.MergeOptions{Shards: *f.shards, AllowPartial: *f.allowPartial}
 	}
 	s, err := pipeline.Rebuild(found, mo, ths, buildVersion())
 	if err != nil {
@@ -108,7 +90,7 @@ func runReport(args []string, stdout, stderr io.Writer) int {
 		}
 		return exitFailed
 	}
-	if len(cbThresholds) > 0 {
+	if len(f.cbThresholds) > 0 {
 		var merged *receiver.Report // its histograms measure any percentile
 		if len(found.Receiver) > 0 {
 			var reps []receiver.Report
@@ -121,31 +103,31 @@ func runReport(args []string, stdout, stderr io.Writer) int {
 				merged = &m
 			}
 		}
-		cths, err := assemble.CallbackThresholds(s.Callbacks, merged, cbThresholds, true)
+		cths, err := assemble.CallbackThresholds(s.Callbacks, merged, f.cbThresholds, true)
 		if err != nil {
 			fmt.Fprintf(stderr, "harness report: %v\n", err)
 			return exitUsage
 		}
 		s.Thresholds = append(s.Thresholds, cths...)
 	}
-	s.Manifest.TargetURL = *target
-	if *baseline != "" {
-		base, err := pipeline.LoadBaseline(*baseline, buildVersion())
+	s.Manifest.TargetURL = *f.target
+	if *f.baseline != "" {
+		base, err := pipeline.LoadBaseline(*f.baseline, buildVersion())
 		if err != nil {
 			fmt.Fprintf(stderr, "harness report: --baseline: %v\n", err)
 			return exitUsage
 		}
-		s.SetBaseline(*baseline, base)
+		s.SetBaseline(*f.baseline, base)
 	}
-	if *out == "" {
+	if *f.out == "" {
 		// Checked here, not before reading: a merge's own errors (shards of two runs) say
 		// more about several directories than a missing --out.
 		if fs.NArg() > 1 {
 			return fs.usageError("several result directories: say where the report goes with --out")
 		}
-		*out = filepath.Join(fs.Arg(0), reportSubdir)
+		*f.out = filepath.Join(fs.Arg(0), reportSubdir)
 	}
-	html, err := reports.WriteAll(*out, s)
+	html, err := reports.WriteAll(*f.out, s)
 	if err != nil {
 		fmt.Fprintf(stderr, "harness report: %v\n", err)
 		return exitFailed
@@ -161,7 +143,7 @@ func runReport(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	v := s.ComputeVerdict()
-	fmt.Fprintf(stdout, "%s  scenarios: %s; load scenarios: %d; thresholds: %s\n",
+	fmt.Fprintf(stdout, "%s  scenarios: %s; load scenarios: %d; f.thresholds: %s\n",
 		v.Status, v.Counts(), v.LoadScenarios, v.ThresholdCounts())
 	for _, r := range v.Reasons {
 		fmt.Fprintf(stdout, "  - %s\n", r)
