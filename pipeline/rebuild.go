@@ -39,7 +39,7 @@ func LoadBaseline(path, version string) (*reports.Summary, error) {
 			return nil, err
 		}
 	}
-	return Rebuild(found, nil, nil, version)
+	return Rebuild(found, RebuildOptions{Version: version})
 }
 
 // NotChecked lists the saved results that say they could not check the platform: a
@@ -65,22 +65,21 @@ func NotChecked(found Results) (out []string, refused bool) {
 }
 
 // Rebuild assembles the summary of a run from its saved results, as `harness report` shows
-// it; merge, when set, merges the load results into one scenario (shards); ths are evaluated
-// on each load result; version is the harness version the manifest records.
-func Rebuild(found Results, merge *loadtest.MergeOptions, ths []loadtest.Threshold, version string) (*reports.Summary, error) {
+// it (opt: RebuildOptions).
+func Rebuild(found Results, opt RebuildOptions) (*reports.Summary, error) {
 	s := &reports.Summary{Manifest: reports.Manifest{
-		HarnessVersion: version,
+		HarnessVersion: opt.Version,
 		Profile:        "rebuilt by harness report",
 		Machine:        reports.CurrentMachine(),
 	}}
 	if err := rebuildConformance(s, found); err != nil {
 		return nil, err
 	}
-	results, names, err := readLoads(s, found, merge)
+	results, names, err := readLoads(s, found, opt.Merge)
 	if err != nil {
 		return nil, err
 	}
-	if err := addLoads(s, results, names, ths); err != nil {
+	if err := addLoads(s, results, names, opt.Thresholds); err != nil {
 		return nil, err
 	}
 	for _, d := range found.Partial {
@@ -92,7 +91,8 @@ func Rebuild(found Results, merge *loadtest.MergeOptions, ths []loadtest.Thresho
 		s.Errors = append(s.Errors, fmt.Sprintf("conformance %s: partial result: the run ended without writing its conformance.json (killed or crashed); %s",
 			d, JournalNote(d)))
 	}
-	if err := rebuildCallbacks(s, found); err != nil {
+	merged, err := rebuildCallbacks(s, found)
+	if err != nil {
 		return nil, err
 	}
 	if s.Manifest.Start.IsZero() {
@@ -100,7 +100,25 @@ func Rebuild(found Results, merge *loadtest.MergeOptions, ths []loadtest.Thresho
 		s.Manifest.End = s.Manifest.Start
 	}
 	sort.SliceStable(s.Thresholds, func(i, j int) bool { return s.Thresholds[i].Expression < s.Thresholds[j].Expression })
+	if len(opt.CallbackThresholds) > 0 {
+		// Judged on the merged receivers' histograms, which measure any percentile; given by
+		// the user, so one that cannot be measured fails.
+		if err := judgeCallbacks(s, merged, opt.CallbackThresholds, true); err != nil {
+			return nil, err
+		}
+	}
 	return s, nil
+}
+
+// RebuildOptions say how Rebuild treats the results: Merge, when set, merges the load results
+// into one scenario (shards); Thresholds are evaluated again on each load result and
+// CallbackThresholds on the receivers' results; Version is the harness version the manifest
+// records.
+type RebuildOptions struct {
+	Merge              *loadtest.MergeOptions
+	Thresholds         []loadtest.Threshold
+	CallbackThresholds []string
+	Version            string
 }
 
 // rebuildConformance adds the conformance results found (several runs: one section).
@@ -183,18 +201,13 @@ func addLoads(s *reports.Summary, results []*loadtest.Result, names []string, th
 			}
 			r.Thresholds = out
 		}
-		if s.Load == nil {
-			s.Load = &reports.Load{}
-		}
-		s.Load.Scenarios = append(s.Load.Scenarios, assemble.LoadScenario(r, names[i]))
 		prefix := ""
 		if len(results) > 1 {
 			prefix = names[i]
 		}
 		// A result read back does not record which of its thresholds were defaults: each
 		// counts as given, so that an unmeasured one fails rather than passes unseen.
-		s.Thresholds = append(s.Thresholds, assemble.Thresholds(r, prefix, true)...)
-		s.Errors = append(s.Errors, assemble.LoadErrors(r, names[i])...)
+		appendLoad(s, r, names[i], prefix, true)
 		if s.Manifest.Start.IsZero() || r.Started.Before(s.Manifest.Start) {
 			s.Manifest.Start = r.Started
 		}
@@ -206,43 +219,45 @@ func addLoads(s *reports.Summary, results []*loadtest.Result, names []string, th
 }
 
 // rebuildCallbacks adds the callback section of the receiver results found (several
-// receivers merged), with the embedded emulator's own loss when `harness run` recorded it.
-func rebuildCallbacks(s *reports.Summary, found Results) error {
-	if len(found.Receiver) > 0 {
-		var reps []receiver.Report
-		for _, p := range found.Receiver {
-			r, err := assemble.ReadReceiver(p)
-			if err != nil {
-				return err
-			}
-			reps = append(reps, *r)
-		}
-		merged, err := MergeReceivers(reps)
-		if err != nil {
-			return err
-		}
-		if msg := merged.NotExact(); msg != "" {
-			s.Errors = append(s.Errors, "callbacks: "+msg)
-		}
-		// The emulator's own loss, when the receiver results come from `harness run`.
-		var loss *reports.EmulatorLoss
-		for _, p := range found.Receiver {
-			l, err := assemble.ReadEmulatorLoss(filepath.Join(filepath.Dir(p), assemble.DispatcherFile))
-			if err != nil {
-				return err
-			}
-			if l != nil {
-				if loss == nil {
-					loss = &reports.EmulatorLoss{}
-				}
-				loss.Overflow += l.Overflow
-				loss.Dropped += l.Dropped
-				loss.Abandoned += l.Abandoned
-			}
-		}
-		s.Callbacks = assemble.Callbacks(merged, loss)
+// receivers merged), with the embedded emulator's own loss when `harness run` recorded it,
+// and returns the merged report (nil without receiver results).
+func rebuildCallbacks(s *reports.Summary, found Results) (*receiver.Report, error) {
+	if len(found.Receiver) == 0 {
+		return nil, nil
 	}
-	return nil
+	var reps []receiver.Report
+	for _, p := range found.Receiver {
+		r, err := assemble.ReadReceiver(p)
+		if err != nil {
+			return nil, err
+		}
+		reps = append(reps, *r)
+	}
+	merged, err := MergeReceivers(reps)
+	if err != nil {
+		return nil, err
+	}
+	if msg := merged.NotExact(); msg != "" {
+		s.Errors = append(s.Errors, "callbacks: "+msg)
+	}
+	// The emulator's own loss, when the receiver results come from `harness run`.
+	var loss *reports.EmulatorLoss
+	for _, p := range found.Receiver {
+		l, err := assemble.ReadEmulatorLoss(filepath.Join(filepath.Dir(p), assemble.DispatcherFile))
+		if err != nil {
+			return nil, err
+		}
+		if l != nil {
+			if loss == nil {
+				loss = &reports.EmulatorLoss{}
+			}
+			loss.Overflow += l.Overflow
+			loss.Dropped += l.Dropped
+			loss.Abandoned += l.Abandoned
+		}
+	}
+	s.Callbacks = assemble.Callbacks(merged, loss)
+	return &merged, nil
 }
 
 // mergedRunSettings are the identity of a merged run for the report's manifest: what every

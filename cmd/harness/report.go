@@ -7,10 +7,8 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/pns-harness/pns-harness/assemble"
 	"github.com/pns-harness/pns-harness/loadtest"
 	"github.com/pns-harness/pns-harness/pipeline"
-	"github.com/pns-harness/pns-harness/receiver"
 	"github.com/pns-harness/pns-harness/reports"
 )
 
@@ -73,11 +71,11 @@ func reportWork(fs *flagSet, f *reportFlags, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "harness report: %v\n", err)
 		return exitUsage
 	}
-	var mo *loadtest.MergeOptions
+	opt := pipeline.RebuildOptions{Thresholds: ths, CallbackThresholds: f.cbThresholds, Version: buildVersion()}
 	if *f.merge {
-		mo = &loadtest.MergeOptions{Shards: *f.shards, AllowPartial: *f.allowPartial}
+		opt.Merge = &loadtest.MergeOptions{Shards: *f.shards, AllowPartial: *f.allowPartial}
 	}
-	s, err := pipeline.Rebuild(found, mo, ths, buildVersion())
+	s, err := pipeline.Rebuild(found, opt)
 	if err != nil {
 		fmt.Fprintf(stderr, "harness report: %v\n", err)
 		if errors.Is(err, loadtest.ErrShardMismatch) {
@@ -89,26 +87,6 @@ func reportWork(fs *flagSet, f *reportFlags, stdout, stderr io.Writer) int {
 			return exitFor(verdict{couldNotCheck: err.Error()})
 		}
 		return exitFailed
-	}
-	if len(f.cbThresholds) > 0 {
-		var merged *receiver.Report // its histograms measure any percentile
-		if len(found.Receiver) > 0 {
-			var reps []receiver.Report
-			for _, p := range found.Receiver {
-				if r, err := assemble.ReadReceiver(p); err == nil {
-					reps = append(reps, *r)
-				}
-			}
-			if m, err := pipeline.MergeReceivers(reps); err == nil {
-				merged = &m
-			}
-		}
-		cths, err := assemble.CallbackThresholds(s.Callbacks, merged, f.cbThresholds, true)
-		if err != nil {
-			fmt.Fprintf(stderr, "harness report: %v\n", err)
-			return exitUsage
-		}
-		s.Thresholds = append(s.Thresholds, cths...)
 	}
 	s.Manifest.TargetURL = *f.target
 	if *f.baseline != "" {
