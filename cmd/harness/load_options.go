@@ -93,7 +93,7 @@ func (f *loadFlags) options() (loadOptions, error) {
 	if err != nil {
 		return loadOptions{}, err
 	}
-	// Callback f.thresholds are evaluated on the receiver's results, in the grammar every
+	// Callback thresholds are evaluated on the receiver's results, in the grammar every
 	// subcommand shares; the others on the load result.
 	var loadThs, cbThs []string
 	for _, th := range f.thresholds {

@@ -156,7 +156,7 @@ func loadWork(ctx context.Context, fs *flagSet, f *loadFlags, o loadOptions, std
 		defer rcv.Close()
 		cfg.CallbackWait = *f.callbackWait
 	} else if len(cbThs) > 0 {
-		return fs.usageError("callback f.thresholds need the calls scenario (or a workload that makes calls): nothing else is pushed")
+		return fs.usageError("callback thresholds need the calls scenario (or a workload that makes calls): nothing else is pushed")
 	}
 	res, err := loadtest.Run(ctx, cfg)
 	if term && cfg.Progress != nil {

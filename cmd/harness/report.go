@@ -121,7 +121,7 @@ func reportWork(fs *flagSet, f *reportFlags, stdout, stderr io.Writer) int {
 		}
 	}
 	v := s.ComputeVerdict()
-	fmt.Fprintf(stdout, "%s  scenarios: %s; load scenarios: %d; f.thresholds: %s\n",
+	fmt.Fprintf(stdout, "%s  scenarios: %s; load scenarios: %d; thresholds: %s\n",
 		v.Status, v.Counts(), v.LoadScenarios, v.ThresholdCounts())
 	for _, r := range v.Reasons {
 		fmt.Fprintf(stdout, "  - %s\n", r)
