@@ -60,3 +60,23 @@ func TestRunRefusesAMetricItsLoadLacks(t *testing.T) {
 		t.Errorf("a refused threshold still wrote %s (err %v)", out, err)
 	}
 }
+
+// TestLoadAndReportMessagesKept: the lines a user reads from load and report after their
+// split into flags, options and work: a callback threshold on a load without calls is refused
+// (exit 2) with its sentence, and report's verdict line counts the thresholds.
+func TestLoadAndReportMessagesKept(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "load")
+	code, stdout, stderr := runHarness(t, nil, "load", "--rate", "1", "--duration", "1s", "--threshold", "callback.missing==0", "--out", dir)
+	if code != exitUsage || !strings.Contains(stderr, "\nharness load: callback thresholds need the calls scenario (or a workload that makes calls): nothing else is pushed\n") {
+		t.Errorf("callback threshold without calls: exit %d\nstdout: %s\nstderr: %s", code, stdout, stderr)
+	}
+	code, stdout, stderr = runHarness(t, nil, "load", "--rate", "5", "--duration", "300ms", "--hold", "0s", "--progress", "-1",
+		"--generator-lag", "0", "--threshold", "bind.count>=1", "--out", dir)
+	if code != exitOK {
+		t.Fatalf("load: exit %d\nstdout: %s\nstderr: %s", code, stdout, stderr)
+	}
+	code, stdout, stderr = runHarness(t, nil, "report", dir)
+	if code != exitOK || !strings.Contains(stdout, "; load scenarios: 1; thresholds: 1 passed, 0 failed") {
+		t.Errorf("report: exit %d\nstdout: %s\nstderr: %s", code, stdout, stderr)
+	}
+}
