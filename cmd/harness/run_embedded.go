@@ -72,6 +72,7 @@ func embeddedPlan(ctx context.Context, o runOptions, stdout io.Writer) (p pipeli
 			Tags:      o.tags,
 			Randomize: o.seed,
 			Pushes:    pushes,
+			Replies:   rs.replies,
 
 			KnownDifferences: o.known,
 			EphemeralTarget:  true,

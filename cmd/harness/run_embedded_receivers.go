@@ -11,12 +11,14 @@ import (
 
 // embeddedReceivers are the receivers of an embedded run: rcv takes every push of the run
 // (the load's calls read it through tracker, the report through its final report), retry
-// fails every first delivery of the retry app; pushes hands every arrival to the suite.
+// fails every first delivery of the retry app; pushes hands every arrival to the suite, and
+// replies answers Block requests as the suite's scenarios set.
 type embeddedReceivers struct {
 	rcv, retry *receiver.Receiver
 	url        string
 	tracker    *loadtest.CallbackTracker
 	pushes     *conformance.PushHub
+	replies    *conformance.BlockReplies
 	secrets    []string
 }
 
@@ -55,6 +57,9 @@ func startEmbeddedReceivers(cfg *emulator.Config, o runOptions) (rs *embeddedRec
 	// expected events are registered with the receiver by the tracker.
 	// pushes hands every arrival to the conformance scenarios that check deliveries.
 	pushes := conformance.NewPushHub()
+	// The conformance scenarios set the customer's answers to Block requests (X-mode callin,
+	// SMS control) through replies.
+	replies := &conformance.BlockReplies{}
 	ropts := receiver.Options{
 		Apps:     apps,
 		Validate: v.ValidateCallback,
@@ -62,6 +67,7 @@ func startEmbeddedReceivers(cfg *emulator.Config, o runOptions) (rs *embeddedRec
 			tracker.Record(a)
 			pushes.Record(a)
 		},
+		BlockReply: replies.Reply,
 	}
 	o.callbacks.apply(&ropts)
 	// The embedded emulator says what each call of the load must push (expectations); the
@@ -90,7 +96,7 @@ func startEmbeddedReceivers(cfg *emulator.Config, o runOptions) (rs *embeddedRec
 			target = retryURL
 		}
 		urls := []*string{&a.CallStatusURL, &a.FeeURL, &a.XStatusURL, &a.SMSNotifyURL}
-		if a.Mode == pns.ModeAX {
+		if a.Mode == pns.ModeAX || a.Mode == pns.ModeX {
 			urls = append(urls, &a.SMSControlURL)
 		}
 		for _, u := range urls {
@@ -99,6 +105,6 @@ func startEmbeddedReceivers(cfg *emulator.Config, o runOptions) (rs *embeddedRec
 			}
 		}
 	}
-	rs.url, rs.tracker, rs.pushes, rs.secrets = rurl, tracker, pushes, secrets
+	rs.url, rs.tracker, rs.pushes, rs.replies, rs.secrets = rurl, tracker, pushes, replies, secrets
 	return rs, nil
 }
