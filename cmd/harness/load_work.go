@@ -19,7 +19,7 @@ import (
 // emulator when no --target, the remote gate and preflight, the load, its callbacks, the
 // printed result and the exit code (exitFor of the verdict).
 func loadWork(ctx context.Context, fs *flagSet, f *loadFlags, o loadOptions, stdout, stderr io.Writer) int {
-	plan, wl, si, sn, cbThs, ths, start, sample, prof, gate, peak, tlsConf, sc, scMode := o.plan, o.wl, o.si, o.sn, o.cbThs, o.ths, o.start, o.sample, o.prof, o.gate, o.peak, o.tlsConf, o.sc, o.scMode
+	plan, wl, cbThs, prof, gate, peak, sc, scMode := o.plan, o.wl, o.cbThs, o.prof, o.gate, o.peak, o.sc, o.scMode
 	var err error
 	var sw *stream.Writer
 	if *f.outJSON != "" {
@@ -101,51 +101,7 @@ func loadWork(ctx context.Context, fs *flagSet, f *loadFlags, o loadOptions, std
 		}
 	}
 
-	term := loadIsTerminal(stdout)
-	every := time.Duration(f.progressEvery)
-	if every == 0 {
-		every = time.Second
-		if !term {
-			every = 5 * time.Second
-		}
-	}
-	cfg := loadtest.Config{
-		Target: *f.target, Profile: prof, Mode: m, Rate: *f.rate, Plan: plan,
-		Duration: *f.duration, Hold: *f.hold, Shard: si, Shards: sn, OutDir: *f.out, Thresholds: ths,
-		AbortOnFail: *f.abortOnFail, Workers: *f.workers, MaxWorkers: *f.maxWorkers, Timeout: *f.timeout,
-		UnreachableAfter: unreachableAfter(*f.unreachable),
-		SchemaSample:     sample, StartAt: start, Gate: gate, TLSConfig: tlsConf, Workload: wl, GeneratorLag: *f.genLag,
-		Run:             loadtest.RunInfo{ID: *f.runID, HarnessVersion: buildVersion()},
-		BindingLifetime: *f.lifetime, CleanupTimeout: *f.cleanupTimeout, CleanupAttempts: *f.cleanupAttempts, CleanupRate: *f.cleanupRate,
-		CleanupFirst: *f.cleanupFirst,
-	}
-	if every > 0 && !*f.jsonOut {
-		cfg.ProgressInterval = every
-		cfg.Progress = func(p loadtest.Progress) {
-			line := progressLine(p)
-			if term {
-				fmt.Fprintf(stdout, "\r\033[K%s", line)
-			} else {
-				fmt.Fprintln(stdout, line)
-			}
-		}
-	}
-	cfg.Scenario = *f.scenario
-	// The load's name in the stream is its headline's: the workload's, or MODE-SCENARIO.
-	loadName := "workload"
-	if wl != nil && wl.Name != "" {
-		loadName = wl.Name
-	} else if wl == nil {
-		lm := string(scMode)
-		if lm == "" {
-			lm = *f.mode
-		}
-		if lm == "" {
-			lm = string(pns.ModeAXB)
-		}
-		loadName = strings.ToLower(lm) + "-" + sc
-	}
-	cfg.OnSecond = streamSecond(sw, loadName)
+	cfg, term, loadName := loadRunConfig(f, o, prof, m, sw, stdout)
 	var rcv *receiver.Receiver
 	if loadNeedsReceiver(*f.scenario, wl) {
 		rcv, err = loadStartReceiver(&cfg, *f.receiverListen, &f.cf, stderr)
@@ -176,6 +132,67 @@ func loadWork(ctx context.Context, fs *flagSet, f *loadFlags, o loadOptions, std
 			fmt.Fprintf(stderr, "harness load: %v\n", err)
 		}
 	}
+	v := loadReportResult(f, res, err, sw, loadName, rcv, cbThs, stdout, stderr)
+	return finish(v)
+}
+
+// loadRunConfig is the generator's configuration for the flags and options against prof in
+// mode m, with its progress printer (term: one line rewritten on a terminal) and the load's
+// name in the stream (its headline's: the workload's, or MODE-SCENARIO).
+func loadRunConfig(f *loadFlags, o loadOptions, prof *loadtest.Profile, m pns.Mode, sw *stream.Writer, stdout io.Writer) (cfg loadtest.Config, term bool, loadName string) {
+	plan, wl, si, sn, ths, start, sample, gate, tlsConf, sc, scMode := o.plan, o.wl, o.si, o.sn, o.ths, o.start, o.sample, o.gate, o.tlsConf, o.sc, o.scMode
+	term = loadIsTerminal(stdout)
+	every := time.Duration(f.progressEvery)
+	if every == 0 {
+		every = time.Second
+		if !term {
+			every = 5 * time.Second
+		}
+	}
+	cfg = loadtest.Config{
+		Target: *f.target, Profile: prof, Mode: m, Rate: *f.rate, Plan: plan,
+		Duration: *f.duration, Hold: *f.hold, Shard: si, Shards: sn, OutDir: *f.out, Thresholds: ths,
+		AbortOnFail: *f.abortOnFail, Workers: *f.workers, MaxWorkers: *f.maxWorkers, Timeout: *f.timeout,
+		UnreachableAfter: unreachableAfter(*f.unreachable),
+		SchemaSample:     sample, StartAt: start, Gate: gate, TLSConfig: tlsConf, Workload: wl, GeneratorLag: *f.genLag,
+		Run:             loadtest.RunInfo{ID: *f.runID, HarnessVersion: buildVersion()},
+		BindingLifetime: *f.lifetime, CleanupTimeout: *f.cleanupTimeout, CleanupAttempts: *f.cleanupAttempts, CleanupRate: *f.cleanupRate,
+		CleanupFirst: *f.cleanupFirst,
+	}
+	if every > 0 && !*f.jsonOut {
+		cfg.ProgressInterval = every
+		cfg.Progress = func(p loadtest.Progress) {
+			line := progressLine(p)
+			if term {
+				fmt.Fprintf(stdout, "\r\033[K%s", line)
+			} else {
+				fmt.Fprintln(stdout, line)
+			}
+		}
+	}
+	cfg.Scenario = *f.scenario
+	// The load's name in the stream is its headline's: the workload's, or MODE-SCENARIO.
+	loadName = "workload"
+	if wl != nil && wl.Name != "" {
+		loadName = wl.Name
+	} else if wl == nil {
+		lm := string(scMode)
+		if lm == "" {
+			lm = *f.mode
+		}
+		if lm == "" {
+			lm = string(pns.ModeAXB)
+		}
+		loadName = strings.ToLower(lm) + "-" + sc
+	}
+	cfg.OnSecond = streamSecond(sw, loadName)
+	return cfg, term, loadName
+}
+
+// loadReportResult prints a load's result (JSON or text with its headline, what could not be
+// checked, unanswered requests), streams it, judges the callbacks of rcv (nil: none) and
+// returns the load's verdict.
+func loadReportResult(f *loadFlags, res *loadtest.Result, err error, sw *stream.Writer, loadName string, rcv *receiver.Receiver, cbThs []string, stdout, stderr io.Writer) verdict {
 	if *f.jsonOut {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
@@ -204,5 +221,5 @@ func loadWork(ctx context.Context, fs *flagSet, f *loadFlags, o loadOptions, std
 		v.thresholds += cv.thresholds
 		streamThresholds(sw, "", cths)
 	}
-	return finish(v)
+	return v
 }
