@@ -116,8 +116,13 @@ var Rules = map[string][]string{
 		"business:injected-errors", "business:download-redirect", "business:retention",
 		"business:recording-isolation",
 	},
+	pns.IfaceStopCall: {
+		"mandatory:sessionid", "mandatory:signal", "length:sessionid", "type:sessionid", "enum:signal",
+		"business:unknown-call", "business:ended-call", "business:stop-live-call", "business:isolation",
+		"business:every-mode", "business:content-type", "business:answer-content-type", "business:auth",
+	},
 	IfaceCallbacks: {
-		"sequence:B1", "sequence:B2", "sequence:B3-B6", "sequence:B7", "sequence:B8", "sequence:B9",
+		"sequence:S1", "sequence:B1", "sequence:B2", "sequence:B3-B6", "sequence:B7", "sequence:B8", "sequence:B9",
 		"sequence:X1", "sequence:X2", "sequence:X3", "sequence:X4", "sequence:X6", "sequence:X7",
 		"sequence:E1", "sequence:E2", "sequence:E3", "sequence:E4", "sequence:E5", "sequence:E6",
 		"sequence:M1", "sequence:M2", "sequence:M3", "delivery:xmode-callin",

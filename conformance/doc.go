@@ -69,7 +69,9 @@
 // Actions: `I bind AXB with:` + JSON (also modify; AX, AXE), `I query AXB with "relationNum=<X1>"`
 // (also unbind; `with no parameters`), `I set the AX temporary callee with:`, `I request the
 // recording download with "…"`, `I send POST "/path" with body:`, `"<C1>" calls "<X1>"` (with:
-// + options such as {"outcome":"busy"}), `"<A1>" sends the SMS "hello" to "<X1>"`, `I send 6 AXB
+// + options such as {"outcome":"busy"}), `I stop the call` (the last simulated call; also `I stop
+// the call "<SID>"` and `I stop a call with:` + JSON), `the emulator's call log has the call`
+// (the call as it ended, after a stop), `"<A1>" sends the SMS "hello" to "<X1>"`, `I send 6 AXB
 // queries with "…"` (also `binds with:`), `I send 10 AXB queries signed with the secret "s", each
 // with a different "X-Forwarded-For" header`.
 //

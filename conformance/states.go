@@ -250,8 +250,8 @@ func (r *Result) StrictProblems() []string {
 	return out
 }
 
-// capabilityRules maps the rule tags of pushes and recordings to what they need: a
-// notification kind the platform pushes, or recordings.
+// capabilityRules maps the rule tags of pushes, recordings and the stop call to what they
+// need: a notification kind the platform pushes, recordings, or the stop call.
 var capabilityRules = map[string]string{
 	"@rule:delivery:events":        receiver.KindEvent,
 	"@rule:delivery:fee":           receiver.KindFee,
@@ -263,6 +263,7 @@ var capabilityRules = map[string]string{
 	"@rule:delivery:sms-block":     receiver.KindSMSBlock,
 	"@rule:delivery:recording":     "recording",
 	"@" + pns.IfaceRecordDownload:  "recording",
+	"@" + pns.IfaceStopCall:        "stopCall",
 }
 
 // notApplicable returns why a scenario with these tags exercises something the profile's
@@ -277,9 +278,15 @@ func notApplicable(tags map[string]bool, c profile.Capabilities) string {
 		if !tags[t] {
 			continue
 		}
-		if need == "recording" {
+		switch need {
+		case "recording":
 			if !c.OffersRecording() {
 				return fmt.Sprintf("the profile declares capabilities.recording: false (%s)", t)
+			}
+			continue
+		case "stopCall":
+			if !c.OffersStopCall() {
+				return fmt.Sprintf("the profile declares capabilities.stopCall: false (%s)", t)
 			}
 			continue
 		}

@@ -272,6 +272,9 @@ func TestNotApplicableKinds(t *testing.T) {
 		{"@rule:delivery:sms-notify", profile.Capabilities{SMS: &yes}, ""},
 		{"@rule:delivery:recording", profile.Capabilities{Recording: &no}, "capabilities.recording: false"},
 		{"@ax.bind", profile.Capabilities{Modes: []pns.Mode{pns.ModeAXB}}, "leave out AX (ax.bind)"},
+		{"@call.stop", profile.Capabilities{StopCall: &no}, "capabilities.stopCall: false (@call.stop)"},
+		{"@call.stop", profile.Capabilities{StopCall: &yes}, ""},
+		{"@call.stop", profile.Capabilities{Modes: []pns.Mode{pns.ModeAXE}}, ""},
 	} {
 		got := notApplicable(map[string]bool{c.tag: true}, c.caps)
 		if (c.want == "") != (got == "") || !strings.Contains(got, c.want) {

@@ -201,6 +201,7 @@ func (rs *runState) initScenario(sc *godog.ScenarioContext) {
 	sc.Step(`^the call events are "([^"]*)"$`, w.callEvents)
 	sc.Step(`^"([^"]*)" sends the SMS "([^"]*)" to "([^"]*)"$`, w.simulateSMS)
 	w.registerPushSteps(sc)
+	w.registerStopSteps(sc)
 
 	// Actions.
 	sc.Step(`^I (bind|modify) (AXB|AX|AXE) with:$`, w.bodyOp)

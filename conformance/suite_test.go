@@ -2,7 +2,6 @@ package conformance
 
 import (
 	"context"
-	"slices"
 	"testing"
 )
 
@@ -15,32 +14,7 @@ func TestFeatures(t *testing.T) {
 	if res.Passed == 0 {
 		t.Fatal("no scenario passed")
 	}
-	for _, s := range res.Scenarios {
-		if s.Status != "passed" || slices.Contains(s.Tags, TagRefused) {
-			continue // a refusal whatever the code announces no code
-		}
-		tagged := map[string]bool{}
-		for _, tg := range s.Tags {
-			if len(tg) > 6 && tg[:6] == "@code:" {
-				tagged[tg[6:]] = true
-			}
-		}
-		seen := map[string]bool{}
-		for _, o := range s.Observations {
-			if o.Aux || o.ResultCode == "" || o.ResultCode == "0" {
-				continue
-			}
-			seen[o.ResultCode] = true
-			if !tagged[o.ResultCode] {
-				t.Errorf("%s: observed resultcode %s without a @code:%s tag", s.Key, o.ResultCode, o.ResultCode)
-			}
-		}
-		for c := range tagged {
-			if !seen[c] {
-				t.Errorf("%s: tagged @code:%s but never observed it", s.Key, c)
-			}
-		}
-	}
+	assertCodeTags(t, res)
 }
 
 // TestFeaturesConcurrent runs the suite with four scenarios in parallel: scenario state is

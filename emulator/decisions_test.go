@@ -135,6 +135,19 @@ func TestAlternativeDecisions(t *testing.T) {
 		{"D62 minutes", func(te *testEmu) result {
 			return te.call(axeKey, "POST", pathAXE, `{"bindNum":"+8613800100001","timeUnit":"1","callbackExpiredTime":259200}`)
 		}, answer{status: 403, code: "1010002"}, answer{status: 200, code: "0"}},
+		{"D79", func(te *testEmu) result { // an AXB app stops a call: accepted, the call is unknown
+			return te.call(axbKey, "POST", pns.PathStopCall, `{"sessionid":"s-1","signal":"call_stop"}`)
+		}, answer{status: 403, code: "1012007"}, answer{status: 400, code: "1010040"}},
+		{"D80", func(te *testEmu) result { // an AXE app (accepted in both sets) stops an unknown call
+			return te.call(axeKey, "POST", pns.PathStopCall, `{"sessionid":"s-1","signal":"call_stop"}`)
+		}, answer{status: 403, code: "1012007", desc: "The record does not exist."},
+			answer{status: 403, code: "1010002", desc: "Invalid request. Parameter sessionid is invalid."}},
+		{"D81", func(te *testEmu) result {
+			r := te.call(axeKey, "POST", pns.PathStopCall, `{"signal":"call_stop"}`)
+			r.Desc = r.Header.Get("Content-Type") // the decision is the answer's type
+			return r
+		}, answer{status: 403, code: "1010002", desc: "application/json;charset=utf-8"},
+			answer{status: 403, code: "1010002", desc: "text/html;charset=UTF-8"}},
 		{"D62 above", func(te *testEmu) result {
 			return te.call(axeKey, "POST", pathAXE, `{"bindNum":"+8613800100001","bindExpiredTime":4321}`)
 		}, answer{status: 403, code: "1010002"}, answer{status: 403, code: "1010002"}},

@@ -18,7 +18,8 @@
 //
 //   - pns/interfaces.go: its ID constant and its row in pns.Interfaces (method, path, mode);
 //   - pns/types.go: its response type, when its answer is more than the envelope;
-//   - emulator/<mode>.go (axb.go, ax.go, axe.go; recording.go for an interface of no mode):
+//   - emulator/<mode>.go (axb.go, ax.go, axe.go; recording.go and stopcall.go for the
+//     interfaces of no mode):
 //     its row in that mode's endpoint table, its decoder (the reference's fields in table
 //     order), the function that applies it to the store and renders the answer;
 //   - emulator/store/<mode>.go: the business rule and its input type;
@@ -124,6 +125,7 @@ type Emulator struct {
 
 	mu       sync.RWMutex
 	resolver RecordingResolver
+	stopper  CallStopper
 	files    http.Handler
 	onReset  []func()
 	onClose  []func()

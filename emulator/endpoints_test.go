@@ -79,6 +79,7 @@ func TestEveryInterfaceReachesItsDecoder(t *testing.T) {
 		pns.IfaceAXModify: "privateNum", pns.IfaceAXQuery: "subscriptionId", pns.IfaceAXCallee: "privateNum",
 		pns.IfaceAXEBind: "bindNum", pns.IfaceAXEUnbind: "subscriptionId", pns.IfaceAXEModify: "subscriptionId",
 		pns.IfaceAXEQuery: "subscriptionId", pns.IfaceRecordDownload: "fileName",
+		pns.IfaceStopCall: "sessionid",
 	}
 	for _, i := range pns.Interfaces {
 		body := "{}"

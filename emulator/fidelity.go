@@ -77,6 +77,8 @@ var FidelityTable = []Fidelity{
 	{"Validation", "AXE `maxDuration`, `lastMinVoice`, `privateSms` are ignored (not validated)", pns.Inferred, "D63"},
 	{"Validation", "AXE unbind/query/modify: `subscriptionId` wins; `virtualNum` + `extendNum` together; one alone names the missing one; none → `…subscriptionId`", pns.ClientSeen, "D65"},
 	{"Recording", "`fileName` and `recordDomain` required (String(1-128)) → else 1010002 naming it; known recording → HTTP 301 with `Location` and no body; otherwise 1012007 with HTTP 404", pns.Inferred, "D75"},
+	{"Stop call", "Accepted from apps of every mode, never 1010040; `sessionid` (String(1-256)) then `signal` (exactly `call_stop`) → else 1010002 naming it; a call of another app, an unknown or an ended call → 1012007 (HTTP 403)", pns.Inferred, "D79, D80"},
+	{"Stop call", "A live call ends at once in any state: `disconnect` with `stateCode` 8017 `Released by customer.`, no later events, fee record with `ulFailReason` 8017, recording cut at that instant", pns.Inferred, "D81"},
 	{"Admin", "`/emulator/v1/` has no authentication: the emulator listens on 127.0.0.1:8080 by default and warns when bound elsewhere", pns.Inferred, "—"},
 	{"Admin", "`POST reset` clears bindings, lockouts, remembered nonces and flow-control counters; configuration, X statuses, faults and the clock stay", pns.Inferred, "—"},
 	{"Admin", "Faults per interface ID or `*`: `latencyMs` (wall clock), `errorRate` with `resultcode` (default 1010001), `closeRate`; rolls use a generator seeded with `seed`, so a sequential run is reproducible", pns.Inferred, "—"},
@@ -97,6 +99,7 @@ var ValidationOrder = []struct {
 	{pns.IfaceAXCallee, []string{"subscriptionId", "privateNum", "calleeNum", "duration", "userData"}},
 	{pns.IfaceAXEBind, []string{"virtualNum", "areaCode", "areaMatchMode", "bindNum", "extendNum", "displayNumMode", "recordFlag", "recordHintTone", "callbackTone", "callbackNum", "timeUnit", "bindExpiredTime", "callbackExpiredTime", "userData"}},
 	{pns.IfaceAXEModify, []string{"subscriptionId", "virtualNum", "extendNum", "displayNumMode", "recordFlag", "recordHintTone", "callbackTone", "callbackNum", "userData", "callbackExpiredTime", "timeUnit", "bindExpiredTime"}},
+	{pns.IfaceStopCall, []string{"sessionid", "signal"}},
 }
 
 // AdminEndpoints documents the built-in admin endpoints: method and path, body, answer.

@@ -48,8 +48,9 @@ func TestValidationOrder(t *testing.T) {
 		pns.IfaceAXCallee:  {"privateNum": `"+8617002100000"`, "calleeNum": `"+8613800200009"`},
 		pns.IfaceAXEBind:   {"bindNum": `"+8613800300001"`},
 		pns.IfaceAXEModify: {"virtualNum": `"+8617003100000"`, "extendNum": `"0001"`},
+		pns.IfaceStopCall:  {"sessionid": `"s"`, "signal": `"call_stop"`},
 	}
-	appOf := map[pns.Mode]string{pns.ModeAXB: axbKey, pns.ModeAX: axKey, pns.ModeAXE: axeKey}
+	appOf := map[pns.Mode]string{pns.ModeAXB: axbKey, pns.ModeAX: axKey, pns.ModeAXE: axeKey, "": axbKey}
 	te := newTestEmu(t, nil)
 	for _, v := range ValidationOrder {
 		iface, _ := pns.InterfaceByID(v.Interface)

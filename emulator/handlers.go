@@ -29,6 +29,9 @@ type respWriter struct {
 	// before runs once, just before the status line goes out, so that metrics and the
 	// observer are up to date when the client sees the answer.
 	before func()
+	// contentType replaces ContentTypeResponse on a JSON answer when set (the stop call's
+	// text/html in the alternative decisions, D81).
+	contentType string
 }
 
 // WriteHeader records the status and runs before once.
@@ -159,6 +162,9 @@ func (e *Emulator) servePNS(w *respWriter, r *http.Request, log *RequestLog) {
 		return
 	}
 	log.Interface = iface.ID
+	if iface.ID == pns.IfaceStopCall && e.alternative() {
+		w.contentType = stopCallContentType
+	}
 	if e.faults.apply(e, w, r, iface.ID) {
 		return
 	}
@@ -259,7 +265,11 @@ func (e *Emulator) writeJSON(w *respWriter, status int, code string, v any) {
 	}
 	w.code = code
 	h := w.Header()
-	h.Set("Content-Type", ContentTypeResponse)
+	ct := ContentTypeResponse
+	if w.contentType != "" {
+		ct = w.contentType
+	}
+	h.Set("Content-Type", ct)
 	w.WriteHeader(status)
 	_, _ = w.Write(bytes.TrimRight(buf.Bytes(), "\n"))
 }

@@ -9,9 +9,11 @@ import (
 )
 
 // sharedEndpoints serves the interfaces of no particular mode: the recording download (§11),
-// which answers a redirect rather than a JSON body, so it writes its whole answer itself.
+// which answers a redirect rather than a JSON body, so it writes its whole answer itself, and
+// the stop call (§11.2, stopcall.go).
 var sharedEndpoints = map[string]endpoint{
 	pns.IfaceRecordDownload: {validate: validateOnly(anyApp(decodeRecord)), raw: (*Emulator).serveRecord},
+	pns.IfaceStopCall:       jsonEndpoint(decodeStopCall, (*Emulator).stopCall),
 }
 
 // RecordReq is a validated recording download query (§11).

@@ -41,6 +41,7 @@ type CallbackTracker struct {
 	parked   map[string][]parkedArrival
 	nParked  int
 	pending  map[string]int // sessionId → pushes still expected (its event types and its fee record)
+	ends     map[string]int // sessionId → endDisconnect|endFee seen, for calls of unknown events
 	open     int            // triggered sessions still expecting a push
 	record   func(event string, at time.Time, d time.Duration)
 	conf     func(at time.Time, msgs []string)
@@ -57,7 +58,8 @@ type parkedArrival struct {
 
 // NewCallbackTracker returns an empty tracker.
 func NewCallbackTracker() *CallbackTracker {
-	return &CallbackTracker{triggers: map[string]time.Time{}, pending: map[string]int{}, parked: map[string][]parkedArrival{}}
+	return &CallbackTracker{triggers: map[string]time.Time{}, pending: map[string]int{}, ends: map[string]int{},
+		parked: map[string][]parkedArrival{}}
 }
 
 // SetReceiver makes the tracker register every triggered call with the receiver
@@ -135,6 +137,7 @@ func (t *CallbackTracker) arrived(kind, eventType string, sessionIDs []string, d
 // held.
 func (t *CallbackTracker) account(id, event string, at, trig time.Time, d time.Duration, measured bool) {
 	switch {
+	case t.record == nil: // detached: the run has reported
 	case !measured:
 		t.record(event, at, at.Sub(trig))
 	case d != receiver.DelayUnknown:
@@ -145,6 +148,7 @@ func (t *CallbackTracker) account(id, event string, at, trig time.Time, d time.D
 	// after the fee.
 	// A call whose answer listed no events (a platform that does not say) ends at its fee.
 	n, known := t.pending[id]
+	ends, open := t.ends[id]
 	switch {
 	case known:
 		if n--; n > 0 {
@@ -152,6 +156,20 @@ func (t *CallbackTracker) account(id, event string, at, trig time.Time, d time.D
 			return
 		}
 		delete(t.pending, id)
+	case open:
+		// A call whose events were not known in advance (op_stop.go) is complete at its
+		// disconnect and its fee record, in either order.
+		switch event {
+		case receiver.EventDisconnect:
+			ends |= endDisconnect
+		case "fee":
+			ends |= endFee
+		}
+		if ends != endOpen|endDisconnect|endFee {
+			t.ends[id] = ends
+			return
+		}
+		delete(t.ends, id)
 	case event != "fee":
 		return
 	}
@@ -164,12 +182,20 @@ func (t *CallbackTracker) account(id, event string, at, trig time.Time, d time.D
 func (t *CallbackTracker) triggered(id string, sent time.Time, events []string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	t.expectLocked(receiver.Expectation{SessionID: id, Triggered: sent, Events: events, NoEvents: len(events) == 0}, sent)
+}
+
+// expectLocked registers a call with the receiver and starts waiting for its pushes: as many
+// as its listed events and a fee record, or (none listed) until its fee record. Called with
+// t.mu held.
+func (t *CallbackTracker) expectLocked(e receiver.Expectation, sent time.Time) {
+	id := e.SessionID
 	if t.expect != nil {
-		t.expect(receiver.Expectation{SessionID: id, Triggered: sent, Events: events, NoEvents: len(events) == 0})
+		t.expect(e)
 	}
 	t.triggers[id] = sent
-	if len(events) > 0 {
-		t.pending[id] = len(events) + 1
+	if len(e.Events) > 0 {
+		t.pending[id] = len(e.Events) + 1
 	}
 	t.open++
 	for _, p := range t.parked[id] {
@@ -184,6 +210,15 @@ func (t *CallbackTracker) start(record func(event string, at time.Time, d time.D
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.record, t.conf = record, conf
+}
+
+// detach stops feeding the run's recorders: a push that arrives after the callback wait (a
+// late one, or any once an interrupted run stopped waiting) is kept aside like an early one,
+// so that the run's aggregates are final while it reports them.
+func (t *CallbackTracker) detach() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.record, t.conf = nil, nil
 }
 
 func (t *CallbackTracker) openCalls() int {

@@ -69,6 +69,8 @@ type stepRun struct {
 type session struct {
 	flow *flowRun
 	b    *bindState
+	// call is the sessionId of the session's live call, for a stop step; "" when none.
+	call string
 }
 
 // newSession starts session n of flow f: the next pool binding, or a fresh number pair and X
@@ -169,7 +171,8 @@ func (r *runner) handle(h *hit) {
 }
 
 // advance schedules the session's next step after its think time, or ends the session. Once
-// the load is stopping, a session with a live binding goes straight to its unbind.
+// the load is stopping, a session with a live binding goes straight to its unbind, after the
+// stop of a live call it holds.
 func (r *runner) advance(s *session, step int, goOn bool, answered time.Time) {
 	f := s.flow
 	next := step + 1
@@ -181,7 +184,7 @@ func (r *runner) advance(s *session, step int, goOn bool, answered time.Time) {
 		r.sessionEnded(s, false)
 		return
 	}
-	if r.stopping.Load() {
+	if r.stopping.Load() && !(f.steps[next].op.Releases && s.call != "") {
 		if f.unbind < 0 || s.b.sub == "" {
 			r.sessionEnded(s, false)
 			return

@@ -16,7 +16,12 @@ import (
 var opCall = &operation{
 	Ifaces: map[pns.Mode]string{pns.ModeAXB: IfaceCalls, pns.ModeAX: IfaceCalls, pns.ModeAXE: IfaceCalls},
 	Request: func(m *modeRun, s *session, q *request) {
-		body, _ := json.Marshal(callFor(m.mode, s.b)) // a struct of strings always marshals
+		c := callFor(m.mode, s.b)
+		if s.flow.stopsCalls() {
+			// Live and long enough for the stop step to find it going on (op_stop.go).
+			c.Live, c.TalkSeconds = true, LiveCallTalkSeconds
+		}
+		body, _ := json.Marshal(c) // a struct of strings, ints and a bool always marshals
 		q.method = http.MethodPost
 		q.url = m.base + CallsPath
 		q.body = body
@@ -42,7 +47,14 @@ var opCall = &operation{
 					pushed = append(pushed, e.EventType)
 				}
 			}
-			r.cfg.Callbacks.triggered(cr.SessionID, h.start, pushed)
+			if h.s.flow.stopsCalls() {
+				// Which events precede the stop depends on when it lands: the call is
+				// expected to end (disconnect, fee record), whatever came before.
+				h.s.call = cr.SessionID
+				r.cfg.Callbacks.expectOpen(cr.SessionID, h.start, len(pushed) == 0)
+			} else {
+				r.cfg.Callbacks.triggered(cr.SessionID, h.start, pushed)
+			}
 		default:
 			o.code = "http-" + strconv.Itoa(h.status)
 			if h.status == http.StatusOK {
@@ -61,6 +73,7 @@ type callRequest struct {
 	RingSeconds int    `json:"ringSeconds,omitempty"`
 	TalkSeconds int    `json:"talkSeconds,omitempty"`
 	Extension   string `json:"extension,omitempty"`
+	Live        bool   `json:"live,omitempty"`
 }
 
 // callFor returns the call that goes through a binding: AXB A calls X and reaches B; AX and

@@ -17,6 +17,7 @@ const (
 	OpModify = "modify"
 	OpCallee = "callee"
 	OpCall   = "call"
+	OpStop   = "stop"
 )
 
 // operation is one thing a flow step can do to a session's binding: the request it sends and
@@ -29,6 +30,12 @@ type operation struct {
 	// Binds and Unbinds mark the operations that create and remove the session's binding
 	// (first and last step of a flow without a pool).
 	Binds, Unbinds bool
+	// After names the operation that must come right before this one in a flow (the stop
+	// needs the call it stops).
+	After string
+	// Releases marks an operation that ends something the session holds besides its binding
+	// (a live call): once the load is stopping it still runs, before the unbind.
+	Releases bool
 	// Request fills the request of a step for session s. It runs on a worker, right before
 	// the request is sent: it must be cheap (no decoding, no locks held long).
 	Request func(m *modeRun, s *session, q *request)
@@ -48,6 +55,7 @@ var operations = map[string]*operation{
 	OpModify: opModify,
 	OpCallee: opCallee,
 	OpCall:   opCall,
+	OpStop:   opStop,
 }
 
 // OperationNames lists the operations a workload step may name, sorted.

@@ -615,6 +615,7 @@ func (r *runner) run(ctx context.Context) (*Result, error) {
 	r.win.close(end)
 	if r.usesCalls {
 		r.waitCallbacks(ctx, r.cfg.Callbacks)
+		r.cfg.Callbacks.detach()
 		if n := r.cfg.Callbacks.openCalls(); n > 0 {
 			r.warnOnce(fmt.Sprintf("%d calls had no fee record within the callback wait: check the emulator's callStatusUrl/feeUrl point at the receiver", n))
 		}

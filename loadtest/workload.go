@@ -231,6 +231,9 @@ func (f *Flow) validate(w *Workload) error {
 		if !op.has(m) {
 			return fmt.Errorf("steps[%d]: operation %q does not exist in mode %s (it does in %s)", i, s.Op, strings.ToLower(string(m)), op.modeList())
 		}
+		if op.After != "" && (i == 0 || f.Steps[i-1].Op != op.After) {
+			return fmt.Errorf("steps[%d]: %s must come right after a %s step", i, s.Op, op.After)
+		}
 		if s.Think < 0 || s.Think > MaxHold {
 			return fmt.Errorf("steps[%d]: think %s outside 0-%s", i, s.Think, MaxHold)
 		}

@@ -134,7 +134,7 @@ var codeTable = []CodeInfo{
 	{CodeAXNumberNotApplied, 403, "Resource of number is not to be applied.", Inferred, Inferred, []string{IfaceAXBind, IfaceAXUnbind, IfaceAXModify, IfaceAXCallee}, true},
 	{CodeAXAllocated, 403, "Resources have been allocated.", Inferred, Verified, []string{IfaceAXBind}, true},
 	{CodeNumberNotApplied, 403, "Resource of number is not to be applied.", Verified, Verified, []string{IfaceAXBBind, IfaceAXBUnbind, IfaceAXEBind, IfaceAXEUnbind, IfaceAXEModify}, true},
-	{CodeRecordNotExist, 403, "The record does not exist.", Inferred, Verified, []string{IfaceAXBUnbind, IfaceAXBModify, IfaceAXBQuery, IfaceAXEUnbind, IfaceAXEModify, IfaceAXEQuery, IfaceRecordDownload}, true},
+	{CodeRecordNotExist, 403, "The record does not exist.", Inferred, Verified, []string{IfaceAXBUnbind, IfaceAXBModify, IfaceAXBQuery, IfaceAXEUnbind, IfaceAXEModify, IfaceAXEQuery, IfaceRecordDownload, IfaceStopCall}, true},
 	{CodeNoResource, 403, "Insufficient number of resources", Inferred, Verified, []string{IfaceAXBBind, IfaceAXEBind}, true},
 	{CodeRelationBound, 403, "The relation number has been bound.", Inferred, Verified, []string{IfaceAXBBind, IfaceAXBModify, IfaceAXEBind}, true},
 	{CodeRecordingNotOpen, 403, "Application does not open recording function", Inferred, Verified, []string{IfaceAXBBind, IfaceAXBModify, IfaceAXBind, IfaceAXModify, IfaceAXEBind, IfaceAXEModify}, true},

@@ -33,6 +33,7 @@ const (
 	IfaceAXEModify      = "axe.modify"
 	IfaceAXEQuery       = "axe.query"
 	IfaceRecordDownload = "record.download"
+	IfaceStopCall       = "call.stop"
 )
 
 // URIs of reference §1.2.
@@ -42,11 +43,16 @@ const (
 	PathAXCallee       = "/rest/caas/privatenumber/calleenumber/v1.0"
 	PathAXE            = "/rest/caas/extendnumber/v1.0"
 	PathRecordDownload = "/rest/provision/voice/record/v1.0"
+	PathStopCall       = "/rest/httpsessions/callStop/v2.0"
 )
 
+// StopCallSignal is the only `signal` value of the stop call (reference §11.2): it releases
+// both the caller and the callee.
+const StopCallSignal = "call_stop"
+
 // Interface describes one provisioning API: its ID, the mode whose apps may call it (empty for
-// the shared recording download), its method and URI, and whether parameters travel in the
-// query string.
+// the interfaces every mode shares: the recording download and the stop call), its method and
+// URI, and whether parameters travel in the query string.
 type Interface struct {
 	ID     string
 	Mode   Mode
@@ -74,6 +80,8 @@ var Interfaces = []Interface{
 	{IfaceAXEModify, ModeAXE, http.MethodPut, PathAXE, false, "ModifyAXEBinding"},
 	{IfaceAXEQuery, ModeAXE, http.MethodGet, PathAXE, true, "QueryAXEBinding"},
 	{IfaceRecordDownload, "", http.MethodGet, PathRecordDownload, true, "GetRecordingDownloadUrl"},
+	// The stop call has no mode: apps of every mode may call it (D79).
+	{IfaceStopCall, "", http.MethodPost, PathStopCall, false, ""},
 }
 
 // InterfaceByID returns the interface with an ID.

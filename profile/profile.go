@@ -82,6 +82,10 @@ type Capabilities struct {
 	// Notifications are the notification kinds the platform pushes: event, fee, numstatus,
 	// sms.notify, sms.block. Absent: all of them.
 	Notifications []string `yaml:"notifications,omitempty" json:"notifications,omitempty"`
+	// StopCall tells whether the profile's apps may call the stop call (§11.2): Huawei
+	// documents it in the AXYB (and 2019 AXE) menus only, so a platform may refuse it to the
+	// apps of other modes. Absent: yes.
+	StopCall *bool `yaml:"stopCall,omitempty" json:"stopCall,omitempty"`
 }
 
 // NotificationKinds are the kinds Capabilities.Notifications may list (the receiver's kinds).
@@ -106,6 +110,9 @@ func (c Capabilities) Pushes(kind string) bool {
 
 // OffersRecording tells whether recordings are offered.
 func (c Capabilities) OffersRecording() bool { return c.Recording == nil || *c.Recording }
+
+// OffersStopCall tells whether the stop call is offered to the profile's apps.
+func (c Capabilities) OffersStopCall() bool { return c.StopCall == nil || *c.StopCall }
 
 func (c Capabilities) validate(bad func(string, ...any)) {
 	for _, m := range c.Modes {

@@ -54,16 +54,18 @@ var compiledSchemas = map[string]func(*vstate, any){
 	"axe-query.response":          v284,
 	"axe-unbind.request":          v315,
 	"axe-unbind.response":         v322,
-	"callback-callin.response":    v323,
-	"callback-event.request":      v350,
-	"callback-fee.request":        v364,
-	"callback-numstatus.request":  v408,
-	"callback-sms-block.request":  v419,
-	"callback-sms-block.response": v443,
-	"callback-sms-notify.request": v456,
-	"error.response":              v459,
-	"record-download.request":     v462,
-	"record-download.response":    v465,
+	"call-stop.request":           v323,
+	"call-stop.response":          v326,
+	"callback-callin.response":    v330,
+	"callback-event.request":      v357,
+	"callback-fee.request":        v371,
+	"callback-numstatus.request":  v415,
+	"callback-sms-block.request":  v426,
+	"callback-sms-block.response": v450,
+	"callback-sms-notify.request": v463,
+	"error.response":              v466,
+	"record-download.request":     v469,
+	"record-download.response":    v472,
 }
 
 // v0 validates ax-bind.request.json#.
@@ -4725,8 +4727,94 @@ func v322(s *vstate, x any) {
 	v27(s, x)
 }
 
-// v323 validates callback-callin.response.json#.
+// v323 validates call-stop.request.json#.
 func v323(s *vstate, x any) {
+	if !hasType(x, tObject) {
+		s.fail("call-stop.request.json#/type", "type", "want object")
+		return
+	}
+	switch x := x.(type) {
+	case map[string]any:
+		if !has(x, "sessionid") || !has(x, "signal") {
+			s.fail("call-stop.request.json#/required", "required", "missing properties")
+		}
+		if v, ok := x["sessionid"]; ok {
+			s.push("sessionid")
+			v324(s, v)
+			s.pop()
+		}
+		if v, ok := x["signal"]; ok {
+			s.push("signal")
+			v325(s, v)
+			s.pop()
+		}
+	}
+}
+
+// v324 validates call-stop.request.json#/properties/sessionid.
+func v324(s *vstate, x any) {
+	if !hasType(x, tString) {
+		s.fail("call-stop.request.json#/properties/sessionid/type", "type", "want string")
+		return
+	}
+	switch x := x.(type) {
+	case string:
+		if utf8.RuneCountInString(x) < 1 {
+			s.fail("call-stop.request.json#/properties/sessionid/minLength", "minLength", "minLength: want 1")
+		}
+		if utf8.RuneCountInString(x) > 256 {
+			s.fail("call-stop.request.json#/properties/sessionid/maxLength", "maxLength", "maxLength: want 256")
+		}
+	}
+}
+
+// v325 validates call-stop.request.json#/properties/signal.
+func v325(s *vstate, x any) {
+	if !hasType(x, tString) {
+		s.fail("call-stop.request.json#/properties/signal/type", "type", "want string")
+		return
+	}
+	if !(isString(x, "call_stop")) {
+		s.fail("call-stop.request.json#/properties/signal/enum", "enum", "value must be one of 'call_stop'")
+		return
+	}
+}
+
+// v326 validates call-stop.response.json#.
+func v326(s *vstate, x any) {
+	v327(s, x)
+	v328(s, x)
+}
+
+// v327 validates call-stop.response.json#/allOf/0.
+func v327(s *vstate, x any) {
+	v27(s, x)
+}
+
+// v328 validates call-stop.response.json#/allOf/1.
+func v328(s *vstate, x any) {
+	switch x := x.(type) {
+	case map[string]any:
+		if v, ok := x["resultdesc"]; ok {
+			s.push("resultdesc")
+			v329(s, v)
+			s.pop()
+		}
+	}
+}
+
+// v329 validates call-stop.response.json#/allOf/1/properties/resultdesc.
+func v329(s *vstate, x any) {
+	switch x := x.(type) {
+	case string:
+		if utf8.RuneCountInString(x) > 128 {
+			s.fail("call-stop.response.json#/allOf/1/properties/resultdesc/maxLength", "maxLength", "maxLength: want 128")
+		}
+	}
+}
+
+// v330 validates callback-callin.response.json#.
+func v330(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("callback-callin.response.json#/type", "type", "want object")
 		return
@@ -4738,37 +4826,37 @@ func v323(s *vstate, x any) {
 		}
 		if v, ok := x["closeInfo"]; ok {
 			s.push("closeInfo")
-			v324(s, v)
+			v331(s, v)
 			s.pop()
 		}
 		if v, ok := x["connectInfo"]; ok {
 			s.push("connectInfo")
-			v331(s, v)
+			v338(s, v)
 			s.pop()
 		}
 		if v, ok := x["operation"]; ok {
 			s.push("operation")
-			v346(s, v)
+			v353(s, v)
 			s.pop()
 		}
 	}
-	s.ifThenElse(x, v347, v349, nil)
+	s.ifThenElse(x, v354, v356, nil)
 }
 
-// v324 validates callback-callin.response.json#/properties/closeInfo.
-func v324(s *vstate, x any) {
-	if !s.anyOf(x, v325, v329) {
+// v331 validates callback-callin.response.json#/properties/closeInfo.
+func v331(s *vstate, x any) {
+	if !s.anyOf(x, v332, v336) {
 		s.fail("callback-callin.response.json#/properties/closeInfo/anyOf", "anyOf", "anyOf failed")
 	}
 }
 
-// v325 validates callback-callin.response.json#/properties/closeInfo/anyOf/0.
-func v325(s *vstate, x any) {
-	v326(s, x)
+// v332 validates callback-callin.response.json#/properties/closeInfo/anyOf/0.
+func v332(s *vstate, x any) {
+	v333(s, x)
 }
 
-// v326 validates callback-callin.response.json#/$defs/closeInfo.
-func v326(s *vstate, x any) {
+// v333 validates callback-callin.response.json#/$defs/closeInfo.
+func v333(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("callback-callin.response.json#/$defs/closeInfo/type", "type", "want object")
 		return
@@ -4777,19 +4865,19 @@ func v326(s *vstate, x any) {
 	case map[string]any:
 		if v, ok := x["closeHintTone"]; ok {
 			s.push("closeHintTone")
-			v327(s, v)
+			v334(s, v)
 			s.pop()
 		}
 		if v, ok := x["userData"]; ok {
 			s.push("userData")
-			v328(s, v)
+			v335(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v327 validates callback-callin.response.json#/$defs/closeInfo/properties/closeHintTone.
-func v327(s *vstate, x any) {
+// v334 validates callback-callin.response.json#/$defs/closeInfo/properties/closeHintTone.
+func v334(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-callin.response.json#/$defs/closeInfo/properties/closeHintTone/type", "type", "want string")
 		return
@@ -4805,13 +4893,13 @@ func v327(s *vstate, x any) {
 	}
 }
 
-// v328 validates callback-callin.response.json#/$defs/closeInfo/properties/userData.
-func v328(s *vstate, x any) {
+// v335 validates callback-callin.response.json#/$defs/closeInfo/properties/userData.
+func v335(s *vstate, x any) {
 	v108(s, x)
 }
 
-// v329 validates callback-callin.response.json#/properties/closeInfo/anyOf/1.
-func v329(s *vstate, x any) {
+// v336 validates callback-callin.response.json#/properties/closeInfo/anyOf/1.
+func v336(s *vstate, x any) {
 	if !hasType(x, tArray) {
 		s.fail("callback-callin.response.json#/properties/closeInfo/anyOf/1/type", "type", "want array")
 		return
@@ -4823,31 +4911,31 @@ func v329(s *vstate, x any) {
 		}
 		for i, v := range x {
 			s.push(strconv.Itoa(i))
-			v330(s, v)
+			v337(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v330 validates callback-callin.response.json#/properties/closeInfo/anyOf/1/items.
-func v330(s *vstate, x any) {
-	v326(s, x)
+// v337 validates callback-callin.response.json#/properties/closeInfo/anyOf/1/items.
+func v337(s *vstate, x any) {
+	v333(s, x)
 }
 
-// v331 validates callback-callin.response.json#/properties/connectInfo.
-func v331(s *vstate, x any) {
-	if !s.anyOf(x, v332, v344) {
+// v338 validates callback-callin.response.json#/properties/connectInfo.
+func v338(s *vstate, x any) {
+	if !s.anyOf(x, v339, v351) {
 		s.fail("callback-callin.response.json#/properties/connectInfo/anyOf", "anyOf", "anyOf failed")
 	}
 }
 
-// v332 validates callback-callin.response.json#/properties/connectInfo/anyOf/0.
-func v332(s *vstate, x any) {
-	v333(s, x)
+// v339 validates callback-callin.response.json#/properties/connectInfo/anyOf/0.
+func v339(s *vstate, x any) {
+	v340(s, x)
 }
 
-// v333 validates callback-callin.response.json#/$defs/connectInfo.
-func v333(s *vstate, x any) {
+// v340 validates callback-callin.response.json#/$defs/connectInfo.
+func v340(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("callback-callin.response.json#/$defs/connectInfo/type", "type", "want object")
 		return
@@ -4859,49 +4947,49 @@ func v333(s *vstate, x any) {
 		}
 		if v, ok := x["calleeNum"]; ok {
 			s.push("calleeNum")
-			v334(s, v)
+			v341(s, v)
 			s.pop()
 		}
 		if v, ok := x["displayCalleeNum"]; ok {
 			s.push("displayCalleeNum")
-			v335(s, v)
+			v342(s, v)
 			s.pop()
 		}
 		if v, ok := x["lastMinVoice"]; ok {
 			s.push("lastMinVoice")
-			v336(s, v)
+			v343(s, v)
 			s.pop()
 		}
 		if v, ok := x["maxDuration"]; ok {
 			s.push("maxDuration")
-			v337(s, v)
+			v344(s, v)
 			s.pop()
 		}
 		if v, ok := x["recordFlag"]; ok {
 			s.push("recordFlag")
-			v338(s, v)
+			v345(s, v)
 			s.pop()
 		}
 		if v, ok := x["recordHintTone"]; ok {
 			s.push("recordHintTone")
-			v341(s, v)
+			v348(s, v)
 			s.pop()
 		}
 		if v, ok := x["userData"]; ok {
 			s.push("userData")
-			v342(s, v)
+			v349(s, v)
 			s.pop()
 		}
 		if v, ok := x["waitVoice"]; ok {
 			s.push("waitVoice")
-			v343(s, v)
+			v350(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v334 validates callback-callin.response.json#/$defs/connectInfo/properties/calleeNum.
-func v334(s *vstate, x any) {
+// v341 validates callback-callin.response.json#/$defs/connectInfo/properties/calleeNum.
+func v341(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-callin.response.json#/$defs/connectInfo/properties/calleeNum/type", "type", "want string")
 		return
@@ -4921,8 +5009,8 @@ func v334(s *vstate, x any) {
 	}
 }
 
-// v335 validates callback-callin.response.json#/$defs/connectInfo/properties/displayCalleeNum.
-func v335(s *vstate, x any) {
+// v342 validates callback-callin.response.json#/$defs/connectInfo/properties/displayCalleeNum.
+func v342(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-callin.response.json#/$defs/connectInfo/properties/displayCalleeNum/type", "type", "want string")
 		return
@@ -4942,8 +5030,8 @@ func v335(s *vstate, x any) {
 	}
 }
 
-// v336 validates callback-callin.response.json#/$defs/connectInfo/properties/lastMinVoice.
-func v336(s *vstate, x any) {
+// v343 validates callback-callin.response.json#/$defs/connectInfo/properties/lastMinVoice.
+func v343(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-callin.response.json#/$defs/connectInfo/properties/lastMinVoice/type", "type", "want string")
 		return
@@ -4956,8 +5044,8 @@ func v336(s *vstate, x any) {
 	}
 }
 
-// v337 validates callback-callin.response.json#/$defs/connectInfo/properties/maxDuration.
-func v337(s *vstate, x any) {
+// v344 validates callback-callin.response.json#/$defs/connectInfo/properties/maxDuration.
+func v344(s *vstate, x any) {
 	if !hasType(x, tInteger) {
 		s.fail("callback-callin.response.json#/$defs/connectInfo/properties/maxDuration/type", "type", "want integer")
 		return
@@ -4973,15 +5061,15 @@ func v337(s *vstate, x any) {
 	}
 }
 
-// v338 validates callback-callin.response.json#/$defs/connectInfo/properties/recordFlag.
-func v338(s *vstate, x any) {
-	if !s.anyOf(x, v339, v340) {
+// v345 validates callback-callin.response.json#/$defs/connectInfo/properties/recordFlag.
+func v345(s *vstate, x any) {
+	if !s.anyOf(x, v346, v347) {
 		s.fail("callback-callin.response.json#/$defs/connectInfo/properties/recordFlag/anyOf", "anyOf", "anyOf failed")
 	}
 }
 
-// v339 validates callback-callin.response.json#/$defs/connectInfo/properties/recordFlag/anyOf/0.
-func v339(s *vstate, x any) {
+// v346 validates callback-callin.response.json#/$defs/connectInfo/properties/recordFlag/anyOf/0.
+func v346(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-callin.response.json#/$defs/connectInfo/properties/recordFlag/anyOf/0/type", "type", "want string")
 		return
@@ -4992,16 +5080,16 @@ func v339(s *vstate, x any) {
 	}
 }
 
-// v340 validates callback-callin.response.json#/$defs/connectInfo/properties/recordFlag/anyOf/1.
-func v340(s *vstate, x any) {
+// v347 validates callback-callin.response.json#/$defs/connectInfo/properties/recordFlag/anyOf/1.
+func v347(s *vstate, x any) {
 	if !hasType(x, tBool) {
 		s.fail("callback-callin.response.json#/$defs/connectInfo/properties/recordFlag/anyOf/1/type", "type", "want boolean")
 		return
 	}
 }
 
-// v341 validates callback-callin.response.json#/$defs/connectInfo/properties/recordHintTone.
-func v341(s *vstate, x any) {
+// v348 validates callback-callin.response.json#/$defs/connectInfo/properties/recordHintTone.
+func v348(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-callin.response.json#/$defs/connectInfo/properties/recordHintTone/type", "type", "want string")
 		return
@@ -5017,13 +5105,13 @@ func v341(s *vstate, x any) {
 	}
 }
 
-// v342 validates callback-callin.response.json#/$defs/connectInfo/properties/userData.
-func v342(s *vstate, x any) {
+// v349 validates callback-callin.response.json#/$defs/connectInfo/properties/userData.
+func v349(s *vstate, x any) {
 	v108(s, x)
 }
 
-// v343 validates callback-callin.response.json#/$defs/connectInfo/properties/waitVoice.
-func v343(s *vstate, x any) {
+// v350 validates callback-callin.response.json#/$defs/connectInfo/properties/waitVoice.
+func v350(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-callin.response.json#/$defs/connectInfo/properties/waitVoice/type", "type", "want string")
 		return
@@ -5036,8 +5124,8 @@ func v343(s *vstate, x any) {
 	}
 }
 
-// v344 validates callback-callin.response.json#/properties/connectInfo/anyOf/1.
-func v344(s *vstate, x any) {
+// v351 validates callback-callin.response.json#/properties/connectInfo/anyOf/1.
+func v351(s *vstate, x any) {
 	if !hasType(x, tArray) {
 		s.fail("callback-callin.response.json#/properties/connectInfo/anyOf/1/type", "type", "want array")
 		return
@@ -5049,19 +5137,19 @@ func v344(s *vstate, x any) {
 		}
 		for i, v := range x {
 			s.push(strconv.Itoa(i))
-			v345(s, v)
+			v352(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v345 validates callback-callin.response.json#/properties/connectInfo/anyOf/1/items.
-func v345(s *vstate, x any) {
-	v333(s, x)
+// v352 validates callback-callin.response.json#/properties/connectInfo/anyOf/1/items.
+func v352(s *vstate, x any) {
+	v340(s, x)
 }
 
-// v346 validates callback-callin.response.json#/properties/operation.
-func v346(s *vstate, x any) {
+// v353 validates callback-callin.response.json#/properties/operation.
+func v353(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-callin.response.json#/properties/operation/type", "type", "want string")
 		return
@@ -5072,8 +5160,8 @@ func v346(s *vstate, x any) {
 	}
 }
 
-// v347 validates callback-callin.response.json#/if.
-func v347(s *vstate, x any) {
+// v354 validates callback-callin.response.json#/if.
+func v354(s *vstate, x any) {
 	switch x := x.(type) {
 	case map[string]any:
 		if !has(x, "operation") {
@@ -5081,22 +5169,22 @@ func v347(s *vstate, x any) {
 		}
 		if v, ok := x["operation"]; ok {
 			s.push("operation")
-			v348(s, v)
+			v355(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v348 validates callback-callin.response.json#/if/properties/operation.
-func v348(s *vstate, x any) {
+// v355 validates callback-callin.response.json#/if/properties/operation.
+func v355(s *vstate, x any) {
 	if !(isString(x, "connect")) {
 		s.fail("callback-callin.response.json#/if/properties/operation/const", "const", "want 'connect'")
 		return
 	}
 }
 
-// v349 validates callback-callin.response.json#/then.
-func v349(s *vstate, x any) {
+// v356 validates callback-callin.response.json#/then.
+func v356(s *vstate, x any) {
 	switch x := x.(type) {
 	case map[string]any:
 		if !has(x, "connectInfo") {
@@ -5105,8 +5193,8 @@ func v349(s *vstate, x any) {
 	}
 }
 
-// v350 validates callback-event.request.json#.
-func v350(s *vstate, x any) {
+// v357 validates callback-event.request.json#.
+func v357(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("callback-event.request.json#/type", "type", "want object")
 		return
@@ -5118,19 +5206,19 @@ func v350(s *vstate, x any) {
 		}
 		if v, ok := x["eventType"]; ok {
 			s.push("eventType")
-			v351(s, v)
+			v358(s, v)
 			s.pop()
 		}
 		if v, ok := x["statusInfo"]; ok {
 			s.push("statusInfo")
-			v352(s, v)
+			v359(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v351 validates callback-event.request.json#/properties/eventType.
-func v351(s *vstate, x any) {
+// v358 validates callback-event.request.json#/properties/eventType.
+func v358(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-event.request.json#/properties/eventType/type", "type", "want string")
 		return
@@ -5141,13 +5229,13 @@ func v351(s *vstate, x any) {
 	}
 }
 
-// v352 validates callback-event.request.json#/properties/statusInfo.
-func v352(s *vstate, x any) {
-	v353(s, x)
+// v359 validates callback-event.request.json#/properties/statusInfo.
+func v359(s *vstate, x any) {
+	v360(s, x)
 }
 
-// v353 validates callback-event.request.json#/$defs/callStatusInfo.
-func v353(s *vstate, x any) {
+// v360 validates callback-event.request.json#/$defs/callStatusInfo.
+func v360(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("callback-event.request.json#/$defs/callStatusInfo/type", "type", "want object")
 		return
@@ -5159,59 +5247,59 @@ func v353(s *vstate, x any) {
 		}
 		if v, ok := x["called"]; ok {
 			s.push("called")
-			v354(s, v)
+			v361(s, v)
 			s.pop()
 		}
 		if v, ok := x["caller"]; ok {
 			s.push("caller")
-			v355(s, v)
+			v362(s, v)
 			s.pop()
 		}
 		if v, ok := x["digitInfo"]; ok {
 			s.push("digitInfo")
-			v356(s, v)
+			v363(s, v)
 			s.pop()
 		}
 		if v, ok := x["notifyMode"]; ok {
 			s.push("notifyMode")
-			v357(s, v)
+			v364(s, v)
 			s.pop()
 		}
 		if v, ok := x["sessionId"]; ok {
 			s.push("sessionId")
-			v358(s, v)
+			v365(s, v)
 			s.pop()
 		}
 		if v, ok := x["stateCode"]; ok {
 			s.push("stateCode")
-			v359(s, v)
+			v366(s, v)
 			s.pop()
 		}
 		if v, ok := x["stateDesc"]; ok {
 			s.push("stateDesc")
-			v360(s, v)
+			v367(s, v)
 			s.pop()
 		}
 		if v, ok := x["subscriptionId"]; ok {
 			s.push("subscriptionId")
-			v361(s, v)
+			v368(s, v)
 			s.pop()
 		}
 		if v, ok := x["timestamp"]; ok {
 			s.push("timestamp")
-			v362(s, v)
+			v369(s, v)
 			s.pop()
 		}
 		if v, ok := x["userData"]; ok {
 			s.push("userData")
-			v363(s, v)
+			v370(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v354 validates callback-event.request.json#/$defs/callStatusInfo/properties/called.
-func v354(s *vstate, x any) {
+// v361 validates callback-event.request.json#/$defs/callStatusInfo/properties/called.
+func v361(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-event.request.json#/$defs/callStatusInfo/properties/called/type", "type", "want string")
 		return
@@ -5227,8 +5315,8 @@ func v354(s *vstate, x any) {
 	}
 }
 
-// v355 validates callback-event.request.json#/$defs/callStatusInfo/properties/caller.
-func v355(s *vstate, x any) {
+// v362 validates callback-event.request.json#/$defs/callStatusInfo/properties/caller.
+func v362(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-event.request.json#/$defs/callStatusInfo/properties/caller/type", "type", "want string")
 		return
@@ -5244,16 +5332,16 @@ func v355(s *vstate, x any) {
 	}
 }
 
-// v356 validates callback-event.request.json#/$defs/callStatusInfo/properties/digitInfo.
-func v356(s *vstate, x any) {
+// v363 validates callback-event.request.json#/$defs/callStatusInfo/properties/digitInfo.
+func v363(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-event.request.json#/$defs/callStatusInfo/properties/digitInfo/type", "type", "want string")
 		return
 	}
 }
 
-// v357 validates callback-event.request.json#/$defs/callStatusInfo/properties/notifyMode.
-func v357(s *vstate, x any) {
+// v364 validates callback-event.request.json#/$defs/callStatusInfo/properties/notifyMode.
+func v364(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-event.request.json#/$defs/callStatusInfo/properties/notifyMode/type", "type", "want string")
 		return
@@ -5264,8 +5352,8 @@ func v357(s *vstate, x any) {
 	}
 }
 
-// v358 validates callback-event.request.json#/$defs/callStatusInfo/properties/sessionId.
-func v358(s *vstate, x any) {
+// v365 validates callback-event.request.json#/$defs/callStatusInfo/properties/sessionId.
+func v365(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-event.request.json#/$defs/callStatusInfo/properties/sessionId/type", "type", "want string")
 		return
@@ -5281,8 +5369,8 @@ func v358(s *vstate, x any) {
 	}
 }
 
-// v359 validates callback-event.request.json#/$defs/callStatusInfo/properties/stateCode.
-func v359(s *vstate, x any) {
+// v366 validates callback-event.request.json#/$defs/callStatusInfo/properties/stateCode.
+func v366(s *vstate, x any) {
 	if !hasType(x, tInteger) {
 		s.fail("callback-event.request.json#/$defs/callStatusInfo/properties/stateCode/type", "type", "want integer")
 		return
@@ -5293,8 +5381,8 @@ func v359(s *vstate, x any) {
 	}
 }
 
-// v360 validates callback-event.request.json#/$defs/callStatusInfo/properties/stateDesc.
-func v360(s *vstate, x any) {
+// v367 validates callback-event.request.json#/$defs/callStatusInfo/properties/stateDesc.
+func v367(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-event.request.json#/$defs/callStatusInfo/properties/stateDesc/type", "type", "want string")
 		return
@@ -5310,13 +5398,13 @@ func v360(s *vstate, x any) {
 	}
 }
 
-// v361 validates callback-event.request.json#/$defs/callStatusInfo/properties/subscriptionId.
-func v361(s *vstate, x any) {
+// v368 validates callback-event.request.json#/$defs/callStatusInfo/properties/subscriptionId.
+func v368(s *vstate, x any) {
 	v33(s, x)
 }
 
-// v362 validates callback-event.request.json#/$defs/callStatusInfo/properties/timestamp.
-func v362(s *vstate, x any) {
+// v369 validates callback-event.request.json#/$defs/callStatusInfo/properties/timestamp.
+func v369(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-event.request.json#/$defs/callStatusInfo/properties/timestamp/type", "type", "want string")
 		return
@@ -5336,13 +5424,13 @@ func v362(s *vstate, x any) {
 	}
 }
 
-// v363 validates callback-event.request.json#/$defs/callStatusInfo/properties/userData.
-func v363(s *vstate, x any) {
+// v370 validates callback-event.request.json#/$defs/callStatusInfo/properties/userData.
+func v370(s *vstate, x any) {
 	v108(s, x)
 }
 
-// v364 validates callback-fee.request.json#.
-func v364(s *vstate, x any) {
+// v371 validates callback-fee.request.json#.
+func v371(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("callback-fee.request.json#/type", "type", "want object")
 		return
@@ -5354,19 +5442,19 @@ func v364(s *vstate, x any) {
 		}
 		if v, ok := x["eventType"]; ok {
 			s.push("eventType")
-			v365(s, v)
+			v372(s, v)
 			s.pop()
 		}
 		if v, ok := x["feeLst"]; ok {
 			s.push("feeLst")
-			v366(s, v)
+			v373(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v365 validates callback-fee.request.json#/properties/eventType.
-func v365(s *vstate, x any) {
+// v372 validates callback-fee.request.json#/properties/eventType.
+func v372(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/properties/eventType/type", "type", "want string")
 		return
@@ -5377,8 +5465,8 @@ func v365(s *vstate, x any) {
 	}
 }
 
-// v366 validates callback-fee.request.json#/properties/feeLst.
-func v366(s *vstate, x any) {
+// v373 validates callback-fee.request.json#/properties/feeLst.
+func v373(s *vstate, x any) {
 	if !hasType(x, tArray) {
 		s.fail("callback-fee.request.json#/properties/feeLst/type", "type", "want array")
 		return
@@ -5393,19 +5481,19 @@ func v366(s *vstate, x any) {
 		}
 		for i, v := range x {
 			s.push(strconv.Itoa(i))
-			v367(s, v)
+			v374(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v367 validates callback-fee.request.json#/properties/feeLst/items.
-func v367(s *vstate, x any) {
-	v368(s, x)
+// v374 validates callback-fee.request.json#/properties/feeLst/items.
+func v374(s *vstate, x any) {
+	v375(s, x)
 }
 
-// v368 validates callback-fee.request.json#/$defs/feeInfo.
-func v368(s *vstate, x any) {
+// v375 validates callback-fee.request.json#/$defs/feeInfo.
+func v375(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/type", "type", "want object")
 		return
@@ -5417,199 +5505,199 @@ func v368(s *vstate, x any) {
 		}
 		if v, ok := x["appKey"]; ok {
 			s.push("appKey")
-			v369(s, v)
+			v376(s, v)
 			s.pop()
 		}
 		if v, ok := x["areaCode"]; ok {
 			s.push("areaCode")
-			v370(s, v)
+			v377(s, v)
 			s.pop()
 		}
 		if v, ok := x["bindNum"]; ok {
 			s.push("bindNum")
-			v371(s, v)
+			v378(s, v)
 			s.pop()
 		}
 		if v, ok := x["callEndTime"]; ok {
 			s.push("callEndTime")
-			v372(s, v)
+			v379(s, v)
 			s.pop()
 		}
 		if v, ok := x["callInTime"]; ok {
 			s.push("callInTime")
-			v374(s, v)
+			v381(s, v)
 			s.pop()
 		}
 		if v, ok := x["callOutUnaswRsn"]; ok {
 			s.push("callOutUnaswRsn")
-			v375(s, v)
+			v382(s, v)
 			s.pop()
 		}
 		if v, ok := x["calleeNum"]; ok {
 			s.push("calleeNum")
-			v376(s, v)
+			v383(s, v)
 			s.pop()
 		}
 		if v, ok := x["callerNum"]; ok {
 			s.push("callerNum")
-			v377(s, v)
+			v384(s, v)
 			s.pop()
 		}
 		if v, ok := x["direction"]; ok {
 			s.push("direction")
-			v378(s, v)
+			v385(s, v)
 			s.pop()
 		}
 		if v, ok := x["extendNum"]; ok {
 			s.push("extendNum")
-			v379(s, v)
+			v386(s, v)
 			s.pop()
 		}
 		if v, ok := x["failTime"]; ok {
 			s.push("failTime")
-			v380(s, v)
+			v387(s, v)
 			s.pop()
 		}
 		if v, ok := x["fwdAlertingTime"]; ok {
 			s.push("fwdAlertingTime")
-			v381(s, v)
+			v388(s, v)
 			s.pop()
 		}
 		if v, ok := x["fwdAnswerTime"]; ok {
 			s.push("fwdAnswerTime")
-			v382(s, v)
+			v389(s, v)
 			s.pop()
 		}
 		if v, ok := x["fwdDisplayNum"]; ok {
 			s.push("fwdDisplayNum")
-			v383(s, v)
+			v390(s, v)
 			s.pop()
 		}
 		if v, ok := x["fwdDstNum"]; ok {
 			s.push("fwdDstNum")
-			v384(s, v)
+			v391(s, v)
 			s.pop()
 		}
 		if v, ok := x["fwdStartTime"]; ok {
 			s.push("fwdStartTime")
-			v385(s, v)
+			v392(s, v)
 			s.pop()
 		}
 		if v, ok := x["fwdUnaswRsn"]; ok {
 			s.push("fwdUnaswRsn")
-			v386(s, v)
+			v393(s, v)
 			s.pop()
 		}
 		if v, ok := x["hostName"]; ok {
 			s.push("hostName")
-			v387(s, v)
+			v394(s, v)
 			s.pop()
 		}
 		if v, ok := x["icid"]; ok {
 			s.push("icid")
-			v388(s, v)
+			v395(s, v)
 			s.pop()
 		}
 		if v, ok := x["mptyId"]; ok {
 			s.push("mptyId")
-			v389(s, v)
+			v396(s, v)
 			s.pop()
 		}
 		if v, ok := x["notifyMode"]; ok {
 			s.push("notifyMode")
-			v390(s, v)
+			v397(s, v)
 			s.pop()
 		}
 		if v, ok := x["recordBucketName"]; ok {
 			s.push("recordBucketName")
-			v391(s, v)
+			v398(s, v)
 			s.pop()
 		}
 		if v, ok := x["recordDomain"]; ok {
 			s.push("recordDomain")
-			v392(s, v)
+			v399(s, v)
 			s.pop()
 		}
 		if v, ok := x["recordFileDownloadUrl"]; ok {
 			s.push("recordFileDownloadUrl")
-			v393(s, v)
+			v400(s, v)
 			s.pop()
 		}
 		if v, ok := x["recordFlag"]; ok {
 			s.push("recordFlag")
-			v394(s, v)
+			v401(s, v)
 			s.pop()
 		}
 		if v, ok := x["recordObjectName"]; ok {
 			s.push("recordObjectName")
-			v395(s, v)
+			v402(s, v)
 			s.pop()
 		}
 		if v, ok := x["recordPushURL"]; ok {
 			s.push("recordPushURL")
-			v396(s, v)
+			v403(s, v)
 			s.pop()
 		}
 		if v, ok := x["recordStartTime"]; ok {
 			s.push("recordStartTime")
-			v397(s, v)
+			v404(s, v)
 			s.pop()
 		}
 		if v, ok := x["serviceType"]; ok {
 			s.push("serviceType")
-			v398(s, v)
+			v405(s, v)
 			s.pop()
 		}
 		if v, ok := x["sessionId"]; ok {
 			s.push("sessionId")
-			v399(s, v)
+			v406(s, v)
 			s.pop()
 		}
 		if v, ok := x["sipStatusCode"]; ok {
 			s.push("sipStatusCode")
-			v400(s, v)
+			v407(s, v)
 			s.pop()
 		}
 		if v, ok := x["spId"]; ok {
 			s.push("spId")
-			v401(s, v)
+			v408(s, v)
 			s.pop()
 		}
 		if v, ok := x["subscriptionId"]; ok {
 			s.push("subscriptionId")
-			v402(s, v)
+			v409(s, v)
 			s.pop()
 		}
 		if v, ok := x["ttsPlayTimes"]; ok {
 			s.push("ttsPlayTimes")
-			v403(s, v)
+			v410(s, v)
 			s.pop()
 		}
 		if v, ok := x["ttsTransDuration"]; ok {
 			s.push("ttsTransDuration")
-			v404(s, v)
+			v411(s, v)
 			s.pop()
 		}
 		if v, ok := x["ulFailReason"]; ok {
 			s.push("ulFailReason")
-			v405(s, v)
+			v412(s, v)
 			s.pop()
 		}
 		if v, ok := x["userData"]; ok {
 			s.push("userData")
-			v406(s, v)
+			v413(s, v)
 			s.pop()
 		}
 		if v, ok := x["voiceCheckType"]; ok {
 			s.push("voiceCheckType")
-			v407(s, v)
+			v414(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v369 validates callback-fee.request.json#/$defs/feeInfo/properties/appKey.
-func v369(s *vstate, x any) {
+// v376 validates callback-fee.request.json#/$defs/feeInfo/properties/appKey.
+func v376(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/appKey/type", "type", "want string")
 		return
@@ -5625,16 +5713,16 @@ func v369(s *vstate, x any) {
 	}
 }
 
-// v370 validates callback-fee.request.json#/$defs/feeInfo/properties/areaCode.
-func v370(s *vstate, x any) {
+// v377 validates callback-fee.request.json#/$defs/feeInfo/properties/areaCode.
+func v377(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/areaCode/type", "type", "want string")
 		return
 	}
 }
 
-// v371 validates callback-fee.request.json#/$defs/feeInfo/properties/bindNum.
-func v371(s *vstate, x any) {
+// v378 validates callback-fee.request.json#/$defs/feeInfo/properties/bindNum.
+func v378(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/bindNum/type", "type", "want string")
 		return
@@ -5650,13 +5738,13 @@ func v371(s *vstate, x any) {
 	}
 }
 
-// v372 validates callback-fee.request.json#/$defs/feeInfo/properties/callEndTime.
-func v372(s *vstate, x any) {
-	v373(s, x)
+// v379 validates callback-fee.request.json#/$defs/feeInfo/properties/callEndTime.
+func v379(s *vstate, x any) {
+	v380(s, x)
 }
 
-// v373 validates common.json#/$defs/utcTime128.
-func v373(s *vstate, x any) {
+// v380 validates common.json#/$defs/utcTime128.
+func v380(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("common.json#/$defs/utcTime128/type", "type", "want string")
 		return
@@ -5676,21 +5764,21 @@ func v373(s *vstate, x any) {
 	}
 }
 
-// v374 validates callback-fee.request.json#/$defs/feeInfo/properties/callInTime.
-func v374(s *vstate, x any) {
-	v373(s, x)
+// v381 validates callback-fee.request.json#/$defs/feeInfo/properties/callInTime.
+func v381(s *vstate, x any) {
+	v380(s, x)
 }
 
-// v375 validates callback-fee.request.json#/$defs/feeInfo/properties/callOutUnaswRsn.
-func v375(s *vstate, x any) {
+// v382 validates callback-fee.request.json#/$defs/feeInfo/properties/callOutUnaswRsn.
+func v382(s *vstate, x any) {
 	if !hasType(x, tInteger) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/callOutUnaswRsn/type", "type", "want integer")
 		return
 	}
 }
 
-// v376 validates callback-fee.request.json#/$defs/feeInfo/properties/calleeNum.
-func v376(s *vstate, x any) {
+// v383 validates callback-fee.request.json#/$defs/feeInfo/properties/calleeNum.
+func v383(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/calleeNum/type", "type", "want string")
 		return
@@ -5706,8 +5794,8 @@ func v376(s *vstate, x any) {
 	}
 }
 
-// v377 validates callback-fee.request.json#/$defs/feeInfo/properties/callerNum.
-func v377(s *vstate, x any) {
+// v384 validates callback-fee.request.json#/$defs/feeInfo/properties/callerNum.
+func v384(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/callerNum/type", "type", "want string")
 		return
@@ -5723,8 +5811,8 @@ func v377(s *vstate, x any) {
 	}
 }
 
-// v378 validates callback-fee.request.json#/$defs/feeInfo/properties/direction.
-func v378(s *vstate, x any) {
+// v385 validates callback-fee.request.json#/$defs/feeInfo/properties/direction.
+func v385(s *vstate, x any) {
 	if !hasType(x, tInteger) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/direction/type", "type", "want integer")
 		return
@@ -5735,28 +5823,28 @@ func v378(s *vstate, x any) {
 	}
 }
 
-// v379 validates callback-fee.request.json#/$defs/feeInfo/properties/extendNum.
-func v379(s *vstate, x any) {
+// v386 validates callback-fee.request.json#/$defs/feeInfo/properties/extendNum.
+func v386(s *vstate, x any) {
 	v244(s, x)
 }
 
-// v380 validates callback-fee.request.json#/$defs/feeInfo/properties/failTime.
-func v380(s *vstate, x any) {
-	v373(s, x)
+// v387 validates callback-fee.request.json#/$defs/feeInfo/properties/failTime.
+func v387(s *vstate, x any) {
+	v380(s, x)
 }
 
-// v381 validates callback-fee.request.json#/$defs/feeInfo/properties/fwdAlertingTime.
-func v381(s *vstate, x any) {
-	v373(s, x)
+// v388 validates callback-fee.request.json#/$defs/feeInfo/properties/fwdAlertingTime.
+func v388(s *vstate, x any) {
+	v380(s, x)
 }
 
-// v382 validates callback-fee.request.json#/$defs/feeInfo/properties/fwdAnswerTime.
-func v382(s *vstate, x any) {
-	v373(s, x)
+// v389 validates callback-fee.request.json#/$defs/feeInfo/properties/fwdAnswerTime.
+func v389(s *vstate, x any) {
+	v380(s, x)
 }
 
-// v383 validates callback-fee.request.json#/$defs/feeInfo/properties/fwdDisplayNum.
-func v383(s *vstate, x any) {
+// v390 validates callback-fee.request.json#/$defs/feeInfo/properties/fwdDisplayNum.
+func v390(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/fwdDisplayNum/type", "type", "want string")
 		return
@@ -5772,8 +5860,8 @@ func v383(s *vstate, x any) {
 	}
 }
 
-// v384 validates callback-fee.request.json#/$defs/feeInfo/properties/fwdDstNum.
-func v384(s *vstate, x any) {
+// v391 validates callback-fee.request.json#/$defs/feeInfo/properties/fwdDstNum.
+func v391(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/fwdDstNum/type", "type", "want string")
 		return
@@ -5789,21 +5877,21 @@ func v384(s *vstate, x any) {
 	}
 }
 
-// v385 validates callback-fee.request.json#/$defs/feeInfo/properties/fwdStartTime.
-func v385(s *vstate, x any) {
-	v373(s, x)
+// v392 validates callback-fee.request.json#/$defs/feeInfo/properties/fwdStartTime.
+func v392(s *vstate, x any) {
+	v380(s, x)
 }
 
-// v386 validates callback-fee.request.json#/$defs/feeInfo/properties/fwdUnaswRsn.
-func v386(s *vstate, x any) {
+// v393 validates callback-fee.request.json#/$defs/feeInfo/properties/fwdUnaswRsn.
+func v393(s *vstate, x any) {
 	if !hasType(x, tInteger) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/fwdUnaswRsn/type", "type", "want integer")
 		return
 	}
 }
 
-// v387 validates callback-fee.request.json#/$defs/feeInfo/properties/hostName.
-func v387(s *vstate, x any) {
+// v394 validates callback-fee.request.json#/$defs/feeInfo/properties/hostName.
+func v394(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/hostName/type", "type", "want string")
 		return
@@ -5819,8 +5907,8 @@ func v387(s *vstate, x any) {
 	}
 }
 
-// v388 validates callback-fee.request.json#/$defs/feeInfo/properties/icid.
-func v388(s *vstate, x any) {
+// v395 validates callback-fee.request.json#/$defs/feeInfo/properties/icid.
+func v395(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/icid/type", "type", "want string")
 		return
@@ -5836,16 +5924,16 @@ func v388(s *vstate, x any) {
 	}
 }
 
-// v389 validates callback-fee.request.json#/$defs/feeInfo/properties/mptyId.
-func v389(s *vstate, x any) {
+// v396 validates callback-fee.request.json#/$defs/feeInfo/properties/mptyId.
+func v396(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/mptyId/type", "type", "want string")
 		return
 	}
 }
 
-// v390 validates callback-fee.request.json#/$defs/feeInfo/properties/notifyMode.
-func v390(s *vstate, x any) {
+// v397 validates callback-fee.request.json#/$defs/feeInfo/properties/notifyMode.
+func v397(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/notifyMode/type", "type", "want string")
 		return
@@ -5856,16 +5944,16 @@ func v390(s *vstate, x any) {
 	}
 }
 
-// v391 validates callback-fee.request.json#/$defs/feeInfo/properties/recordBucketName.
-func v391(s *vstate, x any) {
+// v398 validates callback-fee.request.json#/$defs/feeInfo/properties/recordBucketName.
+func v398(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/recordBucketName/type", "type", "want string")
 		return
 	}
 }
 
-// v392 validates callback-fee.request.json#/$defs/feeInfo/properties/recordDomain.
-func v392(s *vstate, x any) {
+// v399 validates callback-fee.request.json#/$defs/feeInfo/properties/recordDomain.
+func v399(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/recordDomain/type", "type", "want string")
 		return
@@ -5881,8 +5969,8 @@ func v392(s *vstate, x any) {
 	}
 }
 
-// v393 validates callback-fee.request.json#/$defs/feeInfo/properties/recordFileDownloadUrl.
-func v393(s *vstate, x any) {
+// v400 validates callback-fee.request.json#/$defs/feeInfo/properties/recordFileDownloadUrl.
+func v400(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/recordFileDownloadUrl/type", "type", "want string")
 		return
@@ -5898,8 +5986,8 @@ func v393(s *vstate, x any) {
 	}
 }
 
-// v394 validates callback-fee.request.json#/$defs/feeInfo/properties/recordFlag.
-func v394(s *vstate, x any) {
+// v401 validates callback-fee.request.json#/$defs/feeInfo/properties/recordFlag.
+func v401(s *vstate, x any) {
 	if !hasType(x, tInteger) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/recordFlag/type", "type", "want integer")
 		return
@@ -5915,29 +6003,29 @@ func v394(s *vstate, x any) {
 	}
 }
 
-// v395 validates callback-fee.request.json#/$defs/feeInfo/properties/recordObjectName.
-func v395(s *vstate, x any) {
+// v402 validates callback-fee.request.json#/$defs/feeInfo/properties/recordObjectName.
+func v402(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/recordObjectName/type", "type", "want string")
 		return
 	}
 }
 
-// v396 validates callback-fee.request.json#/$defs/feeInfo/properties/recordPushURL.
-func v396(s *vstate, x any) {
+// v403 validates callback-fee.request.json#/$defs/feeInfo/properties/recordPushURL.
+func v403(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/recordPushURL/type", "type", "want string")
 		return
 	}
 }
 
-// v397 validates callback-fee.request.json#/$defs/feeInfo/properties/recordStartTime.
-func v397(s *vstate, x any) {
-	v373(s, x)
+// v404 validates callback-fee.request.json#/$defs/feeInfo/properties/recordStartTime.
+func v404(s *vstate, x any) {
+	v380(s, x)
 }
 
-// v398 validates callback-fee.request.json#/$defs/feeInfo/properties/serviceType.
-func v398(s *vstate, x any) {
+// v405 validates callback-fee.request.json#/$defs/feeInfo/properties/serviceType.
+func v405(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/serviceType/type", "type", "want string")
 		return
@@ -5953,8 +6041,8 @@ func v398(s *vstate, x any) {
 	}
 }
 
-// v399 validates callback-fee.request.json#/$defs/feeInfo/properties/sessionId.
-func v399(s *vstate, x any) {
+// v406 validates callback-fee.request.json#/$defs/feeInfo/properties/sessionId.
+func v406(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/sessionId/type", "type", "want string")
 		return
@@ -5970,16 +6058,16 @@ func v399(s *vstate, x any) {
 	}
 }
 
-// v400 validates callback-fee.request.json#/$defs/feeInfo/properties/sipStatusCode.
-func v400(s *vstate, x any) {
+// v407 validates callback-fee.request.json#/$defs/feeInfo/properties/sipStatusCode.
+func v407(s *vstate, x any) {
 	if !hasType(x, tInteger) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/sipStatusCode/type", "type", "want integer")
 		return
 	}
 }
 
-// v401 validates callback-fee.request.json#/$defs/feeInfo/properties/spId.
-func v401(s *vstate, x any) {
+// v408 validates callback-fee.request.json#/$defs/feeInfo/properties/spId.
+func v408(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/spId/type", "type", "want string")
 		return
@@ -5995,8 +6083,8 @@ func v401(s *vstate, x any) {
 	}
 }
 
-// v402 validates callback-fee.request.json#/$defs/feeInfo/properties/subscriptionId.
-func v402(s *vstate, x any) {
+// v409 validates callback-fee.request.json#/$defs/feeInfo/properties/subscriptionId.
+func v409(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/subscriptionId/type", "type", "want string")
 		return
@@ -6012,45 +6100,45 @@ func v402(s *vstate, x any) {
 	}
 }
 
-// v403 validates callback-fee.request.json#/$defs/feeInfo/properties/ttsPlayTimes.
-func v403(s *vstate, x any) {
+// v410 validates callback-fee.request.json#/$defs/feeInfo/properties/ttsPlayTimes.
+func v410(s *vstate, x any) {
 	if !hasType(x, tInteger) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/ttsPlayTimes/type", "type", "want integer")
 		return
 	}
 }
 
-// v404 validates callback-fee.request.json#/$defs/feeInfo/properties/ttsTransDuration.
-func v404(s *vstate, x any) {
+// v411 validates callback-fee.request.json#/$defs/feeInfo/properties/ttsTransDuration.
+func v411(s *vstate, x any) {
 	if !hasType(x, tInteger) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/ttsTransDuration/type", "type", "want integer")
 		return
 	}
 }
 
-// v405 validates callback-fee.request.json#/$defs/feeInfo/properties/ulFailReason.
-func v405(s *vstate, x any) {
+// v412 validates callback-fee.request.json#/$defs/feeInfo/properties/ulFailReason.
+func v412(s *vstate, x any) {
 	if !hasType(x, tInteger) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/ulFailReason/type", "type", "want integer")
 		return
 	}
 }
 
-// v406 validates callback-fee.request.json#/$defs/feeInfo/properties/userData.
-func v406(s *vstate, x any) {
+// v413 validates callback-fee.request.json#/$defs/feeInfo/properties/userData.
+func v413(s *vstate, x any) {
 	v108(s, x)
 }
 
-// v407 validates callback-fee.request.json#/$defs/feeInfo/properties/voiceCheckType.
-func v407(s *vstate, x any) {
+// v414 validates callback-fee.request.json#/$defs/feeInfo/properties/voiceCheckType.
+func v414(s *vstate, x any) {
 	if !hasType(x, tInteger) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/voiceCheckType/type", "type", "want integer")
 		return
 	}
 }
 
-// v408 validates callback-numstatus.request.json#.
-func v408(s *vstate, x any) {
+// v415 validates callback-numstatus.request.json#.
+func v415(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("callback-numstatus.request.json#/type", "type", "want object")
 		return
@@ -6062,19 +6150,19 @@ func v408(s *vstate, x any) {
 		}
 		if v, ok := x["eventType"]; ok {
 			s.push("eventType")
-			v409(s, v)
+			v416(s, v)
 			s.pop()
 		}
 		if v, ok := x["numInfo"]; ok {
 			s.push("numInfo")
-			v410(s, v)
+			v417(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v409 validates callback-numstatus.request.json#/properties/eventType.
-func v409(s *vstate, x any) {
+// v416 validates callback-numstatus.request.json#/properties/eventType.
+func v416(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-numstatus.request.json#/properties/eventType/type", "type", "want string")
 		return
@@ -6085,8 +6173,8 @@ func v409(s *vstate, x any) {
 	}
 }
 
-// v410 validates callback-numstatus.request.json#/properties/numInfo.
-func v410(s *vstate, x any) {
+// v417 validates callback-numstatus.request.json#/properties/numInfo.
+func v417(s *vstate, x any) {
 	if !hasType(x, tArray) {
 		s.fail("callback-numstatus.request.json#/properties/numInfo/type", "type", "want array")
 		return
@@ -6101,19 +6189,19 @@ func v410(s *vstate, x any) {
 		}
 		for i, v := range x {
 			s.push(strconv.Itoa(i))
-			v411(s, v)
+			v418(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v411 validates callback-numstatus.request.json#/properties/numInfo/items.
-func v411(s *vstate, x any) {
-	v412(s, x)
+// v418 validates callback-numstatus.request.json#/properties/numInfo/items.
+func v418(s *vstate, x any) {
+	v419(s, x)
 }
 
-// v412 validates callback-numstatus.request.json#/$defs/numInfo.
-func v412(s *vstate, x any) {
+// v419 validates callback-numstatus.request.json#/$defs/numInfo.
+func v419(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("callback-numstatus.request.json#/$defs/numInfo/type", "type", "want object")
 		return
@@ -6125,25 +6213,25 @@ func v412(s *vstate, x any) {
 		}
 		if v, ok := x["cause"]; ok {
 			s.push("cause")
-			v413(s, v)
+			v420(s, v)
 			s.pop()
 		}
 		if v, ok := x["number"]; ok {
 			s.push("number")
-			v414(s, v)
+			v421(s, v)
 			s.pop()
 		}
 		if v, ok := x["status"]; ok {
 			s.push("status")
-			v415(s, v)
+			v422(s, v)
 			s.pop()
 		}
 	}
-	s.ifThenElse(x, v416, v417, nil)
+	s.ifThenElse(x, v423, v424, nil)
 }
 
-// v413 validates callback-numstatus.request.json#/$defs/numInfo/properties/cause.
-func v413(s *vstate, x any) {
+// v420 validates callback-numstatus.request.json#/$defs/numInfo/properties/cause.
+func v420(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-numstatus.request.json#/$defs/numInfo/properties/cause/type", "type", "want string")
 		return
@@ -6154,16 +6242,16 @@ func v413(s *vstate, x any) {
 	}
 }
 
-// v414 validates callback-numstatus.request.json#/$defs/numInfo/properties/number.
-func v414(s *vstate, x any) {
+// v421 validates callback-numstatus.request.json#/$defs/numInfo/properties/number.
+func v421(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-numstatus.request.json#/$defs/numInfo/properties/number/type", "type", "want string")
 		return
 	}
 }
 
-// v415 validates callback-numstatus.request.json#/$defs/numInfo/properties/status.
-func v415(s *vstate, x any) {
+// v422 validates callback-numstatus.request.json#/$defs/numInfo/properties/status.
+func v422(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-numstatus.request.json#/$defs/numInfo/properties/status/type", "type", "want string")
 		return
@@ -6174,8 +6262,8 @@ func v415(s *vstate, x any) {
 	}
 }
 
-// v416 validates callback-numstatus.request.json#/$defs/numInfo/if.
-func v416(s *vstate, x any) {
+// v423 validates callback-numstatus.request.json#/$defs/numInfo/if.
+func v423(s *vstate, x any) {
 	switch x := x.(type) {
 	case map[string]any:
 		if !has(x, "cause") {
@@ -6184,8 +6272,8 @@ func v416(s *vstate, x any) {
 	}
 }
 
-// v417 validates callback-numstatus.request.json#/$defs/numInfo/then.
-func v417(s *vstate, x any) {
+// v424 validates callback-numstatus.request.json#/$defs/numInfo/then.
+func v424(s *vstate, x any) {
 	switch x := x.(type) {
 	case map[string]any:
 		if !has(x, "status") {
@@ -6193,35 +6281,35 @@ func v417(s *vstate, x any) {
 		}
 		if v, ok := x["status"]; ok {
 			s.push("status")
-			v418(s, v)
+			v425(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v418 validates callback-numstatus.request.json#/$defs/numInfo/then/properties/status.
-func v418(s *vstate, x any) {
+// v425 validates callback-numstatus.request.json#/$defs/numInfo/then/properties/status.
+func v425(s *vstate, x any) {
 	if !(isString(x, "10")) {
 		s.fail("callback-numstatus.request.json#/$defs/numInfo/then/properties/status/const", "const", "want '10'")
 		return
 	}
 }
 
-// v419 validates callback-sms-block.request.json#.
-func v419(s *vstate, x any) {
-	v420(s, x)
+// v426 validates callback-sms-block.request.json#.
+func v426(s *vstate, x any) {
+	v427(s, x)
 	switch x := x.(type) {
 	case map[string]any:
 		if v, ok := x["smsEvent"]; ok {
 			s.push("smsEvent")
-			v441(s, v)
+			v448(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v420 validates common.json#/$defs/smsNotification.
-func v420(s *vstate, x any) {
+// v427 validates common.json#/$defs/smsNotification.
+func v427(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("common.json#/$defs/smsNotification/type", "type", "want object")
 		return
@@ -6233,19 +6321,19 @@ func v420(s *vstate, x any) {
 		}
 		if v, ok := x["appKey"]; ok {
 			s.push("appKey")
-			v421(s, v)
+			v428(s, v)
 			s.pop()
 		}
 		if v, ok := x["smsEvent"]; ok {
 			s.push("smsEvent")
-			v422(s, v)
+			v429(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v421 validates common.json#/$defs/smsNotification/properties/appKey.
-func v421(s *vstate, x any) {
+// v428 validates common.json#/$defs/smsNotification/properties/appKey.
+func v428(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("common.json#/$defs/smsNotification/properties/appKey/type", "type", "want string")
 		return
@@ -6261,8 +6349,8 @@ func v421(s *vstate, x any) {
 	}
 }
 
-// v422 validates common.json#/$defs/smsNotification/properties/smsEvent.
-func v422(s *vstate, x any) {
+// v429 validates common.json#/$defs/smsNotification/properties/smsEvent.
+func v429(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/type", "type", "want object")
 		return
@@ -6274,85 +6362,85 @@ func v422(s *vstate, x any) {
 		}
 		if v, ok := x["called"]; ok {
 			s.push("called")
-			v423(s, v)
+			v430(s, v)
 			s.pop()
 		}
 		if v, ok := x["calling"]; ok {
 			s.push("calling")
-			v424(s, v)
+			v431(s, v)
 			s.pop()
 		}
 		if v, ok := x["event"]; ok {
 			s.push("event")
-			v425(s, v)
+			v432(s, v)
 			s.pop()
 		}
 		if v, ok := x["extInfo"]; ok {
 			s.push("extInfo")
-			v426(s, v)
+			v433(s, v)
 			s.pop()
 		}
 		if v, ok := x["notificationMode"]; ok {
 			s.push("notificationMode")
-			v431(s, v)
+			v438(s, v)
 			s.pop()
 		}
 		if v, ok := x["sendResult"]; ok {
 			s.push("sendResult")
-			v432(s, v)
+			v439(s, v)
 			s.pop()
 		}
 		if v, ok := x["smsContent"]; ok {
 			s.push("smsContent")
-			v433(s, v)
+			v440(s, v)
 			s.pop()
 		}
 		if v, ok := x["smsIdentifier"]; ok {
 			s.push("smsIdentifier")
-			v434(s, v)
+			v441(s, v)
 			s.pop()
 		}
 		if v, ok := x["subscriptionId"]; ok {
 			s.push("subscriptionId")
-			v435(s, v)
+			v442(s, v)
 			s.pop()
 		}
 		if v, ok := x["timeStamp"]; ok {
 			s.push("timeStamp")
-			v436(s, v)
+			v443(s, v)
 			s.pop()
 		}
 		if v, ok := x["userData"]; ok {
 			s.push("userData")
-			v439(s, v)
+			v446(s, v)
 			s.pop()
 		}
 		if v, ok := x["virtualNumber"]; ok {
 			s.push("virtualNumber")
-			v440(s, v)
+			v447(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v423 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/called.
-func v423(s *vstate, x any) {
+// v430 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/called.
+func v430(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/called/type", "type", "want string")
 		return
 	}
 }
 
-// v424 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/calling.
-func v424(s *vstate, x any) {
+// v431 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/calling.
+func v431(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/calling/type", "type", "want string")
 		return
 	}
 }
 
-// v425 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/event.
-func v425(s *vstate, x any) {
+// v432 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/event.
+func v432(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/event/type", "type", "want string")
 		return
@@ -6365,8 +6453,8 @@ func v425(s *vstate, x any) {
 	}
 }
 
-// v426 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo.
-func v426(s *vstate, x any) {
+// v433 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo.
+func v433(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo/type", "type", "want object")
 		return
@@ -6375,14 +6463,14 @@ func v426(s *vstate, x any) {
 	case map[string]any:
 		if v, ok := x["extParas"]; ok {
 			s.push("extParas")
-			v427(s, v)
+			v434(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v427 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo/properties/extParas.
-func v427(s *vstate, x any) {
+// v434 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo/properties/extParas.
+func v434(s *vstate, x any) {
 	if !hasType(x, tArray) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo/properties/extParas/type", "type", "want array")
 		return
@@ -6391,14 +6479,14 @@ func v427(s *vstate, x any) {
 	case []any:
 		for i, v := range x {
 			s.push(strconv.Itoa(i))
-			v428(s, v)
+			v435(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v428 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo/properties/extParas/items.
-func v428(s *vstate, x any) {
+// v435 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo/properties/extParas/items.
+func v435(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo/properties/extParas/items/type", "type", "want object")
 		return
@@ -6407,35 +6495,35 @@ func v428(s *vstate, x any) {
 	case map[string]any:
 		if v, ok := x["key"]; ok {
 			s.push("key")
-			v429(s, v)
+			v436(s, v)
 			s.pop()
 		}
 		if v, ok := x["value"]; ok {
 			s.push("value")
-			v430(s, v)
+			v437(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v429 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo/properties/extParas/items/properties/key.
-func v429(s *vstate, x any) {
+// v436 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo/properties/extParas/items/properties/key.
+func v436(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo/properties/extParas/items/properties/key/type", "type", "want string")
 		return
 	}
 }
 
-// v430 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo/properties/extParas/items/properties/value.
-func v430(s *vstate, x any) {
+// v437 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo/properties/extParas/items/properties/value.
+func v437(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo/properties/extParas/items/properties/value/type", "type", "want string")
 		return
 	}
 }
 
-// v431 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/notificationMode.
-func v431(s *vstate, x any) {
+// v438 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/notificationMode.
+func v438(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/notificationMode/type", "type", "want string")
 		return
@@ -6455,8 +6543,8 @@ func v431(s *vstate, x any) {
 	}
 }
 
-// v432 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/sendResult.
-func v432(s *vstate, x any) {
+// v439 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/sendResult.
+func v439(s *vstate, x any) {
 	if !hasType(x, tInteger) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/sendResult/type", "type", "want integer")
 		return
@@ -6467,16 +6555,16 @@ func v432(s *vstate, x any) {
 	}
 }
 
-// v433 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/smsContent.
-func v433(s *vstate, x any) {
+// v440 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/smsContent.
+func v440(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/smsContent/type", "type", "want string")
 		return
 	}
 }
 
-// v434 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/smsIdentifier.
-func v434(s *vstate, x any) {
+// v441 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/smsIdentifier.
+func v441(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/smsIdentifier/type", "type", "want string")
 		return
@@ -6492,28 +6580,28 @@ func v434(s *vstate, x any) {
 	}
 }
 
-// v435 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/subscriptionId.
-func v435(s *vstate, x any) {
+// v442 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/subscriptionId.
+func v442(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/subscriptionId/type", "type", "want string")
 		return
 	}
 }
 
-// v436 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/timeStamp.
-func v436(s *vstate, x any) {
-	if !s.anyOf(x, v437, v438) {
+// v443 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/timeStamp.
+func v443(s *vstate, x any) {
+	if !s.anyOf(x, v444, v445) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/timeStamp/anyOf", "anyOf", "anyOf failed")
 	}
 }
 
-// v437 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/timeStamp/anyOf/0.
-func v437(s *vstate, x any) {
+// v444 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/timeStamp/anyOf/0.
+func v444(s *vstate, x any) {
 	v103(s, x)
 }
 
-// v438 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/timeStamp/anyOf/1.
-func v438(s *vstate, x any) {
+// v445 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/timeStamp/anyOf/1.
+func v445(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/timeStamp/anyOf/1/type", "type", "want string")
 		return
@@ -6526,41 +6614,41 @@ func v438(s *vstate, x any) {
 	}
 }
 
-// v439 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/userData.
-func v439(s *vstate, x any) {
+// v446 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/userData.
+func v446(s *vstate, x any) {
 	v108(s, x)
 }
 
-// v440 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/virtualNumber.
-func v440(s *vstate, x any) {
+// v447 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/virtualNumber.
+func v447(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/virtualNumber/type", "type", "want string")
 		return
 	}
 }
 
-// v441 validates callback-sms-block.request.json#/properties/smsEvent.
-func v441(s *vstate, x any) {
+// v448 validates callback-sms-block.request.json#/properties/smsEvent.
+func v448(s *vstate, x any) {
 	switch x := x.(type) {
 	case map[string]any:
 		if v, ok := x["notificationMode"]; ok {
 			s.push("notificationMode")
-			v442(s, v)
+			v449(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v442 validates callback-sms-block.request.json#/properties/smsEvent/properties/notificationMode.
-func v442(s *vstate, x any) {
+// v449 validates callback-sms-block.request.json#/properties/smsEvent/properties/notificationMode.
+func v449(s *vstate, x any) {
 	if !(isString(x, "Block")) {
 		s.fail("callback-sms-block.request.json#/properties/smsEvent/properties/notificationMode/const", "const", "want 'Block'")
 		return
 	}
 }
 
-// v443 validates callback-sms-block.response.json#.
-func v443(s *vstate, x any) {
+// v450 validates callback-sms-block.response.json#.
+func v450(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("callback-sms-block.response.json#/type", "type", "want object")
 		return
@@ -6572,14 +6660,14 @@ func v443(s *vstate, x any) {
 		}
 		if v, ok := x["actions"]; ok {
 			s.push("actions")
-			v444(s, v)
+			v451(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v444 validates callback-sms-block.response.json#/properties/actions.
-func v444(s *vstate, x any) {
+// v451 validates callback-sms-block.response.json#/properties/actions.
+func v451(s *vstate, x any) {
 	if !hasType(x, tArray) {
 		s.fail("callback-sms-block.response.json#/properties/actions/type", "type", "want array")
 		return
@@ -6591,14 +6679,14 @@ func v444(s *vstate, x any) {
 		}
 		for i, v := range x {
 			s.push(strconv.Itoa(i))
-			v445(s, v)
+			v452(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v445 validates callback-sms-block.response.json#/properties/actions/items.
-func v445(s *vstate, x any) {
+// v452 validates callback-sms-block.response.json#/properties/actions/items.
+func v452(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("callback-sms-block.response.json#/properties/actions/items/type", "type", "want object")
 		return
@@ -6610,38 +6698,38 @@ func v445(s *vstate, x any) {
 		}
 		if v, ok := x["extParas"]; ok {
 			s.push("extParas")
-			v446(s, v)
+			v453(s, v)
 			s.pop()
 		}
 		if v, ok := x["message"]; ok {
 			s.push("message")
-			v447(s, v)
+			v454(s, v)
 			s.pop()
 		}
 		if v, ok := x["operation"]; ok {
 			s.push("operation")
-			v450(s, v)
+			v457(s, v)
 			s.pop()
 		}
 		if v, ok := x["userData"]; ok {
 			s.push("userData")
-			v451(s, v)
+			v458(s, v)
 			s.pop()
 		}
 	}
-	s.ifThenElse(x, v452, v454, nil)
+	s.ifThenElse(x, v459, v461, nil)
 }
 
-// v446 validates callback-sms-block.response.json#/properties/actions/items/properties/extParas.
-func v446(s *vstate, x any) {
+// v453 validates callback-sms-block.response.json#/properties/actions/items/properties/extParas.
+func v453(s *vstate, x any) {
 	if !hasType(x, tArray) {
 		s.fail("callback-sms-block.response.json#/properties/actions/items/properties/extParas/type", "type", "want array")
 		return
 	}
 }
 
-// v447 validates callback-sms-block.response.json#/properties/actions/items/properties/message.
-func v447(s *vstate, x any) {
+// v454 validates callback-sms-block.response.json#/properties/actions/items/properties/message.
+func v454(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("callback-sms-block.response.json#/properties/actions/items/properties/message/type", "type", "want object")
 		return
@@ -6650,19 +6738,19 @@ func v447(s *vstate, x any) {
 	case map[string]any:
 		if v, ok := x["called"]; ok {
 			s.push("called")
-			v448(s, v)
+			v455(s, v)
 			s.pop()
 		}
 		if v, ok := x["calling"]; ok {
 			s.push("calling")
-			v449(s, v)
+			v456(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v448 validates callback-sms-block.response.json#/properties/actions/items/properties/message/properties/called.
-func v448(s *vstate, x any) {
+// v455 validates callback-sms-block.response.json#/properties/actions/items/properties/message/properties/called.
+func v455(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-sms-block.response.json#/properties/actions/items/properties/message/properties/called/type", "type", "want string")
 		return
@@ -6682,8 +6770,8 @@ func v448(s *vstate, x any) {
 	}
 }
 
-// v449 validates callback-sms-block.response.json#/properties/actions/items/properties/message/properties/calling.
-func v449(s *vstate, x any) {
+// v456 validates callback-sms-block.response.json#/properties/actions/items/properties/message/properties/calling.
+func v456(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-sms-block.response.json#/properties/actions/items/properties/message/properties/calling/type", "type", "want string")
 		return
@@ -6703,8 +6791,8 @@ func v449(s *vstate, x any) {
 	}
 }
 
-// v450 validates callback-sms-block.response.json#/properties/actions/items/properties/operation.
-func v450(s *vstate, x any) {
+// v457 validates callback-sms-block.response.json#/properties/actions/items/properties/operation.
+func v457(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-sms-block.response.json#/properties/actions/items/properties/operation/type", "type", "want string")
 		return
@@ -6715,13 +6803,13 @@ func v450(s *vstate, x any) {
 	}
 }
 
-// v451 validates callback-sms-block.response.json#/properties/actions/items/properties/userData.
-func v451(s *vstate, x any) {
+// v458 validates callback-sms-block.response.json#/properties/actions/items/properties/userData.
+func v458(s *vstate, x any) {
 	v108(s, x)
 }
 
-// v452 validates callback-sms-block.response.json#/properties/actions/items/if.
-func v452(s *vstate, x any) {
+// v459 validates callback-sms-block.response.json#/properties/actions/items/if.
+func v459(s *vstate, x any) {
 	switch x := x.(type) {
 	case map[string]any:
 		if !has(x, "operation") {
@@ -6729,22 +6817,22 @@ func v452(s *vstate, x any) {
 		}
 		if v, ok := x["operation"]; ok {
 			s.push("operation")
-			v453(s, v)
+			v460(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v453 validates callback-sms-block.response.json#/properties/actions/items/if/properties/operation.
-func v453(s *vstate, x any) {
+// v460 validates callback-sms-block.response.json#/properties/actions/items/if/properties/operation.
+func v460(s *vstate, x any) {
 	if !(isString(x, "vNumberRoute")) {
 		s.fail("callback-sms-block.response.json#/properties/actions/items/if/properties/operation/const", "const", "want 'vNumberRoute'")
 		return
 	}
 }
 
-// v454 validates callback-sms-block.response.json#/properties/actions/items/then.
-func v454(s *vstate, x any) {
+// v461 validates callback-sms-block.response.json#/properties/actions/items/then.
+func v461(s *vstate, x any) {
 	switch x := x.(type) {
 	case map[string]any:
 		if !has(x, "message") {
@@ -6752,14 +6840,14 @@ func v454(s *vstate, x any) {
 		}
 		if v, ok := x["message"]; ok {
 			s.push("message")
-			v455(s, v)
+			v462(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v455 validates callback-sms-block.response.json#/properties/actions/items/then/properties/message.
-func v455(s *vstate, x any) {
+// v462 validates callback-sms-block.response.json#/properties/actions/items/then/properties/message.
+func v462(s *vstate, x any) {
 	switch x := x.(type) {
 	case map[string]any:
 		if !has(x, "called") || !has(x, "calling") {
@@ -6768,59 +6856,59 @@ func v455(s *vstate, x any) {
 	}
 }
 
-// v456 validates callback-sms-notify.request.json#.
-func v456(s *vstate, x any) {
-	v420(s, x)
+// v463 validates callback-sms-notify.request.json#.
+func v463(s *vstate, x any) {
+	v427(s, x)
 	switch x := x.(type) {
 	case map[string]any:
 		if v, ok := x["smsEvent"]; ok {
 			s.push("smsEvent")
-			v457(s, v)
+			v464(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v457 validates callback-sms-notify.request.json#/properties/smsEvent.
-func v457(s *vstate, x any) {
+// v464 validates callback-sms-notify.request.json#/properties/smsEvent.
+func v464(s *vstate, x any) {
 	switch x := x.(type) {
 	case map[string]any:
 		if v, ok := x["notificationMode"]; ok {
 			s.push("notificationMode")
-			v458(s, v)
+			v465(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v458 validates callback-sms-notify.request.json#/properties/smsEvent/properties/notificationMode.
-func v458(s *vstate, x any) {
+// v465 validates callback-sms-notify.request.json#/properties/smsEvent/properties/notificationMode.
+func v465(s *vstate, x any) {
 	if !(isString(x, "Notify")) {
 		s.fail("callback-sms-notify.request.json#/properties/smsEvent/properties/notificationMode/const", "const", "want 'Notify'")
 		return
 	}
 }
 
-// v459 validates error.response.json#.
-func v459(s *vstate, x any) {
-	v460(s, x)
+// v466 validates error.response.json#.
+func v466(s *vstate, x any) {
+	v467(s, x)
 }
 
-// v460 validates common.json#/$defs/errorEnvelope.
-func v460(s *vstate, x any) {
+// v467 validates common.json#/$defs/errorEnvelope.
+func v467(s *vstate, x any) {
 	v27(s, x)
 	switch x := x.(type) {
 	case map[string]any:
 		if v, ok := x["resultcode"]; ok {
 			s.push("resultcode")
-			v461(s, v)
+			v468(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v461 validates common.json#/$defs/errorEnvelope/properties/resultcode.
-func v461(s *vstate, x any) {
+// v468 validates common.json#/$defs/errorEnvelope/properties/resultcode.
+func v468(s *vstate, x any) {
 	switch x := x.(type) {
 	case string:
 		if !re5.MatchString(x) {
@@ -6829,8 +6917,8 @@ func v461(s *vstate, x any) {
 	}
 }
 
-// v462 validates record-download.request.json#.
-func v462(s *vstate, x any) {
+// v469 validates record-download.request.json#.
+func v469(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("record-download.request.json#/type", "type", "want object")
 		return
@@ -6842,19 +6930,19 @@ func v462(s *vstate, x any) {
 		}
 		if v, ok := x["fileName"]; ok {
 			s.push("fileName")
-			v463(s, v)
+			v470(s, v)
 			s.pop()
 		}
 		if v, ok := x["recordDomain"]; ok {
 			s.push("recordDomain")
-			v464(s, v)
+			v471(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v463 validates record-download.request.json#/properties/fileName.
-func v463(s *vstate, x any) {
+// v470 validates record-download.request.json#/properties/fileName.
+func v470(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("record-download.request.json#/properties/fileName/type", "type", "want string")
 		return
@@ -6870,8 +6958,8 @@ func v463(s *vstate, x any) {
 	}
 }
 
-// v464 validates record-download.request.json#/properties/recordDomain.
-func v464(s *vstate, x any) {
+// v471 validates record-download.request.json#/properties/recordDomain.
+func v471(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("record-download.request.json#/properties/recordDomain/type", "type", "want string")
 		return
@@ -6887,7 +6975,7 @@ func v464(s *vstate, x any) {
 	}
 }
 
-// v465 validates record-download.response.json#.
-func v465(s *vstate, x any) {
-	v460(s, x)
+// v472 validates record-download.response.json#.
+func v472(s *vstate, x any) {
+	v467(s, x)
 }

@@ -134,6 +134,11 @@ var validExamples = []struct {
 		`{"fileName":"22051313251812007961340.wav","recordDomain":"ostorQH2.huawei.com"}`},
 	{"recording download error (D75)", "record-download.response",
 		`{"resultcode":"1012007","resultdesc":"The record does not exist."}`},
+	// §11.2 stop call: the official example, and the emulator's refusal of an ended call (D80).
+	{"official stop call request", "call-stop.request",
+		`{"sessionid":"1200_366_0_20161228102743@callenabler.home1.com","signal":"call_stop"}`},
+	{"official stop call response", "call-stop.response", `{"resultcode":"0","resultdesc":"Success"}`},
+	{"stop call of an ended call (D80)", "call-stop.response", `{"resultcode":"1012007","resultdesc":"The record does not exist."}`},
 	// §1.5 error envelope.
 	{"official error body", "error.response", `{"resultcode":"1010002","resultdesc":"Invalid request. calleeNum"}`},
 	// §7 call events.
@@ -403,6 +408,12 @@ var invalidExamples = []struct {
 		[]wantV{{"", "required"}}},
 	{"record download: JSON success body", "record-download.response", `{"resultcode":"0","resultdesc":"Success"}`,
 		[]wantV{{"/resultcode", "pattern"}}},
+	{"stop call: another signal", "call-stop.request", `{"sessionid":"s","signal":"stop"}`,
+		[]wantV{{"/signal", "enum"}}},
+	{"stop call: notification spelling sessionId", "call-stop.request", `{"sessionId":"s","signal":"call_stop"}`,
+		[]wantV{{"", "required"}}},
+	{"stop call: resultdesc over 128", "call-stop.response", `{"resultcode":"0","resultdesc":"` + strings.Repeat("x", 129) + `"}`,
+		[]wantV{{"/resultdesc", "maxLength"}}},
 	{"error envelope: long resultdesc", "error.response",
 		`{"resultcode":"1010002","resultdesc":"` + strings.Repeat("x", 257) + `"}`,
 		[]wantV{{"/resultdesc", "maxLength"}}},

@@ -44,6 +44,7 @@ const (
 	AXEModify              = "axe.modify"
 	AXEQuery               = "axe.query"
 	RecordDownload         = "record.download"
+	CallStop               = "call.stop"
 	CallbackEvent          = "callback.event"
 	CallbackFee            = "callback.fee"
 	CallbackNumStatus      = "callback.numstatus"
@@ -78,6 +79,7 @@ var interfaceSchemas = map[string][2]string{
 	AXEModify:              {"axe-modify.request", "axe-modify.response"},
 	AXEQuery:               {"axe-query.request", "axe-query.response"},
 	RecordDownload:         {"record-download.request", "record-download.response"},
+	CallStop:               {"call-stop.request", "call-stop.response"},
 	CallbackEvent:          {"callback-event.request", ""},
 	CallbackFee:            {"callback-fee.request", ""},
 	CallbackNumStatus:      {"callback-numstatus.request", ""},

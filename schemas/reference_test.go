@@ -265,6 +265,14 @@ var referenceTable = []refIface{
 	}},
 	{schema: "error.response", section: "§1.5", fields: envelopeFields},
 	{schema: "record-download.response", section: "§11", fields: envelopeFields},
+	{schema: "call-stop.request", section: "§11.2", fields: []refField{
+		str("sessionid", 1, 256, mYes),
+		enumS("signal", mYes, "call_stop"),
+	}},
+	{schema: "call-stop.response", section: "§11.2", fields: []refField{
+		str("resultcode", 1, 32, mYes),
+		str("resultdesc", 1, 128, mYes),
+	}},
 	{schema: "callback-event.request", section: "§7.2-7.3", fields: []refField{
 		enumS("eventType", mYes, "callin", "callout", "alerting", "answer", "disconnect", "collectInfo"),
 		withNote(object("statusInfo", mPresent), `"no (present for all the above)"`),

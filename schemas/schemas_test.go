@@ -227,7 +227,7 @@ func TestSchemaFor(t *testing.T) {
 	want := []string{
 		"ax.bind", "ax.callee", "ax.modify", "ax.query", "ax.unbind",
 		"axb.bind", "axb.modify", "axb.query", "axb.unbind",
-		"axe.bind", "axe.modify", "axe.query", "axe.unbind",
+		"axe.bind", "axe.modify", "axe.query", "axe.unbind", "call.stop",
 		"callback.callin.answer", "callback.event", "callback.fee", "callback.numstatus", "callback.sms.block",
 		"callback.sms.block.answer", "callback.sms.notify", "record.download",
 	}

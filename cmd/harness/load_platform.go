@@ -164,7 +164,8 @@ func loadCheckCapacity(prof *loadtest.Profile, m pns.Mode, peak float64, hold ti
 }
 
 // loadStartEmbedded starts the embedded emulator (default configuration) on a free loopback
-// port; for the calls scenario its apps push to the receiver at receiverAddr.
+// port; for a load with calls (the calls scenario, a workload with a call step) its apps push
+// to the receiver at receiverAddr.
 func loadStartEmbedded(calls bool, receiverAddr string) (string, func(), error) {
 	cfg, err := emulator.DefaultConfig()
 	if err != nil {

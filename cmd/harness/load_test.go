@@ -41,6 +41,10 @@ func TestLoadCommand(t *testing.T) {
 	if err := os.WriteFile(badOp, []byte("flows:\n  - {name: f, mode: axb, rate: 5, steps: [{op: bind}, {op: bnid}, {op: unbind}]}\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	stopFirst := filepath.Join(dir, "stop-first.yaml")
+	if err := os.WriteFile(stopFirst, []byte("flows:\n  - {name: f, mode: axb, rate: 5, steps: [{op: bind}, {op: stop}, {op: unbind}]}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	mixed := filepath.Join("..", "..", "loadtest", "testdata", "mixed.yaml")
 	tests := []struct {
 		name   string
@@ -62,7 +66,9 @@ func TestLoadCommand(t *testing.T) {
 		{"workload", []string{"--target", srv.URL, "--workload", mixed, "--duration", "500ms", "--threshold", "flow.axb-lifecycle.completed>=10", "--generator-lag", "0"},
 			exitOK, "", "axb-lifecycle  axb"},
 		{"workload unknown op", []string{"--target", srv.URL, "--workload", badOp, "--duration", "1s"}, exitUsage,
-			"harness load: " + badOp + `: workload: flow "f": steps[1]: unknown operation "bnid" (want bind, call, callee, modify, query, unbind)`, ""},
+			"harness load: " + badOp + `: workload: flow "f": steps[1]: unknown operation "bnid" (want bind, call, callee, modify, query, stop, unbind)`, ""},
+		{"workload stop without call", []string{"--target", srv.URL, "--workload", stopFirst, "--duration", "1s"}, exitUsage,
+			"harness load: " + stopFirst + `: workload: flow "f": steps[1]: stop must come right after a call step`, ""},
 		{"workload and scenario", []string{"--target", srv.URL, "--workload", mixed, "--scenario", "query", "--duration", "1s"}, exitUsage,
 			"harness load: --workload and --scenario are mutually exclusive", ""},
 		{"unknown metric", []string{"--target", srv.URL, "--rate", "5", "--duration", "1s", "--threshold", "bnid.p99<50ms"}, exitUsage,

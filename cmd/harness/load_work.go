@@ -46,7 +46,7 @@ func loadWork(ctx context.Context, fs *flagSet, f *loadFlags, o loadOptions, std
 	}
 	if *f.target == "" {
 		// As harness conform does: no target means the embedded emulator, here on a free port.
-		url, stop, err := loadStartEmbedded(sc == loadtest.ScenarioCalls, *f.receiverListen)
+		url, stop, err := loadStartEmbedded(loadNeedsReceiver(*f.scenario, wl), *f.receiverListen)
 		if err != nil {
 			fmt.Fprintf(stderr, "harness load: %v\n", err)
 			return finish(verdict{failed: 1})

@@ -4,19 +4,21 @@ import "github.com/pns-harness/pns-harness/pns"
 
 // Hang-up causes (reference §7.7) the simulator produces, with the emulator's stateDesc (D69).
 const (
-	CauseNormal          = 0
-	CauseRejected        = 7504
-	CauseCallerHangup    = 8009
-	CauseMaxDuration     = 8010
-	CauseNoTempCallee    = 8013
-	CauseNoBinding       = 8014
-	CauseDirection       = 8016
-	CauseNoPermission    = 8018
-	CauseNoCallback      = 8019
-	CauseServiceError    = 8020
-	CauseNoExtension     = 8022
-	CauseRealCallerShown = 8024
-	CauseNoAnswer        = 8101
+	CauseNormal       = 0
+	CauseRejected     = 7504
+	CauseCallerHangup = 8009
+	CauseMaxDuration  = 8010
+	CauseNoTempCallee = 8013
+	CauseNoBinding    = 8014
+	CauseDirection    = 8016
+	// CauseReleasedByCustomer ends a call stopped by the stop call (§11.2, D81).
+	CauseReleasedByCustomer = 8017
+	CauseNoPermission       = 8018
+	CauseNoCallback         = 8019
+	CauseServiceError       = 8020
+	CauseNoExtension        = 8022
+	CauseRealCallerShown    = 8024
+	CauseNoAnswer           = 8101
 )
 
 // Q.850 causes used in fee records (reference §8.5).

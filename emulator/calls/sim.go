@@ -83,6 +83,10 @@ type Simulator struct {
 	rec *recordings
 	// inj ends a share of the calls with injected hang-up causes (POST /emulator/v1/causes).
 	inj injector
+
+	// liveMu guards live: the calls a stop call (§11.2) can still end, by app and sessionId.
+	liveMu sync.Mutex
+	live   map[liveKey]*liveCall
 }
 
 // New returns a Simulator reading state from be, pushing through p, timed by clk.
@@ -99,7 +103,8 @@ func New(be Backend, p Pusher, clk Clock, opt Options) *Simulator {
 	if opt.MaxLogPerApp <= 0 {
 		opt.MaxLogPerApp = DefaultMaxLogPerApp
 	}
-	return &Simulator{be: be, push: p, clk: clk, opt: opt, logs: map[string][]*CallRecord{}, rec: newRecordings()}
+	return &Simulator{be: be, push: p, clk: clk, opt: opt, logs: map[string][]*CallRecord{}, rec: newRecordings(),
+		live: map[liveKey]*liveCall{}}
 }
 
 var reDTMF = regexp.MustCompile(`^[0-9*#]{0,8}$`)
@@ -340,8 +345,9 @@ func (s *Simulator) Call(ctx context.Context, req CallRequest) (CallResult, erro
 		d.direction = 2 // not forwarded (D88)
 	}
 	p := s.build(app, xi, req, d, t0, xc)
-	s.logCall(app.AppKey, &CallRecord{Request: req, CallResult: p.result})
-	s.dispatch(app, p)
+	entry := &CallRecord{Request: req, CallResult: p.result}
+	s.logCall(app.AppKey, entry)
+	s.dispatch(app, p, entry, !s.opt.Immediate || req.Live)
 	return p.result, nil
 }
 
@@ -513,12 +519,8 @@ func (s *Simulator) build(app AppConfig, xi XInfo, req CallRequest, d decision, 
 	return p
 }
 
-// at runs f at the emulator instant t (at once when Immediate or when t has passed).
-func (s *Simulator) at(t time.Time, f func()) {
-	if s.opt.Immediate {
-		f()
-		return
-	}
+// atClock runs f at the emulator instant t (at once when t has passed).
+func (s *Simulator) atClock(t time.Time, f func()) {
 	if !t.After(s.clk.Now()) {
 		f()
 		return
@@ -526,29 +528,28 @@ func (s *Simulator) at(t time.Time, f func()) {
 	s.clk.At(t, f)
 }
 
-func (s *Simulator) dispatch(app AppConfig, p *plan) {
-	sid := p.result.SessionID
-	for i := range p.result.Events {
-		if i == 0 && p.xCallinSent {
-			continue // sent synchronously, never re-pushed (§6.7)
+// dispatch schedules the pushes of a computed call. A timed call pushes each event at its
+// emulator instant and can be stopped until its end (stop.go); otherwise (Options.Immediate)
+// everything is pushed now and the call is over for the stop call, since its disconnect is out.
+func (s *Simulator) dispatch(app AppConfig, p *plan, entry *CallRecord, timed bool) {
+	lc := &liveCall{app: app, p: p, entry: entry, key: liveKey{app.AppKey, p.result.SessionID}}
+	s.addLive(lc)
+	at := func(t time.Time, f func()) {
+		if timed {
+			s.atClock(t, f)
+		} else {
+			f()
 		}
-		ev := p.result.Events[i]
-		s.at(p.times[i], func() {
-			if ev.URL != "" {
-				s.send(KindEvent, app.AppKey, ev.URL, sid, ev.Event)
-			}
-		})
+	}
+	for i := range p.result.Events {
+		// The X-mode callin went out synchronously (§6.7): fire skips it, never re-pushed.
+		at(p.times[i], func() { s.fire(lc, i) })
 	}
 	if p.cbA != "" {
 		// The callback record is created when the forwarded leg to A starts (§7.4).
-		s.at(p.calloutT, func() { s.be.SetCallback(p.x, p.cbA, p.cbCaller) })
+		at(p.calloutT, func() { s.callbackRecord(lc) })
 	}
-	fee := p.result.Fee
-	s.at(p.end, func() {
-		if app.FeeURL != "" {
-			s.send(KindFee, app.AppKey, app.FeeURL, fee.Icid, fee)
-		}
-	})
+	at(p.end, func() { s.finish(lc) })
 }
 
 // send hands one notification to the pusher. Pushes run on clock timers, where nobody could

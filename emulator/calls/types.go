@@ -138,6 +138,10 @@ type CallRequest struct {
 	TalkSeconds int    `json:"talkSeconds,omitempty"`
 	// Extension is the digits an AXE caller enters at the prompt.
 	Extension string `json:"extension,omitempty"`
+	// Live keeps the call's pushes at their emulator-clock instants even when the simulator
+	// pushes everything at once (Options.Immediate, load tests), so that a stop call (§11.2)
+	// can end it while it lasts. Without Immediate every call is live until it ends.
+	Live bool `json:"live,omitempty"`
 	// Cause, when set, forces the call's hang-up cause (D91): any code of the table of
 	// reference §7.7 (pns.HangupCauses). The code's stage says how far the call gets: a cause
 	// of the inbound leg releases the call before forwarding; the others need a call the

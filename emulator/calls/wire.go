@@ -29,17 +29,25 @@ func Register(em *emulator.Emulator, d *callbacks.Dispatcher, opt Options) *Simu
 		loc, err := sim.ResolveRecording(app, fileName, domain)
 		return loc, err == nil
 	})
+	em.SetCallStopper(func(app, sessionID string) bool {
+		_, err := sim.Stop(app, sessionID)
+		return err == nil
+	})
 	em.OnReset(sim.Reset)
 	return sim
 }
 
-// Reset forgets the call log, the recordings and their download tokens (the emulator's reset
-// hook). X-number statuses stay, as in the emulator.
+// Reset forgets the call log, the live calls (a stop call no longer finds them), the
+// recordings and their download tokens (the emulator's reset hook). X-number statuses stay,
+// as in the emulator.
 func (s *Simulator) Reset() {
 	_ = s.inj.set(CauseInjection{})
 	s.mu.Lock()
 	s.logs = map[string][]*CallRecord{}
 	s.mu.Unlock()
+	s.liveMu.Lock()
+	s.live = map[liveKey]*liveCall{}
+	s.liveMu.Unlock()
 	s.rec.mu.Lock()
 	s.rec.byName = map[string]*recording{}
 	s.rec.tokens = map[string]token{}

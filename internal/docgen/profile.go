@@ -82,6 +82,7 @@ var profileDocs = map[string]keyDoc{
 	"capabilities.recording":            {"`true`", "Whether calls are recorded and their recordings can be downloaded."},
 	"capabilities.xStatusNotifications": {"`true`", "Whether changes of an X number's status are pushed."},
 	"capabilities.notifications":        {"all of them", "The notification kinds the platform pushes: `event`, `fee`, `numstatus`, `sms.notify`, `sms.block`."},
+	"capabilities.stopCall":             {"`true`", "Whether the profile's apps may end calls with the stop call. Huawei documents it for AXYB apps (and AXE in 2019); say `false` when the platform refuses it to yours."},
 }
 
 // Profile renders docs/profile.md, the reference of the profile YAML that `harness conform
