@@ -3,9 +3,6 @@ package main
 import (
 	"io"
 	"time"
-
-	"github.com/pns-harness/pns-harness/assemble"
-	"github.com/pns-harness/pns-harness/loadtest"
 )
 
 // reportFlags are the flags of `harness report`, as parsed.
@@ -33,20 +30,7 @@ func reportFlagSet(stdout, stderr io.Writer) (*flagSet, *reportFlags) {
 	f.shards = fs.Int("shards", 0, "with --merge: the `N` shards expected (default: the N the shards record); a missing one fails the merge")
 	f.allowPartial = fs.Bool("allow-partial", false, "with --merge: merge an incomplete set of shards, listing the missing ones in the report")
 	f.wait = fs.Duration("wait", 0, "with --merge: wait up to this long for every shard's summary.json to appear (a merge step started with the shards)")
-	fs.Func("threshold", "threshold evaluated on the (merged) load results, e.g. 'bind.p99<50ms', or on the receiver results when it names a callback metric, e.g. 'callback.fee.p99<2s', 'callback.missing==0' (repeatable)", func(v string) error {
-		if assemble.IsCallbackThreshold(v) {
-			if _, err := assemble.ParseCallbackThreshold(v); err != nil {
-				return err
-			}
-			f.cbThresholds = append(f.cbThresholds, v)
-			return nil
-		}
-		if _, err := loadtest.ParseThreshold(v); err != nil {
-			return err
-		}
-		f.thresholds = append(f.thresholds, v)
-		return nil
-	})
+	thresholdFlag(fs, "threshold evaluated on the (merged) load results, e.g. 'bind.p99<50ms', or on the receiver results when it names a callback metric, e.g. 'callback.fee.p99<2s', 'callback.missing==0' (repeatable)", &f.thresholds, &f.cbThresholds)
 	fs.describe("harness report [flags] DIR...",
 		"Rebuilds the report from saved results: `harness run` output directories, `harness conform --out`\n"+
 			"and `harness load --out` directories, `harness receive --out` directories, or directories of\n"+
