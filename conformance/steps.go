@@ -34,11 +34,14 @@ const (
 	TagAuthNegative = "@auth-negative"
 )
 
-// modePaths maps a mode and an operation to its interface.
-var modeOps = map[string]map[string]string{
-	"AXB": {"bind": pns.IfaceAXBBind, "unbind": pns.IfaceAXBUnbind, "modify": pns.IfaceAXBModify, "query": pns.IfaceAXBQuery},
-	"AX":  {"bind": pns.IfaceAXBind, "unbind": pns.IfaceAXUnbind, "modify": pns.IfaceAXModify, "query": pns.IfaceAXQuery},
-	"AXE": {"bind": pns.IfaceAXEBind, "unbind": pns.IfaceAXEUnbind, "modify": pns.IfaceAXEModify, "query": pns.IfaceAXEQuery},
+// modeIface finds the interface of an operation in a mode named by a step ("AXB", "bind"); a
+// step naming an operation the mode lacks fails instead of sending anything.
+func modeIface(mode, op string) (pns.Interface, error) {
+	i, ok := pns.InterfaceFor(pns.Mode(mode), op)
+	if !ok {
+		return pns.Interface{}, fmt.Errorf("mode %s has no %s interface", mode, op)
+	}
+	return i, nil
 }
 
 func mustIface(id string) pns.Interface {
@@ -322,7 +325,11 @@ func (w *world) givenAXE(ctx context.Context, a, x string) error {
 
 func (w *world) givenBindingWith(ctx context.Context, mode string, doc *godog.DocString) error {
 	w.useMode(mode)
-	return w.mustSucceed(ctx, modeOps[mode]["bind"], doc.Content)
+	i, err := modeIface(mode, "bind")
+	if err != nil {
+		return err
+	}
+	return w.mustSucceed(ctx, i.ID, doc.Content)
 }
 
 func (w *world) givenManyAXB(ctx context.Context, n int, x string) error {
@@ -407,13 +414,21 @@ func (w *world) sendIface(ctx context.Context, i pns.Interface, body, query stri
 
 func (w *world) bodyOp(ctx context.Context, op, mode string, doc *godog.DocString) error {
 	w.useMode(mode)
-	_, err := w.sendIface(ctx, mustIface(modeOps[mode][op]), doc.Content, "", false)
+	i, err := modeIface(mode, op)
+	if err != nil {
+		return err
+	}
+	_, err = w.sendIface(ctx, i, doc.Content, "", false)
 	return err
 }
 
 func (w *world) queryOp(ctx context.Context, op, mode, q string) error {
 	w.useMode(mode)
-	_, err := w.sendIface(ctx, mustIface(modeOps[mode][op]), "", q, false)
+	i, err := modeIface(mode, op)
+	if err != nil {
+		return err
+	}
+	_, err = w.sendIface(ctx, i, "", q, false)
 	return err
 }
 
@@ -726,7 +741,11 @@ func (w *world) bindingExists(ctx context.Context, mode, id, which string) error
 	saved := w.app
 	w.useMode(mode)
 	defer func() { w.app = saved }()
-	ex, err := w.sendIface(ctx, mustIface(modeOps[mode]["query"]), "", "subscriptionId="+id, true)
+	qi, err := modeIface(mode, "query")
+	if err != nil {
+		return err
+	}
+	ex, err := w.sendIface(ctx, qi, "", "subscriptionId="+id, true)
 	if err != nil {
 		return err
 	}

@@ -168,10 +168,8 @@ func (a *AppConfig) normalize(p string, bad *problems) {
 	if a.AppSecret == "" {
 		bad.add("%s.appSecret: must not be empty", p)
 	}
-	switch a.Mode {
-	case pns.ModeAXB, pns.ModeAX, pns.ModeAXE:
-	default:
-		bad.add("%s.mode: must be AXB, AX or AXE", p)
+	if !a.Mode.Valid() {
+		bad.add("%s.mode: must be %s", p, pns.ModeList(false))
 	}
 	if a.LegacyWSSE == nil {
 		a.LegacyWSSE = boolPtr(true)

@@ -73,7 +73,11 @@ func (o *operation) modeList() string {
 
 // everyMode maps each mode to its interface "<mode>.<suffix>".
 func everyMode(suffix string) map[pns.Mode]string {
-	return map[pns.Mode]string{pns.ModeAXB: "axb." + suffix, pns.ModeAX: "ax." + suffix, pns.ModeAXE: "axe." + suffix}
+	out := map[pns.Mode]string{}
+	for _, m := range pns.Modes {
+		out[m] = m.Lower() + "." + suffix
+	}
+	return out
 }
 
 // request is what a step sends.

@@ -153,9 +153,9 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 // ParseScenario splits a scenario name that may carry its mode ("axb-bind-unbind") into
 // scenario and mode; mode is empty when the name has none.
 func ParseScenario(name string) (scenario string, mode pns.Mode) {
-	for _, m := range []string{"axe", "axb", "ax"} {
-		if rest, ok := strings.CutPrefix(name, m+"-"); ok {
-			return rest, pns.Mode(strings.ToUpper(m))
+	for _, m := range pns.Modes {
+		if rest, ok := strings.CutPrefix(name, m.Lower()+"-"); ok {
+			return rest, m
 		}
 	}
 	return name, ""
@@ -181,9 +181,9 @@ func resolveWorkload(cfg *Config) (*Workload, error) {
 	if cfg.Mode == "" {
 		cfg.Mode = pns.ModeAXB
 	}
-	mode := pns.Mode(strings.ToUpper(string(cfg.Mode)))
-	if mode != pns.ModeAXB && mode != pns.ModeAX && mode != pns.ModeAXE {
-		return nil, fmt.Errorf("unknown mode %q (want axb, ax or axe)", cfg.Mode)
+	mode, err := pns.ParseMode(string(cfg.Mode))
+	if err != nil {
+		return nil, err
 	}
 	if cfg.Hold < 0 || cfg.Hold > MaxHold {
 		return nil, fmt.Errorf("hold %s outside 0-%s", cfg.Hold, MaxHold)

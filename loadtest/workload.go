@@ -185,8 +185,8 @@ func (f *Flow) mode() pns.Mode { return pns.Mode(strings.ToUpper(f.Mode)) }
 
 func (f *Flow) validate(w *Workload) error {
 	m := f.mode()
-	if m != pns.ModeAXB && m != pns.ModeAX && m != pns.ModeAXE {
-		return fmt.Errorf("mode %q unknown (want axb, ax or axe)", f.Mode)
+	if !m.Valid() {
+		return fmt.Errorf("mode %q unknown (want %s)", f.Mode, pns.ModeList(true))
 	}
 	given := 0
 	if f.Rate != 0 {

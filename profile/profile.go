@@ -109,8 +109,8 @@ func (c Capabilities) OffersRecording() bool { return c.Recording == nil || *c.R
 
 func (c Capabilities) validate(bad func(string, ...any)) {
 	for _, m := range c.Modes {
-		if m != pns.ModeAXB && m != pns.ModeAX && m != pns.ModeAXE {
-			bad("capabilities.modes: %q is not a mode (AXB, AX, AXE)", m)
+		if !m.Valid() {
+			bad("capabilities.modes: %q is not a mode (%s)", m, strings.Join(modeNames(), ", "))
 		}
 	}
 	for _, k := range c.Notifications {
@@ -313,10 +313,8 @@ func (a *AppProfile) normalize(name string, bad func(string, ...any)) {
 		a.Mode = pns.Mode(strings.SplitN(name, "-", 2)[0])
 	}
 	a.Mode = pns.Mode(strings.ToUpper(string(a.Mode)))
-	switch a.Mode {
-	case pns.ModeAXB, pns.ModeAX, pns.ModeAXE:
-	default:
-		bad("apps.%s.mode: must be AXB, AX or AXE", name)
+	if !a.Mode.Valid() {
+		bad("apps.%s.mode: must be %s", name, pns.ModeList(false))
 	}
 	if a.AppKey == "" {
 		bad("apps.%s.appKey: required", name)
@@ -381,7 +379,7 @@ func (a *AppProfile) normalize(name string, bad func(string, ...any)) {
 // and number blocks for fresh A/B numbers.
 func (p *Profile) RequireConformance() error {
 	var errs []string
-	for _, m := range []pns.Mode{pns.ModeAXB, pns.ModeAX, pns.ModeAXE} {
+	for _, m := range pns.Modes {
 		if !p.Capabilities.OffersMode(m) {
 			continue
 		}
@@ -445,10 +443,10 @@ func (p *Profile) ModeApp(m pns.Mode) (*AppProfile, string, error) {
 	return a, s, nil
 }
 
-// Modes returns the modes that have an app, in the order AXB, AX, AXE.
+// Modes returns the modes that have an app, in the order of pns.Modes.
 func (p *Profile) Modes() []pns.Mode {
 	var out []pns.Mode
-	for _, m := range []pns.Mode{pns.ModeAXB, pns.ModeAX, pns.ModeAXE} {
+	for _, m := range pns.Modes {
 		if _, a := p.AppFor(m); a != nil {
 			out = append(out, m)
 		}
@@ -547,4 +545,13 @@ func CheckRange(r NumberRange) error {
 		return fmt.Errorf("start %q + count %d leaves the +861 mobile range", r.Start, r.Count)
 	}
 	return nil
+}
+
+// modeNames spells pns.Modes for the capabilities message.
+func modeNames() []string {
+	out := make([]string, len(pns.Modes))
+	for i, m := range pns.Modes {
+		out[i] = string(m)
+	}
+	return out
 }

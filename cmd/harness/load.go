@@ -610,17 +610,23 @@ func loadCheckScenario(scenario, mode string) error {
 		known = known || sc == k
 	}
 	if !known {
-		var names []string
+		var names, prefixes []string
 		for _, k := range loadScenarios {
-			names = append(names, k, "axb-"+k, "ax-"+k, "axe-"+k)
+			names = append(names, k)
+			for _, pm := range pns.Modes {
+				names = append(names, pm.Lower()+"-"+k)
+			}
 		}
-		return fmt.Errorf("--scenario %q: unknown scenario (want %s, optionally prefixed with axb-, ax- or axe-)%s",
-			scenario, strings.Join(loadScenarios, ", "), suggest(scenario, names))
+		for _, pm := range pns.Modes {
+			prefixes = append(prefixes, pm.Lower()+"-")
+		}
+		return fmt.Errorf("--scenario %q: unknown scenario (want %s, optionally prefixed with %s or %s)%s",
+			scenario, strings.Join(loadScenarios, ", "), strings.Join(prefixes[:len(prefixes)-1], ", "), prefixes[len(prefixes)-1], suggest(scenario, names))
 	}
-	switch strings.ToLower(mode) {
-	case "", "axb", "ax", "axe":
-	default:
-		return fmt.Errorf("--mode %q: want axb, ax or axe", mode)
+	if mode != "" {
+		if _, err := pns.ParseMode(mode); err != nil {
+			return fmt.Errorf("--mode %q: want %s", mode, pns.ModeList(true))
+		}
 	}
 	if m != "" && mode != "" && !strings.EqualFold(string(m), mode) {
 		return fmt.Errorf("--scenario %q names mode %s but --mode is %s", scenario, m, mode)
@@ -639,7 +645,7 @@ func loadStartReceiver(cfg *loadtest.Config, addr string, cf *callbackFlags, std
 		return nil, fmt.Errorf("--receiver-listen %q: want a loopback address", addr)
 	}
 	apps := map[string]string{}
-	for _, m := range []pns.Mode{pns.ModeAXB, pns.ModeAX, pns.ModeAXE} {
+	for _, m := range pns.Modes {
 		if a, secret, err := cfg.Profile.ModeApp(m); err == nil {
 			apps[a.AppKey] = secret
 		}

@@ -550,7 +550,7 @@ func runAll(ctx context.Context, o runOptions, stdout io.Writer) (*runOutcome, e
 // pools, so that bindings are spread over known numbers.
 func runLoadProfile(em *emulator.Emulator) *loadtest.Profile {
 	p := loadtest.DefaultProfile()
-	for _, m := range []pns.Mode{pns.ModeAXB, pns.ModeAX, pns.ModeAXE} {
+	for _, m := range pns.Modes {
 		_, a := p.AppFor(m)
 		if a == nil {
 			continue

@@ -114,7 +114,7 @@ func signingApp(p *loadtest.Profile, name, key string) (string, *loadtest.AppPro
 	if a := p.Apps[name]; a != nil {
 		return name, a, nil
 	}
-	for _, m := range []pns.Mode{pns.ModeAXB, pns.ModeAX, pns.ModeAXE} {
+	for _, m := range pns.Modes {
 		if strings.EqualFold(name, string(m)) {
 			if n, a := p.AppFor(m); a != nil {
 				return n, a, nil

@@ -133,9 +133,7 @@ func New(opts Options) (*Store, error) {
 		if _, dup := s.apps[a.Key]; dup {
 			return nil, fmt.Errorf("store: app %q listed twice", a.Key)
 		}
-		switch a.Mode {
-		case pns.ModeAXB, pns.ModeAX, pns.ModeAXE:
-		default:
+		if !a.Mode.Valid() {
 			return nil, fmt.Errorf("store: app %q: unknown mode %q", a.Key, a.Mode)
 		}
 		if a.ExtensionDigits == 0 {
