@@ -8,7 +8,7 @@ import (
 // Modes lists every binding mode the harness serves, in the order that lists, reports and
 // default profiles use. It is the one place a mode is enumerated: validation, parsing, error
 // messages and per-mode loops derive from it, so that a new mode is added here once.
-var Modes = []Mode{ModeAXB, ModeAX, ModeAXE}
+var Modes = []Mode{ModeAXB, ModeAX, ModeAXE, ModeAXYB}
 
 // Valid reports whether m is one of Modes (exact spelling, upper case).
 func (m Mode) Valid() bool {

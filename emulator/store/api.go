@@ -101,6 +101,8 @@ type App struct {
 	ExtensionDigits int
 	// MaxPairsPerX is the AXB capacity per X; 0 means DefaultMaxPairsPerX.
 	MaxPairsPerX int
+	// MaxRelationsPerY is the AXYB capacity per Y (D84); 0 means DefaultMaxRelationsPerY.
+	MaxRelationsPerY int
 }
 
 // XNumber is one X of the pool.

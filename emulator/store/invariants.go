@@ -90,6 +90,8 @@ func (s *Store) Check() []Violation {
 			c.checkAX(a, total)
 		case pns.ModeAXE:
 			c.checkAXE(a, total)
+		case pns.ModeAXYB:
+			c.checkAXYB(a, total)
 		}
 		expiring := func(id string, at interface{ UnixNano() int64 }, isZero bool, exp bool) {
 			if isZero {
@@ -108,6 +110,12 @@ func (s *Store) Check() []Violation {
 		for id, b := range a.axe {
 			expiring(id, b.ExpiresAt, b.ExpiresAt.IsZero(), expired(b.ExpiresAt, now))
 		}
+		for id, r := range a.axyb {
+			expiring(id, r.ExpiresAt, r.ExpiresAt.IsZero(), expired(r.ExpiresAt, now))
+			for _, p := range r.parts {
+				expiring(ybExpID(id, p.Y), p.ExpiresAt, p.ExpiresAt.IsZero(), expired(p.ExpiresAt, now))
+			}
+		}
 		for id := range a.temp {
 			if a.ax[id] == nil {
 				c.add("temporary callee of unknown binding %s", id)
@@ -119,7 +127,7 @@ func (s *Store) Check() []Violation {
 			}
 		}
 		if a.cfg.Mode != pns.ModeAXB && len(a.axb) > 0 || a.cfg.Mode != pns.ModeAX && len(a.ax) > 0 ||
-			a.cfg.Mode != pns.ModeAXE && len(a.axe) > 0 {
+			a.cfg.Mode != pns.ModeAXE && len(a.axe) > 0 || a.cfg.Mode != pns.ModeAXYB && len(a.axyb) > 0 {
 			c.add("bindings of another mode stored")
 		}
 		a.mu.Unlock()
