@@ -41,6 +41,10 @@ var specialApps = []specialApp{
 	// Re-push after a failed delivery (§7.6, D67): the runner's receiver answers the first
 	// delivery of every push of this app with 503.
 	{"AXB-retry", emulator.AppConfig{AppKey: RetryAppKey, AppSecret: "conf-axb-retry-secret", Mode: pns.ModeAXB}, "+8617005100000", 20},
+	// AXYB recording off (1012012) and a small AXYB pool, two relations per Y, for the limits
+	// of §13.7 (five X per A, Y capacity, 1012008).
+	{"AXYB-norec", emulator.AppConfig{AppKey: "conf-axyb-norec", AppSecret: "conf-axyb-norec-secret", Mode: pns.ModeAXYB, Recording: bp(false)}, "+8617005200000", 5},
+	{"AXYB-small", emulator.AppConfig{AppKey: "conf-axyb-small", AppSecret: "conf-axyb-small-secret", Mode: pns.ModeAXYB, MaxRelationsPerY: 2}, "+8617005300000", 7},
 }
 
 // RetryAppKey is the app whose pushes the runner's own receiver fails at first delivery (503),

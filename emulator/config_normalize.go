@@ -203,6 +203,11 @@ func (a *AppConfig) normalize(p string, bad *problems) {
 	} else if a.MaxPairsPerX < 0 {
 		bad.add("%s.maxPairsPerX: must be positive", p)
 	}
+	if a.MaxRelationsPerY == 0 {
+		a.MaxRelationsPerY = DefaultMaxRelationsPerY
+	} else if a.MaxRelationsPerY < 0 {
+		bad.add("%s.maxRelationsPerY: must be positive", p)
+	}
 	a.validateLimits(p, bad)
 	for j, w := range a.IPWhitelist {
 		if _, err := parseIPRule(w); err != nil {

@@ -50,6 +50,11 @@ func ModeList(lower bool) string {
 	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
 }
 
+// SecondScope reports whether a mode belongs to the contract's second scope (AXYB, reference
+// §6): a profile need not have an app of it, and without one its scenarios are not checked,
+// so that profiles written for the first scope stay valid.
+func (m Mode) SecondScope() bool { return m == ModeAXYB }
+
 // InterfaceFor returns the interface of an operation ("bind", "unbind", "modify", "query",
 // "callee") in a mode; ok is false when the mode has no such interface (AXE has no callee).
 func InterfaceFor(m Mode, op string) (Interface, bool) {

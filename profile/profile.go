@@ -383,6 +383,11 @@ func (p *Profile) RequireConformance() error {
 		if !p.Capabilities.OffersMode(m) {
 			continue
 		}
+		if m.SecondScope() && len(p.Capabilities.Modes) == 0 {
+			if _, a := p.AppFor(m); a == nil {
+				continue // not declared and no app: its scenarios are not checked
+			}
+		}
 		name := string(m)
 		a := p.Apps[name]
 		switch {

@@ -1,0 +1,24 @@
+package conformance
+
+import (
+	"fmt"
+
+	"github.com/pns-harness/pns-harness/pns"
+	"github.com/pns-harness/pns-harness/profile"
+)
+
+// missingModeApp returns why a scenario tagged with an interface of a mode cannot run because
+// the profile has no app of that mode (possible only for a second-scope mode such as AXYB,
+// which profile.RequireConformance does not demand), or "" when it can. Such a scenario is not
+// checked, never failed: the platform may well offer the mode.
+func missingModeApp(tags map[string]bool, p *profile.Profile) string {
+	for _, i := range pns.Interfaces {
+		if !tags["@"+i.ID] || i.Mode == "" {
+			continue
+		}
+		if _, a := p.AppFor(i.Mode); a == nil {
+			return fmt.Sprintf("the profile has no %s app (apps.%s) to send %s with", i.Mode, i.Mode, i.ID)
+		}
+	}
+	return ""
+}
