@@ -22,8 +22,9 @@ var (
 	re1 = regexp.MustCompile("^[^{}]*$")
 	re2 = regexp.MustCompile("^[0-9]*$")
 	re3 = regexp.MustCompile("^[0-9]+$")
-	re4 = regexp.MustCompile("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?Z$")
-	re5 = regexp.MustCompile("^([^0]|0[\\s\\S])")
+	re4 = regexp.MustCompile("^(0|[1-9][0-9]{0,6})$")
+	re5 = regexp.MustCompile("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?Z$")
+	re6 = regexp.MustCompile("^([^0]|0[\\s\\S])")
 )
 
 // compiledSchemas maps each payload schema name to its generated validator.
@@ -54,15 +55,21 @@ var compiledSchemas = map[string]func(*vstate, any){
 	"axe-query.response":          v284,
 	"axe-unbind.request":          v315,
 	"axe-unbind.response":         v322,
-	"callback-event.request":      v323,
-	"callback-fee.request":        v337,
-	"callback-numstatus.request":  v380,
-	"callback-sms-block.request":  v391,
-	"callback-sms-block.response": v415,
-	"callback-sms-notify.request": v421,
-	"error.response":              v424,
-	"record-download.request":     v427,
-	"record-download.response":    v430,
+	"axyb-bind.request":           v323,
+	"axyb-bind.response":          v341,
+	"axyb-query.request":          v349,
+	"axyb-query.response":         v355,
+	"axyb-unbind.request":         v380,
+	"axyb-unbind.response":        v385,
+	"callback-event.request":      v386,
+	"callback-fee.request":        v400,
+	"callback-numstatus.request":  v443,
+	"callback-sms-block.request":  v454,
+	"callback-sms-block.response": v478,
+	"callback-sms-notify.request": v484,
+	"error.response":              v487,
+	"record-download.request":     v490,
+	"record-download.response":    v493,
 }
 
 // v0 validates ax-bind.request.json#.
@@ -4724,8 +4731,989 @@ func v322(s *vstate, x any) {
 	v27(s, x)
 }
 
-// v323 validates callback-event.request.json#.
+// v323 validates axyb-bind.request.json#.
 func v323(s *vstate, x any) {
+	if !hasType(x, tObject) {
+		s.fail("axyb-bind.request.json#/type", "type", "want object")
+		return
+	}
+	switch x := x.(type) {
+	case map[string]any:
+		if !has(x, "origNum") {
+			s.fail("axyb-bind.request.json#/required", "required", "missing properties")
+		}
+		if v, ok := x["areaCode"]; ok {
+			s.push("areaCode")
+			v324(s, v)
+			s.pop()
+		}
+		if v, ok := x["areaMatchMode"]; ok {
+			s.push("areaMatchMode")
+			v325(s, v)
+			s.pop()
+		}
+		if v, ok := x["callDirection"]; ok {
+			s.push("callDirection")
+			v326(s, v)
+			s.pop()
+		}
+		if v, ok := x["duration"]; ok {
+			s.push("duration")
+			v327(s, v)
+			s.pop()
+		}
+		if v, ok := x["origNum"]; ok {
+			s.push("origNum")
+			v333(s, v)
+			s.pop()
+		}
+		if v, ok := x["preVoiceX"]; ok {
+			s.push("preVoiceX")
+			v334(s, v)
+			s.pop()
+		}
+		if v, ok := x["preVoiceY"]; ok {
+			s.push("preVoiceY")
+			v335(s, v)
+			s.pop()
+		}
+		if v, ok := x["recordFlag"]; ok {
+			s.push("recordFlag")
+			v336(s, v)
+			s.pop()
+		}
+		if v, ok := x["recordHintTone"]; ok {
+			s.push("recordHintTone")
+			v337(s, v)
+			s.pop()
+		}
+		if v, ok := x["subscriptionId"]; ok {
+			s.push("subscriptionId")
+			v338(s, v)
+			s.pop()
+		}
+		if v, ok := x["userData"]; ok {
+			s.push("userData")
+			v339(s, v)
+			s.pop()
+		}
+		if v, ok := x["ybDuration"]; ok {
+			s.push("ybDuration")
+			v340(s, v)
+			s.pop()
+		}
+	}
+}
+
+// v324 validates axyb-bind.request.json#/properties/areaCode.
+func v324(s *vstate, x any) {
+	if !hasType(x, tString|tNull) {
+		s.fail("axyb-bind.request.json#/properties/areaCode/type", "type", "want string or null")
+		return
+	}
+	switch x := x.(type) {
+	case string:
+		if utf8.RuneCountInString(x) < 0 {
+			s.fail("axyb-bind.request.json#/properties/areaCode/minLength", "minLength", "minLength: want 0")
+		}
+		if utf8.RuneCountInString(x) > 32 {
+			s.fail("axyb-bind.request.json#/properties/areaCode/maxLength", "maxLength", "maxLength: want 32")
+		}
+	}
+}
+
+// v325 validates axyb-bind.request.json#/properties/areaMatchMode.
+func v325(s *vstate, x any) {
+	v3(s, x)
+}
+
+// v326 validates axyb-bind.request.json#/properties/callDirection.
+func v326(s *vstate, x any) {
+	v5(s, x)
+}
+
+// v327 validates axyb-bind.request.json#/properties/duration.
+func v327(s *vstate, x any) {
+	v328(s, x)
+}
+
+// v328 validates axyb-bind.request.json#/$defs/seconds.
+func v328(s *vstate, x any) {
+	if !s.anyOf(x, v329, v330, v331, v332) {
+		s.fail("axyb-bind.request.json#/$defs/seconds/anyOf", "anyOf", "anyOf failed")
+	}
+}
+
+// v329 validates axyb-bind.request.json#/$defs/seconds/anyOf/0.
+func v329(s *vstate, x any) {
+	if !hasType(x, tInteger) {
+		s.fail("axyb-bind.request.json#/$defs/seconds/anyOf/0/type", "type", "want integer")
+		return
+	}
+	if !(cmpNumOK(x, 0) == 0) {
+		s.fail("axyb-bind.request.json#/$defs/seconds/anyOf/0/const", "const", "want 0")
+		return
+	}
+	if n, ok := x.(json.Number); ok && !IsIntLiteral(string(n)) {
+		s.fail("axyb-bind.request.json#/$defs/seconds/anyOf/0/format", "format", intLiteralWant)
+		return
+	}
+}
+
+// v330 validates axyb-bind.request.json#/$defs/seconds/anyOf/1.
+func v330(s *vstate, x any) {
+	if !hasType(x, tInteger) {
+		s.fail("axyb-bind.request.json#/$defs/seconds/anyOf/1/type", "type", "want integer")
+		return
+	}
+	if n, ok := x.(json.Number); ok && !IsIntLiteral(string(n)) {
+		s.fail("axyb-bind.request.json#/$defs/seconds/anyOf/1/format", "format", intLiteralWant)
+		return
+	}
+	switch x := x.(type) {
+	case json.Number, float64:
+		if cmpNum(x, 60) < 0 {
+			s.fail("axyb-bind.request.json#/$defs/seconds/anyOf/1/minimum", "minimum", "minimum: want 60")
+		}
+		if cmpNum(x, 7776000) > 0 {
+			s.fail("axyb-bind.request.json#/$defs/seconds/anyOf/1/maximum", "maximum", "maximum: want 7776000")
+		}
+	}
+}
+
+// v331 validates axyb-bind.request.json#/$defs/seconds/anyOf/2.
+func v331(s *vstate, x any) {
+	if !hasType(x, tString) {
+		s.fail("axyb-bind.request.json#/$defs/seconds/anyOf/2/type", "type", "want string")
+		return
+	}
+	switch x := x.(type) {
+	case string:
+		if utf8.RuneCountInString(x) < 1 {
+			s.fail("axyb-bind.request.json#/$defs/seconds/anyOf/2/minLength", "minLength", "minLength: want 1")
+		}
+		if utf8.RuneCountInString(x) > 32 {
+			s.fail("axyb-bind.request.json#/$defs/seconds/anyOf/2/maxLength", "maxLength", "maxLength: want 32")
+		}
+		if !re4.MatchString(x) {
+			s.fail("axyb-bind.request.json#/$defs/seconds/anyOf/2/pattern", "pattern", "does not match pattern ^(0|[1-9][0-9]{0,6})$")
+		}
+	}
+}
+
+// v332 validates axyb-bind.request.json#/$defs/seconds/anyOf/3.
+func v332(s *vstate, x any) {
+	if !hasType(x, tNull) {
+		s.fail("axyb-bind.request.json#/$defs/seconds/anyOf/3/type", "type", "want null")
+		return
+	}
+}
+
+// v333 validates axyb-bind.request.json#/properties/origNum.
+func v333(s *vstate, x any) {
+	if !hasType(x, tString) {
+		s.fail("axyb-bind.request.json#/properties/origNum/type", "type", "want string")
+		return
+	}
+	if str, ok := x.(string); ok && !IsABNumber(str) {
+		s.fail("axyb-bind.request.json#/properties/origNum/format", "format", "not a valid pns-ab-number")
+		return
+	}
+	switch x := x.(type) {
+	case string:
+		if utf8.RuneCountInString(x) < 1 {
+			s.fail("axyb-bind.request.json#/properties/origNum/minLength", "minLength", "minLength: want 1")
+		}
+		if utf8.RuneCountInString(x) > 32 {
+			s.fail("axyb-bind.request.json#/properties/origNum/maxLength", "maxLength", "maxLength: want 32")
+		}
+	}
+}
+
+// v334 validates axyb-bind.request.json#/properties/preVoiceX.
+func v334(s *vstate, x any) {
+	if !hasType(x, tString|tNull) {
+		s.fail("axyb-bind.request.json#/properties/preVoiceX/type", "type", "want string or null")
+		return
+	}
+	switch x := x.(type) {
+	case string:
+		if utf8.RuneCountInString(x) < 1 {
+			s.fail("axyb-bind.request.json#/properties/preVoiceX/minLength", "minLength", "minLength: want 1")
+		}
+		if utf8.RuneCountInString(x) > 128 {
+			s.fail("axyb-bind.request.json#/properties/preVoiceX/maxLength", "maxLength", "maxLength: want 128")
+		}
+	}
+}
+
+// v335 validates axyb-bind.request.json#/properties/preVoiceY.
+func v335(s *vstate, x any) {
+	if !hasType(x, tString|tNull) {
+		s.fail("axyb-bind.request.json#/properties/preVoiceY/type", "type", "want string or null")
+		return
+	}
+	switch x := x.(type) {
+	case string:
+		if utf8.RuneCountInString(x) < 1 {
+			s.fail("axyb-bind.request.json#/properties/preVoiceY/minLength", "minLength", "minLength: want 1")
+		}
+		if utf8.RuneCountInString(x) > 128 {
+			s.fail("axyb-bind.request.json#/properties/preVoiceY/maxLength", "maxLength", "maxLength: want 128")
+		}
+	}
+}
+
+// v336 validates axyb-bind.request.json#/properties/recordFlag.
+func v336(s *vstate, x any) {
+	v19(s, x)
+}
+
+// v337 validates axyb-bind.request.json#/properties/recordHintTone.
+func v337(s *vstate, x any) {
+	if !hasType(x, tString|tNull) {
+		s.fail("axyb-bind.request.json#/properties/recordHintTone/type", "type", "want string or null")
+		return
+	}
+	switch x := x.(type) {
+	case string:
+		if utf8.RuneCountInString(x) < 1 {
+			s.fail("axyb-bind.request.json#/properties/recordHintTone/minLength", "minLength", "minLength: want 1")
+		}
+		if utf8.RuneCountInString(x) > 128 {
+			s.fail("axyb-bind.request.json#/properties/recordHintTone/maxLength", "maxLength", "maxLength: want 128")
+		}
+	}
+}
+
+// v338 validates axyb-bind.request.json#/properties/subscriptionId.
+func v338(s *vstate, x any) {
+	if !hasType(x, tString|tNull) {
+		s.fail("axyb-bind.request.json#/properties/subscriptionId/type", "type", "want string or null")
+		return
+	}
+	switch x := x.(type) {
+	case string:
+		if utf8.RuneCountInString(x) < 1 {
+			s.fail("axyb-bind.request.json#/properties/subscriptionId/minLength", "minLength", "minLength: want 1")
+		}
+		if utf8.RuneCountInString(x) > 64 {
+			s.fail("axyb-bind.request.json#/properties/subscriptionId/maxLength", "maxLength", "maxLength: want 64")
+		}
+	}
+}
+
+// v339 validates axyb-bind.request.json#/properties/userData.
+func v339(s *vstate, x any) {
+	v25(s, x)
+}
+
+// v340 validates axyb-bind.request.json#/properties/ybDuration.
+func v340(s *vstate, x any) {
+	v328(s, x)
+}
+
+// v341 validates axyb-bind.response.json#.
+func v341(s *vstate, x any) {
+	v27(s, x)
+	switch x := x.(type) {
+	case map[string]any:
+		if v, ok := x["relationNumber"]; ok {
+			s.push("relationNumber")
+			v342(s, v)
+			s.pop()
+		}
+		if v, ok := x["subscriptionId"]; ok {
+			s.push("subscriptionId")
+			v343(s, v)
+			s.pop()
+		}
+	}
+	s.ifThenElse(x, v344, v345, v346)
+}
+
+// v342 validates axyb-bind.response.json#/properties/relationNumber.
+func v342(s *vstate, x any) {
+	if !hasType(x, tString) {
+		s.fail("axyb-bind.response.json#/properties/relationNumber/type", "type", "want string")
+		return
+	}
+	if str, ok := x.(string); ok && !IsXNumber(str) {
+		s.fail("axyb-bind.response.json#/properties/relationNumber/format", "format", "not a valid pns-x-number")
+		return
+	}
+	switch x := x.(type) {
+	case string:
+		if utf8.RuneCountInString(x) < 1 {
+			s.fail("axyb-bind.response.json#/properties/relationNumber/minLength", "minLength", "minLength: want 1")
+		}
+		if utf8.RuneCountInString(x) > 32 {
+			s.fail("axyb-bind.response.json#/properties/relationNumber/maxLength", "maxLength", "maxLength: want 32")
+		}
+	}
+}
+
+// v343 validates axyb-bind.response.json#/properties/subscriptionId.
+func v343(s *vstate, x any) {
+	v33(s, x)
+}
+
+// v344 validates axyb-bind.response.json#/if.
+func v344(s *vstate, x any) {
+	v35(s, x)
+}
+
+// v345 validates axyb-bind.response.json#/then.
+func v345(s *vstate, x any) {
+	switch x := x.(type) {
+	case map[string]any:
+		if !has(x, "subscriptionId") || !has(x, "relationNumber") {
+			s.fail("axyb-bind.response.json#/then/required", "required", "missing properties")
+		}
+	}
+}
+
+// v346 validates axyb-bind.response.json#/else.
+func v346(s *vstate, x any) {
+	switch x := x.(type) {
+	case map[string]any:
+		if v, ok := x["relationNumber"]; ok {
+			s.push("relationNumber")
+			v347(s, v)
+			s.pop()
+		}
+		if v, ok := x["subscriptionId"]; ok {
+			s.push("subscriptionId")
+			v348(s, v)
+			s.pop()
+		}
+	}
+}
+
+// v347 validates axyb-bind.response.json#/else/properties/relationNumber.
+func v347(s *vstate, x any) {
+	s.fail("axyb-bind.response.json#/else/properties/relationNumber", "false", "not allowed here (false schema)")
+}
+
+// v348 validates axyb-bind.response.json#/else/properties/subscriptionId.
+func v348(s *vstate, x any) {
+	s.fail("axyb-bind.response.json#/else/properties/subscriptionId", "false", "not allowed here (false schema)")
+}
+
+// v349 validates axyb-query.request.json#.
+func v349(s *vstate, x any) {
+	if !hasType(x, tObject) {
+		s.fail("axyb-query.request.json#/type", "type", "want object")
+		return
+	}
+	switch x := x.(type) {
+	case map[string]any:
+		if !has(x, "app_key") {
+			s.fail("axyb-query.request.json#/required", "required", "missing properties")
+		}
+		if v, ok := x["app_key"]; ok {
+			s.push("app_key")
+			v350(s, v)
+			s.pop()
+		}
+		if v, ok := x["relationNum"]; ok {
+			s.push("relationNum")
+			v351(s, v)
+			s.pop()
+		}
+		if v, ok := x["subscriptionId"]; ok {
+			s.push("subscriptionId")
+			v352(s, v)
+			s.pop()
+		}
+	}
+	if !s.anyOf(x, v353, v354) {
+		s.fail("axyb-query.request.json#/anyOf", "anyOf", "anyOf failed")
+	}
+}
+
+// v350 validates axyb-query.request.json#/properties/app_key.
+func v350(s *vstate, x any) {
+	if !hasType(x, tString) {
+		s.fail("axyb-query.request.json#/properties/app_key/type", "type", "want string")
+		return
+	}
+	switch x := x.(type) {
+	case string:
+		if utf8.RuneCountInString(x) < 1 {
+			s.fail("axyb-query.request.json#/properties/app_key/minLength", "minLength", "minLength: want 1")
+		}
+		if utf8.RuneCountInString(x) > 128 {
+			s.fail("axyb-query.request.json#/properties/app_key/maxLength", "maxLength", "maxLength: want 128")
+		}
+	}
+}
+
+// v351 validates axyb-query.request.json#/properties/relationNum.
+func v351(s *vstate, x any) {
+	if !hasType(x, tString) {
+		s.fail("axyb-query.request.json#/properties/relationNum/type", "type", "want string")
+		return
+	}
+	if str, ok := x.(string); ok && !IsXNumber(str) {
+		s.fail("axyb-query.request.json#/properties/relationNum/format", "format", "not a valid pns-x-number")
+		return
+	}
+	switch x := x.(type) {
+	case string:
+		if utf8.RuneCountInString(x) < 1 {
+			s.fail("axyb-query.request.json#/properties/relationNum/minLength", "minLength", "minLength: want 1")
+		}
+		if utf8.RuneCountInString(x) > 32 {
+			s.fail("axyb-query.request.json#/properties/relationNum/maxLength", "maxLength", "maxLength: want 32")
+		}
+	}
+}
+
+// v352 validates axyb-query.request.json#/properties/subscriptionId.
+func v352(s *vstate, x any) {
+	if !hasType(x, tString) {
+		s.fail("axyb-query.request.json#/properties/subscriptionId/type", "type", "want string")
+		return
+	}
+	switch x := x.(type) {
+	case string:
+		if utf8.RuneCountInString(x) < 1 {
+			s.fail("axyb-query.request.json#/properties/subscriptionId/minLength", "minLength", "minLength: want 1")
+		}
+		if utf8.RuneCountInString(x) > 64 {
+			s.fail("axyb-query.request.json#/properties/subscriptionId/maxLength", "maxLength", "maxLength: want 64")
+		}
+	}
+}
+
+// v353 validates axyb-query.request.json#/anyOf/0.
+func v353(s *vstate, x any) {
+	switch x := x.(type) {
+	case map[string]any:
+		if !has(x, "subscriptionId") {
+			s.fail("axyb-query.request.json#/anyOf/0/required", "required", "missing properties")
+		}
+	}
+}
+
+// v354 validates axyb-query.request.json#/anyOf/1.
+func v354(s *vstate, x any) {
+	switch x := x.(type) {
+	case map[string]any:
+		if !has(x, "relationNum") {
+			s.fail("axyb-query.request.json#/anyOf/1/required", "required", "missing properties")
+		}
+	}
+}
+
+// v355 validates axyb-query.response.json#.
+func v355(s *vstate, x any) {
+	v27(s, x)
+	switch x := x.(type) {
+	case map[string]any:
+		if v, ok := x["xyRelationNumList"]; ok {
+			s.push("xyRelationNumList")
+			v356(s, v)
+			s.pop()
+		}
+	}
+	s.ifThenElse(x, v376, v377, v378)
+}
+
+// v356 validates axyb-query.response.json#/properties/xyRelationNumList.
+func v356(s *vstate, x any) {
+	if !hasType(x, tArray) {
+		s.fail("axyb-query.response.json#/properties/xyRelationNumList/type", "type", "want array")
+		return
+	}
+	switch x := x.(type) {
+	case []any:
+		if len(x) < 1 {
+			s.fail("axyb-query.response.json#/properties/xyRelationNumList/minItems", "minItems", "minItems: want 1")
+		}
+		if len(x) > 5 {
+			s.fail("axyb-query.response.json#/properties/xyRelationNumList/maxItems", "maxItems", "maxItems: want 5")
+		}
+		for i, v := range x {
+			s.push(strconv.Itoa(i))
+			v357(s, v)
+			s.pop()
+		}
+	}
+}
+
+// v357 validates axyb-query.response.json#/properties/xyRelationNumList/items.
+func v357(s *vstate, x any) {
+	if !hasType(x, tObject) {
+		s.fail("axyb-query.response.json#/properties/xyRelationNumList/items/type", "type", "want object")
+		return
+	}
+	switch x := x.(type) {
+	case map[string]any:
+		if !has(x, "bindId") || !has(x, "numA") || !has(x, "numX") || !has(x, "recordFlag") || !has(x, "subscribeTime") || !has(x, "callDirection") || !has(x, "duration") || !has(x, "ybDuration") {
+			s.fail("axyb-query.response.json#/properties/xyRelationNumList/items/required", "required", "missing properties")
+		}
+		if v, ok := x["bindId"]; ok {
+			s.push("bindId")
+			v358(s, v)
+			s.pop()
+		}
+		if v, ok := x["callDirection"]; ok {
+			s.push("callDirection")
+			v359(s, v)
+			s.pop()
+		}
+		if v, ok := x["duration"]; ok {
+			s.push("duration")
+			v360(s, v)
+			s.pop()
+		}
+		if v, ok := x["numA"]; ok {
+			s.push("numA")
+			v361(s, v)
+			s.pop()
+		}
+		if v, ok := x["numB"]; ok {
+			s.push("numB")
+			v362(s, v)
+			s.pop()
+		}
+		if v, ok := x["numX"]; ok {
+			s.push("numX")
+			v363(s, v)
+			s.pop()
+		}
+		if v, ok := x["numY"]; ok {
+			s.push("numY")
+			v364(s, v)
+			s.pop()
+		}
+		if v, ok := x["preVoiceX"]; ok {
+			s.push("preVoiceX")
+			v365(s, v)
+			s.pop()
+		}
+		if v, ok := x["preVoiceY"]; ok {
+			s.push("preVoiceY")
+			v366(s, v)
+			s.pop()
+		}
+		if v, ok := x["recordFlag"]; ok {
+			s.push("recordFlag")
+			v367(s, v)
+			s.pop()
+		}
+		if v, ok := x["recordHintTone"]; ok {
+			s.push("recordHintTone")
+			v368(s, v)
+			s.pop()
+		}
+		if v, ok := x["subscribeTime"]; ok {
+			s.push("subscribeTime")
+			v369(s, v)
+			s.pop()
+		}
+		if v, ok := x["userData"]; ok {
+			s.push("userData")
+			v370(s, v)
+			s.pop()
+		}
+		if v, ok := x["ybDuration"]; ok {
+			s.push("ybDuration")
+			v371(s, v)
+			s.pop()
+		}
+	}
+	s.ifThenElse(x, v372, v373, v374)
+}
+
+// v358 validates axyb-query.response.json#/properties/xyRelationNumList/items/properties/bindId.
+func v358(s *vstate, x any) {
+	v33(s, x)
+}
+
+// v359 validates axyb-query.response.json#/properties/xyRelationNumList/items/properties/callDirection.
+func v359(s *vstate, x any) {
+	v85(s, x)
+}
+
+// v360 validates axyb-query.response.json#/properties/xyRelationNumList/items/properties/duration.
+func v360(s *vstate, x any) {
+	if !hasType(x, tString) {
+		s.fail("axyb-query.response.json#/properties/xyRelationNumList/items/properties/duration/type", "type", "want string")
+		return
+	}
+	switch x := x.(type) {
+	case string:
+		if utf8.RuneCountInString(x) < 1 {
+			s.fail("axyb-query.response.json#/properties/xyRelationNumList/items/properties/duration/minLength", "minLength", "minLength: want 1")
+		}
+		if utf8.RuneCountInString(x) > 32 {
+			s.fail("axyb-query.response.json#/properties/xyRelationNumList/items/properties/duration/maxLength", "maxLength", "maxLength: want 32")
+		}
+		if !re3.MatchString(x) {
+			s.fail("axyb-query.response.json#/properties/xyRelationNumList/items/properties/duration/pattern", "pattern", "does not match pattern ^[0-9]+$")
+		}
+	}
+}
+
+// v361 validates axyb-query.response.json#/properties/xyRelationNumList/items/properties/numA.
+func v361(s *vstate, x any) {
+	if !hasType(x, tString) {
+		s.fail("axyb-query.response.json#/properties/xyRelationNumList/items/properties/numA/type", "type", "want string")
+		return
+	}
+	if str, ok := x.(string); ok && !IsABNumber(str) {
+		s.fail("axyb-query.response.json#/properties/xyRelationNumList/items/properties/numA/format", "format", "not a valid pns-ab-number")
+		return
+	}
+	switch x := x.(type) {
+	case string:
+		if utf8.RuneCountInString(x) < 1 {
+			s.fail("axyb-query.response.json#/properties/xyRelationNumList/items/properties/numA/minLength", "minLength", "minLength: want 1")
+		}
+		if utf8.RuneCountInString(x) > 32 {
+			s.fail("axyb-query.response.json#/properties/xyRelationNumList/items/properties/numA/maxLength", "maxLength", "maxLength: want 32")
+		}
+	}
+}
+
+// v362 validates axyb-query.response.json#/properties/xyRelationNumList/items/properties/numB.
+func v362(s *vstate, x any) {
+	if !hasType(x, tString) {
+		s.fail("axyb-query.response.json#/properties/xyRelationNumList/items/properties/numB/type", "type", "want string")
+		return
+	}
+	if str, ok := x.(string); ok && !IsABNumber(str) {
+		s.fail("axyb-query.response.json#/properties/xyRelationNumList/items/properties/numB/format", "format", "not a valid pns-ab-number")
+		return
+	}
+	switch x := x.(type) {
+	case string:
+		if utf8.RuneCountInString(x) < 1 {
+			s.fail("axyb-query.response.json#/properties/xyRelationNumList/items/properties/numB/minLength", "minLength", "minLength: want 1")
+		}
+		if utf8.RuneCountInString(x) > 32 {
+			s.fail("axyb-query.response.json#/properties/xyRelationNumList/items/properties/numB/maxLength", "maxLength", "maxLength: want 32")
+		}
+	}
+}
+
+// v363 validates axyb-query.response.json#/properties/xyRelationNumList/items/properties/numX.
+func v363(s *vstate, x any) {
+	if !hasType(x, tString) {
+		s.fail("axyb-query.response.json#/properties/xyRelationNumList/items/properties/numX/type", "type", "want string")
+		return
+	}
+	if str, ok := x.(string); ok && !IsXNumber(str) {
+		s.fail("axyb-query.response.json#/properties/xyRelationNumList/items/properties/numX/format", "format", "not a valid pns-x-number")
+		return
+	}
+	switch x := x.(type) {
+	case string:
+		if utf8.RuneCountInString(x) < 1 {
+			s.fail("axyb-query.response.json#/properties/xyRelationNumList/items/properties/numX/minLength", "minLength", "minLength: want 1")
+		}
+		if utf8.RuneCountInString(x) > 32 {
+			s.fail("axyb-query.response.json#/properties/xyRelationNumList/items/properties/numX/maxLength", "maxLength", "maxLength: want 32")
+		}
+	}
+}
+
+// v364 validates axyb-query.response.json#/properties/xyRelationNumList/items/properties/numY.
+func v364(s *vstate, x any) {
+	if !hasType(x, tString) {
+		s.fail("axyb-query.response.json#/properties/xyRelationNumList/items/properties/numY/type", "type", "want string")
+		return
+	}
+	if str, ok := x.(string); ok && !IsXNumber(str) {
+		s.fail("axyb-query.response.json#/properties/xyRelationNumList/items/properties/numY/format", "format", "not a valid pns-x-number")
+		return
+	}
+	switch x := x.(type) {
+	case string:
+		if utf8.RuneCountInString(x) < 1 {
+			s.fail("axyb-query.response.json#/properties/xyRelationNumList/items/properties/numY/minLength", "minLength", "minLength: want 1")
+		}
+		if utf8.RuneCountInString(x) > 32 {
+			s.fail("axyb-query.response.json#/properties/xyRelationNumList/items/properties/numY/maxLength", "maxLength", "maxLength: want 32")
+		}
+	}
+}
+
+// v365 validates axyb-query.response.json#/properties/xyRelationNumList/items/properties/preVoiceX.
+func v365(s *vstate, x any) {
+	if !hasType(x, tString) {
+		s.fail("axyb-query.response.json#/properties/xyRelationNumList/items/properties/preVoiceX/type", "type", "want string")
+		return
+	}
+	switch x := x.(type) {
+	case string:
+		if utf8.RuneCountInString(x) < 1 {
+			s.fail("axyb-query.response.json#/properties/xyRelationNumList/items/properties/preVoiceX/minLength", "minLength", "minLength: want 1")
+		}
+		if utf8.RuneCountInString(x) > 128 {
+			s.fail("axyb-query.response.json#/properties/xyRelationNumList/items/properties/preVoiceX/maxLength", "maxLength", "maxLength: want 128")
+		}
+	}
+}
+
+// v366 validates axyb-query.response.json#/properties/xyRelationNumList/items/properties/preVoiceY.
+func v366(s *vstate, x any) {
+	if !hasType(x, tString) {
+		s.fail("axyb-query.response.json#/properties/xyRelationNumList/items/properties/preVoiceY/type", "type", "want string")
+		return
+	}
+	switch x := x.(type) {
+	case string:
+		if utf8.RuneCountInString(x) < 1 {
+			s.fail("axyb-query.response.json#/properties/xyRelationNumList/items/properties/preVoiceY/minLength", "minLength", "minLength: want 1")
+		}
+		if utf8.RuneCountInString(x) > 128 {
+			s.fail("axyb-query.response.json#/properties/xyRelationNumList/items/properties/preVoiceY/maxLength", "maxLength", "maxLength: want 128")
+		}
+	}
+}
+
+// v367 validates axyb-query.response.json#/properties/xyRelationNumList/items/properties/recordFlag.
+func v367(s *vstate, x any) {
+	v99(s, x)
+}
+
+// v368 validates axyb-query.response.json#/properties/xyRelationNumList/items/properties/recordHintTone.
+func v368(s *vstate, x any) {
+	if !hasType(x, tString) {
+		s.fail("axyb-query.response.json#/properties/xyRelationNumList/items/properties/recordHintTone/type", "type", "want string")
+		return
+	}
+	switch x := x.(type) {
+	case string:
+		if utf8.RuneCountInString(x) < 1 {
+			s.fail("axyb-query.response.json#/properties/xyRelationNumList/items/properties/recordHintTone/minLength", "minLength", "minLength: want 1")
+		}
+		if utf8.RuneCountInString(x) > 128 {
+			s.fail("axyb-query.response.json#/properties/xyRelationNumList/items/properties/recordHintTone/maxLength", "maxLength", "maxLength: want 128")
+		}
+	}
+}
+
+// v369 validates axyb-query.response.json#/properties/xyRelationNumList/items/properties/subscribeTime.
+func v369(s *vstate, x any) {
+	v103(s, x)
+}
+
+// v370 validates axyb-query.response.json#/properties/xyRelationNumList/items/properties/userData.
+func v370(s *vstate, x any) {
+	v108(s, x)
+}
+
+// v371 validates axyb-query.response.json#/properties/xyRelationNumList/items/properties/ybDuration.
+func v371(s *vstate, x any) {
+	if !hasType(x, tString) {
+		s.fail("axyb-query.response.json#/properties/xyRelationNumList/items/properties/ybDuration/type", "type", "want string")
+		return
+	}
+	switch x := x.(type) {
+	case string:
+		if utf8.RuneCountInString(x) < 1 {
+			s.fail("axyb-query.response.json#/properties/xyRelationNumList/items/properties/ybDuration/minLength", "minLength", "minLength: want 1")
+		}
+		if utf8.RuneCountInString(x) > 32 {
+			s.fail("axyb-query.response.json#/properties/xyRelationNumList/items/properties/ybDuration/maxLength", "maxLength", "maxLength: want 32")
+		}
+		if !re3.MatchString(x) {
+			s.fail("axyb-query.response.json#/properties/xyRelationNumList/items/properties/ybDuration/pattern", "pattern", "does not match pattern ^[0-9]+$")
+		}
+	}
+}
+
+// v372 validates axyb-query.response.json#/properties/xyRelationNumList/items/if.
+func v372(s *vstate, x any) {
+	switch x := x.(type) {
+	case map[string]any:
+		if !has(x, "numY") {
+			s.fail("axyb-query.response.json#/properties/xyRelationNumList/items/if/required", "required", "missing properties")
+		}
+	}
+}
+
+// v373 validates axyb-query.response.json#/properties/xyRelationNumList/items/then.
+func v373(s *vstate, x any) {
+	switch x := x.(type) {
+	case map[string]any:
+		if !has(x, "numB") {
+			s.fail("axyb-query.response.json#/properties/xyRelationNumList/items/then/required", "required", "missing properties")
+		}
+	}
+}
+
+// v374 validates axyb-query.response.json#/properties/xyRelationNumList/items/else.
+func v374(s *vstate, x any) {
+	switch x := x.(type) {
+	case map[string]any:
+		if v, ok := x["numB"]; ok {
+			s.push("numB")
+			v375(s, v)
+			s.pop()
+		}
+	}
+}
+
+// v375 validates axyb-query.response.json#/properties/xyRelationNumList/items/else/properties/numB.
+func v375(s *vstate, x any) {
+	s.fail("axyb-query.response.json#/properties/xyRelationNumList/items/else/properties/numB", "false", "not allowed here (false schema)")
+}
+
+// v376 validates axyb-query.response.json#/if.
+func v376(s *vstate, x any) {
+	v35(s, x)
+}
+
+// v377 validates axyb-query.response.json#/then.
+func v377(s *vstate, x any) {
+	switch x := x.(type) {
+	case map[string]any:
+		if !has(x, "xyRelationNumList") {
+			s.fail("axyb-query.response.json#/then/required", "required", "missing properties")
+		}
+	}
+}
+
+// v378 validates axyb-query.response.json#/else.
+func v378(s *vstate, x any) {
+	switch x := x.(type) {
+	case map[string]any:
+		if v, ok := x["xyRelationNumList"]; ok {
+			s.push("xyRelationNumList")
+			v379(s, v)
+			s.pop()
+		}
+	}
+}
+
+// v379 validates axyb-query.response.json#/else/properties/xyRelationNumList.
+func v379(s *vstate, x any) {
+	s.fail("axyb-query.response.json#/else/properties/xyRelationNumList", "false", "not allowed here (false schema)")
+}
+
+// v380 validates axyb-unbind.request.json#.
+func v380(s *vstate, x any) {
+	if !hasType(x, tObject) {
+		s.fail("axyb-unbind.request.json#/type", "type", "want object")
+		return
+	}
+	switch x := x.(type) {
+	case map[string]any:
+		if !has(x, "app_key") || !has(x, "subscriptionId") {
+			s.fail("axyb-unbind.request.json#/required", "required", "missing properties")
+		}
+		if v, ok := x["app_key"]; ok {
+			s.push("app_key")
+			v381(s, v)
+			s.pop()
+		}
+		if v, ok := x["bNum"]; ok {
+			s.push("bNum")
+			v382(s, v)
+			s.pop()
+		}
+		if v, ok := x["subscriptionId"]; ok {
+			s.push("subscriptionId")
+			v383(s, v)
+			s.pop()
+		}
+		if v, ok := x["yNum"]; ok {
+			s.push("yNum")
+			v384(s, v)
+			s.pop()
+		}
+	}
+}
+
+// v381 validates axyb-unbind.request.json#/properties/app_key.
+func v381(s *vstate, x any) {
+	if !hasType(x, tString) {
+		s.fail("axyb-unbind.request.json#/properties/app_key/type", "type", "want string")
+		return
+	}
+	switch x := x.(type) {
+	case string:
+		if utf8.RuneCountInString(x) < 1 {
+			s.fail("axyb-unbind.request.json#/properties/app_key/minLength", "minLength", "minLength: want 1")
+		}
+		if utf8.RuneCountInString(x) > 128 {
+			s.fail("axyb-unbind.request.json#/properties/app_key/maxLength", "maxLength", "maxLength: want 128")
+		}
+	}
+}
+
+// v382 validates axyb-unbind.request.json#/properties/bNum.
+func v382(s *vstate, x any) {
+	if !hasType(x, tString) {
+		s.fail("axyb-unbind.request.json#/properties/bNum/type", "type", "want string")
+		return
+	}
+	if str, ok := x.(string); ok && !IsABNumber(str) {
+		s.fail("axyb-unbind.request.json#/properties/bNum/format", "format", "not a valid pns-ab-number")
+		return
+	}
+	switch x := x.(type) {
+	case string:
+		if utf8.RuneCountInString(x) < 1 {
+			s.fail("axyb-unbind.request.json#/properties/bNum/minLength", "minLength", "minLength: want 1")
+		}
+		if utf8.RuneCountInString(x) > 32 {
+			s.fail("axyb-unbind.request.json#/properties/bNum/maxLength", "maxLength", "maxLength: want 32")
+		}
+	}
+}
+
+// v383 validates axyb-unbind.request.json#/properties/subscriptionId.
+func v383(s *vstate, x any) {
+	if !hasType(x, tString) {
+		s.fail("axyb-unbind.request.json#/properties/subscriptionId/type", "type", "want string")
+		return
+	}
+	switch x := x.(type) {
+	case string:
+		if utf8.RuneCountInString(x) < 1 {
+			s.fail("axyb-unbind.request.json#/properties/subscriptionId/minLength", "minLength", "minLength: want 1")
+		}
+		if utf8.RuneCountInString(x) > 64 {
+			s.fail("axyb-unbind.request.json#/properties/subscriptionId/maxLength", "maxLength", "maxLength: want 64")
+		}
+	}
+}
+
+// v384 validates axyb-unbind.request.json#/properties/yNum.
+func v384(s *vstate, x any) {
+	if !hasType(x, tString) {
+		s.fail("axyb-unbind.request.json#/properties/yNum/type", "type", "want string")
+		return
+	}
+	if str, ok := x.(string); ok && !IsXNumber(str) {
+		s.fail("axyb-unbind.request.json#/properties/yNum/format", "format", "not a valid pns-x-number")
+		return
+	}
+	switch x := x.(type) {
+	case string:
+		if utf8.RuneCountInString(x) < 1 {
+			s.fail("axyb-unbind.request.json#/properties/yNum/minLength", "minLength", "minLength: want 1")
+		}
+		if utf8.RuneCountInString(x) > 32 {
+			s.fail("axyb-unbind.request.json#/properties/yNum/maxLength", "maxLength", "maxLength: want 32")
+		}
+	}
+}
+
+// v385 validates axyb-unbind.response.json#.
+func v385(s *vstate, x any) {
+	v27(s, x)
+}
+
+// v386 validates callback-event.request.json#.
+func v386(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("callback-event.request.json#/type", "type", "want object")
 		return
@@ -4737,19 +5725,19 @@ func v323(s *vstate, x any) {
 		}
 		if v, ok := x["eventType"]; ok {
 			s.push("eventType")
-			v324(s, v)
+			v387(s, v)
 			s.pop()
 		}
 		if v, ok := x["statusInfo"]; ok {
 			s.push("statusInfo")
-			v325(s, v)
+			v388(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v324 validates callback-event.request.json#/properties/eventType.
-func v324(s *vstate, x any) {
+// v387 validates callback-event.request.json#/properties/eventType.
+func v387(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-event.request.json#/properties/eventType/type", "type", "want string")
 		return
@@ -4760,13 +5748,13 @@ func v324(s *vstate, x any) {
 	}
 }
 
-// v325 validates callback-event.request.json#/properties/statusInfo.
-func v325(s *vstate, x any) {
-	v326(s, x)
+// v388 validates callback-event.request.json#/properties/statusInfo.
+func v388(s *vstate, x any) {
+	v389(s, x)
 }
 
-// v326 validates callback-event.request.json#/$defs/callStatusInfo.
-func v326(s *vstate, x any) {
+// v389 validates callback-event.request.json#/$defs/callStatusInfo.
+func v389(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("callback-event.request.json#/$defs/callStatusInfo/type", "type", "want object")
 		return
@@ -4778,59 +5766,59 @@ func v326(s *vstate, x any) {
 		}
 		if v, ok := x["called"]; ok {
 			s.push("called")
-			v327(s, v)
+			v390(s, v)
 			s.pop()
 		}
 		if v, ok := x["caller"]; ok {
 			s.push("caller")
-			v328(s, v)
+			v391(s, v)
 			s.pop()
 		}
 		if v, ok := x["digitInfo"]; ok {
 			s.push("digitInfo")
-			v329(s, v)
+			v392(s, v)
 			s.pop()
 		}
 		if v, ok := x["notifyMode"]; ok {
 			s.push("notifyMode")
-			v330(s, v)
+			v393(s, v)
 			s.pop()
 		}
 		if v, ok := x["sessionId"]; ok {
 			s.push("sessionId")
-			v331(s, v)
+			v394(s, v)
 			s.pop()
 		}
 		if v, ok := x["stateCode"]; ok {
 			s.push("stateCode")
-			v332(s, v)
+			v395(s, v)
 			s.pop()
 		}
 		if v, ok := x["stateDesc"]; ok {
 			s.push("stateDesc")
-			v333(s, v)
+			v396(s, v)
 			s.pop()
 		}
 		if v, ok := x["subscriptionId"]; ok {
 			s.push("subscriptionId")
-			v334(s, v)
+			v397(s, v)
 			s.pop()
 		}
 		if v, ok := x["timestamp"]; ok {
 			s.push("timestamp")
-			v335(s, v)
+			v398(s, v)
 			s.pop()
 		}
 		if v, ok := x["userData"]; ok {
 			s.push("userData")
-			v336(s, v)
+			v399(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v327 validates callback-event.request.json#/$defs/callStatusInfo/properties/called.
-func v327(s *vstate, x any) {
+// v390 validates callback-event.request.json#/$defs/callStatusInfo/properties/called.
+func v390(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-event.request.json#/$defs/callStatusInfo/properties/called/type", "type", "want string")
 		return
@@ -4846,8 +5834,8 @@ func v327(s *vstate, x any) {
 	}
 }
 
-// v328 validates callback-event.request.json#/$defs/callStatusInfo/properties/caller.
-func v328(s *vstate, x any) {
+// v391 validates callback-event.request.json#/$defs/callStatusInfo/properties/caller.
+func v391(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-event.request.json#/$defs/callStatusInfo/properties/caller/type", "type", "want string")
 		return
@@ -4863,24 +5851,24 @@ func v328(s *vstate, x any) {
 	}
 }
 
-// v329 validates callback-event.request.json#/$defs/callStatusInfo/properties/digitInfo.
-func v329(s *vstate, x any) {
+// v392 validates callback-event.request.json#/$defs/callStatusInfo/properties/digitInfo.
+func v392(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-event.request.json#/$defs/callStatusInfo/properties/digitInfo/type", "type", "want string")
 		return
 	}
 }
 
-// v330 validates callback-event.request.json#/$defs/callStatusInfo/properties/notifyMode.
-func v330(s *vstate, x any) {
+// v393 validates callback-event.request.json#/$defs/callStatusInfo/properties/notifyMode.
+func v393(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-event.request.json#/$defs/callStatusInfo/properties/notifyMode/type", "type", "want string")
 		return
 	}
 }
 
-// v331 validates callback-event.request.json#/$defs/callStatusInfo/properties/sessionId.
-func v331(s *vstate, x any) {
+// v394 validates callback-event.request.json#/$defs/callStatusInfo/properties/sessionId.
+func v394(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-event.request.json#/$defs/callStatusInfo/properties/sessionId/type", "type", "want string")
 		return
@@ -4896,16 +5884,16 @@ func v331(s *vstate, x any) {
 	}
 }
 
-// v332 validates callback-event.request.json#/$defs/callStatusInfo/properties/stateCode.
-func v332(s *vstate, x any) {
+// v395 validates callback-event.request.json#/$defs/callStatusInfo/properties/stateCode.
+func v395(s *vstate, x any) {
 	if !hasType(x, tInteger) {
 		s.fail("callback-event.request.json#/$defs/callStatusInfo/properties/stateCode/type", "type", "want integer")
 		return
 	}
 }
 
-// v333 validates callback-event.request.json#/$defs/callStatusInfo/properties/stateDesc.
-func v333(s *vstate, x any) {
+// v396 validates callback-event.request.json#/$defs/callStatusInfo/properties/stateDesc.
+func v396(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-event.request.json#/$defs/callStatusInfo/properties/stateDesc/type", "type", "want string")
 		return
@@ -4921,13 +5909,13 @@ func v333(s *vstate, x any) {
 	}
 }
 
-// v334 validates callback-event.request.json#/$defs/callStatusInfo/properties/subscriptionId.
-func v334(s *vstate, x any) {
+// v397 validates callback-event.request.json#/$defs/callStatusInfo/properties/subscriptionId.
+func v397(s *vstate, x any) {
 	v33(s, x)
 }
 
-// v335 validates callback-event.request.json#/$defs/callStatusInfo/properties/timestamp.
-func v335(s *vstate, x any) {
+// v398 validates callback-event.request.json#/$defs/callStatusInfo/properties/timestamp.
+func v398(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-event.request.json#/$defs/callStatusInfo/properties/timestamp/type", "type", "want string")
 		return
@@ -4947,13 +5935,13 @@ func v335(s *vstate, x any) {
 	}
 }
 
-// v336 validates callback-event.request.json#/$defs/callStatusInfo/properties/userData.
-func v336(s *vstate, x any) {
+// v399 validates callback-event.request.json#/$defs/callStatusInfo/properties/userData.
+func v399(s *vstate, x any) {
 	v108(s, x)
 }
 
-// v337 validates callback-fee.request.json#.
-func v337(s *vstate, x any) {
+// v400 validates callback-fee.request.json#.
+func v400(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("callback-fee.request.json#/type", "type", "want object")
 		return
@@ -4965,19 +5953,19 @@ func v337(s *vstate, x any) {
 		}
 		if v, ok := x["eventType"]; ok {
 			s.push("eventType")
-			v338(s, v)
+			v401(s, v)
 			s.pop()
 		}
 		if v, ok := x["feeLst"]; ok {
 			s.push("feeLst")
-			v339(s, v)
+			v402(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v338 validates callback-fee.request.json#/properties/eventType.
-func v338(s *vstate, x any) {
+// v401 validates callback-fee.request.json#/properties/eventType.
+func v401(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/properties/eventType/type", "type", "want string")
 		return
@@ -4988,8 +5976,8 @@ func v338(s *vstate, x any) {
 	}
 }
 
-// v339 validates callback-fee.request.json#/properties/feeLst.
-func v339(s *vstate, x any) {
+// v402 validates callback-fee.request.json#/properties/feeLst.
+func v402(s *vstate, x any) {
 	if !hasType(x, tArray) {
 		s.fail("callback-fee.request.json#/properties/feeLst/type", "type", "want array")
 		return
@@ -5004,19 +5992,19 @@ func v339(s *vstate, x any) {
 		}
 		for i, v := range x {
 			s.push(strconv.Itoa(i))
-			v340(s, v)
+			v403(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v340 validates callback-fee.request.json#/properties/feeLst/items.
-func v340(s *vstate, x any) {
-	v341(s, x)
+// v403 validates callback-fee.request.json#/properties/feeLst/items.
+func v403(s *vstate, x any) {
+	v404(s, x)
 }
 
-// v341 validates callback-fee.request.json#/$defs/feeInfo.
-func v341(s *vstate, x any) {
+// v404 validates callback-fee.request.json#/$defs/feeInfo.
+func v404(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/type", "type", "want object")
 		return
@@ -5028,194 +6016,194 @@ func v341(s *vstate, x any) {
 		}
 		if v, ok := x["appKey"]; ok {
 			s.push("appKey")
-			v342(s, v)
+			v405(s, v)
 			s.pop()
 		}
 		if v, ok := x["areaCode"]; ok {
 			s.push("areaCode")
-			v343(s, v)
+			v406(s, v)
 			s.pop()
 		}
 		if v, ok := x["bindNum"]; ok {
 			s.push("bindNum")
-			v344(s, v)
+			v407(s, v)
 			s.pop()
 		}
 		if v, ok := x["callEndTime"]; ok {
 			s.push("callEndTime")
-			v345(s, v)
+			v408(s, v)
 			s.pop()
 		}
 		if v, ok := x["callInTime"]; ok {
 			s.push("callInTime")
-			v347(s, v)
+			v410(s, v)
 			s.pop()
 		}
 		if v, ok := x["callOutUnaswRsn"]; ok {
 			s.push("callOutUnaswRsn")
-			v348(s, v)
+			v411(s, v)
 			s.pop()
 		}
 		if v, ok := x["calleeNum"]; ok {
 			s.push("calleeNum")
-			v349(s, v)
+			v412(s, v)
 			s.pop()
 		}
 		if v, ok := x["callerNum"]; ok {
 			s.push("callerNum")
-			v350(s, v)
+			v413(s, v)
 			s.pop()
 		}
 		if v, ok := x["direction"]; ok {
 			s.push("direction")
-			v351(s, v)
+			v414(s, v)
 			s.pop()
 		}
 		if v, ok := x["extendNum"]; ok {
 			s.push("extendNum")
-			v352(s, v)
+			v415(s, v)
 			s.pop()
 		}
 		if v, ok := x["failTime"]; ok {
 			s.push("failTime")
-			v353(s, v)
+			v416(s, v)
 			s.pop()
 		}
 		if v, ok := x["fwdAlertingTime"]; ok {
 			s.push("fwdAlertingTime")
-			v354(s, v)
+			v417(s, v)
 			s.pop()
 		}
 		if v, ok := x["fwdAnswerTime"]; ok {
 			s.push("fwdAnswerTime")
-			v355(s, v)
+			v418(s, v)
 			s.pop()
 		}
 		if v, ok := x["fwdDisplayNum"]; ok {
 			s.push("fwdDisplayNum")
-			v356(s, v)
+			v419(s, v)
 			s.pop()
 		}
 		if v, ok := x["fwdDstNum"]; ok {
 			s.push("fwdDstNum")
-			v357(s, v)
+			v420(s, v)
 			s.pop()
 		}
 		if v, ok := x["fwdStartTime"]; ok {
 			s.push("fwdStartTime")
-			v358(s, v)
+			v421(s, v)
 			s.pop()
 		}
 		if v, ok := x["fwdUnaswRsn"]; ok {
 			s.push("fwdUnaswRsn")
-			v359(s, v)
+			v422(s, v)
 			s.pop()
 		}
 		if v, ok := x["hostName"]; ok {
 			s.push("hostName")
-			v360(s, v)
+			v423(s, v)
 			s.pop()
 		}
 		if v, ok := x["icid"]; ok {
 			s.push("icid")
-			v361(s, v)
+			v424(s, v)
 			s.pop()
 		}
 		if v, ok := x["mptyId"]; ok {
 			s.push("mptyId")
-			v362(s, v)
+			v425(s, v)
 			s.pop()
 		}
 		if v, ok := x["recordBucketName"]; ok {
 			s.push("recordBucketName")
-			v363(s, v)
+			v426(s, v)
 			s.pop()
 		}
 		if v, ok := x["recordDomain"]; ok {
 			s.push("recordDomain")
-			v364(s, v)
+			v427(s, v)
 			s.pop()
 		}
 		if v, ok := x["recordFileDownloadUrl"]; ok {
 			s.push("recordFileDownloadUrl")
-			v365(s, v)
+			v428(s, v)
 			s.pop()
 		}
 		if v, ok := x["recordFlag"]; ok {
 			s.push("recordFlag")
-			v366(s, v)
+			v429(s, v)
 			s.pop()
 		}
 		if v, ok := x["recordObjectName"]; ok {
 			s.push("recordObjectName")
-			v367(s, v)
+			v430(s, v)
 			s.pop()
 		}
 		if v, ok := x["recordPushURL"]; ok {
 			s.push("recordPushURL")
-			v368(s, v)
+			v431(s, v)
 			s.pop()
 		}
 		if v, ok := x["recordStartTime"]; ok {
 			s.push("recordStartTime")
-			v369(s, v)
+			v432(s, v)
 			s.pop()
 		}
 		if v, ok := x["serviceType"]; ok {
 			s.push("serviceType")
-			v370(s, v)
+			v433(s, v)
 			s.pop()
 		}
 		if v, ok := x["sessionId"]; ok {
 			s.push("sessionId")
-			v371(s, v)
+			v434(s, v)
 			s.pop()
 		}
 		if v, ok := x["sipStatusCode"]; ok {
 			s.push("sipStatusCode")
-			v372(s, v)
+			v435(s, v)
 			s.pop()
 		}
 		if v, ok := x["spId"]; ok {
 			s.push("spId")
-			v373(s, v)
+			v436(s, v)
 			s.pop()
 		}
 		if v, ok := x["subscriptionId"]; ok {
 			s.push("subscriptionId")
-			v374(s, v)
+			v437(s, v)
 			s.pop()
 		}
 		if v, ok := x["ttsPlayTimes"]; ok {
 			s.push("ttsPlayTimes")
-			v375(s, v)
+			v438(s, v)
 			s.pop()
 		}
 		if v, ok := x["ttsTransDuration"]; ok {
 			s.push("ttsTransDuration")
-			v376(s, v)
+			v439(s, v)
 			s.pop()
 		}
 		if v, ok := x["ulFailReason"]; ok {
 			s.push("ulFailReason")
-			v377(s, v)
+			v440(s, v)
 			s.pop()
 		}
 		if v, ok := x["userData"]; ok {
 			s.push("userData")
-			v378(s, v)
+			v441(s, v)
 			s.pop()
 		}
 		if v, ok := x["voiceCheckType"]; ok {
 			s.push("voiceCheckType")
-			v379(s, v)
+			v442(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v342 validates callback-fee.request.json#/$defs/feeInfo/properties/appKey.
-func v342(s *vstate, x any) {
+// v405 validates callback-fee.request.json#/$defs/feeInfo/properties/appKey.
+func v405(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/appKey/type", "type", "want string")
 		return
@@ -5231,16 +6219,16 @@ func v342(s *vstate, x any) {
 	}
 }
 
-// v343 validates callback-fee.request.json#/$defs/feeInfo/properties/areaCode.
-func v343(s *vstate, x any) {
+// v406 validates callback-fee.request.json#/$defs/feeInfo/properties/areaCode.
+func v406(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/areaCode/type", "type", "want string")
 		return
 	}
 }
 
-// v344 validates callback-fee.request.json#/$defs/feeInfo/properties/bindNum.
-func v344(s *vstate, x any) {
+// v407 validates callback-fee.request.json#/$defs/feeInfo/properties/bindNum.
+func v407(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/bindNum/type", "type", "want string")
 		return
@@ -5256,13 +6244,13 @@ func v344(s *vstate, x any) {
 	}
 }
 
-// v345 validates callback-fee.request.json#/$defs/feeInfo/properties/callEndTime.
-func v345(s *vstate, x any) {
-	v346(s, x)
+// v408 validates callback-fee.request.json#/$defs/feeInfo/properties/callEndTime.
+func v408(s *vstate, x any) {
+	v409(s, x)
 }
 
-// v346 validates common.json#/$defs/utcTime128.
-func v346(s *vstate, x any) {
+// v409 validates common.json#/$defs/utcTime128.
+func v409(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("common.json#/$defs/utcTime128/type", "type", "want string")
 		return
@@ -5282,21 +6270,21 @@ func v346(s *vstate, x any) {
 	}
 }
 
-// v347 validates callback-fee.request.json#/$defs/feeInfo/properties/callInTime.
-func v347(s *vstate, x any) {
-	v346(s, x)
+// v410 validates callback-fee.request.json#/$defs/feeInfo/properties/callInTime.
+func v410(s *vstate, x any) {
+	v409(s, x)
 }
 
-// v348 validates callback-fee.request.json#/$defs/feeInfo/properties/callOutUnaswRsn.
-func v348(s *vstate, x any) {
+// v411 validates callback-fee.request.json#/$defs/feeInfo/properties/callOutUnaswRsn.
+func v411(s *vstate, x any) {
 	if !hasType(x, tInteger) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/callOutUnaswRsn/type", "type", "want integer")
 		return
 	}
 }
 
-// v349 validates callback-fee.request.json#/$defs/feeInfo/properties/calleeNum.
-func v349(s *vstate, x any) {
+// v412 validates callback-fee.request.json#/$defs/feeInfo/properties/calleeNum.
+func v412(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/calleeNum/type", "type", "want string")
 		return
@@ -5312,8 +6300,8 @@ func v349(s *vstate, x any) {
 	}
 }
 
-// v350 validates callback-fee.request.json#/$defs/feeInfo/properties/callerNum.
-func v350(s *vstate, x any) {
+// v413 validates callback-fee.request.json#/$defs/feeInfo/properties/callerNum.
+func v413(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/callerNum/type", "type", "want string")
 		return
@@ -5329,8 +6317,8 @@ func v350(s *vstate, x any) {
 	}
 }
 
-// v351 validates callback-fee.request.json#/$defs/feeInfo/properties/direction.
-func v351(s *vstate, x any) {
+// v414 validates callback-fee.request.json#/$defs/feeInfo/properties/direction.
+func v414(s *vstate, x any) {
 	if !hasType(x, tInteger) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/direction/type", "type", "want integer")
 		return
@@ -5341,28 +6329,28 @@ func v351(s *vstate, x any) {
 	}
 }
 
-// v352 validates callback-fee.request.json#/$defs/feeInfo/properties/extendNum.
-func v352(s *vstate, x any) {
+// v415 validates callback-fee.request.json#/$defs/feeInfo/properties/extendNum.
+func v415(s *vstate, x any) {
 	v244(s, x)
 }
 
-// v353 validates callback-fee.request.json#/$defs/feeInfo/properties/failTime.
-func v353(s *vstate, x any) {
-	v346(s, x)
+// v416 validates callback-fee.request.json#/$defs/feeInfo/properties/failTime.
+func v416(s *vstate, x any) {
+	v409(s, x)
 }
 
-// v354 validates callback-fee.request.json#/$defs/feeInfo/properties/fwdAlertingTime.
-func v354(s *vstate, x any) {
-	v346(s, x)
+// v417 validates callback-fee.request.json#/$defs/feeInfo/properties/fwdAlertingTime.
+func v417(s *vstate, x any) {
+	v409(s, x)
 }
 
-// v355 validates callback-fee.request.json#/$defs/feeInfo/properties/fwdAnswerTime.
-func v355(s *vstate, x any) {
-	v346(s, x)
+// v418 validates callback-fee.request.json#/$defs/feeInfo/properties/fwdAnswerTime.
+func v418(s *vstate, x any) {
+	v409(s, x)
 }
 
-// v356 validates callback-fee.request.json#/$defs/feeInfo/properties/fwdDisplayNum.
-func v356(s *vstate, x any) {
+// v419 validates callback-fee.request.json#/$defs/feeInfo/properties/fwdDisplayNum.
+func v419(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/fwdDisplayNum/type", "type", "want string")
 		return
@@ -5378,8 +6366,8 @@ func v356(s *vstate, x any) {
 	}
 }
 
-// v357 validates callback-fee.request.json#/$defs/feeInfo/properties/fwdDstNum.
-func v357(s *vstate, x any) {
+// v420 validates callback-fee.request.json#/$defs/feeInfo/properties/fwdDstNum.
+func v420(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/fwdDstNum/type", "type", "want string")
 		return
@@ -5395,21 +6383,21 @@ func v357(s *vstate, x any) {
 	}
 }
 
-// v358 validates callback-fee.request.json#/$defs/feeInfo/properties/fwdStartTime.
-func v358(s *vstate, x any) {
-	v346(s, x)
+// v421 validates callback-fee.request.json#/$defs/feeInfo/properties/fwdStartTime.
+func v421(s *vstate, x any) {
+	v409(s, x)
 }
 
-// v359 validates callback-fee.request.json#/$defs/feeInfo/properties/fwdUnaswRsn.
-func v359(s *vstate, x any) {
+// v422 validates callback-fee.request.json#/$defs/feeInfo/properties/fwdUnaswRsn.
+func v422(s *vstate, x any) {
 	if !hasType(x, tInteger) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/fwdUnaswRsn/type", "type", "want integer")
 		return
 	}
 }
 
-// v360 validates callback-fee.request.json#/$defs/feeInfo/properties/hostName.
-func v360(s *vstate, x any) {
+// v423 validates callback-fee.request.json#/$defs/feeInfo/properties/hostName.
+func v423(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/hostName/type", "type", "want string")
 		return
@@ -5425,8 +6413,8 @@ func v360(s *vstate, x any) {
 	}
 }
 
-// v361 validates callback-fee.request.json#/$defs/feeInfo/properties/icid.
-func v361(s *vstate, x any) {
+// v424 validates callback-fee.request.json#/$defs/feeInfo/properties/icid.
+func v424(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/icid/type", "type", "want string")
 		return
@@ -5442,24 +6430,24 @@ func v361(s *vstate, x any) {
 	}
 }
 
-// v362 validates callback-fee.request.json#/$defs/feeInfo/properties/mptyId.
-func v362(s *vstate, x any) {
+// v425 validates callback-fee.request.json#/$defs/feeInfo/properties/mptyId.
+func v425(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/mptyId/type", "type", "want string")
 		return
 	}
 }
 
-// v363 validates callback-fee.request.json#/$defs/feeInfo/properties/recordBucketName.
-func v363(s *vstate, x any) {
+// v426 validates callback-fee.request.json#/$defs/feeInfo/properties/recordBucketName.
+func v426(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/recordBucketName/type", "type", "want string")
 		return
 	}
 }
 
-// v364 validates callback-fee.request.json#/$defs/feeInfo/properties/recordDomain.
-func v364(s *vstate, x any) {
+// v427 validates callback-fee.request.json#/$defs/feeInfo/properties/recordDomain.
+func v427(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/recordDomain/type", "type", "want string")
 		return
@@ -5475,8 +6463,8 @@ func v364(s *vstate, x any) {
 	}
 }
 
-// v365 validates callback-fee.request.json#/$defs/feeInfo/properties/recordFileDownloadUrl.
-func v365(s *vstate, x any) {
+// v428 validates callback-fee.request.json#/$defs/feeInfo/properties/recordFileDownloadUrl.
+func v428(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/recordFileDownloadUrl/type", "type", "want string")
 		return
@@ -5492,8 +6480,8 @@ func v365(s *vstate, x any) {
 	}
 }
 
-// v366 validates callback-fee.request.json#/$defs/feeInfo/properties/recordFlag.
-func v366(s *vstate, x any) {
+// v429 validates callback-fee.request.json#/$defs/feeInfo/properties/recordFlag.
+func v429(s *vstate, x any) {
 	if !hasType(x, tInteger) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/recordFlag/type", "type", "want integer")
 		return
@@ -5509,29 +6497,29 @@ func v366(s *vstate, x any) {
 	}
 }
 
-// v367 validates callback-fee.request.json#/$defs/feeInfo/properties/recordObjectName.
-func v367(s *vstate, x any) {
+// v430 validates callback-fee.request.json#/$defs/feeInfo/properties/recordObjectName.
+func v430(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/recordObjectName/type", "type", "want string")
 		return
 	}
 }
 
-// v368 validates callback-fee.request.json#/$defs/feeInfo/properties/recordPushURL.
-func v368(s *vstate, x any) {
+// v431 validates callback-fee.request.json#/$defs/feeInfo/properties/recordPushURL.
+func v431(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/recordPushURL/type", "type", "want string")
 		return
 	}
 }
 
-// v369 validates callback-fee.request.json#/$defs/feeInfo/properties/recordStartTime.
-func v369(s *vstate, x any) {
-	v346(s, x)
+// v432 validates callback-fee.request.json#/$defs/feeInfo/properties/recordStartTime.
+func v432(s *vstate, x any) {
+	v409(s, x)
 }
 
-// v370 validates callback-fee.request.json#/$defs/feeInfo/properties/serviceType.
-func v370(s *vstate, x any) {
+// v433 validates callback-fee.request.json#/$defs/feeInfo/properties/serviceType.
+func v433(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/serviceType/type", "type", "want string")
 		return
@@ -5547,8 +6535,8 @@ func v370(s *vstate, x any) {
 	}
 }
 
-// v371 validates callback-fee.request.json#/$defs/feeInfo/properties/sessionId.
-func v371(s *vstate, x any) {
+// v434 validates callback-fee.request.json#/$defs/feeInfo/properties/sessionId.
+func v434(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/sessionId/type", "type", "want string")
 		return
@@ -5564,16 +6552,16 @@ func v371(s *vstate, x any) {
 	}
 }
 
-// v372 validates callback-fee.request.json#/$defs/feeInfo/properties/sipStatusCode.
-func v372(s *vstate, x any) {
+// v435 validates callback-fee.request.json#/$defs/feeInfo/properties/sipStatusCode.
+func v435(s *vstate, x any) {
 	if !hasType(x, tInteger) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/sipStatusCode/type", "type", "want integer")
 		return
 	}
 }
 
-// v373 validates callback-fee.request.json#/$defs/feeInfo/properties/spId.
-func v373(s *vstate, x any) {
+// v436 validates callback-fee.request.json#/$defs/feeInfo/properties/spId.
+func v436(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/spId/type", "type", "want string")
 		return
@@ -5589,8 +6577,8 @@ func v373(s *vstate, x any) {
 	}
 }
 
-// v374 validates callback-fee.request.json#/$defs/feeInfo/properties/subscriptionId.
-func v374(s *vstate, x any) {
+// v437 validates callback-fee.request.json#/$defs/feeInfo/properties/subscriptionId.
+func v437(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/subscriptionId/type", "type", "want string")
 		return
@@ -5606,45 +6594,45 @@ func v374(s *vstate, x any) {
 	}
 }
 
-// v375 validates callback-fee.request.json#/$defs/feeInfo/properties/ttsPlayTimes.
-func v375(s *vstate, x any) {
+// v438 validates callback-fee.request.json#/$defs/feeInfo/properties/ttsPlayTimes.
+func v438(s *vstate, x any) {
 	if !hasType(x, tInteger) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/ttsPlayTimes/type", "type", "want integer")
 		return
 	}
 }
 
-// v376 validates callback-fee.request.json#/$defs/feeInfo/properties/ttsTransDuration.
-func v376(s *vstate, x any) {
+// v439 validates callback-fee.request.json#/$defs/feeInfo/properties/ttsTransDuration.
+func v439(s *vstate, x any) {
 	if !hasType(x, tInteger) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/ttsTransDuration/type", "type", "want integer")
 		return
 	}
 }
 
-// v377 validates callback-fee.request.json#/$defs/feeInfo/properties/ulFailReason.
-func v377(s *vstate, x any) {
+// v440 validates callback-fee.request.json#/$defs/feeInfo/properties/ulFailReason.
+func v440(s *vstate, x any) {
 	if !hasType(x, tInteger) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/ulFailReason/type", "type", "want integer")
 		return
 	}
 }
 
-// v378 validates callback-fee.request.json#/$defs/feeInfo/properties/userData.
-func v378(s *vstate, x any) {
+// v441 validates callback-fee.request.json#/$defs/feeInfo/properties/userData.
+func v441(s *vstate, x any) {
 	v108(s, x)
 }
 
-// v379 validates callback-fee.request.json#/$defs/feeInfo/properties/voiceCheckType.
-func v379(s *vstate, x any) {
+// v442 validates callback-fee.request.json#/$defs/feeInfo/properties/voiceCheckType.
+func v442(s *vstate, x any) {
 	if !hasType(x, tInteger) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/voiceCheckType/type", "type", "want integer")
 		return
 	}
 }
 
-// v380 validates callback-numstatus.request.json#.
-func v380(s *vstate, x any) {
+// v443 validates callback-numstatus.request.json#.
+func v443(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("callback-numstatus.request.json#/type", "type", "want object")
 		return
@@ -5656,19 +6644,19 @@ func v380(s *vstate, x any) {
 		}
 		if v, ok := x["eventType"]; ok {
 			s.push("eventType")
-			v381(s, v)
+			v444(s, v)
 			s.pop()
 		}
 		if v, ok := x["numInfo"]; ok {
 			s.push("numInfo")
-			v382(s, v)
+			v445(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v381 validates callback-numstatus.request.json#/properties/eventType.
-func v381(s *vstate, x any) {
+// v444 validates callback-numstatus.request.json#/properties/eventType.
+func v444(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-numstatus.request.json#/properties/eventType/type", "type", "want string")
 		return
@@ -5679,8 +6667,8 @@ func v381(s *vstate, x any) {
 	}
 }
 
-// v382 validates callback-numstatus.request.json#/properties/numInfo.
-func v382(s *vstate, x any) {
+// v445 validates callback-numstatus.request.json#/properties/numInfo.
+func v445(s *vstate, x any) {
 	if !hasType(x, tArray) {
 		s.fail("callback-numstatus.request.json#/properties/numInfo/type", "type", "want array")
 		return
@@ -5695,19 +6683,19 @@ func v382(s *vstate, x any) {
 		}
 		for i, v := range x {
 			s.push(strconv.Itoa(i))
-			v383(s, v)
+			v446(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v383 validates callback-numstatus.request.json#/properties/numInfo/items.
-func v383(s *vstate, x any) {
-	v384(s, x)
+// v446 validates callback-numstatus.request.json#/properties/numInfo/items.
+func v446(s *vstate, x any) {
+	v447(s, x)
 }
 
-// v384 validates callback-numstatus.request.json#/$defs/numInfo.
-func v384(s *vstate, x any) {
+// v447 validates callback-numstatus.request.json#/$defs/numInfo.
+func v447(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("callback-numstatus.request.json#/$defs/numInfo/type", "type", "want object")
 		return
@@ -5719,25 +6707,25 @@ func v384(s *vstate, x any) {
 		}
 		if v, ok := x["cause"]; ok {
 			s.push("cause")
-			v385(s, v)
+			v448(s, v)
 			s.pop()
 		}
 		if v, ok := x["number"]; ok {
 			s.push("number")
-			v386(s, v)
+			v449(s, v)
 			s.pop()
 		}
 		if v, ok := x["status"]; ok {
 			s.push("status")
-			v387(s, v)
+			v450(s, v)
 			s.pop()
 		}
 	}
-	s.ifThenElse(x, v388, v389, nil)
+	s.ifThenElse(x, v451, v452, nil)
 }
 
-// v385 validates callback-numstatus.request.json#/$defs/numInfo/properties/cause.
-func v385(s *vstate, x any) {
+// v448 validates callback-numstatus.request.json#/$defs/numInfo/properties/cause.
+func v448(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-numstatus.request.json#/$defs/numInfo/properties/cause/type", "type", "want string")
 		return
@@ -5748,16 +6736,16 @@ func v385(s *vstate, x any) {
 	}
 }
 
-// v386 validates callback-numstatus.request.json#/$defs/numInfo/properties/number.
-func v386(s *vstate, x any) {
+// v449 validates callback-numstatus.request.json#/$defs/numInfo/properties/number.
+func v449(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-numstatus.request.json#/$defs/numInfo/properties/number/type", "type", "want string")
 		return
 	}
 }
 
-// v387 validates callback-numstatus.request.json#/$defs/numInfo/properties/status.
-func v387(s *vstate, x any) {
+// v450 validates callback-numstatus.request.json#/$defs/numInfo/properties/status.
+func v450(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-numstatus.request.json#/$defs/numInfo/properties/status/type", "type", "want string")
 		return
@@ -5768,8 +6756,8 @@ func v387(s *vstate, x any) {
 	}
 }
 
-// v388 validates callback-numstatus.request.json#/$defs/numInfo/if.
-func v388(s *vstate, x any) {
+// v451 validates callback-numstatus.request.json#/$defs/numInfo/if.
+func v451(s *vstate, x any) {
 	switch x := x.(type) {
 	case map[string]any:
 		if !has(x, "cause") {
@@ -5778,8 +6766,8 @@ func v388(s *vstate, x any) {
 	}
 }
 
-// v389 validates callback-numstatus.request.json#/$defs/numInfo/then.
-func v389(s *vstate, x any) {
+// v452 validates callback-numstatus.request.json#/$defs/numInfo/then.
+func v452(s *vstate, x any) {
 	switch x := x.(type) {
 	case map[string]any:
 		if !has(x, "status") {
@@ -5787,35 +6775,35 @@ func v389(s *vstate, x any) {
 		}
 		if v, ok := x["status"]; ok {
 			s.push("status")
-			v390(s, v)
+			v453(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v390 validates callback-numstatus.request.json#/$defs/numInfo/then/properties/status.
-func v390(s *vstate, x any) {
+// v453 validates callback-numstatus.request.json#/$defs/numInfo/then/properties/status.
+func v453(s *vstate, x any) {
 	if !(isString(x, "10")) {
 		s.fail("callback-numstatus.request.json#/$defs/numInfo/then/properties/status/const", "const", "want '10'")
 		return
 	}
 }
 
-// v391 validates callback-sms-block.request.json#.
-func v391(s *vstate, x any) {
-	v392(s, x)
+// v454 validates callback-sms-block.request.json#.
+func v454(s *vstate, x any) {
+	v455(s, x)
 	switch x := x.(type) {
 	case map[string]any:
 		if v, ok := x["smsEvent"]; ok {
 			s.push("smsEvent")
-			v413(s, v)
+			v476(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v392 validates common.json#/$defs/smsNotification.
-func v392(s *vstate, x any) {
+// v455 validates common.json#/$defs/smsNotification.
+func v455(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("common.json#/$defs/smsNotification/type", "type", "want object")
 		return
@@ -5827,19 +6815,19 @@ func v392(s *vstate, x any) {
 		}
 		if v, ok := x["appKey"]; ok {
 			s.push("appKey")
-			v393(s, v)
+			v456(s, v)
 			s.pop()
 		}
 		if v, ok := x["smsEvent"]; ok {
 			s.push("smsEvent")
-			v394(s, v)
+			v457(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v393 validates common.json#/$defs/smsNotification/properties/appKey.
-func v393(s *vstate, x any) {
+// v456 validates common.json#/$defs/smsNotification/properties/appKey.
+func v456(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("common.json#/$defs/smsNotification/properties/appKey/type", "type", "want string")
 		return
@@ -5855,8 +6843,8 @@ func v393(s *vstate, x any) {
 	}
 }
 
-// v394 validates common.json#/$defs/smsNotification/properties/smsEvent.
-func v394(s *vstate, x any) {
+// v457 validates common.json#/$defs/smsNotification/properties/smsEvent.
+func v457(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/type", "type", "want object")
 		return
@@ -5868,85 +6856,85 @@ func v394(s *vstate, x any) {
 		}
 		if v, ok := x["called"]; ok {
 			s.push("called")
-			v395(s, v)
+			v458(s, v)
 			s.pop()
 		}
 		if v, ok := x["calling"]; ok {
 			s.push("calling")
-			v396(s, v)
+			v459(s, v)
 			s.pop()
 		}
 		if v, ok := x["event"]; ok {
 			s.push("event")
-			v397(s, v)
+			v460(s, v)
 			s.pop()
 		}
 		if v, ok := x["extInfo"]; ok {
 			s.push("extInfo")
-			v398(s, v)
+			v461(s, v)
 			s.pop()
 		}
 		if v, ok := x["notificationMode"]; ok {
 			s.push("notificationMode")
-			v403(s, v)
+			v466(s, v)
 			s.pop()
 		}
 		if v, ok := x["sendResult"]; ok {
 			s.push("sendResult")
-			v404(s, v)
+			v467(s, v)
 			s.pop()
 		}
 		if v, ok := x["smsContent"]; ok {
 			s.push("smsContent")
-			v405(s, v)
+			v468(s, v)
 			s.pop()
 		}
 		if v, ok := x["smsIdentifier"]; ok {
 			s.push("smsIdentifier")
-			v406(s, v)
+			v469(s, v)
 			s.pop()
 		}
 		if v, ok := x["subscriptionId"]; ok {
 			s.push("subscriptionId")
-			v407(s, v)
+			v470(s, v)
 			s.pop()
 		}
 		if v, ok := x["timeStamp"]; ok {
 			s.push("timeStamp")
-			v408(s, v)
+			v471(s, v)
 			s.pop()
 		}
 		if v, ok := x["userData"]; ok {
 			s.push("userData")
-			v411(s, v)
+			v474(s, v)
 			s.pop()
 		}
 		if v, ok := x["virtualNumber"]; ok {
 			s.push("virtualNumber")
-			v412(s, v)
+			v475(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v395 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/called.
-func v395(s *vstate, x any) {
+// v458 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/called.
+func v458(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/called/type", "type", "want string")
 		return
 	}
 }
 
-// v396 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/calling.
-func v396(s *vstate, x any) {
+// v459 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/calling.
+func v459(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/calling/type", "type", "want string")
 		return
 	}
 }
 
-// v397 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/event.
-func v397(s *vstate, x any) {
+// v460 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/event.
+func v460(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/event/type", "type", "want string")
 		return
@@ -5959,8 +6947,8 @@ func v397(s *vstate, x any) {
 	}
 }
 
-// v398 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo.
-func v398(s *vstate, x any) {
+// v461 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo.
+func v461(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo/type", "type", "want object")
 		return
@@ -5969,14 +6957,14 @@ func v398(s *vstate, x any) {
 	case map[string]any:
 		if v, ok := x["extParas"]; ok {
 			s.push("extParas")
-			v399(s, v)
+			v462(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v399 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo/properties/extParas.
-func v399(s *vstate, x any) {
+// v462 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo/properties/extParas.
+func v462(s *vstate, x any) {
 	if !hasType(x, tArray) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo/properties/extParas/type", "type", "want array")
 		return
@@ -5985,14 +6973,14 @@ func v399(s *vstate, x any) {
 	case []any:
 		for i, v := range x {
 			s.push(strconv.Itoa(i))
-			v400(s, v)
+			v463(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v400 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo/properties/extParas/items.
-func v400(s *vstate, x any) {
+// v463 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo/properties/extParas/items.
+func v463(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo/properties/extParas/items/type", "type", "want object")
 		return
@@ -6001,35 +6989,35 @@ func v400(s *vstate, x any) {
 	case map[string]any:
 		if v, ok := x["key"]; ok {
 			s.push("key")
-			v401(s, v)
+			v464(s, v)
 			s.pop()
 		}
 		if v, ok := x["value"]; ok {
 			s.push("value")
-			v402(s, v)
+			v465(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v401 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo/properties/extParas/items/properties/key.
-func v401(s *vstate, x any) {
+// v464 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo/properties/extParas/items/properties/key.
+func v464(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo/properties/extParas/items/properties/key/type", "type", "want string")
 		return
 	}
 }
 
-// v402 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo/properties/extParas/items/properties/value.
-func v402(s *vstate, x any) {
+// v465 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo/properties/extParas/items/properties/value.
+func v465(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo/properties/extParas/items/properties/value/type", "type", "want string")
 		return
 	}
 }
 
-// v403 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/notificationMode.
-func v403(s *vstate, x any) {
+// v466 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/notificationMode.
+func v466(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/notificationMode/type", "type", "want string")
 		return
@@ -6049,8 +7037,8 @@ func v403(s *vstate, x any) {
 	}
 }
 
-// v404 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/sendResult.
-func v404(s *vstate, x any) {
+// v467 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/sendResult.
+func v467(s *vstate, x any) {
 	if !hasType(x, tInteger) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/sendResult/type", "type", "want integer")
 		return
@@ -6061,16 +7049,16 @@ func v404(s *vstate, x any) {
 	}
 }
 
-// v405 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/smsContent.
-func v405(s *vstate, x any) {
+// v468 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/smsContent.
+func v468(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/smsContent/type", "type", "want string")
 		return
 	}
 }
 
-// v406 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/smsIdentifier.
-func v406(s *vstate, x any) {
+// v469 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/smsIdentifier.
+func v469(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/smsIdentifier/type", "type", "want string")
 		return
@@ -6086,75 +7074,75 @@ func v406(s *vstate, x any) {
 	}
 }
 
-// v407 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/subscriptionId.
-func v407(s *vstate, x any) {
+// v470 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/subscriptionId.
+func v470(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/subscriptionId/type", "type", "want string")
 		return
 	}
 }
 
-// v408 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/timeStamp.
-func v408(s *vstate, x any) {
-	if !s.anyOf(x, v409, v410) {
+// v471 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/timeStamp.
+func v471(s *vstate, x any) {
+	if !s.anyOf(x, v472, v473) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/timeStamp/anyOf", "anyOf", "anyOf failed")
 	}
 }
 
-// v409 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/timeStamp/anyOf/0.
-func v409(s *vstate, x any) {
+// v472 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/timeStamp/anyOf/0.
+func v472(s *vstate, x any) {
 	v103(s, x)
 }
 
-// v410 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/timeStamp/anyOf/1.
-func v410(s *vstate, x any) {
+// v473 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/timeStamp/anyOf/1.
+func v473(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/timeStamp/anyOf/1/type", "type", "want string")
 		return
 	}
 	switch x := x.(type) {
 	case string:
-		if !re4.MatchString(x) {
+		if !re5.MatchString(x) {
 			s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/timeStamp/anyOf/1/pattern", "pattern", "does not match pattern ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?Z$")
 		}
 	}
 }
 
-// v411 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/userData.
-func v411(s *vstate, x any) {
+// v474 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/userData.
+func v474(s *vstate, x any) {
 	v108(s, x)
 }
 
-// v412 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/virtualNumber.
-func v412(s *vstate, x any) {
+// v475 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/virtualNumber.
+func v475(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/virtualNumber/type", "type", "want string")
 		return
 	}
 }
 
-// v413 validates callback-sms-block.request.json#/properties/smsEvent.
-func v413(s *vstate, x any) {
+// v476 validates callback-sms-block.request.json#/properties/smsEvent.
+func v476(s *vstate, x any) {
 	switch x := x.(type) {
 	case map[string]any:
 		if v, ok := x["notificationMode"]; ok {
 			s.push("notificationMode")
-			v414(s, v)
+			v477(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v414 validates callback-sms-block.request.json#/properties/smsEvent/properties/notificationMode.
-func v414(s *vstate, x any) {
+// v477 validates callback-sms-block.request.json#/properties/smsEvent/properties/notificationMode.
+func v477(s *vstate, x any) {
 	if !(isString(x, "Block")) {
 		s.fail("callback-sms-block.request.json#/properties/smsEvent/properties/notificationMode/const", "const", "want 'Block'")
 		return
 	}
 }
 
-// v415 validates callback-sms-block.response.json#.
-func v415(s *vstate, x any) {
+// v478 validates callback-sms-block.response.json#.
+func v478(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("callback-sms-block.response.json#/type", "type", "want object")
 		return
@@ -6166,19 +7154,19 @@ func v415(s *vstate, x any) {
 		}
 		if v, ok := x["actions"]; ok {
 			s.push("actions")
-			v416(s, v)
+			v479(s, v)
 			s.pop()
 		}
 		if v, ok := x["userData"]; ok {
 			s.push("userData")
-			v420(s, v)
+			v483(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v416 validates callback-sms-block.response.json#/properties/actions.
-func v416(s *vstate, x any) {
+// v479 validates callback-sms-block.response.json#/properties/actions.
+func v479(s *vstate, x any) {
 	if !hasType(x, tArray) {
 		s.fail("callback-sms-block.response.json#/properties/actions/type", "type", "want array")
 		return
@@ -6190,14 +7178,14 @@ func v416(s *vstate, x any) {
 		}
 		for i, v := range x {
 			s.push(strconv.Itoa(i))
-			v417(s, v)
+			v480(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v417 validates callback-sms-block.response.json#/properties/actions/items.
-func v417(s *vstate, x any) {
+// v480 validates callback-sms-block.response.json#/properties/actions/items.
+func v480(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("callback-sms-block.response.json#/properties/actions/items/type", "type", "want object")
 		return
@@ -6209,27 +7197,27 @@ func v417(s *vstate, x any) {
 		}
 		if v, ok := x["message"]; ok {
 			s.push("message")
-			v418(s, v)
+			v481(s, v)
 			s.pop()
 		}
 		if v, ok := x["operation"]; ok {
 			s.push("operation")
-			v419(s, v)
+			v482(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v418 validates callback-sms-block.response.json#/properties/actions/items/properties/message.
-func v418(s *vstate, x any) {
+// v481 validates callback-sms-block.response.json#/properties/actions/items/properties/message.
+func v481(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("callback-sms-block.response.json#/properties/actions/items/properties/message/type", "type", "want object")
 		return
 	}
 }
 
-// v419 validates callback-sms-block.response.json#/properties/actions/items/properties/operation.
-func v419(s *vstate, x any) {
+// v482 validates callback-sms-block.response.json#/properties/actions/items/properties/operation.
+func v482(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-sms-block.response.json#/properties/actions/items/properties/operation/type", "type", "want string")
 		return
@@ -6242,74 +7230,74 @@ func v419(s *vstate, x any) {
 	}
 }
 
-// v420 validates callback-sms-block.response.json#/properties/userData.
-func v420(s *vstate, x any) {
+// v483 validates callback-sms-block.response.json#/properties/userData.
+func v483(s *vstate, x any) {
 	v108(s, x)
 }
 
-// v421 validates callback-sms-notify.request.json#.
-func v421(s *vstate, x any) {
-	v392(s, x)
+// v484 validates callback-sms-notify.request.json#.
+func v484(s *vstate, x any) {
+	v455(s, x)
 	switch x := x.(type) {
 	case map[string]any:
 		if v, ok := x["smsEvent"]; ok {
 			s.push("smsEvent")
-			v422(s, v)
+			v485(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v422 validates callback-sms-notify.request.json#/properties/smsEvent.
-func v422(s *vstate, x any) {
+// v485 validates callback-sms-notify.request.json#/properties/smsEvent.
+func v485(s *vstate, x any) {
 	switch x := x.(type) {
 	case map[string]any:
 		if v, ok := x["notificationMode"]; ok {
 			s.push("notificationMode")
-			v423(s, v)
+			v486(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v423 validates callback-sms-notify.request.json#/properties/smsEvent/properties/notificationMode.
-func v423(s *vstate, x any) {
+// v486 validates callback-sms-notify.request.json#/properties/smsEvent/properties/notificationMode.
+func v486(s *vstate, x any) {
 	if !(isString(x, "Notify")) {
 		s.fail("callback-sms-notify.request.json#/properties/smsEvent/properties/notificationMode/const", "const", "want 'Notify'")
 		return
 	}
 }
 
-// v424 validates error.response.json#.
-func v424(s *vstate, x any) {
-	v425(s, x)
+// v487 validates error.response.json#.
+func v487(s *vstate, x any) {
+	v488(s, x)
 }
 
-// v425 validates common.json#/$defs/errorEnvelope.
-func v425(s *vstate, x any) {
+// v488 validates common.json#/$defs/errorEnvelope.
+func v488(s *vstate, x any) {
 	v27(s, x)
 	switch x := x.(type) {
 	case map[string]any:
 		if v, ok := x["resultcode"]; ok {
 			s.push("resultcode")
-			v426(s, v)
+			v489(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v426 validates common.json#/$defs/errorEnvelope/properties/resultcode.
-func v426(s *vstate, x any) {
+// v489 validates common.json#/$defs/errorEnvelope/properties/resultcode.
+func v489(s *vstate, x any) {
 	switch x := x.(type) {
 	case string:
-		if !re5.MatchString(x) {
+		if !re6.MatchString(x) {
 			s.fail("common.json#/$defs/errorEnvelope/properties/resultcode/pattern", "pattern", "does not match pattern ^([^0]|0[\\s\\S])")
 		}
 	}
 }
 
-// v427 validates record-download.request.json#.
-func v427(s *vstate, x any) {
+// v490 validates record-download.request.json#.
+func v490(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("record-download.request.json#/type", "type", "want object")
 		return
@@ -6321,19 +7309,19 @@ func v427(s *vstate, x any) {
 		}
 		if v, ok := x["fileName"]; ok {
 			s.push("fileName")
-			v428(s, v)
+			v491(s, v)
 			s.pop()
 		}
 		if v, ok := x["recordDomain"]; ok {
 			s.push("recordDomain")
-			v429(s, v)
+			v492(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v428 validates record-download.request.json#/properties/fileName.
-func v428(s *vstate, x any) {
+// v491 validates record-download.request.json#/properties/fileName.
+func v491(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("record-download.request.json#/properties/fileName/type", "type", "want string")
 		return
@@ -6349,8 +7337,8 @@ func v428(s *vstate, x any) {
 	}
 }
 
-// v429 validates record-download.request.json#/properties/recordDomain.
-func v429(s *vstate, x any) {
+// v492 validates record-download.request.json#/properties/recordDomain.
+func v492(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("record-download.request.json#/properties/recordDomain/type", "type", "want string")
 		return
@@ -6366,7 +7354,7 @@ func v429(s *vstate, x any) {
 	}
 }
 
-// v430 validates record-download.response.json#.
-func v430(s *vstate, x any) {
-	v425(s, x)
+// v493 validates record-download.response.json#.
+func v493(s *vstate, x any) {
+	v488(s, x)
 }

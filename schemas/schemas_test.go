@@ -213,7 +213,8 @@ func TestSchemaFor(t *testing.T) {
 		{CallbackSMSBlock, Response, "callback-sms-block.response", false},
 		{CallbackSMSBlockAnswer, Response, "callback-sms-block.response", false},
 		{CallbackSMSBlockAnswer, Request, "", true},
-		{"axyb.bind", Request, "", true},
+		{AXYBBind, Request, "axyb-bind.request", false},
+		{"x.callin", Request, "", true},
 		{AXBBind, Direction(7), "", true},
 	}
 	for _, tt := range tests {
@@ -226,6 +227,7 @@ func TestSchemaFor(t *testing.T) {
 		"ax.bind", "ax.callee", "ax.modify", "ax.query", "ax.unbind",
 		"axb.bind", "axb.modify", "axb.query", "axb.unbind",
 		"axe.bind", "axe.modify", "axe.query", "axe.unbind",
+		"axyb.bind", "axyb.query", "axyb.unbind",
 		"callback.event", "callback.fee", "callback.numstatus", "callback.sms.block",
 		"callback.sms.block.answer", "callback.sms.notify", "record.download",
 	}
