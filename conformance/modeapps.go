@@ -2,6 +2,8 @@ package conformance
 
 import (
 	"fmt"
+	"regexp"
+	"strings"
 
 	"github.com/pns-harness/pns-harness/pns"
 	"github.com/pns-harness/pns-harness/profile"
@@ -22,3 +24,13 @@ func missingModeApp(tags map[string]bool, p *profile.Profile) string {
 	}
 	return ""
 }
+
+// modeAlt is the regular-expression group of every mode name, for steps that take a mode
+// ("I bind AXB with:"); it follows pns.Modes.
+var modeAlt = func() string {
+	names := make([]string, len(pns.Modes))
+	for i, m := range pns.Modes {
+		names[i] = regexp.QuoteMeta(string(m))
+	}
+	return "(" + strings.Join(names, "|") + ")"
+}()

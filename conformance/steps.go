@@ -168,7 +168,7 @@ func (rs *runState) initScenario(sc *godog.ScenarioContext) {
 	sc.Step(`^an AXB binding of "([^"]*)" and "([^"]*)"$`, w.givenAXBAnyX)
 	sc.Step(`^an AX binding of "([^"]*)" on "([^"]*)"$`, w.givenAX)
 	sc.Step(`^an AXE binding of "([^"]*)" on "([^"]*)"$`, w.givenAXE)
-	sc.Step(`^an? (AXB|AX|AXE) binding with:$`, w.givenBindingWith)
+	sc.Step(`^an? `+modeAlt+` binding with:$`, w.givenBindingWith)
 	sc.Step(`^(\d+) AXB bindings on "([^"]*)"$`, w.givenManyAXB)
 	sc.Step(`^"([^"]*)" holds (\d+) AX bindings$`, w.givenAXHolds)
 	sc.Step(`^the next request has header "([^"]*)" set to '([^']*)'$`, w.nextHeader)
@@ -208,13 +208,14 @@ func (rs *runState) initScenario(sc *godog.ScenarioContext) {
 	w.registerPushSteps(sc)
 
 	// Actions.
-	sc.Step(`^I (bind|modify) (AXB|AX|AXE) with:$`, w.bodyOp)
-	sc.Step(`^I (unbind|query) (AXB|AX|AXE) with "([^"]*)"$`, w.queryOp)
-	sc.Step(`^I (unbind|query) (AXB|AX|AXE) with no parameters$`, func(ctx context.Context, op, mode string) error {
+	sc.Step(`^I (bind|modify) `+modeAlt+` with:$`, w.bodyOp)
+	sc.Step(`^I (unbind|query) `+modeAlt+` with "([^"]*)"$`, w.queryOp)
+	sc.Step(`^I (unbind|query) `+modeAlt+` with no parameters$`, func(ctx context.Context, op, mode string) error {
 		return w.queryOp(ctx, op, mode, "")
 	})
 	sc.Step(`^I set the AX temporary callee with:$`, w.setCallee)
 	sc.Step(`^I send (\d+) AXB queries signed with the secret "([^"]*)"$`, w.badQueries)
+	w.initAXYBSteps(sc)
 	sc.Step(`^I request the recording download with "([^"]*)"$`, w.recordDownload)
 	sc.Step(`^I send (GET|POST|PUT|DELETE) "([^"]*)"$`, func(ctx context.Context, m, p string) error {
 		return w.raw(ctx, m, p, nil)
@@ -244,7 +245,7 @@ func (rs *runState) initScenario(sc *godog.ScenarioContext) {
 	sc.Step(`^the response field "([^"]*)" is one of the app's X numbers$`, w.fieldIsAppX)
 	sc.Step(`^the response field "([^"]*)" is an X number in area "([^"]*)"$`, w.fieldIsAreaX)
 	sc.Step(`^the response is a redirect with a Location header$`, w.redirect)
-	sc.Step(`^the (AXB|AX|AXE) binding "([^"]*)" (exists|does not exist)$`, w.bindingExists)
+	sc.Step(`^the `+modeAlt+` binding "([^"]*)" (exists|does not exist)$`, w.bindingExists)
 }
 
 func (w *world) theApp(name string) error {
@@ -397,6 +398,17 @@ func (w *world) remember(path, name string) error {
 // sendIface sends a request for an interface: body (JSON template) for POST/PUT, query
 // (query-string template) for GET/DELETE.
 func (w *world) sendIface(ctx context.Context, i pns.Interface, body, query string, aux bool) (*exchange, error) {
+	if !i.Query && query != "" { // AXYB: app_key in the URL of a bind (§6.2)
+		q, err := substituteQuery(query, w.resolve)
+		if err != nil {
+			return nil, err
+		}
+		b, err := w.fillJSON(body)
+		if err != nil {
+			return nil, err
+		}
+		return w.send(ctx, i.Method, i.Path+"?"+q, []byte(b), aux)
+	}
 	if i.Query {
 		q, err := substituteQuery(query, w.resolve)
 		if err != nil {
@@ -748,7 +760,7 @@ func (w *world) bindingExists(ctx context.Context, mode, id, which string) error
 	if err != nil {
 		return err
 	}
-	ex, err := w.sendIface(ctx, qi, "", "subscriptionId="+id, true)
+	ex, err := w.sendIface(ctx, qi, "", modeQuery(mode, "subscriptionId="+id), true)
 	if err != nil {
 		return err
 	}

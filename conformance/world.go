@@ -508,11 +508,14 @@ func clip(b []byte) string {
 // <EXT>, <EXT1>, …) and they are unbound when the scenario ends.
 func (w *world) track(ex *exchange) {
 	switch ex.iface.ID {
-	case pns.IfaceAXBBind, pns.IfaceAXBind, pns.IfaceAXEBind:
+	case pns.IfaceAXBBind, pns.IfaceAXBind, pns.IfaceAXEBind, pns.IfaceAXYBBind:
 	default:
 		return
 	}
 	id, _ := ex.response["subscriptionId"].(string)
+	if ex.iface.ID == pns.IfaceAXYBBind && w.tracked(id) {
+		return // a YB bind answers its AX's ID, which is tracked already
+	}
 	if id != "" {
 		w.nSubs++
 		w.vars["SUB"] = id
