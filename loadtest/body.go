@@ -67,6 +67,15 @@ func appendBindBody(b []byte, mode pns.Mode, a, bNum, x, ext, areaCode, matchMod
 		b = appendField(b, "privateNum", x, true)
 		b = appendField(b, "areaCode", areaCode, true)
 		b = appendField(b, "areaMatchMode", matchMode, true)
+	case pns.ModeAXYB:
+		// The AX part of a relation (§6.2): the platform chooses X; app_key travels in the URL.
+		b = appendField(b, "origNum", a, false)
+		b = appendField(b, "areaCode", areaCode, true)
+		b = appendField(b, "areaMatchMode", matchMode, true)
+		if n, _, ok := bindingExpiry(mode, lifetime); ok {
+			b = append(b, `,"duration":`...)
+			b = strconv.AppendInt(b, n, 10)
+		}
 	default:
 		b = appendField(b, "virtualNum", x, true)
 		b = appendField(b, "areaCode", areaCode, true)
@@ -89,6 +98,7 @@ const (
 	maxAXBDuration      = 7776000
 	maxAXEExpiryMinutes = 129600
 	axeUnitMinutes      = "1"
+	minAXYBDuration     = 60
 )
 
 // bindingExpiry returns the lifetime field of a bind in mode for lifetime (rounded up to the
@@ -103,6 +113,9 @@ func bindingExpiry(mode pns.Mode, lifetime time.Duration) (n int64, unit string,
 		return min(int64(math.Ceil(lifetime.Seconds())), maxAXBDuration), "", true
 	case pns.ModeAXE:
 		return min(int64(math.Ceil(lifetime.Minutes())), maxAXEExpiryMinutes), axeUnitMinutes, true
+	case pns.ModeAXYB:
+		// duration is 0 or 60-7776000 s (§6.2): a shorter lifetime is rounded up to 60.
+		return min(max(int64(math.Ceil(lifetime.Seconds())), minAXYBDuration), maxAXBDuration), "", true
 	}
 	return 0, "", false
 }

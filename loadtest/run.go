@@ -19,6 +19,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"net/url"
 	"runtime"
 	"strings"
 	"sync"
@@ -371,7 +372,10 @@ func newAppModeRun(cfg Config, base string, m pns.Mode, app *AppProfile, secret 
 		signer: pns.Signer{AppKey: app.AppKey, AppSecret: secret, Scheme: pns.SchemeAKSK},
 		sign:   newLoadSigner(app.AppKey, secret), ifaces: map[string]pns.Interface{},
 		pool: newXPool(m, app, shard, shards), lifetime: max(cfg.BindingLifetime, 0)}
-	if n := len(app.Xs()); n > 0 && len(mr.pool.xs) == 0 {
+	if m == pns.ModeAXYB {
+		mr.appKeyParam = "app_key=" + url.QueryEscape(app.AppKey)
+	}
+	if n := len(app.Xs()); n > 0 && len(mr.pool.xs) == 0 && m != pns.ModeAXYB {
 		return nil, fmt.Errorf("profile: apps.%s lists %d X numbers, fewer than the %d shards (shards never share an X)", mr.key, n, shards)
 	}
 	for name, op := range operations {
