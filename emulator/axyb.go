@@ -50,24 +50,7 @@ func (e *Emulator) axybQuery(app *App, in store.AXYBQueryInput) (any, *pns.Error
 	}
 	out := pns.AXYBQueryResponse{Envelope: success()}
 	for _, r := range rs {
-		base := pns.AXYBRelationInfo{
-			BindID: r.SubscriptionID, NumA: r.A, NumX: r.X, RecordFlag: boolString(r.RecordFlag),
-			RecordHintTone: r.RecordHintTone, SubscribeTime: pns.FormatUTC(r.SubscribeTime),
-			CallDirection: r.CallDirection, Duration: strconv.Itoa(r.Duration),
-			YBDuration: strconv.Itoa(r.YBDuration), PreVoiceX: r.PreVoiceX, PreVoiceY: r.PreVoiceY,
-			UserData: r.UserData,
-		}
-		if len(r.YB) == 0 {
-			out.XYRelationNumList = append(out.XYRelationNumList, base)
-		}
-		for _, p := range r.YB {
-			info := base
-			info.NumY, info.NumB = p.Y, p.B
-			if p.PreVoiceY != "" {
-				info.PreVoiceY = p.PreVoiceY
-			}
-			out.XYRelationNumList = append(out.XYRelationNumList, info)
-		}
+		out.XYRelationNumList = append(out.XYRelationNumList, renderAXYB(r)...)
 	}
 	if len(out.XYRelationNumList) > maxAXYBList {
 		out.XYRelationNumList = out.XYRelationNumList[:maxAXYBList]
@@ -172,4 +155,29 @@ func decodeAXYBQuery(r *reader, app *App) (store.AXYBQueryInput, *pns.Error) {
 		r.fail("subscriptionId")
 	}
 	return q, r.err
+}
+
+// renderAXYB renders a relation as xyRelationNumList entries (§6.4, D85): one per YB, oldest
+// first, or one without numY/numB for an AX without YB.
+func renderAXYB(r store.AXYBRelation) []pns.AXYBRelationInfo {
+	base := pns.AXYBRelationInfo{
+		BindID: r.SubscriptionID, NumA: r.A, NumX: r.X, RecordFlag: boolString(r.RecordFlag),
+		RecordHintTone: r.RecordHintTone, SubscribeTime: pns.FormatUTC(r.SubscribeTime),
+		CallDirection: r.CallDirection, Duration: strconv.Itoa(r.Duration),
+		YBDuration: strconv.Itoa(r.YBDuration), PreVoiceX: r.PreVoiceX, PreVoiceY: r.PreVoiceY,
+		UserData: r.UserData,
+	}
+	if len(r.YB) == 0 {
+		return []pns.AXYBRelationInfo{base}
+	}
+	out := make([]pns.AXYBRelationInfo, 0, len(r.YB))
+	for _, p := range r.YB {
+		info := base
+		info.NumY, info.NumB = p.Y, p.B
+		if p.PreVoiceY != "" {
+			info.PreVoiceY = p.PreVoiceY
+		}
+		out = append(out, info)
+	}
+	return out
 }

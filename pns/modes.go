@@ -34,8 +34,8 @@ func ParseMode(s string) (Mode, error) {
 	return m, nil
 }
 
-// ModeList is the list of modes for messages: "AXB, AX or AXE", or "axb, ax or axe" when
-// lower is set.
+// ModeList is the list of modes for messages, e.g. "AXB, AX, AXE or AXYB", or lower case
+// ("axb, ax, axe or axyb") when lower is set.
 func ModeList(lower bool) string {
 	names := make([]string, len(Modes))
 	for i, m := range Modes {

@@ -71,7 +71,8 @@ type Profile struct {
 // out means "offered"; a declared false or a shorter list makes the scenarios that need the
 // rest "not applicable".
 type Capabilities struct {
-	// Modes are the binding modes offered (AXB, AX, AXE); only their apps are then required. Absent: all three.
+	// Modes are the binding modes offered (AXB, AX, AXE, AXYB); only their apps are then
+	// required. Absent: all of them, an AXYB app being required only when the profile has one.
 	Modes []pns.Mode `yaml:"modes,omitempty" json:"modes,omitempty"`
 	// SMS tells whether the platform relays SMS and pushes SMS notifications (§10). Absent: yes.
 	SMS *bool `yaml:"sms,omitempty" json:"sms,omitempty"`
@@ -375,7 +376,8 @@ func (a *AppProfile) normalize(name string, bad func(string, ...any)) {
 }
 
 // RequireConformance checks what the conformance suite needs beyond a valid profile: the apps
-// AXB, AX and AXE (only those of capabilities.modes when it is given), each with X numbers,
+// AXB, AX and AXE, and AXYB when the profile has an app of it (only those of
+// capabilities.modes when it is given), each with X numbers,
 // and number blocks for fresh A/B numbers.
 func (p *Profile) RequireConformance() error {
 	var errs []string

@@ -1,5 +1,5 @@
 // Package store is the emulator's binding state: the X-number pools of the configured apps and
-// the AXB, AX and AXE bindings on them, with every business rule of reference §3-§5 and §13
+// the AXB, AX, AXE and AXYB bindings on them, with every business rule of reference §3-§6 and §13
 // (X reuse, capacity, X selection by area, extension allocation, expiry on the emulator clock).
 //
 // The HTTP layer authenticates, decodes and validates field formats (1010002 for malformed

@@ -82,6 +82,8 @@ type AXYBPart struct {
 
 // AXYBRelation is an AXYB relation: the AX part and its YB parts in creation order.
 type AXYBRelation struct {
+	// App is the owning app's key.
+	App            string
 	SubscriptionID string
 	A              string
 	X              string
@@ -165,7 +167,7 @@ func (s *Store) AXYBBind(app string, in AXYBBindInput) (AXYBRelation, *pns.Error
 		return AXYBRelation{}, pns.NewError(pns.CodeNoResource)
 	}
 	r := &axybRel{AXYBRelation: AXYBRelation{
-		SubscriptionID: newID(), A: in.OrigNum, X: x.number, CallDirection: in.CallDirection,
+		App: app, SubscriptionID: newID(), A: in.OrigNum, X: x.number, CallDirection: in.CallDirection,
 		Duration: dur, YBDuration: capYB(yb, dur), RecordFlag: in.RecordFlag,
 		PreVoiceX: in.PreVoiceX, PreVoiceY: in.PreVoiceY, UserData: in.UserData,
 		CreatedAt: now, SubscribeTime: now,
