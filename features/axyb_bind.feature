@@ -27,7 +27,7 @@ Feature: AXYB bind — POST /rest/omp/xyrelationnumber/v1.0?app_key=… (referen
     And the response field "relationNumber" is one of the app's X numbers
     And the response field "relationNumber" is not "<AXYB_X1>"
 
-  @rule:default:duration @rule:default:ybDuration @decision:D83
+  @rule:default:duration @rule:default:ybDuration
   Scenario: Without duration the AX lives 7200 s and its YB go with it
     Given an AXYB relation of "<A1>"
     When I query AXYB with "app_key=<appKey>&subscriptionId=<SUB1>"
