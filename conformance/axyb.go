@@ -3,6 +3,7 @@ package conformance
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -59,10 +60,29 @@ func (w *world) rememberAXYB(ex *exchange, body string) {
 	w.vars[kind], w.vars[kind+strconv.Itoa(i)] = n, n
 }
 
+// appKeyQuery is the app_key parameter of the current app. It is not the <appKey> placeholder,
+// which keeps the first app it was resolved for when a scenario switches apps.
+func (w *world) appKeyQuery() (string, error) {
+	a, err := w.appProfile(w.app)
+	if err != nil {
+		return "", err
+	}
+	return "app_key=" + url.QueryEscape(a.AppKey), nil
+}
+
 // axybSetup sends a setup AXYB bind that must succeed.
 func (w *world) axybSetup(ctx context.Context, body string) error {
 	w.useMode(string(pns.ModeAXYB))
-	ex, err := w.sendIface(ctx, mustIface(pns.IfaceAXYBBind), body, "app_key=<appKey>", false)
+	q, err := w.appKeyQuery()
+	if err != nil {
+		return err
+	}
+	b, err := w.fillJSON(body)
+	if err != nil {
+		return err
+	}
+	i := mustIface(pns.IfaceAXYBBind)
+	ex, err := w.send(ctx, i.Method, i.Path+"?"+q, []byte(b), false)
 	if err != nil {
 		return err
 	}
@@ -109,10 +129,15 @@ func (w *world) tracked(id string) bool {
 	return false
 }
 
-// modeQuery prefixes a query with the app_key an AXYB request needs (§6.3, §6.4).
-func modeQuery(mode, q string) string {
-	if pns.Mode(mode) == pns.ModeAXYB {
-		return "app_key=<appKey>&" + q
+// modeQuery prefixes a query with the current app's app_key when the mode needs it (AXYB,
+// §6.3, §6.4).
+func (w *world) modeQuery(mode, q string) (string, error) {
+	if pns.Mode(mode) != pns.ModeAXYB {
+		return q, nil
 	}
-	return q
+	k, err := w.appKeyQuery()
+	if err != nil {
+		return "", err
+	}
+	return k + "&" + q, nil
 }

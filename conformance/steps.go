@@ -760,7 +760,11 @@ func (w *world) bindingExists(ctx context.Context, mode, id, which string) error
 	if err != nil {
 		return err
 	}
-	ex, err := w.sendIface(ctx, qi, "", modeQuery(mode, "subscriptionId="+id), true)
+	q, err := w.modeQuery(mode, "subscriptionId="+id)
+	if err != nil {
+		return err
+	}
+	ex, err := w.sendIface(ctx, qi, "", q, true)
 	if err != nil {
 		return err
 	}

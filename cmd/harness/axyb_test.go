@@ -51,6 +51,15 @@ func TestAXYBConformEmbedded(t *testing.T) {
 	if got := axybStates(t, out, conformance.StatePassed); got[conformance.StatePassed] < 40 {
 		t.Fatalf("AXYB scenarios %v, want at least 40 passed", got)
 	}
+	// The AXYB calls (events, fee records, causes 8030-8032) need the emulator's simulator.
+	out = filepath.Join(t.TempDir(), "calls")
+	code, stdout, stderr = runHarness(t, nil, "conform", "--coverage=false", "--out", out, "features/axyb_calls.feature")
+	if code != exitOK {
+		t.Fatalf("calls: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	if got := axybStates(t, out, conformance.StatePassed); got[conformance.StatePassed] < 9 {
+		t.Fatalf("AXYB call scenarios %v, want at least 9 passed", got)
+	}
 }
 
 // axybPlatformProfile is the demo profile's AXB and AXYB apps, declared as a target that is

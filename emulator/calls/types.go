@@ -71,7 +71,7 @@ type FeeInfo struct {
 	RecordObjectName string `json:"recordObjectName,omitempty"`
 	RecordBucketName string `json:"recordBucketName,omitempty"`
 	RecordDomain     string `json:"recordDomain,omitempty"`
-	ServiceType      string `json:"serviceType"`
+	ServiceType      string `json:"serviceType,omitempty"` // omitted for AXYB (D86)
 	HostName         string `json:"hostName"`
 	UserData         string `json:"userData,omitempty"`
 	ExtendNum        string `json:"extendNum,omitempty"`
