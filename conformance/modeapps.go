@@ -9,17 +9,22 @@ import (
 	"github.com/pns-harness/pns-harness/profile"
 )
 
-// missingModeApp returns why a scenario tagged with an interface of a mode cannot run because
-// the profile has no app of that mode (possible only for a second-scope mode such as AXYB,
-// which profile.RequireConformance does not demand), or "" when it can. Such a scenario is not
-// checked, never failed: the platform may well offer the mode.
+// missingModeApp returns why a scenario tagged with an interface of a mode does not apply to
+// the platform: the profile declares no capabilities.modes, so its modes are those of its
+// apps, and it has no app of that mode (possible only for a second-scope mode such as AXYB,
+// which profile.RequireConformance does not demand of a profile written for the first scope).
+// It returns "" when the scenario applies. Such a scenario is not applicable, never failed,
+// and --strict does not count it as a rule left unchecked.
 func missingModeApp(tags map[string]bool, p *profile.Profile) string {
+	if len(p.Capabilities.Modes) > 0 {
+		return "" // declared modes have their apps (RequireConformance)
+	}
 	for _, i := range pns.Interfaces {
 		if !tags["@"+i.ID] || i.Mode == "" {
 			continue
 		}
 		if _, a := p.AppFor(i.Mode); a == nil {
-			return fmt.Sprintf("the profile has no %s app (apps.%s) to send %s with", i.Mode, i.Mode, i.ID)
+			return fmt.Sprintf("the profile has no %s app and declares no capabilities.modes, so its modes are those of its apps (%s)", i.Mode, i.ID)
 		}
 	}
 	return ""

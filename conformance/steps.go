@@ -73,7 +73,7 @@ func (rs *runState) initScenario(sc *godog.ScenarioContext) {
 			return ctx, fmt.Errorf("%w: %w: %s", godog.ErrSkip, errNotApplicable, why)
 		}
 		if why := missingModeApp(w.tags, rs.prof); why != "" {
-			return ctx, fmt.Errorf("%w: %s", godog.ErrSkip, why)
+			return ctx, fmt.Errorf("%w: %w: %s", godog.ErrSkip, errNotApplicable, why)
 		}
 		if ref := rs.creds.Refused(); ref != nil {
 			return ctx, fmt.Errorf("%w: the run stopped: %v", godog.ErrSkip, ref)

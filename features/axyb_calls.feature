@@ -1,9 +1,11 @@
-@callbacks @emulator
+@callbacks @axyb.bind @emulator
 Feature: AXYB call events, fee records and hang-up causes (reference §6.5, §7.7, D86)
   Calls are placed through the emulator's call simulator, so the whole feature runs only
   against the emulator. Every event is validated against callback-event.request and the fee
   record against callback-fee.request. B dials X to reach A (shown Y); A dials Y to reach B
-  (shown X); a caller without YB who dials X is given a Y.
+  (shown X); a caller without YB who dials X is given a Y. The feature is tagged @axyb.bind,
+  the interface its relations are made with, so that a profile without an AXYB app leaves it
+  not applicable.
 
   Background:
     Given the AXYB app

@@ -136,6 +136,36 @@ func TestAXYBConformPlatformOnly(t *testing.T) {
 	}
 }
 
+// TestAXYBNotApplicableWithoutApp: a profile written for the first scope (AXB, AX and AXE
+// apps, no capabilities.modes) stays valid; its AXYB scenarios are not applicable, with the
+// reason, and the run passes.
+func TestAXYBNotApplicableWithoutApp(t *testing.T) {
+	p := conformance.DefaultProfile()
+	delete(p.Apps, "AXYB")
+	b, err := yaml.Marshal(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	prof := filepath.Join(t.TempDir(), "profile.yaml")
+	if err := os.WriteFile(prof, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "conf")
+	code, stdout, stderr := runHarness(t, nil, "conform", "--profile", prof, "--tags", axybTags, "--coverage=false", "--out", out)
+	if code != exitOK {
+		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	got := axybStates(t, out, conformance.StateNotApplicable)
+	if got[conformance.StateNotApplicable] < 40 {
+		t.Fatalf("AXYB scenarios %v, want every one not applicable", got)
+	}
+	for _, s := range readConformance(t, out).Scenarios {
+		if !strings.Contains(s.Reason, "no AXYB app") {
+			t.Errorf("%s: reason %q does not name the missing AXYB app", s.Key, s.Reason)
+		}
+	}
+}
+
 // TestAXYBLoadWorkload: `harness load --workload` with the AXYB example against the embedded
 // emulator binds, queries and unbinds AXYB relations, every request succeeding, and the
 // summary names the AXYB interfaces.
