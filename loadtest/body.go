@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"math"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/pns-harness/pns-harness/pns"
@@ -100,6 +101,21 @@ const (
 	axeUnitMinutes      = "1"
 	minAXYBDuration     = 60
 )
+
+// lifetimeModes names the modes whose binds carry a lifetime ("AXB, AXE and AXYB"), for the
+// console: AX binds have no lifetime field.
+func lifetimeModes() string {
+	var ms []string
+	for _, m := range pns.Modes {
+		if _, _, ok := bindingExpiry(m, time.Second); ok {
+			ms = append(ms, string(m))
+		}
+	}
+	if len(ms) < 2 {
+		return strings.Join(ms, "")
+	}
+	return strings.Join(ms[:len(ms)-1], ", ") + " and " + ms[len(ms)-1]
+}
 
 // bindingExpiry returns the lifetime field of a bind in mode for lifetime (rounded up to the
 // field's unit, capped at the contract's maximum) and its AXE timeUnit; ok is false when the
