@@ -133,7 +133,7 @@ Feature: AXYB bind — POST /rest/omp/xyrelationnumber/v1.0?app_key=… (referen
     Then the result code is "1010002"
     And the result description is "Invalid request. origNum"
 
-  @rule:business:y-shared @rule:business:y-capacity @rule:business:no-eligible-x @code:1012008 @emulator @decision:D84
+  @rule:business:y-shared @rule:business:y-capacity @rule:business:no-eligible-x @code:1012008 @emulator @decision:D84 @global-state
   Scenario: On a pool with one Y left, two AX share it up to its capacity, and nothing is left after
     # AXYB-small: 7 numbers, 2 relations per Y. Six AX take six X; the seventh number is the only Y.
     Given the AXYB-small app
@@ -161,7 +161,7 @@ Feature: AXYB bind — POST /rest/omp/xyrelationnumber/v1.0?app_key=… (referen
       """
     Then the result code is "1012008"
 
-  @rule:business:y-not-repeated @code:1012008 @emulator @decision:D84
+  @rule:business:y-not-repeated @code:1012008 @emulator @decision:D84 @global-state
   Scenario: The only Y already carries the AX: a second B of that AX finds no Y
     Given the AXYB-small app
     And an AXYB relation of "<A1>"

@@ -70,7 +70,7 @@ Feature: AXYB call events, fee records and hang-up causes (reference §6.5, §7.
     Then the response field "stateCode" is 8030
     And the response field "fee.direction" is 2
 
-  @rule:sequence:Y5 @decision:D86
+  @rule:sequence:Y5 @decision:D86 @global-state
   Scenario: AXYB: no Y left for a new caller fails with 8031
     Given the AXYB-small app
     And an AXYB relation of "<A2>"

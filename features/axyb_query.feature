@@ -44,7 +44,7 @@ Feature: AXYB query — GET /rest/omp/xyrelationnumber/v1.0 (reference §6.4)
     Then the result code is "0"
     And the response field "xyRelationNumList.0.numA" is "<A1>"
 
-  @rule:business:expiry @emulator @decision:D43
+  @rule:business:expiry @emulator @decision:D43 @global-state
   Scenario: The AX expires with its YB; a YB expires alone
     Given a YB relation of "<B1>" on "<SUB1>"
     And I bind AXYB with "app_key=<appKey>" and:
