@@ -325,6 +325,11 @@ func (w *world) send(ctx context.Context, method, pathQuery string, body []byte,
 	if isBind && !lifetimeExempt(w.tags) {
 		body = withLifetime(bindIface.Mode, body, w.rs.lifetime)
 	}
+	if bindIface.ID == pns.IfaceAXYBBind && !lifetimeExempt(w.tags) {
+		// AXYB binds are not journaled (a lost answer cannot be looked up: the platform
+		// chose X), but their AX part expires with the suite's lifetime all the same.
+		body = withLifetime(pns.ModeAXYB, body, w.rs.lifetime)
+	}
 	var rd io.Reader
 	if body != nil {
 		rd = bytes.NewReader(body)
