@@ -13,9 +13,9 @@ import (
 // # How to add a mode
 //
 // What AXYB took, counted when it landed (issue 24), so that the next mode knows the cost:
-// 45 production Go files in 11 packages, 40 of them with mode-specific code and 5 only with
-// text that named the modes or a count over them (cmd/harness, features, internal/docgen,
-// loadtest/workload.go); plus 6 schemas, 4 features, 1 example workload, the emulator's
+// 49 production Go files in 11 packages, 41 of them with mode-specific code and 8 only with
+// text that named the modes or a count over them (4 in cmd/harness, features,
+// internal/docgen, loadtest/workload.go and loadtest/text.go); plus 6 schemas, 4 features, 1 example workload, the emulator's
 // default configuration and its admin OpenAPI text, and generated docs. The target of issue
 // 23 is about 15. By package:
 //
@@ -33,10 +33,10 @@ import (
 //     expiry hooks (store.go), invariants and dump (invariants.go), settings (api.go).
 //   - emulator/calls (3): routing (a new file), one case in sim.go's route, and what the fee
 //     record omits (types.go).
-//   - conformance (8): steps for the mode's own shapes (a new file), cleanup of its bindings
-//     (guard.go, world.go), coverage rules (coverage.go), the demo and special apps
-//     (profile.go, emulator.go), and for a second-scope mode the not-applicable rule
-//     (modeapps.go); steps.go registers the steps.
+//   - conformance (9): steps for the mode's own shapes (a new file), cleanup of its bindings
+//     and their lifetime (guard.go, world.go, lifetime.go), coverage rules (coverage.go), the
+//     demo and special apps (profile.go, emulator.go), and for a second-scope mode the
+//     not-applicable rule (modeapps.go); steps.go registers the steps.
 //   - loadtest (9): the bind body (body.go), the answer's X field (check.go, op_bind.go,
 //     cleanup.go), reconciliation and the credential probe's path (cleanup.go,
 //     credentials.go), the X pool (xpool.go), and for AXYB the app_key parameter (flow.go,
