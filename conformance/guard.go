@@ -78,6 +78,8 @@ func unbindPath(bindIface string) (string, pns.Mode) {
 		return pns.PathAX, pns.ModeAX
 	case pns.IfaceAXEBind:
 		return pns.PathAXE, pns.ModeAXE
+	case pns.IfaceAXYBBind:
+		return pns.PathAXYB, pns.ModeAXYB
 	}
 	return pns.PathAXB, pns.ModeAXB
 }
@@ -116,7 +118,11 @@ func (rs *runState) tryUnbind(ctx context.Context, p *pendingUnbind) bool {
 	}
 	leak.AppKey = a.AppKey
 	cl := &pns.Client{BaseURL: rs.target, HTTP: rs.httpc, Signer: pns.Signer{AppKey: a.AppKey, AppSecret: rs.secrets[c.app]}}
-	resp, err := cl.Do(ctx, http.MethodDelete, path, url.Values{"subscriptionId": {c.id}}, nil)
+	params := url.Values{"subscriptionId": {c.id}}
+	if mode == pns.ModeAXYB {
+		params.Set("app_key", a.AppKey) // every AXYB request names its app (§6.3)
+	}
+	resp, err := cl.Do(ctx, http.MethodDelete, path, params, nil)
 	switch {
 	case err != nil:
 		p.reason = err.Error()

@@ -39,6 +39,7 @@ const (
 // `bindExpiredTime` in minutes (`timeUnit` "1") up to 90 days. AX binds have none.
 const (
 	maxAXBDuration      = 7776000
+	minAXYBDuration     = 60 // an AXYB duration is 0 or 60-7776000 s (§6.2)
 	maxAXEExpiryMinutes = 129600
 	axeUnitMinutes      = "1"
 )
@@ -83,7 +84,8 @@ func lifetimeExempt(tags map[string]bool) bool {
 }
 
 // withLifetime returns a bind body of mode m with the lifetime field added (AXB `duration` in
-// seconds; AXE `timeUnit` "1" and `bindExpiredTime` in minutes, rounded up), when the body is
+// seconds; AXE `timeUnit` "1" and `bindExpiredTime` in minutes, rounded up; AXYB AX bind
+// `duration` in seconds, at least 60), when the body is
 // a JSON object that carries none of the lifetime fields (AXE: nor callbackExpiredTime, whose
 // unit timeUnit also is); anything else is returned as it is.
 // The field is inserted as text after the opening brace, so the rest of the body (key order,
@@ -104,6 +106,15 @@ func withLifetime(m pns.Mode, body []byte, lifetime time.Duration) []byte {
 			return body
 		}
 		field = fmt.Sprintf(`"duration":%d`, min(int64(math.Ceil(lifetime.Seconds())), maxAXBDuration))
+	case pns.ModeAXYB:
+		// Only the AX part has a duration; a YB bind (with subscriptionId) goes as written, and
+		// so does a body with ybDuration, which the added duration would cap (§6.2).
+		for _, k := range []string{"subscriptionId", "duration", "ybDuration"} {
+			if _, ok := obj[k]; ok {
+				return body
+			}
+		}
+		field = fmt.Sprintf(`"duration":%d`, min(max(int64(math.Ceil(lifetime.Seconds())), minAXYBDuration), maxAXBDuration))
 	case pns.ModeAXE:
 		// timeUnit is the unit of callbackExpiredTime too: a body with any of the three goes
 		// as written, or the added unit would change what its other field means.

@@ -85,6 +85,16 @@ apps:
       - {from: "+8617003400000", count: 200, cityCode: "0755"}
       - {from: "+8617003500000", count: 200, cityCode: "0571"}
       - {from: "+8617003600000", count: 200, cityCode: "028"}
+  AXYB:
+    appKey: demo-axyb
+    appSecret: demo-axyb-secret
+    xRanges:
+      - {from: "+8617006100000", count: 200, cityCode: "010"}
+      - {from: "+8617006200000", count: 200, cityCode: "021"}
+      - {from: "+8617006300000", count: 200, cityCode: "020"}
+      - {from: "+8617006400000", count: 200, cityCode: "0755"}
+      - {from: "+8617006500000", count: 200, cityCode: "0571"}
+      - {from: "+8617006600000", count: 200, cityCode: "028"}
 `
 
 // DefaultProfile returns the profile of the embedded emulator's default configuration (the

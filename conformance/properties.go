@@ -621,14 +621,12 @@ func bindBody(m pns.Mode, a, b, x string) map[string]any {
 }
 
 func bindIface(m pns.Mode) pns.Interface {
-	id := map[pns.Mode]string{pns.ModeAXB: pns.IfaceAXBBind, pns.ModeAX: pns.IfaceAXBind, pns.ModeAXE: pns.IfaceAXEBind}[m]
-	i, _ := pns.InterfaceByID(id)
+	i, _ := pns.InterfaceFor(m, "bind")
 	return i
 }
 
 func unbindIface(m pns.Mode) pns.Interface {
-	id := map[pns.Mode]string{pns.ModeAXB: pns.IfaceAXBUnbind, pns.ModeAX: pns.IfaceAXUnbind, pns.ModeAXE: pns.IfaceAXEUnbind}[m]
-	i, _ := pns.InterfaceByID(id)
+	i, _ := pns.InterfaceFor(m, "unbind")
 	return i
 }
 
@@ -689,7 +687,7 @@ func (r *propRun) unbind(ctx context.Context, m pns.Mode, c *pns.Client, sub str
 }
 
 func (r *propRun) cleanup(ctx context.Context) []string {
-	for _, m := range []pns.Mode{pns.ModeAXB, pns.ModeAX, pns.ModeAXE} {
+	for _, m := range pns.Modes {
 		if sub, ok := r.subs[m]; ok {
 			r.unbind(ctx, m, r.clients[m], sub)
 		}

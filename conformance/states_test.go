@@ -250,7 +250,7 @@ apps:
 		}
 	}
 	if _, err := ParseProfile([]byte("numberBlocks: [\"+86138001\"]\ncapabilities: {modes: [AXY], notifications: [fees]}\napps:\n  AXB: {appKey: k, appSecret: s, xNumbers: [\"+8617001100000\"]}\n")); err == nil ||
-		!strings.Contains(err.Error(), `capabilities.modes: "AXY" is not a mode (AXB, AX, AXE)`) ||
+		!strings.Contains(err.Error(), `capabilities.modes: "AXY" is not a mode (AXB, AX, AXE, AXYB)`) ||
 		!strings.Contains(err.Error(), `capabilities.notifications: "fees" is not a notification kind (event, fee, numstatus, sms.notify, sms.block)`) {
 		t.Errorf("bad capabilities: %v", err)
 	}

@@ -331,6 +331,11 @@ func (w *world) send(ctx context.Context, method, pathQuery string, body []byte,
 	if isBind && !lifetimeExempt(w.tags) {
 		body = withLifetime(bindIface.Mode, body, w.rs.lifetime)
 	}
+	if bindIface.ID == pns.IfaceAXYBBind && !lifetimeExempt(w.tags) {
+		// AXYB binds are not journaled (a lost answer cannot be looked up: the platform
+		// chose X), but their AX part expires with the suite's lifetime all the same.
+		body = withLifetime(pns.ModeAXYB, body, w.rs.lifetime)
+	}
 	var rd io.Reader
 	if body != nil {
 		rd = bytes.NewReader(body)
@@ -514,11 +519,14 @@ func clip(b []byte) string {
 // <EXT>, <EXT1>, …) and they are unbound when the scenario ends.
 func (w *world) track(ex *exchange) {
 	switch ex.iface.ID {
-	case pns.IfaceAXBBind, pns.IfaceAXBind, pns.IfaceAXEBind:
+	case pns.IfaceAXBBind, pns.IfaceAXBind, pns.IfaceAXEBind, pns.IfaceAXYBBind:
 	default:
 		return
 	}
 	id, _ := ex.response["subscriptionId"].(string)
+	if ex.iface.ID == pns.IfaceAXYBBind && w.tracked(id) {
+		return // a YB bind answers its AX's ID, which is tracked already
+	}
 	if id != "" {
 		w.nSubs++
 		w.vars["SUB"] = id

@@ -204,6 +204,7 @@ func (e *Emulator) servePNS(w *respWriter, r *http.Request, log *RequestLog) {
 			return
 		}
 		rd = newBodyReader(m)
+		rd.url = r.URL.RawQuery
 	}
 	rd.alt = app.alt
 	resp, perr := e.dispatch(ep, app, rd)

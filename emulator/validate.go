@@ -110,6 +110,9 @@ type reader struct {
 	// be strings (D23).
 	alt      bool
 	errField string // the field err names
+	// url is the raw URL query string of a body request: AXYB sends app_key there even on a
+	// POST (reference §6.2).
+	url string
 }
 
 // unnamed reports whether a mandatory field that was not read must still be named as missing:

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"math"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/pns-harness/pns-harness/pns"
@@ -67,6 +68,15 @@ func appendBindBody(b []byte, mode pns.Mode, a, bNum, x, ext, areaCode, matchMod
 		b = appendField(b, "privateNum", x, true)
 		b = appendField(b, "areaCode", areaCode, true)
 		b = appendField(b, "areaMatchMode", matchMode, true)
+	case pns.ModeAXYB:
+		// The AX part of a relation (§6.2): the platform chooses X; app_key travels in the URL.
+		b = appendField(b, "origNum", a, false)
+		b = appendField(b, "areaCode", areaCode, true)
+		b = appendField(b, "areaMatchMode", matchMode, true)
+		if n, _, ok := bindingExpiry(mode, lifetime); ok {
+			b = append(b, `,"duration":`...)
+			b = strconv.AppendInt(b, n, 10)
+		}
 	default:
 		b = appendField(b, "virtualNum", x, true)
 		b = appendField(b, "areaCode", areaCode, true)
@@ -89,7 +99,23 @@ const (
 	maxAXBDuration      = 7776000
 	maxAXEExpiryMinutes = 129600
 	axeUnitMinutes      = "1"
+	minAXYBDuration     = 60
 )
+
+// lifetimeModes names the modes whose binds carry a lifetime ("AXB, AXE and AXYB"), for the
+// console: AX binds have no lifetime field.
+func lifetimeModes() string {
+	var ms []string
+	for _, m := range pns.Modes {
+		if _, _, ok := bindingExpiry(m, time.Second); ok {
+			ms = append(ms, string(m))
+		}
+	}
+	if len(ms) < 2 {
+		return strings.Join(ms, "")
+	}
+	return strings.Join(ms[:len(ms)-1], ", ") + " and " + ms[len(ms)-1]
+}
 
 // bindingExpiry returns the lifetime field of a bind in mode for lifetime (rounded up to the
 // field's unit, capped at the contract's maximum) and its AXE timeUnit; ok is false when the
@@ -103,6 +129,9 @@ func bindingExpiry(mode pns.Mode, lifetime time.Duration) (n int64, unit string,
 		return min(int64(math.Ceil(lifetime.Seconds())), maxAXBDuration), "", true
 	case pns.ModeAXE:
 		return min(int64(math.Ceil(lifetime.Minutes())), maxAXEExpiryMinutes), axeUnitMinutes, true
+	case pns.ModeAXYB:
+		// duration is 0 or 60-7776000 s (§6.2): a shorter lifetime is rounded up to 60.
+		return min(max(int64(math.Ceil(lifetime.Seconds())), minAXYBDuration), maxAXBDuration), "", true
 	}
 	return 0, "", false
 }

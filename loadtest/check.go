@@ -22,13 +22,14 @@ type answer struct {
 	PrivateNum     string           `json:"privateNum"`
 	VirtualNum     string           `json:"virtualNum"`
 	ExtendNum      string           `json:"extendNum"`
+	RelationNumber string           `json:"relationNumber"`
 	code           string
 	desc           string
 	ok             bool // the body is a JSON object with a string resultcode
 }
 
 // answerFields are the JSON names of answer's fields.
-var answerFields = [...]string{"resultcode", "resultdesc", "subscriptionId", "relationNum", "privateNum", "virtualNum", "extendNum"}
+var answerFields = [...]string{"resultcode", "resultdesc", "subscriptionId", "relationNum", "privateNum", "virtualNum", "extendNum", "relationNumber"}
 
 // answerFromDoc fills a from a body decoded by decodeDoc with the outcome json.Unmarshal into
 // a would have: decoded says the decode would succeed (a JSON object or null whose known
@@ -65,6 +66,8 @@ func answerFromDoc(doc any, a *answer) (decoded, codeOK, hasDesc, exact bool) {
 			dst = &a.VirtualNum
 		case "extendNum":
 			dst = &a.ExtendNum
+		case "relationNumber":
+			dst = &a.RelationNumber
 		default:
 			for _, f := range answerFields {
 				if strings.EqualFold(k, f) {

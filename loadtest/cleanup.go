@@ -70,7 +70,7 @@ func (r *runner) setupPools(ctx context.Context) error {
 					emu.Unlock()
 					return
 				}
-				resp, err := c.Do(ctx, q.method, f.m.iface(OpBind).Path, nil, q.body)
+				resp, err := c.Do(ctx, q.method, f.m.iface(OpBind).Path, f.m.params(nil), q.body)
 				var a answer
 				if err == nil && resp.OK() {
 					_ = json.Unmarshal(resp.Body, &a)
@@ -93,7 +93,7 @@ func (r *runner) setupPools(ctx context.Context) error {
 					return
 				}
 				b.sub = a.SubscriptionID
-				if x := a.RelationNum + a.PrivateNum + a.VirtualNum; b.x == "" && x != "" {
+				if x := a.RelationNum + a.PrivateNum + a.VirtualNum + a.RelationNumber; b.x == "" && x != "" {
 					b.x = x
 				}
 				if b.ext == "" {
@@ -380,7 +380,7 @@ func gone(code string) bool {
 }
 
 func unbindSub(ctx context.Context, c *pns.Client, m *modeRun, sub string) error {
-	resp, err := c.Call(ctx, m.iface(OpUnbind), url.Values{"subscriptionId": {sub}}, nil, nil)
+	resp, err := c.Call(ctx, m.iface(OpUnbind), m.params(url.Values{"subscriptionId": {sub}}), nil, nil)
 	if err != nil {
 		return fmt.Errorf("unbind %s: %w", sub, err)
 	}
@@ -440,6 +440,10 @@ func reconcile(ctx context.Context, c *pns.Client, o *bindState) (int, error) {
 			n++
 		}
 		return n, nil
+	case pns.ModeAXYB:
+		// X is always the platform's choice and a query needs the X or the ID: a bind whose
+		// answer was lost cannot be found again (its relation expires with its duration).
+		return 0, fmt.Errorf("AXYB bind of %s: answer lost and X chosen by the platform: cannot reconcile", o.a)
 	default:
 		if o.x == "" || o.ext == "" {
 			return 0, fmt.Errorf("bind of %s: answer lost and extension chosen by the platform: cannot reconcile", o.a)

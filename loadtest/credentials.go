@@ -49,9 +49,11 @@ func (r *runner) probeCredentials(ctx context.Context) error {
 			path = pns.PathAX
 		case pns.ModeAXE:
 			path = pns.PathAXE
+		case pns.ModeAXYB:
+			path = pns.PathAXYB
 		}
 		for range r.credentialLimit() {
-			resp, err := m.client().Do(ctx, http.MethodGet, path, url.Values{"subscriptionId": {probeID}}, nil)
+			resp, err := m.client().Do(ctx, http.MethodGet, path, m.params(url.Values{"subscriptionId": {probeID}}), nil)
 			if err != nil || resp.Envelope.ResultCode == "" {
 				break
 			}

@@ -35,6 +35,9 @@ type modeRun struct {
 	pnsClient  *pns.Client
 	// credsOK is set at the first answer that does not refuse the mode's credentials.
 	credsOK atomic.Bool
+	// appKeyParam is "app_key=<key>" for a mode whose every request names its app in the URL
+	// (AXYB, reference §6.2), "" otherwise.
+	appKeyParam string
 }
 
 // flowRun is a flow of the workload being run.

@@ -3,6 +3,8 @@ package loadtest
 import (
 	"strconv"
 
+	"github.com/pns-harness/pns-harness/pns"
+
 	"github.com/pns-harness/pns-harness/profile"
 )
 
@@ -52,8 +54,12 @@ func DefaultProfile() *Profile {
 	app := func(key string) *AppProfile {
 		return &AppProfile{AppKey: key, AppSecret: key + "-secret", AreaMatchMode: "1"}
 	}
+	apps := map[string]*AppProfile{}
+	for _, m := range pns.Modes {
+		apps[string(m)] = app("demo-" + m.Lower())
+	}
 	return &Profile{
-		Apps: map[string]*AppProfile{"AXB": app("demo-axb"), "AX": app("demo-ax"), "AXE": app("demo-axe")},
+		Apps: apps,
 		Numbers: NumberSpace{
 			A: NumberRange{Start: DefaultAStart, Count: DefaultRangeN},
 			B: NumberRange{Start: DefaultBStart, Count: DefaultRangeN},

@@ -19,6 +19,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"net/url"
 	"runtime"
 	"strings"
 	"sync"
@@ -153,9 +154,9 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 // ParseScenario splits a scenario name that may carry its mode ("axb-bind-unbind") into
 // scenario and mode; mode is empty when the name has none.
 func ParseScenario(name string) (scenario string, mode pns.Mode) {
-	for _, m := range []string{"axe", "axb", "ax"} {
-		if rest, ok := strings.CutPrefix(name, m+"-"); ok {
-			return rest, pns.Mode(strings.ToUpper(m))
+	for _, m := range pns.Modes {
+		if rest, ok := strings.CutPrefix(name, m.Lower()+"-"); ok {
+			return rest, m
 		}
 	}
 	return name, ""
@@ -181,9 +182,9 @@ func resolveWorkload(cfg *Config) (*Workload, error) {
 	if cfg.Mode == "" {
 		cfg.Mode = pns.ModeAXB
 	}
-	mode := pns.Mode(strings.ToUpper(string(cfg.Mode)))
-	if mode != pns.ModeAXB && mode != pns.ModeAX && mode != pns.ModeAXE {
-		return nil, fmt.Errorf("unknown mode %q (want axb, ax or axe)", cfg.Mode)
+	mode, err := pns.ParseMode(string(cfg.Mode))
+	if err != nil {
+		return nil, err
 	}
 	if cfg.Hold < 0 || cfg.Hold > MaxHold {
 		return nil, fmt.Errorf("hold %s outside 0-%s", cfg.Hold, MaxHold)
@@ -371,7 +372,10 @@ func newAppModeRun(cfg Config, base string, m pns.Mode, app *AppProfile, secret 
 		signer: pns.Signer{AppKey: app.AppKey, AppSecret: secret, Scheme: pns.SchemeAKSK},
 		sign:   newLoadSigner(app.AppKey, secret), ifaces: map[string]pns.Interface{},
 		pool: newXPool(m, app, shard, shards), lifetime: max(cfg.BindingLifetime, 0)}
-	if n := len(app.Xs()); n > 0 && len(mr.pool.xs) == 0 {
+	if m == pns.ModeAXYB {
+		mr.appKeyParam = "app_key=" + url.QueryEscape(app.AppKey)
+	}
+	if n := len(app.Xs()); n > 0 && len(mr.pool.xs) == 0 && m != pns.ModeAXYB {
 		return nil, fmt.Errorf("profile: apps.%s lists %d X numbers, fewer than the %d shards (shards never share an X)", mr.key, n, shards)
 	}
 	for name, op := range operations {

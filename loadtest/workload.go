@@ -80,7 +80,7 @@ func (w *Workload) HasRamp() bool {
 type Flow struct {
 	// Name identifies the flow in results and thresholds (flow.NAME.…).
 	Name string `yaml:"name"`
-	// Mode is axb, ax or axe: the app the flow's requests are signed for.
+	// Mode is axb, ax, axe or axyb (pns.Modes): the app the flow's requests are signed for.
 	Mode string `yaml:"mode"`
 	// Exactly one of Rate (sessions per second for the whole duration), Ramp (a plan in the
 	// --ramp syntax) or Share (a weight: the flow gets Share/Σshares of the workload's plan).
@@ -185,8 +185,8 @@ func (f *Flow) mode() pns.Mode { return pns.Mode(strings.ToUpper(f.Mode)) }
 
 func (f *Flow) validate(w *Workload) error {
 	m := f.mode()
-	if m != pns.ModeAXB && m != pns.ModeAX && m != pns.ModeAXE {
-		return fmt.Errorf("mode %q unknown (want axb, ax or axe)", f.Mode)
+	if !m.Valid() {
+		return fmt.Errorf("mode %q unknown (want %s)", f.Mode, pns.ModeList(true))
 	}
 	given := 0
 	if f.Rate != 0 {

@@ -26,6 +26,9 @@ type xPool struct {
 // X (AX binds one A per X; AXE extensions are allocated per X by each shard).
 func newXPool(mode pns.Mode, app *AppProfile, shard, shards int) *xPool {
 	all := app.Xs()
+	if mode == pns.ModeAXYB {
+		all = nil // no AXYB field names the X: the platform always chooses it (§6.2)
+	}
 	p := &xPool{}
 	for i := shard; i < len(all); i += shards {
 		p.xs = append(p.xs, all[i])

@@ -35,7 +35,9 @@ func CapacityOf(m pns.Mode, a *AppProfile) Capacity {
 		if c.PerX == 0 {
 			c.PerX = DefaultMaxPairsPerX
 		}
-	case pns.ModeAX:
+	case pns.ModeAX, pns.ModeAXYB:
+		// AX: one A per X. AXYB: an X carries one AX relation (§6.1); its YB take numbers of
+		// the same pool as Y, so this is an upper bound for binds that add YB.
 		c.PerX = 1
 	case pns.ModeAXE:
 		d := a.ExtensionDigits
@@ -67,7 +69,7 @@ func (c Capacity) String(hold time.Duration) string {
 	if !c.Known {
 		return fmt.Sprintf("%s: no X numbers listed, the platform chooses X: capacity unknown", c.Mode)
 	}
-	unit := map[pns.Mode]string{pns.ModeAXB: "pairs", pns.ModeAX: "A", pns.ModeAXE: "extensions"}[c.Mode]
+	unit := map[pns.Mode]string{pns.ModeAXB: "pairs", pns.ModeAX: "A", pns.ModeAXE: "extensions", pns.ModeAXYB: "relations"}[c.Mode]
 	return fmt.Sprintf("%s: %d X × %d %s = %d live bindings, at most %s binds/s with a %s hold (rate × (hold + %s) ≤ %d)",
 		c.Mode, c.XNumbers, c.PerX, unit, c.Live(), rateString(c.MaxRate(hold)), hold, CapacityLatency, c.Live())
 }

@@ -71,7 +71,8 @@ type Profile struct {
 // out means "offered"; a declared false or a shorter list makes the scenarios that need the
 // rest "not applicable".
 type Capabilities struct {
-	// Modes are the binding modes offered (AXB, AX, AXE); only their apps are then required. Absent: all three.
+	// Modes are the binding modes offered (AXB, AX, AXE, AXYB); only their apps are then
+	// required. Absent: all of them, an AXYB app being required only when the profile has one.
 	Modes []pns.Mode `yaml:"modes,omitempty" json:"modes,omitempty"`
 	// SMS tells whether the platform relays SMS and pushes SMS notifications (§10). Absent: yes.
 	SMS *bool `yaml:"sms,omitempty" json:"sms,omitempty"`
@@ -116,8 +117,8 @@ func (c Capabilities) OffersStopCall() bool { return c.StopCall == nil || *c.Sto
 
 func (c Capabilities) validate(bad func(string, ...any)) {
 	for _, m := range c.Modes {
-		if m != pns.ModeAXB && m != pns.ModeAX && m != pns.ModeAXE {
-			bad("capabilities.modes: %q is not a mode (AXB, AX, AXE)", m)
+		if !m.Valid() {
+			bad("capabilities.modes: %q is not a mode (%s)", m, strings.Join(modeNames(), ", "))
 		}
 	}
 	for _, k := range c.Notifications {
@@ -320,10 +321,8 @@ func (a *AppProfile) normalize(name string, bad func(string, ...any)) {
 		a.Mode = pns.Mode(strings.SplitN(name, "-", 2)[0])
 	}
 	a.Mode = pns.Mode(strings.ToUpper(string(a.Mode)))
-	switch a.Mode {
-	case pns.ModeAXB, pns.ModeAX, pns.ModeAXE, pns.ModeX:
-	default:
-		bad("apps.%s.mode: must be AXB, AX, AXE or X", name)
+	if !a.Mode.ValidApp() {
+		bad("apps.%s.mode: must be %s", name, pns.AppModeList())
 	}
 	if a.AppKey == "" {
 		bad("apps.%s.appKey: required", name)
@@ -384,13 +383,19 @@ func (a *AppProfile) normalize(name string, bad func(string, ...any)) {
 }
 
 // RequireConformance checks what the conformance suite needs beyond a valid profile: the apps
-// AXB, AX and AXE (only those of capabilities.modes when it is given), each with X numbers,
+// AXB, AX and AXE, and AXYB when the profile has an app of it (only those of
+// capabilities.modes when it is given), each with X numbers,
 // and number blocks for fresh A/B numbers.
 func (p *Profile) RequireConformance() error {
 	var errs []string
-	for _, m := range []pns.Mode{pns.ModeAXB, pns.ModeAX, pns.ModeAXE} {
+	for _, m := range pns.Modes {
 		if !p.Capabilities.OffersMode(m) {
 			continue
+		}
+		if m.SecondScope() && len(p.Capabilities.Modes) == 0 {
+			if _, a := p.AppFor(m); a == nil {
+				continue // not declared and no app: its scenarios are not checked
+			}
 		}
 		name := string(m)
 		a := p.Apps[name]
@@ -452,10 +457,10 @@ func (p *Profile) ModeApp(m pns.Mode) (*AppProfile, string, error) {
 	return a, s, nil
 }
 
-// Modes returns the modes that have an app, in the order AXB, AX, AXE.
+// Modes returns the modes that have an app, in the order of pns.Modes.
 func (p *Profile) Modes() []pns.Mode {
 	var out []pns.Mode
-	for _, m := range []pns.Mode{pns.ModeAXB, pns.ModeAX, pns.ModeAXE} {
+	for _, m := range pns.Modes {
 		if _, a := p.AppFor(m); a != nil {
 			out = append(out, m)
 		}
@@ -554,4 +559,13 @@ func CheckRange(r NumberRange) error {
 		return fmt.Errorf("start %q + count %d leaves the +861 mobile range", r.Start, r.Count)
 	}
 	return nil
+}
+
+// modeNames spells pns.Modes for the capabilities message.
+func modeNames() []string {
+	out := make([]string, len(pns.Modes))
+	for i, m := range pns.Modes {
+		out[i] = string(m)
+	}
+	return out
 }

@@ -150,7 +150,7 @@ func runCalibrate(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	out.SaturatedShortfallPct, out.SaturatedServiceP99Ms, out.SaturatedCorrectedP99 = res.ShortfallPct, b.Service.P99, b.Corrected.P99
 	out.SaturationDetected = res.ShortfallPct >= 20 && b.Corrected.P99 >= 2*b.Service.P99
 	out.OK = out.LatencyOK && out.SaturationDetected
-	if d := emu.Store().Dump(""); len(d.AXB)+len(d.AX)+len(d.AXE) != 0 {
+	if d := emu.Store().Dump(""); d.Total() != 0 {
 		out.OK = false
 		fmt.Fprintln(stderr, "harness calibrate: bindings left on the emulator")
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/pns-harness/pns-harness/assemble"
 	"github.com/pns-harness/pns-harness/loadtest"
+	"github.com/pns-harness/pns-harness/pns"
 	"github.com/pns-harness/pns-harness/receiver"
 	"github.com/pns-harness/pns-harness/reports"
 )
@@ -165,17 +166,23 @@ func loadCheckScenario(scenario, mode string) error {
 		known = known || sc == k
 	}
 	if !known {
-		var names []string
+		var names, prefixes []string
 		for _, k := range loadScenarios {
-			names = append(names, k, "axb-"+k, "ax-"+k, "axe-"+k)
+			names = append(names, k)
+			for _, pm := range pns.Modes {
+				names = append(names, pm.Lower()+"-"+k)
+			}
 		}
-		return fmt.Errorf("--scenario %q: unknown scenario (want %s, optionally prefixed with axb-, ax- or axe-)%s",
-			scenario, strings.Join(loadScenarios, ", "), suggest(scenario, names))
+		for _, pm := range pns.Modes {
+			prefixes = append(prefixes, pm.Lower()+"-")
+		}
+		return fmt.Errorf("--scenario %q: unknown scenario (want %s, optionally prefixed with %s or %s)%s",
+			scenario, strings.Join(loadScenarios, ", "), strings.Join(prefixes[:len(prefixes)-1], ", "), prefixes[len(prefixes)-1], suggest(scenario, names))
 	}
-	switch strings.ToLower(mode) {
-	case "", "axb", "ax", "axe":
-	default:
-		return fmt.Errorf("--mode %q: want axb, ax or axe", mode)
+	if mode != "" {
+		if _, err := pns.ParseMode(mode); err != nil {
+			return fmt.Errorf("--mode %q: want %s", mode, pns.ModeList(true))
+		}
 	}
 	if m != "" && mode != "" && !strings.EqualFold(string(m), mode) {
 		return fmt.Errorf("--scenario %q names mode %s but --mode is %s", scenario, m, mode)

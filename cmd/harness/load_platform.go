@@ -120,7 +120,7 @@ func loadStartReceiver(cfg *loadtest.Config, addr string, cf *callbackFlags, std
 		return nil, fmt.Errorf("--receiver-listen %q: want a loopback address", addr)
 	}
 	apps := map[string]string{}
-	for _, m := range []pns.Mode{pns.ModeAXB, pns.ModeAX, pns.ModeAXE} {
+	for _, m := range pns.Modes {
 		if a, secret, err := cfg.Profile.ModeApp(m); err == nil {
 			apps[a.AppKey] = secret
 		}

@@ -140,7 +140,7 @@ func embeddedLoads(o runOptions, target string, tracker *loadtest.CallbackTracke
 // pools, so that bindings are spread over known numbers.
 func runLoadProfile(em *emulator.Emulator) *loadtest.Profile {
 	p := loadtest.DefaultProfile()
-	for _, m := range []pns.Mode{pns.ModeAXB, pns.ModeAX, pns.ModeAXE} {
+	for _, m := range pns.Modes {
 		_, a := p.AppFor(m)
 		if a == nil {
 			continue

@@ -183,7 +183,7 @@ func lowerMode(m pns.Mode) string {
 
 func sortedApps(p *profile.Profile) []string {
 	var names []string
-	for _, m := range []pns.Mode{pns.ModeAXB, pns.ModeAX, pns.ModeAXE} {
+	for _, m := range pns.Modes {
 		if n, _ := p.AppFor(m); n != "" {
 			names = append(names, n)
 		}

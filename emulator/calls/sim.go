@@ -186,6 +186,9 @@ type decision struct {
 	callbackA string
 	// forced is the hang-up cause forced by CallRequest.Cause (D91), nil when none.
 	forced *pns.HangupCause
+	// display is the privacy number the forwarded leg shows when it is not the dialled X
+	// (AXYB: B reaches A through X and A sees Y, §6.5).
+	display string
 }
 
 func fail(b *Binding, dir, cause int, reason string) decision {
@@ -204,6 +207,8 @@ func (s *Simulator) route(xi XInfo, req CallRequest) decision {
 		return s.routeAX(req)
 	case pns.ModeAXE:
 		return s.routeAXE(req)
+	case pns.ModeAXYB:
+		return s.routeAXYB(req)
 	}
 	return fail(nil, 2, CauseServiceError, "X number belongs to an app of unsupported mode "+string(xi.Mode))
 }
@@ -437,6 +442,9 @@ func (s *Simulator) build(app AppConfig, xi XInfo, req CallRequest, d decision, 
 		fee.FailTime = pns.FormatUTC(end)
 		fee.UlFailReason = state
 	} else {
+		if d.display != "" {
+			x = d.display // the forwarded leg shows another privacy number (AXYB)
+		}
 		fee.FwdDisplayNum, fee.FwdDstNum = x, d.target
 		fee.FwdStartTime = pns.FormatUTC(t)
 		p.calloutT = t

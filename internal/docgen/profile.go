@@ -121,7 +121,7 @@ The default is what a profile that leaves the key out gets; "—" means none.
 		value         reflect.Value
 	}{
 		{"Top level", "", reflect.TypeFor[profile.Profile](), reflect.ValueOf(*p)},
-		{"Apps (`apps.NAME`, NAME being AXB, AX, AXE or any other name)", "apps.NAME.", reflect.TypeFor[profile.AppProfile](), app},
+		{"Apps (`apps.NAME`, NAME being AXB, AX, AXE, AXYB or any other name)", "apps.NAME.", reflect.TypeFor[profile.AppProfile](), app},
 		{"Runs of X numbers (`apps.NAME.xRanges[]`)", "apps.NAME.xRanges[].", reflect.TypeFor[profile.XRange](), reflect.Value{}},
 		{"Lockout (`lockout`)", "lockout.", reflect.TypeFor[profile.Lockout](), reflect.ValueOf(p.Lockout)},
 		{"Load numbers (`numbers.a`, `numbers.b`)", "numbers.a.", reflect.TypeFor[profile.NumberRange](), reflect.ValueOf(p.Numbers.A)},
