@@ -32,7 +32,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "usage: e2echeck sharded|partial|unreachable|bindings [flags]")
 		os.Exit(2)
 	}
-	c := &checker{}
+	c := &checker{out: os.Stdout}
 	fs := flag.NewFlagSet(os.Args[1], flag.ContinueOnError)
 	fs.StringVar(&c.results, "results", "", "the run's result directory (shard-i/, report/)")
 	fs.IntVar(&c.shards, "shards", 0, "N: the shards of the run")
@@ -75,6 +75,7 @@ type checker struct {
 	results, profile, mode, loadPods, mergePods, admin, shardLog string
 	shards, killed                                               int
 	failed                                                       int
+	out                                                          io.Writer
 }
 
 // expect records one check: passed when ok, failed otherwise, with what was seen.
@@ -84,7 +85,7 @@ func (c *checker) expect(ok bool, format string, args ...any) bool {
 		verdict = "FAIL"
 		c.failed++
 	}
-	fmt.Printf("   %s %s\n", verdict, fmt.Sprintf(format, args...))
+	fmt.Fprintf(c.out, "   %s %s\n", verdict, fmt.Sprintf(format, args...))
 	return ok
 }
 
@@ -108,7 +109,7 @@ func (c *checker) sharded() error {
 	for i := 0; i < c.shards; i++ {
 		total += c.checkShard(i, xs, slices, seenX)
 	}
-	c.checkMerged(total, c.shards, []int{0, 99})
+	c.checkMerged(total, fmt.Sprintf("merged (%d shards)", c.shards), []int{0, 99})
 	return c.checkBindings()
 }
 
@@ -137,11 +138,11 @@ func (c *checker) partial() error {
 		}
 		total += c.checkShard(i, xs, slices, seenX)
 	}
-	c.checkMerged(total, c.shards-1, []int{1})
+	c.checkMerged(total, fmt.Sprintf("merged (%d of %d shards)", c.shards-1, c.shards), []int{1})
 	sum, err := os.ReadFile(filepath.Join(c.results, "report", "summary.json"))
 	if err == nil {
-		missing := fmt.Sprintf("shard %d", c.killed)
-		c.expect(strings.Contains(string(sum), missing), "the merged report names the missing %q", missing)
+		missing := fmt.Sprintf("shard %d/%d missing", c.killed, c.shards)
+		c.expect(strings.Contains(string(sum), missing), "the merged report's run errors say %q", missing)
 	}
 	return nil
 }
@@ -247,7 +248,7 @@ func (c *checker) checkShard(i int, xs map[string]int, slices [2]numRange, seenX
 	}
 	c.expect(binds > 0 && bad == "", "shard %d: %d binds, every one on its X numbers (position %% %d == %d) and its A/B slices%s",
 		i, binds, c.shards, i, bad)
-	fmt.Printf("        shard %d: %d requests\n", i, requests)
+	fmt.Fprintf(c.out, "        shard %d: %d requests\n", i, requests)
 	return requests
 }
 
@@ -290,8 +291,8 @@ func (c *checker) checkJournal(i int, path string, xs map[string]int, slices [2]
 }
 
 // checkMerged: the merge pod's exit code is one of want and agrees with the merged report,
-// which has one load scenario of `merged` shards whose requests are the shards' sum.
-func (c *checker) checkMerged(total, merged int, want []int) {
+// which has one load scenario whose name says `merged` and whose requests are the shards' sum.
+func (c *checker) checkMerged(total int, merged string, want []int) {
 	pods, err := readPods(c.mergePods)
 	if err != nil {
 		c.expect(false, "merge pods: %v", err)
@@ -333,13 +334,13 @@ func (c *checker) checkMerged(total, merged int, want []int) {
 	agrees := (code == 0) == (r.Verdict.Status == "PASS") && (code == 99) == (len(broken) > 0 && code != 1)
 	c.expect(ok && agrees, "the merge step exited %d (want one of %v), verdict %s, thresholds broken: %v", code, want, r.Verdict.Status, broken)
 	if code == 99 {
-		fmt.Printf("        note: a global threshold broke (%s): the shards' timing on this busy machine, not the plumbing\n", strings.Join(broken, ", "))
+		fmt.Fprintf(c.out, "        note: a global threshold broke (%s): the shards' timing on this busy machine, not the plumbing\n", strings.Join(broken, ", "))
 	}
 	if !c.expect(len(r.Load.Scenarios) == 1, "the merged report has one load scenario (%d)", len(r.Load.Scenarios)) {
 		return
 	}
 	sc := r.Load.Scenarios[0]
-	c.expect(strings.Contains(sc.Name, fmt.Sprintf("merged (%d shards)", merged)), "it merges %d shards: %q", merged, sc.Name)
+	c.expect(strings.Contains(sc.Name, merged), "it is %s: %q", merged, sc.Name)
 	c.expect(sc.Requests == total && total > 0, "its requests (%d) are the sum of the shards' (%d)", sc.Requests, total)
 }
 
