@@ -441,7 +441,7 @@ apiVersion: kustomize.config.k8s.io/v1beta1
 kind: Kustomization
 namespace: $NS
 resources:
-  - $REPO/e2e/k8s/overlay
+  - $(realpath --relative-to="$dir" "$REPO/e2e/k8s/overlay") # kustomize takes no absolute path
   - pv.yaml
 configMapGenerator:
   - name: pns-run
