@@ -13,7 +13,8 @@
 # A trap always tears everything down: every process it started is stopped by its PID (pods'
 # processes are found through their cgroups), mounts under its state directory are removed,
 # the cgroups it created are removed and the kernel settings the kubelet changes are restored
-# to the values recorded before. It needs root (containerd, kubelet).
+# to the values recorded before; the packet filter must be as it was (the kubelet is kept away
+# from iptables). It needs root (containerd, kubelet).
 #
 # Environment:
 #   PNS_K8S_CACHE      where the cluster binaries are built and cached (default ~/.cache/pns-harness-k8s)
@@ -186,6 +187,7 @@ teardown() {
 			[[ $(cat "/proc/sys/$s") == "${SYSCTL_BEFORE[$s]}" ]] || problems+=("sysctl ${s//\//.} is $(cat "/proc/sys/$s"), was ${SYSCTL_BEFORE[$s]}")
 		fi
 	done
+	[[ -z ${FIREWALL_BEFORE+set} || $(firewall) == "$FIREWALL_BEFORE" ]] || problems+=("the packet filter changed (iptables-save, ip6tables-save)")
 	if ((RUN_CONTAINERD_CREATED)); then rm -rf /run/containerd; fi
 	rm -rf "$KEEP_LOGS"
 	mkdir -p "$KEEP_LOGS" && cp -r "$LOGS/." "$KEEP_LOGS/" 2>/dev/null
@@ -304,7 +306,12 @@ EOF
 	cd - >/dev/null
 }
 
+# The host's packet filter as iptables and ip6tables print it, without their timestamped
+# comments: compared before and after.
+firewall() { { iptables-save; ip6tables-save; } 2>/dev/null | grep -v '^#' || true; }
+
 record_host_state() {
+	FIREWALL_BEFORE=$(firewall)
 	for s in "${SYSCTLS[@]}"; do SYSCTL_BEFORE[$s]=$(cat "/proc/sys/$s"); done
 	echo "   sysctls before: $(for s in "${SYSCTLS[@]}"; do printf '%s=%s ' "${s//\//.}" "${SYSCTL_BEFORE[$s]}"; done)"
 	[[ -e /run/containerd ]] || RUN_CONTAINERD_CREATED=1
@@ -401,7 +408,11 @@ evictionHard: {memory.available: 1Mi, nodefs.available: 1%, imagefs.available: 1
 imageGCHighThresholdPercent: 100
 imageGCLowThresholdPercent: 99
 EOF
-	start kubelet "$BIN/kubelet" --config "$STATE/kubelet.yaml" --kubeconfig "$KUBECONFIG" --root-dir "$STATE/kubelet"
+	# Without /usr/sbin in its PATH the kubelet finds no iptables and leaves the host's firewall
+	# alone ("No iptables support on this system"): otherwise it adds KUBE-FIREWALL, a rule that
+	# drops packets to 127.0.0.0/8 from other addresses, and chains in three tables, and never
+	# removes them. No pod here needs them (hostNetwork, no Services).
+	start kubelet env PATH=/usr/local/bin:/usr/bin:/bin "$BIN/kubelet" --config "$STATE/kubelet.yaml" --kubeconfig "$KUBECONFIG" --root-dir "$STATE/kubelet"
 	wait_for "node $(hostname) registered" 120 kubectl get node "$(hostname)"
 	kubectl wait --for=condition=Ready "node/$(hostname)" --timeout=120s >/dev/null
 	kubectl create namespace "$NS" >/dev/null
