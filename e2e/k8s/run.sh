@@ -50,7 +50,12 @@ CG_NAME=pns-k8s-e2e-$$
 declare -A PIDS=()
 declare -A SYSCTL_BEFORE=()
 declare -a CREATED_CGROUPS=()
-RUN_CONTAINERD_CREATED=0
+# Host paths the components write to whatever they are told (containerd's shim sockets and runc
+# state under /run/containerd, the kubelet's device-plugin socket under /var/lib/kubelet and its
+# log links in /var/log/containers) or might: each one absent before the run is removed after it.
+HOST_PATHS=(/run/containerd /var/lib/kubelet /var/log/containers /var/log/pods /var/lib/containerd
+	/etc/cni /opt/cni /var/lib/cni /etc/kubernetes "$HOME/.kube")
+declare -a HOST_PATHS_NEW=()
 KUBEPODS_CREATED=()
 STAGE=setup
 T_START=$(date +%s%N)
@@ -71,7 +76,7 @@ stage() {
 	echo "== $name: ok ($(fmt_ms "$(ms_since "$t0")"))"
 }
 
-kubectl() { "$BIN/kubectl" "$@"; }
+kubectl() { "$BIN/kubectl" --cache-dir "$STATE/kube-cache" "$@"; } # not ~/.kube/cache
 ctr_() { ctr -a "$SOCK" -n k8s.io "$@"; }
 
 # start NAME CMD...: start a daemon in this run's cgroup (so that what it forks, e.g.
@@ -134,8 +139,11 @@ kill_cgroup_pids() {
 	done
 }
 
-our_mounts() { # mount points under the state directory and containerd's /run/containerd, deepest first
-	awk -v s="$STATE" -v r="/run/containerd" 'index($5, s) == 1 || (ENVIRON["RUNC"] == "1" && index($5, r) == 1) { print $5 }' /proc/self/mountinfo | sort -r
+our_mounts() { # mount points under the state directory and the host paths the run created, deepest first
+	local p
+	for p in "$STATE" "${HOST_PATHS_NEW[@]}"; do
+		awk -v p="$p" '$5 == p || index($5, p "/") == 1 { print $5 }' /proc/self/mountinfo
+	done | sort -r
 }
 
 teardown() {
@@ -172,7 +180,6 @@ teardown() {
 		kill -0 "${PIDS[$name]}" 2>/dev/null && problems+=("process $name (${PIDS[$name]}) still running")
 	done
 	# Mounts (containers' root filesystems, shm, pods' secret volumes), deepest first.
-	export RUNC=$RUN_CONTAINERD_CREATED
 	for m in $(our_mounts); do umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null; done
 	for m in $(our_mounts); do problems+=("still mounted: $m"); done
 	# Cgroups: the kubelet's kubepods trees (if it created them) and ours, leaves first.
@@ -188,7 +195,10 @@ teardown() {
 		fi
 	done
 	[[ -z ${FIREWALL_BEFORE+set} || $(firewall) == "$FIREWALL_BEFORE" ]] || problems+=("the packet filter changed (iptables-save, ip6tables-save)")
-	if ((RUN_CONTAINERD_CREATED)); then rm -rf /run/containerd; fi
+	for m in "${HOST_PATHS_NEW[@]}"; do
+		rm -rf "$m"
+		[[ -e $m ]] && problems+=("left: $m")
+	done
 	rm -rf "$KEEP_LOGS"
 	mkdir -p "$KEEP_LOGS" && cp -r "$LOGS/." "$KEEP_LOGS/" 2>/dev/null
 	rm -rf "$STATE" 2>/dev/null
@@ -314,7 +324,7 @@ record_host_state() {
 	FIREWALL_BEFORE=$(firewall)
 	for s in "${SYSCTLS[@]}"; do SYSCTL_BEFORE[$s]=$(cat "/proc/sys/$s"); done
 	echo "   sysctls before: $(for s in "${SYSCTLS[@]}"; do printf '%s=%s ' "${s//\//.}" "${SYSCTL_BEFORE[$s]}"; done)"
-	[[ -e /run/containerd ]] || RUN_CONTAINERD_CREATED=1
+	for p in "${HOST_PATHS[@]}"; do [[ -e $p ]] || HOST_PATHS_NEW+=("$p"); done
 	local h
 	for h in /sys/fs/cgroup/*/; do
 		h=${h%/}
@@ -412,7 +422,7 @@ EOF
 	# alone ("No iptables support on this system"): otherwise it adds KUBE-FIREWALL, a rule that
 	# drops packets to 127.0.0.0/8 from other addresses, and chains in three tables, and never
 	# removes them. No pod here needs them (hostNetwork, no Services).
-	start kubelet env PATH=/usr/local/bin:/usr/bin:/bin "$BIN/kubelet" --config "$STATE/kubelet.yaml" --kubeconfig "$KUBECONFIG" --root-dir "$STATE/kubelet"
+	start kubelet env PATH=/usr/local/bin:/usr/bin:/bin "$BIN/kubelet" --config "$STATE/kubelet.yaml" --kubeconfig "$KUBECONFIG" --root-dir "$STATE/kubelet" --cert-dir "$STATE/kubelet/pki"
 	wait_for "node $(hostname) registered" 120 kubectl get node "$(hostname)"
 	kubectl wait --for=condition=Ready "node/$(hostname)" --timeout=120s >/dev/null
 	kubectl create namespace "$NS" >/dev/null
