@@ -219,7 +219,7 @@ trap 'exit 130' INT TERM
 
 packages() {
 	local need=()
-	for p in containerd runc containernetworking-plugins openssl iptables; do
+	for p in containerd runc containernetworking-plugins openssl curl iproute2; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || need+=("$p")
 	done
 	((${#need[@]} == 0)) && { echo "   installed: containerd runc containernetworking-plugins"; return 0; }
@@ -232,21 +232,18 @@ packages() {
 # minutes on 2 cores, so it runs at low priority).
 cluster_binaries() {
 	local key
-	key=$(cat "$REPO"/e2e/k8s/cluster/go.mod "$REPO"/e2e/k8s/cluster/go.sum "$REPO"/e2e/k8s/cluster/*/main.go | sha256sum | cut -c1-16)-$(go env GOVERSION)
+	key=$(cat "$REPO"/e2e/k8s/cluster/go.mod "$REPO"/e2e/k8s/cluster/go.sum "$REPO"/e2e/k8s/cluster/etcd/main.go | sha256sum | cut -c1-16)-$(go env GOVERSION)
 	if [[ -f $BIN/.stamp && $(cat "$BIN/.stamp") == "$key" ]]; then
 		echo "   cached in $BIN ($K8S_VERSION)"
 		return 0
 	fi
 	mkdir -p "$BIN"
-	echo "   building $K8S_VERSION into $BIN (cold: about 17 minutes on 2 idle cores)"
-	# The components run on the host (cgo as Go's default); the pause binary goes into an image
-	# without a libc, so it is static.
+	echo "   go build of $K8S_VERSION into $BIN (cold, without Go's build cache: about 17 minutes on 2 idle cores)"
 	(cd "$REPO/e2e/k8s/cluster" && nice -n 10 go build -trimpath \
 		-ldflags "-s -w -X k8s.io/component-base/version.gitVersion=$K8S_VERSION -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=34 -X k8s.io/client-go/pkg/version.gitVersion=$K8S_VERSION" \
 		-o "$BIN/" k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \
 		k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubelet k8s.io/kubernetes/cmd/kubectl \
-		./etcd ./e2echeck)
-	(cd "$REPO/e2e/k8s/cluster" && CGO_ENABLED=0 go build -trimpath -o "$BIN/pause" ./pause)
+		./etcd)
 	echo "$key" >"$BIN/.stamp"
 }
 
@@ -283,7 +280,7 @@ oci_image() {
 images() {
 	(cd "$REPO" && CGO_ENABLED=0 go build -trimpath -o "$STATE/harness" ./cmd/harness)
 	oci_image docker.io/library/pns-harness:e2e "$STATE/harness" harness 65532:65532 "$STATE/harness.oci.tar"
-	oci_image docker.io/library/pns-e2e-pause:1 "$BIN/pause" pause 65535:65535 "$STATE/pause.oci.tar"
+	oci_image docker.io/library/pns-e2e-pause:1 "$STATE/pause" pause 65535:65535 "$STATE/pause.oci.tar"
 	ls -l "$STATE"/*.oci.tar | awk '{print "   " $NF ": " $5 " bytes"}'
 }
 
@@ -517,7 +514,14 @@ clean_run() { # remove the run's objects so that the next scenario starts from n
 	rm -rf "$STATE/results"
 }
 
-check() { "$BIN/e2echeck" "$@"; }
+check() { "$STATE/e2echeck" "$@"; }
+
+# The checker turns the run into a verdict: its tests show first that each check can fail.
+# The pause binary goes into an image without a libc, so it is static.
+checker_selftest() {
+	(cd "$REPO/e2e/k8s/cluster" && go test -count=1 ./e2echeck | sed 's/^/   /' &&
+		go build -o "$STATE/e2echeck" ./e2echeck && CGO_ENABLED=0 go build -trimpath -o "$STATE/pause" ./pause)
+}
 
 pod_json() { kubectl -n "$NS" get pods -l "job-name=$1" -o json; }
 
@@ -566,7 +570,7 @@ scenario_shard_killed() {
 	collect "$dir"
 	check partial --results "$STATE/results/$RUN_ID" --shards "$SHARDS" --killed "$k" --profile "$REPO/deploy/k8s/base/profile.yaml" \
 		--load-pods "$dir/load-pods.json" --merge-pods "$dir/merge-pods.json"
-	echo "   live bindings on the platform before cleanup: $(curl -sf "http://127.0.0.1:$PLATFORM_ADMIN/emulator/v1/bindings" | grep -o '"subscriptionId"' | wc -l)"
+	check leaked --platform-admin "http://127.0.0.1:$PLATFORM_ADMIN" --journal "$journal"
 	PNS_AXB_SECRET=demo-axb-secret PNS_AX_SECRET=demo-ax-secret PNS_AXE_SECRET=demo-axe-secret \
 		"$STATE/harness" cleanup --profile "$REPO/deploy/k8s/base/profile.yaml" --ca-file "$STATE/platform-ca.pem" \
 		--target "https://127.0.0.1:$PLATFORM_PORT" "$STATE/results/$RUN_ID/shard-$k" 2>&1 | sed 's/^/   cleanup: /'
@@ -607,6 +611,7 @@ scenarios() {
 
 stage "packages" packages
 stage "cluster binaries ($K8S_VERSION)" cluster_binaries
+stage "checker (go test ./e2echeck) and pause" checker_selftest
 stage "record host state" record_host_state
 stage "images (harness, pause)" images
 stage "certificates" pki

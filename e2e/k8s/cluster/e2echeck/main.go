@@ -6,6 +6,7 @@
 //	e2echeck sharded   every shard ran with its index and its own numbers; one merged verdict
 //	e2echeck partial   one shard was killed: the merge names it and fails (--killed K)
 //	e2echeck unreachable  the platform was unreachable: every shard failed, the merge could not check
+//	e2echeck leaked    the killed shard left bindings: between 1 and what its journal has open (--journal)
 //	e2echeck bindings  the platform holds no binding (after `harness cleanup`)
 package main
 
@@ -43,6 +44,7 @@ func main() {
 	fs.StringVar(&c.admin, "platform-admin", "", "the emulator's admin URL (loopback), for its live bindings")
 	fs.IntVar(&c.killed, "killed", -1, "partial: the index of the shard that was killed")
 	fs.StringVar(&c.shardLog, "shard-log", "", "unreachable: the log of one load pod")
+	fs.StringVar(&c.journal, "journal", "", "leaked: the killed shard's bindings.jsonl")
 	if err := fs.Parse(os.Args[2:]); err != nil {
 		os.Exit(2)
 	}
@@ -56,6 +58,8 @@ func main() {
 		err = c.unreachable()
 	case "bindings":
 		err = c.noBindings()
+	case "leaked":
+		err = c.leaked()
 	default:
 		err = fmt.Errorf("unknown check %q", os.Args[1])
 		fmt.Fprintln(os.Stderr, "e2echeck:", err)
@@ -72,10 +76,10 @@ func main() {
 }
 
 type checker struct {
-	results, profile, mode, loadPods, mergePods, admin, shardLog string
-	shards, killed                                               int
-	failed                                                       int
-	out                                                          io.Writer
+	results, profile, mode, loadPods, mergePods, admin, shardLog, journal string
+	shards, killed                                                        int
+	failed                                                                int
+	out                                                                   io.Writer
 }
 
 // expect records one check: passed when ok, failed otherwise, with what was seen.
@@ -181,7 +185,53 @@ func (c *checker) unreachable() error {
 	return nil
 }
 
-func (c *checker) noBindings() error { return c.checkBindings() }
+func (c *checker) noBindings() error {
+	n, modes, err := c.liveBindings()
+	if err != nil {
+		return err
+	}
+	c.expect(n == 0, "the platform holds %d bindings (%s)", n, modes)
+	return nil
+}
+
+// leaked: after the other shards finished cleanly, every live binding is the killed shard's.
+// There is at least one (it was killed while binding, with --hold keeping each for a while) and
+// at most as many as its journal has bound and not unbound (an unbind the platform applied may
+// not have been journaled before the kill).
+func (c *checker) leaked() error {
+	n, modes, err := c.liveBindings()
+	if err != nil {
+		return err
+	}
+	f, err := os.Open(c.journal)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	open := map[string]bool{}
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		var e struct {
+			Op string `json:"op"`
+			ID int    `json:"id"`
+		}
+		if json.Unmarshal(sc.Bytes(), &e) != nil {
+			continue // the kill may cut the last line
+		}
+		switch e.Op {
+		case "bound":
+			open[strconv.Itoa(e.ID)] = true
+		case "gone":
+			delete(open, strconv.Itoa(e.ID))
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return err
+	}
+	c.expect(n >= 1 && n <= len(open), "the killed shard left %d bindings on the platform (%s); its journal has %d open", n, modes, len(open))
+	return nil
+}
 
 // ---------------------------------------------------------------------------------------------
 // Checks
@@ -346,27 +396,30 @@ func (c *checker) checkMerged(total int, merged string, want []int) {
 
 // checkBindings: the platform has no live binding (polling briefly: an unbind answered to the
 // shard is applied before its answer, so none is in flight once the Jobs are done).
-func (c *checker) checkBindings() error {
+func (c *checker) checkBindings() error { return c.noBindings() }
+
+// liveBindings: how many bindings the emulator holds, and per mode.
+func (c *checker) liveBindings() (int, string, error) {
 	if c.admin == "" {
-		return fmt.Errorf("--platform-admin is required")
+		return 0, "", fmt.Errorf("--platform-admin is required")
 	}
 	u := strings.TrimRight(c.admin, "/") + "/emulator/v1/bindings"
 	if !strings.HasPrefix(u, "http://127.") {
-		return fmt.Errorf("--platform-admin must be on loopback (127.0.0.0/8)")
+		return 0, "", fmt.Errorf("--platform-admin must be on loopback (127.0.0.0/8)")
 	}
 	cl := &http.Client{Timeout: 10 * time.Second}
 	resp, err := cl.Get(u)
 	if err != nil {
-		return fmt.Errorf("platform bindings: %w", err)
+		return 0, "", fmt.Errorf("platform bindings: %w", err)
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)
 	if err != nil || resp.StatusCode != 200 {
-		return fmt.Errorf("platform bindings: status %d: %v", resp.StatusCode, err)
+		return 0, "", fmt.Errorf("platform bindings: status %d: %v", resp.StatusCode, err)
 	}
 	var live map[string][]json.RawMessage
 	if err := json.Unmarshal(b, &live); err != nil {
-		return fmt.Errorf("platform bindings: %w", err)
+		return 0, "", fmt.Errorf("platform bindings: %w", err)
 	}
 	n, modes := 0, []string{}
 	for m, l := range live {
@@ -374,8 +427,7 @@ func (c *checker) checkBindings() error {
 		modes = append(modes, fmt.Sprintf("%s=%d", m, len(l)))
 	}
 	sort.Strings(modes)
-	c.expect(n == 0, "the platform holds %d bindings (%s)", n, strings.Join(modes, " "))
-	return nil
+	return n, strings.Join(modes, " "), nil
 }
 
 // ---------------------------------------------------------------------------------------------
