@@ -196,8 +196,9 @@ func (c *checker) noBindings() error {
 
 // leaked: after the other shards finished cleanly, every live binding is the killed shard's.
 // There is at least one (it was killed while binding, with --hold keeping each for a while) and
-// at most as many as its journal has bound and not unbound (an unbind the platform applied may
-// not have been journaled before the kill).
+// at most as many as its journal has binds not unbound: bound ones, and binds whose answer the
+// kill cut off (the platform may have applied them; an unbind it applied may not have been
+// journaled either).
 func (c *checker) leaked() error {
 	n, modes, err := c.liveBindings()
 	if err != nil {
@@ -220,7 +221,7 @@ func (c *checker) leaked() error {
 			continue // the kill may cut the last line
 		}
 		switch e.Op {
-		case "bound":
+		case "bind":
 			open[strconv.Itoa(e.ID)] = true
 		case "gone":
 			delete(open, strconv.Itoa(e.ID))
@@ -229,7 +230,7 @@ func (c *checker) leaked() error {
 	if err := sc.Err(); err != nil {
 		return err
 	}
-	c.expect(n >= 1 && n <= len(open), "the killed shard left %d bindings on the platform (%s); its journal has %d open", n, modes, len(open))
+	c.expect(n >= 1 && n <= len(open), "the killed shard left %d bindings on the platform (%s); its journal has %d binds not unbound", n, modes, len(open))
 	return nil
 }
 
