@@ -107,3 +107,12 @@ docs:
 	$(GO) test -count=1 ./internal/docgen -update
 	$(GO) test -count=1 ./cmd/harness -run TestCLIDoc -update-docs
 	$(GO) test -count=1 ./emulator -run TestFidelityDoc -update
+
+## k8s-e2e: apply the shipped manifests (deploy/k8s/base) to a real single-node Kubernetes cluster
+## built from upstream components on this machine, on loopback only, and check the sharded run,
+## a killed shard and an unreachable platform (needs root; the cold build of the cluster takes
+## about 17 minutes, cached in ~/.cache/pns-harness-k8s). Not in CI: run it before calling a
+## change to deploy/ or to the shard or merge code done (docs/sharded-load.md, "Tested on").
+.PHONY: k8s-e2e
+k8s-e2e:
+	bash e2e/k8s/run.sh
