@@ -46,3 +46,20 @@ func FuzzParseObjectAsDecoder(f *testing.F) {
 		}
 	})
 }
+
+// FuzzJSONStringAsUnmarshal: jsonString decodes what json.Unmarshal decodes into a string,
+// and refuses what it refuses.
+func FuzzJSONStringAsUnmarshal(f *testing.F) {
+	for _, s := range []string{`""`, `"abc"`, `"+8613800100001"`, `"a\"b"`, `"a\\b"`, `"\u00e9"`, `"é"`, "\"\xff\"", `"a"b"`,
+		`"`, `"a`, `1`, `null`, "\"\t\"", `"a/b"`, `"\/"`, "\"\x7f\""} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, v []byte) {
+		var want string
+		werr := json.Unmarshal(v, &want)
+		got, ok := jsonString(v)
+		if ok != (werr == nil) || got != want {
+			t.Fatalf("%q: jsonString %q %v, json.Unmarshal %q %v", v, got, ok, want, werr)
+		}
+	})
+}
