@@ -49,24 +49,37 @@ staticcheck: $(STATICCHECK)
 	$(STATICCHECK) $(PKGS)
 
 ## bench: benchmarks, each reported as a ratio against a baseline measured in the same run
-## (the machine is shared and noisy; absolute figures vary, ratios are what to compare).
+## (the machine is shared and noisy; absolute figures vary, ratios are what to compare). Every
+## benchmark runs even if one before it failed; the log goes to bin/bench.log and the end prints
+## one table of the side-by-side figures with their baselines and aims (internal/benchtable),
+## then fails if any benchmark did.
+BENCHLOG := $(BIN)/bench.log
+# benchrun runs a command, streams its output and appends it and its exit status to BENCHLOG.
+benchrun = { $(1) 2>&1; echo "benchexit $$? $(2)"; } | tee -a $(BENCHLOG)
 bench: build
-	@echo "== emulator bind+unbind over loopback HTTP vs a trivial JSON handler (ratio, aim >= 0.5)"
-	$(GO) test -run '^$$' -bench 'BindUnbindVsTrivial' -benchtime 4000x ./emulator
+	@: > $(BENCHLOG)
+	@echo "== emulator bind+unbind over loopback HTTP vs a trivial JSON handler (ratio, aim >= 0.9)"
+	$(call benchrun,$(GO) test -run '^$$' -bench 'BindUnbindVsTrivial' -benchtime 4000x ./emulator,emulator)
+	@echo "== receiver: signed pushes, and with schema checks, vs a trivial handler (CPU ratios, aim >= 0.9)"
+	$(call benchrun,$(GO) test -run '^$$' -bench 'PushesVsTrivial' -benchtime 10000x ./receiver,receiver)
 	@echo "== load generator vs plain vegeta in separate processes: CPU/request at 2k/5k/10k req/s"
 	@echo "   (and 5k/s with every answer distinct), highest rate with <1% shortfall, p99 at 5k/s (ratios, median and"
 	@echo "   range of interleaved runs); a 1M-request run: delivered and peak RSS (about 8 minutes)"
-	$(GO) test -run '^$$' -bench 'GeneratorVsVegeta' -benchtime 1x -timeout 25m ./loadtest
+	$(call benchrun,$(GO) test -run '^$$' -bench 'GeneratorVsVegeta' -benchtime 1x -timeout 25m ./loadtest,generator)
+	@echo "== load generator vs plain vegeta, every answer distinct: CPU/request and p99 at 5k and 10k req/s"
+	$(call benchrun,$(GO) test -run '^$$' -bench 'DistinctAnswersVsVegeta' -benchtime 1x -timeout 10m ./loadtest,distinct)
 	@echo "== emulator vs trivial endpoint, same generator (ratio)"
-	$(GO) test -run '^$$' -bench 'EmulatorVsTrivial' -benchtime 1x ./loadtest
+	$(call benchrun,$(GO) test -run '^$$' -bench 'EmulatorVsTrivial' -benchtime 1x ./loadtest,emulator-load)
 	@echo "== callbacks delivered per second end to end (emulator -> receiver) vs trivial pushes"
-	$(GO) test -run '^$$' -bench 'CallbacksEndToEnd|TrivialPushes' -benchtime 20000x ./embedded
+	$(call benchrun,$(GO) test -run '^$$' -bench 'CallbacksEndToEnd|TrivialPushes' -benchtime 20000x ./embedded,callbacks)
 	@echo "== whole conformance suite against the in-process emulator"
-	$(GO) test -run '^$$' -bench 'Suite' -benchtime 3x ./conformance
+	$(call benchrun,$(GO) test -run '^$$' -bench 'Suite' -benchtime 3x ./conformance,suite)
 	@echo "== micro benchmarks"
-	$(GO) test -run '^$$' -bench . -benchmem ./emulator/store ./schemas ./receiver ./emulator/callbacks
+	$(call benchrun,$(GO) test -run '^$$' -bench . -skip 'VsTrivial' -benchmem ./emulator/store ./schemas ./receiver ./emulator/callbacks,micro)
 	@echo "== harness self-calibration (injected latency must be reported within tolerance)"
-	$(BIN)/harness calibrate
+	$(call benchrun,$(BIN)/harness calibrate,calibrate)
+	@$(GO) run ./internal/benchtable < $(BENCHLOG)
+	@! grep '^benchexit [1-9]' $(BENCHLOG)
 
 ## bench-rss: a 1M-request load run must deliver every request with its peak RSS under 100 MiB
 ## (about 2 minutes; exit 1 otherwise).
