@@ -15,10 +15,21 @@ import (
 // TestLoadForcesHangupCauses runs loadtest/testdata/causes.yaml through `harness load` on the
 // embedded emulator: of the N calls placed, exactly ⌊N/2⌋ end with the forced causes 8017 and
 // 7503 in turn, the others with none of them; receiver.json and the report's hang-up cause
-// table (summary.json and the page) show them with the contract's meaning.
+// table (summary.json and the page) show them with the contract's meaning. A code outside
+// the contract's table is refused before the first request: one line, exit 2.
 func TestLoadForcesHangupCauses(t *testing.T) {
+	bad := filepath.Join(t.TempDir(), "bad.yaml")
+	if err := os.WriteFile(bad, []byte("rate: 5\nflows:\n  - name: f\n    mode: axb\n    share: 1\n    steps:\n"+
+		"      - op: bind\n      - op: call\n        causes: [8017, 9999]\n      - op: unbind\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := runHarness(t, nil, "load", "--workload", bad, "--duration", "1s", "--out", t.TempDir())
+	if want := `workload: flow "f": steps[1]: causes: 9999 is not a hang-up cause of the contract's table (reference §7.7)`; code != exitUsage || !strings.Contains(stderr, want) {
+		t.Errorf("causes [8017, 9999]: exit %d, want %d with %q\n%s%s", code, exitUsage, want, stdout, stderr)
+	}
+
 	out := t.TempDir()
-	code, stdout, stderr := runHarness(t, nil, "load", "--workload", filepath.Join("..", "..", "loadtest", "testdata", "causes.yaml"),
+	code, stdout, stderr = runHarness(t, nil, "load", "--workload", filepath.Join("..", "..", "loadtest", "testdata", "causes.yaml"),
 		"--duration", "1s", "--generator-lag", "0", "--progress", "-1", "--out", out,
 		"--threshold", "callback.missing==0", "--threshold", "callback.invalid==0")
 	if code != exitOK {
