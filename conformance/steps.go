@@ -69,7 +69,15 @@ func (rs *runState) initScenario(sc *godog.ScenarioContext) {
 		if rs.stopped.Load() {
 			return ctx, fmt.Errorf("%w: %s", godog.ErrSkip, StoppedReason)
 		}
-		if why := notApplicable(w.tags, rs.prof.Capabilities); why != "" {
+		steps := make([]string, 0, len(s.Steps))
+		for _, st := range s.Steps {
+			steps = append(steps, st.Text)
+		}
+		why := notApplicable(w.tags, rs.prof.Capabilities)
+		if why == "" {
+			why = appNotApplicable(steps, rs.prof)
+		}
+		if why != "" {
 			return ctx, fmt.Errorf("%w: %w: %s", godog.ErrSkip, errNotApplicable, why)
 		}
 		if why := missingModeApp(w.tags, rs.prof); why != "" {

@@ -44,6 +44,7 @@ var FidelityTable = []Fidelity{
 	{"Validation", "AXYB unbind needs `subscriptionId` (else `…subscriptionId`); `yNum` wins over `bNum`; AXYB query needs `relationNum` or `subscriptionId` (else `…subscriptionId`), `subscriptionId` wins", pns.Verified, "§6.3, §6.4, D85"},
 	{"Authentication", "Steps run in the order of §2.5: lockout, Authorization, X-AKSK/X-WSSE, app, legacyWSSE, allow-list, Created format, nonce length, skew, digest, replay, frozen, mode, flow control, then field validation", pns.Inferred, "D10"},
 	{"Authentication", "Header names are case-insensitive; attribute separators with or without spaces; attributes in any order; values double-quoted and verbatim; first duplicate wins; scheme `WSSE` selects the legacy path, anything else is parsed as AKSK", pns.Verified, "§2.4, D9"},
+	{"Authentication", "A quoted value followed by anything but spaces or tabs before its comma or the end (`Created=\"…Z\"x`) is not `name=\"value\"` and counts as missing, as an unquoted one does: the request gets the missing attribute's code (1023036 for `Created`, 1023012 for `type`) instead of being read as if the extra text were not there", pns.Inferred, "§2.4, D9"},
 	{"Authentication", "X-AKSK always accepted; X-WSSE accepted when the app's `legacyWSSE` is on (default), otherwise 1023033", pns.Inferred, "D1"},
 	{"Authentication", "`Created` must be exactly `yyyy-MM-ddTHH:mm:ssZ`, else 1010013 (X-WSSE: 1023031)", pns.Inferred, "D3"},
 	{"Authentication", "Nonce longer than 128 characters → 1010010; the character set is not enforced", pns.Inferred, "D7"},

@@ -399,7 +399,7 @@ func (r *runner) buildFlows(plans []Plan) error {
 		for j, s := range spec.Steps {
 			op := operations[s.Op]
 			iface := op.Ifaces[m.mode]
-			f.steps = append(f.steps, stepRun{op: op, name: s.Op, m: m, iface: iface, think: s.Think})
+			f.steps = append(f.steps, stepRun{op: op, name: s.Op, m: m, iface: iface, think: s.Think, causes: newCausePicker(s)})
 			if op.Unbinds {
 				f.unbind = j
 			}

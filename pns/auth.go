@@ -205,7 +205,8 @@ func (s Signer) Sign(h http.Header) {
 // ParseAttributes parses `name="value"` attributes separated by commas, as in the
 // Authorization and X-AKSK headers (reference §2.4, D9): optional spaces or tabs around commas
 // and `=`, values double-quoted and verbatim, the first occurrence of a name wins, and an
-// unquoted or empty value counts as missing (it is not stored).
+// unquoted or empty value counts as missing (it is not stored), as does a quoted value followed
+// by anything but spaces or tabs before its comma or the end.
 func ParseAttributes(s string) map[string]string {
 	out := map[string]string{}
 	eachAttribute(s, func(name, val string) {
@@ -250,7 +251,11 @@ func eachAttribute(s string, fn func(name, val string)) {
 			val := s[vs:i]
 			if i < n {
 				i++ // closing quote
-				if val != "" && name != "" {
+				// Only spaces or tabs may follow the closing quote before the comma or the
+				// end: `Created="…Z"x` is not a quoted value, so it counts as missing like
+				// an unquoted one (D9) instead of being read as if the x were not there.
+				skipWS()
+				if val != "" && name != "" && (i >= n || s[i] == ',') {
 					fn(name, val)
 				}
 			}

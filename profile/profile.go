@@ -71,8 +71,9 @@ type Profile struct {
 // out means "offered"; a declared false or a shorter list makes the scenarios that need the
 // rest "not applicable".
 type Capabilities struct {
-	// Modes are the binding modes offered (AXB, AX, AXE, AXYB); only their apps are then
-	// required. Absent: all of them, an AXYB app being required only when the profile has one.
+	// Modes are the modes offered (AXB, AX, AXE, AXYB, and X for X-mode call control,
+	// §6.6-§6.8); only the apps of the binding modes among them are then required. Absent: all
+	// of them, an AXYB app being required only when the profile has one.
 	Modes []pns.Mode `yaml:"modes,omitempty" json:"modes,omitempty"`
 	// SMS tells whether the platform relays SMS and pushes SMS notifications (§10). Absent: yes.
 	SMS *bool `yaml:"sms,omitempty" json:"sms,omitempty"`
@@ -87,6 +88,10 @@ type Capabilities struct {
 	// documents it in the AXYB (and 2019 AXE) menus only, so a platform may refuse it to the
 	// apps of other modes. Absent: yes.
 	StopCall *bool `yaml:"stopCall,omitempty" json:"stopCall,omitempty"`
+	// SMSControl tells whether texts that need the customer's decision are pushed in Block
+	// mode to the app's SMS control URL and steered by the reply (§10.3); a platform may relay
+	// SMS without ever asking that URL. Absent: yes when SMS is offered.
+	SMSControl *bool `yaml:"smsControl,omitempty" json:"smsControl,omitempty"`
 }
 
 // NotificationKinds are the kinds Capabilities.Notifications may list (the receiver's kinds).
@@ -103,6 +108,8 @@ func (c Capabilities) Pushes(kind string) bool {
 	switch {
 	case (kind == receiver.KindSMSNotify || kind == receiver.KindSMSBlock) && c.SMS != nil && !*c.SMS:
 		return false
+	case kind == receiver.KindSMSBlock && !c.OffersSMSControl():
+		return false
 	case kind == receiver.KindNumStatus && c.XStatusNotifications != nil && !*c.XStatusNotifications:
 		return false
 	}
@@ -115,9 +122,15 @@ func (c Capabilities) OffersRecording() bool { return c.Recording == nil || *c.R
 // OffersStopCall tells whether the stop call is offered to the profile's apps.
 func (c Capabilities) OffersStopCall() bool { return c.StopCall == nil || *c.StopCall }
 
+// OffersSMSControl tells whether the SMS control address (Block SMS and its reply) is
+// offered: it needs SMS and is not declared false.
+func (c Capabilities) OffersSMSControl() bool {
+	return (c.SMS == nil || *c.SMS) && (c.SMSControl == nil || *c.SMSControl)
+}
+
 func (c Capabilities) validate(bad func(string, ...any)) {
 	for _, m := range c.Modes {
-		if !m.Valid() {
+		if !m.ValidApp() {
 			bad("capabilities.modes: %q is not a mode (%s)", m, strings.Join(modeNames(), ", "))
 		}
 	}
@@ -561,10 +574,10 @@ func CheckRange(r NumberRange) error {
 	return nil
 }
 
-// modeNames spells pns.Modes for the capabilities message.
+// modeNames spells pns.AppModes for the capabilities message.
 func modeNames() []string {
-	out := make([]string, len(pns.Modes))
-	for i, m := range pns.Modes {
+	out := make([]string, len(pns.AppModes))
+	for i, m := range pns.AppModes {
 		out[i] = string(m)
 	}
 	return out
