@@ -265,6 +265,9 @@ func (o *ownPushes) configure(cfg *emulator.Config) {
 		a.FeeURL = base + pathFee
 		a.XStatusURL = base + pathXStatus
 		a.SMSNotifyURL = base + pathSMSNotify
+		if a.AppKey == CallinAppKey { // a separate callin URL (D77)
+			a.CallinURL = base + pathCallin
+		}
 		if a.Mode == pns.ModeAX {
 			a.SMSControlURL = base + pathSMSControl
 		}

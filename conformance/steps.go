@@ -184,6 +184,7 @@ func (rs *runState) initScenario(sc *godog.ScenarioContext) {
 	w.registerAuthSteps(sc)
 	w.registerCapSteps(sc)
 	w.registerInsideSteps(sc)
+	w.registerGapSteps(sc)
 
 	// Emulator control.
 	sc.Step(`^the emulator clock advances by (\d+) seconds$`, w.advanceClock)

@@ -1,0 +1,27 @@
+package conformance
+
+import (
+	"github.com/pns-harness/pns-harness/emulator"
+	"github.com/pns-harness/pns-harness/pns"
+)
+
+// The apps and rules of the issue-22 notification-meaning scenarios
+// (notification_meaning.feature), added here rather than in the shared tables so that the
+// gap work stays in its own files.
+
+// CallinAppKey is the app to which the runner's own receivers give a separate callin URL, so
+// that the routing of callin events (§7.1, D77) can be observed.
+const CallinAppKey = "conf-axb-callin"
+
+func init() {
+	specialApps = append(specialApps,
+		// SMS text only when the app says so (§10.1, D74): this app's notifications carry none.
+		specialApp{"AXB-nosmstext", emulator.AppConfig{AppKey: "conf-axb-nosmstext", AppSecret: "conf-axb-nosmstext-secret",
+			Mode: pns.ModeAXB, SMSIncludeContent: bp(false)}, "+8617005200000", 20},
+		// A separate callin URL (§7.1, D77): the runner's own receivers give this app one
+		// (ownPushes.configure); elsewhere it has none and its callin scenario is skipped.
+		specialApp{"AXB-callin", emulator.AppConfig{AppKey: CallinAppKey, AppSecret: "conf-axb-callin-secret",
+			Mode: pns.ModeAXB}, "+8617005300000", 20},
+	)
+	Rules[IfaceCallbacks] = append(Rules[IfaceCallbacks], "delivery:callin-url", "delivery:sms-content")
+}
