@@ -73,3 +73,13 @@ Feature: Documented halves — the rule checked on every target where only the e
       {"callerNum":"<A1> ","calleeNum":"<B1>","relationNum":"<X1>"}
       """
     Then the request is refused
+
+  # AX unbind by origNum + privateNum names one binding, A's on X [V]: when X is bound to
+  # another A, nothing is removed. The code is D47 (twin in ax_unbind.feature).
+  @ax.unbind @rule:business:a-mismatch @refused
+  Scenario: AX unbind by an origNum that is not X's A is refused and removes nothing (on any platform)
+    Given the AX app
+    And an AX binding of "<A1>" on "<X1>"
+    When I unbind AX with "origNum=<A2>&privateNum=<X1>"
+    Then the request is refused
+    And the AX binding "<SUB1>" exists
