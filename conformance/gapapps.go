@@ -22,6 +22,10 @@ func init() {
 		// (ownPushes.configure); elsewhere it has none and its callin scenario is skipped.
 		specialApp{"AXB-callin", emulator.AppConfig{AppKey: CallinAppKey, AppSecret: "conf-axb-callin-secret",
 			Mode: pns.ModeAXB}, "+8617005300000", 20},
+		// Customers answering particularly (gapwire.go): 204 to first deliveries, and never 200.
+		specialApp{"AXB-204", emulator.AppConfig{AppKey: Answer204AppKey, AppSecret: "conf-axb-204-secret", Mode: pns.ModeAXB}, "+8617005400000", 20},
+		specialApp{"AXB-down", emulator.AppConfig{AppKey: DownAppKey, AppSecret: "conf-axb-down-secret", Mode: pns.ModeAXB}, "+8617005500000", 20},
 	)
-	Rules[IfaceCallbacks] = append(Rules[IfaceCallbacks], "delivery:callin-url", "delivery:sms-content")
+	Rules[IfaceCallbacks] = append(Rules[IfaceCallbacks], "delivery:callin-url", "delivery:sms-content",
+		"delivery:success-200", "delivery:repush-count", "delivery:created-utc")
 }

@@ -1,12 +1,16 @@
 package conformance
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"net/http"
+	"strings"
+	"time"
 
 	"github.com/cucumber/godog"
 	"github.com/pns-harness/pns-harness/pns"
+	"github.com/pns-harness/pns-harness/receiver"
 )
 
 // registerGapSteps adds the steps of the issue-22 gap scenarios (documented_halves.feature,
@@ -15,6 +19,8 @@ import (
 func (w *world) registerGapSteps(sc *godog.ScenarioContext) {
 	sc.Step(`^the query finds no binding$`, w.findsNoBinding)
 	sc.Step(`^the call's "([^"]*)" event arrives at the (callin|call-status) URL$`, w.eventArrivesAt)
+	sc.Step(`^every push of the call is delivered (\d+) times in all, each answered HTTP (\d+)$`, w.deliveredTimes)
+	sc.Step(`^every push of the call is signed with a Created in UTC$`, w.pushesCreatedUTC)
 }
 
 // queryLists names the binding list of each query answer that has one (§3.5, §4.5).
@@ -103,5 +109,105 @@ func (w *world) eventArrivesAt(ctx context.Context, ev, where string) error {
 		return err
 	}
 	w.setLast(got.doc, got.Body, "pushed "+ev+" event")
+	return nil
+}
+
+// deliveredTimes waits until every first delivery of the scenario call's events and fee
+// record has arrived n times in all (the first attempt and n-1 re-pushes, §7.6), each
+// answered status by the customer, with its own signature. More than n deliveries of a body
+// fail the step; whether a platform pushes once more later cannot be seen without waiting.
+func (w *world) deliveredTimes(ctx context.Context, n, status int) error {
+	if err := w.needPushes(); err != nil {
+		return err
+	}
+	if !w.rs.ownPushes {
+		return fmt.Errorf("%w: only the runner's own receivers keep failing an app's deliveries", godog.ErrSkip)
+	}
+	call, sid, err := w.lastCall()
+	if err != nil {
+		return err
+	}
+	return w.inbox.wait(ctx, func(ps []push) (bool, error) {
+		firsts, all := callPushes(ps, call, sid)
+		if !all {
+			return false, fmt.Errorf("first deliveries of session %s so far:%s", sid, describe(firsts))
+		}
+		var short []string
+		for _, f := range firsts {
+			var got []push
+			for _, p := range ps {
+				if bytes.Equal(p.Body, f.Body) {
+					got = append(got, p)
+				}
+			}
+			if len(got) > n {
+				return true, fmt.Errorf("%s %s delivered %d times, want %d (the first attempt and at most 6 re-pushes)", f.Kind, f.EventType, len(got), n)
+			}
+			if len(got) < n {
+				short = append(short, fmt.Sprintf("%s %s %d times", f.Kind, f.EventType, len(got)))
+				continue
+			}
+			nonces := map[string]bool{}
+			for _, p := range got {
+				if err := checkDelivery(p, status); err != nil {
+					return true, err
+				}
+				if p.Nonce != "" && nonces[p.Nonce] {
+					return true, fmt.Errorf("%s %s: two attempts signed with the Nonce %q; each attempt needs fresh headers (D66)", f.Kind, f.EventType, p.Nonce)
+				}
+				nonces[p.Nonce] = true
+			}
+		}
+		if len(short) > 0 {
+			return false, fmt.Errorf("delivered so far: %s; want %d each", strings.Join(short, ", "), n)
+		}
+		return true, nil
+	})
+}
+
+// pushesCreatedUTC asserts that every push of the scenario call that has arrived is signed
+// with a Created in the documented form and in UTC: "采用标准UTC格式" (§2.1), with which §7.1
+// builds the push headers. The receiver tolerates China local time labelled Z, as a platform
+// must for requests (D2); a push signed so would pass its signature check, so this step reads
+// the Created itself: within the skew window of the wall clock (the emulator signs with the
+// wall clock, D66, however far its own clock was advanced).
+func (w *world) pushesCreatedUTC() error {
+	if err := w.needPushes(); err != nil {
+		return err
+	}
+	if !w.rs.ownPushes {
+		return fmt.Errorf("%w: the push source does not tell a push's Created", godog.ErrSkip)
+	}
+	_, sid, err := w.lastCall()
+	if err != nil {
+		return err
+	}
+	w.inbox.mu.Lock()
+	ps := append([]push(nil), w.inbox.list...)
+	w.inbox.mu.Unlock()
+	return checkCreatedUTC(ps, sid, time.Now())
+}
+
+// checkCreatedUTC is pushesCreatedUTC's judgement of the pushes concerning session sid at the
+// wall-clock instant now.
+func checkCreatedUTC(ps []push, sid string, now time.Time) error {
+	n := 0
+	for _, p := range ps {
+		if !p.concerns(sid) {
+			continue
+		}
+		n++
+		c, err := pns.ParseCreated(p.Created)
+		if err != nil {
+			return fmt.Errorf("%s %s push signed with Created %q: %v", p.Kind, p.EventType, p.Created, err)
+		}
+		if d := now.Sub(c); d > receiver.DefaultSkew || d < -receiver.DefaultSkew {
+			return fmt.Errorf("%s %s push signed with Created %s, %s from the wall clock's UTC %s: not the current time in UTC",
+				p.Kind, p.EventType, p.Created, d.Round(time.Second), pns.FormatCreated(now))
+		}
+	}
+	if n == 0 {
+		return fmt.Errorf("no push of session %s has arrived", sid)
+	}
 	return nil
 }

@@ -17,7 +17,7 @@ import (
 // gapMutants break the rules of the issue-22 gap scenarios of documented_halves.feature,
 // xaksk_refusals.feature and notification_meaning.feature. Their names start with
 // "gaps/<class>:" after the issue's classes (1 authentication encoding, 3 notification
-// meaning, 7 validation), so that `PNS_MUTATION=1 PNS_MUTANTS=gaps/ go test -run
+// meaning, 7 validation and the documented halves of decided rules), so that `PNS_MUTATION=1 PNS_MUTANTS=gaps/ go test -run
 // TestMutationScore ./conformance` scores them with the whole suite; TestGapMutants runs each
 // against the scenarios of its rule only, on the embedded emulator and, for the rules
 // checkable without emulator control, on a target that is not the emulator.
@@ -40,6 +40,13 @@ var gapMutants = []mutant{
 			}
 		}},
 
+	// The push side (§7.1, §7.5, §7.6): the customer's answer and the push's headers are
+	// changed on the wire between the emulator and the runner's receivers (gapwire.go), which
+	// no receiver can tell from a platform with that bug.
+	{"gaps/3: a push answered 204 counted as delivered (any 2xx a success)", "delivery:success-200", nil, addWire(wireSeen + "=200")},
+	{"gaps/3: a failing push re-pushed 5 times instead of 6", "delivery:repush-count", nil, addWire(wireOKFrom + "=6")},
+	{"gaps/3: pushes signed with China local time labelled Z", "delivery:created-utc", nil, addWire(wireLocalCreated + "=1")},
+
 	// Class 7: the documented halves of rules whose exact answer is a decision (§3.5, §4.6).
 	{"gaps/7: a temporary callee equal to the binding's A accepted", "distinct:calleeNum,origNum", acceptCalleeA, nil},
 	{"gaps/7: AXB query by relationNum and callerNum matches the number in either role", "business:role-match", eitherRole, nil},
@@ -54,6 +61,24 @@ var gapMutants = []mutant{
 }
 
 func init() { mutants = append(mutants, gapMutants...) }
+
+// addWire adds a customer behaviour (gapwire.go) to every notification URL of every app.
+func addWire(param string) func(*emulator.Config) {
+	return func(c *emulator.Config) {
+		for i := range c.Apps {
+			a := &c.Apps[i]
+			for _, u := range []*string{&a.CallStatusURL, &a.CallinURL, &a.FeeURL, &a.XStatusURL, &a.SMSNotifyURL, &a.SMSControlURL} {
+				switch {
+				case *u == "":
+				case strings.Contains(*u, "?"):
+					*u += "&" + param
+				default:
+					*u += "?" + param
+				}
+			}
+		}
+	}
+}
 
 // mobile is a valid +86 mobile number as a JSON string: a temporary callee the emulator
 // refuses naming calleeNum although it is one can only be the binding's own A.
@@ -184,14 +209,18 @@ func TestGapMutants(t *testing.T) {
 		}
 		return out
 	}
+	cleanRuns := map[string]bool{}
 	for _, m := range gapMutants {
 		tags := ruleSelection(m.rule)
-		clean, err := Run(ctx, Options{Tags: tags})
-		if err != nil {
-			t.Fatalf("%s unmutated: %v", tags, err)
-		}
-		if f := failed(clean); len(f) > 0 || clean.Passed == 0 {
-			t.Fatalf("%s unmutated: %d passed, failed %v", tags, clean.Passed, f)
+		if !cleanRuns[tags] {
+			cleanRuns[tags] = true
+			clean, err := Run(ctx, Options{Tags: tags})
+			if err != nil {
+				t.Fatalf("%s unmutated: %v", tags, err)
+			}
+			if f := failed(clean); len(f) > 0 || clean.Passed == 0 {
+				t.Fatalf("%s unmutated: %d passed, failed %v", tags, clean.Passed, f)
+			}
 		}
 		o := Options{Tags: tags, mutantConfig: m.config}
 		if m.wrap != nil {

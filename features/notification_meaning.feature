@@ -45,3 +45,42 @@ Feature: Notification meaning, continued — where callin events go and when an 
     When "<A1>" sends the SMS "hello" to "<X1>"
     Then the SMS notification arrives at the SMS notification URL
     And the response field "smsEvent.smsContent" is "hello"
+
+  # "客户收到通知后返回HTTP状态码为200的空消息即可" [V]; D67: success is exactly 200, so a 204 is a
+  # failed delivery, pushed again after a minute (§7.6).
+  @global-state @rule:delivery:success-200 @decision:D67
+  Scenario: A push answered 204 has failed and is pushed again after a minute
+    # The runner's receiver answers the first delivery of every push of this app with 204.
+    Given the AXB-204 app
+    And an AXB binding of "<A1>" and "<B1>" on "<X1>"
+    When "<A1>" calls "<X1>"
+    And the emulator clock advances by 600 seconds
+    And the emulator clock advances by 2 seconds
+    Then every push of the call is first answered with HTTP 204
+    When the emulator clock advances by 60 seconds
+    Then every push of the call is delivered again with the same body and a fresh signature
+
+  # "平台最多重推6次,分别于1分钟、4分钟、9分钟、106分钟、203分钟和300分钟后重推" [V]: a push that never
+  # succeeds is re-pushed 6 times within 300 minutes of its first attempt, 7 deliveries in all.
+  @global-state @rule:delivery:repush-count
+  Scenario: A push that never succeeds is delivered 7 times: the first attempt and 6 re-pushes
+    # The runner's receiver answers every delivery of every push of this app with 503.
+    Given the AXB-down app
+    And an AXB binding of "<A1>" and "<B1>" on "<X1>"
+    When "<A1>" calls "<X1>"
+    And the emulator clock advances by 600 seconds
+    And the emulator clock advances by 2 seconds
+    Then every push of the call is first answered with HTTP 503
+    When the emulator clock advances by 18000 seconds
+    Then every push of the call is delivered 7 times in all, each answered HTTP 503
+
+  # Pushes are signed "exactly as in §2" (§7.1 [V]), whose Created is standard UTC (§2.1 [V]).
+  @global-state @rule:delivery:created-utc
+  Scenario: Every push of a call is signed with the current time in UTC
+    Given an AXB binding of "<A1>" and "<B1>" on "<X1>"
+    When "<A1>" calls "<X1>"
+    And the emulator clock advances by 600 seconds
+    And the emulator clock advances by 2 seconds
+    Then the call's events arrive at the call-status URL in the order "callin, callout, alerting, answer, disconnect"
+    And the fee record of the call arrives at the fee URL
+    And every push of the call is signed with a Created in UTC
