@@ -177,6 +177,7 @@ var onTargetKills = []string{
 	"inside/1: Created parsed as any RFC 3339 time (fractions, numeric zones)",
 	"inside/1: Created without its Z read as UTC",
 	"inside/1: Created with a space instead of the T accepted",
+	"inside/7: fixed line with a 3-digit area and 8-digit local number refused",
 	"inside/7: fixed line of 12 digits accepted (cut to 11)",
 	"inside/7: blanks around numbers trimmed before validation",
 }

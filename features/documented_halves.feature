@@ -54,6 +54,17 @@ Feature: Documented halves — the rule checked on every target where only the e
       """
     Then the request is refused
 
+  # The same rule from the other side: a real fixed-line number (the profile's fixed-line block,
+  # e.g. +86755 and 8 local digits) is a valid B [V], whatever lengths a platform allows beyond.
+  @axb.bind @rule:format:calleeNum
+  Scenario: A fixed-line B of the profile's fixed-line block is accepted (on any platform)
+    Given the AXB app
+    When I bind AXB with:
+      """
+      {"callerNum":"<A1>","calleeNum":"<FIX1>","relationNum":"<X1>"}
+      """
+    Then the result code is "0"
+
   # The global format is "+" and digits [V]; a blank is not part of a number, and a platform
   # that trims binds a number the client never wrote. The code is D16.
   @axb.bind @rule:format:callerNum @refused
