@@ -21,6 +21,37 @@ func (w *world) registerGapSteps(sc *godog.ScenarioContext) {
 	sc.Step(`^the call's "([^"]*)" event arrives at the (callin|call-status) URL$`, w.eventArrivesAt)
 	sc.Step(`^every push of the call is delivered (\d+) times in all, each answered HTTP (\d+)$`, w.deliveredTimes)
 	sc.Step(`^every push of the call is signed with a Created in UTC$`, w.pushesCreatedUTC)
+	sc.Step(`^I remember the city codes of the app's X numbers as "([^"]*)" and "([^"]*)"$`, w.rememberCities)
+	sc.Step(`^the response field "([^"]*)" is an X number in the remembered area "([^"]*)"$`, func(path, name string) error {
+		area, err := w.fill(name)
+		if err != nil {
+			return err
+		}
+		return w.fieldIsAreaX(path, area)
+	})
+}
+
+// rememberCities saves, under first and last, the city codes of the current app's first and
+// last X ranges that have one (the same code when the profile lists one city), so that a
+// scenario asks for X numbers of cities the target's profile says the app has, instead of one
+// the emulator happens to have. Two cities, when there are two, catch a platform that ignores
+// areaCode: it cannot pick by the caller's area and land in both by chance.
+func (w *world) rememberCities(first, last string) error {
+	a, err := w.appProfile(w.app)
+	if err != nil {
+		return err
+	}
+	var codes []string
+	for _, r := range a.XRanges {
+		if r.CityCode != "" {
+			codes = append(codes, r.CityCode)
+		}
+	}
+	if len(codes) == 0 {
+		return fmt.Errorf("%w: the profile names no city code for app %s's X numbers", godog.ErrSkip, w.app)
+	}
+	w.vars[first], w.vars[last] = codes[0], codes[len(codes)-1]
+	return nil
 }
 
 // queryLists names the binding list of each query answer that has one (§3.5, §4.5).

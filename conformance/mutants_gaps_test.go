@@ -50,6 +50,14 @@ var gapMutants = []mutant{
 	// Class 7: the documented halves of rules whose exact answer is a decision (§3.5, §4.6).
 	{"gaps/7: a temporary callee equal to the binding's A accepted", "distinct:calleeNum,origNum", acceptCalleeA, nil},
 	{"gaps/7: AXB query by relationNum and callerNum matches the number in either role", "business:role-match", eitherRole, nil},
+	{"gaps/7: AXB bind ignores areaCode under strict matching", "business:area-selection",
+		rewriteBody(http.MethodPost, pns.PathAXB, func(m map[string]any) bool {
+			if m["areaCode"] != nil && m["areaMatchMode"] == "0" {
+				delete(m, "areaCode")
+				return true
+			}
+			return false
+		}), nil},
 	{"gaps/7: AX unbind by origNum and privateNum ignores origNum", "business:a-mismatch",
 		rewriteQuery(http.MethodDelete, pns.PathAX, func(q map[string][]string) bool {
 			if q["origNum"] != nil && q["privateNum"] != nil && q["subscriptionId"] == nil {
@@ -174,6 +182,7 @@ var onTargetKills = []string{
 	"gaps/7: a temporary callee equal to the binding's A accepted",
 	"gaps/7: AXB query by relationNum and callerNum matches the number in either role",
 	"gaps/7: AX unbind by origNum and privateNum ignores origNum",
+	"gaps/7: AXB bind ignores areaCode under strict matching",
 	"inside/1: Created parsed as any RFC 3339 time (fractions, numeric zones)",
 	"inside/1: Created without its Z read as UTC",
 	"inside/1: Created with a space instead of the T accepted",

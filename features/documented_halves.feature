@@ -34,6 +34,27 @@ Feature: Documented halves — the rule checked on every target where only the e
     When I query AXB with "relationNum=<X1>&calleeNum=<A1>"
     Then the query finds no binding
 
+  # areaCode with areaMatchMode "0" (strict) selects an X of that city [V] (§3.2, §13.5). The
+  # cities are the first and the last the profile lists for the app's X numbers, so the check
+  # runs on any target (its twin in axb_bind.feature asks for the emulator's 0755), and a
+  # platform that ignores areaCode cannot land in both by chance.
+  @axb.bind @rule:business:area-selection
+  Scenario: Strict matching chooses an X of the requested city (on any platform)
+    Given the AXB app
+    And I remember the city codes of the app's X numbers as "AREA1" and "AREA2"
+    When I bind AXB with:
+      """
+      {"callerNum":"<A1>","calleeNum":"<B1>","areaCode":"<AREA1>","areaMatchMode":"0"}
+      """
+    Then the result code is "0"
+    And the response field "relationNum" is an X number in the remembered area "<AREA1>"
+    When I bind AXB with:
+      """
+      {"callerNum":"<A2>","calleeNum":"<B2>","areaCode":"<AREA2>","areaMatchMode":"0"}
+      """
+    Then the result code is "0"
+    And the response field "relationNum" is an X number in the remembered area "<AREA2>"
+
   # An AX query by an A without binding finds nothing [V]; the answer (1016001, or "0" with an
   # empty list) is D78 (twin in ax_query.feature).
   @ax.query @rule:business:unknown-subscription @refused
