@@ -174,6 +174,8 @@ type ownPushes struct {
 	// goroutine without the request) can be joined with the request's path and headers.
 	serial [2]sync.Mutex
 	cur    [2]*reqInfo
+	// replies are the scenarios' answers to Block requests.
+	replies BlockReplies
 }
 
 type reqInfo struct {
@@ -223,6 +225,7 @@ func startOwnPushes(apps map[string]string, v *schemas.Validator) (*ownPushes, e
 			p.Created = ri.created
 			o.record(p)
 		}}
+		opts.BlockReply = o.replies.Reply
 		if i == 1 {
 			opts.FailFirst = 1
 		}
@@ -281,7 +284,7 @@ func (o *ownPushes) configure(cfg *emulator.Config) {
 		if a.AppKey == CallinAppKey { // a separate callin URL (D77)
 			a.CallinURL = base + pathCallin
 		}
-		if a.Mode == pns.ModeAX {
+		if a.Mode == pns.ModeAX || a.Mode == pns.ModeX {
 			a.SMSControlURL = base + pathSMSControl
 		}
 	}
