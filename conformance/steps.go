@@ -199,6 +199,7 @@ func (rs *runState) initScenario(sc *godog.ScenarioContext) {
 	w.registerCapSteps(sc)
 	w.registerBlockReplySteps(sc)
 	w.registerInsideSteps(sc)
+	w.registerGapSteps(sc)
 
 	// Emulator control.
 	sc.Step(`^the emulator clock advances by (\d+) seconds$`, w.advanceClock)
