@@ -83,12 +83,14 @@ func embeddedPlan(ctx context.Context, o runOptions, stdout io.Writer) (p pipeli
 		// The conformance run left the clock and the state as it was; the load starts from a
 		// clean state so that it sees a fresh pool.
 		BeforeLoad: func() *loadtest.Profile {
+			endCalls(plat) // before the reset forgets them
 			plat.Emulator.Reset()
 			plat.Emulator.Clock().SetScale(1)
 			return runLoadProfile(plat.Emulator)
 		},
 		// Let the dispatcher finish, then keep its statistics for the emulator-side loss.
 		Settle: func(ctx context.Context) (*reports.EmulatorLoss, error) {
+			endCalls(plat)
 			plat.Emulator.Clock().Advance(5 * time.Second) // close the fee batch window
 			dctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 			_ = plat.Dispatcher.Drain(dctx)
@@ -151,4 +153,16 @@ func runLoadProfile(em *emulator.Emulator) *loadtest.Profile {
 		}
 	}
 	return p
+}
+
+// endCalls advances the embedded emulator's clock to the end of the last call in progress, so
+// that calls placed near the end of a phase (a conformance scenario's talk for ten seconds of
+// emulator time) push their disconnect and fee record before the emulator is reset or the
+// report is written, however fast the run was. Without it, the report's callback section
+// (hang-up causes among them) depended on the machine's speed.
+func endCalls(plat *embedded.Platform) {
+	clk := plat.Emulator.Clock()
+	if end := plat.Simulator.LastEnd(); end.After(clk.Now()) {
+		clk.Advance(end.Sub(clk.Now()))
+	}
 }
