@@ -5,6 +5,8 @@ package reports
 import (
 	"fmt"
 	"time"
+
+	"github.com/pns-harness/pns-harness/pns"
 )
 
 // Callbacks is the result of the callback (notification) receiver.
@@ -103,10 +105,8 @@ type CallbackType struct {
 	// known, an older harness's results); the rest came from other calls.
 	ExpectedReceived *int64 `json:"expectedReceived,omitempty"`
 	Missing          int64  `json:"missing"`
-	Duplicate        int64  `json:"duplicate"`
-	OutOfOrder       int64  `json:"outOfOrder"`
-	Late             int64  `json:"late"`
-	ClockSkew        int64  `json:"clockSkew"`
+	// TypeAnomalies is the receiver's own value (receiver.TypeCounts), not a copy by field.
+	pns.TypeAnomalies
 	// DroppedOnMerge counts the delays lost when the receivers' histograms of the type were
 	// merged (outside the receiving one's range): Latency and Histogram leave them out, and
 	// thresholds on them are not measured. 0 when exact.
