@@ -660,7 +660,7 @@ func Callbacks(rep receiver.Report, loss *reports.EmulatorLoss) *reports.Callbac
 		typedDup += tc.Duplicate
 		ct := get(t)
 		ct.Expected, ct.Received, ct.Missing = tc.Expected, tc.Received, tc.Missing
-		ct.Duplicate, ct.OutOfOrder, ct.Late, ct.ClockSkew = tc.Duplicate, tc.OutOfOrder, tc.Late, tc.ClockSkew
+		ct.TypeAnomalies = tc.TypeAnomalies
 		if scoped {
 			ct.ExpectedReceived = &tc.OfExpected
 		}

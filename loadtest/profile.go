@@ -3,8 +3,6 @@ package loadtest
 import (
 	"strconv"
 
-	"github.com/pns-harness/pns-harness/pns"
-
 	"github.com/pns-harness/pns-harness/profile"
 )
 
@@ -47,24 +45,11 @@ const (
 )
 
 // DefaultProfile returns a profile matching the emulator's default configuration: apps demo-axb,
-// demo-ax and demo-axe with secrets "<key>-secret". It lists no X numbers, so the platform
-// chooses X (non-strict area match) unless the caller fills XNumbers, e.g. from the emulator's
-// configuration.
+// demo-ax and demo-axe with secrets "<key>-secret" (profile.Demo). It lists no X numbers, so
+// the platform chooses X (non-strict area match) unless the caller fills XNumbers, e.g. from
+// the emulator's configuration.
 func DefaultProfile() *Profile {
-	app := func(key string) *AppProfile {
-		return &AppProfile{AppKey: key, AppSecret: key + "-secret", AreaMatchMode: "1"}
-	}
-	apps := map[string]*AppProfile{}
-	for _, m := range pns.Modes {
-		apps[string(m)] = app("demo-" + m.Lower())
-	}
-	return &Profile{
-		Apps: apps,
-		Numbers: NumberSpace{
-			A: NumberRange{Start: DefaultAStart, Count: DefaultRangeN},
-			B: NumberRange{Start: DefaultBStart, Count: DefaultRangeN},
-		},
-	}
+	return profile.Demo(profile.DemoOptions{AreaMatchMode: "1"})
 }
 
 // LoadProfile reads a YAML profile with the strict loader every mode uses (profile.Load).

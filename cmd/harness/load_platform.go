@@ -26,21 +26,19 @@ import (
 // defaultLoadProfile is the load profile of the embedded emulator: its demo apps with every X
 // number of its default pool, so that binds name their X explicitly.
 func defaultLoadProfile() *loadtest.Profile {
-	p := loadtest.DefaultProfile()
 	cfg, err := emulator.DefaultConfig()
 	if err != nil {
-		return p // auto selection still works
+		return loadtest.DefaultProfile() // auto selection still works
 	}
-	modeOf := map[string]pns.Mode{}
-	for _, a := range cfg.Apps {
-		modeOf[a.AppKey] = a.Mode
-	}
-	for _, e := range cfg.Entries() {
-		if _, a := p.AppFor(modeOf[e.App]); a != nil && a.AppKey == e.App {
-			a.XNumbers = append(a.XNumbers, e.Number)
+	return profile.Demo(profile.DemoOptions{AreaMatchMode: "1", XNumbers: func(key string) []string {
+		var xs []string
+		for _, e := range cfg.Entries() {
+			if e.App == key {
+				xs = append(xs, e.Number)
+			}
 		}
-	}
-	return p
+		return xs
+	}})
 }
 
 // loadAdoptEmulatorPool asks the target's emulator admin API for its configuration and, for

@@ -14,6 +14,7 @@ import (
 	"github.com/pns-harness/pns-harness/loadtest"
 	"github.com/pns-harness/pns-harness/pipeline"
 	"github.com/pns-harness/pns-harness/pns"
+	"github.com/pns-harness/pns-harness/profile"
 	"github.com/pns-harness/pns-harness/reports"
 )
 
@@ -141,18 +142,13 @@ func embeddedLoads(o runOptions, target string, tracker *loadtest.CallbackTracke
 // runLoadProfile is the load profile of the embedded platform: its demo apps with their X
 // pools, so that bindings are spread over known numbers.
 func runLoadProfile(em *emulator.Emulator) *loadtest.Profile {
-	p := loadtest.DefaultProfile()
-	for _, m := range pns.Modes {
-		_, a := p.AppFor(m)
-		if a == nil {
-			continue
+	return profile.Demo(profile.DemoOptions{AreaMatchMode: "1", XNumbers: func(key string) []string {
+		var xs []string
+		for _, x := range em.Store().XNumbers(key) {
+			xs = append(xs, x.Number)
 		}
-		a.XNumbers = nil
-		for _, x := range em.Store().XNumbers(a.AppKey) {
-			a.XNumbers = append(a.XNumbers, x.Number)
-		}
-	}
-	return p
+		return xs
+	}})
 }
 
 // endCalls advances the embedded emulator's clock to the end of the last call in progress, so
