@@ -276,6 +276,21 @@ func sectionClass(section, label, text string, prose bool) pns.RuleClass {
 		return false
 	}
 	lower := strings.ToLower(text)
+	if strings.Contains(lower, "lockout") {
+		return pns.ClassLockout
+	}
+	if in("13") { // the limits table spans every class
+		switch {
+		case strings.Contains(lower, "recording"):
+			return pns.ClassRecording
+		case strings.Contains(lower, "push") || strings.Contains(lower, "re-send"):
+			return pns.ClassNotification
+		case strings.Contains(lower, "nonce") || strings.Contains(lower, "qps"):
+			return pns.ClassAuth
+		case strings.Contains(lower, "stop call"):
+			return pns.ClassCallControl
+		}
+	}
 	switch {
 	case in("1.1", "1.2", "1.3"):
 		return pns.ClassTransport
@@ -284,7 +299,7 @@ func sectionClass(section, label, text string, prose bool) pns.RuleClass {
 	case in("1.5", "1.6", "12"):
 		return pns.ClassAnswer
 	case in("2"):
-		if strings.Contains(lower, "lockout") || strings.Contains(lower, "locked out") {
+		if strings.Contains(lower, "locked out") {
 			return pns.ClassLockout
 		}
 		return pns.ClassAuth
