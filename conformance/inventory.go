@@ -114,12 +114,15 @@ type refParser struct {
 	header  []string
 	code    bool
 	para    []string
+	bullet  bool   // para is a list item
+	inherit string // the markers of a list's introduction ("Global format [V]:"), for its items
 	seen    map[string]int
 }
 
 func (p *refParser) line(l string) {
 	if strings.HasPrefix(strings.TrimSpace(l), "```") {
 		p.flush()
+		p.inherit = ""
 		p.code = !p.code
 		return
 	}
@@ -133,7 +136,7 @@ func (p *refParser) line(l string) {
 		if major < 1 || major > 14 || (major == 14 && p.section != "14.1") {
 			p.section = ""
 		}
-		p.label, p.header = "", nil
+		p.label, p.header, p.inherit = "", nil, ""
 		return
 	}
 	if strings.HasPrefix(l, "#") {
@@ -148,6 +151,7 @@ func (p *refParser) line(l string) {
 	switch {
 	case strings.HasPrefix(t, "|"):
 		p.flush()
+		p.inherit = ""
 		p.row(t)
 	case t == "":
 		p.flush()
@@ -155,10 +159,14 @@ func (p *refParser) line(l string) {
 	case bulletRE.MatchString(l):
 		p.flush()
 		p.header = nil
+		p.bullet = true
 		p.para = append(p.para, t)
 	default:
 		if p.header != nil { // prose right after a table ends it
 			p.header = nil
+		}
+		if len(p.para) == 0 { // a new paragraph ends the list an introduction marked
+			p.inherit = ""
 		}
 		p.para = append(p.para, t)
 	}
@@ -214,15 +222,23 @@ func (p *refParser) flush() {
 		return
 	}
 	text := strings.Join(p.para, " ")
-	p.para = nil
+	bullet := p.bullet
+	p.para, p.bullet = nil, false
 	if strings.HasSuffix(text, ":") {
 		p.label = text
 		if len(text) < 80 { // "Response [V]:", "Official example [V]:" introduce, not state
+			p.inherit = strings.Join(confRE.FindAllString(text, -1), " ")
 			return
 		}
 	}
-	if p.section == "14.1" || !confRE.MatchString(text) {
+	if p.section == "14.1" {
 		return
+	}
+	if !confRE.MatchString(text) {
+		if !bullet || p.inherit == "" {
+			return
+		}
+		text += " " + p.inherit // an item of a list whose introduction carries the marker
 	}
 	words := strings.Fields(markerRE.ReplaceAllString(bulletRE.ReplaceAllString(text, ""), ""))
 	if len(words) > 5 {

@@ -95,12 +95,14 @@ func TestInventoryWellFormed(t *testing.T) {
 
 // TestParseReferenceRows checks the parser on a small reference: a marked table row becomes a
 // rule named by its first cell, unmarked rows and code blocks do not, a repeated slug gets ~2,
-// a decision row keeps its ID and platform column, and a response table's rows are answers.
+// items of a list inherit the marker of its introduction, a decision row keeps its ID and
+// platform column, and a response table's rows are answers.
 func TestParseReferenceRows(t *testing.T) {
 	src := "# title\n\n| Marker | Meaning |\n|---|---|\n| **[V]** | verified |\n\n" +
 		"## 3. AXB mode\n\n### 3.2 AXB bind\n\nRequest body:\n\n| Field | M | Rules | Tag |\n|---|---|---|---|\n" +
 		"| `callerNum` | yes | A number | [V] |\n| `calleeNum` | yes | differs (D28) | [V]; rule [I] |\n| `x` | no | none | |\n" +
 		"| `callerNum` | yes | again | [C] |\n\nResponse [V]:\n\n| Field | Type | Tag |\n|---|---|---|\n| `subscriptionId` | String | [V] |\n\n" +
+		"Global format [V]:\n\n* Mobile: plus\n* Fixed line: more\n\n" +
 		"```\n| `inCode` | [V] |\n```\n\n* Bind takes effect\n  immediately. [V]\n* unmarked item\n\n" +
 		"## 14. Emulator decisions\n\n### 14.1 Decision table\n\n| ID | Topic | Public | Emulator | Setting | Real platform |\n|---|---|---|---|---|---|\n" +
 		"| D8 | Authentication lockout | x | y | z | @emulator |\n\n### 14.2 Settings\n\n| `a` | [V] |\n"
@@ -114,7 +116,8 @@ func TestParseReferenceRows(t *testing.T) {
 	}
 	want := []string{
 		"3.2/callerNum validation [V]", "3.2/calleeNum validation D28,[V],[I]", "3.2/callerNum~2 validation [C]",
-		"3.2/subscriptionId answer [V]", "3.2/Bind-takes-effect-immediately state [V]", "D8 lockout D8",
+		"3.2/subscriptionId answer [V]",
+		"3.2/Mobile-plus state [V]", "3.2/Fixed-line-more state [V]", "3.2/Bind-takes-effect-immediately state [V]", "D8 lockout D8",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Fatalf("rules:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
