@@ -65,9 +65,10 @@ bench-rss: build
 	$(BIN)/harness calibrate --rss 1000000
 
 ## mutation: run the whole conformance suite against every mutant of the emulator (one contract
-## rule broken each, named by the rule) and print the score and each surviving mutant (a few
-## minutes; MUTANTS=fee reruns the mutants whose name contains "fee"). make test runs only the
-## bounded TestMutations and the catalogue check.
+## rule broken each, named by its rule ID of conformance/rules.json) and print the score, overall
+## and per class of rule, and each surviving mutant with its reason (a few minutes; MUTANTS=fee
+## reruns the mutants whose name contains "fee"). make test runs only the bounded TestMutations
+## and the catalogue checks.
 mutation:
 	@mkdir -p $(BIN); rm -f $(BIN)/mutation.txt; \
 	PNS_MUTATION=$(BIN)/mutation.txt PNS_MUTANTS="$(MUTANTS)" $(GO) test -count=1 -timeout 20m -run '^TestMutationScore$$' ./conformance; \

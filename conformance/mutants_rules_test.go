@@ -1,0 +1,175 @@
+package conformance
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/pns-harness/pns-harness/pns"
+)
+
+// mutantRuleIDs names, for every mutant, the inventory rule (rules.json) it breaks: the rule
+// of the reference a platform with that bug would violate. The mutation score is reported per
+// class of that rule.
+var mutantRuleIDs = map[string]string{
+	"range:duration: the largest allowed value (7776000) refused":                                             "3.2/duration",
+	"range:maxDuration: the largest allowed value (1440) refused":                                             "13.6/maxDuration",
+	"range:maxDuration: the smallest allowed value (0) refused":                                               "3.2/maxDuration",
+	"range:duration (ax.callee): the largest allowed value (259200) refused":                                  "4.6/duration",
+	"range:bindExpiredTime: minutes held to the hours maximum (2160)":                                         "5.2/bindExpiredTime",
+	"length:userData: the longest allowed value (256) refused":                                                "13.6/userData",
+	"length:lastMinVoice: the longest allowed value (128) refused":                                            "3.2/lastMinVoice",
+	"enum:callDirection: value 2 never accepted":                                                              "3.2/callDirection",
+	`enum:turnFlag: "off" never accepted`:                                                                     "4.2/turnFlag",
+	`enum:timeUnit: "1" (minutes) never accepted`:                                                             "5.2/timeUnit",
+	`enum:privateSms: "false" never accepted`:                                                                 "3.2/privateSms",
+	"bad-digest: message in the wrong order (Created + Nonce) accepted":                                       "2.1/PasswordDigest",
+	"bad-digest: key and message swapped accepted":                                                            "2.1/PasswordDigest",
+	"bad-digest: Base64 of the hex string accepted":                                                           "2.1/PasswordDigest",
+	"bad-digest: a separator between Nonce and Created accepted":                                              "2.1/PasswordDigest",
+	"future-created: a Created ahead of the window accepted":                                                  "2.5/13",
+	"stale-created: a Created a day old accepted":                                                             "2.5/13",
+	"nonce-replay: a reused nonce accepted":                                                                   "D6",
+	"utc-time: subscribeTime in China local time (UTC+8)":                                                     "1.7/Times-in-responses-and-notifications",
+	"utc-time: subscribeTime one hour off":                                                                    "3.5/subscribeTime",
+	"fee-cap: fee records split before the cap (49 per message)":                                              "13.6/Fee-records-per-push",
+	"fee-batch: fee records of calls ending together never merged":                                            "8.1/50-after-each-call",
+	"numstatus-cap: status changes split before the cap (99 per message)":                                     "13.6/Status-changes-per-X-status-push",
+	"x-reuse: 1012010 answered as 1012008, and AXB bind answers without subscriptionId (as in TestMutations)": "13.1/1-X-5000-AXB-CXD-AXB-BXC-one-X-may",
+
+	"inside/1: digest compared without case":                                         "2.1/PasswordDigest",
+	"inside/1: digest compared without its padding":                                  "D9",
+	"inside/1: Created parsed as any RFC 3339 time (fractions, numeric zones)":       "D3",
+	"inside/1: Created without its Z read as UTC":                                    "2.1/Created",
+	"inside/1: Created with a space instead of the T accepted":                       "D3",
+	"inside/1: local-time tolerance of 1.5 h around +8 h instead of the skew window": "D2",
+	"inside/1: any whole-hour zone up to +8 h tolerated":                             "2.1/Timezone-of-Created.-Every-PrivateNumber",
+	"inside/1: local time tolerated 8 h behind as well":                              "D2",
+	"inside/1: nonce maximum taken as 127 characters":                                "13.6/Nonce",
+	"inside/1: nonce of fewer than 8 characters refused":                             "2.1/Nonce",
+	"inside/1: scheme token matched with its case":                                   "2.4/Authorization-scheme-token-whitespace-th",
+	"inside/1: Authorization attribute names matched without case":                   "D9",
+	"inside/1: X-AKSK attribute names matched without case":                          "D9",
+	"inside/2: lockout after 9 failures":                                             "D8",
+	"inside/2: lockout after 11 failures":                                            "13.6/Authentication-lockout",
+	"inside/2: validation and business refusals count toward the lockout":            "D8",
+	"inside/2: lockout keyed by X-Forwarded-For instead of the TCP peer":             "D8",
+	"inside/2: requests refused during the lock extend it":                           "D8",
+	"inside/4: retention counted from the call's start, not the fee push":            "11.1/Retention-a-recording-is-kept",
+	"inside/5: answers labelled text/html":                                           "1.5/Every-provisioning-response-is-JSON",
+	"inside/5: answers labelled with charset GBK":                                    "1.5/Every-provisioning-response-is-JSON",
+	"inside/5: AX query fills in callDirection 0 when it was never set":              "4.5/callDirection",
+	"inside/5: AX query answers unset optional fields as JSON null":                  "4.5/userData",
+	"inside/6: AXB unbind finds another app's binding":                               "3.3/subscriptionId-unknown-in-this-app",
+	"inside/6: AXB modify with duration 0 taken as not sent":                         "13.4/AXB-duration-0-7776000-s-absent",
+	"inside/6: AXB bindings expire one second late (the expiry instant still alive)": "13.4/Emulator-an-expired-binding",
+	"inside/6: a binding-frozen X (status 11) treated as paused":                     "9/Effects-normal-none",
+	`inside/6: AXB privateSms "false" ignored`:                                       "3.2/privateSms",
+	"inside/6: areaMatchMode defaults to non-strict":                                 "3.2/areaMatchMode",
+	"inside/6: temporary callee default duration 30 s":                               "13.2/Temporary-callee-lifetime-1-259200-s",
+	"inside/6: temporary callee default duration 120 s":                              "13.6/AX-temporary-callee-duration",
+	"inside/3: fee calleeNum is the forwarded leg's callee":                          "8.3/calleeNum",
+	"inside/3: icid is the binding's, not the call's":                                "8.3/icid",
+	"inside/4: recording download does not check the app":                            "11.1/GET-rest-provision-voice-record-v1.0-fil",
+	"inside/7: AX unbind by a privateNum sent alone wins over subscriptionId":        "4.3/subscriptionId",
+	"inside/7: AXB query pageSize 100 taken as out of range":                         "3.5/pageSize",
+	"inside/7: fixed line with a 7-digit local number refused":                       "1.4/Fixed-line-country-code",
+	"inside/7: fixed line with a 3-digit area and 8-digit local number refused":      "D16",
+	"inside/7: fixed line of 12 digits accepted (cut to 11)":                         "D16",
+	"inside/7: blanks around numbers trimmed before validation":                      "1.4/A-and-B-numbers-must",
+}
+
+// survivorReasons explains the mutants the suite is known not to kill: an equivalent mutant
+// (no observable difference) or a rule no black-box test can see. A survivor without an entry
+// fails the mutation run.
+var survivorReasons = map[string]string{}
+
+// mutantRule returns the inventory rule a mutant breaks.
+func mutantRule(inv *Inventory, m mutant) (InventoryRule, error) {
+	id, ok := mutantRuleIDs[m.name]
+	if !ok {
+		return InventoryRule{}, fmt.Errorf("mutant %q names no rule ID (add it to mutantRuleIDs)", m.name)
+	}
+	r, ok := inv.ByID(id)
+	if !ok {
+		return InventoryRule{}, fmt.Errorf("mutant %q: rule ID %s is not in the inventory", m.name, id)
+	}
+	return r, nil
+}
+
+// classScores formats the score per class of the rules the mutants break, then overall.
+func classScores(inv *Inventory, outs []mutantOutcome) string {
+	type score struct{ killed, total int }
+	per := map[pns.RuleClass]*score{}
+	all := score{}
+	for _, o := range outs {
+		r, err := mutantRule(inv, o.m)
+		if err != nil {
+			continue
+		}
+		s := per[r.Class]
+		if s == nil {
+			s = &score{}
+			per[r.Class] = s
+		}
+		s.total++
+		all.total++
+		if len(o.killedBy) > 0 {
+			s.killed++
+			all.killed++
+		}
+	}
+	var b strings.Builder
+	for _, c := range pns.RuleClasses {
+		if s := per[c]; s != nil {
+			fmt.Fprintf(&b, "  %-13s %3d/%-3d killed (%.0f%%)\n", c, s.killed, s.total, 100*float64(s.killed)/float64(s.total))
+		}
+	}
+	if all.total > 0 {
+		fmt.Fprintf(&b, "  %-13s %3d/%-3d killed (%.0f%%)\n", "overall", all.killed, all.total, 100*float64(all.killed)/float64(all.total))
+	}
+	return b.String()
+}
+
+// TestMutantRuleIDs: every mutant names a rule of the inventory, no entry names a mutant that
+// does not exist, and the per-class report counts what it is given.
+func TestMutantRuleIDs(t *testing.T) {
+	inv, err := LoadInventory()
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := map[string]bool{}
+	for _, m := range mutants {
+		names[m.name] = true
+		if _, err := mutantRule(inv, m); err != nil {
+			t.Error(err)
+		}
+	}
+	var stale []string
+	for n := range mutantRuleIDs {
+		if !names[n] {
+			stale = append(stale, n)
+		}
+	}
+	for n := range survivorReasons {
+		if !names[n] {
+			stale = append(stale, n)
+		}
+	}
+	sort.Strings(stale)
+	for _, n := range stale {
+		t.Errorf("entry for a mutant that does not exist: %q", n)
+	}
+	outs := []mutantOutcome{
+		{m: mutant{name: "inside/2: lockout after 9 failures"}, killedBy: []string{"x"}},
+		{m: mutant{name: "inside/2: lockout after 11 failures"}},
+		{m: mutant{name: "inside/3: icid is the binding's, not the call's"}, killedBy: []string{"y"}},
+	}
+	got := classScores(inv, outs)
+	for _, want := range []string{"lockout         1/2   killed (50%)", "notification    1/1   killed (100%)", "overall         2/3   killed (67%)"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("class scores lack %q:\n%s", want, got)
+		}
+	}
+}
