@@ -98,6 +98,60 @@ func scenarioDirections(p Pickle) (held, broken bool) {
 	return held, broken
 }
 
+var responseFieldStepRE = regexp.MustCompile(`^the response (?:field|list) "([^"]+)"`)
+
+var listItemRE = regexp.MustCompile(`^[A-Za-z]+List\.[0-9]+\.`)
+
+// stepRuleIDs returns the answer rules a scenario's steps assert: a step about the response
+// field F checks the row of F in the response table of the scenario's interface (§3-§5), a
+// fee field (fee.F) the row of §8.3, an SMS field (smsEvent.F) the row of §10.2, a call event
+// field the row of §7.3.
+func stepRuleIDs(inv *Inventory, ifaces []string, steps []string) []string {
+	var out []string
+	seen := map[string]bool{}
+	add := func(id string) {
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	for _, st := range steps {
+		m := responseFieldStepRE.FindStringSubmatch(st)
+		if m == nil {
+			continue
+		}
+		f := listItemRE.ReplaceAllString(m[1], "")
+		switch {
+		case strings.HasPrefix(f, "fee."):
+			if _, ok := inv.ByID("8.3/" + strings.TrimPrefix(f, "fee.")); ok {
+				add("8.3/" + strings.TrimPrefix(f, "fee."))
+			}
+			continue
+		case strings.HasPrefix(f, "smsEvent."):
+			if _, ok := inv.ByID("10.2/" + f); ok {
+				add("10.2/" + f)
+			}
+			continue
+		}
+		for _, i := range ifaces {
+			sec, ok := ifaceSections[i]
+			if i == IfaceCallbacks {
+				sec, ok = "7.3", true
+			}
+			if !ok {
+				continue
+			}
+			for _, id := range []string{sec + "/" + f, sec + "/" + f + "~2", sec + "/" + f + "~3"} {
+				if r, ok := inv.ByID(id); ok && (r.Class == pns.ClassAnswer || sec == "7.3") {
+					add(id)
+					break
+				}
+			}
+		}
+	}
+	return out
+}
+
 // emulatorOnly reports whether a scenario runs only against the embedded emulator.
 func emulatorOnly(tags []string) bool {
 	for _, t := range tags {
@@ -142,6 +196,9 @@ func buildContract(inv *Inventory, pickles []Pickle, ran map[string]ScenarioResu
 			case known[name]:
 				ifaces = append(ifaces, name)
 			}
+		}
+		for _, id := range stepRuleIDs(inv, ifaces, p.Steps) {
+			addTo(id, p.Key)
 		}
 		for _, i := range ifaces {
 			for _, r := range rules {

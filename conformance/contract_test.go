@@ -39,7 +39,8 @@ func TestContractMapping(t *testing.T) {
 
 // TestContractDirections: directions come from the expected outcome (code 0 held, another
 // code or a refusal broken) or from a @direction: tag; a rule checked one way only, or only
-// by emulator scenarios, is a gap with its reason, and a rule no scenario names is one too.
+// by emulator scenarios, is a gap with its reason, and a rule no scenario names is one too; a
+// step about a response field checks that field's row of the answer table.
 func TestContractDirections(t *testing.T) {
 	fsys := fstest.MapFS{"x.feature": {Data: []byte(`Feature: x
 
@@ -62,6 +63,12 @@ func TestContractDirections(t *testing.T) {
   Scenario: userData both ways by tag
     When I bind AXB with:
     Then the response field "x" is present
+
+  @axb.query
+  Scenario: query answer fields
+    When I query AXB with "relationNum=1"
+    Then the response field "relationNumList.0.callerNum" is "+8613800000001"
+    And the response field "fee.icid" is present
 `)}}
 	cov, err := BuildCoverage(fsys, nil)
 	if err != nil {
@@ -85,6 +92,14 @@ func TestContractDirections(t *testing.T) {
 	}
 	if e := got["3.2/callerNum"]; len(e.Scenarios) != 0 || e.Gap != "no scenario checks it" {
 		t.Errorf("3.2/callerNum: %+v, want no scenario", e)
+	}
+	for _, id := range []string{"3.5/callerNum~2", "8.3/icid"} {
+		if e := got[id]; len(e.Scenarios) != 1 || !e.Held || e.Broken {
+			t.Errorf("%s: %+v, want the query scenario, held only", id, e)
+		}
+	}
+	if e := got["3.5/callerNum"]; len(e.Scenarios) != 0 {
+		t.Errorf("3.5/callerNum (the request parameter): %+v, want no scenario from a response step", e)
 	}
 	if cov.Contract.Rules != len(cov.Contract.Entries) || cov.Contract.BothDirections != 2 {
 		t.Errorf("counts: %d rules, %d entries, %d both ways", cov.Contract.Rules, len(cov.Contract.Entries), cov.Contract.BothDirections)
