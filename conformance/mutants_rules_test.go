@@ -1,11 +1,15 @@
 package conformance
 
 import (
+	"context"
 	"fmt"
+	"net/http"
+	"os"
 	"sort"
 	"strings"
 	"testing"
 
+	"github.com/pns-harness/pns-harness/features"
 	"github.com/pns-harness/pns-harness/pns"
 )
 
@@ -171,5 +175,107 @@ func TestMutantRuleIDs(t *testing.T) {
 		if !strings.Contains(got, want) {
 			t.Errorf("class scores lack %q:\n%s", want, got)
 		}
+	}
+}
+
+// TestMutationScoreOnTarget scores every mutant the way a user's platform is judged: the
+// mutant served as a --target that is not the emulator (no admin API, @emulator and decision
+// scenarios skipped), the whole suite run against it. A mutant is checkable there when a
+// scenario checking its rule ran (not skipped); the score per class is killed/checkable, and
+// the mutants whose rule only emulator scenarios check are listed as not checkable. It runs
+// only when PNS_MUTATION_TARGET is set (make mutation-target; PNS_MUTANTS selects by name as in
+// TestMutationScore), and fails when a checkable mutant survives without a recorded reason.
+func TestMutationScoreOnTarget(t *testing.T) {
+	if os.Getenv("PNS_MUTATION_TARGET") == "" {
+		t.Skip("set PNS_MUTATION_TARGET=1 to score the mutants against a non-emulator target")
+	}
+	inv, err := LoadInventory()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cov, err := BuildCoverage(features.FS, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checking := map[string]map[string]bool{} // rule ID → scenario keys that check it
+	for _, e := range cov.Contract.Entries {
+		checking[e.ID] = map[string]bool{}
+		for _, k := range e.Scenarios {
+			checking[e.ID][k] = true
+		}
+	}
+	var checkable []mutantOutcome
+	var b strings.Builder
+	notCheckable, unexplained := 0, 0
+	for _, m := range mutants {
+		if f := os.Getenv("PNS_MUTANTS"); f != "" && !strings.Contains(m.name, f) {
+			continue
+		}
+		r, err := mutantRule(inv, m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg, err := ConformanceConfig()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.config != nil {
+			m.config(cfg)
+		}
+		var wrap func(http.Handler) http.Handler
+		if m.wrap != nil {
+			wrap = m.wrap(appSecrets(cfg))
+		}
+		url, stop, err := ServeEmulator(cfg, wrap)
+		if err != nil {
+			t.Fatal(err)
+		}
+		prof := EmulatorProfile()
+		prof.Emulator = false
+		res, err := Run(context.Background(), Options{Target: url, Profile: prof, Concurrency: 4})
+		stop()
+		if err != nil {
+			t.Fatal(err)
+		}
+		o := mutantOutcome{m: m}
+		ran := false
+		for _, s := range res.Scenarios {
+			if s.Status == "skipped" {
+				continue
+			}
+			if checking[r.ID][s.Key] || contains(s.Tags, "@rule:"+m.rule) {
+				ran = true
+			}
+			if s.Status != "passed" {
+				o.killedBy = append(o.killedBy, s.Key)
+			}
+		}
+		switch {
+		case !ran && len(o.killedBy) == 0:
+			notCheckable++
+			fmt.Fprintf(&b, "  NOT CHECKABLE %s [%s, %s]: its rule's scenarios run only on the emulator\n", m.name, r.ID, r.Class)
+			continue
+		case len(o.killedBy) > 0:
+			fmt.Fprintf(&b, "  KILLED        %s [%s, %s] by %s\n", m.name, r.ID, r.Class, o.killedBy[0])
+		default:
+			reason, ok := survivorReasons[m.name]
+			if !ok {
+				unexplained++
+				reason = "no reason recorded: a gap of the suite on this target"
+			}
+			fmt.Fprintf(&b, "  SURVIVED      %s [%s, %s]: %s\n", m.name, r.ID, r.Class, reason)
+		}
+		checkable = append(checkable, o)
+	}
+	report := fmt.Sprintf("mutants against a non-emulator target: %d checkable, %d not checkable\nper class of the broken rule (checkable mutants):\n%s%s",
+		len(checkable), notCheckable, classScores(inv, checkable), b.String())
+	if path := os.Getenv("PNS_MUTATION_TARGET"); path != "1" {
+		if err := os.WriteFile(path, []byte(report), 0o644); err != nil {
+			t.Error(err)
+		}
+	}
+	t.Log("\n" + report)
+	if unexplained > 0 {
+		t.Errorf("%d checkable mutants survived without a recorded reason (listed above)", unexplained)
 	}
 }
