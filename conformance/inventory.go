@@ -305,6 +305,8 @@ func sectionClass(section, label, text string, prose bool) pns.RuleClass {
 			return pns.ClassAuth
 		case strings.Contains(lower, "stop call"):
 			return pns.ClassCallControl
+		case in("13.6") && strings.HasPrefix(text, "|") && strings.Contains(cells(text)[0], "`"):
+			return pns.ClassValidation // the range of a field (`duration`, `pageSize`, …)
 		}
 	}
 	switch {
