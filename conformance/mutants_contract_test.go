@@ -88,10 +88,10 @@ var contractMutants = []ruleMutant{
 		recode(pns.CodeInvalidRequest, pns.CodeInvalidRequest, http.StatusBadRequest), nil}},
 	{"1.6/1010010-Invalid-digest-1010013-Time-out", mutant{"contract/answer: 1010013 answered with HTTP 403 instead of 401", "business:stale-created",
 		recode(pns.Code("1010013"), pns.Code("1010013"), http.StatusForbidden), nil}},
-	{"12/1012008", mutant{"contract/answer: 1012008's description without its trailing period", "business:no-eligible-x",
+	{"12/1012007", mutant{"contract/answer: 1012007's description without its trailing period", "business:unknown-subscription",
 		rewriteAnswers(func(_ *http.Request, m map[string]any) bool {
 			d, ok := m["resultdesc"].(string)
-			if m["resultcode"] != string(pns.CodeNoResource) || !ok || !strings.HasSuffix(d, ".") {
+			if m["resultcode"] != string(pns.CodeRecordNotExist) || !ok || !strings.HasSuffix(d, ".") {
 				return false
 			}
 			m["resultdesc"] = strings.TrimSuffix(d, ".")
@@ -183,6 +183,12 @@ var contractMutants = []ruleMutant{
 		func(c *emulator.Config) {
 			for i := range c.Apps {
 				c.Apps[i].SMSIncludeContent = bp(true)
+			}
+		}}},
+	{"10.2/smsEvent.smsContent", mutant{"contract/notification: SMS text never included although the app says so", "delivery:sms-notify", nil,
+		func(c *emulator.Config) {
+			for i := range c.Apps {
+				c.Apps[i].SMSIncludeContent = bp(false)
 			}
 		}}},
 	{"8.3/callerNum", mutant{"contract/notification: fee callerNum is X instead of the first leg's caller", "meaning:fee-first-leg",

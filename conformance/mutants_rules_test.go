@@ -89,7 +89,14 @@ var mutantRuleIDs = map[string]string{
 // "invisible:" (no black-box test can see the rule break) or "gap:" (a scenario could see it
 // but none does yet; the score counts it as a survivor and the report lists it). A survivor
 // without an entry fails the mutation run.
-var survivorReasons = map[string]string{}
+var survivorReasons = map[string]string{
+	`contract/auth: X-AKSK with ", " separators refused`: "gap: the separators scenario puts spaces after the commas of Authorization only; " +
+		`no scenario sends an X-AKSK value with ", " although §2.4 says both forms must be accepted`,
+	"contract/state: AXB modify without maxDuration resets it to 0": "gap: no scenario binds with a maxDuration, modifies the binding " +
+		"without it and reads it back (§3.4: an absent field leaves its value unchanged)",
+	"contract/notification: SMS text included for every app": "gap: every app of the conformance configuration has smsIncludeContent " +
+		"on, so no scenario can see a text pushed against the app's setting (§10.1)",
+}
 
 // survivorKinds are the prefixes a survivor's reason starts with.
 var survivorKinds = []string{"equivalent: ", "invisible: ", "gap: "}
