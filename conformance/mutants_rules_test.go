@@ -7,6 +7,7 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/pns-harness/pns-harness/features"
@@ -225,54 +226,40 @@ func TestMutationScoreOnTarget(t *testing.T) {
 			checking[e.ID][k] = true
 		}
 	}
+	var selected []mutant
+	for _, m := range mutants {
+		if f := os.Getenv("PNS_MUTANTS"); f == "" || strings.Contains(m.name, f) {
+			selected = append(selected, m)
+		}
+	}
+	results := make([]targetOutcome, len(selected))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 2)
+	for i, m := range selected {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			results[i] = runOnTarget(m, checking)
+		}()
+	}
+	wg.Wait()
 	var checkable []mutantOutcome
 	var b strings.Builder
 	notCheckable, unexplained := 0, 0
-	for _, m := range mutants {
-		if f := os.Getenv("PNS_MUTANTS"); f != "" && !strings.Contains(m.name, f) {
+	for _, res := range results {
+		m, o := res.o.m, res.o
+		r, err := mutantRule(inv, m)
+		if err == nil {
+			err = res.err
+		}
+		if err != nil {
+			t.Errorf("mutant %q: %v", m.name, err)
 			continue
 		}
-		r, err := mutantRule(inv, m)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cfg, err := ConformanceConfig()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if m.config != nil {
-			m.config(cfg)
-		}
-		var wrap func(http.Handler) http.Handler
-		if m.wrap != nil {
-			wrap = m.wrap(appSecrets(cfg))
-		}
-		url, stop, err := ServeEmulator(cfg, wrap)
-		if err != nil {
-			t.Fatal(err)
-		}
-		prof := EmulatorProfile()
-		prof.Emulator = false
-		res, err := Run(context.Background(), Options{Target: url, Profile: prof, Concurrency: 4})
-		stop()
-		if err != nil {
-			t.Fatal(err)
-		}
-		o := mutantOutcome{m: m}
-		ran := false
-		for _, s := range res.Scenarios {
-			if s.Status == "skipped" {
-				continue
-			}
-			if checking[r.ID][s.Key] || contains(s.Tags, "@rule:"+m.rule) {
-				ran = true
-			}
-			if s.Status != "passed" {
-				o.killedBy = append(o.killedBy, s.Key)
-			}
-		}
 		switch {
-		case !ran && len(o.killedBy) == 0:
+		case !res.ran && len(o.killedBy) == 0:
 			notCheckable++
 			fmt.Fprintf(&b, "  NOT CHECKABLE %s [%s, %s]: its rule's scenarios run only on the emulator\n", m.name, r.ID, r.Class)
 			continue
@@ -299,4 +286,63 @@ func TestMutationScoreOnTarget(t *testing.T) {
 	if unexplained > 0 {
 		t.Errorf("%d checkable mutants survived without a recorded reason (listed above)", unexplained)
 	}
+}
+
+// targetOutcome is one mutant's run as a non-emulator target.
+type targetOutcome struct {
+	o   mutantOutcome
+	ran bool // a scenario checking the mutant's rule ran (was not skipped)
+	err error
+}
+
+// runOnTarget serves one mutant as a non-emulator target and runs the whole suite against it.
+func runOnTarget(m mutant, checking map[string]map[string]bool) (out targetOutcome) {
+	out.o.m = m
+	inv, err := LoadInventory()
+	if err != nil {
+		out.err = err
+		return out
+	}
+	r, err := mutantRule(inv, m)
+	if err != nil {
+		out.err = err
+		return out
+	}
+	cfg, err := ConformanceConfig()
+	if err != nil {
+		out.err = err
+		return out
+	}
+	if m.config != nil {
+		m.config(cfg)
+	}
+	var wrap func(http.Handler) http.Handler
+	if m.wrap != nil {
+		wrap = m.wrap(appSecrets(cfg))
+	}
+	url, stop, err := ServeEmulator(cfg, wrap)
+	if err != nil {
+		out.err = err
+		return out
+	}
+	defer stop()
+	prof := EmulatorProfile()
+	prof.Emulator = false
+	res, err := Run(context.Background(), Options{Target: url, Profile: prof, Concurrency: 4})
+	if err != nil {
+		out.err = err
+		return out
+	}
+	for _, s := range res.Scenarios {
+		if s.Status == "skipped" {
+			continue
+		}
+		if checking[r.ID][s.Key] || contains(s.Tags, "@rule:"+m.rule) {
+			out.ran = true
+		}
+		if s.Status != "passed" {
+			out.o.killedBy = append(out.o.killedBy, s.Key)
+		}
+	}
+	return out
 }
