@@ -263,6 +263,54 @@ var contractMutants = []ruleMutant{
 			delete(m, "relationNum")
 			return true
 		}), nil}},
+
+	// Second batch: precedence, roles and order (§3.5, §4.5, §5.5).
+	{"3.5/relationNum-callerNum", mutant{"contract/validation: AXB query matches callerNum in the callee's role", "business:role-match",
+		rewriteQuery(http.MethodGet, pns.PathAXB, func(q map[string][]string) bool {
+			if q["callerNum"] == nil || q["calleeNum"] != nil {
+				return false
+			}
+			q["calleeNum"] = q["callerNum"]
+			delete(q, "callerNum")
+			return true
+		}), nil}},
+	{"4.5/One-of-the-three-is", mutant{"contract/validation: AX query lets origNum win over subscriptionId", "precedence:subscriptionId>origNum>privateNum",
+		rewriteQuery(http.MethodGet, pns.PathAX, func(q map[string][]string) bool {
+			if q["subscriptionId"] == nil || q["origNum"] == nil {
+				return false
+			}
+			delete(q, "subscriptionId")
+			return true
+		}), nil}},
+	{"5.5/subscriptionId", mutant{"contract/validation: AXE query lets virtualNum and extendNum win over subscriptionId", "precedence:subscriptionId",
+		rewriteQuery(http.MethodGet, pns.PathAXE, func(q map[string][]string) bool {
+			if q["subscriptionId"] == nil || q["virtualNum"] == nil {
+				return false
+			}
+			delete(q, "subscriptionId")
+			return true
+		}), nil}},
+	{"4.5/privateNumList", mutant{"contract/answer: AX query lists bindings newest first", "business:utc-time",
+		reverseList(http.MethodGet, pns.PathAX, "privateNumList"), nil}},
+	{"3.5/relationNum-only", mutant{"contract/answer: AXB query by relationNum lists bindings newest first", "business:pagination",
+		reverseList(http.MethodGet, pns.PathAXB, "relationNumList"), nil}},
+	{"D8", mutant{"contract/lockout: the lock lasts 10 minutes instead of 30", "business:lockout-extension", nil,
+		func(c *emulator.Config) { c.LockoutSeconds = 600 }}},
+}
+
+// reverseList reverses the list field of method answers on path when it has two entries or more,
+// as a platform ordering by the wrong key would.
+func reverseList(method, path, field string) func(map[string]string) func(http.Handler) http.Handler {
+	return rewriteAnswers(func(r *http.Request, m map[string]any) bool {
+		list, ok := m[field].([]any)
+		if r.Method != method || r.URL.Path != path || !ok || len(list) < 2 {
+			return false
+		}
+		for i, j := 0, len(list)-1; i < j; i, j = i+1, j-1 {
+			list[i], list[j] = list[j], list[i]
+		}
+		return true
+	})
 }
 
 // rewriteAnswers is rewriteJSON as a mutant's wrapper.
