@@ -32,15 +32,19 @@ type ContractCoverage struct {
 
 // ContractClass is one class's counts.
 type ContractClass struct {
-	Class          pns.RuleClass `json:"class"`
-	Rules          int           `json:"rules"`
-	BothDirections int           `json:"bothDirections"`
-	OneDirection   int           `json:"oneDirection"`
-	NoScenario     int           `json:"noScenario"`
+	// Class is the rules' class.
+	Class pns.RuleClass `json:"class"`
+	// Rules is the number of its rules: BothDirections checked both ways, OneDirection one
+	// way only, NoScenario by no scenario.
+	Rules          int `json:"rules"`
+	BothDirections int `json:"bothDirections"`
+	OneDirection   int `json:"oneDirection"`
+	NoScenario     int `json:"noScenario"`
 }
 
 // ContractRule is one inventory rule with its scenarios and directions.
 type ContractRule struct {
+	// ID, Class and Markers are the inventory rule's (InventoryRule).
 	ID      string        `json:"id"`
 	Class   pns.RuleClass `json:"class"`
 	Markers []string      `json:"markers"`
