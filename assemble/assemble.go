@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -645,6 +646,7 @@ func Callbacks(rep receiver.Report, loss *reports.EmulatorLoss) *reports.Callbac
 		// A receiver.json of an older harness, which counted only schema violations.
 		cb.Counters.Invalid = rep.Counters.SchemaInvalid
 	}
+	cb.Causes = causeRows(rep.Causes)
 	if d := rep.Deliveries; d != nil {
 		cb.Attempts = d.Attempts
 		if f := d.FirstRepush; f != nil {
@@ -817,5 +819,33 @@ func chartsNotExact(ls *reports.LoadScenario) []string {
 			out = append(out, fmt.Sprintf("step %d p99s not exact: merging its seconds' histograms dropped %d value(s) outside their range", st.Index, st.DroppedOnMerge))
 		}
 	}
+	return out
+}
+
+// causeRows turns the receiver's disconnect counts by stateCode into the report's cause
+// table, with the contract's meaning of each code (pns.LookupHangupCause): codes in numeric
+// order, then the disconnects without an integer stateCode.
+func causeRows(causes map[string]int64) []reports.CallbackCause {
+	var out []reports.CallbackCause
+	for k, n := range causes {
+		row := reports.CallbackCause{Code: k, Count: n}
+		if code, err := strconv.Atoi(k); err == nil {
+			if c, ok := pns.LookupHangupCause(code); ok {
+				row.Listed, row.Group, row.Meaning = true, string(c.Group), c.Meaning
+			}
+		}
+		out = append(out, row)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, aErr := strconv.Atoi(out[i].Code)
+		b, bErr := strconv.Atoi(out[j].Code)
+		switch {
+		case aErr == nil && bErr == nil:
+			return a < b
+		case aErr == nil || bErr == nil:
+			return aErr == nil
+		}
+		return out[i].Code < out[j].Code
+	})
 	return out
 }

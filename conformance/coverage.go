@@ -120,7 +120,9 @@ var Rules = map[string][]string{
 		"sequence:B1", "sequence:B2", "sequence:B3-B6", "sequence:B7", "sequence:B8", "sequence:B9",
 		"sequence:X1", "sequence:X2", "sequence:X3", "sequence:X4", "sequence:X6", "sequence:X7",
 		"sequence:E1", "sequence:E2", "sequence:E3", "sequence:E4", "sequence:E5", "sequence:E6",
+		"sequence:M1", "sequence:M2", "sequence:M3", "delivery:xmode-callin",
 		"business:recorded-call", "sms:axb-forward", "sms:ax-forward",
+		"sms:block-route", "sms:block-discard", "sms:block-invalid", "sms:x-block", "business:forced-cause",
 		// What arrives at the customer's URLs (callback_delivery.feature): §7.1 signing, §7.6
 		// re-push, §8 fee records and batching, §9 X-number status, §10 SMS, §11 recordings.
 		"delivery:events", "delivery:signature-aksk", "delivery:signature-wsse", "delivery:fee",

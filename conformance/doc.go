@@ -101,6 +101,12 @@
 // the SMS control URL`, `the Location serves a WAV recording`. The pushed body becomes the
 // response, so the response-field steps read it.
 //
+// Block replies: `the customer's server answers the callin of "<X1>" with:` and `the customer's
+// server answers the Block SMS to "<X1>" with:` (a JSON doc string) set what the runner's own
+// receiver answers to the X-mode Block callin (§6.7) and to the Block SMS (§10.3) about that X
+// until the scenario ends; with another push source they skip, since that receiver's replies
+// are its own (harness receive --rules).
+//
 // # Push sources
 //
 // With an empty Options.Target the runner starts the embedded emulator together with two
@@ -112,7 +118,9 @@
 // Against an emulator given as Target, Options.Pushes (a PushSource such as a PushHub fed by
 // the receiver's OnPush) supplies the arrivals; paths and nonces are then unknown and not
 // checked, the re-push scenario skips when the receiver accepted the first delivery, and the
-// Block scenario skips when the AX app has no SMS control URL. Without a push source the
+// Block scenario skips when the AX app has no SMS control URL; the scenarios that set the
+// customer's Block replies run when Options.Replies answers for that receiver (`harness run`
+// does so) and skip otherwise. Without a push source the
 // delivery scenarios skip at their first push step ("no push source").
 //
 // # Placeholders

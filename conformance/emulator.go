@@ -41,6 +41,10 @@ var specialApps = []specialApp{
 	// Re-push after a failed delivery (§7.6, D67): the runner's receiver answers the first
 	// delivery of every push of this app with 503.
 	{"AXB-retry", emulator.AppConfig{AppKey: RetryAppKey, AppSecret: "conf-axb-retry-secret", Mode: pns.ModeAXB}, "+8617005100000", 20},
+	// X mode (§6.6): no bindings; each call's Block callin asks the runner's receiver, which
+	// answers what the scenario set. One approved tone, so that an unapproved one fails the
+	// call (D87).
+	{"X", emulator.AppConfig{AppKey: "conf-x", AppSecret: "conf-x-secret", Mode: pns.ModeX, ToneFiles: []string{"approved.wav"}}, "+8617005200000", 20},
 }
 
 // RetryAppKey is the app whose pushes the runner's own receiver fails at first delivery (503),

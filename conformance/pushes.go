@@ -171,6 +171,8 @@ type ownPushes struct {
 	// goroutine without the request) can be joined with the request's path and headers.
 	serial [2]sync.Mutex
 	cur    [2]*reqInfo
+	// replies are the scenarios' answers to Block requests.
+	replies BlockReplies
 }
 
 type reqInfo struct {
@@ -212,6 +214,7 @@ func startOwnPushes(apps map[string]string, v *schemas.Validator) (*ownPushes, e
 			}
 			o.record(newPush(a, ri.path, ri.nonce, ri.ctype))
 		}}
+		opts.BlockReply = o.replies.Reply
 		if i == 1 {
 			opts.FailFirst = 1
 		}
@@ -265,7 +268,7 @@ func (o *ownPushes) configure(cfg *emulator.Config) {
 		a.FeeURL = base + pathFee
 		a.XStatusURL = base + pathXStatus
 		a.SMSNotifyURL = base + pathSMSNotify
-		if a.Mode == pns.ModeAX {
+		if a.Mode == pns.ModeAX || a.Mode == pns.ModeX {
 			a.SMSControlURL = base + pathSMSControl
 		}
 	}

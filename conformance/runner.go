@@ -78,6 +78,10 @@ type Options struct {
 	// scenarios are skipped. Ignored when Target is empty: the runner then starts the
 	// embedded emulator with its own receivers.
 	Pushes PushSource
+	// Replies, with Pushes, are the answers of that receiver to Block requests (its
+	// receiver.Options.BlockReply is Replies.Reply): the scenarios that set the customer's
+	// reply then run. Without it they are not checked. Ignored when Target is empty.
+	Replies *BlockReplies
 	// BindingLifetime is the lifetime every AXB and AXE bind of the suite carries (`duration`,
 	// `bindExpiredTime`) unless its body has one or its scenario's rule is about the lifetime,
 	// so that a binding the run leaves behind expires by itself. 0 means SuiteLifetime of the
@@ -278,9 +282,9 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	}
 	switch {
 	case own != nil:
-		rs.pushes, rs.ownPushes = own, true
+		rs.pushes, rs.ownPushes, rs.replies = own, true, &own.replies
 	case o.Pushes != nil:
-		rs.pushes = sourceFeed{o.Pushes}
+		rs.pushes, rs.replies = sourceFeed{o.Pushes}, o.Replies
 	}
 	res := &Result{Target: o.Target, Emulator: rs.emulator, FeaturesHash: features.Hash(), LifetimeSeconds: int64(math.Ceil(rs.lifetime.Seconds()))}
 	if o.FS != fs.FS(features.FS) {

@@ -183,6 +183,7 @@ func (rs *runState) initScenario(sc *godog.ScenarioContext) {
 	sc.Step(`^I remember the response field "([^"]*)" as "([^"]*)"$`, w.remember)
 	w.registerAuthSteps(sc)
 	w.registerCapSteps(sc)
+	w.registerBlockReplySteps(sc)
 	w.registerInsideSteps(sc)
 
 	// Emulator control.
@@ -253,6 +254,10 @@ func (w *world) theApp(name string) error {
 // lockout); an error here fails the scenario, because later scenarios would inherit the state.
 func (w *world) restore(ctx context.Context) error {
 	w.cleanup(ctx)
+	for _, u := range w.undo {
+		u()
+	}
+	w.undo = nil
 	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
 	var errs []error

@@ -43,6 +43,9 @@ type runState struct {
 	// receivers (paths, nonces and the failing retry app are known).
 	pushes    feed
 	ownPushes bool
+	// replies are the own receivers' answers to Block requests (nil with another push
+	// source: the scenarios that set them skip).
+	replies *BlockReplies
 
 	// global serialises @global-state scenarios against all others (write lock vs read locks).
 	global sync.RWMutex
@@ -133,6 +136,9 @@ type world struct {
 	excused       string
 	why           string
 	notApplicable bool
+	// undo holds what the scenario set up outside the platform (Block replies) and removes
+	// when it ends.
+	undo []func()
 	// faults and lockoutOn record emulator-global changes to undo when the scenario ends.
 	faults    bool
 	lockoutOn bool

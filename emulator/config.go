@@ -86,7 +86,8 @@ type AppConfig struct {
 	AppKey string `yaml:"appKey"`
 	// AppSecret signs the app's requests and the notifications sent to it; never logged.
 	AppSecret string `yaml:"appSecret"`
-	// Mode is AXB, AX or AXE.
+	// Mode is AXB, AX, AXE or X (no bindings: each call's callin asks the app's
+	// call-status URL where it goes, §6.6).
 	Mode pns.Mode `yaml:"mode"`
 	// SpID is the customer's account name sent in fee records.
 	SpID string `yaml:"spId"`

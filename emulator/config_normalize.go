@@ -16,7 +16,7 @@ import (
 )
 
 // Normalize applies the defaults of reference §14.2 and validates the configuration. Errors
-// name the offending setting with its YAML path, e.g. `apps[1].mode: must be AXB, AX or AXE`;
+// name the offending setting with its YAML path, e.g. `apps[1].mode: must be AXB, AX, AXE or X`;
 // all problems are reported, one per line.
 //
 // Each section normalises and validates itself, in this order (the order of the lines of the
@@ -169,9 +169,9 @@ func (a *AppConfig) normalize(p string, bad *problems) {
 		bad.add("%s.appSecret: must not be empty", p)
 	}
 	switch a.Mode {
-	case pns.ModeAXB, pns.ModeAX, pns.ModeAXE:
+	case pns.ModeAXB, pns.ModeAX, pns.ModeAXE, pns.ModeX:
 	default:
-		bad.add("%s.mode: must be AXB, AX or AXE", p)
+		bad.add("%s.mode: must be AXB, AX, AXE or X", p)
 	}
 	if a.LegacyWSSE == nil {
 		a.LegacyWSSE = boolPtr(true)

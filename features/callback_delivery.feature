@@ -184,9 +184,9 @@ Feature: Notifications as they arrive at the customer's URLs (reference §7-§10
   Scenario: AX: A's SMS without an @number goes to the SMS control URL and is forwarded on vNumberRoute
     Given the AX app
     And an AX binding of "<A1>" on "<X1>"
-    And I set the AX temporary callee with:
+    And the customer's server answers the Block SMS to "<X1>" with:
       """
-      {"subscriptionId":"<SUB1>","calleeNum":"<D1>"}
+      {"actions":[{"operation":"vNumberRoute","message":{"called":"<D1>","calling":"<A1>"}}]}
       """
     When "<A1>" sends the SMS "no suffix here" to "<X1>"
     Then the SMS Block request arrives at the SMS control URL

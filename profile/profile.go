@@ -140,7 +140,7 @@ type LoadSettings struct {
 // AppProfile is one app. The secret comes from AppSecret or, when that is empty, from the
 // environment variable named by AppSecretEnv; it never appears in results.
 type AppProfile struct {
-	// Mode is AXB, AX or AXE; empty means the app's name (up to a "-") when that is a mode.
+	// Mode is AXB, AX, AXE or X; empty means the app's name (up to a "-") when that is a mode.
 	Mode         pns.Mode `yaml:"mode,omitempty" json:"mode,omitempty"`
 	AppKey       string   `yaml:"appKey" json:"appKey"`
 	AppSecret    string   `yaml:"appSecret,omitempty" json:"-"`
@@ -314,9 +314,9 @@ func (a *AppProfile) normalize(name string, bad func(string, ...any)) {
 	}
 	a.Mode = pns.Mode(strings.ToUpper(string(a.Mode)))
 	switch a.Mode {
-	case pns.ModeAXB, pns.ModeAX, pns.ModeAXE:
+	case pns.ModeAXB, pns.ModeAX, pns.ModeAXE, pns.ModeX:
 	default:
-		bad("apps.%s.mode: must be AXB, AX or AXE", name)
+		bad("apps.%s.mode: must be AXB, AX, AXE or X", name)
 	}
 	if a.AppKey == "" {
 		bad("apps.%s.appKey: required", name)

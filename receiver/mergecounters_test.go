@@ -19,6 +19,8 @@ var reportMergeRules = map[string]string{
 	"ByScheme":      "sum by key",
 	"Sessions":      "sum of every field",
 	"ByType":        "sum of every field by key",
+	"Causes":        "sum by key",
+	"BlockReplies":  "sum by key",
 	"PlatformClock": "samples summed, min of min, max of max",
 	"Final":         "any",
 	"Settle":        "the longest",
@@ -80,7 +82,9 @@ func TestMergeKeepsEveryCounter(t *testing.T) {
 			ByType:        map[string]TypeCounts{},
 			PlatformClock: &ClockOffset{Samples: base, MinMs: float64(-base), MaxMs: float64(base)},
 			Deliveries:    &Deliveries{Attempts: map[string]int64{"1": base}},
-			MergeDropped:  map[string]int64{"trigger/fee": base + 3}}
+			MergeDropped:  map[string]int64{"trigger/fee": base + 3},
+			Causes:        map[string]int64{"8014": base + 4, CauseAbsent: base + 5},
+			BlockReplies:  map[string]int64{"callin connect": base + 6}}
 		fillInts(&r.Counters, base)
 		fillInts(&r.Sessions, base+100)
 		var tc TypeCounts
@@ -101,6 +105,8 @@ func TestMergeKeepsEveryCounter(t *testing.T) {
 		"ByEventType":  {m.ByEventType, a.ByEventType, b.ByEventType},
 		"ByScheme":     {m.ByScheme, a.ByScheme, b.ByScheme},
 		"MergeDropped": {m.MergeDropped, a.MergeDropped, b.MergeDropped},
+		"Causes":       {m.Causes, a.Causes, b.Causes},
+		"BlockReplies": {m.BlockReplies, a.BlockReplies, b.BlockReplies},
 		"Attempts":     {m.Deliveries.Attempts, a.Deliveries.Attempts, b.Deliveries.Attempts},
 	} {
 		for k, v := range pair[1] {

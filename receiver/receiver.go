@@ -7,7 +7,8 @@
 // time, correlates call events and fee records by sessionId (and expectations by
 // subscriptionId), and records latencies into mergeable HdrHistograms.
 //
-// Answers. A push is answered 200 (empty body; SMS Block gets Options.BlockAnswer) unless
+// Answers. A push is answered 200 (empty body; a Block request, SMS or X-mode callin, gets the
+// instruction Options.Rules choose, see Rules) unless
 //   - its signature does not verify: 401, so that a platform with a wrong key sees its error
 //     in its own logs. The platform will then re-push the same body, which the receiver counts
 //     as a redelivery; such bodies are not accounted (see Options.AcceptBadSignature);
@@ -110,8 +111,10 @@ const (
 	// DefaultReadTimeout bounds the time a client may take to send a whole request, so that
 	// a slow body cannot hold a connection.
 	DefaultReadTimeout = 30 * time.Second
-	// DefaultBlockAnswer forwards the SMS (§10).
-	DefaultBlockAnswer = `{"actions":[{"operation":"vNumberRoute"}]}`
+	// DefaultBlockAnswer drops an SMS no rule routes (§10.3): forwarding needs a receiver
+	// (message.called) that only the customer knows, and vNumberRoute without one is an
+	// invalid reply the platform drops anyway (D89).
+	DefaultBlockAnswer = `{"actions":[{"operation":"DiscardMessage"}]}`
 )
 
 // EmittedHeader is the emulator-only request header with each record's emission instant
@@ -163,8 +166,18 @@ type Options struct {
 	LateAfter time.Duration
 	// ExpectDeadline is the default deadline of an Expectation (DefaultExpectDeadline).
 	ExpectDeadline time.Duration
-	// BlockAnswer is the body answered to SMS Block requests (DefaultBlockAnswer).
+	// BlockAnswer is the body answered to SMS Block requests no rule of Rules matches
+	// (DefaultBlockAnswer).
 	BlockAnswer []byte
+	// Rules choose the replies to Block requests: the X-mode callin (DefaultCallinAnswer
+	// when no rule matches) and the SMS (BlockAnswer when no rule matches). Block requests
+	// are never failed by FailFirst: the platform does not re-send them (§6.7, D89).
+	Rules *Rules
+	// BlockReply, when set, is asked first for the reply to a Block request (Arrival.Kind
+	// KindSMSBlock, or KindEvent for an X-mode callin); ok false falls back to Rules. It runs
+	// on the handler goroutine and must be quick. Test runners use it to give each scenario
+	// its own reply.
+	BlockReply func(a Arrival) (reply []byte, ok bool)
 	// MaxBody limits the request body read (DefaultMaxBody); larger bodies are answered 413.
 	MaxBody int64
 	// MaxRefused bounds the refused bodies remembered (DefaultMaxRefused); see
@@ -227,6 +240,8 @@ type Arrival struct {
 	Attempts int
 	// refusal says why a signature was refused.
 	refusal string
+	// block is true for a Block request (SMS, X-mode callin), answered with an instruction.
+	block bool
 }
 
 // Expectation registers a call the harness triggered, so that the receiver can report it
@@ -365,6 +380,13 @@ type envelope struct {
 		Timestamp      string `json:"timestamp"`
 		SessionID      string `json:"sessionId"`
 		SubscriptionID string `json:"subscriptionId"`
+		// StateCode stays raw: a stateCode of the wrong type is a schema violation, and must
+		// not make the whole body unreadable.
+		StateCode json.RawMessage `json:"stateCode"`
+		// Caller, Called and NotifyMode select the reply to an X-mode Block callin.
+		Caller     string `json:"caller"`
+		Called     string `json:"called"`
+		NotifyMode string `json:"notifyMode"`
 	} `json:"statusInfo"`
 	FeeLst []struct {
 		Icid           string `json:"icid"`
@@ -378,9 +400,45 @@ type envelope struct {
 	SMS     *struct {
 		SMSIdentifier    string `json:"smsIdentifier"`
 		NotificationMode string `json:"notificationMode"`
+		Calling          string `json:"calling"`
+		VirtualNumber    string `json:"virtualNumber"`
 		TimeStamp        string `json:"timeStamp"`
 		SubscriptionID   string `json:"subscriptionId"`
 	} `json:"smsEvent"`
+}
+
+// blockCallin reports whether the body is an X-mode callin in Block mode, whose reply steers
+// the call (§6.7).
+func (e *envelope) blockCallin() bool {
+	return e.EventType == "callin" && e.StatusInfo != nil && e.StatusInfo.NotifyMode == pns.NotifyModeBlock
+}
+
+// blockAnswer is the reply body to a Block request: the rules' choice, else the defaults.
+func (r *Receiver) blockAnswer(env *envelope) []byte {
+	if env.SMS != nil {
+		if b, ok := r.opts.Rules.SMSAnswer(env.SMS.Calling, env.SMS.VirtualNumber); ok {
+			return b
+		}
+		return r.blockReply
+	}
+	return r.opts.Rules.CallinAnswer(env.StatusInfo.Caller, env.StatusInfo.Called)
+}
+
+// replyKey is the Report.BlockReplies key of a reply: "callin " or "sms " and the reply's
+// operation, or "invalid" for a reply the contract does not allow (a rule's raw reply).
+func replyKey(env *envelope, reply []byte) string {
+	if env.SMS != nil {
+		a, err := pns.ParseSMSBlockReply(reply, env.SMS.Calling)
+		if err != nil {
+			return "sms invalid"
+		}
+		return "sms " + a.Operation
+	}
+	c, err := pns.ParseCallinReply(reply)
+	if err != nil {
+		return "callin invalid"
+	}
+	return "callin " + c.Operation
 }
 
 // kind detects the notification kind from the body shape.
@@ -465,6 +523,7 @@ func (r *Receiver) serveHTTP(w http.ResponseWriter, req *http.Request) {
 		if env.SMS != nil {
 			a.EventType = env.SMS.NotificationMode
 		}
+		a.block = a.Kind == KindSMSBlock || env.blockCallin()
 	}
 	if r.opts.Validate != nil && a.Kind != KindUnknown && (a.SignatureOK || r.opts.AcceptBadSignature) {
 		a.Violations = r.opts.Validate(a.Kind, body)
@@ -477,10 +536,21 @@ func (r *Receiver) serveHTTP(w http.ResponseWriter, req *http.Request) {
 	if r.opts.OnPush != nil {
 		r.opts.OnPush(a)
 	}
-	if a.Status == http.StatusOK && a.Kind == KindSMSBlock {
+	if a.Status == http.StatusOK && a.block {
 		w.Header().Set("Content-Type", pns.ContentTypeJSON)
 		w.WriteHeader(http.StatusOK)
-		_, _ = w.Write(r.blockReply)
+		reply, ok := []byte(nil), false
+		if r.opts.BlockReply != nil {
+			reply, ok = r.opts.BlockReply(a)
+		}
+		if !ok {
+			reply = r.blockAnswer(&env)
+		}
+		key := replyKey(&env, reply)
+		r.mu.Lock()
+		r.st.replies[key]++
+		r.mu.Unlock()
+		_, _ = w.Write(reply)
 		return
 	}
 	w.WriteHeader(a.Status)

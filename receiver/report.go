@@ -351,6 +351,14 @@ type Report struct {
 	Sessions    SessionCounts    `json:"sessions"`
 	// ByType holds expected, received and anomaly counts per notification type.
 	ByType map[string]TypeCounts `json:"byType,omitempty"`
+	// Causes counts the distinct disconnect events by hang-up cause (stateCode, reference
+	// §7.7): the decimal code, or CauseAbsent, or CauseNotInteger. pns.LookupHangupCause
+	// gives a code's meaning; a code it does not know is no cause of the contract.
+	Causes map[string]int64 `json:"causes,omitempty"`
+	// BlockReplies counts the replies given to Block requests, every delivery included, by
+	// "callin " or "sms " and the operation ("callin connect", "sms DiscardMessage"), or
+	// "callin invalid" / "sms invalid" for a reply the contract does not allow.
+	BlockReplies map[string]int64 `json:"blockReplies,omitempty"`
 	// PlatformClock summarises delays measured against the platform's timestamps.
 	PlatformClock *ClockOffset `json:"platformClock,omitempty"`
 	// Final is true for a snapshot taken with Final: expectations not yet due count missing.
@@ -396,6 +404,8 @@ func (r *Receiver) snapshot(final bool) Report {
 	rep := Report{Format: ReportFormat, Started: r.start, Elapsed: now.Sub(r.start), Counters: st.c, Final: final,
 		ByKind: cloneCounts(st.byKind), ByEventType: cloneCounts(st.byEventType), ByScheme: cloneCounts(st.byScheme),
 		ByType:        map[string]TypeCounts{},
+		Causes:        nilIfEmpty(cloneCounts(st.causes)),
+		BlockReplies:  nilIfEmpty(cloneCounts(st.replies)),
 		Violations:    append([]ViolationSample(nil), st.violations...),
 		BadSignatures: append([]BadSignatureSample(nil), st.badSigs...)}
 	for t, c := range st.types {
@@ -709,8 +719,15 @@ func Merge(reports ...Report) (Report, error) {
 				out.PlatformClock.MaxMs = max(out.PlatformClock.MaxMs, pc.MaxMs)
 			}
 		}
+		if len(r.Causes) > 0 && out.Causes == nil {
+			out.Causes = map[string]int64{}
+		}
+		if len(r.BlockReplies) > 0 && out.BlockReplies == nil {
+			out.BlockReplies = map[string]int64{}
+		}
 		for _, pair := range []struct{ dst, src map[string]int64 }{
-			{out.ByKind, r.ByKind}, {out.ByEventType, r.ByEventType}, {out.ByScheme, r.ByScheme}} {
+			{out.ByKind, r.ByKind}, {out.ByEventType, r.ByEventType}, {out.ByScheme, r.ByScheme}, {out.Causes, r.Causes},
+			{out.BlockReplies, r.BlockReplies}} {
 			for k, v := range pair.src {
 				pair.dst[k] += v
 			}
@@ -819,4 +836,12 @@ func (r *Receiver) ReportHandler() http.Handler {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write(b)
 	})
+}
+
+// nilIfEmpty keeps an empty count map out of the JSON report (omitempty drops nil only).
+func nilIfEmpty(m map[string]int64) map[string]int64 {
+	if len(m) == 0 {
+		return nil
+	}
+	return m
 }

@@ -1,8 +1,10 @@
 package receiver
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/HdrHistogram/hdrhistogram-go"
@@ -109,6 +111,8 @@ type state struct {
 	lat         map[string]map[string]*hdrhistogram.Histogram
 	series      map[string]map[string]*series
 	types       map[string]*TypeCounts // per event type: expected, received, duplicates
+	causes      map[string]int64       // hang-up causes of the distinct disconnects (Report.Causes)
+	replies     map[string]int64       // replies given to Block requests (Report.BlockReplies)
 	platform    clockEstimate
 	violations  []ViolationSample
 	badSigs     []BadSignatureSample
@@ -183,6 +187,8 @@ func (st *state) init() {
 	st.lat = map[string]map[string]*hdrhistogram.Histogram{RefPlatform: {}, RefTrigger: {}, RefEmulator: {}}
 	st.series = map[string]map[string]*series{RefPlatform: {}, RefTrigger: {}, RefEmulator: {}}
 	st.types = map[string]*TypeCounts{}
+	st.causes = map[string]int64{}
+	st.replies = map[string]int64{}
 	st.retiredMiss = map[string]int64{}
 	st.nonces = map[string]time.Time{}
 }
@@ -326,7 +332,7 @@ func (st *state) account(r *Receiver, a *Arrival, h bodyHash, env *envelope, par
 		}
 	}
 	status := http.StatusOK
-	if first && a.Kind != KindSMSBlock && r.failSelected(h) {
+	if first && !a.block && r.failSelected(h) {
 		st.c.InjectedFailures++
 		status = r.opts.FailStatus
 	}
@@ -517,6 +523,9 @@ func (st *state) event(r *Receiver, a *Arrival, env *envelope, now time.Time) {
 		return
 	}
 	s.events = append(s.events, eventArrival{typ: typ, timestamp: si.Timestamp, arrived: a.Arrived})
+	if typ == EventDisconnect {
+		st.causes[causeKey(si.StateCode)]++
+	}
 	tc.Received++
 	if s.exp != nil {
 		tc.OfExpected++
@@ -894,4 +903,24 @@ func (st *state) sweep(r *Receiver, now time.Duration) {
 	}
 	clear(st.exps[len(kept):])
 	st.exps = kept
+}
+
+// CauseAbsent and CauseNotInteger are the Report.Causes keys of a disconnect without a
+// stateCode and of one whose stateCode is no integer.
+const (
+	CauseAbsent     = "absent"
+	CauseNotInteger = "not-integer"
+)
+
+// causeKey is the Report.Causes key of a disconnect's raw stateCode: the decimal code, or
+// CauseAbsent, or CauseNotInteger.
+func causeKey(raw json.RawMessage) string {
+	if len(raw) == 0 || string(raw) == "null" {
+		return CauseAbsent
+	}
+	n, err := strconv.Atoi(string(raw))
+	if err != nil {
+		return CauseNotInteger
+	}
+	return strconv.Itoa(n)
 }

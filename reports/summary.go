@@ -599,6 +599,20 @@ type Callbacks struct {
 	// FirstRepush is the measured interval from a refused first delivery to its re-push.
 	Attempts    map[string]int64 `json:"attempts,omitempty"`
 	FirstRepush *RepushInterval  `json:"firstRepush,omitempty"`
+	// Causes counts the calls' disconnects by hang-up cause (stateCode), ordered by code,
+	// with the contract's meaning (reference §7.7); empty when no disconnect arrived.
+	Causes []CallbackCause `json:"causes,omitempty"`
+}
+
+// CallbackCause is one row of the hang-up cause table: the disconnects that carried Code.
+// Code is the decimal stateCode, or "absent" (no stateCode) or "not-integer"; Listed is false
+// for a code the contract's table does not list (Group and Meaning are then empty).
+type CallbackCause struct {
+	Code    string `json:"code"`
+	Count   int64  `json:"count"`
+	Listed  bool   `json:"listed"`
+	Group   string `json:"group,omitempty"`
+	Meaning string `json:"meaning,omitempty"`
 }
 
 // How missing notifications were known (Callbacks.MissingBasis).

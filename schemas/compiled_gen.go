@@ -54,15 +54,16 @@ var compiledSchemas = map[string]func(*vstate, any){
 	"axe-query.response":          v284,
 	"axe-unbind.request":          v315,
 	"axe-unbind.response":         v322,
-	"callback-event.request":      v323,
-	"callback-fee.request":        v337,
-	"callback-numstatus.request":  v380,
-	"callback-sms-block.request":  v391,
-	"callback-sms-block.response": v415,
-	"callback-sms-notify.request": v421,
-	"error.response":              v424,
-	"record-download.request":     v427,
-	"record-download.response":    v430,
+	"callback-callin.response":    v323,
+	"callback-event.request":      v350,
+	"callback-fee.request":        v364,
+	"callback-numstatus.request":  v408,
+	"callback-sms-block.request":  v419,
+	"callback-sms-block.response": v443,
+	"callback-sms-notify.request": v456,
+	"error.response":              v459,
+	"record-download.request":     v462,
+	"record-download.response":    v465,
 }
 
 // v0 validates ax-bind.request.json#.
@@ -4724,8 +4725,388 @@ func v322(s *vstate, x any) {
 	v27(s, x)
 }
 
-// v323 validates callback-event.request.json#.
+// v323 validates callback-callin.response.json#.
 func v323(s *vstate, x any) {
+	if !hasType(x, tObject) {
+		s.fail("callback-callin.response.json#/type", "type", "want object")
+		return
+	}
+	switch x := x.(type) {
+	case map[string]any:
+		if !has(x, "operation") {
+			s.fail("callback-callin.response.json#/required", "required", "missing properties")
+		}
+		if v, ok := x["closeInfo"]; ok {
+			s.push("closeInfo")
+			v324(s, v)
+			s.pop()
+		}
+		if v, ok := x["connectInfo"]; ok {
+			s.push("connectInfo")
+			v331(s, v)
+			s.pop()
+		}
+		if v, ok := x["operation"]; ok {
+			s.push("operation")
+			v346(s, v)
+			s.pop()
+		}
+	}
+	s.ifThenElse(x, v347, v349, nil)
+}
+
+// v324 validates callback-callin.response.json#/properties/closeInfo.
+func v324(s *vstate, x any) {
+	if !s.anyOf(x, v325, v329) {
+		s.fail("callback-callin.response.json#/properties/closeInfo/anyOf", "anyOf", "anyOf failed")
+	}
+}
+
+// v325 validates callback-callin.response.json#/properties/closeInfo/anyOf/0.
+func v325(s *vstate, x any) {
+	v326(s, x)
+}
+
+// v326 validates callback-callin.response.json#/$defs/closeInfo.
+func v326(s *vstate, x any) {
+	if !hasType(x, tObject) {
+		s.fail("callback-callin.response.json#/$defs/closeInfo/type", "type", "want object")
+		return
+	}
+	switch x := x.(type) {
+	case map[string]any:
+		if v, ok := x["closeHintTone"]; ok {
+			s.push("closeHintTone")
+			v327(s, v)
+			s.pop()
+		}
+		if v, ok := x["userData"]; ok {
+			s.push("userData")
+			v328(s, v)
+			s.pop()
+		}
+	}
+}
+
+// v327 validates callback-callin.response.json#/$defs/closeInfo/properties/closeHintTone.
+func v327(s *vstate, x any) {
+	if !hasType(x, tString) {
+		s.fail("callback-callin.response.json#/$defs/closeInfo/properties/closeHintTone/type", "type", "want string")
+		return
+	}
+	switch x := x.(type) {
+	case string:
+		if utf8.RuneCountInString(x) < 1 {
+			s.fail("callback-callin.response.json#/$defs/closeInfo/properties/closeHintTone/minLength", "minLength", "minLength: want 1")
+		}
+		if utf8.RuneCountInString(x) > 128 {
+			s.fail("callback-callin.response.json#/$defs/closeInfo/properties/closeHintTone/maxLength", "maxLength", "maxLength: want 128")
+		}
+	}
+}
+
+// v328 validates callback-callin.response.json#/$defs/closeInfo/properties/userData.
+func v328(s *vstate, x any) {
+	v108(s, x)
+}
+
+// v329 validates callback-callin.response.json#/properties/closeInfo/anyOf/1.
+func v329(s *vstate, x any) {
+	if !hasType(x, tArray) {
+		s.fail("callback-callin.response.json#/properties/closeInfo/anyOf/1/type", "type", "want array")
+		return
+	}
+	switch x := x.(type) {
+	case []any:
+		if len(x) < 1 {
+			s.fail("callback-callin.response.json#/properties/closeInfo/anyOf/1/minItems", "minItems", "minItems: want 1")
+		}
+		for i, v := range x {
+			s.push(strconv.Itoa(i))
+			v330(s, v)
+			s.pop()
+		}
+	}
+}
+
+// v330 validates callback-callin.response.json#/properties/closeInfo/anyOf/1/items.
+func v330(s *vstate, x any) {
+	v326(s, x)
+}
+
+// v331 validates callback-callin.response.json#/properties/connectInfo.
+func v331(s *vstate, x any) {
+	if !s.anyOf(x, v332, v344) {
+		s.fail("callback-callin.response.json#/properties/connectInfo/anyOf", "anyOf", "anyOf failed")
+	}
+}
+
+// v332 validates callback-callin.response.json#/properties/connectInfo/anyOf/0.
+func v332(s *vstate, x any) {
+	v333(s, x)
+}
+
+// v333 validates callback-callin.response.json#/$defs/connectInfo.
+func v333(s *vstate, x any) {
+	if !hasType(x, tObject) {
+		s.fail("callback-callin.response.json#/$defs/connectInfo/type", "type", "want object")
+		return
+	}
+	switch x := x.(type) {
+	case map[string]any:
+		if !has(x, "calleeNum") {
+			s.fail("callback-callin.response.json#/$defs/connectInfo/required", "required", "missing properties")
+		}
+		if v, ok := x["calleeNum"]; ok {
+			s.push("calleeNum")
+			v334(s, v)
+			s.pop()
+		}
+		if v, ok := x["displayCalleeNum"]; ok {
+			s.push("displayCalleeNum")
+			v335(s, v)
+			s.pop()
+		}
+		if v, ok := x["lastMinVoice"]; ok {
+			s.push("lastMinVoice")
+			v336(s, v)
+			s.pop()
+		}
+		if v, ok := x["maxDuration"]; ok {
+			s.push("maxDuration")
+			v337(s, v)
+			s.pop()
+		}
+		if v, ok := x["recordFlag"]; ok {
+			s.push("recordFlag")
+			v338(s, v)
+			s.pop()
+		}
+		if v, ok := x["recordHintTone"]; ok {
+			s.push("recordHintTone")
+			v341(s, v)
+			s.pop()
+		}
+		if v, ok := x["userData"]; ok {
+			s.push("userData")
+			v342(s, v)
+			s.pop()
+		}
+		if v, ok := x["waitVoice"]; ok {
+			s.push("waitVoice")
+			v343(s, v)
+			s.pop()
+		}
+	}
+}
+
+// v334 validates callback-callin.response.json#/$defs/connectInfo/properties/calleeNum.
+func v334(s *vstate, x any) {
+	if !hasType(x, tString) {
+		s.fail("callback-callin.response.json#/$defs/connectInfo/properties/calleeNum/type", "type", "want string")
+		return
+	}
+	if str, ok := x.(string); ok && !IsGlobalNumber(str) {
+		s.fail("callback-callin.response.json#/$defs/connectInfo/properties/calleeNum/format", "format", "not a valid pns-number")
+		return
+	}
+	switch x := x.(type) {
+	case string:
+		if utf8.RuneCountInString(x) < 4 {
+			s.fail("callback-callin.response.json#/$defs/connectInfo/properties/calleeNum/minLength", "minLength", "minLength: want 4")
+		}
+		if utf8.RuneCountInString(x) > 31 {
+			s.fail("callback-callin.response.json#/$defs/connectInfo/properties/calleeNum/maxLength", "maxLength", "maxLength: want 31")
+		}
+	}
+}
+
+// v335 validates callback-callin.response.json#/$defs/connectInfo/properties/displayCalleeNum.
+func v335(s *vstate, x any) {
+	if !hasType(x, tString) {
+		s.fail("callback-callin.response.json#/$defs/connectInfo/properties/displayCalleeNum/type", "type", "want string")
+		return
+	}
+	if str, ok := x.(string); ok && !IsGlobalNumber(str) {
+		s.fail("callback-callin.response.json#/$defs/connectInfo/properties/displayCalleeNum/format", "format", "not a valid pns-number")
+		return
+	}
+	switch x := x.(type) {
+	case string:
+		if utf8.RuneCountInString(x) < 4 {
+			s.fail("callback-callin.response.json#/$defs/connectInfo/properties/displayCalleeNum/minLength", "minLength", "minLength: want 4")
+		}
+		if utf8.RuneCountInString(x) > 31 {
+			s.fail("callback-callin.response.json#/$defs/connectInfo/properties/displayCalleeNum/maxLength", "maxLength", "maxLength: want 31")
+		}
+	}
+}
+
+// v336 validates callback-callin.response.json#/$defs/connectInfo/properties/lastMinVoice.
+func v336(s *vstate, x any) {
+	if !hasType(x, tString) {
+		s.fail("callback-callin.response.json#/$defs/connectInfo/properties/lastMinVoice/type", "type", "want string")
+		return
+	}
+	switch x := x.(type) {
+	case string:
+		if utf8.RuneCountInString(x) > 128 {
+			s.fail("callback-callin.response.json#/$defs/connectInfo/properties/lastMinVoice/maxLength", "maxLength", "maxLength: want 128")
+		}
+	}
+}
+
+// v337 validates callback-callin.response.json#/$defs/connectInfo/properties/maxDuration.
+func v337(s *vstate, x any) {
+	if !hasType(x, tInteger) {
+		s.fail("callback-callin.response.json#/$defs/connectInfo/properties/maxDuration/type", "type", "want integer")
+		return
+	}
+	switch x := x.(type) {
+	case json.Number, float64:
+		if cmpNum(x, 0) < 0 {
+			s.fail("callback-callin.response.json#/$defs/connectInfo/properties/maxDuration/minimum", "minimum", "minimum: want 0")
+		}
+		if cmpNum(x, 1440) > 0 {
+			s.fail("callback-callin.response.json#/$defs/connectInfo/properties/maxDuration/maximum", "maximum", "maximum: want 1440")
+		}
+	}
+}
+
+// v338 validates callback-callin.response.json#/$defs/connectInfo/properties/recordFlag.
+func v338(s *vstate, x any) {
+	if !s.anyOf(x, v339, v340) {
+		s.fail("callback-callin.response.json#/$defs/connectInfo/properties/recordFlag/anyOf", "anyOf", "anyOf failed")
+	}
+}
+
+// v339 validates callback-callin.response.json#/$defs/connectInfo/properties/recordFlag/anyOf/0.
+func v339(s *vstate, x any) {
+	if !hasType(x, tString) {
+		s.fail("callback-callin.response.json#/$defs/connectInfo/properties/recordFlag/anyOf/0/type", "type", "want string")
+		return
+	}
+	if !((isString(x, "true")) || (isString(x, "false"))) {
+		s.fail("callback-callin.response.json#/$defs/connectInfo/properties/recordFlag/anyOf/0/enum", "enum", "value must be one of 'true', 'false'")
+		return
+	}
+}
+
+// v340 validates callback-callin.response.json#/$defs/connectInfo/properties/recordFlag/anyOf/1.
+func v340(s *vstate, x any) {
+	if !hasType(x, tBool) {
+		s.fail("callback-callin.response.json#/$defs/connectInfo/properties/recordFlag/anyOf/1/type", "type", "want boolean")
+		return
+	}
+}
+
+// v341 validates callback-callin.response.json#/$defs/connectInfo/properties/recordHintTone.
+func v341(s *vstate, x any) {
+	if !hasType(x, tString) {
+		s.fail("callback-callin.response.json#/$defs/connectInfo/properties/recordHintTone/type", "type", "want string")
+		return
+	}
+	switch x := x.(type) {
+	case string:
+		if utf8.RuneCountInString(x) < 1 {
+			s.fail("callback-callin.response.json#/$defs/connectInfo/properties/recordHintTone/minLength", "minLength", "minLength: want 1")
+		}
+		if utf8.RuneCountInString(x) > 128 {
+			s.fail("callback-callin.response.json#/$defs/connectInfo/properties/recordHintTone/maxLength", "maxLength", "maxLength: want 128")
+		}
+	}
+}
+
+// v342 validates callback-callin.response.json#/$defs/connectInfo/properties/userData.
+func v342(s *vstate, x any) {
+	v108(s, x)
+}
+
+// v343 validates callback-callin.response.json#/$defs/connectInfo/properties/waitVoice.
+func v343(s *vstate, x any) {
+	if !hasType(x, tString) {
+		s.fail("callback-callin.response.json#/$defs/connectInfo/properties/waitVoice/type", "type", "want string")
+		return
+	}
+	switch x := x.(type) {
+	case string:
+		if utf8.RuneCountInString(x) > 128 {
+			s.fail("callback-callin.response.json#/$defs/connectInfo/properties/waitVoice/maxLength", "maxLength", "maxLength: want 128")
+		}
+	}
+}
+
+// v344 validates callback-callin.response.json#/properties/connectInfo/anyOf/1.
+func v344(s *vstate, x any) {
+	if !hasType(x, tArray) {
+		s.fail("callback-callin.response.json#/properties/connectInfo/anyOf/1/type", "type", "want array")
+		return
+	}
+	switch x := x.(type) {
+	case []any:
+		if len(x) < 1 {
+			s.fail("callback-callin.response.json#/properties/connectInfo/anyOf/1/minItems", "minItems", "minItems: want 1")
+		}
+		for i, v := range x {
+			s.push(strconv.Itoa(i))
+			v345(s, v)
+			s.pop()
+		}
+	}
+}
+
+// v345 validates callback-callin.response.json#/properties/connectInfo/anyOf/1/items.
+func v345(s *vstate, x any) {
+	v333(s, x)
+}
+
+// v346 validates callback-callin.response.json#/properties/operation.
+func v346(s *vstate, x any) {
+	if !hasType(x, tString) {
+		s.fail("callback-callin.response.json#/properties/operation/type", "type", "want string")
+		return
+	}
+	if !((isString(x, "connect")) || (isString(x, "close"))) {
+		s.fail("callback-callin.response.json#/properties/operation/enum", "enum", "value must be one of 'connect', 'close'")
+		return
+	}
+}
+
+// v347 validates callback-callin.response.json#/if.
+func v347(s *vstate, x any) {
+	switch x := x.(type) {
+	case map[string]any:
+		if !has(x, "operation") {
+			s.fail("callback-callin.response.json#/if/required", "required", "missing properties")
+		}
+		if v, ok := x["operation"]; ok {
+			s.push("operation")
+			v348(s, v)
+			s.pop()
+		}
+	}
+}
+
+// v348 validates callback-callin.response.json#/if/properties/operation.
+func v348(s *vstate, x any) {
+	if !(isString(x, "connect")) {
+		s.fail("callback-callin.response.json#/if/properties/operation/const", "const", "want 'connect'")
+		return
+	}
+}
+
+// v349 validates callback-callin.response.json#/then.
+func v349(s *vstate, x any) {
+	switch x := x.(type) {
+	case map[string]any:
+		if !has(x, "connectInfo") {
+			s.fail("callback-callin.response.json#/then/required", "required", "missing properties")
+		}
+	}
+}
+
+// v350 validates callback-event.request.json#.
+func v350(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("callback-event.request.json#/type", "type", "want object")
 		return
@@ -4737,19 +5118,19 @@ func v323(s *vstate, x any) {
 		}
 		if v, ok := x["eventType"]; ok {
 			s.push("eventType")
-			v324(s, v)
+			v351(s, v)
 			s.pop()
 		}
 		if v, ok := x["statusInfo"]; ok {
 			s.push("statusInfo")
-			v325(s, v)
+			v352(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v324 validates callback-event.request.json#/properties/eventType.
-func v324(s *vstate, x any) {
+// v351 validates callback-event.request.json#/properties/eventType.
+func v351(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-event.request.json#/properties/eventType/type", "type", "want string")
 		return
@@ -4760,13 +5141,13 @@ func v324(s *vstate, x any) {
 	}
 }
 
-// v325 validates callback-event.request.json#/properties/statusInfo.
-func v325(s *vstate, x any) {
-	v326(s, x)
+// v352 validates callback-event.request.json#/properties/statusInfo.
+func v352(s *vstate, x any) {
+	v353(s, x)
 }
 
-// v326 validates callback-event.request.json#/$defs/callStatusInfo.
-func v326(s *vstate, x any) {
+// v353 validates callback-event.request.json#/$defs/callStatusInfo.
+func v353(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("callback-event.request.json#/$defs/callStatusInfo/type", "type", "want object")
 		return
@@ -4778,59 +5159,59 @@ func v326(s *vstate, x any) {
 		}
 		if v, ok := x["called"]; ok {
 			s.push("called")
-			v327(s, v)
+			v354(s, v)
 			s.pop()
 		}
 		if v, ok := x["caller"]; ok {
 			s.push("caller")
-			v328(s, v)
+			v355(s, v)
 			s.pop()
 		}
 		if v, ok := x["digitInfo"]; ok {
 			s.push("digitInfo")
-			v329(s, v)
+			v356(s, v)
 			s.pop()
 		}
 		if v, ok := x["notifyMode"]; ok {
 			s.push("notifyMode")
-			v330(s, v)
+			v357(s, v)
 			s.pop()
 		}
 		if v, ok := x["sessionId"]; ok {
 			s.push("sessionId")
-			v331(s, v)
+			v358(s, v)
 			s.pop()
 		}
 		if v, ok := x["stateCode"]; ok {
 			s.push("stateCode")
-			v332(s, v)
+			v359(s, v)
 			s.pop()
 		}
 		if v, ok := x["stateDesc"]; ok {
 			s.push("stateDesc")
-			v333(s, v)
+			v360(s, v)
 			s.pop()
 		}
 		if v, ok := x["subscriptionId"]; ok {
 			s.push("subscriptionId")
-			v334(s, v)
+			v361(s, v)
 			s.pop()
 		}
 		if v, ok := x["timestamp"]; ok {
 			s.push("timestamp")
-			v335(s, v)
+			v362(s, v)
 			s.pop()
 		}
 		if v, ok := x["userData"]; ok {
 			s.push("userData")
-			v336(s, v)
+			v363(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v327 validates callback-event.request.json#/$defs/callStatusInfo/properties/called.
-func v327(s *vstate, x any) {
+// v354 validates callback-event.request.json#/$defs/callStatusInfo/properties/called.
+func v354(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-event.request.json#/$defs/callStatusInfo/properties/called/type", "type", "want string")
 		return
@@ -4846,8 +5227,8 @@ func v327(s *vstate, x any) {
 	}
 }
 
-// v328 validates callback-event.request.json#/$defs/callStatusInfo/properties/caller.
-func v328(s *vstate, x any) {
+// v355 validates callback-event.request.json#/$defs/callStatusInfo/properties/caller.
+func v355(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-event.request.json#/$defs/callStatusInfo/properties/caller/type", "type", "want string")
 		return
@@ -4863,24 +5244,28 @@ func v328(s *vstate, x any) {
 	}
 }
 
-// v329 validates callback-event.request.json#/$defs/callStatusInfo/properties/digitInfo.
-func v329(s *vstate, x any) {
+// v356 validates callback-event.request.json#/$defs/callStatusInfo/properties/digitInfo.
+func v356(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-event.request.json#/$defs/callStatusInfo/properties/digitInfo/type", "type", "want string")
 		return
 	}
 }
 
-// v330 validates callback-event.request.json#/$defs/callStatusInfo/properties/notifyMode.
-func v330(s *vstate, x any) {
+// v357 validates callback-event.request.json#/$defs/callStatusInfo/properties/notifyMode.
+func v357(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-event.request.json#/$defs/callStatusInfo/properties/notifyMode/type", "type", "want string")
 		return
 	}
+	if !((isString(x, "Block")) || (isString(x, "Notify"))) {
+		s.fail("callback-event.request.json#/$defs/callStatusInfo/properties/notifyMode/enum", "enum", "value must be one of 'Block', 'Notify'")
+		return
+	}
 }
 
-// v331 validates callback-event.request.json#/$defs/callStatusInfo/properties/sessionId.
-func v331(s *vstate, x any) {
+// v358 validates callback-event.request.json#/$defs/callStatusInfo/properties/sessionId.
+func v358(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-event.request.json#/$defs/callStatusInfo/properties/sessionId/type", "type", "want string")
 		return
@@ -4896,16 +5281,20 @@ func v331(s *vstate, x any) {
 	}
 }
 
-// v332 validates callback-event.request.json#/$defs/callStatusInfo/properties/stateCode.
-func v332(s *vstate, x any) {
+// v359 validates callback-event.request.json#/$defs/callStatusInfo/properties/stateCode.
+func v359(s *vstate, x any) {
 	if !hasType(x, tInteger) {
 		s.fail("callback-event.request.json#/$defs/callStatusInfo/properties/stateCode/type", "type", "want integer")
 		return
 	}
+	if !((cmpNumOK(x, 0) == 0) || (cmpNumOK(x, 522) == 0) || (cmpNumOK(x, 7001) == 0) || (cmpNumOK(x, 7002) == 0) || (cmpNumOK(x, 7003) == 0) || (cmpNumOK(x, 7004) == 0) || (cmpNumOK(x, 7005) == 0) || (cmpNumOK(x, 7100) == 0) || (cmpNumOK(x, 7101) == 0) || (cmpNumOK(x, 7102) == 0) || (cmpNumOK(x, 7105) == 0) || (cmpNumOK(x, 7106) == 0) || (cmpNumOK(x, 7107) == 0) || (cmpNumOK(x, 7108) == 0) || (cmpNumOK(x, 7109) == 0) || (cmpNumOK(x, 7500) == 0) || (cmpNumOK(x, 7501) == 0) || (cmpNumOK(x, 7502) == 0) || (cmpNumOK(x, 7503) == 0) || (cmpNumOK(x, 7504) == 0) || (cmpNumOK(x, 7505) == 0) || (cmpNumOK(x, 7506) == 0) || (cmpNumOK(x, 7507) == 0) || (cmpNumOK(x, 7508) == 0) || (cmpNumOK(x, 7516) == 0) || (cmpNumOK(x, 8000) == 0) || (cmpNumOK(x, 8001) == 0) || (cmpNumOK(x, 8002) == 0) || (cmpNumOK(x, 8003) == 0) || (cmpNumOK(x, 8004) == 0) || (cmpNumOK(x, 8006) == 0) || (cmpNumOK(x, 8007) == 0) || (cmpNumOK(x, 8008) == 0) || (cmpNumOK(x, 8009) == 0) || (cmpNumOK(x, 8010) == 0) || (cmpNumOK(x, 8011) == 0) || (cmpNumOK(x, 8012) == 0) || (cmpNumOK(x, 8013) == 0) || (cmpNumOK(x, 8014) == 0) || (cmpNumOK(x, 8015) == 0) || (cmpNumOK(x, 8016) == 0) || (cmpNumOK(x, 8017) == 0) || (cmpNumOK(x, 8018) == 0) || (cmpNumOK(x, 8019) == 0) || (cmpNumOK(x, 8020) == 0) || (cmpNumOK(x, 8022) == 0) || (cmpNumOK(x, 8023) == 0) || (cmpNumOK(x, 8024) == 0) || (cmpNumOK(x, 8025) == 0) || (cmpNumOK(x, 8030) == 0) || (cmpNumOK(x, 8031) == 0) || (cmpNumOK(x, 8032) == 0) || (cmpNumOK(x, 8033) == 0) || (cmpNumOK(x, 8035) == 0) || (cmpNumOK(x, 8040) == 0) || (cmpNumOK(x, 8041) == 0) || (cmpNumOK(x, 8042) == 0) || (cmpNumOK(x, 8043) == 0) || (cmpNumOK(x, 8044) == 0) || (cmpNumOK(x, 8046) == 0) || (cmpNumOK(x, 8047) == 0) || (cmpNumOK(x, 8048) == 0) || (cmpNumOK(x, 8049) == 0) || (cmpNumOK(x, 8050) == 0) || (cmpNumOK(x, 8051) == 0) || (cmpNumOK(x, 8055) == 0) || (cmpNumOK(x, 8056) == 0) || (cmpNumOK(x, 8057) == 0) || (cmpNumOK(x, 8100) == 0) || (cmpNumOK(x, 8101) == 0) || (cmpNumOK(x, 8102) == 0) || (cmpNumOK(x, 8103) == 0) || (cmpNumOK(x, 8104) == 0) || (cmpNumOK(x, 8105) == 0) || (cmpNumOK(x, 8106) == 0) || (cmpNumOK(x, 8107) == 0) || (cmpNumOK(x, 8108) == 0) || (cmpNumOK(x, 8109) == 0) || (cmpNumOK(x, 8110) == 0) || (cmpNumOK(x, 8111) == 0) || (cmpNumOK(x, 8139) == 0)) {
+		s.fail("callback-event.request.json#/$defs/callStatusInfo/properties/stateCode/enum", "enum", "value must be one of 0, 522, 7001, 7002, 7003, 7004, 7005, 7100, 7101, 7102, 7105, 7106, 7107, 7108, 7109, 7500, 7501, 7502, 7503, 7504, 7505, 7506, 7507, 7508, 7516, 8000, 8001, 8002, 8003, 8004, 8006, 8007, 8008, 8009, 8010, 8011, 8012, 8013, 8014, 8015, 8016, 8017, 8018, 8019, 8020, 8022, 8023, 8024, 8025, 8030, 8031, 8032, 8033, 8035, 8040, 8041, 8042, 8043, 8044, 8046, 8047, 8048, 8049, 8050, 8051, 8055, 8056, 8057, 8100, 8101, 8102, 8103, 8104, 8105, 8106, 8107, 8108, 8109, 8110, 8111, 8139")
+		return
+	}
 }
 
-// v333 validates callback-event.request.json#/$defs/callStatusInfo/properties/stateDesc.
-func v333(s *vstate, x any) {
+// v360 validates callback-event.request.json#/$defs/callStatusInfo/properties/stateDesc.
+func v360(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-event.request.json#/$defs/callStatusInfo/properties/stateDesc/type", "type", "want string")
 		return
@@ -4921,13 +5310,13 @@ func v333(s *vstate, x any) {
 	}
 }
 
-// v334 validates callback-event.request.json#/$defs/callStatusInfo/properties/subscriptionId.
-func v334(s *vstate, x any) {
+// v361 validates callback-event.request.json#/$defs/callStatusInfo/properties/subscriptionId.
+func v361(s *vstate, x any) {
 	v33(s, x)
 }
 
-// v335 validates callback-event.request.json#/$defs/callStatusInfo/properties/timestamp.
-func v335(s *vstate, x any) {
+// v362 validates callback-event.request.json#/$defs/callStatusInfo/properties/timestamp.
+func v362(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-event.request.json#/$defs/callStatusInfo/properties/timestamp/type", "type", "want string")
 		return
@@ -4947,13 +5336,13 @@ func v335(s *vstate, x any) {
 	}
 }
 
-// v336 validates callback-event.request.json#/$defs/callStatusInfo/properties/userData.
-func v336(s *vstate, x any) {
+// v363 validates callback-event.request.json#/$defs/callStatusInfo/properties/userData.
+func v363(s *vstate, x any) {
 	v108(s, x)
 }
 
-// v337 validates callback-fee.request.json#.
-func v337(s *vstate, x any) {
+// v364 validates callback-fee.request.json#.
+func v364(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("callback-fee.request.json#/type", "type", "want object")
 		return
@@ -4965,19 +5354,19 @@ func v337(s *vstate, x any) {
 		}
 		if v, ok := x["eventType"]; ok {
 			s.push("eventType")
-			v338(s, v)
+			v365(s, v)
 			s.pop()
 		}
 		if v, ok := x["feeLst"]; ok {
 			s.push("feeLst")
-			v339(s, v)
+			v366(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v338 validates callback-fee.request.json#/properties/eventType.
-func v338(s *vstate, x any) {
+// v365 validates callback-fee.request.json#/properties/eventType.
+func v365(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/properties/eventType/type", "type", "want string")
 		return
@@ -4988,8 +5377,8 @@ func v338(s *vstate, x any) {
 	}
 }
 
-// v339 validates callback-fee.request.json#/properties/feeLst.
-func v339(s *vstate, x any) {
+// v366 validates callback-fee.request.json#/properties/feeLst.
+func v366(s *vstate, x any) {
 	if !hasType(x, tArray) {
 		s.fail("callback-fee.request.json#/properties/feeLst/type", "type", "want array")
 		return
@@ -5004,19 +5393,19 @@ func v339(s *vstate, x any) {
 		}
 		for i, v := range x {
 			s.push(strconv.Itoa(i))
-			v340(s, v)
+			v367(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v340 validates callback-fee.request.json#/properties/feeLst/items.
-func v340(s *vstate, x any) {
-	v341(s, x)
+// v367 validates callback-fee.request.json#/properties/feeLst/items.
+func v367(s *vstate, x any) {
+	v368(s, x)
 }
 
-// v341 validates callback-fee.request.json#/$defs/feeInfo.
-func v341(s *vstate, x any) {
+// v368 validates callback-fee.request.json#/$defs/feeInfo.
+func v368(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/type", "type", "want object")
 		return
@@ -5028,194 +5417,199 @@ func v341(s *vstate, x any) {
 		}
 		if v, ok := x["appKey"]; ok {
 			s.push("appKey")
-			v342(s, v)
+			v369(s, v)
 			s.pop()
 		}
 		if v, ok := x["areaCode"]; ok {
 			s.push("areaCode")
-			v343(s, v)
+			v370(s, v)
 			s.pop()
 		}
 		if v, ok := x["bindNum"]; ok {
 			s.push("bindNum")
-			v344(s, v)
+			v371(s, v)
 			s.pop()
 		}
 		if v, ok := x["callEndTime"]; ok {
 			s.push("callEndTime")
-			v345(s, v)
+			v372(s, v)
 			s.pop()
 		}
 		if v, ok := x["callInTime"]; ok {
 			s.push("callInTime")
-			v347(s, v)
+			v374(s, v)
 			s.pop()
 		}
 		if v, ok := x["callOutUnaswRsn"]; ok {
 			s.push("callOutUnaswRsn")
-			v348(s, v)
+			v375(s, v)
 			s.pop()
 		}
 		if v, ok := x["calleeNum"]; ok {
 			s.push("calleeNum")
-			v349(s, v)
+			v376(s, v)
 			s.pop()
 		}
 		if v, ok := x["callerNum"]; ok {
 			s.push("callerNum")
-			v350(s, v)
+			v377(s, v)
 			s.pop()
 		}
 		if v, ok := x["direction"]; ok {
 			s.push("direction")
-			v351(s, v)
+			v378(s, v)
 			s.pop()
 		}
 		if v, ok := x["extendNum"]; ok {
 			s.push("extendNum")
-			v352(s, v)
+			v379(s, v)
 			s.pop()
 		}
 		if v, ok := x["failTime"]; ok {
 			s.push("failTime")
-			v353(s, v)
+			v380(s, v)
 			s.pop()
 		}
 		if v, ok := x["fwdAlertingTime"]; ok {
 			s.push("fwdAlertingTime")
-			v354(s, v)
+			v381(s, v)
 			s.pop()
 		}
 		if v, ok := x["fwdAnswerTime"]; ok {
 			s.push("fwdAnswerTime")
-			v355(s, v)
+			v382(s, v)
 			s.pop()
 		}
 		if v, ok := x["fwdDisplayNum"]; ok {
 			s.push("fwdDisplayNum")
-			v356(s, v)
+			v383(s, v)
 			s.pop()
 		}
 		if v, ok := x["fwdDstNum"]; ok {
 			s.push("fwdDstNum")
-			v357(s, v)
+			v384(s, v)
 			s.pop()
 		}
 		if v, ok := x["fwdStartTime"]; ok {
 			s.push("fwdStartTime")
-			v358(s, v)
+			v385(s, v)
 			s.pop()
 		}
 		if v, ok := x["fwdUnaswRsn"]; ok {
 			s.push("fwdUnaswRsn")
-			v359(s, v)
+			v386(s, v)
 			s.pop()
 		}
 		if v, ok := x["hostName"]; ok {
 			s.push("hostName")
-			v360(s, v)
+			v387(s, v)
 			s.pop()
 		}
 		if v, ok := x["icid"]; ok {
 			s.push("icid")
-			v361(s, v)
+			v388(s, v)
 			s.pop()
 		}
 		if v, ok := x["mptyId"]; ok {
 			s.push("mptyId")
-			v362(s, v)
+			v389(s, v)
+			s.pop()
+		}
+		if v, ok := x["notifyMode"]; ok {
+			s.push("notifyMode")
+			v390(s, v)
 			s.pop()
 		}
 		if v, ok := x["recordBucketName"]; ok {
 			s.push("recordBucketName")
-			v363(s, v)
+			v391(s, v)
 			s.pop()
 		}
 		if v, ok := x["recordDomain"]; ok {
 			s.push("recordDomain")
-			v364(s, v)
+			v392(s, v)
 			s.pop()
 		}
 		if v, ok := x["recordFileDownloadUrl"]; ok {
 			s.push("recordFileDownloadUrl")
-			v365(s, v)
+			v393(s, v)
 			s.pop()
 		}
 		if v, ok := x["recordFlag"]; ok {
 			s.push("recordFlag")
-			v366(s, v)
+			v394(s, v)
 			s.pop()
 		}
 		if v, ok := x["recordObjectName"]; ok {
 			s.push("recordObjectName")
-			v367(s, v)
+			v395(s, v)
 			s.pop()
 		}
 		if v, ok := x["recordPushURL"]; ok {
 			s.push("recordPushURL")
-			v368(s, v)
+			v396(s, v)
 			s.pop()
 		}
 		if v, ok := x["recordStartTime"]; ok {
 			s.push("recordStartTime")
-			v369(s, v)
+			v397(s, v)
 			s.pop()
 		}
 		if v, ok := x["serviceType"]; ok {
 			s.push("serviceType")
-			v370(s, v)
+			v398(s, v)
 			s.pop()
 		}
 		if v, ok := x["sessionId"]; ok {
 			s.push("sessionId")
-			v371(s, v)
+			v399(s, v)
 			s.pop()
 		}
 		if v, ok := x["sipStatusCode"]; ok {
 			s.push("sipStatusCode")
-			v372(s, v)
+			v400(s, v)
 			s.pop()
 		}
 		if v, ok := x["spId"]; ok {
 			s.push("spId")
-			v373(s, v)
+			v401(s, v)
 			s.pop()
 		}
 		if v, ok := x["subscriptionId"]; ok {
 			s.push("subscriptionId")
-			v374(s, v)
+			v402(s, v)
 			s.pop()
 		}
 		if v, ok := x["ttsPlayTimes"]; ok {
 			s.push("ttsPlayTimes")
-			v375(s, v)
+			v403(s, v)
 			s.pop()
 		}
 		if v, ok := x["ttsTransDuration"]; ok {
 			s.push("ttsTransDuration")
-			v376(s, v)
+			v404(s, v)
 			s.pop()
 		}
 		if v, ok := x["ulFailReason"]; ok {
 			s.push("ulFailReason")
-			v377(s, v)
+			v405(s, v)
 			s.pop()
 		}
 		if v, ok := x["userData"]; ok {
 			s.push("userData")
-			v378(s, v)
+			v406(s, v)
 			s.pop()
 		}
 		if v, ok := x["voiceCheckType"]; ok {
 			s.push("voiceCheckType")
-			v379(s, v)
+			v407(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v342 validates callback-fee.request.json#/$defs/feeInfo/properties/appKey.
-func v342(s *vstate, x any) {
+// v369 validates callback-fee.request.json#/$defs/feeInfo/properties/appKey.
+func v369(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/appKey/type", "type", "want string")
 		return
@@ -5231,16 +5625,16 @@ func v342(s *vstate, x any) {
 	}
 }
 
-// v343 validates callback-fee.request.json#/$defs/feeInfo/properties/areaCode.
-func v343(s *vstate, x any) {
+// v370 validates callback-fee.request.json#/$defs/feeInfo/properties/areaCode.
+func v370(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/areaCode/type", "type", "want string")
 		return
 	}
 }
 
-// v344 validates callback-fee.request.json#/$defs/feeInfo/properties/bindNum.
-func v344(s *vstate, x any) {
+// v371 validates callback-fee.request.json#/$defs/feeInfo/properties/bindNum.
+func v371(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/bindNum/type", "type", "want string")
 		return
@@ -5256,13 +5650,13 @@ func v344(s *vstate, x any) {
 	}
 }
 
-// v345 validates callback-fee.request.json#/$defs/feeInfo/properties/callEndTime.
-func v345(s *vstate, x any) {
-	v346(s, x)
+// v372 validates callback-fee.request.json#/$defs/feeInfo/properties/callEndTime.
+func v372(s *vstate, x any) {
+	v373(s, x)
 }
 
-// v346 validates common.json#/$defs/utcTime128.
-func v346(s *vstate, x any) {
+// v373 validates common.json#/$defs/utcTime128.
+func v373(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("common.json#/$defs/utcTime128/type", "type", "want string")
 		return
@@ -5282,21 +5676,21 @@ func v346(s *vstate, x any) {
 	}
 }
 
-// v347 validates callback-fee.request.json#/$defs/feeInfo/properties/callInTime.
-func v347(s *vstate, x any) {
-	v346(s, x)
+// v374 validates callback-fee.request.json#/$defs/feeInfo/properties/callInTime.
+func v374(s *vstate, x any) {
+	v373(s, x)
 }
 
-// v348 validates callback-fee.request.json#/$defs/feeInfo/properties/callOutUnaswRsn.
-func v348(s *vstate, x any) {
+// v375 validates callback-fee.request.json#/$defs/feeInfo/properties/callOutUnaswRsn.
+func v375(s *vstate, x any) {
 	if !hasType(x, tInteger) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/callOutUnaswRsn/type", "type", "want integer")
 		return
 	}
 }
 
-// v349 validates callback-fee.request.json#/$defs/feeInfo/properties/calleeNum.
-func v349(s *vstate, x any) {
+// v376 validates callback-fee.request.json#/$defs/feeInfo/properties/calleeNum.
+func v376(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/calleeNum/type", "type", "want string")
 		return
@@ -5312,8 +5706,8 @@ func v349(s *vstate, x any) {
 	}
 }
 
-// v350 validates callback-fee.request.json#/$defs/feeInfo/properties/callerNum.
-func v350(s *vstate, x any) {
+// v377 validates callback-fee.request.json#/$defs/feeInfo/properties/callerNum.
+func v377(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/callerNum/type", "type", "want string")
 		return
@@ -5329,8 +5723,8 @@ func v350(s *vstate, x any) {
 	}
 }
 
-// v351 validates callback-fee.request.json#/$defs/feeInfo/properties/direction.
-func v351(s *vstate, x any) {
+// v378 validates callback-fee.request.json#/$defs/feeInfo/properties/direction.
+func v378(s *vstate, x any) {
 	if !hasType(x, tInteger) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/direction/type", "type", "want integer")
 		return
@@ -5341,28 +5735,28 @@ func v351(s *vstate, x any) {
 	}
 }
 
-// v352 validates callback-fee.request.json#/$defs/feeInfo/properties/extendNum.
-func v352(s *vstate, x any) {
+// v379 validates callback-fee.request.json#/$defs/feeInfo/properties/extendNum.
+func v379(s *vstate, x any) {
 	v244(s, x)
 }
 
-// v353 validates callback-fee.request.json#/$defs/feeInfo/properties/failTime.
-func v353(s *vstate, x any) {
-	v346(s, x)
+// v380 validates callback-fee.request.json#/$defs/feeInfo/properties/failTime.
+func v380(s *vstate, x any) {
+	v373(s, x)
 }
 
-// v354 validates callback-fee.request.json#/$defs/feeInfo/properties/fwdAlertingTime.
-func v354(s *vstate, x any) {
-	v346(s, x)
+// v381 validates callback-fee.request.json#/$defs/feeInfo/properties/fwdAlertingTime.
+func v381(s *vstate, x any) {
+	v373(s, x)
 }
 
-// v355 validates callback-fee.request.json#/$defs/feeInfo/properties/fwdAnswerTime.
-func v355(s *vstate, x any) {
-	v346(s, x)
+// v382 validates callback-fee.request.json#/$defs/feeInfo/properties/fwdAnswerTime.
+func v382(s *vstate, x any) {
+	v373(s, x)
 }
 
-// v356 validates callback-fee.request.json#/$defs/feeInfo/properties/fwdDisplayNum.
-func v356(s *vstate, x any) {
+// v383 validates callback-fee.request.json#/$defs/feeInfo/properties/fwdDisplayNum.
+func v383(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/fwdDisplayNum/type", "type", "want string")
 		return
@@ -5378,8 +5772,8 @@ func v356(s *vstate, x any) {
 	}
 }
 
-// v357 validates callback-fee.request.json#/$defs/feeInfo/properties/fwdDstNum.
-func v357(s *vstate, x any) {
+// v384 validates callback-fee.request.json#/$defs/feeInfo/properties/fwdDstNum.
+func v384(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/fwdDstNum/type", "type", "want string")
 		return
@@ -5395,21 +5789,21 @@ func v357(s *vstate, x any) {
 	}
 }
 
-// v358 validates callback-fee.request.json#/$defs/feeInfo/properties/fwdStartTime.
-func v358(s *vstate, x any) {
-	v346(s, x)
+// v385 validates callback-fee.request.json#/$defs/feeInfo/properties/fwdStartTime.
+func v385(s *vstate, x any) {
+	v373(s, x)
 }
 
-// v359 validates callback-fee.request.json#/$defs/feeInfo/properties/fwdUnaswRsn.
-func v359(s *vstate, x any) {
+// v386 validates callback-fee.request.json#/$defs/feeInfo/properties/fwdUnaswRsn.
+func v386(s *vstate, x any) {
 	if !hasType(x, tInteger) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/fwdUnaswRsn/type", "type", "want integer")
 		return
 	}
 }
 
-// v360 validates callback-fee.request.json#/$defs/feeInfo/properties/hostName.
-func v360(s *vstate, x any) {
+// v387 validates callback-fee.request.json#/$defs/feeInfo/properties/hostName.
+func v387(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/hostName/type", "type", "want string")
 		return
@@ -5425,8 +5819,8 @@ func v360(s *vstate, x any) {
 	}
 }
 
-// v361 validates callback-fee.request.json#/$defs/feeInfo/properties/icid.
-func v361(s *vstate, x any) {
+// v388 validates callback-fee.request.json#/$defs/feeInfo/properties/icid.
+func v388(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/icid/type", "type", "want string")
 		return
@@ -5442,24 +5836,36 @@ func v361(s *vstate, x any) {
 	}
 }
 
-// v362 validates callback-fee.request.json#/$defs/feeInfo/properties/mptyId.
-func v362(s *vstate, x any) {
+// v389 validates callback-fee.request.json#/$defs/feeInfo/properties/mptyId.
+func v389(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/mptyId/type", "type", "want string")
 		return
 	}
 }
 
-// v363 validates callback-fee.request.json#/$defs/feeInfo/properties/recordBucketName.
-func v363(s *vstate, x any) {
+// v390 validates callback-fee.request.json#/$defs/feeInfo/properties/notifyMode.
+func v390(s *vstate, x any) {
+	if !hasType(x, tString) {
+		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/notifyMode/type", "type", "want string")
+		return
+	}
+	if !(isString(x, "Block")) {
+		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/notifyMode/enum", "enum", "value must be one of 'Block'")
+		return
+	}
+}
+
+// v391 validates callback-fee.request.json#/$defs/feeInfo/properties/recordBucketName.
+func v391(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/recordBucketName/type", "type", "want string")
 		return
 	}
 }
 
-// v364 validates callback-fee.request.json#/$defs/feeInfo/properties/recordDomain.
-func v364(s *vstate, x any) {
+// v392 validates callback-fee.request.json#/$defs/feeInfo/properties/recordDomain.
+func v392(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/recordDomain/type", "type", "want string")
 		return
@@ -5475,8 +5881,8 @@ func v364(s *vstate, x any) {
 	}
 }
 
-// v365 validates callback-fee.request.json#/$defs/feeInfo/properties/recordFileDownloadUrl.
-func v365(s *vstate, x any) {
+// v393 validates callback-fee.request.json#/$defs/feeInfo/properties/recordFileDownloadUrl.
+func v393(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/recordFileDownloadUrl/type", "type", "want string")
 		return
@@ -5492,8 +5898,8 @@ func v365(s *vstate, x any) {
 	}
 }
 
-// v366 validates callback-fee.request.json#/$defs/feeInfo/properties/recordFlag.
-func v366(s *vstate, x any) {
+// v394 validates callback-fee.request.json#/$defs/feeInfo/properties/recordFlag.
+func v394(s *vstate, x any) {
 	if !hasType(x, tInteger) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/recordFlag/type", "type", "want integer")
 		return
@@ -5509,29 +5915,29 @@ func v366(s *vstate, x any) {
 	}
 }
 
-// v367 validates callback-fee.request.json#/$defs/feeInfo/properties/recordObjectName.
-func v367(s *vstate, x any) {
+// v395 validates callback-fee.request.json#/$defs/feeInfo/properties/recordObjectName.
+func v395(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/recordObjectName/type", "type", "want string")
 		return
 	}
 }
 
-// v368 validates callback-fee.request.json#/$defs/feeInfo/properties/recordPushURL.
-func v368(s *vstate, x any) {
+// v396 validates callback-fee.request.json#/$defs/feeInfo/properties/recordPushURL.
+func v396(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/recordPushURL/type", "type", "want string")
 		return
 	}
 }
 
-// v369 validates callback-fee.request.json#/$defs/feeInfo/properties/recordStartTime.
-func v369(s *vstate, x any) {
-	v346(s, x)
+// v397 validates callback-fee.request.json#/$defs/feeInfo/properties/recordStartTime.
+func v397(s *vstate, x any) {
+	v373(s, x)
 }
 
-// v370 validates callback-fee.request.json#/$defs/feeInfo/properties/serviceType.
-func v370(s *vstate, x any) {
+// v398 validates callback-fee.request.json#/$defs/feeInfo/properties/serviceType.
+func v398(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/serviceType/type", "type", "want string")
 		return
@@ -5547,8 +5953,8 @@ func v370(s *vstate, x any) {
 	}
 }
 
-// v371 validates callback-fee.request.json#/$defs/feeInfo/properties/sessionId.
-func v371(s *vstate, x any) {
+// v399 validates callback-fee.request.json#/$defs/feeInfo/properties/sessionId.
+func v399(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/sessionId/type", "type", "want string")
 		return
@@ -5564,16 +5970,16 @@ func v371(s *vstate, x any) {
 	}
 }
 
-// v372 validates callback-fee.request.json#/$defs/feeInfo/properties/sipStatusCode.
-func v372(s *vstate, x any) {
+// v400 validates callback-fee.request.json#/$defs/feeInfo/properties/sipStatusCode.
+func v400(s *vstate, x any) {
 	if !hasType(x, tInteger) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/sipStatusCode/type", "type", "want integer")
 		return
 	}
 }
 
-// v373 validates callback-fee.request.json#/$defs/feeInfo/properties/spId.
-func v373(s *vstate, x any) {
+// v401 validates callback-fee.request.json#/$defs/feeInfo/properties/spId.
+func v401(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/spId/type", "type", "want string")
 		return
@@ -5589,8 +5995,8 @@ func v373(s *vstate, x any) {
 	}
 }
 
-// v374 validates callback-fee.request.json#/$defs/feeInfo/properties/subscriptionId.
-func v374(s *vstate, x any) {
+// v402 validates callback-fee.request.json#/$defs/feeInfo/properties/subscriptionId.
+func v402(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/subscriptionId/type", "type", "want string")
 		return
@@ -5606,45 +6012,45 @@ func v374(s *vstate, x any) {
 	}
 }
 
-// v375 validates callback-fee.request.json#/$defs/feeInfo/properties/ttsPlayTimes.
-func v375(s *vstate, x any) {
+// v403 validates callback-fee.request.json#/$defs/feeInfo/properties/ttsPlayTimes.
+func v403(s *vstate, x any) {
 	if !hasType(x, tInteger) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/ttsPlayTimes/type", "type", "want integer")
 		return
 	}
 }
 
-// v376 validates callback-fee.request.json#/$defs/feeInfo/properties/ttsTransDuration.
-func v376(s *vstate, x any) {
+// v404 validates callback-fee.request.json#/$defs/feeInfo/properties/ttsTransDuration.
+func v404(s *vstate, x any) {
 	if !hasType(x, tInteger) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/ttsTransDuration/type", "type", "want integer")
 		return
 	}
 }
 
-// v377 validates callback-fee.request.json#/$defs/feeInfo/properties/ulFailReason.
-func v377(s *vstate, x any) {
+// v405 validates callback-fee.request.json#/$defs/feeInfo/properties/ulFailReason.
+func v405(s *vstate, x any) {
 	if !hasType(x, tInteger) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/ulFailReason/type", "type", "want integer")
 		return
 	}
 }
 
-// v378 validates callback-fee.request.json#/$defs/feeInfo/properties/userData.
-func v378(s *vstate, x any) {
+// v406 validates callback-fee.request.json#/$defs/feeInfo/properties/userData.
+func v406(s *vstate, x any) {
 	v108(s, x)
 }
 
-// v379 validates callback-fee.request.json#/$defs/feeInfo/properties/voiceCheckType.
-func v379(s *vstate, x any) {
+// v407 validates callback-fee.request.json#/$defs/feeInfo/properties/voiceCheckType.
+func v407(s *vstate, x any) {
 	if !hasType(x, tInteger) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/voiceCheckType/type", "type", "want integer")
 		return
 	}
 }
 
-// v380 validates callback-numstatus.request.json#.
-func v380(s *vstate, x any) {
+// v408 validates callback-numstatus.request.json#.
+func v408(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("callback-numstatus.request.json#/type", "type", "want object")
 		return
@@ -5656,19 +6062,19 @@ func v380(s *vstate, x any) {
 		}
 		if v, ok := x["eventType"]; ok {
 			s.push("eventType")
-			v381(s, v)
+			v409(s, v)
 			s.pop()
 		}
 		if v, ok := x["numInfo"]; ok {
 			s.push("numInfo")
-			v382(s, v)
+			v410(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v381 validates callback-numstatus.request.json#/properties/eventType.
-func v381(s *vstate, x any) {
+// v409 validates callback-numstatus.request.json#/properties/eventType.
+func v409(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-numstatus.request.json#/properties/eventType/type", "type", "want string")
 		return
@@ -5679,8 +6085,8 @@ func v381(s *vstate, x any) {
 	}
 }
 
-// v382 validates callback-numstatus.request.json#/properties/numInfo.
-func v382(s *vstate, x any) {
+// v410 validates callback-numstatus.request.json#/properties/numInfo.
+func v410(s *vstate, x any) {
 	if !hasType(x, tArray) {
 		s.fail("callback-numstatus.request.json#/properties/numInfo/type", "type", "want array")
 		return
@@ -5695,19 +6101,19 @@ func v382(s *vstate, x any) {
 		}
 		for i, v := range x {
 			s.push(strconv.Itoa(i))
-			v383(s, v)
+			v411(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v383 validates callback-numstatus.request.json#/properties/numInfo/items.
-func v383(s *vstate, x any) {
-	v384(s, x)
+// v411 validates callback-numstatus.request.json#/properties/numInfo/items.
+func v411(s *vstate, x any) {
+	v412(s, x)
 }
 
-// v384 validates callback-numstatus.request.json#/$defs/numInfo.
-func v384(s *vstate, x any) {
+// v412 validates callback-numstatus.request.json#/$defs/numInfo.
+func v412(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("callback-numstatus.request.json#/$defs/numInfo/type", "type", "want object")
 		return
@@ -5719,25 +6125,25 @@ func v384(s *vstate, x any) {
 		}
 		if v, ok := x["cause"]; ok {
 			s.push("cause")
-			v385(s, v)
+			v413(s, v)
 			s.pop()
 		}
 		if v, ok := x["number"]; ok {
 			s.push("number")
-			v386(s, v)
+			v414(s, v)
 			s.pop()
 		}
 		if v, ok := x["status"]; ok {
 			s.push("status")
-			v387(s, v)
+			v415(s, v)
 			s.pop()
 		}
 	}
-	s.ifThenElse(x, v388, v389, nil)
+	s.ifThenElse(x, v416, v417, nil)
 }
 
-// v385 validates callback-numstatus.request.json#/$defs/numInfo/properties/cause.
-func v385(s *vstate, x any) {
+// v413 validates callback-numstatus.request.json#/$defs/numInfo/properties/cause.
+func v413(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-numstatus.request.json#/$defs/numInfo/properties/cause/type", "type", "want string")
 		return
@@ -5748,16 +6154,16 @@ func v385(s *vstate, x any) {
 	}
 }
 
-// v386 validates callback-numstatus.request.json#/$defs/numInfo/properties/number.
-func v386(s *vstate, x any) {
+// v414 validates callback-numstatus.request.json#/$defs/numInfo/properties/number.
+func v414(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-numstatus.request.json#/$defs/numInfo/properties/number/type", "type", "want string")
 		return
 	}
 }
 
-// v387 validates callback-numstatus.request.json#/$defs/numInfo/properties/status.
-func v387(s *vstate, x any) {
+// v415 validates callback-numstatus.request.json#/$defs/numInfo/properties/status.
+func v415(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-numstatus.request.json#/$defs/numInfo/properties/status/type", "type", "want string")
 		return
@@ -5768,8 +6174,8 @@ func v387(s *vstate, x any) {
 	}
 }
 
-// v388 validates callback-numstatus.request.json#/$defs/numInfo/if.
-func v388(s *vstate, x any) {
+// v416 validates callback-numstatus.request.json#/$defs/numInfo/if.
+func v416(s *vstate, x any) {
 	switch x := x.(type) {
 	case map[string]any:
 		if !has(x, "cause") {
@@ -5778,8 +6184,8 @@ func v388(s *vstate, x any) {
 	}
 }
 
-// v389 validates callback-numstatus.request.json#/$defs/numInfo/then.
-func v389(s *vstate, x any) {
+// v417 validates callback-numstatus.request.json#/$defs/numInfo/then.
+func v417(s *vstate, x any) {
 	switch x := x.(type) {
 	case map[string]any:
 		if !has(x, "status") {
@@ -5787,35 +6193,35 @@ func v389(s *vstate, x any) {
 		}
 		if v, ok := x["status"]; ok {
 			s.push("status")
-			v390(s, v)
+			v418(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v390 validates callback-numstatus.request.json#/$defs/numInfo/then/properties/status.
-func v390(s *vstate, x any) {
+// v418 validates callback-numstatus.request.json#/$defs/numInfo/then/properties/status.
+func v418(s *vstate, x any) {
 	if !(isString(x, "10")) {
 		s.fail("callback-numstatus.request.json#/$defs/numInfo/then/properties/status/const", "const", "want '10'")
 		return
 	}
 }
 
-// v391 validates callback-sms-block.request.json#.
-func v391(s *vstate, x any) {
-	v392(s, x)
+// v419 validates callback-sms-block.request.json#.
+func v419(s *vstate, x any) {
+	v420(s, x)
 	switch x := x.(type) {
 	case map[string]any:
 		if v, ok := x["smsEvent"]; ok {
 			s.push("smsEvent")
-			v413(s, v)
+			v441(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v392 validates common.json#/$defs/smsNotification.
-func v392(s *vstate, x any) {
+// v420 validates common.json#/$defs/smsNotification.
+func v420(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("common.json#/$defs/smsNotification/type", "type", "want object")
 		return
@@ -5827,19 +6233,19 @@ func v392(s *vstate, x any) {
 		}
 		if v, ok := x["appKey"]; ok {
 			s.push("appKey")
-			v393(s, v)
+			v421(s, v)
 			s.pop()
 		}
 		if v, ok := x["smsEvent"]; ok {
 			s.push("smsEvent")
-			v394(s, v)
+			v422(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v393 validates common.json#/$defs/smsNotification/properties/appKey.
-func v393(s *vstate, x any) {
+// v421 validates common.json#/$defs/smsNotification/properties/appKey.
+func v421(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("common.json#/$defs/smsNotification/properties/appKey/type", "type", "want string")
 		return
@@ -5855,8 +6261,8 @@ func v393(s *vstate, x any) {
 	}
 }
 
-// v394 validates common.json#/$defs/smsNotification/properties/smsEvent.
-func v394(s *vstate, x any) {
+// v422 validates common.json#/$defs/smsNotification/properties/smsEvent.
+func v422(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/type", "type", "want object")
 		return
@@ -5868,85 +6274,85 @@ func v394(s *vstate, x any) {
 		}
 		if v, ok := x["called"]; ok {
 			s.push("called")
-			v395(s, v)
+			v423(s, v)
 			s.pop()
 		}
 		if v, ok := x["calling"]; ok {
 			s.push("calling")
-			v396(s, v)
+			v424(s, v)
 			s.pop()
 		}
 		if v, ok := x["event"]; ok {
 			s.push("event")
-			v397(s, v)
+			v425(s, v)
 			s.pop()
 		}
 		if v, ok := x["extInfo"]; ok {
 			s.push("extInfo")
-			v398(s, v)
+			v426(s, v)
 			s.pop()
 		}
 		if v, ok := x["notificationMode"]; ok {
 			s.push("notificationMode")
-			v403(s, v)
+			v431(s, v)
 			s.pop()
 		}
 		if v, ok := x["sendResult"]; ok {
 			s.push("sendResult")
-			v404(s, v)
+			v432(s, v)
 			s.pop()
 		}
 		if v, ok := x["smsContent"]; ok {
 			s.push("smsContent")
-			v405(s, v)
+			v433(s, v)
 			s.pop()
 		}
 		if v, ok := x["smsIdentifier"]; ok {
 			s.push("smsIdentifier")
-			v406(s, v)
+			v434(s, v)
 			s.pop()
 		}
 		if v, ok := x["subscriptionId"]; ok {
 			s.push("subscriptionId")
-			v407(s, v)
+			v435(s, v)
 			s.pop()
 		}
 		if v, ok := x["timeStamp"]; ok {
 			s.push("timeStamp")
-			v408(s, v)
+			v436(s, v)
 			s.pop()
 		}
 		if v, ok := x["userData"]; ok {
 			s.push("userData")
-			v411(s, v)
+			v439(s, v)
 			s.pop()
 		}
 		if v, ok := x["virtualNumber"]; ok {
 			s.push("virtualNumber")
-			v412(s, v)
+			v440(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v395 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/called.
-func v395(s *vstate, x any) {
+// v423 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/called.
+func v423(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/called/type", "type", "want string")
 		return
 	}
 }
 
-// v396 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/calling.
-func v396(s *vstate, x any) {
+// v424 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/calling.
+func v424(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/calling/type", "type", "want string")
 		return
 	}
 }
 
-// v397 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/event.
-func v397(s *vstate, x any) {
+// v425 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/event.
+func v425(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/event/type", "type", "want string")
 		return
@@ -5959,8 +6365,8 @@ func v397(s *vstate, x any) {
 	}
 }
 
-// v398 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo.
-func v398(s *vstate, x any) {
+// v426 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo.
+func v426(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo/type", "type", "want object")
 		return
@@ -5969,14 +6375,14 @@ func v398(s *vstate, x any) {
 	case map[string]any:
 		if v, ok := x["extParas"]; ok {
 			s.push("extParas")
-			v399(s, v)
+			v427(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v399 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo/properties/extParas.
-func v399(s *vstate, x any) {
+// v427 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo/properties/extParas.
+func v427(s *vstate, x any) {
 	if !hasType(x, tArray) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo/properties/extParas/type", "type", "want array")
 		return
@@ -5985,14 +6391,14 @@ func v399(s *vstate, x any) {
 	case []any:
 		for i, v := range x {
 			s.push(strconv.Itoa(i))
-			v400(s, v)
+			v428(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v400 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo/properties/extParas/items.
-func v400(s *vstate, x any) {
+// v428 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo/properties/extParas/items.
+func v428(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo/properties/extParas/items/type", "type", "want object")
 		return
@@ -6001,35 +6407,35 @@ func v400(s *vstate, x any) {
 	case map[string]any:
 		if v, ok := x["key"]; ok {
 			s.push("key")
-			v401(s, v)
+			v429(s, v)
 			s.pop()
 		}
 		if v, ok := x["value"]; ok {
 			s.push("value")
-			v402(s, v)
+			v430(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v401 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo/properties/extParas/items/properties/key.
-func v401(s *vstate, x any) {
+// v429 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo/properties/extParas/items/properties/key.
+func v429(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo/properties/extParas/items/properties/key/type", "type", "want string")
 		return
 	}
 }
 
-// v402 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo/properties/extParas/items/properties/value.
-func v402(s *vstate, x any) {
+// v430 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo/properties/extParas/items/properties/value.
+func v430(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo/properties/extParas/items/properties/value/type", "type", "want string")
 		return
 	}
 }
 
-// v403 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/notificationMode.
-func v403(s *vstate, x any) {
+// v431 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/notificationMode.
+func v431(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/notificationMode/type", "type", "want string")
 		return
@@ -6049,8 +6455,8 @@ func v403(s *vstate, x any) {
 	}
 }
 
-// v404 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/sendResult.
-func v404(s *vstate, x any) {
+// v432 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/sendResult.
+func v432(s *vstate, x any) {
 	if !hasType(x, tInteger) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/sendResult/type", "type", "want integer")
 		return
@@ -6061,16 +6467,16 @@ func v404(s *vstate, x any) {
 	}
 }
 
-// v405 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/smsContent.
-func v405(s *vstate, x any) {
+// v433 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/smsContent.
+func v433(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/smsContent/type", "type", "want string")
 		return
 	}
 }
 
-// v406 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/smsIdentifier.
-func v406(s *vstate, x any) {
+// v434 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/smsIdentifier.
+func v434(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/smsIdentifier/type", "type", "want string")
 		return
@@ -6086,28 +6492,28 @@ func v406(s *vstate, x any) {
 	}
 }
 
-// v407 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/subscriptionId.
-func v407(s *vstate, x any) {
+// v435 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/subscriptionId.
+func v435(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/subscriptionId/type", "type", "want string")
 		return
 	}
 }
 
-// v408 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/timeStamp.
-func v408(s *vstate, x any) {
-	if !s.anyOf(x, v409, v410) {
+// v436 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/timeStamp.
+func v436(s *vstate, x any) {
+	if !s.anyOf(x, v437, v438) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/timeStamp/anyOf", "anyOf", "anyOf failed")
 	}
 }
 
-// v409 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/timeStamp/anyOf/0.
-func v409(s *vstate, x any) {
+// v437 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/timeStamp/anyOf/0.
+func v437(s *vstate, x any) {
 	v103(s, x)
 }
 
-// v410 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/timeStamp/anyOf/1.
-func v410(s *vstate, x any) {
+// v438 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/timeStamp/anyOf/1.
+func v438(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/timeStamp/anyOf/1/type", "type", "want string")
 		return
@@ -6120,41 +6526,41 @@ func v410(s *vstate, x any) {
 	}
 }
 
-// v411 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/userData.
-func v411(s *vstate, x any) {
+// v439 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/userData.
+func v439(s *vstate, x any) {
 	v108(s, x)
 }
 
-// v412 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/virtualNumber.
-func v412(s *vstate, x any) {
+// v440 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/virtualNumber.
+func v440(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/virtualNumber/type", "type", "want string")
 		return
 	}
 }
 
-// v413 validates callback-sms-block.request.json#/properties/smsEvent.
-func v413(s *vstate, x any) {
+// v441 validates callback-sms-block.request.json#/properties/smsEvent.
+func v441(s *vstate, x any) {
 	switch x := x.(type) {
 	case map[string]any:
 		if v, ok := x["notificationMode"]; ok {
 			s.push("notificationMode")
-			v414(s, v)
+			v442(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v414 validates callback-sms-block.request.json#/properties/smsEvent/properties/notificationMode.
-func v414(s *vstate, x any) {
+// v442 validates callback-sms-block.request.json#/properties/smsEvent/properties/notificationMode.
+func v442(s *vstate, x any) {
 	if !(isString(x, "Block")) {
 		s.fail("callback-sms-block.request.json#/properties/smsEvent/properties/notificationMode/const", "const", "want 'Block'")
 		return
 	}
 }
 
-// v415 validates callback-sms-block.response.json#.
-func v415(s *vstate, x any) {
+// v443 validates callback-sms-block.response.json#.
+func v443(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("callback-sms-block.response.json#/type", "type", "want object")
 		return
@@ -6166,19 +6572,14 @@ func v415(s *vstate, x any) {
 		}
 		if v, ok := x["actions"]; ok {
 			s.push("actions")
-			v416(s, v)
-			s.pop()
-		}
-		if v, ok := x["userData"]; ok {
-			s.push("userData")
-			v420(s, v)
+			v444(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v416 validates callback-sms-block.response.json#/properties/actions.
-func v416(s *vstate, x any) {
+// v444 validates callback-sms-block.response.json#/properties/actions.
+func v444(s *vstate, x any) {
 	if !hasType(x, tArray) {
 		s.fail("callback-sms-block.response.json#/properties/actions/type", "type", "want array")
 		return
@@ -6190,14 +6591,14 @@ func v416(s *vstate, x any) {
 		}
 		for i, v := range x {
 			s.push(strconv.Itoa(i))
-			v417(s, v)
+			v445(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v417 validates callback-sms-block.response.json#/properties/actions/items.
-func v417(s *vstate, x any) {
+// v445 validates callback-sms-block.response.json#/properties/actions/items.
+func v445(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("callback-sms-block.response.json#/properties/actions/items/type", "type", "want object")
 		return
@@ -6207,99 +6608,219 @@ func v417(s *vstate, x any) {
 		if !has(x, "operation") {
 			s.fail("callback-sms-block.response.json#/properties/actions/items/required", "required", "missing properties")
 		}
+		if v, ok := x["extParas"]; ok {
+			s.push("extParas")
+			v446(s, v)
+			s.pop()
+		}
 		if v, ok := x["message"]; ok {
 			s.push("message")
-			v418(s, v)
+			v447(s, v)
 			s.pop()
 		}
 		if v, ok := x["operation"]; ok {
 			s.push("operation")
-			v419(s, v)
+			v450(s, v)
+			s.pop()
+		}
+		if v, ok := x["userData"]; ok {
+			s.push("userData")
+			v451(s, v)
+			s.pop()
+		}
+	}
+	s.ifThenElse(x, v452, v454, nil)
+}
+
+// v446 validates callback-sms-block.response.json#/properties/actions/items/properties/extParas.
+func v446(s *vstate, x any) {
+	if !hasType(x, tArray) {
+		s.fail("callback-sms-block.response.json#/properties/actions/items/properties/extParas/type", "type", "want array")
+		return
+	}
+}
+
+// v447 validates callback-sms-block.response.json#/properties/actions/items/properties/message.
+func v447(s *vstate, x any) {
+	if !hasType(x, tObject) {
+		s.fail("callback-sms-block.response.json#/properties/actions/items/properties/message/type", "type", "want object")
+		return
+	}
+	switch x := x.(type) {
+	case map[string]any:
+		if v, ok := x["called"]; ok {
+			s.push("called")
+			v448(s, v)
+			s.pop()
+		}
+		if v, ok := x["calling"]; ok {
+			s.push("calling")
+			v449(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v418 validates callback-sms-block.response.json#/properties/actions/items/properties/message.
-func v418(s *vstate, x any) {
-	if !hasType(x, tObject) {
-		s.fail("callback-sms-block.response.json#/properties/actions/items/properties/message/type", "type", "want object")
+// v448 validates callback-sms-block.response.json#/properties/actions/items/properties/message/properties/called.
+func v448(s *vstate, x any) {
+	if !hasType(x, tString) {
+		s.fail("callback-sms-block.response.json#/properties/actions/items/properties/message/properties/called/type", "type", "want string")
 		return
 	}
-}
-
-// v419 validates callback-sms-block.response.json#/properties/actions/items/properties/operation.
-func v419(s *vstate, x any) {
-	if !hasType(x, tString) {
-		s.fail("callback-sms-block.response.json#/properties/actions/items/properties/operation/type", "type", "want string")
+	if str, ok := x.(string); ok && !IsGlobalNumber(str) {
+		s.fail("callback-sms-block.response.json#/properties/actions/items/properties/message/properties/called/format", "format", "not a valid pns-number")
 		return
 	}
 	switch x := x.(type) {
 	case string:
 		if utf8.RuneCountInString(x) < 1 {
-			s.fail("callback-sms-block.response.json#/properties/actions/items/properties/operation/minLength", "minLength", "minLength: want 1")
+			s.fail("callback-sms-block.response.json#/properties/actions/items/properties/message/properties/called/minLength", "minLength", "minLength: want 1")
+		}
+		if utf8.RuneCountInString(x) > 64 {
+			s.fail("callback-sms-block.response.json#/properties/actions/items/properties/message/properties/called/maxLength", "maxLength", "maxLength: want 64")
 		}
 	}
 }
 
-// v420 validates callback-sms-block.response.json#/properties/userData.
-func v420(s *vstate, x any) {
+// v449 validates callback-sms-block.response.json#/properties/actions/items/properties/message/properties/calling.
+func v449(s *vstate, x any) {
+	if !hasType(x, tString) {
+		s.fail("callback-sms-block.response.json#/properties/actions/items/properties/message/properties/calling/type", "type", "want string")
+		return
+	}
+	if str, ok := x.(string); ok && !IsGlobalNumber(str) {
+		s.fail("callback-sms-block.response.json#/properties/actions/items/properties/message/properties/calling/format", "format", "not a valid pns-number")
+		return
+	}
+	switch x := x.(type) {
+	case string:
+		if utf8.RuneCountInString(x) < 1 {
+			s.fail("callback-sms-block.response.json#/properties/actions/items/properties/message/properties/calling/minLength", "minLength", "minLength: want 1")
+		}
+		if utf8.RuneCountInString(x) > 64 {
+			s.fail("callback-sms-block.response.json#/properties/actions/items/properties/message/properties/calling/maxLength", "maxLength", "maxLength: want 64")
+		}
+	}
+}
+
+// v450 validates callback-sms-block.response.json#/properties/actions/items/properties/operation.
+func v450(s *vstate, x any) {
+	if !hasType(x, tString) {
+		s.fail("callback-sms-block.response.json#/properties/actions/items/properties/operation/type", "type", "want string")
+		return
+	}
+	if !((isString(x, "vNumberRoute")) || (isString(x, "DiscardMessage"))) {
+		s.fail("callback-sms-block.response.json#/properties/actions/items/properties/operation/enum", "enum", "value must be one of 'vNumberRoute', 'DiscardMessage'")
+		return
+	}
+}
+
+// v451 validates callback-sms-block.response.json#/properties/actions/items/properties/userData.
+func v451(s *vstate, x any) {
 	v108(s, x)
 }
 
-// v421 validates callback-sms-notify.request.json#.
-func v421(s *vstate, x any) {
-	v392(s, x)
+// v452 validates callback-sms-block.response.json#/properties/actions/items/if.
+func v452(s *vstate, x any) {
+	switch x := x.(type) {
+	case map[string]any:
+		if !has(x, "operation") {
+			s.fail("callback-sms-block.response.json#/properties/actions/items/if/required", "required", "missing properties")
+		}
+		if v, ok := x["operation"]; ok {
+			s.push("operation")
+			v453(s, v)
+			s.pop()
+		}
+	}
+}
+
+// v453 validates callback-sms-block.response.json#/properties/actions/items/if/properties/operation.
+func v453(s *vstate, x any) {
+	if !(isString(x, "vNumberRoute")) {
+		s.fail("callback-sms-block.response.json#/properties/actions/items/if/properties/operation/const", "const", "want 'vNumberRoute'")
+		return
+	}
+}
+
+// v454 validates callback-sms-block.response.json#/properties/actions/items/then.
+func v454(s *vstate, x any) {
+	switch x := x.(type) {
+	case map[string]any:
+		if !has(x, "message") {
+			s.fail("callback-sms-block.response.json#/properties/actions/items/then/required", "required", "missing properties")
+		}
+		if v, ok := x["message"]; ok {
+			s.push("message")
+			v455(s, v)
+			s.pop()
+		}
+	}
+}
+
+// v455 validates callback-sms-block.response.json#/properties/actions/items/then/properties/message.
+func v455(s *vstate, x any) {
+	switch x := x.(type) {
+	case map[string]any:
+		if !has(x, "called") || !has(x, "calling") {
+			s.fail("callback-sms-block.response.json#/properties/actions/items/then/properties/message/required", "required", "missing properties")
+		}
+	}
+}
+
+// v456 validates callback-sms-notify.request.json#.
+func v456(s *vstate, x any) {
+	v420(s, x)
 	switch x := x.(type) {
 	case map[string]any:
 		if v, ok := x["smsEvent"]; ok {
 			s.push("smsEvent")
-			v422(s, v)
+			v457(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v422 validates callback-sms-notify.request.json#/properties/smsEvent.
-func v422(s *vstate, x any) {
+// v457 validates callback-sms-notify.request.json#/properties/smsEvent.
+func v457(s *vstate, x any) {
 	switch x := x.(type) {
 	case map[string]any:
 		if v, ok := x["notificationMode"]; ok {
 			s.push("notificationMode")
-			v423(s, v)
+			v458(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v423 validates callback-sms-notify.request.json#/properties/smsEvent/properties/notificationMode.
-func v423(s *vstate, x any) {
+// v458 validates callback-sms-notify.request.json#/properties/smsEvent/properties/notificationMode.
+func v458(s *vstate, x any) {
 	if !(isString(x, "Notify")) {
 		s.fail("callback-sms-notify.request.json#/properties/smsEvent/properties/notificationMode/const", "const", "want 'Notify'")
 		return
 	}
 }
 
-// v424 validates error.response.json#.
-func v424(s *vstate, x any) {
-	v425(s, x)
+// v459 validates error.response.json#.
+func v459(s *vstate, x any) {
+	v460(s, x)
 }
 
-// v425 validates common.json#/$defs/errorEnvelope.
-func v425(s *vstate, x any) {
+// v460 validates common.json#/$defs/errorEnvelope.
+func v460(s *vstate, x any) {
 	v27(s, x)
 	switch x := x.(type) {
 	case map[string]any:
 		if v, ok := x["resultcode"]; ok {
 			s.push("resultcode")
-			v426(s, v)
+			v461(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v426 validates common.json#/$defs/errorEnvelope/properties/resultcode.
-func v426(s *vstate, x any) {
+// v461 validates common.json#/$defs/errorEnvelope/properties/resultcode.
+func v461(s *vstate, x any) {
 	switch x := x.(type) {
 	case string:
 		if !re5.MatchString(x) {
@@ -6308,8 +6829,8 @@ func v426(s *vstate, x any) {
 	}
 }
 
-// v427 validates record-download.request.json#.
-func v427(s *vstate, x any) {
+// v462 validates record-download.request.json#.
+func v462(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("record-download.request.json#/type", "type", "want object")
 		return
@@ -6321,19 +6842,19 @@ func v427(s *vstate, x any) {
 		}
 		if v, ok := x["fileName"]; ok {
 			s.push("fileName")
-			v428(s, v)
+			v463(s, v)
 			s.pop()
 		}
 		if v, ok := x["recordDomain"]; ok {
 			s.push("recordDomain")
-			v429(s, v)
+			v464(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v428 validates record-download.request.json#/properties/fileName.
-func v428(s *vstate, x any) {
+// v463 validates record-download.request.json#/properties/fileName.
+func v463(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("record-download.request.json#/properties/fileName/type", "type", "want string")
 		return
@@ -6349,8 +6870,8 @@ func v428(s *vstate, x any) {
 	}
 }
 
-// v429 validates record-download.request.json#/properties/recordDomain.
-func v429(s *vstate, x any) {
+// v464 validates record-download.request.json#/properties/recordDomain.
+func v464(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("record-download.request.json#/properties/recordDomain/type", "type", "want string")
 		return
@@ -6366,7 +6887,7 @@ func v429(s *vstate, x any) {
 	}
 }
 
-// v430 validates record-download.response.json#.
-func v430(s *vstate, x any) {
-	v425(s, x)
+// v465 validates record-download.response.json#.
+func v465(s *vstate, x any) {
+	v460(s, x)
 }

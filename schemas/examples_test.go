@@ -201,8 +201,16 @@ var validExamples = []struct {
 		`{"appKey":"k","smsEvent":{"smsIdentifier":"i","notificationMode":"Block","calling":"+8613800000021",
 		 "called":"+8617000000001","virtualNumber":"+8617000000001","event":"sms","timeStamp":"2026-03-01 08:20:00",
 		 "extInfo":{"extParas":[]},"userData":"u"}}`},
-	{"official Block answer", "callback-sms-block.response", `{"actions":[{"operation":"vNumberRoute"}]}`},
-	{"Block answer with userData", "callback-sms-block.response", `{"actions":[{"operation":"drop","message":{}}],"userData":"u"}`},
+	{"official Block answer", "callback-sms-block.response", `{"actions":[{"operation":"vNumberRoute",
+		 "message":{"called":"+8613800000002","calling":"+8613800000001"}}]}`},
+	{"Block answer discarding, with userData", "callback-sms-block.response", `{"actions":[{"operation":"DiscardMessage","userData":"u","extParas":[]}]}`},
+	// §6.7 X-mode Block callin replies.
+	{"X-mode connect (reference example)", "callback-callin.response", `{"operation":"connect","connectInfo":{"displayCalleeNum":"+8617000000001",
+		 "calleeNum":"+8613800000023","maxDuration":60,"waitVoice":"waitVoice001.wav","recordFlag":"true",
+		 "recordHintTone":"recordHintTone001.wav","userData":"order-4711"}}`},
+	{"X-mode connect as the Java sample's array", "callback-callin.response", `{"operation":"connect","connectInfo":[{"calleeNum":"+8613800000023","recordFlag":true,"maxDuration":0}]}`},
+	{"X-mode close", "callback-callin.response", `{"operation":"close","closeInfo":{"closeHintTone":"closeHintTone001.wav","userData":"order-4711"}}`},
+	{"X-mode close without closeInfo", "callback-callin.response", `{"operation":"close"}`},
 }
 
 // TestValidExamples validates every example and checks that each payload schema has one.
@@ -429,6 +437,18 @@ var invalidExamples = []struct {
 		[]wantV{{"/actions", "minItems"}}},
 	{"Block answer: operation missing", "callback-sms-block.response", `{"actions":[{"op":"vNumberRoute"}]}`,
 		[]wantV{{"/actions/0", "required"}}},
+	{"Block answer: vNumberRoute without message", "callback-sms-block.response", `{"actions":[{"operation":"vNumberRoute"}]}`,
+		[]wantV{{"/actions/0", "required"}}},
+	{"Block answer: message without calling, unknown operation", "callback-sms-block.response",
+		`{"actions":[{"operation":"vNumberRoute","message":{"called":"13800000002"}},{"operation":"drop"}]}`,
+		[]wantV{{"/actions/0/message", "required"}, {"/actions/0/message/called", "format"}, {"/actions/1/operation", "enum"}}},
+	{"X-mode reply: connect without connectInfo", "callback-callin.response", `{"operation":"connect"}`,
+		[]wantV{{"", "required"}}},
+	{"X-mode reply: maxDuration 7200, local calleeNum", "callback-callin.response",
+		`{"operation":"connect","connectInfo":{"calleeNum":"13800000023","maxDuration":7200}}`,
+		[]wantV{{"/connectInfo", "anyOf"}}},
+	{"X-mode reply: unknown operation, no operation", "callback-callin.response", `{"operation":"forward"}`,
+		[]wantV{{"/operation", "enum"}}},
 }
 
 func TestInvalidExamples(t *testing.T) {

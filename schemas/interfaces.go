@@ -50,6 +50,9 @@ const (
 	CallbackSMSNotify      = "callback.sms.notify"
 	CallbackSMSBlock       = "callback.sms.block"
 	CallbackSMSBlockAnswer = "callback.sms.block.answer"
+	// CallbackCallinAnswer is the customer's reply to the Block callin of an X-mode call
+	// (§6.7); the callin itself is a CallbackEvent.
+	CallbackCallinAnswer = "callback.callin.answer"
 )
 
 // ErrorSchema is the schema of the common error envelope (§1.5). Every provisioning response
@@ -81,6 +84,7 @@ var interfaceSchemas = map[string][2]string{
 	CallbackSMSNotify:      {"callback-sms-notify.request", ""},
 	CallbackSMSBlock:       {"callback-sms-block.request", "callback-sms-block.response"},
 	CallbackSMSBlockAnswer: {"", "callback-sms-block.response"},
+	CallbackCallinAnswer:   {"", "callback-callin.response"},
 }
 
 // SchemaFor returns the schema name for an interface ID and direction, e.g.

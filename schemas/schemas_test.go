@@ -213,6 +213,8 @@ func TestSchemaFor(t *testing.T) {
 		{CallbackSMSBlock, Response, "callback-sms-block.response", false},
 		{CallbackSMSBlockAnswer, Response, "callback-sms-block.response", false},
 		{CallbackSMSBlockAnswer, Request, "", true},
+		{CallbackCallinAnswer, Response, "callback-callin.response", false},
+		{CallbackEvent, Response, "", true},
 		{"axyb.bind", Request, "", true},
 		{AXBBind, Direction(7), "", true},
 	}
@@ -226,7 +228,7 @@ func TestSchemaFor(t *testing.T) {
 		"ax.bind", "ax.callee", "ax.modify", "ax.query", "ax.unbind",
 		"axb.bind", "axb.modify", "axb.query", "axb.unbind",
 		"axe.bind", "axe.modify", "axe.query", "axe.unbind",
-		"callback.event", "callback.fee", "callback.numstatus", "callback.sms.block",
+		"callback.callin.answer", "callback.event", "callback.fee", "callback.numstatus", "callback.sms.block",
 		"callback.sms.block.answer", "callback.sms.notify", "record.download",
 	}
 	if got := Interfaces(); !slices.Equal(got, want) {

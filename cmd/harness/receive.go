@@ -76,6 +76,7 @@ func runReceive(ctx context.Context, args []string, stdout, stderr io.Writer, re
 	forget := fs.Duration("forget", defaultForget, "forgetting window: bodies, fee icids and calls not seen for this long are counted and forgotten, bounding memory over long soaks; a re-push arriving later than this counts as a new push, not a redelivery or duplicate (0 = remember everything)")
 	tlsCert := fs.String("tls-cert", "", "serve HTTPS with this certificate chain PEM `file` (with --tls-key), for platforms that push to https notification URLs")
 	tlsKey := fs.String("tls-key", "", "private key PEM `file` of --tls-cert")
+	rulesFile := fs.String("rules", "", "YAML `file` of rules choosing the replies to Block requests: the X-mode callin (connect or close) and the SMS sent to the SMS control URL (vNumberRoute or DiscardMessage); see docs/callbacks.md (default: close every Block callin, discard every Block SMS)")
 	fs.describe("harness receive [flags]",
 		"Receives call-event, fee, X-number status and SMS pushes, verifies their signatures,\n"+
 			"validates them against the JSON Schemas and reports delays against the platform's\n"+
@@ -120,6 +121,17 @@ func runReceive(ctx context.Context, args []string, stdout, stderr io.Writer, re
 		}
 		cert = &c
 	}
+	var rules *receiver.Rules
+	if *rulesFile != "" {
+		b, err := os.ReadFile(*rulesFile)
+		if err == nil {
+			rules, err = receiver.ParseRules(b)
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "harness receive: --rules: %s\n", strings.ReplaceAll(err.Error(), "\n", " "))
+			return exitUsage
+		}
+	}
 	v, err := schemas.New()
 	if err != nil {
 		fmt.Fprintf(stderr, "harness receive: %v\n", err)
@@ -130,6 +142,7 @@ func runReceive(ctx context.Context, args []string, stdout, stderr io.Writer, re
 		FailFirst: *failFirst,
 		Skew:      *skew,
 		Forget:    *forget,
+		Rules:     rules,
 	}
 	if *skew == 0 {
 		opts.Skew = -1 // digest only
@@ -186,6 +199,8 @@ loop:
 		fmt.Fprintf(stdout, "wrote %s\n", filepath.Join(*out, "receiver.json"))
 	}
 	cb := assemble.Callbacks(rep, nil)
+	printCauses(stdout, cb.Causes)
+	printBlockReplies(stdout, rep.BlockReplies)
 	ths, err := callbackThresholds(cb, &rep, cf.thresholds)
 	if err != nil {
 		fmt.Fprintf(stderr, "harness receive: %v\n", err)

@@ -377,6 +377,9 @@ func runAll(ctx context.Context, o runOptions, stdout io.Writer) (*runOutcome, e
 	// expected events are registered with the receiver by the tracker.
 	// pushes hands every arrival to the conformance scenarios that check deliveries.
 	pushes := conformance.NewPushHub()
+	// The conformance scenarios set the customer's answers to Block requests (X-mode callin,
+	// SMS control) through replies.
+	replies := &conformance.BlockReplies{}
 	ropts := receiver.Options{
 		Apps:     apps,
 		Validate: v.ValidateCallback,
@@ -384,6 +387,7 @@ func runAll(ctx context.Context, o runOptions, stdout io.Writer) (*runOutcome, e
 			tracker.Record(a)
 			pushes.Record(a)
 		},
+		BlockReply: replies.Reply,
 	}
 	o.callbacks.apply(&ropts)
 	// The embedded emulator says what each call of the load must push (expectations); the
@@ -412,7 +416,7 @@ func runAll(ctx context.Context, o runOptions, stdout io.Writer) (*runOutcome, e
 			target = retryURL
 		}
 		urls := []*string{&a.CallStatusURL, &a.FeeURL, &a.XStatusURL, &a.SMSNotifyURL}
-		if a.Mode == pns.ModeAX {
+		if a.Mode == pns.ModeAX || a.Mode == pns.ModeX {
 			urls = append(urls, &a.SMSControlURL)
 		}
 		for _, u := range urls {
@@ -449,6 +453,7 @@ func runAll(ctx context.Context, o runOptions, stdout io.Writer) (*runOutcome, e
 		Output:    stdout,
 		Randomize: o.seed,
 		Pushes:    pushes,
+		Replies:   replies,
 
 		KnownDifferences: o.known,
 		EphemeralTarget:  true,

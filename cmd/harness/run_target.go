@@ -129,6 +129,7 @@ func runTargetAll(ctx context.Context, o runOptions, stdout io.Writer) (*runOutc
 	// The receiver, when asked for, runs for the whole job.
 	var rcv *receiver.Receiver
 	pushes := conformance.NewPushHub()
+	replies := &conformance.BlockReplies{} // the scenarios' answers to Block requests
 	tracker := loadtest.NewCallbackTracker()
 	if t.receive != "" {
 		apps := map[string]string{}
@@ -145,7 +146,7 @@ func runTargetAll(ctx context.Context, o runOptions, stdout io.Writer) (*runOutc
 		ropts := receiver.Options{Apps: apps, Validate: v.ValidateCallback, OnPush: func(a receiver.Arrival) {
 			tracker.Record(a)
 			pushes.Record(a)
-		}}
+		}, BlockReply: replies.Reply}
 		o.callbacks.apply(&ropts)
 		rcv = receiver.New(ropts)
 		url, err := rcv.Start(t.receive)
@@ -176,7 +177,7 @@ func runTargetAll(ctx context.Context, o runOptions, stdout io.Writer) (*runOutc
 		Randomize: o.seed, HTTPClient: hc, KnownDifferences: o.known,
 	}
 	if rcv != nil {
-		copts.Pushes = pushes
+		copts.Pushes, copts.Replies = pushes, replies
 	}
 	cres, err := conformance.Run(ctx, copts)
 	recordConformance(stdout, s, cdir, cres, err, o.strict)

@@ -869,12 +869,17 @@ func (d *Dispatcher) send(ctx context.Context, app AppRef, url string, body []by
 	return resp.StatusCode, err
 }
 
-// Block sends an SMS Block request (§10) synchronously and returns the customer's answer body
-// (at most MaxResponseBody bytes). It is never retried (D74). An error is returned for a
-// transport failure, a timeout (Timeout, wall clock) or a status other than 200; the caller
-// then drops the SMS.
+// Block sends a Block request synchronously and returns the customer's answer body (at most
+// MaxResponseBody bytes): an SMS Block request (§10, Kind KindSMSBlock or empty) or the Block
+// callin of an X-mode call (§6.7, Kind KindEvent), counted under its kind. It is never
+// retried (D74, D87). An error is returned for a transport failure, a timeout (Timeout, wall
+// clock) or a status other than 200; the caller then drops the SMS or fails the call.
 func (d *Dispatcher) Block(ctx context.Context, p Push) ([]byte, error) {
-	if p.Kind != "" && p.Kind != KindSMSBlock {
+	kind := p.Kind
+	if kind == "" {
+		kind = KindSMSBlock
+	}
+	if kind != KindSMSBlock && kind != KindEvent {
 		return nil, fmt.Errorf("%w %q for Block", ErrUnknownKind, p.Kind)
 	}
 	if p.URL == "" {
@@ -890,7 +895,7 @@ func (d *Dispatcher) Block(ctx context.Context, p Push) ([]byte, error) {
 	if closed {
 		return nil, ErrClosed
 	}
-	c := &d.counters[kindIndex(KindSMSBlock)]
+	c := &d.counters[kindIndex(kind)]
 	c.enqueued.Add(1)
 	c.messages.Add(1)
 	c.attempts.Add(1)
@@ -900,7 +905,7 @@ func (d *Dispatcher) Block(ctx context.Context, p Push) ([]byte, error) {
 		err = fmt.Errorf("callbacks: block answer status %d", status)
 	}
 	now := d.clk.Now()
-	a := Attempt{Kind: KindSMSBlock, AppKey: p.App.Key, URL: p.URL, Records: 1, N: 1, First: now, At: now,
+	a := Attempt{Kind: kind, AppKey: p.App.Key, URL: p.URL, Records: 1, N: 1, First: now, At: now,
 		Status: status, Err: err, Delivered: err == nil, Dropped: err != nil}
 	if p.Ref != "" {
 		a.Refs = []string{p.Ref}

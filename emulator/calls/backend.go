@@ -42,6 +42,9 @@ type AppConfig struct {
 	XStatusURL    string
 	SMSNotifyURL  string
 	SMSControlURL string
+	// ToneFiles are the app's approved tone files; empty accepts any name (D25). An X-mode
+	// Block reply naming another tone fails the call (D87).
+	ToneFiles []string
 }
 
 // XInfo says who owns an X number and its status.
@@ -128,8 +131,9 @@ const (
 // Pusher delivers notifications. Push is asynchronous: the pusher signs with the app's key,
 // retries on the §7.6 schedule and batches fee records (body = one FeeInfo) and status changes
 // (body = one NumInfo) into their envelopes; it is never called with an empty url (D77). Block
-// is the synchronous SMS Block request; it returns the customer's answer body, or an error for
-// a transport failure, a timeout or a status other than 200.
+// is a synchronous Block request: the SMS Block request (body SMSNotification) or the Block
+// callin of an X-mode call (body Event); it returns the customer's answer body, or an error
+// for a transport failure, a timeout or a status other than 200.
 type Pusher interface {
 	Push(ctx context.Context, kind, appKey, url, ref string, body any) error
 	Block(ctx context.Context, appKey, url, ref string, body any) ([]byte, error)

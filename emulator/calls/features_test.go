@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -209,8 +210,20 @@ func TestSetStatus(t *testing.T) {
 }
 
 func TestSMS(t *testing.T) {
-	forward := func(b []byte) ([]byte, error) { return []byte(`{"actions":[{"operation":"vNumberRoute"}]}`), nil }
-	drop := func(b []byte) ([]byte, error) { return []byte(`{"actions":[{"operation":"drop"}]}`), nil }
+	// forward answers vNumberRoute to axT, with the request's sender as message.calling (§10.3).
+	forward := func(b []byte) ([]byte, error) {
+		var n SMSNotification
+		if err := json.Unmarshal(b, &n); err != nil {
+			return nil, err
+		}
+		return fmt.Appendf(nil, `{"actions":[{"operation":"vNumberRoute","message":{"called":%q,"calling":%q},"userData":"sms-ud"}]}`,
+			axT, n.SMSEvent.Calling), nil
+	}
+	drop := func(b []byte) ([]byte, error) { return []byte(`{"actions":[{"operation":"DiscardMessage"}]}`), nil }
+	invalid := func(b []byte) ([]byte, error) { return []byte(`{"actions":[{"operation":"vNumberRoute"}]}`), nil }
+	otherSender := func(b []byte) ([]byte, error) {
+		return []byte(`{"actions":[{"operation":"vNumberRoute","message":{"called":"` + axT + `","calling":"+8613900000777"}}]}`), nil
+	}
 	broken := func(b []byte) ([]byte, error) { return nil, errors.New("status 500") }
 	cases := []struct {
 		name      string
@@ -233,7 +246,9 @@ func TestSMS(t *testing.T) {
 		{name: "AX block malformed suffix", block: forward, req: SMSRequest{From: axA1, To: axX1, Content: "x@12ab"}, forwarded: true, to: axT, text: "x@12ab", notify: true, blocked: true},
 		{name: "AX block drop", block: drop, req: SMSRequest{From: axA1, To: axX1, Content: "no suffix"}, result: 10, blocked: true},
 		{name: "AX block error", block: broken, req: SMSRequest{From: axA1, To: axX1, Content: "no suffix"}, result: 10, blocked: true},
-		{name: "AX block no temp callee", block: forward, req: SMSRequest{From: axA2, To: axX2, Content: "no suffix"}, result: 10, blocked: true},
+		{name: "AX block forward without a temporary callee", block: forward, req: SMSRequest{From: axA2, To: axX2, Content: "no suffix"}, forwarded: true, to: axT, text: "no suffix", notify: true, blocked: true},
+		{name: "AX block vNumberRoute without message", block: invalid, req: SMSRequest{From: axA1, To: axX1, Content: "no suffix"}, result: 10, blocked: true},
+		{name: "AX block message.calling not the sender", block: otherSender, req: SMSRequest{From: axA1, To: axX1, Content: "no suffix"}, result: 10, blocked: true},
 		{name: "AX no binding", req: SMSRequest{From: stranger, To: axX3, Content: "x"}, result: 2, notify: true},
 		{name: "X without SMS", setup: func(f *fixture) {
 			f.be.mu.Lock()

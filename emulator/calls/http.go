@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/pns-harness/pns-harness/emulator"
+	"github.com/pns-harness/pns-harness/pns"
 )
 
 // AdminPrefix is where the control interface of this package is mounted.
@@ -24,6 +25,9 @@ const maxBody = 1 << 20
 //	GET  /emulator/v1/calls?app=<appKey>  the app's call log (31 days)
 //	POST /emulator/v1/numbers/status      {"numbers":[…],"status":"9","cause":""} → changes
 //	POST /emulator/v1/sms                 JSON SMSRequest → SMSResult
+//	GET  /emulator/v1/causes              the hang-up causes a call can be forced to (D91)
+//	POST /emulator/v1/causes              JSON CauseInjection: end a share of calls with them
+//	DELETE /emulator/v1/causes            stop the injection
 //
 // Bad input is answered with 400 and {"error":"…"}. The recording files are served by
 // RecordingHandler, on the provisioning listener.
@@ -33,6 +37,9 @@ func (s *Simulator) Handler() http.Handler {
 	mux.HandleFunc("GET "+AdminPrefix+"calls", s.handleCallLog)
 	mux.HandleFunc("POST "+AdminPrefix+"numbers/status", s.handleStatus)
 	mux.HandleFunc("POST "+AdminPrefix+"sms", s.handleSMS)
+	mux.HandleFunc("GET "+AdminPrefix+"causes", s.handleCauses)
+	mux.HandleFunc("POST "+AdminPrefix+"causes", s.handleCausesSet)
+	mux.HandleFunc("DELETE "+AdminPrefix+"causes", s.handleCausesClear)
 	return mux
 }
 
@@ -44,6 +51,9 @@ func Routes() []string {
 		"GET " + AdminPrefix + "calls",
 		"POST " + AdminPrefix + "numbers/status",
 		"POST " + AdminPrefix + "sms",
+		"GET " + AdminPrefix + "causes",
+		"POST " + AdminPrefix + "causes",
+		"DELETE " + AdminPrefix + "causes",
 	}
 }
 
@@ -195,4 +205,65 @@ func (s *Simulator) handleRecording(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodHead {
 		_, _ = w.Write(data)
 	}
+}
+
+// CauseEntry is one entry of the hang-up cause menu (GET /emulator/v1/causes): a code of
+// reference §7.7 that CallRequest.Cause accepts, with the events a forced call produces.
+type CauseEntry struct {
+	Code      int    `json:"code"`
+	Group     string `json:"group,omitempty"`
+	Meaning   string `json:"meaning"`
+	StateDesc string `json:"stateDesc"`
+	// Events is the event sequence of a call forced to this cause (AXE calls add
+	// collectInfo after callin).
+	Events []string `json:"events"`
+}
+
+// CauseMenu lists every hang-up cause a simulated call can be forced to, ordered by code.
+func CauseMenu() []CauseEntry {
+	var out []CauseEntry
+	for _, c := range pns.HangupCauses() {
+		out = append(out, CauseEntry{Code: c.Code, Group: string(c.Group), Meaning: c.Meaning,
+			StateDesc: c.StateDesc, Events: stageEvents(c.Stage)})
+	}
+	return out
+}
+
+func stageEvents(st pns.CauseStage) []string {
+	switch st {
+	case pns.StageCallout:
+		return []string{EventCallin, EventCallout, EventDisconnect}
+	case pns.StageRinging:
+		return []string{EventCallin, EventCallout, EventAlerting, EventDisconnect}
+	case pns.StageTalk:
+		return []string{EventCallin, EventCallout, EventAlerting, EventAnswer, EventDisconnect}
+	}
+	return []string{EventCallin, EventDisconnect}
+}
+
+// causesAnswer is the answer of the /causes routes: the menu and the installed injection.
+type causesAnswer struct {
+	Causes    []CauseEntry   `json:"causes"`
+	Injection CauseInjection `json:"injection"`
+}
+
+func (s *Simulator) handleCauses(w http.ResponseWriter, _ *http.Request) {
+	writeJSON(w, http.StatusOK, causesAnswer{Causes: CauseMenu(), Injection: s.CauseInjectionConfig()})
+}
+
+func (s *Simulator) handleCausesSet(w http.ResponseWriter, r *http.Request) {
+	var c CauseInjection
+	if !decode(w, r, &c) {
+		return
+	}
+	if err := s.SetCauseInjection(c); err != nil {
+		writeErr(w, errStatus(err), err.Error())
+		return
+	}
+	s.handleCauses(w, r)
+}
+
+func (s *Simulator) handleCausesClear(w http.ResponseWriter, r *http.Request) {
+	_ = s.SetCauseInjection(CauseInjection{})
+	s.handleCauses(w, r)
 }

@@ -91,7 +91,7 @@ func TestNotificationsMatchSchemas(t *testing.T) {
 	if len(seen) != 5 || seen["callback-event.request"] < 60 {
 		t.Errorf("pushes validated per schema: %v", seen)
 	}
-	viol, _ := v.Validate("callback-sms-block.response", []byte(`{"actions":[{"operation":"vNumberRoute"}]}`))
+	viol, _ := v.Validate("callback-sms-block.response", []byte(`{"actions":[{"operation":"vNumberRoute","message":{"called":"+8613900000099","calling":"+8613900000001"}}]}`))
 	if len(viol) != 0 {
 		t.Errorf("block answer used by the tests is invalid: %v", viol)
 	}

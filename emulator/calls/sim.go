@@ -81,6 +81,8 @@ type Simulator struct {
 	lastPushErr string
 
 	rec *recordings
+	// inj ends a share of the calls with injected hang-up causes (POST /emulator/v1/causes).
+	inj injector
 }
 
 // New returns a Simulator reading state from be, pushing through p, timed by clk.
@@ -140,7 +142,30 @@ func (r *CallRequest) normalize() error {
 	if !reDTMF.MatchString(r.Extension) {
 		return invalid("extension %q: want up to 8 keypad digits (0-9 * #)", r.Extension)
 	}
+	if r.Cause != nil {
+		if _, ok := pns.LookupHangupCause(*r.Cause); !ok {
+			return invalid("cause %d is not a hang-up cause of reference §7.7 (GET %scauses lists them)", *r.Cause, AdminPrefix)
+		}
+	}
 	return nil
+}
+
+// force applies a forced hang-up cause (D91) to a routing decision. A cause of the inbound
+// leg releases the call before forwarding, whatever the bindings say; a cause of a later
+// stage needs a forwarded call, so on a call the bindings do not forward it is an error
+// rather than a sequence the platform could not produce.
+func force(d decision, code int) (decision, error) {
+	c, _ := pns.LookupHangupCause(code)
+	d.forced = &c
+	d.reason += fmt.Sprintf("; hang-up cause %d forced", code)
+	if c.Stage == pns.StageInbound {
+		d.target, d.callbackA, d.cause = "", "", code
+		return d, nil
+	}
+	if d.target == "" {
+		return d, invalid("cause %d ends a forwarded call, but this call is not forwarded (%s)", code, d.reason)
+	}
+	return d, nil
 }
 
 // decision is the routing outcome of a call, before timing.
@@ -154,6 +179,8 @@ type decision struct {
 	// callbackA is set when the forwarded leg goes to an AXE A: the callback record of A gets
 	// the caller at callout.
 	callbackA string
+	// forced is the hang-up cause forced by CallRequest.Cause (D91), nil when none.
+	forced *pns.HangupCause
 }
 
 func fail(b *Binding, dir, cause int, reason string) decision {
@@ -258,7 +285,7 @@ func serviceType(m pns.Mode) string {
 	case pns.ModeAXE:
 		return "005"
 	}
-	return ""
+	return "" // X mode: omitted (D88)
 }
 
 func randHex(n int) string {
@@ -289,9 +316,30 @@ func (s *Simulator) Call(ctx context.Context, req CallRequest) (CallResult, erro
 	if xi.Mode == "" {
 		xi.Mode = app.Mode
 	}
-	d := s.route(xi, req)
 	t0 := s.clk.Now().UTC().Truncate(time.Second)
-	p := s.build(app, xi, req, d, t0)
+	var d decision
+	var xc *xCallin
+	if xi.Mode == pns.ModeX {
+		if xi.Status == StatusPaused || xi.Status == StatusUnavailable {
+			d = fail(nil, 2, CauseServiceError, "X number status "+xi.Status+" (paused or unavailable)")
+		} else {
+			d, xc = s.routeX(ctx, app, req, t0)
+		}
+	} else {
+		d = s.route(xi, req)
+	}
+	if req.Cause != nil {
+		var err error
+		if d, err = force(d, *req.Cause); err != nil {
+			return CallResult{}, err
+		}
+	} else {
+		d = s.injectCause(d)
+	}
+	if d.forced != nil && xi.Mode == pns.ModeX && d.target == "" {
+		d.direction = 2 // not forwarded (D88)
+	}
+	p := s.build(app, xi, req, d, t0, xc)
 	s.logCall(app.AppKey, &CallRecord{Request: req, CallResult: p.result})
 	s.dispatch(app, p)
 	return p.result, nil
@@ -306,13 +354,20 @@ type plan struct {
 	cbA      string
 	cbCaller string
 	x        string
+	// xCallinSent is true when the first event is an X-mode Block callin already sent.
+	xCallinSent bool
 }
 
-func (s *Simulator) build(app AppConfig, xi XInfo, req CallRequest, d decision, t0 time.Time) *plan {
-	n := s.seq.Add(1)
+func (s *Simulator) build(app AppConfig, xi XInfo, req CallRequest, d decision, t0 time.Time, xc *xCallin) *plan {
+	var n uint64
+	var sessionID string
+	if xc != nil {
+		n, sessionID = xc.n, xc.sessionID
+	} else {
+		n, sessionID = s.newSession(t0)
+	}
 	x := req.Called
-	sessionID := fmt.Sprintf("%04d_%d_4294967295_%s@%s", n%10000, n, t0.Format("20060102150405"), s.opt.HostName)
-	p := &plan{x: x}
+	p := &plan{x: x, xCallinSent: xc != nil && xc.sent}
 	var subID, userData string
 	if d.binding != nil {
 		subID = d.binding.SubscriptionID
@@ -323,6 +378,9 @@ func (s *Simulator) build(app AppConfig, xi XInfo, req CallRequest, d decision, 
 			SubscriptionID: subID, UserData: userData}
 		if mod != nil {
 			mod(&si)
+		}
+		if xi.Mode == pns.ModeX {
+			si.NotifyMode = pns.NotifyModeNotify // every X-mode event but the Block callin (§7.3)
 		}
 		url := app.CallStatusURL
 		if typ == EventCallin && app.CallinURL != "" {
@@ -348,8 +406,17 @@ func (s *Simulator) build(app AppConfig, xi XInfo, req CallRequest, d decision, 
 	if xi.Mode == pns.ModeAXE && d.binding != nil {
 		fee.ExtendNum = d.binding.Extension
 	}
+	if xi.Mode == pns.ModeX {
+		fee.NotifyMode = pns.NotifyModeBlock // marks an X-mode record (§6.8)
+	}
 
-	add(t0, EventCallin, req.Caller, x, nil)
+	if xc != nil {
+		// The Block callin went out before routing, as it was sent.
+		p.result.Events = append(p.result.Events, xc.event)
+		p.times = append(p.times, t0)
+	} else {
+		add(t0, EventCallin, req.Caller, x, nil)
+	}
 	t := t0
 	if d.collect {
 		t = t0.Add(collectDelay)
@@ -371,7 +438,11 @@ func (s *Simulator) build(app AppConfig, xi XInfo, req CallRequest, d decision, 
 		alert := t.Add(alertDelay)
 		ring := time.Duration(req.RingSeconds) * time.Second
 		q850 := q850None
-		switch req.Outcome {
+		outcome := req.Outcome
+		if d.forced != nil {
+			outcome = forcedOutcome(d.forced.Stage)
+		}
+		switch outcome {
 		case OutcomeBusy:
 			state, q850 = CauseRejected, q850Busy
 			end = t.Add(busyDelay)
@@ -379,7 +450,7 @@ func (s *Simulator) build(app AppConfig, xi XInfo, req CallRequest, d decision, 
 			add(alert, EventAlerting, x, d.target, nil)
 			fee.FwdAlertingTime = pns.FormatUTC(alert)
 			end = alert.Add(ring)
-			switch req.Outcome {
+			switch outcome {
 			case OutcomeNoAnswer:
 				state, q850 = CauseNoAnswer, q850NoAnswer
 			case OutcomeRejected:
@@ -401,7 +472,7 @@ func (s *Simulator) build(app AppConfig, xi XInfo, req CallRequest, d decision, 
 				d.reason += "; maxDuration reached"
 			}
 			end = ans.Add(talk)
-			if d.binding.RecordFlag && app.Recording && talk > 0 {
+			if d.binding.RecordFlag && app.Recording && talk > 0 && !recordingFailed(d) {
 				name := fmt.Sprintf("%s%011d.wav", ans.Format("060102150405"), n)
 				secs := min(int(talk/time.Second), 3)
 				s.rec.add(&recording{name: name, appKey: app.AppKey, domain: s.opt.RecordDomain,
@@ -413,6 +484,9 @@ func (s *Simulator) build(app AppConfig, xi XInfo, req CallRequest, d decision, 
 				fee.RecordDomain = s.opt.RecordDomain
 				p.result.Recording = name
 			}
+		}
+		if d.forced != nil {
+			state, q850 = d.forced.Code, forcedQ850(d.forced.Code)
 		}
 		add(end, EventDisconnect, x, d.target, disc(state))
 		fee.FwdUnaswRsn, fee.CallOutUnaswRsn = q850, q850
@@ -455,6 +529,9 @@ func (s *Simulator) at(t time.Time, f func()) {
 func (s *Simulator) dispatch(app AppConfig, p *plan) {
 	sid := p.result.SessionID
 	for i := range p.result.Events {
+		if i == 0 && p.xCallinSent {
+			continue // sent synchronously, never re-pushed (§6.7)
+		}
 		ev := p.result.Events[i]
 		s.at(p.times[i], func() {
 			if ev.URL != "" {

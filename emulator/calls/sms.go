@@ -2,7 +2,6 @@ package calls
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -15,7 +14,8 @@ import (
 const (
 	SMSModeNotify = "Notify"
 	SMSModeBlock  = "Block"
-	OpForward     = "vNumberRoute"
+	// OpForward is the Block reply operation that forwards the message.
+	OpForward = pns.SMSRoute
 	// MaxSMSContent bounds a simulated message (a long SMS is merged into one notification).
 	MaxSMSContent = 2000
 	// BlockTimeout is how long a Block request may take (D74, callbackTimeoutSeconds).
@@ -64,21 +64,17 @@ type SMSResult struct {
 	BlockError     string   `json:"blockError,omitempty"`
 	// Notify is the Notify notification (URL empty when the app has none: not pushed).
 	Notify *SMSPush `json:"notify,omitempty"`
-}
-
-// blockAnswer is the customer's answer to a Block request: {"actions":[{"operation":…}]}.
-type blockAnswer struct {
-	Actions []struct {
-		Operation string `json:"operation"`
-	} `json:"actions"`
+	// blockUserData is the userData of a forwarding Block reply, carried by the Notify.
+	blockUserData string
 }
 
 // SMS simulates an SMS to an X number (§10): AXB forwards to the other party; AX forwards B → X
 // to A with a "[From<B>]" prefix and A → X to the number of an "@<number>" suffix, which is
-// stripped; an A → X text without a valid suffix goes to the app's SMS control URL in Block mode
-// and is forwarded (to A's valid temporary callee) only when the answer is vNumberRoute. AXE has
-// no SMS. Every delivered or refused message is reported with a Notify push when the app has an
-// SMS notification URL.
+// stripped; an AX A → X text without a valid suffix, and every text to an X-mode X, goes to the
+// app's SMS control URL in Block mode first and is forwarded only when the reply says
+// vNumberRoute, to the reply's message.called (§10.3, D89). AXE has no SMS. Every delivered or
+// refused message is reported with a Notify push when the app has an SMS notification URL,
+// except a message a Block reply discarded or that an invalid or failed reply dropped.
 func (s *Simulator) SMS(ctx context.Context, req SMSRequest) (SMSResult, error) {
 	if !pns.IsGlobalNumber(req.From) {
 		return SMSResult{}, invalid("from %q is not a number in global format", req.From)
@@ -136,6 +132,9 @@ func (s *Simulator) SMS(ctx context.Context, req SMSRequest) (SMSResult, error) 
 		} else {
 			s.forward(&res, b.A, req.Content, "B texts X: forwarded to A")
 		}
+	case mode == pns.ModeX:
+		// No bindings: the customer's server decides where every text goes (§10.1).
+		s.block(ctx, app, &res, ev, Binding{}, req.Content)
 	case mode == pns.ModeAX:
 		if b, found = s.be.AX(req.To); !found {
 			res.SendResult, res.Reason = sendNoBinding, "X has no AX binding"
@@ -164,6 +163,9 @@ func (s *Simulator) SMS(ctx context.Context, req SMSRequest) (SMSResult, error) 
 	if res.Forwarded {
 		ev.Called = res.ForwardTo
 	}
+	if res.blockUserData != "" {
+		ev.UserData = res.blockUserData // the forwarding reply's userData (D89)
+	}
 	sr := res.SendResult
 	ev.SendResult = &sr
 	res.Notify = &SMSPush{URL: app.SMSNotifyURL, Body: SMSNotification{AppKey: app.AppKey, SMSEvent: ev}}
@@ -191,9 +193,13 @@ func atSuffix(content string) (number, text string, ok bool) {
 	return number, content[:i], true
 }
 
-// block sends the synchronous Block request of an AX A → X message without a valid @number
-// suffix and applies the answer: vNumberRoute forwards to A's valid temporary callee; anything
-// else, an error, a status other than 200 or no answer within BlockTimeout drops it (D74).
+// block sends the synchronous Block request of a message whose route the customer decides
+// (an AX A → X text without a valid @number suffix, any text to an X-mode X) and applies the
+// reply as §10.3 and D89 say: vNumberRoute forwards the text from X to message.called;
+// DiscardMessage drops it; an invalid reply (no actions, an unknown operation, vNumberRoute
+// without message.called in global format or with message.calling other than the sender), a
+// transport error, a status other than 200 or no answer within BlockTimeout drop it too. The
+// request is never re-sent, and a dropped message produces no Notify.
 func (s *Simulator) block(ctx context.Context, app AppConfig, res *SMSResult, ev SMSEvent, b Binding, content string) {
 	ev.NotificationMode = SMSModeBlock
 	ev.SubscriptionID = b.SubscriptionID
@@ -202,7 +208,7 @@ func (s *Simulator) block(ctx context.Context, app AppConfig, res *SMSResult, ev
 	res.Block = &SMSPush{URL: app.SMSControlURL, Body: body}
 	res.SendResult = sendAllFailed
 	if app.SMSControlURL == "" {
-		res.Reason = "A texts X without a valid @number suffix and the app has no SMS control URL: dropped"
+		res.Reason = "the message needs the customer's Block reply and the app has no SMS control URL: dropped"
 		return
 	}
 	ctx, cancel := context.WithTimeout(ctx, BlockTimeout)
@@ -213,20 +219,17 @@ func (s *Simulator) block(ctx context.Context, app AppConfig, res *SMSResult, ev
 		res.Reason = "Block request failed (transport error, timeout or status other than 200): dropped"
 		return
 	}
-	var ans blockAnswer
-	if json.Unmarshal(raw, &ans) != nil || len(ans.Actions) == 0 {
-		res.Reason = "Block answer is not {\"actions\":[{\"operation\":…}]}: dropped"
+	a, err := pns.ParseSMSBlockReply(raw, ev.Calling)
+	if err != nil {
+		res.BlockError = err.Error()
+		res.Reason = "invalid Block reply: dropped"
 		return
 	}
-	res.BlockOperation = ans.Actions[0].Operation
-	if res.BlockOperation != OpForward {
-		res.Reason = "Block answer operation " + res.BlockOperation + ": dropped"
+	res.BlockOperation = a.Operation
+	if a.Operation == pns.SMSDiscard {
+		res.Reason = "Block reply DiscardMessage: dropped"
 		return
 	}
-	t, ok := s.be.TempCallee(ev.VirtualNumber)
-	if !ok {
-		res.Reason = "Block answer vNumberRoute, but no @number suffix and no valid temporary callee: not deliverable"
-		return
-	}
-	s.forward(res, t, content, "Block answer vNumberRoute: forwarded to the temporary callee")
+	res.blockUserData = a.UserData
+	s.forward(res, a.Message.Called, content, "Block reply vNumberRoute: forwarded to message.called")
 }

@@ -40,6 +40,9 @@ type StatusInfo struct {
 	SubscriptionID string  `json:"subscriptionId,omitempty"`
 	UserData       string  `json:"userData,omitempty"`
 	DigitInfo      *string `json:"digitInfo,omitempty"`
+	// NotifyMode is sent in X mode only: Block on the callin, Notify on the other events
+	// (§7.3, D88).
+	NotifyMode string `json:"notifyMode,omitempty"`
 }
 
 // FeeInfo is one fee record (reference §8.3, presence rules of D71). Integer fields are always
@@ -71,7 +74,8 @@ type FeeInfo struct {
 	RecordObjectName string `json:"recordObjectName,omitempty"`
 	RecordBucketName string `json:"recordBucketName,omitempty"`
 	RecordDomain     string `json:"recordDomain,omitempty"`
-	ServiceType      string `json:"serviceType"`
+	// ServiceType is omitted in X mode (D88).
+	ServiceType      string `json:"serviceType,omitempty"`
 	HostName         string `json:"hostName"`
 	UserData         string `json:"userData,omitempty"`
 	ExtendNum        string `json:"extendNum,omitempty"`
@@ -79,6 +83,8 @@ type FeeInfo struct {
 	TTSTransDuration int    `json:"ttsTransDuration"`
 	MptyID           string `json:"mptyId,omitempty"`
 	VoiceCheckType   int    `json:"voiceCheckType"`
+	// NotifyMode is "Block" on X-mode records only (§6.8, D88).
+	NotifyMode string `json:"notifyMode,omitempty"`
 }
 
 // FeeMessage is the fee notification envelope (reference §8.2), for pushers that do not batch.
@@ -132,6 +138,11 @@ type CallRequest struct {
 	TalkSeconds int    `json:"talkSeconds,omitempty"`
 	// Extension is the digits an AXE caller enters at the prompt.
 	Extension string `json:"extension,omitempty"`
+	// Cause, when set, forces the call's hang-up cause (D91): any code of the table of
+	// reference §7.7 (pns.HangupCauses). The code's stage says how far the call gets: a cause
+	// of the inbound leg releases the call before forwarding; the others need a call the
+	// bindings forward, and replace Outcome.
+	Cause *int `json:"cause,omitempty"`
 }
 
 // Route says how the platform routed a call.

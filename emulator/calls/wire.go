@@ -36,6 +36,7 @@ func Register(em *emulator.Emulator, d *callbacks.Dispatcher, opt Options) *Simu
 // Reset forgets the call log, the recordings and their download tokens (the emulator's reset
 // hook). X-number statuses stay, as in the emulator.
 func (s *Simulator) Reset() {
+	_ = s.inj.set(CauseInjection{})
 	s.mu.Lock()
 	s.logs = map[string][]*CallRecord{}
 	s.mu.Unlock()
@@ -57,6 +58,7 @@ func EmulatorApps(em *emulator.Emulator) func(string) (AppConfig, bool) {
 			Recording: on(a.Recording), SMS: on(a.SMS), SMSIncludeContent: on(a.SMSIncludeContent),
 			CallStatusURL: a.CallStatusURL, CallinURL: a.CallinURL, FeeURL: a.FeeURL,
 			XStatusURL: a.XStatusURL, SMSNotifyURL: a.SMSNotifyURL, SMSControlURL: a.SMSControlURL,
+			ToneFiles: a.ToneFiles,
 		}, true
 	}
 }
@@ -110,7 +112,11 @@ func (p *DispatcherPusher) Block(ctx context.Context, appKey, url, ref string, b
 	if !ok {
 		return nil, errUnknownApp(appKey)
 	}
-	return p.d.Block(ctx, callbacks.Push{App: app, URL: url, Kind: callbacks.KindSMSBlock, Value: body, Ref: ref})
+	kind := callbacks.KindSMSBlock
+	if _, callin := body.(Event); callin {
+		kind = callbacks.KindEvent // the Block callin of an X-mode call (§6.7)
+	}
+	return p.d.Block(ctx, callbacks.Push{App: app, URL: url, Kind: kind, Value: body, Ref: ref})
 }
 
 // StoreBackend adapts the emulator's binding store to Backend. It also keeps the cause of each

@@ -236,7 +236,7 @@ func TestEmulatorIntegration(t *testing.T) {
 		t.Errorf("E5 after callbackExpiredTime: %+v", res)
 	}
 
-	// AX SMS: Block answered with vNumberRoute forwards to the temporary callee.
+	// AX SMS: Block answered with vNumberRoute forwards to the reply's message.called.
 	const axx, axa, tcallee = "+8617002100001", "+8613800100021", "+8613800100029"
 	if _, r, err := e.cli[eAX].AXBind(ctx, pns.AXBindRequest{OrigNum: axa, PrivateNum: axx}); err != nil || !r.OK() {
 		t.Fatalf("AX bind: %v %s", err, r.Body)
@@ -245,7 +245,7 @@ func TestEmulatorIntegration(t *testing.T) {
 		t.Fatalf("temp callee: %v %s", err, r.Body)
 	}
 	e.rc.mu.Lock()
-	e.rc.block = `{"actions":[{"operation":"vNumberRoute"}]}`
+	e.rc.block = `{"actions":[{"operation":"vNumberRoute","message":{"called":"` + tcallee + `","calling":"` + axa + `"}}]}`
 	e.rc.mu.Unlock()
 	status, body = e.admin("POST", "/emulator/v1/sms", SMSRequest{From: axa, To: axx, Content: "no suffix"})
 	var sr SMSResult

@@ -135,6 +135,7 @@ func New(opts Options) (*Store, error) {
 		}
 		switch a.Mode {
 		case pns.ModeAXB, pns.ModeAX, pns.ModeAXE:
+		case pns.ModeX: // no bindings: the customer's server routes each call (§6.6)
 		default:
 			return nil, fmt.Errorf("store: app %q: unknown mode %q", a.Key, a.Mode)
 		}
