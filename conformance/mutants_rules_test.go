@@ -97,6 +97,10 @@ var survivorReasons = map[string]string{
 		"without it and reads it back (§3.4: an absent field leaves its value unchanged)",
 	"contract/notification: SMS text included for every app": "gap: every app of the conformance configuration has smsIncludeContent " +
 		"on, so no scenario can see a text pushed against the app's setting (§10.1)",
+	"contract/answer: AX query lists bindings newest first": "gap: no scenario queries an A with two bindings or more and checks " +
+		"their order (§4.5: ordered by creation time)",
+	"contract/answer: AXB query by relationNum lists bindings newest first": "gap: the paging scenarios count the entries of each page " +
+		"but none checks that bindings come in creation order (§3.5)",
 }
 
 // targetSurvivorReasons explain the mutants that survive on a target that is not the embedded
