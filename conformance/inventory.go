@@ -107,6 +107,8 @@ func ParseReference(r io.Reader) (*Inventory, error) {
 	return inv, nil
 }
 
+// refParser reads the reference line by line: it knows the current section, the table being
+// read and the paragraph or list item being collected.
 type refParser struct {
 	inv     *Inventory
 	section string // "" before §1 and after §14.1
@@ -172,11 +174,12 @@ func (p *refParser) line(l string) {
 	}
 }
 
+// cells splits a table row; an escaped pipe (`\|now − Created\|`) stays inside its cell.
 func cells(row string) []string {
 	row = strings.TrimSuffix(strings.TrimPrefix(row, "|"), "|")
-	parts := strings.Split(row, "|")
+	parts := strings.Split(strings.ReplaceAll(row, `\|`, "\x00"), "|")
 	for i := range parts {
-		parts[i] = strings.TrimSpace(parts[i])
+		parts[i] = strings.TrimSpace(strings.ReplaceAll(parts[i], "\x00", `\|`))
 	}
 	return parts
 }

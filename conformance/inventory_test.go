@@ -101,7 +101,7 @@ func TestParseReferenceRows(t *testing.T) {
 	src := "# title\n\n| Marker | Meaning |\n|---|---|\n| **[V]** | verified |\n\n" +
 		"## 3. AXB mode\n\n### 3.2 AXB bind\n\nRequest body:\n\n| Field | M | Rules | Tag |\n|---|---|---|---|\n" +
 		"| `callerNum` | yes | A number | [V] |\n| `calleeNum` | yes | differs (D28) | [V]; rule [I] |\n| `x` | no | none | |\n" +
-		"| `callerNum` | yes | again | [C] |\n\nResponse [V]:\n\n| Field | Type | Tag |\n|---|---|---|\n| `subscriptionId` | String | [V] |\n\n" +
+		"| `callerNum` | yes | again | [C] |\n| `now` | no | \\|now − Created\\| > window | [I] |\n\nResponse [V]:\n\n| Field | Type | Tag |\n|---|---|---|\n| `subscriptionId` | String | [V] |\n\n" +
 		"Global format [V]:\n\n* Mobile: plus\n* Fixed line: more\n\n" +
 		"```\n| `inCode` | [V] |\n```\n\n* Bind takes effect\n  immediately. [V]\n* unmarked item\n\n" +
 		"## 14. Emulator decisions\n\n### 14.1 Decision table\n\n| ID | Topic | Public | Emulator | Setting | Real platform |\n|---|---|---|---|---|---|\n" +
@@ -115,7 +115,7 @@ func TestParseReferenceRows(t *testing.T) {
 		got = append(got, r.ID+" "+string(r.Class)+" "+strings.Join(r.Markers, ","))
 	}
 	want := []string{
-		"3.2/callerNum validation [V]", "3.2/calleeNum validation D28,[V],[I]", "3.2/callerNum~2 validation [C]",
+		"3.2/callerNum validation [V]", "3.2/calleeNum validation D28,[V],[I]", "3.2/callerNum~2 validation [C]", "3.2/now validation [I]",
 		"3.2/subscriptionId answer [V]",
 		"3.2/Mobile-plus state [V]", "3.2/Fixed-line-more state [V]", "3.2/Bind-takes-effect-immediately state [V]", "D8 lockout D8",
 	}
@@ -127,5 +127,15 @@ func TestParseReferenceRows(t *testing.T) {
 	}
 	if _, err := ParseReference(strings.NewReader("# nothing\n")); err == nil {
 		t.Error("a text without rules gave no error")
+	}
+}
+
+// TestCellsEscapedPipe: an escaped pipe inside a cell (the reference writes |now − Created| as
+// \|now − Created\|) does not split the cell.
+func TestCellsEscapedPipe(t *testing.T) {
+	got := cells(`| 13 | \|now − Created\| > window | [V] code; D2 |`)
+	want := []string{"13", `\|now − Created\| > window`, "[V] code; D2"}
+	if strings.Join(got, "¦") != strings.Join(want, "¦") {
+		t.Errorf("cells: %q, want %q", got, want)
 	}
 }
