@@ -9,7 +9,7 @@ FUZZTIME  ?= 60s
 BENCHTIME ?= 1x
 PKGS      := ./...
 
-.PHONY: all build run test lint vet staticcheck bench bench-rss fuzz mutation clean tools docs
+.PHONY: all build run test lint vet staticcheck bench bench-rss fuzz mutation mutation-target clean tools docs
 
 all: build
 
@@ -87,13 +87,22 @@ bench-rss: build
 	$(BIN)/harness calibrate --rss 1000000
 
 ## mutation: run the whole conformance suite against every mutant of the emulator (one contract
-## rule broken each, named by the rule) and print the score and each surviving mutant (a few
-## minutes; MUTANTS=fee reruns the mutants whose name contains "fee"). make test runs only the
-## bounded TestMutations and the catalogue check.
+## rule broken each, named by its rule ID of conformance/rules.json) and print the score, overall
+## and per class of rule, and each surviving mutant with its reason (a few minutes; MUTANTS=fee
+## reruns the mutants whose name contains "fee"). make test runs only the bounded TestMutations
+## and the catalogue checks.
 mutation:
 	@mkdir -p $(BIN); rm -f $(BIN)/mutation.txt; \
 	PNS_MUTATION=$(BIN)/mutation.txt PNS_MUTANTS="$(MUTANTS)" $(GO) test -count=1 -timeout 20m -run '^TestMutationScore$$' ./conformance; \
 	status=$$?; cat $(BIN)/mutation.txt 2>/dev/null; exit $$status
+
+## mutation-target: the same mutants, each served as a target that is not the emulator (no admin
+## API; @emulator and decision scenarios skip), the score per class of the checkable mutants and
+## the mutants no scenario can check there (longer than make mutation; MUTANTS=... as above).
+mutation-target:
+	@mkdir -p $(BIN); rm -f $(BIN)/mutation-target.txt; \
+	PNS_MUTATION_TARGET=$(BIN)/mutation-target.txt PNS_MUTANTS="$(MUTANTS)" $(GO) test -count=1 -timeout 60m -run '^TestMutationScoreOnTarget$$' ./conformance; \
+	status=$$?; cat $(BIN)/mutation-target.txt 2>/dev/null; exit $$status
 
 ## fuzz: run every fuzz target for FUZZTIME (default 60s each; FuzzCompiledVsReference in ./schemas
 ## holds the generated validators to the reference, give it FUZZTIME=10m or more after changing

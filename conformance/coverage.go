@@ -185,6 +185,8 @@ type Coverage struct {
 	Uncovered []string `json:"uncovered"`
 	// UnknownTags lists @rule: tags not in Rules (typos) and interface tags not known.
 	UnknownTags []string `json:"unknownTags,omitempty"`
+	// Contract maps every rule of the contract's inventory to its scenarios and directions.
+	Contract *ContractCoverage `json:"contract,omitempty"`
 }
 
 // InterfaceCoverage is one interface's rows.
@@ -484,6 +486,15 @@ func BuildCoverage(fsys fs.FS, res *Result) (*Coverage, error) {
 		cov.Interfaces = append(cov.Interfaces, ic)
 	}
 	cov.UnknownTags = sorted(unknown)
+	inv, err := LoadInventory()
+	if err != nil {
+		return nil, err
+	}
+	var ranOrNil map[string]ScenarioResult
+	if res != nil {
+		ranOrNil = ran
+	}
+	cov.Contract = buildContract(inv, pickles, ranOrNil)
 	return cov, nil
 }
 

@@ -168,6 +168,9 @@ func runConform(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		}
 	}
 	fmt.Fprintf(stdout, "\n%s in %s; reports in %s\n", res.Summary(), res.Duration.Round(1e6), *out)
+	if res.Coverage != nil && res.Coverage.Contract != nil && *out != "" {
+		fmt.Fprintln(stdout, res.Coverage.Contract.Summary(filepath.Join(*out, "coverage.json")))
+	}
 	if err := res.WriteStates(stdout); err != nil {
 		fmt.Fprintf(stderr, "harness conform: %v\n", err)
 	}
