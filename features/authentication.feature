@@ -327,3 +327,13 @@ Feature: Authentication — X-AKSK and legacy X-WSSE (reference §2)
     Then the result code is "1020176"
     And the HTTP status is 403
     And the result description is "Authentication failed, try again later"
+
+  # The stop call's own authentication failure lives here, not in stop_call.feature: a
+  # deliberate failure that runs on any target must sort after every other scenario, or a
+  # platform's lockout (§2.6) would fail the scenarios after it.
+  @call.stop @auth-negative @rule:business:auth @code:1010010
+  Scenario: A stop call signed with the wrong secret is refused as any interface
+    Given the next request is signed with the secret "not-the-secret"
+    When I stop the call "s-1"
+    Then the result code is "1010010"
+    And the HTTP status is 401
