@@ -552,10 +552,18 @@ func (w *world) journalAnswer(ex *exchange) {
 	case !r.OK():
 		w.rs.journal.Write(bindjournal.Record{Op: bindjournal.OpRefused, ID: ex.jid})
 	default:
-		s := func(k string) string { v, _ := ex.response[k].(string); return v }
+		s := func(k string) string {
+			if k == "" {
+				return "" // the mode has no such field
+			}
+			v, _ := ex.response[k].(string)
+			return v
+		}
 		if sub := s("subscriptionId"); sub != "" {
+			// The X (and extension) the binding got, from the answer fields of its mode.
+			spec := ex.iface.Mode.Spec()
 			w.rs.journal.Write(bindjournal.Record{Op: bindjournal.OpBound, ID: ex.jid, Sub: sub,
-				X: s("relationNum") + s("privateNum") + s("virtualNum"), Ext: s("extendNum")})
+				X: s(spec.AnswerX), Ext: s(spec.Ext)})
 		}
 	}
 }

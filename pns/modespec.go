@@ -20,12 +20,16 @@ type ModeSpec struct {
 	// Lifetime is the lifetime field of the mode's binds; nil when a bind has none (AX: a
 	// binding lives until it is unbound).
 	Lifetime *LifetimeField
-	// OneAPerX says that an X carries at most one live binding (AX binds one A per X), so
-	// the live bindings of a load must fit in the profile's X numbers.
+	// OneAPerX says that an X carries at most one live binding (AX binds one A per X; an
+	// AXYB X carries one AX relation, §6.1), so the live bindings of a load must fit in the
+	// profile's X numbers.
 	OneAPerX bool
 	// Extensions says that the mode's bindings are told apart by an extension of X (AXE):
 	// a pool allocates extensions per X instead of counting bindings per X.
 	Extensions bool
+	// CapacityUnit names what one X carries, for the capacity line of the console ("3 X ×
+	// 5000 pairs").
+	CapacityUnit string
 }
 
 // LifetimeField is the lifetime field of a bind (reference §13.4 and §6.2): its name, its
@@ -60,12 +64,12 @@ const MaxDurationSeconds = 7776000
 
 // ModeSpecs holds the ModeSpec of every mode of Modes; a test checks that none is missing.
 var ModeSpecs = map[Mode]ModeSpec{
-	ModeAXB: {A: "callerNum", B: "calleeNum", X: "relationNum", AnswerX: "relationNum",
+	ModeAXB: {A: "callerNum", B: "calleeNum", X: "relationNum", AnswerX: "relationNum", CapacityUnit: "pairs",
 		Lifetime: &LifetimeField{Name: "duration", Unit: time.Second, Max: MaxDurationSeconds}},
-	ModeAX: {A: "origNum", X: "privateNum", AnswerX: "privateNum", OneAPerX: true},
-	ModeAXE: {A: "bindNum", X: "virtualNum", Ext: "extendNum", AnswerX: "virtualNum", Extensions: true,
+	ModeAX: {A: "origNum", X: "privateNum", AnswerX: "privateNum", OneAPerX: true, CapacityUnit: "A"},
+	ModeAXE: {A: "bindNum", X: "virtualNum", Ext: "extendNum", AnswerX: "virtualNum", Extensions: true, CapacityUnit: "extensions",
 		Lifetime: &LifetimeField{Name: "bindExpiredTime", Unit: time.Minute, UnitField: "timeUnit", UnitCode: "1", Max: MaxDurationSeconds / 60}},
-	ModeAXYB: {A: "origNum", AnswerX: "relationNumber", AppKeyInURL: true,
+	ModeAXYB: {A: "origNum", AnswerX: "relationNumber", AppKeyInURL: true, OneAPerX: true, CapacityUnit: "relations",
 		Lifetime: &LifetimeField{Name: "duration", Unit: time.Second, Min: 60, Max: MaxDurationSeconds}},
 }
 

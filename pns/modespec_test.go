@@ -32,8 +32,8 @@ func TestModeSpecsCoverModes(t *testing.T) {
 		if l := s.Lifetime; l != nil && !tags[l.Name] {
 			t.Errorf("%s: lifetime field %q is not in %T", m, l.Name, req)
 		}
-		if s.A == "" || s.AnswerX == "" {
-			t.Errorf("%s: A field %q and answer X field %q must be named", m, s.A, s.AnswerX)
+		if s.A == "" || s.AnswerX == "" || s.CapacityUnit == "" {
+			t.Errorf("%s: A field %q, answer X field %q and capacity unit %q must be named", m, s.A, s.AnswerX, s.CapacityUnit)
 		}
 	}
 	if len(ModeSpecs) != len(Modes) {
