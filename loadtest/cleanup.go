@@ -93,7 +93,7 @@ func (r *runner) setupPools(ctx context.Context) error {
 					return
 				}
 				b.sub = a.SubscriptionID
-				if x := a.RelationNum + a.PrivateNum + a.VirtualNum + a.RelationNumber; b.x == "" && x != "" {
+				if x := a.x(); b.x == "" && x != "" {
 					b.x = x
 				}
 				if b.ext == "" {

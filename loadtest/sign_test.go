@@ -114,5 +114,12 @@ func TestLoadModesCoverModes(t *testing.T) {
 		if !ok || lm.caller == nil || lm.reconcile == nil || len(lm.bindOrder) == 0 {
 			t.Errorf("%s: loadModes row missing or incomplete: %+v", m, lm)
 		}
+		// The answer's X: a bind answer of the mode is read by answer.x().
+		field := m.Spec().AnswerX
+		var a answer
+		decoded, _, _, exact := answerFromDoc(map[string]any{field: "+8617000000001"}, &a)
+		if !decoded || !exact || a.x() != "+8617000000001" {
+			t.Errorf("%s: answer field %q not read as X (decoded %v, exact %v, x %q)", m, field, decoded, exact, a.x())
+		}
 	}
 }
