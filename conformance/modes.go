@@ -1,6 +1,10 @@
 package conformance
 
-import "github.com/pns-harness/pns-harness/pns"
+import (
+	"github.com/cucumber/godog"
+
+	"github.com/pns-harness/pns-harness/pns"
+)
 
 // confMode is what the conformance run needs of a mode beyond pns.ModeSpec. A new mode is one
 // row of confModes; a test checks every mode of pns.Modes has one.
@@ -12,6 +16,11 @@ type confMode struct {
 	// added duration, §6.2).
 	lifetimeAsWritten []string
 }
+
+// modeSteps are the step sets of modes whose steps live in a file of their own (axyb.go),
+// registered from that file and added where the actions are, so that a new mode's steps are
+// one new file and no line in steps.go.
+var modeSteps []func(w *world, sc *godog.ScenarioContext)
 
 // confModes holds the confMode of every mode of pns.Modes.
 var confModes = map[pns.Mode]confMode{

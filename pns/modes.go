@@ -17,10 +17,11 @@ import (
 // the lifetime field and its bounds, one-A-per-X, extensions, capacity unit) and one row in
 // each package's own table for what only that package needs (loadtest.loadModes: bind field
 // order, who calls a binding, how a lost bind is found again; conformance.confModes: the body
-// fields that keep a bind as written; emulator/calls.modeRoutes: the routing rule). Tests
-// check that every mode of Modes has its rows. Counted after issue 23's descriptors (the
-// AXYB merge took 49 files, many of them one-time generalisations), a mode like the first
-// scope's takes about 22 production Go files:
+// fields that keep a bind as written, and modeSteps: the mode's steps; emulator/calls
+// modeRoutes: the routing rule and the fee record's serviceType). Tests check that every
+// mode of Modes has its rows. Recounted after issue 23's descriptors against the AXYB merge
+// (49 files, many of them one-time generalisations), a mode like AXYB now takes about 21
+// production Go files:
 //
 //   - pns (5): the constant, its interface rows, IDs and path (interfaces.go), this list (and
 //     SecondScope, for a second-scope mode), the result codes' interface lists (codes.go), the
@@ -35,14 +36,15 @@ import (
 //     config_normalize.go, emulator.go).
 //   - emulator/store (4): the mode's rules (a new file), state fields, capacity, reset and
 //     expiry hooks (store.go), invariants and dump (invariants.go), settings (api.go).
-//   - emulator/calls (1): routing (a new file that registers its rule in modeRoutes); sim.go's
-//     serviceType too when fee records name a service type for the mode.
-//   - conformance (6): steps for the mode's own shapes (a new file) and their one-line
-//     registration in steps.go, the confModes row (modes.go), coverage rules (coverage.go), the
-//     demo and special apps (profile.go, emulator.go).
+//   - emulator/calls (1): routing (a new file that registers its rule and serviceType in
+//     modeRoutes).
+//   - conformance (5): steps for the mode's own shapes (a new file that registers them in
+//     modeSteps), the confModes row (modes.go), coverage rules (coverage.go), the demo and
+//     special apps (profile.go, emulator.go).
 //   - loadtest (1): the loadModes row (modes.go); check.go too when the bind's answer names X
 //     in a field no mode used before (answer.x).
-//   - profile and cmd/harness (0): capacity, validation and flags read this package.
+//   - profile and cmd/harness (0): capacity, validation and flags read this package (only
+//     the --lifetime help texts of conform and load name the modes with a lifetime).
 //
 // Plus schemas, features, an example workload, the emulator's default configuration and
 // admin OpenAPI text, and generated docs. The target of issue 23 is about 15: what is left is

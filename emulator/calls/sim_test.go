@@ -433,7 +433,7 @@ func BenchmarkCall(b *testing.B) {
 // mode's app is routed by its rules rather than failed as an unsupported mode.
 func TestEveryModeRoutes(t *testing.T) {
 	for _, m := range pns.Modes {
-		if modeRoutes[m] == nil {
+		if modeRoutes[m].route == nil {
 			t.Errorf("%s has no routing rule in modeRoutes", m)
 		}
 	}
