@@ -20,7 +20,7 @@ import (
 // fields that keep a bind as written, and modeSteps: the mode's steps; emulator/calls
 // modeRoutes: the routing rule and the fee record's serviceType). Tests check that every
 // mode of Modes has its rows. Recounted after issue 23's descriptors against the AXYB merge
-// (49 files, many of them one-time generalisations), a mode like AXYB now takes about 21
+// (49 files, many of them one-time generalisations), a mode like AXYB now takes about 20
 // production Go files:
 //
 //   - pns (5): the constant, its interface rows, IDs and path (interfaces.go), this list (and
@@ -38,9 +38,9 @@ import (
 //     expiry hooks (store.go), invariants and dump (invariants.go), settings (api.go).
 //   - emulator/calls (1): routing (a new file that registers its rule and serviceType in
 //     modeRoutes).
-//   - conformance (5): steps for the mode's own shapes (a new file that registers them in
-//     modeSteps), the confModes row (modes.go), coverage rules (coverage.go), the demo and
-//     special apps (profile.go, emulator.go).
+//   - conformance (4): steps for the mode's own shapes (a new file that registers them in
+//     modeSteps), the confModes row (modes.go), coverage rules (coverage.go), special apps
+//     such as a small pool (emulator.go); the demo profile is profile.Demo's, from Modes.
 //   - loadtest (1): the loadModes row (modes.go); check.go too when the bind's answer names X
 //     in a field no mode used before (answer.x).
 //   - profile and cmd/harness (0): capacity, validation and flags read this package (only
@@ -48,8 +48,7 @@ import (
 //
 // Plus schemas, features, an example workload, the emulator's default configuration and
 // admin OpenAPI text, and generated docs. The target of issue 23 is about 15: what is left is
-// the emulator (its handler table and store state are still per mode by hand) and the
-// conformance demo and special apps.
+// the emulator (its handler table and store state are still per mode by hand).
 var Modes = []Mode{ModeAXB, ModeAX, ModeAXE, ModeAXYB}
 
 // AppModes lists every mode an app may have: the binding modes of Modes, then X mode, which
