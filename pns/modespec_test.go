@@ -29,8 +29,11 @@ func TestModeSpecsCoverModes(t *testing.T) {
 				t.Errorf("%s: field %q is not in %T", m, f, req)
 			}
 		}
-		if l := s.Lifetime; l != nil && !tags[l.Name] {
-			t.Errorf("%s: lifetime field %q is not in %T", m, l.Name, req)
+		if l := s.Lifetime; l != nil && (!tags[l.Name] || l.UnitField != "" && !tags[l.UnitField]) {
+			t.Errorf("%s: lifetime fields %q %q are not in %T", m, l.Name, l.UnitField, req)
+		}
+		if l := s.Lifetime; l != nil && (l.Unit <= 0 || l.Max < l.Min || l.Max <= 0) {
+			t.Errorf("%s: lifetime unit %v and bounds %d-%d make no field value", m, l.Unit, l.Min, l.Max)
 		}
 		if s.A == "" || s.AnswerX == "" || s.CapacityUnit == "" {
 			t.Errorf("%s: A field %q, answer X field %q and capacity unit %q must be named", m, s.A, s.AnswerX, s.CapacityUnit)
