@@ -19,6 +19,9 @@ import (
 // Placeholders: an AX relation set up or bound here makes its X <AXYB_X> (and <AXYB_Xn>), a YB
 // bind its Y <AXYB_Y> (and <AXYB_Yn>); its subscriptionId is <SUB>/<SUBn> as for every bind.
 
+// init registers the AXYB steps with every scenario (modeSteps).
+func init() { modeSteps = append(modeSteps, (*world).initAXYBSteps) }
+
 // initAXYBSteps registers the AXYB steps.
 func (w *world) initAXYBSteps(sc *godog.ScenarioContext) {
 	sc.Step(`^I bind AXYB with "([^"]*)" and:$`, w.axybBind)

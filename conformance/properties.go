@@ -522,7 +522,7 @@ func (r *propRun) client(m pns.Mode) (*pns.Client, error) {
 	c := &pns.Client{BaseURL: r.o.Target, HTTP: r.o.HTTPClient, Signer: pns.Signer{AppKey: a.AppKey, AppSecret: secret}}
 	r.clients[m] = c
 	r.xs[m] = a.Xs()
-	if m == pns.ModeAXE {
+	if m.Spec().Extensions {
 		r.digits = a.ExtensionDigits
 	}
 	return c, nil
@@ -608,16 +608,19 @@ func (r *propRun) fresh(k uint64) string {
 	return b + fmt.Sprintf("%0*d", digits, (r.o.Seed+k*7919)%mod)
 }
 
-// bindBody is the request of a bind of mode m with A number a and X x.
+// bindBody is the request of a bind of mode m with A number a, B number b (for a mode whose
+// bind names one) and X x (for a mode whose bind names one), under the mode's field names
+// (pns.ModeSpec).
 func bindBody(m pns.Mode, a, b, x string) map[string]any {
-	switch m {
-	case pns.ModeAXB:
-		return map[string]any{"callerNum": a, "calleeNum": b, "relationNum": x}
-	case pns.ModeAX:
-		return map[string]any{"origNum": a, "privateNum": x}
-	default:
-		return map[string]any{"bindNum": a, "virtualNum": x}
+	spec := m.Spec()
+	body := map[string]any{spec.A: a}
+	if spec.B != "" {
+		body[spec.B] = b
 	}
+	if spec.X != "" {
+		body[spec.X] = x
+	}
+	return body
 }
 
 func bindIface(m pns.Mode) pns.Interface {

@@ -226,7 +226,9 @@ func (rs *runState) initScenario(sc *godog.ScenarioContext) {
 	})
 	sc.Step(`^I set the AX temporary callee with:$`, w.setCallee)
 	sc.Step(`^I send (\d+) AXB queries signed with the secret "([^"]*)"$`, w.badQueries)
-	w.initAXYBSteps(sc)
+	for _, register := range modeSteps {
+		register(w, sc)
+	}
 	sc.Step(`^I request the recording download with "([^"]*)"$`, w.recordDownload)
 	sc.Step(`^I send (GET|POST|PUT|DELETE) "([^"]*)"$`, func(ctx context.Context, m, p string) error {
 		return w.raw(ctx, m, p, nil)

@@ -28,6 +28,11 @@ type answer struct {
 	ok             bool // the body is a JSON object with a string resultcode
 }
 
+// x is the X a bind's answer names, in whichever of the modes' answer fields
+// (pns.ModeSpec.AnswerX) it came: a bind's answer carries only its own mode's. A mode whose
+// answer names X in a new field adds that field to answer, answerFields and here.
+func (a *answer) x() string { return a.RelationNum + a.PrivateNum + a.VirtualNum + a.RelationNumber }
+
 // answerFields are the JSON names of answer's fields.
 var answerFields = [...]string{"resultcode", "resultdesc", "subscriptionId", "relationNum", "privateNum", "virtualNum", "extendNum", "relationNumber"}
 

@@ -87,14 +87,7 @@ type callRequest struct {
 // AXE: another number (the binding's B number, never bound) calls X (with the extension).
 func callFor(mode pns.Mode, b *bindState) callRequest {
 	c := callRequest{Called: b.x, Outcome: "answered", RingSeconds: 1, TalkSeconds: 1}
-	switch mode {
-	case pns.ModeAXB:
-		c.Caller = b.a
-	case pns.ModeAXE:
-		c.Caller, c.Extension = b.b, b.ext
-	default:
-		c.Caller = b.b
-	}
+	c.Caller, c.Extension = loadModes[mode].caller(b)
 	return c
 }
 

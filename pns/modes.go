@@ -12,42 +12,43 @@ import (
 //
 // # How to add a mode
 //
-// What AXYB took, counted when it landed (issue 24), so that the next mode knows the cost:
-// 49 production Go files in 11 packages, 41 of them with mode-specific code and 8 only with
-// text that named the modes or a count over them (4 in cmd/harness, features,
-// internal/docgen, loadtest/workload.go and loadtest/text.go); plus 6 schemas, 4 features, 1 example workload, the emulator's
-// default configuration and its admin OpenAPI text, and generated docs. The target of issue
-// 23 is about 15. By package:
+// The per-mode facts the load generator, the conformance run, cleanup and capacity need are
+// data: one ModeSpec row here (bind field names, the answer's X field, app_key in the URL,
+// the lifetime field and its bounds, one-A-per-X, extensions, capacity unit) and one row in
+// each package's own table for what only that package needs (loadtest.loadModes: bind field
+// order, who calls a binding, how a lost bind is found again; conformance.confModes: the body
+// fields that keep a bind as written, and modeSteps: the mode's steps; emulator/calls
+// modeRoutes: the routing rule and the fee record's serviceType). Tests check that every
+// mode of Modes has its rows. Recounted after issue 23's descriptors against the AXYB merge
+// (49 files, many of them one-time generalisations), a mode like AXYB now takes about 20
+// production Go files:
 //
-//   - pns (4): the constant and this list (modes.go), its interface rows, IDs and URI
-//     (interfaces.go), the result codes' interface lists (codes.go), request and response types
-//     with client methods (a new file, axyb.go). SecondScope marks a mode a profile need not
-//     have an app of.
+//   - pns (5): the constant, its interface rows, IDs and path (interfaces.go), this list (and
+//     SecondScope, for a second-scope mode), the result codes' interface lists (codes.go), the
+//     ModeSpecs row (modespec.go), request and response types with client methods (a new file,
+//     like axyb.go).
 //   - schemas (1 + JSON): the interface table (interfaces.go) and one request and one response
 //     schema per interface in schemas/json, then `go generate ./schemas`.
-//   - emulator (9): the mode's endpoints and decoders (a new file), one row in endpoints.go,
-//     fidelity rows (fidelity.go, then regenerate docs/fidelity.md), the admin dump (admin.go);
-//     AXYB also needed its URL query on a POST (handlers.go, validate.go) and a per-app limit
-//     (config.go, config_normalize.go, emulator.go), and its app in default.yaml.
+//   - emulator (4): the mode's endpoints and decoders (a new file), one row in endpoints.go,
+//     fidelity rows (fidelity.go, then regenerate docs/fidelity.md), the admin dump
+//     (admin.go), and its app in default.yaml. A mode with AXYB's quirks adds more: a URL
+//     query on a POST (handlers.go, validate.go), a per-app limit (config.go,
+//     config_normalize.go, emulator.go).
 //   - emulator/store (4): the mode's rules (a new file), state fields, capacity, reset and
 //     expiry hooks (store.go), invariants and dump (invariants.go), settings (api.go).
-//   - emulator/calls (3): routing (a new file), one case in sim.go's route, and what the fee
-//     record omits (types.go).
-//   - conformance (9): steps for the mode's own shapes (a new file), cleanup of its bindings
-//     and their lifetime (guard.go, world.go, lifetime.go), coverage rules (coverage.go), the
-//     demo and special apps (profile.go, emulator.go), and for a second-scope mode the
-//     not-applicable rule (modeapps.go); steps.go registers the steps.
-//   - loadtest (9): the bind body (body.go), the answer's X field (check.go, op_bind.go,
-//     cleanup.go), reconciliation and the credential probe's path (cleanup.go,
-//     credentials.go), the X pool (xpool.go), and for AXYB the app_key parameter (flow.go,
-//     operation.go, run.go).
-//   - profile (2): capacity (capacity.go) and which apps a conformance profile needs
-//     (profile.go).
+//   - emulator/calls (1): routing (a new file that registers its rule and serviceType in
+//     modeRoutes).
+//   - conformance (4): steps for the mode's own shapes (a new file that registers them in
+//     modeSteps), the confModes row (modes.go), coverage rules (coverage.go), special apps
+//     such as a small pool (emulator.go); the demo profile is profile.Demo's, from Modes.
+//   - loadtest (1): the loadModes row (modes.go); check.go too when the bind's answer names X
+//     in a field no mode used before (answer.x).
+//   - profile and cmd/harness (0): capacity, validation and flags read this package (only
+//     the --lifetime help texts of conform and load name the modes with a lifetime).
 //
-// Most of the loadtest and conformance rows are per-mode switches over request shapes (which
-// field holds X, how a lost bind is found again, which path an unbind takes); a per-mode
-// description in this package (bind field names, lookup parameters, URL parameters) would
-// remove them.
+// Plus schemas, features, an example workload, the emulator's default configuration and
+// admin OpenAPI text, and generated docs. The target of issue 23 is about 15: what is left is
+// the emulator (its handler table and store state are still per mode by hand).
 var Modes = []Mode{ModeAXB, ModeAX, ModeAXE, ModeAXYB}
 
 // AppModes lists every mode an app may have: the binding modes of Modes, then X mode, which

@@ -343,7 +343,7 @@ func (a *AppProfile) normalize(name string, bad func(string, ...any)) {
 	if a.AppSecret == "" && a.AppSecretEnv == "" {
 		bad("apps.%s: appSecret or appSecretEnv required", name)
 	}
-	if a.Mode == pns.ModeAXE && a.ExtensionDigits == 0 {
+	if a.Mode.Spec().Extensions && a.ExtensionDigits == 0 {
 		a.ExtensionDigits = 4
 	}
 	if a.ExtensionDigits < 0 || a.ExtensionDigits > 4 {

@@ -37,6 +37,10 @@ type AXYBBackend interface {
 	AXYB(caller, dialled string) (AXYBRoute, bool)
 }
 
+// init registers the AXYB routing rule with the simulator's route (modeRoutes); AXYB fee
+// records carry no serviceType (D86).
+func init() { modeRoutes[pns.ModeAXYB] = modeCalls{route: (*Simulator).routeAXYB} }
+
 // routeAXYB applies the routing table of §6.5 (D86): failures 8030-8032 are fee direction 2, a
 // direction the relation forbids is 8016 with the direction that was tried.
 func (s *Simulator) routeAXYB(req CallRequest) decision {
