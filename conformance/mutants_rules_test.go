@@ -83,6 +83,17 @@ var mutantRuleIDs = map[string]string{
 	"inside/7: fixed line with a 3-digit area and 8-digit local number refused":      "D16",
 	"inside/7: fixed line of 12 digits accepted (cut to 11)":                         "D16",
 	"inside/7: blanks around numbers trimmed before validation":                      "1.4/A-and-B-numbers-must",
+
+	"gaps/1: a nonce longer than 128 characters accepted":                                   "2.1/Nonce",
+	"gaps/3: callin events pushed to the call-status URL although the app has a callin URL": "7.1/A-separate-URL-for-callin",
+	"gaps/3: SMS text carried whatever the app's carry-content setting":                     "10.1/The-text-is-included-only",
+	"gaps/3: a push answered 204 counted as delivered (any 2xx a success)":                  "7.5/Notify-mode-every-AX-AXB",
+	"gaps/3: a failing push re-pushed 5 times instead of 6":                                 "7.6/6-1-4-9-106-203-300-a-push-without",
+	"gaps/3: pushes signed with China local time labelled Z":                                "7.1/Headers-Content-Type-application-json-ch",
+	"gaps/7: a temporary callee equal to the binding's A accepted":                          "4.6/calleeNum",
+	"gaps/7: AXB query by relationNum and callerNum matches the number in either role":      "3.5/relationNum-callerNum",
+	"gaps/7: AXB bind ignores areaCode under strict matching":                               "13.5/areaCode-areaMatchMode-0-or-absent",
+	"gaps/7: AX unbind by origNum and privateNum ignores origNum":                           "4.3/origNum",
 }
 
 // survivorReasons explains the mutants the suite is known not to kill. Each reason starts
