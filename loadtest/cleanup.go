@@ -441,9 +441,7 @@ func reconcile(ctx context.Context, c *pns.Client, o *bindState) (int, error) {
 		}
 		return n, nil
 	case pns.ModeAXYB:
-		// X is always the platform's choice and a query needs the X or the ID: a bind whose
-		// answer was lost cannot be found again (its relation expires with its duration).
-		return 0, fmt.Errorf("AXYB bind of %s: answer lost and X chosen by the platform: cannot reconcile", o.a)
+		return reconcileAXYB(ctx, c, o)
 	default:
 		if o.x == "" || o.ext == "" {
 			return 0, fmt.Errorf("bind of %s: answer lost and extension chosen by the platform: cannot reconcile", o.a)
