@@ -148,6 +148,8 @@ func bindNumbers(m pns.Mode, body []byte) (a, b, x, ext string) {
 		return s("callerNum"), s("calleeNum"), s("relationNum"), ""
 	case pns.ModeAX:
 		return s("origNum"), "", s("privateNum"), ""
+	case pns.ModeAXYB:
+		return s("origNum"), "", "", "" // the platform always chooses X (§6.2)
 	default:
 		return s("bindNum"), "", s("virtualNum"), s("extendNum")
 	}

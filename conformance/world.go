@@ -332,10 +332,11 @@ func (w *world) send(ctx context.Context, method, pathQuery string, body []byte,
 		body = withLifetime(bindIface.Mode, body, w.rs.lifetime)
 	}
 	if bindIface.ID == pns.IfaceAXYBBind && !lifetimeExempt(w.tags) {
-		// AXYB binds are not journaled (a lost answer cannot be looked up: the platform
-		// chose X), but their AX part expires with the suite's lifetime all the same.
+		// The AX part expires with the suite's lifetime as the other modes' binds do.
 		body = withLifetime(pns.ModeAXYB, body, w.rs.lifetime)
 	}
+	// AXYB AX binds are journaled too (YB binds go with their AX: axyb_journal.go).
+	isBind = isBind || journaledAXYBBind(bindIface, body)
 	var rd io.Reader
 	if body != nil {
 		rd = bytes.NewReader(body)
@@ -556,7 +557,7 @@ func (w *world) journalAnswer(ex *exchange) {
 		s := func(k string) string { v, _ := ex.response[k].(string); return v }
 		if sub := s("subscriptionId"); sub != "" {
 			w.rs.journal.Write(bindjournal.Record{Op: bindjournal.OpBound, ID: ex.jid, Sub: sub,
-				X: s("relationNum") + s("privateNum") + s("virtualNum"), Ext: s("extendNum")})
+				X: s("relationNum") + s("privateNum") + s("virtualNum") + s("relationNumber"), Ext: s("extendNum")})
 		}
 	}
 }

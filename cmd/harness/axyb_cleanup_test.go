@@ -1,9 +1,16 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/pem"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -102,5 +109,66 @@ func TestCleanupAXYBLostAnswerWithoutNumbers(t *testing.T) {
 	}
 	if !strings.Contains(stdout+stderr, "1 unknown") || !strings.Contains(stdout+stderr, "lists no number of app demo-axyb") {
 		t.Errorf("want the unknown bind and its reason in\n%s\n%s", stdout, stderr)
+	}
+}
+
+// TestConformJournalsAXYBBinds: `harness conform` journals its AXYB AX binds, so relations it
+// could not remove itself (a relay refuses every AXYB unbind) are removed by `harness cleanup
+// DIR` by their subscriptionIds, and nothing of the suite is left on the platform.
+func TestConformJournalsAXYBBinds(t *testing.T) {
+	t.Parallel()
+	p := startPlatform(t)
+	up, err := url.Parse(p.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := p.client(t)
+	relay := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodDelete && r.URL.Path == pns.PathAXYB {
+			// A definite refusal: the suite books the relation as leaked at once.
+			w.Header().Set("Content-Type", "application/json;charset=UTF-8")
+			w.WriteHeader(http.StatusForbidden)
+			_, _ = io.WriteString(w, `{"resultcode":"1010040","resultdesc":"The app_key is not allowed to invoke the API."}`)
+			return
+		}
+		body, _ := io.ReadAll(r.Body)
+		req, _ := http.NewRequestWithContext(r.Context(), r.Method, up.Scheme+"://"+up.Host+r.URL.RequestURI(), bytes.NewReader(body))
+		req.Header = r.Header.Clone()
+		resp, err := client.Do(req)
+		if err != nil {
+			w.WriteHeader(http.StatusBadGateway)
+			return
+		}
+		answer, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		for k, v := range resp.Header {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(resp.StatusCode)
+		_, _ = w.Write(answer)
+	}))
+	t.Cleanup(relay.Close)
+	relayCert := filepath.Join(t.TempDir(), "relay.pem")
+	if err := os.WriteFile(relayCert, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: relay.Certificate().Raw}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	prof := platformProfile(t, axybProfileApp)
+	dir := filepath.Join(t.TempDir(), "conformance")
+	code, out, errOut := runHarness(t, axybEnv, "conform", "--target", relay.URL, "--ca-file", relayCert, "--profile", prof, "--out", dir,
+		"--tags", "@axyb.query", "--coverage=false")
+	left := len(p.axybSubs(t))
+	if code == exitOK || left == 0 {
+		t.Fatalf("conform with refused unbinds: exit %d, %d AXYB relations left: the test tests nothing\n%s\n%s", code, left, out, errOut)
+	}
+	code, out, errOut = runHarness(t, axybEnv, "cleanup", "--target", p.URL, "--ca-file", p.CertFile, "--profile", prof, dir)
+	if code != exitOK {
+		t.Fatalf("cleanup: exit %d\n%s\n%s", code, out, errOut)
+	}
+	m := regexp.MustCompile(`removed (\d+) \(0 of them found by query\), 0 leaked, 0 unknown`).FindStringSubmatch(out)
+	if m == nil || atoi(m[1]) != left {
+		t.Errorf("cleanup says %v, the platform held %d AXYB relations\n%s", m, left, out)
+	}
+	if ids := p.axybSubs(t); len(ids) != 0 {
+		t.Errorf("AXYB relations left after cleanup: %v\n%s", ids, out)
 	}
 }
