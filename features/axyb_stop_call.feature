@@ -2,13 +2,13 @@
 Feature: Stop call from an AXYB app (reference §6.5, §11.2, D79)
   The current stop-call page sits in Huawei's AXYB menu, so an AXYB app may stop calls: the
   platform never answers 1010040 (an interface of another mode) to it. That part is asserted
-  against any platform; the effect on a live AXYB call needs the emulator's call simulator
+  against any platform (D79 leaves only the other modes to the emulator); the effect on a live AXYB call needs the emulator's call simulator
   (D81). A profile without an AXYB app leaves the feature not checked.
 
   Background:
     Given the AXYB app
 
-  @rule:business:every-mode @refused @decision:D79
+  @rule:business:every-mode @refused
   Scenario: An AXYB app may call the stop call: an unknown call is refused, never as another mode's API
     When I stop the call "1200_366_0_20161228102743@callenabler.home1.com"
     Then the request is refused
