@@ -10,4 +10,5 @@ func TestAXYBForcedCausesFeature(t *testing.T) {
 	if res.Passed != 6 || res.Skipped != 0 || res.Failed != 0 {
 		t.Errorf("passed %d, skipped %d, failed %d; want the 6 forced AXYB causes passed", res.Passed, res.Skipped, res.Failed)
 	}
+	assertCodeTags(t, res)
 }
