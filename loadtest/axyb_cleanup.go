@@ -12,8 +12,10 @@ import (
 // (§6.4), and the platform chose X (§6.2), so what A holds is asked X by X: the journaled X
 // when the journal has one, else every X the profile lists for the app. Every relation of A
 // found is unbound by its bindId (the subscriptionId, D85), which also removes its YB
-// relations (§6.3). With no X to ask, the bind stays unknown with the reason.
-func reconcileAXYB(ctx context.Context, c *pns.Client, o *bindState) (int, error) {
+// relations (§6.3). With no X to ask, the bind stays unknown with the reason. Every query after
+// the first waits for pace, so that the cleanup's rate bounds the look-up however many numbers
+// the app has.
+func reconcileAXYB(ctx context.Context, c *pns.Client, o *bindState, pace func(context.Context) error) (int, error) {
 	xs := o.m.app.X()
 	if o.x != "" {
 		xs = []string{o.x}
@@ -22,7 +24,12 @@ func reconcileAXYB(ctx context.Context, c *pns.Client, o *bindState) (int, error
 		return 0, fmt.Errorf("AXYB bind of %s: answer lost, X chosen by the platform and the profile lists no number of app %s to query: cannot reconcile", o.a, o.m.app.AppKey)
 	}
 	seen := map[string]bool{}
-	for _, x := range xs {
+	for i, x := range xs {
+		if i > 0 {
+			if err := pace(ctx); err != nil {
+				return 0, err
+			}
+		}
 		q, resp, err := c.AXYBQuery(ctx, pns.AXYBQueryParams{AppKey: o.m.app.AppKey, RelationNum: x})
 		if err != nil {
 			return 0, fmt.Errorf("reconcile %s on %s: %w", o.a, x, err)
