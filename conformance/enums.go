@@ -298,7 +298,7 @@ func (r *propRun) enumRequest(f enumField, raw string) map[string]any {
 	m := f.iface.Mode
 	var body map[string]any
 	if f.iface.Method == http.MethodPost {
-		body = bindBody(m, r.fresh(3), r.fresh(4), r.x(m))
+		body = r.bindBody(m, r.fresh(3), r.fresh(4), r.x(m))
 	} else {
 		body = map[string]any{"subscriptionId": r.subs[m]}
 	}

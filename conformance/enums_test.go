@@ -321,6 +321,7 @@ func TestEnumFields(t *testing.T) {
 		pns.IfaceAXModify:  {"callDirection", "calleeNumDisplay", "privateSms", "recordFlag", "turnFlag"},
 		pns.IfaceAXEBind:   {"areaMatchMode", "displayNumMode", "recordFlag", "timeUnit"},
 		pns.IfaceAXEModify: {"displayNumMode", "recordFlag", "timeUnit"},
+		pns.IfaceAXYBBind:  {"areaMatchMode", "callDirection", "recordFlag"},
 	}
 	n := 0
 	for iface, names := range want {

@@ -198,6 +198,9 @@ var propSchemas = []struct{ iface, schema string }{
 	{pns.IfaceAXEModify, "axe-modify.request"},
 	{pns.IfaceAXEQuery, "axe-query.request"},
 	{pns.IfaceAXEUnbind, "axe-unbind.request"},
+	{pns.IfaceAXYBBind, "axyb-bind.request"},
+	{pns.IfaceAXYBUnbind, "axyb-unbind.request"},
+	{pns.IfaceAXYBQuery, "axyb-query.request"},
 }
 
 // propertyFields reads every number field (a pns-…-number format) of every request schema,
@@ -258,6 +261,9 @@ func eachRequestProp(fn func(iface pns.Interface, s *reqSchema, name string, p *
 		}
 		sort.Strings(names)
 		for _, n := range names {
+			if localRef(s.Properties[n]) {
+				continue
+			}
 			p, err := parseProp(s.Properties[n], defs)
 			if err != nil {
 				return fmt.Errorf("%s: %w", ps.schema, err)
@@ -297,7 +303,7 @@ func (f propField) identifies() bool {
 // an X number (AXB query by relationNum and callerNum, AX by privateNum and origNum): whether a
 // platform checks its syntax, or ignores a filter it does not need, is the emulator's decision.
 func (f propField) auxiliary() bool {
-	return f.iface.Query && !f.xField() && !f.extension()
+	return f.axybNarrows() || (f.iface.Query && !f.xField() && !f.extension())
 }
 
 // reDigits is an extension's syntax (the request schemas' pattern of extendNum).
@@ -330,7 +336,7 @@ func (f propField) notChecked() []string {
 	out := []string{fmt.Sprintf("the exact answer to a malformed value (1010002 %q) and the syntax between the documented examples and the clearly malformed: D16 (400/95 numbers: D44, D56)",
 		pns.InvalidRequest(f.name).Desc)}
 	if f.auxiliary() {
-		out = []string{"every value: whether a platform checks a filter beside the X number it looks up is D16"}
+		out = []string{"every value: whether a platform checks a filter beside the X number or subscriptionId it looks up is D16"}
 	}
 	return out
 }
@@ -348,7 +354,7 @@ func (f propField) judgedInside() bool {
 		return false
 	}
 	switch f.iface.ID {
-	case pns.IfaceAXBBind, pns.IfaceAXBind, pns.IfaceAXEBind: // an extension: when it is free (1020167 otherwise)
+	case pns.IfaceAXBBind, pns.IfaceAXBind, pns.IfaceAXEBind, pns.IfaceAXYBBind: // an extension: when it is free (1020167 otherwise)
 		return true
 	case pns.IfaceAXCallee:
 		return f.name == "calleeNum"
@@ -563,7 +569,7 @@ func (r *propRun) send(ctx context.Context, c *pns.Client, iface pns.Interface, 
 		r.mu.Lock()
 		r.requests++
 		r.mu.Unlock()
-		resp, err := c.Do(ctx, iface.Method, iface.Path, params, body)
+		resp, err := c.Do(ctx, iface.Method, iface.Path, withAppKey(iface, c, params), body)
 		if err != nil || !throttled(resp) || attempt == throttleRetries {
 			return resp, err
 		}
@@ -617,6 +623,10 @@ func bindBody(m pns.Mode, a, b, x string) map[string]any {
 	if spec.B != "" {
 		body[spec.B] = b
 	}
+	if spec.PlatformChoosesX() {
+		// X is the platform's choice (§6.2): non-strict matching; see propRun.bindBody.
+		body["areaMatchMode"] = "1"
+	}
 	if spec.X != "" {
 		body[spec.X] = x
 	}
@@ -642,11 +652,12 @@ func (r *propRun) setup(ctx context.Context, m pns.Mode, c *pns.Client) error {
 	var last *pns.Response
 	for range 3 { // an X busy with someone else's binding: try the next one
 		x := r.x(m)
-		resp, err := r.send(ctx, c, bindIface(m), nil, bindBody(m, a, b, x))
+		resp, err := r.send(ctx, c, bindIface(m), nil, r.bindBody(m, a, b, x))
 		if err != nil {
 			return fmt.Errorf("properties: %s bind: %w", m, err)
 		}
 		if sub := subscriptionOf(resp); resp.OK() && sub != "" {
+			x = boundX(m, resp, x)
 			r.subs[m], r.a[m], r.busy[x], r.used[usedKey(m, a)], r.used[usedKey(m, b)] = sub, a, true, true, true
 			var v struct {
 				ExtendNum string `json:"extendNum"`
@@ -702,8 +713,8 @@ func (r *propRun) cleanup(ctx context.Context) []string {
 func (r *propRun) request(f propField, v string) (url.Values, map[string]any) {
 	m := f.iface.Mode
 	switch f.iface.ID {
-	case pns.IfaceAXBBind, pns.IfaceAXBind, pns.IfaceAXEBind:
-		body := bindBody(m, r.fresh(3), r.fresh(4), r.x(m))
+	case pns.IfaceAXBBind, pns.IfaceAXBind, pns.IfaceAXEBind, pns.IfaceAXYBBind:
+		body := r.bindBody(m, r.fresh(3), r.fresh(4), r.x(m))
 		body[f.name] = v
 		return nil, body
 	case pns.IfaceAXCallee:
@@ -726,6 +737,8 @@ func (r *propRun) request(f propField, v string) (url.Values, map[string]any) {
 		q := url.Values{f.name: {v}}
 		id := r.ids[m]
 		switch {
+		case f.axybNarrows(): // a YB of the reference relation
+			q.Set("subscriptionId", r.subs[m])
 		case m == pns.ModeAXE && f.extension():
 			q.Set("virtualNum", id["x"])
 		case m == pns.ModeAXE:

@@ -191,11 +191,12 @@ func TestPropertyDecisions(t *testing.T) {
 	}
 	// The checked fields come from the schemas; the identifying ones of a modify are left out.
 	// AXE bind's virtualNum (a number only when not empty, a conditional of its own) and the
-	// AXE extension on bind, query and unbind are among them.
-	if len(fields) != 30 {
-		t.Errorf("%d number fields, want 30", len(fields))
+	// AXE extension on bind, query and unbind are among them, and AXYB's A, X, Y and B.
+	if len(fields) != 34 {
+		t.Errorf("%d number fields, want 34", len(fields))
 	}
-	for _, k := range [][2]string{{pns.IfaceAXEBind, "virtualNum"}, {pns.IfaceAXEBind, "extendNum"}, {pns.IfaceAXEQuery, "extendNum"}, {pns.IfaceAXEUnbind, "extendNum"}} {
+	for _, k := range [][2]string{{pns.IfaceAXEBind, "virtualNum"}, {pns.IfaceAXEBind, "extendNum"}, {pns.IfaceAXEQuery, "extendNum"}, {pns.IfaceAXEUnbind, "extendNum"},
+		{pns.IfaceAXYBBind, "origNum"}, {pns.IfaceAXYBUnbind, "yNum"}, {pns.IfaceAXYBUnbind, "bNum"}, {pns.IfaceAXYBQuery, "relationNum"}} {
 		find(k[0], k[1])
 	}
 	// In a query, modify or unbind the all-zeros extension is well formed: it names no binding.

@@ -332,9 +332,10 @@ func (w *world) send(ctx context.Context, method, pathQuery string, body []byte,
 	if isBind && !lifetimeExempt(w.tags) {
 		body = withLifetime(bindIface.Mode, body, w.rs.lifetime)
 	}
-	// A bind is journaled when a lost answer can be looked up again by its numbers; when the
-	// platform chooses X (AXYB) it cannot, and the binding expires with its lifetime instead.
-	isBind = isBind && !bindIface.Mode.Spec().PlatformChoosesX()
+	// A bind is journaled when a lost answer can be looked up again. When the platform
+	// chooses X (AXYB), cleanup looks the AX part up X by X over the profile's numbers; YB
+	// binds go with their AX (axyb_journal.go).
+	isBind = isBind && (!bindIface.Mode.Spec().PlatformChoosesX() || journaledAXYBBind(bindIface, body))
 	var rd io.Reader
 	if body != nil {
 		rd = bytes.NewReader(body)

@@ -49,7 +49,7 @@ var AlternativeDecisions = []AlternativeDecision{
 	{"D64", "AXE bind answers `subscriptionId`, `virtualNum`, `extendNum`, `bindNum`", "only `subscriptionId` (the query tells the rest)"},
 	{"D75", "recording download: HTTP 301 with `Location`; unknown recording 1012007 with HTTP 404", "HTTP 302 with `Location`; 1012007 with HTTP 403"},
 	{"D78", "AX query by `origNum` or `privateNum` without a match: 1016001", "`0` with an empty `privateNumList` (by `subscriptionId`: not found as D47)"},
-	{"D79", "the stop call is accepted from apps of every mode", "only from AXE apps, the documented menu of the first scope; other apps get 1010040"},
+	{"D79", "the stop call is accepted from apps of every mode", "only from AXYB and AXE apps, the menus that list it; other apps get 1010040"},
 	{"D80", "stop call of an unknown or ended call: 1012007", "1010002 naming `sessionid` (the sessionid names no call going on)"},
 	{"D81", "the stop call answers `Content-Type: application/json;charset=utf-8`", "`text/html;charset=UTF-8`, as Huawei's example (the body is the same JSON)"},
 }

@@ -138,6 +138,9 @@ func TestAlternativeDecisions(t *testing.T) {
 		{"D79", func(te *testEmu) result { // an AXB app stops a call: accepted, the call is unknown
 			return te.call(axbKey, "POST", pns.PathStopCall, `{"sessionid":"s-1","signal":"call_stop"}`)
 		}, answer{status: 403, code: "1012007"}, answer{status: 400, code: "1010040"}},
+		{"D79 AXYB", func(te *testEmu) result { // an AXYB app, whose menu lists the stop call: accepted in both sets
+			return te.call(axybKey, "POST", pns.PathStopCall, `{"sessionid":"s-1","signal":"call_stop"}`)
+		}, answer{status: 403, code: "1012007"}, answer{status: 403, code: "1010002"}},
 		{"D80", func(te *testEmu) result { // an AXE app (accepted in both sets) stops an unknown call
 			return te.call(axeKey, "POST", pns.PathStopCall, `{"sessionid":"s-1","signal":"call_stop"}`)
 		}, answer{status: 403, code: "1012007", desc: "The record does not exist."},

@@ -190,7 +190,7 @@ func (r *runner) removeAll(ctx context.Context, bs, orphans []*bindState, retrie
 				var n int
 				err := try(func() error {
 					var err error
-					n, err = reconcile(cctx, o.m.client(), o)
+					n, err = reconcile(cctx, o.m.client(), o, r.cleanupPacer().wait)
 					return err
 				})
 				if err != nil {
@@ -391,7 +391,9 @@ func unbindSub(ctx context.Context, c *pns.Client, m *modeRun, sub string) error
 }
 
 // reconcile removes whatever a bind with a lost answer may have created and returns how many
-// bindings it removed, the way the mode's row of loadModes finds a lost bind again.
-func reconcile(ctx context.Context, c *pns.Client, o *bindState) (int, error) {
-	return loadModes[o.m.mode].reconcile(ctx, c, o)
+// bindings it removed, the way the mode's row of loadModes finds a lost bind again. pace
+// waits for the cleanup's next request slot: a look-up that takes more than a query and its
+// unbinds (AXYB's, one query per X) spaces its requests with it.
+func reconcile(ctx context.Context, c *pns.Client, o *bindState, pace func(context.Context) error) (int, error) {
+	return loadModes[o.m.mode].reconcile(ctx, c, o, pace)
 }

@@ -18,7 +18,7 @@ type loadMode struct {
 	caller func(b *bindState) (caller, ext string)
 	// reconcile removes whatever a bind with a lost answer may have created and returns how
 	// many bindings it removed, or why it cannot tell.
-	reconcile func(ctx context.Context, c *pns.Client, o *bindState) (int, error)
+	reconcile func(ctx context.Context, c *pns.Client, o *bindState, pace func(context.Context) error) (int, error)
 }
 
 // bindPart is one part of a bind body: a number named by pns.ModeSpec, the area selection,
@@ -57,16 +57,14 @@ var loadModes = map[pns.Mode]loadMode{
 		// The AX part of a relation (§6.2): the platform chooses X; app_key travels in the URL.
 		bindOrder: []bindPart{partA, partArea, partMatch, partLifetime},
 		caller:    func(b *bindState) (string, string) { return b.b, "" },
-		reconcile: func(_ context.Context, _ *pns.Client, o *bindState) (int, error) {
-			// X is always the platform's choice and a query needs the X or the ID: a bind whose
-			// answer was lost cannot be found again (its relation expires with its duration).
-			return 0, fmt.Errorf("AXYB bind of %s: answer lost and X chosen by the platform: cannot reconcile", o.a)
-		},
+		// X is always the platform's choice and a query takes an X or an ID, never A: a bind
+		// whose answer was lost is looked up X by X over the app's numbers (axyb_cleanup.go).
+		reconcile: reconcileAXYB,
 	},
 }
 
 // reconcileAXB queries the bindings of A on the journaled X and unbinds them.
-func reconcileAXB(ctx context.Context, c *pns.Client, o *bindState) (int, error) {
+func reconcileAXB(ctx context.Context, c *pns.Client, o *bindState, _ func(context.Context) error) (int, error) {
 	if o.x == "" {
 		return 0, fmt.Errorf("bind of %s: answer lost and X chosen by the platform: cannot reconcile", o.a)
 	}
@@ -91,7 +89,7 @@ func reconcileAXB(ctx context.Context, c *pns.Client, o *bindState) (int, error)
 // reconcileAX asks the platform what A holds rather than trusting the journal: the bind may
 // or may not have been made, and the platform may have chosen X. Only the binding on the
 // journaled X (any, when X was the platform's choice) is this bind's.
-func reconcileAX(ctx context.Context, c *pns.Client, o *bindState) (int, error) {
+func reconcileAX(ctx context.Context, c *pns.Client, o *bindState, _ func(context.Context) error) (int, error) {
 	q, resp, err := c.AXQuery(ctx, pns.AXQueryParams{OrigNum: o.a})
 	if err != nil {
 		return 0, fmt.Errorf("reconcile %s: %w", o.a, err)
@@ -117,7 +115,7 @@ func reconcileAX(ctx context.Context, c *pns.Client, o *bindState) (int, error) 
 }
 
 // reconcileAXE unbinds the journaled X and extension, which name at most one binding.
-func reconcileAXE(ctx context.Context, c *pns.Client, o *bindState) (int, error) {
+func reconcileAXE(ctx context.Context, c *pns.Client, o *bindState, _ func(context.Context) error) (int, error) {
 	if o.x == "" || o.ext == "" {
 		return 0, fmt.Errorf("bind of %s: answer lost and extension chosen by the platform: cannot reconcile", o.a)
 	}

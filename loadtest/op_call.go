@@ -14,7 +14,7 @@ import (
 // opCall simulates a call through the session's binding with the emulator's calls API and
 // times its callbacks (Config.Callbacks): the built-in calls workload. It needs the emulator.
 var opCall = &operation{
-	Ifaces: map[pns.Mode]string{pns.ModeAXB: IfaceCalls, pns.ModeAX: IfaceCalls, pns.ModeAXE: IfaceCalls},
+	Ifaces: map[pns.Mode]string{pns.ModeAXB: IfaceCalls, pns.ModeAX: IfaceCalls, pns.ModeAXE: IfaceCalls, pns.ModeAXYB: IfaceCalls},
 	Request: func(m *modeRun, s *session, q *request) {
 		c := callFor(m.mode, s.b)
 		if st := s.callStep(); st != nil {
@@ -84,7 +84,9 @@ type callRequest struct {
 }
 
 // callFor returns the call that goes through a binding: AXB A calls X and reaches B; AX and
-// AXE: another number (the binding's B number, never bound) calls X (with the extension).
+// AXE: another number (the binding's B number, never bound) calls X (with the extension);
+// AXYB: B calls X and reaches A, through its YB when a yb step made one, else through the Y
+// the platform assigns it (§6.1, §6.5).
 func callFor(mode pns.Mode, b *bindState) callRequest {
 	c := callRequest{Called: b.x, Outcome: "answered", RingSeconds: 1, TalkSeconds: 1}
 	c.Caller, c.Extension = loadModes[mode].caller(b)

@@ -18,7 +18,8 @@ const LiveCallTalkSeconds = 60
 // emulator instants, not all at once), so that they are still going on when the stop comes.
 // The stop call belongs to no mode (D79): every mode has it under the one interface ID.
 var opStop = &operation{
-	Ifaces:   map[pns.Mode]string{pns.ModeAXB: pns.IfaceStopCall, pns.ModeAX: pns.IfaceStopCall, pns.ModeAXE: pns.IfaceStopCall},
+	Ifaces: map[pns.Mode]string{pns.ModeAXB: pns.IfaceStopCall, pns.ModeAX: pns.IfaceStopCall, pns.ModeAXE: pns.IfaceStopCall,
+		pns.ModeAXYB: pns.IfaceStopCall},
 	After:    OpCall,
 	Releases: true,
 	Request: func(m *modeRun, s *session, q *request) {
@@ -28,6 +29,8 @@ var opStop = &operation{
 		b = appendField(b, "signal", pns.StopCallSignal, false)
 		b = append(b, '}')
 		m.provisioning(m.iface(OpStop), q, "", b)
+		// The stop call takes no app_key, even from an AXYB app (§11.2): the URL is the path alone.
+		q.url = m.base + m.iface(OpStop).Path
 	},
 	Answer: func(r *runner, s *session, a *answer, o *observation) bool {
 		if a.ok && a.code == string(pns.CodeSuccess) {

@@ -56,6 +56,7 @@ var operations = map[string]*operation{
 	OpCallee: opCallee,
 	OpCall:   opCall,
 	OpStop:   opStop,
+	OpYB:     opYB,
 }
 
 // OperationNames lists the operations a workload step may name, sorted.

@@ -45,7 +45,7 @@ func TestParseWorkloadErrors(t *testing.T) {
 		{"flows: [{name: f, mode: axb, rate: 1, share: 1, steps: [{op: bind}, {op: unbind}]}]\n", `workload: flow "f": rate, ramp and share are exclusive`},
 		{"flows: [{name: f, mode: axb, rate: -1, steps: [{op: bind}, {op: unbind}]}]\n", `workload: flow "f": rate must be positive`},
 		{"flows: [{name: f, mode: axb, rate: 1}]\n", `workload: flow "f": no steps`},
-		{flow + "    steps: [{op: bind}, {op: bnid}, {op: unbind}]\n", `workload: flow "f": steps[1]: unknown operation "bnid" (want bind, call, callee, modify, query, stop, unbind)`},
+		{flow + "    steps: [{op: bind}, {op: bnid}, {op: unbind}]\n", `workload: flow "f": steps[1]: unknown operation "bnid" (want bind, call, callee, modify, query, stop, unbind, yb)`},
 		{flow + "    steps: [{op: bind}, {op: callee}, {op: unbind}]\n", `workload: flow "f": steps[1]: operation "callee" does not exist in mode axb (it does in ax)`},
 		{flow + "    steps: [{op: bind}, {op: unbind, think: 11m}]\n", `workload: flow "f": steps[1]: think 11m0s outside 0-10m0s`},
 		{flow + "    steps: [{op: query}, {op: bind}, {op: unbind}]\n", `workload: flow "f": steps[1]: bind must be the first step`},

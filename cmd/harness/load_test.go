@@ -66,7 +66,7 @@ func TestLoadCommand(t *testing.T) {
 		{"workload", []string{"--target", srv.URL, "--workload", mixed, "--duration", "500ms", "--threshold", "flow.axb-lifecycle.completed>=10", "--generator-lag", "0"},
 			exitOK, "", "axb-lifecycle  axb"},
 		{"workload unknown op", []string{"--target", srv.URL, "--workload", badOp, "--duration", "1s"}, exitUsage,
-			"harness load: " + badOp + `: workload: flow "f": steps[1]: unknown operation "bnid" (want bind, call, callee, modify, query, stop, unbind)`, ""},
+			"harness load: " + badOp + `: workload: flow "f": steps[1]: unknown operation "bnid" (want bind, call, callee, modify, query, stop, unbind, yb)`, ""},
 		{"workload stop without call", []string{"--target", srv.URL, "--workload", stopFirst, "--duration", "1s"}, exitUsage,
 			"harness load: " + stopFirst + `: workload: flow "f": steps[1]: stop must come right after a call step`, ""},
 		{"workload and scenario", []string{"--target", srv.URL, "--workload", mixed, "--scenario", "query", "--duration", "1s"}, exitUsage,

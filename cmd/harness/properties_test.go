@@ -112,12 +112,12 @@ func TestPropertiesCommand(t *testing.T) {
 	t.Run("embedded emulator: every field holds, report written", func(t *testing.T) {
 		out := filepath.Join(dir, "out")
 		code, stdout, stderr := runHarness(t, nil, "properties", "--checks", "5", "--out", out)
-		if code != exitOK || !strings.Contains(stdout, "56 fields, 0 failed") {
-			t.Fatalf("exit %d, want 0 with 56 fields checked\n%s%s", code, stdout, stderr)
+		if code != exitOK || !strings.Contains(stdout, "63 fields, 0 failed") {
+			t.Fatalf("exit %d, want 0 with 63 fields checked\n%s%s", code, stdout, stderr)
 		}
 		var rep conformance.PropertyReport
 		b, err := os.ReadFile(filepath.Join(out, "properties.json"))
-		if err != nil || json.Unmarshal(b, &rep) != nil || len(rep.Results) != 56 || rep.Requests == 0 {
+		if err != nil || json.Unmarshal(b, &rep) != nil || len(rep.Results) != 63 || rep.Requests == 0 {
 			t.Fatalf("properties.json: %v %s", err, b)
 		}
 	})

@@ -65,6 +65,16 @@ func (s *Simulator) routeAXYB(req CallRequest) decision {
 	return decision{binding: r.Binding, direction: dir, target: r.Target, display: r.Display, reason: r.Reason}
 }
 
+// forcedAXYBDirection gives an AXYB call released before forwarding by a forced or injected
+// cause (D91) the fee direction of a failed AXYB call, 2 (D86), as the routing's own failures
+// have; a forced 8016 keeps the direction that was tried, as the routing's does (§6.5).
+func forcedAXYBDirection(m pns.Mode, d decision) decision {
+	if m == pns.ModeAXYB && d.forced != nil && d.target == "" && d.cause != CauseDirection {
+		d.direction = 2
+	}
+	return d
+}
+
 // AXYB implements AXYBBackend over the store: its routing table, with the automatic Y.
 func (b *StoreBackend) AXYB(caller, dialled string) (AXYBRoute, bool) {
 	r, ok := b.st.RouteAXYB(caller, dialled)
