@@ -140,6 +140,7 @@ func CoverageRows(c *conformance.Coverage) []reports.CoverageRow {
 			rows = append(rows, row)
 		}
 	}
+	rows = append(rows, contractRows(c.Contract)...)
 	// Codes that apply to no interface of the first scope (legacy or out-of-scope codes) are
 	// listed once with the reason they cannot be reached, so the matrix accounts for every
 	// code of the table.
@@ -148,6 +149,30 @@ func CoverageRows(c *conformance.Coverage) []reports.CoverageRow {
 			rows = append(rows, reports.CoverageRow{Interface: "(none)", Item: cc.Code, Kind: reports.KindCode, Description: cc.Desc,
 				Status: reports.CoverageNotReachable, Reason: cc.Reason})
 		}
+	}
+	return rows
+}
+
+// contractRows lists every rule of the contract's inventory as a rule row of the pseudo
+// interface "contract/<class>": covered when its scenarios check it in both directions (and
+// passed on this target after a run), missing with the gap's reason otherwise.
+func contractRows(c *conformance.ContractCoverage) []reports.CoverageRow {
+	if c == nil {
+		return nil
+	}
+	rows := make([]reports.CoverageRow, 0, len(c.Entries))
+	for _, e := range c.Entries {
+		row := reports.CoverageRow{Interface: "contract/" + string(e.Class), Item: e.ID, Kind: reports.KindRule,
+			Scenarios: e.Scenarios, Status: reports.CoverageCovered, Reason: e.Gap}
+		switch {
+		case len(e.Scenarios) == 0 || !e.Held || !e.Broken:
+			row.Status = reports.CoverageMissing
+		case e.State == conformance.StateFailed:
+			row.Status, row.Reason = reports.CoverageFailed, "a checking scenario failed on this target"
+		case e.State != "" && e.State != conformance.RuleCovered:
+			row.Status, row.Reason = reports.CoverageNotChecked, e.State+" on this target: "+e.NotChecked
+		}
+		rows = append(rows, row)
 	}
 	return rows
 }
@@ -660,7 +685,7 @@ func Callbacks(rep receiver.Report, loss *reports.EmulatorLoss) *reports.Callbac
 		typedDup += tc.Duplicate
 		ct := get(t)
 		ct.Expected, ct.Received, ct.Missing = tc.Expected, tc.Received, tc.Missing
-		ct.Duplicate, ct.OutOfOrder, ct.Late, ct.ClockSkew = tc.Duplicate, tc.OutOfOrder, tc.Late, tc.ClockSkew
+		ct.TypeAnomalies = tc.TypeAnomalies
 		if scoped {
 			ct.ExpectedReceived = &tc.OfExpected
 		}

@@ -7,6 +7,7 @@ import (
 
 	hdrhistogram "github.com/HdrHistogram/hdrhistogram-go"
 
+	"github.com/pns-harness/pns-harness/pns"
 	"github.com/pns-harness/pns-harness/receiver"
 	"github.com/pns-harness/pns-harness/reports"
 )
@@ -33,8 +34,8 @@ func TestCallbacksSection(t *testing.T) {
 		Counters: receiver.Counters{Requests: 10, OutOfOrder: 1, BadSignature: 2, Duplicates: 1, DuplicateFeeRecords: 1, ClockSkew: 3},
 		ByType: map[string]receiver.TypeCounts{
 			"disconnect": {Expected: 4, Received: 3, Missing: 1},
-			"callin":     {Expected: 4, Received: 4, ClockSkew: 3},
-			"fee":        {Expected: 4, Received: 4, Duplicate: 1},
+			"callin":     {Expected: 4, Received: 4, TypeAnomalies: pns.TypeAnomalies{ClockSkew: 3}},
+			"fee":        {Expected: 4, Received: 4, TypeAnomalies: pns.TypeAnomalies{Duplicate: 1}},
 		},
 		Latency: []receiver.Latency{
 			latency(t, receiver.RefPlatform, "fee", 900*time.Millisecond),
@@ -219,7 +220,7 @@ func TestMissingUnknown(t *testing.T) {
 func TestDuplicatesOnce(t *testing.T) {
 	rep := receiver.Report{Format: receiver.ReportFormat,
 		Counters: receiver.Counters{Duplicates: 2, DuplicateEvents: 1, DuplicateFeeRecords: 1, DuplicatesUntyped: 1},
-		ByType:   map[string]receiver.TypeCounts{"disconnect": {Received: 1, Duplicate: 2}, "fee": {Received: 1, Duplicate: 1}}}
+		ByType:   map[string]receiver.TypeCounts{"disconnect": {Received: 1, TypeAnomalies: pns.TypeAnomalies{Duplicate: 2}}, "fee": {Received: 1, TypeAnomalies: pns.TypeAnomalies{Duplicate: 1}}}}
 	if cb := Callbacks(rep, nil); cb.Counters.Duplicate != 4 {
 		t.Errorf("duplicate = %d, want 4", cb.Counters.Duplicate)
 	}

@@ -111,6 +111,24 @@ var Rules = map[string][]string{
 		"alternative:subscriptionId|virtualNum+extendNum", "pair:virtualNum+extendNum",
 		"business:unknown-subscription", "precedence:subscriptionId",
 	},
+	pns.IfaceAXYBBind: {
+		"mandatory:app_key", "business:app-key-mismatch", "mandatory:origNum", "format:origNum",
+		"range:duration", "range:ybDuration", "type:duration", "default:duration", "default:ybDuration",
+		"business:yb-capped-by-duration", "enum:callDirection", "enum:areaMatchMode", "enum:recordFlag",
+		"length:userData", "distinct:A,B", "business:ax-one-a-per-x", "business:axyb-5x-limit",
+		"business:y-not-x", "business:y-not-repeated", "business:y-shared", "business:y-capacity",
+		"business:no-eligible-x", "business:same-b-twice", "business:unknown-subscription",
+		"business:recording-disabled", "business:mode-mismatch", "business:yb-returns-ax-id",
+	},
+	pns.IfaceAXYBUnbind: {
+		"mandatory:app_key", "mandatory:subscriptionId", "precedence:yNum>bNum", "business:unbind-all",
+		"business:unbind-one-yb", "business:unknown-subscription", "business:unknown-yb",
+	},
+	pns.IfaceAXYBQuery: {
+		"mandatory:app_key", "alternative:relationNum|subscriptionId", "precedence:subscriptionId>relationNum",
+		"business:by-x", "business:ax-without-yb", "business:expiry", "business:unknown-subscription",
+		"business:utc-time", "business:isolation",
+	},
 	pns.IfaceRecordDownload: {
 		"mandatory:fileName", "mandatory:recordDomain", "business:unknown-recording",
 		"business:injected-errors", "business:download-redirect", "business:retention",
@@ -126,6 +144,7 @@ var Rules = map[string][]string{
 		"sequence:X1", "sequence:X2", "sequence:X3", "sequence:X4", "sequence:X6", "sequence:X7",
 		"sequence:E1", "sequence:E2", "sequence:E3", "sequence:E4", "sequence:E5", "sequence:E6",
 		"sequence:M1", "sequence:M2", "sequence:M3", "delivery:xmode-callin",
+		"sequence:Y1", "sequence:Y2", "sequence:Y3", "sequence:Y4", "sequence:Y5", "sequence:Y6",
 		"business:recorded-call", "sms:axb-forward", "sms:ax-forward",
 		"sms:block-route", "sms:block-discard", "sms:block-invalid", "sms:x-block", "business:forced-cause",
 		// What arrives at the customer's URLs (callback_delivery.feature): §7.1 signing, §7.6
@@ -166,6 +185,8 @@ type Coverage struct {
 	Uncovered []string `json:"uncovered"`
 	// UnknownTags lists @rule: tags not in Rules (typos) and interface tags not known.
 	UnknownTags []string `json:"unknownTags,omitempty"`
+	// Contract maps every rule of the contract's inventory to its scenarios and directions.
+	Contract *ContractCoverage `json:"contract,omitempty"`
 }
 
 // InterfaceCoverage is one interface's rows.
@@ -465,6 +486,15 @@ func BuildCoverage(fsys fs.FS, res *Result) (*Coverage, error) {
 		cov.Interfaces = append(cov.Interfaces, ic)
 	}
 	cov.UnknownTags = sorted(unknown)
+	inv, err := LoadInventory()
+	if err != nil {
+		return nil, err
+	}
+	var ranOrNil map[string]ScenarioResult
+	if res != nil {
+		ranOrNil = ran
+	}
+	cov.Contract = buildContract(inv, pickles, ranOrNil)
 	return cov, nil
 }
 

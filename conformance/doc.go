@@ -101,7 +101,13 @@
 // numStatus push for "<X1>" with status "9" arrives at the X-status URL` (`… and cause "2" …`),
 // `the SMS notification arrives at the SMS notification URL`, `the SMS Block request arrives at
 // the SMS control URL`, `the Location serves a WAV recording`. The pushed body becomes the
-// response, so the response-field steps read it.
+// response, so the response-field steps read it. notification_meaning.feature adds `the call's
+// "callin" event arrives at the callin URL` (or `… at the call-status URL`; the AXB-callin app
+// has a separate callin URL), `every push of the call is delivered 7 times in all, each
+// answered HTTP 503` (the AXB-down app, whose customer never answers 200; the AXB-204 app's
+// answers its first deliveries 204) and `every push of the call is signed with a Created in
+// UTC`; documented_halves.feature adds `the query finds no binding` (@refused: a refusal or
+// "0" with an empty list, for the lookups whose exact answer is a decision).
 //
 // Block replies: `the customer's server answers the callin of "<X1>" with:` and `the customer's
 // server answers the Block SMS to "<X1>" with:` (a JSON doc string) set what the runner's own

@@ -71,13 +71,13 @@ func (l *ledger) result() CleanupReport {
 	return r
 }
 
-// unbindPath maps a bind interface to the path its unbind uses.
+// unbindPath maps a bind interface to the path its unbind uses and its mode; an interface
+// outside the table is taken for AXB's, the first scope's main mode.
 func unbindPath(bindIface string) (string, pns.Mode) {
-	switch bindIface {
-	case pns.IfaceAXBind:
-		return pns.PathAX, pns.ModeAX
-	case pns.IfaceAXEBind:
-		return pns.PathAXE, pns.ModeAXE
+	if i, ok := pns.InterfaceByID(bindIface); ok {
+		if u, ok := pns.InterfaceFor(i.Mode, "unbind"); ok {
+			return u.Path, i.Mode
+		}
 	}
 	return pns.PathAXB, pns.ModeAXB
 }
@@ -116,7 +116,11 @@ func (rs *runState) tryUnbind(ctx context.Context, p *pendingUnbind) bool {
 	}
 	leak.AppKey = a.AppKey
 	cl := &pns.Client{BaseURL: rs.target, HTTP: rs.httpc, Signer: pns.Signer{AppKey: a.AppKey, AppSecret: rs.secrets[c.app]}}
-	resp, err := cl.Do(ctx, http.MethodDelete, path, url.Values{"subscriptionId": {c.id}}, nil)
+	params := url.Values{"subscriptionId": {c.id}}
+	if mode.Spec().AppKeyInURL {
+		params.Set("app_key", a.AppKey) // every request of the mode names its app (AXYB, §6.3)
+	}
+	resp, err := cl.Do(ctx, http.MethodDelete, path, params, nil)
 	switch {
 	case err != nil:
 		p.reason = err.Error()

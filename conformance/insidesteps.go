@@ -57,6 +57,11 @@ func (w *world) registerInsideSteps(sc stepRegistry) {
 			h.Set(pns.HeaderXAKSK, strings.Replace(h.Get(pns.HeaderXAKSK), name+`="`, as+`="`, 1))
 		}
 	})
+	// The header is signed as usual and then has the text appended, so that the one defect
+	// is what follows the last attribute's closing quote.
+	sc.Step(`^the next request's "([^"]*)" header has "([^"]*)" appended$`, func(name, extra string) {
+		w.next.edit = func(h http.Header) { h.Set(name, h.Get(name)+extra) }
+	})
 	sc.Step(`^I send (\d+) AXB queries with "([^"]*)"$`, func(ctx context.Context, n int, q string) error {
 		return w.repeat(n, func() error { return w.queryOp(ctx, "query", "AXB", q) })
 	})

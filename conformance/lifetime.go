@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"math"
 	"net"
 	"os"
 	"path/filepath"
@@ -35,14 +34,6 @@ const (
 	sweepBudget       = time.Minute
 )
 
-// Contract limits of the lifetime fields (reference §13.4): AXB `duration` 0-7776000 s, AXE
-// `bindExpiredTime` in minutes (`timeUnit` "1") up to 90 days. AX binds have none.
-const (
-	maxAXBDuration      = 7776000
-	maxAXEExpiryMinutes = 129600
-	axeUnitMinutes      = "1"
-)
-
 var reAdvance = regexp.MustCompile(`^the emulator clock advances by (\d+) seconds$`)
 
 // SuiteLifetime is the default lifetime of the bindings of a run of the selected scenarios:
@@ -60,7 +51,7 @@ func SuiteLifetime(selected []Pickle, emulator bool) time.Duration {
 			}
 		}
 	}
-	return min(d, maxAXBDuration*time.Second)
+	return min(d, pns.MaxDurationSeconds*time.Second)
 }
 
 // lifetimeExempt reports whether a scenario's binds must go out as written: its rule is about
@@ -82,14 +73,16 @@ func lifetimeExempt(tags map[string]bool) bool {
 	return false
 }
 
-// withLifetime returns a bind body of mode m with the lifetime field added (AXB `duration` in
-// seconds; AXE `timeUnit` "1" and `bindExpiredTime` in minutes, rounded up), when the body is
-// a JSON object that carries none of the lifetime fields (AXE: nor callbackExpiredTime, whose
-// unit timeUnit also is); anything else is returned as it is.
+// withLifetime returns a bind body of mode m with the mode's lifetime field added
+// (pns.ModeSpec.Lifetime: AXB `duration` in seconds; AXE `timeUnit` "1" and `bindExpiredTime`
+// in minutes, rounded up; AXYB AX bind `duration` in seconds, at least 60), when the body is a
+// JSON object that carries none of the fields its confModes row keeps as written; anything
+// else is returned as it is. AX binds have no lifetime field.
 // The field is inserted as text after the opening brace, so the rest of the body (key order,
 // number spelling, duplicates a scenario may send on purpose) is untouched.
 func withLifetime(m pns.Mode, body []byte, lifetime time.Duration) []byte {
-	if lifetime <= 0 || m == pns.ModeAX {
+	l := m.Spec().Lifetime
+	if lifetime <= 0 || l == nil {
 		return body
 	}
 	trimmed := bytes.TrimSpace(body)
@@ -97,24 +90,14 @@ func withLifetime(m pns.Mode, body []byte, lifetime time.Duration) []byte {
 	if len(trimmed) == 0 || trimmed[0] != '{' || json.Unmarshal(trimmed, &obj) != nil {
 		return body
 	}
-	var field string
-	switch m {
-	case pns.ModeAXB:
-		if _, ok := obj["duration"]; ok {
+	for _, k := range append([]string{l.Name, l.UnitField}, confModes[m].lifetimeAsWritten...) {
+		if _, ok := obj[k]; ok && k != "" {
 			return body
 		}
-		field = fmt.Sprintf(`"duration":%d`, min(int64(math.Ceil(lifetime.Seconds())), maxAXBDuration))
-	case pns.ModeAXE:
-		// timeUnit is the unit of callbackExpiredTime too: a body with any of the three goes
-		// as written, or the added unit would change what its other field means.
-		for _, k := range []string{"timeUnit", "bindExpiredTime", "callbackExpiredTime"} {
-			if _, ok := obj[k]; ok {
-				return body
-			}
-		}
-		field = fmt.Sprintf(`"timeUnit":%q,"bindExpiredTime":%d`, axeUnitMinutes, min(int64(math.Ceil(lifetime.Minutes())), maxAXEExpiryMinutes))
-	default:
-		return body
+	}
+	field := fmt.Sprintf(`%q:%d`, l.Name, l.Value(lifetime))
+	if l.UnitField != "" {
+		field = fmt.Sprintf(`%q:%q,`, l.UnitField, l.UnitCode) + field
 	}
 	rest := bytes.TrimSpace(trimmed[1:])
 	out := make([]byte, 0, len(body)+len(field)+2)
@@ -127,19 +110,19 @@ func withLifetime(m pns.Mode, body []byte, lifetime time.Duration) []byte {
 }
 
 // bindNumbers are the numbers a bind body names, for the journal: what cleanup looks a bind
-// whose answer was lost up by.
+// whose answer was lost up by. The field names are the mode's pns.ModeSpec.
 func bindNumbers(m pns.Mode, body []byte) (a, b, x, ext string) {
 	var v map[string]any
 	_ = json.Unmarshal(body, &v)
-	s := func(k string) string { r, _ := v[k].(string); return r }
-	switch m {
-	case pns.ModeAXB:
-		return s("callerNum"), s("calleeNum"), s("relationNum"), ""
-	case pns.ModeAX:
-		return s("origNum"), "", s("privateNum"), ""
-	default:
-		return s("bindNum"), "", s("virtualNum"), s("extendNum")
+	s := func(k string) string {
+		if k == "" {
+			return "" // the mode has no such field
+		}
+		r, _ := v[k].(string)
+		return r
 	}
+	spec := m.Spec()
+	return s(spec.A), s(spec.B), s(spec.X), s(spec.Ext)
 }
 
 // notSent reports whether a request failed before any byte reached the platform (the

@@ -74,3 +74,21 @@ func TestSuiteLifetime(t *testing.T) {
 		t.Errorf("emulator: %s, want %s", got, base+602*time.Second)
 	}
 }
+
+// TestWithLifetimeAXYB: an AXYB AX bind gets a duration of at least 60 s; a YB bind and a body
+// that sets duration or ybDuration go as written.
+func TestWithLifetimeAXYB(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{`{"origNum":"+8613800000001"}`, `{"duration":660,"origNum":"+8613800000001"}`},
+		{`{"subscriptionId":"s","origNum":"+8613800000001"}`, `{"subscriptionId":"s","origNum":"+8613800000001"}`},
+		{`{"origNum":"+8613800000001","ybDuration":3600}`, `{"origNum":"+8613800000001","ybDuration":3600}`},
+		{`{"origNum":"+8613800000001","duration":"0"}`, `{"origNum":"+8613800000001","duration":"0"}`},
+	} {
+		if got := string(withLifetime(pns.ModeAXYB, []byte(tc.in), 11*time.Minute)); got != tc.want {
+			t.Errorf("%s: got %s, want %s", tc.in, got, tc.want)
+		}
+	}
+	if got := string(withLifetime(pns.ModeAXYB, []byte(`{"origNum":"+8613800000001"}`), 5*time.Second)); got != `{"duration":60,"origNum":"+8613800000001"}` {
+		t.Errorf("5s lifetime: got %s, want the 60 s minimum", got)
+	}
+}

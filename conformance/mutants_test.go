@@ -266,10 +266,11 @@ func runMutant(ctx context.Context, m mutant) mutantOutcome {
 	return out
 }
 
-// TestMutationScore runs the whole suite against every mutant and prints the score and each
-// surviving mutant. It takes a few minutes, so it runs only from `make mutation`
-// (PNS_MUTATION=<report file>, or 1 for the test log only); TestMutantCatalogue keeps the
-// catalogue honest in `make test`.
+// TestMutationScore runs the whole suite against every mutant and prints the score, overall
+// and per class of the broken rule (mutantRuleIDs), and each surviving mutant with its reason
+// (survivorReasons; a survivor without one fails). It takes a few minutes, so it runs only
+// from `make mutation` (PNS_MUTATION=<report file>, or 1 for the test log only);
+// TestMutantCatalogue and TestMutantRuleIDs keep the catalogue honest in `make test`.
 func TestMutationScore(t *testing.T) {
 	if os.Getenv("PNS_MUTATION") == "" {
 		t.Skip("set PNS_MUTATION=1 (make mutation) to run the suite against every mutant")
@@ -297,9 +298,19 @@ func TestMutationScore(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	killed := 0
+	inv, err := LoadInventory()
+	if err != nil {
+		t.Fatal(err)
+	}
+	killed, unexplained := 0, 0
 	var b strings.Builder
 	for _, o := range outs {
+		rule := ""
+		if r, err := mutantRule(inv, o.m); err != nil {
+			t.Error(err)
+		} else {
+			rule = " [" + r.ID + ", " + string(r.Class) + "]"
+		}
 		switch {
 		case o.err != nil:
 			t.Errorf("mutant %q: %v", o.m.name, o.err)
@@ -313,24 +324,29 @@ func TestMutationScore(t *testing.T) {
 			if len(first) > 3 {
 				first = append(first[:3:3], fmt.Sprintf("… %d more", len(o.killedBy)-3))
 			}
-			fmt.Fprintf(&b, "  KILLED   %s%s\n           by %s\n", o.m.name, note, strings.Join(first, "; "))
+			fmt.Fprintf(&b, "  KILLED   %s%s%s\n           by %s\n", o.m.name, rule, note, strings.Join(first, "; "))
 		default:
-			fmt.Fprintf(&b, "  SURVIVED %s\n", o.m.name)
+			reason, ok := survivorReasons[o.m.name]
+			if !ok {
+				unexplained++
+				reason = "no reason recorded: a gap of the suite"
+			}
+			fmt.Fprintf(&b, "  SURVIVED %s%s\n           %s\n", o.m.name, rule, reason)
 		}
 	}
 	if len(selected) == 0 {
 		t.Fatalf("PNS_MUTANTS=%q selects no mutant", os.Getenv("PNS_MUTANTS"))
 	}
 	score := fmt.Sprintf("mutation score: %d/%d mutants killed (%.0f%%)", killed, len(selected), 100*float64(killed)/float64(len(selected)))
-	report := score + "\n" + b.String()
+	report := score + "\nper class of the broken rule:\n" + classScores(inv, outs) + b.String()
 	if path := os.Getenv("PNS_MUTATION"); path != "1" {
 		if err := os.WriteFile(path, []byte(report), 0o644); err != nil {
 			t.Error(err)
 		}
 	}
 	t.Log("\n" + report)
-	if killed < len(selected) {
-		t.Errorf("%s; surviving mutants are listed above", score)
+	if unexplained > 0 {
+		t.Errorf("%s; %d surviving mutants have no recorded reason (listed above)", score, unexplained)
 	}
 }
 

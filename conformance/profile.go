@@ -3,6 +3,8 @@ package conformance
 import (
 	"fmt"
 
+	"github.com/pns-harness/pns-harness/emulator"
+	"github.com/pns-harness/pns-harness/pns"
 	"github.com/pns-harness/pns-harness/profile"
 )
 
@@ -45,54 +47,37 @@ func ParseProfile(data []byte) (*Profile, error) {
 	return p, nil
 }
 
-// defaultProfileYAML matches the configuration of the embedded emulator started by
-// StartEmulator: the three demo apps of the emulator's default configuration plus the
-// special-purpose apps of ConformanceConfig. Numbers blocks map to Beijing (010) in the
-// emulator's mobile-prefix table, so automatic X selection by A's area finds Beijing X numbers.
-const defaultProfileYAML = `
-emulator: true
-numberBlocks: ["+86138001", "+86139001"]
-fixedLineBlocks: ["+86755"]
-apps:
-  AXB:
-    appKey: demo-axb
-    appSecret: demo-axb-secret
-    xRanges:
-      - {from: "+8617001100000", count: 200, cityCode: "010"}
-      - {from: "+8617001200000", count: 200, cityCode: "021"}
-      - {from: "+8617001300000", count: 200, cityCode: "020"}
-      - {from: "+8617001400000", count: 200, cityCode: "0755"}
-      - {from: "+8617001500000", count: 200, cityCode: "0571"}
-      - {from: "+8617001600000", count: 200, cityCode: "028"}
-  AX:
-    appKey: demo-ax
-    appSecret: demo-ax-secret
-    xRanges:
-      - {from: "+8617002100000", count: 200, cityCode: "010"}
-      - {from: "+8617002200000", count: 200, cityCode: "021"}
-      - {from: "+8617002300000", count: 200, cityCode: "020"}
-      - {from: "+8617002400000", count: 200, cityCode: "0755"}
-      - {from: "+8617002500000", count: 200, cityCode: "0571"}
-      - {from: "+8617002600000", count: 200, cityCode: "028"}
-  AXE:
-    appKey: demo-axe
-    appSecret: demo-axe-secret
-    extensionDigits: 4
-    xRanges:
-      - {from: "+8617003100000", count: 200, cityCode: "010"}
-      - {from: "+8617003200000", count: 200, cityCode: "021"}
-      - {from: "+8617003300000", count: 200, cityCode: "020"}
-      - {from: "+8617003400000", count: 200, cityCode: "0755"}
-      - {from: "+8617003500000", count: 200, cityCode: "0571"}
-      - {from: "+8617003600000", count: 200, cityCode: "028"}
-`
-
 // DefaultProfile returns the profile of the embedded emulator's default configuration (the
-// demo apps only). StartEmulator's configuration adds special-purpose apps; use
-// EmulatorProfile for it.
+// demo apps only): profile.Demo with each app's X ranges from the emulator's default pool.
+// Number blocks map to Beijing (010) in the emulator's mobile-prefix table, so automatic X
+// selection by A's area finds Beijing X numbers. StartEmulator's configuration adds
+// special-purpose apps; use EmulatorProfile for it.
 func DefaultProfile() *Profile {
-	p, err := ParseProfile([]byte(defaultProfileYAML))
-	if err != nil { // the embedded text is tested
+	cfg, err := emulator.DefaultConfig()
+	if err != nil { // the embedded configuration is tested
+		panic(err)
+	}
+	p := profile.Demo(profile.DemoOptions{XRanges: func(key string) []XRange {
+		var rs []XRange
+		for _, r := range cfg.PoolRanges {
+			if r.App == key {
+				rs = append(rs, XRange{From: r.From, Count: r.Count, CityCode: r.CityCode})
+			}
+		}
+		return rs
+	}})
+	p.Emulator = true
+	p.NumberBlocks = []string{"+86138001", "+86139001"}
+	p.FixedLineBlocks = []string{"+86755"}
+	for _, c := range cfg.Apps {
+		if a := p.Apps[string(c.Mode)]; c.Mode == pns.ModeAXE && a != nil && a.AppKey == c.AppKey {
+			a.ExtensionDigits = c.ExtensionDigits
+		}
+	}
+	if err := p.Normalize(); err != nil { // static data, covered by tests
+		panic(err)
+	}
+	if err := p.RequireConformance(); err != nil {
 		panic(err)
 	}
 	return p

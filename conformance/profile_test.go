@@ -1,9 +1,11 @@
 package conformance
 
 import (
+	"encoding/json"
 	"net/url"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -201,5 +203,70 @@ func TestExampleProfile(t *testing.T) {
 	}
 	if s, err := p.App("AXB").Secret(); err != nil || s != "a" {
 		t.Errorf("secret %q %v", s, err)
+	}
+}
+
+// defaultProfileYAML is the default profile as it was written by hand before profile.Demo
+// built it: an independent oracle for DefaultProfile, and a profile file for the loader tests.
+const defaultProfileYAML = `
+emulator: true
+numberBlocks: ["+86138001", "+86139001"]
+fixedLineBlocks: ["+86755"]
+apps:
+  AXB:
+    appKey: demo-axb
+    appSecret: demo-axb-secret
+    xRanges:
+      - {from: "+8617001100000", count: 200, cityCode: "010"}
+      - {from: "+8617001200000", count: 200, cityCode: "021"}
+      - {from: "+8617001300000", count: 200, cityCode: "020"}
+      - {from: "+8617001400000", count: 200, cityCode: "0755"}
+      - {from: "+8617001500000", count: 200, cityCode: "0571"}
+      - {from: "+8617001600000", count: 200, cityCode: "028"}
+  AX:
+    appKey: demo-ax
+    appSecret: demo-ax-secret
+    xRanges:
+      - {from: "+8617002100000", count: 200, cityCode: "010"}
+      - {from: "+8617002200000", count: 200, cityCode: "021"}
+      - {from: "+8617002300000", count: 200, cityCode: "020"}
+      - {from: "+8617002400000", count: 200, cityCode: "0755"}
+      - {from: "+8617002500000", count: 200, cityCode: "0571"}
+      - {from: "+8617002600000", count: 200, cityCode: "028"}
+  AXE:
+    appKey: demo-axe
+    appSecret: demo-axe-secret
+    extensionDigits: 4
+    xRanges:
+      - {from: "+8617003100000", count: 200, cityCode: "010"}
+      - {from: "+8617003200000", count: 200, cityCode: "021"}
+      - {from: "+8617003300000", count: 200, cityCode: "020"}
+      - {from: "+8617003400000", count: 200, cityCode: "0755"}
+      - {from: "+8617003500000", count: 200, cityCode: "0571"}
+      - {from: "+8617003600000", count: 200, cityCode: "028"}
+  AXYB:
+    appKey: demo-axyb
+    appSecret: demo-axyb-secret
+    xRanges:
+      - {from: "+8617006100000", count: 200, cityCode: "010"}
+      - {from: "+8617006200000", count: 200, cityCode: "021"}
+      - {from: "+8617006300000", count: 200, cityCode: "020"}
+      - {from: "+8617006400000", count: 200, cityCode: "0755"}
+      - {from: "+8617006500000", count: 200, cityCode: "0571"}
+      - {from: "+8617006600000", count: 200, cityCode: "028"}
+`
+
+// TestDefaultProfileMatchesWrittenProfile: the demo profile profile.Demo builds from the
+// emulator's default configuration is exactly the profile written out by hand, so moving the
+// builder changed nothing a run sees.
+func TestDefaultProfileMatchesWrittenProfile(t *testing.T) {
+	want, err := ParseProfile([]byte(defaultProfileYAML))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := DefaultProfile(); !reflect.DeepEqual(got, want) {
+		gb, _ := json.Marshal(got)
+		wb, _ := json.Marshal(want)
+		t.Errorf("DefaultProfile() =\n%s\nwant\n%s", gb, wb)
 	}
 }

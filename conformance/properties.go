@@ -522,7 +522,7 @@ func (r *propRun) client(m pns.Mode) (*pns.Client, error) {
 	c := &pns.Client{BaseURL: r.o.Target, HTTP: r.o.HTTPClient, Signer: pns.Signer{AppKey: a.AppKey, AppSecret: secret}}
 	r.clients[m] = c
 	r.xs[m] = a.Xs()
-	if m == pns.ModeAXE {
+	if m.Spec().Extensions {
 		r.digits = a.ExtensionDigits
 	}
 	return c, nil
@@ -608,27 +608,28 @@ func (r *propRun) fresh(k uint64) string {
 	return b + fmt.Sprintf("%0*d", digits, (r.o.Seed+k*7919)%mod)
 }
 
-// bindBody is the request of a bind of mode m with A number a and X x.
+// bindBody is the request of a bind of mode m with A number a, B number b (for a mode whose
+// bind names one) and X x (for a mode whose bind names one), under the mode's field names
+// (pns.ModeSpec).
 func bindBody(m pns.Mode, a, b, x string) map[string]any {
-	switch m {
-	case pns.ModeAXB:
-		return map[string]any{"callerNum": a, "calleeNum": b, "relationNum": x}
-	case pns.ModeAX:
-		return map[string]any{"origNum": a, "privateNum": x}
-	default:
-		return map[string]any{"bindNum": a, "virtualNum": x}
+	spec := m.Spec()
+	body := map[string]any{spec.A: a}
+	if spec.B != "" {
+		body[spec.B] = b
 	}
+	if spec.X != "" {
+		body[spec.X] = x
+	}
+	return body
 }
 
 func bindIface(m pns.Mode) pns.Interface {
-	id := map[pns.Mode]string{pns.ModeAXB: pns.IfaceAXBBind, pns.ModeAX: pns.IfaceAXBind, pns.ModeAXE: pns.IfaceAXEBind}[m]
-	i, _ := pns.InterfaceByID(id)
+	i, _ := pns.InterfaceFor(m, "bind")
 	return i
 }
 
 func unbindIface(m pns.Mode) pns.Interface {
-	id := map[pns.Mode]string{pns.ModeAXB: pns.IfaceAXBUnbind, pns.ModeAX: pns.IfaceAXUnbind, pns.ModeAXE: pns.IfaceAXEUnbind}[m]
-	i, _ := pns.InterfaceByID(id)
+	i, _ := pns.InterfaceFor(m, "unbind")
 	return i
 }
 
@@ -689,7 +690,7 @@ func (r *propRun) unbind(ctx context.Context, m pns.Mode, c *pns.Client, sub str
 }
 
 func (r *propRun) cleanup(ctx context.Context) []string {
-	for _, m := range []pns.Mode{pns.ModeAXB, pns.ModeAX, pns.ModeAXE} {
+	for _, m := range pns.Modes {
 		if sub, ok := r.subs[m]; ok {
 			r.unbind(ctx, m, r.clients[m], sub)
 		}

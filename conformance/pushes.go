@@ -80,6 +80,8 @@ type push struct {
 	Path string
 	// Nonce is the signature's Nonce and ContentType the request's; empty when unknown.
 	Nonce, ContentType string
+	// Created is the signature's Created; empty when unknown.
+	Created string
 	// doc is the parsed body (nil when it is not a JSON object).
 	doc map[string]any
 }
@@ -163,6 +165,7 @@ type ownPushes struct {
 	next int
 	subs map[int]func(push)
 
+	wires             wireState
 	ok, failing       *receiver.Receiver
 	okURL, failingURL string
 	servers           []*http.Server
@@ -177,6 +180,9 @@ type ownPushes struct {
 
 type reqInfo struct {
 	path, nonce, ctype string
+	created            string // the signature's Created
+	wire               wire   // the customer's behaviour for this URL (gapwire.go)
+	told               int    // the status the platform is told (0: the receiver's)
 }
 
 func (o *ownPushes) subscribe(fn func(push)) func() {
@@ -209,10 +215,15 @@ func startOwnPushes(apps map[string]string, v *schemas.Validator) (*ownPushes, e
 	for i := 0; i < 2; i++ {
 		opts := receiver.Options{Apps: apps, Validate: v.ValidateCallback, OnPush: func(a receiver.Arrival) {
 			var ri reqInfo
-			if o.cur[i] != nil {
-				ri = *o.cur[i]
+			if cur := o.cur[i]; cur != nil {
+				if rec, told := cur.wire.answer(&o.wires, a); rec != 0 {
+					a.Status, cur.told = rec, told
+				}
+				ri = *cur
 			}
-			o.record(newPush(a, ri.path, ri.nonce, ri.ctype))
+			p := newPush(a, ri.path, ri.nonce, ri.ctype)
+			p.Created = ri.created
+			o.record(p)
 		}}
 		opts.BlockReply = o.replies.Reply
 		if i == 1 {
@@ -221,14 +232,15 @@ func startOwnPushes(apps map[string]string, v *schemas.Validator) (*ownPushes, e
 		r := receiver.New(opts)
 		inner := r.Handler()
 		h := http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-			ri := &reqInfo{path: req.URL.Path, ctype: req.Header.Get("Content-Type")}
+			ri := &reqInfo{path: req.URL.Path, ctype: req.Header.Get("Content-Type"), wire: parseWire(req.URL.Query())}
+			ri.wire.before(req, apps)
 			if tok, err := pns.ParseRequestAuth(req.Header); err == nil {
-				ri.nonce = tok.Nonce
+				ri.nonce, ri.created = tok.Nonce, tok.Created
 			}
 			o.serial[i].Lock()
 			defer o.serial[i].Unlock()
 			o.cur[i] = ri
-			inner.ServeHTTP(w, req)
+			inner.ServeHTTP(&answerWriter{ResponseWriter: w, told: &ri.told}, req)
 			o.cur[i] = nil
 		})
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -261,13 +273,17 @@ func (o *ownPushes) configure(cfg *emulator.Config) {
 	for i := range cfg.Apps {
 		a := &cfg.Apps[i]
 		base := o.okURL
-		if a.AppKey == RetryAppKey {
+		q := wireQueries[a.AppKey] // a customer answering particularly (gapwire.go)
+		if a.AppKey == RetryAppKey || q != "" {
 			base = o.failingURL
 		}
-		a.CallStatusURL = base + pathCallStatus
-		a.FeeURL = base + pathFee
-		a.XStatusURL = base + pathXStatus
-		a.SMSNotifyURL = base + pathSMSNotify
+		a.CallStatusURL = base + pathCallStatus + q
+		a.FeeURL = base + pathFee + q
+		a.XStatusURL = base + pathXStatus + q
+		a.SMSNotifyURL = base + pathSMSNotify + q
+		if a.AppKey == CallinAppKey { // a separate callin URL (D77)
+			a.CallinURL = base + pathCallin
+		}
 		if a.Mode == pns.ModeAX || a.Mode == pns.ModeX {
 			a.SMSControlURL = base + pathSMSControl
 		}

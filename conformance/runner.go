@@ -411,9 +411,6 @@ func startWithPushes(mutate func(*emulator.Config), wrap func(http.Handler) http
 	if err != nil {
 		return "", nil, nil, err
 	}
-	if mutate != nil {
-		mutate(cfg)
-	}
 	v, err := schemas.New()
 	if err != nil {
 		return "", nil, nil, err
@@ -427,6 +424,10 @@ func startWithPushes(mutate func(*emulator.Config), wrap func(http.Handler) http
 		return "", nil, nil, err
 	}
 	own.configure(cfg)
+	// After configure, so that a mutant can break the notification URLs too (D77).
+	if mutate != nil {
+		mutate(cfg)
+	}
 	url, stop, err := ServeEmulator(cfg, wrap)
 	if err != nil {
 		own.close()

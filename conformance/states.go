@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -264,6 +265,40 @@ var capabilityRules = map[string]string{
 	"@rule:delivery:recording":     "recording",
 	"@" + pns.IfaceRecordDownload:  "recording",
 	"@" + pns.IfaceStopCall:        "stopCall",
+	// The SMS control address (§10.3): the Block push and the platform's handling of its reply.
+	"@rule:sms:block-route":   "smsControl",
+	"@rule:sms:block-discard": "smsControl",
+	"@rule:sms:block-invalid": "smsControl",
+	"@rule:sms:x-block":       "smsControl",
+	// X-mode call control (§6.6-§6.8): the callin push and the platform's handling of the reply.
+	"@rule:delivery:xmode-callin": "xMode",
+	"@rule:sequence:M1":           "xMode",
+	"@rule:sequence:M2":           "xMode",
+	"@rule:sequence:M3":           "xMode",
+}
+
+// reAppStep is the step that selects a profile app ("the X app"), as registered in steps.go.
+var reAppStep = regexp.MustCompile(`^the ([A-Za-z][A-Za-z0-9-]*) app$`)
+
+// appNotApplicable returns why a scenario whose steps select the app of a mode the profile's
+// capabilities leave out (an X-mode scenario of any feature on a platform without X mode)
+// does not apply, or "". It reads the steps, not the tags, so that a scenario is judged by the
+// app it uses wherever its feature file files it.
+func appNotApplicable(steps []string, p *Profile) string {
+	for _, st := range steps {
+		m := reAppStep.FindStringSubmatch(st)
+		if m == nil {
+			continue
+		}
+		mode := pns.Mode(strings.ToUpper(strings.SplitN(m[1], "-", 2)[0]))
+		if a := p.App(m[1]); a != nil {
+			mode = a.Mode
+		}
+		if slices.Contains([]pns.Mode{pns.ModeAXB, pns.ModeAX, pns.ModeAXE, pns.ModeX}, mode) && !p.Capabilities.OffersMode(mode) {
+			return fmt.Sprintf("the profile's capabilities.modes leave out %s (the %s app)", mode, m[1])
+		}
+	}
+	return ""
 }
 
 // notApplicable returns why a scenario with these tags exercises something the profile's
@@ -287,6 +322,16 @@ func notApplicable(tags map[string]bool, c profile.Capabilities) string {
 		case "stopCall":
 			if !c.OffersStopCall() {
 				return fmt.Sprintf("the profile declares capabilities.stopCall: false (%s)", t)
+			}
+			continue
+		case "smsControl":
+			if !c.OffersSMSControl() {
+				return fmt.Sprintf("the profile's capabilities leave out the SMS control address (smsControl or sms false) (%s)", t)
+			}
+			continue
+		case "xMode":
+			if !c.OffersMode(pns.ModeX) {
+				return fmt.Sprintf("the profile's capabilities.modes leave out X (%s)", t)
 			}
 			continue
 		}

@@ -250,7 +250,7 @@ apps:
 		}
 	}
 	if _, err := ParseProfile([]byte("numberBlocks: [\"+86138001\"]\ncapabilities: {modes: [AXY], notifications: [fees]}\napps:\n  AXB: {appKey: k, appSecret: s, xNumbers: [\"+8617001100000\"]}\n")); err == nil ||
-		!strings.Contains(err.Error(), `capabilities.modes: "AXY" is not a mode (AXB, AX, AXE)`) ||
+		!strings.Contains(err.Error(), `capabilities.modes: "AXY" is not a mode (AXB, AX, AXE, AXYB, X)`) ||
 		!strings.Contains(err.Error(), `capabilities.notifications: "fees" is not a notification kind (event, fee, numstatus, sms.notify, sms.block)`) {
 		t.Errorf("bad capabilities: %v", err)
 	}
@@ -275,6 +275,13 @@ func TestNotApplicableKinds(t *testing.T) {
 		{"@call.stop", profile.Capabilities{StopCall: &no}, "capabilities.stopCall: false (@call.stop)"},
 		{"@call.stop", profile.Capabilities{StopCall: &yes}, ""},
 		{"@call.stop", profile.Capabilities{Modes: []pns.Mode{pns.ModeAXE}}, ""},
+		{"@rule:sms:block-route", profile.Capabilities{SMSControl: &no}, "SMS control address"},
+		{"@rule:sms:x-block", profile.Capabilities{SMS: &no}, "SMS control address"},
+		{"@rule:sms:block-discard", profile.Capabilities{SMSControl: &yes}, ""},
+		{"@rule:delivery:sms-block", profile.Capabilities{SMSControl: &no}, "does not push sms.block notifications"},
+		{"@rule:delivery:sms-notify", profile.Capabilities{SMSControl: &no}, ""},
+		{"@rule:sequence:M2", profile.Capabilities{Modes: []pns.Mode{pns.ModeAXB}}, "capabilities.modes leave out X"},
+		{"@rule:delivery:xmode-callin", profile.Capabilities{Modes: []pns.Mode{pns.ModeX}}, ""},
 	} {
 		got := notApplicable(map[string]bool{c.tag: true}, c.caps)
 		if (c.want == "") != (got == "") || !strings.Contains(got, c.want) {

@@ -11,7 +11,8 @@ import (
 // initScenario once per scenario and compiles every string pattern it is given; with about a
 // hundred step patterns that compilation was half of a suite run's CPU (BenchmarkSuite's
 // profile). Step hands godog each pattern compiled once per process instead; everything else
-// (Before, After, StepContext) is godog's own.
+// (Before, After, StepContext) is godog's own. A function that registers steps takes a
+// stepRegistry, not a *godog.ScenarioContext, so that its patterns are compiled once too.
 type stepRegistry struct {
 	*godog.ScenarioContext
 }

@@ -34,11 +34,14 @@ const (
 	TagAuthNegative = "@auth-negative"
 )
 
-// modePaths maps a mode and an operation to its interface.
-var modeOps = map[string]map[string]string{
-	"AXB": {"bind": pns.IfaceAXBBind, "unbind": pns.IfaceAXBUnbind, "modify": pns.IfaceAXBModify, "query": pns.IfaceAXBQuery},
-	"AX":  {"bind": pns.IfaceAXBind, "unbind": pns.IfaceAXUnbind, "modify": pns.IfaceAXModify, "query": pns.IfaceAXQuery},
-	"AXE": {"bind": pns.IfaceAXEBind, "unbind": pns.IfaceAXEUnbind, "modify": pns.IfaceAXEModify, "query": pns.IfaceAXEQuery},
+// modeIface finds the interface of an operation in a mode named by a step ("AXB", "bind"); a
+// step naming an operation the mode lacks fails instead of sending anything.
+func modeIface(mode, op string) (pns.Interface, error) {
+	i, ok := pns.InterfaceFor(pns.Mode(mode), op)
+	if !ok {
+		return pns.Interface{}, fmt.Errorf("mode %s has no %s interface", mode, op)
+	}
+	return i, nil
 }
 
 func mustIface(id string) pns.Interface {
@@ -67,7 +70,18 @@ func (rs *runState) initScenario(gsc *godog.ScenarioContext) {
 		if rs.stopped.Load() {
 			return ctx, fmt.Errorf("%w: %s", godog.ErrSkip, StoppedReason)
 		}
-		if why := notApplicable(w.tags, rs.prof.Capabilities); why != "" {
+		steps := make([]string, 0, len(s.Steps))
+		for _, st := range s.Steps {
+			steps = append(steps, st.Text)
+		}
+		why := notApplicable(w.tags, rs.prof.Capabilities)
+		if why == "" {
+			why = appNotApplicable(steps, rs.prof)
+		}
+		if why != "" {
+			return ctx, fmt.Errorf("%w: %w: %s", godog.ErrSkip, errNotApplicable, why)
+		}
+		if why := missingModeApp(w.tags, rs.prof); why != "" {
 			return ctx, fmt.Errorf("%w: %w: %s", godog.ErrSkip, errNotApplicable, why)
 		}
 		if ref := rs.creds.Refused(); ref != nil {
@@ -163,7 +177,7 @@ func (rs *runState) initScenario(gsc *godog.ScenarioContext) {
 	sc.Step(`^an AXB binding of "([^"]*)" and "([^"]*)"$`, w.givenAXBAnyX)
 	sc.Step(`^an AX binding of "([^"]*)" on "([^"]*)"$`, w.givenAX)
 	sc.Step(`^an AXE binding of "([^"]*)" on "([^"]*)"$`, w.givenAXE)
-	sc.Step(`^an? (AXB|AX|AXE) binding with:$`, w.givenBindingWith)
+	sc.Step(`^an? `+modeAlt+` binding with:$`, w.givenBindingWith)
 	sc.Step(`^(\d+) AXB bindings on "([^"]*)"$`, w.givenManyAXB)
 	sc.Step(`^"([^"]*)" holds (\d+) AX bindings$`, w.givenAXHolds)
 	sc.Step(`^the next request has header "([^"]*)" set to '([^']*)'$`, w.nextHeader)
@@ -186,6 +200,7 @@ func (rs *runState) initScenario(gsc *godog.ScenarioContext) {
 	w.registerCapSteps(sc)
 	w.registerBlockReplySteps(sc)
 	w.registerInsideSteps(sc)
+	w.registerGapSteps(sc)
 
 	// Emulator control.
 	sc.Step(`^the emulator clock advances by (\d+) seconds$`, w.advanceClock)
@@ -205,13 +220,16 @@ func (rs *runState) initScenario(gsc *godog.ScenarioContext) {
 	w.registerStopSteps(sc)
 
 	// Actions.
-	sc.Step(`^I (bind|modify) (AXB|AX|AXE) with:$`, w.bodyOp)
-	sc.Step(`^I (unbind|query) (AXB|AX|AXE) with "([^"]*)"$`, w.queryOp)
-	sc.Step(`^I (unbind|query) (AXB|AX|AXE) with no parameters$`, func(ctx context.Context, op, mode string) error {
+	sc.Step(`^I (bind|modify) `+modeAlt+` with:$`, w.bodyOp)
+	sc.Step(`^I (unbind|query) `+modeAlt+` with "([^"]*)"$`, w.queryOp)
+	sc.Step(`^I (unbind|query) `+modeAlt+` with no parameters$`, func(ctx context.Context, op, mode string) error {
 		return w.queryOp(ctx, op, mode, "")
 	})
 	sc.Step(`^I set the AX temporary callee with:$`, w.setCallee)
 	sc.Step(`^I send (\d+) AXB queries signed with the secret "([^"]*)"$`, w.badQueries)
+	for _, register := range modeSteps {
+		register(w, sc)
+	}
 	sc.Step(`^I request the recording download with "([^"]*)"$`, w.recordDownload)
 	sc.Step(`^I send (GET|POST|PUT|DELETE) "([^"]*)"$`, func(ctx context.Context, m, p string) error {
 		return w.raw(ctx, m, p, nil)
@@ -241,7 +259,7 @@ func (rs *runState) initScenario(gsc *godog.ScenarioContext) {
 	sc.Step(`^the response field "([^"]*)" is one of the app's X numbers$`, w.fieldIsAppX)
 	sc.Step(`^the response field "([^"]*)" is an X number in area "([^"]*)"$`, w.fieldIsAreaX)
 	sc.Step(`^the response is a redirect with a Location header$`, w.redirect)
-	sc.Step(`^the (AXB|AX|AXE) binding "([^"]*)" (exists|does not exist)$`, w.bindingExists)
+	sc.Step(`^the `+modeAlt+` binding "([^"]*)" (exists|does not exist)$`, w.bindingExists)
 }
 
 func (w *world) theApp(name string) error {
@@ -329,7 +347,11 @@ func (w *world) givenAXE(ctx context.Context, a, x string) error {
 
 func (w *world) givenBindingWith(ctx context.Context, mode string, doc *godog.DocString) error {
 	w.useMode(mode)
-	return w.mustSucceed(ctx, modeOps[mode]["bind"], doc.Content)
+	i, err := modeIface(mode, "bind")
+	if err != nil {
+		return err
+	}
+	return w.mustSucceed(ctx, i.ID, doc.Content)
 }
 
 func (w *world) givenManyAXB(ctx context.Context, n int, x string) error {
@@ -394,6 +416,17 @@ func (w *world) remember(path, name string) error {
 // sendIface sends a request for an interface: body (JSON template) for POST/PUT, query
 // (query-string template) for GET/DELETE.
 func (w *world) sendIface(ctx context.Context, i pns.Interface, body, query string, aux bool) (*exchange, error) {
+	if !i.Query && query != "" { // AXYB: app_key in the URL of a bind (§6.2)
+		q, err := substituteQuery(query, w.resolve)
+		if err != nil {
+			return nil, err
+		}
+		b, err := w.fillJSON(body)
+		if err != nil {
+			return nil, err
+		}
+		return w.send(ctx, i.Method, i.Path+"?"+q, []byte(b), aux)
+	}
 	if i.Query {
 		q, err := substituteQuery(query, w.resolve)
 		if err != nil {
@@ -414,13 +447,21 @@ func (w *world) sendIface(ctx context.Context, i pns.Interface, body, query stri
 
 func (w *world) bodyOp(ctx context.Context, op, mode string, doc *godog.DocString) error {
 	w.useMode(mode)
-	_, err := w.sendIface(ctx, mustIface(modeOps[mode][op]), doc.Content, "", false)
+	i, err := modeIface(mode, op)
+	if err != nil {
+		return err
+	}
+	_, err = w.sendIface(ctx, i, doc.Content, "", false)
 	return err
 }
 
 func (w *world) queryOp(ctx context.Context, op, mode, q string) error {
 	w.useMode(mode)
-	_, err := w.sendIface(ctx, mustIface(modeOps[mode][op]), "", q, false)
+	i, err := modeIface(mode, op)
+	if err != nil {
+		return err
+	}
+	_, err = w.sendIface(ctx, i, "", q, false)
 	return err
 }
 
@@ -733,7 +774,15 @@ func (w *world) bindingExists(ctx context.Context, mode, id, which string) error
 	saved := w.app
 	w.useMode(mode)
 	defer func() { w.app = saved }()
-	ex, err := w.sendIface(ctx, mustIface(modeOps[mode]["query"]), "", "subscriptionId="+id, true)
+	qi, err := modeIface(mode, "query")
+	if err != nil {
+		return err
+	}
+	q, err := w.modeQuery(mode, "subscriptionId="+id)
+	if err != nil {
+		return err
+	}
+	ex, err := w.sendIface(ctx, qi, "", q, true)
 	if err != nil {
 		return err
 	}

@@ -326,11 +326,15 @@ func (w *world) send(ctx context.Context, method, pathQuery string, body []byte,
 	if err != nil {
 		return nil, fmt.Errorf("bad request URL %q: %w", pathQuery, err)
 	}
-	bindIface, isBind, _ := pns.Route(method, u.Path)
-	isBind = isBind && (bindIface.ID == pns.IfaceAXBBind || bindIface.ID == pns.IfaceAXBind || bindIface.ID == pns.IfaceAXEBind)
+	bindIface, routed, _ := pns.Route(method, u.Path)
+	modeBind, hasBind := pns.InterfaceFor(bindIface.Mode, "bind")
+	isBind := routed && hasBind && modeBind.ID == bindIface.ID
 	if isBind && !lifetimeExempt(w.tags) {
 		body = withLifetime(bindIface.Mode, body, w.rs.lifetime)
 	}
+	// A bind is journaled when a lost answer can be looked up again by its numbers; when the
+	// platform chooses X (AXYB) it cannot, and the binding expires with its lifetime instead.
+	isBind = isBind && !bindIface.Mode.Spec().PlatformChoosesX()
 	var rd io.Reader
 	if body != nil {
 		rd = bytes.NewReader(body)
@@ -514,11 +518,14 @@ func clip(b []byte) string {
 // <EXT>, <EXT1>, …) and they are unbound when the scenario ends.
 func (w *world) track(ex *exchange) {
 	switch ex.iface.ID {
-	case pns.IfaceAXBBind, pns.IfaceAXBind, pns.IfaceAXEBind:
+	case pns.IfaceAXBBind, pns.IfaceAXBind, pns.IfaceAXEBind, pns.IfaceAXYBBind:
 	default:
 		return
 	}
 	id, _ := ex.response["subscriptionId"].(string)
+	if ex.iface.ID == pns.IfaceAXYBBind && w.tracked(id) {
+		return // a YB bind answers its AX's ID, which is tracked already
+	}
 	if id != "" {
 		w.nSubs++
 		w.vars["SUB"] = id
@@ -545,10 +552,18 @@ func (w *world) journalAnswer(ex *exchange) {
 	case !r.OK():
 		w.rs.journal.Write(bindjournal.Record{Op: bindjournal.OpRefused, ID: ex.jid})
 	default:
-		s := func(k string) string { v, _ := ex.response[k].(string); return v }
+		s := func(k string) string {
+			if k == "" {
+				return "" // the mode has no such field
+			}
+			v, _ := ex.response[k].(string)
+			return v
+		}
 		if sub := s("subscriptionId"); sub != "" {
+			// The X (and extension) the binding got, from the answer fields of its mode.
+			spec := ex.iface.Mode.Spec()
 			w.rs.journal.Write(bindjournal.Record{Op: bindjournal.OpBound, ID: ex.jid, Sub: sub,
-				X: s("relationNum") + s("privateNum") + s("virtualNum"), Ext: s("extendNum")})
+				X: s(spec.AnswerX), Ext: s(spec.Ext)})
 		}
 	}
 }

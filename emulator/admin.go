@@ -134,6 +134,16 @@ type BindingsDump struct {
 	AXB []DumpAXB `json:"axb"`
 	AX  []DumpAX  `json:"ax"`
 	AXE []DumpAXE `json:"axe"`
+	// AXYB are the AXYB relations, each with its entries as the AXYB query lists them.
+	AXYB []DumpAXYB `json:"axyb"`
+}
+
+// DumpAXYB is an AXYB relation in a dump.
+type DumpAXYB struct {
+	App            string                 `json:"app"`
+	SubscriptionID string                 `json:"subscriptionId"`
+	Entries        []pns.AXYBRelationInfo `json:"xyRelationNumList"`
+	ExpiresAt      string                 `json:"expiresAt,omitempty"`
 }
 
 // DumpAXB is an AXB binding in a dump.
@@ -165,7 +175,11 @@ func fmtOptTime(t time.Time) string {
 }
 
 func renderDump(d store.Dump) BindingsDump {
-	out := BindingsDump{AXB: []DumpAXB{}, AX: []DumpAX{}, AXE: []DumpAXE{}}
+	out := BindingsDump{AXB: []DumpAXB{}, AX: []DumpAX{}, AXE: []DumpAXE{}, AXYB: []DumpAXYB{}}
+	for _, r := range d.AXYB {
+		out.AXYB = append(out.AXYB, DumpAXYB{App: r.App, SubscriptionID: r.SubscriptionID, Entries: renderAXYB(r),
+			ExpiresAt: fmtOptTime(r.ExpiresAt)})
+	}
 	for _, b := range d.AXB {
 		out.AXB = append(out.AXB, DumpAXB{App: b.App, AXBBinding: renderAXB(b), ExpiresAt: fmtOptTime(b.ExpiresAt)})
 	}

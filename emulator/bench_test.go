@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -101,33 +102,55 @@ func BenchmarkTrivialJSONHandler(b *testing.B) {
 }
 
 // BenchmarkBindUnbindVsTrivial runs both in the same benchmark, interleaved in rounds so that
-// machine noise hits both alike, and reports emulator ops/s, trivial ops/s and their ratio
-// (the issue's aim: at least 0.5).
+// machine noise hits both alike, and reports emulator ops/s, trivial ops/s (wall clock) and
+// their ratio (the aim of issue 25: at least 0.9). The ratio is the trivial handler's CPU time
+// per op over the emulator's (the process's CPU: client and server, the client's work being
+// the same for both), the median of the rounds' ratios with the order alternating: on a
+// shared machine wall-clock rounds moved it between 0.27 and 0.92 in one afternoon, because the
+// time a round waits for a core is not its cost.
 func BenchmarkBindUnbindVsTrivial(b *testing.B) {
 	ebase, ec := benchServer(b, benchEmulator(b))
 	tbase, tc := benchServer(b, trivialHandler())
 	signer := pns.Signer{AppKey: axbKey, AppSecret: axbSecret}
 	const round = 200
 	var et, tt time.Duration
+	var ratios []float64
 	n := 0
-	for n < b.N {
-		t0 := time.Now()
-		for i := 0; i < round; i++ {
-			bindUnbind(b, ec, signer, ebase)
+	for r := 0; n < b.N; r++ {
+		emu := func() (time.Duration, time.Duration) {
+			c0, t0 := processCPU(), time.Now()
+			for i := 0; i < round; i++ {
+				bindUnbind(b, ec, signer, ebase)
+			}
+			return processCPU() - c0, time.Since(t0)
 		}
-		t1 := time.Now()
-		for i := 0; i < round; i++ {
-			trivialOp(b, tc, signer, tbase)
+		triv := func() (time.Duration, time.Duration) {
+			c0, t0 := processCPU(), time.Now()
+			for i := 0; i < round; i++ {
+				trivialOp(b, tc, signer, tbase)
+			}
+			return processCPU() - c0, time.Since(t0)
 		}
-		et += t1.Sub(t0)
-		tt += time.Since(t1)
+		var ec, ew, tcpu, tw time.Duration
+		if r%2 == 0 {
+			ec, ew = emu()
+			tcpu, tw = triv()
+		} else {
+			tcpu, tw = triv()
+			ec, ew = emu()
+		}
+		et += ew
+		tt += tw
+		if ec <= 0 || tcpu <= 0 { // no process CPU clock: the wall clock
+			ec, tcpu = ew, tw
+		}
+		ratios = append(ratios, tcpu.Seconds()/ec.Seconds())
 		n += round
 	}
-	eops := float64(n) / et.Seconds()
-	tops := float64(n) / tt.Seconds()
-	b.ReportMetric(eops, "emulator-ops/s")
-	b.ReportMetric(tops, "trivial-ops/s")
-	b.ReportMetric(eops/tops, "ratio")
+	b.ReportMetric(float64(n)/et.Seconds(), "emulator-ops/s")
+	b.ReportMetric(float64(n)/tt.Seconds(), "trivial-ops/s")
+	sort.Float64s(ratios)
+	b.ReportMetric(ratios[len(ratios)/2], "ratio")
 }
 
 func trivialOp(b *testing.B, c *http.Client, signer pns.Signer, base string) {

@@ -105,6 +105,8 @@ type AppConfig struct {
 	ExtensionDigits int `yaml:"extensionDigits"`
 	// MaxPairsPerX is the AXB capacity of one X (D31, default 5000).
 	MaxPairsPerX int `yaml:"maxPairsPerX"`
+	// MaxRelationsPerY is how many AXYB relations one Y carries (D84, default 1000).
+	MaxRelationsPerY int `yaml:"maxRelationsPerY"`
 	// IPWhitelist lists client IPs or CIDR blocks; empty means no check (D12).
 	IPWhitelist []string `yaml:"ipWhitelist"`
 	// Frozen makes every provisioning call return 1010029 (D13).
@@ -202,6 +204,7 @@ const (
 	DefaultHostName               = "pns-emulator.local"
 	DefaultExtensionDigits        = 4
 	DefaultMaxPairsPerX           = 5000
+	DefaultMaxRelationsPerY       = 1000
 	// StatusNormal is the X status "normal" (reference §9).
 	StatusNormal = "5"
 )

@@ -168,10 +168,8 @@ func (a *AppConfig) normalize(p string, bad *problems) {
 	if a.AppSecret == "" {
 		bad.add("%s.appSecret: must not be empty", p)
 	}
-	switch a.Mode {
-	case pns.ModeAXB, pns.ModeAX, pns.ModeAXE, pns.ModeX:
-	default:
-		bad.add("%s.mode: must be AXB, AX, AXE or X", p)
+	if !a.Mode.ValidApp() {
+		bad.add("%s.mode: must be %s", p, pns.AppModeList())
 	}
 	if a.LegacyWSSE == nil {
 		a.LegacyWSSE = boolPtr(true)
@@ -204,6 +202,11 @@ func (a *AppConfig) normalize(p string, bad *problems) {
 		a.MaxPairsPerX = DefaultMaxPairsPerX
 	} else if a.MaxPairsPerX < 0 {
 		bad.add("%s.maxPairsPerX: must be positive", p)
+	}
+	if a.MaxRelationsPerY == 0 {
+		a.MaxRelationsPerY = DefaultMaxRelationsPerY
+	} else if a.MaxRelationsPerY < 0 {
+		bad.add("%s.maxRelationsPerY: must be positive", p)
 	}
 	a.validateLimits(p, bad)
 	for j, w := range a.IPWhitelist {

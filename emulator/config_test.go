@@ -14,8 +14,8 @@ func TestDefaultConfig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]pns.Mode{"demo-axb": pns.ModeAXB, "demo-ax": pns.ModeAX, "demo-axe": pns.ModeAXE}
-	if len(c.Apps) != 3 {
+	want := map[string]pns.Mode{"demo-axb": pns.ModeAXB, "demo-ax": pns.ModeAX, "demo-axe": pns.ModeAXE, "demo-axyb": pns.ModeAXYB}
+	if len(c.Apps) != len(want) {
 		t.Fatalf("apps %d", len(c.Apps))
 	}
 	for _, a := range c.Apps {
@@ -79,7 +79,7 @@ func TestConfigErrors(t *testing.T) {
 	const app = "apps: [{appKey: k, appSecret: s, mode: AXB}]\n"
 	cases := []struct{ yaml, want string }{
 		{"apps: []\n", "apps: at least one app is required"},
-		{"apps: [{appKey: k, appSecret: s, mode: AXB}, {appKey: j, appSecret: s, mode: AXY}]\n", "apps[1].mode: must be AXB, AX, AXE or X"},
+		{"apps: [{appKey: k, appSecret: s, mode: AXB}, {appKey: j, appSecret: s, mode: AXY}]\n", "apps[1].mode: must be AXB, AX, AXE, AXYB or X"},
 		{"apps: [{appSecret: s, mode: AX}]\n", "apps[0].appKey: must not be empty"},
 		{"apps: [{appKey: k, mode: AX}]\n", "apps[0].appSecret: must not be empty"},
 		{"apps: [{appKey: k, appSecret: s, mode: AX}, {appKey: k, appSecret: t, mode: AX}]\n", "apps[1].appKey: duplicate of apps[0]"},
@@ -118,7 +118,7 @@ func TestConfigErrors(t *testing.T) {
 	}
 	// Several problems are reported together, one per line.
 	_, err := ParseConfig([]byte("authSkewSeconds: -1\napps: [{appKey: k, mode: XY}]\n"))
-	if err == nil || err.Error() != "authSkewSeconds: must be positive\napps[0].appSecret: must not be empty\napps[0].mode: must be AXB, AX, AXE or X" {
+	if err == nil || err.Error() != "authSkewSeconds: must be positive\napps[0].appSecret: must not be empty\napps[0].mode: must be AXB, AX, AXE, AXYB or X" {
 		t.Errorf("multi: %v", err)
 	}
 	// Unknown keys are refused.

@@ -188,7 +188,7 @@ func (c *Config) StoreOptions(clk clock.Clock) store.Options {
 	for _, a := range c.Apps {
 		o.Apps = append(o.Apps, store.App{
 			Key: a.AppKey, Mode: a.Mode, Recording: isTrue(a.Recording), SMS: isTrue(a.SMS),
-			ExtensionDigits: a.ExtensionDigits, MaxPairsPerX: a.MaxPairsPerX,
+			ExtensionDigits: a.ExtensionDigits, MaxPairsPerX: a.MaxPairsPerX, MaxRelationsPerY: a.MaxRelationsPerY,
 		})
 	}
 	for _, p := range c.Entries() {

@@ -29,10 +29,11 @@ type endpoint struct {
 // its decoders and renderers; TestEndpointsCoverInterfaces checks that the table and
 // pns.Interfaces list the same interfaces.
 var endpoints = map[pns.Mode]map[string]endpoint{
-	pns.ModeAXB: axbEndpoints,
-	pns.ModeAX:  axEndpoints,
-	pns.ModeAXE: axeEndpoints,
-	"":          sharedEndpoints,
+	pns.ModeAXB:  axbEndpoints,
+	pns.ModeAX:   axEndpoints,
+	pns.ModeAXE:  axeEndpoints,
+	pns.ModeAXYB: axybEndpoints,
+	"":           sharedEndpoints,
 }
 
 // endpointFor returns the endpoint of an interface; ok is false for an interface the emulator

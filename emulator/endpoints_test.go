@@ -72,7 +72,7 @@ func TestEndpointUnknownInterface(t *testing.T) {
 // missing endpoint or another interface's field.
 func TestEveryInterfaceReachesItsDecoder(t *testing.T) {
 	te := newTestEmu(t, nil)
-	appOf := map[pns.Mode]string{pns.ModeAXB: axbKey, pns.ModeAX: axKey, pns.ModeAXE: axeKey, "": axeKey}
+	appOf := map[pns.Mode]string{pns.ModeAXB: axbKey, pns.ModeAX: axKey, pns.ModeAXE: axeKey, pns.ModeAXYB: axybKey, "": axeKey}
 	want := map[string]string{
 		pns.IfaceAXBBind: "callerNum", pns.IfaceAXBUnbind: "subscriptionId", pns.IfaceAXBModify: "subscriptionId",
 		pns.IfaceAXBQuery: "subscriptionId", pns.IfaceAXBind: "origNum", pns.IfaceAXUnbind: "subscriptionId",
@@ -80,6 +80,7 @@ func TestEveryInterfaceReachesItsDecoder(t *testing.T) {
 		pns.IfaceAXEBind: "bindNum", pns.IfaceAXEUnbind: "subscriptionId", pns.IfaceAXEModify: "subscriptionId",
 		pns.IfaceAXEQuery: "subscriptionId", pns.IfaceRecordDownload: "fileName",
 		pns.IfaceStopCall: "sessionid",
+		pns.IfaceAXYBBind: "app_key", pns.IfaceAXYBUnbind: "app_key", pns.IfaceAXYBQuery: "app_key",
 	}
 	for _, i := range pns.Interfaces {
 		body := "{}"

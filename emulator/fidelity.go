@@ -15,14 +15,14 @@ type Fidelity struct {
 	// Tag is the reference's confidence tag: V (documented), C (seen in real clients), I
 	// (inferred or chosen by the emulator).
 	Tag pns.Tag
-	// Decisions lists the reference decision IDs (D1-D78) or sections.
+	// Decisions lists the reference decision IDs (D1-D91) or sections.
 	Decisions string
 }
 
 // FidelityTable lists the behaviours of the HTTP layer (routing, authentication, validation,
 // responses, admin). Business rules of the store are tagged in the store package.
 var FidelityTable = []Fidelity{
-	{"Transport", "Every provisioning URI of §1.2 is served on any host; AXYB and X-mode URIs (and any other path) answer HTTP 404 with an empty body", pns.Inferred, "D26, §6"},
+	{"Transport", "Every provisioning URI of §1.2 is served on any host (AXYB included, §6.2-§6.4); X-mode URIs (and any other path) answer HTTP 404 with an empty body", pns.Inferred, "D26, §6"},
 	{"Transport", "A known URI with another method answers HTTP 405 with an empty body", pns.Inferred, "D26"},
 	{"Transport", "Keep-alive by default; `shortConnections: true` sends `Connection: close` and closes after every answer", pns.Verified, "§1.1, D26"},
 	{"Transport", "HTTP, or HTTPS with a self-signed ECDSA certificate for localhost/127.0.0.1/::1 (`harness emulate --tls`)", pns.Inferred, "D26"},
@@ -35,8 +35,16 @@ var FidelityTable = []Fidelity{
 	{"Responses", "AXB bind answers `subscriptionId`, `relationNum`, `callDirection`, `duration`, `maxDuration`; no `callerNum`/`calleeNum` echo", pns.Verified, "§3.2"},
 	{"Responses", "AX query answers `privateNumList` with `privateNumType` `mobile-virtual`, `recordHintTone` only when `recordFlag` is true and `callDirection` only when it was set", pns.Verified, "§4.5"},
 	{"Responses", "AXE bind answers `subscriptionId`, `virtualNum`, `extendNum`, `bindNum`; AXE query is a flat object", pns.Inferred, "D64, §5.5"},
+	{"Responses", "AXYB bind answers `subscriptionId` and `relationNumber` (X for an AX bind, Y for a YB bind, which returns the AX's ID); AXYB query answers `xyRelationNumList`, one entry per YB (an AX without YB: one entry without `numY`/`numB`), oldest first, at most 5, `bindId` = `subscriptionId`, `duration`/`ybDuration` as strings", pns.Inferred, "§6.2, §6.4, D83-D85"},
+	{"Validation", "AXYB: every request needs the URL parameter `app_key` (the bind too): missing or longer than 128 → 1010002 `Invalid request. app_key`; another key than the authenticated one → 1010003; checked before any other field", pns.Inferred, "D82"},
+	{"Validation", "AXYB bind: a body with `subscriptionId` is a YB bind, otherwise an AX bind; `duration` (default 7200) and `ybDuration` (default 0) accept JSON integers or decimal strings, 0 or 60-7776000, else 1010002 naming the field; a `ybDuration` above `duration` is replaced by it", pns.Verified, "§6.2, D83"},
+	{"AXYB", "X and Y are chosen by the platform from the app's pool (AX bind by `areaCode`, else A's area; YB bind by `areaCode`, else X's city; fewest relations, then lowest number); a number that is an X is never a Y; one A per X; A holds at most 5 X (1011003); a Y carries an AX once and at most `maxRelationsPerY` (1000) AX (none left: 1012008); B twice on one AX → 1012010; B = A → `…origNum`; unknown `subscriptionId` → 1012007", pns.Verified, "§6.1, §13.7, D84"},
+	{"AXYB", "Simulated calls: B → X reaches A shown Y (fee direction 0), A → Y reaches B shown X (direction 1), a caller without YB who dials X is given a Y; no relation 8030, no Y to assign 8031, a bound number dialling its own privacy number 8032 (direction 2); a forbidden direction 8016; fee records without `serviceType`", pns.Inferred, "§6.5, D86"},
+	{"AXYB", "AX expiry removes the AX and all its YB; a YB expiry removes only that YB; a caller with no YB who dials X is given a Y for the AX's `ybDuration` (or until the AX goes)", pns.Verified, "§6.1"},
+	{"Validation", "AXYB unbind needs `subscriptionId` (else `…subscriptionId`); `yNum` wins over `bNum`; AXYB query needs `relationNum` or `subscriptionId` (else `…subscriptionId`), `subscriptionId` wins", pns.Verified, "§6.3, §6.4, D85"},
 	{"Authentication", "Steps run in the order of §2.5: lockout, Authorization, X-AKSK/X-WSSE, app, legacyWSSE, allow-list, Created format, nonce length, skew, digest, replay, frozen, mode, flow control, then field validation", pns.Inferred, "D10"},
 	{"Authentication", "Header names are case-insensitive; attribute separators with or without spaces; attributes in any order; values double-quoted and verbatim; first duplicate wins; scheme `WSSE` selects the legacy path, anything else is parsed as AKSK", pns.Verified, "§2.4, D9"},
+	{"Authentication", "A quoted value followed by anything but spaces or tabs before its comma or the end (`Created=\"…Z\"x`) is not `name=\"value\"` and counts as missing, as an unquoted one does: the request gets the missing attribute's code (1023036 for `Created`, 1023012 for `type`) instead of being read as if the extra text were not there", pns.Inferred, "§2.4, D9"},
 	{"Authentication", "X-AKSK always accepted; X-WSSE accepted when the app's `legacyWSSE` is on (default), otherwise 1023033", pns.Inferred, "D1"},
 	{"Authentication", "`Created` must be exactly `yyyy-MM-ddTHH:mm:ssZ`, else 1010013 (X-WSSE: 1023031)", pns.Inferred, "D3"},
 	{"Authentication", "Nonce longer than 128 characters → 1010010; the character set is not enforced", pns.Inferred, "D7"},
@@ -173,6 +181,7 @@ func FidelityMarkdown() string {
 		{"hostName", DefaultHostName}, {"maxBodyBytes", fmt.Sprint(DefaultMaxBodyBytes)},
 		{"apps[].legacyWSSE / recording / sms / smsIncludeContent", "true"}, {"apps[].callbackAuth", "aksk"},
 		{"apps[].extensionDigits", fmt.Sprint(DefaultExtensionDigits)}, {"apps[].maxPairsPerX", fmt.Sprint(DefaultMaxPairsPerX)},
+		{"apps[].maxRelationsPerY", fmt.Sprint(DefaultMaxRelationsPerY)},
 		{"apps[].qpsLimit", "0 (off)"}, {"apps[].flowControl", "none (off)"}, {"apps[].spId", "the appKey"}, {"pool[].status", StatusNormal}, {"pool[].sms", "true"},
 	} {
 		fmt.Fprintf(&b, "| `%s` | %s |\n", s[0], s[1])

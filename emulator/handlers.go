@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/pns-harness/pns-harness/pns"
@@ -204,6 +205,7 @@ func (e *Emulator) servePNS(w *respWriter, r *http.Request, log *RequestLog) {
 			return
 		}
 		rd = newBodyReader(m)
+		rd.url = r.URL.RawQuery
 	}
 	rd.alt = app.alt
 	resp, perr := e.dispatch(ep, app, rd)
@@ -254,11 +256,20 @@ func (e *Emulator) writeError(w *respWriter, err *pns.Error) {
 
 // writeJSON writes a provisioning answer. HTML escaping is off so that values come back as
 // sent (e.g. "<" in userData is not turned into \u003c).
+//
+// The buffer and its encoder come from a pool: a new Encoder and Buffer per answer were among
+// the bind path's allocations in its profile (issue 25). Write copies the bytes, so the
+// buffer is free again when writeJSON returns.
 func (e *Emulator) writeJSON(w *respWriter, status int, code string, v any) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
+	je := jsonEncoders.Get().(*jsonEncoder)
+	defer func() {
+		if je.buf.Cap() <= 64<<10 { // a rare large answer (a long query result) is not kept
+			jsonEncoders.Put(je)
+		}
+	}()
+	buf := &je.buf
+	buf.Reset()
+	if err := je.enc.Encode(v); err != nil {
 		status, code = http.StatusInternalServerError, string(pns.CodeInternalSystemError)
 		buf.Reset()
 		buf.WriteString(`{"resultcode":"1010001","resultdesc":"Internal system error."}`)
@@ -273,6 +284,19 @@ func (e *Emulator) writeJSON(w *respWriter, status int, code string, v any) {
 	w.WriteHeader(status)
 	_, _ = w.Write(bytes.TrimRight(buf.Bytes(), "\n"))
 }
+
+// jsonEncoder is a reusable answer buffer with its encoder (HTML escaping off).
+type jsonEncoder struct {
+	buf bytes.Buffer
+	enc *json.Encoder
+}
+
+var jsonEncoders = sync.Pool{New: func() any {
+	je := new(jsonEncoder)
+	je.enc = json.NewEncoder(&je.buf)
+	je.enc.SetEscapeHTML(false)
+	return je
+}}
 
 func boolString(b bool) string {
 	if b {

@@ -37,12 +37,13 @@ func metricValue(c prometheus.Collector) float64 {
 var t0 = time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)
 
 const (
-	axbKey, axbSecret = "demo-axb", "demo-axb-secret"
-	axKey, axSecret   = "demo-ax", "demo-ax-secret"
-	axeKey, axeSecret = "demo-axe", "demo-axe-secret"
+	axbKey, axbSecret   = "demo-axb", "demo-axb-secret"
+	axKey, axSecret     = "demo-ax", "demo-ax-secret"
+	axeKey, axeSecret   = "demo-axe", "demo-axe-secret"
+	axybKey, axybSecret = "demo-axyb", "demo-axyb-secret"
 )
 
-var secrets = map[string]string{axbKey: axbSecret, axKey: axSecret, axeKey: axeSecret}
+var secrets = map[string]string{axbKey: axbSecret, axKey: axSecret, axeKey: axeSecret, axybKey: axybSecret}
 
 // testEmu is an emulator served by httptest with a fixed wall clock.
 type testEmu struct {

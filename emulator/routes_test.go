@@ -15,7 +15,6 @@ func TestRouting(t *testing.T) {
 		{"GET", "/", 404},
 		{"POST", "/rest/caas/relationnumber/partners/v1.0/", 404},
 		{"POST", "/rest/caas/relationnumber/partners/v2.0", 404},
-		{"POST", "/rest/omp/xyrelationnumber/v1.0", 404}, // AXYB: out of scope
 		{"GET", "/rest/httpsessions/callStop/v2.0", 405}, // stop call: POST only
 		{"POST", "/rest/httpsessions/callStop/v1.0", 404},
 		{"PATCH", pathAXB, 405},

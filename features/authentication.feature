@@ -115,6 +115,29 @@ Feature: Authentication — X-AKSK and legacy X-WSSE (reference §2)
       | case                   | value                                                                     | code    | desc                                     |
       | PasswordDigest missing | UsernameToken Username="<appKey>",Nonce="abc",Created="2026-01-01T00:00:00Z" | 1023037 | PasswordDigest not contained in X-AKSK.  |
 
+  # A quoted value followed by anything but spaces or tabs before its comma or the end is not
+  # the documented `name="value"` (reference §2.4). That the attribute then counts as missing,
+  # with the missing attribute's code, is the emulator's decision (D9): only the emulator is
+  # held to it, and another platform's answer is reported as a difference.
+  @auth-negative @rule:business:x-aksk-format @decision:D9
+  Scenario Outline: A correctly signed header with a character after its last closing quote: <case>
+    Given the next request's "<header>" header has "<extra>" appended
+    When I query AXB with "subscriptionId=auth-probe"
+    Then the result code is "<code>"
+    And the HTTP status is 400
+    And the result description is "<desc>"
+
+    @code:1023036
+    Examples: X-AKSK
+      | case             | header | extra | code    | desc                              |
+      | x after Created  | X-AKSK | x     | 1023036 | Created not contained in X-AKSK.  |
+      | ;x after Created | X-AKSK | ;x    | 1023036 | Created not contained in X-AKSK.  |
+
+    @code:1023012
+    Examples: Authorization
+      | case          | header        | extra | code    | desc                                  |
+      | x after type  | Authorization | x     | 1023012 | type not contained in Authorization.  |
+
   @auth-negative @rule:business:unknown-app-key @code:1010003
   Scenario: An unknown APP_Key
     Given the next request uses the app key "no-such-app-key"
@@ -304,3 +327,13 @@ Feature: Authentication — X-AKSK and legacy X-WSSE (reference §2)
     Then the result code is "1020176"
     And the HTTP status is 403
     And the result description is "Authentication failed, try again later"
+
+  # The stop call's own authentication failure lives here, not in stop_call.feature: a
+  # deliberate failure that runs on any target must sort after every other scenario, or a
+  # platform's lockout (§2.6) would fail the scenarios after it.
+  @call.stop @auth-negative @rule:business:auth @code:1010010
+  Scenario: A stop call signed with the wrong secret is refused as any interface
+    Given the next request is signed with the secret "not-the-secret"
+    When I stop the call "s-1"
+    Then the result code is "1010010"
+    And the HTTP status is 401

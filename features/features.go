@@ -1,5 +1,5 @@
 // Package features embeds the Gherkin conformance features of pns-harness: one .feature file per
-// interface of the reference (AXB, AX, AXE, recording download) plus authentication. The
+// interface of the reference (AXB, AX, AXE, AXYB, recording download) plus authentication. The
 // conformance package runs them with godog; reports record Hash so that two results can be
 // compared only when they ran the same scenarios.
 package features

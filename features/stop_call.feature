@@ -93,13 +93,6 @@ Feature: Stop call — POST /rest/httpsessions/callStop/v2.0 (reference §11.2)
     Then the result code is "1010002"
     And the result description is "Invalid request. Content-Type"
 
-  @auth-negative @rule:business:auth @code:1010010
-  Scenario: A stop call signed with the wrong secret is refused as any interface
-    Given the next request is signed with the secret "not-the-secret"
-    When I stop the call "s-1"
-    Then the result code is "1010010"
-    And the HTTP status is 401
-
   @rule:business:stop-live-call @rule:business:every-mode @code:1012007 @emulator @global-state @decision:D79 @decision:D80 @decision:D81
   Scenario: An AXB call stopped while the callee rings ends with 8017 and cannot be stopped twice
     Given an AXB binding of "<A1>" and "<B1>" on "<X1>"

@@ -2,8 +2,8 @@ package loadtest
 
 import (
 	"encoding/json"
-	"math"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/pns-harness/pns-harness/pns"
@@ -42,67 +42,68 @@ func appendField(b []byte, name, value string, omitEmpty bool) []byte {
 }
 
 // appendBindBody appends the bind request of a mode with the fields the load sets, byte for
-// byte what json.Marshal writes for pns.AXBBindRequest, pns.AXBindRequest and
-// pns.AXEBindRequest (field order, omitempty), without reflection. areaCode and matchMode are
-// sent only when the profile gives no X (x == ""). lifetime, when positive, is the binding's
-// expiry (bindingExpiry); AX binds have no lifetime field.
+// byte what json.Marshal writes for the mode's bind request type of package pns (field order,
+// omitempty), without reflection: the field names come from the mode's pns.ModeSpec, their
+// order from its loadModes row. areaCode and matchMode are sent only when the profile gives
+// no X (x == ""). lifetime, when positive, is the binding's expiry (bindingExpiry); AX binds
+// have no lifetime field.
 func appendBindBody(b []byte, mode pns.Mode, a, bNum, x, ext, areaCode, matchMode string, lifetime time.Duration) []byte {
 	if x != "" {
 		areaCode, matchMode = "", ""
 	}
+	spec := mode.Spec()
 	b = append(b, '{')
-	switch mode {
-	case pns.ModeAXB:
-		b = appendField(b, "callerNum", a, false)
-		b = appendField(b, "calleeNum", bNum, false)
-		b = appendField(b, "relationNum", x, true)
-		b = appendField(b, "areaCode", areaCode, true)
-		b = appendField(b, "areaMatchMode", matchMode, true)
-		if n, _, ok := bindingExpiry(mode, lifetime); ok {
-			b = append(b, `,"duration":`...)
-			b = strconv.AppendInt(b, n, 10)
-		}
-	case pns.ModeAX:
-		b = appendField(b, "origNum", a, false)
-		b = appendField(b, "privateNum", x, true)
-		b = appendField(b, "areaCode", areaCode, true)
-		b = appendField(b, "areaMatchMode", matchMode, true)
-	default:
-		b = appendField(b, "virtualNum", x, true)
-		b = appendField(b, "areaCode", areaCode, true)
-		b = appendField(b, "areaMatchMode", matchMode, true)
-		b = appendField(b, "bindNum", a, false)
-		b = appendField(b, "extendNum", ext, true)
-		if n, unit, ok := bindingExpiry(mode, lifetime); ok {
-			b = appendField(b, "timeUnit", unit, false)
-			b = append(b, `,"bindExpiredTime":`...)
-			b = strconv.AppendInt(b, n, 10)
+	for _, part := range loadModes[mode].bindOrder {
+		switch part {
+		case partA:
+			b = appendField(b, spec.A, a, false)
+		case partB:
+			b = appendField(b, spec.B, bNum, false)
+		case partX:
+			b = appendField(b, spec.X, x, true)
+		case partArea:
+			b = appendField(b, "areaCode", areaCode, true)
+		case partMatch:
+			b = appendField(b, "areaMatchMode", matchMode, true)
+		case partExt:
+			b = appendField(b, spec.Ext, ext, true)
+		case partLifetime:
+			if n, unit, ok := bindingExpiry(mode, lifetime); ok {
+				if l := spec.Lifetime; l.UnitField != "" {
+					b = appendField(b, l.UnitField, unit, false)
+				}
+				b = append(b, `,"`...)
+				b = append(b, spec.Lifetime.Name...)
+				b = append(b, `":`...)
+				b = strconv.AppendInt(b, n, 10)
+			}
 		}
 	}
 	return append(b, '}')
 }
 
-// Binding lifetime limits of the contract: AXB `duration` is 0-7776000 seconds (90 days), AXE
-// `bindExpiredTime` at most 129600 minutes (90 days) with `timeUnit` "1" (minutes); 0 means
-// never expires in both. AX binds have no lifetime field: an AX binding lives until unbound.
-const (
-	maxAXBDuration      = 7776000
-	maxAXEExpiryMinutes = 129600
-	axeUnitMinutes      = "1"
-)
+// lifetimeModes names the modes whose binds carry a lifetime ("AXB, AXE and AXYB"), for the
+// console: AX binds have no lifetime field.
+func lifetimeModes() string {
+	var ms []string
+	for _, m := range pns.Modes {
+		if _, _, ok := bindingExpiry(m, time.Second); ok {
+			ms = append(ms, string(m))
+		}
+	}
+	if len(ms) < 2 {
+		return strings.Join(ms, "")
+	}
+	return strings.Join(ms[:len(ms)-1], ", ") + " and " + ms[len(ms)-1]
+}
 
 // bindingExpiry returns the lifetime field of a bind in mode for lifetime (rounded up to the
-// field's unit, capped at the contract's maximum) and its AXE timeUnit; ok is false when the
-// bind carries none (no lifetime asked, or AX).
+// field's unit, kept within the contract's bounds, pns.LifetimeField) and the code of its unit
+// (AXE timeUnit); ok is false when the bind carries none (no lifetime asked, or AX).
 func bindingExpiry(mode pns.Mode, lifetime time.Duration) (n int64, unit string, ok bool) {
-	if lifetime <= 0 {
+	l := mode.Spec().Lifetime
+	if lifetime <= 0 || l == nil {
 		return 0, "", false
 	}
-	switch mode {
-	case pns.ModeAXB:
-		return min(int64(math.Ceil(lifetime.Seconds())), maxAXBDuration), "", true
-	case pns.ModeAXE:
-		return min(int64(math.Ceil(lifetime.Minutes())), maxAXEExpiryMinutes), axeUnitMinutes, true
-	}
-	return 0, "", false
+	return l.Value(lifetime), l.UnitCode, true
 }

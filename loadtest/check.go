@@ -22,13 +22,19 @@ type answer struct {
 	PrivateNum     string           `json:"privateNum"`
 	VirtualNum     string           `json:"virtualNum"`
 	ExtendNum      string           `json:"extendNum"`
+	RelationNumber string           `json:"relationNumber"`
 	code           string
 	desc           string
 	ok             bool // the body is a JSON object with a string resultcode
 }
 
+// x is the X a bind's answer names, in whichever of the modes' answer fields
+// (pns.ModeSpec.AnswerX) it came: a bind's answer carries only its own mode's. A mode whose
+// answer names X in a new field adds that field to answer, answerFields and here.
+func (a *answer) x() string { return a.RelationNum + a.PrivateNum + a.VirtualNum + a.RelationNumber }
+
 // answerFields are the JSON names of answer's fields.
-var answerFields = [...]string{"resultcode", "resultdesc", "subscriptionId", "relationNum", "privateNum", "virtualNum", "extendNum"}
+var answerFields = [...]string{"resultcode", "resultdesc", "subscriptionId", "relationNum", "privateNum", "virtualNum", "extendNum", "relationNumber"}
 
 // answerFromDoc fills a from a body decoded by decodeDoc with the outcome json.Unmarshal into
 // a would have: decoded says the decode would succeed (a JSON object or null whose known
@@ -65,6 +71,8 @@ func answerFromDoc(doc any, a *answer) (decoded, codeOK, hasDesc, exact bool) {
 			dst = &a.VirtualNum
 		case "extendNum":
 			dst = &a.ExtendNum
+		case "relationNumber":
+			dst = &a.RelationNumber
 		default:
 			for _, f := range answerFields {
 				if strings.EqualFold(k, f) {

@@ -70,7 +70,7 @@ func (r *runner) setupPools(ctx context.Context) error {
 					emu.Unlock()
 					return
 				}
-				resp, err := c.Do(ctx, q.method, f.m.iface(OpBind).Path, nil, q.body)
+				resp, err := c.Do(ctx, q.method, f.m.iface(OpBind).Path, f.m.params(nil), q.body)
 				var a answer
 				if err == nil && resp.OK() {
 					_ = json.Unmarshal(resp.Body, &a)
@@ -93,7 +93,7 @@ func (r *runner) setupPools(ctx context.Context) error {
 					return
 				}
 				b.sub = a.SubscriptionID
-				if x := a.RelationNum + a.PrivateNum + a.VirtualNum; b.x == "" && x != "" {
+				if x := a.x(); b.x == "" && x != "" {
 					b.x = x
 				}
 				if b.ext == "" {
@@ -380,7 +380,7 @@ func gone(code string) bool {
 }
 
 func unbindSub(ctx context.Context, c *pns.Client, m *modeRun, sub string) error {
-	resp, err := c.Call(ctx, m.iface(OpUnbind), url.Values{"subscriptionId": {sub}}, nil, nil)
+	resp, err := c.Call(ctx, m.iface(OpUnbind), m.params(url.Values{"subscriptionId": {sub}}), nil, nil)
 	if err != nil {
 		return fmt.Errorf("unbind %s: %w", sub, err)
 	}
@@ -391,69 +391,7 @@ func unbindSub(ctx context.Context, c *pns.Client, m *modeRun, sub string) error
 }
 
 // reconcile removes whatever a bind with a lost answer may have created and returns how many
-// bindings it removed.
+// bindings it removed, the way the mode's row of loadModes finds a lost bind again.
 func reconcile(ctx context.Context, c *pns.Client, o *bindState) (int, error) {
-	switch o.m.mode {
-	case pns.ModeAXB:
-		if o.x == "" {
-			return 0, fmt.Errorf("bind of %s: answer lost and X chosen by the platform: cannot reconcile", o.a)
-		}
-		q, resp, err := c.AXBQuery(ctx, pns.AXBQueryParams{RelationNum: o.x, CallerNum: o.a})
-		if err != nil {
-			return 0, fmt.Errorf("reconcile %s on %s: %w", o.a, o.x, err)
-		}
-		if resp.Envelope.ResultCode == string(pns.CodeRecordNotExist) {
-			return 0, nil
-		}
-		if !resp.OK() {
-			return 0, refusal(resp, fmt.Errorf("reconcile %s on %s: query resultcode %q", o.a, o.x, resp.Envelope.ResultCode))
-		}
-		for _, b := range q.RelationNumList {
-			if err := unbindSub(ctx, c, o.m, b.SubscriptionID); err != nil {
-				return 0, err
-			}
-		}
-		return len(q.RelationNumList), nil
-	case pns.ModeAX:
-		// Ask the platform what A holds rather than trusting the journal: the bind may or may
-		// not have been made, and the platform may have chosen X. Only the binding on the
-		// journaled X (any, when X was the platform's choice) is this bind's.
-		q, resp, err := c.AXQuery(ctx, pns.AXQueryParams{OrigNum: o.a})
-		if err != nil {
-			return 0, fmt.Errorf("reconcile %s: %w", o.a, err)
-		}
-		if pns.BindingNotFound(pns.ModeAX, resp.Envelope.ResultCode) {
-			return 0, nil
-		}
-		if !resp.OK() {
-			// A throttled or failed query says nothing about what exists.
-			return 0, refusal(resp, fmt.Errorf("reconcile %s: query resultcode %q", o.a, resp.Envelope.ResultCode))
-		}
-		n := 0
-		for _, b := range q.PrivateNumList {
-			if o.x != "" && b.PrivateNum != o.x {
-				continue
-			}
-			if err := unbindSub(ctx, c, o.m, b.SubscriptionID); err != nil {
-				return 0, err
-			}
-			n++
-		}
-		return n, nil
-	default:
-		if o.x == "" || o.ext == "" {
-			return 0, fmt.Errorf("bind of %s: answer lost and extension chosen by the platform: cannot reconcile", o.a)
-		}
-		resp, err := c.AXEUnbind(ctx, pns.AXEKeyParams{VirtualNum: o.x, ExtendNum: o.ext})
-		if err != nil {
-			return 0, fmt.Errorf("reconcile %s on %s-%s: %w", o.a, o.x, o.ext, err)
-		}
-		switch {
-		case resp.Envelope.ResultCode == string(pns.CodeSuccess):
-			return 1, nil
-		case gone(resp.Envelope.ResultCode):
-			return 0, nil
-		}
-		return 0, refusal(resp, fmt.Errorf("reconcile %s on %s-%s: unbind resultcode %q", o.a, o.x, o.ext, resp.Envelope.ResultCode))
-	}
+	return loadModes[o.m.mode].reconcile(ctx, c, o)
 }

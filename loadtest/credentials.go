@@ -43,15 +43,9 @@ func (r *runner) probeCredentials(ctx context.Context) error {
 	}
 	sort.Slice(modes, func(i, j int) bool { return modes[i].mode < modes[j].mode })
 	for _, m := range modes {
-		path := pns.PathAXB
-		switch m.mode {
-		case pns.ModeAX:
-			path = pns.PathAX
-		case pns.ModeAXE:
-			path = pns.PathAXE
-		}
+		path := m.mode.Path()
 		for range r.credentialLimit() {
-			resp, err := m.client().Do(ctx, http.MethodGet, path, url.Values{"subscriptionId": {probeID}}, nil)
+			resp, err := m.client().Do(ctx, http.MethodGet, path, m.params(url.Values{"subscriptionId": {probeID}}), nil)
 			if err != nil || resp.Envelope.ResultCode == "" {
 				break
 			}

@@ -69,7 +69,7 @@ func faultCount(t *testing.T, em *emulator.Emulator, iface string) float64 {
 
 func emulatorLive(em *emulator.Emulator) int {
 	d := em.Store().Dump("")
-	return len(d.AXB) + len(d.AX) + len(d.AXE)
+	return d.Total()
 }
 
 func TestEmulatorBindUnbind(t *testing.T) {

@@ -35,6 +35,9 @@ type modeRun struct {
 	pnsClient  *pns.Client
 	// credsOK is set at the first answer that does not refuse the mode's credentials.
 	credsOK atomic.Bool
+	// appKeyParam is "app_key=<key>" for a mode whose every request names its app in the URL
+	// (AXYB, reference §6.2), "" otherwise.
+	appKeyParam string
 }
 
 // flowRun is a flow of the workload being run.
@@ -63,6 +66,8 @@ type stepRun struct {
 	m     *modeRun
 	iface string
 	think time.Duration
+	// causes forces the hang-up causes of a call step's calls (Step.Causes); nil: none.
+	causes *causePicker
 }
 
 // session is one arrival of a flow, working through its steps on one binding.
@@ -71,6 +76,8 @@ type session struct {
 	b    *bindState
 	// call is the sessionId of the session's live call, for a stop step; "" when none.
 	call string
+	// calls counts the session's call requests, to find the call step of the next (callStep).
+	calls int
 	// start is when the session's first step was dispatched (Second.ActiveSessions).
 	start time.Time
 }

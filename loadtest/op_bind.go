@@ -25,7 +25,7 @@ var opBind = &operation{
 		case o.success && a.SubscriptionID != "":
 			b.sub = a.SubscriptionID
 			// The platform's choice, when the profile lists no X.
-			if x := a.RelationNum + a.PrivateNum + a.VirtualNum; b.x == "" && x != "" {
+			if x := a.x(); b.x == "" && x != "" {
 				b.x = x
 			}
 			if b.ext == "" {

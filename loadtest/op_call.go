@@ -17,11 +17,16 @@ var opCall = &operation{
 	Ifaces: map[pns.Mode]string{pns.ModeAXB: IfaceCalls, pns.ModeAX: IfaceCalls, pns.ModeAXE: IfaceCalls},
 	Request: func(m *modeRun, s *session, q *request) {
 		c := callFor(m.mode, s.b)
+		if st := s.callStep(); st != nil {
+			if cause, ok := st.causes.next(); ok {
+				c.Cause = &cause
+			}
+		}
 		if s.flow.stopsCalls() {
 			// Live and long enough for the stop step to find it going on (op_stop.go).
 			c.Live, c.TalkSeconds = true, LiveCallTalkSeconds
 		}
-		body, _ := json.Marshal(c) // a struct of strings, ints and a bool always marshals
+		body, _ := json.Marshal(c) // strings, ints, a bool and an *int always marshal
 		q.method = http.MethodPost
 		q.url = m.base + CallsPath
 		q.body = body
@@ -74,20 +79,15 @@ type callRequest struct {
 	TalkSeconds int    `json:"talkSeconds,omitempty"`
 	Extension   string `json:"extension,omitempty"`
 	Live        bool   `json:"live,omitempty"`
+	// Cause forces the call's hang-up cause (a code of reference §7.7, Step.Causes).
+	Cause *int `json:"cause,omitempty"`
 }
 
 // callFor returns the call that goes through a binding: AXB A calls X and reaches B; AX and
 // AXE: another number (the binding's B number, never bound) calls X (with the extension).
 func callFor(mode pns.Mode, b *bindState) callRequest {
 	c := callRequest{Called: b.x, Outcome: "answered", RingSeconds: 1, TalkSeconds: 1}
-	switch mode {
-	case pns.ModeAXB:
-		c.Caller = b.a
-	case pns.ModeAXE:
-		c.Caller, c.Extension = b.b, b.ext
-	default:
-		c.Caller = b.b
-	}
+	c.Caller, c.Extension = loadModes[mode].caller(b)
 	return c
 }
 

@@ -79,9 +79,16 @@ func (o *operation) modeList() string {
 	return strings.Join(ms, ", ")
 }
 
-// everyMode maps each mode to its interface "<mode>.<suffix>".
+// everyMode maps each mode that has the operation to its interface "<mode>.<suffix>" (AXYB
+// has no modify, so a workload asking for one is refused before the run).
 func everyMode(suffix string) map[pns.Mode]string {
-	return map[pns.Mode]string{pns.ModeAXB: "axb." + suffix, pns.ModeAX: "ax." + suffix, pns.ModeAXE: "axe." + suffix}
+	out := map[pns.Mode]string{}
+	for _, m := range pns.Modes {
+		if i, ok := pns.InterfaceFor(m, suffix); ok {
+			out[m] = i.ID
+		}
+	}
+	return out
 }
 
 // request is what a step sends.
@@ -114,8 +121,26 @@ func (m *modeRun) provisioning(iface pns.Interface, q *request, sub string, body
 		b.WriteString(esc)
 		q.url = b.String()
 	}
+	if m.appKeyParam != "" {
+		sep := "?"
+		if sub != "" {
+			sep = "&"
+		}
+		q.url += sep + m.appKeyParam
+	}
 	q.body = body
 	q.header = m.sign.header()
+}
+
+// params adds the mode's app_key (AXYB) to the query parameters of a setup or cleanup request.
+func (m *modeRun) params(v url.Values) url.Values {
+	if m.appKeyParam != "" {
+		if v == nil {
+			v = url.Values{}
+		}
+		v.Set("app_key", m.app.AppKey)
+	}
+	return v
 }
 
 // needsEscape reports whether r is not left as is by url.QueryEscape.

@@ -45,20 +45,11 @@ const (
 )
 
 // DefaultProfile returns a profile matching the emulator's default configuration: apps demo-axb,
-// demo-ax and demo-axe with secrets "<key>-secret". It lists no X numbers, so the platform
-// chooses X (non-strict area match) unless the caller fills XNumbers, e.g. from the emulator's
-// configuration.
+// demo-ax and demo-axe with secrets "<key>-secret" (profile.Demo). It lists no X numbers, so
+// the platform chooses X (non-strict area match) unless the caller fills XNumbers, e.g. from
+// the emulator's configuration.
 func DefaultProfile() *Profile {
-	app := func(key string) *AppProfile {
-		return &AppProfile{AppKey: key, AppSecret: key + "-secret", AreaMatchMode: "1"}
-	}
-	return &Profile{
-		Apps: map[string]*AppProfile{"AXB": app("demo-axb"), "AX": app("demo-ax"), "AXE": app("demo-axe")},
-		Numbers: NumberSpace{
-			A: NumberRange{Start: DefaultAStart, Count: DefaultRangeN},
-			B: NumberRange{Start: DefaultBStart, Count: DefaultRangeN},
-		},
-	}
+	return profile.Demo(profile.DemoOptions{AreaMatchMode: "1"})
 }
 
 // LoadProfile reads a YAML profile with the strict loader every mode uses (profile.Load).

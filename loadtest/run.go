@@ -19,6 +19,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"net/url"
 	"runtime"
 	"strings"
 	"sync"
@@ -153,9 +154,9 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 // ParseScenario splits a scenario name that may carry its mode ("axb-bind-unbind") into
 // scenario and mode; mode is empty when the name has none.
 func ParseScenario(name string) (scenario string, mode pns.Mode) {
-	for _, m := range []string{"axe", "axb", "ax"} {
-		if rest, ok := strings.CutPrefix(name, m+"-"); ok {
-			return rest, pns.Mode(strings.ToUpper(m))
+	for _, m := range pns.Modes {
+		if rest, ok := strings.CutPrefix(name, m.Lower()+"-"); ok {
+			return rest, m
 		}
 	}
 	return name, ""
@@ -181,9 +182,9 @@ func resolveWorkload(cfg *Config) (*Workload, error) {
 	if cfg.Mode == "" {
 		cfg.Mode = pns.ModeAXB
 	}
-	mode := pns.Mode(strings.ToUpper(string(cfg.Mode)))
-	if mode != pns.ModeAXB && mode != pns.ModeAX && mode != pns.ModeAXE {
-		return nil, fmt.Errorf("unknown mode %q (want axb, ax or axe)", cfg.Mode)
+	mode, err := pns.ParseMode(string(cfg.Mode))
+	if err != nil {
+		return nil, err
 	}
 	if cfg.Hold < 0 || cfg.Hold > MaxHold {
 		return nil, fmt.Errorf("hold %s outside 0-%s", cfg.Hold, MaxHold)
@@ -371,7 +372,10 @@ func newAppModeRun(cfg Config, base string, m pns.Mode, app *AppProfile, secret 
 		signer: pns.Signer{AppKey: app.AppKey, AppSecret: secret, Scheme: pns.SchemeAKSK},
 		sign:   newLoadSigner(app.AppKey, secret), ifaces: map[string]pns.Interface{},
 		pool: newXPool(m, app, shard, shards), lifetime: max(cfg.BindingLifetime, 0)}
-	if n := len(app.Xs()); n > 0 && len(mr.pool.xs) == 0 {
+	if m.Spec().AppKeyInURL {
+		mr.appKeyParam = "app_key=" + url.QueryEscape(app.AppKey)
+	}
+	if n := len(app.Xs()); n > 0 && len(mr.pool.xs) == 0 && !m.Spec().PlatformChoosesX() {
 		return nil, fmt.Errorf("profile: apps.%s lists %d X numbers, fewer than the %d shards (shards never share an X)", mr.key, n, shards)
 	}
 	for name, op := range operations {
@@ -395,7 +399,7 @@ func (r *runner) buildFlows(plans []Plan) error {
 		for j, s := range spec.Steps {
 			op := operations[s.Op]
 			iface := op.Ifaces[m.mode]
-			f.steps = append(f.steps, stepRun{op: op, name: s.Op, m: m, iface: iface, think: s.Think})
+			f.steps = append(f.steps, stepRun{op: op, name: s.Op, m: m, iface: iface, think: s.Think, causes: newCausePicker(s)})
 			if op.Unbinds {
 				f.unbind = j
 			}
@@ -419,36 +423,40 @@ func (r *runner) buildFlows(plans []Plan) error {
 	return nil
 }
 
-// checkCapacity refuses, before the first request, a plan the profile's numbers cannot carry.
+// checkCapacity refuses, before the first request, a plan the profile's numbers cannot carry:
+// enough A and B numbers for every bind, and for a mode whose X carries one binding
+// (pns.ModeSpec.OneAPerX, AX) enough X numbers for the live bindings.
 func (r *runner) checkCapacity() error {
 	need := 0.0
-	axLive := 0.0
+	live := map[*modeRun]float64{}
 	for _, f := range r.flows {
 		if f.spec.Pool > 0 {
 			need += float64(f.spec.Pool)
+			if f.m.mode.Spec().OneAPerX {
+				live[f.m] += float64(f.spec.Pool)
+			}
 			continue
 		}
 		need += math.Ceil(f.plan.Hits(f.plan.Total()))
-		if f.m.mode == pns.ModeAX {
+		if f.m.mode.Spec().OneAPerX {
 			var hold time.Duration
 			for _, s := range f.steps {
 				hold += s.think
 			}
 			// One binding per X: the live bindings (rate × (hold + latency)) must fit.
-			axLive += f.plan.MaxRate() * (hold.Seconds() + 0.5)
+			live[f.m] += f.plan.MaxRate() * (hold.Seconds() + 0.5)
 		}
 	}
 	if need > float64(min(r.aNums.count, r.bNums.count)) {
 		return fmt.Errorf("the plan needs %.0f numbers per shard but the profile's ranges give %d", need, min(r.aNums.count, r.bNums.count))
 	}
-	if m := r.modes[pns.ModeAX]; m != nil && len(m.pool.xs) > 0 {
-		for _, f := range r.flows {
-			if f.m == m && f.spec.Pool > 0 {
-				axLive += float64(f.spec.Pool)
-			}
+	for _, mode := range pns.Modes {
+		m := r.modes[mode]
+		if m == nil || len(m.pool.xs) == 0 || !mode.Spec().OneAPerX {
+			continue
 		}
-		if axLive > float64(len(m.pool.xs)) {
-			return fmt.Errorf("ax: about %.0f live bindings per shard (rate × (hold + 0.5 s), plus pools) but the profile has %d X numbers and AX binds one A per X", axLive, len(m.pool.xs))
+		if live[m] > float64(len(m.pool.xs)) {
+			return fmt.Errorf("%s: about %.0f live bindings per shard (rate × (hold + 0.5 s), plus pools) but the profile has %d X numbers and %s binds one A per X", m.key, live[m], len(m.pool.xs), mode)
 		}
 	}
 	return nil

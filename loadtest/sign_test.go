@@ -77,6 +77,7 @@ func TestAppendBindBodyMatchesMarshal(t *testing.T) {
 				area, mm = "", ""
 			}
 			secs, mins := 361, 7 // a lifetime of 6m0.5s: seconds and minutes rounded up
+			axybMin := 60        // an AXYB duration is at least 60 s (§6.2)
 			for _, m := range []struct {
 				mode     pns.Mode
 				lifetime time.Duration
@@ -88,6 +89,9 @@ func TestAppendBindBodyMatchesMarshal(t *testing.T) {
 				{pns.ModeAXB, 6*time.Minute + time.Second/2, pns.AXBBindRequest{CallerNum: tc.a, CalleeNum: tc.b, RelationNum: tc.x, AreaCode: area, AreaMatchMode: mm, Duration: &secs}},
 				{pns.ModeAX, 6*time.Minute + time.Second/2, pns.AXBindRequest{OrigNum: tc.a, PrivateNum: tc.x, AreaCode: area, AreaMatchMode: mm}},
 				{pns.ModeAXE, 6*time.Minute + time.Second/2, pns.AXEBindRequest{BindNum: tc.a, VirtualNum: tc.x, ExtendNum: tc.ext, AreaCode: area, AreaMatchMode: mm, TimeUnit: "1", BindExpiredTime: &mins}},
+				{pns.ModeAXYB, 0, pns.AXYBBindRequest{OrigNum: tc.a, AreaCode: area, AreaMatchMode: mm}},
+				{pns.ModeAXYB, 6*time.Minute + time.Second/2, pns.AXYBBindRequest{OrigNum: tc.a, AreaCode: area, AreaMatchMode: mm, Duration: &secs}},
+				{pns.ModeAXYB, time.Second, pns.AXYBBindRequest{OrigNum: tc.a, AreaCode: area, AreaMatchMode: mm, Duration: &axybMin}},
 			} {
 				want, err := json.Marshal(m.v)
 				if err != nil {
@@ -99,5 +103,23 @@ func TestAppendBindBodyMatchesMarshal(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestLoadModesCoverModes: every mode the load can run has a row in loadModes, so that a new
+// mode cannot reach the bind builder, the call or cleanup without its facts.
+func TestLoadModesCoverModes(t *testing.T) {
+	for _, m := range pns.Modes {
+		lm, ok := loadModes[m]
+		if !ok || lm.caller == nil || lm.reconcile == nil || len(lm.bindOrder) == 0 {
+			t.Errorf("%s: loadModes row missing or incomplete: %+v", m, lm)
+		}
+		// The answer's X: a bind answer of the mode is read by answer.x().
+		field := m.Spec().AnswerX
+		var a answer
+		decoded, _, _, exact := answerFromDoc(map[string]any{field: "+8617000000001"}, &a)
+		if !decoded || !exact || a.x() != "+8617000000001" {
+			t.Errorf("%s: answer field %q not read as X (decoded %v, exact %v, x %q)", m, field, decoded, exact, a.x())
+		}
 	}
 }

@@ -77,7 +77,7 @@ func (r *Result) WriteText(out io.Writer) error {
 	}
 	fmt.Fprintf(w, "bindings: %d bound, %d unbound, %d removed by cleanup, %d leaked\n", r.Cleanup.Bound, r.Cleanup.Unbound, r.Cleanup.Retried, r.Cleanup.Leaked)
 	if s := r.Cleanup.LifetimeSeconds; s > 0 {
-		fmt.Fprintf(w, "  AXB and AXE binds carried a lifetime of %s: a binding left behind expires by itself\n", time.Duration(s)*time.Second)
+		fmt.Fprintf(w, "  %s binds carried a lifetime of %s: a binding left behind expires by itself\n", lifetimeModes(), time.Duration(s)*time.Second)
 	}
 	if len(r.Cleanup.LeakedIDs) > 0 {
 		more := ""

@@ -185,6 +185,9 @@ func ParseThreshold(expr string) (Threshold, error) {
 		if t.Scope == "callback" {
 			return Threshold{}, fmt.Errorf("threshold %q: callback metrics need an event, e.g. callback.fee.p95", expr)
 		}
+		if err := checkLoadScope(expr, t.Scope); err != nil {
+			return Threshold{}, err
+		}
 	}
 	if t.Window > 0 && !windowable(t) {
 		return Threshold{}, fmt.Errorf("threshold %q: a window applies to interface metrics (SCOPE.pNN, max, mean, min, success, count), not to %s", expr, name)

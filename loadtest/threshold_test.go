@@ -34,6 +34,10 @@ func TestParseThreshold(t *testing.T) {
 		{in: "callback.fe.p95<1s", wantErr: `threshold "callback.fe.p95<1s": unknown notification type "fe"`},
 		{in: "callback.missing==0", wantErr: `threshold "callback.missing==0": evaluated on the callback receiver's results`},
 		{in: "bind.p101<1s", wantErr: `threshold "bind.p101<1s": percentile p101 above 100`},
+		{in: "bnid.p99<50ms", wantErr: `threshold "bnid.p99<50ms": "bnid" is no operation or interface a load measures (want all, an operation or one of ax.bind,`},
+		{in: "axb.bnid.count>0", wantErr: `threshold "axb.bnid.count>0": "axb.bnid" is no operation or interface a load measures`},
+		{in: "calls.success>=99%", want: Threshold{Scope: "calls", Stat: "success", Op: ">=", Value: 99, Kind: "percent"}},
+		{in: "ax.callee.p99<1s", want: Threshold{Scope: "ax.callee", Stat: "p99", Op: "<", Value: 1000, Kind: "latency"}},
 		{in: "conformance.count<1", wantErr: `threshold "conformance.count<1": unknown conformance metric "conformance.count" (want conformance.errors)`},
 	}
 	for _, tt := range tests {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -80,7 +81,7 @@ func (w *Workload) HasRamp() bool {
 type Flow struct {
 	// Name identifies the flow in results and thresholds (flow.NAME.…).
 	Name string `yaml:"name"`
-	// Mode is axb, ax or axe: the app the flow's requests are signed for.
+	// Mode is axb, ax, axe or axyb (pns.Modes): the app the flow's requests are signed for.
 	Mode string `yaml:"mode"`
 	// Exactly one of Rate (sessions per second for the whole duration), Ramp (a plan in the
 	// --ramp syntax) or Share (a weight: the flow gets Share/Σshares of the workload's plan).
@@ -101,6 +102,13 @@ type Flow struct {
 type Step struct {
 	Op    string        `yaml:"op"`
 	Think time.Duration `yaml:"think"`
+	// Causes, on a call step, are hang-up causes of reference §7.7 (stateCode) that the
+	// step's calls are forced to end with, in turn, through the emulator's calls API; the
+	// report's cause table then shows them.
+	Causes []int `yaml:"causes"`
+	// CauseShare is the share of the step's calls that get one of Causes (0 < share ≤ 1);
+	// absent: every call.
+	CauseShare float64 `yaml:"causeShare"`
 }
 
 // LoadWorkload reads and validates a workload file.
@@ -185,8 +193,8 @@ func (f *Flow) mode() pns.Mode { return pns.Mode(strings.ToUpper(f.Mode)) }
 
 func (f *Flow) validate(w *Workload) error {
 	m := f.mode()
-	if m != pns.ModeAXB && m != pns.ModeAX && m != pns.ModeAXE {
-		return fmt.Errorf("mode %q unknown (want axb, ax or axe)", f.Mode)
+	if !m.Valid() {
+		return fmt.Errorf("mode %q unknown (want %s)", f.Mode, pns.ModeList(true))
 	}
 	given := 0
 	if f.Rate != 0 {
@@ -236,6 +244,12 @@ func (f *Flow) validate(w *Workload) error {
 		}
 		if s.Think < 0 || s.Think > MaxHold {
 			return fmt.Errorf("steps[%d]: think %s outside 0-%s", i, s.Think, MaxHold)
+		}
+		if err := s.validateCauses(i); err != nil {
+			return err
+		}
+		if len(s.Causes) > 0 && slices.ContainsFunc(f.Steps, func(o Step) bool { return o.Op == OpStop }) {
+			return fmt.Errorf("steps[%d]: causes and a stop step exclude each other in one flow: a forced cause ends the call the stop would stop", i)
 		}
 		switch {
 		case op.Binds:

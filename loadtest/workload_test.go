@@ -40,7 +40,7 @@ func TestParseWorkloadErrors(t *testing.T) {
 		{"flows: [{mode: axb, rate: 1, steps: [{op: bind}, {op: unbind}]}]\n", "workload: flows[0]: name is required"},
 		{"flows: [{name: a.b, mode: axb, rate: 1, steps: [{op: bind}, {op: unbind}]}]\n", `workload: flows[0]: name "a.b": use letters, digits, '-' and '_'`},
 		{"flows: [{name: f, mode: axb, rate: 1, steps: [{op: bind}, {op: unbind}]}, {name: f, mode: ax, rate: 1, steps: [{op: bind}, {op: unbind}]}]\n", `workload: flows[1]: name "f" used twice`},
-		{"flows: [{name: f, mode: axy, rate: 1, steps: [{op: bind}, {op: unbind}]}]\n", `workload: flow "f": mode "axy" unknown (want axb, ax or axe)`},
+		{"flows: [{name: f, mode: axy, rate: 1, steps: [{op: bind}, {op: unbind}]}]\n", `workload: flow "f": mode "axy" unknown (want axb, ax, axe or axyb)`},
 		{"flows: [{name: f, mode: axb, steps: [{op: bind}, {op: unbind}]}]\n", `workload: flow "f": give one of rate, ramp or share`},
 		{"flows: [{name: f, mode: axb, rate: 1, share: 1, steps: [{op: bind}, {op: unbind}]}]\n", `workload: flow "f": rate, ramp and share are exclusive`},
 		{"flows: [{name: f, mode: axb, rate: -1, steps: [{op: bind}, {op: unbind}]}]\n", `workload: flow "f": rate must be positive`},

@@ -26,15 +26,19 @@ type xPool struct {
 // X (AX binds one A per X; AXE extensions are allocated per X by each shard).
 func newXPool(mode pns.Mode, app *AppProfile, shard, shards int) *xPool {
 	all := app.Xs()
+	spec := mode.Spec()
+	if spec.PlatformChoosesX() {
+		all = nil // no bind field names the X (AXYB, §6.2)
+	}
 	p := &xPool{}
 	for i := shard; i < len(all); i += shards {
 		p.xs = append(p.xs, all[i])
 	}
 	p.inUse = make([]int, len(p.xs))
-	switch mode {
-	case pns.ModeAX:
+	switch {
+	case spec.OneAPerX:
 		p.cap = 1
-	case pns.ModeAXE:
+	case spec.Extensions:
 		p.digits = app.ExtensionDigits
 		if p.digits <= 0 || p.digits > 4 {
 			p.digits = 4

@@ -7,8 +7,11 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/hex"
+	"hash"
 	"net/http"
+	"net/textproto"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -40,15 +43,66 @@ func AuthorizationValue(s Scheme) string {
 // AKSKDigest computes the X-AKSK PasswordDigest: Base64(HMAC-SHA256(key=secret,
 // message=nonce+created)), standard alphabet with padding over the raw MAC.
 func AKSKDigest(secret, nonce, created string) string {
-	m := hmac.New(sha256.New, []byte(secret))
-	m.Write([]byte(nonce + created))
-	return base64.StdEncoding.EncodeToString(m.Sum(nil))
+	var sum [sha256.Size]byte
+	return base64.StdEncoding.EncodeToString(digestSum(&sum, SchemeAKSK, secret, nonce, created))
 }
 
 // WSSEDigest computes the legacy X-WSSE PasswordDigest: Base64(SHA-256(nonce+created+secret)).
 func WSSEDigest(secret, nonce, created string) string {
-	s := sha256.Sum256([]byte(nonce + created + secret))
-	return base64.StdEncoding.EncodeToString(s[:])
+	var sum [sha256.Size]byte
+	return base64.StdEncoding.EncodeToString(digestSum(&sum, SchemeWSSE, secret, nonce, created))
+}
+
+// digestState is a reusable hash and message buffer. Profiles of the emulator's signed binds
+// and the receiver's signed pushes showed hmac.New (two SHA-256 states and the pads), the
+// nonce+created concatenation, Sum and the Base64 string as most of the allocations of
+// authentication; a pooled state keyed by its secret makes verification allocation-free for
+// the apps that keep signing.
+type digestState struct {
+	scheme Scheme
+	secret string
+	h      hash.Hash
+	buf    []byte
+	out    []byte
+}
+
+var digestPool = sync.Pool{New: func() any { return new(digestState) }}
+
+// digestSum writes the raw digest of scheme (HMAC-SHA256 for AKSK, SHA-256 for WSSE) into sum
+// and returns it as a slice.
+func digestSum(sum *[sha256.Size]byte, scheme Scheme, secret, nonce, created string) []byte {
+	st := digestPool.Get().(*digestState)
+	defer digestPool.Put(st)
+	if scheme != SchemeWSSE {
+		scheme = SchemeAKSK
+	}
+	switch {
+	case st.h == nil || st.scheme != scheme || (scheme == SchemeAKSK && st.secret != secret):
+		// A state keyed with another secret is rekeyed: the pool is not a per-secret cache,
+		// so memory stays bounded whatever secrets callers pass.
+		if scheme == SchemeAKSK {
+			st.h = hmac.New(sha256.New, []byte(secret))
+		} else {
+			st.h = sha256.New()
+		}
+		st.scheme, st.secret = scheme, secret
+	default:
+		st.h.Reset()
+	}
+	st.buf = append(append(st.buf[:0], nonce...), created...)
+	if scheme == SchemeWSSE {
+		st.buf = append(st.buf, secret...)
+		st.secret = ""
+	}
+	st.h.Write(st.buf)
+	if scheme == SchemeWSSE {
+		clear(st.buf) // the buffer held the secret
+	}
+	// Sum appends into the state's own buffer, then a copy: summing straight into sum would
+	// move the caller's array to the heap (it would pass through the hash.Hash interface).
+	st.out = st.h.Sum(st.out[:0])
+	copy(sum[:], st.out)
+	return sum[:]
 }
 
 // NewNonce returns a random 32-hex-character nonce, the shape of the official samples.
@@ -75,9 +129,31 @@ func (t Token) Expected(secret string) string {
 	return AKSKDigest(secret, t.Nonce, t.Created)
 }
 
-// DigestMatches compares the token's digest with the expected one in constant time.
+// DigestMatches compares the token's digest with the expected one in constant time. It
+// allocates nothing: the expected digest is encoded into a stack buffer.
 func (t Token) DigestMatches(secret string) bool {
-	return subtle.ConstantTimeCompare([]byte(t.PasswordDigest), []byte(t.Expected(secret))) == 1
+	var sum [sha256.Size]byte
+	var enc [44]byte // base64.StdEncoding.EncodedLen(sha256.Size)
+	scheme := SchemeAKSK
+	if t.Scheme == SchemeWSSE {
+		scheme = SchemeWSSE
+	}
+	base64.StdEncoding.Encode(enc[:], digestSum(&sum, scheme, secret, t.Nonce, t.Created))
+	return constantTimeEqual(t.PasswordDigest, enc[:])
+}
+
+// constantTimeEqual is subtle.ConstantTimeCompare for a string and a byte slice, without
+// converting the string: unequal lengths return at once, equal lengths take the same time
+// whatever the content.
+func constantTimeEqual(s string, b []byte) bool {
+	if len(s) != len(b) {
+		return false
+	}
+	var v byte
+	for i := 0; i < len(b); i++ {
+		v |= s[i] ^ b[i]
+	}
+	return subtle.ConstantTimeByteEq(v, 0) == 1
 }
 
 // HeaderValue renders the X-AKSK / X-WSSE header value.
@@ -129,9 +205,23 @@ func (s Signer) Sign(h http.Header) {
 // ParseAttributes parses `name="value"` attributes separated by commas, as in the
 // Authorization and X-AKSK headers (reference §2.4, D9): optional spaces or tabs around commas
 // and `=`, values double-quoted and verbatim, the first occurrence of a name wins, and an
-// unquoted or empty value counts as missing (it is not stored).
+// unquoted or empty value counts as missing (it is not stored), as does a quoted value followed
+// by anything but spaces or tabs before its comma or the end.
 func ParseAttributes(s string) map[string]string {
 	out := map[string]string{}
+	eachAttribute(s, func(name, val string) {
+		if _, dup := out[name]; !dup {
+			out[name] = val
+		}
+	})
+	return out
+}
+
+// eachAttribute calls fn with every stored attribute of s in order (a quoted, non-empty value
+// with a non-empty name; duplicates included). ParseRequestAuth reads the few names it needs
+// through it instead of building ParseAttributes' map: that map was the largest allocation
+// of request authentication in the emulator's and the receiver's profiles.
+func eachAttribute(s string, fn func(name, val string)) {
 	i := 0
 	n := len(s)
 	skipWS := func() {
@@ -161,8 +251,12 @@ func ParseAttributes(s string) map[string]string {
 			val := s[vs:i]
 			if i < n {
 				i++ // closing quote
-				if _, dup := out[name]; !dup && val != "" && name != "" {
-					out[name] = val
+				// Only spaces or tabs may follow the closing quote before the comma or the
+				// end: `Created="…Z"x` is not a quoted value, so it counts as missing like
+				// an unquoted one (D9) instead of being read as if the x were not there.
+				skipWS()
+				if val != "" && name != "" && (i >= n || s[i] == ',') {
+					fn(name, val)
 				}
 			}
 			// Skip anything up to the next comma.
@@ -178,7 +272,25 @@ func ParseAttributes(s string) map[string]string {
 		}
 		i++
 	}
-	return out
+}
+
+// canonicalAuthHeaders maps the authentication header names to their canonical keys, computed
+// once: "X-AKSK" is not canonical (it is "X-Aksk"), so http.Header.Get canonicalised it, with
+// an allocation, on every request the emulator and the receiver verified.
+var canonicalAuthHeaders = map[string]string{
+	HeaderXAKSK: textproto.CanonicalMIMEHeaderKey(HeaderXAKSK),
+	HeaderXWSSE: textproto.CanonicalMIMEHeaderKey(HeaderXWSSE),
+}
+
+// headerGet is h.Get(name) for the authentication headers, without canonicalising per call.
+func headerGet(h http.Header, name string) string {
+	if k, ok := canonicalAuthHeaders[name]; ok {
+		if v := h[k]; len(v) > 0 {
+			return v[0]
+		}
+		return ""
+	}
+	return h.Get(name)
 }
 
 // splitScheme splits "Token rest" at the first run of whitespace.
@@ -203,16 +315,25 @@ func ParseRequestAuth(h http.Header) (Token, *Error) {
 	if strings.EqualFold(schemeTok, string(SchemeWSSE)) {
 		scheme = SchemeWSSE
 	}
-	attrs := ParseAttributes(rest)
-	realm, okRealm := attrs["realm"]
-	profile, okProfile := attrs["profile"]
-	typ, okType := attrs["type"]
+	// Stored values are never empty, so "not yet set" is "first occurrence", as in
+	// ParseAttributes.
+	var realm, profile, typ string
+	eachAttribute(rest, func(name, val string) {
+		switch {
+		case name == "realm" && realm == "":
+			realm = val
+		case name == "profile" && profile == "":
+			profile = val
+		case name == "type" && typ == "":
+			typ = val
+		}
+	})
 	switch {
-	case !okRealm:
+	case realm == "":
 		return Token{}, NewError(CodeRealmMissing)
-	case !okProfile:
+	case profile == "":
 		return Token{}, NewError(CodeProfileMissing)
-	case !okType:
+	case typ == "":
 		return Token{}, NewError(CodeTypeMissing)
 	case realm != "SDP":
 		return Token{}, NewError(CodeRealmInvalid)
@@ -225,7 +346,7 @@ func ParseRequestAuth(h http.Header) (Token, *Error) {
 	if scheme == SchemeWSSE {
 		hdr, missing = HeaderXWSSE, CodeXWSSEMissing
 	}
-	val := strings.TrimSpace(h.Get(hdr))
+	val := strings.TrimSpace(headerGet(h, hdr))
 	if val == "" {
 		return Token{}, NewError(missing)
 	}
@@ -233,8 +354,19 @@ func ParseRequestAuth(h http.Header) (Token, *Error) {
 	if tokName != "UsernameToken" {
 		return Token{}, NewError(CodeUsernameTokenMissing)
 	}
-	ta := ParseAttributes(tokRest)
-	t := Token{Scheme: scheme, Username: ta["Username"], PasswordDigest: ta["PasswordDigest"], Nonce: ta["Nonce"], Created: ta["Created"]}
+	t := Token{Scheme: scheme}
+	eachAttribute(tokRest, func(name, val string) {
+		switch {
+		case name == "Username" && t.Username == "":
+			t.Username = val
+		case name == "PasswordDigest" && t.PasswordDigest == "":
+			t.PasswordDigest = val
+		case name == "Nonce" && t.Nonce == "":
+			t.Nonce = val
+		case name == "Created" && t.Created == "":
+			t.Created = val
+		}
+	})
 	codes := [4]Code{CodeUsernameMissing, CodeNonceMissing, CodeCreatedMissing, CodeDigestMissing}
 	if scheme == SchemeWSSE {
 		codes = [4]Code{CodeWSSEUsernameMissing, CodeWSSENonceMissing, CodeWSSECreatedMissing, CodeWSSEDigestMissing}

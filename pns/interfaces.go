@@ -5,11 +5,13 @@ import "net/http"
 // Mode is an app's binding mode; one app serves exactly one mode (reference §1.1).
 type Mode string
 
-// Modes of the first scope.
+// Modes of the first scope and AXYB.
 const (
 	ModeAXB Mode = "AXB"
 	ModeAX  Mode = "AX"
 	ModeAXE Mode = "AXE"
+	// ModeAXYB keeps an AX relation and YB relations per pair of users (reference §6.1).
+	ModeAXYB Mode = "AXYB"
 )
 
 // SMSEventText is the `smsEvent.event` the emulator sends (D90). Huawei's examples carry it
@@ -32,6 +34,9 @@ const (
 	IfaceAXEUnbind      = "axe.unbind"
 	IfaceAXEModify      = "axe.modify"
 	IfaceAXEQuery       = "axe.query"
+	IfaceAXYBBind       = "axyb.bind"
+	IfaceAXYBUnbind     = "axyb.unbind"
+	IfaceAXYBQuery      = "axyb.query"
 	IfaceRecordDownload = "record.download"
 	IfaceStopCall       = "call.stop"
 )
@@ -42,6 +47,7 @@ const (
 	PathAX             = "/rest/provision/caas/privatenumber/v1.0"
 	PathAXCallee       = "/rest/caas/privatenumber/calleenumber/v1.0"
 	PathAXE            = "/rest/caas/extendnumber/v1.0"
+	PathAXYB           = "/rest/omp/xyrelationnumber/v1.0"
 	PathRecordDownload = "/rest/provision/voice/record/v1.0"
 	PathStopCall       = "/rest/httpsessions/callStop/v2.0"
 )
@@ -79,6 +85,9 @@ var Interfaces = []Interface{
 	{IfaceAXEUnbind, ModeAXE, http.MethodDelete, PathAXE, true, "DeleteAXEBinding"},
 	{IfaceAXEModify, ModeAXE, http.MethodPut, PathAXE, false, "ModifyAXEBinding"},
 	{IfaceAXEQuery, ModeAXE, http.MethodGet, PathAXE, true, "QueryAXEBinding"},
+	{IfaceAXYBBind, ModeAXYB, http.MethodPost, PathAXYB, false, "CreateAXYBBinding"},
+	{IfaceAXYBUnbind, ModeAXYB, http.MethodDelete, PathAXYB, true, "DeleteAXYBBinding"},
+	{IfaceAXYBQuery, ModeAXYB, http.MethodGet, PathAXYB, true, "QueryAXYBBinding"},
 	{IfaceRecordDownload, "", http.MethodGet, PathRecordDownload, true, "GetRecordingDownloadUrl"},
 	// The stop call has no mode: apps of every mode may call it (D79).
 	{IfaceStopCall, "", http.MethodPost, PathStopCall, false, ""},

@@ -46,30 +46,50 @@ func ParseCreated(s string) (time.Time, error) {
 // zero-padded (`2018-2-24 15:15:15`), so each component may have one or two digits. The result
 // is in UTC.
 func ParseUTC(s string) (time.Time, error) {
-	bad := fmt.Errorf("time %q: want yyyy-MM-dd HH:mm:ss", s)
+	// No allocation on success: the receiver parses every event's timestamp, so the error
+	// is built only when returned and the parts are sliced, not split into new slices.
+	bad := func() error { return fmt.Errorf("time %q: want yyyy-MM-dd HH:mm:ss", s) }
 	date, clock, ok := strings.Cut(s, " ")
 	if !ok {
-		return time.Time{}, bad
+		return time.Time{}, bad()
 	}
-	d := strings.Split(date, "-")
-	c := strings.Split(clock, ":")
-	if len(d) != 3 || len(c) != 3 || len(d[0]) != 4 {
-		return time.Time{}, bad
+	var parts [6]string
+	okD := splitThree(date, '-', parts[0:3])
+	okC := splitThree(clock, ':', parts[3:6])
+	if !okD || !okC || len(parts[0]) != 4 {
+		return time.Time{}, bad()
 	}
 	var v [6]int
-	for i, p := range append(d, c...) {
+	for i, p := range parts {
 		if len(p) == 0 || len(p) > 4 || (i > 0 && len(p) > 2) {
-			return time.Time{}, bad
+			return time.Time{}, bad()
 		}
 		n, err := strconv.Atoi(p)
 		if err != nil || n < 0 {
-			return time.Time{}, bad
+			return time.Time{}, bad()
 		}
 		v[i] = n
 	}
 	t := time.Date(v[0], time.Month(v[1]), v[2], v[3], v[4], v[5], 0, time.UTC)
 	if int(t.Month()) != v[1] || t.Day() != v[2] || t.Hour() != v[3] || t.Minute() != v[4] || t.Second() != v[5] {
-		return time.Time{}, bad
+		return time.Time{}, bad()
 	}
 	return t, nil
+}
+
+// splitThree splits s at sep into exactly three parts written to out (len 3), as
+// strings.Split(s, string(sep)) with a length check would, without allocating.
+func splitThree(s string, sep byte, out []string) bool {
+	for i := 0; i < 2; i++ {
+		k := strings.IndexByte(s, sep)
+		if k < 0 {
+			return false
+		}
+		out[i], s = s[:k], s[k+1:]
+	}
+	if strings.IndexByte(s, sep) >= 0 {
+		return false
+	}
+	out[2] = s
+	return true
 }

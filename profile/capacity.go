@@ -29,20 +29,26 @@ const CapacityLatency = 500 * time.Millisecond
 // CapacityOf returns the capacity of an app in mode m.
 func CapacityOf(m pns.Mode, a *AppProfile) Capacity {
 	c := Capacity{Mode: m, XNumbers: len(a.Xs())}
-	switch m {
-	case pns.ModeAXB:
-		c.PerX = int64(a.MaxPerX)
-		if c.PerX == 0 {
-			c.PerX = DefaultMaxPairsPerX
-		}
-	case pns.ModeAX:
+	spec := m.Spec()
+	switch {
+	case !m.Valid():
+		// No binding mode (X mode keeps no binding): capacity unknown.
+	case spec.OneAPerX:
+		// AX: one A per X. AXYB: an X carries one AX relation (§6.1); its YB take numbers of
+		// the same pool as Y, so this is an upper bound for binds that add YB.
 		c.PerX = 1
-	case pns.ModeAXE:
+	case spec.Extensions:
 		d := a.ExtensionDigits
 		if d == 0 {
 			d = 4
 		}
 		c.PerX = int64(math.Pow10(d)) - 1
+	default:
+		// AXB: the pairs an X carries, as the profile says or the platform's default.
+		c.PerX = int64(a.MaxPerX)
+		if c.PerX == 0 {
+			c.PerX = DefaultMaxPairsPerX
+		}
 	}
 	c.Known = c.XNumbers > 0 && c.PerX > 0
 	return c
@@ -67,7 +73,7 @@ func (c Capacity) String(hold time.Duration) string {
 	if !c.Known {
 		return fmt.Sprintf("%s: no X numbers listed, the platform chooses X: capacity unknown", c.Mode)
 	}
-	unit := map[pns.Mode]string{pns.ModeAXB: "pairs", pns.ModeAX: "A", pns.ModeAXE: "extensions"}[c.Mode]
+	unit := c.Mode.Spec().CapacityUnit
 	return fmt.Sprintf("%s: %d X × %d %s = %d live bindings, at most %s binds/s with a %s hold (rate × (hold + %s) ≤ %d)",
 		c.Mode, c.XNumbers, c.PerX, unit, c.Live(), rateString(c.MaxRate(hold)), hold, CapacityLatency, c.Live())
 }

@@ -71,7 +71,9 @@ type Profile struct {
 // out means "offered"; a declared false or a shorter list makes the scenarios that need the
 // rest "not applicable".
 type Capabilities struct {
-	// Modes are the binding modes offered (AXB, AX, AXE); only their apps are then required. Absent: all three.
+	// Modes are the modes offered (AXB, AX, AXE, AXYB, and X for X-mode call control,
+	// §6.6-§6.8); only the apps of the binding modes among them are then required. Absent: all
+	// of them, an AXYB app being required only when the profile has one.
 	Modes []pns.Mode `yaml:"modes,omitempty" json:"modes,omitempty"`
 	// SMS tells whether the platform relays SMS and pushes SMS notifications (§10). Absent: yes.
 	SMS *bool `yaml:"sms,omitempty" json:"sms,omitempty"`
@@ -86,6 +88,10 @@ type Capabilities struct {
 	// documents it in the AXYB (and 2019 AXE) menus only, so a platform may refuse it to the
 	// apps of other modes. Absent: yes.
 	StopCall *bool `yaml:"stopCall,omitempty" json:"stopCall,omitempty"`
+	// SMSControl tells whether texts that need the customer's decision are pushed in Block
+	// mode to the app's SMS control URL and steered by the reply (§10.3); a platform may relay
+	// SMS without ever asking that URL. Absent: yes when SMS is offered.
+	SMSControl *bool `yaml:"smsControl,omitempty" json:"smsControl,omitempty"`
 }
 
 // NotificationKinds are the kinds Capabilities.Notifications may list (the receiver's kinds).
@@ -102,6 +108,8 @@ func (c Capabilities) Pushes(kind string) bool {
 	switch {
 	case (kind == receiver.KindSMSNotify || kind == receiver.KindSMSBlock) && c.SMS != nil && !*c.SMS:
 		return false
+	case kind == receiver.KindSMSBlock && !c.OffersSMSControl():
+		return false
 	case kind == receiver.KindNumStatus && c.XStatusNotifications != nil && !*c.XStatusNotifications:
 		return false
 	}
@@ -114,10 +122,16 @@ func (c Capabilities) OffersRecording() bool { return c.Recording == nil || *c.R
 // OffersStopCall tells whether the stop call is offered to the profile's apps.
 func (c Capabilities) OffersStopCall() bool { return c.StopCall == nil || *c.StopCall }
 
+// OffersSMSControl tells whether the SMS control address (Block SMS and its reply) is
+// offered: it needs SMS and is not declared false.
+func (c Capabilities) OffersSMSControl() bool {
+	return (c.SMS == nil || *c.SMS) && (c.SMSControl == nil || *c.SMSControl)
+}
+
 func (c Capabilities) validate(bad func(string, ...any)) {
 	for _, m := range c.Modes {
-		if m != pns.ModeAXB && m != pns.ModeAX && m != pns.ModeAXE {
-			bad("capabilities.modes: %q is not a mode (AXB, AX, AXE)", m)
+		if !m.ValidApp() {
+			bad("capabilities.modes: %q is not a mode (%s)", m, strings.Join(modeNames(), ", "))
 		}
 	}
 	for _, k := range c.Notifications {
@@ -320,10 +334,8 @@ func (a *AppProfile) normalize(name string, bad func(string, ...any)) {
 		a.Mode = pns.Mode(strings.SplitN(name, "-", 2)[0])
 	}
 	a.Mode = pns.Mode(strings.ToUpper(string(a.Mode)))
-	switch a.Mode {
-	case pns.ModeAXB, pns.ModeAX, pns.ModeAXE, pns.ModeX:
-	default:
-		bad("apps.%s.mode: must be AXB, AX, AXE or X", name)
+	if !a.Mode.ValidApp() {
+		bad("apps.%s.mode: must be %s", name, pns.AppModeList())
 	}
 	if a.AppKey == "" {
 		bad("apps.%s.appKey: required", name)
@@ -331,7 +343,7 @@ func (a *AppProfile) normalize(name string, bad func(string, ...any)) {
 	if a.AppSecret == "" && a.AppSecretEnv == "" {
 		bad("apps.%s: appSecret or appSecretEnv required", name)
 	}
-	if a.Mode == pns.ModeAXE && a.ExtensionDigits == 0 {
+	if a.Mode.Spec().Extensions && a.ExtensionDigits == 0 {
 		a.ExtensionDigits = 4
 	}
 	if a.ExtensionDigits < 0 || a.ExtensionDigits > 4 {
@@ -384,13 +396,19 @@ func (a *AppProfile) normalize(name string, bad func(string, ...any)) {
 }
 
 // RequireConformance checks what the conformance suite needs beyond a valid profile: the apps
-// AXB, AX and AXE (only those of capabilities.modes when it is given), each with X numbers,
+// AXB, AX and AXE, and AXYB when the profile has an app of it (only those of
+// capabilities.modes when it is given), each with X numbers,
 // and number blocks for fresh A/B numbers.
 func (p *Profile) RequireConformance() error {
 	var errs []string
-	for _, m := range []pns.Mode{pns.ModeAXB, pns.ModeAX, pns.ModeAXE} {
+	for _, m := range pns.Modes {
 		if !p.Capabilities.OffersMode(m) {
 			continue
+		}
+		if m.SecondScope() && len(p.Capabilities.Modes) == 0 {
+			if _, a := p.AppFor(m); a == nil {
+				continue // not declared and no app: its scenarios are not checked
+			}
 		}
 		name := string(m)
 		a := p.Apps[name]
@@ -452,10 +470,10 @@ func (p *Profile) ModeApp(m pns.Mode) (*AppProfile, string, error) {
 	return a, s, nil
 }
 
-// Modes returns the modes that have an app, in the order AXB, AX, AXE.
+// Modes returns the modes that have an app, in the order of pns.Modes.
 func (p *Profile) Modes() []pns.Mode {
 	var out []pns.Mode
-	for _, m := range []pns.Mode{pns.ModeAXB, pns.ModeAX, pns.ModeAXE} {
+	for _, m := range pns.Modes {
 		if _, a := p.AppFor(m); a != nil {
 			out = append(out, m)
 		}
@@ -554,4 +572,13 @@ func CheckRange(r NumberRange) error {
 		return fmt.Errorf("start %q + count %d leaves the +861 mobile range", r.Start, r.Count)
 	}
 	return nil
+}
+
+// modeNames spells pns.AppModes for the capabilities message.
+func modeNames() []string {
+	out := make([]string, len(pns.AppModes))
+	for i, m := range pns.AppModes {
+		out[i] = string(m)
+	}
+	return out
 }

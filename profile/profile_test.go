@@ -86,7 +86,7 @@ func TestParseErrors(t *testing.T) {
 		{app + "load: {modes: [AXE]}\n", `profile: load.modes[0]: no app for mode "AXE"`},
 		{app + "maxRate: 10\nload: {rate: 20}\n", "profile: load.rate: 20/s exceeds maxRate 10/s"},
 		{"apps: {AXB: {appKey: k}}", "profile: apps.AXB: appSecret or appSecretEnv required"},
-		{"apps: {XY: {appKey: k, appSecret: s}}", "profile: apps.XY.mode: must be AXB, AX, AXE or X"},
+		{"apps: {XY: {appKey: k, appSecret: s}}", "profile: apps.XY.mode: must be AXB, AX, AXE, AXYB or X"},
 		{"apps: {AXB: {appKey: k, appSecret: s, areaMatchMode: \"2\"}}", `profile: apps.AXB.areaMatchMode: must be "0" or "1"`},
 		{"authFailurePause: soon\n" + app, "profile: line 1: time: invalid duration \"soon\""},
 	} {

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/pns-harness/pns-harness/pns"
 )
 
 // answeredFee is a fee record whose call was answered (fwdAnswerTime set, §8).
@@ -145,9 +147,9 @@ func TestInvalidAndDuplicates(t *testing.T) {
 		}
 	}
 	for typ, want := range map[string]TypeCounts{
-		"callin":     {Received: 1, Duplicate: 1, Late: 1},
-		"disconnect": {Received: 1, Duplicate: 2, Late: 1},
-		"fee":        {Received: 2, Duplicate: 1, Late: 2},
+		"callin":     {Received: 1, TypeAnomalies: pns.TypeAnomalies{Duplicate: 1, Late: 1}},
+		"disconnect": {Received: 1, TypeAnomalies: pns.TypeAnomalies{Duplicate: 2, Late: 1}},
+		"fee":        {Received: 2, TypeAnomalies: pns.TypeAnomalies{Duplicate: 1, Late: 2}},
 	} {
 		if got := rep.ByType[typ]; got != want {
 			t.Errorf("%s row = %+v, want %+v", typ, got, want)

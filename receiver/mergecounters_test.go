@@ -36,23 +36,38 @@ var reportMergeRules = map[string]string{
 // not the sum: a largest-seen size, not a count.
 var counterMaxes = map[string]bool{"Counters.MaxFeeBatch": true}
 
-// fillInts sets every integer field of the struct v points to: field i to base+i.
+// fillInts sets every integer field of the struct v points to, including those of embedded
+// counter structs (pns.TypeAnomalies): the i-th integer to base+i.
 func fillInts(v any, base int64) {
-	e := reflect.ValueOf(v).Elem()
-	for i := 0; i < e.NumField(); i++ {
-		if f := e.Field(i); f.Kind() == reflect.Int64 || f.Kind() == reflect.Int {
-			f.SetInt(base + int64(i))
+	n := base
+	var fill func(e reflect.Value)
+	fill = func(e reflect.Value) {
+		for i := 0; i < e.NumField(); i++ {
+			f := e.Field(i)
+			switch {
+			case f.Kind() == reflect.Int64 || f.Kind() == reflect.Int:
+				f.SetInt(n)
+				n++
+			case f.Kind() == reflect.Struct && e.Type().Field(i).Anonymous:
+				fill(f)
+			}
 		}
 	}
+	fill(reflect.ValueOf(v).Elem())
 }
 
 // sumsEveryInt fails for each integer field of got that is not a's plus b's (the larger of
 // the two for counterMaxes), and for a field that is no integer (it needs its own check).
+// Embedded counter structs are checked field by field.
 func sumsEveryInt(t *testing.T, what string, got, a, b any) {
 	t.Helper()
 	g, x, y := reflect.ValueOf(got), reflect.ValueOf(a), reflect.ValueOf(b)
 	for i := 0; i < g.NumField(); i++ {
 		name := what + "." + g.Type().Field(i).Name
+		if g.Field(i).Kind() == reflect.Struct && g.Type().Field(i).Anonymous {
+			sumsEveryInt(t, name, g.Field(i).Interface(), x.Field(i).Interface(), y.Field(i).Interface())
+			continue
+		}
 		if k := g.Field(i).Kind(); k != reflect.Int64 && k != reflect.Int {
 			t.Errorf("%s is not an integer counter: give it a rule", name)
 			continue

@@ -205,14 +205,10 @@ type TypeCounts struct {
 	// status, SMS), and a report must not count them against Expected.
 	OfExpected int64 `json:"ofExpected,omitempty"`
 	Missing    int64 `json:"missing"`
-	// Duplicate counts records of the type that arrived again in another body (same event
-	// type in a session, same icid, same smsIdentifier): beyond the platform's re-pushes,
-	// which repeat the identical body and are counted as Redeliveries.
-	Duplicate  int64 `json:"duplicate"`
-	OutOfOrder int64 `json:"outOfOrder"`
-	Late       int64 `json:"late"`
-	// ClockSkew counts records of the type whose delay came out negative.
-	ClockSkew int64 `json:"clockSkew"`
+	// TypeAnomalies are the duplicates, out-of-order, late and clock-skewed records of the
+	// type (Duplicate: beyond the platform's re-pushes, which count as Redeliveries); the
+	// report's CallbackType holds the same value.
+	pns.TypeAnomalies
 }
 
 // ClockOffset summarises arrival − platform timestamp over all records measured against
@@ -703,10 +699,7 @@ func Merge(reports ...Report) (Report, error) {
 			o.Received += c.Received
 			o.OfExpected += c.OfExpected
 			o.Missing += c.Missing
-			o.Duplicate += c.Duplicate
-			o.OutOfOrder += c.OutOfOrder
-			o.Late += c.Late
-			o.ClockSkew += c.ClockSkew
+			o.TypeAnomalies.Add(c.TypeAnomalies)
 			out.ByType[t] = o
 		}
 		if pc := r.PlatformClock; pc != nil {

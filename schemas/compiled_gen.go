@@ -22,8 +22,9 @@ var (
 	re1 = regexp.MustCompile("^[^{}]*$")
 	re2 = regexp.MustCompile("^[0-9]*$")
 	re3 = regexp.MustCompile("^[0-9]+$")
-	re4 = regexp.MustCompile("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?Z$")
-	re5 = regexp.MustCompile("^([^0]|0[\\s\\S])")
+	re4 = regexp.MustCompile("^(0|[1-9][0-9]{0,6})$")
+	re5 = regexp.MustCompile("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?Z$")
+	re6 = regexp.MustCompile("^([^0]|0[\\s\\S])")
 )
 
 // compiledSchemas maps each payload schema name to its generated validator.
@@ -54,18 +55,24 @@ var compiledSchemas = map[string]func(*vstate, any){
 	"axe-query.response":          v284,
 	"axe-unbind.request":          v315,
 	"axe-unbind.response":         v322,
-	"call-stop.request":           v323,
-	"call-stop.response":          v326,
-	"callback-callin.response":    v330,
-	"callback-event.request":      v357,
-	"callback-fee.request":        v371,
-	"callback-numstatus.request":  v415,
-	"callback-sms-block.request":  v426,
-	"callback-sms-block.response": v450,
-	"callback-sms-notify.request": v463,
-	"error.response":              v466,
-	"record-download.request":     v469,
-	"record-download.response":    v472,
+	"axyb-bind.request":           v323,
+	"axyb-bind.response":          v341,
+	"axyb-query.request":          v349,
+	"axyb-query.response":         v355,
+	"axyb-unbind.request":         v380,
+	"axyb-unbind.response":        v385,
+	"call-stop.request":           v386,
+	"call-stop.response":          v389,
+	"callback-callin.response":    v393,
+	"callback-event.request":      v420,
+	"callback-fee.request":        v434,
+	"callback-numstatus.request":  v478,
+	"callback-sms-block.request":  v489,
+	"callback-sms-block.response": v513,
+	"callback-sms-notify.request": v526,
+	"error.response":              v529,
+	"record-download.request":     v532,
+	"record-download.response":    v535,
 }
 
 // v0 validates ax-bind.request.json#.
@@ -4727,8 +4734,989 @@ func v322(s *vstate, x any) {
 	v27(s, x)
 }
 
-// v323 validates call-stop.request.json#.
+// v323 validates axyb-bind.request.json#.
 func v323(s *vstate, x any) {
+	if !hasType(x, tObject) {
+		s.fail("axyb-bind.request.json#/type", "type", "want object")
+		return
+	}
+	switch x := x.(type) {
+	case map[string]any:
+		if !has(x, "origNum") {
+			s.fail("axyb-bind.request.json#/required", "required", "missing properties")
+		}
+		if v, ok := x["areaCode"]; ok {
+			s.push("areaCode")
+			v324(s, v)
+			s.pop()
+		}
+		if v, ok := x["areaMatchMode"]; ok {
+			s.push("areaMatchMode")
+			v325(s, v)
+			s.pop()
+		}
+		if v, ok := x["callDirection"]; ok {
+			s.push("callDirection")
+			v326(s, v)
+			s.pop()
+		}
+		if v, ok := x["duration"]; ok {
+			s.push("duration")
+			v327(s, v)
+			s.pop()
+		}
+		if v, ok := x["origNum"]; ok {
+			s.push("origNum")
+			v333(s, v)
+			s.pop()
+		}
+		if v, ok := x["preVoiceX"]; ok {
+			s.push("preVoiceX")
+			v334(s, v)
+			s.pop()
+		}
+		if v, ok := x["preVoiceY"]; ok {
+			s.push("preVoiceY")
+			v335(s, v)
+			s.pop()
+		}
+		if v, ok := x["recordFlag"]; ok {
+			s.push("recordFlag")
+			v336(s, v)
+			s.pop()
+		}
+		if v, ok := x["recordHintTone"]; ok {
+			s.push("recordHintTone")
+			v337(s, v)
+			s.pop()
+		}
+		if v, ok := x["subscriptionId"]; ok {
+			s.push("subscriptionId")
+			v338(s, v)
+			s.pop()
+		}
+		if v, ok := x["userData"]; ok {
+			s.push("userData")
+			v339(s, v)
+			s.pop()
+		}
+		if v, ok := x["ybDuration"]; ok {
+			s.push("ybDuration")
+			v340(s, v)
+			s.pop()
+		}
+	}
+}
+
+// v324 validates axyb-bind.request.json#/properties/areaCode.
+func v324(s *vstate, x any) {
+	if !hasType(x, tString|tNull) {
+		s.fail("axyb-bind.request.json#/properties/areaCode/type", "type", "want string or null")
+		return
+	}
+	switch x := x.(type) {
+	case string:
+		if utf8.RuneCountInString(x) < 0 {
+			s.fail("axyb-bind.request.json#/properties/areaCode/minLength", "minLength", "minLength: want 0")
+		}
+		if utf8.RuneCountInString(x) > 32 {
+			s.fail("axyb-bind.request.json#/properties/areaCode/maxLength", "maxLength", "maxLength: want 32")
+		}
+	}
+}
+
+// v325 validates axyb-bind.request.json#/properties/areaMatchMode.
+func v325(s *vstate, x any) {
+	v3(s, x)
+}
+
+// v326 validates axyb-bind.request.json#/properties/callDirection.
+func v326(s *vstate, x any) {
+	v5(s, x)
+}
+
+// v327 validates axyb-bind.request.json#/properties/duration.
+func v327(s *vstate, x any) {
+	v328(s, x)
+}
+
+// v328 validates axyb-bind.request.json#/$defs/seconds.
+func v328(s *vstate, x any) {
+	if !s.anyOf(x, v329, v330, v331, v332) {
+		s.fail("axyb-bind.request.json#/$defs/seconds/anyOf", "anyOf", "anyOf failed")
+	}
+}
+
+// v329 validates axyb-bind.request.json#/$defs/seconds/anyOf/0.
+func v329(s *vstate, x any) {
+	if !hasType(x, tInteger) {
+		s.fail("axyb-bind.request.json#/$defs/seconds/anyOf/0/type", "type", "want integer")
+		return
+	}
+	if !(cmpNumOK(x, 0) == 0) {
+		s.fail("axyb-bind.request.json#/$defs/seconds/anyOf/0/const", "const", "want 0")
+		return
+	}
+	if n, ok := x.(json.Number); ok && !IsIntLiteral(string(n)) {
+		s.fail("axyb-bind.request.json#/$defs/seconds/anyOf/0/format", "format", intLiteralWant)
+		return
+	}
+}
+
+// v330 validates axyb-bind.request.json#/$defs/seconds/anyOf/1.
+func v330(s *vstate, x any) {
+	if !hasType(x, tInteger) {
+		s.fail("axyb-bind.request.json#/$defs/seconds/anyOf/1/type", "type", "want integer")
+		return
+	}
+	if n, ok := x.(json.Number); ok && !IsIntLiteral(string(n)) {
+		s.fail("axyb-bind.request.json#/$defs/seconds/anyOf/1/format", "format", intLiteralWant)
+		return
+	}
+	switch x := x.(type) {
+	case json.Number, float64:
+		if cmpNum(x, 60) < 0 {
+			s.fail("axyb-bind.request.json#/$defs/seconds/anyOf/1/minimum", "minimum", "minimum: want 60")
+		}
+		if cmpNum(x, 7776000) > 0 {
+			s.fail("axyb-bind.request.json#/$defs/seconds/anyOf/1/maximum", "maximum", "maximum: want 7776000")
+		}
+	}
+}
+
+// v331 validates axyb-bind.request.json#/$defs/seconds/anyOf/2.
+func v331(s *vstate, x any) {
+	if !hasType(x, tString) {
+		s.fail("axyb-bind.request.json#/$defs/seconds/anyOf/2/type", "type", "want string")
+		return
+	}
+	switch x := x.(type) {
+	case string:
+		if utf8.RuneCountInString(x) < 1 {
+			s.fail("axyb-bind.request.json#/$defs/seconds/anyOf/2/minLength", "minLength", "minLength: want 1")
+		}
+		if utf8.RuneCountInString(x) > 32 {
+			s.fail("axyb-bind.request.json#/$defs/seconds/anyOf/2/maxLength", "maxLength", "maxLength: want 32")
+		}
+		if !re4.MatchString(x) {
+			s.fail("axyb-bind.request.json#/$defs/seconds/anyOf/2/pattern", "pattern", "does not match pattern ^(0|[1-9][0-9]{0,6})$")
+		}
+	}
+}
+
+// v332 validates axyb-bind.request.json#/$defs/seconds/anyOf/3.
+func v332(s *vstate, x any) {
+	if !hasType(x, tNull) {
+		s.fail("axyb-bind.request.json#/$defs/seconds/anyOf/3/type", "type", "want null")
+		return
+	}
+}
+
+// v333 validates axyb-bind.request.json#/properties/origNum.
+func v333(s *vstate, x any) {
+	if !hasType(x, tString) {
+		s.fail("axyb-bind.request.json#/properties/origNum/type", "type", "want string")
+		return
+	}
+	if str, ok := x.(string); ok && !IsABNumber(str) {
+		s.fail("axyb-bind.request.json#/properties/origNum/format", "format", "not a valid pns-ab-number")
+		return
+	}
+	switch x := x.(type) {
+	case string:
+		if utf8.RuneCountInString(x) < 1 {
+			s.fail("axyb-bind.request.json#/properties/origNum/minLength", "minLength", "minLength: want 1")
+		}
+		if utf8.RuneCountInString(x) > 32 {
+			s.fail("axyb-bind.request.json#/properties/origNum/maxLength", "maxLength", "maxLength: want 32")
+		}
+	}
+}
+
+// v334 validates axyb-bind.request.json#/properties/preVoiceX.
+func v334(s *vstate, x any) {
+	if !hasType(x, tString|tNull) {
+		s.fail("axyb-bind.request.json#/properties/preVoiceX/type", "type", "want string or null")
+		return
+	}
+	switch x := x.(type) {
+	case string:
+		if utf8.RuneCountInString(x) < 1 {
+			s.fail("axyb-bind.request.json#/properties/preVoiceX/minLength", "minLength", "minLength: want 1")
+		}
+		if utf8.RuneCountInString(x) > 128 {
+			s.fail("axyb-bind.request.json#/properties/preVoiceX/maxLength", "maxLength", "maxLength: want 128")
+		}
+	}
+}
+
+// v335 validates axyb-bind.request.json#/properties/preVoiceY.
+func v335(s *vstate, x any) {
+	if !hasType(x, tString|tNull) {
+		s.fail("axyb-bind.request.json#/properties/preVoiceY/type", "type", "want string or null")
+		return
+	}
+	switch x := x.(type) {
+	case string:
+		if utf8.RuneCountInString(x) < 1 {
+			s.fail("axyb-bind.request.json#/properties/preVoiceY/minLength", "minLength", "minLength: want 1")
+		}
+		if utf8.RuneCountInString(x) > 128 {
+			s.fail("axyb-bind.request.json#/properties/preVoiceY/maxLength", "maxLength", "maxLength: want 128")
+		}
+	}
+}
+
+// v336 validates axyb-bind.request.json#/properties/recordFlag.
+func v336(s *vstate, x any) {
+	v19(s, x)
+}
+
+// v337 validates axyb-bind.request.json#/properties/recordHintTone.
+func v337(s *vstate, x any) {
+	if !hasType(x, tString|tNull) {
+		s.fail("axyb-bind.request.json#/properties/recordHintTone/type", "type", "want string or null")
+		return
+	}
+	switch x := x.(type) {
+	case string:
+		if utf8.RuneCountInString(x) < 1 {
+			s.fail("axyb-bind.request.json#/properties/recordHintTone/minLength", "minLength", "minLength: want 1")
+		}
+		if utf8.RuneCountInString(x) > 128 {
+			s.fail("axyb-bind.request.json#/properties/recordHintTone/maxLength", "maxLength", "maxLength: want 128")
+		}
+	}
+}
+
+// v338 validates axyb-bind.request.json#/properties/subscriptionId.
+func v338(s *vstate, x any) {
+	if !hasType(x, tString|tNull) {
+		s.fail("axyb-bind.request.json#/properties/subscriptionId/type", "type", "want string or null")
+		return
+	}
+	switch x := x.(type) {
+	case string:
+		if utf8.RuneCountInString(x) < 1 {
+			s.fail("axyb-bind.request.json#/properties/subscriptionId/minLength", "minLength", "minLength: want 1")
+		}
+		if utf8.RuneCountInString(x) > 64 {
+			s.fail("axyb-bind.request.json#/properties/subscriptionId/maxLength", "maxLength", "maxLength: want 64")
+		}
+	}
+}
+
+// v339 validates axyb-bind.request.json#/properties/userData.
+func v339(s *vstate, x any) {
+	v25(s, x)
+}
+
+// v340 validates axyb-bind.request.json#/properties/ybDuration.
+func v340(s *vstate, x any) {
+	v328(s, x)
+}
+
+// v341 validates axyb-bind.response.json#.
+func v341(s *vstate, x any) {
+	v27(s, x)
+	switch x := x.(type) {
+	case map[string]any:
+		if v, ok := x["relationNumber"]; ok {
+			s.push("relationNumber")
+			v342(s, v)
+			s.pop()
+		}
+		if v, ok := x["subscriptionId"]; ok {
+			s.push("subscriptionId")
+			v343(s, v)
+			s.pop()
+		}
+	}
+	s.ifThenElse(x, v344, v345, v346)
+}
+
+// v342 validates axyb-bind.response.json#/properties/relationNumber.
+func v342(s *vstate, x any) {
+	if !hasType(x, tString) {
+		s.fail("axyb-bind.response.json#/properties/relationNumber/type", "type", "want string")
+		return
+	}
+	if str, ok := x.(string); ok && !IsXNumber(str) {
+		s.fail("axyb-bind.response.json#/properties/relationNumber/format", "format", "not a valid pns-x-number")
+		return
+	}
+	switch x := x.(type) {
+	case string:
+		if utf8.RuneCountInString(x) < 1 {
+			s.fail("axyb-bind.response.json#/properties/relationNumber/minLength", "minLength", "minLength: want 1")
+		}
+		if utf8.RuneCountInString(x) > 32 {
+			s.fail("axyb-bind.response.json#/properties/relationNumber/maxLength", "maxLength", "maxLength: want 32")
+		}
+	}
+}
+
+// v343 validates axyb-bind.response.json#/properties/subscriptionId.
+func v343(s *vstate, x any) {
+	v33(s, x)
+}
+
+// v344 validates axyb-bind.response.json#/if.
+func v344(s *vstate, x any) {
+	v35(s, x)
+}
+
+// v345 validates axyb-bind.response.json#/then.
+func v345(s *vstate, x any) {
+	switch x := x.(type) {
+	case map[string]any:
+		if !has(x, "subscriptionId") || !has(x, "relationNumber") {
+			s.fail("axyb-bind.response.json#/then/required", "required", "missing properties")
+		}
+	}
+}
+
+// v346 validates axyb-bind.response.json#/else.
+func v346(s *vstate, x any) {
+	switch x := x.(type) {
+	case map[string]any:
+		if v, ok := x["relationNumber"]; ok {
+			s.push("relationNumber")
+			v347(s, v)
+			s.pop()
+		}
+		if v, ok := x["subscriptionId"]; ok {
+			s.push("subscriptionId")
+			v348(s, v)
+			s.pop()
+		}
+	}
+}
+
+// v347 validates axyb-bind.response.json#/else/properties/relationNumber.
+func v347(s *vstate, x any) {
+	s.fail("axyb-bind.response.json#/else/properties/relationNumber", "false", "not allowed here (false schema)")
+}
+
+// v348 validates axyb-bind.response.json#/else/properties/subscriptionId.
+func v348(s *vstate, x any) {
+	s.fail("axyb-bind.response.json#/else/properties/subscriptionId", "false", "not allowed here (false schema)")
+}
+
+// v349 validates axyb-query.request.json#.
+func v349(s *vstate, x any) {
+	if !hasType(x, tObject) {
+		s.fail("axyb-query.request.json#/type", "type", "want object")
+		return
+	}
+	switch x := x.(type) {
+	case map[string]any:
+		if !has(x, "app_key") {
+			s.fail("axyb-query.request.json#/required", "required", "missing properties")
+		}
+		if v, ok := x["app_key"]; ok {
+			s.push("app_key")
+			v350(s, v)
+			s.pop()
+		}
+		if v, ok := x["relationNum"]; ok {
+			s.push("relationNum")
+			v351(s, v)
+			s.pop()
+		}
+		if v, ok := x["subscriptionId"]; ok {
+			s.push("subscriptionId")
+			v352(s, v)
+			s.pop()
+		}
+	}
+	if !s.anyOf(x, v353, v354) {
+		s.fail("axyb-query.request.json#/anyOf", "anyOf", "anyOf failed")
+	}
+}
+
+// v350 validates axyb-query.request.json#/properties/app_key.
+func v350(s *vstate, x any) {
+	if !hasType(x, tString) {
+		s.fail("axyb-query.request.json#/properties/app_key/type", "type", "want string")
+		return
+	}
+	switch x := x.(type) {
+	case string:
+		if utf8.RuneCountInString(x) < 1 {
+			s.fail("axyb-query.request.json#/properties/app_key/minLength", "minLength", "minLength: want 1")
+		}
+		if utf8.RuneCountInString(x) > 128 {
+			s.fail("axyb-query.request.json#/properties/app_key/maxLength", "maxLength", "maxLength: want 128")
+		}
+	}
+}
+
+// v351 validates axyb-query.request.json#/properties/relationNum.
+func v351(s *vstate, x any) {
+	if !hasType(x, tString) {
+		s.fail("axyb-query.request.json#/properties/relationNum/type", "type", "want string")
+		return
+	}
+	if str, ok := x.(string); ok && !IsXNumber(str) {
+		s.fail("axyb-query.request.json#/properties/relationNum/format", "format", "not a valid pns-x-number")
+		return
+	}
+	switch x := x.(type) {
+	case string:
+		if utf8.RuneCountInString(x) < 1 {
+			s.fail("axyb-query.request.json#/properties/relationNum/minLength", "minLength", "minLength: want 1")
+		}
+		if utf8.RuneCountInString(x) > 32 {
+			s.fail("axyb-query.request.json#/properties/relationNum/maxLength", "maxLength", "maxLength: want 32")
+		}
+	}
+}
+
+// v352 validates axyb-query.request.json#/properties/subscriptionId.
+func v352(s *vstate, x any) {
+	if !hasType(x, tString) {
+		s.fail("axyb-query.request.json#/properties/subscriptionId/type", "type", "want string")
+		return
+	}
+	switch x := x.(type) {
+	case string:
+		if utf8.RuneCountInString(x) < 1 {
+			s.fail("axyb-query.request.json#/properties/subscriptionId/minLength", "minLength", "minLength: want 1")
+		}
+		if utf8.RuneCountInString(x) > 64 {
+			s.fail("axyb-query.request.json#/properties/subscriptionId/maxLength", "maxLength", "maxLength: want 64")
+		}
+	}
+}
+
+// v353 validates axyb-query.request.json#/anyOf/0.
+func v353(s *vstate, x any) {
+	switch x := x.(type) {
+	case map[string]any:
+		if !has(x, "subscriptionId") {
+			s.fail("axyb-query.request.json#/anyOf/0/required", "required", "missing properties")
+		}
+	}
+}
+
+// v354 validates axyb-query.request.json#/anyOf/1.
+func v354(s *vstate, x any) {
+	switch x := x.(type) {
+	case map[string]any:
+		if !has(x, "relationNum") {
+			s.fail("axyb-query.request.json#/anyOf/1/required", "required", "missing properties")
+		}
+	}
+}
+
+// v355 validates axyb-query.response.json#.
+func v355(s *vstate, x any) {
+	v27(s, x)
+	switch x := x.(type) {
+	case map[string]any:
+		if v, ok := x["xyRelationNumList"]; ok {
+			s.push("xyRelationNumList")
+			v356(s, v)
+			s.pop()
+		}
+	}
+	s.ifThenElse(x, v376, v377, v378)
+}
+
+// v356 validates axyb-query.response.json#/properties/xyRelationNumList.
+func v356(s *vstate, x any) {
+	if !hasType(x, tArray) {
+		s.fail("axyb-query.response.json#/properties/xyRelationNumList/type", "type", "want array")
+		return
+	}
+	switch x := x.(type) {
+	case []any:
+		if len(x) < 1 {
+			s.fail("axyb-query.response.json#/properties/xyRelationNumList/minItems", "minItems", "minItems: want 1")
+		}
+		if len(x) > 5 {
+			s.fail("axyb-query.response.json#/properties/xyRelationNumList/maxItems", "maxItems", "maxItems: want 5")
+		}
+		for i, v := range x {
+			s.push(strconv.Itoa(i))
+			v357(s, v)
+			s.pop()
+		}
+	}
+}
+
+// v357 validates axyb-query.response.json#/properties/xyRelationNumList/items.
+func v357(s *vstate, x any) {
+	if !hasType(x, tObject) {
+		s.fail("axyb-query.response.json#/properties/xyRelationNumList/items/type", "type", "want object")
+		return
+	}
+	switch x := x.(type) {
+	case map[string]any:
+		if !has(x, "bindId") || !has(x, "numA") || !has(x, "numX") || !has(x, "recordFlag") || !has(x, "subscribeTime") || !has(x, "callDirection") || !has(x, "duration") || !has(x, "ybDuration") {
+			s.fail("axyb-query.response.json#/properties/xyRelationNumList/items/required", "required", "missing properties")
+		}
+		if v, ok := x["bindId"]; ok {
+			s.push("bindId")
+			v358(s, v)
+			s.pop()
+		}
+		if v, ok := x["callDirection"]; ok {
+			s.push("callDirection")
+			v359(s, v)
+			s.pop()
+		}
+		if v, ok := x["duration"]; ok {
+			s.push("duration")
+			v360(s, v)
+			s.pop()
+		}
+		if v, ok := x["numA"]; ok {
+			s.push("numA")
+			v361(s, v)
+			s.pop()
+		}
+		if v, ok := x["numB"]; ok {
+			s.push("numB")
+			v362(s, v)
+			s.pop()
+		}
+		if v, ok := x["numX"]; ok {
+			s.push("numX")
+			v363(s, v)
+			s.pop()
+		}
+		if v, ok := x["numY"]; ok {
+			s.push("numY")
+			v364(s, v)
+			s.pop()
+		}
+		if v, ok := x["preVoiceX"]; ok {
+			s.push("preVoiceX")
+			v365(s, v)
+			s.pop()
+		}
+		if v, ok := x["preVoiceY"]; ok {
+			s.push("preVoiceY")
+			v366(s, v)
+			s.pop()
+		}
+		if v, ok := x["recordFlag"]; ok {
+			s.push("recordFlag")
+			v367(s, v)
+			s.pop()
+		}
+		if v, ok := x["recordHintTone"]; ok {
+			s.push("recordHintTone")
+			v368(s, v)
+			s.pop()
+		}
+		if v, ok := x["subscribeTime"]; ok {
+			s.push("subscribeTime")
+			v369(s, v)
+			s.pop()
+		}
+		if v, ok := x["userData"]; ok {
+			s.push("userData")
+			v370(s, v)
+			s.pop()
+		}
+		if v, ok := x["ybDuration"]; ok {
+			s.push("ybDuration")
+			v371(s, v)
+			s.pop()
+		}
+	}
+	s.ifThenElse(x, v372, v373, v374)
+}
+
+// v358 validates axyb-query.response.json#/properties/xyRelationNumList/items/properties/bindId.
+func v358(s *vstate, x any) {
+	v33(s, x)
+}
+
+// v359 validates axyb-query.response.json#/properties/xyRelationNumList/items/properties/callDirection.
+func v359(s *vstate, x any) {
+	v85(s, x)
+}
+
+// v360 validates axyb-query.response.json#/properties/xyRelationNumList/items/properties/duration.
+func v360(s *vstate, x any) {
+	if !hasType(x, tString) {
+		s.fail("axyb-query.response.json#/properties/xyRelationNumList/items/properties/duration/type", "type", "want string")
+		return
+	}
+	switch x := x.(type) {
+	case string:
+		if utf8.RuneCountInString(x) < 1 {
+			s.fail("axyb-query.response.json#/properties/xyRelationNumList/items/properties/duration/minLength", "minLength", "minLength: want 1")
+		}
+		if utf8.RuneCountInString(x) > 32 {
+			s.fail("axyb-query.response.json#/properties/xyRelationNumList/items/properties/duration/maxLength", "maxLength", "maxLength: want 32")
+		}
+		if !re3.MatchString(x) {
+			s.fail("axyb-query.response.json#/properties/xyRelationNumList/items/properties/duration/pattern", "pattern", "does not match pattern ^[0-9]+$")
+		}
+	}
+}
+
+// v361 validates axyb-query.response.json#/properties/xyRelationNumList/items/properties/numA.
+func v361(s *vstate, x any) {
+	if !hasType(x, tString) {
+		s.fail("axyb-query.response.json#/properties/xyRelationNumList/items/properties/numA/type", "type", "want string")
+		return
+	}
+	if str, ok := x.(string); ok && !IsABNumber(str) {
+		s.fail("axyb-query.response.json#/properties/xyRelationNumList/items/properties/numA/format", "format", "not a valid pns-ab-number")
+		return
+	}
+	switch x := x.(type) {
+	case string:
+		if utf8.RuneCountInString(x) < 1 {
+			s.fail("axyb-query.response.json#/properties/xyRelationNumList/items/properties/numA/minLength", "minLength", "minLength: want 1")
+		}
+		if utf8.RuneCountInString(x) > 32 {
+			s.fail("axyb-query.response.json#/properties/xyRelationNumList/items/properties/numA/maxLength", "maxLength", "maxLength: want 32")
+		}
+	}
+}
+
+// v362 validates axyb-query.response.json#/properties/xyRelationNumList/items/properties/numB.
+func v362(s *vstate, x any) {
+	if !hasType(x, tString) {
+		s.fail("axyb-query.response.json#/properties/xyRelationNumList/items/properties/numB/type", "type", "want string")
+		return
+	}
+	if str, ok := x.(string); ok && !IsABNumber(str) {
+		s.fail("axyb-query.response.json#/properties/xyRelationNumList/items/properties/numB/format", "format", "not a valid pns-ab-number")
+		return
+	}
+	switch x := x.(type) {
+	case string:
+		if utf8.RuneCountInString(x) < 1 {
+			s.fail("axyb-query.response.json#/properties/xyRelationNumList/items/properties/numB/minLength", "minLength", "minLength: want 1")
+		}
+		if utf8.RuneCountInString(x) > 32 {
+			s.fail("axyb-query.response.json#/properties/xyRelationNumList/items/properties/numB/maxLength", "maxLength", "maxLength: want 32")
+		}
+	}
+}
+
+// v363 validates axyb-query.response.json#/properties/xyRelationNumList/items/properties/numX.
+func v363(s *vstate, x any) {
+	if !hasType(x, tString) {
+		s.fail("axyb-query.response.json#/properties/xyRelationNumList/items/properties/numX/type", "type", "want string")
+		return
+	}
+	if str, ok := x.(string); ok && !IsXNumber(str) {
+		s.fail("axyb-query.response.json#/properties/xyRelationNumList/items/properties/numX/format", "format", "not a valid pns-x-number")
+		return
+	}
+	switch x := x.(type) {
+	case string:
+		if utf8.RuneCountInString(x) < 1 {
+			s.fail("axyb-query.response.json#/properties/xyRelationNumList/items/properties/numX/minLength", "minLength", "minLength: want 1")
+		}
+		if utf8.RuneCountInString(x) > 32 {
+			s.fail("axyb-query.response.json#/properties/xyRelationNumList/items/properties/numX/maxLength", "maxLength", "maxLength: want 32")
+		}
+	}
+}
+
+// v364 validates axyb-query.response.json#/properties/xyRelationNumList/items/properties/numY.
+func v364(s *vstate, x any) {
+	if !hasType(x, tString) {
+		s.fail("axyb-query.response.json#/properties/xyRelationNumList/items/properties/numY/type", "type", "want string")
+		return
+	}
+	if str, ok := x.(string); ok && !IsXNumber(str) {
+		s.fail("axyb-query.response.json#/properties/xyRelationNumList/items/properties/numY/format", "format", "not a valid pns-x-number")
+		return
+	}
+	switch x := x.(type) {
+	case string:
+		if utf8.RuneCountInString(x) < 1 {
+			s.fail("axyb-query.response.json#/properties/xyRelationNumList/items/properties/numY/minLength", "minLength", "minLength: want 1")
+		}
+		if utf8.RuneCountInString(x) > 32 {
+			s.fail("axyb-query.response.json#/properties/xyRelationNumList/items/properties/numY/maxLength", "maxLength", "maxLength: want 32")
+		}
+	}
+}
+
+// v365 validates axyb-query.response.json#/properties/xyRelationNumList/items/properties/preVoiceX.
+func v365(s *vstate, x any) {
+	if !hasType(x, tString) {
+		s.fail("axyb-query.response.json#/properties/xyRelationNumList/items/properties/preVoiceX/type", "type", "want string")
+		return
+	}
+	switch x := x.(type) {
+	case string:
+		if utf8.RuneCountInString(x) < 1 {
+			s.fail("axyb-query.response.json#/properties/xyRelationNumList/items/properties/preVoiceX/minLength", "minLength", "minLength: want 1")
+		}
+		if utf8.RuneCountInString(x) > 128 {
+			s.fail("axyb-query.response.json#/properties/xyRelationNumList/items/properties/preVoiceX/maxLength", "maxLength", "maxLength: want 128")
+		}
+	}
+}
+
+// v366 validates axyb-query.response.json#/properties/xyRelationNumList/items/properties/preVoiceY.
+func v366(s *vstate, x any) {
+	if !hasType(x, tString) {
+		s.fail("axyb-query.response.json#/properties/xyRelationNumList/items/properties/preVoiceY/type", "type", "want string")
+		return
+	}
+	switch x := x.(type) {
+	case string:
+		if utf8.RuneCountInString(x) < 1 {
+			s.fail("axyb-query.response.json#/properties/xyRelationNumList/items/properties/preVoiceY/minLength", "minLength", "minLength: want 1")
+		}
+		if utf8.RuneCountInString(x) > 128 {
+			s.fail("axyb-query.response.json#/properties/xyRelationNumList/items/properties/preVoiceY/maxLength", "maxLength", "maxLength: want 128")
+		}
+	}
+}
+
+// v367 validates axyb-query.response.json#/properties/xyRelationNumList/items/properties/recordFlag.
+func v367(s *vstate, x any) {
+	v99(s, x)
+}
+
+// v368 validates axyb-query.response.json#/properties/xyRelationNumList/items/properties/recordHintTone.
+func v368(s *vstate, x any) {
+	if !hasType(x, tString) {
+		s.fail("axyb-query.response.json#/properties/xyRelationNumList/items/properties/recordHintTone/type", "type", "want string")
+		return
+	}
+	switch x := x.(type) {
+	case string:
+		if utf8.RuneCountInString(x) < 1 {
+			s.fail("axyb-query.response.json#/properties/xyRelationNumList/items/properties/recordHintTone/minLength", "minLength", "minLength: want 1")
+		}
+		if utf8.RuneCountInString(x) > 128 {
+			s.fail("axyb-query.response.json#/properties/xyRelationNumList/items/properties/recordHintTone/maxLength", "maxLength", "maxLength: want 128")
+		}
+	}
+}
+
+// v369 validates axyb-query.response.json#/properties/xyRelationNumList/items/properties/subscribeTime.
+func v369(s *vstate, x any) {
+	v103(s, x)
+}
+
+// v370 validates axyb-query.response.json#/properties/xyRelationNumList/items/properties/userData.
+func v370(s *vstate, x any) {
+	v108(s, x)
+}
+
+// v371 validates axyb-query.response.json#/properties/xyRelationNumList/items/properties/ybDuration.
+func v371(s *vstate, x any) {
+	if !hasType(x, tString) {
+		s.fail("axyb-query.response.json#/properties/xyRelationNumList/items/properties/ybDuration/type", "type", "want string")
+		return
+	}
+	switch x := x.(type) {
+	case string:
+		if utf8.RuneCountInString(x) < 1 {
+			s.fail("axyb-query.response.json#/properties/xyRelationNumList/items/properties/ybDuration/minLength", "minLength", "minLength: want 1")
+		}
+		if utf8.RuneCountInString(x) > 32 {
+			s.fail("axyb-query.response.json#/properties/xyRelationNumList/items/properties/ybDuration/maxLength", "maxLength", "maxLength: want 32")
+		}
+		if !re3.MatchString(x) {
+			s.fail("axyb-query.response.json#/properties/xyRelationNumList/items/properties/ybDuration/pattern", "pattern", "does not match pattern ^[0-9]+$")
+		}
+	}
+}
+
+// v372 validates axyb-query.response.json#/properties/xyRelationNumList/items/if.
+func v372(s *vstate, x any) {
+	switch x := x.(type) {
+	case map[string]any:
+		if !has(x, "numY") {
+			s.fail("axyb-query.response.json#/properties/xyRelationNumList/items/if/required", "required", "missing properties")
+		}
+	}
+}
+
+// v373 validates axyb-query.response.json#/properties/xyRelationNumList/items/then.
+func v373(s *vstate, x any) {
+	switch x := x.(type) {
+	case map[string]any:
+		if !has(x, "numB") {
+			s.fail("axyb-query.response.json#/properties/xyRelationNumList/items/then/required", "required", "missing properties")
+		}
+	}
+}
+
+// v374 validates axyb-query.response.json#/properties/xyRelationNumList/items/else.
+func v374(s *vstate, x any) {
+	switch x := x.(type) {
+	case map[string]any:
+		if v, ok := x["numB"]; ok {
+			s.push("numB")
+			v375(s, v)
+			s.pop()
+		}
+	}
+}
+
+// v375 validates axyb-query.response.json#/properties/xyRelationNumList/items/else/properties/numB.
+func v375(s *vstate, x any) {
+	s.fail("axyb-query.response.json#/properties/xyRelationNumList/items/else/properties/numB", "false", "not allowed here (false schema)")
+}
+
+// v376 validates axyb-query.response.json#/if.
+func v376(s *vstate, x any) {
+	v35(s, x)
+}
+
+// v377 validates axyb-query.response.json#/then.
+func v377(s *vstate, x any) {
+	switch x := x.(type) {
+	case map[string]any:
+		if !has(x, "xyRelationNumList") {
+			s.fail("axyb-query.response.json#/then/required", "required", "missing properties")
+		}
+	}
+}
+
+// v378 validates axyb-query.response.json#/else.
+func v378(s *vstate, x any) {
+	switch x := x.(type) {
+	case map[string]any:
+		if v, ok := x["xyRelationNumList"]; ok {
+			s.push("xyRelationNumList")
+			v379(s, v)
+			s.pop()
+		}
+	}
+}
+
+// v379 validates axyb-query.response.json#/else/properties/xyRelationNumList.
+func v379(s *vstate, x any) {
+	s.fail("axyb-query.response.json#/else/properties/xyRelationNumList", "false", "not allowed here (false schema)")
+}
+
+// v380 validates axyb-unbind.request.json#.
+func v380(s *vstate, x any) {
+	if !hasType(x, tObject) {
+		s.fail("axyb-unbind.request.json#/type", "type", "want object")
+		return
+	}
+	switch x := x.(type) {
+	case map[string]any:
+		if !has(x, "app_key") || !has(x, "subscriptionId") {
+			s.fail("axyb-unbind.request.json#/required", "required", "missing properties")
+		}
+		if v, ok := x["app_key"]; ok {
+			s.push("app_key")
+			v381(s, v)
+			s.pop()
+		}
+		if v, ok := x["bNum"]; ok {
+			s.push("bNum")
+			v382(s, v)
+			s.pop()
+		}
+		if v, ok := x["subscriptionId"]; ok {
+			s.push("subscriptionId")
+			v383(s, v)
+			s.pop()
+		}
+		if v, ok := x["yNum"]; ok {
+			s.push("yNum")
+			v384(s, v)
+			s.pop()
+		}
+	}
+}
+
+// v381 validates axyb-unbind.request.json#/properties/app_key.
+func v381(s *vstate, x any) {
+	if !hasType(x, tString) {
+		s.fail("axyb-unbind.request.json#/properties/app_key/type", "type", "want string")
+		return
+	}
+	switch x := x.(type) {
+	case string:
+		if utf8.RuneCountInString(x) < 1 {
+			s.fail("axyb-unbind.request.json#/properties/app_key/minLength", "minLength", "minLength: want 1")
+		}
+		if utf8.RuneCountInString(x) > 128 {
+			s.fail("axyb-unbind.request.json#/properties/app_key/maxLength", "maxLength", "maxLength: want 128")
+		}
+	}
+}
+
+// v382 validates axyb-unbind.request.json#/properties/bNum.
+func v382(s *vstate, x any) {
+	if !hasType(x, tString) {
+		s.fail("axyb-unbind.request.json#/properties/bNum/type", "type", "want string")
+		return
+	}
+	if str, ok := x.(string); ok && !IsABNumber(str) {
+		s.fail("axyb-unbind.request.json#/properties/bNum/format", "format", "not a valid pns-ab-number")
+		return
+	}
+	switch x := x.(type) {
+	case string:
+		if utf8.RuneCountInString(x) < 1 {
+			s.fail("axyb-unbind.request.json#/properties/bNum/minLength", "minLength", "minLength: want 1")
+		}
+		if utf8.RuneCountInString(x) > 32 {
+			s.fail("axyb-unbind.request.json#/properties/bNum/maxLength", "maxLength", "maxLength: want 32")
+		}
+	}
+}
+
+// v383 validates axyb-unbind.request.json#/properties/subscriptionId.
+func v383(s *vstate, x any) {
+	if !hasType(x, tString) {
+		s.fail("axyb-unbind.request.json#/properties/subscriptionId/type", "type", "want string")
+		return
+	}
+	switch x := x.(type) {
+	case string:
+		if utf8.RuneCountInString(x) < 1 {
+			s.fail("axyb-unbind.request.json#/properties/subscriptionId/minLength", "minLength", "minLength: want 1")
+		}
+		if utf8.RuneCountInString(x) > 64 {
+			s.fail("axyb-unbind.request.json#/properties/subscriptionId/maxLength", "maxLength", "maxLength: want 64")
+		}
+	}
+}
+
+// v384 validates axyb-unbind.request.json#/properties/yNum.
+func v384(s *vstate, x any) {
+	if !hasType(x, tString) {
+		s.fail("axyb-unbind.request.json#/properties/yNum/type", "type", "want string")
+		return
+	}
+	if str, ok := x.(string); ok && !IsXNumber(str) {
+		s.fail("axyb-unbind.request.json#/properties/yNum/format", "format", "not a valid pns-x-number")
+		return
+	}
+	switch x := x.(type) {
+	case string:
+		if utf8.RuneCountInString(x) < 1 {
+			s.fail("axyb-unbind.request.json#/properties/yNum/minLength", "minLength", "minLength: want 1")
+		}
+		if utf8.RuneCountInString(x) > 32 {
+			s.fail("axyb-unbind.request.json#/properties/yNum/maxLength", "maxLength", "maxLength: want 32")
+		}
+	}
+}
+
+// v385 validates axyb-unbind.response.json#.
+func v385(s *vstate, x any) {
+	v27(s, x)
+}
+
+// v386 validates call-stop.request.json#.
+func v386(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("call-stop.request.json#/type", "type", "want object")
 		return
@@ -4740,19 +5728,19 @@ func v323(s *vstate, x any) {
 		}
 		if v, ok := x["sessionid"]; ok {
 			s.push("sessionid")
-			v324(s, v)
+			v387(s, v)
 			s.pop()
 		}
 		if v, ok := x["signal"]; ok {
 			s.push("signal")
-			v325(s, v)
+			v388(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v324 validates call-stop.request.json#/properties/sessionid.
-func v324(s *vstate, x any) {
+// v387 validates call-stop.request.json#/properties/sessionid.
+func v387(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("call-stop.request.json#/properties/sessionid/type", "type", "want string")
 		return
@@ -4768,8 +5756,8 @@ func v324(s *vstate, x any) {
 	}
 }
 
-// v325 validates call-stop.request.json#/properties/signal.
-func v325(s *vstate, x any) {
+// v388 validates call-stop.request.json#/properties/signal.
+func v388(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("call-stop.request.json#/properties/signal/type", "type", "want string")
 		return
@@ -4780,31 +5768,31 @@ func v325(s *vstate, x any) {
 	}
 }
 
-// v326 validates call-stop.response.json#.
-func v326(s *vstate, x any) {
-	v327(s, x)
-	v328(s, x)
+// v389 validates call-stop.response.json#.
+func v389(s *vstate, x any) {
+	v390(s, x)
+	v391(s, x)
 }
 
-// v327 validates call-stop.response.json#/allOf/0.
-func v327(s *vstate, x any) {
+// v390 validates call-stop.response.json#/allOf/0.
+func v390(s *vstate, x any) {
 	v27(s, x)
 }
 
-// v328 validates call-stop.response.json#/allOf/1.
-func v328(s *vstate, x any) {
+// v391 validates call-stop.response.json#/allOf/1.
+func v391(s *vstate, x any) {
 	switch x := x.(type) {
 	case map[string]any:
 		if v, ok := x["resultdesc"]; ok {
 			s.push("resultdesc")
-			v329(s, v)
+			v392(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v329 validates call-stop.response.json#/allOf/1/properties/resultdesc.
-func v329(s *vstate, x any) {
+// v392 validates call-stop.response.json#/allOf/1/properties/resultdesc.
+func v392(s *vstate, x any) {
 	switch x := x.(type) {
 	case string:
 		if utf8.RuneCountInString(x) > 128 {
@@ -4813,8 +5801,8 @@ func v329(s *vstate, x any) {
 	}
 }
 
-// v330 validates callback-callin.response.json#.
-func v330(s *vstate, x any) {
+// v393 validates callback-callin.response.json#.
+func v393(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("callback-callin.response.json#/type", "type", "want object")
 		return
@@ -4826,37 +5814,37 @@ func v330(s *vstate, x any) {
 		}
 		if v, ok := x["closeInfo"]; ok {
 			s.push("closeInfo")
-			v331(s, v)
+			v394(s, v)
 			s.pop()
 		}
 		if v, ok := x["connectInfo"]; ok {
 			s.push("connectInfo")
-			v338(s, v)
+			v401(s, v)
 			s.pop()
 		}
 		if v, ok := x["operation"]; ok {
 			s.push("operation")
-			v353(s, v)
+			v416(s, v)
 			s.pop()
 		}
 	}
-	s.ifThenElse(x, v354, v356, nil)
+	s.ifThenElse(x, v417, v419, nil)
 }
 
-// v331 validates callback-callin.response.json#/properties/closeInfo.
-func v331(s *vstate, x any) {
-	if !s.anyOf(x, v332, v336) {
+// v394 validates callback-callin.response.json#/properties/closeInfo.
+func v394(s *vstate, x any) {
+	if !s.anyOf(x, v395, v399) {
 		s.fail("callback-callin.response.json#/properties/closeInfo/anyOf", "anyOf", "anyOf failed")
 	}
 }
 
-// v332 validates callback-callin.response.json#/properties/closeInfo/anyOf/0.
-func v332(s *vstate, x any) {
-	v333(s, x)
+// v395 validates callback-callin.response.json#/properties/closeInfo/anyOf/0.
+func v395(s *vstate, x any) {
+	v396(s, x)
 }
 
-// v333 validates callback-callin.response.json#/$defs/closeInfo.
-func v333(s *vstate, x any) {
+// v396 validates callback-callin.response.json#/$defs/closeInfo.
+func v396(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("callback-callin.response.json#/$defs/closeInfo/type", "type", "want object")
 		return
@@ -4865,19 +5853,19 @@ func v333(s *vstate, x any) {
 	case map[string]any:
 		if v, ok := x["closeHintTone"]; ok {
 			s.push("closeHintTone")
-			v334(s, v)
+			v397(s, v)
 			s.pop()
 		}
 		if v, ok := x["userData"]; ok {
 			s.push("userData")
-			v335(s, v)
+			v398(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v334 validates callback-callin.response.json#/$defs/closeInfo/properties/closeHintTone.
-func v334(s *vstate, x any) {
+// v397 validates callback-callin.response.json#/$defs/closeInfo/properties/closeHintTone.
+func v397(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-callin.response.json#/$defs/closeInfo/properties/closeHintTone/type", "type", "want string")
 		return
@@ -4893,13 +5881,13 @@ func v334(s *vstate, x any) {
 	}
 }
 
-// v335 validates callback-callin.response.json#/$defs/closeInfo/properties/userData.
-func v335(s *vstate, x any) {
+// v398 validates callback-callin.response.json#/$defs/closeInfo/properties/userData.
+func v398(s *vstate, x any) {
 	v108(s, x)
 }
 
-// v336 validates callback-callin.response.json#/properties/closeInfo/anyOf/1.
-func v336(s *vstate, x any) {
+// v399 validates callback-callin.response.json#/properties/closeInfo/anyOf/1.
+func v399(s *vstate, x any) {
 	if !hasType(x, tArray) {
 		s.fail("callback-callin.response.json#/properties/closeInfo/anyOf/1/type", "type", "want array")
 		return
@@ -4911,31 +5899,31 @@ func v336(s *vstate, x any) {
 		}
 		for i, v := range x {
 			s.push(strconv.Itoa(i))
-			v337(s, v)
+			v400(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v337 validates callback-callin.response.json#/properties/closeInfo/anyOf/1/items.
-func v337(s *vstate, x any) {
-	v333(s, x)
+// v400 validates callback-callin.response.json#/properties/closeInfo/anyOf/1/items.
+func v400(s *vstate, x any) {
+	v396(s, x)
 }
 
-// v338 validates callback-callin.response.json#/properties/connectInfo.
-func v338(s *vstate, x any) {
-	if !s.anyOf(x, v339, v351) {
+// v401 validates callback-callin.response.json#/properties/connectInfo.
+func v401(s *vstate, x any) {
+	if !s.anyOf(x, v402, v414) {
 		s.fail("callback-callin.response.json#/properties/connectInfo/anyOf", "anyOf", "anyOf failed")
 	}
 }
 
-// v339 validates callback-callin.response.json#/properties/connectInfo/anyOf/0.
-func v339(s *vstate, x any) {
-	v340(s, x)
+// v402 validates callback-callin.response.json#/properties/connectInfo/anyOf/0.
+func v402(s *vstate, x any) {
+	v403(s, x)
 }
 
-// v340 validates callback-callin.response.json#/$defs/connectInfo.
-func v340(s *vstate, x any) {
+// v403 validates callback-callin.response.json#/$defs/connectInfo.
+func v403(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("callback-callin.response.json#/$defs/connectInfo/type", "type", "want object")
 		return
@@ -4947,49 +5935,49 @@ func v340(s *vstate, x any) {
 		}
 		if v, ok := x["calleeNum"]; ok {
 			s.push("calleeNum")
-			v341(s, v)
+			v404(s, v)
 			s.pop()
 		}
 		if v, ok := x["displayCalleeNum"]; ok {
 			s.push("displayCalleeNum")
-			v342(s, v)
+			v405(s, v)
 			s.pop()
 		}
 		if v, ok := x["lastMinVoice"]; ok {
 			s.push("lastMinVoice")
-			v343(s, v)
+			v406(s, v)
 			s.pop()
 		}
 		if v, ok := x["maxDuration"]; ok {
 			s.push("maxDuration")
-			v344(s, v)
+			v407(s, v)
 			s.pop()
 		}
 		if v, ok := x["recordFlag"]; ok {
 			s.push("recordFlag")
-			v345(s, v)
+			v408(s, v)
 			s.pop()
 		}
 		if v, ok := x["recordHintTone"]; ok {
 			s.push("recordHintTone")
-			v348(s, v)
+			v411(s, v)
 			s.pop()
 		}
 		if v, ok := x["userData"]; ok {
 			s.push("userData")
-			v349(s, v)
+			v412(s, v)
 			s.pop()
 		}
 		if v, ok := x["waitVoice"]; ok {
 			s.push("waitVoice")
-			v350(s, v)
+			v413(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v341 validates callback-callin.response.json#/$defs/connectInfo/properties/calleeNum.
-func v341(s *vstate, x any) {
+// v404 validates callback-callin.response.json#/$defs/connectInfo/properties/calleeNum.
+func v404(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-callin.response.json#/$defs/connectInfo/properties/calleeNum/type", "type", "want string")
 		return
@@ -5009,8 +5997,8 @@ func v341(s *vstate, x any) {
 	}
 }
 
-// v342 validates callback-callin.response.json#/$defs/connectInfo/properties/displayCalleeNum.
-func v342(s *vstate, x any) {
+// v405 validates callback-callin.response.json#/$defs/connectInfo/properties/displayCalleeNum.
+func v405(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-callin.response.json#/$defs/connectInfo/properties/displayCalleeNum/type", "type", "want string")
 		return
@@ -5030,8 +6018,8 @@ func v342(s *vstate, x any) {
 	}
 }
 
-// v343 validates callback-callin.response.json#/$defs/connectInfo/properties/lastMinVoice.
-func v343(s *vstate, x any) {
+// v406 validates callback-callin.response.json#/$defs/connectInfo/properties/lastMinVoice.
+func v406(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-callin.response.json#/$defs/connectInfo/properties/lastMinVoice/type", "type", "want string")
 		return
@@ -5044,8 +6032,8 @@ func v343(s *vstate, x any) {
 	}
 }
 
-// v344 validates callback-callin.response.json#/$defs/connectInfo/properties/maxDuration.
-func v344(s *vstate, x any) {
+// v407 validates callback-callin.response.json#/$defs/connectInfo/properties/maxDuration.
+func v407(s *vstate, x any) {
 	if !hasType(x, tInteger) {
 		s.fail("callback-callin.response.json#/$defs/connectInfo/properties/maxDuration/type", "type", "want integer")
 		return
@@ -5061,15 +6049,15 @@ func v344(s *vstate, x any) {
 	}
 }
 
-// v345 validates callback-callin.response.json#/$defs/connectInfo/properties/recordFlag.
-func v345(s *vstate, x any) {
-	if !s.anyOf(x, v346, v347) {
+// v408 validates callback-callin.response.json#/$defs/connectInfo/properties/recordFlag.
+func v408(s *vstate, x any) {
+	if !s.anyOf(x, v409, v410) {
 		s.fail("callback-callin.response.json#/$defs/connectInfo/properties/recordFlag/anyOf", "anyOf", "anyOf failed")
 	}
 }
 
-// v346 validates callback-callin.response.json#/$defs/connectInfo/properties/recordFlag/anyOf/0.
-func v346(s *vstate, x any) {
+// v409 validates callback-callin.response.json#/$defs/connectInfo/properties/recordFlag/anyOf/0.
+func v409(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-callin.response.json#/$defs/connectInfo/properties/recordFlag/anyOf/0/type", "type", "want string")
 		return
@@ -5080,16 +6068,16 @@ func v346(s *vstate, x any) {
 	}
 }
 
-// v347 validates callback-callin.response.json#/$defs/connectInfo/properties/recordFlag/anyOf/1.
-func v347(s *vstate, x any) {
+// v410 validates callback-callin.response.json#/$defs/connectInfo/properties/recordFlag/anyOf/1.
+func v410(s *vstate, x any) {
 	if !hasType(x, tBool) {
 		s.fail("callback-callin.response.json#/$defs/connectInfo/properties/recordFlag/anyOf/1/type", "type", "want boolean")
 		return
 	}
 }
 
-// v348 validates callback-callin.response.json#/$defs/connectInfo/properties/recordHintTone.
-func v348(s *vstate, x any) {
+// v411 validates callback-callin.response.json#/$defs/connectInfo/properties/recordHintTone.
+func v411(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-callin.response.json#/$defs/connectInfo/properties/recordHintTone/type", "type", "want string")
 		return
@@ -5105,13 +6093,13 @@ func v348(s *vstate, x any) {
 	}
 }
 
-// v349 validates callback-callin.response.json#/$defs/connectInfo/properties/userData.
-func v349(s *vstate, x any) {
+// v412 validates callback-callin.response.json#/$defs/connectInfo/properties/userData.
+func v412(s *vstate, x any) {
 	v108(s, x)
 }
 
-// v350 validates callback-callin.response.json#/$defs/connectInfo/properties/waitVoice.
-func v350(s *vstate, x any) {
+// v413 validates callback-callin.response.json#/$defs/connectInfo/properties/waitVoice.
+func v413(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-callin.response.json#/$defs/connectInfo/properties/waitVoice/type", "type", "want string")
 		return
@@ -5124,8 +6112,8 @@ func v350(s *vstate, x any) {
 	}
 }
 
-// v351 validates callback-callin.response.json#/properties/connectInfo/anyOf/1.
-func v351(s *vstate, x any) {
+// v414 validates callback-callin.response.json#/properties/connectInfo/anyOf/1.
+func v414(s *vstate, x any) {
 	if !hasType(x, tArray) {
 		s.fail("callback-callin.response.json#/properties/connectInfo/anyOf/1/type", "type", "want array")
 		return
@@ -5137,19 +6125,19 @@ func v351(s *vstate, x any) {
 		}
 		for i, v := range x {
 			s.push(strconv.Itoa(i))
-			v352(s, v)
+			v415(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v352 validates callback-callin.response.json#/properties/connectInfo/anyOf/1/items.
-func v352(s *vstate, x any) {
-	v340(s, x)
+// v415 validates callback-callin.response.json#/properties/connectInfo/anyOf/1/items.
+func v415(s *vstate, x any) {
+	v403(s, x)
 }
 
-// v353 validates callback-callin.response.json#/properties/operation.
-func v353(s *vstate, x any) {
+// v416 validates callback-callin.response.json#/properties/operation.
+func v416(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-callin.response.json#/properties/operation/type", "type", "want string")
 		return
@@ -5160,8 +6148,8 @@ func v353(s *vstate, x any) {
 	}
 }
 
-// v354 validates callback-callin.response.json#/if.
-func v354(s *vstate, x any) {
+// v417 validates callback-callin.response.json#/if.
+func v417(s *vstate, x any) {
 	switch x := x.(type) {
 	case map[string]any:
 		if !has(x, "operation") {
@@ -5169,22 +6157,22 @@ func v354(s *vstate, x any) {
 		}
 		if v, ok := x["operation"]; ok {
 			s.push("operation")
-			v355(s, v)
+			v418(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v355 validates callback-callin.response.json#/if/properties/operation.
-func v355(s *vstate, x any) {
+// v418 validates callback-callin.response.json#/if/properties/operation.
+func v418(s *vstate, x any) {
 	if !(isString(x, "connect")) {
 		s.fail("callback-callin.response.json#/if/properties/operation/const", "const", "want 'connect'")
 		return
 	}
 }
 
-// v356 validates callback-callin.response.json#/then.
-func v356(s *vstate, x any) {
+// v419 validates callback-callin.response.json#/then.
+func v419(s *vstate, x any) {
 	switch x := x.(type) {
 	case map[string]any:
 		if !has(x, "connectInfo") {
@@ -5193,8 +6181,8 @@ func v356(s *vstate, x any) {
 	}
 }
 
-// v357 validates callback-event.request.json#.
-func v357(s *vstate, x any) {
+// v420 validates callback-event.request.json#.
+func v420(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("callback-event.request.json#/type", "type", "want object")
 		return
@@ -5206,19 +6194,19 @@ func v357(s *vstate, x any) {
 		}
 		if v, ok := x["eventType"]; ok {
 			s.push("eventType")
-			v358(s, v)
+			v421(s, v)
 			s.pop()
 		}
 		if v, ok := x["statusInfo"]; ok {
 			s.push("statusInfo")
-			v359(s, v)
+			v422(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v358 validates callback-event.request.json#/properties/eventType.
-func v358(s *vstate, x any) {
+// v421 validates callback-event.request.json#/properties/eventType.
+func v421(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-event.request.json#/properties/eventType/type", "type", "want string")
 		return
@@ -5229,13 +6217,13 @@ func v358(s *vstate, x any) {
 	}
 }
 
-// v359 validates callback-event.request.json#/properties/statusInfo.
-func v359(s *vstate, x any) {
-	v360(s, x)
+// v422 validates callback-event.request.json#/properties/statusInfo.
+func v422(s *vstate, x any) {
+	v423(s, x)
 }
 
-// v360 validates callback-event.request.json#/$defs/callStatusInfo.
-func v360(s *vstate, x any) {
+// v423 validates callback-event.request.json#/$defs/callStatusInfo.
+func v423(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("callback-event.request.json#/$defs/callStatusInfo/type", "type", "want object")
 		return
@@ -5247,59 +6235,59 @@ func v360(s *vstate, x any) {
 		}
 		if v, ok := x["called"]; ok {
 			s.push("called")
-			v361(s, v)
+			v424(s, v)
 			s.pop()
 		}
 		if v, ok := x["caller"]; ok {
 			s.push("caller")
-			v362(s, v)
+			v425(s, v)
 			s.pop()
 		}
 		if v, ok := x["digitInfo"]; ok {
 			s.push("digitInfo")
-			v363(s, v)
+			v426(s, v)
 			s.pop()
 		}
 		if v, ok := x["notifyMode"]; ok {
 			s.push("notifyMode")
-			v364(s, v)
+			v427(s, v)
 			s.pop()
 		}
 		if v, ok := x["sessionId"]; ok {
 			s.push("sessionId")
-			v365(s, v)
+			v428(s, v)
 			s.pop()
 		}
 		if v, ok := x["stateCode"]; ok {
 			s.push("stateCode")
-			v366(s, v)
+			v429(s, v)
 			s.pop()
 		}
 		if v, ok := x["stateDesc"]; ok {
 			s.push("stateDesc")
-			v367(s, v)
+			v430(s, v)
 			s.pop()
 		}
 		if v, ok := x["subscriptionId"]; ok {
 			s.push("subscriptionId")
-			v368(s, v)
+			v431(s, v)
 			s.pop()
 		}
 		if v, ok := x["timestamp"]; ok {
 			s.push("timestamp")
-			v369(s, v)
+			v432(s, v)
 			s.pop()
 		}
 		if v, ok := x["userData"]; ok {
 			s.push("userData")
-			v370(s, v)
+			v433(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v361 validates callback-event.request.json#/$defs/callStatusInfo/properties/called.
-func v361(s *vstate, x any) {
+// v424 validates callback-event.request.json#/$defs/callStatusInfo/properties/called.
+func v424(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-event.request.json#/$defs/callStatusInfo/properties/called/type", "type", "want string")
 		return
@@ -5315,8 +6303,8 @@ func v361(s *vstate, x any) {
 	}
 }
 
-// v362 validates callback-event.request.json#/$defs/callStatusInfo/properties/caller.
-func v362(s *vstate, x any) {
+// v425 validates callback-event.request.json#/$defs/callStatusInfo/properties/caller.
+func v425(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-event.request.json#/$defs/callStatusInfo/properties/caller/type", "type", "want string")
 		return
@@ -5332,16 +6320,16 @@ func v362(s *vstate, x any) {
 	}
 }
 
-// v363 validates callback-event.request.json#/$defs/callStatusInfo/properties/digitInfo.
-func v363(s *vstate, x any) {
+// v426 validates callback-event.request.json#/$defs/callStatusInfo/properties/digitInfo.
+func v426(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-event.request.json#/$defs/callStatusInfo/properties/digitInfo/type", "type", "want string")
 		return
 	}
 }
 
-// v364 validates callback-event.request.json#/$defs/callStatusInfo/properties/notifyMode.
-func v364(s *vstate, x any) {
+// v427 validates callback-event.request.json#/$defs/callStatusInfo/properties/notifyMode.
+func v427(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-event.request.json#/$defs/callStatusInfo/properties/notifyMode/type", "type", "want string")
 		return
@@ -5352,8 +6340,8 @@ func v364(s *vstate, x any) {
 	}
 }
 
-// v365 validates callback-event.request.json#/$defs/callStatusInfo/properties/sessionId.
-func v365(s *vstate, x any) {
+// v428 validates callback-event.request.json#/$defs/callStatusInfo/properties/sessionId.
+func v428(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-event.request.json#/$defs/callStatusInfo/properties/sessionId/type", "type", "want string")
 		return
@@ -5369,8 +6357,8 @@ func v365(s *vstate, x any) {
 	}
 }
 
-// v366 validates callback-event.request.json#/$defs/callStatusInfo/properties/stateCode.
-func v366(s *vstate, x any) {
+// v429 validates callback-event.request.json#/$defs/callStatusInfo/properties/stateCode.
+func v429(s *vstate, x any) {
 	if !hasType(x, tInteger) {
 		s.fail("callback-event.request.json#/$defs/callStatusInfo/properties/stateCode/type", "type", "want integer")
 		return
@@ -5381,8 +6369,8 @@ func v366(s *vstate, x any) {
 	}
 }
 
-// v367 validates callback-event.request.json#/$defs/callStatusInfo/properties/stateDesc.
-func v367(s *vstate, x any) {
+// v430 validates callback-event.request.json#/$defs/callStatusInfo/properties/stateDesc.
+func v430(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-event.request.json#/$defs/callStatusInfo/properties/stateDesc/type", "type", "want string")
 		return
@@ -5398,13 +6386,13 @@ func v367(s *vstate, x any) {
 	}
 }
 
-// v368 validates callback-event.request.json#/$defs/callStatusInfo/properties/subscriptionId.
-func v368(s *vstate, x any) {
+// v431 validates callback-event.request.json#/$defs/callStatusInfo/properties/subscriptionId.
+func v431(s *vstate, x any) {
 	v33(s, x)
 }
 
-// v369 validates callback-event.request.json#/$defs/callStatusInfo/properties/timestamp.
-func v369(s *vstate, x any) {
+// v432 validates callback-event.request.json#/$defs/callStatusInfo/properties/timestamp.
+func v432(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-event.request.json#/$defs/callStatusInfo/properties/timestamp/type", "type", "want string")
 		return
@@ -5424,13 +6412,13 @@ func v369(s *vstate, x any) {
 	}
 }
 
-// v370 validates callback-event.request.json#/$defs/callStatusInfo/properties/userData.
-func v370(s *vstate, x any) {
+// v433 validates callback-event.request.json#/$defs/callStatusInfo/properties/userData.
+func v433(s *vstate, x any) {
 	v108(s, x)
 }
 
-// v371 validates callback-fee.request.json#.
-func v371(s *vstate, x any) {
+// v434 validates callback-fee.request.json#.
+func v434(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("callback-fee.request.json#/type", "type", "want object")
 		return
@@ -5442,19 +6430,19 @@ func v371(s *vstate, x any) {
 		}
 		if v, ok := x["eventType"]; ok {
 			s.push("eventType")
-			v372(s, v)
+			v435(s, v)
 			s.pop()
 		}
 		if v, ok := x["feeLst"]; ok {
 			s.push("feeLst")
-			v373(s, v)
+			v436(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v372 validates callback-fee.request.json#/properties/eventType.
-func v372(s *vstate, x any) {
+// v435 validates callback-fee.request.json#/properties/eventType.
+func v435(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/properties/eventType/type", "type", "want string")
 		return
@@ -5465,8 +6453,8 @@ func v372(s *vstate, x any) {
 	}
 }
 
-// v373 validates callback-fee.request.json#/properties/feeLst.
-func v373(s *vstate, x any) {
+// v436 validates callback-fee.request.json#/properties/feeLst.
+func v436(s *vstate, x any) {
 	if !hasType(x, tArray) {
 		s.fail("callback-fee.request.json#/properties/feeLst/type", "type", "want array")
 		return
@@ -5481,19 +6469,19 @@ func v373(s *vstate, x any) {
 		}
 		for i, v := range x {
 			s.push(strconv.Itoa(i))
-			v374(s, v)
+			v437(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v374 validates callback-fee.request.json#/properties/feeLst/items.
-func v374(s *vstate, x any) {
-	v375(s, x)
+// v437 validates callback-fee.request.json#/properties/feeLst/items.
+func v437(s *vstate, x any) {
+	v438(s, x)
 }
 
-// v375 validates callback-fee.request.json#/$defs/feeInfo.
-func v375(s *vstate, x any) {
+// v438 validates callback-fee.request.json#/$defs/feeInfo.
+func v438(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/type", "type", "want object")
 		return
@@ -5505,199 +6493,199 @@ func v375(s *vstate, x any) {
 		}
 		if v, ok := x["appKey"]; ok {
 			s.push("appKey")
-			v376(s, v)
+			v439(s, v)
 			s.pop()
 		}
 		if v, ok := x["areaCode"]; ok {
 			s.push("areaCode")
-			v377(s, v)
+			v440(s, v)
 			s.pop()
 		}
 		if v, ok := x["bindNum"]; ok {
 			s.push("bindNum")
-			v378(s, v)
+			v441(s, v)
 			s.pop()
 		}
 		if v, ok := x["callEndTime"]; ok {
 			s.push("callEndTime")
-			v379(s, v)
+			v442(s, v)
 			s.pop()
 		}
 		if v, ok := x["callInTime"]; ok {
 			s.push("callInTime")
-			v381(s, v)
+			v444(s, v)
 			s.pop()
 		}
 		if v, ok := x["callOutUnaswRsn"]; ok {
 			s.push("callOutUnaswRsn")
-			v382(s, v)
+			v445(s, v)
 			s.pop()
 		}
 		if v, ok := x["calleeNum"]; ok {
 			s.push("calleeNum")
-			v383(s, v)
+			v446(s, v)
 			s.pop()
 		}
 		if v, ok := x["callerNum"]; ok {
 			s.push("callerNum")
-			v384(s, v)
+			v447(s, v)
 			s.pop()
 		}
 		if v, ok := x["direction"]; ok {
 			s.push("direction")
-			v385(s, v)
+			v448(s, v)
 			s.pop()
 		}
 		if v, ok := x["extendNum"]; ok {
 			s.push("extendNum")
-			v386(s, v)
+			v449(s, v)
 			s.pop()
 		}
 		if v, ok := x["failTime"]; ok {
 			s.push("failTime")
-			v387(s, v)
+			v450(s, v)
 			s.pop()
 		}
 		if v, ok := x["fwdAlertingTime"]; ok {
 			s.push("fwdAlertingTime")
-			v388(s, v)
+			v451(s, v)
 			s.pop()
 		}
 		if v, ok := x["fwdAnswerTime"]; ok {
 			s.push("fwdAnswerTime")
-			v389(s, v)
+			v452(s, v)
 			s.pop()
 		}
 		if v, ok := x["fwdDisplayNum"]; ok {
 			s.push("fwdDisplayNum")
-			v390(s, v)
+			v453(s, v)
 			s.pop()
 		}
 		if v, ok := x["fwdDstNum"]; ok {
 			s.push("fwdDstNum")
-			v391(s, v)
+			v454(s, v)
 			s.pop()
 		}
 		if v, ok := x["fwdStartTime"]; ok {
 			s.push("fwdStartTime")
-			v392(s, v)
+			v455(s, v)
 			s.pop()
 		}
 		if v, ok := x["fwdUnaswRsn"]; ok {
 			s.push("fwdUnaswRsn")
-			v393(s, v)
+			v456(s, v)
 			s.pop()
 		}
 		if v, ok := x["hostName"]; ok {
 			s.push("hostName")
-			v394(s, v)
+			v457(s, v)
 			s.pop()
 		}
 		if v, ok := x["icid"]; ok {
 			s.push("icid")
-			v395(s, v)
+			v458(s, v)
 			s.pop()
 		}
 		if v, ok := x["mptyId"]; ok {
 			s.push("mptyId")
-			v396(s, v)
+			v459(s, v)
 			s.pop()
 		}
 		if v, ok := x["notifyMode"]; ok {
 			s.push("notifyMode")
-			v397(s, v)
+			v460(s, v)
 			s.pop()
 		}
 		if v, ok := x["recordBucketName"]; ok {
 			s.push("recordBucketName")
-			v398(s, v)
+			v461(s, v)
 			s.pop()
 		}
 		if v, ok := x["recordDomain"]; ok {
 			s.push("recordDomain")
-			v399(s, v)
+			v462(s, v)
 			s.pop()
 		}
 		if v, ok := x["recordFileDownloadUrl"]; ok {
 			s.push("recordFileDownloadUrl")
-			v400(s, v)
+			v463(s, v)
 			s.pop()
 		}
 		if v, ok := x["recordFlag"]; ok {
 			s.push("recordFlag")
-			v401(s, v)
+			v464(s, v)
 			s.pop()
 		}
 		if v, ok := x["recordObjectName"]; ok {
 			s.push("recordObjectName")
-			v402(s, v)
+			v465(s, v)
 			s.pop()
 		}
 		if v, ok := x["recordPushURL"]; ok {
 			s.push("recordPushURL")
-			v403(s, v)
+			v466(s, v)
 			s.pop()
 		}
 		if v, ok := x["recordStartTime"]; ok {
 			s.push("recordStartTime")
-			v404(s, v)
+			v467(s, v)
 			s.pop()
 		}
 		if v, ok := x["serviceType"]; ok {
 			s.push("serviceType")
-			v405(s, v)
+			v468(s, v)
 			s.pop()
 		}
 		if v, ok := x["sessionId"]; ok {
 			s.push("sessionId")
-			v406(s, v)
+			v469(s, v)
 			s.pop()
 		}
 		if v, ok := x["sipStatusCode"]; ok {
 			s.push("sipStatusCode")
-			v407(s, v)
+			v470(s, v)
 			s.pop()
 		}
 		if v, ok := x["spId"]; ok {
 			s.push("spId")
-			v408(s, v)
+			v471(s, v)
 			s.pop()
 		}
 		if v, ok := x["subscriptionId"]; ok {
 			s.push("subscriptionId")
-			v409(s, v)
+			v472(s, v)
 			s.pop()
 		}
 		if v, ok := x["ttsPlayTimes"]; ok {
 			s.push("ttsPlayTimes")
-			v410(s, v)
+			v473(s, v)
 			s.pop()
 		}
 		if v, ok := x["ttsTransDuration"]; ok {
 			s.push("ttsTransDuration")
-			v411(s, v)
+			v474(s, v)
 			s.pop()
 		}
 		if v, ok := x["ulFailReason"]; ok {
 			s.push("ulFailReason")
-			v412(s, v)
+			v475(s, v)
 			s.pop()
 		}
 		if v, ok := x["userData"]; ok {
 			s.push("userData")
-			v413(s, v)
+			v476(s, v)
 			s.pop()
 		}
 		if v, ok := x["voiceCheckType"]; ok {
 			s.push("voiceCheckType")
-			v414(s, v)
+			v477(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v376 validates callback-fee.request.json#/$defs/feeInfo/properties/appKey.
-func v376(s *vstate, x any) {
+// v439 validates callback-fee.request.json#/$defs/feeInfo/properties/appKey.
+func v439(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/appKey/type", "type", "want string")
 		return
@@ -5713,16 +6701,16 @@ func v376(s *vstate, x any) {
 	}
 }
 
-// v377 validates callback-fee.request.json#/$defs/feeInfo/properties/areaCode.
-func v377(s *vstate, x any) {
+// v440 validates callback-fee.request.json#/$defs/feeInfo/properties/areaCode.
+func v440(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/areaCode/type", "type", "want string")
 		return
 	}
 }
 
-// v378 validates callback-fee.request.json#/$defs/feeInfo/properties/bindNum.
-func v378(s *vstate, x any) {
+// v441 validates callback-fee.request.json#/$defs/feeInfo/properties/bindNum.
+func v441(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/bindNum/type", "type", "want string")
 		return
@@ -5738,13 +6726,13 @@ func v378(s *vstate, x any) {
 	}
 }
 
-// v379 validates callback-fee.request.json#/$defs/feeInfo/properties/callEndTime.
-func v379(s *vstate, x any) {
-	v380(s, x)
+// v442 validates callback-fee.request.json#/$defs/feeInfo/properties/callEndTime.
+func v442(s *vstate, x any) {
+	v443(s, x)
 }
 
-// v380 validates common.json#/$defs/utcTime128.
-func v380(s *vstate, x any) {
+// v443 validates common.json#/$defs/utcTime128.
+func v443(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("common.json#/$defs/utcTime128/type", "type", "want string")
 		return
@@ -5764,21 +6752,21 @@ func v380(s *vstate, x any) {
 	}
 }
 
-// v381 validates callback-fee.request.json#/$defs/feeInfo/properties/callInTime.
-func v381(s *vstate, x any) {
-	v380(s, x)
+// v444 validates callback-fee.request.json#/$defs/feeInfo/properties/callInTime.
+func v444(s *vstate, x any) {
+	v443(s, x)
 }
 
-// v382 validates callback-fee.request.json#/$defs/feeInfo/properties/callOutUnaswRsn.
-func v382(s *vstate, x any) {
+// v445 validates callback-fee.request.json#/$defs/feeInfo/properties/callOutUnaswRsn.
+func v445(s *vstate, x any) {
 	if !hasType(x, tInteger) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/callOutUnaswRsn/type", "type", "want integer")
 		return
 	}
 }
 
-// v383 validates callback-fee.request.json#/$defs/feeInfo/properties/calleeNum.
-func v383(s *vstate, x any) {
+// v446 validates callback-fee.request.json#/$defs/feeInfo/properties/calleeNum.
+func v446(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/calleeNum/type", "type", "want string")
 		return
@@ -5794,8 +6782,8 @@ func v383(s *vstate, x any) {
 	}
 }
 
-// v384 validates callback-fee.request.json#/$defs/feeInfo/properties/callerNum.
-func v384(s *vstate, x any) {
+// v447 validates callback-fee.request.json#/$defs/feeInfo/properties/callerNum.
+func v447(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/callerNum/type", "type", "want string")
 		return
@@ -5811,8 +6799,8 @@ func v384(s *vstate, x any) {
 	}
 }
 
-// v385 validates callback-fee.request.json#/$defs/feeInfo/properties/direction.
-func v385(s *vstate, x any) {
+// v448 validates callback-fee.request.json#/$defs/feeInfo/properties/direction.
+func v448(s *vstate, x any) {
 	if !hasType(x, tInteger) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/direction/type", "type", "want integer")
 		return
@@ -5823,28 +6811,28 @@ func v385(s *vstate, x any) {
 	}
 }
 
-// v386 validates callback-fee.request.json#/$defs/feeInfo/properties/extendNum.
-func v386(s *vstate, x any) {
+// v449 validates callback-fee.request.json#/$defs/feeInfo/properties/extendNum.
+func v449(s *vstate, x any) {
 	v244(s, x)
 }
 
-// v387 validates callback-fee.request.json#/$defs/feeInfo/properties/failTime.
-func v387(s *vstate, x any) {
-	v380(s, x)
+// v450 validates callback-fee.request.json#/$defs/feeInfo/properties/failTime.
+func v450(s *vstate, x any) {
+	v443(s, x)
 }
 
-// v388 validates callback-fee.request.json#/$defs/feeInfo/properties/fwdAlertingTime.
-func v388(s *vstate, x any) {
-	v380(s, x)
+// v451 validates callback-fee.request.json#/$defs/feeInfo/properties/fwdAlertingTime.
+func v451(s *vstate, x any) {
+	v443(s, x)
 }
 
-// v389 validates callback-fee.request.json#/$defs/feeInfo/properties/fwdAnswerTime.
-func v389(s *vstate, x any) {
-	v380(s, x)
+// v452 validates callback-fee.request.json#/$defs/feeInfo/properties/fwdAnswerTime.
+func v452(s *vstate, x any) {
+	v443(s, x)
 }
 
-// v390 validates callback-fee.request.json#/$defs/feeInfo/properties/fwdDisplayNum.
-func v390(s *vstate, x any) {
+// v453 validates callback-fee.request.json#/$defs/feeInfo/properties/fwdDisplayNum.
+func v453(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/fwdDisplayNum/type", "type", "want string")
 		return
@@ -5860,8 +6848,8 @@ func v390(s *vstate, x any) {
 	}
 }
 
-// v391 validates callback-fee.request.json#/$defs/feeInfo/properties/fwdDstNum.
-func v391(s *vstate, x any) {
+// v454 validates callback-fee.request.json#/$defs/feeInfo/properties/fwdDstNum.
+func v454(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/fwdDstNum/type", "type", "want string")
 		return
@@ -5877,21 +6865,21 @@ func v391(s *vstate, x any) {
 	}
 }
 
-// v392 validates callback-fee.request.json#/$defs/feeInfo/properties/fwdStartTime.
-func v392(s *vstate, x any) {
-	v380(s, x)
+// v455 validates callback-fee.request.json#/$defs/feeInfo/properties/fwdStartTime.
+func v455(s *vstate, x any) {
+	v443(s, x)
 }
 
-// v393 validates callback-fee.request.json#/$defs/feeInfo/properties/fwdUnaswRsn.
-func v393(s *vstate, x any) {
+// v456 validates callback-fee.request.json#/$defs/feeInfo/properties/fwdUnaswRsn.
+func v456(s *vstate, x any) {
 	if !hasType(x, tInteger) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/fwdUnaswRsn/type", "type", "want integer")
 		return
 	}
 }
 
-// v394 validates callback-fee.request.json#/$defs/feeInfo/properties/hostName.
-func v394(s *vstate, x any) {
+// v457 validates callback-fee.request.json#/$defs/feeInfo/properties/hostName.
+func v457(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/hostName/type", "type", "want string")
 		return
@@ -5907,8 +6895,8 @@ func v394(s *vstate, x any) {
 	}
 }
 
-// v395 validates callback-fee.request.json#/$defs/feeInfo/properties/icid.
-func v395(s *vstate, x any) {
+// v458 validates callback-fee.request.json#/$defs/feeInfo/properties/icid.
+func v458(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/icid/type", "type", "want string")
 		return
@@ -5924,16 +6912,16 @@ func v395(s *vstate, x any) {
 	}
 }
 
-// v396 validates callback-fee.request.json#/$defs/feeInfo/properties/mptyId.
-func v396(s *vstate, x any) {
+// v459 validates callback-fee.request.json#/$defs/feeInfo/properties/mptyId.
+func v459(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/mptyId/type", "type", "want string")
 		return
 	}
 }
 
-// v397 validates callback-fee.request.json#/$defs/feeInfo/properties/notifyMode.
-func v397(s *vstate, x any) {
+// v460 validates callback-fee.request.json#/$defs/feeInfo/properties/notifyMode.
+func v460(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/notifyMode/type", "type", "want string")
 		return
@@ -5944,16 +6932,16 @@ func v397(s *vstate, x any) {
 	}
 }
 
-// v398 validates callback-fee.request.json#/$defs/feeInfo/properties/recordBucketName.
-func v398(s *vstate, x any) {
+// v461 validates callback-fee.request.json#/$defs/feeInfo/properties/recordBucketName.
+func v461(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/recordBucketName/type", "type", "want string")
 		return
 	}
 }
 
-// v399 validates callback-fee.request.json#/$defs/feeInfo/properties/recordDomain.
-func v399(s *vstate, x any) {
+// v462 validates callback-fee.request.json#/$defs/feeInfo/properties/recordDomain.
+func v462(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/recordDomain/type", "type", "want string")
 		return
@@ -5969,8 +6957,8 @@ func v399(s *vstate, x any) {
 	}
 }
 
-// v400 validates callback-fee.request.json#/$defs/feeInfo/properties/recordFileDownloadUrl.
-func v400(s *vstate, x any) {
+// v463 validates callback-fee.request.json#/$defs/feeInfo/properties/recordFileDownloadUrl.
+func v463(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/recordFileDownloadUrl/type", "type", "want string")
 		return
@@ -5986,8 +6974,8 @@ func v400(s *vstate, x any) {
 	}
 }
 
-// v401 validates callback-fee.request.json#/$defs/feeInfo/properties/recordFlag.
-func v401(s *vstate, x any) {
+// v464 validates callback-fee.request.json#/$defs/feeInfo/properties/recordFlag.
+func v464(s *vstate, x any) {
 	if !hasType(x, tInteger) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/recordFlag/type", "type", "want integer")
 		return
@@ -6003,29 +6991,29 @@ func v401(s *vstate, x any) {
 	}
 }
 
-// v402 validates callback-fee.request.json#/$defs/feeInfo/properties/recordObjectName.
-func v402(s *vstate, x any) {
+// v465 validates callback-fee.request.json#/$defs/feeInfo/properties/recordObjectName.
+func v465(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/recordObjectName/type", "type", "want string")
 		return
 	}
 }
 
-// v403 validates callback-fee.request.json#/$defs/feeInfo/properties/recordPushURL.
-func v403(s *vstate, x any) {
+// v466 validates callback-fee.request.json#/$defs/feeInfo/properties/recordPushURL.
+func v466(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/recordPushURL/type", "type", "want string")
 		return
 	}
 }
 
-// v404 validates callback-fee.request.json#/$defs/feeInfo/properties/recordStartTime.
-func v404(s *vstate, x any) {
-	v380(s, x)
+// v467 validates callback-fee.request.json#/$defs/feeInfo/properties/recordStartTime.
+func v467(s *vstate, x any) {
+	v443(s, x)
 }
 
-// v405 validates callback-fee.request.json#/$defs/feeInfo/properties/serviceType.
-func v405(s *vstate, x any) {
+// v468 validates callback-fee.request.json#/$defs/feeInfo/properties/serviceType.
+func v468(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/serviceType/type", "type", "want string")
 		return
@@ -6041,8 +7029,8 @@ func v405(s *vstate, x any) {
 	}
 }
 
-// v406 validates callback-fee.request.json#/$defs/feeInfo/properties/sessionId.
-func v406(s *vstate, x any) {
+// v469 validates callback-fee.request.json#/$defs/feeInfo/properties/sessionId.
+func v469(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/sessionId/type", "type", "want string")
 		return
@@ -6058,16 +7046,16 @@ func v406(s *vstate, x any) {
 	}
 }
 
-// v407 validates callback-fee.request.json#/$defs/feeInfo/properties/sipStatusCode.
-func v407(s *vstate, x any) {
+// v470 validates callback-fee.request.json#/$defs/feeInfo/properties/sipStatusCode.
+func v470(s *vstate, x any) {
 	if !hasType(x, tInteger) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/sipStatusCode/type", "type", "want integer")
 		return
 	}
 }
 
-// v408 validates callback-fee.request.json#/$defs/feeInfo/properties/spId.
-func v408(s *vstate, x any) {
+// v471 validates callback-fee.request.json#/$defs/feeInfo/properties/spId.
+func v471(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/spId/type", "type", "want string")
 		return
@@ -6083,8 +7071,8 @@ func v408(s *vstate, x any) {
 	}
 }
 
-// v409 validates callback-fee.request.json#/$defs/feeInfo/properties/subscriptionId.
-func v409(s *vstate, x any) {
+// v472 validates callback-fee.request.json#/$defs/feeInfo/properties/subscriptionId.
+func v472(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/subscriptionId/type", "type", "want string")
 		return
@@ -6100,45 +7088,45 @@ func v409(s *vstate, x any) {
 	}
 }
 
-// v410 validates callback-fee.request.json#/$defs/feeInfo/properties/ttsPlayTimes.
-func v410(s *vstate, x any) {
+// v473 validates callback-fee.request.json#/$defs/feeInfo/properties/ttsPlayTimes.
+func v473(s *vstate, x any) {
 	if !hasType(x, tInteger) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/ttsPlayTimes/type", "type", "want integer")
 		return
 	}
 }
 
-// v411 validates callback-fee.request.json#/$defs/feeInfo/properties/ttsTransDuration.
-func v411(s *vstate, x any) {
+// v474 validates callback-fee.request.json#/$defs/feeInfo/properties/ttsTransDuration.
+func v474(s *vstate, x any) {
 	if !hasType(x, tInteger) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/ttsTransDuration/type", "type", "want integer")
 		return
 	}
 }
 
-// v412 validates callback-fee.request.json#/$defs/feeInfo/properties/ulFailReason.
-func v412(s *vstate, x any) {
+// v475 validates callback-fee.request.json#/$defs/feeInfo/properties/ulFailReason.
+func v475(s *vstate, x any) {
 	if !hasType(x, tInteger) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/ulFailReason/type", "type", "want integer")
 		return
 	}
 }
 
-// v413 validates callback-fee.request.json#/$defs/feeInfo/properties/userData.
-func v413(s *vstate, x any) {
+// v476 validates callback-fee.request.json#/$defs/feeInfo/properties/userData.
+func v476(s *vstate, x any) {
 	v108(s, x)
 }
 
-// v414 validates callback-fee.request.json#/$defs/feeInfo/properties/voiceCheckType.
-func v414(s *vstate, x any) {
+// v477 validates callback-fee.request.json#/$defs/feeInfo/properties/voiceCheckType.
+func v477(s *vstate, x any) {
 	if !hasType(x, tInteger) {
 		s.fail("callback-fee.request.json#/$defs/feeInfo/properties/voiceCheckType/type", "type", "want integer")
 		return
 	}
 }
 
-// v415 validates callback-numstatus.request.json#.
-func v415(s *vstate, x any) {
+// v478 validates callback-numstatus.request.json#.
+func v478(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("callback-numstatus.request.json#/type", "type", "want object")
 		return
@@ -6150,19 +7138,19 @@ func v415(s *vstate, x any) {
 		}
 		if v, ok := x["eventType"]; ok {
 			s.push("eventType")
-			v416(s, v)
+			v479(s, v)
 			s.pop()
 		}
 		if v, ok := x["numInfo"]; ok {
 			s.push("numInfo")
-			v417(s, v)
+			v480(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v416 validates callback-numstatus.request.json#/properties/eventType.
-func v416(s *vstate, x any) {
+// v479 validates callback-numstatus.request.json#/properties/eventType.
+func v479(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-numstatus.request.json#/properties/eventType/type", "type", "want string")
 		return
@@ -6173,8 +7161,8 @@ func v416(s *vstate, x any) {
 	}
 }
 
-// v417 validates callback-numstatus.request.json#/properties/numInfo.
-func v417(s *vstate, x any) {
+// v480 validates callback-numstatus.request.json#/properties/numInfo.
+func v480(s *vstate, x any) {
 	if !hasType(x, tArray) {
 		s.fail("callback-numstatus.request.json#/properties/numInfo/type", "type", "want array")
 		return
@@ -6189,19 +7177,19 @@ func v417(s *vstate, x any) {
 		}
 		for i, v := range x {
 			s.push(strconv.Itoa(i))
-			v418(s, v)
+			v481(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v418 validates callback-numstatus.request.json#/properties/numInfo/items.
-func v418(s *vstate, x any) {
-	v419(s, x)
+// v481 validates callback-numstatus.request.json#/properties/numInfo/items.
+func v481(s *vstate, x any) {
+	v482(s, x)
 }
 
-// v419 validates callback-numstatus.request.json#/$defs/numInfo.
-func v419(s *vstate, x any) {
+// v482 validates callback-numstatus.request.json#/$defs/numInfo.
+func v482(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("callback-numstatus.request.json#/$defs/numInfo/type", "type", "want object")
 		return
@@ -6213,25 +7201,25 @@ func v419(s *vstate, x any) {
 		}
 		if v, ok := x["cause"]; ok {
 			s.push("cause")
-			v420(s, v)
+			v483(s, v)
 			s.pop()
 		}
 		if v, ok := x["number"]; ok {
 			s.push("number")
-			v421(s, v)
+			v484(s, v)
 			s.pop()
 		}
 		if v, ok := x["status"]; ok {
 			s.push("status")
-			v422(s, v)
+			v485(s, v)
 			s.pop()
 		}
 	}
-	s.ifThenElse(x, v423, v424, nil)
+	s.ifThenElse(x, v486, v487, nil)
 }
 
-// v420 validates callback-numstatus.request.json#/$defs/numInfo/properties/cause.
-func v420(s *vstate, x any) {
+// v483 validates callback-numstatus.request.json#/$defs/numInfo/properties/cause.
+func v483(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-numstatus.request.json#/$defs/numInfo/properties/cause/type", "type", "want string")
 		return
@@ -6242,16 +7230,16 @@ func v420(s *vstate, x any) {
 	}
 }
 
-// v421 validates callback-numstatus.request.json#/$defs/numInfo/properties/number.
-func v421(s *vstate, x any) {
+// v484 validates callback-numstatus.request.json#/$defs/numInfo/properties/number.
+func v484(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-numstatus.request.json#/$defs/numInfo/properties/number/type", "type", "want string")
 		return
 	}
 }
 
-// v422 validates callback-numstatus.request.json#/$defs/numInfo/properties/status.
-func v422(s *vstate, x any) {
+// v485 validates callback-numstatus.request.json#/$defs/numInfo/properties/status.
+func v485(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-numstatus.request.json#/$defs/numInfo/properties/status/type", "type", "want string")
 		return
@@ -6262,8 +7250,8 @@ func v422(s *vstate, x any) {
 	}
 }
 
-// v423 validates callback-numstatus.request.json#/$defs/numInfo/if.
-func v423(s *vstate, x any) {
+// v486 validates callback-numstatus.request.json#/$defs/numInfo/if.
+func v486(s *vstate, x any) {
 	switch x := x.(type) {
 	case map[string]any:
 		if !has(x, "cause") {
@@ -6272,8 +7260,8 @@ func v423(s *vstate, x any) {
 	}
 }
 
-// v424 validates callback-numstatus.request.json#/$defs/numInfo/then.
-func v424(s *vstate, x any) {
+// v487 validates callback-numstatus.request.json#/$defs/numInfo/then.
+func v487(s *vstate, x any) {
 	switch x := x.(type) {
 	case map[string]any:
 		if !has(x, "status") {
@@ -6281,35 +7269,35 @@ func v424(s *vstate, x any) {
 		}
 		if v, ok := x["status"]; ok {
 			s.push("status")
-			v425(s, v)
+			v488(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v425 validates callback-numstatus.request.json#/$defs/numInfo/then/properties/status.
-func v425(s *vstate, x any) {
+// v488 validates callback-numstatus.request.json#/$defs/numInfo/then/properties/status.
+func v488(s *vstate, x any) {
 	if !(isString(x, "10")) {
 		s.fail("callback-numstatus.request.json#/$defs/numInfo/then/properties/status/const", "const", "want '10'")
 		return
 	}
 }
 
-// v426 validates callback-sms-block.request.json#.
-func v426(s *vstate, x any) {
-	v427(s, x)
+// v489 validates callback-sms-block.request.json#.
+func v489(s *vstate, x any) {
+	v490(s, x)
 	switch x := x.(type) {
 	case map[string]any:
 		if v, ok := x["smsEvent"]; ok {
 			s.push("smsEvent")
-			v448(s, v)
+			v511(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v427 validates common.json#/$defs/smsNotification.
-func v427(s *vstate, x any) {
+// v490 validates common.json#/$defs/smsNotification.
+func v490(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("common.json#/$defs/smsNotification/type", "type", "want object")
 		return
@@ -6321,19 +7309,19 @@ func v427(s *vstate, x any) {
 		}
 		if v, ok := x["appKey"]; ok {
 			s.push("appKey")
-			v428(s, v)
+			v491(s, v)
 			s.pop()
 		}
 		if v, ok := x["smsEvent"]; ok {
 			s.push("smsEvent")
-			v429(s, v)
+			v492(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v428 validates common.json#/$defs/smsNotification/properties/appKey.
-func v428(s *vstate, x any) {
+// v491 validates common.json#/$defs/smsNotification/properties/appKey.
+func v491(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("common.json#/$defs/smsNotification/properties/appKey/type", "type", "want string")
 		return
@@ -6349,8 +7337,8 @@ func v428(s *vstate, x any) {
 	}
 }
 
-// v429 validates common.json#/$defs/smsNotification/properties/smsEvent.
-func v429(s *vstate, x any) {
+// v492 validates common.json#/$defs/smsNotification/properties/smsEvent.
+func v492(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/type", "type", "want object")
 		return
@@ -6362,85 +7350,85 @@ func v429(s *vstate, x any) {
 		}
 		if v, ok := x["called"]; ok {
 			s.push("called")
-			v430(s, v)
+			v493(s, v)
 			s.pop()
 		}
 		if v, ok := x["calling"]; ok {
 			s.push("calling")
-			v431(s, v)
+			v494(s, v)
 			s.pop()
 		}
 		if v, ok := x["event"]; ok {
 			s.push("event")
-			v432(s, v)
+			v495(s, v)
 			s.pop()
 		}
 		if v, ok := x["extInfo"]; ok {
 			s.push("extInfo")
-			v433(s, v)
+			v496(s, v)
 			s.pop()
 		}
 		if v, ok := x["notificationMode"]; ok {
 			s.push("notificationMode")
-			v438(s, v)
+			v501(s, v)
 			s.pop()
 		}
 		if v, ok := x["sendResult"]; ok {
 			s.push("sendResult")
-			v439(s, v)
+			v502(s, v)
 			s.pop()
 		}
 		if v, ok := x["smsContent"]; ok {
 			s.push("smsContent")
-			v440(s, v)
+			v503(s, v)
 			s.pop()
 		}
 		if v, ok := x["smsIdentifier"]; ok {
 			s.push("smsIdentifier")
-			v441(s, v)
+			v504(s, v)
 			s.pop()
 		}
 		if v, ok := x["subscriptionId"]; ok {
 			s.push("subscriptionId")
-			v442(s, v)
+			v505(s, v)
 			s.pop()
 		}
 		if v, ok := x["timeStamp"]; ok {
 			s.push("timeStamp")
-			v443(s, v)
+			v506(s, v)
 			s.pop()
 		}
 		if v, ok := x["userData"]; ok {
 			s.push("userData")
-			v446(s, v)
+			v509(s, v)
 			s.pop()
 		}
 		if v, ok := x["virtualNumber"]; ok {
 			s.push("virtualNumber")
-			v447(s, v)
+			v510(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v430 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/called.
-func v430(s *vstate, x any) {
+// v493 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/called.
+func v493(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/called/type", "type", "want string")
 		return
 	}
 }
 
-// v431 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/calling.
-func v431(s *vstate, x any) {
+// v494 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/calling.
+func v494(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/calling/type", "type", "want string")
 		return
 	}
 }
 
-// v432 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/event.
-func v432(s *vstate, x any) {
+// v495 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/event.
+func v495(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/event/type", "type", "want string")
 		return
@@ -6453,8 +7441,8 @@ func v432(s *vstate, x any) {
 	}
 }
 
-// v433 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo.
-func v433(s *vstate, x any) {
+// v496 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo.
+func v496(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo/type", "type", "want object")
 		return
@@ -6463,14 +7451,14 @@ func v433(s *vstate, x any) {
 	case map[string]any:
 		if v, ok := x["extParas"]; ok {
 			s.push("extParas")
-			v434(s, v)
+			v497(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v434 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo/properties/extParas.
-func v434(s *vstate, x any) {
+// v497 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo/properties/extParas.
+func v497(s *vstate, x any) {
 	if !hasType(x, tArray) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo/properties/extParas/type", "type", "want array")
 		return
@@ -6479,14 +7467,14 @@ func v434(s *vstate, x any) {
 	case []any:
 		for i, v := range x {
 			s.push(strconv.Itoa(i))
-			v435(s, v)
+			v498(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v435 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo/properties/extParas/items.
-func v435(s *vstate, x any) {
+// v498 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo/properties/extParas/items.
+func v498(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo/properties/extParas/items/type", "type", "want object")
 		return
@@ -6495,35 +7483,35 @@ func v435(s *vstate, x any) {
 	case map[string]any:
 		if v, ok := x["key"]; ok {
 			s.push("key")
-			v436(s, v)
+			v499(s, v)
 			s.pop()
 		}
 		if v, ok := x["value"]; ok {
 			s.push("value")
-			v437(s, v)
+			v500(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v436 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo/properties/extParas/items/properties/key.
-func v436(s *vstate, x any) {
+// v499 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo/properties/extParas/items/properties/key.
+func v499(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo/properties/extParas/items/properties/key/type", "type", "want string")
 		return
 	}
 }
 
-// v437 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo/properties/extParas/items/properties/value.
-func v437(s *vstate, x any) {
+// v500 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo/properties/extParas/items/properties/value.
+func v500(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/extInfo/properties/extParas/items/properties/value/type", "type", "want string")
 		return
 	}
 }
 
-// v438 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/notificationMode.
-func v438(s *vstate, x any) {
+// v501 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/notificationMode.
+func v501(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/notificationMode/type", "type", "want string")
 		return
@@ -6543,8 +7531,8 @@ func v438(s *vstate, x any) {
 	}
 }
 
-// v439 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/sendResult.
-func v439(s *vstate, x any) {
+// v502 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/sendResult.
+func v502(s *vstate, x any) {
 	if !hasType(x, tInteger) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/sendResult/type", "type", "want integer")
 		return
@@ -6555,16 +7543,16 @@ func v439(s *vstate, x any) {
 	}
 }
 
-// v440 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/smsContent.
-func v440(s *vstate, x any) {
+// v503 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/smsContent.
+func v503(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/smsContent/type", "type", "want string")
 		return
 	}
 }
 
-// v441 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/smsIdentifier.
-func v441(s *vstate, x any) {
+// v504 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/smsIdentifier.
+func v504(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/smsIdentifier/type", "type", "want string")
 		return
@@ -6580,75 +7568,75 @@ func v441(s *vstate, x any) {
 	}
 }
 
-// v442 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/subscriptionId.
-func v442(s *vstate, x any) {
+// v505 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/subscriptionId.
+func v505(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/subscriptionId/type", "type", "want string")
 		return
 	}
 }
 
-// v443 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/timeStamp.
-func v443(s *vstate, x any) {
-	if !s.anyOf(x, v444, v445) {
+// v506 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/timeStamp.
+func v506(s *vstate, x any) {
+	if !s.anyOf(x, v507, v508) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/timeStamp/anyOf", "anyOf", "anyOf failed")
 	}
 }
 
-// v444 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/timeStamp/anyOf/0.
-func v444(s *vstate, x any) {
+// v507 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/timeStamp/anyOf/0.
+func v507(s *vstate, x any) {
 	v103(s, x)
 }
 
-// v445 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/timeStamp/anyOf/1.
-func v445(s *vstate, x any) {
+// v508 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/timeStamp/anyOf/1.
+func v508(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/timeStamp/anyOf/1/type", "type", "want string")
 		return
 	}
 	switch x := x.(type) {
 	case string:
-		if !re4.MatchString(x) {
+		if !re5.MatchString(x) {
 			s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/timeStamp/anyOf/1/pattern", "pattern", "does not match pattern ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?Z$")
 		}
 	}
 }
 
-// v446 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/userData.
-func v446(s *vstate, x any) {
+// v509 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/userData.
+func v509(s *vstate, x any) {
 	v108(s, x)
 }
 
-// v447 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/virtualNumber.
-func v447(s *vstate, x any) {
+// v510 validates common.json#/$defs/smsNotification/properties/smsEvent/properties/virtualNumber.
+func v510(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("common.json#/$defs/smsNotification/properties/smsEvent/properties/virtualNumber/type", "type", "want string")
 		return
 	}
 }
 
-// v448 validates callback-sms-block.request.json#/properties/smsEvent.
-func v448(s *vstate, x any) {
+// v511 validates callback-sms-block.request.json#/properties/smsEvent.
+func v511(s *vstate, x any) {
 	switch x := x.(type) {
 	case map[string]any:
 		if v, ok := x["notificationMode"]; ok {
 			s.push("notificationMode")
-			v449(s, v)
+			v512(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v449 validates callback-sms-block.request.json#/properties/smsEvent/properties/notificationMode.
-func v449(s *vstate, x any) {
+// v512 validates callback-sms-block.request.json#/properties/smsEvent/properties/notificationMode.
+func v512(s *vstate, x any) {
 	if !(isString(x, "Block")) {
 		s.fail("callback-sms-block.request.json#/properties/smsEvent/properties/notificationMode/const", "const", "want 'Block'")
 		return
 	}
 }
 
-// v450 validates callback-sms-block.response.json#.
-func v450(s *vstate, x any) {
+// v513 validates callback-sms-block.response.json#.
+func v513(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("callback-sms-block.response.json#/type", "type", "want object")
 		return
@@ -6660,14 +7648,14 @@ func v450(s *vstate, x any) {
 		}
 		if v, ok := x["actions"]; ok {
 			s.push("actions")
-			v451(s, v)
+			v514(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v451 validates callback-sms-block.response.json#/properties/actions.
-func v451(s *vstate, x any) {
+// v514 validates callback-sms-block.response.json#/properties/actions.
+func v514(s *vstate, x any) {
 	if !hasType(x, tArray) {
 		s.fail("callback-sms-block.response.json#/properties/actions/type", "type", "want array")
 		return
@@ -6679,14 +7667,14 @@ func v451(s *vstate, x any) {
 		}
 		for i, v := range x {
 			s.push(strconv.Itoa(i))
-			v452(s, v)
+			v515(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v452 validates callback-sms-block.response.json#/properties/actions/items.
-func v452(s *vstate, x any) {
+// v515 validates callback-sms-block.response.json#/properties/actions/items.
+func v515(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("callback-sms-block.response.json#/properties/actions/items/type", "type", "want object")
 		return
@@ -6698,38 +7686,38 @@ func v452(s *vstate, x any) {
 		}
 		if v, ok := x["extParas"]; ok {
 			s.push("extParas")
-			v453(s, v)
+			v516(s, v)
 			s.pop()
 		}
 		if v, ok := x["message"]; ok {
 			s.push("message")
-			v454(s, v)
+			v517(s, v)
 			s.pop()
 		}
 		if v, ok := x["operation"]; ok {
 			s.push("operation")
-			v457(s, v)
+			v520(s, v)
 			s.pop()
 		}
 		if v, ok := x["userData"]; ok {
 			s.push("userData")
-			v458(s, v)
+			v521(s, v)
 			s.pop()
 		}
 	}
-	s.ifThenElse(x, v459, v461, nil)
+	s.ifThenElse(x, v522, v524, nil)
 }
 
-// v453 validates callback-sms-block.response.json#/properties/actions/items/properties/extParas.
-func v453(s *vstate, x any) {
+// v516 validates callback-sms-block.response.json#/properties/actions/items/properties/extParas.
+func v516(s *vstate, x any) {
 	if !hasType(x, tArray) {
 		s.fail("callback-sms-block.response.json#/properties/actions/items/properties/extParas/type", "type", "want array")
 		return
 	}
 }
 
-// v454 validates callback-sms-block.response.json#/properties/actions/items/properties/message.
-func v454(s *vstate, x any) {
+// v517 validates callback-sms-block.response.json#/properties/actions/items/properties/message.
+func v517(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("callback-sms-block.response.json#/properties/actions/items/properties/message/type", "type", "want object")
 		return
@@ -6738,19 +7726,19 @@ func v454(s *vstate, x any) {
 	case map[string]any:
 		if v, ok := x["called"]; ok {
 			s.push("called")
-			v455(s, v)
+			v518(s, v)
 			s.pop()
 		}
 		if v, ok := x["calling"]; ok {
 			s.push("calling")
-			v456(s, v)
+			v519(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v455 validates callback-sms-block.response.json#/properties/actions/items/properties/message/properties/called.
-func v455(s *vstate, x any) {
+// v518 validates callback-sms-block.response.json#/properties/actions/items/properties/message/properties/called.
+func v518(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-sms-block.response.json#/properties/actions/items/properties/message/properties/called/type", "type", "want string")
 		return
@@ -6770,8 +7758,8 @@ func v455(s *vstate, x any) {
 	}
 }
 
-// v456 validates callback-sms-block.response.json#/properties/actions/items/properties/message/properties/calling.
-func v456(s *vstate, x any) {
+// v519 validates callback-sms-block.response.json#/properties/actions/items/properties/message/properties/calling.
+func v519(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-sms-block.response.json#/properties/actions/items/properties/message/properties/calling/type", "type", "want string")
 		return
@@ -6791,8 +7779,8 @@ func v456(s *vstate, x any) {
 	}
 }
 
-// v457 validates callback-sms-block.response.json#/properties/actions/items/properties/operation.
-func v457(s *vstate, x any) {
+// v520 validates callback-sms-block.response.json#/properties/actions/items/properties/operation.
+func v520(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("callback-sms-block.response.json#/properties/actions/items/properties/operation/type", "type", "want string")
 		return
@@ -6803,13 +7791,13 @@ func v457(s *vstate, x any) {
 	}
 }
 
-// v458 validates callback-sms-block.response.json#/properties/actions/items/properties/userData.
-func v458(s *vstate, x any) {
+// v521 validates callback-sms-block.response.json#/properties/actions/items/properties/userData.
+func v521(s *vstate, x any) {
 	v108(s, x)
 }
 
-// v459 validates callback-sms-block.response.json#/properties/actions/items/if.
-func v459(s *vstate, x any) {
+// v522 validates callback-sms-block.response.json#/properties/actions/items/if.
+func v522(s *vstate, x any) {
 	switch x := x.(type) {
 	case map[string]any:
 		if !has(x, "operation") {
@@ -6817,22 +7805,22 @@ func v459(s *vstate, x any) {
 		}
 		if v, ok := x["operation"]; ok {
 			s.push("operation")
-			v460(s, v)
+			v523(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v460 validates callback-sms-block.response.json#/properties/actions/items/if/properties/operation.
-func v460(s *vstate, x any) {
+// v523 validates callback-sms-block.response.json#/properties/actions/items/if/properties/operation.
+func v523(s *vstate, x any) {
 	if !(isString(x, "vNumberRoute")) {
 		s.fail("callback-sms-block.response.json#/properties/actions/items/if/properties/operation/const", "const", "want 'vNumberRoute'")
 		return
 	}
 }
 
-// v461 validates callback-sms-block.response.json#/properties/actions/items/then.
-func v461(s *vstate, x any) {
+// v524 validates callback-sms-block.response.json#/properties/actions/items/then.
+func v524(s *vstate, x any) {
 	switch x := x.(type) {
 	case map[string]any:
 		if !has(x, "message") {
@@ -6840,14 +7828,14 @@ func v461(s *vstate, x any) {
 		}
 		if v, ok := x["message"]; ok {
 			s.push("message")
-			v462(s, v)
+			v525(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v462 validates callback-sms-block.response.json#/properties/actions/items/then/properties/message.
-func v462(s *vstate, x any) {
+// v525 validates callback-sms-block.response.json#/properties/actions/items/then/properties/message.
+func v525(s *vstate, x any) {
 	switch x := x.(type) {
 	case map[string]any:
 		if !has(x, "called") || !has(x, "calling") {
@@ -6856,69 +7844,69 @@ func v462(s *vstate, x any) {
 	}
 }
 
-// v463 validates callback-sms-notify.request.json#.
-func v463(s *vstate, x any) {
-	v427(s, x)
+// v526 validates callback-sms-notify.request.json#.
+func v526(s *vstate, x any) {
+	v490(s, x)
 	switch x := x.(type) {
 	case map[string]any:
 		if v, ok := x["smsEvent"]; ok {
 			s.push("smsEvent")
-			v464(s, v)
+			v527(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v464 validates callback-sms-notify.request.json#/properties/smsEvent.
-func v464(s *vstate, x any) {
+// v527 validates callback-sms-notify.request.json#/properties/smsEvent.
+func v527(s *vstate, x any) {
 	switch x := x.(type) {
 	case map[string]any:
 		if v, ok := x["notificationMode"]; ok {
 			s.push("notificationMode")
-			v465(s, v)
+			v528(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v465 validates callback-sms-notify.request.json#/properties/smsEvent/properties/notificationMode.
-func v465(s *vstate, x any) {
+// v528 validates callback-sms-notify.request.json#/properties/smsEvent/properties/notificationMode.
+func v528(s *vstate, x any) {
 	if !(isString(x, "Notify")) {
 		s.fail("callback-sms-notify.request.json#/properties/smsEvent/properties/notificationMode/const", "const", "want 'Notify'")
 		return
 	}
 }
 
-// v466 validates error.response.json#.
-func v466(s *vstate, x any) {
-	v467(s, x)
+// v529 validates error.response.json#.
+func v529(s *vstate, x any) {
+	v530(s, x)
 }
 
-// v467 validates common.json#/$defs/errorEnvelope.
-func v467(s *vstate, x any) {
+// v530 validates common.json#/$defs/errorEnvelope.
+func v530(s *vstate, x any) {
 	v27(s, x)
 	switch x := x.(type) {
 	case map[string]any:
 		if v, ok := x["resultcode"]; ok {
 			s.push("resultcode")
-			v468(s, v)
+			v531(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v468 validates common.json#/$defs/errorEnvelope/properties/resultcode.
-func v468(s *vstate, x any) {
+// v531 validates common.json#/$defs/errorEnvelope/properties/resultcode.
+func v531(s *vstate, x any) {
 	switch x := x.(type) {
 	case string:
-		if !re5.MatchString(x) {
+		if !re6.MatchString(x) {
 			s.fail("common.json#/$defs/errorEnvelope/properties/resultcode/pattern", "pattern", "does not match pattern ^([^0]|0[\\s\\S])")
 		}
 	}
 }
 
-// v469 validates record-download.request.json#.
-func v469(s *vstate, x any) {
+// v532 validates record-download.request.json#.
+func v532(s *vstate, x any) {
 	if !hasType(x, tObject) {
 		s.fail("record-download.request.json#/type", "type", "want object")
 		return
@@ -6930,19 +7918,19 @@ func v469(s *vstate, x any) {
 		}
 		if v, ok := x["fileName"]; ok {
 			s.push("fileName")
-			v470(s, v)
+			v533(s, v)
 			s.pop()
 		}
 		if v, ok := x["recordDomain"]; ok {
 			s.push("recordDomain")
-			v471(s, v)
+			v534(s, v)
 			s.pop()
 		}
 	}
 }
 
-// v470 validates record-download.request.json#/properties/fileName.
-func v470(s *vstate, x any) {
+// v533 validates record-download.request.json#/properties/fileName.
+func v533(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("record-download.request.json#/properties/fileName/type", "type", "want string")
 		return
@@ -6958,8 +7946,8 @@ func v470(s *vstate, x any) {
 	}
 }
 
-// v471 validates record-download.request.json#/properties/recordDomain.
-func v471(s *vstate, x any) {
+// v534 validates record-download.request.json#/properties/recordDomain.
+func v534(s *vstate, x any) {
 	if !hasType(x, tString) {
 		s.fail("record-download.request.json#/properties/recordDomain/type", "type", "want string")
 		return
@@ -6975,7 +7963,7 @@ func v471(s *vstate, x any) {
 	}
 }
 
-// v472 validates record-download.response.json#.
-func v472(s *vstate, x any) {
-	v467(s, x)
+// v535 validates record-download.response.json#.
+func v535(s *vstate, x any) {
+	v530(s, x)
 }

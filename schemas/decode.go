@@ -123,7 +123,7 @@ func (d *decoder) members(depth, mark int) (any, error) {
 		if d.i >= len(d.b) || d.b[d.i] != '"' {
 			return nil, d.errorf("invalid character looking for beginning of object key string")
 		}
-		k, err := d.str()
+		k, err := d.key()
 		if err != nil {
 			return nil, err
 		}
@@ -234,6 +234,65 @@ func (d *decoder) number() (any, error) {
 }
 
 // str reads a string at d.i (on its opening quote), unescaping it as encoding/json does.
+// key decodes an object key. A key without escapes that one of the embedded schemas names
+// (almost every key of an answer or a push) is the interned string, not a new one: the
+// load generator's profile with every answer distinct showed a string per key of every
+// answer (issue 25). Anything else is decoded by str.
+func (d *decoder) key() (string, error) {
+	if end := d.i + 1; end < len(d.b) {
+		for j := end; j < len(d.b) && j-end <= maxInternedKey; j++ {
+			c := d.b[j]
+			if c == '"' {
+				// A map index by string(bytes) does not allocate.
+				if k, ok := internedKeys[string(d.b[end:j])]; ok {
+					d.i = j + 1
+					return k, nil
+				}
+				break
+			}
+			if c == '\\' || c < 0x20 || c >= utf8.RuneSelf {
+				break
+			}
+		}
+	}
+	return d.str()
+}
+
+// internedKeys holds every object key of the embedded schema files (property names and
+// keywords alike: a superset is harmless), read once; maxInternedKey is the longest.
+var internedKeys, maxInternedKey = schemaKeys()
+
+func schemaKeys() (map[string]string, int) {
+	keys, longest := map[string]string{}, 0
+	var walk func(v any)
+	walk = func(v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			for k, e := range x {
+				keys[k] = k
+				longest = max(longest, len(k))
+				walk(e)
+			}
+		case []any:
+			for _, e := range x {
+				walk(e)
+			}
+		}
+	}
+	entries, _ := files.ReadDir("json") // embedded: cannot fail
+	for _, e := range entries {
+		data, err := files.ReadFile("json/" + e.Name())
+		if err != nil {
+			continue
+		}
+		var doc any
+		if json.Unmarshal(data, &doc) == nil {
+			walk(doc)
+		}
+	}
+	return keys, longest
+}
+
 func (d *decoder) str() (string, error) {
 	d.i++ // "
 	start := d.i

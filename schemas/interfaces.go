@@ -43,6 +43,9 @@ const (
 	AXEUnbind              = "axe.unbind"
 	AXEModify              = "axe.modify"
 	AXEQuery               = "axe.query"
+	AXYBBind               = "axyb.bind"
+	AXYBUnbind             = "axyb.unbind"
+	AXYBQuery              = "axyb.query"
 	RecordDownload         = "record.download"
 	CallStop               = "call.stop"
 	CallbackEvent          = "callback.event"
@@ -78,6 +81,9 @@ var interfaceSchemas = map[string][2]string{
 	AXEUnbind:              {"axe-unbind.request", "axe-unbind.response"},
 	AXEModify:              {"axe-modify.request", "axe-modify.response"},
 	AXEQuery:               {"axe-query.request", "axe-query.response"},
+	AXYBBind:               {"axyb-bind.request", "axyb-bind.response"},
+	AXYBUnbind:             {"axyb-unbind.request", "axyb-unbind.response"},
+	AXYBQuery:              {"axyb-query.request", "axyb-query.response"},
 	RecordDownload:         {"record-download.request", "record-download.response"},
 	CallStop:               {"call-stop.request", "call-stop.response"},
 	CallbackEvent:          {"callback-event.request", ""},

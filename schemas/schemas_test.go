@@ -215,7 +215,8 @@ func TestSchemaFor(t *testing.T) {
 		{CallbackSMSBlockAnswer, Request, "", true},
 		{CallbackCallinAnswer, Response, "callback-callin.response", false},
 		{CallbackEvent, Response, "", true},
-		{"axyb.bind", Request, "", true},
+		{AXYBBind, Request, "axyb-bind.request", false},
+		{"x.callin", Request, "", true},
 		{AXBBind, Direction(7), "", true},
 	}
 	for _, tt := range tests {
@@ -227,7 +228,8 @@ func TestSchemaFor(t *testing.T) {
 	want := []string{
 		"ax.bind", "ax.callee", "ax.modify", "ax.query", "ax.unbind",
 		"axb.bind", "axb.modify", "axb.query", "axb.unbind",
-		"axe.bind", "axe.modify", "axe.query", "axe.unbind", "call.stop",
+		"axe.bind", "axe.modify", "axe.query", "axe.unbind",
+		"axyb.bind", "axyb.query", "axyb.unbind", "call.stop",
 		"callback.callin.answer", "callback.event", "callback.fee", "callback.numstatus", "callback.sms.block",
 		"callback.sms.block.answer", "callback.sms.notify", "record.download",
 	}

@@ -144,7 +144,7 @@ func (p *platform) bindings(t *testing.T) int {
 	t.Helper()
 	var d emulator.BindingsDump
 	p.adminJSON(t, "bindings", &d)
-	return len(d.AXB) + len(d.AX) + len(d.AXE)
+	return len(d.AXB) + len(d.AX) + len(d.AXE) + len(d.AXYB)
 }
 
 // adminJSON decodes the answer of GET path on the platform's admin API into v.

@@ -5,46 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strconv"
 
-	"github.com/pns-harness/pns-harness/assemble"
 	"github.com/pns-harness/pns-harness/loadtest"
+	"github.com/pns-harness/pns-harness/pipeline"
 )
 
 func init() {
 	register("cleanup", "remove every binding a load or conformance run may have left on the platform, from the binding journal of its --out directory", interruptible(runCleanup))
-}
-
-// cleanupDirs returns the directories of args that hold a binding journal: a `harness load
-// --out` or `harness conform --out` directory, or the conformance and load/* directories of a
-// `harness run` output directory.
-func cleanupDirs(args []string) ([]string, error) {
-	var dirs []string
-	for _, a := range args {
-		if exists(filepath.Join(a, loadtest.JournalFile)) {
-			dirs = append(dirs, a)
-			continue
-		}
-		found := false
-		if d := filepath.Join(a, assemble.ConformanceDir); exists(filepath.Join(d, loadtest.JournalFile)) {
-			dirs = append(dirs, d)
-			found = true
-		}
-		if entries, err := os.ReadDir(filepath.Join(a, assemble.LoadDir)); err == nil {
-			for _, e := range entries {
-				if d := filepath.Join(a, assemble.LoadDir, e.Name()); e.IsDir() && exists(filepath.Join(d, loadtest.JournalFile)) {
-					dirs = append(dirs, d)
-					found = true
-				}
-			}
-		}
-		if !found {
-			return nil, fmt.Errorf("%s holds no binding journal (%s): give the --out directory of a load, conform or run", a, loadtest.JournalFile)
-		}
-	}
-	return dirs, nil
 }
 
 func runCleanup(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -72,7 +40,7 @@ func runCleanup(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	if *timeout <= 0 || *attempts < 1 || *rate < 0 {
 		return fs.usageError("--timeout and --attempts must be positive, --rate not negative")
 	}
-	dirs, err := cleanupDirs(fs.Args())
+	dirs, err := pipeline.JournalDirs(fs.Args())
 	if err != nil {
 		return fs.usageError("%v", err)
 	}
@@ -125,29 +93,13 @@ func runCleanup(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	return exitFor(v)
 }
 
-// journalNote says what a partial load directory's journal leaves on the platform, for the
-// report of a run that ended without its summary.
-func journalNote(dir string) string {
-	st, err := loadtest.ReadJournal(dir)
-	if err != nil {
-		return "its binding journal cannot be read: " + err.Error()
-	}
-	if st.Ephemeral {
-		return "its platform was the run's own embedded emulator, gone with the run: no binding can be left"
-	}
-	if n := st.Live + st.Maybe; n > 0 {
-		return fmt.Sprintf("%d binding(s) may still be on the platform (%d bound, %d without an answer): run `harness cleanup %s`", n, st.Live, st.Maybe, dir)
-	}
-	return "its binding journal shows no binding left on the platform"
-}
-
 // takeOverRunDir makes out, the --out directory of `harness run`, this run's: the journals an
 // earlier run left in its conformance/ and load/* directories are about to be removed with
 // them, so one that says bindings may still be on the platform refuses the run (a usage
 // error: their IDs would be lost), unless cleanupFirst, which removes them first as `harness
 // cleanup` would. Journals of a run on its own embedded emulator leave nothing to remove.
 func takeOverRunDir(ctx context.Context, out string, cleanupFirst bool, cfg loadtest.CleanupConfig, stdout io.Writer) error {
-	dirs, err := cleanupDirs([]string{out})
+	dirs, err := pipeline.JournalDirs([]string{out})
 	if err != nil {
 		return nil // no journal: nothing an earlier run could have left
 	}

@@ -2,19 +2,15 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"regexp"
-	"strings"
 	"time"
 
-	"github.com/pns-harness/pns-harness/assemble"
 	"github.com/pns-harness/pns-harness/conformance"
 	"github.com/pns-harness/pns-harness/features"
-	"github.com/pns-harness/pns-harness/reports"
+	"github.com/pns-harness/pns-harness/pipeline"
 )
 
 func init() {
@@ -41,7 +37,7 @@ func runConform(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	slow := fs.Bool("slow", false, "also run the @slow scenarios against a target that is not the emulator (they wait in real time, e.g. 70 s for a binding to expire)")
 	known := fs.String("known-differences", "", "YAML file of accepted differences (scenario or tag, optional resultcode, reason, optional expiry): a matching failure is reported as a known difference, not a failure (docs/report.md)")
 	strict := fs.Bool("strict", false, "certification mode: also fail (exit 1) when a rule that applies to the platform was not checked on it, or a known-differences entry is stale")
-	lifetime := lifetimeFlag(fs, "lifetime `D` every AXB and AXE bind of the suite carries (duration, bindExpiredTime) unless its scenario checks those fields, so that a binding left behind expires by itself (default: 15s per selected scenario + the emulator clock advances on the emulator + 11m; 0: bindings never expire; AX binds have no lifetime)") // 0: the suite's expected length plus a margin; negative: none
+	lifetime := lifetimeFlag(fs, "lifetime `D` every AXB and AXE bind of the suite carries (duration, bindExpiredTime) unless its scenario checks those fields, so that a binding left behind expires by itself (default: 15s per selected scenario + the emulator clock advances on the emulator + 11m; 0: bindings never expire; AX binds have no lifetime; an AXYB AX bind carries duration, at least 60s)") // 0: the suite's expected length plus a margin; negative: none
 	name := fs.String("name", "", "run only the scenarios whose name matches this regular expression (an outline row's name has its values filled in), as godog's --name")
 	stopOnFailure := fs.Bool("stop-on-failure", false, "stop after the first failed scenario: the scenarios after it are reported not checked (\"stopped after the first failure\"), the bindings are still cleaned up, and the exit code is 1")
 	list := fs.Bool("list", false, "list every tag with the number of scenarios carrying it (among those --tags selects) and exit without running")
@@ -173,15 +169,18 @@ func runConform(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		}
 	}
 	fmt.Fprintf(stdout, "\n%s in %s; reports in %s\n", res.Summary(), res.Duration.Round(1e6), *out)
+	if res.Coverage != nil && res.Coverage.Contract != nil && *out != "" {
+		fmt.Fprintln(stdout, res.Coverage.Contract.Summary(filepath.Join(*out, "coverage.json")))
+	}
 	if err := res.WriteStates(stdout); err != nil {
 		fmt.Fprintf(stderr, "harness conform: %v\n", err)
 	}
-	writeCleanup(stdout, res.Cleanup)
+	pipeline.WriteCleanup(stdout, res.Cleanup)
 	if res.CredentialsRefused != nil {
 		fmt.Fprintf(stderr, "harness conform: %v\n", res.CredentialsRefused)
 	}
 	v := conformVerdict(res)
-	strictFailed := *strict && v.couldNotCheck == "" && writeStrict(stdout, res)
+	strictFailed := *strict && v.couldNotCheck == "" && pipeline.WriteStrict(stdout, res)
 	if strictFailed {
 		v.failed++ // certification: a rule that applies left unchecked, or a stale entry
 	}
@@ -196,135 +195,4 @@ func runConform(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		}
 	}
 	return exitFor(v)
-}
-
-// writeConformCTRF writes ctrf.json beside the suite's junit.xml, from the same files `harness
-// run` reports a conformance run from (cucumber.json, conformance.json, coverage.json): each
-// scenario with its state and reason, plus a run error per leaked binding, for an interrupted
-// run and, under --strict, per strict problem, so that it fails whenever the exit code does.
-// The profile's secrets are scrubbed from it, as from every report.
-func writeConformCTRF(dir string, res *conformance.Result, m reports.Manifest, strict bool, secrets []string) error {
-	c, err := assemble.Conformance(dir, res.Duration)
-	if err != nil {
-		return fmt.Errorf("ctrf.json: %w", err)
-	}
-	m.End = m.Start.Add(res.Duration)
-	s := &reports.Summary{Manifest: m, Conformance: c, Errors: leakErrors(res)}
-	if res.Interrupted {
-		// The scenarios not reached are in no file: a dashboard must not show the rest green.
-		s.Errors = append(s.Errors, "interrupted before the end of the suite: the scenarios not run are not reported")
-	}
-	if strict {
-		for _, p := range res.StrictProblems() {
-			s.Errors = append(s.Errors, "strict: "+p)
-		}
-	}
-	reports.ScrubSecrets(s, secrets...)
-	return reports.WriteCTRFFile(filepath.Join(dir, reports.CTRFFile), s)
-}
-
-// conformVerdict is the verdict of a conformance run: failed scenarios and bindings left on
-// the platform fail it, except that when the platform refused our credentials the failed
-// scenarios are that refusal's (no request of the app got through) and the run could not
-// check.
-func conformVerdict(res *conformance.Result) verdict {
-	v := verdict{interrupted: res.Interrupted, usage: res.Status == 2, failed: res.Failed + len(res.Cleanup.Leaked)}
-	if res.Status == 1 && v.failed == 0 {
-		v.failed = 1 // godog failed the suite without a failed scenario of ours
-	}
-	if res.CredentialsRefused != nil {
-		v.couldNotCheck = res.CredentialsRefused.Error()
-		v.failed = len(res.Cleanup.Leaked)
-	}
-	return v
-}
-
-// writeStrict prints what --strict does not accept and reports whether there was any.
-func writeStrict(w io.Writer, res *conformance.Result) bool {
-	probs := res.StrictProblems()
-	if len(probs) == 0 {
-		fmt.Fprintln(w, "strict: every applicable rule was checked and no known difference is stale")
-		return false
-	}
-	fmt.Fprintf(w, "strict: FAIL, %d problems:\n", len(probs))
-	for _, p := range probs {
-		fmt.Fprintf(w, "STRICT %s\n", p)
-	}
-	return true
-}
-
-// writeCleanup prints the exact cleanup account and names every binding left behind.
-func writeCleanup(w io.Writer, c conformance.CleanupReport) {
-	fmt.Fprintf(w, "cleanup: %d bindings created, %d removed by cleanup, %d already unbound by their scenarios, %d leaked\n",
-		c.Created, c.Removed, c.AlreadyGone, len(c.Leaked))
-	for _, l := range c.Leaked {
-		fmt.Fprintf(w, "LEAKED %s subscriptionId=%s app=%s (%s) scenario=%q: %s\n", l.Mode, l.SubscriptionID, l.App, l.AppKey, l.Scenario, l.Reason)
-	}
-}
-
-// runCompare implements --compare-emulator: the fidelity diff of the target against the
-// embedded emulator. Exit 0 when they agree on every compared scenario, 1 when they differ.
-func runCompare(ctx context.Context, opts conformance.Options, stdout, stderr io.Writer) int {
-	out := opts.OutDir
-	opts.OutDir = "" // the reports of the two runs would overwrite each other
-	fmt.Fprintf(stdout, "comparing %s with the embedded emulator\n", opts.Target)
-	c, err := conformance.Compare(ctx, opts)
-	if err != nil {
-		if ctx.Err() != nil {
-			return exitFor(verdict{interrupted: true})
-		}
-		fmt.Fprintf(stderr, "harness conform: %v\n", err)
-		return exitFor(verdict{usage: true})
-	}
-	fmt.Fprintln(stdout)
-	if err := c.WriteTable(stdout); err != nil {
-		fmt.Fprintf(stderr, "harness conform: %v\n", err)
-		return exitFor(verdict{usage: true})
-	}
-	if out != "" {
-		if err := writeComparison(out, c); err != nil {
-			fmt.Fprintf(stderr, "harness conform: %v\n", err)
-			return exitFor(verdict{usage: true})
-		}
-		fmt.Fprintf(stdout, "reports in %s (compare.json, compare.html)\n", out)
-	}
-	return exitFor(verdict{failed: len(c.Differences)})
-}
-
-func writeComparison(dir string, c *conformance.Comparison) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	b, err := json.MarshalIndent(c, "", "  ")
-	if err != nil {
-		return err
-	}
-	if err := os.WriteFile(filepath.Join(dir, "compare.json"), append(b, '\n'), 0o644); err != nil {
-		return err
-	}
-	d := reports.FidelityDiff{Target: c.TargetURL, Compared: c.Compared, NotCompared: c.NotCompared}
-	for _, x := range c.Differences {
-		d.Rows = append(d.Rows, reports.FidelityRow{Scenario: x.Key, Interfaces: strings.Join(x.Interfaces, " "),
-			Target: x.Target.String(), TargetError: x.Target.Error, Emulator: x.Emulator.String(), EmulatorError: x.Emulator.Error})
-	}
-	css, err := os.Create(filepath.Join(dir, reports.CSSFile))
-	if err != nil {
-		return err
-	}
-	if err := reports.WriteCSS(css); err != nil {
-		css.Close()
-		return err
-	}
-	if err := css.Close(); err != nil {
-		return err
-	}
-	f, err := os.Create(filepath.Join(dir, "compare.html"))
-	if err != nil {
-		return err
-	}
-	if err := reports.WriteFidelityHTML(f, d); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
 }

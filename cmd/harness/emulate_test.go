@@ -155,7 +155,7 @@ func TestEmulateFlags(t *testing.T) {
 	}
 	errb.Reset()
 	runEmulate(context.Background(), []string{"--config", bad}, io.Discard, &errb, nil)
-	if !strings.Contains(errb.String(), "apps[0].mode: must be AXB, AX, AXE or X") {
+	if !strings.Contains(errb.String(), "apps[0].mode: must be AXB, AX, AXE, AXYB or X") {
 		t.Errorf("config error message: %s", errb.String())
 	}
 	// An address the host cannot listen on is a configuration error (exit 2), as a port in use.

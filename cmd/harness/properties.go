@@ -2,10 +2,8 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strconv"
 	"time"
@@ -184,13 +182,7 @@ func decisionNote(d string) string {
 	return " (the emulator's decision " + d + ")"
 }
 
+// writePropertiesJSON writes properties.json into dir, as every result file is written.
 func writePropertiesJSON(dir string, rep *conformance.PropertyReport) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	b, err := json.MarshalIndent(rep, "", "  ")
-	if err != nil {
-		return err
-	}
-	return os.WriteFile(filepath.Join(dir, "properties.json"), append(b, '\n'), 0o644)
+	return writeJSONFile(filepath.Join(dir, "properties.json"), rep)
 }

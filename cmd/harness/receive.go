@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"crypto/tls"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net"
@@ -14,6 +13,7 @@ import (
 	"time"
 
 	"github.com/pns-harness/pns-harness/assemble"
+	"github.com/pns-harness/pns-harness/pipeline"
 	"github.com/pns-harness/pns-harness/receiver"
 	"github.com/pns-harness/pns-harness/schemas"
 )
@@ -247,14 +247,6 @@ func receiveStatus(r receiver.Report) string {
 	return line
 }
 
-// writeJSONFile writes v as indented JSON, creating the directory.
-func writeJSONFile(path string, v any) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
-	}
-	b, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		return err
-	}
-	return os.WriteFile(path, append(b, '\n'), 0o644)
-}
+// writeJSONFile writes v as indented JSON, creating the directory, atomically (the run
+// directory's one writer, pipeline.WriteJSON).
+func writeJSONFile(path string, v any) error { return pipeline.WriteJSON(path, v) }

@@ -26,7 +26,7 @@ const (
 func runSign(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("sign", stdout, stderr)
 	profilePath := fs.String("profile", "", "profile YAML `file` whose app signs (default: every app of the embedded emulator)")
-	app := fs.String("app", "", "`name` of the app in the profile (or its mode: AXB, AX, AXE)")
+	app := fs.String("app", "", "`name` of the app in the profile (or its mode: "+pns.ModeList(false)+")")
 	appKey := fs.String("app-key", "", "app `key` of the app in the profile, instead of --app")
 	format := fs.String("format", signFormatCurl, "output `format`: curl (-H options to paste into a curl command), header (one \"Name: value\" line per header, for curl -H @FILE) or value (the X-AKSK value alone, for $PNS_SIGNED_HEADER of a failure block's reproduce line)")
 	scheme := fs.String("scheme", "aksk", "authentication `scheme`: aksk (X-AKSK) or wsse (the legacy X-WSSE)")
@@ -114,7 +114,7 @@ func signingApp(p *loadtest.Profile, name, key string) (string, *loadtest.AppPro
 	if a := p.Apps[name]; a != nil {
 		return name, a, nil
 	}
-	for _, m := range []pns.Mode{pns.ModeAXB, pns.ModeAX, pns.ModeAXE} {
+	for _, m := range pns.Modes {
 		if strings.EqualFold(name, string(m)) {
 			if n, a := p.AppFor(m); a != nil {
 				return n, a, nil

@@ -186,6 +186,9 @@ type decision struct {
 	callbackA string
 	// forced is the hang-up cause forced by CallRequest.Cause (D91), nil when none.
 	forced *pns.HangupCause
+	// display is the privacy number the forwarded leg shows when it is not the dialled X
+	// (AXYB: B reaches A through X and A sees Y, §6.5).
+	display string
 }
 
 func fail(b *Binding, dir, cause int, reason string) decision {
@@ -197,15 +200,26 @@ func (s *Simulator) route(xi XInfo, req CallRequest) decision {
 	if xi.Status == StatusPaused || xi.Status == StatusUnavailable {
 		return fail(nil, 2, CauseServiceError, "X number status "+xi.Status+" (paused or unavailable)")
 	}
-	switch xi.Mode {
-	case pns.ModeAXB:
-		return s.routeAXB(req)
-	case pns.ModeAX:
-		return s.routeAX(req)
-	case pns.ModeAXE:
-		return s.routeAXE(req)
+	if r, ok := modeRoutes[xi.Mode]; ok {
+		return r.route(s, req)
 	}
 	return fail(nil, 2, CauseServiceError, "X number belongs to an app of unsupported mode "+string(xi.Mode))
+}
+
+// modeCalls is what the simulator needs of a binding mode: its routing rule and the
+// serviceType its fee records carry ("" omits it).
+type modeCalls struct {
+	route       func(*Simulator, CallRequest) decision
+	serviceType string
+}
+
+// modeRoutes holds the modeCalls of each binding mode. The first scope's rules live in this
+// file; a mode whose rules have a file of their own registers them there (axyb.go), so that a
+// new mode's calls are one new file and no case here.
+var modeRoutes = map[pns.Mode]modeCalls{
+	pns.ModeAXB: {(*Simulator).routeAXB, "004"},
+	pns.ModeAX:  {(*Simulator).routeAX, "003"},
+	pns.ModeAXE: {(*Simulator).routeAXE, "005"},
 }
 
 func (s *Simulator) routeAXB(req CallRequest) decision {
@@ -281,16 +295,10 @@ func (s *Simulator) routeAXE(req CallRequest) decision {
 		reason: "caller entered the extension: forwarded to A"}
 }
 
+// serviceType is the fee record's serviceType of a mode's calls: "" (omitted) in X mode (D88)
+// and for a mode that names none (AXYB, D86).
 func serviceType(m pns.Mode) string {
-	switch m {
-	case pns.ModeAX:
-		return "003"
-	case pns.ModeAXB:
-		return "004"
-	case pns.ModeAXE:
-		return "005"
-	}
-	return "" // X mode: omitted (D88)
+	return modeRoutes[m].serviceType
 }
 
 func randHex(n int) string {
@@ -437,6 +445,9 @@ func (s *Simulator) build(app AppConfig, xi XInfo, req CallRequest, d decision, 
 		fee.FailTime = pns.FormatUTC(end)
 		fee.UlFailReason = state
 	} else {
+		if d.display != "" {
+			x = d.display // the forwarded leg shows another privacy number (AXYB)
+		}
 		fee.FwdDisplayNum, fee.FwdDstNum = x, d.target
 		fee.FwdStartTime = pns.FormatUTC(t)
 		p.calloutT = t

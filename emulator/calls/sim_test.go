@@ -428,3 +428,13 @@ func BenchmarkCall(b *testing.B) {
 		}
 	}
 }
+
+// TestEveryModeRoutes: every binding mode has a routing rule, so that a call to the X of a new
+// mode's app is routed by its rules rather than failed as an unsupported mode.
+func TestEveryModeRoutes(t *testing.T) {
+	for _, m := range pns.Modes {
+		if modeRoutes[m].route == nil {
+			t.Errorf("%s has no routing rule in modeRoutes", m)
+		}
+	}
+}

@@ -226,3 +226,20 @@ func (r *recordings) drop(name string) {
 	delete(r.byName, name)
 	r.mu.Unlock()
 }
+
+// LastEnd returns the latest emulator instant at which a call still in progress ends (its
+// disconnect and fee record are due then), or the zero time when no call is in progress. A
+// run that resets or reports after its calls advances the clock to it, so that calls placed
+// near the end (a conformance scenario's, with ten seconds of talk) push their disconnect
+// instead of being cut off by the report, whatever the machine's speed.
+func (s *Simulator) LastEnd() time.Time {
+	s.liveMu.Lock()
+	defer s.liveMu.Unlock()
+	var last time.Time
+	for _, lc := range s.live {
+		if lc.p.end.After(last) {
+			last = lc.p.end
+		}
+	}
+	return last
+}

@@ -74,7 +74,7 @@ type FeeInfo struct {
 	RecordObjectName string `json:"recordObjectName,omitempty"`
 	RecordBucketName string `json:"recordBucketName,omitempty"`
 	RecordDomain     string `json:"recordDomain,omitempty"`
-	// ServiceType is omitted in X mode (D88).
+	// ServiceType is omitted in X mode (D88) and for AXYB (D86).
 	ServiceType      string `json:"serviceType,omitempty"`
 	HostName         string `json:"hostName"`
 	UserData         string `json:"userData,omitempty"`

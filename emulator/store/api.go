@@ -1,5 +1,5 @@
 // Package store is the emulator's binding state: the X-number pools of the configured apps and
-// the AXB, AX and AXE bindings on them, with every business rule of reference §3-§5 and §13
+// the AXB, AX, AXE and AXYB bindings on them, with every business rule of reference §3-§6 and §13
 // (X reuse, capacity, X selection by area, extension allocation, expiry on the emulator clock).
 //
 // The HTTP layer authenticates, decodes and validates field formats (1010002 for malformed
@@ -101,6 +101,8 @@ type App struct {
 	ExtensionDigits int
 	// MaxPairsPerX is the AXB capacity per X; 0 means DefaultMaxPairsPerX.
 	MaxPairsPerX int
+	// MaxRelationsPerY is the AXYB capacity per Y (D84); 0 means DefaultMaxRelationsPerY.
+	MaxRelationsPerY int
 }
 
 // XNumber is one X of the pool.
@@ -389,10 +391,15 @@ type AXEModifyInput struct {
 // Dump is every live binding of one app or of all apps, for the admin dump endpoint. Each
 // list is ordered by app, creation time, then subscriptionId.
 type Dump struct {
-	AXB []AXBBinding
-	AX  []AXBinding
-	AXE []AXEBinding
+	AXB  []AXBBinding
+	AX   []AXBinding
+	AXE  []AXEBinding
+	AXYB []AXYBRelation
 }
+
+// Total is the number of live bindings of every mode (an AXYB relation counting once,
+// whatever its YB).
+func (d Dump) Total() int { return len(d.AXB) + len(d.AX) + len(d.AXE) + len(d.AXYB) }
 
 // Violation is one broken invariant found by Check.
 type Violation struct {

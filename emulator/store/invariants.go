@@ -21,6 +21,7 @@ func (s *Store) Dump(app string) Dump {
 		d.AXB = appendSorted(d.AXB, a.axb, (*AXBBinding).clone, func(b *AXBBinding) (time.Time, string) { return b.CreatedAt, b.SubscriptionID })
 		d.AX = appendSorted(d.AX, a.ax, (*AXBinding).clone, func(b *AXBinding) (time.Time, string) { return b.CreatedAt, b.SubscriptionID })
 		d.AXE = appendSorted(d.AXE, a.axe, (*AXEBinding).clone, func(b *AXEBinding) (time.Time, string) { return b.CreatedAt, b.SubscriptionID })
+		d.AXYB = appendSorted(d.AXYB, a.axyb, (*axybRel).clone, func(r *axybRel) (time.Time, string) { return r.CreatedAt, r.SubscriptionID })
 		a.mu.Unlock()
 	}
 	return d
@@ -90,6 +91,8 @@ func (s *Store) Check() []Violation {
 			c.checkAX(a, total)
 		case pns.ModeAXE:
 			c.checkAXE(a, total)
+		case pns.ModeAXYB:
+			c.checkAXYB(a, total)
 		}
 		expiring := func(id string, at interface{ UnixNano() int64 }, isZero bool, exp bool) {
 			if isZero {
@@ -108,6 +111,12 @@ func (s *Store) Check() []Violation {
 		for id, b := range a.axe {
 			expiring(id, b.ExpiresAt, b.ExpiresAt.IsZero(), expired(b.ExpiresAt, now))
 		}
+		for id, r := range a.axyb {
+			expiring(id, r.ExpiresAt, r.ExpiresAt.IsZero(), expired(r.ExpiresAt, now))
+			for _, p := range r.parts {
+				expiring(ybExpID(id, p.Y), p.ExpiresAt, p.ExpiresAt.IsZero(), expired(p.ExpiresAt, now))
+			}
+		}
 		for id := range a.temp {
 			if a.ax[id] == nil {
 				c.add("temporary callee of unknown binding %s", id)
@@ -119,7 +128,7 @@ func (s *Store) Check() []Violation {
 			}
 		}
 		if a.cfg.Mode != pns.ModeAXB && len(a.axb) > 0 || a.cfg.Mode != pns.ModeAX && len(a.ax) > 0 ||
-			a.cfg.Mode != pns.ModeAXE && len(a.axe) > 0 {
+			a.cfg.Mode != pns.ModeAXE && len(a.axe) > 0 || a.cfg.Mode != pns.ModeAXYB && len(a.axyb) > 0 {
 			c.add("bindings of another mode stored")
 		}
 		a.mu.Unlock()

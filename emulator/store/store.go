@@ -49,9 +49,12 @@ type appState struct {
 	ax    map[string]*AXBinding
 	axByA map[string][]*AXBinding
 	axe   map[string]*AXEBinding
-	temp  map[string]TempCallee
-	cb    map[string]cbRecord
-	exp   expHeap
+	// axyb are the AXYB relations by subscriptionId, axybByA by A (≤ 5 X per A).
+	axyb    map[string]*axybRel
+	axybByA map[string][]*axybRel
+	temp    map[string]TempCallee
+	cb      map[string]cbRecord
+	exp     expHeap
 }
 
 // xState is one X number; its mutable fields are guarded by its app's mutex.
@@ -74,6 +77,10 @@ type xState struct {
 	exts    map[string]*AXEBinding
 	binds   map[string]*AXEBinding
 	minFree int
+	// AXYB: the relation whose X this number is, or the relations (by subscriptionId) whose
+	// YB parts use it as Y; a number is never both (D84).
+	axyb *axybRel
+	yOf  map[string]*AXYBPart
 }
 
 // cbRecord is an AXE callback record: the latest caller who reached the binding's A.
@@ -133,10 +140,7 @@ func New(opts Options) (*Store, error) {
 		if _, dup := s.apps[a.Key]; dup {
 			return nil, fmt.Errorf("store: app %q listed twice", a.Key)
 		}
-		switch a.Mode {
-		case pns.ModeAXB, pns.ModeAX, pns.ModeAXE:
-		case pns.ModeX: // no bindings: the customer's server routes each call (§6.6)
-		default:
+		if !a.Mode.ValidApp() { // X mode keeps no bindings: the customer's server routes each call (§6.6)
 			return nil, fmt.Errorf("store: app %q: unknown mode %q", a.Key, a.Mode)
 		}
 		if a.ExtensionDigits == 0 {
@@ -165,6 +169,15 @@ func New(opts Options) (*Store, error) {
 			as.capacity = 1
 		case pns.ModeAXE:
 			as.capacity = pow10(a.ExtensionDigits) - 1
+		case pns.ModeAXYB:
+			if a.MaxRelationsPerY == 0 {
+				a.MaxRelationsPerY = DefaultMaxRelationsPerY
+			}
+			if a.MaxRelationsPerY < 0 {
+				return nil, fmt.Errorf("store: app %q: maxRelationsPerY %d must be positive", a.Key, a.MaxRelationsPerY)
+			}
+			as.cfg.MaxRelationsPerY = a.MaxRelationsPerY
+			as.capacity = a.MaxRelationsPerY
 		}
 		as.initMaps()
 		s.apps[a.Key] = as
@@ -235,6 +248,8 @@ func (a *appState) initMaps() {
 	a.ax = map[string]*AXBinding{}
 	a.axByA = map[string][]*AXBinding{}
 	a.axe = map[string]*AXEBinding{}
+	a.axyb = map[string]*axybRel{}
+	a.axybByA = map[string][]*axybRel{}
 	a.temp = map[string]TempCallee{}
 	a.cb = map[string]cbRecord{}
 	a.exp = nil
@@ -242,7 +257,10 @@ func (a *appState) initMaps() {
 
 func (x *xState) initMaps(m pns.Mode) {
 	x.nums, x.ax, x.exts, x.binds, x.minFree = nil, nil, nil, nil, 1
+	x.axyb, x.yOf = nil, nil
 	switch m {
+	case pns.ModeAXYB:
+		x.yOf = map[string]*AXYBPart{}
 	case pns.ModeAXB:
 		x.nums = map[string]*AXBBinding{}
 	case pns.ModeAXE:
@@ -343,7 +361,7 @@ func (h *expHeap) Pop() any {
 // schedule records that binding id expires at at. Stale entries (the binding was unbound or
 // its expiry changed) are skipped when popped; the heap is rebuilt when they dominate.
 func (a *appState) schedule(id string, at time.Time) {
-	if len(a.exp) > 2*(len(a.axb)+len(a.axe))+1024 {
+	if len(a.exp) > 2*(len(a.axb)+len(a.axe)+a.axybParts())+1024 {
 		fresh := expHeap{}
 		for _, e := range a.exp {
 			if exp, ok := a.expiryOf(e.id); ok && exp.Equal(e.at) {
@@ -364,7 +382,7 @@ func (a *appState) expiryOf(id string) (time.Time, bool) {
 	if b := a.axe[id]; b != nil && !b.ExpiresAt.IsZero() {
 		return b.ExpiresAt, true
 	}
-	return time.Time{}, false
+	return a.axybExpiry(id)
 }
 
 // expired reports whether an expiry instant has passed: a binding disappears at its expiry
@@ -381,6 +399,8 @@ func (a *appState) purge(now time.Time) int {
 			n++
 		} else if b := a.axe[e.id]; b != nil && b.ExpiresAt.Equal(e.at) {
 			a.removeAXE(b)
+			n++
+		} else if a.cfg.Mode == pns.ModeAXYB && a.purgeAXYB(e) {
 			n++
 		}
 	}

@@ -147,7 +147,7 @@ func TestNewValidation(t *testing.T) {
 		{"ok", func(*Options) {}, ""},
 		{"empty key", func(o *Options) { o.Apps[1].Key = "" }, `store: app 2: empty key`},
 		{"duplicate app", func(o *Options) { o.Apps[1].Key = "axb" }, `store: app "axb" listed twice`},
-		{"bad mode", func(o *Options) { o.Apps[0].Mode = "AXYB" }, `store: app "axb": unknown mode "AXYB"`},
+		{"bad mode", func(o *Options) { o.Apps[0].Mode = "AXY" }, `store: app "axb": unknown mode "AXY"`},
 		{"digits", func(o *Options) { o.Apps[4].ExtensionDigits = 5 }, `store: app "axe": extensionDigits 5 out of range 1-4`},
 		{"negative digits", func(o *Options) { o.Apps[4].ExtensionDigits = -1 }, `store: app "axe": extensionDigits -1 out of range 1-4`},
 		{"capacity", func(o *Options) { o.Apps[0].MaxPairsPerX = -2 }, `store: app "axb": maxPairsPerX -2 must be positive`},

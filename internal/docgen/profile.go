@@ -77,12 +77,13 @@ var profileDocs = map[string]keyDoc{
 	"load.duration": {"`5s`, or `--load-duration`", "How long each mode's load runs."},
 	"load.hold":     {"`1s`, or `--hold`", "How long each binding is kept before its unbind."},
 
-	"capabilities.modes":                {"all three", "The binding modes the platform offers (`AXB`, `AX`, `AXE`); only their apps are then required."},
+	"capabilities.modes":                {"all of them", "The modes the platform offers: the binding modes `AXB`, `AX`, `AXE` (only their apps are then required) and `X` (X-mode call control). Scenarios that use the app of a mode left out are not applicable."},
 	"capabilities.sms":                  {"`true`", "Whether the platform relays SMS and pushes SMS notifications."},
 	"capabilities.recording":            {"`true`", "Whether calls are recorded and their recordings can be downloaded."},
 	"capabilities.xStatusNotifications": {"`true`", "Whether changes of an X number's status are pushed."},
 	"capabilities.notifications":        {"all of them", "The notification kinds the platform pushes: `event`, `fee`, `numstatus`, `sms.notify`, `sms.block`."},
 	"capabilities.stopCall":             {"`true`", "Whether the profile's apps may end calls with the stop call. Huawei documents it for AXYB apps (and AXE in 2019); say `false` when the platform refuses it to yours."},
+	"capabilities.smsControl":           {"`true` when `sms` is", "Whether texts that need the customer's decision are pushed in Block mode to the app's SMS control URL and steered by its reply; say `false` when your platform relays SMS but never asks an SMS control URL."},
 }
 
 // Profile renders docs/profile.md, the reference of the profile YAML that `harness conform
@@ -121,7 +122,7 @@ The default is what a profile that leaves the key out gets; "—" means none.
 		value         reflect.Value
 	}{
 		{"Top level", "", reflect.TypeFor[profile.Profile](), reflect.ValueOf(*p)},
-		{"Apps (`apps.NAME`, NAME being AXB, AX, AXE or any other name)", "apps.NAME.", reflect.TypeFor[profile.AppProfile](), app},
+		{"Apps (`apps.NAME`, NAME being AXB, AX, AXE, AXYB or any other name)", "apps.NAME.", reflect.TypeFor[profile.AppProfile](), app},
 		{"Runs of X numbers (`apps.NAME.xRanges[]`)", "apps.NAME.xRanges[].", reflect.TypeFor[profile.XRange](), reflect.Value{}},
 		{"Lockout (`lockout`)", "lockout.", reflect.TypeFor[profile.Lockout](), reflect.ValueOf(p.Lockout)},
 		{"Load numbers (`numbers.a`, `numbers.b`)", "numbers.a.", reflect.TypeFor[profile.NumberRange](), reflect.ValueOf(p.Numbers.A)},

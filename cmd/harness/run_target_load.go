@@ -1,0 +1,74 @@
+package main
+
+import (
+	"io"
+	"time"
+
+	"github.com/pns-harness/pns-harness/loadtest"
+	"github.com/pns-harness/pns-harness/pns"
+	"github.com/pns-harness/pns-harness/profile"
+)
+
+// targetLoadPlan is the load of a --target run: its modes, each one's rate, the duration and
+// hold, and the remote gate.
+type targetLoadPlan struct {
+	modes     []pns.Mode
+	rates     map[pns.Mode]float64
+	dur, hold time.Duration
+	gate      loadtest.Gate
+}
+
+// planTargetLoad fits the load to the flags and the profile, and refuses (usageError) a plan
+// the profile's limits or the remote gate do not allow, before the first request.
+func planTargetLoad(o runOptions, prof *profile.Profile, stdout io.Writer) (targetLoadPlan, error) {
+	t := o.remote
+	rate := o.rate
+	if !o.rateSet && prof.Load.Rate > 0 {
+		rate = prof.Load.Rate
+	}
+	// A rate the user chose (--rate, load.rate) is run as given or refused; the default is
+	// fitted to the platform's limits.
+	explicit := o.rateSet || prof.Load.Rate > 0
+	lp := targetLoadPlan{dur: o.loadDuration, hold: t.hold, rates: map[pns.Mode]float64{}}
+	if !o.durationSet && prof.Load.Duration > 0 {
+		lp.dur = time.Duration(prof.Load.Duration)
+	}
+	if lp.hold == 0 {
+		lp.hold = defaultRunHold
+		if prof.Load.Hold > 0 {
+			lp.hold = time.Duration(prof.Load.Hold)
+		}
+	}
+	lp.gate = loadtest.Gate{AllowRemote: t.allowRemote || prof.AllowRemote, MaxRate: t.maxRate}
+	if lp.gate.MaxRate == 0 {
+		lp.gate.MaxRate = prof.MaxRate
+	}
+	lp.modes = prof.Load.Modes
+	if len(lp.modes) == 0 {
+		lp.modes = prof.Modes()
+	}
+	peak := rate
+	if !o.noLoad {
+		var err error
+		if lp.rates, err = planLoad(stdout, prof, lp.modes, rate, lp.dur, lp.hold, explicit, lp.gate.MaxRate); err != nil {
+			return lp, usageError{err}
+		}
+		peak = 0
+		for _, r := range lp.rates {
+			peak = max(peak, r)
+		}
+	}
+	// The ceiling counts requests: bind-unbind sends two per session (bind, unbind).
+	reqPeak := loadtest.Peak{}
+	if peak > 0 && len(lp.modes) > 0 {
+		p, err := loadtest.PeakRequests(loadtest.Config{Scenario: loadtest.ScenarioBindUnbind, Mode: lp.modes[0], Rate: peak, Duration: lp.dur, Hold: lp.hold})
+		if err != nil {
+			return lp, usageError{err}
+		}
+		reqPeak = p
+	}
+	if err := loadtest.CheckTarget(t.target, lp.gate, reqPeak); err != nil {
+		return lp, usageError{err}
+	}
+	return lp, nil
+}

@@ -1,0 +1,146 @@
+package conformance
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/cucumber/godog"
+
+	"github.com/pns-harness/pns-harness/pns"
+)
+
+// AXYB steps (reference §6.2-§6.4). Every AXYB request carries the app's key as the URL
+// parameter app_key; these steps add it, while "I bind AXYB with:" (the generic body step)
+// sends none, so that scenarios can check both sides of that rule.
+//
+// Placeholders: an AX relation set up or bound here makes its X <AXYB_X> (and <AXYB_Xn>), a YB
+// bind its Y <AXYB_Y> (and <AXYB_Yn>); its subscriptionId is <SUB>/<SUBn> as for every bind.
+
+// init registers the AXYB steps with every scenario (modeSteps).
+func init() { modeSteps = append(modeSteps, (*world).initAXYBSteps) }
+
+// initAXYBSteps registers the AXYB steps.
+func (w *world) initAXYBSteps(sc stepRegistry) {
+	sc.Step(`^I bind AXYB with "([^"]*)" and:$`, w.axybBind)
+	sc.Step(`^an AXYB relation of "([^"]*)"$`, w.givenAXYB)
+	sc.Step(`^an AXYB relation with:$`, w.givenAXYBWith)
+	sc.Step(`^a YB relation of "([^"]*)" on "([^"]*)"$`, w.givenYB)
+	sc.Step(`^"([^"]*)" holds (\d+) AXYB relations$`, w.givenAXYBHolds)
+}
+
+// axybBind sends an AXYB bind body with the query q (e.g. "app_key=<appKey>") and remembers
+// the relationNumber of a success.
+func (w *world) axybBind(ctx context.Context, q string, doc *godog.DocString) error {
+	w.useMode(string(pns.ModeAXYB))
+	ex, err := w.sendIface(ctx, mustIface(pns.IfaceAXYBBind), doc.Content, q, false)
+	if err != nil {
+		return err
+	}
+	w.rememberAXYB(ex, doc.Content)
+	return nil
+}
+
+// rememberAXYB makes the relationNumber of a successful AXYB bind <AXYB_X…> (AX bind) or
+// <AXYB_Y…> (YB bind, told apart by the subscriptionId in its body).
+func (w *world) rememberAXYB(ex *exchange, body string) {
+	if ex == nil || !ex.resp.OK() {
+		return
+	}
+	n, _ := ex.response["relationNumber"].(string)
+	if n == "" {
+		return
+	}
+	kind := "AXYB_X"
+	if strings.Contains(body, `"subscriptionId"`) {
+		kind = "AXYB_Y"
+	}
+	i := 1
+	for ; w.vars[kind+strconv.Itoa(i)] != ""; i++ {
+	}
+	w.vars[kind], w.vars[kind+strconv.Itoa(i)] = n, n
+}
+
+// appKeyQuery is the app_key parameter of the current app. It is not the <appKey> placeholder,
+// which keeps the first app it was resolved for when a scenario switches apps.
+func (w *world) appKeyQuery() (string, error) {
+	a, err := w.appProfile(w.app)
+	if err != nil {
+		return "", err
+	}
+	return "app_key=" + url.QueryEscape(a.AppKey), nil
+}
+
+// axybSetup sends a setup AXYB bind that must succeed.
+func (w *world) axybSetup(ctx context.Context, body string) error {
+	w.useMode(string(pns.ModeAXYB))
+	q, err := w.appKeyQuery()
+	if err != nil {
+		return err
+	}
+	b, err := w.fillJSON(body)
+	if err != nil {
+		return err
+	}
+	i := mustIface(pns.IfaceAXYBBind)
+	ex, err := w.send(ctx, i.Method, i.Path+"?"+q, []byte(b), false)
+	if err != nil {
+		return err
+	}
+	if !ex.resp.OK() {
+		return fmt.Errorf("setup %s failed: HTTP %d %s %q\nrequest: %s%s", pns.IfaceAXYBBind, ex.resp.Status,
+			ex.resp.Envelope.ResultCode, ex.resp.Envelope.ResultDesc, ex.resp.Request, ex.reproduce())
+	}
+	w.rememberAXYB(ex, body)
+	return nil
+}
+
+// givenAXYB binds A to an X the platform chooses anywhere in the app.
+func (w *world) givenAXYB(ctx context.Context, a string) error {
+	return w.axybSetup(ctx, fmt.Sprintf(`{"origNum":%q,"areaMatchMode":"1"}`, a))
+}
+
+// givenAXYBWith sends a setup AX bind with the scenario's body.
+func (w *world) givenAXYBWith(ctx context.Context, doc *godog.DocString) error {
+	return w.axybSetup(ctx, doc.Content)
+}
+
+// givenYB attaches B to the relation sub on a Y the platform chooses anywhere in the app.
+func (w *world) givenYB(ctx context.Context, b, sub string) error {
+	return w.axybSetup(ctx, fmt.Sprintf(`{"subscriptionId":%q,"origNum":%q,"areaMatchMode":"1"}`, sub, b))
+}
+
+// givenAXYBHolds gives A n relations (n X numbers).
+func (w *world) givenAXYBHolds(ctx context.Context, a string, n int) error {
+	for i := 0; i < n; i++ {
+		if err := w.givenAXYB(ctx, a); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// tracked reports whether a subscriptionId is among the scenario's created bindings.
+func (w *world) tracked(id string) bool {
+	for _, c := range w.created {
+		if c.id == id {
+			return true
+		}
+	}
+	return false
+}
+
+// modeQuery prefixes a query with the current app's app_key when the mode needs it (AXYB,
+// §6.3, §6.4).
+func (w *world) modeQuery(mode, q string) (string, error) {
+	if pns.Mode(mode) != pns.ModeAXYB {
+		return q, nil
+	}
+	k, err := w.appKeyQuery()
+	if err != nil {
+		return "", err
+	}
+	return k + "&" + q, nil
+}

@@ -1,0 +1,309 @@
+package conformance
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/pns-harness/pns-harness/pns"
+)
+
+// ContractCoverage maps every rule of the inventory (every marked statement of the reference
+// and every decision) to the scenarios that check it and says whether both directions are
+// checked: the rule held (accepted, behaves) and the rule broken (refused, detected). A rule
+// without both is a gap, listed with the reason.
+type ContractCoverage struct {
+	// Reference is the SHA-256 of the reference the inventory was generated from.
+	Reference string `json:"reference"`
+	// Rules is the number of inventory rules; BothDirections of them are checked both ways.
+	Rules          int `json:"rules"`
+	BothDirections int `json:"bothDirections"`
+	// Gaps is the number of rules with a gap (Entries' Gap is not empty).
+	Gaps int `json:"gaps"`
+	// Classes counts the rules per class.
+	Classes []ContractClass `json:"classes"`
+	// Entries is one per inventory rule, in the reference's order.
+	Entries []ContractRule `json:"entries"`
+	// Unmapped lists "interface rule-tag" pairs of the catalogue that name no inventory rule,
+	// and @contract: tags naming an ID the inventory does not have.
+	Unmapped []string `json:"unmapped,omitempty"`
+}
+
+// ContractClass is one class's counts.
+type ContractClass struct {
+	// Class is the rules' class.
+	Class pns.RuleClass `json:"class"`
+	// Rules is the number of its rules: BothDirections checked both ways, OneDirection one
+	// way only, NoScenario by no scenario.
+	Rules          int `json:"rules"`
+	BothDirections int `json:"bothDirections"`
+	OneDirection   int `json:"oneDirection"`
+	NoScenario     int `json:"noScenario"`
+}
+
+// ContractRule is one inventory rule with its scenarios and directions.
+type ContractRule struct {
+	// ID, Class and Markers are the inventory rule's (InventoryRule).
+	ID      string        `json:"id"`
+	Class   pns.RuleClass `json:"class"`
+	Markers []string      `json:"markers"`
+	// Scenarios check the rule (through @rule:, @decision: or @contract: tags).
+	Scenarios []string `json:"scenarios,omitempty"`
+	// Held and Broken say which directions those scenarios check.
+	Held   bool `json:"held"`
+	Broken bool `json:"broken"`
+	// EmulatorOnly: every checking scenario runs only against the embedded emulator, so on
+	// another target the rule is not checked.
+	EmulatorOnly bool `json:"emulatorOnly,omitempty"`
+	// Gap says why the rule is not checked in both directions on every target; "" when it is.
+	Gap string `json:"gap,omitempty"`
+	// State and NotChecked judge the rule after a run, as RuleCoverage's do.
+	State      string `json:"state,omitempty"`
+	NotChecked string `json:"notChecked,omitempty"`
+}
+
+var resultCodeStepRE = regexp.MustCompile(`^the result code is "([^"]*)"`)
+
+// scenarioDirections tells which directions a scenario checks: an explicit @direction: tag,
+// else from its steps: expecting a non-zero result code, a refusal or a lockout checks the
+// broken direction; expecting success (code 0) or behaviour without any refusal checks the
+// held one.
+func scenarioDirections(p Pickle) (held, broken bool) {
+	explicit := false
+	for _, t := range p.Tags {
+		if d, ok := strings.CutPrefix(t, TagDirectionPrefix); ok {
+			explicit = true
+			held = held || d == DirectionHeld
+			broken = broken || d == DirectionBroken
+		}
+	}
+	if explicit {
+		return held, broken
+	}
+	for _, s := range p.Steps {
+		if m := resultCodeStepRE.FindStringSubmatch(s); m != nil {
+			if m[1] == string(pns.CodeSuccess) {
+				held = true
+			} else {
+				broken = true
+			}
+		}
+		switch s {
+		case "the request is refused", "the client IP is locked out":
+			broken = true
+		case "the client IP is not locked out":
+			held = true
+		}
+	}
+	if !broken {
+		held = true
+	}
+	return held, broken
+}
+
+var responseFieldStepRE = regexp.MustCompile(`^the response (?:field|list) "([^"]+)"`)
+
+var listItemRE = regexp.MustCompile(`^[A-Za-z]+List\.[0-9]+\.`)
+
+// stepRuleIDs returns the answer rules a scenario's steps assert: a step about the response
+// field F checks the row of F in the response table of the scenario's interface (§3-§5), a
+// fee field (fee.F) the row of §8.3, an SMS field (smsEvent.F) the row of §10.2, a call event
+// field the row of §7.3.
+func stepRuleIDs(inv *Inventory, ifaces []string, steps []string) []string {
+	var out []string
+	seen := map[string]bool{}
+	add := func(id string) {
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	for _, st := range steps {
+		m := responseFieldStepRE.FindStringSubmatch(st)
+		if m == nil {
+			continue
+		}
+		f := listItemRE.ReplaceAllString(m[1], "")
+		switch {
+		case strings.HasPrefix(f, "fee."):
+			if _, ok := inv.ByID("8.3/" + strings.TrimPrefix(f, "fee.")); ok {
+				add("8.3/" + strings.TrimPrefix(f, "fee."))
+			}
+			continue
+		case strings.HasPrefix(f, "smsEvent."):
+			if _, ok := inv.ByID("10.2/" + f); ok {
+				add("10.2/" + f)
+			}
+			continue
+		}
+		for _, i := range ifaces {
+			sec, ok := ifaceSections[i]
+			if i == IfaceCallbacks {
+				sec, ok = "7.3", true
+			}
+			if !ok {
+				continue
+			}
+			for _, id := range []string{sec + "/" + f, sec + "/" + f + "~2", sec + "/" + f + "~3"} {
+				if r, ok := inv.ByID(id); ok && (r.Class == pns.ClassAnswer || sec == "7.3") {
+					add(id)
+					break
+				}
+			}
+		}
+	}
+	return out
+}
+
+// emulatorOnly reports whether a scenario runs only against the embedded emulator.
+func emulatorOnly(tags []string) bool {
+	for _, t := range tags {
+		if t == TagEmulator || strings.HasPrefix(t, TagDecisionPrefix) {
+			return true
+		}
+	}
+	return false
+}
+
+// buildContract computes the contract coverage of the inventory from the scenarios' tags;
+// ran, when not nil, judges each rule after a run.
+func buildContract(inv *Inventory, pickles []Pickle, ran map[string]ScenarioResult) *ContractCoverage {
+	known := map[string]bool{}
+	for _, i := range pns.Interfaces {
+		known[i.ID] = true
+	}
+	known[IfaceCallbacks], known[IfaceAuthentication] = true, true
+	scen := map[string]map[string]bool{} // rule ID → scenario keys
+	unmapped := map[string]bool{}
+	addTo := func(id, key string) {
+		if _, ok := inv.ByID(id); !ok {
+			unmapped[TagContractPrefix+id+" ("+key+")"] = true
+			return
+		}
+		if scen[id] == nil {
+			scen[id] = map[string]bool{}
+		}
+		scen[id][key] = true
+	}
+	for _, p := range pickles {
+		var ifaces, rules []string
+		for _, t := range p.Tags {
+			name := strings.TrimPrefix(t, "@")
+			switch {
+			case strings.HasPrefix(t, TagContractPrefix):
+				addTo(strings.TrimPrefix(t, TagContractPrefix), p.Key)
+			case strings.HasPrefix(t, TagDecisionPrefix):
+				addTo(strings.TrimPrefix(t, TagDecisionPrefix), p.Key)
+			case strings.HasPrefix(name, "rule:"):
+				rules = append(rules, strings.TrimPrefix(name, "rule:"))
+			case known[name]:
+				ifaces = append(ifaces, name)
+			}
+		}
+		for _, id := range stepRuleIDs(inv, ifaces, p.Steps) {
+			addTo(id, p.Key)
+		}
+		for _, i := range ifaces {
+			for _, r := range rules {
+				if !contains(Rules[i], r) {
+					continue // a typo: BuildCoverage lists it
+				}
+				for _, id := range RuleIDsOfTag(inv, i, r) {
+					addTo(id, p.Key)
+				}
+			}
+		}
+	}
+	for i, rs := range Rules {
+		for _, r := range rs {
+			if len(RuleIDsOfTag(inv, i, r)) == 0 {
+				unmapped[i+" "+r] = true
+			}
+		}
+	}
+	byKey := map[string]Pickle{}
+	for _, p := range pickles {
+		byKey[p.Key] = p
+	}
+	cc := &ContractCoverage{Reference: inv.Reference, Rules: len(inv.Rules)}
+	classes := map[pns.RuleClass]*ContractClass{}
+	for _, c := range pns.RuleClasses {
+		classes[c] = &ContractClass{Class: c}
+	}
+	for _, r := range inv.Rules {
+		e := ContractRule{ID: r.ID, Class: r.Class, Markers: r.Markers}
+		keys := make([]string, 0, len(scen[r.ID]))
+		for k := range scen[r.ID] {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		e.Scenarios = keys
+		e.EmulatorOnly = len(keys) > 0
+		for _, k := range keys {
+			h, b := scenarioDirections(byKey[k])
+			e.Held = e.Held || h
+			e.Broken = e.Broken || b
+			e.EmulatorOnly = e.EmulatorOnly && emulatorOnly(byKey[k].Tags)
+		}
+		e.Gap = gapOf(r, e)
+		if ran != nil && len(keys) > 0 {
+			e.State, _, e.NotChecked = checkedOn(keys, ran)
+		}
+		cl := classes[r.Class]
+		if cl == nil {
+			cl = &ContractClass{Class: r.Class}
+			classes[r.Class] = cl
+		}
+		cl.Rules++
+		switch {
+		case len(keys) == 0:
+			cl.NoScenario++
+		case e.Held && e.Broken:
+			cl.BothDirections++
+			cc.BothDirections++
+		default:
+			cl.OneDirection++
+		}
+		if e.Gap != "" {
+			cc.Gaps++
+		}
+		cc.Entries = append(cc.Entries, e)
+	}
+	for _, c := range pns.RuleClasses {
+		cc.Classes = append(cc.Classes, *classes[c])
+	}
+	for k := range unmapped {
+		cc.Unmapped = append(cc.Unmapped, k)
+	}
+	sort.Strings(cc.Unmapped)
+	return cc
+}
+
+// gapOf says why a rule is not checked both ways on every target, "" when it is.
+func gapOf(r InventoryRule, e ContractRule) string {
+	var why []string
+	switch {
+	case len(e.Scenarios) == 0:
+		why = append(why, "no scenario checks it")
+	case !e.Broken:
+		why = append(why, "only the held direction is checked (no scenario breaks it)")
+	case !e.Held:
+		why = append(why, "only the broken direction is checked (no scenario keeps it)")
+	}
+	if e.EmulatorOnly {
+		why = append(why, "checked only against the embedded emulator (its scenarios are @emulator or assert a decision)")
+	}
+	if r.Platform != "" && strings.Contains(r.Platform, "@emulator") && !strings.Contains(r.Platform, "assert") {
+		why = append(why, fmt.Sprintf("an emulator decision (real platform: %s): no black-box check on another target", r.Platform))
+	}
+	if len(why) == 0 {
+		return ""
+	}
+	return strings.Join(why, "; ")
+}
+
+// Summary is the one-line console form: the counts and where the full list is.
+func (c *ContractCoverage) Summary(path string) string {
+	return fmt.Sprintf("contract rules: %d, %d checked in both directions, %d gaps (listed in %s)", c.Rules, c.BothDirections, c.Gaps, path)
+}

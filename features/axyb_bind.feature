@@ -1,0 +1,271 @@
+@axyb.bind
+Feature: AXYB bind — POST /rest/omp/xyrelationnumber/v1.0?app_key=… (reference §6.1, §6.2, §13.7)
+  An AX bind (A and an X the platform chooses) and YB binds (B and a Y, attached to the AX by
+  its subscriptionId) on one URI. One A per X, at most 5 X per A; a Y carries an AX once and
+  at most 1000 AX.
+
+  Background:
+    Given the AXYB app
+
+  @rule:business:yb-returns-ax-id
+  Scenario: AX bind, then a YB bind on the same relation
+    When I bind AXYB with "app_key=<appKey>" and:
+      """
+      {"origNum":"<A1>","areaMatchMode":"1","duration":"86400","ybDuration":3600}
+      """
+    Then the result code is "0"
+    And the result description is "Success"
+    And the response field "subscriptionId" is present
+    And the response field "relationNumber" is one of the app's X numbers
+    And the AXYB binding "<SUB>" exists
+    When I bind AXYB with "app_key=<appKey>" and:
+      """
+      {"subscriptionId":"<SUB1>","origNum":"<B1>","areaMatchMode":"1"}
+      """
+    Then the result code is "0"
+    And the response field "subscriptionId" is "<SUB1>"
+    And the response field "relationNumber" is one of the app's X numbers
+    And the response field "relationNumber" is not "<AXYB_X1>"
+
+  @rule:default:duration @rule:default:ybDuration
+  Scenario: Without duration the AX lives 7200 s and its YB go with it
+    Given an AXYB relation of "<A1>"
+    When I query AXYB with "app_key=<appKey>&subscriptionId=<SUB1>"
+    Then the result code is "0"
+    And the response field "xyRelationNumList.0.duration" is "7200"
+    And the response field "xyRelationNumList.0.ybDuration" is "0"
+
+  @rule:business:yb-capped-by-duration
+  Scenario: A ybDuration above duration is replaced by duration
+    Given an AXYB relation with:
+      """
+      {"origNum":"<A1>","areaMatchMode":"1","duration":600,"ybDuration":900}
+      """
+    When I query AXYB with "app_key=<appKey>&subscriptionId=<SUB1>"
+    Then the response field "xyRelationNumList.0.ybDuration" is "600"
+
+  @rule:type:duration @emulator @decision:D83
+  Scenario: duration and ybDuration are accepted as JSON numbers and as decimal strings
+    Given an AXYB relation with:
+      """
+      {"origNum":"<A1>","areaMatchMode":"1","duration":86400,"ybDuration":"3600"}
+      """
+    When I query AXYB with "app_key=<appKey>&subscriptionId=<SUB1>"
+    Then the response field "xyRelationNumList.0.duration" is "86400"
+    And the response field "xyRelationNumList.0.ybDuration" is "3600"
+
+  @rule:business:ax-one-a-per-x
+  Scenario: An X holds one A: a second A gets another X
+    Given an AXYB relation of "<A1>"
+    When I bind AXYB with "app_key=<appKey>" and:
+      """
+      {"origNum":"<A2>","areaMatchMode":"1"}
+      """
+    Then the result code is "0"
+    And the response field "relationNumber" is not "<AXYB_X1>"
+
+  @rule:business:y-not-repeated
+  Scenario: A Y never carries the same AX twice
+    Given an AXYB relation of "<A1>"
+    And a YB relation of "<B1>" on "<SUB1>"
+    When I bind AXYB with "app_key=<appKey>" and:
+      """
+      {"subscriptionId":"<SUB1>","origNum":"<B2>","areaMatchMode":"1"}
+      """
+    Then the result code is "0"
+    And the response field "relationNumber" is not "<AXYB_Y1>"
+
+  @rule:business:y-not-x
+  Scenario: An X is never given as a Y
+    Given an AXYB relation of "<A1>"
+    And an AXYB relation of "<A2>"
+    When I bind AXYB with "app_key=<appKey>" and:
+      """
+      {"subscriptionId":"<SUB1>","origNum":"<B1>","areaMatchMode":"1"}
+      """
+    Then the result code is "0"
+    And the response field "relationNumber" is not "<AXYB_X1>"
+    And the response field "relationNumber" is not "<AXYB_X2>"
+
+  @rule:business:axyb-5x-limit @refused
+  Scenario: A sixth X for one A is refused
+    Given "<A1>" holds 5 AXYB relations
+    When I bind AXYB with "app_key=<appKey>" and:
+      """
+      {"origNum":"<A1>","areaMatchMode":"1"}
+      """
+    Then the request is refused
+
+  @rule:business:axyb-5x-limit @code:1011003 @emulator @decision:D84
+  Scenario: A sixth X for one A is 1011003
+    Given "<A1>" holds 5 AXYB relations
+    When I bind AXYB with "app_key=<appKey>" and:
+      """
+      {"origNum":"<A1>","areaMatchMode":"1"}
+      """
+    Then the result code is "1011003"
+
+  @rule:business:same-b-twice @code:1012010 @emulator @decision:D84
+  Scenario: B cannot hold two YB on one AX
+    Given an AXYB relation of "<A1>"
+    And a YB relation of "<B1>" on "<SUB1>"
+    When I bind AXYB with "app_key=<appKey>" and:
+      """
+      {"subscriptionId":"<SUB1>","origNum":"<B1>","areaMatchMode":"1"}
+      """
+    Then the result code is "1012010"
+
+  @rule:business:unknown-subscription @code:1012007 @emulator @decision:D84
+  Scenario: A YB bind on an unknown relation
+    When I bind AXYB with "app_key=<appKey>" and:
+      """
+      {"subscriptionId":"00000000-0000-4000-8000-000000000000","origNum":"<B1>"}
+      """
+    Then the result code is "1012007"
+
+  @rule:distinct:A,B @code:1010002 @emulator @decision:D84 @schema-valid
+  Scenario: B equal to the AX's A is refused
+    Given an AXYB relation of "<A1>"
+    When I bind AXYB with "app_key=<appKey>" and:
+      """
+      {"subscriptionId":"<SUB1>","origNum":"<A1>"}
+      """
+    Then the result code is "1010002"
+    And the result description is "Invalid request. origNum"
+
+  @rule:business:y-shared @rule:business:y-capacity @rule:business:no-eligible-x @code:1012008 @emulator @decision:D84 @global-state
+  Scenario: On a pool with one Y left, two AX share it up to its capacity, and nothing is left after
+    # AXYB-small: 7 numbers, 2 relations per Y. Six AX take six X; the seventh number is the only Y.
+    Given the AXYB-small app
+    And an AXYB relation of "<A1>"
+    And an AXYB relation of "<A2>"
+    And an AXYB relation of "<A3>"
+    And an AXYB relation of "<A4>"
+    And an AXYB relation of "<A5>"
+    And an AXYB relation of "<A6>"
+    And a YB relation of "<B1>" on "<SUB1>"
+    When I bind AXYB with "app_key=<appKey>" and:
+      """
+      {"subscriptionId":"<SUB2>","origNum":"<B2>","areaMatchMode":"1"}
+      """
+    Then the result code is "0"
+    And the response field "relationNumber" is "<AXYB_Y1>"
+    When I bind AXYB with "app_key=<appKey>" and:
+      """
+      {"subscriptionId":"<SUB3>","origNum":"<B3>","areaMatchMode":"1"}
+      """
+    Then the result code is "1012008"
+    When I bind AXYB with "app_key=<appKey>" and:
+      """
+      {"origNum":"<A7>","areaMatchMode":"1"}
+      """
+    Then the result code is "1012008"
+
+  @rule:business:y-not-repeated @code:1012008 @emulator @decision:D84 @global-state
+  Scenario: The only Y already carries the AX: a second B of that AX finds no Y
+    Given the AXYB-small app
+    And an AXYB relation of "<A1>"
+    And an AXYB relation of "<A2>"
+    And an AXYB relation of "<A3>"
+    And an AXYB relation of "<A4>"
+    And an AXYB relation of "<A5>"
+    And an AXYB relation of "<A6>"
+    And a YB relation of "<B1>" on "<SUB1>"
+    When I bind AXYB with "app_key=<appKey>" and:
+      """
+      {"subscriptionId":"<SUB1>","origNum":"<B2>","areaMatchMode":"1"}
+      """
+    Then the result code is "1012008"
+
+  @rule:business:recording-disabled @code:1012012 @emulator @decision:D84
+  Scenario: Recording requested by an app without the recording option
+    Given the AXYB-norec app
+    When I bind AXYB with "app_key=<appKey>" and:
+      """
+      {"origNum":"<A1>","areaMatchMode":"1","recordFlag":"true","recordHintTone":"hint.wav"}
+      """
+    Then the result code is "1012012"
+
+  @rule:mandatory:app_key @code:1010002 @emulator @decision:D82 @schema-valid
+  Scenario: A bind without app_key
+    When I bind AXYB with:
+      """
+      {"origNum":"<A1>","areaMatchMode":"1"}
+      """
+    Then the result code is "1010002"
+    And the result description is "Invalid request. app_key"
+
+  @rule:business:app-key-mismatch @code:1010003 @emulator @decision:D82
+  Scenario: app_key of another app
+    When I bind AXYB with "app_key=<AXB.appKey>" and:
+      """
+      {"origNum":"<A1>","areaMatchMode":"1"}
+      """
+    Then the result code is "1010003"
+
+  @rule:business:mode-mismatch @code:1010040
+  Scenario: An AXB app may not call the AXYB bind interface
+    Given the AXB app
+    When I send POST "/rest/omp/xyrelationnumber/v1.0?app_key=<appKey>" with body:
+      """
+      {"origNum":"<A1>"}
+      """
+    Then the result code is "1010040"
+
+  @code:1010002 @emulator @decision:D83
+  Scenario Outline: AXYB bind rejects <case>
+    When I bind AXYB with "app_key=<appKey>" and:
+      """
+      <body>
+      """
+    Then the result code is "1010002"
+    And the result description is "Invalid request. <field>"
+
+    @rule:mandatory:origNum
+    Examples: origNum is mandatory
+      | case       | body                   | field   |
+      | no origNum | {"areaMatchMode":"1"} | origNum |
+
+    @rule:format:origNum
+    Examples: origNum in global format
+      | case             | body                            | field   |
+      | origNum without + | {"origNum":"8613800000001"}    | origNum |
+
+    @rule:range:duration
+    Examples: duration is 0 or 60-7776000
+      | case          | body                                     | field    |
+      | duration 59    | {"origNum":"<A1>","duration":59}      | duration |
+      | duration 90d+1 | {"origNum":"<A1>","duration":7776001} | duration |
+      | duration -1    | {"origNum":"<A1>","duration":-1}      | duration |
+
+    @rule:range:duration @schema-valid
+    Examples: a decimal-string duration has the same range (the schema checks only its digits)
+      | case                  | body                                    | field    |
+      | duration "7776001"    | {"origNum":"<A1>","duration":"7776001"} | duration |
+      | duration "59"         | {"origNum":"<A1>","duration":"59"}      | duration |
+
+    @rule:range:ybDuration
+    Examples: ybDuration is 0 or 60-7776000
+      | case            | body                                     | field      |
+      | ybDuration 1    | {"origNum":"<A1>","ybDuration":1}        | ybDuration |
+      | ybDuration 1.5  | {"origNum":"<A1>","ybDuration":1.5}      | ybDuration |
+
+    @rule:enum:callDirection
+    Examples: callDirection 0, 1 or 2
+      | case            | body                                 | field         |
+      | callDirection 3 | {"origNum":"<A1>","callDirection":3} | callDirection |
+
+    @rule:enum:areaMatchMode
+    Examples: areaMatchMode "0" or "1"
+      | case            | body                                   | field         |
+      | areaMatchMode 2 | {"origNum":"<A1>","areaMatchMode":"2"} | areaMatchMode |
+
+    @rule:enum:recordFlag
+    Examples: recordFlag true or false
+      | case            | body                                 | field      |
+      | recordFlag yes  | {"origNum":"<A1>","recordFlag":"yes"} | recordFlag |
+
+    @rule:length:userData
+    Examples: userData 1-256 without braces
+      | case           | body                                   | field    |
+      | userData brace | {"origNum":"<A1>","userData":"{x}"}    | userData |

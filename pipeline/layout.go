@@ -1,0 +1,20 @@
+package pipeline
+
+// The layout of a run directory (`harness run --out DIR`), the one place it is written down;
+// Execute writes it, Scan and Rebuild read it back (they also read the output directories of
+// `harness conform`, `harness load` and `harness receive`, which are parts of it):
+//
+//	DIR/index.html, report.css, junit.xml, ctrf.json   the report (reports.WriteAll)
+//	DIR/summary.json                                   the report's summary (reports.JSONFile, schemaVersion ≥ 1)
+//	DIR/receiver.json                                  the receiver's final report (assemble.ReceiverFile)
+//	DIR/dispatcher.json                                the embedded emulator's push statistics (assemble.DispatcherFile)
+//	DIR/conformance/cucumber.json, junit.xml           the suite's results (assemble.CucumberFile)
+//	DIR/conformance/coverage.json                      rules checked or not, with the reason (assemble.CoverageFile)
+//	DIR/conformance/conformance.json                   states, cleanup, refusal; written last (conformance.ResultsFile)
+//	DIR/conformance/bindings.jsonl                     the suite's binding journal (loadtest.JournalFile)
+//	DIR/load/NAME/summary.json                         one load's result (loadtest.SummaryFile, no schemaVersion)
+//	DIR/load/NAME/bindings.jsonl                       its binding journal
+//	DIR/load/NAME/*.gob, *.hlog                        its raw results (vegeta gob, HdrHistogram logs)
+//
+// Two formats share the name summary.json (the report's and a load's); IsLoadSummary tells
+// them apart by the report's schemaVersion, so a directory written by any version reads back.

@@ -1,0 +1,5 @@
+//go:build !race
+
+package pns
+
+const raceEnabled = false
