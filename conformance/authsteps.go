@@ -12,7 +12,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/cucumber/godog"
 	"github.com/pns-harness/pns-harness/pns"
 )
 
@@ -49,7 +48,7 @@ func hmacB64(key []byte, msg string) string {
 }
 
 // registerAuthSteps adds the steps that build deliberately wrong signatures.
-func (w *world) registerAuthSteps(sc *godog.ScenarioContext) {
+func (w *world) registerAuthSteps(sc stepRegistry) {
 	sc.Step(`^the next request's digest is made with (.+)$`, func(mistake string) error {
 		f, ok := digestMistakes[mistake]
 		if !ok {

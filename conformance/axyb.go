@@ -23,7 +23,7 @@ import (
 func init() { modeSteps = append(modeSteps, (*world).initAXYBSteps) }
 
 // initAXYBSteps registers the AXYB steps.
-func (w *world) initAXYBSteps(sc *godog.ScenarioContext) {
+func (w *world) initAXYBSteps(sc stepRegistry) {
 	sc.Step(`^I bind AXYB with "([^"]*)" and:$`, w.axybBind)
 	sc.Step(`^an AXYB relation of "([^"]*)"$`, w.givenAXYB)
 	sc.Step(`^an AXYB relation with:$`, w.givenAXYBWith)

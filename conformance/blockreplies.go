@@ -68,7 +68,7 @@ func (b *BlockReplies) Reply(a receiver.Arrival) ([]byte, bool) {
 }
 
 // registerBlockReplySteps adds the steps that set the customer's answer to Block requests.
-func (w *world) registerBlockReplySteps(sc *godog.ScenarioContext) {
+func (w *world) registerBlockReplySteps(sc stepRegistry) {
 	sc.Step(`^the customer's server answers the callin of "([^"]*)" with:$`, func(ctx context.Context, x string, doc *godog.DocString) error {
 		return w.answerBlock(false, x, doc)
 	})

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 
-	"github.com/cucumber/godog"
 	"github.com/pns-harness/pns-harness/receiver"
 )
 
@@ -13,7 +12,7 @@ import (
 const feeBatchCap = 50
 
 // registerCapSteps adds the steps that drive the platform up to a documented cap.
-func (w *world) registerCapSteps(sc *godog.ScenarioContext) {
+func (w *world) registerCapSteps(sc stepRegistry) {
 	sc.Step(`^"([^"]*)" calls "([^"]*)" (\d+) times$`, func(ctx context.Context, from, to string, n int) error {
 		for i := 0; i < n; i++ {
 			if err := w.simulateCall(ctx, from, to, nil); err != nil {

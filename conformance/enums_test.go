@@ -389,8 +389,10 @@ func TestEnumPropertiesCatchWhatTablesMiss(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the whole suite against each mutant")
 	}
+	t.Parallel()
 	for _, m := range []enumMutant{enumMutants[0], enumMutants[2]} { // areaMatchMode read as a number, blanks trimmed
 		t.Run(m.name, func(t *testing.T) {
+			t.Parallel() // each mutant has its own in-process emulator
 			cfg, err := ConformanceConfig()
 			if err != nil {
 				t.Fatal(err)

@@ -16,7 +16,7 @@ import (
 // registerGapSteps adds the steps of the issue-22 gap scenarios (documented_halves.feature,
 // notification_meaning.feature): a lookup that must find nothing, whatever way the platform
 // says so, and the URL a call event arrives at.
-func (w *world) registerGapSteps(sc *godog.ScenarioContext) {
+func (w *world) registerGapSteps(sc stepRegistry) {
 	sc.Step(`^the query finds no binding$`, w.findsNoBinding)
 	sc.Step(`^the call's "([^"]*)" event arrives at the (callin|call-status) URL$`, w.eventArrivesAt)
 	sc.Step(`^every push of the call is delivered (\d+) times in all, each answered HTTP (\d+)$`, w.deliveredTimes)

@@ -33,7 +33,7 @@ var digestVariants = map[string]func(string) string{
 // nonceAlphabet is the documented Nonce alphabet: digits and upper- and lower-case letters (§2.1).
 const nonceAlphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
-func (w *world) registerInsideSteps(sc *godog.ScenarioContext) {
+func (w *world) registerInsideSteps(sc stepRegistry) {
 	sc.Step(`^the next request's digest is the correct one (.+)$`, func(variant string) error {
 		f, ok := digestVariants[variant]
 		if !ok {

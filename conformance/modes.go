@@ -1,8 +1,6 @@
 package conformance
 
 import (
-	"github.com/cucumber/godog"
-
 	"github.com/pns-harness/pns-harness/pns"
 )
 
@@ -20,7 +18,7 @@ type confMode struct {
 // modeSteps are the step sets of modes whose steps live in a file of their own (axyb.go),
 // registered from that file and added where the actions are, so that a new mode's steps are
 // one new file and no line in steps.go.
-var modeSteps []func(w *world, sc *godog.ScenarioContext)
+var modeSteps []func(w *world, sc stepRegistry)
 
 // confModes holds the confMode of every mode of pns.Modes.
 var confModes = map[pns.Mode]confMode{

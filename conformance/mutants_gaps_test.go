@@ -209,6 +209,7 @@ func TestGapMutants(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the scenarios of each gap rule twice")
 	}
+	t.Parallel() // every run has its own in-process emulator: overlap the other suite tests
 	ctx := context.Background()
 	failed := func(res *Result) []string {
 		var out []string

@@ -36,18 +36,44 @@ func mutate(h http.Handler) http.Handler {
 //   - the scenarios that bound AXB successfully in the correct run (their bind answer now
 //     violates axb-bind.response, which requires subscriptionId on success).
 //
-// It must not run in parallel with TestFeatures: godog sets process environment variables.
+// The correct and the broken run each have their own in-process emulator, so they run at the
+// same time, and the test runs in parallel with the other whole-suite tests (never with
+// TestFeatures, which is not parallel: godog sets process environment variables under a
+// testing.T).
 func TestMutations(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the suite twice")
 	}
+	t.Parallel()
 	ctx := context.Background()
+	cfg, err := ConformanceConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	url, stop, err := ServeEmulator(cfg, mutate)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	var (
+		mut    *Result
+		mutErr error
+		done   = make(chan struct{})
+	)
+	go func() {
+		defer close(done)
+		mut, mutErr = Run(ctx, Options{Target: url, Profile: EmulatorProfile()})
+	}()
 	clean, err := Run(ctx, Options{})
+	<-done
 	if err != nil {
 		t.Fatal(err)
 	}
 	if clean.Status != 0 {
 		t.Fatalf("clean run failed: %v", clean.FailedKeys())
+	}
+	if mutErr != nil {
+		t.Fatal(mutErr)
 	}
 
 	pickles, err := ParseFeatures(features.FS)
@@ -79,19 +105,6 @@ func TestMutations(t *testing.T) {
 		t.Fatalf("expected sets too small to mean anything: %d tagged @code:1012010, %d AXB binders", n1012010, nBind)
 	}
 
-	cfg, err := ConformanceConfig()
-	if err != nil {
-		t.Fatal(err)
-	}
-	url, stop, err := ServeEmulator(cfg, mutate)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer stop()
-	mut, err := Run(ctx, Options{Target: url, Profile: EmulatorProfile()})
-	if err != nil {
-		t.Fatal(err)
-	}
 	got := map[string]bool{}
 	for _, k := range mut.FailedKeys() {
 		got[k] = true

@@ -89,6 +89,7 @@ func normalizeNumbers(norm func(string) string) func(http.Handler) http.Handler 
 // the property check of one field fails with a shrunk request whose value is exactly one edit
 // away from a well-formed number.
 func TestPropertiesCatchWhatTablesMiss(t *testing.T) {
+	t.Parallel() // whole-suite runs, each against its own in-process emulator
 	cases := []struct {
 		name   string
 		norm   func(string) string
@@ -111,6 +112,7 @@ func TestPropertiesCatchWhatTablesMiss(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
+			t.Parallel() // each mutant has its own in-process emulator
 			cfg, err := ConformanceConfig()
 			if err != nil {
 				t.Fatal(err)
@@ -265,6 +267,7 @@ func TestPropertiesNumberGaps(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
+			t.Parallel() // each mutant has its own in-process emulator
 			cfg, err := ConformanceConfig()
 			if err != nil {
 				t.Fatal(err)

@@ -20,7 +20,7 @@ import (
 
 // registerPushSteps adds the steps that assert what arrives at the customer's notification
 // URLs (callback_delivery.feature).
-func (w *world) registerPushSteps(sc *godog.ScenarioContext) {
+func (w *world) registerPushSteps(sc stepRegistry) {
 	sc.Step(`^the call's events arrive at the call-status URL in the order "([^"]*)"$`, w.eventsArrive)
 	sc.Step(`^every push of the call is signed with (X-AKSK|X-WSSE) by the app's key$`, w.pushesSigned)
 	sc.Step(`^the fee record of the call arrives at the fee URL$`, w.feeArrives)

@@ -54,7 +54,8 @@ func mustIface(id string) pns.Interface {
 
 // initScenario registers hooks and steps; godog calls it once per scenario, so the world
 // captured by the closures is per-scenario state.
-func (rs *runState) initScenario(sc *godog.ScenarioContext) {
+func (rs *runState) initScenario(gsc *godog.ScenarioContext) {
+	sc := stepRegistry{gsc}
 	w := &world{rs: rs, vars: map[string]string{}, xUsed: map[string]bool{}, tags: map[string]bool{}}
 
 	sc.Before(func(ctx context.Context, s *godog.Scenario) (context.Context, error) {

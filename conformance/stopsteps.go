@@ -19,7 +19,7 @@ import (
 //	I stop the call "<SID>"                  any sessionid (remembered or literal)
 //	I stop a call with:                      a JSON body as written (parameter rules)
 //	the emulator's call log has the call     the last call as the emulator logged it (after a stop)
-func (w *world) registerStopSteps(sc *godog.ScenarioContext) {
+func (w *world) registerStopSteps(sc stepRegistry) {
 	sc.Step(`^I stop the call$`, func(ctx context.Context) error {
 		_, sid, err := w.lastCall()
 		if err != nil {
