@@ -141,7 +141,7 @@ Feature: Stop call — POST /rest/httpsessions/callStop/v2.0 (reference §11.2)
     Then the call's events arrive at the call-status URL in the order "callin, callout, alerting, answer, disconnect"
     And the response field "events.4.statusInfo.stateCode" is 8017
     And the fee record of the call arrives at the fee URL
-    And the response field "feeLst.0.ulFailReason" is 8017
+    And the response field "fee.ulFailReason" is 8017
 
   @rule:business:ended-call @code:1012007 @emulator @global-state @decision:D80
   Scenario: A call that has ended cannot be stopped
