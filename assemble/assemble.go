@@ -722,11 +722,54 @@ func Callbacks(rep receiver.Report, loss *reports.EmulatorLoss) *reports.Callbac
 		return cb.Events[i].Event < cb.Events[j].Event
 	})
 	cb.Problems = callbackProblems(rep)
+	cb.Reproductions = CallbackReproductions(rep, "", "")
 	return cb
 }
 
 // msDuration converts signed milliseconds.
 func msDuration(v float64) time.Duration { return time.Duration(v * float64(time.Millisecond)) }
+
+// CallbackReproductions renders the replays of the pushes the receiver judged wrong (bad
+// signatures, then schema violations, as in Callbacks.Problems), at most
+// reports.MaxCallbackProblems. dir is the directory holding receiver.json and its pushes ("":
+// the body files are named relative to it); profileFile names the profile whose apps sign a
+// fresh header ("": the built-in profiles).
+func CallbackReproductions(rep receiver.Report, dir, profileFile string) []reports.CallbackReproduction {
+	var out []reports.CallbackReproduction
+	add := func(check, problem string, rp *receiver.Replay) {
+		if c := rp.Curl(dir, profileFile); c != "" && len(out) < reports.MaxCallbackProblems {
+			out = append(out, reports.CallbackReproduction{Check: check, Problem: problem, Curl: c})
+		}
+	}
+	for _, b := range rep.BadSignatures {
+		add("badSignature", badSignatureProblem(b), b.Replay)
+	}
+	for _, v := range rep.Violations {
+		add("schemaInvalid", violationProblem(v), v.Replay)
+	}
+	return out
+}
+
+// badSignatureProblem is the Problems line of a bad signature.
+func badSignatureProblem(b receiver.BadSignatureSample) string {
+	why := ""
+	if b.Reason != "" {
+		why = " (" + b.Reason + ")"
+	}
+	return fmt.Sprintf("bad signature%s: app %q scheme %q, arrived %s after the receiver started", why, b.AppKey, b.Scheme, b.Arrived.Round(time.Millisecond))
+}
+
+// violationProblem is the Problems line of a schema violation.
+func violationProblem(v receiver.ViolationSample) string {
+	msg := "invalid " + v.Kind
+	if v.EventType != "" {
+		msg += " " + v.EventType
+	}
+	if len(v.Violations) > 0 {
+		msg += ": " + v.Violations[0]
+	}
+	return msg
+}
 
 // callbackProblems lists individual anomalies for the report: sessions with problems, bad
 // signatures and schema violations, at most reports.MaxCallbackProblems.
@@ -740,23 +783,12 @@ func callbackProblems(rep receiver.Report) []string {
 		return true
 	}
 	for _, b := range rep.BadSignatures {
-		why := ""
-		if b.Reason != "" {
-			why = " (" + b.Reason + ")"
-		}
-		if !add(fmt.Sprintf("bad signature%s: app %q scheme %q, arrived %s after the receiver started", why, b.AppKey, b.Scheme, b.Arrived.Round(time.Millisecond))) {
+		if !add(badSignatureProblem(b)) {
 			return out
 		}
 	}
 	for _, v := range rep.Violations {
-		msg := "invalid " + v.Kind
-		if v.EventType != "" {
-			msg += " " + v.EventType
-		}
-		if len(v.Violations) > 0 {
-			msg += ": " + v.Violations[0]
-		}
-		if !add(msg) {
+		if !add(violationProblem(v)) {
 			return out
 		}
 	}

@@ -242,6 +242,9 @@ type Arrival struct {
 	refusal string
 	// block is true for a Block request (SMS, X-mode callin), answered with an instruction.
 	block bool
+	// req is the request, kept to capture a Replay of a push judged wrong (nil in tests
+	// that account arrivals directly).
+	req *http.Request
 }
 
 // Expectation registers a call the harness triggered, so that the receiver can report it
@@ -509,7 +512,7 @@ func (r *Receiver) serveHTTP(w http.ResponseWriter, req *http.Request) {
 		return
 	}
 
-	a := Arrival{Arrived: arrived, Body: body}
+	a := Arrival{Arrived: arrived, Body: body, req: req}
 	a.Emitted = parseEmitted(req.Header.Get(EmittedHeader))
 	a.SignatureOK, a.AppKey, a.Scheme, a.refusal = r.verify(req.Header)
 	h := hashBody(body)

@@ -250,6 +250,9 @@ type ViolationSample struct {
 	EventType  string        `json:"eventType,omitempty"`
 	Arrived    time.Duration `json:"arrivedNs"`
 	Violations []string      `json:"violations"`
+	// Replay sends the push again (its body is in Replay.BodyFile once saved); nil when the
+	// request was not kept.
+	Replay *Replay `json:"replay,omitempty"`
 }
 
 // BadSignatureSample records a delivery whose signature failed (never the secret).
@@ -260,6 +263,8 @@ type BadSignatureSample struct {
 	// Reason says why: headers missing or malformed, unknown app key, wrong digest, Created
 	// outside the skew window, nonce replayed.
 	Reason string `json:"reason,omitempty"`
+	// Replay re-sends the push with the signature header as received, the thing judged.
+	Replay *Replay `json:"replay,omitempty"`
 }
 
 // Deliveries describes how the platform delivered the bodies the receiver accepted.

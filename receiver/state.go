@@ -296,7 +296,8 @@ func (st *state) account(r *Receiver, a *Arrival, h bodyHash, env *envelope, par
 	if !a.SignatureOK {
 		st.c.BadSignature++
 		if len(st.badSigs) < r.opts.MaxDetails {
-			st.badSigs = append(st.badSigs, BadSignatureSample{AppKey: a.AppKey, Scheme: string(a.Scheme), Arrived: a.Arrived, Reason: a.refusal})
+			st.badSigs = append(st.badSigs, BadSignatureSample{AppKey: a.AppKey, Scheme: string(a.Scheme), Arrived: a.Arrived, Reason: a.refusal,
+				Replay: a.replay(true)})
 		}
 		if !r.opts.AcceptBadSignature {
 			if !first && !ent.accepted {
@@ -452,7 +453,7 @@ func (st *state) content(r *Receiver, a *Arrival, env *envelope, parsed bool, no
 		st.c.Invalid++
 		if len(st.violations) < r.opts.MaxDetails {
 			st.violations = append(st.violations, ViolationSample{Kind: a.Kind, EventType: a.EventType,
-				Arrived: a.Arrived, Violations: defect})
+				Arrived: a.Arrived, Violations: defect, Replay: a.replay(false)})
 		}
 	}
 	if !parsed {

@@ -593,6 +593,10 @@ type Callbacks struct {
 	// Problems lists individual anomalies (missing or duplicated notifications of a call,
 	// bad signatures, schema violations), at most MaxCallbackProblems.
 	Problems []string `json:"problems,omitempty"`
+	// Reproductions replay pushes judged wrong (bad signatures, schema violations), at most
+	// MaxCallbackProblems: each is a curl command a user runs against their receiver or
+	// `harness receive` to get the same judgement again.
+	Reproductions []CallbackReproduction `json:"reproductions,omitempty"`
 	// MissingBasis says how missing notifications were known: MissingExpected,
 	// MissingFromPushes or MissingUnknown (then Counters.Missing measures nothing).
 	MissingBasis string `json:"missingBasis,omitempty"`
@@ -638,6 +642,18 @@ type RepushInterval struct {
 	Mean     time.Duration `json:"mean"`
 	Max      time.Duration `json:"max"`
 	Contract time.Duration `json:"contract"`
+}
+
+// CallbackReproduction is the replay of one push judged wrong.
+type CallbackReproduction struct {
+	// Check is the callback check the push failed: "badSignature" or "schemaInvalid" (the
+	// names of the callback test cases of JUnit and CTRF).
+	Check string `json:"check"`
+	// Problem is the judgement, as in Problems.
+	Problem string `json:"problem"`
+	// Curl is the command that sends the push again; its body file is named relative to
+	// the report directory unless the command says otherwise.
+	Curl string `json:"curl"`
 }
 
 // MaxCallbackProblems caps Callbacks.Problems.

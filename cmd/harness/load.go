@@ -122,6 +122,10 @@ func loadVerdict(res *loadtest.Result, err error) verdict {
 func loadCallbacks(rcv *receiver.Receiver, given []string, out string, stdout, stderr io.Writer) (verdict, []reports.Threshold) {
 	rep := rcv.Final()
 	if out != "" {
+		if err := rep.SaveReplays(out); err != nil {
+			fmt.Fprintf(stderr, "harness load: %v\n", err)
+			return verdict{failed: 1}, nil
+		}
 		if err := writeJSONFile(filepath.Join(out, assemble.ReceiverFile), rep); err != nil {
 			fmt.Fprintf(stderr, "harness load: %v\n", err)
 			return verdict{failed: 1}, nil

@@ -1,0 +1,108 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+var (
+	pushReplayRE = regexp.MustCompile(`(?m)^    reproduce: (curl .*)$`)
+	curlURLRE    = regexp.MustCompile(`-X POST '(http://127\.0\.0\.1:\d+)([^']*)'`)
+)
+
+// TestReplayPushJudgedWrong: `harness receive` judges a schema-invalid push and a badly
+// signed one, saves their bodies under --out and prints a reproduce line for each. Replayed
+// as a user would (a fresh signature from `harness sign` for the first, the received header
+// for the second) against a second `harness receive`, they get the same judgements.
+func TestReplayPushJudgedWrong(t *testing.T) {
+	t.Parallel()
+	if _, err := exec.LookPath("curl"); err != nil {
+		t.Skip("curl is not installed: the reproduce lines cannot be run")
+	}
+	invalid := []byte(`{"eventType":"callin","statusInfo":{"timestamp":"2026-01-01 00:00:00","sessionId":"it's"}}`)
+	rp := startReceive(t)
+	p := rp.pusher(false)
+	p.pushOK(invalid)
+	if got := p.pushAs(callEvent("callin", "s-badsig@test", "", time.Now()), "not-the-secret"); got != 401 {
+		t.Errorf("badly signed push answered %d, want 401", got)
+	}
+	code, out, rep := rp.stop()
+	if code != exitFailed || rep.Counters.SchemaInvalid != 1 || rep.Counters.BadSignature != 1 {
+		t.Fatalf("exit %d, counters %+v\n%s", code, rep.Counters, out)
+	}
+	lines := pushReplayRE.FindAllStringSubmatch(out, -1)
+	if len(lines) != 2 {
+		t.Fatalf("want 2 reproduce lines (bad signature, schema violation), got %d:\n%s", len(lines), out)
+	}
+	badSig, schema := lines[0][1], lines[1][1]
+	if strings.Contains(out, pushSecret) {
+		t.Errorf("the output shows the app secret:\n%s", out)
+	}
+	// The schema-invalid push: its body is a file under --out, byte for byte as received, and
+	// its signature header is left to `harness sign`.
+	if rep.Violations[0].Replay == nil || rep.Violations[0].Replay.BodyFile == "" {
+		t.Fatalf("receiver.json names no body file: %+v", rep.Violations[0])
+	}
+	body, err := os.ReadFile(filepath.Join(rp.out, filepath.FromSlash(rep.Violations[0].Replay.BodyFile)))
+	if err != nil || !bytes.Equal(body, invalid) {
+		t.Errorf("saved body %q (%v), want %q", body, err, invalid)
+	}
+	for _, want := range []string{"--data-binary @'" + rp.out, `-H "X-AKSK: $PNS_SIGNED_HEADER"`, "harness sign --app-key 'push-app' --format value"} {
+		if !strings.Contains(schema, want) {
+			t.Errorf("schema reproduce line lacks %q: %s", want, schema)
+		}
+	}
+	// The badly signed push keeps the header it was judged by.
+	if !strings.Contains(badSig, "-H 'X-AKSK: UsernameToken ") || strings.Contains(badSig, "PNS_SIGNED_HEADER") {
+		t.Errorf("bad-signature reproduce line does not re-send the received header: %s", badSig)
+	}
+
+	// Replay both against a fresh receiver, as a user would against theirs.
+	profile := filepath.Join(t.TempDir(), "profile.yaml")
+	if err := os.WriteFile(profile, []byte(`emulator: false
+numberBlocks: ["+86138001"]
+apps:
+  AXB:
+    appKey: `+pushKey+`
+    appSecretEnv: `+pushSecretEnv+`
+    xRanges:
+      - {from: "+8617001100000", count: 10, cityCode: "010"}
+`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	rp2 := startReceive(t)
+	for _, line := range []string{schema, badSig} {
+		line = curlURLRE.ReplaceAllString(line, "-X POST '"+rp2.url+"$2'")
+		cmd := exec.Command("bash", "-c", line) // the trailing "# ..." note is a shell comment
+		cmd.Env = os.Environ()
+		if strings.Contains(line, "$PNS_SIGNED_HEADER") {
+			c := harnessCmd(t, "sign", "--profile", profile, "--app-key", pushKey, "--format", "value")
+			c.Env = append(c.Env, pushSecretEnv+"="+pushSecret)
+			header, err := c.Output()
+			if err != nil {
+				t.Fatalf("harness sign: %v", err)
+			}
+			cmd.Env = append(cmd.Env, "PNS_SIGNED_HEADER="+strings.TrimSpace(string(header)))
+		}
+		res, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("running %s: %v\n%s", line, err, res)
+		}
+	}
+	_, out2, rep2 := rp2.stop()
+	if rep2.Counters.SchemaInvalid != 1 || rep2.Counters.BadSignature != 1 || rep2.Counters.Requests != 2 {
+		t.Fatalf("replayed: counters %+v, want the same judgements (1 schema-invalid, 1 bad signature)\n%s", rep2.Counters, out2)
+	}
+	if got, want := rep2.Violations[0].Violations, rep.Violations[0].Violations; strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("replayed violations %q, want %q", got, want)
+	}
+	if got, want := rep2.BadSignatures[0].Reason, rep.BadSignatures[0].Reason; got != want {
+		t.Errorf("replayed bad signature: %q, want %q", got, want)
+	}
+}

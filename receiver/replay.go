@@ -1,0 +1,174 @@
+package receiver
+
+import (
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/pns-harness/pns-harness/pns"
+)
+
+// ReplayDir is the directory, inside a report directory, that SaveReplays writes the bodies
+// of judged pushes to.
+const ReplayDir = "pushes"
+
+// SignedHeaderVar is the shell variable a replay command reads a fresh signature header from
+// (the same variable as a conformance failure's reproduce line, filled by `harness sign
+// --format value`).
+const SignedHeaderVar = "PNS_SIGNED_HEADER"
+
+// Replay is what a user needs to send a push the receiver judged wrong again, to their own
+// receiver or to `harness receive`: the address it arrived at, the headers it carried and its
+// body. The secret is never part of it.
+type Replay struct {
+	// URL is the address the push was sent to (scheme, Host header and request URI).
+	URL string `json:"url"`
+	// Headers are the request headers worth replaying (Content-Type, Authorization), without
+	// the signature header and without transport headers.
+	Headers map[string]string `json:"headers,omitempty"`
+	// SignatureHeader names the signature header of the push (X-AKSK or X-WSSE), "" when it
+	// had none.
+	SignatureHeader string `json:"signatureHeader,omitempty"`
+	// Signature is the signature header's value as received, kept only when the signature is
+	// what was judged (a bad signature): re-sending it is the reproduction. For other
+	// judgements it is empty and a fresh one must be signed, since a nonce is spent once.
+	Signature string `json:"signature,omitempty"`
+	// AppKey is the app the push was signed for ("" when its headers did not parse).
+	AppKey string `json:"appKey,omitempty"`
+	// Body is the body as received; it is not part of receiver.json (SaveReplays writes it to
+	// its own file).
+	Body []byte `json:"-"`
+	// BodyFile is the body's file, relative to the report directory, once SaveReplays wrote it.
+	BodyFile string `json:"bodyFile,omitempty"`
+}
+
+// replayHeaders are the request headers a replay keeps besides the signature header.
+var replayHeaders = []string{"Authorization", "Content-Type"}
+
+// newReplay captures a push for a later replay; keepSignature keeps its signature header.
+func newReplay(req *http.Request, body []byte, appKey string, keepSignature bool) *Replay {
+	scheme := "http"
+	if req.TLS != nil {
+		scheme = "https"
+	}
+	rp := &Replay{URL: scheme + "://" + req.Host + req.URL.RequestURI(), AppKey: appKey,
+		Body: append([]byte(nil), body...)}
+	for _, k := range replayHeaders {
+		if v := req.Header.Get(k); v != "" {
+			if rp.Headers == nil {
+				rp.Headers = map[string]string{}
+			}
+			rp.Headers[k] = v
+		}
+	}
+	for _, k := range []string{pns.HeaderXAKSK, pns.HeaderXWSSE} {
+		if v := req.Header.Get(k); v != "" {
+			rp.SignatureHeader = k
+			if keepSignature {
+				rp.Signature = v
+			}
+			break
+		}
+	}
+	return rp
+}
+
+// SaveReplays writes the body of every replay of the report to dir/ReplayDir (one file per
+// push) and records each file in its Replay.BodyFile, so that receiver.json names it.
+func (r *Report) SaveReplays(dir string) error {
+	var all []*Replay
+	for i := range r.Violations {
+		if rp := r.Violations[i].Replay; rp != nil && rp.Body != nil {
+			all = append(all, rp)
+		}
+	}
+	for i := range r.BadSignatures {
+		if rp := r.BadSignatures[i].Replay; rp != nil && rp.Body != nil {
+			all = append(all, rp)
+		}
+	}
+	if len(all) == 0 {
+		return nil
+	}
+	if err := os.MkdirAll(filepath.Join(dir, ReplayDir), 0o755); err != nil {
+		return err
+	}
+	for i, rp := range all {
+		name := filepath.Join(ReplayDir, fmt.Sprintf("push-%03d.json", i+1))
+		if err := os.WriteFile(filepath.Join(dir, name), rp.Body, 0o644); err != nil {
+			return err
+		}
+		rp.BodyFile = filepath.ToSlash(name)
+	}
+	return nil
+}
+
+// Curl renders the replay as a curl command. dir is the report directory holding BodyFile
+// ("" renders its path relative to that directory); without a saved file the body is inlined.
+// profileFile names the profile whose app signs a fresh header ("" leaves --profile out, for
+// the built-in profiles). The result is "" when there is no body to send.
+func (rp *Replay) Curl(dir, profileFile string) string {
+	if rp == nil || (rp.Body == nil && rp.BodyFile == "") {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString("curl -sS -o /dev/null -w '%{http_code}\\n' -X POST " + shellQuote(rp.URL))
+	names := make([]string, 0, len(rp.Headers))
+	for k := range rp.Headers {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		b.WriteString(" -H " + shellQuote(k+": "+rp.Headers[k]))
+	}
+	switch {
+	case rp.SignatureHeader != "" && rp.Signature != "":
+		b.WriteString(" -H " + shellQuote(rp.SignatureHeader+": "+rp.Signature))
+	case rp.SignatureHeader != "":
+		b.WriteString(` -H "` + rp.SignatureHeader + `: $` + SignedHeaderVar + `"`)
+	}
+	if rp.BodyFile != "" {
+		b.WriteString(" --data-binary @" + shellQuote(filepath.Join(dir, filepath.FromSlash(rp.BodyFile))))
+	} else {
+		b.WriteString(" --data-raw " + shellQuote(string(rp.Body)))
+	}
+	var notes []string
+	switch {
+	case rp.SignatureHeader != "" && rp.Signature != "":
+		notes = append(notes, "the signature header as received, the thing judged")
+	case rp.SignatureHeader != "":
+		cmd := "harness sign"
+		if profileFile != "" {
+			cmd += " --profile " + shellQuote(profileFile)
+		}
+		cmd += " --app-key " + shellQuote(rp.AppKey) + " --format value"
+		if rp.SignatureHeader == pns.HeaderXWSSE {
+			cmd += " --scheme wsse"
+		}
+		notes = append(notes, SignedHeaderVar+": a fresh "+rp.SignatureHeader+" value signed for app key "+rp.AppKey+
+			" (the one received is not kept: its nonce is spent): "+SignedHeaderVar+`="$(`+cmd+`)"`)
+	}
+	if rp.BodyFile != "" && dir == "" {
+		notes = append(notes, "run it in the report's directory")
+	}
+	if len(notes) > 0 {
+		b.WriteString("  # " + strings.Join(notes, "; "))
+	}
+	return b.String()
+}
+
+// shellQuote quotes s for a POSIX shell.
+func shellQuote(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// replay captures the arrival for a Replay (nil without its request).
+func (a *Arrival) replay(keepSignature bool) *Replay {
+	if a.req == nil {
+		return nil
+	}
+	return newReplay(a.req, a.Body, a.AppKey, keepSignature)
+}
