@@ -747,7 +747,42 @@ func CallbackReproductions(rep receiver.Report, dir, profileFile string) []repor
 	for _, v := range rep.Violations {
 		add("schemaInvalid", violationProblem(v), v.Replay)
 	}
+	for _, f := range rep.Failures {
+		if len(out) >= reports.MaxCallbackProblems {
+			break
+		}
+		r := reports.CallbackReproduction{Check: sessionCheck(f.Problems), Problem: sessionProblem(f)}
+		if f.Trigger != nil {
+			r.Curl = f.Trigger.Curl(profileFile)
+		} else {
+			r.NotReproducible = receiver.NotOurCall
+		}
+		out = append(out, r)
+	}
 	return out
+}
+
+// sessionCheck is the callback check a call's problems fail (the first of them that fails
+// one), "" when none does (e.g. only late).
+func sessionCheck(problems []string) string {
+	for _, p := range problems {
+		switch {
+		case strings.HasPrefix(p, "missing"):
+			return "missing"
+		case strings.HasPrefix(p, "duplicate"):
+			return "duplicate"
+		case p == "orphan-fee":
+			return "orphanFee"
+		case p == "event-after-disconnect":
+			return "afterDisconnect"
+		}
+	}
+	return ""
+}
+
+// sessionProblem is the Problems line of a call with problems.
+func sessionProblem(f receiver.SessionDetail) string {
+	return fmt.Sprintf("call %s: %s", f.SessionID, strings.Join(f.Problems, ", "))
 }
 
 // badSignatureProblem is the Problems line of a bad signature.
@@ -793,7 +828,7 @@ func callbackProblems(rep receiver.Report) []string {
 		}
 	}
 	for _, f := range rep.Failures {
-		if !add(fmt.Sprintf("call %s: %s", f.SessionID, strings.Join(f.Problems, ", "))) {
+		if !add(sessionProblem(f)) {
 			return out
 		}
 	}

@@ -266,6 +266,9 @@ type Expectation struct {
 	// Events lists the call event types the call must produce (e.g. from the emulator's
 	// simulated-call answer); empty requires only the disconnect.
 	Events []string
+	// Trigger is the request that made the call (the emulator's calls API), kept so that a
+	// failed call's detail says how to make it again; nil when the call is not the harness's.
+	Trigger *CallTrigger
 }
 
 // Receiver accounts for callback pushes. It is safe for concurrent use.

@@ -172,3 +172,45 @@ func (a *Arrival) replay(keepSignature bool) *Replay {
 	}
 	return newReplay(a.req, a.Body, a.AppKey, keepSignature)
 }
+
+// NotOurCall is the reproduction of a call the harness did not make: its pushes came from the
+// target's own calls, which no request of the harness makes again.
+const NotOurCall = "not reproducible here: the target's calls are not ours"
+
+// Curl renders the call's reproduction: the bind that re-creates its binding (signed afresh
+// for the app: profileFile names the profile whose app signs, "" for the built-in profiles)
+// and the emulator's calls request that made it. The new call's pushes go to the app's
+// callback URLs, where `harness receive` (or the user's receiver) judges them.
+func (tr *CallTrigger) Curl(profileFile string) string {
+	if tr == nil {
+		return ""
+	}
+	var b strings.Builder
+	var notes []string
+	if bd := tr.Bind; bd != nil {
+		scheme, hdr := pns.SchemeAKSK, pns.HeaderXAKSK
+		if bd.WSSE {
+			scheme, hdr = pns.SchemeWSSE, pns.HeaderXWSSE
+		}
+		b.WriteString("curl -sS -X " + bd.Method + " " + shellQuote(bd.URL) +
+			" -H " + shellQuote(pns.HeaderAuthorization+": "+pns.AuthorizationValue(scheme)) +
+			" -H " + shellQuote("Content-Type: "+pns.ContentTypeJSON) +
+			` -H "` + hdr + `: $` + SignedHeaderVar + `"` +
+			" --data-raw " + shellQuote(bd.Body) + " && echo && ")
+		cmd := "harness sign"
+		if profileFile != "" {
+			cmd += " --profile " + shellQuote(profileFile)
+		}
+		cmd += " --app-key " + shellQuote(bd.AppKey) + " --format value"
+		if bd.WSSE {
+			cmd += " --scheme wsse"
+		}
+		notes = append(notes, SignedHeaderVar+": a fresh "+hdr+" value signed for app key "+bd.AppKey+": "+
+			SignedHeaderVar+`="$(`+cmd+`)"`,
+			"the bind re-creates the binding the call went through (the load removed it; unbind it afterwards)")
+	}
+	b.WriteString("curl -sS -X POST " + shellQuote(tr.URL) + " -H 'Content-Type: application/json' --data-raw " + shellQuote(tr.Body))
+	notes = append(notes, "the emulator simulates the call again and pushes its notifications to the app's callback URLs: judge them there with `harness receive` (or your receiver)")
+	b.WriteString("  # " + strings.Join(notes, "; "))
+	return b.String()
+}

@@ -242,6 +242,27 @@ type SessionDetail struct {
 	// "orphan-fee", "event-after-disconnect", "out-of-order", "duplicate-event",
 	// "duplicate-fee", "late", "broken-sequence".
 	Problems []string `json:"problems"`
+	// Trigger is the request that made the call, when the harness made it (Expectation.Trigger).
+	Trigger *CallTrigger `json:"trigger,omitempty"`
+}
+
+// CallTrigger is the request that made a simulated call: POST to the emulator's calls API.
+type CallTrigger struct {
+	URL  string `json:"url"`
+	Body string `json:"body"`
+	// Bind re-creates the binding the call went through, nil when the call needs none.
+	Bind *SignedRequest `json:"bind,omitempty"`
+}
+
+// SignedRequest is a request of the PNS interface to send again: it must be signed afresh for
+// AppKey (the signature sent is never kept).
+type SignedRequest struct {
+	Method string `json:"method"`
+	URL    string `json:"url"`
+	Body   string `json:"body"`
+	AppKey string `json:"appKey"`
+	// WSSE says the app signs with X-WSSE instead of X-AKSK.
+	WSSE bool `json:"wsse,omitempty"`
 }
 
 // ViolationSample is a schema-invalid body's violations.
@@ -449,7 +470,11 @@ func (r *Receiver) snapshot(final bool) Report {
 	*sc = st.retired
 	rep.Failures = append(rep.Failures, st.retiredFail...)
 	missing := map[*session]bool{}
+	triggers := map[*session]*CallTrigger{}
 	for _, x := range st.exps {
+		if x.s != nil && x.e.Trigger != nil {
+			triggers[x.s] = x.e.Trigger
+		}
 		switch {
 		case x.satisfied():
 			sc.Satisfied++
@@ -466,7 +491,7 @@ func (r *Receiver) snapshot(final bool) Report {
 				missing[x.s] = true
 			} else if len(rep.Failures) < r.opts.MaxDetails {
 				rep.Failures = append(rep.Failures, SessionDetail{SessionID: x.e.SessionID,
-					SubscriptionID: x.e.SubscriptionID, Problems: []string{"missing"}})
+					SubscriptionID: x.e.SubscriptionID, Problems: []string{"missing"}, Trigger: x.e.Trigger})
 			}
 		}
 	}
@@ -483,6 +508,7 @@ func (r *Receiver) snapshot(final bool) Report {
 			rep.ByType[t] = tc
 		})
 		if bad && len(rep.Failures) < r.opts.MaxDetails {
+			d.Trigger = triggers[s]
 			rep.Failures = append(rep.Failures, d)
 		}
 	}

@@ -231,7 +231,7 @@ func callbackReproduceText(rs []CallbackReproduction, check string) string {
 			break
 		}
 		n++
-		b.WriteString("\n" + r.Problem + "\nreproduce: " + r.Curl)
+		b.WriteString("\n" + r.Problem + "\nreproduce: " + r.Line())
 	}
 	return b.String()
 }

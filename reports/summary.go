@@ -593,9 +593,10 @@ type Callbacks struct {
 	// Problems lists individual anomalies (missing or duplicated notifications of a call,
 	// bad signatures, schema violations), at most MaxCallbackProblems.
 	Problems []string `json:"problems,omitempty"`
-	// Reproductions replay pushes judged wrong (bad signatures, schema violations), at most
-	// MaxCallbackProblems: each is a curl command a user runs against their receiver or
-	// `harness receive` to get the same judgement again.
+	// Reproductions replay pushes judged wrong (bad signatures, schema violations) and make
+	// the calls judged wrong again, at most MaxCallbackProblems: each is a curl command a
+	// user runs against their receiver or `harness receive` (or the emulator, for a call) to
+	// get the same judgement again.
 	Reproductions []CallbackReproduction `json:"reproductions,omitempty"`
 	// MissingBasis says how missing notifications were known: MissingExpected,
 	// MissingFromPushes or MissingUnknown (then Counters.Missing measures nothing).
@@ -646,14 +647,26 @@ type RepushInterval struct {
 
 // CallbackReproduction is the replay of one push judged wrong.
 type CallbackReproduction struct {
-	// Check is the callback check the push failed: "badSignature" or "schemaInvalid" (the
-	// names of the callback test cases of JUnit and CTRF).
+	// Check is the callback check the push or call failed: "badSignature",
+	// "schemaInvalid", "missing", "duplicate", "orphanFee" or "afterDisconnect" (the names
+	// of the callback test cases of JUnit and CTRF), "" for none of them.
 	Check string `json:"check"`
 	// Problem is the judgement, as in Problems.
 	Problem string `json:"problem"`
-	// Curl is the command that sends the push again; its body file is named relative to
-	// the report directory unless the command says otherwise.
-	Curl string `json:"curl"`
+	// Curl is the command that sends the push again (or makes the call again); its body
+	// file is named relative to the report directory unless the command says otherwise.
+	// Empty when NotReproducible says why there is none.
+	Curl string `json:"curl,omitempty"`
+	// NotReproducible says why there is no command (a call the harness did not make).
+	NotReproducible string `json:"notReproducible,omitempty"`
+}
+
+// Line is the reproduction as a failure text shows it after "reproduce: ".
+func (r CallbackReproduction) Line() string {
+	if r.Curl == "" {
+		return r.NotReproducible
+	}
+	return r.Curl
 }
 
 // MaxCallbackProblems caps Callbacks.Problems.

@@ -54,13 +54,13 @@ func printCallbackReproductions(w io.Writer, rs []reports.CallbackReproduction) 
 	if len(rs) == 0 {
 		return
 	}
-	fmt.Fprintln(w, "pushes judged wrong, to replay against your receiver or `harness receive`:")
+	fmt.Fprintln(w, "reproductions of the pushes and calls judged wrong (replay them against your receiver or `harness receive`):")
 	for i, r := range rs {
 		if i == 10 {
 			fmt.Fprintf(w, "  … %d more in the report\n", len(rs)-i)
 			break
 		}
-		fmt.Fprintf(w, "  - %s\n    reproduce: %s\n", r.Problem, r.Curl)
+		fmt.Fprintf(w, "  - %s\n    reproduce: %s\n", r.Problem, r.Line())
 	}
 }
 
