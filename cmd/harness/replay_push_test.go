@@ -63,6 +63,23 @@ func TestReplayPushJudgedWrong(t *testing.T) {
 		t.Errorf("bad-signature reproduce line does not re-send the received header: %s", badSig)
 	}
 
+	// The report of the directory shows them too: its callback anomalies, and the failure
+	// text of the JUnit and CTRF cases of the checks they failed (the bodies named relative
+	// to the directory).
+	repDir := filepath.Join(t.TempDir(), "report")
+	if code, rout, rerr := runHarness(t, nil, "report", rp.out, "--out", repDir); code != exitFailed {
+		t.Fatalf("report: exit %d, want %d\n%s%s", code, exitFailed, rout, rerr)
+	}
+	for _, name := range []string{"index.html", "junit.xml", "ctrf.json"} {
+		b, err := os.ReadFile(filepath.Join(repDir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(b), "reproduce: curl -sS") || !strings.Contains(string(b), "pushes/push-002.json") {
+			t.Errorf("%s shows no reproduction of the schema-invalid push", name)
+		}
+	}
+
 	// Replay both against a fresh receiver, as a user would against theirs.
 	profile := filepath.Join(t.TempDir(), "profile.yaml")
 	if err := os.WriteFile(profile, []byte(`emulator: false
