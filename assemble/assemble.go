@@ -845,6 +845,17 @@ func ReadReceiver(path string) (*receiver.Report, error) {
 	if err := json.Unmarshal(b, &rep); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
+	// The bodies of the pushes judged wrong lie next to this receiver.json: a report of
+	// several directories (or written elsewhere) names them by an absolute path.
+	dir, err := filepath.Abs(filepath.Dir(path))
+	if err != nil {
+		return nil, err
+	}
+	for _, rp := range rep.Replays() {
+		if rp.BodyFile != "" && !filepath.IsAbs(filepath.FromSlash(rp.BodyFile)) {
+			rp.BodyFile = filepath.Join(dir, filepath.FromSlash(rp.BodyFile))
+		}
+	}
 	return &rep, nil
 }
 

@@ -80,13 +80,8 @@ func newReplay(req *http.Request, body []byte, appKey string, keepSignature bool
 // push) and records each file in its Replay.BodyFile, so that receiver.json names it.
 func (r *Report) SaveReplays(dir string) error {
 	var all []*Replay
-	for i := range r.Violations {
-		if rp := r.Violations[i].Replay; rp != nil && rp.Body != nil {
-			all = append(all, rp)
-		}
-	}
-	for i := range r.BadSignatures {
-		if rp := r.BadSignatures[i].Replay; rp != nil && rp.Body != nil {
+	for _, rp := range r.Replays() {
+		if rp.Body != nil {
 			all = append(all, rp)
 		}
 	}
@@ -104,6 +99,23 @@ func (r *Report) SaveReplays(dir string) error {
 		rp.BodyFile = filepath.ToSlash(name)
 	}
 	return nil
+}
+
+// Replays returns the replays of the report's samples (bad signatures, then schema
+// violations), to be read or updated in place.
+func (r *Report) Replays() []*Replay {
+	var all []*Replay
+	for i := range r.BadSignatures {
+		if rp := r.BadSignatures[i].Replay; rp != nil {
+			all = append(all, rp)
+		}
+	}
+	for i := range r.Violations {
+		if rp := r.Violations[i].Replay; rp != nil {
+			all = append(all, rp)
+		}
+	}
+	return all
 }
 
 // Curl renders the replay as a curl command. dir is the report directory holding BodyFile
@@ -130,8 +142,12 @@ func (rp *Replay) Curl(dir, profileFile string) string {
 	case rp.SignatureHeader != "":
 		b.WriteString(` -H "` + rp.SignatureHeader + `: $` + SignedHeaderVar + `"`)
 	}
+	file := filepath.FromSlash(rp.BodyFile)
+	if rp.BodyFile != "" && !filepath.IsAbs(file) {
+		file = filepath.Join(dir, file)
+	}
 	if rp.BodyFile != "" {
-		b.WriteString(" --data-binary @" + shellQuote(filepath.Join(dir, filepath.FromSlash(rp.BodyFile))))
+		b.WriteString(" --data-binary @" + shellQuote(file))
 	} else {
 		b.WriteString(" --data-raw " + shellQuote(string(rp.Body)))
 	}
@@ -151,7 +167,7 @@ func (rp *Replay) Curl(dir, profileFile string) string {
 		notes = append(notes, SignedHeaderVar+": a fresh "+rp.SignatureHeader+" value signed for app key "+rp.AppKey+
 			" (the one received is not kept: its nonce is spent): "+SignedHeaderVar+`="$(`+cmd+`)"`)
 	}
-	if rp.BodyFile != "" && dir == "" {
+	if rp.BodyFile != "" && !filepath.IsAbs(file) && dir == "" {
 		notes = append(notes, "run it in the report's directory")
 	}
 	if len(notes) > 0 {
