@@ -730,7 +730,8 @@ func Callbacks(rep receiver.Report, loss *reports.EmulatorLoss) *reports.Callbac
 func msDuration(v float64) time.Duration { return time.Duration(v * float64(time.Millisecond)) }
 
 // CallbackReproductions renders the replays of the pushes the receiver judged wrong (bad
-// signatures, then schema violations, as in Callbacks.Problems), at most
+// signatures, schema violations, duplicated bodies, as in Callbacks.Problems) and of the
+// calls it judged wrong, at most
 // reports.MaxCallbackProblems. dir is the directory holding receiver.json and its pushes ("":
 // the body files are named relative to it); profileFile names the profile whose apps sign a
 // fresh header ("": the built-in profiles).
@@ -746,6 +747,9 @@ func CallbackReproductions(rep receiver.Report, dir, profileFile string) []repor
 	}
 	for _, v := range rep.Violations {
 		add("schemaInvalid", violationProblem(v), v.Replay)
+	}
+	for _, d := range rep.Duplicates {
+		add("duplicate", duplicateProblem(d), d.Replay)
 	}
 	for _, f := range rep.Failures {
 		if len(out) >= reports.MaxCallbackProblems {
@@ -806,8 +810,17 @@ func violationProblem(v receiver.ViolationSample) string {
 	return msg
 }
 
+// duplicateProblem is the Problems line of a body delivered again after it was accepted.
+func duplicateProblem(d receiver.DuplicateSample) string {
+	what := d.Kind
+	if d.EventType != "" {
+		what += " " + d.EventType
+	}
+	return fmt.Sprintf("duplicate %s: the same body delivered again after it was accepted, %s after the receiver started", what, d.Arrived.Round(time.Millisecond))
+}
+
 // callbackProblems lists individual anomalies for the report: sessions with problems, bad
-// signatures and schema violations, at most reports.MaxCallbackProblems.
+// signatures, schema violations and duplicated bodies, at most reports.MaxCallbackProblems.
 func callbackProblems(rep receiver.Report) []string {
 	var out []string
 	add := func(s string) bool {
@@ -824,6 +837,11 @@ func callbackProblems(rep receiver.Report) []string {
 	}
 	for _, v := range rep.Violations {
 		if !add(violationProblem(v)) {
+			return out
+		}
+	}
+	for _, d := range rep.Duplicates {
+		if !add(duplicateProblem(d)) {
 			return out
 		}
 	}

@@ -43,6 +43,9 @@ type Replay struct {
 	Body []byte `json:"-"`
 	// BodyFile is the body's file, relative to the report directory, once SaveReplays wrote it.
 	BodyFile string `json:"bodyFile,omitempty"`
+	// Repeat, when above 1, is how many times the body must be sent (a duplicate: the
+	// same body accepted twice), each time with a fresh signature.
+	Repeat int `json:"repeat,omitempty"`
 }
 
 // replayHeaders are the request headers a replay keeps besides the signature header.
@@ -79,6 +82,17 @@ func newReplay(req *http.Request, body []byte, appKey string, keepSignature bool
 // SaveReplays writes the body of every replay of the report to dir/ReplayDir (one file per
 // push) and records each file in its Replay.BodyFile, so that receiver.json names it.
 func (r *Report) SaveReplays(dir string) error {
+	// The replays are shared with the receiver's other snapshots: this report gets its own
+	// copies before BodyFile is set.
+	for i := range r.BadSignatures {
+		r.BadSignatures[i].Replay = r.BadSignatures[i].Replay.clone()
+	}
+	for i := range r.Violations {
+		r.Violations[i].Replay = r.Violations[i].Replay.clone()
+	}
+	for i := range r.Duplicates {
+		r.Duplicates[i].Replay = r.Duplicates[i].Replay.clone()
+	}
 	var all []*Replay
 	for _, rp := range r.Replays() {
 		if rp.Body != nil {
@@ -115,7 +129,21 @@ func (r *Report) Replays() []*Replay {
 			all = append(all, rp)
 		}
 	}
+	for i := range r.Duplicates {
+		if rp := r.Duplicates[i].Replay; rp != nil {
+			all = append(all, rp)
+		}
+	}
 	return all
+}
+
+// clone returns a copy of rp (nil for nil); the body is shared, never modified.
+func (rp *Replay) clone() *Replay {
+	if rp == nil {
+		return nil
+	}
+	c := *rp
+	return &c
 }
 
 // Curl renders the replay as a curl command. dir is the report directory holding BodyFile
@@ -139,6 +167,9 @@ func (rp *Replay) Curl(dir, profileFile string) string {
 	switch {
 	case rp.SignatureHeader != "" && rp.Signature != "":
 		b.WriteString(" -H " + shellQuote(rp.SignatureHeader+": "+rp.Signature))
+	case rp.SignatureHeader != "" && rp.Repeat > 1:
+		// Each delivery needs its own nonce: the header is signed inside the loop.
+		b.WriteString(` -H "` + rp.SignatureHeader + `: $(` + rp.signCommand(profileFile) + `)"`)
 	case rp.SignatureHeader != "":
 		b.WriteString(` -H "` + rp.SignatureHeader + `: $` + SignedHeaderVar + `"`)
 	}
@@ -155,25 +186,39 @@ func (rp *Replay) Curl(dir, profileFile string) string {
 	switch {
 	case rp.SignatureHeader != "" && rp.Signature != "":
 		notes = append(notes, "the signature header as received, the thing judged")
+	case rp.SignatureHeader != "" && rp.Repeat > 1:
+		notes = append(notes, fmt.Sprintf("the same body %d times, each signed afresh for app key %s by `harness sign` (the received signatures are not kept: their nonces are spent)", rp.Repeat, rp.AppKey))
 	case rp.SignatureHeader != "":
-		cmd := "harness sign"
-		if profileFile != "" {
-			cmd += " --profile " + shellQuote(profileFile)
-		}
-		cmd += " --app-key " + shellQuote(rp.AppKey) + " --format value"
-		if rp.SignatureHeader == pns.HeaderXWSSE {
-			cmd += " --scheme wsse"
-		}
 		notes = append(notes, SignedHeaderVar+": a fresh "+rp.SignatureHeader+" value signed for app key "+rp.AppKey+
-			" (the one received is not kept: its nonce is spent): "+SignedHeaderVar+`="$(`+cmd+`)"`)
+			" (the one received is not kept: its nonce is spent): "+SignedHeaderVar+`="$(`+rp.signCommand(profileFile)+`)"`)
+	case rp.Repeat > 1:
+		notes = append(notes, fmt.Sprintf("the same body %d times", rp.Repeat))
 	}
 	if rp.BodyFile != "" && !filepath.IsAbs(file) && dir == "" {
 		notes = append(notes, "run it in the report's directory")
 	}
-	if len(notes) > 0 {
-		b.WriteString("  # " + strings.Join(notes, "; "))
+	cmd := b.String()
+	if rp.Repeat > 1 {
+		cmd = fmt.Sprintf("for i in $(seq %d); do %s; done", rp.Repeat, cmd)
 	}
-	return b.String()
+	if len(notes) > 0 {
+		cmd += "  # " + strings.Join(notes, "; ")
+	}
+	return cmd
+}
+
+// signCommand is the `harness sign` command that prints a fresh signature header value for
+// the replay's app.
+func (rp *Replay) signCommand(profileFile string) string {
+	cmd := "harness sign"
+	if profileFile != "" {
+		cmd += " --profile " + shellQuote(profileFile)
+	}
+	cmd += " --app-key " + shellQuote(rp.AppKey) + " --format value"
+	if rp.SignatureHeader == pns.HeaderXWSSE {
+		cmd += " --scheme wsse"
+	}
+	return cmd
 }
 
 // shellQuote quotes s for a POSIX shell.

@@ -39,6 +39,11 @@ func TestReplayCurl(t *testing.T) {
 	if err := rep.SaveReplays(dir); err != nil {
 		t.Fatal(err)
 	}
+	// The report holds its own copies (the receiver's snapshots share the originals).
+	if fresh.BodyFile != "" || kept.BodyFile != "" {
+		t.Error("SaveReplays changed the replays another snapshot shares")
+	}
+	kept, fresh = rep.BadSignatures[0].Replay, rep.Violations[0].Replay
 	if kept.BodyFile != "pushes/push-001.json" || fresh.BodyFile != "pushes/push-002.json" {
 		t.Fatalf("body files %q, %q", kept.BodyFile, fresh.BodyFile)
 	}

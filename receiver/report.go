@@ -288,6 +288,15 @@ type BadSignatureSample struct {
 	Replay *Replay `json:"replay,omitempty"`
 }
 
+// DuplicateSample records a body delivered again after it was accepted (Counters.Duplicates).
+type DuplicateSample struct {
+	Kind      string        `json:"kind"`
+	EventType string        `json:"eventType,omitempty"`
+	Arrived   time.Duration `json:"arrivedNs"`
+	// Replay sends the body twice (Replay.Repeat), which a receiver judges the same way.
+	Replay *Replay `json:"replay,omitempty"`
+}
+
 // Deliveries describes how the platform delivered the bodies the receiver accepted.
 type Deliveries struct {
 	// Attempts counts accepted bodies by the number of deliveries they took ("1" = first
@@ -399,6 +408,8 @@ type Report struct {
 	Failures      []SessionDetail      `json:"failures,omitempty"`
 	Violations    []ViolationSample    `json:"violations,omitempty"`
 	BadSignatures []BadSignatureSample `json:"badSignatures,omitempty"`
+	// Duplicates holds at most MaxDetails bodies accepted once and delivered again.
+	Duplicates []DuplicateSample `json:"duplicates,omitempty"`
 	// MergeDropped counts, by delay histogram ("reference/type"), the values Merge could not
 	// add (outside the range of the histogram they were added to): such a merge is not exact
 	// and its delay percentiles leave them out. Empty when every value was kept.
@@ -433,7 +444,8 @@ func (r *Receiver) snapshot(final bool) Report {
 		Causes:        nilIfEmpty(cloneCounts(st.causes)),
 		BlockReplies:  nilIfEmpty(cloneCounts(st.replies)),
 		Violations:    append([]ViolationSample(nil), st.violations...),
-		BadSignatures: append([]BadSignatureSample(nil), st.badSigs...)}
+		BadSignatures: append([]BadSignatureSample(nil), st.badSigs...),
+		Duplicates:    append([]DuplicateSample(nil), st.dups...)}
 	for t, c := range st.types {
 		tc := *c
 		tc.Missing = st.retiredMiss[t]
@@ -797,6 +809,7 @@ func Merge(reports ...Report) (Report, error) {
 		out.Failures = append(out.Failures, r.Failures...)
 		out.Violations = append(out.Violations, r.Violations...)
 		out.BadSignatures = append(out.BadSignatures, r.BadSignatures...)
+		out.Duplicates = append(out.Duplicates, r.Duplicates...)
 	}
 	for k, h := range hists {
 		l, err := summarise(k.ref, k.typ, h)

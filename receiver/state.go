@@ -116,6 +116,7 @@ type state struct {
 	platform    clockEstimate
 	violations  []ViolationSample
 	badSigs     []BadSignatureSample
+	dups        []DuplicateSample
 	// retired holds what the forgetting window removed, already judged.
 	retired     SessionCounts
 	retiredMiss map[string]int64
@@ -326,6 +327,13 @@ func (st *state) account(r *Receiver, a *Arrival, h bodyHash, env *envelope, par
 		if ent.accepted {
 			st.c.Duplicates++
 			a.Duplicate = true
+			if len(st.dups) < r.opts.MaxDetails {
+				d := DuplicateSample{Kind: a.Kind, EventType: a.EventType, Arrived: a.Arrived, Replay: a.replay(false)}
+				if d.Replay != nil {
+					d.Replay.Repeat = 2
+				}
+				st.dups = append(st.dups, d)
+			}
 			st.duplicateBody(a, env, parsed)
 		} else {
 			st.c.Redeliveries++

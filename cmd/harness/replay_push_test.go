@@ -12,14 +12,16 @@ import (
 )
 
 var (
-	pushReplayRE = regexp.MustCompile(`(?m)^    reproduce: (curl .*)$`)
+	pushReplayRE = regexp.MustCompile(`(?m)^    reproduce: ((?:curl|for i in) .*)$`)
 	curlURLRE    = regexp.MustCompile(`-X POST '(http://127\.0\.0\.1:\d+)([^']*)'`)
+	signAssignRE = regexp.MustCompile(`PNS_SIGNED_HEADER="\$\(harness sign [^)]*\)"`)
 )
 
-// TestReplayPushJudgedWrong: `harness receive` judges a schema-invalid push and a badly
-// signed one, saves their bodies under --out and prints a reproduce line for each. Replayed
-// as a user would (a fresh signature from `harness sign` for the first, the received header
-// for the second) against a second `harness receive`, they get the same judgements.
+// TestReplayPushJudgedWrong: `harness receive` judges a schema-invalid push, a badly signed
+// one and a body delivered twice, saves their bodies under --out and prints a reproduce line
+// for each. Run by a shell as a user would (the note's `harness sign` assignment for the
+// first, the received header for the second, a loop signing each delivery for the third)
+// against a second `harness receive`, they get the same judgements.
 func TestReplayPushJudgedWrong(t *testing.T) {
 	t.Parallel()
 	if _, err := exec.LookPath("curl"); err != nil {
@@ -32,15 +34,21 @@ func TestReplayPushJudgedWrong(t *testing.T) {
 	if got := p.pushAs(callEvent("callin", "s-badsig@test", "", time.Now()), "not-the-secret"); got != 401 {
 		t.Errorf("badly signed push answered %d, want 401", got)
 	}
+	duplicated := callEvent("callin", "s-dup@test", "", time.Now())
+	p.pushOK(duplicated)
+	p.pushOK(duplicated)
 	code, out, rep := rp.stop()
-	if code != exitFailed || rep.Counters.SchemaInvalid != 1 || rep.Counters.BadSignature != 1 {
+	if code != exitFailed || rep.Counters.SchemaInvalid != 1 || rep.Counters.BadSignature != 1 || rep.Counters.Duplicates != 1 {
 		t.Fatalf("exit %d, counters %+v\n%s", code, rep.Counters, out)
 	}
 	lines := pushReplayRE.FindAllStringSubmatch(out, -1)
-	if len(lines) != 2 {
-		t.Fatalf("want 2 reproduce lines (bad signature, schema violation), got %d:\n%s", len(lines), out)
+	if len(lines) != 3 {
+		t.Fatalf("want 3 reproduce lines (bad signature, schema violation, duplicate), got %d:\n%s", len(lines), out)
 	}
-	badSig, schema := lines[0][1], lines[1][1]
+	badSig, schema, dup := lines[0][1], lines[1][1], lines[2][1]
+	if !strings.HasPrefix(dup, "for i in $(seq 2); do curl ") || !strings.Contains(dup, `-H "X-AKSK: $(harness sign --app-key 'push-app' --format value)"`) {
+		t.Errorf("duplicate reproduce line does not send the body twice, each signed afresh: %s", dup)
+	}
 	if strings.Contains(out, pushSecret) {
 		t.Errorf("the output shows the app secret:\n%s", out)
 	}
@@ -94,27 +102,30 @@ apps:
 		t.Fatal(err)
 	}
 	rp2 := startReceive(t)
-	for _, line := range []string{schema, badSig} {
+	// `harness` in the shell is this binary with the profile of the push app (the lines
+	// name no profile: `harness receive` has none).
+	harnessFn := `harness() { PNS_HARNESS_TEST_AS_BINARY=1 "$HARNESS_BIN" "$@" --profile "$HARNESS_PROFILE"; }; `
+	for _, line := range []string{schema, badSig, dup} {
 		line = curlURLRE.ReplaceAllString(line, "-X POST '"+rp2.url+"$2'")
-		cmd := exec.Command("bash", "-c", line) // the trailing "# ..." note is a shell comment
-		cmd.Env = os.Environ()
+		script := harnessFn
 		if strings.Contains(line, "$PNS_SIGNED_HEADER") {
-			c := harnessCmd(t, "sign", "--profile", profile, "--app-key", pushKey, "--format", "value")
-			c.Env = append(c.Env, pushSecretEnv+"="+pushSecret)
-			header, err := c.Output()
-			if err != nil {
-				t.Fatalf("harness sign: %v", err)
+			// The note's own assignment, as a user pastes it.
+			m := signAssignRE.FindString(line)
+			if m == "" {
+				t.Fatalf("the note has no PNS_SIGNED_HEADER assignment: %s", line)
 			}
-			cmd.Env = append(cmd.Env, "PNS_SIGNED_HEADER="+strings.TrimSpace(string(header)))
+			script += m + " && "
 		}
+		cmd := exec.Command("bash", "-c", script+line) // the trailing "# ..." note is a shell comment
+		cmd.Env = append(os.Environ(), "HARNESS_BIN="+os.Args[0], "HARNESS_PROFILE="+profile, pushSecretEnv+"="+pushSecret)
 		res, err := cmd.CombinedOutput()
 		if err != nil {
 			t.Fatalf("running %s: %v\n%s", line, err, res)
 		}
 	}
 	_, out2, rep2 := rp2.stop()
-	if rep2.Counters.SchemaInvalid != 1 || rep2.Counters.BadSignature != 1 || rep2.Counters.Requests != 2 {
-		t.Fatalf("replayed: counters %+v, want the same judgements (1 schema-invalid, 1 bad signature)\n%s", rep2.Counters, out2)
+	if c := rep2.Counters; c.SchemaInvalid != 1 || c.BadSignature != 1 || c.Duplicates != 1 || c.Requests != 4 {
+		t.Fatalf("replayed: counters %+v, want the same judgements (1 schema-invalid, 1 bad signature, 1 duplicate of 4 requests)\n%s", rep2.Counters, out2)
 	}
 	if got, want := rep2.Violations[0].Violations, rep.Violations[0].Violations; strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("replayed violations %q, want %q", got, want)
