@@ -271,7 +271,8 @@ func (tr *CallTrigger) Curl(profileFile string) string {
 			"the bind re-creates the binding the call went through (the load removed it; unbind it afterwards)")
 	}
 	b.WriteString("curl -sS -X POST " + shellQuote(tr.URL) + " -H 'Content-Type: application/json' --data-raw " + shellQuote(tr.Body))
-	notes = append(notes, "the emulator simulates the call again and pushes its notifications to the app's callback URLs: judge them there with `harness receive` (or your receiver)")
+	notes = append(notes, "the emulator simulates the call again and pushes its notifications to the app's callback URLs: judge them there with `harness receive` (or your receiver)",
+		"it needs the emulator at that address still running (an embedded run's emulator ends with the run)")
 	b.WriteString("  # " + strings.Join(notes, "; "))
 	return b.String()
 }
