@@ -10,6 +10,7 @@ import (
 
 	"github.com/pns-harness/pns-harness/pns"
 	"github.com/pns-harness/pns-harness/receiver"
+	"github.com/pns-harness/pns-harness/reports"
 )
 
 // opCall simulates a call through the session's binding with the emulator's calls API and
@@ -171,7 +172,8 @@ func (r *runner) waitCallbacks(ctx context.Context, tr *CallbackTracker) {
 // find no binding and end otherwise). The bind names the X the binding got, so that the call
 // request, which dials that X, goes through it again.
 func callTrigger(h *hit) *receiver.CallTrigger {
-	tr := &receiver.CallTrigger{URL: h.req.url, Body: string(h.req.body)}
+	// The URLs are written into receiver.json: a password or token in the target's URL is not.
+	tr := &receiver.CallTrigger{URL: reports.RedactURL(h.req.url), Body: string(h.req.body)}
 	if b := h.s.b; b != nil && b.m != nil && b.x != "" {
 		m := b.m
 		iface := m.iface(OpBind)
@@ -179,7 +181,7 @@ func callTrigger(h *hit) *receiver.CallTrigger {
 		if m.appKeyParam != "" {
 			u += "?" + m.appKeyParam
 		}
-		tr.Bind = &receiver.SignedRequest{Method: iface.Method, URL: u, Body: string(bindBody(m, b)),
+		tr.Bind = &receiver.SignedRequest{Method: iface.Method, URL: reports.RedactURL(u), Body: string(bindBody(m, b)),
 			AppKey: m.signer.AppKey, WSSE: m.signer.Scheme == pns.SchemeWSSE}
 	}
 	return tr

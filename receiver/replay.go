@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/pns-harness/pns-harness/pns"
+	"github.com/pns-harness/pns-harness/reports"
 )
 
 // ReplayDir is the directory, inside a report directory, that SaveReplays writes the bodies
@@ -24,7 +25,8 @@ const SignedHeaderVar = "PNS_SIGNED_HEADER"
 // receiver or to `harness receive`: the address it arrived at, the headers it carried and its
 // body. The secret is never part of it.
 type Replay struct {
-	// URL is the address the push was sent to (scheme, Host header and request URI).
+	// URL is the address the push was sent to (scheme, Host header and request URI), its
+	// secret-looking query parameters redacted (reports.RedactURL).
 	URL string `json:"url"`
 	// Headers are the request headers worth replaying (Content-Type, Authorization), without
 	// the signature header and without transport headers.
@@ -57,7 +59,8 @@ func newReplay(req *http.Request, body []byte, appKey string, keepSignature bool
 	if req.TLS != nil {
 		scheme = "https"
 	}
-	rp := &Replay{URL: scheme + "://" + req.Host + req.URL.RequestURI(), AppKey: appKey,
+	// A token in the receiver's URL is a secret of the user's: it is never written down.
+	rp := &Replay{URL: reports.RedactURL(scheme + "://" + req.Host + req.URL.RequestURI()), AppKey: appKey,
 		Body: append([]byte(nil), body...)}
 	for _, k := range replayHeaders {
 		if v := req.Header.Get(k); v != "" {

@@ -77,3 +77,13 @@ func TestCallTriggerCurl(t *testing.T) {
 		t.Error("a nil trigger renders a command")
 	}
 }
+
+// TestReplayRedactsURL: a token in the receiver's URL (a secret of the user's) is written
+// neither into the replay nor into its command.
+func TestReplayRedactsURL(t *testing.T) {
+	req := httptest.NewRequest("POST", "http://127.0.0.1:9/cb?token=s3cr3t&mode=1", nil)
+	rp := newReplay(req, []byte(`{}`), "k", false)
+	if strings.Contains(rp.URL, "s3cr3t") || strings.Contains(rp.Curl("", ""), "s3cr3t") || !strings.Contains(rp.URL, "token=redacted") {
+		t.Errorf("replay URL %q", rp.URL)
+	}
+}
