@@ -747,14 +747,105 @@ func Callbacks(rep receiver.Report, loss *reports.EmulatorLoss) *reports.Callbac
 		return cb.Events[i].Event < cb.Events[j].Event
 	})
 	cb.Problems = callbackProblems(rep)
+	cb.Reproductions = CallbackReproductions(rep, "", "")
 	return cb
 }
 
 // msDuration converts signed milliseconds.
 func msDuration(v float64) time.Duration { return time.Duration(v * float64(time.Millisecond)) }
 
+// CallbackReproductions renders the replays of the pushes the receiver judged wrong (bad
+// signatures, schema violations, duplicated bodies, as in Callbacks.Problems) and of the
+// calls it judged wrong, at most
+// reports.MaxCallbackProblems. dir is the directory holding receiver.json and its pushes ("":
+// the body files are named relative to it); profileFile names the profile whose apps sign a
+// fresh header ("": the built-in profiles).
+func CallbackReproductions(rep receiver.Report, dir, profileFile string) []reports.CallbackReproduction {
+	var out []reports.CallbackReproduction
+	add := func(check, problem string, rp *receiver.Replay) {
+		if c := rp.Curl(dir, profileFile); c != "" && len(out) < reports.MaxCallbackProblems {
+			out = append(out, reports.CallbackReproduction{Check: check, Problem: problem, Curl: c})
+		}
+	}
+	for _, b := range rep.BadSignatures {
+		add("badSignature", badSignatureProblem(b), b.Replay)
+	}
+	for _, v := range rep.Violations {
+		add("schemaInvalid", violationProblem(v), v.Replay)
+	}
+	for _, d := range rep.Duplicates {
+		add("duplicate", duplicateProblem(d), d.Replay)
+	}
+	for _, f := range rep.Failures {
+		if len(out) >= reports.MaxCallbackProblems {
+			break
+		}
+		r := reports.CallbackReproduction{Check: sessionCheck(f.Problems), Problem: sessionProblem(f)}
+		if f.Trigger != nil {
+			r.Curl = f.Trigger.Curl(profileFile)
+		} else {
+			r.NotReproducible = receiver.NotOurCall
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// sessionCheck is the callback check a call's problems fail (the first of them that fails
+// one), "" when none does (e.g. only late).
+func sessionCheck(problems []string) string {
+	for _, p := range problems {
+		switch {
+		case strings.HasPrefix(p, "missing"):
+			return "missing"
+		case strings.HasPrefix(p, "duplicate"):
+			return "duplicate"
+		case p == "orphan-fee":
+			return "orphanFee"
+		case p == "event-after-disconnect":
+			return "afterDisconnect"
+		}
+	}
+	return ""
+}
+
+// sessionProblem is the Problems line of a call with problems.
+func sessionProblem(f receiver.SessionDetail) string {
+	return fmt.Sprintf("call %s: %s", f.SessionID, strings.Join(f.Problems, ", "))
+}
+
+// badSignatureProblem is the Problems line of a bad signature.
+func badSignatureProblem(b receiver.BadSignatureSample) string {
+	why := ""
+	if b.Reason != "" {
+		why = " (" + b.Reason + ")"
+	}
+	return fmt.Sprintf("bad signature%s: app %q scheme %q, arrived %s after the receiver started", why, b.AppKey, b.Scheme, b.Arrived.Round(time.Millisecond))
+}
+
+// violationProblem is the Problems line of a schema violation.
+func violationProblem(v receiver.ViolationSample) string {
+	msg := "invalid " + v.Kind
+	if v.EventType != "" {
+		msg += " " + v.EventType
+	}
+	if len(v.Violations) > 0 {
+		msg += ": " + v.Violations[0]
+	}
+	return msg
+}
+
+// duplicateProblem is the Problems line of a body delivered again after it was accepted.
+func duplicateProblem(d receiver.DuplicateSample) string {
+	what := d.Kind
+	if d.EventType != "" {
+		what += " " + d.EventType
+	}
+	return fmt.Sprintf("duplicate %s: the same body delivered again after it was accepted, %s after the receiver started", what, d.Arrived.Round(time.Millisecond))
+}
+
 // callbackProblems lists individual anomalies for the report: sessions with problems, bad
-// signatures and schema violations, at most reports.MaxCallbackProblems.
+// signatures, schema violations and duplicated bodies, at most reports.MaxCallbackProblems.
 func callbackProblems(rep receiver.Report) []string {
 	var out []string
 	add := func(s string) bool {
@@ -765,28 +856,22 @@ func callbackProblems(rep receiver.Report) []string {
 		return true
 	}
 	for _, b := range rep.BadSignatures {
-		why := ""
-		if b.Reason != "" {
-			why = " (" + b.Reason + ")"
-		}
-		if !add(fmt.Sprintf("bad signature%s: app %q scheme %q, arrived %s after the receiver started", why, b.AppKey, b.Scheme, b.Arrived.Round(time.Millisecond))) {
+		if !add(badSignatureProblem(b)) {
 			return out
 		}
 	}
 	for _, v := range rep.Violations {
-		msg := "invalid " + v.Kind
-		if v.EventType != "" {
-			msg += " " + v.EventType
+		if !add(violationProblem(v)) {
+			return out
 		}
-		if len(v.Violations) > 0 {
-			msg += ": " + v.Violations[0]
-		}
-		if !add(msg) {
+	}
+	for _, d := range rep.Duplicates {
+		if !add(duplicateProblem(d)) {
 			return out
 		}
 	}
 	for _, f := range rep.Failures {
-		if !add(fmt.Sprintf("call %s: %s", f.SessionID, strings.Join(f.Problems, ", "))) {
+		if !add(sessionProblem(f)) {
 			return out
 		}
 	}
@@ -802,6 +887,17 @@ func ReadReceiver(path string) (*receiver.Report, error) {
 	var rep receiver.Report
 	if err := json.Unmarshal(b, &rep); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	// The bodies of the pushes judged wrong lie next to this receiver.json: a report of
+	// several directories (or written elsewhere) names them by an absolute path.
+	dir, err := filepath.Abs(filepath.Dir(path))
+	if err != nil {
+		return nil, err
+	}
+	for _, rp := range rep.Replays() {
+		if rp.BodyFile != "" && !filepath.IsAbs(filepath.FromSlash(rp.BodyFile)) {
+			rp.BodyFile = filepath.Join(dir, filepath.FromSlash(rp.BodyFile))
+		}
 	}
 	return &rep, nil
 }

@@ -178,11 +178,12 @@ func (t *CallbackTracker) account(id, event string, at, trig time.Time, d time.D
 }
 
 // triggered records that the call with this session was sent at sent and produces these
-// pushed event types (and a fee record).
-func (t *CallbackTracker) triggered(id string, sent time.Time, events []string) {
+// pushed event types (and a fee record); trigger is the request that made it, for the
+// reproduction of a call judged wrong (nil: none).
+func (t *CallbackTracker) triggered(id string, sent time.Time, events []string, trigger *receiver.CallTrigger) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	t.expectLocked(receiver.Expectation{SessionID: id, Triggered: sent, Events: events, NoEvents: len(events) == 0}, sent)
+	t.expectLocked(receiver.Expectation{SessionID: id, Triggered: sent, Events: events, NoEvents: len(events) == 0, Trigger: trigger}, sent)
 }
 
 // expectLocked registers a call with the receiver and starts waiting for its pushes: as many

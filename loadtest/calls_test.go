@@ -80,7 +80,7 @@ func TestCallbackTrackerEarlyArrival(t *testing.T) {
 	if len(got) != 0 || tr.openCalls() != 0 {
 		t.Fatal("accounted before the trigger")
 	}
-	tr.triggered("s1", t0, []string{"callin"})
+	tr.triggered("s1", t0, []string{"callin"}, nil)
 	tr.Arrived("fee", "fee", []string{"s1"}, t0.Add(50*time.Millisecond), []string{"bad"})
 	if len(got) != 2 || got[0] != 30*time.Millisecond || got[1] != 50*time.Millisecond || tr.openCalls() != 0 {
 		t.Fatalf("latencies %v open %d", got, tr.openCalls())
@@ -97,7 +97,7 @@ func TestCallbackTrackerDisconnectAfterFee(t *testing.T) {
 	var events []string
 	tr.start(func(ev string, _ time.Time, _ time.Duration) { events = append(events, ev) }, func(time.Time, []string) {})
 	t0 := time.Unix(100, 0)
-	tr.triggered("s1", t0, []string{"callin", "disconnect"})
+	tr.triggered("s1", t0, []string{"callin", "disconnect"}, nil)
 	tr.Arrived("event", "callin", []string{"s1"}, t0.Add(time.Millisecond), nil)
 	tr.Arrived("fee", "fee", []string{"s1"}, t0.Add(2*time.Millisecond), nil)
 	if tr.openCalls() != 1 {

@@ -9,14 +9,7 @@ var opBind = &operation{
 	Binds:  true,
 	Request: func(m *modeRun, s *session, q *request) {
 		b := s.b
-		mm := m.app.AreaMatchMode
-		if mm == "" && m.app.AreaCode == "" {
-			// Selection by the A number's area: the generated A numbers have none the
-			// platform knows, so only a non-strict match finds an X.
-			mm = "1"
-		}
-		body := appendBindBody(make([]byte, 0, 160), m.mode, b.a, b.b, b.x, b.ext, m.app.AreaCode, mm, m.lifetime)
-		m.provisioning(m.iface(OpBind), q, "", body)
+		m.provisioning(m.iface(OpBind), q, "", bindBody(m, b))
 		m.journal.bind(b) // before the request leaves: a crash from here on may leave it bound
 	},
 	Answer: func(r *runner, s *session, a *answer, o *observation) bool {
@@ -43,6 +36,17 @@ var opBind = &operation{
 		}
 		return false
 	},
+}
+
+// bindBody is the body of the binding's bind request (with its X once the platform chose it).
+func bindBody(m *modeRun, b *bindState) []byte {
+	mm := m.app.AreaMatchMode
+	if mm == "" && m.app.AreaCode == "" {
+		// Selection by the A number's area: the generated A numbers have none the
+		// platform knows, so only a non-strict match finds an X.
+		mm = "1"
+	}
+	return appendBindBody(make([]byte, 0, 160), m.mode, b.a, b.b, b.x, b.ext, m.app.AreaCode, mm, m.lifetime)
 }
 
 // bindState is a binding a session works on: what its bind sent and what the platform

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/pns-harness/pns-harness/pns"
+	"github.com/pns-harness/pns-harness/receiver"
+	"github.com/pns-harness/pns-harness/reports"
 )
 
 // opCall simulates a call through the session's binding with the emulator's calls API and
@@ -58,7 +60,9 @@ var opCall = &operation{
 				h.s.call = cr.SessionID
 				r.cfg.Callbacks.expectOpen(cr.SessionID, h.start, len(pushed) == 0)
 			} else {
-				r.cfg.Callbacks.triggered(cr.SessionID, h.start, pushed)
+				// The request is kept with the call: a call judged wrong is reproduced by
+				// sending it again (its pushes then go where this call's went).
+				r.cfg.Callbacks.triggered(cr.SessionID, h.start, pushed, callTrigger(h))
 			}
 		default:
 			o.code = "http-" + strconv.Itoa(h.status)
@@ -156,4 +160,24 @@ func (r *runner) waitCallbacks(ctx context.Context, tr *CallbackTracker) {
 			}
 		}
 	}
+}
+
+// callTrigger is the request that made the call, with the bind request that re-creates the
+// binding it went through (the load removes its bindings; without it, the same call would
+// find no binding and end otherwise). The bind names the X the binding got, so that the call
+// request, which dials that X, goes through it again.
+func callTrigger(h *hit) *receiver.CallTrigger {
+	// The URLs are written into receiver.json: a password or token in the target's URL is not.
+	tr := &receiver.CallTrigger{URL: reports.RedactURL(h.req.url), Body: string(h.req.body)}
+	if b := h.s.b; b != nil && b.m != nil && b.x != "" {
+		m := b.m
+		iface := m.iface(OpBind)
+		u := m.base + iface.Path
+		if m.appKeyParam != "" {
+			u += "?" + m.appKeyParam
+		}
+		tr.Bind = &receiver.SignedRequest{Method: iface.Method, URL: reports.RedactURL(u), Body: string(bindBody(m, b)),
+			AppKey: m.signer.AppKey, WSSE: m.signer.Scheme == pns.SchemeWSSE}
+	}
+	return tr
 }

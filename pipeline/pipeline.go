@@ -152,6 +152,9 @@ func Execute(ctx context.Context, p Plan) (*Outcome, error) {
 		}
 		// Final: the run is over, so calls still lacking notifications count as missing.
 		rep := p.Receiver.Final()
+		if err := rep.SaveReplays(p.Out); err != nil {
+			return nil, err
+		}
 		if err := WriteJSON(filepath.Join(p.Out, assemble.ReceiverFile), rep); err != nil {
 			return nil, err
 		}

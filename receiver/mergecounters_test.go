@@ -29,6 +29,7 @@ var reportMergeRules = map[string]string{
 	"Failures":      "appended",
 	"Violations":    "appended",
 	"BadSignatures": "appended",
+	"Duplicates":    "appended",
 	"MergeDropped":  "sum by key, plus what this merge dropped",
 }
 

@@ -242,6 +242,9 @@ type Arrival struct {
 	refusal string
 	// block is true for a Block request (SMS, X-mode callin), answered with an instruction.
 	block bool
+	// req is the request, kept to capture a Replay of a push judged wrong (nil in tests
+	// that account arrivals directly).
+	req *http.Request
 }
 
 // Expectation registers a call the harness triggered, so that the receiver can report it
@@ -263,6 +266,9 @@ type Expectation struct {
 	// Events lists the call event types the call must produce (e.g. from the emulator's
 	// simulated-call answer); empty requires only the disconnect.
 	Events []string
+	// Trigger is the request that made the call (the emulator's calls API), kept so that a
+	// failed call's detail says how to make it again; nil when the call is not the harness's.
+	Trigger *CallTrigger
 }
 
 // Receiver accounts for callback pushes. It is safe for concurrent use.
@@ -509,7 +515,7 @@ func (r *Receiver) serveHTTP(w http.ResponseWriter, req *http.Request) {
 		return
 	}
 
-	a := Arrival{Arrived: arrived, Body: body}
+	a := Arrival{Arrived: arrived, Body: body, req: req}
 	a.Emitted = parseEmitted(req.Header.Get(EmittedHeader))
 	a.SignatureOK, a.AppKey, a.Scheme, a.refusal = r.verify(req.Header)
 	h := hashBody(body)

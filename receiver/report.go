@@ -238,6 +238,27 @@ type SessionDetail struct {
 	// "orphan-fee", "event-after-disconnect", "out-of-order", "duplicate-event",
 	// "duplicate-fee", "late", "broken-sequence".
 	Problems []string `json:"problems"`
+	// Trigger is the request that made the call, when the harness made it (Expectation.Trigger).
+	Trigger *CallTrigger `json:"trigger,omitempty"`
+}
+
+// CallTrigger is the request that made a simulated call: POST to the emulator's calls API.
+type CallTrigger struct {
+	URL  string `json:"url"`
+	Body string `json:"body"`
+	// Bind re-creates the binding the call went through, nil when the call needs none.
+	Bind *SignedRequest `json:"bind,omitempty"`
+}
+
+// SignedRequest is a request of the PNS interface to send again: it must be signed afresh for
+// AppKey (the signature sent is never kept).
+type SignedRequest struct {
+	Method string `json:"method"`
+	URL    string `json:"url"`
+	Body   string `json:"body"`
+	AppKey string `json:"appKey"`
+	// WSSE says the app signs with X-WSSE instead of X-AKSK.
+	WSSE bool `json:"wsse,omitempty"`
 }
 
 // ViolationSample is a schema-invalid body's violations.
@@ -246,6 +267,9 @@ type ViolationSample struct {
 	EventType  string        `json:"eventType,omitempty"`
 	Arrived    time.Duration `json:"arrivedNs"`
 	Violations []string      `json:"violations"`
+	// Replay sends the push again (its body is in Replay.BodyFile once saved); nil when the
+	// request was not kept.
+	Replay *Replay `json:"replay,omitempty"`
 }
 
 // BadSignatureSample records a delivery whose signature failed (never the secret).
@@ -256,6 +280,17 @@ type BadSignatureSample struct {
 	// Reason says why: headers missing or malformed, unknown app key, wrong digest, Created
 	// outside the skew window, nonce replayed.
 	Reason string `json:"reason,omitempty"`
+	// Replay re-sends the push with the signature header as received, the thing judged.
+	Replay *Replay `json:"replay,omitempty"`
+}
+
+// DuplicateSample records a body delivered again after it was accepted (Counters.Duplicates).
+type DuplicateSample struct {
+	Kind      string        `json:"kind"`
+	EventType string        `json:"eventType,omitempty"`
+	Arrived   time.Duration `json:"arrivedNs"`
+	// Replay sends the body twice (Replay.Repeat), which a receiver judges the same way.
+	Replay *Replay `json:"replay,omitempty"`
 }
 
 // Deliveries describes how the platform delivered the bodies the receiver accepted.
@@ -369,6 +404,8 @@ type Report struct {
 	Failures      []SessionDetail      `json:"failures,omitempty"`
 	Violations    []ViolationSample    `json:"violations,omitempty"`
 	BadSignatures []BadSignatureSample `json:"badSignatures,omitempty"`
+	// Duplicates holds at most MaxDetails bodies accepted once and delivered again.
+	Duplicates []DuplicateSample `json:"duplicates,omitempty"`
 	// MergeDropped counts, by delay histogram ("reference/type"), the values Merge could not
 	// add (outside the range of the histogram they were added to): such a merge is not exact
 	// and its delay percentiles leave them out. Empty when every value was kept.
@@ -403,7 +440,8 @@ func (r *Receiver) snapshot(final bool) Report {
 		Causes:        nilIfEmpty(cloneCounts(st.causes)),
 		BlockReplies:  nilIfEmpty(cloneCounts(st.replies)),
 		Violations:    append([]ViolationSample(nil), st.violations...),
-		BadSignatures: append([]BadSignatureSample(nil), st.badSigs...)}
+		BadSignatures: append([]BadSignatureSample(nil), st.badSigs...),
+		Duplicates:    append([]DuplicateSample(nil), st.dups...)}
 	for t, c := range st.types {
 		tc := *c
 		tc.Missing = st.retiredMiss[t]
@@ -440,7 +478,11 @@ func (r *Receiver) snapshot(final bool) Report {
 	*sc = st.retired
 	rep.Failures = append(rep.Failures, st.retiredFail...)
 	missing := map[*session]bool{}
+	triggers := map[*session]*CallTrigger{}
 	for _, x := range st.exps {
+		if x.s != nil && x.e.Trigger != nil {
+			triggers[x.s] = x.e.Trigger
+		}
 		switch {
 		case x.satisfied():
 			sc.Satisfied++
@@ -457,7 +499,7 @@ func (r *Receiver) snapshot(final bool) Report {
 				missing[x.s] = true
 			} else if len(rep.Failures) < r.opts.MaxDetails {
 				rep.Failures = append(rep.Failures, SessionDetail{SessionID: x.e.SessionID,
-					SubscriptionID: x.e.SubscriptionID, Problems: []string{"missing"}})
+					SubscriptionID: x.e.SubscriptionID, Problems: []string{"missing"}, Trigger: x.e.Trigger})
 			}
 		}
 	}
@@ -474,6 +516,7 @@ func (r *Receiver) snapshot(final bool) Report {
 			rep.ByType[t] = tc
 		})
 		if bad && len(rep.Failures) < r.opts.MaxDetails {
+			d.Trigger = triggers[s]
 			rep.Failures = append(rep.Failures, d)
 		}
 	}
@@ -759,6 +802,7 @@ func Merge(reports ...Report) (Report, error) {
 		out.Failures = append(out.Failures, r.Failures...)
 		out.Violations = append(out.Violations, r.Violations...)
 		out.BadSignatures = append(out.BadSignatures, r.BadSignatures...)
+		out.Duplicates = append(out.Duplicates, r.Duplicates...)
 	}
 	for k, h := range hists {
 		l, err := summarise(k.ref, k.typ, h)

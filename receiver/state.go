@@ -32,6 +32,7 @@ type state struct {
 	platform    clockEstimate
 	violations  []ViolationSample
 	badSigs     []BadSignatureSample
+	dups        []DuplicateSample
 	// retired holds what the forgetting window removed, already judged.
 	retired     SessionCounts
 	retiredMiss map[string]int64
@@ -103,7 +104,8 @@ func (st *state) account(r *Receiver, a *Arrival, h bodyHash, env *envelope, par
 	if !a.SignatureOK {
 		st.c.BadSignature++
 		if len(st.badSigs) < r.opts.MaxDetails {
-			st.badSigs = append(st.badSigs, BadSignatureSample{AppKey: a.AppKey, Scheme: string(a.Scheme), Arrived: a.Arrived, Reason: a.refusal})
+			st.badSigs = append(st.badSigs, BadSignatureSample{AppKey: a.AppKey, Scheme: string(a.Scheme), Arrived: a.Arrived, Reason: a.refusal,
+				Replay: a.replay(true)})
 		}
 		if !r.opts.AcceptBadSignature {
 			if !first && !ent.accepted {
@@ -132,6 +134,13 @@ func (st *state) account(r *Receiver, a *Arrival, h bodyHash, env *envelope, par
 		if ent.accepted {
 			st.c.Duplicates++
 			a.Duplicate = true
+			if len(st.dups) < r.opts.MaxDetails {
+				d := DuplicateSample{Kind: a.Kind, EventType: a.EventType, Arrived: a.Arrived, Replay: a.replay(false)}
+				if d.Replay != nil {
+					d.Replay.Repeat = 2
+				}
+				st.dups = append(st.dups, d)
+			}
 			st.duplicateBody(a, env, parsed)
 		} else {
 			st.c.Redeliveries++
@@ -184,7 +193,7 @@ func (st *state) content(r *Receiver, a *Arrival, env *envelope, parsed bool, no
 		st.c.Invalid++
 		if len(st.violations) < r.opts.MaxDetails {
 			st.violations = append(st.violations, ViolationSample{Kind: a.Kind, EventType: a.EventType,
-				Arrived: a.Arrived, Violations: defect})
+				Arrived: a.Arrived, Violations: defect, Replay: a.replay(false)})
 		}
 	}
 	if !parsed {

@@ -2,6 +2,7 @@ package reports
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -204,11 +205,33 @@ func callbackCases(cb *Callbacks) []testCase {
 		case ch.n > 0:
 			tc.Outcome, tc.Type = outcomeFailed, "callback"
 			tc.Message = plural(int(ch.n), ch.one, ch.many)
-			tc.Body = tc.Message
+			tc.Body = tc.Message + callbackReproduceText(cb.Reproductions, ch.name)
 		default:
 			tc.Message = "0 " + ch.many
 		}
 		out = append(out, tc)
 	}
 	return out
+}
+
+// maxCaseReproductions caps the reproduce lines in one callback case's failure text.
+const maxCaseReproductions = 3
+
+// callbackReproduceText is the failure text's reproduce lines of one callback check: the
+// first pushes that failed it, each with the curl command that sends it again.
+func callbackReproduceText(rs []CallbackReproduction, check string) string {
+	var b strings.Builder
+	n := 0
+	for _, r := range rs {
+		if r.Check != check {
+			continue
+		}
+		if n == maxCaseReproductions {
+			b.WriteString("\n(more reproductions in the report)")
+			break
+		}
+		n++
+		b.WriteString("\n" + r.Problem + "\nreproduce: " + r.Line())
+	}
+	return b.String()
 }

@@ -39,6 +39,11 @@ type Callbacks struct {
 	// Problems lists individual anomalies (missing or duplicated notifications of a call,
 	// bad signatures, schema violations), at most MaxCallbackProblems.
 	Problems []string `json:"problems,omitempty"`
+	// Reproductions replay pushes judged wrong (bad signatures, schema violations) and make
+	// the calls judged wrong again, at most MaxCallbackProblems: each is a curl command a
+	// user runs against their receiver or `harness receive` (or the emulator, for a call) to
+	// get the same judgement again.
+	Reproductions []CallbackReproduction `json:"reproductions,omitempty"`
 	// MissingBasis says how missing notifications were known: MissingExpected,
 	// MissingFromPushes or MissingUnknown (then Counters.Missing measures nothing).
 	MissingBasis string `json:"missingBasis,omitempty"`

@@ -45,6 +45,23 @@ func printCallbackProblems(w io.Writer, cb *reports.Callbacks) {
 		}
 		fmt.Fprintf(w, "  - %s\n", p)
 	}
+	printCallbackReproductions(w, cb.Reproductions)
+}
+
+// printCallbackReproductions prints the replays of the pushes judged wrong, so that a user can
+// send one to their own receiver (or `harness receive`) and see the same judgement.
+func printCallbackReproductions(w io.Writer, rs []reports.CallbackReproduction) {
+	if len(rs) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "reproductions of the pushes and calls judged wrong (replay them against your receiver or `harness receive`):")
+	for i, r := range rs {
+		if i == 10 {
+			fmt.Fprintf(w, "  … %d more in the report\n", len(rs)-i)
+			break
+		}
+		fmt.Fprintf(w, "  - %s\n    reproduce: %s\n", r.Problem, r.Line())
+	}
 }
 
 // runManifest is the manifest of a `harness run`: what every run records (version, contract

@@ -117,17 +117,25 @@ func loadVerdict(res *loadtest.Result, err error) verdict {
 
 // loadCallbacks judges the pushes of the calls scenario as every subcommand that receives
 // does (expected, received, missing and each anomaly, the callback thresholds or their
-// defaults), writes receiver.json next to the load result and returns the callbacks'
-// verdict and thresholds.
-func loadCallbacks(rcv *receiver.Receiver, given []string, out string, stdout, stderr io.Writer) (verdict, []reports.Threshold) {
+// defaults), writes receiver.json (and the bodies of the pushes judged wrong) next to the
+// load result and returns the callbacks' verdict and thresholds; profile is the --profile
+// file the reproductions sign with ("" for the built-in one).
+func loadCallbacks(rcv *receiver.Receiver, given []string, out, profile string, stdout, stderr io.Writer) (verdict, []reports.Threshold) {
 	rep := rcv.Final()
 	if out != "" {
+		if err := rep.SaveReplays(out); err != nil {
+			fmt.Fprintf(stderr, "harness load: %v\n", err)
+			return verdict{failed: 1}, nil
+		}
 		if err := writeJSONFile(filepath.Join(out, assemble.ReceiverFile), rep); err != nil {
 			fmt.Fprintf(stderr, "harness load: %v\n", err)
 			return verdict{failed: 1}, nil
 		}
 	}
 	cb := assemble.Callbacks(rep, nil)
+	// The console's reproductions name the pushes' files under --out and the profile whose
+	// apps sign, wherever the user runs them.
+	cb.Reproductions = assemble.CallbackReproductions(rep, out, profile)
 	ths, err := callbackThresholds(cb, &rep, given)
 	if err != nil {
 		fmt.Fprintf(stderr, "harness load: %v\n", err)

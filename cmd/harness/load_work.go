@@ -216,7 +216,7 @@ func loadReportResult(f *loadFlags, res *loadtest.Result, err error, sw *stream.
 		if *f.jsonOut {
 			w = io.Discard // the JSON result alone on stdout; the verdict still counts
 		}
-		cv, cths := loadCallbacks(rcv, cbThs, *f.out, w, stderr)
+		cv, cths := loadCallbacks(rcv, cbThs, *f.out, *f.profilePath, w, stderr)
 		v.failed += cv.failed
 		v.thresholds += cv.thresholds
 		streamThresholds(sw, "", cths)

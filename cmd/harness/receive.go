@@ -192,6 +192,10 @@ loop:
 	rep := rcv.Final()
 	fmt.Fprintln(stdout, receiveStatus(rep))
 	if *out != "" {
+		if err := rep.SaveReplays(*out); err != nil {
+			fmt.Fprintf(stderr, "harness receive: %v\n", err)
+			return exitFailed
+		}
 		if err := writeJSONFile(filepath.Join(*out, "receiver.json"), rep); err != nil {
 			fmt.Fprintf(stderr, "harness receive: %v\n", err)
 			return exitFailed
@@ -199,6 +203,8 @@ loop:
 		fmt.Fprintf(stdout, "wrote %s\n", filepath.Join(*out, "receiver.json"))
 	}
 	cb := assemble.Callbacks(rep, nil)
+	// The console names the pushes' files under --out, wherever the user runs the command.
+	cb.Reproductions = assemble.CallbackReproductions(rep, *out, "")
 	printCauses(stdout, cb.Causes)
 	printBlockReplies(stdout, rep.BlockReplies)
 	ths, err := callbackThresholds(cb, &rep, cf.thresholds)

@@ -245,6 +245,10 @@ func TestRunTargetReceiveJudgesPushes(t *testing.T) {
 	if code != exitFailed {
 		t.Fatalf("exit %d (%v), want %d\n%s", code, err, exitFailed, logs.String())
 	}
+	// The calls judged wrong are the platform's, not the harness's: no command makes them again.
+	if !strings.Contains(logs.String(), "    reproduce: "+receiver.NotOurCall) {
+		t.Errorf("run does not say that the target's calls are not reproducible here:\n%s", logs.String())
+	}
 	s, err := reports.LoadSummary(filepath.Join(out, "summary.json"))
 	if err != nil {
 		t.Fatal(err)
