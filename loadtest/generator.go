@@ -49,6 +49,10 @@ type hit struct {
 	unsent   bool // err came before any byte of the request could reach the target
 	bytesOut int
 	bytesIn  int
+	// ans and obs are what the checker made of the answer (runner.handle): kept here rather
+	// than in handle's frame, where they escaped to the heap on every request.
+	ans answer
+	obs observation
 }
 
 // lag is how late the generator sent the request; blocked the part of it spent waiting for a
