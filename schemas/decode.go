@@ -93,7 +93,11 @@ func (d *decoder) value(depth int) (any, error) {
 		}
 		return d.array(depth + 1)
 	case c == '"':
-		return d.str()
+		s, err := d.str()
+		if err != nil {
+			return nil, err
+		}
+		return boxString(s), nil
 	case c == '-' || (c >= '0' && c <= '9'):
 		return d.number()
 	case c == 't':
@@ -242,6 +246,9 @@ func (d *decoder) number() (any, error) {
 			return nil, d.errorf("invalid character in exponent of numeric literal")
 		}
 	}
+	if d.i-start == 1 { // a digit: 0 and 1 are most of an answer's numbers
+		return boxedDigitNumbers[d.b[start]-'0'], nil
+	}
 	return json.Number(d.text(start, d.i)), nil
 }
 
@@ -384,6 +391,40 @@ func (d *decoder) str() (string, error) {
 		}
 	}
 	return "", d.errorf("unexpected end of JSON input")
+}
+
+// Boxed values shared by every decoded document: storing a string or a json.Number in an
+// interface allocates, and answers are full of the same few ("0", "1", "true", "Success"). An
+// interface's value cannot be changed, so sharing one is invisible.
+var (
+	boxedDigitNumbers [10]any
+	boxedDigitStrings [10]any
+	boxedTrue         any = "true"
+	boxedFalse        any = "false"
+	boxedSuccess      any = "Success"
+)
+
+func init() {
+	for i := range boxedDigitNumbers {
+		boxedDigitNumbers[i] = json.Number(strconv.Itoa(i))
+		boxedDigitStrings[i] = strconv.Itoa(i)
+	}
+}
+
+// boxString returns s as an interface value, a shared one for the common values.
+func boxString(s string) any {
+	switch s {
+	case "true":
+		return boxedTrue
+	case "false":
+		return boxedFalse
+	case "Success":
+		return boxedSuccess
+	}
+	if len(s) == 1 && s[0] >= '0' && s[0] <= '9' {
+		return boxedDigitStrings[s[0]-'0']
+	}
+	return s
 }
 
 // text returns b[i:j] as a string: a slice of the shared copy when there is one.

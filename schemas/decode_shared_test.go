@@ -26,6 +26,9 @@ func TestDecodeSharedCopy(t *testing.T) {
 		t.Fatalf("after the buffer changed: %#v, want %#v", got, want)
 	}
 
+	// The shared boxed values (boxString, boxedDigitNumbers) decode as the reference does.
+	decodeAgrees(t, []byte(`{"a":"0","b":0,"c":"true","d":"false","e":"Success","f":[9,"9",-1,"10",10,"success","true ",true],"g":"\u0030"}`))
+
 	for _, n := range []int{maxSharedBody - 20, maxSharedBody - 19, maxSharedBody + 1, 3 * maxSharedBody} {
 		long := []byte(`{"resultcode":"0","pad":"` + strings.Repeat("p", n) + `","v":-0.5,"s":"\"q\""}`)
 		decodeAgrees(t, long)
