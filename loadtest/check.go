@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/pns-harness/pns-harness/pns"
+	"github.com/pns-harness/pns-harness/schemas"
 )
 
 // answer is the part of a response body the load needs.
@@ -131,12 +132,12 @@ func (r *runner) checkBody(iface string, res *hit) (answer, observation) {
 		return a, o
 	}
 	schema := (r.validate != nil || r.validateDoc != nil) && (r.sample >= 1 || rand.Float64() < r.sample)
-	var doc any
+	var doc schemas.Decoded
 	decoded, codeOK, hasDesc, exact := false, false, false, false
 	if schema && r.validateDoc != nil {
 		if d, err := decodeDoc(res.body); err == nil {
 			doc = d
-			decoded, codeOK, hasDesc, exact = answerFromDoc(doc, &a)
+			decoded, codeOK, hasDesc, exact = answerFromDoc(doc.Value(), &a)
 		} else {
 			exact = true // not JSON: json.Unmarshal fails too
 		}

@@ -44,7 +44,7 @@ func TestCheckDecodeOnceMatchesStruct(t *testing.T) {
 		`{"resultcode":"9999","resultdesc":"unknown code"}`,
 	}
 	structOnly := &runner{sample: -1}
-	once := &runner{sample: 1, validateDoc: func(string, any) []string { return nil }}
+	once := &runner{sample: 1, validateDoc: func(string, schemas.Decoded) []string { return nil }}
 	for _, body := range bodies {
 		for _, code := range []uint16{200, 400, 500} {
 			res := &hit{status: int(code), body: []byte(body)}
@@ -116,7 +116,8 @@ func TestDecodeDocMatchesValidator(t *testing.T) {
 	}
 	for _, body := range bodies {
 		want, werr := jsonschema.UnmarshalJSON(strings.NewReader(body))
-		got, gerr := decodeDoc([]byte(body))
+		doc, gerr := decodeDoc([]byte(body))
+		got := doc.Value()
 		if (gerr != nil) != (werr != nil) || !reflect.DeepEqual(got, want) {
 			t.Errorf("%s: got %#v, %v; want %#v, %v", body, got, gerr, want, werr)
 		}
@@ -126,7 +127,7 @@ func TestDecodeDocMatchesValidator(t *testing.T) {
 // TestCheckMemo: a remembered verdict is the verdict, with this answer's timing, and the
 // caller's appends to its conformance errors do not leak into the memo.
 func TestCheckMemo(t *testing.T) {
-	plain := &runner{sample: 1, validateDoc: func(string, any) []string { return []string{"v"} }}
+	plain := &runner{sample: 1, validateDoc: func(string, schemas.Decoded) []string { return []string{"v"} }}
 	memo := &runner{sample: 1, validateDoc: plain.validateDoc, memo: newCheckMemo()}
 	for _, body := range []string{`{"resultcode":"0","resultdesc":"Success","subscriptionId":"s"}`, `{"resultcode":"1010010","resultdesc":"x"}`, `nope`} {
 		for i := 0; i < 3; i++ {
@@ -148,7 +149,7 @@ func TestCheckMemo(t *testing.T) {
 // memoised after the trial (its verdicts forgotten), one whose answers repeat keeps its memo,
 // and the verdicts are those of the plain check throughout.
 func TestCheckMemoGivesUpOnDistinctAnswers(t *testing.T) {
-	plain := &runner{sample: 1, validateDoc: func(string, any) []string { return nil }}
+	plain := &runner{sample: 1, validateDoc: func(string, schemas.Decoded) []string { return nil }}
 	memo := &runner{sample: 1, validateDoc: plain.validateDoc, memo: newCheckMemo()}
 	for i := 0; i < 2*memoTrial; i++ {
 		for _, h := range []*hit{

@@ -156,12 +156,13 @@ func (r *runner) handle(h *hit) {
 	s := h.s
 	f := s.flow
 	st := &f.steps[h.step]
-	var a answer
-	var o observation
+	// The answer and the observation live in the hit: as locals they escaped (their addresses
+	// go to st.op.Answer and r.observe), two heap objects per request.
+	a, o := &h.ans, &h.obs
 	if st.op.Check != nil {
-		a, o = st.op.Check(r, h)
+		*a, *o = st.op.Check(r, h)
 	} else {
-		a, o = r.check(st.iface, h)
+		*a, *o = r.check(st.iface, h)
 	}
 	o.primary, o.drained = h.primary, h.drained
 	o.unsent = h.unsent
@@ -170,13 +171,13 @@ func (r *runner) handle(h *hit) {
 	r.watchCredentials(st.m, o.code, a.desc)
 	goOn := true
 	if st.op.Answer != nil {
-		goOn = st.op.Answer(r, s, &a, &o)
+		goOn = st.op.Answer(r, s, a, o)
 	}
 	f.sent[h.step].Add(1)
 	if o.success {
 		f.success[h.step].Add(1)
 	}
-	r.observe(&o)
+	r.observe(o)
 	r.advance(s, h.step, goOn, h.start.Add(h.latency))
 }
 

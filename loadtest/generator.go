@@ -49,6 +49,10 @@ type hit struct {
 	unsent   bool // err came before any byte of the request could reach the target
 	bytesOut int
 	bytesIn  int
+	// ans and obs are what the checker made of the answer (runner.handle): kept here rather
+	// than in handle's frame, where they escaped to the heap on every request.
+	ans answer
+	obs observation
 }
 
 // lag is how late the generator sent the request; blocked the part of it spent waiting for a
@@ -177,7 +181,7 @@ func (g *generator) do(h *hit) {
 		h.latency = time.Since(h.start)
 		return
 	}
-	h.body, err = io.ReadAll(io.LimitReader(resp.Body, g.maxBody))
+	h.body, err = readBody(resp.Body, g.maxBody, resp.ContentLength)
 	if err == nil {
 		_, err = io.Copy(io.Discard, resp.Body)
 	}
@@ -188,6 +192,31 @@ func (g *generator) do(h *hit) {
 	if err != nil {
 		h.err = err.Error()
 	}
+}
+
+// readBody is io.ReadAll(io.LimitReader(r, limit)) without the LimitedReader and, when the
+// answer's length is known (size >= 0), in one buffer of that length: two to three heap
+// objects per request fewer in the generator's profile.
+func readBody(r io.Reader, limit, size int64) ([]byte, error) {
+	c := int64(512)
+	if size >= 0 {
+		c = size + 1 // room to see the end without growing
+	}
+	b := make([]byte, 0, min(c, limit))
+	for int64(len(b)) < limit {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)] // grow
+		}
+		n, err := r.Read(b[len(b):min(int64(cap(b)), limit)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+	}
+	return b, nil
 }
 
 // noRedirects reports whether c hands 3xx answers back instead of following them, as

@@ -1,6 +1,10 @@
 package loadtest
 
-import "github.com/pns-harness/pns-harness/pns"
+import (
+	"strings"
+
+	"github.com/pns-harness/pns-harness/pns"
+)
 
 // opBind creates the session's binding with a fresh A (and B) number and the next X of the
 // profile (or the platform's choice).
@@ -16,13 +20,15 @@ var opBind = &operation{
 		b := s.b
 		switch {
 		case o.success && a.SubscriptionID != "":
-			b.sub = a.SubscriptionID
+			// Copies: the answer's strings share one copy of its body (schemas.Decode), which a
+			// binding kept for its lifetime would otherwise keep whole.
+			b.sub = strings.Clone(a.SubscriptionID)
 			// The platform's choice, when the profile lists no X.
 			if x := a.x(); b.x == "" && x != "" {
-				b.x = x
+				b.x = strings.Clone(x)
 			}
 			if b.ext == "" {
-				b.ext = a.ExtendNum
+				b.ext = strings.Clone(a.ExtendNum)
 			}
 			r.bound(b)
 			return true

@@ -33,9 +33,9 @@ func EmbeddedSchemas() (SchemaValidator, error) {
 	}, nil
 }
 
-// docValidator checks an already decoded response body (decodeDoc's shape) of an interface,
-// so that a response is decoded once for both the result-code check and the schemas.
-type docValidator func(iface string, doc any) []string
+// docValidator checks an already decoded response body (decodeDoc's) of an interface, so
+// that a response is decoded once for both the result-code check and the schemas.
+type docValidator func(iface string, doc schemas.Decoded) []string
 
 // embeddedDocValidator is EmbeddedSchemas for decoded bodies.
 func embeddedDocValidator() (docValidator, error) {
@@ -43,15 +43,15 @@ func embeddedDocValidator() (docValidator, error) {
 	if err != nil {
 		return nil, err
 	}
-	return func(iface string, doc any) []string {
+	return func(iface string, doc schemas.Decoded) []string {
 		name := names.of(iface)
 		if name == "" {
 			return nil
 		}
-		if vs, err := schemas.ValidateCompiled(name, doc); err != nil || len(vs) == 0 {
+		if vs, err := schemas.ValidateDecoded(name, doc); err != nil || len(vs) == 0 {
 			return violations(vs, err)
 		}
-		vs, err := v.ValidateValue(name, doc)
+		vs, err := v.ValidateValue(name, doc.Value())
 		return violations(vs, err)
 	}, nil
 }
@@ -100,5 +100,5 @@ func violations(vs []schemas.Violation, err error) []string {
 }
 
 // decodeDoc decodes a body exactly as the schema validator does (numbers kept as json.Number,
-// nothing but white space after the value): schemas.Decode.
-func decodeDoc(body []byte) (any, error) { return schemas.Decode(body) }
+// nothing but white space after the value): schemas.DecodeDocument.
+func decodeDoc(body []byte) (schemas.Decoded, error) { return schemas.DecodeDocument(body) }

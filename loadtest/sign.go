@@ -44,6 +44,9 @@ type signState struct {
 	nonce [32]byte
 	sum   []byte
 	buf   []byte
+	// created holds the Created value's bytes for the HMAC: []byte(created) passed to
+	// hash.Hash.Write escaped, one heap object per request.
+	created []byte
 }
 
 func newLoadSigner(appKey, secret string) *loadSigner {
@@ -95,7 +98,8 @@ func (s *loadSigner) header() http.Header {
 func (s *loadSigner) token(st *signState, nonce []byte, created string) string {
 	st.mac.Reset()
 	st.mac.Write(nonce)
-	st.mac.Write([]byte(created))
+	st.created = append(st.created[:0], created...)
+	st.mac.Write(st.created)
 	st.sum = st.mac.Sum(st.sum[:0])
 	b := append(st.buf[:0], s.prefix...)
 	n := len(b)

@@ -19,9 +19,17 @@ const maxDepth = 10000
 // U+FFFD as it does, and keeps the last of duplicate keys; FuzzDecode compares the two. It
 // exists because encoding/json's reflection-driven decoding was most of the cost of checking
 // an answer.
+//
+// The strings and numbers of a document of up to 4 KiB are slices of one copy
+// of it, made once, rather than one copy each: with every answer distinct, they were the
+// largest share of the load generator's allocations (issue 25). A string kept from such a
+// document keeps that copy (at most 4 KiB) alive.
 func Decode(body []byte) (any, error) {
 	kv := kvPool.Get().(*[]member)
 	d := decoder{b: body, kv: (*kv)[:0]}
+	if len(body) <= maxSharedBody {
+		d.s = string(body)
+	}
 	v, err := d.document()
 	*kv = d.kv[:0] // object has cleared the members it used
 	kvPool.Put(kv)
@@ -44,8 +52,12 @@ func (d *decoder) document() (any, error) {
 	return v, nil
 }
 
+// maxSharedBody is the size up to which a document's strings share one copy of it (Decode).
+const maxSharedBody = 4096
+
 type decoder struct {
 	b  []byte
+	s  string // string(b) when b is short enough to share (maxSharedBody), else ""
 	i  int
 	kv []member // members of the objects being decoded, innermost last
 }
@@ -81,7 +93,11 @@ func (d *decoder) value(depth int) (any, error) {
 		}
 		return d.array(depth + 1)
 	case c == '"':
-		return d.str()
+		s, err := d.str()
+		if err != nil {
+			return nil, err
+		}
+		return boxString(s), nil
 	case c == '-' || (c >= '0' && c <= '9'):
 		return d.number()
 	case c == 't':
@@ -230,7 +246,10 @@ func (d *decoder) number() (any, error) {
 			return nil, d.errorf("invalid character in exponent of numeric literal")
 		}
 	}
-	return json.Number(d.b[start:d.i]), nil
+	if d.i-start == 1 { // a digit: 0 and 1 are most of an answer's numbers
+		return boxedDigitNumbers[d.b[start]-'0'], nil
+	}
+	return json.Number(d.text(start, d.i)), nil
 }
 
 // str reads a string at d.i (on its opening quote), unescaping it as encoding/json does.
@@ -300,7 +319,7 @@ func (d *decoder) str() (string, error) {
 	for d.i < len(d.b) {
 		c := d.b[d.i]
 		if c == '"' {
-			s := string(d.b[start:d.i])
+			s := d.text(start, d.i)
 			d.i++
 			return s, nil
 		}
@@ -372,6 +391,48 @@ func (d *decoder) str() (string, error) {
 		}
 	}
 	return "", d.errorf("unexpected end of JSON input")
+}
+
+// Boxed values shared by every decoded document: storing a string or a json.Number in an
+// interface allocates, and answers are full of the same few ("0", "1", "true", "Success"). An
+// interface's value cannot be changed, so sharing one is invisible.
+var (
+	boxedDigitNumbers [10]any
+	boxedDigitStrings [10]any
+	boxedTrue         any = "true"
+	boxedFalse        any = "false"
+	boxedSuccess      any = "Success"
+)
+
+func init() {
+	for i := range boxedDigitNumbers {
+		boxedDigitNumbers[i] = json.Number(strconv.Itoa(i))
+		boxedDigitStrings[i] = strconv.Itoa(i)
+	}
+}
+
+// boxString returns s as an interface value, a shared one for the common values.
+func boxString(s string) any {
+	switch s {
+	case "true":
+		return boxedTrue
+	case "false":
+		return boxedFalse
+	case "Success":
+		return boxedSuccess
+	}
+	if len(s) == 1 && s[0] >= '0' && s[0] <= '9' {
+		return boxedDigitStrings[s[0]-'0']
+	}
+	return s
+}
+
+// text returns b[i:j] as a string: a slice of the shared copy when there is one.
+func (d *decoder) text(i, j int) string {
+	if d.s != "" {
+		return d.s[i:j]
+	}
+	return string(d.b[i:j])
 }
 
 func (d *decoder) hex4(at int) (rune, bool) {
