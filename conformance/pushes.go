@@ -211,9 +211,19 @@ func (o *ownPushes) record(p push) {
 
 // startOwnPushes starts both receivers on free 127.0.0.1 ports; apps maps APP_Key to secret.
 func startOwnPushes(apps map[string]string, v *schemas.Validator) (*ownPushes, error) {
+	return startOwnPushesWith(apps, v, nil, nil)
+}
+
+// startOwnPushesWith is startOwnPushes with a caller's share: onPush sees every arrival too
+// (failing says which receiver took it), adjust sets the accepting receiver's other options.
+func startOwnPushesWith(apps map[string]string, v *schemas.Validator, onPush func(failing bool, a receiver.Arrival), adjust func(*receiver.Options)) (*ownPushes, error) {
 	o := &ownPushes{}
 	for i := 0; i < 2; i++ {
-		opts := receiver.Options{Apps: apps, Validate: v.ValidateCallback, OnPush: func(a receiver.Arrival) {
+		opts := receiver.Options{Apps: apps, Validate: v.ValidateCallback}
+		if i == 0 && adjust != nil {
+			adjust(&opts)
+		}
+		opts.OnPush = func(a receiver.Arrival) {
 			var ri reqInfo
 			if cur := o.cur[i]; cur != nil {
 				if rec, told := cur.wire.answer(&o.wires, a); rec != 0 {
@@ -224,7 +234,10 @@ func startOwnPushes(apps map[string]string, v *schemas.Validator) (*ownPushes, e
 			p := newPush(a, ri.path, ri.nonce, ri.ctype)
 			p.Created = ri.created
 			o.record(p)
-		}}
+			if onPush != nil {
+				onPush(i == 1, a)
+			}
+		}
 		opts.BlockReply = o.replies.Reply
 		if i == 1 {
 			opts.FailFirst = 1

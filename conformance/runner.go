@@ -82,6 +82,12 @@ type Options struct {
 	// receiver.Options.BlockReply is Replies.Reply): the scenarios that set the customer's
 	// reply then run. Without it they are not checked. Ignored when Target is empty.
 	Replies *BlockReplies
+	// Receivers, when set with a Target the caller started (harness run), are the runner's
+	// own receivers that the target's apps push to (OwnReceivers.Configure): every delivery
+	// scenario then runs as against the embedded emulator, the URL a push arrived at, its
+	// Created and the customers answering particularly included. It replaces Pushes and
+	// Replies. Ignored when Target is empty.
+	Receivers *OwnReceivers
 	// BindingLifetime is the lifetime every AXB and AXE bind of the suite carries (`duration`,
 	// `bindExpiredTime`) unless its body has one or its scenario's rule is about the lifetime,
 	// so that a binding the run leaves behind expires by itself. 0 means SuiteLifetime of the
@@ -282,6 +288,9 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	}
 	switch {
 	case own != nil:
+		rs.pushes, rs.ownPushes, rs.replies = own, true, &own.replies
+	case o.Receivers != nil:
+		own := o.Receivers.o
 		rs.pushes, rs.ownPushes, rs.replies = own, true, &own.replies
 	case o.Pushes != nil:
 		rs.pushes, rs.replies = sourceFeed{o.Pushes}, o.Replies

@@ -5,12 +5,14 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"sync/atomic"
 	"time"
 
 	"github.com/pns-harness/pns-harness/assemble"
 	"github.com/pns-harness/pns-harness/conformance"
 	"github.com/pns-harness/pns-harness/embedded"
 	"github.com/pns-harness/pns-harness/emulator"
+	"github.com/pns-harness/pns-harness/emulator/callbacks"
 	"github.com/pns-harness/pns-harness/loadtest"
 	"github.com/pns-harness/pns-harness/pipeline"
 	"github.com/pns-harness/pns-harness/pns"
@@ -49,8 +51,17 @@ func embeddedPlan(ctx context.Context, o runOptions, stdout io.Writer) (p pipeli
 		return p, nil, stop, err
 	}
 	stops = append(stops, rs.close)
-	secrets, rcv, tracker, pushes, rurl := rs.secrets, rs.rcv, rs.tracker, rs.pushes, rs.url
-	plat, err := embedded.Start(cfg, embedded.Options{Wrap: o.faults.wrap})
+	secrets, rcv, tracker, rurl := rs.secrets, rs.rcv, rs.tracker, rs.url
+	// Pushes to the customer who never answers 200 (conformance.DownAppKey) are given up by
+	// design: the scenario checks that the platform stops after six re-pushes. They are not
+	// the emulator's loss (callback.lost), so they are counted apart.
+	var deliberateDrops atomic.Int64
+	observe := func(a callbacks.Attempt) {
+		if a.Dropped && a.AppKey == conformance.DownAppKey {
+			deliberateDrops.Add(1)
+		}
+	}
+	plat, err := embedded.Start(cfg, embedded.Options{Wrap: o.faults.wrap, ObserveCallbacks: observe})
 	if err != nil {
 		return p, nil, stop, err
 	}
@@ -72,8 +83,7 @@ func embeddedPlan(ctx context.Context, o runOptions, stdout io.Writer) (p pipeli
 			Emulator:  true,
 			Tags:      o.tags,
 			Randomize: o.seed,
-			Pushes:    pushes,
-			Replies:   rs.replies,
+			Receivers: rs.own,
 
 			KnownDifferences: o.known,
 			EphemeralTarget:  true,
@@ -100,7 +110,9 @@ func embeddedPlan(ctx context.Context, o runOptions, stdout io.Writer) (p pipeli
 			if err := pipeline.WriteJSON(filepath.Join(o.out, assemble.DispatcherFile), ds); err != nil {
 				return nil, err
 			}
-			return assemble.EmulatorLoss(ds), nil
+			loss := assemble.EmulatorLoss(ds)
+			loss.Dropped = max(0, loss.Dropped-deliberateDrops.Load())
+			return loss, nil
 		},
 	}
 	if !o.noLoad {
