@@ -127,9 +127,11 @@
 // the receiver's OnPush) supplies the arrivals; paths and nonces are then unknown and not
 // checked, the re-push scenario skips when the receiver accepted the first delivery, and the
 // Block scenario skips when the AX app has no SMS control URL; the scenarios that set the
-// customer's Block replies run when Options.Replies answers for that receiver (`harness run`
-// does so) and skip otherwise. Without a push source the
-// delivery scenarios skip at their first push step ("no push source").
+// customer's Block replies run when Options.Replies answers for that receiver and skip
+// otherwise. A caller that starts the emulator itself can give it the runner's own receivers
+// instead (StartOwnReceivers, Options.Receivers; `harness run` does so): every delivery
+// scenario then runs as with an empty Target. Without a push source the delivery scenarios
+// skip at their first push step ("no push source").
 //
 // # Placeholders
 //
