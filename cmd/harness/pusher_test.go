@@ -184,10 +184,17 @@ const (
 // startReceive runs `harness receive` on a free loopback port with the pusher's app.
 func startReceive(t *testing.T, args ...string) *receiveProc {
 	t.Helper()
+	return startReceiveProc(t, []string{pushSecretEnv + "=" + pushSecret}, append([]string{"--listen", "127.0.0.1:0",
+		"--app", pushKey + "=" + pushSecretEnv, "--interval", "1h"}, args...)...)
+}
+
+// startReceiveProc starts `harness receive --out DIR args...` with env added, waits for its
+// "receiving on" line and collects its output; done gets its exit code.
+func startReceiveProc(t *testing.T, env []string, args ...string) *receiveProc {
+	t.Helper()
 	rp := &receiveProc{t: t, out: t.TempDir(), logs: &syncBuffer{}, done: make(chan int, 1)}
-	cmd := harnessCmd(t, append([]string{"receive", "--listen", "127.0.0.1:0", "--app", pushKey + "=" + pushSecretEnv,
-		"--out", rp.out, "--interval", "1h"}, args...)...)
-	cmd.Env = append(cmd.Env, pushSecretEnv+"="+pushSecret)
+	cmd := harnessCmd(t, append([]string{"receive", "--out", rp.out}, args...)...)
+	cmd.Env = append(cmd.Env, env...)
 	pipe, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bufio"
-	"io"
 	"net"
 	"os"
 	"os/exec"
@@ -116,34 +114,5 @@ func receivedEvents(out string) int {
 // parsed, not verified), as a user judging the pushes of an emulator app would.
 func startPlainReceive(t *testing.T, args ...string) *receiveProc {
 	t.Helper()
-	rp := &receiveProc{t: t, out: t.TempDir(), logs: &syncBuffer{}, done: make(chan int, 1)}
-	cmd := harnessCmd(t, append([]string{"receive", "--out", rp.out}, args...)...)
-	pipe, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stderr = rp.logs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	sc := bufio.NewScanner(pipe)
-	for sc.Scan() {
-		line := sc.Text()
-		rp.logs.Write([]byte(line + "\n"))
-		if rest, ok := strings.CutPrefix(line, "receiving on "); ok {
-			rp.url, _, _ = strings.Cut(rest, " ")
-			break
-		}
-	}
-	if rp.url == "" {
-		_ = cmd.Wait()
-		t.Fatalf("receive did not start:\n%s", rp.logs.String())
-	}
-	go func() {
-		_, _ = io.Copy(rp.logs, pipe)
-		_ = cmd.Wait()
-		rp.done <- cmd.ProcessState.ExitCode()
-	}()
-	rp.cmd = cmd
-	return rp
+	return startReceiveProc(t, nil, args...)
 }
