@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -47,6 +48,18 @@ const (
 var wireQueries = map[string]string{
 	Answer204AppKey: "?" + wireFail + "=204",
 	DownAppKey:      "?" + wireFail + "=503&" + wireAlways + "=1",
+}
+
+// NeverAccepts reports whether the runner's customer for appKey never answers 200 (its URLs'
+// behaviour, wireQueries): the platform giving up on that app's pushes after the last re-push
+// is the scenario's expected outcome, not a loss.
+func NeverAccepts(appKey string) bool {
+	q, ok := wireQueries[appKey]
+	if !ok {
+		return false
+	}
+	v, err := url.ParseQuery(strings.TrimPrefix(q, "?"))
+	return err == nil && parseWire(v).always
 }
 
 // wire is a URL's parsed customer behaviour.

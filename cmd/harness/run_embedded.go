@@ -52,12 +52,12 @@ func embeddedPlan(ctx context.Context, o runOptions, stdout io.Writer) (p pipeli
 	}
 	stops = append(stops, rs.close)
 	secrets, rcv, tracker, rurl := rs.secrets, rs.rcv, rs.tracker, rs.url
-	// Pushes to the customer who never answers 200 (conformance.DownAppKey) are given up by
+	// Pushes to a customer who never answers 200 (conformance.NeverAccepts) are given up by
 	// design: the scenario checks that the platform stops after six re-pushes. They are not
 	// the emulator's loss (callback.lost), so they are counted apart.
 	var deliberateDrops atomic.Int64
 	observe := func(a callbacks.Attempt) {
-		if a.Dropped && a.AppKey == conformance.DownAppKey {
+		if a.Dropped && conformance.NeverAccepts(a.AppKey) {
 			deliberateDrops.Add(1)
 		}
 	}
