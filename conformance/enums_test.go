@@ -143,15 +143,7 @@ func mutantChecks(t *testing.T) int { return max(enumChecks, propertyChecks(t)) 
 func TestEnumPropertiesKillMutants(t *testing.T) {
 	for _, m := range enumMutants {
 		t.Run(m.name, func(t *testing.T) {
-			cfg, err := ConformanceConfig()
-			if err != nil {
-				t.Fatal(err)
-			}
-			url, stop, err := ServeEmulator(cfg, m.wrap)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer stop()
+			url := serveMutant(t, m.wrap)
 			rep, err := RunProperties(context.Background(), PropertyOptions{Target: url, Profile: EmulatorProfile(), Checks: mutantChecks(t),
 				Fields: func(iface, field string) bool { return iface == m.iface && field == m.field }})
 			if err != nil {
@@ -205,15 +197,7 @@ func TestEnumDecisionsOnlyOnEmulator(t *testing.T) {
 			return false
 		})(refuse)
 	}
-	cfg, err := ConformanceConfig()
-	if err != nil {
-		t.Fatal(err)
-	}
-	url, stop, err := ServeEmulator(cfg, decided)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer stop()
+	url := serveMutant(t, decided)
 	only := func(iface, field string) bool { return iface == pns.IfaceAXBBind && field == "recordFlag" }
 	emu := EmulatorProfile()
 	rep, err := RunProperties(context.Background(), PropertyOptions{Target: url, Profile: emu, Checks: enumChecks, Fields: only})
@@ -267,15 +251,7 @@ func TestEnumIgnoredUnknownValueNotAFailure(t *testing.T) {
 		}
 		return raw
 	})
-	cfg, err := ConformanceConfig()
-	if err != nil {
-		t.Fatal(err)
-	}
-	url, stop, err := ServeEmulator(cfg, ignore)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer stop()
+	url := serveMutant(t, ignore)
 	only := func(iface, field string) bool { return iface == pns.IfaceAXBBind && field == "areaMatchMode" }
 	rep, err := RunProperties(context.Background(), PropertyOptions{Target: url, Profile: EmulatorProfile(), Checks: enumChecks, Fields: only})
 	if err != nil {
@@ -393,15 +369,7 @@ func TestEnumPropertiesCatchWhatTablesMiss(t *testing.T) {
 	for _, m := range []enumMutant{enumMutants[0], enumMutants[2]} { // areaMatchMode read as a number, blanks trimmed
 		t.Run(m.name, func(t *testing.T) {
 			t.Parallel() // each mutant has its own in-process emulator
-			cfg, err := ConformanceConfig()
-			if err != nil {
-				t.Fatal(err)
-			}
-			url, stop, err := ServeEmulator(cfg, m.wrap)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer stop()
+			url := serveMutant(t, m.wrap)
 			suite, err := Run(context.Background(), Options{Target: url, Profile: EmulatorProfile()})
 			if err != nil {
 				t.Fatal(err)

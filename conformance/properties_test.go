@@ -113,15 +113,7 @@ func TestPropertiesCatchWhatTablesMiss(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel() // each mutant has its own in-process emulator
-			cfg, err := ConformanceConfig()
-			if err != nil {
-				t.Fatal(err)
-			}
-			url, stop, err := ServeEmulator(cfg, normalizeNumbers(c.norm))
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer stop()
+			url := serveMutant(t, normalizeNumbers(c.norm))
 			suite, err := Run(context.Background(), Options{Target: url, Profile: EmulatorProfile()})
 			if err != nil {
 				t.Fatal(err)
@@ -268,15 +260,7 @@ func TestPropertiesNumberGaps(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel() // each mutant has its own in-process emulator
-			cfg, err := ConformanceConfig()
-			if err != nil {
-				t.Fatal(err)
-			}
-			url, stop, err := ServeEmulator(cfg, c.wrap)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer stop()
+			url := serveMutant(t, c.wrap)
 			rep, err := RunProperties(context.Background(), PropertyOptions{Target: url, Profile: EmulatorProfile(), Checks: mutantChecks(t),
 				Fields: func(iface, field string) bool { return iface == c.iface && field == c.field }})
 			if err != nil {
@@ -315,15 +299,7 @@ func TestPropertiesThrottled(t *testing.T) {
 			h.ServeHTTP(w, r)
 		})
 	}
-	cfg, err := ConformanceConfig()
-	if err != nil {
-		t.Fatal(err)
-	}
-	url, stop, err := ServeEmulator(cfg, throttle)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer stop()
+	url := serveMutant(t, throttle)
 	rep, err := RunProperties(context.Background(), PropertyOptions{Target: url, Profile: EmulatorProfile(), Checks: 20})
 	if err != nil {
 		t.Fatal(err)
@@ -343,4 +319,20 @@ func TestPropertiesThrottled(t *testing.T) {
 			t.Errorf("%s %s: nothing judged although retries get through", r.Interface, r.Field)
 		}
 	}
+}
+
+// serveMutant serves the conformance emulator behind wrap (a mutant, or nil) for the rest of
+// the test and returns its URL.
+func serveMutant(t *testing.T, wrap func(http.Handler) http.Handler) string {
+	t.Helper()
+	cfg, err := ConformanceConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	url, stop, err := ServeEmulator(cfg, wrap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(stop)
+	return url
 }
