@@ -63,7 +63,9 @@ Feature: AXYB call events, fee records and hang-up causes (reference §6.5, §7.
       | B dials its own Y           | <B1>   | <AXYB_Y1> | 8032  | Own privacy number dialled. |
       | a stranger dials Y          | <C1>   | <AXYB_Y1> | 8030  | No AXYB binding.            |
 
-  @rule:sequence:Y4 @decision:D86
+  # @global-state: the unbind returns X1 to the app's pool, where a scenario running beside
+  # this one could bind it again (with callDirection 1 the call would then end 8016).
+  @rule:sequence:Y4 @decision:D86 @global-state
   Scenario: AXYB: calls through an unbound relation fail with 8030
     When I unbind AXYB with "app_key=<appKey>&subscriptionId=<SUB1>"
     And "<B1>" calls "<AXYB_X1>"

@@ -118,14 +118,17 @@ func (d *Dispatcher) deliver(m *message) {
 		c.abandoned.Add(1)
 		return
 	}
-	delay := m.first.Add(d.sched[next]).Sub(d.clk.Now())
-	if delay <= 0 {
+	due := m.first.Add(d.sched[next])
+	if !due.After(d.clk.Now()) {
 		// Already due (a slow attempt or a compressed schedule): requeue directly so that
 		// Drain never sees a message that is neither queued nor scheduled.
 		d.pushReadyLocked(m)
 		return
 	}
-	d.retries[m] = d.clk.AfterFunc(delay, func() {
+	// An absolute deadline, not AfterFunc(due - now): an Advance between reading Now and
+	// scheduling would otherwise push the re-push that far past its instant (seen as a
+	// scenario that advanced five hours and got no re-push at all).
+	d.retries[m] = d.clk.At(due, func() {
 		d.mu.Lock()
 		defer d.mu.Unlock()
 		if _, ok := d.retries[m]; !ok {
