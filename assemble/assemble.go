@@ -165,7 +165,10 @@ func contractRows(c *conformance.ContractCoverage) []reports.CoverageRow {
 		row := reports.CoverageRow{Interface: "contract/" + string(e.Class), Item: e.ID, Kind: reports.KindRule,
 			Scenarios: e.Scenarios, Status: reports.CoverageCovered, Reason: e.Gap}
 		switch {
-		case len(e.Scenarios) == 0 || !e.Held || !e.Broken:
+		case e.Gap != "" && e.Unchecked != "":
+			// A gap that says why no black-box test can close it (rulenotes/, decisions).
+			row.Status = reports.CoverageNotReachable
+		case !e.Held || !e.Broken:
 			row.Status = reports.CoverageMissing
 		case e.State == conformance.StateFailed:
 			row.Status, row.Reason = reports.CoverageFailed, "a checking scenario failed on this target"

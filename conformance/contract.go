@@ -19,8 +19,10 @@ type ContractCoverage struct {
 	// Rules is the number of inventory rules; BothDirections of them are checked both ways.
 	Rules          int `json:"rules"`
 	BothDirections int `json:"bothDirections"`
-	// Gaps is the number of rules with a gap (Entries' Gap is not empty).
-	Gaps int `json:"gaps"`
+	// Gaps is the number of rules with a gap (Entries' Gap is not empty); Unchecked of them
+	// cannot be checked by any black-box test, and their note says why (rulenotes/).
+	Gaps      int `json:"gaps"`
+	Unchecked int `json:"unchecked"`
 	// Classes counts the rules per class.
 	Classes []ContractClass `json:"classes"`
 	// Entries is one per inventory rule, in the reference's order.
@@ -56,6 +58,11 @@ type ContractRule struct {
 	// EmulatorOnly: every checking scenario runs only against the embedded emulator, so on
 	// another target the rule is not checked.
 	EmulatorOnly bool `json:"emulatorOnly,omitempty"`
+	// Schema names the subschema ("<schema>#<pointer>") that checks the rule on every answer
+	// or push of every target (a schema note in rulenotes/); both directions count as checked.
+	Schema string `json:"schema,omitempty"`
+	// Unchecked says why no black-box test can check the rule (an unchecked note).
+	Unchecked string `json:"unchecked,omitempty"`
 	// Gap says why the rule is not checked in both directions on every target; "" when it is.
 	Gap string `json:"gap,omitempty"`
 	// State and NotChecked judge the rule after a run, as RuleCoverage's do.
@@ -168,7 +175,7 @@ func emulatorOnly(tags []string) bool {
 
 // buildContract computes the contract coverage of the inventory from the scenarios' tags;
 // ran, when not nil, judges each rule after a run.
-func buildContract(inv *Inventory, pickles []Pickle, ran map[string]ScenarioResult) *ContractCoverage {
+func buildContract(inv *Inventory, notes map[string]RuleNote, pickles []Pickle, ran map[string]ScenarioResult) *ContractCoverage {
 	known := map[string]bool{}
 	for _, i := range pns.Interfaces {
 		known[i.ID] = true
@@ -246,7 +253,18 @@ func buildContract(inv *Inventory, pickles []Pickle, ran map[string]ScenarioResu
 			e.Broken = e.Broken || b
 			e.EmulatorOnly = e.EmulatorOnly && emulatorOnly(byKey[k].Tags)
 		}
-		e.Gap = gapOf(r, e)
+		switch n := notes[r.ID]; n.Kind {
+		case NoteSchema:
+			// Every answer and push is validated against the schema on every target.
+			e.Schema, e.Held, e.Broken, e.EmulatorOnly = n.Detail, true, true, false
+		case NoteUnchecked:
+			e.Unchecked = n.Detail
+		default:
+			if emulatorDecision(r) {
+				e.Unchecked = fmt.Sprintf("an emulator decision (real platform: %s): another target may decide otherwise, so no black-box check holds it there", r.Platform)
+			}
+		}
+		e.Gap = gapOf(e)
 		if ran != nil && len(keys) > 0 {
 			e.State, _, e.NotChecked = checkedOn(keys, ran)
 		}
@@ -257,16 +275,19 @@ func buildContract(inv *Inventory, pickles []Pickle, ran map[string]ScenarioResu
 		}
 		cl.Rules++
 		switch {
-		case len(keys) == 0:
-			cl.NoScenario++
 		case e.Held && e.Broken:
 			cl.BothDirections++
 			cc.BothDirections++
+		case len(keys) == 0:
+			cl.NoScenario++
 		default:
 			cl.OneDirection++
 		}
 		if e.Gap != "" {
 			cc.Gaps++
+			if e.Unchecked != "" {
+				cc.Unchecked++
+			}
 		}
 		cc.Entries = append(cc.Entries, e)
 	}
@@ -280,11 +301,17 @@ func buildContract(inv *Inventory, pickles []Pickle, ran map[string]ScenarioResu
 	return cc
 }
 
+// emulatorDecision reports whether a decision's real-platform column leaves the platform free
+// (it asserts nothing there), so only the embedded emulator is held to it.
+func emulatorDecision(r InventoryRule) bool {
+	return r.Platform != "" && strings.Contains(r.Platform, "@emulator") && !strings.Contains(r.Platform, "assert")
+}
+
 // gapOf says why a rule is not checked both ways on every target, "" when it is.
-func gapOf(r InventoryRule, e ContractRule) string {
+func gapOf(e ContractRule) string {
 	var why []string
 	switch {
-	case len(e.Scenarios) == 0:
+	case len(e.Scenarios) == 0 && e.Schema == "":
 		why = append(why, "no scenario checks it")
 	case !e.Broken:
 		why = append(why, "only the held direction is checked (no scenario breaks it)")
@@ -294,16 +321,16 @@ func gapOf(r InventoryRule, e ContractRule) string {
 	if e.EmulatorOnly {
 		why = append(why, "checked only against the embedded emulator (its scenarios are @emulator or assert a decision)")
 	}
-	if r.Platform != "" && strings.Contains(r.Platform, "@emulator") && !strings.Contains(r.Platform, "assert") {
-		why = append(why, fmt.Sprintf("an emulator decision (real platform: %s): no black-box check on another target", r.Platform))
-	}
 	if len(why) == 0 {
 		return ""
+	}
+	if e.Unchecked != "" {
+		why = append(why, "cannot be checked: "+e.Unchecked)
 	}
 	return strings.Join(why, "; ")
 }
 
 // Summary is the one-line console form: the counts and where the full list is.
 func (c *ContractCoverage) Summary(path string) string {
-	return fmt.Sprintf("contract rules: %d, %d checked in both directions, %d gaps (listed in %s)", c.Rules, c.BothDirections, c.Gaps, path)
+	return fmt.Sprintf("contract rules: %d, %d checked in both directions, %d gaps, %d of them cannot be checked (listed with the reasons in %s)", c.Rules, c.BothDirections, c.Gaps, c.Unchecked, path)
 }

@@ -494,7 +494,11 @@ func BuildCoverage(fsys fs.FS, res *Result) (*Coverage, error) {
 	if res != nil {
 		ranOrNil = ran
 	}
-	cov.Contract = buildContract(inv, pickles, ranOrNil)
+	notes, err := loadRuleNotes(inv)
+	if err != nil {
+		return nil, err
+	}
+	cov.Contract = buildContract(inv, notes, pickles, ranOrNil)
 	return cov, nil
 }
 
