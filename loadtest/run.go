@@ -568,19 +568,10 @@ func (r *runner) run(ctx context.Context) (*Result, error) {
 		return nil, err
 	}
 	if r.cfg.OutDir != "" {
-		if err := r.takeOverJournal(ctx); err != nil {
-			return nil, configErr(err)
-		}
-		j, err := openJournal(r.cfg.OutDir)
-		if err != nil {
+		if err := r.openRunJournal(ctx); err != nil {
 			return nil, err
 		}
-		r.journal = j
-		for _, m := range r.modes {
-			m.journal = j
-		}
-		j.write(journalRecord{Op: journalRun, Target: r.base, At: time.Now().UTC().Format(time.RFC3339Nano), Ephemeral: r.cfg.EphemeralTarget})
-		defer j.close() // the early returns; the normal end closes it before the result
+		defer r.journal.close() // the early returns; the normal end closes it before the result
 	}
 	if r.usesCalls {
 		if err := r.probeCalls(ctx); err != nil {
@@ -603,23 +594,10 @@ func (r *runner) run(ctx context.Context) (*Result, error) {
 	if r.usesCalls {
 		r.startCallbacks()
 	}
-	client := r.cfg.HTTPClient
-	if client == nil {
-		client = defaultClient(r.cfg.Timeout, r.cfg.MaxWorkers, r.cfg.TLSConfig)
-	}
-	// Requests outlive a cancelled ctx: the unbinds of a stopping load must still go out.
-	r.gen = newGenerator(context.WithoutCancel(ctx), client, r.cfg.Workers, r.cfg.MaxWorkers)
+	r.gen = r.newRunGenerator(ctx)
 
 	var st stopper
-	stopLoad := func(reason string) {
-		st.stop(reason, func() {
-			r.stopping.Store(true)
-			close(r.stopArrivals)
-			r.queue.drainNow()
-			// Unbinds get one request timeout (plus slack) to drain; the rest is cleanup's.
-			time.AfterFunc(r.cfg.Timeout+5*time.Second, r.hardStop)
-		})
-	}
+	stopLoad := r.stopLoadWith(&st)
 	r.stopLoad.Store(&stopLoad)
 	// The schedule's origin: taken right before the first arrival so that corrected latency
 	// does not include setup time (nor the wait for the shards' shared start instant).
@@ -634,21 +612,7 @@ func (r *runner) run(ctx context.Context) (*Result, error) {
 		defer close(queueDone)
 		r.queue.run(r.dispatchPending)
 	}()
-	var arrivals sync.WaitGroup
-	for _, f := range r.flows {
-		arrivals.Add(1)
-		go func() {
-			defer arrivals.Done()
-			r.arrive(f)
-		}()
-	}
-	go func() {
-		arrivals.Wait()
-		r.arrivalsDone.Store(true)
-		if r.active.Load() == 0 {
-			r.idleOnce.Do(func() { close(r.idle) })
-		}
-	}()
+	r.startArrivals()
 	stopMon := make(chan struct{})
 	monDone := r.monitor(hl, stopMon, stopLoad)
 	select {
@@ -665,30 +629,111 @@ func (r *runner) run(ctx context.Context) (*Result, error) {
 	// The load is over and every answer recorded: the windows ending by its end are its
 	// last (a plan that ran out counts to its end, its last arrivals may leave early); the
 	// seconds after it (callback wait, cleanup) are no load.
+	r.win.close(r.loadEnd(&st))
+	if r.usesCalls {
+		r.endCallbacks(ctx)
+	}
+	close(stopMon)
+	<-monDone
+	r.teardownPools(ctx)
+	r.cleanup(ctx)
+	r.closeJournal()
+	return r.finish(&st)
+}
+
+// newRunGenerator is the generator of the run's requests, on Config.HTTPClient or a client
+// of its own. Requests outlive a cancelled ctx: the unbinds of a stopping load must still go
+// out.
+func (r *runner) newRunGenerator(ctx context.Context) *generator {
+	client := r.cfg.HTTPClient
+	if client == nil {
+		client = defaultClient(r.cfg.Timeout, r.cfg.MaxWorkers, r.cfg.TLSConfig)
+	}
+	return newGenerator(context.WithoutCancel(ctx), client, r.cfg.Workers, r.cfg.MaxWorkers)
+}
+
+// closeJournal closes the binding journal at the normal end; its error is the run's first
+// file error unless one came before.
+func (r *runner) closeJournal() {
+	if err := r.journal.close(); err != nil {
+		r.mu.Lock()
+		r.fileErr = cmp.Or(r.fileErr, err)
+		r.mu.Unlock()
+	}
+}
+
+// stopLoadWith is the function that stops the load once, for the reason it is given (kept
+// in st): no more arrivals, the queued steps dropped, and a hard stop one request timeout
+// (plus slack) later for the unbinds to drain; the rest is cleanup's.
+func (r *runner) stopLoadWith(st *stopper) func(reason string) {
+	return func(reason string) {
+		st.stop(reason, func() {
+			r.stopping.Store(true)
+			close(r.stopArrivals)
+			r.queue.drainNow()
+			time.AfterFunc(r.cfg.Timeout+5*time.Second, r.hardStop)
+		})
+	}
+}
+
+// loadEnd is when the load ended: now, or the plan's end when it ran out early and was not
+// stopped (its last arrivals may leave early, the plan still counts to its end).
+func (r *runner) loadEnd(st *stopper) time.Time {
 	end := time.Now()
 	if reason, _ := st.get(); reason == "" {
 		if planEnd := r.start.Add(r.plan.Total()); planEnd.After(end) {
 			end = planEnd
 		}
 	}
-	r.win.close(end)
-	if r.usesCalls {
-		r.waitCallbacks(ctx, r.cfg.Callbacks)
-		r.cfg.Callbacks.detach()
-		if n := r.cfg.Callbacks.openCalls(); n > 0 {
-			r.warnOnce(fmt.Sprintf("%d calls had no fee record within the callback wait: check the emulator's callStatusUrl/feeUrl point at the receiver", n))
+	return end
+}
+
+// openRunJournal takes over the output directory's binding journal (refusing one an earlier
+// run may have left bindings in) and opens the run's own, shared by its modes.
+func (r *runner) openRunJournal(ctx context.Context) error {
+	if err := r.takeOverJournal(ctx); err != nil {
+		return configErr(err)
+	}
+	j, err := openJournal(r.cfg.OutDir)
+	if err != nil {
+		return err
+	}
+	r.journal = j
+	for _, m := range r.modes {
+		m.journal = j
+	}
+	j.write(journalRecord{Op: journalRun, Target: r.base, At: time.Now().UTC().Format(time.RFC3339Nano), Ephemeral: r.cfg.EphemeralTarget})
+	return nil
+}
+
+// startArrivals starts every flow's arrivals; once all have ended and no session is active,
+// the run is idle.
+func (r *runner) startArrivals() {
+	var arrivals sync.WaitGroup
+	for _, f := range r.flows {
+		arrivals.Add(1)
+		go func() {
+			defer arrivals.Done()
+			r.arrive(f)
+		}()
+	}
+	go func() {
+		arrivals.Wait()
+		r.arrivalsDone.Store(true)
+		if r.active.Load() == 0 {
+			r.idleOnce.Do(func() { close(r.idle) })
 		}
+	}()
+}
+
+// endCallbacks waits for the callbacks of the load's calls, stops recording them and warns
+// about calls whose fee record never came.
+func (r *runner) endCallbacks(ctx context.Context) {
+	r.waitCallbacks(ctx, r.cfg.Callbacks)
+	r.cfg.Callbacks.detach()
+	if n := r.cfg.Callbacks.openCalls(); n > 0 {
+		r.warnOnce(fmt.Sprintf("%d calls had no fee record within the callback wait: check the emulator's callStatusUrl/feeUrl point at the receiver", n))
 	}
-	close(stopMon)
-	<-monDone
-	r.teardownPools(ctx)
-	r.cleanup(ctx)
-	if err := r.journal.close(); err != nil {
-		r.mu.Lock()
-		r.fileErr = cmp.Or(r.fileErr, err)
-		r.mu.Unlock()
-	}
-	return r.finish(&st)
 }
 
 // hardStop ends a stopping load that did not drain in time: queued steps are abandoned and
