@@ -124,12 +124,7 @@ func (a *aggregate) interfaceStats(id string, encode bool) (is InterfaceStats, l
 	svc, cor, count, success, svcLost, corLost := a.ifaceHists(func(x string) bool { return x == id })
 	is = InterfaceStats{ID: id, Count: count, Success: success, SuccessPct: pct(success, count),
 		Service: summarize(svc), Corrected: summarize(cor), Buckets: buckets(svc)}
-	codes := make([]string, 0, len(a.ifaces[id]))
-	for code := range a.ifaces[id] {
-		codes = append(codes, code)
-	}
-	sort.Strings(codes)
-	for _, code := range codes {
+	for _, code := range slices.Sorted(maps.Keys(a.ifaces[id])) {
 		c := a.ifaces[id][code]
 		cs := CodeStats{Code: code, Count: c.count, Statuses: c.statuses,
 			Service: summarize(c.service), Corrected: summarize(c.corrected)}
@@ -150,12 +145,7 @@ func (a *aggregate) interfaceStats(id string, encode bool) (is InterfaceStats, l
 // name order.
 func (a *aggregate) callbackStats(encode bool) ([]CallbackStats, error) {
 	var out []CallbackStats
-	evs := make([]string, 0, len(a.callbacks))
-	for ev := range a.callbacks {
-		evs = append(evs, ev)
-	}
-	sort.Strings(evs)
-	for _, ev := range evs {
+	for _, ev := range slices.Sorted(maps.Keys(a.callbacks)) {
 		h := a.callbacks[ev]
 		cs := CallbackStats{Event: ev, Count: h.TotalCount(), Latency: summarize(h)}
 		if encode {
@@ -177,12 +167,7 @@ func (a *aggregate) secondStats(t int64, encode bool) (Second, error) {
 		Requests: s.requests, Success: s.success, SuccessPct: pct(s.success, s.requests),
 		ConformanceErrors: s.conf, Callbacks: s.callbacks, InFlight: round6(float64(s.busy) / float64(time.Second)),
 		ActiveSessions: round6(float64(s.sessionTime) / float64(time.Second))}
-	ifs := make([]string, 0, len(s.ifaces))
-	for id := range s.ifaces {
-		ifs = append(ifs, id)
-	}
-	sort.Strings(ifs)
-	for _, id := range ifs {
+	for _, id := range slices.Sorted(maps.Keys(s.ifaces)) {
 		si := s.ifaces[id]
 		h, err := si.view()
 		if err != nil {

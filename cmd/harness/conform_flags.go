@@ -114,17 +114,12 @@ func (o *conformOptions) suiteOptions(fs *flagSet, locs []conformance.Location, 
 		Format: o.format, Concurrency: o.concurrency, Randomize: o.seed, Slow: o.slow,
 		BindingLifetime: *o.lifetime,
 	}
-	if o.profile != "" {
-		p, err := conformance.LoadProfile(o.profile)
-		if err != nil {
-			fmt.Fprintf(stderr, "harness conform: %v\n", err)
-			return opts, exitUsage, false
-		}
-		opts.Profile, opts.ProfileFile = p, o.profile
-		if opts.Target == "" {
-			opts.Target = p.Target
-		}
+	var err error
+	if opts.Profile, opts.Target, err = profileAndTarget(o.profile, o.target); err != nil {
+		fmt.Fprintf(stderr, "harness conform: %v\n", err)
+		return opts, exitUsage, false
 	}
+	opts.ProfileFile = o.profile
 	if o.known != "" {
 		k, err := conformance.LoadKnownDifferences(o.known)
 		if err != nil {
@@ -139,4 +134,20 @@ func (o *conformOptions) suiteOptions(fs *flagSet, locs []conformance.Location, 
 	}
 	opts.HTTPClient = hc
 	return opts, 0, true
+}
+
+// profileAndTarget reads the profile at path (none when path is empty) and returns it with
+// the target: the one given, else the profile's.
+func profileAndTarget(path, target string) (*conformance.Profile, string, error) {
+	if path == "" {
+		return nil, target, nil
+	}
+	p, err := conformance.LoadProfile(path)
+	if err != nil {
+		return nil, target, err
+	}
+	if target == "" {
+		target = p.Target
+	}
+	return p, target, nil
 }

@@ -55,17 +55,12 @@ func (f *propertiesFlags) options(fs *flagSet, stderr io.Writer) (o conformance.
 		return o, fs.usageError("--rate %g: want 0 or more requests per second", f.rate), false
 	}
 	o = conformance.PropertyOptions{Target: f.target, Checks: f.checks, Seed: f.seed, Rate: f.rate}
-	if f.profile != "" {
-		p, err := conformance.LoadProfile(f.profile)
-		if err != nil {
-			fmt.Fprintf(stderr, "harness properties: %v\n", err)
-			return o, exitUsage, false
-		}
-		o.Profile, o.ProfileFile = p, f.profile
-		if o.Target == "" {
-			o.Target = p.Target
-		}
+	var err error
+	if o.Profile, o.Target, err = profileAndTarget(f.profile, f.target); err != nil {
+		fmt.Fprintf(stderr, "harness properties: %v\n", err)
+		return o, exitUsage, false
 	}
+	o.ProfileFile = f.profile
 	hc, _, err := f.tlsf.client(30 * time.Second)
 	if err != nil {
 		return o, fs.usageError("%v", err), false
