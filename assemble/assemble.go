@@ -233,6 +233,43 @@ func LoadScenario(r *loadtest.Result, name string) reports.LoadScenario {
 		ShortfallPct: r.ShortfallPct,
 		Duration:     time.Duration(r.ElapsedSeconds * float64(time.Second)),
 	}
+	codes := interfaceLoads(r, &ls)
+	ls.ResultCodes = resultCodes(r, codes)
+	ls.Series, ls.AfterPlanRequests = seriesPoints(r)
+	ls.Steps = steps(r)
+	g := r.Generator
+	if g.Lag.Count > 0 {
+		ls.Generator = &reports.GeneratorTiming{LagP50: ms(g.Lag.P50), LagP99: ms(g.Lag.P99), LagMax: ms(g.Lag.Max),
+			BlockedP99: ms(g.Blocked.P99), Limit: ms(g.LimitMs), Bound: g.Bound}
+	}
+	for _, x := range r.Rejections {
+		ls.Rejections = append(ls.Rejections, reports.Rejection{Code: x.Code, Description: rejectionDesc(x.Code, x.Throttling), Throttling: x.Throttling, Count: x.Count,
+			Began: time.Duration(x.BeganOffsetSeconds * float64(time.Second)), BeganAtRate: float64(x.BeganAtRate)})
+	}
+	for _, f := range r.Flows {
+		fl := reports.FlowLoad{Name: f.Name, Mode: f.Mode, Planned: f.TargetArrivals, Sessions: f.Arrivals, Completed: f.Completed, Ended: f.Ended}
+		for _, s := range f.Steps {
+			fl.Steps = append(fl.Steps, reports.FlowStep{Op: s.Op, Interface: s.Interface, Requests: s.Count, Success: s.Success})
+		}
+		ls.Flows = append(ls.Flows, fl)
+	}
+	ls.ShardRates = shardRates(r)
+	ls.Warnings = append([]string(nil), r.Warnings...)
+	if msg := r.NotExact(); msg != "" {
+		ls.Warnings = append(ls.Warnings, msg)
+	}
+	ls.Warnings = append(ls.Warnings, chartsNotExact(&ls)...)
+	c := r.Cleanup
+	ls.Cleanup = &reports.LoadCleanup{Bound: c.Bound, Unbound: c.Unbound, Removed: c.Retried, Leaked: c.Leaked, Unknown: c.Unknown, Problem: c.Problem()}
+	for _, d := range r.MergeDropped {
+		ls.MergeDropped = append(ls.MergeDropped, reports.MergeDropped{Histogram: d.Histogram, Values: d.Values})
+	}
+	return ls
+}
+
+// interfaceLoads fills the per-interface rows of ls, its request count, success ratio and
+// histogram (the primary interface's), and returns the count of every result code.
+func interfaceLoads(r *loadtest.Result, ls *reports.LoadScenario) map[string]int64 {
 	var total, ok int64
 	codes := map[string]int64{}
 	for _, is := range r.Interfaces {
@@ -271,8 +308,14 @@ func LoadScenario(r *loadtest.Result, name string) reports.LoadScenario {
 	if total > 0 {
 		ls.SuccessRatio = float64(ok) / float64(total)
 	}
-	// The answers the platform marked as flow control by their resultdesc are their own row:
-	// 1010010 also means "Invalid digest.", and the throttling table counts them apart.
+	return codes
+}
+
+// resultCodes lists the result codes of codes, most frequent first. The answers the platform
+// marked as flow control by their resultdesc are their own row: 1010010 also means "Invalid
+// digest.", and the throttling table counts them apart.
+func resultCodes(r *loadtest.Result, codes map[string]int64) []reports.CodeCount {
+	var out []reports.CodeCount
 	throttled := map[string]int64{}
 	for _, x := range r.Rejections {
 		if x.Throttling {
@@ -281,29 +324,33 @@ func LoadScenario(r *loadtest.Result, name string) reports.LoadScenario {
 	}
 	for c, n := range codes {
 		if t := min(throttled[c], n); t > 0 {
-			ls.ResultCodes = append(ls.ResultCodes, reports.CodeCount{Code: c, Description: rejectionDesc(c, true), Count: t})
+			out = append(out, reports.CodeCount{Code: c, Description: rejectionDesc(c, true), Count: t})
 			n -= t
 		}
 		if n > 0 {
-			ls.ResultCodes = append(ls.ResultCodes, reports.CodeCount{Code: c, Description: rejectionDesc(c, false), Count: n})
+			out = append(out, reports.CodeCount{Code: c, Description: rejectionDesc(c, false), Count: n})
 		}
 	}
-	sort.Slice(ls.ResultCodes, func(i, j int) bool {
-		if ls.ResultCodes[i].Count != ls.ResultCodes[j].Count {
-			return ls.ResultCodes[i].Count > ls.ResultCodes[j].Count
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Count != out[j].Count {
+			return out[i].Count > out[j].Count
 		}
-		return ls.ResultCodes[i].Code < ls.ResultCodes[j].Code
+		return out[i].Code < out[j].Code
 	})
-	// The time series covers the plan, from 0 to its end: one point per second of the run,
-	// aligned on its start. Requests sent after the plan's end (unbinds of the last holds, a
-	// calls run waiting for its callbacks) are cleanup: counted in Requests and, separately,
-	// in AfterPlanRequests, but not drawn as load.
+	return out
+}
+
+// seriesPoints is the time series of the plan, from 0 to its end: one point per second of
+// the run, aligned on its start. Requests sent after the plan's end (unbinds of the last
+// holds, a calls run waiting for its callbacks) are cleanup: counted in Requests and,
+// separately, in afterPlan, but not drawn as load.
+func seriesPoints(r *loadtest.Result) (points []reports.SeriesPoint, afterPlan int64) {
 	planEnd := planDuration(r)
 	for _, sec := range r.Series {
 		at := time.Duration(sec.Offset) * time.Second
 		if at < 0 || at >= planEnd {
 			if at >= planEnd {
-				ls.AfterPlanRequests += sec.Requests
+				afterPlan += sec.Requests
 			}
 			continue
 		}
@@ -328,37 +375,9 @@ func LoadScenario(r *loadtest.Result, name string) reports.LoadScenario {
 			}
 			pt.Interfaces = append(pt.Interfaces, ip)
 		}
-		ls.Series = append(ls.Series, pt)
+		points = append(points, pt)
 	}
-	ls.Steps = steps(r)
-	g := r.Generator
-	if g.Lag.Count > 0 {
-		ls.Generator = &reports.GeneratorTiming{LagP50: ms(g.Lag.P50), LagP99: ms(g.Lag.P99), LagMax: ms(g.Lag.Max),
-			BlockedP99: ms(g.Blocked.P99), Limit: ms(g.LimitMs), Bound: g.Bound}
-	}
-	for _, x := range r.Rejections {
-		ls.Rejections = append(ls.Rejections, reports.Rejection{Code: x.Code, Description: rejectionDesc(x.Code, x.Throttling), Throttling: x.Throttling, Count: x.Count,
-			Began: time.Duration(x.BeganOffsetSeconds * float64(time.Second)), BeganAtRate: float64(x.BeganAtRate)})
-	}
-	for _, f := range r.Flows {
-		fl := reports.FlowLoad{Name: f.Name, Mode: f.Mode, Planned: f.TargetArrivals, Sessions: f.Arrivals, Completed: f.Completed, Ended: f.Ended}
-		for _, s := range f.Steps {
-			fl.Steps = append(fl.Steps, reports.FlowStep{Op: s.Op, Interface: s.Interface, Requests: s.Count, Success: s.Success})
-		}
-		ls.Flows = append(ls.Flows, fl)
-	}
-	ls.ShardRates = shardRates(r)
-	ls.Warnings = append([]string(nil), r.Warnings...)
-	if msg := r.NotExact(); msg != "" {
-		ls.Warnings = append(ls.Warnings, msg)
-	}
-	ls.Warnings = append(ls.Warnings, chartsNotExact(&ls)...)
-	c := r.Cleanup
-	ls.Cleanup = &reports.LoadCleanup{Bound: c.Bound, Unbound: c.Unbound, Removed: c.Retried, Leaked: c.Leaked, Unknown: c.Unknown, Problem: c.Problem()}
-	for _, d := range r.MergeDropped {
-		ls.MergeDropped = append(ls.MergeDropped, reports.MergeDropped{Histogram: d.Histogram, Values: d.Values})
-	}
-	return ls
+	return points, afterPlan
 }
 
 // shardRates converts a merged result's per-shard series to the report's time base (the end
@@ -656,37 +675,60 @@ func Callbacks(rep receiver.Report, loss *reports.EmulatorLoss) *reports.Callbac
 			cb.FirstRepush = &reports.RepushInterval{Count: f.Count, Min: f.Min, Mean: f.Mean, Max: f.Max, Contract: pns.RepushSchedule[0]}
 		}
 	}
+	cb.Reference, cb.Resolution = delayReference(rep)
+	if pc := rep.PlatformClock; pc != nil && cb.Reference == receiver.RefPlatform {
+		cb.PlatformClock = &reports.ClockSpread{Samples: pc.Samples, Min: msDuration(pc.MinMs), Max: msDuration(pc.MaxMs)}
+	}
+	types := callbackTypes{}
+	countByType(cb, rep, types)
+	types.addDelays(rep, cb.Reference)
+	cb.Events = types.sorted()
+	cb.Problems = callbackProblems(rep)
+	cb.Reproductions = CallbackReproductions(rep, "", "")
+	return cb
+}
+
+// delayReference is the reference the receiver measured delays from, best first (the
+// emulator's emission instant, the platform's timestamps, the trigger), and its resolution.
+func delayReference(rep receiver.Report) (ref string, resolution time.Duration) {
 	refs := map[string]bool{}
 	for _, l := range rep.Latency {
 		refs[l.Reference] = true
 	}
 	switch {
 	case refs[receiver.RefEmulator]:
-		cb.Reference, cb.Resolution = receiver.RefEmulator, time.Microsecond
+		return receiver.RefEmulator, time.Microsecond
 	case refs[receiver.RefPlatform]:
-		cb.Reference, cb.Resolution = receiver.RefPlatform, time.Second
+		return receiver.RefPlatform, time.Second
 	case refs[receiver.RefTrigger]:
-		cb.Reference, cb.Resolution = receiver.RefTrigger, time.Microsecond
+		return receiver.RefTrigger, time.Microsecond
 	}
-	if pc := rep.PlatformClock; pc != nil && cb.Reference == receiver.RefPlatform {
-		cb.PlatformClock = &reports.ClockSpread{Samples: pc.Samples, Min: msDuration(pc.MinMs), Max: msDuration(pc.MaxMs)}
+	return "", 0
+}
+
+// callbackTypes are the report's rows of callback types, by type.
+type callbackTypes map[string]*reports.CallbackType
+
+// get is the row of type t, made when missing.
+func (types callbackTypes) get(t string) *reports.CallbackType {
+	ct := types[t]
+	if ct == nil {
+		ct = &reports.CallbackType{Event: t}
+		types[t] = ct
 	}
-	types := map[string]*reports.CallbackType{}
-	get := func(t string) *reports.CallbackType {
-		ct := types[t]
-		if ct == nil {
-			ct = &reports.CallbackType{Event: t}
-			types[t] = ct
-		}
-		return ct
-	}
+	return ct
+}
+
+// countByType fills the rows' expected, received and missing counts and cb's totals, from
+// a receiver.json of any format, and says on what basis pushes are counted missing.
+func countByType(cb *reports.Callbacks, rep receiver.Report, types callbackTypes) {
 	var missing, typedDup, ofExpected int64
 	// A receiver of format 3 or later counts the records about expected calls apart; for an
 	// older one the split is unknown and stays nil.
 	scoped := rep.Format >= 3
 	for t, tc := range rep.ByType {
 		typedDup += tc.Duplicate
-		ct := get(t)
+		ct := types.get(t)
 		ct.Expected, ct.Received, ct.Missing = tc.Expected, tc.Received, tc.Missing
 		ct.TypeAnomalies = tc.TypeAnomalies
 		if scoped {
@@ -719,11 +761,15 @@ func Callbacks(rep receiver.Report, loss *reports.EmulatorLoss) *reports.Callbac
 	default:
 		cb.MissingBasis = reports.MissingUnknown
 	}
+}
+
+// addDelays fills the rows' delay statistics, histograms and series measured from ref.
+func (types callbackTypes) addDelays(rep receiver.Report, ref string) {
 	for _, l := range rep.Latency {
-		if l.Reference != cb.Reference {
+		if l.Reference != ref {
 			continue
 		}
-		ct := get(l.Type)
+		ct := types.get(l.Type)
 		ct.Count = l.Count
 		ct.DroppedOnMerge = rep.MergeDropped[l.Reference+"/"+l.Type]
 		ct.Latency = reports.Percentiles{P50: ms(l.P50Ms), P90: ms(l.P90Ms), P99: ms(l.P99Ms), P999: ms(l.P999Ms), Max: ms(l.MaxMs)}
@@ -735,23 +781,27 @@ func Callbacks(rep receiver.Report, loss *reports.EmulatorLoss) *reports.Callbac
 				Count: p.Count, Mean: ms(p.MeanMs), Max: ms(p.MaxMs)})
 		}
 	}
+}
+
+// sorted is the rows in the order of a call's life (callbackOrder), unknown types last by
+// name.
+func (types callbackTypes) sorted() []reports.CallbackType {
+	var events []reports.CallbackType
 	for _, ct := range types {
-		cb.Events = append(cb.Events, *ct)
+		events = append(events, *ct)
 	}
-	sort.Slice(cb.Events, func(i, j int) bool {
-		oi, iok := callbackOrder[cb.Events[i].Event]
-		oj, jok := callbackOrder[cb.Events[j].Event]
+	sort.Slice(events, func(i, j int) bool {
+		oi, iok := callbackOrder[events[i].Event]
+		oj, jok := callbackOrder[events[j].Event]
 		if iok != jok {
 			return iok
 		}
 		if oi != oj {
 			return oi < oj
 		}
-		return cb.Events[i].Event < cb.Events[j].Event
+		return events[i].Event < events[j].Event
 	})
-	cb.Problems = callbackProblems(rep)
-	cb.Reproductions = CallbackReproductions(rep, "", "")
-	return cb
+	return events
 }
 
 // msDuration converts signed milliseconds.

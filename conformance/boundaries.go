@@ -292,32 +292,7 @@ func fieldCases(t boundaryTarget, name string, p *prop, with string) []boundaryC
 	}
 	switch {
 	case len(p.Enum) > 0:
-		var strs []string
-		var maxInt int64 = -1
-		for _, v := range p.Enum {
-			switch e := v.(type) {
-			case string:
-				strs = append(strs, e)
-				add("enum", strconv.Quote(e), strconv.Quote(e), true, "value:"+e)
-			case float64:
-				n := strconv.FormatInt(int64(e), 10)
-				add("enum", n, n, true, "value:"+n)
-				if int64(e) > maxInt {
-					maxInt = int64(e)
-				}
-			case bool:
-				b := strconv.FormatBool(e)
-				add("enum", "JSON "+b, b, true, "value:"+b, decisionJSONBoolean)
-			}
-		}
-		switch {
-		case maxInt >= 0:
-			v := strconv.FormatInt(maxInt+1, 10)
-			add("enum", v+" (outside the enum)", v, false, "outside")
-		case len(strs) > 0:
-			v := invalidEnum(strs)
-			add("enum", strconv.Quote(v)+" (outside the enum)", strconv.Quote(v), false, "outside")
-		}
+		enumCases(p, add)
 	case p.isInteger():
 		if p.Minimum != nil {
 			lo := *p.Minimum
@@ -346,6 +321,37 @@ func fieldCases(t boundaryTarget, name string, p *prop, with string) []boundaryC
 		}
 	}
 	return out
+}
+
+// enumCases adds, through add, a case accepting every value of the enum and one refusing a
+// value outside it (the next integer, or a string no value is).
+func enumCases(p *prop, add func(rule, what, value string, accept bool, kinds ...string)) {
+	var strs []string
+	var maxInt int64 = -1
+	for _, v := range p.Enum {
+		switch e := v.(type) {
+		case string:
+			strs = append(strs, e)
+			add("enum", strconv.Quote(e), strconv.Quote(e), true, "value:"+e)
+		case float64:
+			n := strconv.FormatInt(int64(e), 10)
+			add("enum", n, n, true, "value:"+n)
+			if int64(e) > maxInt {
+				maxInt = int64(e)
+			}
+		case bool:
+			b := strconv.FormatBool(e)
+			add("enum", "JSON "+b, b, true, "value:"+b, decisionJSONBoolean)
+		}
+	}
+	switch {
+	case maxInt >= 0:
+		v := strconv.FormatInt(maxInt+1, 10)
+		add("enum", v+" (outside the enum)", v, false, "outside")
+	case len(strs) > 0:
+		v := invalidEnum(strs)
+		add("enum", strconv.Quote(v)+" (outside the enum)", strconv.Quote(v), false, "outside")
+	}
 }
 
 // uniqueSorted returns the distinct strings of s, sorted.

@@ -176,13 +176,62 @@ func emulatorOnly(tags []string) bool {
 // buildContract computes the contract coverage of the inventory from the scenarios' tags;
 // ran, when not nil, judges each rule after a run.
 func buildContract(inv *Inventory, notes map[string]RuleNote, pickles []Pickle, ran map[string]ScenarioResult) *ContractCoverage {
+	scen, unmapped := contractScenarios(inv, pickles)
+	byKey := map[string]Pickle{}
+	for _, p := range pickles {
+		byKey[p.Key] = p
+	}
+	cc := &ContractCoverage{Reference: inv.Reference, Rules: len(inv.Rules)}
+	classes := map[pns.RuleClass]*ContractClass{}
+	for _, c := range pns.RuleClasses {
+		classes[c] = &ContractClass{Class: c}
+	}
+	for _, r := range inv.Rules {
+		e := contractRule(r, notes[r.ID], scen[r.ID], byKey, ran)
+		cl := classes[r.Class]
+		if cl == nil {
+			cl = &ContractClass{Class: r.Class}
+			classes[r.Class] = cl
+		}
+		cl.Rules++
+		switch {
+		case e.Held && e.Broken:
+			cl.BothDirections++
+			cc.BothDirections++
+		case len(e.Scenarios) == 0:
+			cl.NoScenario++
+		default:
+			cl.OneDirection++
+		}
+		if e.Gap != "" {
+			cc.Gaps++
+			if e.Unchecked != "" {
+				cc.Unchecked++
+			}
+		}
+		cc.Entries = append(cc.Entries, e)
+	}
+	for _, c := range pns.RuleClasses {
+		cc.Classes = append(cc.Classes, *classes[c])
+	}
+	for k := range unmapped {
+		cc.Unmapped = append(cc.Unmapped, k)
+	}
+	sort.Strings(cc.Unmapped)
+	return cc
+}
+
+// contractScenarios maps each rule ID of the inventory to the scenarios that check it: by
+// their @contract: and @decision: tags, their steps, and their @rule: tags. unmapped collects
+// the tags and rules that name no rule of the inventory.
+func contractScenarios(inv *Inventory, pickles []Pickle) (scen map[string]map[string]bool, unmapped map[string]bool) {
 	known := map[string]bool{}
 	for _, i := range pns.Interfaces {
 		known[i.ID] = true
 	}
 	known[IfaceCallbacks], known[IfaceAuthentication] = true, true
-	scen := map[string]map[string]bool{} // rule ID → scenario keys
-	unmapped := map[string]bool{}
+	scen = map[string]map[string]bool{} // rule ID → scenario keys
+	unmapped = map[string]bool{}
 	addTo := func(id, key string) {
 		if _, ok := inv.ByID(id); !ok {
 			unmapped[TagContractPrefix+id+" ("+key+")"] = true
@@ -229,76 +278,43 @@ func buildContract(inv *Inventory, notes map[string]RuleNote, pickles []Pickle, 
 			}
 		}
 	}
-	byKey := map[string]Pickle{}
-	for _, p := range pickles {
-		byKey[p.Key] = p
+	return scen, unmapped
+}
+
+// contractRule is the coverage of rule r by the scenarios of keySet and its note (rulenotes/):
+// in which directions they check it, whether only on the emulator, its gap, and (ran not nil)
+// its state after a run.
+func contractRule(r InventoryRule, n RuleNote, keySet map[string]bool, byKey map[string]Pickle, ran map[string]ScenarioResult) ContractRule {
+	e := ContractRule{ID: r.ID, Class: r.Class, Markers: r.Markers}
+	keys := make([]string, 0, len(keySet))
+	for k := range keySet {
+		keys = append(keys, k)
 	}
-	cc := &ContractCoverage{Reference: inv.Reference, Rules: len(inv.Rules)}
-	classes := map[pns.RuleClass]*ContractClass{}
-	for _, c := range pns.RuleClasses {
-		classes[c] = &ContractClass{Class: c}
+	sort.Strings(keys)
+	e.Scenarios = keys
+	e.EmulatorOnly = len(keys) > 0
+	for _, k := range keys {
+		h, b := scenarioDirections(byKey[k])
+		e.Held = e.Held || h
+		e.Broken = e.Broken || b
+		e.EmulatorOnly = e.EmulatorOnly && emulatorOnly(byKey[k].Tags)
 	}
-	for _, r := range inv.Rules {
-		e := ContractRule{ID: r.ID, Class: r.Class, Markers: r.Markers}
-		keys := make([]string, 0, len(scen[r.ID]))
-		for k := range scen[r.ID] {
-			keys = append(keys, k)
+	switch n.Kind {
+	case NoteSchema:
+		// Every answer and push is validated against the schema on every target.
+		e.Schema, e.Held, e.Broken, e.EmulatorOnly = n.Detail, true, true, false
+	case NoteUnchecked:
+		e.Unchecked = n.Detail
+	default:
+		if emulatorDecision(r) {
+			e.Unchecked = fmt.Sprintf("an emulator decision (real platform: %s): another target may decide otherwise, so no black-box check holds it there", r.Platform)
 		}
-		sort.Strings(keys)
-		e.Scenarios = keys
-		e.EmulatorOnly = len(keys) > 0
-		for _, k := range keys {
-			h, b := scenarioDirections(byKey[k])
-			e.Held = e.Held || h
-			e.Broken = e.Broken || b
-			e.EmulatorOnly = e.EmulatorOnly && emulatorOnly(byKey[k].Tags)
-		}
-		switch n := notes[r.ID]; n.Kind {
-		case NoteSchema:
-			// Every answer and push is validated against the schema on every target.
-			e.Schema, e.Held, e.Broken, e.EmulatorOnly = n.Detail, true, true, false
-		case NoteUnchecked:
-			e.Unchecked = n.Detail
-		default:
-			if emulatorDecision(r) {
-				e.Unchecked = fmt.Sprintf("an emulator decision (real platform: %s): another target may decide otherwise, so no black-box check holds it there", r.Platform)
-			}
-		}
-		e.Gap = gapOf(e)
-		if ran != nil && len(keys) > 0 {
-			e.State, _, e.NotChecked = checkedOn(keys, ran)
-		}
-		cl := classes[r.Class]
-		if cl == nil {
-			cl = &ContractClass{Class: r.Class}
-			classes[r.Class] = cl
-		}
-		cl.Rules++
-		switch {
-		case e.Held && e.Broken:
-			cl.BothDirections++
-			cc.BothDirections++
-		case len(keys) == 0:
-			cl.NoScenario++
-		default:
-			cl.OneDirection++
-		}
-		if e.Gap != "" {
-			cc.Gaps++
-			if e.Unchecked != "" {
-				cc.Unchecked++
-			}
-		}
-		cc.Entries = append(cc.Entries, e)
 	}
-	for _, c := range pns.RuleClasses {
-		cc.Classes = append(cc.Classes, *classes[c])
+	e.Gap = gapOf(e)
+	if ran != nil && len(keys) > 0 {
+		e.State, _, e.NotChecked = checkedOn(keys, ran)
 	}
-	for k := range unmapped {
-		cc.Unmapped = append(cc.Unmapped, k)
-	}
-	sort.Strings(cc.Unmapped)
-	return cc
+	return e
 }
 
 // emulatorDecision reports whether a decision's real-platform column leaves the platform free

@@ -226,47 +226,14 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 			o.Profile = EmulatorProfile()
 		}
 	}
-	if o.Profile == nil {
-		o.Profile = DefaultProfile()
-	}
-	if o.FS == nil {
-		o.FS = features.FS
-	}
-	if o.Format == "" {
-		o.Format = "progress"
-	}
-	if o.Output == nil {
-		o.Output = io.Discard
-	}
-	if o.Concurrency <= 0 {
-		o.Concurrency = 1
-	}
-	if o.Now == nil {
-		o.Now = time.Now
-	}
-	selected, err := Select(o.FS, o.Tags)
+	o.setDefaults()
+	selected, focused, err := selectScenarios(o)
 	if err != nil {
 		return nil, err
 	}
-	focused := len(o.Locations) > 0 || o.Name != nil
-	if focused {
-		all, err := ParseFeatures(o.FS)
-		if err != nil {
-			return nil, err
-		}
-		if selected, err = Focus(all, selected, o.Locations, o.Name); err != nil {
-			return nil, err
-		}
-	}
-	rs, err := newRunState(o)
+	rs, err := prepareRunState(o, selected, own)
 	if err != nil {
 		return nil, err
-	}
-	switch {
-	case o.BindingLifetime > 0:
-		rs.lifetime = o.BindingLifetime
-	case o.BindingLifetime == 0:
-		rs.lifetime = SuiteLifetime(selected, rs.emulator)
 	}
 	if o.OutDir != "" {
 		// Before the first request: a directory holding an earlier run's possible leftovers is
@@ -279,22 +246,6 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		}
 	}
 	defer rs.journal.Close() // closed below; this covers the early returns
-	all, err := ParseFeatures(o.FS)
-	if err != nil {
-		return nil, err
-	}
-	for _, p := range all {
-		rs.lines[p.Key] = p.Lines
-	}
-	switch {
-	case own != nil:
-		rs.pushes, rs.ownPushes, rs.replies = own, true, &own.replies
-	case o.Receivers != nil:
-		own := o.Receivers.o
-		rs.pushes, rs.ownPushes, rs.replies = own, true, &own.replies
-	case o.Pushes != nil:
-		rs.pushes, rs.replies = sourceFeed{o.Pushes}, o.Replies
-	}
 	res := &Result{Target: o.Target, Emulator: rs.emulator, FeaturesHash: features.Hash(), LifetimeSeconds: int64(math.Ceil(rs.lifetime.Seconds()))}
 	if o.FS != fs.FS(features.FS) {
 		res.FeaturesHash = ""
@@ -304,81 +255,15 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 			res.Warnings = append(res.Warnings, "could not switch the emulator lockout off; negative authentication scenarios may lock out the run: "+err.Error())
 		}
 	}
-	paths, err := featurePaths(o.FS)
-	if err != nil {
+	if res.Status, err = rs.runGodog(ctx, o, selected, focused); err != nil {
 		return nil, err
 	}
-	godogFS := o.FS
-	if focused {
-		// godog's own path:line filter neither selects one Examples row nor keeps the
-		// scenario's URI (it appends the line), so the runner hands it only the selection.
-		if godogFS, paths, err = focusFS(o.FS, selected); err != nil {
-			return nil, err
-		}
-	}
-	console := &summaryFilter{out: o.Output}
-	format := o.Format
-	if o.OutDir != "" {
-		if err := os.MkdirAll(o.OutDir, 0o755); err != nil {
-			return nil, err
-		}
-		format += ",cucumber:" + filepath.Join(o.OutDir, "cucumber.json") + ",junit:" + filepath.Join(o.OutDir, "junit.xml")
-	}
-	gopts := godog.Options{
-		Format:         format,
-		Output:         console,
-		Paths:          paths,
-		FS:             godogFS,
-		Tags:           o.Tags,
-		Concurrency:    o.Concurrency,
-		Randomize:      o.Randomize,
-		Strict:         true,
-		NoColors:       true,
-		TestingT:       o.TestingT,
-		DefaultContext: ctx,
-	}
-	res.Status = godog.TestSuite{
-		Name:                "pns-conformance",
-		ScenarioInitializer: rs.initScenario,
-		Options:             &gopts,
-	}.Run()
-	console.flush()
-
-	rs.mu.Lock()
-	for _, k := range rs.order {
-		s := *rs.results[k]
-		res.Scenarios = append(res.Scenarios, s)
-		switch s.State {
-		case StatePassed:
-			res.Passed++
-		case StateNotChecked:
-			res.NotChecked++
-		case StateNotApplicable:
-			res.NotApplicable++
-		case StateKnownDifference:
-			res.KnownDifferences++
-		case StateDiffers:
-			res.Differs++
-		default:
-			res.Failed++
-		}
-	}
-	rs.mu.Unlock()
-	res.Skipped = res.NotChecked + res.NotApplicable
+	rs.tally(res)
 	if res.Failed > 0 && res.Status == 0 {
 		res.Status = 1 // a scenario our hooks failed after godog had passed its steps
 	}
-	res.Stale = o.KnownDifferences.stale(o.Now())
-	rs.sweep(ctx)
-	res.Cleanup = rs.ledger.result()
-	if err := rs.journal.Close(); err != nil {
-		return res, fmt.Errorf("binding journal: %w", err)
-	}
-	res.Interrupted = ctx.Err() != nil
-	res.CredentialsRefused = rs.creds.Refused()
-	if rs.guard.locked.Load() {
-		res.LockedOut, res.LockoutSkipped = true, int(rs.guard.skipped.Load())
-		res.Warnings = append(res.Warnings, fmt.Sprintf("%s (%d skipped)", lockedReason, res.LockoutSkipped))
+	if err := rs.finish(ctx, o, res); err != nil {
+		return res, err
 	}
 	cov, err := BuildCoverage(o.FS, res)
 	if err != nil {
@@ -402,6 +287,171 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		}
 	}
 	return res, nil
+}
+
+// finish ends the run after the scenarios: stale known differences, the sweep of bindings
+// left behind, the journal closed, and how the run was cut short (interrupted, credentials
+// refused, locked out).
+func (rs *runState) finish(ctx context.Context, o Options, res *Result) error {
+	res.Stale = o.KnownDifferences.stale(o.Now())
+	rs.sweep(ctx)
+	res.Cleanup = rs.ledger.result()
+	if err := rs.journal.Close(); err != nil {
+		return fmt.Errorf("binding journal: %w", err)
+	}
+	res.Interrupted = ctx.Err() != nil
+	res.CredentialsRefused = rs.creds.Refused()
+	if rs.guard.locked.Load() {
+		res.LockedOut, res.LockoutSkipped = true, int(rs.guard.skipped.Load())
+		res.Warnings = append(res.Warnings, fmt.Sprintf("%s (%d skipped)", lockedReason, res.LockoutSkipped))
+	}
+	return nil
+}
+
+// setDefaults fills the options left zero: the profile, the features, the console format
+// and output, the concurrency and the clock.
+func (o *Options) setDefaults() {
+	if o.Profile == nil {
+		o.Profile = DefaultProfile()
+	}
+	if o.FS == nil {
+		o.FS = features.FS
+	}
+	if o.Format == "" {
+		o.Format = "progress"
+	}
+	if o.Output == nil {
+		o.Output = io.Discard
+	}
+	if o.Concurrency <= 0 {
+		o.Concurrency = 1
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+}
+
+// selectScenarios is the scenarios the tags select, narrowed to the locations and the name
+// when either is given (focused).
+func selectScenarios(o Options) (selected []Pickle, focused bool, err error) {
+	selected, err = Select(o.FS, o.Tags)
+	if err != nil {
+		return nil, false, err
+	}
+	focused = len(o.Locations) > 0 || o.Name != nil
+	if focused {
+		all, err := ParseFeatures(o.FS)
+		if err != nil {
+			return nil, false, err
+		}
+		if selected, err = Focus(all, selected, o.Locations, o.Name); err != nil {
+			return nil, false, err
+		}
+	}
+	return selected, focused, nil
+}
+
+// prepareRunState makes the run's shared state: the binding lifetime, every scenario's
+// lines, and where pushes come from (the run's own emulator, its receivers, or a feed).
+func prepareRunState(o Options, selected []Pickle, own *ownPushes) (*runState, error) {
+	rs, err := newRunState(o)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case o.BindingLifetime > 0:
+		rs.lifetime = o.BindingLifetime
+	case o.BindingLifetime == 0:
+		rs.lifetime = SuiteLifetime(selected, rs.emulator)
+	}
+	all, err := ParseFeatures(o.FS)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range all {
+		rs.lines[p.Key] = p.Lines
+	}
+	switch {
+	case own != nil:
+		rs.pushes, rs.ownPushes, rs.replies = own, true, &own.replies
+	case o.Receivers != nil:
+		own := o.Receivers.o
+		rs.pushes, rs.ownPushes, rs.replies = own, true, &own.replies
+	case o.Pushes != nil:
+		rs.pushes, rs.replies = sourceFeed{o.Pushes}, o.Replies
+	}
+	return rs, nil
+}
+
+// runGodog runs the selected scenarios through godog (its console filtered, cucumber.json
+// and junit.xml written to the output directory) and returns godog's status.
+func (rs *runState) runGodog(ctx context.Context, o Options, selected []Pickle, focused bool) (int, error) {
+	paths, err := featurePaths(o.FS)
+	if err != nil {
+		return 0, err
+	}
+	godogFS := o.FS
+	if focused {
+		// godog's own path:line filter neither selects one Examples row nor keeps the
+		// scenario's URI (it appends the line), so the runner hands it only the selection.
+		if godogFS, paths, err = focusFS(o.FS, selected); err != nil {
+			return 0, err
+		}
+	}
+	console := &summaryFilter{out: o.Output}
+	format := o.Format
+	if o.OutDir != "" {
+		if err := os.MkdirAll(o.OutDir, 0o755); err != nil {
+			return 0, err
+		}
+		format += ",cucumber:" + filepath.Join(o.OutDir, "cucumber.json") + ",junit:" + filepath.Join(o.OutDir, "junit.xml")
+	}
+	gopts := godog.Options{
+		Format:         format,
+		Output:         console,
+		Paths:          paths,
+		FS:             godogFS,
+		Tags:           o.Tags,
+		Concurrency:    o.Concurrency,
+		Randomize:      o.Randomize,
+		Strict:         true,
+		NoColors:       true,
+		TestingT:       o.TestingT,
+		DefaultContext: ctx,
+	}
+	status := godog.TestSuite{
+		Name:                "pns-conformance",
+		ScenarioInitializer: rs.initScenario,
+		Options:             &gopts,
+	}.Run()
+	console.flush()
+	return status, nil
+}
+
+// tally copies the recorded scenarios into res in the order they ran and counts them by
+// state.
+func (rs *runState) tally(res *Result) {
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	for _, k := range rs.order {
+		s := *rs.results[k]
+		res.Scenarios = append(res.Scenarios, s)
+		switch s.State {
+		case StatePassed:
+			res.Passed++
+		case StateNotChecked:
+			res.NotChecked++
+		case StateNotApplicable:
+			res.NotApplicable++
+		case StateKnownDifference:
+			res.KnownDifferences++
+		case StateDiffers:
+			res.Differs++
+		default:
+			res.Failed++
+		}
+	}
+	res.Skipped = res.NotChecked + res.NotApplicable
 }
 
 func writeJSON(path string, v any) error {

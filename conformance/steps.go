@@ -58,118 +58,9 @@ func (rs *runState) initScenario(gsc *godog.ScenarioContext) {
 	sc := stepRegistry{gsc}
 	w := &world{rs: rs, vars: map[string]string{}, xUsed: map[string]bool{}, tags: map[string]bool{}}
 
-	sc.Before(func(ctx context.Context, s *godog.Scenario) (context.Context, error) {
-		w.key = scenarioKey(s.Uri, s.Name)
-		for _, t := range s.Tags {
-			w.tags[t.Name] = true
-		}
-		w.authBefore = rs.guard.total()
-		if ctx.Err() != nil {
-			return ctx, fmt.Errorf("%w: the run was interrupted", godog.ErrSkip)
-		}
-		if rs.stopped.Load() {
-			return ctx, fmt.Errorf("%w: %s", godog.ErrSkip, StoppedReason)
-		}
-		steps := make([]string, 0, len(s.Steps))
-		for _, st := range s.Steps {
-			steps = append(steps, st.Text)
-		}
-		why := notApplicable(w.tags, rs.prof.Capabilities)
-		if why == "" {
-			why = appNotApplicable(steps, rs.prof)
-		}
-		if why != "" {
-			return ctx, fmt.Errorf("%w: %w: %s", godog.ErrSkip, errNotApplicable, why)
-		}
-		if why := missingModeApp(w.tags, rs.prof); why != "" {
-			return ctx, fmt.Errorf("%w: %w: %s", godog.ErrSkip, errNotApplicable, why)
-		}
-		if ref := rs.creds.Refused(); ref != nil {
-			return ctx, fmt.Errorf("%w: the run stopped: %v", godog.ErrSkip, ref)
-		}
-		if w.hasTag(TagEmulator) && !rs.emulator {
-			return ctx, fmt.Errorf("%w: needs emulator control (@emulator: clock, call simulation, pool status or resets through the emulator's admin API), which this target does not offer", godog.ErrSkip)
-		}
-		if w.hasTag(TagSlow) && !rs.emulator && !rs.slow {
-			return ctx, fmt.Errorf("%w: @slow scenario: it waits in real time on this target; opt in with --slow", godog.ErrSkip)
-		}
-		if w.hasTag(TagGlobalState) {
-			rs.global.Lock()
-			w.unlock = rs.global.Unlock
-		} else {
-			rs.global.RLock()
-			w.unlock = rs.global.RUnlock
-		}
-		// Asked under the lock: while the lockout scenario (global state) runs, the lock it
-		// provokes on purpose must not be seen by a scenario waiting to start.
-		if w.hasTag(TagAuthNegative) && rs.guard.locked.Load() {
-			w.unlock()
-			w.unlock = nil
-			rs.guard.skipped.Add(1)
-			return ctx, fmt.Errorf("%w: %s", godog.ErrSkip, lockedReason)
-		}
-		w.startInbox()
-		if w.hasTag(TagAuthNegative) && rs.prof.AuthFailurePause > 0 {
-			select {
-			case <-time.After(time.Duration(rs.prof.AuthFailurePause)):
-			case <-ctx.Done():
-				return ctx, ctx.Err()
-			}
-		}
-		if w.hasTag(TagAuthNegative) {
-			if err := rs.guard.pace(ctx, rs.prof.Lockout.Failures, time.Duration(rs.prof.Lockout.Window)); err != nil {
-				return ctx, err
-			}
-			w.authBefore = rs.guard.total()
-		}
-		return ctx, nil
-	})
-	sc.StepContext().After(func(ctx context.Context, st *godog.Step, status godog.StepResultStatus, err error) (context.Context, error) {
-		if statusRank(status) > statusRank(w.worst) {
-			w.worst = status
-			if err != nil {
-				w.errText = err.Error()
-			}
-		}
-		if status == godog.StepSkipped && errors.Is(err, errNotApplicable) {
-			w.notApplicable = true
-		}
-		if status == godog.StepFailed && err != nil && w.excused == "" {
-			if state, why := w.excuse(st.Text, err); state != "" {
-				// A skip error merged into the failure makes godog record the step (and the
-				// scenario) as skipped, so its console, cucumber.json and JUnit do not count
-				// a failure the verdict does not count.
-				w.excused, w.why = state, why
-				return ctx, fmt.Errorf("%w: %s", godog.ErrSkip, why)
-			}
-		}
-		return ctx, nil
-	})
-	sc.After(func(ctx context.Context, s *godog.Scenario, err error) (context.Context, error) {
-		w.stopInbox()
-		if w.hasTag(TagAuthNegative) {
-			rs.guard.scenarioFailed(int(rs.guard.total() - w.authBefore))
-		}
-		hookErr := w.restore(ctx)
-		if hookErr != nil {
-			err = errors.Join(err, hookErr)
-			w.excused = "" // a scenario that could not restore the platform failed for real
-		}
-		switch {
-		case err != nil && errors.Is(err, godog.ErrSkip) && hookErr == nil:
-			if w.worst == godog.StepPassed {
-				w.worst = godog.StepSkipped
-			}
-		case err != nil && statusRank(w.worst) < 4:
-			w.worst, w.errText = godog.StepFailed, err.Error()
-		}
-		w.record(s)
-		if w.unlock != nil {
-			w.unlock()
-			w.unlock = nil
-		}
-		return ctx, hookErr
-	})
+	sc.Before(w.beforeScenario)
+	sc.StepContext().After(w.afterStep)
+	sc.After(w.afterScenario)
 
 	// Context.
 	sc.Step(`^the ([A-Za-z][A-Za-z0-9-]*) app$`, w.theApp)
@@ -219,6 +110,135 @@ func (rs *runState) initScenario(gsc *godog.ScenarioContext) {
 	w.registerPushSteps(sc)
 	w.registerStopSteps(sc)
 
+	w.registerActionSteps(sc)
+	w.registerOutcomeSteps(sc)
+}
+
+// beforeScenario decides whether a scenario runs on this target (applicable, not stopped,
+// emulator control or --slow when it needs them), takes the global-state lock in the mode
+// its tags ask for and paces the scenarios that provoke authentication failures.
+func (w *world) beforeScenario(ctx context.Context, s *godog.Scenario) (context.Context, error) {
+	w.key = scenarioKey(s.Uri, s.Name)
+	for _, t := range s.Tags {
+		w.tags[t.Name] = true
+	}
+	w.authBefore = w.rs.guard.total()
+	if ctx.Err() != nil {
+		return ctx, fmt.Errorf("%w: the run was interrupted", godog.ErrSkip)
+	}
+	if w.rs.stopped.Load() {
+		return ctx, fmt.Errorf("%w: %s", godog.ErrSkip, StoppedReason)
+	}
+	steps := make([]string, 0, len(s.Steps))
+	for _, st := range s.Steps {
+		steps = append(steps, st.Text)
+	}
+	why := notApplicable(w.tags, w.rs.prof.Capabilities)
+	if why == "" {
+		why = appNotApplicable(steps, w.rs.prof)
+	}
+	if why != "" {
+		return ctx, fmt.Errorf("%w: %w: %s", godog.ErrSkip, errNotApplicable, why)
+	}
+	if why := missingModeApp(w.tags, w.rs.prof); why != "" {
+		return ctx, fmt.Errorf("%w: %w: %s", godog.ErrSkip, errNotApplicable, why)
+	}
+	if ref := w.rs.creds.Refused(); ref != nil {
+		return ctx, fmt.Errorf("%w: the run stopped: %v", godog.ErrSkip, ref)
+	}
+	if w.hasTag(TagEmulator) && !w.rs.emulator {
+		return ctx, fmt.Errorf("%w: needs emulator control (@emulator: clock, call simulation, pool status or resets through the emulator's admin API), which this target does not offer", godog.ErrSkip)
+	}
+	if w.hasTag(TagSlow) && !w.rs.emulator && !w.rs.slow {
+		return ctx, fmt.Errorf("%w: @slow scenario: it waits in real time on this target; opt in with --slow", godog.ErrSkip)
+	}
+	if w.hasTag(TagGlobalState) {
+		w.rs.global.Lock()
+		w.unlock = w.rs.global.Unlock
+	} else {
+		w.rs.global.RLock()
+		w.unlock = w.rs.global.RUnlock
+	}
+	// Asked under the lock: while the lockout scenario (global state) runs, the lock it
+	// provokes on purpose must not be seen by a scenario waiting to start.
+	if w.hasTag(TagAuthNegative) && w.rs.guard.locked.Load() {
+		w.unlock()
+		w.unlock = nil
+		w.rs.guard.skipped.Add(1)
+		return ctx, fmt.Errorf("%w: %s", godog.ErrSkip, lockedReason)
+	}
+	w.startInbox()
+	if w.hasTag(TagAuthNegative) && w.rs.prof.AuthFailurePause > 0 {
+		select {
+		case <-time.After(time.Duration(w.rs.prof.AuthFailurePause)):
+		case <-ctx.Done():
+			return ctx, ctx.Err()
+		}
+	}
+	if w.hasTag(TagAuthNegative) {
+		if err := w.rs.guard.pace(ctx, w.rs.prof.Lockout.Failures, time.Duration(w.rs.prof.Lockout.Window)); err != nil {
+			return ctx, err
+		}
+		w.authBefore = w.rs.guard.total()
+	}
+	return ctx, nil
+}
+
+// afterStep keeps the scenario's worst step status and turns a failure the scenario excuses
+// (a known difference, an emulator decision) into a skip, so that godog's console,
+// cucumber.json and JUnit do not count a failure the verdict does not count.
+func (w *world) afterStep(ctx context.Context, st *godog.Step, status godog.StepResultStatus, err error) (context.Context, error) {
+	if statusRank(status) > statusRank(w.worst) {
+		w.worst = status
+		if err != nil {
+			w.errText = err.Error()
+		}
+	}
+	if status == godog.StepSkipped && errors.Is(err, errNotApplicable) {
+		w.notApplicable = true
+	}
+	if status == godog.StepFailed && err != nil && w.excused == "" {
+		if state, why := w.excuse(st.Text, err); state != "" {
+			// A skip error merged into the failure makes godog record the step (and the
+			// scenario) as skipped, so its console, cucumber.json and JUnit do not count
+			// a failure the verdict does not count.
+			w.excused, w.why = state, why
+			return ctx, fmt.Errorf("%w: %s", godog.ErrSkip, why)
+		}
+	}
+	return ctx, nil
+}
+
+// afterScenario restores the platform, records the scenario's outcome and releases the
+// global-state lock.
+func (w *world) afterScenario(ctx context.Context, s *godog.Scenario, err error) (context.Context, error) {
+	w.stopInbox()
+	if w.hasTag(TagAuthNegative) {
+		w.rs.guard.scenarioFailed(int(w.rs.guard.total() - w.authBefore))
+	}
+	hookErr := w.restore(ctx)
+	if hookErr != nil {
+		err = errors.Join(err, hookErr)
+		w.excused = "" // a scenario that could not restore the platform failed for real
+	}
+	switch {
+	case err != nil && errors.Is(err, godog.ErrSkip) && hookErr == nil:
+		if w.worst == godog.StepPassed {
+			w.worst = godog.StepSkipped
+		}
+	case err != nil && statusRank(w.worst) < 4:
+		w.worst, w.errText = godog.StepFailed, err.Error()
+	}
+	w.record(s)
+	if w.unlock != nil {
+		w.unlock()
+		w.unlock = nil
+	}
+	return ctx, hookErr
+}
+
+// registerActionSteps registers the steps that send requests.
+func (w *world) registerActionSteps(sc stepRegistry) {
 	// Actions.
 	sc.Step(`^I (bind|modify) `+modeAlt+` with:$`, w.bodyOp)
 	sc.Step(`^I (unbind|query) `+modeAlt+` with "([^"]*)"$`, w.queryOp)
@@ -237,7 +257,11 @@ func (rs *runState) initScenario(gsc *godog.ScenarioContext) {
 	sc.Step(`^I send (GET|POST|PUT|DELETE) "([^"]*)" with body:$`, func(ctx context.Context, m, p string, doc *godog.DocString) error {
 		return w.raw(ctx, m, p, doc)
 	})
+}
 
+// registerOutcomeSteps registers the steps that check the last answer and the platform's
+// state.
+func (w *world) registerOutcomeSteps(sc stepRegistry) {
 	// Outcomes.
 	sc.Step(`^the result code is "([^"]*)"$`, w.resultCode)
 	sc.Step(`^the request is refused$`, w.refused)

@@ -326,16 +326,7 @@ func (w *world) send(ctx context.Context, method, pathQuery string, body []byte,
 	if err != nil {
 		return nil, fmt.Errorf("bad request URL %q: %w", pathQuery, err)
 	}
-	bindIface, routed, _ := pns.Route(method, u.Path)
-	modeBind, hasBind := pns.InterfaceFor(bindIface.Mode, "bind")
-	isBind := routed && hasBind && modeBind.ID == bindIface.ID
-	if isBind && !lifetimeExempt(w.tags) {
-		body = withLifetime(bindIface.Mode, body, w.rs.lifetime)
-	}
-	// A bind is journaled when a lost answer can be looked up again. When the platform
-	// chooses X (AXYB), cleanup looks the AX part up X by X over the profile's numbers; YB
-	// binds go with their AX (axyb_journal.go).
-	isBind = isBind && (!bindIface.Mode.Spec().PlatformChoosesX() || journaledAXYBBind(bindIface, body))
+	bindIface, isBind, body := w.asBind(method, u.Path, body)
 	var rd io.Reader
 	if body != nil {
 		rd = bytes.NewReader(body)
@@ -348,7 +339,73 @@ func (w *world) send(ctx context.Context, method, pathQuery string, body []byte,
 		return nil, err
 	}
 	req.Header.Set("Content-Type", pns.ContentTypeJSON)
-	signer := pns.Signer{AppKey: app.AppKey, AppSecret: w.rs.secrets[w.app], Scheme: pns.SchemeAKSK}
+	w.signRequest(req, app.AppKey, mods)
+	jid := w.journalBind(isBind, bindIface.Mode, app.AppKey, body)
+	w.sentAt = time.Now()
+	hresp, err := w.rs.httpc.Do(req)
+	if err != nil {
+		if jid != 0 && notSent(err) {
+			w.rs.journal.Write(bindjournal.Record{Op: bindjournal.OpRefused, ID: jid})
+		}
+		return nil, fmt.Errorf("%s %s: %w", method, pathQuery, err)
+	}
+	data, err := io.ReadAll(io.LimitReader(hresp.Body, pns.DefaultMaxResponseBytes))
+	hresp.Body.Close()
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: read body: %w", method, pathQuery, err)
+	}
+	resp := &pns.Response{Status: hresp.StatusCode, Header: hresp.Header, Body: data, Request: method + " " + u.String()}
+	if body != nil {
+		resp.Request += "\n" + string(body)
+	}
+	ex := &exchange{app: w.app, method: method, path: u.Path, query: u.Query(), body: body, resp: resp,
+		curl: curlCommand(method, u.String(), req.Header, body, app.AppKey, w.rs.profileFile, mods.alteredAuth())}
+	ex.iface, ex.routed, _ = pns.Route(method, u.Path)
+	if len(data) > 0 {
+		_ = json.Unmarshal(data, &resp.Envelope)
+		_ = json.Unmarshal(data, &ex.response)
+	}
+	ex.jid = jid
+	w.journalAnswer(ex)
+	w.obs = append(w.obs, Observation{Interface: ex.iface.ID, Status: resp.Status, ResultCode: resp.Envelope.ResultCode, Aux: aux})
+	w.rs.guard.observe(resp, w.hasTag(tagLockoutRule))
+	w.rs.watchCredentials(w.app, mods, resp)
+	if !aux {
+		w.last = ex
+	}
+	if err := w.checkResponseSchema(ex); err != nil {
+		return ex, err
+	}
+	if resp.OK() {
+		w.track(ex)
+		if err := w.learnExtension(ctx, ex); err != nil {
+			return ex, err
+		}
+	}
+	return ex, nil
+}
+
+// asBind tells whether a request is a bind the run journals, and gives a bind its lifetime
+// (unless the scenario checks the lifetime fields itself).
+func (w *world) asBind(method, path string, body []byte) (bindIface pns.Interface, isBind bool, _ []byte) {
+	bindIface, routed, _ := pns.Route(method, path)
+	modeBind, hasBind := pns.InterfaceFor(bindIface.Mode, "bind")
+	isBind = routed && hasBind && modeBind.ID == bindIface.ID
+	if isBind && !lifetimeExempt(w.tags) {
+		body = withLifetime(bindIface.Mode, body, w.rs.lifetime)
+	}
+	// A bind is journaled when a lost answer can be looked up again. When the platform
+	// chooses X (AXYB), cleanup looks the AX part up X by X over the profile's numbers; YB
+	// binds go with their AX (axyb_journal.go).
+	isBind = isBind && (!bindIface.Mode.Spec().PlatformChoosesX() || journaledAXYBBind(bindIface, body))
+	return bindIface, isBind, body
+}
+
+// signRequest signs req for appKey with the app's secret, then applies the scenario's
+// changes to the request (another scheme, secret, key, Created or Nonce, a digest of its
+// own, headers set or removed).
+func (w *world) signRequest(req *http.Request, appKey string, mods requestMods) {
+	signer := pns.Signer{AppKey: appKey, AppSecret: w.rs.secrets[w.app], Scheme: pns.SchemeAKSK}
 	if mods.wsse {
 		signer.Scheme = pns.SchemeWSSE
 	}
@@ -395,57 +452,21 @@ func (w *world) send(ctx context.Context, method, pathQuery string, body []byte,
 	if mods.edit != nil {
 		mods.edit(req.Header)
 	}
-	var jid uint64
-	if isBind && w.rs.journal != nil {
-		// Journaled before the request leaves: if the run dies now, cleanup looks it up. The
-		// app is the profile's (a deliberately wrong key of an authentication scenario binds
-		// nothing, and cleanup must find the app in the profile).
-		jid = w.rs.jids.Add(1)
-		a, b, x, ext := bindNumbers(bindIface.Mode, body)
-		w.rs.journal.Write(bindjournal.Record{Op: bindjournal.OpBind, ID: jid, Mode: bindIface.Mode, App: app.AppKey, A: a, B: b, X: x, Ext: ext})
+}
+
+// journalBind writes a bind to the binding journal before the request leaves and returns its
+// journal ID (0: not journaled).
+func (w *world) journalBind(isBind bool, mode pns.Mode, appKey string, body []byte) uint64 {
+	if !isBind || w.rs.journal == nil {
+		return 0
 	}
-	w.sentAt = time.Now()
-	hresp, err := w.rs.httpc.Do(req)
-	if err != nil {
-		if jid != 0 && notSent(err) {
-			w.rs.journal.Write(bindjournal.Record{Op: bindjournal.OpRefused, ID: jid})
-		}
-		return nil, fmt.Errorf("%s %s: %w", method, pathQuery, err)
-	}
-	data, err := io.ReadAll(io.LimitReader(hresp.Body, pns.DefaultMaxResponseBytes))
-	hresp.Body.Close()
-	if err != nil {
-		return nil, fmt.Errorf("%s %s: read body: %w", method, pathQuery, err)
-	}
-	resp := &pns.Response{Status: hresp.StatusCode, Header: hresp.Header, Body: data, Request: method + " " + u.String()}
-	if body != nil {
-		resp.Request += "\n" + string(body)
-	}
-	ex := &exchange{app: w.app, method: method, path: u.Path, query: u.Query(), body: body, resp: resp,
-		curl: curlCommand(method, u.String(), req.Header, body, app.AppKey, w.rs.profileFile, mods.alteredAuth())}
-	ex.iface, ex.routed, _ = pns.Route(method, u.Path)
-	if len(data) > 0 {
-		_ = json.Unmarshal(data, &resp.Envelope)
-		_ = json.Unmarshal(data, &ex.response)
-	}
-	ex.jid = jid
-	w.journalAnswer(ex)
-	w.obs = append(w.obs, Observation{Interface: ex.iface.ID, Status: resp.Status, ResultCode: resp.Envelope.ResultCode, Aux: aux})
-	w.rs.guard.observe(resp, w.hasTag(tagLockoutRule))
-	w.rs.watchCredentials(w.app, mods, resp)
-	if !aux {
-		w.last = ex
-	}
-	if err := w.checkResponseSchema(ex); err != nil {
-		return ex, err
-	}
-	if resp.OK() {
-		w.track(ex)
-		if err := w.learnExtension(ctx, ex); err != nil {
-			return ex, err
-		}
-	}
-	return ex, nil
+	// Journaled before the request leaves: if the run dies now, cleanup looks it up. The app
+	// is the profile's (a deliberately wrong key of an authentication scenario binds nothing,
+	// and cleanup must find the app in the profile).
+	jid := w.rs.jids.Add(1)
+	a, b, x, ext := bindNumbers(mode, body)
+	w.rs.journal.Write(bindjournal.Record{Op: bindjournal.OpBind, ID: jid, Mode: mode, App: appKey, A: a, B: b, X: x, Ext: ext})
+	return jid
 }
 
 // checkResponseSchema validates every JSON answer of a known interface against its response

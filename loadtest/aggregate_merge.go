@@ -30,22 +30,61 @@ func (a *aggregate) merge(b *aggregate) error {
 	if b.ended.After(a.ended) {
 		a.ended = b.ended
 	}
-	if len(a.plan) == len(b.plan) {
-		for i := range a.plan {
-			if a.plan[i].Duration != b.plan[i].Duration {
-				a.plan = nil
-				break
-			}
-			a.plan[i].Rate += b.plan[i].Rate
-			a.plan[i].From += b.plan[i].From
-		}
-	} else {
-		a.plan = nil
-	}
+	a.mergePlan(b.plan)
 	a.targetHits += b.targetHits
 	a.sentHits += b.sentHits
 	a.elapsed = math.Max(a.elapsed, b.elapsed)
-	for id, codes := range b.ifaces {
+	a.mergeIfaces(b.ifaces)
+	for ev, h := range b.callbacks {
+		x := a.callbacks[ev]
+		a.drop("callback "+ev, mergeInto(&x, h))
+		a.callbacks[ev] = x
+	}
+	for t, s := range b.secs {
+		if err := a.mergeSecond(t, s); err != nil {
+			return err
+		}
+	}
+	a.mergeChecks(b)
+	a.drop("generator lag", mergeInto(&a.lag, b.lag))
+	a.drop("generator blocked", mergeInto(&a.blocked, b.blocked))
+	for name, n := range b.dropped {
+		a.drop(name, n)
+	}
+	a.lagLimit = math.Max(a.lagLimit, b.lagLimit)
+	a.mergeRejections(b.rejections)
+	a.flows = mergeFlows(a.flows, b.flows)
+	if a.aborted == "" {
+		a.aborted = b.aborted
+	}
+	if a.couldNotCheck == "" {
+		a.couldNotCheck = b.couldNotCheck
+	}
+	a.warnings = append(a.warnings, b.warnings...)
+	a.files = append(a.files, b.files...)
+	return nil
+}
+
+// mergePlan adds the rates of plan, a shard's, into a's; plans of different step lengths
+// cannot be added and leave no plan.
+func (a *aggregate) mergePlan(plan Plan) {
+	if len(a.plan) != len(plan) {
+		a.plan = nil
+		return
+	}
+	for i := range a.plan {
+		if a.plan[i].Duration != plan[i].Duration {
+			a.plan = nil
+			return
+		}
+		a.plan[i].Rate += plan[i].Rate
+		a.plan[i].From += plan[i].From
+	}
+}
+
+// mergeIfaces adds the per-interface, per-code counts and histograms of ifaces into a's.
+func (a *aggregate) mergeIfaces(ifaces map[string]map[string]*codeAgg) {
+	for id, codes := range ifaces {
 		ac := a.ifaces[id]
 		if ac == nil {
 			ac = map[string]*codeAgg{}
@@ -66,48 +105,50 @@ func (a *aggregate) merge(b *aggregate) error {
 			a.drop(name+" corrected", mergeInto(&x.corrected, c.corrected))
 		}
 	}
-	for ev, h := range b.callbacks {
-		x := a.callbacks[ev]
-		a.drop("callback "+ev, mergeInto(&x, h))
-		a.callbacks[ev] = x
+}
+
+// mergeSecond adds second t of another aggregate, s, into a's same second.
+func (a *aggregate) mergeSecond(t int64, s *secAgg) error {
+	x := a.secs[t]
+	if x == nil {
+		x = &secAgg{}
+		a.secs[t] = x
 	}
-	for t, s := range b.secs {
-		x := a.secs[t]
-		if x == nil {
-			x = &secAgg{}
-			a.secs[t] = x
-		}
-		x.target += s.target
-		x.sent += s.sent
-		x.requests += s.requests
-		x.success += s.success
-		x.conf += s.conf
-		x.callbacks += s.callbacks
-		x.busy += s.busy
-		x.sessionTime += s.sessionTime
-		for id, si := range s.ifaces {
-			h, err := si.view()
-			if err != nil {
-				return fmt.Errorf("merge: second %d interface %s: %w", t, id, err)
-			}
-			xi := x.iface(id)
-			xi.requests += si.requests
-			a.drop("second "+strconv.FormatInt(t, 10)+" "+id, mergeInto(&xi.hist, h))
-		}
-		svc, cor, err := s.view()
+	x.target += s.target
+	x.sent += s.sent
+	x.requests += s.requests
+	x.success += s.success
+	x.conf += s.conf
+	x.callbacks += s.callbacks
+	x.busy += s.busy
+	x.sessionTime += s.sessionTime
+	for id, si := range s.ifaces {
+		h, err := si.view()
 		if err != nil {
-			return fmt.Errorf("merge: second %d: %w", t, err)
+			return fmt.Errorf("merge: second %d interface %s: %w", t, id, err)
 		}
-		if svc != nil || cor != nil || len(x.ifaces) > 0 {
-			x.inflate()
-			name := "second " + strconv.FormatInt(t, 10)
-			a.drop(name+" service", mergeInto(&x.service, svc))
-			a.drop(name+" corrected", mergeInto(&x.corrected, cor))
-			if err := x.compact(); err != nil {
-				return err
-			}
+		xi := x.iface(id)
+		xi.requests += si.requests
+		a.drop("second "+strconv.FormatInt(t, 10)+" "+id, mergeInto(&xi.hist, h))
+	}
+	svc, cor, err := s.view()
+	if err != nil {
+		return fmt.Errorf("merge: second %d: %w", t, err)
+	}
+	if svc != nil || cor != nil || len(x.ifaces) > 0 {
+		x.inflate()
+		name := "second " + strconv.FormatInt(t, 10)
+		a.drop(name+" service", mergeInto(&x.service, svc))
+		a.drop(name+" corrected", mergeInto(&x.corrected, cor))
+		if err := x.compact(); err != nil {
+			return err
 		}
 	}
+	return nil
+}
+
+// mergeChecks adds b's conformance checks and binding cleanup counts into a's.
+func (a *aggregate) mergeChecks(b *aggregate) {
 	a.conf.Checked += b.conf.Checked
 	a.conf.SchemaChecked += b.conf.SchemaChecked
 	a.conf.Errors += b.conf.Errors
@@ -125,13 +166,14 @@ func (a *aggregate) merge(b *aggregate) error {
 			a.cleanup.LeakedIDs = append(a.cleanup.LeakedIDs, id)
 		}
 	}
-	a.drop("generator lag", mergeInto(&a.lag, b.lag))
-	a.drop("generator blocked", mergeInto(&a.blocked, b.blocked))
-	for name, n := range b.dropped {
-		a.drop(name, n)
+	for _, e := range b.cleanup.Errors {
+		a.cleanup.Errors = addExample(a.cleanup.Errors, e)
 	}
-	a.lagLimit = math.Max(a.lagLimit, b.lagLimit)
-	for k, x := range b.rejections {
+}
+
+// mergeRejections adds the refusals of rejections into a's, keeping the earliest first one.
+func (a *aggregate) mergeRejections(rejections map[rejectKey]*rejectAgg) {
+	for k, x := range rejections {
 		y := a.rejections[k]
 		if y == nil {
 			y = &rejectAgg{first: x.first, ifaces: map[string]int64{}}
@@ -145,19 +187,6 @@ func (a *aggregate) merge(b *aggregate) error {
 			y.first = x.first
 		}
 	}
-	a.flows = mergeFlows(a.flows, b.flows)
-	for _, e := range b.cleanup.Errors {
-		a.cleanup.Errors = addExample(a.cleanup.Errors, e)
-	}
-	if a.aborted == "" {
-		a.aborted = b.aborted
-	}
-	if a.couldNotCheck == "" {
-		a.couldNotCheck = b.couldNotCheck
-	}
-	a.warnings = append(a.warnings, b.warnings...)
-	a.files = append(a.files, b.files...)
-	return nil
 }
 
 // aggregateFromResult rebuilds the aggregate of a result from its encoded histograms.
@@ -212,27 +241,8 @@ func aggregateFromResult(r *Result) (*aggregate, error) {
 			a.drop(d.Histogram, d.Values)
 		}
 	}
-	for _, is := range r.Interfaces {
-		codes := map[string]*codeAgg{}
-		for _, cs := range is.Codes {
-			svc, err := decodeHist(cs.ServiceHist)
-			if err != nil {
-				return nil, fmt.Errorf("interface %s code %s: %w", is.ID, cs.Code, err)
-			}
-			cor, err := decodeHist(cs.CorrectedHist)
-			if err != nil {
-				return nil, fmt.Errorf("interface %s code %s: %w", is.ID, cs.Code, err)
-			}
-			if svc == nil && cs.Count > 0 {
-				return nil, fmt.Errorf("interface %s code %s: no histogram (summary written without histograms)", is.ID, cs.Code)
-			}
-			st := map[string]int64{}
-			for k, v := range cs.Statuses {
-				st[k] = v
-			}
-			codes[cs.Code] = &codeAgg{count: cs.Count, statuses: st, service: svc, corrected: cor}
-		}
-		a.ifaces[is.ID] = codes
+	if err := a.decodeIfaces(r.Interfaces); err != nil {
+		return nil, err
 	}
 	for _, cb := range r.Callbacks {
 		h, err := decodeHist(cb.Hist)
@@ -243,7 +253,41 @@ func aggregateFromResult(r *Result) (*aggregate, error) {
 			a.callbacks[cb.Event] = h
 		}
 	}
-	for _, s := range r.Series {
+	a.loadSeries(r.Series)
+	return a, nil
+}
+
+// decodeIfaces decodes the per-interface, per-code counts and histograms of a result.
+func (a *aggregate) decodeIfaces(ifaces []InterfaceStats) error {
+	for _, is := range ifaces {
+		codes := map[string]*codeAgg{}
+		for _, cs := range is.Codes {
+			svc, err := decodeHist(cs.ServiceHist)
+			if err != nil {
+				return fmt.Errorf("interface %s code %s: %w", is.ID, cs.Code, err)
+			}
+			cor, err := decodeHist(cs.CorrectedHist)
+			if err != nil {
+				return fmt.Errorf("interface %s code %s: %w", is.ID, cs.Code, err)
+			}
+			if svc == nil && cs.Count > 0 {
+				return fmt.Errorf("interface %s code %s: no histogram (summary written without histograms)", is.ID, cs.Code)
+			}
+			st := map[string]int64{}
+			for k, v := range cs.Statuses {
+				st[k] = v
+			}
+			codes[cs.Code] = &codeAgg{count: cs.Count, statuses: st, service: svc, corrected: cor}
+		}
+		a.ifaces[is.ID] = codes
+	}
+	return nil
+}
+
+// loadSeries keeps the per-second series of a result, its histograms still encoded: they
+// are decoded when merged or rendered.
+func (a *aggregate) loadSeries(series []Second) {
+	for _, s := range series {
 		// Kept encoded: decoded when merged or rendered.
 		x := &secAgg{target: s.TargetRate, sent: s.AchievedRate, requests: s.Requests,
 			success: s.Success, conf: s.ConformanceErrors, callbacks: s.Callbacks, svcEnc: s.ServiceHist, corEnc: s.CorrectedHist,
@@ -257,7 +301,6 @@ func aggregateFromResult(r *Result) (*aggregate, error) {
 		}
 		a.secs[s.T] = x
 	}
-	return a, nil
 }
 
 // mergeFlows adds the flows of b into a, by name.

@@ -83,100 +83,29 @@ func (a *aggregate) result(encode bool) (*Result, error) {
 	}
 	sort.Strings(ids)
 	for _, id := range ids {
-		svc, cor, count, success, svcLost, corLost := a.ifaceHists(func(x string) bool { return x == id })
-		if lost := svcLost + corLost; lost > 0 {
+		is, lost, err := a.interfaceStats(id, encode)
+		if err != nil {
+			return nil, err
+		}
+		if lost > 0 {
 			// Rendering only: recorded in the result, not in a, so that a render is repeatable.
 			r.MergeDropped = append(r.MergeDropped, DroppedValues{Histogram: id + allCodes, Values: lost})
 		}
-		is := InterfaceStats{ID: id, Count: count, Success: success, SuccessPct: pct(success, count),
-			Service: summarize(svc), Corrected: summarize(cor), Buckets: buckets(svc)}
-		codes := make([]string, 0, len(a.ifaces[id]))
-		for code := range a.ifaces[id] {
-			codes = append(codes, code)
-		}
-		sort.Strings(codes)
-		for _, code := range codes {
-			c := a.ifaces[id][code]
-			cs := CodeStats{Code: code, Count: c.count, Statuses: c.statuses,
-				Service: summarize(c.service), Corrected: summarize(c.corrected)}
-			if encode {
-				var err error
-				if cs.ServiceHist, err = encodeHist(c.service); err != nil {
-					return nil, err
-				}
-				if cs.CorrectedHist, err = encodeHist(c.corrected); err != nil {
-					return nil, err
-				}
-			}
-			is.Codes = append(is.Codes, cs)
-		}
 		r.Interfaces = append(r.Interfaces, is)
 	}
-	evs := make([]string, 0, len(a.callbacks))
-	for ev := range a.callbacks {
-		evs = append(evs, ev)
-	}
-	sort.Strings(evs)
-	for _, ev := range evs {
-		h := a.callbacks[ev]
-		cs := CallbackStats{Event: ev, Count: h.TotalCount(), Latency: summarize(h)}
-		if encode {
-			var err error
-			if cs.Hist, err = encodeHist(h); err != nil {
-				return nil, err
-			}
-		}
-		r.Callbacks = append(r.Callbacks, cs)
+	var err error
+	if r.Callbacks, err = a.callbackStats(encode); err != nil {
+		return nil, err
 	}
 	ts := make([]int64, 0, len(a.secs))
 	for t := range a.secs {
 		ts = append(ts, t)
 	}
 	sort.Slice(ts, func(i, j int) bool { return ts[i] < ts[j] })
-	start := a.started.Unix()
 	for _, t := range ts {
-		s := a.secs[t]
-		sec := Second{T: t, Offset: t - start, TargetRate: round3(s.target), AchievedRate: s.sent,
-			Requests: s.requests, Success: s.success, SuccessPct: pct(s.success, s.requests),
-			ConformanceErrors: s.conf, Callbacks: s.callbacks, InFlight: round6(float64(s.busy) / float64(time.Second)),
-			ActiveSessions: round6(float64(s.sessionTime) / float64(time.Second))}
-		ifs := make([]string, 0, len(s.ifaces))
-		for id := range s.ifaces {
-			ifs = append(ifs, id)
-		}
-		sort.Strings(ifs)
-		for _, id := range ifs {
-			si := s.ifaces[id]
-			h, err := si.view()
-			if err != nil {
-				return nil, fmt.Errorf("second %d interface %s: %w", t, id, err)
-			}
-			x := SecondInterface{ID: id, Requests: si.requests}
-			if h != nil && h.TotalCount() > 0 {
-				x.P50, x.P95, x.P99 = ms(h.ValueAtQuantile(50)), ms(h.ValueAtQuantile(95)), ms(h.ValueAtQuantile(99))
-				if encode {
-					if x.CorrectedHist, err = encodeHist(h); err != nil {
-						return nil, err
-					}
-				}
-			}
-			sec.Interfaces = append(sec.Interfaces, x)
-		}
-		svc, cor, err := s.view()
+		sec, err := a.secondStats(t, encode)
 		if err != nil {
-			return nil, fmt.Errorf("second %d: %w", t, err)
-		}
-		if svc != nil && svc.TotalCount() > 0 {
-			sec.P50 = ms(svc.ValueAtQuantile(50))
-			sec.P99 = ms(svc.ValueAtQuantile(99))
-		}
-		if cor != nil && cor.TotalCount() > 0 {
-			sec.CorrectedP99 = ms(cor.ValueAtQuantile(99))
-		}
-		if encode {
-			if sec.ServiceHist, sec.CorrectedHist, err = s.encoded(); err != nil {
-				return nil, err
-			}
+			return nil, err
 		}
 		r.Series = append(r.Series, sec)
 	}
@@ -187,6 +116,91 @@ func (a *aggregate) result(encode bool) (*Result, error) {
 		r.Series = []Second{}
 	}
 	return r, nil
+}
+
+// interfaceStats renders interface id: its counts and latencies over every code, then per
+// code; lost is what merging its codes' histograms dropped.
+func (a *aggregate) interfaceStats(id string, encode bool) (is InterfaceStats, lost int64, err error) {
+	svc, cor, count, success, svcLost, corLost := a.ifaceHists(func(x string) bool { return x == id })
+	is = InterfaceStats{ID: id, Count: count, Success: success, SuccessPct: pct(success, count),
+		Service: summarize(svc), Corrected: summarize(cor), Buckets: buckets(svc)}
+	for _, code := range slices.Sorted(maps.Keys(a.ifaces[id])) {
+		c := a.ifaces[id][code]
+		cs := CodeStats{Code: code, Count: c.count, Statuses: c.statuses,
+			Service: summarize(c.service), Corrected: summarize(c.corrected)}
+		if encode {
+			if cs.ServiceHist, err = encodeHist(c.service); err != nil {
+				return is, 0, err
+			}
+			if cs.CorrectedHist, err = encodeHist(c.corrected); err != nil {
+				return is, 0, err
+			}
+		}
+		is.Codes = append(is.Codes, cs)
+	}
+	return is, svcLost + corLost, nil
+}
+
+// callbackStats renders the callback delays of the generator's calls, one per event in
+// name order.
+func (a *aggregate) callbackStats(encode bool) ([]CallbackStats, error) {
+	var out []CallbackStats
+	for _, ev := range slices.Sorted(maps.Keys(a.callbacks)) {
+		h := a.callbacks[ev]
+		cs := CallbackStats{Event: ev, Count: h.TotalCount(), Latency: summarize(h)}
+		if encode {
+			var err error
+			if cs.Hist, err = encodeHist(h); err != nil {
+				return nil, err
+			}
+		}
+		out = append(out, cs)
+	}
+	return out, nil
+}
+
+// secondStats renders second t of the series: its rates, counts and latencies, overall and per
+// interface.
+func (a *aggregate) secondStats(t int64, encode bool) (Second, error) {
+	s := a.secs[t]
+	sec := Second{T: t, Offset: t - a.started.Unix(), TargetRate: round3(s.target), AchievedRate: s.sent,
+		Requests: s.requests, Success: s.success, SuccessPct: pct(s.success, s.requests),
+		ConformanceErrors: s.conf, Callbacks: s.callbacks, InFlight: round6(float64(s.busy) / float64(time.Second)),
+		ActiveSessions: round6(float64(s.sessionTime) / float64(time.Second))}
+	for _, id := range slices.Sorted(maps.Keys(s.ifaces)) {
+		si := s.ifaces[id]
+		h, err := si.view()
+		if err != nil {
+			return sec, fmt.Errorf("second %d interface %s: %w", t, id, err)
+		}
+		x := SecondInterface{ID: id, Requests: si.requests}
+		if h != nil && h.TotalCount() > 0 {
+			x.P50, x.P95, x.P99 = ms(h.ValueAtQuantile(50)), ms(h.ValueAtQuantile(95)), ms(h.ValueAtQuantile(99))
+			if encode {
+				if x.CorrectedHist, err = encodeHist(h); err != nil {
+					return sec, err
+				}
+			}
+		}
+		sec.Interfaces = append(sec.Interfaces, x)
+	}
+	svc, cor, err := s.view()
+	if err != nil {
+		return sec, fmt.Errorf("second %d: %w", t, err)
+	}
+	if svc != nil && svc.TotalCount() > 0 {
+		sec.P50 = ms(svc.ValueAtQuantile(50))
+		sec.P99 = ms(svc.ValueAtQuantile(99))
+	}
+	if cor != nil && cor.TotalCount() > 0 {
+		sec.CorrectedP99 = ms(cor.ValueAtQuantile(99))
+	}
+	if encode {
+		if sec.ServiceHist, sec.CorrectedHist, err = s.encoded(); err != nil {
+			return sec, err
+		}
+	}
+	return sec, nil
 }
 
 func round3(f float64) float64 { return math.Round(f*1e3) / 1e3 }

@@ -42,84 +42,95 @@ func (m *modeRun) client() *pns.Client {
 // binds are not measured. A pool that bound nothing fails the run (the first error says why).
 func (r *runner) setupPools(ctx context.Context) error {
 	for _, f := range r.flows {
-		n := f.spec.Pool
-		if n == 0 {
+		if f.spec.Pool == 0 {
 			continue
 		}
-		c := f.m.client()
-		got := make([]*bindState, n)
-		var emu sync.Mutex
-		var firstErr error
-		var wg sync.WaitGroup
-		sem := make(chan struct{}, 8)
-		for i := 0; i < n; i++ {
-			id := r.nextID.Add(1) - 1
-			b := &bindState{m: f.m, id: id, a: r.aNums.number(id), b: r.bNums.number(id)}
-			b.xi, b.x, b.ext = f.m.pool.acquire()
-			wg.Add(1)
-			sem <- struct{}{}
-			go func() {
-				defer wg.Done()
-				defer func() { <-sem }()
-				var q request
-				opBind.Request(f.m, &session{flow: f, b: b}, &q)
-				if err := r.cleanupPacer().wait(ctx); err != nil {
-					f.m.pool.release(b.xi) // never sent
-					emu.Lock()
-					firstErr = cmp.Or(firstErr, err)
-					emu.Unlock()
-					return
-				}
-				resp, err := c.Do(ctx, q.method, f.m.iface(OpBind).Path, f.m.params(nil), q.body)
-				var a answer
-				if err == nil && resp.OK() {
-					_ = json.Unmarshal(resp.Body, &a)
-				}
-				if a.SubscriptionID == "" {
-					emu.Lock()
-					if firstErr == nil {
-						if err != nil {
-							firstErr = err
-						} else {
-							firstErr = fmt.Errorf("resultcode %q %s", resp.Envelope.ResultCode, resp.Envelope.ResultDesc)
-						}
-					}
-					emu.Unlock()
-					if err != nil && !neverSent(err) {
-						r.orphan(b) // the request may have reached the platform
-					} else {
-						r.refused(b)
-					}
-					return
-				}
-				b.sub = a.SubscriptionID
-				if x := a.x(); b.x == "" && x != "" {
-					b.x = x
-				}
-				if b.ext == "" {
-					b.ext = a.ExtendNum
-				}
-				r.bound(b)
-				got[i] = b
-			}()
+		if err := r.setupPool(ctx, f); err != nil {
+			return err
 		}
-		wg.Wait()
-		for _, b := range got {
-			if b != nil {
-				f.pool = append(f.pool, b)
+	}
+	return nil
+}
+
+// setupPool binds the pool of flow f.
+func (r *runner) setupPool(ctx context.Context, f *flowRun) error {
+	n := f.spec.Pool
+	c := f.m.client()
+	got := make([]*bindState, n)
+	var emu sync.Mutex
+	var firstErr error
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 8)
+	for i := 0; i < n; i++ {
+		id := r.nextID.Add(1) - 1
+		b := &bindState{m: f.m, id: id, a: r.aNums.number(id), b: r.bNums.number(id)}
+		b.xi, b.x, b.ext = f.m.pool.acquire()
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			if err := r.poolBind(ctx, f, c, b); err != nil {
+				emu.Lock()
+				firstErr = cmp.Or(firstErr, err)
+				emu.Unlock()
+				return
 			}
+			got[i] = b
+		}()
+	}
+	wg.Wait()
+	for _, b := range got {
+		if b != nil {
+			f.pool = append(f.pool, b)
 		}
-		if len(f.pool) == 0 {
-			return fmt.Errorf("flow %s: the pool's setup bound no binding: %w", f.name, firstErr)
-		}
-		if f.spec.Steps[0].Op == OpCall {
-			for _, b := range f.pool {
-				if b.x == "" {
-					return fmt.Errorf("flow %s: the platform did not say which X it bound", f.name)
-				}
+	}
+	if len(f.pool) == 0 {
+		return fmt.Errorf("flow %s: the pool's setup bound no binding: %w", f.name, firstErr)
+	}
+	if f.spec.Steps[0].Op == OpCall {
+		for _, b := range f.pool {
+			if b.x == "" {
+				return fmt.Errorf("flow %s: the platform did not say which X it bound", f.name)
 			}
 		}
 	}
+	return nil
+}
+
+// poolBind binds b, one binding of f's pool, and records it as bound; a bind that failed is
+// released, refused or kept as an orphan to reconcile, and its error returned.
+func (r *runner) poolBind(ctx context.Context, f *flowRun, c *pns.Client, b *bindState) error {
+	var q request
+	opBind.Request(f.m, &session{flow: f, b: b}, &q)
+	if err := r.cleanupPacer().wait(ctx); err != nil {
+		f.m.pool.release(b.xi) // never sent
+		return err
+	}
+	resp, err := c.Do(ctx, q.method, f.m.iface(OpBind).Path, f.m.params(nil), q.body)
+	var a answer
+	if err == nil && resp.OK() {
+		_ = json.Unmarshal(resp.Body, &a)
+	}
+	if a.SubscriptionID == "" {
+		if err != nil && !neverSent(err) {
+			r.orphan(b) // the request may have reached the platform
+		} else {
+			r.refused(b)
+		}
+		if err != nil {
+			return err
+		}
+		return fmt.Errorf("resultcode %q %s", resp.Envelope.ResultCode, resp.Envelope.ResultDesc)
+	}
+	b.sub = a.SubscriptionID
+	if x := a.x(); b.x == "" && x != "" {
+		b.x = x
+	}
+	if b.ext == "" {
+		b.ext = a.ExtendNum
+	}
+	r.bound(b)
 	return nil
 }
 
@@ -154,14 +165,8 @@ func (r *runner) removeAll(ctx context.Context, bs, orphans []*bindState, retrie
 	}
 	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), r.cfg.CleanupTimeout)
 	defer cancel()
-	type outcome struct {
-		removed, found int
-		leaked         string
-		unknown        bool
-		err            error
-	}
-	jobs := make(chan func() outcome)
-	results := make(chan outcome)
+	jobs := make(chan func() cleanupOutcome)
+	results := make(chan cleanupOutcome)
 	var wg sync.WaitGroup
 	for i := 0; i < 8; i++ {
 		wg.Add(1)
@@ -175,18 +180,18 @@ func (r *runner) removeAll(ctx context.Context, bs, orphans []*bindState, retrie
 	try := func(f func() error) error { return retry(cctx, r.cleanupPacer(), r.cfg.CleanupAttempts, f) }
 	go func() {
 		for _, b := range bs {
-			jobs <- func() outcome {
+			jobs <- func() cleanupOutcome {
 				if err := try(func() error { return unbindSub(cctx, b.m.client(), b.m, b.sub) }); err != nil {
-					return outcome{leaked: b.sub, err: err}
+					return cleanupOutcome{leaked: b.sub, err: err}
 				}
 				r.journal.outcome(journalGone, b)
 				r.live.Add(-1)
 				b.m.pool.release(b.xi)
-				return outcome{removed: 1}
+				return cleanupOutcome{removed: 1}
 			}
 		}
 		for _, o := range orphans {
-			jobs <- func() outcome {
+			jobs <- func() cleanupOutcome {
 				var n int
 				err := try(func() error {
 					var err error
@@ -194,40 +199,54 @@ func (r *runner) removeAll(ctx context.Context, bs, orphans []*bindState, retrie
 					return err
 				})
 				if err != nil {
-					return outcome{unknown: true, err: err}
+					return cleanupOutcome{unknown: true, err: err}
 				}
 				r.journal.outcome(journalGone, o)
 				o.m.pool.release(o.xi)
-				return outcome{removed: n, found: n}
+				return cleanupOutcome{removed: n, found: n}
 			}
 		}
 		close(jobs)
 		wg.Wait()
 		close(results)
 	}()
-	c := &r.agg.cleanup
 	for o := range results {
-		r.agg.mu.Lock()
-		// A binding found by reconciliation was bound by the load after all.
-		c.Bound += int64(o.found)
-		if retried {
-			c.Retried += int64(o.removed)
-		} else {
-			c.Unbound += int64(o.removed)
+		r.countCleanup(o, retried)
+	}
+}
+
+// cleanupOutcome is what removing one binding, or reconciling one orphan, came to.
+type cleanupOutcome struct {
+	removed, found int
+	leaked         string
+	unknown        bool
+	err            error
+}
+
+// countCleanup adds o to the load's cleanup counts: removed bindings as Retried when retried
+// (cleanup) else as Unbound.
+func (r *runner) countCleanup(o cleanupOutcome, retried bool) {
+	c := &r.agg.cleanup
+	r.agg.mu.Lock()
+	defer r.agg.mu.Unlock()
+	// A binding found by reconciliation was bound by the load after all.
+	c.Bound += int64(o.found)
+	if retried {
+		c.Retried += int64(o.removed)
+	} else {
+		c.Unbound += int64(o.removed)
+	}
+	if o.leaked != "" {
+		c.Leaked++
+		if len(c.LeakedIDs) < maxLeakedIDs {
+			c.LeakedIDs = append(c.LeakedIDs, o.leaked)
 		}
-		if o.leaked != "" {
-			c.Leaked++
-			if len(c.LeakedIDs) < maxLeakedIDs {
-				c.LeakedIDs = append(c.LeakedIDs, o.leaked)
-			}
-		}
-		if o.unknown {
-			c.Unknown++
-		}
-		if o.err != nil {
-			c.Errors = addExample(c.Errors, o.err.Error())
-		}
-		r.agg.mu.Unlock()
+	}
+	if o.unknown {
+		c.Unknown++
+	}
+	if o.err != nil {
+		c.Errors = addExample(c.Errors, o.err.Error())
 	}
 }
 

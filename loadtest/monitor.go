@@ -77,13 +77,7 @@ func (r *runner) monitor(hl *hlogSink, stop <-chan struct{}, abort func(string))
 	var f *os.File
 	if hl != nil {
 		f, bw = hl.f, hl.bw
-		lw = hdr.NewHistogramLogWriter(bw)
-		_ = lw.OutputComment("pns-harness load " + r.agg.scenario + " " + r.cfg.Name + " shard " + r.agg.shards[0] + "; values in ns, tags <interface>.service / <interface>.corrected")
-		_ = lw.OutputLogFormatVersion()
-		_ = lw.OutputStartTime(r.start.UnixMilli())
-		_ = lw.OutputBaseTime(r.start.UnixMilli())
-		lw.SetBaseTime(r.start.UnixMilli())
-		_ = lw.OutputLegend()
+		lw = r.newIntervalLog(bw)
 	}
 	done = make(chan struct{})
 	interval := r.cfg.ProgressInterval
@@ -98,22 +92,7 @@ func (r *runner) monitor(hl *hlogSink, stop <-chan struct{}, abort func(string))
 			if lw == nil {
 				return
 			}
-			r.ivMu.Lock()
-			ivs := r.iv
-			r.iv = map[string]*hdr.Histogram{}
-			r.ivMu.Unlock()
-			keys := make([]string, 0, len(ivs))
-			for k := range ivs {
-				keys = append(keys, k)
-			}
-			sortStrings(keys)
-			for _, k := range keys {
-				h := ivs[k]
-				h.SetTag(k)
-				h.SetStartTimeMs(lastLog.UnixMilli())
-				h.SetEndTimeMs(now.UnixMilli())
-				_ = lw.OutputIntervalHistogram(h)
-			}
+			r.flushIntervals(lw, lastLog, now)
 			lastLog = now
 		}
 		aborted := false
@@ -141,27 +120,67 @@ func (r *runner) monitor(hl *hlogSink, stop <-chan struct{}, abort func(string))
 				if r.cfg.Progress != nil {
 					r.cfg.Progress(p)
 				}
-				if !aborted {
-					if why := r.unreachable(now); why != "" {
-						aborted = true
-						r.couldNotCheck.CompareAndSwap(nil, &why)
-						abort(why)
-					}
-				}
-				if why := r.win.advance(now); why != "" && !aborted {
-					aborted = true
-					abort(why)
-				}
-				if r.abortable() && !aborted && now.Sub(r.start) >= time.Second {
-					if why := r.broken(); why != "" {
-						aborted = true
-						abort(why)
-					}
-				}
+				r.checkAbort(now, &aborted, abort)
 			}
 		}
 	}()
 	return done
+}
+
+// newIntervalLog starts the HdrHistogram interval log of the run on bw: its header, start
+// time and legend.
+func (r *runner) newIntervalLog(bw *bufio.Writer) *hdr.HistogramLogWriter {
+	lw := hdr.NewHistogramLogWriter(bw)
+	_ = lw.OutputComment("pns-harness load " + r.agg.scenario + " " + r.cfg.Name + " shard " + r.agg.shards[0] + "; values in ns, tags <interface>.service / <interface>.corrected")
+	_ = lw.OutputLogFormatVersion()
+	_ = lw.OutputStartTime(r.start.UnixMilli())
+	_ = lw.OutputBaseTime(r.start.UnixMilli())
+	lw.SetBaseTime(r.start.UnixMilli())
+	_ = lw.OutputLegend()
+	return lw
+}
+
+// flushIntervals writes the interval histograms gathered since from to lw, one per tag in
+// name order, and starts new ones.
+func (r *runner) flushIntervals(lw *hdr.HistogramLogWriter, from, now time.Time) {
+	r.ivMu.Lock()
+	ivs := r.iv
+	r.iv = map[string]*hdr.Histogram{}
+	r.ivMu.Unlock()
+	keys := make([]string, 0, len(ivs))
+	for k := range ivs {
+		keys = append(keys, k)
+	}
+	sortStrings(keys)
+	for _, k := range keys {
+		h := ivs[k]
+		h.SetTag(k)
+		h.SetStartTimeMs(from.UnixMilli())
+		h.SetEndTimeMs(now.UnixMilli())
+		_ = lw.OutputIntervalHistogram(h)
+	}
+}
+
+// checkAbort calls abort, once (aborted), when the target has stopped answering, a window
+// threshold broke, or (with abort-on-fail, after the first second) a threshold broke.
+func (r *runner) checkAbort(now time.Time, aborted *bool, abort func(string)) {
+	if !*aborted {
+		if why := r.unreachable(now); why != "" {
+			*aborted = true
+			r.couldNotCheck.CompareAndSwap(nil, &why)
+			abort(why)
+		}
+	}
+	if why := r.win.advance(now); why != "" && !*aborted {
+		*aborted = true
+		abort(why)
+	}
+	if r.abortable() && !*aborted && now.Sub(r.start) >= time.Second {
+		if why := r.broken(); why != "" {
+			*aborted = true
+			abort(why)
+		}
+	}
 }
 
 func sortStrings(s []string) {

@@ -224,6 +224,51 @@ func newRunner(ctx context.Context, cfg Config) (*runner, error) {
 	for i := range plans {
 		plans[i] = plans[i].Scale(1 / float64(cfg.Shards))
 	}
+	if err := setRunDefaults(&cfg, wl); err != nil {
+		return nil, err
+	}
+	modes := wl.Modes()
+	r := &runner{cfg: cfg, base: strings.TrimRight(cfg.Target, "/"), wl: wl, modes: map[pns.Mode]*modeRun{},
+		creds: pns.CredentialWatch{Limit: pns.RefusalLimit(cfg.Profile.Lockout.Failures)},
+		iv:    map[string]*hdr.Histogram{}, idle: make(chan struct{}), stopArrivals: make(chan struct{}),
+		queue: newStepQueue(), warned: map[string]bool{}}
+	if err := r.setupValidation(); err != nil {
+		return nil, err
+	}
+	for _, m := range modes {
+		mr, err := newModeRun(cfg, r.base, m, cfg.Shard, cfg.Shards)
+		if err != nil {
+			return nil, err
+		}
+		r.modes[m] = mr
+	}
+	if err := r.buildFlows(plans); err != nil {
+		return nil, err
+	}
+	if err := CheckThresholds(cfg.Thresholds, wl); err != nil {
+		return nil, err
+	}
+	r.win = newWindows(cfg.Thresholds, cfg.AbortOnFail, cfg.OnSecond)
+	if err := r.setupLagLimit(); err != nil {
+		return nil, err
+	}
+	if r.usesCalls && cfg.Callbacks == nil {
+		return nil, errors.New("the call operation needs a callback receiver (Config.Callbacks)")
+	}
+	if err := r.setupNumbers(); err != nil {
+		return nil, err
+	}
+	if err := r.checkCapacity(); err != nil {
+		return nil, err
+	}
+	r.agg = r.newRunAggregate()
+	return r, nil
+}
+
+// setRunDefaults fills the settings of cfg left zero with their defaults, and names the run
+// after its modes when it has no name.
+func setRunDefaults(cfg *Config, wl *Workload) error {
+	modes := wl.Modes()
 	if cfg.Profile == nil {
 		cfg.Profile = DefaultProfile()
 	}
@@ -243,7 +288,7 @@ func newRunner(ctx context.Context, cfg Config) (*runner, error) {
 		cfg.ProgressInterval = time.Second
 	}
 	if cfg.CleanupTimeout < 0 || cfg.CleanupAttempts < 0 || cfg.CleanupRate < 0 || math.IsNaN(cfg.CleanupRate) || math.IsInf(cfg.CleanupRate, 0) {
-		return nil, errors.New("cleanup timeout, attempts and rate must not be negative")
+		return errors.New("cleanup timeout, attempts and rate must not be negative")
 	}
 	if cfg.CleanupTimeout == 0 {
 		cfg.CleanupTimeout = DefaultCleanupTimeout
@@ -252,9 +297,8 @@ func newRunner(ctx context.Context, cfg Config) (*runner, error) {
 		cfg.CleanupAttempts = DefaultCleanupAttempts
 	}
 	if cfg.BindingLifetime == 0 {
-		cfg.BindingLifetime = BindingLifetimeFor(cfg, wl, time.Now())
+		cfg.BindingLifetime = BindingLifetimeFor(*cfg, wl, time.Now())
 	}
-	modes := wl.Modes()
 	if cfg.Name == "" {
 		names := make([]string, len(modes))
 		for i, m := range modes {
@@ -262,10 +306,13 @@ func newRunner(ctx context.Context, cfg Config) (*runner, error) {
 		}
 		cfg.Name = strings.Join(names, "+")
 	}
-	r := &runner{cfg: cfg, base: strings.TrimRight(cfg.Target, "/"), wl: wl, modes: map[pns.Mode]*modeRun{},
-		creds: pns.CredentialWatch{Limit: pns.RefusalLimit(cfg.Profile.Lockout.Failures)},
-		iv:    map[string]*hdr.Histogram{}, idle: make(chan struct{}), stopArrivals: make(chan struct{}),
-		queue: newStepQueue(), warned: map[string]bool{}}
+	return nil
+}
+
+// setupValidation sets the share of answers checked against the schemas and the validator
+// that checks them.
+func (r *runner) setupValidation() error {
+	cfg := r.cfg
 	r.sample = cfg.SchemaSample
 	if r.sample == 0 {
 		r.sample = 1
@@ -273,28 +320,24 @@ func newRunner(ctx context.Context, cfg Config) (*runner, error) {
 	if r.sample > 0 {
 		r.validate = cfg.Validator
 		if r.validate == nil {
-			if r.validateDoc, err = embeddedDocValidator(); err != nil {
-				return nil, fmt.Errorf("schemas: %w", err)
+			doc, err := embeddedDocValidator()
+			if err != nil {
+				return fmt.Errorf("schemas: %w", err)
 			}
+			r.validateDoc = doc
 		}
 	}
 	if r.sample >= 1 || r.sample < 0 {
 		r.memo = newCheckMemo()
 	}
-	for _, m := range modes {
-		mr, err := newModeRun(cfg, r.base, m, cfg.Shard, cfg.Shards)
-		if err != nil {
-			return nil, err
-		}
-		r.modes[m] = mr
-	}
-	if err := r.buildFlows(plans); err != nil {
-		return nil, err
-	}
-	if err := CheckThresholds(cfg.Thresholds, wl); err != nil {
-		return nil, err
-	}
-	r.win = newWindows(cfg.Thresholds, cfg.AbortOnFail, cfg.OnSecond)
+	return nil
+}
+
+// setupLagLimit sets the generator's lag limit (a generator.lag.p99 threshold, else
+// Config.GeneratorLag, else the default) and, when Config.GeneratorLag asks for it, adds the
+// threshold that fails a generator-bound run.
+func (r *runner) setupLagLimit() error {
+	cfg := r.cfg
 	r.lagLimit = cfg.GeneratorLag
 	if r.lagLimit <= 0 {
 		r.lagLimit = DefaultGeneratorLag
@@ -310,13 +353,17 @@ func newRunner(ctx context.Context, cfg Config) (*runner, error) {
 		// The generator.lag threshold: a generator-bound run fails its thresholds.
 		t, err := ParseThreshold("generator.lag.p99<" + r.lagLimit.String())
 		if err != nil {
-			return nil, err
+			return err
 		}
 		r.cfg.Thresholds = append(append([]Threshold(nil), cfg.Thresholds...), t)
 	}
-	if r.usesCalls && cfg.Callbacks == nil {
-		return nil, errors.New("the call operation needs a callback receiver (Config.Callbacks)")
-	}
+	return nil
+}
+
+// setupNumbers takes the run's shard of the profile's A and B number ranges (or the
+// defaults).
+func (r *runner) setupNumbers() error {
+	cfg := r.cfg
 	nums := cfg.Profile.Numbers
 	if nums.A.Start == "" {
 		nums.A = NumberRange{Start: DefaultAStart, Count: DefaultRangeN}
@@ -326,35 +373,39 @@ func newRunner(ctx context.Context, cfg Config) (*runner, error) {
 	}
 	aR, err := parseRange(nums.A)
 	if err != nil {
-		return nil, fmt.Errorf("profile: numbers.a: %w", err)
+		return fmt.Errorf("profile: numbers.a: %w", err)
 	}
 	bR, err := parseRange(nums.B)
 	if err != nil {
-		return nil, fmt.Errorf("profile: numbers.b: %w", err)
+		return fmt.Errorf("profile: numbers.b: %w", err)
 	}
 	r.aNums, r.bNums = aR.shard(cfg.Shard, cfg.Shards), bR.shard(cfg.Shard, cfg.Shards)
-	if err := r.checkCapacity(); err != nil {
-		return nil, err
-	}
-	r.agg = newAggregate()
-	r.agg.scenario, r.agg.mode = wl.Name, cfg.Name
+	return nil
+}
+
+// newRunAggregate is the empty aggregate of the run, labelled with its workload, shard, plan
+// and settings.
+func (r *runner) newRunAggregate() *aggregate {
+	cfg, wl := r.cfg, r.wl
+	a := newAggregate()
+	a.scenario, a.mode = wl.Name, cfg.Name
 	if wl.Name == "" {
-		r.agg.scenario = "workload"
+		a.scenario = "workload"
 	}
-	r.agg.shards = []string{fmt.Sprintf("%d/%d", cfg.Shard, cfg.Shards)}
-	r.agg.plan = r.plan
-	r.agg.primary = r.primary
-	r.agg.lagLimit = r.lagLimit.Seconds() * 1e3
+	a.shards = []string{fmt.Sprintf("%d/%d", cfg.Shard, cfg.Shards)}
+	a.plan = r.plan
+	a.primary = r.primary
+	a.lagLimit = r.lagLimit.Seconds() * 1e3
 	if cfg.Workload == nil && cfg.Scenario == ScenarioBindUnbind {
-		r.agg.hold = cfg.Hold.Seconds()
+		a.hold = cfg.Hold.Seconds()
 	}
-	r.agg.cleanup.LifetimeSeconds = int64(math.Ceil(max(cfg.BindingLifetime, 0).Seconds()))
-	r.agg.run = cfg.Run
-	r.agg.run.StartAt = cfg.StartAt
-	if r.agg.run.ProfileDigest == "" {
-		r.agg.run.ProfileDigest = ProfileDigest(cfg.Profile)
+	a.cleanup.LifetimeSeconds = int64(math.Ceil(max(cfg.BindingLifetime, 0).Seconds()))
+	a.run = cfg.Run
+	a.run.StartAt = cfg.StartAt
+	if a.run.ProfileDigest == "" {
+		a.run.ProfileDigest = ProfileDigest(cfg.Profile)
 	}
-	return r, nil
+	return a
 }
 
 // newModeRun prepares mode m of a run of cfg against base, as shard of shards.
@@ -517,19 +568,10 @@ func (r *runner) run(ctx context.Context) (*Result, error) {
 		return nil, err
 	}
 	if r.cfg.OutDir != "" {
-		if err := r.takeOverJournal(ctx); err != nil {
-			return nil, configErr(err)
-		}
-		j, err := openJournal(r.cfg.OutDir)
-		if err != nil {
+		if err := r.openRunJournal(ctx); err != nil {
 			return nil, err
 		}
-		r.journal = j
-		for _, m := range r.modes {
-			m.journal = j
-		}
-		j.write(journalRecord{Op: journalRun, Target: r.base, At: time.Now().UTC().Format(time.RFC3339Nano), Ephemeral: r.cfg.EphemeralTarget})
-		defer j.close() // the early returns; the normal end closes it before the result
+		defer r.journal.close() // the early returns; the normal end closes it before the result
 	}
 	if r.usesCalls {
 		if err := r.probeCalls(ctx); err != nil {
@@ -552,23 +594,10 @@ func (r *runner) run(ctx context.Context) (*Result, error) {
 	if r.usesCalls {
 		r.startCallbacks()
 	}
-	client := r.cfg.HTTPClient
-	if client == nil {
-		client = defaultClient(r.cfg.Timeout, r.cfg.MaxWorkers, r.cfg.TLSConfig)
-	}
-	// Requests outlive a cancelled ctx: the unbinds of a stopping load must still go out.
-	r.gen = newGenerator(context.WithoutCancel(ctx), client, r.cfg.Workers, r.cfg.MaxWorkers)
+	r.gen = r.newRunGenerator(ctx)
 
 	var st stopper
-	stopLoad := func(reason string) {
-		st.stop(reason, func() {
-			r.stopping.Store(true)
-			close(r.stopArrivals)
-			r.queue.drainNow()
-			// Unbinds get one request timeout (plus slack) to drain; the rest is cleanup's.
-			time.AfterFunc(r.cfg.Timeout+5*time.Second, r.hardStop)
-		})
-	}
+	stopLoad := r.stopLoadWith(&st)
 	r.stopLoad.Store(&stopLoad)
 	// The schedule's origin: taken right before the first arrival so that corrected latency
 	// does not include setup time (nor the wait for the shards' shared start instant).
@@ -583,21 +612,7 @@ func (r *runner) run(ctx context.Context) (*Result, error) {
 		defer close(queueDone)
 		r.queue.run(r.dispatchPending)
 	}()
-	var arrivals sync.WaitGroup
-	for _, f := range r.flows {
-		arrivals.Add(1)
-		go func() {
-			defer arrivals.Done()
-			r.arrive(f)
-		}()
-	}
-	go func() {
-		arrivals.Wait()
-		r.arrivalsDone.Store(true)
-		if r.active.Load() == 0 {
-			r.idleOnce.Do(func() { close(r.idle) })
-		}
-	}()
+	r.startArrivals()
 	stopMon := make(chan struct{})
 	monDone := r.monitor(hl, stopMon, stopLoad)
 	select {
@@ -614,30 +629,111 @@ func (r *runner) run(ctx context.Context) (*Result, error) {
 	// The load is over and every answer recorded: the windows ending by its end are its
 	// last (a plan that ran out counts to its end, its last arrivals may leave early); the
 	// seconds after it (callback wait, cleanup) are no load.
+	r.win.close(r.loadEnd(&st))
+	if r.usesCalls {
+		r.endCallbacks(ctx)
+	}
+	close(stopMon)
+	<-monDone
+	r.teardownPools(ctx)
+	r.cleanup(ctx)
+	r.closeJournal()
+	return r.finish(&st)
+}
+
+// newRunGenerator is the generator of the run's requests, on Config.HTTPClient or a client
+// of its own. Requests outlive a cancelled ctx: the unbinds of a stopping load must still go
+// out.
+func (r *runner) newRunGenerator(ctx context.Context) *generator {
+	client := r.cfg.HTTPClient
+	if client == nil {
+		client = defaultClient(r.cfg.Timeout, r.cfg.MaxWorkers, r.cfg.TLSConfig)
+	}
+	return newGenerator(context.WithoutCancel(ctx), client, r.cfg.Workers, r.cfg.MaxWorkers)
+}
+
+// closeJournal closes the binding journal at the normal end; its error is the run's first
+// file error unless one came before.
+func (r *runner) closeJournal() {
+	if err := r.journal.close(); err != nil {
+		r.mu.Lock()
+		r.fileErr = cmp.Or(r.fileErr, err)
+		r.mu.Unlock()
+	}
+}
+
+// stopLoadWith is the function that stops the load once, for the reason it is given (kept
+// in st): no more arrivals, the queued steps dropped, and a hard stop one request timeout
+// (plus slack) later for the unbinds to drain; the rest is cleanup's.
+func (r *runner) stopLoadWith(st *stopper) func(reason string) {
+	return func(reason string) {
+		st.stop(reason, func() {
+			r.stopping.Store(true)
+			close(r.stopArrivals)
+			r.queue.drainNow()
+			time.AfterFunc(r.cfg.Timeout+5*time.Second, r.hardStop)
+		})
+	}
+}
+
+// loadEnd is when the load ended: now, or the plan's end when it ran out early and was not
+// stopped (its last arrivals may leave early, the plan still counts to its end).
+func (r *runner) loadEnd(st *stopper) time.Time {
 	end := time.Now()
 	if reason, _ := st.get(); reason == "" {
 		if planEnd := r.start.Add(r.plan.Total()); planEnd.After(end) {
 			end = planEnd
 		}
 	}
-	r.win.close(end)
-	if r.usesCalls {
-		r.waitCallbacks(ctx, r.cfg.Callbacks)
-		r.cfg.Callbacks.detach()
-		if n := r.cfg.Callbacks.openCalls(); n > 0 {
-			r.warnOnce(fmt.Sprintf("%d calls had no fee record within the callback wait: check the emulator's callStatusUrl/feeUrl point at the receiver", n))
+	return end
+}
+
+// openRunJournal takes over the output directory's binding journal (refusing one an earlier
+// run may have left bindings in) and opens the run's own, shared by its modes.
+func (r *runner) openRunJournal(ctx context.Context) error {
+	if err := r.takeOverJournal(ctx); err != nil {
+		return configErr(err)
+	}
+	j, err := openJournal(r.cfg.OutDir)
+	if err != nil {
+		return err
+	}
+	r.journal = j
+	for _, m := range r.modes {
+		m.journal = j
+	}
+	j.write(journalRecord{Op: journalRun, Target: r.base, At: time.Now().UTC().Format(time.RFC3339Nano), Ephemeral: r.cfg.EphemeralTarget})
+	return nil
+}
+
+// startArrivals starts every flow's arrivals; once all have ended and no session is active,
+// the run is idle.
+func (r *runner) startArrivals() {
+	var arrivals sync.WaitGroup
+	for _, f := range r.flows {
+		arrivals.Add(1)
+		go func() {
+			defer arrivals.Done()
+			r.arrive(f)
+		}()
+	}
+	go func() {
+		arrivals.Wait()
+		r.arrivalsDone.Store(true)
+		if r.active.Load() == 0 {
+			r.idleOnce.Do(func() { close(r.idle) })
 		}
+	}()
+}
+
+// endCallbacks waits for the callbacks of the load's calls, stops recording them and warns
+// about calls whose fee record never came.
+func (r *runner) endCallbacks(ctx context.Context) {
+	r.waitCallbacks(ctx, r.cfg.Callbacks)
+	r.cfg.Callbacks.detach()
+	if n := r.cfg.Callbacks.openCalls(); n > 0 {
+		r.warnOnce(fmt.Sprintf("%d calls had no fee record within the callback wait: check the emulator's callStatusUrl/feeUrl point at the receiver", n))
 	}
-	close(stopMon)
-	<-monDone
-	r.teardownPools(ctx)
-	r.cleanup(ctx)
-	if err := r.journal.close(); err != nil {
-		r.mu.Lock()
-		r.fileErr = cmp.Or(r.fileErr, err)
-		r.mu.Unlock()
-	}
-	return r.finish(&st)
 }
 
 // hardStop ends a stopping load that did not drain in time: queued steps are abandoned and

@@ -26,6 +26,54 @@ func (r *Result) WriteText(out io.Writer) error {
 		r.arrivalLabel(), r.TargetHits, r.TargetRate, r.SentHits, r.AchievedRate, r.ShortfallPct)
 	fmt.Fprintf(w, "generator: lag p50 %.2fms p99 %.2fms max %.2fms, blocked on workers p99 %.2fms max %.2fms (limit p99 %gms)\n",
 		r.Generator.Lag.P50, r.Generator.Lag.P99, r.Generator.Lag.Max, r.Generator.Blocked.P99, r.Generator.Blocked.Max, r.Generator.LimitMs)
+	r.writeTables(w)
+	fmt.Fprintf(w, "conformance: %d responses checked, %d against schemas, %d errors\n", r.Conformance.Checked, r.Conformance.SchemaChecked, r.Conformance.Errors)
+	for _, e := range r.Conformance.Examples {
+		fmt.Fprintf(w, "  %s\n", e)
+	}
+	for _, x := range r.Rejections {
+		kind := "rejected"
+		what := x.Code
+		if x.Throttling {
+			kind, what = "throttling", x.Code+" flow control"
+		}
+		var ifs []string
+		for _, id := range sortedKeys(boolKeys(x.Interfaces)) {
+			ifs = append(ifs, fmt.Sprintf("%s×%d", id, x.Interfaces[id]))
+		}
+		fmt.Fprintf(w, "%s: %s ×%d (%s), began at %.1fs at %d req/s answered (plan %.1f/s)\n",
+			kind, what, x.Count, strings.Join(ifs, " "), x.BeganOffsetSeconds, x.BeganAtRate, x.BeganAtTargetRate)
+	}
+	r.writeCleanup(w)
+	for _, x := range r.Warnings {
+		fmt.Fprintf(w, "warning: %s\n", x)
+	}
+	if r.CouldNotCheck != "" {
+		fmt.Fprintf(w, "could not check: %s\n", r.CouldNotCheck)
+	}
+	if r.Aborted != "" {
+		fmt.Fprintf(w, "aborted: %s\n", r.Aborted)
+	}
+	for _, t := range r.Thresholds {
+		status := "ok"
+		if !t.OK {
+			status = "BROKEN"
+		}
+		detail := ""
+		if t.Detail != "" {
+			detail = " (" + t.Detail + ")"
+		}
+		fmt.Fprintf(w, "threshold %-30s %-6s actual %g%s%s\n", t.Expr, status, t.Actual, t.Unit, detail)
+	}
+	for _, f := range r.Files {
+		fmt.Fprintf(w, "wrote %s\n", f)
+	}
+	return w.err
+}
+
+// writeTables writes the flows (when there is more than one simple flow) and the table of
+// interfaces and callback types.
+func (r *Result) writeTables(w *errWriter) {
 	if len(r.Flows) > 1 || (len(r.Flows) == 1 && len(r.Flows[0].Steps) > 2) {
 		ft := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
 		fmt.Fprintln(ft, "flow\tmode\tsessions\tplanned\tcompleted\tended early\tsteps (sent/success)")
@@ -58,23 +106,11 @@ func (r *Result) WriteText(out io.Writer) error {
 	if err := tw.Flush(); err != nil && w.err == nil {
 		w.err = err
 	}
-	fmt.Fprintf(w, "conformance: %d responses checked, %d against schemas, %d errors\n", r.Conformance.Checked, r.Conformance.SchemaChecked, r.Conformance.Errors)
-	for _, e := range r.Conformance.Examples {
-		fmt.Fprintf(w, "  %s\n", e)
-	}
-	for _, x := range r.Rejections {
-		kind := "rejected"
-		what := x.Code
-		if x.Throttling {
-			kind, what = "throttling", x.Code+" flow control"
-		}
-		var ifs []string
-		for _, id := range sortedKeys(boolKeys(x.Interfaces)) {
-			ifs = append(ifs, fmt.Sprintf("%s×%d", id, x.Interfaces[id]))
-		}
-		fmt.Fprintf(w, "%s: %s ×%d (%s), began at %.1fs at %d req/s answered (plan %.1f/s)\n",
-			kind, what, x.Count, strings.Join(ifs, " "), x.BeganOffsetSeconds, x.BeganAtRate, x.BeganAtTargetRate)
-	}
+}
+
+// writeCleanup writes what became of the load's bindings: counts, their lifetime, the leaked
+// ones and the cleanup's errors.
+func (r *Result) writeCleanup(w *errWriter) {
 	fmt.Fprintf(w, "bindings: %d bound, %d unbound, %d removed by cleanup, %d leaked\n", r.Cleanup.Bound, r.Cleanup.Unbound, r.Cleanup.Retried, r.Cleanup.Leaked)
 	if s := r.Cleanup.LifetimeSeconds; s > 0 {
 		fmt.Fprintf(w, "  %s binds carried a lifetime of %s: a binding left behind expires by itself\n", lifetimeModes(), time.Duration(s)*time.Second)
@@ -92,30 +128,6 @@ func (r *Result) WriteText(out io.Writer) error {
 	for _, e := range r.Cleanup.Errors {
 		fmt.Fprintf(w, "  %s\n", e)
 	}
-	for _, x := range r.Warnings {
-		fmt.Fprintf(w, "warning: %s\n", x)
-	}
-	if r.CouldNotCheck != "" {
-		fmt.Fprintf(w, "could not check: %s\n", r.CouldNotCheck)
-	}
-	if r.Aborted != "" {
-		fmt.Fprintf(w, "aborted: %s\n", r.Aborted)
-	}
-	for _, t := range r.Thresholds {
-		status := "ok"
-		if !t.OK {
-			status = "BROKEN"
-		}
-		detail := ""
-		if t.Detail != "" {
-			detail = " (" + t.Detail + ")"
-		}
-		fmt.Fprintf(w, "threshold %-30s %-6s actual %g%s%s\n", t.Expr, status, t.Actual, t.Unit, detail)
-	}
-	for _, f := range r.Files {
-		fmt.Fprintf(w, "wrote %s\n", f)
-	}
-	return w.err
 }
 
 // errWriter keeps the first write error so that WriteText can report it once.

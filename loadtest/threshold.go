@@ -118,6 +118,21 @@ func ParseThreshold(expr string) (Threshold, error) {
 		scope = scope[:len(scope)-1]
 	}
 	t.Scope = strings.Join(scope, ".")
+	if err := classifyThreshold(expr, name, &t); err != nil {
+		return Threshold{}, err
+	}
+	if t.Window > 0 && !windowable(t) {
+		return Threshold{}, fmt.Errorf("threshold %q: a window applies to interface metrics (SCOPE.pNN, max, mean, min, success, count), not to %s", expr, name)
+	}
+	if err := parseThresholdValue(expr, name, val, &t); err != nil {
+		return Threshold{}, err
+	}
+	return t, nil
+}
+
+// classifyThreshold sets the kind of t's value (latency, percent or number) from its scope
+// and statistic, and refuses a metric no result measures.
+func classifyThreshold(expr, name string, t *Threshold) error {
 	switch {
 	case t.Scope == "rate":
 		switch t.Stat {
@@ -126,96 +141,103 @@ func ParseThreshold(expr string) (Threshold, error) {
 		case "achieved":
 			t.Kind = "number"
 		default:
-			return Threshold{}, fmt.Errorf("threshold %q: unknown rate metric %q (want rate.shortfall or rate.achieved)", expr, name)
+			return fmt.Errorf("threshold %q: unknown rate metric %q (want rate.shortfall or rate.achieved)", expr, name)
 		}
 	case t.Scope == "throttling" || t.Scope == "rejections":
 		if t.Stat != "count" {
-			return Threshold{}, fmt.Errorf("threshold %q: unknown metric %q (want %s.count)", expr, name, t.Scope)
+			return fmt.Errorf("threshold %q: unknown metric %q (want %s.count)", expr, name, t.Scope)
 		}
 		t.Kind = "number"
 	case strings.HasPrefix(t.Scope, "flow.") || t.Scope == "flow":
 		if t.Scope == "flow" || strings.Count(t.Scope, ".") != 1 {
-			return Threshold{}, fmt.Errorf("threshold %q: flow metrics are flow.NAME.STAT, e.g. flow.lifecycle.completed", expr)
+			return fmt.Errorf("threshold %q: flow metrics are flow.NAME.STAT, e.g. flow.lifecycle.completed", expr)
 		}
 		switch t.Stat {
 		case "arrivals", "completed", "ended":
 			t.Kind = "number"
 		default:
-			return Threshold{}, fmt.Errorf("threshold %q: unknown flow statistic %q (want arrivals, completed or ended)", expr, t.Stat)
+			return fmt.Errorf("threshold %q: unknown flow statistic %q (want arrivals, completed or ended)", expr, t.Stat)
 		}
 	case t.Scope == "generator" || strings.HasPrefix(t.Scope, "generator."):
 		if t.Scope != "generator.lag" && t.Scope != "generator.blocked" {
-			return Threshold{}, fmt.Errorf("threshold %q: unknown generator metric %q (want generator.lag.STAT or generator.blocked.STAT)", expr, name)
+			return fmt.Errorf("threshold %q: unknown generator metric %q (want generator.lag.STAT or generator.blocked.STAT)", expr, name)
 		}
 		if t.Corrected || !(t.Stat == "max" || t.Stat == "mean" || t.Stat == "min" || rePct.MatchString(t.Stat)) {
-			return Threshold{}, fmt.Errorf("threshold %q: %s takes a latency statistic (pNN, max, mean, min)", expr, t.Scope)
+			return fmt.Errorf("threshold %q: %s takes a latency statistic (pNN, max, mean, min)", expr, t.Scope)
 		}
 		t.Kind = "latency"
 	case t.Scope == "conformance":
 		if t.Stat != "errors" {
-			return Threshold{}, fmt.Errorf("threshold %q: unknown conformance metric %q (want conformance.errors)", expr, name)
+			return fmt.Errorf("threshold %q: unknown conformance metric %q (want conformance.errors)", expr, name)
 		}
 		t.Kind = "number"
 	default:
-		switch {
-		case t.Stat == "success":
-			if strings.HasPrefix(t.Scope, "callback") {
-				return Threshold{}, fmt.Errorf("threshold %q: callbacks have no success rate", expr)
-			}
-			t.Kind = "percent"
-		case t.Stat == "count":
-			t.Kind = "number"
-		case t.Stat == "max" || t.Stat == "mean" || t.Stat == "min" || rePct.MatchString(t.Stat):
-			t.Kind = "latency"
-			if rePct.MatchString(t.Stat) {
-				q, _ := strconv.ParseFloat(t.Stat[1:], 64)
-				if q > 100 {
-					return Threshold{}, fmt.Errorf("threshold %q: percentile %s above 100", expr, t.Stat)
-				}
-			}
-		default:
-			return Threshold{}, fmt.Errorf("threshold %q: unknown statistic %q (want pNN, max, mean, min, success or count)", expr, t.Stat)
-		}
-		if t.Corrected && t.Kind != "latency" {
-			return Threshold{}, fmt.Errorf("threshold %q: corrected applies to latency statistics only", expr)
-		}
-		if t.Corrected && strings.HasPrefix(t.Scope, "callback") {
-			return Threshold{}, fmt.Errorf("threshold %q: callbacks have no corrected latency", expr)
-		}
-		if t.Scope == "callback" {
-			return Threshold{}, fmt.Errorf("threshold %q: callback metrics need an event, e.g. callback.fee.p95", expr)
-		}
-		if err := checkLoadScope(expr, t.Scope); err != nil {
-			return Threshold{}, err
-		}
+		return classifyInterfaceStat(expr, t)
 	}
-	if t.Window > 0 && !windowable(t) {
-		return Threshold{}, fmt.Errorf("threshold %q: a window applies to interface metrics (SCOPE.pNN, max, mean, min, success, count), not to %s", expr, name)
+	return nil
+}
+
+// classifyInterfaceStat classifies a statistic of an interface scope (an interface, an
+// operation, all, or a callback event) and checks the scope against the operation table.
+func classifyInterfaceStat(expr string, t *Threshold) error {
+	switch {
+	case t.Stat == "success":
+		if strings.HasPrefix(t.Scope, "callback") {
+			return fmt.Errorf("threshold %q: callbacks have no success rate", expr)
+		}
+		t.Kind = "percent"
+	case t.Stat == "count":
+		t.Kind = "number"
+	case t.Stat == "max" || t.Stat == "mean" || t.Stat == "min" || rePct.MatchString(t.Stat):
+		t.Kind = "latency"
+		if rePct.MatchString(t.Stat) {
+			q, _ := strconv.ParseFloat(t.Stat[1:], 64)
+			if q > 100 {
+				return fmt.Errorf("threshold %q: percentile %s above 100", expr, t.Stat)
+			}
+		}
+	default:
+		return fmt.Errorf("threshold %q: unknown statistic %q (want pNN, max, mean, min, success or count)", expr, t.Stat)
 	}
+	if t.Corrected && t.Kind != "latency" {
+		return fmt.Errorf("threshold %q: corrected applies to latency statistics only", expr)
+	}
+	if t.Corrected && strings.HasPrefix(t.Scope, "callback") {
+		return fmt.Errorf("threshold %q: callbacks have no corrected latency", expr)
+	}
+	if t.Scope == "callback" {
+		return fmt.Errorf("threshold %q: callback metrics need an event, e.g. callback.fee.p95", expr)
+	}
+	return checkLoadScope(expr, t.Scope)
+}
+
+// parseThresholdValue parses the value of t in its kind: a duration, a percentage or a
+// number.
+func parseThresholdValue(expr, name, val string, t *Threshold) error {
 	switch t.Kind {
 	case "latency":
 		d, err := time.ParseDuration(val)
 		if err != nil {
-			return Threshold{}, fmt.Errorf("threshold %q: %s needs a duration such as 50ms, got %q", expr, name, val)
+			return fmt.Errorf("threshold %q: %s needs a duration such as 50ms, got %q", expr, name, val)
 		}
 		t.Value = float64(d) / 1e6
 	case "percent":
 		if !strings.HasSuffix(val, "%") {
-			return Threshold{}, fmt.Errorf("threshold %q: %s needs a percentage such as 99.9%%, got %q", expr, name, val)
+			return fmt.Errorf("threshold %q: %s needs a percentage such as 99.9%%, got %q", expr, name, val)
 		}
 		f, err := strconv.ParseFloat(strings.TrimSuffix(val, "%"), 64)
 		if err != nil || f < 0 || f > 100 {
-			return Threshold{}, fmt.Errorf("threshold %q: %s needs a percentage such as 99.9%%, got %q", expr, name, val)
+			return fmt.Errorf("threshold %q: %s needs a percentage such as 99.9%%, got %q", expr, name, val)
 		}
 		t.Value = f
 	default:
 		f, err := strconv.ParseFloat(val, 64)
 		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
-			return Threshold{}, fmt.Errorf("threshold %q: %s needs a number, got %q", expr, name, val)
+			return fmt.Errorf("threshold %q: %s needs a number, got %q", expr, name, val)
 		}
 		t.Value = f
 	}
-	return t, nil
+	return nil
 }
 
 // ParseThresholds parses several expressions, stopping at the first error.
@@ -264,6 +286,120 @@ func latencyStat(h *hdr.Histogram, stat string) float64 {
 	return ms(h.ValueAtQuantile(q))
 }
 
+// measureThreshold sets o.Actual to the value of t's metric in r (a its aggregate). It
+// reports whether the metric had anything to measure, and how many values the histograms
+// behind a latency statistic dropped when they were merged.
+//
+// lost counts the values the histograms behind a latency statistic dropped when they were
+// merged (here, or when the result was merged from shards): such a statistic leaves them out,
+// so it is not measured rather than passed or failed on the rest.
+func measureThreshold(r *Result, a *aggregate, t Threshold, o *ThresholdOutcome) (measured bool, lost int64) {
+	measured = true
+	switch {
+	case t.Scope == "rate" && t.Stat == "shortfall":
+		o.Actual = r.ShortfallPct
+		measured = r.TargetHits > 0
+	case t.Scope == "rate":
+		o.Actual = r.AchievedRate
+		o.Unit = "req/s"
+	case t.Scope == "conformance":
+		o.Actual = float64(r.Conformance.Errors)
+	case t.Scope == "throttling" || t.Scope == "rejections":
+		for _, x := range r.Rejections {
+			if x.Throttling || t.Scope == "rejections" {
+				o.Actual += float64(x.Count)
+			}
+		}
+	case strings.HasPrefix(t.Scope, "flow."):
+		name := strings.TrimPrefix(t.Scope, "flow.")
+		measured = false
+		for _, f := range r.Flows {
+			if f.Name == name {
+				measured = true
+				switch t.Stat {
+				case "arrivals":
+					o.Actual = float64(f.Arrivals)
+				case "completed":
+					o.Actual = float64(f.Completed)
+				default:
+					o.Actual = float64(f.Ended)
+				}
+			}
+		}
+	case t.Scope == "generator.lag" || t.Scope == "generator.blocked":
+		h, name := a.lag, "generator lag"
+		if t.Scope == "generator.blocked" {
+			h, name = a.blocked, "generator blocked"
+		}
+		lost = a.dropped[name]
+		if h == nil || h.TotalCount() == 0 {
+			measured = false
+		} else {
+			o.Actual = latencyStat(h, t.Stat)
+		}
+	case t.Scope == "callback" || strings.HasPrefix(t.Scope, "callback."):
+		return measureCallbacks(a, t, o)
+	default:
+		return measureInterfaces(a, t, o)
+	}
+	return measured, lost
+}
+
+// measureCallbacks measures a callback metric of the generator's own calls: the count or a
+// delay statistic of one event's pushes, or of all.
+func measureCallbacks(a *aggregate, t Threshold, o *ThresholdOutcome) (measured bool, lost int64) {
+	measured = true
+	ev := strings.TrimPrefix(t.Scope, "callback.")
+	var h *hdr.Histogram
+	// Sorted, as in ifaceHists: the first histogram decides what the merge can hold.
+	for _, e := range slices.Sorted(maps.Keys(a.callbacks)) {
+		if x := a.callbacks[e]; ev == "all" || e == ev {
+			lost += mergeInto(&h, x) + a.dropped["callback "+e]
+		}
+	}
+	if t.Stat == "count" {
+		if h != nil {
+			o.Actual = float64(h.TotalCount())
+		}
+	} else if h == nil || h.TotalCount() == 0 {
+		measured = false
+	} else {
+		o.Actual = latencyStat(h, t.Stat)
+	}
+	return measured, lost
+}
+
+// measureInterfaces measures a statistic of the interfaces t's scope matches: count, success
+// rate, or a service or corrected latency statistic.
+func measureInterfaces(a *aggregate, t Threshold, o *ThresholdOutcome) (measured bool, lost int64) {
+	measured = true
+	match := func(id string) bool {
+		return t.Scope == "all" || id == t.Scope || strings.HasSuffix(id, "."+t.Scope)
+	}
+	svc, cor, count, success, svcLost, corLost := a.ifaceHists(match)
+	switch t.Stat {
+	case "count":
+		o.Actual = float64(count)
+	case "success":
+		if count == 0 {
+			measured = false
+		}
+		o.Actual = pct(success, count)
+	default:
+		h, kind, codesLost := svc, " service", svcLost
+		if t.Corrected {
+			h, kind, codesLost = cor, " corrected", corLost
+		}
+		lost = codesLost + a.codesDropped(match, kind)
+		if h == nil || h.TotalCount() == 0 {
+			measured = false
+		} else {
+			o.Actual = latencyStat(h, t.Stat)
+		}
+	}
+	return measured, lost
+}
+
 // Evaluate checks every threshold against the result, stores the outcomes in r.Thresholds and
 // returns them. A latency or success threshold whose metric has no sample fails: a criterion
 // about traffic that never happened cannot be said to hold. Nor can one about a latency
@@ -291,97 +427,7 @@ func Evaluate(r *Result, ts []Threshold) ([]ThresholdOutcome, error) {
 			out = append(out, o)
 			continue
 		}
-		measured := true
-		// lost counts the values the histograms behind a latency statistic dropped when they
-		// were merged (here, or when the result was merged from shards): such a statistic
-		// leaves them out, so it is not measured rather than passed or failed on the rest.
-		var lost int64
-		switch {
-		case t.Scope == "rate" && t.Stat == "shortfall":
-			o.Actual = r.ShortfallPct
-			measured = r.TargetHits > 0
-		case t.Scope == "rate":
-			o.Actual = r.AchievedRate
-			o.Unit = "req/s"
-		case t.Scope == "conformance":
-			o.Actual = float64(r.Conformance.Errors)
-		case t.Scope == "throttling" || t.Scope == "rejections":
-			for _, x := range r.Rejections {
-				if x.Throttling || t.Scope == "rejections" {
-					o.Actual += float64(x.Count)
-				}
-			}
-		case strings.HasPrefix(t.Scope, "flow."):
-			name := strings.TrimPrefix(t.Scope, "flow.")
-			measured = false
-			for _, f := range r.Flows {
-				if f.Name == name {
-					measured = true
-					switch t.Stat {
-					case "arrivals":
-						o.Actual = float64(f.Arrivals)
-					case "completed":
-						o.Actual = float64(f.Completed)
-					default:
-						o.Actual = float64(f.Ended)
-					}
-				}
-			}
-		case t.Scope == "generator.lag" || t.Scope == "generator.blocked":
-			h, name := a.lag, "generator lag"
-			if t.Scope == "generator.blocked" {
-				h, name = a.blocked, "generator blocked"
-			}
-			lost = a.dropped[name]
-			if h == nil || h.TotalCount() == 0 {
-				measured = false
-			} else {
-				o.Actual = latencyStat(h, t.Stat)
-			}
-		case t.Scope == "callback" || strings.HasPrefix(t.Scope, "callback."):
-			ev := strings.TrimPrefix(t.Scope, "callback.")
-			var h *hdr.Histogram
-			// Sorted, as in ifaceHists: the first histogram decides what the merge can hold.
-			for _, e := range slices.Sorted(maps.Keys(a.callbacks)) {
-				if x := a.callbacks[e]; ev == "all" || e == ev {
-					lost += mergeInto(&h, x) + a.dropped["callback "+e]
-				}
-			}
-			if t.Stat == "count" {
-				if h != nil {
-					o.Actual = float64(h.TotalCount())
-				}
-			} else if h == nil || h.TotalCount() == 0 {
-				measured = false
-			} else {
-				o.Actual = latencyStat(h, t.Stat)
-			}
-		default:
-			match := func(id string) bool {
-				return t.Scope == "all" || id == t.Scope || strings.HasSuffix(id, "."+t.Scope)
-			}
-			svc, cor, count, success, svcLost, corLost := a.ifaceHists(match)
-			switch t.Stat {
-			case "count":
-				o.Actual = float64(count)
-			case "success":
-				if count == 0 {
-					measured = false
-				}
-				o.Actual = pct(success, count)
-			default:
-				h, kind, codesLost := svc, " service", svcLost
-				if t.Corrected {
-					h, kind, codesLost = cor, " corrected", corLost
-				}
-				lost = codesLost + a.codesDropped(match, kind)
-				if h == nil || h.TotalCount() == 0 {
-					measured = false
-				} else {
-					o.Actual = latencyStat(h, t.Stat)
-				}
-			}
-		}
+		measured, lost := measureThreshold(r, a, t, &o)
 		switch {
 		case !measured:
 			o.OK, o.Unmeasured = false, true

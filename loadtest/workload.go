@@ -191,11 +191,46 @@ func validName(s string) bool {
 
 func (f *Flow) mode() pns.Mode { return pns.Mode(strings.ToUpper(f.Mode)) }
 
+// validate checks the flow: its mode, its arrival rate (one of rate, ramp or share), its pool
+// and its steps.
 func (f *Flow) validate(w *Workload) error {
 	m := f.mode()
 	if !m.Valid() {
 		return fmt.Errorf("mode %q unknown (want %s)", f.Mode, pns.ModeList(true))
 	}
+	if err := f.validateArrivals(); err != nil {
+		return err
+	}
+	if f.Pool < 0 || f.Pool > MaxPool {
+		return fmt.Errorf("pool %d outside 0-%d", f.Pool, MaxPool)
+	}
+	if len(f.Steps) == 0 {
+		return fmt.Errorf("no steps")
+	}
+	if len(f.Steps) > MaxSteps {
+		return fmt.Errorf("%d steps, at most %d", len(f.Steps), MaxSteps)
+	}
+	binds, unbinds, err := f.validateSteps(m)
+	if err != nil {
+		return err
+	}
+	if f.Pool > 0 {
+		if binds || unbinds {
+			return fmt.Errorf("a flow with a pool may not bind or unbind (the pool's bindings are made before the load and removed after it)")
+		}
+		return nil
+	}
+	if !binds {
+		return fmt.Errorf("the first step must be bind, or give a pool of bindings to work on")
+	}
+	if !unbinds {
+		return fmt.Errorf("binds but never unbinds: end with an unbind step (a load leaves no binding behind)")
+	}
+	return nil
+}
+
+// validateArrivals checks that exactly one of rate, ramp and share is given, and valid.
+func (f *Flow) validateArrivals() error {
 	given := 0
 	if f.Rate != 0 {
 		given++
@@ -221,62 +256,46 @@ func (f *Flow) validate(w *Workload) error {
 	case given > 1:
 		return fmt.Errorf("rate, ramp and share are exclusive")
 	}
-	if f.Pool < 0 || f.Pool > MaxPool {
-		return fmt.Errorf("pool %d outside 0-%d", f.Pool, MaxPool)
-	}
-	if len(f.Steps) == 0 {
-		return fmt.Errorf("no steps")
-	}
-	if len(f.Steps) > MaxSteps {
-		return fmt.Errorf("%d steps, at most %d", len(f.Steps), MaxSteps)
-	}
-	binds, unbinds := false, false
+	return nil
+}
+
+// validateSteps checks each step against the operation table in mode m, and reports whether
+// the flow binds (its first step) and unbinds (its last).
+func (f *Flow) validateSteps(m pns.Mode) (binds, unbinds bool, err error) {
 	for i, s := range f.Steps {
 		op, ok := operations[s.Op]
 		if !ok {
-			return fmt.Errorf("steps[%d]: unknown operation %q (want %s)", i, s.Op, strings.Join(OperationNames(), ", "))
+			return false, false, fmt.Errorf("steps[%d]: unknown operation %q (want %s)", i, s.Op, strings.Join(OperationNames(), ", "))
 		}
 		if !op.has(m) {
-			return fmt.Errorf("steps[%d]: operation %q does not exist in mode %s (it does in %s)", i, s.Op, strings.ToLower(string(m)), op.modeList())
+			return false, false, fmt.Errorf("steps[%d]: operation %q does not exist in mode %s (it does in %s)", i, s.Op, strings.ToLower(string(m)), op.modeList())
 		}
 		if op.After != "" && (i == 0 || f.Steps[i-1].Op != op.After) {
-			return fmt.Errorf("steps[%d]: %s must come right after a %s step", i, s.Op, op.After)
+			return false, false, fmt.Errorf("steps[%d]: %s must come right after a %s step", i, s.Op, op.After)
 		}
 		if s.Think < 0 || s.Think > MaxHold {
-			return fmt.Errorf("steps[%d]: think %s outside 0-%s", i, s.Think, MaxHold)
+			return false, false, fmt.Errorf("steps[%d]: think %s outside 0-%s", i, s.Think, MaxHold)
 		}
 		if err := s.validateCauses(i); err != nil {
-			return err
+			return false, false, err
 		}
 		if len(s.Causes) > 0 && slices.ContainsFunc(f.Steps, func(o Step) bool { return o.Op == OpStop }) {
-			return fmt.Errorf("steps[%d]: causes and a stop step exclude each other in one flow: a forced cause ends the call the stop would stop", i)
+			return false, false, fmt.Errorf("steps[%d]: causes and a stop step exclude each other in one flow: a forced cause ends the call the stop would stop", i)
 		}
 		switch {
 		case op.Binds:
 			if i != 0 {
-				return fmt.Errorf("steps[%d]: bind must be the first step", i)
+				return false, false, fmt.Errorf("steps[%d]: bind must be the first step", i)
 			}
 			binds = true
 		case op.Unbinds:
 			if i != len(f.Steps)-1 {
-				return fmt.Errorf("steps[%d]: unbind must be the last step", i)
+				return false, false, fmt.Errorf("steps[%d]: unbind must be the last step", i)
 			}
 			unbinds = true
 		}
 	}
-	if f.Pool > 0 {
-		if binds || unbinds {
-			return fmt.Errorf("a flow with a pool may not bind or unbind (the pool's bindings are made before the load and removed after it)")
-		}
-		return nil
-	}
-	if !binds {
-		return fmt.Errorf("the first step must be bind, or give a pool of bindings to work on")
-	}
-	if !unbinds {
-		return fmt.Errorf("binds but never unbinds: end with an unbind step (a load leaves no binding behind)")
-	}
-	return nil
+	return binds, unbinds, nil
 }
 
 // Modes returns the modes the workload's flows use, sorted.

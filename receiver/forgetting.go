@@ -17,6 +17,16 @@ func (st *state) sweep(r *Receiver, now time.Duration) {
 	}
 	st.lastSweep = now
 	cut := now - w
+	st.forgetIdentifiers(r, cut)
+	wall := r.start.Add(now)
+	due := func(x *expectation) bool { return !wall.Before(x.e.Triggered.Add(x.e.Deadline)) }
+	st.retireSessions(r, now, cut, due)
+	st.retireExpectations(r, cut, due)
+}
+
+// forgetIdentifiers forgets the bodies, icids, SMS identifiers and triggers last seen before
+// cut.
+func (st *state) forgetIdentifiers(r *Receiver, cut time.Duration) {
 	for h, e := range st.seen {
 		if e.last < cut {
 			if e.badSig {
@@ -40,19 +50,25 @@ func (st *state) sweep(r *Receiver, now time.Duration) {
 			delete(st.triggers, id)
 		}
 	}
-	wall := r.start.Add(now)
-	due := func(x *expectation) bool { return !wall.Before(x.e.Triggered.Add(x.e.Deadline)) }
-	retire := func(x *expectation) {
-		x.retired = true
-		if x.satisfied() {
-			st.retired.Satisfied++
-			return
-		}
-		st.retired.Missing++
-		for _, t := range x.missingTypes() {
-			st.retiredMiss[t]++
-		}
+}
+
+// retire counts expectation x into the retired counts, satisfied or missing (with the types
+// it lacked).
+func (st *state) retire(x *expectation) {
+	x.retired = true
+	if x.satisfied() {
+		st.retired.Satisfied++
+		return
 	}
+	st.retired.Missing++
+	for _, t := range x.missingTypes() {
+		st.retiredMiss[t]++
+	}
+}
+
+// retireSessions judges and drops the sessions idle since before cut whose expectation (if
+// any) is due, and drops them from the queues of sessions waiting for a subscription.
+func (st *state) retireSessions(r *Receiver, now, cut time.Duration, due func(*expectation) bool) {
 	for id, s := range st.sessions {
 		if s.last >= cut || (s.exp != nil && !due(s.exp)) {
 			continue
@@ -60,7 +76,7 @@ func (st *state) sweep(r *Receiver, now time.Duration) {
 		missing := false
 		if s.exp != nil {
 			missing = !s.exp.satisfied()
-			retire(s.exp)
+			st.retire(s.exp)
 		}
 		if d, bad := judge(r, s, missing, &st.retired, now, func(t string) { st.retiredMiss[t]++ }); bad && len(st.retiredFail) < r.opts.MaxDetails {
 			st.retiredFail = append(st.retiredFail, d)
@@ -80,10 +96,14 @@ func (st *state) sweep(r *Receiver, now time.Duration) {
 			st.subFree[sub] = kept
 		}
 	}
-	// Expectations that never met a session are retired once due and older than the window.
+}
+
+// retireExpectations retires the expectations that never met a session once due and older
+// than the window (cut), and drops every retired one from the list.
+func (st *state) retireExpectations(r *Receiver, cut time.Duration, due func(*expectation) bool) {
 	for id, x := range st.sessExp {
 		if due(x) && r.Since(x.e.Triggered) < cut {
-			retire(x)
+			st.retire(x)
 			delete(st.sessExp, id)
 		}
 	}
@@ -91,7 +111,7 @@ func (st *state) sweep(r *Receiver, now time.Duration) {
 		kept := q[:0]
 		for _, x := range q {
 			if due(x) && r.Since(x.e.Triggered) < cut {
-				retire(x)
+				st.retire(x)
 			} else {
 				kept = append(kept, x)
 			}

@@ -450,30 +450,18 @@ func (r *Receiver) snapshot(final bool) Report {
 	if p := st.platform; p.n > 0 {
 		rep.PlatformClock = &ClockOffset{Samples: p.n, MinMs: float64(p.min) / float64(time.Millisecond), MaxMs: float64(p.max) / float64(time.Millisecond)}
 	}
-	for ref, m := range st.lat {
-		for typ, h := range m {
-			l, err := summarise(ref, typ, h)
-			if err == nil {
-				l.Series = st.series[ref][typ].points()
-				rep.Latency = append(rep.Latency, l)
-			}
-		}
-	}
-	sortLatency(rep.Latency)
-
-	if len(st.attemptsHist) > 0 {
-		rep.Deliveries = &Deliveries{Attempts: map[string]int64{}}
-		for n, c := range st.attemptsHist {
-			rep.Deliveries.Attempts[fmt.Sprint(n)] = c
-		}
-		if p := st.repush; p.n > 0 {
-			rep.Deliveries.FirstRepush = p.stats()
-		}
-		if p := st.firstAttempt; p.n > 0 {
-			rep.Deliveries.FirstAttemptDelay = p.stats()
-		}
-	}
+	rep.Latency = st.latencies()
+	rep.Deliveries = st.deliveries()
 	rep.Settle = r.opts.Settle
+	r.judgeSessions(&rep, final, now)
+	return rep
+}
+
+// judgeSessions counts the expectations (satisfied, pending or missing) and judges every
+// session still held into rep, adding the retired ones' counts and failures. final reports
+// expectations not yet due missing too.
+func (r *Receiver) judgeSessions(rep *Report, final bool, now time.Time) {
+	st := &r.st
 	sc := &rep.Sessions
 	*sc = st.retired
 	rep.Failures = append(rep.Failures, st.retiredFail...)
@@ -520,7 +508,61 @@ func (r *Receiver) snapshot(final bool) Report {
 			rep.Failures = append(rep.Failures, d)
 		}
 	}
-	return rep
+}
+
+// latencies summarises the delay histograms of every reference and type, with their series,
+// in a stable order.
+func (st *state) latencies() []Latency {
+	var out []Latency
+	for ref, m := range st.lat {
+		for typ, h := range m {
+			l, err := summarise(ref, typ, h)
+			if err == nil {
+				l.Series = st.series[ref][typ].points()
+				out = append(out, l)
+			}
+		}
+	}
+	sortLatency(out)
+	return out
+}
+
+// deliveries reports the delivery attempts per push and the measured re-push intervals, nil
+// when no attempt was counted.
+func (st *state) deliveries() *Deliveries {
+	if len(st.attemptsHist) == 0 {
+		return nil
+	}
+	d := &Deliveries{Attempts: map[string]int64{}}
+	for n, c := range st.attemptsHist {
+		d.Attempts[fmt.Sprint(n)] = c
+	}
+	if p := st.repush; p.n > 0 {
+		d.FirstRepush = p.stats()
+	}
+	if p := st.firstAttempt; p.n > 0 {
+		d.FirstAttemptDelay = p.stats()
+	}
+	return d
+}
+
+// judgeFromPushes judges a settled call without an expectation from its own pushes
+// (inferMissing) and returns its problems: an orphan fee record, the types missing.
+func judgeFromPushes(r *Receiver, s *session, sc *SessionCounts, miss func(string)) (problems []string) {
+	sc.Judged++
+	types, orphan := inferMissing(&r.opts, s)
+	if orphan {
+		sc.Orphan++
+		problems = append(problems, "orphan-fee")
+	}
+	if len(types) > 0 {
+		sc.Incomplete++
+	}
+	for _, t := range types {
+		miss(t)
+		problems = append(problems, "missing "+t)
+	}
+	return problems
 }
 
 // inferMissing judges a call without an expectation from its own pushes against §7.4: every
@@ -600,19 +642,7 @@ func judge(r *Receiver, s *session, missing bool, sc *SessionCounts, now time.Du
 			sc.Unsettled++
 		} else {
 			judged = true
-			sc.Judged++
-			types, orphan := inferMissing(&r.opts, s)
-			if orphan {
-				sc.Orphan++
-				problems = append(problems, "orphan-fee")
-			}
-			if len(types) > 0 {
-				sc.Incomplete++
-			}
-			for _, t := range types {
-				miss(t)
-				problems = append(problems, "missing "+t)
-			}
+			problems = judgeFromPushes(r, s, sc, miss)
 		}
 	}
 	if n := afterDisconnect(s); judged && n > 0 {
@@ -733,28 +763,8 @@ func Merge(reports ...Report) (Report, error) {
 		out.Counters.add(r.Counters)
 		out.Sessions.add(r.Sessions)
 		out.Final = out.Final || r.Final
-		for t, c := range r.ByType {
-			if out.ByType == nil {
-				out.ByType = map[string]TypeCounts{}
-			}
-			o := out.ByType[t]
-			o.Expected += c.Expected
-			o.Received += c.Received
-			o.OfExpected += c.OfExpected
-			o.Missing += c.Missing
-			o.TypeAnomalies.Add(c.TypeAnomalies)
-			out.ByType[t] = o
-		}
-		if pc := r.PlatformClock; pc != nil {
-			if out.PlatformClock == nil {
-				c := *pc
-				out.PlatformClock = &c
-			} else {
-				out.PlatformClock.Samples += pc.Samples
-				out.PlatformClock.MinMs = min(out.PlatformClock.MinMs, pc.MinMs)
-				out.PlatformClock.MaxMs = max(out.PlatformClock.MaxMs, pc.MaxMs)
-			}
-		}
+		out.mergeByType(r.ByType)
+		out.mergePlatformClock(r.PlatformClock)
 		if len(r.Causes) > 0 && out.Causes == nil {
 			out.Causes = map[string]int64{}
 		}
@@ -789,15 +799,8 @@ func Merge(reports ...Report) (Report, error) {
 		if out.Format == 0 || r.Format < out.Format {
 			out.Format = r.Format
 		}
-		if d := r.Deliveries; d != nil {
-			if out.Deliveries == nil {
-				out.Deliveries = &Deliveries{Attempts: map[string]int64{}}
-			}
-			for k, v := range d.Attempts {
-				out.Deliveries.Attempts[k] += v
-			}
-			out.Deliveries.FirstRepush = mergeIntervals(out.Deliveries.FirstRepush, d.FirstRepush)
-			out.Deliveries.FirstAttemptDelay = mergeIntervals(out.Deliveries.FirstAttemptDelay, d.FirstAttemptDelay)
+		if r.Deliveries != nil {
+			out.mergeDeliveries(r.Deliveries)
 		}
 		out.Failures = append(out.Failures, r.Failures...)
 		out.Violations = append(out.Violations, r.Violations...)
@@ -813,6 +816,49 @@ func Merge(reports ...Report) (Report, error) {
 	}
 	sortLatency(out.Latency)
 	return out, nil
+}
+
+// mergeByType adds the per-type counts of byType into out's.
+func (out *Report) mergeByType(byType map[string]TypeCounts) {
+	for t, c := range byType {
+		if out.ByType == nil {
+			out.ByType = map[string]TypeCounts{}
+		}
+		o := out.ByType[t]
+		o.Expected += c.Expected
+		o.Received += c.Received
+		o.OfExpected += c.OfExpected
+		o.Missing += c.Missing
+		o.TypeAnomalies.Add(c.TypeAnomalies)
+		out.ByType[t] = o
+	}
+}
+
+// mergePlatformClock widens out's spread of platform clock offsets by pc (nil: none).
+func (out *Report) mergePlatformClock(pc *ClockOffset) {
+	if pc == nil {
+		return
+	}
+	if out.PlatformClock == nil {
+		c := *pc
+		out.PlatformClock = &c
+		return
+	}
+	out.PlatformClock.Samples += pc.Samples
+	out.PlatformClock.MinMs = min(out.PlatformClock.MinMs, pc.MinMs)
+	out.PlatformClock.MaxMs = max(out.PlatformClock.MaxMs, pc.MaxMs)
+}
+
+// mergeDeliveries adds the delivery attempts and re-push intervals of d into out's.
+func (out *Report) mergeDeliveries(d *Deliveries) {
+	if out.Deliveries == nil {
+		out.Deliveries = &Deliveries{Attempts: map[string]int64{}}
+	}
+	for k, v := range d.Attempts {
+		out.Deliveries.Attempts[k] += v
+	}
+	out.Deliveries.FirstRepush = mergeIntervals(out.Deliveries.FirstRepush, d.FirstRepush)
+	out.Deliveries.FirstAttemptDelay = mergeIntervals(out.Deliveries.FirstAttemptDelay, d.FirstAttemptDelay)
 }
 
 // addDropped counts n values the merge of the delay histogram name dropped.

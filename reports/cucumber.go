@@ -103,6 +103,8 @@ func ParseCucumberJSON(r io.Reader) ([]Scenario, error) {
 	return out, nil
 }
 
+// buildScenario converts one cucumber element (its steps with the background's first) into a
+// Scenario: its steps, status, error and the exchanges that explain it.
 func buildScenario(f cukeFeature, e cukeElement, steps []cukeStep) Scenario {
 	sc := Scenario{
 		Feature:    f.Name,
@@ -114,7 +116,16 @@ func buildScenario(f cukeFeature, e cukeElement, steps []cukeStep) Scenario {
 	}
 	sc.Interface = InterfaceFromTags(sc.Tags)
 
-	failing := -1
+	failing := addSteps(&sc, steps)
+	attachExchanges(&sc, steps, failing)
+	SortViolations(sc.SchemaViolations)
+	return sc
+}
+
+// addSteps adds the steps to sc with their durations and sets its status and error from
+// them; it returns the index of the first failing step, -1 when none failed.
+func addSteps(sc *Scenario, steps []cukeStep) (failing int) {
+	failing = -1
 	var anyFailed, anyUndefined, anySkipped bool
 	for i, st := range steps {
 		step := Step{
@@ -164,8 +175,13 @@ func buildScenario(f cukeFeature, e cukeElement, steps []cukeStep) Scenario {
 			sc.Error = "step is " + st.Status
 		}
 	}
+	return failing
+}
 
-	// Attachments: pick the request/response that explain the outcome.
+// attachExchanges picks the request and response that explain the outcome (the last ones
+// up to the failing step, failing < 0: none) and keeps the other embeddings as attachments,
+// schema violations parsed.
+func attachExchanges(sc *Scenario, steps []cukeStep, failing int) {
 	last := len(steps) - 1
 	if failing >= 0 {
 		last = failing
@@ -211,8 +227,6 @@ func buildScenario(f cukeFeature, e cukeElement, steps []cukeStep) Scenario {
 			sc.Attachments = append(sc.Attachments, a)
 		}
 	}
-	SortViolations(sc.SchemaViolations)
-	return sc
 }
 
 func mergeTags(feature, element []cukeTag) []string {

@@ -482,21 +482,36 @@ func buildLoad(ls LoadScenario) loadView {
 	lv.SessionsChart = sessionsChart(ls)
 	if h := ls.Histogram; h != nil {
 		lv.HistMetric = h.Metric
-		var labels []string
-		var vals []float64
-		for _, bk := range h.Buckets {
-			labels = append(labels, FormatDuration(bk.To))
-			vals = append(vals, float64(bk.Count))
-		}
-		lv.HistChart = barChart{
-			Title:  "Latency histogram of " + orDash(ls.Primary) + " (" + h.Metric + " time)",
-			Labels: labels, Values: vals,
-			YFmt:   func(v float64) string { return FormatCount(int64(math.Round(v))) },
-			XTitle: "bucket upper bound (latency)",
-			YTitle: "requests",
-			YInt:   true,
-		}.render()
+		lv.HistChart = histChart(ls.Primary, h)
 	}
+	lv.Codes, lv.PerCode = codeRows(ls)
+	for _, st := range ls.Steps {
+		lv.ViolTotal += st.ConformanceErrors
+	}
+	return lv
+}
+
+// histChart draws the latency histogram h of the primary interface.
+func histChart(primary string, h *Histogram) template.HTML {
+	var labels []string
+	var vals []float64
+	for _, bk := range h.Buckets {
+		labels = append(labels, FormatDuration(bk.To))
+		vals = append(vals, float64(bk.Count))
+	}
+	return barChart{
+		Title:  "Latency histogram of " + orDash(primary) + " (" + h.Metric + " time)",
+		Labels: labels, Values: vals,
+		YFmt:   func(v float64) string { return FormatCount(int64(math.Round(v))) },
+		XTitle: "bucket upper bound (latency)",
+		YTitle: "requests",
+		YInt:   true,
+	}.render()
+}
+
+// codeRows lists the result codes of a scenario with their shares, most frequent first, and
+// every interface's codes with their latencies.
+func codeRows(ls LoadScenario) (rows []codeRow, perCode []perCodeRow) {
 	var total int64
 	for _, c := range ls.ResultCodes {
 		total += c.Count
@@ -506,18 +521,15 @@ func buildLoad(ls LoadScenario) loadView {
 		if total > 0 {
 			r.Share = float64(c.Count) / float64(total) * 100
 		}
-		lv.Codes = append(lv.Codes, r)
+		rows = append(rows, r)
 	}
-	sort.SliceStable(lv.Codes, func(i, j int) bool { return lv.Codes[i].Count > lv.Codes[j].Count })
+	sort.SliceStable(rows, func(i, j int) bool { return rows[i].Count > rows[j].Count })
 	for _, il := range ls.Interfaces {
 		for _, cs := range il.ResultCodes {
-			lv.PerCode = append(lv.PerCode, perCodeRow{Interface: il.Interface, CodeStats: cs})
+			perCode = append(perCode, perCodeRow{Interface: il.Interface, CodeStats: cs})
 		}
 	}
-	for _, st := range ls.Steps {
-		lv.ViolTotal += st.ConformanceErrors
-	}
-	return lv
+	return rows, perCode
 }
 
 // interfaceCharts draws the per-interface series of a scenario: the rate of every interface

@@ -202,18 +202,7 @@ func (c lineChart) render() template.HTML {
 	rows := legendRows(items)
 	f := newFrame(len(rows))
 	svgOpen(&b, c.Title, f)
-	xmin, xmax, ymax := math.Inf(1), math.Inf(-1), 0.0
-	points := 0
-	for _, s := range c.Series {
-		for i := range s.X {
-			if i >= len(s.Y) {
-				break
-			}
-			xmin, xmax = math.Min(xmin, s.X[i]), math.Max(xmax, s.X[i])
-			ymax = math.Max(ymax, s.Y[i])
-			points++
-		}
-	}
+	xmin, xmax, ymax, points := c.extent()
 	if points == 0 {
 		noData(&b, f)
 		axisTitles(&b, f, c.XTitle, c.YTitle)
@@ -250,11 +239,36 @@ func (c lineChart) render() template.HTML {
 	axisTitles(&b, f, c.XTitle, c.YTitle)
 	drawLegend(&b, rows)
 
+	c.drawSeries(&b, sx, sy)
+	b.WriteString(`</svg>`)
+	return template.HTML(b.String()) //nolint:gosec // built from escaped text and numbers
+}
+
+// extent is the range of the chart's samples: x from xmin to xmax, y up to ymax, and how
+// many points there are.
+func (c lineChart) extent() (xmin, xmax, ymax float64, points int) {
+	xmin, xmax = math.Inf(1), math.Inf(-1)
+	for _, s := range c.Series {
+		for i := range s.X {
+			if i >= len(s.Y) {
+				break
+			}
+			xmin, xmax = math.Min(xmin, s.X[i]), math.Max(xmax, s.X[i])
+			ymax = math.Max(ymax, s.Y[i])
+			points++
+		}
+	}
+	return xmin, xmax, ymax, points
+}
+
+// drawSeries draws each series as dots (Dots) or as lines broken at gaps wider than Gap, a
+// lone sample as a dot; sx and sy map values to the plot.
+func (c lineChart) drawSeries(b *strings.Builder, sx, sy func(float64) float64) {
 	for _, s := range c.Series {
 		n := min(len(s.X), len(s.Y))
 		if c.Dots {
 			for i := 0; i < n; i++ {
-				fmt.Fprintf(&b, `<circle class="dot %s" cx="%.1f" cy="%.1f" r="3"><title>%s, %s</title></circle>`, s.Class, sx(s.X[i]), sy(s.Y[i]),
+				fmt.Fprintf(b, `<circle class="dot %s" cx="%.1f" cy="%.1f" r="3"><title>%s, %s</title></circle>`, s.Class, sx(s.X[i]), sy(s.Y[i]),
 					html.EscapeString(c.XFmt(s.X[i])), html.EscapeString(c.YFmt(s.Y[i])))
 			}
 			continue
@@ -262,7 +276,7 @@ func (c lineChart) render() template.HTML {
 		for _, seg := range segments(s.X[:n], c.Gap) {
 			if seg[1]-seg[0] == 1 {
 				i := seg[0]
-				fmt.Fprintf(&b, `<circle class="dot %s" cx="%.1f" cy="%.1f" r="3"><title>%s, %s</title></circle>`, s.Class, sx(s.X[i]), sy(s.Y[i]),
+				fmt.Fprintf(b, `<circle class="dot %s" cx="%.1f" cy="%.1f" r="3"><title>%s, %s</title></circle>`, s.Class, sx(s.X[i]), sy(s.Y[i]),
 					html.EscapeString(c.XFmt(s.X[i])), html.EscapeString(c.YFmt(s.Y[i])))
 				continue
 			}
@@ -270,11 +284,9 @@ func (c lineChart) render() template.HTML {
 			for i := seg[0]; i < seg[1]; i++ {
 				fmt.Fprintf(&pts, "%.1f,%.1f ", sx(s.X[i]), sy(s.Y[i]))
 			}
-			fmt.Fprintf(&b, `<polyline class="line %s" points="%s"/>`, s.Class, strings.TrimSpace(pts.String()))
+			fmt.Fprintf(b, `<polyline class="line %s" points="%s"/>`, s.Class, strings.TrimSpace(pts.String()))
 		}
 	}
-	b.WriteString(`</svg>`)
-	return template.HTML(b.String()) //nolint:gosec // built from escaped text and numbers
 }
 
 // segments splits the sample indexes [0, len(xs)) into runs without a gap wider than gap

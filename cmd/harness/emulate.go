@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -53,19 +52,7 @@ func emulateServe(ctx context.Context, f *emulateFlags, cfg *emulator.Config, fc
 		}
 		return exitOK
 	}
-
-	level := slog.LevelInfo
-	if *f.debug {
-		level = slog.LevelDebug
-	}
-	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
-	var opts []emulator.Option
-	if *f.debug {
-		opts = append(opts, emulator.WithObserver(func(l emulator.RequestLog) {
-			logger.Debug("request", "method", l.Method, "path", l.Path, "interface", l.Interface, "app", l.AppKey,
-				"remote", l.RemoteAddr, "status", l.Status, "resultcode", l.ResultCode, "duration", l.Duration)
-		}))
-	}
+	logger, opts := emulateLogger(*f.debug, stderr)
 	ln, err := net.Listen("tcp", *f.listen)
 	if err != nil {
 		// A port in use or an address this host does not have: the configuration (--listen)
@@ -90,39 +77,12 @@ func emulateServe(ctx context.Context, f *emulateFlags, cfg *emulator.Config, fc
 	if tcp, ok := ln.Addr().(*net.TCPAddr); ok && !tcp.IP.IsLoopback() && !*f.platformOnly {
 		logger.Warn("listening on a non-loopback address: the admin interface has no authentication", "addr", ln.Addr().String())
 	}
-	handler := emu.Handler()
-	if *f.platformOnly {
-		handler = emu.PlatformHandler()
-	}
-	srv := &http.Server{
-		Handler:           handler,
-		ReadHeaderTimeout: 10 * time.Second,
-		// A whole request within a bounded time: a slow body cannot hold a connection (body
-		// sizes are bounded by maxBodyBytes in the handlers).
-		ReadTimeout: receiver.DefaultReadTimeout,
-		IdleTimeout: 120 * time.Second,
-		ErrorLog:    slog.NewLogLogger(logger.Handler(), slog.LevelDebug),
-	}
-	if cfg.ShortConnections {
-		srv.SetKeepAlivesEnabled(false)
-	}
+	srv := emulateServer(cfg, emu, *f.platformOnly, logger)
 	if cfg.TLS {
-		cert, fp, err := selfSignedCert(time.Now())
-		if err != nil {
+		if ln, err = emulateTLS(ln, srv, *f.certOut, logger); err != nil {
 			_ = ln.Close()
 			fmt.Fprintf(stderr, "harness emulate: %v\n", err)
 			return exitFailed
-		}
-		srv.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
-		ln = tls.NewListener(ln, srv.TLSConfig)
-		logger.Info("self-signed certificate", "sha256", fp)
-		if *f.certOut != "" {
-			if err := writeCertPEM(*f.certOut, cert); err != nil {
-				_ = ln.Close()
-				fmt.Fprintf(stderr, "harness emulate: --cert-out: %v\n", err)
-				return exitFailed
-			}
-			logger.Info("certificate written", "file", *f.certOut)
 		}
 	}
 	var adminSrv *http.Server
@@ -135,25 +95,16 @@ func emulateServe(ctx context.Context, f *emulateFlags, cfg *emulator.Config, fc
 		}
 		adminSrv = &http.Server{Handler: emu.AdminHandler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: receiver.DefaultReadTimeout}
 	}
-	for _, a := range emu.Apps() {
-		logger.Info("app", "appKey", a.AppKey, "mode", a.Mode, "xNumbers", len(emu.Store().XNumbers(a.AppKey)))
-	}
-	base := scheme + "://" + ln.Addr().String()
-	if *f.platformOnly {
-		admin := "none"
-		if adminLn != nil {
-			admin = "http://" + adminLn.Addr().String() + emulator.AdminPrefix
-		}
-		logger.Info("PNS platform-only emulator listening", "url", base, "admin", admin, "flowControl", fc,
-			"lockoutFailures", cfg.LockoutFailures, "lockoutWindowSeconds", cfg.LockoutWindowSeconds, "lockoutSeconds", cfg.LockoutSeconds, "decisions", cfg.Decisions)
-	} else {
-		logger.Info("PNS emulator listening", "url", base, "admin", base+emulator.AdminPrefix, "metrics", base+emulator.MetricsPath,
-			"clockScale", cfg.ClockScale, "shortConnections", cfg.ShortConnections, "decisions", cfg.Decisions)
-	}
+	emulateLogStart(logger, *f.platformOnly, cfg, fc, emu, scheme+"://"+ln.Addr().String(), adminLn)
 	if ready != nil {
 		ready(ln.Addr().String())
 	}
+	return emulateRun(ctx, *f.shutdownTimeout, srv, ln, adminSrv, adminLn, logger, stderr)
+}
 
+// emulateRun serves srv on ln (and adminSrv on adminLn when not nil) until a server fails or
+// ctx is done, then shuts srv down within timeout.
+func emulateRun(ctx context.Context, timeout time.Duration, srv *http.Server, ln net.Listener, adminSrv *http.Server, adminLn net.Listener, logger *slog.Logger, stderr io.Writer) int {
 	errc := make(chan error, 2)
 	go func() { errc <- srv.Serve(ln) }()
 	if adminSrv != nil {
@@ -170,7 +121,7 @@ func emulateServe(ctx context.Context, f *emulateFlags, cfg *emulator.Config, fc
 	case <-ctx.Done():
 	}
 	logger.Info("shutting down")
-	sctx, cancel := context.WithTimeout(context.Background(), *f.shutdownTimeout)
+	sctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil {
 		fmt.Fprintf(stderr, "harness emulate: shutdown: %v\n", err)

@@ -104,3 +104,32 @@ func loadFlagSet(stdout, stderr io.Writer) (*flagSet, *loadFlags) {
 			"refuses them ends the run before any bind, below its lockout (exit 3, could not check).")
 	return fs, f
 }
+
+// checkRate refuses a rate the load cannot use: --rate with --ramp, --ramp-shape without a
+// ramp, no rate at all for a scenario.
+func (f *loadFlags) checkRate(wl *loadtest.Workload) error {
+	switch {
+	case *f.ramp != "" && *f.rate != 0:
+		return fmt.Errorf("--rate and --ramp are mutually exclusive")
+	case *f.rampShape != "" && *f.ramp == "" && (wl == nil || !wl.HasRamp()):
+		return fmt.Errorf("--ramp-shape shapes a ramp: give --ramp (or a workload with a ramp)")
+	case *f.ramp != "":
+	case *f.rate < 0 || (*f.rate == 0 && wl == nil):
+		return fmt.Errorf("--rate must be positive (or give --ramp)")
+	}
+	return nil
+}
+
+// checkLimits refuses out-of-range values of the sampling, unreachable and cleanup flags.
+func (f *loadFlags) checkLimits() error {
+	if *f.schemaSample < 0 || *f.schemaSample > 1 {
+		return fmt.Errorf("--schema-sample must be between 0 and 1")
+	}
+	if *f.unreachable < 0 {
+		return fmt.Errorf("--unreachable-after must not be negative (0 never stops)")
+	}
+	if *f.cleanupTimeout <= 0 || *f.cleanupAttempts < 1 || *f.cleanupRate < 0 {
+		return fmt.Errorf("--cleanup-timeout and --cleanup-attempts must be positive, --cleanup-rate not negative")
+	}
+	return nil
+}

@@ -32,84 +32,22 @@ type loadOptions struct {
 // options checks the flags and resolves them; every error is a usage error (exit 2, one
 // line), found before any request.
 func (f *loadFlags) options() (loadOptions, error) {
-	// A ramp has its own length: --duration may be left out, and may not cut it short.
-	var plan loadtest.Plan
-	if *f.ramp != "" && *f.rate == 0 {
-		p, err := loadtest.ParseRamp(*f.ramp)
-		if err != nil {
-			return loadOptions{}, fmt.Errorf("--ramp: %v", err)
-		}
-		if plan, err = p.WithShape(*f.rampShape); err != nil {
-			return loadOptions{}, fmt.Errorf("--ramp-shape: %v", err)
-		}
-		switch {
-		case *f.duration == 0:
-			*f.duration = plan.Total()
-		case *f.duration < plan.Total():
-			return loadOptions{}, fmt.Errorf("--duration %s is shorter than the ramp's %s (%s): leave --duration out (a ramp runs for its own length) or shorten the ramp", *f.duration, plan.Total(), plan)
-		}
+	plan, err := f.rampPlan()
+	if err != nil {
+		return loadOptions{}, err
 	}
-	if *f.duration <= 0 {
-		return loadOptions{}, fmt.Errorf("--duration is required and must be positive")
+	wl, err := f.workload()
+	if err != nil {
+		return loadOptions{}, err
 	}
-	if *f.duration > loadtest.MaxDuration {
-		return loadOptions{}, fmt.Errorf("--duration %s exceeds the maximum of %s", *f.duration, loadtest.MaxDuration)
-	}
-	var wl *loadtest.Workload
-	if *f.workloadPath != "" {
-		if *f.scenario != "" {
-			return loadOptions{}, fmt.Errorf("--workload and --scenario are mutually exclusive")
-		}
-		w, err := loadtest.LoadWorkload(*f.workloadPath)
-		if err != nil {
-			return loadOptions{}, err
-		}
-		if *f.rampShape != "" {
-			// The flag shapes the file's ramps too, as --ramp replaces its plan.
-			if _, err := (loadtest.Plan{}).WithShape(*f.rampShape); err != nil {
-				return loadOptions{}, fmt.Errorf("--ramp-shape: %v", err)
-			}
-			w.RampShape = *f.rampShape
-		}
-		wl = w
-	} else {
-		if *f.scenario == "" {
-			*f.scenario = loadtest.ScenarioBindUnbind
-		}
-		if err := loadCheckScenario(*f.scenario, *f.mode); err != nil {
-			return loadOptions{}, err
-		}
-	}
-	switch {
-	case *f.ramp != "" && *f.rate != 0:
-		return loadOptions{}, fmt.Errorf("--rate and --ramp are mutually exclusive")
-	case *f.rampShape != "" && *f.ramp == "" && (wl == nil || !wl.HasRamp()):
-		return loadOptions{}, fmt.Errorf("--ramp-shape shapes a ramp: give --ramp (or a workload with a ramp)")
-	case *f.ramp != "":
-	case *f.rate < 0 || (*f.rate == 0 && wl == nil):
-		return loadOptions{}, fmt.Errorf("--rate must be positive (or give --ramp)")
+	if err := f.checkRate(wl); err != nil {
+		return loadOptions{}, err
 	}
 	si, sn, err := loadParseShard(*f.shard)
 	if err != nil {
 		return loadOptions{}, err
 	}
-	// Callback thresholds are evaluated on the receiver's results, in the grammar every
-	// subcommand shares; the others on the load result.
-	var loadThs, cbThs []string
-	for _, th := range f.thresholds {
-		if assemble.IsCallbackThreshold(th) {
-			cbThs = append(cbThs, th)
-		} else {
-			loadThs = append(loadThs, th)
-		}
-	}
-	if err := assemble.ParseCallbackThresholds(cbThs); err != nil {
-		return loadOptions{}, err
-	}
-	if err := f.cf.check(); err != nil {
-		return loadOptions{}, err
-	}
-	ths, err := loadtest.ParseThresholds(loadThs)
+	ths, cbThs, err := f.splitThresholds()
 	if err != nil {
 		return loadOptions{}, err
 	}
@@ -117,31 +55,16 @@ func (f *loadFlags) options() (loadOptions, error) {
 	if err != nil {
 		return loadOptions{}, err
 	}
-	if *f.schemaSample < 0 || *f.schemaSample > 1 {
-		return loadOptions{}, fmt.Errorf("--schema-sample must be between 0 and 1")
-	}
-	if *f.unreachable < 0 {
-		return loadOptions{}, fmt.Errorf("--unreachable-after must not be negative (0 never stops)")
-	}
-	if *f.cleanupTimeout <= 0 || *f.cleanupAttempts < 1 || *f.cleanupRate < 0 {
-		return loadOptions{}, fmt.Errorf("--cleanup-timeout and --cleanup-attempts must be positive, --cleanup-rate not negative")
+	if err := f.checkLimits(); err != nil {
+		return loadOptions{}, err
 	}
 	sample := *f.schemaSample
 	if sample == 0 {
 		sample = -1 // Config: negative disables
 	}
-	var prof *loadtest.Profile
-	if *f.profilePath != "" {
-		if prof, err = loadtest.LoadProfile(*f.profilePath); err != nil {
-			return loadOptions{}, err
-		}
-	}
-	gate := loadtest.Gate{AllowRemote: *f.allowRemote, MaxRate: *f.maxRate}
-	if prof != nil {
-		gate.AllowRemote = gate.AllowRemote || prof.AllowRemote
-		if gate.MaxRate == 0 {
-			gate.MaxRate = prof.MaxRate
-		}
+	prof, gate, err := f.profileAndGate()
+	if err != nil {
+		return loadOptions{}, err
 	}
 	peak := *f.rate
 	if len(plan) > 0 {
@@ -153,4 +76,102 @@ func (f *loadFlags) options() (loadOptions, error) {
 	}
 	sc, scMode := loadtest.ParseScenario(*f.scenario)
 	return loadOptions{plan: plan, wl: wl, si: si, sn: sn, cbThs: cbThs, ths: ths, start: start, sample: sample, prof: prof, gate: gate, peak: peak, tlsConf: tlsConf, sc: sc, scMode: scMode}, nil
+}
+
+// rampPlan is the plan of --ramp (nil without it) and checks --duration against it: a ramp
+// has its own length, so --duration may be left out, and may not cut it short.
+func (f *loadFlags) rampPlan() (loadtest.Plan, error) {
+	var plan loadtest.Plan
+	if *f.ramp != "" && *f.rate == 0 {
+		p, err := loadtest.ParseRamp(*f.ramp)
+		if err != nil {
+			return nil, fmt.Errorf("--ramp: %v", err)
+		}
+		if plan, err = p.WithShape(*f.rampShape); err != nil {
+			return nil, fmt.Errorf("--ramp-shape: %v", err)
+		}
+		switch {
+		case *f.duration == 0:
+			*f.duration = plan.Total()
+		case *f.duration < plan.Total():
+			return nil, fmt.Errorf("--duration %s is shorter than the ramp's %s (%s): leave --duration out (a ramp runs for its own length) or shorten the ramp", *f.duration, plan.Total(), plan)
+		}
+	}
+	if *f.duration <= 0 {
+		return nil, fmt.Errorf("--duration is required and must be positive")
+	}
+	if *f.duration > loadtest.MaxDuration {
+		return nil, fmt.Errorf("--duration %s exceeds the maximum of %s", *f.duration, loadtest.MaxDuration)
+	}
+	return plan, nil
+}
+
+// workload is the --workload file (shaped by --ramp-shape), or nil for a --scenario, whose
+// default it fills in and which it checks against --mode.
+func (f *loadFlags) workload() (*loadtest.Workload, error) {
+	if *f.workloadPath == "" {
+		if *f.scenario == "" {
+			*f.scenario = loadtest.ScenarioBindUnbind
+		}
+		return nil, loadCheckScenario(*f.scenario, *f.mode)
+	}
+	if *f.scenario != "" {
+		return nil, fmt.Errorf("--workload and --scenario are mutually exclusive")
+	}
+	w, err := loadtest.LoadWorkload(*f.workloadPath)
+	if err != nil {
+		return nil, err
+	}
+	if *f.rampShape != "" {
+		// The flag shapes the file's ramps too, as --ramp replaces its plan.
+		if _, err := (loadtest.Plan{}).WithShape(*f.rampShape); err != nil {
+			return nil, fmt.Errorf("--ramp-shape: %v", err)
+		}
+		w.RampShape = *f.rampShape
+	}
+	return w, nil
+}
+
+// splitThresholds parses the load thresholds and checks the callback ones (and the
+// receiver's flags). Callback thresholds are evaluated on the receiver's results, in the
+// grammar every subcommand shares; the others on the load result.
+func (f *loadFlags) splitThresholds() (ths []loadtest.Threshold, cbThs []string, err error) {
+	var loadThs []string
+	for _, th := range f.thresholds {
+		if assemble.IsCallbackThreshold(th) {
+			cbThs = append(cbThs, th)
+		} else {
+			loadThs = append(loadThs, th)
+		}
+	}
+	if err := assemble.ParseCallbackThresholds(cbThs); err != nil {
+		return nil, nil, err
+	}
+	if err := f.cf.check(); err != nil {
+		return nil, nil, err
+	}
+	if ths, err = loadtest.ParseThresholds(loadThs); err != nil {
+		return nil, nil, err
+	}
+	return ths, cbThs, nil
+}
+
+// profileAndGate reads --profile (nil without it) and makes the remote gate from the flags,
+// completed by the profile's allowRemote and maxRate.
+func (f *loadFlags) profileAndGate() (*loadtest.Profile, loadtest.Gate, error) {
+	var prof *loadtest.Profile
+	if *f.profilePath != "" {
+		var err error
+		if prof, err = loadtest.LoadProfile(*f.profilePath); err != nil {
+			return nil, loadtest.Gate{}, err
+		}
+	}
+	gate := loadtest.Gate{AllowRemote: *f.allowRemote, MaxRate: *f.maxRate}
+	if prof != nil {
+		gate.AllowRemote = gate.AllowRemote || prof.AllowRemote
+		if gate.MaxRate == 0 {
+			gate.MaxRate = prof.MaxRate
+		}
+	}
+	return prof, gate, nil
 }

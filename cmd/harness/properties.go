@@ -6,7 +6,6 @@ import (
 	"io"
 	"path/filepath"
 	"strconv"
-	"time"
 
 	"github.com/pns-harness/pns-harness/conformance"
 )
@@ -19,55 +18,15 @@ func init() {
 // answered as its rule says, 1 when one was not (or a binding was left), 2 for bad usage, 3
 // when the target could not be reached.
 func runProperties(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("properties", stdout, stderr)
-	target := fs.String("target", "", "platform base URL; default: an embedded emulator on a free 127.0.0.1 port")
-	profile := fs.String("profile", "", "profile YAML (apps, secrets or their env vars, X numbers, number blocks); default matches the embedded emulator")
-	checks := fs.Int("checks", conformance.DefaultPropertyChecks, fmt.Sprintf("generated values per field (1-%d); a failure adds the requests that shrink it", conformance.MaxPropertyChecks))
-	rate := fs.Float64("rate", 10, "requests per second to a --target at most (0 = no bound); the embedded emulator is not bounded")
-	seed := fs.Uint64("seed", 0, "seed of the generated values, to repeat a run (0 = random, printed)")
-	out := fs.String("out", "", "directory for properties.json (default: none)")
-	tlsf := addTLSFlags(fs.FlagSet)
-	fs.describe("harness properties [--target URL] [--profile FILE] [--checks N] [--rate R] [--seed S] [--out DIR]",
-		"Sends generated values of every number field of every interface (AXB, AX and AXE bind,\n"+
-			"modify, query and unbind, the AX temporary callee): well-formed numbers from the profile's\n"+
-			"blocks and X numbers, and the same with one edit (a character deleted, inserted or replaced,\n"+
-			"the prefix changed). Each answer is judged by the field's format and length in the request\n"+
-			"schema: inside the rule accepted, outside refused. Then every enumerated field of every\n"+
-			"bind and modify (callDirection, areaMatchMode, recordFlag, privateSms, turnFlag, timeUnit,\n"+
-			"the display modes, privateNumType): each listed value must be accepted, near misses\n"+
-			"(another case, a blank or digit added, a character lost, another JSON type, neighbouring\n"+
-			"integers) refused. A failure is shrunk to the smallest request that still breaks the rule\n"+
-			"and printed with the rule and the answer. On a platform that is not the emulator, answers\n"+
-			"that differ only from an emulator decision (the exact code and description, number syntax\n"+
-			"the documentation does not show, JSON booleans, display mode \"1\") are listed and do not\n"+
-			"fail the run, and each field names the parts it did not check. Every binding created is\n"+
-			"removed again.")
+	var f propertiesFlags
+	fs := newPropertiesFlags(&f, stdout, stderr)
 	if code, ok := parseFlags(fs, args, false); !ok {
 		return code
 	}
-	if *checks < 1 || *checks > conformance.MaxPropertyChecks {
-		return fs.usageError("--checks %d: want 1-%d", *checks, conformance.MaxPropertyChecks)
+	o, code, ok := f.options(fs, stderr)
+	if !ok {
+		return code
 	}
-	if *rate < 0 {
-		return fs.usageError("--rate %g: want 0 or more requests per second", *rate)
-	}
-	o := conformance.PropertyOptions{Target: *target, Checks: *checks, Seed: *seed, Rate: *rate}
-	if *profile != "" {
-		p, err := conformance.LoadProfile(*profile)
-		if err != nil {
-			fmt.Fprintf(stderr, "harness properties: %v\n", err)
-			return exitUsage
-		}
-		o.Profile, o.ProfileFile = p, *profile
-		if o.Target == "" {
-			o.Target = p.Target
-		}
-	}
-	hc, _, err := tlsf.client(30 * time.Second)
-	if err != nil {
-		return fs.usageError("%v", err)
-	}
-	o.HTTPClient = hc
 	if o.Target == "" {
 		url, stop, err := conformance.StartEmulator()
 		if err != nil {
@@ -79,7 +38,7 @@ func runProperties(ctx context.Context, args []string, stdout, stderr io.Writer)
 		fmt.Fprintf(stdout, "target: embedded emulator\n")
 	} else {
 		fmt.Fprintf(stdout, "target: %s\n", o.Target)
-		if err := preflight(ctx, hc, o.Target); err != nil {
+		if err := preflight(ctx, o.HTTPClient, o.Target); err != nil {
 			if ctx.Err() != nil {
 				return exitFor(verdict{interrupted: true})
 			}
@@ -103,8 +62,8 @@ func runProperties(ctx context.Context, args []string, stdout, stderr io.Writer)
 		fmt.Fprintf(stderr, "harness properties: %v\n", err)
 		return exitFor(verdict{couldNotCheck: err.Error(), failed: len(rep.Cleanup)})
 	}
-	if *out != "" {
-		if err := writePropertiesJSON(*out, rep); err != nil {
+	if f.out != "" {
+		if err := writePropertiesJSON(f.out, rep); err != nil {
 			fmt.Fprintf(stderr, "harness properties: %v\n", err)
 			return exitUsage
 		}

@@ -45,57 +45,13 @@ func runReport(args []string, stdout, stderr io.Writer) int {
 // reportWork rebuilds the summary from the result directories (pipeline.Rebuild), evaluates
 // the thresholds, writes the report, prints the verdict and returns exitFor of it.
 func reportWork(fs *flagSet, f *reportFlags, stdout, stderr io.Writer) int {
-	if *f.wait > 0 {
-		n, err := pipeline.WaitForShards(fs.Args(), *f.shards, *f.wait, time.Second)
-		infof(stderr, "%d shard(s) found after waiting", n)
-		if err != nil {
-			fmt.Fprintf(stderr, "harness report: %v\n", err)
-			return exitUsage
-		}
+	found, code, ok := reportScan(fs, f, stderr)
+	if !ok {
+		return code
 	}
-	var found pipeline.Results
-	for _, d := range fs.Args() {
-		if err := pipeline.Scan(d, &found); err != nil {
-			if *f.merge && *f.shards > 0 {
-				// The merge step of a run whose shards all failed before writing anything:
-				// nothing was measured to judge, which is not a usage error.
-				fmt.Fprintf(stderr, "harness report: merge: %v: none of the %d shards wrote a result\n", err, *f.shards)
-				return exitFor(verdict{couldNotCheck: "no shard wrote a result"})
-			}
-			fmt.Fprintf(stderr, "harness report: %v\n", err)
-			return exitUsage
-		}
-	}
-	ths, err := loadtest.ParseThresholds(f.thresholds)
-	if err != nil {
-		fmt.Fprintf(stderr, "harness report: %v\n", err)
-		return exitUsage
-	}
-	opt := pipeline.RebuildOptions{Thresholds: ths, CallbackThresholds: f.cbThresholds, Version: buildVersion()}
-	if *f.merge {
-		opt.Merge = &loadtest.MergeOptions{Shards: *f.shards, AllowPartial: *f.allowPartial}
-	}
-	s, err := pipeline.Rebuild(found, opt)
-	if err != nil {
-		fmt.Fprintf(stderr, "harness report: %v\n", err)
-		if errors.Is(err, loadtest.ErrShardMismatch) {
-			return exitUsage // inputs that must not be merged: a usage error, not a failed run
-		}
-		if errors.Is(err, loadtest.ErrShardsMissing) {
-			// Part of the load is missing: too little was measured to judge the run (a
-			// failure is not established either; --allow-partial merges and fails it).
-			return exitFor(verdict{couldNotCheck: err.Error()})
-		}
-		return exitFailed
-	}
-	s.Manifest.TargetURL = *f.target
-	if *f.baseline != "" {
-		base, err := pipeline.LoadBaseline(*f.baseline, buildVersion())
-		if err != nil {
-			fmt.Fprintf(stderr, "harness report: --baseline: %v\n", err)
-			return exitUsage
-		}
-		s.SetBaseline(*f.baseline, base)
+	s, code, ok := reportRebuild(f, found, stderr)
+	if !ok {
+		return code
 	}
 	if *f.out == "" {
 		// Checked here, not before reading: a merge's own errors (shards of two runs) say
@@ -110,6 +66,81 @@ func reportWork(fs *flagSet, f *reportFlags, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "harness report: %v\n", err)
 		return exitFailed
 	}
+	v := s.ComputeVerdict()
+	reportPrint(stdout, s, v, html)
+	notChecked, refused := pipeline.NotChecked(found)
+	for _, why := range notChecked {
+		fmt.Fprintf(stderr, "harness report: could not check: %s\n", why)
+	}
+	return exitFor(summaryVerdict(v, s, notChecked, refused))
+}
+
+// reportScan waits for the shards when --wait asks to and scans the result directories.
+// When ok is false the command exits with code.
+func reportScan(fs *flagSet, f *reportFlags, stderr io.Writer) (found pipeline.Results, code int, ok bool) {
+	if *f.wait > 0 {
+		n, err := pipeline.WaitForShards(fs.Args(), *f.shards, *f.wait, time.Second)
+		infof(stderr, "%d shard(s) found after waiting", n)
+		if err != nil {
+			fmt.Fprintf(stderr, "harness report: %v\n", err)
+			return found, exitUsage, false
+		}
+	}
+	for _, d := range fs.Args() {
+		if err := pipeline.Scan(d, &found); err != nil {
+			if *f.merge && *f.shards > 0 {
+				// The merge step of a run whose shards all failed before writing anything:
+				// nothing was measured to judge, which is not a usage error.
+				fmt.Fprintf(stderr, "harness report: merge: %v: none of the %d shards wrote a result\n", err, *f.shards)
+				return found, exitFor(verdict{couldNotCheck: "no shard wrote a result"}), false
+			}
+			fmt.Fprintf(stderr, "harness report: %v\n", err)
+			return found, exitUsage, false
+		}
+	}
+	return found, 0, true
+}
+
+// reportRebuild builds the summary from found with the thresholds, merging shards with
+// --merge, and compares it with --baseline. When ok is false the command exits with code.
+func reportRebuild(f *reportFlags, found pipeline.Results, stderr io.Writer) (s *reports.Summary, code int, ok bool) {
+	ths, err := loadtest.ParseThresholds(f.thresholds)
+	if err != nil {
+		fmt.Fprintf(stderr, "harness report: %v\n", err)
+		return nil, exitUsage, false
+	}
+	opt := pipeline.RebuildOptions{Thresholds: ths, CallbackThresholds: f.cbThresholds, Version: buildVersion()}
+	if *f.merge {
+		opt.Merge = &loadtest.MergeOptions{Shards: *f.shards, AllowPartial: *f.allowPartial}
+	}
+	s, err = pipeline.Rebuild(found, opt)
+	if err != nil {
+		fmt.Fprintf(stderr, "harness report: %v\n", err)
+		if errors.Is(err, loadtest.ErrShardMismatch) {
+			return nil, exitUsage, false // inputs that must not be merged: a usage error, not a failed run
+		}
+		if errors.Is(err, loadtest.ErrShardsMissing) {
+			// Part of the load is missing: too little was measured to judge the run (a
+			// failure is not established either; --allow-partial merges and fails it).
+			return nil, exitFor(verdict{couldNotCheck: err.Error()}), false
+		}
+		return nil, exitFailed, false
+	}
+	s.Manifest.TargetURL = *f.target
+	if *f.baseline != "" {
+		base, err := pipeline.LoadBaseline(*f.baseline, buildVersion())
+		if err != nil {
+			fmt.Fprintf(stderr, "harness report: --baseline: %v\n", err)
+			return nil, exitUsage, false
+		}
+		s.SetBaseline(*f.baseline, base)
+	}
+	return s, 0, true
+}
+
+// reportPrint prints the rebuilt report's headlines, its verdict with the reasons, the
+// comparison with the baseline and where the HTML report is.
+func reportPrint(stdout io.Writer, s *reports.Summary, v reports.Verdict, html string) {
 	if s.Load != nil {
 		for _, ls := range s.Load.Scenarios {
 			fmt.Fprintf(stdout, "load %s\n", ls.Headline())
@@ -120,7 +151,6 @@ func reportWork(fs *flagSet, f *reportFlags, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stdout, l)
 		}
 	}
-	v := s.ComputeVerdict()
 	fmt.Fprintf(stdout, "%s  scenarios: %s; load scenarios: %d; thresholds: %s\n",
 		v.Status, v.Counts(), v.LoadScenarios, v.ThresholdCounts())
 	for _, r := range v.Reasons {
@@ -134,9 +164,4 @@ func reportWork(fs *flagSet, f *reportFlags, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stdout, l)
 	}
 	fmt.Fprintf(stdout, "report: %s\n", html)
-	notChecked, refused := pipeline.NotChecked(found)
-	for _, why := range notChecked {
-		fmt.Fprintf(stderr, "harness report: could not check: %s\n", why)
-	}
-	return exitFor(summaryVerdict(v, s, notChecked, refused))
 }

@@ -93,32 +93,43 @@ func embeddedPlan(ctx context.Context, o runOptions, stdout io.Writer) (p pipeli
 		CallbackThresholds: o.cbThresholds,
 		// The conformance run left the clock and the state as it was; the load starts from a
 		// clean state so that it sees a fresh pool.
-		BeforeLoad: func() *loadtest.Profile {
-			endCalls(plat) // before the reset forgets them
-			plat.Emulator.Reset()
-			plat.Emulator.Clock().SetScale(1)
-			return runLoadProfile(plat.Emulator)
-		},
-		// Let the dispatcher finish, then keep its statistics for the emulator-side loss.
-		Settle: func(ctx context.Context) (*reports.EmulatorLoss, error) {
-			endCalls(plat)
-			plat.Emulator.Clock().Advance(5 * time.Second) // close the fee batch window
-			dctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-			_ = plat.Dispatcher.Drain(dctx)
-			cancel()
-			ds := plat.Dispatcher.Stats()
-			if err := pipeline.WriteJSON(filepath.Join(o.out, assemble.DispatcherFile), ds); err != nil {
-				return nil, err
-			}
-			loss := assemble.EmulatorLoss(ds)
-			loss.Dropped = max(0, loss.Dropped-deliberateDrops.Load())
-			return loss, nil
-		},
+		BeforeLoad: embeddedBeforeLoad(plat),
+		Settle:     embeddedSettle(plat, o.out, &deliberateDrops),
 	}
 	if !o.noLoad {
 		p.Loads, err = embeddedLoads(o, plat.URL, tracker)
 	}
 	return p, secrets, stop, err
+}
+
+// embeddedBeforeLoad resets the emulator between the conformance suite and the loads: calls
+// ended, state forgotten, clock at real speed; it returns the load profile of its pool.
+func embeddedBeforeLoad(plat *embedded.Platform) func() *loadtest.Profile {
+	return func() *loadtest.Profile {
+		endCalls(plat) // before the reset forgets them
+		plat.Emulator.Reset()
+		plat.Emulator.Clock().SetScale(1)
+		return runLoadProfile(plat.Emulator)
+	}
+}
+
+// embeddedSettle lets the dispatcher finish, then writes its statistics to out and returns
+// the emulator-side loss, less the pushes given up by design (deliberateDrops).
+func embeddedSettle(plat *embedded.Platform, out string, deliberateDrops *atomic.Int64) func(ctx context.Context) (*reports.EmulatorLoss, error) {
+	return func(ctx context.Context) (*reports.EmulatorLoss, error) {
+		endCalls(plat)
+		plat.Emulator.Clock().Advance(5 * time.Second) // close the fee batch window
+		dctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		_ = plat.Dispatcher.Drain(dctx)
+		cancel()
+		ds := plat.Dispatcher.Stats()
+		if err := pipeline.WriteJSON(filepath.Join(out, assemble.DispatcherFile), ds); err != nil {
+			return nil, err
+		}
+		loss := assemble.EmulatorLoss(ds)
+		loss.Dropped = max(0, loss.Dropped-deliberateDrops.Load())
+		return loss, nil
+	}
 }
 
 // embeddedLoads are the loads of `harness run` on the embedded emulator: bind-unbind (the

@@ -11,6 +11,7 @@ import (
 	"github.com/pns-harness/pns-harness/conformance"
 	"github.com/pns-harness/pns-harness/loadtest"
 	"github.com/pns-harness/pns-harness/pipeline"
+	"github.com/pns-harness/pns-harness/pns"
 	"github.com/pns-harness/pns-harness/reports"
 )
 
@@ -95,4 +96,21 @@ func (o *runOptions) check(fs *flagSet) (base *reports.Summary, err error) {
 		}
 	}
 	return base, nil
+}
+
+// checkRunThresholds refuses, before the run, a load threshold the bind-unbind scenario
+// cannot measure (query.p99 on a load that only binds and unbinds), as `harness load` does,
+// rather than failing the load after the conformance suite. The embedded run loads AXB only;
+// with --target the modes come from the profile (read later), so there the scope is checked
+// against every load metric (ParseThreshold) and each mode's load checks its own.
+func checkRunThresholds(exprs []string, embedded bool) error {
+	ths, err := loadtest.ParseThresholds(exprs)
+	if err != nil || !embedded {
+		return err
+	}
+	wl, err := loadtest.BuiltinWorkload(loadtest.ScenarioBindUnbind, pns.ModeAXB, defaultRunHold, defaultRunRate)
+	if err != nil {
+		return err
+	}
+	return loadtest.CheckThresholds(ths, wl)
 }

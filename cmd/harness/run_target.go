@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"path/filepath"
 	"time"
 
@@ -47,42 +49,19 @@ func targetPlan(ctx context.Context, o runOptions, stdout io.Writer) (p pipeline
 	t := o.remote
 	stop = func() {}
 	start := time.Now()
-	if t.profilePath == "" {
-		return p, nil, stop, usageError{errors.New("--target needs --profile FILE (apps, secrets, X numbers of that platform)")}
-	}
-	prof, err := conformance.LoadProfile(t.profilePath)
-	if err != nil {
-		return p, nil, stop, usageError{err}
-	}
-	secrets = prof.Secrets()
-	lp, err := planTargetLoad(o, prof, stdout)
+	c, err := targetCheck(ctx, o, stdout)
 	if err != nil {
 		return p, nil, stop, err
 	}
-	hc, tlsConf, err := t.tls.client(30 * time.Second)
-	if err != nil {
-		return p, nil, stop, usageError{err}
-	}
-	if err := preflight(ctx, hc, t.target); err != nil {
-		if errors.As(err, new(unreachableError)) {
-			return p, nil, stop, err // could not check, not a usage error
-		}
-		return p, nil, stop, usageError{err}
-	}
-	lprof, err := loadtest.LoadProfile(t.profilePath)
-	if err != nil {
-		return p, nil, stop, usageError{err}
-	}
-	if err := takeOverRunDir(ctx, o.out, o.cleanupFirst, loadtest.CleanupConfig{Gate: lp.gate, TLSConfig: tlsConf, Profile: lprof}, stdout); err != nil {
-		return p, nil, stop, err
-	}
+	secrets = c.prof.Secrets()
+	lp := c.lp
 
 	// The receiver, when asked for, runs for the whole job.
 	var rcv *receiver.Receiver
 	pushes := conformance.NewPushHub()
 	replies := &conformance.BlockReplies{} // the scenarios' answers to Block requests
 	if t.receive != "" {
-		if rcv, err = targetReceiver(o, prof, pushes, replies, stdout); err != nil {
+		if rcv, err = targetReceiver(o, c.prof, pushes, replies, stdout); err != nil {
 			return p, nil, stop, err
 		}
 		stop = func() { rcv.Close() }
@@ -101,8 +80,8 @@ func targetPlan(ctx context.Context, o runOptions, stdout io.Writer) (p pipeline
 			{Key: "tags", Value: o.tags},
 		}),
 		Conformance: conformance.Options{
-			Target: t.target, Profile: prof, ProfileFile: t.profilePath, Tags: o.tags,
-			Randomize: o.seed, HTTPClient: hc, KnownDifferences: o.known,
+			Target: t.target, Profile: c.prof, ProfileFile: t.profilePath, Tags: o.tags,
+			Randomize: o.seed, HTTPClient: c.hc, KnownDifferences: o.known,
 		},
 		Strict:             o.strict,
 		Remote:             true,
@@ -119,22 +98,52 @@ func targetPlan(ctx context.Context, o runOptions, stdout io.Writer) (p pipeline
 		}
 	}
 	if !o.noLoad {
-		ths, err := loadtest.ParseThresholds(orDefault(o.thresholds, defaultRunBindThresholds))
-		if err != nil {
-			return p, secrets, stop, usageError{err}
-		}
-		for _, m := range lp.modes {
-			name := fmt.Sprintf("%s-bind-unbind", lowerMode(m))
-			p.Loads = append(p.Loads, pipeline.Load{
-				Name: name, Title: fmt.Sprintf("%g/s for %s, hold %s", lp.rates[m], lp.dur, lp.hold), Given: len(o.thresholds) > 0,
-				Config: loadtest.Config{
-					Target: t.target, Profile: prof, Scenario: loadtest.ScenarioBindUnbind, Mode: m,
-					Rate: lp.rates[m], Duration: lp.dur, Hold: lp.hold, Thresholds: ths, Gate: lp.gate, TLSConfig: tlsConf,
-				},
-			})
+		if p.Loads, err = targetLoads(o, c.prof, lp, c.tlsConf); err != nil {
+			return p, secrets, stop, err
 		}
 	}
 	return p, secrets, stop, nil
+}
+
+// targetChecked is what targetCheck found before the first request: the profile, the load
+// plan and the HTTP client of the target.
+type targetChecked struct {
+	prof    *profile.Profile
+	lp      targetLoadPlan
+	hc      *http.Client
+	tlsConf *tls.Config
+}
+
+// targetCheck reads the profile, fits the load plan, runs the preflight and takes over the
+// run directory, so that a refusal (a usageError) comes before the first request.
+func targetCheck(ctx context.Context, o runOptions, stdout io.Writer) (c targetChecked, err error) {
+	t := o.remote
+	if t.profilePath == "" {
+		return c, usageError{errors.New("--target needs --profile FILE (apps, secrets, X numbers of that platform)")}
+	}
+	if c.prof, err = conformance.LoadProfile(t.profilePath); err != nil {
+		return c, usageError{err}
+	}
+	if c.lp, err = planTargetLoad(o, c.prof, stdout); err != nil {
+		return c, err
+	}
+	if c.hc, c.tlsConf, err = t.tls.client(30 * time.Second); err != nil {
+		return c, usageError{err}
+	}
+	if err := preflight(ctx, c.hc, t.target); err != nil {
+		if errors.As(err, new(unreachableError)) {
+			return c, err // could not check, not a usage error
+		}
+		return c, usageError{err}
+	}
+	lprof, err := loadtest.LoadProfile(t.profilePath)
+	if err != nil {
+		return c, usageError{err}
+	}
+	if err := takeOverRunDir(ctx, o.out, o.cleanupFirst, loadtest.CleanupConfig{Gate: c.lp.gate, TLSConfig: c.tlsConf, Profile: lprof}, stdout); err != nil {
+		return c, err
+	}
+	return c, nil
 }
 
 // targetReceiver starts the receiver of --receive for the profile's apps; every push also
@@ -163,24 +172,6 @@ func targetReceiver(o runOptions, prof *profile.Profile, pushes *conformance.Pus
 	return rcv, nil
 }
 
-// orDefault is given, or def when nothing was given.
-func orDefault(given, def []string) []string {
-	if len(given) == 0 {
-		return def
-	}
-	return given
-}
-
-func lowerMode(m pns.Mode) string {
-	b := []byte(m)
-	for i, c := range b {
-		if c >= 'A' && c <= 'Z' {
-			b[i] = c + 'a' - 'A'
-		}
-	}
-	return string(b)
-}
-
 func sortedApps(p *profile.Profile) []string {
 	var names []string
 	for _, m := range pns.Modes {
@@ -189,21 +180,4 @@ func sortedApps(p *profile.Profile) []string {
 		}
 	}
 	return names
-}
-
-// checkRunThresholds refuses, before the run, a load threshold the bind-unbind scenario
-// cannot measure (query.p99 on a load that only binds and unbinds), as `harness load` does,
-// rather than failing the load after the conformance suite. The embedded run loads AXB only;
-// with --target the modes come from the profile (read later), so there the scope is checked
-// against every load metric (ParseThreshold) and each mode's load checks its own.
-func checkRunThresholds(exprs []string, embedded bool) error {
-	ths, err := loadtest.ParseThresholds(exprs)
-	if err != nil || !embedded {
-		return err
-	}
-	wl, err := loadtest.BuiltinWorkload(loadtest.ScenarioBindUnbind, pns.ModeAXB, defaultRunHold, defaultRunRate)
-	if err != nil {
-		return err
-	}
-	return loadtest.CheckThresholds(ths, wl)
 }

@@ -1,10 +1,13 @@
 package main
 
 import (
+	"crypto/tls"
+	"fmt"
 	"io"
 	"time"
 
 	"github.com/pns-harness/pns-harness/loadtest"
+	"github.com/pns-harness/pns-harness/pipeline"
 	"github.com/pns-harness/pns-harness/pns"
 	"github.com/pns-harness/pns-harness/profile"
 )
@@ -71,4 +74,43 @@ func planTargetLoad(o runOptions, prof *profile.Profile, stdout io.Writer) (targ
 		return lp, usageError{err}
 	}
 	return lp, nil
+}
+
+// targetLoads is the bind-unbind load of each mode of lp, with the run's load thresholds
+// (or the defaults).
+func targetLoads(o runOptions, prof *profile.Profile, lp targetLoadPlan, tlsConf *tls.Config) ([]pipeline.Load, error) {
+	ths, err := loadtest.ParseThresholds(orDefault(o.thresholds, defaultRunBindThresholds))
+	if err != nil {
+		return nil, usageError{err}
+	}
+	var loads []pipeline.Load
+	for _, m := range lp.modes {
+		name := fmt.Sprintf("%s-bind-unbind", lowerMode(m))
+		loads = append(loads, pipeline.Load{
+			Name: name, Title: fmt.Sprintf("%g/s for %s, hold %s", lp.rates[m], lp.dur, lp.hold), Given: len(o.thresholds) > 0,
+			Config: loadtest.Config{
+				Target: o.remote.target, Profile: prof, Scenario: loadtest.ScenarioBindUnbind, Mode: m,
+				Rate: lp.rates[m], Duration: lp.dur, Hold: lp.hold, Thresholds: ths, Gate: lp.gate, TLSConfig: tlsConf,
+			},
+		})
+	}
+	return loads, nil
+}
+
+// orDefault is given, or def when nothing was given.
+func orDefault(given, def []string) []string {
+	if len(given) == 0 {
+		return def
+	}
+	return given
+}
+
+func lowerMode(m pns.Mode) string {
+	b := []byte(m)
+	for i, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
 }

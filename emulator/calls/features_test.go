@@ -420,7 +420,9 @@ func TestConcurrentCalls(t *testing.T) {
 			}
 		}(g)
 	}
+	advanced := make(chan struct{})
 	go func() {
+		defer close(advanced)
 		for i := 0; i < 20; i++ {
 			f.clk.Advance(5 * time.Second)
 		}
@@ -428,6 +430,10 @@ func TestConcurrentCalls(t *testing.T) {
 	for g := 0; g < 8; g++ {
 		<-done
 	}
+	// Advance runs the timers it found due after releasing the clock: the advancing goroutine
+	// may still be pushing a fee record when the last Advance below returns, so it must end
+	// first.
+	<-advanced
 	f.clk.Advance(time.Hour)
 	if n := len(f.sim.CallLog(appAXB)); n != 8*13 {
 		t.Errorf("AXB log %d calls, want %d", n, 8*13)

@@ -76,32 +76,9 @@ type SMSResult struct {
 // refused message is reported with a Notify push when the app has an SMS notification URL,
 // except a message a Block reply discarded or that an invalid or failed reply dropped.
 func (s *Simulator) SMS(ctx context.Context, req SMSRequest) (SMSResult, error) {
-	if !pns.IsGlobalNumber(req.From) {
-		return SMSResult{}, invalid("from %q is not a number in global format", req.From)
-	}
-	if !pns.ValidXNumber(req.To) {
-		return SMSResult{}, invalid("to %q is not an X number (+86 mobile format)", req.To)
-	}
-	if req.Content == "" {
-		return SMSResult{}, invalid("content is required")
-	}
-	if utf8.RuneCountInString(req.Content) > MaxSMSContent || !utf8.ValidString(req.Content) {
-		return SMSResult{}, invalid("content must be valid UTF-8 of at most %d characters", MaxSMSContent)
-	}
-	xi, ok := s.be.XInfo(req.To)
-	if !ok {
-		return SMSResult{}, fmt.Errorf("%w: %s is not an X number of any app", ErrUnknownNumber, req.To)
-	}
-	app, ok := s.be.App(xi.AppKey)
-	if !ok {
-		return SMSResult{}, fmt.Errorf("%w: app of %s is not configured", ErrUnknownNumber, req.To)
-	}
-	mode := xi.Mode
-	if mode == "" {
-		mode = app.Mode
-	}
-	if mode == pns.ModeAXE {
-		return SMSResult{}, invalid("%s belongs to an AXE app: AXE mode has no SMS", req.To)
+	xi, app, mode, err := s.smsDestination(req)
+	if err != nil {
+		return SMSResult{}, err
 	}
 	res := SMSResult{SMSIdentifier: randHex(16), AppKey: app.AppKey, Mode: string(mode)}
 	if !app.SMS {
@@ -117,36 +94,9 @@ func (s *Simulator) SMS(ctx context.Context, req SMSRequest) (SMSResult, error) 
 	if app.SMSIncludeContent {
 		ev.SMSContent = req.Content
 	}
-	var b Binding
-	found := false
-	switch {
-	case xi.Status == StatusPaused || xi.Status == StatusUnavailable:
-		res.SendResult, res.Reason = sendXPaused, "X number paused or unavailable"
-	case xi.NoSMS:
-		res.SendResult, res.Reason = sendNoSMSX, "X number has no SMS capability"
-	case mode == pns.ModeAXB:
-		if b, found = s.be.AXB(req.To, req.From); !found {
-			res.SendResult, res.Reason = sendNoBinding, "sender has no AXB binding on X"
-		} else if req.From == b.A {
-			s.forward(&res, b.B, req.Content, "A texts X: forwarded to B")
-		} else {
-			s.forward(&res, b.A, req.Content, "B texts X: forwarded to A")
-		}
-	case mode == pns.ModeX:
-		// No bindings: the customer's server decides where every text goes (§10.1).
-		s.block(ctx, app, &res, ev, Binding{}, req.Content)
-	case mode == pns.ModeAX:
-		if b, found = s.be.AX(req.To); !found {
-			res.SendResult, res.Reason = sendNoBinding, "X has no AX binding"
-		} else if req.From != b.A {
-			s.forward(&res, b.A, smsFromPrefix+req.From+smsFromPostfix+req.Content, "B texts X: forwarded to A with the [From] prefix")
-		} else if to, text, ok := atSuffix(req.Content); ok {
-			s.forward(&res, to, text, "A texts X with an @number suffix: forwarded to that number")
-		} else {
-			s.block(ctx, app, &res, ev, b, req.Content)
-		}
-	default:
-		return SMSResult{}, invalid("%s belongs to an app of unsupported mode %s", req.To, mode)
+	b, found, err := s.routeSMS(ctx, req, app, xi, mode, &res, ev)
+	if err != nil {
+		return SMSResult{}, err
 	}
 	if found {
 		ev.SubscriptionID = b.SubscriptionID
@@ -173,6 +123,75 @@ func (s *Simulator) SMS(ctx context.Context, req SMSRequest) (SMSResult, error) 
 		s.send(KindSMSNotify, app.AppKey, app.SMSNotifyURL, res.SMSIdentifier, res.Notify.Body)
 	}
 	return res, nil
+}
+
+// smsDestination checks req and finds the X number it goes to, its app and the mode that
+// routes it (AXE has no SMS).
+func (s *Simulator) smsDestination(req SMSRequest) (xi XInfo, app AppConfig, mode pns.Mode, err error) {
+	if !pns.IsGlobalNumber(req.From) {
+		return xi, app, "", invalid("from %q is not a number in global format", req.From)
+	}
+	if !pns.ValidXNumber(req.To) {
+		return xi, app, "", invalid("to %q is not an X number (+86 mobile format)", req.To)
+	}
+	if req.Content == "" {
+		return xi, app, "", invalid("content is required")
+	}
+	if utf8.RuneCountInString(req.Content) > MaxSMSContent || !utf8.ValidString(req.Content) {
+		return xi, app, "", invalid("content must be valid UTF-8 of at most %d characters", MaxSMSContent)
+	}
+	xi, ok := s.be.XInfo(req.To)
+	if !ok {
+		return xi, app, "", fmt.Errorf("%w: %s is not an X number of any app", ErrUnknownNumber, req.To)
+	}
+	app, ok = s.be.App(xi.AppKey)
+	if !ok {
+		return xi, app, "", fmt.Errorf("%w: app of %s is not configured", ErrUnknownNumber, req.To)
+	}
+	mode = xi.Mode
+	if mode == "" {
+		mode = app.Mode
+	}
+	if mode == pns.ModeAXE {
+		return xi, app, "", invalid("%s belongs to an AXE app: AXE mode has no SMS", req.To)
+	}
+	return xi, app, mode, nil
+}
+
+// routeSMS applies the SMS rules of the X number's mode to req, filling res (forwarded,
+// refused, or sent to the app's SMS control URL in Block mode with ev). found tells whether
+// a binding b routed it.
+func (s *Simulator) routeSMS(ctx context.Context, req SMSRequest, app AppConfig, xi XInfo, mode pns.Mode, res *SMSResult, ev SMSEvent) (b Binding, found bool, err error) {
+	switch {
+	case xi.Status == StatusPaused || xi.Status == StatusUnavailable:
+		res.SendResult, res.Reason = sendXPaused, "X number paused or unavailable"
+	case xi.NoSMS:
+		res.SendResult, res.Reason = sendNoSMSX, "X number has no SMS capability"
+	case mode == pns.ModeAXB:
+		if b, found = s.be.AXB(req.To, req.From); !found {
+			res.SendResult, res.Reason = sendNoBinding, "sender has no AXB binding on X"
+		} else if req.From == b.A {
+			s.forward(res, b.B, req.Content, "A texts X: forwarded to B")
+		} else {
+			s.forward(res, b.A, req.Content, "B texts X: forwarded to A")
+		}
+	case mode == pns.ModeX:
+		// No bindings: the customer's server decides where every text goes (§10.1).
+		s.block(ctx, app, res, ev, Binding{}, req.Content)
+	case mode == pns.ModeAX:
+		if b, found = s.be.AX(req.To); !found {
+			res.SendResult, res.Reason = sendNoBinding, "X has no AX binding"
+		} else if req.From != b.A {
+			s.forward(res, b.A, smsFromPrefix+req.From+smsFromPostfix+req.Content, "B texts X: forwarded to A with the [From] prefix")
+		} else if to, text, ok := atSuffix(req.Content); ok {
+			s.forward(res, to, text, "A texts X with an @number suffix: forwarded to that number")
+		} else {
+			s.block(ctx, app, res, ev, b, req.Content)
+		}
+	default:
+		return b, false, invalid("%s belongs to an app of unsupported mode %s", req.To, mode)
+	}
+	return b, found, nil
 }
 
 func (s *Simulator) forward(res *SMSResult, to, text, reason string) {

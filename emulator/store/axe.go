@@ -76,58 +76,15 @@ func (s *Store) AXEBind(app string, in AXEBindInput) (AXEBinding, *pns.Error) {
 	if e != nil {
 		return AXEBinding{}, e
 	}
-	if in.CallbackTone != "" && in.CallbackNum != "" {
-		return AXEBinding{}, pns.InvalidRequest("callbackNum")
-	}
-	if in.ExtendNum != "" && !validExtension(in.ExtendNum, a.cfg.ExtensionDigits) {
-		return AXEBinding{}, pns.InvalidRequest("extendNum")
-	}
-	unit := in.TimeUnit
-	if unit == "" {
-		unit = TimeUnitHours
-	}
-	if unit != TimeUnitHours && unit != TimeUnitMinutes {
-		return AXEBinding{}, pns.InvalidRequest("timeUnit")
-	}
-	if in.BindExpiredTime < 0 || in.BindExpiredTime > s.maxInUnit(unit) {
-		return AXEBinding{}, pns.InvalidRequest("bindExpiredTime")
-	}
-	if in.CallbackExpiredTime < 0 || in.CallbackExpiredTime > s.maxInUnit(unit) {
-		return AXEBinding{}, pns.InvalidRequest("callbackExpiredTime")
-	}
-	if in.RecordFlag && !a.cfg.Recording {
-		return AXEBinding{}, pns.NewError(pns.CodeRecordingNotOpen)
+	unit, e := s.checkAXEBind(a, in)
+	if e != nil {
+		return AXEBinding{}, e
 	}
 	now := s.lock(a)
 	defer a.mu.Unlock()
-	var x *xState
-	if in.VirtualNum != "" {
-		x = a.owned(in.VirtualNum)
-		switch {
-		case x == nil:
-			return AXEBinding{}, pns.NewError(pns.CodeNumberNotApplied)
-		case x.status != StatusNormal:
-			return AXEBinding{}, pns.NewError(pns.CodeNoResource)
-		case x.binds[in.BindNum] != nil:
-			return AXEBinding{}, pns.NewError(pns.CodeRelationBound)
-		}
-	} else {
-		city := in.AreaCode
-		if city == "" {
-			city = s.areaOf(in.BindNum)
-		}
-		x = s.selectX(a, city, in.LooseArea, func(x *xState) bool { return x.binds[in.BindNum] == nil })
-		if x == nil {
-			return AXEBinding{}, pns.NewError(pns.CodeNoResource)
-		}
-	}
-	ext := in.ExtendNum
-	if ext != "" {
-		if x.exts[ext] != nil {
-			return AXEBinding{}, pns.NewError(pns.CodeNoIdleExtension)
-		}
-	} else if ext = a.allocExt(x, s.alt); ext == "" {
-		return AXEBinding{}, pns.NewError(pns.CodeNoIdleExtension)
+	x, ext, e := s.axeSlot(a, in)
+	if e != nil {
+		return AXEBinding{}, e
 	}
 	b := &AXEBinding{
 		App:                 a.cfg.Key,
@@ -161,6 +118,69 @@ func (s *Store) AXEBind(app string, in AXEBindInput) (AXEBinding, *pns.Error) {
 		a.schedule(b.SubscriptionID, b.ExpiresAt)
 	}
 	return b.clone(), nil
+}
+
+// checkAXEBind refuses an AXE bind whose fields contradict each other or the app, before
+// the app is locked, and returns its time unit (hours by default).
+func (s *Store) checkAXEBind(a *appState, in AXEBindInput) (unit string, e *pns.Error) {
+	if in.CallbackTone != "" && in.CallbackNum != "" {
+		return "", pns.InvalidRequest("callbackNum")
+	}
+	if in.ExtendNum != "" && !validExtension(in.ExtendNum, a.cfg.ExtensionDigits) {
+		return "", pns.InvalidRequest("extendNum")
+	}
+	unit = in.TimeUnit
+	if unit == "" {
+		unit = TimeUnitHours
+	}
+	if unit != TimeUnitHours && unit != TimeUnitMinutes {
+		return "", pns.InvalidRequest("timeUnit")
+	}
+	if in.BindExpiredTime < 0 || in.BindExpiredTime > s.maxInUnit(unit) {
+		return "", pns.InvalidRequest("bindExpiredTime")
+	}
+	if in.CallbackExpiredTime < 0 || in.CallbackExpiredTime > s.maxInUnit(unit) {
+		return "", pns.InvalidRequest("callbackExpiredTime")
+	}
+	if in.RecordFlag && !a.cfg.Recording {
+		return "", pns.NewError(pns.CodeRecordingNotOpen)
+	}
+	return unit, nil
+}
+
+// axeSlot finds the X number (the one asked for, or one selected by area) and the extension
+// (the one asked for, or a free one) of a new AXE binding. The app is locked.
+func (s *Store) axeSlot(a *appState, in AXEBindInput) (*xState, string, *pns.Error) {
+	var x *xState
+	if in.VirtualNum != "" {
+		x = a.owned(in.VirtualNum)
+		switch {
+		case x == nil:
+			return nil, "", pns.NewError(pns.CodeNumberNotApplied)
+		case x.status != StatusNormal:
+			return nil, "", pns.NewError(pns.CodeNoResource)
+		case x.binds[in.BindNum] != nil:
+			return nil, "", pns.NewError(pns.CodeRelationBound)
+		}
+	} else {
+		city := in.AreaCode
+		if city == "" {
+			city = s.areaOf(in.BindNum)
+		}
+		x = s.selectX(a, city, in.LooseArea, func(x *xState) bool { return x.binds[in.BindNum] == nil })
+		if x == nil {
+			return nil, "", pns.NewError(pns.CodeNoResource)
+		}
+	}
+	ext := in.ExtendNum
+	if ext != "" {
+		if x.exts[ext] != nil {
+			return nil, "", pns.NewError(pns.CodeNoIdleExtension)
+		}
+	} else if ext = a.allocExt(x, s.alt); ext == "" {
+		return nil, "", pns.NewError(pns.CodeNoIdleExtension)
+	}
+	return x, ext, nil
 }
 
 // removeAXE deletes an AXE binding, its index entries and its callback record.

@@ -52,38 +52,7 @@ func (s *Store) Check() []Violation {
 	for _, a := range s.appOrder {
 		now := s.lock(a)
 		c := &checker{app: a.cfg.Key}
-		// app isolation and heap bookkeeping
-		total := 0
-		for _, x := range a.xs {
-			if x.app != a || a.byNum[x.number] != x || s.xs[x.number] != x {
-				c.add("X %s: not indexed as owned by the app", x.number)
-			}
-			if x.count < 0 || x.count > a.capacity {
-				c.add("X %s: count %d outside 0-%d", x.number, x.count, a.capacity)
-			}
-			total += x.count
-			c.heapPos(a.cities[x.city], x, 0)
-			if x.province != "" {
-				c.heapPos(a.provinces[x.province], x, 1)
-			} else if x.hidx[1] != -1 {
-				c.add("X %s: in a province heap without a province", x.number)
-			}
-			c.heapPos(a.all, x, 2)
-		}
-		for city, h := range a.cities {
-			c.heapOrder(h, "city "+city)
-		}
-		for p, h := range a.provinces {
-			c.heapOrder(h, "province "+p)
-		}
-		c.heapOrder(a.all, "app")
-		scheduled := map[string]map[int64]bool{}
-		for _, e := range a.exp {
-			if scheduled[e.id] == nil {
-				scheduled[e.id] = map[int64]bool{}
-			}
-			scheduled[e.id][e.at.UnixNano()] = true
-		}
+		total := c.checkPool(s, a)
 		switch a.cfg.Mode {
 		case pns.ModeAXB:
 			c.checkAXB(a, total)
@@ -94,47 +63,95 @@ func (s *Store) Check() []Violation {
 		case pns.ModeAXYB:
 			c.checkAXYB(a, total)
 		}
-		expiring := func(id string, at interface{ UnixNano() int64 }, isZero bool, exp bool) {
-			if isZero {
-				return
-			}
-			if exp {
-				c.add("binding %s: expired but still stored after purge", id)
-			}
-			if !scheduled[id][at.UnixNano()] {
-				c.add("binding %s: expiry not scheduled", id)
-			}
-		}
-		for id, b := range a.axb {
-			expiring(id, b.ExpiresAt, b.ExpiresAt.IsZero(), expired(b.ExpiresAt, now))
-		}
-		for id, b := range a.axe {
-			expiring(id, b.ExpiresAt, b.ExpiresAt.IsZero(), expired(b.ExpiresAt, now))
-		}
-		for id, r := range a.axyb {
-			expiring(id, r.ExpiresAt, r.ExpiresAt.IsZero(), expired(r.ExpiresAt, now))
-			for _, p := range r.parts {
-				expiring(ybExpID(id, p.Y), p.ExpiresAt, p.ExpiresAt.IsZero(), expired(p.ExpiresAt, now))
-			}
-		}
-		for id := range a.temp {
-			if a.ax[id] == nil {
-				c.add("temporary callee of unknown binding %s", id)
-			}
-		}
-		for id := range a.cb {
-			if a.axe[id] == nil {
-				c.add("callback record of unknown binding %s", id)
-			}
-		}
-		if a.cfg.Mode != pns.ModeAXB && len(a.axb) > 0 || a.cfg.Mode != pns.ModeAX && len(a.ax) > 0 ||
-			a.cfg.Mode != pns.ModeAXE && len(a.axe) > 0 || a.cfg.Mode != pns.ModeAXYB && len(a.axyb) > 0 {
-			c.add("bindings of another mode stored")
-		}
+		c.checkExpiries(a, now)
+		c.checkOrphans(a)
 		a.mu.Unlock()
 		out = append(out, c.v...)
 	}
 	return out
+}
+
+// checkPool checks app isolation and the heap bookkeeping of the app's X numbers and returns
+// the sum of their binding counts.
+func (c *checker) checkPool(s *Store, a *appState) (total int) {
+	for _, x := range a.xs {
+		if x.app != a || a.byNum[x.number] != x || s.xs[x.number] != x {
+			c.add("X %s: not indexed as owned by the app", x.number)
+		}
+		if x.count < 0 || x.count > a.capacity {
+			c.add("X %s: count %d outside 0-%d", x.number, x.count, a.capacity)
+		}
+		total += x.count
+		c.heapPos(a.cities[x.city], x, 0)
+		if x.province != "" {
+			c.heapPos(a.provinces[x.province], x, 1)
+		} else if x.hidx[1] != -1 {
+			c.add("X %s: in a province heap without a province", x.number)
+		}
+		c.heapPos(a.all, x, 2)
+	}
+	for city, h := range a.cities {
+		c.heapOrder(h, "city "+city)
+	}
+	for p, h := range a.provinces {
+		c.heapOrder(h, "province "+p)
+	}
+	c.heapOrder(a.all, "app")
+	return total
+}
+
+// checkExpiries checks that no stored binding has expired (the purge ran) and that every
+// binding with an expiry has it scheduled.
+func (c *checker) checkExpiries(a *appState, now time.Time) {
+	scheduled := map[string]map[int64]bool{}
+	for _, e := range a.exp {
+		if scheduled[e.id] == nil {
+			scheduled[e.id] = map[int64]bool{}
+		}
+		scheduled[e.id][e.at.UnixNano()] = true
+	}
+	expiring := func(id string, at interface{ UnixNano() int64 }, isZero bool, exp bool) {
+		if isZero {
+			return
+		}
+		if exp {
+			c.add("binding %s: expired but still stored after purge", id)
+		}
+		if !scheduled[id][at.UnixNano()] {
+			c.add("binding %s: expiry not scheduled", id)
+		}
+	}
+	for id, b := range a.axb {
+		expiring(id, b.ExpiresAt, b.ExpiresAt.IsZero(), expired(b.ExpiresAt, now))
+	}
+	for id, b := range a.axe {
+		expiring(id, b.ExpiresAt, b.ExpiresAt.IsZero(), expired(b.ExpiresAt, now))
+	}
+	for id, r := range a.axyb {
+		expiring(id, r.ExpiresAt, r.ExpiresAt.IsZero(), expired(r.ExpiresAt, now))
+		for _, p := range r.parts {
+			expiring(ybExpID(id, p.Y), p.ExpiresAt, p.ExpiresAt.IsZero(), expired(p.ExpiresAt, now))
+		}
+	}
+}
+
+// checkOrphans checks that temporary callees and callback records belong to a stored
+// binding, and that the app stores bindings of its own mode only.
+func (c *checker) checkOrphans(a *appState) {
+	for id := range a.temp {
+		if a.ax[id] == nil {
+			c.add("temporary callee of unknown binding %s", id)
+		}
+	}
+	for id := range a.cb {
+		if a.axe[id] == nil {
+			c.add("callback record of unknown binding %s", id)
+		}
+	}
+	if a.cfg.Mode != pns.ModeAXB && len(a.axb) > 0 || a.cfg.Mode != pns.ModeAX && len(a.ax) > 0 ||
+		a.cfg.Mode != pns.ModeAXE && len(a.axe) > 0 || a.cfg.Mode != pns.ModeAXYB && len(a.axyb) > 0 {
+		c.add("bindings of another mode stored")
+	}
 }
 
 type checker struct {

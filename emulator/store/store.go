@@ -107,23 +107,52 @@ func New(opts Options) (*Store, error) {
 	if s.clk == nil {
 		s.clk = clock.Wall{}
 	}
-	for _, city := range sortedKeys(opts.Areas) {
+	if err := s.loadAreas(opts.Areas, opts.MobilePrefixAreas); err != nil {
+		return nil, err
+	}
+	for i, a := range opts.Apps {
+		if a.Key == "" {
+			return nil, fmt.Errorf("store: app %d: empty key", i+1)
+		}
+		if _, dup := s.apps[a.Key]; dup {
+			return nil, fmt.Errorf("store: app %q listed twice", a.Key)
+		}
+		as, err := newAppState(a)
+		if err != nil {
+			return nil, err
+		}
+		s.apps[a.Key] = as
+		s.appOrder = append(s.appOrder, as)
+	}
+	for i, xn := range opts.Pool {
+		if err := s.addPoolNumber(i, xn); err != nil {
+			return nil, err
+		}
+	}
+	s.buildHeaps()
+	return s, nil
+}
+
+// loadAreas checks and keeps the provinces of city codes and the city codes of mobile
+// prefixes (longest prefix first when looked up).
+func (s *Store) loadAreas(areas, mobilePrefixAreas map[string]string) error {
+	for _, city := range sortedKeys(areas) {
 		if !pns.ValidAreaCode(city) {
-			return nil, fmt.Errorf("store: areas: invalid city code %q", city)
+			return fmt.Errorf("store: areas: invalid city code %q", city)
 		}
-		if opts.Areas[city] == "" {
-			return nil, fmt.Errorf("store: areas: city code %q: empty province", city)
+		if areas[city] == "" {
+			return fmt.Errorf("store: areas: city code %q: empty province", city)
 		}
-		s.cityProvince[city] = opts.Areas[city]
+		s.cityProvince[city] = areas[city]
 	}
 	lens := map[int]bool{}
-	for _, p := range sortedKeys(opts.MobilePrefixAreas) {
+	for _, p := range sortedKeys(mobilePrefixAreas) {
 		if !reMobilePrefix.MatchString(p) {
-			return nil, fmt.Errorf("store: mobilePrefixAreas: invalid prefix %q", p)
+			return fmt.Errorf("store: mobilePrefixAreas: invalid prefix %q", p)
 		}
-		city := opts.MobilePrefixAreas[p]
+		city := mobilePrefixAreas[p]
 		if !pns.ValidAreaCode(city) {
-			return nil, fmt.Errorf("store: mobilePrefixAreas: prefix %q: invalid city code %q", p, city)
+			return fmt.Errorf("store: mobilePrefixAreas: prefix %q: invalid city code %q", p, city)
 		}
 		s.prefixes[p] = city
 		lens[len(p)] = true
@@ -132,94 +161,97 @@ func New(opts Options) (*Store, error) {
 		s.prefixLens = append(s.prefixLens, l)
 	}
 	sort.Sort(sort.Reverse(sort.IntSlice(s.prefixLens)))
+	return nil
+}
 
-	for i, a := range opts.Apps {
-		if a.Key == "" {
-			return nil, fmt.Errorf("store: app %d: empty key", i+1)
-		}
-		if _, dup := s.apps[a.Key]; dup {
-			return nil, fmt.Errorf("store: app %q listed twice", a.Key)
-		}
-		if !a.Mode.ValidApp() { // X mode keeps no bindings: the customer's server routes each call (§6.6)
-			return nil, fmt.Errorf("store: app %q: unknown mode %q", a.Key, a.Mode)
-		}
-		if a.ExtensionDigits == 0 {
-			a.ExtensionDigits = DefaultExtensionDigits
-		}
-		if a.ExtensionDigits < 1 || a.ExtensionDigits > 4 {
-			return nil, fmt.Errorf("store: app %q: extensionDigits %d out of range 1-4", a.Key, a.ExtensionDigits)
-		}
-		if a.MaxPairsPerX == 0 {
-			a.MaxPairsPerX = DefaultMaxPairsPerX
-		}
-		if a.MaxPairsPerX < 0 {
-			return nil, fmt.Errorf("store: app %q: maxPairsPerX %d must be positive", a.Key, a.MaxPairsPerX)
-		}
-		as := &appState{
-			cfg:       a,
-			byNum:     map[string]*xState{},
-			cities:    map[string]*xHeap{},
-			provinces: map[string]*xHeap{},
-			all:       &xHeap{slot: 2},
-		}
-		switch a.Mode {
-		case pns.ModeAXB:
-			as.capacity = a.MaxPairsPerX
-		case pns.ModeAX:
-			as.capacity = 1
-		case pns.ModeAXE:
-			as.capacity = pow10(a.ExtensionDigits) - 1
-		case pns.ModeAXYB:
-			if a.MaxRelationsPerY == 0 {
-				a.MaxRelationsPerY = DefaultMaxRelationsPerY
-			}
-			if a.MaxRelationsPerY < 0 {
-				return nil, fmt.Errorf("store: app %q: maxRelationsPerY %d must be positive", a.Key, a.MaxRelationsPerY)
-			}
-			as.cfg.MaxRelationsPerY = a.MaxRelationsPerY
-			as.capacity = a.MaxRelationsPerY
-		}
-		as.initMaps()
-		s.apps[a.Key] = as
-		s.appOrder = append(s.appOrder, as)
+// newAppState checks app a, fills its defaults and makes its empty state, with the capacity
+// of one X number in its mode.
+func newAppState(a App) (*appState, error) {
+	if !a.Mode.ValidApp() { // X mode keeps no bindings: the customer's server routes each call (§6.6)
+		return nil, fmt.Errorf("store: app %q: unknown mode %q", a.Key, a.Mode)
 	}
+	if a.ExtensionDigits == 0 {
+		a.ExtensionDigits = DefaultExtensionDigits
+	}
+	if a.ExtensionDigits < 1 || a.ExtensionDigits > 4 {
+		return nil, fmt.Errorf("store: app %q: extensionDigits %d out of range 1-4", a.Key, a.ExtensionDigits)
+	}
+	if a.MaxPairsPerX == 0 {
+		a.MaxPairsPerX = DefaultMaxPairsPerX
+	}
+	if a.MaxPairsPerX < 0 {
+		return nil, fmt.Errorf("store: app %q: maxPairsPerX %d must be positive", a.Key, a.MaxPairsPerX)
+	}
+	as := &appState{
+		cfg:       a,
+		byNum:     map[string]*xState{},
+		cities:    map[string]*xHeap{},
+		provinces: map[string]*xHeap{},
+		all:       &xHeap{slot: 2},
+	}
+	switch a.Mode {
+	case pns.ModeAXB:
+		as.capacity = a.MaxPairsPerX
+	case pns.ModeAX:
+		as.capacity = 1
+	case pns.ModeAXE:
+		as.capacity = pow10(a.ExtensionDigits) - 1
+	case pns.ModeAXYB:
+		if a.MaxRelationsPerY == 0 {
+			a.MaxRelationsPerY = DefaultMaxRelationsPerY
+		}
+		if a.MaxRelationsPerY < 0 {
+			return nil, fmt.Errorf("store: app %q: maxRelationsPerY %d must be positive", a.Key, a.MaxRelationsPerY)
+		}
+		as.cfg.MaxRelationsPerY = a.MaxRelationsPerY
+		as.capacity = a.MaxRelationsPerY
+	}
+	as.initMaps()
+	return as, nil
+}
 
-	for i, xn := range opts.Pool {
-		if !pns.IsMobile(xn.Number) {
-			return nil, fmt.Errorf("store: pool entry %d: number %q is not a +86 mobile number", i+1, xn.Number)
-		}
-		if _, dup := s.xs[xn.Number]; dup {
-			return nil, fmt.Errorf("store: pool number %q listed twice", xn.Number)
-		}
-		as, ok := s.apps[xn.App]
-		if !ok {
-			return nil, fmt.Errorf("store: pool number %q: unknown app %q", xn.Number, xn.App)
-		}
-		if !pns.ValidAreaCode(xn.CityCode) {
-			return nil, fmt.Errorf("store: pool number %q: invalid city code %q", xn.Number, xn.CityCode)
-		}
-		status := xn.Status
-		if status == "" {
-			status = StatusNormal
-		}
-		if !validStatus[status] {
-			return nil, fmt.Errorf("store: pool number %q: invalid status %q", xn.Number, xn.Status)
-		}
-		prov := xn.Province
-		if prov == "" {
-			prov = s.cityProvince[xn.CityCode]
-		} else if _, known := s.cityProvince[xn.CityCode]; !known {
-			s.cityProvince[xn.CityCode] = prov
-		}
-		x := &xState{
-			number: xn.Number, city: xn.CityCode, province: prov, sms: xn.SMS,
-			app: as, status: status, hidx: [3]int{-1, -1, -1},
-		}
-		x.initMaps(as.cfg.Mode)
-		s.xs[x.number] = x
-		as.xs = append(as.xs, x)
-		as.byNum[x.number] = x
+// addPoolNumber checks pool entry i and adds its X number to the store and to its app.
+func (s *Store) addPoolNumber(i int, xn XNumber) error {
+	if !pns.IsMobile(xn.Number) {
+		return fmt.Errorf("store: pool entry %d: number %q is not a +86 mobile number", i+1, xn.Number)
 	}
+	if _, dup := s.xs[xn.Number]; dup {
+		return fmt.Errorf("store: pool number %q listed twice", xn.Number)
+	}
+	as, ok := s.apps[xn.App]
+	if !ok {
+		return fmt.Errorf("store: pool number %q: unknown app %q", xn.Number, xn.App)
+	}
+	if !pns.ValidAreaCode(xn.CityCode) {
+		return fmt.Errorf("store: pool number %q: invalid city code %q", xn.Number, xn.CityCode)
+	}
+	status := xn.Status
+	if status == "" {
+		status = StatusNormal
+	}
+	if !validStatus[status] {
+		return fmt.Errorf("store: pool number %q: invalid status %q", xn.Number, xn.Status)
+	}
+	prov := xn.Province
+	if prov == "" {
+		prov = s.cityProvince[xn.CityCode]
+	} else if _, known := s.cityProvince[xn.CityCode]; !known {
+		s.cityProvince[xn.CityCode] = prov
+	}
+	x := &xState{
+		number: xn.Number, city: xn.CityCode, province: prov, sms: xn.SMS,
+		app: as, status: status, hidx: [3]int{-1, -1, -1},
+	}
+	x.initMaps(as.cfg.Mode)
+	s.xs[x.number] = x
+	as.xs = append(as.xs, x)
+	as.byNum[x.number] = x
+	return nil
+}
+
+// buildHeaps sorts each app's X numbers and fills its selection heaps: per city, per
+// province and all.
+func (s *Store) buildHeaps() {
 	for _, as := range s.appOrder {
 		sort.Slice(as.xs, func(i, j int) bool { return as.xs[i].number < as.xs[j].number })
 		for _, x := range as.xs {
@@ -240,7 +272,6 @@ func New(opts Options) (*Store, error) {
 			as.all.push(x)
 		}
 	}
-	return s, nil
 }
 
 func (a *appState) initMaps() {

@@ -69,38 +69,8 @@ authentication failures lock the client IP out for a while (result code 1020176)
 		return nil, err
 	}
 	for _, i := range pns.Interfaces {
-		fmt.Fprintf(&b, "\n## %s\n\n`%s %s`", i.ID, i.Method, i.Path)
-		if i.Name != "" {
-			fmt.Fprintf(&b, " (%s)", i.Name)
-		}
-		b.WriteString("\n")
-		for _, dir := range []schemas.Direction{schemas.Request, schemas.Response} {
-			name, err := schemas.SchemaFor(i.ID, dir)
-			if err != nil {
-				continue
-			}
-			doc, err := readSchema(schemaFS, name+".json")
-			if err != nil {
-				return nil, err
-			}
-			fields := schemaFields(doc, common)
-			if len(fields) == 0 {
-				continue
-			}
-			what := "Request parameters"
-			if dir == schemas.Response {
-				what = "Response fields (besides resultcode and resultdesc)"
-			}
-			fmt.Fprintf(&b, "\n%s, from `schemas/json/%s.json`:\n\n| Field | Required | Type | Constraints |\n|---|---|---|---|\n", what, name)
-			for _, f := range fields {
-				fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", f.name, yesNo(f.required), f.typ, mdCell(f.constraints))
-			}
-		}
-		if rules := conformance.Rules[i.ID]; len(rules) > 0 {
-			fmt.Fprintf(&b, "\nRules the conformance suite checks (`@rule:` tags):\n\n")
-			for _, r := range rules {
-				fmt.Fprintf(&b, "- `%s`\n", r)
-			}
+		if err := interfaceSection(&b, i, schemaFS, common); err != nil {
+			return nil, err
 		}
 	}
 	b.WriteString("\n## Result codes\n\nHTTP is the status the emulator answers with; its tag says whether Huawei documents it.\n\n| Code | HTTP | HTTP tag | Description | Description tag | Interfaces | Emulator sends it |\n|---|---|---|---|---|---|---|\n")
@@ -116,6 +86,46 @@ authentication failures lock the client IP out for a while (result code 1020176)
 		fmt.Fprintf(&b, "| %s | %s | %s |\n", d.ID, mdCell(d.Topic), mdCell(d.Detail))
 	}
 	return b.Bytes(), nil
+}
+
+// interfaceSection writes the section of interface i: its request parameters and response
+// fields from its schemas (common holds the shared definitions), and the rules the suite
+// checks on it.
+func interfaceSection(b *bytes.Buffer, i pns.Interface, schemaFS fs.FS, common map[string]any) error {
+	fmt.Fprintf(b, "\n## %s\n\n`%s %s`", i.ID, i.Method, i.Path)
+	if i.Name != "" {
+		fmt.Fprintf(b, " (%s)", i.Name)
+	}
+	b.WriteString("\n")
+	for _, dir := range []schemas.Direction{schemas.Request, schemas.Response} {
+		name, err := schemas.SchemaFor(i.ID, dir)
+		if err != nil {
+			continue
+		}
+		doc, err := readSchema(schemaFS, name+".json")
+		if err != nil {
+			return err
+		}
+		fields := schemaFields(doc, common)
+		if len(fields) == 0 {
+			continue
+		}
+		what := "Request parameters"
+		if dir == schemas.Response {
+			what = "Response fields (besides resultcode and resultdesc)"
+		}
+		fmt.Fprintf(b, "\n%s, from `schemas/json/%s.json`:\n\n| Field | Required | Type | Constraints |\n|---|---|---|---|\n", what, name)
+		for _, f := range fields {
+			fmt.Fprintf(b, "| `%s` | %s | %s | %s |\n", f.name, yesNo(f.required), f.typ, mdCell(f.constraints))
+		}
+	}
+	if rules := conformance.Rules[i.ID]; len(rules) > 0 {
+		fmt.Fprintf(b, "\nRules the conformance suite checks (`@rule:` tags):\n\n")
+		for _, r := range rules {
+			fmt.Fprintf(b, "- `%s`\n", r)
+		}
+	}
+	return nil
 }
 
 type field struct {

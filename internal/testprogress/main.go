@@ -74,6 +74,16 @@ func run(args []string, stdout, stderr io.Writer) int {
 	// reading until the command has written its last line, so it only must not die first.
 	signal.Ignore(syscall.SIGINT)
 
+	p := newPrinter(stdout, start)
+	follow(pipe, p, *every, stderr)
+	waitErr := cmd.Wait()
+	p.finish(time.Now(), *slowest)
+	return exitCode(waitErr, stderr)
+}
+
+// follow prints the command's test events from pipe as they come and, every interval, the
+// tests still running, until the command's output ends.
+func follow(pipe io.Reader, p *printer, every time.Duration, stderr io.Writer) {
 	lines := make(chan string)
 	readErr := make(chan error, 1)
 	go func() {
@@ -86,8 +96,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		close(lines)
 	}()
 
-	p := newPrinter(stdout, start)
-	tick := time.NewTicker(*every)
+	tick := time.NewTicker(every)
 	defer tick.Stop()
 	for done := false; !done; {
 		select {
@@ -106,8 +115,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 		_, _ = io.Copy(io.Discard, pipe)
 		fmt.Fprintf(stderr, "testprogress: reading the command's output: %v\n", err)
 	}
-	waitErr := cmd.Wait()
-	p.finish(time.Now(), *slowest)
+}
+
+// exitCode is the exit code of the command that ended with waitErr: its own, 1 when a signal
+// killed it or it could not be waited for.
+func exitCode(waitErr error, stderr io.Writer) int {
 	var ee *exec.ExitError
 	switch {
 	case waitErr == nil:

@@ -208,66 +208,8 @@ func (g *gen) body(file, ptr string, s any) (string, error) {
 		return b.String(), nil
 	}
 	m := s.(map[string]any)
-	kw := func(k string) string { return strconv.Quote(loc + "/" + k) }
-
-	if t, ok := m["type"]; ok {
-		var types []string
-		switch t := t.(type) {
-		case string:
-			types = []string{t}
-		case []any:
-			for _, e := range t {
-				es, ok := e.(string)
-				if !ok {
-					return "", fmt.Errorf("schemagen: %s/type: not a string", loc)
-				}
-				types = append(types, es)
-			}
-		default:
-			return "", fmt.Errorf("schemagen: %s/type: neither a string nor an array", loc)
-		}
-		var mask []string
-		for _, t := range types {
-			c, ok := map[string]string{"null": "tNull", "boolean": "tBool", "object": "tObject", "array": "tArray", "number": "tNumber", "string": "tString", "integer": "tInteger"}[t]
-			if !ok {
-				return "", fmt.Errorf("schemagen: %s/type: unknown type %q", loc, t)
-			}
-			mask = append(mask, c)
-		}
-		fmt.Fprintf(&b, "if !hasType(x, %s) {\ns.fail(%s, \"type\", %q)\nreturn\n}\n", strings.Join(mask, "|"), kw("type"), "want "+strings.Join(types, " or "))
-	}
-	if c, ok := m["const"]; ok {
-		cond, err := equalsExpr(c, loc+"/const")
-		if err != nil {
-			return "", err
-		}
-		fmt.Fprintf(&b, "if !(%s) {\ns.fail(%s, \"const\", %q)\nreturn\n}\n", cond, kw("const"), "want "+literal(c))
-	}
-	if e, ok := m["enum"]; ok {
-		arr, ok := e.([]any)
-		if !ok || len(arr) == 0 {
-			return "", fmt.Errorf("schemagen: %s/enum: not a non-empty array", loc)
-		}
-		var conds, lits []string
-		for _, v := range arr {
-			c, err := equalsExpr(v, loc+"/enum")
-			if err != nil {
-				return "", err
-			}
-			conds = append(conds, "("+c+")")
-			lits = append(lits, literal(v))
-		}
-		fmt.Fprintf(&b, "if !(%s) {\ns.fail(%s, \"enum\", %q)\nreturn\n}\n", strings.Join(conds, " || "), kw("enum"), "value must be one of "+strings.Join(lits, ", "))
-	}
-	if f, ok := m["format"]; ok {
-		name, _ := f.(string)
-		if name == intLiteralFormat {
-			fmt.Fprintf(&b, "if n, ok := x.(json.Number); ok && !IsIntLiteral(string(n)) {\ns.fail(%s, \"format\", intLiteralWant)\nreturn\n}\n", kw("format"))
-		} else if fn, ok := formatFuncs[name]; ok {
-			fmt.Fprintf(&b, "if str, ok := x.(string); ok && !%s(str) {\ns.fail(%s, \"format\", %q)\nreturn\n}\n", fn, kw("format"), "not a valid "+name)
-		} else {
-			return "", fmt.Errorf("schemagen: %s/format: unknown format %v", loc, f)
-		}
+	if err := stoppingChecks(&b, loc, m); err != nil {
+		return "", err
 	}
 	if r, ok := m["$ref"]; ok {
 		rs, _ := r.(string)
@@ -281,47 +223,102 @@ func (g *gen) body(file, ptr string, s any) (string, error) {
 		}
 		fmt.Fprintf(&b, "%s(s, x)\n", fn)
 	}
+	if err := g.typedChecks(&b, file, ptr, m); err != nil {
+		return "", err
+	}
+	if err := g.applicators(&b, file, ptr, m); err != nil {
+		return "", err
+	}
+	return b.String(), nil
+}
 
-	var obj, str, num, arr strings.Builder
-	if r, ok := m["required"]; ok {
-		list, ok := r.([]any)
-		if !ok {
-			return "", fmt.Errorf("schemagen: %s/required: not an array", loc)
+// kwLoc is the quoted location of keyword k of the schema at loc, as the checks name it.
+func kwLoc(loc, k string) string { return strconv.Quote(loc + "/" + k) }
+
+// stoppingChecks writes the checks that stop at their first failure: type, const, enum and
+// format.
+func stoppingChecks(b *strings.Builder, loc string, m map[string]any) error {
+	if t, ok := m["type"]; ok {
+		if err := typeCheck(b, loc, t); err != nil {
+			return err
 		}
-		var conds []string
-		for _, e := range list {
+	}
+	if c, ok := m["const"]; ok {
+		cond, err := equalsExpr(c, loc+"/const")
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(b, "if !(%s) {\ns.fail(%s, \"const\", %q)\nreturn\n}\n", cond, kwLoc(loc, "const"), "want "+literal(c))
+	}
+	if e, ok := m["enum"]; ok {
+		arr, ok := e.([]any)
+		if !ok || len(arr) == 0 {
+			return fmt.Errorf("schemagen: %s/enum: not a non-empty array", loc)
+		}
+		var conds, lits []string
+		for _, v := range arr {
+			c, err := equalsExpr(v, loc+"/enum")
+			if err != nil {
+				return err
+			}
+			conds = append(conds, "("+c+")")
+			lits = append(lits, literal(v))
+		}
+		fmt.Fprintf(b, "if !(%s) {\ns.fail(%s, \"enum\", %q)\nreturn\n}\n", strings.Join(conds, " || "), kwLoc(loc, "enum"), "value must be one of "+strings.Join(lits, ", "))
+	}
+	if f, ok := m["format"]; ok {
+		name, _ := f.(string)
+		if name == intLiteralFormat {
+			fmt.Fprintf(b, "if n, ok := x.(json.Number); ok && !IsIntLiteral(string(n)) {\ns.fail(%s, \"format\", intLiteralWant)\nreturn\n}\n", kwLoc(loc, "format"))
+		} else if fn, ok := formatFuncs[name]; ok {
+			fmt.Fprintf(b, "if str, ok := x.(string); ok && !%s(str) {\ns.fail(%s, \"format\", %q)\nreturn\n}\n", fn, kwLoc(loc, "format"), "not a valid "+name)
+		} else {
+			return fmt.Errorf("schemagen: %s/format: unknown format %v", loc, f)
+		}
+	}
+	return nil
+}
+
+// typeCheck writes the check of the type keyword t: one type or a list of them.
+func typeCheck(b *strings.Builder, loc string, t any) error {
+	var types []string
+	switch t := t.(type) {
+	case string:
+		types = []string{t}
+	case []any:
+		for _, e := range t {
 			es, ok := e.(string)
 			if !ok {
-				return "", fmt.Errorf("schemagen: %s/required: not a string", loc)
+				return fmt.Errorf("schemagen: %s/type: not a string", loc)
 			}
-			conds = append(conds, fmt.Sprintf("!has(x, %q)", es))
+			types = append(types, es)
 		}
-		if len(conds) > 0 {
-			fmt.Fprintf(&obj, "if %s {\ns.fail(%s, \"required\", \"missing properties\")\n}\n", strings.Join(conds, " || "), kw("required"))
-		}
+	default:
+		return fmt.Errorf("schemagen: %s/type: neither a string nor an array", loc)
 	}
-	if p, ok := m["properties"]; ok {
-		props := p.(map[string]any)
-		for _, n := range sortedKeys(props) {
-			fn, err := g.sub(file, ptr+"/properties/"+escape(n), props[n])
-			if err != nil {
-				return "", err
-			}
-			fmt.Fprintf(&obj, "if v, ok := x[%q]; ok {\ns.push(%q)\n%s(s, v)\ns.pop()\n}\n", n, n, fn)
+	var mask []string
+	for _, t := range types {
+		c, ok := map[string]string{"null": "tNull", "boolean": "tBool", "object": "tObject", "array": "tArray", "number": "tNumber", "string": "tString", "integer": "tInteger"}[t]
+		if !ok {
+			return fmt.Errorf("schemagen: %s/type: unknown type %q", loc, t)
 		}
+		mask = append(mask, c)
 	}
-	for _, k := range []string{"minLength", "maxLength"} {
-		if v, ok := m[k]; ok {
-			n, err := intBound(v, loc+"/"+k)
-			if err != nil {
-				return "", err
-			}
-			op := "<"
-			if k == "maxLength" {
-				op = ">"
-			}
-			fmt.Fprintf(&str, "if utf8.RuneCountInString(x) %s %d {\ns.fail(%s, %q, %q)\n}\n", op, n, kw(k), k, fmt.Sprintf("%s: want %d", k, n))
-		}
+	fmt.Fprintf(b, "if !hasType(x, %s) {\ns.fail(%s, \"type\", %q)\nreturn\n}\n", strings.Join(mask, "|"), kwLoc(loc, "type"), "want "+strings.Join(types, " or "))
+	return nil
+}
+
+// typedChecks writes the checks that apply to a value of one JSON type (properties and
+// required of an object, lengths and pattern of a string, bounds of a number, items of an
+// array) as one type switch.
+func (g *gen) typedChecks(b *strings.Builder, file, ptr string, m map[string]any) error {
+	loc := file + "#" + ptr
+	var obj, str, num, arr strings.Builder
+	if err := g.objectChecks(&obj, file, ptr, m); err != nil {
+		return err
+	}
+	if err := boundChecks(&str, loc, m, "minLength", "maxLength", func(op string, n int64) string { return fmt.Sprintf("utf8.RuneCountInString(x) %s %d", op, n) }); err != nil {
+		return err
 	}
 	if p, ok := m["pattern"]; ok {
 		ps, _ := p.(string)
@@ -331,38 +328,18 @@ func (g *gen) body(file, ptr string, s any) (string, error) {
 			g.regexps[ps] = re
 			g.reOrder = append(g.reOrder, ps)
 		}
-		fmt.Fprintf(&str, "if !%s.MatchString(x) {\ns.fail(%s, \"pattern\", %q)\n}\n", re, kw("pattern"), "does not match pattern "+ps)
+		fmt.Fprintf(&str, "if !%s.MatchString(x) {\ns.fail(%s, \"pattern\", %q)\n}\n", re, kwLoc(loc, "pattern"), "does not match pattern "+ps)
 	}
-	for _, k := range []string{"minimum", "maximum"} {
-		if v, ok := m[k]; ok {
-			n, err := intBound(v, loc+"/"+k)
-			if err != nil {
-				return "", err
-			}
-			op := "<"
-			if k == "maximum" {
-				op = ">"
-			}
-			fmt.Fprintf(&num, "if cmpNum(x, %d) %s 0 {\ns.fail(%s, %q, %q)\n}\n", n, op, kw(k), k, fmt.Sprintf("%s: want %d", k, n))
-		}
+	if err := boundChecks(&num, loc, m, "minimum", "maximum", func(op string, n int64) string { return fmt.Sprintf("cmpNum(x, %d) %s 0", n, op) }); err != nil {
+		return err
 	}
-	for _, k := range []string{"minItems", "maxItems"} {
-		if v, ok := m[k]; ok {
-			n, err := intBound(v, loc+"/"+k)
-			if err != nil {
-				return "", err
-			}
-			op := "<"
-			if k == "maxItems" {
-				op = ">"
-			}
-			fmt.Fprintf(&arr, "if len(x) %s %d {\ns.fail(%s, %q, %q)\n}\n", op, n, kw(k), k, fmt.Sprintf("%s: want %d", k, n))
-		}
+	if err := boundChecks(&arr, loc, m, "minItems", "maxItems", func(op string, n int64) string { return fmt.Sprintf("len(x) %s %d", op, n) }); err != nil {
+		return err
 	}
 	if it, ok := m["items"]; ok {
 		fn, err := g.sub(file, ptr+"/items", it)
 		if err != nil {
-			return "", err
+			return err
 		}
 		fmt.Fprintf(&arr, "for i, v := range x {\ns.push(strconv.Itoa(i))\n%s(s, v)\ns.pop()\n}\n", fn)
 	}
@@ -382,14 +359,72 @@ func (g *gen) body(file, ptr string, s any) (string, error) {
 		}
 		b.WriteString("}\n")
 	}
+	return nil
+}
 
+// objectChecks writes the checks of an object: required, then each property's schema.
+func (g *gen) objectChecks(obj *strings.Builder, file, ptr string, m map[string]any) error {
+	loc := file + "#" + ptr
+	if r, ok := m["required"]; ok {
+		list, ok := r.([]any)
+		if !ok {
+			return fmt.Errorf("schemagen: %s/required: not an array", loc)
+		}
+		var conds []string
+		for _, e := range list {
+			es, ok := e.(string)
+			if !ok {
+				return fmt.Errorf("schemagen: %s/required: not a string", loc)
+			}
+			conds = append(conds, fmt.Sprintf("!has(x, %q)", es))
+		}
+		if len(conds) > 0 {
+			fmt.Fprintf(obj, "if %s {\ns.fail(%s, \"required\", \"missing properties\")\n}\n", strings.Join(conds, " || "), kwLoc(loc, "required"))
+		}
+	}
+	if p, ok := m["properties"]; ok {
+		props := p.(map[string]any)
+		for _, n := range sortedKeys(props) {
+			fn, err := g.sub(file, ptr+"/properties/"+escape(n), props[n])
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(obj, "if v, ok := x[%q]; ok {\ns.push(%q)\n%s(s, v)\ns.pop()\n}\n", n, n, fn)
+		}
+	}
+	return nil
+}
+
+// boundChecks writes the checks of a lower and an upper bound keyword (minLength and
+// maxLength, minimum and maximum, minItems and maxItems); cond writes the failing condition
+// for an operator and a bound.
+func boundChecks(w *strings.Builder, loc string, m map[string]any, lower, upper string, cond func(op string, n int64) string) error {
+	for _, k := range []string{lower, upper} {
+		if v, ok := m[k]; ok {
+			n, err := intBound(v, loc+"/"+k)
+			if err != nil {
+				return err
+			}
+			op := "<"
+			if k == upper {
+				op = ">"
+			}
+			fmt.Fprintf(w, "if %s {\ns.fail(%s, %q, %q)\n}\n", cond(op, n), kwLoc(loc, k), k, fmt.Sprintf("%s: want %d", k, n))
+		}
+	}
+	return nil
+}
+
+// applicators writes the subschemas that all report: allOf, anyOf and if/then/else.
+func (g *gen) applicators(b *strings.Builder, file, ptr string, m map[string]any) error {
+	loc := file + "#" + ptr
 	if a, ok := m["allOf"]; ok {
 		for i, sub := range a.([]any) {
 			fn, err := g.sub(file, ptr+"/allOf/"+strconv.Itoa(i), sub)
 			if err != nil {
-				return "", err
+				return err
 			}
-			fmt.Fprintf(&b, "%s(s, x)\n", fn)
+			fmt.Fprintf(b, "%s(s, x)\n", fn)
 		}
 	}
 	if a, ok := m["anyOf"]; ok {
@@ -397,31 +432,31 @@ func (g *gen) body(file, ptr string, s any) (string, error) {
 		for i, sub := range a.([]any) {
 			fn, err := g.sub(file, ptr+"/anyOf/"+strconv.Itoa(i), sub)
 			if err != nil {
-				return "", err
+				return err
 			}
 			fns = append(fns, fn)
 		}
-		fmt.Fprintf(&b, "if !s.anyOf(x, %s) {\ns.fail(%s, \"anyOf\", \"anyOf failed\")\n}\n", strings.Join(fns, ", "), kw("anyOf"))
+		fmt.Fprintf(b, "if !s.anyOf(x, %s) {\ns.fail(%s, \"anyOf\", \"anyOf failed\")\n}\n", strings.Join(fns, ", "), kwLoc(loc, "anyOf"))
 	}
 	if ifs, ok := m["if"]; ok {
 		fi, err := g.sub(file, ptr+"/if", ifs)
 		if err != nil {
-			return "", err
+			return err
 		}
 		fthen, felse := "nil", "nil"
 		if t, ok := m["then"]; ok {
 			if fthen, err = g.sub(file, ptr+"/then", t); err != nil {
-				return "", err
+				return err
 			}
 		}
 		if e, ok := m["else"]; ok {
 			if felse, err = g.sub(file, ptr+"/else", e); err != nil {
-				return "", err
+				return err
 			}
 		}
-		fmt.Fprintf(&b, "s.ifThenElse(x, %s, %s, %s)\n", fi, fthen, felse)
+		fmt.Fprintf(b, "s.ifThenElse(x, %s, %s, %s)\n", fi, fthen, felse)
 	}
-	return b.String(), nil
+	return nil
 }
 
 // resolve follows a $ref relative to file: "other.json#/ptr", "#/ptr" or "other.json".
