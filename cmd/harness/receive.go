@@ -138,7 +138,7 @@ func runReceive(ctx context.Context, args []string, stdout, stderr io.Writer, re
 		return exitFailed
 	}
 	opts := receiver.Options{
-		Validate:  v.ValidateCallback,
+		Schemas:   v,
 		FailFirst: *failFirst,
 		Skew:      *skew,
 		Forget:    *forget,
