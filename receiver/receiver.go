@@ -600,16 +600,18 @@ func parseEmitted(v string) []time.Time {
 	return ts
 }
 
+// readBody reads the body, at most max bytes. A body with a Content-Length within max is read
+// straight into a buffer of that size: the server's body reader stops at the Content-Length,
+// so the MaxBytesReader (an allocation per push) is needed only for the others.
 func readBody(req *http.Request, max int64) ([]byte, error) {
-	rd := http.MaxBytesReader(nil, req.Body, max)
 	if req.ContentLength > 0 && req.ContentLength <= max {
 		b := make([]byte, req.ContentLength)
-		if _, err := io.ReadFull(rd, b); err != nil {
+		if _, err := io.ReadFull(req.Body, b); err != nil {
 			return nil, err
 		}
 		return b, nil
 	}
-	return io.ReadAll(rd)
+	return io.ReadAll(http.MaxBytesReader(nil, req.Body, max))
 }
 
 // verify checks the authentication headers; it returns ok, the app key, the scheme and, when
