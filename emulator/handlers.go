@@ -14,6 +14,9 @@ import (
 // ContentTypeResponse is the Content-Type of every provisioning answer (reference §1.5).
 const ContentTypeResponse = "application/json;charset=utf-8"
 
+// contentTypeResponse is the header value of ContentTypeResponse, shared by every answer.
+var contentTypeResponse = []string{ContentTypeResponse}
+
 // AdminPrefix is the path prefix of the admin interface.
 const AdminPrefix = "/emulator/v1/"
 
@@ -279,11 +282,13 @@ func (e *Emulator) writeJSON(w *respWriter, status int, code string, v any) {
 	}
 	w.code = code
 	h := w.Header()
-	ct := ContentTypeResponse
 	if w.contentType != "" {
-		ct = w.contentType
+		h.Set("Content-Type", w.contentType)
+	} else {
+		// One shared value instead of Set's new slice per answer: net/http only reads it
+		// (Clone copies it), and an Add would append to a new array (its capacity is 1).
+		h["Content-Type"] = contentTypeResponse
 	}
-	h.Set("Content-Type", ct)
 	w.WriteHeader(status)
 	_, _ = w.Write(bytes.TrimRight(buf.Bytes(), "\n"))
 }

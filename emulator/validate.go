@@ -82,12 +82,17 @@ func parseObject(data []byte) (map[string]json.RawMessage, *pns.Error) {
 		return nil, pns.InvalidRequest(fieldBody)
 	}
 	m := make(map[string]json.RawMessage, 8)
+	// The keys of a plain body are slices of one copy of it rather than a string each: the
+	// map lives for the request only, and the values the store keeps are decoded separately.
+	text := string(data)
 	i = skipSpace(data, i+1)
 	for data[i] != '}' {
 		end := valueEnd(data, i) // the key, a string
-		k, ok := jsonString(data[i:end])
-		if !ok { // cannot happen in valid JSON; refuse rather than guess
-			return nil, pns.InvalidRequest(fieldBody)
+		k, ok := plainKey(text, i, end)
+		if !ok {
+			if k, ok = jsonString(data[i:end]); !ok { // cannot happen in valid JSON
+				return nil, pns.InvalidRequest(fieldBody)
+			}
 		}
 		i = skipSpace(data, skipSpace(data, end)+1) // past ':'
 		end = valueEnd(data, i)
@@ -98,6 +103,17 @@ func parseObject(data []byte) (map[string]json.RawMessage, *pns.Error) {
 		}
 	}
 	return m, nil
+}
+
+// plainKey returns the key quoted at text[start:end] when it has no escape and only printable
+// ASCII (what jsonString reads as it is); ok false otherwise.
+func plainKey(text string, start, end int) (string, bool) {
+	for i := start + 1; i < end-1; i++ {
+		if c := text[i]; c < 0x20 || c >= 0x7f || c == '\\' || c == '"' {
+			return "", false
+		}
+	}
+	return text[start+1 : end-1], true
 }
 
 // skipSpace returns the index of the first byte at or after i that is not JSON white space.
