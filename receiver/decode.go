@@ -9,20 +9,30 @@ import (
 )
 
 // decodeEnvelope decodes a push body once (issue 25: it was decoded twice, into the envelope
-// and again by the schema check): into the generic document the compiled schema validators
-// check, and from it into env. parsed is exactly what json.Unmarshal(body, env) == nil would be,
-// and env holds what it would decode, so that every check keyed on them stays as it was
-// (FuzzDecodeEnvelope compares the two); the two differences are confined to fields whose
-// content nothing reads: StateCode holds the value's JSON text re-encoded rather than as sent
-// (causeKey reads the same code from both), and NumInfo's elements are empty (only the
-// list's length and nil-ness count).
+// and again by the schema check). parsed is exactly what json.Unmarshal(body, env) == nil
+// would be, and env holds what it would decode, so that every check keyed on them stays as it
+// was (FuzzDecodeEnvelope compares the two).
 //
-// A body json.Unmarshal would read differently from the document is handed to json.Unmarshal
+// With wantDoc (the schema is checked: Options.Schemas) the body is decoded into the generic
+// document the compiled validators check, returned as doc, and env is filled from it; the
+// differences from json.Unmarshal are confined to fields whose content nothing reads:
+// StateCode holds the value's JSON text re-encoded rather than as sent (causeKey reads the
+// same code from both), and NumInfo's elements are empty (only the list's length and nil-ness
+// count). Without it scanEnvelope reads the body straight into env, and doc is empty.
+//
+// A body the fast paths would read differently from json.Unmarshal is handed to json.Unmarshal
 // itself: one with a key twice in an object (a struct decoder merges a repeated object and
-// refuses a first value of the wrong type, where the document kept only the last), or with a
+// refuses a first value of the wrong type, where a document keeps only the last), or with a
 // key that is not one of the envelope's names but matches one case-insensitively (encoding/json
 // accepts it). Pushes of a platform have neither.
-func decodeEnvelope(body []byte, env *envelope) (doc schemas.Decoded, parsed bool) {
+func decodeEnvelope(body []byte, env *envelope, wantDoc bool) (doc schemas.Decoded, parsed bool) {
+	if !wantDoc {
+		if parsed, sure := scanEnvelope(body, env); sure {
+			return doc, parsed
+		}
+		*env = envelope{}
+		return doc, json.Unmarshal(body, env) == nil
+	}
 	doc, err := schemas.DecodeDocument(body)
 	if err != nil {
 		// Decode refuses exactly the bodies encoding/json refuses (schemas.FuzzDecode).
@@ -68,11 +78,13 @@ func foldsToName(k string, names []string) bool {
 // might be matched case-insensitively (fill cannot vouch for the result).
 type fillState struct{ typeErr, unsure bool }
 
-// str reads a string field: a string, or null (the field is left as it is).
+// str reads a string field: a string, or null (the field is left as it is). The string is
+// copied: the document's strings share one copy of the body (schemas.Decode), which the
+// sessions and fee records remembered for a whole run must not hold.
 func (s *fillState) str(v any, dst *string) {
 	switch x := v.(type) {
 	case string:
-		*dst = x
+		*dst = strings.Clone(x)
 	case nil:
 	default:
 		s.typeErr = true

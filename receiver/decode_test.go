@@ -62,20 +62,23 @@ func FuzzDecodeEnvelope(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
-		var got, want envelope
-		doc, parsed := decodeEnvelope(body, &got)
+		var want envelope
 		wantParsed := json.Unmarshal(body, &want) == nil
-		if parsed != wantParsed {
-			t.Fatalf("%q: parsed %v, json.Unmarshal %v", body, parsed, wantParsed)
-		}
-		if ref, err := schemas.DecodeDocument(body); err == nil && !reflect.DeepEqual(doc.Value(), ref.Value()) {
-			t.Fatalf("%q: document %#v, want %#v", body, doc.Value(), ref.Value())
-		}
-		if !parsed {
-			return
-		}
-		if g, w := comparable(got), comparable(want); !reflect.DeepEqual(g, w) {
-			t.Fatalf("%q:\n got %+v\nwant %+v", body, g, w)
+		for _, wantDoc := range []bool{false, true} {
+			var got envelope
+			doc, parsed := decodeEnvelope(body, &got, wantDoc)
+			if parsed != wantParsed {
+				t.Fatalf("%q (document %v): parsed %v, json.Unmarshal %v", body, wantDoc, parsed, wantParsed)
+			}
+			if ref, err := schemas.DecodeDocument(body); wantDoc && err == nil && !reflect.DeepEqual(doc.Value(), ref.Value()) {
+				t.Fatalf("%q: document %#v, want %#v", body, doc.Value(), ref.Value())
+			}
+			if !parsed {
+				continue
+			}
+			if g, w := comparable(got), comparable(want); !reflect.DeepEqual(g, w) {
+				t.Fatalf("%q (document %v):\n got %+v\nwant %+v", body, wantDoc, g, w)
+			}
 		}
 	})
 }
@@ -125,12 +128,22 @@ func TestDecodeEnvelopeUsesFastPath(t *testing.T) {
 		}
 		var env envelope
 		if _, sure := env.fill(doc.Value()); sure != tc.sure {
-			t.Errorf("%s: sure %v, want %v", tc.body, sure, tc.sure)
+			t.Errorf("%s: fill sure %v, want %v", tc.body, sure, tc.sure)
+		}
+		env = envelope{}
+		if _, sure := scanEnvelope([]byte(tc.body), &env); sure != tc.sure {
+			t.Errorf("%s: scan sure %v, want %v", tc.body, sure, tc.sure)
 		}
 	}
 	doc, err := schemas.DecodeDocument([]byte(`{"eventType":5,"eventType":"callin"}`))
 	if err != nil || !doc.DuplicateKeys() {
 		t.Fatalf("a repeated key is not reported: %v %v", err, doc.DuplicateKeys())
+	}
+	for _, b := range []string{`{"eventType":5,"eventType":"callin"}`, `{"statusInfo":{"caller":"a","caller":"b"}}`, `{"event\u0054ype":"callin"}`} {
+		var env envelope
+		if _, sure := scanEnvelope([]byte(b), &env); sure {
+			t.Errorf("%s: the scan vouches for a body it must leave to json.Unmarshal", b)
+		}
 	}
 }
 

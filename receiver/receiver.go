@@ -536,7 +536,7 @@ func (r *Receiver) serveHTTP(w http.ResponseWriter, req *http.Request) {
 	h := hashBody(body)
 
 	var env envelope
-	doc, parsed := decodeEnvelope(body, &env)
+	doc, parsed := decodeEnvelope(body, &env, r.opts.Validate == nil && r.opts.Schemas != nil)
 	a.Kind = KindUnknown
 	if parsed {
 		a.Kind = env.kind()
