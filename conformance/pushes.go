@@ -219,7 +219,7 @@ func startOwnPushes(apps map[string]string, v *schemas.Validator) (*ownPushes, e
 func startOwnPushesWith(apps map[string]string, v *schemas.Validator, onPush func(failing bool, a receiver.Arrival), adjust func(*receiver.Options)) (*ownPushes, error) {
 	o := &ownPushes{}
 	for i := 0; i < 2; i++ {
-		opts := receiver.Options{Apps: apps, Validate: v.ValidateCallback}
+		opts := receiver.Options{Apps: apps, Schemas: v}
 		if i == 0 && adjust != nil {
 			adjust(&opts)
 		}

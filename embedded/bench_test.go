@@ -57,7 +57,7 @@ func benchEndToEnd(b *testing.B, validate, hanging bool) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		opts.Validate = v.ValidateCallback
+		opts.Schemas = v
 	}
 	rcv := receiver.New(opts)
 	rurl, err := rcv.Start("127.0.0.1:0")

@@ -81,6 +81,10 @@ func ack[In, Out any](call func(*store.Store, string, In) (Out, *pns.Error)) fun
 		if _, err := call(e.store, app.AppKey, in); err != nil {
 			return nil, err
 		}
-		return success(), nil
+		return successAnswer, nil
 	}
 }
+
+// successAnswer is success() boxed once: returning the struct as an any allocated on every
+// unbind and update (the answer is only read by the encoder).
+var successAnswer any = success()

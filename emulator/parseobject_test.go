@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"mime"
+	"strings"
 	"testing"
 )
 
@@ -62,4 +64,15 @@ func FuzzJSONStringAsUnmarshal(f *testing.F) {
 			t.Fatalf("%q: jsonString %q %v, json.Unmarshal %q %v", v, got, ok, want, werr)
 		}
 	})
+}
+
+// TestPlainContentTypesParse: every Content-Type checkContentType accepts without parsing is
+// one the parsing check accepts (application/json, charset UTF-8 or none).
+func TestPlainContentTypesParse(t *testing.T) {
+	for _, ct := range plainContentTypes {
+		mt, params, err := mime.ParseMediaType(ct)
+		if cs, ok := params["charset"]; err != nil || mt != "application/json" || (ok && !strings.EqualFold(cs, "utf-8")) {
+			t.Errorf("%q: %q %v %v", ct, mt, params, err)
+		}
+	}
 }

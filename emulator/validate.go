@@ -32,6 +32,11 @@ func checkContentType(v string) *pns.Error {
 	if v == "" {
 		return pns.InvalidRequest(fieldContentType)
 	}
+	for _, ct := range plainContentTypes {
+		if v == ct {
+			return nil
+		}
+	}
 	mt, params, err := mime.ParseMediaType(v)
 	if err != nil || mt != "application/json" {
 		return pns.InvalidRequest(fieldContentType)
@@ -41,6 +46,12 @@ func checkContentType(v string) *pns.Error {
 	}
 	return nil
 }
+
+// plainContentTypes are the Content-Types clients send, accepted without parsing:
+// mime.ParseMediaType allocates its parameter map on every request, and these are accepted
+// by it anyway (TestPlainContentTypesParse).
+var plainContentTypes = [...]string{pns.ContentTypeJSON, "application/json", "application/json;charset=utf-8",
+	"application/json; charset=UTF-8", "application/json; charset=utf-8"}
 
 // readBody reads at most limit bytes; a larger body is 1010002 `Invalid request. body`.
 func readBody(r io.Reader, limit int64) ([]byte, *pns.Error) {
@@ -55,15 +66,116 @@ func readBody(r io.Reader, limit int64) ([]byte, *pns.Error) {
 // trailing data after the object, is `Invalid request. body`). Duplicate keys: the last wins,
 // as in encoding/json.
 //
-// json.Unmarshal refuses trailing data itself, as a Decoder followed by a check for io.EOF
-// did; it skips the Decoder, its reader and its copy of the body, which the bind path's
-// profile showed on every request (FuzzParseObjectAsDecoder holds the two to the same answer).
+// It accepts exactly what json.Unmarshal into a map[string]json.RawMessage accepted, with the
+// same members (FuzzParseObjectAsDecoder holds it to the Decoder-based parser before that):
+// json.Valid is the check json.Unmarshal makes first, after which only a top-level value that
+// is not an object fails; the members of a valid object are then split without reflection,
+// each value a slice of data (which the request owns) rather than a copy, and a key decoded
+// as json.Unmarshal would decode it (jsonString). The reflection-driven map decode was the
+// largest share of a bind's allocations in its profile (issue 25).
 func parseObject(data []byte) (map[string]json.RawMessage, *pns.Error) {
-	var m map[string]json.RawMessage
-	if err := json.Unmarshal(data, &m); err != nil || m == nil {
+	if !json.Valid(data) {
 		return nil, pns.InvalidRequest(fieldBody)
 	}
+	i := skipSpace(data, 0)
+	if data[i] != '{' { // null, an array, a string, a number or a boolean
+		return nil, pns.InvalidRequest(fieldBody)
+	}
+	m := make(map[string]json.RawMessage, 8)
+	// The keys of a plain body are slices of one copy of it rather than a string each: the
+	// map lives for the request only, and the values the store keeps are decoded separately.
+	text := string(data)
+	i = skipSpace(data, i+1)
+	for data[i] != '}' {
+		end := valueEnd(data, i) // the key, a string
+		k, ok := plainKey(text, i, end)
+		if !ok {
+			if k, ok = jsonString(data[i:end]); !ok { // cannot happen in valid JSON
+				return nil, pns.InvalidRequest(fieldBody)
+			}
+		}
+		i = skipSpace(data, skipSpace(data, end)+1) // past ':'
+		end = valueEnd(data, i)
+		m[k] = data[i:end:end]
+		i = skipSpace(data, end)
+		if data[i] == ',' {
+			i = skipSpace(data, i+1)
+		}
+	}
 	return m, nil
+}
+
+// plainKey returns the key quoted at text[start:end] when it has no escape and only printable
+// ASCII (what jsonString reads as it is); ok false otherwise.
+func plainKey(text string, start, end int) (string, bool) {
+	for i := start + 1; i < end-1; i++ {
+		if c := text[i]; c < 0x20 || c >= 0x7f || c == '\\' || c == '"' {
+			return "", false
+		}
+	}
+	return text[start+1 : end-1], true
+}
+
+// skipSpace returns the index of the first byte at or after i that is not JSON white space.
+func skipSpace(data []byte, i int) int {
+	for i < len(data) {
+		switch data[i] {
+		case ' ', '\t', '\n', '\r':
+			i++
+		default:
+			return i
+		}
+	}
+	return i
+}
+
+// valueEnd returns the index just past the JSON value starting at i in valid JSON: a string
+// up to its closing quote, an object or array up to its matching bracket (skipping strings),
+// a number or literal up to the next delimiter.
+func valueEnd(data []byte, i int) int {
+	switch data[i] {
+	case '"':
+		return stringEnd(data, i)
+	case '{', '[':
+		depth := 0
+		for i < len(data) {
+			switch data[i] {
+			case '"':
+				i = stringEnd(data, i)
+				continue
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+				if depth == 0 {
+					return i + 1
+				}
+			}
+			i++
+		}
+		return i
+	}
+	for i < len(data) {
+		switch data[i] {
+		case ',', '}', ']', ' ', '\t', '\n', '\r':
+			return i
+		}
+		i++
+	}
+	return i
+}
+
+// stringEnd returns the index just past the string whose opening quote is at i.
+func stringEnd(data []byte, i int) int {
+	for i++; i < len(data); i++ {
+		switch data[i] {
+		case '\\':
+			i++
+		case '"':
+			return i + 1
+		}
+	}
+	return i
 }
 
 // parseQuery decodes a raw query string with form semantics (D17: an unescaped + becomes a

@@ -204,3 +204,40 @@ func FuzzParseRequestAuth(f *testing.F) {
 		_, _ = got.Verify("s", VerifyOptions{Now: time.Now(), Skew: time.Minute})
 	})
 }
+
+// FuzzParseCreatedFast: ParseCreated's fast path accepts only what time.Parse(CreatedLayout)
+// accepts, with the same instant, and everything ParseCreated returns is time.Parse's.
+func FuzzParseCreatedFast(f *testing.F) {
+	for _, s := range []string{"2026-03-01T08:00:00Z", "2024-02-29T23:59:59Z", "2023-02-29T00:00:00Z", "2026-13-01T00:00:00Z",
+		"2026-00-10T00:00:00Z", "2026-04-31T00:00:00Z", "2026-04-30T24:00:00Z", "2026-04-30T23:60:00Z", "2026-04-30T23:00:60Z",
+		"0000-01-01T00:00:00Z", "9999-12-31T23:59:59Z", "2026-03-01 08:00:00Z", "2026-03-01T08:00:00z", "2026-3-01T08:00:00Z",
+		"+026-03-01T08:00:00Z", "2026-03-01T8:00:00ZZ", "2026-03-01T08:00:0-Z", "2026-03-00T08:00:00Z", "2026-03-01T08:00:00"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want, werr := time.Parse(CreatedLayout, s)
+		if len(s) == len(CreatedLayout) {
+			if got, ok := parseCreatedFast(s); ok && (werr != nil || !got.Equal(want) || got.Location() != want.Location()) {
+				t.Fatalf("%q: fast %v, time.Parse %v %v", s, got, want, werr)
+			}
+		}
+		got, err := ParseCreated(s)
+		if err == nil && (werr != nil || !got.Equal(want)) {
+			t.Fatalf("%q: ParseCreated %v, time.Parse %v %v", s, got, want, werr)
+		}
+		if err != nil && werr == nil && len(s) == len(CreatedLayout) {
+			t.Fatalf("%q: ParseCreated refuses what time.Parse accepts (%v)", s, want)
+		}
+	})
+}
+
+// TestParseCreatedFastTakesWellFormed: a Created as signers format it takes the fast path
+// (FuzzParseCreatedFast alone would pass with a fast path that never answers).
+func TestParseCreatedFastTakesWellFormed(t *testing.T) {
+	for _, tm := range []time.Time{time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC), time.Date(2024, 2, 29, 23, 59, 59, 0, time.UTC)} {
+		got, ok := parseCreatedFast(FormatCreated(tm))
+		if !ok || !got.Equal(tm) {
+			t.Errorf("%v: fast path %v %v", tm, got, ok)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package pns
 
 import (
+	"regexp"
 	"testing"
 	"time"
 )
@@ -86,4 +87,34 @@ func TestCodeTable(t *testing.T) {
 	if !IsAuthFailure(NewError(CodeInvalidDigest)) || IsAuthFailure(FlowControl()) || IsAuthFailure(InvalidRequest("x")) || !IsAuthFailure(NewError(CodeRealmMissing)) {
 		t.Error("IsAuthFailure wrong")
 	}
+}
+
+// The number rules as regular expressions, which numbers.go matches by hand.
+var (
+	refCNMobile = regexp.MustCompile(`^\+861[0-9]{10}$`)
+	refCNFixed  = regexp.MustCompile(`^\+86[1-9][0-9]{8,10}$`)
+	refOther    = regexp.MustCompile(`^\+[0-9]{6,15}$`)
+	refCN95     = regexp.MustCompile(`^\+8695[0-9]{3,8}$`)
+	refDigits   = regexp.MustCompile(`^[0-9]+$`)
+)
+
+// FuzzNumberRules: each hand-written matcher answers as its regular expression.
+func FuzzNumberRules(f *testing.F) {
+	for _, s := range []string{"+8613800000001", "+861380000000", "+86138000000012", "+8610123456", "+86012345678", "+8610123456789",
+		"+123456", "+12345", "+1234567890123456", "+8695123", "+869512", "+869512345678", "+8695123456789", "", "0", "12a",
+		"+86", "+861", "+8613800000001\n", "+８613800000001", "+44 2071234567", "+86400123456"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, c := range []struct {
+			name string
+			got  bool
+			re   *regexp.Regexp
+		}{{"mobile", isCNMobile(s), refCNMobile}, {"fixed", isCNFixed(s), refCNFixed}, {"other", isOther(s), refOther},
+			{"95", isCN95(s), refCN95}, {"digits", IsDigits(s), refDigits}} {
+			if want := c.re.MatchString(s); c.got != want {
+				t.Fatalf("%s %q: %v, the regular expression %v", c.name, s, c.got, want)
+			}
+		}
+	})
 }

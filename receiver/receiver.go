@@ -63,6 +63,7 @@ import (
 
 	"github.com/HdrHistogram/hdrhistogram-go"
 	"github.com/pns-harness/pns-harness/pns"
+	"github.com/pns-harness/pns-harness/schemas"
 )
 
 // Kinds detected from the body shape. They equal the emulator dispatcher's kinds; the JSON
@@ -152,6 +153,11 @@ type Options struct {
 	// Validate checks a body against the schema of its kind and returns human-readable
 	// violations (none = valid). Nil skips validation. (*schemas.Validator).ValidateCallback has this signature.
 	Validate func(kind string, body []byte) []string
+	// Schemas, when Validate is nil, checks every push against the contract's schema of its
+	// kind as (*schemas.Validator).ValidateCallback does (same verdicts, same rendered
+	// violations), on the document the receiver decodes for its own accounting: one decode
+	// per push instead of two (issue 25). Nil skips it.
+	Schemas *schemas.Validator
 	// FailFirst is the fraction (0..1) of messages whose FIRST delivery is answered
 	// FailStatus, to exercise the platform's re-push. The choice is a deterministic function
 	// of Seed and the body's content hash, so a re-push of the same body is recognised and
@@ -379,38 +385,47 @@ func (r *Receiver) Since(t time.Time) time.Duration { return t.Sub(r.start) }
 func (r *Receiver) Started() time.Time { return r.start }
 
 // envelope holds the fields of every notification shape that the accounting needs; other
-// fields are skipped by the decoder.
+// fields are skipped by the decoder (decodeEnvelope).
 type envelope struct {
-	EventType  string `json:"eventType"`
-	StatusInfo *struct {
-		Timestamp      string `json:"timestamp"`
-		SessionID      string `json:"sessionId"`
-		SubscriptionID string `json:"subscriptionId"`
-		// StateCode stays raw: a stateCode of the wrong type is a schema violation, and must
-		// not make the whole body unreadable.
-		StateCode json.RawMessage `json:"stateCode"`
-		// Caller, Called and NotifyMode select the reply to an X-mode Block callin.
-		Caller     string `json:"caller"`
-		Called     string `json:"called"`
-		NotifyMode string `json:"notifyMode"`
-	} `json:"statusInfo"`
-	FeeLst []struct {
-		Icid           string `json:"icid"`
-		SessionID      string `json:"sessionId"`
-		SubscriptionID string `json:"subscriptionId"`
-		CallEndTime    string `json:"callEndTime"`
-		FwdAnswerTime  string `json:"fwdAnswerTime"`
-	} `json:"feeLst"`
-	NumInfo []json.RawMessage `json:"numInfo"`
-	AppKey  string            `json:"appKey"`
-	SMS     *struct {
-		SMSIdentifier    string `json:"smsIdentifier"`
-		NotificationMode string `json:"notificationMode"`
-		Calling          string `json:"calling"`
-		VirtualNumber    string `json:"virtualNumber"`
-		TimeStamp        string `json:"timeStamp"`
-		SubscriptionID   string `json:"subscriptionId"`
-	} `json:"smsEvent"`
+	EventType  string            `json:"eventType"`
+	StatusInfo *statusInfo       `json:"statusInfo"`
+	FeeLst     []feeItem         `json:"feeLst"`
+	NumInfo    []json.RawMessage `json:"numInfo"`
+	AppKey     string            `json:"appKey"`
+	SMS        *smsEvent         `json:"smsEvent"`
+}
+
+// statusInfo is the part of a call event's statusInfo the accounting reads.
+type statusInfo struct {
+	Timestamp      string `json:"timestamp"`
+	SessionID      string `json:"sessionId"`
+	SubscriptionID string `json:"subscriptionId"`
+	// StateCode stays raw: a stateCode of the wrong type is a schema violation, and must
+	// not make the whole body unreadable.
+	StateCode json.RawMessage `json:"stateCode"`
+	// Caller, Called and NotifyMode select the reply to an X-mode Block callin.
+	Caller     string `json:"caller"`
+	Called     string `json:"called"`
+	NotifyMode string `json:"notifyMode"`
+}
+
+// feeItem is the part of a fee record the accounting reads.
+type feeItem struct {
+	Icid           string `json:"icid"`
+	SessionID      string `json:"sessionId"`
+	SubscriptionID string `json:"subscriptionId"`
+	CallEndTime    string `json:"callEndTime"`
+	FwdAnswerTime  string `json:"fwdAnswerTime"`
+}
+
+// smsEvent is the part of an SMS notification's smsEvent the accounting reads.
+type smsEvent struct {
+	SMSIdentifier    string `json:"smsIdentifier"`
+	NotificationMode string `json:"notificationMode"`
+	Calling          string `json:"calling"`
+	VirtualNumber    string `json:"virtualNumber"`
+	TimeStamp        string `json:"timeStamp"`
+	SubscriptionID   string `json:"subscriptionId"`
 }
 
 // blockCallin reports whether the body is an X-mode callin in Block mode, whose reply steers
@@ -521,7 +536,7 @@ func (r *Receiver) serveHTTP(w http.ResponseWriter, req *http.Request) {
 	h := hashBody(body)
 
 	var env envelope
-	parsed := json.Unmarshal(body, &env) == nil
+	doc, parsed := decodeEnvelope(body, &env, r.opts.Validate == nil && r.opts.Schemas != nil)
 	a.Kind = KindUnknown
 	if parsed {
 		a.Kind = env.kind()
@@ -531,8 +546,13 @@ func (r *Receiver) serveHTTP(w http.ResponseWriter, req *http.Request) {
 		}
 		a.block = a.Kind == KindSMSBlock || env.blockCallin()
 	}
-	if r.opts.Validate != nil && a.Kind != KindUnknown && (a.SignatureOK || r.opts.AcceptBadSignature) {
-		a.Violations = r.opts.Validate(a.Kind, body)
+	if a.Kind != KindUnknown && (a.SignatureOK || r.opts.AcceptBadSignature) {
+		switch {
+		case r.opts.Validate != nil:
+			a.Violations = r.opts.Validate(a.Kind, body)
+		case r.opts.Schemas != nil:
+			a.Violations = r.opts.Schemas.ValidateCallbackDecoded(a.Kind, body, doc)
+		}
 	}
 
 	r.mu.Lock()
@@ -580,16 +600,18 @@ func parseEmitted(v string) []time.Time {
 	return ts
 }
 
+// readBody reads the body, at most max bytes. A body with a Content-Length within max is read
+// straight into a buffer of that size: the server's body reader stops at the Content-Length,
+// so the MaxBytesReader (an allocation per push) is needed only for the others.
 func readBody(req *http.Request, max int64) ([]byte, error) {
-	rd := http.MaxBytesReader(nil, req.Body, max)
 	if req.ContentLength > 0 && req.ContentLength <= max {
 		b := make([]byte, req.ContentLength)
-		if _, err := io.ReadFull(rd, b); err != nil {
+		if _, err := io.ReadFull(req.Body, b); err != nil {
 			return nil, err
 		}
 		return b, nil
 	}
-	return io.ReadAll(rd)
+	return io.ReadAll(http.MaxBytesReader(nil, req.Body, max))
 }
 
 // verify checks the authentication headers; it returns ok, the app key, the scheme and, when

@@ -32,7 +32,7 @@ func BenchmarkPushesVsTrivial(b *testing.B) {
 		b.Fatal(err)
 	}
 	signed := New(Options{Apps: apps})
-	validated := New(Options{Apps: apps, Validate: v.ValidateCallback})
+	validated := New(Options{Apps: apps, Schemas: v})
 	trivial := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.Copy(io.Discard, r.Body)
 		w.WriteHeader(http.StatusOK)

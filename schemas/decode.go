@@ -25,15 +25,21 @@ const maxDepth = 10000
 // largest share of the load generator's allocations (issue 25). A string kept from such a
 // document keeps that copy (at most 4 KiB) alive.
 func Decode(body []byte) (any, error) {
+	v, _, err := decode(body)
+	return v, err
+}
+
+// decode is Decode, also reporting whether an object of the document held a key twice.
+func decode(body []byte) (v any, dup bool, err error) {
 	kv := kvPool.Get().(*[]member)
 	d := decoder{b: body, kv: (*kv)[:0]}
 	if len(body) <= maxSharedBody {
 		d.s = string(body)
 	}
-	v, err := d.document()
+	v, err = d.document()
 	*kv = d.kv[:0] // object has cleared the members it used
 	kvPool.Put(kv)
-	return v, err
+	return v, d.dup, err
 }
 
 // kvPool holds the decoders' member stacks: one on the stack of Decode would escape.
@@ -60,6 +66,9 @@ type decoder struct {
 	s  string // string(b) when b is short enough to share (maxSharedBody), else ""
 	i  int
 	kv []member // members of the objects being decoded, innermost last
+	// dup is set when an object held a key twice (the map kept the last): DecodeDocument
+	// reports it, because a struct decoder merges or refuses what the map silently dropped.
+	dup bool
 }
 
 func (d *decoder) errorf(msg string) error {
@@ -167,6 +176,9 @@ func (d *decoder) members(depth, mark int) (any, error) {
 			m := make(map[string]any, len(d.kv)-mark)
 			for _, e := range d.kv[mark:] {
 				m[e.k] = e.v // in order: the last of duplicate keys wins, as in encoding/json
+			}
+			if len(m) != len(d.kv)-mark {
+				d.dup = true
 			}
 			return m, nil
 		default:

@@ -439,6 +439,29 @@ func (v *Validator) ValidateCallback(kind string, body []byte) []string {
 	if vs, err := ValidateCompiledBody(name, body); err == nil && len(vs) == 0 {
 		return nil
 	}
+	return v.renderCallback(name, body)
+}
+
+// ValidateCallbackDecoded is ValidateCallback for a push the caller has already decoded with
+// DecodeDocument (doc is body's document): the compiled validator checks doc instead of
+// decoding body again, which was a second decode of every push in the receiver's profile
+// (issue 25). The verdict and the rendered violations are ValidateCallback's.
+func (v *Validator) ValidateCallbackDecoded(kind string, body []byte, doc Decoded) []string {
+	name, err := SchemaFor("callback."+kind, Request)
+	if err != nil {
+		return []string{err.Error()}
+	}
+	if v == nil {
+		return []string{errNil().Error()}
+	}
+	if vs, err := ValidateDecoded(name, doc); err == nil && len(vs) == 0 {
+		return nil
+	}
+	return v.renderCallback(name, body)
+}
+
+// renderCallback renders the reference validator's violations of body against name.
+func (v *Validator) renderCallback(name string, body []byte) []string {
 	vs, err := v.Validate(name, body)
 	if err != nil {
 		return []string{err.Error()}

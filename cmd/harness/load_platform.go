@@ -57,7 +57,7 @@ func loadStartReceiver(cfg *loadtest.Config, addr string, cf *callbackFlags, std
 	opts := receiver.Options{Apps: apps}
 	if cfg.SchemaSample >= 0 {
 		if v, err := schemas.New(); err == nil {
-			opts.Validate = v.ValidateCallback
+			opts.Schemas = v
 		}
 	}
 	opts.OnPush = tr.Record

@@ -38,7 +38,7 @@ func runReceive(ctx context.Context, args []string, stdout, stderr io.Writer, re
 		fmt.Fprintf(stderr, "harness receive: %v\n", err)
 		return exitFailed
 	}
-	rcv := receiver.New(o.receiverOptions(v.ValidateCallback))
+	rcv := receiver.New(o.receiverOptions(v))
 	base, stop, err := receiveServe(rcv, o.listen, o.cert)
 	if err != nil {
 		fmt.Fprintf(stderr, "harness receive: %v\n", err)

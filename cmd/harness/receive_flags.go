@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/pns-harness/pns-harness/receiver"
+	"github.com/pns-harness/pns-harness/schemas"
 )
 
 // Defaults of `harness receive`.
@@ -130,9 +131,9 @@ func (o *receiveOptions) check() error {
 
 // receiverOptions turns the checked options into the receiver's, with validate checking
 // push bodies against the schemas.
-func (o *receiveOptions) receiverOptions(validate func(kind string, body []byte) []string) receiver.Options {
+func (o *receiveOptions) receiverOptions(v *schemas.Validator) receiver.Options {
 	opts := receiver.Options{
-		Validate:  validate,
+		Schemas:   v,
 		FailFirst: o.failFirst,
 		Skew:      o.skew,
 		Forget:    o.forget,

@@ -161,7 +161,7 @@ func targetReceiver(o runOptions, prof *profile.Profile, pushes *conformance.Pus
 	if err != nil {
 		return nil, err
 	}
-	ropts := receiver.Options{Apps: apps, Validate: v.ValidateCallback, OnPush: pushes.Record, BlockReply: replies.Reply}
+	ropts := receiver.Options{Apps: apps, Schemas: v, OnPush: pushes.Record, BlockReply: replies.Reply}
 	o.callbacks.apply(&ropts)
 	rcv := receiver.New(ropts)
 	url, err := rcv.Start(o.remote.receive)
