@@ -142,7 +142,7 @@ func (r *runner) arrive(f *flowRun) {
 	}
 }
 
-// handle checks one answer (on a checker goroutine), records it and moves its session on.
+// handle checks one answer (on the worker that sent it), records it and moves its session on.
 func (r *runner) handle(h *hit) {
 	if h.status != 0 {
 		if r.downErrs.Load() != 0 {
@@ -151,7 +151,8 @@ func (r *runner) handle(h *hit) {
 		r.lastAnswer.Store(h.start.Add(h.latency).UnixNano())
 	} else {
 		r.downErrs.Add(1)
-		r.lastDownErr.Store(&h.err)
+		e := h.err // not &h.err: the hit is recycled once handled
+		r.lastDownErr.Store(&e)
 	}
 	s := h.s
 	f := s.flow

@@ -42,7 +42,7 @@ type operation struct {
 	// Check, when set, replaces the provisioning checks (result code, status, schemas) for
 	// an operation whose answers are not the platform's.
 	Check func(r *runner, h *hit) (answer, observation)
-	// Answer, when set, reads the checked answer of the step (on a checker goroutine) and
+	// Answer, when set, reads the checked answer of the step (on the worker that sent it) and
 	// updates the session; it returns false when the session cannot go on.
 	Answer func(r *runner, s *session, a *answer, o *observation) bool
 }
@@ -98,6 +98,9 @@ type request struct {
 	url    string
 	body   []byte
 	header http.Header
+	// spare is a header map a previous request of the same hit no longer uses, for the signed
+	// headers of this one (loadSigner.headerInto); nil when there is none.
+	spare http.Header
 }
 
 // provisioning fills q for a provisioning interface: its method and path, the signed
@@ -130,7 +133,8 @@ func (m *modeRun) provisioning(iface pns.Interface, q *request, sub string, body
 		q.url += sep + m.appKeyParam
 	}
 	q.body = body
-	q.header = m.sign.header()
+	q.header = m.sign.headerInto(q.spare)
+	q.spare = nil
 }
 
 // params adds the mode's app_key (AXYB) to the query parameters of a setup or cleanup request.

@@ -20,7 +20,6 @@ import (
 	"fmt"
 	"math"
 	"net/url"
-	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -110,7 +109,7 @@ type runner struct {
 	usesCalls   bool
 	// creds watches the answers until each mode's credentials are proven (credentials.go);
 	// couldNotCheck is why the run could not measure (credentials refused, target
-	// unreachable), stopLoad the run's stop, for the checkers.
+	// unreachable), stopLoad the run's stop, for handle.
 	creds         pns.CredentialWatch
 	couldNotCheck atomic.Pointer[string]
 	stopLoad      atomic.Pointer[func(string)]
@@ -652,38 +651,26 @@ func (r *runner) hardStop() {
 	close(r.gen.stop)
 }
 
-// startCheckers checks the generator's results on one goroutine per CPU and writes them to the
-// flows' gob files from one goroutine; the returned channel is closed when all is done.
+// startCheckers makes the generator's workers check and record their own results
+// (runner.handle) and, with result files, hand them to one goroutine that writes them to the
+// flows' gob files; the returned channel is closed when the last result is recorded and
+// written, after the generator is closed.
 func (r *runner) startCheckers(sinks []*sink) chan struct{} {
-	var enc chan *hit
-	if sinks != nil {
-		enc = make(chan *hit, 1<<12)
-	}
-	var wg sync.WaitGroup
-	for i := 0; i < max(1, runtime.GOMAXPROCS(0)); i++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for h := range r.gen.results {
-				r.handle(h)
-				if enc != nil {
-					enc <- h
-				}
-			}
-		}()
-	}
 	done := make(chan struct{})
-	if enc == nil {
-		go func() {
-			wg.Wait()
-			close(done)
-		}()
+	if sinks == nil {
+		r.gen.handle = func(h *hit) {
+			r.handle(h)
+			putHit(h)
+		}
+		r.gen.after = func() { close(done) }
 		return done
 	}
-	go func() {
-		wg.Wait()
-		close(enc)
-	}()
+	enc := make(chan *hit, 1<<12)
+	r.gen.handle = func(h *hit) {
+		r.handle(h)
+		enc <- h // the encoder recycles it
+	}
+	r.gen.after = func() { close(enc) }
 	go func() {
 		defer close(done)
 		r.encode(enc, sinks)
