@@ -203,11 +203,18 @@ type worker struct {
 	cancel context.CancelCauseFunc
 	timer  *time.Timer
 	tmpl   *http.Request
+	// uses counts the requests on ctx: it is renewed every renewAfter requests, which bounds
+	// what it holds should a request's derived context ever stay registered on it (the
+	// transport cancels each one when its exchange ends).
+	uses int
 	// base is the URL text before the query that baseURL was parsed from (the last request's
 	// or earlier), "" before the first.
 	base    string
 	baseURL url.URL
 }
+
+// renewAfter is how many requests a worker's context serves before it is replaced.
+const renewAfter = 4096
 
 // workerCtx is a worker's requests' context: a context cancelled when a request times out,
 // whose deadline is the current request's. The deadline is what a dial for the request reads
@@ -238,6 +245,7 @@ func (w *worker) renew() {
 	w.timer = time.AfterFunc(time.Hour, func() { cancel(context.DeadlineExceeded) })
 	w.timer.Stop()
 	w.tmpl, _ = http.NewRequestWithContext(w.ctx, http.MethodGet, "http://localhost/", nil) // a valid literal URL: no error
+	w.uses = 0
 }
 
 func (w *worker) close() {
@@ -257,8 +265,9 @@ func (w *worker) do(h *hit) {
 		w.ctx.deadline.Store(time.Now().Add(g.timeout).UnixNano())
 		w.timer.Reset(g.timeout)
 		defer func() {
-			if !w.timer.Stop() { // fired, or firing: this context is done for
-				w.renew()
+			w.uses++
+			if !w.timer.Stop() || w.uses >= renewAfter { // fired, or firing: this context is done for
+				w.renew() // the old one, when it did not fire, is left to the collector, not cancelled
 			}
 		}()
 		req, err = w.request(h.req.method, h.req.url, h.req.body)
