@@ -76,7 +76,12 @@ func answerFromDoc(doc any, a *answer) (decoded, codeOK, hasDesc, exact bool) {
 			dst = &a.RelationNumber
 		default:
 			for _, f := range answerFields {
-				if strings.EqualFold(k, f) {
+				// Lengths first: most keys of an answer are other fields (a query's list, its
+				// counts), and EqualFold on each of them against each field was the most of
+				// this function's cost. An ASCII key folds only to a name of its length; a
+				// non-ASCII key folds to one of these ASCII names only through the Kelvin sign
+				// or the long s, which are longer in bytes, so such keys are always compared.
+				if (len(k) == len(f) || !isASCII(k)) && strings.EqualFold(k, f) {
 					return false, false, false, false
 				}
 			}
@@ -91,6 +96,16 @@ func answerFromDoc(doc any, a *answer) (decoded, codeOK, hasDesc, exact bool) {
 		}
 	}
 	return decoded, codeOK, hasDesc, true
+}
+
+// isASCII reports whether s holds only ASCII bytes.
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // check classifies a result and runs the conformance checks: JSON envelope, result code,
