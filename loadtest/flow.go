@@ -142,7 +142,7 @@ func (r *runner) arrive(f *flowRun) {
 	}
 }
 
-// handle checks one answer (on the worker that sent it), records it and moves its session on.
+// handle checks one answer (on a checker goroutine), records it and moves its session on.
 func (r *runner) handle(h *hit) {
 	if h.status != 0 {
 		if r.downErrs.Load() != 0 {

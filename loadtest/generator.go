@@ -20,11 +20,10 @@ import (
 // scheduler that releases it, the worker that takes it and the HTTP round trip are timed
 // separately, so that a result says how late the generator was (lag: taken − intended) and
 // how long the job waited for a free worker (blocked: taken − released, each worker owning at
-// most one connection in flight). The worker that read an answer also checks and records it
-// (generator.handle) once the answer is timed: handing every result over a channel to checker
-// goroutines was a tenth of the generator's CPU, a goroutine hand-off per request that plain
-// vegeta does not pay either (issue 25). A hit is recycled once handled (hitPool), with its
-// answer buffer and header map.
+// most one connection in flight). Workers only send and read: decoding, checks and recording
+// run on the checker goroutines, fed through a buffered channel, off the dispatch path
+// (runner.startCheckers says why not on the workers). A hit is recycled once checked
+// (hitPool), with its answer buffer and header map.
 
 // job is one request to send.
 type job struct {
@@ -106,9 +105,9 @@ type generator struct {
 	ctx     context.Context
 	maxBody int64
 	jobs    chan *hit
-	// handle checks and records a hit on the worker that sent it, and then owns it (it
-	// recycles it with putHit); after runs once the last hit was handled. Both are set
-	// before the first dispatch.
+	// handle takes each hit a worker has sent and read (it hands it to the checkers, which
+	// recycle it with putHit); after runs once the workers have handed over their last hit.
+	// Both are set before the first dispatch.
 	handle     func(*hit)
 	after      func()
 	stop       chan struct{}
@@ -165,7 +164,7 @@ func (g *generator) dispatch(jb job) bool {
 	}
 }
 
-// close ends the workers once no more jobs will be dispatched, waits for them to handle
+// close ends the workers once no more jobs will be dispatched, waits for them to hand over
 // their last hits, and then runs after.
 func (g *generator) close() {
 	close(g.jobs)
@@ -236,8 +235,8 @@ func (g *generator) newWorker() *worker {
 	return w
 }
 
-// renew gives the worker a new context (the last one was, or is about to be, cancelled by its
-// timer) and a timer that cancels it.
+// renew gives the worker a new context and a timer that cancels it: at the start, when the
+// last one was (or is about to be) cancelled by its timer, and every renewAfter requests.
 func (w *worker) renew() {
 	ctx, cancel := context.WithCancelCause(w.g.ctx)
 	w.ctx = &workerCtx{Context: ctx}
@@ -267,7 +266,10 @@ func (w *worker) do(h *hit) {
 		defer func() {
 			w.uses++
 			if !w.timer.Stop() || w.uses >= renewAfter { // fired, or firing: this context is done for
-				w.renew() // the old one, when it did not fire, is left to the collector, not cancelled
+				// An old context that did not fire is dropped, not cancelled: the transport may
+				// still be finishing the exchange (returning its connection to the idle pool),
+				// and a cancel then would close that connection.
+				w.renew()
 			}
 		}()
 		req, err = w.request(h.req.method, h.req.url, h.req.body)

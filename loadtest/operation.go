@@ -42,7 +42,7 @@ type operation struct {
 	// Check, when set, replaces the provisioning checks (result code, status, schemas) for
 	// an operation whose answers are not the platform's.
 	Check func(r *runner, h *hit) (answer, observation)
-	// Answer, when set, reads the checked answer of the step (on the worker that sent it) and
+	// Answer, when set, reads the checked answer of the step (on a checker goroutine) and
 	// updates the session; it returns false when the session cannot go on.
 	Answer func(r *runner, s *session, a *answer, o *observation) bool
 }
