@@ -32,6 +32,11 @@ func TestCheckDecodeOnceMatchesStruct(t *testing.T) {
 		`{"resultcode":"0","resultdesc":"x","subscriptionId":null,"extendNum":"0001","virtualNum":"v","privateNum":"p"}`,
 		`{"ResultCode":"0","resultdesc":"x"}`,
 		`{"resultcode":"0","resultdesc":"x","SUBSCRIPTIONID":"s"}`,
+		// Keys that fold to a field through the long s (U+017F) or the Kelvin sign (U+212A):
+		// longer in bytes than the field's name, matched by encoding/json all the same.
+		"{\"resultcode\":\"0\",\"resultdesc\":\"x\",\"\u017fubscriptionId\":\"s\"}",
+		"{\"re\u017fultcode\":\"0\",\"resultdesc\":\"x\"}",
+		`{"resultcode":"0","resultdesc":"x","relationNumList":[],"totalCount":1,"pageIndex":1,"pageSize":50}`,
 		`{"resultcode":"0","resultdesc":"x","other":{"a":[1,2]}}`,
 		`{"resultcode":"0","resultdesc":"x","big":1e400}`, // valid JSON, beyond float64
 		`null`,

@@ -151,7 +151,8 @@ func (r *runner) handle(h *hit) {
 		r.lastAnswer.Store(h.start.Add(h.latency).UnixNano())
 	} else {
 		r.downErrs.Add(1)
-		r.lastDownErr.Store(&h.err)
+		e := h.err // not &h.err: the hit is recycled once handled
+		r.lastDownErr.Store(&e)
 	}
 	s := h.s
 	f := s.flow

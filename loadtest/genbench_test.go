@@ -56,6 +56,18 @@ type genbenchOut struct {
 	Primary    int64 `json:"primary"`
 	ConfErrors int64 `json:"confErrors"`
 	Failures   int64 `json:"failures"`
+	// AllocBytes and AllocObjects are the heap allocations over the load (runtime.MemStats):
+	// unlike CPU time, they do not depend on what else the machine runs, so they show a
+	// change in the generator's own work on a busy machine where CPU ratios cannot.
+	AllocBytes   uint64 `json:"allocBytes"`
+	AllocObjects uint64 `json:"allocObjects"`
+}
+
+// allocsNow returns the bytes and objects the process allocated so far.
+func allocsNow() (bytes, objects uint64) {
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return ms.TotalAlloc, ms.Mallocs
 }
 
 const genbenchQueryBody = `{"resultcode":"0","resultdesc":"Success","relationNumList":[{"subscriptionId":"s1","relationNum":"+8617001100000","callerNum":"+8613400000000","calleeNum":"+8613500000000","callDirection":0,"duration":0,"maxDuration":0,"recordFlag":"false","privateSms":"false","subscribeTime":"2026-12-01 00:00:00"}],"totalCount":1,"pageIndex":1,"pageSize":50}`
@@ -144,6 +156,7 @@ func genbenchVegeta(url string, rate float64, d time.Duration) genbenchOut {
 	h := http.Header{"Content-Type": {"application/json;charset=UTF-8"}, "Authorization": {`WSSE realm="SDP",profile="UsernameToken",type="Appkey"`},
 		"X-Aksk": {`UsernameToken Username="demo-axb",PasswordDigest="x",Nonce="y",Created="2026-12-01T00:00:00Z"`}}
 	tr := vegeta.NewStaticTargeter(vegeta.Target{Method: http.MethodGet, URL: url + "/rest/caas/relationnumber/partners/v1.0?subscriptionId=s1", Header: h})
+	b0, o0 := allocsNow()
 	cpu0 := cpuNow()
 	var m vegeta.Metrics
 	for res := range atk.Attack(tr, vegeta.ConstantPacer{Freq: int(rate), Per: time.Second}, d, "plain") {
@@ -151,9 +164,10 @@ func genbenchVegeta(url string, rate float64, d time.Duration) genbenchOut {
 	}
 	m.Close()
 	cpu := cpuNow() - cpu0
+	b1, o1 := allocsNow()
 	exp := rate * d.Seconds()
 	out := genbenchOut{Requests: int64(m.Requests), Expected: exp, P99Ms: float64(m.Latencies.P99) / 1e6, CPUSeconds: cpu,
-		Failures: int64(m.Requests) - int64(float64(m.Requests)*m.Success)}
+		Failures: int64(m.Requests) - int64(float64(m.Requests)*m.Success), AllocBytes: b1 - b0, AllocObjects: o1 - o0}
 	if float64(m.Requests) < exp {
 		out.ShortfallPc = 100 * (1 - float64(m.Requests)/exp)
 	}
@@ -165,17 +179,19 @@ func genbenchHarness(url string, rate float64, d time.Duration, outDir string) (
 		return genbenchOut{}, err
 	}
 	w := &Workload{Name: "genbench", Flows: []Flow{{Name: "query", Mode: "axb", Rate: rate, Pool: 10, Steps: []Step{{Op: OpQuery}}}}}
+	b0, o0 := allocsNow()
 	cpu0 := cpuNow()
 	res, err := Run(context.Background(), Config{Target: url, Profile: fakeProfile(), Workload: w, Duration: d, OutDir: outDir})
 	if err != nil {
 		return genbenchOut{}, err
 	}
 	cpu := cpuNow() - cpu0
+	b1, o1 := allocsNow()
 	q, _ := res.Interface("axb.query")
 	// Every request the process sent: the measured queries and the pool's setup and teardown.
 	n := q.Count + res.Cleanup.Bound + res.Cleanup.Unbound
 	return genbenchOut{Requests: n, Primary: q.Count, Expected: res.TargetHits, ShortfallPc: res.ShortfallPct, P99Ms: q.Service.P99,
-		CPUSeconds: cpu, ConfErrors: res.Conformance.Errors, Failures: q.Count - q.Success}, nil
+		CPUSeconds: cpu, ConfErrors: res.Conformance.Errors, Failures: q.Count - q.Success, AllocBytes: b1 - b0, AllocObjects: o1 - o0}, nil
 }
 
 // genbenchRun runs one generator child and returns its report and peak RSS (KiB).

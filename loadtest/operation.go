@@ -98,6 +98,9 @@ type request struct {
 	url    string
 	body   []byte
 	header http.Header
+	// spare is a header map a previous request of the same hit no longer uses, for the signed
+	// headers of this one (loadSigner.headerInto); nil when there is none.
+	spare http.Header
 }
 
 // provisioning fills q for a provisioning interface: its method and path, the signed
@@ -130,7 +133,8 @@ func (m *modeRun) provisioning(iface pns.Interface, q *request, sub string, body
 		q.url += sep + m.appKeyParam
 	}
 	q.body = body
-	q.header = m.sign.header()
+	q.header = m.sign.headerInto(q.spare)
+	q.spare = nil
 }
 
 // params adds the mode's app_key (AXYB) to the query parameters of a setup or cleanup request.

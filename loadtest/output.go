@@ -83,6 +83,7 @@ func (r *runner) encode(hits <-chan *hit, sinks []*sink) {
 	var werr error
 	for h := range hits {
 		if werr != nil {
+			putHit(h)
 			continue
 		}
 		res := vegeta.Result{Attack: h.s.flow.attack, Seq: h.seq, Code: uint16(h.status),
@@ -92,6 +93,7 @@ func (r *runner) encode(hits <-chan *hit, sinks []*sink) {
 		if err := s.enc.Encode(&res); err != nil {
 			werr = fmt.Errorf("%s: %w", s.name, err)
 		}
+		putHit(h) // encoded: nothing reads it any more
 	}
 	for _, s := range sinks {
 		if err := s.close(); err != nil && werr == nil {

@@ -22,16 +22,28 @@ func TestReadBody(t *testing.T) {
 					"onebyte": iotest.OneByteReader(strings.NewReader(body)),
 					"dataerr": iotest.DataErrReader(strings.NewReader(body)),
 				} {
-					got, err := readBody(r, limit, size)
+					got, err := readBody(nil, r, limit, size)
 					if err != nil || !bytes.Equal(got, want) {
 						t.Fatalf("%s body %d limit %d size %d: %d bytes, %v; want %d bytes", name, n, limit, size, len(got), err, len(want))
+					}
+				}
+				// A recycled buffer (a hit's, holding an older answer) of any capacity gives the
+				// same bytes, and is used when it is large enough.
+				for _, c := range []int{1, 600, 4096} {
+					old := bytes.Repeat([]byte("Z"), c)
+					got, err := readBody(old[:0], strings.NewReader(body), limit, size)
+					if err != nil || !bytes.Equal(got, want) {
+						t.Fatalf("recycled %d, body %d limit %d size %d: %q, %v; want %d bytes", c, n, limit, size, got, err, len(want))
+					}
+					if size >= 0 && int64(len(want)) == min(size, limit) && min(size+1, limit) <= int64(c) && len(got) > 0 && &got[0] != &old[0] {
+						t.Fatalf("recycled %d, body %d limit %d size %d: a new buffer although the recycled one fits", c, n, limit, size)
 					}
 				}
 			}
 		}
 	}
 	boom := errors.New("boom")
-	got, err := readBody(io.MultiReader(strings.NewReader("abc"), iotest.ErrReader(boom)), 100, -1)
+	got, err := readBody(nil, io.MultiReader(strings.NewReader("abc"), iotest.ErrReader(boom)), 100, -1)
 	if string(got) != "abc" || !errors.Is(err, boom) {
 		t.Fatalf("read error: %q, %v", got, err)
 	}

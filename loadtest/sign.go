@@ -78,7 +78,11 @@ func (s *loadSigner) createdAt(now time.Time) string {
 const hexUpper = "0123456789ABCDEF"
 
 // header returns a fresh header map with Content-Type, Authorization and a new X-AKSK token.
-func (s *loadSigner) header() http.Header {
+func (s *loadSigner) header() http.Header { return s.headerInto(nil) }
+
+// headerInto is header filling h instead of a new map when h is not nil: h's other keys are
+// removed, its X-Aksk value slice reused. h must be a map no request in flight reads.
+func (s *loadSigner) headerInto(h http.Header) http.Header {
 	st := s.states.Get().(*signState)
 	var raw [16]byte
 	_, _ = st.rng.Read(raw[:]) // ChaCha8.Read never fails
@@ -87,11 +91,21 @@ func (s *loadSigner) header() http.Header {
 	}
 	v := s.token(st, st.nonce[:], s.createdAt(time.Now()))
 	s.states.Put(st)
-	return http.Header{
-		"Content-Type":  s.contentType,
-		"Authorization": s.auth,
-		"X-Aksk":        {v},
+	if h == nil {
+		return http.Header{
+			"Content-Type":  s.contentType,
+			"Authorization": s.auth,
+			"X-Aksk":        {v},
+		}
 	}
+	aksk := h["X-Aksk"]
+	if len(h) != 3 || len(aksk) != 1 || h["Content-Type"] == nil || h["Authorization"] == nil {
+		clear(h)
+		aksk = []string{""}
+	}
+	aksk[0] = v
+	h["Content-Type"], h["Authorization"], h["X-Aksk"] = s.contentType, s.auth, aksk
+	return h
 }
 
 // token renders the X-AKSK header value for nonce and created.

@@ -57,6 +57,44 @@ func TestLoadSignerMatchesPNS(t *testing.T) {
 	}
 }
 
+// TestLoadSignerHeaderInto: signing into a recycled header map gives the headers a fresh map
+// gets (each verifying, with a new nonce), whatever the map held before, and reuses the map.
+func TestLoadSignerHeaderInto(t *testing.T) {
+	s := newLoadSigner("demo-axb", "demo-axb-secret")
+	var prev string
+	for i, old := range []http.Header{
+		nil,
+		{},
+		{"Content-Type": {"application/json"}}, // a call step's header
+		{"Content-Type": {"x"}, "Authorization": {"y"}, "X-Aksk": {"a", "b"}},    // two tokens
+		{"Content-Type": {"x"}, "Authorization": {"y"}, "X-Other": {"z"}},        // three keys, not ours
+		{"Content-Type": {"x"}, "Authorization": {"y"}, "X-Aksk": {"old token"}}, // a previous request's
+	} {
+		h := s.headerInto(old)
+		if old != nil {
+			h["X-Marker"] = []string{"kept?"} // the map itself is the one given
+			if old["X-Marker"] == nil {
+				t.Fatalf("case %d: headerInto made a new map instead of filling the one given", i)
+			}
+			delete(h, "X-Marker")
+		}
+		if len(h) != 3 || h.Get("Content-Type") != pns.ContentTypeJSON || h.Get("Authorization") != pns.AuthorizationValue(pns.SchemeAKSK) || len(h.Values(pns.HeaderXAKSK)) != 1 {
+			t.Fatalf("case %d: %v", i, h)
+		}
+		tok, err := pns.ParseRequestAuth(h)
+		if err != nil {
+			t.Fatalf("case %d: parse %v: %v", i, h, err)
+		}
+		if _, err := tok.Verify("demo-axb-secret", pns.VerifyOptions{Now: time.Now(), Skew: 5 * time.Minute}); err != nil {
+			t.Fatalf("case %d: verify %v: %v", i, h, err)
+		}
+		if tok.Nonce == prev {
+			t.Fatalf("case %d: nonce %q repeated", i, tok.Nonce)
+		}
+		prev = tok.Nonce
+	}
+}
+
 // TestAppendBindBodyMatchesMarshal: the append-built bind bodies are byte for byte what
 // json.Marshal writes for the pns request types.
 func TestAppendBindBodyMatchesMarshal(t *testing.T) {

@@ -90,6 +90,8 @@ var rows = []row{
 		baseline: "plain vegeta, endpoint with a new subscriptionId per answer", aim: 1.05, unit: "×"},
 	{what: "generator CPU/request at 10k/s, every answer distinct", num: ref{"BenchmarkDistinctAnswersVsVegeta", "cpu-ratio-10k-distinct"},
 		baseline: "plain vegeta (as above)", aim: 1.05, unit: "×"},
+	{what: "generator heap bytes/request at 5k/s, answers distinct", num: ref{"BenchmarkDistinctAnswersVsVegeta", "alloc-ratio-5k-distinct"},
+		baseline: "plain vegeta, same runs (allocations: what a busy machine does not blur)", unit: "×"},
 	{what: "generator p99 at 5k/s", num: ref{"BenchmarkGeneratorVsVegeta", "p99-ratio-5k"},
 		baseline: "plain vegeta's p99, same runs", aim: 1.5, unit: "×"},
 	{what: "generator p99 at 5k/s, every answer distinct", num: ref{"BenchmarkDistinctAnswersVsVegeta", "p99-ratio-5k-distinct"},
