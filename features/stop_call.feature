@@ -11,7 +11,7 @@ Feature: Stop call — POST /rest/httpsessions/callStop/v2.0 (reference §11.2)
 
   # The sessionid must be a call's sessionId, taken from its events or fee record (§11.2 [V]),
   # of a call going on (§13.6 [V]): an invented one is refused on every target.
-  @rule:business:unknown-call @refused @contract:11.2/Prerequisite-sessionId-the-call-s @contract:11.2/sessionid @contract:13.6/Stop-call
+  @rule:business:unknown-call @refused @contract:11.2/Prerequisite-sessionId-the-call-s @contract:11.2/sessionid @contract:13.6/Stop-call @contract:11.2/resultcode
   Scenario: A stop call for a call that is not going on is refused
     When I stop the call "1200_366_0_20161228102743@callenabler.home1.com"
     Then the request is refused
@@ -207,7 +207,7 @@ Feature: Stop call — POST /rest/httpsessions/callStop/v2.0 (reference §11.2)
   # callin event, is refused with any other signal and the call goes on; with call_stop it
   # stops. Only a live call tells the signal's check apart from the unknown-call refusal, so
   # this needs a simulated call.
-  @rule:business:stop-live-call @contract:11.2/signal @contract:11.2/Prerequisite-sessionId-the-call-s @contract:13.6/Stop-call @refused @emulator @global-state
+  @rule:business:stop-live-call @contract:11.2/signal @contract:11.2/sessionid @contract:11.2/Prerequisite-sessionId-the-call-s @contract:13.6/Stop-call @refused @emulator @global-state
   Scenario: A call going on is not stopped by a signal other than call_stop
     Given an AXB binding of "<A1>" and "<B1>" on "<X1>"
     And the emulator clock is stopped
