@@ -126,7 +126,7 @@ Feature: Notifications as they arrive at the customer's URLs (reference §7-§10
     When the emulator clock advances by 60 seconds
     Then every push of the call is delivered again with the same body and a fresh signature
 
-  @global-state @rule:delivery:numstatus @rule:business:x-paused @axb.bind @rule:business:x-not-normal @code:1012008
+  @global-state @rule:delivery:numstatus @rule:business:x-paused @contract:9/numInfo-.number @contract:9/Destination-POST-to-the-app-s @axb.bind @rule:business:x-not-normal @code:1012008
   Scenario: AXB: a paused X is notified, takes no new binding and fails calls with 8020
     Given an AXB binding of "<A1>" and "<B1>" on "<X1>"
     When the status of "<X1>" is set to "9"
@@ -163,7 +163,7 @@ Feature: Notifications as they arrive at the customer's URLs (reference §7-§10
     And the emulator clock advances by 2 seconds
     Then the numStatus pushes of those changes arrive in full messages of 100 and one with the rest
 
-  @rule:delivery:sms-notify @contract:10.2/appKey @contract:10.2/smsEvent
+  @rule:delivery:sms-notify @contract:10.2/appKey @contract:10.2/smsEvent @contract:10.1/AXB-A-or-B
   Scenario: AXB: the Notify of a forwarded SMS arrives at the SMS notification URL
     Given an AXB binding with:
       """

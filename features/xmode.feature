@@ -9,7 +9,7 @@ Feature: X mode: the customer's server steers every call (reference §6.6-§6.8)
   placed through the emulator's call simulator, so the feature runs only against the emulator.
 
   @rule:sequence:M1 @decision:D88
-  @contract:6.7/Request-envelope-7.2-CallStatusInfo-7.3 @contract:6.7/An-invalid-reply-fails-the @contract:6.7/calleeNum @contract:6.7/displayCalleeNum @contract:6.7/maxDuration @contract:6.7/waitVoice @contract:6.7/userData @contract:7.3/notifyMode @contract:8.3/notifyMode
+  @contract:6.7/Request-envelope-7.2-CallStatusInfo-7.3 @contract:6.7/An-invalid-reply-fails-the @contract:6.7/calleeNum @contract:6.7/displayCalleeNum @contract:6.7/maxDuration @contract:6.7/waitVoice @contract:6.7/userData @contract:7.3/notifyMode @contract:8.3/notifyMode @contract:6.8/X-mode-fields-official-Java-sample @contract:6.6/X-X-the-platform-stores
   Scenario: X: the reply connect puts the call through to calleeNum with the reply's userData
     Given the X app
     And the customer's server answers the callin of "<X1>" with:
@@ -103,7 +103,7 @@ Feature: X mode: the customer's server steers every call (reference §6.6-§6.8)
       | an unknown operation             | {"operation":"forward","connectInfo":{"calleeNum":"<B1>"}}                                 |
       | no operation                     | {"connectInfo":{"calleeNum":"<B1>"}}                                                       |
 
-  @global-state @rule:delivery:xmode-callin @decision:D88
+  @global-state @rule:delivery:xmode-callin @decision:D88 @contract:6.8/As-8-POST-to-the @contract:6.8/X-mode-fields-official-Java-sample
   Scenario: X: the Block callin arrives at the call-status URL, the other events follow as Notify
     Given the X app
     And the customer's server answers the callin of "<X1>" with:
