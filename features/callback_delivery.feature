@@ -153,6 +153,23 @@ Feature: Notifications as they arrive at the customer's URLs (reference §7-§10
     And the emulator clock advances by 2 seconds
     Then a numStatus push for "<X1>" with status "5" arrives at the X-status URL
 
+  # "normal — none" (§9 [V]): an X set back to normal after a pause is notified with status "5"
+  # and takes new bindings and calls again, as if it had never been paused.
+  @global-state @rule:delivery:numstatus @contract:9/Effects-normal-none @contract:9/Trigger-an-X-number-s-status
+  Scenario: AXB: an X set back to normal is notified and takes bindings and calls again
+    Given an AXB binding of "<A1>" and "<B1>" on "<X1>"
+    When the status of "<X1>" is set to "9"
+    And the status of "<X1>" is set to "5"
+    And the emulator clock advances by 2 seconds
+    Then a numStatus push for "<X1>" with status "5" arrives at the X-status URL
+    When I bind AXB with:
+      """
+      {"callerNum":"<C1>","calleeNum":"<D1>","relationNum":"<X1>"}
+      """
+    Then the result code is "0"
+    When "<A1>" calls "<X1>"
+    Then the call events are "callin, callout, alerting, answer, disconnect"
+
   @global-state @rule:delivery:numstatus-cap
   Scenario: AXB: 101 status changes at once are pushed as one full message of 100 and one of 1
     # Stopped, so that the 101 changes, made one after the other, fall into one batching
