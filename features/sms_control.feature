@@ -90,3 +90,25 @@ Feature: SMS control address: the Block reply steers the message (reference §10
     When "<A1>" sends the SMS "hello" to "<X1>"
     Then the response field "forwarded" is false
     And the response field "notify" is absent
+
+  # AX routing (§10.1 [V]): B's text to X goes to A, from X, with "[From<number of B>]" in front;
+  # A's text ending "@<number of B>" goes to that number with the suffix removed. Neither needs
+  # the customer's decision, so no Block request is sent, and a Notify follows each.
+  @contract:10.1/AX-B-X @contract:10.1/Notify-mode-pushed-to-the
+  Scenario: AX: B's text reaches A with its sender in front, A's text with an @number reaches that number
+    Given the AX app
+    And an AX binding of "<A1>" on "<X1>"
+    When "<B1>" sends the SMS "hello" to "<X1>"
+    Then the response field "forwarded" is true
+    And the response field "forwardTo" is "<A1>"
+    And the response field "forwardText" is not "hello"
+    And the response field "block" is absent
+    And the response field "notify.body.smsEvent.notificationMode" is "Notify"
+    And the response field "notify.body.smsEvent.calling" is "<B1>"
+    And the response field "notify.body.smsEvent.called" is "<A1>"
+    When "<A1>" sends the SMS "see you at 8@<D1>" to "<X1>"
+    Then the response field "forwarded" is true
+    And the response field "forwardTo" is "<D1>"
+    And the response field "forwardText" is "see you at 8"
+    And the response field "block" is absent
+    And the response field "notify.body.smsEvent.called" is "<D1>"

@@ -121,3 +121,25 @@ Feature: X mode: the customer's server steers every call (reference §6.6-§6.8)
     And the fee record of the call arrives at the fee URL
     And the response field "fee.notifyMode" is "Block"
     And the response field "fee.userData" is "order-4713"
+
+  # recordFlag "true" in the connect reply records the call (§6.6, §6.7 [V]; the X app has the
+  # recording option); without it the default is "false" and nothing is recorded.
+  @rule:sequence:M1 @contract:6.7/recordFlag @contract:6.6/Recording-the-app-s-recording-option
+  Scenario: X: the reply's recordFlag "true" records the call, its absence does not
+    Given the X app
+    And the customer's server answers the callin of "<X1>" with:
+      """
+      {"operation":"connect","connectInfo":{"calleeNum":"<B1>","recordFlag":"true"}}
+      """
+    When "<A1>" calls "<X1>"
+    Then the call events are "callin, callout, alerting, answer, disconnect"
+    And the response field "fee.recordFlag" is 1
+    And the response field "fee.recordObjectName" is present
+    Given the customer's server answers the callin of "<X2>" with:
+      """
+      {"operation":"connect","connectInfo":{"calleeNum":"<B2>"}}
+      """
+    When "<A2>" calls "<X2>"
+    Then the call events are "callin, callout, alerting, answer, disconnect"
+    And the response field "fee.recordFlag" is 0
+    And the response field "fee.recordObjectName" is absent
