@@ -8,7 +8,10 @@ Feature: Notifications as they arrive at the customer's URLs (reference §7-§10
   and X-number status changes wait in (D70, D73), which opens during the first advance. Without a push source (another target, or `harness run` without Options.Pushes) the
   scenarios are skipped at their first push step.
 
+  # The fee record step also checks the record against the events that arrived: the same
+  # sessionId (§7.3, §8.3 [V]), callInTime … callEndTime equal to the events' timestamps.
   @global-state @rule:delivery:events @rule:delivery:signature-aksk @rule:delivery:fee
+  @contract:7.3/caller @contract:7.3/called @contract:7.3/userData @contract:7.3/subscriptionId @contract:7.3/sessionId @contract:7.3/timestamp @contract:8.3/sessionId @contract:8.3/callInTime @contract:8.3/callEndTime
   Scenario: AXB: the events and the fee record of an answered call arrive signed with X-AKSK
     Given an AXB binding with:
       """
@@ -52,7 +55,7 @@ Feature: Notifications as they arrive at the customer's URLs (reference §7-§10
     And the response field "fee.fwdDstNum" is "<A1>"
     And every push of the call is signed with X-WSSE by the app's key
 
-  @global-state @rule:delivery:events @rule:delivery:fee
+  @global-state @rule:delivery:events @rule:delivery:fee @contract:7.3/subscriptionId @contract:8.1/An-empty-subscriptionId-means-the
   Scenario: AXB: a call without binding is notified without a subscriptionId
     Given an AXB binding of "<A1>" and "<B1>" on "<X1>"
     When "<C1>" calls "<X1>"
@@ -68,7 +71,7 @@ Feature: Notifications as they arrive at the customer's URLs (reference §7-§10
     And the response field "fee.failTime" is present
     And every push of the call is signed with X-AKSK by the app's key
 
-  @global-state @rule:delivery:events @rule:delivery:fee
+  @global-state @rule:delivery:events @rule:delivery:fee @contract:7.3/digitInfo
   Scenario: AXE: the collectInfo event carries the digits and the fee record the extension
     Given the AXE app
     And an AXE binding of "<A1>" on "<X1>"
@@ -123,7 +126,7 @@ Feature: Notifications as they arrive at the customer's URLs (reference §7-§10
     When the emulator clock advances by 60 seconds
     Then every push of the call is delivered again with the same body and a fresh signature
 
-  @global-state @rule:delivery:numstatus @rule:business:x-paused @axb.bind @rule:business:x-not-normal @code:1012008
+  @global-state @rule:delivery:numstatus @rule:business:x-paused @contract:9/numInfo-.number @contract:9/Destination-POST-to-the-app-s @axb.bind @rule:business:x-not-normal @code:1012008
   Scenario: AXB: a paused X is notified, takes no new binding and fails calls with 8020
     Given an AXB binding of "<A1>" and "<B1>" on "<X1>"
     When the status of "<X1>" is set to "9"
@@ -150,6 +153,23 @@ Feature: Notifications as they arrive at the customer's URLs (reference §7-§10
     And the emulator clock advances by 2 seconds
     Then a numStatus push for "<X1>" with status "5" arrives at the X-status URL
 
+  # "normal — none" (§9 [V]): an X set back to normal after a pause is notified with status "5"
+  # and takes new bindings and calls again, as if it had never been paused.
+  @global-state @rule:delivery:numstatus @contract:9/Effects-normal-none @contract:9/Trigger-an-X-number-s-status
+  Scenario: AXB: an X set back to normal is notified and takes bindings and calls again
+    Given an AXB binding of "<A1>" and "<B1>" on "<X1>"
+    When the status of "<X1>" is set to "9"
+    And the status of "<X1>" is set to "5"
+    And the emulator clock advances by 2 seconds
+    Then a numStatus push for "<X1>" with status "5" arrives at the X-status URL
+    When I bind AXB with:
+      """
+      {"callerNum":"<C1>","calleeNum":"<D1>","relationNum":"<X1>"}
+      """
+    Then the result code is "0"
+    When "<A1>" calls "<X1>"
+    Then the call events are "callin, callout, alerting, answer, disconnect"
+
   @global-state @rule:delivery:numstatus-cap
   Scenario: AXB: 101 status changes at once are pushed as one full message of 100 and one of 1
     # Stopped, so that the 101 changes, made one after the other, fall into one batching
@@ -160,7 +180,7 @@ Feature: Notifications as they arrive at the customer's URLs (reference §7-§10
     And the emulator clock advances by 2 seconds
     Then the numStatus pushes of those changes arrive in full messages of 100 and one with the rest
 
-  @rule:delivery:sms-notify
+  @rule:delivery:sms-notify @contract:10.2/appKey @contract:10.2/smsEvent @contract:10.1/AXB-A-or-B
   Scenario: AXB: the Notify of a forwarded SMS arrives at the SMS notification URL
     Given an AXB binding with:
       """

@@ -5,7 +5,7 @@ Feature: Call events and fee records of simulated calls (reference §7, §8)
   callback-event.request and the fee record against callback-fee.request; the scenarios check
   the event sequences of §7.4, the final stateCode and the fee record's direction.
 
-  @rule:sequence:B1
+  @rule:sequence:B1 @contract:7.7/rule
   Scenario: AXB: A calls X and B answers
     Given an AXB binding with:
       """

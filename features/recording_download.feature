@@ -5,7 +5,9 @@ Feature: Recording download URL — GET /rest/provision/voice/record/v1.0 (refer
   Background:
     Given the AXB app
 
-  @rule:business:unknown-recording @code:1012007
+  # Success is a redirect (§11.1 [V]); a lookup that fails is no redirect but an answer with
+  # the documented 1012007 (D75: asserted on every target).
+  @rule:business:unknown-recording @code:1012007 @contract:11.1/Success-an-HTTP-redirect-the
   Scenario: An unknown recording does not exist
     When I request the recording download with "fileName=no-such-recording.wav&recordDomain=example.invalid"
     Then the result code is "1012007"
@@ -18,7 +20,9 @@ Feature: Recording download URL — GET /rest/provision/voice/record/v1.0 (refer
     Then the result code is "1012007"
     And the HTTP status is 404
 
-  @rule:business:download-redirect @emulator @global-state
+  # fileName and recordDomain are the fee record's recordObjectName and recordDomain (§11.1 [V]):
+  # the pair taken from the call's fee record is accepted.
+  @rule:business:download-redirect @emulator @global-state @contract:11.1/fileName @contract:11.1/recordDomain
   Scenario: The recording of a recorded call is downloaded through a redirect
     # The recording exists once the call has ended and its fee record is pushed (emulator clock).
     Given an AXB binding with:
@@ -123,3 +127,17 @@ Feature: Recording download URL — GET /rest/provision/voice/record/v1.0 (refer
     Examples: response timeout
       | code    |
       | 1023002 |
+
+  # The download is "the same URI for every mode" with the standard authentication headers
+  # (§11.1 [V]): an app of each mode reaches the interface, and for a file that does not exist
+  # gets the documented 1012007, not an answer about its mode or an unknown interface.
+  @code:1012007 @contract:11.1/GET-rest-provision-voice-record-v1.0-fil @direction:held
+  Scenario Outline: An app of mode <mode> reaches the recording download at the shared URI
+    Given the <mode> app
+    When I request the recording download with "fileName=no-such-recording.wav&recordDomain=example.invalid"
+    Then the result code is "1012007"
+
+    Examples:
+      | mode |
+      | AX   |
+      | AXE  |

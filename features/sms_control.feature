@@ -8,6 +8,7 @@ Feature: SMS control address: the Block reply steers the message (reference §10
   answers what the scenario sets; against another push source the scenarios skip.
 
   @rule:sms:block-route @decision:D89
+  @contract:10.3/The-reply-to-a-Block @contract:10.3/actions @contract:10.3/actions-.message @contract:10.3/actions-.message.called @contract:10.3/actions-.message.calling @contract:10.3/actions-.userData @contract:10.1/AX-B-X
   Scenario: AX: vNumberRoute forwards A's text to message.called and a Notify follows
     Given the AX app
     And an AX binding of "<A1>" on "<X1>"
@@ -28,7 +29,7 @@ Feature: SMS control address: the Block reply steers the message (reference §10
     And the response field "notify.body.smsEvent.userData" is "sms-7"
     And the response field "notify.body.smsEvent.sendResult" is 0
 
-  @rule:sms:block-discard
+  @rule:sms:block-discard @contract:10.3/actions
   Scenario: AX: DiscardMessage drops the text without a Notify
     Given the AX app
     And an AX binding of "<A1>" on "<X1>"
@@ -41,7 +42,10 @@ Feature: SMS control address: the Block reply steers the message (reference §10
     And the response field "forwarded" is false
     And the response field "notify" is absent
 
-  @rule:sms:block-invalid @decision:D89
+  # Each row breaks a rule of the reply (§10.3 [V]): message with vNumberRoute, calling equal to
+  # the request's, called in global format, operation vNumberRoute or DiscardMessage, an action.
+  @rule:sms:block-invalid @decision:D89 @direction:broken
+  @contract:10.3/The-reply-to-a-Block @contract:10.3/actions @contract:10.3/actions-.operation @contract:10.3/actions-.message @contract:10.3/actions-.message.called @contract:10.3/actions-.message.calling
   Scenario Outline: AX: an invalid Block reply drops the text without a Notify (<case>)
     Given the AX app
     And an AX binding of "<A1>" on "<X1>"
@@ -62,7 +66,7 @@ Feature: SMS control address: the Block reply steers the message (reference §10
       | an unknown operation               | {"actions":[{"operation":"Forward"}]}                                                   |
       | no actions                         | {"actions":[]}                                                                          |
 
-  @rule:sms:x-block
+  @rule:sms:x-block @contract:10.1/X-mode-every-A
   Scenario: X: every text asks the SMS control URL first and is forwarded on vNumberRoute
     Given the X app
     And the customer's server answers the Block SMS to "<X1>" with:
@@ -86,3 +90,25 @@ Feature: SMS control address: the Block reply steers the message (reference §10
     When "<A1>" sends the SMS "hello" to "<X1>"
     Then the response field "forwarded" is false
     And the response field "notify" is absent
+
+  # AX routing (§10.1 [V]): B's text to X goes to A, from X, with "[From<number of B>]" in front;
+  # A's text ending "@<number of B>" goes to that number with the suffix removed. Neither needs
+  # the customer's decision, so no Block request is sent, and a Notify follows each.
+  @contract:10.1/AX-B-X @contract:10.1/Notify-mode-pushed-to-the
+  Scenario: AX: B's text reaches A with its sender in front, A's text with an @number reaches that number
+    Given the AX app
+    And an AX binding of "<A1>" on "<X1>"
+    When "<B1>" sends the SMS "hello" to "<X1>"
+    Then the response field "forwarded" is true
+    And the response field "forwardTo" is "<A1>"
+    And the response field "forwardText" is not "hello"
+    And the response field "block" is absent
+    And the response field "notify.body.smsEvent.notificationMode" is "Notify"
+    And the response field "notify.body.smsEvent.calling" is "<B1>"
+    And the response field "notify.body.smsEvent.called" is "<A1>"
+    When "<A1>" sends the SMS "see you at 8@<D1>" to "<X1>"
+    Then the response field "forwarded" is true
+    And the response field "forwardTo" is "<D1>"
+    And the response field "forwardText" is "see you at 8"
+    And the response field "block" is absent
+    And the response field "notify.body.smsEvent.called" is "<D1>"

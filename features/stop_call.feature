@@ -9,7 +9,9 @@ Feature: Stop call — POST /rest/httpsessions/callStop/v2.0 (reference §11.2)
   Background:
     Given the AXB app
 
-  @rule:business:unknown-call @refused
+  # The sessionid must be a call's sessionId, taken from its events or fee record (§11.2 [V]),
+  # of a call going on (§13.6 [V]): an invented one is refused on every target.
+  @rule:business:unknown-call @refused @contract:11.2/Prerequisite-sessionId-the-call-s @contract:11.2/sessionid @contract:13.6/Stop-call @contract:11.2/resultcode
   Scenario: A stop call for a call that is not going on is refused
     When I stop the call "1200_366_0_20161228102743@callenabler.home1.com"
     Then the request is refused
@@ -93,7 +95,10 @@ Feature: Stop call — POST /rest/httpsessions/callStop/v2.0 (reference §11.2)
     Then the result code is "1010002"
     And the result description is "Invalid request. Content-Type"
 
+  # The documented success (§11.2 [V]): a POST of the call's sessionid with call_stop to the
+  # stop-call URI is answered "0" "Success" with HTTP 200 and releases the call.
   @rule:business:stop-live-call @rule:business:every-mode @code:1012007 @emulator @global-state @decision:D79 @decision:D80 @decision:D81
+  @contract:11.2/Direction-customer-platform-method @contract:11.2/Headers-as-1.3-Content-Type-application @contract:11.2/resultdesc @contract:11.2/Result-codes-0-HTTP @contract:11.2/VoiceCall-s-page-adds-signal-call-stop
   Scenario: An AXB call stopped while the callee rings ends with 8017 and cannot be stopped twice
     Given an AXB binding of "<A1>" and "<B1>" on "<X1>"
     And the emulator clock is stopped
@@ -197,3 +202,28 @@ Feature: Stop call — POST /rest/httpsessions/callStop/v2.0 (reference §11.2)
     And the response field "fee.fwdStartTime" is absent
     And the response field "fee.fwdDstNum" is absent
     And the response field "fee.ulFailReason" is 8017
+
+  # "取值固定为'call_stop'" (§11.2 [V]): a stop call of a call going on, with the sessionId of its
+  # callin event, is refused with any other signal and the call goes on; with call_stop it
+  # stops. Only a live call tells the signal's check apart from the unknown-call refusal, so
+  # this needs a simulated call.
+  @rule:business:stop-live-call @contract:11.2/signal @contract:11.2/sessionid @contract:11.2/Prerequisite-sessionId-the-call-s @contract:13.6/Stop-call @refused @emulator @global-state
+  Scenario: A call going on is not stopped by a signal other than call_stop
+    Given an AXB binding of "<A1>" and "<B1>" on "<X1>"
+    And the emulator clock is stopped
+    And "<A1>" calls "<X1>"
+    And I remember the response field "events.0.statusInfo.sessionId" as "SID"
+    And the emulator clock advances by 3 seconds
+    When I stop a call with:
+      """
+      {"sessionid":"<SID>","signal":"CALL_STOP"}
+      """
+    Then the request is refused
+    When I stop a call with:
+      """
+      {"sessionid":"<SID>"}
+      """
+    Then the request is refused
+    # An ended call cannot be stopped (§11.2 [V]): "0" shows the call was still going on.
+    When I stop the call "<SID>"
+    Then the result code is "0"

@@ -114,8 +114,8 @@ func xmodeOutcomes(t *testing.T, env []string, args ...string) (int, string, []s
 // TestConformXModeEmbedded: against the embedded emulator every X-mode scenario passes.
 func TestConformXModeEmbedded(t *testing.T) {
 	code, out, xs := xmodeOutcomes(t, nil)
-	if code != exitOK || len(xs) != 13 {
-		t.Fatalf("exit %d, %d X-mode scenarios, want 13\n%s", code, len(xs), lastLines(out, 30))
+	if code != exitOK || len(xs) != 14 {
+		t.Fatalf("exit %d, %d X-mode scenarios, want 14\n%s", code, len(xs), lastLines(out, 30))
 	}
 	for _, s := range xs {
 		if s.Status != "passed" {
@@ -148,8 +148,8 @@ func TestConformXModePlatformOnly(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, out, xs := xmodeOutcomes(t, append([]string{"PNS_T_X=conf-x-secret"}, platformEnv...), "--target", p.URL, "--ca-file", p.CertFile, "--profile", prof)
-	if len(xs) != 13 {
-		t.Fatalf("exit %d, %d X-mode scenarios, want 13\n%s", code, len(xs), lastLines(out, 30))
+	if len(xs) != 14 {
+		t.Fatalf("exit %d, %d X-mode scenarios, want 14\n%s", code, len(xs), lastLines(out, 30))
 	}
 	for _, s := range xs {
 		if s.Status == "passed" || s.Status == "failed" || !strings.Contains(s.reason(), "no push source") {
