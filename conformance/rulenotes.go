@@ -140,24 +140,12 @@ func checkSchemaPointer(ref string) error {
 	if err != nil {
 		return fmt.Errorf("schema note %q: %w", ref, err)
 	}
-	cur := name
-	for _, tok := range strings.Split(ptr[1:], "/") {
-		key := strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
-		// A node may carry the key beside a $ref (2020-12 allows siblings); only when it
-		// does not is the $ref followed.
-		for {
-			m, _ := node.(map[string]any)
-			if next, found := m[key]; found {
-				node = next
-				break
-			}
-			if _, isRef := m["$ref"].(string); !isRef {
-				return fmt.Errorf("schema note %q: no %q in %s", ref, tok, cur)
-			}
-			if node, cur, err = followRef(node, cur); err != nil {
-				return fmt.Errorf("schema note %q: %w", ref, err)
-			}
-		}
+	toks := strings.Split(ptr[1:], "/")
+	for i, tok := range toks {
+		toks[i] = strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
+	}
+	if node, err = resolvePointer(node, name, toks, 0); err != nil {
+		return fmt.Errorf("schema note %q: %w", ref, err)
 	}
 	m, _ := node.(map[string]any)
 	for _, k := range append(constraining, "$ref") {
@@ -192,17 +180,40 @@ func schemaNode(name, ptr string) (any, error) {
 	return doc, nil
 }
 
-// followRef replaces a {"$ref": ...} node by its target (in the same schema or in another
-// embedded one); cur is the schema the node is in. The schemas are the project's own, so a
-// cycle of refs without a key on the way cannot occur; the caller stops at a node without
-// the key and without a $ref.
-func followRef(node any, cur string) (any, string, error) {
-	m, _ := node.(map[string]any)
-	ref, _ := m["$ref"].(string)
-	file, ptr, _ := strings.Cut(ref, "#")
-	if file != "" {
-		cur = strings.TrimSuffix(file, ".json")
+// resolvePointer walks toks from node (in schema cur). A node may carry a key itself or
+// through its $ref (2020-12 allows siblings: an answer's own properties beside the envelope's
+// $ref), so both ways are tried, the node's own key first. depth bounds $ref chains.
+func resolvePointer(node any, cur string, toks []string, depth int) (any, error) {
+	if len(toks) == 0 {
+		return node, nil
 	}
-	next, err := schemaNode(cur, ptr)
-	return next, cur, err
+	m, _ := node.(map[string]any)
+	var ownErr error
+	if next, found := m[toks[0]]; found {
+		got, err := resolvePointer(next, cur, toks[1:], depth)
+		if err == nil {
+			return got, nil
+		}
+		ownErr = err
+	}
+	if ref, isRef := m["$ref"].(string); isRef && depth < 8 {
+		file, ptr, _ := strings.Cut(ref, "#")
+		target := cur
+		if file != "" {
+			target = strings.TrimSuffix(file, ".json")
+		}
+		next, err := schemaNode(target, ptr)
+		if err != nil {
+			return nil, err
+		}
+		if got, err := resolvePointer(next, target, toks, depth+1); err == nil {
+			return got, nil
+		} else if ownErr == nil {
+			ownErr = err
+		}
+	}
+	if ownErr != nil {
+		return nil, ownErr
+	}
+	return nil, fmt.Errorf("no %q in %s", toks[0], cur)
 }

@@ -35,10 +35,15 @@ func TestRuleNotesParse(t *testing.T) {
 			}
 		})
 	}
-	ok := fstest.MapFS{"notes/notification.tsv": {Data: []byte("8.3/calleeNum\tschema\tcallback-fee.request#/properties/feeLst/items/properties/calleeNum\n")}}
+	ok := fstest.MapFS{
+		"notes/notification.tsv": {Data: []byte("8.3/calleeNum\tschema\tcallback-fee.request#/properties/feeLst/items/properties/calleeNum\n")},
+		// resultcode is not among the answer's own properties but the envelope's, which the
+		// answer names by a $ref beside them.
+		"notes/answer.tsv": {Data: []byte("3.5/maxDuration\tschema\taxb-query.response#/properties/resultcode\n")},
+	}
 	notes, err := parseRuleNotes(ok, "notes", inv)
-	if err != nil || notes["8.3/calleeNum"].Kind != NoteSchema {
-		t.Errorf("a pointer through $ref: %v %+v", err, notes)
+	if err != nil || notes["8.3/calleeNum"].Kind != NoteSchema || notes["3.5/maxDuration"].Kind != NoteSchema {
+		t.Errorf("pointers through $ref: %v %+v", err, notes)
 	}
 }
 
