@@ -57,6 +57,14 @@ func (w *world) registerInsideSteps(sc stepRegistry) {
 			h.Set(pns.HeaderXAKSK, strings.Replace(h.Get(pns.HeaderXAKSK), name+`="`, as+`="`, 1))
 		}
 	})
+	// Whitespace after a comma is optional in X-AKSK as in Authorization (§2.4, [V]: the docs'
+	// template has ", ", their example none). The header is signed as usual and then gets a
+	// blank after each comma between attributes, so only the separators differ.
+	sc.Step(`^the next request's X-AKSK attributes are separated by ", "$`, func() {
+		w.next.edit = func(h http.Header) {
+			h.Set(pns.HeaderXAKSK, strings.ReplaceAll(h.Get(pns.HeaderXAKSK), `",`, `", `))
+		}
+	})
 	// The header is signed as usual and then has the text appended, so that the one defect
 	// is what follows the last attribute's closing quote.
 	sc.Step(`^the next request's "([^"]*)" header has "([^"]*)" appended$`, func(name, extra string) {

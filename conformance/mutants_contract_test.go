@@ -179,7 +179,7 @@ var contractMutants = []ruleMutant{
 				c.Apps[i].CallbackAuth = "wsse"
 			}
 		}}},
-	{"10.1/The-text-is-included-only", mutant{"contract/notification: SMS text included for every app", "delivery:sms-notify", nil,
+	{"10.1/The-text-is-included-only", mutant{"contract/notification: SMS text included for every app", "delivery:sms-content", nil,
 		func(c *emulator.Config) {
 			for i := range c.Apps {
 				c.Apps[i].SMSIncludeContent = bp(true)

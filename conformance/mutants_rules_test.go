@@ -38,6 +38,7 @@ var mutantRuleIDs = map[string]string{
 	"nonce-replay: a reused nonce accepted":                                                                   "D6",
 	"utc-time: subscribeTime in China local time (UTC+8)":                                                     "1.7/Times-in-responses-and-notifications",
 	"utc-time: subscribeTime one hour off":                                                                    "3.5/subscribeTime",
+	"utc-time: AXYB subscribeTime in China local time (UTC+8)":                                                "6.4/subscribeTime",
 	"fee-cap: fee records split before the cap (49 per message)":                                              "13.6/Fee-records-per-push",
 	"fee-batch: fee records of calls ending together never merged":                                            "8.1/50-after-each-call",
 	"numstatus-cap: status changes split before the cap (99 per message)":                                     "13.6/Status-changes-per-X-status-push",
@@ -101,18 +102,7 @@ var mutantRuleIDs = map[string]string{
 // "invisible:" (no black-box test can see the rule break) or "gap:" (a scenario could see it
 // but none does yet; the score counts it as a survivor and the report lists it). A survivor
 // without an entry fails the mutation run.
-var survivorReasons = map[string]string{
-	`contract/auth: X-AKSK with ", " separators refused`: "gap: the separators scenario puts spaces after the commas of Authorization only; " +
-		`no scenario sends an X-AKSK value with ", " although §2.4 says both forms must be accepted`,
-	"contract/state: AXB modify without maxDuration resets it to 0": "gap: no scenario binds with a maxDuration, modifies the binding " +
-		"without it and reads it back (§3.4: an absent field leaves its value unchanged)",
-	"contract/notification: SMS text included for every app": "gap: every app of the conformance configuration has smsIncludeContent " +
-		"on, so no scenario can see a text pushed against the app's setting (§10.1)",
-	"contract/answer: AX query lists bindings newest first": "gap: no scenario queries an A with two bindings or more and checks " +
-		"their order (§4.5: ordered by creation time)",
-	"contract/answer: AXB query by relationNum lists bindings newest first": "gap: the paging scenarios count the entries of each page " +
-		"but none checks that bindings come in creation order (§3.5)",
-}
+var survivorReasons = map[string]string{}
 
 // targetSurvivorReasons explain the mutants that survive on a target that is not the embedded
 // emulator (TestMutationScoreOnTarget) although the embedded suite kills them: the scenario
@@ -128,11 +118,11 @@ var targetSurvivorReasons = map[string]string{
 	"contract/auth: local time sent as UTC no longer tolerated":          "invisible: the +8 h tolerance is the emulator's decision D2",
 	"contract/auth: skew window of 600 s instead of 300 s":               "invisible: the skew window is unpublished (D2)",
 	"contract/answer: 1012007's description without its trailing period": "invisible: resultdesc is asserted only against the emulator (§12)",
-	"inside/1: digest compared without its padding":                      "invisible: values taken verbatim is the emulator's decision D9",
-	"inside/1: Created parsed as any RFC 3339 time (fractions, numeric zones)": "gap: the Created format is documented (§2.1) but its " +
-		"scenario asserts the refusal code of D3 as a whole instead of checking the refusal on every target",
-	"inside/1: Created without its Z read as UTC":                                    "gap: the Created format is documented (§2.1) but its scenario asserts D3 as a whole",
-	"inside/1: Created with a space instead of the T accepted":                       "gap: the Created format is documented (§2.1) but its scenario asserts D3 as a whole",
+	"contract/answer: AX query lists bindings newest first": "invisible: the list is documented but its order is [I] (§4.5), " +
+		"the emulator's decision D78: its scenario is @decision:D78, so another platform's order is a difference, not a failure",
+	"contract/answer: AXB query by relationNum lists bindings newest first": "invisible: the order of an X's bindings is the emulator's " +
+		"decision D41 (§3.5): its scenario is @decision:D41, so another platform's order is a difference, not a failure",
+	"inside/1: digest compared without its padding":                                  "invisible: values taken verbatim is the emulator's decision D9",
 	"inside/1: local-time tolerance of 1.5 h around +8 h instead of the skew window": "invisible: the +8 h tolerance is the emulator's decision D2",
 	"inside/1: any whole-hour zone up to +8 h tolerated":                             "invisible: the +8 h tolerance is the emulator's decision D2",
 	"inside/1: local time tolerated 8 h behind as well":                              "invisible: the +8 h tolerance is the emulator's decision D2",
@@ -140,11 +130,13 @@ var targetSurvivorReasons = map[string]string{
 	"inside/1: Authorization attribute names matched without case":                   "invisible: exact attribute names are the emulator's decision D9",
 	"inside/1: X-AKSK attribute names matched without case":                          "invisible: exact attribute names are the emulator's decision D9",
 	`inside/6: AXB privateSms "false" ignored`:                                       "invisible: the effect of privateSms is seen only through the emulator's SMS simulation",
-	"inside/7: fixed line with a 7-digit local number refused": "gap: the fixed-line format is documented (§1.4) but its scenario " +
-		"asserts the emulator's pattern D16 as a whole",
-	"inside/7: fixed line with a 3-digit area and 8-digit local number refused": "gap: the fixed-line format is documented (§1.4) but its scenario asserts D16 as a whole",
-	"inside/7: fixed line of 12 digits accepted (cut to 11)":                    "gap: the fixed-line format is documented (§1.4) but its scenario asserts D16 as a whole",
-	"inside/7: blanks around numbers trimmed before validation":                 "invisible: refusing blanks is the emulator's pattern D16",
+	"inside/6: temporary callee default duration 30 s": "invisible: no answer shows a temporary callee or its lifetime (§4.6 answers " +
+		"resultcode and resultdesc only); only A's calls through X reveal it, and only the emulator can simulate calls",
+	"inside/6: temporary callee default duration 120 s": "invisible: no answer shows a temporary callee or its lifetime (§4.6 answers " +
+		"resultcode and resultdesc only); only A's calls through X reveal it, and only the emulator can simulate calls",
+	"inside/7: fixed line with a 7-digit local number refused": "invisible: the mutant refuses 9 digits after +86, i.e. a 2-digit area " +
+		"with a 7-digit local number; every 2-digit Chinese area (010, 02x) has 8-digit local numbers, so no real number has that " +
+		"form and a platform may refuse it as not a real operator number (§1.4); accepting it is the emulator's pattern D16",
 }
 
 // survivorKinds are the prefixes a survivor's reason starts with.
@@ -322,7 +314,11 @@ func TestMutationScoreOnTarget(t *testing.T) {
 		switch {
 		case !res.ran && len(o.killedBy) == 0:
 			notCheckable++
-			fmt.Fprintf(&b, "  NOT CHECKABLE %s [%s, %s]: its rule's scenarios run only on the emulator\n", m.name, r.ID, r.Class)
+			where := "run only on the emulator"
+			if res.slow {
+				where = "run only on the emulator, or with real time passing (@slow, conform --slow)"
+			}
+			fmt.Fprintf(&b, "  NOT CHECKABLE %s [%s, %s]: its rule's scenarios %s\n", m.name, r.ID, r.Class, where)
 			continue
 		case len(o.killedBy) > 0:
 			fmt.Fprintf(&b, "  KILLED        %s [%s, %s] by %s\n", m.name, r.ID, r.Class, o.killedBy[0])
@@ -361,7 +357,10 @@ func TestMutationScoreOnTarget(t *testing.T) {
 type targetOutcome struct {
 	o   mutantOutcome
 	ran bool // a scenario checking the mutant's rule ran (was not skipped)
-	err error
+	// slow: a scenario checking the rule was skipped only for want of real time (@slow, not
+	// @emulator): a target run with Options.Slow would check it.
+	slow bool
+	err  error
 }
 
 // runOnTarget serves one mutant as a non-emulator target and runs the whole suite against it.
@@ -403,10 +402,12 @@ func runOnTarget(m mutant, checking map[string]map[string]bool) (out targetOutco
 		return out
 	}
 	for _, s := range res.Scenarios {
+		checks := checking[r.ID][s.Key] || contains(s.Tags, "@rule:"+m.rule)
 		if s.Status == "skipped" {
+			out.slow = out.slow || checks && contains(s.Tags, TagSlow) && !contains(s.Tags, TagEmulator)
 			continue
 		}
-		if checking[r.ID][s.Key] || contains(s.Tags, "@rule:"+m.rule) {
+		if checks {
 			out.ran = true
 		}
 		if s.Status != "passed" {

@@ -80,6 +80,7 @@ var mutants = []mutant{
 	{"nonce-replay: a reused nonce accepted", "business:nonce-replay", freshNonces, nil},
 	{"utc-time: subscribeTime in China local time (UTC+8)", "business:utc-time", shiftSubscribeTime(8 * time.Hour), nil},
 	{"utc-time: subscribeTime one hour off", "business:utc-time", shiftSubscribeTime(-time.Hour), nil},
+	{"utc-time: AXYB subscribeTime in China local time (UTC+8)", "business:utc-time", shiftListTimes(8*time.Hour, "xyRelationNumList"), nil},
 	{"fee-cap: fee records split before the cap (49 per message)", "delivery:fee-cap", nil,
 		func(c *emulator.Config) { c.FeeBatchMax = 49 }},
 	{"fee-batch: fee records of calls ending together never merged", "delivery:fee-batch", nil,
@@ -175,10 +176,15 @@ func freshNonces(secrets map[string]string) func(http.Handler) http.Handler {
 // shiftSubscribeTime moves every subscribeTime of AXB and AX query answers by d, as a platform
 // formatting its local time would.
 func shiftSubscribeTime(d time.Duration) func(map[string]string) func(http.Handler) http.Handler {
+	return shiftListTimes(d, "relationNumList", "privateNumList")
+}
+
+// shiftListTimes moves the subscribeTime of every element of the named answer lists by d.
+func shiftListTimes(d time.Duration, lists ...string) func(map[string]string) func(http.Handler) http.Handler {
 	return func(map[string]string) func(http.Handler) http.Handler {
 		return rewriteJSON(func(r *http.Request, m map[string]any) bool {
 			changed := false
-			for _, list := range []string{"relationNumList", "privateNumList"} {
+			for _, list := range lists {
 				items, _ := m[list].([]any)
 				for _, it := range items {
 					b, _ := it.(map[string]any)

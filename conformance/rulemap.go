@@ -252,9 +252,9 @@ var tagRuleIDs = map[string][]string{
 	"axyb.unbind mandatory:subscriptionId":      {"6.3/subscriptionId", "D85"},
 	"axyb.unbind mandatory:app_key":             {"6.3/app-key", "6.1/Every-request-also-carries-the", "D82"},
 
-	// The AXYB scenario tagged utc-time asserts the listed numbers, duration and userData of a
-	// query by subscriptionId, but no step reads subscribeTime: it maps to what it checks.
-	"axyb.query business:utc-time":                      {"6.4/subscriptionId"},
+	// The AXYB scenario tagged utc-time reads subscribeTime (UTC, §1.7) of a query by
+	// subscriptionId, with the relation's numbers, duration and userData.
+	"axyb.query business:utc-time":                      {"6.4/subscribeTime", "1.7/Times-in-responses-and-notifications", "6.4/subscriptionId"},
 	"axyb.query business:by-x":                          {"6.4/relationNum"},
 	"axyb.query business:ax-without-yb":                 {"6.4/numY", "6.4/numB", "D85"},
 	"axyb.query precedence:subscriptionId>relationNum":  {"6.4/subscriptionId"},

@@ -21,6 +21,14 @@ Feature: Authentication — X-AKSK and legacy X-WSSE (reference §2)
     When I query AXB with "subscriptionId=<SUB1>"
     Then the result code is "0"
 
+  # §2.4 [V]: both forms must be accepted in X-AKSK too; the docs' template writes ", ".
+  @rule:business:separators
+  Scenario: Spaces after the commas of the X-AKSK header are accepted
+    Given an AXB binding of "<A1>" and "<B1>" on "<X1>"
+    And the next request's X-AKSK attributes are separated by ", "
+    When I query AXB with "subscriptionId=<SUB1>"
+    Then the result code is "0"
+
   @auth-negative @rule:business:authorization-format @code:1023006
   Scenario: The Authorization header is missing
     Given the next request has no header "Authorization"

@@ -26,6 +26,16 @@ Feature: AX query — GET /rest/provision/caas/privatenumber/v1.0 (reference §4
     Then the result code is "0"
     And the response list "privateNumList" has 2 entries
 
+  # privateNumList is "ordered by creation time" (§4.5): the list is [V], its order [I], the
+  # emulator's decision D78; another platform may order otherwise.
+  @contract:4.5/privateNumList @decision:D78
+  Scenario: The bindings of an A are listed in creation order
+    When I query AX with "origNum=<A1>"
+    Then the result code is "0"
+    And the response list "privateNumList" has 2 entries
+    And the response field "privateNumList.0.subscriptionId" is "<SUB1>"
+    And the response field "privateNumList.1.subscriptionId" is "<SUB2>"
+
   Scenario: Query the binding of an X
     When I query AX with "privateNum=<X3>"
     Then the result code is "0"

@@ -28,6 +28,26 @@ Feature: AXB modify — PUT /rest/caas/relationnumber/partners/v1.0 (reference �
     And the response field "relationNumList.0.privateSms" is "false"
     And the response field "relationNumList.0.userData" is "changed"
 
+  # "不携带时,表示不修改该参数值" [V] (§3.4): a field the modify leaves out keeps its value, read
+  # back from the query ([C] fields), not reset to its bind default.
+  @contract:3.4/Prerequisite-the-binding-exists-custom
+  Scenario: A modify that leaves fields out keeps their values
+    Given I modify AXB with:
+      """
+      {"subscriptionId":"<SUB1>","callDirection":1,"maxDuration":30,"userData":"kept"}
+      """
+    And the result code is "0"
+    When I modify AXB with:
+      """
+      {"subscriptionId":"<SUB1>","calleeNum":"<C1>"}
+      """
+    Then the result code is "0"
+    And I query AXB with "subscriptionId=<SUB1>"
+    And the response field "relationNumList.0.calleeNum" is "<C1>"
+    And the response field "relationNumList.0.maxDuration" is 30
+    And the response field "relationNumList.0.callDirection" is 1
+    And the response field "relationNumList.0.userData" is "kept"
+
   @rule:business:no-op @decision:D40
   Scenario: A modify without modifiable fields succeeds and changes nothing
     When I modify AXB with:

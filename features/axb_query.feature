@@ -77,6 +77,20 @@ Feature: AXB query — GET /rest/caas/relationnumber/partners/v1.0 (reference §
     And the response field "pageIndex" is 1
     And the response field "pageSize" is 50
 
+  # The bindings of an X come "ordered by creation time then subscriptionId": the list is [V],
+  # its order the emulator's decision D41; another platform may order otherwise.
+  @rule:business:pagination @decision:D41
+  Scenario: The bindings of an X are listed in creation order
+    Given an AXB binding of "<A1>" and "<B1>" on "<X1>"
+    And an AXB binding of "<A2>" and "<B2>" on "<X1>"
+    And an AXB binding of "<A3>" and "<B3>" on "<X1>"
+    When I query AXB with "relationNum=<X1>"
+    Then the result code is "0"
+    And the response list "relationNumList" has 3 entries
+    And the response field "relationNumList.0.subscriptionId" is "<SUB1>"
+    And the response field "relationNumList.1.subscriptionId" is "<SUB2>"
+    And the response field "relationNumList.2.subscriptionId" is "<SUB3>"
+
   @rule:business:pagination
   Scenario Outline: Paging with pageIndex <pageIndex> and pageSize <pageSize>
     Given 12 AXB bindings on "<X1>"

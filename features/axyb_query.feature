@@ -22,6 +22,7 @@ Feature: AXYB query — GET /rest/omp/xyrelationnumber/v1.0 (reference §6.4)
     And the response field "xyRelationNumList.0.numB" is "<B1>"
     And the response field "xyRelationNumList.0.duration" is "86400"
     And the response field "xyRelationNumList.0.userData" is "order-1"
+    And the response field "xyRelationNumList.0.subscribeTime" is the request's time in UTC
 
   @rule:business:by-x
   Scenario: Query by X
