@@ -9,6 +9,7 @@ Feature: Authentication — X-AKSK and legacy X-WSSE (reference §2)
     Given the AXB app
 
   @rule:business:aksk-ok
+  @contract:2.5/1 @contract:2.5/3 @contract:2.5/4 @contract:2.5/5 @contract:2.5/6 @contract:2.5/7 @contract:2.5/8 @contract:2.5/14 @contract:2.5/18 @contract:2.5/The-codes-are-documented @contract:2.4/X-AKSK-X-WSSE-the-token-UsernameToken-wh @contract:1.3/Authorization @contract:1.1/App-mode @contract:D4 @contract:D5
   Scenario: A correctly signed X-AKSK request is accepted
     Given an AXB binding of "<A1>" and "<B1>" on "<X1>"
     When I query AXB with "subscriptionId=<SUB1>"
@@ -22,6 +23,7 @@ Feature: Authentication — X-AKSK and legacy X-WSSE (reference §2)
     Then the result code is "0"
 
   @auth-negative @rule:business:authorization-format @code:1023006
+  @contract:1.3/Authorization @contract:2.5/The-codes-are-documented
   Scenario: The Authorization header is missing
     Given the next request has no header "Authorization"
     When I query AXB with "subscriptionId=auth-probe"
@@ -30,6 +32,7 @@ Feature: Authentication — X-AKSK and legacy X-WSSE (reference §2)
     And the result description is "Authorization not contained in the HTTP header."
 
   @auth-negative @rule:business:authorization-format
+  @contract:2.1/Authorization
   Scenario Outline: Authorization header defect: <case>
     Given the next request has header "Authorization" set to '<value>'
     When I query AXB with "subscriptionId=auth-probe"
@@ -75,6 +78,7 @@ Feature: Authentication — X-AKSK and legacy X-WSSE (reference §2)
       | Bearer token | Bearer abc | 1023007 | realm not contained in Authorization.  |
 
   @auth-negative @rule:business:x-aksk-format @code:1023033
+  @contract:1.3/X-AKSK
   Scenario: The X-AKSK header is missing
     Given the next request has no header "X-AKSK"
     When I query AXB with "subscriptionId=auth-probe"
@@ -139,6 +143,7 @@ Feature: Authentication — X-AKSK and legacy X-WSSE (reference §2)
       | x after type  | Authorization | x     | 1023012 | type not contained in Authorization.  |
 
   @auth-negative @rule:business:unknown-app-key @code:1010003
+  @contract:2.1/Username
   Scenario: An unknown APP_Key
     Given the next request uses the app key "no-such-app-key"
     When I query AXB with "subscriptionId=auth-probe"

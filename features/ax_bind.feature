@@ -5,6 +5,7 @@ Feature: AX bind — POST /rest/provision/caas/privatenumber/v1.0 (reference §4
   Background:
     Given the AX app
 
+  @contract:D45 @contract:13.6/A-numbers-per-X-AX
   Scenario: Bind A to an explicit X
     When I bind AX with:
       """

@@ -5,6 +5,7 @@ Feature: AXB modify â€” PUT /rest/caas/relationnumber/partners/v1.0 (reference Â
     Given the AXB app
     And an AXB binding of "<A1>" and "<B1>" on "<X1>"
 
+  @contract:3.4/Prerequisite-the-binding-exists-custom @contract:3.4/Rules-the-resulting-A
   Scenario: Change the callee
     When I modify AXB with:
       """
@@ -58,6 +59,7 @@ Feature: AXB modify â€” PUT /rest/caas/relationnumber/partners/v1.0 (reference Â
     Then the result code is "1012010"
 
   @rule:business:unknown-subscription @code:1012007
+  @contract:3.4/Prerequisite-the-binding-exists-custom
   Scenario: Unknown subscriptionId
     When I modify AXB with:
       """

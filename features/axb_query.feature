@@ -23,6 +23,7 @@ Feature: AXB query — GET /rest/caas/relationnumber/partners/v1.0 (reference §
     When I query AXB with "subscriptionId=<SUB1>"
     Then the response field "relationNumList.0.subscribeTime" is the request's time in UTC
 
+  @contract:D37
   Scenario: Query one binding by subscriptionId
     Given an AXB binding with:
       """

@@ -4,6 +4,7 @@ Feature: AXB unbind — DELETE /rest/caas/relationnumber/partners/v1.0 (referenc
   Background:
     Given the AXB app
 
+  @contract:D38 @contract:3.3/One-of-the-two-is
   Scenario: Unbind by subscriptionId
     Given an AXB binding of "<A1>" and "<B1>" on "<X1>"
     When I unbind AXB with "subscriptionId=<SUB1>"
@@ -12,6 +13,7 @@ Feature: AXB unbind — DELETE /rest/caas/relationnumber/partners/v1.0 (referenc
     And the AXB binding "<SUB1>" does not exist
 
   @rule:business:unbind-all-by-x
+  @contract:3.3/One-of-the-two-is
   Scenario: Unbinding by relationNum alone removes every binding on that X
     Given an AXB binding of "<A1>" and "<B1>" on "<X1>"
     And an AXB binding of "<C1>" and "<D1>" on "<X1>"
@@ -88,6 +90,7 @@ Feature: AXB unbind — DELETE /rest/caas/relationnumber/partners/v1.0 (referenc
     And the result description is "The record does not exist."
 
   @rule:business:unknown-subscription @code:1012007
+  @contract:3.1/Bind-and-unbind-take-effect
   Scenario: A binding cannot be unbound twice
     Given an AXB binding of "<A1>" and "<B1>" on "<X1>"
     When I unbind AXB with "subscriptionId=<SUB1>"

@@ -42,6 +42,7 @@ Feature: AXE bind — POST /rest/caas/extendnumber/v1.0 (reference §5.2, §13.3
     And the response field "extendNum" is "4711"
 
   @rule:business:extension-taken @code:1020167
+  @contract:13.3/Extensions-are-1-4-digits-with @contract:5.1/E-has-at-most-4
   Scenario: A requested extension that is taken is refused
     Given an AXE binding of "<A1>" on "<X1>"
     When I bind AXE with:
