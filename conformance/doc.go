@@ -64,7 +64,8 @@
 // correct one in lower case` (in upper case, without its padding), `the next request's Created
 // is the current UTC time written as "2006-01-02T15:04:05.000Z"` (a Go layout: the present
 // instant, correctly signed, in another form), `the next request's Nonce is 128 random letters
-// and digits`, `the next request's X-AKSK attribute "Username" is written "username"`.
+// and digits`, `the next request's X-AKSK attribute "Username" is written "username"`, `the
+// next request's header names are written in lower case` (as the official examples write them).
 //
 // Actions: `I bind AXB with:` + JSON (also modify; AX, AXE), `I query AXB with "relationNum=<X1>"`
 // (also unbind; `with no parameters`), `I set the AX temporary callee with:`, `I request the

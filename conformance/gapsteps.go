@@ -54,10 +54,12 @@ func (w *world) rememberCities(first, last string) error {
 	return nil
 }
 
-// queryLists names the binding list of each query answer that has one (§3.5, §4.5).
+// queryLists names the binding list of each query answer that has one (§3.5, §4.5, §6.4).
 var queryLists = map[string]string{
 	pns.IfaceAXBQuery: "relationNumList",
 	pns.IfaceAXQuery:  "privateNumList",
+	// §6.4: the AXYB query's list of the relation's AX and YB entries.
+	pns.IfaceAXYBQuery: "xyRelationNumList",
 }
 
 // findsNoBinding asserts the documented half of a lookup without a match: the platform does

@@ -57,6 +57,19 @@ func (w *world) registerInsideSteps(sc stepRegistry) {
 			h.Set(pns.HeaderXAKSK, strings.Replace(h.Get(pns.HeaderXAKSK), name+`="`, as+`="`, 1))
 		}
 	})
+	// Header names are case-insensitive (§1.3, §2.4 [V]) and the official examples write them
+	// in lower case. Go's client writes a name as the map holds it, so the signed headers are
+	// moved to lower-case keys (HTTP/2 lower-cases every name anyway).
+	sc.Step(`^the next request's header names are written in lower case$`, func() {
+		w.next.edit = func(h http.Header) {
+			for k, v := range h {
+				if lk := strings.ToLower(k); lk != k {
+					delete(h, k)
+					h[lk] = v
+				}
+			}
+		}
+	})
 	// The header is signed as usual and then has the text appended, so that the one defect
 	// is what follows the last attribute's closing quote.
 	sc.Step(`^the next request's "([^"]*)" header has "([^"]*)" appended$`, func(name, extra string) {

@@ -22,6 +22,35 @@ Feature: Authentication — X-AKSK and legacy X-WSSE (reference §2)
     When I query AXB with "subscriptionId=<SUB1>"
     Then the result code is "0"
 
+  # Header names are case-insensitive [V] (§1.3, §2.4); the official request example writes
+  # content-type, authorization and x-aksk in lower case, on a bind.
+  @axb.bind @contract:2.4/Header-names-are-case-insensitive-x-aksk @contract:1.3/HTTP-header-names-are-case-insensitive
+  Scenario: Header names in lower case, as in the official examples, are accepted
+    Given the next request's header names are written in lower case
+    When I bind AXB with:
+      """
+      {"callerNum":"<A1>","calleeNum":"<B1>","relationNum":"<X1>"}
+      """
+    Then the result code is "0"
+    And the AXB binding "<SUB1>" exists
+
+  # Request validation comes after authentication (§2.5 step 20): a correctly signed request
+  # with a malformed field is answered 1010002 [V], not with an authentication code, and the
+  # same request with the field right is accepted.
+  @axb.bind @code:1010002 @contract:2.5/20
+  Scenario: A correctly signed request is validated after authentication
+    When I bind AXB with:
+      """
+      {"callerNum":"12345","calleeNum":"<B1>","relationNum":"<X1>"}
+      """
+    Then the result code is "1010002"
+    And the HTTP status is 403
+    When I bind AXB with:
+      """
+      {"callerNum":"<A1>","calleeNum":"<B1>","relationNum":"<X1>"}
+      """
+    Then the result code is "0"
+
   @auth-negative @rule:business:authorization-format @code:1023006
   @contract:1.3/Authorization @contract:2.5/The-codes-are-documented
   Scenario: The Authorization header is missing

@@ -139,6 +139,7 @@ Feature: AXB query — GET /rest/caas/relationnumber/partners/v1.0 (reference §
   # 60 s is the shortest duration a real platform is likely to honour to the second; the
   # margins keep a slow run deterministic.
   @rule:business:expiry @slow @global-state
+  @direction:held @direction:broken @contract:13.4/AXB-duration-0-7776000-s-absent
   Scenario: A binding with a 60 s duration is gone once it expired
     Given an AXB binding with:
       """
