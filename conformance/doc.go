@@ -82,7 +82,8 @@
 // so a wrong zone fails, `true`/`false`, `is absent`, `is present`, `is not "…"`), `the response list "…" has N
 // entries`, `the response field "relationNum" is one of the app's X numbers`, `… is an X number
 // in area "0755"`, `the response is a redirect with a Location header`, `the response
-// Content-Type is JSON in UTF-8`, `the client IP is locked out` (or `not locked out`: a correctly
+// Content-Type is JSON in UTF-8`, `the response has no other field than "resultcode,
+// resultdesc"`, `the client IP is locked out` (or `not locked out`: a correctly
 // signed probe that the run's lockout guard does not count, @emulator), `the AXB binding "<SUB1>"
 // exists` / `does not exist`, `the call events are "callin, callout, …"`, `I remember the
 // response field "fee.recordObjectName" as "REC"`.

@@ -9,6 +9,7 @@ import (
 	"math/big"
 	"mime"
 	"net/http"
+	"sort"
 	"strings"
 	"time"
 
@@ -84,6 +85,7 @@ func (w *world) registerInsideSteps(sc stepRegistry) {
 	sc.Step(`^I send (\d+) AXB queries signed with the secret "([^"]*)", each with a different "([^"]*)" header$`, w.badQueriesVia)
 	sc.Step(`^the client IP is (locked out|not locked out)$`, w.lockedOut)
 	sc.Step(`^the response Content-Type is JSON in UTF-8$`, w.contentTypeJSON)
+	sc.Step(`^the response has no other field than "([^"]*)"$`, w.onlyFields)
 }
 
 func (w *world) repeat(n int, f func() error) error {
@@ -172,6 +174,30 @@ func (w *world) contentTypeJSON() error {
 	}
 	if cs, ok := params["charset"]; ok && !strings.EqualFold(cs, "utf-8") {
 		return fmt.Errorf("Content-Type %q: charset %q, want utf-8 (§1.5)", ct, cs)
+	}
+	return nil
+}
+
+// onlyFields asserts that the last answer has no top-level field outside the comma-separated
+// list: an answer documented as "resultcode, resultdesc only" (§3.3) must not echo the
+// binding back. The schema of such an answer is the open envelope, so it does not see this.
+func (w *world) onlyFields(list string) error {
+	if w.last == nil {
+		return fmt.Errorf("no response yet")
+	}
+	allowed := map[string]bool{}
+	for _, f := range strings.Split(list, ",") {
+		allowed[strings.TrimSpace(f)] = true
+	}
+	var extra []string
+	for k := range w.last.response {
+		if !allowed[k] {
+			extra = append(extra, k)
+		}
+	}
+	if len(extra) > 0 {
+		sort.Strings(extra)
+		return fmt.Errorf("the answer has the fields %s besides %s; body: %s", strings.Join(extra, ", "), list, clip(w.last.resp.Body))
 	}
 	return nil
 }

@@ -6,6 +6,7 @@ Feature: AX set temporary callee — PUT /rest/caas/privatenumber/calleenumber/v
     And an AX binding of "<A1>" on "<X1>"
 
   @contract:1.2/AXB-has-no-set-temporary
+  @contract:4.6/Sets-the-real-callee-for
   Scenario: Set the temporary callee by subscriptionId
     When I set the AX temporary callee with:
       """
@@ -68,6 +69,7 @@ Feature: AX set temporary callee — PUT /rest/caas/privatenumber/calleenumber/v
     Then the result code is "1016001"
 
   @rule:business:unknown-subscription @refused
+  @contract:4.6/Sets-the-real-callee-for
   Scenario: An X without binding (refused on any platform)
     When I set the AX temporary callee with:
       """

@@ -6,7 +6,6 @@ Feature: AXB bind — POST /rest/caas/relationnumber/partners/v1.0 (reference §
   Background:
     Given the AXB app
 
-  @contract:D30 @contract:3.2/relationNum-given-it-must-be @contract:13.5/explicit-X-relationNum-privateNum-virtua @contract:3.1/Bind-and-unbind-take-effect
   Scenario: Bind A and B to an explicit X
     When I bind AXB with:
       """
@@ -68,8 +67,7 @@ Feature: AXB bind — POST /rest/caas/relationnumber/partners/v1.0 (reference §
     Then the result code is "0"
     And the response field "relationNum" is one of the app's X numbers
 
-  @rule:business:no-eligible-x @code:1012008
-  @contract:3.2/Otherwise-the-candidates-are-the @contract:3.2/With-areaCode-candidates-in-that
+  @rule:business:no-eligible-x @code:1012008 @contract:3.2/Otherwise-the-candidates-are-the @contract:3.2/With-areaCode-candidates-in-that
   Scenario: No X in the requested city under strict matching
     When I bind AXB with:
       """
@@ -87,8 +85,7 @@ Feature: AXB bind — POST /rest/caas/relationnumber/partners/v1.0 (reference §
     Then the result code is "0"
     And the response field "relationNum" is one of the app's X numbers
 
-  @rule:business:x-reuse
-  @contract:3.1/One-X-carries-up-to
+  @rule:business:x-reuse @contract:3.1/One-X-carries-up-to @contract:D30 @contract:3.2/relationNum-given-it-must-be @contract:13.5/explicit-X-relationNum-privateNum-virtua
   Scenario: AXB and CXD may share an X
     Given an AXB binding of "<A1>" and "<B1>" on "<X1>"
     When I bind AXB with:
@@ -106,8 +103,7 @@ Feature: AXB bind — POST /rest/caas/relationnumber/partners/v1.0 (reference §
       """
     Then the result code is "0"
 
-  @rule:business:x-reuse @code:1012010
-  @contract:3.2/relationNum-given-it-must-be @contract:3.1/One-X-carries-up-to
+  @rule:business:x-reuse @code:1012010 @contract:3.2/relationNum-given-it-must-be @contract:3.1/One-X-carries-up-to
   Scenario Outline: X reuse rule: with A-X-B bound, binding <case> on the same X is refused
     Given an AXB binding of "<A1>" and "<B1>" on "<X1>"
     When I bind AXB with:
@@ -125,8 +121,7 @@ Feature: AXB bind — POST /rest/caas/relationnumber/partners/v1.0 (reference §
       | C-X-B         | <C1>   | <B1>   |
       | A-X-B again   | <A1>   | <B1>   |
 
-  @rule:business:x-reuse
-  @contract:3.2/Otherwise-the-candidates-are-the
+  @rule:business:x-reuse @contract:3.2/Otherwise-the-candidates-are-the
   Scenario: Binding A and C by areaCode avoids the X that already carries A
     Given an AXB binding of "<A1>" and "<B1>" on "<X1>"
     When I bind AXB with:
@@ -137,8 +132,7 @@ Feature: AXB bind — POST /rest/caas/relationnumber/partners/v1.0 (reference §
     And the response field "relationNum" is not "<X1>"
     And the response field "relationNum" is one of the app's X numbers
 
-  @rule:business:x-not-owned @refused
-  @contract:3.2/relationNum-given-it-must-be @contract:13.5/explicit-X-relationNum-privateNum-virtua
+  @rule:business:x-not-owned @refused @contract:3.2/relationNum-given-it-must-be @contract:13.5/explicit-X-relationNum-privateNum-virtua
   Scenario: An X that is not the app's is refused on any platform
     When I bind AXB with:
       """
@@ -185,8 +179,7 @@ Feature: AXB bind — POST /rest/caas/relationnumber/partners/v1.0 (reference §
     Then the result code is "1012012"
     And the result description is "Application does not open recording function"
 
-  @rule:business:mode-mismatch @code:1010040
-  @contract:1.1/App-mode
+  @rule:business:mode-mismatch @code:1010040 @contract:1.1/App-mode
   Scenario: An AX app may not call the AXB bind interface
     Given the AX app
     When I send POST "/rest/caas/relationnumber/partners/v1.0" with body:

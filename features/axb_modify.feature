@@ -17,6 +17,7 @@ Feature: AXB modify â€” PUT /rest/caas/relationnumber/partners/v1.0 (reference Â
     And the response field "relationNumList.0.calleeNum" is "<C1>"
     And the response field "relationNumList.0.callerNum" is "<A1>"
 
+  @contract:3.4/The-FAQ-s-list-of-modifiable
   Scenario: Change call direction, call length and SMS
     When I modify AXB with:
       """
@@ -127,3 +128,17 @@ Feature: AXB modify â€” PUT /rest/caas/relationnumber/partners/v1.0 (reference Â
       """
     Then the result code is "1010002"
     And the result description is "Invalid request. calleeNum"
+
+  # The X cannot be changed [V] (Â§3.4: relationNum is not among the FAQ's modifiable items).
+  # Whether a modify that sends one is accepted with the X ignored (the emulator, D40) or
+  # refused is open, so only the binding's X afterwards is asserted: a platform that moves the
+  # binding breaks the rule and is detected.
+  @direction:broken @contract:3.4/The-FAQ-s-list-of-modifiable
+  Scenario: A modify cannot move a binding to another X (on any platform)
+    When I modify AXB with:
+      """
+      {"subscriptionId":"<SUB1>","relationNum":"<X2>","maxDuration":30}
+      """
+    And I query AXB with "subscriptionId=<SUB1>"
+    Then the result code is "0"
+    And the response field "relationNumList.0.relationNum" is "<X1>"

@@ -23,7 +23,6 @@ Feature: AXB query — GET /rest/caas/relationnumber/partners/v1.0 (reference §
     When I query AXB with "subscriptionId=<SUB1>"
     Then the response field "relationNumList.0.subscribeTime" is the request's time in UTC
 
-  @contract:D37
   Scenario: Query one binding by subscriptionId
     Given an AXB binding with:
       """
@@ -38,7 +37,7 @@ Feature: AXB query — GET /rest/caas/relationnumber/partners/v1.0 (reference §
     And the response field "relationNumList.0.calleeNum" is "<B1>"
     And the response field "relationNumList.0.userData" is "order-4711"
 
-  @rule:precedence:subscriptionId
+  @rule:precedence:subscriptionId @contract:D37
   Scenario: subscriptionId wins over every other parameter
     Given an AXB binding of "<A1>" and "<B1>" on "<X1>"
     And an AXB binding of "<A2>" and "<B2>" on "<X2>"
@@ -138,8 +137,7 @@ Feature: AXB query — GET /rest/caas/relationnumber/partners/v1.0 (reference §
   # Against another target this waits 70 s of real time: opt in with harness conform --slow.
   # 60 s is the shortest duration a real platform is likely to honour to the second; the
   # margins keep a slow run deterministic.
-  @rule:business:expiry @slow @global-state
-  @direction:held @direction:broken @contract:13.4/AXB-duration-0-7776000-s-absent
+  @rule:business:expiry @slow @global-state @direction:held @direction:broken @contract:13.4/AXB-duration-0-7776000-s-absent
   Scenario: A binding with a 60 s duration is gone once it expired
     Given an AXB binding with:
       """

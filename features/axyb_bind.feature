@@ -8,6 +8,7 @@ Feature: AXYB bind — POST /rest/omp/xyrelationnumber/v1.0?app_key=… (referen
     Given the AXYB app
 
   @rule:business:yb-returns-ax-id
+  @contract:6.1/A-relation-is-set-up
   Scenario: AX bind, then a YB bind on the same relation
     When I bind AXYB with "app_key=<appKey>" and:
       """
@@ -274,6 +275,7 @@ Feature: AXYB bind — POST /rest/omp/xyrelationnumber/v1.0?app_key=… (referen
   # A body with a subscriptionId is a YB bind (§6.2): one naming no relation of the app is
   # refused, not taken for a new AX. The code (1012007) is the emulator's (D84).
   @refused @contract:6.2/Headers-as-1.3.-The-body
+  @contract:6.1/A-relation-is-set-up
   Scenario: A YB bind on an unknown relation is refused (on any platform)
     When I bind AXYB with "app_key=<appKey>" and:
       """
