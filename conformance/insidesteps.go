@@ -71,6 +71,11 @@ func (w *world) registerInsideSteps(sc stepRegistry) {
 			}
 		}
 	})
+	// Whitespace after a comma is optional (§2.4 [V]: the docs' template writes ", "), in
+	// X-AKSK as in Authorization; the signed header gets one space after each attribute.
+	sc.Step(`^the next request's "([^"]*)" header has a space after each comma$`, func(name string) {
+		w.next.edit = func(h http.Header) { h.Set(name, strings.ReplaceAll(h.Get(name), `",`, `", `)) }
+	})
 	// The header is signed as usual and then has the text appended, so that the one defect
 	// is what follows the last attribute's closing quote.
 	sc.Step(`^the next request's "([^"]*)" header has "([^"]*)" appended$`, func(name, extra string) {

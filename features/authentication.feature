@@ -34,6 +34,15 @@ Feature: Authentication — X-AKSK and legacy X-WSSE (reference §2)
     Then the result code is "0"
     And the AXB binding "<SUB1>" exists
 
+  # The optional space after a comma holds in X-AKSK too (§2.4 [V]: the docs' template has
+  # ", ", the example and the samples have none).
+  @rule:business:separators
+  Scenario: Spaces after the commas of the X-AKSK header are accepted
+    Given an AXB binding of "<A1>" and "<B1>" on "<X1>"
+    And the next request's "X-AKSK" header has a space after each comma
+    When I query AXB with "subscriptionId=<SUB1>"
+    Then the result code is "0"
+
   # Request validation comes after authentication (§2.5 step 20): a correctly signed request
   # with a malformed field is answered 1010002 [V], not with an authentication code, and the
   # same request with the field right is accepted.

@@ -390,3 +390,17 @@ Feature: AXB bind — POST /rest/caas/relationnumber/partners/v1.0 (reference §
       """
     Then the result code is "1010002"
     And the result description is "Invalid request. callerHintTone"
+
+  # Without areaCode the X is chosen in A's area [V] (§3.2, §13.5), and a fixed-line A carries
+  # its area in the number (+86755… is 0755). areaMatchMode is absent, so the match is strict:
+  # the scenario runs where the app has X numbers in the area of the profile's fixed-line
+  # numbers, and is not checked elsewhere. A mobile A's area is the emulator's table (D34).
+  @contract:3.2/Without-areaCode-the-area-of
+  Scenario: Without areaCode a fixed-line A gets an X of its own area (on any platform)
+    Given I remember the area of the profile's fixed-line numbers as "FIXAREA"
+    When I bind AXB with:
+      """
+      {"callerNum":"<FIX1>","calleeNum":"<B1>"}
+      """
+    Then the result code is "0"
+    And the response field "relationNum" is an X number in the remembered area "<FIXAREA>"
