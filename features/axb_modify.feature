@@ -131,14 +131,16 @@ Feature: AXB modify — PUT /rest/caas/relationnumber/partners/v1.0 (reference �
 
   # The X cannot be changed [V] (§3.4: relationNum is not among the FAQ's modifiable items).
   # Whether a modify that sends one is accepted with the X ignored (the emulator, D40) or
-  # refused is open, so only the binding's X afterwards is asserted: a platform that moves the
+  # refused is open, so only where the binding is afterwards is asserted, by the documented
+  # lookup of A on an X: still on X1, and nothing of A on X2. A platform that moves the
   # binding breaks the rule and is detected.
-  @direction:broken @contract:3.4/The-FAQ-s-list-of-modifiable
+  @refused @direction:broken @contract:3.4/The-FAQ-s-list-of-modifiable
   Scenario: A modify cannot move a binding to another X (on any platform)
     When I modify AXB with:
       """
       {"subscriptionId":"<SUB1>","relationNum":"<X2>","maxDuration":30}
       """
-    And I query AXB with "subscriptionId=<SUB1>"
+    And I query AXB with "relationNum=<X1>&callerNum=<A1>"
     Then the result code is "0"
-    And the response field "relationNumList.0.relationNum" is "<X1>"
+    When I query AXB with "relationNum=<X2>&callerNum=<A1>"
+    Then the query finds no binding

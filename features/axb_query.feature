@@ -137,7 +137,7 @@ Feature: AXB query — GET /rest/caas/relationnumber/partners/v1.0 (reference §
   # Against another target this waits 70 s of real time: opt in with harness conform --slow.
   # 60 s is the shortest duration a real platform is likely to honour to the second; the
   # margins keep a slow run deterministic.
-  @rule:business:expiry @slow @global-state @direction:held @direction:broken @contract:13.4/AXB-duration-0-7776000-s-absent
+  @rule:business:expiry @slow @global-state
   Scenario: A binding with a 60 s duration is gone once it expired
     Given an AXB binding with:
       """
