@@ -64,8 +64,9 @@
 // correct one in lower case` (in upper case, without its padding), `the next request's Created
 // is the current UTC time written as "2006-01-02T15:04:05.000Z"` (a Go layout: the present
 // instant, correctly signed, in another form), `the next request's Nonce is 128 random letters
-// and digits`, `the next request's X-AKSK attribute "Username" is written "username"`, `the next
-// request's X-AKSK attributes are separated by ", "` (signed as usual, a blank after each comma).
+// and digits`, `the next request's X-AKSK attribute "Username" is written "username"`, `the
+// next request's header names are written in lower case` (as the official examples write them),
+// `the next request's "X-AKSK" header has a space after each comma`.
 //
 // Actions: `I bind AXB with:` + JSON (also modify; AX, AXE), `I query AXB with "relationNum=<X1>"`
 // (also unbind; `with no parameters`), `I set the AX temporary callee with:`, `I request the
@@ -82,7 +83,8 @@
 // so a wrong zone fails, `true`/`false`, `is absent`, `is present`, `is not "…"`), `the response list "…" has N
 // entries`, `the response field "relationNum" is one of the app's X numbers`, `… is an X number
 // in area "0755"`, `the response is a redirect with a Location header`, `the response
-// Content-Type is JSON in UTF-8`, `the client IP is locked out` (or `not locked out`: a correctly
+// Content-Type is JSON in UTF-8`, `the response has no other field than "resultcode,
+// resultdesc"`, `the client IP is locked out` (or `not locked out`: a correctly
 // signed probe that the run's lockout guard does not count, @emulator), `the AXB binding "<SUB1>"
 // exists` / `does not exist`, `the call events are "callin, callout, …"`, `I remember the
 // response field "fee.recordObjectName" as "REC"`.
@@ -108,7 +110,9 @@
 // answered HTTP 503` (the AXB-down app, whose customer never answers 200; the AXB-204 app's
 // answers its first deliveries 204) and `every push of the call is signed with a Created in
 // UTC`; documented_halves.feature adds `the query finds no binding` (@refused: a refusal or
-// "0" with an empty list, for the lookups whose exact answer is a decision).
+// "0" with an empty list, for the lookups whose exact answer is a decision); axb_bind.feature
+// adds `I remember the area of the profile's fixed-line numbers as "FIXAREA"` (0755 for
+// +86755…; not checked when the app has no X number there).
 //
 // Block replies: `the customer's server answers the callin of "<X1>" with:` and `the customer's
 // server answers the Block SMS to "<X1>" with:` (a JSON doc string) set what the runner's own

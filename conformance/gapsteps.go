@@ -22,6 +22,7 @@ func (w *world) registerGapSteps(sc stepRegistry) {
 	sc.Step(`^every push of the call is delivered (\d+) times in all, each answered HTTP (\d+)$`, w.deliveredTimes)
 	sc.Step(`^every push of the call is signed with a Created in UTC$`, w.pushesCreatedUTC)
 	sc.Step(`^I remember the city codes of the app's X numbers as "([^"]*)" and "([^"]*)"$`, w.rememberCities)
+	sc.Step(`^I remember the area of the profile's fixed-line numbers as "([^"]*)"$`, w.rememberFixedArea)
 	sc.Step(`^the response field "([^"]*)" is an X number in the remembered area "([^"]*)"$`, func(path, name string) error {
 		area, err := w.fill(name)
 		if err != nil {
@@ -54,10 +55,59 @@ func (w *world) rememberCities(first, last string) error {
 	return nil
 }
 
-// queryLists names the binding list of each query answer that has one (§3.5, §4.5).
+// rememberFixedArea saves, under name, the city code of the profile's fixed-line numbers
+// (<FIX1>, …): a fixed-line number carries its area without the leading 0 (§1.4: +86755… is
+// 0755; the two-digit areas are 010 and 020-029). The scenario is not checked when the
+// blocks span several areas or the current app has no X number in that area, since a bind
+// that lets the platform choose by A's area then needs an X there (§3.2).
+func (w *world) rememberFixedArea(name string) error {
+	a, err := w.appProfile(w.app)
+	if err != nil {
+		return err
+	}
+	area := ""
+	for _, b := range w.rs.prof.FixedLineBlocks {
+		code, ok := fixedLineArea(b)
+		if !ok || (area != "" && code != area) {
+			return fmt.Errorf("%w: the profile's fixed-line blocks %v do not name one area", godog.ErrSkip, w.rs.prof.FixedLineBlocks)
+		}
+		area = code
+	}
+	if area == "" {
+		return fmt.Errorf("%w: the profile has no fixedLineBlocks", godog.ErrSkip)
+	}
+	for _, r := range a.XRanges {
+		if r.CityCode == area {
+			w.vars[name] = area
+			return nil
+		}
+	}
+	return fmt.Errorf("%w: app %s has no X number in %s, the area of the profile's fixed-line numbers", godog.ErrSkip, w.app, area)
+}
+
+// fixedLineArea returns the area code, with its leading 0, of a +86 fixed-line number or
+// number block: two digits after +86 for Beijing (10) and 20-29, three otherwise.
+func fixedLineArea(n string) (string, bool) {
+	d, ok := strings.CutPrefix(n, "+86")
+	if !ok || len(d) < 2 || d[0] == '0' || d[0] == '1' && d[1] != '0' {
+		return "", false
+	}
+	l := 3
+	if d[0] == '1' || d[0] == '2' {
+		l = 2
+	}
+	if len(d) < l {
+		return "", false
+	}
+	return "0" + d[:l], true
+}
+
+// queryLists names the binding list of each query answer that has one (§3.5, §4.5, §6.4).
 var queryLists = map[string]string{
 	pns.IfaceAXBQuery: "relationNumList",
 	pns.IfaceAXQuery:  "privateNumList",
+	// §6.4: the AXYB query's list of the relation's AX and YB entries.
+	pns.IfaceAXYBQuery: "xyRelationNumList",
 }
 
 // findsNoBinding asserts the documented half of a lookup without a match: the platform does

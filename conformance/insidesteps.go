@@ -9,6 +9,7 @@ import (
 	"math/big"
 	"mime"
 	"net/http"
+	"sort"
 	"strings"
 	"time"
 
@@ -57,13 +58,23 @@ func (w *world) registerInsideSteps(sc stepRegistry) {
 			h.Set(pns.HeaderXAKSK, strings.Replace(h.Get(pns.HeaderXAKSK), name+`="`, as+`="`, 1))
 		}
 	})
-	// Whitespace after a comma is optional in X-AKSK as in Authorization (§2.4, [V]: the docs'
-	// template has ", ", their example none). The header is signed as usual and then gets a
-	// blank after each comma between attributes, so only the separators differ.
-	sc.Step(`^the next request's X-AKSK attributes are separated by ", "$`, func() {
+	// Header names are case-insensitive (§1.3, §2.4 [V]) and the official examples write them
+	// in lower case. Go's client writes a name as the map holds it, so the signed headers are
+	// moved to lower-case keys (HTTP/2 lower-cases every name anyway).
+	sc.Step(`^the next request's header names are written in lower case$`, func() {
 		w.next.edit = func(h http.Header) {
-			h.Set(pns.HeaderXAKSK, strings.ReplaceAll(h.Get(pns.HeaderXAKSK), `",`, `", `))
+			for k, v := range h {
+				if lk := strings.ToLower(k); lk != k {
+					delete(h, k)
+					h[lk] = v
+				}
+			}
 		}
+	})
+	// Whitespace after a comma is optional (§2.4 [V]: the docs' template writes ", "), in
+	// X-AKSK as in Authorization; the signed header gets one space after each attribute.
+	sc.Step(`^the next request's "([^"]*)" header has a space after each comma$`, func(name string) {
+		w.next.edit = func(h http.Header) { h.Set(name, strings.ReplaceAll(h.Get(name), `",`, `", `)) }
 	})
 	// The header is signed as usual and then has the text appended, so that the one defect
 	// is what follows the last attribute's closing quote.
@@ -79,6 +90,7 @@ func (w *world) registerInsideSteps(sc stepRegistry) {
 	sc.Step(`^I send (\d+) AXB queries signed with the secret "([^"]*)", each with a different "([^"]*)" header$`, w.badQueriesVia)
 	sc.Step(`^the client IP is (locked out|not locked out)$`, w.lockedOut)
 	sc.Step(`^the response Content-Type is JSON in UTF-8$`, w.contentTypeJSON)
+	sc.Step(`^the response has no other field than "([^"]*)"$`, w.onlyFields)
 }
 
 func (w *world) repeat(n int, f func() error) error {
@@ -167,6 +179,30 @@ func (w *world) contentTypeJSON() error {
 	}
 	if cs, ok := params["charset"]; ok && !strings.EqualFold(cs, "utf-8") {
 		return fmt.Errorf("Content-Type %q: charset %q, want utf-8 (§1.5)", ct, cs)
+	}
+	return nil
+}
+
+// onlyFields asserts that the last answer has no top-level field outside the comma-separated
+// list: an answer documented as "resultcode, resultdesc only" (§3.3) must not echo the
+// binding back. The schema of such an answer is the open envelope, so it does not see this.
+func (w *world) onlyFields(list string) error {
+	if w.last == nil {
+		return fmt.Errorf("no response yet")
+	}
+	allowed := map[string]bool{}
+	for _, f := range strings.Split(list, ",") {
+		allowed[strings.TrimSpace(f)] = true
+	}
+	var extra []string
+	for k := range w.last.response {
+		if !allowed[k] {
+			extra = append(extra, k)
+		}
+	}
+	if len(extra) > 0 {
+		sort.Strings(extra)
+		return fmt.Errorf("the answer has the fields %s besides %s; body: %s", strings.Join(extra, ", "), list, clip(w.last.resp.Body))
 	}
 	return nil
 }

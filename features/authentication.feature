@@ -9,6 +9,7 @@ Feature: Authentication — X-AKSK and legacy X-WSSE (reference §2)
     Given the AXB app
 
   @rule:business:aksk-ok
+  @contract:2.5/1 @contract:2.5/3 @contract:2.5/4 @contract:2.5/5 @contract:2.5/6 @contract:2.5/7 @contract:2.5/8 @contract:2.5/14 @contract:2.5/18 @contract:2.5/The-codes-are-documented @contract:2.4/X-AKSK-X-WSSE-the-token-UsernameToken-wh @contract:1.3/Authorization @contract:1.1/App-mode @contract:D4 @contract:D5
   Scenario: A correctly signed X-AKSK request is accepted
     Given an AXB binding of "<A1>" and "<B1>" on "<X1>"
     When I query AXB with "subscriptionId=<SUB1>"
@@ -21,15 +22,46 @@ Feature: Authentication — X-AKSK and legacy X-WSSE (reference §2)
     When I query AXB with "subscriptionId=<SUB1>"
     Then the result code is "0"
 
-  # §2.4 [V]: both forms must be accepted in X-AKSK too; the docs' template writes ", ".
+  # Header names are case-insensitive [V] (§1.3, §2.4); the official request example writes
+  # content-type, authorization and x-aksk in lower case, on a bind.
+  @axb.bind @contract:2.4/Header-names-are-case-insensitive-x-aksk @contract:1.3/HTTP-header-names-are-case-insensitive
+  Scenario: Header names in lower case, as in the official examples, are accepted
+    Given the next request's header names are written in lower case
+    When I bind AXB with:
+      """
+      {"callerNum":"<A1>","calleeNum":"<B1>","relationNum":"<X1>"}
+      """
+    Then the result code is "0"
+    And the AXB binding "<SUB1>" exists
+
+  # The optional space after a comma holds in X-AKSK too (§2.4 [V]: the docs' template has
+  # ", ", the example and the samples have none).
   @rule:business:separators
   Scenario: Spaces after the commas of the X-AKSK header are accepted
     Given an AXB binding of "<A1>" and "<B1>" on "<X1>"
-    And the next request's X-AKSK attributes are separated by ", "
+    And the next request's "X-AKSK" header has a space after each comma
     When I query AXB with "subscriptionId=<SUB1>"
     Then the result code is "0"
 
+  # Request validation comes after authentication (§2.5 step 20): a correctly signed request
+  # with a malformed field is answered 1010002 [V], not with an authentication code, and the
+  # same request with the field right is accepted.
+  @axb.bind @code:1010002 @contract:2.5/20
+  Scenario: A correctly signed request is validated after authentication
+    When I bind AXB with:
+      """
+      {"callerNum":"12345","calleeNum":"<B1>","relationNum":"<X1>"}
+      """
+    Then the result code is "1010002"
+    And the HTTP status is 403
+    When I bind AXB with:
+      """
+      {"callerNum":"<A1>","calleeNum":"<B1>","relationNum":"<X1>"}
+      """
+    Then the result code is "0"
+
   @auth-negative @rule:business:authorization-format @code:1023006
+  @contract:1.3/Authorization @contract:2.5/The-codes-are-documented
   Scenario: The Authorization header is missing
     Given the next request has no header "Authorization"
     When I query AXB with "subscriptionId=auth-probe"
@@ -38,6 +70,7 @@ Feature: Authentication — X-AKSK and legacy X-WSSE (reference §2)
     And the result description is "Authorization not contained in the HTTP header."
 
   @auth-negative @rule:business:authorization-format
+  @contract:2.1/Authorization
   Scenario Outline: Authorization header defect: <case>
     Given the next request has header "Authorization" set to '<value>'
     When I query AXB with "subscriptionId=auth-probe"
@@ -83,6 +116,7 @@ Feature: Authentication — X-AKSK and legacy X-WSSE (reference §2)
       | Bearer token | Bearer abc | 1023007 | realm not contained in Authorization.  |
 
   @auth-negative @rule:business:x-aksk-format @code:1023033
+  @contract:1.3/X-AKSK
   Scenario: The X-AKSK header is missing
     Given the next request has no header "X-AKSK"
     When I query AXB with "subscriptionId=auth-probe"
@@ -147,6 +181,7 @@ Feature: Authentication — X-AKSK and legacy X-WSSE (reference §2)
       | x after type  | Authorization | x     | 1023012 | type not contained in Authorization.  |
 
   @auth-negative @rule:business:unknown-app-key @code:1010003
+  @contract:2.1/Username
   Scenario: An unknown APP_Key
     Given the next request uses the app key "no-such-app-key"
     When I query AXB with "subscriptionId=auth-probe"

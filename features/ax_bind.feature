@@ -5,6 +5,7 @@ Feature: AX bind — POST /rest/provision/caas/privatenumber/v1.0 (reference §4
   Background:
     Given the AX app
 
+  @contract:D45 @contract:13.6/A-numbers-per-X-AX
   Scenario: Bind A to an explicit X
     When I bind AX with:
       """
@@ -202,3 +203,16 @@ Feature: AX bind — POST /rest/provision/caas/privatenumber/v1.0 (reference §4
     Examples: userData length
       | case              | body                                                            | field    |
       | userData too long | {"origNum":"<A1>","privateNum":"<X1>","userData":"<str:257>"}    | userData |
+
+  # Strict matching with an areaCode where the app has X numbers chooses an X of that city [V]
+  # (§13.5); only the code of the refusal when there is none (1011002) is the emulator's (D49).
+  # The city is the first the profile lists for the app's X numbers, so this runs on any target.
+  @contract:D49 @contract:13.5/areaCode-areaMatchMode-0-or-absent
+  Scenario: Strict matching chooses an X of the requested city (on any platform)
+    Given I remember the city codes of the app's X numbers as "AREA1" and "AREA2"
+    When I bind AX with:
+      """
+      {"origNum":"<A1>","areaCode":"<AREA1>","areaMatchMode":"0"}
+      """
+    Then the result code is "0"
+    And the response field "privateNum" is an X number in the remembered area "<AREA1>"

@@ -43,6 +43,7 @@ Feature: AX query — GET /rest/provision/caas/privatenumber/v1.0 (reference §4
     And the response field "privateNumList.0.origNum" is "<A2>"
 
   @rule:precedence:subscriptionId>origNum>privateNum
+  @contract:D78
   Scenario Outline: Precedence: <case>
     When I query AX with "<query>"
     Then the result code is "0"

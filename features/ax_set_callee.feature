@@ -5,6 +5,8 @@ Feature: AX set temporary callee — PUT /rest/caas/privatenumber/calleenumber/v
     Given the AX app
     And an AX binding of "<A1>" on "<X1>"
 
+  @contract:1.2/AXB-has-no-set-temporary
+  @contract:4.6/Sets-the-real-callee-for
   Scenario: Set the temporary callee by subscriptionId
     When I set the AX temporary callee with:
       """
@@ -67,6 +69,7 @@ Feature: AX set temporary callee — PUT /rest/caas/privatenumber/calleenumber/v
     Then the result code is "1016001"
 
   @rule:business:unknown-subscription @refused
+  @contract:4.6/Sets-the-real-callee-for
   Scenario: An X without binding (refused on any platform)
     When I set the AX temporary callee with:
       """
@@ -125,3 +128,14 @@ Feature: AX set temporary callee — PUT /rest/caas/privatenumber/calleenumber/v
     Examples: userData length
       | case              | body                                                                 | field    |
       | userData too long | {"subscriptionId":"<SUB1>","calleeNum":"<B1>","userData":"<str:257>"} | userData |
+
+  # AXB has no temporary-callee interface [V] (§1.2): it exists only for AX, so an AXB app that
+  # calls it is refused as on any interface of another mode (1010040 [V], §2.5 step 18).
+  @code:1010040 @contract:1.2/AXB-has-no-set-temporary
+  Scenario: An AXB app may not set a temporary callee
+    Given the AXB app
+    When I send PUT "/rest/caas/privatenumber/calleenumber/v1.0" with body:
+      """
+      {"origNum":"<A2>","privateNum":"<AXB.X1>","calleeNum":"<B1>"}
+      """
+    Then the result code is "1010040"

@@ -67,7 +67,7 @@ Feature: AXB bind — POST /rest/caas/relationnumber/partners/v1.0 (reference §
     Then the result code is "0"
     And the response field "relationNum" is one of the app's X numbers
 
-  @rule:business:no-eligible-x @code:1012008
+  @rule:business:no-eligible-x @code:1012008 @contract:3.2/Otherwise-the-candidates-are-the @contract:3.2/With-areaCode-candidates-in-that
   Scenario: No X in the requested city under strict matching
     When I bind AXB with:
       """
@@ -85,7 +85,7 @@ Feature: AXB bind — POST /rest/caas/relationnumber/partners/v1.0 (reference §
     Then the result code is "0"
     And the response field "relationNum" is one of the app's X numbers
 
-  @rule:business:x-reuse
+  @rule:business:x-reuse @contract:3.1/One-X-carries-up-to @contract:D30 @contract:3.2/relationNum-given-it-must-be @contract:13.5/explicit-X-relationNum-privateNum-virtua
   Scenario: AXB and CXD may share an X
     Given an AXB binding of "<A1>" and "<B1>" on "<X1>"
     When I bind AXB with:
@@ -103,7 +103,7 @@ Feature: AXB bind — POST /rest/caas/relationnumber/partners/v1.0 (reference §
       """
     Then the result code is "0"
 
-  @rule:business:x-reuse @code:1012010
+  @rule:business:x-reuse @code:1012010 @contract:3.2/relationNum-given-it-must-be @contract:3.1/One-X-carries-up-to
   Scenario Outline: X reuse rule: with A-X-B bound, binding <case> on the same X is refused
     Given an AXB binding of "<A1>" and "<B1>" on "<X1>"
     When I bind AXB with:
@@ -121,7 +121,7 @@ Feature: AXB bind — POST /rest/caas/relationnumber/partners/v1.0 (reference §
       | C-X-B         | <C1>   | <B1>   |
       | A-X-B again   | <A1>   | <B1>   |
 
-  @rule:business:x-reuse
+  @rule:business:x-reuse @contract:3.2/Otherwise-the-candidates-are-the
   Scenario: Binding A and C by areaCode avoids the X that already carries A
     Given an AXB binding of "<A1>" and "<B1>" on "<X1>"
     When I bind AXB with:
@@ -132,7 +132,7 @@ Feature: AXB bind — POST /rest/caas/relationnumber/partners/v1.0 (reference §
     And the response field "relationNum" is not "<X1>"
     And the response field "relationNum" is one of the app's X numbers
 
-  @rule:business:x-not-owned @refused
+  @rule:business:x-not-owned @refused @contract:3.2/relationNum-given-it-must-be @contract:13.5/explicit-X-relationNum-privateNum-virtua
   Scenario: An X that is not the app's is refused on any platform
     When I bind AXB with:
       """
@@ -179,7 +179,7 @@ Feature: AXB bind — POST /rest/caas/relationnumber/partners/v1.0 (reference §
     Then the result code is "1012012"
     And the result description is "Application does not open recording function"
 
-  @rule:business:mode-mismatch @code:1010040
+  @rule:business:mode-mismatch @code:1010040 @contract:1.1/App-mode
   Scenario: An AX app may not call the AXB bind interface
     Given the AX app
     When I send POST "/rest/caas/relationnumber/partners/v1.0" with body:
@@ -390,3 +390,17 @@ Feature: AXB bind — POST /rest/caas/relationnumber/partners/v1.0 (reference §
       """
     Then the result code is "1010002"
     And the result description is "Invalid request. callerHintTone"
+
+  # Without areaCode the X is chosen in A's area [V] (§3.2, §13.5), and a fixed-line A carries
+  # its area in the number (+86755… is 0755). areaMatchMode is absent, so the match is strict:
+  # the scenario runs where the app has X numbers in the area of the profile's fixed-line
+  # numbers, and is not checked elsewhere. A mobile A's area is the emulator's table (D34).
+  @contract:3.2/Without-areaCode-the-area-of
+  Scenario: Without areaCode a fixed-line A gets an X of its own area (on any platform)
+    Given I remember the area of the profile's fixed-line numbers as "FIXAREA"
+    When I bind AXB with:
+      """
+      {"callerNum":"<FIX1>","calleeNum":"<B1>"}
+      """
+    Then the result code is "0"
+    And the response field "relationNum" is an X number in the remembered area "<FIXAREA>"

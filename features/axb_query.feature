@@ -37,7 +37,7 @@ Feature: AXB query — GET /rest/caas/relationnumber/partners/v1.0 (reference §
     And the response field "relationNumList.0.calleeNum" is "<B1>"
     And the response field "relationNumList.0.userData" is "order-4711"
 
-  @rule:precedence:subscriptionId
+  @rule:precedence:subscriptionId @contract:D37
   Scenario: subscriptionId wins over every other parameter
     Given an AXB binding of "<A1>" and "<B1>" on "<X1>"
     And an AXB binding of "<A2>" and "<B2>" on "<X2>"

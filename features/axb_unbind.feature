@@ -4,6 +4,7 @@ Feature: AXB unbind — DELETE /rest/caas/relationnumber/partners/v1.0 (referenc
   Background:
     Given the AXB app
 
+  @contract:D38 @contract:3.3/One-of-the-two-is
   Scenario: Unbind by subscriptionId
     Given an AXB binding of "<A1>" and "<B1>" on "<X1>"
     When I unbind AXB with "subscriptionId=<SUB1>"
@@ -12,6 +13,7 @@ Feature: AXB unbind — DELETE /rest/caas/relationnumber/partners/v1.0 (referenc
     And the AXB binding "<SUB1>" does not exist
 
   @rule:business:unbind-all-by-x
+  @contract:3.3/One-of-the-two-is @contract:3.1/Bind-and-unbind-take-effect
   Scenario: Unbinding by relationNum alone removes every binding on that X
     Given an AXB binding of "<A1>" and "<B1>" on "<X1>"
     And an AXB binding of "<C1>" and "<D1>" on "<X1>"
@@ -88,6 +90,7 @@ Feature: AXB unbind — DELETE /rest/caas/relationnumber/partners/v1.0 (referenc
     And the result description is "The record does not exist."
 
   @rule:business:unknown-subscription @code:1012007
+  @contract:3.1/Bind-and-unbind-take-effect
   Scenario: A binding cannot be unbound twice
     Given an AXB binding of "<A1>" and "<B1>" on "<X1>"
     When I unbind AXB with "subscriptionId=<SUB1>"
@@ -98,3 +101,13 @@ Feature: AXB unbind — DELETE /rest/caas/relationnumber/partners/v1.0 (referenc
   Scenario: Unbinding an owned X without bindings
     When I unbind AXB with "relationNum=<X1>"
     Then the result code is "1012007"
+
+  # The unbind answer is resultcode and resultdesc only [V] (§3.3). Its schema is the open
+  # envelope, so this step is what sees an answer that echoes the binding back: a conforming
+  # answer passes (held), one with another field is detected (broken).
+  @direction:held @direction:broken @contract:3.3/Response-resultcode-resultdesc-only
+  Scenario: The unbind answer has resultcode and resultdesc only
+    Given an AXB binding of "<A1>" and "<B1>" on "<X1>"
+    When I unbind AXB with "subscriptionId=<SUB1>"
+    Then the result code is "0"
+    And the response has no other field than "resultcode, resultdesc"

@@ -20,12 +20,14 @@ Feature: AXE query — GET /rest/caas/extendnumber/v1.0 (reference §5.5)
     And the response field "callbackExpiredTime" is 30
     And the response field "userData" is "axe-1"
 
+  @contract:D65
   Scenario: Query by virtualNum and extendNum
     When I query AXE with "virtualNum=<X1>&extendNum=<EXT1>"
     Then the result code is "0"
     And the response field "subscriptionId" is "<SUB1>"
 
   @rule:precedence:subscriptionId
+  @contract:D65
   Scenario: subscriptionId wins over virtualNum and extendNum
     Given an AXE binding of "<A2>" on "<X2>"
     When I query AXE with "subscriptionId=<SUB1>&virtualNum=<X2>&extendNum=<EXT2>"

@@ -8,6 +8,7 @@ Feature: AXYB bind — POST /rest/omp/xyrelationnumber/v1.0?app_key=… (referen
     Given the AXYB app
 
   @rule:business:yb-returns-ax-id
+  @contract:6.1/A-relation-is-set-up
   Scenario: AX bind, then a YB bind on the same relation
     When I bind AXYB with "app_key=<appKey>" and:
       """
@@ -88,6 +89,7 @@ Feature: AXYB bind — POST /rest/omp/xyrelationnumber/v1.0?app_key=… (referen
     And the response field "relationNumber" is not "<AXYB_X2>"
 
   @rule:business:axyb-5x-limit @refused
+  @direction:held @direction:broken @contract:13.7/A-holds-5-X
   Scenario: A sixth X for one A is refused
     Given "<A1>" holds 5 AXYB relations
     When I bind AXYB with "app_key=<appKey>" and:
@@ -269,3 +271,31 @@ Feature: AXYB bind — POST /rest/omp/xyrelationnumber/v1.0?app_key=… (referen
     Examples: userData 1-256 without braces
       | case           | body                                   | field    |
       | userData brace | {"origNum":"<A1>","userData":"{x}"}    | userData |
+
+  # A body with a subscriptionId is a YB bind (§6.2): one naming no relation of the app is
+  # refused, not taken for a new AX. The code (1012007) is the emulator's (D84).
+  @refused @contract:6.2/Headers-as-1.3.-The-body
+  @contract:6.1/A-relation-is-set-up
+  Scenario: A YB bind on an unknown relation is refused (on any platform)
+    When I bind AXYB with "app_key=<appKey>" and:
+      """
+      {"subscriptionId":"00000000-0000-4000-8000-000000000000","origNum":"<B1>","areaMatchMode":"1"}
+      """
+    Then the request is refused
+
+  # Recording needs the app's recording option and recordFlag "true" [V] (§6.1): an app without
+  # the option binds without recording and is refused recording. The code (1012012) is the
+  # emulator's (D84). No recordHintTone is sent, so the refusal cannot be about a tone file.
+  @refused @contract:6.1/Recording-needs-the-app-s-recording
+  Scenario: An app without the recording option binds, but not with recording (on any platform)
+    Given the AXYB-norec app
+    When I bind AXYB with "app_key=<appKey>" and:
+      """
+      {"origNum":"<A1>","areaMatchMode":"1","recordFlag":"false"}
+      """
+    Then the result code is "0"
+    When I bind AXYB with "app_key=<appKey>" and:
+      """
+      {"origNum":"<A2>","areaMatchMode":"1","recordFlag":"true"}
+      """
+    Then the request is refused

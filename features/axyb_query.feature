@@ -80,3 +80,27 @@ Feature: AXYB query — GET /rest/omp/xyrelationnumber/v1.0 (reference §6.4)
     When I query AXYB with "subscriptionId=<SUB1>"
     Then the result code is "1010002"
     And the result description is "Invalid request. app_key"
+
+  # When the AX expires, the AX and its YB relations go [V] (§6.1, §13.4). Against another
+  # target this waits 70 s of real time (harness conform --slow). How a platform answers the
+  # query of a relation that is gone is the emulator's decision (D85), so "finds no binding"
+  # accepts a refusal or an empty list: the two queries check the relation kept before its end
+  # and gone, YB included, after it. The Background's relation is <SUB1>; this one is <SUB2>.
+  # Remembering an entry's bindId asserts that the first answer lists the relation, without
+  # asserting the answer's fields, which their own rules check.
+  @slow @global-state @refused @direction:held @direction:broken
+  @contract:6.1/Expiry-AX-AX-YB-YB-YB-when-the
+  Scenario: An AX that expires takes its YB with it (on any platform)
+    When I bind AXYB with "app_key=<appKey>" and:
+      """
+      {"origNum":"<A2>","areaMatchMode":"1","duration":"60"}
+      """
+    Then the result code is "0"
+    Given a YB relation of "<B1>" on "<SUB2>"
+    When 50 seconds pass on the platform
+    And I query AXYB with "app_key=<appKey>&subscriptionId=<SUB2>"
+    Then the result code is "0"
+    And I remember the response field "xyRelationNumList.0.bindId" as "KEPT"
+    When 20 seconds pass on the platform
+    And I query AXYB with "app_key=<appKey>&subscriptionId=<SUB2>"
+    Then the query finds no binding

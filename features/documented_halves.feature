@@ -39,6 +39,7 @@ Feature: Documented halves — the rule checked on every target where only the e
   # runs on any target (its twin in axb_bind.feature asks for the emulator's 0755), and a
   # platform that ignores areaCode cannot land in both by chance.
   @axb.bind @rule:business:area-selection
+  @contract:3.2/With-areaCode-candidates-in-that @contract:13.5/areaCode-areaMatchMode-0-or-absent @contract:D31
   Scenario: Strict matching chooses an X of the requested city (on any platform)
     Given the AXB app
     And I remember the city codes of the app's X numbers as "AREA1" and "AREA2"

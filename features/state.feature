@@ -131,3 +131,25 @@ Feature: State from the inside — isolation between apps, never-expiring and ex
     And the emulator clock advances by 604206 seconds
     When I request the recording download with "fileName=<REC>&recordDomain=<DOMAIN>"
     Then the response is a redirect with a Location header
+
+  # A modify with duration restarts the binding's clock from the modification [V] (§3.4,
+  # §13.4). Bound for 60 s, modified after 40 s to 60 s again: it must still exist 80 s after
+  # the bind (an old clock would have ended at 60 s) and be gone 110 s after it (the new one
+  # ends at 100 s). The margins keep a slow run deterministic; another target waits 110 s of
+  # real time (harness conform --slow). The query of a binding that is gone is 1012007 [V].
+  @axb.modify @slow @global-state @direction:held @direction:broken @contract:13.4/AXB-duration-0-7776000-s-absent
+  Scenario: A modified duration restarts the expiry clock (on any platform)
+    Given an AXB binding with:
+      """
+      {"callerNum":"<A1>","calleeNum":"<B1>","relationNum":"<X1>","duration":60}
+      """
+    When 40 seconds pass on the platform
+    And I modify AXB with:
+      """
+      {"subscriptionId":"<SUB1>","duration":60}
+      """
+    Then the result code is "0"
+    When 40 seconds pass on the platform
+    Then the AXB binding "<SUB1>" exists
+    When 30 seconds pass on the platform
+    Then the AXB binding "<SUB1>" does not exist
