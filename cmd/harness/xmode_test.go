@@ -177,7 +177,7 @@ func TestRunChecksXModeAndCauses(t *testing.T) {
 		}
 		files[strings.SplitN(s.Key, ":", 2)[0]]++
 	}
-	if files["xmode.feature"] != 4 || files["sms_control.feature"] != 3 || files["hangup_causes.feature"] != 82 {
+	if files["xmode.feature"] != 5 || files["sms_control.feature"] != 3 || files["hangup_causes.feature"] != 82 {
 		t.Errorf("scenarios per feature %v", files)
 	}
 	b, err := os.ReadFile(filepath.Join(out, "summary.json"))
