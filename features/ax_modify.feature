@@ -74,7 +74,7 @@ Feature: AX modify — PUT /rest/provision/caas/privatenumber/v1.0 (reference §
       """
     Then the request is refused
 
-  @rule:business:unknown-subscription @code:1016001 @decision:D47
+  @rule:business:unknown-subscription @code:1016001 @decision:D47 @contract:12/1016001
   Scenario: Unknown subscriptionId: the emulator's code
     When I modify AX with:
       """

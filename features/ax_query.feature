@@ -13,6 +13,7 @@ Feature: AX query — GET /rest/provision/caas/privatenumber/v1.0 (reference §4
     Then the result code is "0"
     And the response field "privateNumList.0.subscribeTime" is the request's time in UTC
 
+  @contract:4.5/resultcode
   Scenario: Query by subscriptionId
     When I query AX with "subscriptionId=<SUB1>"
     Then the result code is "0"
@@ -51,7 +52,7 @@ Feature: AX query — GET /rest/provision/caas/privatenumber/v1.0 (reference §4
     When I query AX with "subscriptionId=00000000-0000-4000-8000-000000000000"
     Then the result code is "1016001"
 
-  @code:1010002
+  @code:1010002 @contract:4.5/resultcode
   Scenario Outline: AX query rejects <case>
     When I query AX with "<query>"
     Then the result code is "1010002"

@@ -6,6 +6,7 @@ Feature: AXB bind — POST /rest/caas/relationnumber/partners/v1.0 (reference §
   Background:
     Given the AXB app
 
+  @contract:3.2/resultcode @contract:12/1012001 @contract:12/1012008 @contract:12/1012010 @contract:12/1010040 @contract:1.6/1010002-1010003-1012001 @contract:1.6/1010029-1010040-all-1011xxx-1012xxx-1016
   Scenario: Bind A and B to an explicit X
     When I bind AXB with:
       """
@@ -67,7 +68,7 @@ Feature: AXB bind — POST /rest/caas/relationnumber/partners/v1.0 (reference §
     Then the result code is "0"
     And the response field "relationNum" is one of the app's X numbers
 
-  @rule:business:no-eligible-x @code:1012008
+  @rule:business:no-eligible-x @code:1012008 @contract:3.2/resultcode @contract:12/1012008 @contract:1.6/1010029-1010040-all-1011xxx-1012xxx-1016
   Scenario: No X in the requested city under strict matching
     When I bind AXB with:
       """
@@ -85,7 +86,7 @@ Feature: AXB bind — POST /rest/caas/relationnumber/partners/v1.0 (reference §
     Then the result code is "0"
     And the response field "relationNum" is one of the app's X numbers
 
-  @rule:business:x-reuse
+  @rule:business:x-reuse @contract:12/1012010
   Scenario: AXB and CXD may share an X
     Given an AXB binding of "<A1>" and "<B1>" on "<X1>"
     When I bind AXB with:
@@ -103,7 +104,7 @@ Feature: AXB bind — POST /rest/caas/relationnumber/partners/v1.0 (reference §
       """
     Then the result code is "0"
 
-  @rule:business:x-reuse @code:1012010
+  @rule:business:x-reuse @code:1012010 @contract:12/1012010 @contract:1.6/1010029-1010040-all-1011xxx-1012xxx-1016
   Scenario Outline: X reuse rule: with A-X-B bound, binding <case> on the same X is refused
     Given an AXB binding of "<A1>" and "<B1>" on "<X1>"
     When I bind AXB with:
@@ -169,7 +170,7 @@ Feature: AXB bind — POST /rest/caas/relationnumber/partners/v1.0 (reference §
     Then the result code is "1012008"
     And the result description is "Insufficient number of resources"
 
-  @rule:business:recording-disabled @code:1012012
+  @rule:business:recording-disabled @code:1012012 @contract:12/1012012 @contract:1.6/1010029-1010040-all-1011xxx-1012xxx-1016
   Scenario: Recording requested by an app without the recording option
     Given the AXB-norec app
     When I bind AXB with:
@@ -179,7 +180,7 @@ Feature: AXB bind — POST /rest/caas/relationnumber/partners/v1.0 (reference §
     Then the result code is "1012012"
     And the result description is "Application does not open recording function"
 
-  @rule:business:mode-mismatch @code:1010040
+  @rule:business:mode-mismatch @code:1010040 @contract:12/1010040 @contract:1.6/1010029-1010040-all-1011xxx-1012xxx-1016
   Scenario: An AX app may not call the AXB bind interface
     Given the AX app
     When I send POST "/rest/caas/relationnumber/partners/v1.0" with body:

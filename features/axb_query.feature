@@ -23,6 +23,7 @@ Feature: AXB query — GET /rest/caas/relationnumber/partners/v1.0 (reference §
     When I query AXB with "subscriptionId=<SUB1>"
     Then the response field "relationNumList.0.subscribeTime" is the request's time in UTC
 
+  @contract:3.5/resultcode @contract:12/1012007
   Scenario: Query one binding by subscriptionId
     Given an AXB binding with:
       """
@@ -104,7 +105,7 @@ Feature: AXB query — GET /rest/caas/relationnumber/partners/v1.0 (reference §
       | 0         | 10       | 10      | 1        | 10      |
       | x         | 10       | 10      | 1        | 10      |
 
-  @rule:business:unknown-subscription @code:1012007
+  @rule:business:unknown-subscription @code:1012007 @contract:3.5/resultcode @contract:12/1012007 @contract:1.6/1010029-1010040-all-1011xxx-1012xxx-1016
   Scenario: Unknown subscriptionId
     When I query AXB with "subscriptionId=00000000-0000-4000-8000-000000000000"
     Then the result code is "1012007"

@@ -11,7 +11,7 @@ Feature: AXB unbind — DELETE /rest/caas/relationnumber/partners/v1.0 (referenc
     And the result description is "Success"
     And the AXB binding "<SUB1>" does not exist
 
-  @rule:business:unbind-all-by-x
+  @rule:business:unbind-all-by-x @contract:12/1012001
   Scenario: Unbinding by relationNum alone removes every binding on that X
     Given an AXB binding of "<A1>" and "<B1>" on "<X1>"
     And an AXB binding of "<C1>" and "<D1>" on "<X1>"
@@ -75,7 +75,7 @@ Feature: AXB unbind — DELETE /rest/caas/relationnumber/partners/v1.0 (referenc
       | case                  | query                   | field       |
       | unescaped relationNum | relationNum=<raw:X1>    | relationNum |
 
-  @rule:business:x-not-owned @code:1012001
+  @rule:business:x-not-owned @code:1012001 @contract:12/1012001 @contract:1.6/1010002-1010003-1012001
   Scenario: relationNum not owned by the app
     When I unbind AXB with "relationNum=<NOTX>"
     Then the result code is "1012001"

@@ -32,6 +32,7 @@ Feature: AXE bind — POST /rest/caas/extendnumber/v1.0 (reference §5.2, §13.3
       """
     And the response field "extendNum" is "0002"
 
+  @contract:12/1020167
   Scenario: Bind with a requested extension
     When I bind AXE with:
       """
@@ -41,7 +42,7 @@ Feature: AXE bind — POST /rest/caas/extendnumber/v1.0 (reference §5.2, §13.3
     And I query AXE with "subscriptionId=<SUB1>"
     And the response field "extendNum" is "4711"
 
-  @rule:business:extension-taken @code:1020167
+  @rule:business:extension-taken @code:1020167 @contract:12/1020167 @contract:1.6/1010029-1010040-all-1011xxx-1012xxx-1016
   Scenario: A requested extension that is taken is refused
     Given an AXE binding of "<A1>" on "<X1>"
     When I bind AXE with:

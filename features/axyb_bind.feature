@@ -7,7 +7,7 @@ Feature: AXYB bind — POST /rest/omp/xyrelationnumber/v1.0?app_key=… (referen
   Background:
     Given the AXYB app
 
-  @rule:business:yb-returns-ax-id
+  @rule:business:yb-returns-ax-id @contract:6.2/resultcode
   Scenario: AX bind, then a YB bind on the same relation
     When I bind AXYB with "app_key=<appKey>" and:
       """
@@ -203,7 +203,7 @@ Feature: AXYB bind — POST /rest/omp/xyrelationnumber/v1.0?app_key=… (referen
       """
     Then the result code is "1010003"
 
-  @rule:business:mode-mismatch @code:1010040
+  @rule:business:mode-mismatch @code:1010040 @contract:6.2/resultcode
   Scenario: An AXB app may not call the AXYB bind interface
     Given the AXB app
     When I send POST "/rest/omp/xyrelationnumber/v1.0?app_key=<appKey>" with body:
