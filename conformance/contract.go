@@ -58,6 +58,10 @@ type ContractRule struct {
 	// EmulatorOnly: every checking scenario runs only against the embedded emulator, so on
 	// another target the rule is not checked.
 	EmulatorOnly bool `json:"emulatorOnly,omitempty"`
+	// EmulatorOnlyDirection is "held" or "broken" when that direction is checked only by
+	// scenarios that run only against the embedded emulator while the other is checked on
+	// every target: on another target the rule is then checked one way only.
+	EmulatorOnlyDirection string `json:"emulatorOnlyDirection,omitempty"`
 	// Schema names the subschema ("<schema>#<pointer>") that checks the rule on every answer
 	// or push of every target (a schema note in rulenotes/); both directions count as checked.
 	Schema string `json:"schema,omitempty"`
@@ -247,16 +251,27 @@ func buildContract(inv *Inventory, notes map[string]RuleNote, pickles []Pickle, 
 		sort.Strings(keys)
 		e.Scenarios = keys
 		e.EmulatorOnly = len(keys) > 0
+		var heldEvery, brokenEvery bool // a direction checked on every target
 		for _, k := range keys {
 			h, b := scenarioDirections(byKey[k])
 			e.Held = e.Held || h
 			e.Broken = e.Broken || b
-			e.EmulatorOnly = e.EmulatorOnly && emulatorOnly(byKey[k].Tags)
+			emu := emulatorOnly(byKey[k].Tags)
+			e.EmulatorOnly = e.EmulatorOnly && emu
+			heldEvery = heldEvery || (h && !emu)
+			brokenEvery = brokenEvery || (b && !emu)
+		}
+		switch {
+		case e.EmulatorOnly || !e.Held || !e.Broken:
+		case !heldEvery:
+			e.EmulatorOnlyDirection = DirectionHeld
+		case !brokenEvery:
+			e.EmulatorOnlyDirection = DirectionBroken
 		}
 		switch n := notes[r.ID]; n.Kind {
 		case NoteSchema:
 			// Every answer and push is validated against the schema on every target.
-			e.Schema, e.Held, e.Broken, e.EmulatorOnly = n.Detail, true, true, false
+			e.Schema, e.Held, e.Broken, e.EmulatorOnly, e.EmulatorOnlyDirection = n.Detail, true, true, false, ""
 		case NoteUnchecked:
 			e.Unchecked = n.Detail
 		default:
@@ -320,6 +335,9 @@ func gapOf(e ContractRule) string {
 	}
 	if e.EmulatorOnly {
 		why = append(why, "checked only against the embedded emulator (its scenarios are @emulator or assert a decision)")
+	}
+	if e.EmulatorOnlyDirection != "" {
+		why = append(why, "the "+e.EmulatorOnlyDirection+" direction is checked only against the embedded emulator (its scenarios are @emulator or assert a decision)")
 	}
 	if len(why) == 0 {
 		return ""
