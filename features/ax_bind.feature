@@ -5,7 +5,7 @@ Feature: AX bind — POST /rest/provision/caas/privatenumber/v1.0 (reference §4
   Background:
     Given the AX app
 
-  @contract:12/1011002 @contract:12/1011005 @contract:12/1012012
+  @contract:12/1011002 @contract:12/1011005 @contract:12/1012012 @contract:4.2/origNum
   Scenario: Bind A to an explicit X
     When I bind AX with:
       """
@@ -159,7 +159,7 @@ Feature: AX bind — POST /rest/provision/caas/privatenumber/v1.0 (reference §4
       | case                | body                                             | field   |
       | origNum without +   | {"origNum":"13800000000","privateNum":"<X1>"}     | origNum |
 
-    @rule:format:privateNum
+    @rule:format:privateNum @contract:1.4/X-numbers-relationNum-privateNum-virtual
     Examples: privateNum format
       | case                     | body                                                | field      |
       | privateNum a fixed line  | {"origNum":"<A1>","privateNum":"+8675528123401"}     | privateNum |
@@ -169,12 +169,12 @@ Feature: AX bind — POST /rest/provision/caas/privatenumber/v1.0 (reference §4
       | case                  | body                                                                     | field          |
       | privateNumType fixed  | {"origNum":"<A1>","privateNum":"<X1>","privateNumType":"fixed-virtual"}   | privateNumType |
 
-    @rule:enum:calleeNumDisplay
+    @rule:enum:calleeNumDisplay @contract:1.7/String-enums
     Examples: calleeNumDisplay values
       | case               | body                                                              | field            |
       | calleeNumDisplay 2 | {"origNum":"<A1>","privateNum":"<X1>","calleeNumDisplay":"2"}      | calleeNumDisplay |
 
-    @rule:enum:turnFlag
+    @rule:enum:turnFlag @contract:1.7/String-enums
     Examples: turnFlag values
       | case          | body                                                       | field    |
       | turnFlag yes  | {"origNum":"<A1>","privateNum":"<X1>","turnFlag":"yes"}     | turnFlag |

@@ -23,7 +23,7 @@ Feature: AXB query — GET /rest/caas/relationnumber/partners/v1.0 (reference §
     When I query AXB with "subscriptionId=<SUB1>"
     Then the response field "relationNumList.0.subscribeTime" is the request's time in UTC
 
-  @contract:3.5/resultcode @contract:12/1012007
+  @contract:3.5/resultcode @contract:12/1012007 @contract:3.5/parameter-combination-or-format-invalid @contract:3.5/no-binding-matches-including-a-relationN
   Scenario: Query one binding by subscriptionId
     Given an AXB binding with:
       """
@@ -47,7 +47,7 @@ Feature: AXB query — GET /rest/caas/relationnumber/partners/v1.0 (reference §
     And the response list "relationNumList" has 1 entry
     And the response field "relationNumList.0.subscriptionId" is "<SUB1>"
 
-  @rule:business:role-match
+  @rule:business:role-match @contract:3.5/callerNum @contract:3.5/calleeNum
   Scenario Outline: Query the binding of an X by <case>
     Given an AXB binding of "<A1>" and "<B1>" on "<X1>"
     And an AXB binding of "<C1>" and "<D1>" on "<X1>"
@@ -68,7 +68,7 @@ Feature: AXB query — GET /rest/caas/relationnumber/partners/v1.0 (reference §
     When I query AXB with "relationNum=<X1>&callerNum=<B1>"
     Then the result code is "1012007"
 
-  @rule:business:pagination
+  @rule:business:pagination @contract:3.5/relationNum
   Scenario: All bindings of an X with the default page
     Given 3 AXB bindings on "<X1>"
     When I query AXB with "relationNum=<X1>"
@@ -160,7 +160,7 @@ Feature: AXB query — GET /rest/caas/relationnumber/partners/v1.0 (reference §
       | case          | query | field          |
       | no parameters |       | subscriptionId |
 
-    @rule:business:requires-relationNum
+    @rule:business:requires-relationNum @contract:3.5/callerNum
     Examples: callerNum needs relationNum
       | case                          | query              | field       |
       | callerNum without relationNum | callerNum=<A1>     | relationNum |

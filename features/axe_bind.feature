@@ -5,7 +5,7 @@ Feature: AXE bind — POST /rest/caas/extendnumber/v1.0 (reference §5.2, §13.3
   Background:
     Given the AXE app
 
-  @rule:business:extension-allocation
+  @rule:business:extension-allocation @contract:5.2/bindNum
   Scenario: Bind A to an explicit X; the platform allocates the extension
     When I bind AXE with:
       """
@@ -143,7 +143,7 @@ Feature: AXE bind — POST /rest/caas/extendnumber/v1.0 (reference §5.2, §13.3
       | case              | body                                            | field   |
       | bindNum without + | {"bindNum":"13800000000","virtualNum":"<X1>"}    | bindNum |
 
-    @rule:format:virtualNum
+    @rule:format:virtualNum @contract:1.4/X-numbers-relationNum-privateNum-virtual
     Examples: virtualNum format
       | case                    | body                                              | field      |
       | virtualNum a fixed line | {"bindNum":"<A1>","virtualNum":"+8675528123401"}   | virtualNum |
@@ -158,12 +158,12 @@ Feature: AXE bind — POST /rest/caas/extendnumber/v1.0 (reference §5.2, §13.3
       | case               | body                                                       | field     |
       | extendNum 5 digits | {"bindNum":"<A1>","virtualNum":"<X1>","extendNum":"12345"}   | extendNum |
 
-    @rule:enum:displayNumMode
+    @rule:enum:displayNumMode @contract:1.7/String-enums
     Examples: displayNumMode values
       | case              | body                                                          | field          |
       | displayNumMode 2  | {"bindNum":"<A1>","virtualNum":"<X1>","displayNumMode":"2"}     | displayNumMode |
 
-    @rule:enum:timeUnit
+    @rule:enum:timeUnit @contract:1.7/String-enums
     Examples: timeUnit values
       | case        | body                                                     | field    |
       | timeUnit 2  | {"bindNum":"<A1>","virtualNum":"<X1>","timeUnit":"2"}      | timeUnit |
