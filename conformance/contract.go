@@ -77,9 +77,9 @@ type ContractRule struct {
 var resultCodeStepRE = regexp.MustCompile(`^the result code is "([^"]*)"`)
 
 // scenarioDirections tells which directions a scenario checks: an explicit @direction: tag,
-// else from its steps: expecting a non-zero result code, a refusal or a lockout checks the
-// broken direction; expecting success (code 0) or behaviour without any refusal checks the
-// held one.
+// else from its steps: expecting a non-zero result code, a refusal, a lookup that finds
+// nothing or a lockout checks the broken direction; expecting success (code 0) or behaviour
+// without any refusal checks the held one.
 func scenarioDirections(p Pickle) (held, broken bool) {
 	explicit := false
 	for _, t := range p.Tags {
@@ -101,7 +101,7 @@ func scenarioDirections(p Pickle) (held, broken bool) {
 			}
 		}
 		switch s {
-		case "the request is refused", "the client IP is locked out":
+		case "the request is refused", "the query finds no binding", "the client IP is locked out":
 			broken = true
 		case "the client IP is not locked out":
 			held = true
