@@ -3,7 +3,7 @@ Feature: Answers from the inside — media type and fields absent when not set (
 
   # Every provisioning answer is JSON with Content-Type application/json;charset=utf-8 [V],
   # success and error alike.
-  @axb.query @rule:business:answer-content-type @contract:1.5/resultcode @contract:12/0 @contract:1.6/0 @contract:D14
+  @axb.query @rule:business:answer-content-type @contract:1.5/resultcode @contract:12/0 @contract:1.6/0 @contract:D14 @contract:12/1010002
   Scenario: A successful answer is application/json in UTF-8
     Given an AXB binding of "<A1>" and "<B1>" on "<X1>"
     When I query AXB with "subscriptionId=<SUB1>"

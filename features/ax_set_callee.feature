@@ -112,7 +112,7 @@ Feature: AX set temporary callee — PUT /rest/caas/privatenumber/calleenumber/v
       | case                      | body                                         | field      |
       | neither ID nor privateNum | {"origNum":"<A1>","calleeNum":"<B1>"}         | privateNum |
 
-    @rule:range:duration
+    @rule:range:duration @contract:13.6/AX-temporary-callee-duration
     Examples: duration range
       | case             | body                                                          | field    |
       | duration 0       | {"subscriptionId":"<SUB1>","calleeNum":"<B1>","duration":0}     | duration |

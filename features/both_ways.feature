@@ -222,3 +222,184 @@ Feature: Request fields and answers checked both ways on every target (reference
       {"callerNum":"<A1>","calleeNum":"+86075528123401","relationNum":"<X1>"}
       """
     Then the request is refused
+
+  # An AX query by a subscriptionId that is not a binding of the app finds nothing [V]; whether
+  # it answers 1016001 or "0" with an empty list is D78 (twin in ax_query.feature).
+  @ax.query @refused @contract:4.5/subscriptionId
+  Scenario: AX query by an unknown subscriptionId finds nothing
+    Given the AX app
+    And an AX binding of "<A1>" on "<X1>"
+    When I query AX with "subscriptionId=00000000-0000-4000-8000-000000000000"
+    Then the query finds no binding
+
+  # The temporary callee's duration is 1-259200 s [V] (§4.6, §13.6): both ends are accepted
+  # (0 and 259201 are refused in ax_set_callee.feature).
+  @ax.callee @contract:13.6/AX-temporary-callee-duration
+  Scenario Outline: The temporary callee accepts a duration of <duration> s
+    Given the AX app
+    And an AX binding of "<A1>" on "<X1>"
+    When I set the AX temporary callee with:
+      """
+      {"subscriptionId":"<SUB1>","calleeNum":"<B1>","duration":<duration>}
+      """
+    Then the result code is "0"
+
+    Examples:
+      | duration |
+      | 1        |
+      | 259200   |
+
+  # callbackNum: the forward target when A calls X without a callback record, a number in the
+  # global format [V] (§5.2); with callbackTone it is refused (axe_bind.feature).
+  @axe.bind @contract:5.2/callbackNum
+  Scenario: AXE bind accepts a callbackNum in the global format
+    Given the AXE app
+    When I bind AXE with:
+      """
+      {"bindNum":"<A1>","virtualNum":"<X1>","callbackNum":"<C1>"}
+      """
+    Then the result code is "0"
+
+  # AXYB (§6.2-§6.4, §13.6). The ranges and formats are documented; the codes that refuse them
+  # are D82-D85, so only the refusal is asserted. areaMatchMode "1" keeps X selection out of
+  # the way.
+  @axyb.bind @contract:6.2/app-key @contract:6.2/origNum @contract:6.2/subscriptionId @contract:6.2/origNum~2 @contract:6.2/areaMatchMode @contract:6.2/ybDuration~2 @contract:6.2/areaMatchMode~2
+  Scenario: An AXYB relation and its YB with the documented fields are bound
+    Given the AXYB app
+    When I bind AXYB with "app_key=<appKey>" and:
+      """
+      {"origNum":"<A1>","areaMatchMode":"1","callDirection":0,"duration":"86400","ybDuration":3600,"recordFlag":"false","userData":"order-4711"}
+      """
+    Then the result code is "0"
+    When I bind AXYB with "app_key=<appKey>" and:
+      """
+      {"subscriptionId":"<SUB1>","origNum":"<B1>","areaMatchMode":"1","ybDuration":600}
+      """
+    Then the result code is "0"
+    When I query AXYB with "app_key=<appKey>&subscriptionId=<SUB1>"
+    Then the result code is "0"
+    And the response field "xyRelationNumList.0.numB" is "<B1>"
+
+  @axyb.bind @contract:13.6/AXYB-duration @contract:6.2/duration
+  Scenario Outline: An AXYB relation with duration <duration> is bound
+    Given the AXYB app
+    When I bind AXYB with "app_key=<appKey>" and:
+      """
+      {"origNum":"<A1>","areaMatchMode":"1","duration":"<duration>"}
+      """
+    Then the result code is "0"
+
+    Examples:
+      | duration |
+      | 0        |
+      | 60       |
+      | 7776000  |
+
+  @axyb.bind @refused
+  Scenario Outline: AXYB bind refuses <case>
+    Given the AXYB app
+    When I bind AXYB with "app_key=<appKey>" and:
+      """
+      <body>
+      """
+    Then the request is refused
+
+    @contract:6.2/origNum
+    Examples: origNum in the global format
+      | case              | body                                              |
+      | origNum without + | {"origNum":"8613800000001","areaMatchMode":"1"}   |
+
+    @contract:13.6/AXYB-duration @contract:6.2/duration
+    Examples: duration 0 or 60-7776000
+      | case             | body                                                   |
+      | duration 59      | {"origNum":"<A1>","areaMatchMode":"1","duration":"59"}      |
+      | duration 7776001 | {"origNum":"<A1>","areaMatchMode":"1","duration":"7776001"} |
+
+    @contract:13.6/AXYB-ybDuration @contract:6.2/ybDuration
+    Examples: ybDuration 0 or 60-7776000
+      | case          | body                                                  |
+      | ybDuration 59 | {"origNum":"<A1>","areaMatchMode":"1","ybDuration":59} |
+
+    @contract:6.2/callDirection
+    Examples: callDirection 0, 1 or 2
+      | case            | body                                                  |
+      | callDirection 3 | {"origNum":"<A1>","areaMatchMode":"1","callDirection":3} |
+
+    @contract:6.2/recordFlag
+    Examples: recordFlag "true" or "false"
+      | case           | body                                                     |
+      | recordFlag yes | {"origNum":"<A1>","areaMatchMode":"1","recordFlag":"yes"} |
+
+    @contract:6.2/userData
+    Examples: userData without braces
+      | case           | body                                                     |
+      | userData brace | {"origNum":"<A1>","areaMatchMode":"1","userData":"{x}"}   |
+
+  @axyb.bind @refused @contract:6.2/ybDuration~2
+  Scenario: A YB bind refuses a ybDuration of 59 s
+    Given the AXYB app
+    And an AXYB relation of "<A1>"
+    When I bind AXYB with "app_key=<appKey>" and:
+      """
+      {"subscriptionId":"<SUB1>","origNum":"<B1>","areaMatchMode":"1","ybDuration":59}
+      """
+    Then the request is refused
+
+  @axyb.bind @refused @contract:6.2/subscriptionId
+  Scenario: A YB bind on a subscriptionId that is not the app's is refused
+    Given the AXYB app
+    When I bind AXYB with "app_key=<appKey>" and:
+      """
+      {"subscriptionId":"00000000-0000-4000-8000-000000000000","origNum":"<B1>","areaMatchMode":"1"}
+      """
+    Then the request is refused
+
+  # app_key is a mandatory URL parameter of every AXYB request [V] (§6.2-§6.4).
+  @axyb.bind @refused @contract:6.2/app-key @schema-valid
+  Scenario: AXYB bind without app_key is refused
+    Given the AXYB app
+    When I bind AXYB with:
+      """
+      {"origNum":"<A1>","areaMatchMode":"1"}
+      """
+    Then the request is refused
+
+  @axyb.unbind @refused @contract:6.3/app-key
+  Scenario: AXYB unbind without app_key is refused and removes nothing
+    Given the AXYB app
+    And an AXYB relation of "<A1>"
+    When I unbind AXYB with "subscriptionId=<SUB1>"
+    Then the request is refused
+    And the AXYB binding "<SUB1>" exists
+
+  @axyb.unbind @refused @contract:6.3/subscriptionId
+  Scenario: AXYB unbind of a subscriptionId that is not the app's is refused
+    Given the AXYB app
+    When I unbind AXYB with "app_key=<appKey>&subscriptionId=00000000-0000-4000-8000-000000000000"
+    Then the request is refused
+
+  @axyb.query @refused @contract:6.4/app-key
+  Scenario: AXYB query without app_key is refused
+    Given the AXYB app
+    And an AXYB relation of "<A1>"
+    When I query AXYB with "subscriptionId=<SUB1>"
+    Then the request is refused
+
+  # "二选一" [V]: one of relationNum and subscriptionId is required.
+  @axyb.query @refused @contract:6.4/resultcode @contract:6.4/relationNum @contract:6.4/subscriptionId
+  Scenario: AXYB query without relationNum and subscriptionId is refused
+    Given the AXYB app
+    When I query AXYB with "app_key=<appKey>"
+    Then the request is refused
+
+  @axyb.query @refused @contract:6.4/subscriptionId
+  Scenario: AXYB query by a subscriptionId that is not the app's is refused
+    Given the AXYB app
+    When I query AXYB with "app_key=<appKey>&subscriptionId=00000000-0000-4000-8000-000000000000"
+    Then the request is refused
+
+  @axyb.query @refused @contract:6.4/relationNum
+  Scenario: AXYB query by a number that is no X of the app is refused
+    Given the AXYB app
+    When I query AXYB with "app_key=<appKey>&relationNum=<NOTX>"
+    Then the request is refused
