@@ -13,7 +13,7 @@ Feature: AX query — GET /rest/provision/caas/privatenumber/v1.0 (reference §4
     Then the result code is "0"
     And the response field "privateNumList.0.subscribeTime" is the request's time in UTC
 
-  @contract:4.5/resultcode
+  @contract:4.5/resultcode @contract:4.5/subscriptionId
   Scenario: Query by subscriptionId
     When I query AX with "subscriptionId=<SUB1>"
     Then the result code is "0"

@@ -9,7 +9,7 @@ Feature: AXYB query — GET /rest/omp/xyrelationnumber/v1.0 (reference §6.4)
       {"origNum":"<A1>","areaMatchMode":"1","duration":"86400","ybDuration":3600,"userData":"order-1"}
       """
 
-  @rule:business:utc-time @contract:6.4/resultcode
+  @rule:business:utc-time @contract:6.4/resultcode @contract:6.4/app-key
   Scenario: Query by subscriptionId lists the relation's YB
     Given a YB relation of "<B1>" on "<SUB1>"
     When I query AXYB with "app_key=<appKey>&subscriptionId=<SUB1>"

@@ -7,7 +7,7 @@ Feature: AXYB unbind — DELETE /rest/omp/xyrelationnumber/v1.0 (reference §6.3
     And an AXYB relation of "<A1>"
     And a YB relation of "<B1>" on "<SUB1>"
 
-  @rule:business:unbind-all
+  @rule:business:unbind-all @contract:6.3/app-key
   Scenario: subscriptionId alone removes the AX and its YB
     When I unbind AXYB with "app_key=<appKey>&subscriptionId=<SUB1>"
     Then the result code is "0"

@@ -263,7 +263,7 @@ Feature: Request fields and answers checked both ways on every target (reference
   # AXYB (§6.2-§6.4, §13.6). The ranges and formats are documented; the codes that refuse them
   # are D82-D85, so only the refusal is asserted. areaMatchMode "1" keeps X selection out of
   # the way.
-  @axyb.bind @contract:6.2/app-key @contract:6.2/origNum @contract:6.2/subscriptionId @contract:6.2/origNum~2 @contract:6.2/areaMatchMode @contract:6.2/ybDuration~2 @contract:6.2/areaMatchMode~2
+  @axyb.bind @contract:6.2/app-key @contract:6.2/origNum @contract:6.2/subscriptionId @contract:6.2/origNum~2 @contract:6.2/areaMatchMode @contract:6.2/ybDuration~2 @contract:6.2/areaMatchMode~2 @contract:6.2/recordFlag @contract:6.2/userData @contract:6.2/callDirection
   Scenario: An AXYB relation and its YB with the documented fields are bound
     Given the AXYB app
     When I bind AXYB with "app_key=<appKey>" and:
@@ -402,4 +402,71 @@ Feature: Request fields and answers checked both ways on every target (reference
   Scenario: AXYB query by a number that is no X of the app is refused
     Given the AXYB app
     When I query AXYB with "app_key=<appKey>&relationNum=<NOTX>"
+    Then the request is refused
+
+  # The YB bind's origNum is B, a number in the global format [V] (§6.2).
+  @axyb.bind @refused @contract:6.2/origNum~2
+  Scenario: A YB bind refuses a B without its country code
+    Given the AXYB app
+    And an AXYB relation of "<A1>"
+    When I bind AXYB with "app_key=<appKey>" and:
+      """
+      {"subscriptionId":"<SUB1>","origNum":"13800000001","areaMatchMode":"1"}
+      """
+    Then the request is refused
+
+  # The AX bind's areaCode is a city code with its 0; the platform chooses X in that city [V]
+  # (§6.2), strictly by default; a code without its 0 names no city.
+  @axyb.bind @contract:6.2/areaCode
+  Scenario: AXYB bind by areaCode chooses an X of that city
+    Given the AXYB app
+    And I remember the city codes of the app's X numbers as "AREA1" and "AREA2"
+    When I bind AXYB with "app_key=<appKey>" and:
+      """
+      {"origNum":"<A1>","areaCode":"<AREA1>","areaMatchMode":"0"}
+      """
+    Then the result code is "0"
+    And the response field "relationNumber" is an X number in the remembered area "<AREA1>"
+
+  @axyb.bind @refused @contract:6.2/areaCode
+  Scenario: AXYB bind refuses an areaCode without its leading 0
+    Given the AXYB app
+    When I bind AXYB with "app_key=<appKey>" and:
+      """
+      {"origNum":"<A1>","areaCode":"755","areaMatchMode":"0"}
+      """
+    Then the request is refused
+
+  # "HTTP 404 from the platform means a wrong base URL or URI" [V] (§12): a URI that is no
+  # interface is not answered as one. (The body binds nothing even where the URI exists.)
+  @axb.bind @contract:12/Codes-in-the-1012xxx-range @direction:broken
+  Scenario: A URI that is no interface is answered HTTP 404
+    Given the AXB app
+    When I send POST "/rest/caas/relationnumber/partners/v9.9" with body:
+      """
+      {}
+      """
+    Then the HTTP status is 404
+
+  # The YB bind's areaCode is the city code for choosing Y [C] (§6.2), with its leading 0.
+  @axyb.bind @contract:6.2/areaCode~2
+  Scenario: A YB bind by areaCode chooses a Y of that city
+    Given the AXYB app
+    And I remember the city codes of the app's X numbers as "AREA1" and "AREA2"
+    And an AXYB relation of "<A1>"
+    When I bind AXYB with "app_key=<appKey>" and:
+      """
+      {"subscriptionId":"<SUB1>","origNum":"<B1>","areaCode":"<AREA2>","areaMatchMode":"0"}
+      """
+    Then the result code is "0"
+    And the response field "relationNumber" is an X number in the remembered area "<AREA2>"
+
+  @axyb.bind @refused @contract:6.2/areaCode~2
+  Scenario: A YB bind refuses an areaCode without its leading 0
+    Given the AXYB app
+    And an AXYB relation of "<A1>"
+    When I bind AXYB with "app_key=<appKey>" and:
+      """
+      {"subscriptionId":"<SUB1>","origNum":"<B1>","areaCode":"755","areaMatchMode":"0"}
+      """
     Then the request is refused
