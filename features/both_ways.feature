@@ -1,5 +1,4 @@
-@inside
-Feature: Request fields and answers checked both ways on every target (reference §1.4-§1.7, §3-§5, §13.6)
+Feature: Request fields and answers checked both ways on every target (reference §1.4-§1.7, §3-§6, §12, §13.6)
   The interface features test most rules in one direction: the refusals of a field without a
   request that keeps it at its edge, or an accepted value without the refusal of a broken one.
   Each scenario here adds the missing direction from the contract: the inclusive ends of a
