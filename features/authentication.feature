@@ -7,7 +7,6 @@ Feature: Authentication — X-AKSK and legacy X-WSSE (reference §2)
 
   Background:
     Given the AXB app
-
   @rule:business:aksk-ok
   @contract:12/1023006 @contract:12/1023007 @contract:12/1023008 @contract:12/1023009 @contract:12/1023010 @contract:12/1023011 @contract:12/1023012 @contract:12/1023033 @contract:12/1023034 @contract:12/1023035 @contract:12/1023036 @contract:12/1023037 @contract:12/1023038 @contract:12/1010010 @contract:12/1010013 @contract:12/1010003 @contract:1.6/authentication-format-codes-1023006-1023 @contract:1.6/1010010-Invalid-digest-1010013-Time-out @contract:1.6/1010002-1010003-1012001
   Scenario: A correctly signed X-AKSK request is accepted

@@ -4,7 +4,6 @@ Feature: AX bind — POST /rest/provision/caas/privatenumber/v1.0 (reference §4
 
   Background:
     Given the AX app
-
   @contract:12/1011002 @contract:12/1011005 @contract:12/1012012 @contract:4.2/origNum
   Scenario: Bind A to an explicit X
     When I bind AX with:

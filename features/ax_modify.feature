@@ -4,7 +4,6 @@ Feature: AX modify — PUT /rest/provision/caas/privatenumber/v1.0 (reference §
   Background:
     Given the AX app
     And an AX binding of "<A1>" on "<X1>"
-
   @contract:4.4/subscriptionId @contract:4.4/origNum
   Scenario: Change the A number by subscriptionId
     When I modify AX with:
@@ -14,7 +13,6 @@ Feature: AX modify — PUT /rest/provision/caas/privatenumber/v1.0 (reference §
     Then the result code is "0"
     And I query AX with "subscriptionId=<SUB1>"
     And the response field "privateNumList.0.origNum" is "<A2>"
-
   @contract:4.4/privateNum
   Scenario: Identify the binding by privateNum
     When I modify AX with:

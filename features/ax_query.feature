@@ -12,7 +12,6 @@ Feature: AX query — GET /rest/provision/caas/privatenumber/v1.0 (reference §4
     When I query AX with "subscriptionId=<SUB1>"
     Then the result code is "0"
     And the response field "privateNumList.0.subscribeTime" is the request's time in UTC
-
   @contract:4.5/resultcode @contract:4.5/subscriptionId
   Scenario: Query by subscriptionId
     When I query AX with "subscriptionId=<SUB1>"
@@ -21,13 +20,11 @@ Feature: AX query — GET /rest/provision/caas/privatenumber/v1.0 (reference §4
     And the response field "privateNumList.0.origNum" is "<A1>"
     And the response field "privateNumList.0.privateNum" is "<X1>"
     And the response field "privateNumList.0.privateNumType" is "mobile-virtual"
-
   @contract:4.5/origNum
   Scenario: Query all bindings of an A
     When I query AX with "origNum=<A1>"
     Then the result code is "0"
     And the response list "privateNumList" has 2 entries
-
   @contract:4.5/privateNum
   Scenario: Query the binding of an X
     When I query AX with "privateNum=<X3>"

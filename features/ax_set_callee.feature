@@ -4,7 +4,6 @@ Feature: AX set temporary callee — PUT /rest/caas/privatenumber/calleenumber/v
   Background:
     Given the AX app
     And an AX binding of "<A1>" on "<X1>"
-
   @contract:4.6/subscriptionId @contract:4.6/calleeNum
   Scenario: Set the temporary callee by subscriptionId
     When I set the AX temporary callee with:
@@ -13,7 +12,6 @@ Feature: AX set temporary callee — PUT /rest/caas/privatenumber/calleenumber/v
       """
     Then the result code is "0"
     And the result description is "Success"
-
   @contract:4.6/privateNum
   Scenario: Set the temporary callee by privateNum with the default duration
     When I set the AX temporary callee with:

@@ -5,7 +5,6 @@ Feature: AXB bind — POST /rest/caas/relationnumber/partners/v1.0 (reference §
 
   Background:
     Given the AXB app
-
   @contract:3.2/resultcode @contract:12/1012001 @contract:12/1012008 @contract:12/1012010 @contract:12/1010040 @contract:1.6/1010002-1010003-1012001 @contract:1.6/1010029-1010040-all-1011xxx-1012xxx-1016 @contract:3.2/callerNum @contract:1.4/Mobile-country-code-mobile @contract:1.4/X-numbers-relationNum-privateNum-virtual @contract:D27
   Scenario: Bind A and B to an explicit X
     When I bind AXB with:
@@ -17,7 +16,6 @@ Feature: AXB bind — POST /rest/caas/relationnumber/partners/v1.0 (reference §
     And the response field "relationNum" is "<X1>"
     And the response field "subscriptionId" is present
     And the AXB binding "<SUB>" exists
-
   @contract:3.2/preVoice @contract:1.7/Boolean-like-strings @contract:D23 @contract:1.7/Integers
   Scenario: Bind with every optional field of the official samples
     When I bind AXB with:

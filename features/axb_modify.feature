@@ -4,7 +4,6 @@ Feature: AXB modify â€” PUT /rest/caas/relationnumber/partners/v1.0 (reference Â
   Background:
     Given the AXB app
     And an AXB binding of "<A1>" and "<B1>" on "<X1>"
-
   @contract:3.4/subscriptionId @contract:3.4/calleeNum
   Scenario: Change the callee
     When I modify AXB with:

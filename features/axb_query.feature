@@ -3,9 +3,7 @@ Feature: AXB query — GET /rest/caas/relationnumber/partners/v1.0 (reference §
 
   Background:
     Given the AXB app
-
-  # Both directions: the time is asserted within 300 s of the platform's present in UTC, so a
-  # platform answering in China local time (+8 h) fails here (§1.7).
+  # Both directions (§1.7): the time must be within 300 s of now in UTC, so China local time fails.
   @rule:business:utc-time @contract:1.7/Times-in-responses-and-notifications @direction:held @direction:broken
   Scenario: subscribeTime is the binding's time in UTC
     Given an AXB binding of "<A1>" and "<B1>" on "<X1>"
@@ -24,7 +22,6 @@ Feature: AXB query — GET /rest/caas/relationnumber/partners/v1.0 (reference §
     Then the result code is "0"
     When I query AXB with "subscriptionId=<SUB1>"
     Then the response field "relationNumList.0.subscribeTime" is the request's time in UTC
-
   @contract:3.5/resultcode @contract:12/1012007 @contract:3.5/parameter-combination-or-format-invalid @contract:3.5/no-binding-matches-including-a-relationN @contract:D41
   Scenario: Query one binding by subscriptionId
     Given an AXB binding with:

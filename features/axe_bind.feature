@@ -31,7 +31,6 @@ Feature: AXE bind — POST /rest/caas/extendnumber/v1.0 (reference §5.2, §13.3
       {"bindNum":"<A2>","virtualNum":"<X1>","extendNum":""}
       """
     And the response field "extendNum" is "0002"
-
   @contract:12/1020167
   Scenario: Bind with a requested extension
     When I bind AXE with:

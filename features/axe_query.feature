@@ -19,7 +19,6 @@ Feature: AXE query — GET /rest/caas/extendnumber/v1.0 (reference §5.5)
     And the response field "bindExpiredTime" is 600
     And the response field "callbackExpiredTime" is 30
     And the response field "userData" is "axe-1"
-
   @contract:5.5/virtualNum @contract:5.5/extendNum
   Scenario: Query by virtualNum and extendNum
     When I query AXE with "virtualNum=<X1>&extendNum=<EXT1>"
