@@ -58,6 +58,10 @@ type ContractRule struct {
 	// EmulatorOnly: every checking scenario runs only against the embedded emulator, so on
 	// another target the rule is not checked.
 	EmulatorOnly bool `json:"emulatorOnly,omitempty"`
+	// EmulatorOnlyDirection is "held" or "broken" when that direction is checked only by
+	// scenarios that run only against the embedded emulator while the other is checked on
+	// every target: on another target the rule is then checked one way only.
+	EmulatorOnlyDirection string `json:"emulatorOnlyDirection,omitempty"`
 	// Schema names the subschema ("<schema>#<pointer>") that checks the rule on every answer
 	// or push of every target (a schema note in rulenotes/); both directions count as checked.
 	Schema string `json:"schema,omitempty"`
@@ -73,9 +77,9 @@ type ContractRule struct {
 var resultCodeStepRE = regexp.MustCompile(`^the result code is "([^"]*)"`)
 
 // scenarioDirections tells which directions a scenario checks: an explicit @direction: tag,
-// else from its steps: expecting a non-zero result code, a refusal or a lockout checks the
-// broken direction; expecting success (code 0) or behaviour without any refusal checks the
-// held one.
+// else from its steps: expecting a non-zero result code, a refusal, a lookup that finds
+// nothing or a lockout checks the broken direction; expecting success (code 0) or behaviour
+// without any refusal checks the held one.
 func scenarioDirections(p Pickle) (held, broken bool) {
 	explicit := false
 	for _, t := range p.Tags {
@@ -97,7 +101,7 @@ func scenarioDirections(p Pickle) (held, broken bool) {
 			}
 		}
 		switch s {
-		case "the request is refused", "the client IP is locked out":
+		case "the request is refused", "the query finds no binding", "the client IP is locked out":
 			broken = true
 		case "the client IP is not locked out":
 			held = true
@@ -293,16 +297,27 @@ func contractRule(r InventoryRule, n RuleNote, keySet map[string]bool, byKey map
 	sort.Strings(keys)
 	e.Scenarios = keys
 	e.EmulatorOnly = len(keys) > 0
+	var heldEvery, brokenEvery bool // a direction checked on every target
 	for _, k := range keys {
 		h, b := scenarioDirections(byKey[k])
 		e.Held = e.Held || h
 		e.Broken = e.Broken || b
-		e.EmulatorOnly = e.EmulatorOnly && emulatorOnly(byKey[k].Tags)
+		emu := emulatorOnly(byKey[k].Tags)
+		e.EmulatorOnly = e.EmulatorOnly && emu
+		heldEvery = heldEvery || (h && !emu)
+		brokenEvery = brokenEvery || (b && !emu)
+	}
+	switch {
+	case e.EmulatorOnly || !e.Held || !e.Broken:
+	case !heldEvery:
+		e.EmulatorOnlyDirection = DirectionHeld
+	case !brokenEvery:
+		e.EmulatorOnlyDirection = DirectionBroken
 	}
 	switch n.Kind {
 	case NoteSchema:
 		// Every answer and push is validated against the schema on every target.
-		e.Schema, e.Held, e.Broken, e.EmulatorOnly = n.Detail, true, true, false
+		e.Schema, e.Held, e.Broken, e.EmulatorOnly, e.EmulatorOnlyDirection = n.Detail, true, true, false, ""
 	case NoteUnchecked:
 		e.Unchecked = n.Detail
 	default:
@@ -336,6 +351,9 @@ func gapOf(e ContractRule) string {
 	}
 	if e.EmulatorOnly {
 		why = append(why, "checked only against the embedded emulator (its scenarios are @emulator or assert a decision)")
+	}
+	if e.EmulatorOnlyDirection != "" {
+		why = append(why, "the "+e.EmulatorOnlyDirection+" direction is checked only against the embedded emulator (its scenarios are @emulator or assert a decision)")
 	}
 	if len(why) == 0 {
 		return ""

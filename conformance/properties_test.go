@@ -84,6 +84,21 @@ func normalizeNumbers(norm func(string) string) func(http.Handler) http.Handler 
 	}
 }
 
+// onPath applies the mutant wrap to the requests on path only: a platform whose bug is in one
+// interface's code.
+func onPath(path string, wrap func(http.Handler) http.Handler) func(http.Handler) http.Handler {
+	return func(h http.Handler) http.Handler {
+		mutated := wrap(h)
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == path {
+				mutated.ServeHTTP(w, r)
+				return
+			}
+			h.ServeHTTP(w, r)
+		})
+	}
+}
+
 // TestPropertiesCatchWhatTablesMiss proves the property checks find platform bugs that every
 // table-driven scenario lets through: for each mutant, the whole suite passes against it, and
 // the property check of one field fails with a shrunk request whose value is exactly one edit
@@ -93,27 +108,34 @@ func TestPropertiesCatchWhatTablesMiss(t *testing.T) {
 	cases := []struct {
 		name   string
 		norm   func(string) string
+		path   string // the interface the mutant breaks; "" for all
 		iface  string
 		field  string
 		shrunk func(v string) bool // the shape of the minimal failing value
 	}{
-		{"dashes in A/B numbers stripped instead of refused", func(s string) string { return strings.ReplaceAll(s, "-", "") },
+		{"dashes in A/B numbers stripped instead of refused", func(s string) string { return strings.ReplaceAll(s, "-", "") }, "",
 			pns.IfaceAXBind, "origNum",
 			func(v string) bool {
 				return strings.Count(v, "-") == 1 && pns.ValidRealNumber(strings.ReplaceAll(v, "-", ""))
 			}},
-		{"an area code's leading 0 after +86 dropped instead of refused", func(s string) string {
+		// In the AX bind only: both_ways.feature refuses an AXB B that keeps its 0, so a
+		// platform dropping it on every interface is killed by the scenarios already.
+		{"an area code's leading 0 after +86 dropped instead of refused (AX bind)", func(s string) string {
 			if strings.HasPrefix(s, "+860") {
 				return "+86" + s[4:]
 			}
 			return s
-		}, pns.IfaceAXBBind, "callerNum",
+		}, pns.PathAX, pns.IfaceAXBind, "origNum",
 			func(v string) bool { return strings.HasPrefix(v, "+860") && pns.ValidRealNumber("+86"+v[4:]) }},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel() // each mutant has its own in-process emulator
-			url := serveMutant(t, normalizeNumbers(c.norm))
+			wrap := normalizeNumbers(c.norm)
+			if c.path != "" {
+				wrap = onPath(c.path, wrap)
+			}
+			url := serveMutant(t, wrap)
 			suite, err := Run(context.Background(), Options{Target: url, Profile: EmulatorProfile()})
 			if err != nil {
 				t.Fatal(err)

@@ -3,14 +3,14 @@ Feature: Answers from the inside — media type and fields absent when not set (
 
   # Every provisioning answer is JSON with Content-Type application/json;charset=utf-8 [V],
   # success and error alike.
-  @axb.query @rule:business:answer-content-type
+  @axb.query @rule:business:answer-content-type @contract:1.5/resultcode @contract:12/0 @contract:1.6/0 @contract:D14 @contract:12/1010002
   Scenario: A successful answer is application/json in UTF-8
     Given an AXB binding of "<A1>" and "<B1>" on "<X1>"
     When I query AXB with "subscriptionId=<SUB1>"
     Then the result code is "0"
     And the response Content-Type is JSON in UTF-8
 
-  @ax.bind @rule:business:answer-content-type @code:1010002
+  @ax.bind @rule:business:answer-content-type @code:1010002 @contract:1.5/resultcode @contract:12/0 @contract:1.6/0 @contract:D14 @contract:12/1010002 @contract:1.6/1010002-1010003-1012001
   Scenario: An error answer is application/json in UTF-8
     When I bind AX with:
       """

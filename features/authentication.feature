@@ -7,9 +7,8 @@ Feature: Authentication — X-AKSK and legacy X-WSSE (reference §2)
 
   Background:
     Given the AXB app
-
   @rule:business:aksk-ok
-  @contract:2.5/1 @contract:2.5/3 @contract:2.5/4 @contract:2.5/5 @contract:2.5/6 @contract:2.5/7 @contract:2.5/8 @contract:2.5/14 @contract:2.5/18 @contract:2.5/The-codes-are-documented @contract:2.4/X-AKSK-X-WSSE-the-token-UsernameToken-wh @contract:1.3/Authorization @contract:1.1/App-mode @contract:D4 @contract:D5
+  @contract:2.5/1 @contract:2.5/3 @contract:2.5/4 @contract:2.5/5 @contract:2.5/6 @contract:2.5/7 @contract:2.5/8 @contract:2.5/14 @contract:2.5/18 @contract:2.5/The-codes-are-documented @contract:2.4/X-AKSK-X-WSSE-the-token-UsernameToken-wh @contract:1.3/Authorization @contract:1.1/App-mode @contract:D4 @contract:D5 @contract:12/1023006 @contract:12/1023007 @contract:12/1023008 @contract:12/1023009 @contract:12/1023010 @contract:12/1023011 @contract:12/1023012 @contract:12/1023033 @contract:12/1023034 @contract:12/1023035 @contract:12/1023036 @contract:12/1023037 @contract:12/1023038 @contract:12/1010010 @contract:12/1010013 @contract:12/1010003 @contract:1.6/authentication-format-codes-1023006-1023 @contract:1.6/1010010-Invalid-digest-1010013-Time-out @contract:1.6/1010002-1010003-1012001
   Scenario: A correctly signed X-AKSK request is accepted
     Given an AXB binding of "<A1>" and "<B1>" on "<X1>"
     When I query AXB with "subscriptionId=<SUB1>"
@@ -61,7 +60,7 @@ Feature: Authentication — X-AKSK and legacy X-WSSE (reference §2)
     Then the result code is "0"
 
   @auth-negative @rule:business:authorization-format @code:1023006
-  @contract:1.3/Authorization @contract:2.5/The-codes-are-documented
+  @contract:1.3/Authorization @contract:2.5/The-codes-are-documented @contract:12/1023006 @contract:1.6/authentication-format-codes-1023006-1023
   Scenario: The Authorization header is missing
     Given the next request has no header "Authorization"
     When I query AXB with "subscriptionId=auth-probe"
@@ -78,32 +77,32 @@ Feature: Authentication — X-AKSK and legacy X-WSSE (reference §2)
     And the HTTP status is 400
     And the result description is "<desc>"
 
-    @code:1023007
+    @code:1023007 @contract:12/1023007 @contract:1.6/authentication-format-codes-1023006-1023
     Examples: realm missing
       | case          | value                                        | code    | desc                                   |
       | realm missing | AKSK profile="UsernameToken",type="Appkey"   | 1023007 | realm not contained in Authorization.  |
 
-    @code:1023008
+    @code:1023008 @contract:12/1023008 @contract:1.6/authentication-format-codes-1023006-1023
     Examples: profile missing
       | case            | value                          | code    | desc                                     |
       | profile missing | AKSK realm="SDP",type="Appkey" | 1023008 | profile not contained in Authorization.  |
 
-    @code:1023012
+    @code:1023012 @contract:12/1023012 @contract:1.6/authentication-format-codes-1023006-1023
     Examples: type missing
       | case         | value                                      | code    | desc                                  |
       | type missing | AKSK realm="SDP",profile="UsernameToken"   | 1023012 | type not contained in Authorization.  |
 
-    @code:1023009
+    @code:1023009 @contract:12/1023009 @contract:1.6/authentication-format-codes-1023006-1023
     Examples: wrong realm
       | case        | value                                                     | code    | desc                                              |
       | wrong realm | AKSK realm="SDX",profile="UsernameToken",type="Appkey"    | 1023009 | The value of realm in Authorization must be SDP.  |
 
-    @code:1023010
+    @code:1023010 @contract:12/1023010 @contract:1.6/authentication-format-codes-1023006-1023
     Examples: wrong profile
       | case          | value                                            | code    | desc                                                          |
       | wrong profile | AKSK realm="SDP",profile="Token",type="Appkey"   | 1023010 | The value of profile in Authorization must be UsernameToken.  |
 
-    @code:1023011
+    @code:1023011 @contract:12/1023011 @contract:1.6/authentication-format-codes-1023006-1023
     Examples: wrong type
       | case       | value                                                        | code    | desc                                                   |
       | wrong type | AKSK realm="SDP",profile="UsernameToken",type="app_key"      | 1023011 | The value of type in Authorization must be app_key.    |
@@ -115,8 +114,7 @@ Feature: Authentication — X-AKSK and legacy X-WSSE (reference §2)
       | case         | value      | code    | desc                                   |
       | Bearer token | Bearer abc | 1023007 | realm not contained in Authorization.  |
 
-  @auth-negative @rule:business:x-aksk-format @code:1023033
-  @contract:1.3/X-AKSK
+  @auth-negative @rule:business:x-aksk-format @code:1023033 @contract:1.3/X-AKSK @contract:12/1023033 @contract:1.6/authentication-format-codes-1023006-1023
   Scenario: The X-AKSK header is missing
     Given the next request has no header "X-AKSK"
     When I query AXB with "subscriptionId=auth-probe"
@@ -132,27 +130,27 @@ Feature: Authentication — X-AKSK and legacy X-WSSE (reference §2)
     And the HTTP status is 400
     And the result description is "<desc>"
 
-    @code:1023038
+    @code:1023038 @contract:12/1023038 @contract:1.6/authentication-format-codes-1023006-1023
     Examples: UsernameToken missing
       | case                  | value                                                                                       | code    | desc                                    |
       | UsernameToken missing | Token Username="<appKey>",PasswordDigest="x",Nonce="abc",Created="2026-01-01T00:00:00Z"      | 1023038 | UsernameToken not contained in X-AKSK.  |
 
-    @code:1023034
+    @code:1023034 @contract:12/1023034 @contract:1.6/authentication-format-codes-1023006-1023
     Examples: Username missing
       | case             | value                                                                     | code    | desc                               |
       | Username missing | UsernameToken PasswordDigest="x",Nonce="abc",Created="2026-01-01T00:00:00Z" | 1023034 | UserName not contained in X-AKSK.  |
 
-    @code:1023035
+    @code:1023035 @contract:12/1023035 @contract:1.6/authentication-format-codes-1023006-1023
     Examples: Nonce missing
       | case          | value                                                                             | code    | desc                            |
       | Nonce missing | UsernameToken Username="<appKey>",PasswordDigest="x",Created="2026-01-01T00:00:00Z" | 1023035 | Nonce not contained in X-AKSK.  |
 
-    @code:1023036
+    @code:1023036 @contract:12/1023036 @contract:1.6/authentication-format-codes-1023006-1023
     Examples: Created missing
       | case            | value                                                        | code    | desc                              |
       | Created missing | UsernameToken Username="<appKey>",PasswordDigest="x",Nonce="abc" | 1023036 | Created not contained in X-AKSK.  |
 
-    @code:1023037
+    @code:1023037 @contract:12/1023037 @contract:1.6/authentication-format-codes-1023006-1023
     Examples: PasswordDigest missing
       | case                   | value                                                                     | code    | desc                                     |
       | PasswordDigest missing | UsernameToken Username="<appKey>",Nonce="abc",Created="2026-01-01T00:00:00Z" | 1023037 | PasswordDigest not contained in X-AKSK.  |
@@ -180,8 +178,7 @@ Feature: Authentication — X-AKSK and legacy X-WSSE (reference §2)
       | case          | header        | extra | code    | desc                                  |
       | x after type  | Authorization | x     | 1023012 | type not contained in Authorization.  |
 
-  @auth-negative @rule:business:unknown-app-key @code:1010003
-  @contract:2.1/Username
+  @auth-negative @rule:business:unknown-app-key @code:1010003 @contract:2.1/Username @contract:12/1010003 @contract:1.6/1010002-1010003-1012001
   Scenario: An unknown APP_Key
     Given the next request uses the app key "no-such-app-key"
     When I query AXB with "subscriptionId=auth-probe"
@@ -189,7 +186,7 @@ Feature: Authentication — X-AKSK and legacy X-WSSE (reference §2)
     And the HTTP status is 403
     And the result description is "Invalid app_key."
 
-  @auth-negative @rule:business:bad-digest @code:1010010
+  @auth-negative @rule:business:bad-digest @code:1010010 @contract:12/1010010 @contract:1.6/1010010-Invalid-digest-1010013-Time-out
   Scenario: A digest made with the wrong secret
     Given the next request is signed with the secret "not-the-secret"
     When I query AXB with "subscriptionId=auth-probe"
@@ -214,7 +211,7 @@ Feature: Authentication — X-AKSK and legacy X-WSSE (reference §2)
       | a space between Nonce and Created                |
       | the X-WSSE digest on the X-AKSK header           |
 
-  @auth-negative @rule:business:future-created @code:1010013
+  @auth-negative @rule:business:future-created @code:1010013 @contract:12/1010013 @contract:1.6/1010010-Invalid-digest-1010013-Time-out
   Scenario: A Created one day in the future
     Given the next request's Created is 86400 seconds from now
     When I query AXB with "subscriptionId=auth-probe"
@@ -247,7 +244,7 @@ Feature: Authentication — X-AKSK and legacy X-WSSE (reference §2)
     Then the result code is "1010010"
     And the result description is "Invalid digest."
 
-  @auth-negative @rule:business:stale-created @code:1010013
+  @auth-negative @rule:business:stale-created @code:1010013 @contract:12/1010013 @contract:1.6/1010010-Invalid-digest-1010013-Time-out
   Scenario: A Created one day old
     Given the next request's Created is -86400 seconds from now
     When I query AXB with "subscriptionId=auth-probe"
@@ -287,7 +284,7 @@ Feature: Authentication — X-AKSK and legacy X-WSSE (reference §2)
     When I query AXB with "subscriptionId=auth-probe"
     Then the result code is "1010010"
 
-  @rule:business:wsse @decision:D1
+  @rule:business:wsse @decision:D1 @contract:12/1023026 @contract:12/1023027 @contract:12/1023028 @contract:12/1023029 @contract:12/1023030 @contract:12/1023031 @contract:1.6/legacy-X-WSSE-format-codes-1023026-10230
   Scenario: Legacy X-WSSE is accepted
     Given an AXB binding of "<A1>" and "<B1>" on "<X1>"
     And the next request is signed with X-WSSE
@@ -301,7 +298,7 @@ Feature: Authentication — X-AKSK and legacy X-WSSE (reference §2)
     When I query AXB with "subscriptionId=auth-probe"
     Then the result code is "1023033"
 
-  @auth-negative @rule:business:wsse @code:1023026 @decision:D1
+  @auth-negative @rule:business:wsse @code:1023026 @decision:D1 @contract:12/1023026 @contract:1.6/legacy-X-WSSE-format-codes-1023026-10230
   Scenario: The X-WSSE header is missing
     Given the next request is signed with X-WSSE
     And the next request has no header "X-WSSE"
@@ -317,27 +314,27 @@ Feature: Authentication — X-AKSK and legacy X-WSSE (reference §2)
     Then the result code is "<code>"
     And the HTTP status is 400
 
-    @code:1023027
+    @code:1023027 @contract:12/1023027 @contract:1.6/legacy-X-WSSE-format-codes-1023026-10230
     Examples: Username missing
       | case             | value                                                                     | code    |
       | Username missing | UsernameToken PasswordDigest="x",Nonce="abc",Created="2026-01-01T00:00:00Z" | 1023027 |
 
-    @code:1023028
+    @code:1023028 @contract:12/1023028 @contract:1.6/legacy-X-WSSE-format-codes-1023026-10230
     Examples: Nonce missing
       | case          | value                                                                             | code    |
       | Nonce missing | UsernameToken Username="<appKey>",PasswordDigest="x",Created="2026-01-01T00:00:00Z" | 1023028 |
 
-    @code:1023029
+    @code:1023029 @contract:12/1023029 @contract:1.6/legacy-X-WSSE-format-codes-1023026-10230
     Examples: Created missing
       | case            | value                                                        | code    |
       | Created missing | UsernameToken Username="<appKey>",PasswordDigest="x",Nonce="abc" | 1023029 |
 
-    @code:1023030
+    @code:1023030 @contract:12/1023030 @contract:1.6/legacy-X-WSSE-format-codes-1023026-10230
     Examples: PasswordDigest missing
       | case                   | value                                                                     | code    |
       | PasswordDigest missing | UsernameToken Username="<appKey>",Nonce="abc",Created="2026-01-01T00:00:00Z" | 1023030 |
 
-  @auth-negative @rule:business:wsse @code:1023031 @decision:D1 @decision:D3
+  @auth-negative @rule:business:wsse @code:1023031 @decision:D1 @decision:D3 @contract:12/1023031 @contract:1.6/legacy-X-WSSE-format-codes-1023026-10230
   Scenario: A malformed Created on the X-WSSE path
     Given the next request is signed with X-WSSE
     And the next request's Created is "2026-01-01 00:00:00"
@@ -345,7 +342,7 @@ Feature: Authentication — X-AKSK and legacy X-WSSE (reference §2)
     Then the result code is "1023031"
     And the HTTP status is 400
 
-  @rule:business:frozen @code:1010029 @emulator
+  @rule:business:frozen @code:1010029 @emulator @contract:12/1010029 @contract:1.6/1010029-1010040-all-1011xxx-1012xxx-1016
   Scenario: Every provisioning call of a frozen account fails
     Given the AXB-frozen app
     When I bind AXB with:
@@ -355,14 +352,14 @@ Feature: Authentication — X-AKSK and legacy X-WSSE (reference §2)
     Then the result code is "1010029"
     And the result description is "The subscriber status is frozen"
 
-  @rule:business:allow-list @code:1020166 @emulator
+  @rule:business:allow-list @code:1020166 @emulator @contract:12/1020166 @contract:1.6/1010029-1010040-all-1011xxx-1012xxx-1016
   Scenario: A client IP outside the app's allow-list is refused
     Given the AXB-allowlist app
     When I query AXB with "subscriptionId=auth-probe"
     Then the result code is "1020166"
     And the result description is "The app client ip is not in ip white list."
 
-  @auth-negative @rule:business:lockout @code:1010010 @code:1020176 @emulator @global-state
+  @auth-negative @rule:business:lockout @code:1010010 @code:1020176 @emulator @global-state @contract:12/1020176 @contract:1.6/1010029-1010040-all-1011xxx-1012xxx-1016
   Scenario: Repeated authentication failures lock the client IP out
     Given the emulator lockout is on
     When I send 10 AXB queries signed with the secret "not-the-secret"

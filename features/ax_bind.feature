@@ -5,7 +5,7 @@ Feature: AX bind — POST /rest/provision/caas/privatenumber/v1.0 (reference §4
   Background:
     Given the AX app
 
-  @contract:D45 @contract:13.6/A-numbers-per-X-AX
+  @contract:D45 @contract:13.6/A-numbers-per-X-AX @contract:12/1011002 @contract:12/1011005 @contract:12/1012012 @contract:4.2/origNum
   Scenario: Bind A to an explicit X
     When I bind AX with:
       """
@@ -36,7 +36,7 @@ Feature: AX bind — POST /rest/provision/caas/privatenumber/v1.0 (reference §4
     Then the result code is "0"
     And the response field "privateNum" is an X number in area "0755"
 
-  @rule:business:no-eligible-x @code:1011002
+  @rule:business:no-eligible-x @code:1011002 @contract:12/1011002 @contract:1.6/1010029-1010040-all-1011xxx-1012xxx-1016
   Scenario: No X in the requested city under strict matching
     When I bind AX with:
       """
@@ -53,7 +53,7 @@ Feature: AX bind — POST /rest/provision/caas/privatenumber/v1.0 (reference §4
     Then the result code is "1011002"
     And the result description is "Insufficient number of resources"
 
-  @rule:business:ax-one-a-per-x @code:1011005
+  @rule:business:ax-one-a-per-x @code:1011005 @contract:12/1011005 @contract:1.6/1010029-1010040-all-1011xxx-1012xxx-1016
   Scenario: An X bound to another A is refused
     Given an AX binding of "<A1>" on "<X1>"
     When I bind AX with:
@@ -63,7 +63,7 @@ Feature: AX bind — POST /rest/provision/caas/privatenumber/v1.0 (reference §4
     Then the result code is "1011005"
     And the result description is "Resources have been allocated."
 
-  @rule:business:ax-same-a-x @code:1016002 @decision:D50
+  @rule:business:ax-same-a-x @code:1016002 @decision:D50 @contract:12/1016002
   Scenario: The same A and X cannot be bound twice
     Given an AX binding of "<A1>" on "<X1>"
     When I bind AX with:
@@ -82,7 +82,7 @@ Feature: AX bind — POST /rest/provision/caas/privatenumber/v1.0 (reference §4
       """
     Then the request is refused
 
-  @rule:business:ax-5x-limit @code:1011003 @decision:D46
+  @rule:business:ax-5x-limit @code:1011003 @decision:D46 @contract:12/1011003
   Scenario: An A holds at most 5 X numbers: the emulator's code
     Given "<A1>" holds 5 AX bindings
     When I bind AX with:
@@ -109,7 +109,7 @@ Feature: AX bind — POST /rest/provision/caas/privatenumber/v1.0 (reference §4
       """
     Then the request is refused
 
-  @rule:business:x-not-owned @code:1011004 @decision:D48
+  @rule:business:x-not-owned @code:1011004 @decision:D48 @contract:12/1011004
   Scenario: An X that is not the app's is refused: the emulator's code
     When I bind AX with:
       """
@@ -117,7 +117,7 @@ Feature: AX bind — POST /rest/provision/caas/privatenumber/v1.0 (reference §4
       """
     Then the result code is "1011004"
 
-  @rule:business:recording-disabled @code:1012012
+  @rule:business:recording-disabled @code:1012012 @contract:12/1012012 @contract:1.6/1010029-1010040-all-1011xxx-1012xxx-1016
   Scenario: Recording requested by an app without the recording option
     Given the AX-norec app
     When I bind AX with:
@@ -159,7 +159,7 @@ Feature: AX bind — POST /rest/provision/caas/privatenumber/v1.0 (reference §4
       | case                | body                                             | field   |
       | origNum without +   | {"origNum":"13800000000","privateNum":"<X1>"}     | origNum |
 
-    @rule:format:privateNum
+    @rule:format:privateNum @contract:1.4/X-numbers-relationNum-privateNum-virtual
     Examples: privateNum format
       | case                     | body                                                | field      |
       | privateNum a fixed line  | {"origNum":"<A1>","privateNum":"+8675528123401"}     | privateNum |
@@ -169,12 +169,12 @@ Feature: AX bind — POST /rest/provision/caas/privatenumber/v1.0 (reference §4
       | case                  | body                                                                     | field          |
       | privateNumType fixed  | {"origNum":"<A1>","privateNum":"<X1>","privateNumType":"fixed-virtual"}   | privateNumType |
 
-    @rule:enum:calleeNumDisplay
+    @rule:enum:calleeNumDisplay @contract:1.7/String-enums
     Examples: calleeNumDisplay values
       | case               | body                                                              | field            |
       | calleeNumDisplay 2 | {"origNum":"<A1>","privateNum":"<X1>","calleeNumDisplay":"2"}      | calleeNumDisplay |
 
-    @rule:enum:turnFlag
+    @rule:enum:turnFlag @contract:1.7/String-enums
     Examples: turnFlag values
       | case          | body                                                       | field    |
       | turnFlag yes  | {"origNum":"<A1>","privateNum":"<X1>","turnFlag":"yes"}     | turnFlag |

@@ -5,7 +5,7 @@ Feature: AX modify — PUT /rest/provision/caas/privatenumber/v1.0 (reference §
     Given the AX app
     And an AX binding of "<A1>" on "<X1>"
 
-  @contract:4.4/subscriptionId-privateNum-subscriptionId
+  @contract:4.4/subscriptionId-privateNum-subscriptionId @contract:4.4/subscriptionId @contract:4.4/origNum
   Scenario: Change the A number by subscriptionId
     When I modify AX with:
       """
@@ -15,7 +15,7 @@ Feature: AX modify — PUT /rest/provision/caas/privatenumber/v1.0 (reference §
     And I query AX with "subscriptionId=<SUB1>"
     And the response field "privateNumList.0.origNum" is "<A2>"
 
-  @contract:4.4/subscriptionId-privateNum-subscriptionId
+  @contract:4.4/subscriptionId-privateNum-subscriptionId @contract:4.4/privateNum
   Scenario: Identify the binding by privateNum
     When I modify AX with:
       """
@@ -76,7 +76,7 @@ Feature: AX modify — PUT /rest/provision/caas/privatenumber/v1.0 (reference §
       """
     Then the request is refused
 
-  @rule:business:unknown-subscription @code:1016001 @decision:D47
+  @rule:business:unknown-subscription @code:1016001 @decision:D47 @contract:12/1016001
   Scenario: Unknown subscriptionId: the emulator's code
     When I modify AX with:
       """

@@ -12,7 +12,7 @@ Feature: AX query — GET /rest/provision/caas/privatenumber/v1.0 (reference §4
     When I query AX with "subscriptionId=<SUB1>"
     Then the result code is "0"
     And the response field "privateNumList.0.subscribeTime" is the request's time in UTC
-
+  @contract:4.5/resultcode @contract:4.5/subscriptionId
   Scenario: Query by subscriptionId
     When I query AX with "subscriptionId=<SUB1>"
     Then the result code is "0"
@@ -20,7 +20,7 @@ Feature: AX query — GET /rest/provision/caas/privatenumber/v1.0 (reference §4
     And the response field "privateNumList.0.origNum" is "<A1>"
     And the response field "privateNumList.0.privateNum" is "<X1>"
     And the response field "privateNumList.0.privateNumType" is "mobile-virtual"
-
+  @contract:4.5/origNum
   Scenario: Query all bindings of an A
     When I query AX with "origNum=<A1>"
     Then the result code is "0"
@@ -36,6 +36,7 @@ Feature: AX query — GET /rest/provision/caas/privatenumber/v1.0 (reference §4
     And the response field "privateNumList.0.subscriptionId" is "<SUB1>"
     And the response field "privateNumList.1.subscriptionId" is "<SUB2>"
 
+  @contract:4.5/privateNum
   Scenario: Query the binding of an X
     When I query AX with "privateNum=<X3>"
     Then the result code is "0"
@@ -62,7 +63,7 @@ Feature: AX query — GET /rest/provision/caas/privatenumber/v1.0 (reference §4
     When I query AX with "subscriptionId=00000000-0000-4000-8000-000000000000"
     Then the result code is "1016001"
 
-  @code:1010002
+  @code:1010002 @contract:4.5/resultcode
   Scenario Outline: AX query rejects <case>
     When I query AX with "<query>"
     Then the result code is "1010002"

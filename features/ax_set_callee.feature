@@ -5,8 +5,7 @@ Feature: AX set temporary callee — PUT /rest/caas/privatenumber/calleenumber/v
     Given the AX app
     And an AX binding of "<A1>" on "<X1>"
 
-  @contract:1.2/AXB-has-no-set-temporary
-  @contract:4.6/Sets-the-real-callee-for
+  @contract:1.2/AXB-has-no-set-temporary @contract:4.6/Sets-the-real-callee-for @contract:4.6/subscriptionId @contract:4.6/calleeNum
   Scenario: Set the temporary callee by subscriptionId
     When I set the AX temporary callee with:
       """
@@ -14,7 +13,7 @@ Feature: AX set temporary callee — PUT /rest/caas/privatenumber/calleenumber/v
       """
     Then the result code is "0"
     And the result description is "Success"
-
+  @contract:4.6/privateNum
   Scenario: Set the temporary callee by privateNum with the default duration
     When I set the AX temporary callee with:
       """
@@ -113,7 +112,7 @@ Feature: AX set temporary callee — PUT /rest/caas/privatenumber/calleenumber/v
       | case                      | body                                         | field      |
       | neither ID nor privateNum | {"origNum":"<A1>","calleeNum":"<B1>"}         | privateNum |
 
-    @rule:range:duration
+    @rule:range:duration @contract:13.6/AX-temporary-callee-duration
     Examples: duration range
       | case             | body                                                          | field    |
       | duration 0       | {"subscriptionId":"<SUB1>","calleeNum":"<B1>","duration":0}     | duration |

@@ -10,7 +10,7 @@ Feature: AX unbind — DELETE /rest/provision/caas/privatenumber/v1.0 (reference
     Then the result code is "0"
     And the result description is "Success"
     And the AX binding "<SUB1>" does not exist
-
+  @contract:4.3/origNum @contract:4.3/privateNum
   Scenario: Unbind by origNum and privateNum (official example)
     When I unbind AX with "origNum=<A1>&privateNum=<X1>"
     Then the result code is "0"

@@ -5,7 +5,7 @@ Feature: AXB bind — POST /rest/caas/relationnumber/partners/v1.0 (reference §
 
   Background:
     Given the AXB app
-
+  @contract:3.2/resultcode @contract:12/1012001 @contract:12/1012008 @contract:12/1012010 @contract:12/1010040 @contract:1.6/1010002-1010003-1012001 @contract:1.6/1010029-1010040-all-1011xxx-1012xxx-1016 @contract:3.2/callerNum @contract:1.4/Mobile-country-code-mobile @contract:1.4/X-numbers-relationNum-privateNum-virtual @contract:D27
   Scenario: Bind A and B to an explicit X
     When I bind AXB with:
       """
@@ -16,7 +16,7 @@ Feature: AXB bind — POST /rest/caas/relationnumber/partners/v1.0 (reference §
     And the response field "relationNum" is "<X1>"
     And the response field "subscriptionId" is present
     And the AXB binding "<SUB>" exists
-
+  @contract:3.2/preVoice @contract:1.7/Boolean-like-strings @contract:D23 @contract:1.7/Integers
   Scenario: Bind with every optional field of the official samples
     When I bind AXB with:
       """
@@ -67,7 +67,7 @@ Feature: AXB bind — POST /rest/caas/relationnumber/partners/v1.0 (reference §
     Then the result code is "0"
     And the response field "relationNum" is one of the app's X numbers
 
-  @rule:business:no-eligible-x @code:1012008 @contract:3.2/Otherwise-the-candidates-are-the @contract:3.2/With-areaCode-candidates-in-that
+  @rule:business:no-eligible-x @code:1012008 @contract:3.2/Otherwise-the-candidates-are-the @contract:3.2/With-areaCode-candidates-in-that @contract:3.2/resultcode @contract:12/1012008 @contract:1.6/1010029-1010040-all-1011xxx-1012xxx-1016
   Scenario: No X in the requested city under strict matching
     When I bind AXB with:
       """
@@ -85,7 +85,7 @@ Feature: AXB bind — POST /rest/caas/relationnumber/partners/v1.0 (reference §
     Then the result code is "0"
     And the response field "relationNum" is one of the app's X numbers
 
-  @rule:business:x-reuse @contract:3.1/One-X-carries-up-to @contract:D30 @contract:3.2/relationNum-given-it-must-be @contract:13.5/explicit-X-relationNum-privateNum-virtua
+  @rule:business:x-reuse @contract:3.1/One-X-carries-up-to @contract:D30 @contract:3.2/relationNum-given-it-must-be @contract:13.5/explicit-X-relationNum-privateNum-virtua @contract:12/1012010
   Scenario: AXB and CXD may share an X
     Given an AXB binding of "<A1>" and "<B1>" on "<X1>"
     When I bind AXB with:
@@ -103,7 +103,7 @@ Feature: AXB bind — POST /rest/caas/relationnumber/partners/v1.0 (reference §
       """
     Then the result code is "0"
 
-  @rule:business:x-reuse @code:1012010 @contract:3.2/relationNum-given-it-must-be @contract:3.1/One-X-carries-up-to
+  @rule:business:x-reuse @code:1012010 @contract:3.2/relationNum-given-it-must-be @contract:3.1/One-X-carries-up-to @contract:12/1012010 @contract:1.6/1010029-1010040-all-1011xxx-1012xxx-1016
   Scenario Outline: X reuse rule: with A-X-B bound, binding <case> on the same X is refused
     Given an AXB binding of "<A1>" and "<B1>" on "<X1>"
     When I bind AXB with:
@@ -169,7 +169,7 @@ Feature: AXB bind — POST /rest/caas/relationnumber/partners/v1.0 (reference §
     Then the result code is "1012008"
     And the result description is "Insufficient number of resources"
 
-  @rule:business:recording-disabled @code:1012012
+  @rule:business:recording-disabled @code:1012012 @contract:12/1012012 @contract:1.6/1010029-1010040-all-1011xxx-1012xxx-1016
   Scenario: Recording requested by an app without the recording option
     Given the AXB-norec app
     When I bind AXB with:
@@ -179,7 +179,7 @@ Feature: AXB bind — POST /rest/caas/relationnumber/partners/v1.0 (reference §
     Then the result code is "1012012"
     And the result description is "Application does not open recording function"
 
-  @rule:business:mode-mismatch @code:1010040 @contract:1.1/App-mode
+  @rule:business:mode-mismatch @code:1010040 @contract:1.1/App-mode @contract:12/1010040 @contract:1.6/1010029-1010040-all-1011xxx-1012xxx-1016
   Scenario: An AX app may not call the AXB bind interface
     Given the AX app
     When I send POST "/rest/caas/relationnumber/partners/v1.0" with body:
@@ -248,7 +248,7 @@ Feature: AXB bind — POST /rest/caas/relationnumber/partners/v1.0 (reference §
       | case                | body                                                                  | field     |
       | calleeNum too long  | {"callerNum":"<A1>","calleeNum":"+86<digits:29>","relationNum":"<X1>"} | calleeNum |
 
-    @rule:format:callerNum
+    @rule:format:callerNum @contract:1.4/Mobile-country-code-mobile
     Examples: callerNum format
       | case                          | body                                                                 | field     |
       | callerNum without +           | {"callerNum":"13800000000","calleeNum":"<B1>","relationNum":"<X1>"}   | callerNum |
@@ -267,7 +267,7 @@ Feature: AXB bind — POST /rest/caas/relationnumber/partners/v1.0 (reference §
       | case                 | body                                                                 | field     |
       | calleeNum without +  | {"callerNum":"<A1>","calleeNum":"13800000000","relationNum":"<X1>"}   | calleeNum |
 
-    @rule:format:relationNum
+    @rule:format:relationNum @contract:1.4/X-numbers-relationNum-privateNum-virtual
     Examples: relationNum format
       | case                          | body                                                                    | field       |
       | relationNum a fixed line      | {"callerNum":"<A1>","calleeNum":"<B1>","relationNum":"+8675528123401"}   | relationNum |
@@ -278,7 +278,7 @@ Feature: AXB bind — POST /rest/caas/relationnumber/partners/v1.0 (reference §
       | case                | body                                                               | field     |
       | callerNum a number  | {"callerNum":8613800000000,"calleeNum":"<B1>","relationNum":"<X1>"} | callerNum |
 
-    @rule:range:duration
+    @rule:range:duration @contract:D29 @contract:13.6/AXB-duration
     Examples: duration range
       | case                 | body                                                                          | field    |
       | negative duration    | {"callerNum":"<A1>","calleeNum":"<B1>","relationNum":"<X1>","duration":-1}      | duration |
@@ -290,7 +290,7 @@ Feature: AXB bind — POST /rest/caas/relationnumber/partners/v1.0 (reference §
       | duration a string    | {"callerNum":"<A1>","calleeNum":"<B1>","relationNum":"<X1>","duration":"60"}    | duration |
       | duration a fraction  | {"callerNum":"<A1>","calleeNum":"<B1>","relationNum":"<X1>","duration":1.5}     | duration |
 
-    @rule:range:maxDuration
+    @rule:range:maxDuration @contract:13.6/maxDuration
     Examples: maxDuration range
       | case               | body                                                                           | field       |
       | maxDuration 1441   | {"callerNum":"<A1>","calleeNum":"<B1>","relationNum":"<X1>","maxDuration":1441}  | maxDuration |
@@ -312,12 +312,12 @@ Feature: AXB bind — POST /rest/caas/relationnumber/partners/v1.0 (reference §
       | areaMatchMode 2   | {"callerNum":"<A1>","calleeNum":"<B1>","areaCode":"0755","areaMatchMode":"2"}               | areaMatchMode |
       | areaMatchMode int | {"callerNum":"<A1>","calleeNum":"<B1>","areaCode":"0755","areaMatchMode":0}                 | areaMatchMode |
 
-    @rule:enum:recordFlag
+    @rule:enum:recordFlag @contract:1.7/Boolean-like-strings @contract:D23
     Examples: recordFlag values
       | case             | body                                                                               | field      |
       | recordFlag yes   | {"callerNum":"<A1>","calleeNum":"<B1>","relationNum":"<X1>","recordFlag":"yes"}      | recordFlag |
 
-    @rule:enum:privateSms
+    @rule:enum:privateSms @contract:1.7/Boolean-like-strings @contract:D23
     Examples: privateSms values
       | case             | body                                                                               | field      |
       | privateSms TRUE  | {"callerNum":"<A1>","calleeNum":"<B1>","relationNum":"<X1>","privateSms":"TRUE"}     | privateSms |
@@ -327,13 +327,13 @@ Feature: AXB bind — POST /rest/caas/relationnumber/partners/v1.0 (reference §
       | case              | body                                                                                          | field    |
       | preVoice an array | {"callerNum":"<A1>","calleeNum":"<B1>","relationNum":"<X1>","preVoice":[{"callerHintTone":"a.wav"}]} | preVoice |
 
-    @rule:length:userData
+    @rule:length:userData @contract:13.6/userData
     Examples: userData length
       | case              | body                                                                                  | field    |
       | userData too long | {"callerNum":"<A1>","calleeNum":"<B1>","relationNum":"<X1>","userData":"<str:257>"}     | userData |
       | userData empty    | {"callerNum":"<A1>","calleeNum":"<B1>","relationNum":"<X1>","userData":""}              | userData |
 
-    @rule:format:userData
+    @rule:format:userData @contract:13.6/userData @contract:D24
     Examples: userData characters
       | case                 | body                                                                                 | field    |
       | userData with braces | {"callerNum":"<A1>","calleeNum":"<B1>","relationNum":"<X1>","userData":"{order}"}      | userData |

@@ -5,7 +5,7 @@ Feature: AXB modify â€” PUT /rest/caas/relationnumber/partners/v1.0 (reference Â
     Given the AXB app
     And an AXB binding of "<A1>" and "<B1>" on "<X1>"
 
-  @contract:3.4/Prerequisite-the-binding-exists-custom @contract:3.4/Rules-the-resulting-A
+  @contract:3.4/Prerequisite-the-binding-exists-custom @contract:3.4/Rules-the-resulting-A @contract:3.4/subscriptionId @contract:3.4/calleeNum
   Scenario: Change the callee
     When I modify AXB with:
       """

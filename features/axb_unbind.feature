@@ -12,8 +12,7 @@ Feature: AXB unbind — DELETE /rest/caas/relationnumber/partners/v1.0 (referenc
     And the result description is "Success"
     And the AXB binding "<SUB1>" does not exist
 
-  @rule:business:unbind-all-by-x
-  @contract:3.3/One-of-the-two-is @contract:3.1/Bind-and-unbind-take-effect
+  @rule:business:unbind-all-by-x @contract:3.3/One-of-the-two-is @contract:3.1/Bind-and-unbind-take-effect @contract:12/1012001 @contract:3.3/relationNum-not-one-of-the-app-s-numbers
   Scenario: Unbinding by relationNum alone removes every binding on that X
     Given an AXB binding of "<A1>" and "<B1>" on "<X1>"
     And an AXB binding of "<C1>" and "<D1>" on "<X1>"
@@ -77,13 +76,13 @@ Feature: AXB unbind — DELETE /rest/caas/relationnumber/partners/v1.0 (referenc
       | case                  | query                   | field       |
       | unescaped relationNum | relationNum=<raw:X1>    | relationNum |
 
-  @rule:business:x-not-owned @code:1012001
+  @rule:business:x-not-owned @code:1012001 @contract:12/1012001 @contract:1.6/1010002-1010003-1012001
   Scenario: relationNum not owned by the app
     When I unbind AXB with "relationNum=<NOTX>"
     Then the result code is "1012001"
     And the result description is "Resource of number is not to be applied."
 
-  @rule:business:unknown-subscription @code:1012007
+  @rule:business:unknown-subscription @code:1012007 @contract:3.3/subscriptionId
   Scenario: Unknown subscriptionId
     When I unbind AXB with "subscriptionId=00000000-0000-4000-8000-000000000000"
     Then the result code is "1012007"

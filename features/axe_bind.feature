@@ -5,7 +5,7 @@ Feature: AXE bind — POST /rest/caas/extendnumber/v1.0 (reference §5.2, §13.3
   Background:
     Given the AXE app
 
-  @rule:business:extension-allocation
+  @rule:business:extension-allocation @contract:5.2/bindNum
   Scenario: Bind A to an explicit X; the platform allocates the extension
     When I bind AXE with:
       """
@@ -32,7 +32,7 @@ Feature: AXE bind — POST /rest/caas/extendnumber/v1.0 (reference §5.2, §13.3
       """
     And the response field "extendNum" is "0002"
 
-  @contract:13.6/AXE-extension-digits
+  @contract:13.6/AXE-extension-digits @contract:12/1020167
   Scenario: Bind with a requested extension
     When I bind AXE with:
       """
@@ -42,8 +42,7 @@ Feature: AXE bind — POST /rest/caas/extendnumber/v1.0 (reference §5.2, §13.3
     And I query AXE with "subscriptionId=<SUB1>"
     And the response field "extendNum" is "4711"
 
-  @rule:business:extension-taken @code:1020167
-  @contract:13.3/Extensions-are-1-4-digits-with @contract:5.1/E-has-at-most-4
+  @rule:business:extension-taken @code:1020167 @contract:13.3/Extensions-are-1-4-digits-with @contract:5.1/E-has-at-most-4 @contract:12/1020167 @contract:1.6/1010029-1010040-all-1011xxx-1012xxx-1016
   Scenario: A requested extension that is taken is refused
     Given an AXE binding of "<A1>" on "<X1>"
     When I bind AXE with:
@@ -144,7 +143,7 @@ Feature: AXE bind — POST /rest/caas/extendnumber/v1.0 (reference §5.2, §13.3
       | case              | body                                            | field   |
       | bindNum without + | {"bindNum":"13800000000","virtualNum":"<X1>"}    | bindNum |
 
-    @rule:format:virtualNum
+    @rule:format:virtualNum @contract:1.4/X-numbers-relationNum-privateNum-virtual
     Examples: virtualNum format
       | case                    | body                                              | field      |
       | virtualNum a fixed line | {"bindNum":"<A1>","virtualNum":"+8675528123401"}   | virtualNum |
@@ -159,12 +158,12 @@ Feature: AXE bind — POST /rest/caas/extendnumber/v1.0 (reference §5.2, §13.3
       | case               | body                                                       | field     |
       | extendNum 5 digits | {"bindNum":"<A1>","virtualNum":"<X1>","extendNum":"12345"}   | extendNum |
 
-    @rule:enum:displayNumMode
+    @rule:enum:displayNumMode @contract:1.7/String-enums
     Examples: displayNumMode values
       | case              | body                                                          | field          |
       | displayNumMode 2  | {"bindNum":"<A1>","virtualNum":"<X1>","displayNumMode":"2"}     | displayNumMode |
 
-    @rule:enum:timeUnit
+    @rule:enum:timeUnit @contract:1.7/String-enums
     Examples: timeUnit values
       | case        | body                                                     | field    |
       | timeUnit 2  | {"bindNum":"<A1>","virtualNum":"<X1>","timeUnit":"2"}      | timeUnit |

@@ -20,7 +20,7 @@ Feature: AXE query — GET /rest/caas/extendnumber/v1.0 (reference §5.5)
     And the response field "callbackExpiredTime" is 30
     And the response field "userData" is "axe-1"
 
-  @contract:D65
+  @contract:D65 @contract:5.5/virtualNum @contract:5.5/extendNum
   Scenario: Query by virtualNum and extendNum
     When I query AXE with "virtualNum=<X1>&extendNum=<EXT1>"
     Then the result code is "0"
@@ -51,7 +51,7 @@ Feature: AXE query — GET /rest/caas/extendnumber/v1.0 (reference §5.5)
       | case          | query | field          |
       | no parameters |       | subscriptionId |
 
-    @rule:pair:virtualNum+extendNum
+    @rule:pair:virtualNum+extendNum @contract:5.5/extendNum
     Examples: virtualNum and extendNum go together
       | case                         | query            | field      |
       | virtualNum without extendNum | virtualNum=<X1>  | extendNum  |

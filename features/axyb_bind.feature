@@ -7,8 +7,7 @@ Feature: AXYB bind — POST /rest/omp/xyrelationnumber/v1.0?app_key=… (referen
   Background:
     Given the AXYB app
 
-  @rule:business:yb-returns-ax-id
-  @contract:6.1/A-relation-is-set-up
+  @rule:business:yb-returns-ax-id @contract:6.1/A-relation-is-set-up @contract:6.2/resultcode
   Scenario: AX bind, then a YB bind on the same relation
     When I bind AXYB with "app_key=<appKey>" and:
       """
@@ -205,7 +204,7 @@ Feature: AXYB bind — POST /rest/omp/xyrelationnumber/v1.0?app_key=… (referen
       """
     Then the result code is "1010003"
 
-  @rule:business:mode-mismatch @code:1010040
+  @rule:business:mode-mismatch @code:1010040 @contract:6.2/resultcode
   Scenario: An AXB app may not call the AXYB bind interface
     Given the AXB app
     When I send POST "/rest/omp/xyrelationnumber/v1.0?app_key=<appKey>" with body:
@@ -297,5 +296,154 @@ Feature: AXYB bind — POST /rest/omp/xyrelationnumber/v1.0?app_key=… (referen
     When I bind AXYB with "app_key=<appKey>" and:
       """
       {"origNum":"<A2>","areaMatchMode":"1","recordFlag":"true"}
+      """
+    Then the request is refused
+
+  # AXYB (§6.2-§6.4, §13.6). The ranges and formats are documented; the codes that refuse them
+  # are D82-D85, so only the refusal is asserted. areaMatchMode "1" keeps X selection out of
+  # the way.
+  @contract:6.2/app-key @contract:6.2/origNum @contract:6.2/subscriptionId @contract:6.2/origNum~2 @contract:6.2/areaMatchMode @contract:6.2/ybDuration~2 @contract:6.2/areaMatchMode~2 @contract:6.2/recordFlag @contract:6.2/userData @contract:6.2/callDirection
+  Scenario: An AXYB relation and its YB with the documented fields are bound
+    When I bind AXYB with "app_key=<appKey>" and:
+      """
+      {"origNum":"<A1>","areaMatchMode":"1","callDirection":0,"duration":"86400","ybDuration":3600,"recordFlag":"false","userData":"order-4711"}
+      """
+    Then the result code is "0"
+    When I bind AXYB with "app_key=<appKey>" and:
+      """
+      {"subscriptionId":"<SUB1>","origNum":"<B1>","areaMatchMode":"1","ybDuration":600}
+      """
+    Then the result code is "0"
+    When I query AXYB with "app_key=<appKey>&subscriptionId=<SUB1>"
+    Then the result code is "0"
+    And the response field "xyRelationNumList.0.numB" is "<B1>"
+
+  @contract:13.6/AXYB-duration @contract:6.2/duration
+  Scenario Outline: An AXYB relation with duration <duration> is bound
+    When I bind AXYB with "app_key=<appKey>" and:
+      """
+      {"origNum":"<A1>","areaMatchMode":"1","duration":"<duration>"}
+      """
+    Then the result code is "0"
+
+    Examples:
+      | duration |
+      | 0        |
+      | 60       |
+      | 7776000  |
+
+  @refused
+  Scenario Outline: AXYB bind refuses <case>
+    When I bind AXYB with "app_key=<appKey>" and:
+      """
+      <body>
+      """
+    Then the request is refused
+
+    @contract:6.2/origNum
+    Examples: origNum in the global format
+      | case              | body                                              |
+      | origNum without + | {"origNum":"8613800000001","areaMatchMode":"1"}   |
+
+    @contract:13.6/AXYB-duration @contract:6.2/duration
+    Examples: duration 0 or 60-7776000
+      | case             | body                                                   |
+      | duration 59      | {"origNum":"<A1>","areaMatchMode":"1","duration":"59"}      |
+      | duration 7776001 | {"origNum":"<A1>","areaMatchMode":"1","duration":"7776001"} |
+
+    @contract:13.6/AXYB-ybDuration @contract:6.2/ybDuration
+    Examples: ybDuration 0 or 60-7776000
+      | case          | body                                                  |
+      | ybDuration 59 | {"origNum":"<A1>","areaMatchMode":"1","ybDuration":59} |
+
+    @contract:6.2/callDirection
+    Examples: callDirection 0, 1 or 2
+      | case            | body                                                  |
+      | callDirection 3 | {"origNum":"<A1>","areaMatchMode":"1","callDirection":3} |
+
+    @contract:6.2/recordFlag
+    Examples: recordFlag "true" or "false"
+      | case           | body                                                     |
+      | recordFlag yes | {"origNum":"<A1>","areaMatchMode":"1","recordFlag":"yes"} |
+
+    @contract:6.2/userData
+    Examples: userData without braces
+      | case           | body                                                     |
+      | userData brace | {"origNum":"<A1>","areaMatchMode":"1","userData":"{x}"}   |
+
+  @refused @contract:6.2/ybDuration~2
+  Scenario: A YB bind refuses a ybDuration of 59 s
+    Given an AXYB relation of "<A1>"
+    When I bind AXYB with "app_key=<appKey>" and:
+      """
+      {"subscriptionId":"<SUB1>","origNum":"<B1>","areaMatchMode":"1","ybDuration":59}
+      """
+    Then the request is refused
+
+  @refused @contract:6.2/subscriptionId
+  Scenario: A YB bind on a subscriptionId that is not the app's is refused
+    When I bind AXYB with "app_key=<appKey>" and:
+      """
+      {"subscriptionId":"00000000-0000-4000-8000-000000000000","origNum":"<B1>","areaMatchMode":"1"}
+      """
+    Then the request is refused
+
+  # app_key is a mandatory URL parameter of every AXYB request [V] (§6.2-§6.4).
+  @refused @contract:6.2/app-key @schema-valid
+  Scenario: AXYB bind without app_key is refused
+    When I bind AXYB with:
+      """
+      {"origNum":"<A1>","areaMatchMode":"1"}
+      """
+    Then the request is refused
+
+  # The YB bind's origNum is B, a number in the global format [V] (§6.2).
+  @refused @contract:6.2/origNum~2
+  Scenario: A YB bind refuses a B without its country code
+    Given an AXYB relation of "<A1>"
+    When I bind AXYB with "app_key=<appKey>" and:
+      """
+      {"subscriptionId":"<SUB1>","origNum":"13800000001","areaMatchMode":"1"}
+      """
+    Then the request is refused
+
+  # The AX bind's areaCode is a city code with its 0; the platform chooses X in that city [V]
+  # (§6.2), strictly by default; a code without its 0 names no city.
+  @contract:6.2/areaCode
+  Scenario: AXYB bind by areaCode chooses an X of that city
+    Given I remember the city codes of the app's X numbers as "AREA1" and "AREA2"
+    When I bind AXYB with "app_key=<appKey>" and:
+      """
+      {"origNum":"<A1>","areaCode":"<AREA1>","areaMatchMode":"0"}
+      """
+    Then the result code is "0"
+    And the response field "relationNumber" is an X number in the remembered area "<AREA1>"
+
+  @refused @contract:6.2/areaCode
+  Scenario: AXYB bind refuses an areaCode without its leading 0
+    When I bind AXYB with "app_key=<appKey>" and:
+      """
+      {"origNum":"<A1>","areaCode":"755","areaMatchMode":"0"}
+      """
+    Then the request is refused
+
+  # The YB bind's areaCode is the city code for choosing Y [C] (§6.2), with its leading 0.
+  @contract:6.2/areaCode~2
+  Scenario: A YB bind by areaCode chooses a Y of that city
+    Given I remember the city codes of the app's X numbers as "AREA1" and "AREA2"
+    And an AXYB relation of "<A1>"
+    When I bind AXYB with "app_key=<appKey>" and:
+      """
+      {"subscriptionId":"<SUB1>","origNum":"<B1>","areaCode":"<AREA2>","areaMatchMode":"0"}
+      """
+    Then the result code is "0"
+    And the response field "relationNumber" is an X number in the remembered area "<AREA2>"
+
+  @refused @contract:6.2/areaCode~2
+  Scenario: A YB bind refuses an areaCode without its leading 0
+    Given an AXYB relation of "<A1>"
+    When I bind AXYB with "app_key=<appKey>" and:
+      """
+      {"subscriptionId":"<SUB1>","origNum":"<B1>","areaCode":"755","areaMatchMode":"0"}
       """
     Then the request is refused

@@ -9,7 +9,7 @@ Feature: AXYB query — GET /rest/omp/xyrelationnumber/v1.0 (reference §6.4)
       {"origNum":"<A1>","areaMatchMode":"1","duration":"86400","ybDuration":3600,"userData":"order-1"}
       """
 
-  @rule:business:utc-time
+  @rule:business:utc-time @contract:6.4/resultcode @contract:6.4/app-key
   Scenario: Query by subscriptionId lists the relation's YB
     Given a YB relation of "<B1>" on "<SUB1>"
     When I query AXYB with "app_key=<appKey>&subscriptionId=<SUB1>"
@@ -104,3 +104,24 @@ Feature: AXYB query — GET /rest/omp/xyrelationnumber/v1.0 (reference §6.4)
     When 20 seconds pass on the platform
     And I query AXYB with "app_key=<appKey>&subscriptionId=<SUB2>"
     Then the query finds no binding
+
+  @refused @contract:6.4/app-key
+  Scenario: AXYB query without app_key is refused
+    When I query AXYB with "subscriptionId=<SUB1>"
+    Then the request is refused
+
+  # "二选一" [V]: one of relationNum and subscriptionId is required.
+  @refused @contract:6.4/resultcode @contract:6.4/relationNum @contract:6.4/subscriptionId
+  Scenario: AXYB query without relationNum and subscriptionId is refused
+    When I query AXYB with "app_key=<appKey>"
+    Then the request is refused
+
+  @refused @contract:6.4/subscriptionId
+  Scenario: AXYB query by a subscriptionId that is not the app's is refused
+    When I query AXYB with "app_key=<appKey>&subscriptionId=00000000-0000-4000-8000-000000000000"
+    Then the request is refused
+
+  @refused @contract:6.4/relationNum
+  Scenario: AXYB query by a number that is no X of the app is refused
+    When I query AXYB with "app_key=<appKey>&relationNum=<NOTX>"
+    Then the request is refused

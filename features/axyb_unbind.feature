@@ -7,7 +7,7 @@ Feature: AXYB unbind — DELETE /rest/omp/xyrelationnumber/v1.0 (reference §6.3
     And an AXYB relation of "<A1>"
     And a YB relation of "<B1>" on "<SUB1>"
 
-  @rule:business:unbind-all
+  @rule:business:unbind-all @contract:6.3/app-key
   Scenario: subscriptionId alone removes the AX and its YB
     When I unbind AXYB with "app_key=<appKey>&subscriptionId=<SUB1>"
     Then the result code is "0"
@@ -55,3 +55,14 @@ Feature: AXYB unbind — DELETE /rest/omp/xyrelationnumber/v1.0 (reference §6.3
     Then the result code is "1010002"
     And the result description is "Invalid request. app_key"
     And the AXYB binding "<SUB1>" exists
+
+  @refused @contract:6.3/app-key
+  Scenario: AXYB unbind without app_key is refused and removes nothing
+    When I unbind AXYB with "subscriptionId=<SUB1>"
+    Then the request is refused
+    And the AXYB binding "<SUB1>" exists
+
+  @refused @contract:6.3/subscriptionId
+  Scenario: AXYB unbind of a subscriptionId that is not the app's is refused
+    When I unbind AXYB with "app_key=<appKey>&subscriptionId=00000000-0000-4000-8000-000000000000"
+    Then the request is refused

@@ -20,14 +20,14 @@ Feature: Documented halves — the rule checked on every target where only the e
   # relationNum + callerNum finds "the binding on X whose A (callerNum role) is that number"
   # [V]: B of a binding is not its A. Whether no match is 1012007 or "0" with an empty list is
   # D41 (twin in axb_query.feature).
-  @axb.query @rule:business:role-match @refused
+  @axb.query @rule:business:role-match @refused @contract:3.5/callerNum
   Scenario: A query by relationNum and callerNum does not find a binding whose B is that number (on any platform)
     Given the AXB app
     And an AXB binding of "<A1>" and "<B1>" on "<X1>"
     When I query AXB with "relationNum=<X1>&callerNum=<B1>"
     Then the query finds no binding
 
-  @axb.query @rule:business:role-match @refused
+  @axb.query @rule:business:role-match @refused @contract:3.5/calleeNum
   Scenario: A query by relationNum and calleeNum does not find a binding whose A is that number (on any platform)
     Given the AXB app
     And an AXB binding of "<A1>" and "<B1>" on "<X1>"
@@ -38,8 +38,7 @@ Feature: Documented halves — the rule checked on every target where only the e
   # cities are the first and the last the profile lists for the app's X numbers, so the check
   # runs on any target (its twin in axb_bind.feature asks for the emulator's 0755), and a
   # platform that ignores areaCode cannot land in both by chance.
-  @axb.bind @rule:business:area-selection
-  @contract:3.2/With-areaCode-candidates-in-that @contract:13.5/areaCode-areaMatchMode-0-or-absent @contract:D31
+  @axb.bind @rule:business:area-selection @contract:3.2/With-areaCode-candidates-in-that @contract:13.5/areaCode-areaMatchMode-0-or-absent @contract:D31 @contract:1.4/areaCode-is-different-a-city @contract:1.7/String-enums
   Scenario: Strict matching chooses an X of the requested city (on any platform)
     Given the AXB app
     And I remember the city codes of the app's X numbers as "AREA1" and "AREA2"
@@ -67,7 +66,7 @@ Feature: Documented halves — the rule checked on every target where only the e
 
   # A fixed line is +86, the area code without its 0 and 7 or 8 local digits (§1.4 [V]): at
   # most 11 digits after +86. The code is D16 (twin in validation_inside.feature).
-  @axb.bind @rule:format:calleeNum @refused
+  @axb.bind @rule:format:calleeNum @refused @contract:1.4/Fixed-line-country-code
   Scenario: A fixed-line B of 12 digits after +86 is refused (on any platform)
     Given the AXB app
     When I bind AXB with:
@@ -78,7 +77,7 @@ Feature: Documented halves — the rule checked on every target where only the e
 
   # The same rule from the other side: a real fixed-line number (the profile's fixed-line block,
   # e.g. +86755 and 8 local digits) is a valid B [V], whatever lengths a platform allows beyond.
-  @axb.bind @rule:format:calleeNum
+  @axb.bind @rule:format:calleeNum @contract:1.4/Fixed-line-country-code @contract:1.4/A-and-B-numbers-must
   Scenario: A fixed-line B of the profile's fixed-line block is accepted (on any platform)
     Given the AXB app
     When I bind AXB with:

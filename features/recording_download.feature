@@ -7,7 +7,7 @@ Feature: Recording download URL — GET /rest/provision/voice/record/v1.0 (refer
 
   # Success is a redirect (§11.1 [V]); a lookup that fails is no redirect but an answer with
   # the documented 1012007 (D75: asserted on every target).
-  @rule:business:unknown-recording @code:1012007 @contract:11.1/Success-an-HTTP-redirect-the
+  @rule:business:unknown-recording @code:1012007 @contract:11.1/Success-an-HTTP-redirect-the @contract:12/1012007~2
   Scenario: An unknown recording does not exist
     When I request the recording download with "fileName=no-such-recording.wav&recordDomain=example.invalid"
     Then the result code is "1012007"
@@ -106,24 +106,24 @@ Feature: Recording download URL — GET /rest/provision/voice/record/v1.0 (refer
       | case                 | query                    | field        |
       | missing recordDomain | fileName=a.wav           | recordDomain |
 
-  @rule:business:injected-errors @emulator @global-state
+  @rule:business:injected-errors @emulator @global-state @contract:1.6/1010001-1023001-1023002
   Scenario Outline: The emulator injects internal error <code>
     Given the emulator answers every "record.download" request with result code "<code>"
     When I request the recording download with "fileName=a.wav&recordDomain=example.invalid"
     Then the result code is "<code>"
     And the HTTP status is 500
 
-    @code:1010001
+    @code:1010001 @contract:12/1010001
     Examples: internal system error
       | code    |
       | 1010001 |
 
-    @code:1023001
+    @code:1023001 @contract:12/1023001
     Examples: internal error
       | code    |
       | 1023001 |
 
-    @code:1023002
+    @code:1023002 @contract:12/1023002
     Examples: response timeout
       | code    |
       | 1023002 |

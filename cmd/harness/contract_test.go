@@ -41,7 +41,7 @@ func TestConformContractCoverage(t *testing.T) {
 	gaps := 0
 	for _, e := range cov.Contract.Entries {
 		byID[e.ID] = e
-		// A schema note checks its rule both ways without a scenario (conformance/rulenotes.go).
+		// A schema note checks its field both ways on every answer, without a scenario.
 		if ((len(e.Scenarios) == 0 && e.Schema == "") || !e.Held || !e.Broken) && e.Gap == "" {
 			t.Errorf("%s: one direction or none, but no gap", e.ID)
 		}
