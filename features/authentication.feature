@@ -9,6 +9,7 @@ Feature: Authentication — X-AKSK and legacy X-WSSE (reference §2)
     Given the AXB app
   @rule:business:aksk-ok
   @contract:2.5/1 @contract:2.5/3 @contract:2.5/4 @contract:2.5/5 @contract:2.5/6 @contract:2.5/7 @contract:2.5/8 @contract:2.5/14 @contract:2.5/18 @contract:2.5/The-codes-are-documented @contract:2.4/X-AKSK-X-WSSE-the-token-UsernameToken-wh @contract:1.3/Authorization @contract:1.1/App-mode @contract:D4 @contract:D5 @contract:12/1023006 @contract:12/1023007 @contract:12/1023008 @contract:12/1023009 @contract:12/1023010 @contract:12/1023011 @contract:12/1023012 @contract:12/1023033 @contract:12/1023034 @contract:12/1023035 @contract:12/1023036 @contract:12/1023037 @contract:12/1023038 @contract:12/1010010 @contract:12/1010013 @contract:12/1010003 @contract:1.6/authentication-format-codes-1023006-1023 @contract:1.6/1010010-Invalid-digest-1010013-Time-out @contract:1.6/1010002-1010003-1012001
+  @contract:2.1/Created @contract:2.4/Authorization-scheme-token-whitespace-th @contract:2.5/13 @contract:D2 @contract:D9
   Scenario: A correctly signed X-AKSK request is accepted
     Given an AXB binding of "<A1>" and "<B1>" on "<X1>"
     When I query AXB with "subscriptionId=<SUB1>"
