@@ -14,27 +14,29 @@ import (
 
 // JUnitSuites is the root element, <testsuites>, with the totals of its suites.
 type JUnitSuites struct {
-	XMLName  xml.Name     `xml:"testsuites"`
-	Name     string       `xml:"name,attr"`
-	Tests    int          `xml:"tests,attr"`
-	Failures int          `xml:"failures,attr"`
-	Errors   int          `xml:"errors,attr"`
-	Skipped  int          `xml:"skipped,attr"`
-	Time     string       `xml:"time,attr"`
-	Suites   []JUnitSuite `xml:"testsuite"`
+	XMLName xml.Name `xml:"testsuites"`
+	Name    string   `xml:"name,attr"`
+	JUnitCounts
+	Suites []JUnitSuite `xml:"testsuite"`
 }
 
 // JUnitSuite is one <testsuite> with its counts; Timestamp and Hostname are optional.
 type JUnitSuite struct {
-	Name      string      `xml:"name,attr"`
-	Tests     int         `xml:"tests,attr"`
-	Failures  int         `xml:"failures,attr"`
-	Errors    int         `xml:"errors,attr"`
-	Skipped   int         `xml:"skipped,attr"`
-	Time      string      `xml:"time,attr"`
+	Name string `xml:"name,attr"`
+	JUnitCounts
 	Timestamp string      `xml:"timestamp,attr,omitempty"`
 	Hostname  string      `xml:"hostname,attr,omitempty"`
 	Cases     []JUnitCase `xml:"testcase"`
+}
+
+// JUnitCounts are the counts and the time (decimal seconds) of a suite or of all suites,
+// attributes in this order.
+type JUnitCounts struct {
+	Tests    int    `xml:"tests,attr"`
+	Failures int    `xml:"failures,attr"`
+	Errors   int    `xml:"errors,attr"`
+	Skipped  int    `xml:"skipped,attr"`
+	Time     string `xml:"time,attr"`
 }
 
 // JUnitCase is one <testcase>. A case has at most one failure; godog writes several errors
