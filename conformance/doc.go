@@ -128,8 +128,8 @@
 // type; the app RetryAppKey ("AXB-retry") gets a receiver that answers the first delivery of
 // every body 503. Every scenario subscribes to the arrivals while it runs and matches its own
 // by sessionId, smsIdentifier or X number, so scenarios stay isolated under Concurrency.
-// Against an emulator given as Target, Options.Pushes (a PushSource such as a PushHub fed by
-// the receiver's OnPush) supplies the arrivals; paths and nonces are then unknown and not
+// Against an emulator given as Target, Options.Pushes (a PushSource such as the
+// *receiver.Receiver the apps' URLs point at) supplies the arrivals; paths and nonces are then unknown and not
 // checked, the re-push scenario skips when the receiver accepted the first delivery, and the
 // Block scenario skips when the AX app has no SMS control URL; the scenarios that set the
 // customer's Block replies run when Options.Replies answers for that receiver and skip

@@ -2,64 +2,22 @@ package conformance
 
 import (
 	"bytes"
-	"encoding/xml"
 	"fmt"
 	"io/fs"
 	"os"
 
 	gherkin "github.com/cucumber/gherkin/go/v42"
 	messages "github.com/cucumber/messages/go/v34"
+
+	"github.com/pns-harness/pns-harness/reports"
 )
 
 // godog's JUnit formatter reports a scenario whose steps were skipped (an @emulator scenario
 // against the real platform, or one that needs an app the profile lacks) with an empty or
 // "passed" status and one <error type="skipped"> per step, which CI tools count as errors or
 // passes. fixJUnitSkips rewrites such test cases to status="skipped" with a standard <skipped>
-// element carrying the reason, and updates the skipped counters.
-
-type jFailure struct {
-	Message string `xml:"message,attr"`
-	Type    string `xml:"type,attr,omitempty"`
-}
-
-type jError struct {
-	Message string `xml:"message,attr"`
-	Type    string `xml:"type,attr"`
-}
-
-type jSkipped struct {
-	Message string `xml:"message,attr"`
-}
-
-type jCase struct {
-	Name    string    `xml:"name,attr"`
-	Status  string    `xml:"status,attr"`
-	Time    string    `xml:"time,attr"`
-	Failure *jFailure `xml:"failure,omitempty"`
-	Errors  []jError  `xml:"error,omitempty"`
-	Skipped *jSkipped `xml:"skipped,omitempty"`
-}
-
-type jSuite struct {
-	Name     string  `xml:"name,attr"`
-	Tests    int     `xml:"tests,attr"`
-	Skipped  int     `xml:"skipped,attr"`
-	Failures int     `xml:"failures,attr"`
-	Errors   int     `xml:"errors,attr"`
-	Time     string  `xml:"time,attr"`
-	Cases    []jCase `xml:"testcase"`
-}
-
-type jSuites struct {
-	XMLName  xml.Name `xml:"testsuites"`
-	Name     string   `xml:"name,attr"`
-	Tests    int      `xml:"tests,attr"`
-	Skipped  int      `xml:"skipped,attr"`
-	Failures int      `xml:"failures,attr"`
-	Errors   int      `xml:"errors,attr"`
-	Time     string   `xml:"time,attr"`
-	Suites   []jSuite `xml:"testsuite"`
-}
+// element carrying the reason, and updates the skipped counters. The file is read into and
+// written from the project's one JUnit model, reports.JUnitSuites.
 
 // junitKey names a test case the way godog's JUnit formatter does: its suite is the feature's
 // title and the case the scenario's name. A scenario name alone is not unique (features share
@@ -73,8 +31,8 @@ func fixJUnitSkips(path string, reasons map[string]string) error {
 	if err != nil {
 		return err
 	}
-	var doc jSuites
-	if err := xml.Unmarshal(data, &doc); err != nil {
+	doc, err := reports.ReadJUnit(data)
+	if err != nil {
 		return err
 	}
 	for si := range doc.Suites {
@@ -84,7 +42,7 @@ func fixJUnitSkips(path string, reasons map[string]string) error {
 			if c.Failure != nil || (c.Status != "" && c.Status != "passed") {
 				continue
 			}
-			var kept []jError
+			var kept []reports.JUnitResult
 			firstSkipped := ""
 			for _, e := range c.Errors {
 				if e.Type == "skipped" {
@@ -102,16 +60,16 @@ func fixJUnitSkips(path string, reasons map[string]string) error {
 			if r := reasons[junitKey(s.Name, c.Name)]; r != "" {
 				msg = r
 			}
-			c.Status, c.Errors, c.Skipped = "skipped", nil, &jSkipped{Message: msg}
+			c.Status, c.Errors, c.Skipped = "skipped", nil, &reports.JUnitSkipped{Message: msg}
 			s.Skipped++
 			doc.Skipped++
 		}
 	}
-	out, err := xml.MarshalIndent(doc, "", "  ")
-	if err != nil {
+	var out bytes.Buffer
+	if err := doc.Write(&out); err != nil {
 		return err
 	}
-	return os.WriteFile(path, append([]byte(xml.Header), append(out, '\n')...), 0o644)
+	return os.WriteFile(path, out.Bytes(), 0o644)
 }
 
 // skipReasons maps the junitKey of every scenario godog skipped to its state and reason ("not

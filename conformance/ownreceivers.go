@@ -11,16 +11,15 @@ import (
 // one that accepts every push (its Receiver is the caller's for the report and the load's
 // calls), one that fails first deliveries and plays the customers that answer particularly
 // (gapwire.go). Given as Options.Receivers, every delivery scenario runs as it does when the
-// runner starts the emulator: without them, a PushHub cannot tell the URL a push arrived at
-// or its Created, and five scenarios were not checked in harness run.
+// runner starts the emulator: without them, a receiver given as Options.Pushes cannot tell the
+// URL a push arrived at or its Created, and five scenarios were not checked in harness run.
 type OwnReceivers struct{ o *ownPushes }
 
 // StartOwnReceivers starts both receivers on free 127.0.0.1 ports. apps maps APP_Key to
-// secret; onPush, when set, sees every arrival too (failing says the second receiver took
-// it); adjust, when set, sets the accepting receiver's other options (its OnPush and
-// BlockReply are the runner's).
-func StartOwnReceivers(apps map[string]string, v *schemas.Validator, onPush func(failing bool, a receiver.Arrival), adjust func(*receiver.Options)) (*OwnReceivers, error) {
-	o, err := startOwnPushesWith(apps, v, onPush, adjust)
+// secret; adjust, when set, sets the accepting receiver's other options (its BlockReply is
+// the runner's). A caller that wants the pushes subscribes to Receiver (receiver.Subscribe).
+func StartOwnReceivers(apps map[string]string, v *schemas.Validator, adjust func(*receiver.Options)) (*OwnReceivers, error) {
+	o, err := startOwnPushesWith(apps, v, adjust)
 	if err != nil {
 		return nil, err
 	}

@@ -20,56 +20,14 @@ import (
 )
 
 // PushSource tells a run what arrives at the customer's notification URLs (reference §7-§10),
-// for the push-delivery scenarios (callback_delivery.feature). `harness run`, which starts
-// the emulator and a receiver itself, passes a PushHub fed by the receiver's OnPush; when the
-// runner starts the embedded emulator (Options.Target empty) it starts its own receivers and
-// ignores Options.Pushes.
+// for the push-delivery scenarios (callback_delivery.feature). A *receiver.Receiver is one:
+// `harness run` against an emulator target passes the receiver the apps' URLs point at. When
+// the runner starts the embedded emulator (Options.Target empty) it starts its own receivers
+// and ignores Options.Pushes.
 type PushSource interface {
 	// Subscribe calls fn for every push that arrives from now on, until cancel is called.
 	// fn is quick and safe for concurrent use; it must not modify Arrival.Body.
 	Subscribe(fn func(receiver.Arrival)) (cancel func())
-}
-
-// PushHub is a PushSource fed by a receiver: pass its Record as (or call it from)
-// receiver.Options.OnPush. Arrivals nobody subscribed to are dropped at once, so a hub
-// attached to a receiver that later serves a load test keeps no memory. It is safe for
-// concurrent use; the zero value is ready.
-type PushHub struct {
-	mu   sync.RWMutex
-	next int
-	subs map[int]func(receiver.Arrival)
-}
-
-// NewPushHub returns an empty hub.
-func NewPushHub() *PushHub { return &PushHub{} }
-
-// Record hands an arrival to every current subscriber.
-func (h *PushHub) Record(a receiver.Arrival) {
-	h.mu.RLock()
-	defer h.mu.RUnlock()
-	for _, fn := range h.subs {
-		fn(a)
-	}
-}
-
-// Subscribe implements PushSource.
-func (h *PushHub) Subscribe(fn func(receiver.Arrival)) (cancel func()) {
-	h.mu.Lock()
-	if h.subs == nil {
-		h.subs = map[int]func(receiver.Arrival){}
-	}
-	id := h.next
-	h.next++
-	h.subs[id] = fn
-	h.mu.Unlock()
-	var once sync.Once
-	return func() {
-		once.Do(func() {
-			h.mu.Lock()
-			delete(h.subs, id)
-			h.mu.Unlock()
-		})
-	}
 }
 
 // push is one delivery as a scenario sees it: the receiver's view plus, when the runner's own
@@ -170,7 +128,7 @@ type ownPushes struct {
 	okURL, failingURL string
 	servers           []*http.Server
 	done              []chan struct{}
-	// serial orders the deliveries to one receiver so that OnPush (called on the handler
+	// serial orders the deliveries to one receiver so that its subscriber (called on the handler
 	// goroutine without the request) can be joined with the request's path and headers.
 	serial [2]sync.Mutex
 	cur    [2]*reqInfo
@@ -211,19 +169,26 @@ func (o *ownPushes) record(p push) {
 
 // startOwnPushes starts both receivers on free 127.0.0.1 ports; apps maps APP_Key to secret.
 func startOwnPushes(apps map[string]string, v *schemas.Validator) (*ownPushes, error) {
-	return startOwnPushesWith(apps, v, nil, nil)
+	return startOwnPushesWith(apps, v, nil)
 }
 
-// startOwnPushesWith is startOwnPushes with a caller's share: onPush sees every arrival too
-// (failing says which receiver took it), adjust sets the accepting receiver's other options.
-func startOwnPushesWith(apps map[string]string, v *schemas.Validator, onPush func(failing bool, a receiver.Arrival), adjust func(*receiver.Options)) (*ownPushes, error) {
+// startOwnPushesWith is startOwnPushes with a caller's share: adjust sets the accepting
+// receiver's other options. The caller subscribes to the receivers for the pushes it wants.
+func startOwnPushesWith(apps map[string]string, v *schemas.Validator, adjust func(*receiver.Options)) (*ownPushes, error) {
 	o := &ownPushes{}
 	for i := 0; i < 2; i++ {
 		opts := receiver.Options{Apps: apps, Schemas: v}
 		if i == 0 && adjust != nil {
 			adjust(&opts)
 		}
-		opts.OnPush = func(a receiver.Arrival) {
+		opts.BlockReply = o.replies.Reply
+		if i == 1 {
+			opts.FailFirst = 1
+		}
+		r := receiver.New(opts)
+		// The scenarios' share of every push, with what the wire told the platform (a
+		// customer answering particularly) and the request it came in.
+		r.Subscribe(func(a receiver.Arrival) {
 			var ri reqInfo
 			if cur := o.cur[i]; cur != nil {
 				if rec, told := cur.wire.answer(&o.wires, a); rec != 0 {
@@ -234,15 +199,7 @@ func startOwnPushesWith(apps map[string]string, v *schemas.Validator, onPush fun
 			p := newPush(a, ri.path, ri.nonce, ri.ctype)
 			p.Created = ri.created
 			o.record(p)
-			if onPush != nil {
-				onPush(i == 1, a)
-			}
-		}
-		opts.BlockReply = o.replies.Reply
-		if i == 1 {
-			opts.FailFirst = 1
-		}
-		r := receiver.New(opts)
+		})
 		inner := r.Handler()
 		h := http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 			ri := &reqInfo{path: req.URL.Path, ctype: req.Header.Get("Content-Type"), wire: parseWire(req.URL.Query())}

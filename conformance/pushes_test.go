@@ -4,36 +4,30 @@ import (
 	"bytes"
 	"context"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/pns-harness/pns-harness/receiver"
 	"github.com/pns-harness/pns-harness/schemas"
 )
 
-func TestPushHub(t *testing.T) {
-	h := NewPushHub()
-	h.Record(receiver.Arrival{Kind: "dropped"}) // nobody subscribed: dropped
-	var mu sync.Mutex
-	var got []string
-	cancel := h.Subscribe(func(a receiver.Arrival) {
-		mu.Lock()
-		got = append(got, a.Kind)
-		mu.Unlock()
+// tamperedSource is a receiver whose arrivals tamper alters before its subscribers see them.
+type tamperedSource struct {
+	*receiver.Receiver
+	tamper func(*receiver.Arrival)
+}
+
+// Subscribe implements PushSource.
+func (s tamperedSource) Subscribe(fn func(receiver.Arrival)) (cancel func()) {
+	return s.Receiver.Subscribe(func(a receiver.Arrival) {
+		s.tamper(&a)
+		fn(a)
 	})
-	h.Record(receiver.Arrival{Kind: "a"})
-	cancel()
-	cancel() // idempotent
-	h.Record(receiver.Arrival{Kind: "b"})
-	if strings.Join(got, ",") != "a" {
-		t.Errorf("subscriber saw %v, want [a]", got)
-	}
 }
 
 // harnessRunStyle serves the conformance emulator the way `harness run` does: one receiver,
-// its URL in every empty call-status, fee, X-status and SMS notification URL, and a PushHub
-// fed by its OnPush. tamper, if set, may alter each arrival before the hub sees it.
-func harnessRunStyle(t *testing.T, tamper func(*receiver.Arrival)) (string, *PushHub) {
+// its URL in every empty call-status, fee, X-status and SMS notification URL, and the receiver
+// as the push source. tamper, if set, may alter each arrival before the scenarios see it.
+func harnessRunStyle(t *testing.T, tamper func(*receiver.Arrival)) (string, PushSource) {
 	t.Helper()
 	cfg, err := ConformanceConfig()
 	if err != nil {
@@ -47,13 +41,11 @@ func harnessRunStyle(t *testing.T, tamper func(*receiver.Arrival)) (string, *Pus
 	for _, a := range cfg.Apps {
 		apps[a.AppKey] = a.AppSecret
 	}
-	hub := NewPushHub()
-	rcv := receiver.New(receiver.Options{Apps: apps, Validate: v.ValidateCallback, OnPush: func(a receiver.Arrival) {
-		if tamper != nil {
-			tamper(&a)
-		}
-		hub.Record(a)
-	}})
+	rcv := receiver.New(receiver.Options{Apps: apps, Validate: v.ValidateCallback})
+	var src PushSource = rcv
+	if tamper != nil {
+		src = tamperedSource{rcv, tamper}
+	}
 	rurl, err := rcv.Start("127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -72,7 +64,7 @@ func harnessRunStyle(t *testing.T, tamper func(*receiver.Arrival)) (string, *Pus
 		t.Fatal(err)
 	}
 	t.Cleanup(stop)
-	return url, hub
+	return url, src
 }
 
 func deliveryFS(t *testing.T) func() Options {

@@ -73,8 +73,8 @@ type Options struct {
 	// TestingT runs every scenario as a subtest (see RunTest).
 	TestingT *testing.T
 	// Pushes tells the push-delivery scenarios (callback_delivery.feature) what arrives at
-	// the customer's notification URLs of an emulator given as Target, e.g. a PushHub fed by
-	// the OnPush of the receiver the emulator's app URLs point at. Without it those
+	// the customer's notification URLs of an emulator given as Target, e.g. the
+	// *receiver.Receiver the emulator's app URLs point at. Without it those
 	// scenarios are skipped. Ignored when Target is empty: the runner then starts the
 	// embedded emulator with its own receivers.
 	Pushes PushSource

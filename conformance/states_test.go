@@ -3,7 +3,6 @@ package conformance
 import (
 	"bytes"
 	"context"
-	"encoding/xml"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/pns-harness/pns-harness/pns"
 	"github.com/pns-harness/pns-harness/profile"
+	"github.com/pns-harness/pns-harness/reports"
 )
 
 // statesFeature has one scenario per state a run can give against a target: a decided answer
@@ -153,8 +153,8 @@ func TestResultStates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var doc jSuites
-	if err := xml.Unmarshal(data, &doc); err != nil {
+	doc, err := reports.ReadJUnit(data)
+	if err != nil {
 		t.Fatal(err)
 	}
 	skipped := map[string]string{}

@@ -38,10 +38,10 @@ func BenchmarkCallbacksEndToEnd(b *testing.B) {
 }
 
 func benchEndToEnd(b *testing.B, validate, hanging bool) {
-	// Arrivals are counted in OnPush: polling Snapshot (which encodes every histogram) would
-	// slow the receiver it measures.
+	// Arrivals are counted by a subscriber: polling Snapshot (which encodes every histogram)
+	// would slow the receiver it measures.
 	var gotEvents, gotFees atomic.Int64
-	opts := receiver.Options{Apps: e2eSecrets, OnPush: func(a receiver.Arrival) {
+	count := func(a receiver.Arrival) {
 		if a.Redelivery || a.Duplicate || a.Status != http.StatusOK {
 			return
 		}
@@ -51,7 +51,8 @@ func benchEndToEnd(b *testing.B, validate, hanging bool) {
 		case receiver.KindFee:
 			gotFees.Add(int64(len(a.SessionIDs)))
 		}
-	}}
+	}
+	opts := receiver.Options{Apps: e2eSecrets}
 	if validate {
 		v, err := schemas.New()
 		if err != nil {
@@ -60,6 +61,7 @@ func benchEndToEnd(b *testing.B, validate, hanging bool) {
 		opts.Schemas = v
 	}
 	rcv := receiver.New(opts)
+	rcv.Subscribe(count)
 	rurl, err := rcv.Start("127.0.0.1:0")
 	if err != nil {
 		b.Fatal(err)

@@ -57,7 +57,7 @@ func bindAXB(t *testing.T, p *Platform, n int) [][2]string {
 func TestKnownDeliveryDelay(t *testing.T) {
 	const injected = 200 * time.Millisecond
 	log := &delayLog{}
-	rcv, rurl := startReceiver(t, receiver.Options{Apps: e2eSecrets, OnPush: log.onPush})
+	rcv, rurl := startReceiver(t, receiver.Options{Apps: e2eSecrets}, log.onPush)
 	cfg, err := emulator.DefaultConfig()
 	if err != nil {
 		t.Fatal(err)

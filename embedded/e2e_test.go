@@ -33,9 +33,10 @@ type e2eArrival struct {
 	status         int
 }
 
-// e2eArrivalLog records, per session, the call-event deliveries in arrival order. OnPush runs
-// before the answer is written, and the dispatcher sends the next event of a call only after
-// the answer to the previous one, so the log order is the arrival order.
+// e2eArrivalLog records, per session, the call-event deliveries in arrival order. A
+// receiver's subscriber runs before the answer is written, and the dispatcher sends the next
+// event of a call only after the answer to the previous one, so the log order is the arrival
+// order.
 type e2eArrivalLog struct {
 	mu       sync.Mutex
 	sessions map[string][]e2eArrival
@@ -154,8 +155,7 @@ func TestEndToEndCallbacks(t *testing.T) {
 		Validate:  v.ValidateCallback,
 		FailFirst: 0.2,
 		Seed:      4,
-		OnPush:    log.onPush,
-	})
+	}, log.onPush)
 
 	cfg, err := emulator.DefaultConfig()
 	if err != nil {

@@ -75,11 +75,14 @@ func TestCallReachesReceiver(t *testing.T) {
 	}
 }
 
-// startReceiver starts a callback receiver with opts on a free loopback port and returns it
-// with its URL; it closes when the test ends.
-func startReceiver(t *testing.T, opts receiver.Options) (*receiver.Receiver, string) {
+// startReceiver starts a callback receiver with opts and its subscribers on a free loopback
+// port and returns it with its URL; it closes when the test ends.
+func startReceiver(t *testing.T, opts receiver.Options, subscribers ...func(receiver.Arrival)) (*receiver.Receiver, string) {
 	t.Helper()
 	rcv := receiver.New(opts)
+	for _, fn := range subscribers {
+		rcv.Subscribe(fn)
+	}
 	url, err := rcv.Start("127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

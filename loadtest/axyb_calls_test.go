@@ -22,7 +22,8 @@ func axybCallsPlatform(t *testing.T) (*embedded.Platform, *CallbackTracker, *rec
 	if err != nil {
 		t.Fatal(err)
 	}
-	rcv := receiver.New(receiver.Options{Apps: map[string]string{"demo-axyb": "demo-axyb-secret"}, Validate: sv.ValidateCallback, OnPush: tr.Record})
+	rcv := receiver.New(receiver.Options{Apps: map[string]string{"demo-axyb": "demo-axyb-secret"}, Validate: sv.ValidateCallback})
+	rcv.Subscribe(tr.Record)
 	tr.SetReceiver(rcv)
 	rurl, err := rcv.Start("127.0.0.1:0")
 	if err != nil {

@@ -30,7 +30,7 @@ const (
 // callout, alerting, answer, disconnect, collectInfo; "fee" for each fee record): the
 // receiver's delay (arrival − the emulator's stated emission instant, exact) when the push
 // carries one, else the time from sending the simulated call to the arrival. Feed it from the
-// callback receiver (receiver.Options.OnPush) with Record; Run records the triggers and, with
+// callback receiver (receiver.Receiver.Subscribe) with Record; Run records the triggers and, with
 // SetReceiver, registers each call's expected notifications with the receiver so that it
 // reports what is missing. It is safe for concurrent use, and a push that arrives before its
 // call's answer is kept until the call is known.
@@ -71,9 +71,9 @@ func (t *CallbackTracker) SetReceiver(r *receiver.Receiver) {
 	t.expect = r.Expect
 }
 
-// Record is the receiver's OnPush hook (receiver.Options.OnPush): it records each push at its
-// accepted delivery, now; re-deliveries and duplicates carry no new latency. The receiver's
-// per-record delays are used when it measured them.
+// Record is the tracker's subscriber to the receiver (receiver.Receiver.Subscribe): it
+// records each push at its accepted delivery, now; re-deliveries and duplicates carry no new
+// latency. The receiver's per-record delays are used when it measured them.
 func (t *CallbackTracker) Record(a receiver.Arrival) {
 	// The receiver accounts a body at its accepted delivery (Attempts set), which is a
 	// redelivery when an earlier attempt was refused; other redeliveries and duplicates carry

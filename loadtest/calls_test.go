@@ -18,10 +18,8 @@ func TestCallsScenario(t *testing.T) {
 	for _, mode := range []pns.Mode{pns.ModeAXB, pns.ModeAX, pns.ModeAXE} {
 		t.Run(string(mode), func(t *testing.T) {
 			tr := NewCallbackTracker()
-			rcv := receiver.New(receiver.Options{
-				Apps:   map[string]string{"demo-axb": "demo-axb-secret"},
-				OnPush: tr.Record,
-			})
+			rcv := receiver.New(receiver.Options{Apps: map[string]string{"demo-axb": "demo-axb-secret"}})
+			rcv.Subscribe(tr.Record)
 			rs := httptest.NewServer(rcv.Handler())
 			defer rs.Close()
 			f, srv := newFake(t)
@@ -120,8 +118,8 @@ func TestEmbeddedCalls(t *testing.T) {
 	rcv := receiver.New(receiver.Options{
 		Apps:     map[string]string{"demo-axb": "demo-axb-secret", "demo-ax": "demo-ax-secret", "demo-axe": "demo-axe-secret"},
 		Validate: sv.ValidateCallback,
-		OnPush:   tr.Record,
 	})
+	rcv.Subscribe(tr.Record)
 	tr.SetReceiver(rcv)
 	rurl, err := rcv.Start("127.0.0.1:0")
 	if err != nil {

@@ -45,17 +45,18 @@ type ShardSecond struct {
 	AchievedRate int64   `json:"achievedRate"`
 }
 
-// Merge reads the summary.json of every shard directory and merges them exactly (see
+// Merge reads the load result of every shard directory and merges them exactly (see
 // MergeOptions.Merge), refusing shards of different runs and incomplete sets.
 func Merge(dirs ...string) (*Result, error) { return MergeOptions{}.Merge(dirs...) }
 
 // MergeResults merges in-memory results exactly (see MergeOptions.MergeResults).
 func MergeResults(rs ...*Result) (*Result, error) { return MergeOptions{}.MergeResults(rs...) }
 
-// Merge reads the summary.json of every shard directory and merges them exactly: histograms
-// are added and counts summed, so the merged percentiles are those of the union of the shards'
-// raw results. A directory without a summary.json but with sub-directories that have one (the
-// layout of a collected Indexed Job) is expanded.
+// Merge reads the load result of every shard directory (ResultIn: load.json, or an older
+// version's summary.json) and merges them exactly: histograms are added and counts summed, so
+// the merged percentiles are those of the union of the shards' raw results. A directory
+// without a result but with sub-directories that have one (the layout of a collected Indexed
+// Job) is expanded.
 func (o MergeOptions) Merge(dirs ...string) (*Result, error) {
 	var in []shardInput
 	for _, d := range dirs {
@@ -64,7 +65,7 @@ func (o MergeOptions) Merge(dirs ...string) (*Result, error) {
 			return nil, err
 		}
 		for _, p := range paths {
-			r, err := ReadSummary(p)
+			r, err := ReadResult(p)
 			if err != nil {
 				return nil, err
 			}
@@ -234,8 +235,8 @@ func shardSeries(in []shardInput) []ShardSeries {
 }
 
 func summaryPaths(d string) ([]string, error) {
-	if _, err := os.Stat(filepath.Join(d, SummaryFile)); err == nil {
-		return []string{filepath.Join(d, SummaryFile)}, nil
+	if p := ResultIn(d); p != "" {
+		return []string{p}, nil
 	}
 	st, err := os.Stat(d)
 	if err != nil {
@@ -250,15 +251,14 @@ func summaryPaths(d string) ([]string, error) {
 	}
 	var out []string
 	for _, e := range ents {
-		p := filepath.Join(d, e.Name(), SummaryFile)
 		if e.IsDir() {
-			if _, err := os.Stat(p); err == nil {
+			if p := ResultIn(filepath.Join(d, e.Name())); p != "" {
 				out = append(out, p)
 			}
 		}
 	}
 	if len(out) == 0 {
-		return nil, fmt.Errorf("merge: %s has no %s (nor sub-directories with one)", d, SummaryFile)
+		return nil, fmt.Errorf("merge: %s has no load result %s (nor sub-directories with one)", d, ResultFile)
 	}
 	sort.Strings(out)
 	return out, nil

@@ -78,7 +78,7 @@ func TestMergeReportsMissingShards(t *testing.T) {
 		if err := os.MkdirAll(d, 0o755); err != nil {
 			t.Fatal(err)
 		}
-		if err := shardResult(t, i, 4, 2, nil).WriteSummary(d); err != nil {
+		if err := shardResult(t, i, 4, 2, nil).WriteResult(d); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -184,7 +184,7 @@ func (r *runner) finish(st *stopper) (*Result, error) {
 		return res, ferr
 	}
 	if r.cfg.OutDir != "" {
-		if err := res.WriteSummary(r.cfg.OutDir); err != nil {
+		if err := res.WriteResult(r.cfg.OutDir); err != nil {
 			return res, err
 		}
 	}

@@ -9,11 +9,17 @@ import (
 	"time"
 )
 
-// ResultVersion is the version of the summary.json format.
+// ResultVersion is the version of the load result format (ResultFile).
 const ResultVersion = 1
 
-// SummaryFile is the name of the run summary in an output directory.
-const SummaryFile = "summary.json"
+// ResultFile is the name of a load's result in its output directory. It has a name of its
+// own, so that it is never mistaken for a report's summary.json (reports.JSONFile), a
+// different format.
+const ResultFile = "load.json"
+
+// LegacyResultFile is the name versions before load.json gave a load's result: summary.json,
+// the name of the report's summary too. It is read (ResultIn), never written.
+const LegacyResultFile = "summary.json"
 
 // Result is the outcome of a load run, or of several shards merged. It is JSON-serialisable
 // and carries its histograms encoded (HdrHistogram V2, base64), so that shards merge exactly.
@@ -334,15 +340,15 @@ func (r *Result) Passed() bool {
 	return true
 }
 
-// WriteSummary writes the result as dir/summary.json.
-func (r *Result) WriteSummary(dir string) error {
+// WriteResult writes the result as dir/load.json (ResultFile).
+func (r *Result) WriteResult(dir string) error {
 	data, err := json.MarshalIndent(r, "", "  ")
 	if err != nil {
 		return err
 	}
 	// Written to a temporary name and renamed, so that a reader polling for the file (the
 	// merge step of a sharded run) never sees half of it.
-	tmp, err := os.CreateTemp(dir, "."+SummaryFile+".*")
+	tmp, err := os.CreateTemp(dir, "."+ResultFile+".*")
 	if err != nil {
 		return err
 	}
@@ -354,7 +360,7 @@ func (r *Result) WriteSummary(dir string) error {
 		werr = os.Chmod(tmp.Name(), 0o644)
 	}
 	if werr == nil {
-		werr = os.Rename(tmp.Name(), filepath.Join(dir, SummaryFile))
+		werr = os.Rename(tmp.Name(), filepath.Join(dir, ResultFile))
 	}
 	if werr != nil {
 		_ = os.Remove(tmp.Name())
@@ -362,10 +368,15 @@ func (r *Result) WriteSummary(dir string) error {
 	return werr
 }
 
-// ReadSummary reads dir/summary.json (or the file itself when path is a file).
-func ReadSummary(path string) (*Result, error) {
+// ReadResult reads a load result: the file path, or when path is a directory the result it
+// holds (ResultIn: load.json, or the summary.json of an older version).
+func ReadResult(path string) (*Result, error) {
 	if st, err := os.Stat(path); err == nil && st.IsDir() {
-		path = filepath.Join(path, SummaryFile)
+		p := ResultIn(path)
+		if p == "" {
+			return nil, fmt.Errorf("%s holds no load result (%s)", path, ResultFile)
+		}
+		path = p
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -376,9 +387,42 @@ func ReadSummary(path string) (*Result, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	if r.Version != ResultVersion {
-		return nil, fmt.Errorf("%s: summary version %d, want %d", path, r.Version, ResultVersion)
+		return nil, fmt.Errorf("%s: load result version %d, want %d", path, r.Version, ResultVersion)
 	}
 	return r, nil
+}
+
+// ResultIn returns the path of the load result in dir, "" when it holds none: dir/load.json,
+// or in a directory an older version wrote, a dir/summary.json that is a load's.
+func ResultIn(dir string) string {
+	if p := filepath.Join(dir, ResultFile); isFile(p) {
+		return p
+	}
+	if p := filepath.Join(dir, LegacyResultFile); IsLegacyResult(p) {
+		return p
+	}
+	return ""
+}
+
+// IsLegacyResult reports whether the file p (a summary.json written by an older version, or
+// one copied under another name) is a load's result rather than a report's summary. Only the
+// content tells them apart: a load's has a scenario and no schemaVersion. A result named
+// load.json needs no such look.
+func IsLegacyResult(p string) bool {
+	b, err := os.ReadFile(p)
+	if err != nil {
+		return false
+	}
+	var probe struct {
+		SchemaVersion *int    `json:"schemaVersion"`
+		Scenario      *string `json:"scenario"`
+	}
+	return json.Unmarshal(b, &probe) == nil && probe.SchemaVersion == nil && probe.Scenario != nil
+}
+
+func isFile(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && !st.IsDir()
 }
 
 // DroppedValues is one histogram whose merge dropped values.

@@ -48,7 +48,7 @@ func TestBindUnbindLeavesNothing(t *testing.T) {
 				t.Fatalf("sent %d target %v shortfall %v", res.SentHits, res.TargetHits, res.ShortfallPct)
 			}
 			// Every file is there and the gob streams decode with vegeta.
-			for _, name := range append([]string{SummaryFile}, res.Files...) {
+			for _, name := range append([]string{ResultFile}, res.Files...) {
 				if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
 					t.Fatal(err)
 				}
@@ -194,7 +194,7 @@ func TestMergeShardsEqualsUnion(t *testing.T) {
 	}
 	var sentSum int64
 	for _, d := range dirs {
-		s, err := ReadSummary(d)
+		s, err := ReadResult(d)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -207,7 +207,7 @@ func TestMergeShardsEqualsUnion(t *testing.T) {
 	union := map[string]*hdr.Histogram{}
 	counts := map[string]int64{}
 	for _, d := range dirs {
-		s, err := ReadSummary(d)
+		s, err := ReadResult(d)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -30,8 +30,8 @@ func stopPlatform(t *testing.T) (*embedded.Platform, *Profile, *CallbackTracker,
 	rcv := receiver.New(receiver.Options{
 		Apps:     map[string]string{"demo-axb": "demo-axb-secret", "demo-ax": "demo-ax-secret", "demo-axe": "demo-axe-secret"},
 		Validate: sv.ValidateCallback,
-		OnPush:   tr.Record,
 	})
+	rcv.Subscribe(tr.Record)
 	tr.SetReceiver(rcv)
 	rurl, err := rcv.Start("127.0.0.1:0")
 	if err != nil {

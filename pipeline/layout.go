@@ -12,9 +12,11 @@ package pipeline
 //	DIR/conformance/coverage.json                      rules checked or not, with the reason (assemble.CoverageFile)
 //	DIR/conformance/conformance.json                   states, cleanup, refusal; written last (conformance.ResultsFile)
 //	DIR/conformance/bindings.jsonl                     the suite's binding journal (loadtest.JournalFile)
-//	DIR/load/NAME/summary.json                         one load's result (loadtest.SummaryFile, no schemaVersion)
+//	DIR/load/NAME/load.json                            one load's result (loadtest.ResultFile)
 //	DIR/load/NAME/bindings.jsonl                       its binding journal
 //	DIR/load/NAME/*.gob, *.hlog                        its raw results (vegeta gob, HdrHistogram logs)
 //
-// Two formats share the name summary.json (the report's and a load's); IsLoadSummary tells
-// them apart by the report's schemaVersion, so a directory written by any version reads back.
+// Each format has its own name, and the name decides how a file is read. Versions before
+// load.json wrote a load's result as summary.json, the report's name: loadtest.ResultIn still
+// finds it there (telling it from a report's summary by its content), so a directory written
+// by any version reads back.

@@ -19,8 +19,9 @@ import (
 )
 
 // LoadBaseline reads the result a --baseline names, whatever the harness wrote: a report's
-// summary.json (harness run, harness report), a load's summary.json, or a result directory
-// (a run, conform, load or receive output), rebuilt as `harness report` would.
+// summary.json (harness run, harness report), a load's load.json (or the summary.json an
+// older version gave it), or a result directory (a run, conform, load or receive output),
+// rebuilt as `harness report` would.
 func LoadBaseline(path, version string) (*reports.Summary, error) {
 	st, err := os.Stat(path)
 	if err != nil {
@@ -28,12 +29,12 @@ func LoadBaseline(path, version string) (*reports.Summary, error) {
 	}
 	var found Results
 	switch {
-	case !st.IsDir() && IsLoadSummary(path):
+	case !st.IsDir() && (filepath.Base(path) == loadtest.ResultFile || loadtest.IsLegacyResult(path)):
 		found.Load = []string{filepath.Dir(path)}
 	case !st.IsDir():
 		return reports.LoadSummary(path)
-	case exists(filepath.Join(path, loadtest.SummaryFile)) && !IsLoadSummary(filepath.Join(path, loadtest.SummaryFile)):
-		return reports.LoadSummary(filepath.Join(path, loadtest.SummaryFile))
+	case loadtest.ResultIn(path) == "" && exists(filepath.Join(path, reports.JSONFile)):
+		return reports.LoadSummary(filepath.Join(path, reports.JSONFile))
 	default:
 		if err := Scan(path, &found); err != nil {
 			return nil, err
@@ -56,7 +57,7 @@ func NotChecked(found Results) (out []string, refused bool) {
 		}
 	}
 	for _, d := range found.Load {
-		r, err := loadtest.ReadSummary(filepath.Join(d, loadtest.SummaryFile))
+		r, err := loadtest.ReadResult(d)
 		if err == nil && r.CouldNotCheck != "" {
 			out = append(out, "load "+filepath.Base(d)+": "+r.CouldNotCheck)
 		}
@@ -85,7 +86,7 @@ func Rebuild(found Results, opt RebuildOptions) (*reports.Summary, error) {
 	for _, d := range found.Partial {
 		// A run killed before its summary: never a pass, and what it may have left is said.
 		s.Errors = append(s.Errors, fmt.Sprintf("load %s: partial result: the run ended without writing its %s (killed or crashed); %s",
-			d, loadtest.SummaryFile, JournalNote(d)))
+			d, loadtest.ResultFile, JournalNote(d)))
 	}
 	for _, d := range found.PartialConformance {
 		s.Errors = append(s.Errors, fmt.Sprintf("conformance %s: partial result: the run ended without writing its conformance.json (killed or crashed); %s",
@@ -172,7 +173,7 @@ func readLoads(s *reports.Summary, found Results, merge *loadtest.MergeOptions) 
 	} else {
 		seen := map[string]int{}
 		for _, d := range found.Load {
-			r, err := loadtest.ReadSummary(filepath.Join(d, loadtest.SummaryFile))
+			r, err := loadtest.ReadResult(d)
 			if err != nil {
 				return nil, nil, err
 			}
@@ -311,7 +312,7 @@ func countShards(dirs []string) (found, total int, err error) {
 		_ = Scan(d, &rd) // not there yet: the shards create it
 	}
 	for _, d := range rd.Load {
-		r, err := loadtest.ReadSummary(d)
+		r, err := loadtest.ReadResult(d)
 		if err != nil {
 			return found, total, err
 		}

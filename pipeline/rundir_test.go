@@ -40,8 +40,9 @@ func TestWriteJSONReplacesWhole(t *testing.T) {
 }
 
 // TestScanRunDirectory: Scan finds the parts of a `harness run` directory (conformance/,
-// load/NAME/, receiver.json), tells a load's summary.json from a report's (report/ is not
-// a result), and refuses a directory with no result.
+// load/NAME/, receiver.json), finds a load's result by its name (load.json) and, in a
+// directory an older version wrote, its summary.json, never a report's summary.json (report/
+// is not a result), and refuses a directory with no result.
 func TestScanRunDirectory(t *testing.T) {
 	dir := t.TempDir()
 	write := func(rel, content string) {
@@ -55,8 +56,9 @@ func TestScanRunDirectory(t *testing.T) {
 		}
 	}
 	write(filepath.Join(assemble.ConformanceDir, assemble.CucumberFile), "[]")
-	write(filepath.Join(assemble.LoadDir, "axb-bind-unbind", loadtest.SummaryFile), `{"scenario":"bind-unbind"}`)
-	write(filepath.Join("report", loadtest.SummaryFile), `{"schemaVersion":1}`)
+	write(filepath.Join(assemble.LoadDir, "axb-bind-unbind", loadtest.ResultFile), `{"scenario":"bind-unbind"}`)
+	write(filepath.Join(assemble.LoadDir, "older-version", loadtest.LegacyResultFile), `{"scenario":"bind-unbind"}`)
+	write(filepath.Join("report", "summary.json"), `{"schemaVersion":1}`)
 	write(assemble.ReceiverFile, "{}")
 	var r Results
 	if err := Scan(dir, &r); err != nil {
@@ -64,14 +66,11 @@ func TestScanRunDirectory(t *testing.T) {
 	}
 	want := Results{
 		Conformance: []string{filepath.Join(dir, assemble.ConformanceDir)},
-		Load:        []string{filepath.Join(dir, assemble.LoadDir, "axb-bind-unbind")},
+		Load:        []string{filepath.Join(dir, assemble.LoadDir, "axb-bind-unbind"), filepath.Join(dir, assemble.LoadDir, "older-version")},
 		Receiver:    []string{filepath.Join(dir, assemble.ReceiverFile)},
 	}
 	if !reflect.DeepEqual(r, want) {
 		t.Errorf("Scan = %+v\nwant %+v", r, want)
-	}
-	if IsLoadSummary(filepath.Join(dir, "report", loadtest.SummaryFile)) {
-		t.Error("a report's summary.json taken for a load's")
 	}
 	empty := t.TempDir()
 	if err := Scan(empty, &r); err == nil || !strings.Contains(err.Error(), "holds no conformance, load or receiver results") {

@@ -1,7 +1,6 @@
 package pipeline
 
 import (
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -16,7 +15,7 @@ import (
 // summary from.
 type Results struct {
 	Conformance []string // directories with cucumber.json
-	Load        []string // directories with a load summary.json
+	Load        []string // directories with a load result (loadtest.ResultIn)
 	Receiver    []string // receiver.json files
 	Partial     []string // load directories with a binding journal but no summary: the run never ended
 	// PartialConformance are conformance output directories with the suite's binding journal
@@ -71,7 +70,7 @@ func Scan(dir string, into *Results) error {
 	// A load directory: its summary, or only its journal when the run never ended (killed).
 	load := func(d string) bool {
 		switch {
-		case IsLoadSummary(filepath.Join(d, loadtest.SummaryFile)):
+		case loadtest.ResultIn(d) != "":
 			into.Load = append(into.Load, d)
 		case exists(filepath.Join(d, loadtest.JournalFile)) && !conformanceOut(d) && !conformanceJournal(d):
 			into.Partial = append(into.Partial, d)
@@ -105,20 +104,6 @@ func Scan(dir string, into *Results) error {
 }
 
 func exists(p string) bool { _, err := os.Stat(p); return err == nil }
-
-// IsLoadSummary tells a load result's summary.json from a report's summary.json (which has a
-// schemaVersion).
-func IsLoadSummary(p string) bool {
-	b, err := os.ReadFile(p)
-	if err != nil {
-		return false
-	}
-	var probe struct {
-		SchemaVersion *int    `json:"schemaVersion"`
-		Scenario      *string `json:"scenario"`
-	}
-	return json.Unmarshal(b, &probe) == nil && probe.SchemaVersion == nil && probe.Scenario != nil
-}
 
 // JournalNote says what a partial load directory's journal leaves on the platform, for the
 // report of a run that ended without its summary.

@@ -208,15 +208,12 @@ type Options struct {
 	// bodies, fee icids, SMS identifiers and sessions not seen for this long are forgotten
 	// after being counted. Zero remembers everything.
 	Forget time.Duration
-	// OnPush, when set, is called for every push after accounting, on the handler goroutine,
-	// before the answer is written. It must be quick; Arrival.Body must not be modified.
-	OnPush func(Arrival)
 	// Now is the clock (time.Now when nil). It must carry a monotonic reading; tests replace
 	// it to control lateness and deadlines.
 	Now func() time.Time
 }
 
-// Arrival describes one received push, as passed to Options.OnPush.
+// Arrival describes one received push, as passed to the receiver's subscribers (Subscribe).
 type Arrival struct {
 	Kind string
 	// EventType is the body's eventType (call event type, "fee", "numStatus") or, for SMS,
@@ -289,6 +286,7 @@ type Receiver struct {
 	ln         net.Listener
 	serveDone  chan struct{}
 	blockReply []byte
+	subs       subscribers // the consumers of the pushes taken (Subscribe)
 }
 
 // New returns a receiver; its clock starts now.
@@ -559,9 +557,7 @@ func (r *Receiver) serveHTTP(w http.ResponseWriter, req *http.Request) {
 	a.Status = r.st.account(r, &a, h, &env, parsed, now)
 	r.mu.Unlock()
 
-	if r.opts.OnPush != nil {
-		r.opts.OnPush(a)
-	}
+	r.subs.publish(a)
 	if a.Status == http.StatusOK && a.block {
 		w.Header().Set("Content-Type", pns.ContentTypeJSON)
 		w.WriteHeader(http.StatusOK)

@@ -2,7 +2,6 @@ package reports
 
 import (
 	"bytes"
-	"encoding/xml"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -37,8 +36,8 @@ func checkCTRFAgrees(rep CTRFReport, junit []byte, s *Summary) []string {
 		sum.Skipped != counts[CTRFSkipped] || sum.Pending != 0 || sum.Other != 0 {
 		bad = append(bad, fmt.Sprintf("summary %+v does not count its tests %v", sum, counts))
 	}
-	var root junitSuites
-	if err := xml.Unmarshal(junit, &root); err != nil {
+	root, err := ReadJUnit(junit)
+	if err != nil {
 		return append(bad, "junit: "+err.Error())
 	}
 	if root.Tests != sum.Tests || root.Failures+root.Errors != sum.Failed || root.Skipped != sum.Skipped {

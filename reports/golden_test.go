@@ -103,3 +103,24 @@ func TestNormalizeMakesRunsComparable(t *testing.T) {
 		t.Errorf("normalised summaries differ:\n%s", firstDiff(ja.Bytes(), jb.Bytes()))
 	}
 }
+
+// TestJUnitModelRoundTrip: the JUnit model reads the report's own junit.xml and writes it back
+// byte for byte, so that the conformance suite, which reads godog's file into it and writes it
+// back, and WriteJUnit share one model that loses nothing either writes.
+func TestJUnitModelRoundTrip(t *testing.T) {
+	want, err := os.ReadFile(filepath.Join("testdata", "junit.xml.golden"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := ReadJUnit(want)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got bytes.Buffer
+	if err := doc.Write(&got); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got.Bytes(), want) {
+		t.Errorf("junit.xml.golden read and written back differs:\n%s", got.Bytes())
+	}
+}

@@ -1,64 +1,12 @@
 package reports
 
 import (
-	"encoding/xml"
 	"fmt"
 	"io"
 	"strconv"
 	"strings"
 	"time"
 )
-
-// Minimal JUnit XML types in the dialect most CI systems read (Jenkins, GitLab, GitHub
-// actions reporters): testsuites > testsuite > testcase with failure / error / skipped.
-type junitSuites struct {
-	XMLName  xml.Name     `xml:"testsuites"`
-	Name     string       `xml:"name,attr"`
-	Tests    int          `xml:"tests,attr"`
-	Failures int          `xml:"failures,attr"`
-	Errors   int          `xml:"errors,attr"`
-	Skipped  int          `xml:"skipped,attr"`
-	Time     string       `xml:"time,attr"`
-	Suites   []junitSuite `xml:"testsuite"`
-}
-
-type junitSuite struct {
-	Name      string      `xml:"name,attr"`
-	Tests     int         `xml:"tests,attr"`
-	Failures  int         `xml:"failures,attr"`
-	Errors    int         `xml:"errors,attr"`
-	Skipped   int         `xml:"skipped,attr"`
-	Time      string      `xml:"time,attr"`
-	Timestamp string      `xml:"timestamp,attr,omitempty"`
-	Hostname  string      `xml:"hostname,attr,omitempty"`
-	Cases     []junitCase `xml:"testcase"`
-}
-
-type junitCase struct {
-	Name      string        `xml:"name,attr"`
-	Classname string        `xml:"classname,attr"`
-	Time      string        `xml:"time,attr"`
-	Failure   *junitResult  `xml:"failure,omitempty"`
-	Error     *junitResult  `xml:"error,omitempty"`
-	Skipped   *junitSkipped `xml:"skipped,omitempty"`
-	SystemOut *junitText    `xml:"system-out,omitempty"`
-}
-
-// junitText is element text written as CDATA, so that multi-line bodies stay readable in the
-// file instead of becoming &#xA; escapes.
-type junitText struct {
-	Text string `xml:",cdata"`
-}
-
-type junitResult struct {
-	Message string `xml:"message,attr"`
-	Type    string `xml:"type,attr,omitempty"`
-	Body    string `xml:",cdata"`
-}
-
-type junitSkipped struct {
-	Message string `xml:"message,attr,omitempty"`
-}
 
 // junitSeconds renders a duration as JUnit's decimal seconds with millisecond precision.
 func junitSeconds(d time.Duration) string {
@@ -76,7 +24,7 @@ func junitSeconds(d time.Duration) string {
 // ones WriteCTRF writes.
 func WriteJUnit(w io.Writer, s *Summary) error {
 	s = s.prepared()
-	root := junitSuites{Name: "pns-harness"}
+	root := JUnitSuites{Name: "pns-harness"}
 	ts := ""
 	if !s.Manifest.Start.IsZero() {
 		ts = s.Manifest.Start.UTC().Format("2006-01-02T15:04:05")
@@ -94,23 +42,23 @@ func WriteJUnit(w io.Writer, s *Summary) error {
 		if !ok {
 			i = len(root.Suites)
 			idx[k] = i
-			root.Suites = append(root.Suites, junitSuite{Name: c.Suite, Timestamp: ts, Hostname: s.Manifest.Machine.Hostname})
+			root.Suites = append(root.Suites, JUnitSuite{Name: c.Suite, Timestamp: ts, Hostname: s.Manifest.Machine.Hostname})
 			suiteDur = append(suiteDur, 0)
 		}
 		suite := &root.Suites[i]
-		tc := junitCase{Name: c.Name, Classname: c.Classname, Time: junitSeconds(c.Duration)}
+		tc := JUnitCase{Name: c.Name, Classname: c.Classname, Time: junitSeconds(c.Duration)}
 		switch c.Outcome {
 		case outcomeFailed:
-			tc.Failure = &junitResult{Message: c.Message, Type: c.Type, Body: c.Body}
+			tc.Failure = &JUnitResult{Message: c.Message, Type: c.Type, Body: c.Body}
 			if c.Output != "" {
-				tc.SystemOut = &junitText{Text: c.Output}
+				tc.SystemOut = &JUnitCDATA{Text: c.Output}
 			}
 			suite.Failures++
 		case outcomeError:
-			tc.Error = &junitResult{Message: c.Message, Type: c.Type, Body: c.Body}
+			tc.Errors = []JUnitResult{{Message: c.Message, Type: c.Type, Body: c.Body}}
 			suite.Errors++
 		case outcomeSkipped:
-			tc.Skipped = &junitSkipped{Message: c.Message}
+			tc.Skipped = &JUnitSkipped{Message: c.Message}
 			suite.Skipped++
 		}
 		suite.Tests++
@@ -132,18 +80,7 @@ func WriteJUnit(w io.Writer, s *Summary) error {
 		root.Skipped += su.Skipped
 	}
 	root.Time = junitSeconds(total)
-	if _, err := io.WriteString(w, xml.Header); err != nil {
-		return fmt.Errorf("reports: write JUnit: %w", err)
-	}
-	enc := xml.NewEncoder(w)
-	enc.Indent("", "  ")
-	if err := enc.Encode(root); err != nil {
-		return fmt.Errorf("reports: write JUnit: %w", err)
-	}
-	if _, err := io.WriteString(w, "\n"); err != nil {
-		return fmt.Errorf("reports: write JUnit: %w", err)
-	}
-	return nil
+	return root.Write(w)
 }
 
 // oneLine keeps the first line of a message (attribute values with newlines render badly in

@@ -173,7 +173,7 @@ func TestJUnitStructure(t *testing.T) {
 	if err := WriteJUnit(&b, fixtureSummary(t)); err != nil {
 		t.Fatal(err)
 	}
-	var root junitSuites
+	var root JUnitSuites
 	if err := xml.Unmarshal(b.Bytes(), &root); err != nil {
 		t.Fatalf("JUnit does not parse: %v", err)
 	}
@@ -183,7 +183,7 @@ func TestJUnitStructure(t *testing.T) {
 	if root.Tests != 25 || root.Failures != 6 || root.Errors != 1 || root.Skipped != 2 {
 		t.Errorf("totals tests=%d failures=%d errors=%d skipped=%d", root.Tests, root.Failures, root.Errors, root.Skipped)
 	}
-	suites := map[string]junitSuite{}
+	suites := map[string]JUnitSuite{}
 	for _, s := range root.Suites {
 		suites[s.Name] = s
 		if len(s.Cases) != s.Tests {
@@ -199,7 +199,7 @@ func TestJUnitStructure(t *testing.T) {
 		t.Errorf("callbacks suite %+v", cb)
 	}
 	ax := suites["AX query"]
-	if ax.Skipped != 1 || ax.Errors != 1 || ax.Cases[1].Skipped == nil || ax.Cases[2].Error == nil || ax.Cases[2].Error.Type != "undefined" {
+	if ax.Skipped != 1 || ax.Errors != 1 || ax.Cases[1].Skipped == nil || len(ax.Cases[2].Errors) != 1 || ax.Cases[2].Errors[0].Type != "undefined" {
 		t.Errorf("AX query suite %+v", ax)
 	}
 	axb := suites["AXB bind"]
@@ -225,7 +225,7 @@ func TestJUnitSafeText(t *testing.T) {
 	if err := WriteJUnit(&b, s); err != nil {
 		t.Fatal(err)
 	}
-	var root junitSuites
+	var root JUnitSuites
 	if err := xml.Unmarshal(b.Bytes(), &root); err != nil {
 		t.Fatalf("JUnit with control characters does not parse: %v\n%s", err, b.String())
 	}

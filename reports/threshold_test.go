@@ -45,7 +45,7 @@ func TestThresholdNotChecked(t *testing.T) {
 			if err := WriteJUnit(&j, s); err != nil {
 				t.Fatal(err)
 			}
-			var root junitSuites
+			var root JUnitSuites
 			if err := xml.Unmarshal(j.Bytes(), &root); err != nil {
 				t.Fatal(err)
 			}

@@ -26,7 +26,7 @@ func TestAXYBLoadCalls(t *testing.T) {
 		t.Fatalf("load: exit %d\n%s\n%s", code, lastLines(stdout, 40), stderr)
 	}
 	var res loadtest.Result
-	data, err := os.ReadFile(filepath.Join(out, "summary.json"))
+	data, err := os.ReadFile(filepath.Join(out, loadtest.ResultFile))
 	if err != nil {
 		t.Fatal(err)
 	}

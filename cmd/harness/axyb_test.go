@@ -10,8 +10,8 @@ import (
 
 	"github.com/pns-harness/pns-harness/conformance"
 	"github.com/pns-harness/pns-harness/emulator"
+	"github.com/pns-harness/pns-harness/loadtest"
 	"github.com/pns-harness/pns-harness/pns"
-	"github.com/pns-harness/pns-harness/reports"
 )
 
 // axybTags selects the AXYB features.
@@ -179,13 +179,13 @@ func TestAXYBLoadWorkload(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("load: exit %d\n%s\n%s", code, stdout, stderr)
 	}
-	data, err := os.ReadFile(filepath.Join(dir, reports.JSONFile))
+	data, err := os.ReadFile(filepath.Join(dir, loadtest.ResultFile))
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, iface := range []string{"axyb.bind", "axyb.query", "axyb.unbind"} {
 		if !strings.Contains(string(data), `"`+iface+`"`) {
-			t.Errorf("the load's %s lacks %s", reports.JSONFile, iface)
+			t.Errorf("the load's %s lacks %s", loadtest.ResultFile, iface)
 		}
 	}
 }

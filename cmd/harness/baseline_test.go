@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pns-harness/pns-harness/loadtest"
 	"github.com/pns-harness/pns-harness/reports"
 )
 
@@ -30,10 +32,11 @@ func (p *platform) setLatency(t *testing.T, iface string, ms int) {
 // TestBaselineFindsRegression: the same workload run twice into differently named
 // directories, the second time with axb.bind 300 ms slower (far above what a busy machine adds
 // to the first run's p50, so the regression is found however slow the machine), compared
-// through `harness report --baseline` with every form of earlier result the harness writes (a load's summary.json, a
-// load directory, a report's summary.json): the axb.bind p50 regression is found, printed on
-// the console and shown in index.html and summary.json. Scenarios are named by their workload,
-// not by the directory.
+// through `harness report --baseline` with every form of earlier result the harness writes (a load's load.json, a
+// load directory, a report's summary.json, and a load's result as versions before load.json
+// wrote it: summary.json, alone and in its directory): the axb.bind p50 regression is found,
+// printed on the console and shown in index.html and summary.json. Scenarios are named by
+// their workload, not by the directory.
 func TestBaselineFindsRegression(t *testing.T) {
 	t.Parallel()
 	p := startPlatform(t)
@@ -59,11 +62,29 @@ func TestBaselineFindsRegression(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("report monday: exit %d\n%s\n%s", code, stdout, stderr)
 	}
+	// A load writes its result as load.json; summary.json is the report's name only.
+	if _, err := os.Stat(filepath.Join(monday, reports.JSONFile)); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the load wrote a %s (%v), want its result only as %s", reports.JSONFile, err, loadtest.ResultFile)
+	}
+	// Monday's load directory as an older version left it: its result named summary.json.
+	legacy := filepath.Join(dir, "monday-older-version")
+	if err := os.MkdirAll(legacy, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(filepath.Join(monday, loadtest.ResultFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(legacy, loadtest.LegacyResultFile), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	rowRE := regexp.MustCompile(`<tr><td class="l">axb-bind-unbind</td><td class="l mono">axb\.bind</td><td class="l">p50</td>[^\n]*?<span class="pill fail">worse</span>`)
 	for _, base := range []string{
-		filepath.Join(monday, "summary.json"), // the load's own summary.json
-		monday,                                // the load's directory
-		filepath.Join(dir, "rep-monday", "summary.json"), // a report's summary.json
+		filepath.Join(monday, loadtest.ResultFile), // the load's own load.json
+		monday, // the load's directory
+		filepath.Join(dir, "rep-monday", reports.JSONFile), // a report's summary.json
+		filepath.Join(legacy, loadtest.LegacyResultFile),   // an older version's load summary.json
+		legacy, // and its directory
 	} {
 		t.Run(filepath.Base(filepath.Dir(base))+"/"+filepath.Base(base), func(t *testing.T) {
 			out := filepath.Join(t.TempDir(), "rep")

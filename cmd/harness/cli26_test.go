@@ -8,11 +8,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pns-harness/pns-harness/loadtest"
 	"github.com/pns-harness/pns-harness/reports"
 )
 
 // TestReportWithoutOutWritesIntoDir: `harness report DIR` without --out writes into DIR/report
-// (never over reports/out, the last `make run` report), leaves the load's own summary.json as
+// (never over reports/out, the last `make run` report), leaves the load's own load.json as
 // it was, reads the same results when run again (its own report is not taken for one), and
 // refuses several directories without --out.
 func TestReportWithoutOutWritesIntoDir(t *testing.T) {
@@ -23,7 +24,7 @@ func TestReportWithoutOutWritesIntoDir(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("load: exit %d\n%s\n%s", code, stdout, stderr)
 	}
-	before, err := os.ReadFile(filepath.Join(dir, reports.JSONFile))
+	before, err := os.ReadFile(filepath.Join(dir, loadtest.ResultFile))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,9 +48,9 @@ func TestReportWithoutOutWritesIntoDir(t *testing.T) {
 	if requests[0] == 0 || requests[0] != requests[1] {
 		t.Errorf("requests %v: the second report read its own output as a result", requests)
 	}
-	after, err := os.ReadFile(filepath.Join(dir, reports.JSONFile))
+	after, err := os.ReadFile(filepath.Join(dir, loadtest.ResultFile))
 	if err != nil || !bytes.Equal(before, after) {
-		t.Errorf("the load's summary.json changed (%v)", err)
+		t.Errorf("the load's load.json changed (%v)", err)
 	}
 	code, _, stderr = runHarness(t, nil, "report", dir, dir)
 	if code != exitUsage || !strings.HasPrefix(stderr, "harness report: several result directories: say where the report goes with --out\n") {

@@ -210,7 +210,7 @@ func TestCLIInterruptedLoadExits130(t *testing.T) {
 	}
 	// Every binding was alive at the interrupt (1m holds): their unbinds, sent at once by the
 	// stop, are counted but kept out of the latency statistics, which measure the plan.
-	r, err := loadtest.ReadSummary(filepath.Join(out, loadtest.SummaryFile))
+	r, err := loadtest.ReadResult(filepath.Join(out, loadtest.ResultFile))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/pns-harness/pns-harness/emulator"
+	"github.com/pns-harness/pns-harness/loadtest"
 	"github.com/pns-harness/pns-harness/pns"
 )
 
@@ -147,7 +148,7 @@ func TestExitCodesOfRunAndReport(t *testing.T) {
 	// A saved load result that says it could not check (its target became unreachable)
 	// rebuilds into a report that exits 3, not 0.
 	load := filepath.Join(broken, "load", "axb-bind-unbind")
-	data, err := os.ReadFile(filepath.Join(load, "summary.json"))
+	data, err := os.ReadFile(filepath.Join(load, loadtest.ResultFile))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -161,7 +162,7 @@ func TestExitCodesOfRunAndReport(t *testing.T) {
 	if err := os.MkdirAll(unchecked, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(unchecked, "summary.json"), data, 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(unchecked, loadtest.ResultFile), data, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	code, _, stderr = runHarness(t, nil, "report", "--out", t.TempDir(), unchecked)

@@ -71,7 +71,7 @@ func loadFlagSet(stdout, stderr io.Writer) (*flagSet, *loadFlags) {
 	f.duration = fs.Duration("duration", 0, fmt.Sprintf("bound of the run (required, at most %s; with --ramp: the ramp's length, never shorter)", loadtest.MaxDuration))
 	f.hold = fs.Duration("hold", time.Second, fmt.Sprintf("time each binding is kept before its unbind (at most %s)", loadtest.MaxHold))
 	f.shard = fs.String("shard", "0/1", "this process's shard `i/N`: rate and number space are split N ways")
-	f.out = fs.String("out", "", "output `dir` for vegeta gob files, HdrHistogram logs and summary.json")
+	f.out = fs.String("out", "", "output `dir` for vegeta gob files, HdrHistogram logs and load.json (the result)")
 	fs.Var(&f.thresholds, "threshold", "k6-style `EXPR`, repeatable: bind.p99<50ms, bind.success>=99.9%, bind.corrected.p99<100ms, rate.shortfall<1%; a window judges every sliding W of the load, axb.bind.p99[10s]<200ms, and a trailing !abort stops the load when it breaks (docs/thresholds.md); a callback metric (calls scenario) such as callback.fee.p95<2s or callback.missing==0 replaces the callback defaults "+strings.Join(assemble.DefaultCallbackThresholds, ", "))
 	addCallbackFlags(fs, &f.cf, false)
 	f.abortOnFail = fs.Bool("abort-on-fail", false, "stop early (and clean up) as soon as any threshold is broken, over the run so far or in a full window (one threshold: its !abort suffix)")

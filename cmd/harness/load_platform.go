@@ -60,9 +60,9 @@ func loadStartReceiver(cfg *loadtest.Config, addr string, cf *callbackFlags, std
 			opts.Schemas = v
 		}
 	}
-	opts.OnPush = tr.Record
 	cf.apply(&opts)
 	rcv := receiver.New(opts)
+	rcv.Subscribe(tr.Record)
 	// Each call's expected notifications (the emulator's answer lists them) are registered
 	// with the receiver, so that its report counts expected, received and missing.
 	tr.SetReceiver(rcv)

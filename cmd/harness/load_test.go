@@ -90,7 +90,7 @@ func TestLoadCommand(t *testing.T) {
 			}
 		})
 	}
-	if _, err := os.Stat(filepath.Join(dir, "ok", loadtest.SummaryFile)); err != nil {
+	if _, err := os.Stat(filepath.Join(dir, "ok", loadtest.ResultFile)); err != nil {
 		t.Fatal(err)
 	}
 	// --json prints only the result, which merges like a summary file.

@@ -36,7 +36,7 @@ func TestLoadForcesHangupCauses(t *testing.T) {
 		t.Fatalf("load: exit %d\n%s\n%s", code, lastLines(stdout, 40), stderr)
 	}
 	var res loadtest.Result
-	data, err := os.ReadFile(filepath.Join(out, "summary.json"))
+	data, err := os.ReadFile(filepath.Join(out, loadtest.ResultFile))
 	if err == nil {
 		err = json.Unmarshal(data, &res)
 	}

@@ -56,7 +56,7 @@ func TestReportMergeNotExact(t *testing.T) {
 		if err := os.MkdirAll(filepath.Join(root, dir), 0o755); err != nil {
 			t.Fatal(err)
 		}
-		if err := r.WriteSummary(filepath.Join(root, dir)); err != nil {
+		if err := r.WriteResult(filepath.Join(root, dir)); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -21,7 +21,7 @@ func TestRampLength(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("ramp without --duration: exit %d\n%s\n%s", code, stdout, stderr)
 	}
-	r, err := loadtest.ReadSummary(filepath.Join(out, loadtest.SummaryFile))
+	r, err := loadtest.ReadResult(filepath.Join(out, loadtest.ResultFile))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,7 +56,7 @@ func TestRampShape(t *testing.T) {
 		if code != exitOK {
 			t.Fatalf("%v: exit %d\n%s\n%s", c.shape, code, stdout, stderr)
 		}
-		r, err := loadtest.ReadSummary(filepath.Join(out, loadtest.SummaryFile))
+		r, err := loadtest.ReadResult(filepath.Join(out, loadtest.ResultFile))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -14,9 +14,9 @@ import (
 
 // reportSubdir is where `harness report DIR` writes without --out: a subdirectory of the one
 // result directory it reads, so that rebuilding an old run's report never overwrites the
-// report of the last `make run` (reports/out), nor the load's own summary.json in DIR. The
-// scan of result directories does not take it for a result (a report's summary.json is not a
-// load's), so running the command twice reads the same results.
+// report of the last `make run` (reports/out), nor the report a `harness run` wrote in DIR.
+// The scan of result directories does not take it for a result (a report's summary.json is
+// not a load's load.json), so running the command twice reads the same results.
 const reportSubdir = "report"
 
 func init() {

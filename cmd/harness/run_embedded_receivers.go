@@ -47,15 +47,6 @@ func startEmbeddedReceivers(cfg *emulator.Config, o runOptions) (rs *embeddedRec
 	if err != nil {
 		return nil, err
 	}
-	tracker := loadtest.NewCallbackTracker()
-	// Delays are taken against the emulator's stated emission instants; the call simulator's
-	// expected events are registered with the receiver by the tracker. The failing receiver
-	// (the retry app's and the particular customers') is not part of the report's accounting.
-	onPush := func(failing bool, a receiver.Arrival) {
-		if !failing {
-			tracker.Record(a)
-		}
-	}
 	adjust := func(ro *receiver.Options) {
 		o.callbacks.apply(ro)
 		// The embedded emulator says what each call of the load must push (expectations);
@@ -63,14 +54,20 @@ func startEmbeddedReceivers(cfg *emulator.Config, o runOptions) (rs *embeddedRec
 		// URL, D77), are the suite's to judge, not the receiver's.
 		ro.Settle = 0
 	}
-	own, err := conformance.StartOwnReceivers(apps, v, onPush, adjust)
+	own, err := conformance.StartOwnReceivers(apps, v, adjust)
 	if err != nil {
 		return nil, err
 	}
 	rs.own = own
-	own.Configure(cfg)
 	rs.rcv = own.Receiver()
+	// Delays are taken against the emulator's stated emission instants; the call simulator's
+	// expected events are registered with the receiver by the tracker. The failing receiver
+	// (the retry app's and the particular customers') is not part of the report's accounting,
+	// nor of the tracker's: it subscribes to the accepting receiver only.
+	tracker := loadtest.NewCallbackTracker()
+	rs.rcv.Subscribe(tracker.Record)
 	tracker.SetReceiver(rs.rcv)
+	own.Configure(cfg)
 	rs.url, rs.tracker, rs.secrets = own.URL(), tracker, secrets
 	return rs, nil
 }

@@ -26,7 +26,7 @@ func runFlags(o *runOptions, stdout, stderr io.Writer) *flagSet {
 	fs.BoolVar(&o.noLoad, "no-load", false, "skip the load scenarios")
 	fs.StringVar(&o.tags, "tags", "", "godog tag expression selecting conformance scenarios (default: all)")
 	fs.Int64Var(&o.seed, "seed", 0, "seed for scenario order and generated numbers (0 = random, printed)")
-	fs.StringVar(&o.baseline, "baseline", "", "an earlier result to compare with: a report's or a load's summary.json, or any result directory harness report reads")
+	fs.StringVar(&o.baseline, "baseline", "", "an earlier result to compare with: a report's summary.json, a load's load.json (summary.json from older versions), or any result directory harness report reads")
 	thresholdFlag(fs, "threshold, k6 style (repeatable): a load metric such as 'bind.p99<50ms' applies to bind-unbind and replaces its defaults "+strings.Join(defaultRunBindThresholds, ", ")+
 		"; a callback metric such as 'callback.fee.p99<2s' or 'callback.missing==0' applies to every push of the run and replaces its defaults "+strings.Join(assemble.DefaultCallbackThresholds, ", "), &o.thresholds, &o.cbThresholds)
 	fs.StringVar(&o.knownPath, "known-differences", "", "YAML `file` of accepted differences: a conformance failure an entry matches is a known difference, not a failure (docs/report.md)")

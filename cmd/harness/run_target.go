@@ -58,10 +58,9 @@ func targetPlan(ctx context.Context, o runOptions, stdout io.Writer) (p pipeline
 
 	// The receiver, when asked for, runs for the whole job.
 	var rcv *receiver.Receiver
-	pushes := conformance.NewPushHub()
 	replies := &conformance.BlockReplies{} // the scenarios' answers to Block requests
 	if t.receive != "" {
-		if rcv, err = targetReceiver(o, c.prof, pushes, replies, stdout); err != nil {
+		if rcv, err = targetReceiver(o, c.prof, replies, stdout); err != nil {
 			return p, nil, stop, err
 		}
 		stop = func() { rcv.Close() }
@@ -88,7 +87,8 @@ func targetPlan(ctx context.Context, o runOptions, stdout io.Writer) (p pipeline
 		CallbackThresholds: o.cbThresholds,
 	}
 	if rcv != nil {
-		p.Conformance.Pushes, p.Conformance.Replies = pushes, replies
+		// The delivery scenarios subscribe to the receiver's pushes.
+		p.Conformance.Pushes, p.Conformance.Replies = rcv, replies
 		p.Receiver = rcv
 		// Calls still in progress get the settle time to complete before the judgement;
 		// not the embedded emulator: no emulator-side loss to show.
@@ -146,10 +146,9 @@ func targetCheck(ctx context.Context, o runOptions, stdout io.Writer) (c targetC
 	return c, nil
 }
 
-// targetReceiver starts the receiver of --receive for the profile's apps; every push also
-// goes to the conformance scenarios that check deliveries (pushes), and Block requests are
-// answered as those scenarios set (replies).
-func targetReceiver(o runOptions, prof *profile.Profile, pushes *conformance.PushHub, replies *conformance.BlockReplies, stdout io.Writer) (*receiver.Receiver, error) {
+// targetReceiver starts the receiver of --receive for the profile's apps; Block requests are
+// answered as the conformance scenarios set (replies).
+func targetReceiver(o runOptions, prof *profile.Profile, replies *conformance.BlockReplies, stdout io.Writer) (*receiver.Receiver, error) {
 	apps := map[string]string{}
 	for _, name := range sortedApps(prof) {
 		a := prof.Apps[name]
@@ -161,7 +160,7 @@ func targetReceiver(o runOptions, prof *profile.Profile, pushes *conformance.Pus
 	if err != nil {
 		return nil, err
 	}
-	ropts := receiver.Options{Apps: apps, Schemas: v, OnPush: pushes.Record, BlockReply: replies.Reply}
+	ropts := receiver.Options{Apps: apps, Schemas: v, BlockReply: replies.Reply}
 	o.callbacks.apply(&ropts)
 	rcv := receiver.New(ropts)
 	url, err := rcv.Start(o.remote.receive)

@@ -49,7 +49,7 @@ func streamIface(requests, success int64, codes map[string]int64, lat loadtest.L
 }
 
 // streamLoad writes the load line of a finished load: the Result's own totals, the figures
-// summary.json holds.
+// the load's load.json holds.
 func streamLoad(sw *stream.Writer, load string, res *loadtest.Result) {
 	if sw == nil || res == nil {
 		return

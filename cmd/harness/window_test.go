@@ -11,10 +11,10 @@ import (
 	"github.com/pns-harness/pns-harness/loadtest"
 )
 
-// readLoadSummary reads the summary.json a load wrote into dir.
+// readLoadSummary reads the load result (load.json) a load wrote into dir.
 func readLoadSummary(t *testing.T, dir string) *loadtest.Result {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(dir, "summary.json"))
+	b, err := os.ReadFile(filepath.Join(dir, loadtest.ResultFile))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -208,7 +208,7 @@ func rawLatencies(t *testing.T, shardDirs []string) map[string][]time.Duration {
 	t.Helper()
 	out := map[string][]time.Duration{}
 	for _, d := range shardDirs {
-		s, err := loadtest.ReadSummary(d)
+		s, err := loadtest.ReadResult(d)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -302,7 +302,7 @@ func TestIndexedJobLocally(t *testing.T) {
 			t.Fatalf("shard %d exited %d:\n%s", i, codes[i], outs[i])
 		}
 		d := filepath.Join(lpaths["/results"], runID, fmt.Sprintf("shard-%d", i))
-		s, err := loadtest.ReadSummary(d)
+		s, err := loadtest.ReadResult(d)
 		if err != nil {
 			t.Fatalf("shard %d: %v", i, err)
 		}
@@ -419,7 +419,7 @@ func TestIndexedJobLocally(t *testing.T) {
 	// A global threshold: each shard's own bind count passes it, the merged one does not.
 	var most int64
 	for _, d := range shardDirs {
-		s, _ := loadtest.ReadSummary(d)
+		s, _ := loadtest.ReadResult(d)
 		if is, ok := s.Interface("axb.bind"); ok {
 			most = max(most, is.Count)
 		}

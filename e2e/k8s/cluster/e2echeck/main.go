@@ -136,8 +136,8 @@ func (c *checker) partial() error {
 	total, seenX := 0, map[string]int{}
 	for i := 0; i < c.shards; i++ {
 		if i == c.killed {
-			_, err := os.Stat(filepath.Join(c.results, fmt.Sprintf("shard-%d", i), "summary.json"))
-			c.expect(errors.Is(err, os.ErrNotExist), "shard %d (killed) wrote no summary.json", i)
+			_, err := os.Stat(filepath.Join(c.results, fmt.Sprintf("shard-%d", i), "load.json"))
+			c.expect(errors.Is(err, os.ErrNotExist), "shard %d (killed) wrote no load.json", i)
 			continue
 		}
 		total += c.checkShard(i, xs, slices, seenX)
@@ -281,13 +281,13 @@ func (c *checker) checkShard(i int, xs map[string]int, slices [2]numRange, seenX
 			Count int `json:"count"`
 		} `json:"interfaces"`
 	}
-	if err := readJSON(filepath.Join(dir, "summary.json"), &s); err != nil {
+	if err := readJSON(filepath.Join(dir, "load.json"), &s); err != nil {
 		c.expect(false, "shard %d: %v", i, err)
 		return 0
 	}
 	want := fmt.Sprintf("%d/%d", i, c.shards)
 	c.expect(len(s.Shards) == 1 && s.Shards[0] == want && s.Run.ID == filepath.Base(c.results),
-		"shard %d: summary.json is shard %v of run %q (want %s of %q)", i, s.Shards, s.Run.ID, want, filepath.Base(c.results))
+		"shard %d: load.json is shard %v of run %q (want %s of %q)", i, s.Shards, s.Run.ID, want, filepath.Base(c.results))
 	requests := 0
 	for _, f := range s.Interfaces {
 		requests += f.Count

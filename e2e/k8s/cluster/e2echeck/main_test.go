@@ -42,7 +42,7 @@ func fixture(t *testing.T, bad map[int]string, mergeExit int, mergedRequests int
 	xs := []string{"+8617000000009", "+8617001100000", "+8617001100001", "+8617001100002"}
 	var pods []string
 	for i := 0; i < 2; i++ {
-		write(fmt.Sprintf("run-1/shard-%d/summary.json", i), fmt.Sprintf(
+		write(fmt.Sprintf("run-1/shard-%d/load.json", i), fmt.Sprintf(
 			`{"shards":["%d/2"],"run":{"id":"run-1"},"interfaces":[{"count":3},{"count":2}]}`, i))
 		journal := fmt.Sprintf(`{"op":"run"}
 {"op":"bind","mode":"AXB","a":"+86134000000%02d","b":"+86135000000%02d","x":"%s"}
