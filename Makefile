@@ -28,7 +28,7 @@ run: build
 ## test binary and of every process the tests start (hundreds); races while they run are
 ## still reported.
 test: vet staticcheck
-	@echo "== go test -race (about 8 minutes on a busy 2-core machine, see README; progress every 20 s)"
+	@echo "== go test -race (about 10 minutes on a busy 2-core machine, see README; progress every 20 s)"
 	@$(GO) build -o $(BIN)/testprogress ./internal/testprogress
 	GORACE="atexit_sleep_ms=0 $$GORACE" $(BIN)/testprogress -every 20s -slowest 15 -- $(GO) test -race -count=1 -json -timeout 30m $(PKGS)
 
