@@ -134,6 +134,11 @@ var targetSurvivorReasons = map[string]string{
 		"resultcode and resultdesc only); only A's calls through X reveal it, and only the emulator can simulate calls",
 	"inside/6: temporary callee default duration 120 s": "invisible: no answer shows a temporary callee or its lifetime (§4.6 answers " +
 		"resultcode and resultdesc only); only A's calls through X reveal it, and only the emulator can simulate calls",
+	"contract/recording: download redirect without its Location header": "invisible: a download that succeeds needs a recording " +
+		"of a real call (its fee record names the file); on a target other than the emulator no test can place a call, so only " +
+		"the refusals of unknown files run there (rulenotes/recording.tsv)",
+	"inside/4: recording download does not check the app": "invisible: another app's recording exists only after a real call of " +
+		"that app; on a target other than the emulator no test can place one (rulenotes/recording.tsv)",
 	"inside/7: fixed line with a 7-digit local number refused": "invisible: the mutant refuses 9 digits after +86, i.e. a 2-digit area " +
 		"with a 7-digit local number; every 2-digit Chinese area (010, 02x) has 8-digit local numbers, so no real number has that " +
 		"form and a platform may refuse it as not a real operator number (§1.4); accepting it is the emulator's pattern D16",
