@@ -10,6 +10,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/pns-harness/pns-harness/internal/jsonscan"
 	"github.com/pns-harness/pns-harness/pns"
 )
 
@@ -77,7 +78,7 @@ func parseObject(data []byte) (map[string]json.RawMessage, *pns.Error) {
 	if !json.Valid(data) {
 		return nil, pns.InvalidRequest(fieldBody)
 	}
-	i := skipSpace(data, 0)
+	i := jsonscan.SkipSpace(data, 0)
 	if data[i] != '{' { // null, an array, a string, a number or a boolean
 		return nil, pns.InvalidRequest(fieldBody)
 	}
@@ -85,21 +86,21 @@ func parseObject(data []byte) (map[string]json.RawMessage, *pns.Error) {
 	// The keys of a plain body are slices of one copy of it rather than a string each: the
 	// map lives for the request only, and the values the store keeps are decoded separately.
 	text := string(data)
-	i = skipSpace(data, i+1)
+	i = jsonscan.SkipSpace(data, i+1)
 	for data[i] != '}' {
-		end := valueEnd(data, i) // the key, a string
+		end := jsonscan.ValueEnd(data, i) // the key, a string
 		k, ok := plainKey(text, i, end)
 		if !ok {
 			if k, ok = jsonString(data[i:end]); !ok { // cannot happen in valid JSON
 				return nil, pns.InvalidRequest(fieldBody)
 			}
 		}
-		i = skipSpace(data, skipSpace(data, end)+1) // past ':'
-		end = valueEnd(data, i)
+		i = jsonscan.SkipSpace(data, jsonscan.SkipSpace(data, end)+1) // past ':'
+		end = jsonscan.ValueEnd(data, i)
 		m[k] = data[i:end:end]
-		i = skipSpace(data, end)
+		i = jsonscan.SkipSpace(data, end)
 		if data[i] == ',' {
-			i = skipSpace(data, i+1)
+			i = jsonscan.SkipSpace(data, i+1)
 		}
 	}
 	return m, nil
@@ -114,68 +115,6 @@ func plainKey(text string, start, end int) (string, bool) {
 		}
 	}
 	return text[start+1 : end-1], true
-}
-
-// skipSpace returns the index of the first byte at or after i that is not JSON white space.
-func skipSpace(data []byte, i int) int {
-	for i < len(data) {
-		switch data[i] {
-		case ' ', '\t', '\n', '\r':
-			i++
-		default:
-			return i
-		}
-	}
-	return i
-}
-
-// valueEnd returns the index just past the JSON value starting at i in valid JSON: a string
-// up to its closing quote, an object or array up to its matching bracket (skipping strings),
-// a number or literal up to the next delimiter.
-func valueEnd(data []byte, i int) int {
-	switch data[i] {
-	case '"':
-		return stringEnd(data, i)
-	case '{', '[':
-		depth := 0
-		for i < len(data) {
-			switch data[i] {
-			case '"':
-				i = stringEnd(data, i)
-				continue
-			case '{', '[':
-				depth++
-			case '}', ']':
-				depth--
-				if depth == 0 {
-					return i + 1
-				}
-			}
-			i++
-		}
-		return i
-	}
-	for i < len(data) {
-		switch data[i] {
-		case ',', '}', ']', ' ', '\t', '\n', '\r':
-			return i
-		}
-		i++
-	}
-	return i
-}
-
-// stringEnd returns the index just past the string whose opening quote is at i.
-func stringEnd(data []byte, i int) int {
-	for i++; i < len(data); i++ {
-		switch data[i] {
-		case '\\':
-			i++
-		case '"':
-			return i + 1
-		}
-	}
-	return i
 }
 
 // parseQuery decodes a raw query string with form semantics (D17: an unescaped + becomes a

@@ -3,6 +3,8 @@ package receiver
 import (
 	"encoding/json"
 	"unicode/utf8"
+
+	"github.com/pns-harness/pns-harness/internal/jsonscan"
 )
 
 // scanEnvelope fills env from body as json.Unmarshal(body, env) would, without a generic
@@ -90,16 +92,8 @@ type scanner struct {
 	unsure  bool // a key left to json.Unmarshal
 }
 
-func (s *scanner) space() {
-	for s.i < len(s.b) {
-		switch s.b[s.i] {
-		case ' ', '\t', '\n', '\r':
-			s.i++
-		default:
-			return
-		}
-	}
-}
+// space moves past JSON white space.
+func (s *scanner) space() { s.i = jsonscan.SkipSpace(s.b, s.i) }
 
 // once returns the index of key k among names, marking it seen; a name seen before in the
 // same object, or a key that is none of names but might match one, makes the scan unsure.
@@ -214,52 +208,10 @@ func (s *scanner) str(dst *string) {
 }
 
 // skipString moves past the string whose opening quote is at s.i.
-func (s *scanner) skipString() {
-	for s.i++; s.i < len(s.b); s.i++ {
-		switch s.b[s.i] {
-		case '\\':
-			s.i++
-		case '"':
-			s.i++
-			return
-		}
-	}
-}
+func (s *scanner) skipString() { s.i = jsonscan.StringEnd(s.b, s.i) }
 
 // skip moves past the value at s.i.
-func (s *scanner) skip() {
-	switch s.b[s.i] {
-	case '"':
-		s.skipString()
-		return
-	case '{', '[':
-		depth := 0
-		for s.i < len(s.b) {
-			switch s.b[s.i] {
-			case '"':
-				s.skipString()
-				continue
-			case '{', '[':
-				depth++
-			case '}', ']':
-				depth--
-				if depth == 0 {
-					s.i++
-					return
-				}
-			}
-			s.i++
-		}
-		return
-	}
-	for s.i < len(s.b) {
-		switch s.b[s.i] {
-		case ',', '}', ']', ' ', '\t', '\n', '\r':
-			return
-		}
-		s.i++
-	}
-}
+func (s *scanner) skip() { s.i = jsonscan.ValueEnd(s.b, s.i) }
 
 func (s *scanner) statusInfo(si *statusInfo) {
 	var seen uint8
