@@ -1,13 +1,9 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/pem"
 	"io"
 	"net/http"
-	"net/http/httptest"
-	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -118,12 +114,9 @@ func TestCleanupAXYBLostAnswerWithoutNumbers(t *testing.T) {
 func TestConformJournalsAXYBBinds(t *testing.T) {
 	t.Parallel()
 	p := startPlatform(t)
-	up, err := url.Parse(p.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
+	up := upstreamOf(t, p)
 	client := p.client(t)
-	relay := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	relay, relayCert := startTLSFront(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodDelete && r.URL.Path == pns.PathAXYB {
 			// A definite refusal: the suite books the relation as leaked at once.
 			w.Header().Set("Content-Type", "application/json;charset=UTF-8")
@@ -131,27 +124,13 @@ func TestConformJournalsAXYBBinds(t *testing.T) {
 			_, _ = io.WriteString(w, `{"resultcode":"1010040","resultdesc":"The app_key is not allowed to invoke the API."}`)
 			return
 		}
-		body, _ := io.ReadAll(r.Body)
-		req, _ := http.NewRequestWithContext(r.Context(), r.Method, up.Scheme+"://"+up.Host+r.URL.RequestURI(), bytes.NewReader(body))
-		req.Header = r.Header.Clone()
-		resp, err := client.Do(req)
+		resp, answer, err := forward(client, up, r)
 		if err != nil {
 			w.WriteHeader(http.StatusBadGateway)
 			return
 		}
-		answer, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		for k, v := range resp.Header {
-			w.Header()[k] = v
-		}
-		w.WriteHeader(resp.StatusCode)
-		_, _ = w.Write(answer)
+		relayAnswer(w, resp, answer)
 	}))
-	t.Cleanup(relay.Close)
-	relayCert := filepath.Join(t.TempDir(), "relay.pem")
-	if err := os.WriteFile(relayCert, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: relay.Certificate().Raw}), 0o600); err != nil {
-		t.Fatal(err)
-	}
 	prof := platformProfile(t, axybProfileApp)
 	dir := filepath.Join(t.TempDir(), "conformance")
 	code, out, errOut := runHarness(t, axybEnv, "conform", "--target", relay.URL, "--ca-file", relayCert, "--profile", prof, "--out", dir,

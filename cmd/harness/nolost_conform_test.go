@@ -1,14 +1,10 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
-	"encoding/pem"
-	"io"
 	"math"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -278,40 +274,23 @@ func TestConformBindingLifetimeFlag(t *testing.T) {
 func TestKilledConformCleanedFromJournal(t *testing.T) {
 	t.Parallel()
 	p := startPlatform(t)
-	up, err := url.Parse(p.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
+	up := upstreamOf(t, p)
 	client := p.client(t)
 	held := make(chan struct{})
 	var unbinds atomic.Int64
-	relay := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	relay, relayCert := startTLSFront(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if iface, ok, _ := pns.Route(r.Method, r.URL.Path); ok && strings.HasSuffix(iface.ID, ".unbind") && unbinds.Add(1) == 3 {
 			close(held)
 			<-r.Context().Done() // until the harness dies
 			return
 		}
-		body, _ := io.ReadAll(r.Body)
-		req, _ := http.NewRequestWithContext(r.Context(), r.Method, up.Scheme+"://"+up.Host+r.URL.RequestURI(), bytes.NewReader(body))
-		req.Header = r.Header.Clone()
-		resp, err := client.Do(req)
+		resp, answer, err := forward(client, up, r)
 		if err != nil {
 			w.WriteHeader(http.StatusBadGateway)
 			return
 		}
-		answer, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		for k, v := range resp.Header {
-			w.Header()[k] = v
-		}
-		w.WriteHeader(resp.StatusCode)
-		_, _ = w.Write(answer)
+		relayAnswer(w, resp, answer)
 	}))
-	t.Cleanup(relay.Close)
-	relayCert := filepath.Join(t.TempDir(), "relay.pem")
-	if err := os.WriteFile(relayCert, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: relay.Certificate().Raw}), 0o600); err != nil {
-		t.Fatal(err)
-	}
 	prof := platformProfile(t, "")
 	dir := filepath.Join(t.TempDir(), "conformance")
 	cmd := harnessCmd(t, "conform", "--target", relay.URL, "--ca-file", relayCert, "--profile", prof, "--out", dir,
