@@ -70,6 +70,7 @@ func parseRuleNotes(fsys fs.FS, dir string, inv *Inventory) (map[string]RuleNote
 	}
 	sort.Strings(names)
 	notes := map[string]RuleNote{}
+	docs := schemaDocs{} // each schema decoded once for all the notes' pointers
 	for _, name := range names {
 		class := pns.RuleClass(strings.TrimSuffix(path.Base(name), ".tsv"))
 		raw, err := fs.ReadFile(fsys, name)
@@ -82,7 +83,7 @@ func parseRuleNotes(fsys fs.FS, dir string, inv *Inventory) (map[string]RuleNote
 			if strings.TrimSpace(line) == "" || strings.HasPrefix(line, "#") {
 				continue
 			}
-			n, err := parseRuleNote(line, class, inv)
+			n, err := parseRuleNote(line, class, inv, docs)
 			if err != nil {
 				return nil, fmt.Errorf("%s:%d: %w", name, ln, err)
 			}
@@ -96,7 +97,7 @@ func parseRuleNotes(fsys fs.FS, dir string, inv *Inventory) (map[string]RuleNote
 	return notes, nil
 }
 
-func parseRuleNote(line string, class pns.RuleClass, inv *Inventory) (RuleNote, error) {
+func parseRuleNote(line string, class pns.RuleClass, inv *Inventory, docs schemaDocs) (RuleNote, error) {
 	f := strings.Split(line, "\t")
 	if len(f) != 3 {
 		return RuleNote{}, fmt.Errorf("want 3 tab-separated fields (rule ID, kind, detail), got %d", len(f))
@@ -111,7 +112,7 @@ func parseRuleNote(line string, class pns.RuleClass, inv *Inventory) (RuleNote, 
 	}
 	switch n.Kind {
 	case NoteSchema:
-		return n, checkSchemaPointer(n.Detail)
+		return n, docs.checkPointer(n.Detail)
 	case NoteUnchecked:
 		if len(n.Detail) < 20 || !strings.Contains(n.Detail, " ") {
 			return n, fmt.Errorf("rule %s: say why it cannot be checked in a sentence, not %q", n.ID, n.Detail)
@@ -125,10 +126,10 @@ func parseRuleNote(line string, class pns.RuleClass, inv *Inventory) (RuleNote, 
 var constraining = []string{"type", "enum", "const", "pattern", "format", "minimum", "maximum",
 	"minLength", "maxLength", "anyOf", "oneOf", "allOf", "minItems", "maxItems"}
 
-// checkSchemaPointer resolves "<schema>#/<pointer>" through the embedded schemas, following
+// checkPointer resolves "<schema>#/<pointer>" through the embedded schemas, following
 // $ref on the way, and requires a platform-side schema (an answer, or a notification the
 // platform pushes) and a subschema that constrains its value.
-func checkSchemaPointer(ref string) error {
+func (docs schemaDocs) checkPointer(ref string) error {
 	name, ptr, ok := strings.Cut(ref, "#")
 	if !ok || !strings.HasPrefix(ptr, "/") {
 		return fmt.Errorf("schema note %q: want <schema>#/<JSON pointer>", ref)
@@ -136,7 +137,7 @@ func checkSchemaPointer(ref string) error {
 	if !strings.HasSuffix(name, ".response") && !(strings.HasPrefix(name, "callback-") && strings.HasSuffix(name, ".request")) {
 		return fmt.Errorf("schema note %q: %s is not what the platform sends (an answer or a push)", ref, name)
 	}
-	node, err := schemaNode(name, "")
+	node, err := docs.node(name, "")
 	if err != nil {
 		return fmt.Errorf("schema note %q: %w", ref, err)
 	}
@@ -144,7 +145,7 @@ func checkSchemaPointer(ref string) error {
 	for i, tok := range toks {
 		toks[i] = strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
 	}
-	if node, err = resolvePointer(node, name, toks, 0); err != nil {
+	if node, err = docs.resolve(node, name, toks, 0); err != nil {
 		return fmt.Errorf("schema note %q: %w", ref, err)
 	}
 	m, _ := node.(map[string]any)
@@ -156,15 +157,21 @@ func checkSchemaPointer(ref string) error {
 	return fmt.Errorf("schema note %q: the subschema constrains nothing (no %s)", ref, strings.Join(constraining, ", "))
 }
 
-// schemaNode returns the decoded schema name, or the node at the local pointer ptr in it.
-func schemaNode(name, ptr string) (any, error) {
-	raw, err := schemas.Source(name)
-	if err != nil {
-		return nil, err
-	}
-	var doc any
-	if err := json.Unmarshal(raw, &doc); err != nil {
-		return nil, err
+// schemaDocs holds the embedded schemas decoded so far, by name.
+type schemaDocs map[string]any
+
+// node returns the decoded schema name, or the node at the local pointer ptr in it.
+func (docs schemaDocs) node(name, ptr string) (any, error) {
+	doc, ok := docs[name]
+	if !ok {
+		raw, err := schemas.Source(name)
+		if err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal(raw, &doc); err != nil {
+			return nil, err
+		}
+		docs[name] = doc
 	}
 	if ptr == "" || ptr == "/" {
 		return doc, nil
@@ -180,17 +187,17 @@ func schemaNode(name, ptr string) (any, error) {
 	return doc, nil
 }
 
-// resolvePointer walks toks from node (in schema cur). A node may carry a key itself or
+// resolve walks toks from node (in schema cur). A node may carry a key itself or
 // through its $ref (2020-12 allows siblings: an answer's own properties beside the envelope's
 // $ref), so both ways are tried, the node's own key first. depth bounds $ref chains.
-func resolvePointer(node any, cur string, toks []string, depth int) (any, error) {
+func (docs schemaDocs) resolve(node any, cur string, toks []string, depth int) (any, error) {
 	if len(toks) == 0 {
 		return node, nil
 	}
 	m, _ := node.(map[string]any)
 	var ownErr error
 	if next, found := m[toks[0]]; found {
-		got, err := resolvePointer(next, cur, toks[1:], depth)
+		got, err := docs.resolve(next, cur, toks[1:], depth)
 		if err == nil {
 			return got, nil
 		}
@@ -202,11 +209,11 @@ func resolvePointer(node any, cur string, toks []string, depth int) (any, error)
 		if file != "" {
 			target = strings.TrimSuffix(file, ".json")
 		}
-		next, err := schemaNode(target, ptr)
+		next, err := docs.node(target, ptr)
 		if err != nil {
 			return nil, err
 		}
-		if got, err := resolvePointer(next, target, toks, depth+1); err == nil {
+		if got, err := docs.resolve(next, target, toks, depth+1); err == nil {
 			return got, nil
 		} else if ownErr == nil {
 			ownErr = err
