@@ -283,7 +283,7 @@ func TestPropertiesNumberGaps(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel() // each mutant has its own in-process emulator
 			url := serveMutant(t, c.wrap)
-			rep, err := RunProperties(context.Background(), PropertyOptions{Target: url, Profile: EmulatorProfile(), Checks: mutantChecks(t),
+			rep, err := RunProperties(context.Background(), PropertyOptions{Target: url, Profile: EmulatorProfile(), Checks: mutantChecks(t), Seed: mutantSeed(t),
 				Fields: func(iface, field string) bool { return iface == c.iface && field == c.field }})
 			if err != nil {
 				t.Fatal(err)
