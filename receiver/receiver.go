@@ -336,6 +336,14 @@ func (r *Receiver) Start(addr string) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	return r.StartOn(ln)
+}
+
+// StartOn serves on a listener the caller opened, in the background, and closes it on Close.
+// It lets a caller learn the address (port 0 picks a free one) before the receiver starts,
+// e.g. to tell a platform where to push, without closing and reopening the port, which
+// another process could take in between.
+func (r *Receiver) StartOn(ln net.Listener) (string, error) {
 	srv := r.Server()
 	done := make(chan struct{})
 	r.mu.Lock()

@@ -22,7 +22,7 @@ func loadExecute(ctx context.Context, fs *flagSet, f *loadFlags, o loadOptions, 
 	var rcv *receiver.Receiver
 	if loadNeedsReceiver(*f.scenario, o.wl) {
 		var err error
-		rcv, err = loadStartReceiver(&cfg, *f.receiverListen, &f.cf, stderr)
+		rcv, err = loadStartReceiver(&cfg, o.rcvLn, &f.cf, stderr)
 		if err != nil {
 			fmt.Fprintf(stderr, "harness load: %v\n", err)
 			return verdict{}, exitFailed, false

@@ -83,7 +83,7 @@ func loadFlagSet(stdout, stderr io.Writer) (*flagSet, *loadFlags) {
 	fs.Var(&f.progressEvery, "progress", "progress `interval` (default 1s on a terminal, 5s otherwise; a negative number such as -1, or none: no progress lines)")
 	f.jsonOut = fs.Bool("json", false, "print the result as JSON instead of the text summary")
 	f.outJSON = addStreamFlag(fs.FlagSet)
-	f.receiverListen = fs.String("receiver-listen", "127.0.0.1:9099", "calls scenario: `address` of the callback receiver; the emulator app's callStatusUrl and feeUrl must point at it")
+	f.receiverListen = fs.String("receiver-listen", "127.0.0.1:9099", "calls scenario: loopback `address` of the callback receiver; the platform app's callStatusUrl and feeUrl must point at it (port 0: a free port, for the embedded emulator, which is told where it is)")
 	f.callbackWait = fs.Duration("callback-wait", loadtest.DefaultCallbackWait, "calls scenario: how long to wait for callbacks after the last call")
 	f.startAt = fs.String("start-at", "", "shared start `instant` (RFC3339, e.g. 2026-12-01T22:30:00Z) of the shards of one run: setup happens before, the load begins then")
 	f.runID = fs.String("run-id", "", "`name` of the distributed run, recorded in the result: report --merge refuses shards of different runs")

@@ -3,6 +3,7 @@ package main
 import (
 	"crypto/tls"
 	"fmt"
+	"net"
 	"time"
 
 	"github.com/pns-harness/pns-harness/assemble"
@@ -27,6 +28,9 @@ type loadOptions struct {
 	tlsConf *tls.Config
 	sc      string
 	scMode  pns.Mode
+	// rcvLn is the callback receiver's listener, opened before the embedded emulator starts
+	// so that its apps push to the receiver's real address (port 0 works).
+	rcvLn net.Listener
 }
 
 // options checks the flags and resolves them; every error is a usage error (exit 2, one

@@ -37,9 +37,8 @@ func defaultLoadProfile() *loadtest.Profile {
 	}})
 }
 
-// loadStartReceiver starts the callback receiver of the calls scenario on a loopback address
-// and feeds cfg.Callbacks from it. Signatures are verified with the profile's app secrets.
-func loadStartReceiver(cfg *loadtest.Config, addr string, cf *callbackFlags, stderr io.Writer) (*receiver.Receiver, error) {
+// listenReceiver opens the callback receiver's listener on a loopback address.
+func listenReceiver(addr string) (net.Listener, error) {
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
 		return nil, fmt.Errorf("--receiver-listen %q: %w", addr, err)
@@ -47,6 +46,16 @@ func loadStartReceiver(cfg *loadtest.Config, addr string, cf *callbackFlags, std
 	if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
 		return nil, fmt.Errorf("--receiver-listen %q: want a loopback address", addr)
 	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("callback receiver: %w", err)
+	}
+	return ln, nil
+}
+
+// loadStartReceiver starts the callback receiver of the calls scenario on ln and feeds
+// cfg.Callbacks from it. Signatures are verified with the profile's app secrets.
+func loadStartReceiver(cfg *loadtest.Config, ln net.Listener, cf *callbackFlags, stderr io.Writer) (*receiver.Receiver, error) {
 	apps := map[string]string{}
 	for _, m := range pns.Modes {
 		if a, secret, err := cfg.Profile.ModeApp(m); err == nil {
@@ -66,7 +75,7 @@ func loadStartReceiver(cfg *loadtest.Config, addr string, cf *callbackFlags, std
 	// Each call's expected notifications (the emulator's answer lists them) are registered
 	// with the receiver, so that its report counts expected, received and missing.
 	tr.SetReceiver(rcv)
-	bound, err := rcv.Start(addr)
+	bound, err := rcv.StartOn(ln)
 	if err != nil {
 		return nil, fmt.Errorf("callback receiver: %w", err)
 	}

@@ -26,9 +26,23 @@ func loadWork(ctx context.Context, fs *flagSet, f *loadFlags, o loadOptions, std
 		defer sw.Close()
 	}
 	finish := loadFinisher(ctx, sw, stderr)
+	calls := loadNeedsReceiver(*f.scenario, o.wl)
+	if calls {
+		ln, err := listenReceiver(*f.receiverListen)
+		if err != nil {
+			fmt.Fprintf(stderr, "harness load: %v\n", err)
+			return exitFailed
+		}
+		defer ln.Close() // a no-op once the receiver has closed it
+		o.rcvLn = ln
+	}
 	if *f.target == "" {
 		// As harness conform does: no target means the embedded emulator, here on a free port.
-		url, stop, err := loadStartEmbedded(loadNeedsReceiver(*f.scenario, o.wl), *f.receiverListen)
+		rcvAddr := ""
+		if calls {
+			rcvAddr = o.rcvLn.Addr().String()
+		}
+		url, stop, err := loadStartEmbedded(calls, rcvAddr)
 		if err != nil {
 			fmt.Fprintf(stderr, "harness load: %v\n", err)
 			return finish(verdict{failed: 1})

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"path/filepath"
 	"strings"
@@ -272,27 +271,15 @@ func TestRunTargetReceiveJudgesPushes(t *testing.T) {
 	}
 }
 
-// freeLoopbackAddr returns a loopback address whose port was free a moment ago (the calls
-// scenario's embedded emulator needs the receiver's address before the receiver starts).
-func freeLoopbackAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	_ = ln.Close()
-	return addr
-}
-
 // TestLoadCallsJudgesCallbacks: `harness load --scenario calls` shows expected, received and
 // missing per type and applies the callback thresholds in the grammar every subcommand
 // shares (callback.missing==0 was refused by load before); an unknown callback metric is
-// refused before the run with exit 2.
+// refused before the run with exit 2. The receiver listens on port 0: the embedded emulator is
+// told the address it got.
 func TestLoadCallsJudgesCallbacks(t *testing.T) {
 	out := t.TempDir()
 	// --generator-lag 0: the generator's own lag on a busy machine is not what this test judges.
-	args := append([]string{"load", "--scenario", "calls", "--duration", "2s", "--rate", "3", "--receiver-listen", freeLoopbackAddr(t),
+	args := append([]string{"load", "--scenario", "calls", "--duration", "2s", "--rate", "3", "--receiver-listen", "127.0.0.1:0",
 		"--out", out, "--late-after", "10m", "--progress", "-1s", "--generator-lag", "0", "--threshold", "calls.success>=0%"}, countThresholds()...)
 	code, stdout, stderr := runHarness(t, nil, args...)
 	if code != exitOK {
