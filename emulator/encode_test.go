@@ -1,0 +1,96 @@
+package emulator
+
+import (
+	"bytes"
+	"encoding/json"
+	"testing"
+
+	"github.com/pns-harness/pns-harness/pns"
+)
+
+// reflectAnswer is what writeJSON wrote for every answer before appendAnswer: encoding/json
+// with HTML escaping off, without the trailing newline.
+func reflectAnswer(t testing.TB, v any) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		t.Fatal(err)
+	}
+	return bytes.TrimRight(buf.Bytes(), "\n")
+}
+
+// answersOf builds one answer of every type appendAnswer writes from the same strings and
+// numbers, with the optional integers present or absent.
+func answersOf(s1, s2, s3, s4 string, n int, withInts bool) []any {
+	env := pns.Envelope{ResultCode: s1, ResultDesc: s2}
+	var ip *int
+	if withInts {
+		ip = pns.Int(n)
+	}
+	return []any{
+		env,
+		pns.AXBBindResponse{Envelope: env, SubscriptionID: s3, RelationNum: s4, CallDirection: ip, Duration: ip, MaxDuration: ip},
+		pns.AXBindResponse{Envelope: env, OrigNum: s3, PrivateNum: s4, SubscriptionID: s1},
+		pns.AXEBindResponse{Envelope: env, SubscriptionID: s3, VirtualNum: s4, ExtendNum: s2, BindNum: s1},
+		pns.AXYBBindResponse{Envelope: env, SubscriptionID: s3, RelationNumber: s4},
+	}
+}
+
+// TestAppendAnswerMatchesEncodingJSON: the hand-written answers are byte for byte
+// encoding/json's, for the answers the emulator sends (success and errors, binds with and
+// without their optional fields), and an answer with a string to escape is left to
+// encoding/json (ok false) rather than written differently.
+func TestAppendAnswerMatchesEncodingJSON(t *testing.T) {
+	cases := [][]any{
+		answersOf("0", "Success", "0167ecc9-bfb6-4eec-b671-a7dab2ba78cf", "+8617000000001", 3600, true),
+		answersOf("1010002", "Invalid request. calleeNum", "", "", 0, false),
+		answersOf("0", "Success", "", "+8617000000001", 0, true),
+		answersOf("0", "<a&b>", "~\x7f", "-", -1, true),
+	}
+	for _, vs := range cases {
+		for _, v := range vs {
+			got, ok := appendAnswer([]byte("prefix"), v)
+			if !ok {
+				t.Errorf("%#v: not written", v)
+				continue
+			}
+			if want := reflectAnswer(t, v); !bytes.Equal(got[len("prefix"):], want) || string(got[:len("prefix")]) != "prefix" {
+				t.Errorf("%#v:\n got %s\nwant %s", v, got, want)
+			}
+		}
+	}
+	for _, s := range []string{`a"b`, `a\b`, "a\nb", "a\x00b", "é", "\u2028", "\xff"} {
+		for _, v := range answersOf(s, s, s, s, 1, true) {
+			if got, ok := appendAnswer(nil, v); ok {
+				t.Errorf("%#v: written as %s, want left to encoding/json", v, got)
+			}
+		}
+	}
+	if _, ok := appendAnswer(nil, pns.AXBQueryResponse{}); ok {
+		t.Error("a query answer was written by appendAnswer, which does not know its fields")
+	}
+}
+
+// FuzzAppendAnswer: for any strings and number, appendAnswer either leaves the answer to
+// encoding/json or writes exactly its bytes, and it writes every answer of plain strings.
+func FuzzAppendAnswer(f *testing.F) {
+	f.Add("0", "Success", "0167ecc9-bfb6-4eec-b671-a7dab2ba78cf", "+8617000000001", 3600, true)
+	f.Add("1010002", "Invalid request. <x>", "", "\x7f", -5, false)
+	f.Add("\"", "\\", "\u2028", "\xc3", 0, true)
+	f.Fuzz(func(t *testing.T, s1, s2, s3, s4 string, n int, withInts bool) {
+		for _, v := range answersOf(s1, s2, s3, s4, n, withInts) {
+			got, ok := appendAnswer(nil, v)
+			if !ok {
+				if plain(s1) && plain(s2) && plain(s3) && plain(s4) {
+					t.Fatalf("%#v: plain strings left to encoding/json", v)
+				}
+				continue
+			}
+			if want := reflectAnswer(t, v); !bytes.Equal(got, want) {
+				t.Fatalf("%#v:\n got %s\nwant %s", v, got, want)
+			}
+		}
+	})
+}
