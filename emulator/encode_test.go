@@ -3,7 +3,10 @@ package emulator
 import (
 	"bytes"
 	"encoding/json"
+	"io"
+	"strings"
 	"testing"
+	"testing/iotest"
 
 	"github.com/pns-harness/pns-harness/pns"
 )
@@ -93,4 +96,27 @@ func FuzzAppendAnswer(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestReadBody: a body is read whole whatever its announced length (exact, shorter, longer or
+// unknown), one over the limit is refused whatever it announced, and a read error is refused
+// as io.ReadAll's error was.
+func TestReadBody(t *testing.T) {
+	body := `{"callerNum":"+8613800100001"}`
+	n := int64(len(body))
+	for _, length := range []int64{n, n - 5, n + 5, 0, -1} {
+		got, perr := readBody(strings.NewReader(body), length, 64)
+		if perr != nil || string(got) != body {
+			t.Errorf("length %d: %q, %v; want the body", length, got, perr)
+		}
+		if _, perr := readBody(strings.NewReader(body), length, n-1); perr == nil {
+			t.Errorf("length %d, limit %d: a body of %d bytes accepted", length, n-1, n)
+		}
+	}
+	if got, perr := readBody(strings.NewReader(body), n, n); perr != nil || string(got) != body {
+		t.Errorf("a body of exactly the limit: %q, %v", got, perr)
+	}
+	if _, perr := readBody(io.MultiReader(strings.NewReader(body[:5]), iotest.ErrReader(io.ErrUnexpectedEOF)), n, 64); perr == nil {
+		t.Error("a truncated body accepted")
+	}
 }

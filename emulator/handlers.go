@@ -200,7 +200,7 @@ func (e *Emulator) servePNS(w *respWriter, r *http.Request, log *RequestLog) {
 			e.writeError(w, perr)
 			return
 		}
-		data, perr := readBody(r.Body, e.cfg.MaxBodyBytes)
+		data, perr := readBody(r.Body, r.ContentLength, e.cfg.MaxBodyBytes)
 		if perr != nil {
 			e.writeError(w, perr)
 			return
