@@ -65,8 +65,7 @@ func (w *respWriter) finish() {
 		if code == "" {
 			code = "none"
 		}
-		e.metrics.requests.WithLabelValues(log.Interface, code).Inc()
-		e.metrics.latency.WithLabelValues(log.Interface).Observe(log.Duration.Seconds())
+		e.metrics.observe(log.Interface, code, log.Duration)
 	}
 	if e.observer != nil {
 		e.observer(*log)

@@ -1,9 +1,13 @@
+// Tests of the hot paths rewritten for issue 25: the answer encoder, the body reader, the
+// metrics of successful requests.
+
 package emulator
 
 import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"net/http"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -118,5 +122,31 @@ func TestReadBody(t *testing.T) {
 	}
 	if _, perr := readBody(io.MultiReader(strings.NewReader(body[:5]), iotest.ErrReader(io.ErrUnexpectedEOF)), n, 64); perr == nil {
 		t.Error("a truncated body accepted")
+	}
+}
+
+// TestMetricsCountEverySuccess: successes recorded through the series observe keeps per
+// interface count each one, the first (which makes the series) and the later ones alike, and
+// errors still count under their own result code.
+func TestMetricsCountEverySuccess(t *testing.T) {
+	te := newTestEmu(t, nil)
+	for i := 0; i < 3; i++ {
+		te.call(axbKey, "POST", pathAXB, validAXBBody).mustOK(t)
+		te.call(axbKey, "POST", pathAXB, `{}`)
+	}
+	resp, err := http.Get(te.srv.URL + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(resp.Body)
+	for _, want := range []string{
+		`pns_emulator_requests_total{interface="axb.bind",resultcode="0"} 3`,
+		`pns_emulator_requests_total{interface="axb.bind",resultcode="1010002"} 3`,
+		`pns_emulator_request_duration_seconds_count{interface="axb.bind"} 6`,
+	} {
+		if !strings.Contains(string(data), want) {
+			t.Errorf("metrics lack %s", want)
+		}
 	}
 }
