@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"reflect"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -147,6 +148,42 @@ func TestMetricsCountEverySuccess(t *testing.T) {
 	} {
 		if !strings.Contains(string(data), want) {
 			t.Errorf("metrics lack %s", want)
+		}
+	}
+}
+
+// TestAppendAnswerKnowsEveryField fills every field of each answer type appendAnswer writes
+// (found by reflection, so that a field added to a type in package pns is filled too) and
+// requires encoding/json's bytes: appendAnswer must not drop a field it was not taught.
+func TestAppendAnswerKnowsEveryField(t *testing.T) {
+	for _, v := range answersOf("0", "Success", "s", "n", 1, true) {
+		p := reflect.New(reflect.TypeOf(v))
+		fillFields(t, p.Elem())
+		filled := p.Elem().Interface()
+		got, ok := appendAnswer(nil, filled)
+		if want := reflectAnswer(t, filled); !ok || !bytes.Equal(got, want) {
+			t.Errorf("%T with every field set:\n got %s (%v)\nwant %s", filled, got, ok, want)
+		}
+	}
+}
+
+// fillFields sets every exported field of a struct to a non-empty plain value.
+func fillFields(t *testing.T, v reflect.Value) {
+	for i := 0; i < v.NumField(); i++ {
+		f, sf := v.Field(i), v.Type().Field(i)
+		switch {
+		case !sf.IsExported():
+		case f.Kind() == reflect.Struct:
+			fillFields(t, f)
+		case f.Kind() == reflect.String:
+			f.SetString("v-" + sf.Name)
+		case f.Kind() == reflect.Int:
+			f.SetInt(int64(i + 1))
+		case f.Kind() == reflect.Pointer && f.Type().Elem().Kind() == reflect.Int:
+			n := i + 1
+			f.Set(reflect.ValueOf(&n))
+		default:
+			t.Fatalf("%s.%s: a field of type %s, which this test (and appendAnswer) does not know", v.Type(), sf.Name, f.Type())
 		}
 	}
 }
