@@ -65,8 +65,7 @@ func (w *respWriter) finish() {
 		if code == "" {
 			code = "none"
 		}
-		e.metrics.requests.WithLabelValues(log.Interface, code).Inc()
-		e.metrics.latency.WithLabelValues(log.Interface).Observe(log.Duration.Seconds())
+		e.metrics.observe(log.Interface, code, log.Duration)
 	}
 	if e.observer != nil {
 		e.observer(*log)
@@ -200,7 +199,7 @@ func (e *Emulator) servePNS(w *respWriter, r *http.Request, log *RequestLog) {
 			e.writeError(w, perr)
 			return
 		}
-		data, perr := readBody(r.Body, e.cfg.MaxBodyBytes)
+		data, perr := readBody(r.Body, r.ContentLength, e.cfg.MaxBodyBytes)
 		if perr != nil {
 			e.writeError(w, perr)
 			return
@@ -257,22 +256,37 @@ func (e *Emulator) writeError(w *respWriter, err *pns.Error) {
 	if e.alternative() {
 		status, desc = alternativeError(err)
 	}
-	e.writeJSON(w, status, string(err.Code), pns.Envelope{ResultCode: string(err.Code), ResultDesc: desc})
+	code := string(err.Code)
+	if plain(code) && plain(desc) { // the envelope straight into the buffer, without boxing it
+		je := jsonEncoders.Get().(*jsonEncoder)
+		je.b = appendEnvelope(je.b[:0], code, desc)
+		e.writeAnswer(w, status, code, je.b)
+		jsonEncoders.Put(je)
+		return
+	}
+	e.writeJSON(w, status, code, pns.Envelope{ResultCode: code, ResultDesc: desc})
 }
 
 // writeJSON writes a provisioning answer. HTML escaping is off so that values come back as
 // sent (e.g. "<" in userData is not turned into \u003c).
 //
-// The buffer and its encoder come from a pool: a new Encoder and Buffer per answer were among
-// the bind path's allocations in its profile (issue 25). Write copies the bytes, so the
-// buffer is free again when writeJSON returns.
+// The answers of the hot paths (envelopes, binds) are appended by appendAnswer without
+// reflection; the others, and any answer with a string to escape, go through encoding/json,
+// whose bytes appendAnswer reproduces. The buffer and the encoder come from a pool: a new
+// Encoder and Buffer per answer were among the bind path's allocations in its profile (issue
+// 25). Write copies the bytes, so the buffer is free again when writeJSON returns.
 func (e *Emulator) writeJSON(w *respWriter, status int, code string, v any) {
 	je := jsonEncoders.Get().(*jsonEncoder)
 	defer func() {
-		if je.buf.Cap() <= 64<<10 { // a rare large answer (a long query result) is not kept
+		if je.buf.Cap() <= 64<<10 && cap(je.b) <= 64<<10 { // a rare large answer (a long query result) is not kept
 			jsonEncoders.Put(je)
 		}
 	}()
+	if b, ok := appendAnswer(je.b[:0], v); ok {
+		je.b = b
+		e.writeAnswer(w, status, code, b)
+		return
+	}
 	buf := &je.buf
 	buf.Reset()
 	if err := je.enc.Encode(v); err != nil {
@@ -280,6 +294,12 @@ func (e *Emulator) writeJSON(w *respWriter, status int, code string, v any) {
 		buf.Reset()
 		buf.WriteString(`{"resultcode":"1010001","resultdesc":"Internal system error."}`)
 	}
+	e.writeAnswer(w, status, code, bytes.TrimRight(buf.Bytes(), "\n"))
+}
+
+// writeAnswer sends an answer's JSON body with its status; code is its result code, for the
+// metrics and the request log.
+func (e *Emulator) writeAnswer(w *respWriter, status int, code string, body []byte) {
 	w.code = code
 	h := w.Header()
 	if w.contentType != "" {
@@ -290,17 +310,19 @@ func (e *Emulator) writeJSON(w *respWriter, status int, code string, v any) {
 		h["Content-Type"] = contentTypeResponse
 	}
 	w.WriteHeader(status)
-	_, _ = w.Write(bytes.TrimRight(buf.Bytes(), "\n"))
+	_, _ = w.Write(body)
 }
 
-// jsonEncoder is a reusable answer buffer with its encoder (HTML escaping off).
+// jsonEncoder is a reusable answer buffer: b for appendAnswer, buf with its encoder (HTML
+// escaping off) for the answers encoding/json writes.
 type jsonEncoder struct {
+	b   []byte
 	buf bytes.Buffer
 	enc *json.Encoder
 }
 
 var jsonEncoders = sync.Pool{New: func() any {
-	je := new(jsonEncoder)
+	je := &jsonEncoder{b: make([]byte, 0, 256)}
 	je.enc = json.NewEncoder(&je.buf)
 	je.enc.SetEscapeHTML(false)
 	return je

@@ -84,7 +84,7 @@ type fillState struct{ typeErr, unsure bool }
 func (s *fillState) str(v any, dst *string) {
 	switch x := v.(type) {
 	case string:
-		*dst = strings.Clone(x)
+		*dst = intern([]byte(x)) // the conversion does not allocate: intern copies or returns a constant
 	case nil:
 	default:
 		s.typeErr = true

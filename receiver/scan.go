@@ -5,6 +5,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/pns-harness/pns-harness/internal/jsonscan"
+	"github.com/pns-harness/pns-harness/pns"
 )
 
 // scanEnvelope fills env from body as json.Unmarshal(body, env) would, without a generic
@@ -16,7 +17,7 @@ import (
 // of its names exactly but might match one case-insensitively or through an escape), and
 // then neither result is to be used.
 func scanEnvelope(body []byte, env *envelope) (parsed, sure bool) {
-	if !json.Valid(body) { // json.Unmarshal's own first step: refuses the same bodies
+	if !jsonscan.Valid(body) { // json.Unmarshal's own first step (json.Valid): refuses the same bodies
 		return false, true
 	}
 	s := scanner{b: body}
@@ -204,7 +205,25 @@ func (s *scanner) str(dst *string) {
 			return
 		}
 	}
-	*dst = string(raw[1 : len(raw)-1])
+	*dst = intern(raw[1 : len(raw)-1])
+}
+
+// knownValues are the values of eventType, notifyMode and notificationMode that a push
+// carries: str returns these strings instead of a copy of each (three of a push's allocations
+// were such copies, issue 25).
+var knownValues = []string{EventCallin, EventCollectInfo, EventCallout, EventAlerting, EventAnswer, EventDisconnect,
+	"fee", "numStatus", pns.NotifyModeBlock, "Notify"}
+
+// intern returns text as a string: one of knownValues when it is one, else a copy.
+func intern(text []byte) string {
+	if len(text) <= len("collectInfo") {
+		for _, v := range knownValues {
+			if string(text) == v {
+				return v
+			}
+		}
+	}
+	return string(text)
 }
 
 // skipString moves past the string whose opening quote is at s.i.

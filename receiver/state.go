@@ -41,9 +41,10 @@ type state struct {
 	// refused counts the refused (badly signed) bodies remembered in seen, bounded by
 	// Options.MaxRefused.
 	refused int
-	// nonces maps app key + nonce of accepted pushes to the wall-clock instant after which
-	// its Created can no longer pass the skew window (replay protection).
-	nonces     map[string]time.Time
+	// nonces maps app key + nonce of accepted pushes (nonceKey) to the wall-clock instant, in
+	// Unix nanoseconds, after which its Created can no longer pass the skew window (replay
+	// protection).
+	nonces     map[nonceKey]int64
 	nonceSwept time.Time
 	// attemptsHist counts accepted bodies by the deliveries they took; repush the interval
 	// from a refused first delivery to its first re-push.
@@ -70,7 +71,7 @@ func (st *state) init() {
 	st.causes = map[string]int64{}
 	st.replies = map[string]int64{}
 	st.retiredMiss = map[string]int64{}
-	st.nonces = map[string]time.Time{}
+	st.nonces = map[nonceKey]int64{}
 }
 
 // typ returns the counts of an event type.

@@ -8,11 +8,14 @@ type xHeap struct {
 	slot  int
 }
 
+// xLess orders by count, then by number: rank is the X's place in its app's numbers sorted
+// (buildHeaps), the same order as comparing the numbers, without a string comparison on every
+// step of a heap update (a bind's and an unbind's three heap fixes, issue 25).
 func xLess(a, b *xState) bool {
 	if a.count != b.count {
 		return a.count < b.count
 	}
-	return a.number < b.number
+	return a.rank < b.rank
 }
 
 func (h *xHeap) less(i, j int) bool { return xLess(h.items[i], h.items[j]) }

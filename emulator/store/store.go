@@ -1,14 +1,12 @@
 package store
 
 import (
-	"container/heap"
+	"crypto/rand"
 	"fmt"
 	"regexp"
 	"sort"
 	"sync"
 	"time"
-
-	"github.com/google/uuid"
 
 	"github.com/pns-harness/pns-harness/emulator/clock"
 	"github.com/pns-harness/pns-harness/pns"
@@ -66,6 +64,8 @@ type xState struct {
 	app      *appState
 	status   string
 	count    int
+	// rank is the X's index in its app's xs (sorted by number), its tie-break in the heaps.
+	rank int
 	// hidx are the X's positions in its city, province and app-wide heaps (-1 = absent).
 	hidx [3]int
 	// AXB: real number (A or B) → binding.
@@ -254,7 +254,8 @@ func (s *Store) addPoolNumber(i int, xn XNumber) error {
 func (s *Store) buildHeaps() {
 	for _, as := range s.appOrder {
 		sort.Slice(as.xs, func(i, j int) bool { return as.xs[i].number < as.xs[j].number })
-		for _, x := range as.xs {
+		for i, x := range as.xs {
+			x.rank = i
 			h := as.cities[x.city]
 			if h == nil {
 				h = &xHeap{slot: 0}
@@ -317,8 +318,41 @@ func sortedKeys(m map[string]string) []string {
 	return keys
 }
 
-// newID returns a fresh subscriptionId: a lower-case UUIDv4 (D26).
-func newID() string { return uuid.NewString() }
+// newID returns a fresh subscriptionId: a lower-case UUIDv4 (D26), as uuid.NewString writes
+// it, from random bytes read from crypto/rand a few kilobytes at a time rather than 16 bytes
+// (a system call and two allocations) per bind (issue 25).
+func newID() string {
+	var u [16]byte
+	ids.mu.Lock()
+	if ids.n < len(u) {
+		_, _ = rand.Read(ids.buf[:]) // crypto/rand.Read does not return an error (it crashes instead)
+		ids.n = len(ids.buf)
+	}
+	copy(u[:], ids.buf[len(ids.buf)-ids.n:])
+	ids.n -= len(u)
+	ids.mu.Unlock()
+	u[6] = u[6]&0x0f | 0x40 // version 4
+	u[8] = u[8]&0x3f | 0x80 // variant RFC 4122
+	const hexDigits = "0123456789abcdef"
+	var out [36]byte
+	j := 0
+	for i, c := range u {
+		if i == 4 || i == 6 || i == 8 || i == 10 {
+			out[j] = '-'
+			j++
+		}
+		out[j], out[j+1] = hexDigits[c>>4], hexDigits[c&0x0f]
+		j += 2
+	}
+	return string(out[:])
+}
+
+// ids is newID's supply of random bytes: buf's last n bytes are unused.
+var ids struct {
+	mu  sync.Mutex
+	buf [4096]byte
+	n   int
+}
 
 // app returns the state of an app of the given mode, or the error the HTTP layer would have
 // answered already (unknown key 1010003, other mode 1010040).
@@ -376,17 +410,64 @@ type expEntry struct {
 	id string
 }
 
+// expHeap is a binary min-heap of expEntry by instant. It is written out rather than driven by
+// container/heap, whose Push and Pop box every entry in an interface: an allocation on every
+// bind with a lifetime (issue 25).
 type expHeap []expEntry
 
-func (h expHeap) Len() int           { return len(h) }
-func (h expHeap) Less(i, j int) bool { return h[i].at.Before(h[j].at) }
-func (h expHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
-func (h *expHeap) Push(x any)        { *h = append(*h, x.(expEntry)) }
-func (h *expHeap) Pop() any {
-	old := *h
-	e := old[len(old)-1]
-	*h = old[:len(old)-1]
+func (h expHeap) less(i, j int) bool { return h[i].at.Before(h[j].at) }
+
+// push adds an entry.
+func (h *expHeap) push(e expEntry) {
+	*h = append(*h, e)
+	s := *h
+	for i := len(s) - 1; i > 0; {
+		p := (i - 1) / 2
+		if !s.less(i, p) {
+			break
+		}
+		s[i], s[p] = s[p], s[i]
+		i = p
+	}
+}
+
+// pop removes and returns the earliest entry; the heap must not be empty.
+func (h *expHeap) pop() expEntry {
+	s := *h
+	e := s[0]
+	last := len(s) - 1
+	s[0] = s[last]
+	s[last] = expEntry{} // drop the id for the collector
+	s = s[:last]
+	*h = s
+	s.down(0)
 	return e
+}
+
+// down moves the entry at i down to its place.
+func (h expHeap) down(i int) {
+	for {
+		l := 2*i + 1
+		if l >= len(h) {
+			return
+		}
+		m := l
+		if r := l + 1; r < len(h) && h.less(r, l) {
+			m = r
+		}
+		if !h.less(m, i) {
+			return
+		}
+		h[i], h[m] = h[m], h[i]
+		i = m
+	}
+}
+
+// init establishes the heap order of every entry.
+func (h expHeap) init() {
+	for i := len(h)/2 - 1; i >= 0; i-- {
+		h.down(i)
+	}
 }
 
 // schedule records that binding id expires at at. Stale entries (the binding was unbound or
@@ -399,10 +480,10 @@ func (a *appState) schedule(id string, at time.Time) {
 				fresh = append(fresh, e)
 			}
 		}
-		heap.Init(&fresh)
+		fresh.init()
 		a.exp = fresh
 	}
-	heap.Push(&a.exp, expEntry{at: at, id: id})
+	a.exp.push(expEntry{at: at, id: id})
 }
 
 // expiryOf returns the expiry instant of a stored binding that can expire.
@@ -424,7 +505,7 @@ func expired(at, now time.Time) bool { return !at.IsZero() && !now.Before(at) }
 func (a *appState) purge(now time.Time) int {
 	n := 0
 	for len(a.exp) > 0 && !now.Before(a.exp[0].at) {
-		e := heap.Pop(&a.exp).(expEntry)
+		e := a.exp.pop()
 		if b := a.axb[e.id]; b != nil && b.ExpiresAt.Equal(e.at) {
 			a.removeAXB(b)
 			n++

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/pns-harness/pns-harness/emulator/clock"
 	"github.com/pns-harness/pns-harness/pns"
 )
@@ -280,5 +282,22 @@ func TestDumpFilterAndOrder(t *testing.T) {
 	d.AXB[0].CallerNum = nE
 	if got, _ := s.AXBByXAndNumber(x1, nA); got.SubscriptionID != b1.SubscriptionID {
 		t.Fatal("dump returned internal state")
+	}
+}
+
+// TestNewIDIsUUIDv4: every subscriptionId is a lower-case RFC 4122 version 4 UUID, as
+// uuid.NewString wrote them, distinct from the others, across refills of newID's buffer.
+func TestNewIDIsUUIDv4(t *testing.T) {
+	seen := map[string]bool{}
+	for i := 0; i < 3*len(ids.buf)/16; i++ {
+		id := newID()
+		u, err := uuid.Parse(id)
+		if err != nil || u.Version() != 4 || u.Variant() != uuid.RFC4122 || u.String() != id {
+			t.Fatalf("newID() = %q: not a lower-case UUIDv4 (%v)", id, err)
+		}
+		if seen[id] {
+			t.Fatalf("newID() = %q twice", id)
+		}
+		seen[id] = true
 	}
 }
