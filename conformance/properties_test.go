@@ -143,7 +143,7 @@ func TestPropertiesCatchWhatTablesMiss(t *testing.T) {
 			if suite.Failed != 0 {
 				t.Fatalf("the scenarios kill this mutant already (%v): it proves nothing about the property checks", suite.FailedKeys())
 			}
-			rep, err := RunProperties(context.Background(), PropertyOptions{Target: url, Profile: EmulatorProfile(), Checks: 200,
+			rep, err := RunProperties(context.Background(), PropertyOptions{Target: url, Profile: EmulatorProfile(), Checks: 200, Seed: mutantSeed(t),
 				Fields: func(iface, field string) bool { return iface == c.iface && field == c.field }})
 			if err != nil {
 				t.Fatal(err)
