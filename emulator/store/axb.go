@@ -325,36 +325,16 @@ type axbX struct {
 }
 
 // axbEntry is the AXB entry of modeStores.
-var axbEntry = modeStore{
-	capacity:  func(a *App) (int, error) { return a.MaxPairsPerX, nil },
-	initApp:   func(a *appState) { a.axb = map[string]*AXBBinding{} },
-	initX:     func(x *xState) { x.nums = map[string]*AXBBinding{} },
-	stored:    func(a *appState) int { return len(a.axb) },
-	expirable: func(a *appState) int { return len(a.axb) },
-	expiry: func(a *appState, id string) (time.Time, bool) {
-		if b := a.axb[id]; b != nil && !b.ExpiresAt.IsZero() {
-			return b.ExpiresAt, true
-		}
-		return time.Time{}, false
-	},
-	purge: func(a *appState, e expEntry) bool {
-		if b := a.axb[e.id]; b != nil && b.ExpiresAt.Equal(e.at) {
-			a.removeAXB(b)
-			return true
-		}
-		return false
-	},
-	eachExpiry: func(a *appState, f func(string, time.Time)) {
-		for id, b := range a.axb {
-			f(id, b.ExpiresAt)
-		}
-	},
+var axbEntry = withBindingsByID(modeStore{
+	capacity: func(a *App) (int, error) { return a.MaxPairsPerX, nil },
+	initApp:  func(a *appState) { a.axb = map[string]*AXBBinding{} },
+	initX:    func(x *xState) { x.nums = map[string]*AXBBinding{} },
 	dump: func(a *appState, d *Dump) {
 		d.AXB = appendSorted(d.AXB, a.axb, (*AXBBinding).clone, func(b *AXBBinding) (time.Time, string) { return b.CreatedAt, b.SubscriptionID })
 	},
 	check:   (*checker).checkAXB,
 	orphans: func(*checker, *appState) {},
-}
+}, func(a *appState) map[string]*AXBBinding { return a.axb }, func(b *AXBBinding) time.Time { return b.ExpiresAt }, (*appState).removeAXB)
 
 // checkAXB verifies the AXB indexes both ways and maxPairsPerX; total is the sum of the
 // app's X counts.

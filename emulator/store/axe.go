@@ -341,31 +341,11 @@ type axeX struct {
 }
 
 // axeEntry is the AXE entry of modeStores.
-var axeEntry = modeStore{
+var axeEntry = withBindingsByID(modeStore{
 	capacity: func(a *App) (int, error) { return pow10(a.ExtensionDigits) - 1, nil },
 	initApp:  func(a *appState) { a.axe, a.cb = map[string]*AXEBinding{}, map[string]cbRecord{} },
 	initX: func(x *xState) {
 		x.exts, x.binds, x.minFree = map[string]*AXEBinding{}, map[string]*AXEBinding{}, 1
-	},
-	stored:    func(a *appState) int { return len(a.axe) },
-	expirable: func(a *appState) int { return len(a.axe) },
-	expiry: func(a *appState, id string) (time.Time, bool) {
-		if b := a.axe[id]; b != nil && !b.ExpiresAt.IsZero() {
-			return b.ExpiresAt, true
-		}
-		return time.Time{}, false
-	},
-	purge: func(a *appState, e expEntry) bool {
-		if b := a.axe[e.id]; b != nil && b.ExpiresAt.Equal(e.at) {
-			a.removeAXE(b)
-			return true
-		}
-		return false
-	},
-	eachExpiry: func(a *appState, f func(string, time.Time)) {
-		for id, b := range a.axe {
-			f(id, b.ExpiresAt)
-		}
 	},
 	dump: func(a *appState, d *Dump) {
 		d.AXE = appendSorted(d.AXE, a.axe, (*AXEBinding).clone, func(b *AXEBinding) (time.Time, string) { return b.CreatedAt, b.SubscriptionID })
@@ -378,7 +358,7 @@ var axeEntry = modeStore{
 			}
 		}
 	},
-}
+}, func(a *appState) map[string]*AXEBinding { return a.axe }, func(b *AXEBinding) time.Time { return b.ExpiresAt }, (*appState).removeAXE)
 
 // checkAXE verifies the AXE indexes (extension, bindNum) both ways, the extensions' form
 // and the allocation hint; total is the sum of the app's X counts.

@@ -90,5 +90,32 @@ func eachMode(f func(mode pns.Mode, m *modeStore)) {
 	}
 }
 
+// withBindingsByID fills the functions of m that read a mode's bindings, for a mode that
+// keeps them in one map by subscriptionId, each with its own expiry (zero: none) under its
+// subscriptionId (AXB, AXE).
+func withBindingsByID[B any](m modeStore, bindings func(*appState) map[string]*B, expiresAt func(*B) time.Time, remove func(*appState, *B)) modeStore {
+	m.stored = func(a *appState) int { return len(bindings(a)) }
+	m.expirable = m.stored
+	m.expiry = func(a *appState, id string) (time.Time, bool) {
+		if b := bindings(a)[id]; b != nil && !expiresAt(b).IsZero() {
+			return expiresAt(b), true
+		}
+		return time.Time{}, false
+	}
+	m.purge = func(a *appState, e expEntry) bool {
+		if b := bindings(a)[e.id]; b != nil && expiresAt(b).Equal(e.at) {
+			remove(a, b)
+			return true
+		}
+		return false
+	}
+	m.eachExpiry = func(a *appState, f func(string, time.Time)) {
+		for id, b := range bindings(a) {
+			f(id, expiresAt(b))
+		}
+	}
+	return m
+}
+
 // modeOf is the entry of the app's mode, nil for an X-mode app.
 func (a *appState) modeOf() *modeStore { return modeStores[a.cfg.Mode] }
