@@ -6,6 +6,7 @@ package assemble
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"os"
@@ -27,7 +28,7 @@ import (
 // File names inside a run directory, shared by `harness run` (which writes them) and
 // `harness report` (which reads them back).
 const (
-	CucumberFile = "cucumber.json"
+	CucumberFile = conformance.CucumberFile
 	CoverageFile = "coverage.json"
 	ReceiverFile = "receiver.json"
 	// ConformanceDir and LoadDir are the sub-directories of a run's output directory.
@@ -44,21 +45,40 @@ func Conformance(dir string, wall time.Duration) (*reports.Conformance, error) {
 	if err != nil {
 		return nil, err
 	}
-	var rows []reports.CoverageRow
+	var cov *conformance.Coverage
 	b, err := os.ReadFile(filepath.Join(dir, CoverageFile))
 	switch {
 	case err == nil:
-		var cov conformance.Coverage
-		if err := json.Unmarshal(b, &cov); err != nil {
+		cov = &conformance.Coverage{}
+		if err := json.Unmarshal(b, cov); err != nil {
 			return nil, fmt.Errorf("%s: %w", filepath.Join(dir, CoverageFile), err)
 		}
-		rows = CoverageRows(&cov)
 	case !os.IsNotExist(err):
 		return nil, err
 	}
 	res, err := readResults(filepath.Join(dir, conformance.ResultsFile))
 	if err != nil {
 		return nil, err
+	}
+	return conformanceSection(scen, cov, res, wall), nil
+}
+
+// ConformanceOf builds the conformance section from a run's results in memory, what
+// Conformance reads back from the run's directory: the scenarios from res.Outcomes, the
+// matrix from res.Coverage, and the run's wall time.
+func ConformanceOf(res *conformance.Result) (*reports.Conformance, error) {
+	if res.Outcomes == nil {
+		return nil, errors.New("the conformance run kept no outcomes (it had no output directory)")
+	}
+	return conformanceSection(reports.CucumberScenarios(res.Outcomes.Cucumber), res.Coverage, res, res.Duration), nil
+}
+
+// conformanceSection is the section of scenarios with the coverage matrix (nil: none) and,
+// when res is not nil, each scenario's state and reason and the stale entries.
+func conformanceSection(scen []reports.Scenario, cov *conformance.Coverage, res *conformance.Result, wall time.Duration) *reports.Conformance {
+	var rows []reports.CoverageRow
+	if cov != nil {
+		rows = CoverageRows(cov)
 	}
 	if res != nil {
 		annotateStates(scen, res)
@@ -72,7 +92,7 @@ func Conformance(dir string, wall time.Duration) (*reports.Conformance, error) {
 	if wall > 0 {
 		c.Duration = wall
 	}
-	return c, nil
+	return c
 }
 
 // readResults reads the runner's raw results; nil without the file (directories of older

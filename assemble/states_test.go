@@ -2,6 +2,7 @@ package assemble
 
 import (
 	"context"
+	"encoding/json"
 	"testing"
 	"testing/fstest"
 
@@ -25,12 +26,26 @@ Feature: q
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	if _, err := conformance.Run(context.Background(), conformance.Options{FS: fsys, OutDir: dir, KnownDifferences: known}); err != nil {
+	res, err := conformance.Run(context.Background(), conformance.Options{FS: fsys, OutDir: dir, KnownDifferences: known})
+	if err != nil {
 		t.Fatal(err)
 	}
 	c, err := Conformance(dir, 0)
 	if err != nil {
 		t.Fatal(err)
+	}
+	// harness run builds the section from the run's values, harness report from its files:
+	// the two must be the same section (the wall time aside, which only the run knows).
+	mem, err := ConformanceOf(res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fromFiles, err := Conformance(dir, res.Duration)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, b := mustJSON(t, mem), mustJSON(t, fromFiles); a != b {
+		t.Errorf("section from memory:\n%s\nfrom the directory:\n%s", a, b)
 	}
 	if len(c.Scenarios) != 1 || c.Scenarios[0].State != reports.StateKnownDifference || c.Interfaces[0].Differences != 1 || len(c.Stale) != 1 {
 		t.Fatalf("section %+v", c)
@@ -38,5 +53,22 @@ Feature: q
 	s := &reports.Summary{Conformance: c}
 	if v := s.ComputeVerdict(); v.Status != reports.VerdictPass || v.KnownDifferences != 1 {
 		t.Errorf("verdict %+v", v)
+	}
+}
+
+func mustJSON(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.MarshalIndent(v, "", " ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// TestConformanceOfNeedsOutcomes: a run without an output directory kept nothing to build
+// the section from, which is an error rather than an empty section.
+func TestConformanceOfNeedsOutcomes(t *testing.T) {
+	if _, err := ConformanceOf(&conformance.Result{}); err == nil {
+		t.Fatal("no error for a result without outcomes")
 	}
 }

@@ -31,8 +31,15 @@ import (
 // CertificationFile is the manifest's name in the bundle directory.
 const CertificationFile = "certification.json"
 
-// ResultsFile is the raw results' name in the conformance directory of a run.
-const ResultsFile = "conformance.json"
+// The files of a conformance run's directory (Options.OutDir) besides coverage.json.
+const (
+	// ResultsFile is the raw results (Result).
+	ResultsFile = "conformance.json"
+	// CucumberFile is godog's cucumber JSON of the scenarios (Outcomes.Cucumber).
+	CucumberFile = "cucumber.json"
+	// JUnitFile is the scenarios as JUnit (Outcomes.JUnit).
+	JUnitFile = "junit.xml"
+)
 
 // Certification is the manifest of a bundle.
 type Certification struct {

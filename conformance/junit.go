@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"io/fs"
-	"os"
 
 	gherkin "github.com/cucumber/gherkin/go/v42"
 	messages "github.com/cucumber/messages/go/v34"
@@ -15,26 +14,18 @@ import (
 // godog's JUnit formatter reports a scenario whose steps were skipped (an @emulator scenario
 // against the real platform, or one that needs an app the profile lacks) with an empty or
 // "passed" status and one <error type="skipped"> per step, which CI tools count as errors or
-// passes. fixJUnitSkips rewrites such test cases to status="skipped" with a standard <skipped>
-// element carrying the reason, and updates the skipped counters. The file is read into and
-// written from the project's one JUnit model, reports.JUnitSuites.
+// passes. mendJUnitSkips rewrites such test cases to status="skipped" with a standard
+// <skipped> element carrying the reason, and updates the skipped counters, in the project's
+// one JUnit model (reports.JUnitSuites) that the runner's formatter keeps (Outcomes.JUnit).
 
 // junitKey names a test case the way godog's JUnit formatter does: its suite is the feature's
 // title and the case the scenario's name. A scenario name alone is not unique (features share
 // names such as "bind without an app key"), so reasons are keyed by both.
 func junitKey(featureTitle, scenario string) string { return featureTitle + "\x00" + scenario }
 
-// fixJUnitSkips rewrites path in place; reasons maps junitKey(suite, case) to the case's skip
-// reason.
-func fixJUnitSkips(path string, reasons map[string]string) error {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return err
-	}
-	doc, err := reports.ReadJUnit(data)
-	if err != nil {
-		return err
-	}
+// mendJUnitSkips rewrites doc's skipped cases; reasons maps junitKey(suite, case) to the
+// case's skip reason.
+func mendJUnitSkips(doc *reports.JUnitSuites, reasons map[string]string) {
 	for si := range doc.Suites {
 		s := &doc.Suites[si]
 		for ci := range s.Cases {
@@ -65,11 +56,6 @@ func fixJUnitSkips(path string, reasons map[string]string) error {
 			doc.Skipped++
 		}
 	}
-	var out bytes.Buffer
-	if err := doc.Write(&out); err != nil {
-		return err
-	}
-	return os.WriteFile(path, out.Bytes(), 0o644)
 }
 
 // skipReasons maps the junitKey of every scenario godog skipped to its state and reason ("not

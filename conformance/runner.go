@@ -48,7 +48,8 @@ type Options struct {
 	// difference nor a difference from an emulator decision): every scenario after it is
 	// not checked, with the reason StoppedReason, and the bindings are still cleaned up.
 	StopOnFailure bool
-	// OutDir receives cucumber.json, junit.xml and coverage.json; empty writes no files.
+	// OutDir receives cucumber.json, junit.xml, coverage.json and conformance.json (and the
+	// binding journal); empty writes no files and keeps no Result.Outcomes.
 	OutDir string
 	// Emulator forces emulator mode (also enabled by Profile.Emulator).
 	Emulator bool
@@ -135,6 +136,9 @@ type Result struct {
 	Stale []StaleDifference `json:"stale,omitempty"`
 	// Coverage is the coverage matrix of the features.
 	Coverage *Coverage `json:"-"`
+	// Outcomes are godog's report of the scenarios (steps, errors, attachments), as
+	// cucumber.json and junit.xml hold them; nil when Options.OutDir is empty.
+	Outcomes *Outcomes `json:"-"`
 	// Warnings are setup problems that did not stop the run.
 	Warnings []string `json:"warnings,omitempty"`
 	// Cleanup is the exact account of the bindings the suite created and removed.
@@ -255,7 +259,9 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 			res.Warnings = append(res.Warnings, "could not switch the emulator lockout off; negative authentication scenarios may lock out the run: "+err.Error())
 		}
 	}
-	if res.Status, err = rs.runGodog(ctx, o, selected, focused); err != nil {
+	suite, sink, done := newOutcomeRun()
+	defer done()
+	if res.Status, err = rs.runGodog(ctx, o, suite, selected, focused); err != nil {
 		return nil, err
 	}
 	rs.tally(res)
@@ -272,12 +278,8 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	res.Coverage = cov
 	res.Duration = time.Since(start)
 	if o.OutDir != "" {
-		titles, err := featureTitles(o.FS, res)
-		if err != nil {
-			return res, fmt.Errorf("junit.xml: %w", err)
-		}
-		if err := fixJUnitSkips(filepath.Join(o.OutDir, "junit.xml"), skipReasons(res, titles)); err != nil {
-			return res, fmt.Errorf("junit.xml: %w", err)
+		if err := keepOutcomes(o, res, sink); err != nil {
+			return res, err
 		}
 		if err := writeJSON(filepath.Join(o.OutDir, "coverage.json"), cov); err != nil {
 			return res, err
@@ -287,6 +289,24 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		}
 	}
 	return res, nil
+}
+
+// keepOutcomes takes the outcomes the run's formatter kept into res and writes them as
+// cucumber.json and junit.xml.
+func keepOutcomes(o Options, res *Result, sink *outcomeSink) error {
+	out, err := sink.take()
+	if err != nil {
+		return fmt.Errorf("conformance outcomes: %w", err)
+	}
+	titles, err := featureTitles(o.FS, res)
+	if err != nil {
+		return fmt.Errorf("junit.xml: %w", err)
+	}
+	if err := writeOutcomes(o.OutDir, out, res, titles); err != nil {
+		return err
+	}
+	res.Outcomes = out
+	return nil
 }
 
 // finish ends the run after the scenarios: stale known differences, the sweep of bindings
@@ -383,9 +403,10 @@ func prepareRunState(o Options, selected []Pickle, own *ownPushes) (*runState, e
 	return rs, nil
 }
 
-// runGodog runs the selected scenarios through godog (its console filtered, cucumber.json
-// and junit.xml written to the output directory) and returns godog's status.
-func (rs *runState) runGodog(ctx context.Context, o Options, selected []Pickle, focused bool) (int, error) {
+// runGodog runs the selected scenarios through godog as the suite named suite (its console
+// filtered; with an output directory, its outcomes kept by the formatter registered as
+// OutcomeFormat, which finds the run's collector by that name) and returns godog's status.
+func (rs *runState) runGodog(ctx context.Context, o Options, suite string, selected []Pickle, focused bool) (int, error) {
 	paths, err := featurePaths(o.FS)
 	if err != nil {
 		return 0, err
@@ -401,10 +422,7 @@ func (rs *runState) runGodog(ctx context.Context, o Options, selected []Pickle, 
 	console := &summaryFilter{out: o.Output}
 	format := o.Format
 	if o.OutDir != "" {
-		if err := os.MkdirAll(o.OutDir, 0o755); err != nil {
-			return 0, err
-		}
-		format += ",cucumber:" + filepath.Join(o.OutDir, "cucumber.json") + ",junit:" + filepath.Join(o.OutDir, "junit.xml")
+		format += "," + OutcomeFormat
 	}
 	gopts := godog.Options{
 		Format:         format,
@@ -420,7 +438,7 @@ func (rs *runState) runGodog(ctx context.Context, o Options, selected []Pickle, 
 		DefaultContext: ctx,
 	}
 	status := godog.TestSuite{
-		Name:                "pns-conformance",
+		Name:                suite,
 		ScenarioInitializer: rs.initScenario,
 		Options:             &gopts,
 	}.Run()

@@ -1,6 +1,7 @@
 package conformance
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"net/http"
@@ -10,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/pns-harness/pns-harness/reports"
 )
 
 // runFeature runs one feature text against handler with the default profile.
@@ -222,7 +225,7 @@ func TestValidateTags(t *testing.T) {
 	}
 }
 
-func TestFixJUnitSkips(t *testing.T) {
+func TestMendJUnitSkips(t *testing.T) {
 	const in = `<?xml version="1.0" encoding="UTF-8"?>
 <testsuites name="s" tests="3" skipped="0" failures="1" errors="0" time="0">
   <testsuite name="f" tests="3" skipped="0" failures="1" errors="0" time="0">
@@ -231,15 +234,16 @@ func TestFixJUnitSkips(t *testing.T) {
     <testcase name="bad" status="failed" time="0"><failure message="Step a: boom"></failure><error message="Step b" type="skipped"></error></testcase>
   </testsuite>
 </testsuites>`
-	path := filepath.Join(t.TempDir(), "junit.xml")
-	if err := os.WriteFile(path, []byte(in), 0o644); err != nil {
+	doc, err := reports.ReadJUnit([]byte(in))
+	if err != nil {
 		t.Fatal(err)
 	}
-	if err := fixJUnitSkips(path, map[string]string{junitKey("f", "skip"): "needs the emulator", junitKey("other", "skip"): "another feature's reason"}); err != nil {
+	mendJUnitSkips(doc, map[string]string{junitKey("f", "skip"): "needs the emulator", junitKey("other", "skip"): "another feature's reason"})
+	var out bytes.Buffer
+	if err := doc.Write(&out); err != nil {
 		t.Fatal(err)
 	}
-	out, _ := os.ReadFile(path)
-	s := string(out)
+	s := out.String()
 	for _, want := range []string{
 		`<testsuites name="s" tests="3" failures="1" errors="0" skipped="1"`,
 		`<testcase name="skip" status="skipped" time="0">`,

@@ -128,45 +128,6 @@ func (e *Emulator) adminClockScale(w http.ResponseWriter, r *http.Request) {
 	WriteAdminJSON(w, http.StatusOK, e.clockState())
 }
 
-// BindingsDump is the answer of GET /emulator/v1/bindings: every live binding rendered as in
-// the query answers, plus the owning app.
-type BindingsDump struct {
-	AXB []DumpAXB `json:"axb"`
-	AX  []DumpAX  `json:"ax"`
-	AXE []DumpAXE `json:"axe"`
-	// AXYB are the AXYB relations, each with its entries as the AXYB query lists them.
-	AXYB []DumpAXYB `json:"axyb"`
-}
-
-// DumpAXYB is an AXYB relation in a dump.
-type DumpAXYB struct {
-	App            string                 `json:"app"`
-	SubscriptionID string                 `json:"subscriptionId"`
-	Entries        []pns.AXYBRelationInfo `json:"xyRelationNumList"`
-	ExpiresAt      string                 `json:"expiresAt,omitempty"`
-}
-
-// DumpAXB is an AXB binding in a dump.
-type DumpAXB struct {
-	App string `json:"app"`
-	pns.AXBBinding
-	ExpiresAt string `json:"expiresAt,omitempty"`
-}
-
-// DumpAX is an AX binding in a dump.
-type DumpAX struct {
-	App string `json:"app"`
-	pns.AXBinding
-}
-
-// DumpAXE is an AXE binding in a dump.
-type DumpAXE struct {
-	App string `json:"app"`
-	pns.AXEQueryResponse
-	SubscribeTime string `json:"subscribeTime"`
-	ExpiresAt     string `json:"expiresAt,omitempty"`
-}
-
 func fmtOptTime(t time.Time) string {
 	if t.IsZero() {
 		return ""
@@ -174,23 +135,11 @@ func fmtOptTime(t time.Time) string {
 	return pns.FormatUTC(t)
 }
 
+// renderDump is the admin answer of a store dump: each mode renders its own list (modes).
 func renderDump(d store.Dump) BindingsDump {
-	out := BindingsDump{AXB: []DumpAXB{}, AX: []DumpAX{}, AXE: []DumpAXE{}, AXYB: []DumpAXYB{}}
-	for _, r := range d.AXYB {
-		out.AXYB = append(out.AXYB, DumpAXYB{App: r.App, SubscriptionID: r.SubscriptionID, Entries: renderAXYB(r),
-			ExpiresAt: fmtOptTime(r.ExpiresAt)})
-	}
-	for _, b := range d.AXB {
-		out.AXB = append(out.AXB, DumpAXB{App: b.App, AXBBinding: renderAXB(b), ExpiresAt: fmtOptTime(b.ExpiresAt)})
-	}
-	for _, b := range d.AX {
-		out.AX = append(out.AX, DumpAX{App: b.App, AXBinding: renderAX(b)})
-	}
-	for _, b := range d.AXE {
-		q := renderAXE(b)
-		q.Envelope = pns.Envelope{}
-		out.AXE = append(out.AXE, DumpAXE{App: b.App, AXEQueryResponse: q, SubscribeTime: pns.FormatUTC(b.SubscribeTime),
-			ExpiresAt: fmtOptTime(b.ExpiresAt)})
+	var out BindingsDump
+	for _, m := range pns.Modes {
+		modes[m].dump(d, &out)
 	}
 	return out
 }

@@ -155,3 +155,17 @@ func renderAX(b store.AXBinding) pns.AXBinding {
 	}
 	return out
 }
+
+// DumpAX is an AX binding in a dump.
+type DumpAX struct {
+	App string `json:"app"`
+	pns.AXBinding
+}
+
+// dumpAX renders the AX bindings of a dump (an empty list, not null, when there are none).
+func dumpAX(d store.Dump, out *BindingsDump) {
+	out.AX = make([]DumpAX, 0, len(d.AX))
+	for _, b := range d.AX {
+		out.AX = append(out.AX, DumpAX{App: b.App, AXBinding: renderAX(b)})
+	}
+}

@@ -131,3 +131,18 @@ func renderAXB(b store.AXBBinding) pns.AXBBinding {
 		PreVoice: renderPreVoice(b.PreVoice), UserData: b.UserData, SubscribeTime: pns.FormatUTC(b.SubscribeTime),
 	}
 }
+
+// DumpAXB is an AXB binding in a dump.
+type DumpAXB struct {
+	App string `json:"app"`
+	pns.AXBBinding
+	ExpiresAt string `json:"expiresAt,omitempty"`
+}
+
+// dumpAXB renders the AXB bindings of a dump (an empty list, not null, when there are none).
+func dumpAXB(d store.Dump, out *BindingsDump) {
+	out.AXB = make([]DumpAXB, 0, len(d.AXB))
+	for _, b := range d.AXB {
+		out.AXB = append(out.AXB, DumpAXB{App: b.App, AXBBinding: renderAXB(b), ExpiresAt: fmtOptTime(b.ExpiresAt)})
+	}
+}

@@ -134,3 +134,22 @@ func renderAXE(b store.AXEBinding) pns.AXEQueryResponse {
 		BindExpiredTime: b.BindExpiredTime, CallbackExpiredTime: b.CallbackExpiredTime, UserData: b.UserData,
 	}
 }
+
+// DumpAXE is an AXE binding in a dump.
+type DumpAXE struct {
+	App string `json:"app"`
+	pns.AXEQueryResponse
+	SubscribeTime string `json:"subscribeTime"`
+	ExpiresAt     string `json:"expiresAt,omitempty"`
+}
+
+// dumpAXE renders the AXE bindings of a dump (an empty list, not null, when there are none).
+func dumpAXE(d store.Dump, out *BindingsDump) {
+	out.AXE = make([]DumpAXE, 0, len(d.AXE))
+	for _, b := range d.AXE {
+		q := renderAXE(b)
+		q.Envelope = pns.Envelope{}
+		out.AXE = append(out.AXE, DumpAXE{App: b.App, AXEQueryResponse: q, SubscribeTime: pns.FormatUTC(b.SubscribeTime),
+			ExpiresAt: fmtOptTime(b.ExpiresAt)})
+	}
+}

@@ -181,3 +181,21 @@ func renderAXYB(r store.AXYBRelation) []pns.AXYBRelationInfo {
 	}
 	return out
 }
+
+// DumpAXYB is an AXYB relation in a dump.
+type DumpAXYB struct {
+	App            string                 `json:"app"`
+	SubscriptionID string                 `json:"subscriptionId"`
+	Entries        []pns.AXYBRelationInfo `json:"xyRelationNumList"`
+	ExpiresAt      string                 `json:"expiresAt,omitempty"`
+}
+
+// dumpAXYB renders the AXYB relations of a dump, each with its entries as the AXYB query
+// lists them (an empty list, not null, when there are none).
+func dumpAXYB(d store.Dump, out *BindingsDump) {
+	out.AXYB = make([]DumpAXYB, 0, len(d.AXYB))
+	for _, r := range d.AXYB {
+		out.AXYB = append(out.AXYB, DumpAXYB{App: r.App, SubscriptionID: r.SubscriptionID, Entries: renderAXYB(r),
+			ExpiresAt: fmtOptTime(r.ExpiresAt)})
+	}
+}

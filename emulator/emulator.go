@@ -28,6 +28,15 @@
 //
 // TestEndpointsCoverInterfaces fails until the new ID has an endpoint under its mode. The rest
 // of the harness (schemas, features, the load generator, conformance) has its own list.
+//
+// # How to add a mode to the emulator
+//
+// A mode is its own file here (emulator/<mode>.go: endpoints, decoders, renderers, its list
+// of the admin dump) with one entry in modes and one field of BindingsDump (endpoints.go),
+// and its own file in the store (emulator/store/<mode>.go: rules, state, invariants, its
+// modeStores entry) with one line in each list of emulator/store/modes.go. Its fidelity rows
+// go in fidelity.go. TestModesCoverModes and the store's TestModeStoresCoverModes fail until
+// a mode of pns.Modes has its entries.
 package emulator
 
 import (

@@ -24,17 +24,45 @@ type endpoint struct {
 	raw func(e *Emulator, w *respWriter, r *http.Request, app *App)
 }
 
-// endpoints maps the identity of a pns.Interface (its mode, "" for the shared recording
-// download, then its ID) to its endpoint. Each mode's table lives in that mode's file, next to
-// its decoders and renderers; TestEndpointsCoverInterfaces checks that the table and
-// pns.Interfaces list the same interfaces.
-var endpoints = map[pns.Mode]map[string]endpoint{
-	pns.ModeAXB:  axbEndpoints,
-	pns.ModeAX:   axEndpoints,
-	pns.ModeAXE:  axeEndpoints,
-	pns.ModeAXYB: axybEndpoints,
-	"":           sharedEndpoints,
+// modes is the emulator's one place per binding mode besides the mode's own file (axb.go,
+// ax.go, axe.go, axyb.go), where its endpoints, decoders, renderers and dump live; the
+// mode's state and rules are the store's (emulator/store, its own table in modes.go).
+// TestModesCoverModes checks that every mode of pns.Modes has its entry.
+var modes = map[pns.Mode]modeEntry{
+	pns.ModeAXB:  {endpoints: axbEndpoints, dump: dumpAXB},
+	pns.ModeAX:   {endpoints: axEndpoints, dump: dumpAX},
+	pns.ModeAXE:  {endpoints: axeEndpoints, dump: dumpAXE},
+	pns.ModeAXYB: {endpoints: axybEndpoints, dump: dumpAXYB},
 }
+
+// modeEntry is a binding mode's entry of modes.
+type modeEntry struct {
+	// endpoints serves the mode's interfaces, by interface ID.
+	endpoints map[string]endpoint
+	// dump renders the mode's bindings of a store dump into its list of the admin answer.
+	dump func(d store.Dump, out *BindingsDump)
+}
+
+// BindingsDump is the answer of GET /emulator/v1/bindings: every live binding rendered as in
+// the query answers, plus the owning app, one list per mode (each mode's dump fills its own).
+type BindingsDump struct {
+	AXB []DumpAXB `json:"axb"`
+	AX  []DumpAX  `json:"ax"`
+	AXE []DumpAXE `json:"axe"`
+	// AXYB are the AXYB relations, each with its entries as the AXYB query lists them.
+	AXYB []DumpAXYB `json:"axyb"`
+}
+
+// endpoints maps the identity of a pns.Interface (its mode, "" for the shared recording
+// download, then its ID) to its endpoint: the modes' tables and the shared one.
+// TestEndpointsCoverInterfaces checks that it and pns.Interfaces list the same interfaces.
+var endpoints = func() map[pns.Mode]map[string]endpoint {
+	out := map[pns.Mode]map[string]endpoint{"": sharedEndpoints}
+	for m, e := range modes {
+		out[m] = e.endpoints
+	}
+	return out
+}()
 
 // endpointFor returns the endpoint of an interface; ok is false for an interface the emulator
 // does not serve.

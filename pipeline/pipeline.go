@@ -122,7 +122,7 @@ func Execute(ctx context.Context, p Plan) (*Outcome, error) {
 	copts.OutDir = filepath.Join(p.Out, assemble.ConformanceDir)
 	copts.Output = log
 	cres, err := conformance.Run(ctx, copts)
-	RecordConformance(log, s, copts.OutDir, cres, err, p.Strict)
+	RecordConformance(log, s, cres, err, p.Strict)
 	if p.Observer.Scenarios != nil && s.Conformance != nil {
 		p.Observer.Scenarios(s.Conformance)
 	}
@@ -229,12 +229,12 @@ func runLoads(ctx context.Context, p Plan, log io.Writer, out *Outcome) {
 // console lines (the summary of states, what is not a pass with its reason, cleanup account):
 // the same for the embedded and a remote run. Every leaked binding is a run error, so it
 // fails the verdict; under strict so is every problem of Result.StrictProblems.
-func RecordConformance(w io.Writer, s *reports.Summary, cdir string, cres *conformance.Result, err error, strict bool) {
+func RecordConformance(w io.Writer, s *reports.Summary, cres *conformance.Result, err error, strict bool) {
 	if err != nil {
 		s.Errors = append(s.Errors, "conformance: "+err.Error())
 		return
 	}
-	if c, err := assemble.Conformance(cdir, cres.Duration); err != nil {
+	if c, err := assemble.ConformanceOf(cres); err != nil {
 		s.Errors = append(s.Errors, "conformance results: "+err.Error())
 	} else {
 		s.Conformance = c

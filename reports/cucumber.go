@@ -12,55 +12,6 @@ import (
 	"time"
 )
 
-// The cucumber JSON written by godog's "cucumber" formatter (godog v0.16.0,
-// internal/formatters/fmt_cucumber.go). Ruby cucumber's format is the same shape, with
-// background elements and without feature tags copied into elements; both are accepted.
-type cukeFeature struct {
-	URI      string        `json:"uri"`
-	ID       string        `json:"id"`
-	Keyword  string        `json:"keyword"`
-	Name     string        `json:"name"`
-	Line     int           `json:"line"`
-	Tags     []cukeTag     `json:"tags"`
-	Elements []cukeElement `json:"elements"`
-}
-
-type cukeTag struct {
-	Name string `json:"name"`
-	Line int    `json:"line"`
-}
-
-type cukeElement struct {
-	ID      string     `json:"id"`
-	Keyword string     `json:"keyword"`
-	Name    string     `json:"name"`
-	Line    int        `json:"line"`
-	Type    string     `json:"type"`
-	Tags    []cukeTag  `json:"tags"`
-	Steps   []cukeStep `json:"steps"`
-}
-
-type cukeStep struct {
-	Keyword string `json:"keyword"`
-	Name    string `json:"name"`
-	Line    int    `json:"line"`
-	Match   struct {
-		Location string `json:"location"`
-	} `json:"match"`
-	Result struct {
-		Status   string `json:"status"`
-		Error    string `json:"error_message"`
-		Duration *int64 `json:"duration"`
-	} `json:"result"`
-	Embeddings []cukeEmbedding `json:"embeddings"`
-}
-
-type cukeEmbedding struct {
-	Name     string `json:"name"`
-	MimeType string `json:"mime_type"`
-	Data     string `json:"data"`
-}
-
 // ParseCucumberJSON turns godog's cucumber JSON into scenarios, in file order.
 //
 // Scenario status: failed if a step failed or was ambiguous; otherwise undefined if a step
@@ -77,17 +28,19 @@ type cukeEmbedding struct {
 //     (or the last one of a passing scenario) becomes Request / Response;
 //   - everything else, including earlier requests and responses, stays in Attachments.
 func ParseCucumberJSON(r io.Reader) ([]Scenario, error) {
-	var features []cukeFeature
-	dec := json.NewDecoder(r)
-	if err := dec.Decode(&features); err != nil {
-		if err == io.EOF {
-			return nil, nil
-		}
-		return nil, fmt.Errorf("reports: decode cucumber JSON: %w", err)
+	features, err := ReadCucumber(r)
+	if err != nil {
+		return nil, err
 	}
+	return CucumberScenarios(features), nil
+}
+
+// CucumberScenarios turns cucumber features into scenarios, in their order, as
+// ParseCucumberJSON describes: a background's steps come before each scenario's own.
+func CucumberScenarios(features []CucumberFeature) []Scenario {
 	var out []Scenario
 	for _, f := range features {
-		var background []cukeStep
+		var background []CucumberStep
 		for _, e := range f.Elements {
 			if e.Type == "background" {
 				background = e.Steps
@@ -95,17 +48,17 @@ func ParseCucumberJSON(r io.Reader) ([]Scenario, error) {
 			}
 			steps := e.Steps
 			if len(background) > 0 {
-				steps = append(append([]cukeStep(nil), background...), e.Steps...)
+				steps = append(append([]CucumberStep(nil), background...), e.Steps...)
 			}
 			out = append(out, buildScenario(f, e, steps))
 		}
 	}
-	return out, nil
+	return out
 }
 
 // buildScenario converts one cucumber element (its steps with the background's first) into a
 // Scenario: its steps, status, error and the exchanges that explain it.
-func buildScenario(f cukeFeature, e cukeElement, steps []cukeStep) Scenario {
+func buildScenario(f CucumberFeature, e CucumberElement, steps []CucumberStep) Scenario {
 	sc := Scenario{
 		Feature:    f.Name,
 		FeatureURI: f.URI,
@@ -124,7 +77,7 @@ func buildScenario(f cukeFeature, e cukeElement, steps []cukeStep) Scenario {
 
 // addSteps adds the steps to sc with their durations and sets its status and error from
 // them; it returns the index of the first failing step, -1 when none failed.
-func addSteps(sc *Scenario, steps []cukeStep) (failing int) {
+func addSteps(sc *Scenario, steps []CucumberStep) (failing int) {
 	failing = -1
 	var anyFailed, anyUndefined, anySkipped bool
 	for i, st := range steps {
@@ -181,7 +134,7 @@ func addSteps(sc *Scenario, steps []cukeStep) (failing int) {
 // attachExchanges picks the request and response that explain the outcome (the last ones
 // up to the failing step, failing < 0: none) and keeps the other embeddings as attachments,
 // schema violations parsed.
-func attachExchanges(sc *Scenario, steps []cukeStep, failing int) {
+func attachExchanges(sc *Scenario, steps []CucumberStep, failing int) {
 	last := len(steps) - 1
 	if failing >= 0 {
 		last = failing
@@ -229,10 +182,10 @@ func attachExchanges(sc *Scenario, steps []cukeStep, failing int) {
 	}
 }
 
-func mergeTags(feature, element []cukeTag) []string {
+func mergeTags(feature, element []CucumberTag) []string {
 	var out []string
 	seen := map[string]bool{}
-	for _, list := range [][]cukeTag{feature, element} {
+	for _, list := range [][]CucumberTag{feature, element} {
 		for _, t := range list {
 			if !seen[t.Name] {
 				seen[t.Name] = true
@@ -260,7 +213,7 @@ func isTextual(mediaType string) bool {
 	return false
 }
 
-func decodeEmbedding(em cukeEmbedding, step string) Attachment {
+func decodeEmbedding(em CucumberEmbedding, step string) Attachment {
 	a := Attachment{Name: em.Name, MediaType: em.MimeType, Step: step}
 	data, err := base64.StdEncoding.DecodeString(em.Data)
 	if err != nil {

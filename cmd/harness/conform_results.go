@@ -14,13 +14,13 @@ import (
 	"github.com/pns-harness/pns-harness/reports"
 )
 
-// writeConformCTRF writes ctrf.json beside the suite's junit.xml, from the same files `harness
-// run` reports a conformance run from (cucumber.json, conformance.json, coverage.json): each
-// scenario with its state and reason, plus a run error per leaked binding, for an interrupted
+// writeConformCTRF writes ctrf.json beside the suite's junit.xml, from the run's outcomes in
+// memory as `harness run` reports a conformance run (what cucumber.json, conformance.json and
+// coverage.json hold): each scenario with its state and reason, plus a run error per leaked binding, for an interrupted
 // run and, under --strict, per strict problem, so that it fails whenever the exit code does.
 // The profile's secrets are scrubbed from it, as from every report.
 func writeConformCTRF(dir string, res *conformance.Result, m reports.Manifest, strict bool, secrets []string) error {
-	c, err := assemble.Conformance(dir, res.Duration)
+	c, err := assemble.ConformanceOf(res)
 	if err != nil {
 		return fmt.Errorf("ctrf.json: %w", err)
 	}

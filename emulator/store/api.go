@@ -388,19 +388,6 @@ type AXEModifyInput struct {
 	UserData            string
 }
 
-// Dump is every live binding of one app or of all apps, for the admin dump endpoint. Each
-// list is ordered by app, creation time, then subscriptionId.
-type Dump struct {
-	AXB  []AXBBinding
-	AX   []AXBinding
-	AXE  []AXEBinding
-	AXYB []AXYBRelation
-}
-
-// Total is the number of live bindings of every mode (an AXYB relation counting once,
-// whatever its YB).
-func (d Dump) Total() int { return len(d.AXB) + len(d.AX) + len(d.AXE) + len(d.AXYB) }
-
 // Violation is one broken invariant found by Check.
 type Violation struct {
 	App string

@@ -320,3 +320,89 @@ func (s *Store) axLimit() *pns.Error {
 	}
 	return pns.NewError(pns.CodeAXLimitReached)
 }
+
+// axApp is an AX app's share of the state: its bindings by subscriptionId and by A (at most
+// MaxXPerA each), and the temporary callees by subscriptionId.
+type axApp struct {
+	ax    map[string]*AXBinding
+	axByA map[string][]*AXBinding
+	temp  map[string]TempCallee
+}
+
+// axX is an X's AX index: the binding on this X.
+type axX struct {
+	ax *AXBinding
+}
+
+// axEntry is the AX entry of modeStores. AX bindings do not expire.
+var axEntry = modeStore{
+	capacity: func(*App) (int, error) { return 1, nil },
+	initApp: func(a *appState) {
+		a.ax, a.axByA, a.temp = map[string]*AXBinding{}, map[string][]*AXBinding{}, map[string]TempCallee{}
+	},
+	initX:      func(*xState) {},
+	stored:     func(a *appState) int { return len(a.ax) },
+	expirable:  func(*appState) int { return 0 },
+	expiry:     func(*appState, string) (time.Time, bool) { return time.Time{}, false },
+	purge:      func(*appState, expEntry) bool { return false },
+	eachExpiry: func(*appState, func(string, time.Time)) {},
+	dump: func(a *appState, d *Dump) {
+		d.AX = appendSorted(d.AX, a.ax, (*AXBinding).clone, func(b *AXBinding) (time.Time, string) { return b.CreatedAt, b.SubscriptionID })
+	},
+	check: (*checker).checkAX,
+	orphans: func(c *checker, a *appState) {
+		for id := range a.temp {
+			if a.ax[id] == nil {
+				c.add("temporary callee of unknown binding %s", id)
+			}
+		}
+	},
+}
+
+// checkAX verifies the AX indexes (per A, per X) both ways and at most MaxXPerA X per A;
+// total is the sum of the app's X counts.
+func (c *checker) checkAX(a *appState, total int) {
+	if total != len(a.ax) {
+		c.add("sum of X counts %d != %d bindings", total, len(a.ax))
+	}
+	listed := 0
+	for orig, list := range a.axByA {
+		if len(list) == 0 || len(list) > MaxXPerA {
+			c.add("A %s: holds %d X", orig, len(list))
+		}
+		seen := map[*AXBinding]bool{}
+		for _, b := range list {
+			if seen[b] || b.OrigNum != orig || a.ax[b.SubscriptionID] != b {
+				c.add("A %s: stale or duplicate entry %s", orig, b.SubscriptionID)
+			}
+			seen[b] = true
+		}
+		listed += len(list)
+	}
+	if listed != len(a.ax) {
+		c.add("%d bindings listed per A, %d stored", listed, len(a.ax))
+	}
+	for id, b := range a.ax {
+		x := a.byNum[b.PrivateNum]
+		if id != b.SubscriptionID || b.App != a.cfg.Key {
+			c.add("binding %s: indexed under %s / app %q", b.SubscriptionID, id, b.App)
+		}
+		if x == nil {
+			c.add("binding %s: X %s not owned by the app", id, b.PrivateNum)
+		} else if x.ax != b {
+			c.add("binding %s: not the binding of X %s", id, x.number)
+		}
+	}
+	for _, x := range a.xs {
+		want := 0
+		if x.ax != nil {
+			want = 1
+			if a.ax[x.ax.SubscriptionID] != x.ax {
+				c.add("X %s: stale binding %s", x.number, x.ax.SubscriptionID)
+			}
+		}
+		if x.count != want {
+			c.add("X %s: count %d, want %d", x.number, x.count, want)
+		}
+	}
+}

@@ -313,3 +313,66 @@ func (s *Store) AXBQuery(app string, in AXBQueryInput) (AXBQueryResult, *pns.Err
 	}
 	return res, nil
 }
+
+// axbApp is an AXB app's share of the state: its bindings by subscriptionId.
+type axbApp struct {
+	axb map[string]*AXBBinding
+}
+
+// axbX is an X's AXB index: real number (A or B) → binding.
+type axbX struct {
+	nums map[string]*AXBBinding
+}
+
+// axbEntry is the AXB entry of modeStores.
+var axbEntry = withBindingsByID(modeStore{
+	capacity: func(a *App) (int, error) { return a.MaxPairsPerX, nil },
+	initApp:  func(a *appState) { a.axb = map[string]*AXBBinding{} },
+	initX:    func(x *xState) { x.nums = map[string]*AXBBinding{} },
+	dump: func(a *appState, d *Dump) {
+		d.AXB = appendSorted(d.AXB, a.axb, (*AXBBinding).clone, func(b *AXBBinding) (time.Time, string) { return b.CreatedAt, b.SubscriptionID })
+	},
+	check:   (*checker).checkAXB,
+	orphans: func(*checker, *appState) {},
+}, func(a *appState) map[string]*AXBBinding { return a.axb }, func(b *AXBBinding) time.Time { return b.ExpiresAt }, (*appState).removeAXB)
+
+// checkAXB verifies the AXB indexes both ways and maxPairsPerX; total is the sum of the
+// app's X counts.
+func (c *checker) checkAXB(a *appState, total int) {
+	if total != len(a.axb) {
+		c.add("sum of X counts %d != %d bindings", total, len(a.axb))
+	}
+	for id, b := range a.axb {
+		x := a.byNum[b.RelationNum]
+		if id != b.SubscriptionID || b.App != a.cfg.Key {
+			c.add("binding %s: indexed under %s / app %q", b.SubscriptionID, id, b.App)
+		}
+		if x == nil {
+			c.add("binding %s: X %s not owned by the app", id, b.RelationNum)
+			continue
+		}
+		if b.CallerNum == b.CalleeNum {
+			c.add("binding %s: A = B", id)
+		}
+		if x.nums[b.CallerNum] != b || x.nums[b.CalleeNum] != b {
+			c.add("binding %s: A or B not indexed on X %s", id, x.number)
+		}
+	}
+	for _, x := range a.xs {
+		if x.nums == nil {
+			c.add("X %s: no number index", x.number)
+			continue
+		}
+		if len(x.nums) != 2*x.count {
+			c.add("X %s: %d numbers indexed for %d bindings", x.number, len(x.nums), x.count)
+		}
+		if x.count > a.cfg.MaxPairsPerX {
+			c.add("X %s: %d bindings above maxPairsPerX %d", x.number, x.count, a.cfg.MaxPairsPerX)
+		}
+		for n, b := range x.nums {
+			if a.axb[b.SubscriptionID] != b || b.RelationNum != x.number || (n != b.CallerNum && n != b.CalleeNum) {
+				c.add("X %s: stale index entry %s → %s", x.number, n, b.SubscriptionID)
+			}
+		}
+	}
+}

@@ -317,3 +317,91 @@ func (s *Store) AXEQuery(app string, k AXEKey) (AXEBinding, *pns.Error) {
 	}
 	return b.clone(), nil
 }
+
+// axeApp is an AXE app's share of the state: its bindings by subscriptionId and the
+// callback records by subscriptionId.
+type axeApp struct {
+	axe map[string]*AXEBinding
+	cb  map[string]cbRecord
+}
+
+// cbRecord is an AXE callback record: the latest caller who reached the binding's A.
+type cbRecord struct {
+	caller string
+	at     time.Time
+}
+
+// axeX is an X's AXE indexes: extension → binding and A → binding; minFree is a lower bound
+// of the lowest free extension (every extension below it is taken), so allocation does not
+// rescan.
+type axeX struct {
+	exts    map[string]*AXEBinding
+	binds   map[string]*AXEBinding
+	minFree int
+}
+
+// axeEntry is the AXE entry of modeStores.
+var axeEntry = withBindingsByID(modeStore{
+	capacity: func(a *App) (int, error) { return pow10(a.ExtensionDigits) - 1, nil },
+	initApp:  func(a *appState) { a.axe, a.cb = map[string]*AXEBinding{}, map[string]cbRecord{} },
+	initX: func(x *xState) {
+		x.exts, x.binds, x.minFree = map[string]*AXEBinding{}, map[string]*AXEBinding{}, 1
+	},
+	dump: func(a *appState, d *Dump) {
+		d.AXE = appendSorted(d.AXE, a.axe, (*AXEBinding).clone, func(b *AXEBinding) (time.Time, string) { return b.CreatedAt, b.SubscriptionID })
+	},
+	check: (*checker).checkAXE,
+	orphans: func(c *checker, a *appState) {
+		for id := range a.cb {
+			if a.axe[id] == nil {
+				c.add("callback record of unknown binding %s", id)
+			}
+		}
+	},
+}, func(a *appState) map[string]*AXEBinding { return a.axe }, func(b *AXEBinding) time.Time { return b.ExpiresAt }, (*appState).removeAXE)
+
+// checkAXE verifies the AXE indexes (extension, bindNum) both ways, the extensions' form
+// and the allocation hint; total is the sum of the app's X counts.
+func (c *checker) checkAXE(a *appState, total int) {
+	if total != len(a.axe) {
+		c.add("sum of X counts %d != %d bindings", total, len(a.axe))
+	}
+	for id, b := range a.axe {
+		x := a.byNum[b.VirtualNum]
+		if id != b.SubscriptionID || b.App != a.cfg.Key {
+			c.add("binding %s: indexed under %s / app %q", b.SubscriptionID, id, b.App)
+		}
+		if !validExtension(b.ExtendNum, a.cfg.ExtensionDigits) {
+			c.add("binding %s: invalid extension %q", id, b.ExtendNum)
+		}
+		if x == nil {
+			c.add("binding %s: X %s not owned by the app", id, b.VirtualNum)
+			continue
+		}
+		if x.exts[b.ExtendNum] != b || x.binds[b.BindNum] != b {
+			c.add("binding %s: extension or bindNum not indexed on X %s", id, x.number)
+		}
+	}
+	for _, x := range a.xs {
+		if len(x.exts) != x.count || len(x.binds) != x.count {
+			c.add("X %s: %d extensions, %d bindNums, count %d", x.number, len(x.exts), len(x.binds), x.count)
+		}
+		for e, b := range x.exts {
+			if a.axe[b.SubscriptionID] != b || b.VirtualNum != x.number || b.ExtendNum != e {
+				c.add("X %s: stale extension entry %s", x.number, e)
+			}
+		}
+		for n, b := range x.binds {
+			if a.axe[b.SubscriptionID] != b || b.VirtualNum != x.number || b.BindNum != n {
+				c.add("X %s: stale bindNum entry %s", x.number, n)
+			}
+		}
+		for n := 1; n < x.minFree && n <= a.capacity; n++ {
+			if x.exts[formatExt(n, a.cfg.ExtensionDigits)] == nil {
+				c.add("X %s: extension %s free below the allocation hint %s", x.number,
+					formatExt(n, a.cfg.ExtensionDigits), strconv.Itoa(x.minFree))
+				break
+			}
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"fmt"
 	"sort"
 	"strings"
 	"time"
@@ -502,7 +503,55 @@ func (c *checker) checkAXYB(a *appState, total int) {
 	}
 }
 
-// axybParts counts the stored YB parts, each of which may hold an expiry entry.
+// axybApp is an AXYB app's share of the state: the relations by subscriptionId and by A
+// (at most MaxXPerA each).
+type axybApp struct {
+	axyb    map[string]*axybRel
+	axybByA map[string][]*axybRel
+}
+
+// axybX is an X's AXYB index: the relation whose X this number is, or the relations (by
+// subscriptionId) whose YB parts use it as Y; a number is never both (D84).
+type axybX struct {
+	axyb *axybRel
+	yOf  map[string]*AXYBPart
+}
+
+// axybEntry is the AXYB entry of modeStores. A relation and each of its YB parts expire on
+// their own (expiry ids: the subscriptionId, ybExpID for a part).
+var axybEntry = modeStore{
+	capacity: func(a *App) (int, error) {
+		if a.MaxRelationsPerY == 0 {
+			a.MaxRelationsPerY = DefaultMaxRelationsPerY
+		}
+		if a.MaxRelationsPerY < 0 {
+			return 0, fmt.Errorf("store: app %q: maxRelationsPerY %d must be positive", a.Key, a.MaxRelationsPerY)
+		}
+		return a.MaxRelationsPerY, nil
+	},
+	initApp:   func(a *appState) { a.axyb, a.axybByA = map[string]*axybRel{}, map[string][]*axybRel{} },
+	initX:     func(x *xState) { x.yOf = map[string]*AXYBPart{} },
+	stored:    func(a *appState) int { return len(a.axyb) },
+	expirable: (*appState).axybParts,
+	expiry:    (*appState).axybExpiry,
+	purge:     (*appState).purgeAXYB,
+	eachExpiry: func(a *appState, f func(string, time.Time)) {
+		for id, r := range a.axyb {
+			f(id, r.ExpiresAt)
+			for _, p := range r.parts {
+				f(ybExpID(id, p.Y), p.ExpiresAt)
+			}
+		}
+	},
+	dump: func(a *appState, d *Dump) {
+		d.AXYB = appendSorted(d.AXYB, a.axyb, (*axybRel).clone, func(r *axybRel) (time.Time, string) { return r.CreatedAt, r.SubscriptionID })
+	},
+	check:   (*checker).checkAXYB,
+	orphans: func(*checker, *appState) {},
+}
+
+// axybParts counts the stored relations and their YB parts, each of which may hold an
+// expiry entry.
 func (a *appState) axybParts() int {
 	n := len(a.axyb)
 	for _, r := range a.axyb {

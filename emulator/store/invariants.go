@@ -3,7 +3,6 @@ package store
 import (
 	"fmt"
 	"sort"
-	"strconv"
 	"time"
 
 	"github.com/pns-harness/pns-harness/pns"
@@ -18,10 +17,9 @@ func (s *Store) Dump(app string) Dump {
 			continue
 		}
 		s.lock(a)
-		d.AXB = appendSorted(d.AXB, a.axb, (*AXBBinding).clone, func(b *AXBBinding) (time.Time, string) { return b.CreatedAt, b.SubscriptionID })
-		d.AX = appendSorted(d.AX, a.ax, (*AXBinding).clone, func(b *AXBinding) (time.Time, string) { return b.CreatedAt, b.SubscriptionID })
-		d.AXE = appendSorted(d.AXE, a.axe, (*AXEBinding).clone, func(b *AXEBinding) (time.Time, string) { return b.CreatedAt, b.SubscriptionID })
-		d.AXYB = appendSorted(d.AXYB, a.axyb, (*axybRel).clone, func(r *axybRel) (time.Time, string) { return r.CreatedAt, r.SubscriptionID })
+		if m := a.modeOf(); m != nil {
+			m.dump(a, &d)
+		}
 		a.mu.Unlock()
 	}
 	return d
@@ -53,15 +51,8 @@ func (s *Store) Check() []Violation {
 		now := s.lock(a)
 		c := &checker{app: a.cfg.Key}
 		total := c.checkPool(s, a)
-		switch a.cfg.Mode {
-		case pns.ModeAXB:
-			c.checkAXB(a, total)
-		case pns.ModeAX:
-			c.checkAX(a, total)
-		case pns.ModeAXE:
-			c.checkAXE(a, total)
-		case pns.ModeAXYB:
-			c.checkAXYB(a, total)
+		if m := a.modeOf(); m != nil {
+			m.check(c, a, total)
 		}
 		c.checkExpiries(a, now)
 		c.checkOrphans(a)
@@ -110,46 +101,29 @@ func (c *checker) checkExpiries(a *appState, now time.Time) {
 		}
 		scheduled[e.id][e.at.UnixNano()] = true
 	}
-	expiring := func(id string, at interface{ UnixNano() int64 }, isZero bool, exp bool) {
-		if isZero {
+	expiring := func(id string, at time.Time) {
+		if at.IsZero() {
 			return
 		}
-		if exp {
+		if expired(at, now) {
 			c.add("binding %s: expired but still stored after purge", id)
 		}
 		if !scheduled[id][at.UnixNano()] {
 			c.add("binding %s: expiry not scheduled", id)
 		}
 	}
-	for id, b := range a.axb {
-		expiring(id, b.ExpiresAt, b.ExpiresAt.IsZero(), expired(b.ExpiresAt, now))
-	}
-	for id, b := range a.axe {
-		expiring(id, b.ExpiresAt, b.ExpiresAt.IsZero(), expired(b.ExpiresAt, now))
-	}
-	for id, r := range a.axyb {
-		expiring(id, r.ExpiresAt, r.ExpiresAt.IsZero(), expired(r.ExpiresAt, now))
-		for _, p := range r.parts {
-			expiring(ybExpID(id, p.Y), p.ExpiresAt, p.ExpiresAt.IsZero(), expired(p.ExpiresAt, now))
-		}
-	}
+	eachMode(func(_ pns.Mode, m *modeStore) { m.eachExpiry(a, expiring) })
 }
 
 // checkOrphans checks that temporary callees and callback records belong to a stored
 // binding, and that the app stores bindings of its own mode only.
 func (c *checker) checkOrphans(a *appState) {
-	for id := range a.temp {
-		if a.ax[id] == nil {
-			c.add("temporary callee of unknown binding %s", id)
-		}
-	}
-	for id := range a.cb {
-		if a.axe[id] == nil {
-			c.add("callback record of unknown binding %s", id)
-		}
-	}
-	if a.cfg.Mode != pns.ModeAXB && len(a.axb) > 0 || a.cfg.Mode != pns.ModeAX && len(a.ax) > 0 ||
-		a.cfg.Mode != pns.ModeAXE && len(a.axe) > 0 || a.cfg.Mode != pns.ModeAXYB && len(a.axyb) > 0 {
+	other := false
+	eachMode(func(mode pns.Mode, m *modeStore) {
+		m.orphans(c, a)
+		other = other || mode != a.cfg.Mode && m.stored(a) > 0
+	})
+	if other {
 		c.add("bindings of another mode stored")
 	}
 }
@@ -174,135 +148,6 @@ func (c *checker) heapOrder(h *xHeap, name string) {
 	for i := 1; i < len(h.items); i++ {
 		if h.less(i, (i-1)/2) {
 			c.add("%s heap: order broken at %d", name, i)
-		}
-	}
-}
-
-func (c *checker) checkAXB(a *appState, total int) {
-	if total != len(a.axb) {
-		c.add("sum of X counts %d != %d bindings", total, len(a.axb))
-	}
-	for id, b := range a.axb {
-		x := a.byNum[b.RelationNum]
-		if id != b.SubscriptionID || b.App != a.cfg.Key {
-			c.add("binding %s: indexed under %s / app %q", b.SubscriptionID, id, b.App)
-		}
-		if x == nil {
-			c.add("binding %s: X %s not owned by the app", id, b.RelationNum)
-			continue
-		}
-		if b.CallerNum == b.CalleeNum {
-			c.add("binding %s: A = B", id)
-		}
-		if x.nums[b.CallerNum] != b || x.nums[b.CalleeNum] != b {
-			c.add("binding %s: A or B not indexed on X %s", id, x.number)
-		}
-	}
-	for _, x := range a.xs {
-		if x.nums == nil {
-			c.add("X %s: no number index", x.number)
-			continue
-		}
-		if len(x.nums) != 2*x.count {
-			c.add("X %s: %d numbers indexed for %d bindings", x.number, len(x.nums), x.count)
-		}
-		if x.count > a.cfg.MaxPairsPerX {
-			c.add("X %s: %d bindings above maxPairsPerX %d", x.number, x.count, a.cfg.MaxPairsPerX)
-		}
-		for n, b := range x.nums {
-			if a.axb[b.SubscriptionID] != b || b.RelationNum != x.number || (n != b.CallerNum && n != b.CalleeNum) {
-				c.add("X %s: stale index entry %s → %s", x.number, n, b.SubscriptionID)
-			}
-		}
-	}
-}
-
-func (c *checker) checkAX(a *appState, total int) {
-	if total != len(a.ax) {
-		c.add("sum of X counts %d != %d bindings", total, len(a.ax))
-	}
-	listed := 0
-	for orig, list := range a.axByA {
-		if len(list) == 0 || len(list) > MaxXPerA {
-			c.add("A %s: holds %d X", orig, len(list))
-		}
-		seen := map[*AXBinding]bool{}
-		for _, b := range list {
-			if seen[b] || b.OrigNum != orig || a.ax[b.SubscriptionID] != b {
-				c.add("A %s: stale or duplicate entry %s", orig, b.SubscriptionID)
-			}
-			seen[b] = true
-		}
-		listed += len(list)
-	}
-	if listed != len(a.ax) {
-		c.add("%d bindings listed per A, %d stored", listed, len(a.ax))
-	}
-	for id, b := range a.ax {
-		x := a.byNum[b.PrivateNum]
-		if id != b.SubscriptionID || b.App != a.cfg.Key {
-			c.add("binding %s: indexed under %s / app %q", b.SubscriptionID, id, b.App)
-		}
-		if x == nil {
-			c.add("binding %s: X %s not owned by the app", id, b.PrivateNum)
-		} else if x.ax != b {
-			c.add("binding %s: not the binding of X %s", id, x.number)
-		}
-	}
-	for _, x := range a.xs {
-		want := 0
-		if x.ax != nil {
-			want = 1
-			if a.ax[x.ax.SubscriptionID] != x.ax {
-				c.add("X %s: stale binding %s", x.number, x.ax.SubscriptionID)
-			}
-		}
-		if x.count != want {
-			c.add("X %s: count %d, want %d", x.number, x.count, want)
-		}
-	}
-}
-
-func (c *checker) checkAXE(a *appState, total int) {
-	if total != len(a.axe) {
-		c.add("sum of X counts %d != %d bindings", total, len(a.axe))
-	}
-	for id, b := range a.axe {
-		x := a.byNum[b.VirtualNum]
-		if id != b.SubscriptionID || b.App != a.cfg.Key {
-			c.add("binding %s: indexed under %s / app %q", b.SubscriptionID, id, b.App)
-		}
-		if !validExtension(b.ExtendNum, a.cfg.ExtensionDigits) {
-			c.add("binding %s: invalid extension %q", id, b.ExtendNum)
-		}
-		if x == nil {
-			c.add("binding %s: X %s not owned by the app", id, b.VirtualNum)
-			continue
-		}
-		if x.exts[b.ExtendNum] != b || x.binds[b.BindNum] != b {
-			c.add("binding %s: extension or bindNum not indexed on X %s", id, x.number)
-		}
-	}
-	for _, x := range a.xs {
-		if len(x.exts) != x.count || len(x.binds) != x.count {
-			c.add("X %s: %d extensions, %d bindNums, count %d", x.number, len(x.exts), len(x.binds), x.count)
-		}
-		for e, b := range x.exts {
-			if a.axe[b.SubscriptionID] != b || b.VirtualNum != x.number || b.ExtendNum != e {
-				c.add("X %s: stale extension entry %s", x.number, e)
-			}
-		}
-		for n, b := range x.binds {
-			if a.axe[b.SubscriptionID] != b || b.VirtualNum != x.number || b.BindNum != n {
-				c.add("X %s: stale bindNum entry %s", x.number, n)
-			}
-		}
-		for n := 1; n < x.minFree && n <= a.capacity; n++ {
-			if x.exts[formatExt(n, a.cfg.ExtensionDigits)] == nil {
-				c.add("X %s: extension %s free below the allocation hint %s", x.number,
-					formatExt(n, a.cfg.ExtensionDigits), strconv.Itoa(x.minFree))
-				break
-			}
 		}
 	}
 }

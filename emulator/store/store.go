@@ -43,16 +43,9 @@ type appState struct {
 	provinces map[string]*xHeap
 	all       *xHeap
 
-	axb   map[string]*AXBBinding
-	ax    map[string]*AXBinding
-	axByA map[string][]*AXBinding
-	axe   map[string]*AXEBinding
-	// axyb are the AXYB relations by subscriptionId, axybByA by A (≤ 5 X per A).
-	axyb    map[string]*axybRel
-	axybByA map[string][]*axybRel
-	temp    map[string]TempCallee
-	cb      map[string]cbRecord
-	exp     expHeap
+	// modeApps are the bindings and indexes of each mode (modes.go).
+	modeApps
+	exp expHeap
 }
 
 // xState is one X number; its mutable fields are guarded by its app's mutex.
@@ -68,25 +61,8 @@ type xState struct {
 	rank int
 	// hidx are the X's positions in its city, province and app-wide heaps (-1 = absent).
 	hidx [3]int
-	// AXB: real number (A or B) → binding.
-	nums map[string]*AXBBinding
-	// AX: the binding on this X.
-	ax *AXBinding
-	// AXE: extension → binding and A → binding; minFree is a lower bound of the lowest free
-	// extension (every extension below it is taken), so allocation does not rescan.
-	exts    map[string]*AXEBinding
-	binds   map[string]*AXEBinding
-	minFree int
-	// AXYB: the relation whose X this number is, or the relations (by subscriptionId) whose
-	// YB parts use it as Y; a number is never both (D84).
-	axyb *axybRel
-	yOf  map[string]*AXYBPart
-}
-
-// cbRecord is an AXE callback record: the latest caller who reached the binding's A.
-type cbRecord struct {
-	caller string
-	at     time.Time
+	// modeXs are the X's indexes of each mode (modes.go).
+	modeXs
 }
 
 var (
@@ -189,22 +165,12 @@ func newAppState(a App) (*appState, error) {
 		provinces: map[string]*xHeap{},
 		all:       &xHeap{slot: 2},
 	}
-	switch a.Mode {
-	case pns.ModeAXB:
-		as.capacity = a.MaxPairsPerX
-	case pns.ModeAX:
-		as.capacity = 1
-	case pns.ModeAXE:
-		as.capacity = pow10(a.ExtensionDigits) - 1
-	case pns.ModeAXYB:
-		if a.MaxRelationsPerY == 0 {
-			a.MaxRelationsPerY = DefaultMaxRelationsPerY
+	if m := as.modeOf(); m != nil {
+		c, err := m.capacity(&as.cfg)
+		if err != nil {
+			return nil, err
 		}
-		if a.MaxRelationsPerY < 0 {
-			return nil, fmt.Errorf("store: app %q: maxRelationsPerY %d must be positive", a.Key, a.MaxRelationsPerY)
-		}
-		as.cfg.MaxRelationsPerY = a.MaxRelationsPerY
-		as.capacity = a.MaxRelationsPerY
+		as.capacity = c
 	}
 	as.initMaps()
 	return as, nil
@@ -275,29 +241,19 @@ func (s *Store) buildHeaps() {
 	}
 }
 
+// initMaps empties the app's bindings of every mode, so that a lookup of another mode's
+// binding finds nothing rather than a nil map, and its expiry schedule.
 func (a *appState) initMaps() {
-	a.axb = map[string]*AXBBinding{}
-	a.ax = map[string]*AXBinding{}
-	a.axByA = map[string][]*AXBinding{}
-	a.axe = map[string]*AXEBinding{}
-	a.axyb = map[string]*axybRel{}
-	a.axybByA = map[string][]*axybRel{}
-	a.temp = map[string]TempCallee{}
-	a.cb = map[string]cbRecord{}
+	a.modeApps = modeApps{}
+	eachMode(func(_ pns.Mode, m *modeStore) { m.initApp(a) })
 	a.exp = nil
 }
 
+// initMaps empties the X's indexes: those of its app's mode, the others' left nil.
 func (x *xState) initMaps(m pns.Mode) {
-	x.nums, x.ax, x.exts, x.binds, x.minFree = nil, nil, nil, nil, 1
-	x.axyb, x.yOf = nil, nil
-	switch m {
-	case pns.ModeAXYB:
-		x.yOf = map[string]*AXYBPart{}
-	case pns.ModeAXB:
-		x.nums = map[string]*AXBBinding{}
-	case pns.ModeAXE:
-		x.exts = map[string]*AXEBinding{}
-		x.binds = map[string]*AXEBinding{}
+	x.modeXs = modeXs{}
+	if ms := modeStores[m]; ms != nil {
+		ms.initX(x)
 	}
 }
 
@@ -473,7 +429,7 @@ func (h expHeap) init() {
 // schedule records that binding id expires at at. Stale entries (the binding was unbound or
 // its expiry changed) are skipped when popped; the heap is rebuilt when they dominate.
 func (a *appState) schedule(id string, at time.Time) {
-	if len(a.exp) > 2*(len(a.axb)+len(a.axe)+a.axybParts())+1024 {
+	if len(a.exp) > 2*a.expirable()+1024 {
 		fresh := expHeap{}
 		for _, e := range a.exp {
 			if exp, ok := a.expiryOf(e.id); ok && exp.Equal(e.at) {
@@ -486,15 +442,22 @@ func (a *appState) schedule(id string, at time.Time) {
 	a.exp.push(expEntry{at: at, id: id})
 }
 
-// expiryOf returns the expiry instant of a stored binding that can expire.
+// expirable counts the stored entries that may hold an expiry (the bound of the heap's
+// stale entries).
+func (a *appState) expirable() int {
+	if m := a.modeOf(); m != nil {
+		return m.expirable(a)
+	}
+	return 0
+}
+
+// expiryOf returns the expiry instant of a stored binding that can expire. An app stores
+// bindings of its own mode only (checkOrphans), so its mode's entry is asked.
 func (a *appState) expiryOf(id string) (time.Time, bool) {
-	if b := a.axb[id]; b != nil && !b.ExpiresAt.IsZero() {
-		return b.ExpiresAt, true
+	if m := a.modeOf(); m != nil {
+		return m.expiry(a, id)
 	}
-	if b := a.axe[id]; b != nil && !b.ExpiresAt.IsZero() {
-		return b.ExpiresAt, true
-	}
-	return a.axybExpiry(id)
+	return time.Time{}, false
 }
 
 // expired reports whether an expiry instant has passed: a binding disappears at its expiry
@@ -506,13 +469,7 @@ func (a *appState) purge(now time.Time) int {
 	n := 0
 	for len(a.exp) > 0 && !now.Before(a.exp[0].at) {
 		e := a.exp.pop()
-		if b := a.axb[e.id]; b != nil && b.ExpiresAt.Equal(e.at) {
-			a.removeAXB(b)
-			n++
-		} else if b := a.axe[e.id]; b != nil && b.ExpiresAt.Equal(e.at) {
-			a.removeAXE(b)
-			n++
-		} else if a.cfg.Mode == pns.ModeAXYB && a.purgeAXYB(e) {
+		if m := a.modeOf(); m != nil && m.purge(a, e) {
 			n++
 		}
 	}
