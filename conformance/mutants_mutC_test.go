@@ -2,10 +2,12 @@ package conformance
 
 import (
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"testing"
 	"time"
 
 	"github.com/pns-harness/pns-harness/emulator"
@@ -342,9 +344,9 @@ var mutCMutants = []ruleMutant{
 			fee["fwdAnswerTime"] = a
 			return true
 		})), nil}},
-	{"8.3/recordDomain", mutant{"mutC/notification: fee recordDomain never sent", "delivery:fee",
+	{"8.3/recordDomain", mutant{"mutC/notification: fee recordDomain never sent", "business:recorded-call",
 		rewriteCalls(feeField(dropField("recordDomain"))), nil}},
-	{"8.3/recordObjectName", mutant{"mutC/notification: fee recordObjectName never sent", "delivery:fee",
+	{"8.3/recordObjectName", mutant{"mutC/notification: fee recordObjectName never sent", "business:recorded-call",
 		rewriteCalls(feeField(dropField("recordObjectName"))), nil}},
 	{"8.3/subscriptionId", mutant{"mutC/notification: fee subscriptionId never sent", "delivery:fee",
 		rewriteCalls(feeField(dropField("subscriptionId"))), nil}},
@@ -408,10 +410,52 @@ var mutCMutants = []ruleMutant{
 		}, nil}},
 }
 
+// mutCTargetReasons explain the mutCMutants that survive on a target that is not the
+// emulator: what tells their break apart needs a call going on (only the emulator's call
+// simulator places one) or is an emulator decision.
+var mutCTargetReasons = map[string]string{
+	"mutC/callcontrol: stop call sent as text/plain read as JSON": "invisible: refusing a body not labelled application/json " +
+		"is the emulator's decision D18; §1.3 only says what a client sends",
+	"mutC/callcontrol: stop call signal matched without case (CALL_STOP stops the call)": liveCallOnly,
+	"mutC/callcontrol: stop call signal taken with its blanks trimmed":                   liveCallOnly,
+	"mutC/callcontrol: a stop call without signal stops the call (call_stop assumed)":    liveCallOnly,
+	"mutC/callcontrol: stop call takes the notifications' sessionId for sessionid":       liveCallOnly,
+	`mutC/callcontrol: stop call success answered with resultcode "000000"`: "invisible: only the stop call of a call going on " +
+		"succeeds, and only the emulator's call simulator can place one",
+	"mutC/callcontrol: stop call success answered HTTP 202 (accepted, acted on later)": "invisible: only the stop call of a call " +
+		"going on succeeds, and only the emulator's call simulator can place one",
+	"mutC/callcontrol: stop call refused to AX apps as another mode's API (1010040)": "invisible: the stop call from modes " +
+		"other than AXYB is the emulator's decision D79 (asserted on AXYB apps only elsewhere)",
+	"mutC/callcontrol: stop call for an ended call answered 1010002 naming sessionid": "invisible: the code for an ended call " +
+		"is unpublished (D80): elsewhere only a resultcode other than \"0\" is asserted, which 1010002 is",
+	"mutC/callcontrol: stop call answers labelled text/html as in Huawei's example": "invisible: the stop call's Content-Type " +
+		"is the emulator's decision D81 (Huawei's own example answers text/html)",
+	"mutC/recording: an unknown recording answered HTTP 403 as the other 1012007 answers": "invisible: HTTP 404 for an " +
+		"unknown recording is the emulator's decision D75; another platform may send 1012007 with another status",
+}
+
+// liveCallOnly is the reason of the stop-call request mutants on a target: they change how
+// a stop call is read, which shows only against a call going on.
+const liveCallOnly = "invisible: a stop call's body is told apart from the unknown-call refusal only for a call going on, " +
+	"which only the emulator's call simulator can place; without one every such stop call is refused whatever the " +
+	"platform reads (and the code naming the field is the emulator's decision D80)"
+
 func init() {
 	for _, cm := range mutCMutants {
 		mutants = append(mutants, cm.m)
 		mutantRuleIDs[cm.m.name] = cm.id
+	}
+	for n, r := range mutCTargetReasons {
+		targetSurvivorReasons[n] = r
+	}
+	// TestReplyWriter's edit, registered here so that no test writes the map while a
+	// parallel one's receivers read it.
+	replyEdits["test-echo"] = func(req, reply map[string]any) bool {
+		if req["statusInfo"] == nil {
+			return false
+		}
+		reply["seen"] = req["statusInfo"]
+		return true
 	}
 }
 
@@ -578,6 +622,29 @@ func downloadWithout(param string) func(map[string]string) func(http.Handler) ht
 				}
 				h.ServeHTTP(w, r)
 			})
+		}
+	}
+}
+
+// TestReplyWriter: a URL naming a registered reply edit gets the receiver's reply edited with
+// the request at hand, and the request's body is still there for the receiver; a URL naming
+// none, or an edit that changes nothing, leaves the reply byte for byte.
+func TestReplyWriter(t *testing.T) {
+	for _, tc := range []struct{ url, body, want string }{
+		{"/cb?" + wireReply + "=test-echo", `{"statusInfo":{"called":"+8613"}}`, `{"operation":"close","seen":{"called":"+8613"}}`},
+		{"/cb?" + wireReply + "=test-echo", `{"smsEvent":{}}`, `{"operation": "close"}`},
+		{"/cb?" + wireReply + "=unknown", `{"statusInfo":{}}`, `{"operation": "close"}`},
+		{"/cb", `{"statusInfo":{}}`, `{"operation": "close"}`},
+	} {
+		req := httptest.NewRequest(http.MethodPost, tc.url, strings.NewReader(tc.body))
+		rec := httptest.NewRecorder()
+		w := parseWire(req.URL.Query()).replyWriter(rec, req)
+		if b, _ := io.ReadAll(req.Body); string(b) != tc.body {
+			t.Errorf("%s: the receiver reads %q, want %q", tc.url, b, tc.body)
+		}
+		_, _ = w.Write([]byte(`{"operation": "close"}`))
+		if got := rec.Body.String(); got != tc.want {
+			t.Errorf("%s %s: reply %s, want %s", tc.url, tc.body, got, tc.want)
 		}
 	}
 }
