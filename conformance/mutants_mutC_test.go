@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -239,7 +240,7 @@ var mutCMutants = []ruleMutant{
 				delete(ci, "maxDuration")
 				changed = true
 			}
-			if v, ok := ci["waitVoice"].(string); ok && v != "approved.wav" {
+			if v, ok := ci["waitVoice"].(string); ok && !xTones()[v] {
 				delete(ci, "waitVoice")
 				changed = true
 			}
@@ -585,6 +586,21 @@ func smsReply(name string, edit func(request, reply map[string]any) bool) func(*
 	}
 	return addWire(wireReply + "=sms-" + name)
 }
+
+// xTones are the tone files approved for the X-mode apps of the conformance configuration.
+var xTones = sync.OnceValue(func() map[string]bool {
+	out := map[string]bool{}
+	if cfg, err := ConformanceConfig(); err == nil {
+		for _, a := range cfg.Apps {
+			if a.Mode == pns.ModeX {
+				for _, f := range a.ToneFiles {
+					out[f] = true
+				}
+			}
+		}
+	}
+	return out
+})
 
 // connectInfoField applies f to the object connectInfo of a connect reply.
 func connectInfoField(f func(ci map[string]any) bool) func(request, reply map[string]any) bool {
