@@ -1,6 +1,9 @@
 package conformance
 
 import (
+	"bytes"
+	"encoding/json"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -34,7 +37,15 @@ const (
 	// wireLocalCreated (mutation tests only) re-signs every push with China local time
 	// labelled Z, as a platform that formats its local clock would (§7.1, §2.1).
 	wireLocalCreated = "localCreated"
+	// wireReply (mutation tests only) names an edit of replyEdits that the customer's reply to
+	// a Block request (the X-mode callin §6.7, the SMS §10.3) goes through before the platform
+	// reads it, as a platform that reads that reply otherwise would.
+	wireReply = "reply"
 )
+
+// replyEdits are the edits wireReply names: each gets the Block request's body and the reply,
+// and reports whether it changed the reply. Only the mutation tests register any.
+var replyEdits = map[string]func(request, reply map[string]any) bool{}
 
 // Apps whose customer answers particularly, and their URLs' query strings.
 const (
@@ -66,11 +77,13 @@ func NeverAccepts(appKey string) bool {
 type wire struct {
 	fail, seen, okFrom  int
 	always, localCreate bool
+	reply               string // an edit of replyEdits
 }
 
 func parseWire(q url.Values) wire {
 	n := func(k string) int { v, _ := strconv.Atoi(q.Get(k)); return v }
-	return wire{fail: n(wireFail), seen: n(wireSeen), okFrom: n(wireOKFrom), always: q.Get(wireAlways) != "", localCreate: q.Get(wireLocalCreated) != ""}
+	return wire{fail: n(wireFail), seen: n(wireSeen), okFrom: n(wireOKFrom), always: q.Get(wireAlways) != "", localCreate: q.Get(wireLocalCreated) != "",
+		reply: q.Get(wireReply)}
 }
 
 // wireState counts the deliveries of each body that reached a receiver through a URL with a
@@ -149,4 +162,40 @@ func (aw *answerWriter) Write(b []byte) (int, error) {
 		aw.WriteHeader(http.StatusOK)
 	}
 	return aw.ResponseWriter.Write(b)
+}
+
+// replyWriter returns rw, or, when the behaviour names a reply edit, a writer that passes the
+// receiver's Block reply through it; req's body is read (and restored) for the edit.
+func (w wire) replyWriter(rw http.ResponseWriter, req *http.Request) http.ResponseWriter {
+	edit, ok := replyEdits[w.reply]
+	if !ok || req.Body == nil {
+		return rw
+	}
+	b, err := io.ReadAll(req.Body)
+	req.Body = io.NopCloser(bytes.NewReader(b))
+	var in map[string]any
+	if err != nil || json.Unmarshal(b, &in) != nil {
+		return rw
+	}
+	return &editWriter{ResponseWriter: rw, edit: func(reply map[string]any) bool { return edit(in, reply) }}
+}
+
+// editWriter edits the JSON body the receiver writes in one piece (its Block reply).
+type editWriter struct {
+	http.ResponseWriter
+	edit func(map[string]any) bool
+}
+
+func (ew *editWriter) Write(b []byte) (int, error) {
+	var m map[string]any
+	if json.Unmarshal(b, &m) == nil && ew.edit(m) {
+		out, err := json.Marshal(m)
+		if err == nil {
+			if _, err := ew.ResponseWriter.Write(out); err != nil {
+				return 0, err
+			}
+			return len(b), nil
+		}
+	}
+	return ew.ResponseWriter.Write(b)
 }

@@ -210,7 +210,7 @@ func startOwnPushesWith(apps map[string]string, v *schemas.Validator, adjust fun
 			o.serial[i].Lock()
 			defer o.serial[i].Unlock()
 			o.cur[i] = ri
-			inner.ServeHTTP(&answerWriter{ResponseWriter: w, told: &ri.told}, req)
+			inner.ServeHTTP(ri.wire.replyWriter(&answerWriter{ResponseWriter: w, told: &ri.told}, req), req)
 			o.cur[i] = nil
 		})
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
