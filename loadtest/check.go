@@ -85,13 +85,14 @@ func answerFromTape(tp *schemas.Tape, a *answer) (decoded, codeOK, hasDesc, exac
 		case "relationNumber":
 			dst = &a.RelationNumber
 		default:
+			ascii := isASCII(k)
 			for _, f := range answerFields {
 				// Lengths first: most keys of an answer are other fields (a query's list, its
 				// counts), and EqualFold on each of them against each field was the most of
 				// this function's cost. An ASCII key folds only to a name of its length; a
 				// non-ASCII key folds to one of these ASCII names only through the Kelvin sign
 				// or the long s, which are longer in bytes, so such keys are always compared.
-				if (len(k) == len(f) || !isASCII(k)) && bytes.EqualFold(k, []byte(f)) {
+				if (len(k) == len(f) || !ascii) && bytes.EqualFold(k, []byte(f)) {
 					exact = false
 					return false
 				}

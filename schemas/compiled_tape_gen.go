@@ -83,80 +83,115 @@ func t0(s *vstate, x int32) {
 	}
 	switch s.t.kind(x) {
 	case kObject:
-		if !s.t.has(x, "origNum") {
+		var at [15]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "areaCode":
+				at[0] = j + 1
+			case "areaMatchMode":
+				at[1] = j + 1
+			case "callDirection":
+				at[2] = j + 1
+			case "calleeNumDisplay":
+				at[3] = j + 1
+			case "lastMinVoice":
+				at[4] = j + 1
+			case "maxDuration":
+				at[5] = j + 1
+			case "origNum":
+				at[6] = j + 1
+			case "preVoice":
+				at[7] = j + 1
+			case "privateNum":
+				at[8] = j + 1
+			case "privateNumType":
+				at[9] = j + 1
+			case "privateSms":
+				at[10] = j + 1
+			case "recordFlag":
+				at[11] = j + 1
+			case "recordHintTone":
+				at[12] = j + 1
+			case "turnFlag":
+				at[13] = j + 1
+			case "userData":
+				at[14] = j + 1
+			}
+		}
+		if at[6] == 0 {
 			s.fail("ax-bind.request.json#/required", "required", "missing properties")
 		}
-		if v, ok := s.t.get(x, "areaCode"); ok {
+		if v := at[0]; v != 0 {
 			s.push("areaCode")
 			t1(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "areaMatchMode"); ok {
+		if v := at[1]; v != 0 {
 			s.push("areaMatchMode")
 			t2(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "callDirection"); ok {
+		if v := at[2]; v != 0 {
 			s.push("callDirection")
 			t4(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "calleeNumDisplay"); ok {
+		if v := at[3]; v != 0 {
 			s.push("calleeNumDisplay")
 			t6(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "lastMinVoice"); ok {
+		if v := at[4]; v != 0 {
 			s.push("lastMinVoice")
 			t8(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "maxDuration"); ok {
+		if v := at[5]; v != 0 {
 			s.push("maxDuration")
 			t9(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "origNum"); ok {
+		if v := at[6]; v != 0 {
 			s.push("origNum")
 			t11(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "preVoice"); ok {
+		if v := at[7]; v != 0 {
 			s.push("preVoice")
 			t12(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "privateNum"); ok {
+		if v := at[8]; v != 0 {
 			s.push("privateNum")
 			t16(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "privateNumType"); ok {
+		if v := at[9]; v != 0 {
 			s.push("privateNumType")
 			t17(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "privateSms"); ok {
+		if v := at[10]; v != 0 {
 			s.push("privateSms")
 			t18(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "recordFlag"); ok {
+		if v := at[11]; v != 0 {
 			s.push("recordFlag")
 			t20(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "recordHintTone"); ok {
+		if v := at[12]; v != 0 {
 			s.push("recordHintTone")
 			t21(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "turnFlag"); ok {
+		if v := at[13]; v != 0 {
 			s.push("turnFlag")
 			t22(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "userData"); ok {
+		if v := at[14]; v != 0 {
 			s.push("userData")
 			t24(s, v)
 			s.pop()
@@ -316,12 +351,21 @@ func t13(s *vstate, x int32) {
 	}
 	switch s.t.kind(x) {
 	case kObject:
-		if v, ok := s.t.get(x, "calleeHintTone"); ok {
+		var at [2]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "calleeHintTone":
+				at[0] = j + 1
+			case "callerHintTone":
+				at[1] = j + 1
+			}
+		}
+		if v := at[0]; v != 0 {
 			s.push("calleeHintTone")
 			t14(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "callerHintTone"); ok {
+		if v := at[1]; v != 0 {
 			s.push("callerHintTone")
 			t15(s, v)
 			s.pop()
@@ -483,17 +527,28 @@ func t26(s *vstate, x int32) {
 	t27(s, x)
 	switch s.t.kind(x) {
 	case kObject:
-		if v, ok := s.t.get(x, "origNum"); ok {
+		var at [3]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "origNum":
+				at[0] = j + 1
+			case "privateNum":
+				at[1] = j + 1
+			case "subscriptionId":
+				at[2] = j + 1
+			}
+		}
+		if v := at[0]; v != 0 {
 			s.push("origNum")
 			t30(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "privateNum"); ok {
+		if v := at[1]; v != 0 {
 			s.push("privateNum")
 			t31(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "subscriptionId"); ok {
+		if v := at[2]; v != 0 {
 			s.push("subscriptionId")
 			t32(s, v)
 			s.pop()
@@ -510,15 +565,24 @@ func t27(s *vstate, x int32) {
 	}
 	switch s.t.kind(x) {
 	case kObject:
-		if !s.t.has(x, "resultcode") || !s.t.has(x, "resultdesc") {
+		var at [2]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "resultcode":
+				at[0] = j + 1
+			case "resultdesc":
+				at[1] = j + 1
+			}
+		}
+		if at[0] == 0 || at[1] == 0 {
 			s.fail("common.json#/$defs/envelope/required", "required", "missing properties")
 		}
-		if v, ok := s.t.get(x, "resultcode"); ok {
+		if v := at[0]; v != 0 {
 			s.push("resultcode")
 			t28(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "resultdesc"); ok {
+		if v := at[1]; v != 0 {
 			s.push("resultdesc")
 			t29(s, v)
 			s.pop()
@@ -638,10 +702,17 @@ func t34(s *vstate, x int32) {
 func t35(s *vstate, x int32) {
 	switch s.t.kind(x) {
 	case kObject:
-		if !s.t.has(x, "resultcode") {
+		var at [1]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "resultcode":
+				at[0] = j + 1
+			}
+		}
+		if at[0] == 0 {
 			s.fail("common.json#/$defs/success/required", "required", "missing properties")
 		}
-		if v, ok := s.t.get(x, "resultcode"); ok {
+		if v := at[0]; v != 0 {
 			s.push("resultcode")
 			t36(s, v)
 			s.pop()
@@ -661,7 +732,18 @@ func t36(s *vstate, x int32) {
 func t37(s *vstate, x int32) {
 	switch s.t.kind(x) {
 	case kObject:
-		if !s.t.has(x, "origNum") || !s.t.has(x, "privateNum") || !s.t.has(x, "subscriptionId") {
+		var at [3]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "origNum":
+				at[0] = j + 1
+			case "privateNum":
+				at[1] = j + 1
+			case "subscriptionId":
+				at[2] = j + 1
+			}
+		}
+		if at[0] == 0 || at[1] == 0 || at[2] == 0 {
 			s.fail("ax-bind.response.json#/then/required", "required", "missing properties")
 		}
 	}
@@ -671,17 +753,28 @@ func t37(s *vstate, x int32) {
 func t38(s *vstate, x int32) {
 	switch s.t.kind(x) {
 	case kObject:
-		if v, ok := s.t.get(x, "origNum"); ok {
+		var at [3]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "origNum":
+				at[0] = j + 1
+			case "privateNum":
+				at[1] = j + 1
+			case "subscriptionId":
+				at[2] = j + 1
+			}
+		}
+		if v := at[0]; v != 0 {
 			s.push("origNum")
 			t39(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "privateNum"); ok {
+		if v := at[1]; v != 0 {
 			s.push("privateNum")
 			t40(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "subscriptionId"); ok {
+		if v := at[2]; v != 0 {
 			s.push("subscriptionId")
 			t41(s, v)
 			s.pop()
@@ -712,35 +805,52 @@ func t42(s *vstate, x int32) {
 	}
 	switch s.t.kind(x) {
 	case kObject:
-		if !s.t.has(x, "calleeNum") {
+		var at [6]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "calleeNum":
+				at[0] = j + 1
+			case "duration":
+				at[1] = j + 1
+			case "origNum":
+				at[2] = j + 1
+			case "privateNum":
+				at[3] = j + 1
+			case "subscriptionId":
+				at[4] = j + 1
+			case "userData":
+				at[5] = j + 1
+			}
+		}
+		if at[0] == 0 {
 			s.fail("ax-callee.request.json#/required", "required", "missing properties")
 		}
-		if v, ok := s.t.get(x, "calleeNum"); ok {
+		if v := at[0]; v != 0 {
 			s.push("calleeNum")
 			t43(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "duration"); ok {
+		if v := at[1]; v != 0 {
 			s.push("duration")
 			t44(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "origNum"); ok {
+		if v := at[2]; v != 0 {
 			s.push("origNum")
 			t45(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "privateNum"); ok {
+		if v := at[3]; v != 0 {
 			s.push("privateNum")
 			t46(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "subscriptionId"); ok {
+		if v := at[4]; v != 0 {
 			s.push("subscriptionId")
 			t47(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "userData"); ok {
+		if v := at[5]; v != 0 {
 			s.push("userData")
 			t48(s, v)
 			s.pop()
@@ -865,10 +975,17 @@ func t48(s *vstate, x int32) {
 func t49(s *vstate, x int32) {
 	switch s.t.kind(x) {
 	case kObject:
-		if !s.t.has(x, "subscriptionId") {
+		var at [1]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "subscriptionId":
+				at[0] = j + 1
+			}
+		}
+		if at[0] == 0 {
 			s.fail("ax-callee.request.json#/anyOf/0/required", "required", "missing properties")
 		}
-		if v, ok := s.t.get(x, "subscriptionId"); ok {
+		if v := at[0]; v != 0 {
 			s.push("subscriptionId")
 			t50(s, v)
 			s.pop()
@@ -895,10 +1012,17 @@ func t50(s *vstate, x int32) {
 func t51(s *vstate, x int32) {
 	switch s.t.kind(x) {
 	case kObject:
-		if !s.t.has(x, "privateNum") {
+		var at [1]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "privateNum":
+				at[0] = j + 1
+			}
+		}
+		if at[0] == 0 {
 			s.fail("ax-callee.request.json#/anyOf/1/required", "required", "missing properties")
 		}
-		if v, ok := s.t.get(x, "privateNum"); ok {
+		if v := at[0]; v != 0 {
 			s.push("privateNum")
 			t52(s, v)
 			s.pop()
@@ -927,67 +1051,98 @@ func t54(s *vstate, x int32) {
 	}
 	switch s.t.kind(x) {
 	case kObject:
-		if v, ok := s.t.get(x, "callDirection"); ok {
+		var at [13]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "callDirection":
+				at[0] = j + 1
+			case "calleeNumDisplay":
+				at[1] = j + 1
+			case "lastMinVoice":
+				at[2] = j + 1
+			case "maxDuration":
+				at[3] = j + 1
+			case "origNum":
+				at[4] = j + 1
+			case "preVoice":
+				at[5] = j + 1
+			case "privateNum":
+				at[6] = j + 1
+			case "privateSms":
+				at[7] = j + 1
+			case "recordFlag":
+				at[8] = j + 1
+			case "recordHintTone":
+				at[9] = j + 1
+			case "subscriptionId":
+				at[10] = j + 1
+			case "turnFlag":
+				at[11] = j + 1
+			case "userData":
+				at[12] = j + 1
+			}
+		}
+		if v := at[0]; v != 0 {
 			s.push("callDirection")
 			t55(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "calleeNumDisplay"); ok {
+		if v := at[1]; v != 0 {
 			s.push("calleeNumDisplay")
 			t56(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "lastMinVoice"); ok {
+		if v := at[2]; v != 0 {
 			s.push("lastMinVoice")
 			t57(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "maxDuration"); ok {
+		if v := at[3]; v != 0 {
 			s.push("maxDuration")
 			t58(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "origNum"); ok {
+		if v := at[4]; v != 0 {
 			s.push("origNum")
 			t59(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "preVoice"); ok {
+		if v := at[5]; v != 0 {
 			s.push("preVoice")
 			t60(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "privateNum"); ok {
+		if v := at[6]; v != 0 {
 			s.push("privateNum")
 			t61(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "privateSms"); ok {
+		if v := at[7]; v != 0 {
 			s.push("privateSms")
 			t62(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "recordFlag"); ok {
+		if v := at[8]; v != 0 {
 			s.push("recordFlag")
 			t63(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "recordHintTone"); ok {
+		if v := at[9]; v != 0 {
 			s.push("recordHintTone")
 			t64(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "subscriptionId"); ok {
+		if v := at[10]; v != 0 {
 			s.push("subscriptionId")
 			t65(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "turnFlag"); ok {
+		if v := at[11]; v != 0 {
 			s.push("turnFlag")
 			t66(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "userData"); ok {
+		if v := at[12]; v != 0 {
 			s.push("userData")
 			t67(s, v)
 			s.pop()
@@ -1140,10 +1295,17 @@ func t67(s *vstate, x int32) {
 func t68(s *vstate, x int32) {
 	switch s.t.kind(x) {
 	case kObject:
-		if !s.t.has(x, "subscriptionId") {
+		var at [1]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "subscriptionId":
+				at[0] = j + 1
+			}
+		}
+		if at[0] == 0 {
 			s.fail("ax-modify.request.json#/anyOf/0/required", "required", "missing properties")
 		}
-		if v, ok := s.t.get(x, "subscriptionId"); ok {
+		if v := at[0]; v != 0 {
 			s.push("subscriptionId")
 			t69(s, v)
 			s.pop()
@@ -1170,10 +1332,17 @@ func t69(s *vstate, x int32) {
 func t70(s *vstate, x int32) {
 	switch s.t.kind(x) {
 	case kObject:
-		if !s.t.has(x, "privateNum") {
+		var at [1]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "privateNum":
+				at[0] = j + 1
+			}
+		}
+		if at[0] == 0 {
 			s.fail("ax-modify.request.json#/anyOf/1/required", "required", "missing properties")
 		}
-		if v, ok := s.t.get(x, "privateNum"); ok {
+		if v := at[0]; v != 0 {
 			s.push("privateNum")
 			t71(s, v)
 			s.pop()
@@ -1202,17 +1371,28 @@ func t73(s *vstate, x int32) {
 	}
 	switch s.t.kind(x) {
 	case kObject:
-		if v, ok := s.t.get(x, "origNum"); ok {
+		var at [3]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "origNum":
+				at[0] = j + 1
+			case "privateNum":
+				at[1] = j + 1
+			case "subscriptionId":
+				at[2] = j + 1
+			}
+		}
+		if v := at[0]; v != 0 {
 			s.push("origNum")
 			t74(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "privateNum"); ok {
+		if v := at[1]; v != 0 {
 			s.push("privateNum")
 			t75(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "subscriptionId"); ok {
+		if v := at[2]; v != 0 {
 			s.push("subscriptionId")
 			t76(s, v)
 			s.pop()
@@ -1289,7 +1469,14 @@ func t76(s *vstate, x int32) {
 func t77(s *vstate, x int32) {
 	switch s.t.kind(x) {
 	case kObject:
-		if !s.t.has(x, "subscriptionId") {
+		var at [1]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "subscriptionId":
+				at[0] = j + 1
+			}
+		}
+		if at[0] == 0 {
 			s.fail("ax-query.request.json#/anyOf/0/required", "required", "missing properties")
 		}
 	}
@@ -1299,7 +1486,14 @@ func t77(s *vstate, x int32) {
 func t78(s *vstate, x int32) {
 	switch s.t.kind(x) {
 	case kObject:
-		if !s.t.has(x, "origNum") {
+		var at [1]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "origNum":
+				at[0] = j + 1
+			}
+		}
+		if at[0] == 0 {
 			s.fail("ax-query.request.json#/anyOf/1/required", "required", "missing properties")
 		}
 	}
@@ -1309,7 +1503,14 @@ func t78(s *vstate, x int32) {
 func t79(s *vstate, x int32) {
 	switch s.t.kind(x) {
 	case kObject:
-		if !s.t.has(x, "privateNum") {
+		var at [1]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "privateNum":
+				at[0] = j + 1
+			}
+		}
+		if at[0] == 0 {
 			s.fail("ax-query.request.json#/anyOf/2/required", "required", "missing properties")
 		}
 	}
@@ -1320,7 +1521,14 @@ func t80(s *vstate, x int32) {
 	t27(s, x)
 	switch s.t.kind(x) {
 	case kObject:
-		if v, ok := s.t.get(x, "privateNumList"); ok {
+		var at [1]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "privateNumList":
+				at[0] = j + 1
+			}
+		}
+		if v := at[0]; v != 0 {
 			s.push("privateNumList")
 			t81(s, v)
 			s.pop()
@@ -1358,80 +1566,115 @@ func t83(s *vstate, x int32) {
 	}
 	switch s.t.kind(x) {
 	case kObject:
-		if !s.t.has(x, "origNum") || !s.t.has(x, "privateNum") || !s.t.has(x, "privateNumType") || !s.t.has(x, "subscribeTime") || !s.t.has(x, "subscriptionId") || !s.t.has(x, "recordFlag") || !s.t.has(x, "calleeNumDisplay") || !s.t.has(x, "privateSms") || !s.t.has(x, "maxDuration") || !s.t.has(x, "turnFlag") {
+		var at [15]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "callDirection":
+				at[0] = j + 1
+			case "calleeNumDisplay":
+				at[1] = j + 1
+			case "lastMinVoice":
+				at[2] = j + 1
+			case "maxDuration":
+				at[3] = j + 1
+			case "origNum":
+				at[4] = j + 1
+			case "preVoice":
+				at[5] = j + 1
+			case "privateNum":
+				at[6] = j + 1
+			case "privateNumType":
+				at[7] = j + 1
+			case "privateSms":
+				at[8] = j + 1
+			case "recordFlag":
+				at[9] = j + 1
+			case "recordHintTone":
+				at[10] = j + 1
+			case "subscribeTime":
+				at[11] = j + 1
+			case "subscriptionId":
+				at[12] = j + 1
+			case "turnFlag":
+				at[13] = j + 1
+			case "userData":
+				at[14] = j + 1
+			}
+		}
+		if at[4] == 0 || at[6] == 0 || at[7] == 0 || at[11] == 0 || at[12] == 0 || at[9] == 0 || at[1] == 0 || at[8] == 0 || at[3] == 0 || at[13] == 0 {
 			s.fail("ax-query.response.json#/$defs/privateNumInfo/required", "required", "missing properties")
 		}
-		if v, ok := s.t.get(x, "callDirection"); ok {
+		if v := at[0]; v != 0 {
 			s.push("callDirection")
 			t84(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "calleeNumDisplay"); ok {
+		if v := at[1]; v != 0 {
 			s.push("calleeNumDisplay")
 			t86(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "lastMinVoice"); ok {
+		if v := at[2]; v != 0 {
 			s.push("lastMinVoice")
 			t88(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "maxDuration"); ok {
+		if v := at[3]; v != 0 {
 			s.push("maxDuration")
 			t89(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "origNum"); ok {
+		if v := at[4]; v != 0 {
 			s.push("origNum")
 			t91(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "preVoice"); ok {
+		if v := at[5]; v != 0 {
 			s.push("preVoice")
 			t92(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "privateNum"); ok {
+		if v := at[6]; v != 0 {
 			s.push("privateNum")
 			t96(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "privateNumType"); ok {
+		if v := at[7]; v != 0 {
 			s.push("privateNumType")
 			t97(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "privateSms"); ok {
+		if v := at[8]; v != 0 {
 			s.push("privateSms")
 			t98(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "recordFlag"); ok {
+		if v := at[9]; v != 0 {
 			s.push("recordFlag")
 			t100(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "recordHintTone"); ok {
+		if v := at[10]; v != 0 {
 			s.push("recordHintTone")
 			t101(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "subscribeTime"); ok {
+		if v := at[11]; v != 0 {
 			s.push("subscribeTime")
 			t102(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "subscriptionId"); ok {
+		if v := at[12]; v != 0 {
 			s.push("subscriptionId")
 			t104(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "turnFlag"); ok {
+		if v := at[13]; v != 0 {
 			s.push("turnFlag")
 			t105(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "userData"); ok {
+		if v := at[14]; v != 0 {
 			s.push("userData")
 			t107(s, v)
 			s.pop()
@@ -1549,12 +1792,21 @@ func t93(s *vstate, x int32) {
 	}
 	switch s.t.kind(x) {
 	case kObject:
-		if v, ok := s.t.get(x, "calleeHintTone"); ok {
+		var at [2]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "calleeHintTone":
+				at[0] = j + 1
+			case "callerHintTone":
+				at[1] = j + 1
+			}
+		}
+		if v := at[0]; v != 0 {
 			s.push("calleeHintTone")
 			t94(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "callerHintTone"); ok {
+		if v := at[1]; v != 0 {
 			s.push("callerHintTone")
 			t95(s, v)
 			s.pop()
@@ -1741,10 +1993,17 @@ func t108(s *vstate, x int32) {
 func t109(s *vstate, x int32) {
 	switch s.t.kind(x) {
 	case kObject:
-		if !s.t.has(x, "recordFlag") {
+		var at [1]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "recordFlag":
+				at[0] = j + 1
+			}
+		}
+		if at[0] == 0 {
 			s.fail("ax-query.response.json#/$defs/privateNumInfo/if/required", "required", "missing properties")
 		}
-		if v, ok := s.t.get(x, "recordFlag"); ok {
+		if v := at[0]; v != 0 {
 			s.push("recordFlag")
 			t110(s, v)
 			s.pop()
@@ -1764,7 +2023,14 @@ func t110(s *vstate, x int32) {
 func t111(s *vstate, x int32) {
 	switch s.t.kind(x) {
 	case kObject:
-		if v, ok := s.t.get(x, "recordHintTone"); ok {
+		var at [1]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "recordHintTone":
+				at[0] = j + 1
+			}
+		}
+		if v := at[0]; v != 0 {
 			s.push("recordHintTone")
 			t112(s, v)
 			s.pop()
@@ -1786,7 +2052,14 @@ func t113(s *vstate, x int32) {
 func t114(s *vstate, x int32) {
 	switch s.t.kind(x) {
 	case kObject:
-		if !s.t.has(x, "privateNumList") {
+		var at [1]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "privateNumList":
+				at[0] = j + 1
+			}
+		}
+		if at[0] == 0 {
 			s.fail("ax-query.response.json#/then/required", "required", "missing properties")
 		}
 	}
@@ -1796,7 +2069,14 @@ func t114(s *vstate, x int32) {
 func t115(s *vstate, x int32) {
 	switch s.t.kind(x) {
 	case kObject:
-		if v, ok := s.t.get(x, "privateNumList"); ok {
+		var at [1]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "privateNumList":
+				at[0] = j + 1
+			}
+		}
+		if v := at[0]; v != 0 {
 			s.push("privateNumList")
 			t116(s, v)
 			s.pop()
@@ -1817,17 +2097,28 @@ func t117(s *vstate, x int32) {
 	}
 	switch s.t.kind(x) {
 	case kObject:
-		if v, ok := s.t.get(x, "origNum"); ok {
+		var at [3]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "origNum":
+				at[0] = j + 1
+			case "privateNum":
+				at[1] = j + 1
+			case "subscriptionId":
+				at[2] = j + 1
+			}
+		}
+		if v := at[0]; v != 0 {
 			s.push("origNum")
 			t118(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "privateNum"); ok {
+		if v := at[1]; v != 0 {
 			s.push("privateNum")
 			t119(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "subscriptionId"); ok {
+		if v := at[2]; v != 0 {
 			s.push("subscriptionId")
 			t120(s, v)
 			s.pop()
@@ -1904,7 +2195,14 @@ func t120(s *vstate, x int32) {
 func t121(s *vstate, x int32) {
 	switch s.t.kind(x) {
 	case kObject:
-		if !s.t.has(x, "subscriptionId") {
+		var at [1]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "subscriptionId":
+				at[0] = j + 1
+			}
+		}
+		if at[0] == 0 {
 			s.fail("ax-unbind.request.json#/anyOf/0/required", "required", "missing properties")
 		}
 	}
@@ -1914,7 +2212,14 @@ func t121(s *vstate, x int32) {
 func t122(s *vstate, x int32) {
 	switch s.t.kind(x) {
 	case kObject:
-		if !s.t.has(x, "privateNum") {
+		var at [1]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "privateNum":
+				at[0] = j + 1
+			}
+		}
+		if at[0] == 0 {
 			s.fail("ax-unbind.request.json#/anyOf/1/required", "required", "missing properties")
 		}
 	}
@@ -1933,75 +2238,108 @@ func t124(s *vstate, x int32) {
 	}
 	switch s.t.kind(x) {
 	case kObject:
-		if !s.t.has(x, "callerNum") || !s.t.has(x, "calleeNum") {
+		var at [14]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "areaCode":
+				at[0] = j + 1
+			case "areaMatchMode":
+				at[1] = j + 1
+			case "callDirection":
+				at[2] = j + 1
+			case "calleeNum":
+				at[3] = j + 1
+			case "callerNum":
+				at[4] = j + 1
+			case "duration":
+				at[5] = j + 1
+			case "lastMinVoice":
+				at[6] = j + 1
+			case "maxDuration":
+				at[7] = j + 1
+			case "preVoice":
+				at[8] = j + 1
+			case "privateSms":
+				at[9] = j + 1
+			case "recordFlag":
+				at[10] = j + 1
+			case "recordHintTone":
+				at[11] = j + 1
+			case "relationNum":
+				at[12] = j + 1
+			case "userData":
+				at[13] = j + 1
+			}
+		}
+		if at[4] == 0 || at[3] == 0 {
 			s.fail("axb-bind.request.json#/required", "required", "missing properties")
 		}
-		if v, ok := s.t.get(x, "areaCode"); ok {
+		if v := at[0]; v != 0 {
 			s.push("areaCode")
 			t125(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "areaMatchMode"); ok {
+		if v := at[1]; v != 0 {
 			s.push("areaMatchMode")
 			t126(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "callDirection"); ok {
+		if v := at[2]; v != 0 {
 			s.push("callDirection")
 			t127(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "calleeNum"); ok {
+		if v := at[3]; v != 0 {
 			s.push("calleeNum")
 			t128(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "callerNum"); ok {
+		if v := at[4]; v != 0 {
 			s.push("callerNum")
 			t129(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "duration"); ok {
+		if v := at[5]; v != 0 {
 			s.push("duration")
 			t130(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "lastMinVoice"); ok {
+		if v := at[6]; v != 0 {
 			s.push("lastMinVoice")
 			t131(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "maxDuration"); ok {
+		if v := at[7]; v != 0 {
 			s.push("maxDuration")
 			t132(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "preVoice"); ok {
+		if v := at[8]; v != 0 {
 			s.push("preVoice")
 			t133(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "privateSms"); ok {
+		if v := at[9]; v != 0 {
 			s.push("privateSms")
 			t134(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "recordFlag"); ok {
+		if v := at[10]; v != 0 {
 			s.push("recordFlag")
 			t135(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "recordHintTone"); ok {
+		if v := at[11]; v != 0 {
 			s.push("recordHintTone")
 			t136(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "relationNum"); ok {
+		if v := at[12]; v != 0 {
 			s.push("relationNum")
 			t137(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "userData"); ok {
+		if v := at[13]; v != 0 {
 			s.push("userData")
 			t138(s, v)
 			s.pop()
@@ -2190,27 +2528,42 @@ func t139(s *vstate, x int32) {
 	t27(s, x)
 	switch s.t.kind(x) {
 	case kObject:
-		if v, ok := s.t.get(x, "callDirection"); ok {
+		var at [5]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "callDirection":
+				at[0] = j + 1
+			case "duration":
+				at[1] = j + 1
+			case "maxDuration":
+				at[2] = j + 1
+			case "relationNum":
+				at[3] = j + 1
+			case "subscriptionId":
+				at[4] = j + 1
+			}
+		}
+		if v := at[0]; v != 0 {
 			s.push("callDirection")
 			t140(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "duration"); ok {
+		if v := at[1]; v != 0 {
 			s.push("duration")
 			t141(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "maxDuration"); ok {
+		if v := at[2]; v != 0 {
 			s.push("maxDuration")
 			t142(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "relationNum"); ok {
+		if v := at[3]; v != 0 {
 			s.push("relationNum")
 			t143(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "subscriptionId"); ok {
+		if v := at[4]; v != 0 {
 			s.push("subscriptionId")
 			t144(s, v)
 			s.pop()
@@ -2272,7 +2625,16 @@ func t145(s *vstate, x int32) {
 func t146(s *vstate, x int32) {
 	switch s.t.kind(x) {
 	case kObject:
-		if !s.t.has(x, "subscriptionId") || !s.t.has(x, "relationNum") {
+		var at [2]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "relationNum":
+				at[0] = j + 1
+			case "subscriptionId":
+				at[1] = j + 1
+			}
+		}
+		if at[1] == 0 || at[0] == 0 {
 			s.fail("axb-bind.response.json#/then/required", "required", "missing properties")
 		}
 	}
@@ -2282,27 +2644,42 @@ func t146(s *vstate, x int32) {
 func t147(s *vstate, x int32) {
 	switch s.t.kind(x) {
 	case kObject:
-		if v, ok := s.t.get(x, "callDirection"); ok {
+		var at [5]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "callDirection":
+				at[0] = j + 1
+			case "duration":
+				at[1] = j + 1
+			case "maxDuration":
+				at[2] = j + 1
+			case "relationNum":
+				at[3] = j + 1
+			case "subscriptionId":
+				at[4] = j + 1
+			}
+		}
+		if v := at[0]; v != 0 {
 			s.push("callDirection")
 			t148(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "duration"); ok {
+		if v := at[1]; v != 0 {
 			s.push("duration")
 			t149(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "maxDuration"); ok {
+		if v := at[2]; v != 0 {
 			s.push("maxDuration")
 			t150(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "relationNum"); ok {
+		if v := at[3]; v != 0 {
 			s.push("relationNum")
 			t151(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "subscriptionId"); ok {
+		if v := at[4]; v != 0 {
 			s.push("subscriptionId")
 			t152(s, v)
 			s.pop()
@@ -2343,65 +2720,94 @@ func t153(s *vstate, x int32) {
 	}
 	switch s.t.kind(x) {
 	case kObject:
-		if !s.t.has(x, "subscriptionId") {
+		var at [12]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "callDirection":
+				at[0] = j + 1
+			case "calleeNum":
+				at[1] = j + 1
+			case "callerNum":
+				at[2] = j + 1
+			case "duration":
+				at[3] = j + 1
+			case "lastMinVoice":
+				at[4] = j + 1
+			case "maxDuration":
+				at[5] = j + 1
+			case "preVoice":
+				at[6] = j + 1
+			case "privateSms":
+				at[7] = j + 1
+			case "recordFlag":
+				at[8] = j + 1
+			case "recordHintTone":
+				at[9] = j + 1
+			case "subscriptionId":
+				at[10] = j + 1
+			case "userData":
+				at[11] = j + 1
+			}
+		}
+		if at[10] == 0 {
 			s.fail("axb-modify.request.json#/required", "required", "missing properties")
 		}
-		if v, ok := s.t.get(x, "callDirection"); ok {
+		if v := at[0]; v != 0 {
 			s.push("callDirection")
 			t154(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "calleeNum"); ok {
+		if v := at[1]; v != 0 {
 			s.push("calleeNum")
 			t155(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "callerNum"); ok {
+		if v := at[2]; v != 0 {
 			s.push("callerNum")
 			t156(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "duration"); ok {
+		if v := at[3]; v != 0 {
 			s.push("duration")
 			t157(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "lastMinVoice"); ok {
+		if v := at[4]; v != 0 {
 			s.push("lastMinVoice")
 			t158(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "maxDuration"); ok {
+		if v := at[5]; v != 0 {
 			s.push("maxDuration")
 			t159(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "preVoice"); ok {
+		if v := at[6]; v != 0 {
 			s.push("preVoice")
 			t160(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "privateSms"); ok {
+		if v := at[7]; v != 0 {
 			s.push("privateSms")
 			t161(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "recordFlag"); ok {
+		if v := at[8]; v != 0 {
 			s.push("recordFlag")
 			t162(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "recordHintTone"); ok {
+		if v := at[9]; v != 0 {
 			s.push("recordHintTone")
 			t163(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "subscriptionId"); ok {
+		if v := at[10]; v != 0 {
 			s.push("subscriptionId")
 			t164(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "userData"); ok {
+		if v := at[11]; v != 0 {
 			s.push("userData")
 			t165(s, v)
 			s.pop()
@@ -2571,32 +2977,49 @@ func t167(s *vstate, x int32) {
 	}
 	switch s.t.kind(x) {
 	case kObject:
-		if v, ok := s.t.get(x, "calleeNum"); ok {
+		var at [6]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "calleeNum":
+				at[0] = j + 1
+			case "callerNum":
+				at[1] = j + 1
+			case "pageIndex":
+				at[2] = j + 1
+			case "pageSize":
+				at[3] = j + 1
+			case "relationNum":
+				at[4] = j + 1
+			case "subscriptionId":
+				at[5] = j + 1
+			}
+		}
+		if v := at[0]; v != 0 {
 			s.push("calleeNum")
 			t168(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "callerNum"); ok {
+		if v := at[1]; v != 0 {
 			s.push("callerNum")
 			t169(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "pageIndex"); ok {
+		if v := at[2]; v != 0 {
 			s.push("pageIndex")
 			t170(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "pageSize"); ok {
+		if v := at[3]; v != 0 {
 			s.push("pageSize")
 			t171(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "relationNum"); ok {
+		if v := at[4]; v != 0 {
 			s.push("relationNum")
 			t172(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "subscriptionId"); ok {
+		if v := at[5]; v != 0 {
 			s.push("subscriptionId")
 			t173(s, v)
 			s.pop()
@@ -2711,7 +3134,14 @@ func t173(s *vstate, x int32) {
 func t174(s *vstate, x int32) {
 	switch s.t.kind(x) {
 	case kObject:
-		if !s.t.has(x, "subscriptionId") {
+		var at [1]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "subscriptionId":
+				at[0] = j + 1
+			}
+		}
+		if at[0] == 0 {
 			s.fail("axb-query.request.json#/anyOf/0/required", "required", "missing properties")
 		}
 	}
@@ -2721,7 +3151,14 @@ func t174(s *vstate, x int32) {
 func t175(s *vstate, x int32) {
 	switch s.t.kind(x) {
 	case kObject:
-		if !s.t.has(x, "relationNum") {
+		var at [1]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "relationNum":
+				at[0] = j + 1
+			}
+		}
+		if at[0] == 0 {
 			s.fail("axb-query.request.json#/anyOf/1/required", "required", "missing properties")
 		}
 	}
@@ -2732,22 +3169,35 @@ func t176(s *vstate, x int32) {
 	t27(s, x)
 	switch s.t.kind(x) {
 	case kObject:
-		if v, ok := s.t.get(x, "pageIndex"); ok {
+		var at [4]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "pageIndex":
+				at[0] = j + 1
+			case "pageSize":
+				at[1] = j + 1
+			case "relationNumList":
+				at[2] = j + 1
+			case "totalCount":
+				at[3] = j + 1
+			}
+		}
+		if v := at[0]; v != 0 {
 			s.push("pageIndex")
 			t177(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "pageSize"); ok {
+		if v := at[1]; v != 0 {
 			s.push("pageSize")
 			t178(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "relationNumList"); ok {
+		if v := at[2]; v != 0 {
 			s.push("relationNumList")
 			t179(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "totalCount"); ok {
+		if v := at[3]; v != 0 {
 			s.push("totalCount")
 			t195(s, v)
 			s.pop()
@@ -2816,70 +3266,101 @@ func t181(s *vstate, x int32) {
 	}
 	switch s.t.kind(x) {
 	case kObject:
-		if !s.t.has(x, "subscriptionId") || !s.t.has(x, "relationNum") || !s.t.has(x, "callerNum") || !s.t.has(x, "calleeNum") || !s.t.has(x, "callDirection") || !s.t.has(x, "duration") || !s.t.has(x, "maxDuration") || !s.t.has(x, "recordFlag") || !s.t.has(x, "privateSms") || !s.t.has(x, "subscribeTime") {
+		var at [13]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "callDirection":
+				at[0] = j + 1
+			case "calleeNum":
+				at[1] = j + 1
+			case "callerNum":
+				at[2] = j + 1
+			case "duration":
+				at[3] = j + 1
+			case "maxDuration":
+				at[4] = j + 1
+			case "preVoice":
+				at[5] = j + 1
+			case "privateSms":
+				at[6] = j + 1
+			case "recordFlag":
+				at[7] = j + 1
+			case "recordHintTone":
+				at[8] = j + 1
+			case "relationNum":
+				at[9] = j + 1
+			case "subscribeTime":
+				at[10] = j + 1
+			case "subscriptionId":
+				at[11] = j + 1
+			case "userData":
+				at[12] = j + 1
+			}
+		}
+		if at[11] == 0 || at[9] == 0 || at[2] == 0 || at[1] == 0 || at[0] == 0 || at[3] == 0 || at[4] == 0 || at[7] == 0 || at[6] == 0 || at[10] == 0 {
 			s.fail("axb-query.response.json#/$defs/relationNumInfo/required", "required", "missing properties")
 		}
-		if v, ok := s.t.get(x, "callDirection"); ok {
+		if v := at[0]; v != 0 {
 			s.push("callDirection")
 			t182(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "calleeNum"); ok {
+		if v := at[1]; v != 0 {
 			s.push("calleeNum")
 			t183(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "callerNum"); ok {
+		if v := at[2]; v != 0 {
 			s.push("callerNum")
 			t184(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "duration"); ok {
+		if v := at[3]; v != 0 {
 			s.push("duration")
 			t185(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "maxDuration"); ok {
+		if v := at[4]; v != 0 {
 			s.push("maxDuration")
 			t186(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "preVoice"); ok {
+		if v := at[5]; v != 0 {
 			s.push("preVoice")
 			t187(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "privateSms"); ok {
+		if v := at[6]; v != 0 {
 			s.push("privateSms")
 			t188(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "recordFlag"); ok {
+		if v := at[7]; v != 0 {
 			s.push("recordFlag")
 			t189(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "recordHintTone"); ok {
+		if v := at[8]; v != 0 {
 			s.push("recordHintTone")
 			t190(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "relationNum"); ok {
+		if v := at[9]; v != 0 {
 			s.push("relationNum")
 			t191(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "subscribeTime"); ok {
+		if v := at[10]; v != 0 {
 			s.push("subscribeTime")
 			t192(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "subscriptionId"); ok {
+		if v := at[11]; v != 0 {
 			s.push("subscriptionId")
 			t193(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "userData"); ok {
+		if v := at[12]; v != 0 {
 			s.push("userData")
 			t194(s, v)
 			s.pop()
@@ -3021,7 +3502,20 @@ func t196(s *vstate, x int32) {
 func t197(s *vstate, x int32) {
 	switch s.t.kind(x) {
 	case kObject:
-		if !s.t.has(x, "relationNumList") || !s.t.has(x, "totalCount") || !s.t.has(x, "pageIndex") || !s.t.has(x, "pageSize") {
+		var at [4]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "pageIndex":
+				at[0] = j + 1
+			case "pageSize":
+				at[1] = j + 1
+			case "relationNumList":
+				at[2] = j + 1
+			case "totalCount":
+				at[3] = j + 1
+			}
+		}
+		if at[2] == 0 || at[3] == 0 || at[0] == 0 || at[1] == 0 {
 			s.fail("axb-query.response.json#/then/required", "required", "missing properties")
 		}
 	}
@@ -3031,22 +3525,35 @@ func t197(s *vstate, x int32) {
 func t198(s *vstate, x int32) {
 	switch s.t.kind(x) {
 	case kObject:
-		if v, ok := s.t.get(x, "pageIndex"); ok {
+		var at [4]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "pageIndex":
+				at[0] = j + 1
+			case "pageSize":
+				at[1] = j + 1
+			case "relationNumList":
+				at[2] = j + 1
+			case "totalCount":
+				at[3] = j + 1
+			}
+		}
+		if v := at[0]; v != 0 {
 			s.push("pageIndex")
 			t199(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "pageSize"); ok {
+		if v := at[1]; v != 0 {
 			s.push("pageSize")
 			t200(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "relationNumList"); ok {
+		if v := at[2]; v != 0 {
 			s.push("relationNumList")
 			t201(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "totalCount"); ok {
+		if v := at[3]; v != 0 {
 			s.push("totalCount")
 			t202(s, v)
 			s.pop()
@@ -3082,12 +3589,21 @@ func t203(s *vstate, x int32) {
 	}
 	switch s.t.kind(x) {
 	case kObject:
-		if v, ok := s.t.get(x, "relationNum"); ok {
+		var at [2]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "relationNum":
+				at[0] = j + 1
+			case "subscriptionId":
+				at[1] = j + 1
+			}
+		}
+		if v := at[0]; v != 0 {
 			s.push("relationNum")
 			t204(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "subscriptionId"); ok {
+		if v := at[1]; v != 0 {
 			s.push("subscriptionId")
 			t205(s, v)
 			s.pop()
@@ -3142,7 +3658,14 @@ func t205(s *vstate, x int32) {
 func t206(s *vstate, x int32) {
 	switch s.t.kind(x) {
 	case kObject:
-		if !s.t.has(x, "subscriptionId") {
+		var at [1]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "subscriptionId":
+				at[0] = j + 1
+			}
+		}
+		if at[0] == 0 {
 			s.fail("axb-unbind.request.json#/anyOf/0/required", "required", "missing properties")
 		}
 	}
@@ -3152,7 +3675,14 @@ func t206(s *vstate, x int32) {
 func t207(s *vstate, x int32) {
 	switch s.t.kind(x) {
 	case kObject:
-		if !s.t.has(x, "relationNum") {
+		var at [1]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "relationNum":
+				at[0] = j + 1
+			}
+		}
+		if at[0] == 0 {
 			s.fail("axb-unbind.request.json#/anyOf/1/required", "required", "missing properties")
 		}
 	}
@@ -3171,75 +3701,108 @@ func t209(s *vstate, x int32) {
 	}
 	switch s.t.kind(x) {
 	case kObject:
-		if !s.t.has(x, "bindNum") {
+		var at [14]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "areaCode":
+				at[0] = j + 1
+			case "areaMatchMode":
+				at[1] = j + 1
+			case "bindExpiredTime":
+				at[2] = j + 1
+			case "bindNum":
+				at[3] = j + 1
+			case "callbackExpiredTime":
+				at[4] = j + 1
+			case "callbackNum":
+				at[5] = j + 1
+			case "callbackTone":
+				at[6] = j + 1
+			case "displayNumMode":
+				at[7] = j + 1
+			case "extendNum":
+				at[8] = j + 1
+			case "recordFlag":
+				at[9] = j + 1
+			case "recordHintTone":
+				at[10] = j + 1
+			case "timeUnit":
+				at[11] = j + 1
+			case "userData":
+				at[12] = j + 1
+			case "virtualNum":
+				at[13] = j + 1
+			}
+		}
+		if at[3] == 0 {
 			s.fail("axe-bind.request.json#/required", "required", "missing properties")
 		}
-		if v, ok := s.t.get(x, "areaCode"); ok {
+		if v := at[0]; v != 0 {
 			s.push("areaCode")
 			t210(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "areaMatchMode"); ok {
+		if v := at[1]; v != 0 {
 			s.push("areaMatchMode")
 			t211(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "bindExpiredTime"); ok {
+		if v := at[2]; v != 0 {
 			s.push("bindExpiredTime")
 			t212(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "bindNum"); ok {
+		if v := at[3]; v != 0 {
 			s.push("bindNum")
 			t213(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "callbackExpiredTime"); ok {
+		if v := at[4]; v != 0 {
 			s.push("callbackExpiredTime")
 			t214(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "callbackNum"); ok {
+		if v := at[5]; v != 0 {
 			s.push("callbackNum")
 			t215(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "callbackTone"); ok {
+		if v := at[6]; v != 0 {
 			s.push("callbackTone")
 			t216(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "displayNumMode"); ok {
+		if v := at[7]; v != 0 {
 			s.push("displayNumMode")
 			t217(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "extendNum"); ok {
+		if v := at[8]; v != 0 {
 			s.push("extendNum")
 			t218(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "recordFlag"); ok {
+		if v := at[9]; v != 0 {
 			s.push("recordFlag")
 			t219(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "recordHintTone"); ok {
+		if v := at[10]; v != 0 {
 			s.push("recordHintTone")
 			t220(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "timeUnit"); ok {
+		if v := at[11]; v != 0 {
 			s.push("timeUnit")
 			t221(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "userData"); ok {
+		if v := at[12]; v != 0 {
 			s.push("userData")
 			t223(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "virtualNum"); ok {
+		if v := at[13]; v != 0 {
 			s.push("virtualNum")
 			t224(s, v)
 			s.pop()
@@ -3488,10 +4051,17 @@ func t227(s *vstate, x int32) {
 func t228(s *vstate, x int32) {
 	switch s.t.kind(x) {
 	case kObject:
-		if !s.t.has(x, "timeUnit") {
+		var at [1]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "timeUnit":
+				at[0] = j + 1
+			}
+		}
+		if at[0] == 0 {
 			s.fail("axe-bind.request.json#/allOf/0/if/required", "required", "missing properties")
 		}
-		if v, ok := s.t.get(x, "timeUnit"); ok {
+		if v := at[0]; v != 0 {
 			s.push("timeUnit")
 			t229(s, v)
 			s.pop()
@@ -3511,12 +4081,21 @@ func t229(s *vstate, x int32) {
 func t230(s *vstate, x int32) {
 	switch s.t.kind(x) {
 	case kObject:
-		if v, ok := s.t.get(x, "bindExpiredTime"); ok {
+		var at [2]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "bindExpiredTime":
+				at[0] = j + 1
+			case "callbackExpiredTime":
+				at[1] = j + 1
+			}
+		}
+		if v := at[0]; v != 0 {
 			s.push("bindExpiredTime")
 			t231(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "callbackExpiredTime"); ok {
+		if v := at[1]; v != 0 {
 			s.push("callbackExpiredTime")
 			t232(s, v)
 			s.pop()
@@ -3548,12 +4127,21 @@ func t232(s *vstate, x int32) {
 func t233(s *vstate, x int32) {
 	switch s.t.kind(x) {
 	case kObject:
-		if v, ok := s.t.get(x, "bindExpiredTime"); ok {
+		var at [2]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "bindExpiredTime":
+				at[0] = j + 1
+			case "callbackExpiredTime":
+				at[1] = j + 1
+			}
+		}
+		if v := at[0]; v != 0 {
 			s.push("bindExpiredTime")
 			t234(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "callbackExpiredTime"); ok {
+		if v := at[1]; v != 0 {
 			s.push("callbackExpiredTime")
 			t235(s, v)
 			s.pop()
@@ -3590,10 +4178,17 @@ func t236(s *vstate, x int32) {
 func t237(s *vstate, x int32) {
 	switch s.t.kind(x) {
 	case kObject:
-		if !s.t.has(x, "callbackTone") {
+		var at [1]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "callbackTone":
+				at[0] = j + 1
+			}
+		}
+		if at[0] == 0 {
 			s.fail("axe-bind.request.json#/allOf/1/if/required", "required", "missing properties")
 		}
-		if v, ok := s.t.get(x, "callbackTone"); ok {
+		if v := at[0]; v != 0 {
 			s.push("callbackTone")
 			t238(s, v)
 			s.pop()
@@ -3613,7 +4208,14 @@ func t238(s *vstate, x int32) {
 func t239(s *vstate, x int32) {
 	switch s.t.kind(x) {
 	case kObject:
-		if v, ok := s.t.get(x, "callbackNum"); ok {
+		var at [1]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "callbackNum":
+				at[0] = j + 1
+			}
+		}
+		if v := at[0]; v != 0 {
 			s.push("callbackNum")
 			t240(s, v)
 			s.pop()
@@ -3634,22 +4236,35 @@ func t241(s *vstate, x int32) {
 	t27(s, x)
 	switch s.t.kind(x) {
 	case kObject:
-		if v, ok := s.t.get(x, "bindNum"); ok {
+		var at [4]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "bindNum":
+				at[0] = j + 1
+			case "extendNum":
+				at[1] = j + 1
+			case "subscriptionId":
+				at[2] = j + 1
+			case "virtualNum":
+				at[3] = j + 1
+			}
+		}
+		if v := at[0]; v != 0 {
 			s.push("bindNum")
 			t242(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "extendNum"); ok {
+		if v := at[1]; v != 0 {
 			s.push("extendNum")
 			t243(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "subscriptionId"); ok {
+		if v := at[2]; v != 0 {
 			s.push("subscriptionId")
 			t245(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "virtualNum"); ok {
+		if v := at[3]; v != 0 {
 			s.push("virtualNum")
 			t246(s, v)
 			s.pop()
@@ -3742,7 +4357,14 @@ func t247(s *vstate, x int32) {
 func t248(s *vstate, x int32) {
 	switch s.t.kind(x) {
 	case kObject:
-		if !s.t.has(x, "subscriptionId") {
+		var at [1]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "subscriptionId":
+				at[0] = j + 1
+			}
+		}
+		if at[0] == 0 {
 			s.fail("axe-bind.response.json#/then/required", "required", "missing properties")
 		}
 	}
@@ -3752,22 +4374,35 @@ func t248(s *vstate, x int32) {
 func t249(s *vstate, x int32) {
 	switch s.t.kind(x) {
 	case kObject:
-		if v, ok := s.t.get(x, "bindNum"); ok {
+		var at [4]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "bindNum":
+				at[0] = j + 1
+			case "extendNum":
+				at[1] = j + 1
+			case "subscriptionId":
+				at[2] = j + 1
+			case "virtualNum":
+				at[3] = j + 1
+			}
+		}
+		if v := at[0]; v != 0 {
 			s.push("bindNum")
 			t250(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "extendNum"); ok {
+		if v := at[1]; v != 0 {
 			s.push("extendNum")
 			t251(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "subscriptionId"); ok {
+		if v := at[2]; v != 0 {
 			s.push("subscriptionId")
 			t252(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "virtualNum"); ok {
+		if v := at[3]; v != 0 {
 			s.push("virtualNum")
 			t253(s, v)
 			s.pop()
@@ -3803,62 +4438,91 @@ func t254(s *vstate, x int32) {
 	}
 	switch s.t.kind(x) {
 	case kObject:
-		if v, ok := s.t.get(x, "bindExpiredTime"); ok {
+		var at [12]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "bindExpiredTime":
+				at[0] = j + 1
+			case "callbackExpiredTime":
+				at[1] = j + 1
+			case "callbackNum":
+				at[2] = j + 1
+			case "callbackTone":
+				at[3] = j + 1
+			case "displayNumMode":
+				at[4] = j + 1
+			case "extendNum":
+				at[5] = j + 1
+			case "recordFlag":
+				at[6] = j + 1
+			case "recordHintTone":
+				at[7] = j + 1
+			case "subscriptionId":
+				at[8] = j + 1
+			case "timeUnit":
+				at[9] = j + 1
+			case "userData":
+				at[10] = j + 1
+			case "virtualNum":
+				at[11] = j + 1
+			}
+		}
+		if v := at[0]; v != 0 {
 			s.push("bindExpiredTime")
 			t255(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "callbackExpiredTime"); ok {
+		if v := at[1]; v != 0 {
 			s.push("callbackExpiredTime")
 			t256(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "callbackNum"); ok {
+		if v := at[2]; v != 0 {
 			s.push("callbackNum")
 			t257(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "callbackTone"); ok {
+		if v := at[3]; v != 0 {
 			s.push("callbackTone")
 			t258(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "displayNumMode"); ok {
+		if v := at[4]; v != 0 {
 			s.push("displayNumMode")
 			t259(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "extendNum"); ok {
+		if v := at[5]; v != 0 {
 			s.push("extendNum")
 			t260(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "recordFlag"); ok {
+		if v := at[6]; v != 0 {
 			s.push("recordFlag")
 			t261(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "recordHintTone"); ok {
+		if v := at[7]; v != 0 {
 			s.push("recordHintTone")
 			t262(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "subscriptionId"); ok {
+		if v := at[8]; v != 0 {
 			s.push("subscriptionId")
 			t263(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "timeUnit"); ok {
+		if v := at[9]; v != 0 {
 			s.push("timeUnit")
 			t264(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "userData"); ok {
+		if v := at[10]; v != 0 {
 			s.push("userData")
 			t265(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "virtualNum"); ok {
+		if v := at[11]; v != 0 {
 			s.push("virtualNum")
 			t266(s, v)
 			s.pop()
@@ -4055,10 +4719,17 @@ func t266(s *vstate, x int32) {
 func t267(s *vstate, x int32) {
 	switch s.t.kind(x) {
 	case kObject:
-		if !s.t.has(x, "subscriptionId") {
+		var at [1]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "subscriptionId":
+				at[0] = j + 1
+			}
+		}
+		if at[0] == 0 {
 			s.fail("axe-modify.request.json#/anyOf/0/required", "required", "missing properties")
 		}
-		if v, ok := s.t.get(x, "subscriptionId"); ok {
+		if v := at[0]; v != 0 {
 			s.push("subscriptionId")
 			t268(s, v)
 			s.pop()
@@ -4085,15 +4756,24 @@ func t268(s *vstate, x int32) {
 func t269(s *vstate, x int32) {
 	switch s.t.kind(x) {
 	case kObject:
-		if !s.t.has(x, "virtualNum") || !s.t.has(x, "extendNum") {
+		var at [2]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "extendNum":
+				at[0] = j + 1
+			case "virtualNum":
+				at[1] = j + 1
+			}
+		}
+		if at[1] == 0 || at[0] == 0 {
 			s.fail("axe-modify.request.json#/anyOf/1/required", "required", "missing properties")
 		}
-		if v, ok := s.t.get(x, "extendNum"); ok {
+		if v := at[0]; v != 0 {
 			s.push("extendNum")
 			t270(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "virtualNum"); ok {
+		if v := at[1]; v != 0 {
 			s.push("virtualNum")
 			t271(s, v)
 			s.pop()
@@ -4121,10 +4801,17 @@ func t271(s *vstate, x int32) {
 func t272(s *vstate, x int32) {
 	switch s.t.kind(x) {
 	case kObject:
-		if !s.t.has(x, "callbackTone") {
+		var at [1]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "callbackTone":
+				at[0] = j + 1
+			}
+		}
+		if at[0] == 0 {
 			s.fail("axe-modify.request.json#/if/required", "required", "missing properties")
 		}
-		if v, ok := s.t.get(x, "callbackTone"); ok {
+		if v := at[0]; v != 0 {
 			s.push("callbackTone")
 			t273(s, v)
 			s.pop()
@@ -4144,7 +4831,14 @@ func t273(s *vstate, x int32) {
 func t274(s *vstate, x int32) {
 	switch s.t.kind(x) {
 	case kObject:
-		if v, ok := s.t.get(x, "callbackNum"); ok {
+		var at [1]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "callbackNum":
+				at[0] = j + 1
+			}
+		}
+		if v := at[0]; v != 0 {
 			s.push("callbackNum")
 			t275(s, v)
 			s.pop()
@@ -4173,17 +4867,28 @@ func t277(s *vstate, x int32) {
 	}
 	switch s.t.kind(x) {
 	case kObject:
-		if v, ok := s.t.get(x, "extendNum"); ok {
+		var at [3]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "extendNum":
+				at[0] = j + 1
+			case "subscriptionId":
+				at[1] = j + 1
+			case "virtualNum":
+				at[2] = j + 1
+			}
+		}
+		if v := at[0]; v != 0 {
 			s.push("extendNum")
 			t278(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "subscriptionId"); ok {
+		if v := at[1]; v != 0 {
 			s.push("subscriptionId")
 			t279(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "virtualNum"); ok {
+		if v := at[2]; v != 0 {
 			s.push("virtualNum")
 			t280(s, v)
 			s.pop()
@@ -4259,10 +4964,17 @@ func t280(s *vstate, x int32) {
 func t281(s *vstate, x int32) {
 	switch s.t.kind(x) {
 	case kObject:
-		if !s.t.has(x, "subscriptionId") {
+		var at [1]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "subscriptionId":
+				at[0] = j + 1
+			}
+		}
+		if at[0] == 0 {
 			s.fail("axe-query.request.json#/anyOf/0/required", "required", "missing properties")
 		}
-		if v, ok := s.t.get(x, "subscriptionId"); ok {
+		if v := at[0]; v != 0 {
 			s.push("subscriptionId")
 			t282(s, v)
 			s.pop()
@@ -4285,7 +4997,16 @@ func t282(s *vstate, x int32) {
 func t283(s *vstate, x int32) {
 	switch s.t.kind(x) {
 	case kObject:
-		if !s.t.has(x, "virtualNum") || !s.t.has(x, "extendNum") {
+		var at [2]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "extendNum":
+				at[0] = j + 1
+			case "virtualNum":
+				at[1] = j + 1
+			}
+		}
+		if at[1] == 0 || at[0] == 0 {
 			s.fail("axe-query.request.json#/anyOf/1/required", "required", "missing properties")
 		}
 	}
@@ -4296,67 +5017,98 @@ func t284(s *vstate, x int32) {
 	t27(s, x)
 	switch s.t.kind(x) {
 	case kObject:
-		if v, ok := s.t.get(x, "bindExpiredTime"); ok {
+		var at [13]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "bindExpiredTime":
+				at[0] = j + 1
+			case "bindNum":
+				at[1] = j + 1
+			case "callbackExpiredTime":
+				at[2] = j + 1
+			case "callbackNum":
+				at[3] = j + 1
+			case "callbackTone":
+				at[4] = j + 1
+			case "displayNumMode":
+				at[5] = j + 1
+			case "extendNum":
+				at[6] = j + 1
+			case "recordFlag":
+				at[7] = j + 1
+			case "recordHintTone":
+				at[8] = j + 1
+			case "subscriptionId":
+				at[9] = j + 1
+			case "timeUnit":
+				at[10] = j + 1
+			case "userData":
+				at[11] = j + 1
+			case "virtualNum":
+				at[12] = j + 1
+			}
+		}
+		if v := at[0]; v != 0 {
 			s.push("bindExpiredTime")
 			t285(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "bindNum"); ok {
+		if v := at[1]; v != 0 {
 			s.push("bindNum")
 			t286(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "callbackExpiredTime"); ok {
+		if v := at[2]; v != 0 {
 			s.push("callbackExpiredTime")
 			t287(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "callbackNum"); ok {
+		if v := at[3]; v != 0 {
 			s.push("callbackNum")
 			t288(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "callbackTone"); ok {
+		if v := at[4]; v != 0 {
 			s.push("callbackTone")
 			t289(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "displayNumMode"); ok {
+		if v := at[5]; v != 0 {
 			s.push("displayNumMode")
 			t290(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "extendNum"); ok {
+		if v := at[6]; v != 0 {
 			s.push("extendNum")
 			t291(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "recordFlag"); ok {
+		if v := at[7]; v != 0 {
 			s.push("recordFlag")
 			t292(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "recordHintTone"); ok {
+		if v := at[8]; v != 0 {
 			s.push("recordHintTone")
 			t293(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "subscriptionId"); ok {
+		if v := at[9]; v != 0 {
 			s.push("subscriptionId")
 			t294(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "timeUnit"); ok {
+		if v := at[10]; v != 0 {
 			s.push("timeUnit")
 			t295(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "userData"); ok {
+		if v := at[11]; v != 0 {
 			s.push("userData")
 			t297(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "virtualNum"); ok {
+		if v := at[12]; v != 0 {
 			s.push("virtualNum")
 			t298(s, v)
 			s.pop()
@@ -4546,7 +5298,30 @@ func t299(s *vstate, x int32) {
 func t300(s *vstate, x int32) {
 	switch s.t.kind(x) {
 	case kObject:
-		if !s.t.has(x, "subscriptionId") || !s.t.has(x, "virtualNum") || !s.t.has(x, "extendNum") || !s.t.has(x, "bindNum") || !s.t.has(x, "displayNumMode") || !s.t.has(x, "recordFlag") || !s.t.has(x, "timeUnit") || !s.t.has(x, "bindExpiredTime") || !s.t.has(x, "callbackExpiredTime") {
+		var at [9]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "bindExpiredTime":
+				at[0] = j + 1
+			case "bindNum":
+				at[1] = j + 1
+			case "callbackExpiredTime":
+				at[2] = j + 1
+			case "displayNumMode":
+				at[3] = j + 1
+			case "extendNum":
+				at[4] = j + 1
+			case "recordFlag":
+				at[5] = j + 1
+			case "subscriptionId":
+				at[6] = j + 1
+			case "timeUnit":
+				at[7] = j + 1
+			case "virtualNum":
+				at[8] = j + 1
+			}
+		}
+		if at[6] == 0 || at[8] == 0 || at[4] == 0 || at[1] == 0 || at[3] == 0 || at[5] == 0 || at[7] == 0 || at[0] == 0 || at[2] == 0 {
 			s.fail("axe-query.response.json#/then/required", "required", "missing properties")
 		}
 	}
@@ -4556,67 +5331,98 @@ func t300(s *vstate, x int32) {
 func t301(s *vstate, x int32) {
 	switch s.t.kind(x) {
 	case kObject:
-		if v, ok := s.t.get(x, "bindExpiredTime"); ok {
+		var at [13]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "bindExpiredTime":
+				at[0] = j + 1
+			case "bindNum":
+				at[1] = j + 1
+			case "callbackExpiredTime":
+				at[2] = j + 1
+			case "callbackNum":
+				at[3] = j + 1
+			case "callbackTone":
+				at[4] = j + 1
+			case "displayNumMode":
+				at[5] = j + 1
+			case "extendNum":
+				at[6] = j + 1
+			case "recordFlag":
+				at[7] = j + 1
+			case "recordHintTone":
+				at[8] = j + 1
+			case "subscriptionId":
+				at[9] = j + 1
+			case "timeUnit":
+				at[10] = j + 1
+			case "userData":
+				at[11] = j + 1
+			case "virtualNum":
+				at[12] = j + 1
+			}
+		}
+		if v := at[0]; v != 0 {
 			s.push("bindExpiredTime")
 			t302(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "bindNum"); ok {
+		if v := at[1]; v != 0 {
 			s.push("bindNum")
 			t303(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "callbackExpiredTime"); ok {
+		if v := at[2]; v != 0 {
 			s.push("callbackExpiredTime")
 			t304(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "callbackNum"); ok {
+		if v := at[3]; v != 0 {
 			s.push("callbackNum")
 			t305(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "callbackTone"); ok {
+		if v := at[4]; v != 0 {
 			s.push("callbackTone")
 			t306(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "displayNumMode"); ok {
+		if v := at[5]; v != 0 {
 			s.push("displayNumMode")
 			t307(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "extendNum"); ok {
+		if v := at[6]; v != 0 {
 			s.push("extendNum")
 			t308(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "recordFlag"); ok {
+		if v := at[7]; v != 0 {
 			s.push("recordFlag")
 			t309(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "recordHintTone"); ok {
+		if v := at[8]; v != 0 {
 			s.push("recordHintTone")
 			t310(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "subscriptionId"); ok {
+		if v := at[9]; v != 0 {
 			s.push("subscriptionId")
 			t311(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "timeUnit"); ok {
+		if v := at[10]; v != 0 {
 			s.push("timeUnit")
 			t312(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "userData"); ok {
+		if v := at[11]; v != 0 {
 			s.push("userData")
 			t313(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "virtualNum"); ok {
+		if v := at[12]; v != 0 {
 			s.push("virtualNum")
 			t314(s, v)
 			s.pop()
@@ -4697,17 +5503,28 @@ func t315(s *vstate, x int32) {
 	}
 	switch s.t.kind(x) {
 	case kObject:
-		if v, ok := s.t.get(x, "extendNum"); ok {
+		var at [3]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "extendNum":
+				at[0] = j + 1
+			case "subscriptionId":
+				at[1] = j + 1
+			case "virtualNum":
+				at[2] = j + 1
+			}
+		}
+		if v := at[0]; v != 0 {
 			s.push("extendNum")
 			t316(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "subscriptionId"); ok {
+		if v := at[1]; v != 0 {
 			s.push("subscriptionId")
 			t317(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "virtualNum"); ok {
+		if v := at[2]; v != 0 {
 			s.push("virtualNum")
 			t318(s, v)
 			s.pop()
@@ -4783,10 +5600,17 @@ func t318(s *vstate, x int32) {
 func t319(s *vstate, x int32) {
 	switch s.t.kind(x) {
 	case kObject:
-		if !s.t.has(x, "subscriptionId") {
+		var at [1]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "subscriptionId":
+				at[0] = j + 1
+			}
+		}
+		if at[0] == 0 {
 			s.fail("axe-unbind.request.json#/anyOf/0/required", "required", "missing properties")
 		}
-		if v, ok := s.t.get(x, "subscriptionId"); ok {
+		if v := at[0]; v != 0 {
 			s.push("subscriptionId")
 			t320(s, v)
 			s.pop()
@@ -4809,7 +5633,16 @@ func t320(s *vstate, x int32) {
 func t321(s *vstate, x int32) {
 	switch s.t.kind(x) {
 	case kObject:
-		if !s.t.has(x, "virtualNum") || !s.t.has(x, "extendNum") {
+		var at [2]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "extendNum":
+				at[0] = j + 1
+			case "virtualNum":
+				at[1] = j + 1
+			}
+		}
+		if at[1] == 0 || at[0] == 0 {
 			s.fail("axe-unbind.request.json#/anyOf/1/required", "required", "missing properties")
 		}
 	}
@@ -4828,65 +5661,94 @@ func t323(s *vstate, x int32) {
 	}
 	switch s.t.kind(x) {
 	case kObject:
-		if !s.t.has(x, "origNum") {
+		var at [12]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "areaCode":
+				at[0] = j + 1
+			case "areaMatchMode":
+				at[1] = j + 1
+			case "callDirection":
+				at[2] = j + 1
+			case "duration":
+				at[3] = j + 1
+			case "origNum":
+				at[4] = j + 1
+			case "preVoiceX":
+				at[5] = j + 1
+			case "preVoiceY":
+				at[6] = j + 1
+			case "recordFlag":
+				at[7] = j + 1
+			case "recordHintTone":
+				at[8] = j + 1
+			case "subscriptionId":
+				at[9] = j + 1
+			case "userData":
+				at[10] = j + 1
+			case "ybDuration":
+				at[11] = j + 1
+			}
+		}
+		if at[4] == 0 {
 			s.fail("axyb-bind.request.json#/required", "required", "missing properties")
 		}
-		if v, ok := s.t.get(x, "areaCode"); ok {
+		if v := at[0]; v != 0 {
 			s.push("areaCode")
 			t324(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "areaMatchMode"); ok {
+		if v := at[1]; v != 0 {
 			s.push("areaMatchMode")
 			t325(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "callDirection"); ok {
+		if v := at[2]; v != 0 {
 			s.push("callDirection")
 			t326(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "duration"); ok {
+		if v := at[3]; v != 0 {
 			s.push("duration")
 			t327(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "origNum"); ok {
+		if v := at[4]; v != 0 {
 			s.push("origNum")
 			t333(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "preVoiceX"); ok {
+		if v := at[5]; v != 0 {
 			s.push("preVoiceX")
 			t334(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "preVoiceY"); ok {
+		if v := at[6]; v != 0 {
 			s.push("preVoiceY")
 			t335(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "recordFlag"); ok {
+		if v := at[7]; v != 0 {
 			s.push("recordFlag")
 			t336(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "recordHintTone"); ok {
+		if v := at[8]; v != 0 {
 			s.push("recordHintTone")
 			t337(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "subscriptionId"); ok {
+		if v := at[9]; v != 0 {
 			s.push("subscriptionId")
 			t338(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "userData"); ok {
+		if v := at[10]; v != 0 {
 			s.push("userData")
 			t339(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "ybDuration"); ok {
+		if v := at[11]; v != 0 {
 			s.push("ybDuration")
 			t340(s, v)
 			s.pop()
@@ -5114,12 +5976,21 @@ func t341(s *vstate, x int32) {
 	t27(s, x)
 	switch s.t.kind(x) {
 	case kObject:
-		if v, ok := s.t.get(x, "relationNumber"); ok {
+		var at [2]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "relationNumber":
+				at[0] = j + 1
+			case "subscriptionId":
+				at[1] = j + 1
+			}
+		}
+		if v := at[0]; v != 0 {
 			s.push("relationNumber")
 			t342(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "subscriptionId"); ok {
+		if v := at[1]; v != 0 {
 			s.push("subscriptionId")
 			t343(s, v)
 			s.pop()
@@ -5164,7 +6035,16 @@ func t344(s *vstate, x int32) {
 func t345(s *vstate, x int32) {
 	switch s.t.kind(x) {
 	case kObject:
-		if !s.t.has(x, "subscriptionId") || !s.t.has(x, "relationNumber") {
+		var at [2]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "relationNumber":
+				at[0] = j + 1
+			case "subscriptionId":
+				at[1] = j + 1
+			}
+		}
+		if at[1] == 0 || at[0] == 0 {
 			s.fail("axyb-bind.response.json#/then/required", "required", "missing properties")
 		}
 	}
@@ -5174,12 +6054,21 @@ func t345(s *vstate, x int32) {
 func t346(s *vstate, x int32) {
 	switch s.t.kind(x) {
 	case kObject:
-		if v, ok := s.t.get(x, "relationNumber"); ok {
+		var at [2]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "relationNumber":
+				at[0] = j + 1
+			case "subscriptionId":
+				at[1] = j + 1
+			}
+		}
+		if v := at[0]; v != 0 {
 			s.push("relationNumber")
 			t347(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "subscriptionId"); ok {
+		if v := at[1]; v != 0 {
 			s.push("subscriptionId")
 			t348(s, v)
 			s.pop()
@@ -5205,20 +6094,31 @@ func t349(s *vstate, x int32) {
 	}
 	switch s.t.kind(x) {
 	case kObject:
-		if !s.t.has(x, "app_key") {
+		var at [3]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "app_key":
+				at[0] = j + 1
+			case "relationNum":
+				at[1] = j + 1
+			case "subscriptionId":
+				at[2] = j + 1
+			}
+		}
+		if at[0] == 0 {
 			s.fail("axyb-query.request.json#/required", "required", "missing properties")
 		}
-		if v, ok := s.t.get(x, "app_key"); ok {
+		if v := at[0]; v != 0 {
 			s.push("app_key")
 			t350(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "relationNum"); ok {
+		if v := at[1]; v != 0 {
 			s.push("relationNum")
 			t351(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "subscriptionId"); ok {
+		if v := at[2]; v != 0 {
 			s.push("subscriptionId")
 			t352(s, v)
 			s.pop()
@@ -5291,7 +6191,14 @@ func t352(s *vstate, x int32) {
 func t353(s *vstate, x int32) {
 	switch s.t.kind(x) {
 	case kObject:
-		if !s.t.has(x, "subscriptionId") {
+		var at [1]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "subscriptionId":
+				at[0] = j + 1
+			}
+		}
+		if at[0] == 0 {
 			s.fail("axyb-query.request.json#/anyOf/0/required", "required", "missing properties")
 		}
 	}
@@ -5301,7 +6208,14 @@ func t353(s *vstate, x int32) {
 func t354(s *vstate, x int32) {
 	switch s.t.kind(x) {
 	case kObject:
-		if !s.t.has(x, "relationNum") {
+		var at [1]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "relationNum":
+				at[0] = j + 1
+			}
+		}
+		if at[0] == 0 {
 			s.fail("axyb-query.request.json#/anyOf/1/required", "required", "missing properties")
 		}
 	}
@@ -5312,7 +6226,14 @@ func t355(s *vstate, x int32) {
 	t27(s, x)
 	switch s.t.kind(x) {
 	case kObject:
-		if v, ok := s.t.get(x, "xyRelationNumList"); ok {
+		var at [1]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "xyRelationNumList":
+				at[0] = j + 1
+			}
+		}
+		if v := at[0]; v != 0 {
 			s.push("xyRelationNumList")
 			t356(s, v)
 			s.pop()
@@ -5351,75 +6272,108 @@ func t357(s *vstate, x int32) {
 	}
 	switch s.t.kind(x) {
 	case kObject:
-		if !s.t.has(x, "bindId") || !s.t.has(x, "numA") || !s.t.has(x, "numX") || !s.t.has(x, "recordFlag") || !s.t.has(x, "subscribeTime") || !s.t.has(x, "callDirection") || !s.t.has(x, "duration") || !s.t.has(x, "ybDuration") {
+		var at [14]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "bindId":
+				at[0] = j + 1
+			case "callDirection":
+				at[1] = j + 1
+			case "duration":
+				at[2] = j + 1
+			case "numA":
+				at[3] = j + 1
+			case "numB":
+				at[4] = j + 1
+			case "numX":
+				at[5] = j + 1
+			case "numY":
+				at[6] = j + 1
+			case "preVoiceX":
+				at[7] = j + 1
+			case "preVoiceY":
+				at[8] = j + 1
+			case "recordFlag":
+				at[9] = j + 1
+			case "recordHintTone":
+				at[10] = j + 1
+			case "subscribeTime":
+				at[11] = j + 1
+			case "userData":
+				at[12] = j + 1
+			case "ybDuration":
+				at[13] = j + 1
+			}
+		}
+		if at[0] == 0 || at[3] == 0 || at[5] == 0 || at[9] == 0 || at[11] == 0 || at[1] == 0 || at[2] == 0 || at[13] == 0 {
 			s.fail("axyb-query.response.json#/properties/xyRelationNumList/items/required", "required", "missing properties")
 		}
-		if v, ok := s.t.get(x, "bindId"); ok {
+		if v := at[0]; v != 0 {
 			s.push("bindId")
 			t358(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "callDirection"); ok {
+		if v := at[1]; v != 0 {
 			s.push("callDirection")
 			t359(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "duration"); ok {
+		if v := at[2]; v != 0 {
 			s.push("duration")
 			t360(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "numA"); ok {
+		if v := at[3]; v != 0 {
 			s.push("numA")
 			t361(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "numB"); ok {
+		if v := at[4]; v != 0 {
 			s.push("numB")
 			t362(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "numX"); ok {
+		if v := at[5]; v != 0 {
 			s.push("numX")
 			t363(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "numY"); ok {
+		if v := at[6]; v != 0 {
 			s.push("numY")
 			t364(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "preVoiceX"); ok {
+		if v := at[7]; v != 0 {
 			s.push("preVoiceX")
 			t365(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "preVoiceY"); ok {
+		if v := at[8]; v != 0 {
 			s.push("preVoiceY")
 			t366(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "recordFlag"); ok {
+		if v := at[9]; v != 0 {
 			s.push("recordFlag")
 			t367(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "recordHintTone"); ok {
+		if v := at[10]; v != 0 {
 			s.push("recordHintTone")
 			t368(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "subscribeTime"); ok {
+		if v := at[11]; v != 0 {
 			s.push("subscribeTime")
 			t369(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "userData"); ok {
+		if v := at[12]; v != 0 {
 			s.push("userData")
 			t370(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "ybDuration"); ok {
+		if v := at[13]; v != 0 {
 			s.push("ybDuration")
 			t371(s, v)
 			s.pop()
@@ -5641,7 +6595,14 @@ func t371(s *vstate, x int32) {
 func t372(s *vstate, x int32) {
 	switch s.t.kind(x) {
 	case kObject:
-		if !s.t.has(x, "numY") {
+		var at [1]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "numY":
+				at[0] = j + 1
+			}
+		}
+		if at[0] == 0 {
 			s.fail("axyb-query.response.json#/properties/xyRelationNumList/items/if/required", "required", "missing properties")
 		}
 	}
@@ -5651,7 +6612,14 @@ func t372(s *vstate, x int32) {
 func t373(s *vstate, x int32) {
 	switch s.t.kind(x) {
 	case kObject:
-		if !s.t.has(x, "numB") {
+		var at [1]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "numB":
+				at[0] = j + 1
+			}
+		}
+		if at[0] == 0 {
 			s.fail("axyb-query.response.json#/properties/xyRelationNumList/items/then/required", "required", "missing properties")
 		}
 	}
@@ -5661,7 +6629,14 @@ func t373(s *vstate, x int32) {
 func t374(s *vstate, x int32) {
 	switch s.t.kind(x) {
 	case kObject:
-		if v, ok := s.t.get(x, "numB"); ok {
+		var at [1]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "numB":
+				at[0] = j + 1
+			}
+		}
+		if v := at[0]; v != 0 {
 			s.push("numB")
 			t375(s, v)
 			s.pop()
@@ -5683,7 +6658,14 @@ func t376(s *vstate, x int32) {
 func t377(s *vstate, x int32) {
 	switch s.t.kind(x) {
 	case kObject:
-		if !s.t.has(x, "xyRelationNumList") {
+		var at [1]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "xyRelationNumList":
+				at[0] = j + 1
+			}
+		}
+		if at[0] == 0 {
 			s.fail("axyb-query.response.json#/then/required", "required", "missing properties")
 		}
 	}
@@ -5693,7 +6675,14 @@ func t377(s *vstate, x int32) {
 func t378(s *vstate, x int32) {
 	switch s.t.kind(x) {
 	case kObject:
-		if v, ok := s.t.get(x, "xyRelationNumList"); ok {
+		var at [1]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "xyRelationNumList":
+				at[0] = j + 1
+			}
+		}
+		if v := at[0]; v != 0 {
 			s.push("xyRelationNumList")
 			t379(s, v)
 			s.pop()
@@ -5714,25 +6703,38 @@ func t380(s *vstate, x int32) {
 	}
 	switch s.t.kind(x) {
 	case kObject:
-		if !s.t.has(x, "app_key") || !s.t.has(x, "subscriptionId") {
+		var at [4]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "app_key":
+				at[0] = j + 1
+			case "bNum":
+				at[1] = j + 1
+			case "subscriptionId":
+				at[2] = j + 1
+			case "yNum":
+				at[3] = j + 1
+			}
+		}
+		if at[0] == 0 || at[2] == 0 {
 			s.fail("axyb-unbind.request.json#/required", "required", "missing properties")
 		}
-		if v, ok := s.t.get(x, "app_key"); ok {
+		if v := at[0]; v != 0 {
 			s.push("app_key")
 			t381(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "bNum"); ok {
+		if v := at[1]; v != 0 {
 			s.push("bNum")
 			t382(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "subscriptionId"); ok {
+		if v := at[2]; v != 0 {
 			s.push("subscriptionId")
 			t383(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "yNum"); ok {
+		if v := at[3]; v != 0 {
 			s.push("yNum")
 			t384(s, v)
 			s.pop()
@@ -5833,15 +6835,24 @@ func t386(s *vstate, x int32) {
 	}
 	switch s.t.kind(x) {
 	case kObject:
-		if !s.t.has(x, "sessionid") || !s.t.has(x, "signal") {
+		var at [2]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "sessionid":
+				at[0] = j + 1
+			case "signal":
+				at[1] = j + 1
+			}
+		}
+		if at[0] == 0 || at[1] == 0 {
 			s.fail("call-stop.request.json#/required", "required", "missing properties")
 		}
-		if v, ok := s.t.get(x, "sessionid"); ok {
+		if v := at[0]; v != 0 {
 			s.push("sessionid")
 			t387(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "signal"); ok {
+		if v := at[1]; v != 0 {
 			s.push("signal")
 			t388(s, v)
 			s.pop()
@@ -5894,7 +6905,14 @@ func t390(s *vstate, x int32) {
 func t391(s *vstate, x int32) {
 	switch s.t.kind(x) {
 	case kObject:
-		if v, ok := s.t.get(x, "resultdesc"); ok {
+		var at [1]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "resultdesc":
+				at[0] = j + 1
+			}
+		}
+		if v := at[0]; v != 0 {
 			s.push("resultdesc")
 			t392(s, v)
 			s.pop()
@@ -5921,20 +6939,31 @@ func t393(s *vstate, x int32) {
 	}
 	switch s.t.kind(x) {
 	case kObject:
-		if !s.t.has(x, "operation") {
+		var at [3]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "closeInfo":
+				at[0] = j + 1
+			case "connectInfo":
+				at[1] = j + 1
+			case "operation":
+				at[2] = j + 1
+			}
+		}
+		if at[2] == 0 {
 			s.fail("callback-callin.response.json#/required", "required", "missing properties")
 		}
-		if v, ok := s.t.get(x, "closeInfo"); ok {
+		if v := at[0]; v != 0 {
 			s.push("closeInfo")
 			t394(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "connectInfo"); ok {
+		if v := at[1]; v != 0 {
 			s.push("connectInfo")
 			t401(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "operation"); ok {
+		if v := at[2]; v != 0 {
 			s.push("operation")
 			t416(s, v)
 			s.pop()
@@ -5963,12 +6992,21 @@ func t396(s *vstate, x int32) {
 	}
 	switch s.t.kind(x) {
 	case kObject:
-		if v, ok := s.t.get(x, "closeHintTone"); ok {
+		var at [2]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "closeHintTone":
+				at[0] = j + 1
+			case "userData":
+				at[1] = j + 1
+			}
+		}
+		if v := at[0]; v != 0 {
 			s.push("closeHintTone")
 			t397(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "userData"); ok {
+		if v := at[1]; v != 0 {
 			s.push("userData")
 			t398(s, v)
 			s.pop()
@@ -6043,45 +7081,66 @@ func t403(s *vstate, x int32) {
 	}
 	switch s.t.kind(x) {
 	case kObject:
-		if !s.t.has(x, "calleeNum") {
+		var at [8]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "calleeNum":
+				at[0] = j + 1
+			case "displayCalleeNum":
+				at[1] = j + 1
+			case "lastMinVoice":
+				at[2] = j + 1
+			case "maxDuration":
+				at[3] = j + 1
+			case "recordFlag":
+				at[4] = j + 1
+			case "recordHintTone":
+				at[5] = j + 1
+			case "userData":
+				at[6] = j + 1
+			case "waitVoice":
+				at[7] = j + 1
+			}
+		}
+		if at[0] == 0 {
 			s.fail("callback-callin.response.json#/$defs/connectInfo/required", "required", "missing properties")
 		}
-		if v, ok := s.t.get(x, "calleeNum"); ok {
+		if v := at[0]; v != 0 {
 			s.push("calleeNum")
 			t404(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "displayCalleeNum"); ok {
+		if v := at[1]; v != 0 {
 			s.push("displayCalleeNum")
 			t405(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "lastMinVoice"); ok {
+		if v := at[2]; v != 0 {
 			s.push("lastMinVoice")
 			t406(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "maxDuration"); ok {
+		if v := at[3]; v != 0 {
 			s.push("maxDuration")
 			t407(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "recordFlag"); ok {
+		if v := at[4]; v != 0 {
 			s.push("recordFlag")
 			t408(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "recordHintTone"); ok {
+		if v := at[5]; v != 0 {
 			s.push("recordHintTone")
 			t411(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "userData"); ok {
+		if v := at[6]; v != 0 {
 			s.push("userData")
 			t412(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "waitVoice"); ok {
+		if v := at[7]; v != 0 {
 			s.push("waitVoice")
 			t413(s, v)
 			s.pop()
@@ -6270,10 +7329,17 @@ func t416(s *vstate, x int32) {
 func t417(s *vstate, x int32) {
 	switch s.t.kind(x) {
 	case kObject:
-		if !s.t.has(x, "operation") {
+		var at [1]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "operation":
+				at[0] = j + 1
+			}
+		}
+		if at[0] == 0 {
 			s.fail("callback-callin.response.json#/if/required", "required", "missing properties")
 		}
-		if v, ok := s.t.get(x, "operation"); ok {
+		if v := at[0]; v != 0 {
 			s.push("operation")
 			t418(s, v)
 			s.pop()
@@ -6293,7 +7359,14 @@ func t418(s *vstate, x int32) {
 func t419(s *vstate, x int32) {
 	switch s.t.kind(x) {
 	case kObject:
-		if !s.t.has(x, "connectInfo") {
+		var at [1]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "connectInfo":
+				at[0] = j + 1
+			}
+		}
+		if at[0] == 0 {
 			s.fail("callback-callin.response.json#/then/required", "required", "missing properties")
 		}
 	}
@@ -6307,15 +7380,24 @@ func t420(s *vstate, x int32) {
 	}
 	switch s.t.kind(x) {
 	case kObject:
-		if !s.t.has(x, "eventType") || !s.t.has(x, "statusInfo") {
+		var at [2]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "eventType":
+				at[0] = j + 1
+			case "statusInfo":
+				at[1] = j + 1
+			}
+		}
+		if at[0] == 0 || at[1] == 0 {
 			s.fail("callback-event.request.json#/required", "required", "missing properties")
 		}
-		if v, ok := s.t.get(x, "eventType"); ok {
+		if v := at[0]; v != 0 {
 			s.push("eventType")
 			t421(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "statusInfo"); ok {
+		if v := at[1]; v != 0 {
 			s.push("statusInfo")
 			t422(s, v)
 			s.pop()
@@ -6348,55 +7430,80 @@ func t423(s *vstate, x int32) {
 	}
 	switch s.t.kind(x) {
 	case kObject:
-		if !s.t.has(x, "timestamp") || !s.t.has(x, "sessionId") || !s.t.has(x, "caller") || !s.t.has(x, "called") {
+		var at [10]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "called":
+				at[0] = j + 1
+			case "caller":
+				at[1] = j + 1
+			case "digitInfo":
+				at[2] = j + 1
+			case "notifyMode":
+				at[3] = j + 1
+			case "sessionId":
+				at[4] = j + 1
+			case "stateCode":
+				at[5] = j + 1
+			case "stateDesc":
+				at[6] = j + 1
+			case "subscriptionId":
+				at[7] = j + 1
+			case "timestamp":
+				at[8] = j + 1
+			case "userData":
+				at[9] = j + 1
+			}
+		}
+		if at[8] == 0 || at[4] == 0 || at[1] == 0 || at[0] == 0 {
 			s.fail("callback-event.request.json#/$defs/callStatusInfo/required", "required", "missing properties")
 		}
-		if v, ok := s.t.get(x, "called"); ok {
+		if v := at[0]; v != 0 {
 			s.push("called")
 			t424(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "caller"); ok {
+		if v := at[1]; v != 0 {
 			s.push("caller")
 			t425(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "digitInfo"); ok {
+		if v := at[2]; v != 0 {
 			s.push("digitInfo")
 			t426(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "notifyMode"); ok {
+		if v := at[3]; v != 0 {
 			s.push("notifyMode")
 			t427(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "sessionId"); ok {
+		if v := at[4]; v != 0 {
 			s.push("sessionId")
 			t428(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "stateCode"); ok {
+		if v := at[5]; v != 0 {
 			s.push("stateCode")
 			t429(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "stateDesc"); ok {
+		if v := at[6]; v != 0 {
 			s.push("stateDesc")
 			t430(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "subscriptionId"); ok {
+		if v := at[7]; v != 0 {
 			s.push("subscriptionId")
 			t431(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "timestamp"); ok {
+		if v := at[8]; v != 0 {
 			s.push("timestamp")
 			t432(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "userData"); ok {
+		if v := at[9]; v != 0 {
 			s.push("userData")
 			t433(s, v)
 			s.pop()
@@ -6548,15 +7655,24 @@ func t434(s *vstate, x int32) {
 	}
 	switch s.t.kind(x) {
 	case kObject:
-		if !s.t.has(x, "eventType") || !s.t.has(x, "feeLst") {
+		var at [2]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "eventType":
+				at[0] = j + 1
+			case "feeLst":
+				at[1] = j + 1
+			}
+		}
+		if at[0] == 0 || at[1] == 0 {
 			s.fail("callback-fee.request.json#/required", "required", "missing properties")
 		}
-		if v, ok := s.t.get(x, "eventType"); ok {
+		if v := at[0]; v != 0 {
 			s.push("eventType")
 			t435(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "feeLst"); ok {
+		if v := at[1]; v != 0 {
 			s.push("feeLst")
 			t436(s, v)
 			s.pop()
@@ -6611,195 +7727,276 @@ func t438(s *vstate, x int32) {
 	}
 	switch s.t.kind(x) {
 	case kObject:
-		if !s.t.has(x, "direction") || !s.t.has(x, "spId") || !s.t.has(x, "appKey") || !s.t.has(x, "bindNum") || !s.t.has(x, "sessionId") || !s.t.has(x, "callerNum") || !s.t.has(x, "calleeNum") {
+		var at [38]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "appKey":
+				at[0] = j + 1
+			case "areaCode":
+				at[1] = j + 1
+			case "bindNum":
+				at[2] = j + 1
+			case "callEndTime":
+				at[3] = j + 1
+			case "callInTime":
+				at[4] = j + 1
+			case "callOutUnaswRsn":
+				at[5] = j + 1
+			case "calleeNum":
+				at[6] = j + 1
+			case "callerNum":
+				at[7] = j + 1
+			case "direction":
+				at[8] = j + 1
+			case "extendNum":
+				at[9] = j + 1
+			case "failTime":
+				at[10] = j + 1
+			case "fwdAlertingTime":
+				at[11] = j + 1
+			case "fwdAnswerTime":
+				at[12] = j + 1
+			case "fwdDisplayNum":
+				at[13] = j + 1
+			case "fwdDstNum":
+				at[14] = j + 1
+			case "fwdStartTime":
+				at[15] = j + 1
+			case "fwdUnaswRsn":
+				at[16] = j + 1
+			case "hostName":
+				at[17] = j + 1
+			case "icid":
+				at[18] = j + 1
+			case "mptyId":
+				at[19] = j + 1
+			case "notifyMode":
+				at[20] = j + 1
+			case "recordBucketName":
+				at[21] = j + 1
+			case "recordDomain":
+				at[22] = j + 1
+			case "recordFileDownloadUrl":
+				at[23] = j + 1
+			case "recordFlag":
+				at[24] = j + 1
+			case "recordObjectName":
+				at[25] = j + 1
+			case "recordPushURL":
+				at[26] = j + 1
+			case "recordStartTime":
+				at[27] = j + 1
+			case "serviceType":
+				at[28] = j + 1
+			case "sessionId":
+				at[29] = j + 1
+			case "sipStatusCode":
+				at[30] = j + 1
+			case "spId":
+				at[31] = j + 1
+			case "subscriptionId":
+				at[32] = j + 1
+			case "ttsPlayTimes":
+				at[33] = j + 1
+			case "ttsTransDuration":
+				at[34] = j + 1
+			case "ulFailReason":
+				at[35] = j + 1
+			case "userData":
+				at[36] = j + 1
+			case "voiceCheckType":
+				at[37] = j + 1
+			}
+		}
+		if at[8] == 0 || at[31] == 0 || at[0] == 0 || at[2] == 0 || at[29] == 0 || at[7] == 0 || at[6] == 0 {
 			s.fail("callback-fee.request.json#/$defs/feeInfo/required", "required", "missing properties")
 		}
-		if v, ok := s.t.get(x, "appKey"); ok {
+		if v := at[0]; v != 0 {
 			s.push("appKey")
 			t439(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "areaCode"); ok {
+		if v := at[1]; v != 0 {
 			s.push("areaCode")
 			t440(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "bindNum"); ok {
+		if v := at[2]; v != 0 {
 			s.push("bindNum")
 			t441(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "callEndTime"); ok {
+		if v := at[3]; v != 0 {
 			s.push("callEndTime")
 			t442(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "callInTime"); ok {
+		if v := at[4]; v != 0 {
 			s.push("callInTime")
 			t444(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "callOutUnaswRsn"); ok {
+		if v := at[5]; v != 0 {
 			s.push("callOutUnaswRsn")
 			t445(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "calleeNum"); ok {
+		if v := at[6]; v != 0 {
 			s.push("calleeNum")
 			t446(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "callerNum"); ok {
+		if v := at[7]; v != 0 {
 			s.push("callerNum")
 			t447(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "direction"); ok {
+		if v := at[8]; v != 0 {
 			s.push("direction")
 			t448(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "extendNum"); ok {
+		if v := at[9]; v != 0 {
 			s.push("extendNum")
 			t449(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "failTime"); ok {
+		if v := at[10]; v != 0 {
 			s.push("failTime")
 			t450(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "fwdAlertingTime"); ok {
+		if v := at[11]; v != 0 {
 			s.push("fwdAlertingTime")
 			t451(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "fwdAnswerTime"); ok {
+		if v := at[12]; v != 0 {
 			s.push("fwdAnswerTime")
 			t452(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "fwdDisplayNum"); ok {
+		if v := at[13]; v != 0 {
 			s.push("fwdDisplayNum")
 			t453(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "fwdDstNum"); ok {
+		if v := at[14]; v != 0 {
 			s.push("fwdDstNum")
 			t454(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "fwdStartTime"); ok {
+		if v := at[15]; v != 0 {
 			s.push("fwdStartTime")
 			t455(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "fwdUnaswRsn"); ok {
+		if v := at[16]; v != 0 {
 			s.push("fwdUnaswRsn")
 			t456(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "hostName"); ok {
+		if v := at[17]; v != 0 {
 			s.push("hostName")
 			t457(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "icid"); ok {
+		if v := at[18]; v != 0 {
 			s.push("icid")
 			t458(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "mptyId"); ok {
+		if v := at[19]; v != 0 {
 			s.push("mptyId")
 			t459(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "notifyMode"); ok {
+		if v := at[20]; v != 0 {
 			s.push("notifyMode")
 			t460(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "recordBucketName"); ok {
+		if v := at[21]; v != 0 {
 			s.push("recordBucketName")
 			t461(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "recordDomain"); ok {
+		if v := at[22]; v != 0 {
 			s.push("recordDomain")
 			t462(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "recordFileDownloadUrl"); ok {
+		if v := at[23]; v != 0 {
 			s.push("recordFileDownloadUrl")
 			t463(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "recordFlag"); ok {
+		if v := at[24]; v != 0 {
 			s.push("recordFlag")
 			t464(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "recordObjectName"); ok {
+		if v := at[25]; v != 0 {
 			s.push("recordObjectName")
 			t465(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "recordPushURL"); ok {
+		if v := at[26]; v != 0 {
 			s.push("recordPushURL")
 			t466(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "recordStartTime"); ok {
+		if v := at[27]; v != 0 {
 			s.push("recordStartTime")
 			t467(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "serviceType"); ok {
+		if v := at[28]; v != 0 {
 			s.push("serviceType")
 			t468(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "sessionId"); ok {
+		if v := at[29]; v != 0 {
 			s.push("sessionId")
 			t469(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "sipStatusCode"); ok {
+		if v := at[30]; v != 0 {
 			s.push("sipStatusCode")
 			t470(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "spId"); ok {
+		if v := at[31]; v != 0 {
 			s.push("spId")
 			t471(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "subscriptionId"); ok {
+		if v := at[32]; v != 0 {
 			s.push("subscriptionId")
 			t472(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "ttsPlayTimes"); ok {
+		if v := at[33]; v != 0 {
 			s.push("ttsPlayTimes")
 			t473(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "ttsTransDuration"); ok {
+		if v := at[34]; v != 0 {
 			s.push("ttsTransDuration")
 			t474(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "ulFailReason"); ok {
+		if v := at[35]; v != 0 {
 			s.push("ulFailReason")
 			t475(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "userData"); ok {
+		if v := at[36]; v != 0 {
 			s.push("userData")
 			t476(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "voiceCheckType"); ok {
+		if v := at[37]; v != 0 {
 			s.push("voiceCheckType")
 			t477(s, v)
 			s.pop()
@@ -7271,15 +8468,24 @@ func t478(s *vstate, x int32) {
 	}
 	switch s.t.kind(x) {
 	case kObject:
-		if !s.t.has(x, "eventType") || !s.t.has(x, "numInfo") {
+		var at [2]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "eventType":
+				at[0] = j + 1
+			case "numInfo":
+				at[1] = j + 1
+			}
+		}
+		if at[0] == 0 || at[1] == 0 {
 			s.fail("callback-numstatus.request.json#/required", "required", "missing properties")
 		}
-		if v, ok := s.t.get(x, "eventType"); ok {
+		if v := at[0]; v != 0 {
 			s.push("eventType")
 			t479(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "numInfo"); ok {
+		if v := at[1]; v != 0 {
 			s.push("numInfo")
 			t480(s, v)
 			s.pop()
@@ -7334,20 +8540,31 @@ func t482(s *vstate, x int32) {
 	}
 	switch s.t.kind(x) {
 	case kObject:
-		if !s.t.has(x, "number") || !s.t.has(x, "status") {
+		var at [3]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "cause":
+				at[0] = j + 1
+			case "number":
+				at[1] = j + 1
+			case "status":
+				at[2] = j + 1
+			}
+		}
+		if at[1] == 0 || at[2] == 0 {
 			s.fail("callback-numstatus.request.json#/$defs/numInfo/required", "required", "missing properties")
 		}
-		if v, ok := s.t.get(x, "cause"); ok {
+		if v := at[0]; v != 0 {
 			s.push("cause")
 			t483(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "number"); ok {
+		if v := at[1]; v != 0 {
 			s.push("number")
 			t484(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "status"); ok {
+		if v := at[2]; v != 0 {
 			s.push("status")
 			t485(s, v)
 			s.pop()
@@ -7392,7 +8609,14 @@ func t485(s *vstate, x int32) {
 func t486(s *vstate, x int32) {
 	switch s.t.kind(x) {
 	case kObject:
-		if !s.t.has(x, "cause") {
+		var at [1]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "cause":
+				at[0] = j + 1
+			}
+		}
+		if at[0] == 0 {
 			s.fail("callback-numstatus.request.json#/$defs/numInfo/if/required", "required", "missing properties")
 		}
 	}
@@ -7402,10 +8626,17 @@ func t486(s *vstate, x int32) {
 func t487(s *vstate, x int32) {
 	switch s.t.kind(x) {
 	case kObject:
-		if !s.t.has(x, "status") {
+		var at [1]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "status":
+				at[0] = j + 1
+			}
+		}
+		if at[0] == 0 {
 			s.fail("callback-numstatus.request.json#/$defs/numInfo/then/required", "required", "missing properties")
 		}
-		if v, ok := s.t.get(x, "status"); ok {
+		if v := at[0]; v != 0 {
 			s.push("status")
 			t488(s, v)
 			s.pop()
@@ -7426,7 +8657,14 @@ func t489(s *vstate, x int32) {
 	t490(s, x)
 	switch s.t.kind(x) {
 	case kObject:
-		if v, ok := s.t.get(x, "smsEvent"); ok {
+		var at [1]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "smsEvent":
+				at[0] = j + 1
+			}
+		}
+		if v := at[0]; v != 0 {
 			s.push("smsEvent")
 			t511(s, v)
 			s.pop()
@@ -7442,15 +8680,24 @@ func t490(s *vstate, x int32) {
 	}
 	switch s.t.kind(x) {
 	case kObject:
-		if !s.t.has(x, "appKey") || !s.t.has(x, "smsEvent") {
+		var at [2]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "appKey":
+				at[0] = j + 1
+			case "smsEvent":
+				at[1] = j + 1
+			}
+		}
+		if at[0] == 0 || at[1] == 0 {
 			s.fail("common.json#/$defs/smsNotification/required", "required", "missing properties")
 		}
-		if v, ok := s.t.get(x, "appKey"); ok {
+		if v := at[0]; v != 0 {
 			s.push("appKey")
 			t491(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "smsEvent"); ok {
+		if v := at[1]; v != 0 {
 			s.push("smsEvent")
 			t492(s, v)
 			s.pop()
@@ -7484,65 +8731,94 @@ func t492(s *vstate, x int32) {
 	}
 	switch s.t.kind(x) {
 	case kObject:
-		if !s.t.has(x, "smsIdentifier") || !s.t.has(x, "notificationMode") || !s.t.has(x, "calling") || !s.t.has(x, "virtualNumber") || !s.t.has(x, "event") || !s.t.has(x, "timeStamp") {
+		var at [12]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "called":
+				at[0] = j + 1
+			case "calling":
+				at[1] = j + 1
+			case "event":
+				at[2] = j + 1
+			case "extInfo":
+				at[3] = j + 1
+			case "notificationMode":
+				at[4] = j + 1
+			case "sendResult":
+				at[5] = j + 1
+			case "smsContent":
+				at[6] = j + 1
+			case "smsIdentifier":
+				at[7] = j + 1
+			case "subscriptionId":
+				at[8] = j + 1
+			case "timeStamp":
+				at[9] = j + 1
+			case "userData":
+				at[10] = j + 1
+			case "virtualNumber":
+				at[11] = j + 1
+			}
+		}
+		if at[7] == 0 || at[4] == 0 || at[1] == 0 || at[11] == 0 || at[2] == 0 || at[9] == 0 {
 			s.fail("common.json#/$defs/smsNotification/properties/smsEvent/required", "required", "missing properties")
 		}
-		if v, ok := s.t.get(x, "called"); ok {
+		if v := at[0]; v != 0 {
 			s.push("called")
 			t493(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "calling"); ok {
+		if v := at[1]; v != 0 {
 			s.push("calling")
 			t494(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "event"); ok {
+		if v := at[2]; v != 0 {
 			s.push("event")
 			t495(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "extInfo"); ok {
+		if v := at[3]; v != 0 {
 			s.push("extInfo")
 			t496(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "notificationMode"); ok {
+		if v := at[4]; v != 0 {
 			s.push("notificationMode")
 			t501(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "sendResult"); ok {
+		if v := at[5]; v != 0 {
 			s.push("sendResult")
 			t502(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "smsContent"); ok {
+		if v := at[6]; v != 0 {
 			s.push("smsContent")
 			t503(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "smsIdentifier"); ok {
+		if v := at[7]; v != 0 {
 			s.push("smsIdentifier")
 			t504(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "subscriptionId"); ok {
+		if v := at[8]; v != 0 {
 			s.push("subscriptionId")
 			t505(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "timeStamp"); ok {
+		if v := at[9]; v != 0 {
 			s.push("timeStamp")
 			t506(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "userData"); ok {
+		if v := at[10]; v != 0 {
 			s.push("userData")
 			t509(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "virtualNumber"); ok {
+		if v := at[11]; v != 0 {
 			s.push("virtualNumber")
 			t510(s, v)
 			s.pop()
@@ -7589,7 +8865,14 @@ func t496(s *vstate, x int32) {
 	}
 	switch s.t.kind(x) {
 	case kObject:
-		if v, ok := s.t.get(x, "extParas"); ok {
+		var at [1]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "extParas":
+				at[0] = j + 1
+			}
+		}
+		if v := at[0]; v != 0 {
 			s.push("extParas")
 			t497(s, v)
 			s.pop()
@@ -7621,12 +8904,21 @@ func t498(s *vstate, x int32) {
 	}
 	switch s.t.kind(x) {
 	case kObject:
-		if v, ok := s.t.get(x, "key"); ok {
+		var at [2]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "key":
+				at[0] = j + 1
+			case "value":
+				at[1] = j + 1
+			}
+		}
+		if v := at[0]; v != 0 {
 			s.push("key")
 			t499(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "value"); ok {
+		if v := at[1]; v != 0 {
 			s.push("value")
 			t500(s, v)
 			s.pop()
@@ -7762,7 +9054,14 @@ func t510(s *vstate, x int32) {
 func t511(s *vstate, x int32) {
 	switch s.t.kind(x) {
 	case kObject:
-		if v, ok := s.t.get(x, "notificationMode"); ok {
+		var at [1]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "notificationMode":
+				at[0] = j + 1
+			}
+		}
+		if v := at[0]; v != 0 {
 			s.push("notificationMode")
 			t512(s, v)
 			s.pop()
@@ -7786,10 +9085,17 @@ func t513(s *vstate, x int32) {
 	}
 	switch s.t.kind(x) {
 	case kObject:
-		if !s.t.has(x, "actions") {
+		var at [1]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "actions":
+				at[0] = j + 1
+			}
+		}
+		if at[0] == 0 {
 			s.fail("callback-sms-block.response.json#/required", "required", "missing properties")
 		}
-		if v, ok := s.t.get(x, "actions"); ok {
+		if v := at[0]; v != 0 {
 			s.push("actions")
 			t514(s, v)
 			s.pop()
@@ -7824,25 +9130,38 @@ func t515(s *vstate, x int32) {
 	}
 	switch s.t.kind(x) {
 	case kObject:
-		if !s.t.has(x, "operation") {
+		var at [4]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "extParas":
+				at[0] = j + 1
+			case "message":
+				at[1] = j + 1
+			case "operation":
+				at[2] = j + 1
+			case "userData":
+				at[3] = j + 1
+			}
+		}
+		if at[2] == 0 {
 			s.fail("callback-sms-block.response.json#/properties/actions/items/required", "required", "missing properties")
 		}
-		if v, ok := s.t.get(x, "extParas"); ok {
+		if v := at[0]; v != 0 {
 			s.push("extParas")
 			t516(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "message"); ok {
+		if v := at[1]; v != 0 {
 			s.push("message")
 			t517(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "operation"); ok {
+		if v := at[2]; v != 0 {
 			s.push("operation")
 			t520(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "userData"); ok {
+		if v := at[3]; v != 0 {
 			s.push("userData")
 			t521(s, v)
 			s.pop()
@@ -7867,12 +9186,21 @@ func t517(s *vstate, x int32) {
 	}
 	switch s.t.kind(x) {
 	case kObject:
-		if v, ok := s.t.get(x, "called"); ok {
+		var at [2]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "called":
+				at[0] = j + 1
+			case "calling":
+				at[1] = j + 1
+			}
+		}
+		if v := at[0]; v != 0 {
 			s.push("called")
 			t518(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "calling"); ok {
+		if v := at[1]; v != 0 {
 			s.push("calling")
 			t519(s, v)
 			s.pop()
@@ -7945,10 +9273,17 @@ func t521(s *vstate, x int32) {
 func t522(s *vstate, x int32) {
 	switch s.t.kind(x) {
 	case kObject:
-		if !s.t.has(x, "operation") {
+		var at [1]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "operation":
+				at[0] = j + 1
+			}
+		}
+		if at[0] == 0 {
 			s.fail("callback-sms-block.response.json#/properties/actions/items/if/required", "required", "missing properties")
 		}
-		if v, ok := s.t.get(x, "operation"); ok {
+		if v := at[0]; v != 0 {
 			s.push("operation")
 			t523(s, v)
 			s.pop()
@@ -7968,10 +9303,17 @@ func t523(s *vstate, x int32) {
 func t524(s *vstate, x int32) {
 	switch s.t.kind(x) {
 	case kObject:
-		if !s.t.has(x, "message") {
+		var at [1]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "message":
+				at[0] = j + 1
+			}
+		}
+		if at[0] == 0 {
 			s.fail("callback-sms-block.response.json#/properties/actions/items/then/required", "required", "missing properties")
 		}
-		if v, ok := s.t.get(x, "message"); ok {
+		if v := at[0]; v != 0 {
 			s.push("message")
 			t525(s, v)
 			s.pop()
@@ -7983,7 +9325,16 @@ func t524(s *vstate, x int32) {
 func t525(s *vstate, x int32) {
 	switch s.t.kind(x) {
 	case kObject:
-		if !s.t.has(x, "called") || !s.t.has(x, "calling") {
+		var at [2]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "called":
+				at[0] = j + 1
+			case "calling":
+				at[1] = j + 1
+			}
+		}
+		if at[0] == 0 || at[1] == 0 {
 			s.fail("callback-sms-block.response.json#/properties/actions/items/then/properties/message/required", "required", "missing properties")
 		}
 	}
@@ -7994,7 +9345,14 @@ func t526(s *vstate, x int32) {
 	t490(s, x)
 	switch s.t.kind(x) {
 	case kObject:
-		if v, ok := s.t.get(x, "smsEvent"); ok {
+		var at [1]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "smsEvent":
+				at[0] = j + 1
+			}
+		}
+		if v := at[0]; v != 0 {
 			s.push("smsEvent")
 			t527(s, v)
 			s.pop()
@@ -8006,7 +9364,14 @@ func t526(s *vstate, x int32) {
 func t527(s *vstate, x int32) {
 	switch s.t.kind(x) {
 	case kObject:
-		if v, ok := s.t.get(x, "notificationMode"); ok {
+		var at [1]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "notificationMode":
+				at[0] = j + 1
+			}
+		}
+		if v := at[0]; v != 0 {
 			s.push("notificationMode")
 			t528(s, v)
 			s.pop()
@@ -8032,7 +9397,14 @@ func t530(s *vstate, x int32) {
 	t27(s, x)
 	switch s.t.kind(x) {
 	case kObject:
-		if v, ok := s.t.get(x, "resultcode"); ok {
+		var at [1]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "resultcode":
+				at[0] = j + 1
+			}
+		}
+		if v := at[0]; v != 0 {
 			s.push("resultcode")
 			t531(s, v)
 			s.pop()
@@ -8059,15 +9431,24 @@ func t532(s *vstate, x int32) {
 	}
 	switch s.t.kind(x) {
 	case kObject:
-		if !s.t.has(x, "fileName") || !s.t.has(x, "recordDomain") {
+		var at [2]int32
+		for j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {
+			switch s.t.view(j) {
+			case "fileName":
+				at[0] = j + 1
+			case "recordDomain":
+				at[1] = j + 1
+			}
+		}
+		if at[0] == 0 || at[1] == 0 {
 			s.fail("record-download.request.json#/required", "required", "missing properties")
 		}
-		if v, ok := s.t.get(x, "fileName"); ok {
+		if v := at[0]; v != 0 {
 			s.push("fileName")
 			t533(s, v)
 			s.pop()
 		}
-		if v, ok := s.t.get(x, "recordDomain"); ok {
+		if v := at[1]; v != 0 {
 			s.push("recordDomain")
 			t534(s, v)
 			s.pop()

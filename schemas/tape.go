@@ -290,24 +290,8 @@ func (t *Tape) cmpNumOK(x int32, n int64) int {
 // count is the number of elements of an array node.
 func (t *Tape) count(x int32) int { return int(t.nodes[x].n) }
 
-// get returns the value of member k of object x: the last one when k is there more than once,
-// as in a decoded map.
-func (t *Tape) get(x int32, k string) (int32, bool) {
-	found, at := false, int32(0)
-	j := x + 1
-	for m := int32(0); m < t.nodes[x].n; m++ {
-		if kn := &t.nodes[j]; int(kn.end-kn.off) == len(k) && t.view(j) == k {
-			found, at = true, j+1
-		}
-		j = t.nodes[j+1].next
-	}
-	return at, found
-}
-
-func (t *Tape) has(x int32, k string) bool {
-	_, ok := t.get(x, k)
-	return ok
-}
+// nextMember returns the key node of the member after the one whose key node is j.
+func (t *Tape) nextMember(j int32) int32 { return t.nodes[j+1].next }
 
 // passesT is passes for a tape node.
 func (s *vstate) passesT(fn func(*vstate, int32), x int32) bool {

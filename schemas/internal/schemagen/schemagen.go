@@ -451,6 +451,9 @@ func (g *gen) tapeSwitch(b, obj, arr, str, num *strings.Builder) {
 
 // objectChecks writes the checks of an object: required, then each property's schema.
 func (g *gen) objectChecks(obj *strings.Builder, file, ptr string, m map[string]any) error {
+	if g.tape {
+		return g.tapeObjectChecks(obj, file, ptr, m)
+	}
 	loc := file + "#" + ptr
 	if r, ok := m["required"]; ok {
 		list, ok := r.([]any)
@@ -463,7 +466,7 @@ func (g *gen) objectChecks(obj *strings.Builder, file, ptr string, m map[string]
 			if !ok {
 				return fmt.Errorf("schemagen: %s/required: not a string", loc)
 			}
-			conds = append(conds, "!"+g.on("has", strconv.Quote(es)))
+			conds = append(conds, fmt.Sprintf("!has(x, %q)", es))
 		}
 		if len(conds) > 0 {
 			fmt.Fprintf(obj, "if %s {\ns.fail(%s, \"required\", \"missing properties\")\n}\n", strings.Join(conds, " || "), kwLoc(loc, "required"))
@@ -476,12 +479,68 @@ func (g *gen) objectChecks(obj *strings.Builder, file, ptr string, m map[string]
 			if err != nil {
 				return err
 			}
-			get := fmt.Sprintf("x[%q]", n)
-			if g.tape {
-				get = g.on("get", strconv.Quote(n))
-			}
-			fmt.Fprintf(obj, "if v, ok := %s; ok {\ns.push(%q)\n%s(s, v)\ns.pop()\n}\n", get, n, fn)
+			fmt.Fprintf(obj, "if v, ok := x[%q]; ok {\ns.push(%q)\n%s(s, v)\ns.pop()\n}\n", n, n, fn)
 		}
+	}
+	return nil
+}
+
+// tapeObjectChecks is objectChecks for a tape: one walk over the object's members finds the
+// last value of each name the schema mentions (a decoded map keeps the last of duplicate
+// keys), then required and each property's schema are checked as objectChecks does. A lookup
+// per name, each walking the members, was the largest cost of validating a query answer.
+func (g *gen) tapeObjectChecks(obj *strings.Builder, file, ptr string, m map[string]any) error {
+	loc := file + "#" + ptr
+	var required []string
+	if r, ok := m["required"]; ok {
+		list, ok := r.([]any)
+		if !ok {
+			return fmt.Errorf("schemagen: %s/required: not an array", loc)
+		}
+		for _, e := range list {
+			es, ok := e.(string)
+			if !ok {
+				return fmt.Errorf("schemagen: %s/required: not a string", loc)
+			}
+			required = append(required, es)
+		}
+	}
+	props, _ := m["properties"].(map[string]any)
+	slot := map[string]int{}
+	var names []string
+	for _, n := range append(sortedKeys(props), required...) {
+		if _, ok := slot[n]; !ok {
+			slot[n] = -1
+			names = append(names, n)
+		}
+	}
+	if len(names) == 0 {
+		return nil
+	}
+	sort.Strings(names)
+	for i, n := range names {
+		slot[n] = i
+	}
+	// at[i] is the node of the last value of names[i], 0 when absent: node 0 is the root,
+	// never a member's value.
+	fmt.Fprintf(obj, "var at [%d]int32\nfor j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {\nswitch s.t.view(j) {\n", len(names))
+	for i, n := range names {
+		fmt.Fprintf(obj, "case %q:\nat[%d] = j + 1\n", n, i)
+	}
+	obj.WriteString("}\n}\n")
+	if len(required) > 0 {
+		var conds []string
+		for _, n := range required {
+			conds = append(conds, fmt.Sprintf("at[%d] == 0", slot[n]))
+		}
+		fmt.Fprintf(obj, "if %s {\ns.fail(%s, \"required\", \"missing properties\")\n}\n", strings.Join(conds, " || "), kwLoc(loc, "required"))
+	}
+	for _, n := range sortedKeys(props) {
+		fn, err := g.sub(file, ptr+"/properties/"+escape(n), props[n])
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(obj, "if v := at[%d]; v != 0 {\ns.push(%q)\n%s(s, v)\ns.pop()\n}\n", slot[n], n, fn)
 	}
 	return nil
 }
