@@ -29,6 +29,9 @@ type Tape struct {
 	body    []byte
 	nodes   []tnode
 	scratch []byte // the decoded text of strings that held escapes or invalid UTF-8
+	// st is the state of Validate, kept with the tape (not taken from a pool) because a tape
+	// is used by one goroutine at a time anyway.
+	st vstate
 }
 
 // Node kinds of a tape.
@@ -93,7 +96,7 @@ func (t *Tape) Validate(name string) ([]Violation, error) {
 	if !ok {
 		return nil, fmt.Errorf("%w %q", ErrUnknownSchema, name)
 	}
-	s := statePool.Get().(*vstate)
+	s := &t.st
 	s.t = t
 	fn(s, 0)
 	var out []Violation
@@ -101,9 +104,7 @@ func (t *Tape) Validate(name string) ([]Violation, error) {
 		out = append([]Violation(nil), s.out...)
 		sortViolations(out)
 	}
-	s.t = nil
 	s.reset()
-	statePool.Put(s)
 	return out, nil
 }
 
