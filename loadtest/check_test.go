@@ -285,3 +285,25 @@ func BenchmarkCheckAnswer(b *testing.B) {
 		}
 	}
 }
+
+// TestCheckAnswerOutlivesBody: the answer's strings are the answer's own: the body's buffer is
+// recycled once the answer is checked, and a binding keeps its subscriptionId and X for its
+// lifetime.
+func TestCheckAnswerOutlivesBody(t *testing.T) {
+	dv, err := embeddedDocValidator()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &runner{sample: 1, validateDoc: dv}
+	body := []byte(`{"resultcode":"0","resultdesc":"Success","subscriptionId":"sub-1","relationNum":"+8617001100000","extendNum":"0001"}`)
+	a, o := r.check("axb.bind", &hit{status: 200, body: body})
+	if !o.success || len(o.confErrs) > 0 {
+		t.Fatalf("%+v", o)
+	}
+	for i := range body {
+		body[i] = 'x'
+	}
+	if a.SubscriptionID != "sub-1" || a.x() != "+8617001100000" || a.ExtendNum != "0001" || a.code != "0" || a.desc != "Success" {
+		t.Errorf("the answer changed with its body: %+v", a)
+	}
+}
