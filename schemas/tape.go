@@ -96,6 +96,9 @@ func (t *Tape) Validate(name string) ([]Violation, error) {
 	if !ok {
 		return nil, fmt.Errorf("%w %q", ErrUnknownSchema, name)
 	}
+	if len(t.nodes) == 0 { // the zero Tape, or one reset: null
+		t.nodes = append(t.nodes, tnode{kind: kNull, next: 1})
+	}
 	s := &t.st
 	s.t = t
 	fn(s, 0)

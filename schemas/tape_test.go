@@ -3,6 +3,7 @@ package schemas
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"testing"
 )
 
@@ -80,6 +81,16 @@ func TestTapeFields(t *testing.T) {
 	}
 	if err := tp.Decode([]byte(`{"a":1`)); err == nil || tp.Root() != Null || tp.Value() != nil {
 		t.Errorf("truncated body: %v, root %v", err, tp.Root())
+	}
+	// A tape after a failed Decode, and the zero Tape, hold null, and validate it as null.
+	ref, err := mustNew(t).Validate("error.response", []byte("null"))
+	if err != nil || len(ref) == 0 {
+		t.Fatalf("reference on null: %v %v", ref, err)
+	}
+	for _, tp := range []*Tape{&tp, new(Tape)} {
+		if got, err := tp.Validate("error.response"); err != nil || !slices.Equal(located(got), located(ref)) {
+			t.Errorf("null tape: %q %v, want %q", located(got), err, located(ref))
+		}
 	}
 	if _, err := tp.Validate("nope"); !errors.Is(err, ErrUnknownSchema) {
 		t.Errorf("unknown schema: %v", err)
