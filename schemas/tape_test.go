@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"testing"
+	"time"
 )
 
 // distinctQueryAnswers are n AXB query answers, each with a subscriptionId of its own (what the
@@ -98,7 +99,8 @@ func TestTapeFields(t *testing.T) {
 }
 
 // BenchmarkQueryAnswer decodes and validates distinct AXB query answers (the load generator's
-// benchmark workload) as decoded maps (DecodeDocument, ValidateDecoded) and on a reused tape.
+// benchmark workload) as decoded maps (DecodeDocument, ValidateDecoded) and on a reused tape;
+// "ratio" reports the tape's time over the maps'.
 func BenchmarkQueryAnswer(b *testing.B) {
 	const name = "axb-query.response"
 	bodies := distinctQueryAnswers(1 << 12)
@@ -116,18 +118,44 @@ func BenchmarkQueryAnswer(b *testing.B) {
 			i++
 		}
 	})
+	var tp Tape
+	onTape := func(body []byte) {
+		if err := tp.Decode(body); err != nil {
+			b.Fatal(err)
+		}
+		if vs, err := tp.Validate(name); err != nil || vs != nil {
+			b.Fatal(vs, err)
+		}
+	}
 	b.Run("tape", func(b *testing.B) {
 		b.ReportAllocs()
-		var tp Tape
 		i := 0
 		for b.Loop() {
-			if err := tp.Decode(bodies[i%len(bodies)]); err != nil {
-				b.Fatal(err)
-			}
-			if vs, err := tp.Validate(name); err != nil || vs != nil {
-				b.Fatal(vs, err)
-			}
+			onTape(bodies[i%len(bodies)])
 			i++
 		}
+	})
+	// ratio: tape over decoded, the two timed alternately in one loop so that a shared
+	// machine's load weighs on both alike.
+	b.Run("ratio", func(b *testing.B) {
+		var decT, tapeT time.Duration
+		i := 0
+		for b.Loop() {
+			body := bodies[i%len(bodies)]
+			i++
+			t0 := time.Now()
+			d, err := DecodeDocument(body)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if vs, err := ValidateDecoded(name, d); err != nil || vs != nil {
+				b.Fatal(vs, err)
+			}
+			t1 := time.Now()
+			onTape(body)
+			tapeT += time.Since(t1)
+			decT += t1.Sub(t0)
+		}
+		b.ReportMetric(float64(tapeT)/float64(decT), "ns-ratio")
 	})
 }
