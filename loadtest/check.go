@@ -1,6 +1,7 @@
 package loadtest
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
@@ -37,31 +38,40 @@ func (a *answer) x() string { return a.RelationNum + a.PrivateNum + a.VirtualNum
 // answerFields are the JSON names of answer's fields.
 var answerFields = [...]string{"resultcode", "resultdesc", "subscriptionId", "relationNum", "privateNum", "virtualNum", "extendNum", "relationNumber"}
 
-// answerFromDoc fills a from a body decoded by decodeDoc with the outcome json.Unmarshal into
-// a would have: decoded says the decode would succeed (a JSON object or null whose known
-// fields have the right types), code is the resultcode when it is a string, hasDesc whether
-// resultdesc is present and not null. exact is false when the object has a key that
-// encoding/json would match to a field case-insensitively (e.g. "ResultCode"): the caller then
-// decodes the body into the struct instead.
-func answerFromDoc(doc any, a *answer) (decoded, codeOK, hasDesc, exact bool) {
-	if doc == nil {
+// answerFromTape fills a from a body decoded into tp with the outcome json.Unmarshal into a
+// would have: decoded says the decode would succeed (a JSON object or null whose known fields
+// have the right types), code is the resultcode when it is a string, hasDesc whether resultdesc
+// is present and not null. A key given twice counts as encoding/json counts it: the last value
+// wins, a null leaves a string field as it was, and a value of the wrong type fails the decode
+// wherever it is. exact is false when the object has a key that encoding/json would match to a
+// field case-insensitively (e.g. "ResultCode"): the caller then decodes the body into the
+// struct instead. The strings a keeps are copies: tp's text is the body's, which is reused.
+func answerFromTape(tp *schemas.Tape, a *answer) (decoded, codeOK, hasDesc, exact bool) {
+	switch tp.Root() {
+	case schemas.Null:
 		return true, false, false, true
-	}
-	m, isObj := doc.(map[string]any)
-	if !isObj {
+	case schemas.Object:
+	default:
 		return false, false, false, true
 	}
-	decoded = true
-	for k, v := range m {
+	decoded, exact = true, true
+	tp.Fields(func(k []byte, kind schemas.Kind, text []byte) bool {
 		var dst *string
-		switch k {
+		switch string(k) {
 		case "resultcode":
-			a.code, codeOK = v.(string)
-			continue
+			codeOK = kind == schemas.String
+			a.code = ""
+			if codeOK {
+				a.code = internCode(text)
+			}
+			return true
 		case "resultdesc":
-			hasDesc = v != nil
-			a.desc, _ = v.(string)
-			continue
+			hasDesc = kind != schemas.Null
+			a.desc = ""
+			if kind == schemas.String {
+				a.desc = internDesc(text)
+			}
+			return true
 		case "subscriptionId":
 			dst = &a.SubscriptionID
 		case "relationNum":
@@ -75,31 +85,63 @@ func answerFromDoc(doc any, a *answer) (decoded, codeOK, hasDesc, exact bool) {
 		case "relationNumber":
 			dst = &a.RelationNumber
 		default:
+			ascii := isASCII(k)
 			for _, f := range answerFields {
 				// Lengths first: most keys of an answer are other fields (a query's list, its
 				// counts), and EqualFold on each of them against each field was the most of
 				// this function's cost. An ASCII key folds only to a name of its length; a
 				// non-ASCII key folds to one of these ASCII names only through the Kelvin sign
 				// or the long s, which are longer in bytes, so such keys are always compared.
-				if (len(k) == len(f) || !isASCII(k)) && strings.EqualFold(k, f) {
-					return false, false, false, false
+				if (len(k) == len(f) || !ascii) && bytes.EqualFold(k, []byte(f)) {
+					exact = false
+					return false
 				}
 			}
-			continue
+			return true
 		}
-		switch v := v.(type) {
-		case nil:
-		case string:
-			*dst = v
+		switch kind {
+		case schemas.Null:
+		case schemas.String:
+			*dst = string(text)
 		default:
 			decoded = false // a type error: json.Unmarshal fails
 		}
+		return true
+	})
+	if !exact {
+		return false, false, false, false
 	}
-	return decoded, codeOK, hasDesc, true
+	return decoded, codeOK, hasDesc, exact
 }
 
+// internCode returns a result code as a string, without allocating for the codes of success
+// and of the most common refusals.
+func internCode(b []byte) string {
+	switch string(b) {
+	case "0":
+		return "0"
+	case string(pns.CodeInvalidDigest):
+		return string(pns.CodeInvalidDigest)
+	}
+	return string(b)
+}
+
+// internDesc is internCode for a resultdesc.
+func internDesc(b []byte) string {
+	switch string(b) {
+	case "Success":
+		return "Success"
+	case pns.DescFlowControl:
+		return pns.DescFlowControl
+	}
+	return string(b)
+}
+
+// tapes are the checkers' decoding tapes: each keeps the memory it grew for the next answer.
+var tapes = sync.Pool{New: func() any { return new(schemas.Tape) }}
+
 // isASCII reports whether s holds only ASCII bytes.
-func isASCII(s string) bool {
+func isASCII(s []byte) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] >= 0x80 {
 			return false
@@ -147,12 +189,13 @@ func (r *runner) checkBody(iface string, res *hit) (answer, observation) {
 		return a, o
 	}
 	schema := (r.validate != nil || r.validateDoc != nil) && (r.sample >= 1 || rand.Float64() < r.sample)
-	var doc schemas.Decoded
+	var tp *schemas.Tape
 	decoded, codeOK, hasDesc, exact := false, false, false, false
 	if schema && r.validateDoc != nil {
-		if d, err := decodeDoc(res.body); err == nil {
-			doc = d
-			decoded, codeOK, hasDesc, exact = answerFromDoc(doc.Value(), &a)
+		tp = tapes.Get().(*schemas.Tape)
+		defer func() { tp.Reset(); tapes.Put(tp) }()
+		if err := tp.Decode(res.body); err == nil {
+			decoded, codeOK, hasDesc, exact = answerFromTape(tp, &a)
 		} else {
 			exact = true // not JSON: json.Unmarshal fails too
 		}
@@ -208,7 +251,7 @@ func (r *runner) checkBody(iface string, res *hit) (answer, observation) {
 		o.schema = true
 		var vs []string
 		if r.validateDoc != nil {
-			vs = r.validateDoc(iface, doc)
+			vs = r.validateDoc(iface, tp, res.body)
 		} else {
 			vs = r.validate(iface, res.body)
 		}

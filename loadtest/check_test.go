@@ -47,9 +47,20 @@ func TestCheckDecodeOnceMatchesStruct(t *testing.T) {
 		`{`,
 		``,
 		`{"resultcode":"9999","resultdesc":"unknown code"}`,
+		// Keys given twice: the struct decoder keeps the last value, leaves a string field as
+		// it was on a null, and fails on a value of the wrong type wherever it is.
+		`{"resultcode":"0","resultdesc":"x","subscriptionId":"s","subscriptionId":null}`,
+		`{"resultcode":"0","resultdesc":"x","subscriptionId":5,"subscriptionId":"s"}`,
+		`{"resultcode":"0","resultdesc":"x","subscriptionId":"a","subscriptionId":"b"}`,
+		`{"resultcode":"0","resultcode":null,"resultdesc":"x"}`,
+		`{"resultcode":"1","resultcode":"0","resultdesc":"x","resultdesc":null}`,
+		`{"resultcode":"0","resultdesc":null,"resultdesc":"x"}`,
+		`{"resultcode":"0","resultdesc":5}`,
+		`{"resultcode":"0","resultdesc":"x","relationNum":"+8617001100000","relationNum":true}`,
+		`{"resultcode":"0\u0000","resultdesc":"Flow control\u0021"}`,
 	}
 	structOnly := &runner{sample: -1}
-	once := &runner{sample: 1, validateDoc: func(string, schemas.Decoded) []string { return nil }}
+	once := &runner{sample: 1, validateDoc: func(string, *schemas.Tape, []byte) []string { return nil }}
 	for _, body := range bodies {
 		for _, code := range []uint16{200, 400, 500} {
 			res := &hit{status: int(code), body: []byte(body)}
@@ -84,11 +95,11 @@ func TestEmbeddedValidatorsAgree(t *testing.T) {
 	}
 	var invalid int
 	for _, tc := range tests {
-		doc, err := decodeDoc([]byte(tc.body))
-		if err != nil {
+		var tp schemas.Tape
+		if err := tp.Decode([]byte(tc.body)); err != nil {
 			t.Fatal(err)
 		}
-		want, got := raw(tc.iface, []byte(tc.body)), dv(tc.iface, doc)
+		want, got := raw(tc.iface, []byte(tc.body)), dv(tc.iface, &tp, []byte(tc.body))
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("%s %s: got %q, want %q", tc.iface, tc.body, got, want)
 		}
@@ -110,19 +121,21 @@ func TestEmbeddedValidatorsAgree(t *testing.T) {
 	}
 }
 
-// TestDecodeDocMatchesValidator: decodeDoc gives the value (json.Number for numbers) and the
-// failures of the schema validator's own decoding.
-func TestDecodeDocMatchesValidator(t *testing.T) {
+// TestTapeMatchesValidator: the checkers' tape decodes a body to the value (json.Number for
+// numbers) and with the failures of the schema validator's own decoding, also when the tape
+// held another body before.
+func TestTapeMatchesValidator(t *testing.T) {
 	bodies := []string{
 		`{"resultcode":"0","a":[1,2.50,{"b":-3e2}],"c":null,"d":true}`,
 		`{"resultcode":"0","s":"x"}`,
 		`[1]`, `12345678901234567890`, `"x"`, `null`, ` {} `,
 		`{} {}`, `{"a":1} x`, `{`, ``, `{"a":01}`, `{"a":1e400}`,
 	}
+	tp := new(schemas.Tape)
 	for _, body := range bodies {
 		want, werr := jsonschema.UnmarshalJSON(strings.NewReader(body))
-		doc, gerr := decodeDoc([]byte(body))
-		got := doc.Value()
+		gerr := tp.Decode([]byte(body))
+		got := tp.Value()
 		if (gerr != nil) != (werr != nil) || !reflect.DeepEqual(got, want) {
 			t.Errorf("%s: got %#v, %v; want %#v, %v", body, got, gerr, want, werr)
 		}
@@ -132,7 +145,7 @@ func TestDecodeDocMatchesValidator(t *testing.T) {
 // TestCheckMemo: a remembered verdict is the verdict, with this answer's timing, and the
 // caller's appends to its conformance errors do not leak into the memo.
 func TestCheckMemo(t *testing.T) {
-	plain := &runner{sample: 1, validateDoc: func(string, schemas.Decoded) []string { return []string{"v"} }}
+	plain := &runner{sample: 1, validateDoc: func(string, *schemas.Tape, []byte) []string { return []string{"v"} }}
 	memo := &runner{sample: 1, validateDoc: plain.validateDoc, memo: newCheckMemo()}
 	for _, body := range []string{`{"resultcode":"0","resultdesc":"Success","subscriptionId":"s"}`, `{"resultcode":"1010010","resultdesc":"x"}`, `nope`} {
 		for i := 0; i < 3; i++ {
@@ -154,7 +167,7 @@ func TestCheckMemo(t *testing.T) {
 // memoised after the trial (its verdicts forgotten), one whose answers repeat keeps its memo,
 // and the verdicts are those of the plain check throughout.
 func TestCheckMemoGivesUpOnDistinctAnswers(t *testing.T) {
-	plain := &runner{sample: 1, validateDoc: func(string, schemas.Decoded) []string { return nil }}
+	plain := &runner{sample: 1, validateDoc: func(string, *schemas.Tape, []byte) []string { return nil }}
 	memo := &runner{sample: 1, validateDoc: plain.validateDoc, memo: newCheckMemo()}
 	for i := 0; i < 2*memoTrial; i++ {
 		for _, h := range []*hit{
@@ -270,5 +283,27 @@ func BenchmarkCheckAnswer(b *testing.B) {
 				}
 			})
 		}
+	}
+}
+
+// TestCheckAnswerOutlivesBody: the answer's strings are the answer's own: the body's buffer is
+// recycled once the answer is checked, and a binding keeps its subscriptionId and X for its
+// lifetime.
+func TestCheckAnswerOutlivesBody(t *testing.T) {
+	dv, err := embeddedDocValidator()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &runner{sample: 1, validateDoc: dv}
+	body := []byte(`{"resultcode":"0","resultdesc":"Success","subscriptionId":"sub-1","relationNum":"+8617001100000","extendNum":"0001"}`)
+	a, o := r.check("axb.bind", &hit{status: 200, body: body})
+	if !o.success || len(o.confErrs) > 0 {
+		t.Fatalf("%+v", o)
+	}
+	for i := range body {
+		body[i] = 'x'
+	}
+	if a.SubscriptionID != "sub-1" || a.x() != "+8617001100000" || a.ExtendNum != "0001" || a.code != "0" || a.desc != "Success" {
+		t.Errorf("the answer changed with its body: %+v", a)
 	}
 }

@@ -1,10 +1,6 @@
 package loadtest
 
-import (
-	"strings"
-
-	"github.com/pns-harness/pns-harness/pns"
-)
+import "github.com/pns-harness/pns-harness/pns"
 
 // opBind creates the session's binding with a fresh A (and B) number and the next X of the
 // profile (or the platform's choice).
@@ -20,15 +16,15 @@ var opBind = &operation{
 		b := s.b
 		switch {
 		case o.success && a.SubscriptionID != "":
-			// Copies: the answer's strings share one copy of its body (schemas.Decode), which a
-			// binding kept for its lifetime would otherwise keep whole.
-			b.sub = strings.Clone(a.SubscriptionID)
+			// The answer's strings are copies of their own (answerFromTape), not views of its
+			// body, so a binding keeps them without keeping the body.
+			b.sub = a.SubscriptionID
 			// The platform's choice, when the profile lists no X.
 			if x := a.x(); b.x == "" && x != "" {
-				b.x = strings.Clone(x)
+				b.x = x
 			}
 			if b.ext == "" {
-				b.ext = strings.Clone(a.ExtendNum)
+				b.ext = a.ExtendNum
 			}
 			r.bound(b)
 			return true

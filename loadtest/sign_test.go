@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/pns-harness/pns-harness/pns"
+	"github.com/pns-harness/pns-harness/schemas"
 )
 
 // TestLoadSignerMatchesPNS: for the same nonce and time, the load signer's headers are the ones
@@ -155,7 +156,11 @@ func TestLoadModesCoverModes(t *testing.T) {
 		// The answer's X: a bind answer of the mode is read by answer.x().
 		field := m.Spec().AnswerX
 		var a answer
-		decoded, _, _, exact := answerFromDoc(map[string]any{field: "+8617000000001"}, &a)
+		var tp schemas.Tape
+		if err := tp.Decode([]byte(`{"` + field + `":"+8617000000001"}`)); err != nil {
+			t.Fatal(err)
+		}
+		decoded, _, _, exact := answerFromTape(&tp, &a)
 		if !decoded || !exact || a.x() != "+8617000000001" {
 			t.Errorf("%s: answer field %q not read as X (decoded %v, exact %v, x %q)", m, field, decoded, exact, a.x())
 		}

@@ -11,6 +11,7 @@ import (
 )
 
 //go:generate go run ./internal/schemagen/cmd -in json -out compiled_gen.go
+//go:generate go run ./internal/schemagen/cmd -tape -in json -out compiled_tape_gen.go
 
 // The compiled validators (compiled_gen.go) are Go code generated from json/ by
 // internal/schemagen. They give the same verdict as Validator (the reference, interpreting the
@@ -83,6 +84,7 @@ var statePool = sync.Pool{New: func() any { return &vstate{toks: make([]string, 
 type vstate struct {
 	toks []string
 	out  []Violation
+	t    *Tape // the document of a tape validator (Tape.Validate)
 }
 
 func (s *vstate) reset() {
@@ -183,23 +185,27 @@ func isString(x any, want string) bool {
 func smallInt(x any) (int64, bool) {
 	switch x := x.(type) {
 	case json.Number:
-		s := string(x)
-		if len(s) == 0 || len(s) > 18 {
-			return 0, false
-		}
-		for i := 0; i < len(s); i++ {
-			if (s[i] < '0' || s[i] > '9') && !(i == 0 && s[i] == '-' && len(s) > 1) {
-				return 0, false
-			}
-		}
-		n, err := strconv.ParseInt(s, 10, 64)
-		return n, err == nil
+		return smallIntText(string(x))
 	case float64:
 		if x == math.Trunc(x) && math.Abs(x) < 1<<53 {
 			return int64(x), true
 		}
 	}
 	return 0, false
+}
+
+// smallIntText is smallInt for a number literal.
+func smallIntText(s string) (int64, bool) {
+	if len(s) == 0 || len(s) > 18 {
+		return 0, false
+	}
+	for i := 0; i < len(s); i++ {
+		if (s[i] < '0' || s[i] > '9') && !(i == 0 && s[i] == '-' && len(s) > 1) {
+			return 0, false
+		}
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	return n, err == nil
 }
 
 // rat is the exact value of a number as the reference computes it.
@@ -212,6 +218,15 @@ func isInteger(x any) bool {
 		return true
 	}
 	r, ok := rat(x)
+	return ok && r.IsInt()
+}
+
+// isIntegerText is isInteger for a number literal.
+func isIntegerText(s string) bool {
+	if _, ok := smallIntText(s); ok {
+		return true
+	}
+	r, ok := new(big.Rat).SetString(s)
 	return ok && r.IsInt()
 }
 
@@ -228,6 +243,24 @@ func cmpNum(x any, n int64) int {
 		return 0
 	}
 	r, ok := rat(x)
+	if !ok {
+		return 0
+	}
+	return r.Cmp(new(big.Rat).SetInt64(n))
+}
+
+// cmpNumText is cmpNum for a number literal (the text fmt.Sprint gives of its json.Number).
+func cmpNumText(s string, n int64) int {
+	if v, ok := smallIntText(s); ok {
+		switch {
+		case v < n:
+			return -1
+		case v > n:
+			return 1
+		}
+		return 0
+	}
+	r, ok := new(big.Rat).SetString(s)
 	if !ok {
 		return 0
 	}

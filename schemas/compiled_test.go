@@ -3,12 +3,14 @@ package schemas
 import (
 	"bytes"
 	"encoding/json"
+	"maps"
 	"math"
 	"os"
 	"reflect"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/pns-harness/pns-harness/schemas/internal/schemagen"
@@ -28,6 +30,16 @@ func TestCompiledUpToDate(t *testing.T) {
 	}
 	if !bytes.Equal(got, want) {
 		t.Fatal("compiled_gen.go is stale: run `go generate ./schemas` and commit the result")
+	}
+	want, err = schemagen.GenerateTape(os.DirFS("json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err = os.ReadFile("compiled_tape_gen.go"); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Fatal("compiled_tape_gen.go is stale: run `go generate ./schemas` and commit the result")
 	}
 }
 
@@ -109,8 +121,26 @@ func agree(t *testing.T, v *Validator, name string, body []byte) (valid bool) {
 	if (len(ref) == 0) != (len(got) == 0) || !slices.Equal(located(ref), located(got)) {
 		t.Fatalf("%s disagrees on %s\nreference: %q\ncompiled:  %q", name, body, located(ref), located(got))
 	}
+	// The tape path: decoded into a tape that held another document before (a load generator's
+	// tapes are reused), validated by the tape validators. A body the tape refuses is the
+	// malformed-JSON violation, as in ValidateCompiledBody.
+	tp := tapeAgreePool.Get().(*Tape)
+	defer tapeAgreePool.Put(tp)
+	var tv []Violation
+	if err := tp.Decode(body); err != nil {
+		tv = []Violation{{Keyword: KeywordMalformedJSON, Message: "malformed JSON: " + err.Error()}}
+	} else if tv, err = tp.Validate(name); err != nil {
+		t.Fatalf("tape %s: %v", name, err)
+	}
+	if (len(ref) == 0) != (len(tv) == 0) || !slices.Equal(located(ref), located(tv)) {
+		t.Fatalf("%s: the tape disagrees on %s\nreference: %q\ntape:      %q", name, body, located(ref), located(tv))
+	}
 	return len(ref) == 0
 }
+
+// tapeAgreePool keeps the tapes of agree, so that each is reused across bodies as the load
+// generator reuses its own.
+var tapeAgreePool = sync.Pool{New: func() any { return new(Tape) }}
 
 // mutationValues replace a field's value: each breaks a different kind of rule (type, enum,
 // length, pattern, number format and bounds) somewhere in the contract's schemas.
@@ -176,6 +206,24 @@ func mutations(body string) [][]byte {
 	return out
 }
 
+// duplicated returns body, an object, with each of its top-level keys repeated once before
+// it with a wrong value and once after it with a wrong value.
+func duplicated(body string) [][]byte {
+	var doc map[string]any
+	body = strings.TrimSpace(body)
+	if json.Unmarshal([]byte(body), &doc) != nil || len(doc) == 0 {
+		return nil
+	}
+	var out [][]byte
+	for _, k := range slices.Sorted(maps.Keys(doc)) {
+		q, _ := json.Marshal(k)
+		out = append(out,
+			[]byte("{"+string(q)+`:"zzz",`+body[1:]),
+			[]byte(body[:len(body)-1]+","+string(q)+`:"zzz"}`))
+	}
+	return out
+}
+
 // seedBodies are the differential corpus: every example (valid and invalid) of every schema and
 // its mutations, plus bodies that are not objects.
 func seedBodies() []struct {
@@ -204,6 +252,11 @@ func seedBodies() []struct {
 	}
 	for _, ex := range invalidExamples {
 		add(ex.schema, []byte(ex.body))
+	}
+	// Duplicate keys: a decoded document keeps the last value of a key, and so must every
+	// validator (a tape keeps them all and must look at the last).
+	for _, ex := range validExamples {
+		add(ex.schema, duplicated(ex.body)...)
 	}
 	for _, n := range CompiledNames() {
 		for _, b := range []string{`{}`, `null`, `[]`, `"x"`, `1`, `{"resultcode":"0"}`, `{"resultcode":"1","resultdesc":"x"}`, `{`, `{} {}`, ` {} `, `{"x":1e400}`, "{\"resultcode\":\"\xff\"}", `[1, 2`} {
@@ -282,6 +335,12 @@ func decodeAgrees(t *testing.T, body []byte) {
 	got, gerr := Decode(body)
 	if (gerr != nil) != (werr != nil) || !reflect.DeepEqual(got, want) {
 		t.Fatalf("Decode(%q) = %#v, %v; reference %#v, %v", body, got, gerr, want, werr)
+	}
+	tp := tapeAgreePool.Get().(*Tape)
+	defer tapeAgreePool.Put(tp)
+	terr := tp.Decode(body)
+	if (terr != nil) != (werr != nil) || !reflect.DeepEqual(tp.Value(), want) {
+		t.Fatalf("Tape.Decode(%q) = %#v, %v; reference %#v, %v", body, tp.Value(), terr, want, werr)
 	}
 }
 

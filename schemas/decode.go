@@ -447,23 +447,4 @@ func (d *decoder) text(i, j int) string {
 	return string(d.b[i:j])
 }
 
-func (d *decoder) hex4(at int) (rune, bool) {
-	if at+4 > len(d.b) {
-		return 0, false
-	}
-	var r rune
-	for _, c := range d.b[at : at+4] {
-		switch {
-		case c >= '0' && c <= '9':
-			c -= '0'
-		case c >= 'a' && c <= 'f':
-			c = c - 'a' + 10
-		case c >= 'A' && c <= 'F':
-			c = c - 'A' + 10
-		default:
-			return 0, false
-		}
-		r = r*16 + rune(c)
-	}
-	return r, true
-}
+func (d *decoder) hex4(at int) (rune, bool) { return hex4(d.b, at) }

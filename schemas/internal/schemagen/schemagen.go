@@ -53,6 +53,7 @@ var formatFuncs = map[string]string{
 const intLiteralFormat = "pns-int-literal"
 
 type gen struct {
+	tape    bool              // generate tape validators (GenerateTape)
 	docs    map[string]any    // file name -> decoded schema (numbers as json.Number)
 	funcs   map[string]string // schema location -> generated function name
 	order   []string          // locations in generation order
@@ -64,8 +65,15 @@ type gen struct {
 // Generate reads every *.json file of fsys (the schemas/json directory) and returns the gofmt'ed
 // source of package schemas' generated validators. It fails on an unsupported keyword, an
 // unknown format, a $ref it cannot resolve, or a numeric bound that is not an integer.
-func Generate(fsys fs.FS) ([]byte, error) {
-	g := &gen{docs: map[string]any{}, funcs: map[string]string{}, bodies: map[string]string{}, regexps: map[string]string{}}
+func Generate(fsys fs.FS) ([]byte, error) { return generate(fsys, false) }
+
+// GenerateTape is Generate for the validators of package schemas' Tape (compiled_tape_gen.go):
+// the same checks in the same order, reading a node of a tape instead of a decoded value, so
+// that a document need not be decoded into maps to be checked.
+func GenerateTape(fsys fs.FS) ([]byte, error) { return generate(fsys, true) }
+
+func generate(fsys fs.FS, tape bool) ([]byte, error) {
+	g := &gen{tape: tape, docs: map[string]any{}, funcs: map[string]string{}, bodies: map[string]string{}, regexps: map[string]string{}}
 	files, err := fs.Glob(fsys, "*.json")
 	if err != nil {
 		return nil, err
@@ -182,18 +190,45 @@ func (g *gen) node(file, ptr string, s any) (string, error) {
 	if fn, ok := g.funcs[loc]; ok {
 		return fn, nil
 	}
-	fn := "v" + strconv.Itoa(len(g.funcs))
+	fn := g.prefix() + strconv.Itoa(len(g.funcs))
 	g.funcs[loc] = fn
 	g.order = append(g.order, loc)
 	body, err := g.body(file, ptr, s)
 	if err != nil {
 		return "", err
 	}
-	g.bodies[loc] = fmt.Sprintf("// %s validates %s.\nfunc %s(s *vstate, x any) {\n%s}\n\n", fn, loc, fn, body)
+	g.bodies[loc] = fmt.Sprintf("// %s validates %s.\nfunc %s(s *vstate, x %s) {\n%s}\n\n", fn, loc, fn, g.xType(), body)
 	return fn, nil
 }
 
 func (g *gen) sub(file, ptr string, s any) (string, error) { return g.node(file, ptr, s) }
+
+// prefix names the generated functions: v0, v1, … for decoded values, t0, t1, … for tapes.
+func (g *gen) prefix() string {
+	if g.tape {
+		return "t"
+	}
+	return "v"
+}
+
+// xType is the type of the value a generated function checks: a decoded value, or the index
+// of a node of the tape s.t.
+func (g *gen) xType() string {
+	if g.tape {
+		return "int32"
+	}
+	return "any"
+}
+
+// on returns the call of a tape accessor on x for tapes, of the decoded-value helper otherwise:
+// on("hasType", "mask") is "s.t.hasType(x, mask)" or "hasType(x, mask)".
+func (g *gen) on(fn string, args ...string) string {
+	a := strings.Join(append([]string{"x"}, args...), ", ")
+	if g.tape {
+		return "s.t." + fn + "(" + a + ")"
+	}
+	return fn + "(" + a + ")"
+}
 
 // body mirrors the order of jsonschema/v6's validator: type, const, enum and format stop at
 // their first failure; then $ref, the checks of the value's own type, allOf, anyOf and
@@ -208,7 +243,7 @@ func (g *gen) body(file, ptr string, s any) (string, error) {
 		return b.String(), nil
 	}
 	m := s.(map[string]any)
-	if err := stoppingChecks(&b, loc, m); err != nil {
+	if err := g.stoppingChecks(&b, loc, m); err != nil {
 		return "", err
 	}
 	if r, ok := m["$ref"]; ok {
@@ -237,14 +272,14 @@ func kwLoc(loc, k string) string { return strconv.Quote(loc + "/" + k) }
 
 // stoppingChecks writes the checks that stop at their first failure: type, const, enum and
 // format.
-func stoppingChecks(b *strings.Builder, loc string, m map[string]any) error {
+func (g *gen) stoppingChecks(b *strings.Builder, loc string, m map[string]any) error {
 	if t, ok := m["type"]; ok {
-		if err := typeCheck(b, loc, t); err != nil {
+		if err := g.typeCheck(b, loc, t); err != nil {
 			return err
 		}
 	}
 	if c, ok := m["const"]; ok {
-		cond, err := equalsExpr(c, loc+"/const")
+		cond, err := g.equalsExpr(c, loc+"/const")
 		if err != nil {
 			return err
 		}
@@ -257,7 +292,7 @@ func stoppingChecks(b *strings.Builder, loc string, m map[string]any) error {
 		}
 		var conds, lits []string
 		for _, v := range arr {
-			c, err := equalsExpr(v, loc+"/enum")
+			c, err := g.equalsExpr(v, loc+"/enum")
 			if err != nil {
 				return err
 			}
@@ -268,10 +303,14 @@ func stoppingChecks(b *strings.Builder, loc string, m map[string]any) error {
 	}
 	if f, ok := m["format"]; ok {
 		name, _ := f.(string)
+		num, str := "x.(json.Number)", "x.(string)"
+		if g.tape {
+			num, str = "s.t.num(x)", "s.t.str(x)"
+		}
 		if name == intLiteralFormat {
-			fmt.Fprintf(b, "if n, ok := x.(json.Number); ok && !IsIntLiteral(string(n)) {\ns.fail(%s, \"format\", intLiteralWant)\nreturn\n}\n", kwLoc(loc, "format"))
+			fmt.Fprintf(b, "if n, ok := %s; ok && !IsIntLiteral(string(n)) {\ns.fail(%s, \"format\", intLiteralWant)\nreturn\n}\n", num, kwLoc(loc, "format"))
 		} else if fn, ok := formatFuncs[name]; ok {
-			fmt.Fprintf(b, "if str, ok := x.(string); ok && !%s(str) {\ns.fail(%s, \"format\", %q)\nreturn\n}\n", fn, kwLoc(loc, "format"), "not a valid "+name)
+			fmt.Fprintf(b, "if str, ok := %s; ok && !%s(str) {\ns.fail(%s, \"format\", %q)\nreturn\n}\n", str, fn, kwLoc(loc, "format"), "not a valid "+name)
 		} else {
 			return fmt.Errorf("schemagen: %s/format: unknown format %v", loc, f)
 		}
@@ -280,7 +319,7 @@ func stoppingChecks(b *strings.Builder, loc string, m map[string]any) error {
 }
 
 // typeCheck writes the check of the type keyword t: one type or a list of them.
-func typeCheck(b *strings.Builder, loc string, t any) error {
+func (g *gen) typeCheck(b *strings.Builder, loc string, t any) error {
 	var types []string
 	switch t := t.(type) {
 	case string:
@@ -304,7 +343,7 @@ func typeCheck(b *strings.Builder, loc string, t any) error {
 		}
 		mask = append(mask, c)
 	}
-	fmt.Fprintf(b, "if !hasType(x, %s) {\ns.fail(%s, \"type\", %q)\nreturn\n}\n", strings.Join(mask, "|"), kwLoc(loc, "type"), "want "+strings.Join(types, " or "))
+	fmt.Fprintf(b, "if !%s {\ns.fail(%s, \"type\", %q)\nreturn\n}\n", g.on("hasType", strings.Join(mask, "|")), kwLoc(loc, "type"), "want "+strings.Join(types, " or "))
 	return nil
 }
 
@@ -317,7 +356,13 @@ func (g *gen) typedChecks(b *strings.Builder, file, ptr string, m map[string]any
 	if err := g.objectChecks(&obj, file, ptr, m); err != nil {
 		return err
 	}
-	if err := boundChecks(&str, loc, m, "minLength", "maxLength", func(op string, n int64) string { return fmt.Sprintf("utf8.RuneCountInString(x) %s %d", op, n) }); err != nil {
+	// Within the type switch, x of the decoded values is the typed value; a tape's string is
+	// read once into xs.
+	sx, nx, ax := "x", "x", "x"
+	if g.tape {
+		sx = "xs"
+	}
+	if err := boundChecks(&str, loc, m, "minLength", "maxLength", func(op string, n int64) string { return fmt.Sprintf("utf8.RuneCountInString(%s) %s %d", sx, op, n) }); err != nil {
 		return err
 	}
 	if p, ok := m["pattern"]; ok {
@@ -325,15 +370,28 @@ func (g *gen) typedChecks(b *strings.Builder, file, ptr string, m map[string]any
 		re, ok := g.regexps[ps]
 		if !ok {
 			re = "re" + strconv.Itoa(len(g.regexps))
+			if g.tape {
+				re = "t" + re // the decoded values' validators, in the same package, have re0, …
+			}
 			g.regexps[ps] = re
 			g.reOrder = append(g.reOrder, ps)
 		}
-		fmt.Fprintf(&str, "if !%s.MatchString(x) {\ns.fail(%s, \"pattern\", %q)\n}\n", re, kwLoc(loc, "pattern"), "does not match pattern "+ps)
+		fmt.Fprintf(&str, "if !%s.MatchString(%s) {\ns.fail(%s, \"pattern\", %q)\n}\n", re, sx, kwLoc(loc, "pattern"), "does not match pattern "+ps)
 	}
-	if err := boundChecks(&num, loc, m, "minimum", "maximum", func(op string, n int64) string { return fmt.Sprintf("cmpNum(x, %d) %s 0", n, op) }); err != nil {
+	if err := boundChecks(&num, loc, m, "minimum", "maximum", func(op string, n int64) string {
+		if g.tape {
+			return fmt.Sprintf("s.t.cmpNum(%s, %d) %s 0", nx, n, op)
+		}
+		return fmt.Sprintf("cmpNum(%s, %d) %s 0", nx, n, op)
+	}); err != nil {
 		return err
 	}
-	if err := boundChecks(&arr, loc, m, "minItems", "maxItems", func(op string, n int64) string { return fmt.Sprintf("len(x) %s %d", op, n) }); err != nil {
+	if err := boundChecks(&arr, loc, m, "minItems", "maxItems", func(op string, n int64) string {
+		if g.tape {
+			return fmt.Sprintf("s.t.count(%s) %s %d", ax, op, n)
+		}
+		return fmt.Sprintf("len(%s) %s %d", ax, op, n)
+	}); err != nil {
 		return err
 	}
 	if it, ok := m["items"]; ok {
@@ -341,7 +399,15 @@ func (g *gen) typedChecks(b *strings.Builder, file, ptr string, m map[string]any
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(&arr, "for i, v := range x {\ns.push(strconv.Itoa(i))\n%s(s, v)\ns.pop()\n}\n", fn)
+		if g.tape {
+			fmt.Fprintf(&arr, "for i, v := 0, x+1; i < s.t.count(x); i, v = i+1, s.t.nodes[v].next {\ns.push(strconv.Itoa(i))\n%s(s, v)\ns.pop()\n}\n", fn)
+		} else {
+			fmt.Fprintf(&arr, "for i, v := range x {\ns.push(strconv.Itoa(i))\n%s(s, v)\ns.pop()\n}\n", fn)
+		}
+	}
+	if g.tape {
+		g.tapeSwitch(b, &obj, &arr, &str, &num)
+		return nil
 	}
 	if obj.Len()+str.Len()+num.Len()+arr.Len() > 0 {
 		b.WriteString("switch x := x.(type) {\n")
@@ -362,8 +428,32 @@ func (g *gen) typedChecks(b *strings.Builder, file, ptr string, m map[string]any
 	return nil
 }
 
+// tapeSwitch writes the type switch of typedChecks for a tape node.
+func (g *gen) tapeSwitch(b, obj, arr, str, num *strings.Builder) {
+	if obj.Len()+str.Len()+num.Len()+arr.Len() == 0 {
+		return
+	}
+	b.WriteString("switch s.t.kind(x) {\n")
+	if obj.Len() > 0 {
+		b.WriteString("case kObject:\n" + obj.String())
+	}
+	if arr.Len() > 0 {
+		b.WriteString("case kArray:\n" + arr.String())
+	}
+	if str.Len() > 0 {
+		b.WriteString("case kString:\nxs := s.t.view(x)\n" + str.String())
+	}
+	if num.Len() > 0 {
+		b.WriteString("case kNumber:\n" + num.String())
+	}
+	b.WriteString("}\n")
+}
+
 // objectChecks writes the checks of an object: required, then each property's schema.
 func (g *gen) objectChecks(obj *strings.Builder, file, ptr string, m map[string]any) error {
+	if g.tape {
+		return g.tapeObjectChecks(obj, file, ptr, m)
+	}
 	loc := file + "#" + ptr
 	if r, ok := m["required"]; ok {
 		list, ok := r.([]any)
@@ -391,6 +481,66 @@ func (g *gen) objectChecks(obj *strings.Builder, file, ptr string, m map[string]
 			}
 			fmt.Fprintf(obj, "if v, ok := x[%q]; ok {\ns.push(%q)\n%s(s, v)\ns.pop()\n}\n", n, n, fn)
 		}
+	}
+	return nil
+}
+
+// tapeObjectChecks is objectChecks for a tape: one walk over the object's members finds the
+// last value of each name the schema mentions (a decoded map keeps the last of duplicate
+// keys), then required and each property's schema are checked as objectChecks does. A lookup
+// per name, each walking the members, was the largest cost of validating a query answer.
+func (g *gen) tapeObjectChecks(obj *strings.Builder, file, ptr string, m map[string]any) error {
+	loc := file + "#" + ptr
+	var required []string
+	if r, ok := m["required"]; ok {
+		list, ok := r.([]any)
+		if !ok {
+			return fmt.Errorf("schemagen: %s/required: not an array", loc)
+		}
+		for _, e := range list {
+			es, ok := e.(string)
+			if !ok {
+				return fmt.Errorf("schemagen: %s/required: not a string", loc)
+			}
+			required = append(required, es)
+		}
+	}
+	props, _ := m["properties"].(map[string]any)
+	slot := map[string]int{}
+	var names []string
+	for _, n := range append(sortedKeys(props), required...) {
+		if _, ok := slot[n]; !ok {
+			slot[n] = -1
+			names = append(names, n)
+		}
+	}
+	if len(names) == 0 {
+		return nil
+	}
+	sort.Strings(names)
+	for i, n := range names {
+		slot[n] = i
+	}
+	// at[i] is the node of the last value of names[i], 0 when absent: node 0 is the root,
+	// never a member's value.
+	fmt.Fprintf(obj, "var at [%d]int32\nfor j, k := x+1, 0; k < s.t.count(x); j, k = s.t.nextMember(j), k+1 {\nswitch s.t.view(j) {\n", len(names))
+	for i, n := range names {
+		fmt.Fprintf(obj, "case %q:\nat[%d] = j + 1\n", n, i)
+	}
+	obj.WriteString("}\n}\n")
+	if len(required) > 0 {
+		var conds []string
+		for _, n := range required {
+			conds = append(conds, fmt.Sprintf("at[%d] == 0", slot[n]))
+		}
+		fmt.Fprintf(obj, "if %s {\ns.fail(%s, \"required\", \"missing properties\")\n}\n", strings.Join(conds, " || "), kwLoc(loc, "required"))
+	}
+	for _, n := range sortedKeys(props) {
+		fn, err := g.sub(file, ptr+"/properties/"+escape(n), props[n])
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(obj, "if v := at[%d]; v != 0 {\ns.push(%q)\n%s(s, v)\ns.pop()\n}\n", slot[n], n, fn)
 	}
 	return nil
 }
@@ -436,7 +586,7 @@ func (g *gen) applicators(b *strings.Builder, file, ptr string, m map[string]any
 			}
 			fns = append(fns, fn)
 		}
-		fmt.Fprintf(b, "if !s.anyOf(x, %s) {\ns.fail(%s, \"anyOf\", \"anyOf failed\")\n}\n", strings.Join(fns, ", "), kwLoc(loc, "anyOf"))
+		fmt.Fprintf(b, "if !s.anyOf%s(x, %s) {\ns.fail(%s, \"anyOf\", \"anyOf failed\")\n}\n", g.tapeSuffix(), strings.Join(fns, ", "), kwLoc(loc, "anyOf"))
 	}
 	if ifs, ok := m["if"]; ok {
 		fi, err := g.sub(file, ptr+"/if", ifs)
@@ -454,9 +604,17 @@ func (g *gen) applicators(b *strings.Builder, file, ptr string, m map[string]any
 				return err
 			}
 		}
-		fmt.Fprintf(b, "s.ifThenElse(x, %s, %s, %s)\n", fi, fthen, felse)
+		fmt.Fprintf(b, "s.ifThenElse%s(x, %s, %s, %s)\n", g.tapeSuffix(), fi, fthen, felse)
 	}
 	return nil
+}
+
+// tapeSuffix ends the names of the vstate methods that take a tape node.
+func (g *gen) tapeSuffix() string {
+	if g.tape {
+		return "T"
+	}
+	return ""
 }
 
 // resolve follows a $ref relative to file: "other.json#/ptr", "#/ptr" or "other.json".
@@ -503,20 +661,23 @@ func (g *gen) resolve(file, ref string) (string, string, any, error) {
 
 // equalsExpr is a Go condition on x that is true when x equals the JSON value v the way
 // jsonschema/v6 compares (numbers by value, so 1.0 equals 1).
-func equalsExpr(v any, loc string) (string, error) {
+func (g *gen) equalsExpr(v any, loc string) (string, error) {
 	switch v := v.(type) {
 	case nil:
+		if g.tape {
+			return "s.t.isNull(x)", nil
+		}
 		return "x == nil", nil
 	case bool:
-		return fmt.Sprintf("isBool(x, %t)", v), nil
+		return g.on("isBool", strconv.FormatBool(v)), nil
 	case string:
-		return fmt.Sprintf("isString(x, %q)", v), nil
+		return g.on("isString", strconv.Quote(v)), nil
 	case json.Number:
 		n, err := intBound(v, loc)
 		if err != nil {
 			return "", err
 		}
-		return fmt.Sprintf("cmpNumOK(x, %d) == 0", n), nil
+		return g.on("cmpNumOK", strconv.FormatInt(n, 10)) + " == 0", nil
 	}
 	return "", fmt.Errorf("schemagen: %s: unsupported value %T (objects and arrays are not compiled)", loc, v)
 }
@@ -570,7 +731,11 @@ func (g *gen) emit(names []string) ([]byte, error) {
 		}
 		b.WriteString(")\n\n")
 	}
-	b.WriteString("// compiledSchemas maps each payload schema name to its generated validator.\nvar compiledSchemas = map[string]func(*vstate, any){\n")
+	if g.tape {
+		b.WriteString("// tapeSchemas maps each payload schema name to its generated tape validator.\nvar tapeSchemas = map[string]func(*vstate, int32){\n")
+	} else {
+		b.WriteString("// compiledSchemas maps each payload schema name to its generated validator.\nvar compiledSchemas = map[string]func(*vstate, any){\n")
+	}
 	for _, n := range names {
 		fmt.Fprintf(&b, "%q: %s,\n", n, g.funcs[n+".json#"])
 	}

@@ -1,6 +1,7 @@
 package schemagen
 
 import (
+	"io/fs"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -25,9 +26,11 @@ func TestRefusesWhatItCannotCompile(t *testing.T) {
 		{`"type": "decimal"`, `unknown type "decimal"`},
 	}
 	for _, c := range cases {
-		_, err := Generate(schema("a.json", c.body))
-		if err == nil || !strings.Contains(err.Error(), c.want) {
-			t.Errorf("%s: err %v, want it to mention %q", c.body, err, c.want)
+		for name, generate := range map[string]func(fs.FS) ([]byte, error){"Generate": Generate, "GenerateTape": GenerateTape} {
+			_, err := generate(schema("a.json", c.body))
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("%s %s: err %v, want it to mention %q", name, c.body, err, c.want)
+			}
 		}
 	}
 }
@@ -43,5 +46,24 @@ func TestGeneratesSupported(t *testing.T) {
 		if !strings.Contains(string(src), want) {
 			t.Errorf("generated code lacks %s:\n%s", want, src)
 		}
+	}
+}
+
+// TestGeneratesTape: the tape validators of the same schema are named t…, read tape nodes, find
+// the object's members in one walk, and keep their regular expressions apart from those of the
+// decoded-value validators (both files are in one package).
+func TestGeneratesTape(t *testing.T) {
+	src, err := GenerateTape(schema("a.json", `"type":"object","required":["x","y"],"properties":{"x":{"type":["string","null"],"maxLength":3,"pattern":"^a"}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"a": t0,`, `func t0(s *vstate, x int32)`, `var tapeSchemas`, `tre0 = regexp.MustCompile("^a")`,
+		`case "y":`, `if at[0] == 0 || at[1] == 0 {`, `a.json#/properties/x/maxLength`} {
+		if !strings.Contains(string(src), want) {
+			t.Errorf("generated code lacks %s:\n%s", want, src)
+		}
+	}
+	if strings.Contains(string(src), "compiledSchemas") || strings.Contains(string(src), "x any") {
+		t.Errorf("tape code with the decoded-value validators' names:\n%s", src)
 	}
 }
