@@ -552,45 +552,9 @@ func (p *tparser) str(at int32) error {
 		case c < 0x20:
 			return p.errorf("invalid character in string literal")
 		case c == '\\':
-			if p.i+1 >= len(p.b) {
-				return p.errorf("unexpected end of JSON input")
-			}
-			e := p.b[p.i+1]
-			p.i += 2
-			switch e {
-			case '"', '\\', '/':
-				buf = append(buf, e)
-			case 'b':
-				buf = append(buf, '\b')
-			case 'f':
-				buf = append(buf, '\f')
-			case 'n':
-				buf = append(buf, '\n')
-			case 'r':
-				buf = append(buf, '\r')
-			case 't':
-				buf = append(buf, '\t')
-			case 'u':
-				r, ok := hex4(p.b, p.i)
-				if !ok {
-					return p.errorf("invalid character in \\u hexadecimal character escape")
-				}
-				p.i += 4
-				if utf16.IsSurrogate(r) {
-					if p.i+1 < len(p.b) && p.b[p.i] == '\\' && p.b[p.i+1] == 'u' {
-						if r2, ok := hex4(p.b, p.i+2); ok {
-							if dec := utf16.DecodeRune(r, r2); dec != utf8.RuneError {
-								buf = utf8.AppendRune(buf, dec)
-								p.i += 6
-								continue
-							}
-						}
-					}
-					r = utf8.RuneError
-				}
-				buf = utf8.AppendRune(buf, r)
-			default:
-				return p.errorf("invalid character in string escape code")
+			var err error
+			if buf, err = p.escape(buf); err != nil {
+				return err
 			}
 		case c < utf8.RuneSelf:
 			buf = append(buf, c)
@@ -602,6 +566,50 @@ func (p *tparser) str(at int32) error {
 		}
 	}
 	return p.errorf("unexpected end of JSON input")
+}
+
+// escape appends the character of the escape at p.i (on its backslash) to buf, as
+// encoding/json unescapes it: a surrogate pair is one rune, a lone surrogate U+FFFD.
+func (p *tparser) escape(buf []byte) ([]byte, error) {
+	if p.i+1 >= len(p.b) {
+		return buf, p.errorf("unexpected end of JSON input")
+	}
+	e := p.b[p.i+1]
+	p.i += 2
+	switch e {
+	case '"', '\\', '/':
+		return append(buf, e), nil
+	case 'b':
+		return append(buf, '\b'), nil
+	case 'f':
+		return append(buf, '\f'), nil
+	case 'n':
+		return append(buf, '\n'), nil
+	case 'r':
+		return append(buf, '\r'), nil
+	case 't':
+		return append(buf, '\t'), nil
+	case 'u':
+	default:
+		return buf, p.errorf("invalid character in string escape code")
+	}
+	r, ok := hex4(p.b, p.i)
+	if !ok {
+		return buf, p.errorf("invalid character in \\u hexadecimal character escape")
+	}
+	p.i += 4
+	if utf16.IsSurrogate(r) {
+		if p.i+1 < len(p.b) && p.b[p.i] == '\\' && p.b[p.i+1] == 'u' {
+			if r2, ok := hex4(p.b, p.i+2); ok {
+				if dec := utf16.DecodeRune(r, r2); dec != utf8.RuneError {
+					p.i += 6
+					return utf8.AppendRune(buf, dec), nil
+				}
+			}
+		}
+		r = utf8.RuneError
+	}
+	return utf8.AppendRune(buf, r), nil
 }
 
 // hex4 reads the four hexadecimal digits of a \u escape at b[at:].
