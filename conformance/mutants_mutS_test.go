@@ -149,7 +149,7 @@ var mutSMutants = []ruleMutant{
 			}
 			return x.fake(http.StatusForbidden, pns.Code("1012010"), pns.NewError(pns.Code("1012010")).Desc, nil)
 		}), nil}},
-	{"D42", mutant{"mutS/state: recordFlag without the app's recording option answered 1010002 naming recordFlag", "business:recording-disabled",
+	{"D42", mutant{"mutS/state: recordFlag without the app's recording option answered 1010002 instead of 1012012", "business:recording-disabled",
 		recode(pns.Code("1012012"), pns.CodeInvalidRequest, 0), nil}},
 	{"D30", mutant{"mutS/state: AXB bind with an X not owned answered 1012007 (the FAQ's other reading)", "business:x-not-owned",
 		recodeOn(http.MethodPost, pns.PathAXB, pns.Code("1012001"), pns.NewError(pns.CodeRecordNotExist)), nil}},
