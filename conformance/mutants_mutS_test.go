@@ -45,7 +45,7 @@ var mutSMutants = []ruleMutant{
 		recode(pns.Code("1010003"), pns.Code("1010003"), http.StatusUnauthorized), nil}},
 	{"2.5/18", mutant{"mutS/auth: an interface of another mode answered as an unknown APP_Key (1010003)", "business:mode-mismatch",
 		recode(pns.Code("1010040"), pns.Code("1010003"), 0), nil}},
-	{"2.5/20", mutant{"mutS/auth: an invalid AXB bind body of a correctly signed request answered as a bad digest (1010010)", "business:bad-digest",
+	{"2.5/20", mutant{"mutS/auth: an invalid AXB bind body of a correctly signed request answered as a bad digest (1010010)", "mandatory:callerNum",
 		recodeOn(http.MethodPost, pns.PathAXB, pns.CodeInvalidRequest, pns.NewError(pns.Code("1010010"))), nil}},
 	{"2.1/Username", mutant{"mutS/auth: an unknown APP_Key checked as a known one with an empty secret (1010010)", "business:unknown-app-key",
 		func(secrets map[string]string) func(http.Handler) http.Handler {
