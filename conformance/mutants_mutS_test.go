@@ -134,6 +134,8 @@ var mutSMutants = []ruleMutant{
 		recodeOn(http.MethodPut, pns.PathAXB, pns.Code("1012010"), pns.InvalidRequest("calleeNum")), nil}},
 	{"D40", mutant{"mutS/state: AXB modify without a modifiable field refused", "business:no-op",
 		intercept(http.MethodPut, pns.PathAXB, func(x *sExchange) sAnswer {
+			// The FAQ's modifiable items and the fields the emulator also accepts (D40): a
+			// body with none of them is the no-op modify the mutant refuses.
 			for _, f := range []string{"callerNum", "calleeNum", "callDirection", "duration", "preVoice", "maxDuration", "privateSms", "recordFlag", "recordHintTone", "userData", "lastMinVoice"} {
 				if _, ok := x.in[f]; ok {
 					return x.orig()
@@ -277,6 +279,9 @@ var mutSMutants = []ruleMutant{
 	{"4.6/Sets-the-real-callee-for", mutant{"mutS/state: a temporary callee set on an X without binding answers success", "business:unknown-subscription",
 		intercept(http.MethodPut, pns.PathAXCallee, func(x *sExchange) sAnswer {
 			a := x.orig()
+			// Only the business refusals (no binding behind the X or the ID) turn into a
+			// success: authentication and validation answers stay, so the break is the
+			// missing prerequisite and nothing else.
 			if c := a.code(); c == "" || c == string(pns.CodeSuccess) || c == string(pns.CodeInvalidRequest) || strings.HasPrefix(c, "1023") || strings.HasPrefix(c, "10100") {
 				return a
 			}
@@ -456,6 +461,8 @@ var mutSMutants = []ruleMutant{
 			if a.code() != string(pns.CodeSuccess) || sub == "" {
 				return a
 			}
+			// Any other AX seen on this Y, in this scenario or another one: a Y that may
+			// carry one relation only refuses them all.
 			t.mu.Lock()
 			shared := false
 			for s := range t.yUsers[y] {
