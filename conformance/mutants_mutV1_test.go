@@ -191,6 +191,77 @@ var mutV1Mutants = []ruleMutant{
 		}), nil}},
 }
 
+// mutV1OtherWay break rules of mutV1Mutants the other way round: where the first mutant
+// accepts what the contract refuses, this one refuses what it allows, and conversely.
+var mutV1OtherWay = []ruleMutant{
+	{"3.4/callerNum", mutant{"mutV1/validation: AXB modify answers success for a callerNum that is not a number", "format:callerNum",
+		v1Answer(http.MethodPut, pns.PathAXB, pns.CodeSuccess, func(_ *http.Request, m map[string]any, env pns.Envelope) bool {
+			return env.ResultCode == string(pns.CodeInvalidRequest) && m["callerNum"] != nil && strings.HasSuffix(env.ResultDesc, "callerNum")
+		}), nil}},
+	{"4.4/origNum", mutant{"mutV1/validation: AX modify answers success for an origNum with letters", "format:origNum",
+		v1Answer(http.MethodPut, pns.PathAX, pns.CodeSuccess, func(_ *http.Request, m map[string]any, env pns.Envelope) bool {
+			return env.ResultCode == string(pns.CodeInvalidRequest) && m["origNum"] != nil && strings.HasSuffix(env.ResultDesc, "origNum")
+		}), nil}},
+	{"4.4/privateNum", mutant{"mutV1/validation: AX modify by another app's privateNum answers success", "business:x-not-owned",
+		v1AnswerCode(http.MethodPut, pns.PathAX, "1011004"), nil}},
+	{"4.6/privateNum", mutant{"mutV1/validation: AX temporary callee on another app's privateNum answers success", "business:x-not-owned",
+		v1AnswerCode(http.MethodPut, pns.PathAXCallee, "1011004"), nil}},
+	{"3.3/subscriptionId", mutant{"mutV1/validation: AXB unbind of an unknown subscriptionId answers success", "business:unknown-subscription",
+		v1Answer(http.MethodDelete, pns.PathAXB, pns.CodeSuccess, func(r *http.Request, _ map[string]any, env pns.Envelope) bool {
+			return env.ResultCode == string(pns.CodeRecordNotExist) && r.URL.Query().Get("subscriptionId") != ""
+		}), nil}},
+	{"4.6/subscriptionId", mutant{"mutV1/validation: AX temporary callee requires privateNum (subscriptionId alone refused)", "alternative:subscriptionId|privateNum",
+		v1Refuse(http.MethodPut, pns.PathAXCallee, "subscriptionId", func(v any, m map[string]any) bool {
+			return v != "" && m["privateNum"] == nil
+		}), nil}},
+	{"4.5/origNum", mutant{"mutV1/validation: AX query answers a malformed origNum as no match instead of 1010002", "format:origNum",
+		v1Answer(http.MethodGet, pns.PathAX, pns.Code("1016001"), func(r *http.Request, _ map[string]any, env pns.Envelope) bool {
+			return env.ResultCode == string(pns.CodeInvalidRequest) && r.URL.Query().Get("origNum") != ""
+		}), nil}},
+	{"3.5/relationNum", mutant{"mutV1/validation: AXB query by relationNum finds the bindings of another app's X", "business:isolation",
+		v1OtherApps(http.MethodGet, pns.PathAXB, "relationNum"), nil}},
+	{"3.5/subscriptionId", mutant{"mutV1/validation: AXB query by an unknown subscriptionId falls back to the relationNum sent with it", "precedence:subscriptionId",
+		v1Fallback, nil}},
+	{"3.3/relationNum", mutant{"mutV1/validation: AXB unbind by relationNum alone removes only the first binding on X", "business:unbind-all-by-x",
+		v1UnbindFirst, nil}},
+	{"3.2/calleeNum", mutant{"mutV1/validation: AXB bind refuses a fixed-line calleeNum (mobile numbers only)", "format:calleeNum",
+		v1Refuse(http.MethodPost, pns.PathAXB, "calleeNum", func(v any, _ map[string]any) bool {
+			s, _ := v.(string)
+			return strings.HasPrefix(s, "+86") && !strings.HasPrefix(s, "+861")
+		}), nil}},
+	{"1.7/String-enums", mutant{"mutV1/validation: AXB bind refuses areaMatchMode as a JSON string (numbers only)", "enum:areaMatchMode",
+		v1Refuse(http.MethodPost, pns.PathAXB, "areaMatchMode", func(v any, _ map[string]any) bool {
+			_, isString := v.(string)
+			return isString
+		}), nil}},
+	{"4.2/recordFlag", mutant{"mutV1/validation: AX bind case-folds a recordFlag outside its enum", "enum:recordFlag",
+		v1Normalise(http.MethodPost, pns.PathAX, "recordFlag", v1FoldCase), nil}},
+	{"4.2/areaMatchMode", mutant{`mutV1/validation: AX bind reads an areaMatchMode outside the enum as "0"`, "enum:areaMatchMode",
+		v1Normalise(http.MethodPost, pns.PathAX, "areaMatchMode", v1OutsideEnum("0", "0", "1")), nil}},
+	{"4.2/privateNumType", mutant{"mutV1/validation: AX bind case-folds a privateNumType outside its enum", "enum:privateNumType",
+		v1Normalise(http.MethodPost, pns.PathAX, "privateNumType", v1FoldCase), nil}},
+	{"3.2/preVoice", mutant{"mutV1/validation: AXB bind takes the first element of a preVoice sent as an array", "type:preVoice",
+		v1Normalise(http.MethodPost, pns.PathAXB, "preVoice", func(v any) (any, bool) {
+			l, ok := v.([]any)
+			if !ok || len(l) == 0 {
+				return v, false
+			}
+			return l[0], true
+		}), nil}},
+}
+
+// mutV1Decided explain the mutants of this file that no scenario can kill on a target that is
+// not the emulator: the refusal they break is the emulator's decision where the contract is
+// silent, so its scenario asserts it only against the emulator.
+var mutV1Decided = map[string]string{
+	`mutV1/validation: AX bind reads an areaMatchMode outside the enum as "0"`: "invisible: the refusal of an areaMatchMode " +
+		"outside \"0\"/\"1\" is the emulator's decision D36; a platform may read it as a default",
+	"mutV1/validation: AX bind case-folds a privateNumType outside its enum": "invisible: the refusal of a privateNumType " +
+		"other than mobile-virtual is the emulator's decision D52; older platforms documented other values",
+	"mutV1/validation: AXB bind takes the first element of a preVoice sent as an array": "invisible: the refusal of a " +
+		"preVoice of the wrong JSON type is the emulator's decision D20",
+}
+
 // v1Enums are the enum fields of AXB and AX whose out-of-enum values a lenient platform reads
 // as their default ("case" folds "TRUE" to "true"), one rule each.
 var v1Enums = []struct {
@@ -237,7 +308,7 @@ var v1Lengths = []struct {
 }
 
 func init() {
-	all := append([]ruleMutant(nil), mutV1Mutants...)
+	all := append(append([]ruleMutant(nil), mutV1Mutants...), mutV1OtherWay...)
 	for _, e := range v1Enums {
 		all = append(all, ruleMutant{e.id, mutant{
 			"mutV1/validation: " + v1Iface(e.method, e.path) + " " + e.what + " a " + e.field + " outside its enum", "enum:" + e.field,
@@ -248,6 +319,9 @@ func init() {
 		all = append(all, ruleMutant{l.id, mutant{
 			"mutV1/validation: " + v1Iface(l.method, l.path) + " truncates a " + l.field + " longer than " + strconv.Itoa(l.max) + " characters", "length:" + last,
 			v1Normalise(l.method, l.path, l.field, v1Truncate(l.max)), nil}})
+	}
+	for name, reason := range mutV1Decided {
+		targetSurvivorReasons[name] = reason
 	}
 	for _, rm := range all {
 		mutants = append(mutants, rm.m)
@@ -616,6 +690,58 @@ func v1BindWithoutForeignX(secrets map[string]string) func(http.Handler) http.Ha
 				rec = v1Resend(h, r, secrets, t.Username, r.URL.RawQuery, b)
 			}
 			copyRecorded(w, rec)
+		})
+	}
+}
+
+// v1Fallback retries an AXB query whose subscriptionId names no binding without it, so the
+// relationNum sent with it decides, as a platform treating the ID as one more filter would.
+func v1Fallback(secrets map[string]string) func(http.Handler) http.Handler {
+	return func(h http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			q := r.URL.Query()
+			if r.Method != http.MethodGet || r.URL.Path != pns.PathAXB || q.Get("subscriptionId") == "" || q.Get("relationNum") == "" {
+				h.ServeHTTP(w, r)
+				return
+			}
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, r)
+			var env pns.Envelope
+			t, err := pns.ParseRequestAuth(r.Header)
+			if err == nil && json.Unmarshal(rec.Body.Bytes(), &env) == nil && env.ResultCode == string(pns.CodeRecordNotExist) {
+				q.Del("subscriptionId")
+				rec = v1Resend(h, r, secrets, t.Username, q.Encode(), nil)
+			}
+			copyRecorded(w, rec)
+		})
+	}
+}
+
+// v1UnbindFirst turns an AXB unbind by relationNum alone into the unbind of the first binding
+// on that X, as a platform removing one matching binding instead of all would.
+func v1UnbindFirst(secrets map[string]string) func(http.Handler) http.Handler {
+	return func(h http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			q := r.URL.Query()
+			t, err := pns.ParseRequestAuth(r.Header)
+			if err != nil || r.Method != http.MethodDelete || r.URL.Path != pns.PathAXB || q.Get("relationNum") == "" || q.Get("subscriptionId") != "" {
+				h.ServeHTTP(w, r)
+				return
+			}
+			get := r.Clone(r.Context())
+			get.Method = http.MethodGet
+			found := v1Resend(h, get, secrets, t.Username, r.URL.RawQuery, nil)
+			var ans struct {
+				ResultCode string `json:"resultcode"`
+				List       []struct {
+					SubscriptionID string `json:"subscriptionId"`
+				} `json:"relationNumList"`
+			}
+			if json.Unmarshal(found.Body.Bytes(), &ans) != nil || ans.ResultCode != string(pns.CodeSuccess) || len(ans.List) < 2 {
+				h.ServeHTTP(w, r) // the nonce of r is unspent: the lookup was signed afresh
+				return
+			}
+			copyRecorded(w, v1Resend(h, r, secrets, t.Username, "subscriptionId="+ans.List[0].SubscriptionID, nil))
 		})
 	}
 }
