@@ -250,6 +250,36 @@ var mutV1OtherWay = []ruleMutant{
 		}), nil}},
 }
 
+// v1Refusals are valid values of the AXB and AX enum fields that a platform understanding
+// only part of the enum refuses (1010002 naming the field), one rule each: the other way
+// round of the v1Enums mutants, which accept a value outside the enum.
+var v1Refusals = []struct {
+	id, method, path, field string
+	value                   any
+	why                     string
+}{
+	{"3.2/recordFlag", http.MethodPost, pns.PathAXB, "recordFlag", "false", "JSON booleans only"},
+	{"3.4/recordFlag", http.MethodPut, pns.PathAXB, "recordFlag", "false", "JSON booleans only"},
+	{"4.4/recordFlag", http.MethodPut, pns.PathAX, "recordFlag", "false", "JSON booleans only"},
+	{"3.4/privateSms", http.MethodPut, pns.PathAXB, "privateSms", "true", "JSON booleans only"},
+	{"4.2/privateSms", http.MethodPost, pns.PathAX, "privateSms", "true", "JSON booleans only"},
+	{"4.4/privateSms", http.MethodPut, pns.PathAX, "privateSms", "true", "JSON booleans only"},
+	{"4.4/turnFlag", http.MethodPut, pns.PathAX, "turnFlag", "on", "the switch only turned off"},
+	{"3.4/callDirection", http.MethodPut, pns.PathAXB, "callDirection", 1.0, "outbound only never modifiable"},
+	{"4.2/callDirection", http.MethodPost, pns.PathAX, "callDirection", 1.0, "outbound only unknown"},
+	{"4.4/callDirection", http.MethodPut, pns.PathAX, "callDirection", 1.0, "outbound only never modifiable"},
+	{"4.2/calleeNumDisplay", http.MethodPost, pns.PathAX, "calleeNumDisplay", "0", "only the non-default value sent"},
+	{"4.4/calleeNumDisplay", http.MethodPut, pns.PathAX, "calleeNumDisplay", "0", "only the non-default value sent"},
+}
+
+// v1StripZero are the binds whose areaCode a platform reads without its leading 0 (the
+// national trunk prefix stripped as from a phone number), so a valid city code names no city.
+var v1StripZero = []struct{ id, method, path string }{
+	{"1.4/areaCode-is-different-a-city", http.MethodPost, pns.PathAXE},
+	{"3.2/areaCode", http.MethodPost, pns.PathAXB},
+	{"4.2/areaCode", http.MethodPost, pns.PathAX},
+}
+
 // mutV1Decided explain the mutants of this file that no scenario can kill on a target that is
 // not the emulator: the refusal they break is the emulator's decision where the contract is
 // silent, so its scenario asserts it only against the emulator.
@@ -319,6 +349,23 @@ func init() {
 		all = append(all, ruleMutant{l.id, mutant{
 			"mutV1/validation: " + v1Iface(l.method, l.path) + " truncates a " + l.field + " longer than " + strconv.Itoa(l.max) + " characters", "length:" + last,
 			v1Normalise(l.method, l.path, l.field, v1Truncate(l.max)), nil}})
+	}
+	for _, e := range v1Refusals {
+		want := e.value
+		all = append(all, ruleMutant{e.id, mutant{
+			"mutV1/validation: " + v1Iface(e.method, e.path) + " refuses " + e.field + " " + v1JSON(want) + " (" + e.why + ")", "enum:" + e.field,
+			v1Refuse(e.method, e.path, e.field, func(v any, _ map[string]any) bool { return v == want }), nil}})
+	}
+	for _, z := range v1StripZero {
+		all = append(all, ruleMutant{z.id, mutant{
+			"mutV1/validation: " + v1Iface(z.method, z.path) + " strips the leading 0 of areaCode", "business:area-selection",
+			v1Normalise(z.method, z.path, "areaCode", func(v any) (any, bool) {
+				s, ok := v.(string)
+				if !ok || !strings.HasPrefix(s, "0") {
+					return v, false
+				}
+				return strings.TrimPrefix(s, "0"), true
+			}), nil}})
 	}
 	for name, reason := range mutV1Decided {
 		targetSurvivorReasons[name] = reason
@@ -744,4 +791,10 @@ func v1UnbindFirst(secrets map[string]string) func(http.Handler) http.Handler {
 			copyRecorded(w, v1Resend(h, r, secrets, t.Username, "subscriptionId="+ans.List[0].SubscriptionID, nil))
 		})
 	}
+}
+
+// v1JSON is v as JSON, for mutant names.
+func v1JSON(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
 }
