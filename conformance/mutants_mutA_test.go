@@ -650,7 +650,7 @@ func (docs schemaDocs) breaksOf(file string, node any) ([]fieldBreak, error) {
 			}
 		}
 		if !math.IsInf(max, -1) {
-			out = append(out, setTo(num(max+1) + " outside the enum", "enum", max+1))
+			out = append(out, setTo(num(max+1)+" outside the enum", "enum", max+1))
 		}
 	}
 	if c, ok := kw["const"].(string); ok {
@@ -677,13 +677,13 @@ func (docs schemaDocs) breaksOf(file string, node any) ([]fieldBreak, error) {
 		}
 	}
 	if max, ok := kw["maximum"].(float64); ok {
-		out = append(out, setTo(num(max+1) + " above the maximum", "maximum", max+1))
+		out = append(out, setTo(num(max+1)+" above the maximum", "maximum", max+1))
 	}
 	if min, ok := kw["minimum"].(float64); ok {
-		out = append(out, setTo(num(min-1) + " below the minimum", "minimum", min-1))
+		out = append(out, setTo(num(min-1)+" below the minimum", "minimum", min-1))
 	}
 	if max, ok := kw["maxLength"].(float64); ok {
-		out = append(out, setTo(num(max+1) + " characters (maxLength " + num(max) + ")", "maxLength", strings.Repeat("x", int(max)+1)))
+		out = append(out, setTo(num(max+1)+" characters (maxLength "+num(max)+")", "maxLength", strings.Repeat("x", int(max)+1)))
 	}
 	if min, ok := kw["minLength"].(float64); ok && min > 0 {
 		out = append(out, setTo("empty (minLength 1)", "minLength", ""))
@@ -704,7 +704,7 @@ func (docs schemaDocs) breaksOf(file string, node any) ([]fieldBreak, error) {
 			}})
 	}
 	if min, ok := kw["minItems"].(float64); ok && min > 0 {
-		out = append(out, setTo("an empty list (minItems " + num(min) + ")", "minItems", []any{}))
+		out = append(out, setTo("an empty list (minItems "+num(min)+")", "minItems", []any{}))
 	}
 	if req, ok := kw["required"].([]any); ok && len(req) > 0 {
 		k, _ := req[0].(string)
