@@ -899,8 +899,9 @@ func viaPushProxy(urls func(*emulator.AppConfig) []*string, edit func(map[string
 	}
 }
 
-// TestMutASchemaNotesHaveMutants: every schema note has its generated mutant, named by the
-// note's rule, whose break the noted subschema refuses.
+// TestMutASchemaNotesHaveMutants: every schema note has exactly one generated mutant, named by
+// the note's rule (that the suite kills it, i.e. that its break is one the validator refuses,
+// is TestMutationScore's to prove).
 func TestMutASchemaNotesHaveMutants(t *testing.T) {
 	if mutASchemaErr != nil {
 		t.Fatal(mutASchemaErr)
