@@ -371,7 +371,13 @@ func schemaNoteMutants() ([]ruleMutant, error) {
 		}
 	}
 	sort.Strings(ids)
+	// The walks of every mutant share docs while answers and pushes run concurrently, so every
+	// schema they can reach (their own and common.json, the only other one any $ref names) is
+	// decoded now and the map is only read afterwards.
 	docs := schemaDocs{}
+	if _, err := docs.node("common", ""); err != nil {
+		return nil, err
+	}
 	used := map[string]map[string]bool{} // note detail → breaks given
 	var out []ruleMutant
 	for _, id := range ids {
