@@ -88,8 +88,8 @@ bench-rss: build
 
 ## mutation: run the whole conformance suite against every mutant of the emulator (one contract
 ## rule broken each, named by its rule ID of conformance/rules.json) and print the score, overall
-## and per class of rule, and each surviving mutant with its reason (about an hour on 2 busy cores:
-## every rule checked both ways has a mutant, about 420 in all; MUTANTS=fee
+## and per class of rule, and each surviving mutant with its reason (about 35 minutes on 2 cores, longer when they are busy:
+## every rule checked both ways has a mutant, 492 in all; MUTANTS=fee
 ## reruns the mutants whose name contains "fee"). make test runs only the bounded TestMutations
 ## and the catalogue checks.
 mutation:
