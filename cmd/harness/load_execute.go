@@ -20,7 +20,7 @@ import (
 func loadExecute(ctx context.Context, fs *flagSet, f *loadFlags, o loadOptions, prof *loadtest.Profile, m pns.Mode, sw *stream.Writer, stdout, stderr io.Writer) (v verdict, code int, ok bool) {
 	cfg, term, loadName := loadRunConfig(f, o, prof, m, sw, stdout)
 	var rcv *receiver.Receiver
-	if loadNeedsReceiver(*f.scenario, o.wl) {
+	if o.rcvLn != nil { // opened by loadWork when the load makes calls
 		var err error
 		rcv, err = loadStartReceiver(&cfg, o.rcvLn, &f.cf, stderr)
 		if err != nil {
