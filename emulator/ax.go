@@ -5,6 +5,28 @@ import (
 	"github.com/pns-harness/pns-harness/pns"
 )
 
+// axMode is the AX entry of modes: its endpoints, its list of the admin dump and its rows
+// of the fidelity document.
+var axMode = modeEntry{
+	endpoints: axEndpoints,
+	dump:      dumpAX,
+	fidelity: modeFidelity{
+		responses: []Fidelity{
+			{"Responses", "AX query answers `privateNumList` with `privateNumType` `mobile-virtual`, `recordHintTone` only when `recordFlag` is true and `callDirection` only when it was set", pns.Verified, "§4.5"},
+		},
+		validation: []Fidelity{
+			{"Validation", "AX unbind: `subscriptionId` wins; `privateNum` alone or with `origNum`; `origNum` alone → `…privateNum`; none → `…subscriptionId`. AX query precedence `subscriptionId` > `origNum` > `privateNum`", pns.Verified, "D54, D78"},
+			{"Validation", "AX modify / set temporary callee: `subscriptionId` wins, else `privateNum` is required; the callee's `origNum` is never parsed; callee `duration` 1-259200", pns.Verified, "§4.4, §4.6, D56"},
+			{"Validation", "AX `privateNumType` optional; any value other than `mobile-virtual` → 1010002", pns.Inferred, "D52"},
+		},
+		fieldOrder: []FieldOrder{
+			{pns.IfaceAXBind, []string{"origNum", "privateNum", "privateNumType", "areaCode", "areaMatchMode", "recordFlag", "recordHintTone", "calleeNumDisplay", "privateSms", "preVoice", "maxDuration", "lastMinVoice", "userData", "turnFlag", "callDirection"}},
+			{pns.IfaceAXModify, []string{"subscriptionId", "privateNum", "origNum", "privateSms", "recordFlag", "recordHintTone", "maxDuration", "lastMinVoice", "userData", "callDirection", "turnFlag", "calleeNumDisplay", "preVoice"}},
+			{pns.IfaceAXCallee, []string{"subscriptionId", "privateNum", "calleeNum", "duration", "userData"}},
+		},
+	},
+}
+
 // axEndpoints serves the AX interfaces (reference §4), the temporary callee included.
 var axEndpoints = map[string]endpoint{
 	pns.IfaceAXBind:   jsonEndpoint(decodeAXBind, (*Emulator).axBind),

@@ -5,6 +5,26 @@ import (
 	"github.com/pns-harness/pns-harness/pns"
 )
 
+// axbMode is the AXB entry of modes: its endpoints, its list of the admin dump and its rows
+// of the fidelity document.
+var axbMode = modeEntry{
+	endpoints: axbEndpoints,
+	dump:      dumpAXB,
+	fidelity: modeFidelity{
+		responses: []Fidelity{
+			{"Responses", "AXB bind answers `subscriptionId`, `relationNum`, `callDirection`, `duration`, `maxDuration`; no `callerNum`/`calleeNum` echo", pns.Verified, "§3.2"},
+		},
+		validation: []Fidelity{
+			{"Validation", "AXB bind/modify: `callerNum` = `calleeNum` in the request → `Invalid request. calleeNum`; AXB modify ignores `relationNum`", pns.Inferred, "D28, D40"},
+			{"Validation", "AXB unbind/query: `subscriptionId` wins and the other parameters are then ignored (not validated); neither → `…subscriptionId`; query `callerNum`/`calleeNum` without `relationNum` → `…relationNum`; `pageIndex`/`pageSize` never fail (1 and 50)", pns.Verified, "D38, D41"},
+		},
+		fieldOrder: []FieldOrder{
+			{pns.IfaceAXBBind, []string{"callerNum", "calleeNum", "relationNum", "areaCode", "areaMatchMode", "callDirection", "duration", "recordFlag", "recordHintTone", "maxDuration", "lastMinVoice", "privateSms", "preVoice", "userData"}},
+			{pns.IfaceAXBModify, []string{"subscriptionId", "callerNum", "calleeNum", "callDirection", "duration", "maxDuration", "lastMinVoice", "privateSms", "recordFlag", "preVoice", "userData", "recordHintTone"}},
+		},
+	},
+}
+
 // axbEndpoints serves the AXB interfaces (reference §3): each row decodes and validates in
 // the order of the reference's table, then applies the request to the store.
 var axbEndpoints = map[string]endpoint{

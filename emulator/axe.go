@@ -5,6 +5,29 @@ import (
 	"github.com/pns-harness/pns-harness/pns"
 )
 
+// axeMode is the AXE entry of modes: its endpoints, its list of the admin dump and its rows
+// of the fidelity document.
+var axeMode = modeEntry{
+	endpoints: axeEndpoints,
+	dump:      dumpAXE,
+	fidelity: modeFidelity{
+		responses: []Fidelity{
+			{"Responses", "AXE bind answers `subscriptionId`, `virtualNum`, `extendNum`, `bindNum`; AXE query is a flat object", pns.Inferred, "D64, §5.5"},
+		},
+		validation: []Fidelity{
+			{"Validation", "AXE `extendNum`: digits, exactly the app's `extensionDigits` (4); empty on bind = allocate", pns.Inferred, "D58"},
+			{"Validation", "AXE `callbackTone` + `callbackNum` together → `Invalid request. callbackNum` (bind and modify)", pns.Inferred, "D61"},
+			{"Validation", "AXE `bindExpiredTime`/`callbackExpiredTime` 0-2160 (hours) or 0-129600 (minutes); modify validates `timeUnit`/`bindExpiredTime` but does not apply them", pns.Inferred, "D62"},
+			{"Validation", "AXE `maxDuration`, `lastMinVoice`, `privateSms` are ignored (not validated)", pns.Inferred, "D63"},
+			{"Validation", "AXE unbind/query/modify: `subscriptionId` wins; `virtualNum` + `extendNum` together; one alone names the missing one; none → `…subscriptionId`", pns.ClientSeen, "D65"},
+		},
+		fieldOrder: []FieldOrder{
+			{pns.IfaceAXEBind, []string{"virtualNum", "areaCode", "areaMatchMode", "bindNum", "extendNum", "displayNumMode", "recordFlag", "recordHintTone", "callbackTone", "callbackNum", "timeUnit", "bindExpiredTime", "callbackExpiredTime", "userData"}},
+			{pns.IfaceAXEModify, []string{"subscriptionId", "virtualNum", "extendNum", "displayNumMode", "recordFlag", "recordHintTone", "callbackTone", "callbackNum", "userData", "callbackExpiredTime", "timeUnit", "bindExpiredTime"}},
+		},
+	},
+}
+
 // axeEndpoints serves the AXE interfaces (reference §5); unbind and query identify a binding
 // the same way, so they share a decoder.
 var axeEndpoints = map[string]endpoint{

@@ -7,6 +7,26 @@ import (
 	"github.com/pns-harness/pns-harness/pns"
 )
 
+// axybMode is the AXYB entry of modes: its endpoints, its list of the admin dump and its rows
+// of the fidelity document.
+var axybMode = modeEntry{
+	endpoints: axybEndpoints,
+	dump:      dumpAXYB,
+	fidelity: modeFidelity{
+		responses: []Fidelity{
+			{"Responses", "AXYB bind answers `subscriptionId` and `relationNumber` (X for an AX bind, Y for a YB bind, which returns the AX's ID); AXYB query answers `xyRelationNumList`, one entry per YB (an AX without YB: one entry without `numY`/`numB`), oldest first, at most 5, `bindId` = `subscriptionId`, `duration`/`ybDuration` as strings", pns.Inferred, "§6.2, §6.4, D83-D85"},
+		},
+		own: []Fidelity{
+			{"Validation", "AXYB: every request needs the URL parameter `app_key` (the bind too): missing or longer than 128 → 1010002 `Invalid request. app_key`; another key than the authenticated one → 1010003; checked before any other field", pns.Inferred, "D82"},
+			{"Validation", "AXYB bind: a body with `subscriptionId` is a YB bind, otherwise an AX bind; `duration` (default 7200) and `ybDuration` (default 0) accept JSON integers or decimal strings, 0 or 60-7776000, else 1010002 naming the field; a `ybDuration` above `duration` is replaced by it", pns.Verified, "§6.2, D83"},
+			{"AXYB", "X and Y are chosen by the platform from the app's pool (AX bind by `areaCode`, else A's area; YB bind by `areaCode`, else X's city; fewest relations, then lowest number); a number that is an X is never a Y; one A per X; A holds at most 5 X (1011003); a Y carries an AX once and at most `maxRelationsPerY` (1000) AX (none left: 1012008); B twice on one AX → 1012010; B = A → `…origNum`; unknown `subscriptionId` → 1012007", pns.Verified, "§6.1, §13.7, D84"},
+			{"AXYB", "Simulated calls: B → X reaches A shown Y (fee direction 0), A → Y reaches B shown X (direction 1), a caller without YB who dials X is given a Y; no relation 8030, no Y to assign 8031, a bound number dialling its own privacy number 8032 (direction 2); a forbidden direction 8016; fee records without `serviceType`", pns.Inferred, "§6.5, D86"},
+			{"AXYB", "AX expiry removes the AX and all its YB; a YB expiry removes only that YB; a caller with no YB who dials X is given a Y for the AX's `ybDuration` (or until the AX goes)", pns.Verified, "§6.1"},
+			{"Validation", "AXYB unbind needs `subscriptionId` (else `…subscriptionId`); `yNum` wins over `bNum`; AXYB query needs `relationNum` or `subscriptionId` (else `…subscriptionId`), `subscriptionId` wins", pns.Verified, "§6.3, §6.4, D85"},
+		},
+	},
+}
+
 // axybEndpoints serves the AXYB interfaces (reference §6.2-§6.4). One URI carries all three;
 // a bind body is an AX bind without subscriptionId and a YB bind with one.
 var axybEndpoints = map[string]endpoint{

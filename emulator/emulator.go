@@ -23,8 +23,9 @@
 //     its row in that mode's endpoint table, its decoder (the reference's fields in table
 //     order), the function that applies it to the store and renders the answer;
 //   - emulator/store/<mode>.go: the business rule and its input type;
-//   - emulator/fidelity.go: its row in ValidationOrder, for an interface with a JSON body
-//     (TestValidationOrder checks the row against the decoder).
+//   - the mode's entry (axbMode, … in the same file): its row of ValidationOrder
+//     (fieldOrder), for an interface with a JSON body (TestValidationOrder checks the row
+//     against the decoder).
 //
 // TestEndpointsCoverInterfaces fails until the new ID has an endpoint under its mode. The rest
 // of the harness (schemas, features, the load generator, conformance) has its own list.
@@ -32,11 +33,11 @@
 // # How to add a mode to the emulator
 //
 // A mode is its own file here (emulator/<mode>.go: endpoints, decoders, renderers, its list
-// of the admin dump) with one entry in modes and one field of BindingsDump (endpoints.go),
-// and its own file in the store (emulator/store/<mode>.go: rules, state, invariants, its
-// modeStores entry) with one line in each list of emulator/store/modes.go. Its fidelity rows
-// go in fidelity.go. TestModesCoverModes and the store's TestModeStoresCoverModes fail until
-// a mode of pns.Modes has its entries.
+// of the admin dump, and its entry, which carries its rows of the fidelity document) with
+// one line in modes and one field of BindingsDump (endpoints.go), and its own file in the
+// store (emulator/store/<mode>.go: rules, state, invariants, its modeStores entry) with one
+// line in each list of emulator/store/modes.go. TestModesCoverModes and the store's
+// TestModeStoresCoverModes fail until a mode of pns.Modes has its entries.
 package emulator
 
 import (

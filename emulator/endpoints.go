@@ -24,15 +24,18 @@ type endpoint struct {
 	raw func(e *Emulator, w *respWriter, r *http.Request, app *App)
 }
 
-// modes is the emulator's one place per binding mode besides the mode's own file (axb.go,
-// ax.go, axe.go, axyb.go), where its endpoints, decoders, renderers and dump live; the
-// mode's state and rules are the store's (emulator/store, its own table in modes.go).
+// modes is the emulator's one table of binding modes: one line per mode, naming the entry that
+// the mode's own file (axb.go, ax.go, axe.go, axyb.go) declares with its endpoints, decoders,
+// renderers, dump and fidelity rows; the mode's state and rules are the store's
+// (emulator/store, its own table in modes.go). It is an explicit table rather than a
+// registration from each file's init so that the list of modes is read in one place and its
+// initialisation order is Go's, not the order of file names.
 // TestModesCoverModes checks that every mode of pns.Modes has its entry.
 var modes = map[pns.Mode]modeEntry{
-	pns.ModeAXB:  {endpoints: axbEndpoints, dump: dumpAXB},
-	pns.ModeAX:   {endpoints: axEndpoints, dump: dumpAX},
-	pns.ModeAXE:  {endpoints: axeEndpoints, dump: dumpAXE},
-	pns.ModeAXYB: {endpoints: axybEndpoints, dump: dumpAXYB},
+	pns.ModeAXB:  axbMode,
+	pns.ModeAX:   axMode,
+	pns.ModeAXE:  axeMode,
+	pns.ModeAXYB: axybMode,
 }
 
 // modeEntry is a binding mode's entry of modes.
@@ -41,6 +44,24 @@ type modeEntry struct {
 	endpoints map[string]endpoint
 	// dump renders the mode's bindings of a store dump into its list of the admin answer.
 	dump func(d store.Dump, out *BindingsDump)
+	// fidelity are the mode's rows of FidelityTable and ValidationOrder (fidelity.go).
+	fidelity modeFidelity
+}
+
+// modeFidelity is a mode's share of the fidelity document. fidelityTable places each kind of
+// row after the shared rows of its topic, mode by mode in the order of pns.Modes, so that the
+// document reads by topic rather than by mode.
+type modeFidelity struct {
+	// responses describe the mode's answers; they follow the shared "Responses" rows.
+	responses []Fidelity
+	// own is a block the mode keeps together (AXYB: its app_key, bind, selection, call and
+	// expiry rules), after every mode's responses.
+	own []Fidelity
+	// validation are the mode's field-validation rules; they follow the shared
+	// "Validation" rows.
+	validation []Fidelity
+	// fieldOrder are the rows of ValidationOrder of the mode's body interfaces.
+	fieldOrder []FieldOrder
 }
 
 // BindingsDump is the answer of GET /emulator/v1/bindings: every live binding rendered as in

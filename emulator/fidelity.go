@@ -21,7 +21,31 @@ type Fidelity struct {
 
 // FidelityTable lists the behaviours of the HTTP layer (routing, authentication, validation,
 // responses, admin). Business rules of the store are tagged in the store package.
-var FidelityTable = []Fidelity{
+var FidelityTable = fidelityTable()
+
+// fidelityTable puts the shared rows and each mode's (modeEntry.fidelity, in the order of
+// pns.Modes) together: the shared transport and response rows, every mode's response rows,
+// every mode's block of its own, the shared rows from authentication to validation, every
+// mode's validation rows, then the shared rest.
+func fidelityTable() []Fidelity {
+	out := append([]Fidelity(nil), sharedFidelityHead...)
+	out = appendModeRows(out, func(f modeFidelity) []Fidelity { return f.responses })
+	out = appendModeRows(out, func(f modeFidelity) []Fidelity { return f.own })
+	out = append(out, sharedFidelityMiddle...)
+	out = appendModeRows(out, func(f modeFidelity) []Fidelity { return f.validation })
+	return append(out, sharedFidelityTail...)
+}
+
+// appendModeRows appends one kind of row of every mode, in the order of pns.Modes.
+func appendModeRows[R any](out []R, rows func(modeFidelity) []R) []R {
+	for _, m := range pns.Modes {
+		out = append(out, rows(modes[m].fidelity)...)
+	}
+	return out
+}
+
+// sharedFidelityHead are the rows of every mode on transport and answers.
+var sharedFidelityHead = []Fidelity{
 	{"Transport", "Every provisioning URI of §1.2 is served on any host (AXYB included, §6.2-§6.4); X-mode URIs (and any other path) answer HTTP 404 with an empty body", pns.Inferred, "D26, §6"},
 	{"Transport", "A known URI with another method answers HTTP 405 with an empty body", pns.Inferred, "D26"},
 	{"Transport", "Keep-alive by default; `shortConnections: true` sends `Connection: close` and closes after every answer", pns.Verified, "§1.1, D26"},
@@ -32,16 +56,10 @@ var FidelityTable = []Fidelity{
 	{"Responses", "Integers (`callDirection`, `duration`, `maxDuration`, `totalCount`, `pageIndex`, `pageSize`, `bindExpiredTime`, `callbackExpiredTime`) are JSON integers; `recordFlag` / `privateSms` are the strings `\"true\"` / `\"false\"`", pns.Verified, "§1.7, D23, D41"},
 	{"Responses", "Times are UTC `yyyy-MM-dd HH:mm:ss`, zero-padded, from the emulator clock", pns.Verified, "D72, D76"},
 	{"Responses", "Strings are sent as stored, without HTML escaping (`<` stays `<`)", pns.Inferred, "—"},
-	{"Responses", "AXB bind answers `subscriptionId`, `relationNum`, `callDirection`, `duration`, `maxDuration`; no `callerNum`/`calleeNum` echo", pns.Verified, "§3.2"},
-	{"Responses", "AX query answers `privateNumList` with `privateNumType` `mobile-virtual`, `recordHintTone` only when `recordFlag` is true and `callDirection` only when it was set", pns.Verified, "§4.5"},
-	{"Responses", "AXE bind answers `subscriptionId`, `virtualNum`, `extendNum`, `bindNum`; AXE query is a flat object", pns.Inferred, "D64, §5.5"},
-	{"Responses", "AXYB bind answers `subscriptionId` and `relationNumber` (X for an AX bind, Y for a YB bind, which returns the AX's ID); AXYB query answers `xyRelationNumList`, one entry per YB (an AX without YB: one entry without `numY`/`numB`), oldest first, at most 5, `bindId` = `subscriptionId`, `duration`/`ybDuration` as strings", pns.Inferred, "§6.2, §6.4, D83-D85"},
-	{"Validation", "AXYB: every request needs the URL parameter `app_key` (the bind too): missing or longer than 128 → 1010002 `Invalid request. app_key`; another key than the authenticated one → 1010003; checked before any other field", pns.Inferred, "D82"},
-	{"Validation", "AXYB bind: a body with `subscriptionId` is a YB bind, otherwise an AX bind; `duration` (default 7200) and `ybDuration` (default 0) accept JSON integers or decimal strings, 0 or 60-7776000, else 1010002 naming the field; a `ybDuration` above `duration` is replaced by it", pns.Verified, "§6.2, D83"},
-	{"AXYB", "X and Y are chosen by the platform from the app's pool (AX bind by `areaCode`, else A's area; YB bind by `areaCode`, else X's city; fewest relations, then lowest number); a number that is an X is never a Y; one A per X; A holds at most 5 X (1011003); a Y carries an AX once and at most `maxRelationsPerY` (1000) AX (none left: 1012008); B twice on one AX → 1012010; B = A → `…origNum`; unknown `subscriptionId` → 1012007", pns.Verified, "§6.1, §13.7, D84"},
-	{"AXYB", "Simulated calls: B → X reaches A shown Y (fee direction 0), A → Y reaches B shown X (direction 1), a caller without YB who dials X is given a Y; no relation 8030, no Y to assign 8031, a bound number dialling its own privacy number 8032 (direction 2); a forbidden direction 8016; fee records without `serviceType`", pns.Inferred, "§6.5, D86"},
-	{"AXYB", "AX expiry removes the AX and all its YB; a YB expiry removes only that YB; a caller with no YB who dials X is given a Y for the AX's `ybDuration` (or until the AX goes)", pns.Verified, "§6.1"},
-	{"Validation", "AXYB unbind needs `subscriptionId` (else `…subscriptionId`); `yNum` wins over `bNum`; AXYB query needs `relationNum` or `subscriptionId` (else `…subscriptionId`), `subscriptionId` wins", pns.Verified, "§6.3, §6.4, D85"},
+}
+
+// sharedFidelityMiddle are the rows of every mode from authentication to field validation.
+var sharedFidelityMiddle = []Fidelity{
 	{"Authentication", "Steps run in the order of §2.5: lockout, Authorization, X-AKSK/X-WSSE, app, legacyWSSE, allow-list, Created format, nonce length, skew, digest, replay, frozen, mode, flow control, then field validation", pns.Inferred, "D10"},
 	{"Authentication", "Header names are case-insensitive; attribute separators with or without spaces; attributes in any order; values double-quoted and verbatim; first duplicate wins; scheme `WSSE` selects the legacy path, anything else is parsed as AKSK", pns.Verified, "§2.4, D9"},
 	{"Authentication", "A quoted value followed by anything but spaces or tabs before its comma or the end (`Created=\"…Z\"x`) is not `name=\"value\"` and counts as missing, as an unquoted one does: the request gets the missing attribute's code (1023036 for `Created`, 1023012 for `type`) instead of being read as if the extra text were not there", pns.Inferred, "§2.4, D9"},
@@ -74,16 +92,11 @@ var FidelityTable = []Fidelity{
 	{"Validation", "Query strings are decoded with form semantics: an unescaped `+` becomes a space and fails the number check; a broken %-escape is a defect of that parameter; the first occurrence of a parameter wins", pns.Inferred, "D17"},
 	{"Validation", "`userData`: 1-256 printable ASCII characters without `{` `}` in every mode", pns.Inferred, "D24"},
 	{"Validation", "With an app `toneFiles` list, tone fields must name a listed file; `recordHintTone` on bind is ignored (not checked, not stored) unless `recordFlag` is true", pns.Inferred, "D25"},
-	{"Validation", "AXB bind/modify: `callerNum` = `calleeNum` in the request → `Invalid request. calleeNum`; AXB modify ignores `relationNum`", pns.Inferred, "D28, D40"},
-	{"Validation", "AXB unbind/query: `subscriptionId` wins and the other parameters are then ignored (not validated); neither → `…subscriptionId`; query `callerNum`/`calleeNum` without `relationNum` → `…relationNum`; `pageIndex`/`pageSize` never fail (1 and 50)", pns.Verified, "D38, D41"},
-	{"Validation", "AX unbind: `subscriptionId` wins; `privateNum` alone or with `origNum`; `origNum` alone → `…privateNum`; none → `…subscriptionId`. AX query precedence `subscriptionId` > `origNum` > `privateNum`", pns.Verified, "D54, D78"},
-	{"Validation", "AX modify / set temporary callee: `subscriptionId` wins, else `privateNum` is required; the callee's `origNum` is never parsed; callee `duration` 1-259200", pns.Verified, "§4.4, §4.6, D56"},
-	{"Validation", "AX `privateNumType` optional; any value other than `mobile-virtual` → 1010002", pns.Inferred, "D52"},
-	{"Validation", "AXE `extendNum`: digits, exactly the app's `extensionDigits` (4); empty on bind = allocate", pns.Inferred, "D58"},
-	{"Validation", "AXE `callbackTone` + `callbackNum` together → `Invalid request. callbackNum` (bind and modify)", pns.Inferred, "D61"},
-	{"Validation", "AXE `bindExpiredTime`/`callbackExpiredTime` 0-2160 (hours) or 0-129600 (minutes); modify validates `timeUnit`/`bindExpiredTime` but does not apply them", pns.Inferred, "D62"},
-	{"Validation", "AXE `maxDuration`, `lastMinVoice`, `privateSms` are ignored (not validated)", pns.Inferred, "D63"},
-	{"Validation", "AXE unbind/query/modify: `subscriptionId` wins; `virtualNum` + `extendNum` together; one alone names the missing one; none → `…subscriptionId`", pns.ClientSeen, "D65"},
+}
+
+// sharedFidelityTail are the rows of every mode after field validation: recording, stop call,
+// admin, clocks.
+var sharedFidelityTail = []Fidelity{
 	{"Recording", "`fileName` and `recordDomain` required (String(1-128)) → else 1010002 naming it; known recording → HTTP 301 with `Location` and no body; otherwise 1012007 with HTTP 404", pns.Inferred, "D75"},
 	{"Stop call", "Accepted from apps of every mode, never 1010040; `sessionid` (String(1-256)) then `signal` (exactly `call_stop`) → else 1010002 naming it; a call of another app, an unknown or an ended call → 1012007 (HTTP 403)", pns.Inferred, "D79, D80"},
 	{"Stop call", "A live call ends at once in any state: `disconnect` with `stateCode` 8017 `Released by customer.`, no later events, fee record with `ulFailReason` 8017, recording cut at that instant", pns.Inferred, "D81"},
@@ -96,18 +109,14 @@ var FidelityTable = []Fidelity{
 // ValidationOrder lists, per body interface, the order in which fields are validated (the
 // first defective field is the one named in 1010002). A test derives the same lists from the
 // decoders by sending bodies in which every field is defective.
-var ValidationOrder = []struct {
+var ValidationOrder = append(appendModeRows(nil, func(f modeFidelity) []FieldOrder { return f.fieldOrder }),
+	FieldOrder{pns.IfaceStopCall, []string{"sessionid", "signal"}})
+
+// FieldOrder is one row of ValidationOrder: a body interface and its fields in the order
+// they are validated.
+type FieldOrder struct {
 	Interface string
 	Fields    []string
-}{
-	{pns.IfaceAXBBind, []string{"callerNum", "calleeNum", "relationNum", "areaCode", "areaMatchMode", "callDirection", "duration", "recordFlag", "recordHintTone", "maxDuration", "lastMinVoice", "privateSms", "preVoice", "userData"}},
-	{pns.IfaceAXBModify, []string{"subscriptionId", "callerNum", "calleeNum", "callDirection", "duration", "maxDuration", "lastMinVoice", "privateSms", "recordFlag", "preVoice", "userData", "recordHintTone"}},
-	{pns.IfaceAXBind, []string{"origNum", "privateNum", "privateNumType", "areaCode", "areaMatchMode", "recordFlag", "recordHintTone", "calleeNumDisplay", "privateSms", "preVoice", "maxDuration", "lastMinVoice", "userData", "turnFlag", "callDirection"}},
-	{pns.IfaceAXModify, []string{"subscriptionId", "privateNum", "origNum", "privateSms", "recordFlag", "recordHintTone", "maxDuration", "lastMinVoice", "userData", "callDirection", "turnFlag", "calleeNumDisplay", "preVoice"}},
-	{pns.IfaceAXCallee, []string{"subscriptionId", "privateNum", "calleeNum", "duration", "userData"}},
-	{pns.IfaceAXEBind, []string{"virtualNum", "areaCode", "areaMatchMode", "bindNum", "extendNum", "displayNumMode", "recordFlag", "recordHintTone", "callbackTone", "callbackNum", "timeUnit", "bindExpiredTime", "callbackExpiredTime", "userData"}},
-	{pns.IfaceAXEModify, []string{"subscriptionId", "virtualNum", "extendNum", "displayNumMode", "recordFlag", "recordHintTone", "callbackTone", "callbackNum", "userData", "callbackExpiredTime", "timeUnit", "bindExpiredTime"}},
-	{pns.IfaceStopCall, []string{"sessionid", "signal"}},
 }
 
 // AdminEndpoints documents the built-in admin endpoints: method and path, body, answer.

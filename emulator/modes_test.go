@@ -37,3 +37,20 @@ func TestEmptyDumpListsEveryMode(t *testing.T) {
 		t.Errorf("empty dump %s, want %s", b, want)
 	}
 }
+
+// TestModeFidelityRowsAreTheModes: a mode's entry lists field orders of its own interfaces
+// only, and has at least one row of the fidelity document, so that a row moved to the wrong
+// mode's file, or a mode without a word in docs/fidelity.md, fails here.
+func TestModeFidelityRowsAreTheModes(t *testing.T) {
+	for _, m := range pns.Modes {
+		f := modes[m].fidelity
+		if len(f.responses)+len(f.own)+len(f.validation) == 0 {
+			t.Errorf("mode %s: no row of the fidelity document", m)
+		}
+		for _, o := range f.fieldOrder {
+			if i, ok := pns.InterfaceByID(o.Interface); !ok || i.Mode != m {
+				t.Errorf("mode %s: field order of %s, an interface of mode %q", m, o.Interface, i.Mode)
+			}
+		}
+	}
+}
