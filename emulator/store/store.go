@@ -1,12 +1,10 @@
 package store
 
 import (
-	"crypto/rand"
 	"fmt"
 	"regexp"
 	"sort"
 	"sync"
-	"time"
 
 	"github.com/pns-harness/pns-harness/emulator/clock"
 	"github.com/pns-harness/pns-harness/pns"
@@ -274,42 +272,6 @@ func sortedKeys(m map[string]string) []string {
 	return keys
 }
 
-// newID returns a fresh subscriptionId: a lower-case UUIDv4 (D26), as uuid.NewString writes
-// it, from random bytes read from crypto/rand a few kilobytes at a time rather than 16 bytes
-// (a system call and two allocations) per bind (issue 25).
-func newID() string {
-	var u [16]byte
-	ids.mu.Lock()
-	if ids.n < len(u) {
-		_, _ = rand.Read(ids.buf[:]) // crypto/rand.Read does not return an error (it crashes instead)
-		ids.n = len(ids.buf)
-	}
-	copy(u[:], ids.buf[len(ids.buf)-ids.n:])
-	ids.n -= len(u)
-	ids.mu.Unlock()
-	u[6] = u[6]&0x0f | 0x40 // version 4
-	u[8] = u[8]&0x3f | 0x80 // variant RFC 4122
-	const hexDigits = "0123456789abcdef"
-	var out [36]byte
-	j := 0
-	for i, c := range u {
-		if i == 4 || i == 6 || i == 8 || i == 10 {
-			out[j] = '-'
-			j++
-		}
-		out[j], out[j+1] = hexDigits[c>>4], hexDigits[c&0x0f]
-		j += 2
-	}
-	return string(out[:])
-}
-
-// ids is newID's supply of random bytes: buf's last n bytes are unused.
-var ids struct {
-	mu  sync.Mutex
-	buf [4096]byte
-	n   int
-}
-
 // app returns the state of an app of the given mode, or the error the HTTP layer would have
 // answered already (unknown key 1010003, other mode 1010040).
 func (s *Store) app(key string, mode pns.Mode) (*appState, *pns.Error) {
@@ -358,141 +320,6 @@ func (a *appState) setCount(x *xState, delta int) {
 	if i := x.hidx[2]; i >= 0 {
 		a.all.fix(i)
 	}
-}
-
-// expEntry schedules the purge of a binding at its expiry instant.
-type expEntry struct {
-	at time.Time
-	id string
-}
-
-// expHeap is a binary min-heap of expEntry by instant. It is written out rather than driven by
-// container/heap, whose Push and Pop box every entry in an interface: an allocation on every
-// bind with a lifetime (issue 25).
-type expHeap []expEntry
-
-func (h expHeap) less(i, j int) bool { return h[i].at.Before(h[j].at) }
-
-// push adds an entry.
-func (h *expHeap) push(e expEntry) {
-	*h = append(*h, e)
-	s := *h
-	for i := len(s) - 1; i > 0; {
-		p := (i - 1) / 2
-		if !s.less(i, p) {
-			break
-		}
-		s[i], s[p] = s[p], s[i]
-		i = p
-	}
-}
-
-// pop removes and returns the earliest entry; the heap must not be empty.
-func (h *expHeap) pop() expEntry {
-	s := *h
-	e := s[0]
-	last := len(s) - 1
-	s[0] = s[last]
-	s[last] = expEntry{} // drop the id for the collector
-	s = s[:last]
-	*h = s
-	s.down(0)
-	return e
-}
-
-// down moves the entry at i down to its place.
-func (h expHeap) down(i int) {
-	for {
-		l := 2*i + 1
-		if l >= len(h) {
-			return
-		}
-		m := l
-		if r := l + 1; r < len(h) && h.less(r, l) {
-			m = r
-		}
-		if !h.less(m, i) {
-			return
-		}
-		h[i], h[m] = h[m], h[i]
-		i = m
-	}
-}
-
-// init establishes the heap order of every entry.
-func (h expHeap) init() {
-	for i := len(h)/2 - 1; i >= 0; i-- {
-		h.down(i)
-	}
-}
-
-// schedule records that binding id expires at at. Stale entries (the binding was unbound or
-// its expiry changed) are skipped when popped; the heap is rebuilt when they dominate.
-func (a *appState) schedule(id string, at time.Time) {
-	if len(a.exp) > 2*a.expirable()+1024 {
-		fresh := expHeap{}
-		for _, e := range a.exp {
-			if exp, ok := a.expiryOf(e.id); ok && exp.Equal(e.at) {
-				fresh = append(fresh, e)
-			}
-		}
-		fresh.init()
-		a.exp = fresh
-	}
-	a.exp.push(expEntry{at: at, id: id})
-}
-
-// expirable counts the stored entries that may hold an expiry (the bound of the heap's
-// stale entries).
-func (a *appState) expirable() int {
-	if m := a.modeOf(); m != nil {
-		return m.expirable(a)
-	}
-	return 0
-}
-
-// expiryOf returns the expiry instant of a stored binding that can expire. An app stores
-// bindings of its own mode only (checkOrphans), so its mode's entry is asked.
-func (a *appState) expiryOf(id string) (time.Time, bool) {
-	if m := a.modeOf(); m != nil {
-		return m.expiry(a, id)
-	}
-	return time.Time{}, false
-}
-
-// expired reports whether an expiry instant has passed: a binding disappears at its expiry
-// instant (D43).
-func expired(at, now time.Time) bool { return !at.IsZero() && !now.Before(at) }
-
-// purge removes every binding of the app that expired by now. It needs the write lock.
-func (a *appState) purge(now time.Time) int {
-	n := 0
-	for len(a.exp) > 0 && !now.Before(a.exp[0].at) {
-		e := a.exp.pop()
-		if m := a.modeOf(); m != nil && m.purge(a, e) {
-			n++
-		}
-	}
-	return n
-}
-
-// lock takes the app's write lock and purges expired bindings; it returns the current time.
-func (s *Store) lock(a *appState) time.Time {
-	a.mu.Lock()
-	now := s.clk.Now()
-	a.purge(now)
-	return now
-}
-
-// Sweep purges every expired binding now and returns how many were removed.
-func (s *Store) Sweep() int {
-	n := 0
-	for _, a := range s.appOrder {
-		a.mu.Lock()
-		n += a.purge(s.clk.Now())
-		a.mu.Unlock()
-	}
-	return n
 }
 
 // Reset removes every binding, temporary callee and callback record; X statuses stay.
@@ -583,97 +410,4 @@ func (s *Store) App(key string) (App, bool) {
 		return App{}, false
 	}
 	return a.cfg, true
-}
-
-// byCreation orders bindings by creation time, then subscriptionId (D41).
-func byCreation(ti, tj time.Time, idi, idj string) bool {
-	if !ti.Equal(tj) {
-		return ti.Before(tj)
-	}
-	return idi < idj
-}
-
-func clonePreVoice(p *pns.PreVoice) *pns.PreVoice {
-	if p == nil {
-		return nil
-	}
-	c := *p
-	return &c
-}
-
-func cloneInt(p *int) *int {
-	if p == nil {
-		return nil
-	}
-	v := *p
-	return &v
-}
-
-// mergePreVoice applies the non-empty sub-fields of upd to cur.
-func mergePreVoice(cur, upd *pns.PreVoice) *pns.PreVoice {
-	if upd == nil {
-		return cur
-	}
-	out := pns.PreVoice{}
-	if cur != nil {
-		out = *cur
-	}
-	if upd.CallerHintTone != "" {
-		out.CallerHintTone = upd.CallerHintTone
-	}
-	if upd.CalleeHintTone != "" {
-		out.CalleeHintTone = upd.CalleeHintTone
-	}
-	if out == (pns.PreVoice{}) {
-		return nil
-	}
-	return &out
-}
-
-// normPreVoice drops an empty preVoice object.
-func normPreVoice(p *pns.PreVoice) *pns.PreVoice {
-	if p == nil || *p == (pns.PreVoice{}) {
-		return nil
-	}
-	return clonePreVoice(p)
-}
-
-func boolOr(p *bool, def bool) bool {
-	if p == nil {
-		return def
-	}
-	return *p
-}
-
-// Modify helpers: PNS modify requests leave absent fields unchanged (§3.4, §4.4, §5.4). Each
-// helper applies one present field and records that the binding changed, so that
-// subscribeTime moves only when something was sent.
-
-// setVal applies an optional value sent as a pointer.
-func setVal[T any](dst *T, v *T, changed *bool) {
-	if v != nil {
-		*dst = *v
-		*changed = true
-	}
-}
-
-// setStr applies an optional string; empty means absent (D22).
-func setStr(dst *string, v string, changed *bool) {
-	if v != "" {
-		*dst = v
-		*changed = true
-	}
-}
-
-// setRecording applies recordFlag, then recordHintTone: switching recording off forgets the
-// tone, which is only kept while recording is on (D25).
-func setRecording(flag *bool, tone *string, inFlag *bool, inTone string, changed *bool) {
-	if inFlag != nil {
-		*flag = *inFlag
-		if !*flag {
-			*tone = ""
-		}
-		*changed = true
-	}
-	setStr(tone, inTone, changed)
 }
