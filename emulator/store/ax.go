@@ -346,6 +346,7 @@ var axEntry = modeStore{
 	expiry:     func(*appState, string) (time.Time, bool) { return time.Time{}, false },
 	purge:      func(*appState, expEntry) bool { return false },
 	eachExpiry: func(*appState, func(string, time.Time)) {},
+	dumped:     func(d Dump) int { return len(d.AX) },
 	dump: func(a *appState, d *Dump) {
 		d.AX = appendSorted(d.AX, a.ax, (*AXBinding).clone, func(b *AXBinding) (time.Time, string) { return b.CreatedAt, b.SubscriptionID })
 	},

@@ -329,6 +329,7 @@ var axbEntry = withBindingsByID(modeStore{
 	capacity: func(a *App) (int, error) { return a.MaxPairsPerX, nil },
 	initApp:  func(a *appState) { a.axb = map[string]*AXBBinding{} },
 	initX:    func(x *xState) { x.nums = map[string]*AXBBinding{} },
+	dumped:   func(d Dump) int { return len(d.AXB) },
 	dump: func(a *appState, d *Dump) {
 		d.AXB = appendSorted(d.AXB, a.axb, (*AXBBinding).clone, func(b *AXBBinding) (time.Time, string) { return b.CreatedAt, b.SubscriptionID })
 	},

@@ -347,6 +347,7 @@ var axeEntry = withBindingsByID(modeStore{
 	initX: func(x *xState) {
 		x.exts, x.binds, x.minFree = map[string]*AXEBinding{}, map[string]*AXEBinding{}, 1
 	},
+	dumped: func(d Dump) int { return len(d.AXE) },
 	dump: func(a *appState, d *Dump) {
 		d.AXE = appendSorted(d.AXE, a.axe, (*AXEBinding).clone, func(b *AXEBinding) (time.Time, string) { return b.CreatedAt, b.SubscriptionID })
 	},

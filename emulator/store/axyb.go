@@ -389,6 +389,7 @@ var axybEntry = modeStore{
 			}
 		}
 	},
+	dumped: func(d Dump) int { return len(d.AXYB) },
 	dump: func(a *appState, d *Dump) {
 		d.AXYB = appendSorted(d.AXYB, a.axyb, (*axybRel).clone, func(r *axybRel) (time.Time, string) { return r.CreatedAt, r.SubscriptionID })
 	},

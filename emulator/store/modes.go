@@ -41,7 +41,11 @@ type Dump struct {
 
 // Total is the number of live bindings of every mode (an AXYB relation counting once,
 // whatever its YB).
-func (d Dump) Total() int { return len(d.AXB) + len(d.AX) + len(d.AXE) + len(d.AXYB) }
+func (d Dump) Total() int {
+	n := 0
+	eachMode(func(_ pns.Mode, m *modeStore) { n += m.dumped(d) })
+	return n
+}
 
 // modeStores has the entry of every binding mode (pns.Modes). An X-mode app keeps no
 // binding and has none.
@@ -73,8 +77,10 @@ type modeStore struct {
 	// eachExpiry calls f with the expiry-entry id and expiry (zero: none) of every stored
 	// binding or part, for the invariants.
 	eachExpiry func(a *appState, f func(id string, at time.Time))
-	// dump appends copies of the app's bindings to d.
-	dump func(a *appState, d *Dump)
+	// dump appends copies of the app's bindings to d; dumped counts the mode's bindings in a
+	// dump (its list's length), for Dump.Total.
+	dump   func(a *appState, d *Dump)
+	dumped func(d Dump) int
 	// check adds the violations of the mode's indexes and rules; total is the sum of the
 	// app's X counts. orphans adds those of the mode's side records (temporary callees,
 	// callback records) whose binding is gone, whatever the app's mode.
