@@ -5,8 +5,9 @@ package calls
 
 import "github.com/pns-harness/pns-harness/pns"
 
-// init registers the AXE routing rule in modeRoutes; AXE fee records carry serviceType 005.
-func init() { modeRoutes[pns.ModeAXE] = modeCalls{(*Simulator).routeAXE, "005"} }
+// init registers the AXE routing rule in modeRoutes; AXE fee records carry serviceType 005,
+// and AXE has no SMS (a text to an AXE number is refused before routing).
+func init() { modeRoutes[pns.ModeAXE] = modeCalls{route: (*Simulator).routeAXE, serviceType: "005"} }
 
 // routeAXE applies the AXE rule of §7.4: A calling X reaches the last caller (the callback
 // record) or callbackNum; anyone else is prompted for the extension and reaches its A.

@@ -5,6 +5,7 @@
 package calls
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/pns-harness/pns-harness/pns"
@@ -61,11 +62,15 @@ func (s *Simulator) route(xi XInfo, req CallRequest) decision {
 	return fail(nil, 2, CauseServiceError, "X number belongs to an app of unsupported mode "+string(xi.Mode))
 }
 
-// modeCalls is what the simulator needs of a binding mode: its routing rule and the
-// serviceType its fee records carry ("" omits it).
+// modeCalls is what the simulator needs of a binding mode: its routing rule of calls, the
+// serviceType its fee records carry ("" omits it) and its routing rule of texts.
 type modeCalls struct {
 	route       func(*Simulator, CallRequest) decision
 	serviceType string
+	// sms routes a text to a number of the mode (§10), filling res; found tells whether a
+	// binding b routed it. nil: the mode's numbers carry no simulated SMS, and a text to one
+	// is refused as a request for an unsupported mode.
+	sms func(s *Simulator, ctx context.Context, req SMSRequest, app AppConfig, res *SMSResult, ev SMSEvent) (b Binding, found bool)
 }
 
 // modeRoutes holds the modeCalls of each binding mode. Each mode's file registers its own from

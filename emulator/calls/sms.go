@@ -167,27 +167,11 @@ func (s *Simulator) routeSMS(ctx context.Context, req SMSRequest, app AppConfig,
 		res.SendResult, res.Reason = sendXPaused, "X number paused or unavailable"
 	case xi.NoSMS:
 		res.SendResult, res.Reason = sendNoSMSX, "X number has no SMS capability"
-	case mode == pns.ModeAXB:
-		if b, found = s.be.AXB(req.To, req.From); !found {
-			res.SendResult, res.Reason = sendNoBinding, "sender has no AXB binding on X"
-		} else if req.From == b.A {
-			s.forward(res, b.B, req.Content, "A texts X: forwarded to B")
-		} else {
-			s.forward(res, b.A, req.Content, "B texts X: forwarded to A")
-		}
 	case mode == pns.ModeX:
 		// No bindings: the customer's server decides where every text goes (§10.1).
 		s.block(ctx, app, res, ev, Binding{}, req.Content)
-	case mode == pns.ModeAX:
-		if b, found = s.be.AX(req.To); !found {
-			res.SendResult, res.Reason = sendNoBinding, "X has no AX binding"
-		} else if req.From != b.A {
-			s.forward(res, b.A, smsFromPrefix+req.From+smsFromPostfix+req.Content, "B texts X: forwarded to A with the [From] prefix")
-		} else if to, text, ok := atSuffix(req.Content); ok {
-			s.forward(res, to, text, "A texts X with an @number suffix: forwarded to that number")
-		} else {
-			s.block(ctx, app, res, ev, b, req.Content)
-		}
+	case modeRoutes[mode].sms != nil:
+		b, found = modeRoutes[mode].sms(s, ctx, req, app, res, ev)
 	default:
 		return b, false, invalid("%s belongs to an app of unsupported mode %s", req.To, mode)
 	}

@@ -6,11 +6,19 @@ import (
 	"github.com/pns-harness/pns-harness/pns"
 )
 
-// The store's one place per mode. A mode's rules, its state and its entry of modeStores live
-// in the mode's file (axb.go, ax.go, axe.go, axyb.go); this file lists them: the mode's
-// share of an app's state (modeApps) and of an X's (modeXs), its list in a Dump, and its
-// entry in modeStores. The shared code (construction, reset, expiry, dump, invariants) goes
-// through the table, so a new mode is its file plus a line in each of the four lists here.
+// The store's one place per mode. A mode's rules, its state types and its entry of modeStores
+// (every function the shared code calls, down to counting its list of a dump) live in the
+// mode's file (axb.go, ax.go, axe.go, axyb.go); this file only puts them together, one line
+// per mode in each of four lists: the mode's share of an app's state (modeApps) and of an X's
+// (modeXs), its list in a Dump, and its entry in modeStores. The shared code (construction,
+// reset, expiry, dump, invariants) goes through the table.
+//
+// The first three are struct fields, which Go cannot add from another file; they stay fields
+// rather than becoming a per-mode value behind an interface so that the hot paths (a bind's X
+// selection reads the candidate X's index for every candidate) read typed fields directly,
+// and an app holds every mode's empty maps, so that the invariants can look for another
+// mode's side records (temporary callees, callback records) in any app. Registering the
+// fourth from the mode's file would save no file, since a new mode edits this one anyway.
 // TestModeStoresCoverModes checks that every mode of pns.Modes has its entry.
 
 // modeApps is the per-mode state of an app, each mode's fields in its own struct (axbApp,
