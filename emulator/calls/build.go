@@ -134,7 +134,7 @@ func (b *callBuilder) newFee(req CallRequest, d decision, x string) FeeInfo {
 		CallerNum: req.Caller, CalleeNum: x, CallInTime: pns.FormatUTC(t0),
 		ServiceType: serviceType(b.xi.Mode), HostName: b.s.opt.HostName, UserData: b.userData,
 	}
-	if b.xi.Mode == pns.ModeAXE && d.binding != nil {
+	if d.binding != nil { // only an AXE binding has an extension (Binding: other fields are zero)
 		fee.ExtendNum = d.binding.Extension
 	}
 	if b.xi.Mode == pns.ModeX {
@@ -202,7 +202,8 @@ func (b *callBuilder) answer(req CallRequest, d *decision, x string, ans time.Ti
 	fee.FwdAnswerTime = pns.FormatUTC(ans)
 	talk := time.Duration(req.TalkSeconds) * time.Second
 	state = CauseNormal
-	if md := d.binding.MaxDuration; md > 0 && b.xi.Mode != pns.ModeAXE && talk > time.Duration(md)*time.Minute {
+	// An AXE binding has no maxDuration (D63: not read), so its MaxDuration is zero.
+	if md := d.binding.MaxDuration; md > 0 && talk > time.Duration(md)*time.Minute {
 		talk = time.Duration(md) * time.Minute
 		state = CauseMaxDuration
 		d.reason += "; maxDuration reached"
