@@ -8,8 +8,9 @@ import (
 // axeMode is the AXE entry of modes: its endpoints, its list of the admin dump and its rows
 // of the fidelity document.
 var axeMode = modeEntry{
-	endpoints: axeEndpoints,
-	dump:      dumpAXE,
+	endpoints:      axeEndpoints,
+	dump:           dumpAXE,
+	stopCallListed: true,
 	fidelity: modeFidelity{
 		responses: []Fidelity{
 			{"Responses", "AXE bind answers `subscriptionId`, `virtualNum`, `extendNum`, `bindNum`; AXE query is a flat object", pns.Inferred, "D64, §5.5"},

@@ -10,8 +10,9 @@ import (
 // axybMode is the AXYB entry of modes: its endpoints, its list of the admin dump and its rows
 // of the fidelity document.
 var axybMode = modeEntry{
-	endpoints: axybEndpoints,
-	dump:      dumpAXYB,
+	endpoints:      axybEndpoints,
+	dump:           dumpAXYB,
+	stopCallListed: true,
 	fidelity: modeFidelity{
 		responses: []Fidelity{
 			{"Responses", "AXYB bind answers `subscriptionId` and `relationNumber` (X for an AX bind, Y for a YB bind, which returns the AX's ID); AXYB query answers `xyRelationNumList`, one entry per YB (an AX without YB: one entry without `numY`/`numB`), oldest first, at most 5, `bindId` = `subscriptionId`, `duration`/`ybDuration` as strings", pns.Inferred, "§6.2, §6.4, D83-D85"},

@@ -46,6 +46,9 @@ type modeEntry struct {
 	dump func(d store.Dump, out *BindingsDump)
 	// fidelity are the mode's rows of FidelityTable and ValidationOrder (fidelity.go).
 	fidelity modeFidelity
+	// stopCallListed is set for a mode whose interface menu lists the stop call, the only
+	// modes that the alternative decisions let use it (D79, stopcall.go).
+	stopCallListed bool
 }
 
 // modeFidelity is a mode's share of the fidelity document. fidelityTable places each kind of

@@ -30,12 +30,13 @@ const stopCallContentType = "text/html;charset=UTF-8"
 
 // decodeStopCall validates a stop call body in the order of the §11.2 table: sessionid
 // (String(1-256), lower-case i) then signal, which must be exactly call_stop (D80). The
-// alternative decisions refuse it to apps of a mode whose menu does not list it first (all but
-// AXYB, whose current menu has it [V], and AXE, whose 2019 menu had it), as the mode check of
-// authentication does for other interfaces (D79).
+// alternative decisions refuse it to apps of a mode whose menu does not list it
+// (modeEntry.stopCallListed: AXYB, whose current menu has it [V], and AXE, whose 2019 menu
+// had it; not X mode, which has no entry), as the mode check of authentication does for
+// other interfaces (D79).
 func decodeStopCall(r *reader, app *App) (StopCallReq, *pns.Error) {
 	var q StopCallReq
-	if app.alt && app.Mode != pns.ModeAXE && app.Mode != pns.ModeAXYB {
+	if app.alt && !modes[app.Mode].stopCallListed {
 		return q, pns.NewError(pns.CodeAPINotAllowed)
 	}
 	q.SessionID = r.required("sessionid", 1, 256)
