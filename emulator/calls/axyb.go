@@ -37,9 +37,12 @@ type AXYBBackend interface {
 	AXYB(caller, dialled string) (AXYBRoute, bool)
 }
 
-// init registers the AXYB routing rule with the simulator's route (modeRoutes); AXYB fee
-// records carry no serviceType (D86).
-func init() { modeRoutes[pns.ModeAXYB] = modeCalls{route: (*Simulator).routeAXYB} }
+// init registers the AXYB routing rule with the simulator's route (modeRoutes), and what a
+// forced cause does to an AXYB call; AXYB fee records carry no serviceType (D86), and AXYB
+// numbers carry no simulated SMS.
+func init() {
+	modeRoutes[pns.ModeAXYB] = modeCalls{route: (*Simulator).routeAXYB, forced: forcedAXYBDirection}
+}
 
 // routeAXYB applies the routing table of §6.5 (D86): failures 8030-8032 are fee direction 2, a
 // direction the relation forbids is 8016 with the direction that was tried.
@@ -68,8 +71,8 @@ func (s *Simulator) routeAXYB(req CallRequest) decision {
 // forcedAXYBDirection gives an AXYB call released before forwarding by a forced or injected
 // cause (D91) the fee direction of a failed AXYB call, 2 (D86), as the routing's own failures
 // have; a forced 8016 keeps the direction that was tried, as the routing's does (§6.5).
-func forcedAXYBDirection(m pns.Mode, d decision) decision {
-	if m == pns.ModeAXYB && d.forced != nil && d.target == "" && d.cause != CauseDirection {
+func forcedAXYBDirection(d decision) decision {
+	if d.forced != nil && d.target == "" && d.cause != CauseDirection {
 		d.direction = 2
 	}
 	return d

@@ -71,6 +71,10 @@ type modeCalls struct {
 	// binding b routed it. nil: the mode's numbers carry no simulated SMS, and a text to one
 	// is refused as a request for an unsupported mode.
 	sms func(s *Simulator, ctx context.Context, req SMSRequest, app AppConfig, res *SMSResult, ev SMSEvent) (b Binding, found bool)
+	// forced, when set, adjusts the decision of a call once a forced or injected hang-up
+	// cause (D91) is applied, for a mode whose failures have rules of their own (AXYB's fee
+	// direction, D86).
+	forced func(d decision) decision
 }
 
 // modeRoutes holds the modeCalls of each binding mode. Each mode's file registers its own from

@@ -205,7 +205,9 @@ func (s *Simulator) Call(ctx context.Context, req CallRequest) (CallResult, erro
 	if d.forced != nil && xi.Mode == pns.ModeX && d.target == "" {
 		d.direction = 2 // not forwarded (D88)
 	}
-	d = forcedAXYBDirection(xi.Mode, d)
+	if f := modeRoutes[xi.Mode].forced; f != nil {
+		d = f(d)
+	}
 	p := s.build(app, xi, req, d, t0, xc)
 	entry := &CallRecord{Request: req, CallResult: p.result}
 	s.logCall(app.AppKey, entry)
