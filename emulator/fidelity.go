@@ -108,15 +108,18 @@ var sharedFidelityTail = []Fidelity{
 
 // ValidationOrder lists, per body interface, the order in which fields are validated (the
 // first defective field is the one named in 1010002). A test derives the same lists from the
-// decoders by sending bodies in which every field is defective.
+// decoders by sending bodies in which every field is defective. The modes' rows come from
+// their entries, in the order of pns.Modes; the stop call, of no mode, comes last.
 var ValidationOrder = append(appendModeRows(nil, func(f modeFidelity) []FieldOrder { return f.fieldOrder }),
 	FieldOrder{pns.IfaceStopCall, []string{"sessionid", "signal"}})
 
 // FieldOrder is one row of ValidationOrder: a body interface and its fields in the order
 // they are validated.
 type FieldOrder struct {
+	// Interface is the interface ID (pns.Iface…).
 	Interface string
-	Fields    []string
+	// Fields are the body's fields as spelled in the API, the first validated first.
+	Fields []string
 }
 
 // AdminEndpoints documents the built-in admin endpoints: method and path, body, answer.
