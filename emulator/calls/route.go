@@ -63,7 +63,8 @@ func (s *Simulator) route(xi XInfo, req CallRequest) decision {
 }
 
 // modeCalls is what the simulator needs of a binding mode: its routing rule of calls, the
-// serviceType its fee records carry ("" omits it) and its routing rule of texts.
+// serviceType its fee records carry ("" omits it), its routing rule of texts and what a
+// forced cause changes.
 type modeCalls struct {
 	route       func(*Simulator, CallRequest) decision
 	serviceType string
@@ -81,7 +82,7 @@ type modeCalls struct {
 // an init function (axb.go, ax.go, axe.go, axyb.go), so that a new mode's calls are one new
 // file: a table here would be the only reason for a new mode to touch a second file of this
 // package. Nothing reads it before the package's init functions have run, and
-// TestModeRoutesCoverModes fails for a mode of pns.Modes that has no rule.
+// TestEveryModeRoutes fails for a mode of pns.Modes that has no rule.
 var modeRoutes = map[pns.Mode]modeCalls{}
 
 // serviceType is the fee record's serviceType of a mode's calls: "" (omitted) in X mode (D88)
