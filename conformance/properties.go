@@ -183,24 +183,19 @@ func (f propField) codeDecision() string {
 	return "D16"
 }
 
-// propSchemas maps the interfaces with number fields to their request schema.
-var propSchemas = []struct{ iface, schema string }{
-	{pns.IfaceAXBBind, "axb-bind.request"},
-	{pns.IfaceAXBModify, "axb-modify.request"},
-	{pns.IfaceAXBQuery, "axb-query.request"},
-	{pns.IfaceAXBUnbind, "axb-unbind.request"},
-	{pns.IfaceAXBind, "ax-bind.request"},
-	{pns.IfaceAXModify, "ax-modify.request"},
-	{pns.IfaceAXQuery, "ax-query.request"},
-	{pns.IfaceAXUnbind, "ax-unbind.request"},
-	{pns.IfaceAXCallee, "ax-callee.request"},
-	{pns.IfaceAXEBind, "axe-bind.request"},
-	{pns.IfaceAXEModify, "axe-modify.request"},
-	{pns.IfaceAXEQuery, "axe-query.request"},
-	{pns.IfaceAXEUnbind, "axe-unbind.request"},
-	{pns.IfaceAXYBBind, "axyb-bind.request"},
-	{pns.IfaceAXYBUnbind, "axyb-unbind.request"},
-	{pns.IfaceAXYBQuery, "axyb-query.request"},
+// propInterfaces are the interfaces the property checks cover: every interface of a mode in
+// pns.Interfaces, in its order, each with its request schema as the schemas' own table names
+// it; the interfaces every mode shares (the recording download, the stop call) have no number
+// field. Derived rather than listed, so that a new interface of a mode is checked without a
+// line here; one without a request schema is an error of the run.
+func propInterfaces() []pns.Interface {
+	var out []pns.Interface
+	for _, i := range pns.Interfaces {
+		if i.Mode != "" {
+			out = append(out, i)
+		}
+	}
+	return out
 }
 
 // propertyFields reads every number field (a pns-…-number format) of every request schema,
@@ -235,25 +230,25 @@ func propertyFields() ([]propField, error) {
 }
 
 // eachRequestProp calls fn for every property of every request schema the property checks
-// cover (propSchemas), in name order, with its $refs resolved: the one walk the number and
-// the enum checks share.
+// cover (propInterfaces), in name order, with its $refs resolved: the one walk the number
+// and the enum checks share.
 func eachRequestProp(fn func(iface pns.Interface, s *reqSchema, name string, p *prop)) error {
 	defs, err := loadDefs()
 	if err != nil {
 		return err
 	}
-	for _, ps := range propSchemas {
-		iface, ok := pns.InterfaceByID(ps.iface)
-		if !ok {
-			return fmt.Errorf("properties: unknown interface %s", ps.iface)
+	for _, iface := range propInterfaces() {
+		schema, err := schemas.SchemaFor(iface.ID, schemas.Request)
+		if err != nil {
+			return fmt.Errorf("properties: %w", err)
 		}
-		src, err := schemas.Source(ps.schema)
+		src, err := schemas.Source(schema)
 		if err != nil {
 			return err
 		}
 		var s reqSchema
 		if err := json.Unmarshal(src, &s); err != nil {
-			return fmt.Errorf("%s: %w", ps.schema, err)
+			return fmt.Errorf("%s: %w", schema, err)
 		}
 		names := make([]string, 0, len(s.Properties))
 		for n := range s.Properties {
@@ -266,7 +261,7 @@ func eachRequestProp(fn func(iface pns.Interface, s *reqSchema, name string, p *
 			}
 			p, err := parseProp(s.Properties[n], defs)
 			if err != nil {
-				return fmt.Errorf("%s: %w", ps.schema, err)
+				return fmt.Errorf("%s: %w", schema, err)
 			}
 			fn(iface, &s, n, p)
 		}
@@ -353,10 +348,10 @@ func (f propField) judgedInside() bool {
 	if f.xField() {
 		return false
 	}
-	switch f.iface.ID {
-	case pns.IfaceAXBBind, pns.IfaceAXBind, pns.IfaceAXEBind, pns.IfaceAXYBBind: // an extension: when it is free (1020167 otherwise)
+	switch f.iface.Op {
+	case "bind": // an extension: when it is free (1020167 otherwise)
 		return true
-	case pns.IfaceAXCallee:
+	case "callee":
 		return f.name == "calleeNum"
 	}
 	return false
@@ -712,12 +707,12 @@ func (r *propRun) cleanup(ctx context.Context) []string {
 // request builds the request of field f carrying v.
 func (r *propRun) request(f propField, v string) (url.Values, map[string]any) {
 	m := f.iface.Mode
-	switch f.iface.ID {
-	case pns.IfaceAXBBind, pns.IfaceAXBind, pns.IfaceAXEBind, pns.IfaceAXYBBind:
+	switch f.iface.Op {
+	case "bind":
 		body := r.bindBody(m, r.fresh(3), r.fresh(4), r.x(m))
 		body[f.name] = v
 		return nil, body
-	case pns.IfaceAXCallee:
+	case "callee":
 		body := map[string]any{"subscriptionId": r.subs[m], "calleeNum": r.fresh(5)}
 		if f.identifies() {
 			delete(body, "subscriptionId")

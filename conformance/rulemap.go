@@ -27,14 +27,12 @@ const (
 	DirectionBroken = "broken"
 )
 
-// ifaceSections is the reference section of each interface's request table, where the field
-// rules of the catalogue (mandatory:, length:, format:, …) are stated.
-var ifaceSections = map[string]string{
-	pns.IfaceAXBBind: "3.2", pns.IfaceAXBUnbind: "3.3", pns.IfaceAXBModify: "3.4", pns.IfaceAXBQuery: "3.5",
-	pns.IfaceAXBind: "4.2", pns.IfaceAXUnbind: "4.3", pns.IfaceAXModify: "4.4", pns.IfaceAXQuery: "4.5",
-	pns.IfaceAXCallee: "4.6", pns.IfaceAXEBind: "5.2", pns.IfaceAXEUnbind: "5.3", pns.IfaceAXEModify: "5.4",
-	pns.IfaceAXEQuery: "5.5", pns.IfaceRecordDownload: "11.1",
-	pns.IfaceAXYBBind: "6.2", pns.IfaceAXYBUnbind: "6.3", pns.IfaceAXYBQuery: "6.4", pns.IfaceStopCall: "11.2",
+// ifaceSection is the reference section of an interface's request table (pns.Interface's
+// Section), where the field rules of the catalogue (mandatory:, length:, format:, …) are
+// stated; ok is false for the pseudo-interfaces.
+func ifaceSection(id string) (string, bool) {
+	i, ok := pns.InterfaceByID(id)
+	return i.Section, ok && i.Section != ""
 }
 
 // tagRuleIDs maps "<interface> <rule tag>" to the inventory rules the tag's scenarios check,
@@ -313,7 +311,7 @@ func RuleIDsOfTag(inv *Inventory, iface, tag string) []string {
 	if ids, ok := tagRuleIDs[iface+" "+tag]; ok {
 		return ids
 	}
-	sec, ok := ifaceSections[iface]
+	sec, ok := ifaceSection(iface)
 	kind, arg, _ := strings.Cut(tag, ":")
 	if !ok || kind == "business" {
 		return nil

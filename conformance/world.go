@@ -539,9 +539,7 @@ func clip(b []byte) string {
 // track remembers successful binds: their IDs become placeholders (<SUB>, <SUB1>, …; AXE also
 // <EXT>, <EXT1>, …) and they are unbound when the scenario ends.
 func (w *world) track(ex *exchange) {
-	switch ex.iface.ID {
-	case pns.IfaceAXBBind, pns.IfaceAXBind, pns.IfaceAXEBind, pns.IfaceAXYBBind:
-	default:
+	if ex.iface.Op != "bind" {
 		return
 	}
 	id, _ := ex.response["subscriptionId"].(string)

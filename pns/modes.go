@@ -123,11 +123,13 @@ func listModes(modes []Mode, lower bool) string {
 func (m Mode) SecondScope() bool { return m == ModeAXYB }
 
 // InterfaceFor returns the interface of an operation ("bind", "unbind", "modify", "query",
-// "callee") in a mode; ok is false when the mode has no such interface (AXE has no callee).
+// "callee") in a mode, by the Op of its row; ok is false when the mode has no such interface
+// (AXE has no callee).
 func InterfaceFor(m Mode, op string) (Interface, bool) {
-	i, ok := InterfaceByID(m.Lower() + "." + op)
-	if !ok || i.Mode != m {
-		return Interface{}, false
+	for _, i := range Interfaces {
+		if m != "" && i.Mode == m && i.Op == op {
+			return i, true
+		}
 	}
-	return i, true
+	return Interface{}, false
 }
