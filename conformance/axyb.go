@@ -9,6 +9,7 @@ import (
 
 	"github.com/cucumber/godog"
 
+	"github.com/pns-harness/pns-harness/emulator"
 	"github.com/pns-harness/pns-harness/pns"
 )
 
@@ -19,8 +20,41 @@ import (
 // Placeholders: an AX relation set up or bound here makes its X <AXYB_X> (and <AXYB_Xn>), a YB
 // bind its Y <AXYB_Y> (and <AXYB_Yn>); its subscriptionId is <SUB>/<SUBn> as for every bind.
 
-// init registers the AXYB steps with every scenario (modeSteps).
-func init() { modeSteps = append(modeSteps, (*world).initAXYBSteps) }
+// init registers what the conformance run has of AXYB beyond pns: its steps (modeSteps), the
+// rule catalog of its interfaces (Rules) and the special apps of its limits (specialApps), so
+// that a mode is one file of this package. The file's init runs before boundaries.go's and
+// gapapps.go's, which keeps the order of both lists as when they were written in one place.
+func init() {
+	modeSteps = append(modeSteps, (*world).initAXYBSteps)
+	for id, rules := range map[string][]string{
+		pns.IfaceAXYBBind: {
+			"mandatory:app_key", "business:app-key-mismatch", "mandatory:origNum", "format:origNum",
+			"range:duration", "range:ybDuration", "type:duration", "default:duration", "default:ybDuration",
+			"business:yb-capped-by-duration", "enum:callDirection", "enum:areaMatchMode", "enum:recordFlag",
+			"length:userData", "distinct:A,B", "business:ax-one-a-per-x", "business:axyb-5x-limit",
+			"business:y-not-x", "business:y-not-repeated", "business:y-shared", "business:y-capacity",
+			"business:no-eligible-x", "business:same-b-twice", "business:unknown-subscription",
+			"business:recording-disabled", "business:mode-mismatch", "business:yb-returns-ax-id",
+		},
+		pns.IfaceAXYBUnbind: {
+			"mandatory:app_key", "mandatory:subscriptionId", "precedence:yNum>bNum", "business:unbind-all",
+			"business:unbind-one-yb", "business:unknown-subscription", "business:unknown-yb",
+		},
+		pns.IfaceAXYBQuery: {
+			"mandatory:app_key", "alternative:relationNum|subscriptionId", "precedence:subscriptionId>relationNum",
+			"business:by-x", "business:ax-without-yb", "business:expiry", "business:unknown-subscription",
+			"business:utc-time", "business:isolation",
+		},
+	} {
+		Rules[id] = rules
+	}
+	specialApps = append(specialApps,
+		// AXYB recording off (1012012) and a small AXYB pool, two relations per Y, for the limits
+		// of §13.7 (five X per A, Y capacity, 1012008).
+		specialApp{"AXYB-norec", emulator.AppConfig{AppKey: "conf-axyb-norec", AppSecret: "conf-axyb-norec-secret", Mode: pns.ModeAXYB, Recording: bp(false)}, "+8617005400000", 5},
+		specialApp{"AXYB-small", emulator.AppConfig{AppKey: "conf-axyb-small", AppSecret: "conf-axyb-small-secret", Mode: pns.ModeAXYB, MaxRelationsPerY: 2}, "+8617005300000", 7},
+	)
+}
 
 // initAXYBSteps registers the AXYB steps.
 func (w *world) initAXYBSteps(sc stepRegistry) {

@@ -30,7 +30,8 @@ const IfaceCallbacks = "callbacks"
 // mandatory, length, format, range, enum, type (wrong JSON type), alternative (one of several
 // parameters required), precedence, default, distinct (two values must differ), exclusive
 // (must not be sent together), pair (must be sent together), business (§13 and the business
-// rules of each interface).
+// rules of each interface). A mode whose steps live in a file of their own adds its
+// interfaces' rows from that file (axyb.go), so that a new mode is one file of this package.
 var Rules = map[string][]string{
 	pns.IfaceAXBBind: {
 		"mandatory:callerNum", "mandatory:calleeNum", "length:callerNum", "length:calleeNum",
@@ -112,24 +113,6 @@ var Rules = map[string][]string{
 	pns.IfaceAXEQuery: {
 		"alternative:subscriptionId|virtualNum+extendNum", "pair:virtualNum+extendNum",
 		"business:unknown-subscription", "precedence:subscriptionId",
-	},
-	pns.IfaceAXYBBind: {
-		"mandatory:app_key", "business:app-key-mismatch", "mandatory:origNum", "format:origNum",
-		"range:duration", "range:ybDuration", "type:duration", "default:duration", "default:ybDuration",
-		"business:yb-capped-by-duration", "enum:callDirection", "enum:areaMatchMode", "enum:recordFlag",
-		"length:userData", "distinct:A,B", "business:ax-one-a-per-x", "business:axyb-5x-limit",
-		"business:y-not-x", "business:y-not-repeated", "business:y-shared", "business:y-capacity",
-		"business:no-eligible-x", "business:same-b-twice", "business:unknown-subscription",
-		"business:recording-disabled", "business:mode-mismatch", "business:yb-returns-ax-id",
-	},
-	pns.IfaceAXYBUnbind: {
-		"mandatory:app_key", "mandatory:subscriptionId", "precedence:yNum>bNum", "business:unbind-all",
-		"business:unbind-one-yb", "business:unknown-subscription", "business:unknown-yb",
-	},
-	pns.IfaceAXYBQuery: {
-		"mandatory:app_key", "alternative:relationNum|subscriptionId", "precedence:subscriptionId>relationNum",
-		"business:by-x", "business:ax-without-yb", "business:expiry", "business:unknown-subscription",
-		"business:utc-time", "business:isolation",
 	},
 	pns.IfaceRecordDownload: {
 		"mandatory:fileName", "mandatory:recordDomain", "business:unknown-recording",
