@@ -143,19 +143,24 @@ func render(v any) string {
 	return string(b)
 }
 
-func (w *world) fieldIs(path, want string) error {
+// fieldHas checks the value at path with match; what names the wanted value in the error.
+func (w *world) fieldHas(path, what string, match func(v any) bool) error {
 	v, ok, ex, err := w.lookup(path)
 	if err != nil {
 		return err
 	}
-	if want, err = w.fill(want); err != nil {
-		return err
-	}
-	s, isStr := v.(string)
-	if !ok || !isStr || s != want {
-		return fmt.Errorf("field %s = %s, want the string %q; body: %s", path, render(v), want, clip(ex.resp.Body))
+	if !ok || !match(v) {
+		return fmt.Errorf("field %s = %s, want %s; body: %s", path, render(v), what, clip(ex.resp.Body))
 	}
 	return nil
+}
+
+func (w *world) fieldIs(path, want string) error {
+	want, err := w.fill(want)
+	if err != nil {
+		return err
+	}
+	return w.fieldHas(path, fmt.Sprintf("the string %q", want), func(v any) bool { s, ok := v.(string); return ok && s == want })
 }
 
 func (w *world) fieldIsNot(path, notWant string) error {
@@ -173,27 +178,11 @@ func (w *world) fieldIsNot(path, notWant string) error {
 }
 
 func (w *world) fieldIsNumber(path string, want int) error {
-	v, ok, ex, err := w.lookup(path)
-	if err != nil {
-		return err
-	}
-	f, isNum := v.(float64)
-	if !ok || !isNum || f != float64(want) {
-		return fmt.Errorf("field %s = %s, want the number %d; body: %s", path, render(v), want, clip(ex.resp.Body))
-	}
-	return nil
+	return w.fieldHas(path, fmt.Sprintf("the number %d", want), func(v any) bool { f, ok := v.(float64); return ok && f == float64(want) })
 }
 
 func (w *world) fieldIsBool(path, want string) error {
-	v, ok, ex, err := w.lookup(path)
-	if err != nil {
-		return err
-	}
-	b, isBool := v.(bool)
-	if !ok || !isBool || b != (want == "true") {
-		return fmt.Errorf("field %s = %s, want the boolean %s; body: %s", path, render(v), want, clip(ex.resp.Body))
-	}
-	return nil
+	return w.fieldHas(path, "the boolean "+want, func(v any) bool { b, ok := v.(bool); return ok && b == (want == "true") })
 }
 
 func (w *world) fieldPresence(path, which string) error {
@@ -219,28 +208,30 @@ func (w *world) listLen(path string, n int) error {
 	return nil
 }
 
-func (w *world) fieldIsAppX(path string) error {
+// appX returns the X number at path and the app of the last answer, or an error when that
+// app does not own it.
+func (w *world) appX(path string) (string, *AppProfile, error) {
 	v, ok, ex, err := w.lookup(path)
 	if err != nil {
-		return err
+		return "", nil, err
 	}
 	s, _ := v.(string)
 	a := w.rs.prof.App(ex.app)
 	if !ok || a == nil || !a.Owns(s) {
-		return fmt.Errorf("field %s = %s is not one of app %s's X numbers", path, render(v), ex.app)
+		return "", nil, fmt.Errorf("field %s = %s is not one of app %s's X numbers", path, render(v), ex.app)
 	}
-	return nil
+	return s, a, nil
+}
+
+func (w *world) fieldIsAppX(path string) error {
+	_, _, err := w.appX(path)
+	return err
 }
 
 func (w *world) fieldIsAreaX(path, area string) error {
-	v, ok, ex, err := w.lookup(path)
+	s, a, err := w.appX(path)
 	if err != nil {
 		return err
-	}
-	s, _ := v.(string)
-	a := w.rs.prof.App(ex.app)
-	if !ok || a == nil || !a.Owns(s) {
-		return fmt.Errorf("field %s = %s is not one of app %s's X numbers", path, render(v), ex.app)
 	}
 	got, known := a.AreaOf(s)
 	if !known {

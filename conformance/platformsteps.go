@@ -118,11 +118,10 @@ func (w *world) simulateCall(ctx context.Context, from, to string, doc *godog.Do
 	if err != nil {
 		return err
 	}
-	ex := &exchange{app: w.app, resp: &pns.Response{Status: http.StatusOK, Body: data, Request: "simulated call"}}
-	if err := json.Unmarshal(data, &ex.response); err != nil {
-		return fmt.Errorf("call result: %w", err)
+	ex, err := w.simulated(data, "call")
+	if err != nil {
+		return err
 	}
-	w.last = ex
 	w.call = ex.response
 	if sid, _ := ex.response["sessionId"].(string); sid != "" {
 		w.calls = append(w.calls, sid)
@@ -208,11 +207,10 @@ func (w *world) simulateSMS(ctx context.Context, from, text, to string) error {
 	if err != nil {
 		return err
 	}
-	ex := &exchange{app: w.app, resp: &pns.Response{Status: http.StatusOK, Body: data, Request: "simulated SMS"}}
-	if err := json.Unmarshal(data, &ex.response); err != nil {
-		return fmt.Errorf("SMS result: %w", err)
+	ex, err := w.simulated(data, "SMS")
+	if err != nil {
+		return err
 	}
-	w.last = ex
 	w.sms = ex.response
 	for _, p := range []struct{ field, iface string }{{"notify", schemas.CallbackSMSNotify}, {"block", schemas.CallbackSMSBlock}} {
 		push, ok := ex.response[p.field].(map[string]any)
@@ -232,4 +230,15 @@ func (w *world) simulateSMS(ctx context.Context, from, text, to string) error {
 		}
 	}
 	return nil
+}
+
+// simulated makes the emulator's answer to a simulated call or SMS (what) the scenario's last
+// response, so that the response-field steps read it.
+func (w *world) simulated(data []byte, what string) (*exchange, error) {
+	ex := &exchange{app: w.app, resp: &pns.Response{Status: http.StatusOK, Body: data, Request: "simulated " + what}}
+	if err := json.Unmarshal(data, &ex.response); err != nil {
+		return nil, fmt.Errorf("%s result: %w", what, err)
+	}
+	w.last = ex
+	return ex, nil
 }
