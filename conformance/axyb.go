@@ -21,7 +21,8 @@ import (
 // bind its Y <AXYB_Y> (and <AXYB_Yn>); its subscriptionId is <SUB>/<SUBn> as for every bind.
 
 // init registers what the conformance run has of AXYB beyond pns: its steps (modeSteps), the
-// rule catalog of its interfaces (Rules) and the special apps of its limits (specialApps), so
+// rule catalog of its interfaces (Rules, and tagRuleIDs: where the reference states each
+// business rule) and the special apps of its limits (specialApps), so
 // that a mode is one file of this package. The file's init runs before boundaries.go's and
 // gapapps.go's, which keeps the order of both lists as when they were written in one place.
 func init() {
@@ -47,6 +48,42 @@ func init() {
 		},
 	} {
 		Rules[id] = rules
+	}
+	for k, ids := range map[string][]string{
+		"axyb.bind business:yb-returns-ax-id":               {"6.2/Headers-as-1.3.-The-body", "6.2/subscriptionId~2", "6.2/relationNumber", "D84"},
+		"axyb.bind business:yb-capped-by-duration":          {"6.2/ybDuration", "13.6/AXYB-ybDuration", "D83"},
+		"axyb.bind business:ax-one-a-per-x":                 {"6.1/Limits-X-A-A-5-X-one-A", "13.6/A-numbers-per-X-AXYB", "13.7/A1-X1"},
+		"axyb.bind business:y-not-repeated":                 {"6.1/Limits-X-A-A-5-X-one-A", "13.6/Relations-per-Y-AXYB", "13.7/A1-X1-Y1-B1", "D84"},
+		"axyb.bind business:y-not-x":                        {"D84"},
+		"axyb.bind business:y-shared":                       {"6.1/Limits-X-A-A-5-X-one-A", "13.7/A1-X1-Y1-B1~2", "D84"},
+		"axyb.bind business:y-capacity":                     {"6.1/Limits-X-A-A-5-X-one-A", "13.6/Relations-per-Y-AXYB", "13.7/Y1-carries-1000-AX", "D84"},
+		"axyb.bind business:no-eligible-x":                  {"6.2/Errors-the-bind-page-s-result", "D84"},
+		"axyb.bind business:axyb-5x-limit":                  {"6.1/Limits-X-A-A-5-X-one-A", "13.6/X-numbers-per-A-AX-AXYB", "13.7/A-holds-5-X", "D84"},
+		"axyb.bind business:same-b-twice":                   {"6.2/Errors-the-bind-page-s-result", "D84"},
+		"axyb.bind business:unknown-subscription":           {"6.2/subscriptionId", "D84"},
+		"axyb.bind business:recording-disabled":             {"6.1/Recording-needs-the-app-s-recording", "6.2/recordFlag", "D84"},
+		"axyb.bind business:app-key-mismatch":               {"6.2/app-key", "D82"},
+		"axyb.bind business:mode-mismatch":                  {"2.5/18", "D27"},
+		"axyb.bind distinct:A,B":                            {"6.2/origNum~2", "D84"},
+		"axyb.bind mandatory:app_key":                       {"6.2/app-key", "6.1/Every-request-also-carries-the", "D82"},
+		"axyb.unbind business:unbind-all":                   {"6.3/subscriptionId"},
+		"axyb.unbind business:unbind-one-yb":                {"6.3/bNum"},
+		"axyb.unbind precedence:yNum>bNum":                  {"6.3/bNum", "6.3/yNum"},
+		"axyb.unbind business:unknown-subscription":         {"6.3/subscriptionId", "D85"},
+		"axyb.unbind business:unknown-yb":                   {"6.3/bNum", "D85"},
+		"axyb.unbind mandatory:subscriptionId":              {"6.3/subscriptionId", "D85"},
+		"axyb.unbind mandatory:app_key":                     {"6.3/app-key", "6.1/Every-request-also-carries-the", "D82"},
+		"axyb.query business:utc-time":                      {"6.4/subscribeTime", "1.7/Times-in-responses-and-notifications", "6.4/subscriptionId"},
+		"axyb.query business:by-x":                          {"6.4/relationNum"},
+		"axyb.query business:ax-without-yb":                 {"6.4/numY", "6.4/numB", "D85"},
+		"axyb.query precedence:subscriptionId>relationNum":  {"6.4/subscriptionId"},
+		"axyb.query business:expiry":                        {"6.1/Expiry-AX-AX-YB-YB-YB-when-the", "13.4/Emulator-an-expired-binding", "D43"},
+		"axyb.query business:unknown-subscription":          {"6.4/subscriptionId", "D85"},
+		"axyb.query alternative:relationNum|subscriptionId": {"6.4/subscriptionId", "D85"},
+		"axyb.query business:isolation":                     {"6.4/relationNum", "D85"},
+		"axyb.query mandatory:app_key":                      {"6.4/app-key", "6.1/Every-request-also-carries-the", "D82"},
+	} {
+		tagRuleIDs[k] = ids
 	}
 	specialApps = append(specialApps,
 		// AXYB recording off (1012012) and a small AXYB pool, two relations per Y, for the limits
