@@ -80,6 +80,10 @@ type Interface struct {
 	// Codes are the result codes the interface answers besides those every interface (or
 	// every provisioning interface) answers: CodeInfo.Interfaces is derived from them.
 	Codes []Code
+	// List names the field of a successful answer that lists bindings (§3.5, §4.5, §6.4: the
+	// AXYB query's list holds the relation's AX and YB entries), "" when the answer has no
+	// such list (the AXE query answers one flat binding).
+	List string
 }
 
 // noRecordCodes is the Codes of the interfaces whose only own refusal is 1012007.
@@ -95,7 +99,7 @@ var Interfaces = []Interface{
 	{ID: IfaceAXBModify, Mode: ModeAXB, Method: http.MethodPut, Path: PathAXB, Name: "ModifyAXBBinding", Op: "modify", Section: "3.4",
 		Codes: []Code{CodeRecordNotExist, CodeRelationBound, CodeRecordingNotOpen}},
 	{ID: IfaceAXBQuery, Mode: ModeAXB, Method: http.MethodGet, Path: PathAXB, Query: true, Name: "QueryAXBBinding", Op: "query", Section: "3.5",
-		Codes: noRecordCodes},
+		Codes: noRecordCodes, List: "relationNumList"},
 	{ID: IfaceAXBind, Mode: ModeAX, Method: http.MethodPost, Path: PathAX, Name: "CreateAXBinding", Op: "bind", Section: "4.2",
 		Codes: []Code{CodeAXNoResource, CodeAXLimitReached, CodeAXNumberNotApplied, CodeAXAllocated, CodeRecordingNotOpen, CodeAXRecordExists}},
 	{ID: IfaceAXUnbind, Mode: ModeAX, Method: http.MethodDelete, Path: PathAX, Query: true, Name: "DeleteAXBinding", Op: "unbind", Section: "4.3",
@@ -103,7 +107,7 @@ var Interfaces = []Interface{
 	{ID: IfaceAXModify, Mode: ModeAX, Method: http.MethodPut, Path: PathAX, Name: "ModifyAXBinding", Op: "modify", Section: "4.4",
 		Codes: []Code{CodeAXLimitReached, CodeAXNumberNotApplied, CodeRecordingNotOpen, CodeAXRecordNotExist}},
 	{ID: IfaceAXQuery, Mode: ModeAX, Method: http.MethodGet, Path: PathAX, Query: true, Name: "QueryAXBinding", Op: "query", Section: "4.5",
-		Codes: []Code{CodeAXRecordNotExist}},
+		Codes: []Code{CodeAXRecordNotExist}, List: "privateNumList"},
 	{ID: IfaceAXCallee, Mode: ModeAX, Method: http.MethodPut, Path: PathAXCallee, Name: "SetAXTemporaryCallee", Op: "callee", Section: "4.6",
 		Codes: []Code{CodeAXNumberNotApplied, CodeAXRecordNotExist}},
 	{ID: IfaceAXEBind, Mode: ModeAXE, Method: http.MethodPost, Path: PathAXE, Name: "CreateAXEBinding", Op: "bind", Section: "5.2",
@@ -119,7 +123,7 @@ var Interfaces = []Interface{
 	{ID: IfaceAXYBUnbind, Mode: ModeAXYB, Method: http.MethodDelete, Path: PathAXYB, Query: true, Name: "DeleteAXYBBinding", Op: "unbind", Section: "6.3",
 		Codes: noRecordCodes},
 	{ID: IfaceAXYBQuery, Mode: ModeAXYB, Method: http.MethodGet, Path: PathAXYB, Query: true, Name: "QueryAXYBBinding", Op: "query", Section: "6.4",
-		Codes: noRecordCodes},
+		Codes: noRecordCodes, List: "xyRelationNumList"},
 	{ID: IfaceRecordDownload, Method: http.MethodGet, Path: PathRecordDownload, Query: true, Name: "GetRecordingDownloadUrl", Section: "11.1",
 		Codes: noRecordCodes},
 	// The stop call has no mode: apps of every mode may call it (D79).

@@ -33,6 +33,9 @@ func TestInterfaceRowsComplete(t *testing.T) {
 				t.Errorf("InterfaceFor(%s, %s) = %s, %v; want %s (one interface per operation)", i.Mode, i.Op, got.ID, ok, i.ID)
 			}
 		}
+		if i.List != "" && i.Op != "query" {
+			t.Errorf("%s: answer list %q on a %q interface; only a query answers a list", i.ID, i.List, i.Op)
+		}
 		for _, c := range i.Codes {
 			ci, ok := Lookup(c)
 			if !ok {
