@@ -28,6 +28,9 @@ func TestInterfaceRowsComplete(t *testing.T) {
 		if (i.Mode == "") != (i.Op == "") {
 			t.Errorf("%s: mode %q with operation %q: a mode's interface has an operation, a shared one none", i.ID, i.Mode, i.Op)
 		}
+		if i.Mode != "" && i.ID != i.Mode.Lower()+"."+i.Op {
+			t.Errorf("%s: want the ID %s.%s (mode and operation)", i.ID, i.Mode.Lower(), i.Op)
+		}
 		if i.Mode != "" {
 			if got, ok := InterfaceFor(i.Mode, i.Op); !ok || got.ID != i.ID {
 				t.Errorf("InterfaceFor(%s, %s) = %s, %v; want %s (one interface per operation)", i.Mode, i.Op, got.ID, ok, i.ID)
