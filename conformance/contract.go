@@ -149,7 +149,7 @@ func stepRuleIDs(inv *Inventory, ifaces []string, steps []string) []string {
 			continue
 		}
 		for _, i := range ifaces {
-			sec, ok := ifaceSections[i]
+			sec, ok := ifaceSection(i)
 			if i == IfaceCallbacks {
 				sec, ok = "7.3", true
 			}

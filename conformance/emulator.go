@@ -45,10 +45,6 @@ var specialApps = []specialApp{
 	// answers what the scenario set. One approved tone, so that an unapproved one fails the
 	// call (D87).
 	{"X", emulator.AppConfig{AppKey: "conf-x", AppSecret: "conf-x-secret", Mode: pns.ModeX, ToneFiles: []string{"approved.wav"}}, "+8617005200000", 20},
-	// AXYB recording off (1012012) and a small AXYB pool, two relations per Y, for the limits
-	// of §13.7 (five X per A, Y capacity, 1012008).
-	{"AXYB-norec", emulator.AppConfig{AppKey: "conf-axyb-norec", AppSecret: "conf-axyb-norec-secret", Mode: pns.ModeAXYB, Recording: bp(false)}, "+8617005400000", 5},
-	{"AXYB-small", emulator.AppConfig{AppKey: "conf-axyb-small", AppSecret: "conf-axyb-small-secret", Mode: pns.ModeAXYB, MaxRelationsPerY: 2}, "+8617005300000", 7},
 }
 
 // RetryAppKey is the app whose pushes the runner's own receiver fails at first delivery (503),

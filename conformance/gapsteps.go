@@ -102,14 +102,6 @@ func fixedLineArea(n string) (string, bool) {
 	return "0" + d[:l], true
 }
 
-// queryLists names the binding list of each query answer that has one (§3.5, §4.5, §6.4).
-var queryLists = map[string]string{
-	pns.IfaceAXBQuery: "relationNumList",
-	pns.IfaceAXQuery:  "privateNumList",
-	// §6.4: the AXYB query's list of the relation's AX and YB entries.
-	pns.IfaceAXYBQuery: "xyRelationNumList",
-}
-
 // findsNoBinding asserts the documented half of a lookup without a match: the platform does
 // not return a binding. How it says so is a decision (D41, D78: a refusal such as 1012007 or
 // 1016001, or "0" with an empty list), so both a refusal (HTTP 4xx, a resultcode other than
@@ -124,8 +116,8 @@ func (w *world) findsNoBinding() error {
 	if err != nil {
 		return err
 	}
-	list, ok := queryLists[ex.iface.ID]
-	if !ok {
+	list := ex.iface.List // the binding list of the query's answer (pns.Interface)
+	if list == "" {
 		return fmt.Errorf("the last request (%s %s) is not a query with a binding list", ex.method, ex.path)
 	}
 	r := ex.resp

@@ -76,7 +76,7 @@ func lifetimeExempt(tags map[string]bool) bool {
 // withLifetime returns a bind body of mode m with the mode's lifetime field added
 // (pns.ModeSpec.Lifetime: AXB `duration` in seconds; AXE `timeUnit` "1" and `bindExpiredTime`
 // in minutes, rounded up; AXYB AX bind `duration` in seconds, at least 60), when the body is a
-// JSON object that carries none of the fields its confModes row keeps as written; anything
+// JSON object that carries none of the fields that keep it as written (LifetimeField.AsWrittenWith); anything
 // else is returned as it is. AX binds have no lifetime field.
 // The field is inserted as text after the opening brace, so the rest of the body (key order,
 // number spelling, duplicates a scenario may send on purpose) is untouched.
@@ -90,7 +90,7 @@ func withLifetime(m pns.Mode, body []byte, lifetime time.Duration) []byte {
 	if len(trimmed) == 0 || trimmed[0] != '{' || json.Unmarshal(trimmed, &obj) != nil {
 		return body
 	}
-	for _, k := range append([]string{l.Name, l.UnitField}, confModes[m].lifetimeAsWritten...) {
+	for _, k := range append([]string{l.Name, l.UnitField}, l.AsWrittenWith...) {
 		if _, ok := obj[k]; ok && k != "" {
 			return body
 		}

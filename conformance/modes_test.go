@@ -6,16 +6,6 @@ import (
 	"github.com/pns-harness/pns-harness/pns"
 )
 
-// TestConfModesCoverModes: every mode has a confModes row, so that a new mode's author decides
-// which of its body fields keep a bind as written.
-func TestConfModesCoverModes(t *testing.T) {
-	for _, m := range pns.Modes {
-		if _, ok := confModes[m]; !ok {
-			t.Errorf("%s has no confModes row", m)
-		}
-	}
-}
-
 // TestBindNumbers: the journal gets each mode's A, B, X and extension from the fields its
 // pns.ModeSpec names, and nothing from fields of another mode.
 func TestBindNumbers(t *testing.T) {

@@ -82,18 +82,18 @@ type AXYBQueryResponse struct {
 // AXYBBind sends an AX bind or, with SubscriptionID set, a YB bind, with app_key appKey.
 func (c *Client) AXYBBind(ctx context.Context, appKey string, req AXYBBindRequest) (*AXYBBindResponse, *Response, error) {
 	var out AXYBBindResponse
-	r, err := c.Call(ctx, iface(IfaceAXYBBind), AXYBAppKey{AppKey: appKey}, req, &out)
+	r, err := c.Send(ctx, IfaceAXYBBind, AXYBAppKey{AppKey: appKey}, req, &out)
 	return &out, r, err
 }
 
 // AXYBUnbind removes an AXYB relation or one of its YB.
 func (c *Client) AXYBUnbind(ctx context.Context, p AXYBUnbindParams) (*Response, error) {
-	return c.Call(ctx, iface(IfaceAXYBUnbind), p, nil, nil)
+	return c.Send(ctx, IfaceAXYBUnbind, p, nil, nil)
 }
 
 // AXYBQuery queries the relations of a subscriptionId or an X.
 func (c *Client) AXYBQuery(ctx context.Context, p AXYBQueryParams) (*AXYBQueryResponse, *Response, error) {
 	var out AXYBQueryResponse
-	r, err := c.Call(ctx, iface(IfaceAXYBQuery), p, nil, &out)
+	r, err := c.Send(ctx, IfaceAXYBQuery, p, nil, &out)
 	return &out, r, err
 }

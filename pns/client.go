@@ -166,90 +166,97 @@ func Values(v any) url.Values {
 	return out
 }
 
-func iface(id string) Interface {
-	i, _ := InterfaceByID(id)
-	return i
+// Send is Call for the interface with an ID: every row of Interfaces is reachable through it,
+// so that a new interface needs no client method. The typed methods below are conveniences
+// over it for the interfaces tests and tools call by hand. An ID that Interfaces does not list
+// is an error, and nothing is sent.
+func (c *Client) Send(ctx context.Context, id string, params, body, out any) (*Response, error) {
+	i, ok := InterfaceByID(id)
+	if !ok {
+		return nil, fmt.Errorf("pns: no interface %q", id)
+	}
+	return c.Call(ctx, i, params, body, out)
 }
 
 // AXBBind binds A and B to an X.
 func (c *Client) AXBBind(ctx context.Context, req AXBBindRequest) (*AXBBindResponse, *Response, error) {
 	var out AXBBindResponse
-	r, err := c.Call(ctx, iface(IfaceAXBBind), nil, req, &out)
+	r, err := c.Send(ctx, IfaceAXBBind, nil, req, &out)
 	return &out, r, err
 }
 
 // AXBUnbind removes a binding, or all bindings of an X.
 func (c *Client) AXBUnbind(ctx context.Context, p AXBUnbindParams) (*Response, error) {
-	return c.Call(ctx, iface(IfaceAXBUnbind), p, nil, nil)
+	return c.Send(ctx, IfaceAXBUnbind, p, nil, nil)
 }
 
 // AXBModify changes a binding.
 func (c *Client) AXBModify(ctx context.Context, req AXBModifyRequest) (*Response, error) {
-	return c.Call(ctx, iface(IfaceAXBModify), nil, req, nil)
+	return c.Send(ctx, IfaceAXBModify, nil, req, nil)
 }
 
 // AXBQuery queries bindings.
 func (c *Client) AXBQuery(ctx context.Context, p AXBQueryParams) (*AXBQueryResponse, *Response, error) {
 	var out AXBQueryResponse
-	r, err := c.Call(ctx, iface(IfaceAXBQuery), p, nil, &out)
+	r, err := c.Send(ctx, IfaceAXBQuery, p, nil, &out)
 	return &out, r, err
 }
 
 // AXBind binds an A to an X.
 func (c *Client) AXBind(ctx context.Context, req AXBindRequest) (*AXBindResponse, *Response, error) {
 	var out AXBindResponse
-	r, err := c.Call(ctx, iface(IfaceAXBind), nil, req, &out)
+	r, err := c.Send(ctx, IfaceAXBind, nil, req, &out)
 	return &out, r, err
 }
 
 // AXUnbind removes an AX binding.
 func (c *Client) AXUnbind(ctx context.Context, p AXUnbindParams) (*Response, error) {
-	return c.Call(ctx, iface(IfaceAXUnbind), p, nil, nil)
+	return c.Send(ctx, IfaceAXUnbind, p, nil, nil)
 }
 
 // AXModify changes an AX binding.
 func (c *Client) AXModify(ctx context.Context, req AXModifyRequest) (*Response, error) {
-	return c.Call(ctx, iface(IfaceAXModify), nil, req, nil)
+	return c.Send(ctx, IfaceAXModify, nil, req, nil)
 }
 
 // AXQuery queries AX bindings.
 func (c *Client) AXQuery(ctx context.Context, p AXQueryParams) (*AXQueryResponse, *Response, error) {
 	var out AXQueryResponse
-	r, err := c.Call(ctx, iface(IfaceAXQuery), p, nil, &out)
+	r, err := c.Send(ctx, IfaceAXQuery, p, nil, &out)
 	return &out, r, err
 }
 
 // AXSetCallee sets the temporary callee of an AX binding.
 func (c *Client) AXSetCallee(ctx context.Context, req AXCalleeRequest) (*Response, error) {
-	return c.Call(ctx, iface(IfaceAXCallee), nil, req, nil)
+	return c.Send(ctx, IfaceAXCallee, nil, req, nil)
 }
 
 // AXEBind binds an A to an X with an extension.
 func (c *Client) AXEBind(ctx context.Context, req AXEBindRequest) (*AXEBindResponse, *Response, error) {
 	var out AXEBindResponse
-	r, err := c.Call(ctx, iface(IfaceAXEBind), nil, req, &out)
+	r, err := c.Send(ctx, IfaceAXEBind, nil, req, &out)
 	return &out, r, err
 }
 
 // AXEUnbind removes an AXE binding.
 func (c *Client) AXEUnbind(ctx context.Context, p AXEKeyParams) (*Response, error) {
-	return c.Call(ctx, iface(IfaceAXEUnbind), p, nil, nil)
+	return c.Send(ctx, IfaceAXEUnbind, p, nil, nil)
 }
 
 // AXEModify changes an AXE binding.
 func (c *Client) AXEModify(ctx context.Context, req AXEModifyRequest) (*Response, error) {
-	return c.Call(ctx, iface(IfaceAXEModify), nil, req, nil)
+	return c.Send(ctx, IfaceAXEModify, nil, req, nil)
 }
 
 // AXEQuery queries one AXE binding.
 func (c *Client) AXEQuery(ctx context.Context, p AXEKeyParams) (*AXEQueryResponse, *Response, error) {
 	var out AXEQueryResponse
-	r, err := c.Call(ctx, iface(IfaceAXEQuery), p, nil, &out)
+	r, err := c.Send(ctx, IfaceAXEQuery, p, nil, &out)
 	return &out, r, err
 }
 
 // RecordingURL asks for a recording's download URL; on success the Response has status 301
 // and a Location header.
 func (c *Client) RecordingURL(ctx context.Context, p RecordParams) (*Response, error) {
-	return c.Call(ctx, iface(IfaceRecordDownload), p, nil, nil)
+	return c.Send(ctx, IfaceRecordDownload, p, nil, nil)
 }

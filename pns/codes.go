@@ -93,13 +93,16 @@ type CodeInfo struct {
 	HTTPTag Tag
 	// DescTag says whether the description is documented.
 	DescTag Tag
-	// Interfaces lists the interface IDs the code applies to ("all" for every interface).
+	// Interfaces lists the interface IDs the code applies to ("all" for every interface,
+	// "provisioning" for every interface a mode's apps call). A code only some interfaces
+	// answer names none in the table below: the list is derived from the Codes of the rows
+	// of Interfaces (withInterfaces), so that a new interface is one row there.
 	Interfaces []string
 	// EmulatorSends is false for documented codes the emulator never produces.
 	EmulatorSends bool
 }
 
-var codeTable = []CodeInfo{
+var codeTable = withInterfaces([]CodeInfo{
 	{CodeSuccess, http.StatusOK, "Success", Verified, Verified, []string{"all"}, true},
 	{CodeAuthorizationMissing, 400, "Authorization not contained in the HTTP header.", Verified, Verified, []string{"all"}, true},
 	{CodeRealmMissing, 400, "realm not contained in Authorization.", Verified, Verified, []string{"all"}, true},
@@ -129,24 +132,48 @@ var codeTable = []CodeInfo{
 	{CodeFrozen, 403, "The subscriber status is frozen", Inferred, Verified, []string{"provisioning"}, true},
 	{CodeAPINotAllowed, 403, "The app_key is not allowed to invoke the API.", Inferred, Verified, []string{"provisioning"}, true},
 	{CodeAccountNotExist, 403, "Account does not exist.", Inferred, Verified, nil, false},
-	{CodeAXNoResource, 403, "Insufficient number of resources", Inferred, Inferred, []string{IfaceAXBind}, true},
-	{CodeAXLimitReached, 403, "The number of resources that can be applied for has reached the upper limit.", Inferred, Inferred, []string{IfaceAXBind, IfaceAXModify, IfaceAXYBBind}, true},
-	{CodeAXNumberNotApplied, 403, "Resource of number is not to be applied.", Inferred, Inferred, []string{IfaceAXBind, IfaceAXUnbind, IfaceAXModify, IfaceAXCallee}, true},
-	{CodeAXAllocated, 403, "Resources have been allocated.", Inferred, Verified, []string{IfaceAXBind}, true},
-	{CodeNumberNotApplied, 403, "Resource of number is not to be applied.", Verified, Verified, []string{IfaceAXBBind, IfaceAXBUnbind, IfaceAXEBind, IfaceAXEUnbind, IfaceAXEModify}, true},
-	{CodeRecordNotExist, 403, "The record does not exist.", Inferred, Verified, []string{IfaceAXBUnbind, IfaceAXBModify, IfaceAXBQuery, IfaceAXEUnbind, IfaceAXEModify, IfaceAXEQuery, IfaceRecordDownload, IfaceStopCall, IfaceAXYBBind, IfaceAXYBUnbind, IfaceAXYBQuery}, true},
-	{CodeNoResource, 403, "Insufficient number of resources", Inferred, Verified, []string{IfaceAXBBind, IfaceAXEBind, IfaceAXYBBind}, true},
-	{CodeRelationBound, 403, "The relation number has been bound.", Inferred, Verified, []string{IfaceAXBBind, IfaceAXBModify, IfaceAXEBind, IfaceAXYBBind}, true},
-	{CodeRecordingNotOpen, 403, "Application does not open recording function", Inferred, Verified, []string{IfaceAXBBind, IfaceAXBModify, IfaceAXBind, IfaceAXModify, IfaceAXEBind, IfaceAXEModify, IfaceAXYBBind}, true},
+	{CodeAXNoResource, 403, "Insufficient number of resources", Inferred, Inferred, nil, true},
+	{CodeAXLimitReached, 403, "The number of resources that can be applied for has reached the upper limit.", Inferred, Inferred, nil, true},
+	{CodeAXNumberNotApplied, 403, "Resource of number is not to be applied.", Inferred, Inferred, nil, true},
+	{CodeAXAllocated, 403, "Resources have been allocated.", Inferred, Verified, nil, true},
+	{CodeNumberNotApplied, 403, "Resource of number is not to be applied.", Verified, Verified, nil, true},
+	{CodeRecordNotExist, 403, "The record does not exist.", Inferred, Verified, nil, true},
+	{CodeNoResource, 403, "Insufficient number of resources", Inferred, Verified, nil, true},
+	{CodeRelationBound, 403, "The relation number has been bound.", Inferred, Verified, nil, true},
+	{CodeRecordingNotOpen, 403, "Application does not open recording function", Inferred, Verified, nil, true},
 	{CodeBlacklisted, 403, "The number is contained in the blacklist.", Inferred, Verified, nil, false},
-	{CodeAXRecordNotExist, 403, "The record does not exist", Inferred, Verified, []string{IfaceAXUnbind, IfaceAXModify, IfaceAXQuery, IfaceAXCallee}, true},
-	{CodeAXRecordExists, 403, "The record already exists.", Inferred, Inferred, []string{IfaceAXBind}, true},
+	{CodeAXRecordNotExist, 403, "The record does not exist", Inferred, Verified, nil, true},
+	{CodeAXRecordExists, 403, "The record already exists.", Inferred, Inferred, nil, true},
 	{CodeIPNotWhitelisted, 403, "The app client ip is not in ip white list.", Inferred, Verified, []string{"all"}, true},
-	{CodeNoIdleExtension, 403, "No idle extend Number.", Inferred, Verified, []string{IfaceAXEBind}, true},
+	{CodeNoIdleExtension, 403, "No idle extend Number.", Inferred, Verified, nil, true},
 	{CodeLockedOut, 403, "Authentication failed, try again later", Inferred, Verified, []string{"all"}, true},
 	{CodeInternalSystemError, 500, "Internal system error.", Verified, Verified, []string{"all"}, true},
 	{CodeInternalError, 500, "Internal error.", Verified, Verified, []string{"all"}, false},
 	{CodeResponseTimeout, 500, "Response timeout.", Verified, Verified, []string{"all"}, false},
+})
+
+// withInterfaces fills the Interfaces of the codes that only some interfaces answer from the
+// Codes of Interfaces' rows. The first scope's interfaces come first, in table order, then the
+// second scope's: the order the table had when it was written by hand, which the certification
+// bundle's contract hash and docs/contract.md keep.
+func withInterfaces(table []CodeInfo) []CodeInfo {
+	at := make(map[Code]int, len(table))
+	for k, c := range table {
+		at[c.Code] = k
+	}
+	for _, second := range []bool{false, true} {
+		for _, i := range Interfaces {
+			if i.Mode.SecondScope() != second {
+				continue
+			}
+			for _, c := range i.Codes {
+				if k, ok := at[c]; ok {
+					table[k].Interfaces = append(table[k].Interfaces, i.ID)
+				}
+			}
+		}
+	}
+	return table
 }
 
 var codeIndex = func() map[Code]CodeInfo {

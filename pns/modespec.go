@@ -8,6 +8,11 @@ import "time"
 // instead of switching over modes, so that a new mode is one row of ModeSpecs (and one row
 // in each package's own table for the facts only that package needs).
 type ModeSpec struct {
+	// Mode is the mode the row describes.
+	Mode Mode
+	// SecondScope says that the mode belongs to the contract's second scope (AXYB, §6): a
+	// profile need not have an app of it (Mode.SecondScope).
+	SecondScope bool
 	// A, B, X and Ext name the bind request's fields for the A number, the B number, the X
 	// number and the extension; "" when the bind has no such field (AX has no B, only AXE
 	// has an extension, and no AXYB field names X: the platform always chooses it, §6.2).
@@ -46,6 +51,12 @@ type LifetimeField struct {
 	// Min and Max bound the value, in Unit: a shorter lifetime is rounded up to Min (AXYB
 	// asks at least 60 s), a longer one capped at Max (90 days).
 	Min, Max int64
+	// AsWrittenWith are the bind's fields, besides Name and UnitField, whose presence means
+	// that a lifetime must not be added to a bind: it would change what they mean (AXE:
+	// timeUnit is also the unit of callbackExpiredTime) or what the bind is (AXYB: a body
+	// with subscriptionId is a YB bind, and ybDuration would be capped by an added duration,
+	// §6.2). The conformance run sends such a bind as written.
+	AsWrittenWith []string
 }
 
 // Value returns a positive lifetime in the field's unit, rounded up (a binding must not
@@ -62,16 +73,28 @@ func (l *LifetimeField) Value(d time.Duration) int64 {
 // AXB and AXYB `duration` in seconds, AXE `bindExpiredTime` 129600 minutes.
 const MaxDurationSeconds = 7776000
 
-// ModeSpecs holds the ModeSpec of every mode of Modes; a test checks that none is missing.
-var ModeSpecs = map[Mode]ModeSpec{
-	ModeAXB: {A: "callerNum", B: "calleeNum", X: "relationNum", AnswerX: "relationNum", CapacityUnit: "pairs",
+// modeRows is the ModeSpec of every binding mode, in the order of Modes: the one place a mode
+// is listed. Modes and ModeSpecs are derived from it.
+var modeRows = []ModeSpec{
+	{Mode: ModeAXB, A: "callerNum", B: "calleeNum", X: "relationNum", AnswerX: "relationNum", CapacityUnit: "pairs",
 		Lifetime: &LifetimeField{Name: "duration", Unit: time.Second, Max: MaxDurationSeconds}},
-	ModeAX: {A: "origNum", X: "privateNum", AnswerX: "privateNum", OneAPerX: true, CapacityUnit: "A"},
-	ModeAXE: {A: "bindNum", X: "virtualNum", Ext: "extendNum", AnswerX: "virtualNum", Extensions: true, CapacityUnit: "extensions",
-		Lifetime: &LifetimeField{Name: "bindExpiredTime", Unit: time.Minute, UnitField: "timeUnit", UnitCode: "1", Max: MaxDurationSeconds / 60}},
-	ModeAXYB: {A: "origNum", AnswerX: "relationNumber", AppKeyInURL: true, OneAPerX: true, CapacityUnit: "relations",
-		Lifetime: &LifetimeField{Name: "duration", Unit: time.Second, Min: 60, Max: MaxDurationSeconds}},
+	{Mode: ModeAX, A: "origNum", X: "privateNum", AnswerX: "privateNum", OneAPerX: true, CapacityUnit: "A"},
+	{Mode: ModeAXE, A: "bindNum", X: "virtualNum", Ext: "extendNum", AnswerX: "virtualNum", Extensions: true, CapacityUnit: "extensions",
+		Lifetime: &LifetimeField{Name: "bindExpiredTime", Unit: time.Minute, UnitField: "timeUnit", UnitCode: "1", Max: MaxDurationSeconds / 60,
+			AsWrittenWith: []string{"callbackExpiredTime"}}},
+	{Mode: ModeAXYB, SecondScope: true, A: "origNum", AnswerX: "relationNumber", AppKeyInURL: true, OneAPerX: true, CapacityUnit: "relations",
+		Lifetime: &LifetimeField{Name: "duration", Unit: time.Second, Min: 60, Max: MaxDurationSeconds,
+			AsWrittenWith: []string{"subscriptionId", "ybDuration"}}},
 }
+
+// ModeSpecs holds the ModeSpec of every mode of Modes, by mode (from modeRows).
+var ModeSpecs = func() map[Mode]ModeSpec {
+	m := make(map[Mode]ModeSpec, len(modeRows))
+	for _, s := range modeRows {
+		m[s.Mode] = s
+	}
+	return m
+}()
 
 // Spec returns the mode's ModeSpec (the zero ModeSpec for a mode outside Modes).
 func (m Mode) Spec() ModeSpec { return ModeSpecs[m] }

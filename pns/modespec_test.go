@@ -32,6 +32,14 @@ func TestModeSpecsCoverModes(t *testing.T) {
 		if l := s.Lifetime; l != nil && (!tags[l.Name] || l.UnitField != "" && !tags[l.UnitField]) {
 			t.Errorf("%s: lifetime fields %q %q are not in %T", m, l.Name, l.UnitField, req)
 		}
+		for _, f := range s.Lifetime.asWritten() {
+			if !tags[f] {
+				t.Errorf("%s: field %q that keeps a bind as written is not in %T", m, f, req)
+			}
+		}
+		if s.Mode != m || m.SecondScope() != s.SecondScope {
+			t.Errorf("%s: row of mode %s, second scope %v", m, s.Mode, m.SecondScope())
+		}
 		if l := s.Lifetime; l != nil && (l.Unit <= 0 || l.Max < l.Min || l.Max <= 0) {
 			t.Errorf("%s: lifetime unit %v and bounds %d-%d make no field value", m, l.Unit, l.Min, l.Max)
 		}
@@ -42,6 +50,14 @@ func TestModeSpecsCoverModes(t *testing.T) {
 	if len(ModeSpecs) != len(Modes) {
 		t.Errorf("%d ModeSpecs for %d modes", len(ModeSpecs), len(Modes))
 	}
+}
+
+// asWritten returns the fields that keep a bind as written, none without a lifetime field.
+func (l *LifetimeField) asWritten() []string {
+	if l == nil {
+		return nil
+	}
+	return l.AsWrittenWith
 }
 
 // jsonNames returns the JSON names of a struct type's fields.

@@ -14,5 +14,5 @@ type StopCallRequest struct {
 // other than "0". The answer is read as JSON whatever its Content-Type (Huawei's example labels
 // it text/html).
 func (c *Client) StopCall(ctx context.Context, sessionID string) (*Response, error) {
-	return c.Call(ctx, iface(IfaceStopCall), nil, StopCallRequest{SessionID: sessionID, Signal: StopCallSignal}, nil)
+	return c.Send(ctx, IfaceStopCall, nil, StopCallRequest{SessionID: sessionID, Signal: StopCallSignal}, nil)
 }
