@@ -49,29 +49,6 @@ var DefaultCallbackThresholds = []string{"callback.missing==0", "callback.duplic
 	"callback.invalid==0", "callback.orphan==0", "callback.afterDisconnect==0", "callback.lost==0",
 	"callback.late==0", "callback.disconnect.p99<2s", "callback.fee.p99<5s"}
 
-// CallbackThreshold is a parsed callback threshold (the grammar is loadtest's, shared by
-// every subcommand).
-type CallbackThreshold = loadtest.CallbackThreshold
-
-// IsCallbackThreshold says whether an expression names a callback metric (callback.…), so
-// that the CLI can route it here rather than to the load thresholds.
-func IsCallbackThreshold(expr string) bool { return loadtest.IsCallbackThreshold(expr) }
-
-// ParseCallbackThreshold parses one callback threshold.
-func ParseCallbackThreshold(expr string) (CallbackThreshold, error) {
-	return loadtest.ParseCallbackThreshold(expr)
-}
-
-// ParseCallbackThresholds parses every expression, for a refusal before the run starts.
-func ParseCallbackThresholds(exprs []string) error {
-	for _, e := range exprs {
-		if _, err := loadtest.ParseCallbackThreshold(e); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 var callbackRunCounts = map[string]func(*reports.Callbacks) int64{
 	"missing":         func(c *reports.Callbacks) int64 { return c.Counters.Missing },
 	"duplicate":       func(c *reports.Callbacks) int64 { return c.Counters.Duplicate },
@@ -171,7 +148,7 @@ func delayStat(cb *reports.Callbacks, rep *receiver.Report, event, stat string) 
 func CallbackThresholds(cb *reports.Callbacks, rep *receiver.Report, exprs []string, given bool) ([]reports.Threshold, error) {
 	var out []reports.Threshold
 	for _, e := range exprs {
-		t, err := ParseCallbackThreshold(e)
+		t, err := loadtest.ParseCallbackThreshold(e)
 		if err != nil {
 			return nil, err
 		}

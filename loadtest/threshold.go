@@ -130,53 +130,6 @@ func ParseThreshold(expr string) (Threshold, error) {
 	return t, nil
 }
 
-// classifyThreshold sets the kind of t's value (latency, percent or number) from its scope
-// and statistic, and refuses a metric no result measures.
-func classifyThreshold(expr, name string, t *Threshold) error {
-	switch {
-	case t.Scope == "rate":
-		switch t.Stat {
-		case "shortfall":
-			t.Kind = "percent"
-		case "achieved":
-			t.Kind = "number"
-		default:
-			return fmt.Errorf("threshold %q: unknown rate metric %q (want rate.shortfall or rate.achieved)", expr, name)
-		}
-	case t.Scope == "throttling" || t.Scope == "rejections":
-		if t.Stat != "count" {
-			return fmt.Errorf("threshold %q: unknown metric %q (want %s.count)", expr, name, t.Scope)
-		}
-		t.Kind = "number"
-	case strings.HasPrefix(t.Scope, "flow.") || t.Scope == "flow":
-		if t.Scope == "flow" || strings.Count(t.Scope, ".") != 1 {
-			return fmt.Errorf("threshold %q: flow metrics are flow.NAME.STAT, e.g. flow.lifecycle.completed", expr)
-		}
-		switch t.Stat {
-		case "arrivals", "completed", "ended":
-			t.Kind = "number"
-		default:
-			return fmt.Errorf("threshold %q: unknown flow statistic %q (want arrivals, completed or ended)", expr, t.Stat)
-		}
-	case t.Scope == "generator" || strings.HasPrefix(t.Scope, "generator."):
-		if t.Scope != "generator.lag" && t.Scope != "generator.blocked" {
-			return fmt.Errorf("threshold %q: unknown generator metric %q (want generator.lag.STAT or generator.blocked.STAT)", expr, name)
-		}
-		if t.Corrected || !(t.Stat == "max" || t.Stat == "mean" || t.Stat == "min" || rePct.MatchString(t.Stat)) {
-			return fmt.Errorf("threshold %q: %s takes a latency statistic (pNN, max, mean, min)", expr, t.Scope)
-		}
-		t.Kind = "latency"
-	case t.Scope == "conformance":
-		if t.Stat != "errors" {
-			return fmt.Errorf("threshold %q: unknown conformance metric %q (want conformance.errors)", expr, name)
-		}
-		t.Kind = "number"
-	default:
-		return classifyInterfaceStat(expr, t)
-	}
-	return nil
-}
-
 // classifyInterfaceStat classifies a statistic of an interface scope (an interface, an
 // operation, all, or a callback event) and checks the scope against the operation table.
 func classifyInterfaceStat(expr string, t *Threshold) error {

@@ -107,7 +107,7 @@ func receiveFinish(rep receiver.Report, o *receiveOptions, stdout, stderr io.Wri
 	cb.Reproductions = assemble.CallbackReproductions(rep, o.out, "")
 	printCauses(stdout, cb.Causes)
 	printBlockReplies(stdout, rep.BlockReplies)
-	ths, err := callbackThresholds(cb, &rep, o.callbacks.thresholds)
+	ths, err := callbackThresholds(cb, &rep, o.callbacks.thresholds.Callback)
 	if err != nil {
 		fmt.Fprintf(stderr, "harness receive: %v\n", err)
 		return exitFor(verdict{usage: true})

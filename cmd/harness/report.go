@@ -104,16 +104,11 @@ func reportScan(fs *flagSet, f *reportFlags, stderr io.Writer) (found pipeline.R
 // reportRebuild builds the summary from found with the thresholds, merging shards with
 // --merge, and compares it with --baseline. When ok is false the command exits with code.
 func reportRebuild(f *reportFlags, found pipeline.Results, stderr io.Writer) (s *reports.Summary, code int, ok bool) {
-	ths, err := loadtest.ParseThresholds(f.thresholds)
-	if err != nil {
-		fmt.Fprintf(stderr, "harness report: %v\n", err)
-		return nil, exitUsage, false
-	}
-	opt := pipeline.RebuildOptions{Thresholds: ths, CallbackThresholds: f.cbThresholds, Version: buildVersion()}
+	opt := pipeline.RebuildOptions{Thresholds: f.thresholds.Load, CallbackThresholds: f.thresholds.Callback, Version: buildVersion()}
 	if *f.merge {
 		opt.Merge = &loadtest.MergeOptions{Shards: *f.shards, AllowPartial: *f.allowPartial}
 	}
-	s, err = pipeline.Rebuild(found, opt)
+	s, err := pipeline.Rebuild(found, opt)
 	if err != nil {
 		fmt.Fprintf(stderr, "harness report: %v\n", err)
 		if errors.Is(err, loadtest.ErrShardMismatch) {

@@ -90,7 +90,7 @@ func embeddedPlan(ctx context.Context, o runOptions, stdout io.Writer) (p pipeli
 		},
 		Strict:             o.strict,
 		Receiver:           rcv,
-		CallbackThresholds: o.cbThresholds,
+		CallbackThresholds: o.thresholds.Callback,
 		// The conformance run left the clock and the state as it was; the load starts from a
 		// clean state so that it sees a fresh pool.
 		BeforeLoad: embeddedBeforeLoad(plat),
@@ -135,11 +135,7 @@ func embeddedSettle(plat *embedded.Platform, out string, deliberateDrops *atomic
 // embeddedLoads are the loads of `harness run` on the embedded emulator: bind-unbind (the
 // user's --threshold or its defaults), then calls with callbacks.
 func embeddedLoads(o runOptions, target string, tracker *loadtest.CallbackTracker) ([]pipeline.Load, error) {
-	bindThs := o.thresholds
-	if len(bindThs) == 0 {
-		bindThs = defaultRunBindThresholds
-	}
-	ths, err := loadtest.ParseThresholds(bindThs)
+	ths, err := o.bindThresholds()
 	if err != nil {
 		return nil, err
 	}
@@ -148,7 +144,7 @@ func embeddedLoads(o runOptions, target string, tracker *loadtest.CallbackTracke
 		return nil, err
 	}
 	loads := []pipeline.Load{
-		{Name: "axb-bind-unbind", Given: len(o.thresholds) > 0,
+		{Name: "axb-bind-unbind", Given: len(o.thresholds.Load) > 0,
 			Config: loadtest.Config{Scenario: loadtest.ScenarioBindUnbind, Mode: pns.ModeAXB, Rate: o.rate, Hold: defaultRunHold, Thresholds: ths}},
 		{Name: "axb-calls", Config: loadtest.Config{Scenario: "calls", Mode: pns.ModeAXB, Rate: o.callRate, Callbacks: tracker, Thresholds: callThs}},
 	}
