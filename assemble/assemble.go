@@ -18,7 +18,7 @@ import (
 
 	hdrhistogram "github.com/HdrHistogram/hdrhistogram-go"
 
-	"github.com/pns-harness/pns-harness/conformance"
+	"github.com/pns-harness/pns-harness/conformance/results"
 	"github.com/pns-harness/pns-harness/loadtest"
 	"github.com/pns-harness/pns-harness/pns"
 	"github.com/pns-harness/pns-harness/receiver"
@@ -28,7 +28,7 @@ import (
 // File names inside a run directory, shared by `harness run` (which writes them) and
 // `harness report` (which reads them back).
 const (
-	CucumberFile = conformance.CucumberFile
+	CucumberFile = results.CucumberFile
 	CoverageFile = "coverage.json"
 	ReceiverFile = "receiver.json"
 	// ConformanceDir and LoadDir are the sub-directories of a run's output directory.
@@ -45,18 +45,18 @@ func Conformance(dir string, wall time.Duration) (*reports.Conformance, error) {
 	if err != nil {
 		return nil, err
 	}
-	var cov *conformance.Coverage
+	var cov *results.Coverage
 	b, err := os.ReadFile(filepath.Join(dir, CoverageFile))
 	switch {
 	case err == nil:
-		cov = &conformance.Coverage{}
+		cov = &results.Coverage{}
 		if err := json.Unmarshal(b, cov); err != nil {
 			return nil, fmt.Errorf("%s: %w", filepath.Join(dir, CoverageFile), err)
 		}
 	case !os.IsNotExist(err):
 		return nil, err
 	}
-	res, err := readResults(filepath.Join(dir, conformance.ResultsFile))
+	res, err := readResults(filepath.Join(dir, results.ResultsFile))
 	if err != nil {
 		return nil, err
 	}
@@ -66,7 +66,7 @@ func Conformance(dir string, wall time.Duration) (*reports.Conformance, error) {
 // ConformanceOf builds the conformance section from a run's results in memory, what
 // Conformance reads back from the run's directory: the scenarios from res.Outcomes, the
 // matrix from res.Coverage, and the run's wall time.
-func ConformanceOf(res *conformance.Result) (*reports.Conformance, error) {
+func ConformanceOf(res *results.Result) (*reports.Conformance, error) {
 	if res.Outcomes == nil {
 		return nil, errors.New("the conformance run kept no outcomes (it had no output directory)")
 	}
@@ -75,7 +75,7 @@ func ConformanceOf(res *conformance.Result) (*reports.Conformance, error) {
 
 // conformanceSection is the section of scenarios with the coverage matrix (nil: none) and,
 // when res is not nil, each scenario's state and reason and the stale entries.
-func conformanceSection(scen []reports.Scenario, cov *conformance.Coverage, res *conformance.Result, wall time.Duration) *reports.Conformance {
+func conformanceSection(scen []reports.Scenario, cov *results.Coverage, res *results.Result, wall time.Duration) *reports.Conformance {
 	var rows []reports.CoverageRow
 	if cov != nil {
 		rows = CoverageRows(cov)
@@ -97,7 +97,7 @@ func conformanceSection(scen []reports.Scenario, cov *conformance.Coverage, res 
 
 // readResults reads the runner's raw results; nil without the file (directories of older
 // versions).
-func readResults(path string) (*conformance.Result, error) {
+func readResults(path string) (*results.Result, error) {
 	b, err := os.ReadFile(path)
 	if os.IsNotExist(err) {
 		return nil, nil
@@ -105,7 +105,7 @@ func readResults(path string) (*conformance.Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	var res conformance.Result
+	var res results.Result
 	if err := json.Unmarshal(b, &res); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
@@ -115,8 +115,8 @@ func readResults(path string) (*conformance.Result, error) {
 // annotateStates copies each scenario's state and reason from the runner's results into the
 // scenarios parsed from cucumber.json, where a difference is just a skipped step, so that the
 // report judges with the runner's states.
-func annotateStates(scen []reports.Scenario, res *conformance.Result) {
-	byKey := map[string]conformance.ScenarioResult{}
+func annotateStates(scen []reports.Scenario, res *results.Result) {
+	byKey := map[string]results.ScenarioResult{}
 	for _, sc := range res.Scenarios {
 		byKey[sc.Key] = sc
 	}
@@ -129,7 +129,7 @@ func annotateStates(scen []reports.Scenario, res *conformance.Result) {
 
 // CoverageRows flattens the coverage matrix: one row per interface and rule, and per
 // interface and result code.
-func CoverageRows(c *conformance.Coverage) []reports.CoverageRow {
+func CoverageRows(c *results.Coverage) []reports.CoverageRow {
 	var rows []reports.CoverageRow
 	for _, ic := range c.Interfaces {
 		for _, r := range ic.Rules {
@@ -137,9 +137,9 @@ func CoverageRows(c *conformance.Coverage) []reports.CoverageRow {
 			switch {
 			case len(r.Scenarios) == 0:
 				row.Status, row.Reason = reports.CoverageMissing, "no scenario covers this rule"
-			case r.State == conformance.StateFailed:
+			case r.State == reports.StateFailed:
 				row.Status, row.Reason = reports.CoverageFailed, "a covering scenario failed on this target"
-			case r.State != "" && r.State != conformance.RuleCovered:
+			case r.State != "" && r.State != results.RuleCovered:
 				row.Status, row.Reason = reports.CoverageNotChecked, r.State+" on this target: "+r.NotChecked
 			}
 			rows = append(rows, row)
@@ -147,9 +147,9 @@ func CoverageRows(c *conformance.Coverage) []reports.CoverageRow {
 		for _, cc := range ic.Codes {
 			row := reports.CoverageRow{Interface: ic.Interface, Item: cc.Code, Kind: reports.KindCode, Description: cc.Desc, Scenarios: cc.Scenarios, Status: reports.CoverageCovered}
 			switch {
-			case len(cc.Scenarios) > 0 && cc.State == conformance.StateFailed:
+			case len(cc.Scenarios) > 0 && cc.State == reports.StateFailed:
 				row.Status, row.Reason = reports.CoverageFailed, "a covering scenario failed on this target"
-			case len(cc.Scenarios) > 0 && cc.State != "" && cc.State != conformance.RuleCovered:
+			case len(cc.Scenarios) > 0 && cc.State != "" && cc.State != results.RuleCovered:
 				row.Status, row.Reason = reports.CoverageNotChecked, cc.State+" on this target: "+cc.NotChecked
 			case len(cc.Scenarios) > 0:
 			case cc.Reason != "":
@@ -176,7 +176,7 @@ func CoverageRows(c *conformance.Coverage) []reports.CoverageRow {
 // contractRows lists every rule of the contract's inventory as a rule row of the pseudo
 // interface "contract/<class>": covered when its scenarios check it in both directions (and
 // passed on this target after a run), missing with the gap's reason otherwise.
-func contractRows(c *conformance.ContractCoverage) []reports.CoverageRow {
+func contractRows(c *results.ContractCoverage) []reports.CoverageRow {
 	if c == nil {
 		return nil
 	}
@@ -190,9 +190,9 @@ func contractRows(c *conformance.ContractCoverage) []reports.CoverageRow {
 			row.Status = reports.CoverageNotReachable
 		case !e.Held || !e.Broken:
 			row.Status = reports.CoverageMissing
-		case e.State == conformance.StateFailed:
+		case e.State == reports.StateFailed:
 			row.Status, row.Reason = reports.CoverageFailed, "a checking scenario failed on this target"
-		case e.State != "" && e.State != conformance.RuleCovered:
+		case e.State != "" && e.State != results.RuleCovered:
 			row.Status, row.Reason = reports.CoverageNotChecked, e.State+" on this target: "+e.NotChecked
 		}
 		rows = append(rows, row)

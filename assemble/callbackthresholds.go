@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/HdrHistogram/hdrhistogram-go"
-	"github.com/pns-harness/pns-harness/emulator/callbacks"
+	"github.com/pns-harness/pns-harness/emulator/pushstats"
 	"github.com/pns-harness/pns-harness/loadtest"
 	"github.com/pns-harness/pns-harness/receiver"
 	"github.com/pns-harness/pns-harness/reports"
@@ -20,7 +20,7 @@ import (
 const DispatcherFile = "dispatcher.json"
 
 // EmulatorLoss extracts the pushes the emulator lost from its dispatcher's statistics.
-func EmulatorLoss(st callbacks.Stats) *reports.EmulatorLoss {
+func EmulatorLoss(st pushstats.Stats) *reports.EmulatorLoss {
 	o, d, a := st.Loss()
 	return &reports.EmulatorLoss{Overflow: int64(o), Dropped: int64(d), Abandoned: int64(a)}
 }
@@ -34,7 +34,7 @@ func ReadEmulatorLoss(path string) (*reports.EmulatorLoss, error) {
 	if err != nil {
 		return nil, err
 	}
-	var st callbacks.Stats
+	var st pushstats.Stats
 	if err := json.Unmarshal(b, &st); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/pns-harness/pns-harness/assemble"
-	"github.com/pns-harness/pns-harness/conformance"
+	"github.com/pns-harness/pns-harness/conformance/results"
 	"github.com/pns-harness/pns-harness/loadtest"
 	"github.com/pns-harness/pns-harness/pns"
 	"github.com/pns-harness/pns-harness/receiver"
@@ -51,7 +51,7 @@ func NotChecked(found Results) (out []string, refused bool) {
 		var c struct {
 			CredentialsRefused *pns.CredentialsRefused `json:"credentialsRefused"`
 		}
-		if b, err := os.ReadFile(filepath.Join(d, conformance.ResultsFile)); err == nil && json.Unmarshal(b, &c) == nil && c.CredentialsRefused != nil {
+		if b, err := os.ReadFile(filepath.Join(d, results.ResultsFile)); err == nil && json.Unmarshal(b, &c) == nil && c.CredentialsRefused != nil {
 			out = append(out, "conformance: "+c.CredentialsRefused.Error())
 			refused = true
 		}
