@@ -208,3 +208,15 @@ func droppedBefore(rep *receiver.Report, ref, event string) int64 {
 func notExact(n int64) string {
 	return fmt.Sprintf("not exact: merging the delay histograms dropped %d value(s) outside their range", n)
 }
+
+// JudgeCallbacks evaluates callback thresholds on the summary's callback section; rep, the
+// receiver report the section was built from, measures the percentiles the section does not
+// hold (nil: they cannot be measured). given: the user's thresholds, not defaults.
+func JudgeCallbacks(s *reports.Summary, rep *receiver.Report, exprs []string, given bool) error {
+	ths, err := CallbackThresholds(s.Callbacks, rep, exprs, given)
+	if err != nil {
+		return err
+	}
+	s.Thresholds = append(s.Thresholds, ths...)
+	return nil
+}

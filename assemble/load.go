@@ -491,3 +491,17 @@ func chartsNotExact(ls *reports.LoadScenario) []string {
 	}
 	return out
 }
+
+// AppendLoad adds one load result to the summary, the same way for a run and a rebuild: its
+// section named name, its thresholds (named with prefix; given: the user's, so that one that
+// could not be measured fails) and its run errors. It returns the section.
+func AppendLoad(s *reports.Summary, res *loadtest.Result, name, prefix string, given bool) reports.LoadScenario {
+	if s.Load == nil {
+		s.Load = &reports.Load{}
+	}
+	ls := LoadScenario(res, name)
+	s.Load.Scenarios = append(s.Load.Scenarios, ls)
+	s.Thresholds = append(s.Thresholds, Thresholds(res, prefix, given)...)
+	s.Errors = append(s.Errors, LoadErrors(res, name)...)
+	return ls
+}

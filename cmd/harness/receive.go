@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/pns-harness/pns-harness/assemble"
-	"github.com/pns-harness/pns-harness/pipeline"
+	"github.com/pns-harness/pns-harness/pipeline/rundir"
 	"github.com/pns-harness/pns-harness/receiver"
 	"github.com/pns-harness/pns-harness/schemas"
 )
@@ -154,5 +154,5 @@ func receiveStatus(r receiver.Report) string {
 }
 
 // writeJSONFile writes v as indented JSON, creating the directory, atomically (the run
-// directory's one writer, pipeline.WriteJSON).
-func writeJSONFile(path string, v any) error { return pipeline.WriteJSON(path, v) }
+// directory's one writer, rundir.WriteJSON).
+func writeJSONFile(path string, v any) error { return rundir.WriteJSON(path, v) }

@@ -15,6 +15,7 @@ import (
 	"github.com/pns-harness/pns-harness/emulator/callbacks"
 	"github.com/pns-harness/pns-harness/loadtest"
 	"github.com/pns-harness/pns-harness/pipeline"
+	"github.com/pns-harness/pns-harness/pipeline/rundir"
 	"github.com/pns-harness/pns-harness/pns"
 	"github.com/pns-harness/pns-harness/profile"
 	"github.com/pns-harness/pns-harness/reports"
@@ -123,7 +124,7 @@ func embeddedSettle(plat *embedded.Platform, out string, deliberateDrops *atomic
 		_ = plat.Dispatcher.Drain(dctx)
 		cancel()
 		ds := plat.Dispatcher.Stats()
-		if err := pipeline.WriteJSON(filepath.Join(out, assemble.DispatcherFile), ds); err != nil {
+		if err := rundir.WriteJSON(filepath.Join(out, assemble.DispatcherFile), ds); err != nil {
 			return nil, err
 		}
 		loss := assemble.EmulatorLoss(ds)

@@ -10,7 +10,7 @@ import (
 	"github.com/pns-harness/pns-harness/assemble"
 	"github.com/pns-harness/pns-harness/conformance"
 	"github.com/pns-harness/pns-harness/loadtest"
-	"github.com/pns-harness/pns-harness/pipeline"
+	"github.com/pns-harness/pns-harness/pipeline/rundir"
 	"github.com/pns-harness/pns-harness/pns"
 	"github.com/pns-harness/pns-harness/reports"
 )
@@ -91,7 +91,7 @@ func (o *runOptions) check(fs *flagSet) (base *reports.Summary, err error) {
 		o.known = k
 	}
 	if o.baseline != "" {
-		if base, err = pipeline.LoadBaseline(o.baseline, buildVersion()); err != nil {
+		if base, err = rundir.LoadBaseline(o.baseline, buildVersion()); err != nil {
 			return nil, fmt.Errorf("--baseline: %w", err)
 		}
 	}

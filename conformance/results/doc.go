@@ -2,7 +2,7 @@
 // with its scenarios, the coverage and contract matrices, the cleanup account, and the file
 // names of a conformance run's directory. The suite (package conformance, which uses godog
 // and the emulator) fills them and aliases every type; the report (assemble) and the rebuild
-// of a run directory (pipeline.Rebuild) read them without linking godog or the emulator.
+// of a run directory (rundir.Rebuild) read them without linking godog or the emulator.
 package results
 
 // The files of a conformance run's directory besides coverage.json.
