@@ -6,9 +6,10 @@ import (
 )
 
 // This file is the registry of threshold metrics: every family of metrics the one grammar
-// accepts, which results judge it, and how its statistic is classified. The parser
-// (ParseThreshold) and the split of a subcommand's thresholds (ThresholdSet) both read it, so
-// a new family is one entry here and its measurement.
+// accepts, which results judge it, how its statistic is classified and whether a workload
+// must run something for it. The parser (ParseThreshold), the workload check
+// (CheckThresholds) and the split of a subcommand's thresholds (ThresholdSet) read it, so a
+// new family is one entry here and its measurement.
 
 // Judge names the results a threshold is evaluated on.
 type Judge string
@@ -36,6 +37,9 @@ type MetricFamily struct {
 	scope func(scope string) bool
 	// classify sets the kind of t's value and refuses a statistic the family lacks.
 	classify func(expr, name string, t *Threshold) error
+	// inWorkload refuses a threshold one workload cannot measure (CheckThresholds); nil
+	// when every load measures the family.
+	inWorkload func(t Threshold, wm workloadMetrics) error
 }
 
 // callbackPrefix starts every callback metric; an expression with it belongs to the
@@ -54,7 +58,7 @@ var metricFamilies = []MetricFamily{
 	{Metric: "rejections.count", Judged: JudgedOnLoad, Example: "rejections.count<10",
 		scope: is("rejections"), classify: classifyCount},
 	{Metric: "flow.NAME.arrivals, flow.NAME.completed, flow.NAME.ended", Judged: JudgedOnLoad, Example: "flow.lifecycle.completed>0",
-		scope: under("flow"), classify: classifyFlow},
+		scope: under("flow"), classify: classifyFlow, inWorkload: flowInWorkload},
 	{Metric: "generator.lag.STAT, generator.blocked.STAT", Judged: JudgedOnLoad, Example: "generator.lag.p99<50ms",
 		scope: under("generator"), classify: classifyGenerator},
 	{Metric: "conformance.errors", Judged: JudgedOnLoad, Example: "conformance.errors==0",
@@ -62,7 +66,8 @@ var metricFamilies = []MetricFamily{
 	{Metric: "callback.COUNT, callback.EVENT.STAT", Judged: JudgedOnCallbacks, Example: "callback.fee.p95<2s",
 		scope: under("callback"), classify: func(expr, _ string, t *Threshold) error { return classifyInterfaceStat(expr, t) }},
 	{Metric: "SCOPE.STAT, SCOPE.corrected.STAT (SCOPE: all, an operation or an interface)", Judged: JudgedOnLoad, Example: "bind.p99<50ms",
-		scope: func(string) bool { return true }, classify: func(expr, _ string, t *Threshold) error { return classifyInterfaceStat(expr, t) }},
+		scope: func(string) bool { return true }, classify: func(expr, _ string, t *Threshold) error { return classifyInterfaceStat(expr, t) },
+		inWorkload: scopeInWorkload},
 }
 
 // ThresholdMetrics is the registry of metric families, for documentation and help texts.
@@ -84,15 +89,21 @@ func under(name string) func(string) bool {
 	return func(scope string) bool { return scope == name || strings.HasPrefix(scope, name+".") }
 }
 
+// familyOf is the family a parsed scope belongs to: the first that claims it (the last
+// family takes every scope).
+func familyOf(scope string) *MetricFamily {
+	for i := range metricFamilies {
+		if metricFamilies[i].scope(scope) {
+			return &metricFamilies[i]
+		}
+	}
+	return &metricFamilies[len(metricFamilies)-1]
+}
+
 // classifyThreshold sets the kind of t's value (latency, percent or number) through the
 // family of its scope, and refuses a metric no result measures.
 func classifyThreshold(expr, name string, t *Threshold) error {
-	for _, f := range metricFamilies {
-		if f.scope(t.Scope) {
-			return f.classify(expr, name, t)
-		}
-	}
-	return classifyInterfaceStat(expr, t) // unreachable: the last family takes every scope
+	return familyOf(t.Scope).classify(expr, name, t)
 }
 
 func classifyRate(expr, name string, t *Threshold) error {
