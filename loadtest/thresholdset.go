@@ -40,15 +40,6 @@ func (s *ThresholdSet) AddCallback(expr string) error {
 	return nil
 }
 
-// LoadExprs are the expressions of the load thresholds, in the order given.
-func (s ThresholdSet) LoadExprs() []string {
-	out := make([]string, 0, len(s.Load))
-	for _, t := range s.Load {
-		out = append(out, t.Expr)
-	}
-	return out
-}
-
 // JudgeOf says which results judge expr, from the registry: the callback family owns every
 // expression that starts with its prefix, the load families the rest.
 func JudgeOf(expr string) Judge {

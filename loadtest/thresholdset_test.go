@@ -16,7 +16,11 @@ func TestThresholdSetSplitsByJudge(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := s.LoadExprs(), []string{"bind.p99<50ms", "rate.shortfall<1%"}; !slices.Equal(got, want) {
+	var got []string
+	for _, th := range s.Load {
+		got = append(got, th.Expr)
+	}
+	if want := []string{"bind.p99<50ms", "rate.shortfall<1%"}; !slices.Equal(got, want) {
 		t.Errorf("load %v, want %v", got, want)
 	}
 	if s.Load[0].Kind != "latency" || s.Load[0].Value != 50 || s.Load[1].Kind != "percent" {
