@@ -7,6 +7,7 @@ import (
 
 	hdrhistogram "github.com/HdrHistogram/hdrhistogram-go"
 
+	"github.com/pns-harness/pns-harness/loadtest"
 	"github.com/pns-harness/pns-harness/pns"
 	"github.com/pns-harness/pns-harness/receiver"
 	"github.com/pns-harness/pns-harness/reports"
@@ -140,7 +141,7 @@ func TestCallbackThresholds(t *testing.T) {
 		{"callback.fe.p99<1s", `threshold "callback.fe.p99<1s": unknown notification type "fe"`},
 		{"callback.fee.p0<1s", `threshold "callback.fee.p0<1s": unknown callback metric "callback.fee.p0"`},
 	} {
-		_, err := ParseCallbackThreshold(tc.expr)
+		err := (&loadtest.ThresholdSet{}).Add(tc.expr)
 		if err == nil || !strings.HasPrefix(err.Error(), tc.err) {
 			t.Errorf("%s: error %v, want prefix %q", tc.expr, err, tc.err)
 		}
@@ -152,7 +153,7 @@ func FuzzParseCallbackThreshold(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		th, err := ParseCallbackThreshold(s)
+		th, err := loadtest.ParseCallbackThreshold(s)
 		if err == nil && th.Stat == "" {
 			t.Fatalf("%q parsed without a statistic", s)
 		}

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/HdrHistogram/hdrhistogram-go"
-	"github.com/pns-harness/pns-harness/emulator/callbacks"
+	"github.com/pns-harness/pns-harness/emulator/pushstats"
 	"github.com/pns-harness/pns-harness/loadtest"
 	"github.com/pns-harness/pns-harness/receiver"
 	"github.com/pns-harness/pns-harness/reports"
@@ -20,7 +20,7 @@ import (
 const DispatcherFile = "dispatcher.json"
 
 // EmulatorLoss extracts the pushes the emulator lost from its dispatcher's statistics.
-func EmulatorLoss(st callbacks.Stats) *reports.EmulatorLoss {
+func EmulatorLoss(st pushstats.Stats) *reports.EmulatorLoss {
 	o, d, a := st.Loss()
 	return &reports.EmulatorLoss{Overflow: int64(o), Dropped: int64(d), Abandoned: int64(a)}
 }
@@ -34,7 +34,7 @@ func ReadEmulatorLoss(path string) (*reports.EmulatorLoss, error) {
 	if err != nil {
 		return nil, err
 	}
-	var st callbacks.Stats
+	var st pushstats.Stats
 	if err := json.Unmarshal(b, &st); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
@@ -48,29 +48,6 @@ func ReadEmulatorLoss(path string) (*reports.EmulatorLoss, error) {
 var DefaultCallbackThresholds = []string{"callback.missing==0", "callback.duplicate==0", "callback.badSignature==0",
 	"callback.invalid==0", "callback.orphan==0", "callback.afterDisconnect==0", "callback.lost==0",
 	"callback.late==0", "callback.disconnect.p99<2s", "callback.fee.p99<5s"}
-
-// CallbackThreshold is a parsed callback threshold (the grammar is loadtest's, shared by
-// every subcommand).
-type CallbackThreshold = loadtest.CallbackThreshold
-
-// IsCallbackThreshold says whether an expression names a callback metric (callback.…), so
-// that the CLI can route it here rather than to the load thresholds.
-func IsCallbackThreshold(expr string) bool { return loadtest.IsCallbackThreshold(expr) }
-
-// ParseCallbackThreshold parses one callback threshold.
-func ParseCallbackThreshold(expr string) (CallbackThreshold, error) {
-	return loadtest.ParseCallbackThreshold(expr)
-}
-
-// ParseCallbackThresholds parses every expression, for a refusal before the run starts.
-func ParseCallbackThresholds(exprs []string) error {
-	for _, e := range exprs {
-		if _, err := loadtest.ParseCallbackThreshold(e); err != nil {
-			return err
-		}
-	}
-	return nil
-}
 
 var callbackRunCounts = map[string]func(*reports.Callbacks) int64{
 	"missing":         func(c *reports.Callbacks) int64 { return c.Counters.Missing },
@@ -171,7 +148,7 @@ func delayStat(cb *reports.Callbacks, rep *receiver.Report, event, stat string) 
 func CallbackThresholds(cb *reports.Callbacks, rep *receiver.Report, exprs []string, given bool) ([]reports.Threshold, error) {
 	var out []reports.Threshold
 	for _, e := range exprs {
-		t, err := ParseCallbackThreshold(e)
+		t, err := loadtest.ParseCallbackThreshold(e)
 		if err != nil {
 			return nil, err
 		}
@@ -230,4 +207,16 @@ func droppedBefore(rep *receiver.Report, ref, event string) int64 {
 // dropped n values.
 func notExact(n int64) string {
 	return fmt.Sprintf("not exact: merging the delay histograms dropped %d value(s) outside their range", n)
+}
+
+// JudgeCallbacks evaluates callback thresholds on the summary's callback section; rep, the
+// receiver report the section was built from, measures the percentiles the section does not
+// hold (nil: they cannot be measured). given: the user's thresholds, not defaults.
+func JudgeCallbacks(s *reports.Summary, rep *receiver.Report, exprs []string, given bool) error {
+	ths, err := CallbackThresholds(s.Callbacks, rep, exprs, given)
+	if err != nil {
+		return err
+	}
+	s.Thresholds = append(s.Thresholds, ths...)
+	return nil
 }

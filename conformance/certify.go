@@ -13,6 +13,7 @@ import (
 	"slices"
 	"sort"
 
+	"github.com/pns-harness/pns-harness/conformance/results"
 	"github.com/pns-harness/pns-harness/features"
 	"github.com/pns-harness/pns-harness/pns"
 	"github.com/pns-harness/pns-harness/profile"
@@ -34,11 +35,11 @@ const CertificationFile = "certification.json"
 // The files of a conformance run's directory (Options.OutDir) besides coverage.json.
 const (
 	// ResultsFile is the raw results (Result).
-	ResultsFile = "conformance.json"
+	ResultsFile = results.ResultsFile
 	// CucumberFile is godog's cucumber JSON of the scenarios (Outcomes.Cucumber).
-	CucumberFile = "cucumber.json"
+	CucumberFile = results.CucumberFile
 	// JUnitFile is the scenarios as JUnit (Outcomes.JUnit).
-	JUnitFile = "junit.xml"
+	JUnitFile = results.JUnitFile
 )
 
 // Certification is the manifest of a bundle.

@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/pns-harness/pns-harness/conformance/results"
 	"github.com/pns-harness/pns-harness/internal/bindjournal"
 	"github.com/pns-harness/pns-harness/pns"
 )
@@ -19,27 +20,12 @@ import (
 // authentication failures are paced below the profile's lockout and stopped at the first
 // 1020176 (IP locked out), because a locked IP fails every later request for 30 minutes.
 
-// CleanupReport is the exact account of the bindings the suite created: each successful bind
-// answer with a subscriptionId is one Created, and ends as Removed (unbound by the cleanup),
-// AlreadyGone (the scenario itself had unbound it, or it expired) or Leaked (still on the
-// platform after every retry). Created == Removed + AlreadyGone + len(Leaked).
-type CleanupReport struct {
-	Created     int             `json:"created"`
-	Removed     int             `json:"removed"`
-	AlreadyGone int             `json:"alreadyGone"`
-	Leaked      []LeakedBinding `json:"leaked,omitempty"`
-}
+// CleanupReport is the exact account of the bindings the suite created
+// (results.CleanupReport).
+type CleanupReport = results.CleanupReport
 
-// LeakedBinding is a binding the cleanup could not remove.
-type LeakedBinding struct {
-	SubscriptionID string `json:"subscriptionId"`
-	App            string `json:"app"`
-	AppKey         string `json:"appKey"`
-	Mode           string `json:"mode"`
-	Scenario       string `json:"scenario"`
-	// Reason is the last answer (resultcode and resultdesc) or transport error.
-	Reason string `json:"reason"`
-}
+// LeakedBinding is a binding the cleanup could not remove (results.LeakedBinding).
+type LeakedBinding = results.LeakedBinding
 
 // cleanupAttempts and cleanupBackoff bound the retries of one unbind: 5 attempts, the first at
 // the end of its scenario, the others in the end-of-run sweep 200 ms, 400 ms, 800 ms and 1.6 s

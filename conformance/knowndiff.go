@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/pns-harness/pns-harness/conformance/results"
 	"github.com/pns-harness/pns-harness/internal/yamlx"
 )
 
@@ -46,11 +47,9 @@ type KnownDifference struct {
 	expires time.Time // the day after Expires, 00:00 UTC; zero without an expiry
 }
 
-// StaleDifference is a known-differences entry that excused nothing in a run.
-type StaleDifference struct {
-	Entry string `json:"entry"`
-	Why   string `json:"why"`
-}
+// StaleDifference is a known-differences entry that excused nothing in a run
+// (results.StaleDifference).
+type StaleDifference = results.StaleDifference
 
 // LoadKnownDifferences reads and checks a known-differences file. Every problem is an error
 // naming the file and the entry: a file that silently excuses too much or too little would

@@ -13,19 +13,12 @@ import (
 
 	"github.com/cucumber/godog"
 
+	"github.com/pns-harness/pns-harness/conformance/results"
 	"github.com/pns-harness/pns-harness/reports"
 )
 
-// Outcomes are what godog reports of a run, kept as values: the runner writes cucumber.json
-// and junit.xml from them, and the report is built from them without reading either back.
-type Outcomes struct {
-	// Cucumber is every scenario with its steps, errors, durations and attachments, in the
-	// model of godog's cucumber JSON (reports.WriteCucumber writes godog's bytes).
-	Cucumber []reports.CucumberFeature
-	// JUnit is godog's JUnit document, with the scenarios godog reports as errored skips
-	// turned into <skipped> with their reason (mendJUnitSkips).
-	JUnit *reports.JUnitSuites
-}
+// Outcomes are what godog reports of a run, kept as values (results.Outcomes).
+type Outcomes = results.Outcomes
 
 // The runner's godog formatter. godog finds a formatter by a name registered once for the
 // process, and makes one per run through its factory, which it gives only the suite's name

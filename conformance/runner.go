@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/cucumber/godog"
+	"github.com/pns-harness/pns-harness/conformance/results"
 	"github.com/pns-harness/pns-harness/emulator"
 	"github.com/pns-harness/pns-harness/features"
 	"github.com/pns-harness/pns-harness/pns"
@@ -108,68 +109,9 @@ type Options struct {
 	mutantHandler func(http.Handler) http.Handler
 }
 
-// Result is the outcome of a run.
-type Result struct {
-	// Status is 0 when no scenario failed, 1 when one did, 2 for bad options (godog's).
-	// Differences from emulator decisions and known differences do not fail a run.
-	Status int `json:"status"`
-	// Target is the platform URL used.
-	Target string `json:"target"`
-	// Emulator tells whether @emulator scenarios ran.
-	Emulator bool `json:"emulator"`
-	// FeaturesHash identifies the feature texts (features.Hash for the embedded ones).
-	FeaturesHash string `json:"featuresHash"`
-	// Scenarios lists every scenario that ran or was skipped, in execution order.
-	Scenarios []ScenarioResult `json:"scenarios"`
-	// Passed, Failed, NotChecked, NotApplicable, KnownDifferences and Differs count Scenarios
-	// by State (undefined and pending count as failed). Skipped is NotChecked+NotApplicable:
-	// the scenarios that did not run to a judgement.
-	Passed           int `json:"passed"`
-	Failed           int `json:"failed"`
-	NotChecked       int `json:"notChecked"`
-	NotApplicable    int `json:"notApplicable"`
-	KnownDifferences int `json:"knownDifferences"`
-	Differs          int `json:"differs"`
-	Skipped          int `json:"skipped"`
-	// Stale lists the known-differences entries that excused nothing (expired, or no failure
-	// matched them): `--strict` fails on them.
-	Stale []StaleDifference `json:"stale,omitempty"`
-	// Coverage is the coverage matrix of the features.
-	Coverage *Coverage `json:"-"`
-	// Outcomes are godog's report of the scenarios (steps, errors, attachments), as
-	// cucumber.json and junit.xml hold them; nil when Options.OutDir is empty.
-	Outcomes *Outcomes `json:"-"`
-	// Warnings are setup problems that did not stop the run.
-	Warnings []string `json:"warnings,omitempty"`
-	// Cleanup is the exact account of the bindings the suite created and removed.
-	Cleanup CleanupReport `json:"cleanup"`
-	// LockedOut is true when the platform answered 1020176; the authentication scenarios
-	// after it were skipped (LockoutSkipped of them).
-	LockedOut      bool `json:"lockedOut,omitempty"`
-	LockoutSkipped int  `json:"lockoutSkipped,omitempty"`
-	// Interrupted is true when ctx was cancelled (Ctrl-C); the bindings were cleaned up.
-	Interrupted bool `json:"interrupted,omitempty"`
-	// CredentialsRefused is set when the platform refused every correctly signed request of
-	// an app (guard.go): the run stopped there, and its failures say nothing about the
-	// platform.
-	CredentialsRefused *pns.CredentialsRefused `json:"credentialsRefused,omitempty"`
-	// LifetimeSeconds is the lifetime the suite's AXB and AXE binds carried (0: none).
-	LifetimeSeconds int64 `json:"lifetimeSeconds,omitempty"`
-	// Duration is the wall time of the run.
-	Duration time.Duration `json:"duration"`
-}
-
-// FailedKeys returns the keys of failed scenarios, sorted.
-func (r *Result) FailedKeys() []string {
-	var out []string
-	for _, s := range r.Scenarios {
-		if s.Status == "failed" || s.Status == "undefined" || s.Status == "pending" {
-			out = append(out, s.Key)
-		}
-	}
-	sort.Strings(out)
-	return out
-}
+// Result is the outcome of a run (results.Result: a package without godog, so that the
+// report is built without linking the suite).
+type Result = results.Result
 
 // ValidateTags rejects tag expressions that godog would panic on or silently misread: empty
 // alternatives (",,") and tags without their @.

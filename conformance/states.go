@@ -93,56 +93,6 @@ func firstLine(s string) string {
 	return s
 }
 
-// Summary is the one line of counts of a run, every state named even when zero so that the
-// line reads the same for every run.
-func (r *Result) Summary() string {
-	return fmt.Sprintf("%d scenarios: %d passed, %d failed, %d not checked, %d not applicable, %d known differences, %d differ from emulator decisions",
-		len(r.Scenarios), r.Passed, r.Failed, r.NotChecked, r.NotApplicable, r.KnownDifferences, r.Differs)
-}
-
-// WriteStates writes the sections that the summary line counts but does not explain: every
-// failed scenario, every difference from an emulator decision, every known difference and
-// every stale known-differences entry, each with its reason, and the reasons scenarios were
-// not checked with how many each.
-func (r *Result) WriteStates(w io.Writer) error {
-	var b bytes.Buffer
-	section := func(state, label string) {
-		for _, s := range r.Scenarios {
-			if s.State == state {
-				fmt.Fprintf(&b, "%s %s", label, s.Key)
-				if s.Reason != "" {
-					fmt.Fprintf(&b, ": %s", s.Reason)
-				}
-				b.WriteByte('\n')
-			}
-		}
-	}
-	section(StateFailed, "FAILED")
-	section(StateDiffers, "DIFFERS")
-	section(StateKnownDifference, "KNOWN DIFFERENCE")
-	for _, s := range r.Stale {
-		fmt.Fprintf(&b, "STALE known difference %s: %s\n", s.Entry, s.Why)
-	}
-	for _, st := range []string{StateNotChecked, StateNotApplicable} {
-		reasons := map[string]int{}
-		for _, s := range r.Scenarios {
-			if s.State == st {
-				reasons[s.Reason]++
-			}
-		}
-		keys := make([]string, 0, len(reasons))
-		for k := range reasons {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
-			fmt.Fprintf(&b, "%s (%d): %s\n", strings.ToUpper(st), reasons[k], k)
-		}
-	}
-	_, err := w.Write(b.Bytes())
-	return err
-}
-
 // godogSummary matches the lines of godog's own end-of-run summary (scenario and step counts,
 // elapsed time), which count differences and known differences as skipped: the runner prints
 // its own line (Result.Summary) instead, so that a run has one summary, not two that disagree.
@@ -228,27 +178,6 @@ func (w *world) excuse(step string, err error) (state, why string) {
 			describeDecisions(ds), desc, step, firstLine(err.Error()))
 	}
 	return "", ""
-}
-
-// StrictProblems lists what a certification run (--strict) does not accept although no
-// scenario failed: every rule that applies to the platform but was not checked on it (with
-// why), and every stale known-differences entry. Rules that are not applicable, or whose
-// scenarios were judged a difference, are not problems: they were judged.
-func (r *Result) StrictProblems() []string {
-	var out []string
-	if r.Coverage != nil {
-		for _, ic := range r.Coverage.Interfaces {
-			for _, rc := range ic.Rules {
-				if rc.State == StateNotChecked {
-					out = append(out, fmt.Sprintf("rule %s %s not checked: %s", ic.Interface, rc.Rule, rc.NotChecked))
-				}
-			}
-		}
-	}
-	for _, s := range r.Stale {
-		out = append(out, fmt.Sprintf("known difference %s is stale: %s", s.Entry, s.Why))
-	}
-	return out
 }
 
 // capabilityRules maps the rule tags of pushes, recordings and the stop call to what they

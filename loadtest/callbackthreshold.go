@@ -43,7 +43,7 @@ type CallbackThreshold struct {
 
 // IsCallbackThreshold says whether an expression names a callback metric (callback.…).
 func IsCallbackThreshold(expr string) bool {
-	return strings.HasPrefix(strings.TrimSpace(expr), "callback.")
+	return strings.HasPrefix(strings.TrimSpace(expr), callbackPrefix)
 }
 
 func oneOf(s string, list []string) bool {

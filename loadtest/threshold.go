@@ -130,53 +130,6 @@ func ParseThreshold(expr string) (Threshold, error) {
 	return t, nil
 }
 
-// classifyThreshold sets the kind of t's value (latency, percent or number) from its scope
-// and statistic, and refuses a metric no result measures.
-func classifyThreshold(expr, name string, t *Threshold) error {
-	switch {
-	case t.Scope == "rate":
-		switch t.Stat {
-		case "shortfall":
-			t.Kind = "percent"
-		case "achieved":
-			t.Kind = "number"
-		default:
-			return fmt.Errorf("threshold %q: unknown rate metric %q (want rate.shortfall or rate.achieved)", expr, name)
-		}
-	case t.Scope == "throttling" || t.Scope == "rejections":
-		if t.Stat != "count" {
-			return fmt.Errorf("threshold %q: unknown metric %q (want %s.count)", expr, name, t.Scope)
-		}
-		t.Kind = "number"
-	case strings.HasPrefix(t.Scope, "flow.") || t.Scope == "flow":
-		if t.Scope == "flow" || strings.Count(t.Scope, ".") != 1 {
-			return fmt.Errorf("threshold %q: flow metrics are flow.NAME.STAT, e.g. flow.lifecycle.completed", expr)
-		}
-		switch t.Stat {
-		case "arrivals", "completed", "ended":
-			t.Kind = "number"
-		default:
-			return fmt.Errorf("threshold %q: unknown flow statistic %q (want arrivals, completed or ended)", expr, t.Stat)
-		}
-	case t.Scope == "generator" || strings.HasPrefix(t.Scope, "generator."):
-		if t.Scope != "generator.lag" && t.Scope != "generator.blocked" {
-			return fmt.Errorf("threshold %q: unknown generator metric %q (want generator.lag.STAT or generator.blocked.STAT)", expr, name)
-		}
-		if t.Corrected || !(t.Stat == "max" || t.Stat == "mean" || t.Stat == "min" || rePct.MatchString(t.Stat)) {
-			return fmt.Errorf("threshold %q: %s takes a latency statistic (pNN, max, mean, min)", expr, t.Scope)
-		}
-		t.Kind = "latency"
-	case t.Scope == "conformance":
-		if t.Stat != "errors" {
-			return fmt.Errorf("threshold %q: unknown conformance metric %q (want conformance.errors)", expr, name)
-		}
-		t.Kind = "number"
-	default:
-		return classifyInterfaceStat(expr, t)
-	}
-	return nil
-}
-
 // classifyInterfaceStat classifies a statistic of an interface scope (an interface, an
 // operation, all, or a callback event) and checks the scope against the operation table.
 func classifyInterfaceStat(expr string, t *Threshold) error {
@@ -455,40 +408,51 @@ const DefaultGeneratorLag = 50 * time.Millisecond
 // or interface none of its steps runs (a typo such as bnid.p99 would otherwise fail only after
 // the whole load as "no samples"), or a flow it does not have.
 func CheckThresholds(ts []Threshold, w *Workload) error {
-	ifaces := map[string]bool{}
-	flows := map[string]bool{}
+	wm := workloadMetrics{ifaces: map[string]bool{}, flows: map[string]bool{}}
 	for i := range w.Flows {
 		f := &w.Flows[i]
-		flows[f.Name] = true
+		wm.flows[f.Name] = true
 		for _, s := range f.Steps {
 			if op, ok := operations[s.Op]; ok {
-				ifaces[op.Ifaces[f.mode()]] = true
+				wm.ifaces[op.Ifaces[f.mode()]] = true
 			}
 		}
 	}
 	for _, t := range ts {
-		switch {
-		case t.Scope == "rate", t.Scope == "conformance", t.Scope == "throttling", t.Scope == "rejections",
-			t.Scope == "all", strings.HasPrefix(t.Scope, "generator."), strings.HasPrefix(t.Scope, "callback."):
-			continue
-		case strings.HasPrefix(t.Scope, "flow."):
-			if name := strings.TrimPrefix(t.Scope, "flow."); !flows[name] {
-				return fmt.Errorf("threshold %q: the workload has no flow %q (flows: %s)", t.Expr, name, strings.Join(sortedKeys(flows), ", "))
+		if check := familyOf(t.Scope).inWorkload; check != nil {
+			if err := check(t, wm); err != nil {
+				return err
 			}
-			continue
-		}
-		found := false
-		for id := range ifaces {
-			if id == t.Scope || strings.HasSuffix(id, "."+t.Scope) {
-				found = true
-			}
-		}
-		if !found {
-			return fmt.Errorf("threshold %q: %q is no operation or interface of this workload (it runs %s; other metrics: all, rate, conformance, throttling, rejections, generator.lag, generator.blocked, callback.EVENT, flow.NAME)",
-				t.Expr, t.Scope, strings.Join(sortedKeys(ifaces), ", "))
 		}
 	}
 	return nil
+}
+
+// workloadMetrics are what one workload can measure: the interfaces its steps call and its
+// flows.
+type workloadMetrics struct{ ifaces, flows map[string]bool }
+
+// flowInWorkload refuses a flow metric of a flow the workload does not have.
+func flowInWorkload(t Threshold, wm workloadMetrics) error {
+	if name := strings.TrimPrefix(t.Scope, "flow."); !wm.flows[name] {
+		return fmt.Errorf("threshold %q: the workload has no flow %q (flows: %s)", t.Expr, name, strings.Join(sortedKeys(wm.flows), ", "))
+	}
+	return nil
+}
+
+// scopeInWorkload refuses an interface metric of an operation or interface none of the
+// workload's steps calls ("all" takes whatever it calls).
+func scopeInWorkload(t Threshold, wm workloadMetrics) error {
+	if t.Scope == "all" {
+		return nil
+	}
+	for id := range wm.ifaces {
+		if id == t.Scope || strings.HasSuffix(id, "."+t.Scope) {
+			return nil
+		}
+	}
+	return fmt.Errorf("threshold %q: %q is no operation or interface of this workload (it runs %s; other metrics: all, rate, conformance, throttling, rejections, generator.lag, generator.blocked, callback.EVENT, flow.NAME)",
+		t.Expr, t.Scope, strings.Join(sortedKeys(wm.ifaces), ", "))
 }
 
 func sortedKeys(m map[string]bool) []string {

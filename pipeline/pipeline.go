@@ -20,6 +20,7 @@ import (
 	"github.com/pns-harness/pns-harness/assemble"
 	"github.com/pns-harness/pns-harness/conformance"
 	"github.com/pns-harness/pns-harness/loadtest"
+	"github.com/pns-harness/pns-harness/pipeline/rundir"
 	"github.com/pns-harness/pns-harness/pns"
 	"github.com/pns-harness/pns-harness/receiver"
 	"github.com/pns-harness/pns-harness/reports"
@@ -155,7 +156,7 @@ func Execute(ctx context.Context, p Plan) (*Outcome, error) {
 		if err := rep.SaveReplays(p.Out); err != nil {
 			return nil, err
 		}
-		if err := WriteJSON(filepath.Join(p.Out, assemble.ReceiverFile), rep); err != nil {
+		if err := rundir.WriteJSON(filepath.Join(p.Out, assemble.ReceiverFile), rep); err != nil {
 			return nil, err
 		}
 		s.Callbacks = assemble.Callbacks(rep, loss)
@@ -163,7 +164,7 @@ func Execute(ctx context.Context, p Plan) (*Outcome, error) {
 		if len(exprs) == 0 {
 			exprs, given = assemble.DefaultCallbackThresholds, false
 		}
-		if err := judgeCallbacks(s, &rep, exprs, given); err != nil {
+		if err := assemble.JudgeCallbacks(s, &rep, exprs, given); err != nil {
 			return nil, err
 		}
 	}
@@ -207,7 +208,7 @@ func runLoads(ctx context.Context, p Plan, log io.Writer, out *Outcome) {
 			s.Errors = append(s.Errors, "load "+l.Name+": "+err.Error())
 			continue
 		}
-		ls := appendLoad(s, res, l.Name, l.Name, l.Given)
+		ls := assemble.AppendLoad(s, res, l.Name, l.Name, l.Given)
 		if p.Remote {
 			// The headline the report shows: rates of the plan's arrivals, requests of every
 			// interface (SentHits counts only the arrivals).
@@ -285,30 +286,4 @@ func WriteCleanup(w io.Writer, c conformance.CleanupReport) {
 	for _, l := range c.Leaked {
 		fmt.Fprintf(w, "LEAKED %s subscriptionId=%s app=%s (%s) scenario=%q: %s\n", l.Mode, l.SubscriptionID, l.App, l.AppKey, l.Scenario, l.Reason)
 	}
-}
-
-// appendLoad adds one load result to the summary, the same way for a run and a rebuild: its
-// section named name, its thresholds (named with prefix; given: the user's, so that one that
-// could not be measured fails) and its run errors. It returns the section.
-func appendLoad(s *reports.Summary, res *loadtest.Result, name, prefix string, given bool) reports.LoadScenario {
-	if s.Load == nil {
-		s.Load = &reports.Load{}
-	}
-	ls := assemble.LoadScenario(res, name)
-	s.Load.Scenarios = append(s.Load.Scenarios, ls)
-	s.Thresholds = append(s.Thresholds, assemble.Thresholds(res, prefix, given)...)
-	s.Errors = append(s.Errors, assemble.LoadErrors(res, name)...)
-	return ls
-}
-
-// judgeCallbacks evaluates callback thresholds on the summary's callback section; rep, the
-// receiver report the section was built from, measures the percentiles the section does not
-// hold (nil: they cannot be measured). given: the user's thresholds, not defaults.
-func judgeCallbacks(s *reports.Summary, rep *receiver.Report, exprs []string, given bool) error {
-	ths, err := assemble.CallbackThresholds(s.Callbacks, rep, exprs, given)
-	if err != nil {
-		return err
-	}
-	s.Thresholds = append(s.Thresholds, ths...)
-	return nil
 }

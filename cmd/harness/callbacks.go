@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/pns-harness/pns-harness/assemble"
+	"github.com/pns-harness/pns-harness/loadtest"
 	"github.com/pns-harness/pns-harness/pns"
 	"github.com/pns-harness/pns-harness/receiver"
 	"github.com/pns-harness/pns-harness/reports"
@@ -19,11 +20,12 @@ const defaultLateAfter = 5 * time.Second
 // callbackFlags are the receiver flags shared by `harness receive`, `harness run` (with or
 // without --target) and `harness load` (calls scenario), so that each judges pushes alike.
 type callbackFlags struct {
-	lateAfter  time.Duration
-	settle     time.Duration
-	noFee      bool
-	noEvents   bool
-	thresholds []string
+	lateAfter time.Duration
+	settle    time.Duration
+	noFee     bool
+	noEvents  bool
+	// thresholds holds the callback thresholds of `harness receive` (Callback).
+	thresholds loadtest.ThresholdSet
 }
 
 // addCallbackFlags registers the shared receiver flags. withThreshold adds --threshold for
@@ -35,13 +37,7 @@ func addCallbackFlags(fs *flagSet, cf *callbackFlags, withThreshold bool) {
 	fs.BoolVar(&cf.noFee, "no-fee-url", false, "the platform's apps have no fee URL: a finished call needs no fee record")
 	fs.BoolVar(&cf.noEvents, "no-event-url", false, "the platform's apps have no call-status URL: fee records need no call events")
 	if withThreshold {
-		fs.Func("threshold", "callback threshold (repeatable), e.g. 'callback.fee.p95<2s' or 'callback.missing==0'; replaces the defaults "+strings.Join(assemble.DefaultCallbackThresholds, ", "), func(v string) error {
-			if _, err := assemble.ParseCallbackThreshold(v); err != nil {
-				return err
-			}
-			cf.thresholds = append(cf.thresholds, v)
-			return nil
-		})
+		fs.Func("threshold", "callback threshold (repeatable), e.g. 'callback.fee.p95<2s' or 'callback.missing==0'; replaces the defaults "+strings.Join(assemble.DefaultCallbackThresholds, ", "), cf.thresholds.AddCallback)
 	}
 }
 

@@ -8,7 +8,7 @@ import (
 	"strconv"
 
 	"github.com/pns-harness/pns-harness/loadtest"
-	"github.com/pns-harness/pns-harness/pipeline"
+	"github.com/pns-harness/pns-harness/pipeline/rundir"
 )
 
 func init() {
@@ -40,7 +40,7 @@ func runCleanup(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	if *timeout <= 0 || *attempts < 1 || *rate < 0 {
 		return fs.usageError("--timeout and --attempts must be positive, --rate not negative")
 	}
-	dirs, err := pipeline.JournalDirs(fs.Args())
+	dirs, err := rundir.JournalDirs(fs.Args())
 	if err != nil {
 		return fs.usageError("%v", err)
 	}
@@ -99,7 +99,7 @@ func runCleanup(ctx context.Context, args []string, stdout, stderr io.Writer) in
 // error: their IDs would be lost), unless cleanupFirst, which removes them first as `harness
 // cleanup` would. Journals of a run on its own embedded emulator leave nothing to remove.
 func takeOverRunDir(ctx context.Context, out string, cleanupFirst bool, cfg loadtest.CleanupConfig, stdout io.Writer) error {
-	dirs, err := pipeline.JournalDirs([]string{out})
+	dirs, err := rundir.JournalDirs([]string{out})
 	if err != nil {
 		return nil // no journal: nothing an earlier run could have left
 	}

@@ -6,7 +6,6 @@ import (
 	"net"
 	"time"
 
-	"github.com/pns-harness/pns-harness/assemble"
 	"github.com/pns-harness/pns-harness/loadtest"
 	"github.com/pns-harness/pns-harness/pns"
 )
@@ -136,28 +135,18 @@ func (f *loadFlags) workload() (*loadtest.Workload, error) {
 	return w, nil
 }
 
-// splitThresholds parses the load thresholds and checks the callback ones (and the
-// receiver's flags). Callback thresholds are evaluated on the receiver's results, in the
-// grammar every subcommand shares; the others on the load result.
+// splitThresholds parses --threshold into the one threshold set every subcommand uses (load
+// metrics judged on the load result, callback ones on the receiver's results) and checks the
+// receiver's flags.
 func (f *loadFlags) splitThresholds() (ths []loadtest.Threshold, cbThs []string, err error) {
-	var loadThs []string
-	for _, th := range f.thresholds {
-		if assemble.IsCallbackThreshold(th) {
-			cbThs = append(cbThs, th)
-		} else {
-			loadThs = append(loadThs, th)
-		}
-	}
-	if err := assemble.ParseCallbackThresholds(cbThs); err != nil {
+	set, err := loadtest.ParseThresholdSet(f.thresholds)
+	if err != nil {
 		return nil, nil, err
 	}
 	if err := f.cf.check(); err != nil {
 		return nil, nil, err
 	}
-	if ths, err = loadtest.ParseThresholds(loadThs); err != nil {
-		return nil, nil, err
-	}
-	return ths, cbThs, nil
+	return set.Load, set.Callback, nil
 }
 
 // profileAndGate reads --profile (nil without it) and makes the remote gate from the flags,

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/pns-harness/pns-harness/assemble"
-	"github.com/pns-harness/pns-harness/pipeline"
+	"github.com/pns-harness/pns-harness/pipeline/rundir"
 	"github.com/pns-harness/pns-harness/receiver"
 	"github.com/pns-harness/pns-harness/schemas"
 )
@@ -107,7 +107,7 @@ func receiveFinish(rep receiver.Report, o *receiveOptions, stdout, stderr io.Wri
 	cb.Reproductions = assemble.CallbackReproductions(rep, o.out, "")
 	printCauses(stdout, cb.Causes)
 	printBlockReplies(stdout, rep.BlockReplies)
-	ths, err := callbackThresholds(cb, &rep, o.callbacks.thresholds)
+	ths, err := callbackThresholds(cb, &rep, o.callbacks.thresholds.Callback)
 	if err != nil {
 		fmt.Fprintf(stderr, "harness receive: %v\n", err)
 		return exitFor(verdict{usage: true})
@@ -154,5 +154,5 @@ func receiveStatus(r receiver.Report) string {
 }
 
 // writeJSONFile writes v as indented JSON, creating the directory, atomically (the run
-// directory's one writer, pipeline.WriteJSON).
-func writeJSONFile(path string, v any) error { return pipeline.WriteJSON(path, v) }
+// directory's one writer, rundir.WriteJSON).
+func writeJSONFile(path string, v any) error { return rundir.WriteJSON(path, v) }

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/pns-harness/pns-harness/loadtest"
-	"github.com/pns-harness/pns-harness/pipeline"
+	"github.com/pns-harness/pns-harness/pipeline/rundir"
 	"github.com/pns-harness/pns-harness/reports"
 )
 
@@ -42,7 +42,7 @@ func runReport(args []string, stdout, stderr io.Writer) int {
 	return reportWork(fs, f, stdout, stderr)
 }
 
-// reportWork rebuilds the summary from the result directories (pipeline.Rebuild), evaluates
+// reportWork rebuilds the summary from the result directories (rundir.Rebuild), evaluates
 // the thresholds, writes the report, prints the verdict and returns exitFor of it.
 func reportWork(fs *flagSet, f *reportFlags, stdout, stderr io.Writer) int {
 	found, code, ok := reportScan(fs, f, stderr)
@@ -68,7 +68,7 @@ func reportWork(fs *flagSet, f *reportFlags, stdout, stderr io.Writer) int {
 	}
 	v := s.ComputeVerdict()
 	reportPrint(stdout, s, v, html)
-	notChecked, refused := pipeline.NotChecked(found)
+	notChecked, refused := rundir.NotChecked(found)
 	for _, why := range notChecked {
 		fmt.Fprintf(stderr, "harness report: could not check: %s\n", why)
 	}
@@ -77,9 +77,9 @@ func reportWork(fs *flagSet, f *reportFlags, stdout, stderr io.Writer) int {
 
 // reportScan waits for the shards when --wait asks to and scans the result directories.
 // When ok is false the command exits with code.
-func reportScan(fs *flagSet, f *reportFlags, stderr io.Writer) (found pipeline.Results, code int, ok bool) {
+func reportScan(fs *flagSet, f *reportFlags, stderr io.Writer) (found rundir.Results, code int, ok bool) {
 	if *f.wait > 0 {
-		n, err := pipeline.WaitForShards(fs.Args(), *f.shards, *f.wait, time.Second)
+		n, err := rundir.WaitForShards(fs.Args(), *f.shards, *f.wait, time.Second)
 		infof(stderr, "%d shard(s) found after waiting", n)
 		if err != nil {
 			fmt.Fprintf(stderr, "harness report: %v\n", err)
@@ -87,7 +87,7 @@ func reportScan(fs *flagSet, f *reportFlags, stderr io.Writer) (found pipeline.R
 		}
 	}
 	for _, d := range fs.Args() {
-		if err := pipeline.Scan(d, &found); err != nil {
+		if err := rundir.Scan(d, &found); err != nil {
 			if *f.merge && *f.shards > 0 {
 				// The merge step of a run whose shards all failed before writing anything:
 				// nothing was measured to judge, which is not a usage error.
@@ -103,17 +103,12 @@ func reportScan(fs *flagSet, f *reportFlags, stderr io.Writer) (found pipeline.R
 
 // reportRebuild builds the summary from found with the thresholds, merging shards with
 // --merge, and compares it with --baseline. When ok is false the command exits with code.
-func reportRebuild(f *reportFlags, found pipeline.Results, stderr io.Writer) (s *reports.Summary, code int, ok bool) {
-	ths, err := loadtest.ParseThresholds(f.thresholds)
-	if err != nil {
-		fmt.Fprintf(stderr, "harness report: %v\n", err)
-		return nil, exitUsage, false
-	}
-	opt := pipeline.RebuildOptions{Thresholds: ths, CallbackThresholds: f.cbThresholds, Version: buildVersion()}
+func reportRebuild(f *reportFlags, found rundir.Results, stderr io.Writer) (s *reports.Summary, code int, ok bool) {
+	opt := rundir.RebuildOptions{Thresholds: f.thresholds.Load, CallbackThresholds: f.thresholds.Callback, Version: buildVersion()}
 	if *f.merge {
 		opt.Merge = &loadtest.MergeOptions{Shards: *f.shards, AllowPartial: *f.allowPartial}
 	}
-	s, err = pipeline.Rebuild(found, opt)
+	s, err := rundir.Rebuild(found, opt)
 	if err != nil {
 		fmt.Fprintf(stderr, "harness report: %v\n", err)
 		if errors.Is(err, loadtest.ErrShardMismatch) {
@@ -128,7 +123,7 @@ func reportRebuild(f *reportFlags, found pipeline.Results, stderr io.Writer) (s 
 	}
 	s.Manifest.TargetURL = *f.target
 	if *f.baseline != "" {
-		base, err := pipeline.LoadBaseline(*f.baseline, buildVersion())
+		base, err := rundir.LoadBaseline(*f.baseline, buildVersion())
 		if err != nil {
 			fmt.Fprintf(stderr, "harness report: --baseline: %v\n", err)
 			return nil, exitUsage, false

@@ -3,6 +3,8 @@ package main
 import (
 	"io"
 	"time"
+
+	"github.com/pns-harness/pns-harness/loadtest"
 )
 
 // reportFlags are the flags of `harness report`, as parsed.
@@ -14,8 +16,7 @@ type reportFlags struct {
 	shards       *int
 	allowPartial *bool
 	wait         *time.Duration
-	thresholds   []string
-	cbThresholds []string
+	thresholds   loadtest.ThresholdSet
 }
 
 // reportFlagSet defines the flags of `harness report`; --threshold is parsed as it is given,
@@ -30,7 +31,7 @@ func reportFlagSet(stdout, stderr io.Writer) (*flagSet, *reportFlags) {
 	f.shards = fs.Int("shards", 0, "with --merge: the `N` shards expected (default: the N the shards record); a missing one fails the merge")
 	f.allowPartial = fs.Bool("allow-partial", false, "with --merge: merge an incomplete set of shards, listing the missing ones in the report")
 	f.wait = fs.Duration("wait", 0, "with --merge: wait up to this long for every shard's load.json to appear (a merge step started with the shards)")
-	thresholdFlag(fs, "threshold evaluated on the (merged) load results, e.g. 'bind.p99<50ms', or on the receiver results when it names a callback metric, e.g. 'callback.fee.p99<2s', 'callback.missing==0' (repeatable)", &f.thresholds, &f.cbThresholds)
+	thresholdFlag(fs, "threshold evaluated on the (merged) load results, e.g. 'bind.p99<50ms', or on the receiver results when it names a callback metric, e.g. 'callback.fee.p99<2s', 'callback.missing==0' (repeatable)", &f.thresholds)
 	fs.describe("harness report [flags] DIR...",
 		"Rebuilds the report from saved results: `harness run` output directories, `harness conform --out`\n"+
 			"and `harness load --out` directories, `harness receive --out` directories, or directories of\n"+

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/pns-harness/pns-harness/conformance"
+	"github.com/pns-harness/pns-harness/loadtest"
 	"github.com/pns-harness/pns-harness/stream"
 )
 
@@ -44,8 +45,7 @@ type runOptions struct {
 	tags         string
 	seed         int64
 	baseline     string
-	thresholds   []string
-	cbThresholds []string
+	thresholds   loadtest.ThresholdSet
 	callbacks    callbackFlags
 	faults       faultFlag
 	// known is the --known-differences file (loaded), strict the certification mode.

@@ -15,6 +15,7 @@ import (
 	"github.com/pns-harness/pns-harness/emulator/callbacks"
 	"github.com/pns-harness/pns-harness/loadtest"
 	"github.com/pns-harness/pns-harness/pipeline"
+	"github.com/pns-harness/pns-harness/pipeline/rundir"
 	"github.com/pns-harness/pns-harness/pns"
 	"github.com/pns-harness/pns-harness/profile"
 	"github.com/pns-harness/pns-harness/reports"
@@ -90,7 +91,7 @@ func embeddedPlan(ctx context.Context, o runOptions, stdout io.Writer) (p pipeli
 		},
 		Strict:             o.strict,
 		Receiver:           rcv,
-		CallbackThresholds: o.cbThresholds,
+		CallbackThresholds: o.thresholds.Callback,
 		// The conformance run left the clock and the state as it was; the load starts from a
 		// clean state so that it sees a fresh pool.
 		BeforeLoad: embeddedBeforeLoad(plat),
@@ -123,7 +124,7 @@ func embeddedSettle(plat *embedded.Platform, out string, deliberateDrops *atomic
 		_ = plat.Dispatcher.Drain(dctx)
 		cancel()
 		ds := plat.Dispatcher.Stats()
-		if err := pipeline.WriteJSON(filepath.Join(out, assemble.DispatcherFile), ds); err != nil {
+		if err := rundir.WriteJSON(filepath.Join(out, assemble.DispatcherFile), ds); err != nil {
 			return nil, err
 		}
 		loss := assemble.EmulatorLoss(ds)
@@ -135,11 +136,7 @@ func embeddedSettle(plat *embedded.Platform, out string, deliberateDrops *atomic
 // embeddedLoads are the loads of `harness run` on the embedded emulator: bind-unbind (the
 // user's --threshold or its defaults), then calls with callbacks.
 func embeddedLoads(o runOptions, target string, tracker *loadtest.CallbackTracker) ([]pipeline.Load, error) {
-	bindThs := o.thresholds
-	if len(bindThs) == 0 {
-		bindThs = defaultRunBindThresholds
-	}
-	ths, err := loadtest.ParseThresholds(bindThs)
+	ths, err := o.bindThresholds()
 	if err != nil {
 		return nil, err
 	}
@@ -148,7 +145,7 @@ func embeddedLoads(o runOptions, target string, tracker *loadtest.CallbackTracke
 		return nil, err
 	}
 	loads := []pipeline.Load{
-		{Name: "axb-bind-unbind", Given: len(o.thresholds) > 0,
+		{Name: "axb-bind-unbind", Given: len(o.thresholds.Load) > 0,
 			Config: loadtest.Config{Scenario: loadtest.ScenarioBindUnbind, Mode: pns.ModeAXB, Rate: o.rate, Hold: defaultRunHold, Thresholds: ths}},
 		{Name: "axb-calls", Config: loadtest.Config{Scenario: "calls", Mode: pns.ModeAXB, Rate: o.callRate, Callbacks: tracker, Thresholds: callThs}},
 	}

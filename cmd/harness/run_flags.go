@@ -10,7 +10,7 @@ import (
 	"github.com/pns-harness/pns-harness/assemble"
 	"github.com/pns-harness/pns-harness/conformance"
 	"github.com/pns-harness/pns-harness/loadtest"
-	"github.com/pns-harness/pns-harness/pipeline"
+	"github.com/pns-harness/pns-harness/pipeline/rundir"
 	"github.com/pns-harness/pns-harness/pns"
 	"github.com/pns-harness/pns-harness/reports"
 )
@@ -28,7 +28,7 @@ func runFlags(o *runOptions, stdout, stderr io.Writer) *flagSet {
 	fs.Int64Var(&o.seed, "seed", 0, "seed for scenario order and generated numbers (0 = random, printed)")
 	fs.StringVar(&o.baseline, "baseline", "", "an earlier result to compare with: a report's summary.json, a load's load.json (summary.json from older versions), or any result directory harness report reads")
 	thresholdFlag(fs, "threshold, k6 style (repeatable): a load metric such as 'bind.p99<50ms' applies to bind-unbind and replaces its defaults "+strings.Join(defaultRunBindThresholds, ", ")+
-		"; a callback metric such as 'callback.fee.p99<2s' or 'callback.missing==0' applies to every push of the run and replaces its defaults "+strings.Join(assemble.DefaultCallbackThresholds, ", "), &o.thresholds, &o.cbThresholds)
+		"; a callback metric such as 'callback.fee.p99<2s' or 'callback.missing==0' applies to every push of the run and replaces its defaults "+strings.Join(assemble.DefaultCallbackThresholds, ", "), &o.thresholds)
 	fs.StringVar(&o.knownPath, "known-differences", "", "YAML `file` of accepted differences: a conformance failure an entry matches is a known difference, not a failure (docs/report.md)")
 	fs.BoolVar(&o.strict, "strict", false, "certification mode: the run also fails when a conformance rule that applies to the platform was not checked on it, or a known-differences entry is stale; the --out directory becomes a certification bundle (certification.json, checked by harness verify)")
 	fs.BoolVar(&o.cleanupFirst, "cleanup-first", false, "when --out holds the binding journal of an earlier run that may have left bindings on its platform, remove them first (as harness cleanup) instead of refusing the directory")
@@ -75,7 +75,7 @@ func (o *runOptions) check(fs *flagSet) (base *reports.Summary, err error) {
 	if o.loadDuration <= 0 || o.loadDuration > loadtest.MaxDuration || o.rate <= 0 || o.callRate <= 0 {
 		return nil, fmt.Errorf("--load-duration must be in (0, %s] and rates positive", loadtest.MaxDuration)
 	}
-	if err := checkRunThresholds(o.thresholds, o.remote.target == ""); err != nil {
+	if err := checkRunThresholds(o.thresholds.Load, o.remote.target == ""); err != nil {
 		return nil, err
 	}
 	if o.tags != "" {
@@ -91,7 +91,7 @@ func (o *runOptions) check(fs *flagSet) (base *reports.Summary, err error) {
 		o.known = k
 	}
 	if o.baseline != "" {
-		if base, err = pipeline.LoadBaseline(o.baseline, buildVersion()); err != nil {
+		if base, err = rundir.LoadBaseline(o.baseline, buildVersion()); err != nil {
 			return nil, fmt.Errorf("--baseline: %w", err)
 		}
 	}
@@ -102,11 +102,11 @@ func (o *runOptions) check(fs *flagSet) (base *reports.Summary, err error) {
 // cannot measure (query.p99 on a load that only binds and unbinds), as `harness load` does,
 // rather than failing the load after the conformance suite. The embedded run loads AXB only;
 // with --target the modes come from the profile (read later), so there the scope is checked
-// against every load metric (ParseThreshold) and each mode's load checks its own.
-func checkRunThresholds(exprs []string, embedded bool) error {
-	ths, err := loadtest.ParseThresholds(exprs)
-	if err != nil || !embedded {
-		return err
+// against every load metric (ParseThreshold, when the flag was parsed) and each mode's load
+// checks its own.
+func checkRunThresholds(ths []loadtest.Threshold, embedded bool) error {
+	if !embedded {
+		return nil
 	}
 	wl, err := loadtest.BuiltinWorkload(loadtest.ScenarioBindUnbind, pns.ModeAXB, defaultRunHold, defaultRunRate)
 	if err != nil {

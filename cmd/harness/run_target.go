@@ -84,7 +84,7 @@ func targetPlan(ctx context.Context, o runOptions, stdout io.Writer) (p pipeline
 		},
 		Strict:             o.strict,
 		Remote:             true,
-		CallbackThresholds: o.cbThresholds,
+		CallbackThresholds: o.thresholds.Callback,
 	}
 	if rcv != nil {
 		// The delivery scenarios subscribe to the receiver's pushes.

@@ -79,7 +79,7 @@ func planTargetLoad(o runOptions, prof *profile.Profile, stdout io.Writer) (targ
 // targetLoads is the bind-unbind load of each mode of lp, with the run's load thresholds
 // (or the defaults).
 func targetLoads(o runOptions, prof *profile.Profile, lp targetLoadPlan, tlsConf *tls.Config) ([]pipeline.Load, error) {
-	ths, err := loadtest.ParseThresholds(orDefault(o.thresholds, defaultRunBindThresholds))
+	ths, err := o.bindThresholds()
 	if err != nil {
 		return nil, usageError{err}
 	}
@@ -87,7 +87,7 @@ func targetLoads(o runOptions, prof *profile.Profile, lp targetLoadPlan, tlsConf
 	for _, m := range lp.modes {
 		name := fmt.Sprintf("%s-bind-unbind", lowerMode(m))
 		loads = append(loads, pipeline.Load{
-			Name: name, Title: fmt.Sprintf("%g/s for %s, hold %s", lp.rates[m], lp.dur, lp.hold), Given: len(o.thresholds) > 0,
+			Name: name, Title: fmt.Sprintf("%g/s for %s, hold %s", lp.rates[m], lp.dur, lp.hold), Given: len(o.thresholds.Load) > 0,
 			Config: loadtest.Config{
 				Target: o.remote.target, Profile: prof, Scenario: loadtest.ScenarioBindUnbind, Mode: m,
 				Rate: lp.rates[m], Duration: lp.dur, Hold: lp.hold, Thresholds: ths, Gate: lp.gate, TLSConfig: tlsConf,
@@ -97,12 +97,13 @@ func targetLoads(o runOptions, prof *profile.Profile, lp targetLoadPlan, tlsConf
 	return loads, nil
 }
 
-// orDefault is given, or def when nothing was given.
-func orDefault(given, def []string) []string {
-	if len(given) == 0 {
-		return def
+// bindThresholds are the thresholds of the bind-unbind loads: the load metrics of
+// --threshold, or the defaults when none was given.
+func (o runOptions) bindThresholds() ([]loadtest.Threshold, error) {
+	if len(o.thresholds.Load) > 0 {
+		return o.thresholds.Load, nil
 	}
-	return given
+	return loadtest.ParseThresholds(defaultRunBindThresholds)
 }
 
 func lowerMode(m pns.Mode) string {

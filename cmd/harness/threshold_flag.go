@@ -1,27 +1,13 @@
 package main
 
 import (
-	"github.com/pns-harness/pns-harness/assemble"
 	"github.com/pns-harness/pns-harness/loadtest"
 )
 
 // thresholdFlag defines --threshold on fs for the subcommands that judge load and callback
-// results alike (run, report): each expression is parsed as it is given, in the one grammar,
-// and kept in callback when it names a callback metric, in load otherwise, so that an unknown
-// metric is refused with the flag's error before anything starts.
-func thresholdFlag(fs *flagSet, usage string, load, callback *[]string) {
-	fs.Func("threshold", usage, func(v string) error {
-		if assemble.IsCallbackThreshold(v) {
-			if _, err := assemble.ParseCallbackThreshold(v); err != nil {
-				return err
-			}
-			*callback = append(*callback, v)
-			return nil
-		}
-		if _, err := loadtest.ParseThreshold(v); err != nil {
-			return err
-		}
-		*load = append(*load, v)
-		return nil
-	})
+// results alike (run, report): each expression goes into set as it is given, which parses it
+// in the one grammar and keeps it with the results that judge it, so that an unknown metric
+// is refused with the flag's error before anything starts.
+func thresholdFlag(fs *flagSet, usage string, set *loadtest.ThresholdSet) {
+	fs.Func("threshold", usage, set.Add)
 }

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/pns-harness/pns-harness/loadtest"
 )
 
 // TestUnknownMetricRefusedByEverySubcommand: through the binary, every subcommand that takes
@@ -37,6 +39,46 @@ func TestUnknownMetricRefusedByEverySubcommand(t *testing.T) {
 				code, stdout, stderr := runHarness(t, nil, args...)
 				if code != exitUsage || !strings.HasPrefix(stderr, "harness "+sub+": ") || !strings.Contains(stderr, tt.says) {
 					t.Errorf("exit %d, want %d with %q\nstdout: %s\nstderr: %s", code, exitUsage, tt.says, stdout, stderr)
+				}
+				if _, err := os.Stat(out); !os.IsNotExist(err) {
+					t.Errorf("a refused threshold still wrote %s (err %v)", out, err)
+				}
+			})
+		}
+	}
+}
+
+// TestEveryMetricFamilyRefusedAlike: for every family of the threshold registry, a metric
+// with a statistic the family lacks is refused by every subcommand that takes it (receive:
+// the callback family only) with exit 2 and the registry's message, before anything is
+// written: the dispatch between load and callback metrics is the one entry point's.
+func TestEveryMetricFamilyRefusedAlike(t *testing.T) {
+	for _, f := range loadtest.ThresholdMetrics() {
+		metric, _, _ := strings.Cut(strings.NewReplacer(">", "<", "=", "<").Replace(f.Example), "<")
+		bad := metric[:strings.LastIndex(metric, ".")] + ".nosuchstat<1"
+		_, perr := loadtest.ParseThresholdSet([]string{bad})
+		if perr == nil {
+			t.Fatalf("%s: %q parsed", f.Metric, bad)
+		}
+		for _, sub := range []string{"load", "run", "report", "receive"} {
+			if sub == "receive" && f.Judged != loadtest.JudgedOnCallbacks {
+				continue
+			}
+			t.Run(sub+" "+bad, func(t *testing.T) {
+				dir := t.TempDir()
+				out := filepath.Join(dir, "out")
+				args := []string{sub, "--threshold", bad, "--out", out}
+				switch sub {
+				case "report":
+					args = append(args, dir)
+				case "receive":
+					args = append(args, "--listen", "127.0.0.1:0")
+				case "load":
+					args = append(args, "--rate", "1", "--duration", "1s")
+				}
+				code, stdout, stderr := runHarness(t, nil, args...)
+				if code != exitUsage || !strings.HasPrefix(stderr, "harness "+sub+": ") || !strings.Contains(stderr, perr.Error()) {
+					t.Errorf("exit %d, want %d with %q\nstdout: %s\nstderr: %s", code, exitUsage, perr, stdout, stderr)
 				}
 				if _, err := os.Stat(out); !os.IsNotExist(err) {
 					t.Errorf("a refused threshold still wrote %s (err %v)", out, err)

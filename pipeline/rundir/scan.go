@@ -1,4 +1,4 @@
-package pipeline
+package rundir
 
 import (
 	"fmt"
@@ -6,7 +6,7 @@ import (
 	"path/filepath"
 
 	"github.com/pns-harness/pns-harness/assemble"
-	"github.com/pns-harness/pns-harness/conformance"
+	"github.com/pns-harness/pns-harness/conformance/results"
 	"github.com/pns-harness/pns-harness/internal/bindjournal"
 	"github.com/pns-harness/pns-harness/loadtest"
 )
@@ -27,7 +27,7 @@ type Results struct {
 // journal is the suite's, not that of a load that never ended.
 func conformanceOut(d string) bool {
 	return filepath.Base(d) == assemble.ConformanceDir || exists(filepath.Join(d, assemble.CucumberFile)) ||
-		exists(filepath.Join(d, conformance.ResultsFile))
+		exists(filepath.Join(d, results.ResultsFile))
 }
 
 // conformanceJournal reports whether d's binding journal is a conformance run's.
@@ -60,7 +60,7 @@ func Scan(dir string, into *Results) error {
 	// A conformance run that never ended (killed): its journal without the result it writes
 	// last (conformance.json; godog may have created cucumber.json already).
 	for _, c := range []string{dir, filepath.Join(dir, assemble.ConformanceDir)} {
-		if exists(filepath.Join(c, loadtest.JournalFile)) && !exists(filepath.Join(c, conformance.ResultsFile)) {
+		if exists(filepath.Join(c, loadtest.JournalFile)) && !exists(filepath.Join(c, results.ResultsFile)) {
 			if st, err := loadtest.ReadJournal(c); err == nil && st.Kind == bindjournal.KindConformance {
 				into.PartialConformance = append(into.PartialConformance, c)
 				found = true

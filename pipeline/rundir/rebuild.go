@@ -1,4 +1,4 @@
-package pipeline
+package rundir
 
 import (
 	"encoding/json"
@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/pns-harness/pns-harness/assemble"
-	"github.com/pns-harness/pns-harness/conformance"
+	"github.com/pns-harness/pns-harness/conformance/results"
 	"github.com/pns-harness/pns-harness/loadtest"
 	"github.com/pns-harness/pns-harness/pns"
 	"github.com/pns-harness/pns-harness/receiver"
@@ -51,7 +51,7 @@ func NotChecked(found Results) (out []string, refused bool) {
 		var c struct {
 			CredentialsRefused *pns.CredentialsRefused `json:"credentialsRefused"`
 		}
-		if b, err := os.ReadFile(filepath.Join(d, conformance.ResultsFile)); err == nil && json.Unmarshal(b, &c) == nil && c.CredentialsRefused != nil {
+		if b, err := os.ReadFile(filepath.Join(d, results.ResultsFile)); err == nil && json.Unmarshal(b, &c) == nil && c.CredentialsRefused != nil {
 			out = append(out, "conformance: "+c.CredentialsRefused.Error())
 			refused = true
 		}
@@ -104,7 +104,7 @@ func Rebuild(found Results, opt RebuildOptions) (*reports.Summary, error) {
 	if len(opt.CallbackThresholds) > 0 {
 		// Judged on the merged receivers' histograms, which measure any percentile; given by
 		// the user, so one that cannot be measured fails.
-		if err := judgeCallbacks(s, merged, opt.CallbackThresholds, true); err != nil {
+		if err := assemble.JudgeCallbacks(s, merged, opt.CallbackThresholds, true); err != nil {
 			return nil, err
 		}
 	}
@@ -208,7 +208,7 @@ func addLoads(s *reports.Summary, results []*loadtest.Result, names []string, th
 		}
 		// A result read back does not record which of its thresholds were defaults: each
 		// counts as given, so that an unmeasured one fails rather than passes unseen.
-		appendLoad(s, r, names[i], prefix, true)
+		assemble.AppendLoad(s, r, names[i], prefix, true)
 		if s.Manifest.Start.IsZero() || r.Started.Before(s.Manifest.Start) {
 			s.Manifest.Start = r.Started
 		}

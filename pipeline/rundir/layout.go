@@ -1,4 +1,9 @@
-package pipeline
+// Package rundir owns the directory of a run: its layout (below), atomic JSON writes
+// (WriteJSON), scanning directories for results (Scan) and rebuilding the report's summary
+// from them (Rebuild, for `harness report`). It is apart from package pipeline, which runs
+// the suite and the loads (Execute), so that reading results back links neither godog nor
+// the emulator (deps_test.go pins that).
+package rundir
 
 // The layout of a run directory (`harness run --out DIR`), the one place it is written down;
 // Execute writes it, Scan and Rebuild read it back (they also read the output directories of
