@@ -204,11 +204,8 @@ func (w *world) eventsArrive(ctx context.Context, list string) error {
 	return nil
 }
 
-// eventRank is the §7.4 order of event types.
-var eventRank = map[string]int{
-	receiver.EventCallin: 0, receiver.EventCollectInfo: 1, receiver.EventCallout: 2,
-	receiver.EventAlerting: 3, receiver.EventAnswer: 4, receiver.EventDisconnect: 5,
-}
+// eventRank is the §7.4 order of event types (pns.CallEventTypes).
+var eventRank = pns.CallEventRanks()
 
 func (w *world) pushesSigned(scheme string) error {
 	if err := w.needPushes(); err != nil {

@@ -67,33 +67,32 @@ import (
 	"github.com/pns-harness/pns-harness/schemas"
 )
 
-// Kinds detected from the body shape. They equal the emulator dispatcher's kinds; the JSON
-// Schema of a kind is "callback." + kind in package schemas.
+// Kinds detected from the body shape: the kinds of pns.Notifications, whose rows say each
+// one's schema, batching and report rows.
 const (
-	KindEvent     = "event"
-	KindFee       = "fee"
-	KindNumStatus = "numstatus"
-	KindSMSNotify = "sms.notify"
-	KindSMSBlock  = "sms.block"
+	KindEvent     = pns.NotifyEvent
+	KindFee       = pns.NotifyFee
+	KindNumStatus = pns.NotifyNumStatus
+	KindSMSNotify = pns.NotifySMSNotify
+	KindSMSBlock  = pns.NotifySMSBlock
 	// KindUnknown is a body that is not JSON or matches none of the shapes.
 	KindUnknown = "unknown"
 )
 
-// Call event types (§7.2) in the order of §7.4.
+// Call event types (§7.2) in the order of §7.4 (pns.CallEventTypes).
 const (
-	EventCallin      = "callin"
-	EventCollectInfo = "collectInfo"
-	EventCallout     = "callout"
-	EventAlerting    = "alerting"
-	EventAnswer      = "answer"
-	EventDisconnect  = "disconnect"
+	EventCallin      = pns.EventCallin
+	EventCollectInfo = pns.EventCollectInfo
+	EventCallout     = pns.EventCallout
+	EventAlerting    = pns.EventAlerting
+	EventAnswer      = pns.EventAnswer
+	EventDisconnect  = pns.EventDisconnect
 )
 
 // eventRank orders event types as in §7.4; arrival against this order detects out-of-order
-// delivery.
-var eventRank = map[string]int{
-	EventCallin: 0, EventCollectInfo: 1, EventCallout: 2, EventAlerting: 3, EventAnswer: 4, EventDisconnect: 5,
-}
+// delivery. A session keeps the types seen as bits of a uint8 (session.mask), which holds
+// the 6 of pns.CallEventTypes (TestCallEventTypesFitTheMask).
+var eventRank = pns.CallEventRanks()
 
 // Defaults of Options.
 const (
@@ -476,15 +475,29 @@ func replyKey(env *envelope, reply []byte) string {
 	return "callin " + c.Operation
 }
 
+// records is the number of records of a body of kind n: the length of a batched kind's list,
+// else 1.
+func (e *envelope) records(n pns.Notification) int {
+	switch n.List {
+	case "":
+		return 1
+	case "feeLst":
+		return len(e.FeeLst)
+	case "numInfo":
+		return len(e.NumInfo)
+	}
+	return 0
+}
+
 // kind detects the notification kind from the body shape.
 func (e *envelope) kind() string {
 	switch {
-	case e.EventType == "fee" || e.FeeLst != nil:
+	case e.EventType == pns.EventTypeFee || e.FeeLst != nil:
 		return KindFee
-	case e.EventType == "numStatus" || e.NumInfo != nil:
+	case e.EventType == pns.EventTypeNumStatus || e.NumInfo != nil:
 		return KindNumStatus
 	case e.SMS != nil:
-		if e.SMS.NotificationMode == "Block" {
+		if e.SMS.NotificationMode == pns.NotifyModeBlock {
 			return KindSMSBlock
 		}
 		return KindSMSNotify

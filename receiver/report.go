@@ -594,7 +594,7 @@ func inferMissing(o *Options, s *session) (missing []string, orphan bool) {
 		}
 	}
 	if !o.NoFee && len(s.fees) == 0 && (o.NoEvents || has(EventDisconnect)) {
-		missing = append(missing, "fee")
+		missing = append(missing, pns.EventTypeFee)
 	}
 	return missing, false
 }

@@ -211,12 +211,26 @@ func (s *scanner) str(dst *string) {
 // knownValues are the values of eventType, notifyMode and notificationMode that a push
 // carries: str returns these strings instead of a copy of each (three of a push's allocations
 // were such copies, issue 25).
-var knownValues = []string{EventCallin, EventCollectInfo, EventCallout, EventAlerting, EventAnswer, EventDisconnect,
-	"fee", "numStatus", pns.NotifyModeBlock, "Notify"}
+// They are read from pns: the call event types, the eventType of each batched kind, and the
+// notification modes.
+var knownValues, knownMaxLen = func() ([]string, int) {
+	vs := append([]string(nil), pns.CallEventTypes...)
+	for _, n := range pns.Notifications {
+		if n.EventType != "" {
+			vs = append(vs, n.EventType)
+		}
+	}
+	vs = append(vs, pns.NotifyModeBlock, pns.NotifyModeNotify)
+	longest := 0
+	for _, v := range vs {
+		longest = max(longest, len(v))
+	}
+	return vs, longest
+}()
 
 // intern returns text as a string: one of knownValues when it is one, else a copy.
 func intern(text []byte) string {
-	if len(text) <= len("collectInfo") {
+	if len(text) <= knownMaxLen {
 		for _, v := range knownValues {
 			if string(text) == v {
 				return v

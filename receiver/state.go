@@ -1,6 +1,8 @@
 package receiver
 
 import (
+	"github.com/pns-harness/pns-harness/pns"
+
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -208,12 +210,12 @@ func (st *state) content(r *Receiver, a *Arrival, env *envelope, parsed bool, no
 	case KindNumStatus:
 		st.c.NumStatusMessages++
 		st.c.NumStatusChanges += int64(len(env.NumInfo))
-		st.byEventType["numStatus"]++
-		st.typ("numStatus").Received += int64(len(env.NumInfo))
+		st.byEventType[pns.EventTypeNumStatus]++
+		st.typ(pns.EventTypeNumStatus).Received += int64(len(env.NumInfo))
 		if a.Emitted != nil {
 			// numInfo carries no timestamp of its own: only the emulator's instants measure it.
 			for i := range env.NumInfo {
-				_, _ = st.delay(r, "numStatus", "", a.Emitted, i, now, a.Arrived)
+				_, _ = st.delay(r, pns.EventTypeNumStatus, "", a.Emitted, i, now, a.Arrived)
 			}
 		}
 	case KindSMSNotify, KindSMSBlock:
@@ -292,11 +294,11 @@ func (st *state) event(r *Receiver, a *Arrival, env *envelope, now time.Time) {
 
 func (st *state) fee(r *Receiver, a *Arrival, env *envelope, now time.Time) {
 	st.c.FeeMessages++
-	st.byEventType["fee"]++
+	st.byEventType[pns.EventTypeFee]++
 	if len(env.FeeLst) > st.c.MaxFeeBatch {
 		st.c.MaxFeeBatch = len(env.FeeLst)
 	}
-	tc := st.typ("fee")
+	tc := st.typ(pns.EventTypeFee)
 	for i, f := range env.FeeLst {
 		if f.Icid != "" {
 			_, dup := st.icids[f.Icid]
@@ -320,7 +322,7 @@ func (st *state) fee(r *Receiver, a *Arrival, env *envelope, now time.Time) {
 		}
 		// Each record of a batch has its own delay: its emission (or call end) to the
 		// batch's arrival.
-		d, late := st.delay(r, "fee", f.CallEndTime, a.Emitted, i, now, a.Arrived)
+		d, late := st.delay(r, pns.EventTypeFee, f.CallEndTime, a.Emitted, i, now, a.Arrived)
 		if f.SessionID == "" {
 			continue
 		}
@@ -343,7 +345,7 @@ func (st *state) fee(r *Receiver, a *Arrival, env *envelope, now time.Time) {
 			s.late++
 		}
 		if !s.trigger.IsZero() {
-			st.record(RefTrigger, "fee", now.Sub(s.trigger), a.Arrived)
+			st.record(RefTrigger, pns.EventTypeFee, now.Sub(s.trigger), a.Arrived)
 		}
 	}
 }

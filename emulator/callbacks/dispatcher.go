@@ -58,26 +58,28 @@ import (
 	"github.com/pns-harness/pns-harness/pns"
 )
 
-// Kinds of notification. The JSON Schema of a kind's body is named "callback." + kind.
+// Kinds of notification: the names of pns.Notifications, whose rows say which are batched,
+// their caps and envelopes. The JSON Schema of a kind's body is its row's Interface.
 const (
 	// KindEvent is a call event (§7): {"eventType":…,"statusInfo":{…}}, one per message.
-	KindEvent = "event"
+	KindEvent = pns.NotifyEvent
 	// KindFee is one fee record (§8): Push.Body is a single FeeInfo object; the dispatcher
 	// batches records into {"eventType":"fee","feeLst":[…]}.
-	KindFee = "fee"
+	KindFee = pns.NotifyFee
 	// KindNumStatus is one X-number status change (§9): Push.Body is a single numInfo entry
 	// ({"number":…,"status":…,"cause":…}); the dispatcher batches entries into
 	// {"eventType":"numStatus","numInfo":[…]}.
-	KindNumStatus = "numstatus"
+	KindNumStatus = pns.NotifyNumStatus
 	// KindSMSNotify is an SMS Notify message (§10), one per message, retried like events (D74).
-	KindSMSNotify = "sms.notify"
+	KindSMSNotify = pns.NotifySMSNotify
 	// KindSMSBlock is an SMS Block request (§10): synchronous, never queued nor retried; see
 	// Dispatcher.Block.
-	KindSMSBlock = "sms.block"
+	KindSMSBlock = pns.NotifySMSBlock
 )
 
-// Kinds lists every kind in a stable order (used for statistics and metrics).
-var Kinds = []string{KindEvent, KindFee, KindNumStatus, KindSMSNotify, KindSMSBlock}
+// Kinds lists every kind in a stable order (used for statistics and metrics): the order of
+// pns.Notifications, whose index is a kind's index here.
+var Kinds = pns.NotificationKinds()
 
 func kindIndex(k string) int {
 	for i, s := range Kinds {
@@ -97,8 +99,8 @@ const (
 	DefaultBacklog        = 1 << 16
 	DefaultWorkers        = 16
 	DefaultFeeBatchWindow = 2 * time.Second
-	DefaultFeeBatchMax    = 50
-	DefaultStatusBatchMax = 100
+	DefaultFeeBatchMax    = 50  // pns row of KindFee: BatchCap
+	DefaultStatusBatchMax = 100 // pns row of KindNumStatus: BatchCap
 	DefaultLogSize        = 1000
 	// MaxResponseBody is how much of a customer's answer is read (and, for Block, returned);
 	// the rest is discarded so that a misbehaving receiver cannot exhaust memory.
@@ -298,7 +300,7 @@ type Dispatcher struct {
 	logNext  int
 
 	retries  map[*message]*clock.Timer // messages waiting for a re-push
-	counters [5]kindCounters
+	counters []kindCounters            // one per kind, indexed as Kinds
 	wg       sync.WaitGroup
 }
 
@@ -351,6 +353,9 @@ func New(opts Options) *Dispatcher {
 		keys:    map[string]*keyQueue{},
 		retries: map[*message]*clock.Timer{},
 		done:    make(chan struct{}),
+		// counters: one per kind of pns.Notifications (Kinds), so a new row is counted
+		// without a change here.
+		counters: make([]kindCounters, len(Kinds)),
 	}
 	return d
 }
@@ -361,7 +366,7 @@ func New(opts Options) *Dispatcher {
 // undelivered — unless the dispatcher is closed first. ctx is checked once, on entry.
 func (d *Dispatcher) Enqueue(ctx context.Context, p Push) error {
 	k := kindIndex(p.Kind)
-	if k < 0 || p.Kind == KindSMSBlock {
+	if k < 0 || pns.Notifications[k].Block {
 		return fmt.Errorf("%w %q", ErrUnknownKind, p.Kind)
 	}
 	if p.URL == "" {
@@ -391,11 +396,10 @@ func (d *Dispatcher) Enqueue(ctx context.Context, p Push) error {
 		return ErrBacklogFull
 	}
 	c.enqueued.Add(1)
-	switch p.Kind {
-	case KindFee, KindNumStatus:
+	if pns.Notifications[k].Batched() {
 		c.records.Add(1)
 		d.addToBatchLocked(k, p, body, emitted)
-	default:
+	} else {
 		var refs []string
 		if p.Ref != "" {
 			refs = []string{p.Ref}
