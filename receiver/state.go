@@ -207,39 +207,56 @@ func (st *state) content(r *Receiver, a *Arrival, env *envelope, parsed bool, no
 		st.event(r, a, env, now)
 	case KindFee:
 		st.fee(r, a, env, now)
+	default:
+		st.notification(r, a, env, now)
+	}
+}
+
+// notification accounts a body of a kind that is not about a call (X-number status, SMS,
+// and a kind added to pns.Notifications): in its row (the kind's Types), one count per
+// record, one delay per record against the emulator's instants or the body's timestamp.
+func (st *state) notification(r *Receiver, a *Arrival, env *envelope, now time.Time) {
+	n, ok := pns.NotificationOf(a.Kind)
+	if !ok {
+		return
+	}
+	row, records := n.Types[0], env.records(n)
+	switch a.Kind {
 	case KindNumStatus:
 		st.c.NumStatusMessages++
-		st.c.NumStatusChanges += int64(len(env.NumInfo))
-		st.byEventType[pns.EventTypeNumStatus]++
-		st.typ(pns.EventTypeNumStatus).Received += int64(len(env.NumInfo))
-		if a.Emitted != nil {
-			// numInfo carries no timestamp of its own: only the emulator's instants measure it.
-			for i := range env.NumInfo {
-				_, _ = st.delay(r, pns.EventTypeNumStatus, "", a.Emitted, i, now, a.Arrived)
-			}
-		}
-	case KindSMSNotify, KindSMSBlock:
-		if a.Kind == KindSMSNotify {
-			st.c.SMSNotify++
-		} else {
-			st.c.SMSBlock++
-		}
-		st.byEventType[a.Kind]++
-		tc := st.typ(a.Kind)
-		tc.Received++
-		a.SubscriptionID = env.SMS.SubscriptionID
-		if id := env.SMS.SMSIdentifier; id != "" {
-			// Block and Notify of one X-mode SMS share the identifier (§10), so they are
-			// kept apart.
-			key := a.Kind + "/" + id
-			if _, dup := st.smsIDs[key]; dup {
-				st.c.DuplicateSMS++
-				tc.Duplicate++
-			}
-			st.smsIDs[key] = a.Arrived
-		}
-		_, _ = st.delay(r, a.Kind, env.SMS.TimeStamp, a.Emitted, 0, now, a.Arrived)
+		st.c.NumStatusChanges += int64(records)
+	case KindSMSNotify:
+		st.c.SMSNotify++
+	case KindSMSBlock:
+		st.c.SMSBlock++
 	}
+	st.byEventType[row]++
+	tc := st.typ(row)
+	tc.Received += int64(records)
+	// numInfo carries no timestamp of its own: only the emulator's instants measure it.
+	ts := ""
+	if a.Kind == KindSMSNotify || a.Kind == KindSMSBlock {
+		ts = env.SMS.TimeStamp
+		a.SubscriptionID = env.SMS.SubscriptionID
+		st.smsIdentifier(a, env.SMS.SMSIdentifier, tc)
+	}
+	for i := 0; i < records; i++ {
+		_, _ = st.delay(r, row, ts, a.Emitted, i, now, a.Arrived)
+	}
+}
+
+// smsIdentifier counts an SMS whose identifier arrived before in another body as a duplicate.
+func (st *state) smsIdentifier(a *Arrival, id string, tc *TypeCounts) {
+	if id == "" {
+		return
+	}
+	// Block and Notify of one X-mode SMS share the identifier (§10), so they are kept apart.
+	key := a.Kind + "/" + id
+	if _, dup := st.smsIDs[key]; dup {
+		st.c.DuplicateSMS++
+		tc.Duplicate++
+	}
+	st.smsIDs[key] = a.Arrived
 }
 
 func (st *state) event(r *Receiver, a *Arrival, env *envelope, now time.Time) {
