@@ -7,7 +7,6 @@ import (
 	"strconv"
 
 	"github.com/pns-harness/pns-harness/pns"
-	"github.com/pns-harness/pns-harness/receiver"
 )
 
 // feeBatchCap is the documented maximum of fee records per message (§8.1): the BatchCap of
@@ -84,7 +83,7 @@ func (w *world) statusesAtCap(ctx context.Context) error {
 		seen := map[string]bool{}
 		var sizes []int
 		for _, p := range ps {
-			if p.Kind != receiver.KindNumStatus || p.Redelivery {
+			if p.Kind != pns.NotifyNumStatus || p.Redelivery {
 				continue
 			}
 			l, _ := p.doc["numInfo"].([]any)
@@ -134,7 +133,7 @@ func (w *world) feesAtCap(ctx context.Context) error {
 		seen := map[string]bool{}
 		var sizes []int
 		for _, p := range ps {
-			if p.Kind != receiver.KindFee || !p.first() {
+			if p.Kind != pns.NotifyFee || !p.first() {
 				continue
 			}
 			ours := false

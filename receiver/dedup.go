@@ -55,7 +55,7 @@ func (st *state) duplicateBody(a *Arrival, env *envelope, parsed bool) {
 		return
 	}
 	switch a.Kind {
-	case KindEvent:
+	case pns.NotifyEvent:
 		if _, ok := eventRank[env.EventType]; ok {
 			st.typ(env.EventType).Duplicate++
 			return

@@ -79,19 +79,19 @@ func (e *envelope) records(n pns.Notification) int {
 func (e *envelope) kind() string {
 	switch {
 	case e.EventType == pns.EventTypeFee || e.FeeLst != nil:
-		return KindFee
+		return pns.NotifyFee
 	case e.EventType == pns.EventTypeNumStatus || e.NumInfo != nil:
-		return KindNumStatus
+		return pns.NotifyNumStatus
 	case e.SMS != nil:
 		if e.SMS.NotificationMode == pns.NotifyModeBlock {
-			return KindSMSBlock
+			return pns.NotifySMSBlock
 		}
-		return KindSMSNotify
+		return pns.NotifySMSNotify
 	case e.StatusInfo != nil:
-		return KindEvent
+		return pns.NotifyEvent
 	}
 	if _, ok := eventRank[e.EventType]; ok {
-		return KindEvent
+		return pns.NotifyEvent
 	}
 	return KindUnknown
 }

@@ -93,16 +93,16 @@ func inferMissing(o *Options, s *session) (missing []string, orphan bool) {
 		if len(s.events) == 0 {
 			return nil, len(s.fees) > 0
 		}
-		for _, t := range []string{EventCallin, EventCallout, EventAlerting, EventAnswer, EventDisconnect} {
+		for _, t := range []string{pns.EventCallin, pns.EventCallout, pns.EventAlerting, pns.EventAnswer, pns.EventDisconnect} {
 			need := false
 			switch t {
-			case EventCallin, EventDisconnect:
+			case pns.EventCallin, pns.EventDisconnect:
 				need = true
-			case EventCallout:
-				need = has(EventAlerting) || has(EventAnswer) || s.feeAnswered
-			case EventAlerting:
-				need = has(EventAnswer) || s.feeAnswered
-			case EventAnswer:
+			case pns.EventCallout:
+				need = has(pns.EventAlerting) || has(pns.EventAnswer) || s.feeAnswered
+			case pns.EventAlerting:
+				need = has(pns.EventAnswer) || s.feeAnswered
+			case pns.EventAnswer:
 				need = s.feeAnswered
 			}
 			if need && !has(t) {
@@ -110,7 +110,7 @@ func inferMissing(o *Options, s *session) (missing []string, orphan bool) {
 			}
 		}
 	}
-	if !o.NoFee && len(s.fees) == 0 && (o.NoEvents || has(EventDisconnect)) {
+	if !o.NoFee && len(s.fees) == 0 && (o.NoEvents || has(pns.EventDisconnect)) {
 		missing = append(missing, pns.EventTypeFee)
 	}
 	return missing, false
@@ -121,7 +121,7 @@ func inferMissing(o *Options, s *session) (missing []string, orphan bool) {
 func afterDisconnect(s *session) int {
 	var disc string
 	for _, ev := range s.events {
-		if ev.typ == EventDisconnect {
+		if ev.typ == pns.EventDisconnect {
 			disc = ev.timestamp
 		}
 	}
@@ -134,7 +134,7 @@ func afterDisconnect(s *session) int {
 	}
 	n := 0
 	for _, ev := range s.events {
-		if ev.typ == EventDisconnect {
+		if ev.typ == pns.EventDisconnect {
 			continue
 		}
 		if t, err := pns.ParseUTC(ev.timestamp); err == nil && t.After(end) {
@@ -167,7 +167,7 @@ func judge(r *Receiver, s *session, missing bool, sc *SessionCounts, now time.Du
 		problems = append(problems, "event-after-disconnect")
 	}
 	evComplete, broken := sequenceState(s.mask)
-	hasDisc := s.mask&(1<<eventRank[EventDisconnect]) != 0
+	hasDisc := s.mask&(1<<eventRank[pns.EventDisconnect]) != 0
 	if evComplete {
 		sc.EventsComplete++
 		if len(s.fees) > 0 {
@@ -222,11 +222,11 @@ func judge(r *Receiver, s *session, missing bool, sc *SessionCounts, now time.Du
 // alerting ⇒ callout); broken means a disconnect arrived but the set is impossible.
 func sequenceState(mask uint8) (complete, broken bool) {
 	has := func(t string) bool { return mask&(1<<eventRank[t]) != 0 }
-	if !has(EventDisconnect) {
+	if !has(pns.EventDisconnect) {
 		return false, false
 	}
-	ok := has(EventCallin) &&
-		(!has(EventAnswer) || has(EventAlerting)) &&
-		(!has(EventAlerting) || has(EventCallout))
+	ok := has(pns.EventCallin) &&
+		(!has(pns.EventAnswer) || has(pns.EventAlerting)) &&
+		(!has(pns.EventAlerting) || has(pns.EventCallout))
 	return ok, !ok
 }

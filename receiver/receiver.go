@@ -62,27 +62,10 @@ import (
 	"github.com/pns-harness/pns-harness/schemas"
 )
 
-// Kinds detected from the body shape: the kinds of pns.Notifications, whose rows say each
+// KindUnknown is the Arrival.Kind of a body that is not JSON or matches none of the shapes;
+// the others are the kinds of pns.Notifications (pns.NotifyEvent …), whose rows say each
 // one's schema, batching and report rows.
-const (
-	KindEvent     = pns.NotifyEvent
-	KindFee       = pns.NotifyFee
-	KindNumStatus = pns.NotifyNumStatus
-	KindSMSNotify = pns.NotifySMSNotify
-	KindSMSBlock  = pns.NotifySMSBlock
-	// KindUnknown is a body that is not JSON or matches none of the shapes.
-	KindUnknown = "unknown"
-)
-
-// Call event types (§7.2) in the order of §7.4 (pns.CallEventTypes).
-const (
-	EventCallin      = pns.EventCallin
-	EventCollectInfo = pns.EventCollectInfo
-	EventCallout     = pns.EventCallout
-	EventAlerting    = pns.EventAlerting
-	EventAnswer      = pns.EventAnswer
-	EventDisconnect  = pns.EventDisconnect
-)
+const KindUnknown = "unknown"
 
 // eventRank orders event types as in §7.4; arrival against this order detects out-of-order
 // delivery. A session keeps the types seen as bits of a uint8 (session.mask), which holds
@@ -175,7 +158,7 @@ type Options struct {
 	// are never failed by FailFirst: the platform does not re-send them (§6.7, D89).
 	Rules *Rules
 	// BlockReply, when set, is asked first for the reply to a Block request (Arrival.Kind
-	// KindSMSBlock, or KindEvent for an X-mode callin); ok false falls back to Rules. It runs
+	// pns.NotifySMSBlock, or pns.NotifyEvent for an X-mode callin); ok false falls back to Rules. It runs
 	// on the handler goroutine and must be quick. Test runners use it to give each scenario
 	// its own reply.
 	BlockReply func(a Arrival) (reply []byte, ok bool)

@@ -108,7 +108,7 @@ func (r *Receiver) serveHTTP(w http.ResponseWriter, req *http.Request) {
 		if env.SMS != nil {
 			a.EventType = env.SMS.NotificationMode
 		}
-		a.block = a.Kind == KindSMSBlock || env.blockCallin()
+		a.block = a.Kind == pns.NotifySMSBlock || env.blockCallin()
 	}
 	if a.Kind != KindUnknown && (a.SignatureOK || r.opts.AcceptBadSignature) {
 		switch {

@@ -51,7 +51,7 @@ func (x *expectation) missingTypes() []string {
 	if !x.e.NoEvents {
 		want := x.e.Events
 		if len(want) == 0 {
-			want = []string{EventDisconnect}
+			want = []string{pns.EventDisconnect}
 		}
 		for _, t := range want {
 			rank, ok := eventRank[t]
@@ -212,7 +212,7 @@ func (x *expectation) expectedTypes() []string {
 		if len(x.e.Events) > 0 {
 			out = append(out, x.e.Events...)
 		} else {
-			out = append(out, EventDisconnect)
+			out = append(out, pns.EventDisconnect)
 		}
 	}
 	if !x.e.NoFee {

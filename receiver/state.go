@@ -181,10 +181,10 @@ func (st *state) content(r *Receiver, a *Arrival, env *envelope, parsed bool, no
 	case a.Kind == KindUnknown:
 		st.c.UnknownShape++
 		defect = []string{"matches no notification shape"}
-	case a.Kind == KindEvent && !knownEvent:
+	case a.Kind == pns.NotifyEvent && !knownEvent:
 		st.c.UnknownEventTypes++
 		defect = []string{fmt.Sprintf("unknown eventType %q", env.EventType)}
-	case a.Kind == KindEvent && (env.StatusInfo == nil || env.StatusInfo.SessionID == ""):
+	case a.Kind == pns.NotifyEvent && (env.StatusInfo == nil || env.StatusInfo.SessionID == ""):
 		st.c.EventsWithoutSession++
 		defect = []string{"call event without statusInfo.sessionId"}
 	}
@@ -203,9 +203,9 @@ func (st *state) content(r *Receiver, a *Arrival, env *envelope, parsed bool, no
 		return
 	}
 	switch a.Kind {
-	case KindEvent:
+	case pns.NotifyEvent:
 		st.event(r, a, env, now)
-	case KindFee:
+	case pns.NotifyFee:
 		st.fee(r, a, env, now)
 	default:
 		st.notification(r, a, env, now)
@@ -222,12 +222,12 @@ func (st *state) notification(r *Receiver, a *Arrival, env *envelope, now time.T
 	}
 	row, records := n.Types[0], env.records(n)
 	switch a.Kind {
-	case KindNumStatus:
+	case pns.NotifyNumStatus:
 		st.c.NumStatusMessages++
 		st.c.NumStatusChanges += int64(records)
-	case KindSMSNotify:
+	case pns.NotifySMSNotify:
 		st.c.SMSNotify++
-	case KindSMSBlock:
+	case pns.NotifySMSBlock:
 		st.c.SMSBlock++
 	}
 	st.byEventType[row]++
@@ -235,7 +235,7 @@ func (st *state) notification(r *Receiver, a *Arrival, env *envelope, now time.T
 	tc.Received += int64(records)
 	// numInfo carries no timestamp of its own: only the emulator's instants measure it.
 	ts := ""
-	if a.Kind == KindSMSNotify || a.Kind == KindSMSBlock {
+	if a.Kind == pns.NotifySMSNotify || a.Kind == pns.NotifySMSBlock {
 		ts = env.SMS.TimeStamp
 		a.SubscriptionID = env.SMS.SubscriptionID
 		st.smsIdentifier(a, env.SMS.SMSIdentifier, tc)
@@ -284,7 +284,7 @@ func (st *state) event(r *Receiver, a *Arrival, env *envelope, now time.Time) {
 		return
 	}
 	s.events = append(s.events, eventArrival{typ: typ, timestamp: si.Timestamp, arrived: a.Arrived})
-	if typ == EventDisconnect {
+	if typ == pns.EventDisconnect {
 		st.causes[causeKey(si.StateCode)]++
 	}
 	tc.Received++

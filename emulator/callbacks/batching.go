@@ -28,9 +28,9 @@ type batch struct {
 // status changes (Options.FeeBatchMax, StatusBatchMax), else the BatchCap of its pns row.
 func (d *Dispatcher) batchMax(k int) int {
 	switch Kinds[k] {
-	case KindFee:
+	case pns.NotifyFee:
 		return d.opts.FeeBatchMax
-	case KindNumStatus:
+	case pns.NotifyNumStatus:
 		return d.opts.StatusBatchMax
 	}
 	return pns.Notifications[k].BatchCap

@@ -58,25 +58,6 @@ import (
 	"github.com/pns-harness/pns-harness/pns"
 )
 
-// Kinds of notification: the names of pns.Notifications, whose rows say which are batched,
-// their caps and envelopes. The JSON Schema of a kind's body is its row's Interface.
-const (
-	// KindEvent is a call event (§7): {"eventType":…,"statusInfo":{…}}, one per message.
-	KindEvent = pns.NotifyEvent
-	// KindFee is one fee record (§8): Push.Body is a single FeeInfo object; the dispatcher
-	// batches records into {"eventType":"fee","feeLst":[…]}.
-	KindFee = pns.NotifyFee
-	// KindNumStatus is one X-number status change (§9): Push.Body is a single numInfo entry
-	// ({"number":…,"status":…,"cause":…}); the dispatcher batches entries into
-	// {"eventType":"numStatus","numInfo":[…]}.
-	KindNumStatus = pns.NotifyNumStatus
-	// KindSMSNotify is an SMS Notify message (§10), one per message, retried like events (D74).
-	KindSMSNotify = pns.NotifySMSNotify
-	// KindSMSBlock is an SMS Block request (§10): synchronous, never queued nor retried; see
-	// Dispatcher.Block.
-	KindSMSBlock = pns.NotifySMSBlock
-)
-
 // Kinds lists every kind in a stable order (used for statistics and metrics): the order of
 // pns.Notifications, whose index is a kind's index here.
 var Kinds = pns.NotificationKinds()
@@ -99,8 +80,8 @@ const (
 	DefaultBacklog        = 1 << 16
 	DefaultWorkers        = 16
 	DefaultFeeBatchWindow = 2 * time.Second
-	DefaultFeeBatchMax    = 50  // pns row of KindFee: BatchCap
-	DefaultStatusBatchMax = 100 // pns row of KindNumStatus: BatchCap
+	DefaultFeeBatchMax    = 50  // pns row of pns.NotifyFee: BatchCap
+	DefaultStatusBatchMax = 100 // pns row of pns.NotifyNumStatus: BatchCap
 	DefaultLogSize        = 1000
 	// MaxResponseBody is how much of a customer's answer is read (and, for Block, returned);
 	// the rest is discarded so that a misbehaving receiver cannot exhaust memory.
@@ -151,9 +132,9 @@ type Push struct {
 	URL string
 	// Kind is one of the Kind constants.
 	Kind string
-	// Body is the JSON to send: the whole message for KindEvent, KindSMSNotify and
-	// KindSMSBlock; one record (FeeInfo object / numInfo entry) for KindFee and
-	// KindNumStatus. It must be valid JSON; the dispatcher does not re-check it. The
+	// Body is the JSON to send: the whole message for pns.NotifyEvent, pns.NotifySMSNotify and
+	// pns.NotifySMSBlock; one record (FeeInfo object / numInfo entry) for pns.NotifyFee and
+	// pns.NotifyNumStatus. It must be valid JSON; the dispatcher does not re-check it. The
 	// dispatcher keeps the slice: the caller must not modify it afterwards.
 	Body []byte
 	// Value is marshalled with encoding/json when Body is nil (convenience for callers that
@@ -164,7 +145,7 @@ type Push struct {
 	Ref string
 	// OrderKey groups unbatched pushes whose first attempts must go out in enqueue order, one
 	// at a time (see the package doc), e.g. the sessionId of a call's events. When empty, a
-	// KindEvent push uses the sessionId of its body's statusInfo; other kinds are unordered.
+	// pns.NotifyEvent push uses the sessionId of its body's statusInfo; other kinds are unordered.
 	// Ignored for the batched kinds (fee, numstatus): a batch mixes many calls.
 	OrderKey string
 }
@@ -380,7 +361,7 @@ func (d *Dispatcher) Enqueue(ctx context.Context, p Push) error {
 		return err
 	}
 	key := p.OrderKey
-	if key == "" && p.Kind == KindEvent {
+	if key == "" && p.Kind == pns.NotifyEvent {
 		key = eventSessionID(body)
 	}
 	emitted := d.opts.Wall()

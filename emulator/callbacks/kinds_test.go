@@ -26,7 +26,7 @@ func TestEveryPNSKindIsDispatched(t *testing.T) {
 			s := newSink(t, clk, nil)
 			d := newDispatcher(t, Options{Clock: clk})
 			record := []byte(`{"number":"+8617000000001","status":"5"}`)
-			if n.Kind == KindEvent {
+			if n.Kind == pns.NotifyEvent {
 				record = eventBody("s-kinds", pns.EventCallin)
 			}
 			err := d.Enqueue(context.Background(), Push{App: testApp, URL: s.srv.URL, Kind: n.Kind, Body: record})

@@ -148,7 +148,7 @@ func TestSetStatus(t *testing.T) {
 	if len(ch) != 2 || !ch[0].Changed || ch[0].URL != urlXStatus || ch[1].URL != urlStatus {
 		t.Fatalf("changes %+v", ch)
 	}
-	st := f.push.ofKind(KindNumStatus)
+	st := f.push.ofKind(pns.NotifyNumStatus)
 	if len(st) != 2 {
 		t.Fatalf("%d status pushes", len(st))
 	}
@@ -159,10 +159,10 @@ func TestSetStatus(t *testing.T) {
 	}
 	// Same status and cause again: no change, no push; another cause: pushed.
 	ch, _ = f.sim.SetStatus([]string{axbX1}, StatusUnavailable, "2")
-	if ch[0].Changed || len(f.push.ofKind(KindNumStatus)) != 2 {
+	if ch[0].Changed || len(f.push.ofKind(pns.NotifyNumStatus)) != 2 {
 		t.Errorf("unchanged status pushed")
 	}
-	if ch, _ = f.sim.SetStatus([]string{axbX1}, StatusUnavailable, "3"); !ch[0].Changed || len(f.push.ofKind(KindNumStatus)) != 3 {
+	if ch, _ = f.sim.SetStatus([]string{axbX1}, StatusUnavailable, "3"); !ch[0].Changed || len(f.push.ofKind(pns.NotifyNumStatus)) != 3 {
 		t.Errorf("cause change not pushed")
 	}
 	// Unavailable and paused X: calls fail with 8020; frozen and normal: calls work.
@@ -285,7 +285,7 @@ func TestSMS(t *testing.T) {
 					t.Errorf("block %s to %s", blocks[0].body, blocks[0].url)
 				}
 			}
-			notes := f.push.ofKind(KindSMSNotify)
+			notes := f.push.ofKind(pns.NotifySMSNotify)
 			if (len(notes) == 1) != tc.notify {
 				t.Fatalf("%d notify pushes", len(notes))
 			}
@@ -438,7 +438,7 @@ func TestConcurrentCalls(t *testing.T) {
 	if n := len(f.sim.CallLog(appAXB)); n != 8*13 {
 		t.Errorf("AXB log %d calls, want %d", n, 8*13)
 	}
-	if got := len(f.push.ofKind(KindFee)); got != 8*(13+13) {
+	if got := len(f.push.ofKind(pns.NotifyFee)); got != 8*(13+13) {
 		t.Errorf("%d fee records, want %d", got, 8*26)
 	}
 }

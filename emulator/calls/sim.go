@@ -397,19 +397,19 @@ func (s *Simulator) build(app AppConfig, xi XInfo, req CallRequest, d decision, 
 		p.result.Events = append(p.result.Events, xc.event)
 		p.times = append(p.times, t0)
 	} else {
-		b.add(t0, EventCallin, req.Caller, x, nil)
+		b.add(t0, pns.EventCallin, req.Caller, x, nil)
 	}
 	t := t0
 	if d.collect {
 		t = t0.Add(collectDelay)
 		digits := req.Extension
-		b.add(t, EventCollectInfo, req.Caller, x, func(si *StatusInfo) { si.DigitInfo = &digits })
+		b.add(t, pns.EventCollectInfo, req.Caller, x, func(si *StatusInfo) { si.DigitInfo = &digits })
 	}
 	state := d.cause
 	var end time.Time
 	if d.target == "" {
 		end = t.Add(releaseDelay)
-		b.add(end, EventDisconnect, req.Caller, x, disconnectState(state))
+		b.add(end, pns.EventDisconnect, req.Caller, x, disconnectState(state))
 		fee.FailTime = pns.FormatUTC(end)
 		fee.UlFailReason = state
 	} else {
@@ -458,7 +458,7 @@ func (b *callBuilder) add(t time.Time, typ, caller, called string, mod func(*Sta
 		si.NotifyMode = pns.NotifyModeNotify // every X-mode event but the Block callin (§7.3)
 	}
 	url := b.app.CallStatusURL
-	if typ == EventCallin && b.app.CallinURL != "" {
+	if typ == pns.EventCallin && b.app.CallinURL != "" {
 		url = b.app.CallinURL
 	}
 	b.p.result.Events = append(b.p.result.Events, TimedEvent{Event: Event{EventType: typ, StatusInfo: si}, URL: url})
@@ -500,7 +500,7 @@ func (b *callBuilder) forward(req CallRequest, d *decision, x string, t time.Tim
 	fee.FwdDisplayNum, fee.FwdDstNum = x, d.target
 	fee.FwdStartTime = pns.FormatUTC(t)
 	p.calloutT = t
-	b.add(t, EventCallout, x, d.target, nil)
+	b.add(t, pns.EventCallout, x, d.target, nil)
 	alert := t.Add(alertDelay)
 	ring := time.Duration(req.RingSeconds) * time.Second
 	q850 := q850None
@@ -513,7 +513,7 @@ func (b *callBuilder) forward(req CallRequest, d *decision, x string, t time.Tim
 		state, q850 = CauseRejected, q850Busy
 		end = t.Add(busyDelay)
 	case OutcomeNoAnswer, OutcomeRejected, OutcomeCallerHangup:
-		b.add(alert, EventAlerting, x, d.target, nil)
+		b.add(alert, pns.EventAlerting, x, d.target, nil)
 		fee.FwdAlertingTime = pns.FormatUTC(alert)
 		end = alert.Add(ring)
 		switch outcome {
@@ -525,14 +525,14 @@ func (b *callBuilder) forward(req CallRequest, d *decision, x string, t time.Tim
 			state = CauseCallerHangup
 		}
 	default: // answered
-		b.add(alert, EventAlerting, x, d.target, nil)
+		b.add(alert, pns.EventAlerting, x, d.target, nil)
 		fee.FwdAlertingTime = pns.FormatUTC(alert)
 		end, state = b.answer(req, d, x, alert.Add(ring))
 	}
 	if d.forced != nil {
 		state, q850 = d.forced.Code, forcedQ850(d.forced.Code)
 	}
-	b.add(end, EventDisconnect, x, d.target, disconnectState(state))
+	b.add(end, pns.EventDisconnect, x, d.target, disconnectState(state))
 	fee.FwdUnaswRsn, fee.CallOutUnaswRsn = q850, q850
 	fee.UlFailReason = state
 	if fee.FwdAnswerTime == "" {
@@ -548,7 +548,7 @@ func (b *callBuilder) forward(req CallRequest, d *decision, x string, t time.Tim
 // maxDuration) and its recording, and returns when it ends with its state.
 func (b *callBuilder) answer(req CallRequest, d *decision, x string, ans time.Time) (end time.Time, state int) {
 	fee, s, app := &b.fee, b.s, b.app
-	b.add(ans, EventAnswer, x, d.target, nil)
+	b.add(ans, pns.EventAnswer, x, d.target, nil)
 	fee.FwdAnswerTime = pns.FormatUTC(ans)
 	talk := time.Duration(req.TalkSeconds) * time.Second
 	state = CauseNormal

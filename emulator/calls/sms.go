@@ -120,7 +120,7 @@ func (s *Simulator) SMS(ctx context.Context, req SMSRequest) (SMSResult, error) 
 	ev.SendResult = &sr
 	res.Notify = &SMSPush{URL: app.SMSNotifyURL, Body: SMSNotification{AppKey: app.AppKey, SMSEvent: ev}}
 	if app.SMSNotifyURL != "" {
-		s.send(KindSMSNotify, app.AppKey, app.SMSNotifyURL, res.SMSIdentifier, res.Notify.Body)
+		s.send(pns.NotifySMSNotify, app.AppKey, app.SMSNotifyURL, res.SMSIdentifier, res.Notify.Body)
 	}
 	return res, nil
 }

@@ -2,6 +2,8 @@ package calls
 
 import (
 	"fmt"
+
+	"github.com/pns-harness/pns-harness/pns"
 )
 
 // MaxStatusNumbers bounds one status request so that a single call cannot stall the emulator.
@@ -78,7 +80,7 @@ func (s *Simulator) SetStatus(numbers []string, status, cause string) ([]StatusC
 			}
 		}
 		if ch.Changed && ch.URL != "" {
-			s.send(KindNumStatus, ch.AppKey, ch.URL, n, ch.NumInfo)
+			s.send(pns.NotifyNumStatus, ch.AppKey, ch.URL, n, ch.NumInfo)
 		}
 		out = append(out, ch)
 	}

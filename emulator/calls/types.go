@@ -18,16 +18,6 @@ type (
 	SMSEvent        = pns.SMSEvent
 )
 
-// Event types of reference §7.2 (pns.CallEventTypes).
-const (
-	EventCallin      = pns.EventCallin
-	EventCallout     = pns.EventCallout
-	EventAlerting    = pns.EventAlerting
-	EventAnswer      = pns.EventAnswer
-	EventDisconnect  = pns.EventDisconnect
-	EventCollectInfo = pns.EventCollectInfo
-)
-
 // Outcomes of a simulated call once the forwarded leg starts.
 const (
 	OutcomeAnswered     = "answered"
