@@ -4,8 +4,8 @@ package pns
 // as the emulator encodes it. The receiver keeps its own decode-only views of the fields it
 // accounts (receiver/decode.go), for speed; the JSON names here are the contract's.
 
-// CallEvent is a call-event notification body: {"eventType":…,"statusInfo":{…}}.
-type CallEvent struct {
+// Event is a call-event notification body: {"eventType":…,"statusInfo":{…}}.
+type Event struct {
 	EventType  string     `json:"eventType"`
 	StatusInfo StatusInfo `json:"statusInfo"`
 }

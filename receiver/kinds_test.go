@@ -19,7 +19,7 @@ func kindSamples() map[string]any {
 		SessionID: "s-kinds", CallerNum: "+8613800000001", CalleeNum: "+8617000000001", CallInTime: ts, CallEndTime: ts,
 		ServiceType: "004", HostName: "emulator.local"}
 	return map[string]any{
-		pns.NotifyEvent: pns.CallEvent{EventType: pns.EventCallin, StatusInfo: pns.StatusInfo{Timestamp: ts, SessionID: "s-kinds",
+		pns.NotifyEvent: pns.Event{EventType: pns.EventCallin, StatusInfo: pns.StatusInfo{Timestamp: ts, SessionID: "s-kinds",
 			Caller: "+8613800000001", Called: "+8617000000001"}},
 		pns.NotifyFee:       pns.FeeMessage{EventType: pns.EventTypeFee, FeeLst: []pns.FeeInfo{fee}},
 		pns.NotifyNumStatus: pns.StatusMessage{EventType: pns.EventTypeNumStatus, NumInfo: []pns.NumInfo{{Number: "+8617000000001", Status: "5"}}},

@@ -152,9 +152,9 @@ func TestSetStatus(t *testing.T) {
 	if len(st) != 2 {
 		t.Fatalf("%d status pushes", len(st))
 	}
-	var ni NumInfo
+	var ni pns.NumInfo
 	_ = json.Unmarshal(st[0].body, &ni)
-	if ni != (NumInfo{Number: axbX1, Status: "10", Cause: "2"}) || st[0].appKey != appAXB {
+	if ni != (pns.NumInfo{Number: axbX1, Status: "10", Cause: "2"}) || st[0].appKey != appAXB {
 		t.Errorf("push %+v to %s", ni, st[0].appKey)
 	}
 	// Same status and cause again: no change, no push; another cause: pushed.
@@ -212,7 +212,7 @@ func TestSetStatus(t *testing.T) {
 func TestSMS(t *testing.T) {
 	// forward answers vNumberRoute to axT, with the request's sender as message.calling (§10.3).
 	forward := func(b []byte) ([]byte, error) {
-		var n SMSNotification
+		var n pns.SMSNotification
 		if err := json.Unmarshal(b, &n); err != nil {
 			return nil, err
 		}
@@ -279,7 +279,7 @@ func TestSMS(t *testing.T) {
 				t.Fatalf("block pushes %d, result block %v", len(blocks), res.Block)
 			}
 			if tc.blocked {
-				var n SMSNotification
+				var n pns.SMSNotification
 				_ = json.Unmarshal(blocks[0].body, &n)
 				if blocks[0].url != urlSMSControl || n.SMSEvent.NotificationMode != SMSModeBlock || n.SMSEvent.Calling != tc.req.From || n.SMSEvent.VirtualNumber != tc.req.To {
 					t.Errorf("block %s to %s", blocks[0].body, blocks[0].url)
@@ -292,7 +292,7 @@ func TestSMS(t *testing.T) {
 			if !tc.notify {
 				return
 			}
-			var n SMSNotification
+			var n pns.SMSNotification
 			if err := json.Unmarshal(notes[0].body, &n); err != nil {
 				t.Fatal(err)
 			}

@@ -403,7 +403,7 @@ func (s *Simulator) build(app AppConfig, xi XInfo, req CallRequest, d decision, 
 	if d.collect {
 		t = t0.Add(collectDelay)
 		digits := req.Extension
-		b.add(t, pns.EventCollectInfo, req.Caller, x, func(si *StatusInfo) { si.DigitInfo = &digits })
+		b.add(t, pns.EventCollectInfo, req.Caller, x, func(si *pns.StatusInfo) { si.DigitInfo = &digits })
 	}
 	state := d.cause
 	var end time.Time
@@ -443,13 +443,13 @@ type callBuilder struct {
 	t0                         time.Time
 	sessionID, subID, userData string
 	p                          *plan
-	fee                        FeeInfo
+	fee                        pns.FeeInfo
 }
 
 // add appends an event of type typ at t to the plan, to the app's call status URL (its
 // callin URL for a callin when it has one).
-func (b *callBuilder) add(t time.Time, typ, caller, called string, mod func(*StatusInfo)) {
-	si := StatusInfo{Timestamp: pns.FormatUTC(t), SessionID: b.sessionID, Caller: caller, Called: called,
+func (b *callBuilder) add(t time.Time, typ, caller, called string, mod func(*pns.StatusInfo)) {
+	si := pns.StatusInfo{Timestamp: pns.FormatUTC(t), SessionID: b.sessionID, Caller: caller, Called: called,
 		SubscriptionID: b.subID, UserData: b.userData}
 	if mod != nil {
 		mod(&si)
@@ -461,13 +461,13 @@ func (b *callBuilder) add(t time.Time, typ, caller, called string, mod func(*Sta
 	if typ == pns.EventCallin && b.app.CallinURL != "" {
 		url = b.app.CallinURL
 	}
-	b.p.result.Events = append(b.p.result.Events, TimedEvent{Event: Event{EventType: typ, StatusInfo: si}, URL: url})
+	b.p.result.Events = append(b.p.result.Events, TimedEvent{Event: pns.Event{EventType: typ, StatusInfo: si}, URL: url})
 	b.p.times = append(b.p.times, t)
 }
 
 // disconnectState sets a disconnect event's state code and description.
-func disconnectState(code int) func(*StatusInfo) {
-	return func(si *StatusInfo) {
+func disconnectState(code int) func(*pns.StatusInfo) {
+	return func(si *pns.StatusInfo) {
 		c := code
 		si.StateCode = &c
 		si.StateDesc = StateDesc(code)
@@ -475,9 +475,9 @@ func disconnectState(code int) func(*StatusInfo) {
 }
 
 // newFee is the call's fee record as it starts: who called which X, when, in which mode.
-func (b *callBuilder) newFee(req CallRequest, d decision, x string) FeeInfo {
+func (b *callBuilder) newFee(req CallRequest, d decision, x string) pns.FeeInfo {
 	t0, n := b.t0, b.n
-	fee := FeeInfo{
+	fee := pns.FeeInfo{
 		Direction: d.direction, SpID: b.app.SpID, AppKey: b.app.AppKey,
 		Icid:    fmt.Sprintf("%s.%d.%d.%d", randHex(16), t0.Unix(), n, n%10),
 		BindNum: x, SessionID: b.sessionID, SubscriptionID: b.subID, MptyID: b.subID,

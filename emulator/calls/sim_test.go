@@ -174,7 +174,7 @@ func TestSequences(t *testing.T) {
 }
 
 // checkFee asserts the fee record's fields against the call's events (reference §8.3, D71).
-func checkFee(t *testing.T, fee FeeInfo, res CallResult, req CallRequest, dir, state, q850 int, answered bool) {
+func checkFee(t *testing.T, fee pns.FeeInfo, res CallResult, req CallRequest, dir, state, q850 int, answered bool) {
 	t.Helper()
 	ts := map[string]string{}
 	for _, e := range res.Events {
@@ -275,7 +275,7 @@ func TestTimeline(t *testing.T) {
 	if len(fees) != 1 || fees[0].url != urlFee {
 		t.Fatalf("fees %v", fees)
 	}
-	var fee FeeInfo
+	var fee pns.FeeInfo
 	_ = json.Unmarshal(fees[0].body, &fee)
 	if fee.SessionID != res.SessionID {
 		t.Errorf("fee sessionId %q", fee.SessionID)

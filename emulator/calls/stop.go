@@ -167,7 +167,7 @@ func (s *Simulator) stopped(p *plan, fired int, now time.Time) CallResult {
 	}
 	code := CauseReleasedByCustomer
 	first := p.result.Events[0].StatusInfo
-	si := StatusInfo{Timestamp: pns.FormatUTC(now), SessionID: first.SessionID, Caller: first.Caller, Called: first.Called,
+	si := pns.StatusInfo{Timestamp: pns.FormatUTC(now), SessionID: first.SessionID, Caller: first.Caller, Called: first.Called,
 		SubscriptionID: first.SubscriptionID, UserData: first.UserData, StateCode: &code, StateDesc: StateDesc(code)}
 	fee := res.Fee
 	if reached[pns.EventCallout] {
@@ -176,7 +176,7 @@ func (s *Simulator) stopped(p *plan, fired int, now time.Time) CallResult {
 	} else {
 		fee.FwdDisplayNum, fee.FwdDstNum, fee.FwdStartTime = "", "", ""
 	}
-	disc := TimedEvent{Event: Event{EventType: pns.EventDisconnect, StatusInfo: si}, URL: p.result.Events[len(p.result.Events)-1].URL}
+	disc := TimedEvent{Event: pns.Event{EventType: pns.EventDisconnect, StatusInfo: si}, URL: p.result.Events[len(p.result.Events)-1].URL}
 	res.Events = append(res.Events, disc)
 	if !reached[pns.EventAlerting] {
 		fee.FwdAlertingTime = ""

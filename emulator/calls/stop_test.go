@@ -12,11 +12,11 @@ import (
 )
 
 // pushedEvents decodes the call events pushed so far.
-func pushedEvents(t *testing.T, f *fixture) []Event {
+func pushedEvents(t *testing.T, f *fixture) []pns.Event {
 	t.Helper()
-	var out []Event
+	var out []pns.Event
 	for _, m := range f.push.ofKind(pns.NotifyEvent) {
-		var ev Event
+		var ev pns.Event
 		if err := json.Unmarshal(m.body, &ev); err != nil {
 			t.Fatal(err)
 		}
@@ -26,11 +26,11 @@ func pushedEvents(t *testing.T, f *fixture) []Event {
 }
 
 // pushedFees decodes the fee records pushed so far.
-func pushedFees(t *testing.T, f *fixture) []FeeInfo {
+func pushedFees(t *testing.T, f *fixture) []pns.FeeInfo {
 	t.Helper()
-	var out []FeeInfo
+	var out []pns.FeeInfo
 	for _, m := range f.push.ofKind(pns.NotifyFee) {
-		var fee FeeInfo
+		var fee pns.FeeInfo
 		if err := json.Unmarshal(m.body, &fee); err != nil {
 			t.Fatal(err)
 		}

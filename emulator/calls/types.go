@@ -5,19 +5,6 @@ import "github.com/pns-harness/pns-harness/pns"
 // Types of the control interface (simulated calls), and the names of the notification wire
 // types this package emits.
 
-// The notification wire types live in package pns (pns/notifications_wire.go), shared with
-// the receiver and the conformance suite; these aliases keep the emission code's names.
-type (
-	Event           = pns.CallEvent
-	StatusInfo      = pns.StatusInfo
-	FeeInfo         = pns.FeeInfo
-	FeeMessage      = pns.FeeMessage
-	NumInfo         = pns.NumInfo
-	StatusMessage   = pns.StatusMessage
-	SMSNotification = pns.SMSNotification
-	SMSEvent        = pns.SMSEvent
-)
-
 // Outcomes of a simulated call once the forwarded leg starts.
 const (
 	OutcomeAnswered     = "answered"
@@ -64,7 +51,7 @@ type Route struct {
 
 // TimedEvent is an event with the emulator-clock instant it is (or was) pushed at.
 type TimedEvent struct {
-	Event
+	pns.Event
 	// URL is where the event goes; empty when the app has no URL for it (not pushed, D77).
 	URL string `json:"url,omitempty"`
 }
@@ -78,7 +65,7 @@ type CallResult struct {
 	StateCode      int          `json:"stateCode"`
 	StateDesc      string       `json:"stateDesc"`
 	Events         []TimedEvent `json:"events"`
-	Fee            FeeInfo      `json:"fee"`
+	Fee            pns.FeeInfo  `json:"fee"`
 	// Recording is the recording's object name when the call was recorded.
 	Recording string `json:"recording,omitempty"`
 }

@@ -121,7 +121,7 @@ func (p *DispatcherPusher) Block(ctx context.Context, appKey, url, ref string, b
 		return nil, errUnknownApp(appKey)
 	}
 	kind := pns.NotifySMSBlock
-	if _, callin := body.(Event); callin {
+	if _, callin := body.(pns.Event); callin {
 		kind = pns.NotifyEvent // the Block callin of an X-mode call (§6.7)
 	}
 	return p.d.Block(ctx, callbacks.Push{App: app, URL: url, Kind: kind, Value: body, Ref: ref})

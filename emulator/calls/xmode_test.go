@@ -38,9 +38,9 @@ func eventTypes(res CallResult) []string {
 // userData; the fee record is an X-mode record (D88).
 func TestXModeConnect(t *testing.T) {
 	f := newXFixture(Options{Immediate: true})
-	var asked []Event
+	var asked []pns.Event
 	f.push.block = func(b []byte) ([]byte, error) {
-		var ev Event
+		var ev pns.Event
 		if err := json.Unmarshal(b, &ev); err != nil {
 			t.Fatalf("block body %s", b)
 		}
@@ -67,7 +67,7 @@ func TestXModeConnect(t *testing.T) {
 		t.Fatalf("%d Notify events pushed, want 4 (callin is not pushed again)", len(events))
 	}
 	for _, m := range events {
-		var ev Event
+		var ev pns.Event
 		_ = json.Unmarshal(m.body, &ev)
 		if ev.EventType == pns.EventCallin || ev.StatusInfo.NotifyMode != pns.NotifyModeNotify || ev.StatusInfo.UserData != "order-4711" ||
 			ev.StatusInfo.SessionID != asked[0].StatusInfo.SessionID {
@@ -181,7 +181,7 @@ func TestXModeSMS(t *testing.T) {
 				t.Fatalf("%d Block requests", len(blocks))
 			}
 			if tc.blocked {
-				var n SMSNotification
+				var n pns.SMSNotification
 				_ = json.Unmarshal(blocks[0].body, &n)
 				if n.SMSEvent.NotificationMode != SMSModeBlock || n.SMSEvent.SubscriptionID != "" || n.SMSEvent.Called != "" || n.SMSEvent.Calling != xCaller {
 					t.Errorf("Block request %s", blocks[0].body)
@@ -192,7 +192,7 @@ func TestXModeSMS(t *testing.T) {
 				t.Fatalf("%d Notify pushes", len(notes))
 			}
 			if tc.forwarded {
-				var n SMSNotification
+				var n pns.SMSNotification
 				_ = json.Unmarshal(notes[0].body, &n)
 				if n.SMSEvent.Called != xT || n.SMSEvent.UserData != "sms-7" || *n.SMSEvent.SendResult != 0 || n.SMSEvent.NotificationMode != SMSModeNotify {
 					t.Errorf("Notify %s", notes[0].body)
