@@ -2,8 +2,8 @@ package calls
 
 import "github.com/pns-harness/pns-harness/pns"
 
-// Types of the control interface (simulated calls), and the names of the notification wire
-// types this package emits.
+// Types of the control interface (simulated calls). The notification wire types the
+// simulator emits are pns's (pns/notifications_wire.go), shared with the receiver.
 
 // Outcomes of a simulated call once the forwarded leg starts.
 const (
