@@ -2,6 +2,7 @@ package receiver
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 	"unsafe"
@@ -80,5 +81,18 @@ func TestEveryPNSKindIsReceived(t *testing.T) {
 func TestCallEventTypesFitTheMask(t *testing.T) {
 	if n, bits := len(pns.CallEventTypes), 8*int(unsafe.Sizeof(session{}.mask)); n > bits {
 		t.Fatalf("%d call event types do not fit the %d bits of session.mask", n, bits)
+	}
+}
+
+// TestDecodeViewNames: the scanner's cases follow the field order of the decode view's
+// structs, and each struct's names fit the scanner's bit set of names seen (a uint8).
+func TestDecodeViewNames(t *testing.T) {
+	if got := strings.Join(envelopeNames, " "); got != "eventType statusInfo feeLst numInfo appKey smsEvent" {
+		t.Errorf("envelope names %q: the cases of scanEnvelope and fill follow this order", got)
+	}
+	for _, names := range [][]string{envelopeNames, statusInfoNames, feeNames, smsNames} {
+		if len(names) > 8 {
+			t.Errorf("%d names %v do not fit the scanner's uint8 of names seen", len(names), names)
+		}
 	}
 }

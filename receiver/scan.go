@@ -77,6 +77,8 @@ func scanEnvelope(body []byte, env *envelope) (parsed, sure bool) {
 			}
 			env.SMS = &smsEvent{}
 			s.smsEvent(env.SMS)
+		default:
+			s.unread()
 		}
 	})
 	if s.unsure {
@@ -91,6 +93,14 @@ type scanner struct {
 	i       int
 	typeErr bool // a value of a type its field refuses: json.Unmarshal fails
 	unsure  bool // a key left to json.Unmarshal
+}
+
+// unread leaves a name of the decode view that the scanner has no case for to json.Unmarshal:
+// a field added to envelope (or to one of its structs) is then decoded right, if slowly,
+// before the scanner learns it.
+func (s *scanner) unread() {
+	s.unsure = true
+	s.skip()
 }
 
 // space moves past JSON white space.
@@ -271,6 +281,8 @@ func (s *scanner) statusInfo(si *statusInfo) {
 			s.str(&si.Called)
 		case 6:
 			s.str(&si.NotifyMode)
+		default:
+			s.unread()
 		}
 	})
 }
@@ -296,6 +308,8 @@ func (s *scanner) smsEvent(e *smsEvent) {
 			s.str(&e.TimeStamp)
 		case 5:
 			s.str(&e.SubscriptionID)
+		default:
+			s.unread()
 		}
 	})
 }
@@ -334,6 +348,8 @@ func (s *scanner) fees(env *envelope) {
 					s.str(&f.CallEndTime)
 				case 4:
 					s.str(&f.FwdAnswerTime)
+				default:
+					s.unread()
 				}
 			})
 		default:
