@@ -41,7 +41,7 @@ const (
 )
 
 // CallEventTypes are the call event types in §7.4 order: an event arriving after one of a
-// later type arrived out of order (CallEventRank).
+// later type arrived out of order (CallEventRanks).
 var CallEventTypes = []string{EventCallin, EventCollectInfo, EventCallout, EventAlerting, EventAnswer, EventDisconnect}
 
 // Notification is one row of Notifications: what the harness knows of a kind.
