@@ -158,9 +158,9 @@ type Options struct {
 	// are never failed by FailFirst: the platform does not re-send them (§6.7, D89).
 	Rules *Rules
 	// BlockReply, when set, is asked first for the reply to a Block request (Arrival.Kind
-	// pns.NotifySMSBlock, or pns.NotifyEvent for an X-mode callin); ok false falls back to Rules. It runs
-	// on the handler goroutine and must be quick. Test runners use it to give each scenario
-	// its own reply.
+	// pns.NotifySMSBlock, or pns.NotifyEvent for an X-mode callin); ok false falls back to
+	// Rules. It runs on the handler goroutine and must be quick. Test runners use it to give
+	// each scenario its own reply.
 	BlockReply func(a Arrival) (reply []byte, ok bool)
 	// MaxBody limits the request body read (DefaultMaxBody); larger bodies are answered 413.
 	MaxBody int64

@@ -130,7 +130,7 @@ type Push struct {
 	App AppRef
 	// URL is the customer's endpoint for this kind (D77 decides which URL, not the dispatcher).
 	URL string
-	// Kind is one of the Kind constants.
+	// Kind is one of Kinds (the kinds of pns.Notifications, pns.NotifyEvent …).
 	Kind string
 	// Body is the JSON to send: the whole message for pns.NotifyEvent, pns.NotifySMSNotify and
 	// pns.NotifySMSBlock; one record (FeeInfo object / numInfo entry) for pns.NotifyFee and
