@@ -31,9 +31,8 @@ const (
 )
 
 // callbackOrder is the order of notification types in the report: call events in §7.4
-// order, then fee records, X-number status and SMS.
-var callbackOrder = map[string]int{"callin": 0, "collectInfo": 1, "callout": 2, "alerting": 3, "answer": 4,
-	"disconnect": 5, "fee": 6, "numStatus": 7, "sms.notify": 8, "sms.block": 9}
+// order, then fee records, X-number status and SMS (pns.NotificationTypes).
+var callbackOrder = pns.NotificationTypeRanks()
 
 // Callbacks builds the callback section from the receiver's report (take it with
 // receiver.Final at the end of a run, so that calls still lacking notifications count as

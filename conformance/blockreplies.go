@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/cucumber/godog"
+	"github.com/pns-harness/pns-harness/pns"
 	"github.com/pns-harness/pns-harness/receiver"
 )
 
@@ -57,10 +58,10 @@ func (b *BlockReplies) Reply(a receiver.Arrival) ([]byte, bool) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	switch {
-	case a.Kind == receiver.KindSMSBlock && env.SMSEvent != nil:
+	case a.Kind == pns.NotifySMSBlock && env.SMSEvent != nil:
 		r, ok := b.sms[env.SMSEvent.VirtualNumber]
 		return r, ok
-	case a.Kind == receiver.KindEvent && env.StatusInfo != nil:
+	case a.Kind == pns.NotifyEvent && env.StatusInfo != nil:
 		r, ok := b.callin[env.StatusInfo.Called]
 		return r, ok
 	}

@@ -4,12 +4,21 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strconv"
 
-	"github.com/pns-harness/pns-harness/receiver"
+	"github.com/pns-harness/pns-harness/pns"
 )
 
-// feeBatchCap is the documented maximum of fee records per message (§8.1).
-const feeBatchCap = 50
+// feeBatchCap is the documented maximum of fee records per message (§8.1): the BatchCap of
+// the fee row of pns.Notifications. The steps name it in their text, so a feature written
+// for another cap does not match them.
+var feeBatchCap = notificationCap(pns.NotifyFee)
+
+// notificationCap is the BatchCap of a kind's row of pns.Notifications (0 for an unknown kind).
+func notificationCap(kind string) int {
+	n, _ := pns.NotificationOf(kind)
+	return n.BatchCap
+}
 
 // registerCapSteps adds the steps that drive the platform up to a documented cap.
 func (w *world) registerCapSteps(sc stepRegistry) {
@@ -21,13 +30,14 @@ func (w *world) registerCapSteps(sc stepRegistry) {
 		}
 		return nil
 	})
-	sc.Step(`^the fee records of the scenario's calls arrive in full messages of 50 and one with the rest$`, w.feesAtCap)
+	sc.Step(`^the fee records of the scenario's calls arrive in full messages of `+strconv.Itoa(feeBatchCap)+` and one with the rest$`, w.feesAtCap)
 	sc.Step(`^the status of (\d+) X numbers of the app is set to "([^"]*)"$`, w.setManyStatuses)
-	sc.Step(`^the numStatus pushes of those changes arrive in full messages of 100 and one with the rest$`, w.statusesAtCap)
+	sc.Step(`^the numStatus pushes of those changes arrive in full messages of `+strconv.Itoa(statusBatchCap)+` and one with the rest$`, w.statusesAtCap)
 }
 
-// statusBatchCap is the documented maximum of status changes per X-status message (§9).
-const statusBatchCap = 100
+// statusBatchCap is the documented maximum of status changes per X-status message (§9): the
+// BatchCap of the numstatus row of pns.Notifications.
+var statusBatchCap = notificationCap(pns.NotifyNumStatus)
 
 // setManyStatuses changes the status of n distinct X numbers of the current app at once.
 func (w *world) setManyStatuses(ctx context.Context, n int, status string) error {
@@ -73,7 +83,7 @@ func (w *world) statusesAtCap(ctx context.Context) error {
 		seen := map[string]bool{}
 		var sizes []int
 		for _, p := range ps {
-			if p.Kind != receiver.KindNumStatus || p.Redelivery {
+			if p.Kind != pns.NotifyNumStatus || p.Redelivery {
 				continue
 			}
 			l, _ := p.doc["numInfo"].([]any)
@@ -123,7 +133,7 @@ func (w *world) feesAtCap(ctx context.Context) error {
 		seen := map[string]bool{}
 		var sizes []int
 		for _, p := range ps {
-			if p.Kind != receiver.KindFee || !p.first() {
+			if p.Kind != pns.NotifyFee || !p.first() {
 				continue
 			}
 			ours := false

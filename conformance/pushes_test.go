@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pns-harness/pns-harness/pns"
 	"github.com/pns-harness/pns-harness/receiver"
 	"github.com/pns-harness/pns-harness/schemas"
 )
@@ -144,17 +145,17 @@ func TestPushChecksCanFail(t *testing.T) {
 		want   string
 	}{
 		{"fee signature", "@rule:delivery:signature-aksk", func(a *receiver.Arrival) {
-			if a.Kind == receiver.KindFee {
+			if a.Kind == pns.NotifyFee {
 				a.SignatureOK = false
 			}
 		}, "signature did not verify"},
 		{"callout body", "@rule:delivery:signature-aksk", func(a *receiver.Arrival) {
-			if a.EventType == receiver.EventCallout {
+			if a.EventType == pns.EventCallout {
 				a.Body = bytes.Replace(a.Body, []byte(`"caller":"+86170`), []byte(`"caller":"+86171`), 1)
 			}
 		}, "but the simulator reported"},
 		{"numStatus schema", "@rule:delivery:numstatus && @axb.bind", func(a *receiver.Arrival) {
-			if a.Kind == receiver.KindNumStatus {
+			if a.Kind == pns.NotifyNumStatus {
 				a.Violations = []string{"injected"}
 			}
 		}, "violates its schema"},

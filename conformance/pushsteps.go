@@ -15,7 +15,6 @@ import (
 
 	"github.com/cucumber/godog"
 	"github.com/pns-harness/pns-harness/pns"
-	"github.com/pns-harness/pns-harness/receiver"
 )
 
 // registerPushSteps adds the steps that assert what arrives at the customer's notification
@@ -116,7 +115,7 @@ func (w *world) setLast(doc map[string]any, body []byte, what string) {
 func sessionEvents(ps []push, sid string) []push {
 	var out []push
 	for _, p := range ps {
-		if p.Kind == receiver.KindEvent && p.first() && p.concerns(sid) {
+		if p.Kind == pns.NotifyEvent && p.first() && p.concerns(sid) {
 			out = append(out, p)
 		}
 	}
@@ -204,11 +203,8 @@ func (w *world) eventsArrive(ctx context.Context, list string) error {
 	return nil
 }
 
-// eventRank is the §7.4 order of event types.
-var eventRank = map[string]int{
-	receiver.EventCallin: 0, receiver.EventCollectInfo: 1, receiver.EventCallout: 2,
-	receiver.EventAlerting: 3, receiver.EventAnswer: 4, receiver.EventDisconnect: 5,
-}
+// eventRank is the §7.4 order of event types (pns.CallEventTypes).
+var eventRank = pns.CallEventRanks()
 
 func (w *world) pushesSigned(scheme string) error {
 	if err := w.needPushes(); err != nil {
@@ -248,7 +244,7 @@ func (w *world) feeOf(ctx context.Context, sid string) (push, map[string]any, er
 	var rec map[string]any
 	err := w.inbox.wait(ctx, func(ps []push) (bool, error) {
 		for _, p := range ps {
-			if p.Kind != receiver.KindFee || !p.first() {
+			if p.Kind != pns.NotifyFee || !p.first() {
 				continue
 			}
 			for _, r := range p.feeRecords() {
@@ -266,9 +262,9 @@ func (w *world) feeOf(ctx context.Context, sid string) (push, map[string]any, er
 // feeTimes are the fee record's time fields in the order §8.3 allows, with the event whose
 // timestamp each one equals.
 var feeTimes = []struct{ field, event string }{
-	{"callInTime", receiver.EventCallin}, {"fwdStartTime", receiver.EventCallout},
-	{"fwdAlertingTime", receiver.EventAlerting}, {"fwdAnswerTime", receiver.EventAnswer},
-	{"callEndTime", receiver.EventDisconnect},
+	{"callInTime", pns.EventCallin}, {"fwdStartTime", pns.EventCallout},
+	{"fwdAlertingTime", pns.EventAlerting}, {"fwdAnswerTime", pns.EventAnswer},
+	{"callEndTime", pns.EventDisconnect},
 }
 
 func (w *world) feeArrives(ctx context.Context) error {
@@ -325,12 +321,12 @@ func (w *world) feeArrives(ctx context.Context) error {
 			return fmt.Errorf("fee %s %s differs from the %s event's timestamp %v", ft.field, v, ft.event, si["timestamp"])
 		}
 	}
-	if in := byType[receiver.EventCallin]; in != nil {
+	if in := byType[pns.EventCallin]; in != nil {
 		if rec["callerNum"] != in["caller"] || rec["bindNum"] != in["called"] {
 			return fmt.Errorf("fee callerNum/bindNum %v/%v, want the callin event's caller/called %v/%v", rec["callerNum"], rec["bindNum"], in["caller"], in["called"])
 		}
 	}
-	if out := byType[receiver.EventCallout]; out != nil && rec["fwdDstNum"] != out["called"] {
+	if out := byType[pns.EventCallout]; out != nil && rec["fwdDstNum"] != out["called"] {
 		return fmt.Errorf("fee fwdDstNum %v, want the callout event's called %v", rec["fwdDstNum"], out["called"])
 	}
 	doc := map[string]any{"eventType": p.doc["eventType"], "feeLst": p.doc["feeLst"], "fee": rec}
@@ -349,7 +345,7 @@ func (w *world) feesBatched(ctx context.Context) error {
 	}
 	return w.inbox.wait(ctx, func(ps []push) (bool, error) {
 		for _, p := range ps {
-			if p.Kind != receiver.KindFee || !p.first() {
+			if p.Kind != pns.NotifyFee || !p.first() {
 				continue
 			}
 			all := true
@@ -379,7 +375,7 @@ func callPushes(ps []push, call map[string]any, sid string) ([]push, bool) {
 	}
 	var out []push
 	for _, p := range ps {
-		if p.first() && (p.Kind == receiver.KindEvent || p.Kind == receiver.KindFee) && p.concerns(sid) {
+		if p.first() && (p.Kind == pns.NotifyEvent || p.Kind == pns.NotifyFee) && p.concerns(sid) {
 			out = append(out, p)
 		}
 	}
@@ -521,7 +517,7 @@ func (w *world) numStatusArrives(ctx context.Context, x, status, cause string) e
 		for _, p := range ps {
 			// Any delivery counts: a status body has no timestamp, so the receiver may take
 			// an identical earlier change of the same X for a duplicate.
-			if p.Kind != receiver.KindNumStatus || p.Redelivery {
+			if p.Kind != pns.NotifyNumStatus || p.Redelivery {
 				continue
 			}
 			l, _ := p.doc["numInfo"].([]any)
@@ -595,7 +591,7 @@ func (w *world) smsNotifyArrives(ctx context.Context) error {
 	if notify == nil {
 		return fmt.Errorf("the simulator sent no Notify for this SMS: %s", render(sms))
 	}
-	p, err := w.smsPush(ctx, receiver.KindSMSNotify, id)
+	p, err := w.smsPush(ctx, pns.NotifySMSNotify, id)
 	if err != nil {
 		return err
 	}
@@ -630,7 +626,7 @@ func (w *world) smsBlockArrives(ctx context.Context) error {
 	if str(block["url"]) == "" {
 		return fmt.Errorf("%w: the app has no SMS control URL (§10 Block)", godog.ErrSkip)
 	}
-	p, err := w.smsPush(ctx, receiver.KindSMSBlock, id)
+	p, err := w.smsPush(ctx, pns.NotifySMSBlock, id)
 	if err != nil {
 		return err
 	}

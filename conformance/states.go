@@ -13,7 +13,6 @@ import (
 
 	"github.com/pns-harness/pns-harness/pns"
 	"github.com/pns-harness/pns-harness/profile"
-	"github.com/pns-harness/pns-harness/receiver"
 	"github.com/pns-harness/pns-harness/reports"
 )
 
@@ -183,14 +182,14 @@ func (w *world) excuse(step string, err error) (state, why string) {
 // capabilityRules maps the rule tags of pushes, recordings and the stop call to what they
 // need: a notification kind the platform pushes, recordings, or the stop call.
 var capabilityRules = map[string]string{
-	"@rule:delivery:events":        receiver.KindEvent,
-	"@rule:delivery:fee":           receiver.KindFee,
-	"@rule:delivery:fee-batch":     receiver.KindFee,
-	"@rule:delivery:fee-cap":       receiver.KindFee,
-	"@rule:delivery:numstatus":     receiver.KindNumStatus,
-	"@rule:delivery:numstatus-cap": receiver.KindNumStatus,
-	"@rule:delivery:sms-notify":    receiver.KindSMSNotify,
-	"@rule:delivery:sms-block":     receiver.KindSMSBlock,
+	"@rule:delivery:events":        pns.NotifyEvent,
+	"@rule:delivery:fee":           pns.NotifyFee,
+	"@rule:delivery:fee-batch":     pns.NotifyFee,
+	"@rule:delivery:fee-cap":       pns.NotifyFee,
+	"@rule:delivery:numstatus":     pns.NotifyNumStatus,
+	"@rule:delivery:numstatus-cap": pns.NotifyNumStatus,
+	"@rule:delivery:sms-notify":    pns.NotifySMSNotify,
+	"@rule:delivery:sms-block":     pns.NotifySMSBlock,
 	"@rule:delivery:recording":     "recording",
 	"@" + pns.IfaceRecordDownload:  "recording",
 	"@" + pns.IfaceStopCall:        "stopCall",

@@ -46,9 +46,9 @@ func benchEndToEnd(b *testing.B, validate, hanging bool) {
 			return
 		}
 		switch a.Kind {
-		case receiver.KindEvent:
+		case pns.NotifyEvent:
 			gotEvents.Add(1)
-		case receiver.KindFee:
+		case pns.NotifyFee:
 			gotFees.Add(int64(len(a.SessionIDs)))
 		}
 	}
@@ -190,7 +190,7 @@ func BenchmarkTrivialPushes(b *testing.B) {
 	b.ResetTimer()
 	start := time.Now()
 	for i := 0; i < b.N; i++ {
-		if err := d.Enqueue(ctx, callbacks.Push{App: app, URL: srv.URL, Kind: callbacks.KindEvent, Body: body, OrderKey: strconv.Itoa(i)}); err != nil {
+		if err := d.Enqueue(ctx, callbacks.Push{App: app, URL: srv.URL, Kind: pns.NotifyEvent, Body: body, OrderKey: strconv.Itoa(i)}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -199,7 +199,7 @@ func BenchmarkTrivialPushes(b *testing.B) {
 	}
 	elapsed := time.Since(start)
 	b.StopTimer()
-	if ks := d.Stats().ByKind[callbacks.KindEvent]; ks.Delivered != uint64(b.N) {
+	if ks := d.Stats().ByKind[pns.NotifyEvent]; ks.Delivered != uint64(b.N) {
 		b.Fatalf("delivered %d of %d", ks.Delivered, b.N)
 	}
 	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "callbacks/s")

@@ -44,7 +44,7 @@ type e2eArrivalLog struct {
 }
 
 func (l *e2eArrivalLog) onPush(a receiver.Arrival) {
-	if a.Kind != receiver.KindEvent {
+	if a.Kind != pns.NotifyEvent {
 		return
 	}
 	var ev struct {
@@ -186,7 +186,7 @@ func TestEndToEndCallbacks(t *testing.T) {
 		tfMu.Lock()
 		defer tfMu.Unlock()
 		transportFailures++
-		if a.Kind == callbacks.KindFee {
+		if a.Kind == pns.NotifyFee {
 			transportFailed["fee"] = true
 		}
 		for _, r := range a.Refs {
@@ -321,7 +321,7 @@ func TestEndToEndCallbacks(t *testing.T) {
 	if ds.RetryPending != 0 || ds.QueueDepth != 0 || ds.OpenBatches != 0 {
 		t.Errorf("dispatcher not settled: %+v", ds)
 	}
-	for _, k := range []string{callbacks.KindEvent, callbacks.KindFee} {
+	for _, k := range []string{pns.NotifyEvent, pns.NotifyFee} {
 		if ks := ds.ByKind[k]; ks.Dropped != 0 || ks.Abandoned != 0 || ks.Delivered != ks.Messages {
 			t.Errorf("dispatcher %s: %+v", k, ks)
 		}
@@ -383,8 +383,8 @@ func TestEndToEndCallbacks(t *testing.T) {
 		// call's events go out in order: only a refused (injected or transport) attempt,
 		// accepted at its re-push after later events, can put one event out of order.
 		{"out-of-order arrivals beyond re-pushed events", max(0, c.OutOfOrder-c.InjectedFailures-tf), 0},
-		{"requests beyond attempts", max(0, c.Requests-int64(ds.ByKind[callbacks.KindEvent].Attempts+ds.ByKind[callbacks.KindFee].Attempts)), 0},
-		{"attempts that did not reach the receiver beyond transport failures", max(0, int64(ds.ByKind[callbacks.KindEvent].Attempts+ds.ByKind[callbacks.KindFee].Attempts)-c.Requests-tf), 0},
+		{"requests beyond attempts", max(0, c.Requests-int64(ds.ByKind[pns.NotifyEvent].Attempts+ds.ByKind[pns.NotifyFee].Attempts)), 0},
+		{"attempts that did not reach the receiver beyond transport failures", max(0, int64(ds.ByKind[pns.NotifyEvent].Attempts+ds.ByKind[pns.NotifyFee].Attempts)-c.Requests-tf), 0},
 	} {
 		if chk.got != chk.want {
 			t.Errorf("%s = %d, want %d", chk.name, chk.got, chk.want)

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/pns-harness/pns-harness/pns"
 )
 
 // The one grammar of callback thresholds, shared by `harness load`, `harness run`, `harness
@@ -27,9 +29,9 @@ var CallbackRunCounts = []string{"missing", "duplicate", "outOfOrder", "late", "
 // CallbackTypeCounts are the counts of one notification type a threshold may name.
 var CallbackTypeCounts = []string{"count", "expected", "received", "missing", "duplicate", "outOfOrder", "late", "clockSkew"}
 
-// CallbackEvents are the notification types a threshold may name ("all" adds them up).
-var CallbackEvents = []string{"callin", "collectInfo", "callout", "alerting", "answer", "disconnect",
-	"fee", "numStatus", "sms.notify", "sms.block", "all"}
+// CallbackEvents are the notification types a threshold may name: the rows of every kind of
+// pns.Notifications, and "all", which adds them up.
+var CallbackEvents = append(pns.NotificationTypes(), "all")
 
 // CallbackThreshold is a parsed callback threshold.
 type CallbackThreshold struct {

@@ -5,6 +5,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/pns-harness/pns-harness/pns"
 	"github.com/pns-harness/pns-harness/receiver"
 )
 
@@ -160,7 +161,7 @@ func (t *CallbackTracker) account(id, event string, at, trig time.Time, d time.D
 		// A call whose events were not known in advance (op_stop.go) is complete at its
 		// disconnect and its fee record, in either order.
 		switch event {
-		case receiver.EventDisconnect:
+		case pns.EventDisconnect:
 			ends |= endDisconnect
 		case "fee":
 			ends |= endFee

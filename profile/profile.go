@@ -19,7 +19,6 @@ import (
 
 	"github.com/pns-harness/pns-harness/internal/yamlx"
 	"github.com/pns-harness/pns-harness/pns"
-	"github.com/pns-harness/pns-harness/receiver"
 	"gopkg.in/yaml.v3"
 )
 
@@ -94,8 +93,9 @@ type Capabilities struct {
 	SMSControl *bool `yaml:"smsControl,omitempty" json:"smsControl,omitempty"`
 }
 
-// NotificationKinds are the kinds Capabilities.Notifications may list (the receiver's kinds).
-var NotificationKinds = []string{receiver.KindEvent, receiver.KindFee, receiver.KindNumStatus, receiver.KindSMSNotify, receiver.KindSMSBlock}
+// NotificationKinds are the kinds Capabilities.Notifications may list: those of
+// pns.Notifications, which the receiver recognises.
+var NotificationKinds = pns.NotificationKinds()
 
 // OffersMode tells whether the platform offers a mode.
 func (c Capabilities) OffersMode(m pns.Mode) bool {
@@ -106,11 +106,11 @@ func (c Capabilities) OffersMode(m pns.Mode) bool {
 // when that is given, and SMS kinds need SMS, numstatus needs XStatusNotifications.
 func (c Capabilities) Pushes(kind string) bool {
 	switch {
-	case (kind == receiver.KindSMSNotify || kind == receiver.KindSMSBlock) && c.SMS != nil && !*c.SMS:
+	case (kind == pns.NotifySMSNotify || kind == pns.NotifySMSBlock) && c.SMS != nil && !*c.SMS:
 		return false
-	case kind == receiver.KindSMSBlock && !c.OffersSMSControl():
+	case kind == pns.NotifySMSBlock && !c.OffersSMSControl():
 		return false
-	case kind == receiver.KindNumStatus && c.XStatusNotifications != nil && !*c.XStatusNotifications:
+	case kind == pns.NotifyNumStatus && c.XStatusNotifications != nil && !*c.XStatusNotifications:
 		return false
 	}
 	return len(c.Notifications) == 0 || slices.Contains(c.Notifications, kind)

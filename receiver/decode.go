@@ -2,6 +2,7 @@ package receiver
 
 import (
 	"encoding/json"
+	"reflect"
 	"strings"
 	"unicode/utf8"
 
@@ -47,13 +48,26 @@ func decodeEnvelope(body []byte, env *envelope, wantDoc bool) (doc schemas.Decod
 	return doc, json.Unmarshal(body, env) == nil
 }
 
-// The JSON names of each struct of envelope, for the case-insensitive check of fill.
+// The JSON names of each struct of envelope, for the case-insensitive check of fill and the
+// scanner's cases (in field order). They are read from the structs' tags, so that a field
+// added to the decode view is a name both fast paths know they do not read: they leave the
+// body to json.Unmarshal (scanner.unread, fill's default case) until taught the field.
 var (
-	envelopeNames   = []string{"eventType", "statusInfo", "feeLst", "numInfo", "appKey", "smsEvent"}
-	statusInfoNames = []string{"timestamp", "sessionId", "subscriptionId", "stateCode", "caller", "called", "notifyMode"}
-	feeNames        = []string{"icid", "sessionId", "subscriptionId", "callEndTime", "fwdAnswerTime"}
-	smsNames        = []string{"smsIdentifier", "notificationMode", "calling", "virtualNumber", "timeStamp", "subscriptionId"}
+	envelopeNames   = jsonNames(envelope{})
+	statusInfoNames = jsonNames(statusInfo{})
+	feeNames        = jsonNames(feeItem{})
+	smsNames        = jsonNames(smsEvent{})
 )
+
+// jsonNames returns the JSON names of a struct's fields, in field order.
+func jsonNames(v any) []string {
+	t := reflect.TypeOf(v)
+	names := make([]string, t.NumField())
+	for i := range names {
+		names[i], _, _ = strings.Cut(t.Field(i).Tag.Get("json"), ",")
+	}
+	return names
+}
 
 // foldsToName reports whether a key that is none of names exactly might still be matched to one
 // by encoding/json, which also accepts keys equal under case folding: for an ASCII key that is

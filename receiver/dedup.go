@@ -5,6 +5,8 @@ package receiver
 import (
 	"net/http"
 	"time"
+
+	"github.com/pns-harness/pns-harness/pns"
 )
 
 // seenEntry tracks one body (by content hash).
@@ -53,24 +55,20 @@ func (st *state) duplicateBody(a *Arrival, env *envelope, parsed bool) {
 		return
 	}
 	switch a.Kind {
-	case KindEvent:
+	case pns.NotifyEvent:
 		if _, ok := eventRank[env.EventType]; ok {
 			st.typ(env.EventType).Duplicate++
 			return
 		}
-	case KindFee:
-		if len(env.FeeLst) > 0 {
-			st.typ("fee").Duplicate += int64(len(env.FeeLst))
-			return
+	default:
+		// Every other kind has one row (pns.Notification.Types): one count per record of a
+		// batch, one per message otherwise.
+		if n, ok := pns.NotificationOf(a.Kind); ok {
+			if records := env.records(n); records > 0 {
+				st.typ(n.Types[0]).Duplicate += int64(records)
+				return
+			}
 		}
-	case KindNumStatus:
-		if len(env.NumInfo) > 0 {
-			st.typ("numStatus").Duplicate += int64(len(env.NumInfo))
-			return
-		}
-	case KindSMSNotify, KindSMSBlock:
-		st.typ(a.Kind).Duplicate++
-		return
 	}
 	st.c.DuplicatesUntyped++
 }

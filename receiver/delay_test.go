@@ -82,7 +82,7 @@ func TestExpectedTypes(t *testing.T) {
 	clk := newFakeClock()
 	r := New(Options{Apps: apps, Now: clk.Now, ExpectDeadline: time.Minute})
 	h := r.Handler()
-	want := []string{EventCallin, EventCallout, EventAlerting, EventDisconnect}
+	want := []string{pns.EventCallin, pns.EventCallout, pns.EventAlerting, pns.EventDisconnect}
 	r.Expect(Expectation{SessionID: "A", Events: want})
 	r.Expect(Expectation{SessionID: "B", Events: want})
 	for _, e := range want {
@@ -101,9 +101,9 @@ func TestExpectedTypes(t *testing.T) {
 		t.Errorf("final: %+v", s)
 	}
 	for typ, w := range map[string]TypeCounts{
-		EventCallin:     {Expected: 2, Received: 2, OfExpected: 2},
-		EventDisconnect: {Expected: 2, Received: 1, OfExpected: 1, Missing: 1},
-		"fee":           {Expected: 2, Received: 1, OfExpected: 1, Missing: 1},
+		pns.EventCallin:     {Expected: 2, Received: 2, OfExpected: 2},
+		pns.EventDisconnect: {Expected: 2, Received: 1, OfExpected: 1, Missing: 1},
+		"fee":               {Expected: 2, Received: 1, OfExpected: 1, Missing: 1},
 	} {
 		if got := fin.ByType[typ]; got != w {
 			t.Errorf("%s: %+v, want %+v", typ, got, w)
@@ -122,22 +122,22 @@ func TestOfExpectedScope(t *testing.T) {
 	clk := newFakeClock()
 	r := New(Options{Apps: apps, Now: clk.Now, ExpectDeadline: time.Minute})
 	h := r.Handler()
-	r.Expect(Expectation{SessionID: "A", Events: []string{EventCallin, EventDisconnect}})
-	post(t, h, &appAKSK, event("A", "", EventCallin, clk.Now()))
+	r.Expect(Expectation{SessionID: "A", Events: []string{pns.EventCallin, pns.EventDisconnect}})
+	post(t, h, &appAKSK, event("A", "", pns.EventCallin, clk.Now()))
 	// B's pushes arrive before its expectation is registered (the platform was faster than
 	// the harness's bookkeeping): they are B's all the same.
-	post(t, h, &appAKSK, event("B", "", EventCallin, clk.Now()))
+	post(t, h, &appAKSK, event("B", "", pns.EventCallin, clk.Now()))
 	post(t, h, &appAKSK, feeMessage(feeRecord("k", "ib", "B", "", clk.Now())))
-	r.Expect(Expectation{SessionID: "B", Events: []string{EventCallin, EventDisconnect}})
-	post(t, h, &appAKSK, event("B", "", EventDisconnect, clk.Now()))
+	r.Expect(Expectation{SessionID: "B", Events: []string{pns.EventCallin, pns.EventDisconnect}})
+	post(t, h, &appAKSK, event("B", "", pns.EventDisconnect, clk.Now()))
 	// C was never expected.
-	post(t, h, &appAKSK, event("C", "", EventCallin, clk.Now()))
+	post(t, h, &appAKSK, event("C", "", pns.EventCallin, clk.Now()))
 	post(t, h, &appAKSK, feeMessage(feeRecord("k", "ic", "C", "", clk.Now())))
 	fin := r.Final()
 	if fin.Format < 3 {
 		t.Errorf("format %d: a reader cannot tell that OfExpected was counted", fin.Format)
 	}
-	for typ, w := range map[string][2]int64{EventCallin: {3, 2}, EventDisconnect: {1, 1}, "fee": {2, 1}} {
+	for typ, w := range map[string][2]int64{pns.EventCallin: {3, 2}, pns.EventDisconnect: {1, 1}, "fee": {2, 1}} {
 		if got := fin.ByType[typ]; got.Received != w[0] || got.OfExpected != w[1] {
 			t.Errorf("%s: received %d of which about expected calls %d, want %d and %d", typ, got.Received, got.OfExpected, w[0], w[1])
 		}
@@ -151,12 +151,12 @@ func TestForgetWindow(t *testing.T) {
 	clk := newFakeClock()
 	r := New(Options{Apps: apps, Now: clk.Now, Forget: time.Hour, ExpectDeadline: time.Minute})
 	h := r.Handler()
-	old := event("OLD", "", EventCallin, clk.Now())
+	old := event("OLD", "", pns.EventCallin, clk.Now())
 	r.Expect(Expectation{SessionID: "OLD"}) // never gets its disconnect: missing
 	post(t, h, &appAKSK, old)
-	post(t, h, &appAKSK, event("DUP", "", EventCallin, clk.Now()))
-	post(t, h, &appAKSK, event("DUP", "", EventCallin, clk.Now().Add(time.Second))) // a duplicate event
-	for _, e := range []string{EventCallin, EventCallout, EventAlerting} {
+	post(t, h, &appAKSK, event("DUP", "", pns.EventCallin, clk.Now()))
+	post(t, h, &appAKSK, event("DUP", "", pns.EventCallin, clk.Now().Add(time.Second))) // a duplicate event
+	for _, e := range []string{pns.EventCallin, pns.EventCallout, pns.EventAlerting} {
 		clk.Add(40 * time.Minute)
 		post(t, h, &appAKSK, event("NEW", "", e, clk.Now())) // sweeps every quarter window
 	}
@@ -182,7 +182,7 @@ func TestForgetWindow(t *testing.T) {
 	if len(rep.Failures) < 2 {
 		t.Errorf("failures of retired sessions lost: %+v", rep.Failures)
 	}
-	if tc := rep.ByType[EventDisconnect]; tc.Missing != 1 || tc.Expected != 1 {
+	if tc := rep.ByType[pns.EventDisconnect]; tc.Missing != 1 || tc.Expected != 1 {
 		t.Errorf("disconnect counts = %+v", tc)
 	}
 }

@@ -60,7 +60,7 @@ func TestDispatcherToReceiver(t *testing.T) {
 	now := time.Now()
 	for _, typ := range []string{"callin", "callout", "alerting", "answer", "disconnect"} {
 		for i := 0; i < calls; i++ {
-			p := callbacks.Push{App: appOf(i), URL: base + "/status", Kind: callbacks.KindEvent,
+			p := callbacks.Push{App: appOf(i), URL: base + "/status", Kind: pns.NotifyEvent,
 				Body: event(sess(i), sub(i), typ, now), Ref: sess(i)}
 			if err := d.Enqueue(ctx, p); err != nil {
 				t.Fatal(err)
@@ -72,7 +72,7 @@ func TestDispatcherToReceiver(t *testing.T) {
 	}
 	for i := 0; i < calls; i++ {
 		app := appOf(i)
-		p := callbacks.Push{App: app, URL: base + "/fee", Kind: callbacks.KindFee,
+		p := callbacks.Push{App: app, URL: base + "/fee", Kind: pns.NotifyFee,
 			Body: feeRecord(app.Key, fmt.Sprintf("icid-%d", i), sess(i), sub(i), now), Ref: fmt.Sprintf("icid-%d", i)}
 		if err := d.Enqueue(ctx, p); err != nil {
 			t.Fatal(err)
@@ -172,8 +172,8 @@ func TestSchemaInvalidFromDispatcher(t *testing.T) {
 	ctx := context.Background()
 	app := callbacks.AppRef{Key: appAKSK.AppKey, Secret: appAKSK.AppSecret}
 	for _, p := range []callbacks.Push{
-		{App: app, URL: base, Kind: callbacks.KindFee, Body: []byte(`{"direction":1,"icid":"x","sessionId":"s"}`)},
-		{App: app, URL: base, Kind: callbacks.KindNumStatus, Body: []byte(`{"number":"+8617000000001","status":"7"}`)},
+		{App: app, URL: base, Kind: pns.NotifyFee, Body: []byte(`{"direction":1,"icid":"x","sessionId":"s"}`)},
+		{App: app, URL: base, Kind: pns.NotifyNumStatus, Body: []byte(`{"number":"+8617000000001","status":"7"}`)},
 	} {
 		if err := d.Enqueue(ctx, p); err != nil {
 			t.Fatal(err)
@@ -186,7 +186,7 @@ func TestSchemaInvalidFromDispatcher(t *testing.T) {
 	if rep.Counters.SchemaInvalid != 2 || len(rep.Violations) != 2 {
 		t.Errorf("schemaInvalid = %d, violations = %+v", rep.Counters.SchemaInvalid, rep.Violations)
 	}
-	if ks := d.Stats().ByKind[callbacks.KindFee]; ks.Delivered != 1 || ks.Failed != 0 {
+	if ks := d.Stats().ByKind[pns.NotifyFee]; ks.Delivered != 1 || ks.Failed != 0 {
 		t.Errorf("fee stats = %+v", ks)
 	}
 }
@@ -206,7 +206,7 @@ func TestWrongSecretRepushed(t *testing.T) {
 	defer d.Close()
 	ctx := context.Background()
 	app := callbacks.AppRef{Key: appAKSK.AppKey, Secret: "wrong", Scheme: pns.SchemeAKSK}
-	if err := d.Enqueue(ctx, callbacks.Push{App: app, URL: srvURL, Kind: callbacks.KindEvent, Body: event("s", "", "callin", time.Now())}); err != nil {
+	if err := d.Enqueue(ctx, callbacks.Push{App: app, URL: srvURL, Kind: pns.NotifyEvent, Body: event("s", "", "callin", time.Now())}); err != nil {
 		t.Fatal(err)
 	}
 	for i := 0; i < 3; i++ {
@@ -248,7 +248,7 @@ func BenchmarkEndToEnd(b *testing.B) {
 	b.ResetTimer()
 	start := time.Now()
 	for i := 0; i < b.N; i++ {
-		if err := d.Enqueue(ctx, callbacks.Push{App: app, URL: base, Kind: callbacks.KindEvent, Body: bodies[i]}); err != nil {
+		if err := d.Enqueue(ctx, callbacks.Push{App: app, URL: base, Kind: pns.NotifyEvent, Body: bodies[i]}); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -49,16 +49,11 @@ package receiver
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/binary"
-	"encoding/json"
 	"errors"
 	"hash/maphash"
-	"io"
 	"math"
 	"net"
 	"net/http"
-	"strings"
 	"sync"
 	"time"
 
@@ -67,33 +62,15 @@ import (
 	"github.com/pns-harness/pns-harness/schemas"
 )
 
-// Kinds detected from the body shape. They equal the emulator dispatcher's kinds; the JSON
-// Schema of a kind is "callback." + kind in package schemas.
-const (
-	KindEvent     = "event"
-	KindFee       = "fee"
-	KindNumStatus = "numstatus"
-	KindSMSNotify = "sms.notify"
-	KindSMSBlock  = "sms.block"
-	// KindUnknown is a body that is not JSON or matches none of the shapes.
-	KindUnknown = "unknown"
-)
-
-// Call event types (§7.2) in the order of §7.4.
-const (
-	EventCallin      = "callin"
-	EventCollectInfo = "collectInfo"
-	EventCallout     = "callout"
-	EventAlerting    = "alerting"
-	EventAnswer      = "answer"
-	EventDisconnect  = "disconnect"
-)
+// KindUnknown is the Arrival.Kind of a body that is not JSON or matches none of the shapes;
+// the others are the kinds of pns.Notifications (pns.NotifyEvent …), whose rows say each
+// one's schema, batching and report rows.
+const KindUnknown = "unknown"
 
 // eventRank orders event types as in §7.4; arrival against this order detects out-of-order
-// delivery.
-var eventRank = map[string]int{
-	EventCallin: 0, EventCollectInfo: 1, EventCallout: 2, EventAlerting: 3, EventAnswer: 4, EventDisconnect: 5,
-}
+// delivery. A session keeps the types seen as bits of a uint8 (session.mask), which holds
+// the 6 of pns.CallEventTypes (TestCallEventTypesFitTheMask).
+var eventRank = pns.CallEventRanks()
 
 // Defaults of Options.
 const (
@@ -181,9 +158,9 @@ type Options struct {
 	// are never failed by FailFirst: the platform does not re-send them (§6.7, D89).
 	Rules *Rules
 	// BlockReply, when set, is asked first for the reply to a Block request (Arrival.Kind
-	// KindSMSBlock, or KindEvent for an X-mode callin); ok false falls back to Rules. It runs
-	// on the handler goroutine and must be quick. Test runners use it to give each scenario
-	// its own reply.
+	// pns.NotifySMSBlock, or pns.NotifyEvent for an X-mode callin); ok false falls back to
+	// Rules. It runs on the handler goroutine and must be quick. Test runners use it to give
+	// each scenario its own reply.
 	BlockReply func(a Arrival) (reply []byte, ok bool)
 	// MaxBody limits the request body read (DefaultMaxBody); larger bodies are answered 413.
 	MaxBody int64
@@ -249,30 +226,6 @@ type Arrival struct {
 	// req is the request, kept to capture a Replay of a push judged wrong (nil in tests
 	// that account arrivals directly).
 	req *http.Request
-}
-
-// Expectation registers a call the harness triggered, so that the receiver can report it
-// missing and measure trigger latencies.
-type Expectation struct {
-	// SessionID identifies the call when the harness knows it (emulator control interface).
-	SessionID string
-	// SubscriptionID identifies it otherwise: the first session carrying this subscriptionId
-	// that is not yet claimed by another expectation matches, in registration order.
-	SubscriptionID string
-	// Triggered is the harness-side reference time for latency flavour (b); zero means now.
-	Triggered time.Time
-	// Deadline is how long after Triggered the disconnect event and the fee record must have
-	// arrived (Options.ExpectDeadline when zero).
-	Deadline time.Duration
-	// NoEvents and NoFee say that the app has no call-status or no fee URL (D77), so those
-	// are not required.
-	NoEvents, NoFee bool
-	// Events lists the call event types the call must produce (e.g. from the emulator's
-	// simulated-call answer); empty requires only the disconnect.
-	Events []string
-	// Trigger is the request that made the call (the emulator's calls API), kept so that a
-	// failed call's detail says how to make it again; nil when the call is not the harness's.
-	Trigger *CallTrigger
 }
 
 // Receiver accounts for callback pushes. It is safe for concurrent use.
@@ -397,371 +350,6 @@ func (r *Receiver) Since(t time.Time) time.Duration { return t.Sub(r.start) }
 
 // Started returns the receiver's start time.
 func (r *Receiver) Started() time.Time { return r.start }
-
-// envelope holds the fields of every notification shape that the accounting needs; other
-// fields are skipped by the decoder (decodeEnvelope).
-type envelope struct {
-	EventType  string            `json:"eventType"`
-	StatusInfo *statusInfo       `json:"statusInfo"`
-	FeeLst     []feeItem         `json:"feeLst"`
-	NumInfo    []json.RawMessage `json:"numInfo"`
-	AppKey     string            `json:"appKey"`
-	SMS        *smsEvent         `json:"smsEvent"`
-}
-
-// statusInfo is the part of a call event's statusInfo the accounting reads.
-type statusInfo struct {
-	Timestamp      string `json:"timestamp"`
-	SessionID      string `json:"sessionId"`
-	SubscriptionID string `json:"subscriptionId"`
-	// StateCode stays raw: a stateCode of the wrong type is a schema violation, and must
-	// not make the whole body unreadable.
-	StateCode json.RawMessage `json:"stateCode"`
-	// Caller, Called and NotifyMode select the reply to an X-mode Block callin.
-	Caller     string `json:"caller"`
-	Called     string `json:"called"`
-	NotifyMode string `json:"notifyMode"`
-}
-
-// feeItem is the part of a fee record the accounting reads.
-type feeItem struct {
-	Icid           string `json:"icid"`
-	SessionID      string `json:"sessionId"`
-	SubscriptionID string `json:"subscriptionId"`
-	CallEndTime    string `json:"callEndTime"`
-	FwdAnswerTime  string `json:"fwdAnswerTime"`
-}
-
-// smsEvent is the part of an SMS notification's smsEvent the accounting reads.
-type smsEvent struct {
-	SMSIdentifier    string `json:"smsIdentifier"`
-	NotificationMode string `json:"notificationMode"`
-	Calling          string `json:"calling"`
-	VirtualNumber    string `json:"virtualNumber"`
-	TimeStamp        string `json:"timeStamp"`
-	SubscriptionID   string `json:"subscriptionId"`
-}
-
-// blockCallin reports whether the body is an X-mode callin in Block mode, whose reply steers
-// the call (§6.7).
-func (e *envelope) blockCallin() bool {
-	return e.EventType == "callin" && e.StatusInfo != nil && e.StatusInfo.NotifyMode == pns.NotifyModeBlock
-}
-
-// blockAnswer is the reply body to a Block request: the rules' choice, else the defaults.
-func (r *Receiver) blockAnswer(env *envelope) []byte {
-	if env.SMS != nil {
-		if b, ok := r.opts.Rules.SMSAnswer(env.SMS.Calling, env.SMS.VirtualNumber); ok {
-			return b
-		}
-		return r.blockReply
-	}
-	return r.opts.Rules.CallinAnswer(env.StatusInfo.Caller, env.StatusInfo.Called)
-}
-
-// replyKey is the Report.BlockReplies key of a reply: "callin " or "sms " and the reply's
-// operation, or "invalid" for a reply the contract does not allow (a rule's raw reply).
-func replyKey(env *envelope, reply []byte) string {
-	if env.SMS != nil {
-		a, err := pns.ParseSMSBlockReply(reply, env.SMS.Calling)
-		if err != nil {
-			return "sms invalid"
-		}
-		return "sms " + a.Operation
-	}
-	c, err := pns.ParseCallinReply(reply)
-	if err != nil {
-		return "callin invalid"
-	}
-	return "callin " + c.Operation
-}
-
-// kind detects the notification kind from the body shape.
-func (e *envelope) kind() string {
-	switch {
-	case e.EventType == "fee" || e.FeeLst != nil:
-		return KindFee
-	case e.EventType == "numStatus" || e.NumInfo != nil:
-		return KindNumStatus
-	case e.SMS != nil:
-		if e.SMS.NotificationMode == "Block" {
-			return KindSMSBlock
-		}
-		return KindSMSNotify
-	case e.StatusInfo != nil:
-		return KindEvent
-	}
-	if _, ok := eventRank[e.EventType]; ok {
-		return KindEvent
-	}
-	return KindUnknown
-}
-
-type bodyHash [16]byte
-
-func hashBody(b []byte) bodyHash {
-	s := sha256.Sum256(b)
-	var h bodyHash
-	copy(h[:], s[:16])
-	return h
-}
-
-// failSelected is the deterministic FailFirst choice: a splitmix64 mix of the seed and the
-// body hash mapped to [0,1).
-func (r *Receiver) failSelected(h bodyHash) bool {
-	if r.opts.FailFirst <= 0 {
-		return false
-	}
-	x := binary.LittleEndian.Uint64(h[:8]) ^ (r.opts.Seed * 0x9E3779B97F4A7C15)
-	x ^= x >> 30
-	x *= 0xBF58476D1CE4E5B9
-	x ^= x >> 27
-	x *= 0x94D049BB133111EB
-	x ^= x >> 31
-	return float64(x>>11)/(1<<53) < r.opts.FailFirst
-}
-
-func (r *Receiver) serveHTTP(w http.ResponseWriter, req *http.Request) {
-	if req.Method != http.MethodPost {
-		w.Header().Set("Allow", http.MethodPost)
-		w.WriteHeader(http.StatusMethodNotAllowed)
-		return
-	}
-	body, err := readBody(req, r.opts.MaxBody)
-	now := r.now()
-	wall := now
-	if !r.wallNow {
-		wall = time.Now()
-	}
-	arrived := now.Sub(r.start)
-	if err != nil {
-		status := http.StatusBadRequest
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			status = http.StatusRequestEntityTooLarge
-		}
-		r.mu.Lock()
-		r.st.c.Requests++
-		r.st.c.ReadErrors++
-		r.mu.Unlock()
-		w.WriteHeader(status)
-		return
-	}
-
-	a := Arrival{Arrived: arrived, Body: body, req: req}
-	a.Emitted = parseEmitted(req.Header.Get(EmittedHeader))
-	a.SignatureOK, a.AppKey, a.Scheme, a.refusal = r.verify(req.Header, wall)
-	h := hashBody(body)
-
-	var env envelope
-	doc, parsed := decodeEnvelope(body, &env, r.opts.Validate == nil && r.opts.Schemas != nil)
-	a.Kind = KindUnknown
-	if parsed {
-		a.Kind = env.kind()
-		a.EventType = env.EventType
-		if env.SMS != nil {
-			a.EventType = env.SMS.NotificationMode
-		}
-		a.block = a.Kind == KindSMSBlock || env.blockCallin()
-	}
-	if a.Kind != KindUnknown && (a.SignatureOK || r.opts.AcceptBadSignature) {
-		switch {
-		case r.opts.Validate != nil:
-			a.Violations = r.opts.Validate(a.Kind, body)
-		case r.opts.Schemas != nil:
-			a.Violations = r.opts.Schemas.ValidateCallbackDecoded(a.Kind, body, doc)
-		}
-	}
-
-	r.mu.Lock()
-	a.Status = r.st.account(r, &a, h, &env, parsed, now)
-	r.mu.Unlock()
-
-	r.subs.publish(a)
-	if a.Status == http.StatusOK && a.block {
-		w.Header().Set("Content-Type", pns.ContentTypeJSON)
-		w.WriteHeader(http.StatusOK)
-		reply, ok := []byte(nil), false
-		if r.opts.BlockReply != nil {
-			reply, ok = r.opts.BlockReply(a)
-		}
-		if !ok {
-			reply = r.blockAnswer(&env)
-		}
-		key := replyKey(&env, reply)
-		r.mu.Lock()
-		r.st.replies[key]++
-		r.mu.Unlock()
-		_, _ = w.Write(reply)
-		return
-	}
-	w.WriteHeader(a.Status)
-}
-
-// parseEmitted reads EmittedHeader: nil without the header. A header with an instant that
-// does not parse gives an empty, non-nil slice: the push came from the emulator, so its
-// virtual timestamps must not be used, and each of its records counts as BadEmitted.
-func parseEmitted(v string) []time.Time {
-	if v == "" {
-		return nil
-	}
-	ts := make([]time.Time, 0, strings.Count(v, ",")+1)
-	for _, f := range strings.Split(v, ",") {
-		t, err := time.Parse(time.RFC3339Nano, strings.TrimSpace(f))
-		if err != nil {
-			return ts[:0]
-		}
-		ts = append(ts, t)
-	}
-	return ts
-}
-
-// readBody reads the body, at most max bytes. A body with a Content-Length within max is read
-// straight into a buffer of that size: the server's body reader stops at the Content-Length,
-// so the MaxBytesReader (an allocation per push) is needed only for the others.
-func readBody(req *http.Request, max int64) ([]byte, error) {
-	if req.ContentLength > 0 && req.ContentLength <= max {
-		b := make([]byte, req.ContentLength)
-		if _, err := io.ReadFull(req.Body, b); err != nil {
-			return nil, err
-		}
-		return b, nil
-	}
-	return io.ReadAll(http.MaxBytesReader(nil, req.Body, max))
-}
-
-// verify checks the authentication headers; it returns ok, the app key, the scheme and, when
-// refused, why. The skew window and nonce replay use wall, the wall clock's reading at the
-// push's arrival (as the platform's own authentication does, D76), not Options.Now.
-func (r *Receiver) verify(h http.Header, wall time.Time) (bool, string, pns.Scheme, string) {
-	tok, perr := pns.ParseRequestAuth(h)
-	if perr != nil {
-		return false, "", "", "authentication headers missing or malformed"
-	}
-	if r.opts.Apps == nil {
-		return true, tok.Username, tok.Scheme, ""
-	}
-	secret, ok := r.opts.Apps[tok.Username]
-	if !ok {
-		return false, tok.Username, tok.Scheme, "unknown app key"
-	}
-	if r.opts.Skew < 0 {
-		if !tok.DigestMatches(secret) {
-			return false, tok.Username, tok.Scheme, "wrong digest"
-		}
-		return true, tok.Username, tok.Scheme, ""
-	}
-	if _, verr := tok.Verify(secret, pns.VerifyOptions{Now: wall, Skew: r.opts.Skew, LocalOffset: DefaultLocalOffset}); verr != nil {
-		reason := "wrong digest"
-		if verr.Code == pns.CodeTimeOutLimit || verr.Code == pns.CodeWSSECreatedInvalid {
-			reason = "Created outside the skew window"
-		}
-		return false, tok.Username, tok.Scheme, reason
-	}
-	// The latest instant at which this Created still passes the window: a replay of the
-	// nonce before it is refused; after it, the skew check refuses it anyway.
-	created, _ := pns.ParseCreated(tok.Created)
-	until := created.Add(r.opts.Skew).UnixNano()
-	key := r.nonceKey(tok.Username, tok.Nonce)
-	now := wall.UnixNano()
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if exp, seen := r.st.nonces[key]; seen && now < exp {
-		r.st.c.NonceReplays++
-		return false, tok.Username, tok.Scheme, "nonce replayed"
-	}
-	r.st.nonces[key] = until
-	if wall.Sub(r.st.nonceSwept) > r.opts.Skew/4 {
-		r.st.nonceSwept = wall
-		for k, exp := range r.st.nonces {
-			if now > exp {
-				delete(r.st.nonces, k)
-			}
-		}
-	}
-	return true, tok.Username, tok.Scheme, ""
-}
-
-// nonceKey identifies an app key and nonce pair in the table of nonces seen by a 128-bit
-// keyed hash of the pair (the app key's length first, so that no two pairs hash the same
-// text). A fixed-size key without pointers, instead of the concatenated string, spares an
-// allocation per push and the collector's scan of every nonce remembered (issue 25); two
-// different pairs share a key with probability about 2^-128, a push then refused as a
-// replay.
-func (r *Receiver) nonceKey(app, nonce string) nonceKey {
-	var k nonceKey
-	var n [8]byte
-	binary.LittleEndian.PutUint64(n[:], uint64(len(app)))
-	for i := range k {
-		var h maphash.Hash
-		h.SetSeed(r.nonceSeeds[i])
-		_, _ = h.Write(n[:])
-		_, _ = h.WriteString(app)
-		_, _ = h.WriteString(nonce)
-		k[i] = h.Sum64()
-	}
-	return k
-}
-
-// nonceKey is the key of the table of nonces seen (Receiver.nonceKey).
-type nonceKey [2]uint64
-
-// Expect registers an expected call (see Expectation).
-func (r *Receiver) Expect(e Expectation) {
-	if e.Triggered.IsZero() {
-		e.Triggered = r.now()
-	}
-	if e.Deadline <= 0 {
-		e.Deadline = r.opts.ExpectDeadline
-	}
-	r.mu.Lock()
-	r.st.expect(r, e)
-	r.mu.Unlock()
-}
-
-// MarkTriggered sets the harness-side trigger time of a session (by sessionId) for latency
-// flavour (b) without expecting anything of it. Events already received are measured at once.
-func (r *Receiver) MarkTriggered(sessionID string, t time.Time) {
-	r.mu.Lock()
-	r.st.markTriggered(r, sessionID, t)
-	r.mu.Unlock()
-}
-
-// WaitExpected waits until every expectation is satisfied (its disconnect and fee arrived) or
-// past its deadline, or ctx ends; it polls every few milliseconds.
-func (r *Receiver) WaitExpected(ctx context.Context) error {
-	return r.pollUntilNone(ctx, func() int { return r.st.openExpectations(r.now()) })
-}
-
-// WaitSettled waits until no call judged from its pushes (Options.Settle) is both incomplete
-// and younger than the settle time, or ctx ends; it polls every few milliseconds. Calls that
-// are complete need no wait, so a run whose calls all finished ends at once.
-func (r *Receiver) WaitSettled(ctx context.Context) error {
-	if r.opts.Settle <= 0 {
-		return nil
-	}
-	return r.pollUntilNone(ctx, func() int { return r.st.unsettled(r, r.now().Sub(r.start)) })
-}
-
-// pollUntilNone calls open under the receiver's lock every few milliseconds until it returns 0
-// (nil) or ctx ends (ctx.Err()): the one wait loop of WaitExpected and WaitSettled.
-func (r *Receiver) pollUntilNone(ctx context.Context, open func() int) error {
-	t := time.NewTicker(5 * time.Millisecond)
-	defer t.Stop()
-	for {
-		r.mu.Lock()
-		n := open()
-		r.mu.Unlock()
-		if n == 0 {
-			return nil
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-t.C:
-		}
-	}
-}
 
 // newHist returns an empty latency histogram (microseconds).
 func newHist() *hdrhistogram.Histogram { return hdrhistogram.New(histMin, histMax, histSigFigs) }

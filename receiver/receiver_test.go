@@ -82,14 +82,14 @@ func TestKindDetection(t *testing.T) {
 		body string
 		want string
 	}{
-		{"callin", string(event("s", "", "callin", now)), KindEvent},
-		{"disconnect", string(event("s", "", "disconnect", now)), KindEvent},
-		{"collectInfo", `{"eventType":"collectInfo","statusInfo":{"sessionId":"s"}}`, KindEvent},
-		{"event without statusInfo", `{"eventType":"answer"}`, KindEvent},
-		{"fee", string(feeMessage(feeRecord("k", "i", "s", "", now))), KindFee},
-		{"numStatus", `{"eventType":"numStatus","numInfo":[{"number":"+8617000000001","status":"5"}]}`, KindNumStatus},
-		{"sms notify", `{"appKey":"k","smsEvent":{"smsIdentifier":"x","notificationMode":"Notify"}}`, KindSMSNotify},
-		{"sms block", `{"appKey":"k","smsEvent":{"smsIdentifier":"x","notificationMode":"Block"}}`, KindSMSBlock},
+		{"callin", string(event("s", "", "callin", now)), pns.NotifyEvent},
+		{"disconnect", string(event("s", "", "disconnect", now)), pns.NotifyEvent},
+		{"collectInfo", `{"eventType":"collectInfo","statusInfo":{"sessionId":"s"}}`, pns.NotifyEvent},
+		{"event without statusInfo", `{"eventType":"answer"}`, pns.NotifyEvent},
+		{"fee", string(feeMessage(feeRecord("k", "i", "s", "", now))), pns.NotifyFee},
+		{"numStatus", `{"eventType":"numStatus","numInfo":[{"number":"+8617000000001","status":"5"}]}`, pns.NotifyNumStatus},
+		{"sms notify", `{"appKey":"k","smsEvent":{"smsIdentifier":"x","notificationMode":"Notify"}}`, pns.NotifySMSNotify},
+		{"sms block", `{"appKey":"k","smsEvent":{"smsIdentifier":"x","notificationMode":"Block"}}`, pns.NotifySMSBlock},
 		{"unknown event type", `{"eventType":"ringing"}`, KindUnknown},
 		{"empty object", `{}`, KindUnknown},
 	} {
@@ -191,7 +191,7 @@ func TestSchemaInvalid(t *testing.T) {
 	if rep.Counters.SchemaInvalid != 1 || rep.Counters.Malformed != 1 || rep.Counters.Duplicates != 1 || rep.Counters.Invalid != 2 {
 		t.Errorf("counters = %+v", rep.Counters)
 	}
-	if len(rep.Violations) != 2 || rep.Violations[0].Kind != KindEvent || rep.Violations[0].EventType != "callin" || rep.Violations[1].Kind != KindUnknown {
+	if len(rep.Violations) != 2 || rep.Violations[0].Kind != pns.NotifyEvent || rep.Violations[0].EventType != "callin" || rep.Violations[1].Kind != KindUnknown {
 		t.Errorf("violations = %+v", rep.Violations)
 	}
 	if strings.Join(kinds, ",") != "event,event,event" {

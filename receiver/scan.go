@@ -77,6 +77,8 @@ func scanEnvelope(body []byte, env *envelope) (parsed, sure bool) {
 			}
 			env.SMS = &smsEvent{}
 			s.smsEvent(env.SMS)
+		default:
+			s.unread()
 		}
 	})
 	if s.unsure {
@@ -91,6 +93,14 @@ type scanner struct {
 	i       int
 	typeErr bool // a value of a type its field refuses: json.Unmarshal fails
 	unsure  bool // a key left to json.Unmarshal
+}
+
+// unread leaves a name of the decode view that the scanner has no case for to json.Unmarshal:
+// a field added to envelope (or to one of its structs) is then decoded right, if slowly,
+// before the scanner learns it.
+func (s *scanner) unread() {
+	s.unsure = true
+	s.skip()
 }
 
 // space moves past JSON white space.
@@ -211,12 +221,26 @@ func (s *scanner) str(dst *string) {
 // knownValues are the values of eventType, notifyMode and notificationMode that a push
 // carries: str returns these strings instead of a copy of each (three of a push's allocations
 // were such copies, issue 25).
-var knownValues = []string{EventCallin, EventCollectInfo, EventCallout, EventAlerting, EventAnswer, EventDisconnect,
-	"fee", "numStatus", pns.NotifyModeBlock, "Notify"}
+// They are read from pns: the call event types, the eventType of each batched kind, and the
+// notification modes.
+var knownValues, knownMaxLen = func() ([]string, int) {
+	vs := append([]string(nil), pns.CallEventTypes...)
+	for _, n := range pns.Notifications {
+		if n.EventType != "" {
+			vs = append(vs, n.EventType)
+		}
+	}
+	vs = append(vs, pns.NotifyModeBlock, pns.NotifyModeNotify)
+	longest := 0
+	for _, v := range vs {
+		longest = max(longest, len(v))
+	}
+	return vs, longest
+}()
 
 // intern returns text as a string: one of knownValues when it is one, else a copy.
 func intern(text []byte) string {
-	if len(text) <= len("collectInfo") {
+	if len(text) <= knownMaxLen {
 		for _, v := range knownValues {
 			if string(text) == v {
 				return v
@@ -257,6 +281,8 @@ func (s *scanner) statusInfo(si *statusInfo) {
 			s.str(&si.Called)
 		case 6:
 			s.str(&si.NotifyMode)
+		default:
+			s.unread()
 		}
 	})
 }
@@ -282,6 +308,8 @@ func (s *scanner) smsEvent(e *smsEvent) {
 			s.str(&e.TimeStamp)
 		case 5:
 			s.str(&e.SubscriptionID)
+		default:
+			s.unread()
 		}
 	})
 }
@@ -320,6 +348,8 @@ func (s *scanner) fees(env *envelope) {
 					s.str(&f.CallEndTime)
 				case 4:
 					s.str(&f.FwdAnswerTime)
+				default:
+					s.unread()
 				}
 			})
 		default:

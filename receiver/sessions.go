@@ -3,6 +3,8 @@
 package receiver
 
 import (
+	"github.com/pns-harness/pns-harness/pns"
+
 	"time"
 )
 
@@ -49,7 +51,7 @@ func (x *expectation) missingTypes() []string {
 	if !x.e.NoEvents {
 		want := x.e.Events
 		if len(want) == 0 {
-			want = []string{EventDisconnect}
+			want = []string{pns.EventDisconnect}
 		}
 		for _, t := range want {
 			rank, ok := eventRank[t]
@@ -59,7 +61,7 @@ func (x *expectation) missingTypes() []string {
 		}
 	}
 	if !x.e.NoFee && (s == nil || len(s.fees) == 0) {
-		out = append(out, "fee")
+		out = append(out, pns.EventTypeFee)
 	}
 	return out
 }
@@ -115,7 +117,7 @@ func (st *state) claim(r *Receiver, s *session, x *expectation) {
 		st.typ(ev.typ).OfExpected++
 	}
 	if len(s.fees) > 0 {
-		st.typ("fee").OfExpected += int64(len(s.fees))
+		st.typ(pns.EventTypeFee).OfExpected += int64(len(s.fees))
 	}
 	if s.trigger.IsZero() {
 		st.setTrigger(r, s, x.e.Triggered)
@@ -131,7 +133,7 @@ func (st *state) setTrigger(r *Receiver, s *session, t time.Time) {
 		st.record(RefTrigger, ev.typ, r.start.Add(ev.arrived).Sub(t), ev.arrived)
 	}
 	for _, f := range s.fees {
-		st.record(RefTrigger, "fee", r.start.Add(f).Sub(t), f)
+		st.record(RefTrigger, pns.EventTypeFee, r.start.Add(f).Sub(t), f)
 	}
 }
 
@@ -210,11 +212,11 @@ func (x *expectation) expectedTypes() []string {
 		if len(x.e.Events) > 0 {
 			out = append(out, x.e.Events...)
 		} else {
-			out = append(out, EventDisconnect)
+			out = append(out, pns.EventDisconnect)
 		}
 	}
 	if !x.e.NoFee {
-		out = append(out, "fee")
+		out = append(out, pns.EventTypeFee)
 	}
 	return out
 }

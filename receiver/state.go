@@ -1,6 +1,8 @@
 package receiver
 
 import (
+	"github.com/pns-harness/pns-harness/pns"
+
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -179,10 +181,10 @@ func (st *state) content(r *Receiver, a *Arrival, env *envelope, parsed bool, no
 	case a.Kind == KindUnknown:
 		st.c.UnknownShape++
 		defect = []string{"matches no notification shape"}
-	case a.Kind == KindEvent && !knownEvent:
+	case a.Kind == pns.NotifyEvent && !knownEvent:
 		st.c.UnknownEventTypes++
 		defect = []string{fmt.Sprintf("unknown eventType %q", env.EventType)}
-	case a.Kind == KindEvent && (env.StatusInfo == nil || env.StatusInfo.SessionID == ""):
+	case a.Kind == pns.NotifyEvent && (env.StatusInfo == nil || env.StatusInfo.SessionID == ""):
 		st.c.EventsWithoutSession++
 		defect = []string{"call event without statusInfo.sessionId"}
 	}
@@ -201,43 +203,60 @@ func (st *state) content(r *Receiver, a *Arrival, env *envelope, parsed bool, no
 		return
 	}
 	switch a.Kind {
-	case KindEvent:
+	case pns.NotifyEvent:
 		st.event(r, a, env, now)
-	case KindFee:
+	case pns.NotifyFee:
 		st.fee(r, a, env, now)
-	case KindNumStatus:
-		st.c.NumStatusMessages++
-		st.c.NumStatusChanges += int64(len(env.NumInfo))
-		st.byEventType["numStatus"]++
-		st.typ("numStatus").Received += int64(len(env.NumInfo))
-		if a.Emitted != nil {
-			// numInfo carries no timestamp of its own: only the emulator's instants measure it.
-			for i := range env.NumInfo {
-				_, _ = st.delay(r, "numStatus", "", a.Emitted, i, now, a.Arrived)
-			}
-		}
-	case KindSMSNotify, KindSMSBlock:
-		if a.Kind == KindSMSNotify {
-			st.c.SMSNotify++
-		} else {
-			st.c.SMSBlock++
-		}
-		st.byEventType[a.Kind]++
-		tc := st.typ(a.Kind)
-		tc.Received++
-		a.SubscriptionID = env.SMS.SubscriptionID
-		if id := env.SMS.SMSIdentifier; id != "" {
-			// Block and Notify of one X-mode SMS share the identifier (§10), so they are
-			// kept apart.
-			key := a.Kind + "/" + id
-			if _, dup := st.smsIDs[key]; dup {
-				st.c.DuplicateSMS++
-				tc.Duplicate++
-			}
-			st.smsIDs[key] = a.Arrived
-		}
-		_, _ = st.delay(r, a.Kind, env.SMS.TimeStamp, a.Emitted, 0, now, a.Arrived)
+	default:
+		st.notification(r, a, env, now)
 	}
+}
+
+// notification accounts a body of a kind that is not about a call (X-number status, SMS,
+// and a kind added to pns.Notifications): in its row (the kind's Types), one count per
+// record, one delay per record against the emulator's instants or the body's timestamp.
+func (st *state) notification(r *Receiver, a *Arrival, env *envelope, now time.Time) {
+	n, ok := pns.NotificationOf(a.Kind)
+	if !ok {
+		return
+	}
+	row, records := n.Types[0], env.records(n)
+	switch a.Kind {
+	case pns.NotifyNumStatus:
+		st.c.NumStatusMessages++
+		st.c.NumStatusChanges += int64(records)
+	case pns.NotifySMSNotify:
+		st.c.SMSNotify++
+	case pns.NotifySMSBlock:
+		st.c.SMSBlock++
+	}
+	st.byEventType[row]++
+	tc := st.typ(row)
+	tc.Received += int64(records)
+	// numInfo carries no timestamp of its own: only the emulator's instants measure it.
+	ts := ""
+	if a.Kind == pns.NotifySMSNotify || a.Kind == pns.NotifySMSBlock {
+		ts = env.SMS.TimeStamp
+		a.SubscriptionID = env.SMS.SubscriptionID
+		st.smsIdentifier(a, env.SMS.SMSIdentifier, tc)
+	}
+	for i := 0; i < records; i++ {
+		_, _ = st.delay(r, row, ts, a.Emitted, i, now, a.Arrived)
+	}
+}
+
+// smsIdentifier counts an SMS whose identifier arrived before in another body as a duplicate.
+func (st *state) smsIdentifier(a *Arrival, id string, tc *TypeCounts) {
+	if id == "" {
+		return
+	}
+	// Block and Notify of one X-mode SMS share the identifier (§10), so they are kept apart.
+	key := a.Kind + "/" + id
+	if _, dup := st.smsIDs[key]; dup {
+		st.c.DuplicateSMS++
+		tc.Duplicate++
+	}
+	st.smsIDs[key] = a.Arrived
 }
 
 func (st *state) event(r *Receiver, a *Arrival, env *envelope, now time.Time) {
@@ -265,7 +284,7 @@ func (st *state) event(r *Receiver, a *Arrival, env *envelope, now time.Time) {
 		return
 	}
 	s.events = append(s.events, eventArrival{typ: typ, timestamp: si.Timestamp, arrived: a.Arrived})
-	if typ == EventDisconnect {
+	if typ == pns.EventDisconnect {
 		st.causes[causeKey(si.StateCode)]++
 	}
 	tc.Received++
@@ -292,11 +311,11 @@ func (st *state) event(r *Receiver, a *Arrival, env *envelope, now time.Time) {
 
 func (st *state) fee(r *Receiver, a *Arrival, env *envelope, now time.Time) {
 	st.c.FeeMessages++
-	st.byEventType["fee"]++
+	st.byEventType[pns.EventTypeFee]++
 	if len(env.FeeLst) > st.c.MaxFeeBatch {
 		st.c.MaxFeeBatch = len(env.FeeLst)
 	}
-	tc := st.typ("fee")
+	tc := st.typ(pns.EventTypeFee)
 	for i, f := range env.FeeLst {
 		if f.Icid != "" {
 			_, dup := st.icids[f.Icid]
@@ -320,7 +339,7 @@ func (st *state) fee(r *Receiver, a *Arrival, env *envelope, now time.Time) {
 		}
 		// Each record of a batch has its own delay: its emission (or call end) to the
 		// batch's arrival.
-		d, late := st.delay(r, "fee", f.CallEndTime, a.Emitted, i, now, a.Arrived)
+		d, late := st.delay(r, pns.EventTypeFee, f.CallEndTime, a.Emitted, i, now, a.Arrived)
 		if f.SessionID == "" {
 			continue
 		}
@@ -343,7 +362,7 @@ func (st *state) fee(r *Receiver, a *Arrival, env *envelope, now time.Time) {
 			s.late++
 		}
 		if !s.trigger.IsZero() {
-			st.record(RefTrigger, "fee", now.Sub(s.trigger), a.Arrived)
+			st.record(RefTrigger, pns.EventTypeFee, now.Sub(s.trigger), a.Arrived)
 		}
 	}
 }

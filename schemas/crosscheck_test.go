@@ -74,3 +74,25 @@ func TestEveryPNSInterfaceHasSchemas(t *testing.T) {
 		}
 	}
 }
+
+// TestEveryPNSNotificationHasSchema: each notification kind of pns.Notifications has a
+// request schema under its row's Interface, the ID ValidateCallback derives from the kind.
+func TestEveryPNSNotificationHasSchema(t *testing.T) {
+	v, err := schemas.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range pns.Notifications {
+		if n.Interface != "callback."+n.Kind {
+			t.Errorf("%s: Interface %q, want %q (ValidateCallback's name)", n.Kind, n.Interface, "callback."+n.Kind)
+		}
+		name, err := schemas.SchemaFor(n.Interface, schemas.Request)
+		if err != nil {
+			t.Errorf("%s: %v", n.Kind, err)
+			continue
+		}
+		if _, err := v.Validate(name, []byte(`{}`)); err != nil {
+			t.Errorf("%s: schema %s: %v", n.Kind, name, err)
+		}
+	}
+}

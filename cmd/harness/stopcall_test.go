@@ -103,7 +103,7 @@ func TestStopCallUnmodifiedClient(t *testing.T) {
 	}
 	got := log.Calls[0]
 	last := got.Events[len(got.Events)-1]
-	if got.StateCode != 8017 || got.Fee.UlFailReason != 8017 || last.EventType != calls.EventDisconnect ||
+	if got.StateCode != 8017 || got.Fee.UlFailReason != 8017 || last.EventType != pns.EventDisconnect ||
 		last.StatusInfo.StateCode == nil || *last.StatusInfo.StateCode != 8017 {
 		t.Errorf("logged call: state %d, fee %d, last event %+v; want 8017", got.StateCode, got.Fee.UlFailReason, last)
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/pns-harness/pns-harness/emulator/clock"
+	"github.com/pns-harness/pns-harness/pns"
 )
 
 type batchKey struct {
@@ -23,11 +24,16 @@ type batch struct {
 	timer   *clock.Timer
 }
 
+// batchMax is the cap of a batched kind's messages: the configured one for fee records and
+// status changes (Options.FeeBatchMax, StatusBatchMax), else the BatchCap of its pns row.
 func (d *Dispatcher) batchMax(k int) int {
-	if Kinds[k] == KindFee {
+	switch Kinds[k] {
+	case pns.NotifyFee:
 		return d.opts.FeeBatchMax
+	case pns.NotifyNumStatus:
+		return d.opts.StatusBatchMax
 	}
-	return d.opts.StatusBatchMax
+	return pns.Notifications[k].BatchCap
 }
 
 func (d *Dispatcher) addToBatchLocked(k int, p Push, body []byte, emitted time.Time) {
@@ -67,11 +73,14 @@ func (d *Dispatcher) flushLocked(key batchKey, b *batch) {
 	}
 	var buf bytes.Buffer
 	buf.Grow(b.size + len(b.items) + 40)
-	if Kinds[key.kind] == KindFee {
-		buf.WriteString(`{"eventType":"fee","feeLst":[`)
-	} else {
-		buf.WriteString(`{"eventType":"numStatus","numInfo":[`)
-	}
+	// The envelope of the kind's pns row: {"eventType":"fee","feeLst":[…]},
+	// {"eventType":"numStatus","numInfo":[…]}.
+	n := &pns.Notifications[key.kind]
+	buf.WriteString(`{"eventType":"`)
+	buf.WriteString(n.EventType)
+	buf.WriteString(`","`)
+	buf.WriteString(n.List)
+	buf.WriteString(`":[`)
 	for i, it := range b.items {
 		if i > 0 {
 			buf.WriteByte(',')

@@ -172,16 +172,17 @@ func (d *Dispatcher) send(ctx context.Context, app AppRef, url string, body []by
 }
 
 // Block sends a Block request synchronously and returns the customer's answer body (at most
-// MaxResponseBody bytes): an SMS Block request (§10, Kind KindSMSBlock or empty) or the Block
-// callin of an X-mode call (§6.7, Kind KindEvent), counted under its kind. It is never
-// retried (D74, D87). An error is returned for a transport failure, a timeout (Timeout, wall
-// clock) or a status other than 200; the caller then drops the SMS or fails the call.
+// MaxResponseBody bytes): an SMS Block request (§10, Kind pns.NotifySMSBlock or empty) or
+// the Block callin of an X-mode call (§6.7, Kind pns.NotifyEvent), counted under its kind.
+// It is never retried (D74, D87). An error is returned for a transport failure, a timeout
+// (Timeout, wall clock) or a status other than 200; the caller then drops the SMS or fails
+// the call.
 func (d *Dispatcher) Block(ctx context.Context, p Push) ([]byte, error) {
 	kind := p.Kind
 	if kind == "" {
-		kind = KindSMSBlock
+		kind = pns.NotifySMSBlock
 	}
-	if kind != KindSMSBlock && kind != KindEvent {
+	if kind != pns.NotifySMSBlock && kind != pns.NotifyEvent {
 		return nil, fmt.Errorf("%w %q for Block", ErrUnknownKind, p.Kind)
 	}
 	if p.URL == "" {

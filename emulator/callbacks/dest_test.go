@@ -7,6 +7,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/pns-harness/pns-harness/pns"
 )
 
 // TestHangingDestinationIsolated is issue 11's isolation check, structural rather than timed:
@@ -25,20 +27,20 @@ func TestHangingDestinationIsolated(t *testing.T) {
 	other := AppRef{Key: "appKeyHealthy", Secret: "secretHealthy"}
 	ctx := context.Background()
 	for i := 0; i < stuck; i++ {
-		if err := d.Enqueue(ctx, Push{App: testApp, URL: hanging.srv.URL, Kind: KindEvent, Body: eventBody(fmt.Sprint("h", i), "callin")}); err != nil {
+		if err := d.Enqueue(ctx, Push{App: testApp, URL: hanging.srv.URL, Kind: pns.NotifyEvent, Body: eventBody(fmt.Sprint("h", i), "callin")}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	hanging.waitHits(workers) // every worker of the hanging destination is now held
 	for i := 0; i < fine; i++ {
-		if err := d.Enqueue(ctx, Push{App: other, URL: healthy.srv.URL, Kind: KindEvent, Body: eventBody(fmt.Sprint("ok", i%20), callEvents[i/20%len(callEvents)])}); err != nil {
+		if err := d.Enqueue(ctx, Push{App: other, URL: healthy.srv.URL, Kind: pns.NotifyEvent, Body: eventBody(fmt.Sprint("ok", i%20), callEvents[i/20%len(callEvents)])}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	healthy.waitHits(fine)
 	// The sink counts a hit before answering it: wait for the answers to be accounted.
 	deadline := time.Now().Add(testBound)
-	for d.Stats().ByKind[KindEvent].Delivered < fine && time.Now().Before(deadline) {
+	for d.Stats().ByKind[pns.NotifyEvent].Delivered < fine && time.Now().Before(deadline) {
 		time.Sleep(time.Millisecond)
 	}
 	st := d.Stats()
@@ -48,7 +50,7 @@ func TestHangingDestinationIsolated(t *testing.T) {
 	if got := hanging.count(); got != workers {
 		t.Errorf("hanging destination saw %d hits, want %d", got, workers)
 	}
-	if ks := st.ByKind[KindEvent]; ks.Delivered != fine {
+	if ks := st.ByKind[pns.NotifyEvent]; ks.Delivered != fine {
 		t.Errorf("delivered %d, want the healthy app's %d", ks.Delivered, fine)
 	}
 	unblock()
@@ -78,14 +80,14 @@ func TestEmittedHeader(t *testing.T) {
 	}
 	d := newDispatcher(t, Options{Clock: clk, Wall: next, Schedule: []time.Duration{time.Minute}})
 	ctx := context.Background()
-	if err := d.Enqueue(ctx, Push{App: testApp, URL: s.srv.URL, Kind: KindEvent, Body: eventBody("s", "callin")}); err != nil {
+	if err := d.Enqueue(ctx, Push{App: testApp, URL: s.srv.URL, Kind: pns.NotifyEvent, Body: eventBody("s", "callin")}); err != nil {
 		t.Fatal(err)
 	}
 	idle(t, d)
 	clk.Advance(time.Minute)
 	idle(t, d)
 	for i := 0; i < 3; i++ {
-		if err := d.Enqueue(ctx, Push{App: testApp, URL: s.srv.URL, Kind: KindFee, Body: []byte(fmt.Sprintf(`{"icid":"%d"}`, i))}); err != nil {
+		if err := d.Enqueue(ctx, Push{App: testApp, URL: s.srv.URL, Kind: pns.NotifyFee, Body: []byte(fmt.Sprintf(`{"icid":"%d"}`, i))}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -121,7 +123,7 @@ func TestDelay(t *testing.T) {
 	}})
 	start := time.Now()
 	for i := 0; i < 5; i++ {
-		if err := d.Enqueue(context.Background(), Push{App: testApp, URL: s.srv.URL, Kind: KindEvent, Body: eventBody("s", callEvents[i])}); err != nil {
+		if err := d.Enqueue(context.Background(), Push{App: testApp, URL: s.srv.URL, Kind: pns.NotifyEvent, Body: eventBody("s", callEvents[i])}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -58,26 +58,9 @@ import (
 	"github.com/pns-harness/pns-harness/pns"
 )
 
-// Kinds of notification. The JSON Schema of a kind's body is named "callback." + kind.
-const (
-	// KindEvent is a call event (§7): {"eventType":…,"statusInfo":{…}}, one per message.
-	KindEvent = "event"
-	// KindFee is one fee record (§8): Push.Body is a single FeeInfo object; the dispatcher
-	// batches records into {"eventType":"fee","feeLst":[…]}.
-	KindFee = "fee"
-	// KindNumStatus is one X-number status change (§9): Push.Body is a single numInfo entry
-	// ({"number":…,"status":…,"cause":…}); the dispatcher batches entries into
-	// {"eventType":"numStatus","numInfo":[…]}.
-	KindNumStatus = "numstatus"
-	// KindSMSNotify is an SMS Notify message (§10), one per message, retried like events (D74).
-	KindSMSNotify = "sms.notify"
-	// KindSMSBlock is an SMS Block request (§10): synchronous, never queued nor retried; see
-	// Dispatcher.Block.
-	KindSMSBlock = "sms.block"
-)
-
-// Kinds lists every kind in a stable order (used for statistics and metrics).
-var Kinds = []string{KindEvent, KindFee, KindNumStatus, KindSMSNotify, KindSMSBlock}
+// Kinds lists every kind in a stable order (used for statistics and metrics): the order of
+// pns.Notifications, whose index is a kind's index here.
+var Kinds = pns.NotificationKinds()
 
 func kindIndex(k string) int {
 	for i, s := range Kinds {
@@ -97,8 +80,8 @@ const (
 	DefaultBacklog        = 1 << 16
 	DefaultWorkers        = 16
 	DefaultFeeBatchWindow = 2 * time.Second
-	DefaultFeeBatchMax    = 50
-	DefaultStatusBatchMax = 100
+	DefaultFeeBatchMax    = 50  // pns row of pns.NotifyFee: BatchCap
+	DefaultStatusBatchMax = 100 // pns row of pns.NotifyNumStatus: BatchCap
 	DefaultLogSize        = 1000
 	// MaxResponseBody is how much of a customer's answer is read (and, for Block, returned);
 	// the rest is discarded so that a misbehaving receiver cannot exhaust memory.
@@ -147,11 +130,11 @@ type Push struct {
 	App AppRef
 	// URL is the customer's endpoint for this kind (D77 decides which URL, not the dispatcher).
 	URL string
-	// Kind is one of the Kind constants.
+	// Kind is one of Kinds (the kinds of pns.Notifications, pns.NotifyEvent …).
 	Kind string
-	// Body is the JSON to send: the whole message for KindEvent, KindSMSNotify and
-	// KindSMSBlock; one record (FeeInfo object / numInfo entry) for KindFee and
-	// KindNumStatus. It must be valid JSON; the dispatcher does not re-check it. The
+	// Body is the JSON to send: the whole message for pns.NotifyEvent, pns.NotifySMSNotify and
+	// pns.NotifySMSBlock; one record (FeeInfo object / numInfo entry) for pns.NotifyFee and
+	// pns.NotifyNumStatus. It must be valid JSON; the dispatcher does not re-check it. The
 	// dispatcher keeps the slice: the caller must not modify it afterwards.
 	Body []byte
 	// Value is marshalled with encoding/json when Body is nil (convenience for callers that
@@ -162,7 +145,7 @@ type Push struct {
 	Ref string
 	// OrderKey groups unbatched pushes whose first attempts must go out in enqueue order, one
 	// at a time (see the package doc), e.g. the sessionId of a call's events. When empty, a
-	// KindEvent push uses the sessionId of its body's statusInfo; other kinds are unordered.
+	// pns.NotifyEvent push uses the sessionId of its body's statusInfo; other kinds are unordered.
 	// Ignored for the batched kinds (fee, numstatus): a batch mixes many calls.
 	OrderKey string
 }
@@ -298,7 +281,7 @@ type Dispatcher struct {
 	logNext  int
 
 	retries  map[*message]*clock.Timer // messages waiting for a re-push
-	counters [5]kindCounters
+	counters []kindCounters            // one per kind, indexed as Kinds
 	wg       sync.WaitGroup
 }
 
@@ -351,6 +334,9 @@ func New(opts Options) *Dispatcher {
 		keys:    map[string]*keyQueue{},
 		retries: map[*message]*clock.Timer{},
 		done:    make(chan struct{}),
+		// counters: one per kind of pns.Notifications (Kinds), so a new row is counted
+		// without a change here.
+		counters: make([]kindCounters, len(Kinds)),
 	}
 	return d
 }
@@ -361,7 +347,7 @@ func New(opts Options) *Dispatcher {
 // undelivered — unless the dispatcher is closed first. ctx is checked once, on entry.
 func (d *Dispatcher) Enqueue(ctx context.Context, p Push) error {
 	k := kindIndex(p.Kind)
-	if k < 0 || p.Kind == KindSMSBlock {
+	if k < 0 || pns.Notifications[k].Block {
 		return fmt.Errorf("%w %q", ErrUnknownKind, p.Kind)
 	}
 	if p.URL == "" {
@@ -375,7 +361,7 @@ func (d *Dispatcher) Enqueue(ctx context.Context, p Push) error {
 		return err
 	}
 	key := p.OrderKey
-	if key == "" && p.Kind == KindEvent {
+	if key == "" && p.Kind == pns.NotifyEvent {
 		key = eventSessionID(body)
 	}
 	emitted := d.opts.Wall()
@@ -391,11 +377,10 @@ func (d *Dispatcher) Enqueue(ctx context.Context, p Push) error {
 		return ErrBacklogFull
 	}
 	c.enqueued.Add(1)
-	switch p.Kind {
-	case KindFee, KindNumStatus:
+	if pns.Notifications[k].Batched() {
 		c.records.Add(1)
 		d.addToBatchLocked(k, p, body, emitted)
-	default:
+	} else {
 		var refs []string
 		if p.Ref != "" {
 			refs = []string{p.Ref}

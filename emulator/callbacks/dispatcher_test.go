@@ -156,7 +156,7 @@ func TestDeliverSignedEvent(t *testing.T) {
 			app := testApp
 			app.Scheme = tc.scheme
 			body := eventBody("s1", "callin")
-			if err := d.Enqueue(context.Background(), Push{App: app, URL: s.srv.URL + "/status", Kind: KindEvent, Body: body}); err != nil {
+			if err := d.Enqueue(context.Background(), Push{App: app, URL: s.srv.URL + "/status", Kind: pns.NotifyEvent, Body: body}); err != nil {
 				t.Fatal(err)
 			}
 			drain(t, d)
@@ -183,7 +183,7 @@ func TestDeliverSignedEvent(t *testing.T) {
 			if _, err := h.token.Verify(app.Secret, pns.VerifyOptions{Now: time.Now(), Skew: time.Minute}); err != nil {
 				t.Errorf("Verify: %v", err)
 			}
-			st := d.Stats().ByKind[KindEvent]
+			st := d.Stats().ByKind[pns.NotifyEvent]
 			if st.Attempts != 1 || st.Delivered != 1 || st.Failed != 0 {
 				t.Errorf("stats = %+v", st)
 			}
@@ -204,7 +204,7 @@ func TestRetrySchedule(t *testing.T) {
 		obsMu.Unlock()
 	}})
 	body := eventBody("s-retry", "disconnect")
-	if err := d.Enqueue(context.Background(), Push{App: testApp, URL: s.srv.URL, Kind: KindEvent, Body: body, Ref: "s-retry"}); err != nil {
+	if err := d.Enqueue(context.Background(), Push{App: testApp, URL: s.srv.URL, Kind: pns.NotifyEvent, Body: body, Ref: "s-retry"}); err != nil {
 		t.Fatal(err)
 	}
 	drain(t, d)
@@ -252,7 +252,7 @@ func TestRetrySchedule(t *testing.T) {
 		t.Errorf("hits after drop = %d, want 7", s.count())
 	}
 	st := d.Stats()
-	ks := st.ByKind[KindEvent]
+	ks := st.ByKind[pns.NotifyEvent]
 	if ks.Attempts != 7 || ks.Retries != 6 || ks.Failed != 7 || ks.Dropped != 1 || ks.Delivered != 0 || st.RetryPending != 0 {
 		t.Errorf("stats = %+v (retry pending %d)", ks, st.RetryPending)
 	}
@@ -283,7 +283,7 @@ func TestRetryThenDelivered(t *testing.T) {
 			clk := frozen()
 			s := newSink(t, clk, tc.status)
 			d := newDispatcher(t, Options{Clock: clk})
-			if err := d.Enqueue(context.Background(), Push{App: testApp, URL: s.srv.URL, Kind: KindSMSNotify, Body: []byte(`{"appKey":"k","smsEvent":{}}`)}); err != nil {
+			if err := d.Enqueue(context.Background(), Push{App: testApp, URL: s.srv.URL, Kind: pns.NotifySMSNotify, Body: []byte(`{"appKey":"k","smsEvent":{}}`)}); err != nil {
 				t.Fatal(err)
 			}
 			drain(t, d)
@@ -294,7 +294,7 @@ func TestRetryThenDelivered(t *testing.T) {
 			if got := s.count(); got != tc.wantTotal {
 				t.Errorf("hits = %d, want %d", got, tc.wantTotal)
 			}
-			ks := d.Stats().ByKind[KindSMSNotify]
+			ks := d.Stats().ByKind[pns.NotifySMSNotify]
 			if ks.Delivered != 1 || ks.Failed != uint64(tc.fails) || ks.Dropped != 0 || ks.Retries != uint64(tc.fails) {
 				t.Errorf("stats = %+v", ks)
 			}
@@ -321,10 +321,10 @@ func TestBatching(t *testing.T) {
 		wantAfter []int // sizes sent when the window ends
 		eventType string
 	}{
-		{"fee 120", KindFee, 120, []int{50, 50}, []int{20}, "fee"},
-		{"fee 50", KindFee, 50, []int{50}, nil, "fee"},
-		{"fee 3", KindFee, 3, nil, []int{3}, "fee"},
-		{"numstatus 250", KindNumStatus, 250, []int{100, 100}, []int{50}, "numStatus"},
+		{"fee 120", pns.NotifyFee, 120, []int{50, 50}, []int{20}, "fee"},
+		{"fee 50", pns.NotifyFee, 50, []int{50}, nil, "fee"},
+		{"fee 3", pns.NotifyFee, 3, nil, []int{3}, "fee"},
+		{"numstatus 250", pns.NotifyNumStatus, 250, []int{100, 100}, []int{50}, "numStatus"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			clk := frozen()
@@ -332,7 +332,7 @@ func TestBatching(t *testing.T) {
 			d := newDispatcher(t, Options{Clock: clk})
 			for i := 0; i < tc.n; i++ {
 				body := feeRecord(i)
-				if tc.kind == KindNumStatus {
+				if tc.kind == pns.NotifyNumStatus {
 					body = []byte(fmt.Sprintf(`{"number":"+86170%08d","status":"5"}`, i))
 				}
 				if err := d.Enqueue(context.Background(), Push{App: testApp, URL: s.srv.URL, Kind: tc.kind, Body: body, Ref: fmt.Sprint(i)}); err != nil {
@@ -351,7 +351,7 @@ func TestBatching(t *testing.T) {
 						t.Fatalf("%s: body %d is not JSON: %v", stage, i, err)
 					}
 					items := env.FeeLst
-					if tc.kind == KindNumStatus {
+					if tc.kind == pns.NotifyNumStatus {
 						items = env.NumInfo
 					}
 					if env.EventType != tc.eventType || len(items) != want[i] {
@@ -381,10 +381,10 @@ func TestBatchPerAppAndURL(t *testing.T) {
 	d := newDispatcher(t, Options{Clock: clk})
 	other := AppRef{Key: "otherApp", Secret: "otherSecret", Scheme: pns.SchemeWSSE}
 	pushes := []Push{
-		{App: testApp, URL: s.srv.URL + "/a", Kind: KindFee, Body: feeRecord(1)},
-		{App: testApp, URL: s.srv.URL + "/b", Kind: KindFee, Body: feeRecord(2)},
-		{App: other, URL: s.srv.URL + "/a", Kind: KindFee, Body: feeRecord(3)},
-		{App: testApp, URL: s.srv.URL + "/a", Kind: KindFee, Body: feeRecord(4)},
+		{App: testApp, URL: s.srv.URL + "/a", Kind: pns.NotifyFee, Body: feeRecord(1)},
+		{App: testApp, URL: s.srv.URL + "/b", Kind: pns.NotifyFee, Body: feeRecord(2)},
+		{App: other, URL: s.srv.URL + "/a", Kind: pns.NotifyFee, Body: feeRecord(3)},
+		{App: testApp, URL: s.srv.URL + "/a", Kind: pns.NotifyFee, Body: feeRecord(4)},
 	}
 	for _, p := range pushes {
 		if err := d.Enqueue(context.Background(), p); err != nil {
@@ -418,7 +418,7 @@ func TestBatchRetriedAsUnit(t *testing.T) {
 	s := newSink(t, clk, func(n int) int { return map[bool]int{true: 500, false: 200}[n == 0] })
 	d := newDispatcher(t, Options{Clock: clk})
 	for i := 0; i < 50; i++ {
-		if err := d.Enqueue(context.Background(), Push{App: testApp, URL: s.srv.URL, Kind: KindFee, Body: feeRecord(i)}); err != nil {
+		if err := d.Enqueue(context.Background(), Push{App: testApp, URL: s.srv.URL, Kind: pns.NotifyFee, Body: feeRecord(i)}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -442,7 +442,7 @@ func TestTimeout(t *testing.T) {
 	s.block = make(chan struct{})
 	defer close(s.block)
 	d := newDispatcher(t, Options{Clock: clk, Timeout: 50 * time.Millisecond, Schedule: []time.Duration{}})
-	if err := d.Enqueue(context.Background(), Push{App: testApp, URL: s.srv.URL, Kind: KindEvent, Body: eventBody("s", "callin")}); err != nil {
+	if err := d.Enqueue(context.Background(), Push{App: testApp, URL: s.srv.URL, Kind: pns.NotifyEvent, Body: eventBody("s", "callin")}); err != nil {
 		t.Fatal(err)
 	}
 	drain(t, d)
@@ -450,7 +450,7 @@ func TestTimeout(t *testing.T) {
 	if len(log) != 1 || log[0].LastStatus != 0 || !strings.Contains(log[0].LastError, "deadline exceeded") {
 		t.Fatalf("delivery log = %+v", log)
 	}
-	if ks := d.Stats().ByKind[KindEvent]; ks.Dropped != 1 || ks.Failed != 1 {
+	if ks := d.Stats().ByKind[pns.NotifyEvent]; ks.Dropped != 1 || ks.Failed != 1 {
 		t.Errorf("stats = %+v", ks)
 	}
 }
@@ -461,13 +461,13 @@ func TestConnectionRefused(t *testing.T) {
 	url := s.srv.URL
 	s.srv.Close()
 	d := newDispatcher(t, Options{Clock: clk, Schedule: []time.Duration{time.Minute}})
-	if err := d.Enqueue(context.Background(), Push{App: testApp, URL: url, Kind: KindEvent, Body: eventBody("s", "callin")}); err != nil {
+	if err := d.Enqueue(context.Background(), Push{App: testApp, URL: url, Kind: pns.NotifyEvent, Body: eventBody("s", "callin")}); err != nil {
 		t.Fatal(err)
 	}
 	drain(t, d)
 	clk.Advance(time.Minute)
 	drain(t, d)
-	if ks := d.Stats().ByKind[KindEvent]; ks.Attempts != 2 || ks.Dropped != 1 {
+	if ks := d.Stats().ByKind[pns.NotifyEvent]; ks.Attempts != 2 || ks.Dropped != 1 {
 		t.Errorf("stats = %+v", ks)
 	}
 }
@@ -483,7 +483,7 @@ func TestBacklogOverflow(t *testing.T) {
 	t.Cleanup(unblock)
 	d := newDispatcher(t, Options{Clock: clk, Workers: 1, Backlog: 2})
 	push := func(url string) error {
-		return d.Enqueue(context.Background(), Push{App: testApp, URL: url, Kind: KindSMSNotify, Body: []byte(`{"appKey":"k","smsEvent":{}}`)})
+		return d.Enqueue(context.Background(), Push{App: testApp, URL: url, Kind: pns.NotifySMSNotify, Body: []byte(`{"appKey":"k","smsEvent":{}}`)})
 	}
 	if err := push(s.srv.URL); err != nil {
 		t.Fatal(err)
@@ -503,7 +503,7 @@ func TestBacklogOverflow(t *testing.T) {
 	}
 	s.waitHits(2)
 	st := d.Stats()
-	if ks := st.ByKind[KindSMSNotify]; ks.Overflow != 1 || ks.Enqueued != 4 {
+	if ks := st.ByKind[pns.NotifySMSNotify]; ks.Overflow != 1 || ks.Enqueued != 4 {
 		t.Errorf("stats = %+v", ks)
 	}
 	if st.Destinations != 2 || st.MaxBacklog != 2 {
@@ -517,13 +517,13 @@ func TestBacklogOverflow(t *testing.T) {
 	if got := s.count(); got != 4 {
 		t.Errorf("hits = %d, want 4", got)
 	}
-	if ks := d.Stats().ByKind[KindSMSNotify]; ks.Delivered != 4 {
+	if ks := d.Stats().ByKind[pns.NotifySMSNotify]; ks.Delivered != 4 {
 		t.Errorf("stats = %+v", ks)
 	}
 	// A cancelled context refuses before accepting anything.
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if err := d.Enqueue(ctx, Push{App: testApp, URL: s.srv.URL, Kind: KindEvent, Body: eventBody("s", "x")}); !errors.Is(err, context.Canceled) {
+	if err := d.Enqueue(ctx, Push{App: testApp, URL: s.srv.URL, Kind: pns.NotifyEvent, Body: eventBody("s", "x")}); !errors.Is(err, context.Canceled) {
 		t.Fatalf("cancelled Enqueue: %v", err)
 	}
 }
@@ -536,8 +536,8 @@ func TestEnqueueErrors(t *testing.T) {
 		want error
 	}{
 		{"unknown kind", Push{URL: "http://127.0.0.1:1", Kind: "bogus", Body: []byte("{}")}, ErrUnknownKind},
-		{"block via Enqueue", Push{URL: "http://127.0.0.1:1", Kind: KindSMSBlock, Body: []byte("{}")}, ErrUnknownKind},
-		{"no URL", Push{Kind: KindEvent, Body: []byte("{}")}, ErrNoURL},
+		{"block via Enqueue", Push{URL: "http://127.0.0.1:1", Kind: pns.NotifySMSBlock, Body: []byte("{}")}, ErrUnknownKind},
+		{"no URL", Push{Kind: pns.NotifyEvent, Body: []byte("{}")}, ErrNoURL},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if err := d.Enqueue(context.Background(), tc.p); !errors.Is(err, tc.want) {
@@ -546,7 +546,7 @@ func TestEnqueueErrors(t *testing.T) {
 		})
 	}
 	_ = d.Close()
-	if err := d.Enqueue(context.Background(), Push{URL: "http://127.0.0.1:1", Kind: KindEvent, Body: []byte("{}")}); !errors.Is(err, ErrClosed) {
+	if err := d.Enqueue(context.Background(), Push{URL: "http://127.0.0.1:1", Kind: pns.NotifyEvent, Body: []byte("{}")}); !errors.Is(err, ErrClosed) {
 		t.Errorf("after Close: %v", err)
 	}
 }
@@ -556,7 +556,7 @@ func TestValueMarshalled(t *testing.T) {
 	s := newSink(t, clk, nil)
 	d := newDispatcher(t, Options{Clock: clk})
 	v := map[string]any{"eventType": "callin", "statusInfo": map[string]string{"sessionId": "v"}}
-	if err := d.Enqueue(context.Background(), Push{App: testApp, URL: s.srv.URL, Kind: KindEvent, Value: v}); err != nil {
+	if err := d.Enqueue(context.Background(), Push{App: testApp, URL: s.srv.URL, Kind: pns.NotifyEvent, Value: v}); err != nil {
 		t.Fatal(err)
 	}
 	drain(t, d)
@@ -581,7 +581,7 @@ func TestBlock(t *testing.T) {
 			s := newSink(t, clk, func(int) int { return tc.status })
 			s.answer = answer
 			d := newDispatcher(t, Options{Clock: clk})
-			got, err := d.Block(context.Background(), Push{App: testApp, URL: s.srv.URL, Kind: KindSMSBlock,
+			got, err := d.Block(context.Background(), Push{App: testApp, URL: s.srv.URL, Kind: pns.NotifySMSBlock,
 				Body: []byte(`{"appKey":"k","smsEvent":{"notificationMode":"Block"}}`)})
 			if (err != nil) != tc.wantErr {
 				t.Fatalf("err = %v", err)
@@ -616,7 +616,7 @@ func TestCloseAbandonsPendingRetries(t *testing.T) {
 	clk := frozen()
 	s := newSink(t, clk, func(int) int { return 500 })
 	d := New(Options{Clock: clk})
-	if err := d.Enqueue(context.Background(), Push{App: testApp, URL: s.srv.URL, Kind: KindEvent, Body: eventBody("s", "callin")}); err != nil {
+	if err := d.Enqueue(context.Background(), Push{App: testApp, URL: s.srv.URL, Kind: pns.NotifyEvent, Body: eventBody("s", "callin")}); err != nil {
 		t.Fatal(err)
 	}
 	drain(t, d)
@@ -630,7 +630,7 @@ func TestCloseAbandonsPendingRetries(t *testing.T) {
 	if s.count() != 1 {
 		t.Errorf("hits after Close = %d", s.count())
 	}
-	if ks := d.Stats().ByKind[KindEvent]; ks.Abandoned != 1 || ks.Dropped != 0 {
+	if ks := d.Stats().ByKind[pns.NotifyEvent]; ks.Abandoned != 1 || ks.Dropped != 0 {
 		t.Errorf("stats = %+v", ks)
 	}
 }
@@ -639,7 +639,7 @@ func TestCloseSendsOpenBatches(t *testing.T) {
 	clk := frozen()
 	s := newSink(t, clk, nil)
 	d := New(Options{Clock: clk})
-	if err := d.Enqueue(context.Background(), Push{App: testApp, URL: s.srv.URL, Kind: KindFee, Body: feeRecord(1)}); err != nil {
+	if err := d.Enqueue(context.Background(), Push{App: testApp, URL: s.srv.URL, Kind: pns.NotifyFee, Body: feeRecord(1)}); err != nil {
 		t.Fatal(err)
 	}
 	if err := d.Close(); err != nil {
@@ -658,7 +658,7 @@ func TestCollector(t *testing.T) {
 	if err := reg.Register(d); err != nil {
 		t.Fatal(err)
 	}
-	if err := d.Enqueue(context.Background(), Push{App: testApp, URL: s.srv.URL, Kind: KindEvent, Body: eventBody("s", "callin")}); err != nil {
+	if err := d.Enqueue(context.Background(), Push{App: testApp, URL: s.srv.URL, Kind: pns.NotifyEvent, Body: eventBody("s", "callin")}); err != nil {
 		t.Fatal(err)
 	}
 	drain(t, d)
@@ -718,7 +718,7 @@ func BenchmarkDeliver(b *testing.B) {
 	b.ResetTimer()
 	start := time.Now()
 	for i := 0; i < b.N; i++ {
-		if err := d.Enqueue(ctx, Push{App: testApp, URL: srv.URL, Kind: KindEvent, Body: bodies[i%len(bodies)]}); err != nil {
+		if err := d.Enqueue(ctx, Push{App: testApp, URL: srv.URL, Kind: pns.NotifyEvent, Body: bodies[i%len(bodies)]}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -726,7 +726,7 @@ func BenchmarkDeliver(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.StopTimer()
-	if ks := d.Stats().ByKind[KindEvent]; ks.Delivered != uint64(b.N) {
+	if ks := d.Stats().ByKind[pns.NotifyEvent]; ks.Delivered != uint64(b.N) {
 		b.Fatalf("delivered %d of %d", ks.Delivered, b.N)
 	}
 	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "pushes/s")

@@ -8,6 +8,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/pns-harness/pns-harness/pns"
 )
 
 // callEvents is the §7.4 sequence of an answered call.
@@ -57,7 +59,7 @@ func TestOrderPerCall(t *testing.T) {
 			d := newDispatcher(t, Options{Clock: clk, Workers: tc.workers, Backlog: calls * len(callEvents)})
 			push := func(c, e int) {
 				sid := fmt.Sprintf("%04d_%d_4294967295_20260301080000@host", c, c)
-				p := Push{App: testApp, URL: s.srv.URL, Kind: KindEvent, Body: eventBody(sid, callEvents[e])}
+				p := Push{App: testApp, URL: s.srv.URL, Kind: pns.NotifyEvent, Body: eventBody(sid, callEvents[e])}
 				if tc.explicit {
 					// A key unrelated to the body: the explicit key wins.
 					p.OrderKey = fmt.Sprint("call-", c)
@@ -97,7 +99,7 @@ func TestOrderPerCall(t *testing.T) {
 				t.Errorf("%d of %d sessions out of order", bad, calls)
 			}
 			st := d.Stats()
-			if st.QueueDepth != 0 || st.OrderHeld != 0 || st.ByKind[KindEvent].Delivered != calls*uint64(len(callEvents)) {
+			if st.QueueDepth != 0 || st.OrderHeld != 0 || st.ByKind[pns.NotifyEvent].Delivered != calls*uint64(len(callEvents)) {
 				t.Errorf("stats = %+v", st)
 			}
 			d.mu.Lock()
@@ -122,7 +124,7 @@ func TestOrderDoesNotHoldRetries(t *testing.T) {
 	})
 	d := newDispatcher(t, Options{Clock: clk, Workers: 4})
 	for _, e := range callEvents {
-		if err := d.Enqueue(context.Background(), Push{App: testApp, URL: s.srv.URL, Kind: KindEvent, Body: eventBody("s1", e)}); err != nil {
+		if err := d.Enqueue(context.Background(), Push{App: testApp, URL: s.srv.URL, Kind: pns.NotifyEvent, Body: eventBody("s1", e)}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -152,7 +154,7 @@ func TestOrderHeldCountsForBackPressure(t *testing.T) {
 	t.Cleanup(func() { _ = d.Close() })
 	t.Cleanup(unblock) // runs first: a failed test must not leave handlers blocked
 	push := func(e string) error {
-		return d.Enqueue(context.Background(), Push{App: testApp, URL: s.srv.URL, Kind: KindEvent, Body: eventBody("s1", e)})
+		return d.Enqueue(context.Background(), Push{App: testApp, URL: s.srv.URL, Kind: pns.NotifyEvent, Body: eventBody("s1", e)})
 	}
 	if err := push("callin"); err != nil {
 		t.Fatal(err)
@@ -186,7 +188,7 @@ func TestUnorderedKinds(t *testing.T) {
 	s.block = make(chan struct{})
 	d := newDispatcher(t, Options{Clock: clk, Workers: 3})
 	for i := 0; i < 3; i++ {
-		if err := d.Enqueue(context.Background(), Push{App: testApp, URL: s.srv.URL, Kind: KindSMSNotify, Body: []byte(`{"appKey":"k","smsEvent":{}}`)}); err != nil {
+		if err := d.Enqueue(context.Background(), Push{App: testApp, URL: s.srv.URL, Kind: pns.NotifySMSNotify, Body: []byte(`{"appKey":"k","smsEvent":{}}`)}); err != nil {
 			t.Fatal(err)
 		}
 	}

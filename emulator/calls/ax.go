@@ -51,7 +51,7 @@ func (s *Simulator) routeAX(req CallRequest) decision {
 // smsAX applies the AX SMS rule of §10: another user's text reaches A with the [From]
 // prefix; A's text goes to the number of its @suffix, or to the app's SMS control URL to be
 // decided (Block mode).
-func (s *Simulator) smsAX(ctx context.Context, req SMSRequest, app AppConfig, res *SMSResult, ev SMSEvent) (b Binding, found bool) {
+func (s *Simulator) smsAX(ctx context.Context, req SMSRequest, app AppConfig, res *SMSResult, ev pns.SMSEvent) (b Binding, found bool) {
 	if b, found = s.be.AX(req.To); !found {
 		res.SendResult, res.Reason = sendNoBinding, "X has no AX binding"
 	} else if req.From != b.A {

@@ -35,7 +35,7 @@ func (s *Simulator) routeAXB(req CallRequest) decision {
 
 // smsAXB applies the AXB SMS rule of §10: A texts X and reaches B, B texts X and reaches A;
 // a sender without a binding on X is refused.
-func (s *Simulator) smsAXB(_ context.Context, req SMSRequest, _ AppConfig, res *SMSResult, _ SMSEvent) (b Binding, found bool) {
+func (s *Simulator) smsAXB(_ context.Context, req SMSRequest, _ AppConfig, res *SMSResult, _ pns.SMSEvent) (b Binding, found bool) {
 	if b, found = s.be.AXB(req.To, req.From); !found {
 		res.SendResult, res.Reason = sendNoBinding, "sender has no AXB binding on X"
 	} else if req.From == b.A {

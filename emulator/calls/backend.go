@@ -9,7 +9,6 @@ import (
 	"context"
 	"time"
 
-	"github.com/pns-harness/pns-harness/emulator/callbacks"
 	"github.com/pns-harness/pns-harness/emulator/clock"
 	"github.com/pns-harness/pns-harness/pns"
 )
@@ -118,15 +117,6 @@ type Backend interface {
 	// SetXStatus changes an X number's status and returns its previous info.
 	SetXStatus(x, status, cause string) (prev XInfo, err error)
 }
-
-// Notification kinds handed to a Pusher; the values are the push dispatcher's
-// (emulator/callbacks) kind names.
-const (
-	KindEvent     = callbacks.KindEvent
-	KindFee       = callbacks.KindFee
-	KindNumStatus = callbacks.KindNumStatus
-	KindSMSNotify = callbacks.KindSMSNotify
-)
 
 // Pusher delivers notifications. Push is asynchronous: the pusher signs with the app's key,
 // retries on the §7.6 schedule and batches fee records (body = one FeeInfo) and status changes

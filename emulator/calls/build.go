@@ -47,19 +47,19 @@ func (s *Simulator) build(app AppConfig, xi XInfo, req CallRequest, d decision, 
 		p.result.Events = append(p.result.Events, xc.event)
 		p.times = append(p.times, t0)
 	} else {
-		b.add(t0, EventCallin, req.Caller, x, nil)
+		b.add(t0, pns.EventCallin, req.Caller, x, nil)
 	}
 	t := t0
 	if d.collect {
 		t = t0.Add(collectDelay)
 		digits := req.Extension
-		b.add(t, EventCollectInfo, req.Caller, x, func(si *StatusInfo) { si.DigitInfo = &digits })
+		b.add(t, pns.EventCollectInfo, req.Caller, x, func(si *pns.StatusInfo) { si.DigitInfo = &digits })
 	}
 	state := d.cause
 	var end time.Time
 	if d.target == "" {
 		end = t.Add(releaseDelay)
-		b.add(end, EventDisconnect, req.Caller, x, disconnectState(state))
+		b.add(end, pns.EventDisconnect, req.Caller, x, disconnectState(state))
 		fee.FailTime = pns.FormatUTC(end)
 		fee.UlFailReason = state
 	} else {
@@ -93,13 +93,13 @@ type callBuilder struct {
 	t0                         time.Time
 	sessionID, subID, userData string
 	p                          *plan
-	fee                        FeeInfo
+	fee                        pns.FeeInfo
 }
 
 // add appends an event of type typ at t to the plan, to the app's call status URL (its
 // callin URL for a callin when it has one).
-func (b *callBuilder) add(t time.Time, typ, caller, called string, mod func(*StatusInfo)) {
-	si := StatusInfo{Timestamp: pns.FormatUTC(t), SessionID: b.sessionID, Caller: caller, Called: called,
+func (b *callBuilder) add(t time.Time, typ, caller, called string, mod func(*pns.StatusInfo)) {
+	si := pns.StatusInfo{Timestamp: pns.FormatUTC(t), SessionID: b.sessionID, Caller: caller, Called: called,
 		SubscriptionID: b.subID, UserData: b.userData}
 	if mod != nil {
 		mod(&si)
@@ -108,16 +108,16 @@ func (b *callBuilder) add(t time.Time, typ, caller, called string, mod func(*Sta
 		si.NotifyMode = pns.NotifyModeNotify // every X-mode event but the Block callin (§7.3)
 	}
 	url := b.app.CallStatusURL
-	if typ == EventCallin && b.app.CallinURL != "" {
+	if typ == pns.EventCallin && b.app.CallinURL != "" {
 		url = b.app.CallinURL
 	}
-	b.p.result.Events = append(b.p.result.Events, TimedEvent{Event: Event{EventType: typ, StatusInfo: si}, URL: url})
+	b.p.result.Events = append(b.p.result.Events, TimedEvent{Event: pns.Event{EventType: typ, StatusInfo: si}, URL: url})
 	b.p.times = append(b.p.times, t)
 }
 
 // disconnectState sets a disconnect event's state code and description.
-func disconnectState(code int) func(*StatusInfo) {
-	return func(si *StatusInfo) {
+func disconnectState(code int) func(*pns.StatusInfo) {
+	return func(si *pns.StatusInfo) {
 		c := code
 		si.StateCode = &c
 		si.StateDesc = StateDesc(code)
@@ -125,9 +125,9 @@ func disconnectState(code int) func(*StatusInfo) {
 }
 
 // newFee is the call's fee record as it starts: who called which X, when, in which mode.
-func (b *callBuilder) newFee(req CallRequest, d decision, x string) FeeInfo {
+func (b *callBuilder) newFee(req CallRequest, d decision, x string) pns.FeeInfo {
 	t0, n := b.t0, b.n
-	fee := FeeInfo{
+	fee := pns.FeeInfo{
 		Direction: d.direction, SpID: b.app.SpID, AppKey: b.app.AppKey,
 		Icid:    fmt.Sprintf("%s.%d.%d.%d", randHex(16), t0.Unix(), n, n%10),
 		BindNum: x, SessionID: b.sessionID, SubscriptionID: b.subID, MptyID: b.subID,
@@ -150,7 +150,7 @@ func (b *callBuilder) forward(req CallRequest, d *decision, x string, t time.Tim
 	fee.FwdDisplayNum, fee.FwdDstNum = x, d.target
 	fee.FwdStartTime = pns.FormatUTC(t)
 	p.calloutT = t
-	b.add(t, EventCallout, x, d.target, nil)
+	b.add(t, pns.EventCallout, x, d.target, nil)
 	alert := t.Add(alertDelay)
 	ring := time.Duration(req.RingSeconds) * time.Second
 	q850 := q850None
@@ -163,7 +163,7 @@ func (b *callBuilder) forward(req CallRequest, d *decision, x string, t time.Tim
 		state, q850 = CauseRejected, q850Busy
 		end = t.Add(busyDelay)
 	case OutcomeNoAnswer, OutcomeRejected, OutcomeCallerHangup:
-		b.add(alert, EventAlerting, x, d.target, nil)
+		b.add(alert, pns.EventAlerting, x, d.target, nil)
 		fee.FwdAlertingTime = pns.FormatUTC(alert)
 		end = alert.Add(ring)
 		switch outcome {
@@ -175,14 +175,14 @@ func (b *callBuilder) forward(req CallRequest, d *decision, x string, t time.Tim
 			state = CauseCallerHangup
 		}
 	default: // answered
-		b.add(alert, EventAlerting, x, d.target, nil)
+		b.add(alert, pns.EventAlerting, x, d.target, nil)
 		fee.FwdAlertingTime = pns.FormatUTC(alert)
 		end, state = b.answer(req, d, x, alert.Add(ring))
 	}
 	if d.forced != nil {
 		state, q850 = d.forced.Code, forcedQ850(d.forced.Code)
 	}
-	b.add(end, EventDisconnect, x, d.target, disconnectState(state))
+	b.add(end, pns.EventDisconnect, x, d.target, disconnectState(state))
 	fee.FwdUnaswRsn, fee.CallOutUnaswRsn = q850, q850
 	fee.UlFailReason = state
 	if fee.FwdAnswerTime == "" {
@@ -198,7 +198,7 @@ func (b *callBuilder) forward(req CallRequest, d *decision, x string, t time.Tim
 // maxDuration) and its recording, and returns when it ends with its state.
 func (b *callBuilder) answer(req CallRequest, d *decision, x string, ans time.Time) (end time.Time, state int) {
 	fee, s, app := &b.fee, b.s, b.app
-	b.add(ans, EventAnswer, x, d.target, nil)
+	b.add(ans, pns.EventAnswer, x, d.target, nil)
 	fee.FwdAnswerTime = pns.FormatUTC(ans)
 	talk := time.Duration(req.TalkSeconds) * time.Second
 	state = CauseNormal

@@ -42,7 +42,7 @@ func TestForcedCauses(t *testing.T) {
 		if forwarded != (res.Fee.FwdDstNum == axbB) || forwarded != (res.Route.Target == axbB) {
 			t.Errorf("cause %d: forwarded %v but fee fwdDstNum %q, route target %q", code, forwarded, res.Fee.FwdDstNum, res.Route.Target)
 		}
-		answered := slices.Contains(types, EventAnswer)
+		answered := slices.Contains(types, pns.EventAnswer)
 		if answered != (res.Fee.FwdAnswerTime != "") || answered == (res.Fee.FailTime != "") {
 			t.Errorf("cause %d: answered %v, fee answer %q fail %q", code, answered, res.Fee.FwdAnswerTime, res.Fee.FailTime)
 		}

@@ -148,21 +148,21 @@ func TestSetStatus(t *testing.T) {
 	if len(ch) != 2 || !ch[0].Changed || ch[0].URL != urlXStatus || ch[1].URL != urlStatus {
 		t.Fatalf("changes %+v", ch)
 	}
-	st := f.push.ofKind(KindNumStatus)
+	st := f.push.ofKind(pns.NotifyNumStatus)
 	if len(st) != 2 {
 		t.Fatalf("%d status pushes", len(st))
 	}
-	var ni NumInfo
+	var ni pns.NumInfo
 	_ = json.Unmarshal(st[0].body, &ni)
-	if ni != (NumInfo{Number: axbX1, Status: "10", Cause: "2"}) || st[0].appKey != appAXB {
+	if ni != (pns.NumInfo{Number: axbX1, Status: "10", Cause: "2"}) || st[0].appKey != appAXB {
 		t.Errorf("push %+v to %s", ni, st[0].appKey)
 	}
 	// Same status and cause again: no change, no push; another cause: pushed.
 	ch, _ = f.sim.SetStatus([]string{axbX1}, StatusUnavailable, "2")
-	if ch[0].Changed || len(f.push.ofKind(KindNumStatus)) != 2 {
+	if ch[0].Changed || len(f.push.ofKind(pns.NotifyNumStatus)) != 2 {
 		t.Errorf("unchanged status pushed")
 	}
-	if ch, _ = f.sim.SetStatus([]string{axbX1}, StatusUnavailable, "3"); !ch[0].Changed || len(f.push.ofKind(KindNumStatus)) != 3 {
+	if ch, _ = f.sim.SetStatus([]string{axbX1}, StatusUnavailable, "3"); !ch[0].Changed || len(f.push.ofKind(pns.NotifyNumStatus)) != 3 {
 		t.Errorf("cause change not pushed")
 	}
 	// Unavailable and paused X: calls fail with 8020; frozen and normal: calls work.
@@ -212,7 +212,7 @@ func TestSetStatus(t *testing.T) {
 func TestSMS(t *testing.T) {
 	// forward answers vNumberRoute to axT, with the request's sender as message.calling (§10.3).
 	forward := func(b []byte) ([]byte, error) {
-		var n SMSNotification
+		var n pns.SMSNotification
 		if err := json.Unmarshal(b, &n); err != nil {
 			return nil, err
 		}
@@ -279,20 +279,20 @@ func TestSMS(t *testing.T) {
 				t.Fatalf("block pushes %d, result block %v", len(blocks), res.Block)
 			}
 			if tc.blocked {
-				var n SMSNotification
+				var n pns.SMSNotification
 				_ = json.Unmarshal(blocks[0].body, &n)
 				if blocks[0].url != urlSMSControl || n.SMSEvent.NotificationMode != SMSModeBlock || n.SMSEvent.Calling != tc.req.From || n.SMSEvent.VirtualNumber != tc.req.To {
 					t.Errorf("block %s to %s", blocks[0].body, blocks[0].url)
 				}
 			}
-			notes := f.push.ofKind(KindSMSNotify)
+			notes := f.push.ofKind(pns.NotifySMSNotify)
 			if (len(notes) == 1) != tc.notify {
 				t.Fatalf("%d notify pushes", len(notes))
 			}
 			if !tc.notify {
 				return
 			}
-			var n SMSNotification
+			var n pns.SMSNotification
 			if err := json.Unmarshal(notes[0].body, &n); err != nil {
 				t.Fatal(err)
 			}
@@ -438,7 +438,7 @@ func TestConcurrentCalls(t *testing.T) {
 	if n := len(f.sim.CallLog(appAXB)); n != 8*13 {
 		t.Errorf("AXB log %d calls, want %d", n, 8*13)
 	}
-	if got := len(f.push.ofKind(KindFee)); got != 8*(13+13) {
+	if got := len(f.push.ofKind(pns.NotifyFee)); got != 8*(13+13) {
 		t.Errorf("%d fee records, want %d", got, 8*26)
 	}
 }

@@ -232,13 +232,13 @@ func CauseMenu() []CauseEntry {
 func stageEvents(st pns.CauseStage) []string {
 	switch st {
 	case pns.StageCallout:
-		return []string{EventCallin, EventCallout, EventDisconnect}
+		return []string{pns.EventCallin, pns.EventCallout, pns.EventDisconnect}
 	case pns.StageRinging:
-		return []string{EventCallin, EventCallout, EventAlerting, EventDisconnect}
+		return []string{pns.EventCallin, pns.EventCallout, pns.EventAlerting, pns.EventDisconnect}
 	case pns.StageTalk:
-		return []string{EventCallin, EventCallout, EventAlerting, EventAnswer, EventDisconnect}
+		return []string{pns.EventCallin, pns.EventCallout, pns.EventAlerting, pns.EventAnswer, pns.EventDisconnect}
 	}
-	return []string{EventCallin, EventDisconnect}
+	return []string{pns.EventCallin, pns.EventDisconnect}
 }
 
 // causesAnswer is the answer of the /causes routes: the menu and the installed injection.

@@ -71,7 +71,7 @@ type modeCalls struct {
 	// sms routes a text to a number of the mode (§10), filling res; found tells whether a
 	// binding b routed it. nil: the mode's numbers carry no simulated SMS, and a text to one
 	// is refused as a request for an unsupported mode.
-	sms func(s *Simulator, ctx context.Context, req SMSRequest, app AppConfig, res *SMSResult, ev SMSEvent) (b Binding, found bool)
+	sms func(s *Simulator, ctx context.Context, req SMSRequest, app AppConfig, res *SMSResult, ev pns.SMSEvent) (b Binding, found bool)
 	// forced, when set, adjusts the decision of a call once a forced or injected hang-up
 	// cause (D91) is applied, for a mode whose failures have rules of their own (AXYB's fee
 	// direction, D86).

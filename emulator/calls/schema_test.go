@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"testing"
 
+	"github.com/pns-harness/pns-harness/pns"
 	"github.com/pns-harness/pns-harness/schemas"
 )
 
@@ -64,17 +65,17 @@ func TestNotificationsMatchSchemas(t *testing.T) {
 		var name string
 		body := m.body
 		switch m.kind {
-		case KindEvent:
+		case pns.NotifyEvent:
 			name = "callback-event.request"
-		case KindFee:
+		case pns.NotifyFee:
 			name = "callback-fee.request"
-			body, _ = json.Marshal(FeeMessage{EventType: "fee", FeeLst: []FeeInfo{decodeFee(t, body)}})
-		case KindNumStatus:
+			body, _ = json.Marshal(pns.FeeMessage{EventType: "fee", FeeLst: []pns.FeeInfo{decodeFee(t, body)}})
+		case pns.NotifyNumStatus:
 			name = "callback-numstatus.request"
-			var ni NumInfo
+			var ni pns.NumInfo
 			_ = json.Unmarshal(body, &ni)
-			body, _ = json.Marshal(StatusMessage{EventType: "numStatus", NumInfo: []NumInfo{ni}})
-		case KindSMSNotify:
+			body, _ = json.Marshal(pns.StatusMessage{EventType: "numStatus", NumInfo: []pns.NumInfo{ni}})
+		case pns.NotifySMSNotify:
 			name = "callback-sms-notify.request"
 		case "block":
 			name = "callback-sms-block.request"
@@ -97,9 +98,9 @@ func TestNotificationsMatchSchemas(t *testing.T) {
 	}
 }
 
-func decodeFee(t *testing.T, b []byte) FeeInfo {
+func decodeFee(t *testing.T, b []byte) pns.FeeInfo {
 	t.Helper()
-	var f FeeInfo
+	var f pns.FeeInfo
 	if err := json.Unmarshal(b, &f); err != nil {
 		t.Fatal(err)
 	}

@@ -39,7 +39,7 @@ func in(c, x string, typs ...string) []leg { return fwd(c, x, typs...) }
 // shared sessionId, subscriptionId), the final stateCode and the fee record's fields.
 func TestSequences(t *testing.T) {
 	const (
-		ci, co, al, an, di, cl = EventCallin, EventCallout, EventAlerting, EventAnswer, EventDisconnect, EventCollectInfo
+		ci, co, al, an, di, cl = pns.EventCallin, pns.EventCallout, pns.EventAlerting, pns.EventAnswer, pns.EventDisconnect, pns.EventCollectInfo
 	)
 	cases := []struct {
 		id       string
@@ -141,13 +141,13 @@ func TestSequences(t *testing.T) {
 				if si.UserData != tc.userData {
 					t.Errorf("%s: userData %q, want %q", e.EventType, si.UserData, tc.userData)
 				}
-				if (e.EventType == EventDisconnect) != (si.StateCode != nil) {
+				if (e.EventType == pns.EventDisconnect) != (si.StateCode != nil) {
 					t.Errorf("%s: stateCode presence wrong: %v", e.EventType, si.StateCode)
 				}
-				if (e.EventType == EventCollectInfo) != (si.DigitInfo != nil) {
+				if (e.EventType == pns.EventCollectInfo) != (si.DigitInfo != nil) {
 					t.Errorf("%s: digitInfo presence wrong", e.EventType)
 				}
-				if e.EventType == EventCollectInfo && *si.DigitInfo != tc.req.Extension {
+				if e.EventType == pns.EventCollectInfo && *si.DigitInfo != tc.req.Extension {
 					t.Errorf("digitInfo %q, want %q", *si.DigitInfo, tc.req.Extension)
 				}
 			}
@@ -174,7 +174,7 @@ func TestSequences(t *testing.T) {
 }
 
 // checkFee asserts the fee record's fields against the call's events (reference §8.3, D71).
-func checkFee(t *testing.T, fee FeeInfo, res CallResult, req CallRequest, dir, state, q850 int, answered bool) {
+func checkFee(t *testing.T, fee pns.FeeInfo, res CallResult, req CallRequest, dir, state, q850 int, answered bool) {
 	t.Helper()
 	ts := map[string]string{}
 	for _, e := range res.Events {
@@ -189,13 +189,13 @@ func checkFee(t *testing.T, fee FeeInfo, res CallResult, req CallRequest, dir, s
 	if fee.AppKey == "" || fee.SpID == "" || fee.Icid == "" || fee.HostName == "" {
 		t.Errorf("fee appKey/spId/icid/hostName missing: %+v", fee)
 	}
-	if fee.CallInTime != ts[EventCallin] || fee.CallEndTime != ts[EventDisconnect] {
+	if fee.CallInTime != ts[pns.EventCallin] || fee.CallEndTime != ts[pns.EventDisconnect] {
 		t.Errorf("fee callInTime %q callEndTime %q, events %v", fee.CallInTime, fee.CallEndTime, ts)
 	}
-	if fee.FwdStartTime != ts[EventCallout] || fee.FwdAlertingTime != ts[EventAlerting] || fee.FwdAnswerTime != ts[EventAnswer] {
+	if fee.FwdStartTime != ts[pns.EventCallout] || fee.FwdAlertingTime != ts[pns.EventAlerting] || fee.FwdAnswerTime != ts[pns.EventAnswer] {
 		t.Errorf("fee fwd times %q %q %q, events %v", fee.FwdStartTime, fee.FwdAlertingTime, fee.FwdAnswerTime, ts)
 	}
-	forwarded := ts[EventCallout] != ""
+	forwarded := ts[pns.EventCallout] != ""
 	if forwarded != (fee.FwdDstNum != "") || forwarded != (fee.FwdDisplayNum == req.Called) {
 		t.Errorf("fee fwdDstNum %q fwdDisplayNum %q, forwarded %v", fee.FwdDstNum, fee.FwdDisplayNum, forwarded)
 	}
@@ -251,18 +251,18 @@ func TestTimeline(t *testing.T) {
 		}
 	}
 	// Only the callin is due now.
-	if n := len(f.push.ofKind(KindEvent)); n > 2 {
+	if n := len(f.push.ofKind(pns.NotifyEvent)); n > 2 {
 		t.Fatalf("%d events pushed before the clock advanced, want ≤ 2 (callin, callout)", n)
 	}
 	f.clk.Advance(10 * time.Second)
-	if n := len(f.push.ofKind(KindEvent)); n != 4 {
+	if n := len(f.push.ofKind(pns.NotifyEvent)); n != 4 {
 		t.Fatalf("%d events pushed after 10 s, want 4", n)
 	}
-	if n := len(f.push.ofKind(KindFee)); n != 0 {
+	if n := len(f.push.ofKind(pns.NotifyFee)); n != 0 {
 		t.Fatalf("fee pushed before the end of the call")
 	}
 	f.clk.Advance(45 * time.Second)
-	evs := f.push.ofKind(KindEvent)
+	evs := f.push.ofKind(pns.NotifyEvent)
 	if len(evs) != 5 {
 		t.Fatalf("%d events after the call, want 5", len(evs))
 	}
@@ -271,11 +271,11 @@ func TestTimeline(t *testing.T) {
 			t.Errorf("event pushed to %s for %s", m.url, m.appKey)
 		}
 	}
-	fees := f.push.ofKind(KindFee)
+	fees := f.push.ofKind(pns.NotifyFee)
 	if len(fees) != 1 || fees[0].url != urlFee {
 		t.Fatalf("fees %v", fees)
 	}
-	var fee FeeInfo
+	var fee pns.FeeInfo
 	_ = json.Unmarshal(fees[0].body, &fee)
 	if fee.SessionID != res.SessionID {
 		t.Errorf("fee sessionId %q", fee.SessionID)
@@ -300,7 +300,7 @@ func TestCallinURLAndMissingURLs(t *testing.T) {
 	if _, err := f.sim.Call(context.Background(), CallRequest{Caller: stranger, Called: axX1}); err != nil {
 		t.Fatal(err)
 	}
-	evs := f.push.ofKind(KindEvent)
+	evs := f.push.ofKind(pns.NotifyEvent)
 	if len(evs) != 5 {
 		t.Fatalf("%d events", len(evs))
 	}

@@ -42,8 +42,8 @@ type SMSRequest struct {
 
 // SMSPush is one SMS notification the simulator sent (or would have sent without a URL).
 type SMSPush struct {
-	URL  string          `json:"url,omitempty"`
-	Body SMSNotification `json:"body"`
+	URL  string              `json:"url,omitempty"`
+	Body pns.SMSNotification `json:"body"`
 }
 
 // SMSResult says what the platform did with a simulated SMS.
@@ -89,7 +89,7 @@ func (s *Simulator) SMS(ctx context.Context, req SMSRequest) (SMSResult, error) 
 	now := s.clk.Now()
 	// D90: Huawei's event value and timestamp form, no extInfo; called only once the real
 	// receiver is known (set when the message is forwarded).
-	ev := SMSEvent{SMSIdentifier: res.SMSIdentifier, NotificationMode: SMSModeNotify, Calling: req.From,
+	ev := pns.SMSEvent{SMSIdentifier: res.SMSIdentifier, NotificationMode: SMSModeNotify, Calling: req.From,
 		VirtualNumber: req.To, Event: pns.SMSEventText, TimeStamp: pns.FormatSMSTime(now)}
 	if app.SMSIncludeContent {
 		ev.SMSContent = req.Content
@@ -118,9 +118,9 @@ func (s *Simulator) SMS(ctx context.Context, req SMSRequest) (SMSResult, error) 
 	}
 	sr := res.SendResult
 	ev.SendResult = &sr
-	res.Notify = &SMSPush{URL: app.SMSNotifyURL, Body: SMSNotification{AppKey: app.AppKey, SMSEvent: ev}}
+	res.Notify = &SMSPush{URL: app.SMSNotifyURL, Body: pns.SMSNotification{AppKey: app.AppKey, SMSEvent: ev}}
 	if app.SMSNotifyURL != "" {
-		s.send(KindSMSNotify, app.AppKey, app.SMSNotifyURL, res.SMSIdentifier, res.Notify.Body)
+		s.send(pns.NotifySMSNotify, app.AppKey, app.SMSNotifyURL, res.SMSIdentifier, res.Notify.Body)
 	}
 	return res, nil
 }
@@ -161,7 +161,7 @@ func (s *Simulator) smsDestination(req SMSRequest) (xi XInfo, app AppConfig, mod
 // routeSMS applies the SMS rules of the X number's mode to req, filling res (forwarded,
 // refused, or sent to the app's SMS control URL in Block mode with ev). found tells whether
 // a binding b routed it.
-func (s *Simulator) routeSMS(ctx context.Context, req SMSRequest, app AppConfig, xi XInfo, mode pns.Mode, res *SMSResult, ev SMSEvent) (b Binding, found bool, err error) {
+func (s *Simulator) routeSMS(ctx context.Context, req SMSRequest, app AppConfig, xi XInfo, mode pns.Mode, res *SMSResult, ev pns.SMSEvent) (b Binding, found bool, err error) {
 	switch {
 	case xi.Status == StatusPaused || xi.Status == StatusUnavailable:
 		res.SendResult, res.Reason = sendXPaused, "X number paused or unavailable"
@@ -203,11 +203,11 @@ func atSuffix(content string) (number, text string, ok bool) {
 // without message.called in global format or with message.calling other than the sender), a
 // transport error, a status other than 200 or no answer within BlockTimeout drop it too. The
 // request is never re-sent, and a dropped message produces no Notify.
-func (s *Simulator) block(ctx context.Context, app AppConfig, res *SMSResult, ev SMSEvent, b Binding, content string) {
+func (s *Simulator) block(ctx context.Context, app AppConfig, res *SMSResult, ev pns.SMSEvent, b Binding, content string) {
 	ev.NotificationMode = SMSModeBlock
 	ev.SubscriptionID = b.SubscriptionID
 	ev.UserData = b.UserData
-	body := SMSNotification{AppKey: app.AppKey, SMSEvent: ev}
+	body := pns.SMSNotification{AppKey: app.AppKey, SMSEvent: ev}
 	res.Block = &SMSPush{URL: app.SMSControlURL, Body: body}
 	res.SendResult = sendAllFailed
 	if app.SMSControlURL == "" {

@@ -2,6 +2,8 @@ package calls
 
 import (
 	"fmt"
+
+	"github.com/pns-harness/pns-harness/pns"
 )
 
 // MaxStatusNumbers bounds one status request so that a single call cannot stall the emulator.
@@ -11,7 +13,7 @@ var statusCauses = map[string]bool{"1": true, "2": true, "3": true, "5": true, "
 
 // StatusChange is one applied X-number status change and where its notification went.
 type StatusChange struct {
-	NumInfo
+	pns.NumInfo
 	AppKey string `json:"appKey"`
 	// URL is the app's X-status URL, else its call-status URL; empty when the app has neither
 	// (not pushed, D77).
@@ -69,7 +71,7 @@ func (s *Simulator) SetStatus(numbers []string, status, cause string) ([]StatusC
 		if prevStatus == "" {
 			prevStatus = StatusNormal
 		}
-		ch := StatusChange{NumInfo: NumInfo{Number: n, Status: status, Cause: cause}, AppKey: prev.AppKey,
+		ch := StatusChange{NumInfo: pns.NumInfo{Number: n, Status: status, Cause: cause}, AppKey: prev.AppKey,
 			Changed: prevStatus != status || prev.Cause != cause}
 		if app, ok := s.be.App(prev.AppKey); ok {
 			ch.URL = app.XStatusURL
@@ -78,7 +80,7 @@ func (s *Simulator) SetStatus(numbers []string, status, cause string) ([]StatusC
 			}
 		}
 		if ch.Changed && ch.URL != "" {
-			s.send(KindNumStatus, ch.AppKey, ch.URL, n, ch.NumInfo)
+			s.send(pns.NotifyNumStatus, ch.AppKey, ch.URL, n, ch.NumInfo)
 		}
 		out = append(out, ch)
 	}

@@ -60,7 +60,7 @@ func (s *Simulator) fireLocked(lc *liveCall, i int) {
 		sent := lc.fired == 0 && lc.p.xCallinSent // the X-mode Block callin, sent synchronously
 		lc.fired++
 		if ev.URL != "" && !sent {
-			s.send(KindEvent, lc.app.AppKey, ev.URL, lc.p.result.SessionID, ev.Event)
+			s.send(pns.NotifyEvent, lc.app.AppKey, ev.URL, lc.p.result.SessionID, ev.Event)
 		}
 	}
 }
@@ -98,7 +98,7 @@ func (s *Simulator) finishLocked(lc *liveCall) {
 	s.dropLive(lc)
 	if lc.app.FeeURL != "" {
 		fee := lc.p.result.Fee
-		s.send(KindFee, lc.app.AppKey, lc.app.FeeURL, fee.Icid, fee)
+		s.send(pns.NotifyFee, lc.app.AppKey, lc.app.FeeURL, fee.Icid, fee)
 	}
 }
 
@@ -140,10 +140,10 @@ func (s *Simulator) Stop(appKey, sessionID string) (CallResult, error) {
 	res := s.stopped(p, lc.fired, now)
 	disc := res.Events[len(res.Events)-1]
 	if disc.URL != "" {
-		s.send(KindEvent, appKey, disc.URL, sessionID, disc.Event)
+		s.send(pns.NotifyEvent, appKey, disc.URL, sessionID, disc.Event)
 	}
 	if lc.app.FeeURL != "" {
-		s.send(KindFee, appKey, lc.app.FeeURL, res.Fee.Icid, res.Fee)
+		s.send(pns.NotifyFee, appKey, lc.app.FeeURL, res.Fee.Icid, res.Fee)
 	}
 	s.mu.Lock()
 	lc.entry.CallResult = res
@@ -161,37 +161,37 @@ func (s *Simulator) stopped(p *plan, fired int, now time.Time) CallResult {
 	var answered time.Time
 	for i, ev := range res.Events {
 		reached[ev.EventType] = true
-		if ev.EventType == EventAnswer {
+		if ev.EventType == pns.EventAnswer {
 			answered = p.times[i]
 		}
 	}
 	code := CauseReleasedByCustomer
 	first := p.result.Events[0].StatusInfo
-	si := StatusInfo{Timestamp: pns.FormatUTC(now), SessionID: first.SessionID, Caller: first.Caller, Called: first.Called,
+	si := pns.StatusInfo{Timestamp: pns.FormatUTC(now), SessionID: first.SessionID, Caller: first.Caller, Called: first.Called,
 		SubscriptionID: first.SubscriptionID, UserData: first.UserData, StateCode: &code, StateDesc: StateDesc(code)}
 	fee := res.Fee
-	if reached[EventCallout] {
+	if reached[pns.EventCallout] {
 		// Events of the forwarded leg: X → the forward target (D68).
 		si.Caller, si.Called = fee.FwdDisplayNum, fee.FwdDstNum
 	} else {
 		fee.FwdDisplayNum, fee.FwdDstNum, fee.FwdStartTime = "", "", ""
 	}
-	disc := TimedEvent{Event: Event{EventType: EventDisconnect, StatusInfo: si}, URL: p.result.Events[len(p.result.Events)-1].URL}
+	disc := TimedEvent{Event: pns.Event{EventType: pns.EventDisconnect, StatusInfo: si}, URL: p.result.Events[len(p.result.Events)-1].URL}
 	res.Events = append(res.Events, disc)
-	if !reached[EventAlerting] {
+	if !reached[pns.EventAlerting] {
 		fee.FwdAlertingTime = ""
 	}
 	fee.FwdUnaswRsn, fee.CallOutUnaswRsn = q850None, q850None
 	fee.CallEndTime = pns.FormatUTC(now)
 	fee.UlFailReason = code
-	if reached[EventAnswer] {
+	if reached[pns.EventAnswer] {
 		fee.FailTime = ""
 	} else {
 		fee.FwdAnswerTime = ""
 		fee.FailTime = pns.FormatUTC(now)
 	}
 	if res.Recording != "" {
-		if !reached[EventAnswer] || !s.rec.cut(res.Recording, answered, now) {
+		if !reached[pns.EventAnswer] || !s.rec.cut(res.Recording, answered, now) {
 			s.rec.drop(res.Recording)
 			fee.RecordFlag, fee.RecordStartTime, fee.RecordObjectName, fee.RecordBucketName, fee.RecordDomain = 0, "", "", "", ""
 			res.Recording = ""

@@ -7,14 +7,16 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/pns-harness/pns-harness/pns"
 )
 
 // pushedEvents decodes the call events pushed so far.
-func pushedEvents(t *testing.T, f *fixture) []Event {
+func pushedEvents(t *testing.T, f *fixture) []pns.Event {
 	t.Helper()
-	var out []Event
-	for _, m := range f.push.ofKind(KindEvent) {
-		var ev Event
+	var out []pns.Event
+	for _, m := range f.push.ofKind(pns.NotifyEvent) {
+		var ev pns.Event
 		if err := json.Unmarshal(m.body, &ev); err != nil {
 			t.Fatal(err)
 		}
@@ -24,11 +26,11 @@ func pushedEvents(t *testing.T, f *fixture) []Event {
 }
 
 // pushedFees decodes the fee records pushed so far.
-func pushedFees(t *testing.T, f *fixture) []FeeInfo {
+func pushedFees(t *testing.T, f *fixture) []pns.FeeInfo {
 	t.Helper()
-	var out []FeeInfo
-	for _, m := range f.push.ofKind(KindFee) {
-		var fee FeeInfo
+	var out []pns.FeeInfo
+	for _, m := range f.push.ofKind(pns.NotifyFee) {
+		var fee pns.FeeInfo
 		if err := json.Unmarshal(m.body, &fee); err != nil {
 			t.Fatal(err)
 		}
@@ -57,11 +59,11 @@ func TestStopCall(t *testing.T) {
 		rec     bool // the recording survives
 	}{
 		{name: "AXE before forwarding", req: CallRequest{Caller: stranger, Called: axeX, Extension: axeE1}, app: appAXE, after: 1500 * time.Millisecond,
-			want: []string{EventCallin, EventDisconnect}, caller: stranger, called: axeX},
+			want: []string{pns.EventCallin, pns.EventDisconnect}, caller: stranger, called: axeX},
 		{name: "AXB ringing", req: CallRequest{Caller: axbA, Called: axbX1}, app: appAXB, after: 3 * time.Second,
-			want: []string{EventCallin, EventCallout, EventAlerting, EventDisconnect}, caller: axbX1, called: axbB, alert: true, started: true},
+			want: []string{pns.EventCallin, pns.EventCallout, pns.EventAlerting, pns.EventDisconnect}, caller: axbX1, called: axbB, alert: true, started: true},
 		{name: "AXB talking, recorded", req: CallRequest{Caller: axbA3, Called: axbX3, RingSeconds: 2, TalkSeconds: 30}, app: appAXB, after: 10 * time.Second,
-			want: []string{EventCallin, EventCallout, EventAlerting, EventAnswer, EventDisconnect}, caller: axbX3, called: axbB3,
+			want: []string{pns.EventCallin, pns.EventCallout, pns.EventAlerting, pns.EventAnswer, pns.EventDisconnect}, caller: axbX3, called: axbB3,
 			alert: true, answer: true, started: true, rec: true},
 	}
 	for _, tc := range cases {

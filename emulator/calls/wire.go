@@ -120,9 +120,9 @@ func (p *DispatcherPusher) Block(ctx context.Context, appKey, url, ref string, b
 	if !ok {
 		return nil, errUnknownApp(appKey)
 	}
-	kind := callbacks.KindSMSBlock
-	if _, callin := body.(Event); callin {
-		kind = callbacks.KindEvent // the Block callin of an X-mode call (§6.7)
+	kind := pns.NotifySMSBlock
+	if _, callin := body.(pns.Event); callin {
+		kind = pns.NotifyEvent // the Block callin of an X-mode call (§6.7)
 	}
 	return p.d.Block(ctx, callbacks.Push{App: app, URL: url, Kind: kind, Value: body, Ref: ref})
 }

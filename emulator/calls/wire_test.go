@@ -158,7 +158,7 @@ func TestEmulatorIntegration(t *testing.T) {
 	}
 	types := map[string]bool{}
 	for _, raw := range evs {
-		var ev Event
+		var ev pns.Event
 		if err := json.Unmarshal(raw, &ev); err != nil || ev.StatusInfo.SessionID != res.SessionID || ev.StatusInfo.UserData != "ud1" {
 			t.Errorf("event %s", raw)
 		}
@@ -168,7 +168,7 @@ func TestEmulatorIntegration(t *testing.T) {
 		t.Errorf("event types %v", types)
 	}
 	fees := e.rc.bodies("/fee")
-	var fm FeeMessage
+	var fm pns.FeeMessage
 	if len(fees) != 1 || json.Unmarshal(fees[0], &fm) != nil || fm.EventType != "fee" || len(fm.FeeLst) != 1 {
 		t.Fatalf("fee messages %q", fees)
 	}
@@ -207,8 +207,8 @@ func TestEmulatorIntegration(t *testing.T) {
 	}
 	e.settle(5 * time.Second)
 	st := e.rc.bodies("/xstatus")
-	var sm StatusMessage
-	if len(st) != 1 || json.Unmarshal(st[0], &sm) != nil || sm.EventType != "numStatus" || len(sm.NumInfo) != 2 || sm.NumInfo[0] != (NumInfo{Number: x, Status: "10", Cause: "2"}) {
+	var sm pns.StatusMessage
+	if len(st) != 1 || json.Unmarshal(st[0], &sm) != nil || sm.EventType != "numStatus" || len(sm.NumInfo) != 2 || sm.NumInfo[0] != (pns.NumInfo{Number: x, Status: "10", Cause: "2"}) {
 		t.Fatalf("numStatus pushes %q", st)
 	}
 	if _, r, _ := e.cli[eAXB].AXBBind(ctx, pns.AXBBindRequest{CallerNum: "+8613800100003", CalleeNum: "+8613800100004", RelationNum: x}); r.Code() != pns.CodeNoResource {

@@ -46,7 +46,7 @@ func (s *Simulator) routeX(ctx context.Context, app AppConfig, req CallRequest, 
 	if app.CallinURL != "" {
 		url = app.CallinURL
 	}
-	ev := Event{EventType: EventCallin, StatusInfo: StatusInfo{Timestamp: pns.FormatUTC(t0), SessionID: xc.sessionID,
+	ev := pns.Event{EventType: pns.EventCallin, StatusInfo: pns.StatusInfo{Timestamp: pns.FormatUTC(t0), SessionID: xc.sessionID,
 		Caller: req.Caller, Called: x, NotifyMode: pns.NotifyModeBlock}}
 	xc.event = TimedEvent{Event: ev, URL: url}
 	if url == "" {

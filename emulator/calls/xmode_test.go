@@ -38,9 +38,9 @@ func eventTypes(res CallResult) []string {
 // userData; the fee record is an X-mode record (D88).
 func TestXModeConnect(t *testing.T) {
 	f := newXFixture(Options{Immediate: true})
-	var asked []Event
+	var asked []pns.Event
 	f.push.block = func(b []byte) ([]byte, error) {
-		var ev Event
+		var ev pns.Event
 		if err := json.Unmarshal(b, &ev); err != nil {
 			t.Fatalf("block body %s", b)
 		}
@@ -52,7 +52,7 @@ func TestXModeConnect(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(asked) != 1 || asked[0].EventType != EventCallin || asked[0].StatusInfo.NotifyMode != pns.NotifyModeBlock ||
+	if len(asked) != 1 || asked[0].EventType != pns.EventCallin || asked[0].StatusInfo.NotifyMode != pns.NotifyModeBlock ||
 		asked[0].StatusInfo.Caller != xCaller || asked[0].StatusInfo.Called != xX1 || asked[0].StatusInfo.SubscriptionID != "" {
 		t.Fatalf("Block callins %+v", asked)
 	}
@@ -62,14 +62,14 @@ func TestXModeConnect(t *testing.T) {
 	if blocks := f.push.ofKind("block"); len(blocks) != 1 || blocks[0].url != urlCallin {
 		t.Errorf("block pushes %+v", blocks)
 	}
-	events := f.push.ofKind(KindEvent)
+	events := f.push.ofKind(pns.NotifyEvent)
 	if len(events) != 4 {
 		t.Fatalf("%d Notify events pushed, want 4 (callin is not pushed again)", len(events))
 	}
 	for _, m := range events {
-		var ev Event
+		var ev pns.Event
 		_ = json.Unmarshal(m.body, &ev)
-		if ev.EventType == EventCallin || ev.StatusInfo.NotifyMode != pns.NotifyModeNotify || ev.StatusInfo.UserData != "order-4711" ||
+		if ev.EventType == pns.EventCallin || ev.StatusInfo.NotifyMode != pns.NotifyModeNotify || ev.StatusInfo.UserData != "order-4711" ||
 			ev.StatusInfo.SessionID != asked[0].StatusInfo.SessionID {
 			t.Errorf("event %s", m.body)
 		}
@@ -142,7 +142,7 @@ func TestXModeInvalidReplies(t *testing.T) {
 	// No call-status URL: nothing to ask, the call fails with 8014 and nothing is pushed but the fee.
 	f := newXFixture(Options{Immediate: true})
 	res, err := f.sim.Call(context.Background(), CallRequest{Caller: xCaller, Called: xXNoURL})
-	if err != nil || res.StateCode != 8014 || len(f.push.ofKind("block")) != 0 || len(f.push.ofKind(KindEvent)) != 0 {
+	if err != nil || res.StateCode != 8014 || len(f.push.ofKind("block")) != 0 || len(f.push.ofKind(pns.NotifyEvent)) != 0 {
 		t.Errorf("no URL: %+v %v, pushes %+v", res, err, f.push.all())
 	}
 }
@@ -181,18 +181,18 @@ func TestXModeSMS(t *testing.T) {
 				t.Fatalf("%d Block requests", len(blocks))
 			}
 			if tc.blocked {
-				var n SMSNotification
+				var n pns.SMSNotification
 				_ = json.Unmarshal(blocks[0].body, &n)
 				if n.SMSEvent.NotificationMode != SMSModeBlock || n.SMSEvent.SubscriptionID != "" || n.SMSEvent.Called != "" || n.SMSEvent.Calling != xCaller {
 					t.Errorf("Block request %s", blocks[0].body)
 				}
 			}
-			notes := f.push.ofKind(KindSMSNotify)
+			notes := f.push.ofKind(pns.NotifySMSNotify)
 			if len(notes) != map[bool]int{true: 1}[tc.forwarded] {
 				t.Fatalf("%d Notify pushes", len(notes))
 			}
 			if tc.forwarded {
-				var n SMSNotification
+				var n pns.SMSNotification
 				_ = json.Unmarshal(notes[0].body, &n)
 				if n.SMSEvent.Called != xT || n.SMSEvent.UserData != "sms-7" || *n.SMSEvent.SendResult != 0 || n.SMSEvent.NotificationMode != SMSModeNotify {
 					t.Errorf("Notify %s", notes[0].body)

@@ -81,9 +81,14 @@ var profileDocs = map[string]keyDoc{
 	"capabilities.sms":                  {"`true`", "Whether the platform relays SMS and pushes SMS notifications."},
 	"capabilities.recording":            {"`true`", "Whether calls are recorded and their recordings can be downloaded."},
 	"capabilities.xStatusNotifications": {"`true`", "Whether changes of an X number's status are pushed."},
-	"capabilities.notifications":        {"all of them", "The notification kinds the platform pushes: `event`, `fee`, `numstatus`, `sms.notify`, `sms.block`."},
+	"capabilities.notifications":        {"all of them", "The notification kinds the platform pushes: " + backquoted(profile.NotificationKinds) + "."},
 	"capabilities.stopCall":             {"`true`", "Whether the profile's apps may end calls with the stop call. Huawei documents it for AXYB apps (and AXE in 2019); say `false` when the platform refuses it to yours."},
 	"capabilities.smsControl":           {"`true` when `sms` is", "Whether texts that need the customer's decision are pushed in Block mode to the app's SMS control URL and steered by its reply; say `false` when your platform relays SMS but never asks an SMS control URL."},
+}
+
+// backquoted renders names as a list of code spans: `a`, `b`.
+func backquoted(names []string) string {
+	return "`" + strings.Join(names, "`, `") + "`"
 }
 
 // Profile renders docs/profile.md, the reference of the profile YAML that `harness conform
