@@ -1,6 +1,8 @@
 package conformance
 
 import (
+	"slices"
+
 	"github.com/pns-harness/pns-harness/pns"
 )
 
@@ -117,7 +119,8 @@ var Rules = map[string][]string{
 		"business:unknown-call", "business:ended-call", "business:stop-live-call", "business:isolation",
 		"business:every-mode", "business:content-type", "business:answer-content-type", "business:auth",
 	},
-	IfaceCallbacks: {
+	IfaceCallbacks: slices.Concat([]string{
+		// Calls, SMS and recordings as the platform handles them.
 		"sequence:S1", "sequence:B1", "sequence:B2", "sequence:B3-B6", "sequence:B7", "sequence:B8", "sequence:B9",
 		"sequence:X1", "sequence:X2", "sequence:X3", "sequence:X4", "sequence:X6", "sequence:X7",
 		"sequence:E1", "sequence:E2", "sequence:E3", "sequence:E4", "sequence:E5", "sequence:E6",
@@ -125,13 +128,13 @@ var Rules = map[string][]string{
 		"sequence:Y1", "sequence:Y2", "sequence:Y3", "sequence:Y4", "sequence:Y5", "sequence:Y6",
 		"business:recorded-call", "sms:axb-forward", "sms:ax-forward",
 		"sms:block-route", "sms:block-discard", "sms:block-invalid", "sms:x-block", "business:forced-cause",
-		// What arrives at the customer's URLs (callback_delivery.feature): §7.1 signing, §7.6
-		// re-push, §8 fee records and batching, §9 X-number status, §10 SMS, §11 recordings.
-		"delivery:events", "delivery:signature-aksk", "delivery:signature-wsse", "delivery:fee",
-		"delivery:fee-batch", "delivery:fee-cap", "delivery:retry", "delivery:numstatus", "delivery:numstatus-cap", "business:x-paused",
-		"delivery:sms-notify", "delivery:sms-block", "delivery:recording",
-		"meaning:fee-first-leg", "meaning:icid-unique",
 	},
+		// What arrives at the customer's URLs (callback_delivery.feature): §7.1 signing, §7.6
+		// re-push, §8 fee records and batching, §9 X-number status, §10 SMS, §11 recordings;
+		// registered with their steps in pushsteps.go (pushRules) and spliced in here.
+		pushRuleTags(),
+		[]string{"meaning:fee-first-leg", "meaning:icid-unique"},
+	),
 	IfaceAuthentication: {
 		"business:aksk-ok", "business:separators", "business:stale-created", "business:future-created", "business:nonce-replay", "business:bad-digest",
 		"business:unknown-app-key", "business:wsse", "business:lockout", "business:allow-list",
@@ -156,7 +159,7 @@ var Unreachable = map[pns.Code]string{
 // test, the inventory ID names where the reference states it. It sits beside Rules, so that
 // an interface's rules and where the reference states them are written in one file; a mode
 // whose steps have a file of their own adds its rows from there (axyb.go).
-var tagRuleIDs = map[string][]string{
+var tagRuleIDs = withPushRefs(map[string][]string{
 	"axb.bind business:x-reuse":                {"13.1/1-X-5000-AXB-CXD-AXB-BXC-one-X-may", "13.6/Occurrences-of-a-real-number-per-X-AXB"},
 	"axb.bind business:x-not-owned":            {"3.2/relationNum", "D30"},
 	"axb.bind business:no-eligible-x":          {"13.5/areaCode-areaMatchMode-0-or-absent", "D31"},
@@ -273,51 +276,38 @@ var tagRuleIDs = map[string][]string{
 	"record.download business:retention":           {"11.1/Retention-a-recording-is-kept", "13.6/Recording-retention"},
 	"record.download business:recording-isolation": {"11.1/GET-rest-provision-voice-record-v1.0-fil", "D75"},
 
-	"callbacks sequence:B1":             {"7.4/Calls-are-simulated-through-the", "D69"},
-	"callbacks sequence:B2":             {"7.4/Calls-are-simulated-through-the", "D69"},
-	"callbacks sequence:B3-B6":          {"7.4/Calls-are-simulated-through-the", "D69"},
-	"callbacks sequence:B7":             {"7.4/Calls-are-simulated-through-the", "D69"},
-	"callbacks sequence:B8":             {"7.4/Calls-are-simulated-through-the", "D69"},
-	"callbacks sequence:B9":             {"7.4/Calls-are-simulated-through-the", "D69"},
-	"callbacks sequence:X1":             {"7.4/Calls-are-simulated-through-the", "4.1/Anyone-calling-X-reaches-A", "D69"},
-	"callbacks sequence:X2":             {"7.4/Calls-are-simulated-through-the", "4.1/A-calling-X-without-a", "D69"},
-	"callbacks sequence:X3":             {"7.4/Calls-are-simulated-through-the", "D69"},
-	"callbacks sequence:X4":             {"7.4/Calls-are-simulated-through-the", "D69"},
-	"callbacks sequence:X6":             {"7.4/Calls-are-simulated-through-the", "D69"},
-	"callbacks sequence:X7":             {"7.4/Calls-are-simulated-through-the", "D69"},
-	"callbacks sequence:E1":             {"7.4/Calls-are-simulated-through-the", "5.1/One-X-is-shared-by", "D69"},
-	"callbacks sequence:E2":             {"7.4/Calls-are-simulated-through-the", "5.1/When-A-dials-X-the", "D69"},
-	"callbacks sequence:E3":             {"7.4/Calls-are-simulated-through-the", "D69"},
-	"callbacks sequence:E4":             {"7.4/Calls-are-simulated-through-the", "D69"},
-	"callbacks sequence:E5":             {"7.4/Calls-are-simulated-through-the", "D69"},
-	"callbacks sequence:E6":             {"7.4/Calls-are-simulated-through-the", "D69"},
-	"callbacks sequence:M1":             {"6.7/Flow-any-user-calls", "6.7/operation", "6.7/connectInfo", "D87"},
-	"callbacks sequence:M2":             {"6.7/close-the-platform-plays-closeHintTone", "6.7/closeInfo", "D87"},
-	"callbacks sequence:M3":             {"6.7/An-invalid-reply-fails-the", "D87"},
-	"callbacks delivery:xmode-callin":   {"6.7/Request-envelope-7.2-CallStatusInfo-7.3", "6.7/callin-is-not-re-pushed.-The", "D88"},
-	"callbacks sms:block-route":         {"10.3/vNumberRoute-with-message-the-platform", "10.3/actions-.operation", "D89"},
-	"callbacks sms:block-discard":       {"10.3/DiscardMessage-the-text-is-dropped", "D89"},
-	"callbacks sms:block-invalid":       {"10.3/The-reply-to-a-Block", "D89"},
-	"callbacks sms:x-block":             {"10.1/Block-mode-pushed-to-the", "6.6/X-mode-needs-the-call-status"},
-	"callbacks business:forced-cause":   {"7.7/Current-table-privatenumber-02-0017-Offi", "D91"},
-	"callbacks business:recorded-call":  {"8.3/recordFlag", "8.3/recordObjectName", "3.1/Recording-needs-the-app-level-recording"},
-	"callbacks sms:axb-forward":         {"10.1/SMS-exists-in-AX-AXB", "D74"},
-	"callbacks sms:ax-forward":          {"10.1/SMS-exists-in-AX-AXB", "D74"},
-	"callbacks delivery:events":         {"7.1/The-platform-POSTs-to-the", "7.2/eventType", "7.2/statusInfo"},
-	"callbacks delivery:signature-aksk": {"7.1/Headers-Content-Type-application-json-ch", "D66"},
-	"callbacks delivery:signature-wsse": {"D66"},
-	"callbacks delivery:fee":            {"8.1/POST-to-the-app-s-fee", "8.2/eventType", "8.2/feeLst", "D71"},
-	"callbacks delivery:fee-batch":      {"8.1/50-after-each-call", "D70"},
-	"callbacks delivery:fee-cap":        {"8.1/50-after-each-call", "13.6/Fee-records-per-push", "D70"},
-	"callbacks delivery:retry":          {"7.6/6-1-4-9-106-203-300-a-push-without", "13.6/Callback-re-pushes", "D67"},
-	"callbacks delivery:numstatus":      {"9/Trigger-an-X-number-s-status", "9/eventType", "9/numInfo", "D73"},
-	"callbacks delivery:numstatus-cap":  {"9/numInfo", "13.6/Status-changes-per-X-status-push", "D73"},
-	"callbacks business:x-paused":       {"9/Effects-normal-none", "9/numInfo-.status"},
-	"callbacks delivery:sms-notify":     {"10.1/Notify-mode-pushed-to-the", "10.2/smsEvent.notificationMode", "D74"},
-	"callbacks delivery:sms-block":      {"10.1/Block-mode-pushed-to-the", "D89"},
-	"callbacks delivery:recording":      {"8.3/recordObjectName", "8.3/recordDomain", "11.1/fileName"},
-	"callbacks meaning:fee-first-leg":   {"8.3/callerNum", "8.3/calleeNum"},
-	"callbacks meaning:icid-unique":     {"8.3/icid"},
+	"callbacks sequence:B1":            {"7.4/Calls-are-simulated-through-the", "D69"},
+	"callbacks sequence:B2":            {"7.4/Calls-are-simulated-through-the", "D69"},
+	"callbacks sequence:B3-B6":         {"7.4/Calls-are-simulated-through-the", "D69"},
+	"callbacks sequence:B7":            {"7.4/Calls-are-simulated-through-the", "D69"},
+	"callbacks sequence:B8":            {"7.4/Calls-are-simulated-through-the", "D69"},
+	"callbacks sequence:B9":            {"7.4/Calls-are-simulated-through-the", "D69"},
+	"callbacks sequence:X1":            {"7.4/Calls-are-simulated-through-the", "4.1/Anyone-calling-X-reaches-A", "D69"},
+	"callbacks sequence:X2":            {"7.4/Calls-are-simulated-through-the", "4.1/A-calling-X-without-a", "D69"},
+	"callbacks sequence:X3":            {"7.4/Calls-are-simulated-through-the", "D69"},
+	"callbacks sequence:X4":            {"7.4/Calls-are-simulated-through-the", "D69"},
+	"callbacks sequence:X6":            {"7.4/Calls-are-simulated-through-the", "D69"},
+	"callbacks sequence:X7":            {"7.4/Calls-are-simulated-through-the", "D69"},
+	"callbacks sequence:E1":            {"7.4/Calls-are-simulated-through-the", "5.1/One-X-is-shared-by", "D69"},
+	"callbacks sequence:E2":            {"7.4/Calls-are-simulated-through-the", "5.1/When-A-dials-X-the", "D69"},
+	"callbacks sequence:E3":            {"7.4/Calls-are-simulated-through-the", "D69"},
+	"callbacks sequence:E4":            {"7.4/Calls-are-simulated-through-the", "D69"},
+	"callbacks sequence:E5":            {"7.4/Calls-are-simulated-through-the", "D69"},
+	"callbacks sequence:E6":            {"7.4/Calls-are-simulated-through-the", "D69"},
+	"callbacks sequence:M1":            {"6.7/Flow-any-user-calls", "6.7/operation", "6.7/connectInfo", "D87"},
+	"callbacks sequence:M2":            {"6.7/close-the-platform-plays-closeHintTone", "6.7/closeInfo", "D87"},
+	"callbacks sequence:M3":            {"6.7/An-invalid-reply-fails-the", "D87"},
+	"callbacks delivery:xmode-callin":  {"6.7/Request-envelope-7.2-CallStatusInfo-7.3", "6.7/callin-is-not-re-pushed.-The", "D88"},
+	"callbacks sms:block-route":        {"10.3/vNumberRoute-with-message-the-platform", "10.3/actions-.operation", "D89"},
+	"callbacks sms:block-discard":      {"10.3/DiscardMessage-the-text-is-dropped", "D89"},
+	"callbacks sms:block-invalid":      {"10.3/The-reply-to-a-Block", "D89"},
+	"callbacks sms:x-block":            {"10.1/Block-mode-pushed-to-the", "6.6/X-mode-needs-the-call-status"},
+	"callbacks business:forced-cause":  {"7.7/Current-table-privatenumber-02-0017-Offi", "D91"},
+	"callbacks business:recorded-call": {"8.3/recordFlag", "8.3/recordObjectName", "3.1/Recording-needs-the-app-level-recording"},
+	"callbacks sms:axb-forward":        {"10.1/SMS-exists-in-AX-AXB", "D74"},
+	"callbacks sms:ax-forward":         {"10.1/SMS-exists-in-AX-AXB", "D74"},
+	"callbacks meaning:fee-first-leg":  {"8.3/callerNum", "8.3/calleeNum"},
+	"callbacks meaning:icid-unique":    {"8.3/icid"},
 
 	"authentication business:aksk-ok":              {"2.1/Authorization", "2.1/Username", "2.1/PasswordDigest", "1.3/X-AKSK"},
 	"authentication business:separators":           {"2.4/Whitespace-after-a-comma-is-optional-the", "D9"},
@@ -383,4 +373,4 @@ var tagRuleIDs = map[string][]string{
 	"axe.modify length:userData":       {"5.4/recordFlag-recordHintTone-callbackTone-c"},
 	"axe.modify enum:timeUnit":         {"5.4/timeUnit-bindExpiredTime"},
 	"axe.modify range:bindExpiredTime": {"5.4/timeUnit-bindExpiredTime"},
-}
+})

@@ -39,6 +39,69 @@ func (w *world) registerPushSteps(sc stepRegistry) {
 	sc.Step(`^the Location serves a WAV recording$`, w.locationServesWAV)
 }
 
+// pushRule is one rule of the callbacks pseudo-interface that callback_delivery.feature
+// checks at the customer's URLs, registered here, beside the steps that check it, so that a
+// new notification kind costs this package one file: its step and its rows below.
+type pushRule struct {
+	// tag is the rule tag (@rule:<tag>) of its scenarios.
+	tag string
+	// needs is what the platform must offer for the rule to apply: a pns.Notifications kind
+	// (the profile's capabilities say whether the platform pushes it), "recording", or ""
+	// when every platform must keep the rule.
+	needs string
+	// refs are the inventory rules (reference anchors and decisions) its scenarios check.
+	refs []string
+}
+
+// pushRules are the delivery rules, in the order of the catalog (Rules[IfaceCallbacks]),
+// which splices them in at their place when the package's variables are initialised
+// (catalog.go), before any init function runs, so the order does not depend on the order
+// of files. tagRuleIDs and capabilityRules take their refs and needs the same way.
+// TestPushRulesCoverKinds fails when a kind of pns.Notifications has no row.
+var pushRules = []pushRule{
+	{"delivery:events", pns.NotifyEvent, []string{"7.1/The-platform-POSTs-to-the", "7.2/eventType", "7.2/statusInfo"}},
+	{"delivery:signature-aksk", "", []string{"7.1/Headers-Content-Type-application-json-ch", "D66"}},
+	{"delivery:signature-wsse", "", []string{"D66"}},
+	{"delivery:fee", pns.NotifyFee, []string{"8.1/POST-to-the-app-s-fee", "8.2/eventType", "8.2/feeLst", "D71"}},
+	{"delivery:fee-batch", pns.NotifyFee, []string{"8.1/50-after-each-call", "D70"}},
+	{"delivery:fee-cap", pns.NotifyFee, []string{"8.1/50-after-each-call", "13.6/Fee-records-per-push", "D70"}},
+	{"delivery:retry", "", []string{"7.6/6-1-4-9-106-203-300-a-push-without", "13.6/Callback-re-pushes", "D67"}},
+	{"delivery:numstatus", pns.NotifyNumStatus, []string{"9/Trigger-an-X-number-s-status", "9/eventType", "9/numInfo", "D73"}},
+	{"delivery:numstatus-cap", pns.NotifyNumStatus, []string{"9/numInfo", "13.6/Status-changes-per-X-status-push", "D73"}},
+	{"business:x-paused", "", []string{"9/Effects-normal-none", "9/numInfo-.status"}},
+	{"delivery:sms-notify", pns.NotifySMSNotify, []string{"10.1/Notify-mode-pushed-to-the", "10.2/smsEvent.notificationMode", "D74"}},
+	{"delivery:sms-block", pns.NotifySMSBlock, []string{"10.1/Block-mode-pushed-to-the", "D89"}},
+	{"delivery:recording", "recording", []string{"8.3/recordObjectName", "8.3/recordDomain", "11.1/fileName"}},
+}
+
+// pushRuleTags returns the tags of pushRules, in order, for the catalog.
+func pushRuleTags() []string {
+	out := make([]string, len(pushRules))
+	for i, r := range pushRules {
+		out[i] = r.tag
+	}
+	return out
+}
+
+// withPushRefs adds each push rule's refs to m (tagRuleIDs) and returns m.
+func withPushRefs(m map[string][]string) map[string][]string {
+	for _, r := range pushRules {
+		m[IfaceCallbacks+" "+r.tag] = r.refs
+	}
+	return m
+}
+
+// withPushNeeds adds each push rule that needs something to m (capabilityRules, keyed by
+// the scenario tag) and returns m.
+func withPushNeeds(m map[string]string) map[string]string {
+	for _, r := range pushRules {
+		if r.needs != "" {
+			m["@rule:"+r.tag] = r.needs
+		}
+	}
+	return m
+}
+
 // startInbox subscribes the scenario to the run's pushes (Before hook).
 func (w *world) startInbox() {
 	if w.rs.pushes == nil {

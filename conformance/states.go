@@ -180,19 +180,12 @@ func (w *world) excuse(step string, err error) (state, why string) {
 }
 
 // capabilityRules maps the rule tags of pushes, recordings and the stop call to what they
-// need: a notification kind the platform pushes, recordings, or the stop call.
-var capabilityRules = map[string]string{
-	"@rule:delivery:events":        pns.NotifyEvent,
-	"@rule:delivery:fee":           pns.NotifyFee,
-	"@rule:delivery:fee-batch":     pns.NotifyFee,
-	"@rule:delivery:fee-cap":       pns.NotifyFee,
-	"@rule:delivery:numstatus":     pns.NotifyNumStatus,
-	"@rule:delivery:numstatus-cap": pns.NotifyNumStatus,
-	"@rule:delivery:sms-notify":    pns.NotifySMSNotify,
-	"@rule:delivery:sms-block":     pns.NotifySMSBlock,
-	"@rule:delivery:recording":     "recording",
-	"@" + pns.IfaceRecordDownload:  "recording",
-	"@" + pns.IfaceStopCall:        "stopCall",
+// need: a notification kind the platform pushes, recordings, the stop call, the SMS control
+// address or X mode. The rules of what arrives at the customer's URLs add theirs from their
+// registration beside their steps (pushRules in pushsteps.go).
+var capabilityRules = withPushNeeds(map[string]string{
+	"@" + pns.IfaceRecordDownload: "recording",
+	"@" + pns.IfaceStopCall:       "stopCall",
 	// The SMS control address (§10.3): the Block push and the platform's handling of its reply.
 	"@rule:sms:block-route":   "smsControl",
 	"@rule:sms:block-discard": "smsControl",
@@ -203,7 +196,7 @@ var capabilityRules = map[string]string{
 	"@rule:sequence:M1":           "xMode",
 	"@rule:sequence:M2":           "xMode",
 	"@rule:sequence:M3":           "xMode",
-}
+})
 
 // reAppStep is the step that selects a profile app ("the X app"), as registered in steps.go.
 var reAppStep = regexp.MustCompile(`^the ([A-Za-z][A-Za-z0-9-]*) app$`)
